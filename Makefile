@@ -1,0 +1,52 @@
+# Two commands for a fresh machine:  make run  |  make test
+# Everything either needs is installed here, so CI on a new machine needs nothing by hand.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .make-stamps
+export FLASK_APP := wsgi
+
+.PHONY: run test install frontend chromium lint bench clean
+
+run: install frontend
+	$(BIN)/flask db upgrade
+	$(BIN)/flask rhi demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install frontend chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(STAMPS)/python
+
+$(STAMPS)/python: pyproject.toml
+	@mkdir -p $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+frontend: $(STAMPS)/frontend
+
+$(STAMPS)/frontend: package.json package-lock.json scripts/build-frontend.mjs
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund
+	npm run build
+	@touch $@
+
+# Browser tests drive Debian's Chromium. Install it when missing: apt-get as root, otherwise
+# Playwright's own download of Chromium.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: /usr/bin/chromium"; \
+	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else $(BIN)/playwright install chromium; fi
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install frontend
+	$(BIN)/python bench/returns_page.py
+
+clean:
+	rm -rf $(STAMPS) $(VENV) node_modules rhi/static/vendor

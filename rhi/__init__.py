@@ -1,0 +1,86 @@
+"""rhi: return home interviews for children who have been missing from home or care."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from rhi.config import load_settings
+from rhi.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+log = logging.getLogger(__name__)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL with synchronous=FULL: a saved answer survives a power cut; readers never block."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_settings(Path(app.instance_path)))
+    if overrides:
+        app.config.update(overrides)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from rhi import cli, errors, security_headers, templating
+
+    errors.register(app)
+    security_headers.register(app)
+    templating.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from rhi.sessions import DatabaseSessionInterface
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_project_migrations()), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    app.session_interface = DatabaseSessionInterface()
+
+    login_manager.init_app(app)
+    # "basic", not "strong": a tablet moving from Wi-Fi to 4G mid-interview must stay signed in.
+    login_manager.session_protection = "basic"
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+
+    from rhi.auth.loader import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def _project_migrations() -> Path:
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from rhi.admin.views import bp as admin_bp
+    from rhi.auth.views import bp as auth_bp
+    from rhi.children.views import bp as children_bp
+    from rhi.episodes.views import bp as episodes_bp
+    from rhi.health import bp as health_bp
+    from rhi.home import bp as home_bp
+
+    for bp in (auth_bp, home_bp, episodes_bp, children_bp, admin_bp, health_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,121 @@
+"""The ONE home of "may this user read or change this record".
+
+Every page, query, PDF and export that touches a child's data asks here. Rules are written once
+as SQL filter clauses, so a list and a single-record lookup can never disagree.
+
+- worker: episodes assigned to them or to their team (and those children)
+- social worker: children allocated to them (and their episodes)
+- manager: episodes assigned to their team, and children allocated to social workers in it
+- admin: manages users and teams; sees no child records
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy.orm import aliased
+
+from rhi import audit
+from rhi.extensions import db
+from rhi.models import Child, Episode, Interview, Role, User, interview_episodes
+
+
+def _episode_clause(user: User) -> ColumnElement[bool]:
+    role = user.role_enum
+    if role is Role.WORKER:
+        mine = Episode.assigned_worker_id == user.id
+        if user.team_id is None:
+            return mine
+        return or_(mine, Episode.assigned_team_id == user.team_id)
+    if role is Role.SOCIAL_WORKER:
+        return Episode.child_id.in_(select(Child.id).where(Child.social_worker_id == user.id))
+    if role is Role.MANAGER and user.team_id is not None:
+        return or_(
+            Episode.assigned_team_id == user.team_id,
+            Episode.child_id.in_(_team_children(user.team_id)),
+        )
+    return false()
+
+
+def _team_children(team_id: int):  # noqa: ANN202 - a scalar subquery
+    social_worker = aliased(User)
+    return (
+        select(Child.id)
+        .join(social_worker, Child.social_worker_id == social_worker.id)
+        .where(social_worker.team_id == team_id)
+    )
+
+
+def episode_filter(user: User) -> ColumnElement[bool]:
+    """A WHERE clause limiting Episode rows to those `user` may see."""
+    return _episode_clause(user)
+
+
+def child_filter(user: User) -> ColumnElement[bool]:
+    """A WHERE clause limiting Child rows to those `user` may see."""
+    role = user.role_enum
+    if role is Role.SOCIAL_WORKER:
+        return Child.social_worker_id == user.id
+    if role is Role.ADMIN:
+        return false()
+    via_episode = exists(
+        select(Episode.id).where(and_(Episode.child_id == Child.id, _episode_clause(user)))
+    )
+    if role is Role.MANAGER and user.team_id is not None:
+        return or_(via_episode, Child.id.in_(_team_children(user.team_id)))
+    return via_episode
+
+
+def interview_filter(user: User) -> ColumnElement[bool]:
+    """An interview is visible when any episode it covers is."""
+    return exists(
+        select(interview_episodes.c.episode_id)
+        .join(Episode, Episode.id == interview_episodes.c.episode_id)
+        .where(and_(interview_episodes.c.interview_id == Interview.id, _episode_clause(user)))
+    )
+
+
+def can_record_interview_work(user: User) -> bool:
+    """Offers, contact attempts and interviews are recorded by RHI workers and their managers."""
+    return user.role_enum in (Role.WORKER, Role.MANAGER)
+
+
+def can_read_audit(user: User) -> bool:
+    return user.role_enum is Role.MANAGER
+
+
+def _refuse(user: User, object_type: str, object_id: int | str, child_id: int | None) -> None:
+    """Record the refusal, then answer 404: whether the record exists is itself sensitive."""
+    audit.record("access.refused", user=user, object_type=object_type, object_id=object_id,
+                 child_id=child_id, outcome="refused")
+    db.session.commit()
+    abort(404)
+
+
+def get_child(user: User, child_id: int) -> Child:
+    child = db.session.scalar(select(Child).where(Child.id == child_id, child_filter(user)))
+    if child is None:
+        exists_id = db.session.scalar(select(Child.id).where(Child.id == child_id))
+        _refuse(user, "child", child_id, exists_id)
+    assert child is not None
+    return child
+
+
+def get_episode(user: User, episode_id: int) -> Episode:
+    episode = db.session.scalar(
+        select(Episode).where(Episode.id == episode_id, episode_filter(user))
+    )
+    if episode is None:
+        child_id = db.session.scalar(select(Episode.child_id).where(Episode.id == episode_id))
+        _refuse(user, "episode", episode_id, child_id)
+    assert episode is not None
+    return episode
+
+
+def require_change(user: User, episode: Episode) -> None:
+    """The user can see the episode; may they change it? Refusal is 403: they know it exists."""
+    if not can_record_interview_work(user):
+        audit.record("change.refused", user=user, object_type="episode", object_id=episode.id,
+                     child_id=episode.child_id, outcome="refused")
+        db.session.commit()
+        abort(403)

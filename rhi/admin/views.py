@@ -1,0 +1,139 @@
+"""Users and teams, for administrators. No child records here."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from rhi import audit
+from rhi.extensions import db
+from rhi.forms.admin import ConfirmForm, TeamForm, UserForm, UserRoleForm
+from rhi.models import Role, Team, User
+from rhi.passwords import hash_password
+from rhi.sessions import end_sessions_for
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def admin_required(view: Any) -> Any:
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user.role_enum is not Role.ADMIN:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _team_choices() -> list[tuple[int, str]]:
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    return [(0, "No team")] + [(t.id, t.name) for t in teams]
+
+
+def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
+    users = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    user_form = forms.get("user_form") or UserForm(formdata=None)
+    user_form.team_id.choices = _team_choices()
+    team_form = forms.get("team_form") or TeamForm(formdata=None)
+    role_forms = {}
+    for u in users:
+        f = UserRoleForm(formdata=None, prefix=f"u{u.id}", role=u.role, team_id=u.team_id or 0)
+        f.team_id.choices = _team_choices()
+        role_forms[u.id] = f
+    return render_template("admin/users.html", users=users, teams=teams, user_form=user_form,
+                           team_form=team_form, role_forms=role_forms,
+                           confirm=ConfirmForm(formdata=None)), status
+
+
+@bp.route("/users")
+@admin_required
+def users() -> tuple[str, int]:
+    return _page()
+
+
+@bp.route("/users", methods=["POST"])
+@admin_required
+def create_user() -> tuple[str, int] | Response:
+    form = UserForm()
+    form.team_id.choices = _team_choices()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+            form.email.errors.append("Someone already has this email address.")
+        else:
+            user = User(email=email, name=form.name.data.strip(), role=form.role.data,
+                        team_id=form.team_id.data or None,
+                        password_hash=hash_password(form.password.data))
+            db.session.add(user)
+            db.session.flush()
+            audit.record("user.create", object_type="user", object_id=user.id,
+                         detail=f"role {user.role}")
+            db.session.commit()
+            flash(f"{user.name} can now sign in.", "success")
+            return redirect(url_for("admin.users"))
+    return _page(422, user_form=form)
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@admin_required
+def set_role(user_id: int) -> Response:
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserRoleForm(prefix=f"u{user.id}")
+    form.team_id.choices = _team_choices()
+    if form.validate_on_submit():
+        user.role = form.role.data
+        user.team_id = form.team_id.data or None
+        # A new role or team changes what the user may see: their sessions start again.
+        end_sessions_for(user.id)
+        audit.record("user.update", object_type="user", object_id=user.id,
+                     detail=f"role {user.role}, team {user.team_id}")
+        db.session.commit()
+        flash(f"Saved {user.name}'s role and team.", "success")
+    else:
+        flash("That role or team is not one we know.", "error")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_required
+def toggle_active(user_id: int) -> Response:
+    user = db.session.get(User, user_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash("You can't deactivate your own account.", "error")
+        return redirect(url_for("admin.users"))
+    user.active = not user.active
+    if not user.active:
+        end_sessions_for(user.id)  # deactivation ends their sessions now, not at next sign-in
+    audit.record("user.activate" if user.active else "user.deactivate", object_type="user",
+                 object_id=user.id)
+    db.session.commit()
+    flash(f"{user.name} is {'active again' if user.active else 'deactivated'}.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/teams", methods=["POST"])
+@admin_required
+def create_team() -> tuple[str, int] | Response:
+    form = TeamForm()
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if db.session.scalar(select(Team.id).where(func.lower(Team.name) == name.lower())):
+            form.name.errors.append("There is already a team with this name.")
+        else:
+            team = Team(name=name)
+            db.session.add(team)
+            db.session.flush()
+            audit.record("team.create", object_type="team", object_id=team.id)
+            db.session.commit()
+            flash(f"Team {team.name} created.", "success")
+            return redirect(url_for("admin.users"))
+    return _page(422, team_form=form)

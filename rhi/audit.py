@@ -1,0 +1,47 @@
+"""Writing audit events.
+
+`record()` adds the event to the current database transaction: it is committed with the change it
+describes, or not at all. If the audit row cannot be written the commit fails and so does the
+request. Only fixed, short descriptions go in `detail`: never note text.
+"""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from rhi.extensions import db
+from rhi.models.audit import AuditEvent
+from rhi.models.people import User
+
+
+def client_address() -> str | None:
+    if not has_request_context():
+        return None
+    return request.remote_addr
+
+
+def record(
+    action: str,
+    *,
+    user: User | None = None,
+    object_type: str | None = None,
+    object_id: int | str | None = None,
+    child_id: int | None = None,
+    outcome: str = "ok",
+    detail: str | None = None,
+) -> AuditEvent:
+    if user is None and has_request_context() and current_user.is_authenticated:
+        user = current_user._get_current_object()  # noqa: SLF001 - the real User, not a proxy
+    event = AuditEvent(
+        user_id=user.id if user is not None else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else None,
+        child_id=child_id,
+        ip_address=client_address(),
+        outcome=outcome,
+        detail=detail[:200] if detail else None,
+    )
+    db.session.add(event)
+    return event

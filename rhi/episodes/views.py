@@ -1,0 +1,129 @@
+"""The worker's Returns list and the episode page: offer, answer and contact attempts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from jinja2_fragments.flask import render_block
+from werkzeug.wrappers import Response
+
+from rhi import access, audit
+from rhi.episodes import service
+from rhi.episodes.queries import waiting_returns
+from rhi.extensions import db
+from rhi.forms.episodes import AcceptForm, ContactAttemptForm, DeclineForm, OfferForm
+from rhi.models import Episode
+from rhi.models.base import utcnow
+from rhi.timefmt import from_local, to_local
+
+bp = Blueprint("episodes", __name__)
+
+PAGE = "episodes/episode.html"
+
+
+@bp.route("/returns")
+@login_required
+def returns() -> str:
+    if not access.can_record_interview_work(current_user):
+        abort(403)
+    rows = waiting_returns(current_user, utcnow())
+    if request.htmx:
+        return render_block("episodes/returns.html", "returns_list", rows=rows)
+    return render_template("episodes/returns.html", rows=rows)
+
+
+def _forms(**bound: FlaskForm) -> dict[str, FlaskForm]:
+    now_local = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
+    forms: dict[str, FlaskForm] = {
+        "attempt_form": ContactAttemptForm(formdata=None, attempted_at=now_local),
+        "offer_form": OfferForm(formdata=None, offered_at=now_local),
+        "accept_form": AcceptForm(formdata=None, accepted_at=now_local),
+        "decline_form": DeclineForm(formdata=None, declined_at=now_local),
+    }
+    forms.update(bound)
+    return forms
+
+
+def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[str, int]:
+    ctx = {"episode": episode, "child": episode.child, "now": utcnow(), **_forms(), **context}
+    if request.htmx:
+        return render_block(PAGE, "interview_panel", **ctx), status
+    return render_template(PAGE, **ctx), status
+
+
+@bp.route("/episodes/<int:episode_id>")
+@login_required
+def show(episode_id: int) -> tuple[str, int]:
+    episode = access.get_episode(current_user, episode_id)
+    audit.record("episode.view", object_type="episode", object_id=episode.id,
+                 child_id=episode.child_id)
+    db.session.commit()
+    return _render_page(episode)
+
+
+def _change(episode_id: int, form_name: str, form: FlaskForm,
+            apply: Callable[[Episode, FlaskForm], str]) -> tuple[str, int] | Response:
+    """Validate, apply and commit one change; on bad input show the form again, as typed."""
+    episode = access.get_episode(current_user, episode_id)
+    access.require_change(current_user, episode)
+    if episode.returned_at is None:
+        flash("This child has not been reported as returned yet.", "error")
+        return redirect(url_for("episodes.show", episode_id=episode.id))
+    if not form.validate_on_submit():
+        return _render_page(episode, 422, **{form_name: form})
+    message = apply(episode, form)
+    db.session.commit()
+    if request.htmx:
+        return _render_page(episode, done=message)
+    flash(message, "success")
+    return redirect(url_for("episodes.show", episode_id=episode.id) + "#interview")
+
+
+@bp.route("/episodes/<int:episode_id>/attempts", methods=["POST"])
+@login_required
+def add_attempt(episode_id: int) -> tuple[str, int] | Response:
+    def apply(episode: Episode, form: FlaskForm) -> str:
+        service.record_attempt(episode, current_user, at=from_local(form.attempted_at.data),
+                               method=form.method.data, outcome=form.outcome.data,
+                               note=form.note.data)
+        return "Contact attempt saved."
+
+    return _change(episode_id, "attempt_form", ContactAttemptForm(), apply)
+
+
+@bp.route("/episodes/<int:episode_id>/offer", methods=["POST"])
+@login_required
+def offer(episode_id: int) -> tuple[str, int] | Response:
+    def apply(episode: Episode, form: FlaskForm) -> str:
+        service.record_offer(episode, current_user, at=from_local(form.offered_at.data),
+                             method=form.method.data)
+        return "Offer saved."
+
+    return _change(episode_id, "offer_form", OfferForm(), apply)
+
+
+@bp.route("/episodes/<int:episode_id>/accept", methods=["POST"])
+@login_required
+def accept(episode_id: int) -> tuple[str, int] | Response:
+    def apply(episode: Episode, form: FlaskForm) -> str:
+        service.record_accept(episode, current_user, at=from_local(form.accepted_at.data))
+        return "Saved: the child would like an interview."
+
+    return _change(episode_id, "accept_form", AcceptForm(), apply)
+
+
+@bp.route("/episodes/<int:episode_id>/decline", methods=["POST"])
+@login_required
+def decline(episode_id: int) -> tuple[str, int] | Response:
+    def apply(episode: Episode, form: FlaskForm) -> str:
+        service.record_decline(episode, current_user, at=from_local(form.declined_at.data),
+                               reason=form.reason.data.strip(),
+                               offer_again=form.offer_again.data == "yes",
+                               carer_information=bool(form.carer_information.data))
+        return "Saved: the child does not want an interview now."
+
+    return _change(episode_id, "decline_form", DeclineForm(), apply)

@@ -1,0 +1,21 @@
+"""SQLAlchemy 2 typed models, one module per aggregate."""
+
+from rhi.models.audit import AuditEvent
+from rhi.models.children import Child
+from rhi.models.episodes import Episode
+from rhi.models.interviews import ContactAttempt, Interview, InterviewStatus, interview_episodes
+from rhi.models.people import Role, Team, User, UserSession
+
+__all__ = [
+    "AuditEvent",
+    "Child",
+    "ContactAttempt",
+    "Episode",
+    "Interview",
+    "InterviewStatus",
+    "Role",
+    "Team",
+    "User",
+    "UserSession",
+    "interview_episodes",
+]

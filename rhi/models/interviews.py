@@ -1,0 +1,135 @@
+"""Return home interviews and the attempts made to reach the child."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rhi.extensions import db
+from rhi.models.base import utcnow
+
+if TYPE_CHECKING:
+    from rhi.models.episodes import Episode
+    from rhi.models.people import User
+
+
+class InterviewStatus(enum.StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    UNABLE_TO_CONTACT = "unable_to_contact"
+    IN_PROGRESS = "in_progress"
+    FINISHED = "finished"
+    SHARED = "shared"
+
+    @property
+    def label(self) -> str:
+        return {
+            "offered": "Offered",
+            "accepted": "Accepted",
+            "declined": "Declined for now",
+            "unable_to_contact": "Not reached yet",
+            "in_progress": "In progress",
+            "finished": "Finished",
+            "shared": "Shared",
+        }[self.value]
+
+
+# Statuses that still need the worker: the child has not had their interview yet.
+OPEN_STATUSES = (
+    InterviewStatus.OFFERED,
+    InterviewStatus.ACCEPTED,
+    InterviewStatus.UNABLE_TO_CONTACT,
+    InterviewStatus.IN_PROGRESS,
+)
+
+interview_episodes = Table(
+    "interview_episodes",
+    db.metadata,
+    Column("interview_id", ForeignKey("interviews.id"), primary_key=True),
+    Column("episode_id", ForeignKey("episodes.id"), primary_key=True),
+)
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Interview(db.Model):
+    __tablename__ = "interviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Made when the interview is created, on the server or a tablet, and never changed: the
+    # offline upload uses it to recognise an interview it already has.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    status: Mapped[str] = mapped_column(String(20), default=InterviewStatus.OFFERED.value)
+    due_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(default=1)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    offered_at: Mapped[datetime | None]
+    offer_method: Mapped[str | None] = mapped_column(String(40))
+    accepted_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(Text)  # in the child's words
+    offer_again: Mapped[bool] = mapped_column(default=True)
+    held_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # The conversation itself (sections, findings, consent) arrives with the interview pages.
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    worker: Mapped[User | None] = relationship()
+    episodes: Mapped[list[Episode]] = relationship(
+        secondary=interview_episodes, back_populates="interviews"
+    )
+    contact_attempts: Mapped[list[ContactAttempt]] = relationship(
+        back_populates="interview", order_by="ContactAttempt.attempted_at"
+    )
+
+    @property
+    def status_enum(self) -> InterviewStatus:
+        return InterviewStatus(self.status)
+
+    __mapper_args__ = {"version_id_col": version}  # optimistic locking: each save bumps it
+
+
+CONTACT_METHODS = {
+    "visit": "Visit",
+    "phone": "Phone call",
+    "text": "Text message",
+    "letter": "Letter",
+    "via_carer": "Through carer or parent",
+    "via_school": "Through school",
+    "other": "Other",
+}
+
+CONTACT_OUTCOMES = {
+    "spoke": "Spoke with the child",
+    "no_answer": "No answer",
+    "not_in": "Child not in",
+    "message_left": "Message left",
+    "carer_info": "Carer shared what they know",
+    "other": "Other",
+}
+
+
+class ContactAttempt(db.Model):
+    __tablename__ = "contact_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id"), index=True)
+    attempted_at: Mapped[datetime]
+    method: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    interview: Mapped[Interview] = relationship(back_populates="contact_attempts")
+    recorded_by: Mapped[User | None] = relationship()

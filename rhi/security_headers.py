@@ -1,0 +1,38 @@
+"""Response headers that hold for every page: a strict CSP, no caching of personal data."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def register(app: Flask) -> None:
+    production = app.config["RHI_ENV"] == "production"
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if production:
+            response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        if not request.path.startswith("/static/"):
+            # Pages may hold a child's data: no browser or proxy cache may keep them.
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,18 @@
+// Copies the pinned browser libraries from node_modules into rhi/static/vendor.
+// Nothing third-party is committed: `make` runs `npm ci` then this script.
+import { copyFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const vendor = join(root, "rhi", "static", "vendor");
+mkdirSync(vendor, { recursive: true });
+
+const files = [
+  ["htmx.org/dist/htmx.min.js", "htmx.min.js"],
+  ["idb/build/umd.js", "idb.umd.js"],
+];
+for (const [from, to] of files) {
+  copyFileSync(join(root, "node_modules", from), join(vendor, to));
+  console.log(`vendor: ${from} -> rhi/static/vendor/${to}`);
+}

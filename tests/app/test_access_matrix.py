@@ -1,0 +1,118 @@
+"""Every role x every route that shows or changes a child's data x a record they may see and one
+they may not. Refusal of an unseen record is 404 (its existence is itself sensitive)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import AuditEvent
+
+# role key -> (episode they may see, episode they may not see)
+EPISODE_ACCESS = {
+    "worker_a": ("a", "b"),
+    "worker_b": ("b", "a"),
+    "worker_solo": ("solo", "a"),
+    "social_worker": ("a", "b"),
+    "social_worker_other": ("b", "a"),
+    "manager_a": ("a", "b"),
+    "manager_b": ("b", "a"),
+    "admin": (None, "a"),
+}
+# role key -> (child they may see, child they may not see)
+CHILD_ACCESS = {
+    "worker_a": ("a", "b"),
+    "worker_b": ("b", "a"),
+    "worker_solo": ("b", "a"),
+    "social_worker": ("a", "b"),
+    "social_worker_other": ("b", "a"),
+    "manager_a": ("a", "b"),
+    "manager_b": ("b", "a"),
+    "admin": (None, "a"),
+}
+
+EPISODE_READS = ["/episodes/{id}"]
+EPISODE_CHANGES = [
+    ("/episodes/{id}/attempts", {"attempted_at": "2026-11-20T10:00", "method": "phone",
+                                 "outcome": "no_answer"}),
+    ("/episodes/{id}/offer", {"offered_at": "2026-11-20T10:00", "method": "phone"}),
+    ("/episodes/{id}/accept", {"accepted_at": "2026-11-20T10:00"}),
+    ("/episodes/{id}/decline", {"declined_at": "2026-11-20T10:00", "reason": "Not now.",
+                                "offer_again": "yes"}),
+]
+CHILD_READS = ["/children/{id}"]
+CAN_CHANGE = {"worker_a", "worker_b", "worker_solo", "manager_a", "manager_b"}
+
+
+@pytest.mark.parametrize("role", sorted(EPISODE_ACCESS))
+def test_episode_routes(role, web, world):
+    web.sign_in(world.emails[role])
+    allowed, forbidden = EPISODE_ACCESS[role]
+    for url in EPISODE_READS:
+        if allowed:
+            assert web.get(url.format(id=world.episodes[allowed])).status_code == 200
+        assert web.get(url.format(id=world.episodes[forbidden])).status_code == 404
+    for url, data in EPISODE_CHANGES:
+        if allowed:
+            status = web.post(url.format(id=world.episodes[allowed]), data).status_code
+            assert status == (302 if role in CAN_CHANGE else 403), (role, url)
+        status = web.post(url.format(id=world.episodes[forbidden]), data).status_code
+        assert status == 404, (role, url)
+
+
+@pytest.mark.parametrize("role", sorted(CHILD_ACCESS))
+def test_child_routes(role, web, world):
+    web.sign_in(world.emails[role])
+    allowed, forbidden = CHILD_ACCESS[role]
+    for url in CHILD_READS:
+        if allowed:
+            page = web.get(url.format(id=world.children[allowed]))
+            assert page.status_code == 200
+        assert web.get(url.format(id=world.children[forbidden])).status_code == 404
+    audit_url = "/children/{id}/audit"
+    if allowed:
+        expected = 200 if role.startswith("manager") else 403
+        assert web.get(audit_url.format(id=world.children[allowed])).status_code == expected
+    assert web.get(audit_url.format(id=world.children[forbidden])).status_code == 404
+
+
+@pytest.mark.parametrize("role", sorted(CHILD_ACCESS))
+def test_lists_show_only_what_the_role_may_see(role, web, world):
+    web.sign_in(world.emails[role])
+    names = {"a": "Ada Alpha", "b": "Ben Beta"}
+    allowed, forbidden = CHILD_ACCESS[role]
+    for url in ("/children", "/returns"):
+        response = web.get(url)
+        if role == "admin" or (url == "/returns" and role.startswith("social")):
+            assert response.status_code == 403
+            continue
+        html = response.get_data(as_text=True)
+        assert names[forbidden] not in html, (role, url)
+        if allowed and url == "/children":
+            assert names[allowed] in html
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, world):
+    for url in ("/returns", "/children", f"/children/{world.children['a']}",
+                f"/episodes/{world.episodes['a']}", "/admin/users"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/sign-in" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ["worker_a", "social_worker", "manager_a"])
+def test_admin_pages_are_for_admins_only(role, web, world):
+    web.sign_in(world.emails[role])
+    assert web.get("/admin/users").status_code == 403
+
+
+def test_refused_access_is_audited(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    web.get(f"/episodes/{world.episodes['b']}")
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.outcome == "refused"))
+        assert event.action == "access.refused"
+        assert event.user_id == world.users["worker_a"]
+        assert event.object_id == str(world.episodes["b"])
+        assert event.child_id == world.children["b"]

@@ -1,0 +1,122 @@
+"""The Returns list and the episode page: what a worker sees and records."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import AuditEvent, Child, Episode, Interview
+from rhi.models.base import utcnow
+
+
+def test_returns_are_sorted_by_deadline_and_say_time_left_plainly(app, web, world):
+    with app.app_context():
+        child = db.session.get(Child, world.children["a"])
+        team_id = db.session.get(Episode, world.episodes["a"]).assigned_team_id
+        now = utcnow()
+        db.session.add(Episode(child=child, risk_grade="High", dfe_type="M",
+                               started_at=now - timedelta(hours=90),
+                               returned_at=now - timedelta(hours=77, minutes=10),
+                               assigned_team_id=team_id))
+        db.session.commit()
+    web.sign_in(world.emails["worker_a"])
+    html = web.get("/returns").get_data(as_text=True)
+    overdue = html.index("overdue by 5 hours")
+    on_time = html.index("61 hours left")
+    assert overdue < on_time
+    assert "2 children waiting, 1 overdue." in html
+
+
+def test_returns_fragment_for_htmx_refresh(web, world):
+    web.sign_in(world.emails["worker_a"])
+    response = web.get("/returns", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "Ada Alpha" in html
+    assert "<html" not in html
+
+
+def test_episode_view_is_audited_without_note_text(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    page = web.get(f"/episodes/{world.episodes['a']}").get_data(as_text=True)
+    assert "Tired and hungry." in page
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "episode.view")).all()
+        assert [(e.user_id, e.object_id, e.child_id) for e in events] == [
+            (world.users["worker_a"], str(world.episodes["a"]), world.children["a"])]
+        for event in db.session.scalars(select(AuditEvent)):
+            assert "Tired" not in (event.detail or "")
+
+
+def test_recording_attempt_offer_and_decline(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    url = f"/episodes/{world.episodes['a']}"
+    page = web.post(url + "/attempts", {"attempted_at": "2026-11-22T09:30", "method": "visit",
+                                        "outcome": "not_in", "note": "Left a card."},
+                    page=url, follow=True).get_data(as_text=True)
+    assert "Contact attempt saved." in page
+    assert "Left a card." in page
+    assert "Not reached yet" in page
+    page = web.post(url + "/offer", {"offered_at": "2026-11-22T15:00", "method": "phone"},
+                    page=url, follow=True).get_data(as_text=True)
+    assert "Offer saved." in page
+    page = web.post(url + "/decline", {"declined_at": "2026-11-22T15:05",
+                                       "reason": "I just want to sleep.", "offer_again": "yes"},
+                    page=url, follow=True).get_data(as_text=True)
+    assert "Declined for now" in page
+    assert "I just want to sleep." in page
+    assert "Offer kept open" in page
+    with app.app_context():
+        interview = db.session.scalar(select(Interview))
+        assert interview.status == "declined"
+        assert interview.due_at == db.session.get(Episode, world.episodes["a"]).returned_at \
+            + timedelta(hours=72)
+        assert len(interview.uuid) == 36
+        details = db.session.scalars(select(AuditEvent.detail).where(
+            AuditEvent.action == "interview.status")).all()
+        assert details == ["offered -> unable_to_contact", "unable_to_contact -> offered",
+                           "offered -> declined"]
+        # The child's words never reach the audit trail.
+        assert all("sleep" not in (d or "") for d in db.session.scalars(
+            select(AuditEvent.detail)))
+    # Declined: no longer waiting on the Returns list.
+    assert "Ada Alpha" not in web.get("/returns").get_data(as_text=True)
+
+
+def test_bad_date_is_refused_with_the_format_and_keeps_what_was_typed(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    url = f"/episodes/{world.episodes['a']}"
+    response = web.post(url + "/decline", {"declined_at": "yesterday-ish",
+                                           "reason": "Not today, thanks.", "offer_again": "yes"},
+                        page=url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter a date and time in this form: For example 2026-11-23 14:30" in html
+    assert "Not today, thanks." in html
+    assert 'value="yesterday-ish"' in html
+    with app.app_context():
+        assert db.session.scalar(select(Interview)) is None
+
+
+def test_missing_reason_is_explained_next_to_the_field(web, world):
+    web.sign_in(world.emails["worker_a"])
+    url = f"/episodes/{world.episodes['a']}"
+    response = web.post(url + "/decline", {"declined_at": "2026-11-22T10:00", "reason": " ",
+                                           "offer_again": "yes"}, page=url,
+                        headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="reason-error"' in html
+    assert "Write what the child said, even if it was short." in html
+
+
+def test_social_worker_reads_but_cannot_record(web, world):
+    web.sign_in(world.emails["social_worker"])
+    url = f"/episodes/{world.episodes['a']}"
+    html = web.get(url).get_data(as_text=True)
+    assert "Ada Alpha" in html
+    assert "Record the offer" not in html
+    assert web.post(url + "/offer", {"offered_at": "2026-11-22T10:00", "method": "phone"},
+                    page=url).status_code == 403

@@ -1,0 +1,143 @@
+"""Fixtures: an app, a real database and a client per test, on SQLite and on PostgreSQL.
+
+PostgreSQL runs when RHI_TEST_POSTGRES_URL is set or a local server answers; each test run makes
+its own database and drops it at the end. With RHI_REQUIRE_POSTGRES=1 (CI) an unreachable server
+fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import make_url
+
+from rhi import create_app
+from rhi.extensions import db
+from tests.world import World, build_world
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _pg_admin_url() -> str:
+    return os.environ.get("RHI_TEST_POSTGRES_URL", DEFAULT_PG)
+
+
+def _pg_connect(url: str):  # noqa: ANN202
+    import psycopg
+
+    u = make_url(url)
+    return psycopg.connect(host=u.host or "127.0.0.1", port=u.port or 5432,
+                           user=u.username or "postgres", password=u.password or None,
+                           dbname=u.database or "postgres", autocommit=True, connect_timeout=3)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run, dropped afterwards."""
+    required = os.environ.get("RHI_REQUIRE_POSTGRES") == "1"
+    try:
+        admin = _pg_connect(_pg_admin_url())
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server"
+        if required:
+            pytest.fail(f"PostgreSQL is required (RHI_REQUIRE_POSTGRES=1) but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    name = f"rhi_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'rhi-test.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def make_test_app(url: str, tmp_path: Path, **overrides: object) -> Flask:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-" + uuid.uuid4().hex,
+        "RATELIMIT_ENABLED": True,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    url = database_url(backend, tmp_path, request)
+    application = make_test_app(url, tmp_path)
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    with app.app_context():
+        return build_world()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_META.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class Web:
+    """A test client that signs in and posts forms with their CSRF token, as a browser would."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def get(self, url: str, **kwargs: object):  # noqa: ANN201
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, data: dict[str, object] | None = None, *, page: str = "/",
+             headers: dict[str, str] | None = None, follow: bool = False):  # noqa: ANN201
+        html = self.client.get(page, follow_redirects=True).get_data(as_text=True)
+        form = {"csrf_token": csrf_from(html), **(data or {})}
+        return self.client.post(url, data=form, headers=headers or {},
+                                follow_redirects=follow)
+
+    def sign_in(self, email: str, password: str = "correct horse battery staple"):  # noqa: ANN201
+        return self.post("/sign-in", {"email": email, "password": password}, page="/sign-in")
+
+    def sign_out(self):  # noqa: ANN201
+        return self.post("/sign-out", page="/")
+
+
+@pytest.fixture
+def web(client: FlaskClient) -> Web:
+    return Web(client)
