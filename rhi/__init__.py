@@ -81,6 +81,9 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.episodes.views import bp as episodes_bp
     from rhi.health import bp as health_bp
     from rhi.home import bp as home_bp
+    from rhi.interviews.views import bp as interviews_bp
+    from rhi.summaries.views import bp as summaries_bp
 
-    for bp in (auth_bp, home_bp, episodes_bp, children_bp, admin_bp, health_bp):
+    for bp in (auth_bp, home_bp, episodes_bp, children_bp, admin_bp, health_bp, interviews_bp,
+               summaries_bp):
         app.register_blueprint(bp)

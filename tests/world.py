@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from rhi.extensions import db
-from rhi.models import Child, Episode, Team, User
+from rhi.models import Child, Episode, Interview, Team, User
 from rhi.models.base import utcnow
 from rhi.passwords import hash_password
 
@@ -25,6 +25,7 @@ class World:
     emails: dict[str, str]  # key -> email
     children: dict[str, int]
     episodes: dict[str, int]
+    interviews: dict[str, str]  # key -> uuid, an interview in progress for episodes a and b
 
 
 def add_user(key: str, role: str, team: Team | None) -> User:
@@ -34,7 +35,7 @@ def add_user(key: str, role: str, team: Team | None) -> User:
     return user
 
 
-def build_world() -> World:
+def build_world(with_interviews: bool = False) -> World:
     rhi_a, rhi_b, care = Team(name="RHI A"), Team(name="RHI B"), Team(name="Care team")
     db.session.add_all([rhi_a, rhi_b, care])
     users = {
@@ -65,10 +66,18 @@ def build_world() -> World:
                       started_at=now - timedelta(hours=20), returned_at=now - timedelta(hours=2),
                       assigned_worker=users["worker_solo"])
     db.session.add_all([child_a, child_b, ep_a, ep_b, ep_solo])
+    interviews = {}
+    for key, episode in (("a", ep_a), ("b", ep_b)) if with_interviews else ():
+        interview = Interview(status="in_progress", due_at=episode.returned_at
+                              + timedelta(hours=72), content={})
+        interview.episodes.append(episode)
+        db.session.add(interview)
+        interviews[key] = interview
     db.session.commit()
     return World(
         users={k: u.id for k, u in users.items()},
         emails={k: u.email for k, u in users.items()},
         children={"a": child_a.id, "b": child_b.id},
         episodes={"a": ep_a.id, "b": ep_b.id, "solo": ep_solo.id},
+        interviews={k: i.uuid for k, i in interviews.items()},
     )

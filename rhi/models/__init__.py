@@ -3,10 +3,19 @@
 from rhi.models.audit import AuditEvent
 from rhi.models.children import Child
 from rhi.models.episodes import Episode
-from rhi.models.interviews import ContactAttempt, Interview, InterviewStatus, interview_episodes
+from rhi.models.interviews import (
+    Addendum,
+    ContactAttempt,
+    Interview,
+    InterviewStatus,
+    interview_episodes,
+)
 from rhi.models.people import Role, Team, User, UserSession
+from rhi.models.summaries import Summary
 
 __all__ = [
+    "Addendum",
+    "Summary",
     "AuditEvent",
     "Child",
     "ContactAttempt",

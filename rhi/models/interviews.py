@@ -91,6 +91,12 @@ class Interview(db.Model):
     contact_attempts: Mapped[list[ContactAttempt]] = relationship(
         back_populates="interview", order_by="ContactAttempt.attempted_at"
     )
+    addenda: Mapped[list[Addendum]] = relationship(order_by="Addendum.created_at")
+
+    @property
+    def locked(self) -> bool:
+        """Finished interviews are not edited: later corrections are addenda."""
+        return self.status in (InterviewStatus.FINISHED.value, InterviewStatus.SHARED.value)
 
     @property
     def status_enum(self) -> InterviewStatus:
@@ -133,3 +139,17 @@ class ContactAttempt(db.Model):
 
     interview: Mapped[Interview] = relationship(back_populates="contact_attempts")
     recorded_by: Mapped[User | None] = relationship()
+
+
+class Addendum(db.Model):
+    """A correction or later note on a finished interview: added, never edited in place."""
+
+    __tablename__ = "interview_addenda"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship()

@@ -42,6 +42,25 @@ EPISODE_CHANGES = [
                                 "offer_again": "yes"}),
 ]
 CHILD_READS = ["/children/{id}"]
+INTERVIEW_READS = ["/interviews/{id}/start", "/interviews/{id}/review"]
+INTERVIEW_CHANGES = [
+    ("/interviews/{id}/save", {"f:sections.before.text": "Hello", "o:sections.before.text": ""}),
+    ("/interviews/{id}/items/people", {}),
+    ("/interviews/{id}/overrides", {"recipient": "police", "reason": "Risk of harm.",
+                                    "decided_by": "A manager"}),
+    ("/interviews/{id}/addenda", {"text": "A later note."}),
+    ("/interviews/{id}/finish", {}),
+]
+INTERVIEW_COPIES = ["/interviews/{id}/copies/police.pdf"]
+@pytest.fixture
+def world(app):
+    """The shared world, plus an interview in progress for episodes a and b."""
+    from tests.world import build_world
+
+    with app.app_context():
+        return build_world(with_interviews=True)
+
+
 CAN_CHANGE = {"worker_a", "worker_b", "worker_solo", "manager_a", "manager_b"}
 
 
@@ -58,6 +77,32 @@ def test_episode_routes(role, web, world):
             status = web.post(url.format(id=world.episodes[allowed]), data).status_code
             assert status == (302 if role in CAN_CHANGE else 403), (role, url)
         status = web.post(url.format(id=world.episodes[forbidden]), data).status_code
+        assert status == 404, (role, url)
+
+
+# The world's interviews cover episodes a and b.
+INTERVIEW_ACCESS = {role: (allowed if allowed in ("a", "b") else None, forbidden)
+                    for role, (allowed, forbidden) in EPISODE_ACCESS.items()}
+
+
+@pytest.mark.parametrize("role", sorted(INTERVIEW_ACCESS))
+def test_interview_routes(role, web, world):
+    web.sign_in(world.emails[role])
+    allowed, forbidden = INTERVIEW_ACCESS[role]
+    for url in INTERVIEW_READS:
+        if allowed:
+            assert web.get(url.format(id=world.interviews[allowed])).status_code == 200
+        assert web.get(url.format(id=world.interviews[forbidden])).status_code == 404
+    for url in INTERVIEW_COPIES:
+        if allowed:
+            expected = 200 if role in CAN_CHANGE else 403
+            assert web.get(url.format(id=world.interviews[allowed])).status_code == expected
+        assert web.get(url.format(id=world.interviews[forbidden])).status_code == 404
+    for url, data in INTERVIEW_CHANGES:
+        if allowed:
+            status = web.post(url.format(id=world.interviews[allowed]), data).status_code
+            assert status in ((302,) if role in CAN_CHANGE else (403,)), (role, url, status)
+        status = web.post(url.format(id=world.interviews[forbidden]), data).status_code
         assert status == 404, (role, url)
 
 

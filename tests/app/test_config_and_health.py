@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from rhi import create_app
 from rhi.config import ConfigError, load_settings
@@ -72,12 +72,16 @@ def test_errors_show_no_stack_trace(app, client, world):
     assert "secret internals" not in html and "Traceback" not in html
 
 
-def test_if_the_audit_row_cannot_be_written_the_change_fails(app, web, world, monkeypatch):
+def test_if_the_audit_row_cannot_be_written_the_change_fails(app, web, monkeypatch):
     """Audit rows share the change's transaction: no audit, no change."""
     from rhi import audit
     from rhi.models import Interview
 
     real_record = audit.record
+    from tests.world import build_world
+
+    with app.app_context():
+        world = build_world(with_interviews=True)
 
     def broken(action, **kwargs):
         event = real_record(action, **kwargs)
@@ -91,4 +95,7 @@ def test_if_the_audit_row_cannot_be_written_the_change_fails(app, web, world, mo
                         page="/returns")
     assert response.status_code == 500
     with app.app_context():
-        assert db.session.query(Interview).count() == 0
+        interview = db.session.scalar(select(Interview).where(
+            Interview.uuid == world.interviews["a"]))
+        assert interview.status == "in_progress"  # the offer was not saved without its audit
+        assert interview.offered_at is None

@@ -18,3 +18,74 @@ document.addEventListener("htmx:afterSwap", (event) => {
     invalid.focus();
   }
 });
+
+// Autosave: a save that fails (no network, server error) says so next to the field and tries
+// again with growing waits. The text stays in the box; nothing is thrown away.
+const retryDelays = new WeakMap();
+function markNotSaved(elt) {
+  const target = document.querySelector(elt.getAttribute("hx-target"));
+  const status = target && target.querySelector(".save-status");
+  if (status) {
+    status.textContent = "Not saved, retrying";
+    status.className = "save-status save-retrying";
+  }
+  const delay = Math.min((retryDelays.get(elt) || 1000) * 2, 30000);
+  retryDelays.set(elt, delay);
+  window.setTimeout(() => window.htmx && window.htmx.trigger(elt, "change"), delay);
+}
+for (const name of ["htmx:sendError", "htmx:responseError", "htmx:timeout"]) {
+  document.addEventListener(name, (event) => {
+    const elt = event.detail.elt;
+    if (elt && elt.hasAttribute("data-autosave")) {
+      markNotSaved(elt);
+    }
+  });
+}
+document.addEventListener("htmx:afterRequest", (event) => {
+  const elt = event.detail.elt;
+  if (elt && event.detail.successful) {
+    retryDelays.delete(elt);
+  }
+});
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const elt = event.detail.elt;
+  if (elt && elt.hasAttribute("data-autosave")) {
+    const target = document.querySelector(elt.getAttribute("hx-target"));
+    const status = target && target.querySelector(".save-status");
+    if (status && !status.classList.contains("save-retrying")) {
+      status.textContent = "Saving…";
+      status.className = "save-status";
+    }
+  }
+});
+
+document.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  if (!target) {
+    return;
+  }
+  // "Show large": a prompt shown big for the child to read.
+  const show = target.closest("[data-show-large]");
+  if (show) {
+    const dialog = document.getElementById("prompt-dialog");
+    const source = document.getElementById(show.getAttribute("data-show-large"));
+    if (dialog && source) {
+      dialog.querySelector(".prompt-dialog-text").textContent = source.textContent;
+      dialog.showModal();
+    }
+    return;
+  }
+  // A conflict: take the other version into the box, then save it (the server already has it).
+  const useTheirs = target.closest("[data-use-theirs]");
+  if (useTheirs) {
+    const input = document.getElementById(useTheirs.getAttribute("data-use-theirs"));
+    const theirs = document.getElementById(useTheirs.getAttribute("data-theirs"));
+    if (input && theirs) {
+      input.value = theirs.textContent;
+      if (window.htmx) {
+        window.htmx.trigger(input, "change");
+      }
+      input.focus();
+    }
+  }
+});

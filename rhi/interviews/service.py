@@ -1,0 +1,149 @@
+"""Starting, saving and finishing an interview. No HTTP here: the views and the upload API both
+call these, so a rule about saving is written once.
+
+Saves are checked field by field: each carries the value the worker's screen started from
+(`original`). If the server's value has moved on since (another tab or tablet), the save is
+refused as a conflict and both texts are kept for the worker to choose; it is never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rhi import audit
+from rhi.interviews import content as c
+from rhi.models import Addendum, Episode, Interview, InterviewStatus, User
+from rhi.models.base import utcnow
+
+
+class LockedError(Exception):
+    """The interview is finished: changes are made as addenda."""
+
+
+@dataclass(frozen=True)
+class FieldResult:
+    path: str
+    outcome: str  # "saved", "unchanged", "conflict" or "invalid"
+    value: Any  # what the server now holds
+    mine: Any = None  # on conflict: what the worker sent
+    message: str = ""
+
+
+def _child_id(interview: Interview) -> int | None:
+    return interview.episodes[0].child_id if interview.episodes else None
+
+
+def start(interview: Interview, user: User) -> None:
+    if interview.locked:
+        raise LockedError
+    if interview.status != InterviewStatus.IN_PROGRESS.value:
+        old = interview.status
+        interview.status = InterviewStatus.IN_PROGRESS.value
+        interview.held_at = interview.held_at or utcnow()
+        interview.accepted_at = interview.accepted_at or interview.held_at
+        interview.worker_id = interview.worker_id or user.id
+        interview.content = c.normalise(interview.content)
+        audit.record("interview.status", user=user, object_type="interview",
+                     object_id=interview.uuid, child_id=_child_id(interview),
+                     detail=f"{old} -> in_progress")
+
+
+def save_fields(interview: Interview, user: User,
+                changes: list[tuple[str, Any, Any]]) -> list[FieldResult]:
+    """Apply (path, value, original) changes; return one result per change."""
+    if interview.locked:
+        raise LockedError
+    document = c.normalise(interview.content)
+    results = []
+    for path, value, original in changes:
+        try:
+            current = c.get_field(document, path)
+        except c.ContentError as exc:
+            results.append(FieldResult(path, "invalid", None, value, str(exc)))
+            continue
+        try:
+            candidate = c.get_field(c.set_field(document, path, value), path)
+        except c.ContentError as exc:
+            results.append(FieldResult(path, "invalid", original, value, str(exc)))
+            continue
+        if candidate == current:
+            results.append(FieldResult(path, "unchanged", current))
+            continue
+        if original is not None and _normal(original, current) != current:
+            results.append(FieldResult(path, "conflict", current, value,
+                                       "This changed somewhere else since you opened it."))
+            continue
+        document = c.set_field(document, path, value)
+        results.append(FieldResult(path, "saved", c.get_field(document, path)))
+    saved = [r.path for r in results if r.outcome == "saved"]
+    if saved:
+        interview.content = document
+        audit.record("interview.save", user=user, object_type="interview",
+                     object_id=interview.uuid, child_id=_child_id(interview),
+                     detail=", ".join(saved)[:200])
+    return results
+
+
+def _normal(original: Any, current: Any) -> Any:
+    """Read the original the way the field's current value is held (flags come back as text)."""
+    if isinstance(current, bool):
+        return str(original).strip().lower() in {"1", "true", "yes", "on", "y"}
+    return str(original).replace("\r\n", "\n")
+
+
+def add_item(interview: Interview, user: User, kind: str) -> str:
+    if interview.locked:
+        raise LockedError
+    interview.content, item_id = c.add_item(interview.content, kind)
+    audit.record("interview.add_item", user=user, object_type="interview",
+                 object_id=interview.uuid, child_id=_child_id(interview), detail=kind)
+    return item_id
+
+
+def remove_item(interview: Interview, user: User, kind: str, item_id: str) -> None:
+    if interview.locked:
+        raise LockedError
+    interview.content = c.remove_item(interview.content, kind, item_id)
+    audit.record("interview.remove_item", user=user, object_type="interview",
+                 object_id=interview.uuid, child_id=_child_id(interview), detail=kind)
+
+
+def add_override(interview: Interview, user: User, *, recipient: str, reason: str,
+                 decided_by: str) -> None:
+    """A safeguarding decision to share without the child's consent: reason and decider kept."""
+    if recipient not in c.RECIPIENTS:
+        raise c.ContentError("Choose who the information will be shared with.")
+    document = c.normalise(interview.content)
+    document["overrides"] = [*document["overrides"], {
+        "recipient": recipient, "reason": reason, "decided_by": decided_by,
+        "recorded_by": user.name, "at": utcnow().isoformat(timespec="minutes"),
+    }]
+    interview.content = document
+    audit.record("sharing.override", user=user, object_type="interview",
+                 object_id=interview.uuid, child_id=_child_id(interview),
+                 detail=f"share with {recipient} without consent")
+
+
+def finish(interview: Interview, user: User) -> None:
+    if interview.locked:
+        raise LockedError
+    old = interview.status
+    interview.status = InterviewStatus.FINISHED.value
+    interview.finished_at = utcnow()
+    audit.record("interview.status", user=user, object_type="interview",
+                 object_id=interview.uuid, child_id=_child_id(interview),
+                 detail=f"{old} -> finished")
+
+
+def add_addendum(interview: Interview, user: User, text: str) -> Addendum:
+    addendum = Addendum(author_id=user.id, text=text)
+    interview.addenda.append(addendum)
+    audit.record("interview.addendum", user=user, object_type="interview",
+                 object_id=interview.uuid, child_id=_child_id(interview))
+    return addendum
+
+
+def open_interview_for(episode: Episode) -> Interview | None:
+    interview = episode.interview
+    return interview if interview is not None and not interview.locked else None

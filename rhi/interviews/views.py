@@ -1,0 +1,259 @@
+"""The guided interview: pages in any order, autosave per field, review, finish, addenda."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from rhi import access, audit
+from rhi.episodes import service as episode_service
+from rhi.extensions import db
+from rhi.forms.admin import ConfirmForm
+from rhi.forms.interviews import AddendumForm, OverrideForm
+from rhi.interviews import content as c
+from rhi.interviews import service
+from rhi.models import Interview
+from rhi.models.base import utcnow
+from rhi.prompts import age_band_for, load_bank
+from rhi.sharing import consent_record
+from rhi.timefmt import to_local
+
+bp = Blueprint("interviews", __name__)
+
+PAGES = [
+    ("start", "Before we start"),
+    ("before", "Before you left"),
+    ("away", "While away"),
+    ("after", "How you feel now"),
+    ("help", "What would help"),
+    ("own_words", "In your own words"),
+    ("findings", "What we found"),
+    ("analysis", "Analysis and actions"),
+    ("consent", "Sharing"),
+    ("review", "Review and finish"),
+]
+PAGE_IDS = [p for p, _ in PAGES]
+SAVE_RETRIES = 3
+
+
+@bp.route("/episodes/<int:episode_id>/interview", methods=["POST"])
+@login_required
+def begin(episode_id: int) -> Response:
+    episode = access.get_episode(current_user, episode_id)
+    access.require_change(current_user, episode)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if episode.returned_at is None:
+        abort(409)
+    interview = episode_service.interview_for(episode, current_user)
+    if interview.locked:
+        return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="review"))
+    service.start(interview, current_user)
+    db.session.commit()
+    return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="start"))
+
+
+def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]:
+    episode = interview.episodes[0]
+    child = episode.child
+    held = to_local(interview.held_at or utcnow()).date()
+    bank = load_bank()
+    content = c.normalise(interview.content)
+    return {
+        "interview": interview,
+        "episode": episode,
+        "child": child,
+        "content": content,
+        "page_id": page_id,
+        "pages": PAGES,
+        "progress": c.progress(content),
+        "bank": bank,
+        "band": age_band_for(child.age_on(held)),
+        "section": bank.section(page_id) if page_id in bank_ids() else None,
+        "labels": c,
+        "editable": not interview.locked and access.can_record_interview_work(current_user),
+        "override_form": extra.pop("override_form", None) or OverrideForm(formdata=None),
+        "addendum_form": extra.pop("addendum_form", None) or AddendumForm(formdata=None),
+        "confirm": ConfirmForm(formdata=None),
+        "consent_lines": consent_record(content),
+        "gaps": c.gaps(content) if page_id == "review" else [],
+        **extra,
+    }
+
+
+def bank_ids() -> set[str]:
+    return {s.id for s in load_bank().sections}
+
+
+@bp.route("/interviews/<uuid>")
+@login_required
+def show(uuid: str) -> Response:
+    interview = access.get_interview(current_user, uuid)
+    return redirect(url_for("interviews.page", uuid=interview.uuid,
+                            page_id="review" if interview.locked else "start"))
+
+
+@bp.route("/interviews/<uuid>/<page_id>")
+@login_required
+def page(uuid: str, page_id: str) -> str:
+    if page_id not in PAGE_IDS:
+        abort(404)
+    interview = access.get_interview(current_user, uuid)
+    audit.record("interview.view", object_type="interview", object_id=interview.uuid,
+                 child_id=interview.episodes[0].child_id, detail=page_id)
+    db.session.commit()
+    return render_template("interviews/page.html", **_context(interview, page_id))
+
+
+def _changes_from_form() -> list[tuple[str, Any, Any]]:
+    """Fields arrive as f:<path> (value; a flag's last value wins) and o:<path> (original)."""
+    changes = []
+    for key in request.form:
+        if key.startswith("f:"):
+            path = key[2:]
+            values = request.form.getlist(key)
+            original = request.form.get("o:" + path)
+            changes.append((path, values[-1] if values else "", original))
+    return changes
+
+
+@bp.route("/interviews/<uuid>/save", methods=["POST"])
+@login_required
+def save(uuid: str) -> tuple[str, int] | Response:
+    changes = _changes_from_form()
+    for _attempt in range(SAVE_RETRIES):
+        interview = access.get_interview(current_user, uuid)
+        access.require_interview_change(current_user, interview)
+        if interview.locked:
+            return _locked_response(interview)
+        results = service.save_fields(interview, current_user, changes)
+        try:
+            db.session.commit()
+            break
+        except StaleDataError:
+            # Another save of this interview landed between our read and write: read again.
+            db.session.rollback()
+    else:
+        abort(409)
+    conflicts = [r for r in results if r.outcome in ("conflict", "invalid")]
+    if request.htmx:
+        status = 409 if any(r.outcome == "conflict" for r in results) else \
+            422 if conflicts else 200
+        return render_template("interviews/_save_results.html", results=results,
+                               interview=interview, saved_at=utcnow()), status
+    if conflicts:
+        for r in conflicts:
+            flash(f"Not saved: {r.message}", "error")
+    else:
+        flash("Saved.", "success")
+    page_id = request.form.get("page", "start")
+    return redirect(url_for("interviews.page", uuid=uuid,
+                            page_id=page_id if page_id in PAGE_IDS else "start"))
+
+
+def _locked_response(interview: Interview) -> tuple[str, int]:
+    return render_template("error.html", code=409, title="This interview is finished",
+                           hint="Add a correction as an addendum on the review page."), 409
+
+
+@bp.route("/interviews/<uuid>/items/<kind>", methods=["POST"])
+@login_required
+def add_item(uuid: str, kind: str) -> str | Response:
+    interview = access.get_interview(current_user, uuid)
+    access.require_interview_change(current_user, interview)
+    if kind not in c.LIST_FIELDS or not ConfirmForm().validate_on_submit():
+        abort(400)
+    if interview.locked:
+        abort(409)
+    service.add_item(interview, current_user, kind)
+    db.session.commit()
+    return _list_response(interview, kind)
+
+
+@bp.route("/interviews/<uuid>/items/<kind>/<item_id>/remove", methods=["POST"])
+@login_required
+def remove_item(uuid: str, kind: str, item_id: str) -> str | Response:
+    interview = access.get_interview(current_user, uuid)
+    access.require_interview_change(current_user, interview)
+    if kind not in c.LIST_FIELDS or not ConfirmForm().validate_on_submit():
+        abort(400)
+    if interview.locked:
+        abort(409)
+    service.remove_item(interview, current_user, kind, item_id)
+    db.session.commit()
+    return _list_response(interview, kind)
+
+
+def _list_response(interview: Interview, kind: str) -> str | Response:
+    page_id = "analysis" if kind == "actions" else "findings"
+    if request.htmx:
+        return render_block("interviews/page.html", f"list_{kind}",
+                            **_context(interview, page_id))
+    return redirect(url_for("interviews.page", uuid=interview.uuid, page_id=page_id)
+                    + f"#{kind}")
+
+
+@bp.route("/interviews/<uuid>/overrides", methods=["POST"])
+@login_required
+def add_override(uuid: str) -> tuple[str, int] | Response:
+    interview = access.get_interview(current_user, uuid)
+    access.require_interview_change(current_user, interview)
+    if interview.locked:
+        abort(409)
+    form = OverrideForm()
+    if not form.validate_on_submit():
+        return render_template("interviews/page.html",
+                               **_context(interview, "consent", override_form=form)), 422
+    service.add_override(interview, current_user, recipient=form.recipient.data,
+                         reason=form.reason.data.strip(), decided_by=form.decided_by.data.strip())
+    db.session.commit()
+    flash("The decision to share without consent is recorded.", "success")
+    return redirect(url_for("interviews.page", uuid=uuid, page_id="consent"))
+
+
+@bp.route("/interviews/<uuid>/finish", methods=["POST"])
+@login_required
+def finish(uuid: str) -> Response:
+    interview = access.get_interview(current_user, uuid)
+    access.require_interview_change(current_user, interview)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if interview.locked:
+        return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
+    service.finish(interview, current_user)
+    from rhi.summaries.service import share_with_social_worker
+
+    shared = share_with_social_worker(interview, current_user)
+    db.session.commit()
+    flash("Interview finished. " + ("The summary is in the social worker's inbox."
+                                    if shared else "No social worker is allocated, so no "
+                                    "summary was sent: tell the child's team."), "success")
+    return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
+
+
+@bp.route("/interviews/<uuid>/addenda", methods=["POST"])
+@login_required
+def add_addendum(uuid: str) -> tuple[str, int] | Response:
+    interview = access.get_interview(current_user, uuid)
+    access.require_interview_change(current_user, interview)
+    form = AddendumForm()
+    if not form.validate_on_submit():
+        return render_template("interviews/page.html",
+                               **_context(interview, "review", addendum_form=form)), 422
+    service.add_addendum(interview, current_user, form.text.data.strip())
+    db.session.commit()
+    flash("Addendum added.", "success")
+    return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))

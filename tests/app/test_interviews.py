@@ -1,0 +1,217 @@
+"""The guided interview: start, autosave with conflicts, lists, consent, finish, inbox."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import AuditEvent, Interview, Summary
+from tests.conftest import Web, csrf_from
+
+
+def start(web: Web, world) -> str:
+    web.sign_in(world.emails["worker_a"])
+    response = web.post(f"/episodes/{world.episodes['a']}/interview",
+                        page=f"/episodes/{world.episodes['a']}")
+    assert response.status_code == 302
+    match = re.search(r"/interviews/([0-9a-f-]{36})/start", response.headers["Location"])
+    assert match
+    return match.group(1)
+
+
+def autosave(web: Web, uuid: str, path: str, value: str, original: str | None):
+    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
+    data = {f"f:{path}": value}
+    if original is not None:
+        data[f"o:{path}"] = original
+    return web.client.post(f"/interviews/{uuid}/save", data=data,
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+
+
+def content(app, uuid):
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        return interview.content, interview.version, interview.status
+
+
+def test_start_shows_before_we_start_in_words_for_the_childs_age(app, web, world):
+    uuid = start(web, world)
+    html = web.get(f"/interviews/{uuid}/start").get_data(as_text=True)
+    assert "Before we start" in html
+    assert "can stop or take a break at any time" in html
+    # Ada is 15: the oldest band's wording is shown.
+    from rhi.prompts import load_bank
+
+    point = load_bank().before_we_start[0]
+    assert point.child_text_for("15_to_17").replace("'", "&#39;") in html
+    assert content(app, uuid)[2] == "in_progress"
+
+
+def test_every_page_renders_with_prompts(web, world):
+    from rhi.prompts import load_bank
+
+    uuid = start(web, world)
+    for page in ("start", "before", "away", "after", "help", "own_words", "findings",
+                 "analysis", "consent", "review"):
+        response = web.get(f"/interviews/{uuid}/{page}")
+        assert response.status_code == 200, page
+    html = web.get(f"/interviews/{uuid}/away").get_data(as_text=True)
+    first = load_bank().section("away").prompts[0].text_for("15_to_17")
+    assert first.replace("'", "&#39;") in html
+    assert "Show large" in html
+
+
+def test_autosave_saves_a_field_and_says_so(app, web, world):
+    uuid = start(web, world)
+    response = autosave(web, uuid, "sections.before.text", "Mum and I argued about school.", "")
+    assert response.status_code == 200
+    assert "Saved" in response.get_data(as_text=True)
+    saved, version, _ = content(app, uuid)
+    assert saved["sections"]["before"]["text"] == "Mum and I argued about school."
+    page = web.get(f"/interviews/{uuid}/before").get_data(as_text=True)
+    assert "Mum and I argued about school." in page
+    assert "(has notes)" in page
+    # Saving the same text again changes nothing, not even the version.
+    autosave(web, uuid, "sections.before.text", "Mum and I argued about school.",
+             "Mum and I argued about school.")
+    assert content(app, uuid)[1] == version
+
+
+def test_stale_save_is_refused_with_both_texts_and_nothing_dropped(app, web, world):
+    uuid = start(web, world)
+    autosave(web, uuid, "sections.away.text", "Stayed at a friend's.", "")
+    # A second tab still thinks the field is empty.
+    response = autosave(web, uuid, "sections.away.text", "Went to Leeds.", "")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Not saved: this changed somewhere else" in html
+    assert "Stayed at a friend&#39;s." in html
+    assert "Keep my version" in html and "Use the other version" in html
+    assert content(app, uuid)[0]["sections"]["away"]["text"] == "Stayed at a friend's."
+    # Keeping mine, knowingly, saves it.
+    kept = autosave(web, uuid, "sections.away.text", "Went to Leeds.", "Stayed at a friend's.")
+    assert kept.status_code == 200
+    assert content(app, uuid)[0]["sections"]["away"]["text"] == "Went to Leeds."
+
+
+def test_bad_choice_is_explained_next_to_the_field(app, web, world):
+    uuid = start(web, world)
+    response = autosave(web, uuid, "risk_view", "catastrophic", "")
+    assert response.status_code == 422
+    assert "Not saved: Choose one of the options given." in response.get_data(as_text=True)
+
+
+def test_whole_page_saves_without_javascript(app, web, world):
+    uuid = start(web, world)
+    response = web.post(f"/interviews/{uuid}/save", {
+        "page": "start",
+        "f:start.location": "Café near school", "o:start.location": "",
+        "f:start.explained_voluntary": ["0", "1"], "o:start.explained_voluntary": "0",
+    }, page=f"/interviews/{uuid}/start", follow=True)
+    assert "Saved." in response.get_data(as_text=True)
+    saved = content(app, uuid)[0]
+    assert saved["start"]["location"] == "Café near school"
+    assert saved["start"]["explained_voluntary"] is True
+
+
+def test_people_can_be_added_filled_in_and_removed(app, web, world):
+    uuid = start(web, world)
+    token = csrf_from(web.get(f"/interviews/{uuid}/findings").get_data(as_text=True))
+    response = web.client.post(f"/interviews/{uuid}/items/people", data={"csrf_token": token},
+                               headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200
+    assert "Person 1" in response.get_data(as_text=True)
+    item_id = content(app, uuid)[0]["people"][0]["id"]
+    autosave(web, uuid, f"people.{item_id}.name", "Dee", "")
+    autosave(web, uuid, f"people.{item_id}.age", "about 30", "")
+    person = content(app, uuid)[0]["people"][0]
+    assert (person["name"], person["age"]) == ("Dee", "about 30")
+    web.client.post(f"/interviews/{uuid}/items/people/{item_id}/remove",
+                    data={"csrf_token": token}, headers={"X-CSRFToken": token})
+    assert content(app, uuid)[0]["people"] == []
+
+
+def test_override_needs_a_reason_and_is_audited(app, web, world):
+    uuid = start(web, world)
+    page = f"/interviews/{uuid}/consent"
+    response = web.post(f"/interviews/{uuid}/overrides", {"recipient": "police", "reason": "",
+                                                          "decided_by": "Alex Morgan"}, page=page)
+    assert response.status_code == 422
+    assert "Write the reason" in response.get_data(as_text=True)
+    web.post(f"/interviews/{uuid}/overrides", {
+        "recipient": "police", "reason": "An adult is holding her phone and sending her to "
+        "other towns.", "decided_by": "Alex Morgan, team manager"}, page=page)
+    saved = content(app, uuid)[0]
+    assert saved["overrides"][0]["decided_by"] == "Alex Morgan, team manager"
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "sharing.override"))
+        assert event.detail == "share with police without consent"
+        assert "phone" not in event.detail
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_finish_locks_and_sends_the_summary_to_the_social_worker(app, web, world):
+    uuid = start(web, world)
+    autosave(web, uuid, "sections.own_words.text", "I want my social worker to know I miss "
+             "my nan.", "")
+    autosave(web, uuid, "sections.away.text", "Slept at a flat with older lads.", "")
+    autosave(web, uuid, "consent.social_worker.answer", "yes", "not_asked")
+    review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert "Gaps to look at" in review
+    assert "The child has not been asked about sharing with the police." in review
+    response = web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review",
+                        follow=True)
+    assert "The summary is in the social worker" in response.get_data(as_text=True)
+    assert content(app, uuid)[2] == "shared"
+
+    # Locked: further edits are refused; addenda are the way to correct.
+    assert autosave(web, uuid, "sections.away.text", "changed", "Slept at a flat with older "
+                    "lads.").status_code == 409
+    web.post(f"/interviews/{uuid}/addenda", {"text": "She later said it was two nights."},
+             page=f"/interviews/{uuid}/review")
+    review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert "She later said it was two nights." in review
+
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world.emails["social_worker"])
+    inbox = social_worker.get("/inbox").get_data(as_text=True)
+    assert "Ada Alpha" in inbox and "Not yet read" in inbox
+    with app.app_context():
+        summary_id = db.session.scalar(select(Summary.id))
+    pdf = social_worker.get(f"/summaries/{summary_id}/pdf")
+    assert pdf.mimetype == "application/pdf"
+    text = _pdf_text(pdf.data)
+    assert "I miss my nan" in text
+    assert "Prepared for Social Worker" in text
+    social_worker.post(f"/summaries/{summary_id}/acknowledge", page=f"/summaries/{summary_id}")
+    assert "Read " in social_worker.get("/inbox").get_data(as_text=True)
+
+    other = Web(app.test_client())
+    other.sign_in(world.emails["social_worker_other"])
+    assert other.get(f"/summaries/{summary_id}").status_code == 404
+    assert other.get(f"/summaries/{summary_id}/pdf").status_code == 404
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+        assert {"summary.share", "summary.view", "summary.download",
+                "summary.acknowledge"} <= actions
+
+
+def test_police_copy_holds_only_what_the_child_agreed(app, web, world):
+    uuid = start(web, world)
+    autosave(web, uuid, "sections.away.text", "We went to a flat in Leeds.", "")
+    autosave(web, uuid, "consent.police.answer", "no", "not_asked")
+    police = web.get(f"/interviews/{uuid}/copies/police.pdf")
+    text = _pdf_text(police.data)
+    assert "flat in Leeds" not in text
+    assert "Prepared for Police" in text
+    autosave(web, uuid, "consent.police.answer", "yes", "no")
+    text = _pdf_text(web.get(f"/interviews/{uuid}/copies/police.pdf").data)
+    assert "flat in Leeds" in text
