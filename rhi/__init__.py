@@ -38,6 +38,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    from rhi import writing
+
+    writing.init_app(app)  # a broken rules file stops start-up here, naming the rule
+
     from rhi import cli, errors, security_headers, templating
 
     errors.register(app)
@@ -83,7 +87,8 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.home import bp as home_bp
     from rhi.interviews.views import bp as interviews_bp
     from rhi.summaries.views import bp as summaries_bp
+    from rhi.writing.views import bp as writing_bp
 
     for bp in (auth_bp, home_bp, episodes_bp, children_bp, admin_bp, health_bp, interviews_bp,
-               summaries_bp):
+               summaries_bp, writing_bp):
         app.register_blueprint(bp)

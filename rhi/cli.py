@@ -56,5 +56,19 @@ def create_user_command(email: str, name: str, role: str, team_name: str | None,
     click.echo(f"Created {role} {email}.")
 
 
+@group.command("check-language")
+def check_language_command() -> None:
+    """Read text on standard input; print the writing check's flags as JSON."""
+    import json
+    import sys
+
+    from rhi import writing
+
+    text = sys.stdin.read()
+    flags = [flag.to_dict() for flag in writing.matcher().check(text)]
+    click.echo(json.dumps({"offsets": "unicode code points", "flags": flags},
+                          ensure_ascii=False, indent=2))
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(group)

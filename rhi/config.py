@@ -90,6 +90,7 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_LOCKOUT_ATTEMPTS": _int(env, "RHI_LOCKOUT_ATTEMPTS", 5),
         "RHI_LOCKOUT_MINUTES": _int(env, "RHI_LOCKOUT_MINUTES", 15),
         "RHI_RISK_GRADES": [g for g in grades if g],
+        "RHI_LANGUAGE_RULES": env.get("RHI_LANGUAGE_RULES") or None,
         "RHI_TIMEZONE": env.get("RHI_TIMEZONE", "Europe/London"),
         "RATELIMIT_STORAGE_URI": env.get("RHI_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -127,7 +127,7 @@ def empty_content() -> dict[str, Any]:
         "risk_view": "",
         "consent": {r: {"answer": "not_asked", "words": "", "name": ""} for r in RECIPIENTS},
         "overrides": [],
-        "language": {"dismissed": 0, "replaced": 0},
+        "language": {"dismissed": [], "replaced": 0},
     }
 
 
@@ -144,6 +144,11 @@ def normalise(content: dict[str, Any] | None) -> dict[str, Any]:
             for sub, sub_value in value.items():
                 merged[key].setdefault(sub, copy.deepcopy(sub_value))
     return merged
+
+
+def text_paths(content: dict[str, Any]) -> set[str]:
+    """Every path that holds free text the worker writes."""
+    return {path for path, _ in text_fields(content, include_empty=True)}
 
 
 def _as_bool(value: Any) -> bool:
@@ -302,7 +307,7 @@ def gaps(content: dict[str, Any]) -> list[str]:
     return found
 
 
-def text_fields(content: dict[str, Any]) -> list[tuple[str, str]]:
+def text_fields(content: dict[str, Any], include_empty: bool = False) -> list[tuple[str, str]]:
     """Every free-text field as (path, text): for the language check and search."""
     c = normalise(content)
     out = [(f"sections.{s}.text", c["sections"][s]["text"]) for s in SECTION_IDS]
@@ -312,4 +317,4 @@ def text_fields(content: dict[str, Any]) -> list[tuple[str, str]]:
     for kind, fields in LIST_FIELDS.items():
         for item in c[kind]:
             out += [(f"{kind}.{item['id']}.{f}", item.get(f, "")) for f in fields if f != "kind"]
-    return [(p, t) for p, t in out if t]
+    return out if include_empty else [(p, t) for p, t in out if t]

@@ -13,8 +13,10 @@ from typing import Any
 
 from rhi import audit
 from rhi.interviews import content as c
+from rhi.language import Matcher
 from rhi.models import Addendum, Episode, Interview, InterviewStatus, User
 from rhi.models.base import utcnow
+from rhi.writing import events as language_events
 
 
 class LockedError(Exception):
@@ -49,9 +51,13 @@ def start(interview: Interview, user: User) -> None:
                      detail=f"{old} -> in_progress")
 
 
-def save_fields(interview: Interview, user: User,
-                changes: list[tuple[str, Any, Any]]) -> list[FieldResult]:
-    """Apply (path, value, original) changes; return one result per change."""
+def save_fields(interview: Interview, user: User, changes: list[tuple[str, Any, Any]],
+                matcher: Matcher | None = None) -> list[FieldResult]:
+    """Apply (path, value, original) changes; return one result per change.
+
+    With a matcher, phrases the writing check newly finds in saved text are counted for the
+    team's supervision view (anonymously: rule and team only).
+    """
     if interview.locked:
         raise LockedError
     document = c.normalise(interview.content)
@@ -75,7 +81,10 @@ def save_fields(interview: Interview, user: User,
                                        "This changed somewhere else since you opened it."))
             continue
         document = c.set_field(document, path, value)
-        results.append(FieldResult(path, "saved", c.get_field(document, path)))
+        saved_value = c.get_field(document, path)
+        if matcher is not None and isinstance(saved_value, str):
+            language_events.record_new_flags(matcher, user.team_id, str(current), saved_value)
+        results.append(FieldResult(path, "saved", saved_value))
     saved = [r.path for r in results if r.outcome == "saved"]
     if saved:
         interview.content = document
@@ -90,6 +99,30 @@ def _normal(original: Any, current: Any) -> Any:
     if isinstance(current, bool):
         return str(original).strip().lower() in {"1", "true", "yes", "on", "y"}
     return str(original).replace("\r\n", "\n")
+
+
+def language_action(interview: Interview, user: User, *, path: str, rule_id: str, text: str,
+                    action: str, reason: str = "") -> None:
+    """The worker took a suggestion (replaced) or kept their words (dismissed)."""
+    if interview.locked:
+        raise LockedError
+    document = c.normalise(interview.content)
+    if path not in c.text_paths(document):
+        raise c.ContentError(f"rhi does not know the field {path!r}.")
+    if action == "dismissed":
+        document["language"]["dismissed"] = [
+            *document["language"]["dismissed"],
+            {"path": path, "rule_id": rule_id, "text": text[:200], "reason": reason[:500]},
+        ]
+    elif action == "replaced":
+        document["language"]["replaced"] = int(document["language"].get("replaced", 0)) + 1
+    else:
+        raise c.ContentError("Unknown action.")
+    interview.content = document
+    language_events.record(user.team_id, rule_id, action)
+    audit.record("interview.language", user=user, object_type="interview",
+                 object_id=interview.uuid, child_id=_child_id(interview),
+                 detail=f"{action} {rule_id}"[:200])
 
 
 def add_item(interview: Interview, user: User, kind: str) -> str:

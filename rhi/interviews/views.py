@@ -18,7 +18,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from rhi import access, audit
+from rhi import access, audit, writing
 from rhi.episodes import service as episode_service
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
@@ -30,6 +30,7 @@ from rhi.models.base import utcnow
 from rhi.prompts import age_band_for, load_bank
 from rhi.sharing import consent_record
 from rhi.timefmt import to_local
+from rhi.writing.events import open_flags
 
 bp = Blueprint("interviews", __name__)
 
@@ -47,6 +48,31 @@ PAGES = [
 ]
 PAGE_IDS = [p for p, _ in PAGES]
 SAVE_RETRIES = 3
+FIELD_TITLES = {"sections." + pid + ".text": title for pid, title in PAGES}
+
+
+@bp.route("/interviews/<uuid>/language", methods=["POST"])
+@login_required
+def language(uuid: str) -> tuple[str, int]:
+    """The worker took a wording suggestion or kept their own words: recorded with the interview."""
+    for _attempt in range(SAVE_RETRIES):
+        interview = access.get_interview(current_user, uuid)
+        access.require_interview_change(current_user, interview)
+        try:
+            service.language_action(
+                interview, current_user, path=request.form.get("path", ""),
+                rule_id=request.form.get("rule_id", "")[:80], text=request.form.get("text", ""),
+                action=request.form.get("action", ""), reason=request.form.get("reason", ""))
+        except service.LockedError:
+            abort(409)
+        except c.ContentError:
+            abort(400)
+        try:
+            db.session.commit()
+            return "", 204
+        except StaleDataError:
+            db.session.rollback()
+    abort(409)
 
 
 @bp.route("/episodes/<int:episode_id>/interview", methods=["POST"])
@@ -90,6 +116,12 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
         "confirm": ConfirmForm(formdata=None),
         "consent_lines": consent_record(content),
         "gaps": c.gaps(content) if page_id == "review" else [],
+        "open_flags": open_flags(writing.matcher(), c.text_fields(content),
+                                 content["language"]["dismissed"]) if page_id == "review" else [],
+        "field_titles": FIELD_TITLES,
+        "dismissed_pairs": lambda path: [[d.get("rule_id"), d.get("text")]
+                                         for d in content["language"]["dismissed"]
+                                         if d.get("path") == path],
         **extra,
     }
 
@@ -139,7 +171,7 @@ def save(uuid: str) -> tuple[str, int] | Response:
         access.require_interview_change(current_user, interview)
         if interview.locked:
             return _locked_response(interview)
-        results = service.save_fields(interview, current_user, changes)
+        results = service.save_fields(interview, current_user, changes, writing.matcher())
         try:
             db.session.commit()
             break

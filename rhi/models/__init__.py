@@ -10,10 +10,12 @@ from rhi.models.interviews import (
     InterviewStatus,
     interview_episodes,
 )
+from rhi.models.language import LanguageEvent
 from rhi.models.people import Role, Team, User, UserSession
 from rhi.models.summaries import Summary
 
 __all__ = [
+    "LanguageEvent",
     "Addendum",
     "Summary",
     "AuditEvent",

@@ -28,7 +28,7 @@ def render_for(interview: Interview, recipient: str, prepared_for: str,
         interviewer=interview.worker.name if interview.worker else "Not recorded",
         place=content["start"]["location"],
         present=content["start"]["present"],
-        dismissed_flags=int(content["language"].get("dismissed", 0)),
+        dismissed_flags=len(content["language"].get("dismissed") or []),
     )
 
 

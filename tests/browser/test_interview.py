@@ -1,0 +1,95 @@
+"""The interview in Chromium: autosave, retry when the network drops, the writing check."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from rhi.language import check, rules_as_json
+from tests.browser.test_roles import serious_violations, sign_in
+
+pytestmark = pytest.mark.browser
+
+SAVED = re.compile(r"^Saved")
+CORPUS = Path(__file__).resolve().parents[1] / "language_corpus.json"
+
+
+def open_new_interview(page, child: str = "Ellie Price") -> None:  # noqa: ANN001
+    """Ellie's return is assigned to the demo worker and has no interview yet."""
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    page.get_by_role("link", name=child).click()
+    page.get_by_role("button", name="Start the interview now").click()
+    page.wait_for_url("**/start")
+
+
+def test_browser_and_server_matchers_agree_on_the_corpus(page):
+    page.goto("/sign-in")
+    corpus = [entry["text"] for entry in json.loads(CORPUS.read_text())]
+    got = page.evaluate(
+        """([rules, texts]) => {
+            const compiled = window.rhiLanguage.compile(rules);
+            return texts.map((t) => window.rhiLanguage.check(compiled, t)
+                .map((f) => [f.rule_id, f.start, f.end, f.text]));
+        }""",
+        [rules_as_json(), corpus],
+    )
+    expected = [[[f.rule_id, f.start, f.end, f.text] for f in check(t)] for t in corpus]
+    assert got == expected
+
+
+def test_typing_saves_and_a_dropped_connection_retries(page):
+    open_new_interview(page)
+    page.locator(".interview-nav").get_by_role("link", name="Before you left").click()
+    box = page.get_by_label("What Ellie said")
+    box.fill("We had a row about my phone. \"I just needed to get out,\" she said.")
+    status = page.locator("#meta-sections-before-text .save-status")
+    status.get_by_text(SAVED).wait_for()
+    assert serious_violations(page) == []
+
+    page.context.set_offline(True)
+    box.fill("We had a row about my phone. I went to the park.")
+    page.locator("#meta-sections-before-text").get_by_text("Not saved, retrying").wait_for()
+    page.context.set_offline(False)
+    status.get_by_text(SAVED).wait_for(timeout=20_000)
+    page.reload()
+    assert page.get_by_label("What Ellie said").input_value() == \
+        "We had a row about my phone. I went to the park."
+    assert "(has notes)" in page.locator(".interview-nav").inner_text()
+
+
+def test_a_blaming_phrase_is_flagged_and_one_tap_replaces_it(page):
+    open_new_interview(page, "Kai Chen")
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    box = page.get_by_label("What Kai said")
+    box.fill("Kai absconded after school. He said \"I absconded, so what\".")
+    flags = page.locator("#in-sections-away-text-flags")
+    flags.get_by_text("1 wording suggestion").wait_for()
+    assert "“absconded”" in flags.inner_text()
+    flags.get_by_role("button", name="Use “went missing”").click()
+    assert box.input_value() == "Kai went missing after school. He said \"I absconded, so what\"."
+    page.locator("#meta-sections-away-text .save-status").get_by_text(SAVED).wait_for()
+    assert flags.inner_text().strip() == ""
+    page.reload()
+    assert page.get_by_label("What Kai said").input_value().startswith("Kai went missing")
+
+
+def test_keep_my_words_is_remembered(page):
+    open_new_interview(page, "Grace Adeyemi")
+    page.locator(".interview-nav").get_by_role("link", name="Analysis and actions").click()
+    box = page.get_by_label("Your notes")
+    box.fill("Grace said her older boyfriend collects her from school.")
+    flags = page.locator("#in-sections-analysis-text-flags")
+    flags.get_by_text("1 wording suggestion").wait_for()
+    with page.expect_response("**/language") as response:
+        flags.get_by_role("button", name="Keep my words").click()
+    assert response.value.status == 204
+    page.locator("#meta-sections-analysis-text .save-status").get_by_text(SAVED).wait_for()
+    page.reload()
+    page.wait_for_timeout(800)
+    assert page.locator("#in-sections-analysis-text-flags").inner_text().strip() == ""
+    page.locator(".interview-nav").get_by_role("link", name="Review and finish").click()
+    assert "Wording to look at again" not in page.content()
