@@ -70,5 +70,35 @@ def check_language_command() -> None:
                           ensure_ascii=False, indent=2))
 
 
+@group.command("summary")
+@click.argument("interview_uuid")
+@click.option("--for", "recipient", required=True,
+              help="social_worker, police, parents_carers, school, health or other")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def summary_command(interview_uuid: str, recipient: str, output: str) -> None:
+    """Write the PDF a recipient would get from an interview."""
+    from pathlib import Path
+
+    from rhi import audit
+    from rhi.interviews.content import RECIPIENTS
+    from rhi.models import Interview
+    from rhi.models.base import utcnow
+    from rhi.summaries.service import recipient_label, render_for
+
+    if recipient not in RECIPIENTS:
+        raise click.BadParameter(f"choose one of {', '.join(RECIPIENTS)}", param_hint="--for")
+    interview = db.session.scalar(select(Interview).where(Interview.uuid == interview_uuid))
+    if interview is None:
+        raise click.BadParameter("no interview has this id", param_hint="INTERVIEW_UUID")
+    label = recipient_label(recipient, interview)
+    data = render_for(interview, recipient, f"{label} (command line)", utcnow())
+    Path(output).write_bytes(data)
+    audit.record("summary.download", object_type="interview", object_id=interview.uuid,
+                 child_id=interview.episodes[0].child_id,
+                 detail=f"copy for {recipient} (command line)")
+    db.session.commit()
+    click.echo(f"Wrote {output} ({len(data):,} bytes) for {label}.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(group)

@@ -200,6 +200,8 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
         db.session.add(episode)
         if status and returned:
             _demo_interview(episode, returned, status, worker, now)
+    db.session.flush()
+    _demo_shared_summary(children["Amara"], worker)
     db.session.commit()
     return {"teams": len(teams), "users": len(users), "children": len(children),
             "episodes": db.session.query(Episode).count()}
@@ -228,3 +230,73 @@ def _demo_interview(episode: Episode, returned: datetime, status: str, worker: U
             attempted_at=min(returned + timedelta(hours=26), now), method="visit",
             outcome="not_in", note="Left a card with the carer.", recorded_by=worker))
     db.session.add(interview)
+
+
+# A finished interview with Amara, written the way we hope workers will write: the child's own
+# words in quotation marks, what was done to her and by whom, and what she wants.
+AMARA_INTERVIEW = {
+    "start.explained_voluntary": True,
+    "start.explained_confidentiality": True,
+    "start.location": "A café near her school, her choice",
+    "start.present": "Amara and the interviewer",
+    "sections.before.text": "Amara said things at the home had been hard since a new young person "
+    "moved in. \u201cNobody listens when I say I'm scared of her.\u201d",
+    "sections.away.text": "Amara stayed two nights at a flat in Beeston. An adult she knows as "
+    "\u2018Dee\u2019 bought her food and topped up her phone, and told her not to tell anyone. "
+    "She slept on a sofa. She was given alcohol.",
+    "sections.after.text": "\u201cTired. A bit embarrassed. Glad to have a shower.\u201d",
+    "sections.help.text": "She would like to talk to her social worker about moving to a "
+    "placement nearer her nan, and agreed to meet the exploitation team's youth worker.",
+    "sections.own_words.text": "\u201cI want Jo to know I'm not being bad. I just didn't want to "
+    "be there.\u201d",
+    "sections.analysis.text": "Amara is 16 and is being groomed by an adult known as Dee, who uses "
+    "food, phone credit and a place to stay to control her. Concerns of child sexual "
+    "exploitation. Push factor: conflict in the placement.",
+    "protective_factors": "A close relationship with her nan; attends school most days.",
+    "risk_view": "high",
+    "push.placement_relationships.on": True,
+    "pull.exploiting_adults.on": True,
+    "pull.gifts.on": True,
+    "harms.sexual_exploitation.on": True,
+    "harms.drugs_alcohol.on": True,
+    "consent.social_worker.answer": "yes",
+    "consent.social_worker.words": "Yes, Jo can know.",
+    "consent.police.answer": "yes",
+    "consent.police.words": "Only about Dee.",
+    "consent.parents_carers.answer": "no",
+    "consent.parents_carers.words": "Not the staff at the home, not yet.",
+}
+
+
+def _demo_shared_summary(child: Child, worker: User) -> None:
+    """Amara's latest return: a finished interview, shared with her social worker's inbox."""
+    from rhi.interviews import content as c
+    from rhi.models import Summary
+    from rhi.summaries.service import share_with_social_worker
+
+    # Her second episode (about eight days ago) has a finished interview; give it its words.
+    episode = next((e for e in child.episodes if e.police_reference == "WY-OKO-02"), None)
+    interview = episode.interview if episode is not None else None
+    if interview is None or interview.content:
+        return  # already loaded
+    doc = c.empty_content()
+    for path, value in AMARA_INTERVIEW.items():
+        doc = c.set_field(doc, path, value)
+    doc, place = c.add_item(doc, "places")
+    doc = c.set_field(doc, f"places.{place}.name", "A flat above the shops")
+    doc = c.set_field(doc, f"places.{place}.area", "Beeston, Leeds")
+    doc, person = c.add_item(doc, "people")
+    for field, value in (("name", "Dee"), ("age", "about 30"),
+                         ("relationship", "\u201ca friend\u201d"),
+                         ("concern", "Gives her gifts and a place to stay; may be exploiting "
+                                     "her.")):
+        doc = c.set_field(doc, f"people.{person}.{field}", value)
+    doc, action = c.add_item(doc, "actions")
+    doc = c.set_field(doc, f"actions.{action}.kind", "exploitation_team")
+    doc = c.set_field(doc, f"actions.{action}.owner", "Sam Ahmed")
+    doc = c.set_field(doc, f"actions.{action}.due", "Friday")
+    interview.content = doc
+    db.session.flush()
+    if not db.session.query(Summary).filter_by(interview_id=interview.id).count():
+        share_with_social_worker(interview, worker)
+        interview.held_at = interview.held_at or interview.finished_at

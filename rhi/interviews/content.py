@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from datetime import datetime
 from typing import Any
 
 from rhi.prompts import SECTION_IDS
@@ -109,6 +110,9 @@ LIST_FLAGS = {"places": ("private",), "people": ("private",), "actions": ()}
 
 START_TEXT = ("present", "interpreter_language", "interpreter_name", "location",
               "chosen_interviewer")
+START_WHEN = ("held_on",)  # local date and time, as typed: "2026-11-23 14:30"
+WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M")
+WHEN_HELP = "2026-11-23 14:30 or 23/11/2026 14:30"
 START_FLAGS = ("explained_voluntary", "explained_confidentiality", "child_chose_interviewer")
 
 
@@ -118,7 +122,8 @@ class ContentError(ValueError):
 
 def empty_content() -> dict[str, Any]:
     return {
-        "start": {**{k: "" for k in START_TEXT}, **{k: False for k in START_FLAGS}},
+        "start": {**{k: "" for k in (*START_TEXT, *START_WHEN)},
+                  **{k: False for k in START_FLAGS}},
         "sections": {s: {"text": "", "private": False} for s in SECTION_IDS},
         "push": {}, "pull": {}, "harms": {},
         "findings_other": {"push": "", "pull": "", "harms": ""},
@@ -181,6 +186,8 @@ def resolve(content: dict[str, Any], path: str) -> tuple[dict[str, Any], str, st
             return content["start"], parts[1], "text"
         if parts[1] in START_FLAGS:
             return content["start"], parts[1], "flag"
+        if parts[1] in START_WHEN:
+            return content["start"], parts[1], "when"
     if head == "sections" and len(parts) == 3 and parts[1] in SECTION_IDS:
         if parts[2] == "text":
             return content["sections"][parts[1]], "text", "text"
@@ -225,11 +232,33 @@ def get_field(content: dict[str, Any], path: str) -> Any:
     return holder.get(key, False if kind == "flag" else "")
 
 
-def set_field(content: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    """A new document with one field changed; the input is not modified."""
+def _as_when(value: Any, now_local: datetime | None) -> str:
+    """A local date and time as typed, kept in one form; never in the future."""
+    raw = str(value or "").strip()
+    if not raw:
+        return ""
+    for fmt in WHEN_FORMATS:
+        try:
+            when = datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+        if now_local is not None and when > now_local:
+            raise ContentError("This can't be in the future. Check the date and time.")
+        return when.strftime("%Y-%m-%d %H:%M")
+    raise ContentError(f"Enter a date and time like {WHEN_HELP}.")
+
+
+def set_field(content: dict[str, Any], path: str, value: Any,
+              now_local: datetime | None = None) -> dict[str, Any]:
+    """A new document with one field changed; the input is not modified.
+
+    `now_local` (the local time now) lets dates in the future be refused.
+    """
     updated = normalise(content)
     holder, key, kind = resolve(updated, path)
-    if kind == "flag":
+    if kind == "when":
+        holder[key] = _as_when(value, now_local)
+    elif kind == "flag":
         holder[key] = _as_bool(value)
     elif kind == "choice":
         choices = _choices_for(path)

@@ -9,6 +9,7 @@ refused as a conflict and both texts are kept for the worker to choose; it is ne
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from rhi import audit
@@ -36,7 +37,7 @@ def _child_id(interview: Interview) -> int | None:
     return interview.episodes[0].child_id if interview.episodes else None
 
 
-def start(interview: Interview, user: User) -> None:
+def start(interview: Interview, user: User, now_local: datetime | None = None) -> None:
     if interview.locked:
         raise LockedError
     if interview.status != InterviewStatus.IN_PROGRESS.value:
@@ -45,14 +46,18 @@ def start(interview: Interview, user: User) -> None:
         interview.held_at = interview.held_at or utcnow()
         interview.accepted_at = interview.accepted_at or interview.held_at
         interview.worker_id = interview.worker_id or user.id
-        interview.content = c.normalise(interview.content)
+        document = c.normalise(interview.content)
+        if now_local is not None and not document["start"]["held_on"]:
+            document["start"]["held_on"] = now_local.strftime("%Y-%m-%d %H:%M")
+        interview.content = document
         audit.record("interview.status", user=user, object_type="interview",
                      object_id=interview.uuid, child_id=_child_id(interview),
                      detail=f"{old} -> in_progress")
 
 
 def save_fields(interview: Interview, user: User, changes: list[tuple[str, Any, Any]],
-                matcher: Matcher | None = None) -> list[FieldResult]:
+                matcher: Matcher | None = None,
+                now_local: datetime | None = None) -> list[FieldResult]:
     """Apply (path, value, original) changes; return one result per change.
 
     With a matcher, phrases the writing check newly finds in saved text are counted for the
@@ -69,7 +74,7 @@ def save_fields(interview: Interview, user: User, changes: list[tuple[str, Any, 
             results.append(FieldResult(path, "invalid", None, value, str(exc)))
             continue
         try:
-            candidate = c.get_field(c.set_field(document, path, value), path)
+            candidate = c.get_field(c.set_field(document, path, value, now_local), path)
         except c.ContentError as exc:
             results.append(FieldResult(path, "invalid", original, value, str(exc)))
             continue
@@ -80,7 +85,7 @@ def save_fields(interview: Interview, user: User, changes: list[tuple[str, Any, 
             results.append(FieldResult(path, "conflict", current, value,
                                        "This changed somewhere else since you opened it."))
             continue
-        document = c.set_field(document, path, value)
+        document = c.set_field(document, path, value, now_local)
         saved_value = c.get_field(document, path)
         if matcher is not None and isinstance(saved_value, str):
             language_events.record_new_flags(matcher, user.team_id, str(current), saved_value)
@@ -116,6 +121,16 @@ def language_action(interview: Interview, user: User, *, path: str, rule_id: str
         ]
     elif action == "replaced":
         document["language"]["replaced"] = int(document["language"].get("replaced", 0)) + 1
+    elif action == "reason":
+        # The worker said why they kept their words: attach it to that dismissal.
+        for entry in reversed(document["language"]["dismissed"]):
+            if (entry["path"], entry["rule_id"], entry["text"]) == (path, rule_id, text[:200]):
+                entry["reason"] = reason[:500]
+                break
+        else:
+            raise c.ContentError("There is no kept suggestion to add a reason to.")
+        interview.content = document
+        return
     else:
         raise c.ContentError("Unknown action.")
     interview.content = document

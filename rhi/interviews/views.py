@@ -25,10 +25,11 @@ from rhi.forms.admin import ConfirmForm
 from rhi.forms.interviews import AddendumForm, OverrideForm
 from rhi.interviews import content as c
 from rhi.interviews import service
-from rhi.models import Interview
+from rhi.models import Interview, InterviewStatus
 from rhi.models.base import utcnow
 from rhi.prompts import age_band_for, load_bank
 from rhi.sharing import consent_record
+from rhi.summaries.service import SummaryNotMade, share_with_social_worker, summaries_of
 from rhi.timefmt import to_local
 from rhi.writing.events import open_flags
 
@@ -87,7 +88,7 @@ def begin(episode_id: int) -> Response:
     interview = episode_service.interview_for(episode, current_user)
     if interview.locked:
         return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="review"))
-    service.start(interview, current_user)
+    service.start(interview, current_user, to_local(utcnow()).replace(tzinfo=None))
     db.session.commit()
     return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="start"))
 
@@ -116,6 +117,7 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
         "confirm": ConfirmForm(formdata=None),
         "consent_lines": consent_record(content),
         "gaps": c.gaps(content) if page_id == "review" else [],
+        "summaries": summaries_of(interview) if page_id == "review" else [],
         "open_flags": open_flags(writing.matcher(), c.text_fields(content),
                                  content["language"]["dismissed"]) if page_id == "review" else [],
         "field_titles": FIELD_TITLES,
@@ -170,8 +172,9 @@ def save(uuid: str) -> tuple[str, int] | Response:
         interview = access.get_interview(current_user, uuid)
         access.require_interview_change(current_user, interview)
         if interview.locked:
-            return _locked_response(interview)
-        results = service.save_fields(interview, current_user, changes, writing.matcher())
+            return _locked_response(interview, changes)
+        results = service.save_fields(interview, current_user, changes, writing.matcher(),
+                                      now_local=to_local(utcnow()).replace(tzinfo=None))
         try:
             db.session.commit()
             break
@@ -196,9 +199,21 @@ def save(uuid: str) -> tuple[str, int] | Response:
                             page_id=page_id if page_id in PAGE_IDS else "start"))
 
 
-def _locked_response(interview: Interview) -> tuple[str, int]:
-    return render_template("error.html", code=409, title="This interview is finished",
-                           hint="Add a correction as an addendum on the review page."), 409
+LOCKED_MESSAGE = ("This interview has been finished (perhaps on another device), so it is not "
+                  "changed. Your words are still in the box: add them as a correction on the "
+                  "review page.")
+
+
+def _locked_response(interview: Interview, changes: list[tuple[str, Any, Any]]
+                     ) -> tuple[str, int] | Response:
+    """Finished meanwhile: say so next to each field and keep what was typed on the screen."""
+    if request.htmx:
+        results = [service.FieldResult(path, "invalid", None, value, LOCKED_MESSAGE)
+                   for path, value, _original in changes]
+        return render_template("interviews/_save_results.html", results=results,
+                               interview=interview, saved_at=utcnow()), 409
+    flash(LOCKED_MESSAGE, "error")
+    return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="review"))
 
 
 @bp.route("/interviews/<uuid>/items/<kind>", methods=["POST"])
@@ -266,13 +281,34 @@ def finish(uuid: str) -> Response:
     if interview.locked:
         return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
     service.finish(interview, current_user)
-    from rhi.summaries.service import share_with_social_worker
+    _send_summary(interview)
+    return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
 
-    shared = share_with_social_worker(interview, current_user)
+
+def _send_summary(interview: Interview) -> None:
+    """Send the social worker's copy; the interview is saved even if the PDF cannot be made."""
+    try:
+        shared = share_with_social_worker(interview, current_user)
+    except SummaryNotMade:
+        db.session.commit()
+        flash("The interview is finished and saved, but its summary could not be made just "
+              "now. Use \u201cSend the summary again\u201d below.", "error")
+        return
     db.session.commit()
     flash("Interview finished. " + ("The summary is in the social worker's inbox."
                                     if shared else "No social worker is allocated, so no "
                                     "summary was sent: tell the child's team."), "success")
+
+
+@bp.route("/interviews/<uuid>/send-summary", methods=["POST"])
+@login_required
+def send_summary(uuid: str) -> Response:
+    interview = access.get_interview(current_user, uuid)
+    access.require_interview_change(current_user, interview)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if interview.status == InterviewStatus.FINISHED.value:
+        _send_summary(interview)
     return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
 
 

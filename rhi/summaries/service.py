@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
+
+from sqlalchemy import select
 
 from rhi import audit
 from rhi.extensions import db
@@ -10,6 +13,8 @@ from rhi.interviews.content import RECIPIENTS, normalise
 from rhi.models import Interview, InterviewStatus, Summary, User
 from rhi.models.base import utcnow
 from rhi.sharing import view_for
+
+log = logging.getLogger(__name__)
 
 
 def render_for(interview: Interview, recipient: str, prepared_for: str,
@@ -32,17 +37,29 @@ def render_for(interview: Interview, recipient: str, prepared_for: str,
     )
 
 
+class SummaryNotMade(Exception):
+    """The PDF could not be made. The interview stays finished; sending can be tried again."""
+
+
 def share_with_social_worker(interview: Interview, user: User) -> Summary | None:
-    """On finishing: render the social worker's copy once, keep the bytes, mark it shared."""
+    """On finishing: render the social worker's copy once, keep the bytes, mark it shared.
+
+    Returns None when no social worker is allocated. Raises SummaryNotMade if rendering fails,
+    before anything is changed, so the caller can still save the finished interview.
+    """
     child = interview.episodes[0].child
     social_worker = child.social_worker
     if social_worker is None or not social_worker.active:
         return None
     now = utcnow()
+    try:
+        pdf = render_for(interview, "social_worker", social_worker.name, now)
+    except Exception as exc:  # WeasyPrint can fail in many ways; none may lose the interview
+        log.exception("summary for interview %s could not be rendered", interview.uuid)
+        raise SummaryNotMade from exc
     summary = Summary(interview=interview, recipient="social_worker",
                       prepared_for_id=social_worker.id, prepared_for_name=social_worker.name,
-                      prepared_by_id=user.id, created_at=now,
-                      pdf=render_for(interview, "social_worker", social_worker.name, now))
+                      prepared_by_id=user.id, created_at=now, pdf=pdf)
     db.session.add(summary)
     interview.status = InterviewStatus.SHARED.value
     audit.record("summary.share", user=user, object_type="interview", object_id=interview.uuid,
@@ -56,3 +73,8 @@ def recipient_label(recipient: str, interview: Interview) -> str:
         name = normalise(interview.content)["consent"]["other"].get("name", "").strip()
         return name or label
     return label
+
+
+def summaries_of(interview: Interview) -> list[Summary]:
+    return list(db.session.scalars(select(Summary).where(Summary.interview_id == interview.id)
+                                   .order_by(Summary.created_at)))

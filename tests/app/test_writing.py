@@ -34,6 +34,12 @@ def test_dismissed_flag_leaves_the_review_and_is_counted_in_the_summary(app, web
     assert response.status_code == 204
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert "Wording to look at again" not in review
+    why = web.client.post(f"/interviews/{uuid}/language", data={
+        "path": "sections.away.text", "rule_id": "absconding", "text": "absconded",
+        "action": "reason", "reason": "Quoting the police log."}, headers={"X-CSRFToken": token})
+    assert why.status_code == 204
+    assert content(app, uuid)[0]["language"]["dismissed"][0]["reason"] == \
+        "Quoting the police log."
     page = web.get(f"/interviews/{uuid}/away").get_data(as_text=True)
     assert "data-dismissed='[[\"absconding\", \"absconded\"]]'" in page
     saved = content(app, uuid)[0]
@@ -121,7 +127,8 @@ def test_the_apps_own_words_pass_its_own_check(app, web, world):
 
     bank_file = Path(rhi.prompts.__file__).parent / "questions.json"
     texts = list(_strings(json.loads(bank_file.read_text())))
-    texts += list(_strings([demo.EPISODES, demo.PROFILES, demo.CHILDREN]))
+    texts += list(_strings([demo.EPISODES, demo.PROFILES, demo.CHILDREN,
+                            list(demo.AMARA_INTERVIEW.values())]))
     flagged = [(t, [f.text for f in check(t)]) for t in texts if check(t)]
     assert flagged == []
     import re

@@ -81,15 +81,47 @@ def test_keep_my_words_is_remembered(page):
     open_new_interview(page, "Grace Adeyemi")
     page.locator(".interview-nav").get_by_role("link", name="Analysis and actions").click()
     box = page.get_by_label("Your notes")
-    box.fill("Grace said her older boyfriend collects her from school.")
+    box.fill("Grace said her boyfriend collects her from school.")
     flags = page.locator("#in-sections-analysis-text-flags")
     flags.get_by_text("1 wording suggestion").wait_for()
     with page.expect_response("**/language") as response:
         flags.get_by_role("button", name="Keep my words").click()
     assert response.value.status == 204
+    page.get_by_label("Kept your words. Why? (optional)").fill("He is 15 too.")
+    with page.expect_response("**/language") as why:
+        page.get_by_role("button", name="Save why").click()
+    assert why.value.status == 204
     page.locator("#meta-sections-analysis-text .save-status").get_by_text(SAVED).wait_for()
     page.reload()
     page.wait_for_timeout(800)
     assert page.locator("#in-sections-analysis-text-flags").inner_text().strip() == ""
     page.locator(".interview-nav").get_by_role("link", name="Review and finish").click()
     assert "Wording to look at again" not in page.content()
+
+
+def test_interview_pages_are_accessible_and_prompts_show_large(page):
+    open_new_interview(page, "Maya Kowalska")
+    for part in ("Before we start", "While away", "What we found", "Analysis and actions",
+                 "Sharing", "Review and finish"):
+        page.locator(".interview-nav").get_by_role("link", name=part).click()
+        assert serious_violations(page) == [], part
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    first = page.locator(".prompt-text").first.inner_text()
+    page.get_by_role("button", name="Show large").first.click()
+    dialog = page.get_by_role("dialog")
+    assert dialog.is_visible()
+    assert dialog.inner_text().startswith(first)
+    dialog.get_by_role("button", name="Close").click()
+    assert not dialog.is_visible()
+    assert page.console_errors == []
+
+
+def test_inbox_and_summary_pages_are_accessible(page):
+    sign_in(page, "social.worker@example.org")
+    page.wait_for_url("**/children")
+    page.locator("nav").get_by_role("link", name="Inbox").click()
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Amara Okoye").click()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="I have read this summary").click()
+    page.get_by_text("Thank you: the interviewer can see you have read it.").wait_for()

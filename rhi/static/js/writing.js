@@ -60,7 +60,7 @@
     return panel;
   }
 
-  function tell(box, flag, action) {
+  function tell(box, flag, action, reason) {
     const url = box.getAttribute("data-language-url");
     if (!url) return Promise.resolve();
     const body = new URLSearchParams({
@@ -68,6 +68,7 @@
       rule_id: flag.rule_id,
       text: flag.text,
       action: action,
+      reason: reason || "",
     });
     return fetch(url, {
       method: "POST",
@@ -140,11 +141,32 @@
         box.setAttribute("data-dismissed", JSON.stringify(list));
         tell(box, flag, "dismissed");
         render(box);
+        askWhy(box, flag);
       }));
       item.appendChild(actions);
       list.appendChild(item);
     }
     panel.appendChild(list);
+  }
+
+  // After "Keep my words": a chance, never a demand, to say why (for supervision).
+  function askWhy(box, flag) {
+    const panel = panelFor(box);
+    const note = document.createElement("div");
+    note.className = "flag-kept";
+    const id = box.id + "-why";
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = "Kept your words. Why? (optional)";
+    const input = document.createElement("input");
+    input.type = "text";
+    input.id = id;
+    input.maxLength = 500;
+    note.append(label, input, button("Save why", "button button-secondary", () => {
+      if (input.value.trim()) tell(box, flag, "reason", input.value.trim());
+      note.remove();
+    }));
+    panel.prepend(note);
   }
 
   const timers = new WeakMap();
