@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask_login import current_user
+
+# Paths that never hold personal data: the service worker may keep these on the device.
+SHELL_PATHS = ("/static/", "/sw.js", "/manifest.webmanifest", "/language/rules.json",
+               "/offline", "/favicon.ico", "/healthz")
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -34,5 +39,8 @@ def register(app: Flask) -> None:
             response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         if not request.path.startswith("/static/"):
             # Pages may hold a child's data: no browser or proxy cache may keep them.
-            response.headers["Cache-Control"] = "no-store"
+            response.headers.setdefault("Cache-Control", "no-store")
+        if not request.path.startswith(SHELL_PATHS) and current_user.is_authenticated:
+            # The service worker refuses to cache anything carrying this mark.
+            response.headers["X-RHI-Personal-Data"] = "1"
         return response

@@ -13,11 +13,14 @@ from rhi.models.interviews import (
 from rhi.models.language import LanguageEvent
 from rhi.models.people import Role, Team, User, UserSession
 from rhi.models.summaries import Summary
+from rhi.models.sync import SyncConflict, SyncRequest
 
 __all__ = [
     "LanguageEvent",
     "Addendum",
     "Summary",
+    "SyncConflict",
+    "SyncRequest",
     "AuditEvent",
     "Child",
     "ContactAttempt",

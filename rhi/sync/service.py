@@ -1,0 +1,372 @@
+"""Applying an offline upload, item by item. No HTTP here: the view parses the request and calls
+`upload()`; tests and benchmarks can call it directly.
+
+Each item is applied in its own transaction and answered with one outcome (see docs/openapi.yaml):
+created, updated, unchanged, conflict or rejected. Nothing a tablet sends is dropped unless the
+answer says the server has it: a stale copy is kept in `sync_conflicts`, a change to a finished
+interview becomes an addendum. Who may see or change what is asked of `rhi.access` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from rhi import access, audit, deadlines
+from rhi.extensions import db
+from rhi.interviews import content as c
+from rhi.interviews import service as interviews
+from rhi.models import Episode, Interview, InterviewStatus, SyncConflict, SyncRequest, User
+from rhi.models.base import utcnow
+from rhi.sync.validate import changed_fields, shape_problems, validate
+from rhi.timefmt import from_local, to_local
+
+log = logging.getLogger(__name__)
+
+MAX_ITEMS = 50
+MAX_EPISODES = 10  # episodes one interview may cover
+ATTEMPTS = 3  # an item raced by another save is tried again, then left for the next upload
+# A retry after a lost response comes within minutes or hours; after this the answer is
+# forgotten (it may hold a child's data) and a late retry is simply applied again, which is
+# harmless: every outcome is idempotent by UUID and content hash.
+REMEMBER_FOR = timedelta(hours=24)
+
+UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+HASH_TEXT = re.compile(r"^[0-9a-f]{64}$")
+DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+ADDENDUM_LINE = "Changed on a tablet after finishing \u2014 {path}: {value}"
+DROP_MESSAGE = ("You no longer have access to this child's record, so this was not saved. "
+                "It will be removed from this tablet. Speak to your manager if this is wrong.")
+
+
+def canonical_json(document: dict[str, Any]) -> bytes:
+    """The bytes a content hash is taken over; documented in docs/openapi.yaml (ContentHash)."""
+    text = json.dumps(c.normalise(document), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: JSON allows it, UTF-8 does not
+        raise c.ContentError("Some text is not valid Unicode and cannot be saved.") from exc
+
+
+def content_hash(document: dict[str, Any]) -> str:
+    """SHA-256, lower-case hex, of `canonical_json(document)`: the ONE definition."""
+    return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+def body_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+@dataclass
+class ItemResult:
+    uuid: str
+    outcome: str  # created, updated, unchanged, conflict or rejected
+    messages: list[str] = field(default_factory=list)
+    version: int | None = None
+    drop: bool = False
+    server: dict[str, Any] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"uuid": self.uuid, "outcome": self.outcome,
+                               "messages": self.messages}
+        if self.version is not None:
+            out["version"] = self.version
+        if self.outcome == "rejected":
+            out["drop"] = self.drop
+        if self.server is not None:
+            out["server"] = self.server
+        return out
+
+
+class Rejected(Exception):  # noqa: N818 - an outcome, not a failure of the server
+    def __init__(self, *messages: str) -> None:
+        super().__init__(*messages)
+        self.messages = list(messages)
+
+
+@dataclass(frozen=True)
+class Item:
+    uuid: str
+    episode_ids: list[int]
+    base_version: int | None
+    content_hash: str
+    content: dict[str, Any]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_item(raw: Any) -> Item:
+    """The item's fields with the types the API promises, or Rejected naming what is wrong."""
+    if not isinstance(raw, dict):
+        raise Rejected("This item is not an interview upload (expected a JSON object).")
+    problems = []
+    item_uuid = raw.get("uuid")
+    if not isinstance(item_uuid, str) or not UUID_TEXT.match(item_uuid.lower()):
+        problems.append("uuid: is not a valid UUID.")
+    ids = raw.get("episode_ids")
+    if (not isinstance(ids, list) or not 1 <= len(ids) <= MAX_EPISODES
+            or not all(_is_int(i) for i in ids) or len(set(ids)) != len(ids)):
+        problems.append(f"episode_ids: should list the episodes covered (1 to {MAX_EPISODES}, "
+                        "each once).")
+    base = raw.get("base_version")
+    if base is not None and (not _is_int(base) or base < 1):
+        problems.append("base_version: should be the server's version number, or null.")
+    digest = raw.get("content_hash")
+    if not isinstance(digest, str) or not HASH_TEXT.match(digest):
+        problems.append("content_hash: should be 64 lower-case hex characters (SHA-256).")
+    problems += shape_problems(raw.get("content"))
+    if problems:
+        raise Rejected(*problems)
+    return Item(uuid=item_uuid.lower(), episode_ids=ids, base_version=base,
+                content_hash=digest, content=raw["content"])
+
+
+def _checked_content(item: Item) -> dict[str, Any]:
+    """The device's document, validated: Rejected if it was damaged on the way or is invalid."""
+    try:
+        matches = content_hash(item.content) == item.content_hash
+    except c.ContentError as exc:
+        raise Rejected(str(exc)) from exc
+    if not matches:
+        raise Rejected("This interview changed on the way to the server (its content_hash "
+                       "does not match). It stays on the tablet; try sending again.")
+    now_local = to_local(utcnow()).replace(tzinfo=None)
+    document, problems = validate(item.content, now_local)
+    if problems:
+        raise Rejected(*problems)
+    return document
+
+
+def _child_id(interview: Interview) -> int | None:
+    return interview.episodes[0].child_id if interview.episodes else None
+
+
+def _detail(device_id: str | None, extra: str = "") -> str:
+    return "; ".join(p for p in (f"device {device_id}" if device_id else "", extra) if p)
+
+
+def _refused(user: User, item_uuid: str, child_id: int | None, device_id: str | None,
+             ) -> ItemResult:
+    audit.record("access.refused", user=user, object_type="interview", object_id=item_uuid,
+                 child_id=child_id, outcome="refused", detail=_detail(device_id, "upload"))
+    return ItemResult(item_uuid, "rejected", [DROP_MESSAGE], drop=True)
+
+
+def _no_change_rights(user: User, item_uuid: str, child_id: int | None,
+                      device_id: str | None) -> ItemResult:
+    audit.record("change.refused", user=user, object_type="interview", object_id=item_uuid,
+                 child_id=child_id, outcome="refused", detail=_detail(device_id, "upload"))
+    return ItemResult(item_uuid, "rejected", [
+        "Your role does not record interviews, so this was not saved. "
+        "Ask your manager if you need it."])
+
+
+def _server_copy(interview: Interview) -> dict[str, Any]:
+    return {"uuid": interview.uuid, "version": interview.version,
+            "content": c.normalise(interview.content)}
+
+
+def _conflict(user: User, interview: Interview, item: Item, document: dict[str, Any],
+              device_id: str | None) -> ItemResult:
+    """Keep the device's copy beside the server's, once, and show the device both."""
+    digest = content_hash(document)
+    kept = db.session.scalar(select(SyncConflict.id).where(
+        SyncConflict.interview_id == interview.id, SyncConflict.user_id == user.id,
+        SyncConflict.content_hash == digest, SyncConflict.resolved_at.is_(None)))
+    if kept is None:
+        db.session.add(SyncConflict(interview_id=interview.id, device_uuid=item.uuid,
+                                    user_id=user.id, base_version=item.base_version,
+                                    content=document, content_hash=digest))
+    audit.record("sync.conflict", user=user, object_type="interview", object_id=item.uuid,
+                 child_id=_child_id(interview),
+                 detail=_detail(device_id, f"base {item.base_version}, server "
+                                           f"{interview.version}"))
+    message = ("This interview was changed somewhere else since this tablet last had it. "
+               "Both versions are kept: choose what to keep, field by field.")
+    if interview.uuid != item.uuid:
+        message = ("This child already has an open interview on the server. Both are kept: "
+                   "choose what to keep, field by field.")
+    return ItemResult(item.uuid, "conflict", [message], version=interview.version,
+                      server=_server_copy(interview))
+
+
+def _addendum_text(changes: list[tuple[str, Any]]) -> str:
+    lines = []
+    for path, value in changes:
+        if value is None:
+            value = "(removed on the tablet)"
+        elif value == "":
+            value = "(emptied on the tablet)"
+        elif not isinstance(value, str):
+            value = json.dumps(value, ensure_ascii=False)
+        lines.append(ADDENDUM_LINE.format(path=path, value=value))
+    return "\n".join(lines)
+
+
+def _to_finished(user: User, interview: Interview, item: Item, document: dict[str, Any],
+                 device_id: str | None) -> ItemResult:
+    """A finished interview is never edited: the tablet's changes become one addendum."""
+    changes = changed_fields(interview.content, document)
+    text = _addendum_text(changes)
+    if not changes or any(a.text == text for a in interview.addenda):
+        return ItemResult(item.uuid, "unchanged", ["Already on the server."],
+                          version=interview.version)
+    interviews.add_addendum(interview, user, text)
+    audit.record("sync.update", user=user, object_type="interview", object_id=item.uuid,
+                 child_id=_child_id(interview), detail=_detail(device_id, "addendum"))
+    return ItemResult(item.uuid, "updated", [
+        "This interview was already finished, so your changes were added as an addendum."],
+        version=interview.version)
+
+
+def _existing(user: User, interview: Interview, item: Item, device_id: str | None,
+              ) -> ItemResult:
+    visible = db.session.scalar(select(Interview.id).where(
+        Interview.id == interview.id, access.interview_filter(user)))
+    if visible is None:
+        return _refused(user, item.uuid, _child_id(interview), device_id)
+    if not access.can_record_interview_work(user):
+        return _no_change_rights(user, item.uuid, _child_id(interview), device_id)
+    document = _checked_content(item)
+    stored = content_hash(interview.content)
+    if stored in (item.content_hash, content_hash(document)):
+        return ItemResult(item.uuid, "unchanged", [], version=interview.version)
+    if interview.locked:
+        return _to_finished(user, interview, item, document, device_id)
+    if item.base_version is not None and item.base_version > interview.version:
+        raise Rejected(f"base_version {item.base_version} is newer than the server's "
+                       f"({interview.version}); the tablet's copy cannot be trusted to apply.")
+    if item.base_version != interview.version:
+        return _conflict(user, interview, item, document, device_id)
+    if interview.status != InterviewStatus.IN_PROGRESS.value:
+        interviews.start(interview, user)  # the tablet held the interview: it is in progress
+    interview.content = document
+    db.session.flush()  # the version moves on here; a concurrent save raises StaleDataError
+    audit.record("sync.update", user=user, object_type="interview", object_id=item.uuid,
+                 child_id=_child_id(interview),
+                 detail=_detail(device_id, f"version {interview.version}"))
+    return ItemResult(item.uuid, "updated", [], version=interview.version)
+
+
+def _held_at(document: dict[str, Any]) -> datetime:
+    """When the interview was held: as the tablet recorded it (local time), else now. An upload
+    can come days after the visit, and the 72-hour clock is about the visit."""
+    held_on = document["start"].get("held_on") or ""
+    try:
+        return from_local(datetime.strptime(held_on, "%Y-%m-%d %H:%M"))
+    except ValueError:
+        return utcnow()
+
+
+def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> ItemResult:
+    episodes = list(db.session.scalars(select(Episode).where(
+        Episode.id.in_(item.episode_ids), access.episode_filter(user))))
+    if len(episodes) != len(item.episode_ids):
+        # Not revealing which episodes exist; the audit row (never shown) names the child.
+        child_id = db.session.scalar(select(Episode.child_id).where(
+            Episode.id.in_(item.episode_ids)).order_by(Episode.id).limit(1))
+        return _refused(user, item.uuid, child_id, device_id)
+    if not access.can_record_interview_work(user):
+        return _no_change_rights(user, item.uuid, episodes[0].child_id, device_id)
+    if any(e.returned_at is None for e in episodes):
+        raise Rejected("An interview can only be recorded once the child is back: an episode "
+                       "in this upload has no return recorded.")
+    document = _checked_content(item)
+    for episode in episodes:
+        other = next((i for i in episode.interviews if not i.locked), None)
+        if other is not None:
+            return _conflict(user, other, item, document, device_id)
+    returned = min(e.returned_at for e in episodes if e.returned_at is not None)
+    held = _held_at(document)
+    interview = Interview(uuid=item.uuid, status=InterviewStatus.IN_PROGRESS.value,
+                          due_at=deadlines.due_at(returned, deadline_hours), worker_id=user.id,
+                          held_at=held, accepted_at=held, content=document)
+    interview.episodes.extend(episodes)
+    db.session.add(interview)
+    db.session.flush()  # a second upload of the same UUID racing this one fails here
+    audit.record("sync.create", user=user, object_type="interview", object_id=item.uuid,
+                 child_id=episodes[0].child_id, detail=_detail(device_id))
+    return ItemResult(item.uuid, "created", [], version=interview.version)
+
+
+def _apply(user: User, raw: Any, deadline_hours: int, device_id: str | None) -> ItemResult:
+    item = parse_item(raw)
+    interview = db.session.scalar(select(Interview).where(Interview.uuid == item.uuid))
+    if interview is not None:
+        return _existing(user, interview, item, device_id)
+    return _new(user, item, deadline_hours, device_id)
+
+
+def _label(raw: Any) -> str:
+    value = raw.get("uuid") if isinstance(raw, dict) else None
+    return value[:36] if isinstance(value, str) else ""
+
+
+def apply_item(user: User, raw: Any, deadline_hours: int, device_id: str | None) -> ItemResult:
+    """One item in its own transaction: committed whole, or rolled back whole."""
+    for _attempt in range(ATTEMPTS):
+        try:
+            result = _apply(user, raw, deadline_hours, device_id)
+            db.session.commit()
+            return result
+        except Rejected as exc:
+            db.session.rollback()
+            return ItemResult(_label(raw), "rejected", exc.messages)
+        except (StaleDataError, IntegrityError):
+            # Saved elsewhere meanwhile (another tab, or this same upload retried): look again.
+            db.session.rollback()
+        except Exception:  # one broken item must not stop the rest of the batch
+            db.session.rollback()
+            log.exception("sync item failed")
+            break
+    return ItemResult(_label(raw), "rejected", [
+        "The server could not save this just now. It stays on the tablet and will be sent "
+        "again."])
+
+
+def upload(user: User, items: list[Any], *, deadline_hours: int,
+           device_id: str | None = None) -> list[ItemResult]:
+    return [apply_item(user, raw, deadline_hours, device_id) for raw in items]
+
+
+# Idempotency: the answer to each Idempotency-Key, per user.
+
+def remembered(user: User, key: str) -> SyncRequest | None:
+    return db.session.scalar(select(SyncRequest).where(
+        SyncRequest.user_id == user.id, SyncRequest.key == key,
+        SyncRequest.created_at >= utcnow() - REMEMBER_FOR))
+
+
+def remember(user: User, key: str, digest: str, response: str) -> SyncRequest:
+    """Store the answer; if the same key was answered meanwhile (a retry racing the first
+    attempt), return that answer instead so both get the same bytes."""
+    db.session.execute(delete(SyncRequest).where(
+        SyncRequest.user_id == user.id, SyncRequest.created_at < utcnow() - REMEMBER_FOR))
+    row = SyncRequest(user_id=user.id, key=key, body_hash=digest, response=response)
+    db.session.add(row)
+    try:
+        db.session.commit()
+        return row
+    except IntegrityError:
+        db.session.rollback()
+        other = remembered(user, key)
+        if other is None:
+            raise
+        return other
+
+
+def valid_device_id(value: Any) -> str | None:
+    return value if isinstance(value, str) and DEVICE_ID.match(value) else None

@@ -1,0 +1,147 @@
+"""The offline upload API: JSON in, JSON out, described in docs/openapi.yaml.
+
+Errors under /sync/ are JSON too ({"error": code, "message": plain words}), never the HTML error
+page, and a signed-out device gets 401 rather than a redirect to the sign-in page, so the
+tablet's code can tell "sign in again" from "try again later".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.exceptions import HTTPException
+
+from rhi.extensions import db
+from rhi.interviews.content import MAX_TEXT
+from rhi.models.base import utcnow
+from rhi.sync import service
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("sync", __name__, url_prefix="/sync/v1")
+
+KEY_LENGTH = (8, 100)
+JSON_TYPE = "application/json"
+
+
+def _error(status: int, code: str, message: str) -> tuple[Response, int]:
+    return jsonify(error=code, message=message), status
+
+
+def _signed_out() -> tuple[Response, int]:
+    return _error(401, "signed_out", "Sign in again to send what is on this tablet. "
+                                     "Nothing on the tablet has been removed.")
+
+
+@bp.before_request
+def signed_in() -> tuple[Response, int] | None:
+    if not current_user.is_authenticated:
+        return _signed_out()
+    return None
+
+
+@bp.errorhandler(CSRFError)
+def csrf_error(_: CSRFError) -> tuple[Response, int]:
+    # CSRFProtect runs before this blueprint's own checks, so a signed-out device (whose session,
+    # and with it the token, has gone) lands here: tell it to sign in, not to fetch a token.
+    if not current_user.is_authenticated:
+        return _signed_out()
+    return _error(400, "csrf", "The security token is missing or out of date. Fetch a fresh "
+                               "one from /sync/v1/session and send again.")
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException) -> tuple[Response, int]:
+    code = exc.code or 500
+    if code == 413:
+        return _error(413, "too_large", "This upload is larger than the server accepts "
+                                        f"({current_app.config['MAX_CONTENT_LENGTH']:,} bytes). "
+                                        "Send fewer interviews at a time.")
+    return _error(code, (exc.name or "error").lower().replace(" ", "_"),
+                  exc.description or "That did not work.")
+
+
+@bp.errorhandler(Exception)
+def unexpected(_: Exception) -> tuple[Response, int]:
+    db.session.rollback()
+    log.exception("sync request failed")  # the trace goes to the log, never to the device
+    return _error(500, "server_error", "Something went wrong on the server. Everything is "
+                                       "still on the tablet; it will be sent again.")
+
+
+@bp.get("/session")
+def session() -> Response:
+    """What a device needs just before an upload: a fresh CSRF token and who is signed in."""
+    user = current_user
+    return jsonify(
+        csrf_token=generate_csrf(),
+        user={"id": user.id, "name": user.name, "role": user.role},
+        server_time=utcnow().isoformat(timespec="seconds") + "Z",
+        limits={"max_items": service.MAX_ITEMS,
+                "max_body_bytes": current_app.config["MAX_CONTENT_LENGTH"],
+                "max_text_characters": MAX_TEXT},
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+class BadBatch(Exception):
+    """A body that is not an upload at all: answered 400, nothing applied, nothing kept."""
+
+
+def _parse_batch(raw: bytes) -> tuple[list[Any], str | None]:
+    """The items and the device's id (for the audit trail), or BadBatch."""
+    try:
+        payload = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadBatch("The body is not valid JSON.") from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("items"), list):
+        raise BadBatch('The body should be {"items": [...]}.')
+    items = payload["items"]
+    if not 1 <= len(items) <= service.MAX_ITEMS:
+        raise BadBatch(f"Send between 1 and {service.MAX_ITEMS} items at a time.")
+    device = payload.get("device_id")
+    if device is not None and service.valid_device_id(device) is None:
+        raise BadBatch("device_id should be 1 to 64 letters, digits, - or _.")
+    return items, device
+
+
+@bp.post("/interviews")
+def upload() -> Response | tuple[Response, int]:
+    user = current_user._get_current_object()  # noqa: SLF001 - the real User, not a proxy
+    key = request.headers.get("Idempotency-Key", "")
+    if not (KEY_LENGTH[0] <= len(key) <= KEY_LENGTH[1] and key.isascii() and key.isprintable()):
+        return _error(400, "idempotency_key", "Send an Idempotency-Key header of 8 to 100 "
+                                              "printable characters, new for each upload.")
+    if not request.is_json:
+        return _error(415, "not_json", "Send the upload as application/json.")
+    raw = request.get_data(cache=True)
+    digest = service.body_hash(raw)
+    earlier = service.remembered(user, key)
+    if earlier is not None:
+        return _replay(earlier.body_hash, digest, earlier.response)
+    try:
+        items, device_id = _parse_batch(raw)
+    except BadBatch as exc:
+        return _error(400, "bad_body", str(exc))
+    results = service.upload(user, items, device_id=device_id,
+                             deadline_hours=current_app.config["RHI_DEADLINE_HOURS"])
+    body = json.dumps({"results": [r.as_json() for r in results]}, ensure_ascii=False,
+                      separators=(",", ":"))
+    stored = service.remember(user, key, digest, body)
+    return _replay(stored.body_hash, digest, stored.response)
+
+
+def _replay(stored_digest: str, digest: str, body: str) -> Response | tuple[Response, int]:
+    """The stored answer, byte for byte; or 422 when the key was used for a different body."""
+    if stored_digest != digest:
+        return _error(422, "idempotency_key_reused", "This Idempotency-Key was already used for "
+                                                     "a different upload. Use a new key.")
+    return Response(body, status=200, mimetype=JSON_TYPE)

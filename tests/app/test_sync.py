@@ -1,0 +1,384 @@
+"""The offline upload API: outcomes per item, idempotency, access, CSRF, and nothing dropped."""
+
+from __future__ import annotations
+
+import json
+import uuid as uuidlib
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from rhi.extensions import db
+from rhi.interviews import content as c
+from rhi.models import (
+    Addendum,
+    AuditEvent,
+    Interview,
+    SyncConflict,
+    SyncRequest,
+    Team,
+    User,
+)
+from rhi.sync.service import content_hash
+from tests.conftest import Web
+from tests.world import World, build_world
+
+URL = "/sync/v1/interviews"
+SECRET = "Mum shouted and I ran to Jay's flat."
+
+
+@pytest.fixture
+def world_i(app) -> World:
+    """The test world with interviews in progress for episodes a and b."""
+    with app.app_context():
+        return build_world(with_interviews=True)
+
+
+def doc(**fields: Any) -> dict[str, Any]:
+    document = c.empty_content()
+    for path, value in fields.items():
+        document = c.set_field(document, path.replace("__", "."), value)
+    return document
+
+
+def item(episode_ids: list[int], content: dict[str, Any], *, uuid: str | None = None,
+         base_version: int | None = None, digest: str | None = None) -> dict[str, Any]:
+    if digest is None:
+        try:
+            digest = content_hash(content)
+        except AttributeError:  # a document too malformed to normalise: refused before hashing
+            digest = "0" * 64
+    return {"uuid": uuid or str(uuidlib.uuid4()), "episode_ids": episode_ids,
+            "base_version": base_version, "content_hash": digest, "content": content}
+
+
+def token(web: Web) -> str:
+    response = web.get("/sync/v1/session")
+    assert response.status_code == 200
+    return response.get_json()["csrf_token"]
+
+
+def send(web: Web, items: list[dict[str, Any]], *, key: str | None = None,
+         csrf: bool = True, body: bytes | None = None):
+    headers = {"Content-Type": "application/json"}
+    if csrf:
+        headers["X-CSRFToken"] = token(web)
+    if key != "":
+        headers["Idempotency-Key"] = key or uuidlib.uuid4().hex
+    data = body if body is not None else json.dumps({"items": items, "device_id": "tab-1"})
+    return web.client.post(URL, data=data, headers=headers)
+
+
+def results(response) -> list[dict[str, Any]]:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["results"]
+
+
+def one(response) -> dict[str, Any]:
+    (result,) = results(response)
+    return result
+
+
+def stored(app, uuid: str) -> Interview | None:
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        if interview is not None:
+            db.session.expunge(interview)
+        return interview
+
+
+def count(app, model: type) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def audit_actions(app) -> list[tuple[str, str | None, str]]:
+    with app.app_context():
+        return [(e.action, e.object_id, e.outcome) for e in db.session.scalars(
+            select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def test_session_gives_a_token_and_the_user_and_is_not_cached(web, world):
+    web.sign_in(world.emails["worker_a"])
+    response = web.get("/sync/v1/session")
+    data = response.get_json()
+    assert response.headers["Cache-Control"] == "no-store"
+    assert data["csrf_token"]
+    assert data["user"] == {"id": world.users["worker_a"], "name": "Worker A", "role": "worker"}
+    assert data["server_time"].endswith("Z")
+    assert data["limits"]["max_items"] == 50
+
+
+def test_created_then_sent_again_is_unchanged(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    upload = item([world.episodes["a"]], doc(sections__before__text=SECRET))
+    result = one(send(web, [upload]))
+    assert result == {"uuid": upload["uuid"], "outcome": "created", "messages": [],
+                      "version": 1}
+    interview = stored(app, upload["uuid"])
+    assert interview.content["sections"]["before"]["text"] == SECRET
+    assert interview.status == "in_progress"
+    assert interview.worker_id == world.users["worker_a"]
+    assert interview.held_at is not None
+    assert ("sync.create", upload["uuid"], "ok") in audit_actions(app)
+    with app.app_context():
+        details = [e.detail or "" for e in db.session.scalars(select(AuditEvent))]
+    assert not any("Jay" in d for d in details)
+    assert any("tab-1" in d for d in details)  # the device's id is in the audit trail
+
+    again = one(send(web, [upload]))  # a new key: the same item, sent twice
+    assert again["outcome"] == "unchanged" and again["version"] == 1
+    assert stored(app, upload["uuid"]).version == 1
+    assert count(app, Interview) == 1
+
+
+def test_retry_with_the_same_key_gets_the_same_bytes_and_changes_nothing(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    upload = item([world.episodes["a"]], doc(sections__away__text="At a friend's."))
+    body = json.dumps({"items": [upload]}).encode()
+    first = send(web, [], key="retry-key-1", body=body)
+    assert one(first)["outcome"] == "created"
+    rows = (count(app, Interview), count(app, AuditEvent), count(app, SyncRequest))
+    retry = send(web, [], key="retry-key-1", body=body)
+    assert retry.status_code == 200
+    assert retry.get_data() == first.get_data()
+    assert (count(app, Interview), count(app, AuditEvent), count(app, SyncRequest)) == rows
+
+
+def test_same_key_with_a_different_body_is_refused(web, world):
+    web.sign_in(world.emails["worker_a"])
+    send(web, [item([world.episodes["a"]], doc())], key="reused-key-1")
+    response = send(web, [item([world.episodes["a"]], doc(risk_view="low"))], key="reused-key-1")
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "idempotency_key_reused"
+
+
+def test_update_with_the_current_version(app, web, world_i):
+    web.sign_in(world_i.emails["worker_a"])
+    uuid = world_i.interviews["a"]
+    result = one(send(web, [item([world_i.episodes["a"]], doc(sections__after__text="Better."),
+                                  uuid=uuid, base_version=1)]))
+    assert result["outcome"] == "updated" and result["version"] == 2
+    interview = stored(app, uuid)
+    assert interview.version == 2
+    assert interview.content["sections"]["after"]["text"] == "Better."
+    assert ("sync.update", uuid, "ok") in audit_actions(app)
+
+
+def test_stale_version_is_a_conflict_and_both_texts_are_kept(app, web, world_i):
+    web.sign_in(world_i.emails["worker_a"])
+    uuid, episode = world_i.interviews["a"], world_i.episodes["a"]
+    one(send(web, [item([episode], doc(sections__away__text="Server words."), uuid=uuid,
+                        base_version=1)]))
+    # A second tablet still had version 1.
+    stale = item([episode], doc(sections__away__text="Tablet words."), uuid=uuid,
+                 base_version=1)
+    result = one(send(web, [stale]))
+    assert result["outcome"] == "conflict"
+    assert result["server"]["version"] == 2
+    assert result["server"]["content"]["sections"]["away"]["text"] == "Server words."
+    assert stored(app, uuid).content["sections"]["away"]["text"] == "Server words."
+    with app.app_context():
+        kept = db.session.scalars(select(SyncConflict)).all()
+        assert len(kept) == 1
+        assert kept[0].content["sections"]["away"]["text"] == "Tablet words."
+        assert kept[0].base_version == 1 and kept[0].resolved_at is None
+    assert ("sync.conflict", uuid, "ok") in audit_actions(app)
+    # Sent again, the same device copy is kept once.
+    assert one(send(web, [stale]))["outcome"] == "conflict"
+    assert count(app, SyncConflict) == 1
+
+
+def test_a_second_open_interview_for_the_episode_is_a_conflict(app, web, world_i):
+    web.sign_in(world_i.emails["worker_a"])
+    result = one(send(web, [item([world_i.episodes["a"]], doc(sections__help__text="Help."))]))
+    assert result["outcome"] == "conflict"
+    assert result["server"]["uuid"] == world_i.interviews["a"]
+    assert count(app, Interview) == 2  # the world's two; no third
+    assert count(app, SyncConflict) == 1
+
+
+def test_a_version_from_the_future_is_rejected(app, web, world_i):
+    web.sign_in(world_i.emails["worker_a"])
+    result = one(send(web, [item([world_i.episodes["a"]], doc(risk_view="high"),
+                                  uuid=world_i.interviews["a"], base_version=9)]))
+    assert result["outcome"] == "rejected" and not result["drop"]
+    assert "newer" in result["messages"][0]
+
+
+def test_bad_hash_is_rejected(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    upload = item([world.episodes["a"]], doc(sections__before__text=SECRET), digest="0" * 64)
+    result = one(send(web, [upload]))
+    assert result["outcome"] == "rejected" and result["drop"] is False
+    assert "content_hash" in result["messages"][0]
+    assert count(app, Interview) == 0
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    (lambda d: d["sections"]["before"].update(colour="red"), "sections.before.colour"),
+    (lambda d: d.update(risk_view="catastrophic"), "risk_view"),
+    (lambda d: d["consent"]["police"].update(answer="maybe"), "consent.police.answer"),
+    (lambda d: d["start"].update(explained_voluntary="yes"), "start.explained_voluntary"),
+    (lambda d: d.update(mood="sad"), "mood"),
+    (lambda d: d["sections"].update(before="text"), "sections.before"),
+    (lambda d: d.update(places=[{"id": "a.b", "name": "x"}]), "places[0]"),
+    (lambda d: d.update(sections="x"), "sections"),
+    (lambda d: d["start"].update(held_on="2999-01-01 10:00"), "start.held_on"),
+])
+def test_invalid_content_is_rejected_naming_the_field(app, web, world, change, named):
+    web.sign_in(world.emails["worker_a"])
+    document = doc()
+    change(document)
+    result = one(send(web, [item([world.episodes["a"]], document)]))
+    assert result["outcome"] == "rejected"
+    assert any(named in m for m in result["messages"]), result["messages"]
+    assert count(app, Interview) == 0
+
+
+def test_lists_and_findings_round_trip(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    document = doc(push__bullying__on=True, push__bullying__note="At school.",
+                   start__held_on="2020-01-02 10:30")
+    document["people"] = [{"id": "p1", "name": "Jay", "age": "19", "relationship": "friend",
+                           "phone": "", "vehicle": "", "concern": "older", "private": True}]
+    upload = item([world.episodes["a"]], document)
+    assert one(send(web, [upload]))["outcome"] == "created"
+    saved = stored(app, upload["uuid"]).content
+    assert saved["people"][0]["name"] == "Jay" and saved["people"][0]["private"] is True
+    assert saved["push"]["bullying"] == {"on": True, "note": "At school.", "private": False}
+    assert stored(app, upload["uuid"]).held_at.year == 2020  # when the visit was, not the upload
+
+
+def test_other_teams_episode_is_refused_and_dropped(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    upload = item([world.episodes["b"]], doc(sections__before__text=SECRET))
+    result = one(send(web, [upload]))
+    assert result["outcome"] == "rejected" and result["drop"] is True
+    assert ("access.refused", upload["uuid"], "refused") in audit_actions(app)
+    assert count(app, Interview) == 0
+    # An unknown episode gets exactly the same answer: nothing is given away.
+    ghost = one(send(web, [item([999_999], doc(), uuid=upload["uuid"])]))
+    assert {k: v for k, v in ghost.items()} == result
+
+
+def test_after_moving_team_the_next_upload_is_refused_and_dropped(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    upload = item([world.episodes["a"]], doc(sections__before__text="First."))
+    assert one(send(web, [upload]))["outcome"] == "created"
+    with app.app_context():
+        user = db.session.get(User, world.users["worker_a"])
+        user.team = db.session.scalar(select(Team).where(Team.name == "RHI B"))
+        db.session.commit()
+    later = item([world.episodes["a"]], doc(sections__before__text="Second."),
+                 uuid=upload["uuid"], base_version=1)
+    result = one(send(web, [later]))
+    assert result["outcome"] == "rejected" and result["drop"] is True
+    assert "server" not in result
+    assert stored(app, upload["uuid"]).content["sections"]["before"]["text"] == "First."
+    assert ("access.refused", upload["uuid"], "refused") in audit_actions(app)
+
+
+def test_finished_interview_takes_changes_as_one_addendum(app, web, world_i):
+    uuid, episode = world_i.interviews["a"], world_i.episodes["a"]
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.content = doc(sections__before__text="Finished words.")
+        interview.status = "finished"
+        db.session.commit()
+        version = interview.version
+    web.sign_in(world_i.emails["worker_a"])
+    upload = item([episode], doc(sections__before__text="Finished words.",
+                                 sections__after__text="Added later.", risk_view="medium"),
+                  uuid=uuid, base_version=version)
+    result = one(send(web, [upload]))
+    assert result["outcome"] == "updated"
+    assert "added as an addendum" in result["messages"][0]
+    interview = stored(app, uuid)
+    assert interview.content["sections"]["before"]["text"] == "Finished words."
+    assert interview.content["sections"]["after"]["text"] == ""
+    assert interview.version == version
+    with app.app_context():
+        (addendum,) = db.session.scalars(select(Addendum)).all()
+    assert ("Changed on a tablet after finishing \u2014 sections.after.text: Added later."
+            in addendum.text)
+    assert "risk_view: medium" in addendum.text
+    # Sent again after a lost answer: no second addendum.
+    assert one(send(web, [upload]))["outcome"] == "unchanged"
+    assert count(app, Addendum) == 1
+
+
+def test_one_bad_item_does_not_stop_the_good_one(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    bad_document = doc()
+    bad_document["risk_view"] = "catastrophic"
+    bad = item([world.episodes["a"]], bad_document)
+    good = item([world.episodes["a"]], doc(sections__before__text="Fine."))
+    out = results(send(web, [bad, "not an item", good]))
+    assert [r["outcome"] for r in out] == ["rejected", "rejected", "created"]
+    assert [r["uuid"] for r in out] == [bad["uuid"], "", good["uuid"]]
+    assert stored(app, bad["uuid"]) is None
+    assert stored(app, good["uuid"]) is not None
+
+
+def test_missing_idempotency_key_is_400(web, world):
+    web.sign_in(world.emails["worker_a"])
+    response = send(web, [item([world.episodes["a"]], doc())], key="")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "idempotency_key"
+    assert send(web, [item([world.episodes["a"]], doc())], key="short").status_code == 400
+
+
+def test_missing_csrf_header_is_400_json(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    response = send(web, [item([world.episodes["a"]], doc())], csrf=False)
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "csrf"
+    assert count(app, Interview) == 0
+
+
+@pytest.mark.parametrize("body", [b"not json", b'{"items": "x"}', b'{"items": []}', b"[1]"])
+def test_a_body_that_is_not_an_upload_is_400(app, web, world, body):
+    web.sign_in(world.emails["worker_a"])
+    response = send(web, [], body=body)
+    assert response.status_code == 400
+    assert response.get_json()["error"] in ("bad_json", "bad_body")
+    assert count(app, SyncRequest) == 0
+
+
+def test_too_large_body_is_413_json(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    response = send(web, [item([world.episodes["a"]], doc(sections__before__text="x" * 5000))])
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "too_large"
+
+
+def test_social_worker_cannot_upload(app, web, world):
+    web.sign_in(world.emails["social_worker"])  # sees child a's episodes, changes nothing
+    upload = item([world.episodes["a"]], doc(sections__before__text=SECRET))
+    result = one(send(web, [upload]))
+    assert result["outcome"] == "rejected" and result["drop"] is False
+    assert "role" in result["messages"][0]
+    assert ("change.refused", upload["uuid"], "refused") in audit_actions(app)
+    assert count(app, Interview) == 0
+
+
+def test_signed_out_is_401_json_not_a_redirect(web, world):
+    response = web.get("/sync/v1/session")
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "signed_out"
+    posted = web.client.post(URL, json={"items": []}, headers={"Idempotency-Key": "k" * 10})
+    assert posted.status_code == 401
+    assert posted.get_json()["error"] == "signed_out"
+
+
+def test_content_hash_is_canonical_json_of_the_normalised_document():
+    document = {"risk_view": "low", "sections": {"before": {"text": "Café", "private": False}}}
+    canonical = json.dumps(c.normalise(document), sort_keys=True, separators=(",", ":"),
+                           ensure_ascii=False).encode("utf-8")
+    import hashlib
+
+    assert content_hash(document) == hashlib.sha256(canonical).hexdigest()
+    assert content_hash({}) == content_hash(c.empty_content())
