@@ -79,4 +79,9 @@ def sign_out() -> Response:
     session.clear()
     rotate_session(session)  # deletes the server-side row: a copied cookie stops working
     flash("You have signed out.", "info")
-    return redirect(url_for("auth.sign_in"))
+    response = redirect(url_for("auth.sign_in"))
+    # Nothing of this session stays in the browser: cached files, service worker and storage.
+    # (When tablets keep unsent interviews, sign-out must first offer to send them and only
+    # then clear; today nothing with a child's data is ever stored in the browser.)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

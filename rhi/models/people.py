@@ -52,6 +52,9 @@ class User(UserMixin, db.Model):
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     last_failed_sign_in_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
+    # Mixed into the key that encrypts this user's data on a tablet, so a copied disk cannot be
+    # unlocked by trying every PIN: the server hands it over only to a signed-in session.
+    device_secret: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team | None] = relationship(back_populates="members")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -76,11 +77,16 @@ def unexpected(_: Exception) -> tuple[Response, int]:
 
 @bp.get("/session")
 def session() -> Response:
-    """What a device needs just before an upload: a fresh CSRF token and who is signed in."""
+    """What a device needs just before an upload: a fresh CSRF token and who is signed in, and
+    the user's device secret (the pepper for the tablet's encryption key)."""
     user = current_user
+    if not user.device_secret:
+        user.device_secret = secrets.token_hex(32)
+        db.session.commit()
     return jsonify(
         csrf_token=generate_csrf(),
         user={"id": user.id, "name": user.name, "role": user.role},
+        device_secret=user.device_secret,
         server_time=utcnow().isoformat(timespec="seconds") + "Z",
         limits={"max_items": service.MAX_ITEMS,
                 "max_body_bytes": current_app.config["MAX_CONTENT_LENGTH"],

@@ -139,3 +139,22 @@ def test_password_is_stored_as_argon2id(app, world):
         user = db.session.get(User, world.users["worker_a"])
         assert user.password_hash.startswith("$argon2id$")
         assert PASSWORD not in user.password_hash
+
+
+def test_sign_out_clears_the_browsers_copies(web, world):
+    web.sign_in(world.emails["worker_a"])
+    response = web.sign_out()
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_device_secret_is_per_user_stable_and_only_for_the_signed_in(app, world):
+    from tests.conftest import Web
+
+    first, second = Web(app.test_client()), Web(app.test_client())
+    first.sign_in(world.emails["worker_a"])
+    second.sign_in(world.emails["worker_b"])
+    a1 = first.get("/sync/v1/session").get_json()["device_secret"]
+    a2 = first.get("/sync/v1/session").get_json()["device_secret"]
+    b = second.get("/sync/v1/session").get_json()["device_secret"]
+    assert len(a1) == 64 and a1 == a2 and a1 != b
+    assert app.test_client().get("/sync/v1/session").status_code == 401

@@ -1,0 +1,274 @@
+"""The encrypted device store (rhi/static/js/device-store.js) in a real Chromium: what a lost
+tablet, a copied disk or a tampered record gives away, read straight out of IndexedDB."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PIN = "482916"
+PEPPER = "server-pepper-for-user-7"
+# A child's words with emoji and right-to-left text: what must never reach the disk in clear.
+WORDS = "I stayed at Jay's flat near the canal 😢 — أريد العودة إلى البيت — שלום"
+RECORD = {"uuid": "a1", "child_words": WORDS, "fields": {"safe": "no", "count": 3}}
+
+
+def load_store(page, fast: bool = True) -> None:  # noqa: ANN001
+    """A page with no personal data, plus the store; `fast` lowers PBKDF2 for speed."""
+    page.goto("/offline")
+    page.add_script_tag(url="/static/vendor/idb.umd.js")
+    page.add_script_tag(url="/static/js/device-store.js")
+    if fast:
+        page.evaluate("rhiDevice._setIterationsForTests(1000)")
+
+
+def set_up(page) -> None:  # noqa: ANN001
+    load_store(page)
+    page.evaluate("([pin, pepper]) => rhiDevice.setUp(pin, pepper, 7)", [PIN, PEPPER])
+
+
+def unlock(page, pin: str = PIN, pepper: str = PEPPER):  # noqa: ANN001, ANN201
+    return page.evaluate("([pin, pepper]) => rhiDevice.unlock(pin, pepper)", [pin, pepper])
+
+
+def put(page, id_: str, record: dict) -> None:  # noqa: ANN001
+    page.evaluate("([id, r]) => rhiDevice.put(id, r)", [id_, record])
+
+
+def error_of(page, script: str, arg: object = None) -> str | None:  # noqa: ANN001
+    """Run an async call in the page; the message of the Error it threw, or None."""
+    return page.evaluate(
+        f"async (arg) => {{ try {{ await ({script})(arg); return null; }}"
+        " catch (e) { return e.name + ': ' + e.message; } }", arg)
+
+
+# Opens IndexedDB without the store's code and runs `body` with the raw connection `db`.
+RAW = """async (arg) => {
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open("rhi-device");
+    r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error);
+  });
+  const req = (r) => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result);
+                                                 r.onerror = () => fail(r.error); });
+  try { BODY } finally { db.close(); }
+}"""
+
+
+def raw(page, body: str, arg: object = None):  # noqa: ANN001, ANN201
+    return page.evaluate(RAW.replace("BODY", body), arg)
+
+
+DUMP = """
+const views = (v) => {  // every way a buffer's bytes could spell text
+  const bytes = v instanceof ArrayBuffer ? new Uint8Array(v)
+    : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  let latin1 = ""; for (const b of bytes) latin1 += String.fromCharCode(b);
+  return [new TextDecoder("utf-8").decode(bytes), new TextDecoder("utf-16le").decode(bytes),
+          latin1, btoa(latin1)].join(" | ");
+};
+const flat = (v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) ? views(v)
+  : (v && typeof v === "object") ? Object.fromEntries(Object.entries(v).map(([k, x]) =>
+      [k, flat(x)])) : v;
+const out = [];
+for (const name of db.objectStoreNames) {
+  const store = db.transaction(name).objectStore(name);
+  const keys = await req(store.getAllKeys()); const values = await req(store.getAll());
+  out.push(JSON.stringify({ name, keys, values: values.map(flat) }));
+}
+return out.join("\\n");
+"""
+
+
+def database_names(page) -> list[str]:  # noqa: ANN001
+    return page.evaluate("async () => (await indexedDB.databases()).map((d) => d.name)")
+
+
+def test_a_pin_shorter_than_six_digits_is_refused(page):
+    load_store(page)
+    for bad in ["12345", "", "12345a", "abcdef"]:
+        message = error_of(page, "(pin) => rhiDevice.setUp(pin, 'p', 7)", bad)
+        assert message is not None and "at least 6 digits" in message
+    assert page.evaluate("rhiDevice.state()") == "empty"
+
+
+def test_set_up_unlocks_and_round_trips_a_childs_words(page):
+    set_up(page)
+    assert page.evaluate("rhiDevice.state()") == "unlocked"
+    assert page.evaluate("rhiDevice.attemptsLeft()") == 5
+    put(page, "a1", RECORD)
+    assert page.evaluate("rhiDevice.get('a1')") == RECORD
+    assert page.evaluate("rhiDevice.get('missing')") is None
+    listed = page.evaluate("rhiDevice.all()")
+    assert [r["id"] for r in listed["records"]] == ["a1"] and listed["damaged"] == []
+    assert listed["records"][0]["record"]["child_words"] == WORDS
+    page.evaluate("rhiDevice.remove('a1')")
+    assert page.evaluate("rhiDevice.all()") == {"records": [], "damaged": []}
+    assert page.console_errors == []
+
+
+def test_nothing_in_indexeddb_holds_the_childs_words_in_clear(page):
+    set_up(page)
+    put(page, "a1", RECORD)
+    put(page, "a2", {"note": WORDS * 3})
+    dump = raw(page, DUMP)
+    assert '"name":"keys"' in dump and '"a2"' in dump  # the dump really read both stores
+    for needle in [WORDS, "canal", "Jay", "العودة", "שלום", "😢", "child_words", PIN, PEPPER,
+                   json.dumps(WORDS)[1:-1]]:
+        assert needle not in dump, needle
+    entry = raw(page, "return await req(db.transaction('keys').objectStore('keys').get('device'))")
+    assert set(entry) == {"salt", "iterations", "wrapped", "iv", "failedAttempts", "userId"}
+    # The search itself works: words planted in a buffer are found.
+    raw(page, """const store = db.transaction("records", "readwrite").objectStore("records");
+      await req(store.put({ id: "planted", data: new TextEncoder().encode(arg).buffer }));""",
+        WORDS)
+    planted = raw(page, DUMP)
+    assert "canal" in planted and "العودة" in planted
+
+
+def test_a_real_set_up_uses_at_least_600000_iterations(page):
+    load_store(page, fast=False)
+    assert page.evaluate("rhiDevice.ITERATIONS") >= 600_000
+    page.evaluate("([pin, pepper]) => rhiDevice.setUp(pin, pepper, 7)", [PIN, PEPPER])
+    stored = raw(page, "return (await req(db.transaction('keys').objectStore('keys')"
+                       ".get('device'))).iterations")
+    assert stored >= 600_000
+    page.evaluate("rhiDevice.lock()")
+    assert unlock(page) is True
+
+
+def test_the_test_hook_refuses_to_work_off_localhost(page, live_server):
+    # Serve the same page and scripts under a real-looking host name, as a tablet would see them.
+    page.route("http://rhi.example.org/**", lambda route: route.fulfill(
+        response=route.fetch(url=route.request.url.replace("http://rhi.example.org",
+                                                           live_server))))
+    page.goto("http://rhi.example.org/offline")
+    page.add_script_tag(url="/static/vendor/idb.umd.js")
+    page.add_script_tag(url="/static/js/device-store.js")
+    assert "localhost" in error_of(page, "() => rhiDevice._setIterationsForTests(1)")
+
+
+def test_locked_store_refuses_reads_and_writes(page):
+    set_up(page)
+    put(page, "a1", RECORD)
+    page.evaluate("rhiDevice.lock()")
+    assert page.evaluate("rhiDevice.state()") == "locked"
+    assert "locked" in error_of(page, "() => rhiDevice.get('a1')")
+    assert "locked" in error_of(page, "() => rhiDevice.put('a2', {x: 1})")
+    assert "locked" in error_of(page, "() => rhiDevice.all()")
+    assert unlock(page) is True
+    assert page.evaluate("rhiDevice.get('a1')") == RECORD
+
+
+def test_wrong_pin_or_wrong_pepper_fail_and_count_down(page):
+    set_up(page)
+    page.evaluate("rhiDevice.lock()")
+    assert unlock(page, pin="000000") == {"ok": False, "attemptsLeft": 4}
+    assert page.evaluate("rhiDevice.attemptsLeft()") == 4
+    # The right PIN with another user's (or no server's) pepper: a copied disk is not enough.
+    assert unlock(page, pepper="some-other-pepper") == {"ok": False, "attemptsLeft": 3}
+    assert page.evaluate("rhiDevice.state()") == "locked"
+    assert "at least 6 digits" in error_of(page, "() => rhiDevice.unlock('12', 'p')")
+    assert page.evaluate("rhiDevice.attemptsLeft()") == 3  # a malformed PIN costs no try
+    assert unlock(page) is True
+    assert page.evaluate("rhiDevice.attemptsLeft()") == 5  # success resets the count
+
+
+def test_five_wrong_pins_wipe_the_store(page):
+    set_up(page)
+    put(page, "a1", RECORD)
+    page.evaluate("rhiDevice.lock()")
+    for left in [4, 3, 2, 1]:
+        assert unlock(page, pin="111111") == {"ok": False, "attemptsLeft": left}
+    assert "rhi-device" in database_names(page)
+    assert unlock(page, pin="111111") == {"ok": False, "wiped": True}
+    assert page.evaluate("rhiDevice.state()") == "empty"
+    assert "rhi-device" not in database_names(page)
+    # The right PIN cannot bring it back: the data is gone.
+    assert "No PIN" in error_of(page, "([pin, pepper]) => rhiDevice.unlock(pin, pepper)",
+                                [PIN, PEPPER])
+
+
+def test_wipe_deletes_every_rhi_database_and_forgets_the_key(page):
+    set_up(page)
+    put(page, "a1", RECORD)
+    page.evaluate("""() => new Promise((ok) => {
+        const r = indexedDB.open("rhi-sync-queue"); r.onsuccess = () => { r.result.close(); ok(); };
+    })""")
+    page.evaluate("rhiDevice.wipe()")
+    assert [n for n in database_names(page) if n.startswith("rhi")] == []
+    assert page.evaluate("rhiDevice.state()") == "empty"
+
+
+def test_a_tampered_record_is_reported_and_kept(page):
+    set_up(page)
+    put(page, "a1", RECORD)
+    put(page, "a2", {"note": "fine"})
+    raw(page, """
+      const store = db.transaction("records", "readwrite").objectStore("records");
+      const rec = await req(store.get("a1"));
+      const bytes = new Uint8Array(rec.data.slice(0)); bytes[5] ^= 0x01; rec.data = bytes.buffer;
+      await req(store.put(rec));""")
+    listed = page.evaluate("rhiDevice.all()")
+    assert listed["damaged"] == ["a1"]
+    assert [r["id"] for r in listed["records"]] == ["a2"]
+    assert "DamagedRecordError" in error_of(page, "() => rhiDevice.get('a1')")
+    # Still there, for someone to look at: never silently deleted.
+    assert raw(page, "return await req(db.transaction('records').objectStore('records')"
+                     ".count('a1'))") == 1
+
+
+def test_a_ciphertext_copied_under_another_id_fails(page):
+    set_up(page)
+    put(page, "a1", RECORD)
+    raw(page, """
+      const store = db.transaction("records", "readwrite").objectStore("records");
+      const rec = await req(store.get("a1"));
+      await req(store.put({ ...rec, id: "b9" }));""")
+    assert "DamagedRecordError" in error_of(page, "() => rhiDevice.get('b9')")
+    listed = page.evaluate("rhiDevice.all()")
+    assert listed["damaged"] == ["b9"] and [r["id"] for r in listed["records"]] == ["a1"]
+
+
+def test_a_new_page_starts_locked_and_the_pin_brings_the_data_back(page):
+    set_up(page)
+    put(page, "a1", RECORD)
+    page.reload()
+    page.add_script_tag(url="/static/vendor/idb.umd.js")
+    page.add_script_tag(url="/static/js/device-store.js")
+    assert page.evaluate("rhiDevice.state()") == "locked"
+    assert "locked" in error_of(page, "() => rhiDevice.get('a1')")
+    assert unlock(page) is True
+    assert page.evaluate("rhiDevice.get('a1')") == RECORD
+
+
+def test_idle_lock(page):
+    set_up(page)
+    put(page, "a1", RECORD)
+    page.evaluate("rhiDevice.setIdleLock(0.01)")  # 600 ms
+    page.wait_for_timeout(1200)
+    assert page.evaluate("rhiDevice.state()") == "locked"
+    assert "locked" in error_of(page, "() => rhiDevice.get('a1')")
+
+
+def test_use_keeps_the_store_unlocked(page):
+    set_up(page)
+    put(page, "a1", RECORD)
+    page.evaluate("rhiDevice.setIdleLock(0.02)")  # 1.2 s
+    for _ in range(4):  # 2.4 s in all, each read restarting the clock
+        page.wait_for_timeout(600)
+        assert page.evaluate("rhiDevice.get('a1')") == RECORD
+    page.wait_for_timeout(2000)
+    assert page.evaluate("rhiDevice.state()") == "locked"
+
+
+def test_the_store_reopens_after_the_page_comes_back_to_the_foreground(page):
+    set_up(page)
+    put(page, "a1", RECORD)
+    # WebKit drops connections of backgrounded pages; the store closes and reopens its own.
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    assert page.evaluate("rhiDevice.get('a1')") == RECORD
+    put(page, "a2", RECORD)
+    assert len(page.evaluate("rhiDevice.all()")["records"]) == 2
