@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
@@ -49,16 +50,33 @@ PAGES = [
 ]
 PAGE_IDS = [p for p, _ in PAGES]
 SAVE_RETRIES = 3
+T = TypeVar("T")
 FIELD_TITLES = {"sections." + pid + ".text": title for pid, title in PAGES}
+
+
+def _change_interview(uuid: str, apply: Callable[[Interview], T]) -> tuple[Interview, T]:
+    """Load, check, apply and commit one change to an interview.
+
+    If another save of the same interview lands between our read and our write, its version
+    has moved and the write is refused (optimistic locking): read again and apply again.
+    """
+    for _attempt in range(SAVE_RETRIES):
+        interview = access.get_interview(current_user, uuid)
+        access.require_interview_change(current_user, interview)
+        outcome = apply(interview)
+        try:
+            db.session.commit()
+            return interview, outcome
+        except StaleDataError:
+            db.session.rollback()
+    abort(409)
 
 
 @bp.route("/interviews/<uuid>/language", methods=["POST"])
 @login_required
 def language(uuid: str) -> tuple[str, int]:
     """The worker took a wording suggestion or kept their own words: recorded with the interview."""
-    for _attempt in range(SAVE_RETRIES):
-        interview = access.get_interview(current_user, uuid)
-        access.require_interview_change(current_user, interview)
+    def apply(interview: Interview) -> None:
         try:
             service.language_action(
                 interview, current_user, path=request.form.get("path", ""),
@@ -68,12 +86,9 @@ def language(uuid: str) -> tuple[str, int]:
             abort(409)
         except c.ContentError:
             abort(400)
-        try:
-            db.session.commit()
-            return "", 204
-        except StaleDataError:
-            db.session.rollback()
-    abort(409)
+
+    _change_interview(uuid, apply)
+    return "", 204
 
 
 @bp.route("/episodes/<int:episode_id>/interview", methods=["POST"])
@@ -168,21 +183,9 @@ def _changes_from_form() -> list[tuple[str, Any, Any]]:
 @login_required
 def save(uuid: str) -> tuple[str, int] | Response:
     changes = _changes_from_form()
-    for _attempt in range(SAVE_RETRIES):
-        interview = access.get_interview(current_user, uuid)
-        access.require_interview_change(current_user, interview)
-        if interview.locked:
-            return _locked_response(interview, changes)
-        results = service.save_fields(interview, current_user, changes, writing.matcher(),
-                                      now_local=to_local(utcnow()).replace(tzinfo=None))
-        try:
-            db.session.commit()
-            break
-        except StaleDataError:
-            # Another save of this interview landed between our read and write: read again.
-            db.session.rollback()
-    else:
-        abort(409)
+    interview, results = _change_interview(uuid, lambda i: _save_changes(i, changes))
+    if results is None:
+        return _locked_response(interview, changes)
     conflicts = [r for r in results if r.outcome in ("conflict", "invalid")]
     if request.htmx:
         status = 409 if any(r.outcome == "conflict" for r in results) else \
@@ -197,6 +200,15 @@ def save(uuid: str) -> tuple[str, int] | Response:
     page_id = request.form.get("page", "start")
     return redirect(url_for("interviews.page", uuid=uuid,
                             page_id=page_id if page_id in PAGE_IDS else "start"))
+
+
+def _save_changes(interview: Interview,
+                  changes: list[tuple[str, Any, Any]]) -> list[service.FieldResult] | None:
+    """None when the interview is finished: nothing is applied."""
+    if interview.locked:
+        return None
+    return service.save_fields(interview, current_user, changes, writing.matcher(),
+                               now_local=to_local(utcnow()).replace(tzinfo=None))
 
 
 LOCKED_MESSAGE = ("This interview has been finished (perhaps on another device), so it is not "
@@ -219,28 +231,30 @@ def _locked_response(interview: Interview, changes: list[tuple[str, Any, Any]]
 @bp.route("/interviews/<uuid>/items/<kind>", methods=["POST"])
 @login_required
 def add_item(uuid: str, kind: str) -> str | Response:
-    interview = access.get_interview(current_user, uuid)
-    access.require_interview_change(current_user, interview)
-    if kind not in c.LIST_FIELDS or not ConfirmForm().validate_on_submit():
-        abort(400)
-    if interview.locked:
-        abort(409)
-    service.add_item(interview, current_user, kind)
-    db.session.commit()
-    return _list_response(interview, kind)
+    return _change_list(uuid, kind, lambda i: service.add_item(i, current_user, kind))
 
 
 @bp.route("/interviews/<uuid>/items/<kind>/<item_id>/remove", methods=["POST"])
 @login_required
 def remove_item(uuid: str, kind: str, item_id: str) -> str | Response:
-    interview = access.get_interview(current_user, uuid)
-    access.require_interview_change(current_user, interview)
+    return _change_list(uuid, kind,
+                        lambda i: service.remove_item(i, current_user, kind, item_id))
+
+
+def _change_list(uuid: str, kind: str, change: Callable[[Interview], object]) -> str | Response:
     if kind not in c.LIST_FIELDS or not ConfirmForm().validate_on_submit():
         abort(400)
-    if interview.locked:
-        abort(409)
-    service.remove_item(interview, current_user, kind, item_id)
-    db.session.commit()
+    changes = _changes_from_form()
+
+    def apply(interview: Interview) -> None:
+        if interview.locked:
+            abort(409)
+        # Without JavaScript the whole page comes with the button: keep what was typed first.
+        if changes:
+            _save_changes(interview, changes)
+        change(interview)
+
+    interview, _ = _change_interview(uuid, apply)
     return _list_response(interview, kind)
 
 

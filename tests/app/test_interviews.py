@@ -215,3 +215,15 @@ def test_police_copy_holds_only_what_the_child_agreed(app, web, world):
     autosave(web, uuid, "consent.police.answer", "yes", "no")
     text = _pdf_text(web.get(f"/interviews/{uuid}/copies/police.pdf").data)
     assert "flat in Leeds" in text
+
+
+def test_adding_a_person_without_javascript_keeps_what_was_typed(app, web, world):
+    uuid = start(web, world)
+    response = web.post(f"/interviews/{uuid}/items/people", {
+        "page": "findings",
+        "f:findings_other.pull": "Wanted to see her cousin.", "o:findings_other.pull": "",
+    }, page=f"/interviews/{uuid}/findings")
+    assert response.status_code == 302
+    saved = content(app, uuid)[0]
+    assert saved["findings_other"]["pull"] == "Wanted to see her cousin."
+    assert len(saved["people"]) == 1
