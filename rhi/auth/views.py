@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -81,7 +90,8 @@ def sign_out() -> Response:
     flash("You have signed out.", "info")
     response = redirect(url_for("auth.sign_in"))
     # Nothing of this session stays in the browser: cached files, service worker and storage.
-    # (When tablets keep unsent interviews, sign-out must first offer to send them and only
-    # then clear; today nothing with a child's data is ever stored in the browser.)
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    # offline.js asks first when changes are waiting to be sent, and says so with keep_device.
+    # A worker who chose to keep unsent changes on the tablet keeps them (encrypted, locked).
+    keep = request.form.get("keep_device") == "1"
+    response.headers["Clear-Site-Data"] = '"cache"' if keep else '"cache", "storage"'
     return response

@@ -34,8 +34,8 @@ def unlock(page, pin: str = PIN, pepper: str = PEPPER):  # noqa: ANN001, ANN201
     return page.evaluate("([pin, pepper]) => rhiDevice.unlock(pin, pepper)", [pin, pepper])
 
 
-def put(page, id_: str, record: dict) -> None:  # noqa: ANN001
-    page.evaluate("([id, r]) => rhiDevice.put(id, r)", [id_, record])
+def seal(page, id_: str, record: dict) -> None:  # noqa: ANN001
+    page.evaluate("([id, r]) => rhiDevice.seal(id, r)", [id_, record])
 
 
 def error_of(page, script: str, arg: object = None) -> str | None:  # noqa: ANN001
@@ -98,7 +98,7 @@ def test_set_up_unlocks_and_round_trips_a_childs_words(page):
     set_up(page)
     assert page.evaluate("rhiDevice.state()") == "unlocked"
     assert page.evaluate("rhiDevice.attemptsLeft()") == 5
-    put(page, "a1", RECORD)
+    seal(page, "a1", RECORD)
     assert page.evaluate("rhiDevice.get('a1')") == RECORD
     assert page.evaluate("rhiDevice.get('missing')") is None
     listed = page.evaluate("rhiDevice.all()")
@@ -111,15 +111,16 @@ def test_set_up_unlocks_and_round_trips_a_childs_words(page):
 
 def test_nothing_in_indexeddb_holds_the_childs_words_in_clear(page):
     set_up(page)
-    put(page, "a1", RECORD)
-    put(page, "a2", {"note": WORDS * 3})
+    seal(page, "a1", RECORD)
+    seal(page, "a2", {"note": WORDS * 3})
     dump = raw(page, DUMP)
     assert '"name":"keys"' in dump and '"a2"' in dump  # the dump really read both stores
     for needle in [WORDS, "canal", "Jay", "العودة", "שלום", "😢", "child_words", PIN, PEPPER,
                    json.dumps(WORDS)[1:-1]]:
         assert needle not in dump, needle
     entry = raw(page, "return await req(db.transaction('keys').objectStore('keys').get('device'))")
-    assert set(entry) == {"salt", "iterations", "wrapped", "iv", "failedAttempts", "userId"}
+    assert set(entry) == {"salt", "iterations", "publicKey", "wrapped", "iv", "failedAttempts",
+                          "userId"}
     # The search itself works: words planted in a buffer are found.
     raw(page, """const store = db.transaction("records", "readwrite").objectStore("records");
       await req(store.put({ id: "planted", data: new TextEncoder().encode(arg).buffer }));""",
@@ -150,16 +151,20 @@ def test_the_test_hook_refuses_to_work_off_localhost(page, live_server):
     assert "localhost" in error_of(page, "() => rhiDevice._setIterationsForTests(1)")
 
 
-def test_locked_store_refuses_reads_and_writes(page):
+def test_locked_store_refuses_reads_but_takes_writes(page):
     set_up(page)
-    put(page, "a1", RECORD)
+    seal(page, "a1", RECORD)
     page.evaluate("rhiDevice.lock()")
     assert page.evaluate("rhiDevice.state()") == "locked"
     assert "locked" in error_of(page, "() => rhiDevice.get('a1')")
-    assert "locked" in error_of(page, "() => rhiDevice.put('a2', {x: 1})")
     assert "locked" in error_of(page, "() => rhiDevice.all()")
+    assert "locked" in error_of(page, "() => rhiDevice.remove('a1')")
+    seal(page, "a2", {"x": 1})  # no PIN prompt in the middle of writing notes
+    assert page.evaluate("rhiDevice.state()") == "locked"
+    assert "locked" in error_of(page, "() => rhiDevice.get('a2')")
     assert unlock(page) is True
     assert page.evaluate("rhiDevice.get('a1')") == RECORD
+    assert page.evaluate("rhiDevice.get('a2')") == {"x": 1}
 
 
 def test_wrong_pin_or_wrong_pepper_fail_and_count_down(page):
@@ -178,7 +183,7 @@ def test_wrong_pin_or_wrong_pepper_fail_and_count_down(page):
 
 def test_five_wrong_pins_wipe_the_store(page):
     set_up(page)
-    put(page, "a1", RECORD)
+    seal(page, "a1", RECORD)
     page.evaluate("rhiDevice.lock()")
     for left in [4, 3, 2, 1]:
         assert unlock(page, pin="111111") == {"ok": False, "attemptsLeft": left}
@@ -193,7 +198,7 @@ def test_five_wrong_pins_wipe_the_store(page):
 
 def test_wipe_deletes_every_rhi_database_and_forgets_the_key(page):
     set_up(page)
-    put(page, "a1", RECORD)
+    seal(page, "a1", RECORD)
     page.evaluate("""() => new Promise((ok) => {
         const r = indexedDB.open("rhi-sync-queue"); r.onsuccess = () => { r.result.close(); ok(); };
     })""")
@@ -204,8 +209,8 @@ def test_wipe_deletes_every_rhi_database_and_forgets_the_key(page):
 
 def test_a_tampered_record_is_reported_and_kept(page):
     set_up(page)
-    put(page, "a1", RECORD)
-    put(page, "a2", {"note": "fine"})
+    seal(page, "a1", RECORD)
+    seal(page, "a2", {"note": "fine"})
     raw(page, """
       const store = db.transaction("records", "readwrite").objectStore("records");
       const rec = await req(store.get("a1"));
@@ -222,7 +227,7 @@ def test_a_tampered_record_is_reported_and_kept(page):
 
 def test_a_ciphertext_copied_under_another_id_fails(page):
     set_up(page)
-    put(page, "a1", RECORD)
+    seal(page, "a1", RECORD)
     raw(page, """
       const store = db.transaction("records", "readwrite").objectStore("records");
       const rec = await req(store.get("a1"));
@@ -234,7 +239,7 @@ def test_a_ciphertext_copied_under_another_id_fails(page):
 
 def test_a_new_page_starts_locked_and_the_pin_brings_the_data_back(page):
     set_up(page)
-    put(page, "a1", RECORD)
+    seal(page, "a1", RECORD)
     page.reload()
     page.add_script_tag(url="/static/vendor/idb.umd.js")
     page.add_script_tag(url="/static/js/device-store.js")
@@ -246,7 +251,7 @@ def test_a_new_page_starts_locked_and_the_pin_brings_the_data_back(page):
 
 def test_idle_lock(page):
     set_up(page)
-    put(page, "a1", RECORD)
+    seal(page, "a1", RECORD)
     page.evaluate("rhiDevice.setIdleLock(0.01)")  # 600 ms
     page.wait_for_timeout(1200)
     assert page.evaluate("rhiDevice.state()") == "locked"
@@ -255,7 +260,7 @@ def test_idle_lock(page):
 
 def test_use_keeps_the_store_unlocked(page):
     set_up(page)
-    put(page, "a1", RECORD)
+    seal(page, "a1", RECORD)
     page.evaluate("rhiDevice.setIdleLock(0.02)")  # 1.2 s
     for _ in range(4):  # 2.4 s in all, each read restarting the clock
         page.wait_for_timeout(600)
@@ -266,9 +271,133 @@ def test_use_keeps_the_store_unlocked(page):
 
 def test_the_store_reopens_after_the_page_comes_back_to_the_foreground(page):
     set_up(page)
-    put(page, "a1", RECORD)
+    seal(page, "a1", RECORD)
     # WebKit drops connections of backgrounded pages; the store closes and reopens its own.
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     assert page.evaluate("rhiDevice.get('a1')") == RECORD
-    put(page, "a2", RECORD)
+    seal(page, "a2", RECORD)
     assert len(page.evaluate("rhiDevice.all()")["records"]) == 2
+
+
+def fresh_locked_page(page) -> None:  # noqa: ANN001
+    """A new page on a tablet that has a PIN: locked, nothing typed since."""
+    set_up(page)
+    page.reload()
+    load_store(page)
+    assert page.evaluate("rhiDevice.state()") == "locked"
+
+
+def test_seal_needs_no_pin_and_only_unlock_reads_it_back(page):
+    fresh_locked_page(page)
+    saved_at = page.evaluate("([id, r]) => rhiDevice.seal(id, r)", ["interview:a1", RECORD])
+    assert saved_at.endswith("Z") and page.evaluate("rhiDevice.state()") == "locked"
+    assert "locked" in error_of(page, "() => rhiDevice.get('interview:a1')")
+    assert "locked" in error_of(page, "() => rhiDevice.all()")
+    assert unlock(page) is True
+    assert page.evaluate("rhiDevice.get('interview:a1')") == RECORD
+    listed = page.evaluate("rhiDevice.all()")
+    assert listed["records"] == [{"id": "interview:a1", "record": RECORD, "savedAt": saved_at}]
+    assert listed["damaged"] == []
+    assert page.console_errors == []
+
+
+def test_seal_refuses_an_empty_store_and_a_missing_id(page):
+    load_store(page)
+    assert "No PIN" in error_of(page, "() => rhiDevice.seal('interview:a1', {x: 1})")
+    assert page.evaluate("rhiDevice.state()") == "empty"
+    assert "rhi-device" not in database_names(page)  # asking did not create the database
+    page.evaluate("([pin, pepper]) => rhiDevice.setUp(pin, pepper, 7)", [PIN, PEPPER])
+    assert "needs an id" in error_of(page, "() => rhiDevice.seal('', {x: 1})")
+
+
+def test_a_sealed_record_holds_no_clear_text_and_the_ephemeral_key_is_fresh(page):
+    fresh_locked_page(page)
+    seal(page, "interview:a1", RECORD)
+    seal(page, "interview:a2", RECORD)
+    dump = raw(page, DUMP)
+    assert '"interview:a2"' in dump
+    for needle in [WORDS, "canal", "Jay", "العودة", "שלום", "😢", "child_words", PIN, PEPPER,
+                   json.dumps(WORDS)[1:-1]]:
+        assert needle not in dump, needle
+    rows = raw(page, """const rows = await req(db.transaction("records").objectStore("records")
+        .getAll()); return rows.map((r) => ({ keys: Object.keys(r).sort(),
+        epk: btoa(String.fromCharCode(...new Uint8Array(r.epk))),
+        salt: Array.from(r.salt), iv: Array.from(r.iv) }));""")
+    assert rows[0]["keys"] == ["data", "epk", "id", "iv", "salt", "savedAt", "sealed"]
+    assert len(rows[0]["salt"]) == 16 and len(rows[0]["iv"]) == 12
+    for field in ["epk", "salt", "iv"]:  # the same record twice: nothing repeats
+        assert rows[0][field] != rows[1][field], field
+
+
+@pytest.mark.parametrize("field", ["data", "epk", "salt", "iv"])
+def test_a_tampered_sealed_record_is_reported_and_kept(page, field):
+    fresh_locked_page(page)
+    seal(page, "interview:a1", RECORD)
+    seal(page, "interview:a2", {"note": "fine"})
+    raw(page, """
+      const store = db.transaction("records", "readwrite").objectStore("records");
+      const rec = await req(store.get("interview:a1"));
+      const v = rec[arg]; const bytes = new Uint8Array(v.buffer ? v.buffer.slice(0) : v.slice(0));
+      bytes[bytes.length - 3] ^= 0x01; rec[arg] = bytes.buffer;
+      await req(store.put(rec));""", field)
+    assert unlock(page) is True
+    listed = page.evaluate("rhiDevice.all()")
+    assert listed["damaged"] == ["interview:a1"]
+    assert [r["id"] for r in listed["records"]] == ["interview:a2"]
+    assert "DamagedRecordError" in error_of(page, "() => rhiDevice.get('interview:a1')")
+    assert page.evaluate("rhiDevice.count()") == 2  # kept for someone to look at
+
+
+def test_a_sealed_record_moved_to_another_id_fails(page):
+    fresh_locked_page(page)
+    seal(page, "interview:a1", RECORD)
+    raw(page, """
+      const store = db.transaction("records", "readwrite").objectStore("records");
+      const rec = await req(store.get("interview:a1"));
+      await req(store.put({ ...rec, id: "interview:b9" }));""")
+    assert unlock(page) is True
+    assert "DamagedRecordError" in error_of(page, "() => rhiDevice.get('interview:b9')")
+    listed = page.evaluate("rhiDevice.all()")
+    assert listed["damaged"] == ["interview:b9"]
+    assert [r["id"] for r in listed["records"]] == ["interview:a1"]
+
+
+def test_a_swapped_public_key_makes_unlock_fail(page):
+    # Someone with the disk replaces the public key with their own: the wrap notices.
+    fresh_locked_page(page)
+    raw(page, """const pair = await crypto.subtle.generateKey(
+        { name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+      const store = db.transaction("keys", "readwrite").objectStore("keys");
+      const entry = await req(store.get("device"));
+      entry.publicKey = await crypto.subtle.exportKey("raw", pair.publicKey);
+      await req(store.put(entry, "device"));""")
+    assert unlock(page) == {"ok": False, "attemptsLeft": 4}
+
+
+def test_count_and_ids_need_no_pin(page):
+    load_store(page)
+    assert page.evaluate("rhiDevice.count()") == 0 and page.evaluate("rhiDevice.ids()") == []
+    assert "rhi-device" not in database_names(page)
+    page.evaluate("([pin, pepper]) => rhiDevice.setUp(pin, pepper, 7)", [PIN, PEPPER])
+    page.reload()
+    load_store(page)
+    seal(page, "interview:a1", RECORD)
+    seal(page, "interview:a2", RECORD)
+    assert page.evaluate("rhiDevice.state()") == "locked"
+    assert page.evaluate("rhiDevice.count()") == 2
+    listed = page.evaluate("rhiDevice.ids()")
+    assert sorted(r["id"] for r in listed) == ["interview:a1", "interview:a2"]
+    assert all(set(r) == {"id", "savedAt"} for r in listed)
+    assert WORDS not in json.dumps(listed, ensure_ascii=False)
+
+
+def test_five_wrong_pins_wipe_sealed_records_too(page):
+    fresh_locked_page(page)
+    seal(page, "interview:a1", RECORD)
+    assert page.evaluate("rhiDevice.count()") == 1
+    for left in [4, 3, 2, 1]:
+        assert unlock(page, pin="111111") == {"ok": False, "attemptsLeft": left}
+    assert unlock(page, pin="111111") == {"ok": False, "wiped": True}
+    assert "rhi-device" not in database_names(page)
+    assert page.evaluate("rhiDevice.count()") == 0 and page.evaluate("rhiDevice.ids()") == []
+    assert "No PIN" in error_of(page, "() => rhiDevice.seal('interview:a2', {x: 1})")

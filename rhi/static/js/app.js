@@ -33,7 +33,31 @@ function markNotSaved(elt) {
   retryDelays.set(elt, delay);
   window.setTimeout(() => window.htmx && window.htmx.trigger(elt, "change"), delay);
 }
-for (const name of ["htmx:sendError", "htmx:responseError", "htmx:timeout"]) {
+function setStatus(elt, text, className) {
+  const target = document.querySelector(elt.getAttribute("hx-target"));
+  const status = target && target.querySelector(".save-status");
+  if (status) {
+    status.textContent = text;
+    status.className = "save-status " + className;
+  }
+}
+// No network at all: keep the change on the tablet, encrypted (offline.js), when the tablet is
+// set up for it; otherwise keep retrying. A server error is always retried.
+document.addEventListener("htmx:sendError", (event) => {
+  const elt = event.detail.elt;
+  if (!elt || !elt.hasAttribute("data-autosave")) {
+    return;
+  }
+  const keep = window.rhiOffline ? window.rhiOffline.keep(elt) : Promise.resolve(false);
+  keep.then((kept) => {
+    if (kept) {
+      setStatus(elt, "Kept on this tablet: it will be sent when you are back online", "save-kept");
+    } else {
+      markNotSaved(elt);
+    }
+  }, () => markNotSaved(elt));
+});
+for (const name of ["htmx:responseError", "htmx:timeout"]) {
   document.addEventListener(name, (event) => {
     const elt = event.detail.elt;
     if (elt && elt.hasAttribute("data-autosave")) {

@@ -1,16 +1,29 @@
 // rhi device store: children's data kept on a tablet, encrypted, until the server has it.
 // Plain ES2020 with the vendored `idb` (global) and WebCrypto only; no eval, fine under the CSP.
 //
+// API (window.rhiDevice); every call is async except lock and setIdleLock:
+//   setUp(pin, pepper, userId)  new key pair; store left unlocked
+//   unlock(pin, pepper) -> true | {ok: false, attemptsLeft} | {ok: false, wiped: true}
+//   lock(), setIdleLock(minutes), state() -> "empty" | "locked" | "unlocked", attemptsLeft()
+//   seal(id, record) -> savedAt   WRITES NEED NO PIN: works locked or unlocked, throws if empty
+//   get(id), all() -> {records: [{id, record, savedAt}], damaged: [id]}, remove(id)   unlocked
+//   count(), ids() -> [{id, savedAt}]   need no PIN, so ids are in clear: callers must use
+//                                       opaque ids ("interview:<uuid>"), never names or notes
+//   wipe()
+//
 // Threats it answers (docs/security.md has the full decision):
-// - Lost or stolen tablet: everything at rest is AES-GCM ciphertext. The data key is in clear
-//   only in this module's memory while unlocked; lock, idle and reload forget it.
+// - Lost or stolen tablet: records are sealed to the device's ECDH P-256 public key (ECIES:
+//   an ephemeral key pair per record, HKDF-SHA-256, AES-GCM-256), so a worker whose signal drops
+//   mid-interview is never stopped by a PIN prompt. Reading needs the private key, which is in
+//   clear only in this module's memory while unlocked; lock, idle and reload forget it.
 // - Copied disk: a 6-digit PIN has a million values, trivial to brute-force offline. So the key
-//   that wraps the data key is derived from the PIN *and* a per-user pepper the server hands over
-//   at sign-in, which is not on the disk; PBKDF2 with 600,000 iterations slows what is left.
+//   that wraps the private key is derived from the PIN *and* a per-user pepper the server hands
+//   over at sign-in, which is not on the disk; PBKDF2 with 600,000 iterations slows what is left.
 // - Shared tablet, or someone guessing at the screen: 5 wrong PINs wipe the store.
 // - Corruption or tampering: GCM tags catch it. The record id is additional data, so ciphertext
-//   moved under another id fails too. Damaged records are reported and kept aside: never
-//   returned as data (they could be anything), never deleted (they may be someone's only copy).
+//   moved under another id fails too; the public key is additional data of the wrapped private
+//   key, so a swapped public key makes unlock fail. Damaged records are reported and kept aside:
+//   never returned as data (they could be anything), never deleted (may be the only copy).
 (function () {
   "use strict";
   const DB_NAME = "rhi-device";
@@ -18,10 +31,12 @@
   const MAX_ATTEMPTS = 5;
   const KEY_ENTRY = "device";
   const utf8 = new TextEncoder();
-  const WRAP_AAD = utf8.encode("rhi-device data key v1");
+  const WRAP_AAD = utf8.encode("rhi-device private key v2");
+  const SEAL_INFO = utf8.encode("rhi-seal-v1");
+  const EC = { name: "ECDH", namedCurve: "P-256" };
 
   let iterations = ITERATIONS; // lowered only by the localhost-only test hook below
-  let dataKey = null; // CryptoKey, non-extractable; never stored, never exported
+  let privateKey = null; // ECDH CryptoKey, non-extractable; never stored unwrapped, never exported
   let dbPromise = null;
   let idleMinutes = 15, idleTimer = null;
 
@@ -93,9 +108,12 @@
       material, { name: "AES-GCM", length: 256 }, false, ["wrapKey", "unwrapKey"]);
   }
 
-  const unwrap = (wrapped, kek, iv) => crypto.subtle.unwrapKey(
-    "raw", wrapped, kek, { name: "AES-GCM", iv, additionalData: WRAP_AAD },
-    { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+  // The wrap's additional data binds the private key to its public half.
+  const wrapParams = (iv, publicKey) => ({ name: "AES-GCM", iv,
+    additionalData: new Uint8Array([...WRAP_AAD, ...new Uint8Array(publicKey)]) });
+
+  const unwrap = (entry, kek) => crypto.subtle.unwrapKey(
+    "pkcs8", entry.wrapped, kek, wrapParams(entry.iv, entry.publicKey), EC, false, ["deriveBits"]);
 
   async function setUp(pin, pepper, userId) {
     checkPin(pin);
@@ -103,13 +121,13 @@
     const iv = crypto.getRandomValues(new Uint8Array(12));
     const kek = await deriveKek(pin, pepper, salt, iterations);
     // Extractable only long enough to wrap it: the key kept is a non-extractable unwrapped copy.
-    const fresh = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, true,
-      ["encrypt", "decrypt"]);
-    const wrapped = await crypto.subtle.wrapKey("raw", fresh, kek,
-      { name: "AES-GCM", iv, additionalData: WRAP_AAD });
-    const entry = { salt, iterations, wrapped, iv, failedAttempts: 0, userId };
+    const pair = await crypto.subtle.generateKey(EC, true, ["deriveBits"]);
+    const publicKey = await crypto.subtle.exportKey("raw", pair.publicKey); // 65 bytes
+    const wrapped = await crypto.subtle.wrapKey("pkcs8", pair.privateKey, kek,
+      wrapParams(iv, publicKey));
+    const entry = { salt, iterations, publicKey, wrapped, iv, failedAttempts: 0, userId };
     await withDb((db) => db.put("keys", entry, KEY_ENTRY));
-    dataKey = await unwrap(wrapped, kek, iv);
+    privateKey = await unwrap(entry, kek);
     touch();
   }
 
@@ -117,9 +135,10 @@
     checkPin(pin); // a malformed PIN cannot be right: refuse it without counting a try
     const entry = await readEntry();
     if (!entry) throw new Error("No PIN is set on this tablet.");
+    // A store from before sealing could never unlock: say so rather than count it as wrong PINs.
+    if (!entry.publicKey) throw new Error("This tablet's store is out of date: set a PIN again.");
     try {
-      const kek = await deriveKek(pin, pepper, entry.salt, entry.iterations);
-      dataKey = await unwrap(entry.wrapped, kek, entry.iv);
+      privateKey = await unwrap(entry, await deriveKek(pin, pepper, entry.salt, entry.iterations));
     } catch (err) {
       if (err.name !== "OperationError") throw err; // a real fault, not a wrong PIN
       const failed = await withDb(async (db) => {
@@ -146,11 +165,11 @@
   const attemptsLeft = async () => MAX_ATTEMPTS - ((await readEntry())?.failedAttempts ?? 0);
 
   async function state() {
-    return !(await readEntry()) ? "empty" : dataKey ? "unlocked" : "locked";
+    return !(await readEntry()) ? "empty" : privateKey ? "unlocked" : "locked";
   }
 
   function lock() {
-    dataKey = null;
+    privateKey = null;
     clearTimeout(idleTimer);
     window.dispatchEvent(new CustomEvent("rhi:device-locked"));
   }
@@ -158,35 +177,51 @@
   function setIdleLock(minutes = 15) {
     if (!(minutes > 0)) throw new Error("The idle lock needs a positive number of minutes.");
     idleMinutes = minutes;
-    if (dataKey) touch();
+    if (privateKey) touch();
   }
 
-  // Every use of the data restarts the idle clock.
+  // Every read restarts the idle clock; writes do not, as they need no key.
   function touch() {
     clearTimeout(idleTimer);
     idleTimer = setTimeout(lock, idleMinutes * 60000);
   }
 
   function keyOrThrow() {
-    if (!dataKey) throw new Error("The tablet's store is locked: enter your PIN.");
+    if (!privateKey) throw new Error("The tablet's store is locked: enter your PIN.");
     touch();
-    return dataKey;
+    return privateKey;
   }
 
-  async function put(id, record) {
+  // ECDH(private, public) -> HKDF-SHA-256 -> AES-GCM-256 key, the same from either side.
+  async function recordKey(ownPrivate, otherPublicRaw, salt, usage) {
+    const other = await crypto.subtle.importKey("raw", otherPublicRaw, EC, false, []);
+    const shared = await crypto.subtle.deriveBits({ name: "ECDH", public: other }, ownPrivate, 256);
+    const ikm = await crypto.subtle.importKey("raw", shared, "HKDF", false, ["deriveKey"]);
+    return crypto.subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt, info: SEAL_INFO }, ikm,
+      { name: "AES-GCM", length: 256 }, false, [usage]);
+  }
+
+  async function seal(id, record) {
     if (typeof id !== "string" || !id) throw new Error("A record needs an id.");
-    const key = keyOrThrow();
-    const iv = crypto.getRandomValues(new Uint8Array(12)); // never reuse an IV under one key
+    const entry = await readEntry();
+    if (!entry) throw new Error("No PIN is set on this tablet.");
+    // A fresh ephemeral pair per record; its private half never leaves this function.
+    const ephemeral = await crypto.subtle.generateKey(EC, false, ["deriveBits"]);
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const key = await recordKey(ephemeral.privateKey, entry.publicKey, salt, "encrypt");
     const data = await crypto.subtle.encrypt(
       { name: "AES-GCM", iv, additionalData: utf8.encode(id) }, key,
       utf8.encode(JSON.stringify(record)));
+    const epk = await crypto.subtle.exportKey("raw", ephemeral.publicKey);
     const savedAt = new Date().toISOString();
-    await withDb((db) => db.put("records", { id, iv, data, savedAt }));
+    await withDb((db) => db.put("records", { id, sealed: true, epk, salt, iv, data, savedAt }));
     return savedAt;
   }
 
-  async function decryptRecord(key, stored) {
+  async function openRecord(ownPrivate, stored) {
     try {
+      const key = await recordKey(ownPrivate, stored.epk, stored.salt, "decrypt");
       // The store's keyPath is `id`, so this is the id the record is filed under.
       const plain = await crypto.subtle.decrypt(
         { name: "AES-GCM", iv: stored.iv, additionalData: utf8.encode(stored.id) }, key,
@@ -200,7 +235,7 @@
   async function get(id) {
     const key = keyOrThrow();
     const stored = await withDb((db) => db.get("records", id));
-    return stored ? decryptRecord(key, stored) : undefined;
+    return stored ? openRecord(key, stored) : undefined;
   }
 
   async function all() {
@@ -209,13 +244,22 @@
     const records = [], damaged = [];
     for (const stored of rows) {
       try {
-        const record = await decryptRecord(key, stored);
+        const record = await openRecord(key, stored);
         records.push({ id: stored.id, record, savedAt: stored.savedAt });
       } catch (err) {
         damaged.push(stored.id);
       }
     }
     return { records, damaged };
+  }
+
+  // No PIN needed: ids and times only, for "2 interviews waiting to send".
+  const count = async () => (await exists()) ? withDb((db) => db.count("records")) : 0;
+
+  async function ids() {
+    if (!(await exists())) return [];
+    const rows = await withDb((db) => db.getAll("records"));
+    return rows.map(({ id, savedAt }) => ({ id, savedAt }));
   }
 
   async function remove(id) {
@@ -243,6 +287,6 @@
   window.rhiDevice = Object.freeze({
     ITERATIONS, MAX_ATTEMPTS, DamagedRecordError,
     state, setUp, unlock, attemptsLeft, lock, setIdleLock,
-    put, get, all, remove, wipe, _setIterationsForTests,
+    seal, get, all, count, ids, remove, wipe, _setIterationsForTests,
   });
 })();

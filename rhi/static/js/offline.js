@@ -1,0 +1,277 @@
+// When the signal drops: keep what the worker writes on the tablet, encrypted, and send it when
+// the network is back. Uses rhiDevice (device-store.js): writes are sealed with the tablet's
+// public key, so keeping words never asks for the PIN; sending them (reading) does.
+//
+// What is kept is the change to one field, exactly as the page would have saved it: the field's
+// path, the new value and the value the page started from. Sending replays it as a fresh save
+// (new CSRF token, never a stored raw request), so the server's field-by-field conflict check
+// still applies: nothing another device saved meanwhile is overwritten.
+"use strict";
+
+(function () {
+  const device = () => window.rhiDevice;
+  const LAST_SENT = "rhi-last-sent"; // a time only: no personal data in localStorage
+  const OLD_AFTER_DAYS = 3;
+  let sending = false;
+  let backoff = 0;
+  let retryTimer = null;
+
+  // ---- the bar: always says what is on the tablet and not yet sent -------------------------
+  function bar() {
+    return document.getElementById("tablet-bar");
+  }
+
+  function plural(n, one, many) {
+    return n === 1 ? `1 ${one}` : `${n} ${many}`;
+  }
+
+  function age(savedAt) {
+    const hours = Math.floor((Date.now() - new Date(savedAt).getTime()) / 3600000);
+    if (hours < 1) return "less than an hour ago";
+    if (hours < 48) return plural(hours, "hour", "hours") + " ago";
+    return plural(Math.floor(hours / 24), "day", "days") + " ago";
+  }
+
+  async function refreshBar(message) {
+    const el = bar();
+    if (!el || !device()) return;
+    const state = await device().state().catch(() => "empty");
+    const waiting = state === "empty" ? [] : await device().ids().catch(() => []);
+    const online = navigator.onLine;
+    el.querySelector("[data-online]").textContent = online ? "Online" : "Offline: no connection";
+    el.classList.toggle("is-offline", !online);
+    el.querySelector("[data-waiting]").textContent = waiting.length
+      ? `${plural(waiting.length, "change", "changes")} on this tablet waiting to send`
+      : "Nothing waiting to send";
+    const last = window.localStorage.getItem(LAST_SENT);
+    el.querySelector("[data-last]").textContent = last ? `Last sent ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` : "";
+    const list = el.querySelector("[data-items]");
+    list.textContent = "";
+    let old = false;
+    for (const item of waiting) {
+      const li = document.createElement("li");
+      li.textContent = `A change kept ${age(item.savedAt)}`;
+      list.appendChild(li);
+      old = old || Date.now() - new Date(item.savedAt).getTime() > OLD_AFTER_DAYS * 86400000;
+    }
+    const warn = el.querySelector("[data-warning]");
+    warn.textContent = old ? "Something has waited over 3 days. Connect to send it soon." : "";
+    if (navigator.storage && navigator.storage.persisted && waiting.length) {
+      const persisted = await navigator.storage.persisted().catch(() => true);
+      if (!persisted) {
+        warn.textContent += " This browser may clear what is kept here: add rhi to the home screen.";
+      }
+    }
+    if (message !== undefined) el.querySelector("[data-message]").textContent = message;
+    const writingPage = Boolean(document.querySelector("[data-autosave]"));
+    const offerSetUp = state === "empty" && writingPage;
+    el.querySelector("[data-send]").hidden = !waiting.length || !online;
+    el.querySelector("[data-setup]").hidden = !offerSetUp;
+    const shown = el.querySelector("[data-message]").textContent;
+    // Quiet when there is nothing to say: online, nothing waiting, nothing to set up.
+    el.hidden = online && !waiting.length && !offerSetUp && !shown;
+  }
+
+  // ---- the PIN dialog ----------------------------------------------------------------------
+  async function session() {
+    const response = await fetch("/sync/v1/session", { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) throw new Error(response.status === 401 ? "signed-out" : "session");
+    return response.json();
+  }
+
+  function askPin(mode) {
+    const dialog = document.getElementById("pin-dialog");
+    const form = dialog.querySelector("form");
+    const pin = dialog.querySelector("#pin");
+    const again = dialog.querySelector("#pin-again");
+    const error = dialog.querySelector("[data-error]");
+    dialog.querySelector("[data-title]").textContent = mode === "setup" ? "Set a PIN for this tablet" : "Enter your tablet PIN";
+    dialog.querySelector("[data-hint]").textContent = mode === "setup"
+      ? "At least 6 digits. rhi uses it to lock what it keeps on this tablet if the signal drops."
+      : "Your notes kept on this tablet are locked. Enter your PIN to send them.";
+    dialog.querySelector("[data-again]").hidden = mode !== "setup";
+    error.textContent = "";
+    pin.value = again.value = "";
+    return new Promise((resolve) => {
+      const done = (value) => {
+        form.removeEventListener("submit", submit);
+        dialog.removeEventListener("close", cancel);
+        if (dialog.open) dialog.close();
+        resolve(value);
+      };
+      const cancel = () => done(null);
+      const submit = async (event) => {
+        event.preventDefault();
+        if (event.submitter && event.submitter.value === "cancel") return done(null);
+        if (!/^\d{6,}$/.test(pin.value)) {
+          error.textContent = "Use at least 6 digits.";
+          return pin.focus();
+        }
+        if (mode === "setup" && pin.value !== again.value) {
+          error.textContent = "The two PINs are different. Type them again.";
+          return again.focus();
+        }
+        try {
+          const info = await session();
+          if (mode === "setup") {
+            await device().setUp(pin.value, info.device_secret, info.user.id);
+            return done(true);
+          }
+          const result = await device().unlock(pin.value, info.device_secret);
+          if (result === true) return done(true);
+          if (result.wiped) {
+            error.textContent = "Too many wrong PINs: what was kept on this tablet has been wiped.";
+            return;
+          }
+          error.textContent = `That PIN is not right. ${plural(result.attemptsLeft, "try", "tries")} left before what is kept on this tablet is wiped.`;
+        } catch (e) {
+          error.textContent = "rhi needs a connection to check the PIN. Try again when online.";
+        }
+      };
+      form.addEventListener("submit", submit);
+      dialog.addEventListener("close", cancel);
+      dialog.showModal();
+      pin.focus();
+    });
+  }
+
+  // ---- keeping a change when a save could not reach the server -----------------------------
+  function fieldChange(elt) {
+    const name = elt.getAttribute("name") || "";
+    if (!name.startsWith("f:")) return null;
+    const path = name.slice(2);
+    let value = elt.value;
+    if (elt.type === "checkbox") value = elt.checked ? "1" : "0";
+    if (elt.type === "radio") {
+      const checked = document.querySelector(`input[type=radio][name="${CSS.escape(name)}"]:checked`);
+      value = checked ? checked.value : "";
+    }
+    const original = document.querySelector(`input[type=hidden][name="${CSS.escape("o:" + path)}"]`);
+    const form = elt.closest("[data-interview-uuid]");
+    if (!form) return null;
+    return {
+      uuid: form.getAttribute("data-interview-uuid"),
+      save_url: form.getAttribute("action"),
+      path,
+      value,
+      original: original ? original.value : null,
+      page: window.location.pathname,
+    };
+  }
+
+  async function keep(elt) {
+    const change = fieldChange(elt);
+    if (!change || !device() || (await device().state()) === "empty") return false;
+    // The id names the interview and field only (no personal data): a later change to the same
+    // field replaces the earlier one, with the same starting value, so one send is enough.
+    await device().seal(`change:${change.uuid}:${change.path}`, change);
+    await refreshBar();
+    return true;
+  }
+
+  // ---- sending -----------------------------------------------------------------------------
+  async function sendNow(askForPin) {
+    if (sending || !navigator.onLine || !device()) return;
+    if ((await device().count().catch(() => 0)) === 0) return refreshBar("");
+    if ((await device().state()) === "locked") {
+      if (!askForPin) return refreshBar();
+      if (!(await askPin("unlock"))) return refreshBar();
+    }
+    const run = () => upload().catch(() => scheduleRetry());
+    if (navigator.locks) {
+      // One upload at a time, across every open tab.
+      await navigator.locks.request("rhi-upload", { ifAvailable: true }, (lock) => (lock ? run() : null));
+    } else {
+      await run();
+    }
+  }
+
+  async function upload() {
+    sending = true;
+    try {
+      const { records, damaged } = await device().all();
+      const info = await session();
+      let done = 0;
+      let reloadPage = false;
+      const problems = [];
+      for (const { id, record } of records) {
+        await refreshBar(`Sending ${done + 1} of ${records.length}…`);
+        const body = new URLSearchParams();
+        body.set("f:" + record.path, record.value);
+        if (record.original !== null) body.set("o:" + record.path, record.original);
+        let response;
+        try {
+          response = await fetch(record.save_url, {
+            method: "POST", body, credentials: "same-origin",
+            headers: { "X-CSRFToken": info.csrf_token, "HX-Request": "true" },
+          });
+        } catch (e) {
+          throw e; // the network went again: keep everything, try later
+        }
+        if (response.ok) {
+          await device().remove(id); // the server has it: only now does the tablet let go
+          done += 1;
+          reloadPage = reloadPage || window.location.pathname.includes(record.uuid);
+        } else if (response.status === 404 || response.status === 403) {
+          await device().remove(id); // no longer theirs to see: the tablet must not keep it
+          problems.push("A change was not sent: you no longer have access to that record.");
+        } else if (response.status >= 500) {
+          throw new Error("server");
+        } else {
+          problems.push("A change could not be sent as it stands (it changed somewhere else, or the interview is finished). Open the interview to choose what to keep.");
+        }
+      }
+      if (damaged.length) problems.push(`${plural(damaged.length, "kept item is", "kept items are")} damaged and cannot be read. They are kept aside.`);
+      backoff = 0;
+      if (done) window.localStorage.setItem(LAST_SENT, new Date().toISOString());
+      await refreshBar(problems.length ? problems.join(" ") : done ? `Sent ${plural(done, "change", "changes")}. The server has everything.` : "");
+      if (reloadPage && !problems.length) window.location.reload();
+    } finally {
+      sending = false;
+    }
+  }
+
+  function scheduleRetry() {
+    backoff = Math.min(backoff ? backoff * 2 : 2000, 300000);
+    window.clearTimeout(retryTimer);
+    retryTimer = window.setTimeout(() => sendNow(false), backoff);
+    return refreshBar("Could not send just now. rhi will try again.");
+  }
+
+  // ---- wiring -------------------------------------------------------------------------------
+  window.rhiOffline = { keep, sendNow, refreshBar };
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const el = bar();
+    if (!el) return;
+    el.querySelector("[data-send]").addEventListener("click", () => sendNow(true));
+    el.querySelector("[data-setup]").addEventListener("click", async () => {
+      if (await askPin("setup")) refreshBar("This tablet now keeps your notes safe if the signal drops.");
+    });
+    window.addEventListener("online", () => { refreshBar(); sendNow(false); });
+    window.addEventListener("offline", () => refreshBar());
+    window.setInterval(() => navigator.onLine && sendNow(false), 60000);
+    refreshBar().then(() => sendNow(false));
+
+    // Signing out with changes not yet sent: offer to send, never throw them away silently.
+    const signOut = document.querySelector("form.sign-out");
+    if (signOut) {
+      signOut.addEventListener("submit", async (event) => {
+        if (signOut.dataset.confirmed) return;
+        event.preventDefault(); // decide first: counting what is waiting takes a moment
+        const waiting = await device().count().catch(() => 0);
+        if (waiting) {
+          const ok = window.confirm(`${plural(waiting, "change is", "changes are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`);
+          if (!ok) return sendNow(true);
+          const keepIt = document.createElement("input");
+          keepIt.type = "hidden";
+          keepIt.name = "keep_device";
+          keepIt.value = "1";
+          signOut.appendChild(keepIt);
+        }
+        signOut.dataset.confirmed = "1";
+        signOut.submit();
+      });
+    }
+  });
+})();

@@ -1,0 +1,109 @@
+"""Writing with no signal: changes are kept on the tablet, encrypted, and sent later.
+
+Real Chromium, a real server on localhost, `context.set_offline(True)` cutting the page off.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.test_interview import open_new_interview
+
+pytestmark = pytest.mark.browser
+
+PIN = "246810"
+WORDS = "We slept in a car park in Hull. \u201cIt was freezing,\u201d he said. 😶 شكرا"
+
+DUMP_INDEXEDDB = """async () => {
+    const bytes = (v) => Array.from(new Uint8Array(v instanceof ArrayBuffer ? v : v.buffer))
+        .map((b) => String.fromCharCode(b)).join("");
+    const out = [];
+    for (const info of await indexedDB.databases()) {
+        const db = await new Promise((ok, no) => {
+            const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result);
+            r.onerror = () => no(r.error);
+        });
+        for (const store of db.objectStoreNames) {
+            const values = await new Promise((ok) => {
+                const q = db.transaction(store).objectStore(store).getAll();
+                q.onsuccess = () => ok(q.result);
+            });
+            for (const v of values) {
+                out.push(JSON.stringify(v, (k, x) =>
+                    (x instanceof ArrayBuffer || ArrayBuffer.isView(x)) ? bytes(x) : x));
+            }
+        }
+        db.close();
+    }
+    return out.join("\\n");
+}"""
+
+
+def set_up_pin(page) -> None:  # noqa: ANN001
+    bar = page.locator("#tablet-bar")
+    bar.get_by_role("button", name="Set a PIN to keep notes safe offline").click()
+    page.get_by_label("PIN", exact=True).fill(PIN)
+    page.get_by_label("PIN again").fill(PIN)
+    page.get_by_role("button", name="Continue").click()
+    bar.get_by_text("This tablet now keeps your notes safe").wait_for(timeout=20_000)
+
+
+def test_words_written_offline_survive_closing_the_page_and_are_sent_once(page):
+    open_new_interview(page, "Dylan McCarthy")
+    set_up_pin(page)
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    interview_url = page.url
+
+    page.context.set_offline(True)
+    page.get_by_label("What Dylan said").fill(WORDS)
+    page.locator("#meta-sections-away-text").get_by_text("Kept on this tablet").wait_for()
+    bar = page.locator("#tablet-bar")
+    bar.get_by_text("1 change on this tablet waiting to send").wait_for()
+    assert bar.get_by_text("Offline: no connection").is_visible()
+
+    stored = page.evaluate(DUMP_INDEXEDDB)
+    assert "sections.away.text" in stored  # the change is there...
+    for fragment in ("car park", "Hull", "freezing", "شكرا"):
+        assert fragment not in stored  # ...but none of the child's words in plain text
+
+    # The tab is closed; later, with signal, the worker opens rhi again.
+    context = page.context
+    page.close()
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto("/returns")
+    bar = again.locator("#tablet-bar")
+    bar.get_by_text("1 change on this tablet waiting to send").wait_for()
+    bar.get_by_role("button", name="Send now").click()
+    again.get_by_label("PIN", exact=True).fill(PIN)
+    again.get_by_role("button", name="Continue").click()
+    bar.get_by_text("Sent 1 change. The server has everything.").wait_for(timeout=20_000)
+    assert bar.get_by_text("Nothing waiting to send").is_visible()
+
+    again.goto(interview_url)
+    assert again.get_by_label("What Dylan said").input_value() == WORDS
+    assert "sections.away.text" not in again.evaluate(DUMP_INDEXEDDB)  # let go once sent
+
+
+def test_a_wrong_pin_says_how_many_tries_are_left(page):
+    open_new_interview(page, "Mohamed Abdi")
+    set_up_pin(page)
+    page.locator(".interview-nav").get_by_role("link", name="How you feel now").click()
+    page.context.set_offline(True)
+    page.get_by_label("What Mohamed said").fill("Tired.")
+    page.locator("#meta-sections-after-text").get_by_text("Kept on this tablet").wait_for()
+    page.context.set_offline(False)
+    page.reload()
+    page.locator("#tablet-bar").get_by_role("button", name="Send now").click()
+    page.get_by_label("PIN", exact=True).fill("111111")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text(re.compile(r"That PIN is not right\. 4 tries left")).wait_for(
+        timeout=20_000)
+    page.get_by_label("PIN", exact=True).fill(PIN)
+    page.get_by_role("button", name="Continue").click()
+    # Sent: the page reloads from the server, which now has the words.
+    page.wait_for_function(
+        "() => document.querySelector('#in-sections-after-text').value === 'Tired.'",
+        timeout=20_000)
