@@ -81,7 +81,22 @@ def can_record_interview_work(user: User) -> bool:
 
 
 def can_read_audit(user: User) -> bool:
+    """Managers read a child's record trail and their team's wording counts."""
     return user.role_enum is Role.MANAGER
+
+
+def can_manage_people(user: User) -> bool:
+    return user.role_enum is Role.ADMIN
+
+
+def can_see_children(user: User) -> bool:
+    """Everyone but administrators has a children list (filtered by `child_filter`)."""
+    return user.role_enum is not Role.ADMIN
+
+
+def has_inbox(user: User) -> bool:
+    """Summaries are addressed to allocated social workers."""
+    return user.role_enum is Role.SOCIAL_WORKER
 
 
 def _refuse(user: User, object_type: str, object_id: int | str, child_id: int | None) -> None:

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from rhi.models import Role
+from rhi import access
 
 bp = Blueprint("home", __name__)
 
@@ -14,9 +14,8 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @login_required
 def index() -> Response:
-    role = current_user.role_enum
-    if role is Role.SOCIAL_WORKER:
-        return redirect(url_for("children.my_children"))
-    if role is Role.ADMIN:
+    if access.can_record_interview_work(current_user):
+        return redirect(url_for("episodes.returns"))
+    if access.can_manage_people(current_user):
         return redirect(url_for("admin.users"))
-    return redirect(url_for("episodes.returns"))
+    return redirect(url_for("children.my_children"))

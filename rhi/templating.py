@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Flask
 
-from rhi import ethnicity
+from rhi import access, ethnicity
 from rhi.models.base import utcnow
 from rhi.models.episodes import DFE_TYPES
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, InterviewStatus
@@ -32,4 +32,5 @@ def register(app: Flask) -> None:
         status_label=lambda s: InterviewStatus(s).label,
         age=age,
     )
-    app.jinja_env.globals.update(Role=Role)
+    # Templates ask the same questions as the views, of the one module that answers them.
+    app.jinja_env.globals.update(Role=Role, access=access)

@@ -10,10 +10,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from rhi import audit
+from rhi import access, audit
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm, TeamForm, UserForm, UserRoleForm
-from rhi.models import Role, Team, User
+from rhi.models import Team, User
 from rhi.passwords import hash_password
 from rhi.sessions import end_sessions_for
 
@@ -24,7 +24,7 @@ def admin_required(view: Any) -> Any:
     @wraps(view)
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user.role_enum is not Role.ADMIN:
+        if not access.can_manage_people(current_user):
             abort(403)
         return view(*args, **kwargs)
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from rhi import access, audit
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, Episode, Role
+from rhi.models import AuditEvent, Child, Episode
 from rhi.models.base import utcnow
 
 bp = Blueprint("children", __name__)
@@ -18,7 +18,7 @@ bp = Blueprint("children", __name__)
 @bp.route("/children")
 @login_required
 def my_children() -> str:
-    if current_user.role_enum is Role.ADMIN:
+    if not access.can_see_children(current_user):
         abort(403)
     children = db.session.scalars(
         select(Child)
@@ -26,7 +26,7 @@ def my_children() -> str:
         .options(selectinload(Child.episodes).selectinload(Episode.interviews))
         .order_by(Child.last_name, Child.first_name)
     ).all()
-    title = "My children" if current_user.role_enum is Role.SOCIAL_WORKER else "Children"
+    title = "My children" if access.has_inbox(current_user) else "Children"
     return render_template("children/list.html", children=children, title=title, now=utcnow())
 
 

@@ -11,7 +11,7 @@ from flask import current_app
 
 from rhi import audit, deadlines
 from rhi.extensions import db
-from rhi.models import ContactAttempt, Episode, Interview, InterviewStatus, User
+from rhi.models import ContactAttempt, Episode, Interview, InterviewStatus, Role, User
 
 REACHED_OUTCOMES = {"spoke", "carer_info"}
 
@@ -24,7 +24,7 @@ def interview_for(episode: Episode, user: User) -> Interview:
     interview = Interview(
         status=InterviewStatus.OFFERED.value,
         due_at=deadlines.due_at(episode.returned_at, current_app.config["RHI_DEADLINE_HOURS"]),
-        worker_id=user.id if user.role == "worker" else None,
+        worker_id=user.id if user.role_enum is Role.WORKER else None,
         content={},
     )
     interview.episodes.append(episode)

@@ -12,7 +12,7 @@ from rhi import access, audit
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
 from rhi.interviews.content import RECIPIENTS
-from rhi.models import Child, Episode, Interview, Role, Summary
+from rhi.models import Child, Episode, Interview, Summary
 from rhi.models.base import utcnow
 from rhi.summaries.service import recipient_label, render_for
 from rhi.timefmt import to_local
@@ -53,7 +53,7 @@ def _get_summary(summary_id: int) -> Summary:
 @bp.route("/inbox")
 @login_required
 def inbox() -> str:
-    if current_user.role_enum is not Role.SOCIAL_WORKER:
+    if not access.has_inbox(current_user):
         abort(403)
     summaries = [s for s in db.session.scalars(_inbox_query(current_user.id)) if _visible(s)]
     return render_template("summaries/inbox.html", summaries=summaries)
