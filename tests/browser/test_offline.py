@@ -84,6 +84,10 @@ def test_words_written_offline_survive_closing_the_page_and_are_sent_once(page):
 
     again.goto(interview_url)
     assert again.get_by_label("What Dylan said").input_value() == WORDS
+    again.wait_for_load_state("networkidle")
+    # Online with nothing waiting and a PIN set: the bar keeps quiet.
+    assert again.locator("#tablet-bar").is_hidden()
+    assert not again.get_by_role("button", name="Send now").is_visible()
     assert "sections.away.text" not in again.evaluate(DUMP_INDEXEDDB)  # let go once sent
 
 
