@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from rhi.extensions import db
 from rhi.interviews.content import MAX_TEXT
 from rhi.models.base import utcnow
+from rhi.sync import copies as device_copies
 from rhi.sync import service
 
 log = logging.getLogger(__name__)
@@ -87,11 +88,23 @@ def session() -> Response:
         csrf_token=generate_csrf(),
         user={"id": user.id, "name": user.name, "role": user.role},
         device_secret=user.device_secret,
-        server_time=utcnow().isoformat(timespec="seconds") + "Z",
+        server_time=device_copies.iso_utc(utcnow()),
         limits={"max_items": service.MAX_ITEMS,
                 "max_body_bytes": current_app.config["MAX_CONTENT_LENGTH"],
                 "max_text_characters": MAX_TEXT},
     )
+
+
+@bp.get("/copies")
+def copies() -> Response:
+    """What the tablet keeps for working with no signal (see docs/openapi.yaml)."""
+    user = current_user._get_current_object()  # noqa: SLF001 - the real User, not a proxy
+    now = utcnow()
+    entries = device_copies.copies(user, now)
+    db.session.commit()  # the device.copy audit event, before any child's data leaves
+    response = jsonify(copies=entries, server_time=device_copies.iso_utc(now))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _reject_constant(name: str) -> Any:

@@ -1,0 +1,137 @@
+"""GET /sync/v1/copies: what a tablet keeps so the worker can carry on with no signal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+
+from rhi.extensions import db
+from rhi.interviews import content as c
+from rhi.models import AuditEvent, Episode, Interview, User
+from rhi.models.base import utcnow
+from rhi.prompts import age_band_for
+from rhi.timefmt import to_local
+from tests.conftest import Web
+from tests.world import World, build_world
+
+URL = "/sync/v1/copies"
+SECRET = "Mum shouted and I ran to Jay's flat."
+
+
+@pytest.fixture
+def world_i(app) -> World:
+    """The test world with interviews in progress for episodes a and b, and a second return for
+    child a (team A) with no interview yet."""
+    with app.app_context():
+        world = build_world(with_interviews=True)
+        interview = db.session.scalar(select(Interview).where(
+            Interview.uuid == world.interviews["a"]))
+        interview.content = c.set_field(c.empty_content(), "sections.before.text", SECRET)
+        team_id = db.session.get(User, world.users["worker_a"]).team_id
+        now = utcnow()
+        episode = Episode(child_id=world.children["a"], risk_grade="Low", dfe_type="M",
+                          started_at=now - timedelta(hours=8),
+                          returned_at=now - timedelta(hours=3), assigned_team_id=team_id)
+        db.session.add(episode)
+        db.session.commit()
+        return World(world.users, world.emails, world.children,
+                     {**world.episodes, "a2": episode.id}, world.interviews)
+
+
+def get_copies(web: Web, who: str, world: World) -> list[dict[str, Any]]:
+    web.sign_in(world.emails[who])
+    response = web.get(URL)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_json()
+    assert body["server_time"].endswith("Z")
+    return body["copies"]
+
+
+def test_worker_gets_their_teams_interview_and_waiting_return(app, web, world_i):
+    copies = get_copies(web, "worker_a", world_i)
+    assert [e["uuid"] for e in copies] == [world_i.interviews["a"], None]  # by due_at
+    interview, waiting = copies
+    assert interview["status"] == "in_progress"
+    assert interview["version"] >= 1
+    assert interview["episode_ids"] == [world_i.episodes["a"]]
+    assert interview["content"]["sections"]["before"]["text"] == SECRET
+    assert interview["content"] == c.normalise(interview["content"])
+    assert interview["police_risk_grade"] == "Medium"
+    assert interview["due_at"].endswith("Z")
+    with app.app_context():
+        age = db.session.get(Episode, world_i.episodes["a"]).child.age_on(
+            to_local(utcnow()).date())
+    assert interview["child"] == {"display_name": "Ada Alpha", "first_name": "Ada",
+                                  "age": age, "age_band": age_band_for(age)}
+    assert waiting["episode_ids"] == [world_i.episodes["a2"]]
+    assert waiting["child"]["first_name"] == "Ada"
+    assert waiting["police_risk_grade"] == "Low"
+    assert "content" not in waiting
+    assert interview["due_at"] <= waiting["due_at"]
+
+
+def test_another_teams_interview_is_absent(web, world_i):
+    uuids = {e["uuid"] for e in get_copies(web, "worker_a", world_i)}
+    assert world_i.interviews["b"] not in uuids
+    web.sign_out()
+    assert {e["uuid"] for e in get_copies(web, "worker_b", world_i)} == {world_i.interviews["b"]}
+
+
+def test_a_return_without_an_interview_is_listed_without_uuid(web, world):
+    (entry,) = get_copies(web, "worker_solo", world)
+    assert entry["uuid"] is None
+    assert entry["episode_ids"] == [world.episodes["solo"]]
+    assert entry["child"]["first_name"] == "Ben"
+
+
+def test_finished_interviews_are_absent(app, web, world_i):
+    with app.app_context():
+        for interview in db.session.scalars(select(Interview)):
+            interview.status = "finished"
+        db.session.commit()
+    copies = get_copies(web, "worker_a", world_i)
+    assert [(e["uuid"], e["episode_ids"]) for e in copies] == [(None, [world_i.episodes["a2"]])]
+
+
+@pytest.mark.parametrize("who", ["social_worker", "admin"])
+def test_roles_that_do_not_record_interviews_get_nothing(web, world_i, who):
+    assert get_copies(web, who, world_i) == []
+
+
+def test_signed_out_is_401_json(client, world):
+    response = client.get(URL)
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "signed_out"
+
+
+def test_one_audit_event_without_note_text(app, web, world_i):
+    get_copies(web, "worker_a", world_i)
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "device.copy")).all()
+        assert [(e.user_id, e.object_type, e.object_id, e.detail) for e in events] == [
+            (world_i.users["worker_a"], "user", str(world_i.users["worker_a"]),
+             "1 interviews, 1 returns")]
+        for row in db.session.scalars(select(AuditEvent)):
+            assert SECRET not in (row.detail or "")
+
+
+def test_few_queries(app, web, world_i):
+    web.sign_in(world_i.emails["worker_a"])
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_: Any) -> None:
+        statements.append("q")
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert web.get(URL).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) <= 15, len(statements)
