@@ -111,3 +111,43 @@ def test_a_wrong_pin_says_how_many_tries_are_left(page):
     page.wait_for_function(
         "() => document.querySelector('#in-sections-after-text').value === 'Tired.'",
         timeout=20_000)
+
+
+def test_a_kept_change_that_meets_a_newer_save_is_shown_and_chosen(page, browser, live_server):
+    from tests.browser.test_roles import sign_in
+
+    open_new_interview(page, "Amara Okoye")
+    set_up_pin(page)
+    page.locator(".interview-nav").get_by_role("link", name="What would help").click()
+    url = page.url
+    page.context.set_offline(True)
+    page.get_by_label("What Amara said").fill("More time with my aunt.")
+    page.locator("#meta-sections-help-text").get_by_text("Kept on this tablet").wait_for()
+
+    # Meanwhile the manager, online elsewhere, writes in the same box.
+    other = browser.new_context(base_url=live_server)
+    manager = other.new_page()
+    sign_in(manager, "manager@example.org")
+    manager.wait_for_url("**/returns")
+    manager.goto(url)
+    manager.get_by_label("What Amara said").fill("Amara would like a mentor at school.")
+    manager.locator("#meta-sections-help-text").get_by_text(re.compile(r"^Saved")).wait_for()
+    other.close()
+
+    page.context.set_offline(False)
+    page.reload()
+    bar = page.locator("#tablet-bar")
+    bar.get_by_role("button", name="Send now").click()
+    page.get_by_label("PIN", exact=True).fill(PIN)
+    page.get_by_role("button", name="Continue").click()
+    bar.get_by_text("Open the interview to choose what to keep").wait_for(timeout=20_000)
+    bar.get_by_role("button", name="Show what needs your choice").click()
+    choice = page.locator(".kept-choice")
+    choice.wait_for()
+    assert "More time with my aunt." in choice.inner_text()
+    assert page.get_by_label("What Amara said").input_value() == \
+        "Amara would like a mentor at school."  # nothing was overwritten
+    choice.get_by_role("button", name="Use the words kept on this tablet").click()
+    page.locator("#meta-sections-help-text").get_by_text(re.compile(r"^Saved")).wait_for()
+    page.reload()
+    assert page.get_by_label("What Amara said").input_value() == "More time with my aunt."

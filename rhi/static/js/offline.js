@@ -36,7 +36,9 @@
     const el = bar();
     if (!el || !device()) return;
     const state = await device().state().catch(() => "empty");
-    const waiting = state === "empty" ? [] : await device().ids().catch(() => []);
+    const kept = state === "empty" ? [] : await device().ids().catch(() => []);
+    const waiting = kept.filter((item) => item.id.startsWith("change:"));
+    const choices = kept.filter((item) => item.id.startsWith("conflict:"));
     const online = navigator.onLine;
     el.querySelector("[data-online]").textContent = online ? "Online" : "Offline: no connection";
     el.classList.toggle("is-offline", !online);
@@ -56,6 +58,13 @@
     }
     const warn = el.querySelector("[data-warning]");
     warn.textContent = old ? "Something has waited over 3 days. Connect to send it soon." : "";
+    const here = choices.filter((item) => item.id.includes(currentUuid() || "\u0000"));
+    const choose = el.querySelector("[data-choose]");
+    choose.hidden = !here.length;
+    if (choices.length) {
+      warn.textContent += ` ${plural(choices.length, "change kept on this tablet needs", "changes kept on this tablet need")} your choice: it changed somewhere else too.` +
+        (here.length ? "" : " Open that interview to choose.");
+    }
     if (navigator.storage && navigator.storage.persisted && waiting.length) {
       const persisted = await navigator.storage.persisted().catch(() => true);
       if (!persisted) {
@@ -69,7 +78,7 @@
     el.querySelector("[data-setup]").hidden = !offerSetUp;
     const shown = el.querySelector("[data-message]").textContent;
     // Quiet when there is nothing to say: online, nothing waiting, nothing to set up.
-    el.hidden = online && !waiting.length && !offerSetUp && !shown;
+    el.hidden = online && !waiting.length && !choices.length && !offerSetUp && !shown;
   }
 
   // ---- the PIN dialog ----------------------------------------------------------------------
@@ -189,7 +198,9 @@
   async function upload() {
     sending = true;
     try {
-      const { records, damaged } = await device().all();
+      const all = await device().all();
+      const records = all.records.filter((r) => r.id.startsWith("change:"));
+      const damaged = all.damaged;
       const info = await session();
       let done = 0;
       let reloadPage = false;
@@ -218,7 +229,18 @@
         } else if (response.status >= 500) {
           throw new Error("server");
         } else {
-          problems.push("A change could not be sent as it stands (it changed somewhere else, or the interview is finished). Open the interview to choose what to keep.");
+          // It changed somewhere else too, or the interview was finished: keep both, let the
+          // worker choose on the interview page. Never retried blindly.
+          const reply = new DOMParser().parseFromString(await response.text(), "text/html");
+          const theirs = reply.querySelector(".theirs");
+          const reason = reply.querySelector(".save-status, [role=alert] p");
+          await device().seal(id.replace(/^change:/, "conflict:"), {
+            ...record,
+            theirs: theirs ? theirs.textContent : null,
+            message: reason ? reason.textContent.trim() : "",
+          });
+          await device().remove(id);
+          problems.push("A change could not be saved as it stands. Open the interview to choose what to keep.");
         }
       }
       if (damaged.length) problems.push(`${plural(damaged.length, "kept item is", "kept items are")} damaged and cannot be read. They are kept aside.`);
@@ -238,6 +260,60 @@
     return refreshBar("Could not send just now. rhi will try again.");
   }
 
+  // ---- choosing, when a kept change met a different saved version -------------------------
+  function currentUuid() {
+    const form = document.querySelector("[data-interview-uuid]");
+    return form ? form.getAttribute("data-interview-uuid") : null;
+  }
+
+  async function showChoices() {
+    if ((await device().state()) === "locked" && !(await askPin("unlock"))) return;
+    const uuid = currentUuid();
+    const { records } = await device().all();
+    for (const { id, record } of records) {
+      if (!id.startsWith(`conflict:${uuid}:`)) continue;
+      const field = document.querySelector(`[name="${CSS.escape("f:" + record.path)}"]`);
+      if (!field || document.getElementById(`choice-${id}`)) continue;
+      const panel = document.createElement("div");
+      panel.className = "conflict kept-choice";
+      panel.id = `choice-${id}`;
+      const title = document.createElement("p");
+      const strong = document.createElement("strong");
+      strong.textContent = "Words kept on this tablet, not saved:";
+      title.appendChild(strong);
+      const mine = document.createElement("div");
+      mine.className = "theirs prose";
+      mine.textContent = record.value;
+      const note = document.createElement("p");
+      note.textContent = record.message || "What is saved now is in the box above.";
+      const actions = document.createElement("div");
+      actions.className = "conflict-actions";
+      const use = document.createElement("button");
+      use.type = "button";
+      use.className = "button";
+      use.textContent = "Use the words kept on this tablet";
+      use.addEventListener("click", async () => {
+        field.value = record.value;
+        field.dispatchEvent(new Event("change", { bubbles: true })); // saved as a fresh edit
+        await device().remove(id);
+        panel.remove();
+        refreshBar("");
+      });
+      const drop = document.createElement("button");
+      drop.type = "button";
+      drop.className = "button button-secondary";
+      drop.textContent = "Keep what is saved";
+      drop.addEventListener("click", async () => {
+        await device().remove(id);
+        panel.remove();
+        refreshBar("");
+      });
+      actions.append(use, drop);
+      panel.append(title, mine, note, actions);
+      field.insertAdjacentElement("afterend", panel);
+    }
+  }
+
   // ---- wiring -------------------------------------------------------------------------------
   window.rhiOffline = { keep, sendNow, refreshBar };
 
@@ -245,6 +321,7 @@
     const el = bar();
     if (!el) return;
     el.querySelector("[data-send]").addEventListener("click", () => sendNow(true));
+    el.querySelector("[data-choose]").addEventListener("click", () => showChoices());
     el.querySelector("[data-setup]").addEventListener("click", async () => {
       if (await askPin("setup")) refreshBar("This tablet now keeps your notes safe if the signal drops.");
     });
@@ -259,7 +336,7 @@
       signOut.addEventListener("submit", async (event) => {
         if (signOut.dataset.confirmed) return;
         event.preventDefault(); // decide first: counting what is waiting takes a moment
-        const waiting = await device().count().catch(() => 0);
+        const waiting = await device().count().catch(() => 0); // changes and choices alike
         if (waiting) {
           const ok = window.confirm(`${plural(waiting, "change is", "changes are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`);
           if (!ok) return sendNow(true);
