@@ -56,6 +56,31 @@ def create_user_command(email: str, name: str, role: str, team_name: str | None,
     click.echo(f"Created {role} {email}.")
 
 
+@group.command("purge")
+def purge_command() -> None:
+    """Delete ended sessions (idle past the timeout) and upload answers kept past a day.
+
+    Run it from cron, e.g. hourly: nothing in use is touched.
+    """
+    from datetime import timedelta
+
+    from flask import current_app
+    from sqlalchemy import delete
+
+    from rhi.models import UserSession
+    from rhi.models.base import utcnow
+    from rhi.models.sync import SyncRequest
+    from rhi.sync.service import REMEMBER_FOR
+
+    idle = timedelta(minutes=current_app.config["RHI_IDLE_TIMEOUT_MINUTES"])
+    sessions = db.session.execute(
+        delete(UserSession).where(UserSession.last_seen_at < utcnow() - idle)).rowcount
+    answers = db.session.execute(
+        delete(SyncRequest).where(SyncRequest.created_at < utcnow() - REMEMBER_FOR)).rowcount
+    db.session.commit()
+    click.echo(f"Removed {sessions} ended sessions and {answers} old upload answers.")
+
+
 @group.command("check-language")
 def check_language_command() -> None:
     """Read text on standard input; print the writing check's flags as JSON."""

@@ -17,7 +17,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from rhi.extensions import db
+from rhi.extensions import db, limiter
 from rhi.interviews.content import MAX_TEXT
 from rhi.models.base import utcnow
 from rhi.sync import copies as device_copies
@@ -132,7 +132,12 @@ def _parse_batch(raw: bytes) -> tuple[list[Any], str | None]:
     return items, device
 
 
+def _upload_limit() -> str:
+    return current_app.config["RHI_UPLOAD_RATE_LIMIT"]
+
+
 @bp.post("/interviews")
+@limiter.limit(_upload_limit, key_func=lambda: str(current_user.get_id()))
 def upload() -> Response | tuple[Response, int]:
     user = current_user._get_current_object()  # noqa: SLF001 - the real User, not a proxy
     key = request.headers.get("Idempotency-Key", "")

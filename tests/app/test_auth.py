@@ -158,3 +158,20 @@ def test_device_secret_is_per_user_stable_and_only_for_the_signed_in(app, world)
     b = second.get("/sync/v1/session").get_json()["device_secret"]
     assert len(a1) == 64 and a1 == a2 and a1 != b
     assert app.test_client().get("/sync/v1/session").status_code == 401
+
+
+def test_purge_removes_only_ended_sessions(app, world):
+    from tests.conftest import Web
+
+    active, idle = Web(app.test_client()), Web(app.test_client())
+    active.sign_in(world.emails["worker_a"])
+    idle.sign_in(world.emails["worker_b"])
+    with app.app_context():
+        for row in db.session.scalars(select(UserSession).where(
+                UserSession.user_id == world.users["worker_b"])):
+            row.last_seen_at -= timedelta(hours=2)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["rhi", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 ended sessions" in result.output
+    assert active.get("/returns").status_code == 200

@@ -135,3 +135,26 @@ def test_few_queries(app, web, world_i):
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(statements) <= 15, len(statements)
+
+
+def test_uploads_are_rate_limited_per_user(backend, tmp_path, request):
+    from tests.conftest import Web, database_url, make_test_app
+    from tests.world import build_world
+
+    app = make_test_app(database_url(backend, tmp_path, request), tmp_path,
+                        RHI_UPLOAD_RATE_LIMIT="2 per minute")
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        world = build_world()
+    web = Web(app.test_client())
+    web.sign_in(world.emails["worker_a"])
+    token = web.get("/sync/v1/session").get_json()["csrf_token"]
+    statuses = [web.client.post("/sync/v1/interviews", json={"items": []},
+                                headers={"X-CSRFToken": token, "Idempotency-Key": f"key-{i:04d}"}
+                                ).status_code for i in range(3)]
+    assert statuses[:2] == [400, 400]  # an empty batch is refused, but counted
+    assert statuses[2] == 429
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()

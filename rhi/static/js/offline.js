@@ -320,6 +320,8 @@
   document.addEventListener("DOMContentLoaded", () => {
     const el = bar();
     if (!el) return;
+    const idle = Number(document.body.getAttribute("data-device-idle-minutes"));
+    if (idle > 0 && device()) device().setIdleLock(idle); // RHI_DEVICE_IDLE_MINUTES
     el.querySelector("[data-send]").addEventListener("click", () => sendNow(true));
     el.querySelector("[data-choose]").addEventListener("click", () => showChoices());
     el.querySelector("[data-setup]").addEventListener("click", async () => {
