@@ -115,6 +115,8 @@ def view_for(content: dict[str, Any], recipient: str) -> SharedView:
         sec = c["sections"][s]
         if sec.get("private") and sec.get("text", "").strip():
             withheld += 1
+        if sec.get("kept_back", "").strip():
+            withheld += 1
     for group in FINDING_GROUPS:
         withheld += sum(1 for e in c[group].values() if e.get("on") and e.get("private"))
     withheld += sum(1 for kind in ("places", "people") for i in c[kind] if i.get("private"))

@@ -124,7 +124,9 @@ def empty_content() -> dict[str, Any]:
     return {
         "start": {**{k: "" for k in (*START_TEXT, *START_WHEN)},
                   **{k: False for k in START_FLAGS}},
-        "sections": {s: {"text": "", "private": False} for s in SECTION_IDS},
+        # kept_back: a piece of what the child said that they asked us not to pass on. It stays
+        # in the record and is never put in any summary, for anyone (see rhi/sharing.py).
+        "sections": {s: {"text": "", "private": False, "kept_back": ""} for s in SECTION_IDS},
         "push": {}, "pull": {}, "harms": {},
         "findings_other": {"push": "", "pull": "", "harms": ""},
         "places": [], "people": [], "actions": [],
@@ -189,8 +191,8 @@ def resolve(content: dict[str, Any], path: str) -> tuple[dict[str, Any], str, st
         if parts[1] in START_WHEN:
             return content["start"], parts[1], "when"
     if head == "sections" and len(parts) == 3 and parts[1] in SECTION_IDS:
-        if parts[2] == "text":
-            return content["sections"][parts[1]], "text", "text"
+        if parts[2] in ("text", "kept_back"):
+            return content["sections"][parts[1]], parts[2], "text"
         if parts[2] == "private":
             return content["sections"][parts[1]], "private", "flag"
     if head in FINDING_GROUPS and len(parts) == 3 and parts[1] in FINDING_GROUPS[head]:
@@ -339,7 +341,8 @@ def gaps(content: dict[str, Any]) -> list[str]:
 def text_fields(content: dict[str, Any], include_empty: bool = False) -> list[tuple[str, str]]:
     """Every free-text field as (path, text): for the language check and search."""
     c = normalise(content)
-    out = [(f"sections.{s}.text", c["sections"][s]["text"]) for s in SECTION_IDS]
+    out = [(f"sections.{s}.{f}", c["sections"][s].get(f, "")) for s in SECTION_IDS
+           for f in ("text", "kept_back")]
     out += [(f"{g}.{k}.note", e.get("note", "")) for g in FINDING_GROUPS for k, e in c[g].items()]
     out += [(f"findings_other.{g}", c["findings_other"][g]) for g in FINDING_GROUPS]
     out.append(("protective_factors", c["protective_factors"]))

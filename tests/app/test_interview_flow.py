@@ -169,3 +169,14 @@ def test_summary_command_writes_the_recipients_pdf(app, web, world, tmp_path):
     with app.app_context():
         assert db.session.scalar(select(Interview.status).where(Interview.uuid == uuid)) == \
             "in_progress"
+
+
+def test_kept_back_text_is_in_the_record_and_in_no_pdf(app, web, world):
+    uuid = start(web, world)
+    autosave(web, uuid, "sections.away.text", "Stayed with a friend.", "")
+    autosave(web, uuid, "sections.away.kept_back", "Her friend's mum is called Tina.", "")
+    autosave(web, uuid, "consent.police.answer", "yes", None)
+    review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert "Her friend&#39;s mum is called Tina." in review
+    text = pdf_text(web.get(f"/interviews/{uuid}/copies/police.pdf").data)
+    assert "Stayed with a friend." in text and "Tina" not in text

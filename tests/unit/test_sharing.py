@@ -90,3 +90,12 @@ def test_set_field_does_not_change_its_input():
     doc = c.empty_content()
     c.set_field(doc, "sections.away.text", "new")
     assert doc["sections"]["away"]["text"] == ""
+
+
+def test_a_piece_of_text_kept_back_never_reaches_anyone():
+    doc = c.set_field(interview(police="yes", social_worker="yes"), "sections.away.kept_back",
+                      "The name of the friend who let her stay.")
+    for recipient in ("police", "social_worker", "parents_carers", "school", "health"):
+        view = view_for(doc, recipient)
+        assert all("friend who let her stay" not in text for text in view.sections.values())
+    assert view_for(doc, "police").withheld_at_childs_request == 4
