@@ -151,3 +151,39 @@ def test_a_kept_change_that_meets_a_newer_save_is_shown_and_chosen(page, browser
     page.locator("#meta-sections-help-text").get_by_text(re.compile(r"^Saved")).wait_for()
     page.reload()
     assert page.get_by_label("What Amara said").input_value() == "More time with my aunt."
+
+
+def test_words_kept_after_the_interview_was_finished_become_a_correction(
+        page, browser, live_server):
+    from tests.browser.test_roles import sign_in
+
+    open_new_interview(page, "Zain Hussain")
+    set_up_pin(page)
+    page.locator(".interview-nav").get_by_role("link", name="How you feel now").click()
+    review = page.url.rsplit("/", 1)[0] + "/review"
+    page.context.set_offline(True)
+    page.get_by_label("What Zain said").fill("Better now I've slept.")
+    page.locator("#meta-sections-after-text").get_by_text("Kept on this tablet").wait_for()
+
+    # Meanwhile the manager finishes the interview.
+    other = browser.new_context(base_url=live_server)
+    manager = other.new_page()
+    sign_in(manager, "manager@example.org")
+    manager.wait_for_url("**/returns")
+    manager.goto(review)
+    manager.get_by_role("button", name="Finish the interview").click()
+    manager.get_by_text("Interview finished.").wait_for()
+    other.close()
+
+    page.context.set_offline(False)
+    page.goto(review)
+    bar = page.locator("#tablet-bar")
+    bar.get_by_role("button", name="Send now").click()
+    page.get_by_label("PIN", exact=True).fill(PIN)
+    page.get_by_role("button", name="Continue").click()
+    bar.get_by_role("button", name="Show what needs your choice").click()
+    page.get_by_role("button", name="Add these words as a correction").click()
+    page.get_by_text("Addendum added.").wait_for()
+    addenda = page.locator("section[aria-labelledby=addenda-heading]").inner_text()
+    assert "Written on a tablet while offline (sections.after.text): Better now I've slept." \
+        in addenda

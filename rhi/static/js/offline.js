@@ -262,8 +262,8 @@
 
   // ---- choosing, when a kept change met a different saved version -------------------------
   function currentUuid() {
-    const form = document.querySelector("[data-interview-uuid]");
-    return form ? form.getAttribute("data-interview-uuid") : null;
+    const page = document.querySelector("[data-interview-page]");
+    return page ? page.getAttribute("data-interview-page") : null;
   }
 
   async function showChoices() {
@@ -272,8 +272,14 @@
     const { records } = await device().all();
     for (const { id, record } of records) {
       if (!id.startsWith(`conflict:${uuid}:`)) continue;
+      if (document.getElementById(`choice-${id}`)) continue;
       const field = document.querySelector(`[name="${CSS.escape("f:" + record.path)}"]`);
-      if (!field || document.getElementById(`choice-${id}`)) continue;
+      const addendum = document.querySelector('form[action$="/addenda"]');
+      if (!field) {
+        // Finished meanwhile: the words can still join the record, as a correction.
+        if (addendum) offerAddendum(id, record, addendum);
+        continue;
+      }
       const panel = document.createElement("div");
       panel.className = "conflict kept-choice";
       panel.id = `choice-${id}`;
@@ -312,6 +318,40 @@
       panel.append(title, mine, note, actions);
       field.insertAdjacentElement("afterend", panel);
     }
+  }
+
+  function offerAddendum(id, record, form) {
+    const panel = document.createElement("div");
+    panel.className = "conflict kept-choice";
+    panel.id = `choice-${id}`;
+    const title = document.createElement("p");
+    title.textContent = "Written on this tablet after the interview was finished, not yet in the record:";
+    const words = document.createElement("div");
+    words.className = "theirs prose";
+    words.textContent = record.value;
+    const actions = document.createElement("div");
+    actions.className = "conflict-actions";
+    const add = document.createElement("button");
+    add.type = "button";
+    add.className = "button";
+    add.textContent = "Add these words as a correction";
+    add.addEventListener("click", async () => {
+      form.querySelector("textarea").value = `Written on a tablet while offline (${record.path}): ${record.value}`;
+      await device().remove(id);
+      form.requestSubmit();
+    });
+    const drop = document.createElement("button");
+    drop.type = "button";
+    drop.className = "button button-secondary";
+    drop.textContent = "Discard them";
+    drop.addEventListener("click", async () => {
+      await device().remove(id);
+      panel.remove();
+      refreshBar("");
+    });
+    actions.append(add, drop);
+    panel.append(title, words, actions);
+    form.insertAdjacentElement("beforebegin", panel);
   }
 
   // ---- wiring -------------------------------------------------------------------------------
