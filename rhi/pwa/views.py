@@ -15,6 +15,8 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, url_for
 from werkzeug.wrappers import Response
 
+from rhi.prompts import BAND_IDS, load_bank
+
 bp = Blueprint("pwa", __name__)
 
 # The app shell: no personal data in any of these.
@@ -25,6 +27,7 @@ SHELL_STATIC = [
     "js/writing.js",
     "js/device-store.js",
     "js/offline.js",
+    "js/tablet.js",
     "vendor/htmx.min.js",
     "vendor/idb.umd.js",
     "icons/icon-192.png",
@@ -75,7 +78,7 @@ def service_worker() -> Response:
     static = current_app.static_folder or ""
     version = _shell_version(static)
     shell = [url_for("static", filename=name) for name in SHELL_STATIC]
-    shell += [url_for("pwa.offline"), url_for("writing.rules")]
+    shell += [url_for("pwa.offline"), url_for("pwa.tablet"), url_for("writing.rules")]
     script = (Path(static) / "js" / "sw.js").read_text(encoding="utf-8")
     head = (f"const VERSION = {json.dumps(version)};\n"
             f"const SHELL = {json.dumps(shell)};\n")
@@ -83,6 +86,21 @@ def service_worker() -> Response:
     # The browser must always check for a new worker; the worker itself holds no data.
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.route("/tablet")
+def tablet() -> str:
+    """The frame the service worker shows for rhi's pages when there is no connection.
+
+    It holds no personal data (it is kept in the Cache API): tablet.js fills it from what is
+    kept, encrypted, on the tablet. The question bank comes with it, so prompts work offline.
+    """
+    bank = load_bank()
+    sections = [{"id": s.id, "title": s.title, "child_title": s.child_title, "hint": s.hint,
+                 "audience": s.audience,
+                 "prompts": [{"id": p.id, "text": {b: p.text_for(b) for b in BAND_IDS}}
+                             for p in s.prompts]} for s in bank.sections]
+    return render_template("pwa/tablet.html", tablet_shell=True, sections=sections)
 
 
 @bp.route("/offline")

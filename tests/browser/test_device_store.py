@@ -115,12 +115,12 @@ def test_nothing_in_indexeddb_holds_the_childs_words_in_clear(page):
     seal(page, "a2", {"note": WORDS * 3})
     dump = raw(page, DUMP)
     assert '"name":"keys"' in dump and '"a2"' in dump  # the dump really read both stores
-    for needle in [WORDS, "canal", "Jay", "العودة", "שלום", "😢", "child_words", PIN, PEPPER,
+    for needle in [WORDS, "canal", "Jay's flat", "العودة", "שלום", "😢", "child_words", PIN, PEPPER,
                    json.dumps(WORDS)[1:-1]]:
         assert needle not in dump, needle
     entry = raw(page, "return await req(db.transaction('keys').objectStore('keys').get('device'))")
     assert set(entry) == {"salt", "iterations", "publicKey", "wrapped", "iv", "failedAttempts",
-                          "userId"}
+                          "userId", "kdf", "pepperKey"}
     # The search itself works: words planted in a buffer are found.
     raw(page, """const store = db.transaction("records", "readwrite").objectStore("records");
       await req(store.put({ id: "planted", data: new TextEncoder().encode(arg).buffer }));""",
@@ -316,7 +316,7 @@ def test_a_sealed_record_holds_no_clear_text_and_the_ephemeral_key_is_fresh(page
     seal(page, "interview:a2", RECORD)
     dump = raw(page, DUMP)
     assert '"interview:a2"' in dump
-    for needle in [WORDS, "canal", "Jay", "العودة", "שלום", "😢", "child_words", PIN, PEPPER,
+    for needle in [WORDS, "canal", "Jay's flat", "العودة", "שלום", "😢", "child_words", PIN, PEPPER,
                    json.dumps(WORDS)[1:-1]]:
         assert needle not in dump, needle
     rows = raw(page, """const rows = await req(db.transaction("records").objectStore("records")
@@ -401,3 +401,104 @@ def test_five_wrong_pins_wipe_sealed_records_too(page):
     assert "rhi-device" not in database_names(page)
     assert page.evaluate("rhiDevice.count()") == 0 and page.evaluate("rhiDevice.ids()") == []
     assert "No PIN" in error_of(page, "() => rhiDevice.seal('interview:a2', {x: 1})")
+
+
+def unlock_offline(page, pin: str = PIN):  # noqa: ANN001, ANN201
+    """Unlock with no server around: no pepper passed, the kept key must do."""
+    return page.evaluate("(pin) => rhiDevice.unlock(pin)", pin)
+
+
+NEEDS_CONNECTION = "This tablet needs a connection once before it can be unlocked."
+
+
+def test_a_restarted_tablet_unlocks_offline_with_the_kept_pepper(page):
+    fresh_locked_page(page)
+    seal(page, "interview:a1", RECORD)
+    assert unlock_offline(page, pin="000000") == {"ok": False, "attemptsLeft": 4}
+    assert page.evaluate("rhiDevice.state()") == "locked"
+    assert unlock_offline(page) is True
+    assert page.evaluate("rhiDevice.attemptsLeft()") == 5
+    assert page.evaluate("rhiDevice.get('interview:a1')") == RECORD
+
+
+def test_the_kept_pepper_is_a_key_page_script_cannot_read(page):
+    set_up(page)
+    found = raw(page, """const entry = await req(db.transaction("keys").objectStore("keys")
+        .get("device"));
+      const key = entry.pepperKey;
+      let exported = "not tried";
+      try { await crypto.subtle.exportKey("raw", key); exported = "exported"; }
+      catch (e) { exported = e.name; }
+      return { isKey: key instanceof CryptoKey, extractable: key.extractable, type: key.type,
+               algorithm: key.algorithm.name, hash: key.algorithm.hash.name,
+               usages: key.usages, exported };""")
+    assert found == {"isKey": True, "extractable": False, "type": "secret", "algorithm": "HMAC",
+                     "hash": "SHA-256", "usages": ["sign"], "exported": "InvalidAccessError"}
+
+
+def drop_kept_pepper(page) -> None:  # noqa: ANN001
+    raw(page, """const store = db.transaction("keys", "readwrite").objectStore("keys");
+      const entry = await req(store.get("device")); delete entry.pepperKey;
+      await req(store.put(entry, "device"));""")
+
+
+def test_without_a_kept_pepper_an_offline_unlock_asks_for_a_connection(page):
+    fresh_locked_page(page)
+    drop_kept_pepper(page)
+    assert NEEDS_CONNECTION in error_of(page, "() => rhiDevice.unlock('482916')")
+    assert page.evaluate("rhiDevice.attemptsLeft()") == 5  # not a wrong PIN
+    # A wrong pepper online is counted and not kept; the right one is kept for next time.
+    assert unlock(page, pepper="some-other-pepper") == {"ok": False, "attemptsLeft": 4}
+    assert NEEDS_CONNECTION in error_of(page, "() => rhiDevice.unlock('482916')")
+    assert unlock(page) is True
+    page.reload()
+    load_store(page)
+    assert unlock_offline(page) is True
+
+
+def test_five_wrong_offline_pins_wipe_the_store(page):
+    fresh_locked_page(page)
+    seal(page, "interview:a1", RECORD)
+    for left in [4, 3, 2, 1]:
+        assert unlock_offline(page, pin="111111") == {"ok": False, "attemptsLeft": left}
+    assert unlock_offline(page, pin="111111") == {"ok": False, "wiped": True}
+    assert "rhi-device" not in database_names(page)
+    assert page.evaluate("rhiDevice.state()") == "empty"
+    assert "No PIN" in error_of(page, "() => rhiDevice.unlock('482916')")
+
+
+def test_a_store_from_before_the_kept_pepper_is_upgraded_at_the_next_online_unlock(page):
+    load_store(page)
+    # The earlier format: the wrapping key came from PBKDF2 over PIN + "\0" + pepper.
+    page.evaluate("""async ([pin, pepper]) => {
+      const u = new TextEncoder(), EC = { name: "ECDH", namedCurve: "P-256" };
+      const salt = crypto.getRandomValues(new Uint8Array(16));
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const material = await crypto.subtle.importKey("raw", u.encode(pin + "\\u0000" + pepper),
+        "PBKDF2", false, ["deriveKey"]);
+      const kek = await crypto.subtle.deriveKey(
+        { name: "PBKDF2", hash: "SHA-256", salt, iterations: 1000 }, material,
+        { name: "AES-GCM", length: 256 }, false, ["wrapKey"]);
+      const pair = await crypto.subtle.generateKey(EC, true, ["deriveBits"]);
+      const publicKey = await crypto.subtle.exportKey("raw", pair.publicKey);
+      const additionalData = new Uint8Array([...u.encode("rhi-device private key v2"),
+                                             ...new Uint8Array(publicKey)]);
+      const wrapped = await crypto.subtle.wrapKey("pkcs8", pair.privateKey, kek,
+        { name: "AES-GCM", iv, additionalData });
+      const db = await idb.openDB("rhi-device", 1, { upgrade(db) {
+        db.createObjectStore("keys"); db.createObjectStore("records", { keyPath: "id" }); } });
+      await db.put("keys", { salt, iterations: 1000, publicKey, wrapped, iv, failedAttempts: 0,
+                             userId: 7 }, "device");
+      db.close();
+    }""", [PIN, PEPPER])
+    seal(page, "interview:a1", RECORD)
+    assert NEEDS_CONNECTION in error_of(page, "() => rhiDevice.unlock('482916')")
+    assert unlock(page, pin="000000") == {"ok": False, "attemptsLeft": 4}
+    assert unlock(page) is True
+    assert page.evaluate("rhiDevice.get('interview:a1')") == RECORD
+    page.reload()
+    load_store(page)
+    assert unlock_offline(page) is True
+    assert page.evaluate("rhiDevice.get('interview:a1')") == RECORD
+    assert raw(page, "return (await req(db.transaction('keys').objectStore('keys')"
+                     ".get('device'))).kdf") == "hmac-pbkdf2"

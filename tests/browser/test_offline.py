@@ -187,3 +187,50 @@ def test_words_kept_after_the_interview_was_finished_become_a_correction(
     addenda = page.locator("section[aria-labelledby=addenda-heading]").inner_text()
     assert "Written on a tablet while offline (sections.after.text): Better now I've slept." \
         in addenda
+
+
+def test_offline_after_closing_everything_the_worker_unlocks_and_carries_on(page):
+    # Online: a PIN, then the Returns page keeps sealed copies of the worker's interviews.
+    open_new_interview(page, "Jay Campbell")
+    set_up_pin(page)
+    context = page.context
+    page.goto("/returns")
+    page.wait_for_function("""async () => (await window.rhiDevice.ids())
+        .some((item) => item.id.startsWith('copy:'))""", timeout=20_000)
+    stored = page.evaluate(DUMP_INDEXEDDB)
+    assert "Campbell" not in stored and "Jayden" not in stored  # copies are sealed too
+
+    # Everything closed; later, with no signal, rhi is opened again.
+    page.close()
+    context.set_offline(True)
+    tablet = context.new_page()
+    tablet.goto("/returns")
+    assert tablet.get_by_role("heading", level=1).inner_text() == "No connection"
+    tablet.get_by_role("button", name="Open what is kept on this tablet").click()
+    tablet.get_by_label("PIN", exact=True).fill(PIN)
+    tablet.get_by_role("button", name="Continue").click()
+    tablet.get_by_role("heading", name="On this tablet").wait_for(timeout=20_000)
+    # Moving around what is kept needs the PIN once, not on every part.
+    tablet.get_by_role("link", name="Jay Campbell").click()
+    tablet.get_by_role("heading", name="Talking with Jay").wait_for()
+    tablet.locator(".interview-nav").get_by_role("link", name="While they were away").click()
+    assert "Show large" in tablet.locator(".prompts").inner_text()
+    box = tablet.get_by_label("What Jay said")
+    box.fill("A man drove me to Doncaster and kept my phone.")
+    tablet.get_by_text("Kept on this tablet: it will be sent").wait_for()
+    assert "Doncaster" not in tablet.evaluate(DUMP_INDEXEDDB)
+
+    # Back online: sent once, and the server has every word.
+    context.set_offline(False)
+    tablet.goto("/returns")
+    bar = tablet.locator("#tablet-bar")
+    bar.get_by_text("1 change on this tablet waiting to send").wait_for()
+    bar.get_by_role("button", name="Send now").click()
+    tablet.get_by_label("PIN", exact=True).fill(PIN)
+    tablet.get_by_role("button", name="Continue").click()
+    bar.get_by_text("Sent 1 change. The server has everything.").wait_for(timeout=20_000)
+    tablet.get_by_role("link", name="Jay Campbell").click()
+    tablet.get_by_role("link", name="Continue the interview").click()
+    tablet.locator(".interview-nav").get_by_role("link", name="While away").click()
+    assert tablet.get_by_label("What Jay said").input_value() == \
+        "A man drove me to Doncaster and kept my phone."

@@ -3,7 +3,7 @@
 //
 // API (window.rhiDevice); every call is async except lock and setIdleLock:
 //   setUp(pin, pepper, userId)  new key pair; store left unlocked
-//   unlock(pin, pepper) -> true | {ok: false, attemptsLeft} | {ok: false, wiped: true}
+//   unlock(pin, pepper?) -> true | {ok: false, attemptsLeft} | {ok: false, wiped: true}
 //   lock(), setIdleLock(minutes), state() -> "empty" | "locked" | "unlocked", attemptsLeft()
 //   seal(id, record) -> savedAt   WRITES NEED NO PIN: works locked or unlocked, throws if empty
 //   get(id), all() -> {records: [{id, record, savedAt}], damaged: [id]}, remove(id)   unlocked
@@ -17,8 +17,13 @@
 //   mid-interview is never stopped by a PIN prompt. Reading needs the private key, which is in
 //   clear only in this module's memory while unlocked; lock, idle and reload forget it.
 // - Copied disk: a 6-digit PIN has a million values, trivial to brute-force offline. So the key
-//   that wraps the private key is derived from the PIN *and* a per-user pepper the server hands
-//   over at sign-in, which is not on the disk; PBKDF2 with 600,000 iterations slows what is left.
+//   that wraps the private key is PBKDF2-SHA-256 (600,000 iterations) over HMAC(pepper, PIN),
+//   with a per-user pepper the server hands over at sign-in.
+// - Restarted offline: the pepper is kept here as a NON-EXTRACTABLE HMAC CryptoKey, so unlock
+//   works without the server. Trade-off: page script (an XSS) and casual reading of the disk
+//   cannot recover the pepper, but a forensic copy of the browser profile can (the browser must
+//   be able to use the key), leaving only the PIN and PBKDF2; device encryption (MDM) is the
+//   defence against copied disks.
 // - Shared tablet, or someone guessing at the screen: 5 wrong PINs wipe the store.
 // - Corruption or tampering: GCM tags catch it. The record id is additional data, so ciphertext
 //   moved under another id fails too; the public key is additional data of the wrapped private
@@ -32,6 +37,7 @@
   const KEY_ENTRY = "device";
   const utf8 = new TextEncoder();
   const WRAP_AAD = utf8.encode("rhi-device private key v2");
+  const KDF = "hmac-pbkdf2"; // entries without it derive from PIN + "\0" + pepper (upgraded)
   const SEAL_INFO = utf8.encode("rhi-seal-v1");
   const EC = { name: "ECDH", namedCurve: "P-256" };
 
@@ -99,10 +105,27 @@
       "The PIN must be at least 6 digits, numbers only.");
   }
 
-  async function deriveKek(pin, pepper, salt, rounds) {
+  const NEEDS_CONNECTION = "This tablet needs a connection once before it can be unlocked.";
+
+  // The pepper as a key script can use but never read; stored as is (structured clone keeps it
+  // non-extractable), never as bytes.
+  function importPepper(pepper) {
     if (typeof pepper !== "string" || !pepper) throw new Error("Sign in again: no device secret.");
-    const material = await crypto.subtle.importKey(
-      "raw", utf8.encode(pin + "\u0000" + pepper), "PBKDF2", false, ["deriveKey"]);
+    return crypto.subtle.importKey("raw", utf8.encode(pepper), { name: "HMAC", hash: "SHA-256" },
+      false, ["sign"]);
+  }
+
+  async function deriveKek(pin, pepperKey, salt, rounds) {
+    const mac = await crypto.subtle.sign("HMAC", pepperKey, utf8.encode(pin)); // 32 bytes
+    return kekFrom(mac, salt, rounds);
+  }
+
+  // Stores set up before the pepper was kept on the device; only unlocked online, once.
+  const legacyKek = (pin, pepper, salt, rounds) =>
+    kekFrom(utf8.encode(pin + "\u0000" + pepper), salt, rounds);
+
+  async function kekFrom(password, salt, rounds) {
+    const material = await crypto.subtle.importKey("raw", password, "PBKDF2", false, ["deriveKey"]);
     return crypto.subtle.deriveKey(
       { name: "PBKDF2", hash: "SHA-256", salt, iterations: rounds },
       material, { name: "AES-GCM", length: 256 }, false, ["wrapKey", "unwrapKey"]);
@@ -112,33 +135,48 @@
   const wrapParams = (iv, publicKey) => ({ name: "AES-GCM", iv,
     additionalData: new Uint8Array([...WRAP_AAD, ...new Uint8Array(publicKey)]) });
 
-  const unwrap = (entry, kek) => crypto.subtle.unwrapKey(
-    "pkcs8", entry.wrapped, kek, wrapParams(entry.iv, entry.publicKey), EC, false, ["deriveBits"]);
+  const unwrap = (entry, kek, extractable = false) => crypto.subtle.unwrapKey("pkcs8",
+    entry.wrapped, kek, wrapParams(entry.iv, entry.publicKey), EC, extractable, ["deriveBits"]);
 
   async function setUp(pin, pepper, userId) {
     checkPin(pin);
     const salt = crypto.getRandomValues(new Uint8Array(16));
     const iv = crypto.getRandomValues(new Uint8Array(12));
-    const kek = await deriveKek(pin, pepper, salt, iterations);
+    const pepperKey = await importPepper(pepper);
+    const kek = await deriveKek(pin, pepperKey, salt, iterations);
     // Extractable only long enough to wrap it: the key kept is a non-extractable unwrapped copy.
     const pair = await crypto.subtle.generateKey(EC, true, ["deriveBits"]);
     const publicKey = await crypto.subtle.exportKey("raw", pair.publicKey); // 65 bytes
     const wrapped = await crypto.subtle.wrapKey("pkcs8", pair.privateKey, kek,
       wrapParams(iv, publicKey));
-    const entry = { salt, iterations, publicKey, wrapped, iv, failedAttempts: 0, userId };
+    const entry = { salt, iterations, publicKey, wrapped, iv, failedAttempts: 0, userId,
+      kdf: KDF, pepperKey };
     await withDb((db) => db.put("keys", entry, KEY_ENTRY));
     privateKey = await unwrap(entry, kek);
     touch();
   }
 
+  // Online the server's pepper is used (and kept if none is); offline the kept one.
   async function unlock(pin, pepper) {
     checkPin(pin); // a malformed PIN cannot be right: refuse it without counting a try
     const entry = await readEntry();
     if (!entry) throw new Error("No PIN is set on this tablet.");
     // A store from before sealing could never unlock: say so rather than count it as wrong PINs.
     if (!entry.publicKey) throw new Error("This tablet's store is out of date: set a PIN again.");
+    const given = pepper === undefined || pepper === null ? null : await importPepper(pepper);
+    const pepperKey = given || entry.pepperKey;
+    if (!pepperKey || (entry.kdf !== KDF && !given)) throw new Error(NEEDS_CONNECTION);
+    let update = null;
     try {
-      privateKey = await unwrap(entry, await deriveKek(pin, pepper, entry.salt, entry.iterations));
+      if (entry.kdf === KDF) {
+        const kek = await deriveKek(pin, pepperKey, entry.salt, entry.iterations);
+        privateKey = await unwrap(entry, kek);
+        if (!entry.pepperKey) update = { pepperKey };
+      } else {
+        update = await upgrade(entry, pin, pepper, pepperKey);
+        privateKey = await unwrap({ ...entry, ...update }, await deriveKek(
+          pin, pepperKey, update.salt, update.iterations));
+      }
     } catch (err) {
       if (err.name !== "OperationError") throw err; // a real fault, not a wrong PIN
       const failed = await withDb(async (db) => {
@@ -155,11 +193,23 @@
       }
       return { ok: false, attemptsLeft: MAX_ATTEMPTS - failed };
     }
-    if (entry.failedAttempts) {
-      await withDb((db) => db.put("keys", { ...entry, failedAttempts: 0 }, KEY_ENTRY));
+    if (entry.failedAttempts || update) {
+      await withDb((db) => db.put("keys", { ...entry, ...update, failedAttempts: 0 }, KEY_ENTRY));
     }
     touch();
     return true;
+  }
+
+  // Re-wrap a legacy store's private key under the new derivation; it is extractable only here.
+  async function upgrade(entry, pin, pepper, pepperKey) {
+    const old = await unwrap(entry, await legacyKek(pin, pepper, entry.salt, entry.iterations),
+      true);
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const rounds = Math.max(entry.iterations, iterations);
+    const kek = await deriveKek(pin, pepperKey, salt, rounds);
+    const wrapped = await crypto.subtle.wrapKey("pkcs8", old, kek, wrapParams(iv, entry.publicKey));
+    return { salt, iv, wrapped, iterations: rounds, kdf: KDF, pepperKey };
   }
 
   const attemptsLeft = async () => MAX_ATTEMPTS - ((await readEntry())?.failedAttempts ?? 0);

@@ -121,12 +121,14 @@
           return again.focus();
         }
         try {
-          const info = await session();
+          // Online, the server's secret comes fresh; offline, the tablet uses the one it keeps.
+          const info = await session().catch(() => null);
           if (mode === "setup") {
+            if (!info) throw new Error("offline");
             await device().setUp(pin.value, info.device_secret, info.user.id);
             return done(true);
           }
-          const result = await device().unlock(pin.value, info.device_secret);
+          const result = await device().unlock(pin.value, info ? info.device_secret : undefined);
           if (result === true) return done(true);
           if (result.wiped) {
             error.textContent = "Too many wrong PINs: what was kept on this tablet has been wiped.";
@@ -181,7 +183,8 @@
   // ---- sending -----------------------------------------------------------------------------
   async function sendNow(askForPin) {
     if (sending || !navigator.onLine || !device()) return;
-    if ((await device().count().catch(() => 0)) === 0) return refreshBar("");
+    const ids = await device().ids().catch(() => []);
+    if (!ids.some((item) => item.id.startsWith("change:"))) return refreshBar();
     if ((await device().state()) === "locked") {
       if (!askForPin) return refreshBar();
       if (!(await askPin("unlock"))) return refreshBar();
@@ -355,7 +358,7 @@
   }
 
   // ---- wiring -------------------------------------------------------------------------------
-  window.rhiOffline = { keep, sendNow, refreshBar };
+  window.rhiOffline = { keep, sendNow, refreshBar, askPin };
 
   document.addEventListener("DOMContentLoaded", () => {
     const el = bar();
@@ -378,7 +381,9 @@
       signOut.addEventListener("submit", async (event) => {
         if (signOut.dataset.confirmed) return;
         event.preventDefault(); // decide first: counting what is waiting takes a moment
-        const waiting = await device().count().catch(() => 0); // changes and choices alike
+        const ids = await device().ids().catch(() => []);
+        // Copies of what is on the server may go; changes and choices not yet sent may not.
+        const waiting = ids.filter((item) => !/^(copy|return):/.test(item.id)).length;
         if (waiting) {
           const ok = window.confirm(`${plural(waiting, "change is", "changes are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`);
           if (!ok) return sendNow(true);

@@ -13,6 +13,9 @@
 
 const CACHE = "rhi-shell-" + VERSION;
 const OFFLINE_URL = "/offline";
+const TABLET_URL = "/tablet"; // the frame tablet.js fills from the tablet's encrypted store
+// Pages the worker can go on with offline, from what is kept on the tablet.
+const TABLET_PAGES = /^\/(returns|interviews\/[0-9a-f-]{36}(\/[a-z_]+)?)\/?$/;
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: a new version waits until the worker says it may take over, so an
@@ -55,8 +58,9 @@ async function networkFirstPage(request) {
   try {
     return await fetch(request);
   } catch (error) {
-    // No network: the offline page (from the shell cache), never a stored copy of a page.
-    const offline = await caches.match(OFFLINE_URL);
+    // No network: a frame from the shell cache, never a stored copy of a page.
+    const path = new URL(request.url).pathname;
+    const offline = await caches.match(TABLET_PAGES.test(path) ? TABLET_URL : OFFLINE_URL);
     return offline || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
   }
 }
