@@ -502,3 +502,17 @@ def test_a_store_from_before_the_kept_pepper_is_upgraded_at_the_next_online_unlo
     assert page.evaluate("rhiDevice.get('interview:a1')") == RECORD
     assert raw(page, "return (await req(db.transaction('keys').objectStore('keys')"
                      ".get('device'))).kdf") == "hmac-pbkdf2"
+
+
+def test_copies_can_be_forgotten_without_the_pin_but_changes_cannot(page):
+    set_up(page)
+    seal(page, "copy:abc", {"note": "a copy"})
+    seal(page, "change:abc:sections.away.text", {"note": "not sent yet"})
+    page.evaluate("() => window.rhiDevice.lock()")
+    page.evaluate("(id) => window.rhiDevice.forget(id)", "copy:abc")
+    refused = page.evaluate("""async () => {
+        try { await window.rhiDevice.forget('change:abc:sections.away.text'); return false; }
+        catch (e) { return true; } }""")
+    assert refused
+    ids = page.evaluate("async () => (await window.rhiDevice.ids()).map((i) => i.id)")
+    assert ids == ["change:abc:sections.away.text"]

@@ -317,6 +317,14 @@
     await withDb((db) => db.delete("records", id));
   }
 
+  // Copies of what the server holds ("copy:…", "return:…") may be dropped without the PIN:
+  // the server says who may still see them, and a de-allocated child must leave the tablet.
+  // Changes not yet sent are never dropped this way.
+  async function forget(id) {
+    if (!/^(copy|return):/.test(id)) throw new Error("Only copies can be forgotten without the PIN.");
+    await withDb((db) => db.delete("records", id));
+  }
+
   // Delete this store and any other rhi database, and forget the key.
   async function wipe() {
     lock();
@@ -337,6 +345,6 @@
   window.rhiDevice = Object.freeze({
     ITERATIONS, MAX_ATTEMPTS, DamagedRecordError,
     state, setUp, unlock, attemptsLeft, lock, setIdleLock,
-    seal, get, all, count, ids, remove, wipe, _setIterationsForTests,
+    seal, get, all, count, ids, remove, forget, wipe, _setIterationsForTests,
   });
 })();

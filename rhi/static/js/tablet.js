@@ -27,10 +27,16 @@
     const response = await fetch("/sync/v1/copies", { credentials: "same-origin", cache: "no-store" });
     if (!response.ok) return;
     const { copies } = await response.json();
+    const current = new Set();
     for (const copy of copies) {
       // Ids name records, never children: "copy:<interview uuid>" or "return:<episode id>".
       const id = copy.uuid ? `copy:${copy.uuid}` : `return:${copy.episode_ids[0]}`;
+      current.add(id);
       await device().seal(id, copy);
+    }
+    // Finished, moved to someone else, or no longer this worker's: off the tablet.
+    for (const { id } of await device().ids()) {
+      if (/^(copy|return):/.test(id) && !current.has(id)) await device().forget(id);
     }
   }
 
