@@ -283,78 +283,77 @@
         if (addendum) offerAddendum(id, record, addendum);
         continue;
       }
-      const panel = document.createElement("div");
-      panel.className = "conflict kept-choice";
-      panel.id = `choice-${id}`;
-      const title = document.createElement("p");
-      const strong = document.createElement("strong");
-      strong.textContent = "Words kept on this tablet, not saved:";
-      title.appendChild(strong);
-      const mine = document.createElement("div");
-      mine.className = "theirs prose";
-      mine.textContent = record.value;
-      const note = document.createElement("p");
-      note.textContent = record.message || "What is saved now is in the box above.";
-      const actions = document.createElement("div");
-      actions.className = "conflict-actions";
-      const use = document.createElement("button");
-      use.type = "button";
-      use.className = "button";
-      use.textContent = "Use the words kept on this tablet";
-      use.addEventListener("click", async () => {
-        field.value = record.value;
-        field.dispatchEvent(new Event("change", { bubbles: true })); // saved as a fresh edit
-        await device().remove(id);
-        panel.remove();
-        refreshBar("");
+      choicePanel(id, record, {
+        title: "Words kept on this tablet, not saved:",
+        note: record.message || "What is saved now is in the box above.",
+        take: "Use the words kept on this tablet",
+        takeIt: async () => {
+          field.value = record.value;
+          field.dispatchEvent(new Event("change", { bubbles: true })); // saved as a fresh edit
+        },
+        leave: "Keep what is saved",
+        place: (panel) => field.insertAdjacentElement("afterend", panel),
       });
-      const drop = document.createElement("button");
-      drop.type = "button";
-      drop.className = "button button-secondary";
-      drop.textContent = "Keep what is saved";
-      drop.addEventListener("click", async () => {
-        await device().remove(id);
-        panel.remove();
-        refreshBar("");
-      });
-      actions.append(use, drop);
-      panel.append(title, mine, note, actions);
-      field.insertAdjacentElement("afterend", panel);
     }
   }
 
+  // Finished meanwhile: the words can still join the record, as a correction.
   function offerAddendum(id, record, form) {
+    choicePanel(id, record, {
+      title: "Written on this tablet after the interview was finished, not yet in the record:",
+      take: "Add these words as a correction",
+      takeIt: async () => {
+        form.querySelector("textarea").value = `Written on a tablet while offline (${record.path}): ${record.value}`;
+        form.requestSubmit();
+      },
+      leave: "Discard them",
+      place: (panel) => form.insertAdjacentElement("beforebegin", panel),
+    });
+  }
+
+  // The kept words, set apart, with two choices: take them, or let them go. Either way the
+  // tablet's copy is removed only once the choice is made.
+  function choicePanel(id, record, { title, note, take, takeIt, leave, place }) {
     const panel = document.createElement("div");
     panel.className = "conflict kept-choice";
     panel.id = `choice-${id}`;
-    const title = document.createElement("p");
-    title.textContent = "Written on this tablet after the interview was finished, not yet in the record:";
+    const heading = document.createElement("p");
+    const strong = document.createElement("strong");
+    strong.textContent = title;
+    heading.appendChild(strong);
     const words = document.createElement("div");
     words.className = "theirs prose";
     words.textContent = record.value;
     const actions = document.createElement("div");
     actions.className = "conflict-actions";
-    const add = document.createElement("button");
-    add.type = "button";
-    add.className = "button";
-    add.textContent = "Add these words as a correction";
-    add.addEventListener("click", async () => {
-      form.querySelector("textarea").value = `Written on a tablet while offline (${record.path}): ${record.value}`;
-      await device().remove(id);
-      form.requestSubmit();
-    });
-    const drop = document.createElement("button");
-    drop.type = "button";
-    drop.className = "button button-secondary";
-    drop.textContent = "Discard them";
-    drop.addEventListener("click", async () => {
-      await device().remove(id);
-      panel.remove();
-      refreshBar("");
-    });
-    actions.append(add, drop);
-    panel.append(title, words, actions);
-    form.insertAdjacentElement("beforebegin", panel);
+    const button = (label, className, onClick) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = className;
+      b.textContent = label;
+      b.addEventListener("click", onClick);
+      return b;
+    };
+    actions.append(
+      button(take, "button", async () => {
+        await device().remove(id);
+        panel.remove();
+        await takeIt();
+        refreshBar("");
+      }),
+      button(leave, "button button-secondary", async () => {
+        await device().remove(id);
+        panel.remove();
+        refreshBar("");
+      }));
+    panel.append(heading, words);
+    if (note) {
+      const p = document.createElement("p");
+      p.textContent = note;
+      panel.append(p);
+    }
+    panel.append(actions);
+    place(panel);
   }
 
   // ---- wiring -------------------------------------------------------------------------------
