@@ -32,10 +32,7 @@ import http.client
 import json
 import os
 import random
-import secrets
-import shutil
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -44,25 +41,24 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-# The sibling benchmark's helpers: gunicorn start/stop, readiness, sign-in (also puts the repo on
+# The shared gunicorn harness: demo database, gunicorn, readiness, sign-in (also puts the repo on
 # sys.path, so `rhi` imports below work).
-from returns_page import (
+from harness import (
     COOKIE_NAME,
     DEMO_PASSWORD,
     HOST,
+    WORKER,
     BenchError,
-    free_port,
-    run_flask,
-    sign_in,
-    start_gunicorn,
-    stop,
-    wait_ready,
+    demo_database,
+    gunicorn,
+    run,
+    sign_in_worker,
+    temp_dir,
 )
 
 N_INTERVIEWS = 200
 BATCH = 50  # rhi.sync.service.MAX_ITEMS
 TEAM = "Missing Children Team North"
-WORKER = "worker@example.org"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Lets Playwright report the service worker's own fetches (its precache on install, and the
@@ -441,49 +437,36 @@ def print_page_table(loads: dict[str, list[Seen]]) -> None:
 
 
 def main() -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="rhi-bench-"))
-    os.environ.update({"RHI_DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-                       "RHI_SECRET_KEY": secrets.token_hex(32),
-                       "RHI_SIGN_IN_RATE_LIMIT": "100000 per minute"})
-    env = dict(os.environ)
-    proc = None
-    try:
-        run_flask(["db", "upgrade"], env)
-        run_flask(["rhi", "demo"], env)
+    with temp_dir("rhi-bench-") as tmp:
+        env = demo_database(tmp)
+        os.environ.update(env)  # seed_episodes and friends open the same database in-process
         episode_ids = seed_episodes(N_INTERVIEWS)
         items = make_items(episode_ids)
-        port, log = free_port(), tmp / "rhi.log"
-        proc = start_gunicorn("wsgi:app", port, env, log)
-        wait_ready(proc, port, "/healthz", log)
-        cookie = sign_in(port)
+        with gunicorn("wsgi:app", env, tmp / "rhi.log") as port:
+            cookie = sign_in_worker(port)
 
-        before = interview_count()
-        first = upload_all("upload 200 (created)", port, cookie, items, "created")
-        after_first = interview_count()
-        if after_first != before + N_INTERVIEWS:
-            raise BenchError(f"interviews went {before} -> {after_first}, not +{N_INTERVIEWS}")
-        retry = upload_all("retry 200 (unchanged)", port, cookie, items, "unchanged")
-        after_retry = interview_count()
-        if after_retry != after_first:
-            raise BenchError(f"the retry changed the interview count: {after_first} -> "
-                             f"{after_retry}")
-        uploaded = {str(i["uuid"]) for i in items}
-        base = autosaves(port, cookie, other_open_interview(uploaded), N_INTERVIEWS)
-        size = len(json.dumps(items[0], ensure_ascii=False).encode())
-        print(f"gunicorn, 1 client; {N_INTERVIEWS} interviews (~{size:,} bytes each as JSON) in "
-              f"batches of {BATCH}, each batch after GET /sync/v1/session; interviews on the "
-              f"server: {before} -> {after_first} -> {after_retry} (retry)")
-        print_upload_table([first, retry, base])
-        print()
-        print_page_table(browser_loads(port, items[0]["uuid"]))
-        return 0
-    except BenchError as exc:
-        print(f"FAILED: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        stop(proc)
-        shutil.rmtree(tmp, ignore_errors=True)
+            before = interview_count()
+            first = upload_all("upload 200 (created)", port, cookie, items, "created")
+            after_first = interview_count()
+            if after_first != before + N_INTERVIEWS:
+                raise BenchError(f"interviews went {before} -> {after_first}, "
+                                 f"not +{N_INTERVIEWS}")
+            retry = upload_all("retry 200 (unchanged)", port, cookie, items, "unchanged")
+            after_retry = interview_count()
+            if after_retry != after_first:
+                raise BenchError(f"the retry changed the interview count: {after_first} -> "
+                                 f"{after_retry}")
+            uploaded = {str(i["uuid"]) for i in items}
+            base = autosaves(port, cookie, other_open_interview(uploaded), N_INTERVIEWS)
+            size = len(json.dumps(items[0], ensure_ascii=False).encode())
+            print(f"gunicorn, 1 client; {N_INTERVIEWS} interviews (~{size:,} bytes each as JSON) "
+                  f"in batches of {BATCH}, each batch after GET /sync/v1/session; interviews on "
+                  f"the server: {before} -> {after_first} -> {after_retry} (retry)")
+            print_upload_table([first, retry, base])
+            print()
+            print_page_table(browser_loads(port, items[0]["uuid"]))
+            return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main))

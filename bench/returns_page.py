@@ -13,38 +13,24 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import http.cookiejar
 import json
-import os
-import re
-import secrets
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent  # the venv's bin/, so flask and gunicorn use this Python
-HOST = "127.0.0.1"
-COOKIE_NAME = "rhi_session"
-RETURNS_MARKER = "Returns waiting for an interview"
-# The same gunicorn settings for both targets; only the app and the port differ.
-GUNICORN_ARGS = ["--workers", "2", "--threads", "1", "--log-level", "warning"]
-
-sys.path.insert(0, str(REPO))
-from rhi.demo import DEMO_PASSWORD  # noqa: E402 - needs the repo on sys.path first
-
-
-class BenchError(Exception):
-    """Something failed (not a slow result): the run exits non-zero."""
+from harness import (
+    COOKIE_NAME,
+    GUNICORN_ARGS,
+    HOST,
+    BenchError,
+    demo_database,
+    gunicorn,
+    run,
+    sign_in_worker,
+    temp_dir,
+)
 
 
 @dataclass
@@ -56,92 +42,6 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def run_flask(args: list[str], env: dict[str, str]) -> None:
-    """Run `flask --app wsgi ...` in the repo root; raise with its output if it fails."""
-    cmd = [str(BIN / "flask"), "--app", "wsgi", *args]
-    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        raise BenchError(f"{' '.join(cmd[1:])} failed:\n{done.stdout}{done.stderr}")
-
-
-def start_gunicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    # No --access-logfile: gunicorn's access log is off unless asked for.
-    cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--bind", f"{HOST}:{port}",
-           "--error-logfile", str(log), app]
-    return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-
-
-def stop(proc: subprocess.Popen[bytes] | None) -> None:
-    """Stop one gunicorn master we started (it takes its workers down with it)."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
-def wait_ready(proc: subprocess.Popen[bytes], port: int, path: str, log: Path,
-               timeout: float = 30.0) -> None:
-    """Poll until GET path answers 200, or fail with gunicorn's log."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        conn = http.client.HTTPConnection(HOST, port, timeout=2)
-        try:
-            conn.request("GET", path)
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            conn.close()
-        time.sleep(0.2)
-    text = log.read_text(errors="replace") if log.exists() else ""
-    raise BenchError(f"server on port {port} did not answer {path} in time:\n{text[-3000:]}")
-
-
-def sign_in(port: int) -> str:
-    """Sign in as the demo worker; return the session cookie value."""
-    try:
-        return _sign_in(port)
-    except urllib.error.URLError as exc:  # HTTPError too: a 4xx/5xx on the way
-        raise BenchError(f"sign-in failed: {exc}") from exc
-
-
-def _sign_in(port: int) -> str:
-    base = f"http://{HOST}:{port}"
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{base}/sign-in", timeout=10) as resp:
-        page = resp.read().decode()
-    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
-    if not match:
-        raise BenchError("no CSRF token on /sign-in")
-    form = urllib.parse.urlencode({"csrf_token": match.group(1), "email": "worker@example.org",
-                                   "password": DEMO_PASSWORD}).encode()
-    with opener.open(f"{base}/sign-in", data=form, timeout=10) as resp:
-        resp.read()
-    with opener.open(f"{base}/returns", timeout=10) as resp:
-        status, body = resp.status, resp.read().decode()
-    if status != 200 or RETURNS_MARKER not in body:
-        raise BenchError(f"sign-in failed: /returns answered {status} without {RETURNS_MARKER!r}")
-    cookie = next((c.value for c in jar if c.name == COOKIE_NAME), None)
-    if not cookie:
-        raise BenchError(f"sign-in set no {COOKIE_NAME} cookie")
-    return cookie
 
 
 def load(target: str, port: int, path: str, headers: dict[str, str], concurrency: int,
@@ -208,15 +108,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="rhi-bench-"))
-    env = {**os.environ,
-           "RHI_DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-           "RHI_SECRET_KEY": secrets.token_hex(32),
-           "RHI_SIGN_IN_RATE_LIMIT": "100000 per minute"}
-    proc: subprocess.Popen[bytes] | None = None
-    try:
-        run_flask(["db", "upgrade"], env)
-        run_flask(["rhi", "demo"], env)
+    with temp_dir("rhi-bench-") as tmp:
+        env = demo_database(tmp)
         print(f"gunicorn {' '.join(GUNICORN_ARGS)}; {args.concurrency} clients, "
               f"{args.warmup:g} s warm-up + {args.seconds:g} s each")
 
@@ -225,16 +118,13 @@ def main() -> int:
         targets = [("baseline", "bench.bare_app:app", "/", "/"),
                    ("returns page", "wsgi:app", "/healthz", "/returns")]
         for name, app, ready_path, path in targets:
-            port, log = free_port(), tmp / f"{name.replace(' ', '_')}.log"
-            proc = start_gunicorn(app, port, env, log)
-            wait_ready(proc, port, ready_path, log)
-            headers = {}
-            if path == "/returns":
-                headers["Cookie"] = f"{COOKIE_NAME}={sign_in(port)}"
-            results.append(load(name, port, path, headers, args.concurrency, args.warmup,
-                                args.seconds))
-            stop(proc)
-            proc = None
+            log = tmp / f"{name.replace(' ', '_')}.log"
+            with gunicorn(app, env, log, ready_path) as port:
+                headers = {}
+                if path == "/returns":
+                    headers["Cookie"] = f"{COOKIE_NAME}={sign_in_worker(port)}"
+                results.append(load(name, port, path, headers, args.concurrency, args.warmup,
+                                    args.seconds))
 
         ratios = report(results)
         if args.json:
@@ -245,13 +135,7 @@ def main() -> int:
             print(f"FAILED: requests errored for {', '.join(failed)}", file=sys.stderr)
             return 1
         return 0
-    except BenchError as exc:
-        print(f"FAILED: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        stop(proc)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main))

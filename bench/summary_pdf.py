@@ -21,22 +21,12 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import http.cookiejar
 import io
 import math
-import os
 import re
-import secrets
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -44,30 +34,33 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent  # the venv's bin/, so flask and gunicorn use this Python
-HOST = "127.0.0.1"
-COOKIE_NAME = "rhi_session"
+# The shared gunicorn harness (it also puts the repo on sys.path, so `rhi` imports below work).
+from harness import (
+    COOKIE_NAME,
+    GUNICORN_ARGS,
+    HOST,
+    BenchError,
+    demo_database,
+    gunicorn,
+    run,
+    session_cookie,
+    sign_in,
+    temp_dir,
+)
+
+# pypdf and weasyprint are rhi's own dependencies.
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from rhi import create_app
+from rhi.demo import AMARA_INTERVIEW
+from rhi.interviews import content as c
+from rhi.sharing import view_for
+from rhi.summaries import pdf as summary_pdf
+from rhi.summaries.fetcher import BASE_URL, LOGO_URL
+
 SOCIAL_WORKER = "social.worker@example.org"
-# The same gunicorn settings as bench/returns_page.py.
-GUNICORN_ARGS = ["--workers", "2", "--threads", "1", "--log-level", "warning"]
 PAGES_WANTED = range(3, 5)  # a "typical" summary: 3 or 4 pages
-
-sys.path.insert(0, str(REPO))
-# These need the repo on sys.path first. pypdf and weasyprint are rhi's own dependencies.
-from pypdf import PdfReader  # noqa: E402
-from weasyprint import HTML  # noqa: E402
-
-from rhi import create_app  # noqa: E402
-from rhi.demo import AMARA_INTERVIEW, DEMO_PASSWORD  # noqa: E402
-from rhi.interviews import content as c  # noqa: E402
-from rhi.sharing import view_for  # noqa: E402
-from rhi.summaries import pdf as summary_pdf  # noqa: E402
-from rhi.summaries.fetcher import BASE_URL, LOGO_URL  # noqa: E402
-
-
-class BenchError(Exception):
-    """Something failed (not a slow result): the run exits non-zero."""
 
 
 @dataclass
@@ -288,83 +281,13 @@ def bench_render(repeat: int) -> tuple[list[Timing], int]:
 
 # --- 2. Serving a kept summary ------------------------------------------------------------------
 
-def run_flask(args: list[str], env: dict[str, str]) -> None:
-    """Run `flask --app wsgi ...` in the repo root; raise with its output if it fails."""
-    cmd = [str(BIN / "flask"), "--app", "wsgi", *args]
-    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        raise BenchError(f"{' '.join(cmd[1:])} failed:\n{done.stdout}{done.stderr}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def start_gunicorn(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--bind", f"{HOST}:{port}",
-           "--error-logfile", str(log), "wsgi:app"]
-    return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-
-
-def stop(proc: subprocess.Popen[bytes] | None) -> None:
-    """Stop the gunicorn master we started (it takes its workers down with it)."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
-def wait_ready(proc: subprocess.Popen[bytes], port: int, log: Path, timeout: float = 30.0) -> None:
-    """Poll until GET /healthz answers 200, or fail with gunicorn's log."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.poll() is None:
-        conn = http.client.HTTPConnection(HOST, port, timeout=2)
-        try:
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            conn.close()
-        time.sleep(0.2)
-    text = log.read_text(errors="replace") if log.exists() else ""
-    raise BenchError(f"gunicorn on port {port} did not answer /healthz in time:\n{text[-3000:]}")
-
-
 def sign_in_and_find_summary(port: int) -> tuple[str, int]:
     """Sign in as the demo social worker; return the session cookie and the summary's id."""
-    base = f"http://{HOST}:{port}"
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    try:
-        with opener.open(f"{base}/sign-in", timeout=10) as resp:
-            page = resp.read().decode()
-        match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
-        if not match:
-            raise BenchError("no CSRF token on /sign-in")
-        form = urllib.parse.urlencode({"csrf_token": match.group(1), "email": SOCIAL_WORKER,
-                                       "password": DEMO_PASSWORD}).encode()
-        with opener.open(f"{base}/sign-in", data=form, timeout=10) as resp:
-            resp.read()
-        with opener.open(f"{base}/inbox", timeout=10) as resp:
-            inbox = resp.read().decode()
-    except urllib.error.URLError as exc:  # HTTPError too: a 4xx/5xx on the way
-        raise BenchError(f"sign-in or inbox failed: {exc}") from exc
+    cookie, _, inbox = sign_in(port, SOCIAL_WORKER, "/inbox", what="sign-in or inbox")
     found = re.search(r'href="/summaries/(\d+)"', inbox)
     if not found:
         raise BenchError("no summary link on /inbox (is the demo summary there?)")
-    cookie = next((k.value for k in jar if k.name == COOKIE_NAME), None)
-    if not cookie:
-        raise BenchError(f"sign-in set no {COOKIE_NAME} cookie")
-    return cookie, int(found.group(1))
+    return session_cookie(cookie), int(found.group(1))
 
 
 def get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) -> tuple[float, int]:
@@ -383,16 +306,8 @@ def get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) ->
 
 def bench_serving(repeat: int, tmp: Path) -> tuple[list[Timing], int]:
     """Time GET /summaries/<id>/pdf against GET /healthz on one gunicorn; return rows, pages."""
-    env = {**os.environ,
-           "RHI_DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-           "RHI_SECRET_KEY": secrets.token_hex(32),
-           "RHI_SIGN_IN_RATE_LIMIT": "100000 per minute"}
-    run_flask(["db", "upgrade"], env)
-    run_flask(["rhi", "demo"], env)
-    port, log = free_port(), tmp / "gunicorn.log"
-    proc = start_gunicorn(port, env, log)
-    try:
-        wait_ready(proc, port, log)
+    env = demo_database(tmp)
+    with gunicorn("wsgi:app", env, tmp / "gunicorn.log") as port:
         cookie, summary_id = sign_in_and_find_summary(port)
         headers = {"Cookie": f"{COOKIE_NAME}={cookie}"}
         pdf_path = f"/summaries/{summary_id}/pdf"
@@ -412,8 +327,6 @@ def bench_serving(repeat: int, tmp: Path) -> tuple[list[Timing], int]:
             conn.close()
         return [timing("GET /healthz (baseline)", runs["/healthz"], sizes["/healthz"]),
                 timing(f"GET {pdf_path} (kept)", runs[pdf_path], sizes[pdf_path])], pages
-    finally:
-        stop(proc)  # always: also when sign-in or a request failed
 
 
 def main() -> int:
@@ -423,8 +336,7 @@ def main() -> int:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
-    tmp = Path(tempfile.mkdtemp(prefix="rhi-bench-pdf-"))
-    try:
+    with temp_dir("rhi-bench-pdf-") as tmp:
         rows, pages = bench_render(args.repeat)
         print_table(f"Rendering a {pages}-page summary (warm, {args.repeat} runs each)", rows)
         base, rhi_row = rows[0], rows[-1]
@@ -443,12 +355,7 @@ def main() -> int:
         print(f"  PDF download / healthz: median x{pdf_row.median_ms / base.median_ms:.2f}, "
               f"p95 x{pdf_row.p95_ms / base.p95_ms:.2f}")
         return 0
-    except BenchError as exc:
-        print(f"FAILED: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(main))
