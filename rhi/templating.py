@@ -8,6 +8,7 @@ from flask import Flask
 
 from rhi import access, ethnicity
 from rhi.models.base import utcnow
+from rhi.models.children import age_on
 from rhi.models.episodes import DFE_TYPES
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, InterviewStatus
 from rhi.models.people import Role
@@ -15,8 +16,7 @@ from rhi.timefmt import format_date, format_datetime, local_input_value, to_loca
 
 
 def age(dob: date) -> int:
-    today = to_local(utcnow()).date()
-    return today.year - dob.year - int((today.month, today.day) < (dob.month, dob.day))
+    return age_on(dob, to_local(utcnow()).date())
 
 
 def register(app: Flask) -> None:

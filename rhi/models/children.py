@@ -34,6 +34,12 @@ PLACEMENT_TYPES = {
 }
 
 
+def age_on(date_of_birth: date, day: date) -> int:
+    """Age in whole years on `day`."""
+    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - int(before_birthday)
+
+
 class Child(db.Model):
     __tablename__ = "children"
 
@@ -79,8 +85,7 @@ class Child(db.Model):
         return dfe_code(self.ethnicity)
 
     def age_on(self, day: date) -> int:
-        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
-        return day.year - self.date_of_birth.year - int(before_birthday)
+        return age_on(self.date_of_birth, day)
 
     @property
     def legal_status_label(self) -> str:

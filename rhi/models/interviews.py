@@ -48,6 +48,9 @@ OPEN_STATUSES = (
     InterviewStatus.IN_PROGRESS,
 )
 
+# Finished interviews are not edited: later corrections are addenda.
+LOCKED_STATUSES = (InterviewStatus.FINISHED, InterviewStatus.SHARED)
+
 interview_episodes = Table(
     "interview_episodes",
     db.metadata,
@@ -96,7 +99,7 @@ class Interview(db.Model):
     @property
     def locked(self) -> bool:
         """Finished interviews are not edited: later corrections are addenda."""
-        return self.status in (InterviewStatus.FINISHED.value, InterviewStatus.SHARED.value)
+        return self.status in LOCKED_STATUSES
 
     @property
     def status_enum(self) -> InterviewStatus:

@@ -18,10 +18,9 @@ from rhi.episodes.queries import waiting_returns
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.models import Child, Episode, Interview, InterviewStatus, User
+from rhi.models.interviews import LOCKED_STATUSES
 from rhi.prompts import age_band_for
 from rhi.timefmt import to_local
-
-LOCKED = (InterviewStatus.FINISHED.value, InterviewStatus.SHARED.value)
 
 
 def iso_utc(value: datetime) -> str:
@@ -68,7 +67,7 @@ def _entries(user: User, now: datetime) -> tuple[list[dict[str, Any]], list[dict
     listed = {row.interview.id for row in waiting if row.interview is not None}
     found = db.session.scalars(
         select(Interview)
-        .where(access.interview_filter(user), Interview.status.not_in(LOCKED),
+        .where(access.interview_filter(user), Interview.status.not_in(LOCKED_STATUSES),
                or_(Interview.status == InterviewStatus.IN_PROGRESS.value,
                    Interview.id.in_(listed)))
         .options(selectinload(Interview.episodes).selectinload(Episode.child))
