@@ -7,7 +7,7 @@ from flask_login import current_user
 
 # Paths that never hold personal data: the service worker may keep these on the device.
 SHELL_PATHS = ("/static/", "/sw.js", "/manifest.webmanifest", "/language/rules.json",
-               "/offline", "/tablet", "/favicon.ico", "/healthz")
+               "/offline", "/shell/", "/favicon.ico", "/healthz")
 
 CSP = "; ".join([
     "default-src 'self'",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
+from typing import Any
 
 from flask import Flask
 
@@ -12,6 +15,7 @@ from rhi.models.children import age_on
 from rhi.models.episodes import DFE_TYPES
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, InterviewStatus
 from rhi.models.people import Role
+from rhi.shells import Blank
 from rhi.timefmt import format_date, format_datetime, local_input_value, to_local
 
 
@@ -19,18 +23,27 @@ def age(dob: date) -> int:
     return age_on(dob, to_local(utcnow()).date())
 
 
+def _keeps_blanks(show: Callable[..., Any]) -> Callable[..., Any]:
+    """A blank in a shell page (rhi/shells.py) is shown as it is: the tablet fills it."""
+    @wraps(show)
+    def filter_(value: Any, *args: Any, **kwargs: Any) -> Any:
+        return value if isinstance(value, Blank) else show(value, *args, **kwargs)
+    return filter_
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(
-        datetime=format_datetime,
-        date=format_date,
-        local_input=local_input_value,
-        ethnicity=ethnicity.label,
-        dfe_ethnicity=ethnicity.dfe_code,
-        method=lambda k: CONTACT_METHODS.get(k, k),
-        outcome=lambda k: CONTACT_OUTCOMES.get(k, k),
-        dfe_type=lambda k: DFE_TYPES.get(k, k),
-        status_label=lambda s: InterviewStatus(s).label,
-        age=age,
-    )
+    filters: dict[str, Callable[..., Any]] = {
+        "datetime": format_datetime,
+        "date": format_date,
+        "local_input": local_input_value,
+        "ethnicity": ethnicity.label,
+        "dfe_ethnicity": ethnicity.dfe_code,
+        "method": lambda k: CONTACT_METHODS.get(k, k),
+        "outcome": lambda k: CONTACT_OUTCOMES.get(k, k),
+        "dfe_type": lambda k: DFE_TYPES.get(k, k),
+        "status_label": lambda s: InterviewStatus(s).label,
+        "age": age,
+    }
+    app.jinja_env.filters.update({name: _keeps_blanks(f) for name, f in filters.items()})
     # Templates ask the same questions as the views, of the one module that answers them.
     app.jinja_env.globals.update(Role=Role, access=access)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +12,7 @@ from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
 from werkzeug.wrappers import Response
 
-from rhi import access, audit
+from rhi import access, audit, shells
 from rhi.episodes import service
 from rhi.episodes.queries import waiting_returns
 from rhi.extensions import db
@@ -36,13 +37,14 @@ def returns() -> str:
     return render_template("episodes/returns.html", rows=rows)
 
 
-def _forms(**bound: FlaskForm) -> dict[str, FlaskForm]:
+def _forms(*, csrf: bool = True, **bound: FlaskForm) -> dict[str, FlaskForm]:
     now_local = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
+    meta = {"csrf": csrf}
     forms: dict[str, FlaskForm] = {
-        "attempt_form": ContactAttemptForm(formdata=None, attempted_at=now_local),
-        "offer_form": OfferForm(formdata=None, offered_at=now_local),
-        "accept_form": AcceptForm(formdata=None, accepted_at=now_local),
-        "decline_form": DeclineForm(formdata=None, declined_at=now_local),
+        "attempt_form": ContactAttemptForm(formdata=None, attempted_at=now_local, meta=meta),
+        "offer_form": OfferForm(formdata=None, offered_at=now_local, meta=meta),
+        "accept_form": AcceptForm(formdata=None, accepted_at=now_local, meta=meta),
+        "decline_form": DeclineForm(formdata=None, declined_at=now_local, meta=meta),
     }
     forms.update(bound)
     return forms
@@ -53,6 +55,32 @@ def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[s
     if request.htmx:
         return render_block(PAGE, "interview_panel", **ctx), status
     return render_template(PAGE, **ctx), status
+
+
+@bp.route("/shell/returns")
+def shell_returns() -> str:
+    """The Returns list with no one on it, for the service worker to keep (rhi/shells.py)."""
+    child = shells.StandInChild()
+    stand_in = SimpleNamespace(
+        episode=shells.StandInEpisode(child=child),
+        clock=SimpleNamespace(urgency="ok", overdue=False, phrase=shells.blank("phrase"),
+                              due=shells.blank("due")),
+        status=shells.blank("status", "Not yet offered"))
+    return render_template("episodes/returns.html", **shells.shell_context(), stand_in=stand_in)
+
+
+@bp.route("/shell/episode")
+def shell_episode() -> str:
+    """The episode page with no one in it, for the service worker to keep. Its forms record an
+    attempt, the offer or the child's answer on the tablet (shell.js) when there is no signal."""
+    child = shells.StandInChild()
+    episode = shells.StandInEpisode(child=child)
+    episode.interview = SimpleNamespace(  # type: ignore[assignment]
+        uuid=shells.PLACEHOLDER_UUID, status=shells.blank("status", "Not yet offered"),
+        due_at=shells.blank("due"), offered_at=None, accepted_at=None, declined_at=None,
+        contact_attempts=[], locked=False)
+    return render_template(PAGE, **shells.shell_context(), episode=episode, child=child,
+                           now=utcnow(), **_forms(csrf=False))
 
 
 @bp.route("/episodes/<int:episode_id>")

@@ -138,6 +138,11 @@ def empty_content() -> dict[str, Any]:
     }
 
 
+def blank_finding() -> dict[str, Any]:
+    """A push or pull factor or a harm, as first ticked."""
+    return {"on": False, "note": "", "private": False}
+
+
 def normalise(content: dict[str, Any] | None) -> dict[str, Any]:
     """Fill in anything missing (older or partial documents), never dropping what is there."""
     base = empty_content()
@@ -196,7 +201,7 @@ def resolve(content: dict[str, Any], path: str) -> tuple[dict[str, Any], str, st
         if parts[2] == "private":
             return content["sections"][parts[1]], "private", "flag"
     if head in FINDING_GROUPS and len(parts) == 3 and parts[1] in FINDING_GROUPS[head]:
-        entry = content[head].setdefault(parts[1], {"on": False, "note": "", "private": False})
+        entry = content[head].setdefault(parts[1], blank_finding())
         if parts[2] == "note":
             return entry, "note", "text"
         if parts[2] in ("on", "private"):

@@ -19,7 +19,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from rhi import access, audit, writing
+from rhi import access, audit, shells, writing
 from rhi.episodes import service as episode_service
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
@@ -112,8 +112,22 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
     episode = interview.episodes[0]
     child = episode.child
     held = to_local(interview.held_at or utcnow()).date()
-    bank = load_bank()
+    band = age_band_for(child.age_on(held))
     content = c.normalise(interview.content)
+    return _page_context(
+        interview=interview, episode=episode, child=child, content=content, page_id=page_id,
+        for_band=lambda text_for: text_for(band),
+        editable=not interview.locked and access.can_record_interview_work(current_user),
+        summaries=summaries_of(interview) if page_id == "review" else [], **extra)
+
+
+def _page_context(*, interview: Any, episode: Any, child: Any, content: dict[str, Any],
+                  page_id: str, for_band: Callable[[Callable[[str], str]], str],
+                  editable: bool, summaries: list[Any], csrf: bool = True,
+                  **extra: Any) -> dict[str, Any]:
+    """Everything page.html needs: the one list, for a real interview and for the shell."""
+    bank = load_bank()
+    meta = {"csrf": csrf}
     return {
         "interview": interview,
         "episode": episode,
@@ -123,16 +137,18 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
         "pages": PAGES,
         "progress": c.progress(content),
         "bank": bank,
-        "band": age_band_for(child.age_on(held)),
+        "for_band": for_band,
         "section": bank.section(page_id) if page_id in bank_ids() else None,
         "labels": c,
-        "editable": not interview.locked and access.can_record_interview_work(current_user),
-        "override_form": extra.pop("override_form", None) or OverrideForm(formdata=None),
-        "addendum_form": extra.pop("addendum_form", None) or AddendumForm(formdata=None),
-        "confirm": ConfirmForm(formdata=None),
+        "editable": editable,
+        "override_form": extra.pop("override_form", None) or OverrideForm(formdata=None,
+                                                                            meta=meta),
+        "addendum_form": extra.pop("addendum_form", None) or AddendumForm(formdata=None,
+                                                                          meta=meta),
+        "confirm": ConfirmForm(formdata=None, meta=meta),
         "consent_lines": consent_record(content),
         "gaps": c.gaps(content) if page_id == "review" else [],
-        "summaries": summaries_of(interview) if page_id == "review" else [],
+        "summaries": summaries,
         "open_flags": open_flags(writing.matcher(), c.text_fields(content),
                                  content["language"]["dismissed"]) if page_id == "review" else [],
         "field_titles": FIELD_TITLES,
@@ -141,6 +157,22 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
                                          if d.get("path") == path],
         **extra,
     }
+
+
+@bp.route("/shell/interviews/<page_id>")
+def shell(page_id: str) -> str:
+    """A blank interview page for the service worker to keep (see rhi/shells.py). No sign-in:
+    it holds nothing about anyone. One blank list entry per list is kept in a <template>."""
+    if page_id not in PAGE_IDS:
+        abort(404)
+    content = c.normalise({})
+    new_entries = shells.blanks()["entries"]
+    return render_template(
+        "interviews/page.html", **shells.shell_context(),
+        **_page_context(interview=shells.StandInInterview(), episode=shells.StandInEpisode(
+            child=shells.StandInChild()), child=shells.StandInChild(), content=content,
+            page_id=page_id, for_band=shells.every_band, editable=True, summaries=[],
+            new_entries=new_entries, csrf=False))
 
 
 def bank_ids() -> set[str]:

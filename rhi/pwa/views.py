@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, url_for
 from werkzeug.wrappers import Response
 
-from rhi.prompts import BAND_IDS, load_bank
+from rhi.interviews.views import PAGE_IDS
 
 bp = Blueprint("pwa", __name__)
 
@@ -27,7 +27,7 @@ SHELL_STATIC = [
     "js/writing.js",
     "js/device-store.js",
     "js/offline.js",
-    "js/tablet.js",
+    "js/shell.js",
     "vendor/htmx.min.js",
     "vendor/idb.umd.js",
     "icons/icon-192.png",
@@ -38,9 +38,14 @@ SHELL_STATIC = [
 
 @cache
 def _shell_version(static_folder: str) -> str:
+    """Changes whenever anything kept in the shell cache could: static files, the templates the
+    shell pages are made from, the prompts and the writing-check rules."""
     digest = hashlib.sha256()
-    for name in [*SHELL_STATIC, "js/sw.js", "../language/rules.json"]:
-        path = Path(static_folder) / name
+    root = Path(static_folder).parent
+    files = [Path(static_folder) / name for name in [*SHELL_STATIC, "js/sw.js"]]
+    files += sorted((root / "templates").rglob("*.html"))
+    files += [root / "language" / "rules.json", root / "prompts" / "questions.json"]
+    for path in files:
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -78,7 +83,10 @@ def service_worker() -> Response:
     static = current_app.static_folder or ""
     version = _shell_version(static)
     shell = [url_for("static", filename=name) for name in SHELL_STATIC]
-    shell += [url_for("pwa.offline"), url_for("pwa.tablet"), url_for("writing.rules")]
+    shell += [url_for("pwa.offline"), url_for("writing.rules"), url_for("episodes.shell_returns"),
+              url_for("episodes.shell_episode")]
+    # Every part of a blank interview (rhi/shells.py): filled on the tablet from its store.
+    shell += [url_for("interviews.shell", page_id=page_id) for page_id in PAGE_IDS]
     script = (Path(static) / "js" / "sw.js").read_text(encoding="utf-8")
     head = (f"const VERSION = {json.dumps(version)};\n"
             f"const SHELL = {json.dumps(shell)};\n")
@@ -86,21 +94,6 @@ def service_worker() -> Response:
     # The browser must always check for a new worker; the worker itself holds no data.
     response.headers["Cache-Control"] = "no-cache"
     return response
-
-
-@bp.route("/tablet")
-def tablet() -> str:
-    """The frame the service worker shows for rhi's pages when there is no connection.
-
-    It holds no personal data (it is kept in the Cache API): tablet.js fills it from what is
-    kept, encrypted, on the tablet. The question bank comes with it, so prompts work offline.
-    """
-    bank = load_bank()
-    sections = [{"id": s.id, "title": s.title, "child_title": s.child_title, "hint": s.hint,
-                 "audience": s.audience,
-                 "prompts": [{"id": p.id, "text": {b: p.text_for(b) for b in BAND_IDS}}
-                             for p in s.prompts]} for s in bank.sections]
-    return render_template("pwa/tablet.html", tablet_shell=True, sections=sections)
 
 
 @bp.route("/offline")

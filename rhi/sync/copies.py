@@ -34,6 +34,11 @@ def _child(child: Child, on: datetime) -> dict[str, Any]:
             "age": age, "age_band": age_band_for(max(age, 0))}
 
 
+def _returned(episodes: list[Episode]) -> str | None:
+    back = [e.returned_at for e in episodes if e.returned_at is not None]
+    return iso_utc(min(back)) if back else None
+
+
 def _interview_entry(interview: Interview, now: datetime) -> dict[str, Any]:
     episodes = sorted(interview.episodes, key=lambda e: e.id)
     first = episodes[0]
@@ -42,12 +47,14 @@ def _interview_entry(interview: Interview, now: datetime) -> dict[str, Any]:
             "content": c.normalise(interview.content),
             # The age the interview pages use for the prompts: on the day it was held.
             "child": _child(first.child, interview.held_at or now),
-            "due_at": iso_utc(interview.due_at), "police_risk_grade": first.risk_grade}
+            "due_at": iso_utc(interview.due_at), "police_risk_grade": first.risk_grade,
+            "returned_at": _returned(episodes)}
 
 
 def _return_entry(episode: Episode, due: datetime, now: datetime) -> dict[str, Any]:
     return {"uuid": None, "episode_ids": [episode.id], "child": _child(episode.child, now),
-            "due_at": iso_utc(due), "police_risk_grade": episode.risk_grade}
+            "due_at": iso_utc(due), "police_risk_grade": episode.risk_grade,
+            "returned_at": _returned([episode])}
 
 
 def copies(user: User, now: datetime) -> list[dict[str, Any]]:

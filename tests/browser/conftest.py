@@ -5,15 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from rhi import create_app
 from rhi.demo import load_demo
 from rhi.extensions import db
+from rhi.models import Child, Episode, User
+from rhi.models.base import utcnow
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic",
@@ -30,13 +35,42 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The app behind the live server: tests read its database to see what arrived."""
     folder = tmp_path_factory.mktemp("live")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}",
                       "SECRET_KEY": "live-test-" + "k" * 30})
     with app.app_context():
         db.create_all()
         load_demo()
+    return app
+
+
+@pytest.fixture
+def new_return(live_app: Flask) -> Callable[[str], int]:
+    """A child just back from a missing episode, on the demo worker's list with no interview
+    yet: each test that starts an interview needs its own, as the server lives all session."""
+    def make(first_name: str) -> int:
+        with live_app.app_context():
+            worker = db.session.scalar(select(User).where(User.email == "worker@example.org"))
+            now = utcnow()
+            child = Child(first_name=first_name, last_name="Testchild",
+                          date_of_birth=date(now.year - 14, 3, 1), sex="Female", gender="Girl",
+                          ethnicity="white_british", home_authority="Westshire Council")
+            episode = Episode(child=child, police_reference=f"T-{first_name}",
+                              risk_grade="Medium", dfe_type="M",
+                              started_at=now - timedelta(hours=20),
+                              returned_at=now - timedelta(hours=4), reported_by="Parent",
+                              assigned_worker=worker)
+            db.session.add_all([child, episode])
+            db.session.commit()
+            return episode.id
+    return make
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -60,7 +60,7 @@ def test_words_written_offline_survive_closing_the_page_and_are_sent_once(page):
     page.get_by_label("What Dylan said").fill(WORDS)
     page.locator("#meta-sections-away-text").get_by_text("Kept on this tablet").wait_for()
     bar = page.locator("#tablet-bar")
-    bar.get_by_text("1 change on this tablet waiting to send").wait_for()
+    bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
     assert bar.get_by_text("Offline: no connection").is_visible()
 
     stored = page.evaluate(DUMP_INDEXEDDB)
@@ -75,11 +75,11 @@ def test_words_written_offline_survive_closing_the_page_and_are_sent_once(page):
     again = context.new_page()
     again.goto("/returns")
     bar = again.locator("#tablet-bar")
-    bar.get_by_text("1 change on this tablet waiting to send").wait_for()
+    bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
     bar.get_by_role("button", name="Send now").click()
     again.get_by_label("PIN", exact=True).fill(PIN)
     again.get_by_role("button", name="Continue").click()
-    bar.get_by_text("Sent 1 change. The server has everything.").wait_for(timeout=20_000)
+    bar.get_by_text("Sent 1 item. The server has everything.").wait_for(timeout=20_000)
     assert bar.get_by_text("Nothing waiting to send").is_visible()
 
     again.goto(interview_url)
@@ -199,24 +199,26 @@ def test_offline_after_closing_everything_the_worker_unlocks_and_carries_on(page
     stored = page.evaluate(DUMP_INDEXEDDB)
     assert "Campbell" not in stored and "Jayden" not in stored  # copies are sealed too
 
-    # Everything closed; later, with no signal, rhi is opened again.
+    # Everything closed; later, with no signal, rhi is opened again: the same Returns page,
+    # filled from the tablet once the PIN is given.
     page.close()
     context.set_offline(True)
     tablet = context.new_page()
     tablet.goto("/returns")
-    assert tablet.get_by_role("heading", level=1).inner_text() == "No connection"
-    tablet.get_by_role("button", name="Open what is kept on this tablet").click()
     tablet.get_by_label("PIN", exact=True).fill(PIN)
     tablet.get_by_role("button", name="Continue").click()
-    tablet.get_by_role("heading", name="On this tablet").wait_for(timeout=20_000)
-    # Moving around what is kept needs the PIN once, not on every part.
+    tablet.get_by_role("heading", name="Returns waiting for an interview").wait_for()
+    tablet.get_by_text("No connection: this is what is kept on this tablet").wait_for()
+    # Moving around what is kept needs the PIN once, not on every page.
     tablet.get_by_role("link", name="Jay Campbell").click()
+    tablet.get_by_role("button", name="Continue the interview").click()
     tablet.get_by_role("heading", name="Talking with Jay").wait_for()
-    tablet.locator(".interview-nav").get_by_role("link", name="While they were away").click()
+    tablet.locator(".interview-nav").get_by_role("link", name="While away").click()
+    tablet.get_by_role("heading", name="While you were away").wait_for()
     assert "Show large" in tablet.locator(".prompts").inner_text()
     box = tablet.get_by_label("What Jay said")
     box.fill("A man drove me to Doncaster and kept my phone.")
-    tablet.get_by_text("Kept on this tablet: it will be sent").wait_for()
+    tablet.locator("#meta-sections-away-text").get_by_text("Kept on this tablet").wait_for()
     assert "Doncaster" not in tablet.evaluate(DUMP_INDEXEDDB)
 
     # The store locks (as it does after 15 idle minutes); an unlocked page coming back online
@@ -226,11 +228,11 @@ def test_offline_after_closing_everything_the_worker_unlocks_and_carries_on(page
     context.set_offline(False)
     tablet.goto("/returns")
     bar = tablet.locator("#tablet-bar")
-    bar.get_by_text("1 change on this tablet waiting to send").wait_for()
+    bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
     bar.get_by_role("button", name="Send now").click()
     tablet.get_by_label("PIN", exact=True).fill(PIN)
     tablet.get_by_role("button", name="Continue").click()
-    bar.get_by_text("Sent 1 change. The server has everything.").wait_for(timeout=20_000)
+    bar.get_by_text("Sent 1 item. The server has everything.").wait_for(timeout=20_000)
     tablet.get_by_role("link", name="Jay Campbell").click()
     tablet.get_by_role("link", name="Continue the interview").click()
     tablet.locator(".interview-nav").get_by_role("link", name="While away").click()

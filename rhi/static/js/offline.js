@@ -2,10 +2,14 @@
 // the network is back. Uses rhiDevice (device-store.js): writes are sealed with the tablet's
 // public key, so keeping words never asks for the PIN; sending them (reading) does.
 //
-// What is kept is the change to one field, exactly as the page would have saved it: the field's
-// path, the new value and the value the page started from. Sending replays it as a fresh save
-// (new CSRF token, never a stored raw request), so the server's field-by-field conflict check
-// still applies: nothing another device saved meanwhile is overwritten.
+// Two kinds of kept work, both sent from here:
+// - draft:<uuid>: an interview (and its offer, answer and contact attempts) worked on in the
+//   shell pages with no signal (shell.js). Sent in batches to POST /sync/v1/interviews
+//   (docs/openapi.yaml) with its UUID, the server version it started from and a content hash;
+//   the server answers per item and the tablet lets go only of what the server has.
+// - change:<uuid>:<path>: one field of an open page whose save could not reach the server. Sent
+//   as a fresh field save (new CSRF token, never a stored raw request), so the server's
+//   field-by-field conflict check still applies.
 "use strict";
 
 (function () {
@@ -37,30 +41,42 @@
     if (!el || !device()) return;
     const state = await device().state().catch(() => "empty");
     const kept = state === "empty" ? [] : await device().ids().catch(() => []);
-    const waiting = kept.filter((item) => item.id.startsWith("change:"));
+    const waiting = kept.filter((item) => /^(change|draft):/.test(item.id));
+    const resolved = new Set(kept.filter((i) => i.id.startsWith("resolved:")).map((i) => i.id.slice(9)));
+    const versions = kept.filter((i) => i.id.startsWith("versions:") && !resolved.has(i.id.slice(9)));
     const choices = kept.filter((item) => item.id.startsWith("conflict:"));
+    // One line per interview, however many of its fields wait.
+    const interviews = new Map();
+    for (const item of waiting) {
+      const uuid = item.id.split(":")[1];
+      const seen = interviews.get(uuid);
+      if (!seen || item.savedAt < seen) interviews.set(uuid, item.savedAt);
+    }
     const online = navigator.onLine;
     el.querySelector("[data-online]").textContent = online ? "Online" : "Offline: no connection";
     el.classList.toggle("is-offline", !online);
-    el.querySelector("[data-waiting]").textContent = waiting.length
-      ? `${plural(waiting.length, "change", "changes")} on this tablet waiting to send`
+    el.querySelector("[data-waiting]").textContent = interviews.size
+      ? `${plural(interviews.size, "interview", "interviews")} on this tablet waiting to send`
       : "Nothing waiting to send";
     const last = window.localStorage.getItem(LAST_SENT);
     el.querySelector("[data-last]").textContent = last ? `Last sent ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` : "";
     const list = el.querySelector("[data-items]");
     list.textContent = "";
     let old = false;
-    for (const item of waiting) {
+    for (const savedAt of interviews.values()) {
       const li = document.createElement("li");
-      li.textContent = `A change kept ${age(item.savedAt)}`;
+      li.textContent = `An interview, kept since ${age(savedAt)}`;
       list.appendChild(li);
-      old = old || Date.now() - new Date(item.savedAt).getTime() > OLD_AFTER_DAYS * 86400000;
+      old = old || Date.now() - new Date(savedAt).getTime() > OLD_AFTER_DAYS * 86400000;
     }
     const warn = el.querySelector("[data-warning]");
     warn.textContent = old ? "Something has waited over 3 days. Connect to send it soon." : "";
     const here = choices.filter((item) => item.id.includes(currentUuid() || "\u0000"));
     const choose = el.querySelector("[data-choose]");
     choose.hidden = !here.length;
+    if (versions.length) {
+      warn.textContent += ` ${plural(versions.length, "interview", "interviews")} changed somewhere else too: both versions are kept on the server. Open the interview to choose what to keep.`;
+    }
     if (choices.length) {
       warn.textContent += ` ${plural(choices.length, "change kept on this tablet needs", "changes kept on this tablet need")} your choice: it changed somewhere else too.` +
         (here.length ? "" : " Open that interview to choose.");
@@ -72,13 +88,15 @@
       }
     }
     if (message !== undefined) el.querySelector("[data-message]").textContent = message;
-    const writingPage = Boolean(document.querySelector("[data-autosave]"));
+    // Setting a PIN needs the server: offered online, on the Returns list and writing pages.
+    const writingPage = !document.querySelector("[data-shell-page]") &&
+      (Boolean(document.querySelector("[data-autosave]")) || window.location.pathname === "/returns");
     const offerSetUp = state === "empty" && writingPage;
     el.querySelector("[data-send]").hidden = !waiting.length || !online;
     el.querySelector("[data-setup]").hidden = !offerSetUp;
     const shown = el.querySelector("[data-message]").textContent;
     // Quiet when there is nothing to say: online, nothing waiting, nothing to set up.
-    el.hidden = online && !waiting.length && !choices.length && !offerSetUp && !shown;
+    el.hidden = online && !waiting.length && !choices.length && !versions.length && !offerSetUp && !shown;
   }
 
   // ---- the PIN dialog ----------------------------------------------------------------------
@@ -184,7 +202,7 @@
   async function sendNow(askForPin) {
     if (sending || !navigator.onLine || !device()) return;
     const ids = await device().ids().catch(() => []);
-    if (!ids.some((item) => item.id.startsWith("change:"))) return refreshBar();
+    if (!ids.some((item) => /^(change|draft|resolved):/.test(item.id))) return refreshBar();
     if ((await device().state()) === "locked") {
       if (!askForPin) return refreshBar();
       if (!(await askPin("unlock"))) return refreshBar();
@@ -203,13 +221,15 @@
     try {
       const all = await device().all();
       const records = all.records.filter((r) => r.id.startsWith("change:"));
+      await dropResolved(await device().ids());
+      const drafts = all.records.filter((r) => r.id.startsWith("draft:"));
       const damaged = all.damaged;
       const info = await session();
-      let done = 0;
-      let reloadPage = false;
       const problems = [];
+      let done = await sendDrafts(drafts, info, problems);
+      let reloadPage = done > 0 && Boolean(document.querySelector("[data-shell-page]"));
       for (const { id, record } of records) {
-        await refreshBar(`Sending ${done + 1} of ${records.length}…`);
+        await refreshBar(`Sending ${done + 1} of ${records.length + drafts.length}…`);
         const body = new URLSearchParams();
         body.set("f:" + record.path, record.value);
         if (record.original !== null) body.set("o:" + record.path, record.original);
@@ -249,10 +269,123 @@
       if (damaged.length) problems.push(`${plural(damaged.length, "kept item is", "kept items are")} damaged and cannot be read. They are kept aside.`);
       backoff = 0;
       if (done) window.localStorage.setItem(LAST_SENT, new Date().toISOString());
-      await refreshBar(problems.length ? problems.join(" ") : done ? `Sent ${plural(done, "change", "changes")}. The server has everything.` : "");
+      await refreshBar(problems.length ? problems.join(" ") : done ? `Sent ${plural(done, "item", "items")}. The server has everything.` : "");
       if (reloadPage && !problems.length) window.location.reload();
     } finally {
       sending = false;
+    }
+  }
+
+  // ---- sending drafts: the batch upload API ----------------------------------------------------
+  // The JSON the content hash is taken over: keys sorted, no spaces (docs/openapi.yaml,
+  // ContentHash; rhi/sync/service.py canonical_json is the server's side of it).
+  function canonical(value) {
+    if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+    if (value && typeof value === "object") {
+      return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+    }
+    return JSON.stringify(value);
+  }
+
+  async function sha256(text) {
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // The tablet's id for the audit trail: random, and nothing to do with anyone.
+  function deviceId() {
+    let id = window.localStorage.getItem("rhi-device-id");
+    if (!id) {
+      id = crypto.randomUUID().replace(/-/g, "");
+      window.localStorage.setItem("rhi-device-id", id);
+    }
+    return id;
+  }
+
+  async function itemFor(draft) {
+    return {
+      uuid: draft.uuid,
+      episode_ids: draft.episode_ids,
+      base_version: draft.base_version,
+      content: draft.content,
+      content_hash: draft.content ? await sha256(canonical(draft.content)) : null,
+      events: draft.events,
+    };
+  }
+
+  // Sends every draft, a batch at a time; returns how many the server now has. A failure of the
+  // network or the server throws: everything stays on the tablet for the next try.
+  async function sendDrafts(drafts, info, problems) {
+    let done = 0;
+    const size = (info.limits && info.limits.max_items) || 20;
+    for (let i = 0; i < drafts.length; i += size) {
+      const batch = drafts.slice(i, i + size);
+      await refreshBar(`Sending ${plural(drafts.length, "interview", "interviews")}: ${done} of ${drafts.length} arrived…`);
+      const body = JSON.stringify({ items: await Promise.all(batch.map((d) => itemFor(d.record))), device_id: deviceId() });
+      // The same body always goes with the same key, so a retry after a lost answer gets the
+      // server's first answer back and changes nothing.
+      const key = `rhi-${(await sha256(body)).slice(0, 48)}`;
+      const response = await fetch("/sync/v1/interviews", {
+        method: "POST", body, credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": info.csrf_token, "Idempotency-Key": key },
+      });
+      if (!response.ok) throw new Error(`upload ${response.status}`);
+      const { results } = await response.json();
+      for (const result of results) {
+        const kept = batch.find((d) => d.record.uuid === result.uuid);
+        if (!kept) continue;
+        done += await settle(kept, result, problems);
+      }
+    }
+    return done;
+  }
+
+  // One item's answer: let go of what the server has; keep and say what it does not.
+  async function settle({ id, record }, result, problems) {
+    if (["created", "updated", "unchanged"].includes(result.outcome)) {
+      await device().remove(id);
+      const uuid = result.server_uuid || record.uuid;
+      if (record.content && result.version) {
+        // Offline again before the next Returns visit: carry on from what the server now has.
+        await device().seal(`copy:${uuid}`, {
+          uuid, version: result.version, status: "in_progress", episode_ids: record.episode_ids,
+          content: record.content, child: record.child, due_at: record.due_at,
+          returned_at: record.returned_at, police_risk_grade: record.police_risk_grade,
+        });
+        await device().forget(`return:${record.episode_ids[0]}`).catch(() => undefined);
+      }
+      return 1;
+    }
+    const name = (record.child && record.child.display_name) || "a child";
+    if (result.outcome === "conflict") {
+      // The server keeps both; the worker chooses on the interview's "versions" page. Kept
+      // here until then, and not sent again.
+      await device().seal(`versions:${record.uuid}`, { ...record, server_uuid: (result.server || {}).uuid || record.uuid });
+      await device().remove(id);
+      problems.push(`The interview with ${name} changed somewhere else too. Both versions are kept: open it to choose what to keep.`);
+    } else if (result.drop) {
+      await device().remove(id);
+      await device().forget(`copy:${record.uuid}`).catch(() => undefined);
+      for (const episode of record.episode_ids) await device().forget(`return:${episode}`).catch(() => undefined);
+      problems.push(result.messages.join(" "));
+    } else {
+      problems.push(`Not sent (${name}): ${result.messages.join(" ")}`);
+    }
+    return 0;
+  }
+
+  // After the worker chose between versions (rhi/sync/versions.py), the tablet's copy can go.
+  // Marked without the PIN (a sealed note), let go of at the next send, when it is unlocked.
+  async function forgetResolved() {
+    const mark = document.querySelector("[data-versions-resolved]");
+    if (!mark || !device() || (await device().state()) === "empty") return;
+    await device().seal(`resolved:${mark.getAttribute("data-versions-resolved")}`, {});
+  }
+
+  async function dropResolved(ids) {
+    for (const { id } of ids.filter((item) => item.id.startsWith("resolved:"))) {
+      await device().remove(`versions:${id.slice(9)}`);
+      await device().remove(id);
     }
   }
 
@@ -372,7 +505,7 @@
     window.addEventListener("online", () => { refreshBar(); sendNow(false); });
     window.addEventListener("offline", () => refreshBar());
     window.setInterval(() => navigator.onLine && sendNow(false), 60000);
-    refreshBar().then(() => sendNow(false));
+    forgetResolved().then(() => refreshBar()).then(() => sendNow(false));
 
     // Signing out with changes not yet sent: offer to send, never throw them away silently.
     const signOut = document.querySelector("form.sign-out");
@@ -382,9 +515,9 @@
         event.preventDefault(); // decide first: counting what is waiting takes a moment
         const ids = await device().ids().catch(() => []);
         // Copies of what is on the server may go; changes and choices not yet sent may not.
-        const waiting = ids.filter((item) => !/^(copy|return):/.test(item.id)).length;
+        const waiting = ids.filter((item) => !/^(copy|return|resolved):/.test(item.id)).length;
         if (waiting) {
-          const ok = window.confirm(`${plural(waiting, "change is", "changes are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`);
+          const ok = window.confirm(`${plural(waiting, "piece of work is", "pieces of work are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`);
           if (!ok) return sendNow(true);
           const keepIt = document.createElement("input");
           keepIt.type = "hidden";

@@ -5,7 +5,9 @@
 // Rules:
 // - The app shell (CSS, JS, icons, writing-check rules, the offline page) is kept in a cache
 //   named by VERSION; older caches are deleted when a new worker takes over.
-// - Static files: cache first. Pages: network first, and the offline page when there is none.
+// - Static files and shell pages: cache first. Pages: network first; with no network, the shell
+//   page for that path (rhi/shells.py: the same template with blanks, filled by shell.js from
+//   the tablet's encrypted store), or the offline page.
 // - Nothing holding a child's data ever goes into the Cache API: pages are never cached, and
 //   any response marked X-RHI-Personal-Data is refused even if a rule above would cache it.
 /* global VERSION, SHELL */
@@ -13,9 +15,15 @@
 
 const CACHE = "rhi-shell-" + VERSION;
 const OFFLINE_URL = "/offline";
-const TABLET_URL = "/tablet"; // the frame tablet.js fills from the tablet's encrypted store
-// Pages the worker can go on with offline, from what is kept on the tablet.
-const TABLET_PAGES = /^\/(returns|interviews\/[0-9a-f-]{36}(\/[a-z_]+)?)\/?$/;
+
+// The shell page for one of rhi's pages, or null: the one place this mapping is written.
+function shellFor(path) {
+  if (/^\/returns\/?$/.test(path)) return "/shell/returns";
+  if (/^\/episodes\/\d+\/?$/.test(path)) return "/shell/episode";
+  const interview = path.match(/^\/interviews\/[0-9a-f-]{36}(?:\/([a-z_]+))?\/?$/);
+  if (interview) return `/shell/interviews/${interview[1] || "start"}`;
+  return null;
+}
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: a new version waits until the worker says it may take over, so an
@@ -59,10 +67,14 @@ async function networkFirstPage(request) {
     return await fetch(request);
   } catch (error) {
     // No network: a frame from the shell cache, never a stored copy of a page.
-    const path = new URL(request.url).pathname;
-    const offline = await caches.match(TABLET_PAGES.test(path) ? TABLET_URL : OFFLINE_URL);
-    return offline || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+    return offlinePage(new URL(request.url).pathname);
   }
+}
+
+async function offlinePage(path) {
+  const shell = shellFor(path);
+  const page = (shell && (await caches.match(shell))) || (await caches.match(OFFLINE_URL));
+  return page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
 }
 
 self.addEventListener("fetch", (event) => {
@@ -71,8 +83,11 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) {
     return; // changes always go to the network; the page keeps the words if that fails
   }
-  if (url.pathname.startsWith("/static/")) {
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/shell/")) {
     event.respondWith(cacheFirst(request));
+  } else if (request.headers.get("X-RHI-Shell") === "1") {
+    // shell.js moving between pages offline without loading one (its key stays in memory).
+    event.respondWith(offlinePage(url.pathname));
   } else if (url.pathname === "/language/rules.json") {
     // Fresh rules when online, the kept copy when not: the writing check works offline.
     event.respondWith(fetch(request).catch(() => caches.match(request)));

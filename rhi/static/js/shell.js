@@ -1,0 +1,555 @@
+// rhi's own pages with no signal. Two jobs:
+// 1. Online, on the Returns page: keep a sealed copy of the worker's open interviews and waiting
+//    returns on the tablet (/sync/v1/copies). Sealing needs no PIN.
+// 2. Offline, the service worker answers rhi's pages with shell pages: the same templates
+//    rendered with blanks where a child's details go (rhi/shells.py). This fills the blanks
+//    from the tablet's encrypted store, and keeps every change there, as it is made, in a draft
+//    of the interview that offline.js uploads to /sync/v1/interviews when the signal is back.
+//
+// Records on the tablet (ids name records, never children):
+//   copy:<interview uuid>   the server's copy, as last fetched (version, content, child, ...)
+//   return:<episode id>     a return waiting for an interview that has none yet
+//   draft:<interview uuid>  what the worker did offline: {uuid, episode_ids, base_version,
+//                           content (null until something is written), events [...], ...}
+"use strict";
+
+(function () {
+  const device = () => window.rhiDevice;
+  const PLACEHOLDER_UUID = "00000000-0000-4000-8000-000000000000";
+  const PLACEHOLDER_EPISODE = "/episodes/999999999";
+  const NEW_ENTRY_ID = "new-entry";
+  const LINKED = ["href", "action", "formaction", "hx-post", "data-interview-page",
+    "data-interview-uuid", "data-language-url"];
+  const INTERVIEW_PATH = /^\/interviews\/([0-9a-f-]{36})(?:\/([a-z_]+))?\/?$/;
+  const EPISODE_PATH = /^\/episodes\/(\d+)\/?$/;
+  const SHELL_PATH = /^\/(returns|episodes\/\d+|interviews\/[0-9a-f-]{36}(\/[a-z_]+)?)\/?$/;
+
+  // ---- 1. keeping copies while online -----------------------------------------------------
+  async function keepCopies() {
+    if (!device() || (await device().state()) === "empty") return;
+    const response = await fetch("/sync/v1/copies", { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) return;
+    const { copies } = await response.json();
+    const current = new Set();
+    for (const copy of copies) {
+      const id = copy.uuid ? `copy:${copy.uuid}` : `return:${copy.episode_ids[0]}`;
+      current.add(id);
+      await device().seal(id, copy);
+    }
+    // Finished, moved to someone else, or no longer this worker's: off the tablet. A draft is
+    // never dropped here: it goes when the server has it (or says it may not have it).
+    for (const { id } of await device().ids()) {
+      if (/^(copy|return):/.test(id) && !current.has(id)) await device().forget(id);
+    }
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+  function clone(value) {
+    return JSON.parse(JSON.stringify(value));
+  }
+
+  function blanks() {
+    const node = document.getElementById("shell-blanks");
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function pad(n) {
+    return String(n).padStart(2, "0");
+  }
+
+  // Local wall-clock time as the pages keep it: "2026-11-23 14:30".
+  function localNow() {
+    const d = new Date();
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }
+
+  function shown(iso) {
+    if (!iso) return "";
+    return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+  }
+
+  function clock(dueIso) {
+    const hours = (new Date(dueIso).getTime() - Date.now()) / 3600000;
+    const span = (h) => (h < 72 ? `${Math.floor(h)} hours` : `${Math.floor(h / 24)} days`);
+    if (hours <= 0) return { urgency: "overdue", label: "Overdue", phrase: `overdue by ${span(-hours)}` };
+    return { urgency: hours < 12 ? "soon" : "ok", label: hours < 12 ? "Due soon" : "On time", phrase: `${span(hours)} left` };
+  }
+
+  function newUuid() {
+    return crypto.randomUUID();
+  }
+
+  // What the tablet holds, by kind.
+  async function kept() {
+    const { records } = await device().all();
+    const out = { copies: new Map(), returns: new Map(), drafts: new Map() };
+    for (const { id, record } of records) {
+      if (id.startsWith("copy:")) out.copies.set(record.uuid, record);
+      else if (id.startsWith("return:")) out.returns.set(String(record.episode_ids[0]), record);
+      else if (id.startsWith("draft:")) out.drafts.set(record.uuid, record);
+    }
+    return out;
+  }
+
+  // The freshest thing the tablet knows about one interview, or one episode.
+  function forInterview(store, uuid) {
+    return store.drafts.get(uuid) || store.copies.get(uuid) || null;
+  }
+
+  function forEpisode(store, episodeId) {
+    const has = (r) => r.episode_ids.map(String).includes(String(episodeId));
+    return [...store.drafts.values()].find(has) || [...store.copies.values()].find(has) ||
+      store.returns.get(String(episodeId)) || null;
+  }
+
+  // A draft for this record, made the first time the worker does anything with it offline.
+  function draftOf(record) {
+    if (record.events) return record; // already a draft
+    return {
+      uuid: record.uuid || newUuid(),
+      episode_ids: record.episode_ids,
+      base_version: record.uuid ? record.version : null,
+      content: null,
+      base_content: record.uuid ? record.content : null,
+      events: [],
+      status: record.status || null,
+      child: record.child,
+      due_at: record.due_at,
+      returned_at: record.returned_at,
+      police_risk_grade: record.police_risk_grade,
+    };
+  }
+
+  async function keepDraft(draft) {
+    draft.changed_at = new Date().toISOString();
+    await device().seal(`draft:${draft.uuid}`, draft);
+    if (window.rhiOffline) window.rhiOffline.refreshBar();
+  }
+
+  function statusLabel(status) {
+    const labels = (blanks() || {}).statuses || {};
+    return status ? labels[status] || status : "Not yet offered";
+  }
+
+  // ---- filling a shell page ------------------------------------------------------------------
+  function fillBlanks(root, values, ids) {
+    for (const node of root.querySelectorAll("[data-fill]")) {
+      const value = values[node.getAttribute("data-fill")];
+      node.textContent = value === undefined || value === null ? "" : String(value);
+    }
+    for (const node of root.querySelectorAll("[data-fill-class]")) {
+      const urgency = values.urgency || "ok";
+      node.className = node.className.replace(/\b(urgency|tag)-(ok|soon|overdue)\b/g, `$1-${urgency}`);
+    }
+    for (const node of root.querySelectorAll("[data-band]")) {
+      if (node.getAttribute("data-band") !== values.band) node.remove();
+    }
+    const all = root instanceof Element ? [root, ...root.querySelectorAll("*")] : root.querySelectorAll("*");
+    for (const node of all) {
+      for (const name of LINKED) {
+        const value = node.getAttribute(name);
+        if (value === null) continue;
+        let next = value;
+        if (ids.uuid) next = next.split(PLACEHOLDER_UUID).join(ids.uuid);
+        if (ids.episode) next = next.split(PLACEHOLDER_EPISODE).join(`/episodes/${ids.episode}`);
+        if (next !== value) node.setAttribute(name, next);
+      }
+    }
+  }
+
+  function childValues(record) {
+    const child = record.child || {};
+    const when = record.due_at ? clock(record.due_at) : { urgency: "ok", label: "", phrase: "" };
+    return {
+      display_name: child.display_name, first_name: child.first_name, age: child.age,
+      band: child.age_band, due: shown(record.due_at), returned_at: shown(record.returned_at),
+      risk_grade: record.police_risk_grade, status: statusLabel(record.status),
+      urgency: when.urgency, urgency_label: when.label, phrase: when.phrase,
+    };
+  }
+
+  function say(main, heading, text) {
+    const h1 = document.createElement("h1");
+    h1.textContent = heading;
+    const p = document.createElement("p");
+    p.className = "lead";
+    p.textContent = text;
+    main.replaceChildren(h1, p);
+  }
+
+  async function fillPage() {
+    const page = document.querySelector("[data-shell-page]");
+    const main = document.getElementById("main");
+    if (!page || !device()) return;
+    const state = await device().state();
+    if (state === "empty") {
+      say(main, "No connection", "Nothing is kept on this tablet. Connect to the internet to use rhi.");
+      return;
+    }
+    if (state === "locked" && !(await window.rhiOffline.askPin("unlock"))) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button";
+      button.textContent = "Open what is kept on this tablet";
+      button.addEventListener("click", () => fillPage());
+      say(main, "No connection", "What is kept on this tablet is locked with your PIN.");
+      main.append(button);
+      return;
+    }
+    const store = await kept();
+    const kind = page.getAttribute("data-shell-page");
+    if (kind === "returns") return fillReturns(page, store);
+    const path = window.location.pathname;
+    if (kind === "episode") {
+      const episodeId = (path.match(EPISODE_PATH) || [])[1];
+      const record = episodeId && forEpisode(store, episodeId);
+      if (!record) return say(main, "Not on this tablet", "This child's return is not kept on this tablet. Connect to the internet to open it.");
+      return fillEpisode(main, record, episodeId);
+    }
+    const uuid = (path.match(INTERVIEW_PATH) || [])[1];
+    const record = uuid && forInterview(store, uuid);
+    if (!record) return say(main, "Not on this tablet", "This interview is not kept on this tablet. Connect to the internet to open it.");
+    return fillInterview(main, record);
+  }
+
+  // The Returns list: every child the tablet holds, soonest due first.
+  function fillReturns(page, store) {
+    const rows = new Map();
+    for (const r of store.returns.values()) rows.set(`e${r.episode_ids[0]}`, r);
+    for (const r of store.copies.values()) rows.set(`e${r.episode_ids[0]}`, r);
+    for (const r of store.drafts.values()) rows.set(`e${r.episode_ids[0]}`, { ...rows.get(`e${r.episode_ids[0]}`), ...r });
+    const list = page.querySelector("[data-shell-list]");
+    const template = page.querySelector("template[data-shell-card]");
+    const sorted = [...rows.values()].sort((a, b) => (a.due_at || "").localeCompare(b.due_at || ""));
+    list.replaceChildren();
+    for (const record of sorted) {
+      const card = template.content.firstElementChild.cloneNode(true);
+      fillBlanks(card, childValues(record), { episode: record.episode_ids[0] });
+      list.append(card);
+    }
+    const overdue = sorted.filter((r) => r.due_at && clock(r.due_at).urgency === "overdue").length;
+    const count = page.querySelector("[data-fill=count]");
+    count.textContent = sorted.length
+      ? `${sorted.length} ${sorted.length === 1 ? "child" : "children"} kept on this tablet, ${overdue} overdue.`
+      : "Nothing is kept on this tablet yet. Open the Returns page while online to keep your list here.";
+  }
+
+  // ---- the episode page: attempts, the offer, the child's answer, starting -----------------
+  const EVENT_KINDS = { attempts: "attempt", offer: "offer", accept: "accept", decline: "decline" };
+  const EVENT_WORDS = {
+    attempt: "Contact attempt", offer: "Offer", accept: "The child said yes", decline: "The child said no",
+  };
+  const STATUS_AFTER = { offer: "offered", accept: "accepted", decline: "declined" };
+
+  function fillEpisode(main, record, episodeId) {
+    fillBlanks(main, childValues(record), { episode: episodeId, uuid: record.uuid || PLACEHOLDER_UUID });
+    setTitle(record, "missing episode");
+    for (const input of main.querySelectorAll("input[type=datetime-local]")) {
+      input.value = localNow().replace(" ", "T");
+    }
+    listEvents(main, record);
+    const started = record.status === "in_progress" || (record.content && record.uuid);
+    const startForm = main.querySelector('form[action$="/interview"]');
+    if (startForm && started) startForm.querySelector("button").textContent = "Continue the interview";
+    main.addEventListener("submit", async (event) => {
+      const form = event.target;
+      event.preventDefault();
+      const action = form.getAttribute("action") || "";
+      const store = await kept();
+      const draft = draftOf(forEpisode(store, episodeId));
+      if (action.endsWith("/interview")) return start(draft);
+      const kind = EVENT_KINDS[action.split("/").pop()];
+      const the = eventFrom(form, kind);
+      if (!the) return;
+      draft.events.push(the);
+      if (STATUS_AFTER[kind]) draft.status = STATUS_AFTER[kind];
+      await keepDraft(draft);
+      form.reset();
+      for (const input of form.querySelectorAll("input[type=datetime-local]")) input.value = localNow().replace(" ", "T");
+      form.closest("details").open = false;
+      listEvents(main, draft);
+      const status = main.querySelector("[data-fill=status]");
+      if (status) status.textContent = statusLabel(draft.status);
+      flash(main, `${EVENT_WORDS[kind]}: kept on this tablet. It is sent when you are back online.`);
+    });
+  }
+
+  function flash(main, text) {
+    let note = main.querySelector("[data-shell-done]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "flash flash-success";
+      note.setAttribute("role", "status");
+      note.setAttribute("data-shell-done", "");
+      main.querySelector("#interview-panel").prepend(note);
+    }
+    note.textContent = text;
+  }
+
+  // The form's values as an event for the upload, or null with the message beside the field.
+  function eventFrom(form, kind) {
+    const data = new FormData(form);
+    for (const old of form.querySelectorAll(".error-message[data-shell-error]")) old.remove();
+    const problem = (name, text) => {
+      const field = form.querySelector(`[name="${name}"]`);
+      const message = document.createElement("p");
+      message.className = "error-message";
+      message.setAttribute("data-shell-error", "");
+      message.textContent = text;
+      field.insertAdjacentElement("beforebegin", message);
+      field.focus();
+      return null;
+    };
+    const whenName = { attempt: "attempted_at", offer: "offered_at", accept: "accepted_at", decline: "declined_at" }[kind];
+    const at = String(data.get(whenName) || "").replace("T", " ").slice(0, 16);
+    if (!/^\d{4}-\d\d-\d\d \d\d:\d\d$/.test(at)) return problem(whenName, "Enter the date and time.");
+    if (at > localNow()) return problem(whenName, "This can't be in the future. Check the date and time.");
+    const the = { id: newUuid(), kind, at };
+    if (kind === "attempt") Object.assign(the, { method: data.get("method"), outcome: data.get("outcome"), note: String(data.get("note") || "") });
+    if (kind === "offer") the.method = data.get("method");
+    if (kind === "decline") {
+      const reason = String(data.get("reason") || "").trim();
+      if (!reason) return problem("reason", "Write what the child said, even if it was short.");
+      Object.assign(the, { reason, offer_again: data.get("offer_again") !== "no", carer_information: data.has("carer_information") });
+    }
+    return the;
+  }
+
+  function listEvents(main, record) {
+    const list = main.querySelector("[data-shell-events]");
+    if (!list) return;
+    list.replaceChildren();
+    for (const e of record.events || []) {
+      const li = document.createElement("li");
+      li.textContent = `${EVENT_WORDS[e.kind]}, ${e.at.replace(/^(\d{4})-(\d\d)-(\d\d)/, "$3/$2/$1")}`;
+      list.append(li);
+    }
+    if (!list.children.length) {
+      const li = document.createElement("li");
+      li.textContent = "Nothing yet.";
+      list.append(li);
+    }
+  }
+
+  async function start(draft) {
+    if (!draft.content) {
+      draft.content = clone(draft.base_content || blanks().content);
+      if (!draft.content.start.held_on) draft.content.start.held_on = localNow();
+    }
+    draft.status = "in_progress";
+    await keepDraft(draft);
+    go(`/interviews/${draft.uuid}/start`);
+  }
+
+  function setTitle(record, what) {
+    const name = (record.child || {}).display_name || "";
+    document.title = document.title.replace(/^[^:]*:/, `${name}:`).replace("missing episode", what);
+  }
+
+  // ---- the interview pages ---------------------------------------------------------------------
+  function fieldPath(element) {
+    const name = element.getAttribute("name") || "";
+    return name.startsWith("f:") ? name.slice(2) : null;
+  }
+
+  // Where a dotted path lives in the document: [holder, key]; list entries are found by id.
+  function locate(doc, path, make) {
+    const parts = path.split(".");
+    let holder = doc;
+    for (let i = 0; i < parts.length - 1; i += 1) {
+      const part = parts[i];
+      if (Array.isArray(holder)) {
+        holder = holder.find((entry) => entry.id === part);
+      } else {
+        if (holder[part] === undefined && make) holder[part] = clone(blanks().finding);
+        holder = holder[part];
+      }
+      if (holder === undefined) return null;
+    }
+    return [holder, parts[parts.length - 1]];
+  }
+
+  function valueOf(element) {
+    if (element.type === "checkbox") return element.checked;
+    if (element.type === "radio") {
+      const checked = element.form.querySelector(`input[type=radio][name="${CSS.escape(element.name)}"]:checked`);
+      return checked ? checked.value : "";
+    }
+    return element.value;
+  }
+
+  function show(element, value) {
+    if (element.type === "hidden") return;
+    if (element.type === "checkbox") element.checked = Boolean(value);
+    else if (element.type === "radio") element.checked = element.value === value;
+    else element.value = value === undefined || value === null ? "" : value;
+  }
+
+  function fillFields(root, doc) {
+    for (const element of root.querySelectorAll("[name^='f:']")) {
+      const place = locate(doc, fieldPath(element), false);
+      if (place && place[0]) show(element, place[0][place[1]]);
+    }
+    for (const more of root.querySelectorAll("[data-shown-by]")) {
+      const box = document.getElementById(more.getAttribute("data-shown-by"));
+      more.hidden = !(box && box.checked);
+    }
+  }
+
+  function entryNode(list, kind, id) {
+    const template = list.querySelector(`template[data-new-entry="${kind}"]`);
+    const html = template.innerHTML.split(NEW_ENTRY_ID).join(id);
+    const holder = document.createElement("div");
+    holder.innerHTML = html; // our own template's markup: no data from the tablet is in it
+    return holder.firstElementChild;
+  }
+
+  function number(list) {
+    const entries = list.querySelectorAll(":scope > fieldset[data-entry]");
+    entries.forEach((entry, i) => {
+      for (const label of entry.querySelectorAll("[data-entry-label]")) {
+        label.textContent = `${label.getAttribute("data-entry-label")} ${i + 1}`;
+      }
+    });
+    const none = list.querySelector("[data-none-noted]");
+    if (none) none.hidden = entries.length > 0;
+  }
+
+  function fillLists(root, doc, ids) {
+    for (const list of root.querySelectorAll("[id^='list-']")) {
+      const kind = list.id.slice(5);
+      for (const old of list.querySelectorAll(":scope > fieldset[data-entry]")) old.remove();
+      const add = list.querySelector("[data-add-entry]");
+      for (const entry of doc[kind] || []) {
+        const node = entryNode(list, kind, entry.id);
+        fillBlanks(node, {}, ids);
+        list.insertBefore(node, list.querySelector("template"));
+      }
+      number(list);
+      if (add) fillBlanks(add, {}, ids);
+    }
+  }
+
+  function fillInterview(main, record) {
+    const draft = draftOf(record);
+    const doc = draft.content || clone(draft.base_content || blanks().content);
+    const ids = { uuid: draft.uuid, episode: draft.episode_ids[0] };
+    fillBlanks(main, childValues(draft), ids);
+    setTitle(draft, "");
+    fillLists(main, doc, ids);
+    fillFields(main, doc);
+    main.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true })); // the writing check
+    const form = main.querySelector("#interview-form");
+    if (!form) return;
+    let timer = null;
+    let pending = new Set();
+    const keepNow = async () => {
+      window.clearTimeout(timer);
+      if (!pending.size) return;
+      const saved = pending;
+      pending = new Set();
+      draft.content = doc;
+      await keepDraft(draft);
+      for (const element of saved) {
+        const status = element.closest(".autosave")?.querySelector(".save-status");
+        if (status) {
+          status.textContent = "Kept on this tablet";
+          status.className = "save-status save-kept";
+        }
+      }
+    };
+    const changed = (event) => {
+      const element = event.target;
+      const path = fieldPath(element);
+      if (!path || element.type === "hidden") return;
+      const place = locate(doc, path, true);
+      if (!place || !place[0]) return;
+      place[0][place[1]] = valueOf(element);
+      for (const more of main.querySelectorAll(`[data-shown-by="${CSS.escape(element.id)}"]`)) {
+        more.hidden = !element.checked;
+      }
+      pending.add(element);
+      window.clearTimeout(timer);
+      timer = window.setTimeout(keepNow, 300);
+    };
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    // Closing the tab or the tablet sleeping: keep what was typed in the last moment.
+    window.addEventListener("pagehide", keepNow);
+    document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && keepNow());
+    form.addEventListener("submit", (event) => event.preventDefault());
+    form.addEventListener("click", async (event) => {
+      const button = event.target instanceof Element ? event.target.closest("button") : null;
+      if (!button) return;
+      const list = button.closest("[id^='list-']");
+      if (button.hasAttribute("data-add-entry")) {
+        event.preventDefault();
+        const kind = button.getAttribute("data-add-entry");
+        const entry = { ...clone(blanks().entries[kind]), id: newUuid().replace(/-/g, "").slice(0, 12) };
+        doc[kind].push(entry);
+        const node = entryNode(list, kind, entry.id);
+        fillBlanks(node, {}, ids);
+        list.insertBefore(node, list.querySelector("template"));
+        fillFields(node, doc);
+        number(list);
+        node.querySelector("input, textarea, select").focus();
+      } else if (button.hasAttribute("data-remove-entry")) {
+        event.preventDefault();
+        const entry = button.closest("fieldset[data-entry]");
+        const kind = entry.getAttribute("data-entry");
+        doc[kind] = doc[kind].filter((e) => e.id !== entry.getAttribute("data-entry-id"));
+        entry.remove();
+        number(list);
+      } else {
+        return;
+      }
+      draft.content = doc;
+      await keepDraft(draft);
+    });
+  }
+
+  // ---- moving between shell pages without loading one: the key stays in memory --------------
+  async function go(href) {
+    const url = new URL(href, window.location.href);
+    if (navigator.onLine) {
+      window.location.assign(url.href); // the real page
+      return;
+    }
+    // The service worker answers with the shell page for that path (sw.js: shellFor).
+    const response = await fetch(url.href, { credentials: "same-origin", headers: { "X-RHI-Shell": "1" } });
+    const next = new DOMParser().parseFromString(await response.text(), "text/html");
+    const main = next.getElementById("main");
+    if (!main || !main.querySelector("[data-shell-page]")) {
+      window.location.assign(url.href);
+      return;
+    }
+    window.history.pushState({}, "", url.pathname + url.hash);
+    document.title = next.title;
+    document.getElementById("main").replaceWith(document.adoptNode(main));
+    window.scrollTo(0, 0);
+    await fillPage();
+  }
+
+  function followInside(event) {
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey) return;
+    const url = new URL(link.href, window.location.href);
+    if (url.origin !== window.location.origin || !SHELL_PATH.test(url.pathname)) return;
+    event.preventDefault();
+    go(url.href);
+  }
+
+  window.rhiShell = { keepCopies };
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!device()) return;
+    if (document.querySelector("[data-shell-page]")) {
+      document.addEventListener("click", followInside);
+      window.addEventListener("popstate", () => go(window.location.href));
+      fillPage();
+    } else if (window.location.pathname === "/returns" && navigator.onLine) {
+      // The mark lets a person (and a test) know the tablet is up to date for offline work.
+      keepCopies().then(() => { document.body.dataset.copiesKept = "1"; }, () => undefined);
+    }
+  });
+})();
