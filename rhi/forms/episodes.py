@@ -14,7 +14,8 @@ WHEN_REQUIRED = InputRequired("Enter the date and time.")
 
 class ContactAttemptForm(FlaskForm):
     attempted_at = LocalDateTimeField("When", validators=[WHEN_REQUIRED])
-    method = SelectField("How", choices=list(CONTACT_METHODS.items()),
+    # Ids differ from the offer's "method": both forms are on the episode page.
+    method = SelectField("How", choices=list(CONTACT_METHODS.items()), id="attempt_method",
                          validators=[InputRequired("Choose how you tried.")])
     outcome = SelectField("What happened", choices=list(CONTACT_OUTCOMES.items()),
                           validators=[InputRequired("Choose what happened.")])
@@ -24,6 +25,7 @@ class ContactAttemptForm(FlaskForm):
 class OfferForm(FlaskForm):
     offered_at = LocalDateTimeField("When the interview was offered", validators=[WHEN_REQUIRED])
     method = SelectField("How it was offered", choices=list(CONTACT_METHODS.items()),
+                         id="offer_method",
                          validators=[InputRequired("Choose how it was offered.")])
 
 

@@ -181,6 +181,7 @@
     const page = document.querySelector("[data-shell-page]");
     const main = document.getElementById("main");
     if (!page || !device()) return;
+    page.setAttribute("aria-busy", "true");
     const state = await device().state();
     if (state === "empty") {
       say(main, "No connection", "Nothing is kept on this tablet. Connect to the internet to use rhi.");
@@ -198,6 +199,16 @@
     }
     const store = await kept();
     const kind = page.getAttribute("data-shell-page");
+    try {
+      await fillKind(kind, page, main, store);
+    } finally {
+      // The page is what the tablet holds from here on (people and tests can wait for this).
+      page.setAttribute("data-filled", "");
+      page.removeAttribute("aria-busy");
+    }
+  }
+
+  async function fillKind(kind, page, main, store) {
     if (kind === "returns") return fillReturns(page, store);
     const path = window.location.pathname;
     if (kind === "episode") {
