@@ -17,6 +17,7 @@ from rhi.episodes import service
 from rhi.episodes.queries import waiting_returns
 from rhi.extensions import db
 from rhi.forms.episodes import AcceptForm, ContactAttemptForm, DeclineForm, OfferForm
+from rhi.interviews.service import LockedError
 from rhi.models import Episode
 from rhi.models.base import utcnow
 from rhi.timefmt import from_local, to_local
@@ -103,7 +104,13 @@ def _change(episode_id: int, form_name: str, form: FlaskForm,
         return redirect(url_for("episodes.show", episode_id=episode.id))
     if not form.validate_on_submit():
         return _render_page(episode, 422, **{form_name: form})
-    message = apply(episode, form)
+    try:
+        message = apply(episode, form)
+    except LockedError:
+        db.session.rollback()
+        flash("This interview is finished, so its offer and the child's answer stay as they "
+              "are. Add a correction on the interview's review page.", "error")
+        return redirect(url_for("episodes.show", episode_id=episode.id))
     db.session.commit()
     if request.htmx:
         return _render_page(episode, done=message)

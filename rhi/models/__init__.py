@@ -14,12 +14,14 @@ from rhi.models.language import LanguageEvent
 from rhi.models.people import Role, Team, User, UserSession
 from rhi.models.summaries import Summary
 from rhi.models.sync import SyncConflict, SyncRequest
+from rhi.models.sync_events import SyncEvent
 
 __all__ = [
     "LanguageEvent",
     "Addendum",
     "Summary",
     "SyncConflict",
+    "SyncEvent",
     "SyncRequest",
     "AuditEvent",
     "Child",

@@ -138,6 +138,9 @@ class ContactAttempt(db.Model):
     outcome: Mapped[str] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The id a tablet gave the attempt when it was recorded offline (a UUID), so an upload sent
+    # twice never adds it twice. Null for attempts recorded on the pages.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     interview: Mapped[Interview] = relationship(back_populates="contact_attempts")

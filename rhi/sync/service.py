@@ -5,6 +5,14 @@ Each item is applied in its own transaction and answered with one outcome (see d
 created, updated, unchanged, conflict or rejected. Nothing a tablet sends is dropped unless the
 answer says the server has it: a stale copy is kept in `sync_conflicts`, a change to a finished
 interview becomes an addendum. Who may see or change what is asked of `rhi.access` only.
+
+An item may also carry `events` (contact attempts, the offer, the child's yes or no: see
+`rhi.sync.events`), and its `content` may be null when it carries events only. Events are applied
+first, in time order, then the content: content means the interview was held, so it ends in
+progress (as before), unless the item's last answer from the child is no (a child who stopped part
+way: declined, notes kept). Events never compete: they are applied even when the content is a
+conflict, and an events-only item for a return that already has an open interview on the server
+is applied to that interview (its UUID is answered as `server_uuid`).
 """
 
 from __future__ import annotations
@@ -22,12 +30,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from rhi import access, audit, deadlines
+from rhi.episodes import service as episode_service
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.interviews import service as interviews
 from rhi.models import Episode, Interview, InterviewStatus, SyncConflict, SyncRequest, User
 from rhi.models.base import utcnow
-from rhi.sync.validate import changed_fields, shape_problems, validate
+from rhi.sync import events as offline_events
+from rhi.sync.validate import MAX_PROBLEMS, changed_fields, shape_problems, validate
 from rhi.timefmt import from_local, to_local
 
 log = logging.getLogger(__name__)
@@ -45,6 +55,8 @@ HASH_TEXT = re.compile(r"^[0-9a-f]{64}$")
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 ADDENDUM_LINE = "Changed on a tablet after finishing \u2014 {path}: {value}"
+REKEYED_MESSAGE = ("This child already had an interview on the server, so what this tablet "
+                   "recorded was added to it. Carry on with that interview (server_uuid).")
 DROP_MESSAGE = ("You no longer have access to this child's record, so this was not saved. "
                 "It will be removed from this tablet. Speak to your manager if this is wrong.")
 
@@ -76,12 +88,15 @@ class ItemResult:
     version: int | None = None
     drop: bool = False
     server: dict[str, Any] | None = None
+    server_uuid: str | None = None  # events applied to the server's interview for the return
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"uuid": self.uuid, "outcome": self.outcome,
                                "messages": self.messages}
         if self.version is not None:
             out["version"] = self.version
+        if self.server_uuid is not None:
+            out["server_uuid"] = self.server_uuid
         if self.outcome == "rejected":
             out["drop"] = self.drop
         if self.server is not None:
@@ -100,8 +115,9 @@ class Item:
     uuid: str
     episode_ids: list[int]
     base_version: int | None
-    content_hash: str
-    content: dict[str, Any]
+    content_hash: str | None  # null with content
+    content: dict[str, Any] | None  # null: events only, the document is not changed
+    events: list[offline_events.Event] = field(default_factory=list)  # in time order
 
 
 def _is_int(value: Any) -> bool:
@@ -124,18 +140,32 @@ def parse_item(raw: Any) -> Item:
     base = raw.get("base_version")
     if base is not None and (not _is_int(base) or base < 1):
         problems.append("base_version: should be the server's version number, or null.")
-    digest = raw.get("content_hash")
-    if not isinstance(digest, str) or not HASH_TEXT.match(digest):
-        problems.append("content_hash: should be 64 lower-case hex characters (SHA-256).")
-    problems += shape_problems(raw.get("content"))
+    digest, document = raw.get("content_hash"), raw.get("content")
+    if "content" not in raw:
+        problems.append("content: should be the interview document (a JSON object), or null "
+                        "when the item only carries events.")
+    elif document is None:
+        if digest is not None:
+            problems.append("content_hash: should be null when content is null.")
+    else:
+        if not isinstance(digest, str) or not HASH_TEXT.match(digest):
+            problems.append("content_hash: should be 64 lower-case hex characters (SHA-256).")
+        problems += shape_problems(document)
+    now_local = to_local(utcnow()).replace(tzinfo=None)
+    events, event_problems = offline_events.parse(raw.get("events"), now_local)
+    problems += event_problems
+    if "content" in raw and document is None and not events and not event_problems:
+        problems.append("content: is null and there are no events, so there is nothing to "
+                        "save.")
     if problems:
-        raise Rejected(*problems)
+        raise Rejected(*problems[:MAX_PROBLEMS])
     return Item(uuid=item_uuid.lower(), episode_ids=ids, base_version=base,
-                content_hash=digest, content=raw["content"])
+                content_hash=digest, content=document, events=events)
 
 
 def _checked_content(item: Item) -> dict[str, Any]:
     """The device's document, validated: Rejected if it was damaged on the way or is invalid."""
+    assert item.content is not None and item.content_hash is not None
     try:
         matches = content_hash(item.content) == item.content_hash
     except c.ContentError as exc:
@@ -148,6 +178,24 @@ def _checked_content(item: Item) -> dict[str, Any]:
     if problems:
         raise Rejected(*problems)
     return document
+
+
+def _document(item: Item) -> dict[str, Any]:
+    """The document this item leads to: the device's, checked, with what the item's latest
+    decline says about the carer, as recording a decline writes it (so the same item sent again
+    is recognised as already applied)."""
+    document = _checked_content(item)
+    declines = [e for e in item.events if e.kind == "decline"]
+    if declines:
+        document["carer_information_offered"] = declines[-1].carer_information
+    return document
+
+
+def _ends_declined(item: Item) -> bool:
+    """The child's last answer in this item is no: its notes are kept, the interview is not
+    started (a child may stop an interview part way)."""
+    answers = [e for e in item.events if e.kind in offline_events.STATUS_KINDS]
+    return bool(answers) and answers[-1].kind == "decline"
 
 
 def _child_id(interview: Interview) -> int | None:
@@ -232,6 +280,53 @@ def _to_finished(user: User, interview: Interview, item: Item, document: dict[st
         version=interview.version)
 
 
+def _events(user: User, interview: Interview, item: Item, device_id: str | None,
+            ) -> offline_events.Report:
+    """Apply the item's new events to `interview`; one audit event each, naming the device."""
+    report = offline_events.apply(user, interview, item.events)
+    for event in report.applied + report.skipped:
+        note = " not applied: finished" if event in report.skipped else ""
+        audit.record("sync.event", user=user, object_type="interview", object_id=interview.uuid,
+                     child_id=_child_id(interview),
+                     detail=_detail(device_id, f"{event.kind} {event.id}{note}"))
+    return report
+
+
+def _with_events(result: ItemResult, interview: Interview, report: offline_events.Report,
+                 ) -> ItemResult:
+    """The content's outcome, told with what the events did."""
+    if report.recorded and result.outcome == "unchanged":
+        result.outcome, result.messages = "updated", []
+    result.messages += report.messages
+    if result.version is not None:
+        result.version = interview.version
+    return result
+
+
+def _content(user: User, interview: Interview, item: Item, document: dict[str, Any],
+             base: int, device_id: str | None) -> ItemResult:
+    """The device's document against the server's, whose version was `base` before this item's
+    events were applied."""
+    stored = content_hash(interview.content)
+    if stored in (item.content_hash, content_hash(document)):
+        return ItemResult(item.uuid, "unchanged", [], version=interview.version)
+    if interview.locked:
+        return _to_finished(user, interview, item, document, device_id)
+    if item.base_version is not None and item.base_version > base:
+        raise Rejected(f"base_version {item.base_version} is newer than the server's "
+                       f"({base}); the tablet's copy cannot be trusted to apply.")
+    if item.base_version != base:
+        return _conflict(user, interview, item, document, device_id)
+    if interview.status != InterviewStatus.IN_PROGRESS.value and not _ends_declined(item):
+        interviews.start(interview, user)  # the tablet held the interview: it is in progress
+    interview.content = document
+    db.session.flush()  # the version moves on here; a concurrent save raises StaleDataError
+    audit.record("sync.update", user=user, object_type="interview", object_id=item.uuid,
+                 child_id=_child_id(interview),
+                 detail=_detail(device_id, f"version {interview.version}"))
+    return ItemResult(item.uuid, "updated", [], version=interview.version)
+
+
 def _existing(user: User, interview: Interview, item: Item, device_id: str | None,
               ) -> ItemResult:
     visible = db.session.scalar(select(Interview.id).where(
@@ -240,25 +335,15 @@ def _existing(user: User, interview: Interview, item: Item, device_id: str | Non
         return _refused(user, item.uuid, _child_id(interview), device_id)
     if not access.can_record_interview_work(user):
         return _no_change_rights(user, item.uuid, _child_id(interview), device_id)
-    document = _checked_content(item)
-    stored = content_hash(interview.content)
-    if stored in (item.content_hash, content_hash(document)):
-        return ItemResult(item.uuid, "unchanged", [], version=interview.version)
-    if interview.locked:
-        return _to_finished(user, interview, item, document, device_id)
-    if item.base_version is not None and item.base_version > interview.version:
-        raise Rejected(f"base_version {item.base_version} is newer than the server's "
-                       f"({interview.version}); the tablet's copy cannot be trusted to apply.")
-    if item.base_version != interview.version:
-        return _conflict(user, interview, item, document, device_id)
-    if interview.status != InterviewStatus.IN_PROGRESS.value:
-        interviews.start(interview, user)  # the tablet held the interview: it is in progress
-    interview.content = document
-    db.session.flush()  # the version moves on here; a concurrent save raises StaleDataError
-    audit.record("sync.update", user=user, object_type="interview", object_id=item.uuid,
-                 child_id=_child_id(interview),
-                 detail=_detail(device_id, f"version {interview.version}"))
-    return ItemResult(item.uuid, "updated", [], version=interview.version)
+    if item.content is None:
+        report = _events(user, interview, item, device_id)
+        return ItemResult(item.uuid, "updated" if report.recorded else "unchanged",
+                          report.messages, version=interview.version)
+    document = _document(item)
+    base = interview.version
+    report = _events(user, interview, item, device_id)
+    return _with_events(_content(user, interview, item, document, base, device_id),
+                        interview, report)
 
 
 def _held_at(document: dict[str, Any]) -> datetime:
@@ -269,6 +354,34 @@ def _held_at(document: dict[str, Any]) -> datetime:
         return from_local(datetime.strptime(held_on, "%Y-%m-%d %H:%M"))
     except ValueError:
         return utcnow()
+
+
+def _open_interview(episodes: list[Episode]) -> Interview | None:
+    return next((i for e in episodes for i in e.interviews if not i.locked), None)
+
+
+def _new_events_only(user: User, item: Item, episodes: list[Episode],
+                     device_id: str | None) -> ItemResult:
+    """Events for a return, with no interview held: applied to the return's interview on the
+    server (the open one, else the one the episode page shows), or to a new one made the way
+    the episode page makes it, with the tablet's UUID."""
+    interview = _open_interview(episodes)
+    created = False
+    if interview is None:
+        first = min(episodes, key=lambda e: (e.returned_at, e.id))  # the clock starts here
+        interview = episode_service.interview_for(first, user, uuid=item.uuid)
+        created = interview.uuid == item.uuid
+        if created:
+            interview.episodes.extend(e for e in episodes if e is not first)
+            audit.record("sync.create", user=user, object_type="interview",
+                         object_id=item.uuid, child_id=first.child_id,
+                         detail=_detail(device_id, "events"))
+    report = _events(user, interview, item, device_id)
+    if created:
+        return ItemResult(item.uuid, "created", report.messages, version=interview.version)
+    return ItemResult(item.uuid, "updated" if report.recorded else "unchanged",
+                      [REKEYED_MESSAGE, *report.messages], version=interview.version,
+                      server_uuid=interview.uuid)
 
 
 def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> ItemResult:
@@ -284,11 +397,13 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
     if any(e.returned_at is None for e in episodes):
         raise Rejected("An interview can only be recorded once the child is back: an episode "
                        "in this upload has no return recorded.")
-    document = _checked_content(item)
-    for episode in episodes:
-        other = next((i for i in episode.interviews if not i.locked), None)
-        if other is not None:
-            return _conflict(user, other, item, document, device_id)
+    if item.content is None:
+        return _new_events_only(user, item, episodes, device_id)
+    document = _document(item)
+    other = _open_interview(episodes)
+    if other is not None:
+        report = _events(user, other, item, device_id)  # events don't compete: applied anyway
+        return _with_events(_conflict(user, other, item, document, device_id), other, report)
     returned = min(e.returned_at for e in episodes if e.returned_at is not None)
     held = _held_at(document)
     interview = Interview(uuid=item.uuid, status=InterviewStatus.IN_PROGRESS.value,
@@ -299,7 +414,9 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
     db.session.flush()  # a second upload of the same UUID racing this one fails here
     audit.record("sync.create", user=user, object_type="interview", object_id=item.uuid,
                  child_id=episodes[0].child_id, detail=_detail(device_id))
-    return ItemResult(item.uuid, "created", [], version=interview.version)
+    report = _events(user, interview, item, device_id)
+    return _with_events(ItemResult(item.uuid, "created", [], version=interview.version),
+                        interview, report)
 
 
 def _apply(user: User, raw: Any, deadline_hours: int, device_id: str | None) -> ItemResult:

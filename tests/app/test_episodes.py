@@ -120,3 +120,23 @@ def test_social_worker_reads_but_cannot_record(web, world):
     assert "Record the offer" not in html
     assert web.post(url + "/offer", {"offered_at": "2026-11-22T10:00", "method": "phone"},
                     page=url).status_code == 403
+
+
+def test_the_answer_of_a_finished_interview_is_not_changed_by_a_hand_made_post(app, web,
+                                                                              world):
+    """The page hides the forms once finished; a POST made by hand is refused, in words."""
+    web.sign_in(world.emails["worker_a"])
+    url = f"/episodes/{world.episodes['a']}"
+    web.post(url + "/offer", {"offered_at": "2026-11-22T15:00", "method": "phone"}, page=url)
+    with app.app_context():
+        interview = db.session.scalar(select(Interview))
+        interview.status = "finished"
+        db.session.commit()
+    page = web.post(url + "/decline", {"declined_at": "2026-11-22T15:05", "reason": "No.",
+                                       "offer_again": "yes"},
+                    page=url, follow=True).get_data(as_text=True)
+    assert "This interview is finished, so its offer and the child" in page
+    with app.app_context():
+        interview = db.session.scalar(select(Interview))
+        assert interview.status == "finished"
+        assert interview.declined_at is None

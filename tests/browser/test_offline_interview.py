@@ -1,0 +1,235 @@
+"""A whole interview with no signal, from a return with no interview yet: the offer, a contact
+attempt, the child's yes, every part of the interview; then sent, and on the server exactly once,
+even when the first upload's answer is lost or the server fails.
+
+Real Chromium, a real server on localhost, `context.set_offline(True)` cutting the page off.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import ContactAttempt, Episode, Interview
+from tests.browser.test_offline import DUMP_INDEXEDDB, PIN, set_up_pin
+from tests.browser.test_roles import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def tablet_ready(page) -> None:  # noqa: ANN001
+    """Signed in, a PIN set, and the worker's list kept on the tablet."""
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    set_up_pin(page)
+    page.reload()
+    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
+
+
+def open_offline(context, path: str = "/returns"):  # noqa: ANN001, ANN201
+    tablet = context.new_page()
+    tablet.goto(path)
+    tablet.get_by_label("PIN", exact=True).fill(PIN)
+    tablet.get_by_role("button", name="Continue").click()
+    tablet.get_by_text("No connection:").first.wait_for(timeout=20_000)
+    filled(tablet)
+    return tablet
+
+
+def filled(page) -> None:  # noqa: ANN001
+    """Wait until shell.js has filled the page from the tablet."""
+    page.wait_for_selector("[data-shell-page][data-filled]", state="attached")
+
+
+def go_to(page, part: str) -> None:  # noqa: ANN001
+    page.locator(".interview-nav").get_by_role("link", name=part).click()
+    page.get_by_role("link", name=part, exact=True).and_(
+        page.locator("[aria-current=step]")).wait_for()
+    filled(page)
+
+
+def kept(page, where: str) -> None:  # noqa: ANN001
+    page.locator(where).get_by_text("Kept on this tablet").last.wait_for()
+
+
+def interviews_for(live_app, episode_id: int) -> list[Interview]:  # noqa: ANN001
+    with live_app.app_context():
+        episode = db.session.get(Episode, episode_id)
+        found = list(episode.interviews)
+        for interview in found:
+            _ = interview.content, interview.contact_attempts  # load before the session ends
+        return found
+
+
+def send_from_returns(page) -> None:  # noqa: ANN001
+    """Back online, on the Returns page: Send now, PIN, and wait until the server has it."""
+    page.goto("/returns")
+    bar = page.locator("#tablet-bar")
+    bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
+    bar.get_by_role("button", name="Send now").click()
+    page.get_by_label("PIN", exact=True).fill(PIN)
+    page.get_by_role("button", name="Continue").click()
+    bar.get_by_text("Sent 1 item. The server has everything.").wait_for(timeout=60_000)
+
+
+def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, live_app,
+                                                                        new_return):
+    episode_id = new_return("Robyn")
+    tablet_ready(page)
+    context = page.context
+    page.close()
+    context.set_offline(True)
+    tablet = open_offline(context)
+
+    # The list, from the tablet; then the return, with its offer and answer recorded offline.
+    tablet.get_by_role("link", name="Robyn Testchild").click()
+    tablet.get_by_role("heading", name="Robyn Testchild").wait_for()
+    filled(tablet)
+    tablet.get_by_text("Record a contact attempt").click()
+    tablet.get_by_label("How", exact=True).select_option("phone")
+    tablet.get_by_label("What happened").select_option("no_answer")
+    tablet.get_by_label("Note (optional)").fill("Rang twice in the morning.")
+    tablet.get_by_role("button", name="Save attempt").click()
+    tablet.get_by_text("Contact attempt: kept on this tablet").wait_for()
+    tablet.get_by_text("Record the offer").click()
+    tablet.get_by_label("How it was offered").select_option("visit")
+    tablet.get_by_role("button", name="Save offer").click()
+    tablet.get_by_text("Offer: kept on this tablet").wait_for()
+    tablet.get_by_text("The child said yes", exact=True).click()
+    tablet.get_by_role("button", name="Save: the child said yes").click()
+    tablet.get_by_text("The child said yes: kept on this tablet").wait_for()
+    tablet.get_by_role("button", name="Start the interview now").click()
+
+    # The interview, part by part, in the same pages as online.
+    tablet.get_by_role("heading", name="Talking with Robyn").wait_for()
+    filled(tablet)
+    tablet.get_by_label("I explained the chat is their choice").check()
+    tablet.get_by_label("Where we are talking").fill("Kitchen table at home")
+    kept(tablet, "#meta-start-location")
+    go_to(tablet, "While away")
+    tablet.get_by_label("What Robyn said").fill("\u201cI stayed at a flat in Leeds.\u201d 😶")
+    kept(tablet, "#meta-sections-away-text")
+    go_to(tablet, "What we found")
+    tablet.get_by_label("Family conflict or arguments", exact=True).check()
+    tablet.get_by_label("Note on family conflict or arguments").fill("Arguments about curfew.")
+    kept(tablet, "#meta-push-family_conflict-note")
+    tablet.get_by_role("button", name="Add a place").click()
+    tablet.get_by_label("Place (name or description)").fill("Leeds bus station")
+    tablet.get_by_role("group", name="Place 1").get_by_label("Area or town").fill("Leeds")
+    kept(tablet, "#list-places")
+    go_to(tablet, "Sharing")
+    social = tablet.locator("section.consent", has=tablet.get_by_role(
+        "heading", name="Allocated social worker"))
+    social.get_by_label("Yes").check()
+    social.get_by_label("What they said, in their words").fill("You can tell Sam.")
+    kept(tablet, "#meta-consent-social_worker-words")
+    stored = tablet.evaluate(DUMP_INDEXEDDB)
+    for words in ("Leeds", "curfew", "Sam", "Robyn", "Rang twice"):
+        assert words not in stored
+
+    # The tab is closed; opened again with no signal, everything is there.
+    tablet.close()
+    tablet = open_offline(context)
+    tablet.get_by_role("link", name="Robyn Testchild").click()
+    tablet.get_by_role("button", name="Continue the interview").click()
+    tablet.get_by_role("heading", name="Talking with Robyn").wait_for()
+    filled(tablet)
+    assert tablet.get_by_label("Where we are talking").input_value() == "Kitchen table at home"
+    go_to(tablet, "What we found")
+    assert tablet.get_by_label("Family conflict or arguments", exact=True).is_checked()
+    assert tablet.get_by_label("Note on family conflict or arguments").input_value() == \
+        "Arguments about curfew."
+    assert tablet.get_by_label("Place (name or description)").input_value() == \
+        "Leeds bus station"
+
+    # Back online: sent, and on the server with every field, once.
+    tablet.evaluate("() => window.rhiDevice.lock()")
+    context.set_offline(False)
+    bodies: list[str] = []
+    tablet.on("request", lambda r: bodies.append(r.post_data or "")
+              if r.url.endswith("/sync/v1/interviews") else None)
+    send_from_returns(tablet)
+    [interview] = interviews_for(live_app, episode_id)
+    content = interview.content
+    assert interview.status == "in_progress"
+    assert interview.offered_at is not None and interview.accepted_at is not None
+    assert content["start"]["explained_voluntary"] is True
+    assert content["start"]["location"] == "Kitchen table at home"
+    assert content["sections"]["away"]["text"] == "\u201cI stayed at a flat in Leeds.\u201d 😶"
+    assert content["push"]["family_conflict"] == {"on": True, "note": "Arguments about curfew.",
+                                                  "private": False}
+    [place] = content["places"]
+    assert (place["name"], place["area"]) == ("Leeds bus station", "Leeds")
+    assert content["consent"]["social_worker"]["answer"] == "yes"
+    assert content["consent"]["social_worker"]["words"] == "You can tell Sam."
+    [attempt] = interview.contact_attempts
+    assert (attempt.method, attempt.outcome, attempt.note) == \
+        ("phone", "no_answer", "Rang twice in the morning.")
+
+    # The same upload again (a tablet that never heard the answer): nothing changes.
+    assert bodies
+    again = tablet.evaluate("""async (body) => {
+        const session = await (await fetch("/sync/v1/session")).json();
+        const r = await fetch("/sync/v1/interviews", {method: "POST", body,
+            headers: {"Content-Type": "application/json", "X-CSRFToken": session.csrf_token,
+                      "Idempotency-Key": "a-new-key-" + Date.now()}});
+        return (await r.json()).results.map((x) => x.outcome);
+    }""", bodies[-1])
+    assert again == ["unchanged"]
+    [same] = interviews_for(live_app, episode_id)
+    assert same.version == interview.version and len(same.contact_attempts) == 1
+
+
+def test_an_upload_whose_answer_is_lost_or_fails_is_retried_and_arrives_once(page, live_app,
+                                                                              new_return):
+    episode_id = new_return("Skye")
+    tablet_ready(page)
+    context = page.context
+    page.close()
+    context.set_offline(True)
+    tablet = open_offline(context)
+    tablet.get_by_role("link", name="Skye Testchild").click()
+    tablet.get_by_role("heading", name="Skye Testchild").wait_for()
+    filled(tablet)
+    tablet.get_by_text("Record a contact attempt").click()
+    tablet.get_by_label("What happened").select_option("spoke")
+    tablet.get_by_role("button", name="Save attempt").click()
+    tablet.get_by_text("Contact attempt: kept on this tablet").wait_for()
+    tablet.get_by_role("button", name="Start the interview now").click()
+    tablet.get_by_role("heading", name="Talking with Skye").wait_for()
+    filled(tablet)
+    go_to(tablet, "How you feel now")
+    tablet.get_by_label("What Skye said").fill("Safer now.")
+    kept(tablet, "#meta-sections-after-text")
+    tablet.evaluate("() => window.rhiDevice.lock()")
+    context.set_offline(False)
+
+    # 1st try: the server saves it but the answer never arrives (the connection drops).
+    # 2nd try: the server fails. 3rd: all well.
+    tries: list[str] = []
+
+    def flaky(route) -> None:  # noqa: ANN001
+        tries.append(route.request.headers.get("idempotency-key", ""))
+        if len(tries) == 1:
+            route.fetch()
+            route.abort("connectionreset")
+        elif len(tries) == 2:
+            route.fulfill(status=503, content_type="application/json",
+                          body=json.dumps({"error": "unavailable", "message": "Try later."}))
+        else:
+            route.continue_()
+
+    tablet.route("**/sync/v1/interviews", flaky)
+    send_from_returns(tablet)
+    assert len(tries) == 3
+    assert len(set(tries)) == 1  # the same upload each time, under the same key
+    [interview] = interviews_for(live_app, episode_id)
+    assert interview.content["sections"]["after"]["text"] == "Safer now."
+    assert len(interview.contact_attempts) == 1
+    with live_app.app_context():
+        assert db.session.scalar(select(db.func.count(ContactAttempt.id)).where(
+            ContactAttempt.interview_id == interview.id)) == 1
+    assert "Safer now" not in tablet.evaluate(DUMP_INDEXEDDB)
