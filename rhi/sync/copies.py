@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from rhi import access, audit
+from rhi import access, audit, deadlines
 from rhi.episodes.queries import waiting_returns
 from rhi.extensions import db
 from rhi.interviews import content as c
@@ -67,6 +68,24 @@ def copies(user: User, now: datetime) -> list[dict[str, Any]]:
     audit.record("device.copy", user=user, object_type="user", object_id=user.id,
                  detail=f"{len(interviews)} interviews, {len(returns)} returns")
     return sorted(interviews + returns, key=lambda e: e["due_at"])
+
+
+def episode_copies(user: User, episode: Episode, now: datetime) -> list[dict[str, Any]]:
+    """"Keep on this tablet" for one child's return: its open interview, or the return itself
+    if it has none yet; nothing once the interview is finished or if the child is not back.
+    The caller has checked the user may see the episode (rhi.access.get_episode) and commits
+    the `device.copy` audit event added here."""
+    entries: list[dict[str, Any]] = []
+    if access.can_record_interview_work(user) and episode.returned_at is not None:
+        interview = episode.interview
+        if interview is None:
+            due = deadlines.due_at(episode.returned_at, current_app.config["RHI_DEADLINE_HOURS"])
+            entries = [_return_entry(episode, due, now)]
+        elif not interview.locked:
+            entries = [_interview_entry(interview, now)]
+    audit.record("device.copy", user=user, object_type="episode", object_id=episode.id,
+                 child_id=episode.child_id, detail=f"{len(entries)} kept on request")
+    return entries
 
 
 def _entries(user: User, now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -17,6 +17,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
+from rhi import access
 from rhi.extensions import db, limiter
 from rhi.interviews.content import MAX_TEXT
 from rhi.models.base import utcnow
@@ -100,7 +101,12 @@ def copies() -> Response:
     """What the tablet keeps for working with no signal (see docs/openapi.yaml)."""
     user = current_user._get_current_object()  # noqa: SLF001 - the real User, not a proxy
     now = utcnow()
-    entries = device_copies.copies(user, now)
+    episode_id = request.args.get("episode_id", type=int)
+    if episode_id is not None:
+        # One child's return ("Keep on this tablet"); 404 when it is not theirs to see.
+        entries = device_copies.episode_copies(user, access.get_episode(user, episode_id), now)
+    else:
+        entries = device_copies.copies(user, now)
     db.session.commit()  # the device.copy audit event, before any child's data leaves
     response = jsonify(copies=entries, server_time=device_copies.iso_utc(now))
     response.headers["Cache-Control"] = "no-store"

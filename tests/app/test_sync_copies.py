@@ -158,3 +158,45 @@ def test_uploads_are_rate_limited_per_user(backend, tmp_path, request):
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
+
+
+# "Keep on this tablet": one child's return, on request.
+
+def test_one_return_is_kept_on_request_with_its_interview(app, web, world_i):
+    web.sign_in(world_i.emails["worker_a"])
+    body = web.get(f"{URL}?episode_id={world_i.episodes['a']}").get_json()
+    [entry] = body["copies"]
+    assert entry["uuid"] == world_i.interviews["a"]
+    assert entry["content"]["sections"]["before"]["text"] == SECRET
+    [waiting] = web.get(f"{URL}?episode_id={world_i.episodes['a2']}").get_json()["copies"]
+    assert waiting["uuid"] is None and waiting["episode_ids"] == [world_i.episodes["a2"]]
+    assert waiting["returned_at"].endswith("Z")
+    with app.app_context():
+        details = db.session.scalars(select(AuditEvent.detail).where(
+            AuditEvent.action == "device.copy", AuditEvent.object_type == "episode")).all()
+        assert details == ["1 kept on request", "1 kept on request"]
+
+
+def test_another_teams_return_is_not_kept_and_the_refusal_is_recorded(app, web, world_i):
+    web.sign_in(world_i.emails["worker_a"])
+    response = web.get(f"{URL}?episode_id={world_i.episodes['b']}")
+    assert response.status_code == 404
+    assert response.get_json()["error"]
+    assert SECRET not in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent.outcome).where(
+            AuditEvent.action == "access.refused", AuditEvent.object_type == "episode",
+            AuditEvent.object_id == str(world_i.episodes["b"]))) == "refused"
+
+
+def test_a_finished_interview_or_a_reading_role_keeps_nothing(app, web, world_i):
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(
+            Interview.uuid == world_i.interviews["a"]))
+        interview.status = "finished"
+        db.session.commit()
+    web.sign_in(world_i.emails["worker_a"])
+    assert web.get(f"{URL}?episode_id={world_i.episodes['a']}").get_json()["copies"] == []
+    web.sign_out()
+    web.sign_in(world_i.emails["social_worker"])
+    assert web.get(f"{URL}?episode_id={world_i.episodes['a']}").get_json()["copies"] == []

@@ -233,3 +233,43 @@ def test_an_upload_whose_answer_is_lost_or_fails_is_retried_and_arrives_once(pag
         assert db.session.scalar(select(db.func.count(ContactAttempt.id)).where(
             ContactAttempt.interview_id == interview.id)) == 1
     assert "Safer now" not in tablet.evaluate(DUMP_INDEXEDDB)
+
+
+def test_keep_on_this_tablet_from_a_childs_page_then_open_it_with_no_signal(page, live_app,
+                                                                            new_return):
+    episode_id = new_return("Jess")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    page.goto(f"/episodes/{episode_id}")
+    page.get_by_role("button", name="Keep on this tablet").click()
+    # No PIN on this tablet yet: rhi asks for one first.
+    page.get_by_label("PIN", exact=True).fill(PIN)
+    page.get_by_label("PIN again").fill(PIN)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("Kept on this tablet, encrypted").wait_for(timeout=20_000)
+    assert "Jess" not in page.evaluate(DUMP_INDEXEDDB)
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+
+    context = page.context
+    page.close()
+    context.set_offline(True)
+    tablet = open_offline(context, f"/episodes/{episode_id}")
+    tablet.get_by_role("heading", name="Jess Testchild").wait_for()
+    assert tablet.get_by_text("Not yet offered").first.is_visible()
+    # The child said no, in her words: kept, and shown as kept.
+    tablet.get_by_text("The child said no", exact=True).click()
+    tablet.get_by_role("button", name="Save: the child said no").click()
+    tablet.get_by_text("Write what the child said, even if it was short.").wait_for()
+    tablet.get_by_label("What the child said, in their words").fill("Not today, I'm tired.")
+    tablet.get_by_role("button", name="Save: the child said no").click()
+    tablet.get_by_text("The child said no: kept on this tablet").wait_for()
+    assert "tired" not in tablet.evaluate(DUMP_INDEXEDDB)
+
+    # Back online: the child's answer reaches the server, in her words.
+    tablet.evaluate("() => window.rhiDevice.lock()")
+    context.set_offline(False)
+    send_from_returns(tablet)
+    [interview] = interviews_for(live_app, episode_id)
+    assert interview.status == "declined"
+    assert interview.decline_reason == "Not today, I'm tired."
+    assert interview.offer_again is True

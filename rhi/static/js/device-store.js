@@ -317,11 +317,11 @@
     await withDb((db) => db.delete("records", id));
   }
 
-  // Copies of what the server holds ("copy:…", "return:…") may be dropped without the PIN:
-  // the server says who may still see them, and a de-allocated child must leave the tablet.
-  // Changes not yet sent are never dropped this way.
+  // Copies of what the server holds ("copy:…", "return:…") and the worker's choice to keep a
+  // child ("keep:…") may be dropped without the PIN: the server says who may still see them,
+  // and a de-allocated child must leave the tablet. Work not yet sent is never dropped this way.
   async function forget(id) {
-    if (!/^(copy|return):/.test(id)) throw new Error("Only copies can be forgotten without the PIN.");
+    if (!/^(copy|return|keep):/.test(id)) throw new Error("Only copies can be forgotten without the PIN.");
     await withDb((db) => db.delete("records", id));
   }
 

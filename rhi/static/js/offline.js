@@ -515,7 +515,7 @@
         event.preventDefault(); // decide first: counting what is waiting takes a moment
         const ids = await device().ids().catch(() => []);
         // Copies of what is on the server may go; changes and choices not yet sent may not.
-        const waiting = ids.filter((item) => !/^(copy|return|resolved):/.test(item.id)).length;
+        const waiting = ids.filter((item) => !/^(copy|return|resolved|keep):/.test(item.id)).length;
         if (waiting) {
           const ok = window.confirm(`${plural(waiting, "piece of work is", "pieces of work are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`);
           if (!ok) return sendNow(true);

@@ -25,14 +25,31 @@
   const SHELL_PATH = /^\/(returns|episodes\/\d+|interviews\/[0-9a-f-]{36}(\/[a-z_]+)?)\/?$/;
 
   // ---- 1. keeping copies while online -----------------------------------------------------
+  function copyId(copy) {
+    return copy.uuid ? `copy:${copy.uuid}` : `return:${copy.episode_ids[0]}`;
+  }
+
+  async function fetchCopies(query) {
+    const response = await fetch(`/sync/v1/copies${query}`, { credentials: "same-origin", cache: "no-store" });
+    if (response.status === 404) return null; // not theirs to see (any more)
+    if (!response.ok) throw new Error(`copies ${response.status}`);
+    return (await response.json()).copies;
+  }
+
   async function keepCopies() {
     if (!device() || (await device().state()) === "empty") return;
-    const response = await fetch("/sync/v1/copies", { credentials: "same-origin", cache: "no-store" });
-    if (!response.ok) return;
-    const { copies } = await response.json();
+    const copies = await fetchCopies("");
+    // Children the worker chose to keep ("Keep on this tablet"), asked about one by one: the
+    // server still decides who may see what, and a finished interview leaves the tablet.
+    for (const { id } of await device().ids()) {
+      if (!id.startsWith("keep:")) continue;
+      const one = await fetchCopies(`?episode_id=${encodeURIComponent(id.slice(5))}`);
+      if (one && one.length) copies.push(...one);
+      else await device().forget(id);
+    }
     const current = new Set();
     for (const copy of copies) {
-      const id = copy.uuid ? `copy:${copy.uuid}` : `return:${copy.episode_ids[0]}`;
+      const id = copyId(copy);
       current.add(id);
       await device().seal(id, copy);
     }
@@ -550,6 +567,24 @@
     go(url.href);
   }
 
+  // "Keep on this tablet", on a child's episode page.
+  async function keepOne(button) {
+    const status = button.parentElement.querySelector("[data-keep-status]");
+    if ((await device().state()) === "empty" && !(await window.rhiOffline.askPin("setup"))) return;
+    const episodeId = button.getAttribute("data-keep-on-tablet");
+    try {
+      const copies = await fetchCopies(`?episode_id=${encodeURIComponent(episodeId)}`);
+      for (const copy of copies || []) await device().seal(copyId(copy), copy);
+      if (copies && copies.length) await device().seal(`keep:${episodeId}`, {});
+      status.textContent = copies && copies.length
+        ? "Kept on this tablet, encrypted: you can open it here with no signal."
+        : "There is nothing open to keep for this return.";
+    } catch (error) {
+      status.textContent = "Could not keep this on the tablet just now. Try again.";
+    }
+    window.rhiOffline.refreshBar();
+  }
+
   window.rhiShell = { keepCopies };
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -558,7 +593,17 @@
       document.addEventListener("click", followInside);
       window.addEventListener("popstate", () => go(window.location.href));
       fillPage();
-    } else if (window.location.pathname === "/returns" && navigator.onLine) {
+    } else {
+      // The episode page's panel is swapped by htmx after each change: wire it up each time.
+      const showKeep = (root) => root.querySelectorAll("[data-keep-on-tablet]").forEach((b) => { b.hidden = false; });
+      showKeep(document);
+      document.addEventListener("htmx:load", (event) => showKeep(event.target));
+      document.addEventListener("click", (event) => {
+        const button = event.target instanceof Element ? event.target.closest("[data-keep-on-tablet]") : null;
+        if (button) keepOne(button);
+      });
+    }
+    if (!document.querySelector("[data-shell-page]") && window.location.pathname === "/returns" && navigator.onLine) {
       // The mark lets a person (and a test) know the tablet is up to date for offline work.
       keepCopies().then(() => { document.body.dataset.copiesKept = "1"; }, () => undefined);
     }
