@@ -88,9 +88,10 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.interviews.views import bp as interviews_bp
     from rhi.pwa.views import bp as pwa_bp
     from rhi.summaries.views import bp as summaries_bp
+    from rhi.sync.versions import bp as versions_bp
     from rhi.sync.views import bp as sync_bp
     from rhi.writing.views import bp as writing_bp
 
     for bp in (auth_bp, home_bp, episodes_bp, children_bp, admin_bp, health_bp, interviews_bp,
-               summaries_bp, writing_bp, pwa_bp, sync_bp):
+               summaries_bp, writing_bp, pwa_bp, sync_bp, versions_bp):
         app.register_blueprint(bp)

@@ -26,6 +26,7 @@ from rhi.forms.admin import ConfirmForm
 from rhi.forms.interviews import AddendumForm, OverrideForm
 from rhi.interviews import content as c
 from rhi.interviews import service
+from rhi.interviews.pages import FIELD_TITLES, PAGE_IDS, PAGES
 from rhi.models import Interview, InterviewStatus
 from rhi.models.base import utcnow
 from rhi.prompts import age_band_for, load_bank
@@ -36,22 +37,8 @@ from rhi.writing.events import open_flags
 
 bp = Blueprint("interviews", __name__)
 
-PAGES = [
-    ("start", "Before we start"),
-    ("before", "Before you left"),
-    ("away", "While away"),
-    ("after", "How you feel now"),
-    ("help", "What would help"),
-    ("own_words", "In your own words"),
-    ("findings", "What we found"),
-    ("analysis", "Analysis and actions"),
-    ("consent", "Sharing"),
-    ("review", "Review and finish"),
-]
-PAGE_IDS = [p for p, _ in PAGES]
 SAVE_RETRIES = 3
 T = TypeVar("T")
-FIELD_TITLES = {"sections." + pid + ".text": title for pid, title in PAGES}
 
 
 def _change_interview(uuid: str, apply: Callable[[Interview], T]) -> tuple[Interview, T]:

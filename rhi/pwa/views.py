@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, url_for
 from werkzeug.wrappers import Response
 
-from rhi.interviews.views import PAGE_IDS
+from rhi.interviews.pages import PAGE_IDS
 
 bp = Blueprint("pwa", __name__)
 

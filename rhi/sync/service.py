@@ -231,9 +231,14 @@ def _conflict(user: User, interview: Interview, item: Item, document: dict[str, 
               device_id: str | None) -> ItemResult:
     """Keep the device's copy beside the server's, once, and show the device both."""
     digest = content_hash(document)
-    kept = db.session.scalar(select(SyncConflict.id).where(
+    kept = db.session.scalar(select(SyncConflict).where(
         SyncConflict.interview_id == interview.id, SyncConflict.user_id == user.id,
-        SyncConflict.content_hash == digest, SyncConflict.resolved_at.is_(None)))
+        SyncConflict.content_hash == digest).order_by(SyncConflict.resolved_at.is_(None).desc()))
+    if kept is not None and kept.resolved_at is not None:
+        # Sent again after someone chose between the versions: already dealt with.
+        return ItemResult(item.uuid, "unchanged", [
+            "Already on the server: the choice between the versions has been made."],
+            version=interview.version)
     if kept is None:
         db.session.add(SyncConflict(interview_id=interview.id, device_uuid=item.uuid,
                                     user_id=user.id, base_version=item.base_version,

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent
+from rhi.interviews import content as c
+from rhi.models import AuditEvent, Interview, SyncConflict
 
 # role key -> (episode they may see, episode they may not see)
 EPISODE_ACCESS = {
@@ -52,6 +53,9 @@ INTERVIEW_CHANGES = [
     ("/interviews/{id}/finish", {}),
 ]
 INTERVIEW_COPIES = ["/interviews/{id}/copies/police.pdf"]
+# Versions sent from a tablet: reading them is for those who may choose (recording roles).
+VERSIONS_READS = ["/interviews/{id}/versions"]
+VERSIONS_CHANGES = [("/interviews/{id}/versions/{conflict}", {"action": "choose", "version": "1"})]
 @pytest.fixture
 def world(app):
     """The shared world, plus an interview in progress for episodes a and b."""
@@ -103,6 +107,43 @@ def test_interview_routes(role, web, world):
             status = web.post(url.format(id=world.interviews[allowed]), data).status_code
             assert status in ((302,) if role in CAN_CHANGE else (403,)), (role, url, status)
         status = web.post(url.format(id=world.interviews[forbidden]), data).status_code
+        assert status == 404, (role, url)
+
+
+def _tablet_versions(app, world) -> dict[str, int]:
+    """A version from a tablet waiting for each of the world's interviews: key -> its id."""
+    with app.app_context():
+        ids = {}
+        for key, uuid in world.interviews.items():
+            interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+            conflict = SyncConflict(
+                interview_id=interview.id, device_uuid=uuid, base_version=None,
+                content=c.set_field(c.empty_content(), "sections.away.text", "From a tablet."),
+                content_hash="0" * 64)
+            db.session.add(conflict)
+            db.session.flush()
+            ids[key] = conflict.id
+        db.session.commit()
+        return ids
+
+
+@pytest.mark.parametrize("role", sorted(INTERVIEW_ACCESS))
+def test_versions_routes(role, app, web, world):
+    conflicts = _tablet_versions(app, world)
+    web.sign_in(world.emails[role])
+    allowed, forbidden = INTERVIEW_ACCESS[role]
+    for url in VERSIONS_READS:
+        if allowed:
+            expected = 200 if role in CAN_CHANGE else 403
+            assert web.get(url.format(id=world.interviews[allowed])).status_code == expected
+        assert web.get(url.format(id=world.interviews[forbidden])).status_code == 404
+    for url, data in VERSIONS_CHANGES:
+        if allowed:
+            status = web.post(url.format(id=world.interviews[allowed],
+                                         conflict=conflicts[allowed]), data).status_code
+            assert status == (302 if role in CAN_CHANGE else 403), (role, url, status)
+        status = web.post(url.format(id=world.interviews[forbidden],
+                                     conflict=conflicts[forbidden]), data).status_code
         assert status == 404, (role, url)
 
 

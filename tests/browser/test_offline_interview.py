@@ -273,3 +273,61 @@ def test_keep_on_this_tablet_from_a_childs_page_then_open_it_with_no_signal(page
     assert interview.status == "declined"
     assert interview.decline_reason == "Not today, I'm tired."
     assert interview.offer_again is True
+
+
+def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
+        page, browser, live_server, live_app, new_return):
+    episode_id = new_return("Nell")
+    tablet_ready(page)
+    page.goto(f"/episodes/{episode_id}")
+    page.get_by_role("button", name="Start the interview now").click()
+    page.wait_for_url("**/start")
+    interview_url = page.url.rsplit("/", 1)[0]
+    page.goto("/returns")  # the tablet keeps its copy of the interview
+    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
+    context = page.context
+    page.close()
+
+    # With no signal, the worker writes in the interview...
+    context.set_offline(True)
+    tablet = open_offline(context, interview_url + "/away")
+    tablet.get_by_label("What Nell said").fill("Tablet words: I went to the park.")
+    kept(tablet, "#meta-sections-away-text")
+    # ...while, online on another device, the same box is written in.
+    other = browser.new_context(base_url=live_server)
+    laptop = other.new_page()
+    sign_in(laptop, "worker@example.org")
+    laptop.wait_for_url("**/returns")
+    laptop.goto(interview_url + "/away")
+    laptop.get_by_label("What Nell said").fill("Server words: she was with her cousin.")
+    laptop.locator("#meta-sections-away-text").get_by_text("Saved").wait_for()
+    other.close()
+
+    tablet.evaluate("() => window.rhiDevice.lock()")
+    context.set_offline(False)
+    tablet.goto("/returns")
+    bar = tablet.locator("#tablet-bar")
+    bar.get_by_role("button", name="Send now").click()
+    tablet.get_by_label("PIN", exact=True).fill(PIN)
+    tablet.get_by_role("button", name="Continue").click()
+    bar.get_by_text("changed somewhere else too").first.wait_for(timeout=30_000)
+    [interview] = interviews_for(live_app, episode_id)
+    assert interview.content["sections"]["away"]["text"] == \
+        "Server words: she was with her cousin."  # nothing overwritten
+
+    # The interview says a version waits; both are shown, and both texts are kept.
+    tablet.goto(interview_url + "/away")
+    tablet.get_by_role("link", name="A version from a tablet is waiting").click()
+    body = tablet.locator("main").inner_text()
+    assert "Tablet words: I went to the park." in body
+    assert "Server words: she was with her cousin." in body
+    tablet.get_by_role("button", name="Save my choices").click()
+    tablet.get_by_text("Done: nothing is left to choose.").wait_for()
+    [interview] = interviews_for(live_app, episode_id)
+    text = interview.content["sections"]["away"]["text"]
+    assert "Server words: she was with her cousin." in text
+    assert "Tablet words: I went to the park." in text
+    # The choice is made: the tablet lets go of its version.
+    tablet.wait_for_function("async () => !(await window.rhiDevice.ids())"
+                             ".some((r) => /^(versions|draft):/.test(r.id))",
+                             timeout=20_000)

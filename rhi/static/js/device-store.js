@@ -317,11 +317,12 @@
     await withDb((db) => db.delete("records", id));
   }
 
-  // Copies of what the server holds ("copy:…", "return:…") and the worker's choice to keep a
+  // Copies of what the server holds ("copy:…", "return:…", and "versions:…", a version the
+  // server kept beside its own for the worker to choose from) and the worker's choice to keep a
   // child ("keep:…") may be dropped without the PIN: the server says who may still see them,
   // and a de-allocated child must leave the tablet. Work not yet sent is never dropped this way.
   async function forget(id) {
-    if (!/^(copy|return|keep):/.test(id)) throw new Error("Only copies can be forgotten without the PIN.");
+    if (!/^(copy|return|keep|versions):/.test(id)) throw new Error("Only copies can be forgotten without the PIN.");
     await withDb((db) => db.delete("records", id));
   }
 

@@ -42,8 +42,7 @@
     const state = await device().state().catch(() => "empty");
     const kept = state === "empty" ? [] : await device().ids().catch(() => []);
     const waiting = kept.filter((item) => /^(change|draft):/.test(item.id));
-    const resolved = new Set(kept.filter((i) => i.id.startsWith("resolved:")).map((i) => i.id.slice(9)));
-    const versions = kept.filter((i) => i.id.startsWith("versions:") && !resolved.has(i.id.slice(9)));
+    const versions = kept.filter((i) => i.id.startsWith("versions:"));
     const choices = kept.filter((item) => item.id.startsWith("conflict:"));
     // One line per interview, however many of its fields wait.
     const interviews = new Map();
@@ -202,7 +201,7 @@
   async function sendNow(askForPin) {
     if (sending || !navigator.onLine || !device()) return;
     const ids = await device().ids().catch(() => []);
-    if (!ids.some((item) => /^(change|draft|resolved):/.test(item.id))) return refreshBar();
+    if (!ids.some((item) => /^(change|draft):/.test(item.id))) return refreshBar();
     if ((await device().state()) === "locked") {
       if (!askForPin) return refreshBar();
       if (!(await askPin("unlock"))) return refreshBar();
@@ -221,7 +220,6 @@
     try {
       const all = await device().all();
       const records = all.records.filter((r) => r.id.startsWith("change:"));
-      await dropResolved(await device().ids());
       const drafts = all.records.filter((r) => r.id.startsWith("draft:"));
       const damaged = all.damaged;
       const info = await session();
@@ -375,18 +373,12 @@
   }
 
   // After the worker chose between versions (rhi/sync/versions.py), the tablet's copy can go.
-  // Marked without the PIN (a sealed note), let go of at the next send, when it is unlocked.
+  // After the worker chose between versions (rhi/sync/versions.py), the tablet's copy of its
+  // version can go: the server has kept it, and the choice is made.
   async function forgetResolved() {
     const mark = document.querySelector("[data-versions-resolved]");
     if (!mark || !device() || (await device().state()) === "empty") return;
-    await device().seal(`resolved:${mark.getAttribute("data-versions-resolved")}`, {});
-  }
-
-  async function dropResolved(ids) {
-    for (const { id } of ids.filter((item) => item.id.startsWith("resolved:"))) {
-      await device().remove(`versions:${id.slice(9)}`);
-      await device().remove(id);
-    }
+    await device().forget(`versions:${mark.getAttribute("data-versions-resolved")}`);
   }
 
   function scheduleRetry() {
@@ -515,7 +507,7 @@
         event.preventDefault(); // decide first: counting what is waiting takes a moment
         const ids = await device().ids().catch(() => []);
         // Copies of what is on the server may go; changes and choices not yet sent may not.
-        const waiting = ids.filter((item) => !/^(copy|return|resolved|keep):/.test(item.id)).length;
+        const waiting = ids.filter((item) => !/^(copy|return|keep|versions):/.test(item.id)).length;
         if (waiting) {
           const ok = window.confirm(`${plural(waiting, "piece of work is", "pieces of work are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`);
           if (!ok) return sendNow(true);

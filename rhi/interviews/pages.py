@@ -1,0 +1,19 @@
+"""The parts of the interview, in order, and their titles: one list for the pages, the shell
+pages the tablet keeps, and the page that compares a tablet's version with the server's."""
+
+from __future__ import annotations
+
+PAGES = [
+    ("start", "Before we start"),
+    ("before", "Before you left"),
+    ("away", "While away"),
+    ("after", "How you feel now"),
+    ("help", "What would help"),
+    ("own_words", "In your own words"),
+    ("findings", "What we found"),
+    ("analysis", "Analysis and actions"),
+    ("consent", "Sharing"),
+    ("review", "Review and finish"),
+]
+PAGE_IDS = [p for p, _ in PAGES]
+FIELD_TITLES = {"sections." + pid + ".text": title for pid, title in PAGES}
