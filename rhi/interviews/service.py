@@ -57,8 +57,12 @@ def start(interview: Interview, user: User, now_local: datetime | None = None) -
 
 def save_fields(interview: Interview, user: User, changes: list[tuple[str, Any, Any]],
                 matcher: Matcher | None = None,
-                now_local: datetime | None = None) -> list[FieldResult]:
+                now_local: datetime | None = None, device_id: str | None = None,
+                ) -> list[FieldResult]:
     """Apply (path, value, original) changes; return one result per change.
+
+    `device_id` names the tablet when it is sending changes it kept while offline, so the audit
+    trail says which device each upload came from.
 
     With a matcher, phrases the writing check newly finds in saved text are counted for the
     team's supervision view (anonymously: rule and team only).
@@ -95,7 +99,8 @@ def save_fields(interview: Interview, user: User, changes: list[tuple[str, Any, 
         interview.content = document
         audit.record("interview.save", user=user, object_type="interview",
                      object_id=interview.uuid, child_id=_child_id(interview),
-                     detail=", ".join(saved)[:200])
+                     detail=((f"device {device_id}; " if device_id else "")
+                             + ", ".join(saved))[:200])
     return results
 
 

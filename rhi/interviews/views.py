@@ -32,6 +32,7 @@ from rhi.models.base import utcnow
 from rhi.prompts import age_band_for, load_bank
 from rhi.sharing import consent_record
 from rhi.summaries.service import SummaryNotMade, share_with_social_worker, summaries_of
+from rhi.sync.service import valid_device_id
 from rhi.timefmt import to_local
 from rhi.writing.events import open_flags
 
@@ -202,7 +203,9 @@ def _changes_from_form() -> list[tuple[str, Any, Any]]:
 @login_required
 def save(uuid: str) -> tuple[str, int] | Response:
     changes = _changes_from_form()
-    interview, results = _change_interview(uuid, lambda i: _save_changes(i, changes))
+    # A tablet sending what it kept offline says which device it is (for the audit trail).
+    device = valid_device_id(request.headers.get("X-RHI-Device"))
+    interview, results = _change_interview(uuid, lambda i: _save_changes(i, changes, device))
     if results is None:
         return _locked_response(interview, changes)
     conflicts = [r for r in results if r.outcome in ("conflict", "invalid")]
@@ -221,13 +224,14 @@ def save(uuid: str) -> tuple[str, int] | Response:
                             page_id=page_id if page_id in PAGE_IDS else "start"))
 
 
-def _save_changes(interview: Interview,
-                  changes: list[tuple[str, Any, Any]]) -> list[service.FieldResult] | None:
+def _save_changes(interview: Interview, changes: list[tuple[str, Any, Any]],
+                  device_id: str | None = None) -> list[service.FieldResult] | None:
     """None when the interview is finished: nothing is applied."""
     if interview.locked:
         return None
     return service.save_fields(interview, current_user, changes, writing.matcher(),
-                               now_local=to_local(utcnow()).replace(tzinfo=None))
+                               now_local=to_local(utcnow()).replace(tzinfo=None),
+                               device_id=device_id)
 
 
 LOCKED_MESSAGE = ("This interview has been finished (perhaps on another device), so it is not "

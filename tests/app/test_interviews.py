@@ -81,6 +81,20 @@ def test_autosave_saves_a_field_and_says_so(app, web, world):
     assert content(app, uuid)[1] == version
 
 
+def test_a_change_sent_from_a_tablet_names_the_device_in_the_audit_trail(app, web, world):
+    uuid = start(web, world)
+    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
+    for device in ("tablet_7f3a", "not a device id!"):
+        response = web.client.post(
+            f"/interviews/{uuid}/save", data={"f:sections.after.text": f"Kept on {device}"},
+            headers={"HX-Request": "true", "X-CSRFToken": token, "X-RHI-Device": device})
+        assert response.status_code == 200
+    with app.app_context():
+        details = db.session.scalars(select(AuditEvent.detail).where(
+            AuditEvent.action == "interview.save").order_by(AuditEvent.id)).all()
+    assert details == ["device tablet_7f3a; sections.after.text", "sections.after.text"]
+
+
 def test_stale_save_is_refused_with_both_texts_and_nothing_dropped(app, web, world):
     uuid = start(web, world)
     autosave(web, uuid, "sections.away.text", "Stayed at a friend's.", "")

@@ -80,7 +80,7 @@
       warn.textContent += ` ${plural(choices.length, "change kept on this tablet needs", "changes kept on this tablet need")} your choice: it changed somewhere else too.` +
         (here.length ? "" : " Open that interview to choose.");
     }
-    if (navigator.storage && navigator.storage.persisted && waiting.length) {
+    if (navigator.storage && navigator.storage.persisted && kept.length) {
       const persisted = await navigator.storage.persisted().catch(() => true);
       if (!persisted) {
         warn.textContent += " This browser may clear what is kept here: add rhi to the home screen.";
@@ -96,6 +96,12 @@
     const shown = el.querySelector("[data-message]").textContent;
     // Quiet when there is nothing to say: online, nothing waiting, nothing to set up.
     el.hidden = online && !waiting.length && !choices.length && !versions.length && !offerSetUp && !shown;
+  }
+
+  // Ask the browser not to clear what is kept here when space runs low (granted at once to an
+  // installed app in Chromium; the bar warns while it is not granted).
+  function askToPersist() {
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => false);
   }
 
   // ---- the PIN dialog ----------------------------------------------------------------------
@@ -143,6 +149,7 @@
           if (mode === "setup") {
             if (!info) throw new Error("offline");
             await device().setUp(pin.value, info.device_secret, info.user.id);
+            askToPersist();
             return done(true);
           }
           const result = await device().unlock(pin.value, info ? info.device_secret : undefined);
@@ -235,7 +242,7 @@
         try {
           response = await fetch(record.save_url, {
             method: "POST", body, credentials: "same-origin",
-            headers: { "X-CSRFToken": info.csrf_token, "HX-Request": "true" },
+            headers: { "X-CSRFToken": info.csrf_token, "HX-Request": "true", "X-RHI-Device": deviceId() },
           });
         } catch (e) {
           throw e; // the network went again: keep everything, try later
@@ -498,6 +505,7 @@
     window.addEventListener("offline", () => refreshBar());
     window.setInterval(() => navigator.onLine && sendNow(false), 60000);
     forgetResolved().then(() => refreshBar()).then(() => sendNow(false));
+    device().state().then((state) => state !== "empty" && askToPersist(), () => undefined);
 
     // Signing out with changes not yet sent: offer to send, never throw them away silently.
     const signOut = document.querySelector("form.sign-out");

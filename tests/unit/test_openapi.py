@@ -1,0 +1,39 @@
+"""docs/openapi.yaml says what the upload API does: its lists and limits are the code's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rhi.interviews import content as c
+from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES
+from rhi.sync import events, service
+
+SPEC = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
+
+
+def schemas() -> dict[str, Any]:
+    return yaml.safe_load(SPEC.read_text(encoding="utf-8"))["components"]["schemas"]
+
+
+def test_the_documented_choices_are_the_codes():
+    event = schemas()["Event"]["properties"]
+    assert event["method"]["enum"] == list(CONTACT_METHODS)
+    assert event["outcome"]["enum"] == list(CONTACT_OUTCOMES)
+    content = schemas()["InterviewContent"]["properties"]
+    assert content["risk_view"]["enum"] == list(c.RISK_VIEWS)
+
+
+def test_the_documented_limits_are_the_codes():
+    found = schemas()
+    assert found["Upload"]["properties"]["items"]["maxItems"] == service.MAX_ITEMS
+    assert found["UploadItem"]["properties"]["events"]["maxItems"] == events.MAX_EVENTS
+    assert f"{c.MAX_TEXT:,}" in SPEC.read_text(encoding="utf-8")
+
+
+def test_every_path_the_app_serves_under_sync_is_documented(app):
+    documented = set(yaml.safe_load(SPEC.read_text(encoding="utf-8"))["paths"])
+    served = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/sync/")}
+    assert served == documented
