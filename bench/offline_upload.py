@@ -19,7 +19,10 @@ demo worker's team (Missing Children Team North), served by gunicorn as in retur
    (/interviews/<uuid>/start) twice: a first load (no service worker yet; it installs and keeps
    the app shell) and a reload (the service worker controls the page). Each response's body size
    is recorded with whether the service worker answered it. The page HTML is never cached: it
-   holds a child's data, so the service worker always sends it to the network (by design).
+   holds a child's data, so the service worker always sends it to the network (by design). A
+   third load with the network cut off shows what a tablet with no signal gets: the blank
+   interview page (rhi/shells.py) and every file from the service worker's cache, 0 bytes from
+   the network (checked).
 
 It prints tables; there are no timing thresholds. It exits non-zero only when something broke
 (a server did not start, sign-in failed, a request was not 200, an outcome was not the one
@@ -340,12 +343,13 @@ def _seen(response: Any) -> Seen:
 
 
 def browser_loads(port: int, interview_uuid: str) -> dict[str, list[Seen]]:
-    """Sign in in Chromium, open the interview page, reload; the responses of each load."""
+    """Sign in in Chromium, open the interview page, reload, reload offline; the responses of
+    each load."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import Response, sync_playwright
 
     base = f"http://{HOST}:{port}"
-    loads: dict[str, list[Seen]] = {"first": [], "repeat": []}
+    loads: dict[str, list[Seen]] = {"first": [], "repeat": [], "offline": []}
     current: list[Seen] = []
     executable = CHROMIUM if Path(CHROMIUM).exists() else None
     try:
@@ -382,7 +386,13 @@ def browser_loads(port: int, interview_uuid: str) -> dict[str, list[Seen]]:
                 loads["first"], current[:] = list(current), []
                 page.reload(wait_until="load")
                 page.wait_for_load_state("networkidle")
-                loads["repeat"] = list(current)
+                loads["repeat"], current[:] = list(current), []
+                # No signal: the service worker answers with the blank interview page from its
+                # cache (rhi/shells.py), which the tablet fills from its store.
+                context.set_offline(True)
+                page.reload(wait_until="load")
+                loads["offline"] = list(current)
+                context.set_offline(False)
                 context.remove_listener("response", record)
                 if not page.evaluate("navigator.serviceWorker.controller !== null"):
                     raise BenchError("the service worker did not control the reloaded page")
@@ -432,8 +442,12 @@ def print_page_table(loads: dict[str, list[Seen]]) -> None:
     html = split_load(loads["repeat"]).get("page HTML", (0, 0, 0))
     if html[0] == 0 or html[2] != 0:
         raise BenchError("the reloaded page HTML did not come from the network")
+    offline = split_load(loads["offline"])
+    if sum(v[1] for v in offline.values()) != 0:
+        raise BenchError("the offline load used the network")
     print("Page HTML: from the network on every load (the service worker passes it through and "
-          "never caches it: it holds a child's data), by design.")
+          "never caches it: it holds a child's data), by design. Offline, the blank page comes "
+          "from the service worker's cache, and nothing from the network.")
 
 
 def main() -> int:

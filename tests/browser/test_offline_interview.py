@@ -8,6 +8,7 @@ Real Chromium, a real server on localhost, `context.set_offline(True)` cutting t
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from rhi.extensions import db
 from rhi.models import ContactAttempt, Episode, Interview
 from tests.browser.test_offline import DUMP_INDEXEDDB, PIN, set_up_pin
-from tests.browser.test_roles import sign_in
+from tests.browser.test_roles import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +50,15 @@ def go_to(page, part: str) -> None:  # noqa: ANN001
     page.get_by_role("link", name=part, exact=True).and_(
         page.locator("[aria-current=step]")).wait_for()
     filled(page)
+
+
+def until(page, script: str, seconds: float = 20) -> None:  # noqa: ANN001
+    """Wait until an async check in the page is true (wait_for_function would take the promise
+    itself as true)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"still not true: {script}"
+        page.wait_for_timeout(100)
 
 
 def kept(page, where: str) -> None:  # noqa: ANN001
@@ -112,6 +122,18 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     go_to(tablet, "While away")
     tablet.get_by_label("What Robyn said").fill("\u201cI stayed at a flat in Leeds.\u201d 😶")
     kept(tablet, "#meta-sections-away-text")
+    assert serious_violations(tablet) == []
+    # The writing check works with no signal, and "keep my words" is kept with the interview.
+    go_to(tablet, "Analysis and actions")
+    tablet.get_by_label("Your notes").fill("Robyn's boyfriend is 24 and collects her from school.")
+    flags = tablet.locator("#in-sections-analysis-text-flags")
+    flags.get_by_text("1 wording suggestion").wait_for()
+    flags.get_by_role("button", name="Keep my words").click()
+    tablet.get_by_label("Kept your words. Why? (optional)").fill("Her words, quoted to me.")
+    tablet.get_by_role("button", name="Save why").click()
+    until(tablet, """async () => (await window.rhiDevice.all()).records
+        .some((r) => r.id.startsWith("draft:")
+             && r.record.content.language.dismissed.some((d) => d.reason))""")
     go_to(tablet, "What we found")
     tablet.get_by_label("Family conflict or arguments", exact=True).check()
     tablet.get_by_label("Note on family conflict or arguments").fill("Arguments about curfew.")
@@ -165,6 +187,9 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     assert (place["name"], place["area"]) == ("Leeds bus station", "Leeds")
     assert content["consent"]["social_worker"]["answer"] == "yes"
     assert content["consent"]["social_worker"]["words"] == "You can tell Sam."
+    assert content["language"]["dismissed"] == [{
+        "path": "sections.analysis.text", "rule_id": content["language"]["dismissed"][0]["rule_id"],
+        "text": "boyfriend", "reason": "Her words, quoted to me."}]
     [attempt] = interview.contact_attempts
     assert (attempt.method, attempt.outcome, attempt.note) == \
         ("phone", "no_answer", "Rang twice in the morning.")
@@ -328,6 +353,5 @@ def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
     assert "Server words: she was with her cousin." in text
     assert "Tablet words: I went to the park." in text
     # The choice is made: the tablet lets go of its version.
-    tablet.wait_for_function("async () => !(await window.rhiDevice.ids())"
-                             ".some((r) => /^(versions|draft):/.test(r.id))",
-                             timeout=20_000)
+    until(tablet, "async () => !(await window.rhiDevice.ids())"
+                  ".some((r) => /^(versions|draft):/.test(r.id))")

@@ -418,6 +418,12 @@
       const place = locate(doc, fieldPath(element), false);
       if (place && place[0]) show(element, place[0][place[1]]);
     }
+    // Suggestions the worker already answered "keep my words" to stay answered.
+    for (const box of root.querySelectorAll("textarea[data-check-language]")) {
+      const path = fieldPath(box);
+      const pairs = (doc.language.dismissed || []).filter((d) => d.path === path).map((d) => [d.rule_id, d.text]);
+      box.setAttribute("data-dismissed", JSON.stringify(pairs));
+    }
     for (const more of root.querySelectorAll("[data-shown-by]")) {
       const box = document.getElementById(more.getAttribute("data-shown-by"));
       more.hidden = !(box && box.checked);
@@ -502,6 +508,23 @@
     };
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
+    // The writing check's "keep my words" or "use this": kept with the draft, the way
+    // rhi/interviews/service.py language_action keeps it with the interview online.
+    form.addEventListener("rhi:language", (event) => {
+      const { path, rule_id: ruleId, text, action, reason } = event.detail;
+      const said = doc.language.dismissed;
+      if (action === "dismissed") {
+        said.push({ path, rule_id: ruleId, text: text.slice(0, 200), reason: reason.slice(0, 500) });
+      } else if (action === "replaced") {
+        doc.language.replaced = (doc.language.replaced || 0) + 1;
+      } else if (action === "reason") {
+        const entry = [...said].reverse().find((d) => d.path === path && d.rule_id === ruleId && d.text === text.slice(0, 200));
+        if (entry) entry.reason = reason.slice(0, 500);
+      }
+      pending.add(event.target);
+      window.clearTimeout(timer);
+      timer = window.setTimeout(keepNow, 300);
+    });
     // Closing the tab or the tablet sleeping: keep what was typed in the last moment.
     window.addEventListener("pagehide", keepNow);
     document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && keepNow());

@@ -63,13 +63,19 @@
   function tell(box, flag, action, reason) {
     const url = box.getAttribute("data-language-url");
     if (!url) return Promise.resolve();
-    const body = new URLSearchParams({
+    const said = {
       path: (box.getAttribute("name") || "").replace(/^f:/, ""),
       rule_id: flag.rule_id,
       text: flag.text,
       action: action,
       reason: reason || "",
-    });
+    };
+    if (box.closest("[data-shell-page]")) {
+      // Offline (a shell page): shell.js keeps it with the interview's draft on the tablet.
+      box.dispatchEvent(new CustomEvent("rhi:language", { bubbles: true, detail: said }));
+      return Promise.resolve();
+    }
+    const body = new URLSearchParams(said);
     return fetch(url, {
       method: "POST",
       body: body,
