@@ -391,7 +391,17 @@ def browser_loads(port: int, interview_uuid: str) -> dict[str, list[Seen]]:
                 # cache (rhi/shells.py), which the tablet fills from its store.
                 context.set_offline(True)
                 page.reload(wait_until="load")
-                loads["offline"] = list(current)
+                if not page.evaluate("document.querySelector('[data-shell-page]') !== null"):
+                    raise BenchError("offline, the service worker did not answer with the shell")
+                # Chromium reports no response events for what the worker answers with the
+                # network cut off, so these come from the page's own Resource Timing entries:
+                # transferSize is what crossed the network, encodedBodySize the body.
+                entries = page.evaluate("""[...performance.getEntriesByType('navigation'),
+                    ...performance.getEntriesByType('resource')]
+                    .map((e) => [e.name, e.transferSize, e.encodedBodySize])""")
+                loads["offline"] = [
+                    Seen(url, "/interviews/" not in url, False, transfer == 0,
+                         transfer if transfer else body) for url, transfer, body in entries]
                 context.set_offline(False)
                 context.remove_listener("response", record)
                 if not page.evaluate("navigator.serviceWorker.controller !== null"):
