@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, url_for
 from werkzeug.wrappers import Response
 
+from rhi import shells
 from rhi.interviews.pages import PAGE_IDS
 
 bp = Blueprint("pwa", __name__)
@@ -99,4 +100,5 @@ def service_worker() -> Response:
 @bp.route("/offline")
 def offline() -> str:
     """Shown by the service worker when a page cannot be reached. Holds no personal data."""
-    return render_template("pwa/offline.html")
+    # Kept in the cache like the shell pages: rendered the same way, with no one in it.
+    return render_template("pwa/offline.html", **shells.shell_context())

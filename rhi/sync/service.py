@@ -61,19 +61,23 @@ DROP_MESSAGE = ("You no longer have access to this child's record, so this was n
                 "It will be removed from this tablet. Speak to your manager if this is wrong.")
 
 
-def canonical_json(document: dict[str, Any]) -> bytes:
-    """The bytes a content hash is taken over; documented in docs/openapi.yaml (ContentHash)."""
-    text = json.dumps(c.normalise(document), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
+def canonical_json(document: dict[str, Any], *, as_sent: bool = False) -> bytes:
+    """The bytes a content hash is taken over; documented in docs/openapi.yaml (ContentHash).
+
+    The document is normalised first (what the server stores); `as_sent` takes it exactly as a
+    tablet sent it, which is what the tablet hashed: a tablet holding a document from before a
+    field was added still proves it arrived whole."""
+    text = json.dumps(document if as_sent else c.normalise(document), sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone surrogate: JSON allows it, UTF-8 does not
         raise c.ContentError("Some text is not valid Unicode and cannot be saved.") from exc
 
 
-def content_hash(document: dict[str, Any]) -> str:
+def content_hash(document: dict[str, Any], *, as_sent: bool = False) -> str:
     """SHA-256, lower-case hex, of `canonical_json(document)`: the ONE definition."""
-    return hashlib.sha256(canonical_json(document)).hexdigest()
+    return hashlib.sha256(canonical_json(document, as_sent=as_sent)).hexdigest()
 
 
 def body_hash(raw: bytes) -> str:
@@ -88,6 +92,9 @@ class ItemResult:
     version: int | None = None
     drop: bool = False
     server: dict[str, Any] | None = None
+    # A passing failure of the server (not of the item): the answer is not remembered for the
+    # Idempotency-Key, so the same upload sent again is really tried again.
+    try_again: bool = False
     server_uuid: str | None = None  # events applied to the server's interview for the return
 
     def as_json(self) -> dict[str, Any]:
@@ -167,7 +174,8 @@ def _checked_content(item: Item) -> dict[str, Any]:
     """The device's document, validated: Rejected if it was damaged on the way or is invalid."""
     assert item.content is not None and item.content_hash is not None
     try:
-        matches = content_hash(item.content) == item.content_hash
+        matches = item.content_hash in (content_hash(item.content, as_sent=True),
+                                        content_hash(item.content))
     except c.ContentError as exc:
         raise Rejected(str(exc)) from exc
     if not matches:
@@ -456,7 +464,7 @@ def apply_item(user: User, raw: Any, deadline_hours: int, device_id: str | None)
             break
     return ItemResult(_label(raw), "rejected", [
         "The server could not save this just now. It stays on the tablet and will be sent "
-        "again."])
+        "again."], try_again=True)
 
 
 def upload(user: User, items: list[Any], *, deadline_hours: int,

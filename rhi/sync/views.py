@@ -165,6 +165,9 @@ def upload() -> Response | tuple[Response, int]:
                              deadline_hours=current_app.config["RHI_DEADLINE_HOURS"])
     body = json.dumps({"results": [r.as_json() for r in results]}, ensure_ascii=False,
                       separators=(",", ":"))
+    if any(r.try_again for r in results):
+        # Not remembered: a retry of this body under this key must be tried afresh.
+        return _replay(digest, digest, body)
     stored = service.remember(user, key, digest, body)
     return _replay(stored.body_hash, digest, stored.response)
 

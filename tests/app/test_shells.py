@@ -14,7 +14,8 @@ from rhi.models import Interview
 from rhi.shells import PLACEHOLDER_UUID
 from tests.app.test_interviews import autosave, start
 
-SHELLS = ["/shell/returns", "/shell/episode", *[f"/shell/interviews/{p}" for p in PAGE_IDS]]
+SHELLS = ["/offline", "/shell/returns", "/shell/episode",
+          *[f"/shell/interviews/{p}" for p in PAGE_IDS]]
 
 
 def test_the_service_worker_keeps_every_shell_page(client):

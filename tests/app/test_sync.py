@@ -382,3 +382,39 @@ def test_content_hash_is_canonical_json_of_the_normalised_document():
 
     assert content_hash(document) == hashlib.sha256(canonical).hexdigest()
     assert content_hash({}) == content_hash(c.empty_content())
+
+
+def test_a_document_from_before_a_field_was_added_still_goes_through(web, world_i):
+    """A tablet hashes what it holds; the server may since have added a field it fills in."""
+    import hashlib
+    import json
+
+    web.sign_in(world_i.emails["worker_a"])
+    document = c.empty_content()
+    document = c.set_field(document, "sections.away.text", "Kept for a week on the tablet.")
+    del document["findings_other"]  # not yet in the blank document when the tablet copied it
+    as_sent = hashlib.sha256(json.dumps(document, sort_keys=True, separators=(",", ":"),
+                                        ensure_ascii=False).encode()).hexdigest()
+    raw = item([world_i.episodes["a"]], document, uuid=world_i.interviews["a"], base_version=1)
+    raw["content_hash"] = as_sent
+    assert one(send(web, [raw]))["outcome"] == "updated"
+
+
+def test_a_passing_server_failure_is_not_remembered_so_the_retry_is_applied(web, world_i,
+                                                                          monkeypatch):
+    from rhi.sync import service as sync_service
+
+    web.sign_in(world_i.emails["worker_a"])
+    raw = item([world_i.episodes["a"]], doc(sections__away__text="Sent during a blip."),
+               uuid=world_i.interviews["a"], base_version=1)
+    real_apply = sync_service._apply
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("the database went away for a moment")
+
+    monkeypatch.setattr(sync_service, "_apply", broken)
+    first = one(send(web, [raw], key="same-key-123"))
+    assert first["outcome"] == "rejected"
+    assert "could not save this just now" in first["messages"][0]
+    monkeypatch.setattr(sync_service, "_apply", real_apply)
+    assert one(send(web, [raw], key="same-key-123"))["outcome"] == "updated"

@@ -296,7 +296,9 @@ def test_seal_needs_no_pin_and_only_unlock_reads_it_back(page):
     assert unlock(page) is True
     assert page.evaluate("rhiDevice.get('interview:a1')") == RECORD
     listed = page.evaluate("rhiDevice.all()")
-    assert listed["records"] == [{"id": "interview:a1", "record": RECORD, "savedAt": saved_at}]
+    [entry] = listed["records"]
+    assert entry.pop("rev")  # which write this is (see removeIf)
+    assert entry == {"id": "interview:a1", "record": RECORD, "savedAt": saved_at}
     assert listed["damaged"] == []
     assert page.console_errors == []
 
@@ -323,7 +325,7 @@ def test_a_sealed_record_holds_no_clear_text_and_the_ephemeral_key_is_fresh(page
         .getAll()); return rows.map((r) => ({ keys: Object.keys(r).sort(),
         epk: btoa(String.fromCharCode(...new Uint8Array(r.epk))),
         salt: Array.from(r.salt), iv: Array.from(r.iv) }));""")
-    assert rows[0]["keys"] == ["data", "epk", "id", "iv", "salt", "savedAt", "sealed"]
+    assert rows[0]["keys"] == ["data", "epk", "id", "iv", "rev", "salt", "savedAt", "sealed"]
     assert len(rows[0]["salt"]) == 16 and len(rows[0]["iv"]) == 12
     for field in ["epk", "salt", "iv"]:  # the same record twice: nothing repeats
         assert rows[0][field] != rows[1][field], field
@@ -516,3 +518,19 @@ def test_copies_can_be_forgotten_without_the_pin_but_changes_cannot(page):
     assert refused
     ids = page.evaluate("async () => (await window.rhiDevice.ids()).map((i) => i.id)")
     assert ids == ["change:abc:sections.away.text"]
+
+
+def test_remove_if_lets_go_only_of_the_write_that_was_read(page):
+    """Sending reads a record, and lets go of it only if nothing was kept over it meanwhile."""
+    fresh_locked_page(page)
+    assert unlock(page) is True
+    page.evaluate("() => rhiDevice.seal('draft:x', {n: 1})")
+    [read] = page.evaluate("rhiDevice.all()")["records"]
+    page.evaluate("() => rhiDevice.seal('draft:x', {n: 2})")  # typed while it was being sent
+    assert page.evaluate("([id, rev]) => rhiDevice.removeIf(id, rev)",
+                         ["draft:x", read["rev"]]) is False
+    assert page.evaluate("rhiDevice.get('draft:x')") == {"n": 2}
+    [now] = page.evaluate("rhiDevice.all()")["records"]
+    assert page.evaluate("([id, rev]) => rhiDevice.removeIf(id, rev)",
+                         ["draft:x", now["rev"]]) is True
+    assert page.evaluate("rhiDevice.all()")["records"] == []

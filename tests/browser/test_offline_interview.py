@@ -355,3 +355,49 @@ def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
     # The choice is made: the tablet lets go of its version.
     until(tablet, "async () => !(await window.rhiDevice.ids())"
                   ".some((r) => /^(versions|draft):/.test(r.id))")
+
+
+def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, new_return):
+    episode_id = new_return("Ines")
+    tablet_ready(page)
+    context = page.context
+    page.close()
+    context.set_offline(True)
+    tablet = open_offline(context)
+    tablet.get_by_role("link", name="Ines Testchild").click()
+    tablet.get_by_role("heading", name="Ines Testchild").wait_for()
+    filled(tablet)
+    tablet.get_by_role("button", name="Start the interview now").click()
+    tablet.get_by_role("heading", name="Talking with Ines").wait_for()
+    filled(tablet)
+    go_to(tablet, "How you feel now")
+    tablet.get_by_label("What Ines said").fill("Sent first.")
+    kept(tablet, "#meta-sections-after-text")
+    uuid = tablet.url.split("/interviews/")[1].split("/")[0]
+    tablet.evaluate("() => window.rhiDevice.lock()")
+    context.set_offline(False)
+
+    # While the upload is on its way, more is kept on the tablet (another tab, say).
+    def meanwhile(route) -> None:  # noqa: ANN001
+        if not meanwhile.done:
+            meanwhile.done = True
+            tablet.evaluate("""(uuid) => window.rhiShell.changeDraft(uuid, null, (d) => {
+                d.content.sections.help.text = "Typed while it was sending."; })""", uuid)
+        route.continue_()
+
+    meanwhile.done = False
+    tablet.route("**/sync/v1/interviews", meanwhile)
+
+    send_from_returns(tablet)
+    [interview] = interviews_for(live_app, episode_id)
+    assert interview.content["sections"]["after"]["text"] == "Sent first."
+    # The later words stayed on the tablet, and go next, on top of what the server has.
+    bar = tablet.locator("#tablet-bar")
+    bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
+    with tablet.expect_response("**/sync/v1/interviews") as second:
+        bar.get_by_role("button", name="Send now").click()
+    assert second.value.json()["results"][0]["outcome"] == "updated"
+    bar.get_by_text("Nothing waiting to send").wait_for(timeout=30_000)
+    [interview] = interviews_for(live_app, episode_id)
+    assert interview.content["sections"]["after"]["text"] == "Sent first."
+    assert interview.content["sections"]["help"]["text"] == "Typed while it was sending."

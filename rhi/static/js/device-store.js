@@ -6,7 +6,8 @@
 //   unlock(pin, pepper?) -> true | {ok: false, attemptsLeft} | {ok: false, wiped: true}
 //   lock(), setIdleLock(minutes), state() -> "empty" | "locked" | "unlocked", attemptsLeft()
 //   seal(id, record) -> savedAt   WRITES NEED NO PIN: works locked or unlocked, throws if empty
-//   get(id), all() -> {records: [{id, record, savedAt}], damaged: [id]}, remove(id)   unlocked
+//   get(id), all() -> {records: [{id, record, savedAt, rev}], damaged: [id]}, remove(id),
+//   removeIf(id, rev)   unlocked
 //   count(), ids() -> [{id, savedAt}]   need no PIN, so ids are in clear: callers must use
 //                                       opaque ids ("interview:<uuid>"), never names or notes
 //   wipe()
@@ -265,7 +266,9 @@
       utf8.encode(JSON.stringify(record)));
     const epk = await crypto.subtle.exportKey("raw", ephemeral.publicKey);
     const savedAt = new Date().toISOString();
-    await withDb((db) => db.put("records", { id, sealed: true, epk, salt, iv, data, savedAt }));
+    // rev tells this write from any other, even one in the same millisecond (see removeIf).
+    const rev = crypto.randomUUID();
+    await withDb((db) => db.put("records", { id, sealed: true, epk, salt, iv, data, savedAt, rev }));
     return savedAt;
   }
 
@@ -295,7 +298,7 @@
     for (const stored of rows) {
       try {
         const record = await openRecord(key, stored);
-        records.push({ id: stored.id, record, savedAt: stored.savedAt });
+        records.push({ id: stored.id, record, savedAt: stored.savedAt, rev: stored.rev });
       } catch (err) {
         damaged.push(stored.id);
       }
@@ -315,6 +318,20 @@
   async function remove(id) {
     keyOrThrow();
     await withDb((db) => db.delete("records", id));
+  }
+
+  // Remove a record only if it is still the one that was read (same rev, from all()): what was
+  // sent is let go of, a change kept while it was being sent is not. True when removed.
+  async function removeIf(id, rev) {
+    keyOrThrow();
+    return withDb(async (db) => {
+      const tx = db.transaction("records", "readwrite");
+      const stored = await tx.store.get(id);
+      const same = Boolean(stored) && stored.rev === rev;
+      if (same) await tx.store.delete(id);
+      await tx.done;
+      return same;
+    });
   }
 
   // Copies of what the server holds ("copy:…", "return:…", and "versions:…", a version the
@@ -346,6 +363,6 @@
   window.rhiDevice = Object.freeze({
     ITERATIONS, MAX_ATTEMPTS, DamagedRecordError,
     state, setUp, unlock, attemptsLeft, lock, setIdleLock,
-    seal, get, all, count, ids, remove, forget, wipe, _setIterationsForTests,
+    seal, get, all, count, ids, remove, removeIf, forget, wipe, _setIterationsForTests,
   });
 })();

@@ -233,7 +233,7 @@
       const problems = [];
       let done = await sendDrafts(drafts, info, problems);
       let reloadPage = done > 0 && Boolean(document.querySelector("[data-shell-page]"));
-      for (const { id, record } of records) {
+      for (const { id, record, rev } of records) {
         await refreshBar(`Sending ${done + 1} of ${records.length + drafts.length}…`);
         const body = new URLSearchParams();
         body.set("f:" + record.path, record.value);
@@ -248,7 +248,8 @@
           throw e; // the network went again: keep everything, try later
         }
         if (response.ok) {
-          await device().remove(id); // the server has it: only now does the tablet let go
+          // The server has it: only now does the tablet let go (unless it changed meanwhile).
+          await device().removeIf(id, rev);
           done += 1;
           reloadPage = reloadPage || window.location.pathname.includes(record.uuid);
         } else if (response.status === 404 || response.status === 403) {
@@ -346,9 +347,18 @@
   }
 
   // One item's answer: let go of what the server has; keep and say what it does not.
-  async function settle({ id, record }, result, problems) {
+  async function settle({ id, record, rev }, result, problems) {
     if (["created", "updated", "unchanged"].includes(result.outcome)) {
-      await device().remove(id);
+      const removed = await device().removeIf(id, rev);
+      if (!removed && window.rhiShell) {
+        // Written to while it was being sent: the newer work goes next time, on top of the
+        // version the server has now.
+        const sent = new Set((record.events || []).map((e) => e.id));
+        await window.rhiShell.changeDraft(record.uuid, record, (d) => {
+          if (result.version) d.base_version = result.version;
+          d.events = (d.events || []).filter((e) => !sent.has(e.id));
+        });
+      }
       const uuid = result.server_uuid || record.uuid;
       if (record.content && result.version) {
         // Offline again before the next Returns visit: carry on from what the server now has.
@@ -366,7 +376,7 @@
       // The server keeps both; the worker chooses on the interview's "versions" page. Kept
       // here until then, and not sent again.
       await device().seal(`versions:${record.uuid}`, { ...record, server_uuid: (result.server || {}).uuid || record.uuid });
-      await device().remove(id);
+      await device().removeIf(id, rev);
       problems.push(`The interview with ${name} changed somewhere else too. Both versions are kept: open it to choose what to keep.`);
     } else if (result.drop) {
       await device().remove(id);

@@ -143,6 +143,21 @@
     if (window.rhiOffline) window.rhiOffline.refreshBar();
   }
 
+  // Change a draft: one read-change-write at a time for each interview, across tabs, always on
+  // what the tablet holds now (never on a copy read earlier, which would drop what another tab,
+  // the episode page or a finished upload wrote meanwhile). With no draft yet, one is started
+  // from the freshest copy of the interview, else from `start`. Returns the draft as kept.
+  async function changeDraft(uuid, start, change) {
+    const run = async () => {
+      let draft = await device().get(`draft:${uuid}`);
+      if (!draft) draft = draftOf((await device().get(`copy:${uuid}`)) || start);
+      change(draft);
+      await keepDraft(draft);
+      return draft;
+    };
+    return navigator.locks ? navigator.locks.request(`rhi-draft:${uuid}`, run) : run();
+  }
+
   function statusLabel(status) {
     const labels = (blanks() || {}).statuses || {};
     return status ? labels[status] || status : "Not yet offered";
@@ -284,14 +299,15 @@
       event.preventDefault();
       const action = form.getAttribute("action") || "";
       const store = await kept();
-      const draft = draftOf(forEpisode(store, episodeId));
-      if (action.endsWith("/interview")) return start(draft);
+      const found = draftOf(forEpisode(store, episodeId));
+      if (action.endsWith("/interview")) return start(found);
       const kind = EVENT_KINDS[action.split("/").pop()];
       const the = eventFrom(form, kind);
       if (!the) return;
-      draft.events.push(the);
-      if (STATUS_AFTER[kind]) draft.status = STATUS_AFTER[kind];
-      await keepDraft(draft);
+      const draft = await changeDraft(found.uuid, found, (d) => {
+        d.events.push(the);
+        if (STATUS_AFTER[kind]) d.status = STATUS_AFTER[kind];
+      });
       form.reset();
       for (const input of form.querySelectorAll("input[type=datetime-local]")) input.value = localNow().replace(" ", "T");
       form.closest("details").open = false;
@@ -359,14 +375,19 @@
     }
   }
 
-  async function start(draft) {
-    if (!draft.content) {
-      draft.content = clone(draft.base_content || blanks().content);
-      if (!draft.content.start.held_on) draft.content.start.held_on = localNow();
+  // Starting, or carrying on with, the interview. Starting gives it a document now, with when
+  // it started; carrying on with one in progress changes nothing until the worker writes.
+  async function start(found) {
+    if (found.status !== "in_progress") {
+      await changeDraft(found.uuid, found, (d) => {
+        if (!d.content) {
+          d.content = clone(d.base_content || blanks().content);
+          if (!d.content.start.held_on) d.content.start.held_on = localNow();
+        }
+        d.status = "in_progress";
+      });
     }
-    draft.status = "in_progress";
-    await keepDraft(draft);
-    go(`/interviews/${draft.uuid}/start`);
+    go(`/interviews/${found.uuid}/start`);
   }
 
   function setTitle(record, what) {
@@ -464,26 +485,37 @@
     }
   }
 
+  // Every change on an interview page is an operation on the document. It is applied at once
+  // to the page's own copy, and, when kept, to the draft as the tablet holds it then
+  // (changeDraft), so two tabs, the episode page and a finished upload never undo each other.
+  let flushPage = async () => undefined; // keeps the open page's last changes (see go())
+
   function fillInterview(main, record) {
-    const draft = draftOf(record);
-    const doc = draft.content || clone(draft.base_content || blanks().content);
-    const ids = { uuid: draft.uuid, episode: draft.episode_ids[0] };
-    fillBlanks(main, childValues(draft), ids);
-    setTitle(draft, "");
+    const start = draftOf(record);
+    let doc = start.content || clone(start.base_content || blanks().content);
+    const ids = { uuid: start.uuid, episode: start.episode_ids[0] };
+    fillBlanks(main, childValues(start), ids);
+    setTitle(start, "");
     fillLists(main, doc, ids);
     fillFields(main, doc);
     main.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true })); // the writing check
     const form = main.querySelector("#interview-form");
     if (!form) return;
     let timer = null;
-    let pending = new Set();
+    let pending = [];
+    let touched = new Set();
     const keepNow = async () => {
       window.clearTimeout(timer);
-      if (!pending.size) return;
-      const saved = pending;
-      pending = new Set();
-      draft.content = doc;
-      await keepDraft(draft);
+      if (!pending.length) return;
+      const ops = pending;
+      const saved = touched;
+      pending = [];
+      touched = new Set();
+      const kept = await changeDraft(start.uuid, start, (d) => {
+        if (!d.content) d.content = clone(d.base_content || blanks().content);
+        for (const op of ops) op(d.content);
+      });
+      doc = kept.content;
       for (const element of saved) {
         const status = element.closest(".autosave")?.querySelector(".save-status");
         if (status) {
@@ -492,19 +524,26 @@
         }
       }
     };
+    flushPage = keepNow;
+    const apply = (op, element) => {
+      op(doc);
+      pending.push(op);
+      if (element) touched.add(element);
+      window.clearTimeout(timer);
+      timer = window.setTimeout(keepNow, 300);
+    };
     const changed = (event) => {
       const element = event.target;
       const path = fieldPath(element);
-      if (!path || element.type === "hidden") return;
-      const place = locate(doc, path, true);
-      if (!place || !place[0]) return;
-      place[0][place[1]] = valueOf(element);
+      if (!path || element.type === "hidden" || !locate(doc, path, true)) return;
+      const value = valueOf(element);
+      apply((d) => {
+        const place = locate(d, path, true);
+        if (place && place[0]) place[0][place[1]] = value;
+      }, element);
       for (const more of main.querySelectorAll(`[data-shown-by="${CSS.escape(element.id)}"]`)) {
         more.hidden = !element.checked;
       }
-      pending.add(element);
-      window.clearTimeout(timer);
-      timer = window.setTimeout(keepNow, 300);
     };
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
@@ -512,24 +551,23 @@
     // rhi/interviews/service.py language_action keeps it with the interview online.
     form.addEventListener("rhi:language", (event) => {
       const { path, rule_id: ruleId, text, action, reason } = event.detail;
-      const said = doc.language.dismissed;
-      if (action === "dismissed") {
-        said.push({ path, rule_id: ruleId, text: text.slice(0, 200), reason: reason.slice(0, 500) });
-      } else if (action === "replaced") {
-        doc.language.replaced = (doc.language.replaced || 0) + 1;
-      } else if (action === "reason") {
-        const entry = [...said].reverse().find((d) => d.path === path && d.rule_id === ruleId && d.text === text.slice(0, 200));
-        if (entry) entry.reason = reason.slice(0, 500);
-      }
-      pending.add(event.target);
-      window.clearTimeout(timer);
-      timer = window.setTimeout(keepNow, 300);
+      apply((d) => {
+        const said = d.language.dismissed;
+        if (action === "dismissed") {
+          said.push({ path, rule_id: ruleId, text: text.slice(0, 200), reason: reason.slice(0, 500) });
+        } else if (action === "replaced") {
+          d.language.replaced = (d.language.replaced || 0) + 1;
+        } else if (action === "reason") {
+          const entry = [...said].reverse().find((x) => x.path === path && x.rule_id === ruleId && x.text === text.slice(0, 200));
+          if (entry) entry.reason = reason.slice(0, 500);
+        }
+      }, event.target);
     });
     // Closing the tab or the tablet sleeping: keep what was typed in the last moment.
-    window.addEventListener("pagehide", keepNow);
+    window.addEventListener("pagehide", () => keepNow());
     document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && keepNow());
     form.addEventListener("submit", (event) => event.preventDefault());
-    form.addEventListener("click", async (event) => {
+    form.addEventListener("click", (event) => {
       const button = event.target instanceof Element ? event.target.closest("button") : null;
       if (!button) return;
       const list = button.closest("[id^='list-']");
@@ -537,7 +575,7 @@
         event.preventDefault();
         const kind = button.getAttribute("data-add-entry");
         const entry = { ...clone(blanks().entries[kind]), id: newUuid().replace(/-/g, "").slice(0, 12) };
-        doc[kind].push(entry);
+        apply((d) => { if (!d[kind].some((e) => e.id === entry.id)) d[kind].push(clone(entry)); });
         const node = entryNode(list, kind, entry.id);
         fillBlanks(node, {}, ids);
         list.insertBefore(node, list.querySelector("template"));
@@ -548,20 +586,19 @@
         event.preventDefault();
         const entry = button.closest("fieldset[data-entry]");
         const kind = entry.getAttribute("data-entry");
-        doc[kind] = doc[kind].filter((e) => e.id !== entry.getAttribute("data-entry-id"));
+        const id = entry.getAttribute("data-entry-id");
+        apply((d) => { d[kind] = d[kind].filter((e) => e.id !== id); });
         entry.remove();
         number(list);
-      } else {
-        return;
       }
-      draft.content = doc;
-      await keepDraft(draft);
     });
   }
 
   // ---- moving between shell pages without loading one: the key stays in memory --------------
   async function go(href) {
     const url = new URL(href, window.location.href);
+    await flushPage(); // what was typed in the last moment goes with the worker
+    flushPage = async () => undefined;
     if (navigator.onLine) {
       window.location.assign(url.href); // the real page
       return;
@@ -608,7 +645,7 @@
     window.rhiOffline.refreshBar();
   }
 
-  window.rhiShell = { keepCopies };
+  window.rhiShell = { keepCopies, changeDraft };
 
   document.addEventListener("DOMContentLoaded", () => {
     if (!device()) return;
