@@ -44,5 +44,7 @@ class SyncConflict(db.Model):
     base_version: Mapped[int | None]
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))  # to keep a resent copy only once
+    # The fields the tablet said it changed (null: not known); only these are offered.
+    changed_paths: Mapped[list[str] | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]

@@ -221,9 +221,20 @@ def _order(path: str) -> tuple[int, int, str]:
     return head, section, path
 
 
+def _touched(path: str, changed: list[str] | None) -> bool:
+    """Did the tablet change this field (or the list entry it is in)? Unknown: assume so."""
+    if changed is None:
+        return True
+    parts = path.split(".")
+    return any(".".join(parts[:n]) in changed for n in range(1, len(parts) + 1))
+
+
 def compare(server_document: dict[str, Any] | None, tablet_document: dict[str, Any] | None,
-            ) -> Comparison:
-    """What the worker has to choose between, read through the interview's own field helpers."""
+            changed: list[str] | None = None) -> Comparison:
+    """What the worker has to choose between, read through the interview's own field helpers.
+
+    `changed`: the fields the tablet said it changed. Any other difference is the server moving
+    on after the tablet took its copy, so the server's stays and nothing is offered for it."""
     server, tablet = c.normalise(server_document), c.normalise(tablet_document)
     result = Comparison()
     ids = {side: {kind: {e.get("id") for e in doc[kind]} for kind in c.LIST_FIELDS}
@@ -231,6 +242,8 @@ def compare(server_document: dict[str, Any] | None, tablet_document: dict[str, A
     added: set[str] = set()
     for path, _ in changed_fields(server, tablet):
         head = path.split(".")[0]
+        if not _touched(path, changed):
+            continue
         if head == "overrides":
             result.overrides = [o for o in tablet["overrides"] if o not in server["overrides"]]
             continue

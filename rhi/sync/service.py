@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 MAX_ITEMS = 50
 MAX_EPISODES = 10  # episodes one interview may cover
+MAX_CHANGED_PATHS = 2000
 ATTEMPTS = 3  # an item raced by another save is tried again, then left for the next upload
 # A retry after a lost response comes within minutes or hours; after this the answer is
 # forgotten (it may hold a child's data) and a late retry is simply applied again, which is
@@ -125,6 +126,9 @@ class Item:
     content_hash: str | None  # null with content
     content: dict[str, Any] | None  # null: events only, the document is not changed
     events: list[offline_events.Event] = field(default_factory=list)  # in time order
+    # The fields the tablet changed, when it says (null: not known). On a conflict only these
+    # are offered against the server's, so words the server replaced do not come back.
+    changed_paths: list[str] | None = None
 
 
 def _is_int(value: Any) -> bool:
@@ -161,13 +165,21 @@ def parse_item(raw: Any) -> Item:
     now_local = to_local(utcnow()).replace(tzinfo=None)
     events, event_problems = offline_events.parse(raw.get("events"), now_local)
     problems += event_problems
+    changed = raw.get("changed_paths")
+    if changed is not None and (
+            not isinstance(changed, list) or len(changed) > MAX_CHANGED_PATHS
+            or not all(isinstance(p, str) and 0 < len(p) <= 200 for p in changed)):
+        problems.append(f"changed_paths: should list at most {MAX_CHANGED_PATHS} field paths "
+                        "(text, up to 200 characters each), or be null.")
+        changed = None
     if "content" in raw and document is None and not events and not event_problems:
         problems.append("content: is null and there are no events, so there is nothing to "
                         "save.")
     if problems:
         raise Rejected(*problems[:MAX_PROBLEMS])
     return Item(uuid=item_uuid.lower(), episode_ids=ids, base_version=base,
-                content_hash=digest, content=document, events=events)
+                content_hash=digest, content=document, events=events,
+                changed_paths=sorted(set(changed)) if changed is not None else None)
 
 
 def _checked_content(item: Item) -> dict[str, Any]:
@@ -250,7 +262,8 @@ def _conflict(user: User, interview: Interview, item: Item, document: dict[str, 
     if kept is None:
         db.session.add(SyncConflict(interview_id=interview.id, device_uuid=item.uuid,
                                     user_id=user.id, base_version=item.base_version,
-                                    content=document, content_hash=digest))
+                                    content=document, content_hash=digest,
+                                    changed_paths=item.changed_paths))
     audit.record("sync.conflict", user=user, object_type="interview", object_id=item.uuid,
                  child_id=_child_id(interview),
                  detail=_detail(device_id, f"base {item.base_version}, server "

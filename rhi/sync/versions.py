@@ -131,7 +131,7 @@ def _written(formdata: Any) -> dict[str, str]:
 def _entry_for(interview: Interview, conflict: SyncConflict, *, posted: bool = False,
                form: VersionsForm | None = None, keep_form: KeepServerForm | None = None,
                addendum_form: TabletAddendumForm | None = None, message: str = "") -> Entry:
-    comparison = compare(interview.content, conflict.content)
+    comparison = compare(interview.content, conflict.content, conflict.changed_paths)
     prefix = f"v{conflict.id}-"
     formdata = request.form if posted else None
     if form is None:
@@ -222,7 +222,7 @@ def _choose(interview: Interview, conflict: SyncConflict) -> Response | tuple[st
     if interview.locked:
         return _page(interview, status=409, replace=_entry_for(
             interview, conflict, posted=True, message=LOCKED_MESSAGE))
-    comparison = compare(interview.content, conflict.content)
+    comparison = compare(interview.content, conflict.content, conflict.changed_paths)
     form = versions_form(comparison.fields, comparison.additions,
                          id_prefix=f"v{conflict.id}-", version=interview.version,
                          formdata=request.form)

@@ -485,3 +485,38 @@ def test_the_same_copy_sent_again_after_the_choice_is_not_a_new_conflict(app, we
     again = one(send(web, [item([world_i.episodes["a"]], tablet, uuid=uuid, base_version=1)]))
     assert again["outcome"] == "unchanged"
     assert [row.resolved_at is not None for row in conflicts(app)] == [True]
+
+
+def test_only_what_the_tablet_changed_is_offered_so_replaced_words_do_not_return(app, web,
+                                                                                world_i):
+    """The server moved on in one box; the tablet wrote in another. Choosing must not bring the
+    tablet's stale copy of the first box back."""
+    web.sign_in(world_i.emails["worker_a"])
+    uuid, episode = world_i.interviews["a"], world_i.episodes["a"]
+    base = document(away="She went to Leeds.")
+    assert one(send(web, [item([episode], base, uuid=uuid, base_version=1)]))["outcome"] == \
+        "updated"
+    server = c.set_field(base, "sections.away.text", "She went to Bradford.")
+    assert one(send(web, [item([episode], server, uuid=uuid, base_version=2)]))["outcome"] == \
+        "updated"
+    tablet = c.set_field(base, "sections.help.text", "A mentor at school.")
+    raw = item([episode], tablet, uuid=uuid, base_version=2)
+    raw["changed_paths"] = ["sections.help.text"]
+    assert one(send(web, [raw]))["outcome"] == "conflict"
+    html = web.get(f"/interviews/{uuid}/versions").get_data(as_text=True)
+    assert "A mentor at school." in html
+    assert "She went to Leeds." not in html
+    assert post_choices(web, uuid).status_code == 302
+    saved = interview_of(app, uuid).content
+    assert saved["sections"]["away"]["text"] == "She went to Bradford."
+    assert saved["sections"]["help"]["text"] == "A mentor at school."
+
+
+def test_changed_paths_must_be_a_list_of_paths(web, world_i):
+    web.sign_in(world_i.emails["worker_a"])
+    raw = item([world_i.episodes["a"]], document(away="x"), uuid=world_i.interviews["a"],
+               base_version=1)
+    raw["changed_paths"] = "sections.away.text"
+    answer = one(send(web, [raw]))
+    assert answer["outcome"] == "rejected"
+    assert answer["messages"][0].startswith("changed_paths:")

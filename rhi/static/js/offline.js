@@ -316,6 +316,8 @@
       content: draft.content,
       content_hash: draft.content ? await sha256(canonical(draft.content)) : null,
       events: draft.events,
+      // What the worker changed here: on a conflict only these are offered against the server's.
+      changed_paths: draft.content ? draft.changed_paths || [] : null,
     };
   }
 

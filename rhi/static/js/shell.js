@@ -382,7 +382,10 @@
       await changeDraft(found.uuid, found, (d) => {
         if (!d.content) {
           d.content = clone(d.base_content || blanks().content);
-          if (!d.content.start.held_on) d.content.start.held_on = localNow();
+          if (!d.content.start.held_on) {
+            d.content.start.held_on = localNow();
+            d.changed_paths = [...(d.changed_paths || []), "start.held_on"];
+          }
         }
         d.status = "in_progress";
       });
@@ -504,16 +507,20 @@
     let timer = null;
     let pending = [];
     let touched = new Set();
+    let paths = new Set(); // what the worker changed: on a conflict, only these are offered
     const keepNow = async () => {
       window.clearTimeout(timer);
       if (!pending.length) return;
       const ops = pending;
       const saved = touched;
+      const changedPaths = paths;
       pending = [];
       touched = new Set();
+      paths = new Set();
       const kept = await changeDraft(start.uuid, start, (d) => {
         if (!d.content) d.content = clone(d.base_content || blanks().content);
         for (const op of ops) op(d.content);
+        d.changed_paths = [...new Set([...(d.changed_paths || []), ...changedPaths])];
       });
       doc = kept.content;
       for (const element of saved) {
@@ -525,9 +532,10 @@
       }
     };
     flushPage = keepNow;
-    const apply = (op, element) => {
+    const apply = (op, path, element) => {
       op(doc);
       pending.push(op);
+      paths.add(path);
       if (element) touched.add(element);
       window.clearTimeout(timer);
       timer = window.setTimeout(keepNow, 300);
@@ -540,7 +548,7 @@
       apply((d) => {
         const place = locate(d, path, true);
         if (place && place[0]) place[0][place[1]] = value;
-      }, element);
+      }, path, element);
       for (const more of main.querySelectorAll(`[data-shown-by="${CSS.escape(element.id)}"]`)) {
         more.hidden = !element.checked;
       }
@@ -561,7 +569,7 @@
           const entry = [...said].reverse().find((x) => x.path === path && x.rule_id === ruleId && x.text === text.slice(0, 200));
           if (entry) entry.reason = reason.slice(0, 500);
         }
-      }, event.target);
+      }, "language", event.target);
     });
     // Closing the tab or the tablet sleeping: keep what was typed in the last moment.
     window.addEventListener("pagehide", () => keepNow());
@@ -575,7 +583,8 @@
         event.preventDefault();
         const kind = button.getAttribute("data-add-entry");
         const entry = { ...clone(blanks().entries[kind]), id: newUuid().replace(/-/g, "").slice(0, 12) };
-        apply((d) => { if (!d[kind].some((e) => e.id === entry.id)) d[kind].push(clone(entry)); });
+        apply((d) => { if (!d[kind].some((e) => e.id === entry.id)) d[kind].push(clone(entry)); },
+          `${kind}.${entry.id}`);
         const node = entryNode(list, kind, entry.id);
         fillBlanks(node, {}, ids);
         list.insertBefore(node, list.querySelector("template"));
@@ -587,7 +596,7 @@
         const entry = button.closest("fieldset[data-entry]");
         const kind = entry.getAttribute("data-entry");
         const id = entry.getAttribute("data-entry-id");
-        apply((d) => { d[kind] = d[kind].filter((e) => e.id !== id); });
+        apply((d) => { d[kind] = d[kind].filter((e) => e.id !== id); }, `${kind}.${id}`);
         entry.remove();
         number(list);
       }
