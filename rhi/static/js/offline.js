@@ -215,8 +215,14 @@
     }
     const run = () => upload().catch(() => scheduleRetry());
     if (navigator.locks) {
-      // One upload at a time, across every open tab.
-      await navigator.locks.request("rhi-upload", { ifAvailable: true }, (lock) => (lock ? run() : null));
+      // One upload at a time, across every open tab (and not while the Returns page is keeping
+      // copies). The next in line reads the store afresh: what another tab sent is gone.
+      sending = true;
+      try {
+        await navigator.locks.request("rhi-upload", run);
+      } finally {
+        sending = false;
+      }
     } else {
       await run();
     }

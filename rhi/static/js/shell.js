@@ -36,7 +36,14 @@
     return (await response.json()).copies;
   }
 
+  // Not while an upload is on its way (the same lock as offline.js): copies fetched before it
+  // and kept after it would bring back a return the upload has just turned into an interview.
   async function keepCopies() {
+    if (!navigator.locks) return keepCopiesNow();
+    return navigator.locks.request("rhi-upload", keepCopiesNow);
+  }
+
+  async function keepCopiesNow() {
     if (!device() || (await device().state()) === "empty") return;
     const copies = await fetchCopies("");
     // Children the worker chose to keep ("Keep on this tablet"), asked about one by one: the
