@@ -25,6 +25,7 @@ from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.interviews import AddendumForm, OverrideForm
 from rhi.interviews import content as c
+from rhi.interviews import pages as interview_pages
 from rhi.interviews import service
 from rhi.interviews.pages import FIELD_TITLES, PAGE_IDS, PAGES
 from rhi.models import Interview, InterviewStatus
@@ -128,6 +129,7 @@ def _page_context(*, interview: Any, episode: Any, child: Any, content: dict[str
         "for_band": for_band,
         "section": bank.section(page_id) if page_id in bank_ids() else None,
         "labels": c,
+        "interview_pages": interview_pages,
         "editable": editable,
         "override_form": extra.pop("override_form", None) or OverrideForm(formdata=None,
                                                                             meta=meta),

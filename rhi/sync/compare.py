@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rhi.interviews import content as c
+from rhi.interviews import pages
 from rhi.interviews.pages import FIELD_TITLES, PAGES
 from rhi.prompts import SECTION_IDS
 from rhi.sync.validate import changed_fields
@@ -34,17 +35,12 @@ SECTION_PART_TITLES = {
     "private": "{page}: asked for this part not to be shared",
     "kept_back": "{page}: told but asked not to pass on",
 }
-LIST_NOUNS = {"places": "Place", "people": "Person", "actions": "Action"}
-LIST_LABELS = {
-    "places": {"name": "Place (name or description)", "area": "Area or town", "when": "When",
-               "note": "Note", "private": "Not to be shared"},
-    "people": {"name": "Name or nickname", "age": "Age (roughly)",
-               "relationship": "Who they are, in the child's words", "phone": "Phone",
-               "vehicle": "Vehicle", "concern": "Concern", "private": "Not to be shared"},
-    "actions": {"kind": "What", "owner": "Who will do it", "due": "By when", "note": "Note"},
-}
-SINGLE_LINE_LIST_FIELDS = {"name", "area", "when", "age", "relationship", "phone", "vehicle",
-                           "owner", "due"}
+LIST_NOUNS = {kind: noun.capitalize() for kind, noun in pages.LIST_NOUNS.items()}
+LIST_LABELS = {kind: {name: label for name, label, _widget in fields}
+               | {flag: pages.NOT_SHARED for flag in c.LIST_FLAGS[kind]}
+               for kind, fields in pages.LIST_ENTRY_FIELDS.items()}
+SINGLE_LINE_LIST_FIELDS = {name for fields in pages.LIST_ENTRY_FIELDS.values()
+                           for name, _label, widget in fields if widget == "single"}
 FINDING_PART_TITLES = {"on": "{label}", "note": "{label}: note",
                        "private": "{label}: not to be shared"}
 # The order the interview pages come in, so the choices read in the same order.
