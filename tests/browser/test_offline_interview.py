@@ -93,11 +93,13 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     page.close()
     context.set_offline(True)
     tablet = open_offline(context)
+    assert serious_violations(tablet) == []
 
     # The list, from the tablet; then the return, with its offer and answer recorded offline.
     tablet.get_by_role("link", name="Robyn Testchild").click()
     tablet.get_by_role("heading", name="Robyn Testchild").wait_for()
     filled(tablet)
+    assert serious_violations(tablet) == []
     tablet.get_by_text("Record a contact attempt").click()
     tablet.get_by_label("How", exact=True).select_option("phone")
     tablet.get_by_label("What happened").select_option("no_answer")
@@ -344,6 +346,7 @@ def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
     tablet.goto(interview_url + "/away")
     tablet.get_by_role("link", name="A version from a tablet is waiting").click()
     body = tablet.locator("main").inner_text()
+    assert serious_violations(tablet) == []
     assert "Tablet words: I went to the park." in body
     assert "Server words: she was with her cousin." in body
     tablet.get_by_role("button", name="Save my choices").click()
