@@ -404,3 +404,29 @@ def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, n
     [interview] = interviews_for(live_app, episode_id)
     assert interview.content["sections"]["after"]["text"] == "Sent first."
     assert interview.content["sections"]["help"]["text"] == "Typed while it was sending."
+
+
+def test_words_typed_after_the_tablet_locked_itself_wait_for_the_pin_and_are_kept(
+        page, new_return):
+    new_return("Lola")
+    tablet_ready(page)
+    context = page.context
+    page.close()
+    context.set_offline(True)
+    tablet = open_offline(context)
+    tablet.get_by_role("link", name="Lola Testchild").click()
+    tablet.get_by_role("heading", name="Lola Testchild").wait_for()
+    filled(tablet)
+    tablet.get_by_role("button", name="Start the interview now").click()
+    tablet.get_by_role("heading", name="Talking with Lola").wait_for()
+    filled(tablet)
+    go_to(tablet, "What would help")
+    tablet.evaluate("() => window.rhiDevice.lock()")  # as after 15 idle minutes
+    tablet.get_by_label("What Lola said").fill("Someone to talk to after school.")
+    tablet.get_by_text("Not kept yet: enter your PIN").wait_for()
+    tablet.get_by_label("PIN", exact=True).fill(PIN)
+    tablet.get_by_role("button", name="Continue").click()
+    kept(tablet, "#meta-sections-help-text")
+    until(tablet, """async () => (await window.rhiDevice.all()).records.some((r) =>
+        r.id.startsWith("draft:") && r.record.content
+        && r.record.content.sections.help.text === "Someone to talk to after school.")""")

@@ -46,6 +46,7 @@
   async function keepCopiesNow() {
     if (!device() || (await device().state()) === "empty") return;
     const copies = await fetchCopies("");
+    if (!copies) return;
     // Children the worker chose to keep ("Keep on this tablet"), asked about one by one: the
     // server still decides who may see what, and a finished interview leaves the tablet.
     for (const { id } of await device().ids()) {
@@ -231,7 +232,7 @@
       button.type = "button";
       button.className = "button";
       button.textContent = "Open what is kept on this tablet";
-      button.addEventListener("click", () => fillPage());
+      button.addEventListener("click", () => window.location.reload()); // asks for the PIN again
       say(main, "No connection", "What is kept on this tablet is locked with your PIN.");
       main.append(button);
       return;
@@ -499,6 +500,13 @@
   // to the page's own copy, and, when kept, to the draft as the tablet holds it then
   // (changeDraft), so two tabs, the episode page and a finished upload never undo each other.
   let flushPage = async () => undefined; // keeps the open page's last changes (see go())
+  let unlocking = null;
+
+  // One PIN dialog however many changes are waiting for it.
+  function unlockOnce() {
+    if (!unlocking) unlocking = window.rhiOffline.askPin("unlock").finally(() => { unlocking = null; });
+    return unlocking;
+  }
 
   function fillInterview(main, record) {
     const start = draftOf(record);
@@ -524,11 +532,31 @@
       pending = [];
       touched = new Set();
       paths = new Set();
-      const kept = await changeDraft(start.uuid, start, (d) => {
-        if (!d.content) d.content = clone(d.base_content || blanks().content);
-        for (const op of ops) op(d.content);
-        d.changed_paths = [...new Set([...(d.changed_paths || []), ...changedPaths])];
-      });
+      let kept;
+      try {
+        kept = await changeDraft(start.uuid, start, (d) => {
+          if (!d.content) d.content = clone(d.base_content || blanks().content);
+          for (const op of ops) op(d.content);
+          d.changed_paths = [...new Set([...(d.changed_paths || []), ...changedPaths])];
+        });
+      } catch (error) {
+        // Locked after being left idle: nothing is dropped. The changes wait on the page until
+        // the PIN is given, then are kept.
+        pending = ops.concat(pending);
+        saved.forEach((element) => touched.add(element));
+        changedPaths.forEach((path) => paths.add(path));
+        for (const element of saved) {
+          const status = element.closest(".autosave")?.querySelector(".save-status");
+          if (status) {
+            status.textContent = "Not kept yet: enter your PIN to keep it on this tablet";
+            status.className = "save-status save-error";
+          }
+        }
+        if ((await device().state()) === "locked" && (await unlockOnce())) {
+          return keepNow();
+        }
+        return undefined;
+      }
       doc = kept.content;
       for (const element of saved) {
         const status = element.closest(".autosave")?.querySelector(".save-status");
