@@ -430,3 +430,36 @@ def test_words_typed_after_the_tablet_locked_itself_wait_for_the_pin_and_are_kep
     until(tablet, """async () => (await window.rhiDevice.all()).records.some((r) =>
         r.id.startsWith("draft:") && r.record.content
         && r.record.content.sections.help.text === "Someone to talk to after school.")""")
+
+
+def test_back_online_on_the_offline_page_it_sends_and_the_worker_carries_on(page, live_app,
+                                                                           new_return):
+    episode_id = new_return("Mira")
+    tablet_ready(page)
+    context = page.context
+    page.close()
+    context.set_offline(True)
+    tablet = open_offline(context)
+    tablet.get_by_role("link", name="Mira Testchild").click()
+    tablet.get_by_role("heading", name="Mira Testchild").wait_for()
+    filled(tablet)
+    tablet.get_by_role("button", name="Start the interview now").click()
+    tablet.get_by_role("heading", name="Talking with Mira").wait_for()
+    filled(tablet)
+    go_to(tablet, "While away")
+    tablet.get_by_label("What Mira said").fill("At my nan's.")
+    kept(tablet, "#meta-sections-away-text")
+
+    # The signal comes back while the page is open and unlocked: it sends on its own, and the
+    # page stays as it is.
+    context.set_offline(False)
+    bar = tablet.locator("#tablet-bar")
+    bar.get_by_text("Sent 1 item. The server has everything.").wait_for(timeout=30_000)
+    box = tablet.get_by_label("What Mira said")
+    box.fill("At my nan's, then my cousin's.")
+    kept(tablet, "#meta-sections-away-text")
+    with tablet.expect_response("**/sync/v1/interviews") as second:
+        bar.get_by_role("button", name="Send now").click()
+    assert second.value.json()["results"][0]["outcome"] == "updated"
+    [interview] = interviews_for(live_app, episode_id)
+    assert interview.content["sections"]["away"]["text"] == "At my nan's, then my cousin's."

@@ -238,7 +238,10 @@
       const info = await session();
       const problems = [];
       let done = await sendDrafts(drafts, info, problems);
-      let reloadPage = done > 0 && Boolean(document.querySelector("[data-shell-page]"));
+      // An open page shows a field replayed here in its saved state after a reload. A shell page
+      // is not reloaded: the worker may be typing, and what they type next is kept on top of
+      // what the server now has (shell.js changeDraft starts from the fresh copy).
+      let reloadPage = false;
       for (const { id, record, rev } of records) {
         await refreshBar(`Sending ${done + 1} of ${records.length + drafts.length}…`);
         const body = new URLSearchParams();
