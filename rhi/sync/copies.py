@@ -18,7 +18,7 @@ from rhi import access, audit, deadlines
 from rhi.episodes.queries import waiting_returns
 from rhi.extensions import db
 from rhi.interviews import content as c
-from rhi.models import Child, Episode, Interview, InterviewStatus, User
+from rhi.models import Child, Episode, Interview, InterviewStatus, SyncConflict, User
 from rhi.models.interviews import LOCKED_STATUSES
 from rhi.prompts import age_band_for
 from rhi.timefmt import to_local
@@ -68,6 +68,13 @@ def copies(user: User, now: datetime) -> list[dict[str, Any]]:
     audit.record("device.copy", user=user, object_type="user", object_id=user.id,
                  detail=f"{len(interviews)} interviews, {len(returns)} returns")
     return sorted(interviews + returns, key=lambda e: e["due_at"])
+
+
+def waiting_versions(user: User) -> list[str]:
+    """The device UUIDs of versions this user's tablet sent that still wait for a choice; the
+    tablet forgets its copy of any other (someone may have chosen on another screen)."""
+    return sorted(set(db.session.scalars(select(SyncConflict.device_uuid).where(
+        SyncConflict.user_id == user.id, SyncConflict.resolved_at.is_(None)))))
 
 
 def episode_copies(user: User, episode: Episode, now: datetime) -> list[dict[str, Any]]:

@@ -108,7 +108,8 @@ def copies() -> Response:
     else:
         entries = device_copies.copies(user, now)
     db.session.commit()  # the device.copy audit event, before any child's data leaves
-    response = jsonify(copies=entries, server_time=device_copies.iso_utc(now))
+    response = jsonify(copies=entries, server_time=device_copies.iso_utc(now),
+                       waiting_versions=device_copies.waiting_versions(user))
     response.headers["Cache-Control"] = "no-store"
     return response
 

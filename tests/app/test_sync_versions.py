@@ -520,3 +520,11 @@ def test_changed_paths_must_be_a_list_of_paths(web, world_i):
     answer = one(send(web, [raw]))
     assert answer["outcome"] == "rejected"
     assert answer["messages"][0].startswith("changed_paths:")
+
+
+def test_the_tablet_is_told_which_of_its_versions_still_wait(app, web, world_i):
+    uuid = make_conflict(web, world_i)
+    waiting = web.get("/sync/v1/copies").get_json()["waiting_versions"]
+    assert waiting == [uuid]
+    assert post_choices(web, uuid).status_code == 302
+    assert web.get("/sync/v1/copies").get_json()["waiting_versions"] == []

@@ -358,6 +358,12 @@ def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
     # The choice is made: the tablet lets go of its version.
     until(tablet, "async () => !(await window.rhiDevice.ids())"
                   ".some((r) => /^(versions|draft):/.test(r.id))")
+    # A version chosen on another screen is let go of at the next Returns visit.
+    tablet.evaluate("() => window.rhiDevice.seal('versions:' + crypto.randomUUID(), {})")
+    tablet.goto("/returns")
+    tablet.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
+    assert not [r for r in tablet.evaluate("() => window.rhiDevice.ids()")
+                if r["id"].startswith("versions:")]
 
 
 def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, new_return):

@@ -33,7 +33,7 @@
     const response = await fetch(`/sync/v1/copies${query}`, { credentials: "same-origin", cache: "no-store" });
     if (response.status === 404) return null; // not theirs to see (any more)
     if (!response.ok) throw new Error(`copies ${response.status}`);
-    return (await response.json()).copies;
+    return response.json();
   }
 
   // Not while an upload is on its way (the same lock as offline.js): copies fetched before it
@@ -45,13 +45,16 @@
 
   async function keepCopiesNow() {
     if (!device() || (await device().state()) === "empty") return;
-    const copies = await fetchCopies("");
-    if (!copies) return;
+    const answer = await fetchCopies("");
+    if (!answer) return;
+    const { copies } = answer;
+    // Versions sent from here that wait for a choice; any other was chosen, on any screen.
+    const waiting = new Set(answer.waiting_versions || []);
     // Children the worker chose to keep ("Keep on this tablet"), asked about one by one: the
     // server still decides who may see what, and a finished interview leaves the tablet.
     for (const { id } of await device().ids()) {
       if (!id.startsWith("keep:")) continue;
-      const one = await fetchCopies(`?episode_id=${encodeURIComponent(id.slice(5))}`);
+      const one = ((await fetchCopies(`?episode_id=${encodeURIComponent(id.slice(5))}`)) || {}).copies;
       if (one && one.length) copies.push(...one);
       else await device().forget(id);
     }
@@ -65,6 +68,7 @@
     // never dropped here: it goes when the server has it (or says it may not have it).
     for (const { id } of await device().ids()) {
       if (/^(copy|return):/.test(id) && !current.has(id)) await device().forget(id);
+      if (id.startsWith("versions:") && !waiting.has(id.slice(9))) await device().forget(id);
     }
   }
 
@@ -677,7 +681,7 @@
     if ((await device().state()) === "empty" && !(await window.rhiOffline.askPin("setup"))) return;
     const episodeId = button.getAttribute("data-keep-on-tablet");
     try {
-      const copies = await fetchCopies(`?episode_id=${encodeURIComponent(episodeId)}`);
+      const copies = ((await fetchCopies(`?episode_id=${encodeURIComponent(episodeId)}`)) || {}).copies;
       for (const copy of copies || []) await device().seal(copyId(copy), copy);
       if (copies && copies.length) await device().seal(`keep:${episodeId}`, {});
       status.textContent = copies && copies.length
