@@ -91,5 +91,5 @@ def blanks() -> dict[str, Any]:
 
 def shell_context() -> dict[str, Any]:
     """What every shell page's template needs besides its own blanks."""
-    return {"shell": True, "tablet_shell": True, "csrf_token": no_csrf_token,
+    return {"shell": True, "csrf_token": no_csrf_token,
             "shell_blanks": blanks()}

@@ -155,14 +155,13 @@ def shell(page_id: str) -> str:
     it holds nothing about anyone. One blank list entry per list is kept in a <template>."""
     if page_id not in PAGE_IDS:
         abort(404)
-    content = c.normalise({})
-    new_entries = shells.blanks()["entries"]
+    context = shells.shell_context()
     return render_template(
-        "interviews/page.html", **shells.shell_context(),
+        "interviews/page.html", **context,
         **_page_context(interview=shells.StandInInterview(), episode=shells.StandInEpisode(
-            child=shells.StandInChild()), child=shells.StandInChild(), content=content,
+            child=shells.StandInChild()), child=shells.StandInChild(), content=c.normalise({}),
             page_id=page_id, for_band=shells.every_band, editable=True, summaries=[],
-            new_entries=new_entries, csrf=False))
+            new_entries=context["shell_blanks"]["entries"], csrf=False))
 
 
 def bank_ids() -> set[str]:

@@ -65,6 +65,26 @@ def kept(page, where: str) -> None:  # noqa: ANN001
     page.locator(where).get_by_text("Kept on this tablet").last.wait_for()
 
 
+def offline_on_the_return(page, first_name: str):  # noqa: ANN001, ANN201
+    """A tablet ready (PIN set, list kept), the page closed, then with no signal a new page open
+    on this child's return, filled from the tablet."""
+    tablet_ready(page)
+    context = page.context
+    page.close()
+    context.set_offline(True)
+    tablet = open_offline(context)
+    tablet.get_by_role("link", name=f"{first_name} Testchild").click()
+    tablet.get_by_role("heading", name=f"{first_name} Testchild").wait_for()
+    filled(tablet)
+    return tablet
+
+
+def start_interview(tablet, first_name: str) -> None:  # noqa: ANN001
+    tablet.get_by_role("button", name="Start the interview now").click()
+    tablet.get_by_role("heading", name=f"Talking with {first_name}").wait_for()
+    filled(tablet)
+
+
 def interviews_for(live_app, episode_id: int) -> list[Interview]:  # noqa: ANN001
     with live_app.app_context():
         episode = db.session.get(Episode, episode_id)
@@ -213,21 +233,13 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
 def test_an_upload_whose_answer_is_lost_or_fails_is_retried_and_arrives_once(page, live_app,
                                                                               new_return):
     episode_id = new_return("Skye")
-    tablet_ready(page)
-    context = page.context
-    page.close()
-    context.set_offline(True)
-    tablet = open_offline(context)
-    tablet.get_by_role("link", name="Skye Testchild").click()
-    tablet.get_by_role("heading", name="Skye Testchild").wait_for()
-    filled(tablet)
+    tablet = offline_on_the_return(page, "Skye")
+    context = tablet.context
     tablet.get_by_text("Record a contact attempt").click()
     tablet.get_by_label("What happened").select_option("spoke")
     tablet.get_by_role("button", name="Save attempt").click()
     tablet.get_by_text("Contact attempt: kept on this tablet").wait_for()
-    tablet.get_by_role("button", name="Start the interview now").click()
-    tablet.get_by_role("heading", name="Talking with Skye").wait_for()
-    filled(tablet)
+    start_interview(tablet, "Skye")
     go_to(tablet, "How you feel now")
     tablet.get_by_label("What Skye said").fill("Safer now.")
     kept(tablet, "#meta-sections-after-text")
@@ -368,17 +380,9 @@ def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
 
 def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, new_return):
     episode_id = new_return("Ines")
-    tablet_ready(page)
-    context = page.context
-    page.close()
-    context.set_offline(True)
-    tablet = open_offline(context)
-    tablet.get_by_role("link", name="Ines Testchild").click()
-    tablet.get_by_role("heading", name="Ines Testchild").wait_for()
-    filled(tablet)
-    tablet.get_by_role("button", name="Start the interview now").click()
-    tablet.get_by_role("heading", name="Talking with Ines").wait_for()
-    filled(tablet)
+    tablet = offline_on_the_return(page, "Ines")
+    context = tablet.context
+    start_interview(tablet, "Ines")
     go_to(tablet, "How you feel now")
     tablet.get_by_label("What Ines said").fill("Sent first.")
     kept(tablet, "#meta-sections-after-text")
@@ -415,17 +419,8 @@ def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, n
 def test_words_typed_after_the_tablet_locked_itself_wait_for_the_pin_and_are_kept(
         page, new_return):
     new_return("Lola")
-    tablet_ready(page)
-    context = page.context
-    page.close()
-    context.set_offline(True)
-    tablet = open_offline(context)
-    tablet.get_by_role("link", name="Lola Testchild").click()
-    tablet.get_by_role("heading", name="Lola Testchild").wait_for()
-    filled(tablet)
-    tablet.get_by_role("button", name="Start the interview now").click()
-    tablet.get_by_role("heading", name="Talking with Lola").wait_for()
-    filled(tablet)
+    tablet = offline_on_the_return(page, "Lola")
+    start_interview(tablet, "Lola")
     go_to(tablet, "What would help")
     tablet.evaluate("() => window.rhiDevice.lock()")  # as after 15 idle minutes
     tablet.get_by_label("What Lola said").fill("Someone to talk to after school.")
@@ -441,17 +436,9 @@ def test_words_typed_after_the_tablet_locked_itself_wait_for_the_pin_and_are_kep
 def test_back_online_on_the_offline_page_it_sends_and_the_worker_carries_on(page, live_app,
                                                                            new_return):
     episode_id = new_return("Mira")
-    tablet_ready(page)
-    context = page.context
-    page.close()
-    context.set_offline(True)
-    tablet = open_offline(context)
-    tablet.get_by_role("link", name="Mira Testchild").click()
-    tablet.get_by_role("heading", name="Mira Testchild").wait_for()
-    filled(tablet)
-    tablet.get_by_role("button", name="Start the interview now").click()
-    tablet.get_by_role("heading", name="Talking with Mira").wait_for()
-    filled(tablet)
+    tablet = offline_on_the_return(page, "Mira")
+    context = tablet.context
+    start_interview(tablet, "Mira")
     go_to(tablet, "While away")
     tablet.get_by_label("What Mira said").fill("At my nan's.")
     kept(tablet, "#meta-sections-away-text")

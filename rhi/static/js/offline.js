@@ -214,81 +214,72 @@
       if (!(await askPin("unlock"))) return refreshBar();
     }
     const run = () => upload().catch(() => scheduleRetry());
-    if (navigator.locks) {
-      // One upload at a time, across every open tab (and not while the Returns page is keeping
+    sending = true; // one send at a time in this tab
+    try {
+      // And one at a time across every open tab (and not while the Returns page is keeping
       // copies). The next in line reads the store afresh: what another tab sent is gone.
-      sending = true;
-      try {
-        await navigator.locks.request("rhi-upload", run);
-      } finally {
-        sending = false;
-      }
-    } else {
-      await run();
+      await (navigator.locks ? navigator.locks.request("rhi-upload", run) : run());
+    } finally {
+      sending = false;
     }
   }
 
   async function upload() {
-    sending = true;
-    try {
-      const all = await device().all();
-      const records = all.records.filter((r) => r.id.startsWith("change:"));
-      const drafts = all.records.filter((r) => r.id.startsWith("draft:"));
-      const damaged = all.damaged;
-      const info = await session();
-      const problems = [];
-      let done = await sendDrafts(drafts, info, problems);
-      // An open page shows a field replayed here in its saved state after a reload. A shell page
-      // is not reloaded: the worker may be typing, and what they type next is kept on top of
-      // what the server now has (shell.js changeDraft starts from the fresh copy).
-      let reloadPage = false;
-      for (const { id, record, rev } of records) {
-        await refreshBar(`Sending ${done + 1} of ${records.length + drafts.length}…`);
-        const body = new URLSearchParams();
-        body.set("f:" + record.path, record.value);
-        if (record.original !== null) body.set("o:" + record.path, record.original);
-        let response;
-        try {
-          response = await fetch(record.save_url, {
-            method: "POST", body, credentials: "same-origin",
-            headers: { "X-CSRFToken": info.csrf_token, "HX-Request": "true", "X-RHI-Device": deviceId() },
-          });
-        } catch (e) {
-          throw e; // the network went again: keep everything, try later
-        }
-        if (response.ok) {
-          // The server has it: only now does the tablet let go (unless it changed meanwhile).
-          await device().removeIf(id, rev);
-          done += 1;
-          reloadPage = reloadPage || window.location.pathname.includes(record.uuid);
-        } else if (response.status === 404 || response.status === 403) {
-          await device().remove(id); // no longer theirs to see: the tablet must not keep it
-          problems.push("A change was not sent: you no longer have access to that record.");
-        } else if (response.status >= 500) {
-          throw new Error("server");
-        } else {
-          // It changed somewhere else too, or the interview was finished: keep both, let the
-          // worker choose on the interview page. Never retried blindly.
-          const reply = new DOMParser().parseFromString(await response.text(), "text/html");
-          const theirs = reply.querySelector(".theirs");
-          const reason = reply.querySelector(".save-status, [role=alert] p");
-          await device().seal(id.replace(/^change:/, "conflict:"), {
-            ...record,
-            theirs: theirs ? theirs.textContent : null,
-            message: reason ? reason.textContent.trim() : "",
-          });
-          await device().remove(id);
-          problems.push("A change could not be saved as it stands. Open the interview to choose what to keep.");
-        }
+    const all = await device().all();
+    const records = all.records.filter((r) => r.id.startsWith("change:"));
+    const drafts = all.records.filter((r) => r.id.startsWith("draft:"));
+    const damaged = all.damaged;
+    const info = await session();
+    const problems = [];
+    let done = await sendDrafts(drafts, info, problems);
+    // An open page shows a field replayed here in its saved state after a reload. A shell page
+    // is not reloaded: the worker may be typing, and what they type next is kept on top of
+    // what the server now has (shell.js changeDraft starts from the fresh copy).
+    let reloadPage = false;
+    for (const { id, record, rev } of records) {
+      await refreshBar(`Sending ${done + 1} of ${records.length + drafts.length}…`);
+      const body = new URLSearchParams();
+      body.set("f:" + record.path, record.value);
+      if (record.original !== null) body.set("o:" + record.path, record.original);
+      let response;
+      try {
+        response = await fetch(record.save_url, {
+          method: "POST", body, credentials: "same-origin",
+          headers: { "X-CSRFToken": info.csrf_token, "HX-Request": "true", "X-RHI-Device": deviceId() },
+        });
+      } catch (e) {
+        throw e; // the network went again: keep everything, try later
       }
-      if (damaged.length) problems.push(`${plural(damaged.length, "kept item is", "kept items are")} damaged and cannot be read. They are kept aside.`);
-      backoff = 0;
-      if (done) window.localStorage.setItem(LAST_SENT, new Date().toISOString());
-      await refreshBar(problems.length ? problems.join(" ") : done ? `Sent ${plural(done, "item", "items")}. The server has everything.` : "");
-      if (reloadPage && !problems.length) window.location.reload();
-    } finally {
-      sending = false;
+      if (response.ok) {
+        // The server has it: only now does the tablet let go (unless it changed meanwhile).
+        await device().removeIf(id, rev);
+        done += 1;
+        reloadPage = reloadPage || window.location.pathname.includes(record.uuid);
+      } else if (response.status === 404 || response.status === 403) {
+        await device().remove(id); // no longer theirs to see: the tablet must not keep it
+        problems.push("A change was not sent: you no longer have access to that record.");
+      } else if (response.status >= 500) {
+        throw new Error("server");
+      } else {
+        // It changed somewhere else too, or the interview was finished: keep both, let the
+        // worker choose on the interview page. Never retried blindly.
+        const reply = new DOMParser().parseFromString(await response.text(), "text/html");
+        const theirs = reply.querySelector(".theirs");
+        const reason = reply.querySelector(".save-status, [role=alert] p");
+        await device().seal(id.replace(/^change:/, "conflict:"), {
+          ...record,
+          theirs: theirs ? theirs.textContent : null,
+          message: reason ? reason.textContent.trim() : "",
+        });
+        await device().remove(id);
+        problems.push("A change could not be saved as it stands. Open the interview to choose what to keep.");
+      }
     }
+    if (damaged.length) problems.push(`${plural(damaged.length, "kept item is", "kept items are")} damaged and cannot be read. They are kept aside.`);
+    backoff = 0;
+    if (done) window.localStorage.setItem(LAST_SENT, new Date().toISOString());
+    await refreshBar(problems.length ? problems.join(" ") : done ? `Sent ${plural(done, "item", "items")}. The server has everything.` : "");
+    if (reloadPage && !problems.length) window.location.reload();
   }
 
   // ---- sending drafts: the batch upload API ----------------------------------------------------
