@@ -10,8 +10,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from rhi.config import load_settings
+from rhi.config import load_settings, shared_storage_warning
 from rhi.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_settings(Path(app.instance_path)))
     if overrides:
         app.config.update(overrides)
+    _trust_proxies(app)
+    _warn_about_settings(app)
 
+    from rhi import origin_check
+
+    origin_check.register(app)  # before CSRFProtect's check: a foreign Origin is named as such
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -49,6 +55,26 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     templating.register(app)
     cli.register(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind RHI_TRUSTED_PROXIES proxies, believe their X-Forwarded-For/-Proto/-Host/-Port:
+    the client's address (rate limits, audit), HTTPS (the CSRF Referer check) and the public host
+    (the origin check) are then the browser's, not the proxy's."""
+    proxies = int(app.config.get("RHI_TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=proxies, x_port=proxies)
+
+
+def _warn_about_settings(app: Flask) -> None:
+    if app.config["RHI_ENV"] != "production":
+        return
+    # How many worker processes there are is gunicorn's to know (gunicorn.conf.py warns with
+    # the number); here, once as the app starts, the warning for memory:// in production.
+    message = shared_storage_warning(None, app.config.get("RATELIMIT_STORAGE_URI"))
+    if message:
+        log.warning(message)
 
 
 def _init_extensions(app: Flask) -> None:

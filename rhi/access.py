@@ -142,7 +142,7 @@ def get_interview(user: User, interview_uuid: str) -> Interview:
     )
     if interview is None:
         found = db.session.scalar(select(Interview).where(Interview.uuid == interview_uuid))
-        child_id = found.episodes[0].child_id if found and found.episodes else None
+        child_id = found.child_id if found else None
         _refuse(user, "interview", interview_uuid, child_id)
     assert interview is not None
     return interview
@@ -150,7 +150,7 @@ def get_interview(user: User, interview_uuid: str) -> Interview:
 
 def require_interview_change(user: User, interview: Interview) -> None:
     if not can_record_interview_work(user):
-        child_id = interview.episodes[0].child_id if interview.episodes else None
+        child_id = interview.child_id
         audit.record("change.refused", user=user, object_type="interview",
                      object_id=interview.uuid, child_id=child_id, outcome="refused")
         db.session.commit()

@@ -58,27 +58,32 @@ def create_user_command(email: str, name: str, role: str, team_name: str | None,
 
 @group.command("purge")
 def purge_command() -> None:
-    """Delete ended sessions (idle past the timeout) and upload answers kept past a day.
+    """Delete ended sessions (idle past the timeout), upload answers kept past a day, and
+    sign-in failures and addresses too old to count (rhi/auth/throttle.py).
 
     Run it from cron, e.g. hourly: nothing in use is touched.
     """
-    from datetime import timedelta
-
     from flask import current_app
     from sqlalchemy import delete
 
+    from rhi.auth import throttle
     from rhi.models import UserSession
     from rhi.models.base import utcnow
     from rhi.models.sync import SyncRequest
+    from rhi.sessions import ended_before
     from rhi.sync.service import REMEMBER_FOR
 
-    idle = timedelta(minutes=current_app.config["RHI_IDLE_TIMEOUT_MINUTES"])
+    now = utcnow()
     sessions = db.session.execute(
-        delete(UserSession).where(UserSession.last_seen_at < utcnow() - idle)).rowcount
+        delete(UserSession).where(UserSession.last_seen_at < ended_before(current_app, now))
+    ).rowcount
     answers = db.session.execute(
-        delete(SyncRequest).where(SyncRequest.created_at < utcnow() - REMEMBER_FOR)).rowcount
+        delete(SyncRequest).where(SyncRequest.created_at < now - REMEMBER_FOR)).rowcount
+    failures, addresses = throttle.purge(now, throttle.Limits.from_config(current_app.config))
     db.session.commit()
     click.echo(f"Removed {sessions} ended sessions and {answers} old upload answers.")
+    click.echo(f"Forgot {failures} old sign-in failures and {addresses} sign-in addresses "
+               "not used recently.")
 
 
 @group.command("check-language")
@@ -119,7 +124,7 @@ def summary_command(interview_uuid: str, recipient: str, output: str) -> None:
     data = render_for(interview, recipient, f"{label} (command line)", utcnow())
     Path(output).write_bytes(data)
     audit.record("summary.download", object_type="interview", object_id=interview.uuid,
-                 child_id=interview.episodes[0].child_id,
+                 child_id=interview.child_id,
                  detail=f"copy for {recipient} (command line)")
     db.session.commit()
     click.echo(f"Wrote {output} ({len(data):,} bytes) for {label}.")

@@ -10,8 +10,10 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_RISK_GRADES = "No apparent risk,Low,Medium,High"
+DEFAULT_RATELIMIT_STORAGE = "memory://"
 
 
 class ConfigError(RuntimeError):
@@ -33,6 +35,69 @@ def _bool(env: dict[str, str], name: str, default: bool) -> bool:
     if raw is None or raw == "":
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_origin(value: str) -> str | None:
+    """`scheme://host[:port]` in lower case with the scheme's default port left out, as a
+    browser writes the Origin header; None for anything that is not such an origin (`null`, a
+    path, a query, a bad port)."""
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), parts.hostname
+    if scheme not in {"http", "https"} or not host or parts.username or parts.password:
+        return None
+    if parts.path not in {"", "/"} or parts.query or parts.fragment:
+        return None
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    if port is None or (scheme, port) in {("http", 80), ("https", 443)}:
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
+
+
+def _origins(env: dict[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of origins; empty when unset (then a request's own origin)."""
+    origins = []
+    for raw in env.get(name, "").split(","):
+        if not raw.strip():
+            continue
+        origin = normalise_origin(raw)
+        if origin is None:
+            raise ConfigError(f"{name}: {raw.strip()!r} is not an origin. Write each as "
+                              "scheme://host[:port] with no path, for example "
+                              "https://rhi.council.gov.uk, separated by commas.")
+        origins.append(origin)
+    return tuple(origins)
+
+
+def rate_limit_storage_uri(env: dict[str, str] | None = None) -> str:
+    """Where Flask-Limiter keeps its counts (RHI_RATELIMIT_STORAGE_URI)."""
+    env = os.environ if env is None else env
+    return env.get("RHI_RATELIMIT_STORAGE_URI", "").strip() or DEFAULT_RATELIMIT_STORAGE
+
+
+def shared_storage_warning(workers: int | None, storage_uri: str | None) -> str | None:
+    """The warning to log when rate limits are counted per process, or None when they are not.
+
+    `workers` is how many processes serve the app (gunicorn's --workers), or None when it is not
+    known (the app itself cannot tell). With `memory://` each process keeps its own counts, so
+    with N workers a limit is N times as loose; one worker, or shared storage, is fine.
+    """
+    uri = (storage_uri or "").strip() or DEFAULT_RATELIMIT_STORAGE
+    if not uri.lower().startswith("memory://"):
+        return None
+    if workers is not None and workers <= 1:
+        return None
+    how_many = (f"{workers} worker processes each keep their own counts, so every limit is "
+                f"{workers} times as loose")
+    if workers is None:
+        how_many = ("each worker process keeps its own counts, so with N workers every limit is "
+                    "N times as loose")
+    return ("Rate limits (sign-in attempts, uploads) are kept in memory://: " + how_many
+            + ". Set RHI_RATELIMIT_STORAGE_URI=redis://... to share them between workers.")
 
 
 def _dev_secret_key(instance_path: Path) -> str:
@@ -66,6 +131,11 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
     elif not secret_key:
         secret_key = _dev_secret_key(instance_path)
 
+    trusted_proxies = _int(env, "RHI_TRUSTED_PROXIES", 0)
+    if trusted_proxies < 0:
+        raise ConfigError("RHI_TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies "
+                          f"in front of the app, not {trusted_proxies}")
+
     database_url = env.get("RHI_DATABASE_URL") or f"sqlite:///{instance_path / 'rhi.sqlite3'}"
     grades = [g.strip() for g in env.get("RHI_RISK_GRADES", DEFAULT_RISK_GRADES).split(",")]
 
@@ -89,15 +159,30 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_LONG_EPISODE_HOURS": _int(env, "RHI_LONG_EPISODE_HOURS", 48),
         "RHI_LOCKOUT_ATTEMPTS": _int(env, "RHI_LOCKOUT_ATTEMPTS", 5),
         "RHI_LOCKOUT_MINUTES": _int(env, "RHI_LOCKOUT_MINUTES", 15),
+        # Sign-in throttling (rhi/auth/throttle.py): the LOCKOUT pair is per email and address;
+        # ACCOUNT is per email from every address (Cyber Essentials: at most 10 in 5 minutes);
+        # ADDRESS is per address across emails (password spraying), per RHI_LOCKOUT_MINUTES.
+        "RHI_ACCOUNT_ATTEMPTS": _int(env, "RHI_ACCOUNT_ATTEMPTS", 10),
+        "RHI_ACCOUNT_MINUTES": _int(env, "RHI_ACCOUNT_MINUTES", 5),
+        "RHI_ADDRESS_ATTEMPTS": _int(env, "RHI_ADDRESS_ATTEMPTS", 30),
+        "RHI_KNOWN_ADDRESS_DAYS": _int(env, "RHI_KNOWN_ADDRESS_DAYS", 30),
+        # Before sign-in the session (the form's CSRF token, messages) is a signed cookie.
+        "RHI_PRE_SESSION_COOKIE_NAME": "__Host-rhi-pre" if production else "rhi_pre",
         "RHI_RISK_GRADES": [g for g in grades if g],
         "RHI_LANGUAGE_RULES": env.get("RHI_LANGUAGE_RULES") or None,
         "RHI_TIMEZONE": env.get("RHI_TIMEZONE", "Europe/London"),
-        "RATELIMIT_STORAGE_URI": env.get("RHI_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": rate_limit_storage_uri(env),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RHI_SIGN_IN_RATE_LIMIT": env.get("RHI_SIGN_IN_RATE_LIMIT", "20 per minute"),
         # A tablet sends at most one batch at a time; this only stops a runaway loop.
         "RHI_UPLOAD_RATE_LIMIT": env.get("RHI_UPLOAD_RATE_LIMIT", "120 per minute"),
         "RHI_DEVICE_IDLE_MINUTES": _int(env, "RHI_DEVICE_IDLE_MINUTES", 15),
+        # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port headers are
+        # believed (werkzeug's ProxyFix, applied in create_app); 0: none, the headers are ignored.
+        "RHI_TRUSTED_PROXIES": trusted_proxies,
+        # Origins a POST/PUT/PATCH/DELETE may come from (rhi/origin_check.py); empty: the
+        # request's own (scheme and host, as ProxyFix reports them behind a proxy).
+        "RHI_ALLOWED_ORIGINS": _origins(env, "RHI_ALLOWED_ORIGINS"),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,

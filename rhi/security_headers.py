@@ -31,7 +31,10 @@ def register(app: Flask) -> None:
     @app.after_request
     def headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: over HTTPS the CSRF check wants a same-origin Referer,
+        # and with no-referrer Chromium sends none (and `Origin: null`), refusing every form.
+        # Other sites still get no Referer, so no address (and no record id) leaves rhi.
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"

@@ -4,6 +4,12 @@ Flask's default session is a signed cookie: it keeps working after sign-out if s
 Here the cookie carries only a random token; the session's data lives in `user_sessions`, keyed by
 the token's SHA-256. Signing out, the idle timeout and deactivating a user delete the row, and a
 copied cookie then opens an empty session.
+
+Only signed-in sessions get a row. Before sign-in (and after sign-out) the little a session holds,
+the sign-in form's CSRF token and a message or two, is kept in a signed cookie of its own (the
+"pre-session", RHI_PRE_SESSION_COOKIE_NAME, valid PRE_SESSION_MAX_AGE), so that anyone fetching
+the sign-in page without cookies costs the database nothing. At sign-in its data moves into a new
+row under a new token, and the pre-session cookie is deleted.
 """
 
 from __future__ import annotations
@@ -11,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, Request, Response
 from flask import request as current_request
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete
 from sqlalchemy.orm import Session as DbSession
 from werkzeug.datastructures import CallbackDict
@@ -25,9 +32,32 @@ from rhi.extensions import db
 from rhi.models.base import utcnow
 from rhi.models.people import UserSession
 
-# Touching last_seen_at on every request would write on every click; a minute is precise enough
-# for a 30-minute idle timeout.
-TOUCH_EVERY = timedelta(minutes=1)
+# Touching last_seen_at on every request would write on every click. It is touched when older
+# than touch_every() instead, so it may lag the last request by that much: a session therefore
+# ends only when idle for longer than the timeout plus that lag (late by at most a minute for a
+# 30-minute timeout, never early).
+TOUCH_AT_MOST_EVERY = timedelta(minutes=1)
+
+PRE_SESSION_MAX_AGE = timedelta(hours=4)
+_PRE_SESSION_SALT = "rhi.pre-session"
+
+
+def touch_every(idle: timedelta) -> timedelta:
+    return min(TOUCH_AT_MOST_EVERY, idle / 10)
+
+
+def ended_before(app: Flask, now: datetime) -> datetime:
+    """Sessions last seen before this have ended (for purge and for open_session)."""
+    idle = timedelta(minutes=app.config["RHI_IDLE_TIMEOUT_MINUTES"])
+    return now - idle - touch_every(idle)
+
+
+def _pre_serializer(app: Flask) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(app.secret_key, salt=_PRE_SESSION_SALT)
+
+
+def _pre_cookie_name(app: Flask) -> str:
+    return app.config.get("RHI_PRE_SESSION_COOKIE_NAME", "rhi_pre")
 
 
 def _digest(token: str) -> str:
@@ -45,11 +75,17 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.modified = False
         self.rotate_requested = False
         self.stale = stale  # last_seen_at should be refreshed
+        self.dead_token = False  # the browser sent a session cookie that no longer works
 
     def rotate(self) -> None:
-        """Give the session a new id (at sign-in), so a planted id is useless."""
+        """Give the session a new id and CSRF token (at sign-in), so planted ones are useless."""
+        self.pop("csrf_token", None)
         self.rotate_requested = True
         self.modified = True
+
+    @property
+    def signed_in(self) -> bool:
+        return self.get("_user_id") is not None
 
 
 def rotate_session(session: SessionMixin) -> None:
@@ -69,58 +105,115 @@ class DatabaseSessionInterface(SessionInterface):
         return DbSession(db.engine, expire_on_commit=False)
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
-        token = request.cookies.get(self.get_cookie_name(app))
-        if not token or request.path.startswith("/static/"):
+        if request.path.startswith("/static/"):
             return ServerSession()
-        idle = timedelta(minutes=app.config["RHI_IDLE_TIMEOUT_MINUTES"])
+        token = request.cookies.get(self.get_cookie_name(app))
+        if token:
+            session = self._open_row(app, token)
+            if session is not None:
+                return session
+        session = self._open_pre_cookie(app, request)
+        session.dead_token = bool(token)
+        return session
+
+    def _open_row(self, app: Flask, token: str) -> ServerSession | None:
         now = utcnow()
+        idle = timedelta(minutes=app.config["RHI_IDLE_TIMEOUT_MINUTES"])
         with self._db() as dbs:
             row = dbs.get(UserSession, _digest(token))
             if row is None:
-                return ServerSession()
-            if now - row.last_seen_at > idle:
+                return None
+            if row.last_seen_at < ended_before(app, now):
                 dbs.delete(row)
                 dbs.commit()
-                return ServerSession()
+                return None
             data = json.loads(row.data or "{}")
-            return ServerSession(data, token=token, stale=now - row.last_seen_at > TOUCH_EVERY)
+            stale = now - row.last_seen_at >= touch_every(idle)
+            return ServerSession(data, token=token, stale=stale)
+
+    def _open_pre_cookie(self, app: Flask, request: Request) -> ServerSession:
+        raw = request.cookies.get(_pre_cookie_name(app))
+        if not raw:
+            return ServerSession()
+        try:
+            data = _pre_serializer(app).loads(
+                raw, max_age=int(PRE_SESSION_MAX_AGE.total_seconds()))
+        except BadSignature:  # tampered with, or too old (SignatureExpired is a BadSignature)
+            data = None
+        session = ServerSession(data if isinstance(data, dict) else None)
+        session.modified = not isinstance(data, dict)  # replace a bad cookie
+        return session
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, ServerSession)
-        name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        if not session.modified and not session.stale:
+        if not (session.modified or session.stale or session.dead_token):
             return
-        with self._db() as dbs:
-            if session.token and (session.rotate_requested or not session):
+        if session.token and (session.rotate_requested or not session.signed_in):
+            # Sign-in (new id) or sign-out: the old row goes, so a copied cookie stops working.
+            # (A row without a user is from before pre-sessions: its data moves to the cookie.)
+            with self._db() as dbs:
                 dbs.execute(delete(UserSession).where(UserSession.id == _digest(session.token)))
-                if not session:
-                    dbs.commit()
-                    response.delete_cookie(name, domain=domain, path=path)
-                    return
-                session.token = None
-            if not session:
-                return
+                dbs.commit()
+            session.token = None
+            session.dead_token = True
+            session.modified = True
+        if session.signed_in:
+            self._save_row(app, session, response)
+            self._delete_cookie(app, response, _pre_cookie_name(app))
+            return
+        if session.dead_token:
+            self._delete_cookie(app, response, self.get_cookie_name(app))
+        self._save_pre_cookie(app, session, response)
+
+    def _save_row(self, app: Flask, session: ServerSession, response: Response) -> None:
+        with self._db() as dbs:
             token = session.token or secrets.token_urlsafe(32)
             row = dbs.get(UserSession, _digest(token)) if session.token else None
             if row is None:
                 row = UserSession(id=_digest(token), created_at=utcnow())
                 dbs.add(row)
             row.data = json.dumps(dict(session))
-            user_id = session.get("_user_id")
-            row.user_id = int(user_id) if user_id is not None else None
+            row.user_id = int(session["_user_id"])
             row.last_seen_at = utcnow()
             row.ip_address = current_request.remote_addr
             dbs.commit()
         session.token = token
         response.set_cookie(
-            name,
+            self.get_cookie_name(app),
             token,
             httponly=self.get_cookie_httponly(app),
             secure=self.get_cookie_secure(app),
             samesite=self.get_cookie_samesite(app),
-            domain=domain,
-            path=path,
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
         )
+        response.vary.add("Cookie")
+
+    def _save_pre_cookie(self, app: Flask, session: ServerSession, response: Response) -> None:
+        if not session.modified:
+            return
+        if not session:
+            self._delete_cookie(app, response, _pre_cookie_name(app))
+            return
+        response.set_cookie(
+            _pre_cookie_name(app),
+            _pre_serializer(app).dumps(dict(session)),
+            max_age=PRE_SESSION_MAX_AGE,
+            httponly=self.get_cookie_httponly(app),
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+        )
+        response.vary.add("Cookie")
+
+    def _delete_cookie(self, app: Flask, response: Response, name: str) -> None:
+        if name not in current_request.cookies:
+            return
+        # With the same flags as when set: browsers ignore a __Host- cookie without Secure.
+        response.delete_cookie(name, domain=self.get_cookie_domain(app),
+                               path=self.get_cookie_path(app),
+                               secure=self.get_cookie_secure(app),
+                               httponly=self.get_cookie_httponly(app),
+                               samesite=self.get_cookie_samesite(app))
         response.vary.add("Cookie")

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from rhi import access, ethnicity
+from rhi import access, ethnicity, plain_text
 from rhi.models.base import utcnow
 from rhi.models.children import age_on
 from rhi.models.episodes import DFE_TYPES
@@ -45,5 +45,6 @@ def register(app: Flask) -> None:
         "age": age,
     }
     app.jinja_env.filters.update({name: _keeps_blanks(f) for name, f in filters.items()})
+    app.jinja_env.finalize = plain_text.for_display
     # Templates ask the same questions as the views, of the one module that answers them.
     app.jinja_env.globals.update(Role=Role, access=access)

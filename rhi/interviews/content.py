@@ -14,6 +14,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from rhi.plain_text import without_direction_controls
 from rhi.prompts import SECTION_IDS
 
 MAX_TEXT = 50_000  # a long note is fine; a pasted book is a mistake
@@ -174,7 +175,7 @@ def _as_text(value: Any) -> str:
     if len(text) > MAX_TEXT:
         raise ContentError(f"This is too long to save ({len(text):,} characters; the most is "
                            f"{MAX_TEXT:,}). Split it into two parts.")
-    return text.replace("\r\n", "\n")
+    return without_direction_controls(text.replace("\r\n", "\n"))
 
 
 def _find_item(items: list[dict[str, Any]], item_id: str) -> dict[str, Any]:
@@ -296,10 +297,6 @@ def remove_item(content: dict[str, Any], kind: str, item_id: str) -> dict[str, A
     updated = normalise(content)
     updated[kind] = [i for i in updated[kind] if i.get("id") != item_id]
     return updated
-
-
-def section_has_content(content: dict[str, Any], section_id: str) -> bool:
-    return bool(normalise(content)["sections"][section_id]["text"].strip())
 
 
 def progress(content: dict[str, Any]) -> dict[str, bool]:

@@ -15,8 +15,9 @@ from typing import Any
 from rhi import audit
 from rhi.interviews import content as c
 from rhi.language import Matcher
-from rhi.models import Addendum, Episode, Interview, InterviewStatus, User
+from rhi.models import Addendum, Interview, InterviewStatus, User
 from rhi.models.base import utcnow
+from rhi.plain_text import without_direction_controls
 from rhi.writing import events as language_events
 
 
@@ -33,9 +34,6 @@ class FieldResult:
     message: str = ""
 
 
-def _child_id(interview: Interview) -> int | None:
-    return interview.episodes[0].child_id if interview.episodes else None
-
 
 def start(interview: Interview, user: User, now_local: datetime | None = None) -> None:
     if interview.locked:
@@ -51,7 +49,7 @@ def start(interview: Interview, user: User, now_local: datetime | None = None) -
             document["start"]["held_on"] = now_local.strftime("%Y-%m-%d %H:%M")
         interview.content = document
         audit.record("interview.status", user=user, object_type="interview",
-                     object_id=interview.uuid, child_id=_child_id(interview),
+                     object_id=interview.uuid, child_id=interview.child_id,
                      detail=f"{old} -> in_progress")
 
 
@@ -98,7 +96,7 @@ def save_fields(interview: Interview, user: User, changes: list[tuple[str, Any, 
     if saved:
         interview.content = document
         audit.record("interview.save", user=user, object_type="interview",
-                     object_id=interview.uuid, child_id=_child_id(interview),
+                     object_id=interview.uuid, child_id=interview.child_id,
                      detail=((f"device {device_id}; " if device_id else "")
                              + ", ".join(saved))[:200])
     return results
@@ -108,7 +106,7 @@ def _normal(original: Any, current: Any) -> Any:
     """Read the original the way the field's current value is held (flags come back as text)."""
     if isinstance(current, bool):
         return str(original).strip().lower() in {"1", "true", "yes", "on", "y"}
-    return str(original).replace("\r\n", "\n")
+    return without_direction_controls(str(original).replace("\r\n", "\n"))
 
 
 def language_action(interview: Interview, user: User, *, path: str, rule_id: str, text: str,
@@ -135,13 +133,16 @@ def language_action(interview: Interview, user: User, *, path: str, rule_id: str
         else:
             raise c.ContentError("There is no kept suggestion to add a reason to.")
         interview.content = document
+        audit.record("interview.language", user=user, object_type="interview",
+                     object_id=interview.uuid, child_id=interview.child_id,
+                     detail=f"reason {rule_id}"[:200])
         return
     else:
         raise c.ContentError("Unknown action.")
     interview.content = document
     language_events.record(user.team_id, rule_id, action)
     audit.record("interview.language", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=_child_id(interview),
+                 object_id=interview.uuid, child_id=interview.child_id,
                  detail=f"{action} {rule_id}"[:200])
 
 
@@ -150,16 +151,19 @@ def add_item(interview: Interview, user: User, kind: str) -> str:
         raise LockedError
     interview.content, item_id = c.add_item(interview.content, kind)
     audit.record("interview.add_item", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=_child_id(interview), detail=kind)
+                 object_id=interview.uuid, child_id=interview.child_id, detail=kind)
     return item_id
 
 
 def remove_item(interview: Interview, user: User, kind: str, item_id: str) -> None:
     if interview.locked:
         raise LockedError
-    interview.content = c.remove_item(interview.content, kind, item_id)
+    updated = c.remove_item(interview.content, kind, item_id)
+    if updated[kind] == c.normalise(interview.content)[kind]:
+        return  # already gone (a second tap): nothing removed, so nothing to audit
+    interview.content = updated
     audit.record("interview.remove_item", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=_child_id(interview), detail=kind)
+                 object_id=interview.uuid, child_id=interview.child_id, detail=kind)
 
 
 def add_override(interview: Interview, user: User, *, recipient: str, reason: str,
@@ -174,8 +178,23 @@ def add_override(interview: Interview, user: User, *, recipient: str, reason: st
     }]
     interview.content = document
     audit.record("sharing.override", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=_child_id(interview),
+                 object_id=interview.uuid, child_id=interview.child_id,
                  detail=f"share with {recipient} without consent")
+
+
+def _decision(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return entry.get("recipient"), entry.get("reason"), entry.get("decided_by")
+
+
+def received_overrides(current: list[dict[str, Any]], sent: list[dict[str, Any]],
+                       user: User) -> list[dict[str, Any]]:
+    """Sharing decisions as a tablet sent them, with who recorded each and when set as
+    add_override sets them: a decision the server already has keeps its own; a new one is
+    recorded by the signed-in user at the server's time, whatever the tablet said."""
+    known = {_decision(entry): entry for entry in current}
+    now = utcnow().isoformat(timespec="minutes")
+    return [known.get(_decision(entry)) or {**entry, "recorded_by": user.name, "at": now}
+            for entry in sent]
 
 
 def finish(interview: Interview, user: User) -> None:
@@ -185,7 +204,7 @@ def finish(interview: Interview, user: User) -> None:
     interview.status = InterviewStatus.FINISHED.value
     interview.finished_at = utcnow()
     audit.record("interview.status", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=_child_id(interview),
+                 object_id=interview.uuid, child_id=interview.child_id,
                  detail=f"{old} -> finished")
 
 
@@ -193,10 +212,6 @@ def add_addendum(interview: Interview, user: User, text: str) -> Addendum:
     addendum = Addendum(author_id=user.id, text=text)
     interview.addenda.append(addendum)
     audit.record("interview.addendum", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=_child_id(interview))
+                 object_id=interview.uuid, child_id=interview.child_id)
     return addendum
 
-
-def open_interview_for(episode: Episode) -> Interview | None:
-    interview = episode.interview
-    return interview if interview is not None and not interview.locked else None

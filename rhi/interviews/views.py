@@ -52,8 +52,10 @@ def _change_interview(uuid: str, apply: Callable[[Interview], T]) -> tuple[Inter
     for _attempt in range(SAVE_RETRIES):
         interview = access.get_interview(current_user, uuid)
         access.require_interview_change(current_user, interview)
-        outcome = apply(interview)
         try:
+            # The UPDATE may be flushed inside apply() (a query there autoflushes), so the
+            # refusal can come from apply() as well as from the commit.
+            outcome = apply(interview)
             db.session.commit()
             return interview, outcome
         except StaleDataError:
@@ -183,7 +185,7 @@ def page(uuid: str, page_id: str) -> str:
         abort(404)
     interview = access.get_interview(current_user, uuid)
     audit.record("interview.view", object_type="interview", object_id=interview.uuid,
-                 child_id=interview.episodes[0].child_id, detail=page_id)
+                 child_id=interview.child_id, detail=page_id)
     db.session.commit()
     return render_template("interviews/page.html", **_context(interview, page_id))
 
@@ -302,9 +304,15 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
     if not form.validate_on_submit():
         return render_template("interviews/page.html",
                                **_context(interview, "consent", override_form=form)), 422
-    service.add_override(interview, current_user, recipient=form.recipient.data,
-                         reason=form.reason.data.strip(), decided_by=form.decided_by.data.strip())
-    db.session.commit()
+
+    def apply(current: Interview) -> None:
+        if current.locked:
+            abort(409)
+        service.add_override(current, current_user, recipient=form.recipient.data,
+                             reason=form.reason.data.strip(),
+                             decided_by=form.decided_by.data.strip())
+
+    _change_interview(uuid, apply)  # a save landing meanwhile: read again, not a 500
     flash("The decision to share without consent is recorded.", "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="consent"))
 
@@ -318,8 +326,17 @@ def finish(uuid: str) -> Response:
         abort(400)
     if interview.locked:
         return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
-    service.finish(interview, current_user)
-    _send_summary(interview)
+
+    def apply(current: Interview) -> bool:
+        if current.locked:
+            return False  # finished in another tab meanwhile
+        service.finish(current, current_user)
+        return True
+
+    # Finished first (a save landing meanwhile is read again, not a 500); then the summary.
+    interview, finished = _change_interview(uuid, apply)
+    if finished:
+        _send_summary(interview)
     return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
 
 

@@ -15,10 +15,13 @@ from rhi.models.people import Role, Team, User, UserSession
 from rhi.models.summaries import Summary
 from rhi.models.sync import SyncConflict, SyncRequest
 from rhi.models.sync_events import SyncEvent
+from rhi.models.throttle import SignInAddress, SignInFailure
 
 __all__ = [
     "LanguageEvent",
     "Addendum",
+    "SignInAddress",
+    "SignInFailure",
     "Summary",
     "SyncConflict",
     "SyncEvent",

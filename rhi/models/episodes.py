@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import conv
 
 from rhi.extensions import db
 from rhi.models.base import utcnow
@@ -22,6 +23,8 @@ DFE_TYPES = {"M": "Missing", "A": "Away from placement without authorisation"}
 
 class Episode(db.Model):
     __tablename__ = "episodes"
+    # The interview link table points at (id, child_id): an interview holds one child's episodes.
+    __table_args__ = (UniqueConstraint("id", "child_id", name=conv("uq_episodes_id_child")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
@@ -42,7 +45,9 @@ class Episode(db.Model):
     assigned_worker: Mapped[User | None] = relationship()
     assigned_team: Mapped[Team | None] = relationship()
     interviews: Mapped[list[Interview]] = relationship(
-        secondary="interview_episodes", back_populates="episodes"
+        secondary="interview_episodes", back_populates="episodes",
+        primaryjoin="Episode.id == interview_episodes.c.episode_id",
+        secondaryjoin="Interview.id == interview_episodes.c.interview_id",
     )
 
     @property

@@ -7,13 +7,27 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
+from sqlalchemy.sql.elements import conv
 
 from rhi.extensions import db
 from rhi.models.base import utcnow
 
 if TYPE_CHECKING:
+    from rhi.models.children import Child
     from rhi.models.episodes import Episode
     from rhi.models.people import User
 
@@ -51,11 +65,34 @@ OPEN_STATUSES = (
 # Finished interviews are not edited: later corrections are addenda.
 LOCKED_STATUSES = (InterviewStatus.FINISHED, InterviewStatus.SHARED)
 
+
+
+class OneChildError(ValueError):
+    """An interview is about one child: an episode of another child cannot join it."""
+
+    def __init__(self) -> None:
+        super().__init__("An interview is about one child: these returns are of different "
+                         "children. Record one interview for each child.")
+
+
+def _episode_child(context: DefaultExecutionContext) -> int:
+    """The link row's child, read from its episode: the two foreign keys below then hold the
+    interview's child and the episode's child equal in the database itself."""
+    episode_id = context.get_current_parameters()["episode_id"]
+    return context.connection.execute(
+        text("SELECT child_id FROM episodes WHERE id = :id"), {"id": episode_id}).scalar_one()
+
+
 interview_episodes = Table(
     "interview_episodes",
     db.metadata,
     Column("interview_id", ForeignKey("interviews.id"), primary_key=True),
     Column("episode_id", ForeignKey("episodes.id"), primary_key=True),
+    Column("child_id", Integer, nullable=False, default=_episode_child),
+    ForeignKeyConstraint(["episode_id", "child_id"], ["episodes.id", "episodes.child_id"],
+                         name=conv("fk_interview_episodes_episode_of_child")),
+    ForeignKeyConstraint(["interview_id", "child_id"], ["interviews.id", "interviews.child_id"],
+                         name=conv("fk_interview_episodes_interview_of_child")),
 )
 
 
@@ -70,6 +107,8 @@ class Interview(db.Model):
     # Made when the interview is created, on the server or a tablet, and never changed: the
     # offline upload uses it to recognise an interview it already has.
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    # The one child the interview is about, set from its first episode (see _same_child).
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=InterviewStatus.OFFERED.value)
     due_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)
@@ -88,8 +127,11 @@ class Interview(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     worker: Mapped[User | None] = relationship()
+    child: Mapped[Child] = relationship()
     episodes: Mapped[list[Episode]] = relationship(
-        secondary=interview_episodes, back_populates="interviews"
+        secondary=interview_episodes, back_populates="interviews",
+        primaryjoin="Interview.id == interview_episodes.c.interview_id",
+        secondaryjoin="Episode.id == interview_episodes.c.episode_id",
     )
     contact_attempts: Mapped[list[ContactAttempt]] = relationship(
         back_populates="interview", order_by="ContactAttempt.attempted_at"
@@ -106,6 +148,23 @@ class Interview(db.Model):
         return InterviewStatus(self.status)
 
     __mapper_args__ = {"version_id_col": version}  # optimistic locking: each save bumps it
+    # The link table's composite foreign key points here.
+    __table_args__ = (UniqueConstraint("id", "child_id", name=conv("uq_interviews_id_child")),)
+
+    @validates("episodes")
+    def _same_child(self, _key: str, episode: Episode) -> Episode:
+        """Every path that adds an episode (pages, upload, events) goes through here."""
+        session = object_session(episode)
+        if session is not None:
+            with session.no_autoflush:  # the interview may not be in the session yet
+                child = episode.child
+        else:
+            child = episode.child
+        if self.child is None:
+            self.child = child
+        elif self.child is not child and (child.id is None or child.id != self.child.id):
+            raise OneChildError
+        return episode
 
 
 CONTACT_METHODS = {

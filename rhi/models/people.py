@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -49,12 +50,11 @@ class User(UserMixin, db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    last_failed_sign_in_at: Mapped[datetime | None]
-    locked_until: Mapped[datetime | None]
     # Mixed into the key that encrypts this user's data on a tablet, so a copied disk cannot be
     # unlocked by trying every PIN: the server hands it over only to a signed-in session.
-    device_secret: Mapped[str | None] = mapped_column(String(64))
+    # Made with the user, so that GET /sync/v1/session only reads.
+    device_secret: Mapped[str] = mapped_column(String(64),
+                                               default=lambda: secrets.token_hex(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team | None] = relationship(back_populates="members")

@@ -34,7 +34,7 @@ def _visible(summary: Summary) -> bool:
     """Addressed to this user, and the child is still theirs to see (de-allocation counts)."""
     if summary.prepared_for_id != current_user.id:
         return False
-    child_id = summary.interview.episodes[0].child_id
+    child_id = summary.interview.child_id
     return db.session.scalar(select(Child.id).where(Child.id == child_id,
                                                     access.child_filter(current_user))) is not None
 
@@ -42,7 +42,7 @@ def _visible(summary: Summary) -> bool:
 def _get_summary(summary_id: int) -> Summary:
     summary = db.session.get(Summary, summary_id)
     if summary is None or not _visible(summary):
-        child_id = summary.interview.episodes[0].child_id if summary else None
+        child_id = summary.interview.child_id if summary else None
         audit.record("access.refused", object_type="summary", object_id=summary_id,
                      child_id=child_id, outcome="refused")
         db.session.commit()
@@ -64,7 +64,7 @@ def inbox() -> str:
 def show(summary_id: int) -> str:
     summary = _get_summary(summary_id)
     audit.record("summary.view", object_type="summary", object_id=summary.id,
-                 child_id=summary.interview.episodes[0].child_id)
+                 child_id=summary.interview.child_id)
     db.session.commit()
     return render_template("summaries/show.html", summary=summary,
                            confirm=ConfirmForm(formdata=None))
@@ -75,7 +75,7 @@ def show(summary_id: int) -> str:
 def pdf(summary_id: int) -> Response:
     summary = _get_summary(summary_id)
     audit.record("summary.download", object_type="summary", object_id=summary.id,
-                 child_id=summary.interview.episodes[0].child_id)
+                 child_id=summary.interview.child_id)
     db.session.commit()
     return _pdf_response(summary.pdf, f"rhi-summary-{summary.id}.pdf")
 
@@ -90,7 +90,7 @@ def acknowledge(summary_id: int) -> Response:
         summary.acknowledged_at = utcnow()
         summary.acknowledged_by_id = current_user.id
         audit.record("summary.acknowledge", object_type="summary", object_id=summary.id,
-                     child_id=summary.interview.episodes[0].child_id)
+                     child_id=summary.interview.child_id)
         db.session.commit()
     flash("Thank you: the interviewer can see you have read it.", "success")
     return redirect(url_for("summaries.show", summary_id=summary.id))
@@ -107,7 +107,7 @@ def interview_pdf(uuid: str, recipient: str) -> Response:
     prepared_for = recipient_label(recipient, interview)
     data = render_for(interview, recipient, prepared_for, utcnow())
     audit.record("summary.download", object_type="interview", object_id=interview.uuid,
-                 child_id=interview.episodes[0].child_id, detail=f"copy for {recipient}")
+                 child_id=interview.child_id, detail=f"copy for {recipient}")
     db.session.commit()
     stamp = to_local(utcnow()).strftime("%Y%m%d-%H%M")
     return _pdf_response(data, f"rhi-{recipient}-{stamp}.pdf")

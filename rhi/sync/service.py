@@ -36,6 +36,7 @@ from rhi.interviews import content as c
 from rhi.interviews import service as interviews
 from rhi.models import Episode, Interview, InterviewStatus, SyncConflict, SyncRequest, User
 from rhi.models.base import utcnow
+from rhi.models.interviews import OneChildError
 from rhi.sync import events as offline_events
 from rhi.sync.validate import MAX_PROBLEMS, changed_fields, shape_problems, validate
 from rhi.timefmt import from_local, to_local
@@ -131,8 +132,13 @@ class Item:
     changed_paths: list[str] | None = None
 
 
+# Database ids and version numbers are 64-bit: a number past that names nothing, and looking it
+# up would fail in the database (a "try again" the tablet would repeat for ever).
+MAX_ID = 2**63 - 1
+
+
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def parse_item(raw: Any) -> Item:
@@ -149,7 +155,7 @@ def parse_item(raw: Any) -> Item:
         problems.append(f"episode_ids: should list the episodes covered (1 to {MAX_EPISODES}, "
                         "each once).")
     base = raw.get("base_version")
-    if base is not None and (not _is_int(base) or base < 1):
+    if base is not None and not _is_int(base):
         problems.append("base_version: should be the server's version number, or null.")
     digest, document = raw.get("content_hash"), raw.get("content")
     if "content" not in raw:
@@ -200,11 +206,13 @@ def _checked_content(item: Item) -> dict[str, Any]:
     return document
 
 
-def _document(item: Item) -> dict[str, Any]:
+def _document(item: Item, user: User, server: Interview | None) -> dict[str, Any]:
     """The document this item leads to: the device's, checked, with what the item's latest
     decline says about the carer, as recording a decline writes it (so the same item sent again
-    is recognised as already applied)."""
+    is recognised as already applied), and its sharing decisions recorded by the server."""
     document = _checked_content(item)
+    current = c.normalise(server.content)["overrides"] if server is not None else []
+    document["overrides"] = interviews.received_overrides(current, document["overrides"], user)
     declines = [e for e in item.events if e.kind == "decline"]
     if declines:
         document["carer_information_offered"] = declines[-1].carer_information
@@ -217,9 +225,6 @@ def _ends_declined(item: Item) -> bool:
     answers = [e for e in item.events if e.kind in offline_events.STATUS_KINDS]
     return bool(answers) and answers[-1].kind == "decline"
 
-
-def _child_id(interview: Interview) -> int | None:
-    return interview.episodes[0].child_id if interview.episodes else None
 
 
 def _detail(device_id: str | None, extra: str = "") -> str:
@@ -265,7 +270,7 @@ def _conflict(user: User, interview: Interview, item: Item, document: dict[str, 
                                     content=document, content_hash=digest,
                                     changed_paths=item.changed_paths))
     audit.record("sync.conflict", user=user, object_type="interview", object_id=item.uuid,
-                 child_id=_child_id(interview),
+                 child_id=interview.child_id,
                  detail=_detail(device_id, f"base {item.base_version}, server "
                                            f"{interview.version}"))
     message = ("This interview was changed somewhere else since this tablet last had it. "
@@ -300,7 +305,7 @@ def _to_finished(user: User, interview: Interview, item: Item, document: dict[st
                           version=interview.version)
     interviews.add_addendum(interview, user, text)
     audit.record("sync.update", user=user, object_type="interview", object_id=item.uuid,
-                 child_id=_child_id(interview), detail=_detail(device_id, "addendum"))
+                 child_id=interview.child_id, detail=_detail(device_id, "addendum"))
     return ItemResult(item.uuid, "updated", [
         "This interview was already finished, so your changes were added as an addendum."],
         version=interview.version)
@@ -313,7 +318,7 @@ def _events(user: User, interview: Interview, item: Item, device_id: str | None,
     for event in report.applied + report.skipped:
         note = " not applied: finished" if event in report.skipped else ""
         audit.record("sync.event", user=user, object_type="interview", object_id=interview.uuid,
-                     child_id=_child_id(interview),
+                     child_id=interview.child_id,
                      detail=_detail(device_id, f"{event.kind} {event.id}{note}"))
     return report
 
@@ -345,12 +350,24 @@ def _content(user: User, interview: Interview, item: Item, document: dict[str, A
         return _conflict(user, interview, item, document, device_id)
     if interview.status != InterviewStatus.IN_PROGRESS.value and not _ends_declined(item):
         interviews.start(interview, user)  # the tablet held the interview: it is in progress
+    _audit_new_overrides(user, interview, c.normalise(interview.content)["overrides"],
+                         document, device_id)
     interview.content = document
     db.session.flush()  # the version moves on here; a concurrent save raises StaleDataError
     audit.record("sync.update", user=user, object_type="interview", object_id=item.uuid,
-                 child_id=_child_id(interview),
+                 child_id=interview.child_id,
                  detail=_detail(device_id, f"version {interview.version}"))
     return ItemResult(item.uuid, "updated", [], version=interview.version)
+
+
+def _audit_new_overrides(user: User, interview: Interview, before: list[dict[str, Any]],
+                         document: dict[str, Any], device_id: str | None) -> None:
+    for entry in document["overrides"]:
+        if entry not in before:
+            audit.record("sharing.override", user=user, object_type="interview",
+                         object_id=interview.uuid, child_id=interview.child_id,
+                         detail=_detail(device_id, f"share with {entry['recipient']} without "
+                                                   "consent")[:200])
 
 
 def _existing(user: User, interview: Interview, item: Item, device_id: str | None,
@@ -358,14 +375,14 @@ def _existing(user: User, interview: Interview, item: Item, device_id: str | Non
     visible = db.session.scalar(select(Interview.id).where(
         Interview.id == interview.id, access.interview_filter(user)))
     if visible is None:
-        return _refused(user, item.uuid, _child_id(interview), device_id)
+        return _refused(user, item.uuid, interview.child_id, device_id)
     if not access.can_record_interview_work(user):
-        return _no_change_rights(user, item.uuid, _child_id(interview), device_id)
+        return _no_change_rights(user, item.uuid, interview.child_id, device_id)
     if item.content is None:
         report = _events(user, interview, item, device_id)
         return ItemResult(item.uuid, "updated" if report.recorded else "unchanged",
                           report.messages, version=interview.version)
-    document = _document(item)
+    document = _document(item, user, interview)
     base = interview.version
     report = _events(user, interview, item, device_id)
     return _with_events(_content(user, interview, item, document, base, device_id),
@@ -420,13 +437,15 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
         return _refused(user, item.uuid, child_id, device_id)
     if not access.can_record_interview_work(user):
         return _no_change_rights(user, item.uuid, episodes[0].child_id, device_id)
+    if len({e.child_id for e in episodes}) > 1:
+        raise Rejected(f"episode_ids: {OneChildError()}")
     if any(e.returned_at is None for e in episodes):
         raise Rejected("An interview can only be recorded once the child is back: an episode "
                        "in this upload has no return recorded.")
     if item.content is None:
         return _new_events_only(user, item, episodes, device_id)
-    document = _document(item)
     other = _open_interview(episodes)
+    document = _document(item, user, other)
     if other is not None:
         report = _events(user, other, item, device_id)  # events don't compete: applied anyway
         return _with_events(_conflict(user, other, item, document, device_id), other, report)
@@ -439,7 +458,8 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
     db.session.add(interview)
     db.session.flush()  # a second upload of the same UUID racing this one fails here
     audit.record("sync.create", user=user, object_type="interview", object_id=item.uuid,
-                 child_id=episodes[0].child_id, detail=_detail(device_id))
+                 child_id=interview.child_id, detail=_detail(device_id))
+    _audit_new_overrides(user, interview, [], document, device_id)
     report = _events(user, interview, item, device_id)
     return _with_events(ItemResult(item.uuid, "created", [], version=interview.version),
                         interview, report)
@@ -468,6 +488,9 @@ def apply_item(user: User, raw: Any, deadline_hours: int, device_id: str | None)
         except Rejected as exc:
             db.session.rollback()
             return ItemResult(_label(raw), "rejected", exc.messages)
+        except OneChildError as exc:  # the model's guard, should a path miss the check above
+            db.session.rollback()
+            return ItemResult(_label(raw), "rejected", [str(exc)])
         except (StaleDataError, IntegrityError):
             # Saved elsewhere meanwhile (another tab, or this same upload retried): look again.
             db.session.rollback()

@@ -94,9 +94,6 @@ def _open_conflicts(interview: Interview) -> list[SyncConflict]:
         .order_by(SyncConflict.received_at, SyncConflict.id)))
 
 
-def _child_id(interview: Interview) -> int | None:
-    return interview.episodes[0].child_id if interview.episodes else None
-
 
 def _now_local() -> datetime:
     return to_local(utcnow()).replace(tzinfo=None)
@@ -154,7 +151,7 @@ def _page(interview: Interview, *, resolved: str | None = None,
           replace: Entry | None = None, status: int = 200) -> tuple[str, int]:
     """The page: every version still waiting, the one just posted as posted."""
     audit.record("interview.view", object_type="interview", object_id=interview.uuid,
-                 child_id=_child_id(interview), detail="versions")
+                 child_id=interview.child_id, detail="versions")
     db.session.commit()
     entries = [replace if replace is not None and replace.conflict.id == conflict.id
                else _entry_for(interview, conflict) for conflict in _open_conflicts(interview)]
@@ -214,7 +211,7 @@ def _resolved(interview: Interview, conflict: SyncConflict, how: str) -> None:
     commits, with the change itself)."""
     conflict.resolved_at = utcnow()
     audit.record("sync.resolve", object_type="interview", object_id=interview.uuid,
-                 child_id=_child_id(interview),
+                 child_id=interview.child_id,
                  detail=f"device {conflict.device_uuid}; {how}")
 
 
@@ -338,7 +335,7 @@ def _write(interview: Interview, comparison: Comparison, values: dict[str, Any],
     if added or comparison.overrides or comparison.carer_information_offered:
         interview.content = document
         audit.record("interview.save", object_type="interview", object_id=interview.uuid,
-                     child_id=_child_id(interview),
+                     child_id=interview.child_id,
                      detail=f"from a tablet: {len(added)} entries, "
                             f"{len(comparison.overrides)} sharing decisions")
     changes = [(path, value, comparison.difference(path).server)

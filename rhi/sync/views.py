@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
@@ -81,10 +80,8 @@ def unexpected(_: Exception) -> tuple[Response, int]:
 def session() -> Response:
     """What a device needs just before an upload: a fresh CSRF token and who is signed in, and
     the user's device secret (the pepper for the tablet's encryption key)."""
-    user = current_user
-    if not user.device_secret:
-        user.device_secret = secrets.token_hex(32)
-        db.session.commit()
+    user = current_user  # device_secret is made with the user (and by a migration for
+    # users from before): this GET reads and never writes.
     return jsonify(
         csrf_token=generate_csrf(),
         user={"id": user.id, "name": user.name, "role": user.role},
@@ -102,6 +99,8 @@ def copies() -> Response:
     user = current_user._get_current_object()  # noqa: SLF001 - the real User, not a proxy
     now = utcnow()
     episode_id = request.args.get("episode_id", type=int)
+    if episode_id is not None and not 1 <= episode_id <= service.MAX_ID:
+        abort(404)  # names no episode (and would overflow the database's integer)
     if episode_id is not None:
         # One child's return ("Keep on this tablet"); 404 when it is not theirs to see.
         entries = device_copies.episode_copies(user, access.get_episode(user, episode_id), now)
@@ -122,12 +121,35 @@ class BadBatch(Exception):
     """A body that is not an upload at all: answered 400, nothing applied, nothing kept."""
 
 
+# An interview document is a few levels deep; anything far deeper is not an upload, and would
+# otherwise reach code that recurses (hashing, comparing) and fail there with a 500.
+MAX_DEPTH = 20
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in `value`, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                break
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def _parse_batch(raw: bytes) -> tuple[list[Any], str | None]:
     """The items and the device's id (for the audit trail), or BadBatch."""
     try:
         payload = json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError as exc:
+        raise BadBatch(f"The body nests lists or objects more than {MAX_DEPTH} deep.") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadBatch("The body is not valid JSON.") from exc
+    if _depth(payload) > MAX_DEPTH:
+        raise BadBatch(f"The body nests lists or objects more than {MAX_DEPTH} deep.")
     if not isinstance(payload, dict) or not isinstance(payload.get("items"), list):
         raise BadBatch('The body should be {"items": [...]}.')
     items = payload["items"]

@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+import statistics
+import time
+from datetime import datetime, timedelta
 
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from rhi.auth import throttle
 from rhi.extensions import db
-from rhi.models import AuditEvent, User, UserSession
+from rhi.models import AuditEvent, SignInFailure, User, UserSession
+from tests.conftest import csrf_from
 from tests.world import PASSWORD
+
+HOME = "192.0.2.10"  # where worker_a signs in
+ATTACKER = "10.0.0.9"
+PAUSED_RE = re.compile(r"Too many attempts to sign in from here\. Try again after (\d\d:\d\d)")
+
+
+def attempt(client: FlaskClient, email: str, password: str = PASSWORD,
+            address: str = "127.0.0.1"):
+    """A sign-in from an address, as a browser would: the page first, then the form."""
+    env = {"REMOTE_ADDR": address}
+    token = csrf_from(client.get("/sign-in", environ_base=env).text)
+    return client.post("/sign-in", data={"csrf_token": token, "email": email,
+                                         "password": password}, environ_base=env)
+
+
+def age_failures(app, minutes: int) -> None:
+    """Move every remembered sign-in failure into the past."""
+    with app.app_context():
+        for failure in db.session.scalars(select(SignInFailure)):
+            failure.at -= timedelta(minutes=minutes)
+        db.session.commit()
+
+
+def without_token(html: str) -> str:
+    return "\n".join(line for line in html.splitlines() if "csrf" not in line)
 
 
 def test_sign_in_takes_each_role_home(web, world):
@@ -40,23 +71,167 @@ def test_bad_input_keeps_what_was_typed_and_says_what_is_wrong(web, world):
     assert "Enter your password." in html
 
 
-def test_five_failures_pause_the_account_and_say_until_when(app, web, world):
+def test_five_failures_pause_only_that_address_and_say_until_when(app, web, world):
+    # Before issue 9 (F4) five failures locked the account everywhere, so anyone could lock a
+    # worker out; now they pause that email from that address only.
+    email = world.emails["worker_a"]
     for _ in range(5):
-        web.sign_in(world.emails["worker_a"], "wrong password")
-    response = web.sign_in(world.emails["worker_a"])  # right password, but paused
-    html = response.get_data(as_text=True)
-    assert "this account is paused until" in html
+        assert "is not right" in attempt(web.client, email, "wrong password").text
+    response = attempt(web.client, email)  # right password, but paused here
+    assert response.status_code == 401
+    assert PAUSED_RE.search(response.text), response.text
+    assert "this account" not in response.text
     assert web.get("/returns").status_code == 302  # still not signed in
-    with app.app_context():
-        user = db.session.get(User, world.users["worker_a"])
-        # After the pause, the right password works again.
-        user.locked_until = user.locked_until - timedelta(minutes=16)
-        db.session.commit()
-    assert web.sign_in(world.emails["worker_a"]).status_code == 302
+
+    elsewhere = app.test_client()
+    assert attempt(elsewhere, email, address="192.0.2.7").status_code == 302
+
+    # After the pause, the right password works again from the first address.
+    age_failures(app, minutes=16)
+    assert attempt(web.client, email).status_code == 302
+
+
+def test_an_attacker_elsewhere_cannot_lock_the_worker_out(app, world):
+    email = world.emails["worker_a"]
+    home = app.test_client()
+    assert attempt(home, email, address=HOME).status_code == 302  # the worker's own address
+    home.post("/sign-out", data={"csrf_token": csrf_from(home.get("/returns").text)})
+
+    # An attacker fails again and again from other addresses, well past every limit.
+    attacker = app.test_client()
+    answers = [attempt(attacker, email, "guess", address=f"10.0.0.{n}").text
+               for n in range(1, 7) for _ in range(3)]
+    wrong = [a for a in answers if "is not right" in a]
+    paused = [a for a in answers if PAUSED_RE.search(a)]
+    # Cyber Essentials: no more than 10 guesses in 5 minutes, however many addresses.
+    assert len(wrong) == 10 and len(paused) == 8
+    assert attempt(attacker, email, address="203.0.113.5").status_code == 401  # new address
+
+    # The worker, at their own address, still signs in with the right password.
+    assert attempt(home, email, address=HOME).status_code == 302
+
+    # When the 5 minutes have passed, new addresses get through again.
+    age_failures(app, minutes=6)
+    assert attempt(app.test_client(), email, address="203.0.113.5").status_code == 302
+
+
+def test_a_password_spray_from_one_address_is_paused(app, world):
+    app.config["RHI_ADDRESS_ATTEMPTS"] = 8  # below the per-minute limit, to see this rule
+    office = app.test_client()
+    assert attempt(office, world.emails["worker_a"], address=ATTACKER).status_code == 302
+    office.post("/sign-out", data={"csrf_token": csrf_from(office.get("/returns").text)})
+
+    sprayer = app.test_client()
+    emails = [world.emails[k] for k in ("worker_b", "manager_a", "admin", "social_worker")]
+    emails += [f"guess{n}@test.example.org" for n in range(4)]
+    for email in emails:  # one password tried at many accounts
+        assert "is not right" in attempt(sprayer, email, "Summer2026!", address=ATTACKER).text
+    # Now this address is paused for every email that has not signed in from it...
+    for email in (world.emails["manager_b"], "guess9@test.example.org"):
+        assert PAUSED_RE.search(attempt(sprayer, email, address=ATTACKER).text)
+    # ...but a worker who signs in from here still can.
+    assert attempt(office, world.emails["worker_a"], address=ATTACKER).status_code == 302
+
+
+def test_the_per_minute_limit_stops_a_fast_spray(app, world):
+    sprayer = app.test_client()
+    codes = [attempt(sprayer, f"guess{n}@test.example.org", "x", address=ATTACKER).status_code
+             for n in range(21)]
+    assert codes[:20] == [401] * 20 and codes[20] == 429
+
+
+def test_unknown_and_existing_emails_are_paused_alike(app, world):
+    def sixth(email: str, password: str) -> str:
+        client = app.test_client()
+        for _ in range(5):
+            attempt(client, email, "wrong password")
+        html = attempt(client, email, password).text.replace(email, "EMAIL")
+        return PAUSED_RE.sub("TIME", html)
+
+    existing = sixth(world.emails["worker_a"], PASSWORD)
+    unknown = sixth("nobody@test.example.org", PASSWORD)
+    assert "TIME" in existing
+    assert without_token(existing) == without_token(unknown)
+
+
+def _median_seconds(runs: list[float]) -> float:
+    return statistics.median(runs)
+
+
+def _close(a: float, b: float) -> bool:
+    return max(a, b) <= 1.2 * min(a, b)
+
+
+def test_answers_take_the_same_time_whoever_and_whatever(app, world):
+    """Medians of interleaved attempts, so load on the machine weighs on both sides alike."""
+    app.config["RHI_SIGN_IN_RATE_LIMIT"] = "10000 per minute"
+    client = app.test_client()
+    token = csrf_from(client.get("/sign-in").text)
+    addresses = (f"10.{a}.{b}.1" for a in range(1, 250) for b in range(250))
+
+    def timed(email: str, address: str, password: str = "wrong password") -> float:
+        data = {"csrf_token": token, "email": email, "password": password}
+        start = time.perf_counter()
+        response = client.post("/sign-in", data=data, environ_base={"REMOTE_ADDR": address})
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 401
+        return elapsed
+
+    people = [world.emails[k] for k in world.emails]
+    timed(people[0], next(addresses))  # warm up
+    timed("warm.up@test.example.org", next(addresses))
+    existing, unknown = [], []
+    for n in range(15):  # a new address each time: nothing here is paused
+        existing.append(timed(people[n % len(people)], next(addresses)))
+        unknown.append(timed(f"nobody{n}@test.example.org", next(addresses)))
+    assert _close(_median_seconds(existing), _median_seconds(unknown)), (existing, unknown)
+
+    here = next(addresses)
+    for _ in range(5):
+        timed(world.emails["worker_a"], here)
+    paused, free = [], []
+    for _ in range(15):  # paused, even with the right password, against a wrong password
+        paused.append(timed(world.emails["worker_a"], here, PASSWORD))
+        free.append(timed(world.emails["worker_b"], next(addresses)))
+    assert _close(_median_seconds(paused), _median_seconds(free)), (paused, free)
+
+
+def test_throttle_rules_pure():
+    t0 = datetime(2026, 11, 20, 9, 0)
+    minute = timedelta(minutes=1)
+    limits = throttle.Limits()
+    # Five in fifteen minutes pause fifteen minutes from the fifth; spread out, they do not.
+    five = [t0 + n * minute for n in range(5)]
+    assert throttle.paused_until(five[:4], 5, 15 * minute, t0 + 4 * minute) is None
+    assert throttle.paused_until(five, 5, 15 * minute, t0 + 5 * minute) == t0 + 19 * minute
+    assert throttle.paused_until(five, 5, 15 * minute, t0 + 19 * minute) is None
+    hourly = [t0 + n * 60 * minute for n in range(10)]
+    assert throttle.paused_until(hourly, 5, 15 * minute, t0 + 9 * 60 * minute) is None
+    # Ten failures at an account from anywhere pause new addresses, not known ones.
+    ten = [t0 + n * 10 * timedelta(seconds=1) for n in range(10)]
+    now = t0 + 2 * minute
+    assert throttle.decide(now, pair=[], account=ten, address=[], known_address=False,
+                           limits=limits) == ten[-1] + 5 * minute
+    assert throttle.decide(now, pair=[], account=ten, address=[], known_address=True,
+                           limits=limits) is None
+    assert throttle.decide(now, pair=ten[:5], account=ten, address=[], known_address=True,
+                           limits=limits) == ten[4] + 15 * minute
+    # An IPv6 /64 counts as one address (one home or phone holds a whole /64).
+    assert throttle.address_key("2001:db8:1:2::5") == throttle.address_key("2001:db8:1:2:ff::9")
+    assert throttle.address_key("2001:db8:1:2::5") == "2001:db8:1:2::/64"
+    assert throttle.address_key("2001:db8:1:3::5") != throttle.address_key("2001:db8:1:2::5")
+    assert throttle.address_key("::ffff:192.0.2.1") == "192.0.2.1"
+    assert throttle.address_key("192.0.2.1") == "192.0.2.1"
+    assert throttle.address_key(None) == "unknown"
+    # The email key ignores case and spaces, and depends on the secret.
+    assert throttle.email_key(" A@B.org ", "s") == throttle.email_key("a@b.org", "s")
+    assert throttle.email_key("a@b.org", "s") != throttle.email_key("a@b.org", "t")
 
 
 def test_session_id_changes_at_sign_in_and_copied_cookie_dies_at_sign_out(app, web, world):
     web.get("/sign-in")
+    assert web.client.get_cookie("rhi_session") is None  # no row before sign-in (F11)
+    web.client.set_cookie("rhi_session", "planted-by-someone-else")
     before = web.client.get_cookie("rhi_session").value
     web.sign_in(world.emails["worker_a"])
     after = web.client.get_cookie("rhi_session").value
@@ -78,7 +253,7 @@ def test_idle_timeout_ends_the_session(app, web, world):
     assert web.get("/returns").status_code == 200
     with app.app_context():
         for row in db.session.scalars(select(UserSession)):
-            row.last_seen_at -= timedelta(minutes=31)
+            row.last_seen_at -= timedelta(minutes=32)  # ends 30 to 31 minutes idle
         db.session.commit()
     assert web.get("/returns").status_code == 302
 

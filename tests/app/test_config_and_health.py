@@ -56,7 +56,7 @@ def test_pages_carry_strict_headers(client):
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["Cache-Control"] == "no-store"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"  # a Referer to rhi only
     assert "<script>" not in response.get_data(as_text=True)  # no inline scripts
 
 

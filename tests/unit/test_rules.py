@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from rhi import deadlines, ethnicity
-from rhi.auth import throttle
-from rhi.models import User
 
 T0 = datetime(2026, 11, 20, 9, 0)
 
@@ -52,18 +50,5 @@ def test_ethnicity_has_19_census_groups_and_derives_dfe_codes():
     assert ethnicity.dfe_code("unknown-key") == "NOBT"
 
 
-def test_lockout_after_five_failures_in_fifteen_minutes():
-    user = User(failed_sign_ins=0)
-    for minute in range(4):
-        throttle.note_failure(user, T0 + timedelta(minutes=minute), attempts=5, minutes=15)
-    assert throttle.locked_until(user, T0 + timedelta(minutes=4)) is None
-    throttle.note_failure(user, T0 + timedelta(minutes=4), attempts=5, minutes=15)
-    assert throttle.locked_until(user, T0 + timedelta(minutes=5)) == T0 + timedelta(minutes=19)
-    assert throttle.locked_until(user, T0 + timedelta(minutes=20)) is None
 
 
-def test_failures_spread_out_do_not_lock():
-    user = User(failed_sign_ins=0)
-    for hour in range(10):
-        throttle.note_failure(user, T0 + timedelta(hours=hour), attempts=5, minutes=15)
-    assert user.locked_until is None
