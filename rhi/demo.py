@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from rhi import deadlines
@@ -210,7 +211,8 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
 def _demo_interview(episode: Episode, returned: datetime, status: str, worker: User,
                     now: datetime) -> None:
     offered = min(returned + timedelta(hours=4), now)
-    interview = Interview(status=status, due_at=deadlines.due_at(returned), worker=worker,
+    hours = current_app.config["RHI_DEADLINE_HOURS"]  # the council's own deadline
+    interview = Interview(status=status, due_at=deadlines.due_at(returned, hours), worker=worker,
                           offered_at=offered, offer_method="phone", content={})
     interview.episodes.append(episode)
     if status in {InterviewStatus.FINISHED, InterviewStatus.ACCEPTED,

@@ -24,4 +24,5 @@ def healthz() -> tuple[Response, int]:
     except SQLAlchemyError:
         db.session.rollback()
         ok = False
-    return jsonify(status="ok" if ok else "degraded", database=ok), 200
+    # 503 when the database does not answer, so a load balancer stops sending work here.
+    return jsonify(status="ok" if ok else "degraded", database=ok), 200 if ok else 503

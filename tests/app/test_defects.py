@@ -1,0 +1,83 @@
+"""Defects found while reading the code (issue 10), each held by a test."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from rhi.extensions import db
+from rhi.interviews import service
+from rhi.models import Interview
+from tests.app.test_interviews import content, start
+from tests.conftest import make_test_app
+
+
+def test_healthz_answers_503_when_the_database_does_not(tmp_path):
+    app = make_test_app(f"sqlite:///{tmp_path / 'no-such-folder' / 'rhi.sqlite3'}", tmp_path)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "degraded", "database": False}
+
+
+def _saved_elsewhere_once(app, monkeypatch, name: str) -> list[int]:
+    """Make service.<name> meet a save that lands between its read and its write, once."""
+    real = getattr(service, name)
+    calls: list[int] = []
+
+    def racing(interview, *args, **kwargs):
+        calls.append(interview.version)
+        if len(calls) == 1:  # another tab saves now, through its own connection
+            with db.engine.begin() as conn:
+                conn.execute(update(Interview).where(Interview.id == interview.id)
+                             .values(version=Interview.version + 1))
+        return real(interview, *args, **kwargs)
+
+    monkeypatch.setattr(service, name, racing)
+    return calls
+
+
+def test_finishing_reads_again_when_a_save_lands_meanwhile(app, web, world, monkeypatch):
+    uuid = start(web, world)
+    calls = _saved_elsewhere_once(app, monkeypatch, "finish")
+    response = web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review",
+                        follow=True)
+    assert response.status_code == 200
+    assert len(calls) == 2  # refused once, read again, then finished
+    assert content(app, uuid)[2] in ("finished", "shared")
+
+
+def test_a_safeguarding_decision_reads_again_when_a_save_lands_meanwhile(app, web, world,
+                                                                         monkeypatch):
+    uuid = start(web, world)
+    calls = _saved_elsewhere_once(app, monkeypatch, "add_override")
+    response = web.post(f"/interviews/{uuid}/overrides", {
+        "recipient": "police", "reason": "An adult is sending her to other towns.",
+        "decided_by": "Alex Morgan, team manager"}, page=f"/interviews/{uuid}/consent",
+        follow=True)
+    assert response.status_code == 200
+    assert "is recorded" in response.get_data(as_text=True)
+    assert len(calls) == 2
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        assert len(interview.content["overrides"]) == 1
+
+
+def test_demo_data_uses_the_configured_deadline(backend, tmp_path, request):
+    from datetime import timedelta
+
+    from rhi.demo import load_demo
+    from tests.conftest import database_url
+
+    app = make_test_app(database_url(backend, tmp_path, request), tmp_path,
+                        RHI_DEADLINE_HOURS=48)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        load_demo()
+        interviews = list(db.session.scalars(select(Interview)))
+        assert interviews
+        for interview in interviews:
+            returned = min(e.returned_at for e in interview.episodes)
+            assert interview.due_at - returned == timedelta(hours=48)
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
