@@ -126,6 +126,9 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
             raise ConfigError("RHI_SECRET_KEY must be set to a random value of at least 32 "
                               "characters when RHI_ENV=production (for example the output of "
                               "`python -c 'import secrets; print(secrets.token_hex(32))'`).")
+        if _bool(env, "RHI_FAST_PASSWORD_HASHING", False):
+            raise ConfigError("RHI_FAST_PASSWORD_HASHING is for tests only: it makes passwords "
+                              "cheap to guess from a copy of the database. Turn it off.")
         if "example" in secret_key.lower() or "change" in secret_key.lower():
             raise ConfigError("RHI_SECRET_KEY looks like a placeholder; set a random value.")
     elif not secret_key:
@@ -157,6 +160,7 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_REPEAT_EPISODES": _int(env, "RHI_REPEAT_EPISODES", 3),
         "RHI_REPEAT_DAYS": _int(env, "RHI_REPEAT_DAYS", 30),
         "RHI_LONG_EPISODE_HOURS": _int(env, "RHI_LONG_EPISODE_HOURS", 48),
+        "RHI_FAST_PASSWORD_HASHING": _bool(env, "RHI_FAST_PASSWORD_HASHING", False),
         "RHI_LOCKOUT_ATTEMPTS": _int(env, "RHI_LOCKOUT_ATTEMPTS", 5),
         "RHI_LOCKOUT_MINUTES": _int(env, "RHI_LOCKOUT_MINUTES", 15),
         # Sign-in throttling (rhi/auth/throttle.py): the LOCKOUT pair is per email and address;

@@ -1,32 +1,51 @@
-"""Password hashing with argon2id (argon2-cffi's defaults), rehashed when parameters change."""
+"""Password hashing with argon2id (argon2-cffi's defaults), rehashed when parameters change.
+
+RHI_FAST_PASSWORD_HASHING (tests only; production refuses to start with it) swaps in argon2id at
+its lowest cost, so that hundreds of test sign-ins do not each spend a tenth of a second on
+purpose. One test checks the real cost.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 
-_hasher = PasswordHasher()
+_strong = PasswordHasher()
+_fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 MIN_LENGTH = 12
 
-# A hash of nothing anyone can type, checked when the email is unknown so that a wrong email
-# takes as long as a wrong password and the two cannot be told apart by timing.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing-only")
+
+def _hasher() -> PasswordHasher:
+    fast = has_app_context() and current_app.config.get("RHI_FAST_PASSWORD_HASHING", False)
+    return _fast if fast else _strong
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash of nothing anyone can type, checked when the email is unknown so that a wrong
+    email takes as long as a wrong password and the two cannot be told apart by timing."""
+    return hasher.hash("not-a-real-password-for-timing-only")
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    hasher = _hasher()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return hasher.verify(password_hash or _dummy_hash(hasher), password) and bool(
+            password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
 
 
 def password_problem(password: str) -> str | None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+from flask import current_app
+
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, Team, User
 from rhi.models.base import utcnow
@@ -14,9 +16,14 @@ from rhi.passwords import hash_password
 PASSWORD = "correct horse battery staple"
 
 
-@cache
 def password_hash() -> str:
-    return hash_password(PASSWORD)  # once per run: argon2 is slow on purpose
+    """PASSWORD's hash at the app's cost (tests run argon2 at its lowest unless marked)."""
+    return _password_hash(bool(current_app.config.get("RHI_FAST_PASSWORD_HASHING")))
+
+
+@cache
+def _password_hash(fast: bool) -> str:
+    return hash_password(PASSWORD)  # once per run and cost: argon2 is slow on purpose
 
 
 @dataclass(frozen=True)

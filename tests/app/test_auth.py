@@ -7,6 +7,7 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -162,6 +163,7 @@ def _close(a: float, b: float) -> bool:
     return max(a, b) <= 1.2 * min(a, b)
 
 
+@pytest.mark.full_strength_passwords
 def test_answers_take_the_same_time_whoever_and_whatever(app, world):
     """Medians of interleaved attempts, so load on the machine weighs on both sides alike."""
     app.config["RHI_SIGN_IN_RATE_LIMIT"] = "10000 per minute"
@@ -309,11 +311,22 @@ def test_sign_in_success_and_failure_are_audited(app, web, world):
     assert actions[:2] == ["sign_in.failed", "sign_in"]
 
 
+@pytest.mark.full_strength_passwords
 def test_password_is_stored_as_argon2id(app, world):
     with app.app_context():
         user = db.session.get(User, world.users["worker_a"])
-        assert user.password_hash.startswith("$argon2id$")
+        # argon2-cffi's defaults (RFC 9106's second choice): 64 MiB, 3 passes, 4 lanes.
+        assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
         assert PASSWORD not in user.password_hash
+
+
+def test_fast_password_hashing_is_refused_in_production(tmp_path):
+    from rhi.config import ConfigError, load_settings
+
+    env = {"RHI_ENV": "production", "RHI_SECRET_KEY": "s" * 64,
+           "RHI_FAST_PASSWORD_HASHING": "1"}
+    with pytest.raises(ConfigError, match="tests only"):
+        load_settings(tmp_path, env)
 
 
 def test_sign_out_clears_the_browsers_copies(web, world):

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from rhi.extensions import db
 from rhi.interviews import service
 from rhi.models import Interview
-from tests.app.test_interviews import content, start
+from tests.app.helpers import content, start
 from tests.conftest import make_test_app
 
 

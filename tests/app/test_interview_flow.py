@@ -10,7 +10,7 @@ from sqlalchemy import select
 from rhi.extensions import db
 from rhi.interviews.content import MAX_TEXT
 from rhi.models import Interview, Summary
-from tests.app.test_interviews import autosave, content, start
+from tests.app.helpers import autosave, content, start
 from tests.conftest import Web, csrf_from
 
 EVERY_SECTION = {

@@ -3,39 +3,14 @@
 from __future__ import annotations
 
 import io
-import re
 
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, Interview, Summary
+from rhi.models import AuditEvent, Summary
+from tests.app.helpers import autosave, content, start
 from tests.conftest import Web, csrf_from
-
-
-def start(web: Web, world) -> str:
-    web.sign_in(world.emails["worker_a"])
-    response = web.post(f"/episodes/{world.episodes['a']}/interview",
-                        page=f"/episodes/{world.episodes['a']}")
-    assert response.status_code == 302
-    match = re.search(r"/interviews/([0-9a-f-]{36})/start", response.headers["Location"])
-    assert match
-    return match.group(1)
-
-
-def autosave(web: Web, uuid: str, path: str, value: str, original: str | None):
-    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
-    data = {f"f:{path}": value}
-    if original is not None:
-        data[f"o:{path}"] = original
-    return web.client.post(f"/interviews/{uuid}/save", data=data,
-                           headers={"HX-Request": "true", "X-CSRFToken": token})
-
-
-def content(app, uuid):
-    with app.app_context():
-        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
-        return interview.content, interview.version, interview.status
 
 
 def test_start_shows_before_we_start_in_words_for_the_childs_age(app, web, world):

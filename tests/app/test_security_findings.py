@@ -18,8 +18,7 @@ from rhi.extensions import db
 from rhi.models import AuditEvent, Episode, Interview, Team, User, interview_episodes
 from rhi.models.base import utcnow
 from rhi.models.interviews import OneChildError
-from tests.app.test_interviews import autosave, content, start
-from tests.app.test_sync import doc, item, one, results, send
+from tests.app.helpers import autosave, content, doc, item, one, results, send, start
 from tests.conftest import Web, csrf_from
 
 RLO = "\u202e"

@@ -12,7 +12,7 @@ from rhi.extensions import db
 from rhi.interviews.pages import PAGE_IDS
 from rhi.models import Interview
 from rhi.shells import PLACEHOLDER_UUID
-from tests.app.test_interviews import autosave, start
+from tests.app.helpers import autosave, start
 
 SHELLS = ["/offline", "/shell/returns", "/shell/episode",
           *[f"/shell/interviews/{p}" for p in PAGE_IDS]]

@@ -14,17 +14,10 @@ from rhi.extensions import db
 from rhi.models import AuditEvent, ContactAttempt, Interview, SyncConflict, SyncEvent
 from rhi.models.base import utcnow
 from rhi.timefmt import from_local, to_local
-from tests.app.test_sync import audit_actions, count, doc, item, one, results, send, stored
-from tests.world import World, build_world
+from tests.app.helpers import audit_actions, count, doc, item, one, results, send, stored
 
 WORDS = "I just want to sleep in my own bed."
 
-
-@pytest.fixture
-def world_i(app) -> World:
-    """The test world with interviews in progress for episodes a and b."""
-    with app.app_context():
-        return build_world(with_interviews=True)
 
 
 def ago(app, **delta: float) -> str:

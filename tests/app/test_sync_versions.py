@@ -8,7 +8,6 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-import pytest
 from flask import render_template_string
 from flask_login import login_user
 from sqlalchemy import select
@@ -18,19 +17,14 @@ from rhi.interviews import content as c
 from rhi.language import check
 from rhi.models import Addendum, AuditEvent, Interview, SyncConflict, User
 from rhi.sync import compare
-from tests.app.test_sync import item, one, send
+from tests.app.helpers import item, one, send
 from tests.conftest import Web, csrf_from
-from tests.world import World, build_world
+from tests.world import World
 
 SERVER_WORDS = "Server words: she stayed at a friend's."
 TABLET_WORDS = "Tablet words: I went to Jay's flat."
 SECRETS = ("Server words", "Tablet words", "Jay", "Corner shop")
 
-
-@pytest.fixture
-def world_i(app) -> World:
-    with app.app_context():
-        return build_world(with_interviews=True)
 
 
 def document(*, away: str = "", risk: str = "", places: list[dict[str, str]] = ()) -> dict:

@@ -11,7 +11,7 @@ from rhi import create_app
 from rhi.extensions import db
 from rhi.language import RuleFileError, check, rules_as_json
 from rhi.models import LanguageEvent
-from tests.app.test_interviews import autosave, content, start
+from tests.app.helpers import autosave, content, start
 from tests.conftest import Web, csrf_from
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import random
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from rhi.language import (
     Matcher,
     RuleFileError,
     check,
-    default_matcher,
     load_rules,
     quoted_spans,
     rules_as_json,
@@ -230,26 +228,6 @@ def test_100k_characters_of_anything() -> None:
     )
     for flag in check(soup + " absconded"):
         assert soup[flag.start : flag.end] == flag.text or flag.text == "absconded"
-
-
-def test_a_2000_word_note_is_fast() -> None:
-    rng = random.Random(3)
-    words = [
-        "the", "child", "said", "she", "went", "to", "a", "flat", "with", "adults", "and",
-        "was", "given", "drugs", "police", "found", "her", "at", "station", "returned", "home",
-        "3am", "told", "me", "scared", "of", "men", "who", "took", "there", "we", "talked",
-        "about", "school", "mum", "what", "might", "help", "next", "time", "risk", "safe",
-    ]  # fmt: skip
-    note = " ".join(rng.choice(words) for _ in range(2000)) + " She absconded."
-    default_matcher()  # compile outside the timing
-    best = min(_timed(check, note) for _ in range(5))
-    assert best < 0.05, f"{best * 1000:.1f} ms"
-
-
-def _timed(fn: Any, *args: Any) -> float:
-    start = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - start
 
 
 # --- malformed rule files ----------------------------------------------------------------

@@ -8,7 +8,6 @@ load nothing but rhi's own assets.
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -278,12 +277,3 @@ def test_fonts_are_embedded_and_the_pdf_is_tagged(pdf_app: Any) -> None:
         assert "/StructTreeRoot" in root
         assert root["/Lang"] == "en-GB"
         assert root["/MarkInfo"]["/Marked"]
-
-
-def test_warm_render_time(pdf_app: Any) -> None:
-    content = make_content(long=True)
-    render(content)
-    started = time.perf_counter()
-    data = render(content)
-    seconds = time.perf_counter() - started
-    print(f"\nwarm render: {len(PdfReader(io.BytesIO(data)).pages)} pages in {seconds:.3f} s")

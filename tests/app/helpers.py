@@ -1,0 +1,109 @@
+"""What app tests share: signing in to start an interview, autosaving, building and sending
+tablet uploads, and reading back what the database holds. Test modules import from here, never
+from one another."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid as uuidlib
+from typing import Any
+
+from sqlalchemy import func, select
+
+from rhi.extensions import db
+from rhi.interviews import content as c
+from rhi.models import AuditEvent, Interview
+from rhi.sync.service import content_hash
+from tests.conftest import Web, csrf_from
+
+URL = "/sync/v1/interviews"
+
+
+def doc(**fields: Any) -> dict[str, Any]:
+    document = c.empty_content()
+    for path, value in fields.items():
+        document = c.set_field(document, path.replace("__", "."), value)
+    return document
+
+
+def item(episode_ids: list[int], content: dict[str, Any], *, uuid: str | None = None,
+         base_version: int | None = None, digest: str | None = None) -> dict[str, Any]:
+    if digest is None:
+        try:
+            digest = content_hash(content)
+        except AttributeError:  # a document too malformed to normalise: refused before hashing
+            digest = "0" * 64
+    return {"uuid": uuid or str(uuidlib.uuid4()), "episode_ids": episode_ids,
+            "base_version": base_version, "content_hash": digest, "content": content}
+
+
+def token(web: Web) -> str:
+    response = web.get("/sync/v1/session")
+    assert response.status_code == 200
+    return response.get_json()["csrf_token"]
+
+
+def send(web: Web, items: list[dict[str, Any]], *, key: str | None = None,
+         csrf: bool = True, body: bytes | None = None):
+    headers = {"Content-Type": "application/json"}
+    if csrf:
+        headers["X-CSRFToken"] = token(web)
+    if key != "":
+        headers["Idempotency-Key"] = key or uuidlib.uuid4().hex
+    data = body if body is not None else json.dumps({"items": items, "device_id": "tab-1"})
+    return web.client.post(URL, data=data, headers=headers)
+
+
+def results(response) -> list[dict[str, Any]]:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["results"]
+
+
+def one(response) -> dict[str, Any]:
+    (result,) = results(response)
+    return result
+
+
+def stored(app, uuid: str) -> Interview | None:
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        if interview is not None:
+            db.session.expunge(interview)
+        return interview
+
+
+def count(app, model: type) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def audit_actions(app) -> list[tuple[str, str | None, str]]:
+    with app.app_context():
+        return [(e.action, e.object_id, e.outcome) for e in db.session.scalars(
+            select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def start(web: Web, world) -> str:
+    web.sign_in(world.emails["worker_a"])
+    response = web.post(f"/episodes/{world.episodes['a']}/interview",
+                        page=f"/episodes/{world.episodes['a']}")
+    assert response.status_code == 302
+    match = re.search(r"/interviews/([0-9a-f-]{36})/start", response.headers["Location"])
+    assert match
+    return match.group(1)
+
+
+def autosave(web: Web, uuid: str, path: str, value: str, original: str | None):
+    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
+    data = {f"f:{path}": value}
+    if original is not None:
+        data[f"o:{path}"] = original
+    return web.client.post(f"/interviews/{uuid}/save", data=data,
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+
+
+def content(app, uuid):
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        return interview.content, interview.version, interview.status
