@@ -60,7 +60,7 @@ from harness import (
 )
 
 N_INTERVIEWS = 200
-BATCH = 50  # rhi.sync.service.MAX_ITEMS
+BATCH = 50  # rhi.sync.protocol.MAX_ITEMS
 TEAM = "Missing Children Team North"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -232,7 +232,7 @@ def make_items(episode_ids: list[int]) -> list[dict[str, Any]]:
     """One queued upload item per episode, as the tablet would send it."""
     from rhi import create_app
     from rhi.models.base import utcnow
-    from rhi.sync.service import content_hash
+    from rhi.sync.protocol import content_hash
     from rhi.timefmt import to_local
 
     rng = random.Random(2026)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 
 from rhi import audit
 from rhi.extensions import db
-from rhi.models import Child, Episode, Interview, Role, User, interview_episodes
+from rhi.models import Child, Episode, Interview, Role, Summary, User, interview_episodes
 
 
 def _episode_clause(user: User) -> ColumnElement[bool]:
@@ -73,6 +73,15 @@ def interview_filter(user: User) -> ColumnElement[bool]:
         .join(Episode, Episode.id == interview_episodes.c.episode_id)
         .where(and_(interview_episodes.c.interview_id == Interview.id, _episode_clause(user)))
     )
+
+
+def summary_filter(user: User) -> ColumnElement[bool]:
+    """A summary is for the one person it was prepared for, while its child is still theirs to
+    see (a de-allocated social worker's inbox loses it)."""
+    visible_children = select(Child.id).where(child_filter(user))
+    return and_(Summary.prepared_for_id == user.id,
+                exists(select(Interview.id).where(Interview.id == Summary.interview_id,
+                                                  Interview.child_id.in_(visible_children))))
 
 
 def can_record_interview_work(user: User) -> bool:
@@ -155,3 +164,14 @@ def require_interview_change(user: User, interview: Interview) -> None:
                      object_id=interview.uuid, child_id=child_id, outcome="refused")
         db.session.commit()
         abort(403)
+
+
+def get_summary(user: User, summary_id: int) -> Summary:
+    summary = db.session.scalar(select(Summary).where(Summary.id == summary_id,
+                                                      summary_filter(user)))
+    if summary is None:
+        child_id = db.session.scalar(select(Interview.child_id).join(
+            Summary, Summary.interview_id == Interview.id).where(Summary.id == summary_id))
+        _refuse(user, "summary", summary_id, child_id)
+    assert summary is not None
+    return summary

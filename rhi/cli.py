@@ -71,7 +71,7 @@ def purge_command() -> None:
     from rhi.models.base import utcnow
     from rhi.models.sync import SyncRequest
     from rhi.sessions import ended_before
-    from rhi.sync.service import REMEMBER_FOR
+    from rhi.sync.idempotency import REMEMBER_FOR
 
     now = utcnow()
     sessions = db.session.execute(

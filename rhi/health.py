@@ -13,7 +13,8 @@ bp = Blueprint("health", __name__)
 @bp.route("/favicon.ico")
 def favicon() -> Response:
     """Browsers ask for this whatever the page says; answer with our icon, not a 404."""
-    return redirect(url_for("static", filename="icons/favicon.png"), 301)
+    # 302, not 301: the icon's URL carries its content's version, which changes with it.
+    return redirect(url_for("static", filename="icons/favicon.png"), 302)
 
 
 @bp.route("/healthz")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from flask_login import current_user
 
+from rhi.pwa.views import IMMUTABLE, is_current_static
+
 # Paths that never hold personal data: the service worker may keep these on the device.
 SHELL_PATHS = ("/static/", "/sw.js", "/manifest.webmanifest", "/language/rules.json",
                "/offline", "/shell/", "/favicon.ico", "/healthz")
@@ -43,6 +45,10 @@ def register(app: Flask) -> None:
         if not request.path.startswith("/static/"):
             # Pages may hold a child's data: no browser or proxy cache may keep them.
             response.headers.setdefault("Cache-Control", "no-store")
+        elif response.status_code in (200, 304) and is_current_static(request):
+            # Versioned by content (rhi/pwa/views.py): these bytes never change under this URL.
+            # Any other request for a static file keeps Flask's `no-cache` (asked again).
+            response.headers["Cache-Control"] = IMMUTABLE
         if not request.path.startswith(SHELL_PATHS) and current_user.is_authenticated:
             # The service worker refuses to cache anything carrying this mark.
             response.headers["X-RHI-Personal-Data"] = "1"

@@ -7,6 +7,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+# How a local date and time is written: kept in interview documents and sent by tablets
+# (STORED_WHEN), given to <input type=datetime-local> (INPUT_WHEN), and every form a person may
+# type (ACCEPTED_WHEN, the first two and the British day-first form).
+STORED_WHEN = "%Y-%m-%d %H:%M"
+INPUT_WHEN = "%Y-%m-%dT%H:%M"
+ACCEPTED_WHEN = (STORED_WHEN, INPUT_WHEN, "%d/%m/%Y %H:%M")
+
 
 def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["RHI_TIMEZONE"])
@@ -36,4 +43,4 @@ def format_date(value: date | None) -> str:
 
 def local_input_value(value: datetime | None) -> str:
     """The value for an <input type=datetime-local>."""
-    return to_local(value).strftime("%Y-%m-%dT%H:%M") if value else ""
+    return to_local(value).strftime(INPUT_WHEN) if value else ""

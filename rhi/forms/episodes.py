@@ -1,44 +1,50 @@
-"""Forms on the episode page: contact attempts, the offer, the child's answer."""
+"""Forms on the episode page: contact attempts, the offer, the child's answer.
+
+The tablet's upload checks the same acts by filling these same forms from its events
+(`rhi.sync.events`), so a rule or a message here holds online and offline alike.
+"""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import BooleanField, RadioField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional
 
-from rhi.forms.fields import LocalDateTimeField
+from rhi.forms.fields import ChoiceField, LocalDateTimeField, RecentPast, too_long
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES
 
-WHEN_REQUIRED = InputRequired("Enter the date and time.")
+NOTE_MAX = 2000
+
+
+def _when(label: str) -> LocalDateTimeField:
+    return LocalDateTimeField(label, validators=[InputRequired("Enter the date and time."),
+                                                 RecentPast()])
 
 
 class ContactAttemptForm(FlaskForm):
-    attempted_at = LocalDateTimeField("When", validators=[WHEN_REQUIRED])
+    attempted_at = _when("When")
     # Ids differ from the offer's "method": both forms are on the episode page.
-    method = SelectField("How", choices=list(CONTACT_METHODS.items()), id="attempt_method",
-                         validators=[InputRequired("Choose how you tried.")])
-    outcome = SelectField("What happened", choices=list(CONTACT_OUTCOMES.items()),
-                          validators=[InputRequired("Choose what happened.")])
-    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
+    method = ChoiceField("How", CONTACT_METHODS, "Choose how you tried.", id="attempt_method")
+    outcome = ChoiceField("What happened", CONTACT_OUTCOMES, "Choose what happened.")
+    note = TextAreaField("Note (optional)", validators=[Optional(), too_long(NOTE_MAX)])
 
 
 class OfferForm(FlaskForm):
-    offered_at = LocalDateTimeField("When the interview was offered", validators=[WHEN_REQUIRED])
-    method = SelectField("How it was offered", choices=list(CONTACT_METHODS.items()),
-                         id="offer_method",
-                         validators=[InputRequired("Choose how it was offered.")])
+    offered_at = _when("When the interview was offered")
+    method = ChoiceField("How it was offered", CONTACT_METHODS, "Choose how it was offered.",
+                         id="offer_method")
 
 
 class AcceptForm(FlaskForm):
-    accepted_at = LocalDateTimeField("When the child said yes", validators=[WHEN_REQUIRED])
+    accepted_at = _when("When the child said yes")
 
 
 class DeclineForm(FlaskForm):
-    declined_at = LocalDateTimeField("When the child said no", validators=[WHEN_REQUIRED])
+    declined_at = _when("When the child said no")
     reason = TextAreaField(
         "What the child said, in their words",
         validators=[DataRequired("Write what the child said, even if it was short."),
-                    Length(max=2000)],
+                    too_long(NOTE_MAX)],
     )
     offer_again = RadioField(
         "Keep the offer open?",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from wtforms import DateTimeLocalField
-from wtforms.validators import ValidationError
+from wtforms import DateTimeLocalField, SelectField
+from wtforms.validators import InputRequired, Length, ValidationError
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+from rhi.models.base import utcnow
+from rhi.timefmt import ACCEPTED_WHEN, to_local
+
+DATETIME_FORMATS = list(ACCEPTED_WHEN)
 DATETIME_HELP = "For example 2026-11-23 14:30 or 23/11/2026 14:30"
 
 
@@ -34,9 +38,42 @@ class LocalDateTimeField(DateTimeLocalField):
         raise ValueError(f"Enter a date and time in this form: {DATETIME_HELP}.")
 
 
-def not_in_future(now_local: datetime):  # noqa: ANN201 - a WTForms validator
-    def check(_form: object, field: LocalDateTimeField) -> None:
-        if field.data is not None and field.data > now_local:
-            raise ValidationError("This can't be in the future.")
+# A tablet's clock may be a little ahead of the server's; anything older than a year is a
+# mistyped year, not a late upload. The same rule for the page and for the tablet's upload.
+CLOCK_SKEW = timedelta(minutes=10)
+OLDEST = timedelta(days=366)
 
-    return check
+
+class RecentPast:
+    """A time that has happened, within the last year. The form may carry `now_local` (the
+    upload passes the moment it was checked); otherwise it is now."""
+
+    def __call__(self, form: object, field: LocalDateTimeField) -> None:
+        if field.data is None:
+            return
+        now_local = getattr(form, "now_local", None) or to_local(utcnow()).replace(tzinfo=None)
+        if field.data > now_local + CLOCK_SKEW:
+            raise ValidationError("This can't be in the future. Check the date and time, and "
+                                  "the tablet's clock.")
+        if field.data < now_local - OLDEST:
+            raise ValidationError("This is more than a year ago. Check the date and time.")
+
+
+class ChoiceField(SelectField):
+    """A choice from a fixed list: nothing chosen says `required`; a value not on the list says
+    the same and names the list (a tablet's upload shows it to the person who can fix it)."""
+
+    def __init__(self, label: str, choices: dict[str, str], required: str,
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [InputRequired(required)])
+        super().__init__(label, choices=list(choices.items()), **kwargs)
+        self.required = required
+
+    def pre_validate(self, form: object) -> None:
+        values = [str(value) for value, _label in self.choices]
+        if self.data not in (None, "") and self.data not in values:  # empty: InputRequired
+            raise ValidationError(f"{self.required} One of: {', '.join(values)}.")
+
+
+def too_long(limit: int) -> Length:
+    return Length(max=limit, message=f"This is too long: the most is {limit:,} characters.")

@@ -18,6 +18,7 @@ from rhi.language import Matcher
 from rhi.models import Addendum, Interview, InterviewStatus, User
 from rhi.models.base import utcnow
 from rhi.plain_text import without_direction_controls
+from rhi.timefmt import STORED_WHEN
 from rhi.writing import events as language_events
 
 
@@ -46,7 +47,7 @@ def start(interview: Interview, user: User, now_local: datetime | None = None) -
         interview.worker_id = interview.worker_id or user.id
         document = c.normalise(interview.content)
         if now_local is not None and not document["start"]["held_on"]:
-            document["start"]["held_on"] = now_local.strftime("%Y-%m-%d %H:%M")
+            document["start"]["held_on"] = now_local.strftime(STORED_WHEN)
         interview.content = document
         audit.record("interview.status", user=user, object_type="interview",
                      object_id=interview.uuid, child_id=interview.child_id,

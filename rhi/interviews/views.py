@@ -33,7 +33,7 @@ from rhi.models.base import utcnow
 from rhi.prompts import age_band_for, load_bank
 from rhi.sharing import consent_record
 from rhi.summaries.service import SummaryNotMade, share_with_social_worker, summaries_of
-from rhi.sync.service import valid_device_id
+from rhi.sync.protocol import valid_device_id
 from rhi.timefmt import to_local
 from rhi.writing.events import open_flags
 

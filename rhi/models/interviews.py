@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,10 @@ interview_episodes = Table(
     ForeignKeyConstraint(["interview_id", "child_id"], ["interviews.id", "interviews.child_id"],
                          name=conv("fk_interview_episodes_interview_of_child")),
 )
+
+
+# A UUID as rhi writes it (lower-case, hyphenated): interviews and a tablet's events.
+UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 def new_uuid() -> str:

@@ -1,24 +1,39 @@
-"""The installable app: manifest, service worker and the offline page.
+"""The installable app: manifest, service worker, the offline page, and static files versioned
+by their content.
+
+Every `url_for("static", filename=...)` carries `?v=` and the first 12 hex digits of the file's
+SHA-256 (each file hashed once per process, the first time its URL is made). New HTML after a
+deploy names new URLs, so it never runs with an old script kept by a browser, a proxy or the
+service worker; a versioned file is served as immutable for a year (rhi/security_headers.py).
 
 The service worker's script is a plain file (static/js/sw.js). This view puts two lines in front
-of it: the list of app-shell files to keep on the device, and a version made from their contents,
-so a change to any of them installs a new worker and clears the old cache.
+of it: the list of app-shell files to keep on the device (versioned URLs), and one version made
+from their contents, so a change to any of them installs a new worker, whose cache is named by
+that version, and clears the old caches.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from functools import cache
 from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, Request, current_app, render_template, url_for
+from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 from rhi import shells
 from rhi.interviews.pages import PAGE_IDS
+from rhi.language.rules import RULES_PATH
+from rhi.prompts.bank import DEFAULT_PATH as QUESTIONS_PATH
 
 bp = Blueprint("pwa", __name__)
+
+VERSION_ARG = "v"
+IMMUTABLE = "public, max-age=31536000, immutable"
+_STATIC_VERSIONS = "rhi.static_versions"  # app.extensions: {filename: version}
+_SHELL_VERSION = "rhi.shell_version"
 
 # The app shell: no personal data in any of these.
 SHELL_STATIC = [
@@ -37,19 +52,57 @@ SHELL_STATIC = [
 ]
 
 
-@cache
-def _shell_version(static_folder: str) -> str:
-    """Changes whenever anything kept in the shell cache could: static files, the templates the
-    shell pages are made from, the prompts and the writing-check rules."""
-    digest = hashlib.sha256()
-    root = Path(static_folder).parent
-    files = [Path(static_folder) / name for name in [*SHELL_STATIC, "js/sw.js"]]
-    files += sorted((root / "templates").rglob("*.html"))
-    files += [root / "language" / "rules.json", root / "prompts" / "questions.json"]
-    for path in files:
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+def _file_version(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def static_version(filename: str) -> str | None:
+    """The version of a file under the static folder (None if there is no such file), hashed
+    once per process: a deploy restarts the processes, and so versions every changed file."""
+    versions: dict[str, str] = current_app.extensions.setdefault(_STATIC_VERSIONS, {})
+    version = versions.get(filename)
+    if version is None:
+        path = safe_join(current_app.static_folder or "", filename)
+        if path is None or not Path(path).is_file():
+            return None  # not remembered: a file built later is versioned when it appears
+        version = versions[filename] = _file_version(Path(path))
+    return version
+
+
+@bp.app_url_defaults
+def _versioned_static(endpoint: str, values: dict[str, Any]) -> None:
+    """`url_for("static", filename=...)` everywhere (templates, the manifest, the service
+    worker's list) names the file's current version."""
+    if endpoint == "static" and "filename" in values and VERSION_ARG not in values:
+        version = static_version(values["filename"])
+        if version is not None:
+            values[VERSION_ARG] = version
+
+
+def is_current_static(request: Request) -> bool:
+    """A request for a static file under its current version: its bytes never change."""
+    filename = (request.view_args or {}).get("filename")
+    wanted = request.args.get(VERSION_ARG)
+    return (request.endpoint == "static" and isinstance(filename, str) and wanted is not None
+            and wanted == static_version(filename))
+
+
+def shell_version() -> str:
+    """Changes whenever anything kept in the shell cache could: the shell's static files and
+    the worker's own script, the templates the shell pages are made from, the prompts and the
+    writing-check rules. Computed once per process, from each file's version."""
+    version = current_app.extensions.get(_SHELL_VERSION)
+    if version is None:
+        digest = hashlib.sha256()
+        for name in [*SHELL_STATIC, "js/sw.js"]:
+            digest.update(f"static/{name} {static_version(name)}\n".encode())
+        templates = Path(current_app.root_path) / (current_app.template_folder or "templates")
+        rules = Path(current_app.config.get("RHI_LANGUAGE_RULES") or RULES_PATH)
+        for path in [*sorted(templates.rglob("*.html")), rules, QUESTIONS_PATH]:
+            if path.is_file():
+                digest.update(f"{path.name} {_file_version(path)}\n".encode())
+        version = current_app.extensions[_SHELL_VERSION] = digest.hexdigest()[:16]
+    return version
 
 
 @bp.route("/manifest.webmanifest")
@@ -82,8 +135,8 @@ def manifest() -> Response:
 @bp.route("/sw.js")
 def service_worker() -> Response:
     static = current_app.static_folder or ""
-    version = _shell_version(static)
-    shell = [url_for("static", filename=name) for name in SHELL_STATIC]
+    version = shell_version()
+    shell = [url_for("static", filename=name) for name in SHELL_STATIC]  # versioned URLs
     shell += [url_for("pwa.offline"), url_for("writing.rules"), url_for("episodes.shell_returns"),
               url_for("episodes.shell_episode")]
     # Every part of a blank interview (rhi/shells.py): filled on the tablet from its store.

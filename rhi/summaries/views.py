@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,7 @@ from rhi import access, audit
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
 from rhi.interviews.content import RECIPIENTS
-from rhi.models import Child, Episode, Interview, Summary
+from rhi.models import Episode, Interview, Summary, User
 from rhi.models.base import utcnow
 from rhi.summaries.service import recipient_label, render_for
 from rhi.timefmt import to_local
@@ -20,34 +20,18 @@ from rhi.timefmt import to_local
 bp = Blueprint("summaries", __name__)
 
 
-def _inbox_query(user_id: int):  # noqa: ANN202 - a Select
+def _inbox_query(user: User) -> Select[tuple[Summary]]:
     return (
         select(Summary)
-        .where(Summary.prepared_for_id == user_id)
+        .where(access.summary_filter(user))
         .options(selectinload(Summary.interview).selectinload(Interview.episodes)
                  .selectinload(Episode.child))
         .order_by(Summary.acknowledged_at.is_not(None), Summary.created_at.desc())
     )
 
 
-def _visible(summary: Summary) -> bool:
-    """Addressed to this user, and the child is still theirs to see (de-allocation counts)."""
-    if summary.prepared_for_id != current_user.id:
-        return False
-    child_id = summary.interview.child_id
-    return db.session.scalar(select(Child.id).where(Child.id == child_id,
-                                                    access.child_filter(current_user))) is not None
-
-
 def _get_summary(summary_id: int) -> Summary:
-    summary = db.session.get(Summary, summary_id)
-    if summary is None or not _visible(summary):
-        child_id = summary.interview.child_id if summary else None
-        audit.record("access.refused", object_type="summary", object_id=summary_id,
-                     child_id=child_id, outcome="refused")
-        db.session.commit()
-        abort(404)
-    return summary
+    return access.get_summary(current_user, summary_id)
 
 
 @bp.route("/inbox")
@@ -55,7 +39,7 @@ def _get_summary(summary_id: int) -> Summary:
 def inbox() -> str:
     if not access.has_inbox(current_user):
         abort(403)
-    summaries = [s for s in db.session.scalars(_inbox_query(current_user.id)) if _visible(s)]
+    summaries = list(db.session.scalars(_inbox_query(current_user)))
     return render_template("summaries/inbox.html", summaries=summaries)
 
 

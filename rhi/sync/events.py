@@ -18,52 +18,39 @@ answer says so in plain words.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms.fields.core import UnboundField
-from wtforms.validators import DataRequired, InputRequired, Length
+from werkzeug.datastructures import MultiDict
 
 from rhi.episodes import service as episodes
 from rhi.extensions import db
-from rhi.forms.episodes import ContactAttemptForm, DeclineForm, OfferForm
-from rhi.interviews import content as c
+from rhi.forms.episodes import AcceptForm, ContactAttemptForm, DeclineForm, OfferForm
 from rhi.models import ContactAttempt, Interview, SyncEvent, User
-from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES
-from rhi.timefmt import from_local
+from rhi.models.interviews import UUID_TEXT
+from rhi.timefmt import STORED_WHEN, from_local
 
 MAX_EVENTS = 50
-CLOCK_SKEW = timedelta(minutes=10)  # a tablet's clock may be a little ahead of the server's
-OLDEST = timedelta(days=366)  # older than this is a mistyped year, not a late upload
 
-UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-# What each kind carries besides id, kind and at.
-FIELDS = {
-    "attempt": ("method", "outcome", "note"),
-    "offer": ("method",),
-    "accept": (),
-    "decline": ("reason", "offer_again", "carer_information"),
+# Each kind is checked by the episode page's own form, filled from the event: the JSON key of
+# the time, and the form that records the act.
+FORMS: dict[str, tuple[type[FlaskForm], str]] = {
+    "attempt": (ContactAttemptForm, "attempted_at"),
+    "offer": (OfferForm, "offered_at"),
+    "accept": (AcceptForm, "accepted_at"),
+    "decline": (DeclineForm, "declined_at"),
 }
+# What each kind carries besides id, kind and at: text fields, and true/false fields.
+TEXTS = {"attempt": ("method", "outcome", "note"), "offer": ("method",), "accept": (),
+         "decline": ("reason",)}
+FLAGS = {"attempt": (), "offer": (), "accept": (), "decline": ("offer_again",
+                                                               "carer_information")}
 NAMES = {"attempt": "contact attempt", "offer": "offer", "accept": "child's yes",
          "decline": "child's no"}
 STATUS_KINDS = ("offer", "accept", "decline")
-
-
-def _rule(unbound: UnboundField, kind: type) -> Any:
-    """The validator of `kind` on a form's field, so limits and words are the page's own."""
-    return next(v for v in unbound.kwargs.get("validators", ()) if isinstance(v, kind))
-
-
-NOTE_MAX = _rule(ContactAttemptForm.note, Length).max
-REASON_MAX = _rule(DeclineForm.reason, Length).max
-REASON_REQUIRED = _rule(DeclineForm.reason, DataRequired).message
-METHOD_REQUIRED = _rule(ContactAttemptForm.method, InputRequired).message
-OFFER_METHOD_REQUIRED = _rule(OfferForm.method, InputRequired).message
-OUTCOME_REQUIRED = _rule(ContactAttemptForm.outcome, InputRequired).message
 
 
 @dataclass(frozen=True)
@@ -89,53 +76,32 @@ class _Checker:
     def problem(self, where: str, message: str) -> None:
         self.problems.append(f"{where}: {message}")
 
-    def when(self, where: str, value: Any) -> tuple[str, datetime] | None:
-        if not isinstance(value, str) or not value.strip():
-            self.problem(where, f"Enter the date and time, like {c.WHEN_HELP}.")
-            return None
-        for fmt in c.WHEN_FORMATS:
-            try:
-                local = datetime.strptime(value.strip(), fmt)
-            except ValueError:
-                continue
-            if local > self.now_local + CLOCK_SKEW:
-                self.problem(where, "This can't be in the future. Check the date and time, and "
-                                    "the tablet's clock.")
-                return None
-            if local < self.now_local - OLDEST:
-                self.problem(where, "This is more than a year ago. Check the date and time.")
-                return None
-            return local.strftime("%Y-%m-%d %H:%M"), from_local(local)
-        self.problem(where, f"Enter a date and time like {c.WHEN_HELP}.")
-        return None
-
-    def choice(self, where: str, value: Any, options: dict[str, str], required: str) -> str:
-        if not isinstance(value, str) or value not in options:
-            self.problem(where, f"{required} One of: {', '.join(options)}.")
-            return ""
-        return str(value)
-
-    def text(self, where: str, value: Any, limit: int, required: str | None) -> str | None:
-        if value is None and required is None:
-            return None
-        if not isinstance(value, str):
-            self.problem(where, "should be text.")
-            return None
-        if len(value) > limit:
-            self.problem(where, f"is {len(value):,} characters long; the most is {limit:,}.")
-            return None
-        if required is not None and not value.strip():
-            self.problem(where, required)
-            return None
-        return value.strip() if required is not None else (value or None)
-
-    def flag(self, where: str, value: Any, default: bool | None) -> bool:
-        if value is None and default is not None:
-            return default
-        if not isinstance(value, bool):
-            self.problem(where, "should be true or false.")
-            return bool(default)
-        return value
+    def _formdata(self, where: str, kind: str, raw: dict[str, Any]) -> MultiDict[str, str]:
+        """The event as the page's form would have posted it; JSON types checked here, the
+        rest by the form."""
+        data: MultiDict[str, str] = MultiDict()
+        when = raw.get("at")
+        if isinstance(when, str):
+            data[FORMS[kind][1]] = when
+        elif when is not None:
+            self.problem(f"{where}.at", "should be text: the date and time.")
+        for key in TEXTS[kind]:
+            value = raw.get(key)
+            if isinstance(value, str):
+                data[key] = value
+            elif value is not None:
+                self.problem(f"{where}.{key}", "should be text.")
+        for key in FLAGS[kind]:
+            value = raw.get(key)
+            if key == "offer_again" and not isinstance(value, bool):
+                self.problem(f"{where}.{key}", "should be true or false.")
+            elif key == "offer_again":
+                data[key] = "yes" if value else "no"
+            elif value is not None and not isinstance(value, bool):
+                self.problem(f"{where}.{key}", "should be true or false.")
+            elif value:
+                data[key] = "y"
+        return data
 
     def event(self, position: int, raw: Any, seen: set[str]) -> Event | None:
         where = f"events[{position}]"
@@ -144,8 +110,8 @@ class _Checker:
             return None
         before = len(self.problems)
         kind = raw.get("kind")
-        if not isinstance(kind, str) or kind not in FIELDS:
-            self.problem(f"{where}.kind", f"should be one of: {', '.join(FIELDS)}.")
+        if not isinstance(kind, str) or kind not in FORMS:
+            self.problem(f"{where}.kind", f"should be one of: {', '.join(FORMS)}.")
             return None
         event_id = raw.get("id")
         if not isinstance(event_id, str) or not UUID_TEXT.match(event_id.lower()):
@@ -157,30 +123,27 @@ class _Checker:
         event_id = event_id.lower()
         seen.add(event_id)
         for key in raw:
-            if key not in ("id", "kind", "at", *FIELDS[kind]):
+            if key not in ("id", "kind", "at", *TEXTS[kind], *FLAGS[kind]):
                 self.problem(f"{where}.{key}", f"is not part of a {NAMES[kind]}.")
-        when = self.when(f"{where}.at", raw.get("at"))
-        extra: dict[str, Any] = {}
-        if kind == "attempt":
-            extra["method"] = self.choice(f"{where}.method", raw.get("method"), CONTACT_METHODS,
-                                          METHOD_REQUIRED)
-            extra["outcome"] = self.choice(f"{where}.outcome", raw.get("outcome"),
-                                           CONTACT_OUTCOMES, OUTCOME_REQUIRED)
-            extra["note"] = self.text(f"{where}.note", raw.get("note"), NOTE_MAX, None)
-        elif kind == "offer":
-            extra["method"] = self.choice(f"{where}.method", raw.get("method"), CONTACT_METHODS,
-                                          OFFER_METHOD_REQUIRED)
-        elif kind == "decline":
-            extra["reason"] = self.text(f"{where}.reason", raw.get("reason"), REASON_MAX,
-                                        REASON_REQUIRED) or ""
-            extra["offer_again"] = self.flag(f"{where}.offer_again", raw.get("offer_again"),
-                                             None)
-            extra["carer_information"] = self.flag(f"{where}.carer_information",
-                                                   raw.get("carer_information"), False)
-        if when is None or len(self.problems) > before:
+        form_class, when_name = FORMS[kind]
+        form = form_class(formdata=self._formdata(where, kind, raw), meta={"csrf": False})
+        form.now_local = self.now_local  # RecentPast: the moment this upload is checked
+        if not form.validate():
+            for name, errors in form.errors.items():
+                key = "at" if name == when_name else name
+                self.problems.extend(f"{where}.{key}: {error}" for error in errors)
+        if len(self.problems) > before:
             return None
-        return Event(id=event_id, kind=kind, at_text=when[0], at=when[1], position=position,
-                     **extra)
+        local: datetime = form[when_name].data
+        extra = {name: form[name].data for name in (*TEXTS[kind], *FLAGS[kind])}
+        if "note" in extra:
+            extra["note"] = (extra["note"] or "").strip() or None
+        if "reason" in extra:
+            extra["reason"] = extra["reason"].strip()
+        if "offer_again" in extra:
+            extra["offer_again"] = extra["offer_again"] == "yes"
+        return Event(id=event_id, kind=kind, at_text=local.strftime(STORED_WHEN),
+                     at=from_local(local), position=position, **extra)
 
 
 def parse(raw: Any, now_local: datetime) -> tuple[list[Event], list[str]]:

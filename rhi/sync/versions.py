@@ -24,7 +24,6 @@ What differs, titles and "keep both" are in rhi/sync/compare.py (no Flask).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -48,16 +47,17 @@ from rhi.forms.versions import (
 )
 from rhi.interviews import content as c
 from rhi.interviews import service as interviews
-from rhi.models import Interview, InterviewStatus, SyncConflict
+from rhi.models import Interview, SyncConflict
 from rhi.models.base import utcnow
-from rhi.sync.compare import Addition, Comparison, Difference, addendum_text, compare, field_title
+from rhi.models.interviews import UUID_TEXT
+from rhi.sync import resolve as resolving
+from rhi.sync.compare import Comparison, addendum_text, compare, field_title
 from rhi.timefmt import format_datetime, to_local
 
 # ---- the pages ------------------------------------------------------------------------------
 
 bp = Blueprint("versions", __name__)
 
-UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 STALE_MESSAGE = ("Nothing was saved: the interview was changed somewhere else while you were "
                  "choosing. The server's version below is the newest. Your choices and anything "
                  "you wrote are kept: check them and save again.")
@@ -206,15 +206,6 @@ def _done(interview: Interview, conflict: SyncConflict) -> Response:
                             resolved=conflict.device_uuid))
 
 
-def _resolved(interview: Interview, conflict: SyncConflict, how: str) -> None:
-    """Mark the tablet's version chosen, with who did it in the audit trail (the caller
-    commits, with the change itself)."""
-    conflict.resolved_at = utcnow()
-    audit.record("sync.resolve", object_type="interview", object_id=interview.uuid,
-                 child_id=interview.child_id,
-                 detail=f"device {conflict.device_uuid}; {how}")
-
-
 def _choose(interview: Interview, conflict: SyncConflict) -> Response | tuple[str, int]:
     if interview.locked:
         return _page(interview, status=409, replace=_entry_for(
@@ -232,10 +223,12 @@ def _choose(interview: Interview, conflict: SyncConflict) -> Response | tuple[st
     if form.errors:
         return _page(interview, status=422, replace=_entry_for(interview, conflict, form=form))
     try:
-        results = _apply(interview, comparison, values, form)
+        added = [a for a in comparison.additions if form.addition(a.key).data != "leave"]
+        results = resolving.apply_choice(current_user, interview, comparison, values, added,
+                                       _now_local(), writing.matcher())
         refused = [r for r in results if r.outcome not in ("saved", "unchanged")]
         if not refused:
-            _resolved(interview, conflict, how)
+            resolving.mark_resolved(current_user, interview, conflict, how)
             db.session.commit()
     except StaleDataError:  # saved somewhere else between our read and our write
         refused = None
@@ -281,7 +274,7 @@ def _decisions(comparison: Comparison, form: VersionsForm) -> tuple[dict[str, An
         if value == d.server:
             continue
         try:
-            _check(document, d, value, now_local)
+            resolving.check_value(document, d, value, now_local)
         except c.ContentError as exc:
             message = str(exc)
             if how == "both":
@@ -295,64 +288,13 @@ def _decisions(comparison: Comparison, form: VersionsForm) -> tuple[dict[str, An
     return values, f"fields: {how or 'none'}; entries added: {added}"
 
 
-def _check(document: dict[str, Any], d: Difference, value: Any, now_local: datetime) -> None:
-    """Would the interview's writer take this value? (ContentError if not.)"""
-    if d.path.split(".")[0] in c.LIST_FIELDS:
-        kind, item_id, _ = d.path.split(".", 2)
-        document, _ = c.add_item(document, kind, item_id)
-    c.set_field(document, d.path, value, now_local)
-
-
-def _apply(interview: Interview, comparison: Comparison, values: dict[str, Any],
-           form: VersionsForm) -> list[interviews.FieldResult]:
-    """Add what only the tablet has, then save the chosen values through the interview's own
-    writer, each against the value the worker was shown. The interview is written once (no
-    flush on the way), so its version moves on once."""
-    added = [a for a in comparison.additions if form.addition(a.key).data != "leave"]
-    if not (values or added or comparison.overrides or comparison.carer_information_offered):
-        return []
-    with db.session.no_autoflush:
-        results = _write(interview, comparison, values, added)
-    db.session.flush()  # the version moves on here; a save elsewhere meanwhile fails here
-    return results
-
-
-def _write(interview: Interview, comparison: Comparison, values: dict[str, Any],
-           added: list[Addition]) -> list[interviews.FieldResult]:
-    now_local = _now_local()
-    if interview.status != InterviewStatus.IN_PROGRESS.value:
-        interviews.start(interview, current_user, now_local)  # the tablet held the interview
-    document = c.normalise(interview.content)
-    for a in added:
-        document, item_id = c.add_item(document, a.kind, a.entry["id"])
-        for key, value in a.entry.items():
-            if key != "id":
-                document = c.set_field(document, f"{a.kind}.{item_id}.{key}", value)
-    if comparison.overrides:
-        document["overrides"] = [*document["overrides"], *comparison.overrides]
-    if comparison.carer_information_offered:
-        document["carer_information_offered"] = True
-    if added or comparison.overrides or comparison.carer_information_offered:
-        interview.content = document
-        audit.record("interview.save", object_type="interview", object_id=interview.uuid,
-                     child_id=interview.child_id,
-                     detail=f"from a tablet: {len(added)} entries, "
-                            f"{len(comparison.overrides)} sharing decisions")
-    changes = [(path, value, comparison.difference(path).server)
-               for path, value in values.items()]
-    if not changes:
-        return []
-    return interviews.save_fields(interview, current_user, changes, writing.matcher(),
-                                  now_local=now_local)
-
-
 def _keep_server(interview: Interview, conflict: SyncConflict) -> Response | tuple[str, int]:
     form = KeepServerForm()
     if not form.validate():
         return _page(interview, status=422, replace=_entry_for(
             interview, conflict, posted=True, keep_form=form,
             message="Nothing was changed: tick the box to confirm first."))
-    _resolved(interview, conflict, "kept the server's version only")
+    resolving.mark_resolved(current_user, interview, conflict, "kept the server's version only")
     db.session.commit()
     flash("The server's version is kept. The tablet's version is no longer waiting.", "success")
     return _done(interview, conflict)
@@ -367,7 +309,7 @@ def _as_addendum(interview: Interview, conflict: SyncConflict) -> Response | tup
         return _page(interview, status=422, replace=_entry_for(
             interview, conflict, addendum_form=form))
     interviews.add_addendum(interview, current_user, form.text.data.strip())
-    _resolved(interview, conflict, "added as an addendum")
+    resolving.mark_resolved(current_user, interview, conflict, "added as an addendum")
     db.session.commit()
     flash("The tablet's words are added to the interview as an addendum.", "success")
     return _done(interview, conflict)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_login import current_user
@@ -20,8 +19,8 @@ from rhi import access
 from rhi.extensions import db, limiter
 from rhi.interviews.content import MAX_TEXT
 from rhi.models.base import utcnow
+from rhi.sync import apply, idempotency, protocol
 from rhi.sync import copies as device_copies
-from rhi.sync import service
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +86,7 @@ def session() -> Response:
         user={"id": user.id, "name": user.name, "role": user.role},
         device_secret=user.device_secret,
         server_time=device_copies.iso_utc(utcnow()),
-        limits={"max_items": service.MAX_ITEMS,
+        limits={"max_items": protocol.MAX_ITEMS,
                 "max_body_bytes": current_app.config["MAX_CONTENT_LENGTH"],
                 "max_text_characters": MAX_TEXT},
     )
@@ -99,7 +98,7 @@ def copies() -> Response:
     user = current_user._get_current_object()  # noqa: SLF001 - the real User, not a proxy
     now = utcnow()
     episode_id = request.args.get("episode_id", type=int)
-    if episode_id is not None and not 1 <= episode_id <= service.MAX_ID:
+    if episode_id is not None and not 1 <= episode_id <= protocol.MAX_ID:
         abort(404)  # names no episode (and would overflow the database's integer)
     if episode_id is not None:
         # One child's return ("Keep on this tablet"); 404 when it is not theirs to see.
@@ -111,54 +110,6 @@ def copies() -> Response:
                        waiting_versions=device_copies.waiting_versions(user))
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-class BadBatch(Exception):
-    """A body that is not an upload at all: answered 400, nothing applied, nothing kept."""
-
-
-# An interview document is a few levels deep; anything far deeper is not an upload, and would
-# otherwise reach code that recurses (hashing, comparing) and fail there with a 500.
-MAX_DEPTH = 20
-
-
-def _depth(value: Any) -> int:
-    """How deeply lists and objects nest in `value`, counted without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, level)
-            if level > MAX_DEPTH:
-                break
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
-def _parse_batch(raw: bytes) -> tuple[list[Any], str | None]:
-    """The items and the device's id (for the audit trail), or BadBatch."""
-    try:
-        payload = json.loads(raw, parse_constant=_reject_constant)
-    except RecursionError as exc:
-        raise BadBatch(f"The body nests lists or objects more than {MAX_DEPTH} deep.") from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadBatch("The body is not valid JSON.") from exc
-    if _depth(payload) > MAX_DEPTH:
-        raise BadBatch(f"The body nests lists or objects more than {MAX_DEPTH} deep.")
-    if not isinstance(payload, dict) or not isinstance(payload.get("items"), list):
-        raise BadBatch('The body should be {"items": [...]}.')
-    items = payload["items"]
-    if not 1 <= len(items) <= service.MAX_ITEMS:
-        raise BadBatch(f"Send between 1 and {service.MAX_ITEMS} items at a time.")
-    device = payload.get("device_id")
-    if device is not None and service.valid_device_id(device) is None:
-        raise BadBatch("device_id should be 1 to 64 letters, digits, - or _.")
-    return items, device
 
 
 def _upload_limit() -> str:
@@ -176,22 +127,22 @@ def upload() -> Response | tuple[Response, int]:
     if not request.is_json:
         return _error(415, "not_json", "Send the upload as application/json.")
     raw = request.get_data(cache=True)
-    digest = service.body_hash(raw)
-    earlier = service.remembered(user, key)
+    digest = protocol.body_hash(raw)
+    earlier = idempotency.remembered(user, key)
     if earlier is not None:
         return _replay(earlier.body_hash, digest, earlier.response)
     try:
-        items, device_id = _parse_batch(raw)
-    except BadBatch as exc:
+        items, device_id = protocol.parse_batch(raw)
+    except protocol.BadBatch as exc:
         return _error(400, "bad_body", str(exc))
-    results = service.upload(user, items, device_id=device_id,
+    results = apply.upload(user, items, device_id=device_id,
                              deadline_hours=current_app.config["RHI_DEADLINE_HOURS"])
     body = json.dumps({"results": [r.as_json() for r in results]}, ensure_ascii=False,
                       separators=(",", ":"))
     if any(r.try_again for r in results):
         # Not remembered: a retry of this body under this key must be tried afresh.
         return _replay(digest, digest, body)
-    stored = service.remember(user, key, digest, body)
+    stored = idempotency.remember(user, key, digest, body)
     return _replay(stored.body_hash, digest, stored.response)
 
 

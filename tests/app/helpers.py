@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.models import AuditEvent, Interview
-from rhi.sync.service import content_hash
+from rhi.sync.protocol import content_hash
 from tests.conftest import Web, csrf_from
 
 URL = "/sync/v1/interviews"

@@ -81,3 +81,23 @@ def test_demo_data_uses_the_configured_deadline(backend, tmp_path, request):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+def test_the_episode_page_refuses_times_in_the_future_or_long_ago(app, web, world):
+    """The same rule and words as a tablet's upload (rhi.forms.fields.RecentPast)."""
+    web.sign_in(world.emails["worker_a"])
+    url = f"/episodes/{world.episodes['a']}"
+    for when, words in (("2026-11-24T09:30", "be in the future"),
+                        ("2025-11-01T09:30", "more than a year ago")):
+        response = web.post(url + "/attempts", {"attempted_at": when, "method": "visit",
+                                                "outcome": "not_in", "note": "Left a card."},
+                            page=url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert words in html
+        assert "Left a card." in html  # what was typed is kept
+        response = web.post(url + "/offer", {"offered_at": when, "method": "phone"}, page=url)
+        assert response.status_code == 422 and words in response.get_data(as_text=True)
+    # A minute ago is fine.
+    assert web.post(url + "/offer", {"offered_at": "2026-11-23T11:59", "method": "phone"},
+                    page=url).status_code == 302

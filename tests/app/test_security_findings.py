@@ -51,7 +51,7 @@ def test_upload_of_one_interview_for_two_children_is_refused_and_nothing_is_made
     result = one(send(web, [item([world.episodes["a"], other],
                                  doc(sections__away__text="At a friend's."))]))
     assert result["outcome"] == "rejected"
-    assert result["drop"] is False
+    assert result["drop"] is False and result["try_again"] is False  # kept, not sent again
     assert "one child" in result["messages"][0]
     assert _interview_count(app) == 0
 

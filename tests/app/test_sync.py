@@ -18,7 +18,7 @@ from rhi.models import (
     Team,
     User,
 )
-from rhi.sync.service import content_hash
+from rhi.sync.protocol import content_hash
 from tests.app.helpers import (
     URL,
     audit_actions,
@@ -356,19 +356,20 @@ def test_a_document_from_before_a_field_was_added_still_goes_through(web, world_
 
 def test_a_passing_server_failure_is_not_remembered_so_the_retry_is_applied(web, world_i,
                                                                           monkeypatch):
-    from rhi.sync import service as sync_service
+    from rhi.sync import apply as sync_apply
 
     web.sign_in(world_i.emails["worker_a"])
     raw = item([world_i.episodes["a"]], doc(sections__away__text="Sent during a blip."),
                uuid=world_i.interviews["a"], base_version=1)
-    real_apply = sync_service._apply
+    real_apply = sync_apply._apply
 
     def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise RuntimeError("the database went away for a moment")
 
-    monkeypatch.setattr(sync_service, "_apply", broken)
+    monkeypatch.setattr(sync_apply, "_apply", broken)
     first = one(send(web, [raw], key="same-key-123"))
     assert first["outcome"] == "rejected"
     assert "could not save this just now" in first["messages"][0]
-    monkeypatch.setattr(sync_service, "_apply", real_apply)
+    assert first["try_again"] is True  # the tablet sends it again; a refused item says False
+    monkeypatch.setattr(sync_apply, "_apply", real_apply)
     assert one(send(web, [raw], key="same-key-123"))["outcome"] == "updated"

@@ -9,7 +9,7 @@ import yaml
 
 from rhi.interviews import content as c
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES
-from rhi.sync import events, service
+from rhi.sync import events, protocol
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 
@@ -28,7 +28,7 @@ def test_the_documented_choices_are_the_codes():
 
 def test_the_documented_limits_are_the_codes():
     found = schemas()
-    assert found["Upload"]["properties"]["items"]["maxItems"] == service.MAX_ITEMS
+    assert found["Upload"]["properties"]["items"]["maxItems"] == protocol.MAX_ITEMS
     assert found["UploadItem"]["properties"]["events"]["maxItems"] == events.MAX_EVENTS
     assert f"{c.MAX_TEXT:,}" in SPEC.read_text(encoding="utf-8")
 

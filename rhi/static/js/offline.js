@@ -10,6 +10,11 @@
 // - change:<uuid>:<path>: one field of an open page whose save could not reach the server. Sent
 //   as a fresh field save (new CSRF token, never a stored raw request), so the server's
 //   field-by-field conflict check still applies.
+//
+// held:<uuid> marks a draft the server refused as it stands (`rejected`, `drop: false`: the item
+// breaks a rule, so sending the same again would be refused again): the server's messages and
+// the draft's revision. The draft is kept (it holds a child's words) but not sent again until
+// it changes, which gives it a new revision. A passing failure of the server is not marked.
 "use strict";
 
 (function () {
@@ -51,6 +56,15 @@
       const seen = interviews.get(uuid);
       if (!seen || item.savedAt < seen) interviews.set(uuid, item.savedAt);
     }
+    // Refused by the server and not changed since (ids and times only: no PIN needed). Why, and
+    // for which child, is said once the store is open (upload()).
+    const refused = new Set();
+    for (const item of kept) {
+      if (!item.id.startsWith("held:")) continue;
+      const uuid = item.id.slice(5);
+      const draft = kept.find((d) => d.id === `draft:${uuid}`);
+      if (draft && draft.savedAt <= item.savedAt) refused.add(uuid);
+    }
     const online = navigator.onLine;
     el.querySelector("[data-online]").textContent = online ? "Online" : "Offline: no connection";
     el.classList.toggle("is-offline", !online);
@@ -62,9 +76,11 @@
     const list = el.querySelector("[data-items]");
     list.textContent = "";
     let old = false;
-    for (const savedAt of interviews.values()) {
+    for (const [uuid, savedAt] of interviews) {
       const li = document.createElement("li");
-      li.textContent = `An interview, kept since ${age(savedAt)}`;
+      li.textContent = `An interview, kept since ${age(savedAt)}` + (refused.has(uuid)
+        ? ": not sent, the server did not accept it as it stands. It waits here until it is changed."
+        : "");
       list.appendChild(li);
       old = old || Date.now() - new Date(savedAt).getTime() > OLD_AFTER_DAYS * 86400000;
     }
@@ -227,10 +243,10 @@
   async function upload() {
     const all = await device().all();
     const records = all.records.filter((r) => r.id.startsWith("change:"));
-    const drafts = all.records.filter((r) => r.id.startsWith("draft:"));
+    const problems = [];
+    const drafts = await notHeld(all.records, problems);
     const damaged = all.damaged;
     const info = await session();
-    const problems = [];
     let done = await sendDrafts(drafts, info, problems);
     // An open page shows a field replayed here in its saved state after a reload. A shell page
     // is not reloaded: the worker may be typing, and what they type next is kept on top of
@@ -241,15 +257,11 @@
       const body = new URLSearchParams();
       body.set("f:" + record.path, record.value);
       if (record.original !== null) body.set("o:" + record.path, record.original);
-      let response;
-      try {
-        response = await fetch(record.save_url, {
-          method: "POST", body, credentials: "same-origin",
-          headers: { "X-CSRFToken": info.csrf_token, "HX-Request": "true", "X-RHI-Device": deviceId() },
-        });
-      } catch (e) {
-        throw e; // the network went again: keep everything, try later
-      }
+      // If the network went again, this throws: everything is kept, and tried later.
+      const response = await fetch(record.save_url, {
+        method: "POST", body, credentials: "same-origin",
+        headers: { "X-CSRFToken": info.csrf_token, "HX-Request": "true", "X-RHI-Device": deviceId() },
+      });
       if (response.ok) {
         // The server has it: only now does the tablet let go (unless it changed meanwhile).
         await device().removeIf(id, rev);
@@ -284,7 +296,7 @@
 
   // ---- sending drafts: the batch upload API ----------------------------------------------------
   // The JSON the content hash is taken over: keys sorted, no spaces (docs/openapi.yaml,
-  // ContentHash; rhi/sync/service.py canonical_json is the server's side of it).
+  // ContentHash; rhi/sync/protocol.py canonical_json is the server's side of it).
   function canonical(value) {
     if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
     if (value && typeof value === "object") {
@@ -348,6 +360,39 @@
     return done;
   }
 
+  // The drafts to send: all but those the server refused as they stand now (held:<uuid> with
+  // the draft's revision). Those stay on the tablet, and the bar says again why they wait.
+  async function notHeld(records, problems) {
+    const held = new Map();
+    for (const { id, record } of records) if (id.startsWith("held:")) held.set(id.slice(5), record);
+    const send = [];
+    for (const draft of records) {
+      if (!draft.id.startsWith("draft:")) continue;
+      const uuid = draft.record.uuid;
+      const mark = held.get(uuid);
+      held.delete(uuid);
+      if (mark && mark.rev === draft.rev) {
+        problems.push(notSent(draft.record, mark.messages));
+      } else {
+        if (mark) await device().remove(`held:${uuid}`); // changed since: it goes again
+        send.push(draft);
+      }
+    }
+    for (const uuid of held.keys()) await device().remove(`held:${uuid}`); // its draft is gone
+    return send;
+  }
+
+  function notSent(record, messages) {
+    const name = (record.child && record.child.display_name) || "a child";
+    return `Not sent (${name}): ${messages.join(" ")}`;
+  }
+
+  // A passing failure of the server (rhi/sync/apply.py apply_item; `try_again` in the answer):
+  // the answer is not kept under the Idempotency-Key, and the item is sent again next time.
+  function passing(result) {
+    return result.try_again === true;
+  }
+
   // One item's answer: let go of what the server has; keep and say what it does not.
   async function settle({ id, record, rev }, result, problems) {
     if (["created", "updated", "unchanged"].includes(result.outcome)) {
@@ -386,12 +431,16 @@
       for (const episode of record.episode_ids) await device().forget(`return:${episode}`).catch(() => undefined);
       problems.push(result.messages.join(" "));
     } else {
-      problems.push(`Not sent (${name}): ${result.messages.join(" ")}`);
+      if (!passing(result)) {
+        // The item itself is refused: sending it unchanged would be refused again. Kept (never
+        // deleted: it holds the child's words), and held back until the worker changes it.
+        await device().seal(`held:${record.uuid}`, { rev, messages: result.messages });
+      }
+      problems.push(notSent(record, result.messages));
     }
     return 0;
   }
 
-  // After the worker chose between versions (rhi/sync/versions.py), the tablet's copy can go.
   // After the worker chose between versions (rhi/sync/versions.py), the tablet's copy of its
   // version can go: the server has kept it, and the choice is made.
   async function forgetResolved() {
@@ -527,7 +576,7 @@
         event.preventDefault(); // decide first: counting what is waiting takes a moment
         const ids = await device().ids().catch(() => []);
         // Copies of what is on the server may go; changes and choices not yet sent may not.
-        const waiting = ids.filter((item) => !/^(copy|return|keep|versions):/.test(item.id)).length;
+        const waiting = ids.filter((item) => !/^(copy|return|keep|versions|held):/.test(item.id)).length;
         if (waiting) {
           const ok = window.confirm(`${plural(waiting, "piece of work is", "pieces of work are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`);
           if (!ok) return sendNow(true);

@@ -610,9 +610,6 @@
         }
       }, "language", event.target);
     });
-    // Closing the tab or the tablet sleeping: keep what was typed in the last moment.
-    window.addEventListener("pagehide", () => keepNow());
-    document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && keepNow());
     form.addEventListener("submit", (event) => event.preventDefault());
     form.addEventListener("click", (event) => {
       const button = event.target instanceof Element ? event.target.closest("button") : null;
@@ -700,6 +697,10 @@
     if (document.querySelector("[data-shell-page]")) {
       document.addEventListener("click", followInside);
       window.addEventListener("popstate", () => go(window.location.href));
+      // Closing the tab or the tablet sleeping: keep what was typed in the last moment on the
+      // page open then (flushPage). Added once: the pages filled in this tab share them.
+      window.addEventListener("pagehide", () => flushPage());
+      document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flushPage());
       fillPage();
     } else {
       // The episode page's panel is swapped by htmx after each change: wire it up each time.

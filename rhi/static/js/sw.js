@@ -4,10 +4,14 @@
 //
 // Rules:
 // - The app shell (CSS, JS, icons, writing-check rules, the offline page) is kept in a cache
-//   named by VERSION; older caches are deleted when a new worker takes over.
-// - Static files and shell pages: cache first. Pages: network first; with no network, the shell
-//   page for that path (rhi/shells.py: the same template with blanks, filled by shell.js from
-//   the tablet's encrypted store), or the offline page.
+//   named by VERSION, made from the contents of every shell file; caches of any other version
+//   are deleted when a new worker takes over.
+// - Static files are named by their contents (`?v=`, rhi/pwa/views.py): those, and shell pages,
+//   cache first, since the bytes under such a URL never change. A static URL without a version
+//   (nothing of rhi's asks for one) goes to the network, and to the cache only with no network.
+//   Pages: network first; with no network, the shell page for that path (rhi/shells.py: the
+//   same template with blanks, filled by shell.js from the tablet's encrypted store), or the
+//   offline page.
 // - Nothing holding a child's data ever goes into the Cache API: pages are never cached, and
 //   any response marked X-RHI-Personal-Data is refused even if a rule above would cache it.
 /* global VERSION, SHELL */
@@ -83,7 +87,10 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) {
     return; // changes always go to the network; the page keeps the words if that fails
   }
-  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/shell/")) {
+  if (url.pathname.startsWith("/static/") && !url.searchParams.has("v")) {
+    event.respondWith(fetch(request).catch(() => caches.match(request, { ignoreSearch: true })
+      .then((cached) => cached || Response.error())));
+  } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/shell/")) {
     event.respondWith(cacheFirst(request));
   } else if (request.headers.get("X-RHI-Shell") === "1") {
     // shell.js moving between pages offline without loading one (its key stays in memory).

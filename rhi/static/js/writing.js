@@ -35,11 +35,6 @@
     return units;
   }
 
-  function csrfToken() {
-    const meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
-
   function dismissedOf(box) {
     try {
       return JSON.parse(box.getAttribute("data-dismissed") || "[]");
@@ -80,7 +75,7 @@
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken() },
+      headers: { "X-CSRFToken": window.rhiPage.csrfToken() }, // app.js
     }).catch(() => undefined); // a count may be lost offline; the words never are
   }
 

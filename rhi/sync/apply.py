@@ -1,5 +1,5 @@
-"""Applying an offline upload, item by item. No HTTP here: the view parses the request and calls
-`upload()`; tests and benchmarks can call it directly.
+"""Applying an offline upload, item by item. No HTTP here: the view parses the request
+(`rhi.sync.protocol`) and calls `upload()`; tests and benchmarks can call it directly.
 
 Each item is applied in its own transaction and answered with one outcome (see docs/openapi.yaml):
 created, updated, unchanged, conflict or rejected. Nothing a tablet sends is dropped unless the
@@ -17,15 +17,12 @@ is applied to that interview (its UUID is answered as `server_uuid`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import re
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -34,158 +31,23 @@ from rhi.episodes import service as episode_service
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.interviews import service as interviews
-from rhi.models import Episode, Interview, InterviewStatus, SyncConflict, SyncRequest, User
+from rhi.models import Episode, Interview, InterviewStatus, SyncConflict, User
 from rhi.models.base import utcnow
 from rhi.models.interviews import OneChildError
 from rhi.sync import events as offline_events
-from rhi.sync.validate import MAX_PROBLEMS, changed_fields, shape_problems, validate
-from rhi.timefmt import from_local, to_local
+from rhi.sync.protocol import Item, ItemResult, Rejected, content_hash, parse_item
+from rhi.sync.validate import changed_fields, validate
+from rhi.timefmt import STORED_WHEN, from_local, to_local
 
 log = logging.getLogger(__name__)
 
-MAX_ITEMS = 50
-MAX_EPISODES = 10  # episodes one interview may cover
-MAX_CHANGED_PATHS = 2000
 ATTEMPTS = 3  # an item raced by another save is tried again, then left for the next upload
-# A retry after a lost response comes within minutes or hours; after this the answer is
-# forgotten (it may hold a child's data) and a late retry is simply applied again, which is
-# harmless: every outcome is idempotent by UUID and content hash.
-REMEMBER_FOR = timedelta(hours=24)
-
-UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-HASH_TEXT = re.compile(r"^[0-9a-f]{64}$")
-DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 ADDENDUM_LINE = "Changed on a tablet after finishing \u2014 {path}: {value}"
 REKEYED_MESSAGE = ("This child already had an interview on the server, so what this tablet "
                    "recorded was added to it. Carry on with that interview (server_uuid).")
 DROP_MESSAGE = ("You no longer have access to this child's record, so this was not saved. "
                 "It will be removed from this tablet. Speak to your manager if this is wrong.")
-
-
-def canonical_json(document: dict[str, Any], *, as_sent: bool = False) -> bytes:
-    """The bytes a content hash is taken over; documented in docs/openapi.yaml (ContentHash).
-
-    The document is normalised first (what the server stores); `as_sent` takes it exactly as a
-    tablet sent it, which is what the tablet hashed: a tablet holding a document from before a
-    field was added still proves it arrived whole."""
-    text = json.dumps(document if as_sent else c.normalise(document), sort_keys=True,
-                      separators=(",", ":"), ensure_ascii=False)
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as exc:  # a lone surrogate: JSON allows it, UTF-8 does not
-        raise c.ContentError("Some text is not valid Unicode and cannot be saved.") from exc
-
-
-def content_hash(document: dict[str, Any], *, as_sent: bool = False) -> str:
-    """SHA-256, lower-case hex, of `canonical_json(document)`: the ONE definition."""
-    return hashlib.sha256(canonical_json(document, as_sent=as_sent)).hexdigest()
-
-
-def body_hash(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
-
-
-@dataclass
-class ItemResult:
-    uuid: str
-    outcome: str  # created, updated, unchanged, conflict or rejected
-    messages: list[str] = field(default_factory=list)
-    version: int | None = None
-    drop: bool = False
-    server: dict[str, Any] | None = None
-    # A passing failure of the server (not of the item): the answer is not remembered for the
-    # Idempotency-Key, so the same upload sent again is really tried again.
-    try_again: bool = False
-    server_uuid: str | None = None  # events applied to the server's interview for the return
-
-    def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"uuid": self.uuid, "outcome": self.outcome,
-                               "messages": self.messages}
-        if self.version is not None:
-            out["version"] = self.version
-        if self.server_uuid is not None:
-            out["server_uuid"] = self.server_uuid
-        if self.outcome == "rejected":
-            out["drop"] = self.drop
-        if self.server is not None:
-            out["server"] = self.server
-        return out
-
-
-class Rejected(Exception):  # noqa: N818 - an outcome, not a failure of the server
-    def __init__(self, *messages: str) -> None:
-        super().__init__(*messages)
-        self.messages = list(messages)
-
-
-@dataclass(frozen=True)
-class Item:
-    uuid: str
-    episode_ids: list[int]
-    base_version: int | None
-    content_hash: str | None  # null with content
-    content: dict[str, Any] | None  # null: events only, the document is not changed
-    events: list[offline_events.Event] = field(default_factory=list)  # in time order
-    # The fields the tablet changed, when it says (null: not known). On a conflict only these
-    # are offered against the server's, so words the server replaced do not come back.
-    changed_paths: list[str] | None = None
-
-
-# Database ids and version numbers are 64-bit: a number past that names nothing, and looking it
-# up would fail in the database (a "try again" the tablet would repeat for ever).
-MAX_ID = 2**63 - 1
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
-
-
-def parse_item(raw: Any) -> Item:
-    """The item's fields with the types the API promises, or Rejected naming what is wrong."""
-    if not isinstance(raw, dict):
-        raise Rejected("This item is not an interview upload (expected a JSON object).")
-    problems = []
-    item_uuid = raw.get("uuid")
-    if not isinstance(item_uuid, str) or not UUID_TEXT.match(item_uuid.lower()):
-        problems.append("uuid: is not a valid UUID.")
-    ids = raw.get("episode_ids")
-    if (not isinstance(ids, list) or not 1 <= len(ids) <= MAX_EPISODES
-            or not all(_is_int(i) for i in ids) or len(set(ids)) != len(ids)):
-        problems.append(f"episode_ids: should list the episodes covered (1 to {MAX_EPISODES}, "
-                        "each once).")
-    base = raw.get("base_version")
-    if base is not None and not _is_int(base):
-        problems.append("base_version: should be the server's version number, or null.")
-    digest, document = raw.get("content_hash"), raw.get("content")
-    if "content" not in raw:
-        problems.append("content: should be the interview document (a JSON object), or null "
-                        "when the item only carries events.")
-    elif document is None:
-        if digest is not None:
-            problems.append("content_hash: should be null when content is null.")
-    else:
-        if not isinstance(digest, str) or not HASH_TEXT.match(digest):
-            problems.append("content_hash: should be 64 lower-case hex characters (SHA-256).")
-        problems += shape_problems(document)
-    now_local = to_local(utcnow()).replace(tzinfo=None)
-    events, event_problems = offline_events.parse(raw.get("events"), now_local)
-    problems += event_problems
-    changed = raw.get("changed_paths")
-    if changed is not None and (
-            not isinstance(changed, list) or len(changed) > MAX_CHANGED_PATHS
-            or not all(isinstance(p, str) and 0 < len(p) <= 200 for p in changed)):
-        problems.append(f"changed_paths: should list at most {MAX_CHANGED_PATHS} field paths "
-                        "(text, up to 200 characters each), or be null.")
-        changed = None
-    if "content" in raw and document is None and not events and not event_problems:
-        problems.append("content: is null and there are no events, so there is nothing to "
-                        "save.")
-    if problems:
-        raise Rejected(*problems[:MAX_PROBLEMS])
-    return Item(uuid=item_uuid.lower(), episode_ids=ids, base_version=base,
-                content_hash=digest, content=document, events=events,
-                changed_paths=sorted(set(changed)) if changed is not None else None)
 
 
 def _checked_content(item: Item) -> dict[str, Any]:
@@ -394,7 +256,7 @@ def _held_at(document: dict[str, Any]) -> datetime:
     can come days after the visit, and the 72-hour clock is about the visit."""
     held_on = document["start"].get("held_on") or ""
     try:
-        return from_local(datetime.strptime(held_on, "%Y-%m-%d %H:%M"))
+        return from_local(datetime.strptime(held_on, STORED_WHEN))
     except ValueError:
         return utcnow()
 
@@ -508,31 +370,3 @@ def upload(user: User, items: list[Any], *, deadline_hours: int,
     return [apply_item(user, raw, deadline_hours, device_id) for raw in items]
 
 
-# Idempotency: the answer to each Idempotency-Key, per user.
-
-def remembered(user: User, key: str) -> SyncRequest | None:
-    return db.session.scalar(select(SyncRequest).where(
-        SyncRequest.user_id == user.id, SyncRequest.key == key,
-        SyncRequest.created_at >= utcnow() - REMEMBER_FOR))
-
-
-def remember(user: User, key: str, digest: str, response: str) -> SyncRequest:
-    """Store the answer; if the same key was answered meanwhile (a retry racing the first
-    attempt), return that answer instead so both get the same bytes."""
-    db.session.execute(delete(SyncRequest).where(
-        SyncRequest.user_id == user.id, SyncRequest.created_at < utcnow() - REMEMBER_FOR))
-    row = SyncRequest(user_id=user.id, key=key, body_hash=digest, response=response)
-    db.session.add(row)
-    try:
-        db.session.commit()
-        return row
-    except IntegrityError:
-        db.session.rollback()
-        other = remembered(user, key)
-        if other is None:
-            raise
-        return other
-
-
-def valid_device_id(value: Any) -> str | None:
-    return value if isinstance(value, str) and DEVICE_ID.match(value) else None
