@@ -2,8 +2,10 @@
 
 The service worker keeps these in the Cache API so the worker's pages open with no signal, and
 `static/js/shell.js` fills the blanks on the tablet from what is kept there, encrypted. They come
-from the same templates as the pages online, so there is no second interface to keep in step,
-and no child's data is ever in the cache.
+from the same templates as the pages online, with the same fields and labels from the field
+catalogue (rhi/interviews/fields.py), and `blanks()` shapes a new interview, list entry or
+finding from it too, so there is no second interface to keep in step, and no child's data is
+ever in the cache.
 
 A blank is a `Blank` (safe markup: `<span data-fill="...">`) standing in for a name or an age;
 record ids are fixed placeholders that shell.js swaps for the real ones in links and forms.
@@ -18,6 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from rhi.interviews import content as c
+from rhi.interviews import fields
 from rhi.models.interviews import InterviewStatus
 from rhi.prompts import BAND_IDS
 
@@ -83,7 +86,7 @@ def blanks() -> dict[str, Any]:
     return {
         "content": c.normalise({}),
         "entries": {kind: c.add_item({}, kind, NEW_ENTRY_ID)[0][kind][0]
-                    for kind in c.LIST_FIELDS},
+                    for kind in fields.lists()},
         "finding": c.blank_finding(),
         "statuses": {s.value: s.label for s in InterviewStatus},
     }

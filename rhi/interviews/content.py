@@ -1,10 +1,12 @@
 """The shape of an interview's content, and the one way to change it. No Flask here.
 
 An interview's words and findings live in one JSON document (`Interview.content`). The same
-document is what a tablet stores offline and uploads, so its shape is defined once, here: every
-editable field has a dotted path ("sections.before.text", "push.family_conflict.note",
-"people.<id>.name"), and `set_field()` is the only writer. Pages, the upload API, the review page
-and the PDF all read it through the helpers below.
+document is what a tablet stores offline and uploads. Its fields, their kinds, labels and
+options are listed once, in the field catalogue (rhi/interviews/fields.py): this module builds
+the blank document from it and writes every field through `set_field()`, the only writer, after
+looking the dotted path up there ("sections.before.text", "push.family_conflict.note",
+"people.<id>.name"). Pages, the upload API, the review page and the PDF all read the document
+through the helpers below.
 """
 
 from __future__ import annotations
@@ -14,134 +16,98 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from rhi.interviews import fields
+from rhi.interviews.fields import (  # the words of the options: one home, the catalogue
+    ACTION_KINDS,
+    CONSENT_ANSWERS,
+    FINDING_GROUPS,
+    FINDING_TITLES,
+    HARMS,
+    MAX_TEXT,
+    PULL_FACTORS,
+    PUSH_FACTORS,
+    RECIPIENTS,
+    RISK_VIEWS,
+)
+from rhi.interviews.pages import PAGES
 from rhi.plain_text import without_direction_controls
 from rhi.prompts import SECTION_IDS
 
-MAX_TEXT = 50_000  # a long note is fine; a pasted book is a mistake
+__all__ = [
+    "ACTION_KINDS", "CONSENT_ANSWERS", "FINDING_GROUPS", "FINDING_TITLES", "HARMS", "LIST_FIELDS",
+    "LIST_FLAGS", "MAX_TEXT", "PULL_FACTORS", "PUSH_FACTORS", "RECIPIENTS", "RISK_VIEWS",
+    "ContentError", "add_item", "blank_finding", "empty_content", "gaps", "get_field",
+    "normalise", "progress", "remove_item", "resolve", "set_field", "text_fields", "text_paths",
+]
 
-PUSH_FACTORS = {
-    "family_conflict": "Family conflict or arguments",
-    "domestic_abuse": "Domestic abuse at home",
-    "abuse_neglect": "Abuse or neglect",
-    "parent_substance_use": "A parent's drug or alcohol use",
-    "school_problems": "Problems at school or exclusion",
-    "bullying": "Bullying",
-    "loneliness": "Feeling lonely",
-    "placement_relationships": "Relationships where they live (placement)",
-    "being_moved": "Being moved or a new placement",
-    "mental_health": "Mental health",
-    "pregnancy": "Pregnancy",
-    "bereavement": "Bereavement",
-    "far_from_family": "Wanting to see family or friends far away",
-}
-
-PULL_FACTORS = {
-    "friends_family": "Friends and family",
-    "contact_arrangements": "Contact arrangements",
-    "partner": "A partner (note any age gap)",
-    "peer_pressure": "Pressure from other young people",
-    "parties": "Parties",
-    "drugs_alcohol": "Drugs and alcohol",
-    "exploiting_adults": "Adults who may be exploiting them",
-    "money": "Money",
-    "gifts": "Gifts",
-    "somewhere_to_stay": "Somewhere to stay",
-}
-
-HARMS = {
-    "sexual_exploitation": "Sexual exploitation",
-    "criminal_exploitation": "Criminal exploitation or county lines",
-    "trafficking": "Trafficking or modern slavery",
-    "online_grooming": "Online grooming",
-    "weapons_violence": "Weapons or violence",
-    "drugs_alcohol": "Drugs and alcohol",
-    "sleeping_rough": "Sleeping rough",
-    "self_harm": "Self-harm or suicidal thoughts",
-    "forced_marriage": "Forced marriage",
-    "fgm": "Female genital mutilation",
-    "radicalisation": "Radicalisation",
-    "victim_of_crime": "Harmed by a crime",
-    "suspected_offending": "Suspected offending (consider exploitation)",
-    "missing_education": "Missing education",
-    "unexplained_items": "Unexplained money, phones or clothes",
-    "injuries": "Injuries",
-    "sexual_health": "Sexual health",
-}
-
-FINDING_GROUPS = {"push": PUSH_FACTORS, "pull": PULL_FACTORS, "harms": HARMS}
-FINDING_TITLES = {"push": "What made them want to leave (push factors)",
-                  "pull": "What drew them away (pull factors)",
-                  "harms": "Harms and risk indicators"}
-
-ACTION_KINDS = {
-    "nrm": "National Referral Mechanism referral",
-    "exploitation_team": "Exploitation team",
-    "camhs": "CAMHS (mental health)",
-    "substance_service": "Substance misuse service",
-    "school": "School",
-    "strategy_meeting": "Strategy meeting request",
-    "safety_plan": "Safety plan",
-    "helplines": "Helplines given",
-    "other": "Other",
-}
-
-RECIPIENTS = {
-    "social_worker": "Allocated social worker",
-    "police": "Police",
-    "parents_carers": "Parents or carers",
-    "school": "School",
-    "health": "Health",
-    "other": "Other (named)",
-}
-CONSENT_ANSWERS = {"yes": "Yes", "no": "No", "not_asked": "Not asked"}
-
-RISK_VIEWS = {
-    "": "Not yet given",
-    "low": "Low risk of harm",
-    "medium": "Medium risk of harm",
-    "high": "High risk of harm",
-}
-
-LIST_FIELDS = {
-    "places": ("name", "area", "when", "note"),
-    "people": ("name", "age", "relationship", "phone", "vehicle", "concern"),
-    "actions": ("kind", "owner", "due", "note"),
-}
-LIST_FLAGS = {"places": ("private",), "people": ("private",), "actions": ()}
-
-START_TEXT = ("present", "interpreter_language", "interpreter_name", "location",
-              "chosen_interviewer")
-START_WHEN = ("held_on",)  # local date and time, as typed: "2026-11-23 14:30"
 WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M")
 WHEN_HELP = "2026-11-23 14:30 or 23/11/2026 14:30"
-START_FLAGS = ("explained_voluntary", "explained_confidentiality", "child_chose_interviewer")
+
+
+def list_fields(kind: str) -> tuple[str, ...]:
+    """The fields of a list's entries that hold words or a choice, from the catalogue."""
+    return tuple(p.name for p in fields.entry_fields(kind) if p.kind != fields.FLAG)
+
+
+def list_flags(kind: str) -> tuple[str, ...]:
+    """The yes-or-no fields of a list's entries ("not to be shared"), from the catalogue."""
+    return tuple(p.name for p in fields.entry_fields(kind) if p.kind == fields.FLAG)
+
+
+# The same, as dicts, for callers that want one (derived once, from the catalogue as it is).
+LIST_FIELDS = {kind: list_fields(kind) for kind in fields.lists()}
+LIST_FLAGS = {kind: list_flags(kind) for kind in fields.lists()}
 
 
 class ContentError(ValueError):
     """A field path or value that the interview cannot take, with a message for the worker."""
 
 
+def _blank() -> dict[str, Any]:
+    """A blank document, built from the catalogue as it is (kept: it is built often)."""
+    catalogue = fields.catalogue()
+    if _blank_cache and _blank_cache[0] is catalogue:
+        return _blank_cache[1]
+    document: dict[str, Any] = {}
+    for head, shape in fields.heads().items():
+        document[head] = {"value": "", "fields": {}, "groups": {}, "list": []}[shape]
+    for placed in fields.paths():
+        holder = document
+        for part in placed.path.split(".")[:-1]:
+            holder = holder.setdefault(part, {})
+        holder[placed.name] = copy.deepcopy(placed.field.empty)
+    # kept_back (sections.<id>.kept_back): a piece of what the child said that they asked us not
+    # to pass on. It stays in the record and is never put in any summary, for anyone (see
+    # rhi/sharing.py). overrides: decisions to share without consent; language: the writing
+    # check's bookkeeping. Neither is a field (see fields.NOT_FIELDS).
+    document["overrides"] = []
+    document["language"] = {"dismissed": [], "replaced": 0}
+    _blank_cache[:] = [catalogue, document]
+    return document
+
+
+_blank_cache: list[Any] = []
+
+
+def _copy(value: Any) -> Any:
+    """A copy of a JSON document (objects, lists and plain values): quicker than deepcopy."""
+    if isinstance(value, dict):
+        return {key: _copy(sub) for key, sub in value.items()}
+    if isinstance(value, list):
+        return [_copy(sub) for sub in value]
+    return value
+
+
 def empty_content() -> dict[str, Any]:
-    return {
-        "start": {**{k: "" for k in (*START_TEXT, *START_WHEN)},
-                  **{k: False for k in START_FLAGS}},
-        # kept_back: a piece of what the child said that they asked us not to pass on. It stays
-        # in the record and is never put in any summary, for anyone (see rhi/sharing.py).
-        "sections": {s: {"text": "", "private": False, "kept_back": ""} for s in SECTION_IDS},
-        "push": {}, "pull": {}, "harms": {},
-        "findings_other": {"push": "", "pull": "", "harms": ""},
-        "places": [], "people": [], "actions": [],
-        "protective_factors": "",
-        "risk_view": "",
-        "consent": {r: {"answer": "not_asked", "words": "", "name": ""} for r in RECIPIENTS},
-        "overrides": [],
-        "language": {"dismissed": [], "replaced": 0},
-    }
+    """A blank document: every field of the catalogue that a blank document has, at its blank
+    value; lists and the ticked factors empty; and the parts that are not fields."""
+    return _copy(_blank())
 
 
-def blank_finding() -> dict[str, Any]:
+def blank_finding(group: str = "push") -> dict[str, Any]:
     """A push or pull factor or a harm, as first ticked."""
-    return {"on": False, "note": "", "private": False}
+    return {f.name: copy.deepcopy(f.empty) for f in fields.catalogue()
+            if f.head == group and f.placeholder}
 
 
 def normalise(content: dict[str, Any] | None) -> dict[str, Any]:
@@ -149,19 +115,19 @@ def normalise(content: dict[str, Any] | None) -> dict[str, Any]:
     base = empty_content()
     if not content:
         return base
-    merged = copy.deepcopy(content)
+    merged = _copy(content)
     for key, value in base.items():
         if key not in merged:
             merged[key] = value
         elif isinstance(value, dict):
             for sub, sub_value in value.items():
-                merged[key].setdefault(sub, copy.deepcopy(sub_value))
+                merged[key].setdefault(sub, _copy(sub_value))
     return merged
 
 
 def text_paths(content: dict[str, Any]) -> set[str]:
-    """Every path that holds free text the worker writes."""
-    return {path for path, _ in text_fields(content, include_empty=True)}
+    """Every path in this document that the writing check reads (the catalogue says which)."""
+    return {placed.path for placed in fields.writing_checked(normalise(content))}
 
 
 def _as_bool(value: Any) -> bool:
@@ -170,74 +136,62 @@ def _as_bool(value: Any) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on", "y"}
 
 
-def _as_text(value: Any) -> str:
+def _as_text(value: Any, most: int = MAX_TEXT) -> str:
     text = "" if value is None else str(value)
-    if len(text) > MAX_TEXT:
+    if len(text) > most:
         raise ContentError(f"This is too long to save ({len(text):,} characters; the most is "
-                           f"{MAX_TEXT:,}). Split it into two parts.")
+                           f"{most:,}). Split it into two parts.")
     return without_direction_controls(text.replace("\r\n", "\n"))
 
 
 def _find_item(items: list[dict[str, Any]], item_id: str) -> dict[str, Any]:
     for item in items:
-        if item.get("id") == item_id:
+        if isinstance(item, dict) and item.get("id") == item_id:
             return item
     raise ContentError("That entry has been removed. Reload the page.")
 
 
+def _field(path: str) -> fields.Placed:
+    placed = fields.find(path)
+    if placed is None or placed.kind == fields.ENTRY:
+        raise ContentError(f"rhi does not know the field {path!r}.")
+    return placed
+
+
+def _holder(content: dict[str, Any], placed: fields.Placed, make: bool) -> dict[str, Any]:
+    """The object that holds a field's value. `make`: a factor's entry is made when missing."""
+    parts = placed.path.split(".")
+    if len(parts) == 1:
+        return content
+    f = placed.field
+    if f.placeholder == fields.ITEM:
+        return _find_item(content[f.head], placed.key)
+    holder = content[f.head]
+    if len(parts) == 3:
+        key = parts[1]
+        if f.placeholder in fields.MADE_WHEN_WRITTEN:
+            if not make:
+                return holder.get(key) or blank_finding(f.head)
+            return holder.setdefault(key, blank_finding(f.head))
+        return holder.setdefault(key, {}) if make else holder.get(key, {})
+    return holder
+
+
 def resolve(content: dict[str, Any], path: str) -> tuple[dict[str, Any], str, str]:
-    """The dict holding a field, the key inside it, and the field's kind; or ContentError."""
-    parts = path.split(".")
-    head = parts[0]
-    if head == "start" and len(parts) == 2:
-        if parts[1] in START_TEXT:
-            return content["start"], parts[1], "text"
-        if parts[1] in START_FLAGS:
-            return content["start"], parts[1], "flag"
-        if parts[1] in START_WHEN:
-            return content["start"], parts[1], "when"
-    if head == "sections" and len(parts) == 3 and parts[1] in SECTION_IDS:
-        if parts[2] in ("text", "kept_back"):
-            return content["sections"][parts[1]], parts[2], "text"
-        if parts[2] == "private":
-            return content["sections"][parts[1]], "private", "flag"
-    if head in FINDING_GROUPS and len(parts) == 3 and parts[1] in FINDING_GROUPS[head]:
-        entry = content[head].setdefault(parts[1], blank_finding())
-        if parts[2] == "note":
-            return entry, "note", "text"
-        if parts[2] in ("on", "private"):
-            return entry, parts[2], "flag"
-    if head == "findings_other" and len(parts) == 2 and parts[1] in FINDING_GROUPS:
-        return content["findings_other"], parts[1], "text"
-    if head in LIST_FIELDS and len(parts) == 3:
-        item = _find_item(content[head], parts[1])
-        if parts[2] in LIST_FIELDS[head]:
-            return item, parts[2], "choice" if parts[2] == "kind" else "text"
-        if parts[2] in LIST_FLAGS[head]:
-            return item, parts[2], "flag"
-    if head in ("protective_factors",) and len(parts) == 1:
-        return content, head, "text"
-    if head == "risk_view" and len(parts) == 1:
-        return content, head, "choice"
-    if head == "consent" and len(parts) == 3 and parts[1] in RECIPIENTS:
-        if parts[2] in ("words", "name"):
-            return content["consent"][parts[1]], parts[2], "text"
-        if parts[2] == "answer":
-            return content["consent"][parts[1]], "answer", "choice"
-    raise ContentError(f"rhi does not know the field {path!r}.")
+    """The dict holding a field, the key inside it, and the field's kind ("text", "flag",
+    "when" or "choice": a one-line field is text); or ContentError."""
+    placed = _field(path)
+    return _holder(content, placed, make=True), placed.name, placed.field.stored_as
 
 
 def _choices_for(path: str) -> dict[str, str]:
-    if path == "risk_view":
-        return RISK_VIEWS
-    if path.startswith("consent."):
-        return CONSENT_ANSWERS
-    return ACTION_KINDS
+    return dict(_field(path).options)
 
 
 def get_field(content: dict[str, Any], path: str) -> Any:
-    holder, key, kind = resolve(normalise(content), path)
-    return holder.get(key, False if kind == "flag" else "")
+    placed = _field(path)
+    holder = _holder(normalise(content), placed, make=False)
+    return holder.get(placed.name, False if placed.kind == fields.FLAG else "")
 
 
 def _as_when(value: Any, now_local: datetime | None) -> str:
@@ -263,36 +217,35 @@ def set_field(content: dict[str, Any], path: str, value: Any,
     `now_local` (the local time now) lets dates in the future be refused.
     """
     updated = normalise(content)
-    holder, key, kind = resolve(updated, path)
+    placed = _field(path)
+    holder = _holder(updated, placed, make=True)
+    key, kind = placed.name, placed.field.stored_as
     if kind == "when":
         holder[key] = _as_when(value, now_local)
     elif kind == "flag":
         holder[key] = _as_bool(value)
     elif kind == "choice":
-        choices = _choices_for(path)
-        if str(value) not in choices:
+        if str(value) not in placed.options:
             raise ContentError("Choose one of the options given.")
         holder[key] = str(value)
     else:
-        holder[key] = _as_text(value)
+        holder[key] = _as_text(value, placed.field.max_length)
     return updated
 
 
 def add_item(content: dict[str, Any], kind: str, item_id: str | None = None) -> tuple[dict, str]:
-    if kind not in LIST_FIELDS:
+    if kind not in fields.lists():
         raise ContentError(f"rhi does not keep a list of {kind!r}.")
     updated = normalise(content)
     new_id = item_id or uuid.uuid4().hex[:12]
-    item: dict[str, Any] = {"id": new_id, **{f: "" for f in LIST_FIELDS[kind]},
-                            **{f: False for f in LIST_FLAGS[kind]}}
-    if kind == "actions":
-        item["kind"] = "other"
+    item: dict[str, Any] = {"id": new_id, **{p.name: copy.deepcopy(p.field.empty)
+                                             for p in fields.entry_fields(kind)}}
     updated[kind].append(item)
     return updated, new_id
 
 
 def remove_item(content: dict[str, Any], kind: str, item_id: str) -> dict[str, Any]:
-    if kind not in LIST_FIELDS:
+    if kind not in fields.lists():
         raise ContentError(f"rhi does not keep a list of {kind!r}.")
     updated = normalise(content)
     updated[kind] = [i for i in updated[kind] if i.get("id") != item_id]
@@ -321,9 +274,7 @@ def gaps(content: dict[str, Any]) -> list[str]:
         found.append("It is not recorded that the limits of confidentiality were explained.")
     if not c["start"]["location"].strip():
         found.append("Where the interview was held is not recorded.")
-    titles = {"before": "Before they left", "away": "While away", "after": "How they feel now",
-              "help": "What would help", "own_words": "In their own words",
-              "analysis": "Your analysis"}
+    titles = dict(PAGES)  # the page's own title: where the gap is filled
     for s in SECTION_IDS:
         if not c["sections"][s]["text"].strip():
             found.append(f"Nothing written in \u201c{titles.get(s, s)}\u201d.")
@@ -341,14 +292,9 @@ def gaps(content: dict[str, Any]) -> list[str]:
 
 
 def text_fields(content: dict[str, Any], include_empty: bool = False) -> list[tuple[str, str]]:
-    """Every free-text field as (path, text): for the language check and search."""
+    """Every field the writing check reads, as (path, text), in the order the pages ask them:
+    for the language check and search."""
     c = normalise(content)
-    out = [(f"sections.{s}.{f}", c["sections"][s].get(f, "")) for s in SECTION_IDS
-           for f in ("text", "kept_back")]
-    out += [(f"{g}.{k}.note", e.get("note", "")) for g in FINDING_GROUPS for k, e in c[g].items()]
-    out += [(f"findings_other.{g}", c["findings_other"][g]) for g in FINDING_GROUPS]
-    out.append(("protective_factors", c["protective_factors"]))
-    for kind, fields in LIST_FIELDS.items():
-        for item in c[kind]:
-            out += [(f"{kind}.{item['id']}.{f}", item.get(f, "")) for f in fields if f != "kind"]
+    out = [(placed.path, str(get_field(c, placed.path) or ""))
+           for placed in fields.writing_checked(c)]
     return out if include_empty else [(p, t) for p, t in out if t]

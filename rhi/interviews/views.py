@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
+from markupsafe import Markup, escape
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
@@ -25,9 +26,9 @@ from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.interviews import AddendumForm, OverrideForm
 from rhi.interviews import content as c
-from rhi.interviews import pages as interview_pages
-from rhi.interviews import service
-from rhi.interviews.pages import FIELD_TITLES, PAGE_IDS, PAGES
+from rhi.interviews import fields as catalogue
+from rhi.interviews import review, service
+from rhi.interviews.pages import PAGE_IDS, PAGES
 from rhi.models import Interview, InterviewStatus
 from rhi.models.base import utcnow
 from rhi.prompts import age_band_for, load_bank
@@ -116,9 +117,14 @@ def _page_context(*, interview: Any, episode: Any, child: Any, content: dict[str
                   page_id: str, for_band: Callable[[Callable[[str], str]], str],
                   editable: bool, summaries: list[Any], csrf: bool = True,
                   **extra: Any) -> dict[str, Any]:
-    """Everything page.html needs: the one list, for a real interview and for the shell."""
+    """Everything page.html needs: the one list, for a real interview and for the shell.
+
+    The fields, their labels and the review's record come from the field catalogue
+    (rhi/interviews/fields.py); labels hold {child}, which the page fills with the child's name
+    (a blank in a shell)."""
     bank = load_bank()
     meta = {"csrf": csrf}
+    name = child.preferred_name or child.first_name
     return {
         "interview": interview,
         "episode": episode,
@@ -131,7 +137,10 @@ def _page_context(*, interview: Any, episode: Any, child: Any, content: dict[str
         "for_band": for_band,
         "section": bank.section(page_id) if page_id in bank_ids() else None,
         "labels": c,
-        "interview_pages": interview_pages,
+        "catalogue": catalogue,
+        "page_fields": catalogue.on_page(page_id),
+        "read": lambda path: c.get_field(content, path),
+        "list_heading": lambda kind: _with_name(catalogue.entry(kind).heading, name),
         "editable": editable,
         "override_form": extra.pop("override_form", None) or OverrideForm(formdata=None,
                                                                             meta=meta),
@@ -139,16 +148,25 @@ def _page_context(*, interview: Any, episode: Any, child: Any, content: dict[str
                                                                           meta=meta),
         "confirm": ConfirmForm(formdata=None, meta=meta),
         "consent_lines": consent_record(content),
+        # The sharing record's columns (sharing.ConsentLine's answer and words), as labelled.
+        "consent_columns": [catalogue.find(f"consent.social_worker.{column}")
+                            for column in ("answer", "words")],
         "gaps": c.gaps(content) if page_id == "review" else [],
+        "record": review.recorded(content, str(name)) if page_id == "review" else [],
         "summaries": summaries,
         "open_flags": open_flags(writing.matcher(), c.text_fields(content),
                                  content["language"]["dismissed"]) if page_id == "review" else [],
-        "field_titles": FIELD_TITLES,
+        "field_title": lambda path: catalogue.title(path, (content,), str(name)),
         "dismissed_pairs": lambda path: [[d.get("rule_id"), d.get("text")]
                                          for d in content["language"]["dismissed"]
                                          if d.get("path") == path],
         **extra,
     }
+
+
+def _with_name(text: str, name: Any) -> Markup:
+    """Words holding {child}, with the child's name put in (escaped; a shell's blank as it is)."""
+    return escape(text).replace("{child}", name)
 
 
 @bp.route("/shell/interviews/<page_id>")
@@ -268,7 +286,7 @@ def remove_item(uuid: str, kind: str, item_id: str) -> str | Response:
 
 
 def _change_list(uuid: str, kind: str, change: Callable[[Interview], object]) -> str | Response:
-    if kind not in c.LIST_FIELDS or not ConfirmForm().validate_on_submit():
+    if kind not in catalogue.lists() or not ConfirmForm().validate_on_submit():
         abort(400)
     changes = _changes_from_form()
 

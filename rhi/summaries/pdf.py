@@ -17,6 +17,7 @@ from flask import render_template
 from weasyprint import HTML
 from weasyprint.pdf import VARIANTS
 
+from rhi.interviews import fields as catalogue
 from rhi.interviews.content import FINDING_GROUPS, FINDING_TITLES, RECIPIENTS
 from rhi.prompts import SECTION_IDS, load_bank
 from rhi.sharing import SharedView
@@ -61,10 +62,40 @@ def _finding_groups(view: SharedView) -> list[dict[str, Any]]:
         {
             "title": FINDING_TITLES[group],
             "findings": [f for f in view.findings if f.group == group],
+            "other_label": _label(f"findings_other.{group}"),
             "other": view.findings_other.get(group, ""),
         }
         for group in FINDING_GROUPS
     ]
+
+
+def _entry_tables(view: SharedView, child_name: str) -> dict[str, list[dict[str, Any]]]:
+    """The tables of places, people and actions, by the sharing part they belong to: a column
+    for each field of an entry that holds words or a choice, headed with its label."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for kind in catalogue.lists():
+        entry = catalogue.entry(kind)
+        columns = [p for p in catalogue.entry_fields(kind) if p.kind != catalogue.FLAG]
+        tables.setdefault(entry.part, []).append({
+            "kind": kind,
+            "caption": catalogue.Placed(entry, entry.path).heading(child_name),
+            "columns": [p.label(child_name) for p in columns],
+            "rows": [[(p.words(item.get(p.name, p.field.empty)), p.kind != catalogue.CHOICE)
+                      for p in columns] for item in getattr(view, kind, [])],
+        })
+    return tables
+
+
+def _label(path: str) -> str:
+    placed = catalogue.find(path)
+    return placed.label() if placed is not None else path
+
+
+def _about_labels() -> dict[str, str]:
+    """The labels of the fields the summary shows on their own: where and who (in "About this
+    interview") and what keeps the child safe."""
+    return {"place": _label("start.location"), "present": _label("start.present"),
+            "protective_factors": _label("protective_factors")}
 
 
 def _child_name(child: Any) -> str:
@@ -120,6 +151,8 @@ def render_html(
         dismissed_flags=max(0, int(dismissed_flags)),
         titles=titles,
         finding_groups=_finding_groups(view),
+        tables=_entry_tables(view, child_name),
+        about_labels=_about_labels(),
         css_url=CSS_URL,
         logo_url=LOGO_URL if logo else None,
     )

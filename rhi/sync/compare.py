@@ -9,43 +9,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rhi.interviews import content as c
-from rhi.interviews import pages
-from rhi.interviews.pages import FIELD_TITLES, PAGES
-from rhi.prompts import SECTION_IDS
+from rhi.interviews import fields as catalogue
 from rhi.sync.validate import changed_fields
 
 FROM_TABLET = "From the tablet:"
 NOTHING = "Nothing written."
 
-# Field titles, for every path the interview pages write: the ONE place a path gets a title on
-# this page and in the addendum made from it. Section texts use the interview pages' own titles.
-PAGE_TITLES = dict(PAGES)
-START_TITLES = {
-    "explained_voluntary": "Told the chat is their choice and they can stop at any time",
-    "explained_confidentiality": "Told the limits of confidentiality",
-    "held_on": "When the chat started",
-    "location": "Where the chat was held",
-    "present": "Who else was there",
-    "interpreter_language": "Interpreter: language",
-    "interpreter_name": "Interpreter: name",
-    "child_chose_interviewer": "The child asked for someone they already know",
-    "chosen_interviewer": "Who the child asked for, and their role",
-}
-SECTION_PART_TITLES = {
-    "private": "{page}: asked for this part not to be shared",
-    "kept_back": "{page}: told but asked not to pass on",
-}
-LIST_NOUNS = {kind: noun.capitalize() for kind, noun in pages.LIST_NOUNS.items()}
-LIST_LABELS = {kind: {name: label for name, label, _widget in fields}
-               | {flag: pages.NOT_SHARED for flag in c.LIST_FLAGS[kind]}
-               for kind, fields in pages.LIST_ENTRY_FIELDS.items()}
-SINGLE_LINE_LIST_FIELDS = {name for fields in pages.LIST_ENTRY_FIELDS.values()
-                           for name, _label, widget in fields if widget == "single"}
-FINDING_PART_TITLES = {"on": "{label}", "note": "{label}: note",
-                       "private": "{label}: not to be shared"}
-# The order the interview pages come in, so the choices read in the same order.
-ORDER = ["start", "sections", "push", "pull", "harms", "findings_other", "places", "people",
-         "protective_factors", "risk_view", "actions", "consent"]
+# Field titles on this page and in the addendum made from it are the field catalogue's
+# (rhi/interviews/fields.py): a field's heading away from its page and the label its page shows
+# ("Before we start: Where the chat was held", "While away: What the child said").
 
 
 def _entry(document: dict[str, Any], kind: str, item_id: str) -> tuple[int, dict[str, Any]]:
@@ -57,59 +29,23 @@ def _entry(document: dict[str, Any], kind: str, item_id: str) -> tuple[int, dict
 
 def entry_name(kind: str, position: int, entry: dict[str, Any]) -> str:
     """"Place 2 (Jay's flat)", "Action 1 (School)"."""
-    name = (c.ACTION_KINDS.get(entry.get("kind", ""), "") if kind == "actions"
-            else str(entry.get("name") or "").strip())
-    number = f" {position}" if position else ""
-    return f"{LIST_NOUNS[kind]}{number}" + (f" ({name[:60]})" if name else "")
+    return catalogue.entry_name(kind, position, entry)
 
 
 def field_title(path: str, server: dict[str, Any], tablet: dict[str, Any]) -> str:
     """A worker-facing title for a dotted path; the path itself if rhi has no title for it."""
-    parts = path.split(".")
-    head = parts[0]
-    if head == "start" and len(parts) == 2 and parts[1] in START_TITLES:
-        return f"Before we start: {START_TITLES[parts[1]]}"
-    if head == "sections" and len(parts) == 3:
-        if path in FIELD_TITLES:
-            return FIELD_TITLES[path]
-        if parts[2] in SECTION_PART_TITLES:
-            return SECTION_PART_TITLES[parts[2]].format(page=PAGE_TITLES.get(parts[1], parts[1]))
-    if head in c.FINDING_GROUPS and len(parts) == 3 and parts[2] in FINDING_PART_TITLES:
-        label = c.FINDING_GROUPS[head].get(parts[1], parts[1])
-        return f"{c.FINDING_TITLES[head]}: " + FINDING_PART_TITLES[parts[2]].format(label=label)
-    if head == "findings_other" and len(parts) == 2 and parts[1] in c.FINDING_TITLES:
-        return f"{c.FINDING_TITLES[parts[1]]}: anything else"
-    if head in c.LIST_FIELDS and len(parts) == 3:
-        position, entry = _entry(server, head, parts[1])
-        if not entry:
-            position, entry = _entry(tablet, head, parts[1])
-        label = LIST_LABELS[head].get(parts[2], parts[2])
-        return f"{entry_name(head, position, entry)}: {label}"
-    if path == "protective_factors":
-        return "What is keeping them safe (protective factors)"
-    if path == "risk_view":
-        return "Your view of the risk of harm the child faces"
-    if head == "consent" and len(parts) == 3 and parts[1] in c.RECIPIENTS:
-        who = c.RECIPIENTS[parts[1]]
-        return {"answer": f"Sharing with {who.lower()}: the child's answer",
-                "words": f"Sharing with {who.lower()}: what they said",
-                "name": f"Sharing with {who.lower()}: who"}.get(parts[2], path)
-    return path
+    return catalogue.title(path, (server, tablet))
 
 
 def options_for(path: str) -> dict[str, str]:
     """The words for a choice's stored value."""
-    if path == "risk_view":
-        return c.RISK_VIEWS
-    if path.startswith("consent."):
-        return c.CONSENT_ANSWERS
-    return c.ACTION_KINDS
+    placed = catalogue.find(path)
+    return dict(placed.options) if placed is not None else {}
 
 
 def single_line(path: str) -> bool:
-    parts = path.split(".")
-    return (parts[0] == "start" or (parts[0] == "consent" and parts[-1] == "name")
-            or (parts[0] in c.LIST_FIELDS and parts[-1] in SINGLE_LINE_LIST_FIELDS))
+    placed = catalogue.find(path)
+    return placed is not None and placed.one_line
 
 
 def _extends(longer: str, shorter: str) -> bool:
@@ -179,15 +115,15 @@ class Addition:
     @property
     def lines(self) -> list[tuple[str, str]]:
         out = []
-        for name, label in LIST_LABELS[self.kind].items():
-            value = self.entry.get(name)
-            if name == "kind":
-                out.append((label, c.ACTION_KINDS.get(str(value), str(value))))
-            elif name in c.LIST_FLAGS[self.kind]:
+        for placed in catalogue.entry_fields(self.kind, str(self.entry["id"])):
+            value = self.entry.get(placed.name)
+            if placed.kind == catalogue.CHOICE:
+                out.append((placed.label(), placed.words(value)))
+            elif placed.kind == catalogue.FLAG:
                 if value:
-                    out.append((label, "Yes"))
+                    out.append((placed.label(), "Yes"))
             elif str(value or "").strip():
-                out.append((label, str(value)))
+                out.append((placed.label(), str(value)))
         return out
 
 
@@ -209,14 +145,6 @@ class Comparison:
         return next((d for d in self.fields if d.path == path), None)
 
 
-def _order(path: str) -> tuple[int, int, str]:
-    parts = path.split(".")
-    head = ORDER.index(parts[0]) if parts[0] in ORDER else len(ORDER)
-    section = SECTION_IDS.index(parts[1]) if parts[0] == "sections" and parts[1] in SECTION_IDS \
-        else 0
-    return head, section, path
-
-
 def _touched(path: str, changed: list[str] | None) -> bool:
     """Did the tablet change this field (or the list entry it is in)? Unknown: assume so."""
     if changed is None:
@@ -233,7 +161,8 @@ def compare(server_document: dict[str, Any] | None, tablet_document: dict[str, A
     on after the tablet took its copy, so the server's stays and nothing is offered for it."""
     server, tablet = c.normalise(server_document), c.normalise(tablet_document)
     result = Comparison()
-    ids = {side: {kind: {e.get("id") for e in doc[kind]} for kind in c.LIST_FIELDS}
+    lists = catalogue.lists()
+    ids = {side: {kind: {e.get("id") for e in doc[kind]} for kind in lists}
            for side, doc in (("server", server), ("tablet", tablet))}
     added: set[str] = set()
     for path, _ in changed_fields(server, tablet):
@@ -246,7 +175,7 @@ def compare(server_document: dict[str, Any] | None, tablet_document: dict[str, A
         if head == "carer_information_offered":
             result.carer_information_offered = bool(tablet.get(head)) and not server.get(head)
             continue
-        if head in c.LIST_FIELDS:
+        if head in lists:
             item_id = path.split(".")[1]
             if item_id not in ids["server"][head]:
                 if item_id in ids["tablet"][head] and f"{head}.{item_id}" not in added:
@@ -266,7 +195,7 @@ def compare(server_document: dict[str, Any] | None, tablet_document: dict[str, A
         if mine != theirs:
             result.fields.append(Difference(path, field_title(path, server, tablet), kind,
                                             mine, theirs))
-    result.fields.sort(key=lambda d: _order(d.path))
+    result.fields.sort(key=lambda d: catalogue.order(d.path, (server, tablet)))
     return result
 
 

@@ -1,8 +1,10 @@
 """Checking an uploaded interview document, field by field. No Flask here.
 
 The document is rebuilt from a blank one by writing every field through `content.set_field`, the
-one writer the pages use too, so an upload can hold nothing a page could not have saved. Problems
-are reported per field path in plain words; a document with any problem is not saved at all.
+one writer the pages use too, so an upload can hold nothing a page could not have saved. Which
+keys exist, how each is nested, their kinds, options and length limits all come from the field
+catalogue (rhi/interviews/fields.py), through `set_field`. Problems are reported per field path
+in plain words; a document with any problem is not saved at all.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from rhi.interviews import content as c
+from rhi.interviews import fields as catalogue
 
 MAX_PROBLEMS = 20  # enough to fix a document; a wholly wrong one needs no longer list
 MAX_LIST_ENTRIES = 200  # places, people or actions in one interview
@@ -146,18 +149,18 @@ def validate(document: Any, now_local: datetime | None = None,
     if problems:
         return c.empty_content(), problems
     b = _Builder(now_local)
+    shapes = catalogue.heads()
     for key, value in document.items():
-        if key == "start":
-            b.fields("start", value)
-        elif key in ("sections", "consent", *c.FINDING_GROUPS):
+        shape = shapes.get(key)
+        if shape == "fields":  # start.<field>, findings_other.<group>
+            b.fields(key, value)
+        elif shape == "groups":
             # sections.<id>.<field>, consent.<recipient>.<field>, push.<factor>.<field>
             for sub, fields in b.group(key, value).items():
                 b.fields(f"{key}.{sub}", fields)
-        elif key == "findings_other":
-            b.fields("findings_other", value)
-        elif key in c.LIST_FIELDS:
+        elif shape == "list":
             b.entries(key, value)
-        elif key in ("protective_factors", "risk_view"):
+        elif shape == "value":  # protective_factors, risk_view
             b.set(key, value)
         elif key == "overrides":
             b.overrides(value)
@@ -177,7 +180,7 @@ def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
     if isinstance(value, dict):
         for key, sub in value.items():
             _flatten(sub, f"{prefix}.{key}" if prefix else str(key), out)
-    elif isinstance(value, list) and prefix in c.LIST_FIELDS:
+    elif isinstance(value, list) and prefix in catalogue.lists():
         for entry in value:
             _flatten({k: v for k, v in entry.items() if k != "id"},
                      f"{prefix}.{entry.get('id')}", out)

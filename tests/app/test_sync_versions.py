@@ -151,7 +151,8 @@ def test_compare_lists_fields_and_additions_and_leaves_server_entries(app):
             document(away="S", risk="low", places=[SERVER_PLACE]),
             document(away="T", risk="high", places=[TABLET_PLACE]))
         assert [d.path for d in comparison.fields] == ["sections.away.text", "risk_view"]
-        assert comparison.fields[0].title == "While away"
+        # The catalogue's label after the page's title (rhi/interviews/fields.py).
+        assert comparison.fields[0].title == "While away: What the child said"
         assert comparison.fields[0].kind == "text"
         assert comparison.fields[1].shown("tablet") == "High risk of harm"
         assert [a.key for a in comparison.additions] == ["places.tab1"]
@@ -177,7 +178,7 @@ def test_page_shows_both_versions_of_each_differing_field(app, web, world_i):
     assert "The version from the tablet (received " in html
     assert "Server words: she stayed at a friend&#39;s." in html
     assert "Tablet words: I went to Jay&#39;s flat." in html
-    assert "<legend>While away</legend>" in html
+    assert "<legend>While away: What the child said</legend>" in html
     assert "Your view of the risk of harm the child faces" in html
     assert "Keep the server&#39;s: Low risk of harm" in html
     assert "Place (Jay&#39;s flat), added on the tablet" in html

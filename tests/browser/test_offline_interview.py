@@ -139,7 +139,7 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     tablet.get_by_role("heading", name="Talking with Robyn").wait_for()
     filled(tablet)
     tablet.get_by_label("I explained the chat is their choice").check()
-    tablet.get_by_label("Where we are talking").fill("Kitchen table at home")
+    tablet.get_by_label("Where the chat was held").fill("Kitchen table at home")
     kept(tablet, "#meta-start-location")
     go_to(tablet, "While away")
     tablet.get_by_label("What Robyn said").fill("\u201cI stayed at a flat in Leeds.\u201d 😶")
@@ -181,7 +181,7 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     tablet.get_by_role("button", name="Continue the interview").click()
     tablet.get_by_role("heading", name="Talking with Robyn").wait_for()
     filled(tablet)
-    assert tablet.get_by_label("Where we are talking").input_value() == "Kitchen table at home"
+    assert tablet.get_by_label("Where the chat was held").input_value() == "Kitchen table at home"
     go_to(tablet, "What we found")
     assert tablet.get_by_label("Family conflict or arguments", exact=True).is_checked()
     assert tablet.get_by_label("Note on family conflict or arguments").input_value() == \
