@@ -84,6 +84,25 @@ def summary_filter(user: User) -> ColumnElement[bool]:
                                                   Interview.child_id.in_(visible_children))))
 
 
+def reads_whole_interview(user: User, interview: Interview) -> bool:
+    """The interviewer's side (the worker or team holding the return, and their manager) reads
+    everything the interview holds. Anyone else who may see it (the child's social worker, their
+    manager) reads what the social worker's copy holds: rhi.sharing.view_for decides that."""
+    role = user.role_enum
+    if role is Role.WORKER:
+        holds = Episode.assigned_worker_id == user.id
+        if user.team_id is not None:
+            holds = or_(holds, Episode.assigned_team_id == user.team_id)
+    elif role is Role.MANAGER and user.team_id is not None:
+        holds = Episode.assigned_team_id == user.team_id
+    else:
+        return False
+    return bool(db.session.scalar(select(exists(
+        select(interview_episodes.c.episode_id)
+        .join(Episode, Episode.id == interview_episodes.c.episode_id)
+        .where(interview_episodes.c.interview_id == interview.id, holds)))))
+
+
 def can_record_interview_work(user: User) -> bool:
     """Offers, contact attempts and interviews are recorded by RHI workers and their managers."""
     return user.role_enum in (Role.WORKER, Role.MANAGER)

@@ -7,9 +7,15 @@ written once. The rules:
    private) is withheld from every recipient, always.
 2. A recipient gets the interview's content when the child agreed to share with them, or when a
    safeguarding decision to share without consent is recorded (a written reason and who decided).
-3. Otherwise the recipient gets only that an interview took place, its dates, and the consent
-   record, so they know to talk to the interviewer.
+3. Otherwise the recipient gets only that an interview took place, when, and whom to contact:
+   not what the child said about sharing, not the episodes, not where it was held.
 4. Parents and carers never receive the worker's analysis or the places-and-people intelligence.
+5. A copy holds the recipient's own consent line only: never another recipient's answer, words
+   or safeguarding decision, and never a mention that something was kept out.
+
+The interviewer's side reads everything on the pages (rhi.access.reads_whole_interview); anyone
+else who may open the interview (the child's social worker, their manager) reads what the
+social worker's copy holds, built here.
 """
 
 from __future__ import annotations
@@ -61,8 +67,7 @@ class SharedView:
     actions: list[dict[str, Any]] = field(default_factory=list)
     protective_factors: str = ""
     risk_view: str = ""
-    consent: list[ConsentLine] = field(default_factory=list)
-    withheld_at_childs_request: int = 0
+    consent: list[ConsentLine] = field(default_factory=list)  # the recipient's own line only
 
     @property
     def shares_content(self) -> bool:
@@ -108,21 +113,10 @@ def view_for(content: dict[str, Any], recipient: str) -> SharedView:
     if recipient not in RECIPIENTS:
         raise ValueError(f"unknown recipient {recipient!r}")
     c = normalise(content)
-    view = SharedView(recipient=recipient, basis=basis_for(c, recipient),
-                      consent=consent_record(c))
-    withheld = 0
-    for s in SECTION_IDS:
-        sec = c["sections"][s]
-        if sec.get("private") and sec.get("text", "").strip():
-            withheld += 1
-        if sec.get("kept_back", "").strip():
-            withheld += 1
-    for group in FINDING_GROUPS:
-        withheld += sum(1 for e in c[group].values() if e.get("on") and e.get("private"))
-    withheld += sum(1 for kind in ("places", "people") for i in c[kind] if i.get("private"))
-    view.withheld_at_childs_request = withheld
+    view = SharedView(recipient=recipient, basis=basis_for(c, recipient))
     if not view.shares_content:
         return view
+    view.consent = [line for line in consent_record(c) if line.recipient == recipient]
 
     professional = recipient in PROFESSIONALS
     for s in SECTION_IDS:

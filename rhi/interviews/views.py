@@ -32,7 +32,7 @@ from rhi.interviews.pages import PAGE_IDS, PAGES
 from rhi.models import Interview, InterviewStatus
 from rhi.models.base import utcnow
 from rhi.prompts import age_band_for, load_bank
-from rhi.sharing import consent_record
+from rhi.sharing import consent_record, view_for
 from rhi.summaries.service import SummaryNotMade, share_with_social_worker, summaries_of
 from rhi.sync.protocol import valid_device_id
 from rhi.timefmt import to_local
@@ -202,9 +202,16 @@ def page(uuid: str, page_id: str) -> str:
     if page_id not in PAGE_IDS:
         abort(404)
     interview = access.get_interview(current_user, uuid)
+    whole = access.reads_whole_interview(current_user, interview)
     audit.record("interview.view", object_type="interview", object_id=interview.uuid,
-                 child_id=interview.child_id, detail=page_id)
+                 child_id=interview.child_id, detail=page_id if whole else "social worker's copy")
     db.session.commit()
+    if not whole:
+        # What the social worker's copy holds, and nothing more (rhi/sharing.py).
+        return render_template("interviews/shared.html", interview=interview,
+                               child=interview.child,
+                               titles={s.id: s.title for s in load_bank().sections},
+                               view=view_for(interview.content, "social_worker"))
     return render_template("interviews/page.html", **_context(interview, page_id))
 
 

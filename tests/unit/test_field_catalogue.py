@@ -167,7 +167,8 @@ def test_the_sharing_part_of_each_field_is_what_sharing_does_with_it():
             part = placed.part
             # "about" (where, who else) is in every copy's heading, from summaries.service.
             expected = {"record": False, "kept_back": False, "about": False,
-                        "consent": placed.asked,
+                        # A copy holds its own recipient's consent line only.
+                        "consent": placed.asked and path.startswith(f"consent.{recipient}."),
                         "places_people": professional, "risk_view": professional,
                         "analysis": professional}.get(part, True)
             assert (mark in shown) is expected, (recipient, path, part)

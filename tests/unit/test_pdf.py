@@ -124,27 +124,28 @@ def test_header_then_own_words_first_then_the_rest(pdf_app: Any) -> None:
     assert positions == sorted(positions)
 
 
-def test_what_the_child_kept_private_is_left_out_and_counted(pdf_app: Any) -> None:
+def test_what_the_child_kept_private_is_left_out_and_not_mentioned(pdf_app: Any) -> None:
     c = make_content()
     c["sections"]["away"]["private"] = True
     c["harms"]["criminal_exploitation"]["private"] = True
     text = " ".join(pages_text(render(c)))
     assert "AWAYTEXT" not in text and "HARMNOTE" not in text
-    assert ("2 items were not included because the child asked for them not to be shared."
-            in text)
+    # Saying that something was kept out tells the reader there is something to ask about.
+    assert "not included" not in text and "asked for" not in text
 
 
-def test_no_consent_shows_no_content_but_header_and_consent_record(pdf_app: Any) -> None:
+def test_no_consent_shows_only_that_it_took_place_and_whom_to_contact(pdf_app: Any) -> None:
     text = " ".join(pages_text(render(make_content(), recipient="police")))
     for marker in ("OWNWORDS", "BEFORETEXT", "AWAYTEXT", "AFTERTEXT", "HELPTEXT", "PUSHNOTE",
                    "HARMNOTE", "PLACENAME", "PERSONNAME", "ACTIONOWNER", "ANALYSISTEXT",
                    "PROTECTIVE", "In their own words"):
         assert marker not in text
-    assert "has not agreed to share the details of this interview with police" in text
-    assert "no safeguarding decision to share without their agreement has been recorded" in text
+    assert "A return home interview took place with Jordan Reyes" in text
     assert "contact the interviewer, Alex Morgan" in text
-    assert "Jordan Reyes" in text and "21 Nov 2026 09:30" in text  # the header still shows
-    assert "not the police" in text and "CONSENTWORDS" in text  # and the consent record
+    assert "Date of interview" in text  # when (the header says it)
+    # Not what the child said about sharing, nor anyone else's answer, nor that they refused.
+    assert "not the police" not in text and "CONSENTWORDS" not in text
+    assert "agreed" not in text and "safeguarding" not in text
 
 
 def test_a_recorded_safeguarding_decision_shares_and_says_so(pdf_app: Any) -> None:

@@ -1,0 +1,72 @@
+"""The record pages follow the same rule as the copies (rhi/sharing.py): the child's social
+worker, and their manager, read on screen exactly what the social worker's copy holds; the
+interviewer's side reads everything."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import AuditEvent, Interview
+from tests.conftest import Web
+from tests.sharing_cases import Case, cases
+
+TAGS = re.compile(r"<[^>]+>")
+
+
+def _text(html: str) -> str:
+    return "".join(TAGS.sub(" ", html).split())
+
+
+def _set(app, uuid: str, content) -> None:  # noqa: ANN001
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.content = content
+        db.session.commit()
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=cases())
+def test_the_social_worker_reads_on_screen_what_their_copy_holds(app, world_i, case: Case):
+    app.config["RHI_SIGN_IN_RATE_LIMIT"] = "10000 per minute"  # two sign-ins per example
+    uuid = world_i.interviews["a"]
+    _set(app, uuid, case.content)
+    allowed = case.may_read("social_worker")
+    for key in ("social_worker", "manager_care"):
+        reader = Web(app.test_client())
+        reader.sign_in(world_i.emails[key])
+        for page in ("review", "start", "away", "consent"):
+            response = reader.get(f"/interviews/{uuid}/{page}")
+            assert response.status_code == 200
+            text = _text(response.get_data(as_text=True))
+            found = {m for m in case.markers if m in text}
+            assert found == allowed, (key, page, sorted(found - allowed),
+                                      sorted(allowed - found))
+
+
+def test_the_interviewer_reads_everything_and_the_social_worker_the_copy(app, world_i):
+    uuid = world_i.interviews["a"]
+    document = {"sections": {"away": {"text": "She stayed at Jay's flat.", "private": True,
+                                      "kept_back": ""}},
+                "consent": {"social_worker": {"answer": "yes", "words": "Fine by me.",
+                                              "name": ""},
+                            "police": {"answer": "no", "words": "Not the police.", "name": ""}}}
+    _set(app, uuid, document)
+    worker = Web(app.test_client())
+    worker.sign_in(world_i.emails["worker_a"])
+    assert "Jay&#39;s flat" in worker.get(f"/interviews/{uuid}/away").get_data(as_text=True)
+    assert "Not the police." in worker.get(f"/interviews/{uuid}/consent").get_data(as_text=True)
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world_i.emails["social_worker"])
+    html = social_worker.get(f"/interviews/{uuid}/away").get_data(as_text=True)
+    assert "This is what your copy of the summary holds" in html
+    assert "Jay" not in html and "Not the police." not in html
+    assert "Fine by me." in html
+    with app.app_context():
+        details = list(db.session.scalars(select(AuditEvent.detail).where(
+            AuditEvent.action == "interview.view").order_by(AuditEvent.id)))
+    assert details[-1] == "social worker's copy"
