@@ -16,6 +16,7 @@ run: install frontend
 
 test: install frontend chromium
 	$(BIN)/ruff check .
+	npm run lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(STAMPS)/python
@@ -42,8 +43,10 @@ chromium:
 	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else $(BIN)/playwright install chromium; fi
 
-lint: install
+# ESLint and Prettier (pinned in package.json) check rhi's own JavaScript, never rhi/static/vendor.
+lint: install frontend
 	$(BIN)/ruff check .
+	npm run lint
 
 bench: install frontend
 	$(BIN)/python bench/returns_page.py

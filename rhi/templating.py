@@ -13,7 +13,7 @@ from rhi import access, ethnicity, plain_text
 from rhi.models.base import utcnow
 from rhi.models.children import age_on
 from rhi.models.episodes import DFE_TYPES
-from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, InterviewStatus
+from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, status_label
 from rhi.models.people import Role
 from rhi.shells import Blank
 from rhi.timefmt import format_date, format_datetime, local_input_value, to_local
@@ -41,7 +41,7 @@ def register(app: Flask) -> None:
         "method": lambda k: CONTACT_METHODS.get(k, k),
         "outcome": lambda k: CONTACT_OUTCOMES.get(k, k),
         "dfe_type": lambda k: DFE_TYPES.get(k, k),
-        "status_label": lambda s: InterviewStatus(s).label,
+        "status_label": status_label,  # None: "Not yet offered"
         "age": age,
     }
     app.jinja_env.filters.update({name: _keeps_blanks(f) for name, f in filters.items()})

@@ -12,18 +12,30 @@ const files = [
   ["htmx.org/dist/htmx.min.js", "htmx.min.js"],
   ["idb/build/umd.js", "idb.umd.js"],
   // PDF summary fonts (rhi/summaries/fetcher.py serves them to WeasyPrint from memory).
-  ["@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-400-normal.woff2",
-    "atkinson-hyperlegible-latin-400-normal.woff2"],
-  ["@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-700-normal.woff2",
-    "atkinson-hyperlegible-latin-700-normal.woff2"],
-  ["@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-400-italic.woff2",
-    "atkinson-hyperlegible-latin-400-italic.woff2"],
-  ["@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-ext-400-normal.woff2",
-    "atkinson-hyperlegible-latin-ext-400-normal.woff2"],
-  ["@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-ext-700-normal.woff2",
-    "atkinson-hyperlegible-latin-ext-700-normal.woff2"],
-  ["@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-ext-400-italic.woff2",
-    "atkinson-hyperlegible-latin-ext-400-italic.woff2"],
+  [
+    "@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-400-normal.woff2",
+    "atkinson-hyperlegible-latin-400-normal.woff2",
+  ],
+  [
+    "@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-700-normal.woff2",
+    "atkinson-hyperlegible-latin-700-normal.woff2",
+  ],
+  [
+    "@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-400-italic.woff2",
+    "atkinson-hyperlegible-latin-400-italic.woff2",
+  ],
+  [
+    "@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-ext-400-normal.woff2",
+    "atkinson-hyperlegible-latin-ext-400-normal.woff2",
+  ],
+  [
+    "@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-ext-700-normal.woff2",
+    "atkinson-hyperlegible-latin-ext-700-normal.woff2",
+  ],
+  [
+    "@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-ext-400-italic.woff2",
+    "atkinson-hyperlegible-latin-ext-400-italic.woff2",
+  ],
 ];
 for (const [from, to] of files) {
   copyFileSync(join(root, "node_modules", from), join(vendor, to));

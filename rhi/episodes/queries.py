@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +22,31 @@ class WaitingReturn:
     episode: Episode
     interview: Interview | None
     clock: deadlines.Clock
-    repeat_count: int | None  # episodes in the local window, when at or over the threshold
+    repeat: str | None  # the repeat-episode marker's words, when at or over the threshold
+
+
+def recent_starts(child_ids: Iterable[int], now: datetime) -> dict[int, list[datetime]]:
+    """When each child's episodes began within the repeat-episode window before `now`, in one
+    query (a child with none is absent)."""
+    window = timedelta(days=current_app.config["RHI_REPEAT_DAYS"])
+    starts: dict[int, list[datetime]] = defaultdict(list)
+    wanted = set(child_ids)
+    if wanted:
+        for child_id, started in db.session.execute(
+            select(Episode.child_id, Episode.started_at).where(
+                Episode.child_id.in_(wanted), Episode.started_at >= now - window
+            )
+        ):
+            starts[child_id].append(started)
+    return dict(starts)
+
+
+def repeat_marker(starts: list[datetime], now: datetime) -> str | None:
+    """The repeat-episode marker's words for a child whose episodes began at `starts`."""
+    cfg = current_app.config
+    return deadlines.repeat_phrase(
+        deadlines.repeat_episodes(starts, now, cfg["RHI_REPEAT_EPISODES"], cfg["RHI_REPEAT_DAYS"]),
+        cfg["RHI_REPEAT_DAYS"])
 
 
 def waiting_returns(user: User, now: datetime) -> list[WaitingReturn]:
@@ -32,18 +57,7 @@ def waiting_returns(user: User, now: datetime) -> list[WaitingReturn]:
         .where(access.episode_filter(user), Episode.returned_at.is_not(None))
         .options(selectinload(Episode.child), selectinload(Episode.interviews))
     ).all()
-
-    # Recent starts per child, in one query, for the repeat-episode marker.
-    window = timedelta(days=cfg["RHI_REPEAT_DAYS"])
-    child_ids = {e.child_id for e in episodes}
-    starts: dict[int, list[datetime]] = defaultdict(list)
-    if child_ids:
-        for child_id, started in db.session.execute(
-            select(Episode.child_id, Episode.started_at).where(
-                Episode.child_id.in_(child_ids), Episode.started_at >= now - window
-            )
-        ):
-            starts[child_id].append(started)
+    starts = recent_starts({e.child_id for e in episodes}, now)
 
     rows = []
     for episode in episodes:
@@ -57,8 +71,7 @@ def waiting_returns(user: User, now: datetime) -> list[WaitingReturn]:
             episode=episode,
             interview=interview,
             clock=deadlines.Clock(due=due, now=now),
-            repeat_count=deadlines.repeat_episodes(
-                starts[episode.child_id], now, cfg["RHI_REPEAT_EPISODES"], cfg["RHI_REPEAT_DAYS"]),
+            repeat=repeat_marker(starts.get(episode.child_id, []), now),
         ))
     rows.sort(key=lambda r: r.clock.due)
     return rows

@@ -20,6 +20,7 @@ from rhi.forms.episodes import AcceptForm, ContactAttemptForm, DeclineForm, Offe
 from rhi.interviews.service import LockedError
 from rhi.models import Episode
 from rhi.models.base import utcnow
+from rhi.models.interviews import status_label
 from rhi.timefmt import from_local, to_local
 
 bp = Blueprint("episodes", __name__)
@@ -64,9 +65,9 @@ def shell_returns() -> str:
     child = shells.StandInChild()
     stand_in = SimpleNamespace(
         episode=shells.StandInEpisode(child=child),
-        clock=SimpleNamespace(urgency="ok", overdue=False, phrase=shells.blank("phrase"),
+        clock=SimpleNamespace(urgency="ok", overdue=False, tag="", phrase=shells.blank("phrase"),
                               due=shells.blank("due")),
-        status=shells.blank("status", "Not yet offered"))
+        status=shells.blank("status", status_label(None)))
     return render_template("episodes/returns.html", **shells.shell_context(), stand_in=stand_in)
 
 
@@ -77,7 +78,7 @@ def shell_episode() -> str:
     child = shells.StandInChild()
     episode = shells.StandInEpisode(child=child)
     episode.interview = SimpleNamespace(  # type: ignore[assignment]
-        uuid=shells.PLACEHOLDER_UUID, status=shells.blank("status", "Not yet offered"),
+        uuid=shells.PLACEHOLDER_UUID, status=shells.blank("status", status_label(None)),
         due_at=shells.blank("due"), offered_at=None, accepted_at=None, declined_at=None,
         contact_attempts=[], locked=False)
     return render_template(PAGE, **shells.shell_context(), episode=episode, child=child,

@@ -55,6 +55,15 @@ class InterviewStatus(enum.StrEnum):
         }[self.value]
 
 
+# What the pages say of a return with no interview yet.
+NOT_YET_OFFERED = "Not yet offered"
+
+
+def status_label(status: str | None) -> str:
+    """The words for an interview's status; None (no interview yet): "Not yet offered"."""
+    return InterviewStatus(status).label if status else NOT_YET_OFFERED
+
+
 # Statuses that still need the worker: the child has not had their interview yet.
 OPEN_STATUSES = (
     InterviewStatus.OFFERED,

@@ -3,11 +3,18 @@
 One entry per open (not locked) interview the user may see that covers a return on their Returns
 list or is in progress, and one entry with `uuid: null` per waiting return with no interview
 yet. Who may see what is asked of `rhi.access` only; the Returns list is `waiting_returns`.
+
+What the pages show of a return is worked out here by the server's own rules, never again on the
+tablet: the 72-hour clock and the repeat-episode marker as schedules (rhi/deadlines.py: time
+passes with no signal, so each says what to show from when), the dates as the pages print them,
+and, once per answer, `rules()`: which status each act on the episode page leads to
+(rhi/episodes/service.py `status_after`) and the words for each status.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -15,17 +22,71 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from rhi import access, audit, deadlines
-from rhi.episodes.queries import waiting_returns
+from rhi.episodes import service as episode_service
+from rhi.episodes.queries import recent_starts, waiting_returns
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.models import Child, Episode, Interview, InterviewStatus, SyncConflict, User
-from rhi.models.interviews import LOCKED_STATUSES
+from rhi.models.interviews import LOCKED_STATUSES, status_label
 from rhi.prompts import age_band_for
-from rhi.timefmt import to_local
+from rhi.timefmt import format_datetime, to_local
 
 
 def iso_utc(value: datetime) -> str:
     return value.isoformat(timespec="seconds") + "Z"
+
+
+def _at_ms(value: datetime) -> str:
+    """A schedule's start, to the millisecond: a tablet's clock reads milliseconds."""
+    return value.isoformat(timespec="milliseconds") + "Z"
+
+
+_MS = timedelta(milliseconds=1)
+
+
+def _steps(since: datetime, steps: Iterable[tuple[datetime, tuple[Any, ...]]]) -> list[list[Any]]:
+    """Schedule steps as the tablet reads them, `[milliseconds after since, *what to show]`,
+    each kept only where what it shows changes."""
+    out: list[list[Any]] = []
+    for at, shown in steps:
+        if not out or out[-1][1:] != list(shown):
+            out.append([max(0, (at - since) // _MS), *shown])
+    return out
+
+
+def rules() -> dict[str, Any]:
+    """What the tablet needs to change a return's status with no signal, as the server would:
+    the state after each act (`rhi.episodes.service.transitions`), and each status's words
+    ("" for a return with no interview yet)."""
+    return {"status_after": episode_service.transitions(),
+            "status_labels": {"": status_label(None),
+                              **{s.value: status_label(s.value) for s in InterviewStatus}}}
+
+
+def _shown(due: datetime, returned_at: datetime | None, starts: list[datetime],
+           now: datetime) -> dict[str, Any]:
+    """What the Returns card and the episode page show of a return: the clock and the repeat
+    marker as schedules (the tablet shows the last step begun; the last holds for good), and
+    the dates as the pages print them.
+
+    A schedule is `{"from": a UTC time, to the millisecond, "<part>": [[ms after from, ...]]}`.
+    The clock's words change each minute or hour and its tone (the stripe's and the tag's class,
+    and the tag's words) two or three times, so they are two lists: together, about 16 KB a
+    copy for 14 days, where one list of whole steps would be three times that.
+    """
+    cfg = current_app.config
+    since = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    clock = deadlines.clock_schedule(due, now)
+    repeat = deadlines.repeat_schedule(starts, now, cfg["RHI_REPEAT_EPISODES"],
+                                       cfg["RHI_REPEAT_DAYS"])
+    return {
+        "clock": {"from": _at_ms(since),
+                  "words": _steps(since, ((at, (s.label,)) for at, s in clock)),
+                  "tone": _steps(since, ((at, (s.tone, s.tag)) for at, s in clock))},
+        "repeat": {"from": _at_ms(since),
+                   "words": _steps(since, ((at, (label,)) for at, label in repeat))},
+        "shown": {"due_at": format_datetime(due), "returned_at": format_datetime(returned_at)},
+    }
 
 
 def _child(child: Child, on: datetime) -> dict[str, Any]:
@@ -35,27 +96,34 @@ def _child(child: Child, on: datetime) -> dict[str, Any]:
             "age": age, "age_band": age_band_for(max(age, 0))}
 
 
-def _returned(episodes: list[Episode]) -> str | None:
+def _returned(episodes: list[Episode]) -> datetime | None:
     back = [e.returned_at for e in episodes if e.returned_at is not None]
-    return iso_utc(min(back)) if back else None
+    return min(back) if back else None
 
 
-def _interview_entry(interview: Interview, now: datetime) -> dict[str, Any]:
+def _interview_entry(interview: Interview, now: datetime,
+                     starts: dict[int, list[datetime]]) -> dict[str, Any]:
     episodes = sorted(interview.episodes, key=lambda e: e.id)
     first = episodes[0]
+    returned = _returned(episodes)
     return {"uuid": interview.uuid, "version": interview.version, "status": interview.status,
+            "offer_recorded": interview.offered_at is not None,
             "episode_ids": [e.id for e in episodes],
             "content": c.normalise(interview.content),
             # The age the interview pages use for the prompts: on the day it was held.
             "child": _child(first.child, interview.held_at or now),
             "due_at": iso_utc(interview.due_at), "police_risk_grade": first.risk_grade,
-            "returned_at": _returned(episodes)}
+            "returned_at": iso_utc(returned) if returned else None,
+            **_shown(interview.due_at, returned, starts.get(first.child_id, []), now)}
 
 
-def _return_entry(episode: Episode, due: datetime, now: datetime) -> dict[str, Any]:
+def _return_entry(episode: Episode, due: datetime, now: datetime,
+                  starts: dict[int, list[datetime]]) -> dict[str, Any]:
+    returned = _returned([episode])
     return {"uuid": None, "episode_ids": [episode.id], "child": _child(episode.child, now),
             "due_at": iso_utc(due), "police_risk_grade": episode.risk_grade,
-            "returned_at": _returned([episode])}
+            "returned_at": iso_utc(returned) if returned else None,
+            **_shown(due, returned, starts.get(episode.child_id, []), now)}
 
 
 def copies(user: User, now: datetime) -> list[dict[str, Any]]:
@@ -85,11 +153,12 @@ def episode_copies(user: User, episode: Episode, now: datetime) -> list[dict[str
     entries: list[dict[str, Any]] = []
     if access.can_record_interview_work(user) and episode.returned_at is not None:
         interview = episode.interview
+        starts = recent_starts([episode.child_id], now)
         if interview is None:
             due = deadlines.due_at(episode.returned_at, current_app.config["RHI_DEADLINE_HOURS"])
-            entries = [_return_entry(episode, due, now)]
+            entries = [_return_entry(episode, due, now, starts)]
         elif not interview.locked:
-            entries = [_interview_entry(interview, now)]
+            entries = [_interview_entry(interview, now, starts)]
     audit.record("device.copy", user=user, object_type="episode", object_id=episode.id,
                  child_id=episode.child_id, detail=f"{len(entries)} kept on request")
     return entries
@@ -105,7 +174,10 @@ def _entries(user: User, now: datetime) -> tuple[list[dict[str, Any]], list[dict
                    Interview.id.in_(listed)))
         .options(selectinload(Interview.episodes).selectinload(Episode.child))
     ).all()
-    interviews = [_interview_entry(i, now) for i in found if i.episodes]
-    returns = [_return_entry(row.episode, row.clock.due, now)
+    open_ones = [i for i in found if i.episodes]
+    starts = recent_starts({i.child_id for i in open_ones}
+                           | {row.episode.child_id for row in waiting}, now)
+    interviews = [_interview_entry(i, now, starts) for i in open_ones]
+    returns = [_return_entry(row.episode, row.clock.due, now, starts)
                for row in waiting if row.interview is None]
     return interviews, returns

@@ -107,7 +107,8 @@ def copies() -> Response:
         entries = device_copies.copies(user, now)
     db.session.commit()  # the device.copy audit event, before any child's data leaves
     response = jsonify(copies=entries, server_time=device_copies.iso_utc(now),
-                       waiting_versions=device_copies.waiting_versions(user))
+                       waiting_versions=device_copies.waiting_versions(user),
+                       rules=device_copies.rules())
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -140,3 +140,58 @@ def test_the_answer_of_a_finished_interview_is_not_changed_by_a_hand_made_post(a
         interview = db.session.scalar(select(Interview))
         assert interview.status == "finished"
         assert interview.declined_at is None
+
+
+def test_the_status_table_a_tablet_gets_is_what_the_service_does(app, world):
+    """Every act, from every status, before and after an offer: the state the table handed to
+    tablets (rhi/sync/copies.py rules) says is the state the service leaves the interview in."""
+    from rhi.episodes import service
+    from rhi.interviews import service as interviews
+    from rhi.models import InterviewStatus, User
+
+    table = service.transitions()
+    when = utcnow() - timedelta(hours=1)
+    checked = 0
+    with app.test_request_context(), app.app_context():
+        user = db.session.get(User, world.users["worker_a"])
+        for key, recorded in (("before_offer", False), ("after_offer", True)):
+            for status in ("", *(s.value for s in InterviewStatus)):
+                if recorded and not status:
+                    continue  # no interview yet: nothing recorded
+                for act, expected in table[key][status].items():
+                    episode = db.session.get(Episode, world.episodes["a"])
+                    interview = None
+                    if status:
+                        interview = service.interview_for(episode, user)
+                        interview.status = status
+                        interview.offered_at = when if recorded else None
+                        db.session.flush()
+                    try:
+                        if act == "offer":
+                            interview = service.record_offer(episode, user, at=when,
+                                                             method="visit", interview=interview)
+                        elif act == "accept":
+                            interview = service.record_accept(episode, user, at=when,
+                                                              interview=interview)
+                        elif act == "decline":
+                            interview = service.record_decline(
+                                episode, user, at=when, reason="No.", offer_again=True,
+                                carer_information=False, interview=interview)
+                        elif act == "start":
+                            interview = interview or service.interview_for(episode, user)
+                            interviews.start(interview, user)
+                        else:
+                            service.record_attempt(episode, user, at=when, method="phone",
+                                                   outcome=act.removeprefix("attempt:"),
+                                                   note=None, interview=interview)
+                            interview = episode.interview
+                    except interviews.LockedError:
+                        assert interview is not None and interview.locked
+                    assert interview is not None
+                    got = {"status": interview.status,
+                           "offer_recorded": interview.offered_at is not None}
+                    assert got == expected, (key, status, act)
+                    checked += 1
+                    db.session.rollback()
+    assert checked == len(service.ACTS) * (1 + 2 * len(InterviewStatus))
+

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import event, select
 
+from rhi import deadlines
+from rhi.episodes import service
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.models import AuditEvent, Episode, Interview, User
 from rhi.models.base import utcnow
 from rhi.prompts import age_band_for
-from rhi.timefmt import to_local
+from rhi.timefmt import format_datetime, to_local
 from tests.conftest import Web
 from tests.world import World, build_world
 
@@ -200,3 +205,75 @@ def test_a_finished_interview_or_a_reading_role_keeps_nothing(app, web, world_i)
     web.sign_out()
     web.sign_in(world_i.emails["social_worker"])
     assert web.get(f"{URL}?episode_id={world_i.episodes['a']}").get_json()["copies"] == []
+
+
+# What the pages show of a return, worked out by the server for the tablet (issue 10).
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text.removesuffix("Z"))
+
+
+def test_each_copy_carries_the_clock_the_marker_and_the_dates_as_the_server_shows_them(
+        app, web, world_i):
+    with app.app_context():  # a third episode in 30 days for Ada: the repeat marker shows
+        now = utcnow()
+        db.session.add(Episode(child_id=world_i.children["a"], risk_grade="Low", dfe_type="M",
+                               started_at=now - timedelta(days=12),
+                               returned_at=now - timedelta(days=11)))
+        db.session.commit()
+    web.sign_in(world_i.emails["worker_a"])
+    body = web.get(URL).get_json()
+    server_time = _at(body["server_time"])
+    interview, waiting = body["copies"]
+    html = web.get("/returns").get_data(as_text=True)
+    with app.app_context():
+        found = db.session.scalar(select(Interview).where(
+            Interview.uuid == world_i.interviews["a"]))
+        due, offered = format_datetime(found.due_at), found.offered_at
+    for entry in (interview, waiting):
+        clock = entry["clock"]
+        since = _at(clock["from"])
+        assert abs(server_time - since) < timedelta(seconds=2)
+        due_at = _at(entry["due_at"])
+        # Each step says what the server's clock says the moment it begins.
+        for offset, words in clock["words"][:-1]:
+            assert deadlines.Clock(due_at, since + timedelta(milliseconds=offset)).phrase == \
+                words
+        for offset, tone, tag in clock["tone"]:
+            shown = deadlines.Clock(due_at, since + timedelta(milliseconds=offset)).shown
+            assert (tone, tag) == (shown.tone, shown.tag)
+        assert clock["words"][0][0] == 0 and clock["words"][0][1] in html
+        offset, beyond = clock["words"][-1]
+        assert beyond.startswith("overdue by more than ")
+        assert timedelta(milliseconds=offset) >= timedelta(days=14)
+        assert 100 < len(clock["words"]) < 500 and len(clock["tone"]) <= 3
+        assert len(json.dumps(clock, separators=(",", ":"))) < 20_000  # small: 14 days
+        repeat = entry["repeat"]["words"]
+        assert repeat[0] == [0, "3 episodes in the last 30 days"]
+        assert repeat[-1][1] is None  # once the oldest episode leaves the window
+        assert entry["shown"]["due_at"] in html and entry["shown"]["returned_at"] in html
+    assert interview["shown"]["due_at"] == due
+    assert interview["offer_recorded"] is (offered is not None)
+    rules = body["rules"]
+    assert rules["status_after"] == service.transitions()
+    assert rules["status_after"]["before_offer"]["in_progress"]["offer"]["status"] == \
+        "in_progress"
+    assert rules["status_labels"][""] == "Not yet offered"
+    assert rules["status_labels"]["in_progress"] == "In progress"
+    one = web.get(f"{URL}?episode_id={world_i.episodes['a2']}").get_json()
+    assert one["rules"] == rules
+    assert [step[1] for step in one["copies"][0]["repeat"]["words"]] == [
+        step[1] for step in waiting["repeat"]["words"]]
+
+
+def test_every_key_of_the_answer_and_of_a_copy_is_documented(web, world_i):
+    spec = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
+    documented = yaml.safe_load(spec.read_text(encoding="utf-8"))["components"]["schemas"]
+    web.sign_in(world_i.emails["worker_a"])
+    body = web.get(URL).get_json()
+    assert set(body) <= set(documented["Copies"]["properties"])
+    assert set(documented["Copies"]["required"]) <= set(body)
+    for entry in body["copies"]:
+        assert set(entry) <= set(documented["Copy"]["properties"])
+        assert set(documented["Copy"]["required"]) <= set(entry)
+    assert set(body["rules"]) == set(documented["StatusRules"]["properties"])

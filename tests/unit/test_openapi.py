@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from rhi import deadlines
 from rhi.interviews import content as c
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES
 from rhi.sync import events, protocol
@@ -37,3 +38,9 @@ def test_every_path_the_app_serves_under_sync_is_documented(app):
     documented = set(yaml.safe_load(SPEC.read_text(encoding="utf-8"))["paths"])
     served = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/sync/")}
     assert served == documented
+
+
+def test_the_documented_clock_tones_are_the_codes():
+    clock = schemas()["Copy"]["properties"]["clock"]["allOf"][1]["properties"]
+    tone = clock["tone"]["items"]["prefixItems"][1]
+    assert set(tone["enum"]) == set(deadlines.TAGS)

@@ -1,10 +1,14 @@
-"""Pure rules: the 72-hour clock, repeat episodes, ethnicity codes, sign-in lockout."""
+"""Pure rules: the 72-hour clock, repeat episodes, interview statuses, ethnicity codes, sign-in
+lockout."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from rhi import deadlines, ethnicity
+from rhi.episodes import service
 
 T0 = datetime(2026, 11, 20, 9, 0)
 
@@ -24,6 +28,79 @@ def test_clock_says_time_plainly():
     assert deadlines.Clock(due, due).overdue
     assert deadlines.Clock(due, due - timedelta(hours=11)).urgency == "soon"
     assert deadlines.Clock(due, due - timedelta(hours=13)).urgency == "ok"
+
+
+def test_clock_tags_match_urgency():
+    due = deadlines.due_at(T0)
+    assert deadlines.Clock(due, due).shown == deadlines.Shown("overdue by 0 minutes", "overdue",
+                                                              "Overdue")
+    assert deadlines.Clock(due, due - timedelta(hours=11)).tag == "Due soon"
+    assert deadlines.Clock(due, due - timedelta(hours=13)).tag == "On time"
+
+
+def _step_at(schedule, moment):  # noqa: ANN001, ANN202 - as shell.js picks one
+    begun = [shown for start, shown in schedule if start <= moment]
+    return begun[-1] if begun else schedule[0][1]
+
+
+@pytest.mark.parametrize("now", [T0 + timedelta(seconds=17, microseconds=123456),
+                                 T0 + timedelta(seconds=17)])
+@pytest.mark.parametrize("left", [timedelta(minutes=41, seconds=30),
+                                  timedelta(days=4, hours=4, minutes=30),
+                                  -timedelta(hours=5, minutes=30),
+                                  -timedelta(days=20)])
+def test_the_clock_schedule_says_what_the_clock_says_at_every_moment(now, left):
+    due = now + left
+    schedule = deadlines.clock_schedule(due, now)
+    starts = [start for start, _ in schedule]
+    assert starts == sorted(starts) and starts[0] == now
+    assert all(a[1] != b[1] for a, b in zip(schedule, schedule[1:], strict=False))  # merged
+    assert len(schedule) < 500
+    horizon = starts[-1]
+    assert horizon >= now + timedelta(days=14)
+    # As a tablet reads the time, in whole milliseconds: every second of the first two hours,
+    # each minute of the rest up to the horizon, and each step's start and either side of it.
+    first = now.replace(microsecond=now.microsecond // 1000 * 1000) + timedelta(milliseconds=1)
+    moments = [first + timedelta(seconds=s) for s in range(0, 7200)]
+    moments += [first + timedelta(minutes=m, seconds=29) for m in range(120, 14 * 24 * 60)]
+    for start in starts[1:-1]:
+        assert start.microsecond % 1000 == 0
+        moments += [start - timedelta(milliseconds=1), start, start + timedelta(milliseconds=1)]
+    for moment in moments:
+        if moment < horizon:
+            assert _step_at(schedule, moment) == deadlines.Clock(due, moment).shown, moment
+    beyond = schedule[-1][1]
+    assert beyond.tone == "overdue" and beyond.label.startswith("overdue by more than ")
+    later = deadlines.Clock(due, horizon + timedelta(days=3))
+    assert later.overdue and later.tag == beyond.tag
+
+
+def test_the_clock_schedule_from_the_issue():
+    now = T0
+    soon = deadlines.clock_schedule(now + timedelta(minutes=41, seconds=30), now)
+    assert soon[0][1] == deadlines.Shown("41 minutes left", "soon", "Due soon")
+    later = deadlines.clock_schedule(now + timedelta(days=4, hours=4, minutes=30), now)
+    assert later[0][1] == deadlines.Shown("4 days 4 hours left", "ok", "On time")
+    late = deadlines.clock_schedule(now - timedelta(hours=5, minutes=1), now)
+    assert late[0][1] == deadlines.Shown("overdue by 5 hours", "overdue", "Overdue")
+
+
+def test_the_repeat_schedule_drops_the_marker_as_episodes_leave_the_window():
+    starts = [T0 - timedelta(days=d) for d in (1, 10, 25, 29)]
+    schedule = deadlines.repeat_schedule(starts, T0, count=3, days=30)
+    assert [label for _, label in schedule] == [
+        "4 episodes in the last 30 days", "3 episodes in the last 30 days", None]
+    # An episode is in the window up to 30 days after it began, and out a moment later.
+    leaves = [T0 + timedelta(days=1, milliseconds=1), T0 + timedelta(days=5, milliseconds=1)]
+    assert [at for at, _ in schedule][1:] == leaves
+    for at, label in schedule:
+        assert label == deadlines.repeat_phrase(
+            deadlines.repeat_episodes(starts, at, count=3, days=30), 30)
+        before = at - timedelta(milliseconds=1)
+        if at > T0:
+            assert label != deadlines.repeat_phrase(
+                deadlines.repeat_episodes(starts, before, count=3, days=30), 30)
+    assert deadlines.repeat_schedule(starts[:2], T0) == [(T0, None)]
 
 
 def test_repeat_episodes_threshold():
@@ -50,5 +127,11 @@ def test_ethnicity_has_19_census_groups_and_derives_dfe_codes():
     assert ethnicity.dfe_code("unknown-key") == "NOBT"
 
 
-
-
+def test_an_offer_or_a_yes_never_undoes_an_interview_under_way():
+    assert service.status_after("in_progress", "offer") == "in_progress"
+    assert service.status_after("in_progress", "accept") == "in_progress"
+    assert service.status_after("in_progress", "decline") == "declined"
+    assert service.status_after(None, "offer") == "offered"
+    assert service.status_after(None, "attempt:no_answer") == "unable_to_contact"
+    assert service.status_after("offered", "attempt:no_answer", offer_recorded=True) == "offered"
+    assert service.status_after("finished", "accept") == "finished"

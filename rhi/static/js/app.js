@@ -60,13 +60,20 @@
       return;
     }
     const keep = window.rhiOffline ? window.rhiOffline.keep(elt) : Promise.resolve(false);
-    keep.then((kept) => {
-      if (kept) {
-        setStatus(elt, "Kept on this tablet: it will be sent when you are back online", "save-kept");
-      } else {
-        markNotSaved(elt);
-      }
-    }, () => markNotSaved(elt));
+    keep.then(
+      (kept) => {
+        if (kept) {
+          setStatus(
+            elt,
+            "Kept on this tablet: it will be sent when you are back online",
+            "save-kept",
+          );
+        } else {
+          markNotSaved(elt);
+        }
+      },
+      () => markNotSaved(elt),
+    );
   });
   for (const name of ["htmx:responseError", "htmx:timeout"]) {
     document.addEventListener(name, (event) => {
@@ -129,35 +136,46 @@
   // offer it rather than swapping it in under the worker's fingers.
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", () => {
-      navigator.serviceWorker.register("/sw.js").then((registration) => {
-        const offer = () => {
-          // Only an update: on the very first install there is no old version to replace.
-          if (!navigator.serviceWorker.controller || !registration.waiting ||
-              document.getElementById("update-banner")) {
-            return;
-          }
-          const banner = document.createElement("div");
-          banner.id = "update-banner";
-          banner.className = "update-banner";
-          banner.setAttribute("role", "status");
-          const text = document.createElement("span");
-          text.textContent = "A new version of rhi is ready. Your notes are saved.";
-          const button = document.createElement("button");
-          button.type = "button";
-          button.className = "button";
-          button.textContent = "Use the new version";
-          button.addEventListener("click", () => registration.waiting.postMessage("skip-waiting"));
-          banner.append(text, button);
-          document.body.prepend(banner);
-        };
-        offer();
-        registration.addEventListener("updatefound", () => {
-          const incoming = registration.installing;
-          if (incoming) {
-            incoming.addEventListener("statechange", () => incoming.state === "installed" && offer());
-          }
-        });
-      }).catch(() => undefined);
+      navigator.serviceWorker
+        .register("/sw.js")
+        .then((registration) => {
+          const offer = () => {
+            // Only an update: on the very first install there is no old version to replace.
+            if (
+              !navigator.serviceWorker.controller ||
+              !registration.waiting ||
+              document.getElementById("update-banner")
+            ) {
+              return;
+            }
+            const banner = document.createElement("div");
+            banner.id = "update-banner";
+            banner.className = "update-banner";
+            banner.setAttribute("role", "status");
+            const text = document.createElement("span");
+            text.textContent = "A new version of rhi is ready. Your notes are saved.";
+            const button = document.createElement("button");
+            button.type = "button";
+            button.className = "button";
+            button.textContent = "Use the new version";
+            button.addEventListener("click", () =>
+              registration.waiting.postMessage("skip-waiting"),
+            );
+            banner.append(text, button);
+            document.body.prepend(banner);
+          };
+          offer();
+          registration.addEventListener("updatefound", () => {
+            const incoming = registration.installing;
+            if (incoming) {
+              incoming.addEventListener(
+                "statechange",
+                () => incoming.state === "installed" && offer(),
+              );
+            }
+          });
+        })
+        .catch(() => undefined);
       let reloading = false;
       navigator.serviceWorker.addEventListener("controllerchange", () => {
         if (!reloading && document.getElementById("update-banner")) {

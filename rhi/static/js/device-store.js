@@ -45,7 +45,8 @@
   let iterations = ITERATIONS; // lowered only by the localhost-only test hook below
   let privateKey = null; // ECDH CryptoKey, non-extractable; never stored unwrapped, never exported
   let dbPromise = null;
-  let idleMinutes = 15, idleTimer = null;
+  let idleMinutes = 15,
+    idleTimer = null;
 
   class DamagedRecordError extends Error {
     constructor(id) {
@@ -63,15 +64,24 @@
           db.createObjectStore("keys");
           db.createObjectStore("records", { keyPath: "id" });
         },
-        blocking() { closeDb(); }, // another tab is wiping: let it
-        terminated() { dbPromise = null; }, // closed by the browser
+        blocking() {
+          closeDb();
+        }, // another tab is wiping: let it
+        terminated() {
+          dbPromise = null;
+        }, // closed by the browser
       });
     }
     return dbPromise;
   }
 
   function closeDb() {
-    const closing = dbPromise && dbPromise.then((db) => db.close(), () => {});
+    const closing =
+      dbPromise &&
+      dbPromise.then(
+        (db) => db.close(),
+        () => {},
+      );
     dbPromise = null;
     return closing;
   }
@@ -102,8 +112,8 @@
     (await exists()) ? withDb((db) => db.get("keys", KEY_ENTRY)) : undefined;
 
   function checkPin(pin) {
-    if (typeof pin !== "string" || !/^[0-9]{6,}$/.test(pin)) throw new Error(
-      "The PIN must be at least 6 digits, numbers only.");
+    if (typeof pin !== "string" || !/^[0-9]{6,}$/.test(pin))
+      throw new Error("The PIN must be at least 6 digits, numbers only.");
   }
 
   const NEEDS_CONNECTION = "This tablet needs a connection once before it can be unlocked.";
@@ -112,8 +122,13 @@
   // non-extractable), never as bytes.
   function importPepper(pepper) {
     if (typeof pepper !== "string" || !pepper) throw new Error("Sign in again: no device secret.");
-    return crypto.subtle.importKey("raw", utf8.encode(pepper), { name: "HMAC", hash: "SHA-256" },
-      false, ["sign"]);
+    return crypto.subtle.importKey(
+      "raw",
+      utf8.encode(pepper),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
   }
 
   async function deriveKek(pin, pepperKey, salt, rounds) {
@@ -129,15 +144,30 @@
     const material = await crypto.subtle.importKey("raw", password, "PBKDF2", false, ["deriveKey"]);
     return crypto.subtle.deriveKey(
       { name: "PBKDF2", hash: "SHA-256", salt, iterations: rounds },
-      material, { name: "AES-GCM", length: 256 }, false, ["wrapKey", "unwrapKey"]);
+      material,
+      { name: "AES-GCM", length: 256 },
+      false,
+      ["wrapKey", "unwrapKey"],
+    );
   }
 
   // The wrap's additional data binds the private key to its public half.
-  const wrapParams = (iv, publicKey) => ({ name: "AES-GCM", iv,
-    additionalData: new Uint8Array([...WRAP_AAD, ...new Uint8Array(publicKey)]) });
+  const wrapParams = (iv, publicKey) => ({
+    name: "AES-GCM",
+    iv,
+    additionalData: new Uint8Array([...WRAP_AAD, ...new Uint8Array(publicKey)]),
+  });
 
-  const unwrap = (entry, kek, extractable = false) => crypto.subtle.unwrapKey("pkcs8",
-    entry.wrapped, kek, wrapParams(entry.iv, entry.publicKey), EC, extractable, ["deriveBits"]);
+  const unwrap = (entry, kek, extractable = false) =>
+    crypto.subtle.unwrapKey(
+      "pkcs8",
+      entry.wrapped,
+      kek,
+      wrapParams(entry.iv, entry.publicKey),
+      EC,
+      extractable,
+      ["deriveBits"],
+    );
 
   async function setUp(pin, pepper, userId) {
     checkPin(pin);
@@ -148,10 +178,23 @@
     // Extractable only long enough to wrap it: the key kept is a non-extractable unwrapped copy.
     const pair = await crypto.subtle.generateKey(EC, true, ["deriveBits"]);
     const publicKey = await crypto.subtle.exportKey("raw", pair.publicKey); // 65 bytes
-    const wrapped = await crypto.subtle.wrapKey("pkcs8", pair.privateKey, kek,
-      wrapParams(iv, publicKey));
-    const entry = { salt, iterations, publicKey, wrapped, iv, failedAttempts: 0, userId,
-      kdf: KDF, pepperKey };
+    const wrapped = await crypto.subtle.wrapKey(
+      "pkcs8",
+      pair.privateKey,
+      kek,
+      wrapParams(iv, publicKey),
+    );
+    const entry = {
+      salt,
+      iterations,
+      publicKey,
+      wrapped,
+      iv,
+      failedAttempts: 0,
+      userId,
+      kdf: KDF,
+      pepperKey,
+    };
     await withDb((db) => db.put("keys", entry, KEY_ENTRY));
     privateKey = await unwrap(entry, kek);
     touch();
@@ -175,8 +218,10 @@
         if (!entry.pepperKey) update = { pepperKey };
       } else {
         update = await upgrade(entry, pin, pepper, pepperKey);
-        privateKey = await unwrap({ ...entry, ...update }, await deriveKek(
-          pin, pepperKey, update.salt, update.iterations));
+        privateKey = await unwrap(
+          { ...entry, ...update },
+          await deriveKek(pin, pepperKey, update.salt, update.iterations),
+        );
       }
     } catch (err) {
       if (err.name !== "OperationError") throw err; // a real fault, not a wrong PIN
@@ -203,8 +248,11 @@
 
   // Re-wrap a legacy store's private key under the new derivation; it is extractable only here.
   async function upgrade(entry, pin, pepper, pepperKey) {
-    const old = await unwrap(entry, await legacyKek(pin, pepper, entry.salt, entry.iterations),
-      true);
+    const old = await unwrap(
+      entry,
+      await legacyKek(pin, pepper, entry.salt, entry.iterations),
+      true,
+    );
     const salt = crypto.getRandomValues(new Uint8Array(16));
     const iv = crypto.getRandomValues(new Uint8Array(12));
     const rounds = Math.max(entry.iterations, iterations);
@@ -248,8 +296,13 @@
     const other = await crypto.subtle.importKey("raw", otherPublicRaw, EC, false, []);
     const shared = await crypto.subtle.deriveBits({ name: "ECDH", public: other }, ownPrivate, 256);
     const ikm = await crypto.subtle.importKey("raw", shared, "HKDF", false, ["deriveKey"]);
-    return crypto.subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt, info: SEAL_INFO }, ikm,
-      { name: "AES-GCM", length: 256 }, false, [usage]);
+    return crypto.subtle.deriveKey(
+      { name: "HKDF", hash: "SHA-256", salt, info: SEAL_INFO },
+      ikm,
+      { name: "AES-GCM", length: 256 },
+      false,
+      [usage],
+    );
   }
 
   async function seal(id, record) {
@@ -262,13 +315,17 @@
     const iv = crypto.getRandomValues(new Uint8Array(12));
     const key = await recordKey(ephemeral.privateKey, entry.publicKey, salt, "encrypt");
     const data = await crypto.subtle.encrypt(
-      { name: "AES-GCM", iv, additionalData: utf8.encode(id) }, key,
-      utf8.encode(JSON.stringify(record)));
+      { name: "AES-GCM", iv, additionalData: utf8.encode(id) },
+      key,
+      utf8.encode(JSON.stringify(record)),
+    );
     const epk = await crypto.subtle.exportKey("raw", ephemeral.publicKey);
     const savedAt = new Date().toISOString();
     // rev tells this write from any other, even one in the same millisecond (see removeIf).
     const rev = crypto.randomUUID();
-    await withDb((db) => db.put("records", { id, sealed: true, epk, salt, iv, data, savedAt, rev }));
+    await withDb((db) =>
+      db.put("records", { id, sealed: true, epk, salt, iv, data, savedAt, rev }),
+    );
     return savedAt;
   }
 
@@ -277,10 +334,12 @@
       const key = await recordKey(ownPrivate, stored.epk, stored.salt, "decrypt");
       // The store's keyPath is `id`, so this is the id the record is filed under.
       const plain = await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: stored.iv, additionalData: utf8.encode(stored.id) }, key,
-        stored.data);
+        { name: "AES-GCM", iv: stored.iv, additionalData: utf8.encode(stored.id) },
+        key,
+        stored.data,
+      );
       return JSON.parse(new TextDecoder().decode(plain));
-    } catch (err) {
+    } catch {
       throw new DamagedRecordError(stored.id);
     }
   }
@@ -294,12 +353,13 @@
   async function all() {
     const key = keyOrThrow();
     const rows = await withDb((db) => db.getAll("records"));
-    const records = [], damaged = [];
+    const records = [],
+      damaged = [];
     for (const stored of rows) {
       try {
         const record = await openRecord(key, stored);
         records.push({ id: stored.id, record, savedAt: stored.savedAt, rev: stored.rev });
-      } catch (err) {
+      } catch {
         damaged.push(stored.id);
       }
     }
@@ -307,7 +367,7 @@
   }
 
   // No PIN needed: ids and times only, for "2 interviews waiting to send".
-  const count = async () => (await exists()) ? withDb((db) => db.count("records")) : 0;
+  const count = async () => ((await exists()) ? withDb((db) => db.count("records")) : 0);
 
   async function ids() {
     if (!(await exists())) return [];
@@ -339,7 +399,8 @@
   // child ("keep:…") may be dropped without the PIN: the server says who may still see them,
   // and a de-allocated child must leave the tablet. Work not yet sent is never dropped this way.
   async function forget(id) {
-    if (!/^(copy|return|keep|versions):/.test(id)) throw new Error("Only copies can be forgotten without the PIN.");
+    if (!/^(copy|return|keep|versions):/.test(id))
+      throw new Error("Only copies can be forgotten without the PIN.");
     await withDb((db) => db.delete("records", id));
   }
 
@@ -361,8 +422,24 @@
   }
 
   window.rhiDevice = Object.freeze({
-    ITERATIONS, MAX_ATTEMPTS, DamagedRecordError,
-    state, setUp, unlock, attemptsLeft, lock, setIdleLock,
-    seal, get, all, count, ids, remove, removeIf, forget, wipe, _setIterationsForTests,
+    ITERATIONS,
+    MAX_ATTEMPTS,
+    DamagedRecordError,
+    state,
+    setUp,
+    unlock,
+    attemptsLeft,
+    lock,
+    setIdleLock,
+    seal,
+    get,
+    all,
+    count,
+    ids,
+    remove,
+    removeIf,
+    forget,
+    wipe,
+    _setIterationsForTests,
   });
 })();

@@ -44,8 +44,15 @@
   async function refreshBar(message) {
     const el = bar();
     if (!el || !device()) return;
-    const state = await device().state().catch(() => "empty");
-    const kept = state === "empty" ? [] : await device().ids().catch(() => []);
+    const state = await device()
+      .state()
+      .catch(() => "empty");
+    const kept =
+      state === "empty"
+        ? []
+        : await device()
+            .ids()
+            .catch(() => []);
     const waiting = kept.filter((item) => /^(change|draft):/.test(item.id));
     const versions = kept.filter((i) => i.id.startsWith("versions:"));
     const choices = kept.filter((item) => item.id.startsWith("conflict:"));
@@ -72,15 +79,19 @@
       ? `${plural(interviews.size, "interview", "interviews")} on this tablet waiting to send`
       : "Nothing waiting to send";
     const last = window.localStorage.getItem(LAST_SENT);
-    el.querySelector("[data-last]").textContent = last ? `Last sent ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}` : "";
+    el.querySelector("[data-last]").textContent = last
+      ? `Last sent ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`
+      : "";
     const list = el.querySelector("[data-items]");
     list.textContent = "";
     let old = false;
     for (const [uuid, savedAt] of interviews) {
       const li = document.createElement("li");
-      li.textContent = `An interview, kept since ${age(savedAt)}` + (refused.has(uuid)
-        ? ": not sent, the server did not accept it as it stands. It waits here until it is changed."
-        : "");
+      li.textContent =
+        `An interview, kept since ${age(savedAt)}` +
+        (refused.has(uuid)
+          ? ": not sent, the server did not accept it as it stands. It waits here until it is changed."
+          : "");
       list.appendChild(li);
       old = old || Date.now() - new Date(savedAt).getTime() > OLD_AFTER_DAYS * 86400000;
     }
@@ -93,36 +104,45 @@
       warn.textContent += ` ${plural(versions.length, "interview", "interviews")} changed somewhere else too: both versions are kept on the server. Open the interview to choose what to keep.`;
     }
     if (choices.length) {
-      warn.textContent += ` ${plural(choices.length, "change kept on this tablet needs", "changes kept on this tablet need")} your choice: it changed somewhere else too.` +
+      warn.textContent +=
+        ` ${plural(choices.length, "change kept on this tablet needs", "changes kept on this tablet need")} your choice: it changed somewhere else too.` +
         (here.length ? "" : " Open that interview to choose.");
     }
     if (navigator.storage && navigator.storage.persisted && kept.length) {
       const persisted = await navigator.storage.persisted().catch(() => true);
       if (!persisted) {
-        warn.textContent += " This browser may clear what is kept here: add rhi to the home screen.";
+        warn.textContent +=
+          " This browser may clear what is kept here: add rhi to the home screen.";
       }
     }
     if (message !== undefined) el.querySelector("[data-message]").textContent = message;
     // Setting a PIN needs the server: offered online, on the Returns list and writing pages.
-    const writingPage = !document.querySelector("[data-shell-page]") &&
-      (Boolean(document.querySelector("[data-autosave]")) || window.location.pathname === "/returns");
+    const writingPage =
+      !document.querySelector("[data-shell-page]") &&
+      (Boolean(document.querySelector("[data-autosave]")) ||
+        window.location.pathname === "/returns");
     const offerSetUp = state === "empty" && writingPage;
     el.querySelector("[data-send]").hidden = !waiting.length || !online;
     el.querySelector("[data-setup]").hidden = !offerSetUp;
     const shown = el.querySelector("[data-message]").textContent;
     // Quiet when there is nothing to say: online, nothing waiting, nothing to set up.
-    el.hidden = online && !waiting.length && !choices.length && !versions.length && !offerSetUp && !shown;
+    el.hidden =
+      online && !waiting.length && !choices.length && !versions.length && !offerSetUp && !shown;
   }
 
   // Ask the browser not to clear what is kept here when space runs low (granted at once to an
   // installed app in Chromium; the bar warns while it is not granted).
   function askToPersist() {
-    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => false);
+    if (navigator.storage && navigator.storage.persist)
+      navigator.storage.persist().catch(() => false);
   }
 
   // ---- the PIN dialog ----------------------------------------------------------------------
   async function session() {
-    const response = await fetch("/sync/v1/session", { credentials: "same-origin", cache: "no-store" });
+    const response = await fetch("/sync/v1/session", {
+      credentials: "same-origin",
+      cache: "no-store",
+    });
     if (!response.ok) throw new Error(response.status === 401 ? "signed-out" : "session");
     return response.json();
   }
@@ -133,10 +153,12 @@
     const pin = dialog.querySelector("#pin");
     const again = dialog.querySelector("#pin-again");
     const error = dialog.querySelector("[data-error]");
-    dialog.querySelector("[data-title]").textContent = mode === "setup" ? "Set a PIN for this tablet" : "Enter your tablet PIN";
-    dialog.querySelector("[data-hint]").textContent = mode === "setup"
-      ? "At least 6 digits. rhi uses it to lock what it keeps on this tablet if the signal drops."
-      : "Your notes kept on this tablet are locked. Enter your PIN to send them.";
+    dialog.querySelector("[data-title]").textContent =
+      mode === "setup" ? "Set a PIN for this tablet" : "Enter your tablet PIN";
+    dialog.querySelector("[data-hint]").textContent =
+      mode === "setup"
+        ? "At least 6 digits. rhi uses it to lock what it keeps on this tablet if the signal drops."
+        : "Your notes kept on this tablet are locked. Enter your PIN to send them.";
     dialog.querySelector("[data-again]").hidden = mode !== "setup";
     error.textContent = "";
     pin.value = again.value = "";
@@ -175,7 +197,7 @@
             return;
           }
           error.textContent = `That PIN is not right. ${plural(result.attemptsLeft, "try", "tries")} left before what is kept on this tablet is wiped.`;
-        } catch (e) {
+        } catch {
           error.textContent = "rhi needs a connection to check the PIN. Try again when online.";
         }
       };
@@ -194,10 +216,14 @@
     let value = elt.value;
     if (elt.type === "checkbox") value = elt.checked ? "1" : "0";
     if (elt.type === "radio") {
-      const checked = document.querySelector(`input[type=radio][name="${CSS.escape(name)}"]:checked`);
+      const checked = document.querySelector(
+        `input[type=radio][name="${CSS.escape(name)}"]:checked`,
+      );
       value = checked ? checked.value : "";
     }
-    const original = document.querySelector(`input[type=hidden][name="${CSS.escape("o:" + path)}"]`);
+    const original = document.querySelector(
+      `input[type=hidden][name="${CSS.escape("o:" + path)}"]`,
+    );
     const form = elt.closest("[data-interview-uuid]");
     if (!form) return null;
     return {
@@ -223,7 +249,9 @@
   // ---- sending -----------------------------------------------------------------------------
   async function sendNow(askForPin) {
     if (sending || !navigator.onLine || !device()) return;
-    const ids = await device().ids().catch(() => []);
+    const ids = await device()
+      .ids()
+      .catch(() => []);
     if (!ids.some((item) => /^(change|draft):/.test(item.id))) return refreshBar();
     if ((await device().state()) === "locked") {
       if (!askForPin) return refreshBar();
@@ -259,8 +287,14 @@
       if (record.original !== null) body.set("o:" + record.path, record.original);
       // If the network went again, this throws: everything is kept, and tried later.
       const response = await fetch(record.save_url, {
-        method: "POST", body, credentials: "same-origin",
-        headers: { "X-CSRFToken": info.csrf_token, "HX-Request": "true", "X-RHI-Device": deviceId() },
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: {
+          "X-CSRFToken": info.csrf_token,
+          "HX-Request": "true",
+          "X-RHI-Device": deviceId(),
+        },
       });
       if (response.ok) {
         // The server has it: only now does the tablet let go (unless it changed meanwhile).
@@ -284,13 +318,24 @@
           message: reason ? reason.textContent.trim() : "",
         });
         await device().remove(id);
-        problems.push("A change could not be saved as it stands. Open the interview to choose what to keep.");
+        problems.push(
+          "A change could not be saved as it stands. Open the interview to choose what to keep.",
+        );
       }
     }
-    if (damaged.length) problems.push(`${plural(damaged.length, "kept item is", "kept items are")} damaged and cannot be read. They are kept aside.`);
+    if (damaged.length)
+      problems.push(
+        `${plural(damaged.length, "kept item is", "kept items are")} damaged and cannot be read. They are kept aside.`,
+      );
     backoff = 0;
     if (done) window.localStorage.setItem(LAST_SENT, new Date().toISOString());
-    await refreshBar(problems.length ? problems.join(" ") : done ? `Sent ${plural(done, "item", "items")}. The server has everything.` : "");
+    await refreshBar(
+      problems.length
+        ? problems.join(" ")
+        : done
+          ? `Sent ${plural(done, "item", "items")}. The server has everything.`
+          : "",
+    );
     if (reloadPage && !problems.length) window.location.reload();
   }
 
@@ -300,7 +345,10 @@
   function canonical(value) {
     if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
     if (value && typeof value === "object") {
-      return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+      return `{${Object.keys(value)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+        .join(",")}}`;
     }
     return JSON.stringify(value);
   }
@@ -340,14 +388,25 @@
     const size = (info.limits && info.limits.max_items) || 20;
     for (let i = 0; i < drafts.length; i += size) {
       const batch = drafts.slice(i, i + size);
-      await refreshBar(`Sending ${plural(drafts.length, "interview", "interviews")}: ${done} of ${drafts.length} arrived…`);
-      const body = JSON.stringify({ items: await Promise.all(batch.map((d) => itemFor(d.record))), device_id: deviceId() });
+      await refreshBar(
+        `Sending ${plural(drafts.length, "interview", "interviews")}: ${done} of ${drafts.length} arrived…`,
+      );
+      const body = JSON.stringify({
+        items: await Promise.all(batch.map((d) => itemFor(d.record))),
+        device_id: deviceId(),
+      });
       // The same body always goes with the same key, so a retry after a lost answer gets the
       // server's first answer back and changes nothing.
       const key = `rhi-${(await sha256(body)).slice(0, 48)}`;
       const response = await fetch("/sync/v1/interviews", {
-        method: "POST", body, credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": info.csrf_token, "Idempotency-Key": key },
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          "X-CSRFToken": info.csrf_token,
+          "Idempotency-Key": key,
+        },
       });
       if (!response.ok) throw new Error(`upload ${response.status}`);
       const { results } = await response.json();
@@ -410,11 +469,23 @@
       if (record.content && result.version) {
         // Offline again before the next Returns visit: carry on from what the server now has.
         await device().seal(`copy:${uuid}`, {
-          uuid, version: result.version, status: "in_progress", episode_ids: record.episode_ids,
-          content: record.content, child: record.child, due_at: record.due_at,
-          returned_at: record.returned_at, police_risk_grade: record.police_risk_grade,
+          uuid,
+          version: result.version,
+          status: "in_progress",
+          episode_ids: record.episode_ids,
+          content: record.content,
+          child: record.child,
+          due_at: record.due_at,
+          returned_at: record.returned_at,
+          police_risk_grade: record.police_risk_grade,
+          offer_recorded: record.offer_recorded,
+          clock: record.clock,
+          repeat: record.repeat,
+          shown: record.shown,
         });
-        await device().forget(`return:${record.episode_ids[0]}`).catch(() => undefined);
+        await device()
+          .forget(`return:${record.episode_ids[0]}`)
+          .catch(() => undefined);
       }
       return 1;
     }
@@ -422,13 +493,23 @@
     if (result.outcome === "conflict") {
       // The server keeps both; the worker chooses on the interview's "versions" page. Kept
       // here until then, and not sent again.
-      await device().seal(`versions:${record.uuid}`, { ...record, server_uuid: (result.server || {}).uuid || record.uuid });
+      await device().seal(`versions:${record.uuid}`, {
+        ...record,
+        server_uuid: (result.server || {}).uuid || record.uuid,
+      });
       await device().removeIf(id, rev);
-      problems.push(`The interview with ${name} changed somewhere else too. Both versions are kept: open it to choose what to keep.`);
+      problems.push(
+        `The interview with ${name} changed somewhere else too. Both versions are kept: open it to choose what to keep.`,
+      );
     } else if (result.drop) {
       await device().remove(id);
-      await device().forget(`copy:${record.uuid}`).catch(() => undefined);
-      for (const episode of record.episode_ids) await device().forget(`return:${episode}`).catch(() => undefined);
+      await device()
+        .forget(`copy:${record.uuid}`)
+        .catch(() => undefined);
+      for (const episode of record.episode_ids)
+        await device()
+          .forget(`return:${episode}`)
+          .catch(() => undefined);
       problems.push(result.messages.join(" "));
     } else {
       if (!passing(result)) {
@@ -496,7 +577,8 @@
       title: "Written on this tablet after the interview was finished, not yet in the record:",
       take: "Add these words as a correction",
       takeIt: async () => {
-        form.querySelector("textarea").value = `Written on a tablet while offline (${record.path}): ${record.value}`;
+        form.querySelector("textarea").value =
+          `Written on a tablet while offline (${record.path}): ${record.value}`;
         form.requestSubmit();
       },
       leave: "Discard them",
@@ -538,7 +620,8 @@
         await device().remove(id);
         panel.remove();
         refreshBar("");
-      }));
+      }),
+    );
     panel.append(heading, words);
     if (note) {
       const p = document.createElement("p");
@@ -560,13 +643,24 @@
     el.querySelector("[data-send]").addEventListener("click", () => sendNow(true));
     el.querySelector("[data-choose]").addEventListener("click", () => showChoices());
     el.querySelector("[data-setup]").addEventListener("click", async () => {
-      if (await askPin("setup")) refreshBar("This tablet now keeps your notes safe if the signal drops.");
+      if (await askPin("setup"))
+        refreshBar("This tablet now keeps your notes safe if the signal drops.");
     });
-    window.addEventListener("online", () => { refreshBar(); sendNow(false); });
+    window.addEventListener("online", () => {
+      refreshBar();
+      sendNow(false);
+    });
     window.addEventListener("offline", () => refreshBar());
     window.setInterval(() => navigator.onLine && sendNow(false), 60000);
-    forgetResolved().then(() => refreshBar()).then(() => sendNow(false));
-    device().state().then((state) => state !== "empty" && askToPersist(), () => undefined);
+    forgetResolved()
+      .then(() => refreshBar())
+      .then(() => sendNow(false));
+    device()
+      .state()
+      .then(
+        (state) => state !== "empty" && askToPersist(),
+        () => undefined,
+      );
 
     // Signing out with changes not yet sent: offer to send, never throw them away silently.
     const signOut = document.querySelector("form.sign-out");
@@ -574,11 +668,17 @@
       signOut.addEventListener("submit", async (event) => {
         if (signOut.dataset.confirmed) return;
         event.preventDefault(); // decide first: counting what is waiting takes a moment
-        const ids = await device().ids().catch(() => []);
+        const ids = await device()
+          .ids()
+          .catch(() => []);
         // Copies of what is on the server may go; changes and choices not yet sent may not.
-        const waiting = ids.filter((item) => !/^(copy|return|keep|versions|held):/.test(item.id)).length;
+        const waiting = ids.filter(
+          (item) => !/^(copy|return|keep|versions|held|rules):/.test(item.id),
+        ).length;
         if (waiting) {
-          const ok = window.confirm(`${plural(waiting, "piece of work is", "pieces of work are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`);
+          const ok = window.confirm(
+            `${plural(waiting, "piece of work is", "pieces of work are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`,
+          );
           if (!ok) return sendNow(true);
           const keepIt = document.createElement("input");
           keepIt.type = "hidden";

@@ -11,6 +11,13 @@
 //   return:<episode id>     a return waiting for an interview that has none yet
 //   draft:<interview uuid>  what the worker did offline: {uuid, episode_ids, base_version,
 //                           content (null until something is written), events [...], ...}
+//   rules:status            which status each act leads to, and each status's words
+//
+// No rule of the server's is written again here. What a page shows of a return comes from the
+// server (rhi/sync/copies.py): the 72-hour clock and the repeat marker as schedules, each step
+// saying what to show from when (the tablet shows the last step begun: time passes with no
+// signal), the dates as the pages print them, and the state an act on the episode page leads
+// to (rhi/episodes/service.py status_after), looked up in `rules:status`.
 "use strict";
 
 (function () {
@@ -18,11 +25,19 @@
   const PLACEHOLDER_UUID = "00000000-0000-4000-8000-000000000000";
   const PLACEHOLDER_EPISODE = "/episodes/999999999";
   const NEW_ENTRY_ID = "new-entry";
-  const LINKED = ["href", "action", "formaction", "hx-post", "data-interview-page",
-    "data-interview-uuid", "data-language-url"];
+  const LINKED = [
+    "href",
+    "action",
+    "formaction",
+    "hx-post",
+    "data-interview-page",
+    "data-interview-uuid",
+    "data-language-url",
+  ];
   const INTERVIEW_PATH = /^\/interviews\/([0-9a-f-]{36})(?:\/([a-z_]+))?\/?$/;
   const EPISODE_PATH = /^\/episodes\/(\d+)\/?$/;
   const SHELL_PATH = /^\/(returns|episodes\/\d+|interviews\/[0-9a-f-]{36}(\/[a-z_]+)?)\/?$/;
+  const RULES = "rules:status";
 
   // ---- 1. keeping copies while online -----------------------------------------------------
   function copyId(copy) {
@@ -30,7 +45,10 @@
   }
 
   async function fetchCopies(query) {
-    const response = await fetch(`/sync/v1/copies${query}`, { credentials: "same-origin", cache: "no-store" });
+    const response = await fetch(`/sync/v1/copies${query}`, {
+      credentials: "same-origin",
+      cache: "no-store",
+    });
     if (response.status === 404) return null; // not theirs to see (any more)
     if (!response.ok) throw new Error(`copies ${response.status}`);
     return response.json();
@@ -54,10 +72,12 @@
     // server still decides who may see what, and a finished interview leaves the tablet.
     for (const { id } of await device().ids()) {
       if (!id.startsWith("keep:")) continue;
-      const one = ((await fetchCopies(`?episode_id=${encodeURIComponent(id.slice(5))}`)) || {}).copies;
+      const one = ((await fetchCopies(`?episode_id=${encodeURIComponent(id.slice(5))}`)) || {})
+        .copies;
       if (one && one.length) copies.push(...one);
       else await device().forget(id);
     }
+    if (answer.rules) await device().seal(RULES, answer.rules);
     const current = new Set();
     for (const copy of copies) {
       const id = copyId(copy);
@@ -92,16 +112,19 @@
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
   }
 
-  function shown(iso) {
-    if (!iso) return "";
-    return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
-  }
-
-  function clock(dueIso) {
-    const hours = (new Date(dueIso).getTime() - Date.now()) / 3600000;
-    const span = (h) => (h < 72 ? `${Math.floor(h)} hours` : `${Math.floor(h / 24)} days`);
-    if (hours <= 0) return { urgency: "overdue", label: "Overdue", phrase: `overdue by ${span(-hours)}` };
-    return { urgency: hours < 12 ? "soon" : "ok", label: hours < 12 ? "Due soon" : "On time", phrase: `${span(hours)} left` };
+  // What a schedule from the server (rhi/sync/copies.py, from rhi/deadlines.py) shows at this
+  // moment. Its steps are [milliseconds after `from`, ...what to show]: the last step begun is
+  // shown (the first, if the tablet's clock is behind the server's), and the last step holds
+  // for good. An empty list when there is no schedule (a copy kept before they were sent).
+  function stepAt(from, steps, now) {
+    if (!from || !Array.isArray(steps) || !steps.length) return [];
+    const since = now - Date.parse(from);
+    let step = steps[0];
+    for (const next of steps) {
+      if (next[0] > since) break;
+      step = next;
+    }
+    return step;
   }
 
   function newUuid() {
@@ -111,24 +134,35 @@
   // What the tablet holds, by kind.
   async function kept() {
     const { records } = await device().all();
-    const out = { copies: new Map(), returns: new Map(), drafts: new Map() };
+    const out = { copies: new Map(), returns: new Map(), drafts: new Map(), rules: null };
     for (const { id, record } of records) {
       if (id.startsWith("copy:")) out.copies.set(record.uuid, record);
       else if (id.startsWith("return:")) out.returns.set(String(record.episode_ids[0]), record);
       else if (id.startsWith("draft:")) out.drafts.set(record.uuid, record);
+      else if (id === RULES) out.rules = record;
     }
+    return out;
+  }
+
+  // What the server worked out for showing a return (SHOWN) is fresher in its latest copy than
+  // in a draft begun from an older one; the draft keeps what the worker did.
+  const SHOWN = ["clock", "repeat", "shown"];
+  function freshest(draft, copy) {
+    if (!draft) return copy || null;
+    const out = { ...draft };
+    for (const key of SHOWN) if (copy && copy[key]) out[key] = copy[key];
     return out;
   }
 
   // The freshest thing the tablet knows about one interview, or one episode.
   function forInterview(store, uuid) {
-    return store.drafts.get(uuid) || store.copies.get(uuid) || null;
+    return freshest(store.drafts.get(uuid), store.copies.get(uuid));
   }
 
   function forEpisode(store, episodeId) {
     const has = (r) => r.episode_ids.map(String).includes(String(episodeId));
-    return [...store.drafts.values()].find(has) || [...store.copies.values()].find(has) ||
-      store.returns.get(String(episodeId)) || null;
+    const copy = [...store.copies.values()].find(has) || store.returns.get(String(episodeId));
+    return freshest([...store.drafts.values()].find(has), copy);
   }
 
   // A draft for this record, made the first time the worker does anything with it offline.
@@ -142,10 +176,14 @@
       base_content: record.uuid ? record.content : null,
       events: [],
       status: record.status || null,
+      offer_recorded: Boolean(record.offer_recorded),
       child: record.child,
       due_at: record.due_at,
       returned_at: record.returned_at,
       police_risk_grade: record.police_risk_grade,
+      clock: record.clock,
+      repeat: record.repeat,
+      shown: record.shown,
     };
   }
 
@@ -170,25 +208,44 @@
     return navigator.locks ? navigator.locks.request(`rhi-draft:${uuid}`, run) : run();
   }
 
-  function statusLabel(status) {
-    const labels = (blanks() || {}).statuses || {};
-    return status ? labels[status] || status : "Not yet offered";
+  // The words for a status, as the server gave them ("" stands for no interview yet).
+  function statusLabel(rules, status) {
+    const labels = (rules && rules.status_labels) || (blanks() || {}).statuses || {};
+    return labels[status || ""] || status || "";
+  }
+
+  // The interview's state after an act on the episode page, as the server will hold it
+  // (rhi/episodes/service.py status_after); null if the tablet has no rules yet, and then the
+  // status is left as it is: the server sets it when the act arrives.
+  function stateAfter(rules, record, act) {
+    if (!rules || !rules.status_after) return null;
+    const table = rules.status_after[record.offer_recorded ? "after_offer" : "before_offer"];
+    return (table[record.status || ""] || {})[act] || null;
   }
 
   // ---- filling a shell page ------------------------------------------------------------------
+  // Nodes under root that match, and root itself if it does (a card is filled as a whole).
+  function within(root, selector) {
+    const found = [...root.querySelectorAll(selector)];
+    return root instanceof Element && root.matches(selector) ? [root, ...found] : found;
+  }
+
   function fillBlanks(root, values, ids) {
-    for (const node of root.querySelectorAll("[data-fill]")) {
+    for (const node of within(root, "[data-fill]")) {
       const value = values[node.getAttribute("data-fill")];
       node.textContent = value === undefined || value === null ? "" : String(value);
+      if (node.hasAttribute("data-fill-optional")) node.hidden = !node.textContent;
     }
-    for (const node of root.querySelectorAll("[data-fill-class]")) {
-      const urgency = values.urgency || "ok";
-      node.className = node.className.replace(/\b(urgency|tag)-(ok|soon|overdue)\b/g, `$1-${urgency}`);
+    for (const node of within(root, "[data-fill-class]")) {
+      const urgency = values[node.getAttribute("data-fill-class")];
+      if (urgency)
+        node.className = node.className.replace(/\b(urgency|tag)-[a-z]+\b/g, `$1-${urgency}`);
     }
     for (const node of root.querySelectorAll("[data-band]")) {
       if (node.getAttribute("data-band") !== values.band) node.remove();
     }
-    const all = root instanceof Element ? [root, ...root.querySelectorAll("*")] : root.querySelectorAll("*");
+    const all =
+      root instanceof Element ? [root, ...root.querySelectorAll("*")] : root.querySelectorAll("*");
     for (const node of all) {
       for (const name of LINKED) {
         const value = node.getAttribute(name);
@@ -201,14 +258,27 @@
     }
   }
 
-  function childValues(record) {
+  function childValues(record, rules) {
     const child = record.child || {};
-    const when = record.due_at ? clock(record.due_at) : { urgency: "ok", label: "", phrase: "" };
+    const now = Date.now();
+    const clock = record.clock || {};
+    const [, words] = stepAt(clock.from, clock.words, now);
+    const [, tone, tag] = stepAt(clock.from, clock.tone, now);
+    const repeat = record.repeat || {};
+    const shown = record.shown || {};
     return {
-      display_name: child.display_name, first_name: child.first_name, age: child.age,
-      band: child.age_band, due: shown(record.due_at), returned_at: shown(record.returned_at),
-      risk_grade: record.police_risk_grade, status: statusLabel(record.status),
-      urgency: when.urgency, urgency_label: when.label, phrase: when.phrase,
+      display_name: child.display_name,
+      first_name: child.first_name,
+      age: child.age,
+      band: child.age_band,
+      due: shown.due_at,
+      returned_at: shown.returned_at,
+      risk_grade: record.police_risk_grade,
+      status: statusLabel(rules, record.status),
+      urgency: tone,
+      urgency_label: tag,
+      phrase: words,
+      repeat: stepAt(repeat.from, repeat.words, now)[1],
     };
   }
 
@@ -228,7 +298,11 @@
     page.setAttribute("aria-busy", "true");
     const state = await device().state();
     if (state === "empty") {
-      say(main, "No connection", "Nothing is kept on this tablet. Connect to the internet to use rhi.");
+      say(
+        main,
+        "No connection",
+        "Nothing is kept on this tablet. Connect to the internet to use rhi.",
+      );
       return;
     }
     if (state === "locked" && !(await window.rhiOffline.askPin("unlock"))) {
@@ -258,13 +332,23 @@
     if (kind === "episode") {
       const episodeId = (path.match(EPISODE_PATH) || [])[1];
       const record = episodeId && forEpisode(store, episodeId);
-      if (!record) return say(main, "Not on this tablet", "This child's return is not kept on this tablet. Connect to the internet to open it.");
-      return fillEpisode(main, record, episodeId);
+      if (!record)
+        return say(
+          main,
+          "Not on this tablet",
+          "This child's return is not kept on this tablet. Connect to the internet to open it.",
+        );
+      return fillEpisode(main, record, episodeId, store.rules);
     }
     const uuid = (path.match(INTERVIEW_PATH) || [])[1];
     const record = uuid && forInterview(store, uuid);
-    if (!record) return say(main, "Not on this tablet", "This interview is not kept on this tablet. Connect to the internet to open it.");
-    return fillInterview(main, record);
+    if (!record)
+      return say(
+        main,
+        "Not on this tablet",
+        "This interview is not kept on this tablet. Connect to the internet to open it.",
+      );
+    return fillInterview(main, record, store.rules);
   }
 
   // The Returns list: every child the tablet holds, soonest due first.
@@ -272,17 +356,24 @@
     const rows = new Map();
     for (const r of store.returns.values()) rows.set(`e${r.episode_ids[0]}`, r);
     for (const r of store.copies.values()) rows.set(`e${r.episode_ids[0]}`, r);
-    for (const r of store.drafts.values()) rows.set(`e${r.episode_ids[0]}`, { ...rows.get(`e${r.episode_ids[0]}`), ...r });
+    for (const r of store.drafts.values()) {
+      const copy = rows.get(`e${r.episode_ids[0]}`);
+      rows.set(`e${r.episode_ids[0]}`, freshest({ ...copy, ...r }, copy));
+    }
     const list = page.querySelector("[data-shell-list]");
     const template = page.querySelector("template[data-shell-card]");
-    const sorted = [...rows.values()].sort((a, b) => (a.due_at || "").localeCompare(b.due_at || ""));
+    const sorted = [...rows.values()].sort((a, b) =>
+      (a.due_at || "").localeCompare(b.due_at || ""),
+    );
     list.replaceChildren();
     for (const record of sorted) {
       const card = template.content.firstElementChild.cloneNode(true);
-      fillBlanks(card, childValues(record), { episode: record.episode_ids[0] });
+      fillBlanks(card, childValues(record, store.rules), { episode: record.episode_ids[0] });
       list.append(card);
     }
-    const overdue = sorted.filter((r) => r.due_at && clock(r.due_at).urgency === "overdue").length;
+    const now = Date.now();
+    const toneOf = (clock) => stepAt(clock.from, clock.tone, now)[1];
+    const overdue = sorted.filter((r) => toneOf(r.clock || {}) === "overdue").length;
     const count = page.querySelector("[data-fill=count]");
     count.textContent = sorted.length
       ? `${sorted.length} ${sorted.length === 1 ? "child" : "children"} kept on this tablet, ${overdue} overdue.`
@@ -292,12 +383,17 @@
   // ---- the episode page: attempts, the offer, the child's answer, starting -----------------
   const EVENT_KINDS = { attempts: "attempt", offer: "offer", accept: "accept", decline: "decline" };
   const EVENT_WORDS = {
-    attempt: "Contact attempt", offer: "Offer", accept: "The child said yes", decline: "The child said no",
+    attempt: "Contact attempt",
+    offer: "Offer",
+    accept: "The child said yes",
+    decline: "The child said no",
   };
-  const STATUS_AFTER = { offer: "offered", accept: "accepted", decline: "declined" };
 
-  function fillEpisode(main, record, episodeId) {
-    fillBlanks(main, childValues(record), { episode: episodeId, uuid: record.uuid || PLACEHOLDER_UUID });
+  function fillEpisode(main, record, episodeId, rules) {
+    fillBlanks(main, childValues(record, rules), {
+      episode: episodeId,
+      uuid: record.uuid || PLACEHOLDER_UUID,
+    });
     setTitle(record, "missing episode");
     for (const input of main.querySelectorAll("input[type=datetime-local]")) {
       input.value = localNow().replace(" ", "T");
@@ -305,28 +401,35 @@
     listEvents(main, record);
     const started = record.status === "in_progress" || (record.content && record.uuid);
     const startForm = main.querySelector('form[action$="/interview"]');
-    if (startForm && started) startForm.querySelector("button").textContent = "Continue the interview";
+    if (startForm && started)
+      startForm.querySelector("button").textContent = "Continue the interview";
     main.addEventListener("submit", async (event) => {
       const form = event.target;
       event.preventDefault();
       const action = form.getAttribute("action") || "";
       const store = await kept();
       const found = draftOf(forEpisode(store, episodeId));
-      if (action.endsWith("/interview")) return start(found);
+      if (action.endsWith("/interview")) return start(found, store.rules);
       const kind = EVENT_KINDS[action.split("/").pop()];
       const the = eventFrom(form, kind);
       if (!the) return;
+      const act = kind === "attempt" ? `attempt:${the.outcome}` : kind;
       const draft = await changeDraft(found.uuid, found, (d) => {
         d.events.push(the);
-        if (STATUS_AFTER[kind]) d.status = STATUS_AFTER[kind];
+        const next = stateAfter(store.rules, d, act);
+        if (next) Object.assign(d, { status: next.status, offer_recorded: next.offer_recorded });
       });
       form.reset();
-      for (const input of form.querySelectorAll("input[type=datetime-local]")) input.value = localNow().replace(" ", "T");
+      for (const input of form.querySelectorAll("input[type=datetime-local]"))
+        input.value = localNow().replace(" ", "T");
       form.closest("details").open = false;
       listEvents(main, draft);
       const status = main.querySelector("[data-fill=status]");
-      if (status) status.textContent = statusLabel(draft.status);
-      flash(main, `${EVENT_WORDS[kind]}: kept on this tablet. It is sent when you are back online.`);
+      if (status) status.textContent = statusLabel(store.rules, draft.status);
+      flash(
+        main,
+        `${EVENT_WORDS[kind]}: kept on this tablet. It is sent when you are back online.`,
+      );
     });
   }
 
@@ -356,17 +459,35 @@
       field.focus();
       return null;
     };
-    const whenName = { attempt: "attempted_at", offer: "offered_at", accept: "accepted_at", decline: "declined_at" }[kind];
-    const at = String(data.get(whenName) || "").replace("T", " ").slice(0, 16);
-    if (!/^\d{4}-\d\d-\d\d \d\d:\d\d$/.test(at)) return problem(whenName, "Enter the date and time.");
-    if (at > localNow()) return problem(whenName, "This can't be in the future. Check the date and time.");
+    const whenName = {
+      attempt: "attempted_at",
+      offer: "offered_at",
+      accept: "accepted_at",
+      decline: "declined_at",
+    }[kind];
+    const at = String(data.get(whenName) || "")
+      .replace("T", " ")
+      .slice(0, 16);
+    if (!/^\d{4}-\d\d-\d\d \d\d:\d\d$/.test(at))
+      return problem(whenName, "Enter the date and time.");
+    if (at > localNow())
+      return problem(whenName, "This can't be in the future. Check the date and time.");
     const the = { id: newUuid(), kind, at };
-    if (kind === "attempt") Object.assign(the, { method: data.get("method"), outcome: data.get("outcome"), note: String(data.get("note") || "") });
+    if (kind === "attempt")
+      Object.assign(the, {
+        method: data.get("method"),
+        outcome: data.get("outcome"),
+        note: String(data.get("note") || ""),
+      });
     if (kind === "offer") the.method = data.get("method");
     if (kind === "decline") {
       const reason = String(data.get("reason") || "").trim();
       if (!reason) return problem("reason", "Write what the child said, even if it was short.");
-      Object.assign(the, { reason, offer_again: data.get("offer_again") !== "no", carer_information: data.has("carer_information") });
+      Object.assign(the, {
+        reason,
+        offer_again: data.get("offer_again") !== "no",
+        carer_information: data.has("carer_information"),
+      });
     }
     return the;
   }
@@ -389,7 +510,7 @@
 
   // Starting, or carrying on with, the interview. Starting gives it a document now, with when
   // it started; carrying on with one in progress changes nothing until the worker writes.
-  async function start(found) {
+  async function start(found, rules) {
     if (found.status !== "in_progress") {
       await changeDraft(found.uuid, found, (d) => {
         if (!d.content) {
@@ -399,7 +520,8 @@
             d.changed_paths = [...(d.changed_paths || []), "start.held_on"];
           }
         }
-        d.status = "in_progress";
+        const next = stateAfter(rules, d, "start");
+        if (next) Object.assign(d, { status: next.status, offer_recorded: next.offer_recorded });
       });
     }
     go(`/interviews/${found.uuid}/start`);
@@ -436,7 +558,9 @@
   function valueOf(element) {
     if (element.type === "checkbox") return element.checked;
     if (element.type === "radio") {
-      const checked = element.form.querySelector(`input[type=radio][name="${CSS.escape(element.name)}"]:checked`);
+      const checked = element.form.querySelector(
+        `input[type=radio][name="${CSS.escape(element.name)}"]:checked`,
+      );
       return checked ? checked.value : "";
     }
     return element.value;
@@ -457,7 +581,9 @@
     // Suggestions the worker already answered "keep my words" to stay answered.
     for (const box of root.querySelectorAll("textarea[data-check-language]")) {
       const path = fieldPath(box);
-      const pairs = (doc.language.dismissed || []).filter((d) => d.path === path).map((d) => [d.rule_id, d.text]);
+      const pairs = (doc.language.dismissed || [])
+        .filter((d) => d.path === path)
+        .map((d) => [d.rule_id, d.text]);
       box.setAttribute("data-dismissed", JSON.stringify(pairs));
     }
     for (const more of root.querySelectorAll("[data-shown-by]")) {
@@ -508,15 +634,18 @@
 
   // One PIN dialog however many changes are waiting for it.
   function unlockOnce() {
-    if (!unlocking) unlocking = window.rhiOffline.askPin("unlock").finally(() => { unlocking = null; });
+    if (!unlocking)
+      unlocking = window.rhiOffline.askPin("unlock").finally(() => {
+        unlocking = null;
+      });
     return unlocking;
   }
 
-  function fillInterview(main, record) {
+  function fillInterview(main, record, rules) {
     const start = draftOf(record);
     let doc = start.content || clone(start.base_content || blanks().content);
     const ids = { uuid: start.uuid, episode: start.episode_ids[0] };
-    fillBlanks(main, childValues(start), ids);
+    fillBlanks(main, childValues(start, rules), ids);
     setTitle(start, "");
     fillLists(main, doc, ids);
     fillFields(main, doc);
@@ -543,7 +672,7 @@
           for (const op of ops) op(d.content);
           d.changed_paths = [...new Set([...(d.changed_paths || []), ...changedPaths])];
         });
-      } catch (error) {
+      } catch {
         // Locked after being left idle: nothing is dropped. The changes wait on the page until
         // the PIN is given, then are kept.
         pending = ops.concat(pending);
@@ -584,10 +713,14 @@
       const path = fieldPath(element);
       if (!path || element.type === "hidden" || !locate(doc, path, true)) return;
       const value = valueOf(element);
-      apply((d) => {
-        const place = locate(d, path, true);
-        if (place && place[0]) place[0][place[1]] = value;
-      }, path, element);
+      apply(
+        (d) => {
+          const place = locate(d, path, true);
+          if (place && place[0]) place[0][place[1]] = value;
+        },
+        path,
+        element,
+      );
       for (const more of main.querySelectorAll(`[data-shown-by="${CSS.escape(element.id)}"]`)) {
         more.hidden = !element.checked;
       }
@@ -598,17 +731,30 @@
     // rhi/interviews/service.py language_action keeps it with the interview online.
     form.addEventListener("rhi:language", (event) => {
       const { path, rule_id: ruleId, text, action, reason } = event.detail;
-      apply((d) => {
-        const said = d.language.dismissed;
-        if (action === "dismissed") {
-          said.push({ path, rule_id: ruleId, text: text.slice(0, 200), reason: reason.slice(0, 500) });
-        } else if (action === "replaced") {
-          d.language.replaced = (d.language.replaced || 0) + 1;
-        } else if (action === "reason") {
-          const entry = [...said].reverse().find((x) => x.path === path && x.rule_id === ruleId && x.text === text.slice(0, 200));
-          if (entry) entry.reason = reason.slice(0, 500);
-        }
-      }, "language", event.target);
+      apply(
+        (d) => {
+          const said = d.language.dismissed;
+          if (action === "dismissed") {
+            said.push({
+              path,
+              rule_id: ruleId,
+              text: text.slice(0, 200),
+              reason: reason.slice(0, 500),
+            });
+          } else if (action === "replaced") {
+            d.language.replaced = (d.language.replaced || 0) + 1;
+          } else if (action === "reason") {
+            const entry = [...said]
+              .reverse()
+              .find(
+                (x) => x.path === path && x.rule_id === ruleId && x.text === text.slice(0, 200),
+              );
+            if (entry) entry.reason = reason.slice(0, 500);
+          }
+        },
+        "language",
+        event.target,
+      );
     });
     form.addEventListener("submit", (event) => event.preventDefault());
     form.addEventListener("click", (event) => {
@@ -618,9 +764,13 @@
       if (button.hasAttribute("data-add-entry")) {
         event.preventDefault();
         const kind = button.getAttribute("data-add-entry");
-        const entry = { ...clone(blanks().entries[kind]), id: newUuid().replace(/-/g, "").slice(0, 12) };
-        apply((d) => { if (!d[kind].some((e) => e.id === entry.id)) d[kind].push(clone(entry)); },
-          `${kind}.${entry.id}`);
+        const entry = {
+          ...clone(blanks().entries[kind]),
+          id: newUuid().replace(/-/g, "").slice(0, 12),
+        };
+        apply((d) => {
+          if (!d[kind].some((e) => e.id === entry.id)) d[kind].push(clone(entry));
+        }, `${kind}.${entry.id}`);
         const node = entryNode(list, kind, entry.id);
         fillBlanks(node, {}, ids);
         list.insertBefore(node, list.querySelector("template"));
@@ -632,7 +782,9 @@
         const entry = button.closest("fieldset[data-entry]");
         const kind = entry.getAttribute("data-entry");
         const id = entry.getAttribute("data-entry-id");
-        apply((d) => { d[kind] = d[kind].filter((e) => e.id !== id); }, `${kind}.${id}`);
+        apply((d) => {
+          d[kind] = d[kind].filter((e) => e.id !== id);
+        }, `${kind}.${id}`);
         entry.remove();
         number(list);
       }
@@ -649,7 +801,10 @@
       return;
     }
     // The service worker answers with the shell page for that path (sw.js: shellFor).
-    const response = await fetch(url.href, { credentials: "same-origin", headers: { "X-RHI-Shell": "1" } });
+    const response = await fetch(url.href, {
+      credentials: "same-origin",
+      headers: { "X-RHI-Shell": "1" },
+    });
     const next = new DOMParser().parseFromString(await response.text(), "text/html");
     const main = next.getElementById("main");
     if (!main || !main.querySelector("[data-shell-page]")) {
@@ -665,7 +820,8 @@
 
   function followInside(event) {
     const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
-    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey) return;
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey)
+      return;
     const url = new URL(link.href, window.location.href);
     if (url.origin !== window.location.origin || !SHELL_PATH.test(url.pathname)) return;
     event.preventDefault();
@@ -678,13 +834,16 @@
     if ((await device().state()) === "empty" && !(await window.rhiOffline.askPin("setup"))) return;
     const episodeId = button.getAttribute("data-keep-on-tablet");
     try {
-      const copies = ((await fetchCopies(`?episode_id=${encodeURIComponent(episodeId)}`)) || {}).copies;
+      const answer = (await fetchCopies(`?episode_id=${encodeURIComponent(episodeId)}`)) || {};
+      const { copies } = answer;
+      if (answer.rules) await device().seal(RULES, answer.rules);
       for (const copy of copies || []) await device().seal(copyId(copy), copy);
       if (copies && copies.length) await device().seal(`keep:${episodeId}`, {});
-      status.textContent = copies && copies.length
-        ? "Kept on this tablet, encrypted: you can open it here with no signal."
-        : "There is nothing open to keep for this return.";
-    } catch (error) {
+      status.textContent =
+        copies && copies.length
+          ? "Kept on this tablet, encrypted: you can open it here with no signal."
+          : "There is nothing open to keep for this return.";
+    } catch {
       status.textContent = "Could not keep this on the tablet just now. Try again.";
     }
     window.rhiOffline.refreshBar();
@@ -700,21 +859,37 @@
       // Closing the tab or the tablet sleeping: keep what was typed in the last moment on the
       // page open then (flushPage). Added once: the pages filled in this tab share them.
       window.addEventListener("pagehide", () => flushPage());
-      document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flushPage());
+      document.addEventListener(
+        "visibilitychange",
+        () => document.visibilityState === "hidden" && flushPage(),
+      );
       fillPage();
     } else {
       // The episode page's panel is swapped by htmx after each change: wire it up each time.
-      const showKeep = (root) => root.querySelectorAll("[data-keep-on-tablet]").forEach((b) => { b.hidden = false; });
+      const showKeep = (root) =>
+        root.querySelectorAll("[data-keep-on-tablet]").forEach((b) => {
+          b.hidden = false;
+        });
       showKeep(document);
       document.addEventListener("htmx:load", (event) => showKeep(event.target));
       document.addEventListener("click", (event) => {
-        const button = event.target instanceof Element ? event.target.closest("[data-keep-on-tablet]") : null;
+        const button =
+          event.target instanceof Element ? event.target.closest("[data-keep-on-tablet]") : null;
         if (button) keepOne(button);
       });
     }
-    if (!document.querySelector("[data-shell-page]") && window.location.pathname === "/returns" && navigator.onLine) {
+    if (
+      !document.querySelector("[data-shell-page]") &&
+      window.location.pathname === "/returns" &&
+      navigator.onLine
+    ) {
       // The mark lets a person (and a test) know the tablet is up to date for offline work.
-      keepCopies().then(() => { document.body.dataset.copiesKept = "1"; }, () => undefined);
+      keepCopies().then(
+        () => {
+          document.body.dataset.copiesKept = "1";
+        },
+        () => undefined,
+      );
     }
   });
 })();

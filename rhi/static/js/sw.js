@@ -37,10 +37,17 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
-    caches.keys()
-      .then((keys) => Promise.all(
-        keys.filter((k) => k.startsWith("rhi-shell-") && k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()));
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(
+          keys
+            .filter((k) => k.startsWith("rhi-shell-") && k !== CACHE)
+            .map((k) => caches.delete(k)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
 });
 
 self.addEventListener("message", (event) => {
@@ -69,7 +76,7 @@ async function cacheFirst(request) {
 async function networkFirstPage(request) {
   try {
     return await fetch(request);
-  } catch (error) {
+  } catch {
     // No network: a frame from the shell cache, never a stored copy of a page.
     return offlinePage(new URL(request.url).pathname);
   }
@@ -78,7 +85,9 @@ async function networkFirstPage(request) {
 async function offlinePage(path) {
   const shell = shellFor(path);
   const page = (shell && (await caches.match(shell))) || (await caches.match(OFFLINE_URL));
-  return page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+  return (
+    page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } })
+  );
 }
 
 self.addEventListener("fetch", (event) => {
@@ -88,8 +97,11 @@ self.addEventListener("fetch", (event) => {
     return; // changes always go to the network; the page keeps the words if that fails
   }
   if (url.pathname.startsWith("/static/") && !url.searchParams.has("v")) {
-    event.respondWith(fetch(request).catch(() => caches.match(request, { ignoreSearch: true })
-      .then((cached) => cached || Response.error())));
+    event.respondWith(
+      fetch(request).catch(() =>
+        caches.match(request, { ignoreSearch: true }).then((cached) => cached || Response.error()),
+      ),
+    );
   } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/shell/")) {
     event.respondWith(cacheFirst(request));
   } else if (request.headers.get("X-RHI-Shell") === "1") {

@@ -38,7 +38,7 @@
   function dismissedOf(box) {
     try {
       return JSON.parse(box.getAttribute("data-dismissed") || "[]");
-    } catch (e) {
+    } catch {
       return [];
     }
   }
@@ -97,7 +97,10 @@
       .filter((f) => !dismissed.some((d) => d[0] === f.rule_id && d[1] === f.text));
     const panel = panelFor(box);
     panel.textContent = "";
-    box.setAttribute("aria-describedby", [box.getAttribute("data-describedby-base") || "", panel.id].join(" ").trim());
+    box.setAttribute(
+      "aria-describedby",
+      [box.getAttribute("data-describedby-base") || "", panel.id].join(" ").trim(),
+    );
     if (!flags.length) {
       box.classList.remove("has-flags");
       return;
@@ -105,7 +108,8 @@
     box.classList.add("has-flags");
     const count = document.createElement("p");
     count.className = "flags-count";
-    count.textContent = flags.length === 1 ? "1 wording suggestion" : flags.length + " wording suggestions";
+    count.textContent =
+      flags.length === 1 ? "1 wording suggestion" : flags.length + " wording suggestions";
     panel.appendChild(count);
     const list = document.createElement("ul");
     for (const flag of flags) {
@@ -114,36 +118,46 @@
       const head = document.createElement("p");
       const phrase = document.createElement("mark");
       phrase.textContent = "\u201c" + flag.text + "\u201d";
-      head.appendChild(document.createTextNode(flag.severity === "question" ? "Is this the right word? " : "Consider other words for "));
+      head.appendChild(
+        document.createTextNode(
+          flag.severity === "question" ? "Is this the right word? " : "Consider other words for ",
+        ),
+      );
       head.appendChild(phrase);
       head.appendChild(document.createTextNode(": " + flag.reason));
       item.appendChild(head);
       const actions = document.createElement("div");
       actions.className = "flag-actions";
       for (const suggestion of flag.suggestions) {
-        actions.appendChild(button("Use \u201c" + suggestion + "\u201d", "button button-secondary", () => {
-          const current = box.value;
-          // Re-check: the text may have changed since the list was drawn.
-          const fresh = window.rhiLanguage.check(compiled, current).find((f) => f.rule_id === flag.rule_id && f.text === flag.text);
-          if (!fresh) return render(box);
-          const start = utf16Index(current, fresh.start);
-          const end = utf16Index(current, fresh.end);
-          box.value = current.slice(0, start) + suggestion + current.slice(end);
-          box.dispatchEvent(new Event("input", { bubbles: true }));
-          box.dispatchEvent(new Event("change", { bubbles: true }));
-          tell(box, flag, "replaced");
-          render(box);
-          box.focus();
-        }));
+        actions.appendChild(
+          button("Use \u201c" + suggestion + "\u201d", "button button-secondary", () => {
+            const current = box.value;
+            // Re-check: the text may have changed since the list was drawn.
+            const fresh = window.rhiLanguage
+              .check(compiled, current)
+              .find((f) => f.rule_id === flag.rule_id && f.text === flag.text);
+            if (!fresh) return render(box);
+            const start = utf16Index(current, fresh.start);
+            const end = utf16Index(current, fresh.end);
+            box.value = current.slice(0, start) + suggestion + current.slice(end);
+            box.dispatchEvent(new Event("input", { bubbles: true }));
+            box.dispatchEvent(new Event("change", { bubbles: true }));
+            tell(box, flag, "replaced");
+            render(box);
+            box.focus();
+          }),
+        );
       }
-      actions.appendChild(button("Keep my words", "button button-secondary", () => {
-        const list = dismissedOf(box);
-        list.push([flag.rule_id, flag.text]);
-        box.setAttribute("data-dismissed", JSON.stringify(list));
-        tell(box, flag, "dismissed");
-        render(box);
-        askWhy(box, flag);
-      }));
+      actions.appendChild(
+        button("Keep my words", "button button-secondary", () => {
+          const list = dismissedOf(box);
+          list.push([flag.rule_id, flag.text]);
+          box.setAttribute("data-dismissed", JSON.stringify(list));
+          tell(box, flag, "dismissed");
+          render(box);
+          askWhy(box, flag);
+        }),
+      );
       item.appendChild(actions);
       list.appendChild(item);
     }
@@ -163,17 +177,30 @@
     input.type = "text";
     input.id = id;
     input.maxLength = 500;
-    note.append(label, input, button("Save why", "button button-secondary", () => {
-      if (input.value.trim()) tell(box, flag, "reason", input.value.trim());
-      note.remove();
-    }));
+    note.append(
+      label,
+      input,
+      button("Save why", "button button-secondary", () => {
+        if (input.value.trim()) tell(box, flag, "reason", input.value.trim());
+        note.remove();
+      }),
+    );
     panel.prepend(note);
   }
 
   const timers = new WeakMap();
   function schedule(box) {
     window.clearTimeout(timers.get(box));
-    timers.set(box, window.setTimeout(() => loadRules().then(() => render(box)).catch(() => undefined), 400));
+    timers.set(
+      box,
+      window.setTimeout(
+        () =>
+          loadRules()
+            .then(() => render(box))
+            .catch(() => undefined),
+        400,
+      ),
+    );
   }
 
   function attach(root) {
