@@ -37,7 +37,7 @@ def _episode_clause(user: User) -> ColumnElement[bool]:
     return false()
 
 
-def _team_children(team_id: int):  # noqa: ANN202 - a scalar subquery
+def _team_children(team_id: int):
     social_worker = aliased(User)
     return (
         select(Child.id)

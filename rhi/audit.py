@@ -32,7 +32,7 @@ def record(
     detail: str | None = None,
 ) -> AuditEvent:
     if user is None and has_request_context() and current_user.is_authenticated:
-        user = current_user._get_current_object()  # noqa: SLF001 - the real User, not a proxy
+        user = current_user._get_current_object()
     event = AuditEvent(
         user_id=user.id if user is not None else None,
         action=action,

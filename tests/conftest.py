@@ -29,7 +29,7 @@ def _pg_admin_url() -> str:
     return os.environ.get("RHI_TEST_POSTGRES_URL", DEFAULT_PG)
 
 
-def _pg_connect(url: str):  # noqa: ANN202
+def _pg_connect(url: str):
     import psycopg
 
     u = make_url(url)
@@ -44,7 +44,7 @@ def postgres_url() -> Iterator[str]:
     required = os.environ.get("RHI_REQUIRE_POSTGRES") == "1"
     try:
         admin = _pg_connect(_pg_admin_url())
-    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server"
+    except Exception as exc:
         if required:
             pytest.fail(f"PostgreSQL is required (RHI_REQUIRE_POSTGRES=1) but unreachable: {exc}")
         pytest.skip(f"PostgreSQL not available: {exc}")
@@ -147,20 +147,20 @@ class Web:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
-    def get(self, url: str, **kwargs: object):  # noqa: ANN201
+    def get(self, url: str, **kwargs: object):
         return self.client.get(url, **kwargs)
 
     def post(self, url: str, data: dict[str, object] | None = None, *, page: str = "/",
-             headers: dict[str, str] | None = None, follow: bool = False):  # noqa: ANN201
+             headers: dict[str, str] | None = None, follow: bool = False):
         html = self.client.get(page, follow_redirects=True).get_data(as_text=True)
         form = {"csrf_token": csrf_from(html), **(data or {})}
         return self.client.post(url, data=form, headers=headers or {},
                                 follow_redirects=follow)
 
-    def sign_in(self, email: str, password: str = "correct horse battery staple"):  # noqa: ANN201
+    def sign_in(self, email: str, password: str = "correct horse battery staple"):
         return self.post("/sign-in", {"email": email, "password": password}, page="/sign-in")
 
-    def sign_out(self):  # noqa: ANN201
+    def sign_out(self):
         return self.post("/sign-out", page="/")
 
 

@@ -76,7 +76,7 @@ class ItemResult:
         return out
 
 
-class Rejected(Exception):  # noqa: N818 - an outcome, not a failure of the server
+class Rejected(Exception):
     def __init__(self, *messages: str) -> None:
         super().__init__(*messages)
         self.messages = list(messages)

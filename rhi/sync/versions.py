@@ -252,7 +252,7 @@ def _error(form: VersionsForm, path: str, message: str) -> None:
     """Show a message next to the field: the words written together, else the choice."""
     target = form.merged(path)
     if target is None:
-        target = form._fields.get(choice_name(path))  # noqa: SLF001 - WTForms' field map
+        target = form._fields.get(choice_name(path))
     if target is not None:
         target.errors = [*target.errors, message]
 

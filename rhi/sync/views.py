@@ -95,7 +95,7 @@ def session() -> Response:
 @bp.get("/copies")
 def copies() -> Response:
     """What the tablet keeps for working with no signal (see docs/openapi.yaml)."""
-    user = current_user._get_current_object()  # noqa: SLF001 - the real User, not a proxy
+    user = current_user._get_current_object()
     now = utcnow()
     episode_id = request.args.get("episode_id", type=int)
     if episode_id is not None and not 1 <= episode_id <= protocol.MAX_ID:
@@ -120,7 +120,7 @@ def _upload_limit() -> str:
 @bp.post("/interviews")
 @limiter.limit(_upload_limit, key_func=lambda: str(current_user.get_id()))
 def upload() -> Response | tuple[Response, int]:
-    user = current_user._get_current_object()  # noqa: SLF001 - the real User, not a proxy
+    user = current_user._get_current_object()
     key = request.headers.get("Idempotency-Key", "")
     if not (KEY_LENGTH[0] <= len(key) <= KEY_LENGTH[1] and key.isascii() and key.isprintable()):
         return _error(400, "idempotency_key", "Send an Idempotency-Key header of 8 to 100 "

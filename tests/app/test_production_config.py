@@ -54,7 +54,7 @@ def make_app(backend: str, tmp_path: Path,
             db.engine.dispose()
 
 
-def sign_in(client: FlaskClient, email: str, headers: dict[str, str]):  # noqa: ANN201
+def sign_in(client: FlaskClient, email: str, headers: dict[str, str]):
     """Sign in as a browser would through the proxy: the form's token, then the POST."""
     page = client.get("/sign-in", headers=PROXY).get_data(as_text=True)
     return client.post("/sign-in", headers={**PROXY, **headers},

@@ -21,7 +21,7 @@ def _text(html: str) -> str:
     return "".join(TAGS.sub(" ", html).split())
 
 
-def _set(app, uuid: str, content) -> None:  # noqa: ANN001
+def _set(app, uuid: str, content) -> None:
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
         interview.content = content

@@ -363,7 +363,7 @@ def test_a_passing_server_failure_is_not_remembered_so_the_retry_is_applied(web,
                uuid=world_i.interviews["a"], base_version=1)
     real_apply = sync_apply._apply
 
-    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def broken(*args, **kwargs):
         raise RuntimeError("the database went away for a moment")
 
     monkeypatch.setattr(sync_apply, "_apply", broken)

@@ -61,7 +61,7 @@ def make_conflict(web: Web, world: World, *, key: str = "a",
 def interview_of(app, uuid: str) -> Interview:
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
-        interview.addenda  # noqa: B018 - loaded before the session closes
+        interview.addenda
         db.session.expunge(interview)
         return interview
 

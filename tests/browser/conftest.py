@@ -92,7 +92,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):  # noqa: ANN001, ANN201
+def page(browser, live_server):
     context = browser.new_context(base_url=live_server, viewport={"width": 768, "height": 1024})
     page = context.new_page()
     errors: list[str] = []

@@ -16,7 +16,7 @@ WORDS = "I stayed at Jay's flat near the canal 😢 — أريد العودة إ
 RECORD = {"uuid": "a1", "child_words": WORDS, "fields": {"safe": "no", "count": 3}}
 
 
-def load_store(page, fast: bool = True) -> None:  # noqa: ANN001
+def load_store(page, fast: bool = True) -> None:
     """A page with no personal data, plus the store; `fast` lowers PBKDF2 for speed."""
     page.goto("/offline")
     page.add_script_tag(url="/static/vendor/idb.umd.js")
@@ -25,20 +25,20 @@ def load_store(page, fast: bool = True) -> None:  # noqa: ANN001
         page.evaluate("rhiDevice._setIterationsForTests(1000)")
 
 
-def set_up(page) -> None:  # noqa: ANN001
+def set_up(page) -> None:
     load_store(page)
     page.evaluate("([pin, pepper]) => rhiDevice.setUp(pin, pepper, 7)", [PIN, PEPPER])
 
 
-def unlock(page, pin: str = PIN, pepper: str = PEPPER):  # noqa: ANN001, ANN201
+def unlock(page, pin: str = PIN, pepper: str = PEPPER):
     return page.evaluate("([pin, pepper]) => rhiDevice.unlock(pin, pepper)", [pin, pepper])
 
 
-def seal(page, id_: str, record: dict) -> None:  # noqa: ANN001
+def seal(page, id_: str, record: dict) -> None:
     page.evaluate("([id, r]) => rhiDevice.seal(id, r)", [id_, record])
 
 
-def error_of(page, script: str, arg: object = None) -> str | None:  # noqa: ANN001
+def error_of(page, script: str, arg: object = None) -> str | None:
     """Run an async call in the page; the message of the Error it threw, or None."""
     return page.evaluate(
         f"async (arg) => {{ try {{ await ({script})(arg); return null; }}"
@@ -57,7 +57,7 @@ RAW = """async (arg) => {
 }"""
 
 
-def raw(page, body: str, arg: object = None):  # noqa: ANN001, ANN201
+def raw(page, body: str, arg: object = None):
     return page.evaluate(RAW.replace("BODY", body), arg)
 
 
@@ -82,7 +82,7 @@ return out.join("\\n");
 """
 
 
-def database_names(page) -> list[str]:  # noqa: ANN001
+def database_names(page) -> list[str]:
     return page.evaluate("async () => (await indexedDB.databases()).map((d) => d.name)")
 
 
@@ -279,7 +279,7 @@ def test_the_store_reopens_after_the_page_comes_back_to_the_foreground(page):
     assert len(page.evaluate("rhiDevice.all()")["records"]) == 2
 
 
-def fresh_locked_page(page) -> None:  # noqa: ANN001
+def fresh_locked_page(page) -> None:
     """A new page on a tablet that has a PIN: locked, nothing typed since."""
     set_up(page)
     page.reload()
@@ -405,7 +405,7 @@ def test_five_wrong_pins_wipe_sealed_records_too(page):
     assert "No PIN" in error_of(page, "() => rhiDevice.seal('interview:a2', {x: 1})")
 
 
-def unlock_offline(page, pin: str = PIN):  # noqa: ANN001, ANN201
+def unlock_offline(page, pin: str = PIN):
     """Unlock with no server around: no pepper passed, the kept key must do."""
     return page.evaluate("(pin) => rhiDevice.unlock(pin)", pin)
 
@@ -438,7 +438,7 @@ def test_the_kept_pepper_is_a_key_page_script_cannot_read(page):
                      "hash": "SHA-256", "usages": ["sign"], "exported": "InvalidAccessError"}
 
 
-def drop_kept_pepper(page) -> None:  # noqa: ANN001
+def drop_kept_pepper(page) -> None:
     raw(page, """const store = db.transaction("keys", "readwrite").objectStore("keys");
       const entry = await req(store.get("device")); delete entry.pepperKey;
       await req(store.put(entry, "device"));""")

@@ -17,7 +17,7 @@ SAVED = re.compile(r"^Saved")
 CORPUS = Path(__file__).resolve().parents[1] / "language_corpus.json"
 
 
-def open_new_interview(page, child: str = "Ellie Price") -> None:  # noqa: ANN001
+def open_new_interview(page, child: str = "Ellie Price") -> None:
     """Ellie's return is assigned to the demo worker and has no interview yet."""
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")

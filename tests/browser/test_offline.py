@@ -41,7 +41,7 @@ DUMP_INDEXEDDB = """async () => {
 }"""
 
 
-def set_up_pin(page) -> None:  # noqa: ANN001
+def set_up_pin(page) -> None:
     bar = page.locator("#tablet-bar")
     bar.get_by_role("button", name="Set a PIN to keep notes safe offline").click()
     page.get_by_label("PIN", exact=True).fill(PIN)

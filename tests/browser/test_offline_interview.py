@@ -21,7 +21,7 @@ from tests.browser.test_roles import serious_violations, sign_in
 pytestmark = pytest.mark.browser
 
 
-def tablet_ready(page) -> None:  # noqa: ANN001
+def tablet_ready(page) -> None:
     """Signed in, a PIN set, and the worker's list kept on the tablet."""
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
@@ -30,7 +30,7 @@ def tablet_ready(page) -> None:  # noqa: ANN001
     page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
 
 
-def open_offline(context, path: str = "/returns"):  # noqa: ANN001, ANN201
+def open_offline(context, path: str = "/returns"):
     tablet = context.new_page()
     tablet.goto(path)
     tablet.get_by_label("PIN", exact=True).fill(PIN)
@@ -40,19 +40,19 @@ def open_offline(context, path: str = "/returns"):  # noqa: ANN001, ANN201
     return tablet
 
 
-def filled(page) -> None:  # noqa: ANN001
+def filled(page) -> None:
     """Wait until shell.js has filled the page from the tablet."""
     page.wait_for_selector("[data-shell-page][data-filled]", state="attached")
 
 
-def go_to(page, part: str) -> None:  # noqa: ANN001
+def go_to(page, part: str) -> None:
     page.locator(".interview-nav").get_by_role("link", name=part).click()
     page.get_by_role("link", name=part, exact=True).and_(
         page.locator("[aria-current=step]")).wait_for()
     filled(page)
 
 
-def until(page, script: str, seconds: float = 20) -> None:  # noqa: ANN001
+def until(page, script: str, seconds: float = 20) -> None:
     """Wait until an async check in the page is true (wait_for_function would take the promise
     itself as true)."""
     deadline = time.monotonic() + seconds
@@ -61,11 +61,11 @@ def until(page, script: str, seconds: float = 20) -> None:  # noqa: ANN001
         page.wait_for_timeout(100)
 
 
-def kept(page, where: str) -> None:  # noqa: ANN001
+def kept(page, where: str) -> None:
     page.locator(where).get_by_text("Kept on this tablet").last.wait_for()
 
 
-def offline_on_the_return(page, first_name: str):  # noqa: ANN001, ANN201
+def offline_on_the_return(page, first_name: str):
     """A tablet ready (PIN set, list kept), the page closed, then with no signal a new page open
     on this child's return, filled from the tablet."""
     tablet_ready(page)
@@ -79,13 +79,13 @@ def offline_on_the_return(page, first_name: str):  # noqa: ANN001, ANN201
     return tablet
 
 
-def start_interview(tablet, first_name: str) -> None:  # noqa: ANN001
+def start_interview(tablet, first_name: str) -> None:
     tablet.get_by_role("button", name="Start the interview now").click()
     tablet.get_by_role("heading", name=f"Talking with {first_name}").wait_for()
     filled(tablet)
 
 
-def interviews_for(live_app, episode_id: int) -> list[Interview]:  # noqa: ANN001
+def interviews_for(live_app, episode_id: int) -> list[Interview]:
     with live_app.app_context():
         episode = db.session.get(Episode, episode_id)
         found = list(episode.interviews)
@@ -94,7 +94,7 @@ def interviews_for(live_app, episode_id: int) -> list[Interview]:  # noqa: ANN00
         return found
 
 
-def send_from_returns(page) -> None:  # noqa: ANN001
+def send_from_returns(page) -> None:
     """Back online, on the Returns page: Send now, PIN, and wait until the server has it."""
     page.goto("/returns")
     bar = page.locator("#tablet-bar")
@@ -252,7 +252,7 @@ def test_an_upload_whose_answer_is_lost_or_fails_is_retried_and_arrives_once(pag
     # 2nd try: the server fails. 3rd: all well.
     tries: list[str] = []
 
-    def flaky(route) -> None:  # noqa: ANN001
+    def flaky(route) -> None:
         tries.append(route.request.headers.get("idempotency-key", ""))
         if len(tries) == 1:
             route.fetch()
@@ -393,7 +393,7 @@ def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, n
     context.set_offline(False)
 
     # While the upload is on its way, more is kept on the tablet (another tab, say).
-    def meanwhile(route) -> None:  # noqa: ANN001
+    def meanwhile(route) -> None:
         if not meanwhile.done:
             meanwhile.done = True
             tablet.evaluate("""(uuid) => window.rhiShell.changeDraft(uuid, null, (d) => {

@@ -148,14 +148,14 @@ def server_ears(live_app: Flask) -> Iterator[Heard]:
 BROWSERS_OWN = {"GET /sw.js"}
 
 
-def cut_the_network(context) -> None:  # noqa: ANN001
+def cut_the_network(context) -> None:
     """No signal: offline, and any request that would still leave the browser aborted. The
     service worker's answers from its cache never reach the network, so are not affected."""
     context.set_offline(True)
     context.route("**/*", lambda route: route.abort("internetdisconnected"))
 
 
-def restore_the_network(context) -> None:  # noqa: ANN001
+def restore_the_network(context) -> None:
     context.unroute("**/*")
     context.set_offline(False)
 
@@ -170,12 +170,12 @@ def wait_clear_of_a_minute_turning(live_app: Flask, episode_id: int, needed: flo
         time.sleep(into + 0.5)
 
 
-def cards(page) -> dict[str, dict[str, Any]]:  # noqa: ANN001
+def cards(page) -> dict[str, dict[str, Any]]:
     found = page.evaluate(READ_CARDS, SURNAME)
     return {card["name"]: card for card in found}
 
 
-def episode_status(page) -> str:  # noqa: ANN001
+def episode_status(page) -> str:
     return page.locator("#interview-panel dl.facts strong").first.inner_text().strip()
 
 

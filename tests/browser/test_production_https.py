@@ -70,7 +70,7 @@ def wait_for_health(base_url: str, server: subprocess.Popen, log: Path) -> None:
         if server.poll() is not None:
             pytest.fail(f"gunicorn stopped (exit {server.returncode}):\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(f"{base_url}/healthz", context=insecure,  # noqa: S310
+            with urllib.request.urlopen(f"{base_url}/healthz", context=insecure,
                                         timeout=2) as response:
                 if response.status == 200 and json.load(response)["database"] is True:
                     return
@@ -110,7 +110,7 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def https_browser(browser):  # noqa: ANN001, ANN201
+def https_browser(browser):
     """Chromium that accepts the self-signed certificate everywhere, service worker included
     (ignore_https_errors alone covers pages, not the worker's script)."""
     chromium = browser.browser_type.launch(
@@ -121,7 +121,7 @@ def https_browser(browser):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def https_page(https_browser, https_server):  # noqa: ANN001, ANN201
+def https_page(https_browser, https_server):
     context = https_browser.new_context(base_url=https_server, ignore_https_errors=True,
                                         viewport={"width": 768, "height": 1024},
                                         accept_downloads=True)
@@ -133,7 +133,7 @@ def https_page(https_browser, https_server):  # noqa: ANN001, ANN201
     context.close()
 
 
-def signed_in(page, email: str, home: str) -> None:  # noqa: ANN001
+def signed_in(page, email: str, home: str) -> None:
     """Sign in; if the form is refused (as every form was, F1), say what the page said."""
     sign_in(page, email)
     try:

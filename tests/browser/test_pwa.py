@@ -10,7 +10,7 @@ from tests.browser.test_roles import sign_in
 pytestmark = pytest.mark.browser
 
 
-def wait_for_worker(page) -> None:  # noqa: ANN001
+def wait_for_worker(page) -> None:
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     page.wait_for_load_state("networkidle")
 

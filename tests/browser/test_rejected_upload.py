@@ -29,7 +29,7 @@ UPLOADS = "/sync/v1/interviews"
 NOT_BACK = "An interview can only be recorded once the child is back"
 
 
-def written_offline(page, first_name: str):  # noqa: ANN001, ANN201
+def written_offline(page, first_name: str):
     """With no signal, an interview started on the tablet and the child's words kept; then the
     tablet locked (as after closing the page) and the signal back. Returns (tablet, uuid)."""
     tablet = offline_on_the_return(page, first_name)
@@ -43,7 +43,7 @@ def written_offline(page, first_name: str):  # noqa: ANN001, ANN201
     return tablet, uuid
 
 
-def set_returned(live_app, episode_id: int, returned_at):  # noqa: ANN001, ANN201
+def set_returned(live_app, episode_id: int, returned_at):
     """Edit the server's record of the return; gives back what it was."""
     with live_app.app_context():
         episode = db.session.get(Episode, episode_id)
@@ -52,14 +52,14 @@ def set_returned(live_app, episode_id: int, returned_at):  # noqa: ANN001, ANN20
         return before
 
 
-def count_uploads(tablet) -> list[str]:  # noqa: ANN001
+def count_uploads(tablet) -> list[str]:
     posts: list[str] = []
     tablet.on("request", lambda r: posts.append(r.post_data or "")
               if r.method == "POST" and r.url.endswith(UPLOADS) else None)
     return posts
 
 
-def send_and_wait(tablet, text: str, *, click: bool = True) -> None:  # noqa: ANN001
+def send_and_wait(tablet, text: str, *, click: bool = True) -> None:
     """One more send (Send now, or the minute's timer), waited for until the bar says `text`."""
     bar = tablet.locator("#tablet-bar")
     tablet.evaluate("() => { document.querySelector('#tablet-bar [data-message]')"
@@ -124,7 +124,7 @@ def test_a_passing_failure_of_the_server_is_tried_again(page, live_app, new_retu
     tablet, uuid = written_offline(page, "Orla")
     tries: list[str] = []
 
-    def failing_once(route) -> None:  # noqa: ANN001
+    def failing_once(route) -> None:
         tries.append(route.request.headers.get("idempotency-key", ""))
         if len(tries) > 1:
             route.continue_()

@@ -17,14 +17,14 @@ HOMES = {
 }
 
 
-def sign_in(page, email: str) -> None:  # noqa: ANN001
+def sign_in(page, email: str) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
 
-def serious_violations(page) -> list[str]:  # noqa: ANN001
+def serious_violations(page) -> list[str]:
     results = Axe().run(page)
     return [f"{v['id']}: {v['help']}" for v in results.response["violations"]
             if v["impact"] in ("serious", "critical")]

@@ -54,7 +54,7 @@ class Deployment:
         self.app = app
         return app
 
-    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
+    def __call__(self, environ, start_response):
         assert self.app is not None
         return self.app(environ, start_response)
 
@@ -79,7 +79,7 @@ def served_worker(app: Flask) -> tuple[str, list[str]]:
     return version, shell
 
 
-def caches_become(page, check: Callable[[dict], bool], seconds: float = 30) -> dict:  # noqa: ANN001
+def caches_become(page, check: Callable[[dict], bool], seconds: float = 30) -> dict:
     """The page's caches once `check` holds (the page may be reloading meanwhile)."""
     deadline = time.monotonic() + seconds
     seen: dict = {}
@@ -88,7 +88,7 @@ def caches_become(page, check: Callable[[dict], bool], seconds: float = 30) -> d
             seen = page.evaluate(CACHES)
             if check(seen):
                 return seen
-        except Exception:  # noqa: BLE001 - a navigation destroyed the context: look again
+        except Exception:
             pass
         page.wait_for_timeout(200)
     raise AssertionError(f"caches never became as expected: {sorted(seen)}")

@@ -37,7 +37,7 @@ PARTS = ["While away", "How you feel now", "What would help", "What we found",
          "Analysis and actions", "Before you left"]
 
 
-def counts(page) -> dict[str, int]:  # noqa: ANN001
+def counts(page) -> dict[str, int]:
     return page.evaluate("() => ({ ...window.__listenerCounts })")
 
 

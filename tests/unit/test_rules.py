@@ -38,7 +38,7 @@ def test_clock_tags_match_urgency():
     assert deadlines.Clock(due, due - timedelta(hours=13)).tag == "On time"
 
 
-def _step_at(schedule, moment):  # noqa: ANN001, ANN202 - as shell.js picks one
+def _step_at(schedule, moment):
     begun = [shown for start, shown in schedule if start <= moment]
     return begun[-1] if begun else schedule[0][1]
 
