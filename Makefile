@@ -16,6 +16,7 @@ run: install frontend
 
 test: install frontend chromium
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	npm run lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -46,6 +47,7 @@ chromium:
 # ESLint and Prettier (pinned in package.json) check rhi's own JavaScript, never rhi/static/vendor.
 lint: install frontend
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	npm run lint
 
 bench: install frontend

@@ -71,10 +71,12 @@ def run_flask(args: list[str], env: dict[str, str]) -> None:
 
 def demo_database(tmp: Path) -> dict[str, str]:
     """A SQLite database in `tmp` with the demo data; the environment that points rhi at it."""
-    env = {**os.environ,
-           "RHI_DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-           "RHI_SECRET_KEY": secrets.token_hex(32),
-           "RHI_SIGN_IN_RATE_LIMIT": "100000 per minute"}
+    env = {
+        **os.environ,
+        "RHI_DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "RHI_SECRET_KEY": secrets.token_hex(32),
+        "RHI_SIGN_IN_RATE_LIMIT": "100000 per minute",
+    }
     run_flask(["db", "upgrade"], env)
     run_flask(["rhi", "demo"], env)
     return env
@@ -88,10 +90,20 @@ def free_port() -> int:
 
 def start_gunicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     # No --access-logfile: gunicorn's access log is off unless asked for.
-    cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--bind", f"{HOST}:{port}",
-           "--error-logfile", str(log), app]
-    return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        *GUNICORN_ARGS,
+        "--bind",
+        f"{HOST}:{port}",
+        "--error-logfile",
+        str(log),
+        app,
+    ]
+    return subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -106,8 +118,9 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-def wait_ready(proc: subprocess.Popen[bytes], port: int, path: str, log: Path,
-               timeout: float = 30.0) -> None:
+def wait_ready(
+    proc: subprocess.Popen[bytes], port: int, path: str, log: Path, timeout: float = 30.0
+) -> None:
     """Poll until GET path answers 200, or fail with gunicorn's log."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
@@ -126,8 +139,9 @@ def wait_ready(proc: subprocess.Popen[bytes], port: int, path: str, log: Path,
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], log: Path, ready_path: str = "/healthz"
-             ) -> Iterator[int]:
+def gunicorn(
+    app: str, env: dict[str, str], log: Path, ready_path: str = "/healthz"
+) -> Iterator[int]:
     """Serve `app` on a free port until the block ends; yields the port once it answers."""
     port = free_port()
     proc = start_gunicorn(app, port, env, log)
@@ -138,8 +152,7 @@ def gunicorn(app: str, env: dict[str, str], log: Path, ready_path: str = "/healt
         stop(proc)  # always: also when sign-in or a request failed
 
 
-def sign_in(port: int, email: str, page: str, what: str = "sign-in"
-            ) -> tuple[str | None, int, str]:
+def sign_in(port: int, email: str, page: str, what: str = "sign-in") -> tuple[str | None, int, str]:
     """Sign in as `email` with the demo password, then GET `page`.
 
     Returns the session cookie (None if sign-in set none), and that page's status and body.
@@ -154,8 +167,9 @@ def sign_in(port: int, email: str, page: str, what: str = "sign-in"
         match = re.search(r'<meta name="csrf-token" content="([^"]+)"', form_page)
         if not match:
             raise BenchError("no CSRF token on /sign-in")
-        form = urllib.parse.urlencode({"csrf_token": match.group(1), "email": email,
-                                       "password": DEMO_PASSWORD}).encode()
+        form = urllib.parse.urlencode(
+            {"csrf_token": match.group(1), "email": email, "password": DEMO_PASSWORD}
+        ).encode()
         with opener.open(f"{base}/sign-in", data=form, timeout=10) as resp:
             resp.read()
         with opener.open(f"{base}{page}", timeout=10) as resp:

@@ -99,8 +99,13 @@ class Http:
         self.received = 0  # response body bytes
         self.requests = 0
 
-    def call(self, method: str, path: str, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> bytes:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> bytes:
         all_headers = {"Cookie": f"{COOKIE_NAME}={self.cookie}", **(headers or {})}
         self.conn.request(method, path, body=body, headers=all_headers)
         resp = self.conn.getresponse()
@@ -150,11 +155,20 @@ def seed_episodes(count: int) -> list[int]:
         episodes = []
         for i in range(count):
             returned = now - timedelta(hours=3, minutes=i)  # back a few hours ago
-            episodes.append(Episode(
-                child=children[i % len(children)], police_reference=f"WY-BENCH-{i:03d}",
-                risk_grade="Medium", dfe_type="M", started_at=returned - timedelta(hours=18),
-                returned_at=returned, reported_by="Carer", found_where="Town centre",
-                found_by="Police", assigned_team=team))
+            episodes.append(
+                Episode(
+                    child=children[i % len(children)],
+                    police_reference=f"WY-BENCH-{i:03d}",
+                    risk_grade="Medium",
+                    dfe_type="M",
+                    started_at=returned - timedelta(hours=18),
+                    returned_at=returned,
+                    reported_by="Carer",
+                    found_where="Town centre",
+                    found_by="Police",
+                    assigned_team=team,
+                )
+            )
         db.session.add_all(episodes)
         db.session.commit()
         return [e.id for e in episodes]
@@ -180,8 +194,9 @@ def other_open_interview(exclude: set[str]) -> str:
     from rhi.models import Interview, InterviewStatus
 
     with create_app().app_context():
-        for found in db.session.scalars(select(Interview.uuid).where(
-                Interview.status == InterviewStatus.IN_PROGRESS.value)):
+        for found in db.session.scalars(
+            select(Interview.uuid).where(Interview.status == InterviewStatus.IN_PROGRESS.value)
+        ):
             if found not in exclude:
                 return str(found)
     raise BenchError("the demo data has no in-progress interview for the autosave baseline")
@@ -202,13 +217,17 @@ def tablet_document(rng: random.Random, held_on: str) -> dict[str, Any]:
 
     doc = c.empty_content()
     sets: list[tuple[str, Any]] = [
-        ("start.explained_voluntary", True), ("start.explained_confidentiality", True),
+        ("start.explained_voluntary", True),
+        ("start.explained_confidentiality", True),
         ("start.location", "At her carer's kitchen table, her choice"),
-        ("start.present", "The child and the interviewer"), ("start.held_on", held_on),
+        ("start.present", "The child and the interviewer"),
+        ("start.held_on", held_on),
         ("risk_view", rng.choice(["low", "medium", "high"])),
         ("protective_factors", paragraph(rng, 40)),
-        ("push.family_conflict.on", True), ("push.family_conflict.note", paragraph(rng, 30)),
-        ("pull.friends_family.on", True), ("pull.friends_family.note", paragraph(rng, 25)),
+        ("push.family_conflict.on", True),
+        ("push.family_conflict.note", paragraph(rng, 30)),
+        ("pull.friends_family.on", True),
+        ("pull.friends_family.note", paragraph(rng, 25)),
         ("harms.unexplained_items.on", True),
         ("harms.unexplained_items.note", paragraph(rng, 20)),
         ("consent.social_worker.answer", "yes"),
@@ -219,8 +238,12 @@ def tablet_document(rng: random.Random, held_on: str) -> dict[str, Any]:
     for path, value in sets:
         doc = c.set_field(doc, path, value)
     doc, person = c.add_item(doc, "people", uuid.uuid4().hex[:12])
-    for key, value in (("name", "Dee"), ("age", "about 30"), ("relationship", "a friend"),
-                       ("concern", "Bought food and a phone top-up.")):
+    for key, value in (
+        ("name", "Dee"),
+        ("age", "about 30"),
+        ("relationship", "a friend"),
+        ("concern", "Bought food and a phone top-up."),
+    ):
         doc = c.set_field(doc, f"people.{person}.{key}", value)
     doc, action = c.add_item(doc, "actions", uuid.uuid4().hex[:12])
     doc = c.set_field(doc, f"actions.{action}.kind", "exploitation_team")
@@ -241,13 +264,21 @@ def make_items(episode_ids: list[int]) -> list[dict[str, Any]]:
     items = []
     for episode_id in episode_ids:
         doc = tablet_document(rng, held_on)
-        items.append({"uuid": str(uuid.uuid4()), "episode_ids": [episode_id],
-                      "base_version": None, "content_hash": content_hash(doc), "content": doc})
+        items.append(
+            {
+                "uuid": str(uuid.uuid4()),
+                "episode_ids": [episode_id],
+                "base_version": None,
+                "content_hash": content_hash(doc),
+                "content": doc,
+            }
+        )
     return items
 
 
-def upload_all(name: str, port: int, cookie: str, items: list[dict[str, Any]],
-               expect: str) -> Timed:
+def upload_all(
+    name: str, port: int, cookie: str, items: list[dict[str, Any]], expect: str
+) -> Timed:
     """Send `items` in batches of 50 as the device does; check every outcome is `expect`."""
     client = Http(port, cookie)
     outcomes: dict[str, int] = {}
@@ -256,11 +287,23 @@ def upload_all(name: str, port: int, cookie: str, items: list[dict[str, Any]],
         for start in range(0, len(items), BATCH):
             # Fresh token before each upload (never replay stored raw requests).
             token = json.loads(client.call("GET", "/sync/v1/session"))["csrf_token"]
-            body = json.dumps({"items": items[start:start + BATCH], "device_id": "bench-tablet"},
-                              ensure_ascii=False, separators=(",", ":")).encode()
-            answer = json.loads(client.call("POST", "/sync/v1/interviews", body, {
-                "Content-Type": "application/json", "X-CSRFToken": token,
-                "Idempotency-Key": str(uuid.uuid4())}))
+            body = json.dumps(
+                {"items": items[start : start + BATCH], "device_id": "bench-tablet"},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ).encode()
+            answer = json.loads(
+                client.call(
+                    "POST",
+                    "/sync/v1/interviews",
+                    body,
+                    {
+                        "Content-Type": "application/json",
+                        "X-CSRFToken": token,
+                        "Idempotency-Key": str(uuid.uuid4()),
+                    },
+                )
+            )
             for result in answer["results"]:
                 outcomes[result["outcome"]] = outcomes.get(result["outcome"], 0) + 1
     finally:
@@ -268,8 +311,7 @@ def upload_all(name: str, port: int, cookie: str, items: list[dict[str, Any]],
     seconds = time.perf_counter() - t0
     if outcomes != {expect: len(items)}:
         raise BenchError(f"{name}: expected {len(items)} {expect}, got {outcomes}")
-    return Timed(name, client.requests, len(items), seconds, client.sent, client.received,
-                 outcomes)
+    return Timed(name, client.requests, len(items), seconds, client.sent, client.received, outcomes)
 
 
 def autosaves(port: int, cookie: str, interview_uuid: str, count: int) -> Timed:
@@ -283,32 +325,55 @@ def autosaves(port: int, cookie: str, interview_uuid: str, count: int) -> Timed:
     try:
         for i in range(count):
             text = f"{paragraph(rng, 25)} ({i})"
-            form = {"f:sections.analysis.text": text, "o:sections.analysis.text": previous,
-                    "page": "analysis"}
-            client.call("POST", f"/interviews/{interview_uuid}/save", urlencode(form).encode(), {
-                "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": token,
-                "HX-Request": "true"})
+            form = {
+                "f:sections.analysis.text": text,
+                "o:sections.analysis.text": previous,
+                "page": "analysis",
+            }
+            client.call(
+                "POST",
+                f"/interviews/{interview_uuid}/save",
+                urlencode(form).encode(),
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-CSRFToken": token,
+                    "HX-Request": "true",
+                },
+            )
             previous = text
     finally:
         client.close()
-    return Timed("baseline: autosave", client.requests, count,
-                 time.perf_counter() - t0, client.sent, client.received)
+    return Timed(
+        "baseline: autosave",
+        client.requests,
+        count,
+        time.perf_counter() - t0,
+        client.sent,
+        client.received,
+    )
 
 
 def print_upload_table(rows: list[Timed]) -> None:
-    print(f"{'target':<22}{'requests':>9}{'units':>7}{'seconds':>9}{'ms/unit':>9}"
-          f"{'req bytes':>12}{'resp bytes':>12}  outcomes")
+    print(
+        f"{'target':<22}{'requests':>9}{'units':>7}{'seconds':>9}{'ms/unit':>9}"
+        f"{'req bytes':>12}{'resp bytes':>12}  outcomes"
+    )
     for r in rows:
         outcomes = ", ".join(f"{k} {v}" for k, v in r.outcomes.items()) or "-"
-        print(f"{r.name:<22}{r.requests:>9}{r.units:>7}{r.seconds:>9.2f}{r.ms_per_unit:>9.2f}"
-              f"{r.sent:>12,}{r.received:>12,}  {outcomes}")
+        print(
+            f"{r.name:<22}{r.requests:>9}{r.units:>7}{r.seconds:>9.2f}{r.ms_per_unit:>9.2f}"
+            f"{r.sent:>12,}{r.received:>12,}  {outcomes}"
+        )
     first, retry, base = rows
-    print(f"per interview / per autosave: upload x{first.ms_per_unit / base.ms_per_unit:.1f}, "
-          f"retry x{retry.ms_per_unit / base.ms_per_unit:.1f}; "
-          f"retry / upload time x{retry.seconds / first.seconds:.2f}")
+    print(
+        f"per interview / per autosave: upload x{first.ms_per_unit / base.ms_per_unit:.1f}, "
+        f"retry x{retry.ms_per_unit / base.ms_per_unit:.1f}; "
+        f"retry / upload time x{retry.seconds / first.seconds:.2f}"
+    )
 
 
 # Part 2: the browser.
+
 
 @dataclass
 class Seen:
@@ -319,8 +384,7 @@ class Seen:
     size: int  # body bytes
 
 
-SHELL_PREFIXES = ("/static/", "/sw.js", "/manifest.webmanifest", "/language/rules.json",
-                  "/offline")
+SHELL_PREFIXES = ("/static/", "/sw.js", "/manifest.webmanifest", "/language/rules.json", "/offline")
 
 
 def _seen(response: Any) -> Seen:
@@ -338,8 +402,9 @@ def _seen(response: Any) -> Seen:
         # Chromium does not hand out bodies of the worker's own fetches; its byte count it does.
         size = int(request.sizes()["responseBodySize"])
     path = "/" + response.url.split("://", 1)[-1].split("/", 1)[-1]
-    return Seen(response.url, path.startswith(SHELL_PREFIXES), by_worker,
-                response.from_service_worker, size)
+    return Seen(
+        response.url, path.startswith(SHELL_PREFIXES), by_worker, response.from_service_worker, size
+    )
 
 
 def browser_loads(port: int, interview_uuid: str) -> dict[str, list[Seen]]:
@@ -354,8 +419,9 @@ def browser_loads(port: int, interview_uuid: str) -> dict[str, list[Seen]]:
     executable = CHROMIUM if Path(CHROMIUM).exists() else None
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=executable, headless=True,
-                                         args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
             try:
                 context = browser.new_context()
                 # Sign in through the context's own requests (they share its cookies) rather
@@ -363,8 +429,10 @@ def browser_loads(port: int, interview_uuid: str) -> dict[str, list[Seen]]:
                 # empty HTTP cache and no service worker: a real first visit.
                 page_html = context.request.get(f"{base}/sign-in").text()
                 token = page_html.split('name="csrf-token" content="', 1)[-1].split('"', 1)[0]
-                context.request.post(f"{base}/sign-in", form={
-                    "csrf_token": token, "email": WORKER, "password": DEMO_PASSWORD})
+                context.request.post(
+                    f"{base}/sign-in",
+                    form={"csrf_token": token, "email": WORKER, "password": DEMO_PASSWORD},
+                )
                 page = context.new_page()
 
                 def record(response: Response) -> None:
@@ -400,8 +468,15 @@ def browser_loads(port: int, interview_uuid: str) -> dict[str, list[Seen]]:
                     ...performance.getEntriesByType('resource')]
                     .map((e) => [e.name, e.transferSize, e.encodedBodySize])""")
                 loads["offline"] = [
-                    Seen(url, "/interviews/" not in url, False, transfer == 0,
-                         transfer if transfer else body) for url, transfer, body in entries]
+                    Seen(
+                        url,
+                        "/interviews/" not in url,
+                        False,
+                        transfer == 0,
+                        transfer if transfer else body,
+                    )
+                    for url, transfer, body in entries
+                ]
                 context.set_offline(False)
                 context.remove_listener("response", record)
                 if not page.evaluate("navigator.serviceWorker.controller !== null"):
@@ -421,8 +496,9 @@ def split_load(seen: list[Seen]) -> dict[str, tuple[int, int, int]]:
     fetches no page response asked for are its install-time precache of the shell; the static
     files among them the page had just loaded are revalidated (304, no body), so they add ~0."""
     passed = {s.url for s in seen if s.by_worker}
-    rows: dict[str, list[int]] = {k: [0, 0, 0] for k in ("page HTML", "static assets",
-                                                         "SW precache", "other")}
+    rows: dict[str, list[int]] = {
+        k: [0, 0, 0] for k in ("page HTML", "static assets", "SW precache", "other")
+    }
     page_urls = {s.url for s in seen if not s.by_worker and s.from_sw}
     for s in seen:
         if s.by_worker:
@@ -430,8 +506,9 @@ def split_load(seen: list[Seen]) -> dict[str, tuple[int, int, int]]:
                 continue  # counted with the page response it answered
             kind, network, cached = "SW precache", s.size, 0
         else:
-            kind = "static assets" if s.static else "page HTML" if "/interviews/" in s.url \
-                else "other"
+            kind = (
+                "static assets" if s.static else "page HTML" if "/interviews/" in s.url else "other"
+            )
             via_network = not s.from_sw or s.url in passed
             network, cached = (s.size, 0) if via_network else (0, s.size)
         row = rows[kind]
@@ -447,17 +524,21 @@ def print_page_table(loads: dict[str, list[Seen]]) -> None:
         split = split_load(seen)
         for label, (count, network, cached) in split.items():
             print(f"{name:<8}{label:<24}{count:>6}{network:>15,}{cached:>16,}")
-        print(f"{name:<8}{'total':<24}{'':>6}{sum(v[1] for v in split.values()):>15,}"
-              f"{sum(v[2] for v in split.values()):>16,}")
+        print(
+            f"{name:<8}{'total':<24}{'':>6}{sum(v[1] for v in split.values()):>15,}"
+            f"{sum(v[2] for v in split.values()):>16,}"
+        )
     html = split_load(loads["repeat"]).get("page HTML", (0, 0, 0))
     if html[0] == 0 or html[2] != 0:
         raise BenchError("the reloaded page HTML did not come from the network")
     offline = split_load(loads["offline"])
     if sum(v[1] for v in offline.values()) != 0:
         raise BenchError("the offline load used the network")
-    print("Page HTML: from the network on every load (the service worker passes it through and "
-          "never caches it: it holds a child's data), by design. Offline, the blank page comes "
-          "from the service worker's cache, and nothing from the network.")
+    print(
+        "Page HTML: from the network on every load (the service worker passes it through and "
+        "never caches it: it holds a child's data), by design. Offline, the blank page comes "
+        "from the service worker's cache, and nothing from the network."
+    )
 
 
 def main() -> int:
@@ -473,19 +554,21 @@ def main() -> int:
             first = upload_all("upload 200 (created)", port, cookie, items, "created")
             after_first = interview_count()
             if after_first != before + N_INTERVIEWS:
-                raise BenchError(f"interviews went {before} -> {after_first}, "
-                                 f"not +{N_INTERVIEWS}")
+                raise BenchError(f"interviews went {before} -> {after_first}, not +{N_INTERVIEWS}")
             retry = upload_all("retry 200 (unchanged)", port, cookie, items, "unchanged")
             after_retry = interview_count()
             if after_retry != after_first:
-                raise BenchError(f"the retry changed the interview count: {after_first} -> "
-                                 f"{after_retry}")
+                raise BenchError(
+                    f"the retry changed the interview count: {after_first} -> {after_retry}"
+                )
             uploaded = {str(i["uuid"]) for i in items}
             base = autosaves(port, cookie, other_open_interview(uploaded), N_INTERVIEWS)
             size = len(json.dumps(items[0], ensure_ascii=False).encode())
-            print(f"gunicorn, 1 client; {N_INTERVIEWS} interviews (~{size:,} bytes each as JSON) "
-                  f"in batches of {BATCH}, each batch after GET /sync/v1/session; interviews on "
-                  f"the server: {before} -> {after_first} -> {after_retry} (retry)")
+            print(
+                f"gunicorn, 1 client; {N_INTERVIEWS} interviews (~{size:,} bytes each as JSON) "
+                f"in batches of {BATCH}, each batch after GET /sync/v1/session; interviews on "
+                f"the server: {before} -> {after_first} -> {after_retry} (retry)"
+            )
             print_upload_table([first, retry, base])
             print()
             print_page_table(browser_loads(port, items[0]["uuid"]))

@@ -44,8 +44,15 @@ class Result:
     errors: int
 
 
-def load(target: str, port: int, path: str, headers: dict[str, str], concurrency: int,
-         warmup: float, seconds: float) -> Result:
+def load(
+    target: str,
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    concurrency: int,
+    warmup: float,
+    seconds: float,
+) -> Result:
     """Keep-alive GETs from `concurrency` threads; count only those started after the warm-up."""
     start = time.perf_counter() + warmup
     end = start + seconds
@@ -83,20 +90,28 @@ def load(target: str, port: int, path: str, headers: dict[str, str], concurrency
     def pct(p: float) -> float:  # nearest-rank percentile, in ms
         return times[min(len(times) - 1, int(p * len(times)))] * 1000
 
-    return Result(target, len(times), seconds, len(times) / seconds, pct(0.50), pct(0.99),
-                  sum(errors))
+    return Result(
+        target, len(times), seconds, len(times) / seconds, pct(0.50), pct(0.99), sum(errors)
+    )
 
 
 def report(results: list[Result]) -> dict[str, float]:
     print(f"{'target':<14}{'requests':>10}{'rps':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     for r in results:
-        print(f"{r.target:<14}{r.requests:>10}{r.rps:>10.1f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}"
-              f"{r.errors:>8}")
+        print(
+            f"{r.target:<14}{r.requests:>10}{r.rps:>10.1f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}"
+            f"{r.errors:>8}"
+        )
     base, page = results
-    ratios = {"rps": page.rps / base.rps, "p50": page.p50_ms / base.p50_ms,
-              "p99": page.p99_ms / base.p99_ms}
-    print(f"Returns page / baseline: rps x{ratios['rps']:.2f}, p50 x{ratios['p50']:.1f}, "
-          f"p99 x{ratios['p99']:.1f}")
+    ratios = {
+        "rps": page.rps / base.rps,
+        "p50": page.p50_ms / base.p50_ms,
+        "p99": page.p99_ms / base.p99_ms,
+    }
+    print(
+        f"Returns page / baseline: rps x{ratios['rps']:.2f}, p50 x{ratios['p50']:.1f}, "
+        f"p99 x{ratios['p99']:.1f}"
+    )
     return ratios
 
 
@@ -110,26 +125,33 @@ def main() -> int:
 
     with temp_dir("rhi-bench-") as tmp:
         env = demo_database(tmp)
-        print(f"gunicorn {' '.join(GUNICORN_ARGS)}; {args.concurrency} clients, "
-              f"{args.warmup:g} s warm-up + {args.seconds:g} s each")
+        print(
+            f"gunicorn {' '.join(GUNICORN_ARGS)}; {args.concurrency} clients, "
+            f"{args.warmup:g} s warm-up + {args.seconds:g} s each"
+        )
 
         results: list[Result] = []
         # (target name, gunicorn app, readiness path, measured path)
-        targets = [("baseline", "bench.bare_app:app", "/", "/"),
-                   ("returns page", "wsgi:app", "/healthz", "/returns")]
+        targets = [
+            ("baseline", "bench.bare_app:app", "/", "/"),
+            ("returns page", "wsgi:app", "/healthz", "/returns"),
+        ]
         for name, app, ready_path, path in targets:
             log = tmp / f"{name.replace(' ', '_')}.log"
             with gunicorn(app, env, log, ready_path) as port:
                 headers = {}
                 if path == "/returns":
                     headers["Cookie"] = f"{COOKIE_NAME}={sign_in_worker(port)}"
-                results.append(load(name, port, path, headers, args.concurrency, args.warmup,
-                                    args.seconds))
+                results.append(
+                    load(name, port, path, headers, args.concurrency, args.warmup, args.seconds)
+                )
 
         ratios = report(results)
         if args.json:
-            args.json.write_text(json.dumps({"results": [asdict(r) for r in results],
-                                             "ratios": ratios}, indent=2) + "\n")
+            args.json.write_text(
+                json.dumps({"results": [asdict(r) for r in results], "ratios": ratios}, indent=2)
+                + "\n"
+            )
         failed = [r.target for r in results if r.errors]
         if failed:
             print(f"FAILED: requests errored for {', '.join(failed)}", file=sys.stderr)

@@ -178,28 +178,65 @@ LONG_TEXT = {
 }
 
 PLACES = [
-    {"name": "A flat above the shops", "area": "Beeston, Leeds", "when": "Both nights",
-     "note": "Dee's flat; several adults visiting."},
-    {"name": "A house on the next street", "area": "Beeston, Leeds", "when": "Second night",
-     "note": "Took a bag there for Dee."},
-    {"name": "Bus station", "area": "Leeds city centre", "when": "Third morning",
-     "note": "Changed buses on the way home."},
+    {
+        "name": "A flat above the shops",
+        "area": "Beeston, Leeds",
+        "when": "Both nights",
+        "note": "Dee's flat; several adults visiting.",
+    },
+    {
+        "name": "A house on the next street",
+        "area": "Beeston, Leeds",
+        "when": "Second night",
+        "note": "Took a bag there for Dee.",
+    },
+    {
+        "name": "Bus station",
+        "area": "Leeds city centre",
+        "when": "Third morning",
+        "note": "Changed buses on the way home.",
+    },
 ]
 PEOPLE = [
-    {"name": "Dee", "age": "about 30", "relationship": "\u201ca friend\u201d",
-     "concern": "Gives her gifts and a place to stay; may be exploiting her."},
-    {"name": "Unknown man (\u2018Kev\u2019)", "age": "40s", "relationship": "visitor to the flat",
-     "vehicle": "Silver hatchback", "concern": "Gave her \u00a320."},
+    {
+        "name": "Dee",
+        "age": "about 30",
+        "relationship": "\u201ca friend\u201d",
+        "concern": "Gives her gifts and a place to stay; may be exploiting her.",
+    },
+    {
+        "name": "Unknown man (\u2018Kev\u2019)",
+        "age": "40s",
+        "relationship": "visitor to the flat",
+        "vehicle": "Silver hatchback",
+        "concern": "Gave her \u00a320.",
+    },
 ]
 ACTIONS = [
-    {"kind": "exploitation_team", "owner": "Sam Ahmed", "due": "Friday",
-     "note": "Youth worker to meet Amara at school, a woman if possible."},
-    {"kind": "strategy_meeting", "owner": "Jo Smith", "due": "Within 5 working days",
-     "note": "Second episode at the same address."},
-    {"kind": "school", "owner": "Alex Morgan", "due": "Monday",
-     "note": "Let Ms Clarke know Amara is having a hard time; no details."},
-    {"kind": "safety_plan", "owner": "Home manager", "due": "Today",
-     "note": "Add her nan's number as an emergency contact."},
+    {
+        "kind": "exploitation_team",
+        "owner": "Sam Ahmed",
+        "due": "Friday",
+        "note": "Youth worker to meet Amara at school, a woman if possible.",
+    },
+    {
+        "kind": "strategy_meeting",
+        "owner": "Jo Smith",
+        "due": "Within 5 working days",
+        "note": "Second episode at the same address.",
+    },
+    {
+        "kind": "school",
+        "owner": "Alex Morgan",
+        "due": "Monday",
+        "note": "Let Ms Clarke know Amara is having a hard time; no details.",
+    },
+    {
+        "kind": "safety_plan",
+        "owner": "Home manager",
+        "due": "Today",
+        "note": "Add her nan's number as an emergency contact.",
+    },
 ]
 
 
@@ -221,9 +258,13 @@ def summary_kwargs() -> dict[str, Any]:
     content = long_content()
     return {
         "child": SimpleNamespace(display_name="Amara Okoye", date_of_birth=date(2010, 5, 14)),
-        "episodes": [SimpleNamespace(started_at=datetime(2026, 11, 17, 16, 40),
-                                     returned_at=datetime(2026, 11, 19, 9, 15),
-                                     risk_grade="High")],
+        "episodes": [
+            SimpleNamespace(
+                started_at=datetime(2026, 11, 17, 16, 40),
+                returned_at=datetime(2026, 11, 19, 9, 15),
+                risk_grade="High",
+            )
+        ],
         "interview": SimpleNamespace(held_at=datetime(2026, 11, 20, 15, 30)),
         "view": view_for(content, "social_worker"),
         "prepared_for": "Jo Smith",
@@ -253,10 +294,10 @@ def bench_render(repeat: int) -> tuple[list[Timing], int]:
         def raw(variant: str | None) -> Callable[[], bytes]:
             def run() -> bytes:
                 document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-                out = (document.write_pdf(pdf_variant=variant) if variant
-                       else document.write_pdf())
+                out = document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
                 assert out is not None  # bytes when given no target
                 return bytes(out)
+
             return run
 
         targets: list[tuple[str, Callable[[], bytes]]] = [
@@ -280,6 +321,7 @@ def bench_render(repeat: int) -> tuple[list[Timing], int]:
 
 
 # --- 2. Serving a kept summary ------------------------------------------------------------------
+
 
 def sign_in_and_find_summary(port: int) -> tuple[str, int]:
     """Sign in as the demo social worker; return the session cookie and the summary's id."""
@@ -325,8 +367,10 @@ def bench_serving(repeat: int, tmp: Path) -> tuple[list[Timing], int]:
             pages = page_count(conn.getresponse().read())
         finally:
             conn.close()
-        return [timing("GET /healthz (baseline)", runs["/healthz"], sizes["/healthz"]),
-                timing(f"GET {pdf_path} (kept)", runs[pdf_path], sizes[pdf_path])], pages
+        return [
+            timing("GET /healthz (baseline)", runs["/healthz"], sizes["/healthz"]),
+            timing(f"GET {pdf_path} (kept)", runs[pdf_path], sizes[pdf_path]),
+        ], pages
 
 
 def main() -> int:
@@ -341,19 +385,28 @@ def main() -> int:
         print_table(f"Rendering a {pages}-page summary (warm, {args.repeat} runs each)", rows)
         base, rhi_row = rows[0], rows[-1]
         ratio = rhi_row.median_ms / base.median_ms
-        print(f"  render_summary / raw WeasyPrint: median x{ratio:.2f}, "
-              f"p95 x{rhi_row.p95_ms / base.p95_ms:.2f}")
+        print(
+            f"  render_summary / raw WeasyPrint: median x{ratio:.2f}, "
+            f"p95 x{rhi_row.p95_ms / base.p95_ms:.2f}"
+        )
         if len(rows) == 3:  # split the median ratio: PDF/UA tagging, then rhi's own work
             tagged = rows[1]
-            print(f"    of which PDF/UA tagging x{tagged.median_ms / base.median_ms:.2f}, "
-                  f"rhi's own work x{rhi_row.median_ms / tagged.median_ms:.2f}")
+            print(
+                f"    of which PDF/UA tagging x{tagged.median_ms / base.median_ms:.2f}, "
+                f"rhi's own work x{rhi_row.median_ms / tagged.median_ms:.2f}"
+            )
 
         rows, pages = bench_serving(args.repeat, tmp)
-        print_table(f"Serving a kept summary again (gunicorn {' '.join(GUNICORN_ARGS[:4])}, "
-                    f"{pages}-page demo PDF, second+ download)", rows)
+        print_table(
+            f"Serving a kept summary again (gunicorn {' '.join(GUNICORN_ARGS[:4])}, "
+            f"{pages}-page demo PDF, second+ download)",
+            rows,
+        )
         base, pdf_row = rows
-        print(f"  PDF download / healthz: median x{pdf_row.median_ms / base.median_ms:.2f}, "
-              f"p95 x{pdf_row.p95_ms / base.p95_ms:.2f}")
+        print(
+            f"  PDF download / healthz: median x{pdf_row.median_ms / base.median_ms:.2f}, "
+            f"p95 x{pdf_row.p95_ms / base.p95_ms:.2f}"
+        )
         return 0
 
 

@@ -63,8 +63,9 @@ def _trust_proxies(app: Flask) -> None:
     (the origin check) are then the browser's, not the proxy's."""
     proxies = int(app.config.get("RHI_TRUSTED_PROXIES") or 0)
     if proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
-                                x_host=proxies, x_port=proxies)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
 
 
 def _warn_about_settings(app: Flask) -> None:
@@ -81,8 +82,9 @@ def _init_extensions(app: Flask) -> None:
     from rhi.sessions import DatabaseSessionInterface
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_project_migrations()), render_as_batch=True,
-                     compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(_project_migrations()), render_as_batch=True, compare_type=True
+    )
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
@@ -118,6 +120,18 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.sync.views import bp as sync_bp
     from rhi.writing.views import bp as writing_bp
 
-    for bp in (auth_bp, home_bp, episodes_bp, children_bp, admin_bp, health_bp, interviews_bp,
-               summaries_bp, writing_bp, pwa_bp, sync_bp, versions_bp):
+    for bp in (
+        auth_bp,
+        home_bp,
+        episodes_bp,
+        children_bp,
+        admin_bp,
+        health_bp,
+        interviews_bp,
+        summaries_bp,
+        writing_bp,
+        pwa_bp,
+        sync_bp,
+        versions_bp,
+    ):
         app.register_blueprint(bp)

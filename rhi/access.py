@@ -79,9 +79,14 @@ def summary_filter(user: User) -> ColumnElement[bool]:
     """A summary is for the one person it was prepared for, while its child is still theirs to
     see (a de-allocated social worker's inbox loses it)."""
     visible_children = select(Child.id).where(child_filter(user))
-    return and_(Summary.prepared_for_id == user.id,
-                exists(select(Interview.id).where(Interview.id == Summary.interview_id,
-                                                  Interview.child_id.in_(visible_children))))
+    return and_(
+        Summary.prepared_for_id == user.id,
+        exists(
+            select(Interview.id).where(
+                Interview.id == Summary.interview_id, Interview.child_id.in_(visible_children)
+            )
+        ),
+    )
 
 
 def reads_whole_interview(user: User, interview: Interview) -> bool:
@@ -97,10 +102,17 @@ def reads_whole_interview(user: User, interview: Interview) -> bool:
         holds = Episode.assigned_team_id == user.team_id
     else:
         return False
-    return bool(db.session.scalar(select(exists(
-        select(interview_episodes.c.episode_id)
-        .join(Episode, Episode.id == interview_episodes.c.episode_id)
-        .where(interview_episodes.c.interview_id == interview.id, holds)))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists(
+                    select(interview_episodes.c.episode_id)
+                    .join(Episode, Episode.id == interview_episodes.c.episode_id)
+                    .where(interview_episodes.c.interview_id == interview.id, holds)
+                )
+            )
+        )
+    )
 
 
 def can_record_interview_work(user: User) -> bool:
@@ -129,8 +141,14 @@ def has_inbox(user: User) -> bool:
 
 def _refuse(user: User, object_type: str, object_id: int | str, child_id: int | None) -> None:
     """Record the refusal, then answer 404: whether the record exists is itself sensitive."""
-    audit.record("access.refused", user=user, object_type=object_type, object_id=object_id,
-                 child_id=child_id, outcome="refused")
+    audit.record(
+        "access.refused",
+        user=user,
+        object_type=object_type,
+        object_id=object_id,
+        child_id=child_id,
+        outcome="refused",
+    )
     db.session.commit()
     abort(404)
 
@@ -158,8 +176,14 @@ def get_episode(user: User, episode_id: int) -> Episode:
 def require_change(user: User, episode: Episode) -> None:
     """The user can see the episode; may they change it? Refusal is 403: they know it exists."""
     if not can_record_interview_work(user):
-        audit.record("change.refused", user=user, object_type="episode", object_id=episode.id,
-                     child_id=episode.child_id, outcome="refused")
+        audit.record(
+            "change.refused",
+            user=user,
+            object_type="episode",
+            object_id=episode.id,
+            child_id=episode.child_id,
+            outcome="refused",
+        )
         db.session.commit()
         abort(403)
 
@@ -179,18 +203,28 @@ def get_interview(user: User, interview_uuid: str) -> Interview:
 def require_interview_change(user: User, interview: Interview) -> None:
     if not can_record_interview_work(user):
         child_id = interview.child_id
-        audit.record("change.refused", user=user, object_type="interview",
-                     object_id=interview.uuid, child_id=child_id, outcome="refused")
+        audit.record(
+            "change.refused",
+            user=user,
+            object_type="interview",
+            object_id=interview.uuid,
+            child_id=child_id,
+            outcome="refused",
+        )
         db.session.commit()
         abort(403)
 
 
 def get_summary(user: User, summary_id: int) -> Summary:
-    summary = db.session.scalar(select(Summary).where(Summary.id == summary_id,
-                                                      summary_filter(user)))
+    summary = db.session.scalar(
+        select(Summary).where(Summary.id == summary_id, summary_filter(user))
+    )
     if summary is None:
-        child_id = db.session.scalar(select(Interview.child_id).join(
-            Summary, Summary.interview_id == Interview.id).where(Summary.id == summary_id))
+        child_id = db.session.scalar(
+            select(Interview.child_id)
+            .join(Summary, Summary.interview_id == Interview.id)
+            .where(Summary.id == summary_id)
+        )
         _refuse(user, "summary", summary_id, child_id)
     assert summary is not None
     return summary

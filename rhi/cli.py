@@ -29,8 +29,9 @@ def demo_command() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--team", "team_name", default=None, help="Team name; made if it does not exist.")
 @click.password_option(help="Asked for when not given.")
-def create_user_command(email: str, name: str, role: str, team_name: str | None,
-                        password: str) -> None:
+def create_user_command(
+    email: str, name: str, role: str, team_name: str | None, password: str
+) -> None:
     """Create a user for a real deployment."""
     problem = password_problem(password)
     if problem:
@@ -46,12 +47,12 @@ def create_user_command(email: str, name: str, role: str, team_name: str | None,
             db.session.add(team)
     from rhi import audit
 
-    user = User(email=email, name=name, role=role, team=team,
-                password_hash=hash_password(password))
+    user = User(email=email, name=name, role=role, team=team, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
-    audit.record("user.create", object_type="user", object_id=user.id,
-                 detail=f"role {role} (command line)")
+    audit.record(
+        "user.create", object_type="user", object_id=user.id, detail=f"role {role} (command line)"
+    )
     db.session.commit()
     click.echo(f"Created {role} {email}.")
 
@@ -78,12 +79,15 @@ def purge_command() -> None:
         delete(UserSession).where(UserSession.last_seen_at < ended_before(current_app, now))
     ).rowcount
     answers = db.session.execute(
-        delete(SyncRequest).where(SyncRequest.created_at < now - REMEMBER_FOR)).rowcount
+        delete(SyncRequest).where(SyncRequest.created_at < now - REMEMBER_FOR)
+    ).rowcount
     failures, addresses = throttle.purge(now, throttle.Limits.from_config(current_app.config))
     db.session.commit()
     click.echo(f"Removed {sessions} ended sessions and {answers} old upload answers.")
-    click.echo(f"Forgot {failures} old sign-in failures and {addresses} sign-in addresses "
-               "not used recently.")
+    click.echo(
+        f"Forgot {failures} old sign-in failures and {addresses} sign-in addresses "
+        "not used recently."
+    )
 
 
 @group.command("check-language")
@@ -96,14 +100,19 @@ def check_language_command() -> None:
 
     text = sys.stdin.read()
     flags = [flag.to_dict() for flag in writing.matcher().check(text)]
-    click.echo(json.dumps({"offsets": "unicode code points", "flags": flags},
-                          ensure_ascii=False, indent=2))
+    click.echo(
+        json.dumps({"offsets": "unicode code points", "flags": flags}, ensure_ascii=False, indent=2)
+    )
 
 
 @group.command("summary")
 @click.argument("interview_uuid")
-@click.option("--for", "recipient", required=True,
-              help="social_worker, police, parents_carers, school, health or other")
+@click.option(
+    "--for",
+    "recipient",
+    required=True,
+    help="social_worker, police, parents_carers, school, health or other",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def summary_command(interview_uuid: str, recipient: str, output: str) -> None:
     """Write the PDF a recipient would get from an interview."""
@@ -123,9 +132,13 @@ def summary_command(interview_uuid: str, recipient: str, output: str) -> None:
     label = recipient_label(recipient, interview)
     data = render_for(interview, recipient, f"{label} (command line)", utcnow())
     Path(output).write_bytes(data)
-    audit.record("summary.download", object_type="interview", object_id=interview.uuid,
-                 child_id=interview.child_id,
-                 detail=f"copy for {recipient} (command line)")
+    audit.record(
+        "summary.download",
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=f"copy for {recipient} (command line)",
+    )
     db.session.commit()
     click.echo(f"Wrote {output} ({len(data):,} bytes) for {label}.")
 

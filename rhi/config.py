@@ -66,9 +66,11 @@ def _origins(env: dict[str, str], name: str) -> tuple[str, ...]:
             continue
         origin = normalise_origin(raw)
         if origin is None:
-            raise ConfigError(f"{name}: {raw.strip()!r} is not an origin. Write each as "
-                              "scheme://host[:port] with no path, for example "
-                              "https://rhi.council.gov.uk, separated by commas.")
+            raise ConfigError(
+                f"{name}: {raw.strip()!r} is not an origin. Write each as "
+                "scheme://host[:port] with no path, for example "
+                "https://rhi.council.gov.uk, separated by commas."
+            )
         origins.append(origin)
     return tuple(origins)
 
@@ -91,13 +93,20 @@ def shared_storage_warning(workers: int | None, storage_uri: str | None) -> str 
         return None
     if workers is not None and workers <= 1:
         return None
-    how_many = (f"{workers} worker processes each keep their own counts, so every limit is "
-                f"{workers} times as loose")
+    how_many = (
+        f"{workers} worker processes each keep their own counts, so every limit is "
+        f"{workers} times as loose"
+    )
     if workers is None:
-        how_many = ("each worker process keeps its own counts, so with N workers every limit is "
-                    "N times as loose")
-    return ("Rate limits (sign-in attempts, uploads) are kept in memory://: " + how_many
-            + ". Set RHI_RATELIMIT_STORAGE_URI=redis://... to share them between workers.")
+        how_many = (
+            "each worker process keeps its own counts, so with N workers every limit is "
+            "N times as loose"
+        )
+    return (
+        "Rate limits (sign-in attempts, uploads) are kept in memory://: "
+        + how_many
+        + ". Set RHI_RATELIMIT_STORAGE_URI=redis://... to share them between workers."
+    )
 
 
 def _dev_secret_key(instance_path: Path) -> str:
@@ -120,15 +129,21 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
 
     if production:
         if debug:
-            raise ConfigError("RHI_DEBUG is on with RHI_ENV=production: debug mode shows code and "
-                              "data to anyone who triggers an error. Turn RHI_DEBUG off.")
+            raise ConfigError(
+                "RHI_DEBUG is on with RHI_ENV=production: debug mode shows code and "
+                "data to anyone who triggers an error. Turn RHI_DEBUG off."
+            )
         if len(secret_key) < 32:
-            raise ConfigError("RHI_SECRET_KEY must be set to a random value of at least 32 "
-                              "characters when RHI_ENV=production (for example the output of "
-                              "`python -c 'import secrets; print(secrets.token_hex(32))'`).")
+            raise ConfigError(
+                "RHI_SECRET_KEY must be set to a random value of at least 32 "
+                "characters when RHI_ENV=production (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`)."
+            )
         if _bool(env, "RHI_FAST_PASSWORD_HASHING", False):
-            raise ConfigError("RHI_FAST_PASSWORD_HASHING is for tests only: it makes passwords "
-                              "cheap to guess from a copy of the database. Turn it off.")
+            raise ConfigError(
+                "RHI_FAST_PASSWORD_HASHING is for tests only: it makes passwords "
+                "cheap to guess from a copy of the database. Turn it off."
+            )
         if "example" in secret_key.lower() or "change" in secret_key.lower():
             raise ConfigError("RHI_SECRET_KEY looks like a placeholder; set a random value.")
     elif not secret_key:
@@ -136,8 +151,10 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
 
     trusted_proxies = _int(env, "RHI_TRUSTED_PROXIES", 0)
     if trusted_proxies < 0:
-        raise ConfigError("RHI_TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies "
-                          f"in front of the app, not {trusted_proxies}")
+        raise ConfigError(
+            "RHI_TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies "
+            f"in front of the app, not {trusted_proxies}"
+        )
 
     database_url = env.get("RHI_DATABASE_URL") or f"sqlite:///{instance_path / 'rhi.sqlite3'}"
     grades = [g.strip() for g in env.get("RHI_RISK_GRADES", DEFAULT_RISK_GRADES).split(",")]

@@ -102,8 +102,12 @@ def _ms_ceil(moment: datetime) -> datetime:
     return moment + timedelta(microseconds=1000 - extra) if extra else moment
 
 
-def _steps(now: datetime, boundaries: Iterable[datetime], until: datetime,
-           shown_at: Callable[[datetime], T]) -> list[tuple[datetime, T]]:
+def _steps(
+    now: datetime,
+    boundaries: Iterable[datetime],
+    until: datetime,
+    shown_at: Callable[[datetime], T],
+) -> list[tuple[datetime, T]]:
     """What `shown_at` gives from `now`, then from each millisecond after `now` and before
     `until` at which it changes, looking only at the `boundaries` given (where it may)."""
     steps: list[tuple[datetime, T]] = [(now, shown_at(now))]
@@ -118,8 +122,9 @@ def _steps(now: datetime, boundaries: Iterable[datetime], until: datetime,
     return steps
 
 
-def clock_schedule(due: datetime, now: datetime,
-                   days: int = SCHEDULE_DAYS) -> list[tuple[datetime, Shown]]:
+def clock_schedule(
+    due: datetime, now: datetime, days: int = SCHEDULE_DAYS
+) -> list[tuple[datetime, Shown]]:
     """Every change in what `Clock(due, t).shown` says for t from `now` on.
 
     Steps reach `days` ahead (and an hour past the deadline, if that is later): each minute
@@ -155,15 +160,17 @@ def repeat_phrase(episodes: int | None, days: int = 30) -> str | None:
     return f"{episodes} episodes in the last {days} days" if episodes else None
 
 
-def repeat_schedule(starts: Iterable[datetime], now: datetime, count: int = 3,
-                    days: int = 30) -> list[tuple[datetime, str | None]]:
+def repeat_schedule(
+    starts: Iterable[datetime], now: datetime, count: int = 3, days: int = 30
+) -> list[tuple[datetime, str | None]]:
     """Every change in the repeat-episode marker's words from `now` on, as episodes known now
     leave the window; the last step holds for good (unless the child goes missing again)."""
     known = [s for s in starts if s <= now]
     leaving = [s + timedelta(days=days) for s in known]
     until = max(leaving, default=now) + timedelta(days=1)
-    return _steps(now, leaving, until,
-                  lambda t: repeat_phrase(repeat_episodes(known, t, count, days), days))
+    return _steps(
+        now, leaving, until, lambda t: repeat_phrase(repeat_episodes(known, t, count, days), days)
+    )
 
 
 def is_long_episode(started_at: datetime, returned_at: datetime | None, hours: int = 48) -> bool:

@@ -38,96 +38,435 @@ USERS = [
 # first, last, preferred, dob, sex, gender, ethnicity, language, interpreter, legal, placement,
 # social worker email
 CHILDREN = [
-    ("Amara", "Okoye", None, date(2010, 3, 14), "Female", "Girl", "black_african", "English",
-     False, "looked_after", "childrens_home", "social.worker@example.org"),
-    ("Tyler", "Brooks", None, date(2009, 7, 2), "Male", "Boy", "white_british", "English",
-     False, "looked_after", "foster", "social.worker@example.org"),
-    ("Jayden", "Campbell", "Jay", date(2011, 1, 22), "Male", "Boy", "black_caribbean", "English",
-     False, "child_protection", "home", "social.worker@example.org"),
-    ("Maya", "Kowalska", None, date(2012, 9, 5), "Female", "Girl", "white_other", "Polish",
-     True, "child_in_need", "home", "social.worker@example.org"),
-    ("Zain", "Hussain", None, date(2008, 11, 30), "Male", "Boy", "asian_pakistani", "Urdu",
-     False, "looked_after", "supported", "social.worker@example.org"),
-    ("Ellie", "Price", None, date(2013, 4, 18), "Female", "Girl", "white_british", "English",
-     False, "looked_after", "kinship", "social.worker@example.org"),
-    ("Leon", "Walker-Osei", None, date(2010, 6, 9), "Male", "Boy", "mixed_white_black_african",
-     "English", False, "looked_after", "childrens_home", "social.worker2@example.org"),
-    ("Nadia", "Rahman", None, date(2009, 2, 27), "Female", "Girl", "asian_bangladeshi",
-     "Sylheti", True, "child_in_need", "home", "social.worker2@example.org"),
-    ("Dylan", "McCarthy", None, date(2011, 8, 12), "Male", "Boy", "white_gypsy_irish_traveller",
-     "English", False, "child_protection", "home", "social.worker2@example.org"),
-    ("Aisha", "Farouk", None, date(2010, 12, 1), "Female", "Girl", "other_arab", "Arabic", True,
-     "looked_after", "foster", "social.worker2@example.org"),
-    ("Kai", "Chen", None, date(2014, 5, 25), "Male", "Boy", "asian_chinese", "English", False,
-     "none", "home", None),
-    ("Riley", "Evans", None, date(2008, 10, 3), "Female", "Non-binary", "white_british",
-     "English", False, "looked_after", "supported", "social.worker2@example.org"),
-    ("Mohamed", "Abdi", None, date(2009, 4, 7), "Male", "Boy", "black_other", "Somali", True,
-     "looked_after", "childrens_home", "social.worker@example.org"),
-    ("Grace", "Adeyemi", None, date(2012, 1, 16), "Female", "Girl", "mixed_other", "English",
-     False, "child_in_need", "home", "social.worker@example.org"),
+    (
+        "Amara",
+        "Okoye",
+        None,
+        date(2010, 3, 14),
+        "Female",
+        "Girl",
+        "black_african",
+        "English",
+        False,
+        "looked_after",
+        "childrens_home",
+        "social.worker@example.org",
+    ),
+    (
+        "Tyler",
+        "Brooks",
+        None,
+        date(2009, 7, 2),
+        "Male",
+        "Boy",
+        "white_british",
+        "English",
+        False,
+        "looked_after",
+        "foster",
+        "social.worker@example.org",
+    ),
+    (
+        "Jayden",
+        "Campbell",
+        "Jay",
+        date(2011, 1, 22),
+        "Male",
+        "Boy",
+        "black_caribbean",
+        "English",
+        False,
+        "child_protection",
+        "home",
+        "social.worker@example.org",
+    ),
+    (
+        "Maya",
+        "Kowalska",
+        None,
+        date(2012, 9, 5),
+        "Female",
+        "Girl",
+        "white_other",
+        "Polish",
+        True,
+        "child_in_need",
+        "home",
+        "social.worker@example.org",
+    ),
+    (
+        "Zain",
+        "Hussain",
+        None,
+        date(2008, 11, 30),
+        "Male",
+        "Boy",
+        "asian_pakistani",
+        "Urdu",
+        False,
+        "looked_after",
+        "supported",
+        "social.worker@example.org",
+    ),
+    (
+        "Ellie",
+        "Price",
+        None,
+        date(2013, 4, 18),
+        "Female",
+        "Girl",
+        "white_british",
+        "English",
+        False,
+        "looked_after",
+        "kinship",
+        "social.worker@example.org",
+    ),
+    (
+        "Leon",
+        "Walker-Osei",
+        None,
+        date(2010, 6, 9),
+        "Male",
+        "Boy",
+        "mixed_white_black_african",
+        "English",
+        False,
+        "looked_after",
+        "childrens_home",
+        "social.worker2@example.org",
+    ),
+    (
+        "Nadia",
+        "Rahman",
+        None,
+        date(2009, 2, 27),
+        "Female",
+        "Girl",
+        "asian_bangladeshi",
+        "Sylheti",
+        True,
+        "child_in_need",
+        "home",
+        "social.worker2@example.org",
+    ),
+    (
+        "Dylan",
+        "McCarthy",
+        None,
+        date(2011, 8, 12),
+        "Male",
+        "Boy",
+        "white_gypsy_irish_traveller",
+        "English",
+        False,
+        "child_protection",
+        "home",
+        "social.worker2@example.org",
+    ),
+    (
+        "Aisha",
+        "Farouk",
+        None,
+        date(2010, 12, 1),
+        "Female",
+        "Girl",
+        "other_arab",
+        "Arabic",
+        True,
+        "looked_after",
+        "foster",
+        "social.worker2@example.org",
+    ),
+    (
+        "Kai",
+        "Chen",
+        None,
+        date(2014, 5, 25),
+        "Male",
+        "Boy",
+        "asian_chinese",
+        "English",
+        False,
+        "none",
+        "home",
+        None,
+    ),
+    (
+        "Riley",
+        "Evans",
+        None,
+        date(2008, 10, 3),
+        "Female",
+        "Non-binary",
+        "white_british",
+        "English",
+        False,
+        "looked_after",
+        "supported",
+        "social.worker2@example.org",
+    ),
+    (
+        "Mohamed",
+        "Abdi",
+        None,
+        date(2009, 4, 7),
+        "Male",
+        "Boy",
+        "black_other",
+        "Somali",
+        True,
+        "looked_after",
+        "childrens_home",
+        "social.worker@example.org",
+    ),
+    (
+        "Grace",
+        "Adeyemi",
+        None,
+        date(2012, 1, 16),
+        "Female",
+        "Girl",
+        "mixed_other",
+        "English",
+        False,
+        "child_in_need",
+        "home",
+        "social.worker@example.org",
+    ),
 ]
 
 PROFILES = {
-    "Amara": ("Tall, short braided hair, often wears a grey hooded coat.",
-              "Friends from school in Leeds; an adult known as 'Dee' who police are concerned "
-              "about.", "Leeds city centre bus station; a flat on the Beeston estate.",
-              "Mobile ending 0417; uses Snapchat.", "Buses; has been given lifts by adults.",
-              "Asthma: carries an inhaler."),
-    "Tyler": ("Slim, fair hair, usually in a black tracksuit.",
-              "Older cousins in Bradford.", "Bradford Interchange; his cousin's house.",
-              "Mobile ending 2209.", "Trains to Bradford.", "None known."),
+    "Amara": (
+        "Tall, short braided hair, often wears a grey hooded coat.",
+        "Friends from school in Leeds; an adult known as 'Dee' who police are concerned about.",
+        "Leeds city centre bus station; a flat on the Beeston estate.",
+        "Mobile ending 0417; uses Snapchat.",
+        "Buses; has been given lifts by adults.",
+        "Asthma: carries an inhaler.",
+    ),
+    "Tyler": (
+        "Slim, fair hair, usually in a black tracksuit.",
+        "Older cousins in Bradford.",
+        "Bradford Interchange; his cousin's house.",
+        "Mobile ending 2209.",
+        "Trains to Bradford.",
+        "None known.",
+    ),
 }
 
 # child first name, police ref suffix, risk grade, DfE type, started (hours ago), missing for
 # (hours; None = still missing), assigned team index or worker email, found where, found by,
 # notes, interview status (None = not started)
 EPISODES: list[tuple] = [
-    ("Amara", "01", "High", "M", 30, 20, 0, "Beeston, Leeds", "Police",
-     "Tired and cold. An adult had bought her food and a phone top-up. Said little.", None),
-    ("Amara", "02", "Medium", "M", 200, 26, 0, "Leeds bus station", "Police",
-     "Hungry. Had new trainers nobody had bought her.", "finished"),
+    (
+        "Amara",
+        "01",
+        "High",
+        "M",
+        30,
+        20,
+        0,
+        "Beeston, Leeds",
+        "Police",
+        "Tired and cold. An adult had bought her food and a phone top-up. Said little.",
+        None,
+    ),
+    (
+        "Amara",
+        "02",
+        "Medium",
+        "M",
+        200,
+        26,
+        0,
+        "Leeds bus station",
+        "Police",
+        "Hungry. Had new trainers nobody had bought her.",
+        "finished",
+    ),
     ("Amara", "03", "Medium", "A", 420, 9, 0, "Friend's house", "Carer", None, "declined"),
     ("Amara", "04", "Medium", "M", 600, 15, 0, "Beeston, Leeds", "Police", None, "finished"),
-    ("Tyler", "01", "Medium", "M", 60, 16, "worker@example.org", "Bradford", "Police",
-     "Seen by police at his cousin's house. Had not slept.", "offered"),
+    (
+        "Tyler",
+        "01",
+        "Medium",
+        "M",
+        60,
+        16,
+        "worker@example.org",
+        "Bradford",
+        "Police",
+        "Seen by police at his cousin's house. Had not slept.",
+        "offered",
+    ),
     ("Tyler", "02", "Low", "A", 900, 6, 0, "Town centre", "Carer", None, "finished"),
-    ("Jayden", "01", "High", "M", 90, 10, 0, "Doncaster", "British Transport Police",
-     "Found on a train to Doncaster with £300 in cash and two phones. An adult had given him "
-     "a train ticket.", "unable_to_contact"),
-    ("Jayden", "02", "High", "M", 280, 40, 0, "Doncaster", "Police",
-     "A flat used by adults to sell drugs. Jayden had a cut on his hand.", "finished"),
+    (
+        "Jayden",
+        "01",
+        "High",
+        "M",
+        90,
+        10,
+        0,
+        "Doncaster",
+        "British Transport Police",
+        "Found on a train to Doncaster with £300 in cash and two phones. An adult had given him "
+        "a train ticket.",
+        "unable_to_contact",
+    ),
+    (
+        "Jayden",
+        "02",
+        "High",
+        "M",
+        280,
+        40,
+        0,
+        "Doncaster",
+        "Police",
+        "A flat used by adults to sell drugs. Jayden had a cut on his hand.",
+        "finished",
+    ),
     ("Jayden", "03", "Medium", "M", 500, 12, 0, "Sheffield", "Police", None, "finished"),
-    ("Maya", "01", "Low", "M", 12, 5, 0, "Grandmother's flat", "Parent",
-     "With her grandmother. Upset after an argument at home.", None),
-    ("Zain", "01", "Medium", "A", 40, 30, 0, "Manchester", "Police",
-     "Came back by himself. Said he had been staying with friends.", "accepted"),
+    (
+        "Maya",
+        "01",
+        "Low",
+        "M",
+        12,
+        5,
+        0,
+        "Grandmother's flat",
+        "Parent",
+        "With her grandmother. Upset after an argument at home.",
+        None,
+    ),
+    (
+        "Zain",
+        "01",
+        "Medium",
+        "A",
+        40,
+        30,
+        0,
+        "Manchester",
+        "Police",
+        "Came back by himself. Said he had been staying with friends.",
+        "accepted",
+    ),
     ("Zain", "02", "Medium", "M", 2000, 48, 0, "Manchester", "Police", None, "finished"),
-    ("Ellie", "01", "Low", "M", 8, 3, "worker@example.org", "Park near home", "Carer",
-     "Found by her aunt in the park. Had been crying.", None),
-    ("Leon", "01", "High", "M", 100, 70, 1, "Birmingham", "Police",
-     "Returned after nearly three days. Had a new phone and would not say where it came from.",
-     None),
+    (
+        "Ellie",
+        "01",
+        "Low",
+        "M",
+        8,
+        3,
+        "worker@example.org",
+        "Park near home",
+        "Carer",
+        "Found by her aunt in the park. Had been crying.",
+        None,
+    ),
+    (
+        "Leon",
+        "01",
+        "High",
+        "M",
+        100,
+        70,
+        1,
+        "Birmingham",
+        "Police",
+        "Returned after nearly three days. Had a new phone and would not say where it came from.",
+        None,
+    ),
     ("Leon", "02", "Medium", "M", 350, 20, 1, "Birmingham", "Police", None, "finished"),
     ("Leon", "03", "Medium", "A", 560, 8, 1, "Town centre", "Carer", None, "finished"),
-    ("Nadia", "01", "Medium", "M", 50, 14, 1, "Friend's house", "Parent",
-     "Worried about a family plan for her to travel abroad.", "offered"),
+    (
+        "Nadia",
+        "01",
+        "Medium",
+        "M",
+        50,
+        14,
+        1,
+        "Friend's house",
+        "Parent",
+        "Worried about a family plan for her to travel abroad.",
+        "offered",
+    ),
     ("Dylan", "01", "Low", "M", 20, 7, 0, "Family site", "Parent", None, None),
-    ("Aisha", "01", "High", "M", 110, 36, 0, "London", "Metropolitan Police",
-     "Found in London with an adult man aged about 30 who is not known to the family.",
-     "in_progress"),
+    (
+        "Aisha",
+        "01",
+        "High",
+        "M",
+        110,
+        36,
+        0,
+        "London",
+        "Metropolitan Police",
+        "Found in London with an adult man aged about 30 who is not known to the family.",
+        "in_progress",
+    ),
     ("Aisha", "02", "Medium", "M", 700, 18, 0, "London", "Police", None, "finished"),
-    ("Kai", "01", "No apparent risk", "M", 26, 4, "worker@example.org", "School", "Parent",
-     "Stayed late at a friend's after school and his phone ran out of charge.", None),
-    ("Riley", "01", "Medium", "A", 74, 24, 1, "Supported flat of a friend", "Police",
-     "Said they had not eaten for a day.", None),
+    (
+        "Kai",
+        "01",
+        "No apparent risk",
+        "M",
+        26,
+        4,
+        "worker@example.org",
+        "School",
+        "Parent",
+        "Stayed late at a friend's after school and his phone ran out of charge.",
+        None,
+    ),
+    (
+        "Riley",
+        "01",
+        "Medium",
+        "A",
+        74,
+        24,
+        1,
+        "Supported flat of a friend",
+        "Police",
+        "Said they had not eaten for a day.",
+        None,
+    ),
     ("Riley", "02", "Medium", "M", 3, None, 1, None, None, None, None),
-    ("Mohamed", "01", "High", "M", 78, 22, 0, "Sheffield", "Police",
-     "Had been taken to another town by adults. Police are concerned about county lines.", None),
+    (
+        "Mohamed",
+        "01",
+        "High",
+        "M",
+        78,
+        22,
+        0,
+        "Sheffield",
+        "Police",
+        "Had been taken to another town by adults. Police are concerned about county lines.",
+        None,
+    ),
     ("Mohamed", "02", "High", "M", 240, 30, 0, "Sheffield", "Police", None, "finished"),
     ("Mohamed", "03", "Medium", "M", 400, 12, 0, "Rotherham", "Police", None, "declined"),
-    ("Grace", "01", "Low", "M", 16, 6, 0, "Shopping centre", "Parent",
-     "Went to the shopping centre after a difficult day at school.", None),
+    (
+        "Grace",
+        "01",
+        "Low",
+        "M",
+        16,
+        6,
+        0,
+        "Shopping centre",
+        "Parent",
+        "Went to the shopping centre after a difficult day at school.",
+        None,
+    ),
     ("Grace", "02", "Low", "M", 1500, 5, 0, "Friend's house", "Parent", None, "finished"),
 ]
 
@@ -150,50 +489,101 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     for email, name, role, team_index in USERS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
-            user = User(email=email, name=name, role=role, password_hash=password_hash,
-                        team=teams[team_index] if team_index is not None else None)
+            user = User(
+                email=email,
+                name=name,
+                role=role,
+                password_hash=password_hash,
+                team=teams[team_index] if team_index is not None else None,
+            )
             db.session.add(user)
         users[email] = user
     db.session.flush()
 
     children: dict[str, Child] = {}
-    for (first, last, preferred, dob, sex, gender, eth, language, interpreter, legal, placement,
-         sw_email) in CHILDREN:
+    for (
+        first,
+        last,
+        preferred,
+        dob,
+        sex,
+        gender,
+        eth,
+        language,
+        interpreter,
+        legal,
+        placement,
+        sw_email,
+    ) in CHILDREN:
         child = db.session.scalar(
-            select(Child).where(Child.first_name == first, Child.last_name == last,
-                                Child.date_of_birth == dob))
+            select(Child).where(
+                Child.first_name == first, Child.last_name == last, Child.date_of_birth == dob
+            )
+        )
         if child is None:
-            child = Child(first_name=first, last_name=last, preferred_name=preferred,
-                          date_of_birth=dob, sex=sex, gender=gender, ethnicity=eth,
-                          first_language=language, interpreter_needed=interpreter,
-                          legal_status=legal, placement_type=placement,
-                          home_authority="Westshire Council",
-                          placing_authority="Westshire Council" if legal == "looked_after"
-                          else None,
-                          social_worker=users[sw_email] if sw_email else None)
+            child = Child(
+                first_name=first,
+                last_name=last,
+                preferred_name=preferred,
+                date_of_birth=dob,
+                sex=sex,
+                gender=gender,
+                ethnicity=eth,
+                first_language=language,
+                interpreter_needed=interpreter,
+                legal_status=legal,
+                placement_type=placement,
+                home_authority="Westshire Council",
+                placing_authority="Westshire Council" if legal == "looked_after" else None,
+                social_worker=users[sw_email] if sw_email else None,
+            )
             if first in PROFILES:
-                (child.description, child.friends_and_associates, child.places_known,
-                 child.phones_and_social_media, child.transport, child.medical_needs) = \
-                    PROFILES[first]
+                (
+                    child.description,
+                    child.friends_and_associates,
+                    child.places_known,
+                    child.phones_and_social_media,
+                    child.transport,
+                    child.medical_needs,
+                ) = PROFILES[first]
             db.session.add(child)
         children[first] = child
     db.session.flush()
 
     worker = users["worker@example.org"]
-    for (first, ref, grade, dfe_type, started_ago, hours_missing, assigned, found_where,
-         found_by, notes, status) in EPISODES:
+    for (
+        first,
+        ref,
+        grade,
+        dfe_type,
+        started_ago,
+        hours_missing,
+        assigned,
+        found_where,
+        found_by,
+        notes,
+        status,
+    ) in EPISODES:
         child = children[first]
         police_reference = f"WY-{child.last_name[:3].upper()}-{ref}"
-        if db.session.scalar(select(Episode.id).where(
-                Episode.police_reference == police_reference)):
+        if db.session.scalar(
+            select(Episode.id).where(Episode.police_reference == police_reference)
+        ):
             continue
         started = now - timedelta(hours=started_ago)
         returned = started + timedelta(hours=hours_missing) if hours_missing else None
-        episode = Episode(child=child, police_reference=police_reference, risk_grade=grade,
-                          dfe_type=dfe_type, started_at=started, returned_at=returned,
-                          reported_by="Carer" if child.legal_status == "looked_after"
-                          else "Parent", found_where=found_where, found_by=found_by,
-                          safe_and_well_notes=notes)
+        episode = Episode(
+            child=child,
+            police_reference=police_reference,
+            risk_grade=grade,
+            dfe_type=dfe_type,
+            started_at=started,
+            returned_at=returned,
+            reported_by="Carer" if child.legal_status == "looked_after" else "Parent",
+            found_where=found_where,
+            found_by=found_by,
+            safe_and_well_notes=notes,
+        )
         if isinstance(assigned, str):
             episode.assigned_worker = users[assigned]
         else:
@@ -204,19 +594,29 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     db.session.flush()
     _demo_shared_summary(children["Amara"], worker)
     db.session.commit()
-    return {"teams": len(teams), "users": len(users), "children": len(children),
-            "episodes": db.session.query(Episode).count()}
+    return {
+        "teams": len(teams),
+        "users": len(users),
+        "children": len(children),
+        "episodes": db.session.query(Episode).count(),
+    }
 
 
-def _demo_interview(episode: Episode, returned: datetime, status: str, worker: User,
-                    now: datetime) -> None:
+def _demo_interview(
+    episode: Episode, returned: datetime, status: str, worker: User, now: datetime
+) -> None:
     offered = min(returned + timedelta(hours=4), now)
     hours = current_app.config["RHI_DEADLINE_HOURS"]  # the council's own deadline
-    interview = Interview(status=status, due_at=deadlines.due_at(returned, hours), worker=worker,
-                          offered_at=offered, offer_method="phone", content={})
+    interview = Interview(
+        status=status,
+        due_at=deadlines.due_at(returned, hours),
+        worker=worker,
+        offered_at=offered,
+        offer_method="phone",
+        content={},
+    )
     interview.episodes.append(episode)
-    if status in {InterviewStatus.FINISHED, InterviewStatus.ACCEPTED,
-                  InterviewStatus.IN_PROGRESS}:
+    if status in {InterviewStatus.FINISHED, InterviewStatus.ACCEPTED, InterviewStatus.IN_PROGRESS}:
         interview.accepted_at = offered
     if status == InterviewStatus.FINISHED:
         interview.held_at = interview.finished_at = min(returned + timedelta(hours=50), now)
@@ -225,12 +625,23 @@ def _demo_interview(episode: Episode, returned: datetime, status: str, worker: U
         interview.decline_reason = "I don't want to talk about it right now. Maybe next time."
     if status == InterviewStatus.UNABLE_TO_CONTACT:
         interview.offered_at = None
-        interview.contact_attempts.append(ContactAttempt(
-            attempted_at=min(returned + timedelta(hours=3), now), method="phone",
-            outcome="no_answer", recorded_by=worker))
-        interview.contact_attempts.append(ContactAttempt(
-            attempted_at=min(returned + timedelta(hours=26), now), method="visit",
-            outcome="not_in", note="Left a card with the carer.", recorded_by=worker))
+        interview.contact_attempts.append(
+            ContactAttempt(
+                attempted_at=min(returned + timedelta(hours=3), now),
+                method="phone",
+                outcome="no_answer",
+                recorded_by=worker,
+            )
+        )
+        interview.contact_attempts.append(
+            ContactAttempt(
+                attempted_at=min(returned + timedelta(hours=26), now),
+                method="visit",
+                outcome="not_in",
+                note="Left a card with the carer.",
+                recorded_by=worker,
+            )
+        )
     db.session.add(interview)
 
 
@@ -288,10 +699,12 @@ def _demo_shared_summary(child: Child, worker: User) -> None:
     doc = c.set_field(doc, f"places.{place}.name", "A flat above the shops")
     doc = c.set_field(doc, f"places.{place}.area", "Beeston, Leeds")
     doc, person = c.add_item(doc, "people")
-    for field, value in (("name", "Dee"), ("age", "about 30"),
-                         ("relationship", "\u201ca friend\u201d"),
-                         ("concern", "Gives her gifts and a place to stay; may be exploiting "
-                                     "her.")):
+    for field, value in (
+        ("name", "Dee"),
+        ("age", "about 30"),
+        ("relationship", "\u201ca friend\u201d"),
+        ("concern", "Gives her gifts and a place to stay; may be exploiting her."),
+    ):
         doc = c.set_field(doc, f"people.{person}.{field}", value)
     doc, action = c.add_item(doc, "actions")
     doc = c.set_field(doc, f"actions.{action}.kind", "exploitation_team")

@@ -20,8 +20,10 @@ MESSAGES = {
     413: ("That was too large to save", "Try saving a shorter piece at a time."),
     422: ("Please check what you entered", "Go back and correct the form."),
     429: ("Too many attempts", "For your safety, please wait a minute and try again."),
-    500: ("Sorry, something went wrong on our side",
-          "Nothing you typed is lost on this device. Try again in a moment."),
+    500: (
+        "Sorry, something went wrong on our side",
+        "Nothing you typed is lost on this device. Try again in a moment.",
+    ),
 }
 
 
@@ -32,8 +34,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_: CSRFError) -> tuple[str, int]:
-        return render(400, "The page had expired. Reload it and try again: what you typed on "
-                           "this page may need to be entered again.")
+        return render(
+            400,
+            "The page had expired. Reload it and try again: what you typed on "
+            "this page may need to be entered again.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str, int]:

@@ -21,23 +21,49 @@ CATEGORIES: tuple[Ethnicity, ...] = (
     Ethnicity("asian_chinese", "Asian, Asian British or Asian Welsh", "Chinese", "CHNE"),
     Ethnicity("asian_indian", "Asian, Asian British or Asian Welsh", "Indian", "AIND"),
     Ethnicity("asian_pakistani", "Asian, Asian British or Asian Welsh", "Pakistani", "APKN"),
-    Ethnicity("asian_other", "Asian, Asian British or Asian Welsh", "Any other Asian background",
-              "AOTH"),
-    Ethnicity("black_african", "Black, Black British, Black Welsh, Caribbean or African",
-              "African", "BAFR"),
-    Ethnicity("black_caribbean", "Black, Black British, Black Welsh, Caribbean or African",
-              "Caribbean", "BCRB"),
-    Ethnicity("black_other", "Black, Black British, Black Welsh, Caribbean or African",
-              "Any other Black, Black British or Caribbean background", "BOTH"),
+    Ethnicity(
+        "asian_other", "Asian, Asian British or Asian Welsh", "Any other Asian background", "AOTH"
+    ),
+    Ethnicity(
+        "black_african",
+        "Black, Black British, Black Welsh, Caribbean or African",
+        "African",
+        "BAFR",
+    ),
+    Ethnicity(
+        "black_caribbean",
+        "Black, Black British, Black Welsh, Caribbean or African",
+        "Caribbean",
+        "BCRB",
+    ),
+    Ethnicity(
+        "black_other",
+        "Black, Black British, Black Welsh, Caribbean or African",
+        "Any other Black, Black British or Caribbean background",
+        "BOTH",
+    ),
     Ethnicity("mixed_white_asian", "Mixed or Multiple ethnic groups", "White and Asian", "MWAS"),
-    Ethnicity("mixed_white_black_african", "Mixed or Multiple ethnic groups",
-              "White and Black African", "MWBA"),
-    Ethnicity("mixed_white_black_caribbean", "Mixed or Multiple ethnic groups",
-              "White and Black Caribbean", "MWBC"),
-    Ethnicity("mixed_other", "Mixed or Multiple ethnic groups",
-              "Any other Mixed or Multiple ethnic background", "MOTH"),
-    Ethnicity("white_british", "White",
-              "English, Welsh, Scottish, Northern Irish or British", "WBRI"),
+    Ethnicity(
+        "mixed_white_black_african",
+        "Mixed or Multiple ethnic groups",
+        "White and Black African",
+        "MWBA",
+    ),
+    Ethnicity(
+        "mixed_white_black_caribbean",
+        "Mixed or Multiple ethnic groups",
+        "White and Black Caribbean",
+        "MWBC",
+    ),
+    Ethnicity(
+        "mixed_other",
+        "Mixed or Multiple ethnic groups",
+        "Any other Mixed or Multiple ethnic background",
+        "MOTH",
+    ),
+    Ethnicity(
+        "white_british", "White", "English, Welsh, Scottish, Northern Irish or British", "WBRI"
+    ),
     Ethnicity("white_irish", "White", "Irish", "WIRI"),
     # The census groups Gypsy and Irish Traveller together; the DfE list splits "Traveller of
     # Irish heritage" (WIRT) from "Gypsy/Roma" (WROM). We take WIRT and say so in the label.

@@ -23,8 +23,10 @@ log = logging.getLogger(__name__)
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TITLE = "This request came from another site"
-MESSAGE = ("rhi only accepts changes sent from its own pages. Open rhi at its usual address, "
-           "reload the page and try again.")
+MESSAGE = (
+    "rhi only accepts changes sent from its own pages. Open rhi at its usual address, "
+    "reload the page and try again."
+)
 
 
 def own_origin() -> str | None:
@@ -53,9 +55,14 @@ def origin_refusal() -> tuple[Response, int] | tuple[str, int] | None:
     allowed = allowed_origins()
     if normalise_origin(sent) in allowed:
         return None
-    log.warning("Refused %s %s: Origin %r is not one of %s (set RHI_ALLOWED_ORIGINS, or "
-                "RHI_TRUSTED_PROXIES behind a proxy, if this is rhi's own address)",
-                request.method, request.path, sent[:200], ", ".join(allowed) or "(none)")
+    log.warning(
+        "Refused %s %s: Origin %r is not one of %s (set RHI_ALLOWED_ORIGINS, or "
+        "RHI_TRUSTED_PROXIES behind a proxy, if this is rhi's own address)",
+        request.method,
+        request.path,
+        sent[:200],
+        ", ".join(allowed) or "(none)",
+    )
     if request.path.startswith("/sync/"):
         return jsonify(error="origin", message=MESSAGE), 403
     return render_template("error.html", code=403, title=TITLE, hint=MESSAGE), 403

@@ -38,8 +38,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     hasher = _hasher()
     try:
-        return hasher.verify(password_hash or _dummy_hash(hasher), password) and bool(
-            password_hash)
+        return hasher.verify(password_hash or _dummy_hash(hasher), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

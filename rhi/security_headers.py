@@ -8,23 +8,33 @@ from flask_login import current_user
 from rhi.pwa.views import IMMUTABLE, is_current_static
 
 # Paths that never hold personal data: the service worker may keep these on the device.
-SHELL_PATHS = ("/static/", "/sw.js", "/manifest.webmanifest", "/language/rules.json",
-               "/offline", "/shell/", "/favicon.ico", "/healthz")
+SHELL_PATHS = (
+    "/static/",
+    "/sw.js",
+    "/manifest.webmanifest",
+    "/language/rules.json",
+    "/offline",
+    "/shell/",
+    "/favicon.ico",
+    "/healthz",
+)
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "worker-src 'self'",
-    "manifest-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 def register(app: Flask) -> None:

@@ -65,8 +65,9 @@ def _digest(token: str) -> str:
 
 
 class ServerSession(CallbackDict[str, Any], SessionMixin):
-    def __init__(self, initial: dict[str, Any] | None = None, token: str | None = None,
-                 stale: bool = False) -> None:
+    def __init__(
+        self, initial: dict[str, Any] | None = None, token: str | None = None, stale: bool = False
+    ) -> None:
         def on_update(_: CallbackDict[str, Any]) -> None:
             self.modified = True
 
@@ -136,8 +137,7 @@ class DatabaseSessionInterface(SessionInterface):
         if not raw:
             return ServerSession()
         try:
-            data = _pre_serializer(app).loads(
-                raw, max_age=int(PRE_SESSION_MAX_AGE.total_seconds()))
+            data = _pre_serializer(app).loads(raw, max_age=int(PRE_SESSION_MAX_AGE.total_seconds()))
         except BadSignature:  # tampered with, or too old (SignatureExpired is a BadSignature)
             data = None
         session = ServerSession(data if isinstance(data, dict) else None)
@@ -211,9 +211,12 @@ class DatabaseSessionInterface(SessionInterface):
         if name not in current_request.cookies:
             return
         # With the same flags as when set: browsers ignore a __Host- cookie without Secure.
-        response.delete_cookie(name, domain=self.get_cookie_domain(app),
-                               path=self.get_cookie_path(app),
-                               secure=self.get_cookie_secure(app),
-                               httponly=self.get_cookie_httponly(app),
-                               samesite=self.get_cookie_samesite(app))
+        response.delete_cookie(
+            name,
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+            secure=self.get_cookie_secure(app),
+            httponly=self.get_cookie_httponly(app),
+            samesite=self.get_cookie_samesite(app),
+        )
         response.vary.add("Cookie")

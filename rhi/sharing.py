@@ -98,14 +98,16 @@ def consent_record(content: dict[str, Any]) -> list[ConsentLine]:
         entry = c["consent"][key]
         override = override_for(c, key)
         name = entry.get("name", "").strip()
-        lines.append(ConsentLine(
-            recipient=key,
-            label=f"{label}: {name}" if key == "other" and name else label,
-            answer=CONSENT_ANSWERS.get(entry.get("answer", "not_asked"), "Not asked"),
-            words=entry.get("words", ""),
-            override_reason=override.get("reason") if override else None,
-            override_by=override.get("decided_by") if override else None,
-        ))
+        lines.append(
+            ConsentLine(
+                recipient=key,
+                label=f"{label}: {name}" if key == "other" and name else label,
+                answer=CONSENT_ANSWERS.get(entry.get("answer", "not_asked"), "Not asked"),
+                words=entry.get("words", ""),
+                override_reason=override.get("reason") if override else None,
+                override_by=override.get("decided_by") if override else None,
+            )
+        )
     return lines
 
 
@@ -137,7 +139,8 @@ def view_for(content: dict[str, Any], recipient: str) -> SharedView:
         view.places = [dict(i) for i in c["places"] if not i.get("private")]
         view.people = [dict(i) for i in c["people"] if not i.get("private")]
         view.risk_view = RISK_VIEWS.get(c["risk_view"], "")
-    view.actions = [{**a, "kind_label": ACTION_KINDS.get(a.get("kind", ""), "Other")}
-                    for a in c["actions"]]
+    view.actions = [
+        {**a, "kind_label": ACTION_KINDS.get(a.get("kind", ""), "Other")} for a in c["actions"]
+    ]
     view.protective_factors = c["protective_factors"]
     return view

@@ -43,8 +43,9 @@ def blank(name: str, fallback: str = "") -> Blank:
 
 def every_band(text_for: Callable[[str], str]) -> Markup:
     """All age-banded versions of a text, each marked with its band; shell.js shows the child's."""
-    return Markup("").join(Markup('<span data-band="{}">{}</span>').format(band, text_for(band))
-                           for band in BAND_IDS)
+    return Markup("").join(
+        Markup('<span data-band="{}">{}</span>').format(band, text_for(band)) for band in BAND_IDS
+    )
 
 
 @dataclass
@@ -85,8 +86,9 @@ def blanks() -> dict[str, Any]:
     interview status."""
     return {
         "content": c.normalise({}),
-        "entries": {kind: c.add_item({}, kind, NEW_ENTRY_ID)[0][kind][0]
-                    for kind in fields.lists()},
+        "entries": {
+            kind: c.add_item({}, kind, NEW_ENTRY_ID)[0][kind][0] for kind in fields.lists()
+        },
         "finding": c.blank_finding(),
         "statuses": {s.value: s.label for s in InterviewStatus},
     }
@@ -94,5 +96,4 @@ def blanks() -> dict[str, Any]:
 
 def shell_context() -> dict[str, Any]:
     """What every shell page's template needs besides its own blanks."""
-    return {"shell": True, "csrf_token": no_csrf_token,
-            "shell_blanks": blanks()}
+    return {"shell": True, "csrf_token": no_csrf_token, "shell_blanks": blanks()}

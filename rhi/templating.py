@@ -25,9 +25,11 @@ def age(dob: date) -> int:
 
 def _keeps_blanks(show: Callable[..., Any]) -> Callable[..., Any]:
     """A blank in a shell page (rhi/shells.py) is shown as it is: the tablet fills it."""
+
     @wraps(show)
     def filter_(value: Any, *args: Any, **kwargs: Any) -> Any:
         return value if isinstance(value, Blank) else show(value, *args, **kwargs)
+
     return filter_
 
 

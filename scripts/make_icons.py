@@ -13,10 +13,26 @@ def draw(size: int, maskable: bool) -> Image.Image:
     d = ImageDraw.Draw(img)
     s = size / 512
     inset = 0.8 if maskable else 1.0  # maskable icons keep the mark inside the safe zone
+
     def p(x: float, y: float) -> tuple[float, float]:
         return (256 + (x - 256) * inset) * s, (256 + (y - 256) * inset) * s
-    d.polygon([p(256, 112), p(104, 240), p(144, 240), p(144, 400), p(232, 400), p(232, 304),
-               p(280, 304), p(280, 400), p(368, 400), p(368, 240), p(408, 240)], fill=WHITE)
+
+    d.polygon(
+        [
+            p(256, 112),
+            p(104, 240),
+            p(144, 240),
+            p(144, 400),
+            p(232, 400),
+            p(232, 304),
+            p(280, 304),
+            p(280, 400),
+            p(368, 400),
+            p(368, 240),
+            p(408, 240),
+        ],
+        fill=WHITE,
+    )
     cx, cy = p(256, 232)
     r = 28 * s * inset
     d.ellipse([cx - r, cy - r, cx + r, cy + r], fill=AMBER)

@@ -33,9 +33,15 @@ def _pg_connect(url: str):
     import psycopg
 
     u = make_url(url)
-    return psycopg.connect(host=u.host or "127.0.0.1", port=u.port or 5432,
-                           user=u.username or "postgres", password=u.password or None,
-                           dbname=u.database or "postgres", autocommit=True, connect_timeout=3)
+    return psycopg.connect(
+        host=u.host or "127.0.0.1",
+        port=u.port or 5432,
+        user=u.username or "postgres",
+        password=u.password or None,
+        dbname=u.database or "postgres",
+        autocommit=True,
+        connect_timeout=3,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -150,12 +156,18 @@ class Web:
     def get(self, url: str, **kwargs: object):
         return self.client.get(url, **kwargs)
 
-    def post(self, url: str, data: dict[str, object] | None = None, *, page: str = "/",
-             headers: dict[str, str] | None = None, follow: bool = False):
+    def post(
+        self,
+        url: str,
+        data: dict[str, object] | None = None,
+        *,
+        page: str = "/",
+        headers: dict[str, str] | None = None,
+        follow: bool = False,
+    ):
         html = self.client.get(page, follow_redirects=True).get_data(as_text=True)
         form = {"csrf_token": csrf_from(html), **(data or {})}
-        return self.client.post(url, data=form, headers=headers or {},
-                                follow_redirects=follow)
+        return self.client.post(url, data=form, headers=headers or {}, follow_redirects=follow)
 
     def sign_in(self, email: str, password: str = "correct horse battery staple"):
         return self.post("/sign-in", {"email": email, "password": password}, page="/sign-in")

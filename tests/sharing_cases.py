@@ -32,7 +32,8 @@ class Case:
     def may_read(self, recipient: str) -> set[str]:
         doc = self.content
         shares = doc["consent"][recipient]["answer"] == "yes" or any(
-            o["recipient"] == recipient for o in doc["overrides"])
+            o["recipient"] == recipient for o in doc["overrides"]
+        )
         if not shares:
             return set()
         allowed = set()
@@ -73,12 +74,17 @@ def cases(draw: st.DrawFn) -> Case:
         return m
 
     for sid in doc["sections"]:
-        doc["sections"][sid] = {"text": mark(f"section:{sid}"), "private": draw(st.booleans()),
-                                "kept_back": mark("kept_back:" + sid) if draw(st.booleans())
-                                else ""}
+        doc["sections"][sid] = {
+            "text": mark(f"section:{sid}"),
+            "private": draw(st.booleans()),
+            "kept_back": mark("kept_back:" + sid) if draw(st.booleans()) else "",
+        }
     for group, key in FINDINGS:
-        doc[group][key] = {"on": draw(st.booleans()), "note": mark(f"finding:{group}/{key}"),
-                           "private": draw(st.booleans())}
+        doc[group][key] = {
+            "on": draw(st.booleans()),
+            "note": mark(f"finding:{group}/{key}"),
+            "private": draw(st.booleans()),
+        }
     for kind, field in (("places", "name"), ("people", "name")):
         for n in range(draw(st.integers(0, 2))):
             item_id = f"{kind[:2]}{n}"
@@ -88,11 +94,19 @@ def cases(draw: st.DrawFn) -> Case:
             entry["private"] = draw(st.booleans())
     for recipient in c.RECIPIENTS:
         answer = draw(st.sampled_from(["yes", "no", "not_asked"]))
-        doc["consent"][recipient] = {"answer": answer, "words": mark(f"consent:{recipient}"),
-                                     "name": ""}
+        doc["consent"][recipient] = {
+            "answer": answer,
+            "words": mark(f"consent:{recipient}"),
+            "name": "",
+        }
         if draw(st.integers(0, 3)) == 0:
-            doc["overrides"].append({"recipient": recipient,
-                                     "reason": mark(f"decision:{recipient}"),
-                                     "decided_by": "A manager", "recorded_by": "A worker",
-                                     "at": "2026-11-22T10:00"})
+            doc["overrides"].append(
+                {
+                    "recipient": recipient,
+                    "reason": mark(f"decision:{recipient}"),
+                    "decided_by": "A manager",
+                    "recorded_by": "A worker",
+                    "at": "2026-11-22T10:00",
+                }
+            )
     return Case(content=doc, markers=markers)

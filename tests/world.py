@@ -36,8 +36,13 @@ class World:
 
 
 def add_user(key: str, role: str, team: Team | None) -> User:
-    user = User(email=f"{key}@test.example.org", name=key.replace("_", " ").title(), role=role,
-                team=team, password_hash=password_hash())
+    user = User(
+        email=f"{key}@test.example.org",
+        name=key.replace("_", " ").title(),
+        role=role,
+        team=team,
+        password_hash=password_hash(),
+    )
     db.session.add(user)
     return user
 
@@ -56,27 +61,57 @@ def build_world(with_interviews: bool = False) -> World:
         "manager_care": add_user("manager_care", "manager", care),
         "admin": add_user("admin", "admin", None),
     }
-    child_a = Child(first_name="Ada", last_name="Alpha", date_of_birth=date(2011, 5, 1),
-                    ethnicity="black_caribbean", legal_status="looked_after",
-                    social_worker=users["social_worker"])
-    child_b = Child(first_name="Ben", last_name="Beta", date_of_birth=date(2009, 2, 3),
-                    ethnicity="white_british", legal_status="child_in_need",
-                    social_worker=users["social_worker_other"])
+    child_a = Child(
+        first_name="Ada",
+        last_name="Alpha",
+        date_of_birth=date(2011, 5, 1),
+        ethnicity="black_caribbean",
+        legal_status="looked_after",
+        social_worker=users["social_worker"],
+    )
+    child_b = Child(
+        first_name="Ben",
+        last_name="Beta",
+        date_of_birth=date(2009, 2, 3),
+        ethnicity="white_british",
+        legal_status="child_in_need",
+        social_worker=users["social_worker_other"],
+    )
     now = utcnow()
-    ep_a = Episode(child=child_a, police_reference="REF-A", risk_grade="Medium", dfe_type="M",
-                   started_at=now - timedelta(hours=30), returned_at=now - timedelta(hours=10),
-                   assigned_team=rhi_a, safe_and_well_notes="Tired and hungry.")
-    ep_b = Episode(child=child_b, police_reference="REF-B", risk_grade="High", dfe_type="M",
-                   started_at=now - timedelta(hours=90), returned_at=now - timedelta(hours=80),
-                   assigned_team=rhi_b)
-    ep_solo = Episode(child=child_b, police_reference="REF-S", risk_grade="Low", dfe_type="A",
-                      started_at=now - timedelta(hours=20), returned_at=now - timedelta(hours=2),
-                      assigned_worker=users["worker_solo"])
+    ep_a = Episode(
+        child=child_a,
+        police_reference="REF-A",
+        risk_grade="Medium",
+        dfe_type="M",
+        started_at=now - timedelta(hours=30),
+        returned_at=now - timedelta(hours=10),
+        assigned_team=rhi_a,
+        safe_and_well_notes="Tired and hungry.",
+    )
+    ep_b = Episode(
+        child=child_b,
+        police_reference="REF-B",
+        risk_grade="High",
+        dfe_type="M",
+        started_at=now - timedelta(hours=90),
+        returned_at=now - timedelta(hours=80),
+        assigned_team=rhi_b,
+    )
+    ep_solo = Episode(
+        child=child_b,
+        police_reference="REF-S",
+        risk_grade="Low",
+        dfe_type="A",
+        started_at=now - timedelta(hours=20),
+        returned_at=now - timedelta(hours=2),
+        assigned_worker=users["worker_solo"],
+    )
     db.session.add_all([child_a, child_b, ep_a, ep_b, ep_solo])
     interviews = {}
     for key, episode in (("a", ep_a), ("b", ep_b)) if with_interviews else ():
-        interview = Interview(status="in_progress", due_at=episode.returned_at
-                              + timedelta(hours=72), content={})
+        interview = Interview(
+            status="in_progress", due_at=episode.returned_at + timedelta(hours=72), content={}
+        )
         interview.episodes.append(episode)
         db.session.add(interview)
         interviews[key] = interview

@@ -47,9 +47,15 @@ def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
         f = UserRoleForm(formdata=None, prefix=f"u{u.id}", role=u.role, team_id=u.team_id or 0)
         f.team_id.choices = _team_choices()
         role_forms[u.id] = f
-    return render_template("admin/users.html", users=users, teams=teams, user_form=user_form,
-                           team_form=team_form, role_forms=role_forms,
-                           confirm=ConfirmForm(formdata=None)), status
+    return render_template(
+        "admin/users.html",
+        users=users,
+        teams=teams,
+        user_form=user_form,
+        team_form=team_form,
+        role_forms=role_forms,
+        confirm=ConfirmForm(formdata=None),
+    ), status
 
 
 @bp.route("/users")
@@ -68,13 +74,18 @@ def create_user() -> tuple[str, int] | Response:
         if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
             form.email.errors.append("Someone already has this email address.")
         else:
-            user = User(email=email, name=form.name.data.strip(), role=form.role.data,
-                        team_id=form.team_id.data or None,
-                        password_hash=hash_password(form.password.data))
+            user = User(
+                email=email,
+                name=form.name.data.strip(),
+                role=form.role.data,
+                team_id=form.team_id.data or None,
+                password_hash=hash_password(form.password.data),
+            )
             db.session.add(user)
             db.session.flush()
-            audit.record("user.create", object_type="user", object_id=user.id,
-                         detail=f"role {user.role}")
+            audit.record(
+                "user.create", object_type="user", object_id=user.id, detail=f"role {user.role}"
+            )
             db.session.commit()
             flash(f"{user.name} can now sign in.", "success")
             return redirect(url_for("admin.users"))
@@ -92,8 +103,12 @@ def set_role(user_id: int) -> Response:
         user.team_id = form.team_id.data or None
         # A new role or team changes what the user may see: their sessions start again.
         end_sessions_for(user.id)
-        audit.record("user.update", object_type="user", object_id=user.id,
-                     detail=f"role {user.role}, team {user.team_id}")
+        audit.record(
+            "user.update",
+            object_type="user",
+            object_id=user.id,
+            detail=f"role {user.role}, team {user.team_id}",
+        )
         db.session.commit()
         flash(f"Saved {user.name}'s role and team.", "success")
     else:
@@ -113,8 +128,9 @@ def toggle_active(user_id: int) -> Response:
     user.active = not user.active
     if not user.active:
         end_sessions_for(user.id)  # deactivation ends their sessions now, not at next sign-in
-    audit.record("user.activate" if user.active else "user.deactivate", object_type="user",
-                 object_id=user.id)
+    audit.record(
+        "user.activate" if user.active else "user.deactivate", object_type="user", object_id=user.id
+    )
     db.session.commit()
     flash(f"{user.name} is {'active again' if user.active else 'deactivated'}.", "success")
     return redirect(url_for("admin.users"))

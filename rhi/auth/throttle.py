@@ -88,8 +88,9 @@ def address_key(remote_addr: str | None) -> str:
     return str(ip)
 
 
-def paused_until(times: Iterable[datetime], attempts: int, window: timedelta,
-                 now: datetime) -> datetime | None:
+def paused_until(
+    times: Iterable[datetime], attempts: int, window: timedelta, now: datetime
+) -> datetime | None:
     """When a pause ends, if `attempts` of `times` fell within `window` and the last of them
     was less than `window` ago; otherwise None."""
     ordered = sorted(times)
@@ -103,9 +104,15 @@ def paused_until(times: Iterable[datetime], attempts: int, window: timedelta,
     return until
 
 
-def decide(now: datetime, *, pair: Iterable[datetime], account: Iterable[datetime],
-           address: Iterable[datetime], known_address: bool,
-           limits: Limits) -> datetime | None:
+def decide(
+    now: datetime,
+    *,
+    pair: Iterable[datetime],
+    account: Iterable[datetime],
+    address: Iterable[datetime],
+    known_address: bool,
+    limits: Limits,
+) -> datetime | None:
     """Until when an attempt is refused, or None to let it be checked.
 
     `pair`: failure times for this email from this address; `account`: for this email from any
@@ -135,36 +142,48 @@ class Attempt:
         rows = db.session.execute(
             select(SignInFailure.email_key, SignInFailure.address, SignInFailure.at).where(
                 SignInFailure.at > since,
-                or_(SignInFailure.email_key == self.key,
-                    SignInFailure.address == self.address),
-            )).all()
+                or_(SignInFailure.email_key == self.key, SignInFailure.address == self.address),
+            )
+        ).all()
         pair = [at for key, address, at in rows if key == self.key and address == self.address]
         account = [at for key, _, at in rows if key == self.key]
         address = [at for _, address, at in rows if address == self.address]
         seen = db.session.get(SignInAddress, (self.key, self.address))
         known = seen is not None and seen.last_signed_in_at > self.now - self.limits.known_for
-        return decide(self.now, pair=pair, account=account, address=address,
-                      known_address=known, limits=self.limits)
+        return decide(
+            self.now,
+            pair=pair,
+            account=account,
+            address=address,
+            known_address=known,
+            limits=self.limits,
+        )
 
     def note_failure(self) -> None:
         db.session.add(SignInFailure(email_key=self.key, address=self.address, at=self.now))
 
     def note_success(self) -> None:
         """This address is now one of the account's own; its own failures are forgiven."""
-        db.session.execute(delete(SignInFailure).where(
-            SignInFailure.email_key == self.key, SignInFailure.address == self.address))
+        db.session.execute(
+            delete(SignInFailure).where(
+                SignInFailure.email_key == self.key, SignInFailure.address == self.address
+            )
+        )
         seen = db.session.get(SignInAddress, (self.key, self.address))
         if seen is None:
-            db.session.add(SignInAddress(email_key=self.key, address=self.address,
-                                         last_signed_in_at=self.now))
+            db.session.add(
+                SignInAddress(email_key=self.key, address=self.address, last_signed_in_at=self.now)
+            )
         else:
             seen.last_signed_in_at = self.now
 
 
 def purge(now: datetime, limits: Limits) -> tuple[int, int]:
     """Forget failures that can no longer pause anything and addresses no longer recent."""
-    failures = db.session.execute(delete(SignInFailure).where(
-        SignInFailure.at < now - limits.keep_failures_for)).rowcount
-    addresses = db.session.execute(delete(SignInAddress).where(
-        SignInAddress.last_signed_in_at < now - limits.known_for)).rowcount
+    failures = db.session.execute(
+        delete(SignInFailure).where(SignInFailure.at < now - limits.keep_failures_for)
+    ).rowcount
+    addresses = db.session.execute(
+        delete(SignInAddress).where(SignInAddress.last_signed_in_at < now - limits.known_for)
+    ).rowcount
     return failures, addresses

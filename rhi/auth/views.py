@@ -31,8 +31,10 @@ bp = Blueprint("auth", __name__)
 GENERIC_FAILURE = "The email address or password is not right. Check them and try again."
 # The same words whether or not the email belongs to anyone, and never "this account": a pause
 # is for this address (or addresses new to the account), not a lock on the person.
-PAUSED = ("Too many attempts to sign in from here. Try again after {time}, or ask your "
-          "administrator for help.")
+PAUSED = (
+    "Too many attempts to sign in from here. Try again after {time}, or ask your "
+    "administrator for help."
+)
 
 
 def _sign_in_limit() -> str:
@@ -74,14 +76,24 @@ def _try_sign_in(email: str, password: str) -> str | None:
     real_hash = user.password_hash if user is not None and until is None else None
     right = verify_password(real_hash, password)
     if until is not None:
-        audit.record("sign_in.paused", user=user, object_type="user" if user else None,
-                     object_id=user.id if user else None, outcome="refused")
+        audit.record(
+            "sign_in.paused",
+            user=user,
+            object_type="user" if user else None,
+            object_id=user.id if user else None,
+            outcome="refused",
+        )
         db.session.commit()
         return PAUSED.format(time=f"{to_local(until):%H:%M}")
     if user is None or not user.active or not right:
         attempt.note_failure()
-        audit.record("sign_in.failed", user=user, object_type="user" if user else None,
-                     object_id=user.id if user else None, outcome="refused")
+        audit.record(
+            "sign_in.failed",
+            user=user,
+            object_type="user" if user else None,
+            object_id=user.id if user else None,
+            outcome="refused",
+        )
         db.session.commit()
         return GENERIC_FAILURE
     attempt.note_success()

@@ -37,11 +37,17 @@ def show(child_id: int) -> str:
     audit.record("child.view", object_type="child", object_id=child.id, child_id=child.id)
     db.session.commit()
     episodes = db.session.scalars(
-        select(Episode).where(Episode.child_id == child.id, access.episode_filter(current_user))
+        select(Episode)
+        .where(Episode.child_id == child.id, access.episode_filter(current_user))
         .order_by(Episode.started_at.desc())
     ).all()
-    return render_template("children/show.html", child=child, episodes=episodes, now=utcnow(),
-                           can_read_audit=access.can_read_audit(current_user))
+    return render_template(
+        "children/show.html",
+        child=child,
+        episodes=episodes,
+        now=utcnow(),
+        can_read_audit=access.can_read_audit(current_user),
+    )
 
 
 @bp.route("/children/<int:child_id>/audit")
@@ -49,13 +55,21 @@ def show(child_id: int) -> str:
 def audit_trail(child_id: int) -> str:
     child = access.get_child(current_user, child_id)
     if not access.can_read_audit(current_user):
-        audit.record("audit.refused", object_type="child", object_id=child.id,
-                     child_id=child.id, outcome="refused")
+        audit.record(
+            "audit.refused",
+            object_type="child",
+            object_id=child.id,
+            child_id=child.id,
+            outcome="refused",
+        )
         db.session.commit()
         abort(403)
     events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.child_id == child.id)
-        .options(selectinload(AuditEvent.user)).order_by(AuditEvent.at.desc()).limit(500)
+        select(AuditEvent)
+        .where(AuditEvent.child_id == child.id)
+        .options(selectinload(AuditEvent.user))
+        .order_by(AuditEvent.at.desc())
+        .limit(500)
     ).all()
     audit.record("audit.view", object_type="child", object_id=child.id, child_id=child.id)
     db.session.commit()

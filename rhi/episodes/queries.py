@@ -46,7 +46,8 @@ def repeat_marker(starts: list[datetime], now: datetime) -> str | None:
     cfg = current_app.config
     return deadlines.repeat_phrase(
         deadlines.repeat_episodes(starts, now, cfg["RHI_REPEAT_EPISODES"], cfg["RHI_REPEAT_DAYS"]),
-        cfg["RHI_REPEAT_DAYS"])
+        cfg["RHI_REPEAT_DAYS"],
+    )
 
 
 def waiting_returns(user: User, now: datetime) -> list[WaitingReturn]:
@@ -65,13 +66,18 @@ def waiting_returns(user: User, now: datetime) -> list[WaitingReturn]:
         if interview is not None and interview.status_enum not in OPEN_STATUSES:
             continue
         assert episode.returned_at is not None
-        due = interview.due_at if interview else deadlines.due_at(
-            episode.returned_at, cfg["RHI_DEADLINE_HOURS"])
-        rows.append(WaitingReturn(
-            episode=episode,
-            interview=interview,
-            clock=deadlines.Clock(due=due, now=now),
-            repeat=repeat_marker(starts.get(episode.child_id, []), now),
-        ))
+        due = (
+            interview.due_at
+            if interview
+            else deadlines.due_at(episode.returned_at, cfg["RHI_DEADLINE_HOURS"])
+        )
+        rows.append(
+            WaitingReturn(
+                episode=episode,
+                interview=interview,
+                clock=deadlines.Clock(due=due, now=now),
+                repeat=repeat_marker(starts.get(episode.child_id, []), now),
+            )
+        )
     rows.sort(key=lambda r: r.clock.due)
     return rows

@@ -74,11 +74,18 @@ def transitions() -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
     interview's state after the act, `{"status": ..., "offer_recorded": ...}`."""
     statuses = (None, *(s.value for s in InterviewStatus))
     return {
-        key: {status or "": {act: {
-            "status": status_after(status, act, offer_recorded=recorded),
-            "offer_recorded": offer_recorded_after(status, act, offer_recorded=recorded)}
-            for act in ACTS} for status in statuses}
-        for recorded, key in ((False, "before_offer"), (True, "after_offer"))}
+        key: {
+            status or "": {
+                act: {
+                    "status": status_after(status, act, offer_recorded=recorded),
+                    "offer_recorded": offer_recorded_after(status, act, offer_recorded=recorded),
+                }
+                for act in ACTS
+            }
+            for status in statuses
+        }
+        for recorded, key in ((False, "before_offer"), (True, "after_offer"))
+    }
 
 
 def interview_for(episode: Episode, user: User, *, uuid: str | None = None) -> Interview:
@@ -98,21 +105,33 @@ def interview_for(episode: Episode, user: User, *, uuid: str | None = None) -> I
     interview.episodes.append(episode)
     db.session.add(interview)
     db.session.flush()
-    audit.record("interview.create", user=user, object_type="interview", object_id=interview.uuid,
-                 child_id=episode.child_id)
+    audit.record(
+        "interview.create",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=episode.child_id,
+    )
     return interview
 
 
 def _status(interview: Interview, new: InterviewStatus, user: User, child_id: int) -> None:
     old = interview.status
     interview.status = new.value
-    audit.record("interview.status", user=user, object_type="interview", object_id=interview.uuid,
-                 child_id=child_id, detail=f"{old} -> {new.value}")
+    audit.record(
+        "interview.status",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=child_id,
+        detail=f"{old} -> {new.value}",
+    )
 
 
 def _after(interview: Interview, act: str) -> InterviewStatus:
-    return InterviewStatus(status_after(interview.status, act,
-                                        offer_recorded=interview.offered_at is not None))
+    return InterviewStatus(
+        status_after(interview.status, act, offer_recorded=interview.offered_at is not None)
+    )
 
 
 def _answerable(episode: Episode, user: User, interview: Interview | None) -> Interview:
@@ -122,23 +141,43 @@ def _answerable(episode: Episode, user: User, interview: Interview | None) -> In
     return interview
 
 
-def record_attempt(episode: Episode, user: User, *, at: datetime, method: str, outcome: str,
-                   note: str | None, interview: Interview | None = None) -> ContactAttempt:
+def record_attempt(
+    episode: Episode,
+    user: User,
+    *,
+    at: datetime,
+    method: str,
+    outcome: str,
+    note: str | None,
+    interview: Interview | None = None,
+) -> ContactAttempt:
     interview = interview or interview_for(episode, user)
-    attempt = ContactAttempt(interview=interview, attempted_at=at, method=method,
-                             outcome=outcome, note=note or None, recorded_by_id=user.id)
+    attempt = ContactAttempt(
+        interview=interview,
+        attempted_at=at,
+        method=method,
+        outcome=outcome,
+        note=note or None,
+        recorded_by_id=user.id,
+    )
     db.session.add(attempt)
-    audit.record("contact_attempt.create", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=episode.child_id,
-                 detail=f"{method}: {outcome}")
+    audit.record(
+        "contact_attempt.create",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=episode.child_id,
+        detail=f"{method}: {outcome}",
+    )
     after = _after(interview, f"attempt:{outcome}")
     if after.value != interview.status:
         _status(interview, after, user, episode.child_id)
     return attempt
 
 
-def record_offer(episode: Episode, user: User, *, at: datetime, method: str,
-                 interview: Interview | None = None) -> Interview:
+def record_offer(
+    episode: Episode, user: User, *, at: datetime, method: str, interview: Interview | None = None
+) -> Interview:
     interview = _answerable(episode, user, interview)
     after = _after(interview, "offer")
     interview.offered_at = at
@@ -147,8 +186,9 @@ def record_offer(episode: Episode, user: User, *, at: datetime, method: str,
     return interview
 
 
-def record_accept(episode: Episode, user: User, *, at: datetime,
-                  interview: Interview | None = None) -> Interview:
+def record_accept(
+    episode: Episode, user: User, *, at: datetime, interview: Interview | None = None
+) -> Interview:
     interview = _answerable(episode, user, interview)
     after = _after(interview, "accept")
     interview.offered_at = interview.offered_at or at
@@ -158,16 +198,25 @@ def record_accept(episode: Episode, user: User, *, at: datetime,
     return interview
 
 
-def record_decline(episode: Episode, user: User, *, at: datetime, reason: str,
-                   offer_again: bool, carer_information: bool,
-                   interview: Interview | None = None) -> Interview:
+def record_decline(
+    episode: Episode,
+    user: User,
+    *,
+    at: datetime,
+    reason: str,
+    offer_again: bool,
+    carer_information: bool,
+    interview: Interview | None = None,
+) -> Interview:
     interview = _answerable(episode, user, interview)
     after = _after(interview, "decline")
     interview.offered_at = interview.offered_at or at
     interview.declined_at = at
     interview.decline_reason = reason
     interview.offer_again = offer_again
-    interview.content = {**(interview.content or {}),
-                         "carer_information_offered": carer_information}
+    interview.content = {
+        **(interview.content or {}),
+        "carer_information_offered": carer_information,
+    }
     _status(interview, after, user, episode.child_id)
     return interview

@@ -65,9 +65,15 @@ def shell_returns() -> str:
     child = shells.StandInChild()
     stand_in = SimpleNamespace(
         episode=shells.StandInEpisode(child=child),
-        clock=SimpleNamespace(urgency="ok", overdue=False, tag="", phrase=shells.blank("phrase"),
-                              due=shells.blank("due")),
-        status=shells.blank("status", status_label(None)))
+        clock=SimpleNamespace(
+            urgency="ok",
+            overdue=False,
+            tag="",
+            phrase=shells.blank("phrase"),
+            due=shells.blank("due"),
+        ),
+        status=shells.blank("status", status_label(None)),
+    )
     return render_template("episodes/returns.html", **shells.shell_context(), stand_in=stand_in)
 
 
@@ -78,25 +84,39 @@ def shell_episode() -> str:
     child = shells.StandInChild()
     episode = shells.StandInEpisode(child=child)
     episode.interview = SimpleNamespace(  # type: ignore[assignment]
-        uuid=shells.PLACEHOLDER_UUID, status=shells.blank("status", status_label(None)),
-        due_at=shells.blank("due"), offered_at=None, accepted_at=None, declined_at=None,
-        contact_attempts=[], locked=False)
-    return render_template(PAGE, **shells.shell_context(), episode=episode, child=child,
-                           now=utcnow(), **_forms(csrf=False))
+        uuid=shells.PLACEHOLDER_UUID,
+        status=shells.blank("status", status_label(None)),
+        due_at=shells.blank("due"),
+        offered_at=None,
+        accepted_at=None,
+        declined_at=None,
+        contact_attempts=[],
+        locked=False,
+    )
+    return render_template(
+        PAGE,
+        **shells.shell_context(),
+        episode=episode,
+        child=child,
+        now=utcnow(),
+        **_forms(csrf=False),
+    )
 
 
 @bp.route("/episodes/<int:episode_id>")
 @login_required
 def show(episode_id: int) -> tuple[str, int]:
     episode = access.get_episode(current_user, episode_id)
-    audit.record("episode.view", object_type="episode", object_id=episode.id,
-                 child_id=episode.child_id)
+    audit.record(
+        "episode.view", object_type="episode", object_id=episode.id, child_id=episode.child_id
+    )
     db.session.commit()
     return _render_page(episode)
 
 
-def _change(episode_id: int, form_name: str, form: FlaskForm,
-            apply: Callable[[Episode, FlaskForm], str]) -> tuple[str, int] | Response:
+def _change(
+    episode_id: int, form_name: str, form: FlaskForm, apply: Callable[[Episode, FlaskForm], str]
+) -> tuple[str, int] | Response:
     """Validate, apply and commit one change; on bad input show the form again, as typed."""
     episode = access.get_episode(current_user, episode_id)
     access.require_change(current_user, episode)
@@ -109,8 +129,11 @@ def _change(episode_id: int, form_name: str, form: FlaskForm,
         message = apply(episode, form)
     except LockedError:
         db.session.rollback()
-        flash("This interview is finished, so its offer and the child's answer stay as they "
-              "are. Add a correction on the interview's review page.", "error")
+        flash(
+            "This interview is finished, so its offer and the child's answer stay as they "
+            "are. Add a correction on the interview's review page.",
+            "error",
+        )
         return redirect(url_for("episodes.show", episode_id=episode.id))
     db.session.commit()
     if request.htmx:
@@ -123,9 +146,14 @@ def _change(episode_id: int, form_name: str, form: FlaskForm,
 @login_required
 def add_attempt(episode_id: int) -> tuple[str, int] | Response:
     def apply(episode: Episode, form: FlaskForm) -> str:
-        service.record_attempt(episode, current_user, at=from_local(form.attempted_at.data),
-                               method=form.method.data, outcome=form.outcome.data,
-                               note=form.note.data)
+        service.record_attempt(
+            episode,
+            current_user,
+            at=from_local(form.attempted_at.data),
+            method=form.method.data,
+            outcome=form.outcome.data,
+            note=form.note.data,
+        )
         return "Contact attempt saved."
 
     return _change(episode_id, "attempt_form", ContactAttemptForm(), apply)
@@ -135,8 +163,9 @@ def add_attempt(episode_id: int) -> tuple[str, int] | Response:
 @login_required
 def offer(episode_id: int) -> tuple[str, int] | Response:
     def apply(episode: Episode, form: FlaskForm) -> str:
-        service.record_offer(episode, current_user, at=from_local(form.offered_at.data),
-                             method=form.method.data)
+        service.record_offer(
+            episode, current_user, at=from_local(form.offered_at.data), method=form.method.data
+        )
         return "Offer saved."
 
     return _change(episode_id, "offer_form", OfferForm(), apply)
@@ -156,10 +185,14 @@ def accept(episode_id: int) -> tuple[str, int] | Response:
 @login_required
 def decline(episode_id: int) -> tuple[str, int] | Response:
     def apply(episode: Episode, form: FlaskForm) -> str:
-        service.record_decline(episode, current_user, at=from_local(form.declined_at.data),
-                               reason=form.reason.data.strip(),
-                               offer_again=form.offer_again.data == "yes",
-                               carer_information=bool(form.carer_information.data))
+        service.record_decline(
+            episode,
+            current_user,
+            at=from_local(form.declined_at.data),
+            reason=form.reason.data.strip(),
+            offer_again=form.offer_again.data == "yes",
+            carer_information=bool(form.carer_information.data),
+        )
         return "Saved: the child does not want an interview now."
 
     return _change(episode_id, "decline_form", DeclineForm(), apply)

@@ -19,18 +19,25 @@ def _strong_password(_form: object, field: PasswordField) -> None:
 
 
 class UserForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired("Enter the person's name."),
-                                                Length(max=120)])
-    email = EmailField("Email address", validators=[
-        DataRequired("Enter an email address."),
-        Email("Enter an email address like name@example.org.", check_deliverability=False),
-        Length(max=254)])
+    name = StringField(
+        "Full name", validators=[DataRequired("Enter the person's name."), Length(max=120)]
+    )
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter an email address."),
+            Email("Enter an email address like name@example.org.", check_deliverability=False),
+            Length(max=254),
+        ],
+    )
     role = SelectField("Role", choices=ROLE_CHOICES)
     team_id = SelectField("Team", coerce=int, choices=[])
-    password = PasswordField("First password", validators=[DataRequired("Enter a password."),
-                                                          _strong_password],
-                             description="At least 12 characters. They can change it later.",
-                             render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        "First password",
+        validators=[DataRequired("Enter a password."), _strong_password],
+        description="At least 12 characters. They can change it later.",
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class UserRoleForm(FlaskForm):
@@ -39,8 +46,9 @@ class UserRoleForm(FlaskForm):
 
 
 class TeamForm(FlaskForm):
-    name = StringField("Team name", validators=[DataRequired("Enter a name for the team."),
-                                                Length(max=120)])
+    name = StringField(
+        "Team name", validators=[DataRequired("Enter a name for the team."), Length(max=120)]
+    )
 
 
 class ConfirmForm(FlaskForm):

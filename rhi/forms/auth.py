@@ -6,10 +6,11 @@ from wtforms.validators import DataRequired, Email, Length
 class SignInForm(FlaskForm):
     email = EmailField(
         "Email address",
-        validators=[DataRequired("Enter your email address."),
-                    Email("Enter an email address like name@example.org.",
-                          check_deliverability=False),
-                    Length(max=254)],
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("Enter an email address like name@example.org.", check_deliverability=False),
+            Length(max=254),
+        ],
         render_kw={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"},
     )
     password = PasswordField(

@@ -17,8 +17,9 @@ NOTE_MAX = 2000
 
 
 def _when(label: str) -> LocalDateTimeField:
-    return LocalDateTimeField(label, validators=[InputRequired("Enter the date and time."),
-                                                 RecentPast()])
+    return LocalDateTimeField(
+        label, validators=[InputRequired("Enter the date and time."), RecentPast()]
+    )
 
 
 class ContactAttemptForm(FlaskForm):
@@ -31,8 +32,9 @@ class ContactAttemptForm(FlaskForm):
 
 class OfferForm(FlaskForm):
     offered_at = _when("When the interview was offered")
-    method = ChoiceField("How it was offered", CONTACT_METHODS, "Choose how it was offered.",
-                         id="offer_method")
+    method = ChoiceField(
+        "How it was offered", CONTACT_METHODS, "Choose how it was offered.", id="offer_method"
+    )
 
 
 class AcceptForm(FlaskForm):
@@ -43,8 +45,10 @@ class DeclineForm(FlaskForm):
     declined_at = _when("When the child said no")
     reason = TextAreaField(
         "What the child said, in their words",
-        validators=[DataRequired("Write what the child said, even if it was short."),
-                    too_long(NOTE_MAX)],
+        validators=[
+            DataRequired("Write what the child said, even if it was short."),
+            too_long(NOTE_MAX),
+        ],
     )
     offer_again = RadioField(
         "Keep the offer open?",

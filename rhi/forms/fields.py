@@ -53,8 +53,9 @@ class RecentPast:
             return
         now_local = getattr(form, "now_local", None) or to_local(utcnow()).replace(tzinfo=None)
         if field.data > now_local + CLOCK_SKEW:
-            raise ValidationError("This can't be in the future. Check the date and time, and "
-                                  "the tablet's clock.")
+            raise ValidationError(
+                "This can't be in the future. Check the date and time, and the tablet's clock."
+            )
         if field.data < now_local - OLDEST:
             raise ValidationError("This is more than a year ago. Check the date and time.")
 
@@ -63,8 +64,7 @@ class ChoiceField(SelectField):
     """A choice from a fixed list: nothing chosen says `required`; a value not on the list says
     the same and names the list (a tablet's upload shows it to the person who can fix it)."""
 
-    def __init__(self, label: str, choices: dict[str, str], required: str,
-                 **kwargs: Any) -> None:
+    def __init__(self, label: str, choices: dict[str, str], required: str, **kwargs: Any) -> None:
         kwargs.setdefault("validators", [InputRequired(required)])
         super().__init__(label, choices=list(choices.items()), **kwargs)
         self.required = required

@@ -13,8 +13,10 @@ class OverrideForm(FlaskForm):
     recipient = SelectField("Share with", choices=list(RECIPIENTS.items()))
     reason = TextAreaField(
         "Why the information must be shared without the child's agreement",
-        validators=[DataRequired("Write the reason: the risk of significant harm you see."),
-                    Length(max=4000)],
+        validators=[
+            DataRequired("Write the reason: the risk of significant harm you see."),
+            Length(max=4000),
+        ],
     )
     decided_by = StringField(
         "Who decided (name and role)",
@@ -23,6 +25,7 @@ class OverrideForm(FlaskForm):
 
 
 class AddendumForm(FlaskForm):
-    text = TextAreaField("Add a correction or later note",
-                         validators=[DataRequired("Write the correction or note."),
-                                     Length(max=20_000)])
+    text = TextAreaField(
+        "Add a correction or later note",
+        validators=[DataRequired("Write the correction or note."), Length(max=20_000)],
+    )

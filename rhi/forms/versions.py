@@ -19,8 +19,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from rhi.interviews.content import MAX_TEXT
 
-TEXT_CHOICES = [("both", "Keep both"), ("server", "Keep the server's"),
-                ("tablet", "Keep the tablet's")]
+TEXT_CHOICES = [
+    ("both", "Keep both"),
+    ("server", "Keep the server's"),
+    ("tablet", "Keep the tablet's"),
+]
 ADD_CHOICES = [("add", "Add it"), ("leave", "Leave it out")]
 CHOOSE_ONE = "Choose which to keep."
 TOO_LONG = f"This is too long to save (the most is {MAX_TEXT:,} characters)."
@@ -75,8 +78,14 @@ class VersionsForm(FlaskForm):
         return self[add_name(key)]
 
 
-def versions_form(fields: Iterable[Differing], additions: Iterable[Added], *, id_prefix: str,
-                  version: int, formdata: Any = None) -> VersionsForm:
+def versions_form(
+    fields: Iterable[Differing],
+    additions: Iterable[Added],
+    *,
+    id_prefix: str,
+    version: int,
+    formdata: Any = None,
+) -> VersionsForm:
     """The choosing form for one tablet version. `formdata=None` shows the defaults: "Keep both"
     for text, so no words are dropped unless the worker chooses; the server's for the rest."""
     attrs: dict[str, Any] = {}
@@ -84,25 +93,42 @@ def versions_form(fields: Iterable[Differing], additions: Iterable[Added], *, id
         name = choice_name(d.path)
         if d.kind == "text":
             attrs[name] = RadioField(
-                d.title, choices=TEXT_CHOICES, default="both", id=element_id(id_prefix, name),
-                invalid_choice_message=CHOOSE_ONE)
+                d.title,
+                choices=TEXT_CHOICES,
+                default="both",
+                id=element_id(id_prefix, name),
+                invalid_choice_message=CHOOSE_ONE,
+            )
             merged = merged_name(d.path)
             attrs[merged] = TextAreaField(
-                "Or write it together", id=element_id(id_prefix, merged),
+                "Or write it together",
+                id=element_id(id_prefix, merged),
                 description="If you write here, this is what is kept for this part.",
-                validators=[Optional(strip_whitespace=False), Length(max=MAX_TEXT,
-                                                                     message=TOO_LONG)])
+                validators=[
+                    Optional(strip_whitespace=False),
+                    Length(max=MAX_TEXT, message=TOO_LONG),
+                ],
+            )
         else:
             attrs[name] = RadioField(
-                d.title, choices=[("server", f"Keep the server's: {d.shown('server')}"),
-                                  ("tablet", f"Keep the tablet's: {d.shown('tablet')}")],
-                default="server", id=element_id(id_prefix, name),
-                invalid_choice_message=CHOOSE_ONE)
+                d.title,
+                choices=[
+                    ("server", f"Keep the server's: {d.shown('server')}"),
+                    ("tablet", f"Keep the tablet's: {d.shown('tablet')}"),
+                ],
+                default="server",
+                id=element_id(id_prefix, name),
+                invalid_choice_message=CHOOSE_ONE,
+            )
     for a in additions:
         name = add_name(a.key)
-        attrs[name] = RadioField(a.title, choices=ADD_CHOICES, default="add",
-                                 id=element_id(id_prefix, name),
-                                 invalid_choice_message="Choose whether to add it.")
+        attrs[name] = RadioField(
+            a.title,
+            choices=ADD_CHOICES,
+            default="add",
+            id=element_id(id_prefix, name),
+            invalid_choice_message="Choose whether to add it.",
+        )
     form_class = type("ChosenVersionsForm", (VersionsForm,), attrs)
     form = form_class(formdata=formdata)
     if formdata is None:
@@ -116,7 +142,8 @@ class KeepServerForm(FlaskForm):
 
     confirm = BooleanField(
         "I understand that the tablet's words in this version will not be added to the interview",
-        validators=[DataRequired("Tick the box to confirm, or choose part by part above.")])
+        validators=[DataRequired("Tick the box to confirm, or choose part by part above.")],
+    )
 
 
 class TabletAddendumForm(FlaskForm):
@@ -125,6 +152,11 @@ class TabletAddendumForm(FlaskForm):
     text = TextAreaField(
         "The tablet's words, to add as an addendum",
         description="Everything the tablet had that differs is here. You can tidy it first.",
-        validators=[DataRequired("There is nothing to add. Write the words to add, or keep only "
-                                 "the server's version below."),
-                    Length(max=ADDENDUM_MAX, message="This is too long to add in one go.")])
+        validators=[
+            DataRequired(
+                "There is nothing to add. Write the words to add, or keep only "
+                "the server's version below."
+            ),
+            Length(max=ADDENDUM_MAX, message="This is too long to add in one go."),
+        ],
+    )

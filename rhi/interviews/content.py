@@ -34,10 +34,31 @@ from rhi.plain_text import without_direction_controls
 from rhi.prompts import SECTION_IDS
 
 __all__ = [
-    "ACTION_KINDS", "CONSENT_ANSWERS", "FINDING_GROUPS", "FINDING_TITLES", "HARMS", "LIST_FIELDS",
-    "LIST_FLAGS", "MAX_TEXT", "PULL_FACTORS", "PUSH_FACTORS", "RECIPIENTS", "RISK_VIEWS",
-    "ContentError", "add_item", "blank_finding", "empty_content", "gaps", "get_field",
-    "normalise", "progress", "remove_item", "resolve", "set_field", "text_fields", "text_paths",
+    "ACTION_KINDS",
+    "CONSENT_ANSWERS",
+    "FINDING_GROUPS",
+    "FINDING_TITLES",
+    "HARMS",
+    "LIST_FIELDS",
+    "LIST_FLAGS",
+    "MAX_TEXT",
+    "PULL_FACTORS",
+    "PUSH_FACTORS",
+    "RECIPIENTS",
+    "RISK_VIEWS",
+    "ContentError",
+    "add_item",
+    "blank_finding",
+    "empty_content",
+    "gaps",
+    "get_field",
+    "normalise",
+    "progress",
+    "remove_item",
+    "resolve",
+    "set_field",
+    "text_fields",
+    "text_paths",
 ]
 
 WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M")
@@ -106,8 +127,11 @@ def empty_content() -> dict[str, Any]:
 
 def blank_finding(group: str = "push") -> dict[str, Any]:
     """A push or pull factor or a harm, as first ticked."""
-    return {f.name: copy.deepcopy(f.empty) for f in fields.catalogue()
-            if f.head == group and f.placeholder}
+    return {
+        f.name: copy.deepcopy(f.empty)
+        for f in fields.catalogue()
+        if f.head == group and f.placeholder
+    }
 
 
 def normalise(content: dict[str, Any] | None) -> dict[str, Any]:
@@ -139,8 +163,10 @@ def _as_bool(value: Any) -> bool:
 def _as_text(value: Any, most: int = MAX_TEXT) -> str:
     text = "" if value is None else str(value)
     if len(text) > most:
-        raise ContentError(f"This is too long to save ({len(text):,} characters; the most is "
-                           f"{most:,}). Split it into two parts.")
+        raise ContentError(
+            f"This is too long to save ({len(text):,} characters; the most is "
+            f"{most:,}). Split it into two parts."
+        )
     return without_direction_controls(text.replace("\r\n", "\n"))
 
 
@@ -210,8 +236,9 @@ def _as_when(value: Any, now_local: datetime | None) -> str:
     raise ContentError(f"Enter a date and time like {WHEN_HELP}.")
 
 
-def set_field(content: dict[str, Any], path: str, value: Any,
-              now_local: datetime | None = None) -> dict[str, Any]:
+def set_field(
+    content: dict[str, Any], path: str, value: Any, now_local: datetime | None = None
+) -> dict[str, Any]:
     """A new document with one field changed; the input is not modified.
 
     `now_local` (the local time now) lets dates in the future be refused.
@@ -238,8 +265,10 @@ def add_item(content: dict[str, Any], kind: str, item_id: str | None = None) -> 
         raise ContentError(f"rhi does not keep a list of {kind!r}.")
     updated = normalise(content)
     new_id = item_id or uuid.uuid4().hex[:12]
-    item: dict[str, Any] = {"id": new_id, **{p.name: copy.deepcopy(p.field.empty)
-                                             for p in fields.entry_fields(kind)}}
+    item: dict[str, Any] = {
+        "id": new_id,
+        **{p.name: copy.deepcopy(p.field.empty) for p in fields.entry_fields(kind)},
+    }
     updated[kind].append(item)
     return updated, new_id
 
@@ -257,7 +286,8 @@ def progress(content: dict[str, Any]) -> dict[str, bool]:
     done = {s: bool(c["sections"][s]["text"].strip()) for s in SECTION_IDS}
     done["start"] = bool(c["start"]["explained_voluntary"] and c["start"]["location"].strip())
     done["findings"] = any(e.get("on") for g in FINDING_GROUPS for e in c[g].values()) or bool(
-        c["places"] or c["people"])
+        c["places"] or c["people"]
+    )
     done["actions"] = bool(c["actions"]) or bool(c["risk_view"])
     done["consent"] = any(v["answer"] != "not_asked" for v in c["consent"].values())
     return done
@@ -268,8 +298,10 @@ def gaps(content: dict[str, Any]) -> list[str]:
     c = normalise(content)
     found = []
     if not c["start"]["explained_voluntary"]:
-        found.append("It is not recorded that the child was told the interview is voluntary "
-                     "and they can stop at any time.")
+        found.append(
+            "It is not recorded that the child was told the interview is voluntary "
+            "and they can stop at any time."
+        )
     if not c["start"]["explained_confidentiality"]:
         found.append("It is not recorded that the limits of confidentiality were explained.")
     if not c["start"]["location"].strip():
@@ -286,8 +318,9 @@ def gaps(content: dict[str, Any]) -> list[str]:
         found.append("Your view of the risk the child faces is not given.")
     for action in c["actions"]:
         if not action.get("owner", "").strip():
-            found.append(f"An action ({ACTION_KINDS.get(action.get('kind', ''), 'Other')}) "
-                         "has no owner.")
+            found.append(
+                f"An action ({ACTION_KINDS.get(action.get('kind', ''), 'Other')}) has no owner."
+            )
     return found
 
 
@@ -295,6 +328,7 @@ def text_fields(content: dict[str, Any], include_empty: bool = False) -> list[tu
     """Every field the writing check reads, as (path, text), in the order the pages ask them:
     for the language check and search."""
     c = normalise(content)
-    out = [(placed.path, str(get_field(c, placed.path) or ""))
-           for placed in fields.writing_checked(c)]
+    out = [
+        (placed.path, str(get_field(c, placed.path) or "")) for placed in fields.writing_checked(c)
+    ]
     return out if include_empty else [(p, t) for p, t in out if t]

@@ -100,9 +100,11 @@ HARMS = {
 }
 
 FINDING_GROUPS = {"push": PUSH_FACTORS, "pull": PULL_FACTORS, "harms": HARMS}
-FINDING_TITLES = {"push": "What made them want to leave (push factors)",
-                  "pull": "What drew them away (pull factors)",
-                  "harms": "Harms and risk indicators"}
+FINDING_TITLES = {
+    "push": "What made them want to leave (push factors)",
+    "pull": "What drew them away (pull factors)",
+    "harms": "Harms and risk indicators",
+}
 
 ACTION_KINDS = {
     "nrm": "National Referral Mechanism referral",
@@ -148,8 +150,14 @@ KINDS = {
     ENTRY: "an entry in a list (a place, a person, an action): its fields follow it",
 }
 # How a value is stored, checked and compared (content.resolve's kind): a line is text.
-STORED_AS = {TEXT: "text", LINE: "text", FLAG: "flag", WHEN: "when", CHOICE: "choice",
-             ENTRY: "entry"}
+STORED_AS = {
+    TEXT: "text",
+    LINE: "text",
+    FLAG: "flag",
+    WHEN: "when",
+    CHOICE: "choice",
+    ENTRY: "entry",
+}
 
 SECTION, RECIPIENT, FACTOR, ITEM = "<section>", "<recipient>", "<factor>", "<item>"
 PLACEHOLDERS = (SECTION, RECIPIENT, FACTOR, ITEM)
@@ -162,14 +170,16 @@ NOT_FIELDS = ("overrides", "language", "carer_information_offered")
 
 # The parts of a summary rhi/sharing.py decides on; every field belongs to one.
 PARTS = {
-    **{s: f"the section \u201c{SECTION_TITLES[s]}\u201d: shared when the child agrees or a "
-          "safeguarding decision allows, unless the child asked for it not to be shared"
-          + (" (professionals only)" if s == "analysis" else "")
-       for s in SECTION_IDS},
+    **{
+        s: f"the section \u201c{SECTION_TITLES[s]}\u201d: shared when the child agrees or a "
+        "safeguarding decision allows, unless the child asked for it not to be shared"
+        + (" (professionals only)" if s == "analysis" else "")
+        for s in SECTION_IDS
+    },
     "findings": "push and pull factors, harms: shared like a section, each one ticked "
-                "\u201cnot to be shared\u201d left out",
+    "\u201cnot to be shared\u201d left out",
     "places_people": "places and people: shared with professionals only, each entry marked "
-                     "\u201cnot to be shared\u201d left out",
+    "\u201cnot to be shared\u201d left out",
     "actions": "actions agreed: shared like a section",
     "protective_factors": "what keeps them safe: shared like a section",
     "risk_view": "the worker's view of the risk of harm: professionals only",
@@ -239,8 +249,11 @@ class Field:
 
 
 def _fill(text: str, key_words: str, child: str) -> str:
-    return (text.replace("{key_lower}", key_words.lower()).replace("{key}", key_words)
-            .replace("{child}", child))
+    return (
+        text.replace("{key_lower}", key_words.lower())
+        .replace("{key}", key_words)
+        .replace("{child}", child)
+    )
 
 
 def _capital(text: str) -> str:
@@ -311,8 +324,9 @@ class Placed:
     @property
     def asked(self) -> bool:
         """Does the page ask this field for this key?"""
-        return bool(self.page) and (self.field.asked_for is None or self.key in
-                                    self.field.asked_for)
+        return bool(self.page) and (
+            self.field.asked_for is None or self.key in self.field.asked_for
+        )
 
     def words(self, value: Any) -> str:
         """A value as the review and the PDF say it: a choice's words, "Yes" or "No"."""
@@ -332,107 +346,253 @@ TALKED_WITH_THE_CHILD = tuple(s for s in SECTION_IDS if s != ANALYSIS)
 
 def _findings(group: str) -> list[Field]:
     """A push or pull factor, or a harm: ticked, a note, and "not to be shared"."""
-    common: dict[str, Any] = {"page": "findings", "part": "findings",
-                              "keys": FINDING_GROUPS[group], "heading": FINDING_TITLES[group]}
+    common: dict[str, Any] = {
+        "page": "findings",
+        "part": "findings",
+        "keys": FINDING_GROUPS[group],
+        "heading": FINDING_TITLES[group],
+    }
     return [
         Field(f"{group}.{FACTOR}.on", FLAG, "{key}", **common),
-        Field(f"{group}.{FACTOR}.note", TEXT, "Note on {key_lower}", check_writing=True,
-              rows=2, **common),
+        Field(
+            f"{group}.{FACTOR}.note",
+            TEXT,
+            "Note on {key_lower}",
+            check_writing=True,
+            rows=2,
+            **common,
+        ),
         Field(f"{group}.{FACTOR}.private", FLAG, NOT_SHARED, withholds=True, **common),
     ]
 
 
 def _findings_other(group: str) -> Field:
-    return Field(f"findings_other.{group}", TEXT, "Anything else", "findings", "findings",
-                 check_writing=True, rows=2, heading=FINDING_TITLES[group])
+    return Field(
+        f"findings_other.{group}",
+        TEXT,
+        "Anything else",
+        "findings",
+        "findings",
+        check_writing=True,
+        rows=2,
+        heading=FINDING_TITLES[group],
+    )
 
 
 FIELDS: tuple[Field, ...] = (
     # Before we start
-    Field("start.explained_voluntary", FLAG,
-          "I explained the chat is their choice and they can stop at any time", "start",
-          "record"),
-    Field("start.explained_confidentiality", FLAG,
-          "I explained what I have to pass on to keep them safe (the limits of "
-          "confidentiality)", "start", "record"),
-    Field("start.held_on", WHEN, "When the chat started", "start", "record",
-          hint="For example 2026-11-23 14:30"),
+    Field(
+        "start.explained_voluntary",
+        FLAG,
+        "I explained the chat is their choice and they can stop at any time",
+        "start",
+        "record",
+    ),
+    Field(
+        "start.explained_confidentiality",
+        FLAG,
+        "I explained what I have to pass on to keep them safe (the limits of confidentiality)",
+        "start",
+        "record",
+    ),
+    Field(
+        "start.held_on",
+        WHEN,
+        "When the chat started",
+        "start",
+        "record",
+        hint="For example 2026-11-23 14:30",
+    ),
     Field("start.location", LINE, "Where the chat was held", "start", "about"),
     Field("start.present", LINE, "Who else was at the chat", "start", "about"),
     Field("start.interpreter_language", LINE, "Interpreter: language", "start", "record"),
     Field("start.interpreter_name", LINE, "Interpreter: name", "start", "record"),
-    Field("start.child_chose_interviewer", FLAG,
-          "The child asked for someone they already know to do this chat", "start", "record"),
-    Field("start.chosen_interviewer", LINE, "Who the child asked for, and their role", "start",
-          "record"),
+    Field(
+        "start.child_chose_interviewer",
+        FLAG,
+        "The child asked for someone they already know to do this chat",
+        "start",
+        "record",
+    ),
+    Field(
+        "start.chosen_interviewer",
+        LINE,
+        "Who the child asked for, and their role",
+        "start",
+        "record",
+    ),
     # Each part of the conversation, on its own page
-    Field(f"sections.{SECTION}.text", TEXT, "What {child} said", SECTION, SECTION,
-          hint="Put the child's exact words in quotation marks.", check_writing=True, rows=10,
-          keys={s: SECTION_TITLES[s] for s in TALKED_WITH_THE_CHILD}, heading="{key}"),
-    Field(f"sections.{ANALYSIS}.text", TEXT, "Your notes", ANALYSIS, ANALYSIS,
-          check_writing=True, rows=10),
-    Field(f"sections.{SECTION}.private", FLAG, "{child} asked for this part not to be shared",
-          SECTION, SECTION, keys=SECTION_TITLES, asked_for=TALKED_WITH_THE_CHILD,
-          heading="{key}", withholds=True),
-    Field(f"sections.{SECTION}.kept_back", TEXT,
-          "Anything {child} told you but asked you not to pass on", SECTION, "kept_back",
-          hint="Kept in this record only: never in any summary, for anyone.",
-          check_writing=True, rows=3, keys=SECTION_TITLES, asked_for=TALKED_WITH_THE_CHILD,
-          heading="{key}"),
+    Field(
+        f"sections.{SECTION}.text",
+        TEXT,
+        "What {child} said",
+        SECTION,
+        SECTION,
+        hint="Put the child's exact words in quotation marks.",
+        check_writing=True,
+        rows=10,
+        keys={s: SECTION_TITLES[s] for s in TALKED_WITH_THE_CHILD},
+        heading="{key}",
+    ),
+    Field(
+        f"sections.{ANALYSIS}.text",
+        TEXT,
+        "Your notes",
+        ANALYSIS,
+        ANALYSIS,
+        check_writing=True,
+        rows=10,
+    ),
+    Field(
+        f"sections.{SECTION}.private",
+        FLAG,
+        "{child} asked for this part not to be shared",
+        SECTION,
+        SECTION,
+        keys=SECTION_TITLES,
+        asked_for=TALKED_WITH_THE_CHILD,
+        heading="{key}",
+        withholds=True,
+    ),
+    Field(
+        f"sections.{SECTION}.kept_back",
+        TEXT,
+        "Anything {child} told you but asked you not to pass on",
+        SECTION,
+        "kept_back",
+        hint="Kept in this record only: never in any summary, for anyone.",
+        check_writing=True,
+        rows=3,
+        keys=SECTION_TITLES,
+        asked_for=TALKED_WITH_THE_CHILD,
+        heading="{key}",
+    ),
     # What we found
     *_findings("push"),
     *_findings("pull"),
     *_findings("harms"),
     *(_findings_other(group) for group in FINDING_GROUPS),
-    Field(f"places.{ITEM}", ENTRY, "Place", "findings", "places_people",
-          heading="Places {child} mentioned"),
-    Field(f"places.{ITEM}.name", LINE, "Place (name or description)", "findings",
-          "places_people"),
+    Field(
+        f"places.{ITEM}",
+        ENTRY,
+        "Place",
+        "findings",
+        "places_people",
+        heading="Places {child} mentioned",
+    ),
+    Field(f"places.{ITEM}.name", LINE, "Place (name or description)", "findings", "places_people"),
     Field(f"places.{ITEM}.area", LINE, "Area or town", "findings", "places_people"),
     Field(f"places.{ITEM}.when", LINE, "When", "findings", "places_people"),
-    Field(f"places.{ITEM}.note", TEXT, "Note", "findings", "places_people",
-          check_writing=True, rows=2),
-    Field(f"places.{ITEM}.private", FLAG, NOT_SHARED, "findings", "places_people",
-          withholds=True),
-    Field(f"people.{ITEM}", ENTRY, "Person", "findings", "places_people",
-          heading="People {child} mentioned"),
+    Field(
+        f"places.{ITEM}.note", TEXT, "Note", "findings", "places_people", check_writing=True, rows=2
+    ),
+    Field(f"places.{ITEM}.private", FLAG, NOT_SHARED, "findings", "places_people", withholds=True),
+    Field(
+        f"people.{ITEM}",
+        ENTRY,
+        "Person",
+        "findings",
+        "places_people",
+        heading="People {child} mentioned",
+    ),
     Field(f"people.{ITEM}.name", LINE, "Name or nickname", "findings", "places_people"),
     Field(f"people.{ITEM}.age", LINE, "Age (roughly)", "findings", "places_people"),
-    Field(f"people.{ITEM}.relationship", LINE, "Who they are, in the child's words",
-          "findings", "places_people"),
+    Field(
+        f"people.{ITEM}.relationship",
+        LINE,
+        "Who they are, in the child's words",
+        "findings",
+        "places_people",
+    ),
     Field(f"people.{ITEM}.phone", LINE, "Phone", "findings", "places_people"),
     Field(f"people.{ITEM}.vehicle", LINE, "Vehicle", "findings", "places_people"),
-    Field(f"people.{ITEM}.concern", TEXT, "Concern", "findings", "places_people",
-          check_writing=True, rows=2),
-    Field(f"people.{ITEM}.private", FLAG, NOT_SHARED, "findings", "places_people",
-          withholds=True),
+    Field(
+        f"people.{ITEM}.concern",
+        TEXT,
+        "Concern",
+        "findings",
+        "places_people",
+        check_writing=True,
+        rows=2,
+    ),
+    Field(f"people.{ITEM}.private", FLAG, NOT_SHARED, "findings", "places_people", withholds=True),
     # Analysis and actions (after the analysis's own notes, above)
-    Field("protective_factors", TEXT, "What is keeping them safe (protective factors)",
-          ANALYSIS, "protective_factors", check_writing=True, rows=4),
-    Field("risk_view", CHOICE, "Your view of the risk of harm the child faces", ANALYSIS,
-          "risk_view", options=RISK_VIEWS, blank=""),
-    Field(f"actions.{ITEM}", ENTRY, "Action", ANALYSIS, "actions",
-          heading="Actions and referrals"),
-    Field(f"actions.{ITEM}.kind", CHOICE, "What", ANALYSIS, "actions", options=ACTION_KINDS,
-          blank="other"),
-    Field(f"actions.{ITEM}.owner", LINE, "Who will do it", ANALYSIS, "actions",
-          if_empty="Not yet agreed"),
+    Field(
+        "protective_factors",
+        TEXT,
+        "What is keeping them safe (protective factors)",
+        ANALYSIS,
+        "protective_factors",
+        check_writing=True,
+        rows=4,
+    ),
+    Field(
+        "risk_view",
+        CHOICE,
+        "Your view of the risk of harm the child faces",
+        ANALYSIS,
+        "risk_view",
+        options=RISK_VIEWS,
+        blank="",
+    ),
+    Field(f"actions.{ITEM}", ENTRY, "Action", ANALYSIS, "actions", heading="Actions and referrals"),
+    Field(
+        f"actions.{ITEM}.kind",
+        CHOICE,
+        "What",
+        ANALYSIS,
+        "actions",
+        options=ACTION_KINDS,
+        blank="other",
+    ),
+    Field(
+        f"actions.{ITEM}.owner",
+        LINE,
+        "Who will do it",
+        ANALYSIS,
+        "actions",
+        if_empty="Not yet agreed",
+    ),
     Field(f"actions.{ITEM}.due", LINE, "By when", ANALYSIS, "actions", if_empty="Not set"),
-    Field(f"actions.{ITEM}.note", TEXT, "Note", ANALYSIS, "actions", check_writing=True,
-          rows=2),
+    Field(f"actions.{ITEM}.note", TEXT, "Note", ANALYSIS, "actions", check_writing=True, rows=2),
     # Sharing
-    Field(f"consent.{RECIPIENT}.name", LINE, "Who", "consent", "consent", keys=RECIPIENTS,
-          asked_for=("other",), heading="Sharing with {key_lower}"),
-    Field(f"consent.{RECIPIENT}.answer", CHOICE, "Is {child} happy for us to share with them?",
-          "consent", "consent", options=CONSENT_ANSWERS, blank="not_asked", keys=RECIPIENTS,
-          heading="Sharing with {key_lower}"),
-    Field(f"consent.{RECIPIENT}.words", TEXT, "What they said, in their words", "consent",
-          "consent", check_writing=True, rows=2, keys=RECIPIENTS,
-          heading="Sharing with {key_lower}"),
+    Field(
+        f"consent.{RECIPIENT}.name",
+        LINE,
+        "Who",
+        "consent",
+        "consent",
+        keys=RECIPIENTS,
+        asked_for=("other",),
+        heading="Sharing with {key_lower}",
+    ),
+    Field(
+        f"consent.{RECIPIENT}.answer",
+        CHOICE,
+        "Is {child} happy for us to share with them?",
+        "consent",
+        "consent",
+        options=CONSENT_ANSWERS,
+        blank="not_asked",
+        keys=RECIPIENTS,
+        heading="Sharing with {key_lower}",
+    ),
+    Field(
+        f"consent.{RECIPIENT}.words",
+        TEXT,
+        "What they said, in their words",
+        "consent",
+        "consent",
+        check_writing=True,
+        rows=2,
+        keys=RECIPIENTS,
+        heading="Sharing with {key_lower}",
+    ),
 )
 
 
 # ---- looking fields up -----------------------------------------------------------------------
+
 
 def _pattern_key(parts: list[str]) -> str:
     """A path with its second part, if any, made anonymous: "sections.*.text"."""
@@ -461,18 +621,21 @@ class _Index:
                 self.exact[f.path] = f
             shape = _shape(f)
             if self.shapes.setdefault(f.head, shape) != shape:
-                raise CatalogueError(f"{f.path}: {f.head} cannot hold both a {shape} and a "
-                                     f"{self.shapes[f.head]}")
+                raise CatalogueError(
+                    f"{f.path}: {f.head} cannot hold both a {shape} and a {self.shapes[f.head]}"
+                )
 
     @staticmethod
     def _check(f: Field) -> None:
         parts = f.parts
         if f.kind not in KINDS:
             raise CatalogueError(f"{f.path}: no kind {f.kind!r}")
-        if any(p.startswith("<") and (i != 1 or p not in PLACEHOLDERS)
-               for i, p in enumerate(parts)) or not all(parts):
-            raise CatalogueError(f"{f.path}: a placeholder ({', '.join(PLACEHOLDERS)}) can "
-                                 "only be the second part")
+        if any(
+            p.startswith("<") and (i != 1 or p not in PLACEHOLDERS) for i, p in enumerate(parts)
+        ) or not all(parts):
+            raise CatalogueError(
+                f"{f.path}: a placeholder ({', '.join(PLACEHOLDERS)}) can only be the second part"
+            )
         if f.page not in ("", SECTION, *PAGE_IDS) or f.part not in (SECTION, *PARTS):
             raise CatalogueError(f"{f.path}: no page {f.page!r} or sharing part {f.part!r}")
         if SECTION in (f.page, f.part) and f.placeholder != SECTION:
@@ -548,8 +711,11 @@ def entry(kind: str) -> Field:
 
 def entry_fields(kind: str, item_id: str = ITEM) -> list[Placed]:
     """The fields of one entry of a list, in the order the page shows them."""
-    return [Placed(f, f"{kind}.{item_id}.{f.name}", item_id) for f in catalogue()
-            if f.head == kind and f.placeholder == ITEM and f.kind != ENTRY]
+    return [
+        Placed(f, f"{kind}.{item_id}.{f.name}", item_id)
+        for f in catalogue()
+        if f.head == kind and f.placeholder == ITEM and f.kind != ENTRY
+    ]
 
 
 def keys_of(f: Field) -> list[str]:
@@ -566,16 +732,26 @@ def _placed(f: Field, key: str) -> Placed:
 def on_page(page_id: str) -> list[Placed]:
     """The fields a page asks, outside list entries, in catalogue order (each field for each of
     its keys in turn)."""
-    return [placed for f in catalogue() if f.placeholder != ITEM
-            for placed in (_placed(f, key) for key in keys_of(f))
-            if placed.page == page_id and placed.asked]
+    return [
+        placed
+        for f in catalogue()
+        if f.placeholder != ITEM
+        for placed in (_placed(f, key) for key in keys_of(f))
+        if placed.page == page_id and placed.asked
+    ]
 
 
 def group(head: str, key: str) -> list[Placed]:
     """The fields one key of a head has on its page: `consent.police.*`, `push.bullying.*`."""
-    return [_placed(f, key) for f in catalogue()
-            if f.head == head and f.placeholder and f.placeholder != ITEM
-            and key in (f.keys or {}) and _placed(f, key).asked]
+    return [
+        _placed(f, key)
+        for f in catalogue()
+        if f.head == head
+        and f.placeholder
+        and f.placeholder != ITEM
+        and key in (f.keys or {})
+        and _placed(f, key).asked
+    ]
 
 
 def expand(f: Field, document: Mapping[str, Any] | None = None) -> list[Placed]:
@@ -584,8 +760,11 @@ def expand(f: Field, document: Mapping[str, Any] | None = None) -> list[Placed]:
     if f.placeholder == ITEM:
         if document is None or f.kind == ENTRY:
             return []
-        return [Placed(f, f"{f.head}.{item.get('id')}.{f.name}", str(item.get("id")))
-                for item in document.get(f.head, []) if isinstance(item, dict)]
+        return [
+            Placed(f, f"{f.head}.{item.get('id')}.{f.name}", str(item.get("id")))
+            for item in document.get(f.head, [])
+            if isinstance(item, dict)
+        ]
     if f.placeholder in MADE_WHEN_WRITTEN:
         present = document.get(f.head, {}) if document is not None else {}
         return [_placed(f, key) for key in keys_of(f) if key in present]
@@ -599,8 +778,12 @@ def paths(document: Mapping[str, Any] | None = None) -> list[Placed]:
 
 # ---- words for a path away from its page -----------------------------------------------------
 
-def _locate(documents: Iterable[Mapping[str, Any]], kind: str, item_id: str,
-            ) -> tuple[int, Mapping[str, Any]]:
+
+def _locate(
+    documents: Iterable[Mapping[str, Any]],
+    kind: str,
+    item_id: str,
+) -> tuple[int, Mapping[str, Any]]:
     for document in documents:
         for number, item in enumerate(document.get(kind, []), start=1):
             if isinstance(item, dict) and item.get("id") == item_id:
@@ -609,14 +792,18 @@ def _locate(documents: Iterable[Mapping[str, Any]], kind: str, item_id: str,
 
 
 def entry_name(kind: str, number: int, item: Mapping[str, Any]) -> str:
-    """"Place 2 (Jay's flat)", "Action 1 (School)": the noun, the number, and the words of the
+    """ "Place 2 (Jay's flat)", "Action 1 (School)": the noun, the number, and the words of the
     entry's first field."""
     first = next(iter(entry_fields(kind)), None)
     value = item.get(first.name) if first is not None else ""
-    name = (first.options.get(str(value), "") if first is not None and first.kind == CHOICE
-            else str(value or "").strip())
-    return (entry(kind).label + (f" {number}" if number else "")
-            + (f" ({name[:60]})" if name else ""))
+    name = (
+        first.options.get(str(value), "")
+        if first is not None and first.kind == CHOICE
+        else str(value or "").strip()
+    )
+    return (
+        entry(kind).label + (f" {number}" if number else "") + (f" ({name[:60]})" if name else "")
+    )
 
 
 def title(path: str, documents: Iterable[Mapping[str, Any]] = (), child: str = CHILD) -> str:

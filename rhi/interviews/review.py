@@ -62,8 +62,13 @@ def _line(placed: catalogue.Placed, value: Any, child: str) -> Line | None:
     words = placed.words(value)
     if not words.strip():
         return None
-    return Line(placed.path, placed.label(child), words, prose=placed.kind == catalogue.TEXT,
-                tag=KEPT_BACK if placed.part == "kept_back" else "")
+    return Line(
+        placed.path,
+        placed.label(child),
+        words,
+        prose=placed.kind == catalogue.TEXT,
+        tag=KEPT_BACK if placed.part == "kept_back" else "",
+    )
 
 
 def _add(block: Block, placed: catalogue.Placed, value: Any, child: str) -> None:
@@ -88,8 +93,9 @@ def _entries(kind: str, document: dict[str, Any], child: str) -> Block:
     return block
 
 
-def _factors(head: str, fields: list[catalogue.Field], document: dict[str, Any],
-             child: str) -> list[Block]:
+def _factors(
+    head: str, fields: list[catalogue.Field], document: dict[str, Any], child: str
+) -> list[Block]:
     """One item per factor ticked: the first field of a factor is its tick box."""
     tick, *rest = fields
     items = []
@@ -116,8 +122,7 @@ def recorded(content: dict[str, Any], child: str = catalogue.CHILD) -> list[Bloc
         page = Block(page_id, page_title, empty=NOTHING_WRITTEN)
         groups: dict[str, Block] = {}
 
-        def group_for(heading: str, page: Block = page,
-                      groups: dict[str, Block] = groups) -> Block:
+        def group_for(heading: str, page: Block = page, groups: dict[str, Block] = groups) -> Block:
             if heading in ("", page.title):
                 return page
             if heading not in groups:
@@ -142,8 +147,11 @@ def recorded(content: dict[str, Any], child: str = catalogue.CHILD) -> list[Bloc
                     continue
                 value = document
                 for part in placed.path.split("."):
-                    value = value.get(part, placed.field.empty) if isinstance(value, dict) \
+                    value = (
+                        value.get(part, placed.field.empty)
+                        if isinstance(value, dict)
                         else placed.field.empty
+                    )
                 _add(group_for(placed.heading(child)), placed, value, child)
         for head, fields in factor_heads.items():
             heading = catalogue.Placed(fields[0], fields[0].path).heading(child)

@@ -35,7 +35,6 @@ class FieldResult:
     message: str = ""
 
 
-
 def start(interview: Interview, user: User, now_local: datetime | None = None) -> None:
     if interview.locked:
         raise LockedError
@@ -49,15 +48,24 @@ def start(interview: Interview, user: User, now_local: datetime | None = None) -
         if now_local is not None and not document["start"]["held_on"]:
             document["start"]["held_on"] = now_local.strftime(STORED_WHEN)
         interview.content = document
-        audit.record("interview.status", user=user, object_type="interview",
-                     object_id=interview.uuid, child_id=interview.child_id,
-                     detail=f"{old} -> in_progress")
+        audit.record(
+            "interview.status",
+            user=user,
+            object_type="interview",
+            object_id=interview.uuid,
+            child_id=interview.child_id,
+            detail=f"{old} -> in_progress",
+        )
 
 
-def save_fields(interview: Interview, user: User, changes: list[tuple[str, Any, Any]],
-                matcher: Matcher | None = None,
-                now_local: datetime | None = None, device_id: str | None = None,
-                ) -> list[FieldResult]:
+def save_fields(
+    interview: Interview,
+    user: User,
+    changes: list[tuple[str, Any, Any]],
+    matcher: Matcher | None = None,
+    now_local: datetime | None = None,
+    device_id: str | None = None,
+) -> list[FieldResult]:
     """Apply (path, value, original) changes; return one result per change.
 
     `device_id` names the tablet when it is sending changes it kept while offline, so the audit
@@ -85,8 +93,15 @@ def save_fields(interview: Interview, user: User, changes: list[tuple[str, Any, 
             results.append(FieldResult(path, "unchanged", current))
             continue
         if original is not None and _normal(original, current) != current:
-            results.append(FieldResult(path, "conflict", current, value,
-                                       "This changed somewhere else since you opened it."))
+            results.append(
+                FieldResult(
+                    path,
+                    "conflict",
+                    current,
+                    value,
+                    "This changed somewhere else since you opened it.",
+                )
+            )
             continue
         document = c.set_field(document, path, value, now_local)
         saved_value = c.get_field(document, path)
@@ -96,10 +111,14 @@ def save_fields(interview: Interview, user: User, changes: list[tuple[str, Any, 
     saved = [r.path for r in results if r.outcome == "saved"]
     if saved:
         interview.content = document
-        audit.record("interview.save", user=user, object_type="interview",
-                     object_id=interview.uuid, child_id=interview.child_id,
-                     detail=((f"device {device_id}; " if device_id else "")
-                             + ", ".join(saved))[:200])
+        audit.record(
+            "interview.save",
+            user=user,
+            object_type="interview",
+            object_id=interview.uuid,
+            child_id=interview.child_id,
+            detail=((f"device {device_id}; " if device_id else "") + ", ".join(saved))[:200],
+        )
     return results
 
 
@@ -110,8 +129,16 @@ def _normal(original: Any, current: Any) -> Any:
     return without_direction_controls(str(original).replace("\r\n", "\n"))
 
 
-def language_action(interview: Interview, user: User, *, path: str, rule_id: str, text: str,
-                    action: str, reason: str = "") -> None:
+def language_action(
+    interview: Interview,
+    user: User,
+    *,
+    path: str,
+    rule_id: str,
+    text: str,
+    action: str,
+    reason: str = "",
+) -> None:
     """The worker took a suggestion (replaced) or kept their words (dismissed)."""
     if interview.locked:
         raise LockedError
@@ -134,25 +161,41 @@ def language_action(interview: Interview, user: User, *, path: str, rule_id: str
         else:
             raise c.ContentError("There is no kept suggestion to add a reason to.")
         interview.content = document
-        audit.record("interview.language", user=user, object_type="interview",
-                     object_id=interview.uuid, child_id=interview.child_id,
-                     detail=f"reason {rule_id}"[:200])
+        audit.record(
+            "interview.language",
+            user=user,
+            object_type="interview",
+            object_id=interview.uuid,
+            child_id=interview.child_id,
+            detail=f"reason {rule_id}"[:200],
+        )
         return
     else:
         raise c.ContentError("Unknown action.")
     interview.content = document
     language_events.record(user.team_id, rule_id, action)
-    audit.record("interview.language", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=interview.child_id,
-                 detail=f"{action} {rule_id}"[:200])
+    audit.record(
+        "interview.language",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=f"{action} {rule_id}"[:200],
+    )
 
 
 def add_item(interview: Interview, user: User, kind: str) -> str:
     if interview.locked:
         raise LockedError
     interview.content, item_id = c.add_item(interview.content, kind)
-    audit.record("interview.add_item", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=interview.child_id, detail=kind)
+    audit.record(
+        "interview.add_item",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=kind,
+    )
     return item_id
 
 
@@ -163,39 +206,60 @@ def remove_item(interview: Interview, user: User, kind: str, item_id: str) -> No
     if updated[kind] == c.normalise(interview.content)[kind]:
         return  # already gone (a second tap): nothing removed, so nothing to audit
     interview.content = updated
-    audit.record("interview.remove_item", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=interview.child_id, detail=kind)
+    audit.record(
+        "interview.remove_item",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=kind,
+    )
 
 
-def add_override(interview: Interview, user: User, *, recipient: str, reason: str,
-                 decided_by: str) -> None:
+def add_override(
+    interview: Interview, user: User, *, recipient: str, reason: str, decided_by: str
+) -> None:
     """A safeguarding decision to share without the child's consent: reason and decider kept."""
     if recipient not in c.RECIPIENTS:
         raise c.ContentError("Choose who the information will be shared with.")
     document = c.normalise(interview.content)
-    document["overrides"] = [*document["overrides"], {
-        "recipient": recipient, "reason": reason, "decided_by": decided_by,
-        "recorded_by": user.name, "at": utcnow().isoformat(timespec="minutes"),
-    }]
+    document["overrides"] = [
+        *document["overrides"],
+        {
+            "recipient": recipient,
+            "reason": reason,
+            "decided_by": decided_by,
+            "recorded_by": user.name,
+            "at": utcnow().isoformat(timespec="minutes"),
+        },
+    ]
     interview.content = document
-    audit.record("sharing.override", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=interview.child_id,
-                 detail=f"share with {recipient} without consent")
+    audit.record(
+        "sharing.override",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=f"share with {recipient} without consent",
+    )
 
 
 def _decision(entry: dict[str, Any]) -> tuple[Any, ...]:
     return entry.get("recipient"), entry.get("reason"), entry.get("decided_by")
 
 
-def received_overrides(current: list[dict[str, Any]], sent: list[dict[str, Any]],
-                       user: User) -> list[dict[str, Any]]:
+def received_overrides(
+    current: list[dict[str, Any]], sent: list[dict[str, Any]], user: User
+) -> list[dict[str, Any]]:
     """Sharing decisions as a tablet sent them, with who recorded each and when set as
     add_override sets them: a decision the server already has keeps its own; a new one is
     recorded by the signed-in user at the server's time, whatever the tablet said."""
     known = {_decision(entry): entry for entry in current}
     now = utcnow().isoformat(timespec="minutes")
-    return [known.get(_decision(entry)) or {**entry, "recorded_by": user.name, "at": now}
-            for entry in sent]
+    return [
+        known.get(_decision(entry)) or {**entry, "recorded_by": user.name, "at": now}
+        for entry in sent
+    ]
 
 
 def finish(interview: Interview, user: User) -> None:
@@ -204,15 +268,24 @@ def finish(interview: Interview, user: User) -> None:
     old = interview.status
     interview.status = InterviewStatus.FINISHED.value
     interview.finished_at = utcnow()
-    audit.record("interview.status", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=interview.child_id,
-                 detail=f"{old} -> finished")
+    audit.record(
+        "interview.status",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=f"{old} -> finished",
+    )
 
 
 def add_addendum(interview: Interview, user: User, text: str) -> Addendum:
     addendum = Addendum(author_id=user.id, text=text)
     interview.addenda.append(addendum)
-    audit.record("interview.addendum", user=user, object_type="interview",
-                 object_id=interview.uuid, child_id=interview.child_id)
+    audit.record(
+        "interview.addendum",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+    )
     return addendum
-

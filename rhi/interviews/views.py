@@ -68,12 +68,18 @@ def _change_interview(uuid: str, apply: Callable[[Interview], T]) -> tuple[Inter
 @login_required
 def language(uuid: str) -> tuple[str, int]:
     """The worker took a wording suggestion or kept their own words: recorded with the interview."""
+
     def apply(interview: Interview) -> None:
         try:
             service.language_action(
-                interview, current_user, path=request.form.get("path", ""),
-                rule_id=request.form.get("rule_id", "")[:80], text=request.form.get("text", ""),
-                action=request.form.get("action", ""), reason=request.form.get("reason", ""))
+                interview,
+                current_user,
+                path=request.form.get("path", ""),
+                rule_id=request.form.get("rule_id", "")[:80],
+                text=request.form.get("text", ""),
+                action=request.form.get("action", ""),
+                reason=request.form.get("reason", ""),
+            )
         except service.LockedError:
             abort(409)
         except c.ContentError:
@@ -107,16 +113,31 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
     band = age_band_for(child.age_on(held))
     content = c.normalise(interview.content)
     return _page_context(
-        interview=interview, episode=episode, child=child, content=content, page_id=page_id,
+        interview=interview,
+        episode=episode,
+        child=child,
+        content=content,
+        page_id=page_id,
         for_band=lambda text_for: text_for(band),
         editable=not interview.locked and access.can_record_interview_work(current_user),
-        summaries=summaries_of(interview) if page_id == "review" else [], **extra)
+        summaries=summaries_of(interview) if page_id == "review" else [],
+        **extra,
+    )
 
 
-def _page_context(*, interview: Any, episode: Any, child: Any, content: dict[str, Any],
-                  page_id: str, for_band: Callable[[Callable[[str], str]], str],
-                  editable: bool, summaries: list[Any], csrf: bool = True,
-                  **extra: Any) -> dict[str, Any]:
+def _page_context(
+    *,
+    interview: Any,
+    episode: Any,
+    child: Any,
+    content: dict[str, Any],
+    page_id: str,
+    for_band: Callable[[Callable[[str], str]], str],
+    editable: bool,
+    summaries: list[Any],
+    csrf: bool = True,
+    **extra: Any,
+) -> dict[str, Any]:
     """Everything page.html needs: the one list, for a real interview and for the shell.
 
     The fields, their labels and the review's record come from the field catalogue
@@ -142,24 +163,28 @@ def _page_context(*, interview: Any, episode: Any, child: Any, content: dict[str
         "read": lambda path: c.get_field(content, path),
         "list_heading": lambda kind: _with_name(catalogue.entry(kind).heading, name),
         "editable": editable,
-        "override_form": extra.pop("override_form", None) or OverrideForm(formdata=None,
-                                                                            meta=meta),
-        "addendum_form": extra.pop("addendum_form", None) or AddendumForm(formdata=None,
-                                                                          meta=meta),
+        "override_form": extra.pop("override_form", None) or OverrideForm(formdata=None, meta=meta),
+        "addendum_form": extra.pop("addendum_form", None) or AddendumForm(formdata=None, meta=meta),
         "confirm": ConfirmForm(formdata=None, meta=meta),
         "consent_lines": consent_record(content),
         # The sharing record's columns (sharing.ConsentLine's answer and words), as labelled.
-        "consent_columns": [catalogue.find(f"consent.social_worker.{column}")
-                            for column in ("answer", "words")],
+        "consent_columns": [
+            catalogue.find(f"consent.social_worker.{column}") for column in ("answer", "words")
+        ],
         "gaps": c.gaps(content) if page_id == "review" else [],
         "record": review.recorded(content, str(name)) if page_id == "review" else [],
         "summaries": summaries,
-        "open_flags": open_flags(writing.matcher(), c.text_fields(content),
-                                 content["language"]["dismissed"]) if page_id == "review" else [],
+        "open_flags": open_flags(
+            writing.matcher(), c.text_fields(content), content["language"]["dismissed"]
+        )
+        if page_id == "review"
+        else [],
         "field_title": lambda path: catalogue.title(path, (content,), str(name)),
-        "dismissed_pairs": lambda path: [[d.get("rule_id"), d.get("text")]
-                                         for d in content["language"]["dismissed"]
-                                         if d.get("path") == path],
+        "dismissed_pairs": lambda path: [
+            [d.get("rule_id"), d.get("text")]
+            for d in content["language"]["dismissed"]
+            if d.get("path") == path
+        ],
         **extra,
     }
 
@@ -177,11 +202,21 @@ def shell(page_id: str) -> str:
         abort(404)
     context = shells.shell_context()
     return render_template(
-        "interviews/page.html", **context,
-        **_page_context(interview=shells.StandInInterview(), episode=shells.StandInEpisode(
-            child=shells.StandInChild()), child=shells.StandInChild(), content=c.normalise({}),
-            page_id=page_id, for_band=shells.every_band, editable=True, summaries=[],
-            new_entries=context["shell_blanks"]["entries"], csrf=False))
+        "interviews/page.html",
+        **context,
+        **_page_context(
+            interview=shells.StandInInterview(),
+            episode=shells.StandInEpisode(child=shells.StandInChild()),
+            child=shells.StandInChild(),
+            content=c.normalise({}),
+            page_id=page_id,
+            for_band=shells.every_band,
+            editable=True,
+            summaries=[],
+            new_entries=context["shell_blanks"]["entries"],
+            csrf=False,
+        ),
+    )
 
 
 def bank_ids() -> set[str]:
@@ -192,8 +227,13 @@ def bank_ids() -> set[str]:
 @login_required
 def show(uuid: str) -> Response:
     interview = access.get_interview(current_user, uuid)
-    return redirect(url_for("interviews.page", uuid=interview.uuid,
-                            page_id="review" if interview.locked else "start"))
+    return redirect(
+        url_for(
+            "interviews.page",
+            uuid=interview.uuid,
+            page_id="review" if interview.locked else "start",
+        )
+    )
 
 
 @bp.route("/interviews/<uuid>/<page_id>")
@@ -203,15 +243,23 @@ def page(uuid: str, page_id: str) -> str:
         abort(404)
     interview = access.get_interview(current_user, uuid)
     whole = access.reads_whole_interview(current_user, interview)
-    audit.record("interview.view", object_type="interview", object_id=interview.uuid,
-                 child_id=interview.child_id, detail=page_id if whole else "social worker's copy")
+    audit.record(
+        "interview.view",
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=page_id if whole else "social worker's copy",
+    )
     db.session.commit()
     if not whole:
         # What the social worker's copy holds, and nothing more (rhi/sharing.py).
-        return render_template("interviews/shared.html", interview=interview,
-                               child=interview.child,
-                               titles={s.id: s.title for s in load_bank().sections},
-                               view=view_for(interview.content, "social_worker"))
+        return render_template(
+            "interviews/shared.html",
+            interview=interview,
+            child=interview.child,
+            titles={s.id: s.title for s in load_bank().sections},
+            view=view_for(interview.content, "social_worker"),
+        )
     return render_template("interviews/page.html", **_context(interview, page_id))
 
 
@@ -238,43 +286,56 @@ def save(uuid: str) -> tuple[str, int] | Response:
         return _locked_response(interview, changes)
     conflicts = [r for r in results if r.outcome in ("conflict", "invalid")]
     if request.htmx:
-        status = 409 if any(r.outcome == "conflict" for r in results) else \
-            422 if conflicts else 200
-        return render_template("interviews/_save_results.html", results=results,
-                               interview=interview, saved_at=utcnow()), status
+        status = 409 if any(r.outcome == "conflict" for r in results) else 422 if conflicts else 200
+        return render_template(
+            "interviews/_save_results.html", results=results, interview=interview, saved_at=utcnow()
+        ), status
     if conflicts:
         for r in conflicts:
             flash(f"Not saved: {r.message}", "error")
     else:
         flash("Saved.", "success")
     page_id = request.form.get("page", "start")
-    return redirect(url_for("interviews.page", uuid=uuid,
-                            page_id=page_id if page_id in PAGE_IDS else "start"))
+    return redirect(
+        url_for("interviews.page", uuid=uuid, page_id=page_id if page_id in PAGE_IDS else "start")
+    )
 
 
-def _save_changes(interview: Interview, changes: list[tuple[str, Any, Any]],
-                  device_id: str | None = None) -> list[service.FieldResult] | None:
+def _save_changes(
+    interview: Interview, changes: list[tuple[str, Any, Any]], device_id: str | None = None
+) -> list[service.FieldResult] | None:
     """None when the interview is finished: nothing is applied."""
     if interview.locked:
         return None
-    return service.save_fields(interview, current_user, changes, writing.matcher(),
-                               now_local=to_local(utcnow()).replace(tzinfo=None),
-                               device_id=device_id)
+    return service.save_fields(
+        interview,
+        current_user,
+        changes,
+        writing.matcher(),
+        now_local=to_local(utcnow()).replace(tzinfo=None),
+        device_id=device_id,
+    )
 
 
-LOCKED_MESSAGE = ("This interview has been finished (perhaps on another device), so it is not "
-                  "changed. Your words are still in the box: add them as a correction on the "
-                  "review page.")
+LOCKED_MESSAGE = (
+    "This interview has been finished (perhaps on another device), so it is not "
+    "changed. Your words are still in the box: add them as a correction on the "
+    "review page."
+)
 
 
-def _locked_response(interview: Interview, changes: list[tuple[str, Any, Any]]
-                     ) -> tuple[str, int] | Response:
+def _locked_response(
+    interview: Interview, changes: list[tuple[str, Any, Any]]
+) -> tuple[str, int] | Response:
     """Finished meanwhile: say so next to each field and keep what was typed on the screen."""
     if request.htmx:
-        results = [service.FieldResult(path, "invalid", None, value, LOCKED_MESSAGE)
-                   for path, value, _original in changes]
-        return render_template("interviews/_save_results.html", results=results,
-                               interview=interview, saved_at=utcnow()), 409
+        results = [
+            service.FieldResult(path, "invalid", None, value, LOCKED_MESSAGE)
+            for path, value, _original in changes
+        ]
+        return render_template(
+            "interviews/_save_results.html", results=results, interview=interview, saved_at=utcnow()
+        ), 409
     flash(LOCKED_MESSAGE, "error")
     return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="review"))
 
@@ -288,8 +349,7 @@ def add_item(uuid: str, kind: str) -> str | Response:
 @bp.route("/interviews/<uuid>/items/<kind>/<item_id>/remove", methods=["POST"])
 @login_required
 def remove_item(uuid: str, kind: str, item_id: str) -> str | Response:
-    return _change_list(uuid, kind,
-                        lambda i: service.remove_item(i, current_user, kind, item_id))
+    return _change_list(uuid, kind, lambda i: service.remove_item(i, current_user, kind, item_id))
 
 
 def _change_list(uuid: str, kind: str, change: Callable[[Interview], object]) -> str | Response:
@@ -312,10 +372,8 @@ def _change_list(uuid: str, kind: str, change: Callable[[Interview], object]) ->
 def _list_response(interview: Interview, kind: str) -> str | Response:
     page_id = "analysis" if kind == "actions" else "findings"
     if request.htmx:
-        return render_block("interviews/page.html", f"list_{kind}",
-                            **_context(interview, page_id))
-    return redirect(url_for("interviews.page", uuid=interview.uuid, page_id=page_id)
-                    + f"#{kind}")
+        return render_block("interviews/page.html", f"list_{kind}", **_context(interview, page_id))
+    return redirect(url_for("interviews.page", uuid=interview.uuid, page_id=page_id) + f"#{kind}")
 
 
 @bp.route("/interviews/<uuid>/overrides", methods=["POST"])
@@ -327,15 +385,20 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
         abort(409)
     form = OverrideForm()
     if not form.validate_on_submit():
-        return render_template("interviews/page.html",
-                               **_context(interview, "consent", override_form=form)), 422
+        return render_template(
+            "interviews/page.html", **_context(interview, "consent", override_form=form)
+        ), 422
 
     def apply(current: Interview) -> None:
         if current.locked:
             abort(409)
-        service.add_override(current, current_user, recipient=form.recipient.data,
-                             reason=form.reason.data.strip(),
-                             decided_by=form.decided_by.data.strip())
+        service.add_override(
+            current,
+            current_user,
+            recipient=form.recipient.data,
+            reason=form.reason.data.strip(),
+            decided_by=form.decided_by.data.strip(),
+        )
 
     _change_interview(uuid, apply)  # a save landing meanwhile: read again, not a 500
     flash("The decision to share without consent is recorded.", "success")
@@ -371,13 +434,22 @@ def _send_summary(interview: Interview) -> None:
         shared = share_with_social_worker(interview, current_user)
     except SummaryNotMade:
         db.session.commit()
-        flash("The interview is finished and saved, but its summary could not be made just "
-              "now. Use \u201cSend the summary again\u201d below.", "error")
+        flash(
+            "The interview is finished and saved, but its summary could not be made just "
+            "now. Use \u201cSend the summary again\u201d below.",
+            "error",
+        )
         return
     db.session.commit()
-    flash("Interview finished. " + ("The summary is in the social worker's inbox."
-                                    if shared else "No social worker is allocated, so no "
-                                    "summary was sent: tell the child's team."), "success")
+    flash(
+        "Interview finished. "
+        + (
+            "The summary is in the social worker's inbox."
+            if shared
+            else "No social worker is allocated, so no summary was sent: tell the child's team."
+        ),
+        "success",
+    )
 
 
 @bp.route("/interviews/<uuid>/send-summary", methods=["POST"])
@@ -399,8 +471,9 @@ def add_addendum(uuid: str) -> tuple[str, int] | Response:
     access.require_interview_change(current_user, interview)
     form = AddendumForm()
     if not form.validate_on_submit():
-        return render_template("interviews/page.html",
-                               **_context(interview, "review", addendum_form=form)), 422
+        return render_template(
+            "interviews/page.html", **_context(interview, "review", addendum_form=form)
+        ), 422
     service.add_addendum(interview, current_user, form.text.data.strip())
     db.session.commit()
     flash("Addendum added.", "success")

@@ -45,7 +45,8 @@ class Episode(db.Model):
     assigned_worker: Mapped[User | None] = relationship()
     assigned_team: Mapped[Team | None] = relationship()
     interviews: Mapped[list[Interview]] = relationship(
-        secondary="interview_episodes", back_populates="episodes",
+        secondary="interview_episodes",
+        back_populates="episodes",
         primaryjoin="Episode.id == interview_episodes.c.episode_id",
         secondaryjoin="Interview.id == interview_episodes.c.interview_id",
     )

@@ -76,13 +76,14 @@ OPEN_STATUSES = (
 LOCKED_STATUSES = (InterviewStatus.FINISHED, InterviewStatus.SHARED)
 
 
-
 class OneChildError(ValueError):
     """An interview is about one child: an episode of another child cannot join it."""
 
     def __init__(self) -> None:
-        super().__init__("An interview is about one child: these returns are of different "
-                         "children. Record one interview for each child.")
+        super().__init__(
+            "An interview is about one child: these returns are of different "
+            "children. Record one interview for each child."
+        )
 
 
 def _episode_child(context: DefaultExecutionContext) -> int:
@@ -90,7 +91,8 @@ def _episode_child(context: DefaultExecutionContext) -> int:
     interview's child and the episode's child equal in the database itself."""
     episode_id = context.get_current_parameters()["episode_id"]
     return context.connection.execute(
-        text("SELECT child_id FROM episodes WHERE id = :id"), {"id": episode_id}).scalar_one()
+        text("SELECT child_id FROM episodes WHERE id = :id"), {"id": episode_id}
+    ).scalar_one()
 
 
 interview_episodes = Table(
@@ -99,10 +101,16 @@ interview_episodes = Table(
     Column("interview_id", ForeignKey("interviews.id"), primary_key=True),
     Column("episode_id", ForeignKey("episodes.id"), primary_key=True),
     Column("child_id", Integer, nullable=False, default=_episode_child),
-    ForeignKeyConstraint(["episode_id", "child_id"], ["episodes.id", "episodes.child_id"],
-                         name=conv("fk_interview_episodes_episode_of_child")),
-    ForeignKeyConstraint(["interview_id", "child_id"], ["interviews.id", "interviews.child_id"],
-                         name=conv("fk_interview_episodes_interview_of_child")),
+    ForeignKeyConstraint(
+        ["episode_id", "child_id"],
+        ["episodes.id", "episodes.child_id"],
+        name=conv("fk_interview_episodes_episode_of_child"),
+    ),
+    ForeignKeyConstraint(
+        ["interview_id", "child_id"],
+        ["interviews.id", "interviews.child_id"],
+        name=conv("fk_interview_episodes_interview_of_child"),
+    ),
 )
 
 
@@ -143,7 +151,8 @@ class Interview(db.Model):
     worker: Mapped[User | None] = relationship()
     child: Mapped[Child] = relationship()
     episodes: Mapped[list[Episode]] = relationship(
-        secondary=interview_episodes, back_populates="interviews",
+        secondary=interview_episodes,
+        back_populates="interviews",
         primaryjoin="Interview.id == interview_episodes.c.interview_id",
         secondaryjoin="Episode.id == interview_episodes.c.episode_id",
     )

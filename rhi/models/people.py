@@ -53,8 +53,7 @@ class User(UserMixin, db.Model):
     # Mixed into the key that encrypts this user's data on a tablet, so a copied disk cannot be
     # unlocked by trying every PIN: the server hands it over only to a signed-in session.
     # Made with the user, so that GET /sync/v1/session only reads.
-    device_secret: Mapped[str] = mapped_column(String(64),
-                                               default=lambda: secrets.token_hex(32))
+    device_secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team | None] = relationship(back_populates="members")

@@ -83,8 +83,12 @@ def is_current_static(request: Request) -> bool:
     """A request for a static file under its current version: its bytes never change."""
     filename = (request.view_args or {}).get("filename")
     wanted = request.args.get(VERSION_ARG)
-    return (request.endpoint == "static" and isinstance(filename, str) and wanted is not None
-            and wanted == static_version(filename))
+    return (
+        request.endpoint == "static"
+        and isinstance(filename, str)
+        and wanted is not None
+        and wanted == static_version(filename)
+    )
 
 
 def shell_version() -> str:
@@ -119,12 +123,22 @@ def manifest() -> Response:
         "theme_color": "#124f7a",
         "lang": "en-GB",
         "icons": [
-            {"src": url_for("static", filename="icons/icon-192.png"), "sizes": "192x192",
-             "type": "image/png"},
-            {"src": url_for("static", filename="icons/icon-512.png"), "sizes": "512x512",
-             "type": "image/png"},
-            {"src": url_for("static", filename="icons/icon-maskable-512.png"),
-             "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+            {
+                "src": url_for("static", filename="icons/icon-192.png"),
+                "sizes": "192x192",
+                "type": "image/png",
+            },
+            {
+                "src": url_for("static", filename="icons/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+            },
+            {
+                "src": url_for("static", filename="icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
         ],
     }
     response = Response(json.dumps(data), mimetype="application/manifest+json")
@@ -137,13 +151,16 @@ def service_worker() -> Response:
     static = current_app.static_folder or ""
     version = shell_version()
     shell = [url_for("static", filename=name) for name in SHELL_STATIC]  # versioned URLs
-    shell += [url_for("pwa.offline"), url_for("writing.rules"), url_for("episodes.shell_returns"),
-              url_for("episodes.shell_episode")]
+    shell += [
+        url_for("pwa.offline"),
+        url_for("writing.rules"),
+        url_for("episodes.shell_returns"),
+        url_for("episodes.shell_episode"),
+    ]
     # Every part of a blank interview (rhi/shells.py): filled on the tablet from its store.
     shell += [url_for("interviews.shell", page_id=page_id) for page_id in PAGE_IDS]
     script = (Path(static) / "js" / "sw.js").read_text(encoding="utf-8")
-    head = (f"const VERSION = {json.dumps(version)};\n"
-            f"const SHELL = {json.dumps(shell)};\n")
+    head = f"const VERSION = {json.dumps(version)};\nconst SHELL = {json.dumps(shell)};\n"
     response = Response(head + script, mimetype="text/javascript")
     # The browser must always check for a new worker; the worker itself holds no data.
     response.headers["Cache-Control"] = "no-cache"

@@ -70,8 +70,9 @@ def _read_assets(static_dir: Path) -> dict[str, Asset]:
             "Run `npm ci && npm run build` in the project folder, then try again."
         )
     assets = {
-        "css/pdf.css": Asset((static_dir / "css" / "pdf.css").read_bytes(),
-                             "text/css; charset=utf-8"),
+        "css/pdf.css": Asset(
+            (static_dir / "css" / "pdf.css").read_bytes(), "text/css; charset=utf-8"
+        ),
     }
     for name in FONT_FILES:
         assets[f"fonts/{name}"] = Asset((static_dir / "vendor" / name).read_bytes(), "font/woff2")
@@ -88,8 +89,7 @@ class AssetFetcher(URLFetcher):
     def __init__(self, static_dir: Path = STATIC_DIR) -> None:
         # The parent sets the attributes WeasyPrint reads (e.g. `_fail_on_errors`). A refused URL
         # is not fatal: WeasyPrint skips it (an image shows its alt text) and carries on.
-        super().__init__(allowed_protocols=(SCHEME,), allow_redirects=False,
-                         fail_on_errors=False)
+        super().__init__(allowed_protocols=(SCHEME,), allow_redirects=False, fail_on_errors=False)
         # Then drop every urllib handler the parent installed (file, http, https, ftp, data,
         # proxy): even a call to the inherited opener machinery has nothing it could open.
         request.OpenerDirector.__init__(self)
@@ -101,18 +101,18 @@ class AssetFetcher(URLFetcher):
     def _lookup(self, url: str) -> Asset | None:
         if not isinstance(url, str) or not url.startswith(BASE_URL):
             return None
-        return self._assets.get(url[len(BASE_URL):])
+        return self._assets.get(url[len(BASE_URL) :])
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         asset = self._lookup(url)
         if asset is None:
             scheme = url.split(":", 1)[0][:20] if isinstance(url, str) and ":" in url else "?"
             # Only the scheme is logged: a URL could carry text from the record.
-            log.warning("PDF renderer refused a %s: URL (only rhi-asset: files are served)",
-                        scheme)
+            log.warning("PDF renderer refused a %s: URL (only rhi-asset: files are served)", scheme)
             raise AssetRefusedError("the PDF renderer may load only rhi's own assets")
-        return URLFetcherResponse(url, body=asset.body,
-                                  headers={"Content-Type": asset.content_type})
+        return URLFetcherResponse(
+            url, body=asset.body, headers={"Content-Type": asset.content_type}
+        )
 
     def open(self, url: Any, data: Any = None, timeout: Any = None) -> URLFetcherResponse:
         # urllib-style callers pass a Request; either way only `fetch` decides.

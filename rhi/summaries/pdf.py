@@ -49,11 +49,13 @@ def asset_fetcher() -> AssetFetcher:
 def _episode_rows(episodes: Iterable[Any]) -> list[dict[str, str]]:
     rows = []
     for e in sorted(episodes, key=lambda e: e.started_at):
-        rows.append({
-            "started": format_datetime(e.started_at),
-            "returned": format_datetime(getattr(e, "returned_at", None)),
-            "risk_grade": getattr(e, "risk_grade", "") or "",
-        })
+        rows.append(
+            {
+                "started": format_datetime(e.started_at),
+                "returned": format_datetime(getattr(e, "returned_at", None)),
+                "risk_grade": getattr(e, "risk_grade", "") or "",
+            }
+        )
     return rows
 
 
@@ -76,13 +78,20 @@ def _entry_tables(view: SharedView, child_name: str) -> dict[str, list[dict[str,
     for kind in catalogue.lists():
         entry = catalogue.entry(kind)
         columns = [p for p in catalogue.entry_fields(kind) if p.kind != catalogue.FLAG]
-        tables.setdefault(entry.part, []).append({
-            "kind": kind,
-            "caption": catalogue.Placed(entry, entry.path).heading(child_name),
-            "columns": [p.label(child_name) for p in columns],
-            "rows": [[(p.words(item.get(p.name, p.field.empty)), p.kind != catalogue.CHOICE)
-                      for p in columns] for item in getattr(view, kind, [])],
-        })
+        tables.setdefault(entry.part, []).append(
+            {
+                "kind": kind,
+                "caption": catalogue.Placed(entry, entry.path).heading(child_name),
+                "columns": [p.label(child_name) for p in columns],
+                "rows": [
+                    [
+                        (p.words(item.get(p.name, p.field.empty)), p.kind != catalogue.CHOICE)
+                        for p in columns
+                    ]
+                    for item in getattr(view, kind, [])
+                ],
+            }
+        )
     return tables
 
 
@@ -94,8 +103,11 @@ def _label(path: str) -> str:
 def _about_labels() -> dict[str, str]:
     """The labels of the fields the summary shows on their own: where and who (in "About this
     interview") and what keeps the child safe."""
-    return {"place": _label("start.location"), "present": _label("start.present"),
-            "protective_factors": _label("protective_factors")}
+    return {
+        "place": _label("start.location"),
+        "present": _label("start.present"),
+        "protective_factors": _label("protective_factors"),
+    }
 
 
 def _child_name(child: Any) -> str:
@@ -177,9 +189,16 @@ def render_summary(
     """
     fetcher = asset_fetcher()
     html = render_html(
-        child=child, episodes=episodes, interview=interview, view=view,
-        prepared_for=prepared_for, prepared_at=prepared_at, interviewer=interviewer,
-        place=place, present=present, dismissed_flags=dismissed_flags,
+        child=child,
+        episodes=episodes,
+        interview=interview,
+        view=view,
+        prepared_for=prepared_for,
+        prepared_at=prepared_at,
+        interviewer=interviewer,
+        place=place,
+        present=present,
+        dismissed_flags=dismissed_flags,
         logo=fetcher.has(LOGO_URL),
     )
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)

@@ -17,8 +17,9 @@ from rhi.sharing import view_for
 log = logging.getLogger(__name__)
 
 
-def render_for(interview: Interview, recipient: str, prepared_for: str,
-               prepared_at: datetime) -> bytes:
+def render_for(
+    interview: Interview, recipient: str, prepared_for: str, prepared_at: datetime
+) -> bytes:
     from rhi.summaries.pdf import render_summary  # WeasyPrint loads only when a PDF is made
 
     content = normalise(interview.content)
@@ -57,13 +58,25 @@ def share_with_social_worker(interview: Interview, user: User) -> Summary | None
     except Exception as exc:  # WeasyPrint can fail in many ways; none may lose the interview
         log.exception("summary for interview %s could not be rendered", interview.uuid)
         raise SummaryNotMade from exc
-    summary = Summary(interview=interview, recipient="social_worker",
-                      prepared_for_id=social_worker.id, prepared_for_name=social_worker.name,
-                      prepared_by_id=user.id, created_at=now, pdf=pdf)
+    summary = Summary(
+        interview=interview,
+        recipient="social_worker",
+        prepared_for_id=social_worker.id,
+        prepared_for_name=social_worker.name,
+        prepared_by_id=user.id,
+        created_at=now,
+        pdf=pdf,
+    )
     db.session.add(summary)
     interview.status = InterviewStatus.SHARED.value
-    audit.record("summary.share", user=user, object_type="interview", object_id=interview.uuid,
-                 child_id=child.id, detail=f"to social worker {social_worker.id}")
+    audit.record(
+        "summary.share",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=child.id,
+        detail=f"to social worker {social_worker.id}",
+    )
     return summary
 
 
@@ -76,5 +89,8 @@ def recipient_label(recipient: str, interview: Interview) -> str:
 
 
 def summaries_of(interview: Interview) -> list[Summary]:
-    return list(db.session.scalars(select(Summary).where(Summary.interview_id == interview.id)
-                                   .order_by(Summary.created_at)))
+    return list(
+        db.session.scalars(
+            select(Summary).where(Summary.interview_id == interview.id).order_by(Summary.created_at)
+        )
+    )

@@ -24,8 +24,11 @@ def _inbox_query(user: User) -> Select[tuple[Summary]]:
     return (
         select(Summary)
         .where(access.summary_filter(user))
-        .options(selectinload(Summary.interview).selectinload(Interview.episodes)
-                 .selectinload(Episode.child))
+        .options(
+            selectinload(Summary.interview)
+            .selectinload(Interview.episodes)
+            .selectinload(Episode.child)
+        )
         .order_by(Summary.acknowledged_at.is_not(None), Summary.created_at.desc())
     )
 
@@ -47,19 +50,28 @@ def inbox() -> str:
 @login_required
 def show(summary_id: int) -> str:
     summary = _get_summary(summary_id)
-    audit.record("summary.view", object_type="summary", object_id=summary.id,
-                 child_id=summary.interview.child_id)
+    audit.record(
+        "summary.view",
+        object_type="summary",
+        object_id=summary.id,
+        child_id=summary.interview.child_id,
+    )
     db.session.commit()
-    return render_template("summaries/show.html", summary=summary,
-                           confirm=ConfirmForm(formdata=None))
+    return render_template(
+        "summaries/show.html", summary=summary, confirm=ConfirmForm(formdata=None)
+    )
 
 
 @bp.route("/summaries/<int:summary_id>/pdf")
 @login_required
 def pdf(summary_id: int) -> Response:
     summary = _get_summary(summary_id)
-    audit.record("summary.download", object_type="summary", object_id=summary.id,
-                 child_id=summary.interview.child_id)
+    audit.record(
+        "summary.download",
+        object_type="summary",
+        object_id=summary.id,
+        child_id=summary.interview.child_id,
+    )
     db.session.commit()
     return _pdf_response(summary.pdf, f"rhi-summary-{summary.id}.pdf")
 
@@ -73,8 +85,12 @@ def acknowledge(summary_id: int) -> Response:
     if summary.acknowledged_at is None:
         summary.acknowledged_at = utcnow()
         summary.acknowledged_by_id = current_user.id
-        audit.record("summary.acknowledge", object_type="summary", object_id=summary.id,
-                     child_id=summary.interview.child_id)
+        audit.record(
+            "summary.acknowledge",
+            object_type="summary",
+            object_id=summary.id,
+            child_id=summary.interview.child_id,
+        )
         db.session.commit()
     flash("Thank you: the interviewer can see you have read it.", "success")
     return redirect(url_for("summaries.show", summary_id=summary.id))
@@ -90,8 +106,13 @@ def interview_pdf(uuid: str, recipient: str) -> Response:
     access.require_interview_change(current_user, interview)
     prepared_for = recipient_label(recipient, interview)
     data = render_for(interview, recipient, prepared_for, utcnow())
-    audit.record("summary.download", object_type="interview", object_id=interview.uuid,
-                 child_id=interview.child_id, detail=f"copy for {recipient}")
+    audit.record(
+        "summary.download",
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=f"copy for {recipient}",
+    )
     db.session.commit()
     stamp = to_local(utcnow()).strftime("%Y%m%d-%H%M")
     return _pdf_response(data, f"rhi-{recipient}-{stamp}.pdf")

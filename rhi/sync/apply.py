@@ -44,23 +44,31 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 3  # an item raced by another save is tried again, then left for the next upload
 
 ADDENDUM_LINE = "Changed on a tablet after finishing \u2014 {path}: {value}"
-REKEYED_MESSAGE = ("This child already had an interview on the server, so what this tablet "
-                   "recorded was added to it. Carry on with that interview (server_uuid).")
-DROP_MESSAGE = ("You no longer have access to this child's record, so this was not saved. "
-                "It will be removed from this tablet. Speak to your manager if this is wrong.")
+REKEYED_MESSAGE = (
+    "This child already had an interview on the server, so what this tablet "
+    "recorded was added to it. Carry on with that interview (server_uuid)."
+)
+DROP_MESSAGE = (
+    "You no longer have access to this child's record, so this was not saved. "
+    "It will be removed from this tablet. Speak to your manager if this is wrong."
+)
 
 
 def _checked_content(item: Item) -> dict[str, Any]:
     """The device's document, validated: Rejected if it was damaged on the way or is invalid."""
     assert item.content is not None and item.content_hash is not None
     try:
-        matches = item.content_hash in (content_hash(item.content, as_sent=True),
-                                        content_hash(item.content))
+        matches = item.content_hash in (
+            content_hash(item.content, as_sent=True),
+            content_hash(item.content),
+        )
     except c.ContentError as exc:
         raise Rejected(str(exc)) from exc
     if not matches:
-        raise Rejected("This interview changed on the way to the server (its content_hash "
-                       "does not match). It stays on the tablet; try sending again.")
+        raise Rejected(
+            "This interview changed on the way to the server (its content_hash "
+            "does not match). It stays on the tablet; try sending again."
+        )
     now_local = to_local(utcnow()).replace(tzinfo=None)
     document, problems = validate(item.content, now_local)
     if problems:
@@ -88,60 +96,112 @@ def _ends_declined(item: Item) -> bool:
     return bool(answers) and answers[-1].kind == "decline"
 
 
-
 def _detail(device_id: str | None, extra: str = "") -> str:
     return "; ".join(p for p in (f"device {device_id}" if device_id else "", extra) if p)
 
 
-def _refused(user: User, item_uuid: str, child_id: int | None, device_id: str | None,
-             ) -> ItemResult:
-    audit.record("access.refused", user=user, object_type="interview", object_id=item_uuid,
-                 child_id=child_id, outcome="refused", detail=_detail(device_id, "upload"))
+def _refused(
+    user: User,
+    item_uuid: str,
+    child_id: int | None,
+    device_id: str | None,
+) -> ItemResult:
+    audit.record(
+        "access.refused",
+        user=user,
+        object_type="interview",
+        object_id=item_uuid,
+        child_id=child_id,
+        outcome="refused",
+        detail=_detail(device_id, "upload"),
+    )
     return ItemResult(item_uuid, "rejected", [DROP_MESSAGE], drop=True)
 
 
-def _no_change_rights(user: User, item_uuid: str, child_id: int | None,
-                      device_id: str | None) -> ItemResult:
-    audit.record("change.refused", user=user, object_type="interview", object_id=item_uuid,
-                 child_id=child_id, outcome="refused", detail=_detail(device_id, "upload"))
-    return ItemResult(item_uuid, "rejected", [
-        "Your role does not record interviews, so this was not saved. "
-        "Ask your manager if you need it."])
+def _no_change_rights(
+    user: User, item_uuid: str, child_id: int | None, device_id: str | None
+) -> ItemResult:
+    audit.record(
+        "change.refused",
+        user=user,
+        object_type="interview",
+        object_id=item_uuid,
+        child_id=child_id,
+        outcome="refused",
+        detail=_detail(device_id, "upload"),
+    )
+    return ItemResult(
+        item_uuid,
+        "rejected",
+        [
+            "Your role does not record interviews, so this was not saved. "
+            "Ask your manager if you need it."
+        ],
+    )
 
 
 def _server_copy(interview: Interview) -> dict[str, Any]:
-    return {"uuid": interview.uuid, "version": interview.version,
-            "content": c.normalise(interview.content)}
+    return {
+        "uuid": interview.uuid,
+        "version": interview.version,
+        "content": c.normalise(interview.content),
+    }
 
 
-def _conflict(user: User, interview: Interview, item: Item, document: dict[str, Any],
-              device_id: str | None) -> ItemResult:
+def _conflict(
+    user: User, interview: Interview, item: Item, document: dict[str, Any], device_id: str | None
+) -> ItemResult:
     """Keep the device's copy beside the server's, once, and show the device both."""
     digest = content_hash(document)
-    kept = db.session.scalar(select(SyncConflict).where(
-        SyncConflict.interview_id == interview.id, SyncConflict.user_id == user.id,
-        SyncConflict.content_hash == digest).order_by(SyncConflict.resolved_at.is_(None).desc()))
+    kept = db.session.scalar(
+        select(SyncConflict)
+        .where(
+            SyncConflict.interview_id == interview.id,
+            SyncConflict.user_id == user.id,
+            SyncConflict.content_hash == digest,
+        )
+        .order_by(SyncConflict.resolved_at.is_(None).desc())
+    )
     if kept is not None and kept.resolved_at is not None:
         # Sent again after someone chose between the versions: already dealt with.
-        return ItemResult(item.uuid, "unchanged", [
-            "Already on the server: the choice between the versions has been made."],
-            version=interview.version)
+        return ItemResult(
+            item.uuid,
+            "unchanged",
+            ["Already on the server: the choice between the versions has been made."],
+            version=interview.version,
+        )
     if kept is None:
-        db.session.add(SyncConflict(interview_id=interview.id, device_uuid=item.uuid,
-                                    user_id=user.id, base_version=item.base_version,
-                                    content=document, content_hash=digest,
-                                    changed_paths=item.changed_paths))
-    audit.record("sync.conflict", user=user, object_type="interview", object_id=item.uuid,
-                 child_id=interview.child_id,
-                 detail=_detail(device_id, f"base {item.base_version}, server "
-                                           f"{interview.version}"))
-    message = ("This interview was changed somewhere else since this tablet last had it. "
-               "Both versions are kept: choose what to keep, field by field.")
+        db.session.add(
+            SyncConflict(
+                interview_id=interview.id,
+                device_uuid=item.uuid,
+                user_id=user.id,
+                base_version=item.base_version,
+                content=document,
+                content_hash=digest,
+                changed_paths=item.changed_paths,
+            )
+        )
+    audit.record(
+        "sync.conflict",
+        user=user,
+        object_type="interview",
+        object_id=item.uuid,
+        child_id=interview.child_id,
+        detail=_detail(device_id, f"base {item.base_version}, server {interview.version}"),
+    )
+    message = (
+        "This interview was changed somewhere else since this tablet last had it. "
+        "Both versions are kept: choose what to keep, field by field."
+    )
     if interview.uuid != item.uuid:
-        message = ("This child already has an open interview on the server. Both are kept: "
-                   "choose what to keep, field by field.")
-    return ItemResult(item.uuid, "conflict", [message], version=interview.version,
-                      server=_server_copy(interview))
+        message = (
+            "This child already has an open interview on the server. Both are kept: "
+            "choose what to keep, field by field."
+        )
+    return ItemResult(
+        item.uuid, "conflict", [message], version=interview.version, server=_server_copy(interview)
+    )
 
 
 def _addendum_text(changes: list[tuple[str, Any]]) -> str:
@@ -157,36 +217,59 @@ def _addendum_text(changes: list[tuple[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _to_finished(user: User, interview: Interview, item: Item, document: dict[str, Any],
-                 device_id: str | None) -> ItemResult:
+def _to_finished(
+    user: User, interview: Interview, item: Item, document: dict[str, Any], device_id: str | None
+) -> ItemResult:
     """A finished interview is never edited: the tablet's changes become one addendum."""
     changes = changed_fields(interview.content, document)
     text = _addendum_text(changes)
     if not changes or any(a.text == text for a in interview.addenda):
-        return ItemResult(item.uuid, "unchanged", ["Already on the server."],
-                          version=interview.version)
+        return ItemResult(
+            item.uuid, "unchanged", ["Already on the server."], version=interview.version
+        )
     interviews.add_addendum(interview, user, text)
-    audit.record("sync.update", user=user, object_type="interview", object_id=item.uuid,
-                 child_id=interview.child_id, detail=_detail(device_id, "addendum"))
-    return ItemResult(item.uuid, "updated", [
-        "This interview was already finished, so your changes were added as an addendum."],
-        version=interview.version)
+    audit.record(
+        "sync.update",
+        user=user,
+        object_type="interview",
+        object_id=item.uuid,
+        child_id=interview.child_id,
+        detail=_detail(device_id, "addendum"),
+    )
+    return ItemResult(
+        item.uuid,
+        "updated",
+        ["This interview was already finished, so your changes were added as an addendum."],
+        version=interview.version,
+    )
 
 
-def _events(user: User, interview: Interview, item: Item, device_id: str | None,
-            ) -> offline_events.Report:
+def _events(
+    user: User,
+    interview: Interview,
+    item: Item,
+    device_id: str | None,
+) -> offline_events.Report:
     """Apply the item's new events to `interview`; one audit event each, naming the device."""
     report = offline_events.apply(user, interview, item.events)
     for event in report.applied + report.skipped:
         note = " not applied: finished" if event in report.skipped else ""
-        audit.record("sync.event", user=user, object_type="interview", object_id=interview.uuid,
-                     child_id=interview.child_id,
-                     detail=_detail(device_id, f"{event.kind} {event.id}{note}"))
+        audit.record(
+            "sync.event",
+            user=user,
+            object_type="interview",
+            object_id=interview.uuid,
+            child_id=interview.child_id,
+            detail=_detail(device_id, f"{event.kind} {event.id}{note}"),
+        )
     return report
 
 
-def _with_events(result: ItemResult, interview: Interview, report: offline_events.Report,
-                 ) -> ItemResult:
+def _with_events(
+    result: ItemResult,
+    interview: Interview,
+    report: offline_events.Report,
+) -> ItemResult:
     """The content's outcome, told with what the events did."""
     if report.recorded and result.outcome == "unchanged":
         result.outcome, result.messages = "updated", []
@@ -196,8 +279,14 @@ def _with_events(result: ItemResult, interview: Interview, report: offline_event
     return result
 
 
-def _content(user: User, interview: Interview, item: Item, document: dict[str, Any],
-             base: int, device_id: str | None) -> ItemResult:
+def _content(
+    user: User,
+    interview: Interview,
+    item: Item,
+    document: dict[str, Any],
+    base: int,
+    device_id: str | None,
+) -> ItemResult:
     """The device's document against the server's, whose version was `base` before this item's
     events were applied."""
     stored = content_hash(interview.content)
@@ -206,49 +295,76 @@ def _content(user: User, interview: Interview, item: Item, document: dict[str, A
     if interview.locked:
         return _to_finished(user, interview, item, document, device_id)
     if item.base_version is not None and item.base_version > base:
-        raise Rejected(f"base_version {item.base_version} is newer than the server's "
-                       f"({base}); the tablet's copy cannot be trusted to apply.")
+        raise Rejected(
+            f"base_version {item.base_version} is newer than the server's "
+            f"({base}); the tablet's copy cannot be trusted to apply."
+        )
     if item.base_version != base:
         return _conflict(user, interview, item, document, device_id)
     if interview.status != InterviewStatus.IN_PROGRESS.value and not _ends_declined(item):
         interviews.start(interview, user)  # the tablet held the interview: it is in progress
-    _audit_new_overrides(user, interview, c.normalise(interview.content)["overrides"],
-                         document, device_id)
+    _audit_new_overrides(
+        user, interview, c.normalise(interview.content)["overrides"], document, device_id
+    )
     interview.content = document
     db.session.flush()  # the version moves on here; a concurrent save raises StaleDataError
-    audit.record("sync.update", user=user, object_type="interview", object_id=item.uuid,
-                 child_id=interview.child_id,
-                 detail=_detail(device_id, f"version {interview.version}"))
+    audit.record(
+        "sync.update",
+        user=user,
+        object_type="interview",
+        object_id=item.uuid,
+        child_id=interview.child_id,
+        detail=_detail(device_id, f"version {interview.version}"),
+    )
     return ItemResult(item.uuid, "updated", [], version=interview.version)
 
 
-def _audit_new_overrides(user: User, interview: Interview, before: list[dict[str, Any]],
-                         document: dict[str, Any], device_id: str | None) -> None:
+def _audit_new_overrides(
+    user: User,
+    interview: Interview,
+    before: list[dict[str, Any]],
+    document: dict[str, Any],
+    device_id: str | None,
+) -> None:
     for entry in document["overrides"]:
         if entry not in before:
-            audit.record("sharing.override", user=user, object_type="interview",
-                         object_id=interview.uuid, child_id=interview.child_id,
-                         detail=_detail(device_id, f"share with {entry['recipient']} without "
-                                                   "consent")[:200])
+            audit.record(
+                "sharing.override",
+                user=user,
+                object_type="interview",
+                object_id=interview.uuid,
+                child_id=interview.child_id,
+                detail=_detail(device_id, f"share with {entry['recipient']} without consent")[:200],
+            )
 
 
-def _existing(user: User, interview: Interview, item: Item, device_id: str | None,
-              ) -> ItemResult:
-    visible = db.session.scalar(select(Interview.id).where(
-        Interview.id == interview.id, access.interview_filter(user)))
+def _existing(
+    user: User,
+    interview: Interview,
+    item: Item,
+    device_id: str | None,
+) -> ItemResult:
+    visible = db.session.scalar(
+        select(Interview.id).where(Interview.id == interview.id, access.interview_filter(user))
+    )
     if visible is None:
         return _refused(user, item.uuid, interview.child_id, device_id)
     if not access.can_record_interview_work(user):
         return _no_change_rights(user, item.uuid, interview.child_id, device_id)
     if item.content is None:
         report = _events(user, interview, item, device_id)
-        return ItemResult(item.uuid, "updated" if report.recorded else "unchanged",
-                          report.messages, version=interview.version)
+        return ItemResult(
+            item.uuid,
+            "updated" if report.recorded else "unchanged",
+            report.messages,
+            version=interview.version,
+        )
     document = _document(item, user, interview)
     base = interview.version
     report = _events(user, interview, item, device_id)
-    return _with_events(_content(user, interview, item, document, base, device_id),
-                        interview, report)
+    return _with_events(
+        _content(user, interview, item, document, base, device_id), interview, report
+    )
 
 
 def _held_at(document: dict[str, Any]) -> datetime:
@@ -265,8 +381,9 @@ def _open_interview(episodes: list[Episode]) -> Interview | None:
     return next((i for e in episodes for i in e.interviews if not i.locked), None)
 
 
-def _new_events_only(user: User, item: Item, episodes: list[Episode],
-                     device_id: str | None) -> ItemResult:
+def _new_events_only(
+    user: User, item: Item, episodes: list[Episode], device_id: str | None
+) -> ItemResult:
     """Events for a return, with no interview held: applied to the return's interview on the
     server (the open one, else the one the episode page shows), or to a new one made the way
     the episode page makes it, with the tablet's UUID."""
@@ -278,32 +395,50 @@ def _new_events_only(user: User, item: Item, episodes: list[Episode],
         created = interview.uuid == item.uuid
         if created:
             interview.episodes.extend(e for e in episodes if e is not first)
-            audit.record("sync.create", user=user, object_type="interview",
-                         object_id=item.uuid, child_id=first.child_id,
-                         detail=_detail(device_id, "events"))
+            audit.record(
+                "sync.create",
+                user=user,
+                object_type="interview",
+                object_id=item.uuid,
+                child_id=first.child_id,
+                detail=_detail(device_id, "events"),
+            )
     report = _events(user, interview, item, device_id)
     if created:
         return ItemResult(item.uuid, "created", report.messages, version=interview.version)
-    return ItemResult(item.uuid, "updated" if report.recorded else "unchanged",
-                      [REKEYED_MESSAGE, *report.messages], version=interview.version,
-                      server_uuid=interview.uuid)
+    return ItemResult(
+        item.uuid,
+        "updated" if report.recorded else "unchanged",
+        [REKEYED_MESSAGE, *report.messages],
+        version=interview.version,
+        server_uuid=interview.uuid,
+    )
 
 
 def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> ItemResult:
-    episodes = list(db.session.scalars(select(Episode).where(
-        Episode.id.in_(item.episode_ids), access.episode_filter(user))))
+    episodes = list(
+        db.session.scalars(
+            select(Episode).where(Episode.id.in_(item.episode_ids), access.episode_filter(user))
+        )
+    )
     if len(episodes) != len(item.episode_ids):
         # Not revealing which episodes exist; the audit row (never shown) names the child.
-        child_id = db.session.scalar(select(Episode.child_id).where(
-            Episode.id.in_(item.episode_ids)).order_by(Episode.id).limit(1))
+        child_id = db.session.scalar(
+            select(Episode.child_id)
+            .where(Episode.id.in_(item.episode_ids))
+            .order_by(Episode.id)
+            .limit(1)
+        )
         return _refused(user, item.uuid, child_id, device_id)
     if not access.can_record_interview_work(user):
         return _no_change_rights(user, item.uuid, episodes[0].child_id, device_id)
     if len({e.child_id for e in episodes}) > 1:
         raise Rejected(f"episode_ids: {OneChildError()}")
     if any(e.returned_at is None for e in episodes):
-        raise Rejected("An interview can only be recorded once the child is back: an episode "
-                       "in this upload has no return recorded.")
+        raise Rejected(
+            "An interview can only be recorded once the child is back: an episode "
+            "in this upload has no return recorded."
+        )
     if item.content is None:
         return _new_events_only(user, item, episodes, device_id)
     other = _open_interview(episodes)
@@ -313,18 +448,31 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
         return _with_events(_conflict(user, other, item, document, device_id), other, report)
     returned = min(e.returned_at for e in episodes if e.returned_at is not None)
     held = _held_at(document)
-    interview = Interview(uuid=item.uuid, status=InterviewStatus.IN_PROGRESS.value,
-                          due_at=deadlines.due_at(returned, deadline_hours), worker_id=user.id,
-                          held_at=held, accepted_at=held, content=document)
+    interview = Interview(
+        uuid=item.uuid,
+        status=InterviewStatus.IN_PROGRESS.value,
+        due_at=deadlines.due_at(returned, deadline_hours),
+        worker_id=user.id,
+        held_at=held,
+        accepted_at=held,
+        content=document,
+    )
     interview.episodes.extend(episodes)
     db.session.add(interview)
     db.session.flush()  # a second upload of the same UUID racing this one fails here
-    audit.record("sync.create", user=user, object_type="interview", object_id=item.uuid,
-                 child_id=interview.child_id, detail=_detail(device_id))
+    audit.record(
+        "sync.create",
+        user=user,
+        object_type="interview",
+        object_id=item.uuid,
+        child_id=interview.child_id,
+        detail=_detail(device_id),
+    )
     _audit_new_overrides(user, interview, [], document, device_id)
     report = _events(user, interview, item, device_id)
-    return _with_events(ItemResult(item.uuid, "created", [], version=interview.version),
-                        interview, report)
+    return _with_events(
+        ItemResult(item.uuid, "created", [], version=interview.version), interview, report
+    )
 
 
 def _apply(user: User, raw: Any, deadline_hours: int, device_id: str | None) -> ItemResult:
@@ -360,13 +508,15 @@ def apply_item(user: User, raw: Any, deadline_hours: int, device_id: str | None)
             db.session.rollback()
             log.exception("sync item failed")
             break
-    return ItemResult(_label(raw), "rejected", [
-        "The server could not save this just now. It stays on the tablet and will be sent "
-        "again."], try_again=True)
+    return ItemResult(
+        _label(raw),
+        "rejected",
+        ["The server could not save this just now. It stays on the tablet and will be sent again."],
+        try_again=True,
+    )
 
 
-def upload(user: User, items: list[Any], *, deadline_hours: int,
-           device_id: str | None = None) -> list[ItemResult]:
+def upload(
+    user: User, items: list[Any], *, deadline_hours: int, device_id: str | None = None
+) -> list[ItemResult]:
     return [apply_item(user, raw, deadline_hours, device_id) for raw in items]
-
-

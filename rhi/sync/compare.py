@@ -28,7 +28,7 @@ def _entry(document: dict[str, Any], kind: str, item_id: str) -> tuple[int, dict
 
 
 def entry_name(kind: str, position: int, entry: dict[str, Any]) -> str:
-    """"Place 2 (Jay's flat)", "Action 1 (School)"."""
+    """ "Place 2 (Jay's flat)", "Action 1 (School)"."""
     return catalogue.entry_name(kind, position, entry)
 
 
@@ -53,7 +53,7 @@ def _extends(longer: str, shorter: str) -> bool:
     start = shorter.rstrip()
     if not start or not longer.startswith(start):
         return False
-    rest = longer[len(start):]
+    rest = longer[len(start) :]
     return not rest or not rest[0].isalnum()
 
 
@@ -138,8 +138,9 @@ class Comparison:
 
     @property
     def differs(self) -> bool:
-        return bool(self.fields or self.additions or self.overrides
-                    or self.carer_information_offered)
+        return bool(
+            self.fields or self.additions or self.overrides or self.carer_information_offered
+        )
 
     def difference(self, path: str) -> Difference | None:
         return next((d for d in self.fields if d.path == path), None)
@@ -153,8 +154,11 @@ def _touched(path: str, changed: list[str] | None) -> bool:
     return any(".".join(parts[:n]) in changed for n in range(1, len(parts) + 1))
 
 
-def compare(server_document: dict[str, Any] | None, tablet_document: dict[str, Any] | None,
-            changed: list[str] | None = None) -> Comparison:
+def compare(
+    server_document: dict[str, Any] | None,
+    tablet_document: dict[str, Any] | None,
+    changed: list[str] | None = None,
+) -> Comparison:
     """What the worker has to choose between, read through the interview's own field helpers.
 
     `changed`: the fields the tablet said it changed. Any other difference is the server moving
@@ -162,8 +166,10 @@ def compare(server_document: dict[str, Any] | None, tablet_document: dict[str, A
     server, tablet = c.normalise(server_document), c.normalise(tablet_document)
     result = Comparison()
     lists = catalogue.lists()
-    ids = {side: {kind: {e.get("id") for e in doc[kind]} for kind in lists}
-           for side, doc in (("server", server), ("tablet", tablet))}
+    ids = {
+        side: {kind: {e.get("id") for e in doc[kind]} for kind in lists}
+        for side, doc in (("server", server), ("tablet", tablet))
+    }
     added: set[str] = set()
     for path, _ in changed_fields(server, tablet):
         head = path.split(".")[0]
@@ -181,9 +187,13 @@ def compare(server_document: dict[str, Any] | None, tablet_document: dict[str, A
                 if item_id in ids["tablet"][head] and f"{head}.{item_id}" not in added:
                     added.add(f"{head}.{item_id}")
                     position, entry = _entry(tablet, head, item_id)
-                    result.additions.append(Addition(
-                        head, copy.deepcopy(entry),
-                        f"{entry_name(head, 0, entry)}, added on the tablet"))
+                    result.additions.append(
+                        Addition(
+                            head,
+                            copy.deepcopy(entry),
+                            f"{entry_name(head, 0, entry)}, added on the tablet",
+                        )
+                    )
                 continue
             if item_id not in ids["tablet"][head]:
                 continue  # only on the server: it stays
@@ -193,21 +203,27 @@ def compare(server_document: dict[str, Any] | None, tablet_document: dict[str, A
         except c.ContentError:
             continue  # nothing a page could write: the upload's checks keep it out anyway
         if mine != theirs:
-            result.fields.append(Difference(path, field_title(path, server, tablet), kind,
-                                            mine, theirs))
+            result.fields.append(
+                Difference(path, field_title(path, server, tablet), kind, mine, theirs)
+            )
     result.fields.sort(key=lambda d: catalogue.order(d.path, (server, tablet)))
     return result
 
 
-def addendum_text(comparison: Comparison, received: str,
-                  written: dict[str, str] | None = None) -> str:
+def addendum_text(
+    comparison: Comparison, received: str, written: dict[str, str] | None = None
+) -> str:
     """Every word the tablet had that differs, for a finished interview, titled field by field;
     and anything the worker wrote together on the page."""
-    blocks = [f"Written on a tablet (received {received}) and not in the interview when it "
-              "was finished:"]
+    blocks = [
+        f"Written on a tablet (received {received}) and not in the interview when it was finished:"
+    ]
     for d in comparison.fields:
-        shown = d.shown("tablet") if d.kind != "text" or str(d.tablet).strip() \
+        shown = (
+            d.shown("tablet")
+            if d.kind != "text" or str(d.tablet).strip()
             else "(left empty on the tablet)"
+        )
         blocks.append(f"{d.title}:\n{shown}")
     for a in comparison.additions:
         blocks.append(f"{a.title}:\n" + "\n".join(f"{label}: {value}" for label, value in a.lines))
@@ -216,5 +232,3 @@ def addendum_text(comparison: Comparison, received: str,
         title = difference.title if difference else path
         blocks.append(f"{title} (written together on the versions page):\n{text}")
     return "\n\n".join(blocks) if len(blocks) > 1 else ""
-
-

@@ -58,13 +58,18 @@ def rules() -> dict[str, Any]:
     """What the tablet needs to change a return's status with no signal, as the server would:
     the state after each act (`rhi.episodes.service.transitions`), and each status's words
     ("" for a return with no interview yet)."""
-    return {"status_after": episode_service.transitions(),
-            "status_labels": {"": status_label(None),
-                              **{s.value: status_label(s.value) for s in InterviewStatus}}}
+    return {
+        "status_after": episode_service.transitions(),
+        "status_labels": {
+            "": status_label(None),
+            **{s.value: status_label(s.value) for s in InterviewStatus},
+        },
+    }
 
 
-def _shown(due: datetime, returned_at: datetime | None, starts: list[datetime],
-           now: datetime) -> dict[str, Any]:
+def _shown(
+    due: datetime, returned_at: datetime | None, starts: list[datetime], now: datetime
+) -> dict[str, Any]:
     """What the Returns card and the episode page show of a return: the clock and the repeat
     marker as schedules (the tablet shows the last step begun; the last holds for good), and
     the dates as the pages print them.
@@ -77,23 +82,31 @@ def _shown(due: datetime, returned_at: datetime | None, starts: list[datetime],
     cfg = current_app.config
     since = now.replace(microsecond=now.microsecond // 1000 * 1000)
     clock = deadlines.clock_schedule(due, now)
-    repeat = deadlines.repeat_schedule(starts, now, cfg["RHI_REPEAT_EPISODES"],
-                                       cfg["RHI_REPEAT_DAYS"])
+    repeat = deadlines.repeat_schedule(
+        starts, now, cfg["RHI_REPEAT_EPISODES"], cfg["RHI_REPEAT_DAYS"]
+    )
     return {
-        "clock": {"from": _at_ms(since),
-                  "words": _steps(since, ((at, (s.label,)) for at, s in clock)),
-                  "tone": _steps(since, ((at, (s.tone, s.tag)) for at, s in clock))},
-        "repeat": {"from": _at_ms(since),
-                   "words": _steps(since, ((at, (label,)) for at, label in repeat))},
+        "clock": {
+            "from": _at_ms(since),
+            "words": _steps(since, ((at, (s.label,)) for at, s in clock)),
+            "tone": _steps(since, ((at, (s.tone, s.tag)) for at, s in clock)),
+        },
+        "repeat": {
+            "from": _at_ms(since),
+            "words": _steps(since, ((at, (label,)) for at, label in repeat)),
+        },
         "shown": {"due_at": format_datetime(due), "returned_at": format_datetime(returned_at)},
     }
 
 
 def _child(child: Child, on: datetime) -> dict[str, Any]:
     age = child.age_on(to_local(on).date())
-    return {"display_name": child.display_name,
-            "first_name": child.preferred_name or child.first_name,
-            "age": age, "age_band": age_band_for(max(age, 0))}
+    return {
+        "display_name": child.display_name,
+        "first_name": child.preferred_name or child.first_name,
+        "age": age,
+        "age_band": age_band_for(max(age, 0)),
+    }
 
 
 def _returned(episodes: list[Episode]) -> datetime | None:
@@ -101,29 +114,41 @@ def _returned(episodes: list[Episode]) -> datetime | None:
     return min(back) if back else None
 
 
-def _interview_entry(interview: Interview, now: datetime,
-                     starts: dict[int, list[datetime]]) -> dict[str, Any]:
+def _interview_entry(
+    interview: Interview, now: datetime, starts: dict[int, list[datetime]]
+) -> dict[str, Any]:
     episodes = sorted(interview.episodes, key=lambda e: e.id)
     first = episodes[0]
     returned = _returned(episodes)
-    return {"uuid": interview.uuid, "version": interview.version, "status": interview.status,
-            "offer_recorded": interview.offered_at is not None,
-            "episode_ids": [e.id for e in episodes],
-            "content": c.normalise(interview.content),
-            # The age the interview pages use for the prompts: on the day it was held.
-            "child": _child(first.child, interview.held_at or now),
-            "due_at": iso_utc(interview.due_at), "police_risk_grade": first.risk_grade,
-            "returned_at": iso_utc(returned) if returned else None,
-            **_shown(interview.due_at, returned, starts.get(first.child_id, []), now)}
+    return {
+        "uuid": interview.uuid,
+        "version": interview.version,
+        "status": interview.status,
+        "offer_recorded": interview.offered_at is not None,
+        "episode_ids": [e.id for e in episodes],
+        "content": c.normalise(interview.content),
+        # The age the interview pages use for the prompts: on the day it was held.
+        "child": _child(first.child, interview.held_at or now),
+        "due_at": iso_utc(interview.due_at),
+        "police_risk_grade": first.risk_grade,
+        "returned_at": iso_utc(returned) if returned else None,
+        **_shown(interview.due_at, returned, starts.get(first.child_id, []), now),
+    }
 
 
-def _return_entry(episode: Episode, due: datetime, now: datetime,
-                  starts: dict[int, list[datetime]]) -> dict[str, Any]:
+def _return_entry(
+    episode: Episode, due: datetime, now: datetime, starts: dict[int, list[datetime]]
+) -> dict[str, Any]:
     returned = _returned([episode])
-    return {"uuid": None, "episode_ids": [episode.id], "child": _child(episode.child, now),
-            "due_at": iso_utc(due), "police_risk_grade": episode.risk_grade,
-            "returned_at": iso_utc(returned) if returned else None,
-            **_shown(due, returned, starts.get(episode.child_id, []), now)}
+    return {
+        "uuid": None,
+        "episode_ids": [episode.id],
+        "child": _child(episode.child, now),
+        "due_at": iso_utc(due),
+        "police_risk_grade": episode.risk_grade,
+        "returned_at": iso_utc(returned) if returned else None,
+        **_shown(due, returned, starts.get(episode.child_id, []), now),
+    }
 
 
 def copies(user: User, now: datetime) -> list[dict[str, Any]]:
@@ -133,20 +158,32 @@ def copies(user: User, now: datetime) -> list[dict[str, Any]]:
     returns: list[dict[str, Any]] = []
     if access.can_record_interview_work(user):
         interviews, returns = _entries(user, now)
-    audit.record("device.copy", user=user, object_type="user", object_id=user.id,
-                 detail=f"{len(interviews)} interviews, {len(returns)} returns")
+    audit.record(
+        "device.copy",
+        user=user,
+        object_type="user",
+        object_id=user.id,
+        detail=f"{len(interviews)} interviews, {len(returns)} returns",
+    )
     return sorted(interviews + returns, key=lambda e: e["due_at"])
 
 
 def waiting_versions(user: User) -> list[str]:
     """The device UUIDs of versions this user's tablet sent that still wait for a choice; the
     tablet forgets its copy of any other (someone may have chosen on another screen)."""
-    return sorted(set(db.session.scalars(select(SyncConflict.device_uuid).where(
-        SyncConflict.user_id == user.id, SyncConflict.resolved_at.is_(None)))))
+    return sorted(
+        set(
+            db.session.scalars(
+                select(SyncConflict.device_uuid).where(
+                    SyncConflict.user_id == user.id, SyncConflict.resolved_at.is_(None)
+                )
+            )
+        )
+    )
 
 
 def episode_copies(user: User, episode: Episode, now: datetime) -> list[dict[str, Any]]:
-    """"Keep on this tablet" for one child's return: its open interview, or the return itself
+    """ "Keep on this tablet" for one child's return: its open interview, or the return itself
     if it has none yet; nothing once the interview is finished or if the child is not back.
     The caller has checked the user may see the episode (rhi.access.get_episode) and commits
     the `device.copy` audit event added here."""
@@ -159,8 +196,14 @@ def episode_copies(user: User, episode: Episode, now: datetime) -> list[dict[str
             entries = [_return_entry(episode, due, now, starts)]
         elif not interview.locked:
             entries = [_interview_entry(interview, now, starts)]
-    audit.record("device.copy", user=user, object_type="episode", object_id=episode.id,
-                 child_id=episode.child_id, detail=f"{len(entries)} kept on request")
+    audit.record(
+        "device.copy",
+        user=user,
+        object_type="episode",
+        object_id=episode.id,
+        child_id=episode.child_id,
+        detail=f"{len(entries)} kept on request",
+    )
     return entries
 
 
@@ -169,15 +212,21 @@ def _entries(user: User, now: datetime) -> tuple[list[dict[str, Any]], list[dict
     listed = {row.interview.id for row in waiting if row.interview is not None}
     found = db.session.scalars(
         select(Interview)
-        .where(access.interview_filter(user), Interview.status.not_in(LOCKED_STATUSES),
-               or_(Interview.status == InterviewStatus.IN_PROGRESS.value,
-                   Interview.id.in_(listed)))
+        .where(
+            access.interview_filter(user),
+            Interview.status.not_in(LOCKED_STATUSES),
+            or_(Interview.status == InterviewStatus.IN_PROGRESS.value, Interview.id.in_(listed)),
+        )
         .options(selectinload(Interview.episodes).selectinload(Episode.child))
     ).all()
     open_ones = [i for i in found if i.episodes]
-    starts = recent_starts({i.child_id for i in open_ones}
-                           | {row.episode.child_id for row in waiting}, now)
+    starts = recent_starts(
+        {i.child_id for i in open_ones} | {row.episode.child_id for row in waiting}, now
+    )
     interviews = [_interview_entry(i, now, starts) for i in open_ones]
-    returns = [_return_entry(row.episode, row.clock.due, now, starts)
-               for row in waiting if row.interview is None]
+    returns = [
+        _return_entry(row.episode, row.clock.due, now, starts)
+        for row in waiting
+        if row.interview is None
+    ]
     return interviews, returns

@@ -44,12 +44,19 @@ FORMS: dict[str, tuple[type[FlaskForm], str]] = {
     "decline": (DeclineForm, "declined_at"),
 }
 # What each kind carries besides id, kind and at: text fields, and true/false fields.
-TEXTS = {"attempt": ("method", "outcome", "note"), "offer": ("method",), "accept": (),
-         "decline": ("reason",)}
-FLAGS = {"attempt": (), "offer": (), "accept": (), "decline": ("offer_again",
-                                                               "carer_information")}
-NAMES = {"attempt": "contact attempt", "offer": "offer", "accept": "child's yes",
-         "decline": "child's no"}
+TEXTS = {
+    "attempt": ("method", "outcome", "note"),
+    "offer": ("method",),
+    "accept": (),
+    "decline": ("reason",),
+}
+FLAGS = {"attempt": (), "offer": (), "accept": (), "decline": ("offer_again", "carer_information")}
+NAMES = {
+    "attempt": "contact attempt",
+    "offer": "offer",
+    "accept": "child's yes",
+    "decline": "child's no",
+}
 STATUS_KINDS = ("offer", "accept", "decline")
 
 
@@ -118,8 +125,9 @@ class _Checker:
             self.problem(f"{where}.id", "should be the UUID the tablet gave this event.")
             event_id = ""
         elif event_id.lower() in seen:
-            self.problem(f"{where}.id", "is used by another event in this item; each event "
-                                        "needs its own.")
+            self.problem(
+                f"{where}.id", "is used by another event in this item; each event needs its own."
+            )
         event_id = event_id.lower()
         seen.add(event_id)
         for key in raw:
@@ -142,8 +150,14 @@ class _Checker:
             extra["reason"] = extra["reason"].strip()
         if "offer_again" in extra:
             extra["offer_again"] = extra["offer_again"] == "yes"
-        return Event(id=event_id, kind=kind, at_text=local.strftime(STORED_WHEN),
-                     at=from_local(local), position=position, **extra)
+        return Event(
+            id=event_id,
+            kind=kind,
+            at_text=local.strftime(STORED_WHEN),
+            at=from_local(local),
+            position=position,
+            **extra,
+        )
 
 
 def parse(raw: Any, now_local: datetime) -> tuple[list[Event], list[str]]:
@@ -154,8 +168,10 @@ def parse(raw: Any, now_local: datetime) -> tuple[list[Event], list[str]]:
     if not isinstance(raw, list):
         return [], ["events: should be a list of events, or left out."]
     if len(raw) > MAX_EVENTS:
-        return [], [f"events: has {len(raw)} events; the most in one item is {MAX_EVENTS}. "
-                    "Send the rest in another item."]
+        return [], [
+            f"events: has {len(raw)} events; the most in one item is {MAX_EVENTS}. "
+            "Send the rest in another item."
+        ]
     checker = _Checker(now_local)
     seen: set[str] = set()
     found = [checker.event(position, entry, seen) for position, entry in enumerate(raw)]
@@ -177,17 +193,20 @@ class Report:
 
     @property
     def messages(self) -> list[str]:
-        return [f"The {NAMES[e.kind]} recorded on this tablet for {e.at_text} was not applied: "
-                "this interview was already finished. Contact attempts are still kept."
-                for e in self.skipped]
+        return [
+            f"The {NAMES[e.kind]} recorded on this tablet for {e.at_text} was not applied: "
+            "this interview was already finished. Contact attempts are still kept."
+            for e in self.skipped
+        ]
 
 
 def known(ids: list[str]) -> set[str]:
     """Which of these tablet ids the server already has."""
     if not ids:
         return set()
-    attempts = db.session.scalars(select(ContactAttempt.client_id).where(
-        ContactAttempt.client_id.in_(ids)))
+    attempts = db.session.scalars(
+        select(ContactAttempt.client_id).where(ContactAttempt.client_id.in_(ids))
+    )
     others = db.session.scalars(select(SyncEvent.client_id).where(SyncEvent.client_id.in_(ids)))
     return {*attempts, *others}
 
@@ -201,9 +220,15 @@ def apply(user: User, interview: Interview, events: list[Event]) -> Report:
         if event.id in already:
             continue
         if event.kind == "attempt":
-            attempt = episodes.record_attempt(episode, user, at=event.at, method=event.method,
-                                              outcome=event.outcome, note=event.note,
-                                              interview=interview)
+            attempt = episodes.record_attempt(
+                episode,
+                user,
+                at=event.at,
+                method=event.method,
+                outcome=event.outcome,
+                note=event.note,
+                interview=interview,
+            )
             attempt.client_id = event.id
             report.applied.append(event)
             continue
@@ -211,18 +236,31 @@ def apply(user: User, interview: Interview, events: list[Event]) -> Report:
         if skip:
             report.skipped.append(event)
         elif event.kind == "offer":
-            episodes.record_offer(episode, user, at=event.at, method=event.method,
-                                  interview=interview)
+            episodes.record_offer(
+                episode, user, at=event.at, method=event.method, interview=interview
+            )
         elif event.kind == "accept":
             episodes.record_accept(episode, user, at=event.at, interview=interview)
         else:
-            episodes.record_decline(episode, user, at=event.at, reason=event.reason,
-                                    offer_again=event.offer_again,
-                                    carer_information=event.carer_information,
-                                    interview=interview)
+            episodes.record_decline(
+                episode,
+                user,
+                at=event.at,
+                reason=event.reason,
+                offer_again=event.offer_again,
+                carer_information=event.carer_information,
+                interview=interview,
+            )
         if not skip:
             report.applied.append(event)
-        db.session.add(SyncEvent(client_id=event.id, interview_id=interview.id, kind=event.kind,
-                                 applied=not skip, user_id=user.id))
+        db.session.add(
+            SyncEvent(
+                client_id=event.id,
+                interview_id=interview.id,
+                kind=event.kind,
+                applied=not skip,
+                user_id=user.id,
+            )
+        )
     db.session.flush()  # a second copy of an event racing this one fails here, not later
     return report

@@ -20,16 +20,23 @@ REMEMBER_FOR = timedelta(hours=24)
 
 
 def remembered(user: User, key: str) -> SyncRequest | None:
-    return db.session.scalar(select(SyncRequest).where(
-        SyncRequest.user_id == user.id, SyncRequest.key == key,
-        SyncRequest.created_at >= utcnow() - REMEMBER_FOR))
+    return db.session.scalar(
+        select(SyncRequest).where(
+            SyncRequest.user_id == user.id,
+            SyncRequest.key == key,
+            SyncRequest.created_at >= utcnow() - REMEMBER_FOR,
+        )
+    )
 
 
 def remember(user: User, key: str, digest: str, response: str) -> SyncRequest:
     """Store the answer; if the same key was answered meanwhile (a retry racing the first
     attempt), return that answer instead so both get the same bytes."""
-    db.session.execute(delete(SyncRequest).where(
-        SyncRequest.user_id == user.id, SyncRequest.created_at < utcnow() - REMEMBER_FOR))
+    db.session.execute(
+        delete(SyncRequest).where(
+            SyncRequest.user_id == user.id, SyncRequest.created_at < utcnow() - REMEMBER_FOR
+        )
+    )
     row = SyncRequest(user_id=user.id, key=key, body_hash=digest, response=response)
     db.session.add(row)
     try:
@@ -41,5 +48,3 @@ def remember(user: User, key: str, digest: str, response: str) -> SyncRequest:
         if other is None:
             raise
         return other
-
-

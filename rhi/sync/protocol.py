@@ -31,8 +31,12 @@ def canonical_json(document: dict[str, Any], *, as_sent: bool = False) -> bytes:
     The document is normalised first (what the server stores); `as_sent` takes it exactly as a
     tablet sent it, which is what the tablet hashed: a tablet holding a document from before a
     field was added still proves it arrived whole."""
-    text = json.dumps(document if as_sent else c.normalise(document), sort_keys=True,
-                      separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(
+        document if as_sent else c.normalise(document),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone surrogate: JSON allows it, UTF-8 does not
@@ -62,8 +66,11 @@ class ItemResult:
     server_uuid: str | None = None  # events applied to the server's interview for the return
 
     def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"uuid": self.uuid, "outcome": self.outcome,
-                               "messages": self.messages}
+        out: dict[str, Any] = {
+            "uuid": self.uuid,
+            "outcome": self.outcome,
+            "messages": self.messages,
+        }
         if self.version is not None:
             out["version"] = self.version
         if self.server_uuid is not None:
@@ -113,17 +120,24 @@ def parse_item(raw: Any) -> Item:
     if not isinstance(item_uuid, str) or not UUID_TEXT.match(item_uuid.lower()):
         problems.append("uuid: is not a valid UUID.")
     ids = raw.get("episode_ids")
-    if (not isinstance(ids, list) or not 1 <= len(ids) <= MAX_EPISODES
-            or not all(_is_int(i) for i in ids) or len(set(ids)) != len(ids)):
-        problems.append(f"episode_ids: should list the episodes covered (1 to {MAX_EPISODES}, "
-                        "each once).")
+    if (
+        not isinstance(ids, list)
+        or not 1 <= len(ids) <= MAX_EPISODES
+        or not all(_is_int(i) for i in ids)
+        or len(set(ids)) != len(ids)
+    ):
+        problems.append(
+            f"episode_ids: should list the episodes covered (1 to {MAX_EPISODES}, each once)."
+        )
     base = raw.get("base_version")
     if base is not None and not _is_int(base):
         problems.append("base_version: should be the server's version number, or null.")
     digest, document = raw.get("content_hash"), raw.get("content")
     if "content" not in raw:
-        problems.append("content: should be the interview document (a JSON object), or null "
-                        "when the item only carries events.")
+        problems.append(
+            "content: should be the interview document (a JSON object), or null "
+            "when the item only carries events."
+        )
     elif document is None:
         if digest is not None:
             problems.append("content_hash: should be null when content is null.")
@@ -136,22 +150,32 @@ def parse_item(raw: Any) -> Item:
     problems += event_problems
     changed = raw.get("changed_paths")
     if changed is not None and (
-            not isinstance(changed, list) or len(changed) > MAX_CHANGED_PATHS
-            or not all(isinstance(p, str) and 0 < len(p) <= 200 for p in changed)):
-        problems.append(f"changed_paths: should list at most {MAX_CHANGED_PATHS} field paths "
-                        "(text, up to 200 characters each), or be null.")
+        not isinstance(changed, list)
+        or len(changed) > MAX_CHANGED_PATHS
+        or not all(isinstance(p, str) and 0 < len(p) <= 200 for p in changed)
+    ):
+        problems.append(
+            f"changed_paths: should list at most {MAX_CHANGED_PATHS} field paths "
+            "(text, up to 200 characters each), or be null."
+        )
         changed = None
     if "content" in raw and document is None and not events and not event_problems:
-        problems.append("content: is null and there are no events, so there is nothing to "
-                        "save.")
+        problems.append("content: is null and there are no events, so there is nothing to save.")
     if problems:
         raise Rejected(*problems[:MAX_PROBLEMS])
-    return Item(uuid=item_uuid.lower(), episode_ids=ids, base_version=base,
-                content_hash=digest, content=document, events=events,
-                changed_paths=sorted(set(changed)) if changed is not None else None)
+    return Item(
+        uuid=item_uuid.lower(),
+        episode_ids=ids,
+        base_version=base,
+        content_hash=digest,
+        content=document,
+        events=events,
+        changed_paths=sorted(set(changed)) if changed is not None else None,
+    )
 
 
 # The batch: the body of POST /sync/v1/interviews.
+
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")

@@ -22,13 +22,17 @@ def mark_resolved(user: User, interview: Interview, conflict: SyncConflict, how:
     """Mark the tablet's version chosen, with who did it in the audit trail (the caller
     commits, with the change itself)."""
     conflict.resolved_at = utcnow()
-    audit.record("sync.resolve", user=user, object_type="interview", object_id=interview.uuid,
-                 child_id=interview.child_id,
-                 detail=f"device {conflict.device_uuid}; {how}")
+    audit.record(
+        "sync.resolve",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=f"device {conflict.device_uuid}; {how}",
+    )
 
 
-def check_value(document: dict[str, Any], d: Difference, value: Any,
-                now_local: datetime) -> None:
+def check_value(document: dict[str, Any], d: Difference, value: Any, now_local: datetime) -> None:
     """Would the interview's writer take this value? (ContentError if not.)"""
     if d.path.split(".")[0] in c.LIST_FIELDS:
         kind, item_id, _ = d.path.split(".", 2)
@@ -36,9 +40,15 @@ def check_value(document: dict[str, Any], d: Difference, value: Any,
     c.set_field(document, d.path, value, now_local)
 
 
-def apply_choice(user: User, interview: Interview, comparison: Comparison,
-                 values: dict[str, Any], added: list[Addition], now_local: datetime,
-                 matcher: Matcher | None) -> list[interviews.FieldResult]:
+def apply_choice(
+    user: User,
+    interview: Interview,
+    comparison: Comparison,
+    values: dict[str, Any],
+    added: list[Addition],
+    now_local: datetime,
+    matcher: Matcher | None,
+) -> list[interviews.FieldResult]:
     """Add what only the tablet has (the entries the worker kept), then save the chosen values
     through the interview's own writer, each against the value the worker was shown. The
     interview is written once (no flush on the way), so its version moves on once; a save
@@ -51,9 +61,15 @@ def apply_choice(user: User, interview: Interview, comparison: Comparison,
     return results
 
 
-def _write(user: User, interview: Interview, comparison: Comparison, values: dict[str, Any],
-           added: list[Addition], now_local: datetime,
-           matcher: Matcher | None) -> list[interviews.FieldResult]:
+def _write(
+    user: User,
+    interview: Interview,
+    comparison: Comparison,
+    values: dict[str, Any],
+    added: list[Addition],
+    now_local: datetime,
+    matcher: Matcher | None,
+) -> list[interviews.FieldResult]:
     if interview.status != InterviewStatus.IN_PROGRESS.value:
         interviews.start(interview, user, now_local)  # the tablet held the interview
     document = c.normalise(interview.content)
@@ -68,12 +84,16 @@ def _write(user: User, interview: Interview, comparison: Comparison, values: dic
         document["carer_information_offered"] = True
     if added or comparison.overrides or comparison.carer_information_offered:
         interview.content = document
-        audit.record("interview.save", user=user, object_type="interview",
-                     object_id=interview.uuid, child_id=interview.child_id,
-                     detail=f"from a tablet: {len(added)} entries, "
-                            f"{len(comparison.overrides)} sharing decisions")
-    changes = [(path, value, comparison.difference(path).server)
-               for path, value in values.items()]
+        audit.record(
+            "interview.save",
+            user=user,
+            object_type="interview",
+            object_id=interview.uuid,
+            child_id=interview.child_id,
+            detail=f"from a tablet: {len(added)} entries, "
+            f"{len(comparison.overrides)} sharing decisions",
+        )
+    changes = [(path, value, comparison.difference(path).server) for path, value in values.items()]
     if not changes:
         return []
     return interviews.save_fields(interview, user, changes, matcher, now_local=now_local)

@@ -22,8 +22,7 @@ ITEM_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")  # list entry ids appear in dotte
 
 # Parts of the document the pages write without set_field (see interviews/service.py and
 # episodes/service.py): accepted when they have the shape those writers give them.
-OVERRIDE_KEYS = {"recipient": 40, "reason": 5000, "decided_by": 200, "recorded_by": 200,
-                 "at": 40}
+OVERRIDE_KEYS = {"recipient": 40, "reason": 5000, "decided_by": 200, "recorded_by": 200, "at": 40}
 DISMISSED_KEYS = {"path": 200, "rule_id": 80, "text": 200, "reason": 500}
 
 
@@ -40,9 +39,11 @@ def shape_problems(document: Any) -> list[str]:
     which normalises)."""
     if not isinstance(document, dict):
         return ["content: should be the interview document (a JSON object)."]
-    return [f"{key}: should be {_type_word(blank)}."
-            for key, blank in c.empty_content().items()
-            if key in document and not isinstance(document[key], type(blank))]
+    return [
+        f"{key}: should be {_type_word(blank)}."
+        for key, blank in c.empty_content().items()
+        if key in document and not isinstance(document[key], type(blank))
+    ]
 
 
 class _Builder:
@@ -132,14 +133,17 @@ class _Builder:
                 self.problem(f"{where}.{key}", f"rhi does not know the field '{where}.{key}'.")
                 ok = False
             elif not isinstance(text, str) or len(text) > limits[key]:
-                self.problem(f"{where}.{key}", f"should be text of at most {limits[key]} "
-                                               "characters.")
+                self.problem(
+                    f"{where}.{key}", f"should be text of at most {limits[key]} characters."
+                )
                 ok = False
         return ok
 
 
-def validate(document: Any, now_local: datetime | None = None,
-             ) -> tuple[dict[str, Any], list[str]]:
+def validate(
+    document: Any,
+    now_local: datetime | None = None,
+) -> tuple[dict[str, Any], list[str]]:
     """The document rebuilt through `set_field`, and the problems found (empty when it is fine).
 
     Only use the document when there are no problems. `now_local` (local time now) lets dates in
@@ -182,8 +186,9 @@ def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
             _flatten(sub, f"{prefix}.{key}" if prefix else str(key), out)
     elif isinstance(value, list) and prefix in catalogue.lists():
         for entry in value:
-            _flatten({k: v for k, v in entry.items() if k != "id"},
-                     f"{prefix}.{entry.get('id')}", out)
+            _flatten(
+                {k: v for k, v in entry.items() if k != "id"}, f"{prefix}.{entry.get('id')}", out
+            )
     else:
         out[prefix] = value
 
@@ -197,5 +202,8 @@ def changed_fields(server: dict[str, Any], device: dict[str, Any]) -> list[tuple
     _flatten(c.normalise(device), "", mine)
     _flatten(c.normalise(server), "", theirs)
     paths = sorted(set(mine) | set(theirs))
-    return [(p, mine.get(p)) for p in paths
-            if not p.startswith("language") and mine.get(p) != theirs.get(p)]
+    return [
+        (p, mine.get(p))
+        for p in paths
+        if not p.startswith("language") and mine.get(p) != theirs.get(p)
+    ]

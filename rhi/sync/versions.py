@@ -58,11 +58,15 @@ from rhi.timefmt import format_datetime, to_local
 
 bp = Blueprint("versions", __name__)
 
-STALE_MESSAGE = ("Nothing was saved: the interview was changed somewhere else while you were "
-                 "choosing. The server's version below is the newest. Your choices and anything "
-                 "you wrote are kept: check them and save again.")
-LOCKED_MESSAGE = ("Nothing was changed: this interview has been finished, so it is not edited. "
-                  "Add the tablet's words as an addendum instead.")
+STALE_MESSAGE = (
+    "Nothing was saved: the interview was changed somewhere else while you were "
+    "choosing. The server's version below is the newest. Your choices and anything "
+    "you wrote are kept: check them and save again."
+)
+LOCKED_MESSAGE = (
+    "Nothing was changed: this interview has been finished, so it is not edited. "
+    "Add the tablet's words as an addendum instead."
+)
 NOT_LOCKED_MESSAGE = "This interview is still open: choose what to keep part by part."
 
 
@@ -70,14 +74,24 @@ NOT_LOCKED_MESSAGE = "This interview is still open: choose what to keep part by 
 def open_versions(interview: Interview | None) -> int:
     """How many versions from tablets wait for the signed-in user to choose, for this interview
     (0 when they may not act on it). For the banner in interviews/_versions_banner.html."""
-    if not isinstance(interview, Interview) or not current_user.is_authenticated \
-            or not access.can_record_interview_work(current_user):
+    if (
+        not isinstance(interview, Interview)
+        or not current_user.is_authenticated
+        or not access.can_record_interview_work(current_user)
+    ):
         return 0  # also for the blank stand-in the offline page shells are drawn with
-    return db.session.scalar(
-        select(func.count(SyncConflict.id))
-        .join(Interview, Interview.id == SyncConflict.interview_id)
-        .where(SyncConflict.interview_id == interview.id, SyncConflict.resolved_at.is_(None),
-               access.interview_filter(current_user))) or 0
+    return (
+        db.session.scalar(
+            select(func.count(SyncConflict.id))
+            .join(Interview, Interview.id == SyncConflict.interview_id)
+            .where(
+                SyncConflict.interview_id == interview.id,
+                SyncConflict.resolved_at.is_(None),
+                access.interview_filter(current_user),
+            )
+        )
+        or 0
+    )
 
 
 def _interview(uuid: str) -> Interview:
@@ -88,11 +102,13 @@ def _interview(uuid: str) -> Interview:
 
 
 def _open_conflicts(interview: Interview) -> list[SyncConflict]:
-    return list(db.session.scalars(
-        select(SyncConflict)
-        .where(SyncConflict.interview_id == interview.id, SyncConflict.resolved_at.is_(None))
-        .order_by(SyncConflict.received_at, SyncConflict.id)))
-
+    return list(
+        db.session.scalars(
+            select(SyncConflict)
+            .where(SyncConflict.interview_id == interview.id, SyncConflict.resolved_at.is_(None))
+            .order_by(SyncConflict.received_at, SyncConflict.id)
+        )
+    )
 
 
 def _now_local() -> datetime:
@@ -121,43 +137,88 @@ def _written(formdata: Any) -> dict[str, str]:
     """What the worker wrote together, by path."""
     if formdata is None:
         return {}
-    return {key.split(":", 1)[1]: value for key, value in formdata.items()
-            if key.startswith("merged:") and value.strip()}
+    return {
+        key.split(":", 1)[1]: value
+        for key, value in formdata.items()
+        if key.startswith("merged:") and value.strip()
+    }
 
 
-def _entry_for(interview: Interview, conflict: SyncConflict, *, posted: bool = False,
-               form: VersionsForm | None = None, keep_form: KeepServerForm | None = None,
-               addendum_form: TabletAddendumForm | None = None, message: str = "") -> Entry:
+def _entry_for(
+    interview: Interview,
+    conflict: SyncConflict,
+    *,
+    posted: bool = False,
+    form: VersionsForm | None = None,
+    keep_form: KeepServerForm | None = None,
+    addendum_form: TabletAddendumForm | None = None,
+    message: str = "",
+) -> Entry:
     comparison = compare(interview.content, conflict.content, conflict.changed_paths)
     prefix = f"v{conflict.id}-"
     formdata = request.form if posted else None
     if form is None:
-        form = versions_form(comparison.fields, comparison.additions, id_prefix=prefix,
-                             version=interview.version, formdata=formdata)
+        form = versions_form(
+            comparison.fields,
+            comparison.additions,
+            id_prefix=prefix,
+            version=interview.version,
+            formdata=formdata,
+        )
     form.version.data = str(interview.version)  # the page shows this version: save against it
     written = _written(formdata)
     server, tablet = c.normalise(interview.content), c.normalise(conflict.content)
-    earlier = [(field_title(path, server, tablet), text) for path, text in written.items()
-               if comparison.difference(path) is None or comparison.difference(path).kind != "text"]
+    earlier = [
+        (field_title(path, server, tablet), text)
+        for path, text in written.items()
+        if comparison.difference(path) is None or comparison.difference(path).kind != "text"
+    ]
     if addendum_form is None:
         addendum_form = TabletAddendumForm(formdata=None)
-        addendum_form.text.data = addendum_text(comparison, format_datetime(conflict.received_at),
-                                                written)
-    return Entry(conflict, comparison, form, keep_form or KeepServerForm(formdata=None),
-                 addendum_form, message, earlier)
+        addendum_form.text.data = addendum_text(
+            comparison, format_datetime(conflict.received_at), written
+        )
+    return Entry(
+        conflict,
+        comparison,
+        form,
+        keep_form or KeepServerForm(formdata=None),
+        addendum_form,
+        message,
+        earlier,
+    )
 
 
-def _page(interview: Interview, *, resolved: str | None = None,
-          replace: Entry | None = None, status: int = 200) -> tuple[str, int]:
+def _page(
+    interview: Interview,
+    *,
+    resolved: str | None = None,
+    replace: Entry | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     """The page: every version still waiting, the one just posted as posted."""
-    audit.record("interview.view", object_type="interview", object_id=interview.uuid,
-                 child_id=interview.child_id, detail="versions")
+    audit.record(
+        "interview.view",
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail="versions",
+    )
     db.session.commit()
-    entries = [replace if replace is not None and replace.conflict.id == conflict.id
-               else _entry_for(interview, conflict) for conflict in _open_conflicts(interview)]
+    entries = [
+        replace
+        if replace is not None and replace.conflict.id == conflict.id
+        else _entry_for(interview, conflict)
+        for conflict in _open_conflicts(interview)
+    ]
     return render_template(
-        "sync/versions.html", interview=interview, child=interview.episodes[0].child,
-        entries=entries, resolved=resolved, merged_name=merged_name, element_id=element_id,
+        "sync/versions.html",
+        interview=interview,
+        child=interview.episodes[0].child,
+        entries=entries,
+        resolved=resolved,
+        merged_name=merged_name,
+        element_id=element_id,
         review_url=url_for("interviews.page", uuid=interview.uuid, page_id="review"),
     ), status
 
@@ -168,8 +229,13 @@ def _resolved_device(interview: Interview, value: str) -> str | None:
     value = value.strip().lower()
     if not UUID_TEXT.match(value):
         return None
-    copies = list(db.session.scalars(select(SyncConflict).where(
-        SyncConflict.interview_id == interview.id, SyncConflict.device_uuid == value)))
+    copies = list(
+        db.session.scalars(
+            select(SyncConflict).where(
+                SyncConflict.interview_id == interview.id, SyncConflict.device_uuid == value
+            )
+        )
+    )
     if copies and all(copy_.resolved_at is not None for copy_ in copies):
         return value
     return None
@@ -186,8 +252,11 @@ def versions(uuid: str) -> tuple[str, int]:
 @login_required
 def resolve(uuid: str, conflict_id: int) -> Response | tuple[str, int]:
     interview = _interview(uuid)
-    conflict = db.session.scalar(select(SyncConflict).where(
-        SyncConflict.id == conflict_id, SyncConflict.interview_id == interview.id))
+    conflict = db.session.scalar(
+        select(SyncConflict).where(
+            SyncConflict.id == conflict_id, SyncConflict.interview_id == interview.id
+        )
+    )
     if conflict is None:
         abort(404)
     if conflict.resolved_at is not None:
@@ -202,21 +271,32 @@ def resolve(uuid: str, conflict_id: int) -> Response | tuple[str, int]:
 
 
 def _done(interview: Interview, conflict: SyncConflict) -> Response:
-    return redirect(url_for("versions.versions", uuid=interview.uuid,
-                            resolved=conflict.device_uuid))
+    return redirect(
+        url_for("versions.versions", uuid=interview.uuid, resolved=conflict.device_uuid)
+    )
 
 
 def _choose(interview: Interview, conflict: SyncConflict) -> Response | tuple[str, int]:
     if interview.locked:
-        return _page(interview, status=409, replace=_entry_for(
-            interview, conflict, posted=True, message=LOCKED_MESSAGE))
+        return _page(
+            interview,
+            status=409,
+            replace=_entry_for(interview, conflict, posted=True, message=LOCKED_MESSAGE),
+        )
     comparison = compare(interview.content, conflict.content, conflict.changed_paths)
-    form = versions_form(comparison.fields, comparison.additions,
-                         id_prefix=f"v{conflict.id}-", version=interview.version,
-                         formdata=request.form)
+    form = versions_form(
+        comparison.fields,
+        comparison.additions,
+        id_prefix=f"v{conflict.id}-",
+        version=interview.version,
+        formdata=request.form,
+    )
     if form.version.data != str(interview.version):
-        return _page(interview, status=409, replace=_entry_for(
-            interview, conflict, posted=True, message=STALE_MESSAGE))
+        return _page(
+            interview,
+            status=409,
+            replace=_entry_for(interview, conflict, posted=True, message=STALE_MESSAGE),
+        )
     if not form.validate():
         return _page(interview, status=422, replace=_entry_for(interview, conflict, form=form))
     values, how = _decisions(comparison, form)
@@ -224,8 +304,9 @@ def _choose(interview: Interview, conflict: SyncConflict) -> Response | tuple[st
         return _page(interview, status=422, replace=_entry_for(interview, conflict, form=form))
     try:
         added = [a for a in comparison.additions if form.addition(a.key).data != "leave"]
-        results = resolving.apply_choice(current_user, interview, comparison, values, added,
-                                       _now_local(), writing.matcher())
+        results = resolving.apply_choice(
+            current_user, interview, comparison, values, added, _now_local(), writing.matcher()
+        )
         refused = [r for r in results if r.outcome not in ("saved", "unchanged")]
         if not refused:
             resolving.mark_resolved(current_user, interview, conflict, how)
@@ -237,10 +318,17 @@ def _choose(interview: Interview, conflict: SyncConflict) -> Response | tuple[st
         interview = _interview(interview.uuid)
         conflict = db.session.get(SyncConflict, conflict.id)
         if refused is None:
-            return _page(interview, status=409, replace=_entry_for(
-                interview, conflict, posted=True, message=STALE_MESSAGE))
-        entry = _entry_for(interview, conflict, posted=True,
-                           message="Nothing was saved: look at the parts marked below.")
+            return _page(
+                interview,
+                status=409,
+                replace=_entry_for(interview, conflict, posted=True, message=STALE_MESSAGE),
+            )
+        entry = _entry_for(
+            interview,
+            conflict,
+            posted=True,
+            message="Nothing was saved: look at the parts marked below.",
+        )
         for r in refused:
             _error(entry.form, r.path, r.message or "This could not be saved.")
         return _page(interview, status=422, replace=entry)
@@ -278,8 +366,10 @@ def _decisions(comparison: Comparison, form: VersionsForm) -> tuple[dict[str, An
         except c.ContentError as exc:
             message = str(exc)
             if how == "both":
-                message = ("Together these are too long for one box. Write them together "
-                           "more briefly, or keep one and add the other as an addendum later.")
+                message = (
+                    "Together these are too long for one box. Write them together "
+                    "more briefly, or keep one and add the other as an addendum later."
+                )
             _error(form, d.path, message)
             continue
         values[d.path] = value
@@ -291,9 +381,17 @@ def _decisions(comparison: Comparison, form: VersionsForm) -> tuple[dict[str, An
 def _keep_server(interview: Interview, conflict: SyncConflict) -> Response | tuple[str, int]:
     form = KeepServerForm()
     if not form.validate():
-        return _page(interview, status=422, replace=_entry_for(
-            interview, conflict, posted=True, keep_form=form,
-            message="Nothing was changed: tick the box to confirm first."))
+        return _page(
+            interview,
+            status=422,
+            replace=_entry_for(
+                interview,
+                conflict,
+                posted=True,
+                keep_form=form,
+                message="Nothing was changed: tick the box to confirm first.",
+            ),
+        )
     resolving.mark_resolved(current_user, interview, conflict, "kept the server's version only")
     db.session.commit()
     flash("The server's version is kept. The tablet's version is no longer waiting.", "success")
@@ -303,11 +401,15 @@ def _keep_server(interview: Interview, conflict: SyncConflict) -> Response | tup
 def _as_addendum(interview: Interview, conflict: SyncConflict) -> Response | tuple[str, int]:
     form = TabletAddendumForm()
     if not interview.locked:
-        return _page(interview, status=409, replace=_entry_for(
-            interview, conflict, message=NOT_LOCKED_MESSAGE))
+        return _page(
+            interview,
+            status=409,
+            replace=_entry_for(interview, conflict, message=NOT_LOCKED_MESSAGE),
+        )
     if not form.validate():
-        return _page(interview, status=422, replace=_entry_for(
-            interview, conflict, addendum_form=form))
+        return _page(
+            interview, status=422, replace=_entry_for(interview, conflict, addendum_form=form)
+        )
     interviews.add_addendum(interview, current_user, form.text.data.strip())
     resolving.mark_resolved(current_user, interview, conflict, "added as an addendum")
     db.session.commit()

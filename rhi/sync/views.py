@@ -35,8 +35,11 @@ def _error(status: int, code: str, message: str) -> tuple[Response, int]:
 
 
 def _signed_out() -> tuple[Response, int]:
-    return _error(401, "signed_out", "Sign in again to send what is on this tablet. "
-                                     "Nothing on the tablet has been removed.")
+    return _error(
+        401,
+        "signed_out",
+        "Sign in again to send what is on this tablet. Nothing on the tablet has been removed.",
+    )
 
 
 @bp.before_request
@@ -52,27 +55,42 @@ def csrf_error(_: CSRFError) -> tuple[Response, int]:
     # and with it the token, has gone) lands here: tell it to sign in, not to fetch a token.
     if not current_user.is_authenticated:
         return _signed_out()
-    return _error(400, "csrf", "The security token is missing or out of date. Fetch a fresh "
-                               "one from /sync/v1/session and send again.")
+    return _error(
+        400,
+        "csrf",
+        "The security token is missing or out of date. Fetch a fresh "
+        "one from /sync/v1/session and send again.",
+    )
 
 
 @bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException) -> tuple[Response, int]:
     code = exc.code or 500
     if code == 413:
-        return _error(413, "too_large", "This upload is larger than the server accepts "
-                                        f"({current_app.config['MAX_CONTENT_LENGTH']:,} bytes). "
-                                        "Send fewer interviews at a time.")
-    return _error(code, (exc.name or "error").lower().replace(" ", "_"),
-                  exc.description or "That did not work.")
+        return _error(
+            413,
+            "too_large",
+            "This upload is larger than the server accepts "
+            f"({current_app.config['MAX_CONTENT_LENGTH']:,} bytes). "
+            "Send fewer interviews at a time.",
+        )
+    return _error(
+        code,
+        (exc.name or "error").lower().replace(" ", "_"),
+        exc.description or "That did not work.",
+    )
 
 
 @bp.errorhandler(Exception)
 def unexpected(_: Exception) -> tuple[Response, int]:
     db.session.rollback()
     log.exception("sync request failed")  # the trace goes to the log, never to the device
-    return _error(500, "server_error", "Something went wrong on the server. Everything is "
-                                       "still on the tablet; it will be sent again.")
+    return _error(
+        500,
+        "server_error",
+        "Something went wrong on the server. Everything is "
+        "still on the tablet; it will be sent again.",
+    )
 
 
 @bp.get("/session")
@@ -86,9 +104,11 @@ def session() -> Response:
         user={"id": user.id, "name": user.name, "role": user.role},
         device_secret=user.device_secret,
         server_time=device_copies.iso_utc(utcnow()),
-        limits={"max_items": protocol.MAX_ITEMS,
-                "max_body_bytes": current_app.config["MAX_CONTENT_LENGTH"],
-                "max_text_characters": MAX_TEXT},
+        limits={
+            "max_items": protocol.MAX_ITEMS,
+            "max_body_bytes": current_app.config["MAX_CONTENT_LENGTH"],
+            "max_text_characters": MAX_TEXT,
+        },
     )
 
 
@@ -106,9 +126,12 @@ def copies() -> Response:
     else:
         entries = device_copies.copies(user, now)
     db.session.commit()  # the device.copy audit event, before any child's data leaves
-    response = jsonify(copies=entries, server_time=device_copies.iso_utc(now),
-                       waiting_versions=device_copies.waiting_versions(user),
-                       rules=device_copies.rules())
+    response = jsonify(
+        copies=entries,
+        server_time=device_copies.iso_utc(now),
+        waiting_versions=device_copies.waiting_versions(user),
+        rules=device_copies.rules(),
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -123,8 +146,11 @@ def upload() -> Response | tuple[Response, int]:
     user = current_user._get_current_object()
     key = request.headers.get("Idempotency-Key", "")
     if not (KEY_LENGTH[0] <= len(key) <= KEY_LENGTH[1] and key.isascii() and key.isprintable()):
-        return _error(400, "idempotency_key", "Send an Idempotency-Key header of 8 to 100 "
-                                              "printable characters, new for each upload.")
+        return _error(
+            400,
+            "idempotency_key",
+            "Send an Idempotency-Key header of 8 to 100 printable characters, new for each upload.",
+        )
     if not request.is_json:
         return _error(415, "not_json", "Send the upload as application/json.")
     raw = request.get_data(cache=True)
@@ -136,10 +162,12 @@ def upload() -> Response | tuple[Response, int]:
         items, device_id = protocol.parse_batch(raw)
     except protocol.BadBatch as exc:
         return _error(400, "bad_body", str(exc))
-    results = apply.upload(user, items, device_id=device_id,
-                             deadline_hours=current_app.config["RHI_DEADLINE_HOURS"])
-    body = json.dumps({"results": [r.as_json() for r in results]}, ensure_ascii=False,
-                      separators=(",", ":"))
+    results = apply.upload(
+        user, items, device_id=device_id, deadline_hours=current_app.config["RHI_DEADLINE_HOURS"]
+    )
+    body = json.dumps(
+        {"results": [r.as_json() for r in results]}, ensure_ascii=False, separators=(",", ":")
+    )
     if any(r.try_again for r in results):
         # Not remembered: a retry of this body under this key must be tried afresh.
         return _replay(digest, digest, body)
@@ -150,6 +178,9 @@ def upload() -> Response | tuple[Response, int]:
 def _replay(stored_digest: str, digest: str, body: str) -> Response | tuple[Response, int]:
     """The stored answer, byte for byte; or 422 when the key was used for a different body."""
     if stored_digest != digest:
-        return _error(422, "idempotency_key_reused", "This Idempotency-Key was already used for "
-                                                     "a different upload. Use a new key.")
+        return _error(
+            422,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different upload. Use a new key.",
+        )
     return Response(body, status=200, mimetype=JSON_TYPE)

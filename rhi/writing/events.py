@@ -38,8 +38,7 @@ def team_counts(team_id: int, start: datetime, end: datetime) -> list[dict[str, 
     """Per rule: how often it was flagged, replaced and dismissed in the team, most first."""
     rows = db.session.execute(
         select(LanguageEvent.rule_id, LanguageEvent.action, func.count())
-        .where(LanguageEvent.team_id == team_id, LanguageEvent.at >= start,
-               LanguageEvent.at < end)
+        .where(LanguageEvent.team_id == team_id, LanguageEvent.at >= start, LanguageEvent.at < end)
         .group_by(LanguageEvent.rule_id, LanguageEvent.action)
     ).all()
     table: dict[str, dict[str, Any]] = {}
@@ -49,8 +48,9 @@ def team_counts(team_id: int, start: datetime, end: datetime) -> list[dict[str, 
     return sorted(table.values(), key=lambda e: (-e["flagged"], -e["dismissed"], e["rule_id"]))
 
 
-def open_flags(matcher: Matcher, fields: list[tuple[str, str]],
-               dismissed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def open_flags(
+    matcher: Matcher, fields: list[tuple[str, str]], dismissed: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Flags still open in each text field: those not dismissed by the worker."""
     gone = {(d.get("path"), d.get("rule_id"), d.get("text")) for d in dismissed}
     found = []

@@ -42,5 +42,10 @@ def team_language() -> str:
         end += timedelta(days=1)  # a "to" date includes that whole day
     reasons = {r["id"]: r for r in writing.rules_data()["rules"]}
     rows = team_counts(current_user.team_id, start, end)
-    return render_template("writing/team.html", rows=rows, rules=reasons,
-                           start=to_local(start).date(), end=to_local(end).date())
+    return render_template(
+        "writing/team.html",
+        rows=rows,
+        rules=reasons,
+        start=to_local(start).date(),
+        end=to_local(end).date(),
+    )

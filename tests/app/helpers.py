@@ -27,15 +27,26 @@ def doc(**fields: Any) -> dict[str, Any]:
     return document
 
 
-def item(episode_ids: list[int], content: dict[str, Any], *, uuid: str | None = None,
-         base_version: int | None = None, digest: str | None = None) -> dict[str, Any]:
+def item(
+    episode_ids: list[int],
+    content: dict[str, Any],
+    *,
+    uuid: str | None = None,
+    base_version: int | None = None,
+    digest: str | None = None,
+) -> dict[str, Any]:
     if digest is None:
         try:
             digest = content_hash(content)
         except AttributeError:  # a document too malformed to normalise: refused before hashing
             digest = "0" * 64
-    return {"uuid": uuid or str(uuidlib.uuid4()), "episode_ids": episode_ids,
-            "base_version": base_version, "content_hash": digest, "content": content}
+    return {
+        "uuid": uuid or str(uuidlib.uuid4()),
+        "episode_ids": episode_ids,
+        "base_version": base_version,
+        "content_hash": digest,
+        "content": content,
+    }
 
 
 def token(web: Web) -> str:
@@ -44,8 +55,14 @@ def token(web: Web) -> str:
     return response.get_json()["csrf_token"]
 
 
-def send(web: Web, items: list[dict[str, Any]], *, key: str | None = None,
-         csrf: bool = True, body: bytes | None = None):
+def send(
+    web: Web,
+    items: list[dict[str, Any]],
+    *,
+    key: str | None = None,
+    csrf: bool = True,
+    body: bytes | None = None,
+):
     headers = {"Content-Type": "application/json"}
     if csrf:
         headers["X-CSRFToken"] = token(web)
@@ -80,14 +97,17 @@ def count(app, model: type) -> int:
 
 def audit_actions(app) -> list[tuple[str, str | None, str]]:
     with app.app_context():
-        return [(e.action, e.object_id, e.outcome) for e in db.session.scalars(
-            select(AuditEvent).order_by(AuditEvent.id))]
+        return [
+            (e.action, e.object_id, e.outcome)
+            for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+        ]
 
 
 def start(web: Web, world) -> str:
     web.sign_in(world.emails["worker_a"])
-    response = web.post(f"/episodes/{world.episodes['a']}/interview",
-                        page=f"/episodes/{world.episodes['a']}")
+    response = web.post(
+        f"/episodes/{world.episodes['a']}/interview", page=f"/episodes/{world.episodes['a']}"
+    )
     assert response.status_code == 302
     match = re.search(r"/interviews/([0-9a-f-]{36})/start", response.headers["Location"])
     assert match
@@ -99,8 +119,9 @@ def autosave(web: Web, uuid: str, path: str, value: str, original: str | None):
     data = {f"f:{path}": value}
     if original is not None:
         data[f"o:{path}"] = original
-    return web.client.post(f"/interviews/{uuid}/save", data=data,
-                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    return web.client.post(
+        f"/interviews/{uuid}/save", data=data, headers={"HX-Request": "true", "X-CSRFToken": token}
+    )
 
 
 def content(app, uuid):

@@ -35,20 +35,26 @@ CHILD_ACCESS = {
 
 EPISODE_READS = ["/episodes/{id}"]
 EPISODE_CHANGES = [
-    ("/episodes/{id}/attempts", {"attempted_at": "2026-11-20T10:00", "method": "phone",
-                                 "outcome": "no_answer"}),
+    (
+        "/episodes/{id}/attempts",
+        {"attempted_at": "2026-11-20T10:00", "method": "phone", "outcome": "no_answer"},
+    ),
     ("/episodes/{id}/offer", {"offered_at": "2026-11-20T10:00", "method": "phone"}),
     ("/episodes/{id}/accept", {"accepted_at": "2026-11-20T10:00"}),
-    ("/episodes/{id}/decline", {"declined_at": "2026-11-20T10:00", "reason": "Not now.",
-                                "offer_again": "yes"}),
+    (
+        "/episodes/{id}/decline",
+        {"declined_at": "2026-11-20T10:00", "reason": "Not now.", "offer_again": "yes"},
+    ),
 ]
 CHILD_READS = ["/children/{id}"]
 INTERVIEW_READS = ["/interviews/{id}/start", "/interviews/{id}/review"]
 INTERVIEW_CHANGES = [
     ("/interviews/{id}/save", {"f:sections.before.text": "Hello", "o:sections.before.text": ""}),
     ("/interviews/{id}/items/people", {}),
-    ("/interviews/{id}/overrides", {"recipient": "police", "reason": "Risk of harm.",
-                                    "decided_by": "A manager"}),
+    (
+        "/interviews/{id}/overrides",
+        {"recipient": "police", "reason": "Risk of harm.", "decided_by": "A manager"},
+    ),
     ("/interviews/{id}/addenda", {"text": "A later note."}),
     ("/interviews/{id}/finish", {}),
 ]
@@ -56,6 +62,8 @@ INTERVIEW_COPIES = ["/interviews/{id}/copies/police.pdf"]
 # Versions sent from a tablet: reading them is for those who may choose (recording roles).
 VERSIONS_READS = ["/interviews/{id}/versions"]
 VERSIONS_CHANGES = [("/interviews/{id}/versions/{conflict}", {"action": "choose", "version": "1"})]
+
+
 @pytest.fixture
 def world(app):
     """The shared world, plus an interview in progress for episodes a and b."""
@@ -85,8 +93,10 @@ def test_episode_routes(role, web, world):
 
 
 # The world's interviews cover episodes a and b.
-INTERVIEW_ACCESS = {role: (allowed if allowed in ("a", "b") else None, forbidden)
-                    for role, (allowed, forbidden) in EPISODE_ACCESS.items()}
+INTERVIEW_ACCESS = {
+    role: (allowed if allowed in ("a", "b") else None, forbidden)
+    for role, (allowed, forbidden) in EPISODE_ACCESS.items()
+}
 
 
 @pytest.mark.parametrize("role", sorted(INTERVIEW_ACCESS))
@@ -117,9 +127,12 @@ def _tablet_versions(app, world) -> dict[str, int]:
         for key, uuid in world.interviews.items():
             interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
             conflict = SyncConflict(
-                interview_id=interview.id, device_uuid=uuid, base_version=None,
+                interview_id=interview.id,
+                device_uuid=uuid,
+                base_version=None,
                 content=c.set_field(c.empty_content(), "sections.away.text", "From a tablet."),
-                content_hash="0" * 64)
+                content_hash="0" * 64,
+            )
             db.session.add(conflict)
             db.session.flush()
             ids[key] = conflict.id
@@ -139,11 +152,13 @@ def test_versions_routes(role, app, web, world):
         assert web.get(url.format(id=world.interviews[forbidden])).status_code == 404
     for url, data in VERSIONS_CHANGES:
         if allowed:
-            status = web.post(url.format(id=world.interviews[allowed],
-                                         conflict=conflicts[allowed]), data).status_code
+            status = web.post(
+                url.format(id=world.interviews[allowed], conflict=conflicts[allowed]), data
+            ).status_code
             assert status == (302 if role in CAN_CHANGE else 403), (role, url, status)
-        status = web.post(url.format(id=world.interviews[forbidden],
-                                     conflict=conflicts[forbidden]), data).status_code
+        status = web.post(
+            url.format(id=world.interviews[forbidden], conflict=conflicts[forbidden]), data
+        ).status_code
         assert status == 404, (role, url)
 
 
@@ -180,8 +195,13 @@ def test_lists_show_only_what_the_role_may_see(role, web, world):
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, world):
-    for url in ("/returns", "/children", f"/children/{world.children['a']}",
-                f"/episodes/{world.episodes['a']}", "/admin/users"):
+    for url in (
+        "/returns",
+        "/children",
+        f"/children/{world.children['a']}",
+        f"/episodes/{world.episodes['a']}",
+        "/admin/users",
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert "/sign-in" in response.headers["Location"]

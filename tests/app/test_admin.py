@@ -12,27 +12,49 @@ def test_admin_creates_a_user_who_can_sign_in(app, web, world):
     from tests.conftest import Web
 
     web.sign_in(world.emails["admin"])
-    page = web.post("/admin/users", {"name": "New Worker", "email": "New.Worker@Test.example.org",
-                                     "role": "worker", "team_id": "0",
-                                     "password": "a long first password"},
-                    page="/admin/users", follow=True).get_data(as_text=True)
+    page = web.post(
+        "/admin/users",
+        {
+            "name": "New Worker",
+            "email": "New.Worker@Test.example.org",
+            "role": "worker",
+            "team_id": "0",
+            "password": "a long first password",
+        },
+        page="/admin/users",
+        follow=True,
+    ).get_data(as_text=True)
     assert "New Worker can now sign in." in page
     other = Web(app.test_client())
-    assert other.sign_in("new.worker@test.example.org", "a long first password").status_code \
-        == 302
+    assert other.sign_in("new.worker@test.example.org", "a long first password").status_code == 302
 
 
 def test_duplicate_email_and_weak_password_are_explained(web, world):
     web.sign_in(world.emails["admin"])
-    response = web.post("/admin/users", {"name": "Copy", "email": world.emails["worker_a"].upper(),
-                                         "role": "worker", "team_id": "0",
-                                         "password": "a long first password"},
-                        page="/admin/users")
+    response = web.post(
+        "/admin/users",
+        {
+            "name": "Copy",
+            "email": world.emails["worker_a"].upper(),
+            "role": "worker",
+            "team_id": "0",
+            "password": "a long first password",
+        },
+        page="/admin/users",
+    )
     assert response.status_code == 422
     assert "Someone already has this email address." in response.get_data(as_text=True)
-    response = web.post("/admin/users", {"name": "Short", "email": "short@test.example.org",
-                                         "role": "worker", "team_id": "0", "password": "short"},
-                        page="/admin/users")
+    response = web.post(
+        "/admin/users",
+        {
+            "name": "Short",
+            "email": "short@test.example.org",
+            "role": "worker",
+            "team_id": "0",
+            "password": "short",
+        },
+        page="/admin/users",
+    )
     html = response.get_data(as_text=True)
     assert "Use at least 12 characters." in html
     assert 'value="short@test.example.org"' in html
@@ -41,8 +63,11 @@ def test_duplicate_email_and_weak_password_are_explained(web, world):
 def test_admin_sets_role_and_team(app, web, world):
     web.sign_in(world.emails["admin"])
     uid = world.users["worker_solo"]
-    web.post(f"/admin/users/{uid}/role", {f"u{uid}-role": "manager", f"u{uid}-team_id": "0"},
-             page="/admin/users")
+    web.post(
+        f"/admin/users/{uid}/role",
+        {f"u{uid}-role": "manager", f"u{uid}-team_id": "0"},
+        page="/admin/users",
+    )
     with app.app_context():
         assert db.session.get(User, uid).role == "manager"
 
@@ -57,15 +82,39 @@ def test_admin_sees_users_not_children(web, world):
 
 def test_create_user_command(app, world):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["rhi", "create-user", "--email", "cli@test.example.org",
-                                 "--name", "Cli User", "--role", "social_worker",
-                                 "--team", "New team", "--password", "a long first password"])
+    result = runner.invoke(
+        args=[
+            "rhi",
+            "create-user",
+            "--email",
+            "cli@test.example.org",
+            "--name",
+            "Cli User",
+            "--role",
+            "social_worker",
+            "--team",
+            "New team",
+            "--password",
+            "a long first password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "cli@test.example.org"))
         assert user.team.name == "New team"
-    again = runner.invoke(args=["rhi", "create-user", "--email", "cli@test.example.org",
-                                "--name", "X", "--role", "worker",
-                                "--password", "a long first password"])
+    again = runner.invoke(
+        args=[
+            "rhi",
+            "create-user",
+            "--email",
+            "cli@test.example.org",
+            "--name",
+            "X",
+            "--role",
+            "worker",
+            "--password",
+            "a long first password",
+        ]
+    )
     assert again.exit_code != 0
     assert "already has this email" in again.output

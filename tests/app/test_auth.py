@@ -22,13 +22,15 @@ ATTACKER = "10.0.0.9"
 PAUSED_RE = re.compile(r"Too many attempts to sign in from here\. Try again after (\d\d:\d\d)")
 
 
-def attempt(client: FlaskClient, email: str, password: str = PASSWORD,
-            address: str = "127.0.0.1"):
+def attempt(client: FlaskClient, email: str, password: str = PASSWORD, address: str = "127.0.0.1"):
     """A sign-in from an address, as a browser would: the page first, then the form."""
     env = {"REMOTE_ADDR": address}
     token = csrf_from(client.get("/sign-in", environ_base=env).text)
-    return client.post("/sign-in", data={"csrf_token": token, "email": email,
-                                         "password": password}, environ_base=env)
+    return client.post(
+        "/sign-in",
+        data={"csrf_token": token, "email": email, "password": password},
+        environ_base=env,
+    )
 
 
 def age_failures(app, minutes: int) -> None:
@@ -44,8 +46,12 @@ def without_token(html: str) -> str:
 
 
 def test_sign_in_takes_each_role_home(web, world):
-    homes = {"worker_a": "/returns", "social_worker": "/children", "manager_a": "/returns",
-             "admin": "/admin/users"}
+    homes = {
+        "worker_a": "/returns",
+        "social_worker": "/children",
+        "manager_a": "/returns",
+        "admin": "/admin/users",
+    }
     for key, home in homes.items():
         web.client.cookie_jar.clear() if hasattr(web.client, "cookie_jar") else None
         web.client._cookies.clear()
@@ -100,8 +106,11 @@ def test_an_attacker_elsewhere_cannot_lock_the_worker_out(app, world):
 
     # An attacker fails again and again from other addresses, well past every limit.
     attacker = app.test_client()
-    answers = [attempt(attacker, email, "guess", address=f"10.0.0.{n}").text
-               for n in range(1, 7) for _ in range(3)]
+    answers = [
+        attempt(attacker, email, "guess", address=f"10.0.0.{n}").text
+        for n in range(1, 7)
+        for _ in range(3)
+    ]
     wrong = [a for a in answers if "is not right" in a]
     paused = [a for a in answers if PAUSED_RE.search(a)]
     # Cyber Essentials: no more than 10 guesses in 5 minutes, however many addresses.
@@ -136,8 +145,10 @@ def test_a_password_spray_from_one_address_is_paused(app, world):
 
 def test_the_per_minute_limit_stops_a_fast_spray(app, world):
     sprayer = app.test_client()
-    codes = [attempt(sprayer, f"guess{n}@test.example.org", "x", address=ATTACKER).status_code
-             for n in range(21)]
+    codes = [
+        attempt(sprayer, f"guess{n}@test.example.org", "x", address=ATTACKER).status_code
+        for n in range(21)
+    ]
     assert codes[:20] == [401] * 20 and codes[20] == 429
 
 
@@ -197,16 +208,20 @@ def test_answers_take_the_same_time_whoever_and_whatever(app, world):
     timed("warm.up@test.example.org", next(addresses))
     unknown_emails = (f"nobody{n}@test.example.org" for n in range(1000))
     # A new address each time: nothing here is paused.
-    existing, unknown = similar(lambda n: timed(people[n % len(people)], next(addresses)),
-                                lambda n: timed(next(unknown_emails), next(addresses)))
+    existing, unknown = similar(
+        lambda n: timed(people[n % len(people)], next(addresses)),
+        lambda n: timed(next(unknown_emails), next(addresses)),
+    )
     assert _close(_median_seconds(existing), _median_seconds(unknown)), (existing, unknown)
 
     here = next(addresses)
     for _ in range(5):
         timed(world.emails["worker_a"], here)
     # Paused, even with the right password, against a wrong password from a free address.
-    paused, free = similar(lambda n: timed(world.emails["worker_a"], here, PASSWORD),
-                           lambda n: timed(world.emails["worker_b"], next(addresses)))
+    paused, free = similar(
+        lambda n: timed(world.emails["worker_a"], here, PASSWORD),
+        lambda n: timed(world.emails["worker_b"], next(addresses)),
+    )
     assert _close(_median_seconds(paused), _median_seconds(free)), (paused, free)
 
 
@@ -224,12 +239,20 @@ def test_throttle_rules_pure():
     # Ten failures at an account from anywhere pause new addresses, not known ones.
     ten = [t0 + n * 10 * timedelta(seconds=1) for n in range(10)]
     now = t0 + 2 * minute
-    assert throttle.decide(now, pair=[], account=ten, address=[], known_address=False,
-                           limits=limits) == ten[-1] + 5 * minute
-    assert throttle.decide(now, pair=[], account=ten, address=[], known_address=True,
-                           limits=limits) is None
-    assert throttle.decide(now, pair=ten[:5], account=ten, address=[], known_address=True,
-                           limits=limits) == ten[4] + 15 * minute
+    assert (
+        throttle.decide(now, pair=[], account=ten, address=[], known_address=False, limits=limits)
+        == ten[-1] + 5 * minute
+    )
+    assert (
+        throttle.decide(now, pair=[], account=ten, address=[], known_address=True, limits=limits)
+        is None
+    )
+    assert (
+        throttle.decide(
+            now, pair=ten[:5], account=ten, address=[], known_address=True, limits=limits
+        )
+        == ten[4] + 15 * minute
+    )
     # An IPv6 /64 counts as one address (one home or phone holds a whole /64).
     assert throttle.address_key("2001:db8:1:2::5") == throttle.address_key("2001:db8:1:2:ff::9")
     assert throttle.address_key("2001:db8:1:2::5") == "2001:db8:1:2::/64"
@@ -258,8 +281,12 @@ def test_session_id_changes_at_sign_in_and_copied_cookie_dies_at_sign_out(app, w
     web.sign_out()
     assert copy.get("/returns").status_code == 302  # and not after sign-out
     with app.app_context():
-        assert db.session.scalar(select(UserSession).where(
-            UserSession.user_id == world.users["worker_a"])) is None
+        assert (
+            db.session.scalar(
+                select(UserSession).where(UserSession.user_id == world.users["worker_a"])
+            )
+            is None
+        )
 
 
 def test_idle_timeout_ends_the_session(app, web, world):
@@ -279,8 +306,9 @@ def test_deactivating_a_user_ends_their_session_at_once(app, world):
     worker.sign_in(world.emails["worker_a"])
     admin.sign_in(world.emails["admin"])
     assert worker.get("/returns").status_code == 200
-    response = admin.post(f"/admin/users/{world.users['worker_a']}/active", page="/admin/users",
-                          follow=True)
+    response = admin.post(
+        f"/admin/users/{world.users['worker_a']}/active", page="/admin/users", follow=True
+    )
     assert "is deactivated" in response.get_data(as_text=True)
     assert worker.get("/returns").status_code == 302
     assert worker.sign_in(world.emails["worker_a"]).status_code == 401
@@ -288,8 +316,10 @@ def test_deactivating_a_user_ends_their_session_at_once(app, world):
 
 def test_post_without_csrf_token_is_refused(web, world):
     web.sign_in(world.emails["worker_a"])
-    response = web.client.post(f"/episodes/{world.episodes['a']}/offer",
-                               data={"offered_at": "2026-11-23T10:00", "method": "phone"})
+    response = web.client.post(
+        f"/episodes/{world.episodes['a']}/offer",
+        data={"offered_at": "2026-11-23T10:00", "method": "phone"},
+    )
     assert response.status_code == 400
     assert "The page had expired" in response.get_data(as_text=True)
 
@@ -299,9 +329,11 @@ def test_htmx_post_with_token_header_is_accepted(web, world):
     from tests.conftest import csrf_from
 
     token = csrf_from(web.get("/returns").get_data(as_text=True))
-    response = web.client.post(f"/episodes/{world.episodes['a']}/offer",
-                               data={"offered_at": "2026-11-23T09:00", "method": "phone"},
-                               headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = web.client.post(
+        f"/episodes/{world.episodes['a']}/offer",
+        data={"offered_at": "2026-11-23T09:00", "method": "phone"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     assert response.status_code == 200
     assert "Offer saved." in response.get_data(as_text=True)
     assert "<html" not in response.get_data(as_text=True)  # only the fragment
@@ -318,8 +350,11 @@ def test_sign_in_success_and_failure_are_audited(app, web, world):
     web.sign_in(world.emails["worker_a"], "wrong")
     web.sign_in(world.emails["worker_a"])
     with app.app_context():
-        actions = db.session.scalars(select(AuditEvent.action).where(
-            AuditEvent.user_id == world.users["worker_a"]).order_by(AuditEvent.id)).all()
+        actions = db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.user_id == world.users["worker_a"])
+            .order_by(AuditEvent.id)
+        ).all()
     assert actions[:2] == ["sign_in.failed", "sign_in"]
 
 
@@ -335,8 +370,7 @@ def test_password_is_stored_as_argon2id(app, world):
 def test_fast_password_hashing_is_refused_in_production(tmp_path):
     from rhi.config import ConfigError, load_settings
 
-    env = {"RHI_ENV": "production", "RHI_SECRET_KEY": "s" * 64,
-           "RHI_FAST_PASSWORD_HASHING": "1"}
+    env = {"RHI_ENV": "production", "RHI_SECRET_KEY": "s" * 64, "RHI_FAST_PASSWORD_HASHING": "1"}
     with pytest.raises(ConfigError, match="tests only"):
         load_settings(tmp_path, env)
 
@@ -367,8 +401,9 @@ def test_purge_removes_only_ended_sessions(app, world):
     active.sign_in(world.emails["worker_a"])
     idle.sign_in(world.emails["worker_b"])
     with app.app_context():
-        for row in db.session.scalars(select(UserSession).where(
-                UserSession.user_id == world.users["worker_b"])):
+        for row in db.session.scalars(
+            select(UserSession).where(UserSession.user_id == world.users["worker_b"])
+        ):
             row.last_seen_at -= timedelta(hours=2)
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["rhi", "purge"])

@@ -14,19 +14,28 @@ def test_production_refuses_to_start_without_a_real_secret_key(tmp_path):
     with pytest.raises(ConfigError, match="RHI_SECRET_KEY must be set"):
         load_settings(tmp_path, {"RHI_ENV": "production"})
     with pytest.raises(ConfigError, match="placeholder"):
-        load_settings(tmp_path, {"RHI_ENV": "production",
-                                 "RHI_SECRET_KEY": "change-me-change-me-change-me-change-me"})
+        load_settings(
+            tmp_path,
+            {"RHI_ENV": "production", "RHI_SECRET_KEY": "change-me-change-me-change-me-change-me"},
+        )
 
 
 def test_production_refuses_debug(tmp_path):
     with pytest.raises(ConfigError, match="RHI_DEBUG is on"):
-        load_settings(tmp_path, {"RHI_ENV": "production", "RHI_DEBUG": "1",
-                                 "RHI_SECRET_KEY": "x" * 40})
+        load_settings(
+            tmp_path, {"RHI_ENV": "production", "RHI_DEBUG": "1", "RHI_SECRET_KEY": "x" * 40}
+        )
 
 
 def test_production_cookie_is_secure_and_host_prefixed(tmp_path):
-    settings = load_settings(tmp_path, {"RHI_ENV": "production", "RHI_SECRET_KEY": "k" * 40,
-                                        "RHI_DATABASE_URL": "postgresql+psycopg://db/rhi"})
+    settings = load_settings(
+        tmp_path,
+        {
+            "RHI_ENV": "production",
+            "RHI_SECRET_KEY": "k" * 40,
+            "RHI_DATABASE_URL": "postgresql+psycopg://db/rhi",
+        },
+    )
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_NAME"] == "__Host-rhi"
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db/rhi"
@@ -38,8 +47,9 @@ def test_bad_number_setting_is_named(tmp_path):
 
 
 def test_sqlite_runs_in_wal_with_full_sync(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.sqlite3'}",
-                      "SECRET_KEY": "t" * 40})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.sqlite3'}", "SECRET_KEY": "t" * 40}
+    )
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
@@ -91,11 +101,13 @@ def test_if_the_audit_row_cannot_be_written_the_change_fails(app, web, monkeypat
     web.sign_in(world.emails["worker_a"])
     monkeypatch.setattr(audit, "record", broken)
     url = f"/episodes/{world.episodes['a']}"
-    response = web.post(url + "/offer", {"offered_at": "2026-11-22T10:00", "method": "phone"},
-                        page="/returns")
+    response = web.post(
+        url + "/offer", {"offered_at": "2026-11-22T10:00", "method": "phone"}, page="/returns"
+    )
     assert response.status_code == 500
     with app.app_context():
-        interview = db.session.scalar(select(Interview).where(
-            Interview.uuid == world.interviews["a"]))
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world.interviews["a"])
+        )
         assert interview.status == "in_progress"  # the offer was not saved without its audit
         assert interview.offered_at is None

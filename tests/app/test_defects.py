@@ -27,8 +27,11 @@ def _saved_elsewhere_once(app, monkeypatch, name: str) -> list[int]:
         calls.append(interview.version)
         if len(calls) == 1:  # another tab saves now, through its own connection
             with db.engine.begin() as conn:
-                conn.execute(update(Interview).where(Interview.id == interview.id)
-                             .values(version=Interview.version + 1))
+                conn.execute(
+                    update(Interview)
+                    .where(Interview.id == interview.id)
+                    .values(version=Interview.version + 1)
+                )
         return real(interview, *args, **kwargs)
 
     monkeypatch.setattr(service, name, racing)
@@ -38,21 +41,29 @@ def _saved_elsewhere_once(app, monkeypatch, name: str) -> list[int]:
 def test_finishing_reads_again_when_a_save_lands_meanwhile(app, web, world, monkeypatch):
     uuid = start(web, world)
     calls = _saved_elsewhere_once(app, monkeypatch, "finish")
-    response = web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review",
-                        follow=True)
+    response = web.post(
+        f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review", follow=True
+    )
     assert response.status_code == 200
     assert len(calls) == 2  # refused once, read again, then finished
     assert content(app, uuid)[2] in ("finished", "shared")
 
 
-def test_a_safeguarding_decision_reads_again_when_a_save_lands_meanwhile(app, web, world,
-                                                                         monkeypatch):
+def test_a_safeguarding_decision_reads_again_when_a_save_lands_meanwhile(
+    app, web, world, monkeypatch
+):
     uuid = start(web, world)
     calls = _saved_elsewhere_once(app, monkeypatch, "add_override")
-    response = web.post(f"/interviews/{uuid}/overrides", {
-        "recipient": "police", "reason": "An adult is sending her to other towns.",
-        "decided_by": "Alex Morgan, team manager"}, page=f"/interviews/{uuid}/consent",
-        follow=True)
+    response = web.post(
+        f"/interviews/{uuid}/overrides",
+        {
+            "recipient": "police",
+            "reason": "An adult is sending her to other towns.",
+            "decided_by": "Alex Morgan, team manager",
+        },
+        page=f"/interviews/{uuid}/consent",
+        follow=True,
+    )
     assert response.status_code == 200
     assert "is recorded" in response.get_data(as_text=True)
     assert len(calls) == 2
@@ -67,8 +78,7 @@ def test_demo_data_uses_the_configured_deadline(backend, tmp_path, request):
     from rhi.demo import load_demo
     from tests.conftest import database_url
 
-    app = make_test_app(database_url(backend, tmp_path, request), tmp_path,
-                        RHI_DEADLINE_HOURS=48)
+    app = make_test_app(database_url(backend, tmp_path, request), tmp_path, RHI_DEADLINE_HOURS=48)
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -87,11 +97,15 @@ def test_the_episode_page_refuses_times_in_the_future_or_long_ago(app, web, worl
     """The same rule and words as a tablet's upload (rhi.forms.fields.RecentPast)."""
     web.sign_in(world.emails["worker_a"])
     url = f"/episodes/{world.episodes['a']}"
-    for when, words in (("2026-11-24T09:30", "be in the future"),
-                        ("2025-11-01T09:30", "more than a year ago")):
-        response = web.post(url + "/attempts", {"attempted_at": when, "method": "visit",
-                                                "outcome": "not_in", "note": "Left a card."},
-                            page=url)
+    for when, words in (
+        ("2026-11-24T09:30", "be in the future"),
+        ("2025-11-01T09:30", "more than a year ago"),
+    ):
+        response = web.post(
+            url + "/attempts",
+            {"attempted_at": when, "method": "visit", "outcome": "not_in", "note": "Left a card."},
+            page=url,
+        )
         html = response.get_data(as_text=True)
         assert response.status_code == 422
         assert words in html
@@ -99,5 +113,9 @@ def test_the_episode_page_refuses_times_in_the_future_or_long_ago(app, web, worl
         response = web.post(url + "/offer", {"offered_at": when, "method": "phone"}, page=url)
         assert response.status_code == 422 and words in response.get_data(as_text=True)
     # A minute ago is fine.
-    assert web.post(url + "/offer", {"offered_at": "2026-11-23T11:59", "method": "phone"},
-                    page=url).status_code == 302
+    assert (
+        web.post(
+            url + "/offer", {"offered_at": "2026-11-23T11:59", "method": "phone"}, page=url
+        ).status_code
+        == 302
+    )

@@ -16,10 +16,16 @@ def test_returns_are_sorted_by_deadline_and_say_time_left_plainly(app, web, worl
         child = db.session.get(Child, world.children["a"])
         team_id = db.session.get(Episode, world.episodes["a"]).assigned_team_id
         now = utcnow()
-        db.session.add(Episode(child=child, risk_grade="High", dfe_type="M",
-                               started_at=now - timedelta(hours=90),
-                               returned_at=now - timedelta(hours=77, minutes=10),
-                               assigned_team_id=team_id))
+        db.session.add(
+            Episode(
+                child=child,
+                risk_grade="High",
+                dfe_type="M",
+                started_at=now - timedelta(hours=90),
+                returned_at=now - timedelta(hours=77, minutes=10),
+                assigned_team_id=team_id,
+            )
+        )
         db.session.commit()
     web.sign_in(world.emails["worker_a"])
     html = web.get("/returns").get_data(as_text=True)
@@ -42,10 +48,12 @@ def test_episode_view_is_audited_without_note_text(app, web, world):
     page = web.get(f"/episodes/{world.episodes['a']}").get_data(as_text=True)
     assert "Tired and hungry." in page
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.action == "episode.view")).all()
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "episode.view")
+        ).all()
         assert [(e.user_id, e.object_id, e.child_id) for e in events] == [
-            (world.users["worker_a"], str(world.episodes["a"]), world.children["a"])]
+            (world.users["worker_a"], str(world.episodes["a"]), world.children["a"])
+        ]
         for event in db.session.scalars(select(AuditEvent)):
             assert "Tired" not in (event.detail or "")
 
@@ -53,34 +61,54 @@ def test_episode_view_is_audited_without_note_text(app, web, world):
 def test_recording_attempt_offer_and_decline(app, web, world):
     web.sign_in(world.emails["worker_a"])
     url = f"/episodes/{world.episodes['a']}"
-    page = web.post(url + "/attempts", {"attempted_at": "2026-11-22T09:30", "method": "visit",
-                                        "outcome": "not_in", "note": "Left a card."},
-                    page=url, follow=True).get_data(as_text=True)
+    page = web.post(
+        url + "/attempts",
+        {
+            "attempted_at": "2026-11-22T09:30",
+            "method": "visit",
+            "outcome": "not_in",
+            "note": "Left a card.",
+        },
+        page=url,
+        follow=True,
+    ).get_data(as_text=True)
     assert "Contact attempt saved." in page
     assert "Left a card." in page
     assert "Not reached yet" in page
-    page = web.post(url + "/offer", {"offered_at": "2026-11-22T15:00", "method": "phone"},
-                    page=url, follow=True).get_data(as_text=True)
+    page = web.post(
+        url + "/offer", {"offered_at": "2026-11-22T15:00", "method": "phone"}, page=url, follow=True
+    ).get_data(as_text=True)
     assert "Offer saved." in page
-    page = web.post(url + "/decline", {"declined_at": "2026-11-22T15:05",
-                                       "reason": "I just want to sleep.", "offer_again": "yes"},
-                    page=url, follow=True).get_data(as_text=True)
+    page = web.post(
+        url + "/decline",
+        {
+            "declined_at": "2026-11-22T15:05",
+            "reason": "I just want to sleep.",
+            "offer_again": "yes",
+        },
+        page=url,
+        follow=True,
+    ).get_data(as_text=True)
     assert "Declined for now" in page
     assert "I just want to sleep." in page
     assert "Offer kept open" in page
     with app.app_context():
         interview = db.session.scalar(select(Interview))
         assert interview.status == "declined"
-        assert interview.due_at == db.session.get(Episode, world.episodes["a"]).returned_at \
-            + timedelta(hours=72)
+        assert interview.due_at == db.session.get(
+            Episode, world.episodes["a"]
+        ).returned_at + timedelta(hours=72)
         assert len(interview.uuid) == 36
-        details = db.session.scalars(select(AuditEvent.detail).where(
-            AuditEvent.action == "interview.status")).all()
-        assert details == ["offered -> unable_to_contact", "unable_to_contact -> offered",
-                           "offered -> declined"]
+        details = db.session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "interview.status")
+        ).all()
+        assert details == [
+            "offered -> unable_to_contact",
+            "unable_to_contact -> offered",
+            "offered -> declined",
+        ]
         # The child's words never reach the audit trail.
-        assert all("sleep" not in (d or "") for d in db.session.scalars(
-            select(AuditEvent.detail)))
+        assert all("sleep" not in (d or "") for d in db.session.scalars(select(AuditEvent.detail)))
     # Declined: no longer waiting on the Returns list.
     assert "Ada Alpha" not in web.get("/returns").get_data(as_text=True)
 
@@ -88,9 +116,11 @@ def test_recording_attempt_offer_and_decline(app, web, world):
 def test_bad_date_is_refused_with_the_format_and_keeps_what_was_typed(app, web, world):
     web.sign_in(world.emails["worker_a"])
     url = f"/episodes/{world.episodes['a']}"
-    response = web.post(url + "/decline", {"declined_at": "yesterday-ish",
-                                           "reason": "Not today, thanks.", "offer_again": "yes"},
-                        page=url)
+    response = web.post(
+        url + "/decline",
+        {"declined_at": "yesterday-ish", "reason": "Not today, thanks.", "offer_again": "yes"},
+        page=url,
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Enter a date and time in this form: For example 2026-11-23 14:30" in html
@@ -103,9 +133,12 @@ def test_bad_date_is_refused_with_the_format_and_keeps_what_was_typed(app, web, 
 def test_missing_reason_is_explained_next_to_the_field(web, world):
     web.sign_in(world.emails["worker_a"])
     url = f"/episodes/{world.episodes['a']}"
-    response = web.post(url + "/decline", {"declined_at": "2026-11-22T10:00", "reason": " ",
-                                           "offer_again": "yes"}, page=url,
-                        headers={"HX-Request": "true"})
+    response = web.post(
+        url + "/decline",
+        {"declined_at": "2026-11-22T10:00", "reason": " ", "offer_again": "yes"},
+        page=url,
+        headers={"HX-Request": "true"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="reason-error"' in html
@@ -118,12 +151,15 @@ def test_social_worker_reads_but_cannot_record(web, world):
     html = web.get(url).get_data(as_text=True)
     assert "Ada Alpha" in html
     assert "Record the offer" not in html
-    assert web.post(url + "/offer", {"offered_at": "2026-11-22T10:00", "method": "phone"},
-                    page=url).status_code == 403
+    assert (
+        web.post(
+            url + "/offer", {"offered_at": "2026-11-22T10:00", "method": "phone"}, page=url
+        ).status_code
+        == 403
+    )
 
 
-def test_the_answer_of_a_finished_interview_is_not_changed_by_a_hand_made_post(app, web,
-                                                                              world):
+def test_the_answer_of_a_finished_interview_is_not_changed_by_a_hand_made_post(app, web, world):
     """The page hides the forms once finished; a POST made by hand is refused, in words."""
     web.sign_in(world.emails["worker_a"])
     url = f"/episodes/{world.episodes['a']}"
@@ -132,9 +168,12 @@ def test_the_answer_of_a_finished_interview_is_not_changed_by_a_hand_made_post(a
         interview = db.session.scalar(select(Interview))
         interview.status = "finished"
         db.session.commit()
-    page = web.post(url + "/decline", {"declined_at": "2026-11-22T15:05", "reason": "No.",
-                                       "offer_again": "yes"},
-                    page=url, follow=True).get_data(as_text=True)
+    page = web.post(
+        url + "/decline",
+        {"declined_at": "2026-11-22T15:05", "reason": "No.", "offer_again": "yes"},
+        page=url,
+        follow=True,
+    ).get_data(as_text=True)
     assert "This interview is finished, so its offer and the child" in page
     with app.app_context():
         interview = db.session.scalar(select(Interview))
@@ -168,30 +207,45 @@ def test_the_status_table_a_tablet_gets_is_what_the_service_does(app, world):
                         db.session.flush()
                     try:
                         if act == "offer":
-                            interview = service.record_offer(episode, user, at=when,
-                                                             method="visit", interview=interview)
+                            interview = service.record_offer(
+                                episode, user, at=when, method="visit", interview=interview
+                            )
                         elif act == "accept":
-                            interview = service.record_accept(episode, user, at=when,
-                                                              interview=interview)
+                            interview = service.record_accept(
+                                episode, user, at=when, interview=interview
+                            )
                         elif act == "decline":
                             interview = service.record_decline(
-                                episode, user, at=when, reason="No.", offer_again=True,
-                                carer_information=False, interview=interview)
+                                episode,
+                                user,
+                                at=when,
+                                reason="No.",
+                                offer_again=True,
+                                carer_information=False,
+                                interview=interview,
+                            )
                         elif act == "start":
                             interview = interview or service.interview_for(episode, user)
                             interviews.start(interview, user)
                         else:
-                            service.record_attempt(episode, user, at=when, method="phone",
-                                                   outcome=act.removeprefix("attempt:"),
-                                                   note=None, interview=interview)
+                            service.record_attempt(
+                                episode,
+                                user,
+                                at=when,
+                                method="phone",
+                                outcome=act.removeprefix("attempt:"),
+                                note=None,
+                                interview=interview,
+                            )
                             interview = episode.interview
                     except interviews.LockedError:
                         assert interview is not None and interview.locked
                     assert interview is not None
-                    got = {"status": interview.status,
-                           "offer_recorded": interview.offered_at is not None}
+                    got = {
+                        "status": interview.status,
+                        "offer_recorded": interview.offered_at is not None,
+                    }
                     assert got == expected, (key, status, act)
                     checked += 1
                     db.session.rollback()
     assert checked == len(service.ACTS) * (1 + 2 * len(InterviewStatus))
-

@@ -158,8 +158,11 @@ def test_the_blank_shell_pages_use_the_catalogues_labels(client):
         for placed in asked_on(page_id, document):
             # The page's label with a blank where the name goes, filled on the tablet.
             expected = placed.raw_label.replace("{child}", "the child")
-            shown = found.legends.get(placed.path) if radios(placed) \
+            shown = (
+                found.legends.get(placed.path)
+                if radios(placed)
                 else found.labels.get(fid(placed.path))
+            )
             assert shown == expected, placed.path
 
 
@@ -174,12 +177,14 @@ def test_the_review_shows_each_field_written_under_its_label(app, web, world):
         if placed.part == "consent":
             continue  # the sharing record's table: its columns are checked below
         label = re.escape(str(escape(placed.label(CHILD))))
-        shown = (rf"<dt>{label}</dt><dd class=\"prose\">{words}</dd>|"
-                 rf"<p class=\"muted\">{label}(?: <span class=\"tag\">[^<]+</span>)?</p>\s*"
-                 rf"<div class=\"prose\">{words}</div>")
+        shown = (
+            rf"<dt>{label}</dt><dd class=\"prose\">{words}</dd>|"
+            rf"<p class=\"muted\">{label}(?: <span class=\"tag\">[^<]+</span>)?</p>\s*"
+            rf"<div class=\"prose\">{words}</div>"
+        )
         assert re.search(shown, html), path
     voluntary = fields.find("start.explained_voluntary").label(CHILD)
-    assert f"<dt>{voluntary}</dt><dd class=\"prose\">Yes</dd>" in html
+    assert f'<dt>{voluntary}</dt><dd class="prose">Yes</dd>' in html
     for column in ("answer", "words"):
         label = str(escape(fields.find(f"consent.police.{column}").label(CHILD)))
         assert f'<th scope="col">{label}</th>' in html
@@ -189,10 +194,13 @@ def conflict(web: Web, world: World, server: dict[str, Any], tablet: dict[str, A
     """The server moves to version 2, then a tablet still on version 1 sends its copy."""
     web.sign_in(world.emails["worker_a"])
     uuid, episode = world.interviews["a"], world.episodes["a"]
-    assert one(send(web, [item([episode], server, uuid=uuid, base_version=1)]))["outcome"] == \
-        "updated"
-    assert one(send(web, [item([episode], tablet, uuid=uuid, base_version=1)]))["outcome"] == \
-        "conflict"
+    assert (
+        one(send(web, [item([episode], server, uuid=uuid, base_version=1)]))["outcome"] == "updated"
+    )
+    assert (
+        one(send(web, [item([episode], tablet, uuid=uuid, base_version=1)]))["outcome"]
+        == "conflict"
+    )
     return uuid
 
 
@@ -225,14 +233,21 @@ def test_every_title_on_the_versions_page_is_the_catalogues_label(web, world_i):
 @pytest.fixture
 def travel(monkeypatch: pytest.MonkeyPatch) -> fields.Field:
     """A question added to (a copy of) the catalogue, as a developer would add one."""
-    field = fields.Field("start.travel", fields.LINE, "How {child} got here", "start", "record",
-                         hint="Bus, train, a lift: in the child's words.")
+    field = fields.Field(
+        "start.travel",
+        fields.LINE,
+        "How {child} got here",
+        "start",
+        "record",
+        hint="Bus, train, a lift: in the child's words.",
+    )
     monkeypatch.setattr(fields, "FIELDS", (*fields.FIELDS, field))
     return field
 
 
 def test_a_new_field_appears_on_its_page_in_the_upload_check_and_on_the_versions_page(
-        app, web, world_i, travel):
+    app, web, world_i, travel
+):
     web.sign_in(world_i.emails["worker_a"])
     uuid, episode = world_i.interviews["a"], world_i.episodes["a"]
     page = web.get(f"/interviews/{uuid}/start").get_data(as_text=True)
@@ -244,19 +259,23 @@ def test_a_new_field_appears_on_its_page_in_the_upload_check_and_on_the_versions
     assert autosave(web, uuid, "start.travel", "The 42 bus", "").status_code == 200
     assert stored_document(app, uuid)["start"]["travel"] == "The 42 bus"
     # ... the upload check knows it (and still refuses what it does not know) ...
-    refused = one(send(web, [item([episode], {"start": {"journey": "Bus"}}, uuid=uuid,
-                                  base_version=2)]))
+    refused = one(
+        send(web, [item([episode], {"start": {"journey": "Bus"}}, uuid=uuid, base_version=2)])
+    )
     assert refused["outcome"] == "rejected"
     assert "start.journey" in " ".join(refused["messages"])
     # ... and the versions page titles it with its label.
     server = c.set_field(c.empty_content(), "start.travel", "The 42 bus, then walked")
     tablet = c.set_field(c.empty_content(), "start.travel", "Walked")
-    assert one(send(web, [item([episode], server, uuid=uuid, base_version=2)]))["outcome"] == \
-        "updated"
-    assert one(send(web, [item([episode], tablet, uuid=uuid, base_version=2)]))["outcome"] == \
-        "conflict"
+    assert (
+        one(send(web, [item([episode], server, uuid=uuid, base_version=2)]))["outcome"] == "updated"
+    )
+    assert (
+        one(send(web, [item([episode], tablet, uuid=uuid, base_version=2)]))["outcome"]
+        == "conflict"
+    )
     versions = labels_of(web.get(f"/interviews/{uuid}/versions").get_data(as_text=True))
     assert versions.version_legends == {"start.travel": "Before we start: How the child got here"}
     # The review lists it under its label too.
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
-    assert "<dt>How Ada got here</dt><dd class=\"prose\">The 42 bus, then walked</dd>" in review
+    assert '<dt>How Ada got here</dt><dd class="prose">The 42 bus, then walked</dd>' in review

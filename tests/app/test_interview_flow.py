@@ -20,12 +20,12 @@ EVERY_SECTION = {
     "start.present": "Ada and her nan",
     "sections.before.text": "\u201cThe new carer shouts at me.\u201d",
     "sections.away.text": "Stayed with a friend in Hull. Took the train with money from an "
-                          "adult she met online.",
+    "adult she met online.",
     "sections.after.text": "\u201cOK now. Tired.\u201d",
     "sections.help.text": "She would like more time with her nan.",
     "sections.own_words.text": "\u201cPlease tell Sam I want to see my nan more.\u201d",
     "sections.analysis.text": "An adult she met online paid for her travel: online grooming "
-                              "is a concern.",
+    "is a concern.",
     "push.placement_relationships.on": "1",
     "pull.friends_family.on": "1",
     "harms.online_grooming.on": "1",
@@ -53,8 +53,12 @@ def test_the_whole_flow_from_offer_to_acknowledgement(app, web, world):
         response = autosave(web, uuid, path, value, None)
         assert response.status_code == 200, (path, response.get_data(as_text=True))
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
-    for text in ("Please tell Sam I want to see my nan more.", "Online grooming",
-                 "Messages from an adult on a game chat.", "Medium risk of harm"):
+    for text in (
+        "Please tell Sam I want to see my nan more.",
+        "Online grooming",
+        "Messages from an adult on a game chat.",
+        "Medium risk of harm",
+    ):
         assert text in review.replace("&#39;", "'")
     web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review")
     assert content(app, uuid)[2] == "shared"
@@ -127,10 +131,11 @@ def test_a_save_after_finishing_elsewhere_is_reported_not_applied(app, web, worl
     other.sign_in(world.emails["manager_a"])
     other.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review")
     token = csrf_from(page)
-    response = web.client.post(f"/interviews/{uuid}/save",
-                               data={"f:sections.away.text": "late words",
-                                     "o:sections.away.text": ""},
-                               headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = web.client.post(
+        f"/interviews/{uuid}/save",
+        data={"f:sections.away.text": "late words", "o:sections.away.text": ""},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     assert response.status_code == 409
     assert "has been finished (perhaps on another device)" in response.get_data(as_text=True)
     assert content(app, uuid)[0]["sections"]["away"]["text"] == ""
@@ -145,13 +150,15 @@ def test_summary_failure_keeps_the_interview_and_can_be_retried(app, web, world,
         raise RuntimeError("renderer fell over")
 
     monkeypatch.setattr(summaries, "render_for", broken)
-    page = web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review",
-                    follow=True).get_data(as_text=True)
+    page = web.post(
+        f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review", follow=True
+    ).get_data(as_text=True)
     assert "its summary could not be made just now" in page
     assert content(app, uuid)[2] == "finished"
     monkeypatch.undo()
-    page = web.post(f"/interviews/{uuid}/send-summary", page=f"/interviews/{uuid}/review",
-                    follow=True).get_data(as_text=True)
+    page = web.post(
+        f"/interviews/{uuid}/send-summary", page=f"/interviews/{uuid}/review", follow=True
+    ).get_data(as_text=True)
     assert "The summary is in the social worker" in page
     assert content(app, uuid)[2] == "shared"
 
@@ -160,15 +167,18 @@ def test_summary_command_writes_the_recipients_pdf(app, web, world, tmp_path):
     uuid = start(web, world)
     autosave(web, uuid, "sections.away.text", "A flat in Hull.", "")
     out = tmp_path / "police.pdf"
-    result = app.test_cli_runner().invoke(args=["rhi", "summary", uuid, "--for", "police",
-                                                "-o", str(out)])
+    result = app.test_cli_runner().invoke(
+        args=["rhi", "summary", uuid, "--for", "police", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     text = pdf_text(out.read_bytes())
     assert "Prepared for Police (command line)" in text
     assert "A flat in Hull." not in text  # the child was not asked about the police
     with app.app_context():
-        assert db.session.scalar(select(Interview.status).where(Interview.uuid == uuid)) == \
-            "in_progress"
+        assert (
+            db.session.scalar(select(Interview.status).where(Interview.uuid == uuid))
+            == "in_progress"
+        )
 
 
 def test_kept_back_text_is_in_the_record_and_in_no_pdf(app, web, world):

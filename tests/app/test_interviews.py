@@ -30,8 +30,18 @@ def test_every_page_renders_with_prompts(web, world):
     from rhi.prompts import load_bank
 
     uuid = start(web, world)
-    for page in ("start", "before", "away", "after", "help", "own_words", "findings",
-                 "analysis", "consent", "review"):
+    for page in (
+        "start",
+        "before",
+        "away",
+        "after",
+        "help",
+        "own_words",
+        "findings",
+        "analysis",
+        "consent",
+        "review",
+    ):
         response = web.get(f"/interviews/{uuid}/{page}")
         assert response.status_code == 200, page
     html = web.get(f"/interviews/{uuid}/away").get_data(as_text=True)
@@ -51,8 +61,13 @@ def test_autosave_saves_a_field_and_says_so(app, web, world):
     assert "Mum and I argued about school." in page
     assert "(has notes)" in page
     # Saving the same text again changes nothing, not even the version.
-    autosave(web, uuid, "sections.before.text", "Mum and I argued about school.",
-             "Mum and I argued about school.")
+    autosave(
+        web,
+        uuid,
+        "sections.before.text",
+        "Mum and I argued about school.",
+        "Mum and I argued about school.",
+    )
     assert content(app, uuid)[1] == version
 
 
@@ -61,12 +76,17 @@ def test_a_change_sent_from_a_tablet_names_the_device_in_the_audit_trail(app, we
     token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
     for device in ("tablet_7f3a", "not a device id!"):
         response = web.client.post(
-            f"/interviews/{uuid}/save", data={"f:sections.after.text": f"Kept on {device}"},
-            headers={"HX-Request": "true", "X-CSRFToken": token, "X-RHI-Device": device})
+            f"/interviews/{uuid}/save",
+            data={"f:sections.after.text": f"Kept on {device}"},
+            headers={"HX-Request": "true", "X-CSRFToken": token, "X-RHI-Device": device},
+        )
         assert response.status_code == 200
     with app.app_context():
-        details = db.session.scalars(select(AuditEvent.detail).where(
-            AuditEvent.action == "interview.save").order_by(AuditEvent.id)).all()
+        details = db.session.scalars(
+            select(AuditEvent.detail)
+            .where(AuditEvent.action == "interview.save")
+            .order_by(AuditEvent.id)
+        ).all()
     assert details == ["device tablet_7f3a; sections.after.text", "sections.after.text"]
 
 
@@ -96,11 +116,18 @@ def test_bad_choice_is_explained_next_to_the_field(app, web, world):
 
 def test_whole_page_saves_without_javascript(app, web, world):
     uuid = start(web, world)
-    response = web.post(f"/interviews/{uuid}/save", {
-        "page": "start",
-        "f:start.location": "Café near school", "o:start.location": "",
-        "f:start.explained_voluntary": ["0", "1"], "o:start.explained_voluntary": "0",
-    }, page=f"/interviews/{uuid}/start", follow=True)
+    response = web.post(
+        f"/interviews/{uuid}/save",
+        {
+            "page": "start",
+            "f:start.location": "Café near school",
+            "o:start.location": "",
+            "f:start.explained_voluntary": ["0", "1"],
+            "o:start.explained_voluntary": "0",
+        },
+        page=f"/interviews/{uuid}/start",
+        follow=True,
+    )
     assert "Saved." in response.get_data(as_text=True)
     saved = content(app, uuid)[0]
     assert saved["start"]["location"] == "Café near school"
@@ -110,8 +137,11 @@ def test_whole_page_saves_without_javascript(app, web, world):
 def test_people_can_be_added_filled_in_and_removed(app, web, world):
     uuid = start(web, world)
     token = csrf_from(web.get(f"/interviews/{uuid}/findings").get_data(as_text=True))
-    response = web.client.post(f"/interviews/{uuid}/items/people", data={"csrf_token": token},
-                               headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = web.client.post(
+        f"/interviews/{uuid}/items/people",
+        data={"csrf_token": token},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     assert response.status_code == 200
     assert "Person 1" in response.get_data(as_text=True)
     item_id = content(app, uuid)[0]["people"][0]["id"]
@@ -119,26 +149,37 @@ def test_people_can_be_added_filled_in_and_removed(app, web, world):
     autosave(web, uuid, f"people.{item_id}.age", "about 30", "")
     person = content(app, uuid)[0]["people"][0]
     assert (person["name"], person["age"]) == ("Dee", "about 30")
-    web.client.post(f"/interviews/{uuid}/items/people/{item_id}/remove",
-                    data={"csrf_token": token}, headers={"X-CSRFToken": token})
+    web.client.post(
+        f"/interviews/{uuid}/items/people/{item_id}/remove",
+        data={"csrf_token": token},
+        headers={"X-CSRFToken": token},
+    )
     assert content(app, uuid)[0]["people"] == []
 
 
 def test_override_needs_a_reason_and_is_audited(app, web, world):
     uuid = start(web, world)
     page = f"/interviews/{uuid}/consent"
-    response = web.post(f"/interviews/{uuid}/overrides", {"recipient": "police", "reason": "",
-                                                          "decided_by": "Alex Morgan"}, page=page)
+    response = web.post(
+        f"/interviews/{uuid}/overrides",
+        {"recipient": "police", "reason": "", "decided_by": "Alex Morgan"},
+        page=page,
+    )
     assert response.status_code == 422
     assert "Write the reason" in response.get_data(as_text=True)
-    web.post(f"/interviews/{uuid}/overrides", {
-        "recipient": "police", "reason": "An adult is holding her phone and sending her to "
-        "other towns.", "decided_by": "Alex Morgan, team manager"}, page=page)
+    web.post(
+        f"/interviews/{uuid}/overrides",
+        {
+            "recipient": "police",
+            "reason": "An adult is holding her phone and sending her to other towns.",
+            "decided_by": "Alex Morgan, team manager",
+        },
+        page=page,
+    )
     saved = content(app, uuid)[0]
     assert saved["overrides"][0]["decided_by"] == "Alex Morgan, team manager"
     with app.app_context():
-        event = db.session.scalar(select(AuditEvent).where(
-            AuditEvent.action == "sharing.override"))
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sharing.override"))
         assert event.detail == "share with police without consent"
         assert "phone" not in event.detail
 
@@ -149,23 +190,32 @@ def _pdf_text(data: bytes) -> str:
 
 def test_finish_locks_and_sends_the_summary_to_the_social_worker(app, web, world):
     uuid = start(web, world)
-    autosave(web, uuid, "sections.own_words.text", "I want my social worker to know I miss "
-             "my nan.", "")
+    autosave(
+        web, uuid, "sections.own_words.text", "I want my social worker to know I miss my nan.", ""
+    )
     autosave(web, uuid, "sections.away.text", "Slept at a flat with older lads.", "")
     autosave(web, uuid, "consent.social_worker.answer", "yes", "not_asked")
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert "Gaps to look at" in review
     assert "The child has not been asked about sharing with the police." in review
-    response = web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review",
-                        follow=True)
+    response = web.post(
+        f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review", follow=True
+    )
     assert "The summary is in the social worker" in response.get_data(as_text=True)
     assert content(app, uuid)[2] == "shared"
 
     # Locked: further edits are refused; addenda are the way to correct.
-    assert autosave(web, uuid, "sections.away.text", "changed", "Slept at a flat with older "
-                    "lads.").status_code == 409
-    web.post(f"/interviews/{uuid}/addenda", {"text": "She later said it was two nights."},
-             page=f"/interviews/{uuid}/review")
+    assert (
+        autosave(
+            web, uuid, "sections.away.text", "changed", "Slept at a flat with older lads."
+        ).status_code
+        == 409
+    )
+    web.post(
+        f"/interviews/{uuid}/addenda",
+        {"text": "She later said it was two nights."},
+        page=f"/interviews/{uuid}/review",
+    )
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert "She later said it was two nights." in review
 
@@ -189,8 +239,12 @@ def test_finish_locks_and_sends_the_summary_to_the_social_worker(app, web, world
     assert other.get(f"/summaries/{summary_id}/pdf").status_code == 404
     with app.app_context():
         actions = set(db.session.scalars(select(AuditEvent.action)))
-        assert {"summary.share", "summary.view", "summary.download",
-                "summary.acknowledge"} <= actions
+        assert {
+            "summary.share",
+            "summary.view",
+            "summary.download",
+            "summary.acknowledge",
+        } <= actions
 
 
 def test_police_copy_holds_only_what_the_child_agreed(app, web, world):
@@ -208,10 +262,15 @@ def test_police_copy_holds_only_what_the_child_agreed(app, web, world):
 
 def test_adding_a_person_without_javascript_keeps_what_was_typed(app, web, world):
     uuid = start(web, world)
-    response = web.post(f"/interviews/{uuid}/items/people", {
-        "page": "findings",
-        "f:findings_other.pull": "Wanted to see her cousin.", "o:findings_other.pull": "",
-    }, page=f"/interviews/{uuid}/findings")
+    response = web.post(
+        f"/interviews/{uuid}/items/people",
+        {
+            "page": "findings",
+            "f:findings_other.pull": "Wanted to see her cousin.",
+            "o:findings_other.pull": "",
+        },
+        page=f"/interviews/{uuid}/findings",
+    )
     assert response.status_code == 302
     saved = content(app, uuid)[0]
     assert saved["findings_other"]["pull"] == "Wanted to see her cousin."

@@ -15,8 +15,11 @@ def _schema(url: str) -> dict[str, set[str]]:
     engine = create_engine(url)
     try:
         insp = inspect(engine)
-        return {t: {c["name"] for c in insp.get_columns(t)} for t in insp.get_table_names()
-                if t != "alembic_version"}
+        return {
+            t: {c["name"] for c in insp.get_columns(t)}
+            for t in insp.get_table_names()
+            if t != "alembic_version"
+        }
     finally:
         engine.dispose()
 
@@ -32,8 +35,9 @@ def test_migrations_match_the_models(backend, tmp_path, request):
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(
-                conn, opts={"compare_type": True}), db.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+            )
         assert diff == [], f"models and migrations have drifted apart: {diff}"
         schema = _schema(url)
         expected = {t.name: {c.name for c in t.columns} for t in db.metadata.sorted_tables}
@@ -48,25 +52,41 @@ def _rows_from_before(conn, text) -> None:
     """Data as the schema before 'one child per interview' held it: one interview per child,
     and a user with no device secret."""
     now = "2026-11-01 10:00:00"
-    conn.execute(text(
-        "INSERT INTO users (id, email, name, role, active, password_hash, created_at) "
-        "VALUES (1, 'w@example.org', 'W', 'worker', true, 'x', :now)"), {"now": now})
+    conn.execute(
+        text(
+            "INSERT INTO users (id, email, name, role, active, password_hash, created_at) "
+            "VALUES (1, 'w@example.org', 'W', 'worker', true, 'x', :now)"
+        ),
+        {"now": now},
+    )
     for child in (1, 2):
-        conn.execute(text(
-            "INSERT INTO children (id, first_name, last_name, date_of_birth, ethnicity, "
-            "interpreter_needed, legal_status, created_at) VALUES (:id, 'A', 'B', '2012-01-01', "
-            "'not_known', false, 'none', :now)"), {"id": child, "now": now})
-        conn.execute(text(
-            "INSERT INTO episodes (id, child_id, risk_grade, dfe_type, started_at, returned_at, "
-            "created_at) VALUES (:id, :id, 'Low', 'M', :now, :now, :now)"),
-            {"id": child, "now": now})
-        conn.execute(text(
-            "INSERT INTO interviews (id, uuid, status, due_at, version, offer_again, content, "
-            "created_at, updated_at) VALUES (:id, :uuid, 'offered', :now, 1, true, '{}', :now, "
-            ":now)"), {"id": child, "uuid": f"00000000-0000-0000-0000-00000000000{child}",
-                       "now": now})
-        conn.execute(text("INSERT INTO interview_episodes (interview_id, episode_id) "
-                          "VALUES (:id, :id)"), {"id": child})
+        conn.execute(
+            text(
+                "INSERT INTO children (id, first_name, last_name, date_of_birth, ethnicity, "
+                "interpreter_needed, legal_status, created_at) "
+                "VALUES (:id, 'A', 'B', '2012-01-01', 'not_known', false, 'none', :now)"
+            ),
+            {"id": child, "now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO episodes (id, child_id, risk_grade, dfe_type, started_at, "
+                "returned_at, created_at) VALUES (:id, :id, 'Low', 'M', :now, :now, :now)"
+            ),
+            {"id": child, "now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO interviews (id, uuid, status, due_at, version, offer_again, content, "
+                "created_at, updated_at) VALUES (:id, :uuid, 'offered', :now, 1, true, '{}', :now, "
+                ":now)"
+            ),
+            {"id": child, "uuid": f"00000000-0000-0000-0000-00000000000{child}", "now": now},
+        )
+        conn.execute(
+            text("INSERT INTO interview_episodes (interview_id, episode_id) VALUES (:id, :id)"),
+            {"id": child},
+        )
 
 
 def test_one_child_per_interview_migrates_existing_interviews(backend, tmp_path, request):
@@ -84,11 +104,13 @@ def test_one_child_per_interview_migrates_existing_interviews(backend, tmp_path,
             _rows_from_before(conn, text)
         upgrade()
         with db.engine.connect() as conn:
-            assert conn.execute(text("SELECT id, child_id FROM interviews ORDER BY id")).all() \
-                == [(1, 1), (2, 2)]
-            assert conn.execute(text(
-                "SELECT interview_id, child_id FROM interview_episodes ORDER BY 1")).all() \
-                == [(1, 1), (2, 2)]
+            assert conn.execute(text("SELECT id, child_id FROM interviews ORDER BY id")).all() == [
+                (1, 1),
+                (2, 2),
+            ]
+            assert conn.execute(
+                text("SELECT interview_id, child_id FROM interview_episodes ORDER BY 1")
+            ).all() == [(1, 1), (2, 2)]
             secret = conn.execute(text("SELECT device_secret FROM users")).scalar_one()
             assert len(secret) == 64
         db.drop_all()
@@ -97,8 +119,9 @@ def test_one_child_per_interview_migrates_existing_interviews(backend, tmp_path,
         db.engine.dispose()
 
 
-def test_an_interview_already_covering_two_children_stops_the_upgrade(backend, tmp_path,
-                                                                      request, capfd):
+def test_an_interview_already_covering_two_children_stops_the_upgrade(
+    backend, tmp_path, request, capfd
+):
     import pytest
     from sqlalchemy import text
 
@@ -112,8 +135,9 @@ def test_an_interview_already_covering_two_children_stops_the_upgrade(backend, t
         upgrade(revision="d3e4f5a6b7c8")
         with db.engine.begin() as conn:
             _rows_from_before(conn, text)
-            conn.execute(text("INSERT INTO interview_episodes (interview_id, episode_id) "
-                              "VALUES (1, 2)"))
+            conn.execute(
+                text("INSERT INTO interview_episodes (interview_id, episode_id) VALUES (1, 2)")
+            )
         with pytest.raises(SystemExit):
             upgrade()
         said = capfd.readouterr().err
@@ -122,9 +146,11 @@ def test_an_interview_already_covering_two_children_stops_the_upgrade(backend, t
         db.session.remove()
         with db.engine.begin() as conn:
             for table in ("interview_episodes", "interviews", "episodes", "children"):
-                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table} CASCADE"
-                                     if backend == "postgresql" else
-                                     f"DROP TABLE IF EXISTS {table}")
+                conn.exec_driver_sql(
+                    f"DROP TABLE IF EXISTS {table} CASCADE"
+                    if backend == "postgresql"
+                    else f"DROP TABLE IF EXISTS {table}"
+                )
         db.drop_all()
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")

@@ -29,9 +29,15 @@ def _second_child_for_team_a(app, world) -> int:
     with app.app_context():
         team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
         now = utcnow()
-        episode = Episode(child_id=world.children["b"], police_reference="REF-B2",
-                          risk_grade="Low", dfe_type="M", started_at=now - timedelta(hours=9),
-                          returned_at=now - timedelta(hours=3), assigned_team=team)
+        episode = Episode(
+            child_id=world.children["b"],
+            police_reference="REF-B2",
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=now - timedelta(hours=9),
+            returned_at=now - timedelta(hours=3),
+            assigned_team=team,
+        )
         db.session.add(episode)
         db.session.commit()
         return episode.id
@@ -44,12 +50,13 @@ def _interview_count(app) -> int:
 
 # F2: an interview covers one child's episodes, whichever way it is made.
 
-def test_upload_of_one_interview_for_two_children_is_refused_and_nothing_is_made(app, web,
-                                                                                   world):
+
+def test_upload_of_one_interview_for_two_children_is_refused_and_nothing_is_made(app, web, world):
     other = _second_child_for_team_a(app, world)
     web.sign_in(world.emails["worker_a"])
-    result = one(send(web, [item([world.episodes["a"], other],
-                                 doc(sections__away__text="At a friend's."))]))
+    result = one(
+        send(web, [item([world.episodes["a"], other], doc(sections__away__text="At a friend's."))])
+    )
     assert result["outcome"] == "rejected"
     assert result["drop"] is False and result["try_again"] is False  # kept, not sent again
     assert "one child" in result["messages"][0]
@@ -59,11 +66,23 @@ def test_upload_of_one_interview_for_two_children_is_refused_and_nothing_is_made
 def test_events_only_upload_for_two_children_is_refused(app, web, world):
     other = _second_child_for_team_a(app, world)
     web.sign_in(world.emails["worker_a"])
-    raw = {"uuid": str(uuidlib.uuid4()), "episode_ids": [world.episodes["a"], other],
-           "base_version": None, "content_hash": None, "content": None,
-           "events": [{"id": "ev-1", "kind": "attempt", "at": (utcnow() - timedelta(hours=1))
-                       .strftime("%Y-%m-%dT%H:%M"), "method": "phone", "outcome": "no_answer",
-                       "note": ""}]}
+    raw = {
+        "uuid": str(uuidlib.uuid4()),
+        "episode_ids": [world.episodes["a"], other],
+        "base_version": None,
+        "content_hash": None,
+        "content": None,
+        "events": [
+            {
+                "id": "ev-1",
+                "kind": "attempt",
+                "at": (utcnow() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+                "method": "phone",
+                "outcome": "no_answer",
+                "note": "",
+            }
+        ],
+    }
     result = one(send(web, [raw]))
     assert result["outcome"] == "rejected", result
     assert _interview_count(app) == 0
@@ -90,15 +109,23 @@ def test_the_database_refuses_a_link_to_another_childs_episode(app, world):
         db.session.add(interview)
         db.session.commit()
         with pytest.raises(IntegrityError):
-            db.session.execute(insert(interview_episodes).values(
-                interview_id=interview.id, episode_id=world.episodes["b"],
-                child_id=world.children["a"]))
+            db.session.execute(
+                insert(interview_episodes).values(
+                    interview_id=interview.id,
+                    episode_id=world.episodes["b"],
+                    child_id=world.children["a"],
+                )
+            )
             db.session.commit()
         db.session.rollback()
         with pytest.raises(IntegrityError):
-            db.session.execute(insert(interview_episodes).values(
-                interview_id=interview.id, episode_id=world.episodes["b"],
-                child_id=world.children["b"]))
+            db.session.execute(
+                insert(interview_episodes).values(
+                    interview_id=interview.id,
+                    episode_id=world.episodes["b"],
+                    child_id=world.children["b"],
+                )
+            )
             db.session.commit()
         db.session.rollback()
 
@@ -113,6 +140,7 @@ def test_an_interview_made_on_the_episode_page_names_its_child(app, web, world):
 
 
 # F7 and F8: malformed uploads get a 4xx and a message, and are not "sent again" for ever.
+
 
 def test_deeply_nested_json_is_a_400_not_a_500(web, world):
     web.sign_in(world.emails["worker_a"])
@@ -139,12 +167,19 @@ def test_an_out_of_range_episode_id_is_refused_for_good(app, web, world):
 # F9: a decision to share without agreement is recorded by the signed-in user, at the server's
 # time, however it arrives.
 
+
 def test_an_uploaded_safeguarding_decision_is_recorded_by_the_server(app, web, world):
     web.sign_in(world.emails["worker_a"])
     document = doc(sections__away__text="At a flat.")
-    document["overrides"] = [{"recipient": "police", "reason": "Adults sending her to towns.",
-                              "decided_by": "Alex Morgan", "recorded_by": "Someone Else",
-                              "at": "2020-01-01T00:00"}]
+    document["overrides"] = [
+        {
+            "recipient": "police",
+            "reason": "Adults sending her to towns.",
+            "decided_by": "Alex Morgan",
+            "recorded_by": "Someone Else",
+            "at": "2020-01-01T00:00",
+        }
+    ]
     sent = item([world.episodes["a"]], document)
     result = one(send(web, [sent]))
     assert result["outcome"] == "created", result
@@ -153,8 +188,12 @@ def test_an_uploaded_safeguarding_decision_is_recorded_by_the_server(app, web, w
     assert saved[0]["at"][:10] == utcnow().date().isoformat()
     assert saved[0]["decided_by"] == "Alex Morgan"
     with app.app_context():
-        assert db.session.scalar(select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == "sharing.override")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count(AuditEvent.id)).where(AuditEvent.action == "sharing.override")
+            )
+            == 1
+        )
     # Sent again (a new key, the same body): recognised as the decision already held.
     again = one(send(web, [sent]))
     assert again["outcome"] == "unchanged", again
@@ -163,18 +202,32 @@ def test_an_uploaded_safeguarding_decision_is_recorded_by_the_server(app, web, w
 
 # F10 and F14: audit rows for what happened, and none for what did not.
 
+
 def test_a_reason_for_keeping_ones_words_is_audited(app, web, world):
     uuid = start(web, world)
     autosave(web, uuid, "sections.away.text", "She absconded at 9pm.", "")
     token = csrf_from(web.get(f"/interviews/{uuid}/review").get_data(as_text=True))
     for action, extra in (("dismissed", {}), ("reason", {"reason": "Quoting the police log."})):
-        response = web.client.post(f"/interviews/{uuid}/language", data={
-            "path": "sections.away.text", "rule_id": "absconding", "text": "absconded",
-            "action": action, **extra}, headers={"X-CSRFToken": token})
+        response = web.client.post(
+            f"/interviews/{uuid}/language",
+            data={
+                "path": "sections.away.text",
+                "rule_id": "absconding",
+                "text": "absconded",
+                "action": action,
+                **extra,
+            },
+            headers={"X-CSRFToken": token},
+        )
         assert response.status_code == 204
     with app.app_context():
-        details = list(db.session.scalars(select(AuditEvent.detail).where(
-            AuditEvent.action == "interview.language").order_by(AuditEvent.id)))
+        details = list(
+            db.session.scalars(
+                select(AuditEvent.detail)
+                .where(AuditEvent.action == "interview.language")
+                .order_by(AuditEvent.id)
+            )
+        )
     assert details == ["dismissed absconding", "reason absconding"]
     assert all("police log" not in d for d in details)  # no note text in the trail
 
@@ -182,22 +235,29 @@ def test_a_reason_for_keeping_ones_words_is_audited(app, web, world):
 def test_removing_a_place_that_is_not_there_writes_no_removal(app, web, world):
     uuid = start(web, world)
     token = csrf_from(web.get(f"/interviews/{uuid}/findings").get_data(as_text=True))
-    web.client.post(f"/interviews/{uuid}/items/places", data={"csrf_token": token},
-                    headers={"HX-Request": "true", "X-CSRFToken": token})
+    web.client.post(
+        f"/interviews/{uuid}/items/places",
+        data={"csrf_token": token},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     place = content(app, uuid)[0]["places"][0]["id"]
     for item_id in ("not-a-place", place, place):  # the last is a second tap
-        response = web.client.post(f"/interviews/{uuid}/items/places/{item_id}/remove",
-                                   data={"csrf_token": token},
-                                   headers={"HX-Request": "true", "X-CSRFToken": token})
+        response = web.client.post(
+            f"/interviews/{uuid}/items/places/{item_id}/remove",
+            data={"csrf_token": token},
+            headers={"HX-Request": "true", "X-CSRFToken": token},
+        )
         assert response.status_code == 200
     with app.app_context():
-        removals = db.session.scalar(select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == "interview.remove_item"))
+        removals = db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "interview.remove_item")
+        )
     assert removals == 1
     assert content(app, uuid)[0]["places"] == []
 
 
 # F12: GET /sync/v1/session reads; the device secret is made with the user.
+
 
 def test_session_get_changes_nothing(app, world):
     with app.app_context():
@@ -210,12 +270,12 @@ def test_session_get_changes_nothing(app, world):
     answer = web.get("/sync/v1/session").get_json()
     assert answer["device_secret"] == secrets_before[world.users["worker_a"]]
     with app.app_context():
-        assert dict(db.session.execute(select(User.id, User.device_secret)).all()) \
-            == secrets_before
+        assert dict(db.session.execute(select(User.id, User.device_secret)).all()) == secrets_before
         assert db.session.scalar(select(func.count(AuditEvent.id))) == audit_before
 
 
 # F16: a right-to-left override cannot make typed text read as something else.
+
 
 def test_direction_overrides_are_removed_from_saved_and_shown_text(app, web, world):
     uuid = start(web, world)
@@ -259,5 +319,4 @@ def test_children_of_two_uploads_are_kept_apart(app, web, world):
     assert outcomes == ["created", "created"]
     with app.app_context():
         children = dict(db.session.execute(select(Interview.uuid, Interview.child_id)).all())
-        assert children == {first["uuid"]: world.children["a"],
-                            second["uuid"]: world.children["b"]}
+        assert children == {first["uuid"]: world.children["a"], second["uuid"]: world.children["b"]}

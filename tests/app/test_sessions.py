@@ -57,8 +57,14 @@ def test_a_tampered_pre_session_cookie_is_not_believed(app, world):
     token = csrf_from(client.get("/sign-in").text)
     value = client.get_cookie("rhi_pre").value
     client.set_cookie("rhi_pre", value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
-    response = client.post("/sign-in", data={"csrf_token": token, "email": world.emails[
-        "worker_a"], "password": "correct horse battery staple"})
+    response = client.post(
+        "/sign-in",
+        data={
+            "csrf_token": token,
+            "email": world.emails["worker_a"],
+            "password": "correct horse battery staple",
+        },
+    )
     assert response.status_code == 400  # the form's token no longer matches: nothing signed in
     assert client.get("/returns").status_code == 302
 
@@ -106,8 +112,10 @@ def test_purge_forgets_old_sign_in_failures(app, world):
     client = app.test_client()
     for _ in range(2):
         token = csrf_from(client.get("/sign-in").text)
-        client.post("/sign-in", data={"csrf_token": token, "email": "x@test.example.org",
-                                      "password": "wrong"})
+        client.post(
+            "/sign-in",
+            data={"csrf_token": token, "email": "x@test.example.org", "password": "wrong"},
+        )
     with app.app_context():
         first = db.session.scalars(select(SignInFailure)).first()
         first.at -= timedelta(hours=1)
@@ -118,22 +126,33 @@ def test_purge_forgets_old_sign_in_failures(app, world):
 
 
 def test_production_cookies_are_secure_when_set_and_when_deleted(app, world):
-    app.config.update(SESSION_COOKIE_NAME="__Host-rhi", SESSION_COOKIE_SECURE=True,
-                      RHI_PRE_SESSION_COOKIE_NAME="__Host-rhi-pre")
+    app.config.update(
+        SESSION_COOKIE_NAME="__Host-rhi",
+        SESSION_COOKIE_SECURE=True,
+        RHI_PRE_SESSION_COOKIE_NAME="__Host-rhi-pre",
+    )
     client = app.test_client()
-    https = {"base_url": "https://localhost",  # a browser sends a same-origin Referer
-             "headers": {"Referer": "https://localhost/sign-in"}}
+    https = {
+        "base_url": "https://localhost",  # a browser sends a same-origin Referer
+        "headers": {"Referer": "https://localhost/sign-in"},
+    }
     page = client.get("/sign-in", **https)
     (pre,) = [c for c in page.headers.getlist("Set-Cookie") if c.startswith("__Host-rhi-pre=")]
     assert "Secure" in pre and "HttpOnly" in pre and "Path=/" in pre and "Domain" not in pre
 
-    signed_in = client.post("/sign-in", data={"csrf_token": csrf_from(page.text),
-                                              "email": world.emails["worker_a"],
-                                              "password": "correct horse battery staple"},
-                            **https)
+    signed_in = client.post(
+        "/sign-in",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "email": world.emails["worker_a"],
+            "password": "correct horse battery staple",
+        },
+        **https,
+    )
     assert signed_in.status_code == 302
-    (gone,) = [c for c in signed_in.headers.getlist("Set-Cookie")
-               if c.startswith("__Host-rhi-pre=")]
+    (gone,) = [
+        c for c in signed_in.headers.getlist("Set-Cookie") if c.startswith("__Host-rhi-pre=")
+    ]
     assert "Secure" in gone and "Max-Age=0" in gone  # browsers ignore it without Secure
 
     token = csrf_from(client.get("/returns", **https).text)

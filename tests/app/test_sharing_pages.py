@@ -28,8 +28,11 @@ def _set(app, uuid: str, content) -> None:
         db.session.commit()
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(case=cases())
 def test_the_social_worker_reads_on_screen_what_their_copy_holds(app, world_i, case: Case):
     app.config["RHI_SIGN_IN_RATE_LIMIT"] = "10000 per minute"  # two sign-ins per example
@@ -44,17 +47,20 @@ def test_the_social_worker_reads_on_screen_what_their_copy_holds(app, world_i, c
             assert response.status_code == 200
             text = _text(response.get_data(as_text=True))
             found = {m for m in case.markers if m in text}
-            assert found == allowed, (key, page, sorted(found - allowed),
-                                      sorted(allowed - found))
+            assert found == allowed, (key, page, sorted(found - allowed), sorted(allowed - found))
 
 
 def test_the_interviewer_reads_everything_and_the_social_worker_the_copy(app, world_i):
     uuid = world_i.interviews["a"]
-    document = {"sections": {"away": {"text": "She stayed at Jay's flat.", "private": True,
-                                      "kept_back": ""}},
-                "consent": {"social_worker": {"answer": "yes", "words": "Fine by me.",
-                                              "name": ""},
-                            "police": {"answer": "no", "words": "Not the police.", "name": ""}}}
+    document = {
+        "sections": {
+            "away": {"text": "She stayed at Jay's flat.", "private": True, "kept_back": ""}
+        },
+        "consent": {
+            "social_worker": {"answer": "yes", "words": "Fine by me.", "name": ""},
+            "police": {"answer": "no", "words": "Not the police.", "name": ""},
+        },
+    }
     _set(app, uuid, document)
     worker = Web(app.test_client())
     worker.sign_in(world_i.emails["worker_a"])
@@ -67,6 +73,11 @@ def test_the_interviewer_reads_everything_and_the_social_worker_the_copy(app, wo
     assert "Jay" not in html and "Not the police." not in html
     assert "Fine by me." in html
     with app.app_context():
-        details = list(db.session.scalars(select(AuditEvent.detail).where(
-            AuditEvent.action == "interview.view").order_by(AuditEvent.id)))
+        details = list(
+            db.session.scalars(
+                select(AuditEvent.detail)
+                .where(AuditEvent.action == "interview.view")
+                .order_by(AuditEvent.id)
+            )
+        )
     assert details[-1] == "social worker's copy"

@@ -14,8 +14,12 @@ from rhi.models import Interview
 from rhi.shells import PLACEHOLDER_UUID
 from tests.app.helpers import autosave, start
 
-SHELLS = ["/offline", "/shell/returns", "/shell/episode",
-          *[f"/shell/interviews/{p}" for p in PAGE_IDS]]
+SHELLS = [
+    "/offline",
+    "/shell/returns",
+    "/shell/episode",
+    *[f"/shell/interviews/{p}" for p in PAGE_IDS],
+]
 
 
 def test_the_service_worker_keeps_every_shell_page(client):
@@ -25,8 +29,7 @@ def test_the_service_worker_keeps_every_shell_page(client):
 
 
 @pytest.mark.parametrize("url", SHELLS)
-def test_a_shell_fetched_while_signed_in_holds_no_one_and_takes_no_message(app, web, world,
-                                                                           url):
+def test_a_shell_fetched_while_signed_in_holds_no_one_and_takes_no_message(app, web, world, url):
     uuid = start(web, world)  # a real interview, with words in it, and a message waiting
     autosave(web, uuid, "sections.before.text", "Words only Ada said.", "")
     web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review")
@@ -37,8 +40,15 @@ def test_a_shell_fetched_while_signed_in_holds_no_one_and_takes_no_message(app, 
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
         child = interview.episodes[0].child
-    for private in (child.first_name, child.last_name, "Words only Ada said", uuid,
-                    world.emails["worker_a"], "Worker A", "Interview finished"):
+    for private in (
+        child.first_name,
+        child.last_name,
+        "Words only Ada said",
+        uuid,
+        world.emails["worker_a"],
+        "Worker A",
+        "Interview finished",
+    ):
         assert private not in html, private
     assert not re.search(r'name="csrf_token" value="[^"]+"', html)
     assert 'name="csrf-token" content=""' in html

@@ -34,25 +34,6 @@ from tests.app.helpers import (
 SECRET = "Mum shouted and I ran to Jay's flat."
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def test_session_gives_a_token_and_the_user_and_is_not_cached(web, world):
     web.sign_in(world.emails["worker_a"])
     response = web.get("/sync/v1/session")
@@ -68,8 +49,7 @@ def test_created_then_sent_again_is_unchanged(app, web, world):
     web.sign_in(world.emails["worker_a"])
     upload = item([world.episodes["a"]], doc(sections__before__text=SECRET))
     result = one(send(web, [upload]))
-    assert result == {"uuid": upload["uuid"], "outcome": "created", "messages": [],
-                      "version": 1}
+    assert result == {"uuid": upload["uuid"], "outcome": "created", "messages": [], "version": 1}
     interview = stored(app, upload["uuid"])
     assert interview.content["sections"]["before"]["text"] == SECRET
     assert interview.status == "in_progress"
@@ -111,8 +91,19 @@ def test_same_key_with_a_different_body_is_refused(web, world):
 def test_update_with_the_current_version(app, web, world_i):
     web.sign_in(world_i.emails["worker_a"])
     uuid = world_i.interviews["a"]
-    result = one(send(web, [item([world_i.episodes["a"]], doc(sections__after__text="Better."),
-                                  uuid=uuid, base_version=1)]))
+    result = one(
+        send(
+            web,
+            [
+                item(
+                    [world_i.episodes["a"]],
+                    doc(sections__after__text="Better."),
+                    uuid=uuid,
+                    base_version=1,
+                )
+            ],
+        )
+    )
     assert result["outcome"] == "updated" and result["version"] == 2
     interview = stored(app, uuid)
     assert interview.version == 2
@@ -123,11 +114,14 @@ def test_update_with_the_current_version(app, web, world_i):
 def test_stale_version_is_a_conflict_and_both_texts_are_kept(app, web, world_i):
     web.sign_in(world_i.emails["worker_a"])
     uuid, episode = world_i.interviews["a"], world_i.episodes["a"]
-    one(send(web, [item([episode], doc(sections__away__text="Server words."), uuid=uuid,
-                        base_version=1)]))
+    one(
+        send(
+            web,
+            [item([episode], doc(sections__away__text="Server words."), uuid=uuid, base_version=1)],
+        )
+    )
     # A second tablet still had version 1.
-    stale = item([episode], doc(sections__away__text="Tablet words."), uuid=uuid,
-                 base_version=1)
+    stale = item([episode], doc(sections__away__text="Tablet words."), uuid=uuid, base_version=1)
     result = one(send(web, [stale]))
     assert result["outcome"] == "conflict"
     assert result["server"]["version"] == 2
@@ -155,8 +149,19 @@ def test_a_second_open_interview_for_the_episode_is_a_conflict(app, web, world_i
 
 def test_a_version_from_the_future_is_rejected(app, web, world_i):
     web.sign_in(world_i.emails["worker_a"])
-    result = one(send(web, [item([world_i.episodes["a"]], doc(risk_view="high"),
-                                  uuid=world_i.interviews["a"], base_version=9)]))
+    result = one(
+        send(
+            web,
+            [
+                item(
+                    [world_i.episodes["a"]],
+                    doc(risk_view="high"),
+                    uuid=world_i.interviews["a"],
+                    base_version=9,
+                )
+            ],
+        )
+    )
     assert result["outcome"] == "rejected" and not result["drop"]
     assert "newer" in result["messages"][0]
 
@@ -170,17 +175,20 @@ def test_bad_hash_is_rejected(app, web, world):
     assert count(app, Interview) == 0
 
 
-@pytest.mark.parametrize(("change", "named"), [
-    (lambda d: d["sections"]["before"].update(colour="red"), "sections.before.colour"),
-    (lambda d: d.update(risk_view="catastrophic"), "risk_view"),
-    (lambda d: d["consent"]["police"].update(answer="maybe"), "consent.police.answer"),
-    (lambda d: d["start"].update(explained_voluntary="yes"), "start.explained_voluntary"),
-    (lambda d: d.update(mood="sad"), "mood"),
-    (lambda d: d["sections"].update(before="text"), "sections.before"),
-    (lambda d: d.update(places=[{"id": "a.b", "name": "x"}]), "places[0]"),
-    (lambda d: d.update(sections="x"), "sections"),
-    (lambda d: d["start"].update(held_on="2999-01-01 10:00"), "start.held_on"),
-])
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda d: d["sections"]["before"].update(colour="red"), "sections.before.colour"),
+        (lambda d: d.update(risk_view="catastrophic"), "risk_view"),
+        (lambda d: d["consent"]["police"].update(answer="maybe"), "consent.police.answer"),
+        (lambda d: d["start"].update(explained_voluntary="yes"), "start.explained_voluntary"),
+        (lambda d: d.update(mood="sad"), "mood"),
+        (lambda d: d["sections"].update(before="text"), "sections.before"),
+        (lambda d: d.update(places=[{"id": "a.b", "name": "x"}]), "places[0]"),
+        (lambda d: d.update(sections="x"), "sections"),
+        (lambda d: d["start"].update(held_on="2999-01-01 10:00"), "start.held_on"),
+    ],
+)
 def test_invalid_content_is_rejected_naming_the_field(app, web, world, change, named):
     web.sign_in(world.emails["worker_a"])
     document = doc()
@@ -193,10 +201,23 @@ def test_invalid_content_is_rejected_naming_the_field(app, web, world, change, n
 
 def test_lists_and_findings_round_trip(app, web, world):
     web.sign_in(world.emails["worker_a"])
-    document = doc(push__bullying__on=True, push__bullying__note="At school.",
-                   start__held_on="2020-01-02 10:30")
-    document["people"] = [{"id": "p1", "name": "Jay", "age": "19", "relationship": "friend",
-                           "phone": "", "vehicle": "", "concern": "older", "private": True}]
+    document = doc(
+        push__bullying__on=True,
+        push__bullying__note="At school.",
+        start__held_on="2020-01-02 10:30",
+    )
+    document["people"] = [
+        {
+            "id": "p1",
+            "name": "Jay",
+            "age": "19",
+            "relationship": "friend",
+            "phone": "",
+            "vehicle": "",
+            "concern": "older",
+            "private": True,
+        }
+    ]
     upload = item([world.episodes["a"]], document)
     assert one(send(web, [upload]))["outcome"] == "created"
     saved = stored(app, upload["uuid"]).content
@@ -225,8 +246,12 @@ def test_after_moving_team_the_next_upload_is_refused_and_dropped(app, web, worl
         user = db.session.get(User, world.users["worker_a"])
         user.team = db.session.scalar(select(Team).where(Team.name == "RHI B"))
         db.session.commit()
-    later = item([world.episodes["a"]], doc(sections__before__text="Second."),
-                 uuid=upload["uuid"], base_version=1)
+    later = item(
+        [world.episodes["a"]],
+        doc(sections__before__text="Second."),
+        uuid=upload["uuid"],
+        base_version=1,
+    )
     result = one(send(web, [later]))
     assert result["outcome"] == "rejected" and result["drop"] is True
     assert "server" not in result
@@ -243,9 +268,16 @@ def test_finished_interview_takes_changes_as_one_addendum(app, web, world_i):
         db.session.commit()
         version = interview.version
     web.sign_in(world_i.emails["worker_a"])
-    upload = item([episode], doc(sections__before__text="Finished words.",
-                                 sections__after__text="Added later.", risk_view="medium"),
-                  uuid=uuid, base_version=version)
+    upload = item(
+        [episode],
+        doc(
+            sections__before__text="Finished words.",
+            sections__after__text="Added later.",
+            risk_view="medium",
+        ),
+        uuid=uuid,
+        base_version=version,
+    )
     result = one(send(web, [upload]))
     assert result["outcome"] == "updated"
     assert "added as an addendum" in result["messages"][0]
@@ -255,8 +287,10 @@ def test_finished_interview_takes_changes_as_one_addendum(app, web, world_i):
     assert interview.version == version
     with app.app_context():
         (addendum,) = db.session.scalars(select(Addendum)).all()
-    assert ("Changed on a tablet after finishing \u2014 sections.after.text: Added later."
-            in addendum.text)
+    assert (
+        "Changed on a tablet after finishing \u2014 sections.after.text: Added later."
+        in addendum.text
+    )
     assert "risk_view: medium" in addendum.text
     # Sent again after a lost answer: no second addendum.
     assert one(send(web, [upload]))["outcome"] == "unchanged"
@@ -330,8 +364,9 @@ def test_signed_out_is_401_json_not_a_redirect(web, world):
 
 def test_content_hash_is_canonical_json_of_the_normalised_document():
     document = {"risk_view": "low", "sections": {"before": {"text": "Café", "private": False}}}
-    canonical = json.dumps(c.normalise(document), sort_keys=True, separators=(",", ":"),
-                           ensure_ascii=False).encode("utf-8")
+    canonical = json.dumps(
+        c.normalise(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
     import hashlib
 
     assert content_hash(document) == hashlib.sha256(canonical).hexdigest()
@@ -347,20 +382,26 @@ def test_a_document_from_before_a_field_was_added_still_goes_through(web, world_
     document = c.empty_content()
     document = c.set_field(document, "sections.away.text", "Kept for a week on the tablet.")
     del document["findings_other"]  # not yet in the blank document when the tablet copied it
-    as_sent = hashlib.sha256(json.dumps(document, sort_keys=True, separators=(",", ":"),
-                                        ensure_ascii=False).encode()).hexdigest()
+    as_sent = hashlib.sha256(
+        json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    ).hexdigest()
     raw = item([world_i.episodes["a"]], document, uuid=world_i.interviews["a"], base_version=1)
     raw["content_hash"] = as_sent
     assert one(send(web, [raw]))["outcome"] == "updated"
 
 
-def test_a_passing_server_failure_is_not_remembered_so_the_retry_is_applied(web, world_i,
-                                                                          monkeypatch):
+def test_a_passing_server_failure_is_not_remembered_so_the_retry_is_applied(
+    web, world_i, monkeypatch
+):
     from rhi.sync import apply as sync_apply
 
     web.sign_in(world_i.emails["worker_a"])
-    raw = item([world_i.episodes["a"]], doc(sections__away__text="Sent during a blip."),
-               uuid=world_i.interviews["a"], base_version=1)
+    raw = item(
+        [world_i.episodes["a"]],
+        doc(sections__away__text="Sent during a blip."),
+        uuid=world_i.interviews["a"],
+        base_version=1,
+    )
     real_apply = sync_apply._apply
 
     def broken(*args, **kwargs):

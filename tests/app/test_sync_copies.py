@@ -32,18 +32,29 @@ def world_i(app) -> World:
     child a (team A) with no interview yet."""
     with app.app_context():
         world = build_world(with_interviews=True)
-        interview = db.session.scalar(select(Interview).where(
-            Interview.uuid == world.interviews["a"]))
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world.interviews["a"])
+        )
         interview.content = c.set_field(c.empty_content(), "sections.before.text", SECRET)
         team_id = db.session.get(User, world.users["worker_a"]).team_id
         now = utcnow()
-        episode = Episode(child_id=world.children["a"], risk_grade="Low", dfe_type="M",
-                          started_at=now - timedelta(hours=8),
-                          returned_at=now - timedelta(hours=3), assigned_team_id=team_id)
+        episode = Episode(
+            child_id=world.children["a"],
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=now - timedelta(hours=8),
+            returned_at=now - timedelta(hours=3),
+            assigned_team_id=team_id,
+        )
         db.session.add(episode)
         db.session.commit()
-        return World(world.users, world.emails, world.children,
-                     {**world.episodes, "a2": episode.id}, world.interviews)
+        return World(
+            world.users,
+            world.emails,
+            world.children,
+            {**world.episodes, "a2": episode.id},
+            world.interviews,
+        )
 
 
 def get_copies(web: Web, who: str, world: World) -> list[dict[str, Any]]:
@@ -68,10 +79,13 @@ def test_worker_gets_their_teams_interview_and_waiting_return(app, web, world_i)
     assert interview["police_risk_grade"] == "Medium"
     assert interview["due_at"].endswith("Z")
     with app.app_context():
-        age = db.session.get(Episode, world_i.episodes["a"]).child.age_on(
-            to_local(utcnow()).date())
-    assert interview["child"] == {"display_name": "Ada Alpha", "first_name": "Ada",
-                                  "age": age, "age_band": age_band_for(age)}
+        age = db.session.get(Episode, world_i.episodes["a"]).child.age_on(to_local(utcnow()).date())
+    assert interview["child"] == {
+        "display_name": "Ada Alpha",
+        "first_name": "Ada",
+        "age": age,
+        "age_band": age_band_for(age),
+    }
     assert waiting["episode_ids"] == [world_i.episodes["a2"]]
     assert waiting["child"]["first_name"] == "Ada"
     assert waiting["police_risk_grade"] == "Low"
@@ -116,11 +130,17 @@ def test_signed_out_is_401_json(client, world):
 def test_one_audit_event_without_note_text(app, web, world_i):
     get_copies(web, "worker_a", world_i)
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.action == "device.copy")).all()
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "device.copy")
+        ).all()
         assert [(e.user_id, e.object_type, e.object_id, e.detail) for e in events] == [
-            (world_i.users["worker_a"], "user", str(world_i.users["worker_a"]),
-             "1 interviews, 1 returns")]
+            (
+                world_i.users["worker_a"],
+                "user",
+                str(world_i.users["worker_a"]),
+                "1 interviews, 1 returns",
+            )
+        ]
         for row in db.session.scalars(select(AuditEvent)):
             assert SECRET not in (row.detail or "")
 
@@ -146,8 +166,9 @@ def test_uploads_are_rate_limited_per_user(backend, tmp_path, request):
     from tests.conftest import Web, database_url, make_test_app
     from tests.world import build_world
 
-    app = make_test_app(database_url(backend, tmp_path, request), tmp_path,
-                        RHI_UPLOAD_RATE_LIMIT="2 per minute")
+    app = make_test_app(
+        database_url(backend, tmp_path, request), tmp_path, RHI_UPLOAD_RATE_LIMIT="2 per minute"
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -155,9 +176,14 @@ def test_uploads_are_rate_limited_per_user(backend, tmp_path, request):
     web = Web(app.test_client())
     web.sign_in(world.emails["worker_a"])
     token = web.get("/sync/v1/session").get_json()["csrf_token"]
-    statuses = [web.client.post("/sync/v1/interviews", json={"items": []},
-                                headers={"X-CSRFToken": token, "Idempotency-Key": f"key-{i:04d}"}
-                                ).status_code for i in range(3)]
+    statuses = [
+        web.client.post(
+            "/sync/v1/interviews",
+            json={"items": []},
+            headers={"X-CSRFToken": token, "Idempotency-Key": f"key-{i:04d}"},
+        ).status_code
+        for i in range(3)
+    ]
     assert statuses[:2] == [400, 400]  # an empty batch is refused, but counted
     assert statuses[2] == 429
     with app.app_context():
@@ -166,6 +192,7 @@ def test_uploads_are_rate_limited_per_user(backend, tmp_path, request):
 
 
 # "Keep on this tablet": one child's return, on request.
+
 
 def test_one_return_is_kept_on_request_with_its_interview(app, web, world_i):
     web.sign_in(world_i.emails["worker_a"])
@@ -177,8 +204,11 @@ def test_one_return_is_kept_on_request_with_its_interview(app, web, world_i):
     assert waiting["uuid"] is None and waiting["episode_ids"] == [world_i.episodes["a2"]]
     assert waiting["returned_at"].endswith("Z")
     with app.app_context():
-        details = db.session.scalars(select(AuditEvent.detail).where(
-            AuditEvent.action == "device.copy", AuditEvent.object_type == "episode")).all()
+        details = db.session.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.action == "device.copy", AuditEvent.object_type == "episode"
+            )
+        ).all()
         assert details == ["1 kept on request", "1 kept on request"]
 
 
@@ -189,15 +219,23 @@ def test_another_teams_return_is_not_kept_and_the_refusal_is_recorded(app, web, 
     assert response.get_json()["error"]
     assert SECRET not in response.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(AuditEvent.outcome).where(
-            AuditEvent.action == "access.refused", AuditEvent.object_type == "episode",
-            AuditEvent.object_id == str(world_i.episodes["b"]))) == "refused"
+        assert (
+            db.session.scalar(
+                select(AuditEvent.outcome).where(
+                    AuditEvent.action == "access.refused",
+                    AuditEvent.object_type == "episode",
+                    AuditEvent.object_id == str(world_i.episodes["b"]),
+                )
+            )
+            == "refused"
+        )
 
 
 def test_a_finished_interview_or_a_reading_role_keeps_nothing(app, web, world_i):
     with app.app_context():
-        interview = db.session.scalar(select(Interview).where(
-            Interview.uuid == world_i.interviews["a"]))
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
         interview.status = "finished"
         db.session.commit()
     web.sign_in(world_i.emails["worker_a"])
@@ -209,17 +247,25 @@ def test_a_finished_interview_or_a_reading_role_keeps_nothing(app, web, world_i)
 
 # What the pages show of a return, worked out by the server for the tablet (issue 10).
 
+
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text.removesuffix("Z"))
 
 
 def test_each_copy_carries_the_clock_the_marker_and_the_dates_as_the_server_shows_them(
-        app, web, world_i):
+    app, web, world_i
+):
     with app.app_context():  # a third episode in 30 days for Ada: the repeat marker shows
         now = utcnow()
-        db.session.add(Episode(child_id=world_i.children["a"], risk_grade="Low", dfe_type="M",
-                               started_at=now - timedelta(days=12),
-                               returned_at=now - timedelta(days=11)))
+        db.session.add(
+            Episode(
+                child_id=world_i.children["a"],
+                risk_grade="Low",
+                dfe_type="M",
+                started_at=now - timedelta(days=12),
+                returned_at=now - timedelta(days=11),
+            )
+        )
         db.session.commit()
     web.sign_in(world_i.emails["worker_a"])
     body = web.get(URL).get_json()
@@ -227,8 +273,9 @@ def test_each_copy_carries_the_clock_the_marker_and_the_dates_as_the_server_show
     interview, waiting = body["copies"]
     html = web.get("/returns").get_data(as_text=True)
     with app.app_context():
-        found = db.session.scalar(select(Interview).where(
-            Interview.uuid == world_i.interviews["a"]))
+        found = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
         due, offered = format_datetime(found.due_at), found.offered_at
     for entry in (interview, waiting):
         clock = entry["clock"]
@@ -237,8 +284,7 @@ def test_each_copy_carries_the_clock_the_marker_and_the_dates_as_the_server_show
         due_at = _at(entry["due_at"])
         # Each step says what the server's clock says the moment it begins.
         for offset, words in clock["words"][:-1]:
-            assert deadlines.Clock(due_at, since + timedelta(milliseconds=offset)).phrase == \
-                words
+            assert deadlines.Clock(due_at, since + timedelta(milliseconds=offset)).phrase == words
         for offset, tone, tag in clock["tone"]:
             shown = deadlines.Clock(due_at, since + timedelta(milliseconds=offset)).shown
             assert (tone, tag) == (shown.tone, shown.tag)
@@ -256,14 +302,14 @@ def test_each_copy_carries_the_clock_the_marker_and_the_dates_as_the_server_show
     assert interview["offer_recorded"] is (offered is not None)
     rules = body["rules"]
     assert rules["status_after"] == service.transitions()
-    assert rules["status_after"]["before_offer"]["in_progress"]["offer"]["status"] == \
-        "in_progress"
+    assert rules["status_after"]["before_offer"]["in_progress"]["offer"]["status"] == "in_progress"
     assert rules["status_labels"][""] == "Not yet offered"
     assert rules["status_labels"]["in_progress"] == "In progress"
     one = web.get(f"{URL}?episode_id={world_i.episodes['a2']}").get_json()
     assert one["rules"] == rules
     assert [step[1] for step in one["copies"][0]["repeat"]["words"]] == [
-        step[1] for step in waiting["repeat"]["words"]]
+        step[1] for step in waiting["repeat"]["words"]
+    ]
 
 
 def test_every_key_of_the_answer_and_of_a_copy_is_documented(web, world_i):

@@ -19,7 +19,6 @@ from tests.app.helpers import audit_actions, count, doc, item, one, results, sen
 WORDS = "I just want to sleep in my own bed."
 
 
-
 def ago(app, **delta: float) -> str:
     """A local wall-clock time, as a tablet sends it."""
     with app.app_context():
@@ -35,10 +34,17 @@ def event(kind: str, at: str, **fields: Any) -> dict[str, Any]:
     return {"id": str(uuidlib.uuid4()), "kind": kind, "at": at, **fields}
 
 
-def events_only(episode_ids: list[int], events: list[dict[str, Any]], *,
-                uuid: str | None = None) -> dict[str, Any]:
-    return {"uuid": uuid or str(uuidlib.uuid4()), "episode_ids": episode_ids,
-            "base_version": None, "content_hash": None, "content": None, "events": events}
+def events_only(
+    episode_ids: list[int], events: list[dict[str, Any]], *, uuid: str | None = None
+) -> dict[str, Any]:
+    return {
+        "uuid": uuid or str(uuidlib.uuid4()),
+        "episode_ids": episode_ids,
+        "base_version": None,
+        "content_hash": None,
+        "content": None,
+        "events": events,
+    }
 
 
 def with_events(upload: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -55,15 +61,20 @@ def attempts(app) -> list[ContactAttempt]:
 
 def status_changes(app) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "interview.status"))
+        return db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "interview.status")
+        )
 
 
 def test_attempt_offline_is_one_contact_attempt_even_when_sent_twice(app, web, world):
     web.sign_in(world.emails["worker_a"])
     at = ago(app, hours=3)
-    upload = events_only([world.episodes["a"]], [
-        event("attempt", at, method="visit", outcome="not_in", note="Left a card with Mum.")])
+    upload = events_only(
+        [world.episodes["a"]],
+        [event("attempt", at, method="visit", outcome="not_in", note="Left a card with Mum.")],
+    )
     result = one(send(web, [upload]))
     assert result["outcome"] == "created" and result["messages"] == []
     (attempt,) = attempts(app)
@@ -77,8 +88,10 @@ def test_attempt_offline_is_one_contact_attempt_even_when_sent_twice(app, web, w
     assert interview.worker_id == world.users["worker_a"]
     assert ("sync.event", upload["uuid"], "ok") in audit_actions(app)
     with app.app_context():
-        details = [e.detail or "" for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "sync.event"))]
+        details = [
+            e.detail or ""
+            for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sync.event"))
+        ]
     assert details and all("tab-1" in d for d in details)  # the device is named
     with app.app_context():
         every_detail = [e.detail or "" for e in db.session.scalars(select(AuditEvent))]
@@ -93,10 +106,13 @@ def test_attempt_offline_is_one_contact_attempt_even_when_sent_twice(app, web, w
 def test_offer_accept_and_content_make_an_interview_in_progress(app, web, world):
     web.sign_in(world.emails["worker_a"])
     offered, accepted = ago(app, hours=5), ago(app, hours=4)
-    upload = with_events(item([world.episodes["a"]], doc(sections__before__text="Ok.")), [
-        event("accept", accepted),  # sent out of order: applied in time order
-        event("offer", offered, method="phone"),
-    ])
+    upload = with_events(
+        item([world.episodes["a"]], doc(sections__before__text="Ok.")),
+        [
+            event("accept", accepted),  # sent out of order: applied in time order
+            event("offer", offered, method="phone"),
+        ],
+    )
     result = one(send(web, [upload]))
     assert result["outcome"] == "created", result
     interview = stored(app, upload["uuid"])
@@ -116,14 +132,19 @@ def test_offer_accept_and_content_make_an_interview_in_progress(app, web, world)
 
 def test_accept_then_content_for_an_offered_interview_starts_it(app, web, world):
     web.sign_in(world.emails["worker_a"])
-    first = events_only([world.episodes["a"]], [event("offer", ago(app, hours=6),
-                                                      method="visit")])
+    first = events_only([world.episodes["a"]], [event("offer", ago(app, hours=6), method="visit")])
     created = one(send(web, [first]))
     assert created["outcome"] == "created"
     assert stored(app, first["uuid"]).status == "offered"
-    later = with_events(item([world.episodes["a"]], doc(sections__away__text="At Jo's."),
-                             uuid=first["uuid"], base_version=created["version"]),
-                        [event("accept", ago(app, hours=1))])
+    later = with_events(
+        item(
+            [world.episodes["a"]],
+            doc(sections__away__text="At Jo's."),
+            uuid=first["uuid"],
+            base_version=created["version"],
+        ),
+        [event("accept", ago(app, hours=1))],
+    )
     result = one(send(web, [later]))
     assert result["outcome"] == "updated", result
     interview = stored(app, first["uuid"])
@@ -136,10 +157,13 @@ def test_accept_then_content_for_an_offered_interview_starts_it(app, web, world)
 def test_decline_keeps_the_childs_words_and_whether_to_offer_again(app, web, world):
     web.sign_in(world.emails["worker_a"])
     at = ago(app, minutes=30)
-    upload = events_only([world.episodes["a"]], [
-        event("offer", ago(app, minutes=40), method="visit"),
-        event("decline", at, reason=f"  {WORDS}  ", offer_again=False, carer_information=True),
-    ])
+    upload = events_only(
+        [world.episodes["a"]],
+        [
+            event("offer", ago(app, minutes=40), method="visit"),
+            event("decline", at, reason=f"  {WORDS}  ", offer_again=False, carer_information=True),
+        ],
+    )
     assert one(send(web, [upload]))["outcome"] == "created"
     interview = stored(app, upload["uuid"])
     assert interview.status == "declined"
@@ -158,10 +182,13 @@ def test_decline_keeps_the_childs_words_and_whether_to_offer_again(app, web, wor
 def test_events_for_a_return_with_an_open_interview_go_to_that_interview(app, web, world_i):
     web.sign_in(world_i.emails["worker_a"])
     server_uuid = world_i.interviews["a"]
-    upload = events_only([world_i.episodes["a"]], [
-        event("attempt", ago(app, hours=2), method="phone", outcome="spoke", note=None),
-        event("accept", ago(app, hours=1)),
-    ])
+    upload = events_only(
+        [world_i.episodes["a"]],
+        [
+            event("attempt", ago(app, hours=2), method="phone", outcome="spoke", note=None),
+            event("accept", ago(app, hours=1)),
+        ],
+    )
     result = one(send(web, [upload]))
     assert result["outcome"] == "updated"
     assert result["server_uuid"] == server_uuid
@@ -187,8 +214,10 @@ def test_events_for_a_return_with_an_open_interview_go_to_that_interview(app, we
 
 def test_content_conflict_still_applies_the_events(app, web, world_i):
     web.sign_in(world_i.emails["worker_a"])
-    upload = with_events(item([world_i.episodes["a"]], doc(sections__help__text="Help.")), [
-        event("attempt", ago(app, hours=2), method="text", outcome="message_left")])
+    upload = with_events(
+        item([world_i.episodes["a"]], doc(sections__help__text="Help.")),
+        [event("attempt", ago(app, hours=2), method="text", outcome="message_left")],
+    )
     result = one(send(web, [upload]))
     assert result["outcome"] == "conflict"
     assert result["server"]["uuid"] == world_i.interviews["a"]
@@ -206,10 +235,14 @@ def test_a_finished_interview_takes_attempts_but_is_not_reopened(app, web, world
         interview.status = "finished"
         db.session.commit()
     web.sign_in(world_i.emails["worker_a"])
-    upload = events_only([world_i.episodes["a"]], [
-        event("attempt", ago(app, hours=3), method="visit", outcome="spoke"),
-        event("decline", ago(app, hours=2), reason=WORDS, offer_again=True),
-    ], uuid=uuid)
+    upload = events_only(
+        [world_i.episodes["a"]],
+        [
+            event("attempt", ago(app, hours=3), method="visit", outcome="spoke"),
+            event("decline", ago(app, hours=2), reason=WORDS, offer_again=True),
+        ],
+        uuid=uuid,
+    )
     result = one(send(web, [upload]))
     assert result["outcome"] == "updated"
     assert any("not applied" in m and "already finished" in m for m in result["messages"])
@@ -222,8 +255,10 @@ def test_a_finished_interview_takes_attempts_but_is_not_reopened(app, web, world
 
 def test_events_for_a_child_the_worker_cannot_see_are_refused_and_dropped(app, web, world):
     web.sign_in(world.emails["worker_a"])
-    upload = events_only([world.episodes["b"]], [
-        event("attempt", ago(app, hours=1), method="visit", outcome="not_in")])
+    upload = events_only(
+        [world.episodes["b"]],
+        [event("attempt", ago(app, hours=1), method="visit", outcome="not_in")],
+    )
     result = one(send(web, [upload]))
     assert result["outcome"] == "rejected" and result["drop"] is True
     assert ("access.refused", upload["uuid"], "refused") in audit_actions(app)
@@ -232,8 +267,9 @@ def test_events_for_a_child_the_worker_cannot_see_are_refused_and_dropped(app, w
 
 def test_events_on_another_teams_interview_are_refused_and_dropped(app, web, world_i):
     web.sign_in(world_i.emails["worker_a"])
-    upload = events_only([world_i.episodes["a"]], [event("accept", ago(app, hours=1))],
-                         uuid=world_i.interviews["b"])
+    upload = events_only(
+        [world_i.episodes["a"]], [event("accept", ago(app, hours=1))], uuid=world_i.interviews["b"]
+    )
     result = one(send(web, [upload]))
     assert result["outcome"] == "rejected" and result["drop"] is True
     assert stored(app, world_i.interviews["b"]).accepted_at is None
@@ -253,21 +289,45 @@ BAD_EVENTS = [
     (lambda at: {"kind": "visit", "at": at}, "events[0].kind"),
     (lambda at: {"kind": ["attempt"], "at": at}, "events[0].kind"),
     (lambda at: {"kind": "offer", "at": at, "method": {"visit": 1}}, "events[0].method"),
-    (lambda at: {"kind": "attempt", "at": at, "method": "pigeon", "outcome": "spoke"},
-     "events[0].method: Choose how you tried. One of: visit"),
+    (
+        lambda at: {"kind": "attempt", "at": at, "method": "pigeon", "outcome": "spoke"},
+        "events[0].method: Choose how you tried. One of: visit",
+    ),
     (lambda at: {"kind": "attempt", "at": at, "method": "visit"}, "events[0].outcome"),
     (lambda at: {"kind": "offer", "at": at}, "events[0].method"),
     (lambda at: {"kind": "decline", "at": at, "offer_again": True}, "events[0].reason"),
-    (lambda at: {"kind": "decline", "at": at, "reason": "   ", "offer_again": True},
-     "events[0].reason: Write what the child said"),
-    (lambda at: {"kind": "decline", "at": at, "reason": "x" * 2001, "offer_again": True},
-     "the most is 2,000"),
-    (lambda at: {"kind": "decline", "at": at, "reason": "No.", "offer_again": "no"},
-     "events[0].offer_again: should be true or false."),
-    (lambda at: {"kind": "decline", "at": at, "reason": "No.", "offer_again": False,
-                 "carer_information": 1}, "events[0].carer_information"),
-    (lambda at: {"kind": "attempt", "at": at, "method": "visit", "outcome": "spoke",
-                 "note": "x" * 2001}, "events[0].note"),
+    (
+        lambda at: {"kind": "decline", "at": at, "reason": "   ", "offer_again": True},
+        "events[0].reason: Write what the child said",
+    ),
+    (
+        lambda at: {"kind": "decline", "at": at, "reason": "x" * 2001, "offer_again": True},
+        "the most is 2,000",
+    ),
+    (
+        lambda at: {"kind": "decline", "at": at, "reason": "No.", "offer_again": "no"},
+        "events[0].offer_again: should be true or false.",
+    ),
+    (
+        lambda at: {
+            "kind": "decline",
+            "at": at,
+            "reason": "No.",
+            "offer_again": False,
+            "carer_information": 1,
+        },
+        "events[0].carer_information",
+    ),
+    (
+        lambda at: {
+            "kind": "attempt",
+            "at": at,
+            "method": "visit",
+            "outcome": "spoke",
+            "note": "x" * 2001,
+        },
+        "events[0].note",
+    ),
     (lambda at: {"kind": "accept", "at": at, "note": "Yes!"}, "events[0].note"),
     (lambda at: {"kind": "accept", "at": "yesterday"}, "events[0].at: Enter a date and time"),
     (lambda at: {"kind": "accept"}, "events[0].at"),
@@ -277,13 +337,14 @@ BAD_EVENTS = [
 
 
 @pytest.mark.parametrize(("make", "named"), BAD_EVENTS)
-def test_a_malformed_event_rejects_its_item_and_the_rest_are_applied(app, web, world, make,
-                                                                     named):
+def test_a_malformed_event_rejects_its_item_and_the_rest_are_applied(app, web, world, make, named):
     web.sign_in(world.emails["worker_a"])
     raw = make(ago(app, hours=1))
     bad_event = {"id": str(uuidlib.uuid4()), **raw} if isinstance(raw, dict) else raw
-    good_first = events_only([world.episodes["a"]], [
-        event("attempt", ago(app, hours=2), method="visit", outcome="not_in")])
+    good_first = events_only(
+        [world.episodes["a"]],
+        [event("attempt", ago(app, hours=2), method="visit", outcome="not_in")],
+    )
     bad = events_only([world.episodes["a"]], [bad_event])
     good = events_only([world.episodes["a"]], [event("accept", ago(app, hours=1))])
     out = results(send(web, [good_first, bad, good]))
@@ -297,20 +358,26 @@ def test_a_malformed_event_rejects_its_item_and_the_rest_are_applied(app, web, w
 
 def test_one_bad_event_rejects_the_whole_item(app, web, world):
     web.sign_in(world.emails["worker_a"])
-    upload = events_only([world.episodes["a"]], [
-        event("attempt", ago(app, hours=2), method="visit", outcome="not_in"),
-        event("offer", ago(app, hours=1), method="carrier pigeon"),
-    ])
+    upload = events_only(
+        [world.episodes["a"]],
+        [
+            event("attempt", ago(app, hours=2), method="visit", outcome="not_in"),
+            event("offer", ago(app, hours=1), method="carrier pigeon"),
+        ],
+    )
     result = one(send(web, [upload]))
     assert result["outcome"] == "rejected"
     assert result["messages"][0].startswith("events[1].method")
     assert count(app, Interview) == 0 and attempts(app) == []
 
 
-@pytest.mark.parametrize(("delta", "message"), [
-    (timedelta(hours=-2), "can't be in the future"),
-    (timedelta(days=400), "more than a year ago"),
-])
+@pytest.mark.parametrize(
+    ("delta", "message"),
+    [
+        (timedelta(hours=-2), "can't be in the future"),
+        (timedelta(days=400), "more than a year ago"),
+    ],
+)
 def test_a_time_in_the_future_or_long_ago_is_rejected(app, web, world, delta, message):
     web.sign_in(world.emails["worker_a"])
     with app.app_context():
@@ -325,8 +392,10 @@ def test_a_time_in_the_future_or_long_ago_is_rejected(app, web, world, delta, me
 def test_a_tablet_clock_a_little_ahead_is_accepted(app, web, world):
     web.sign_in(world.emails["worker_a"])
     at = ago(app, minutes=-3)
-    assert one(send(web, [events_only([world.episodes["a"]], [event("accept", at)])])
-               )["outcome"] == "created"
+    assert (
+        one(send(web, [events_only([world.episodes["a"]], [event("accept", at)])]))["outcome"]
+        == "created"
+    )
 
 
 def test_the_same_event_in_two_items_is_applied_once(app, web, world):
@@ -340,14 +409,17 @@ def test_the_same_event_in_two_items_is_applied_once(app, web, world):
     assert len(attempts(app)) == 1
 
 
-@pytest.mark.parametrize(("change", "named"), [
-    (lambda i: i.update(content_hash="0" * 64), "content_hash: should be null"),
-    (lambda i: i.update(events=[]), "nothing to save"),
-    (lambda i: i.pop("content"), "content: should be the interview document"),
-    (lambda i: i.update(events="attempt"), "events: should be a list"),
-    (lambda i: i.update(events=[i["events"][0]] * 51), "the most in one item is 50"),
-    (lambda i: i.update(events=[i["events"][0]] * 2), "events[1].id: is used by another"),
-])
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda i: i.update(content_hash="0" * 64), "content_hash: should be null"),
+        (lambda i: i.update(events=[]), "nothing to save"),
+        (lambda i: i.pop("content"), "content: should be the interview document"),
+        (lambda i: i.update(events="attempt"), "events: should be a list"),
+        (lambda i: i.update(events=[i["events"][0]] * 51), "the most in one item is 50"),
+        (lambda i: i.update(events=[i["events"][0]] * 2), "events[1].id: is used by another"),
+    ],
+)
 def test_an_item_shape_problem_is_named(app, web, world, change, named):
     web.sign_in(world.emails["worker_a"])
     upload = events_only([world.episodes["a"]], [event("accept", ago(app, hours=1))])
@@ -360,10 +432,15 @@ def test_an_item_shape_problem_is_named(app, web, world, change, named):
 
 def test_a_child_who_stops_part_way_declines_and_the_notes_are_kept(app, web, world):
     web.sign_in(world.emails["worker_a"])
-    upload = with_events(item([world.episodes["a"]], doc(sections__before__text="Hi.")), [
-        event("offer", ago(app, hours=2), method="visit"),
-        event("decline", ago(app, hours=1), reason=WORDS, offer_again=True,
-              carer_information=True)])
+    upload = with_events(
+        item([world.episodes["a"]], doc(sections__before__text="Hi.")),
+        [
+            event("offer", ago(app, hours=2), method="visit"),
+            event(
+                "decline", ago(app, hours=1), reason=WORDS, offer_again=True, carer_information=True
+            ),
+        ],
+    )
     result = one(send(web, [upload]))
     assert result["outcome"] == "created", result
     interview = stored(app, upload["uuid"])
@@ -378,9 +455,10 @@ def test_a_child_who_stops_part_way_declines_and_the_notes_are_kept(app, web, wo
 def test_notes_and_a_no_for_an_interview_in_progress(app, web, world_i):
     web.sign_in(world_i.emails["worker_a"])
     uuid = world_i.interviews["a"]
-    upload = with_events(item([world_i.episodes["a"]], doc(sections__away__text="Town."),
-                              uuid=uuid, base_version=1),
-                         [event("decline", ago(app, hours=1), reason=WORDS, offer_again=False)])
+    upload = with_events(
+        item([world_i.episodes["a"]], doc(sections__away__text="Town."), uuid=uuid, base_version=1),
+        [event("decline", ago(app, hours=1), reason=WORDS, offer_again=False)],
+    )
     result = one(send(web, [upload]))
     assert result["outcome"] == "updated", result
     interview = stored(app, uuid)

@@ -26,7 +26,6 @@ TABLET_WORDS = "Tablet words: I went to Jay's flat."
 SECRETS = ("Server words", "Tablet words", "Jay", "Corner shop")
 
 
-
 def document(*, away: str = "", risk: str = "", places: list[dict[str, str]] = ()) -> dict:
     doc = c.empty_content()
     doc = c.set_field(doc, "sections.away.text", away)
@@ -43,18 +42,27 @@ SERVER_PLACE = {"id": "srv1", "name": "Corner shop"}
 TABLET_PLACE = {"id": "tab1", "name": "Jay's flat", "area": "Northtown"}
 
 
-def make_conflict(web: Web, world: World, *, key: str = "a",
-                  server: dict | None = None, tablet: dict | None = None) -> str:
+def make_conflict(
+    web: Web,
+    world: World,
+    *,
+    key: str = "a",
+    server: dict | None = None,
+    tablet: dict | None = None,
+) -> str:
     """The server moves to version 2 (one upload), then a tablet that still had version 1 sends
     its copy: kept as a conflict. Returns the interview's uuid."""
     web.sign_in(world.emails[f"worker_{key}"])
     uuid, episode = world.interviews[key], world.episodes[key]
     server = server or document(away=SERVER_WORDS, risk="low", places=[SERVER_PLACE])
     tablet = tablet or document(away=TABLET_WORDS, risk="high", places=[TABLET_PLACE])
-    assert one(send(web, [item([episode], server, uuid=uuid, base_version=1)]))["outcome"] == \
-        "updated"
-    assert one(send(web, [item([episode], tablet, uuid=uuid, base_version=1)]))["outcome"] == \
-        "conflict"
+    assert (
+        one(send(web, [item([episode], server, uuid=uuid, base_version=1)]))["outcome"] == "updated"
+    )
+    assert (
+        one(send(web, [item([episode], tablet, uuid=uuid, base_version=1)]))["outcome"]
+        == "conflict"
+    )
     return uuid
 
 
@@ -123,8 +131,13 @@ def resolve_url(uuid: str, conflict_id: int) -> str:
     return f"/interviews/{uuid}/versions/{conflict_id}"
 
 
-def post_choices(web: Web, uuid: str, changes: dict[str, str] | None = None,
-                 action: str = "choose", html: str | None = None):
+def post_choices(
+    web: Web,
+    uuid: str,
+    changes: dict[str, str] | None = None,
+    action: str = "choose",
+    html: str | None = None,
+):
     """Post the form as the page shows it, with `changes` made by the worker."""
     html = html or web.get(f"/interviews/{uuid}/versions").get_data(as_text=True)
     fields = page_form(html, action)
@@ -135,12 +148,15 @@ def post_choices(web: Web, uuid: str, changes: dict[str, str] | None = None,
 
 # ---- pure rules ------------------------------------------------------------------------------
 
+
 def test_keep_both_puts_the_servers_words_first_and_drops_nothing():
     assert compare.keep_both("A.", "B.") == "A.\n\nFrom the tablet:\nB."
     assert compare.keep_both("", "B.") == "B."
     assert compare.keep_both("A.", "  ") == "A."
-    assert compare.keep_both("She was tired.", "She was tired. Then we talked.") == \
-        "She was tired. Then we talked."
+    assert (
+        compare.keep_both("She was tired.", "She was tired. Then we talked.")
+        == "She was tired. Then we talked."
+    )
     assert compare.keep_both("He", "Hello") == "He\n\nFrom the tablet:\nHello"  # not a prefix
     assert compare.keep_both("Park", "Shop", one_line=True) == "Park / From the tablet: Shop"
 
@@ -149,7 +165,8 @@ def test_compare_lists_fields_and_additions_and_leaves_server_entries(app):
     with app.app_context():
         comparison = compare.compare(
             document(away="S", risk="low", places=[SERVER_PLACE]),
-            document(away="T", risk="high", places=[TABLET_PLACE]))
+            document(away="T", risk="high", places=[TABLET_PLACE]),
+        )
         assert [d.path for d in comparison.fields] == ["sections.away.text", "risk_view"]
         # The catalogue's label after the page's title (rhi/interviews/fields.py).
         assert comparison.fields[0].title == "While away: What the child said"
@@ -158,16 +175,18 @@ def test_compare_lists_fields_and_additions_and_leaves_server_entries(app):
         assert [a.key for a in comparison.additions] == ["places.tab1"]
         assert comparison.additions[0].title == "Place (Jay's flat), added on the tablet"
         # Flags show as words; a finding only the tablet has differs only where it was ticked.
-        tablet = c.set_field(document(away="S", risk="low", places=[SERVER_PLACE]),
-                             "push.bullying.on", True)
+        tablet = c.set_field(
+            document(away="S", risk="low", places=[SERVER_PLACE]), "push.bullying.on", True
+        )
         flags = compare.compare(document(away="S", risk="low", places=[SERVER_PLACE]), tablet)
         assert [(d.path, d.shown("server"), d.shown("tablet")) for d in flags.fields] == [
-            ("push.bullying.on", "No", "Yes")]
-        assert flags.fields[0].title == \
-            "What made them want to leave (push factors): Bullying"
+            ("push.bullying.on", "No", "Yes")
+        ]
+        assert flags.fields[0].title == "What made them want to leave (push factors): Bullying"
 
 
 # ---- the page --------------------------------------------------------------------------------
+
 
 def test_page_shows_both_versions_of_each_differing_field(app, web, world_i):
     uuid = make_conflict(web, world_i)
@@ -191,8 +210,11 @@ def test_page_shows_both_versions_of_each_differing_field(app, web, world_i):
     assert fields["version"] == "2"
     assert response.headers["Cache-Control"] == "no-store"
     with app.app_context():
-        viewed = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.action == "interview.view", AuditEvent.detail == "versions")).all()
+        viewed = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "interview.view", AuditEvent.detail == "versions"
+            )
+        ).all()
         assert [e.object_id for e in viewed] == [uuid]
 
 
@@ -210,10 +232,13 @@ def test_by_default_both_texts_are_kept_and_the_tablets_place_added(app, web, wo
     assert response.status_code == 302
     device_uuid = uuid  # the tablet's copy was of this very interview
     assert response.headers["Location"].endswith(
-        f"/interviews/{uuid}/versions?resolved={device_uuid}")
+        f"/interviews/{uuid}/versions?resolved={device_uuid}"
+    )
     saved = interview_of(app, uuid)
-    assert saved.content["sections"]["away"]["text"] == \
-        f"{SERVER_WORDS}\n\nFrom the tablet:\n{TABLET_WORDS}"
+    assert (
+        saved.content["sections"]["away"]["text"]
+        == f"{SERVER_WORDS}\n\nFrom the tablet:\n{TABLET_WORDS}"
+    )
     assert saved.content["risk_view"] == "low"  # a choice: the server's unless chosen
     places = {p["id"]: p for p in saved.content["places"]}
     assert places["srv1"]["name"] == "Corner shop"  # only on the server: it stays
@@ -233,9 +258,15 @@ def test_by_default_both_texts_are_kept_and_the_tablets_place_added(app, web, wo
 
 def test_choosing_the_tablets_and_the_servers(app, web, world_i):
     uuid = make_conflict(web, world_i)
-    response = post_choices(web, uuid, {"choice:sections.away.text": "tablet",
-                                        "choice:risk_view": "tablet",
-                                        "add:places.tab1": "leave"})
+    response = post_choices(
+        web,
+        uuid,
+        {
+            "choice:sections.away.text": "tablet",
+            "choice:risk_view": "tablet",
+            "add:places.tab1": "leave",
+        },
+    )
     assert response.status_code == 302
     saved = interview_of(app, uuid).content
     assert saved["sections"]["away"]["text"] == TABLET_WORDS
@@ -254,16 +285,18 @@ def test_choosing_the_tablets_and_the_servers(app, web, world_i):
 def test_words_written_together_win(app, web, world_i):
     uuid = make_conflict(web, world_i)
     together = "She stayed at a friend's, then went to Jay's flat."
-    response = post_choices(web, uuid, {"choice:sections.away.text": "server",
-                                        "merged:sections.away.text": together})
+    response = post_choices(
+        web, uuid, {"choice:sections.away.text": "server", "merged:sections.away.text": together}
+    )
     assert response.status_code == 302
     assert interview_of(app, uuid).content["sections"]["away"]["text"] == together
 
 
 def test_both_texts_too_long_for_one_box_are_refused_next_to_the_field(app, web, world_i):
     long_server, long_tablet = "s" * 30_000, "t" * 30_000
-    uuid = make_conflict(web, world_i, server=document(away=long_server),
-                         tablet=document(away=long_tablet))
+    uuid = make_conflict(
+        web, world_i, server=document(away=long_server), tablet=document(away=long_tablet)
+    )
     response = post_choices(web, uuid)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -282,13 +315,16 @@ def test_a_save_elsewhere_meanwhile_shows_the_page_again_with_nothing_lost(app, 
     # Someone saves the same field on the server while the worker is choosing.
     later = SERVER_WORDS + " Later she came home."
     token = csrf_from(html)
-    saved = web.client.post(f"/interviews/{uuid}/save", data={
-        "f:sections.away.text": later, "o:sections.away.text": SERVER_WORDS},
-        headers={"HX-Request": "true", "X-CSRFToken": token})
+    saved = web.client.post(
+        f"/interviews/{uuid}/save",
+        data={"f:sections.away.text": later, "o:sections.away.text": SERVER_WORDS},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     assert saved.status_code == 200
     typed = "My own joining of the two."
-    response = post_choices(web, uuid, {"choice:risk_view": "tablet",
-                                        "merged:sections.away.text": typed}, html=html)
+    response = post_choices(
+        web, uuid, {"choice:risk_view": "tablet", "merged:sections.away.text": typed}, html=html
+    )
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "the interview was changed somewhere else while you were choosing" in page
@@ -355,8 +391,9 @@ def banner(app, uuid: str, user_key: str, world: World) -> str:
         user = db.session.get(User, world.users[user_key])
         login_user(user)
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
-        return render_template_string('{% include "interviews/_versions_banner.html" %}',
-                                      interview=interview)
+        return render_template_string(
+            '{% include "interviews/_versions_banner.html" %}', interview=interview
+        )
 
 
 def test_banner_shows_while_a_version_waits_and_only_to_those_who_may_act(app, web, world_i):
@@ -369,8 +406,12 @@ def test_banner_shows_while_a_version_waits_and_only_to_those_who_may_act(app, w
     assert "waiting" not in banner(app, uuid, "worker_b", world_i)  # another team's child
     assert "waiting" not in banner(app, world_i.interviews["b"], "worker_b", world_i)
     with app.test_request_context():
-        assert render_template_string(
-            '{% include "interviews/_versions_banner.html" %}', interview=None).strip() == ""
+        assert (
+            render_template_string(
+                '{% include "interviews/_versions_banner.html" %}', interview=None
+            ).strip()
+            == ""
+        )
 
     assert post_choices(web, uuid).status_code == 302
     assert "waiting" not in banner(app, uuid, "worker_a", world_i)
@@ -382,8 +423,10 @@ def test_banner_shows_while_a_version_waits_and_only_to_those_who_may_act(app, w
     with app.app_context():
         conflict_id = db.session.scalar(select(SyncConflict.id))
     token = csrf_from(html)
-    again = web.client.post(resolve_url(uuid, conflict_id),
-                            data={"csrf_token": token, "action": "choose", "version": "3"})
+    again = web.client.post(
+        resolve_url(uuid, conflict_id),
+        data={"csrf_token": token, "action": "choose", "version": "3"},
+    )
     assert again.status_code == 302
     assert interview_of(app, uuid).version == 3
 
@@ -391,26 +434,34 @@ def test_banner_shows_while_a_version_waits_and_only_to_those_who_may_act(app, w
 def test_another_teams_or_a_readers_access_is_refused(app, web, world_i):
     uuid = make_conflict(web, world_i)
     conflict_id = conflicts(app)[0].id
-    for key, status in (("worker_b", 404), ("manager_b", 404), ("social_worker_other", 404),
-                        ("social_worker", 403), ("admin", 404)):
+    for key, status in (
+        ("worker_b", 404),
+        ("manager_b", 404),
+        ("social_worker_other", 404),
+        ("social_worker", 403),
+        ("admin", 404),
+    ):
         other = Web(app.test_client())
         other.sign_in(world_i.emails[key])
         assert other.get(f"/interviews/{uuid}/versions").status_code == status, key
-        response = other.post(resolve_url(uuid, conflict_id), {"action": "choose",
-                                                               "version": "2"})
+        response = other.post(resolve_url(uuid, conflict_id), {"action": "choose", "version": "2"})
         assert response.status_code == status, key
     assert conflicts(app)[0].resolved_at is None
     # A conflict is reached only through its own interview.
     web_b = Web(app.test_client())
     web_b.sign_in(world_i.emails["worker_b"])
-    response = web_b.post(resolve_url(world_i.interviews["b"], conflict_id),
-                          {"action": "choose", "version": "1"})
+    response = web_b.post(
+        resolve_url(world_i.interviews["b"], conflict_id), {"action": "choose", "version": "1"}
+    )
     assert response.status_code == 404
     with app.app_context():
-        refused = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.outcome == "refused", AuditEvent.object_id == uuid)).all()
-        assert {e.user_id for e in refused} >= {world_i.users["worker_b"],
-                                                world_i.users["social_worker"]}
+        refused = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.outcome == "refused", AuditEvent.object_id == uuid)
+        ).all()
+        assert {e.user_id for e in refused} >= {
+            world_i.users["worker_b"],
+            world_i.users["social_worker"],
+        }
 
 
 def test_a_post_without_its_csrf_token_is_refused(app, web, world_i):
@@ -455,17 +506,21 @@ def test_a_second_interview_started_on_a_tablet_is_chosen_into_the_servers(app, 
     assert f'data-versions-resolved="{upload["uuid"]}"' in html
     # A made-up or still-waiting device id is never announced as chosen.
     assert "data-versions-resolved" not in web.get(
-        f"/interviews/{uuid}/versions?resolved={uuid}").get_data(as_text=True)
+        f"/interviews/{uuid}/versions?resolved={uuid}"
+    ).get_data(as_text=True)
     assert "data-versions-resolved" not in web.get(
-        f"/interviews/{uuid}/versions?resolved=<b>").get_data(as_text=True)
+        f"/interviews/{uuid}/versions?resolved=<b>"
+    ).get_data(as_text=True)
 
 
 def test_an_addendum_is_only_for_a_finished_interview(app, web, world_i):
     uuid = make_conflict(web, world_i)
     html = web.get(f"/interviews/{uuid}/versions").get_data(as_text=True)
     token = csrf_from(html)
-    response = web.client.post(resolve_url(uuid, conflicts(app)[0].id), data={
-        "csrf_token": token, "action": "addendum", "text": "Anything."})
+    response = web.client.post(
+        resolve_url(uuid, conflicts(app)[0].id),
+        data={"csrf_token": token, "action": "addendum", "text": "Anything."},
+    )
     assert response.status_code == 409
     with app.app_context():
         assert db.session.scalar(select(Addendum.id)) is None
@@ -482,18 +537,19 @@ def test_the_same_copy_sent_again_after_the_choice_is_not_a_new_conflict(app, we
     assert [row.resolved_at is not None for row in conflicts(app)] == [True]
 
 
-def test_only_what_the_tablet_changed_is_offered_so_replaced_words_do_not_return(app, web,
-                                                                                world_i):
+def test_only_what_the_tablet_changed_is_offered_so_replaced_words_do_not_return(app, web, world_i):
     """The server moved on in one box; the tablet wrote in another. Choosing must not bring the
     tablet's stale copy of the first box back."""
     web.sign_in(world_i.emails["worker_a"])
     uuid, episode = world_i.interviews["a"], world_i.episodes["a"]
     base = document(away="She went to Leeds.")
-    assert one(send(web, [item([episode], base, uuid=uuid, base_version=1)]))["outcome"] == \
-        "updated"
+    assert (
+        one(send(web, [item([episode], base, uuid=uuid, base_version=1)]))["outcome"] == "updated"
+    )
     server = c.set_field(base, "sections.away.text", "She went to Bradford.")
-    assert one(send(web, [item([episode], server, uuid=uuid, base_version=2)]))["outcome"] == \
-        "updated"
+    assert (
+        one(send(web, [item([episode], server, uuid=uuid, base_version=2)]))["outcome"] == "updated"
+    )
     tablet = c.set_field(base, "sections.help.text", "A mentor at school.")
     raw = item([episode], tablet, uuid=uuid, base_version=2)
     raw["changed_paths"] = ["sections.help.text"]
@@ -509,8 +565,9 @@ def test_only_what_the_tablet_changed_is_offered_so_replaced_words_do_not_return
 
 def test_changed_paths_must_be_a_list_of_paths(web, world_i):
     web.sign_in(world_i.emails["worker_a"])
-    raw = item([world_i.episodes["a"]], document(away="x"), uuid=world_i.interviews["a"],
-               base_version=1)
+    raw = item(
+        [world_i.episodes["a"]], document(away="x"), uuid=world_i.interviews["a"], base_version=1
+    )
     raw["changed_paths"] = "sections.away.text"
     answer = one(send(web, [raw]))
     assert answer["outcome"] == "rejected"

@@ -28,20 +28,34 @@ def test_dismissed_flag_leaves_the_review_and_is_counted_in_the_summary(app, web
     assert "Wording to look at again (1)" in review
     assert "“absconded”" in review
     token = csrf_from(review)
-    response = web.client.post(f"/interviews/{uuid}/language", data={
-        "path": "sections.away.text", "rule_id": "absconding", "text": "absconded",
-        "action": "dismissed"}, headers={"X-CSRFToken": token})
+    response = web.client.post(
+        f"/interviews/{uuid}/language",
+        data={
+            "path": "sections.away.text",
+            "rule_id": "absconding",
+            "text": "absconded",
+            "action": "dismissed",
+        },
+        headers={"X-CSRFToken": token},
+    )
     assert response.status_code == 204
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert "Wording to look at again" not in review
-    why = web.client.post(f"/interviews/{uuid}/language", data={
-        "path": "sections.away.text", "rule_id": "absconding", "text": "absconded",
-        "action": "reason", "reason": "Quoting the police log."}, headers={"X-CSRFToken": token})
+    why = web.client.post(
+        f"/interviews/{uuid}/language",
+        data={
+            "path": "sections.away.text",
+            "rule_id": "absconding",
+            "text": "absconded",
+            "action": "reason",
+            "reason": "Quoting the police log.",
+        },
+        headers={"X-CSRFToken": token},
+    )
     assert why.status_code == 204
-    assert content(app, uuid)[0]["language"]["dismissed"][0]["reason"] == \
-        "Quoting the police log."
+    assert content(app, uuid)[0]["language"]["dismissed"][0]["reason"] == "Quoting the police log."
     page = web.get(f"/interviews/{uuid}/away").get_data(as_text=True)
-    assert "data-dismissed='[[\"absconding\", \"absconded\"]]'" in page
+    assert 'data-dismissed=\'[["absconding", "absconded"]]\'' in page
     saved = content(app, uuid)[0]
     assert saved["language"]["dismissed"][0]["rule_id"] == "absconding"
     # The PDF counts dismissed suggestions and never shows which.
@@ -49,9 +63,11 @@ def test_dismissed_flag_leaves_the_review_and_is_counted_in_the_summary(app, web
 
     from pypdf import PdfReader
 
-    web.post(f"/interviews/{uuid}/overrides", {"recipient": "police", "reason": "Risk.",
-                                               "decided_by": "Manager"},
-             page=f"/interviews/{uuid}/consent")
+    web.post(
+        f"/interviews/{uuid}/overrides",
+        {"recipient": "police", "reason": "Risk.", "decided_by": "Manager"},
+        page=f"/interviews/{uuid}/consent",
+    )
     pdf = web.get(f"/interviews/{uuid}/copies/police.pdf").data
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "1 suggestion" in text
@@ -61,9 +77,16 @@ def test_dismissed_flag_leaves_the_review_and_is_counted_in_the_summary(app, web
 def test_language_action_on_an_unknown_field_is_refused(web, world):
     uuid = start(web, world)
     token = csrf_from(web.get(f"/interviews/{uuid}/away").get_data(as_text=True))
-    response = web.client.post(f"/interviews/{uuid}/language", data={
-        "path": "start.explained_voluntary", "rule_id": "x", "text": "y", "action": "dismissed"},
-        headers={"X-CSRFToken": token})
+    response = web.client.post(
+        f"/interviews/{uuid}/language",
+        data={
+            "path": "start.explained_voluntary",
+            "rule_id": "x",
+            "text": "y",
+            "action": "dismissed",
+        },
+        headers={"X-CSRFToken": token},
+    )
     assert response.status_code == 400
 
 
@@ -71,9 +94,16 @@ def test_team_view_counts_without_names(app, web, world):
     uuid = start(web, world)
     autosave(web, uuid, "sections.away.text", "He absconded twice and is a gang member.", "")
     token = csrf_from(web.get(f"/interviews/{uuid}/away").get_data(as_text=True))
-    web.client.post(f"/interviews/{uuid}/language", data={
-        "path": "sections.away.text", "rule_id": "absconding", "text": "absconded",
-        "action": "replaced"}, headers={"X-CSRFToken": token})
+    web.client.post(
+        f"/interviews/{uuid}/language",
+        data={
+            "path": "sections.away.text",
+            "rule_id": "absconding",
+            "text": "absconded",
+            "action": "replaced",
+        },
+        headers={"X-CSRFToken": token},
+    )
     with app.app_context():
         events = db.session.execute(select(LanguageEvent.rule_id, LanguageEvent.action)).all()
         assert ("absconding", "flagged") in events and ("absconding", "replaced") in events
@@ -91,7 +121,8 @@ def test_team_view_counts_without_names(app, web, world):
 
 def test_check_language_command(app):
     result = app.test_cli_runner().invoke(
-        args=["rhi", "check-language"], input="She was absconding. She said \"I absconded\".")
+        args=["rhi", "check-language"], input='She was absconding. She said "I absconded".'
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert [f["text"] for f in data["flags"]] == ["absconding"]
@@ -104,8 +135,13 @@ def test_a_malformed_rules_file_stops_the_app_naming_the_rule(tmp_path):
     path = tmp_path / "rules.json"
     path.write_text(json.dumps(bad))
     with pytest.raises(RuleFileError, match=bad["rules"][3]["id"]):
-        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "k" * 40,
-                    "RHI_LANGUAGE_RULES": str(path)})
+        create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "SECRET_KEY": "k" * 40,
+                "RHI_LANGUAGE_RULES": str(path),
+            }
+        )
 
 
 def _strings(value):
@@ -127,17 +163,29 @@ def test_the_apps_own_words_pass_its_own_check(app, web, world):
 
     bank_file = Path(rhi.prompts.__file__).parent / "questions.json"
     texts = list(_strings(json.loads(bank_file.read_text())))
-    texts += list(_strings([demo.EPISODES, demo.PROFILES, demo.CHILDREN,
-                            list(demo.AMARA_INTERVIEW.values())]))
+    texts += list(
+        _strings([demo.EPISODES, demo.PROFILES, demo.CHILDREN, list(demo.AMARA_INTERVIEW.values())])
+    )
     flagged = [(t, [f.text for f in check(t)]) for t in texts if check(t)]
     assert flagged == []
     import re
 
     uuid = start(web, world)
     pages = ["/returns", f"/episodes/{world.episodes['a']}"] + [
-        f"/interviews/{uuid}/{p}" for p in ("start", "before", "away", "after", "help",
-                                            "own_words", "findings", "analysis", "consent",
-                                            "review")]
+        f"/interviews/{uuid}/{p}"
+        for p in (
+            "start",
+            "before",
+            "away",
+            "after",
+            "help",
+            "own_words",
+            "findings",
+            "analysis",
+            "consent",
+            "review",
+        )
+    ]
     for url in pages:
         html = web.get(url).get_data(as_text=True)
         text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[\s\S]*?</\1>", " ", html))

@@ -20,15 +20,24 @@ from rhi.extensions import db
 from rhi.models import Child, Episode, User
 from rhi.models.base import utcnow
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic",
-                 "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 
 
 def chromium_path() -> str | None:
     """Debian's Chromium when present; otherwise Playwright's own download (None)."""
-    for candidate in (os.environ.get("RHI_CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium")):
+    for candidate in (
+        os.environ.get("RHI_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -38,8 +47,12 @@ def chromium_path() -> str | None:
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """The app behind the live server: tests read its database to see what arrived."""
     folder = tmp_path_factory.mktemp("live")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}",
-                      "SECRET_KEY": "live-test-" + "k" * 30})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}",
+            "SECRET_KEY": "live-test-" + "k" * 30,
+        }
+    )
     with app.app_context():
         db.create_all()
         load_demo()
@@ -50,21 +63,34 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 def new_return(live_app: Flask) -> Callable[[str], int]:
     """A child just back from a missing episode, on the demo worker's list with no interview
     yet: each test that starts an interview needs its own, as the server lives all session."""
+
     def make(first_name: str) -> int:
         with live_app.app_context():
             worker = db.session.scalar(select(User).where(User.email == "worker@example.org"))
             now = utcnow()
-            child = Child(first_name=first_name, last_name="Testchild",
-                          date_of_birth=date(now.year - 14, 3, 1), sex="Female", gender="Girl",
-                          ethnicity="white_british", home_authority="Westshire Council")
-            episode = Episode(child=child, police_reference=f"T-{first_name}",
-                              risk_grade="Medium", dfe_type="M",
-                              started_at=now - timedelta(hours=20),
-                              returned_at=now - timedelta(hours=4), reported_by="Parent",
-                              assigned_worker=worker)
+            child = Child(
+                first_name=first_name,
+                last_name="Testchild",
+                date_of_birth=date(now.year - 14, 3, 1),
+                sex="Female",
+                gender="Girl",
+                ethnicity="white_british",
+                home_authority="Westshire Council",
+            )
+            episode = Episode(
+                child=child,
+                police_reference=f"T-{first_name}",
+                risk_grade="Medium",
+                dfe_type="M",
+                started_at=now - timedelta(hours=20),
+                returned_at=now - timedelta(hours=4),
+                reported_by="Parent",
+                assigned_worker=worker,
+            )
             db.session.add_all([child, episode])
             db.session.commit()
             return episode.id
+
     return make
 
 
@@ -85,8 +111,9 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,
-                                     args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 

@@ -42,7 +42,9 @@ def error_of(page, script: str, arg: object = None) -> str | None:
     """Run an async call in the page; the message of the Error it threw, or None."""
     return page.evaluate(
         f"async (arg) => {{ try {{ await ({script})(arg); return null; }}"
-        " catch (e) { return e.name + ': ' + e.message; } }", arg)
+        " catch (e) { return e.name + ': ' + e.message; } }",
+        arg,
+    )
 
 
 # Opens IndexedDB without the store's code and runs `body` with the raw connection `db`.
@@ -115,16 +117,38 @@ def test_nothing_in_indexeddb_holds_the_childs_words_in_clear(page):
     seal(page, "a2", {"note": WORDS * 3})
     dump = raw(page, DUMP)
     assert '"name":"keys"' in dump and '"a2"' in dump  # the dump really read both stores
-    for needle in [WORDS, "canal", "Jay's flat", "العودة", "שלום", "😢", "child_words", PIN, PEPPER,
-                   json.dumps(WORDS)[1:-1]]:
+    for needle in [
+        WORDS,
+        "canal",
+        "Jay's flat",
+        "العودة",
+        "שלום",
+        "😢",
+        "child_words",
+        PIN,
+        PEPPER,
+        json.dumps(WORDS)[1:-1],
+    ]:
         assert needle not in dump, needle
     entry = raw(page, "return await req(db.transaction('keys').objectStore('keys').get('device'))")
-    assert set(entry) == {"salt", "iterations", "publicKey", "wrapped", "iv", "failedAttempts",
-                          "userId", "kdf", "pepperKey"}
+    assert set(entry) == {
+        "salt",
+        "iterations",
+        "publicKey",
+        "wrapped",
+        "iv",
+        "failedAttempts",
+        "userId",
+        "kdf",
+        "pepperKey",
+    }
     # The search itself works: words planted in a buffer are found.
-    raw(page, """const store = db.transaction("records", "readwrite").objectStore("records");
+    raw(
+        page,
+        """const store = db.transaction("records", "readwrite").objectStore("records");
       await req(store.put({ id: "planted", data: new TextEncoder().encode(arg).buffer }));""",
-        WORDS)
+        WORDS,
+    )
     planted = raw(page, DUMP)
     assert "canal" in planted and "العودة" in planted
 
@@ -133,8 +157,10 @@ def test_a_real_set_up_uses_at_least_600000_iterations(page):
     load_store(page, fast=False)
     assert page.evaluate("rhiDevice.ITERATIONS") >= 600_000
     page.evaluate("([pin, pepper]) => rhiDevice.setUp(pin, pepper, 7)", [PIN, PEPPER])
-    stored = raw(page, "return (await req(db.transaction('keys').objectStore('keys')"
-                       ".get('device'))).iterations")
+    stored = raw(
+        page,
+        "return (await req(db.transaction('keys').objectStore('keys').get('device'))).iterations",
+    )
     assert stored >= 600_000
     page.evaluate("rhiDevice.lock()")
     assert unlock(page) is True
@@ -142,9 +168,14 @@ def test_a_real_set_up_uses_at_least_600000_iterations(page):
 
 def test_the_test_hook_refuses_to_work_off_localhost(page, live_server):
     # Serve the same page and scripts under a real-looking host name, as a tablet would see them.
-    page.route("http://rhi.example.org/**", lambda route: route.fulfill(
-        response=route.fetch(url=route.request.url.replace("http://rhi.example.org",
-                                                           live_server))))
+    page.route(
+        "http://rhi.example.org/**",
+        lambda route: route.fulfill(
+            response=route.fetch(
+                url=route.request.url.replace("http://rhi.example.org", live_server)
+            )
+        ),
+    )
     page.goto("http://rhi.example.org/offline")
     page.add_script_tag(url="/static/vendor/idb.umd.js")
     page.add_script_tag(url="/static/js/device-store.js")
@@ -192,8 +223,9 @@ def test_five_wrong_pins_wipe_the_store(page):
     assert page.evaluate("rhiDevice.state()") == "empty"
     assert "rhi-device" not in database_names(page)
     # The right PIN cannot bring it back: the data is gone.
-    assert "No PIN" in error_of(page, "([pin, pepper]) => rhiDevice.unlock(pin, pepper)",
-                                [PIN, PEPPER])
+    assert "No PIN" in error_of(
+        page, "([pin, pepper]) => rhiDevice.unlock(pin, pepper)", [PIN, PEPPER]
+    )
 
 
 def test_wipe_deletes_every_rhi_database_and_forgets_the_key(page):
@@ -211,27 +243,35 @@ def test_a_tampered_record_is_reported_and_kept(page):
     set_up(page)
     seal(page, "a1", RECORD)
     seal(page, "a2", {"note": "fine"})
-    raw(page, """
+    raw(
+        page,
+        """
       const store = db.transaction("records", "readwrite").objectStore("records");
       const rec = await req(store.get("a1"));
       const bytes = new Uint8Array(rec.data.slice(0)); bytes[5] ^= 0x01; rec.data = bytes.buffer;
-      await req(store.put(rec));""")
+      await req(store.put(rec));""",
+    )
     listed = page.evaluate("rhiDevice.all()")
     assert listed["damaged"] == ["a1"]
     assert [r["id"] for r in listed["records"]] == ["a2"]
     assert "DamagedRecordError" in error_of(page, "() => rhiDevice.get('a1')")
     # Still there, for someone to look at: never silently deleted.
-    assert raw(page, "return await req(db.transaction('records').objectStore('records')"
-                     ".count('a1'))") == 1
+    assert (
+        raw(page, "return await req(db.transaction('records').objectStore('records').count('a1'))")
+        == 1
+    )
 
 
 def test_a_ciphertext_copied_under_another_id_fails(page):
     set_up(page)
     seal(page, "a1", RECORD)
-    raw(page, """
+    raw(
+        page,
+        """
       const store = db.transaction("records", "readwrite").objectStore("records");
       const rec = await req(store.get("a1"));
-      await req(store.put({ ...rec, id: "b9" }));""")
+      await req(store.put({ ...rec, id: "b9" }));""",
+    )
     assert "DamagedRecordError" in error_of(page, "() => rhiDevice.get('b9')")
     listed = page.evaluate("rhiDevice.all()")
     assert listed["damaged"] == ["b9"] and [r["id"] for r in listed["records"]] == ["a1"]
@@ -318,13 +358,26 @@ def test_a_sealed_record_holds_no_clear_text_and_the_ephemeral_key_is_fresh(page
     seal(page, "interview:a2", RECORD)
     dump = raw(page, DUMP)
     assert '"interview:a2"' in dump
-    for needle in [WORDS, "canal", "Jay's flat", "العودة", "שלום", "😢", "child_words", PIN, PEPPER,
-                   json.dumps(WORDS)[1:-1]]:
+    for needle in [
+        WORDS,
+        "canal",
+        "Jay's flat",
+        "العودة",
+        "שלום",
+        "😢",
+        "child_words",
+        PIN,
+        PEPPER,
+        json.dumps(WORDS)[1:-1],
+    ]:
         assert needle not in dump, needle
-    rows = raw(page, """const rows = await req(db.transaction("records").objectStore("records")
+    rows = raw(
+        page,
+        """const rows = await req(db.transaction("records").objectStore("records")
         .getAll()); return rows.map((r) => ({ keys: Object.keys(r).sort(),
         epk: btoa(String.fromCharCode(...new Uint8Array(r.epk))),
-        salt: Array.from(r.salt), iv: Array.from(r.iv) }));""")
+        salt: Array.from(r.salt), iv: Array.from(r.iv) }));""",
+    )
     assert rows[0]["keys"] == ["data", "epk", "id", "iv", "rev", "salt", "savedAt", "sealed"]
     assert len(rows[0]["salt"]) == 16 and len(rows[0]["iv"]) == 12
     for field in ["epk", "salt", "iv"]:  # the same record twice: nothing repeats
@@ -336,12 +389,16 @@ def test_a_tampered_sealed_record_is_reported_and_kept(page, field):
     fresh_locked_page(page)
     seal(page, "interview:a1", RECORD)
     seal(page, "interview:a2", {"note": "fine"})
-    raw(page, """
+    raw(
+        page,
+        """
       const store = db.transaction("records", "readwrite").objectStore("records");
       const rec = await req(store.get("interview:a1"));
       const v = rec[arg]; const bytes = new Uint8Array(v.buffer ? v.buffer.slice(0) : v.slice(0));
       bytes[bytes.length - 3] ^= 0x01; rec[arg] = bytes.buffer;
-      await req(store.put(rec));""", field)
+      await req(store.put(rec));""",
+        field,
+    )
     assert unlock(page) is True
     listed = page.evaluate("rhiDevice.all()")
     assert listed["damaged"] == ["interview:a1"]
@@ -353,10 +410,13 @@ def test_a_tampered_sealed_record_is_reported_and_kept(page, field):
 def test_a_sealed_record_moved_to_another_id_fails(page):
     fresh_locked_page(page)
     seal(page, "interview:a1", RECORD)
-    raw(page, """
+    raw(
+        page,
+        """
       const store = db.transaction("records", "readwrite").objectStore("records");
       const rec = await req(store.get("interview:a1"));
-      await req(store.put({ ...rec, id: "interview:b9" }));""")
+      await req(store.put({ ...rec, id: "interview:b9" }));""",
+    )
     assert unlock(page) is True
     assert "DamagedRecordError" in error_of(page, "() => rhiDevice.get('interview:b9')")
     listed = page.evaluate("rhiDevice.all()")
@@ -367,12 +427,15 @@ def test_a_sealed_record_moved_to_another_id_fails(page):
 def test_a_swapped_public_key_makes_unlock_fail(page):
     # Someone with the disk replaces the public key with their own: the wrap notices.
     fresh_locked_page(page)
-    raw(page, """const pair = await crypto.subtle.generateKey(
+    raw(
+        page,
+        """const pair = await crypto.subtle.generateKey(
         { name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
       const store = db.transaction("keys", "readwrite").objectStore("keys");
       const entry = await req(store.get("device"));
       entry.publicKey = await crypto.subtle.exportKey("raw", pair.publicKey);
-      await req(store.put(entry, "device"));""")
+      await req(store.put(entry, "device"));""",
+    )
     assert unlock(page) == {"ok": False, "attemptsLeft": 4}
 
 
@@ -425,7 +488,9 @@ def test_a_restarted_tablet_unlocks_offline_with_the_kept_pepper(page):
 
 def test_the_kept_pepper_is_a_key_page_script_cannot_read(page):
     set_up(page)
-    found = raw(page, """const entry = await req(db.transaction("keys").objectStore("keys")
+    found = raw(
+        page,
+        """const entry = await req(db.transaction("keys").objectStore("keys")
         .get("device"));
       const key = entry.pepperKey;
       let exported = "not tried";
@@ -433,15 +498,26 @@ def test_the_kept_pepper_is_a_key_page_script_cannot_read(page):
       catch (e) { exported = e.name; }
       return { isKey: key instanceof CryptoKey, extractable: key.extractable, type: key.type,
                algorithm: key.algorithm.name, hash: key.algorithm.hash.name,
-               usages: key.usages, exported };""")
-    assert found == {"isKey": True, "extractable": False, "type": "secret", "algorithm": "HMAC",
-                     "hash": "SHA-256", "usages": ["sign"], "exported": "InvalidAccessError"}
+               usages: key.usages, exported };""",
+    )
+    assert found == {
+        "isKey": True,
+        "extractable": False,
+        "type": "secret",
+        "algorithm": "HMAC",
+        "hash": "SHA-256",
+        "usages": ["sign"],
+        "exported": "InvalidAccessError",
+    }
 
 
 def drop_kept_pepper(page) -> None:
-    raw(page, """const store = db.transaction("keys", "readwrite").objectStore("keys");
+    raw(
+        page,
+        """const store = db.transaction("keys", "readwrite").objectStore("keys");
       const entry = await req(store.get("device")); delete entry.pepperKey;
-      await req(store.put(entry, "device"));""")
+      await req(store.put(entry, "device"));""",
+    )
 
 
 def test_without_a_kept_pepper_an_offline_unlock_asks_for_a_connection(page):
@@ -472,7 +548,8 @@ def test_five_wrong_offline_pins_wipe_the_store(page):
 def test_a_store_from_before_the_kept_pepper_is_upgraded_at_the_next_online_unlock(page):
     load_store(page)
     # The earlier format: the wrapping key came from PBKDF2 over PIN + "\0" + pepper.
-    page.evaluate("""async ([pin, pepper]) => {
+    page.evaluate(
+        """async ([pin, pepper]) => {
       const u = new TextEncoder(), EC = { name: "ECDH", namedCurve: "P-256" };
       const salt = crypto.getRandomValues(new Uint8Array(16));
       const iv = crypto.getRandomValues(new Uint8Array(12));
@@ -492,7 +569,9 @@ def test_a_store_from_before_the_kept_pepper_is_upgraded_at_the_next_online_unlo
       await db.put("keys", { salt, iterations: 1000, publicKey, wrapped, iv, failedAttempts: 0,
                              userId: 7 }, "device");
       db.close();
-    }""", [PIN, PEPPER])
+    }""",
+        [PIN, PEPPER],
+    )
     seal(page, "interview:a1", RECORD)
     assert NEEDS_CONNECTION in error_of(page, "() => rhiDevice.unlock('482916')")
     assert unlock(page, pin="000000") == {"ok": False, "attemptsLeft": 4}
@@ -502,8 +581,12 @@ def test_a_store_from_before_the_kept_pepper_is_upgraded_at_the_next_online_unlo
     load_store(page)
     assert unlock_offline(page) is True
     assert page.evaluate("rhiDevice.get('interview:a1')") == RECORD
-    assert raw(page, "return (await req(db.transaction('keys').objectStore('keys')"
-                     ".get('device'))).kdf") == "hmac-pbkdf2"
+    assert (
+        raw(
+            page, "return (await req(db.transaction('keys').objectStore('keys').get('device'))).kdf"
+        )
+        == "hmac-pbkdf2"
+    )
 
 
 def test_copies_can_be_forgotten_without_the_pin_but_changes_cannot(page):
@@ -527,10 +610,13 @@ def test_remove_if_lets_go_only_of_the_write_that_was_read(page):
     page.evaluate("() => rhiDevice.seal('draft:x', {n: 1})")
     [read] = page.evaluate("rhiDevice.all()")["records"]
     page.evaluate("() => rhiDevice.seal('draft:x', {n: 2})")  # typed while it was being sent
-    assert page.evaluate("([id, rev]) => rhiDevice.removeIf(id, rev)",
-                         ["draft:x", read["rev"]]) is False
+    assert (
+        page.evaluate("([id, rev]) => rhiDevice.removeIf(id, rev)", ["draft:x", read["rev"]])
+        is False
+    )
     assert page.evaluate("rhiDevice.get('draft:x')") == {"n": 2}
     [now] = page.evaluate("rhiDevice.all()")["records"]
-    assert page.evaluate("([id, rev]) => rhiDevice.removeIf(id, rev)",
-                         ["draft:x", now["rev"]]) is True
+    assert (
+        page.evaluate("([id, rev]) => rhiDevice.removeIf(id, rev)", ["draft:x", now["rev"]]) is True
+    )
     assert page.evaluate("rhiDevice.all()")["records"] == []

@@ -45,7 +45,7 @@ def test_typing_saves_and_a_dropped_connection_retries(page):
     open_new_interview(page)
     page.locator(".interview-nav").get_by_role("link", name="Before you left").click()
     box = page.get_by_label("What Ellie said")
-    box.fill("We had a row about my phone. \"I just needed to get out,\" she said.")
+    box.fill('We had a row about my phone. "I just needed to get out," she said.')
     status = page.locator("#meta-sections-before-text .save-status")
     status.get_by_text(SAVED).wait_for()
     assert serious_violations(page) == []
@@ -56,8 +56,10 @@ def test_typing_saves_and_a_dropped_connection_retries(page):
     page.context.set_offline(False)
     status.get_by_text(SAVED).wait_for(timeout=20_000)
     page.reload()
-    assert page.get_by_label("What Ellie said").input_value() == \
-        "We had a row about my phone. I went to the park."
+    assert (
+        page.get_by_label("What Ellie said").input_value()
+        == "We had a row about my phone. I went to the park."
+    )
     assert "(has notes)" in page.locator(".interview-nav").inner_text()
 
 
@@ -65,12 +67,12 @@ def test_a_blaming_phrase_is_flagged_and_one_tap_replaces_it(page):
     open_new_interview(page, "Kai Chen")
     page.locator(".interview-nav").get_by_role("link", name="While away").click()
     box = page.get_by_label("What Kai said")
-    box.fill("Kai absconded after school. He said \"I absconded, so what\".")
+    box.fill('Kai absconded after school. He said "I absconded, so what".')
     flags = page.locator("#in-sections-away-text-flags")
     flags.get_by_text("1 wording suggestion").wait_for()
     assert "“absconded”" in flags.inner_text()
     flags.get_by_role("button", name="Use “went missing”").click()
-    assert box.input_value() == "Kai went missing after school. He said \"I absconded, so what\"."
+    assert box.input_value() == 'Kai went missing after school. He said "I absconded, so what".'
     page.locator("#meta-sections-away-text .save-status").get_by_text(SAVED).wait_for()
     assert flags.inner_text().strip() == ""
     page.reload()
@@ -101,8 +103,14 @@ def test_keep_my_words_is_remembered(page):
 
 def test_interview_pages_are_accessible_and_prompts_show_large(page):
     open_new_interview(page, "Maya Kowalska")
-    for part in ("Before we start", "While away", "What we found", "Analysis and actions",
-                 "Sharing", "Review and finish"):
+    for part in (
+        "Before we start",
+        "While away",
+        "What we found",
+        "Analysis and actions",
+        "Sharing",
+        "Review and finish",
+    ):
         page.locator(".interview-nav").get_by_role("link", name=part).click()
         assert serious_violations(page) == [], part
     page.locator(".interview-nav").get_by_role("link", name="While away").click()

@@ -103,14 +103,13 @@ def test_a_wrong_pin_says_how_many_tries_are_left(page):
     page.locator("#tablet-bar").get_by_role("button", name="Send now").click()
     page.get_by_label("PIN", exact=True).fill("111111")
     page.get_by_role("button", name="Continue").click()
-    page.get_by_text(re.compile(r"That PIN is not right\. 4 tries left")).wait_for(
-        timeout=20_000)
+    page.get_by_text(re.compile(r"That PIN is not right\. 4 tries left")).wait_for(timeout=20_000)
     page.get_by_label("PIN", exact=True).fill(PIN)
     page.get_by_role("button", name="Continue").click()
     # Sent: the page reloads from the server, which now has the words.
     page.wait_for_function(
-        "() => document.querySelector('#in-sections-after-text').value === 'Tired.'",
-        timeout=20_000)
+        "() => document.querySelector('#in-sections-after-text').value === 'Tired.'", timeout=20_000
+    )
 
 
 def test_a_kept_change_that_meets_a_newer_save_is_shown_and_chosen(page, browser, live_server):
@@ -145,8 +144,9 @@ def test_a_kept_change_that_meets_a_newer_save_is_shown_and_chosen(page, browser
     choice = page.locator(".kept-choice")
     choice.wait_for()
     assert "More time with my aunt." in choice.inner_text()
-    assert page.get_by_label("What Amara said").input_value() == \
-        "Amara would like a mentor at school."  # nothing was overwritten
+    assert (
+        page.get_by_label("What Amara said").input_value() == "Amara would like a mentor at school."
+    )  # nothing was overwritten
     choice.get_by_role("button", name="Use the words kept on this tablet").click()
     page.locator("#meta-sections-help-text").get_by_text(re.compile(r"^Saved")).wait_for()
     page.reload()
@@ -154,7 +154,8 @@ def test_a_kept_change_that_meets_a_newer_save_is_shown_and_chosen(page, browser
 
 
 def test_words_kept_after_the_interview_was_finished_become_a_correction(
-        page, browser, live_server):
+    page, browser, live_server
+):
     from tests.browser.test_roles import sign_in
 
     open_new_interview(page, "Zain Hussain")
@@ -185,8 +186,9 @@ def test_words_kept_after_the_interview_was_finished_become_a_correction(
     page.get_by_role("button", name="Add these words as a correction").click()
     page.get_by_text("Addendum added.").wait_for()
     addenda = page.locator("section[aria-labelledby=addenda-heading]").inner_text()
-    assert "Written on a tablet while offline (sections.after.text): Better now I've slept." \
-        in addenda
+    assert (
+        "Written on a tablet while offline (sections.after.text): Better now I've slept." in addenda
+    )
 
 
 def test_offline_after_closing_everything_the_worker_unlocks_and_carries_on(page):
@@ -236,5 +238,7 @@ def test_offline_after_closing_everything_the_worker_unlocks_and_carries_on(page
     tablet.get_by_role("link", name="Jay Campbell").click()
     tablet.get_by_role("link", name="Continue the interview").click()
     tablet.locator(".interview-nav").get_by_role("link", name="While away").click()
-    assert tablet.get_by_label("What Jay said").input_value() == \
-        "A man drove me to Doncaster and kept my phone."
+    assert (
+        tablet.get_by_label("What Jay said").input_value()
+        == "A man drove me to Doncaster and kept my phone."
+    )

@@ -48,7 +48,8 @@ def filled(page) -> None:
 def go_to(page, part: str) -> None:
     page.locator(".interview-nav").get_by_role("link", name=part).click()
     page.get_by_role("link", name=part, exact=True).and_(
-        page.locator("[aria-current=step]")).wait_for()
+        page.locator("[aria-current=step]")
+    ).wait_for()
     filled(page)
 
 
@@ -105,8 +106,7 @@ def send_from_returns(page) -> None:
     bar.get_by_text("Sent 1 item. The server has everything.").wait_for(timeout=60_000)
 
 
-def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, live_app,
-                                                                        new_return):
+def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, live_app, new_return):
     episode_id = new_return("Robyn")
     tablet_ready(page)
     context = page.context
@@ -153,9 +153,12 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     flags.get_by_role("button", name="Keep my words").click()
     tablet.get_by_label("Kept your words. Why? (optional)").fill("Her words, quoted to me.")
     tablet.get_by_role("button", name="Save why").click()
-    until(tablet, """async () => (await window.rhiDevice.all()).records
+    until(
+        tablet,
+        """async () => (await window.rhiDevice.all()).records
         .some((r) => r.id.startsWith("draft:")
-             && r.record.content.language.dismissed.some((d) => d.reason))""")
+             && r.record.content.language.dismissed.some((d) => d.reason))""",
+    )
     go_to(tablet, "What we found")
     tablet.get_by_label("Family conflict or arguments", exact=True).check()
     tablet.get_by_label("Note on family conflict or arguments").fill("Arguments about curfew.")
@@ -165,8 +168,9 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     tablet.get_by_role("group", name="Place 1").get_by_label("Area or town").fill("Leeds")
     kept(tablet, "#list-places")
     go_to(tablet, "Sharing")
-    social = tablet.locator("section.consent", has=tablet.get_by_role(
-        "heading", name="Allocated social worker"))
+    social = tablet.locator(
+        "section.consent", has=tablet.get_by_role("heading", name="Allocated social worker")
+    )
     social.get_by_label("Yes").check()
     social.get_by_label("What they said, in their words").fill("You can tell Sam.")
     kept(tablet, "#meta-consent-social_worker-words")
@@ -186,17 +190,22 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     assert tablet.get_by_label("Where the chat was held").input_value() == "Kitchen table at home"
     go_to(tablet, "What we found")
     assert tablet.get_by_label("Family conflict or arguments", exact=True).is_checked()
-    assert tablet.get_by_label("Note on family conflict or arguments").input_value() == \
-        "Arguments about curfew."
-    assert tablet.get_by_label("Place (name or description)").input_value() == \
-        "Leeds bus station"
+    assert (
+        tablet.get_by_label("Note on family conflict or arguments").input_value()
+        == "Arguments about curfew."
+    )
+    assert tablet.get_by_label("Place (name or description)").input_value() == "Leeds bus station"
 
     # Back online: sent, and on the server with every field, once.
     tablet.evaluate("() => window.rhiDevice.lock()")
     context.set_offline(False)
     bodies: list[str] = []
-    tablet.on("request", lambda r: bodies.append(r.post_data or "")
-              if r.url.endswith("/sync/v1/interviews") else None)
+    tablet.on(
+        "request",
+        lambda r: (
+            bodies.append(r.post_data or "") if r.url.endswith("/sync/v1/interviews") else None
+        ),
+    )
     send_from_returns(tablet)
     [interview] = interviews_for(live_app, episode_id)
     content = interview.content
@@ -205,35 +214,50 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     assert content["start"]["explained_voluntary"] is True
     assert content["start"]["location"] == "Kitchen table at home"
     assert content["sections"]["away"]["text"] == "\u201cI stayed at a flat in Leeds.\u201d 😶"
-    assert content["push"]["family_conflict"] == {"on": True, "note": "Arguments about curfew.",
-                                                  "private": False}
+    assert content["push"]["family_conflict"] == {
+        "on": True,
+        "note": "Arguments about curfew.",
+        "private": False,
+    }
     [place] = content["places"]
     assert (place["name"], place["area"]) == ("Leeds bus station", "Leeds")
     assert content["consent"]["social_worker"]["answer"] == "yes"
     assert content["consent"]["social_worker"]["words"] == "You can tell Sam."
-    assert content["language"]["dismissed"] == [{
-        "path": "sections.analysis.text", "rule_id": content["language"]["dismissed"][0]["rule_id"],
-        "text": "boyfriend", "reason": "Her words, quoted to me."}]
+    assert content["language"]["dismissed"] == [
+        {
+            "path": "sections.analysis.text",
+            "rule_id": content["language"]["dismissed"][0]["rule_id"],
+            "text": "boyfriend",
+            "reason": "Her words, quoted to me.",
+        }
+    ]
     [attempt] = interview.contact_attempts
-    assert (attempt.method, attempt.outcome, attempt.note) == \
-        ("phone", "no_answer", "Rang twice in the morning.")
+    assert (attempt.method, attempt.outcome, attempt.note) == (
+        "phone",
+        "no_answer",
+        "Rang twice in the morning.",
+    )
 
     # The same upload again (a tablet that never heard the answer): nothing changes.
     assert bodies
-    again = tablet.evaluate("""async (body) => {
+    again = tablet.evaluate(
+        """async (body) => {
         const session = await (await fetch("/sync/v1/session")).json();
         const r = await fetch("/sync/v1/interviews", {method: "POST", body,
             headers: {"Content-Type": "application/json", "X-CSRFToken": session.csrf_token,
                       "Idempotency-Key": "a-new-key-" + Date.now()}});
         return (await r.json()).results.map((x) => x.outcome);
-    }""", bodies[-1])
+    }""",
+        bodies[-1],
+    )
     assert again == ["unchanged"]
     [same] = interviews_for(live_app, episode_id)
     assert same.version == interview.version and len(same.contact_attempts) == 1
 
 
-def test_an_upload_whose_answer_is_lost_or_fails_is_retried_and_arrives_once(page, live_app,
-                                                                              new_return):
+def test_an_upload_whose_answer_is_lost_or_fails_is_retried_and_arrives_once(
+    page, live_app, new_return
+):
     episode_id = new_return("Skye")
     tablet = offline_on_the_return(page, "Skye")
     context = tablet.context
@@ -258,8 +282,11 @@ def test_an_upload_whose_answer_is_lost_or_fails_is_retried_and_arrives_once(pag
             route.fetch()
             route.abort("connectionreset")
         elif len(tries) == 2:
-            route.fulfill(status=503, content_type="application/json",
-                          body=json.dumps({"error": "unavailable", "message": "Try later."}))
+            route.fulfill(
+                status=503,
+                content_type="application/json",
+                body=json.dumps({"error": "unavailable", "message": "Try later."}),
+            )
         else:
             route.continue_()
 
@@ -271,13 +298,20 @@ def test_an_upload_whose_answer_is_lost_or_fails_is_retried_and_arrives_once(pag
     assert interview.content["sections"]["after"]["text"] == "Safer now."
     assert len(interview.contact_attempts) == 1
     with live_app.app_context():
-        assert db.session.scalar(select(db.func.count(ContactAttempt.id)).where(
-            ContactAttempt.interview_id == interview.id)) == 1
+        assert (
+            db.session.scalar(
+                select(db.func.count(ContactAttempt.id)).where(
+                    ContactAttempt.interview_id == interview.id
+                )
+            )
+            == 1
+        )
     assert "Safer now" not in tablet.evaluate(DUMP_INDEXEDDB)
 
 
-def test_keep_on_this_tablet_from_a_childs_page_then_open_it_with_no_signal(page, live_app,
-                                                                            new_return):
+def test_keep_on_this_tablet_from_a_childs_page_then_open_it_with_no_signal(
+    page, live_app, new_return
+):
     episode_id = new_return("Jess")
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
@@ -317,7 +351,8 @@ def test_keep_on_this_tablet_from_a_childs_page_then_open_it_with_no_signal(page
 
 
 def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
-        page, browser, live_server, live_app, new_return):
+    page, browser, live_server, live_app, new_return
+):
     episode_id = new_return("Nell")
     tablet_ready(page)
     page.goto(f"/episodes/{episode_id}")
@@ -353,8 +388,9 @@ def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
     tablet.get_by_role("button", name="Continue").click()
     bar.get_by_text("changed somewhere else too").first.wait_for(timeout=30_000)
     [interview] = interviews_for(live_app, episode_id)
-    assert interview.content["sections"]["away"]["text"] == \
-        "Server words: she was with her cousin."  # nothing overwritten
+    assert (
+        interview.content["sections"]["away"]["text"] == "Server words: she was with her cousin."
+    )  # nothing overwritten
 
     # The interview says a version waits; both are shown, and both texts are kept.
     tablet.goto(interview_url + "/away")
@@ -370,14 +406,19 @@ def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
     assert "Server words: she was with her cousin." in text
     assert "Tablet words: I went to the park." in text
     # The choice is made: the tablet lets go of its version.
-    until(tablet, "async () => !(await window.rhiDevice.ids())"
-                  ".some((r) => /^(versions|draft):/.test(r.id))")
+    until(
+        tablet,
+        "async () => !(await window.rhiDevice.ids()).some((r) => /^(versions|draft):/.test(r.id))",
+    )
     # A version chosen on another screen is let go of at the next Returns visit.
     tablet.evaluate("() => window.rhiDevice.seal('versions:' + crypto.randomUUID(), {})")
     tablet.goto("/returns")
     tablet.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
-    assert not [r for r in tablet.evaluate("() => window.rhiDevice.ids()")
-                if r["id"].startswith("versions:")]
+    assert not [
+        r
+        for r in tablet.evaluate("() => window.rhiDevice.ids()")
+        if r["id"].startswith("versions:")
+    ]
 
 
 def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, new_return):
@@ -396,8 +437,11 @@ def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, n
     def meanwhile(route) -> None:
         if not meanwhile.done:
             meanwhile.done = True
-            tablet.evaluate("""(uuid) => window.rhiShell.changeDraft(uuid, null, (d) => {
-                d.content.sections.help.text = "Typed while it was sending."; })""", uuid)
+            tablet.evaluate(
+                """(uuid) => window.rhiShell.changeDraft(uuid, null, (d) => {
+                d.content.sections.help.text = "Typed while it was sending."; })""",
+                uuid,
+            )
         route.continue_()
 
     meanwhile.done = False
@@ -418,8 +462,7 @@ def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, n
     assert interview.content["sections"]["help"]["text"] == "Typed while it was sending."
 
 
-def test_words_typed_after_the_tablet_locked_itself_wait_for_the_pin_and_are_kept(
-        page, new_return):
+def test_words_typed_after_the_tablet_locked_itself_wait_for_the_pin_and_are_kept(page, new_return):
     new_return("Lola")
     tablet = offline_on_the_return(page, "Lola")
     start_interview(tablet, "Lola")
@@ -430,13 +473,17 @@ def test_words_typed_after_the_tablet_locked_itself_wait_for_the_pin_and_are_kep
     tablet.get_by_label("PIN", exact=True).fill(PIN)
     tablet.get_by_role("button", name="Continue").click()
     kept(tablet, "#meta-sections-help-text")
-    until(tablet, """async () => (await window.rhiDevice.all()).records.some((r) =>
+    until(
+        tablet,
+        """async () => (await window.rhiDevice.all()).records.some((r) =>
         r.id.startsWith("draft:") && r.record.content
-        && r.record.content.sections.help.text === "Someone to talk to after school.")""")
+        && r.record.content.sections.help.text === "Someone to talk to after school.")""",
+    )
 
 
-def test_back_online_on_the_offline_page_it_sends_and_the_worker_carries_on(page, live_app,
-                                                                           new_return):
+def test_back_online_on_the_offline_page_it_sends_and_the_worker_carries_on(
+    page, live_app, new_return
+):
     episode_id = new_return("Mira")
     tablet = offline_on_the_return(page, "Mira")
     context = tablet.context

@@ -55,15 +55,28 @@ READ_CARDS = """(surname) => [...document.querySelectorAll("li.card")]
 
 
 def _child(first_name: str, now: datetime) -> Child:
-    return Child(first_name=first_name, last_name=SURNAME, date_of_birth=date(now.year - 13, 3, 1),
-                 sex="Male", gender="Boy", ethnicity="white_british",
-                 home_authority="Westshire Council")
+    return Child(
+        first_name=first_name,
+        last_name=SURNAME,
+        date_of_birth=date(now.year - 13, 3, 1),
+        sex="Male",
+        gender="Boy",
+        ethnicity="white_british",
+        home_authority="Westshire Council",
+    )
 
 
 def _episode(child: Child, worker: User, *, started: datetime, returned: datetime) -> Episode:
-    return Episode(child=child, police_reference=f"S-{child.first_name}-{started:%d%H%M}",
-                   risk_grade="High", dfe_type="M", started_at=started, returned_at=returned,
-                   reported_by="Carer", assigned_worker=worker)
+    return Episode(
+        child=child,
+        police_reference=f"S-{child.first_name}-{started:%d%H%M}",
+        risk_grade="High",
+        dfe_type="M",
+        started_at=started,
+        returned_at=returned,
+        reported_by="Carer",
+        assigned_worker=worker,
+    )
 
 
 def make_returns(live_app: Flask) -> dict[str, int]:
@@ -76,40 +89,64 @@ def make_returns(live_app: Flask) -> dict[str, int]:
 
         # Due in 41 minutes (and 50 seconds: it says "41 minutes left" for a while).
         soon = _child("Soon", now)
-        made["Soon"] = _episode(soon, worker, started=now - 80 * hour,
-                                returned=now - 72 * hour + timedelta(minutes=41, seconds=50))
+        made["Soon"] = _episode(
+            soon,
+            worker,
+            started=now - 80 * hour,
+            returned=now - 72 * hour + timedelta(minutes=41, seconds=50),
+        )
         # Due in 4 days 4 hours (and a half): an interview given a later deadline.
         later = _child("Later", now)
         made["Later"] = _episode(later, worker, started=now - 6 * hour, returned=now - 2 * hour)
-        accepted = Interview(status="accepted", due_at=now + timedelta(days=4, hours=4,
-                                                                        minutes=30),
-                             offered_at=now - hour, accepted_at=now - hour, content={})
+        accepted = Interview(
+            status="accepted",
+            due_at=now + timedelta(days=4, hours=4, minutes=30),
+            offered_at=now - hour,
+            accepted_at=now - hour,
+            content={},
+        )
         accepted.episodes.append(made["Later"])
         # Overdue by 5 hours (and a half).
         late = _child("Late", now)
-        made["Late"] = _episode(late, worker, started=now - 90 * hour,
-                                returned=now - timedelta(hours=77, minutes=30))
+        made["Late"] = _episode(
+            late, worker, started=now - 90 * hour, returned=now - timedelta(hours=77, minutes=30)
+        )
         # Three episodes in 30 days: the two earlier ones' offers were declined.
         again = _child("Again", now)
         for days in (20, 10):
-            earlier = _episode(again, worker, started=now - timedelta(days=days),
-                               returned=now - timedelta(days=days) + 5 * hour)
-            declined = Interview(status="declined", due_at=earlier.returned_at + 72 * hour,
-                                 offered_at=earlier.returned_at, content={},
-                                 declined_at=earlier.returned_at, decline_reason="No thanks.")
+            earlier = _episode(
+                again,
+                worker,
+                started=now - timedelta(days=days),
+                returned=now - timedelta(days=days) + 5 * hour,
+            )
+            declined = Interview(
+                status="declined",
+                due_at=earlier.returned_at + 72 * hour,
+                offered_at=earlier.returned_at,
+                content={},
+                declined_at=earlier.returned_at,
+                decline_reason="No thanks.",
+            )
             declined.episodes.append(earlier)
             db.session.add_all([earlier, declined])
         made["Again"] = _episode(again, worker, started=now - 30 * hour, returned=now - 8 * hour)
         # An interview in progress.
         talking = _child("Talking", now)
-        made["Talking"] = _episode(talking, worker, started=now - 30 * hour,
-                                   returned=now - 10 * hour)
-        under_way = Interview(status="in_progress", due_at=now + 62 * hour, held_at=now - hour,
-                              accepted_at=now - hour, worker_id=worker.id, content={})
+        made["Talking"] = _episode(
+            talking, worker, started=now - 30 * hour, returned=now - 10 * hour
+        )
+        under_way = Interview(
+            status="in_progress",
+            due_at=now + 62 * hour,
+            held_at=now - hour,
+            accepted_at=now - hour,
+            worker_id=worker.id,
+            content={},
+        )
         under_way.episodes.append(made["Talking"])
 
-        db.session.add_all([soon, later, late, again, talking, *made.values(), accepted,
-                            under_way])
+        db.session.add_all([soon, later, late, again, talking, *made.values(), accepted, under_way])
         db.session.commit()
         return {name: episode.id for name, episode in made.items()}
 
@@ -179,8 +216,9 @@ def episode_status(page) -> str:
     return page.locator("#interview-panel dl.facts strong").first.inner_text().strip()
 
 
-def test_returns_and_an_episode_page_read_the_same_offline_as_online(page, live_app,
-                                                                     server_ears: Heard):
+def test_returns_and_an_episode_page_read_the_same_offline_as_online(
+    page, live_app, server_ears: Heard
+):
     ids = make_returns(live_app)
     tablet_ready(page)  # signed in, a PIN set, the list kept on the tablet
     context = page.context

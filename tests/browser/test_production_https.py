@@ -46,18 +46,40 @@ def free_port() -> int:
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
 def production_env(database_url: str) -> dict[str, str]:
     """This machine's environment without any RHI_* setting, and production's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RHI_")}
-    env.update(FLASK_APP="wsgi", RHI_ENV="production", RHI_SECRET_KEY=secrets.token_hex(32),
-               RHI_DATABASE_URL=database_url)
+    env.update(
+        FLASK_APP="wsgi",
+        RHI_ENV="production",
+        RHI_SECRET_KEY=secrets.token_hex(32),
+        RHI_DATABASE_URL=database_url,
+    )
     return env
 
 
@@ -70,8 +92,9 @@ def wait_for_health(base_url: str, server: subprocess.Popen, log: Path) -> None:
         if server.poll() is not None:
             pytest.fail(f"gunicorn stopped (exit {server.returncode}):\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(f"{base_url}/healthz", context=insecure,
-                                        timeout=2) as response:
+            with urllib.request.urlopen(
+                f"{base_url}/healthz", context=insecure, timeout=2
+            ) as response:
                 if response.status == 200 and json.load(response)["database"] is True:
                     return
         except OSError:
@@ -86,16 +109,31 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cert, key = self_signed_certificate(folder)
     env = production_env(f"sqlite:///{folder / 'rhi.sqlite3'}")
     for command in (["db", "upgrade"], ["rhi", "demo"]):
-        done = subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [str(BIN / "flask"), *command], cwd=ROOT, env=env, capture_output=True, text=True
+        )
         assert done.returncode == 0, f"flask {' '.join(command)}:\n{done.stdout}{done.stderr}"
     port = free_port()
     log = folder / "gunicorn.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--certfile", str(cert), "--keyfile", str(key),
-             "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                str(BIN / "gunicorn"),
+                "--certfile",
+                str(cert),
+                "--keyfile",
+                str(key),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base_url = f"https://127.0.0.1:{port}"
     try:
         wait_for_health(base_url, server, log)
@@ -114,17 +152,22 @@ def https_browser(browser):
     """Chromium that accepts the self-signed certificate everywhere, service worker included
     (ignore_https_errors alone covers pages, not the worker's script)."""
     chromium = browser.browser_type.launch(
-        executable_path=chromium_path(), headless=True,
-        args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"])
+        executable_path=chromium_path(),
+        headless=True,
+        args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"],
+    )
     yield chromium
     chromium.close()
 
 
 @pytest.fixture
 def https_page(https_browser, https_server):
-    context = https_browser.new_context(base_url=https_server, ignore_https_errors=True,
-                                        viewport={"width": 768, "height": 1024},
-                                        accept_downloads=True)
+    context = https_browser.new_context(
+        base_url=https_server,
+        ignore_https_errors=True,
+        viewport={"width": 768, "height": 1024},
+        accept_downloads=True,
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -139,14 +182,17 @@ def signed_in(page, email: str, home: str) -> None:
     try:
         page.wait_for_url(f"**{home}", timeout=15_000)
     except PlaywrightTimeoutError:
-        pytest.fail(f"signing in over HTTPS did not reach {home} but {page.url}:\n"
-                    f"{page.locator('main').inner_text()[:500]}")
+        pytest.fail(
+            f"signing in over HTTPS did not reach {home} but {page.url}:\n"
+            f"{page.locator('main').inner_text()[:500]}"
+        )
 
 
 def a_few_minutes_ago() -> str:
     """An event's time as the worker types it: local wall-clock time (docs/openapi.yaml)."""
     return (datetime.now(ZoneInfo("Europe/London")) - timedelta(minutes=5)).strftime(
-        "%Y-%m-%d %H:%M")
+        "%Y-%m-%d %H:%M"
+    )
 
 
 UPLOAD = """async ([episodeId, at]) => {
@@ -168,8 +214,7 @@ UPLOAD = """async ([episodeId, at]) => {
 def test_a_worker_signs_in_saves_uploads_and_downloads_over_https(https_page):
     page = https_page
     signed_in(page, "worker@example.org", "/returns")
-    assert page.get_by_role("heading", level=1).inner_text() == \
-        "Returns waiting for an interview"
+    assert page.get_by_role("heading", level=1).inner_text() == "Returns waiting for an interview"
     cookies = {c["name"]: c for c in page.context.cookies()}
     assert "__Host-rhi" in cookies, sorted(cookies)
     session = cookies["__Host-rhi"]
@@ -204,30 +249,42 @@ def test_a_worker_signs_in_saves_uploads_and_downloads_over_https(https_page):
     assert page.console_errors == []
 
 
-def test_a_change_from_another_origin_is_refused_even_with_a_valid_token(https_page,
-                                                                         https_server):
+def test_a_change_from_another_origin_is_refused_even_with_a_valid_token(https_page, https_server):
     page = https_page
     signed_in(page, "social.worker@example.org", "/children")
     token = page.evaluate("fetch('/sync/v1/session').then((r) => r.json())")["csrf_token"]
     same_site_referer = {"Referer": f"{https_server}/children"}
 
     upload = page.request.post(
-        "/sync/v1/interviews", data=json.dumps({"items": []}),
-        headers={**same_site_referer, "Origin": EVIL, "Content-Type": "application/json",
-                 "X-CSRFToken": token, "Idempotency-Key": secrets.token_hex(8)})
+        "/sync/v1/interviews",
+        data=json.dumps({"items": []}),
+        headers={
+            **same_site_referer,
+            "Origin": EVIL,
+            "Content-Type": "application/json",
+            "X-CSRFToken": token,
+            "Idempotency-Key": secrets.token_hex(8),
+        },
+    )
     assert upload.status == 403
     assert upload.json()["error"] == "origin"
 
-    sign_out = page.request.post("/sign-out", form={"csrf_token": token},
-                                 headers={**same_site_referer, "Origin": EVIL},
-                                 max_redirects=0)
+    sign_out = page.request.post(
+        "/sign-out",
+        form={"csrf_token": token},
+        headers={**same_site_referer, "Origin": EVIL},
+        max_redirects=0,
+    )
     assert sign_out.status == 403
     assert "another site" in sign_out.text()
     assert page.request.get("/children", max_redirects=0).status == 200  # still signed in
 
     # The same token from rhi's own origin works: it was the origin that was refused.
-    ours = page.request.post("/sign-out", form={"csrf_token": token},
-                             headers={**same_site_referer, "Origin": https_server},
-                             max_redirects=0)
+    ours = page.request.post(
+        "/sign-out",
+        form={"csrf_token": token},
+        headers={**same_site_referer, "Origin": https_server},
+        max_redirects=0,
+    )
     assert ours.status == 302
     assert page.request.get("/children", max_redirects=0).status == 302  # signed out

@@ -45,7 +45,8 @@ def test_offline_shows_the_offline_page_and_caches_hold_no_child_data(page):
     assert page.get_by_role("heading", level=1).inner_text() == "No connection"
     # The writing check's rules are still there offline.
     rules = page.evaluate(
-        "async () => (await (await fetch('/language/rules.json')).json()).rules.length")
+        "async () => (await (await fetch('/language/rules.json')).json()).rules.length"
+    )
     assert rules >= 40
     page.context.set_offline(False)
     cached = page.evaluate("""async () => {
@@ -61,8 +62,9 @@ def test_offline_shows_the_offline_page_and_caches_hold_no_child_data(page):
     }""")
     paths = {path for path, _ in cached}
     assert "/offline" in paths and "/static/css/app.css" in paths
-    assert not any(p.startswith(("/returns", "/episodes", "/children", "/interviews"))
-                   for p in paths)
+    assert not any(
+        p.startswith(("/returns", "/episodes", "/children", "/interviews")) for p in paths
+    )
     for path, body in cached:
         for name in ("Ellie", "Amara", "Okoye"):
             assert name not in body, (path, name)

@@ -54,16 +54,23 @@ def set_returned(live_app, episode_id: int, returned_at):
 
 def count_uploads(tablet) -> list[str]:
     posts: list[str] = []
-    tablet.on("request", lambda r: posts.append(r.post_data or "")
-              if r.method == "POST" and r.url.endswith(UPLOADS) else None)
+    tablet.on(
+        "request",
+        lambda r: (
+            posts.append(r.post_data or "")
+            if r.method == "POST" and r.url.endswith(UPLOADS)
+            else None
+        ),
+    )
     return posts
 
 
 def send_and_wait(tablet, text: str, *, click: bool = True) -> None:
     """One more send (Send now, or the minute's timer), waited for until the bar says `text`."""
     bar = tablet.locator("#tablet-bar")
-    tablet.evaluate("() => { document.querySelector('#tablet-bar [data-message]')"
-                    ".textContent = ''; }")
+    tablet.evaluate(
+        "() => { document.querySelector('#tablet-bar [data-message]').textContent = ''; }"
+    )
     if click:
         bar.get_by_role("button", name="Send now").click()
     else:
@@ -72,7 +79,8 @@ def send_and_wait(tablet, text: str, *, click: bool = True) -> None:
 
 
 def test_an_interview_refused_as_it_stands_is_kept_and_not_sent_again_until_changed(
-        page, live_app, new_return):
+    page, live_app, new_return
+):
     episode_id = new_return("Tamsin")
     tablet, uuid = written_offline(page, "Tamsin")
     # Meanwhile the return was found to be recorded in error: on the server the child is not
@@ -91,8 +99,9 @@ def test_an_interview_refused_as_it_stands_is_kept_and_not_sent_again_until_chan
     assert interviews_for(live_app, episode_id) == []
 
     # Kept on the tablet, still counted as waiting, and marked as refused.
-    until(tablet, "async () => (await window.rhiDevice.ids())"
-                  f".some((r) => r.id === 'draft:{uuid}')")
+    until(
+        tablet, f"async () => (await window.rhiDevice.ids()).some((r) => r.id === 'draft:{uuid}')"
+    )
     bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
     bar.get_by_text("not sent, the server did not accept it").wait_for()
 
@@ -101,22 +110,29 @@ def test_an_interview_refused_as_it_stands_is_kept_and_not_sent_again_until_chan
     send_and_wait(tablet, f"Not sent (Tamsin Testchild): {NOT_BACK}")
     send_and_wait(tablet, f"Not sent (Tamsin Testchild): {NOT_BACK}", click=False)
     assert len(posts) == 1
-    words = tablet.evaluate(f"async () => (await window.rhiDevice.get('draft:{uuid}'))"
-                            ".content.sections.away.text")
+    words = tablet.evaluate(
+        f"async () => (await window.rhiDevice.get('draft:{uuid}')).content.sections.away.text"
+    )
     assert words == "I stayed with a friend in Hull."
 
     # Once the return is right on the server and the worker changes the interview, it goes.
     set_returned(live_app, episode_id, returned_at)
-    tablet.evaluate("""(uuid) => window.rhiShell.changeDraft(uuid, null, (d) => {
-        d.content.sections.help.text = "Someone to talk to."; })""", uuid)
+    tablet.evaluate(
+        """(uuid) => window.rhiShell.changeDraft(uuid, null, (d) => {
+        d.content.sections.help.text = "Someone to talk to."; })""",
+        uuid,
+    )
     send_and_wait(tablet, "Sent 1 item. The server has everything.")
     assert len(posts) == 2
     [interview] = interviews_for(live_app, episode_id)
     assert interview.content["sections"]["away"]["text"] == "I stayed with a friend in Hull."
     assert interview.content["sections"]["help"]["text"] == "Someone to talk to."
     bar.get_by_text("Nothing waiting to send").wait_for()
-    assert not [r for r in tablet.evaluate("() => window.rhiDevice.ids()")
-                if r["id"].startswith(("draft:", "held:"))]
+    assert not [
+        r
+        for r in tablet.evaluate("() => window.rhiDevice.ids()")
+        if r["id"].startswith(("draft:", "held:"))
+    ]
 
 
 def test_a_passing_failure_of_the_server_is_tried_again(page, live_app, new_return):
@@ -131,10 +147,26 @@ def test_a_passing_failure_of_the_server_is_tried_again(page, live_app, new_retu
             return
         # What the upload API (rhi/sync, apply_item) answers when it failed on one item.
         [item] = json.loads(route.request.post_data or "{}")["items"]
-        route.fulfill(status=200, content_type="application/json", body=json.dumps({"results": [{
-            "uuid": item["uuid"], "outcome": "rejected", "drop": False, "try_again": True,
-            "messages": ["The server could not save this just now. It stays on the tablet and "
-                         "will be sent again."]}]}))
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(
+                {
+                    "results": [
+                        {
+                            "uuid": item["uuid"],
+                            "outcome": "rejected",
+                            "drop": False,
+                            "try_again": True,
+                            "messages": [
+                                "The server could not save this just now. It stays on the "
+                                "tablet and will be sent again."
+                            ],
+                        }
+                    ]
+                }
+            ),
+        )
 
     tablet.route(f"**{UPLOADS}", failing_once)
     tablet.goto("/returns")
@@ -143,9 +175,11 @@ def test_a_passing_failure_of_the_server_is_tried_again(page, live_app, new_retu
     tablet.get_by_label("PIN", exact=True).fill(PIN)
     tablet.get_by_role("button", name="Continue").click()
     bar.get_by_text("Not sent (Orla Testchild): The server could not save this just now.").wait_for(
-        timeout=30_000)
-    assert not [r for r in tablet.evaluate("() => window.rhiDevice.ids()")
-                if r["id"].startswith("held:")]
+        timeout=30_000
+    )
+    assert not [
+        r for r in tablet.evaluate("() => window.rhiDevice.ids()") if r["id"].startswith("held:")
+    ]
     send_and_wait(tablet, "Sent 1 item. The server has everything.")
     assert len(tries) == 2
     [interview] = interviews_for(live_app, episode_id)

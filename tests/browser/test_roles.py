@@ -26,8 +26,11 @@ def sign_in(page, email: str) -> None:
 
 def serious_violations(page) -> list[str]:
     results = Axe().run(page)
-    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.mark.parametrize("email", sorted(HOMES))
@@ -45,8 +48,9 @@ def test_sign_in_page_is_accessible(page):
     assert serious_violations(page) == []
 
 
-@pytest.mark.parametrize("viewport", [{"width": 768, "height": 1024},
-                                      {"width": 1024, "height": 768}])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 768, "height": 1024}, {"width": 1024, "height": 768}]
+)
 def test_worker_records_an_attempt_with_htmx(page, viewport):
     page.set_viewport_size(viewport)
     sign_in(page, "worker@example.org")
@@ -61,7 +65,8 @@ def test_worker_records_an_attempt_with_htmx(page, viewport):
     assert serious_violations(page) == []
     # Touch targets: every button is at least 44 px tall.
     for box in page.locator("button:visible").evaluate_all(
-            "els => els.map(e => e.getBoundingClientRect().height)"):
+        "els => els.map(e => e.getBoundingClientRect().height)"
+    ):
         assert box >= 44
     assert page.console_errors == []
 
@@ -75,5 +80,7 @@ def test_bad_date_message_shows_next_to_the_field_without_losing_text(page):
     page.get_by_label("When the child said no").fill("")
     page.get_by_role("button", name="Save: the child said no").click()
     page.get_by_text("Enter the date and time.").wait_for()
-    assert page.get_by_label("What the child said, in their words").input_value() == \
-        "I'm tired, maybe Friday."
+    assert (
+        page.get_by_label("What the child said, in their words").input_value()
+        == "I'm tired, maybe Friday."
+    )

@@ -46,8 +46,12 @@ class Deployment:
         self.app: Flask | None = None
 
     def deploy(self) -> Flask:
-        app = create_app({"SECRET_KEY": "deploy-" + "k" * 30,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.folder / 'd.sqlite3'}"})
+        app = create_app(
+            {
+                "SECRET_KEY": "deploy-" + "k" * 30,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.folder / 'd.sqlite3'}",
+            }
+        )
         app.static_folder = str(self.static)
         with app.app_context():
             db.create_all()
@@ -101,8 +105,13 @@ def test_after_a_new_version_is_taken_into_use_only_its_cache_remains(browser, d
     page = context.new_page()
     page.goto("/sign-in")
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    caches_become(page, lambda c: list(c) == [f"rhi-shell-{old_version}"]
-                  and set(old_shell) <= set(c[f"rhi-shell-{old_version}"]))
+    caches_become(
+        page,
+        lambda c: (
+            list(c) == [f"rhi-shell-{old_version}"]
+            and set(old_shell) <= set(c[f"rhi-shell-{old_version}"])
+        ),
+    )
 
     # A deploy changes one of the shell's scripts.
     script = here.static / "js" / "app.js"
@@ -117,8 +126,9 @@ def test_after_a_new_version_is_taken_into_use_only_its_cache_remains(browser, d
     page.reload()
     offer = page.get_by_role("button", name="Use the new version")
     offer.wait_for(timeout=30_000)
-    caches_become(page, lambda c: set(c) == {f"rhi-shell-{old_version}",
-                                             f"rhi-shell-{new_version}"})  # both, until then
+    caches_become(
+        page, lambda c: set(c) == {f"rhi-shell-{old_version}", f"rhi-shell-{new_version}"}
+    )  # both, until then
     offer.click()
     kept = caches_become(page, lambda c: list(c) == [f"rhi-shell-{new_version}"])
     assert new_js in kept[f"rhi-shell-{new_version}"]

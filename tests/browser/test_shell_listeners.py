@@ -33,8 +33,14 @@ COUNT_LISTENERS = """(() => {
     window.__listenerCounts = counts;
 })();"""
 
-PARTS = ["While away", "How you feel now", "What would help", "What we found",
-         "Analysis and actions", "Before you left"]
+PARTS = [
+    "While away",
+    "How you feel now",
+    "What would help",
+    "What we found",
+    "Analysis and actions",
+    "Before you left",
+]
 
 
 def counts(page) -> dict[str, int]:
@@ -55,7 +61,10 @@ def test_moving_between_parts_offline_adds_the_closing_listeners_once(page, new_
     # And they still keep what was typed on the part open now, when the tab is hidden.
     tablet.get_by_label("What Wren said").fill("I was at the park.")
     tablet.evaluate("() => window.dispatchEvent(new Event('pagehide'))")
-    until(tablet, """async () => (await window.rhiDevice.all()).records.some((r) =>
+    until(
+        tablet,
+        """async () => (await window.rhiDevice.all()).records.some((r) =>
         r.id.startsWith("draft:") && r.record.content
-        && r.record.content.sections.before.text === "I was at the park.")""")
+        && r.record.content.sections.before.text === "I was at the park.")""",
+    )
     kept(tablet, "#meta-sections-before-text")

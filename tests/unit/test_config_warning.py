@@ -26,8 +26,9 @@ def test_one_worker_is_fine(workers):
     assert shared_storage_warning(workers, "memory://") is None
 
 
-@pytest.mark.parametrize("uri", ["redis://cache:6379/0", "rediss://cache:6380",
-                                 "memcached://cache:11211"])
+@pytest.mark.parametrize(
+    "uri", ["redis://cache:6379/0", "rediss://cache:6380", "memcached://cache:11211"]
+)
 def test_shared_storage_is_fine_with_any_number_of_workers(uri):
     assert shared_storage_warning(8, uri) is None
     assert shared_storage_warning(None, uri) is None
@@ -79,8 +80,14 @@ def test_the_app_warns_once_in_production_with_memory_storage(tmp_path, caplog):
 
     url = f"sqlite:///{tmp_path / 'w.sqlite3'}"
     with caplog.at_level(logging.WARNING, logger="rhi"):
-        create_app({"RHI_ENV": "production", "SQLALCHEMY_DATABASE_URI": url,
-                    "SECRET_KEY": "s" * 40, "RATELIMIT_STORAGE_URI": "memory://"})
+        create_app(
+            {
+                "RHI_ENV": "production",
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": "s" * 40,
+                "RATELIMIT_STORAGE_URI": "memory://",
+            }
+        )
     expected = shared_storage_warning(None, "memory://")
     assert [r.getMessage() for r in caplog.records].count(expected) == 1
     caplog.clear()

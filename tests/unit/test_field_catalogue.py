@@ -21,11 +21,13 @@ from rhi.sync.validate import validate
 def leaves(value: Any, prefix: str = "") -> list[str]:
     """Every dotted path to a value in a document; list entries by their id."""
     if isinstance(value, dict):
-        return [p for key, sub in value.items()
-                for p in leaves(sub, f"{prefix}.{key}" if prefix else key)]
+        return [
+            p
+            for key, sub in value.items()
+            for p in leaves(sub, f"{prefix}.{key}" if prefix else key)
+        ]
     if isinstance(value, list) and prefix in fields.lists():
-        return [f"{prefix}.{entry['id']}.{key}" for entry in value for key in entry
-                if key != "id"]
+        return [f"{prefix}.{entry['id']}.{key}" for entry in value for key in entry if key != "id"]
     return [prefix]
 
 
@@ -73,8 +75,16 @@ def test_every_pattern_has_at_least_one_path_and_each_page_is_real():
 
 
 def test_unknown_paths_are_refused_with_the_same_message_everywhere():
-    for path in ("start.nope", "sections.nowhere.text", "push.nope.on", "findings_other.x",
-                 "risk_view.x", "consent.nobody.answer", "places", "places.p1"):
+    for path in (
+        "start.nope",
+        "sections.nowhere.text",
+        "push.nope.on",
+        "findings_other.x",
+        "risk_view.x",
+        "consent.nobody.answer",
+        "places",
+        "places.p1",
+    ):
         assert fields.find(path) is None or fields.find(path).kind == fields.ENTRY
         with pytest.raises(c.ContentError, match="does not know the field"):
             c.set_field(c.empty_content(), path, "x")
@@ -96,8 +106,7 @@ def test_choices_take_only_their_options_and_start_blank():
         with pytest.raises(c.ContentError, match="Choose one of the options"):
             c.set_field(document, placed.path, "not-an-option")
         for option in placed.options:
-            assert c.get_field(c.set_field(document, placed.path, option), placed.path) == \
-                option
+            assert c.get_field(c.set_field(document, placed.path, option), placed.path) == option
 
 
 def test_a_field_longer_than_its_limit_is_refused():
@@ -113,11 +122,13 @@ def test_a_field_longer_than_its_limit_is_refused():
 
 
 def test_a_broken_catalogue_entry_is_refused_by_name():
-    bad = [fields.Field("start.<section>.x", fields.LINE, "X", "start", "record"),
-           fields.Field("start.mood", "feeling", "X", "start", "record"),
-           fields.Field("start.mood", fields.LINE, "X", "nowhere", "record"),
-           fields.Field("start.mood", fields.CHOICE, "X", "start", "record"),
-           fields.Field("start", fields.LINE, "X", "start", "record")]
+    bad = [
+        fields.Field("start.<section>.x", fields.LINE, "X", "start", "record"),
+        fields.Field("start.mood", "feeling", "X", "start", "record"),
+        fields.Field("start.mood", fields.LINE, "X", "nowhere", "record"),
+        fields.Field("start.mood", fields.CHOICE, "X", "start", "record"),
+        fields.Field("start", fields.LINE, "X", "start", "record"),
+    ]
     for entry in bad:
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(fields, "FIELDS", (*fields.FIELDS, entry))
@@ -132,19 +143,25 @@ def test_titles_are_the_heading_and_the_pages_label():
     assert fields.title("sections.away.text") == "While away: What the child said"
     assert fields.title("sections.away.text", child="Ada") == "While away: What Ada said"
     assert fields.title("sections.analysis.text") == "Analysis and actions: Your notes"
-    assert fields.title("sections.before.private") == \
-        "Before you left: The child asked for this part not to be shared"
-    assert fields.title("push.bullying.note") == \
-        "What made them want to leave (push factors): Note on bullying"
-    assert fields.title("places.places-1.area", [document]) == \
-        "Place 1 (Jay's flat): Area or town"
-    assert fields.title("consent.police.answer") == \
-        "Sharing with police: Is the child happy for us to share with them?"
+    assert (
+        fields.title("sections.before.private")
+        == "Before you left: The child asked for this part not to be shared"
+    )
+    assert (
+        fields.title("push.bullying.note")
+        == "What made them want to leave (push factors): Note on bullying"
+    )
+    assert fields.title("places.places-1.area", [document]) == "Place 1 (Jay's flat): Area or town"
+    assert (
+        fields.title("consent.police.answer")
+        == "Sharing with police: Is the child happy for us to share with them?"
+    )
     assert fields.title("no.such.field") == "no.such.field"
     # The versions page's titles are these, for every field.
     for placed in fields.paths(document):
-        assert compare.field_title(placed.path, document, document) == \
-            fields.title(placed.path, [document])
+        assert compare.field_title(placed.path, document, document) == fields.title(
+            placed.path, [document]
+        )
         assert compare.field_title(placed.path, document, document).endswith(placed.label())
 
 
@@ -166,11 +183,16 @@ def test_the_sharing_part_of_each_field_is_what_sharing_does_with_it():
             placed = fields.find(path)
             part = placed.part
             # "about" (where, who else) is in every copy's heading, from summaries.service.
-            expected = {"record": False, "kept_back": False, "about": False,
-                        # A copy holds its own recipient's consent line only.
-                        "consent": placed.asked and path.startswith(f"consent.{recipient}."),
-                        "places_people": professional, "risk_view": professional,
-                        "analysis": professional}.get(part, True)
+            expected = {
+                "record": False,
+                "kept_back": False,
+                "about": False,
+                # A copy holds its own recipient's consent line only.
+                "consent": placed.asked and path.startswith(f"consent.{recipient}."),
+                "places_people": professional,
+                "risk_view": professional,
+                "analysis": professional,
+            }.get(part, True)
             assert (mark in shown) is expected, (recipient, path, part)
 
 
@@ -204,7 +226,8 @@ def test_a_new_field_is_everywhere_once_it_is_in_the_catalogue(monkeypatch):
     document, problems = validate({"start": {"travel": "Bus"}})
     assert problems == [] and document["start"]["travel"] == "Bus"
     assert validate({"start": {"journey": "Bus"}})[1] == [
-        "rhi does not know the field 'start.journey'."]
+        "rhi does not know the field 'start.journey'."
+    ]
     server = c.empty_content()
     tablet = c.set_field(server, "start.travel", "Bus")
     (difference,) = compare.compare(server, tablet).fields

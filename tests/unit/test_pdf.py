@@ -33,8 +33,10 @@ from rhi.summaries.fetcher import (
     MissingAssetsError,
 )
 
-HOSTILE = ('<b>bold</b> <link rel="attachment" href="file:///etc/passwd"> '
-           '<img src="http://127.0.0.1:9/x.png">')
+HOSTILE = (
+    '<b>bold</b> <link rel="attachment" href="file:///etc/passwd"> '
+    '<img src="http://127.0.0.1:9/x.png">'
+)
 PREPARED = "Prepared for Sam Patel (allocated social worker), 23 Nov 2026 10:42"
 
 
@@ -56,12 +58,37 @@ def make_content(*, long: bool = False, answer: str = "yes") -> dict[str, Any]:
     c["sections"]["analysis"]["text"] = "ANALYSISTEXT An adult may be grooming them."
     c["push"]["family_conflict"] = {"on": True, "note": "PUSHNOTE arguments", "private": False}
     c["harms"]["criminal_exploitation"] = {"on": True, "note": "HARMNOTE", "private": False}
-    c["places"] = [{"id": "p1", "name": "PLACENAME flat", "area": "Town", "when": "Friday",
-                    "note": "", "private": False}]
-    c["people"] = [{"id": "q1", "name": "PERSONNAME", "age": "24", "relationship": "friend",
-                    "phone": "", "vehicle": "", "concern": "", "private": False}]
-    c["actions"] = [{"id": "a1", "kind": "safety_plan", "owner": "ACTIONOWNER",
-                     "due": "30 Nov 2026", "note": ""}]
+    c["places"] = [
+        {
+            "id": "p1",
+            "name": "PLACENAME flat",
+            "area": "Town",
+            "when": "Friday",
+            "note": "",
+            "private": False,
+        }
+    ]
+    c["people"] = [
+        {
+            "id": "q1",
+            "name": "PERSONNAME",
+            "age": "24",
+            "relationship": "friend",
+            "phone": "",
+            "vehicle": "",
+            "concern": "",
+            "private": False,
+        }
+    ]
+    c["actions"] = [
+        {
+            "id": "a1",
+            "kind": "safety_plan",
+            "owner": "ACTIONOWNER",
+            "due": "30 Nov 2026",
+            "note": "",
+        }
+    ]
     c["risk_view"] = "high"
     c["protective_factors"] = "PROTECTIVE Close to her nan."
     c["consent"]["social_worker"] = {"answer": answer, "words": "CONSENTWORDS ok", "name": ""}
@@ -72,9 +99,13 @@ def make_content(*, long: bool = False, answer: str = "yes") -> dict[str, Any]:
 def render(content: dict[str, Any], recipient: str = "social_worker", **extra: Any) -> bytes:
     kwargs: dict[str, Any] = {
         "child": SimpleNamespace(display_name="Jordan Reyes", date_of_birth=date(2011, 3, 4)),
-        "episodes": [SimpleNamespace(started_at=datetime(2026, 11, 20, 22, 5),
-                                     returned_at=datetime(2026, 11, 21, 9, 30),
-                                     risk_grade="Medium")],
+        "episodes": [
+            SimpleNamespace(
+                started_at=datetime(2026, 11, 20, 22, 5),
+                returned_at=datetime(2026, 11, 21, 9, 30),
+                risk_grade="Medium",
+            )
+        ],
         "interview": SimpleNamespace(held_at=datetime(2026, 11, 22, 15, 0)),
         "view": view_for(content, recipient),
         "prepared_for": "Sam Patel (allocated social worker)",
@@ -108,18 +139,42 @@ def test_every_page_has_marking_footer_and_page_numbers(pdf_app: Any) -> None:
     whole = " ".join(pages)
     assert "Language check: 3 suggestions were considered and not taken." in whole
     assert PdfReader(io.BytesIO(data)).metadata.title == (
-        "Return home interview summary: Jordan Reyes")
+        "Return home interview summary: Jordan Reyes"
+    )
 
 
 def test_header_then_own_words_first_then_the_rest(pdf_app: Any) -> None:
     text = " ".join(pages_text(render(make_content())))
-    for expected in ("Jordan Reyes", "4 Mar 2011", "20 Nov 2026 22:05", "21 Nov 2026 09:30",
-                     "Medium", "Alex Morgan", "22 Nov 2026 15:00", "Café on the high street",
-                     "Jordan and Alex"):
+    for expected in (
+        "Jordan Reyes",
+        "4 Mar 2011",
+        "20 Nov 2026 22:05",
+        "21 Nov 2026 09:30",
+        "Medium",
+        "Alex Morgan",
+        "22 Nov 2026 15:00",
+        "Café on the high street",
+        "Jordan and Alex",
+    ):
         assert expected in text
-    order = ["Date of birth", "In their own words", "OWNWORDS", "BEFORETEXT", "AWAYTEXT",
-             "AFTERTEXT", "PUSHNOTE", "HARMNOTE", "PLACENAME", "PERSONNAME", "HELPTEXT",
-             "ACTIONOWNER", "ANALYSISTEXT", "High risk of harm", "PROTECTIVE", "CONSENTWORDS"]
+    order = [
+        "Date of birth",
+        "In their own words",
+        "OWNWORDS",
+        "BEFORETEXT",
+        "AWAYTEXT",
+        "AFTERTEXT",
+        "PUSHNOTE",
+        "HARMNOTE",
+        "PLACENAME",
+        "PERSONNAME",
+        "HELPTEXT",
+        "ACTIONOWNER",
+        "ANALYSISTEXT",
+        "High risk of harm",
+        "PROTECTIVE",
+        "CONSENTWORDS",
+    ]
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions)
 
@@ -136,9 +191,21 @@ def test_what_the_child_kept_private_is_left_out_and_not_mentioned(pdf_app: Any)
 
 def test_no_consent_shows_only_that_it_took_place_and_whom_to_contact(pdf_app: Any) -> None:
     text = " ".join(pages_text(render(make_content(), recipient="police")))
-    for marker in ("OWNWORDS", "BEFORETEXT", "AWAYTEXT", "AFTERTEXT", "HELPTEXT", "PUSHNOTE",
-                   "HARMNOTE", "PLACENAME", "PERSONNAME", "ACTIONOWNER", "ANALYSISTEXT",
-                   "PROTECTIVE", "In their own words"):
+    for marker in (
+        "OWNWORDS",
+        "BEFORETEXT",
+        "AWAYTEXT",
+        "AFTERTEXT",
+        "HELPTEXT",
+        "PUSHNOTE",
+        "HARMNOTE",
+        "PLACENAME",
+        "PERSONNAME",
+        "ACTIONOWNER",
+        "ANALYSISTEXT",
+        "PROTECTIVE",
+        "In their own words",
+    ):
         assert marker not in text
     assert "A return home interview took place with Jordan Reyes" in text
     assert "contact the interviewer, Alex Morgan" in text
@@ -150,8 +217,13 @@ def test_no_consent_shows_only_that_it_took_place_and_whom_to_contact(pdf_app: A
 
 def test_a_recorded_safeguarding_decision_shares_and_says_so(pdf_app: Any) -> None:
     c = make_content()
-    c["overrides"] = [{"recipient": "police", "reason": "OVERRIDEREASON risk of harm",
-                       "decided_by": "Team manager Priya Shah"}]
+    c["overrides"] = [
+        {
+            "recipient": "police",
+            "reason": "OVERRIDEREASON risk of harm",
+            "decided_by": "Team manager Priya Shah",
+        }
+    ]
     text = " ".join(pages_text(render(c, recipient="police")))
     assert "OWNWORDS" in text and "BEFORETEXT" in text
     assert "OVERRIDEREASON risk of harm (decided by Team manager Priya Shah)" in text
@@ -208,8 +280,12 @@ def test_the_fetcher_stops_weasyprint_itself_not_just_escaping() -> None:
     assert not PdfReader(io.BytesIO(data)).attachments
     assert b"/EmbeddedFile" not in data
     asked = dict(spy.asked)
-    for url in ("file:///etc/passwd", "https://example.org/x.css", "http://127.0.0.1:9/x.png",
-                "http://127.0.0.1:9/b.png"):
+    for url in (
+        "file:///etc/passwd",
+        "https://example.org/x.css",
+        "http://127.0.0.1:9/x.png",
+        "http://127.0.0.1:9/b.png",
+    ):
         assert asked.get(url) is False, url
     assert not any(ok for _, ok in spy.asked)
 
@@ -224,21 +300,24 @@ def test_a_summary_loads_only_its_css_and_fonts(pdf_app: Any, monkeypatch: Any) 
     assert any(url.startswith(f"{BASE_URL}fonts/atkinson-hyperlegible-") for url in urls)
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "http://example.org/x.css",
-    "https://example.org/x.css",
-    "ftp://example.org/x.css",
-    "data:text/css,body{}",
-    "rhi-asset:/../../etc/passwd",
-    "rhi-asset:/css/../../../etc/passwd",
-    "rhi-asset:/%2e%2e/%2e%2e/etc/passwd",
-    "rhi-asset://example.org/css/pdf.css",
-    "rhi-asset:/css/pdf.css?x=1",
-    "/static/css/pdf.css",
-    "css/pdf.css",
-    "RHI-ASSET:/css/pdf.css",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.org/x.css",
+        "https://example.org/x.css",
+        "ftp://example.org/x.css",
+        "data:text/css,body{}",
+        "rhi-asset:/../../etc/passwd",
+        "rhi-asset:/css/../../../etc/passwd",
+        "rhi-asset:/%2e%2e/%2e%2e/etc/passwd",
+        "rhi-asset://example.org/css/pdf.css",
+        "rhi-asset:/css/pdf.css?x=1",
+        "/static/css/pdf.css",
+        "css/pdf.css",
+        "RHI-ASSET:/css/pdf.css",
+    ],
+)
 def test_the_fetcher_refuses_everything_else(url: str) -> None:
     fetcher = summary_pdf.asset_fetcher()
     with pytest.raises(AssetRefusedError):

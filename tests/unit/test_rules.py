@@ -22,8 +22,7 @@ def test_clock_says_time_plainly():
     due = deadlines.due_at(T0)
     assert deadlines.Clock(due, due - timedelta(hours=31)).phrase == "31 hours left"
     assert deadlines.Clock(due, due - timedelta(minutes=1)).phrase == "1 minute left"
-    assert deadlines.Clock(due, due + timedelta(hours=5, minutes=20)).phrase == \
-        "overdue by 5 hours"
+    assert deadlines.Clock(due, due + timedelta(hours=5, minutes=20)).phrase == "overdue by 5 hours"
     assert deadlines.Clock(due, due + timedelta(hours=100)).phrase == "overdue by 4 days 4 hours"
     assert deadlines.Clock(due, due).overdue
     assert deadlines.Clock(due, due - timedelta(hours=11)).urgency == "soon"
@@ -32,8 +31,9 @@ def test_clock_says_time_plainly():
 
 def test_clock_tags_match_urgency():
     due = deadlines.due_at(T0)
-    assert deadlines.Clock(due, due).shown == deadlines.Shown("overdue by 0 minutes", "overdue",
-                                                              "Overdue")
+    assert deadlines.Clock(due, due).shown == deadlines.Shown(
+        "overdue by 0 minutes", "overdue", "Overdue"
+    )
     assert deadlines.Clock(due, due - timedelta(hours=11)).tag == "Due soon"
     assert deadlines.Clock(due, due - timedelta(hours=13)).tag == "On time"
 
@@ -43,12 +43,18 @@ def _step_at(schedule, moment):
     return begun[-1] if begun else schedule[0][1]
 
 
-@pytest.mark.parametrize("now", [T0 + timedelta(seconds=17, microseconds=123456),
-                                 T0 + timedelta(seconds=17)])
-@pytest.mark.parametrize("left", [timedelta(minutes=41, seconds=30),
-                                  timedelta(days=4, hours=4, minutes=30),
-                                  -timedelta(hours=5, minutes=30),
-                                  -timedelta(days=20)])
+@pytest.mark.parametrize(
+    "now", [T0 + timedelta(seconds=17, microseconds=123456), T0 + timedelta(seconds=17)]
+)
+@pytest.mark.parametrize(
+    "left",
+    [
+        timedelta(minutes=41, seconds=30),
+        timedelta(days=4, hours=4, minutes=30),
+        -timedelta(hours=5, minutes=30),
+        -timedelta(days=20),
+    ],
+)
 def test_the_clock_schedule_says_what_the_clock_says_at_every_moment(now, left):
     due = now + left
     schedule = deadlines.clock_schedule(due, now)
@@ -89,17 +95,22 @@ def test_the_repeat_schedule_drops_the_marker_as_episodes_leave_the_window():
     starts = [T0 - timedelta(days=d) for d in (1, 10, 25, 29)]
     schedule = deadlines.repeat_schedule(starts, T0, count=3, days=30)
     assert [label for _, label in schedule] == [
-        "4 episodes in the last 30 days", "3 episodes in the last 30 days", None]
+        "4 episodes in the last 30 days",
+        "3 episodes in the last 30 days",
+        None,
+    ]
     # An episode is in the window up to 30 days after it began, and out a moment later.
     leaves = [T0 + timedelta(days=1, milliseconds=1), T0 + timedelta(days=5, milliseconds=1)]
     assert [at for at, _ in schedule][1:] == leaves
     for at, label in schedule:
         assert label == deadlines.repeat_phrase(
-            deadlines.repeat_episodes(starts, at, count=3, days=30), 30)
+            deadlines.repeat_episodes(starts, at, count=3, days=30), 30
+        )
         before = at - timedelta(milliseconds=1)
         if at > T0:
             assert label != deadlines.repeat_phrase(
-                deadlines.repeat_episodes(starts, before, count=3, days=30), 30)
+                deadlines.repeat_episodes(starts, before, count=3, days=30), 30
+            )
     assert deadlines.repeat_schedule(starts[:2], T0) == [(T0, None)]
 
 

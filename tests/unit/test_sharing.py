@@ -31,8 +31,10 @@ def interview(**consents: str) -> dict:
 def test_consent_yes_shares_everything_but_what_the_child_kept_back():
     view = view_for(interview(police="yes"), "police")
     assert view.basis == "consent"
-    assert view.sections == {"away": "Stayed at a flat in Leeds.",
-                             "analysis": "Concerns of criminal exploitation."}
+    assert view.sections == {
+        "away": "Stayed at a flat in Leeds.",
+        "analysis": "Concerns of criminal exploitation.",
+    }
     assert [f.key for f in view.findings] == ["criminal_exploitation"]
     assert [p["name"] for p in view.people] == ["Dee"]
     assert "withheld" not in repr(view)  # a copy never says that something was kept out
@@ -48,8 +50,9 @@ def test_without_consent_or_override_nothing_is_shared(answer):
 
 def test_recorded_safeguarding_decision_shares_without_consent():
     doc = interview(police="no")
-    doc["overrides"].append({"recipient": "police", "reason": "Risk of significant harm.",
-                             "decided_by": "A. Manager"})
+    doc["overrides"].append(
+        {"recipient": "police", "reason": "Risk of significant harm.", "decided_by": "A. Manager"}
+    )
     view = view_for(doc, "police")
     assert view.basis == "override"
     assert "away" in view.sections
@@ -93,8 +96,11 @@ def test_set_field_does_not_change_its_input():
 
 
 def test_a_piece_of_text_kept_back_never_reaches_anyone():
-    doc = c.set_field(interview(police="yes", social_worker="yes"), "sections.away.kept_back",
-                      "The name of the friend who let her stay.")
+    doc = c.set_field(
+        interview(police="yes", social_worker="yes"),
+        "sections.away.kept_back",
+        "The name of the friend who let her stay.",
+    )
     for recipient in ("police", "social_worker", "parents_carers", "school", "health"):
         view = view_for(doc, recipient)
         assert all("friend who let her stay" not in text for text in view.sections.values())

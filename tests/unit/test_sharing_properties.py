@@ -31,18 +31,31 @@ def pdf_app() -> Iterator[Any]:
 def pdf_text(case: Case, recipient: str) -> str:
     data = summary_pdf.render_summary(
         child=SimpleNamespace(display_name="Jordan Reyes", date_of_birth=date(2011, 3, 4)),
-        episodes=[SimpleNamespace(started_at=datetime(2026, 11, 20, 22, 5),
-                                  returned_at=datetime(2026, 11, 21, 9, 30), risk_grade="High")],
+        episodes=[
+            SimpleNamespace(
+                started_at=datetime(2026, 11, 20, 22, 5),
+                returned_at=datetime(2026, 11, 21, 9, 30),
+                risk_grade="High",
+            )
+        ],
         interview=SimpleNamespace(held_at=datetime(2026, 11, 22, 15, 0)),
-        view=view_for(case.content, recipient), prepared_for="A reader",
-        prepared_at=datetime(2026, 11, 23, 10, 42), interviewer="Alex Morgan",
-        place="A café", present="Jordan and Alex", dismissed_flags=0)
+        view=view_for(case.content, recipient),
+        prepared_for="A reader",
+        prepared_at=datetime(2026, 11, 23, 10, 42),
+        interviewer="Alex Morgan",
+        place="A café",
+        present="Jordan and Alex",
+        dismissed_flags=0,
+    )
     # Without whitespace: a marker may be wrapped at the edge of a table cell.
     return "".join("".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(case=cases())
 def test_each_copy_holds_exactly_what_its_reader_may_read(pdf_app: Any, case: Case) -> None:
     for recipient in RECIPIENTS:

@@ -23,8 +23,13 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 def make_app(tmp_path: Path, static: Path = STATIC) -> Flask:
     """A new app (a new process, as after a deploy) serving `static`."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "static-" + "k" * 30,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'static.sqlite3'}"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "static-" + "k" * 30,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'static.sqlite3'}",
+        }
+    )
     app.static_folder = str(static)
     with app.app_context():
         db.create_all()
