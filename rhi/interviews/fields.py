@@ -460,7 +460,11 @@ FIELDS: tuple[Field, ...] = (
         "Anything {child} told you but asked you not to pass on",
         SECTION,
         "kept_back",
-        hint="Kept in this record only: never in any summary, for anyone.",
+        hint=(
+            "Seen only by you and your manager, and in no summary. As you told the child: if it "
+            "makes you worried that they or someone else could be seriously hurt, you have to "
+            "pass it on, and you tell them first (record a decision on the Sharing page)."
+        ),
         check_writing=True,
         rows=3,
         keys=SECTION_TITLES,

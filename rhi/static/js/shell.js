@@ -394,7 +394,6 @@
       episode: episodeId,
       uuid: record.uuid || PLACEHOLDER_UUID,
     });
-    setTitle(record, "missing episode");
     for (const input of main.querySelectorAll("input[type=datetime-local]")) {
       input.value = localNow().replace(" ", "T");
     }
@@ -527,11 +526,6 @@
     go(`/interviews/${found.uuid}/start`);
   }
 
-  function setTitle(record, what) {
-    const name = (record.child || {}).display_name || "";
-    document.title = document.title.replace(/^[^:]*:/, `${name}:`).replace("missing episode", what);
-  }
-
   // ---- the interview pages ---------------------------------------------------------------------
   function fieldPath(element) {
     const name = element.getAttribute("name") || "";
@@ -646,7 +640,6 @@
     let doc = start.content || clone(start.base_content || blanks().content);
     const ids = { uuid: start.uuid, episode: start.episode_ids[0] };
     fillBlanks(main, childValues(start, rules), ids);
-    setTitle(start, "");
     fillLists(main, doc, ids);
     fillFields(main, doc);
     main.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true })); // the writing check
