@@ -24,6 +24,12 @@
   let sending = false;
   let backoff = 0;
   let retryTimer = null;
+  // The server answered 401 (the session is gone, e.g. after the browser restarted): sending
+  // waits for the worker to sign in, with nothing removed and no retry timer. A page load after
+  // signing in starts afresh; on this page, "Send now" asks the server again.
+  let signedOut = false;
+  const SIGNED_OUT =
+    "Sign in to send what is kept on this tablet. Nothing on this tablet has been removed.";
 
   // ---- the bar: always says what is on the tablet and not yet sent -------------------------
   function bar() {
@@ -249,6 +255,16 @@
   // ---- sending -----------------------------------------------------------------------------
   async function sendNow(askForPin) {
     if (sending || !navigator.onLine || !device()) return;
+    if (signedOut) {
+      if (!askForPin) return refreshBar(); // the timers and the signal coming back: still waiting
+      // Ask the server before the PIN: a PIN cannot help while signed out.
+      const still = await session().then(
+        () => false,
+        (error) => error.message === "signed-out",
+      );
+      if (still) return showSignedOut();
+      signedOut = false;
+    }
     const ids = await device()
       .ids()
       .catch(() => []);
@@ -257,7 +273,10 @@
       if (!askForPin) return refreshBar();
       if (!(await askPin("unlock"))) return refreshBar();
     }
-    const run = () => upload().catch(() => scheduleRetry());
+    const run = () =>
+      upload().catch((error) =>
+        error && error.message === "signed-out" ? showSignedOut() : scheduleRetry(),
+      );
     sending = true; // one send at a time in this tab
     try {
       // And one at a time across every open tab (and not while the Returns page is keeping
@@ -296,6 +315,12 @@
           "X-RHI-Device": deviceId(),
         },
       });
+      // Signed out meanwhile: the save was not made (a redirect to the sign-in page is not one).
+      if (
+        response.status === 401 ||
+        (response.redirected && new URL(response.url).pathname === "/sign-in")
+      )
+        throw new Error("signed-out");
       if (response.ok) {
         // The server has it: only now does the tablet let go (unless it changed meanwhile).
         await device().removeIf(id, rev);
@@ -408,6 +433,7 @@
           "Idempotency-Key": key,
         },
       });
+      if (response.status === 401) throw new Error("signed-out");
       if (!response.ok) throw new Error(`upload ${response.status}`);
       const { results } = await response.json();
       for (const result of results) {
@@ -528,6 +554,23 @@
     const mark = document.querySelector("[data-versions-resolved]");
     if (!mark || !device() || (await device().state()) === "empty") return;
     await device().forget(`versions:${mark.getAttribute("data-versions-resolved")}`);
+  }
+
+  // Signed out: say so, with the way to sign in; keep everything; stop the retry timer.
+  async function showSignedOut() {
+    signedOut = true;
+    backoff = 0;
+    window.clearTimeout(retryTimer);
+    retryTimer = null;
+    await refreshBar(SIGNED_OUT);
+    const message = bar() && bar().querySelector("[data-message]");
+    if (!message || message.querySelector("[data-sign-in]")) return;
+    const link = document.createElement("a");
+    link.href = "/sign-in";
+    link.className = "button";
+    link.dataset.signIn = "";
+    link.textContent = "Sign in";
+    message.append(" ", link);
   }
 
   function scheduleRetry() {
