@@ -5,7 +5,8 @@ as SQL filter clauses, so a list and a single-record lookup can never disagree.
 
 - worker: episodes assigned to them or to their team (and those children)
 - social worker: children allocated to them (and their episodes)
-- manager: episodes assigned to their team, and children allocated to social workers in it
+- manager: episodes assigned to their team or to any worker in it, and children allocated to
+  social workers in it
 - admin: manages users and teams; sees no child records
 """
 
@@ -31,10 +32,19 @@ def _episode_clause(user: User) -> ColumnElement[bool]:
         return Episode.child_id.in_(select(Child.id).where(Child.social_worker_id == user.id))
     if role is Role.MANAGER and user.team_id is not None:
         return or_(
-            Episode.assigned_team_id == user.team_id,
+            _held_by_team(user.team_id),
             Episode.child_id.in_(_team_children(user.team_id)),
         )
     return false()
+
+
+def _held_by_team(team_id: int) -> ColumnElement[bool]:
+    """A return the team holds: assigned to the team, or to any worker in it (a manager sees
+    their workers' returns as well as the team's)."""
+    return or_(
+        Episode.assigned_team_id == team_id,
+        Episode.assigned_worker_id.in_(select(User.id).where(User.team_id == team_id)),
+    )
 
 
 def _team_children(team_id: int):
@@ -99,7 +109,7 @@ def reads_whole_interview(user: User, interview: Interview) -> bool:
         if user.team_id is not None:
             holds = or_(holds, Episode.assigned_team_id == user.team_id)
     elif role is Role.MANAGER and user.team_id is not None:
-        holds = Episode.assigned_team_id == user.team_id
+        holds = _held_by_team(user.team_id)
     else:
         return False
     return bool(

@@ -222,3 +222,35 @@ def test_refused_access_is_audited(app, web, world):
         assert event.user_id == world.users["worker_a"]
         assert event.object_id == str(world.episodes["b"])
         assert event.child_id == world.children["b"]
+
+
+def test_a_manager_sees_the_returns_of_each_worker_in_their_team(app, web, world):
+    """Issue 13: a return assigned to a named worker, not to the team, is their manager's too;
+    another team's manager still gets 404."""
+    from datetime import timedelta
+
+    from rhi.models import Episode
+    from rhi.models.base import utcnow
+    from tests.conftest import Web
+
+    with app.app_context():
+        now = utcnow()
+        episode = Episode(
+            child_id=world.children["a"],
+            police_reference="REF-W",
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=now - timedelta(hours=8),
+            returned_at=now - timedelta(hours=2),
+            assigned_worker_id=world.users["worker_a"],
+        )
+        db.session.add(episode)
+        db.session.commit()
+        episode_id = episode.id
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])
+    assert manager.get(f"/episodes/{episode_id}").status_code == 200
+    assert f"/episodes/{episode_id}" in manager.get("/returns").get_data(as_text=True)
+    other = Web(app.test_client())
+    other.sign_in(world.emails["manager_b"])
+    assert other.get(f"/episodes/{episode_id}").status_code == 404
