@@ -22,8 +22,8 @@ SIGN_IN = "Sign in to send what is kept on this tablet"
 def test_a_signed_out_tablet_asks_to_sign_in_keeps_everything_and_sends_after(
     page, live_app, new_return
 ):
-    episode_id = new_return("Nell")
-    tablet, uuid = written_offline(page, "Nell")
+    episode_id = new_return("Ottilie")
+    tablet, uuid = written_offline(page, "Ottilie")
     tablet.context.clear_cookies()  # as after the browser restarted: the session is gone
     tries: list[str] = []
     tablet.on("request", lambda r: tries.append(r.url) if "/sync/v1/" in r.url else None)
