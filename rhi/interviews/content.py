@@ -154,7 +154,7 @@ def text_paths(content: dict[str, Any]) -> set[str]:
     return {placed.path for placed in fields.writing_checked(normalise(content))}
 
 
-def _as_bool(value: Any) -> bool:
+def as_flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in {"1", "true", "yes", "on", "y"}
@@ -250,7 +250,7 @@ def set_field(
     if kind == "when":
         holder[key] = _as_when(value, now_local)
     elif kind == "flag":
-        holder[key] = _as_bool(value)
+        holder[key] = as_flag(value)
     elif kind == "choice":
         if str(value) not in placed.options:
             raise ContentError("Choose one of the options given.")

@@ -125,7 +125,7 @@ def save_fields(
 def _normal(original: Any, current: Any) -> Any:
     """Read the original the way the field's current value is held (flags come back as text)."""
     if isinstance(current, bool):
-        return str(original).strip().lower() in {"1", "true", "yes", "on", "y"}
+        return c.as_flag(original)  # the writer's own reading of a flag
     return without_direction_controls(str(original).replace("\r\n", "\n"))
 
 

@@ -48,7 +48,7 @@ def share_with_social_worker(interview: Interview, user: User) -> Summary | None
     Returns None when no social worker is allocated. Raises SummaryNotMade if rendering fails,
     before anything is changed, so the caller can still save the finished interview.
     """
-    child = interview.episodes[0].child
+    child = interview.child
     social_worker = child.social_worker
     if social_worker is None or not social_worker.active:
         return None

@@ -214,7 +214,7 @@ def _page(
     return render_template(
         "sync/versions.html",
         interview=interview,
-        child=interview.episodes[0].child,
+        child=interview.child,
         entries=entries,
         resolved=resolved,
         merged_name=merged_name,
