@@ -9,23 +9,31 @@ module.exports = [
   { ignores: ["rhi/static/vendor/**", "node_modules/**", ".venv/**"] },
   js.configs.recommended,
   {
-    // Page scripts: plain scripts, not modules; each shares one window.rhi* object.
+    // The pages' code: ES modules, one job each, importing each other by relative URLs (the
+    // page's import map pins each to its version: rhi/pwa/views.py). No globals of our own.
     files: ["rhi/static/js/**/*.js"],
+    ignores: ["rhi/static/js/sw.js"],
     languageOptions: {
       ecmaVersion: 2022,
-      sourceType: "script",
-      globals: { ...globals.browser, idb: "readonly" }, // idb: rhi/static/vendor/idb.umd.js
+      sourceType: "module",
+      globals: globals.browser,
+    },
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "MemberExpression[object.name=/^(window|self|globalThis)$/][property.name=/^rhi/]",
+          message: "No rhi globals: export from a module and import it.",
+        },
+      ],
     },
   },
   {
-    // The writing check's matcher also runs under Node (tests/unit/test_language_js.py).
-    files: ["rhi/static/js/language-check.js"],
-    languageOptions: { globals: { module: "readonly" } },
-  },
-  {
-    // The service worker has its own globals (VERSION and SHELL: see the file's header).
+    // The service worker: a classic worker script, with its own globals (and VERSION and SHELL,
+    // put in front of it by the server: see the file's header).
     files: ["rhi/static/js/sw.js"],
-    languageOptions: { globals: { ...globals.serviceworker } },
+    languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: globals.serviceworker },
   },
   {
     files: ["scripts/**/*.mjs"],

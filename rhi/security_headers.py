@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from flask_login import current_user
 
-from rhi.pwa.views import IMMUTABLE, is_current_static
+from rhi.pwa.views import IMMUTABLE, import_map_csp_source, is_current_static
 
 # Paths that never hold personal data: the service worker may keep these on the device.
 SHELL_PATHS = (
@@ -19,10 +19,12 @@ SHELL_PATHS = (
     "/healthz",
 )
 
+# script-src: our own files, and one inline script, the page's import map (rhi/pwa/views.py),
+# allowed by its hash: filled in per process by csp(). No 'unsafe-inline', no other inline script.
 CSP = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self'",
+        "script-src 'self' {import_map}",
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
@@ -37,12 +39,16 @@ CSP = "; ".join(
 )
 
 
+def csp() -> str:
+    return CSP.format(import_map=import_map_csp_source())
+
+
 def register(app: Flask) -> None:
     production = app.config["RHI_ENV"] == "production"
 
     @app.after_request
     def headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", csp())
         # same-origin, not no-referrer: over HTTPS the CSRF check wants a same-origin Referer,
         # and with no-referrer Chromium sends none (and `Origin: null`), refusing every form.
         # Other sites still get no Referer, so no address (and no record id) leaves rhi.

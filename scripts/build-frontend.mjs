@@ -10,7 +10,8 @@ mkdirSync(vendor, { recursive: true });
 
 const files = [
   ["htmx.org/dist/htmx.min.js", "htmx.min.js"],
-  ["idb/build/umd.js", "idb.umd.js"],
+  // The ES module build: rhi/static/js/store.js imports it (the page's import map versions it).
+  ["idb/build/index.js", "idb.js"],
   // PDF summary fonts (rhi/summaries/fetcher.py serves them to WeasyPrint from memory).
   [
     "@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-400-normal.woff2",

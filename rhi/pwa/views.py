@@ -6,20 +6,30 @@ SHA-256 (each file hashed once per process, the first time its URL is made). New
 deploy names new URLs, so it never runs with an old script kept by a browser, a proxy or the
 service worker; a versioned file is served as immutable for a year (rhi/security_headers.py).
 
+The browser code is ES modules (static/js, and the vendored idb) that import each other by
+plain relative URLs ("./store.js"). Every page carries an import map (`import_map()`) that maps
+each module's plain URL to its versioned one, so a page's whole module graph is fixed by its HTML:
+a page never runs one version's HTML with another version's module, and no module's bytes need
+rewriting. The map is an inline script, so the CSP allows it by its SHA-256
+(`import_map_csp_source()`, rhi/security_headers.py) and still allows no other inline script.
+
 The service worker's script is a plain file (static/js/sw.js). This view puts two lines in front
-of it: the list of app-shell files to keep on the device (versioned URLs), and one version made
-from their contents, so a change to any of them installs a new worker, whose cache is named by
-that version, and clears the old caches.
+of it: the list of app-shell files to keep on the device (versioned URLs: every module in the
+import map, so exactly the URLs the pages ask for), and one version made from their contents, so
+a change to any of them installs a new worker, whose cache is named by that version, and clears
+the old caches.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Request, current_app, render_template, url_for
+from markupsafe import Markup
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
@@ -34,18 +44,18 @@ VERSION_ARG = "v"
 IMMUTABLE = "public, max-age=31536000, immutable"
 _STATIC_VERSIONS = "rhi.static_versions"  # app.extensions: {filename: version}
 _SHELL_VERSION = "rhi.shell_version"
+_MODULES = "rhi.modules"
+_IMPORT_MAP = "rhi.import_map"  # app.extensions: (the map's JSON text, its CSP hash source)
 
-# The app shell: no personal data in any of these.
-SHELL_STATIC = [
+# The service worker's own script: a classic worker script, never a page's module.
+SERVICE_WORKER = "js/sw.js"
+# ES modules from npm (scripts/build-frontend.mjs copies them into static/vendor).
+VENDOR_MODULES = ["vendor/idb.js"]
+
+# The app shell besides the modules: no personal data in any of these.
+SHELL_FILES = [
     "css/app.css",
-    "js/app.js",
-    "js/language-check.js",
-    "js/writing.js",
-    "js/device-store.js",
-    "js/offline.js",
-    "js/shell.js",
-    "vendor/htmx.min.js",
-    "vendor/idb.umd.js",
+    "vendor/htmx.min.js",  # a classic script (it sets the global `htmx`)
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/favicon.png",
@@ -91,6 +101,53 @@ def is_current_static(request: Request) -> bool:
     )
 
 
+def modules() -> list[str]:
+    """Every ES module a page may load, as static filenames: each .js file under static/js
+    but the service worker, and the vendored modules. Read from the folder once per process, so
+    a module added is mapped and kept on the device with no list to update."""
+    found: list[str] | None = current_app.extensions.get(_MODULES)
+    if found is None:
+        folder = Path(current_app.static_folder or "")
+        own = sorted(p.relative_to(folder).as_posix() for p in (folder / "js").rglob("*.js"))
+        found = [name for name in own if name != SERVICE_WORKER] + VENDOR_MODULES
+        current_app.extensions[_MODULES] = found
+    return found
+
+
+def shell_static() -> list[str]:
+    """The static files of the app shell, kept on the device by the service worker."""
+    return [*SHELL_FILES, *modules()]
+
+
+def _import_map() -> tuple[str, str]:
+    cached = current_app.extensions.get(_IMPORT_MAP)
+    if cached is None:
+        # Plain URL (what a relative import resolves to) -> the URL of this version's bytes.
+        imports = {
+            url_for("static", filename=name, **{VERSION_ARG: None}): url_for(
+                "static", filename=name
+            )
+            for name in modules()
+        }
+        # Compact and sorted: the same bytes every time, so one hash in the CSP fits them.
+        text = json.dumps({"imports": imports}, sort_keys=True, separators=(",", ":"))
+        text = text.replace("<", "\\u003c")  # never "</script>" inside the tag
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        cached = current_app.extensions[_IMPORT_MAP] = (text, f"'sha256-{digest}'")
+    return cached
+
+
+@bp.app_template_global()
+def import_map() -> Markup:
+    """The text of the page's `<script type="importmap">` (base.html): JSON of our own URLs."""
+    return Markup(_import_map()[0])  # noqa: S704 (our own URLs as JSON, "<" escaped)
+
+
+def import_map_csp_source() -> str:
+    """The CSP source that allows the import map, and no other inline script."""
+    return _import_map()[1]
+
+
 def shell_version() -> str:
     """Changes whenever anything kept in the shell cache could: the shell's static files and
     the worker's own script, the templates the shell pages are made from, the prompts and the
@@ -98,7 +155,7 @@ def shell_version() -> str:
     version = current_app.extensions.get(_SHELL_VERSION)
     if version is None:
         digest = hashlib.sha256()
-        for name in [*SHELL_STATIC, "js/sw.js"]:
+        for name in [*shell_static(), SERVICE_WORKER]:
             digest.update(f"static/{name} {static_version(name)}\n".encode())
         templates = Path(current_app.root_path) / (current_app.template_folder or "templates")
         rules = Path(current_app.config.get("RHI_LANGUAGE_RULES") or RULES_PATH)
@@ -150,7 +207,7 @@ def manifest() -> Response:
 def service_worker() -> Response:
     static = current_app.static_folder or ""
     version = shell_version()
-    shell = [url_for("static", filename=name) for name in SHELL_STATIC]  # versioned URLs
+    shell = [url_for("static", filename=name) for name in shell_static()]  # versioned URLs
     shell += [
         url_for("pwa.offline"),
         url_for("writing.rules"),
@@ -159,7 +216,7 @@ def service_worker() -> Response:
     ]
     # Every part of a blank interview (rhi/shells.py): filled on the tablet from its store.
     shell += [url_for("interviews.shell", page_id=page_id) for page_id in PAGE_IDS]
-    script = (Path(static) / "js" / "sw.js").read_text(encoding="utf-8")
+    script = (Path(static) / SERVICE_WORKER).read_text(encoding="utf-8")
     head = f"const VERSION = {json.dumps(version)};\nconst SHELL = {json.dumps(shell)};\n"
     response = Response(head + script, mimetype="text/javascript")
     # The browser must always check for a new worker; the worker itself holds no data.

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.browser.helpers import STORE
+
 pytestmark = pytest.mark.browser
 
 PIN = "482916"
@@ -16,26 +18,31 @@ WORDS = "I stayed at Jay's flat near the canal 😢 — أريد العودة إ
 RECORD = {"uuid": "a1", "child_words": WORDS, "fields": {"safe": "no", "count": 3}}
 
 
+def reach_store(page) -> None:
+    """Give the test a handle on the page's store, as `store`: the module the page's own code
+    imported (tests/browser/helpers.py). Set by the test, for the test: the app has no globals."""
+    page.evaluate(f"async () => {{ window.store = {STORE}; }}")
+
+
 def load_store(page, fast: bool = True) -> None:
-    """A page with no personal data, plus the store; `fast` lowers PBKDF2 for speed."""
+    """A page with no personal data, and its store; `fast` lowers PBKDF2 for speed."""
     page.goto("/offline")
-    page.add_script_tag(url="/static/vendor/idb.umd.js")
-    page.add_script_tag(url="/static/js/device-store.js")
+    reach_store(page)
     if fast:
-        page.evaluate("rhiDevice._setIterationsForTests(1000)")
+        page.evaluate("store._setIterationsForTests(1000)")
 
 
 def set_up(page) -> None:
     load_store(page)
-    page.evaluate("([pin, pepper]) => rhiDevice.setUp(pin, pepper, 7)", [PIN, PEPPER])
+    page.evaluate("([pin, pepper]) => store.setUp(pin, pepper, 7)", [PIN, PEPPER])
 
 
 def unlock(page, pin: str = PIN, pepper: str = PEPPER):
-    return page.evaluate("([pin, pepper]) => rhiDevice.unlock(pin, pepper)", [pin, pepper])
+    return page.evaluate("([pin, pepper]) => store.unlock(pin, pepper)", [pin, pepper])
 
 
 def seal(page, id_: str, record: dict) -> None:
-    page.evaluate("([id, r]) => rhiDevice.seal(id, r)", [id_, record])
+    page.evaluate("([id, r]) => store.seal(id, r)", [id_, record])
 
 
 def error_of(page, script: str, arg: object = None) -> str | None:
@@ -91,23 +98,23 @@ def database_names(page) -> list[str]:
 def test_a_pin_shorter_than_six_digits_is_refused(page):
     load_store(page)
     for bad in ["12345", "", "12345a", "abcdef"]:
-        message = error_of(page, "(pin) => rhiDevice.setUp(pin, 'p', 7)", bad)
+        message = error_of(page, "(pin) => store.setUp(pin, 'p', 7)", bad)
         assert message is not None and "at least 6 digits" in message
-    assert page.evaluate("rhiDevice.state()") == "empty"
+    assert page.evaluate("store.state()") == "empty"
 
 
 def test_set_up_unlocks_and_round_trips_a_childs_words(page):
     set_up(page)
-    assert page.evaluate("rhiDevice.state()") == "unlocked"
-    assert page.evaluate("rhiDevice.attemptsLeft()") == 5
+    assert page.evaluate("store.state()") == "unlocked"
+    assert page.evaluate("store.attemptsLeft()") == 5
     seal(page, "a1", RECORD)
-    assert page.evaluate("rhiDevice.get('a1')") == RECORD
-    assert page.evaluate("rhiDevice.get('missing')") is None
-    listed = page.evaluate("rhiDevice.all()")
+    assert page.evaluate("store.get('a1')") == RECORD
+    assert page.evaluate("store.get('missing')") is None
+    listed = page.evaluate("store.all()")
     assert [r["id"] for r in listed["records"]] == ["a1"] and listed["damaged"] == []
     assert listed["records"][0]["record"]["child_words"] == WORDS
-    page.evaluate("rhiDevice.remove('a1')")
-    assert page.evaluate("rhiDevice.all()") == {"records": [], "damaged": []}
+    page.evaluate("store.remove('a1')")
+    assert page.evaluate("store.all()") == {"records": [], "damaged": []}
     assert page.console_errors == []
 
 
@@ -155,14 +162,14 @@ def test_nothing_in_indexeddb_holds_the_childs_words_in_clear(page):
 
 def test_a_real_set_up_uses_at_least_600000_iterations(page):
     load_store(page, fast=False)
-    assert page.evaluate("rhiDevice.ITERATIONS") >= 600_000
-    page.evaluate("([pin, pepper]) => rhiDevice.setUp(pin, pepper, 7)", [PIN, PEPPER])
+    assert page.evaluate("store.ITERATIONS") >= 600_000
+    page.evaluate("([pin, pepper]) => store.setUp(pin, pepper, 7)", [PIN, PEPPER])
     stored = raw(
         page,
         "return (await req(db.transaction('keys').objectStore('keys').get('device'))).iterations",
     )
     assert stored >= 600_000
-    page.evaluate("rhiDevice.lock()")
+    page.evaluate("store.lock()")
     assert unlock(page) is True
 
 
@@ -177,55 +184,52 @@ def test_the_test_hook_refuses_to_work_off_localhost(page, live_server):
         ),
     )
     page.goto("http://rhi.example.org/offline")
-    page.add_script_tag(url="/static/vendor/idb.umd.js")
-    page.add_script_tag(url="/static/js/device-store.js")
-    assert "localhost" in error_of(page, "() => rhiDevice._setIterationsForTests(1)")
+    reach_store(page)
+    assert "localhost" in error_of(page, "() => store._setIterationsForTests(1)")
 
 
 def test_locked_store_refuses_reads_but_takes_writes(page):
     set_up(page)
     seal(page, "a1", RECORD)
-    page.evaluate("rhiDevice.lock()")
-    assert page.evaluate("rhiDevice.state()") == "locked"
-    assert "locked" in error_of(page, "() => rhiDevice.get('a1')")
-    assert "locked" in error_of(page, "() => rhiDevice.all()")
-    assert "locked" in error_of(page, "() => rhiDevice.remove('a1')")
+    page.evaluate("store.lock()")
+    assert page.evaluate("store.state()") == "locked"
+    assert "locked" in error_of(page, "() => store.get('a1')")
+    assert "locked" in error_of(page, "() => store.all()")
+    assert "locked" in error_of(page, "() => store.remove('a1')")
     seal(page, "a2", {"x": 1})  # no PIN prompt in the middle of writing notes
-    assert page.evaluate("rhiDevice.state()") == "locked"
-    assert "locked" in error_of(page, "() => rhiDevice.get('a2')")
+    assert page.evaluate("store.state()") == "locked"
+    assert "locked" in error_of(page, "() => store.get('a2')")
     assert unlock(page) is True
-    assert page.evaluate("rhiDevice.get('a1')") == RECORD
-    assert page.evaluate("rhiDevice.get('a2')") == {"x": 1}
+    assert page.evaluate("store.get('a1')") == RECORD
+    assert page.evaluate("store.get('a2')") == {"x": 1}
 
 
 def test_wrong_pin_or_wrong_pepper_fail_and_count_down(page):
     set_up(page)
-    page.evaluate("rhiDevice.lock()")
+    page.evaluate("store.lock()")
     assert unlock(page, pin="000000") == {"ok": False, "attemptsLeft": 4}
-    assert page.evaluate("rhiDevice.attemptsLeft()") == 4
+    assert page.evaluate("store.attemptsLeft()") == 4
     # The right PIN with another user's (or no server's) pepper: a copied disk is not enough.
     assert unlock(page, pepper="some-other-pepper") == {"ok": False, "attemptsLeft": 3}
-    assert page.evaluate("rhiDevice.state()") == "locked"
-    assert "at least 6 digits" in error_of(page, "() => rhiDevice.unlock('12', 'p')")
-    assert page.evaluate("rhiDevice.attemptsLeft()") == 3  # a malformed PIN costs no try
+    assert page.evaluate("store.state()") == "locked"
+    assert "at least 6 digits" in error_of(page, "() => store.unlock('12', 'p')")
+    assert page.evaluate("store.attemptsLeft()") == 3  # a malformed PIN costs no try
     assert unlock(page) is True
-    assert page.evaluate("rhiDevice.attemptsLeft()") == 5  # success resets the count
+    assert page.evaluate("store.attemptsLeft()") == 5  # success resets the count
 
 
 def test_five_wrong_pins_wipe_the_store(page):
     set_up(page)
     seal(page, "a1", RECORD)
-    page.evaluate("rhiDevice.lock()")
+    page.evaluate("store.lock()")
     for left in [4, 3, 2, 1]:
         assert unlock(page, pin="111111") == {"ok": False, "attemptsLeft": left}
     assert "rhi-device" in database_names(page)
     assert unlock(page, pin="111111") == {"ok": False, "wiped": True}
-    assert page.evaluate("rhiDevice.state()") == "empty"
+    assert page.evaluate("store.state()") == "empty"
     assert "rhi-device" not in database_names(page)
     # The right PIN cannot bring it back: the data is gone.
-    assert "No PIN" in error_of(
-        page, "([pin, pepper]) => rhiDevice.unlock(pin, pepper)", [PIN, PEPPER]
-    )
+    assert "No PIN" in error_of(page, "([pin, pepper]) => store.unlock(pin, pepper)", [PIN, PEPPER])
 
 
 def test_wipe_deletes_every_rhi_database_and_forgets_the_key(page):
@@ -234,9 +238,9 @@ def test_wipe_deletes_every_rhi_database_and_forgets_the_key(page):
     page.evaluate("""() => new Promise((ok) => {
         const r = indexedDB.open("rhi-sync-queue"); r.onsuccess = () => { r.result.close(); ok(); };
     })""")
-    page.evaluate("rhiDevice.wipe()")
+    page.evaluate("store.wipe()")
     assert [n for n in database_names(page) if n.startswith("rhi")] == []
-    assert page.evaluate("rhiDevice.state()") == "empty"
+    assert page.evaluate("store.state()") == "empty"
 
 
 def test_a_tampered_record_is_reported_and_kept(page):
@@ -251,10 +255,10 @@ def test_a_tampered_record_is_reported_and_kept(page):
       const bytes = new Uint8Array(rec.data.slice(0)); bytes[5] ^= 0x01; rec.data = bytes.buffer;
       await req(store.put(rec));""",
     )
-    listed = page.evaluate("rhiDevice.all()")
+    listed = page.evaluate("store.all()")
     assert listed["damaged"] == ["a1"]
     assert [r["id"] for r in listed["records"]] == ["a2"]
-    assert "DamagedRecordError" in error_of(page, "() => rhiDevice.get('a1')")
+    assert "DamagedRecordError" in error_of(page, "() => store.get('a1')")
     # Still there, for someone to look at: never silently deleted.
     assert (
         raw(page, "return await req(db.transaction('records').objectStore('records').count('a1'))")
@@ -272,8 +276,8 @@ def test_a_ciphertext_copied_under_another_id_fails(page):
       const rec = await req(store.get("a1"));
       await req(store.put({ ...rec, id: "b9" }));""",
     )
-    assert "DamagedRecordError" in error_of(page, "() => rhiDevice.get('b9')")
-    listed = page.evaluate("rhiDevice.all()")
+    assert "DamagedRecordError" in error_of(page, "() => store.get('b9')")
+    listed = page.evaluate("store.all()")
     assert listed["damaged"] == ["b9"] and [r["id"] for r in listed["records"]] == ["a1"]
 
 
@@ -281,32 +285,31 @@ def test_a_new_page_starts_locked_and_the_pin_brings_the_data_back(page):
     set_up(page)
     seal(page, "a1", RECORD)
     page.reload()
-    page.add_script_tag(url="/static/vendor/idb.umd.js")
-    page.add_script_tag(url="/static/js/device-store.js")
-    assert page.evaluate("rhiDevice.state()") == "locked"
-    assert "locked" in error_of(page, "() => rhiDevice.get('a1')")
+    reach_store(page)
+    assert page.evaluate("store.state()") == "locked"
+    assert "locked" in error_of(page, "() => store.get('a1')")
     assert unlock(page) is True
-    assert page.evaluate("rhiDevice.get('a1')") == RECORD
+    assert page.evaluate("store.get('a1')") == RECORD
 
 
 def test_idle_lock(page):
     set_up(page)
     seal(page, "a1", RECORD)
-    page.evaluate("rhiDevice.setIdleLock(0.01)")  # 600 ms
+    page.evaluate("store.setIdleLock(0.01)")  # 600 ms
     page.wait_for_timeout(1200)
-    assert page.evaluate("rhiDevice.state()") == "locked"
-    assert "locked" in error_of(page, "() => rhiDevice.get('a1')")
+    assert page.evaluate("store.state()") == "locked"
+    assert "locked" in error_of(page, "() => store.get('a1')")
 
 
 def test_use_keeps_the_store_unlocked(page):
     set_up(page)
     seal(page, "a1", RECORD)
-    page.evaluate("rhiDevice.setIdleLock(0.02)")  # 1.2 s
+    page.evaluate("store.setIdleLock(0.02)")  # 1.2 s
     for _ in range(4):  # 2.4 s in all, each read restarting the clock
         page.wait_for_timeout(600)
-        assert page.evaluate("rhiDevice.get('a1')") == RECORD
+        assert page.evaluate("store.get('a1')") == RECORD
     page.wait_for_timeout(2000)
-    assert page.evaluate("rhiDevice.state()") == "locked"
+    assert page.evaluate("store.state()") == "locked"
 
 
 def test_the_store_reopens_after_the_page_comes_back_to_the_foreground(page):
@@ -314,9 +317,9 @@ def test_the_store_reopens_after_the_page_comes_back_to_the_foreground(page):
     seal(page, "a1", RECORD)
     # WebKit drops connections of backgrounded pages; the store closes and reopens its own.
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
-    assert page.evaluate("rhiDevice.get('a1')") == RECORD
+    assert page.evaluate("store.get('a1')") == RECORD
     seal(page, "a2", RECORD)
-    assert len(page.evaluate("rhiDevice.all()")["records"]) == 2
+    assert len(page.evaluate("store.all()")["records"]) == 2
 
 
 def fresh_locked_page(page) -> None:
@@ -324,18 +327,18 @@ def fresh_locked_page(page) -> None:
     set_up(page)
     page.reload()
     load_store(page)
-    assert page.evaluate("rhiDevice.state()") == "locked"
+    assert page.evaluate("store.state()") == "locked"
 
 
 def test_seal_needs_no_pin_and_only_unlock_reads_it_back(page):
     fresh_locked_page(page)
-    saved_at = page.evaluate("([id, r]) => rhiDevice.seal(id, r)", ["interview:a1", RECORD])
-    assert saved_at.endswith("Z") and page.evaluate("rhiDevice.state()") == "locked"
-    assert "locked" in error_of(page, "() => rhiDevice.get('interview:a1')")
-    assert "locked" in error_of(page, "() => rhiDevice.all()")
+    saved_at = page.evaluate("([id, r]) => store.seal(id, r)", ["interview:a1", RECORD])
+    assert saved_at.endswith("Z") and page.evaluate("store.state()") == "locked"
+    assert "locked" in error_of(page, "() => store.get('interview:a1')")
+    assert "locked" in error_of(page, "() => store.all()")
     assert unlock(page) is True
-    assert page.evaluate("rhiDevice.get('interview:a1')") == RECORD
-    listed = page.evaluate("rhiDevice.all()")
+    assert page.evaluate("store.get('interview:a1')") == RECORD
+    listed = page.evaluate("store.all()")
     [entry] = listed["records"]
     assert entry.pop("rev")  # which write this is (see removeIf)
     assert entry == {"id": "interview:a1", "record": RECORD, "savedAt": saved_at}
@@ -345,11 +348,11 @@ def test_seal_needs_no_pin_and_only_unlock_reads_it_back(page):
 
 def test_seal_refuses_an_empty_store_and_a_missing_id(page):
     load_store(page)
-    assert "No PIN" in error_of(page, "() => rhiDevice.seal('interview:a1', {x: 1})")
-    assert page.evaluate("rhiDevice.state()") == "empty"
+    assert "No PIN" in error_of(page, "() => store.seal('interview:a1', {x: 1})")
+    assert page.evaluate("store.state()") == "empty"
     assert "rhi-device" not in database_names(page)  # asking did not create the database
-    page.evaluate("([pin, pepper]) => rhiDevice.setUp(pin, pepper, 7)", [PIN, PEPPER])
-    assert "needs an id" in error_of(page, "() => rhiDevice.seal('', {x: 1})")
+    page.evaluate("([pin, pepper]) => store.setUp(pin, pepper, 7)", [PIN, PEPPER])
+    assert "needs an id" in error_of(page, "() => store.seal('', {x: 1})")
 
 
 def test_a_sealed_record_holds_no_clear_text_and_the_ephemeral_key_is_fresh(page):
@@ -400,11 +403,11 @@ def test_a_tampered_sealed_record_is_reported_and_kept(page, field):
         field,
     )
     assert unlock(page) is True
-    listed = page.evaluate("rhiDevice.all()")
+    listed = page.evaluate("store.all()")
     assert listed["damaged"] == ["interview:a1"]
     assert [r["id"] for r in listed["records"]] == ["interview:a2"]
-    assert "DamagedRecordError" in error_of(page, "() => rhiDevice.get('interview:a1')")
-    assert page.evaluate("rhiDevice.count()") == 2  # kept for someone to look at
+    assert "DamagedRecordError" in error_of(page, "() => store.get('interview:a1')")
+    assert page.evaluate("store.count()") == 2  # kept for someone to look at
 
 
 def test_a_sealed_record_moved_to_another_id_fails(page):
@@ -418,8 +421,8 @@ def test_a_sealed_record_moved_to_another_id_fails(page):
       await req(store.put({ ...rec, id: "interview:b9" }));""",
     )
     assert unlock(page) is True
-    assert "DamagedRecordError" in error_of(page, "() => rhiDevice.get('interview:b9')")
-    listed = page.evaluate("rhiDevice.all()")
+    assert "DamagedRecordError" in error_of(page, "() => store.get('interview:b9')")
+    listed = page.evaluate("store.all()")
     assert listed["damaged"] == ["interview:b9"]
     assert [r["id"] for r in listed["records"]] == ["interview:a1"]
 
@@ -441,16 +444,16 @@ def test_a_swapped_public_key_makes_unlock_fail(page):
 
 def test_count_and_ids_need_no_pin(page):
     load_store(page)
-    assert page.evaluate("rhiDevice.count()") == 0 and page.evaluate("rhiDevice.ids()") == []
+    assert page.evaluate("store.count()") == 0 and page.evaluate("store.ids()") == []
     assert "rhi-device" not in database_names(page)
-    page.evaluate("([pin, pepper]) => rhiDevice.setUp(pin, pepper, 7)", [PIN, PEPPER])
+    page.evaluate("([pin, pepper]) => store.setUp(pin, pepper, 7)", [PIN, PEPPER])
     page.reload()
     load_store(page)
     seal(page, "interview:a1", RECORD)
     seal(page, "interview:a2", RECORD)
-    assert page.evaluate("rhiDevice.state()") == "locked"
-    assert page.evaluate("rhiDevice.count()") == 2
-    listed = page.evaluate("rhiDevice.ids()")
+    assert page.evaluate("store.state()") == "locked"
+    assert page.evaluate("store.count()") == 2
+    listed = page.evaluate("store.ids()")
     assert sorted(r["id"] for r in listed) == ["interview:a1", "interview:a2"]
     assert all(set(r) == {"id", "savedAt"} for r in listed)
     assert WORDS not in json.dumps(listed, ensure_ascii=False)
@@ -459,18 +462,18 @@ def test_count_and_ids_need_no_pin(page):
 def test_five_wrong_pins_wipe_sealed_records_too(page):
     fresh_locked_page(page)
     seal(page, "interview:a1", RECORD)
-    assert page.evaluate("rhiDevice.count()") == 1
+    assert page.evaluate("store.count()") == 1
     for left in [4, 3, 2, 1]:
         assert unlock(page, pin="111111") == {"ok": False, "attemptsLeft": left}
     assert unlock(page, pin="111111") == {"ok": False, "wiped": True}
     assert "rhi-device" not in database_names(page)
-    assert page.evaluate("rhiDevice.count()") == 0 and page.evaluate("rhiDevice.ids()") == []
-    assert "No PIN" in error_of(page, "() => rhiDevice.seal('interview:a2', {x: 1})")
+    assert page.evaluate("store.count()") == 0 and page.evaluate("store.ids()") == []
+    assert "No PIN" in error_of(page, "() => store.seal('interview:a2', {x: 1})")
 
 
 def unlock_offline(page, pin: str = PIN):
     """Unlock with no server around: no pepper passed, the kept key must do."""
-    return page.evaluate("(pin) => rhiDevice.unlock(pin)", pin)
+    return page.evaluate("(pin) => store.unlock(pin)", pin)
 
 
 NEEDS_CONNECTION = "This tablet needs a connection once before it can be unlocked."
@@ -480,10 +483,10 @@ def test_a_restarted_tablet_unlocks_offline_with_the_kept_pepper(page):
     fresh_locked_page(page)
     seal(page, "interview:a1", RECORD)
     assert unlock_offline(page, pin="000000") == {"ok": False, "attemptsLeft": 4}
-    assert page.evaluate("rhiDevice.state()") == "locked"
+    assert page.evaluate("store.state()") == "locked"
     assert unlock_offline(page) is True
-    assert page.evaluate("rhiDevice.attemptsLeft()") == 5
-    assert page.evaluate("rhiDevice.get('interview:a1')") == RECORD
+    assert page.evaluate("store.attemptsLeft()") == 5
+    assert page.evaluate("store.get('interview:a1')") == RECORD
 
 
 def test_the_kept_pepper_is_a_key_page_script_cannot_read(page):
@@ -523,11 +526,11 @@ def drop_kept_pepper(page) -> None:
 def test_without_a_kept_pepper_an_offline_unlock_asks_for_a_connection(page):
     fresh_locked_page(page)
     drop_kept_pepper(page)
-    assert NEEDS_CONNECTION in error_of(page, "() => rhiDevice.unlock('482916')")
-    assert page.evaluate("rhiDevice.attemptsLeft()") == 5  # not a wrong PIN
+    assert NEEDS_CONNECTION in error_of(page, "() => store.unlock('482916')")
+    assert page.evaluate("store.attemptsLeft()") == 5  # not a wrong PIN
     # A wrong pepper online is counted and not kept; the right one is kept for next time.
     assert unlock(page, pepper="some-other-pepper") == {"ok": False, "attemptsLeft": 4}
-    assert NEEDS_CONNECTION in error_of(page, "() => rhiDevice.unlock('482916')")
+    assert NEEDS_CONNECTION in error_of(page, "() => store.unlock('482916')")
     assert unlock(page) is True
     page.reload()
     load_store(page)
@@ -541,8 +544,8 @@ def test_five_wrong_offline_pins_wipe_the_store(page):
         assert unlock_offline(page, pin="111111") == {"ok": False, "attemptsLeft": left}
     assert unlock_offline(page, pin="111111") == {"ok": False, "wiped": True}
     assert "rhi-device" not in database_names(page)
-    assert page.evaluate("rhiDevice.state()") == "empty"
-    assert "No PIN" in error_of(page, "() => rhiDevice.unlock('482916')")
+    assert page.evaluate("store.state()") == "empty"
+    assert "No PIN" in error_of(page, "() => store.unlock('482916')")
 
 
 def test_a_store_from_before_the_kept_pepper_is_upgraded_at_the_next_online_unlock(page):
@@ -564,6 +567,7 @@ def test_a_store_from_before_the_kept_pepper_is_upgraded_at_the_next_online_unlo
                                              ...new Uint8Array(publicKey)]);
       const wrapped = await crypto.subtle.wrapKey("pkcs8", pair.privateKey, kek,
         { name: "AES-GCM", iv, additionalData });
+      const idb = await import("/static/vendor/idb.js");  // the page's own copy (helpers.py)
       const db = await idb.openDB("rhi-device", 1, { upgrade(db) {
         db.createObjectStore("keys"); db.createObjectStore("records", { keyPath: "id" }); } });
       await db.put("keys", { salt, iterations: 1000, publicKey, wrapped, iv, failedAttempts: 0,
@@ -573,14 +577,14 @@ def test_a_store_from_before_the_kept_pepper_is_upgraded_at_the_next_online_unlo
         [PIN, PEPPER],
     )
     seal(page, "interview:a1", RECORD)
-    assert NEEDS_CONNECTION in error_of(page, "() => rhiDevice.unlock('482916')")
+    assert NEEDS_CONNECTION in error_of(page, "() => store.unlock('482916')")
     assert unlock(page, pin="000000") == {"ok": False, "attemptsLeft": 4}
     assert unlock(page) is True
-    assert page.evaluate("rhiDevice.get('interview:a1')") == RECORD
+    assert page.evaluate("store.get('interview:a1')") == RECORD
     page.reload()
     load_store(page)
     assert unlock_offline(page) is True
-    assert page.evaluate("rhiDevice.get('interview:a1')") == RECORD
+    assert page.evaluate("store.get('interview:a1')") == RECORD
     assert (
         raw(
             page, "return (await req(db.transaction('keys').objectStore('keys').get('device'))).kdf"
@@ -593,13 +597,13 @@ def test_copies_can_be_forgotten_without_the_pin_but_changes_cannot(page):
     set_up(page)
     seal(page, "copy:abc", {"note": "a copy"})
     seal(page, "change:abc:sections.away.text", {"note": "not sent yet"})
-    page.evaluate("() => window.rhiDevice.lock()")
-    page.evaluate("(id) => window.rhiDevice.forget(id)", "copy:abc")
+    page.evaluate("() => window.store.lock()")
+    page.evaluate("(id) => window.store.forget(id)", "copy:abc")
     refused = page.evaluate("""async () => {
-        try { await window.rhiDevice.forget('change:abc:sections.away.text'); return false; }
+        try { await window.store.forget('change:abc:sections.away.text'); return false; }
         catch (e) { return true; } }""")
     assert refused
-    ids = page.evaluate("async () => (await window.rhiDevice.ids()).map((i) => i.id)")
+    ids = page.evaluate("async () => (await window.store.ids()).map((i) => i.id)")
     assert ids == ["change:abc:sections.away.text"]
 
 
@@ -607,16 +611,13 @@ def test_remove_if_lets_go_only_of_the_write_that_was_read(page):
     """Sending reads a record, and lets go of it only if nothing was kept over it meanwhile."""
     fresh_locked_page(page)
     assert unlock(page) is True
-    page.evaluate("() => rhiDevice.seal('draft:x', {n: 1})")
-    [read] = page.evaluate("rhiDevice.all()")["records"]
-    page.evaluate("() => rhiDevice.seal('draft:x', {n: 2})")  # typed while it was being sent
+    page.evaluate("() => store.seal('draft:x', {n: 1})")
+    [read] = page.evaluate("store.all()")["records"]
+    page.evaluate("() => store.seal('draft:x', {n: 2})")  # typed while it was being sent
     assert (
-        page.evaluate("([id, rev]) => rhiDevice.removeIf(id, rev)", ["draft:x", read["rev"]])
-        is False
+        page.evaluate("([id, rev]) => store.removeIf(id, rev)", ["draft:x", read["rev"]]) is False
     )
-    assert page.evaluate("rhiDevice.get('draft:x')") == {"n": 2}
-    [now] = page.evaluate("rhiDevice.all()")["records"]
-    assert (
-        page.evaluate("([id, rev]) => rhiDevice.removeIf(id, rev)", ["draft:x", now["rev"]]) is True
-    )
-    assert page.evaluate("rhiDevice.all()")["records"] == []
+    assert page.evaluate("store.get('draft:x')") == {"n": 2}
+    [now] = page.evaluate("store.all()")["records"]
+    assert page.evaluate("([id, rev]) => store.removeIf(id, rev)", ["draft:x", now["rev"]]) is True
+    assert page.evaluate("store.all()")["records"] == []

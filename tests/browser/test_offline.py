@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from tests.browser.helpers import STORE
 from tests.browser.test_interview import open_new_interview
 
 pytestmark = pytest.mark.browser
@@ -225,7 +226,7 @@ def test_offline_after_closing_everything_the_worker_unlocks_and_carries_on(page
 
     # The store locks (as it does after 15 idle minutes); an unlocked page coming back online
     # would send on its own, which is right but would race this test.
-    tablet.evaluate("() => window.rhiDevice.lock()")
+    tablet.evaluate(f"async () => {STORE}.lock()")
     # Back online: sent once, and the server has every word.
     context.set_offline(False)
     tablet.goto("/returns")

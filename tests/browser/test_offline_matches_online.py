@@ -24,6 +24,7 @@ from sqlalchemy import select
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, User
 from rhi.models.base import utcnow
+from tests.browser.helpers import STORE
 from tests.browser.test_offline_interview import (
     filled,
     open_offline,
@@ -273,7 +274,7 @@ def test_returns_and_an_episode_page_read_the_same_offline_as_online(
     assert set(server_ears.requests) <= BROWSERS_OWN, server_ears.requests
 
     # Back online: the offer reaches the server, which shows what the tablet showed.
-    tablet.evaluate("() => window.rhiDevice.lock()")
+    tablet.evaluate(f"async () => {STORE}.lock()")
     restore_the_network(context)
     send_from_returns(tablet)
     with live_app.app_context():

@@ -13,6 +13,7 @@ import pytest
 
 from rhi.extensions import db
 from rhi.models import Episode
+from tests.browser.helpers import BAR, DRAFTS, STORE
 from tests.browser.test_offline import PIN
 from tests.browser.test_offline_interview import (
     go_to,
@@ -38,7 +39,7 @@ def written_offline(page, first_name: str):
     tablet.get_by_label(f"What {first_name} said").fill("I stayed with a friend in Hull.")
     kept(tablet, "#meta-sections-away-text")
     uuid = tablet.url.split("/interviews/")[1].split("/")[0]
-    tablet.evaluate("() => window.rhiDevice.lock()")
+    tablet.evaluate(f"async () => {STORE}.lock()")
     tablet.context.set_offline(False)
     return tablet, uuid
 
@@ -74,7 +75,7 @@ def send_and_wait(tablet, text: str, *, click: bool = True) -> None:
     if click:
         bar.get_by_role("button", name="Send now").click()
     else:
-        tablet.evaluate("() => window.rhiOffline.sendNow(false)")  # what the timer calls
+        tablet.evaluate(f"async () => {BAR}.sendNow(false)")  # what the timer calls
     bar.get_by_text(text).wait_for(timeout=30_000)
 
 
@@ -99,9 +100,7 @@ def test_an_interview_refused_as_it_stands_is_kept_and_not_sent_again_until_chan
     assert interviews_for(live_app, episode_id) == []
 
     # Kept on the tablet, still counted as waiting, and marked as refused.
-    until(
-        tablet, f"async () => (await window.rhiDevice.ids()).some((r) => r.id === 'draft:{uuid}')"
-    )
+    until(tablet, f"async () => (await {STORE}.ids()).some((r) => r.id === 'draft:{uuid}')")
     bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
     bar.get_by_text("not sent, the server did not accept it").wait_for()
 
@@ -111,15 +110,15 @@ def test_an_interview_refused_as_it_stands_is_kept_and_not_sent_again_until_chan
     send_and_wait(tablet, f"Not sent (Tamsin Testchild): {NOT_BACK}", click=False)
     assert len(posts) == 1
     words = tablet.evaluate(
-        f"async () => (await window.rhiDevice.get('draft:{uuid}')).content.sections.away.text"
+        f"async () => (await {STORE}.get('draft:{uuid}')).content.sections.away.text"
     )
     assert words == "I stayed with a friend in Hull."
 
     # Once the return is right on the server and the worker changes the interview, it goes.
     set_returned(live_app, episode_id, returned_at)
     tablet.evaluate(
-        """(uuid) => window.rhiShell.changeDraft(uuid, null, (d) => {
-        d.content.sections.help.text = "Someone to talk to."; })""",
+        f"""async (uuid) => {DRAFTS}.changeDraft(uuid, null, (d) => {{
+        d.content.sections.help.text = "Someone to talk to."; }})""",
         uuid,
     )
     send_and_wait(tablet, "Sent 1 item. The server has everything.")
@@ -130,7 +129,7 @@ def test_an_interview_refused_as_it_stands_is_kept_and_not_sent_again_until_chan
     bar.get_by_text("Nothing waiting to send").wait_for()
     assert not [
         r
-        for r in tablet.evaluate("() => window.rhiDevice.ids()")
+        for r in tablet.evaluate(f"async () => {STORE}.ids()")
         if r["id"].startswith(("draft:", "held:"))
     ]
 
@@ -178,7 +177,7 @@ def test_a_passing_failure_of_the_server_is_tried_again(page, live_app, new_retu
         timeout=30_000
     )
     assert not [
-        r for r in tablet.evaluate("() => window.rhiDevice.ids()") if r["id"].startswith("held:")
+        r for r in tablet.evaluate(f"async () => {STORE}.ids()") if r["id"].startswith("held:")
     ]
     send_and_wait(tablet, "Sent 1 item. The server has everything.")
     assert len(tries) == 2

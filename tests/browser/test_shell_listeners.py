@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.helpers import STORE
 from tests.browser.test_offline_interview import (
     go_to,
     kept,
@@ -63,7 +64,7 @@ def test_moving_between_parts_offline_adds_the_closing_listeners_once(page, new_
     tablet.evaluate("() => window.dispatchEvent(new Event('pagehide'))")
     until(
         tablet,
-        """async () => (await window.rhiDevice.all()).records.some((r) =>
+        f"""async () => (await {STORE}.all()).records.some((r) =>
         r.id.startsWith("draft:") && r.record.content
         && r.record.content.sections.before.text === "I was at the park.")""",
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from rhi.demo import DEMO_PASSWORD
+from tests.browser.helpers import BAR, STORE
 from tests.browser.test_offline import PIN
 from tests.browser.test_offline_interview import interviews_for, send_from_returns, until
 from tests.browser.test_rejected_upload import written_offline
@@ -38,14 +39,12 @@ def test_a_signed_out_tablet_asks_to_sign_in_keeps_everything_and_sends_after(
     assert "Could not send" not in bar.inner_text()
     assert tries, "the tablet asked the server"
     assert interviews_for(live_app, episode_id) == []
-    until(
-        tablet, f"async () => (await window.rhiDevice.ids()).some((r) => r.id === 'draft:{uuid}')"
-    )
+    until(tablet, f"async () => (await {STORE}.ids()).some((r) => r.id === 'draft:{uuid}')")
 
     # No retry on a timer while signed out, nor from what the minute's timer and the signal
     # coming back call.
     before = len(tries)
-    tablet.evaluate("() => window.rhiOffline.sendNow(false)")
+    tablet.evaluate(f"async () => {BAR}.sendNow(false)")
     tablet.evaluate("() => window.dispatchEvent(new Event('online'))")
     tablet.wait_for_timeout(5_000)
     assert tries[before:] == []

@@ -4,338 +4,327 @@
  * Python matcher (rhi/language/matcher.py). tests/unit/test_language_js.py checks that
  * both give identical flags; change them together.
  *
- *   const compiled = rhiLanguage.compile(rulesJson);   // object or JSON text
- *   const flags = rhiLanguage.check(compiled, text);
+ *   import { check, compile } from "./language-check.js";
+ *   const compiled = compile(rulesJson);   // object or JSON text
+ *   const flags = check(compiled, text);
  *   // [{start, end, text, rule_id, severity, reason, suggestions}], sorted by start
  *
  * Offsets are in Unicode code points (as Python's str indices), not UTF-16 units:
  * use Array.from(text) or a code-point walk to map them back onto a JS string.
  *
- * Plain ES2020, no dependencies, no eval: safe under a CSP without 'unsafe-eval'.
+ * An ES module with no imports and no DOM, so Node loads it too (`require()` of an ES module,
+ * Node 20.19 and later: tests/unit/test_language_js.py). No eval: safe under a CSP without
+ * 'unsafe-eval'.
  * Needs RegExp lookbehind (Safari 16.4 or later).
  */
-(function () {
-  'use strict';
 
-  // Character classes: the same characters as rules.py's WS, WORD and HYPHENS.
-  // Python's \w (str.isalnum() or "_") is [\p{L}\p{N}_] here; JS \b and \w are ASCII-only.
-  const WS = '[\\t-\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-  const WORD = '[\\p{L}\\p{N}_\\u0300-\\u036f]';
-  const HYPHENS = '[\\-\\u2010\\u2011]';
-  const BOUNDARY_BEFORE = '(?<!' + WORD + ')(?<!' + WORD + HYPHENS + ')';
-  const BOUNDARY_AFTER = '(?!' + WORD + ')(?!' + HYPHENS + WORD + ')';
-  const SEVERITIES = ['correction', 'question'];
-  const PHRASE_CHARS = /^[A-Za-z0-9 '\u2019\-.,/&{}#]+$/;
-  // Case is matched through explicit classes, not the i flag, so that JS and Python
-  // fold case identically: only these two extra characters fold onto ASCII letters.
-  const EXTRA_CASES = { k: '\u212a', s: '\u017f' };
+// Character classes: the same characters as rules.py's WS, WORD and HYPHENS.
+// Python's \w (str.isalnum() or "_") is [\p{L}\p{N}_] here; JS \b and \w are ASCII-only.
+const WS = '[\\t-\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const WORD = '[\\p{L}\\p{N}_\\u0300-\\u036f]';
+const HYPHENS = '[\\-\\u2010\\u2011]';
+const BOUNDARY_BEFORE = '(?<!' + WORD + ')(?<!' + WORD + HYPHENS + ')';
+const BOUNDARY_AFTER = '(?!' + WORD + ')(?!' + HYPHENS + WORD + ')';
+const SEVERITIES = ['correction', 'question'];
+const PHRASE_CHARS = /^[A-Za-z0-9 '\u2019\-.,/&{}#]+$/;
+// Case is matched through explicit classes, not the i flag, so that JS and Python
+// fold case identically: only these two extra characters fold onto ASCII letters.
+const EXTRA_CASES = { k: '\u212a', s: '\u017f' };
 
-  const DOUBLE_QUOTES = '"\u201c\u201d\u201e';
-  const SINGLE_OPENERS = "'\u2018";
-  const SINGLE_CLOSERS = "'\u2019";
-  const QUOTE_RE = /["'\u2018\u2019\u201c\u201d\u201e]/gu;
-  const PARAGRAPH_BREAK_RE = new RegExp('\\n(?:(?!\\n)' + WS + ')*\\n', 'gu');
-  // WORD holds the combining marks (U+0300-U+036F) on purpose: rules.py counts them as word
-  // characters too. ESLint takes the range for a misleading combined character.
-  // eslint-disable-next-line no-misleading-character-class
-  const WORD_RE = new RegExp('^' + WORD + '$', 'u');
-  const WS_RE = new RegExp('^' + WS + '$', 'u');
+const DOUBLE_QUOTES = '"\u201c\u201d\u201e';
+const SINGLE_OPENERS = "'\u2018";
+const SINGLE_CLOSERS = "'\u2019";
+const QUOTE_RE = /["'\u2018\u2019\u201c\u201d\u201e]/gu;
+const PARAGRAPH_BREAK_RE = new RegExp('\\n(?:(?!\\n)' + WS + ')*\\n', 'gu');
+// WORD holds the combining marks (U+0300-U+036F) on purpose: rules.py counts them as word
+// characters too. ESLint takes the range for a misleading combined character.
+// eslint-disable-next-line no-misleading-character-class
+const WORD_RE = new RegExp('^' + WORD + '$', 'u');
+const WS_RE = new RegExp('^' + WS + '$', 'u');
 
-  function escapeRegex(ch) {
-    // Only syntax characters may be escaped under the u flag.
-    return /[\^$\\.*+?()[\]{}|/]/.test(ch) ? '\\' + ch : ch;
-  }
+function escapeRegex(ch) {
+  // Only syntax characters may be escaped under the u flag.
+  return /[\^$\\.*+?()[\]{}|/]/.test(ch) ? '\\' + ch : ch;
+}
 
-  function variants(ch) {
-    const low = ch.toLowerCase();
-    if (!/^[a-z]$/.test(low)) return ch;
-    return low + low.toUpperCase() + (EXTRA_CASES[low] || '');
-  }
+function variants(ch) {
+  const low = ch.toLowerCase();
+  if (!/^[a-z]$/.test(low)) return ch;
+  return low + low.toUpperCase() + (EXTRA_CASES[low] || '');
+}
 
-  function translateText(text) {
-    let out = '';
-    let i = 0;
-    while (i < text.length) {
-      const ch = text[i];
-      if (ch === ' ') {
-        while (i < text.length && text[i] === ' ') i += 1;
-        out += WS + '+';
-        continue;
-      }
-      if (ch === '-') out += '(?:' + HYPHENS + '|' + WS + '+)?';
-      else if (ch === "'" || ch === '\u2019') out += "['\u2019]";
-      else if (ch === '#') out += '[0-9]+';
-      else if (/^[A-Za-z]$/.test(ch)) out += '[' + variants(ch) + ']';
-      else out += escapeRegex(ch);
-      i += 1;
+function translateText(text) {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === ' ') {
+      while (i < text.length && text[i] === ' ') i += 1;
+      out += WS + '+';
+      continue;
     }
-    return out;
+    if (ch === '-') out += '(?:' + HYPHENS + '|' + WS + '+)?';
+    else if (ch === "'" || ch === '\u2019') out += "['\u2019]";
+    else if (ch === '#') out += '[0-9]+';
+    else if (/^[A-Za-z]$/.test(ch)) out += '[' + variants(ch) + ']';
+    else out += escapeRegex(ch);
+    i += 1;
   }
+  return out;
+}
 
-  function byLength(items) {
-    // Array.prototype.sort is stable (ES2019), like Python's sorted().
-    return items.slice().sort((a, b) => b.length - a.length);
-  }
+function byLength(items) {
+  // Array.prototype.sort is stable (ES2019), like Python's sorted().
+  return items.slice().sort((a, b) => b.length - a.length);
+}
 
-  // Literal text and brace groups: {a,b,} is one of the alternatives, longest first.
-  function translate(phrase) {
-    if (!phrase || phrase !== phrase.trim())
-      throw new Error('is empty or has spaces at either end');
-    if (!PHRASE_CHARS.test(phrase))
-      throw new Error('uses characters the phrase syntax does not allow');
-    let out = '';
-    let i = 0;
-    while (i < phrase.length) {
-      const openAt = phrase.indexOf('{', i);
-      const closeAt = phrase.indexOf('}', i);
-      if (closeAt !== -1 && (openAt === -1 || closeAt < openAt))
-        throw new Error("has a '}' without a '{'");
-      if (openAt === -1) {
-        out += translateText(phrase.slice(i));
-        break;
-      }
-      out += translateText(phrase.slice(i, openAt));
-      if (closeAt === -1) throw new Error("has a '{' that is never closed");
-      const body = phrase.slice(openAt + 1, closeAt);
-      if (body.includes('{')) throw new Error('has nested braces');
-      const alternatives = body.split(',');
-      if (alternatives.length < 2) throw new Error('has braces with fewer than two alternatives');
-      out += '(?:' + byLength(alternatives).map(translateText).join('|') + ')';
-      i = closeAt + 1;
+// Literal text and brace groups: {a,b,} is one of the alternatives, longest first.
+function translate(phrase) {
+  if (!phrase || phrase !== phrase.trim()) throw new Error('is empty or has spaces at either end');
+  if (!PHRASE_CHARS.test(phrase))
+    throw new Error('uses characters the phrase syntax does not allow');
+  let out = '';
+  let i = 0;
+  while (i < phrase.length) {
+    const openAt = phrase.indexOf('{', i);
+    const closeAt = phrase.indexOf('}', i);
+    if (closeAt !== -1 && (openAt === -1 || closeAt < openAt))
+      throw new Error("has a '}' without a '{'");
+    if (openAt === -1) {
+      out += translateText(phrase.slice(i));
+      break;
     }
-    return out;
+    out += translateText(phrase.slice(i, openAt));
+    if (closeAt === -1) throw new Error("has a '{' that is never closed");
+    const body = phrase.slice(openAt + 1, closeAt);
+    if (body.includes('{')) throw new Error('has nested braces');
+    const alternatives = body.split(',');
+    if (alternatives.length < 2) throw new Error('has braces with fewer than two alternatives');
+    out += '(?:' + byLength(alternatives).map(translateText).join('|') + ')';
+    i = closeAt + 1;
   }
+  return out;
+}
 
-  function alternation(phrases) {
-    return '(?:' + byLength(phrases).map(translate).join('|') + ')';
+function alternation(phrases) {
+  return '(?:' + byLength(phrases).map(translate).join('|') + ')';
+}
+
+// The same regex as rules.py's _plain_source(): group 1 marks unless_preceded_by.
+function ruleSource(rule) {
+  let source = '';
+  if (rule.unless_preceded_by && rule.unless_preceded_by.length) {
+    source += '(?:(' + BOUNDARY_BEFORE + alternation(rule.unless_preceded_by) + ')' + WS + '+)?';
   }
+  source += BOUNDARY_BEFORE + alternation(rule.phrases) + BOUNDARY_AFTER;
+  if (rule.unless_followed_by && rule.unless_followed_by.length) {
+    source += '(?!' + WS + '+' + alternation(rule.unless_followed_by) + BOUNDARY_AFTER + ')';
+  }
+  return source;
+}
 
-  // The same regex as rules.py's _plain_source(): group 1 marks unless_preceded_by.
-  function ruleSource(rule) {
-    let source = '';
-    if (rule.unless_preceded_by && rule.unless_preceded_by.length) {
-      source += '(?:(' + BOUNDARY_BEFORE + alternation(rule.unless_preceded_by) + ')' + WS + '+)?';
+function isStringList(value) {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((v) => typeof v === 'string' && v.trim() !== '')
+  );
+}
+
+export function compile(rulesJson) {
+  const data = typeof rulesJson === 'string' ? JSON.parse(rulesJson) : rulesJson;
+  if (!data || !Array.isArray(data.rules))
+    throw new Error("rules: expected an object with a 'rules' list");
+  const seen = new Set();
+  const rules = data.rules.map((rule, index) => {
+    const where =
+      'rule ' + index + (rule && typeof rule.id === 'string' ? " ('" + rule.id + "')" : '');
+    if (!rule || typeof rule.id !== 'string' || !rule.id) throw new Error(where + ': missing id');
+    if (seen.has(rule.id)) throw new Error(where + ': duplicate id');
+    seen.add(rule.id);
+    if (!isStringList(rule.phrases))
+      throw new Error(where + ": 'phrases' must be a non-empty list");
+    if (!SEVERITIES.includes(rule.severity)) throw new Error(where + ': bad severity');
+    let regex;
+    try {
+      regex = new RegExp(ruleSource(rule), 'gu');
+    } catch (err) {
+      throw new Error(where + ': ' + err.message, { cause: err });
     }
-    source += BOUNDARY_BEFORE + alternation(rule.phrases) + BOUNDARY_AFTER;
-    if (rule.unless_followed_by && rule.unless_followed_by.length) {
-      source += '(?!' + WS + '+' + alternation(rule.unless_followed_by) + BOUNDARY_AFTER + ')';
+    return {
+      id: rule.id,
+      severity: rule.severity,
+      reason: rule.reason,
+      suggestions: Array.isArray(rule.suggestions) ? rule.suggestions.slice() : [],
+      regex,
+    };
+  });
+  return { rules };
+}
+
+// Code point just before / at a UTF-16 index (so astral letters count as letters).
+function codePointBefore(text, i) {
+  const low = text.charCodeAt(i - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && i >= 2) {
+    const high = text.charCodeAt(i - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return text.codePointAt(i - 2);
+  }
+  return low;
+}
+
+function isWord(cp) {
+  return WORD_RE.test(String.fromCodePoint(cp));
+}
+
+function isSpace(cp) {
+  return WS_RE.test(String.fromCodePoint(cp));
+}
+
+function bisectRight(sorted, value) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Spans in quotation marks (UTF-16 offsets), marks included: see matcher.py for the rules.
+export function quotedSpans(text) {
+  const n = text.length;
+  const breaks = [];
+  PARAGRAPH_BREAK_RE.lastIndex = 0;
+  for (let m = PARAGRAPH_BREAK_RE.exec(text); m; m = PARAGRAPH_BREAK_RE.exec(text))
+    breaks.push(m.index);
+  const paragraphEnd = (i) => {
+    const k = bisectRight(breaks, i);
+    return k < breaks.length ? breaks[k] : n;
+  };
+  const doubles = [];
+  const openers = [];
+  const closers = [];
+  QUOTE_RE.lastIndex = 0;
+  for (let m = QUOTE_RE.exec(text); m; m = QUOTE_RE.exec(text)) {
+    const i = m.index;
+    const ch = text[i];
+    if (DOUBLE_QUOTES.includes(ch)) {
+      doubles.push(i);
+      continue;
     }
-    return source;
-  }
-
-  function isStringList(value) {
-    return (
-      Array.isArray(value) &&
-      value.length > 0 &&
-      value.every((v) => typeof v === 'string' && v.trim() !== '')
-    );
-  }
-
-  function compile(rulesJson) {
-    const data = typeof rulesJson === 'string' ? JSON.parse(rulesJson) : rulesJson;
-    if (!data || !Array.isArray(data.rules))
-      throw new Error("rules: expected an object with a 'rules' list");
-    const seen = new Set();
-    const rules = data.rules.map((rule, index) => {
-      const where =
-        'rule ' + index + (rule && typeof rule.id === 'string' ? " ('" + rule.id + "')" : '');
-      if (!rule || typeof rule.id !== 'string' || !rule.id) throw new Error(where + ': missing id');
-      if (seen.has(rule.id)) throw new Error(where + ': duplicate id');
-      seen.add(rule.id);
-      if (!isStringList(rule.phrases))
-        throw new Error(where + ": 'phrases' must be a non-empty list");
-      if (!SEVERITIES.includes(rule.severity)) throw new Error(where + ': bad severity');
-      let regex;
-      try {
-        regex = new RegExp(ruleSource(rule), 'gu');
-      } catch (err) {
-        throw new Error(where + ': ' + err.message, { cause: err });
-      }
-      return {
-        id: rule.id,
-        severity: rule.severity,
-        reason: rule.reason,
-        suggestions: Array.isArray(rule.suggestions) ? rule.suggestions.slice() : [],
-        regex,
-      };
-    });
-    return { rules };
-  }
-
-  // Code point just before / at a UTF-16 index (so astral letters count as letters).
-  function codePointBefore(text, i) {
-    const low = text.charCodeAt(i - 1);
-    if (low >= 0xdc00 && low <= 0xdfff && i >= 2) {
-      const high = text.charCodeAt(i - 2);
-      if (high >= 0xd800 && high <= 0xdbff) return text.codePointAt(i - 2);
+    const beforeOk = i === 0 || !isWord(codePointBefore(text, i));
+    if (SINGLE_OPENERS.includes(ch) && beforeOk && i + 1 < n && !isSpace(text.codePointAt(i + 1))) {
+      openers.push(i);
     }
-    return low;
+    if (
+      SINGLE_CLOSERS.includes(ch) &&
+      i > 0 &&
+      !isSpace(codePointBefore(text, i)) &&
+      (i + 1 === n || !isWord(text.codePointAt(i + 1)))
+    ) {
+      closers.push(i);
+    }
   }
-
-  function isWord(cp) {
-    return WORD_RE.test(String.fromCodePoint(cp));
+  const spans = [];
+  const events = doubles.concat(openers).sort((a, b) => a - b);
+  let position = 0;
+  for (const i of events) {
+    if (i < position) continue;
+    const endOfParagraph = paragraphEnd(i);
+    let end;
+    if (DOUBLE_QUOTES.includes(text[i])) {
+      const k = bisectRight(doubles, i);
+      end = k < doubles.length && doubles[k] < endOfParagraph ? doubles[k] + 1 : endOfParagraph;
+    } else {
+      const k = bisectRight(closers, i);
+      if (k === closers.length || closers[k] >= endOfParagraph) continue; // an apostrophe
+      end = closers[k] + 1;
+    }
+    spans.push([i, end]);
+    position = end;
   }
+  return spans;
+}
 
-  function isSpace(cp) {
-    return WS_RE.test(String.fromCodePoint(cp));
+// Map ascending UTF-16 offsets to code point offsets in one walk over the text.
+function toCodePoints(text, offsets) {
+  const result = new Map();
+  let unit = 0;
+  let point = 0;
+  for (const target of offsets) {
+    while (unit < target) {
+      const c = text.charCodeAt(unit);
+      const pair =
+        c >= 0xd800 &&
+        c <= 0xdbff &&
+        unit + 1 < text.length &&
+        text.charCodeAt(unit + 1) >= 0xdc00 &&
+        text.charCodeAt(unit + 1) <= 0xdfff;
+      unit += pair ? 2 : 1;
+      point += 1;
+    }
+    result.set(target, point);
   }
+  return result;
+}
 
-  function bisectRight(sorted, value) {
+export function check(compiled, text) {
+  if (!text) return [];
+  const spans = quotedSpans(text);
+  const spanStarts = spans.map((s) => s[0]);
+  const inQuotes = (start, end) => {
+    // bisect_left(spanStarts, end) - 1: the last span starting before `end`.
     let lo = 0;
-    let hi = sorted.length;
+    let hi = spanStarts.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (sorted[mid] <= value) lo = mid + 1;
+      if (spanStarts[mid] < end) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
-  }
+    const k = lo - 1;
+    return k >= 0 && spans[k][1] > start;
+  };
 
-  // Spans in quotation marks (UTF-16 offsets), marks included: see matcher.py for the rules.
-  function quotedSpans(text) {
-    const n = text.length;
-    const breaks = [];
-    PARAGRAPH_BREAK_RE.lastIndex = 0;
-    for (let m = PARAGRAPH_BREAK_RE.exec(text); m; m = PARAGRAPH_BREAK_RE.exec(text))
-      breaks.push(m.index);
-    const paragraphEnd = (i) => {
-      const k = bisectRight(breaks, i);
-      return k < breaks.length ? breaks[k] : n;
-    };
-    const doubles = [];
-    const openers = [];
-    const closers = [];
-    QUOTE_RE.lastIndex = 0;
-    for (let m = QUOTE_RE.exec(text); m; m = QUOTE_RE.exec(text)) {
-      const i = m.index;
-      const ch = text[i];
-      if (DOUBLE_QUOTES.includes(ch)) {
-        doubles.push(i);
+  const candidates = [];
+  compiled.rules.forEach((rule, index) => {
+    const regex = rule.regex;
+    regex.lastIndex = 0;
+    for (let m = regex.exec(text); m; m = regex.exec(text)) {
+      if (m[0].length === 0) {
+        // cannot happen with validated rules; never loop forever
+        regex.lastIndex += 1;
         continue;
       }
-      const beforeOk = i === 0 || !isWord(codePointBefore(text, i));
-      if (
-        SINGLE_OPENERS.includes(ch) &&
-        beforeOk &&
-        i + 1 < n &&
-        !isSpace(text.codePointAt(i + 1))
-      ) {
-        openers.push(i);
-      }
-      if (
-        SINGLE_CLOSERS.includes(ch) &&
-        i > 0 &&
-        !isSpace(codePointBefore(text, i)) &&
-        (i + 1 === n || !isWord(text.codePointAt(i + 1)))
-      ) {
-        closers.push(i);
-      }
+      if (m.length > 1 && m[1] !== undefined) continue; // unless_preceded_by took part
+      const start = m.index;
+      const end = start + m[0].length;
+      if (!inQuotes(start, end)) candidates.push([start, end, index]);
     }
-    const spans = [];
-    const events = doubles.concat(openers).sort((a, b) => a - b);
-    let position = 0;
-    for (const i of events) {
-      if (i < position) continue;
-      const endOfParagraph = paragraphEnd(i);
-      let end;
-      if (DOUBLE_QUOTES.includes(text[i])) {
-        const k = bisectRight(doubles, i);
-        end = k < doubles.length && doubles[k] < endOfParagraph ? doubles[k] + 1 : endOfParagraph;
-      } else {
-        const k = bisectRight(closers, i);
-        if (k === closers.length || closers[k] >= endOfParagraph) continue; // an apostrophe
-        end = closers[k] + 1;
-      }
-      spans.push([i, end]);
-      position = end;
-    }
-    return spans;
-  }
+  });
+  // Earliest start, then longest (largest end), then the rule listed first.
+  candidates.sort((a, b) => a[0] - b[0] || b[1] - a[1] || a[2] - b[2]);
 
-  // Map ascending UTF-16 offsets to code point offsets in one walk over the text.
-  function toCodePoints(text, offsets) {
-    const result = new Map();
-    let unit = 0;
-    let point = 0;
-    for (const target of offsets) {
-      while (unit < target) {
-        const c = text.charCodeAt(unit);
-        const pair =
-          c >= 0xd800 &&
-          c <= 0xdbff &&
-          unit + 1 < text.length &&
-          text.charCodeAt(unit + 1) >= 0xdc00 &&
-          text.charCodeAt(unit + 1) <= 0xdfff;
-        unit += pair ? 2 : 1;
-        point += 1;
-      }
-      result.set(target, point);
-    }
-    return result;
+  const chosen = [];
+  let lastEnd = 0;
+  for (const c of candidates) {
+    if (c[0] < lastEnd) continue;
+    chosen.push(c);
+    lastEnd = c[1];
   }
-
-  function check(compiled, text) {
-    if (!text) return [];
-    const spans = quotedSpans(text);
-    const spanStarts = spans.map((s) => s[0]);
-    const inQuotes = (start, end) => {
-      // bisect_left(spanStarts, end) - 1: the last span starting before `end`.
-      let lo = 0;
-      let hi = spanStarts.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (spanStarts[mid] < end) lo = mid + 1;
-        else hi = mid;
-      }
-      const k = lo - 1;
-      return k >= 0 && spans[k][1] > start;
+  const offsets = [];
+  for (const c of chosen) offsets.push(c[0], c[1]);
+  const points = toCodePoints(text, offsets);
+  return chosen.map(([start, end, index]) => {
+    const rule = compiled.rules[index];
+    return {
+      start: points.get(start),
+      end: points.get(end),
+      text: text.slice(start, end),
+      rule_id: rule.id,
+      severity: rule.severity,
+      reason: rule.reason,
+      suggestions: rule.suggestions.slice(),
     };
-
-    const candidates = [];
-    compiled.rules.forEach((rule, index) => {
-      const regex = rule.regex;
-      regex.lastIndex = 0;
-      for (let m = regex.exec(text); m; m = regex.exec(text)) {
-        if (m[0].length === 0) {
-          // cannot happen with validated rules; never loop forever
-          regex.lastIndex += 1;
-          continue;
-        }
-        if (m.length > 1 && m[1] !== undefined) continue; // unless_preceded_by took part
-        const start = m.index;
-        const end = start + m[0].length;
-        if (!inQuotes(start, end)) candidates.push([start, end, index]);
-      }
-    });
-    // Earliest start, then longest (largest end), then the rule listed first.
-    candidates.sort((a, b) => a[0] - b[0] || b[1] - a[1] || a[2] - b[2]);
-
-    const chosen = [];
-    let lastEnd = 0;
-    for (const c of candidates) {
-      if (c[0] < lastEnd) continue;
-      chosen.push(c);
-      lastEnd = c[1];
-    }
-    const offsets = [];
-    for (const c of chosen) offsets.push(c[0], c[1]);
-    const points = toCodePoints(text, offsets);
-    return chosen.map(([start, end, index]) => {
-      const rule = compiled.rules[index];
-      return {
-        start: points.get(start),
-        end: points.get(end),
-        text: text.slice(start, end),
-        rule_id: rule.id,
-        severity: rule.severity,
-        reason: rule.reason,
-        suggestions: rule.suggestions.slice(),
-      };
-    });
-  }
-
-  const api = { compile, check, quotedSpans };
-  if (typeof module !== 'undefined' && module.exports) module.exports = api;
-  if (typeof window !== 'undefined') window.rhiLanguage = api;
-  else if (typeof self !== 'undefined') self.rhiLanguage = api; // a worker
-})();
+  });
+}

@@ -10,7 +10,7 @@
 //   cache first, since the bytes under such a URL never change. A static URL without a version
 //   (nothing of rhi's asks for one) goes to the network, and to the cache only with no network.
 //   Pages: network first; with no network, the shell page for that path (rhi/shells.py: the
-//   same template with blanks, filled by shell.js from the tablet's encrypted store), or the
+//   same template with blanks, filled by shell-page.js from the tablet's encrypted store), or the
 //   offline page.
 // - Nothing holding a child's data ever goes into the Cache API: pages are never cached, and
 //   any response marked X-RHI-Personal-Data is refused even if a rule above would cache it.
@@ -105,7 +105,7 @@ self.addEventListener("fetch", (event) => {
   } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/shell/")) {
     event.respondWith(cacheFirst(request));
   } else if (request.headers.get("X-RHI-Shell") === "1") {
-    // shell.js moving between pages offline without loading one (its key stays in memory).
+    // router.js moving between pages offline without loading one (its key stays in memory).
     event.respondWith(offlinePage(url.pathname));
   } else if (url.pathname === "/language/rules.json") {
     // Fresh rules when online, the kept copy when not: the writing check works offline.

@@ -1,0 +1,247 @@
+// The bar (#tablet-bar in base.html): always says what is on the tablet and not yet sent, and
+// sends it (upload.js) when the network is back: at once, every minute, and after a failure
+// with growing waits. Also asks before signing out with work not yet sent.
+
+import { forgetResolved, openInterview, showChoices } from "./choices.js";
+import { askPin } from "./pin-dialog.js";
+import { plural } from "./plural.js";
+import { isUnsentWork, isWaiting, parseId } from "./records.js";
+import { isSignedOut, session } from "./session.js";
+import * as store from "./store.js";
+import { lastSent, upload } from "./upload.js";
+
+const OLD_AFTER_DAYS = 3;
+const SIGNED_OUT =
+  "Sign in to send what is kept on this tablet. Nothing on this tablet has been removed.";
+
+let sending = false;
+let backoff = 0;
+let retryTimer = null;
+// The server answered 401 (the session is gone, e.g. after the browser restarted): sending
+// waits for the worker to sign in, with nothing removed and no retry timer. A page load after
+// signing in starts afresh; on this page, "Send now" asks the server again.
+let signedOut = false;
+
+function bar() {
+  return document.getElementById("tablet-bar");
+}
+
+function age(savedAt) {
+  const hours = Math.floor((Date.now() - new Date(savedAt).getTime()) / 3600000);
+  if (hours < 1) return "less than an hour ago";
+  if (hours < 48) return plural(hours, "hour", "hours") + " ago";
+  return plural(Math.floor(hours / 24), "day", "days") + " ago";
+}
+
+/**
+ * Say again what the tablet holds (ids and times only: no PIN needed).
+ * @param {string} [message] the bar's message; left as it is when not given
+ */
+export async function refreshBar(message) {
+  const el = bar();
+  if (!el) return;
+  const state = await store.state().catch(() => "empty");
+  const kept = state === "empty" ? [] : await store.ids().catch(() => []);
+  const waiting = kept.filter((item) => isWaiting(item.id));
+  const versions = kept.filter((item) => parseId(item.id).kind === "versions");
+  const choices = kept.filter((item) => parseId(item.id).kind === "conflict");
+  // One line per interview, however many of its fields wait.
+  const interviews = new Map();
+  for (const item of waiting) {
+    const uuid = parseId(item.id).key;
+    const seen = interviews.get(uuid);
+    if (!seen || item.savedAt < seen) interviews.set(uuid, item.savedAt);
+  }
+  // Refused by the server and not changed since. Why, and for which child, is said once the
+  // store is open (upload.js).
+  const refused = new Set();
+  const drafts = new Map(
+    kept.filter((d) => parseId(d.id).kind === "draft").map((d) => [parseId(d.id).key, d]),
+  );
+  for (const item of kept) {
+    const { kind, key } = parseId(item.id);
+    if (kind !== "held") continue;
+    const draft = drafts.get(key);
+    if (draft && draft.savedAt <= item.savedAt) refused.add(key);
+  }
+  const online = navigator.onLine;
+  el.querySelector("[data-online]").textContent = online ? "Online" : "Offline: no connection";
+  el.classList.toggle("is-offline", !online);
+  el.querySelector("[data-waiting]").textContent = interviews.size
+    ? `${plural(interviews.size, "interview", "interviews")} on this tablet waiting to send`
+    : "Nothing waiting to send";
+  const last = lastSent();
+  el.querySelector("[data-last]").textContent = last
+    ? `Last sent ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`
+    : "";
+  const list = el.querySelector("[data-items]");
+  list.textContent = "";
+  let old = false;
+  for (const [uuid, savedAt] of interviews) {
+    const li = document.createElement("li");
+    li.textContent =
+      `An interview, kept since ${age(savedAt)}` +
+      (refused.has(uuid)
+        ? ": not sent, the server did not accept it as it stands. It waits here until it is changed."
+        : "");
+    list.appendChild(li);
+    old = old || Date.now() - new Date(savedAt).getTime() > OLD_AFTER_DAYS * 86400000;
+  }
+  const warn = el.querySelector("[data-warning]");
+  warn.textContent = old ? "Something has waited over 3 days. Connect to send it soon." : "";
+  const open = openInterview();
+  const here = choices.filter((item) => parseId(item.id).key === open);
+  const choose = el.querySelector("[data-choose]");
+  choose.hidden = !here.length;
+  if (versions.length) {
+    warn.textContent += ` ${plural(versions.length, "interview", "interviews")} changed somewhere else too: both versions are kept on the server. Open the interview to choose what to keep.`;
+  }
+  if (choices.length) {
+    warn.textContent +=
+      ` ${plural(choices.length, "change kept on this tablet needs", "changes kept on this tablet need")} your choice: it changed somewhere else too.` +
+      (here.length ? "" : " Open that interview to choose.");
+  }
+  if (kept.length && !(await store.isPersisted())) {
+    warn.textContent += " This browser may clear what is kept here: add rhi to the home screen.";
+  }
+  if (message !== undefined) el.querySelector("[data-message]").textContent = message;
+  // Setting a PIN needs the server: offered online, on the Returns list and writing pages.
+  const writingPage =
+    !document.querySelector("[data-shell-page]") &&
+    (Boolean(document.querySelector("[data-autosave]")) || window.location.pathname === "/returns");
+  const offerSetUp = state === "empty" && writingPage;
+  el.querySelector("[data-send]").hidden = !waiting.length || !online;
+  el.querySelector("[data-setup]").hidden = !offerSetUp;
+  const shown = el.querySelector("[data-message]").textContent;
+  // Quiet when there is nothing to say: online, nothing waiting, nothing to set up.
+  el.hidden =
+    online && !waiting.length && !choices.length && !versions.length && !offerSetUp && !shown;
+}
+
+/**
+ * Send what waits, if anything does and the network is there.
+ * @param {boolean} askForPin true when the worker asked (a button): the PIN may be asked for;
+ *   false for timers and the signal coming back, which never interrupt the worker.
+ */
+export async function sendNow(askForPin) {
+  if (sending || !navigator.onLine) return;
+  if (signedOut) {
+    if (!askForPin) return refreshBar(); // the timers and the signal coming back: still waiting
+    // Ask the server before the PIN: a PIN cannot help while signed out.
+    const still = await session().then(() => false, isSignedOut);
+    if (still) return showSignedOut();
+    signedOut = false;
+  }
+  const ids = await store.ids().catch(() => []);
+  if (!ids.some((item) => isWaiting(item.id))) return refreshBar();
+  if ((await store.state()) === "locked") {
+    if (!askForPin) return refreshBar();
+    if (!(await askPin("unlock"))) return refreshBar();
+  }
+  const run = () =>
+    send().catch((error) => (isSignedOut(error) ? showSignedOut() : scheduleRetry()));
+  sending = true; // one send at a time in this tab
+  try {
+    // And one at a time across every open tab (and not while the Returns page is keeping
+    // copies). The next in line reads the store afresh: what another tab sent is gone.
+    await (navigator.locks ? navigator.locks.request("rhi-upload", run) : run());
+  } finally {
+    sending = false;
+  }
+}
+
+async function send() {
+  const { done, problems, replayed } = await upload({ report: refreshBar });
+  backoff = 0;
+  await refreshBar(
+    problems.length
+      ? problems.join(" ")
+      : done
+        ? `Sent ${plural(done, "item", "items")}. The server has everything.`
+        : "",
+  );
+  // An open page shows a field replayed by the upload in its saved state after a reload. A
+  // shell page is not reloaded: the worker may be typing, and what they type next is kept on
+  // top of what the server now has (drafts.js changeDraft starts from the fresh copy).
+  const outOfDate = [...replayed].some((uuid) => window.location.pathname.includes(uuid));
+  if (outOfDate && !problems.length) window.location.reload();
+}
+
+// Signed out: say so, with the way to sign in; keep everything; stop the retry timer.
+async function showSignedOut() {
+  signedOut = true;
+  backoff = 0;
+  window.clearTimeout(retryTimer);
+  retryTimer = null;
+  await refreshBar(SIGNED_OUT);
+  const message = bar() && bar().querySelector("[data-message]");
+  if (!message || message.querySelector("[data-sign-in]")) return;
+  const link = document.createElement("a");
+  link.href = "/sign-in";
+  link.className = "button";
+  link.dataset.signIn = "";
+  link.textContent = "Sign in";
+  message.append(" ", link);
+}
+
+function scheduleRetry() {
+  backoff = Math.min(backoff ? backoff * 2 : 2000, 300000);
+  window.clearTimeout(retryTimer);
+  retryTimer = window.setTimeout(() => sendNow(false), backoff);
+  return refreshBar("Could not send just now. rhi will try again.");
+}
+
+// Signing out with changes not yet sent: offer to send, never throw them away silently.
+function askBeforeSigningOut(signOut) {
+  signOut.addEventListener("submit", async (event) => {
+    if (signOut.dataset.confirmed) return;
+    event.preventDefault(); // decide first: counting what is waiting takes a moment
+    const ids = await store.ids().catch(() => []);
+    // Copies of what is on the server may go; changes and choices not yet sent may not.
+    const waiting = ids.filter((item) => isUnsentWork(item.id)).length;
+    if (waiting) {
+      const ok = window.confirm(
+        `${plural(waiting, "piece of work is", "pieces of work are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`,
+      );
+      if (!ok) return sendNow(true);
+      const keepIt = document.createElement("input");
+      keepIt.type = "hidden";
+      keepIt.name = "keep_device";
+      keepIt.value = "1";
+      signOut.appendChild(keepIt);
+    }
+    signOut.dataset.confirmed = "1";
+    signOut.submit();
+  });
+}
+
+/** Wire the bar up, once per page load. Does nothing on a page without the bar. */
+export function startBar() {
+  const el = bar();
+  if (!el) return;
+  const idle = Number(document.body.getAttribute("data-device-idle-minutes"));
+  if (idle > 0) store.setIdleLock(idle); // RHI_DEVICE_IDLE_MINUTES
+  el.querySelector("[data-send]").addEventListener("click", () => sendNow(true));
+  el.querySelector("[data-choose]").addEventListener("click", () =>
+    showChoices(() => refreshBar("")),
+  );
+  el.querySelector("[data-setup]").addEventListener("click", async () => {
+    if (await askPin("setup"))
+      refreshBar("This tablet now keeps your notes safe if the signal drops.");
+  });
+  window.addEventListener("online", () => {
+    refreshBar();
+    sendNow(false);
+  });
+  window.addEventListener("offline", () => refreshBar());
+  window.setInterval(() => navigator.onLine && sendNow(false), 60000);
+  forgetResolved()
+    .then(() => refreshBar())
+    .then(() => sendNow(false));
+  store.state().then(
+    (state) => state !== "empty" && store.askToPersist(),
+    () => undefined,
+  );
+  const signOut = document.querySelector("form.sign-out");
+  if (signOut) askBeforeSigningOut(signOut);
+}

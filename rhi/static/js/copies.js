@@ -1,0 +1,75 @@
+// Copies: while online, keep a sealed copy of the worker's open interviews and waiting returns
+// on the tablet (GET /sync/v1/copies), so the shell pages can show them with no signal.
+// Sealing needs no PIN. No page here: the Returns page and the "Keep on this tablet" button
+// (tablet.js, keep-on-tablet.js) call these.
+
+import { copyIdOf, keepId, parseId, RULES_ID } from "./records.js";
+import * as store from "./store.js";
+
+async function fetchCopies(query) {
+  const response = await fetch(`/sync/v1/copies${query}`, {
+    credentials: "same-origin",
+    cache: "no-store",
+  });
+  if (response.status === 404) return null; // not theirs to see (any more)
+  if (!response.ok) throw new Error(`copies ${response.status}`);
+  return response.json();
+}
+
+const forEpisode = (episodeId) => fetchCopies(`?episode_id=${encodeURIComponent(episodeId)}`);
+
+/**
+ * Keep the worker's list. Not while an upload is on its way (the same lock as upload.js):
+ * copies fetched before it and kept after it would bring back a return the upload has just
+ * turned into an interview.
+ */
+export async function keepCopies() {
+  if (!navigator.locks) return keepCopiesNow();
+  return navigator.locks.request("rhi-upload", keepCopiesNow);
+}
+
+async function keepCopiesNow() {
+  if ((await store.state()) === "empty") return;
+  const answer = await fetchCopies("");
+  if (!answer) return;
+  const { copies } = answer;
+  // Versions sent from here that wait for a choice; any other was chosen, on any screen.
+  const waiting = new Set(answer.waiting_versions || []);
+  // Children the worker chose to keep ("Keep on this tablet"), asked about one by one: the
+  // server still decides who may see what, and a finished interview leaves the tablet.
+  for (const { id } of await store.ids()) {
+    const { kind, key } = parseId(id);
+    if (kind !== "keep") continue;
+    const one = ((await forEpisode(key)) || {}).copies;
+    if (one && one.length) copies.push(...one);
+    else await store.forget(id);
+  }
+  if (answer.rules) await store.seal(RULES_ID, answer.rules);
+  const current = new Set();
+  for (const copy of copies) {
+    const id = copyIdOf(copy);
+    current.add(id);
+    await store.seal(id, copy);
+  }
+  // Finished, moved to someone else, or no longer this worker's: off the tablet. A draft is
+  // never dropped here: it goes when the server has it (or says it may not have it).
+  for (const { id } of await store.ids()) {
+    const { kind, key } = parseId(id);
+    if ((kind === "copy" || kind === "return") && !current.has(id)) await store.forget(id);
+    if (kind === "versions" && !waiting.has(key)) await store.forget(id);
+  }
+}
+
+/**
+ * Keep one child's return on the tablet, and remember to keep it ("Keep on this tablet").
+ * True if there was something open to keep. Throws when the server could not be asked.
+ */
+export async function keepEpisode(episodeId) {
+  const answer = (await forEpisode(episodeId)) || {};
+  const { copies } = answer;
+  if (answer.rules) await store.seal(RULES_ID, answer.rules);
+  for (const copy of copies || []) await store.seal(copyIdOf(copy), copy);
+  const any = Boolean(copies && copies.length);
+  if (any) await store.seal(keepId(episodeId), {});
+  return any;
+}

@@ -1,0 +1,36 @@
+// "Keep on this tablet", on a child's episode page (online): a sealed copy of this one return,
+// kept until the server says it is finished or no longer the worker's (copies.js). The button
+// is hidden in the page's HTML: shown here, where the tablet can keep things.
+
+import { refreshBar } from "./bar.js";
+import { keepEpisode } from "./copies.js";
+import { askPin } from "./pin-dialog.js";
+import * as store from "./store.js";
+
+async function keepOne(button) {
+  const status = button.parentElement.querySelector("[data-keep-status]");
+  if ((await store.state()) === "empty" && !(await askPin("setup"))) return;
+  try {
+    status.textContent = (await keepEpisode(button.getAttribute("data-keep-on-tablet")))
+      ? "Kept on this tablet, encrypted: you can open it here with no signal."
+      : "There is nothing open to keep for this return.";
+  } catch {
+    status.textContent = "Could not keep this on the tablet just now. Try again.";
+  }
+  refreshBar();
+}
+
+const showButtons = (root) => {
+  for (const button of root.querySelectorAll("[data-keep-on-tablet]")) button.hidden = false;
+};
+
+/** Once per page load. The episode page's panel is swapped by htmx after each change. */
+export function startKeepButtons() {
+  showButtons(document);
+  document.addEventListener("htmx:load", (event) => showButtons(event.target));
+  document.addEventListener("click", (event) => {
+    const button =
+      event.target instanceof Element ? event.target.closest("[data-keep-on-tablet]") : null;
+    if (button) keepOne(button);
+  });
+}

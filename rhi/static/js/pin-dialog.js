@@ -1,0 +1,84 @@
+// The PIN dialog (#pin-dialog in base.html): set the tablet's PIN, or unlock the store with it.
+// The only place a PIN is typed; it goes straight to the store and is never kept.
+
+import { plural } from "./plural.js";
+import { session } from "./session.js";
+import * as store from "./store.js";
+
+/**
+ * Ask for the PIN. "setup" makes the store (needs the server: the device secret comes from it);
+ * "unlock" opens it (online with the server's secret, offline with the one the tablet keeps).
+ * @param {"setup" | "unlock"} mode
+ * @returns {Promise<true | null>} true once done, null if the worker chose "Not now"
+ */
+export function askPin(mode) {
+  const dialog = document.getElementById("pin-dialog");
+  const form = dialog.querySelector("form");
+  const pin = dialog.querySelector("#pin");
+  const again = dialog.querySelector("#pin-again");
+  const error = dialog.querySelector("[data-error]");
+  dialog.querySelector("[data-title]").textContent =
+    mode === "setup" ? "Set a PIN for this tablet" : "Enter your tablet PIN";
+  dialog.querySelector("[data-hint]").textContent =
+    mode === "setup"
+      ? "At least 6 digits. rhi uses it to lock what it keeps on this tablet if the signal drops."
+      : "Your notes kept on this tablet are locked. Enter your PIN to send them.";
+  dialog.querySelector("[data-again]").hidden = mode !== "setup";
+  error.textContent = "";
+  pin.value = again.value = "";
+  return new Promise((resolve) => {
+    const done = (value) => {
+      form.removeEventListener("submit", submit);
+      dialog.removeEventListener("close", cancel);
+      if (dialog.open) dialog.close();
+      resolve(value);
+    };
+    const cancel = () => done(null);
+    const submit = async (event) => {
+      event.preventDefault();
+      if (event.submitter && event.submitter.value === "cancel") return done(null);
+      if (!/^\d{6,}$/.test(pin.value)) {
+        error.textContent = "Use at least 6 digits.";
+        return pin.focus();
+      }
+      if (mode === "setup" && pin.value !== again.value) {
+        error.textContent = "The two PINs are different. Type them again.";
+        return again.focus();
+      }
+      try {
+        // Online, the server's secret comes fresh; offline, the tablet uses the one it keeps.
+        const info = await session().catch(() => null);
+        if (mode === "setup") {
+          if (!info) throw new Error("offline");
+          await store.setUp(pin.value, info.device_secret, info.user.id);
+          store.askToPersist();
+          return done(true);
+        }
+        const result = await store.unlock(pin.value, info ? info.device_secret : undefined);
+        if (result === true) return done(true);
+        if (result.wiped) {
+          error.textContent = "Too many wrong PINs: what was kept on this tablet has been wiped.";
+          return;
+        }
+        error.textContent = `That PIN is not right. ${plural(result.attemptsLeft, "try", "tries")} left before what is kept on this tablet is wiped.`;
+      } catch {
+        error.textContent = "rhi needs a connection to check the PIN. Try again when online.";
+      }
+    };
+    form.addEventListener("submit", submit);
+    dialog.addEventListener("close", cancel);
+    dialog.showModal();
+    pin.focus();
+  });
+}
+
+let unlocking = null;
+
+/** One PIN dialog however many callers are waiting for the store to open. */
+export function unlockOnce() {
+  if (!unlocking)
+    unlocking = askPin("unlock").finally(() => {
+      unlocking = null;
+    });
+  return unlocking;
+}

@@ -1,0 +1,118 @@
+// The in-page router of the shell pages. With no signal, moving between rhi's pages loads no
+// page: the store's key lives in this page's memory (store.js), and a page load would forget it
+// and ask for the PIN again. So a link to a page with a shell (paths.js) fetches that shell page
+// from the service worker, swaps it into #main and fills it from the tablet (shell-page.js).
+//
+// History works as with pages loaded: each page shown gets its own entry (history.pushState),
+// never the same URL twice in a row; Back and Forward (popstate) show the page of the entry
+// they reach, without adding one, and put the scroll back where it was. Online, a link loads
+// the real page, and Back or Forward loads the real page of the entry reached.
+
+import { hasShell } from "./paths.js";
+
+/**
+ * What the router asks of the page (set once by startRouter):
+ * @typedef {object} Pages
+ * @property {() => Promise<unknown>} fill   fill the shell page now in #main
+ * @property {() => Promise<unknown>} flush  keep what was typed on the page open now
+ * @property {() => void} leave              the open page is being left: keep nothing more of it
+ */
+
+/** @type {Pages} */
+let pages = { fill: async () => undefined, flush: async () => undefined, leave: () => {} };
+// The path whose page is in #main (a Back to the same path is a move within the page).
+let shownPath = window.location.pathname;
+// Each move takes a turn; a move overtaken by a newer one (quick taps on Back) stops.
+let turn = 0;
+
+const here = () => window.location.pathname + window.location.search + window.location.hash;
+
+/**
+ * Show the page for `href`, in a new history entry (a link, or the episode page's "Start").
+ * @param {string} href
+ */
+export function go(href) {
+  return show(new URL(href, window.location.href), "push");
+}
+
+/**
+ * @param {URL} url
+ * @param {"push" | "restore"} how  a new entry, or the entry Back or Forward has just reached
+ */
+async function show(url, how) {
+  const mine = ++turn;
+  await pages.flush(); // what was typed in the last moment goes with the worker
+  pages.leave();
+  if (mine !== turn) return;
+  const target = url.pathname + url.search + url.hash;
+  // A full load of the real page: a new entry for a link, the same entry for Back/Forward.
+  const load = () =>
+    how === "push" ? window.location.assign(url.href) : window.location.replace(url.href);
+  if (navigator.onLine) return load();
+  let next;
+  try {
+    // The service worker answers with the shell page for that path (sw.js: shellFor).
+    const response = await fetch(url.href, {
+      credentials: "same-origin",
+      headers: { "X-RHI-Shell": "1" },
+    });
+    next = new DOMParser().parseFromString(await response.text(), "text/html");
+  } catch {
+    return load(); // no shell to be had: the browser's own answer is the honest one
+  }
+  if (mine !== turn) return;
+  const main = next.getElementById("main");
+  if (!main || !main.querySelector("[data-shell-page]")) return load();
+  if (how === "push") {
+    // Where the worker was on the page they leave, for when Back brings them to it again.
+    window.history.replaceState({ ...window.history.state, scrollY: window.scrollY }, "");
+    if (target !== here()) window.history.pushState({ scrollY: 0 }, "", target);
+  }
+  shownPath = url.pathname;
+  document.title = next.title;
+  document.getElementById("main").replaceWith(document.adoptNode(main));
+  window.scrollTo(0, 0);
+  await pages.fill();
+  if (mine === turn && how === "restore") window.scrollTo(0, window.history.state?.scrollY || 0);
+}
+
+// A link to another page with a shell, clicked plainly (not opened in a new tab or window).
+function followInside(event) {
+  const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+  if (!link || event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if ((link.getAttribute("target") || "_self") !== "_self" || link.hasAttribute("download")) return;
+  const url = new URL(link.href, window.location.href);
+  if (url.origin !== window.location.origin || !hasShell(url.pathname)) return;
+  event.preventDefault();
+  go(url.href);
+}
+
+// Back or Forward reached another entry of this page. One with the same path differs only in
+// its #fragment (the skip link): the browser has moved within the page, nothing to show.
+function restore() {
+  if (window.location.pathname === shownPath) return;
+  show(new URL(window.location.href), "restore");
+}
+
+/**
+ * Route this page's links from now on, and fill the page it opened on. Once per page load:
+ * the listeners here (and those that keep the last words when the tab is closed or the tablet
+ * sleeps) are added once, and serve every page shown in this tab.
+ * @param {Pages} given
+ */
+export function startRouter(given) {
+  pages = given;
+  shownPath = window.location.pathname;
+  // The router puts the scroll back itself, once the page it shows is filled: the browser's
+  // own restoring would scroll the page being left.
+  window.history.scrollRestoration = "manual";
+  document.addEventListener("click", followInside);
+  window.addEventListener("popstate", restore);
+  window.addEventListener("pagehide", () => pages.flush());
+  document.addEventListener(
+    "visibilitychange",
+    () => document.visibilityState === "hidden" && pages.flush(),
+  );
+  return pages.fill();
+}

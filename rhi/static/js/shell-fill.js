@@ -1,0 +1,140 @@
+// Filling a shell page: the same templates as online, rendered with blanks where a child's
+// details go (rhi/shells.py), filled here from what the tablet holds. The pieces every kind of
+// shell page uses; shell-page.js, shell-episode.js and shell-interview.js fill each kind.
+//
+// No rule of the server's is written again here. What a page shows of a return comes from the
+// server (rhi/sync/copies.py): the 72-hour clock and the repeat marker as schedules, each step
+// saying what to show from when (the tablet shows the last step begun: time passes with no
+// signal), the dates as the pages print them, and the state an act on the episode page leads
+// to (rhi/episodes/service.py status_after), kept as `rules:status` (records.js).
+
+// Placeholders rhi/shells.py puts in links and forms, swapped here for the real ids.
+export const PLACEHOLDER_UUID = "00000000-0000-4000-8000-000000000000";
+const PLACEHOLDER_EPISODE = "/episodes/999999999";
+const LINKED = [
+  "href",
+  "action",
+  "formaction",
+  "hx-post",
+  "data-interview-page",
+  "data-interview-uuid",
+  "data-language-url",
+];
+
+/** A deep copy of plain data (a document, a blank shape). */
+export function clone(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+
+/** The blank shapes of this shell page (rhi/shells.py, in base.html's #shell-blanks). */
+export function blanks() {
+  const node = document.getElementById("shell-blanks");
+  return node ? JSON.parse(node.textContent) : null;
+}
+
+function pad(n) {
+  return String(n).padStart(2, "0");
+}
+
+// Local wall-clock time as the pages keep it: "2026-11-23 14:30".
+export function localNow() {
+  const d = new Date();
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+// What a schedule from the server (rhi/sync/copies.py, from rhi/deadlines.py) shows at this
+// moment. Its steps are [milliseconds after `from`, ...what to show]: the last step begun is
+// shown (the first, if the tablet's clock is behind the server's), and the last step holds
+// for good. An empty list when there is no schedule (a copy kept before they were sent).
+export function stepAt(from, steps, now) {
+  if (!from || !Array.isArray(steps) || !steps.length) return [];
+  const since = now - Date.parse(from);
+  let step = steps[0];
+  for (const next of steps) {
+    if (next[0] > since) break;
+    step = next;
+  }
+  return step;
+}
+
+// The words for a status, as the server gave them ("" stands for no interview yet).
+export function statusLabel(rules, status) {
+  const labels = (rules && rules.status_labels) || (blanks() || {}).statuses || {};
+  return labels[status || ""] || status || "";
+}
+
+// The interview's state after an act on the episode page, as the server will hold it
+// (rhi/episodes/service.py status_after); null if the tablet has no rules yet, and then the
+// status is left as it is: the server sets it when the act arrives.
+export function stateAfter(rules, record, act) {
+  if (!rules || !rules.status_after) return null;
+  const table = rules.status_after[record.offer_recorded ? "after_offer" : "before_offer"];
+  return (table[record.status || ""] || {})[act] || null;
+}
+
+// Nodes under root that match, and root itself if it does (a card is filled as a whole).
+function within(root, selector) {
+  const found = [...root.querySelectorAll(selector)];
+  return root instanceof Element && root.matches(selector) ? [root, ...found] : found;
+}
+
+export function fillBlanks(root, values, ids) {
+  for (const node of within(root, "[data-fill]")) {
+    const value = values[node.getAttribute("data-fill")];
+    node.textContent = value === undefined || value === null ? "" : String(value);
+    if (node.hasAttribute("data-fill-optional")) node.hidden = !node.textContent;
+  }
+  for (const node of within(root, "[data-fill-class]")) {
+    const urgency = values[node.getAttribute("data-fill-class")];
+    if (urgency)
+      node.className = node.className.replace(/\b(urgency|tag)-[a-z]+\b/g, `$1-${urgency}`);
+  }
+  for (const node of root.querySelectorAll("[data-band]")) {
+    if (node.getAttribute("data-band") !== values.band) node.remove();
+  }
+  const all =
+    root instanceof Element ? [root, ...root.querySelectorAll("*")] : root.querySelectorAll("*");
+  for (const node of all) {
+    for (const name of LINKED) {
+      const value = node.getAttribute(name);
+      if (value === null) continue;
+      let next = value;
+      if (ids.uuid) next = next.split(PLACEHOLDER_UUID).join(ids.uuid);
+      if (ids.episode) next = next.split(PLACEHOLDER_EPISODE).join(`/episodes/${ids.episode}`);
+      if (next !== value) node.setAttribute(name, next);
+    }
+  }
+}
+
+export function childValues(record, rules) {
+  const child = record.child || {};
+  const now = Date.now();
+  const clock = record.clock || {};
+  const [, words] = stepAt(clock.from, clock.words, now);
+  const [, tone, tag] = stepAt(clock.from, clock.tone, now);
+  const repeat = record.repeat || {};
+  const shown = record.shown || {};
+  return {
+    display_name: child.display_name,
+    first_name: child.first_name,
+    age: child.age,
+    band: child.age_band,
+    due: shown.due_at,
+    returned_at: shown.returned_at,
+    risk_grade: record.police_risk_grade,
+    status: statusLabel(rules, record.status),
+    urgency: tone,
+    urgency_label: tag,
+    phrase: words,
+    repeat: stepAt(repeat.from, repeat.words, now)[1],
+  };
+}
+
+export function say(main, heading, text) {
+  const h1 = document.createElement("h1");
+  h1.textContent = heading;
+  const p = document.createElement("p");
+  p.className = "lead";
+  p.textContent = text;
+  main.replaceChildren(h1, p);
+}

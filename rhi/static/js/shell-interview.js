@@ -1,0 +1,268 @@
+// An interview's part as a shell page, with no signal: the fields and lists filled from the
+// interview's draft (or the server's copy), and every change kept in the draft as it is made.
+// Changes wait 300 ms to be kept together; flush() keeps them at once (the router calls it
+// before leaving the page, and when the tab is closed or hidden).
+
+import { changeDraft, draftOf } from "./drafts.js";
+import { unlockOnce } from "./pin-dialog.js";
+import { blanks, childValues, clone, fillBlanks } from "./shell-fill.js";
+import * as store from "./store.js";
+
+// The id of the blank entry in a list's <template> (rhi/templates/interviews/_list.html).
+const NEW_ENTRY_ID = "new-entry";
+
+function fieldPath(element) {
+  const name = element.getAttribute("name") || "";
+  return name.startsWith("f:") ? name.slice(2) : null;
+}
+
+// Where a dotted path lives in the document: [holder, key]; list entries are found by id.
+function locate(doc, path, make) {
+  const parts = path.split(".");
+  let holder = doc;
+  for (let i = 0; i < parts.length - 1; i += 1) {
+    const part = parts[i];
+    if (Array.isArray(holder)) {
+      holder = holder.find((entry) => entry.id === part);
+    } else {
+      if (holder[part] === undefined && make) holder[part] = clone(blanks().finding);
+      holder = holder[part];
+    }
+    if (holder === undefined) return null;
+  }
+  return [holder, parts[parts.length - 1]];
+}
+
+function valueOf(element) {
+  if (element.type === "checkbox") return element.checked;
+  if (element.type === "radio") {
+    const checked = element.form.querySelector(
+      `input[type=radio][name="${CSS.escape(element.name)}"]:checked`,
+    );
+    return checked ? checked.value : "";
+  }
+  return element.value;
+}
+
+function show(element, value) {
+  if (element.type === "hidden") return;
+  if (element.type === "checkbox") element.checked = Boolean(value);
+  else if (element.type === "radio") element.checked = element.value === value;
+  else element.value = value === undefined || value === null ? "" : value;
+}
+
+function fillFields(root, doc) {
+  for (const element of root.querySelectorAll("[name^='f:']")) {
+    const place = locate(doc, fieldPath(element), false);
+    if (place && place[0]) show(element, place[0][place[1]]);
+  }
+  // Suggestions the worker already answered "keep my words" to stay answered.
+  for (const box of root.querySelectorAll("textarea[data-check-language]")) {
+    const path = fieldPath(box);
+    const pairs = (doc.language.dismissed || [])
+      .filter((d) => d.path === path)
+      .map((d) => [d.rule_id, d.text]);
+    box.setAttribute("data-dismissed", JSON.stringify(pairs));
+  }
+  for (const more of root.querySelectorAll("[data-shown-by]")) {
+    const box = document.getElementById(more.getAttribute("data-shown-by"));
+    more.hidden = !(box && box.checked);
+  }
+}
+
+function entryNode(list, kind, id) {
+  const template = list.querySelector(`template[data-new-entry="${kind}"]`);
+  const html = template.innerHTML.split(NEW_ENTRY_ID).join(id);
+  const holder = document.createElement("div");
+  holder.innerHTML = html; // our own template's markup: no data from the tablet is in it
+  return holder.firstElementChild;
+}
+
+function number(list) {
+  const entries = list.querySelectorAll(":scope > fieldset[data-entry]");
+  entries.forEach((entry, i) => {
+    for (const label of entry.querySelectorAll("[data-entry-label]")) {
+      label.textContent = `${label.getAttribute("data-entry-label")} ${i + 1}`;
+    }
+  });
+  const none = list.querySelector("[data-none-noted]");
+  if (none) none.hidden = entries.length > 0;
+}
+
+function fillLists(root, doc, ids) {
+  for (const list of root.querySelectorAll("[id^='list-']")) {
+    const kind = list.id.slice(5);
+    for (const old of list.querySelectorAll(":scope > fieldset[data-entry]")) old.remove();
+    const add = list.querySelector("[data-add-entry]");
+    for (const entry of doc[kind] || []) {
+      const node = entryNode(list, kind, entry.id);
+      fillBlanks(node, {}, ids);
+      list.insertBefore(node, list.querySelector("template"));
+    }
+    number(list);
+    if (add) fillBlanks(add, {}, ids);
+  }
+}
+
+// Every change on an interview page is an operation on the document. It is applied at once
+// to the page's own copy, and, when kept, to the draft as the tablet holds it then
+// (changeDraft), so two tabs, the episode page and a finished upload never undo each other.
+let keepOpenPage = async () => undefined; // the open part's keepNow, once one is filled
+
+/** Keep the open part's last changes now (before leaving it, or the tab closing). */
+export function flush() {
+  return keepOpenPage();
+}
+
+/** Nothing of the part left will be kept after this: the router is showing another page. */
+export function leave() {
+  keepOpenPage = async () => undefined;
+}
+
+/** Fill the interview's part in `main` from `record` (a copy or a draft), and keep its changes. */
+export function fillInterview(main, record, rules) {
+  const start = draftOf(record);
+  let doc = start.content || clone(start.base_content || blanks().content);
+  const ids = { uuid: start.uuid, episode: start.episode_ids[0] };
+  fillBlanks(main, childValues(start, rules), ids);
+  fillLists(main, doc, ids);
+  fillFields(main, doc);
+  main.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true })); // the writing check
+  const form = main.querySelector("#interview-form");
+  if (!form) return;
+  let timer = null;
+  let pending = [];
+  let touched = new Set();
+  let paths = new Set(); // what the worker changed: on a conflict, only these are offered
+  const keepNow = async () => {
+    window.clearTimeout(timer);
+    if (!pending.length) return;
+    const ops = pending;
+    const saved = touched;
+    const changedPaths = paths;
+    pending = [];
+    touched = new Set();
+    paths = new Set();
+    let kept;
+    try {
+      kept = await changeDraft(start.uuid, start, (d) => {
+        if (!d.content) d.content = clone(d.base_content || blanks().content);
+        for (const op of ops) op(d.content);
+        d.changed_paths = [...new Set([...(d.changed_paths || []), ...changedPaths])];
+      });
+    } catch {
+      // Locked after being left idle: nothing is dropped. The changes wait on the page until
+      // the PIN is given, then are kept.
+      pending = ops.concat(pending);
+      saved.forEach((element) => touched.add(element));
+      changedPaths.forEach((path) => paths.add(path));
+      for (const element of saved) {
+        const status = element.closest(".autosave")?.querySelector(".save-status");
+        if (status) {
+          status.textContent = "Not kept yet: enter your PIN to keep it on this tablet";
+          status.className = "save-status save-error";
+        }
+      }
+      if ((await store.state()) === "locked" && (await unlockOnce())) {
+        return keepNow();
+      }
+      return undefined;
+    }
+    doc = kept.content;
+    for (const element of saved) {
+      const status = element.closest(".autosave")?.querySelector(".save-status");
+      if (status) {
+        status.textContent = "Kept on this tablet";
+        status.className = "save-status save-kept";
+      }
+    }
+  };
+  keepOpenPage = keepNow;
+  const apply = (op, path, element) => {
+    op(doc);
+    pending.push(op);
+    paths.add(path);
+    if (element) touched.add(element);
+    window.clearTimeout(timer);
+    timer = window.setTimeout(keepNow, 300);
+  };
+  const changed = (event) => {
+    const element = event.target;
+    const path = fieldPath(element);
+    if (!path || element.type === "hidden" || !locate(doc, path, true)) return;
+    const value = valueOf(element);
+    apply(
+      (d) => {
+        const place = locate(d, path, true);
+        if (place && place[0]) place[0][place[1]] = value;
+      },
+      path,
+      element,
+    );
+    for (const more of main.querySelectorAll(`[data-shown-by="${CSS.escape(element.id)}"]`)) {
+      more.hidden = !element.checked;
+    }
+  };
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  // The writing check's "keep my words" or "use this": kept with the draft, the way
+  // rhi/interviews/service.py language_action keeps it with the interview online.
+  form.addEventListener("rhi:language", (event) => {
+    const { path, rule_id: ruleId, text, action, reason } = event.detail;
+    apply(
+      (d) => {
+        const said = d.language.dismissed;
+        if (action === "dismissed") {
+          said.push({
+            path,
+            rule_id: ruleId,
+            text: text.slice(0, 200),
+            reason: reason.slice(0, 500),
+          });
+        } else if (action === "replaced") {
+          d.language.replaced = (d.language.replaced || 0) + 1;
+        } else if (action === "reason") {
+          const entry = [...said]
+            .reverse()
+            .find((x) => x.path === path && x.rule_id === ruleId && x.text === text.slice(0, 200));
+          if (entry) entry.reason = reason.slice(0, 500);
+        }
+      },
+      "language",
+      event.target,
+    );
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+  form.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("button") : null;
+    if (!button) return;
+    const list = button.closest("[id^='list-']");
+    if (button.hasAttribute("data-add-entry")) {
+      event.preventDefault();
+      const kind = button.getAttribute("data-add-entry");
+      const entry = {
+        ...clone(blanks().entries[kind]),
+        id: crypto.randomUUID().replace(/-/g, "").slice(0, 12),
+      };
+      apply((d) => {
+        if (!d[kind].some((e) => e.id === entry.id)) d[kind].push(clone(entry));
+      }, `${kind}.${entry.id}`);
+      const node = entryNode(list, kind, entry.id);
+      fillBlanks(node, {}, ids);
+      list.insertBefore(node, list.querySelector("template"));
+      fillFields(node, doc);
+      number(list);
+      node.querySelector("input, textarea, select").focus();
+    } else if (button.hasAttribute("data-remove-entry")) {
+      event.preventDefault();
+      const entry = button.closest("fieldset[data-entry]");
+      const kind = entry.getAttribute("data-entry");
+      const id = entry.getAttribute("data-entry-id");
+      apply((d) => {
+        d[kind] = d[kind].filter((e) => e.id !== id);
+      }, `${kind}.${id}`);
+      entry.remove();
+      number(list);
+    }
+  });
+}

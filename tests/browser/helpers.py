@@ -1,0 +1,23 @@
+"""Reaching rhi's browser modules from a test.
+
+rhi's browser code is ES modules with no globals (rhi/static/js). A test reaches a module the way
+the modules reach each other, by importing it: in the page, `import("/static/js/store.js")` goes
+through the page's import map (rhi/pwa/views.py) to the versioned URL the page's own modules
+loaded, so the test gets the very same instance (the same store, the same key in memory), not a
+second copy. Each constant is a JS expression, for use inside an async function:
+
+    tablet.evaluate(f"async () => {STORE}.lock()")
+"""
+
+from __future__ import annotations
+
+
+def module(name: str) -> str:
+    """The page's instance of rhi/static/js/<name>.js, as a JS expression (needs `async`)."""
+    return f"(await import('/static/js/{name}.js'))"
+
+
+STORE = module("store")  # the sealed store (store.js)
+DRAFTS = module("drafts")  # changeDraft, as the shell pages keep changes (drafts.js)
+BAR = module("bar")  # sendNow, what the bar's timers call (bar.js)
+LANGUAGE = module("language-check")  # the writing check's matcher (language-check.js)
