@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.episodes.views import bp as episodes_bp
     from rhi.health import bp as health_bp
     from rhi.home import bp as home_bp
+    from rhi.interviews.decision_views import bp as decisions_bp
     from rhi.interviews.views import bp as interviews_bp
     from rhi.pwa.views import bp as pwa_bp
     from rhi.summaries.views import bp as summaries_bp
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         health_bp,
         interviews_bp,
+        decisions_bp,
         summaries_bp,
         writing_bp,
         pwa_bp,

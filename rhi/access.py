@@ -6,7 +6,10 @@ as SQL filter clauses, so a list and a single-record lookup can never disagree.
 - worker: episodes assigned to them or to their team (and those children)
 - social worker: children allocated to them (and their episodes)
 - manager: episodes assigned to their team or to any worker in it, and children allocated to
-  social workers in it
+  social workers in it or kept by the team (`Child.team_id`)
+- coordinator (a missing coordinator): the same children and episodes as their team's manager;
+  keeps children's records and standing profiles; sees an interview's status on those pages and
+  nothing of its content: every interview, summary, audit and wording rule refuses them
 - admin: manages users and teams; sees no child records
 """
 
@@ -20,6 +23,17 @@ from rhi import audit
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, Role, Summary, User, interview_episodes
 
+# Roles that see their whole team's children and returns.
+TEAM_OVERSIGHT = (Role.MANAGER, Role.COORDINATOR)
+# Roles that may read any of an interview's content (what each reads is rhi.sharing's to say).
+INTERVIEW_READERS = (Role.WORKER, Role.SOCIAL_WORKER, Role.MANAGER)
+# Roles that may change a child's standing profile, for a child they may see.
+PROFILE_EDITORS = (Role.WORKER, Role.SOCIAL_WORKER, Role.MANAGER, Role.COORDINATOR)
+
+
+def _oversees_team(user: User) -> bool:
+    return user.role_enum in TEAM_OVERSIGHT and user.team_id is not None
+
 
 def _episode_clause(user: User) -> ColumnElement[bool]:
     role = user.role_enum
@@ -30,7 +44,8 @@ def _episode_clause(user: User) -> ColumnElement[bool]:
         return or_(mine, Episode.assigned_team_id == user.team_id)
     if role is Role.SOCIAL_WORKER:
         return Episode.child_id.in_(select(Child.id).where(Child.social_worker_id == user.id))
-    if role is Role.MANAGER and user.team_id is not None:
+    if _oversees_team(user):
+        assert user.team_id is not None
         return or_(
             _held_by_team(user.team_id),
             Episode.child_id.in_(_team_children(user.team_id)),
@@ -48,11 +63,12 @@ def _held_by_team(team_id: int) -> ColumnElement[bool]:
 
 
 def _team_children(team_id: int):
+    """Children allocated to a social worker in the team, or whose record the team keeps."""
     social_worker = aliased(User)
     return (
         select(Child.id)
-        .join(social_worker, Child.social_worker_id == social_worker.id)
-        .where(social_worker.team_id == team_id)
+        .outerjoin(social_worker, Child.social_worker_id == social_worker.id)
+        .where(or_(social_worker.team_id == team_id, Child.team_id == team_id))
     )
 
 
@@ -71,13 +87,22 @@ def child_filter(user: User) -> ColumnElement[bool]:
     via_episode = exists(
         select(Episode.id).where(and_(Episode.child_id == Child.id, _episode_clause(user)))
     )
-    if role is Role.MANAGER and user.team_id is not None:
+    if _oversees_team(user):
+        assert user.team_id is not None
         return or_(via_episode, Child.id.in_(_team_children(user.team_id)))
     return via_episode
 
 
+def can_read_interviews(user: User) -> bool:
+    """Who may open an interview at all. A coordinator sees the episodes an interview covers,
+    and its status there, but none of it: no pages, copies, versions or summaries."""
+    return user.role_enum in INTERVIEW_READERS
+
+
 def interview_filter(user: User) -> ColumnElement[bool]:
-    """An interview is visible when any episode it covers is."""
+    """An interview is visible when any episode it covers is, to those who read interviews."""
+    if not can_read_interviews(user):
+        return false()
     return exists(
         select(interview_episodes.c.episode_id)
         .join(Episode, Episode.id == interview_episodes.c.episode_id)
@@ -88,6 +113,8 @@ def interview_filter(user: User) -> ColumnElement[bool]:
 def summary_filter(user: User) -> ColumnElement[bool]:
     """A summary is for the one person it was prepared for, while its child is still theirs to
     see (a de-allocated social worker's inbox loses it)."""
+    if not can_read_interviews(user):
+        return false()
     visible_children = select(Child.id).where(child_filter(user))
     return and_(
         Summary.prepared_for_id == user.id,
@@ -126,13 +153,40 @@ def reads_whole_interview(user: User, interview: Interview) -> bool:
 
 
 def can_record_interview_work(user: User) -> bool:
-    """Offers, contact attempts and interviews are recorded by RHI workers and their managers."""
+    """Offers, contact attempts and interviews are recorded by RHI workers and their managers
+    (never by a coordinator, who sees no interview content)."""
     return user.role_enum in (Role.WORKER, Role.MANAGER)
 
 
+def can_see_returns(user: User) -> bool:
+    """The Returns list (children waiting for an interview and their 72-hour clocks): workers,
+    managers, and coordinators, who allocate them. It shows an interview's status only."""
+    return user.role_enum in (Role.WORKER, Role.MANAGER, Role.COORDINATOR)
+
+
 def can_read_audit(user: User) -> bool:
-    """Managers read a child's record trail and their team's wording counts."""
+    """Managers read a child's record trail and their team's wording counts (not coordinators:
+    the trail and the wording counts describe interview work)."""
     return user.role_enum is Role.MANAGER
+
+
+def can_record_children(user: User) -> bool:
+    """Managers and coordinators add children and change their details, for their team (a
+    child they add is kept by their team, so someone without a team cannot add one)."""
+    return _oversees_team(user)
+
+
+def can_edit_profile(user: User, child: Child) -> bool:
+    """The standing profile is kept by the people around the child: their allocated social
+    worker, the worker holding their returns, the team's manager, and the coordinator, who often
+    collects it from carers. For each role that is exactly "may see this child"."""
+    if user.role_enum not in PROFILE_EDITORS:
+        return False
+    return bool(
+        db.session.scalar(
+            select(exists(select(Child.id).where(Child.id == child.id, child_filter(user))))
+        )
+    )
 
 
 def can_manage_people(user: User) -> bool:
@@ -183,19 +237,42 @@ def get_episode(user: User, episode_id: int) -> Episode:
     return episode
 
 
+def _forbid(user: User, object_type: str, object_id: int | str, child_id: int | None) -> None:
+    """Record the refusal of a change to something the user may see, then answer 403."""
+    audit.record(
+        "change.refused",
+        user=user,
+        object_type=object_type,
+        object_id=object_id,
+        child_id=child_id,
+        outcome="refused",
+    )
+    db.session.commit()
+    abort(403)
+
+
 def require_change(user: User, episode: Episode) -> None:
     """The user can see the episode; may they change it? Refusal is 403: they know it exists."""
     if not can_record_interview_work(user):
-        audit.record(
-            "change.refused",
-            user=user,
-            object_type="episode",
-            object_id=episode.id,
-            child_id=episode.child_id,
-            outcome="refused",
-        )
-        db.session.commit()
-        abort(403)
+        _forbid(user, "episode", episode.id, episode.child_id)
+
+
+def require_child_create(user: User) -> None:
+    """May the user add a child? (403: the page is not for them.)"""
+    if not can_record_children(user):
+        _forbid(user, "child", "new", None)
+
+
+def require_child_change(user: User, child: Child) -> None:
+    """The user can see the child; may they change the child's details?"""
+    if not can_record_children(user):
+        _forbid(user, "child", child.id, child.id)
+
+
+def require_profile_change(user: User, child: Child) -> None:
+    """The user can see the child; may they change the standing profile?"""
+    if not can_edit_profile(user, child):
+        _forbid(user, "child_profile", child.id, child.id)
 
 
 def get_interview(user: User, interview_uuid: str) -> Interview:
@@ -212,17 +289,7 @@ def get_interview(user: User, interview_uuid: str) -> Interview:
 
 def require_interview_change(user: User, interview: Interview) -> None:
     if not can_record_interview_work(user):
-        child_id = interview.child_id
-        audit.record(
-            "change.refused",
-            user=user,
-            object_type="interview",
-            object_id=interview.uuid,
-            child_id=child_id,
-            outcome="refused",
-        )
-        db.session.commit()
-        abort(403)
+        _forbid(user, "interview", interview.uuid, interview.child_id)
 
 
 def get_summary(user: User, summary_id: int) -> Summary:

@@ -32,6 +32,7 @@ USERS = [
     ("social.worker2@example.org", "Priya Nair", "social_worker", 2),
     ("manager@example.org", "Alex Morgan", "manager", 0),
     ("manager.south@example.org", "Chris Doyle", "manager", 1),
+    ("coordinator@example.org", "Nia Evans", "coordinator", 0),
     ("admin@example.org", "Pat Quinn", "admin", None),
 ]
 

@@ -3,15 +3,24 @@
 Pages, PDFs and exports all build what they show from `view_for()`, so a rule about sharing is
 written once. The rules:
 
-1. What the child asked us not to pass on (a section, a finding, a place or a person marked
-   private) is withheld from every recipient, always.
-2. A recipient gets the interview's content when the child agreed to share with them, or when a
-   safeguarding decision to share without consent is recorded (a written reason and who decided).
-3. Otherwise the recipient gets only that an interview took place, when, and whom to contact:
+1. A recipient reads the parts of the interview (`SHARED_PARTS`: each section, the findings,
+   places and people, the actions, the worker's analysis) that the child agreed to share with
+   them (all of them for "yes", the ticked ones for "some"), together with the parts named by a
+   safeguarding decision to share with them that is in force.
+2. A safeguarding decision is in force when the person named as deciding it confirmed it in rhi,
+   or at once when it was recorded as urgent (the copy then says it was released before
+   confirmation, and why). Which decisions are in force is read from the database
+   (rhi/models/decisions.py) and handed in as `in_force`: a decision's words in the document
+   alone never open anything.
+3. What the child asked us not to pass on (a section, a finding, a place or a person marked
+   private, and what they told but asked to keep back) is in no copy, unless a decision in
+   force names that very item.
+4. Otherwise the recipient gets only that an interview took place, when, and whom to contact:
    not what the child said about sharing, not the episodes, not where it was held.
-4. Parents and carers never receive the worker's analysis or the places-and-people intelligence.
-5. A copy holds the recipient's own consent line only: never another recipient's answer, words
-   or safeguarding decision, and never a mention that something was kept out.
+5. Parents and carers never receive the worker's analysis or the places-and-people intelligence.
+6. A copy holds the recipient's own consent line and own decisions only: never another
+   recipient's answer, words or safeguarding decision, and never a mention that something was
+   kept out.
 
 The interviewer's side reads everything on the pages (rhi.access.reads_whole_interview); anyone
 else who may open the interview (the child's social worker, their manager) reads what the
@@ -20,6 +29,7 @@ social worker's copy holds, built here.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,12 +39,18 @@ from rhi.interviews.content import (
     FINDING_GROUPS,
     RECIPIENTS,
     RISK_VIEWS,
+    SHARED_PARTS,
     normalise,
 )
 from rhi.prompts import SECTION_IDS
 
-PROFESSIONAL_ONLY_SECTIONS = {"analysis"}
+PROFESSIONAL_ONLY_PARTS = {"analysis", "places_people"}
 PROFESSIONALS = {"social_worker", "police", "school", "health", "other"}
+CHILD_TOLD = {
+    "told": "Yes, the child was told",
+    "not_yet": "Not yet: the child will be told",
+    "not_told": "No: telling the child would put them or someone else at risk",
+}
 
 
 @dataclass(frozen=True)
@@ -46,13 +62,36 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class DecisionLine:
+    """One safeguarding decision to share with a recipient, as the recipient's copy says it."""
+
+    id: str
+    parts: list[str]  # the words of the parts it shares
+    releases: list[str]  # the titles of kept-back items it names
+    reason: str
+    decided_by: str
+    child_told: str
+    child_said: str
+    urgent_reason: str  # "" unless recorded as urgent: released before confirmation
+    in_force: bool
+
+
+@dataclass(frozen=True)
 class ConsentLine:
     recipient: str
     label: str
     answer: str
     words: str
-    override_reason: str | None
-    override_by: str | None
+    parts: list[str]  # the words of the parts the child agreed to, for "some"
+    decisions: list[DecisionLine]
+
+    @property
+    def override_reason(self) -> str | None:
+        return self.decisions[-1].reason if self.decisions else None
+
+    @property
+    def override_by(self) -> str | None:
+        return self.decisions[-1].decided_by if self.decisions else None
 
 
 @dataclass
@@ -60,6 +99,7 @@ class SharedView:
     recipient: str
     basis: str  # "consent", "override" or "none"
     sections: dict[str, str] = field(default_factory=dict)
+    kept_back: dict[str, str] = field(default_factory=dict)  # released by a decision, by section
     findings: list[Finding] = field(default_factory=list)
     findings_other: dict[str, str] = field(default_factory=dict)
     places: list[dict[str, Any]] = field(default_factory=list)
@@ -74,73 +114,177 @@ class SharedView:
         return self.basis != "none"
 
 
-def override_for(content: dict[str, Any], recipient: str) -> dict[str, Any] | None:
-    """The latest recorded safeguarding decision to share with this recipient, if any."""
-    for entry in reversed(normalise(content)["overrides"]):
-        if entry.get("recipient") == recipient and entry.get("reason", "").strip():
-            return entry
-    return None
+def decisions_for(
+    content: dict[str, Any], recipient: str, in_force: Collection[str] | None = None
+) -> list[dict[str, Any]]:
+    """The recorded decisions to share with this recipient; with `in_force`, those in force."""
+    return [
+        entry
+        for entry in normalise(content)["overrides"]
+        if entry.get("recipient") == recipient
+        and entry.get("reason", "").strip()
+        and (in_force is None or entry.get("id") in in_force)
+    ]
 
 
-def basis_for(content: dict[str, Any], recipient: str) -> str:
+def agreed_parts(content: dict[str, Any], recipient: str) -> set[str]:
+    """The parts the child agreed to share with this recipient."""
+    entry = normalise(content)["consent"].get(recipient, {})
+    if entry.get("answer") == "yes":
+        return set(SHARED_PARTS)
+    if entry.get("answer") == "some":
+        return {part for part in SHARED_PARTS if entry.get(f"part_{part}") is True}
+    return set()
+
+
+def decision_parts(entry: dict[str, Any]) -> set[str]:
+    """A decision's parts; one recorded before decisions named parts shares them all."""
+    parts = entry.get("parts")
+    return set(SHARED_PARTS) if parts is None else {p for p in parts if p in SHARED_PARTS}
+
+
+def withheld_items(content: dict[str, Any]) -> dict[str, str]:
+    """Everything the child asked us not to pass on, by the path a decision names it with, with
+    a title for the worker and the decider: `sections.away` (a private section),
+    `sections.away.kept_back`, `push.bullying`, `people.<id>`, `places.<id>`."""
     c = normalise(content)
-    if c["consent"].get(recipient, {}).get("answer") == "yes":
-        return "consent"
-    if override_for(c, recipient) is not None:
-        return "override"
-    return "none"
+    items: dict[str, str] = {}
+    for s in SECTION_IDS:
+        sec = c["sections"][s]
+        title = SHARED_PARTS.get(s, s)
+        if sec.get("private") and sec.get("text", "").strip():
+            items[f"sections.{s}"] = f"The section \u201c{title}\u201d"
+        if sec.get("kept_back", "").strip():
+            items[f"sections.{s}.kept_back"] = f"Told and kept back in \u201c{title}\u201d"
+    for group, labels in FINDING_GROUPS.items():
+        for key, label in labels.items():
+            entry = c[group].get(key)
+            if entry and entry.get("on") and entry.get("private"):
+                items[f"{group}.{key}"] = label
+    for kind, noun in (("places", "Place"), ("people", "Person")):
+        for entry in c[kind]:
+            if entry.get("private"):
+                name = str(entry.get("name", "")).strip() or "not named"
+                items[f"{kind}.{entry.get('id')}"] = f"{noun}: {name}"
+    return items
 
 
-def consent_record(content: dict[str, Any]) -> list[ConsentLine]:
+def _decision_line(
+    entry: dict[str, Any], in_force: Collection[str], titles: dict[str, str]
+) -> DecisionLine:
+    return DecisionLine(
+        id=str(entry.get("id", "")),
+        parts=[words for part, words in SHARED_PARTS.items() if part in decision_parts(entry)],
+        releases=[titles[path] for path in entry.get("releases", []) if path in titles],
+        reason=entry.get("reason", ""),
+        decided_by=entry.get("decided_by", ""),
+        child_told=CHILD_TOLD.get(entry.get("child_told", ""), ""),
+        child_said=entry.get("child_said", ""),
+        urgent_reason=entry.get("urgent_reason", "") if entry.get("urgent") is True else "",
+        in_force=entry.get("id") in in_force,
+    )
+
+
+def consent_record(
+    content: dict[str, Any], in_force: Collection[str], released: Collection[str] | None = None
+) -> list[ConsentLine]:
+    """Every recipient's consent line with every decision recorded for them (the interviewer's
+    record: `DecisionLine.in_force` says which are in force). With `released`, a decision
+    names only those kept-back items (a copy names only what it holds)."""
     c = normalise(content)
+    titles = {
+        path: title
+        for path, title in withheld_items(c).items()
+        if released is None or path in released
+    }
     lines = []
     for key, label in RECIPIENTS.items():
         entry = c["consent"][key]
-        override = override_for(c, key)
         name = entry.get("name", "").strip()
+        answer = entry.get("answer", "not_asked")
         lines.append(
             ConsentLine(
                 recipient=key,
                 label=f"{label}: {name}" if key == "other" and name else label,
-                answer=CONSENT_ANSWERS.get(entry.get("answer", "not_asked"), "Not asked"),
+                answer=CONSENT_ANSWERS.get(answer, "Not asked"),
                 words=entry.get("words", ""),
-                override_reason=override.get("reason") if override else None,
-                override_by=override.get("decided_by") if override else None,
+                parts=[
+                    words for part, words in SHARED_PARTS.items() if part in agreed_parts(c, key)
+                ]
+                if answer == "some"
+                else [],
+                decisions=[_decision_line(d, in_force, titles) for d in decisions_for(c, key)],
             )
         )
     return lines
 
 
-def view_for(content: dict[str, Any], recipient: str) -> SharedView:
+def view_for(content: dict[str, Any], recipient: str, *, in_force: Collection[str]) -> SharedView:
+    """What `recipient` may read. `in_force`: the ids of the decisions in force (rule 2)."""
     if recipient not in RECIPIENTS:
         raise ValueError(f"unknown recipient {recipient!r}")
     c = normalise(content)
-    view = SharedView(recipient=recipient, basis=basis_for(c, recipient))
+    decisions = decisions_for(c, recipient, in_force)
+    agreed = agreed_parts(c, recipient)
+    parts = set(agreed)
+    released: set[str] = set()
+    for entry in decisions:
+        parts |= decision_parts(entry)
+        released |= {str(path) for path in entry.get("releases", [])}
+    professional = recipient in PROFESSIONALS
+    if not professional:
+        parts -= PROFESSIONAL_ONLY_PARTS
+        released = {
+            p for p in released if not p.startswith(("places.", "people.", "sections.analysis"))
+        }
+    basis = "consent" if agreed else "override" if decisions else "none"
+    view = SharedView(recipient=recipient, basis=basis)
     if not view.shares_content:
         return view
-    view.consent = [line for line in consent_record(c) if line.recipient == recipient]
+    line = next(
+        line for line in consent_record(c, in_force, released) if line.recipient == recipient
+    )
+    view.consent = [
+        ConsentLine(
+            recipient=line.recipient,
+            label=line.label,
+            answer=line.answer,
+            words=line.words,
+            parts=line.parts,
+            decisions=[d for d in line.decisions if d.in_force],
+        )
+    ]
 
-    professional = recipient in PROFESSIONALS
     for s in SECTION_IDS:
         sec = c["sections"][s]
-        if sec.get("private") or not sec.get("text", "").strip():
-            continue
-        if s in PROFESSIONAL_ONLY_SECTIONS and not professional:
-            continue
-        view.sections[s] = sec["text"]
+        named = f"sections.{s}" in released  # a private section a decision names
+        if sec.get("text", "").strip() and (named or (s in parts and not sec.get("private"))):
+            view.sections[s] = sec["text"]
+        if f"sections.{s}.kept_back" in released and sec.get("kept_back", "").strip():
+            view.kept_back[s] = sec["kept_back"]
     for group, labels in FINDING_GROUPS.items():
         for key, label in labels.items():
             entry = c[group].get(key)
-            if entry and entry.get("on") and not entry.get("private"):
+            if not (entry and entry.get("on")):
+                continue
+            path = f"{group}.{key}"
+            if path in released or ("findings" in parts and not entry.get("private")):
                 view.findings.append(Finding(group, key, label, entry.get("note", "")))
-        if c["findings_other"].get(group, "").strip():
+        if "findings" in parts and c["findings_other"].get(group, "").strip():
             view.findings_other[group] = c["findings_other"][group]
-    if professional:
-        view.places = [dict(i) for i in c["places"] if not i.get("private")]
-        view.people = [dict(i) for i in c["people"] if not i.get("private")]
+    for kind in ("places", "people"):
+        shown = [
+            dict(i)
+            for i in c[kind]
+            if f"{kind}.{i.get('id')}" in released
+            or ("places_people" in parts and not i.get("private"))
+        ]
+        setattr(view, kind, shown)
+    if "analysis" in parts:
         view.risk_view = RISK_VIEWS.get(c["risk_view"], "")
-    view.actions = [
-        {**a, "kind_label": ACTION_KINDS.get(a.get("kind", ""), "Other")} for a in c["actions"]
-    ]
-    view.protective_factors = c["protective_factors"]
+    if "actions" in parts:
+        view.actions = [
+            {**a, "kind_label": ACTION_KINDS.get(a.get("kind", ""), "Other")} for a in c["actions"]
+        ]
+        view.protective_factors = c["protective_factors"]
     return view

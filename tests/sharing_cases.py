@@ -1,12 +1,15 @@
 """Random interviews for the sharing property tests (Hypothesis), and what each recipient may
 read of one, said as plainly as the rules in rhi/sharing.py:
 
-- nothing, unless the child agreed to share with them or a safeguarding decision names them;
-- then every section's words, except a section the child kept private, the analysis for
-  parents and carers, and never a piece of text kept back;
-- findings that are ticked and not private; places and people for professionals only, not
-  private; the recipient's own consent words and own decision's reason;
-- never another recipient's consent words or decision's reason.
+- nothing, unless the child agreed to share some or all parts with them, or a safeguarding
+  decision in force (confirmed, or urgent) names them; a decision not in force opens nothing;
+- then the parts agreed or named by a decision in force: a section's words unless the child
+  kept it private, the analysis for professionals only; findings that are ticked and not
+  private; places and people for professionals only, not private;
+- a private section, finding, place or person, or a piece of text kept back, only when a
+  decision in force names it (places and people still for professionals only);
+- the recipient's own consent words and own decisions' words (in force);
+- never another recipient's consent words or decision's words.
 
 Every piece of text is a marker no other piece contains, so a copy's text can be searched.
 """
@@ -19,6 +22,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from rhi.interviews import content as c
+from rhi.sharing import withheld_items
 
 PROFESSIONALS = {"social_worker", "police", "school", "health", "other"}
 FINDINGS = [(group, key) for group in c.FINDING_GROUPS for key in list(c.FINDING_GROUPS[group])[:2]]
@@ -28,33 +32,57 @@ FINDINGS = [(group, key) for group in c.FINDING_GROUPS for key in list(c.FINDING
 class Case:
     content: dict[str, Any]
     markers: dict[str, str]  # marker -> what it is ("section:away", "consent:police", ...)
+    in_force: set[str]  # the ids of the decisions confirmed or urgent
 
     def may_read(self, recipient: str) -> set[str]:
         doc = self.content
-        shares = doc["consent"][recipient]["answer"] == "yes" or any(
-            o["recipient"] == recipient for o in doc["overrides"]
-        )
-        if not shares:
+        consent = doc["consent"][recipient]
+        parts = set()
+        if consent["answer"] == "yes":
+            parts = set(c.SHARED_PARTS)
+        elif consent["answer"] == "some":
+            parts = {p for p in c.SHARED_PARTS if consent.get(f"part_{p}")}
+        agreed = bool(parts)
+        decisions = [
+            o for o in doc["overrides"] if o["recipient"] == recipient and o["id"] in self.in_force
+        ]
+        named: set[str] = set()
+        for decision in decisions:
+            parts |= set(decision["parts"])
+            named |= set(decision["releases"])
+        if not agreed and not decisions:
             return set()
-        allowed = set()
         professional = recipient in PROFESSIONALS
+        allowed = set()
         for marker, what in self.markers.items():
             kind, _, name = what.partition(":")
             if kind == "section":
                 section = doc["sections"][name]
-                if not section["private"] and (name != "analysis" or professional):
+                if name == "analysis" and not professional:
+                    continue
+                if f"sections.{name}" in named or (name in parts and not section["private"]):
                     allowed.add(marker)
+            elif kind == "kept_back" and f"sections.{name}.kept_back" in named:
+                allowed.add(marker)
             elif kind == "finding":
                 group, key = name.split("/")
                 entry = doc[group][key]
-                if entry["on"] and not entry["private"]:
+                if entry["on"] and (
+                    f"{group}.{key}" in named or ("findings" in parts and not entry["private"])
+                ):
                     allowed.add(marker)
             elif kind in ("places", "people"):
                 entry = next(i for i in doc[kind] if i["id"] == name)
-                if professional and not entry["private"]:
+                if professional and (
+                    f"{kind}.{name}" in named or ("places_people" in parts and not entry["private"])
+                ):
                     allowed.add(marker)
-            elif kind in ("consent", "decision") and name == recipient:
+            elif kind == "consent" and name == recipient:
                 allowed.add(marker)
+            elif kind == "decision":
+                decision_id, _, _ = name.partition("/")
+                if any(d["id"] == decision_id for d in decisions):
+                    allowed.add(marker)
         return allowed
 
 
@@ -92,21 +120,36 @@ def cases(draw: st.DrawFn) -> Case:
             entry = next(i for i in doc[kind] if i["id"] == item_id)
             entry[field] = mark(f"{kind}:{item_id}")
             entry["private"] = draw(st.booleans())
-    for recipient in c.RECIPIENTS:
-        answer = draw(st.sampled_from(["yes", "no", "not_asked"]))
-        doc["consent"][recipient] = {
-            "answer": answer,
-            "words": mark(f"consent:{recipient}"),
-            "name": "",
-        }
-        if draw(st.integers(0, 3)) == 0:
+    withheld = sorted(withheld_items(doc))
+    in_force: set[str] = set()
+    for n, recipient in enumerate(c.RECIPIENTS):
+        answer = draw(st.sampled_from(["yes", "some", "no", "not_asked"]))
+        doc["consent"][recipient].update(
+            {"answer": answer, "words": mark(f"consent:{recipient}"), "name": ""}
+        )
+        if answer == "some":
+            for part in draw(st.sets(st.sampled_from(list(c.SHARED_PARTS)))):
+                doc["consent"][recipient][f"part_{part}"] = True
+        if draw(st.integers(0, 2)) == 0:
+            decision_id = f"d{n}"
             doc["overrides"].append(
                 {
+                    "id": decision_id,
                     "recipient": recipient,
-                    "reason": mark(f"decision:{recipient}"),
+                    "parts": sorted(draw(st.sets(st.sampled_from(list(c.SHARED_PARTS))))),
+                    "releases": sorted(draw(st.sets(st.sampled_from(withheld))))
+                    if withheld
+                    else [],
+                    "reason": mark(f"decision:{decision_id}/reason"),
                     "decided_by": "A manager",
+                    "child_told": "told",
+                    "child_said": mark(f"decision:{decision_id}/child_said"),
+                    "urgent": True,
+                    "urgent_reason": mark(f"decision:{decision_id}/urgent"),
                     "recorded_by": "A worker",
                     "at": "2026-11-22T10:00",
                 }
             )
-    return Case(content=doc, markers=markers)
+            if draw(st.booleans()):
+                in_force.add(decision_id)
+    return Case(content=doc, markers=markers, in_force=in_force)

@@ -1,18 +1,63 @@
-"""The social worker's "My children", a child's page, and the child's audit trail."""
+"""Children: the list, a child's page, adding and changing a child, the standing profile with its
+history and its one-page PDF for police, and the child's audit trail.
+
+Every route asks rhi.access, and every read and change writes its audit row in the same
+transaction as what it records.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from jinja2_fragments.flask import render_block
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
 
 from rhi import access, audit
+from rhi.children import matching
+from rhi.children.profile_pdf import render_profile
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, Episode
+from rhi.forms.children import ChildForm, ProfileForm
+from rhi.models import AuditEvent, Child, Episode, Role, Team, User
 from rhi.models.base import utcnow
+from rhi.models.children import PROFILE_FIELDS, ProfileChange
+from rhi.timefmt import to_local
 
 bp = Blueprint("children", __name__)
+
+FORM_PAGE = "children/form.html"
+PROFILE_PAGE = "children/profile.html"
+
+# The child's details on the form, in the order they are compared for the audit row.
+DETAIL_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "gender",
+    "pronouns",
+    "ethnicity",
+    "first_language",
+    "interpreter_needed",
+    "legal_status",
+    "home_authority",
+    "placing_authority",
+    "placement_type",
+    "school",
+    "social_worker_id",
+)
 
 
 @bp.route("/children")
@@ -27,7 +72,34 @@ def my_children() -> str:
         .order_by(Child.last_name, Child.first_name)
     ).all()
     title = "My children" if access.has_inbox(current_user) else "Children"
-    return render_template("children/list.html", children=children, title=title, now=utcnow())
+    return render_template(
+        "children/list.html",
+        children=children,
+        title=title,
+        now=utcnow(),
+        can_add=access.can_record_children(current_user),
+    )
+
+
+def _history(child: Child) -> list[ProfileChange]:
+    return list(
+        db.session.scalars(
+            select(ProfileChange)
+            .where(ProfileChange.child_id == child.id)
+            .options(selectinload(ProfileChange.changed_by))
+            .order_by(ProfileChange.changed_at.desc(), ProfileChange.id.desc())
+        )
+    )
+
+
+def _visible_episodes(child: Child) -> list[Episode]:
+    return list(
+        db.session.scalars(
+            select(Episode)
+            .where(Episode.child_id == child.id, access.episode_filter(current_user))
+            .order_by(Episode.started_at.desc())
+        )
+    )
 
 
 @bp.route("/children/<int:child_id>")
@@ -36,18 +108,321 @@ def show(child_id: int) -> str:
     child = access.get_child(current_user, child_id)
     audit.record("child.view", object_type="child", object_id=child.id, child_id=child.id)
     db.session.commit()
-    episodes = db.session.scalars(
-        select(Episode)
-        .where(Episode.child_id == child.id, access.episode_filter(current_user))
-        .order_by(Episode.started_at.desc())
-    ).all()
     return render_template(
         "children/show.html",
         child=child,
-        episodes=episodes,
+        episodes=_visible_episodes(child),
+        history=_history(child),
         now=utcnow(),
         can_read_audit=access.can_read_audit(current_user),
+        can_change=access.can_record_children(current_user),
+        can_edit_profile=access.can_edit_profile(current_user, child),
     )
+
+
+# Adding and changing a child ----------------------------------------------------------------
+
+
+def _social_workers(current: int | None = None) -> list[tuple[str, str]]:
+    """Active social workers to allocate (and the child's current one, whatever they are now)."""
+    rows = db.session.execute(
+        select(User.id, User.name, Team.name)
+        .outerjoin(Team, Team.id == User.team_id)
+        .where(
+            or_(
+                and_(User.role == Role.SOCIAL_WORKER.value, User.active),
+                User.id == (current if current is not None else -1),
+            )
+        )
+        .order_by(User.name, User.id)
+    ).all()
+    return [(str(uid), f"{name} ({team})" if team else name) for uid, name, team in rows]
+
+
+def _child_form(child: Child | None = None, **kwargs: Any) -> ChildForm:
+    current = child.social_worker_id if child is not None else None
+    return ChildForm(social_workers=_social_workers(current), **kwargs)
+
+
+def _render_form(form: ChildForm, child: Child | None, status: int, **context: Any):
+    ctx = {"form": form, "child": child, **context}
+    if request.htmx:
+        return render_block(FORM_PAGE, "child_form", **ctx), status
+    return render_template(FORM_PAGE, **ctx), status
+
+
+def _go(url: str) -> Response:
+    """After a change: a redirect, or for htmx a full page load of the new address."""
+    if request.htmx:
+        response = Response("", 200)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _apply(form: ChildForm, child: Child) -> list[str]:
+    """Copy the form onto the child; the names of the fields that changed."""
+    changed = []
+    for name in DETAIL_FIELDS:
+        value = getattr(form, name).data
+        if name == "social_worker_id":
+            value = int(value) if value else None
+        elif name == "interpreter_needed":
+            value = bool(value)
+        elif isinstance(value, str):
+            value = value or None
+        if getattr(child, name) != value:
+            changed.append(name)
+            setattr(child, name, value)
+    return changed
+
+
+def _signature(form: ChildForm) -> str:
+    """What "possibly the same child" was checked for: the name and date of birth."""
+    first = matching.normalise(form.first_name.data or "")
+    last = matching.normalise(form.last_name.data or "")
+    return f"{first}|{last}|{form.date_of_birth.data}"
+
+
+def _possible_matches(form: ChildForm) -> list[tuple[Child, matching.Match]]:
+    """Children this user may see who may be the child being added. Only those: whether a
+    record the user may not open exists is itself not theirs to know."""
+    dob = form.date_of_birth.data
+    candidates = list(
+        db.session.scalars(
+            select(Child).where(
+                Child.date_of_birth.in_(matching.birth_dates_to_check(dob)),
+                access.child_filter(current_user),
+            )
+        )
+    )
+    by_id = {c.id: c for c in candidates}
+    found = matching.possible_matches(form.first_name.data, form.last_name.data, dob, candidates)
+    return [(by_id[m.child_id], m) for m in found]
+
+
+@bp.route("/children/new")
+@login_required
+def new() -> tuple[str, int]:
+    access.require_child_create(current_user)
+    return _render_form(_child_form(formdata=None), None, 200)
+
+
+@bp.route("/children/new", methods=["POST"])
+@login_required
+def create() -> tuple[str, int] | Response:
+    access.require_child_create(current_user)
+    form = _child_form()
+    if not form.validate_on_submit():
+        return _render_form(form, None, 422)
+    confirmed = request.form.get(
+        "different_child"
+    ) == "yes" and form.checked_for.data == _signature(form)
+    if not confirmed:
+        matches = _possible_matches(form)
+        if matches:
+            for match, _ in matches:  # their names and dates of birth are shown: a read
+                audit.record(
+                    "child.possible_match",
+                    object_type="child",
+                    object_id=match.id,
+                    child_id=match.id,
+                )
+            db.session.commit()
+            form.checked_for.data = _signature(form)
+            return _render_form(form, None, 409, matches=matches)
+    child = Child(created_by_id=current_user.id, team_id=current_user.team_id)
+    _apply(form, child)
+    db.session.add(child)
+    db.session.flush()
+    audit.record(
+        "child.create",
+        object_type="child",
+        object_id=child.id,
+        child_id=child.id,
+        detail="after possible matches were shown" if confirmed else None,
+    )
+    db.session.commit()
+    flash(f"{child.display_name} has been added.", "success")
+    return _go(url_for("children.show", child_id=child.id))
+
+
+@bp.route("/children/<int:child_id>/edit")
+@login_required
+def edit(child_id: int) -> tuple[str, int]:
+    child = access.get_child(current_user, child_id)
+    access.require_child_change(current_user, child)
+    audit.record("child.view", object_type="child", object_id=child.id, child_id=child.id)
+    db.session.commit()
+    form = _child_form(child, formdata=None, obj=child)
+    form.social_worker_id.data = str(child.social_worker_id or "")
+    return _render_form(form, child, 200)
+
+
+@bp.route("/children/<int:child_id>/edit", methods=["POST"])
+@login_required
+def update(child_id: int) -> tuple[str, int] | Response:
+    child = access.get_child(current_user, child_id)
+    access.require_child_change(current_user, child)
+    form = _child_form(child)
+    if not form.validate_on_submit():
+        return _render_form(form, child, 422)
+    changed = _apply(form, child)
+    if child.team_id is None:  # the team that now keeps the record keeps seeing it
+        child.team_id = current_user.team_id
+    if not changed:
+        db.session.rollback()
+        flash("Nothing was changed.", "info")
+        return _go(url_for("children.show", child_id=child.id))
+    audit.record(
+        "child.update",
+        object_type="child",
+        object_id=child.id,
+        child_id=child.id,
+        detail="changed: " + ", ".join(changed),  # names of fields, never what they say
+    )
+    db.session.commit()
+    flash("Saved the changes to this child's details.", "success")
+    return _go(url_for("children.show", child_id=child.id))
+
+
+# The standing profile ------------------------------------------------------------------------
+
+
+def _latest_change_id(child: Child) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.max(ProfileChange.id), 0)).where(
+            ProfileChange.child_id == child.id
+        )
+    )
+
+
+def _profile_form(child: Child) -> ProfileForm:
+    form = ProfileForm(formdata=None, obj=child)
+    form.base_change.data = str(_latest_change_id(child))
+    return form
+
+
+def _render_profile(child: Child, form: ProfileForm, status: int = 200, **context: Any):
+    ctx = {"child": child, "form": form, "history": _history(child), **context}
+    if request.htmx:
+        return render_block(PROFILE_PAGE, "profile_panel", **ctx), status
+    return render_template(PROFILE_PAGE, **ctx), status
+
+
+@bp.route("/children/<int:child_id>/profile")
+@login_required
+def profile(child_id: int) -> tuple[str, int]:
+    child = access.get_child(current_user, child_id)
+    access.require_profile_change(current_user, child)
+    audit.record(
+        "child.profile.view", object_type="child_profile", object_id=child.id, child_id=child.id
+    )
+    db.session.commit()
+    return _render_profile(child, _profile_form(child))
+
+
+@bp.route("/children/<int:child_id>/profile", methods=["POST"])
+@login_required
+def save_profile(child_id: int) -> tuple[str, int] | Response:
+    child = access.get_child(current_user, child_id)
+    access.require_profile_change(current_user, child)
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        return _render_profile(child, form, 422)
+    # One save at a time per child (PostgreSQL; SQLite writes one at a time anyway).
+    db.session.execute(select(Child.id).where(Child.id == child.id).with_for_update())
+    try:
+        base = int(form.base_change.data or 0)
+    except ValueError:
+        base = 0
+    changed_since = set(
+        db.session.scalars(
+            select(ProfileChange.field).where(
+                ProfileChange.child_id == child.id, ProfileChange.id > base
+            )
+        )
+    )
+    wanted = {name: getattr(form, name).data or None for name in PROFILE_FIELDS}
+    changes = {
+        name: (getattr(child, name), new)
+        for name, new in wanted.items()
+        if (getattr(child, name) or None) != new
+    }
+    clashes = [name for name in changes if name in changed_since]
+    if clashes:
+        # Someone saved this field after the form was opened: show what they saved (in the
+        # history) and keep what this person typed; saving again keeps theirs.
+        for name in clashes:
+            getattr(form, name).errors = [
+                "Someone else changed this while you were writing. What they saved is in the "
+                "history below; what you typed is still here. Save again to keep yours."
+            ]
+        form.base_change.data = str(_latest_change_id(child))
+        db.session.rollback()
+        return _render_profile(child, form, 409)
+    if not changes:
+        db.session.rollback()
+        if request.htmx:
+            return _render_profile(child, _profile_form(child), done="Nothing was changed.")
+        flash("Nothing was changed.", "info")
+        return redirect(url_for("children.profile", child_id=child.id))
+    now = utcnow()
+    for name, (old, new) in changes.items():
+        setattr(child, name, new)
+        db.session.add(
+            ProfileChange(
+                child_id=child.id,
+                field=name,
+                old_value=old,
+                new_value=new,
+                changed_by_id=current_user.id,
+                changed_at=now,
+            )
+        )
+    audit.record(
+        "child.profile.update",
+        object_type="child_profile",
+        object_id=child.id,
+        child_id=child.id,
+        detail="changed: " + ", ".join(changes),  # names of fields, never what they say
+    )
+    db.session.commit()
+    message = "Saved the profile. Each change is kept in the history."
+    if request.htmx:
+        return _render_profile(child, _profile_form(child), done=message)
+    flash(message, "success")
+    return redirect(url_for("children.profile", child_id=child.id))
+
+
+@bp.route("/children/<int:child_id>/profile.pdf")
+@login_required
+def profile_pdf(child_id: int) -> Response:
+    child = access.get_child(current_user, child_id)
+    now = utcnow()
+    history = _history(child)
+    data = render_profile(
+        child,
+        _visible_episodes(child),
+        printed_by=current_user.name,
+        printed_at=now,
+        last_changed=history[0].changed_at if history else None,
+    )
+    audit.record(
+        "child.profile.pdf", object_type="child_profile", object_id=child.id, child_id=child.id
+    )
+    db.session.commit()
+    stamp = to_local(now).strftime("%Y%m%d-%H%M")
+    response = Response(data, mimetype="application/pdf")
+    disposition = "inline" if request.args.get("view") else "attachment"
+    # No name in the file name: downloads folders and print queues show it.
+    filename = f"rhi-profile-{child.id}-{stamp}.pdf"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# The record trail ----------------------------------------------------------------------------
 
 
 @bp.route("/children/<int:child_id>/audit")

@@ -3,24 +3,67 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from rhi.interviews.content import RECIPIENTS
+from rhi.interviews.content import RECIPIENTS, SHARED_PARTS
+from rhi.sharing import CHILD_TOLD
 
 
-class OverrideForm(FlaskForm):
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices, each a checkbox (drawn by macros/forms.html as a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DecisionForm(FlaskForm):
+    """A safeguarding decision to share without the child's agreement. What is shared, who may
+    decide and the kept-back items are checked again by rhi/interviews/decisions.py, which names
+    the field of any problem."""
+
     recipient = SelectField("Share with", choices=list(RECIPIENTS.items()))
+    # The choices are checked by rhi/interviews/decisions.py, in words a worker can act on.
+    parts = MultiCheckboxField(
+        "What will be shared", choices=list(SHARED_PARTS.items()), validate_choice=False
+    )
+    releases = MultiCheckboxField(
+        "Things the child asked us not to pass on that must be shared",
+        description="Only what the risk makes necessary. Anything not ticked stays private.",
+        choices=[],
+        validate_choice=False,
+    )
     reason = TextAreaField(
         "Why the information must be shared without the child's agreement",
-        validators=[
-            DataRequired("Write the reason: the risk of significant harm you see."),
-            Length(max=4000),
-        ],
+        validators=[Length(max=4000)],
     )
-    decided_by = StringField(
-        "Who decided (name and role)",
-        validators=[DataRequired("Write who made the decision."), Length(max=200)],
+    decider = SelectField(
+        "Who decided",
+        description="A manager who works with the child, or the child's social worker. "
+        "They are asked to confirm the decision in rhi.",
+        choices=[],
+        validate_choice=False,  # rhi/interviews/decisions.py says why a person cannot decide
+    )
+    child_told = RadioField(
+        "Was the child told?",
+        choices=list(CHILD_TOLD.items()),
+        validate_choice=False,  # rhi/interviews/decisions.py says what is missing
+    )
+    child_told_how = StringField(
+        "How they were told, or when they will be", validators=[Length(max=300)]
+    )
+    child_said = TextAreaField("What the child said", validators=[Length(max=4000)])
+    urgent = BooleanField("Urgent: share now, before the decision is confirmed")
+    urgent_reason = TextAreaField(
+        "Why it cannot wait for confirmation", validators=[Length(max=2000)]
     )
 
 

@@ -28,6 +28,7 @@ from rhi.interviews.fields import (  # the words of the options: one home, the c
     PUSH_FACTORS,
     RECIPIENTS,
     RISK_VIEWS,
+    SHARED_PARTS,
 )
 from rhi.interviews.pages import PAGES
 from rhi.plain_text import without_direction_controls
@@ -46,6 +47,7 @@ __all__ = [
     "PUSH_FACTORS",
     "RECIPIENTS",
     "RISK_VIEWS",
+    "SHARED_PARTS",
     "ContentError",
     "add_item",
     "blank_finding",

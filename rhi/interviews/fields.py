@@ -126,7 +126,12 @@ RECIPIENTS = {
     "health": "Health",
     "other": "Other (named)",
 }
-CONSENT_ANSWERS = {"yes": "Yes", "no": "No", "not_asked": "Not asked"}
+CONSENT_ANSWERS = {
+    "yes": "Yes",
+    "some": "Yes, to the parts ticked below",
+    "no": "No",
+    "not_asked": "Not asked",
+}
 
 RISK_VIEWS = {
     "": "Not yet given",
@@ -137,6 +142,16 @@ RISK_VIEWS = {
 
 PAGE_TITLES = dict(PAGES)
 SECTION_TITLES = {s: PAGE_TITLES[s] for s in SECTION_IDS}
+
+# The parts a child may agree to share one by one ("Yes, to the parts ticked below"), and that
+# a safeguarding decision names. rhi/sharing.py maps each to what a copy holds.
+SHARED_PARTS = {
+    **{s: SECTION_TITLES[s] for s in SECTION_IDS if s != "analysis"},
+    "findings": "What we found: reasons for going and harms",
+    "places_people": "Places and people",
+    "actions": "Actions agreed and what keeps them safe",
+    "analysis": "The worker's analysis and view of risk",
+}
 
 # ---- kinds, placeholders and sharing parts ---------------------------------------------------
 
@@ -580,6 +595,21 @@ FIELDS: tuple[Field, ...] = (
         blank="not_asked",
         keys=RECIPIENTS,
         heading="Sharing with {key_lower}",
+    ),
+    *(
+        Field(
+            f"consent.{RECIPIENT}.part_{part}",
+            FLAG,
+            words,
+            "consent",
+            "consent",
+            hint="Tick the parts they agreed to share." if first else "",
+            keys=RECIPIENTS,
+            heading="Sharing with {key_lower}",
+        )
+        for first, (part, words) in zip(
+            (True, *([False] * len(SHARED_PARTS))), SHARED_PARTS.items(), strict=False
+        )
     ),
     Field(
         f"consent.{RECIPIENT}.words",

@@ -216,50 +216,15 @@ def remove_item(interview: Interview, user: User, kind: str, item_id: str) -> No
     )
 
 
-def add_override(
-    interview: Interview, user: User, *, recipient: str, reason: str, decided_by: str
-) -> None:
-    """A safeguarding decision to share without the child's consent: reason and decider kept."""
-    if recipient not in c.RECIPIENTS:
-        raise c.ContentError("Choose who the information will be shared with.")
-    document = c.normalise(interview.content)
-    document["overrides"] = [
-        *document["overrides"],
-        {
-            "recipient": recipient,
-            "reason": reason,
-            "decided_by": decided_by,
-            "recorded_by": user.name,
-            "at": utcnow().isoformat(timespec="minutes"),
-        },
-    ]
-    interview.content = document
-    audit.record(
-        "sharing.override",
-        user=user,
-        object_type="interview",
-        object_id=interview.uuid,
-        child_id=interview.child_id,
-        detail=f"share with {recipient} without consent",
-    )
-
-
-def _decision(entry: dict[str, Any]) -> tuple[Any, ...]:
-    return entry.get("recipient"), entry.get("reason"), entry.get("decided_by")
-
-
 def received_overrides(
-    current: list[dict[str, Any]], sent: list[dict[str, Any]], user: User
+    current: list[dict[str, Any]], sent: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Sharing decisions as a tablet sent them, with who recorded each and when set as
-    add_override sets them: a decision the server already has keeps its own; a new one is
-    recorded by the signed-in user at the server's time, whatever the tablet said."""
-    known = {_decision(entry): entry for entry in current}
-    now = utcnow().isoformat(timespec="minutes")
-    return [
-        known.get(_decision(entry)) or {**entry, "recorded_by": user.name, "at": now}
-        for entry in sent
-    ]
+    """Decisions to share without agreement as a tablet sent them back: the server's own, always.
+    A decision is recorded online only, with a named decider who confirms it
+    (rhi/interviews/decisions.py), so a tablet can neither add one nor change or drop one it
+    holds a copy of (`sent` is read only to say so)."""
+    del sent
+    return current
 
 
 def finish(interview: Interview, user: User) -> None:

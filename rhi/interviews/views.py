@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 from flask import (
@@ -24,15 +24,15 @@ from rhi import access, audit, shells, writing
 from rhi.episodes import service as episode_service
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
-from rhi.forms.interviews import AddendumForm, OverrideForm
+from rhi.forms.interviews import AddendumForm, DecisionForm
 from rhi.interviews import content as c
+from rhi.interviews import decisions, review, service
 from rhi.interviews import fields as catalogue
-from rhi.interviews import review, service
 from rhi.interviews.pages import PAGE_IDS, PAGES
 from rhi.models import Interview, InterviewStatus
 from rhi.models.base import utcnow
 from rhi.prompts import age_band_for, load_bank
-from rhi.sharing import consent_record, view_for
+from rhi.sharing import consent_record, view_for, withheld_items
 from rhi.summaries.service import SummaryNotMade, share_with_social_worker, summaries_of
 from rhi.sync.protocol import valid_device_id
 from rhi.timefmt import to_local
@@ -121,8 +121,23 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
         for_band=lambda text_for: text_for(band),
         editable=not interview.locked and access.can_record_interview_work(current_user),
         summaries=summaries_of(interview) if page_id == "review" else [],
+        in_force=decisions.in_force(interview),
+        decision_rows=decisions.rows(interview) if page_id in ("consent", "review") else {},
+        decision_form=extra.pop("decision_form", None)
+        or (_decision_form(interview, formdata=None) if page_id == "consent" else None),
         **extra,
     )
+
+
+def _decision_form(interview: Interview, **kwargs: Any) -> DecisionForm:
+    """The decision form with this interview's kept-back items and possible deciders."""
+    form = DecisionForm(**kwargs)
+    form.releases.choices = list(withheld_items(interview.content).items())
+    form.decider.choices = [("", "Choose a person")] + [
+        (str(user.id), f"{user.name} ({user.role_enum.label.lower()})")
+        for user in decisions.deciders(interview.child)
+    ]
+    return form
 
 
 def _page_context(
@@ -136,6 +151,9 @@ def _page_context(
     editable: bool,
     summaries: list[Any],
     csrf: bool = True,
+    in_force: Collection[str] = frozenset(),
+    decision_rows: Mapping[str, Any] | None = None,
+    decision_form: DecisionForm | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
     """Everything page.html needs: the one list, for a real interview and for the shell.
@@ -163,10 +181,11 @@ def _page_context(
         "read": lambda path: c.get_field(content, path),
         "list_heading": lambda kind: _with_name(catalogue.entry(kind).heading, name),
         "editable": editable,
-        "override_form": extra.pop("override_form", None) or OverrideForm(formdata=None, meta=meta),
+        "decision_form": decision_form,
+        "decision_rows": decision_rows or {},
         "addendum_form": extra.pop("addendum_form", None) or AddendumForm(formdata=None, meta=meta),
         "confirm": ConfirmForm(formdata=None, meta=meta),
-        "consent_lines": consent_record(content),
+        "consent_lines": consent_record(content, in_force),
         # The sharing record's columns (sharing.ConsentLine's answer and words), as labelled.
         "consent_columns": [
             catalogue.find(f"consent.social_worker.{column}") for column in ("answer", "words")
@@ -258,7 +277,9 @@ def page(uuid: str, page_id: str) -> str:
             interview=interview,
             child=interview.child,
             titles={s.id: s.title for s in load_bank().sections},
-            view=view_for(interview.content, "social_worker"),
+            view=view_for(
+                interview.content, "social_worker", in_force=decisions.in_force(interview)
+            ),
         )
     return render_template("interviews/page.html", **_context(interview, page_id))
 
@@ -379,29 +400,54 @@ def _list_response(interview: Interview, kind: str) -> str | Response:
 @bp.route("/interviews/<uuid>/overrides", methods=["POST"])
 @login_required
 def add_override(uuid: str) -> tuple[str, int] | Response:
+    """Record a safeguarding decision to share without the child's agreement."""
     interview = access.get_interview(current_user, uuid)
     access.require_interview_change(current_user, interview)
     if interview.locked:
         abort(409)
-    form = OverrideForm()
-    if not form.validate_on_submit():
+    form = _decision_form(interview)
+
+    def refused() -> tuple[str, int]:
         return render_template(
-            "interviews/page.html", **_context(interview, "consent", override_form=form)
+            "interviews/page.html", **_context(interview, "consent", decision_form=form)
         ), 422
+
+    if not form.validate_on_submit():
+        return refused()
+    decision = decisions.Decision(
+        recipient=form.recipient.data,
+        parts=list(form.parts.data or []),
+        releases=list(form.releases.data or []),
+        reason=form.reason.data or "",
+        decider_id=int(form.decider.data) if (form.decider.data or "").isdigit() else None,
+        child_told=form.child_told.data or "",
+        child_told_how=form.child_told_how.data or "",
+        child_said=form.child_said.data or "",
+        urgent=bool(form.urgent.data),
+        urgent_reason=form.urgent_reason.data or "",
+    )
 
     def apply(current: Interview) -> None:
         if current.locked:
             abort(409)
-        service.add_override(
-            current,
-            current_user,
-            recipient=form.recipient.data,
-            reason=form.reason.data.strip(),
-            decided_by=form.decided_by.data.strip(),
-        )
+        decisions.record(current, current_user, decision)
 
-    _change_interview(uuid, apply)  # a save landing meanwhile: read again, not a 500
-    flash("The decision to share without consent is recorded.", "success")
+    try:
+        _change_interview(uuid, apply)  # a save landing meanwhile: read again, not a 500
+    except decisions.DecisionError as problem:
+        db.session.rollback()
+        interview = access.get_interview(current_user, uuid)
+        getattr(form, problem.field).errors = [str(problem)]
+        return refused()
+    flash(
+        "The decision to share without agreement is recorded"
+        + (
+            ", and the copy is released now. The person who decided is asked to confirm it."
+            if decision.urgent
+            else ". The copy is released when the person who decided confirms it in rhi."
+        ),
+        "success",
+    )
     return redirect(url_for("interviews.page", uuid=uuid, page_id="consent"))
 
 

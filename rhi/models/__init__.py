@@ -2,6 +2,7 @@
 
 from rhi.models.audit import AuditEvent
 from rhi.models.children import Child
+from rhi.models.decisions import SharingDecision
 from rhi.models.episodes import Episode
 from rhi.models.interviews import (
     Addendum,
@@ -12,7 +13,7 @@ from rhi.models.interviews import (
 )
 from rhi.models.language import LanguageEvent
 from rhi.models.people import Role, Team, User, UserSession
-from rhi.models.summaries import Summary
+from rhi.models.summaries import Summary, SummaryQuestion, SummarySending
 from rhi.models.sync import SyncConflict, SyncRequest
 from rhi.models.sync_events import SyncEvent
 from rhi.models.throttle import SignInAddress, SignInFailure
@@ -22,7 +23,10 @@ __all__ = [
     "Addendum",
     "SignInAddress",
     "SignInFailure",
+    "SharingDecision",
     "Summary",
+    "SummaryQuestion",
+    "SummarySending",
     "SyncConflict",
     "SyncEvent",
     "SyncRequest",

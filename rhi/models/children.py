@@ -1,4 +1,5 @@
-"""Children, with the standing profile carers hand to police (the Philomena Protocol)."""
+"""Children, with the standing profile carers hand to police (the Philomena Protocol), and the
+history of every change to that profile."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from rhi.models.base import utcnow
 
 if TYPE_CHECKING:
     from rhi.models.episodes import Episode
-    from rhi.models.people import User
+    from rhi.models.people import Team, User
 
 LEGAL_STATUSES = {
     "looked_after": "Looked after",
     "child_protection": "Child protection plan",
     "child_in_need": "Child in need",
-    "none": "None",
+    "care_leaver": "Care leaver",
+    "none": "None known",
 }
 
 PLACEMENT_TYPES = {
@@ -47,7 +49,7 @@ class Child(db.Model):
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
     preferred_name: Mapped[str | None] = mapped_column(String(80))
-    date_of_birth: Mapped[date]
+    date_of_birth: Mapped[date] = mapped_column(index=True)  # "possibly the same child" looks here
     sex: Mapped[str | None] = mapped_column(String(20))
     gender: Mapped[str | None] = mapped_column(String(60))
     pronouns: Mapped[str | None] = mapped_column(String(40))
@@ -60,8 +62,14 @@ class Child(db.Model):
     placing_authority: Mapped[str | None] = mapped_column(String(120))
     placement_type: Mapped[str | None] = mapped_column(String(30))
     social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    school: Mapped[str | None] = mapped_column(String(160))
+    # Who made the record in rhi, and the team that keeps it (its managers and coordinators see
+    # the child even before an episode or a social worker links the child to them).
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
 
-    # The standing profile (Philomena Protocol), updated from what interviews learn.
+    # The standing profile (Philomena Protocol), updated from what interviews learn. Every change
+    # is kept in ProfileChange. The photo the protocol asks for is not held here (yet).
     description: Mapped[str | None] = mapped_column(Text)
     friends_and_associates: Mapped[str | None] = mapped_column(Text)
     places_known: Mapped[str | None] = mapped_column(Text)
@@ -70,7 +78,9 @@ class Child(db.Model):
     medical_needs: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    social_worker: Mapped[User | None] = relationship()
+    social_worker: Mapped[User | None] = relationship(foreign_keys=[social_worker_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    team: Mapped[Team | None] = relationship()
     episodes: Mapped[list[Episode]] = relationship(
         back_populates="child", order_by="Episode.started_at.desc()"
     )
@@ -94,3 +104,35 @@ class Child(db.Model):
     @property
     def placement_label(self) -> str:
         return PLACEMENT_TYPES.get(self.placement_type or "", self.placement_type or "Not recorded")
+
+
+# The standing profile's fields, in the order they are shown, printed and kept in the history.
+PROFILE_FIELDS: dict[str, str] = {
+    "description": "Description",
+    "friends_and_associates": "Friends and associates",
+    "places_known": "Places the child goes",
+    "phones_and_social_media": "Phones and social media",
+    "transport": "Transport",
+    "medical_needs": "Medical needs",
+}
+
+
+class ProfileChange(db.Model):
+    """One field of a child's standing profile changed: what it said before and after, who
+    changed it and when. Rows are only ever added."""
+
+    __tablename__ = "child_profile_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    changed_by: Mapped[User | None] = relationship()
+
+    @property
+    def field_label(self) -> str:
+        return PROFILE_FIELDS.get(self.field, self.field)

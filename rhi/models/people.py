@@ -18,6 +18,9 @@ class Role(enum.StrEnum):
     WORKER = "worker"
     SOCIAL_WORKER = "social_worker"
     MANAGER = "manager"
+    # A missing coordinator: records notifications, allocates, keeps children's records and
+    # the standing profile; sees the team's returns and never an interview's content.
+    COORDINATOR = "coordinator"
     ADMIN = "admin"
 
     @property
@@ -26,6 +29,7 @@ class Role(enum.StrEnum):
             "worker": "Return home interview worker",
             "social_worker": "Social worker",
             "manager": "Manager",
+            "coordinator": "Missing coordinator",
             "admin": "Administrator",
         }[self.value]
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from rhi import audit
 from rhi.extensions import db
+from rhi.interviews import decisions
 from rhi.interviews.content import RECIPIENTS, normalise
 from rhi.models import Interview, InterviewStatus, Summary, User
 from rhi.models.base import utcnow
@@ -28,7 +29,7 @@ def render_for(
         child=episodes[0].child,
         episodes=episodes,
         interview=interview,
-        view=view_for(content, recipient),
+        view=view_for(content, recipient, in_force=decisions.in_force(interview)),
         prepared_for=prepared_for,
         prepared_at=prepared_at,
         interviewer=interview.worker.name if interview.worker else "Not recorded",

@@ -1,6 +1,14 @@
-"""The social worker's inbox, reading and acknowledging a summary, and per-recipient copies."""
+"""The social worker's inbox, reading and acknowledging a summary, their questions and the worker's
+answers, and per-recipient copies with the record of where each copy went.
+
+Who may do what: rhi.access for the person a summary was prepared for and for the interview;
+rhi.summaries.rules for the interviewer's side (built from rhi.access's functions).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -10,14 +18,17 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit
 from rhi.extensions import db
-from rhi.forms.admin import ConfirmForm
+from rhi.forms.summaries import AcknowledgeForm, AnswerForm, QuestionForm, SendingForm
 from rhi.interviews.content import RECIPIENTS
-from rhi.models import Episode, Interview, Summary, User
+from rhi.models import Episode, Interview, Summary, SummaryQuestion, SummarySending, User
 from rhi.models.base import utcnow
-from rhi.summaries.service import recipient_label, render_for
-from rhi.timefmt import to_local
+from rhi.summaries import rules, tracking
+from rhi.summaries.service import recipient_label, render_for, summaries_of
+from rhi.timefmt import format_datetime, from_local, to_local
 
 bp = Blueprint("summaries", __name__)
+
+COPIES_PARTIAL = "summaries/_copies.html"
 
 
 def _inbox_query(user: User) -> Select[tuple[Summary]]:
@@ -27,14 +38,11 @@ def _inbox_query(user: User) -> Select[tuple[Summary]]:
         .options(
             selectinload(Summary.interview)
             .selectinload(Interview.episodes)
-            .selectinload(Episode.child)
+            .selectinload(Episode.child),
+            selectinload(Summary.questions),
         )
         .order_by(Summary.acknowledged_at.is_not(None), Summary.created_at.desc())
     )
-
-
-def _get_summary(summary_id: int) -> Summary:
-    return access.get_summary(current_user, summary_id)
 
 
 @bp.route("/inbox")
@@ -46,64 +54,288 @@ def inbox() -> str:
     return render_template("summaries/inbox.html", summaries=summaries)
 
 
+# --- One summary: reading, opening, "I have read this", questions -------------------------------
+
+
+NOT_OPENED = (
+    "Please open the summary first, with the button above. Once you have opened it, you can "
+    "say you have read it."
+)
+
+
+def _show(
+    summary: Summary,
+    is_recipient: bool,
+    *,
+    status: int = 200,
+    ack_form: AcknowledgeForm | None = None,
+    question_form: QuestionForm | None = None,
+    not_opened: bool = False,
+) -> tuple[str, int]:
+    return render_template(
+        "summaries/show.html",
+        summary=summary,
+        interview=summary.interview,
+        is_recipient=is_recipient,
+        ack_form=ack_form or AcknowledgeForm(formdata=None),
+        question_form=question_form or QuestionForm(formdata=None),
+        not_opened=not_opened,
+        not_opened_message=NOT_OPENED,
+    ), status
+
+
 @bp.route("/summaries/<int:summary_id>")
 @login_required
-def show(summary_id: int) -> str:
-    summary = _get_summary(summary_id)
+def show(summary_id: int) -> tuple[str, int]:
+    summary, is_recipient = rules.get_summary_for_reading(current_user, summary_id)
     audit.record(
         "summary.view",
         object_type="summary",
         object_id=summary.id,
         child_id=summary.interview.child_id,
+        detail=None if is_recipient else "interviewer's side",
     )
     db.session.commit()
-    return render_template(
-        "summaries/show.html", summary=summary, confirm=ConfirmForm(formdata=None)
-    )
+    return _show(summary, is_recipient)
 
 
 @bp.route("/summaries/<int:summary_id>/pdf")
 @login_required
 def pdf(summary_id: int) -> Response:
-    summary = _get_summary(summary_id)
+    """The copy kept when the interview was finished. The first time the person it was
+    prepared for opens it is recorded: only then may they say they have read it."""
+    summary, _is_recipient = rules.get_summary_for_reading(current_user, summary_id)
     audit.record(
         "summary.download",
         object_type="summary",
         object_id=summary.id,
         child_id=summary.interview.child_id,
     )
+    tracking.record_opening(summary, current_user)
     db.session.commit()
     return _pdf_response(summary.pdf, f"rhi-summary-{summary.id}.pdf")
 
 
 @bp.route("/summaries/<int:summary_id>/acknowledge", methods=["POST"])
 @login_required
-def acknowledge(summary_id: int) -> Response:
-    summary = _get_summary(summary_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if summary.acknowledged_at is None:
-        summary.acknowledged_at = utcnow()
-        summary.acknowledged_by_id = current_user.id
-        audit.record(
-            "summary.acknowledge",
-            object_type="summary",
-            object_id=summary.id,
-            child_id=summary.interview.child_id,
-        )
+def acknowledge(summary_id: int) -> Response | tuple[str, int]:
+    summary = rules.get_summary_as_recipient(current_user, summary_id)
+    form = AcknowledgeForm()
+    if summary.acknowledged_at is not None:
+        flash("You have already said you have read this summary.", "success")
+        return redirect(url_for("summaries.show", summary_id=summary.id))
+    if summary.opened_at is None:
+        tracking.refuse_unopened(summary, current_user)
         db.session.commit()
-    flash("Thank you: the interviewer can see you have read it.", "success")
+        return _show(summary, True, status=409, ack_form=form, not_opened=True)
+    if not form.validate_on_submit():
+        return _show(summary, True, status=422, ack_form=form)
+    tracking.acknowledge(
+        summary,
+        current_user,
+        next_step=form.next_step.data,
+        note=(form.note.data or "").strip(),
+    )
+    db.session.commit()
+    flash("Thank you: the interviewer can see you have read it, and what happens next.", "success")
     return redirect(url_for("summaries.show", summary_id=summary.id))
+
+
+@bp.route("/summaries/<int:summary_id>/questions", methods=["POST"])
+@login_required
+def ask(summary_id: int) -> Response | tuple[str, int]:
+    summary = rules.get_summary_as_recipient(current_user, summary_id)
+    form = QuestionForm()
+    if not form.validate_on_submit():
+        return _show(summary, True, status=422, question_form=form)
+    tracking.ask(summary, current_user, form.question.data.strip())
+    db.session.commit()
+    flash("Your question is sent. The answer will appear here.", "success")
+    return redirect(url_for("summaries.show", summary_id=summary.id) + "#questions")
+
+
+@bp.route("/summaries/<int:summary_id>/questions/<int:question_id>/answer", methods=["POST"])
+@login_required
+def answer(summary_id: int, question_id: int) -> Response | tuple[str, int]:
+    summary = rules.get_summary_as_interviewer(current_user, summary_id)
+    question = db.session.scalar(
+        select(SummaryQuestion).where(
+            SummaryQuestion.id == question_id, SummaryQuestion.summary_id == summary.id
+        )
+    )
+    if question is None:
+        abort(404)
+    interview = summary.interview
+    form = AnswerForm(prefix=_answer_prefix(question.id))
+    if not form.validate_on_submit():
+        return _copies_response(interview, 422, answer_forms={question.id: form})
+    try:
+        tracking.answer(question, current_user, form.answer.data.strip())
+    except tracking.AlreadyAnswered:
+        return _copies_response(
+            interview, 409, done="Someone has already answered this question: see below."
+        )
+    db.session.commit()
+    return _copies_done(interview, "Your answer is sent to the social worker.")
+
+
+# --- Copies for each recipient, and the record of where each went -------------------------------
+
+
+def _answer_prefix(question_id: int) -> str:
+    return f"q{question_id}"
+
+
+@dataclass
+class SentRow:
+    recipient: str
+    sent_to: str
+    method: str
+    sent_at: Any
+    recorded_by: str
+
+
+@dataclass
+class Copies:
+    """What the copies partial (summaries/_copies.html) shows for one interview."""
+
+    interview: Interview
+    recipients: list[tuple[str, str]]
+    sent: list[SentRow]
+    summaries: list[Summary]
+    questions: list[SummaryQuestion]
+    sending_form: SendingForm
+    answer_forms: dict[int, AnswerForm] = field(default_factory=dict)
+    done: str | None = None
+
+    @property
+    def open_questions(self) -> list[SummaryQuestion]:
+        return [q for q in self.questions if q.answered_at is None]
+
+
+def _copies(
+    interview: Interview,
+    *,
+    sending_form: SendingForm | None = None,
+    answer_forms: dict[int, AnswerForm] | None = None,
+    done: str | None = None,
+) -> Copies:
+    sendings: list[SummarySending] = tracking.sendings_of(interview)
+    questions = tracking.questions_of(interview)
+    forms = {q.id: AnswerForm(formdata=None, prefix=_answer_prefix(q.id)) for q in questions}
+    forms.update(answer_forms or {})
+    for q in questions:  # one label per question: a page may hold several answer boxes
+        forms[
+            q.id
+        ].answer.label.text = (
+            f"Your answer to {q.asked_by.name}'s question of {format_datetime(q.asked_at)}"
+        )
+    return Copies(
+        interview=interview,
+        recipients=list(RECIPIENTS.items()),
+        sent=[
+            SentRow(
+                recipient=recipient_label(s.recipient, interview),
+                sent_to=s.sent_to,
+                method=s.method_label,
+                sent_at=s.sent_at,
+                recorded_by=s.recorded_by.name,
+            )
+            for s in sendings
+        ],
+        summaries=summaries_of(interview),
+        questions=questions,
+        sending_form=sending_form or SendingForm(formdata=None),
+        answer_forms=forms,
+        done=done,
+    )
+
+
+@bp.app_context_processor
+def _copies_for_templates() -> dict[str, Any]:
+    """`summary_copies(interview)` for the review page's include of summaries/_copies.html:
+    None (nothing shown) unless the signed-in user is on the interviewer's side."""
+
+    def summary_copies(interview: Interview) -> Copies | None:
+        if not current_user.is_authenticated or not rules.interviewer_side(current_user, interview):
+            return None
+        return _copies(interview)
+
+    return {"summary_copies": summary_copies}
+
+
+def _copies_response(interview: Interview, status: int, **kwargs: Any) -> tuple[str, int]:
+    """htmx: the partial alone, swapped in place. Without JavaScript: the copies page."""
+    copies = _copies(interview, **kwargs)
+    template = COPIES_PARTIAL if request.htmx else "summaries/copies.html"
+    return render_template(
+        template, copies=copies, interview=interview, child=interview.child
+    ), status
+
+
+def _copies_done(interview: Interview, message: str) -> Response | tuple[str, int]:
+    if request.htmx:
+        return _copies_response(interview, 200, done=message)
+    flash(message, "success")
+    return redirect(
+        url_for("interviews.page", uuid=interview.uuid, page_id="review") + "#summary-copies"
+    )
+
+
+def _interviewer_interview(uuid: str) -> Interview:
+    interview = access.get_interview(current_user, uuid)  # 404, audited, if not theirs to see
+    rules.require_interviewer_side(current_user, interview)  # 403, audited
+    return interview
+
+
+@bp.route("/interviews/<uuid>/copies")
+@login_required
+def copies(uuid: str) -> tuple[str, int]:
+    """The copies and where each went, on a page of their own (the review page shows the same
+    partial)."""
+    interview = _interviewer_interview(uuid)
+    audit.record(
+        "summary.sent.view",
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+    )
+    db.session.commit()
+    return render_template(
+        "summaries/copies.html",
+        copies=_copies(interview),
+        interview=interview,
+        child=interview.child,
+    ), 200
+
+
+@bp.route("/interviews/<uuid>/copies/sent", methods=["POST"])
+@login_required
+def record_sent(uuid: str) -> Response | tuple[str, int]:
+    interview = _interviewer_interview(uuid)
+    form = SendingForm()
+    if not form.validate_on_submit():
+        return _copies_response(interview, 422, sending_form=form)
+    sending = tracking.record_sending(
+        interview,
+        current_user,
+        recipient=form.recipient.data,
+        sent_to=form.sent_to.data.strip(),
+        method=form.method.data,
+        sent_at=from_local(form.sent_at.data),
+    )
+    db.session.commit()
+    label = recipient_label(sending.recipient, interview)
+    return _copies_done(interview, f"Recorded: the copy for {label.lower()} was sent.")
 
 
 @bp.route("/interviews/<uuid>/copies/<recipient>.pdf")
 @login_required
 def interview_pdf(uuid: str, recipient: str) -> Response:
-    """A copy for one recipient, made now from what they may read; for the interviewer."""
+    """A copy for one recipient, made now from what they may read; for the interviewer's side."""
     if recipient not in RECIPIENTS:
         abort(404)
-    interview = access.get_interview(current_user, uuid)
-    access.require_interview_change(current_user, interview)
+    interview = _interviewer_interview(uuid)
     prepared_for = recipient_label(recipient, interview)
     data = render_for(interview, recipient, prepared_for, utcnow())
     audit.record(

@@ -79,10 +79,10 @@ def _checked_content(item: Item) -> dict[str, Any]:
 def _document(item: Item, user: User, server: Interview | None) -> dict[str, Any]:
     """The document this item leads to: the device's, checked, with what the item's latest
     decline says about the carer, as recording a decline writes it (so the same item sent again
-    is recognised as already applied), and its sharing decisions recorded by the server."""
+    is recognised as already applied), and the sharing decisions the server holds."""
     document = _checked_content(item)
     current = c.normalise(server.content)["overrides"] if server is not None else []
-    document["overrides"] = interviews.received_overrides(current, document["overrides"], user)
+    document["overrides"] = interviews.received_overrides(current, document["overrides"])
     declines = [e for e in item.events if e.kind == "decline"]
     if declines:
         document["carer_information_offered"] = declines[-1].carer_information
@@ -303,9 +303,6 @@ def _content(
         return _conflict(user, interview, item, document, device_id)
     if interview.status != InterviewStatus.IN_PROGRESS.value and not _ends_declined(item):
         interviews.start(interview, user)  # the tablet held the interview: it is in progress
-    _audit_new_overrides(
-        user, interview, c.normalise(interview.content)["overrides"], document, device_id
-    )
     interview.content = document
     db.session.flush()  # the version moves on here; a concurrent save raises StaleDataError
     audit.record(
@@ -317,25 +314,6 @@ def _content(
         detail=_detail(device_id, f"version {interview.version}"),
     )
     return ItemResult(item.uuid, "updated", [], version=interview.version)
-
-
-def _audit_new_overrides(
-    user: User,
-    interview: Interview,
-    before: list[dict[str, Any]],
-    document: dict[str, Any],
-    device_id: str | None,
-) -> None:
-    for entry in document["overrides"]:
-        if entry not in before:
-            audit.record(
-                "sharing.override",
-                user=user,
-                object_type="interview",
-                object_id=interview.uuid,
-                child_id=interview.child_id,
-                detail=_detail(device_id, f"share with {entry['recipient']} without consent")[:200],
-            )
 
 
 def _existing(
@@ -468,7 +446,6 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
         child_id=interview.child_id,
         detail=_detail(device_id),
     )
-    _audit_new_overrides(user, interview, [], document, device_id)
     report = _events(user, interview, item, device_id)
     return _with_events(
         ItemResult(item.uuid, "created", [], version=interview.version), interview, report

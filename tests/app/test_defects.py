@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from rhi.extensions import db
-from rhi.interviews import service
-from rhi.models import Interview
+from rhi.interviews import decisions, service
+from rhi.models import Interview, SharingDecision
 from tests.app.helpers import content, start
 from tests.conftest import make_test_app
 
@@ -18,9 +18,9 @@ def test_healthz_answers_503_when_the_database_does_not(tmp_path):
     assert response.get_json() == {"status": "degraded", "database": False}
 
 
-def _saved_elsewhere_once(app, monkeypatch, name: str) -> list[int]:
-    """Make service.<name> meet a save that lands between its read and its write, once."""
-    real = getattr(service, name)
+def _saved_elsewhere_once(app, monkeypatch, name: str, module=service) -> list[int]:
+    """Make module.<name> meet a save that lands between its read and its write, once."""
+    real = getattr(module, name)
     calls: list[int] = []
 
     def racing(interview, *args, **kwargs):
@@ -34,7 +34,7 @@ def _saved_elsewhere_once(app, monkeypatch, name: str) -> list[int]:
                 )
         return real(interview, *args, **kwargs)
 
-    monkeypatch.setattr(service, name, racing)
+    monkeypatch.setattr(module, name, racing)
     return calls
 
 
@@ -53,13 +53,15 @@ def test_a_safeguarding_decision_reads_again_when_a_save_lands_meanwhile(
     app, web, world, monkeypatch
 ):
     uuid = start(web, world)
-    calls = _saved_elsewhere_once(app, monkeypatch, "add_override")
+    calls = _saved_elsewhere_once(app, monkeypatch, "record", decisions)
     response = web.post(
         f"/interviews/{uuid}/overrides",
         {
             "recipient": "police",
+            "parts": ["away"],
             "reason": "An adult is sending her to other towns.",
-            "decided_by": "Alex Morgan, team manager",
+            "decider": str(world.users["manager_a"]),
+            "child_told": "not_yet",
         },
         page=f"/interviews/{uuid}/consent",
         follow=True,
@@ -70,6 +72,7 @@ def test_a_safeguarding_decision_reads_again_when_a_save_lands_meanwhile(
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
         assert len(interview.content["overrides"]) == 1
+        assert db.session.scalar(select(func.count(SharingDecision.id))) == 1
 
 
 def test_demo_data_uses_the_configured_deadline(backend, tmp_path, request):

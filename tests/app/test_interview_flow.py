@@ -70,7 +70,12 @@ def test_the_whole_flow_from_offer_to_acknowledgement(app, web, world):
     text = pdf_text(social_worker.get(f"/summaries/{summary_id}/pdf").data)
     assert "I want to see my nan more" in text
     assert "online grooming" in text.lower()
-    social_worker.post(f"/summaries/{summary_id}/acknowledge", page=f"/summaries/{summary_id}")
+    # What happens next is said with "I have read this" (issue 11 item 8).
+    social_worker.post(
+        f"/summaries/{summary_id}/acknowledge",
+        {"next_step": "no_further_action"},
+        page=f"/summaries/{summary_id}",
+    )
 
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert "To Social Worker" in review and "read " in review

@@ -160,27 +160,27 @@ def test_people_can_be_added_filled_in_and_removed(app, web, world):
 def test_override_needs_a_reason_and_is_audited(app, web, world):
     uuid = start(web, world)
     page = f"/interviews/{uuid}/consent"
-    response = web.post(
-        f"/interviews/{uuid}/overrides",
-        {"recipient": "police", "reason": "", "decided_by": "Alex Morgan"},
-        page=page,
-    )
+    # The decider is now one of rhi's users, named by id (issue 11: decisions are confirmed by
+    # the person who made them), no longer a name typed in.
+    decision = {
+        "recipient": "police",
+        "parts": ["away"],
+        "reason": "",
+        "decider": str(world.users["manager_a"]),
+        "child_told": "told",
+    }
+    response = web.post(f"/interviews/{uuid}/overrides", decision, page=page)
     assert response.status_code == 422
     assert "Write the reason" in response.get_data(as_text=True)
-    web.post(
-        f"/interviews/{uuid}/overrides",
-        {
-            "recipient": "police",
-            "reason": "An adult is holding her phone and sending her to other towns.",
-            "decided_by": "Alex Morgan, team manager",
-        },
-        page=page,
-    )
+    decision["reason"] = "An adult is holding her phone and sending her to other towns."
+    web.post(f"/interviews/{uuid}/overrides", decision, page=page)
     saved = content(app, uuid)[0]
-    assert saved["overrides"][0]["decided_by"] == "Alex Morgan, team manager"
+    assert saved["overrides"][0]["decided_by"] == "Manager A, manager"
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sharing.override"))
-        assert event.detail == "share with police without consent"
+        assert event.detail == (
+            f"share with police without consent; decided by user {world.users['manager_a']}"
+        )
         assert "phone" not in event.detail
 
 
@@ -230,7 +230,11 @@ def test_finish_locks_and_sends_the_summary_to_the_social_worker(app, web, world
     text = _pdf_text(pdf.data)
     assert "I miss my nan" in text
     assert "Prepared for Social Worker" in text
-    social_worker.post(f"/summaries/{summary_id}/acknowledge", page=f"/summaries/{summary_id}")
+    social_worker.post(
+        f"/summaries/{summary_id}/acknowledge",
+        {"next_step": "no_further_action"},
+        page=f"/summaries/{summary_id}",
+    )
     assert "Read " in social_worker.get("/inbox").get_data(as_text=True)
 
     other = Web(app.test_client())

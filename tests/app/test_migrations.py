@@ -155,3 +155,46 @@ def test_an_interview_already_covering_two_children_stops_the_upgrade(
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.engine.dispose()
+
+
+def test_decisions_recorded_before_deciders_were_named_stay_in_force(backend, tmp_path, request):
+    import json
+
+    from sqlalchemy import text
+
+    from rhi.models import Interview
+    from rhi.sharing import view_for
+    from tests.conftest import database_url
+
+    app = make_test_app(database_url(backend, tmp_path, request), tmp_path)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade(revision="d3e4f5a6b7c8")
+        with db.engine.begin() as conn:
+            _rows_from_before(conn, text)
+            old = {
+                "sections": {"away": {"text": "At a flat.", "private": False, "kept_back": ""}},
+                "overrides": [
+                    {"recipient": "police", "reason": "Adults sending her away.", "decided_by": "M"}
+                ],
+            }
+            conn.execute(
+                text("UPDATE interviews SET content = :c WHERE id = 1"), {"c": json.dumps(old)}
+            )
+        upgrade()
+        from rhi.interviews import decisions
+
+        interview = db.session.get(Interview, 1)
+        in_force = decisions.in_force(interview)
+        assert len(in_force) == 1
+        assert interview.content["overrides"][0]["id"] in in_force
+        view = view_for(interview.content, "police", in_force=in_force)
+        assert view.basis == "override" and view.sections == {"away": "At a flat."}
+        assert decisions.in_force(db.session.get(Interview, 2)) == set()
+        db.session.remove()
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        db.engine.dispose()

@@ -15,7 +15,15 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, Episode, Interview, Team, User, interview_episodes
+from rhi.models import (
+    AuditEvent,
+    Episode,
+    Interview,
+    SharingDecision,
+    Team,
+    User,
+    interview_episodes,
+)
 from rhi.models.base import utcnow
 from rhi.models.interviews import OneChildError
 from tests.app.helpers import autosave, content, doc, item, one, results, send, start
@@ -165,14 +173,16 @@ def test_an_out_of_range_episode_id_is_refused_for_good(app, web, world):
 
 
 # F9: a decision to share without agreement is recorded by the signed-in user, at the server's
-# time, however it arrives.
+# time, however it arrives. Since decisions name a decider who confirms them in rhi (issue 11),
+# they are recorded online only: a tablet can neither add one nor drop one the server holds.
 
 
-def test_an_uploaded_safeguarding_decision_is_recorded_by_the_server(app, web, world):
+def test_a_tablet_cannot_add_or_drop_a_safeguarding_decision(app, web, world):
     web.sign_in(world.emails["worker_a"])
     document = doc(sections__away__text="At a flat.")
     document["overrides"] = [
         {
+            "id": "forged",
             "recipient": "police",
             "reason": "Adults sending her to towns.",
             "decided_by": "Alex Morgan",
@@ -183,21 +193,32 @@ def test_an_uploaded_safeguarding_decision_is_recorded_by_the_server(app, web, w
     sent = item([world.episodes["a"]], document)
     result = one(send(web, [sent]))
     assert result["outcome"] == "created", result
-    saved = content(app, sent["uuid"])[0]["overrides"]
-    assert saved[0]["recorded_by"] == "Worker A"
-    assert saved[0]["at"][:10] == utcnow().date().isoformat()
-    assert saved[0]["decided_by"] == "Alex Morgan"
+    assert content(app, sent["uuid"])[0]["overrides"] == []
+    assert web.get(f"/interviews/{sent['uuid']}/copies/police.pdf").status_code == 200
     with app.app_context():
+        assert db.session.scalar(select(func.count(SharingDecision.id))) == 0
         assert (
             db.session.scalar(
                 select(func.count(AuditEvent.id)).where(AuditEvent.action == "sharing.override")
             )
-            == 1
+            == 0
         )
-    # Sent again (a new key, the same body): recognised as the decision already held.
-    again = one(send(web, [sent]))
-    assert again["outcome"] == "unchanged", again
-    assert content(app, sent["uuid"])[0]["overrides"] == saved
+    # A decision recorded online survives an upload from a tablet that does not hold it.
+    decision = {
+        "recipient": "police",
+        "parts": ["away"],
+        "reason": "Adults sending her to towns.",
+        "decider": str(world.users["manager_a"]),
+        "child_told": "told",
+    }
+    page = f"/interviews/{sent['uuid']}/consent"
+    assert web.post(f"/interviews/{sent['uuid']}/overrides", decision, page=page).status_code == 302
+    held = content(app, sent["uuid"])[0]["overrides"]
+    assert len(held) == 1
+    version = content(app, sent["uuid"])[1]
+    again = item([world.episodes["a"]], document, uuid=sent["uuid"], base_version=version)
+    assert one(send(web, [again]))["outcome"] in ("updated", "unchanged")
+    assert content(app, sent["uuid"])[0]["overrides"] == held
 
 
 # F10 and F14: audit rows for what happened, and none for what did not.

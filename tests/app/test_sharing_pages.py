@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 
 from hypothesis import HealthCheck, given, settings
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, Interview
+from rhi.models import AuditEvent, Interview, SharingDecision
+from rhi.models.base import utcnow
 from tests.conftest import Web
 from tests.sharing_cases import Case, cases
 
@@ -21,10 +22,23 @@ def _text(html: str) -> str:
     return "".join(TAGS.sub(" ", html).split())
 
 
-def _set(app, uuid: str, content) -> None:
+def _set(app, uuid: str, content, in_force: set[str] = frozenset()) -> None:
+    """The interview's document, with the decisions `in_force` confirmed (rows in the
+    database, as rhi/interviews/decisions.py makes them) and no others."""
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
         interview.content = content
+        db.session.execute(delete(SharingDecision))
+        for entry in content.get("overrides", []):
+            db.session.add(
+                SharingDecision(
+                    decision_id=entry["id"],
+                    interview=interview,
+                    recipient=entry["recipient"],
+                    urgent=False,
+                    confirmed_at=utcnow() if entry["id"] in in_force else None,
+                )
+            )
         db.session.commit()
 
 
@@ -37,7 +51,7 @@ def _set(app, uuid: str, content) -> None:
 def test_the_social_worker_reads_on_screen_what_their_copy_holds(app, world_i, case: Case):
     app.config["RHI_SIGN_IN_RATE_LIMIT"] = "10000 per minute"  # two sign-ins per example
     uuid = world_i.interviews["a"]
-    _set(app, uuid, case.content)
+    _set(app, uuid, case.content, case.in_force)
     allowed = case.may_read("social_worker")
     for key in ("social_worker", "manager_care"):
         reader = Web(app.test_client())

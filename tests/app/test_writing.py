@@ -65,7 +65,15 @@ def test_dismissed_flag_leaves_the_review_and_is_counted_in_the_summary(app, web
 
     web.post(
         f"/interviews/{uuid}/overrides",
-        {"recipient": "police", "reason": "Risk.", "decided_by": "Manager"},
+        {
+            "recipient": "police",
+            "parts": ["away"],
+            "reason": "Risk.",
+            "decider": str(world.users["manager_a"]),
+            "child_told": "told",
+            "urgent": "y",
+            "urgent_reason": "Tonight.",
+        },
         page=f"/interviews/{uuid}/consent",
     )
     pdf = web.get(f"/interviews/{uuid}/copies/police.pdf").data

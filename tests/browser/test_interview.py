@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rhi.language import check, rules_as_json
+from tests.browser.helpers import LANGUAGE
 from tests.browser.test_roles import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
@@ -30,11 +31,12 @@ def test_browser_and_server_matchers_agree_on_the_corpus(page):
     page.goto("/sign-in")
     corpus = [entry["text"] for entry in json.loads(CORPUS.read_text())]
     got = page.evaluate(
-        """([rules, texts]) => {
-            const compiled = window.rhiLanguage.compile(rules);
-            return texts.map((t) => window.rhiLanguage.check(compiled, t)
+        f"""async ([rules, texts]) => {{
+            const {{ check, compile }} = {LANGUAGE};
+            const compiled = compile(rules);
+            return texts.map((t) => check(compiled, t)
                 .map((f) => [f.rule_id, f.start, f.end, f.text]));
-        }""",
+        }}""",
         [rules_as_json(), corpus],
     )
     expected = [[[f.rule_id, f.start, f.end, f.text] for f in check(t)] for t in corpus]
@@ -131,5 +133,15 @@ def test_inbox_and_summary_pages_are_accessible(page):
     assert serious_violations(page) == []
     page.get_by_role("link", name="Amara Okoye").click()
     assert serious_violations(page) == []
+    # "I have read this" needs the summary opened first (issue 11 item 8): before, it says so.
     page.get_by_role("button", name="I have read this summary").click()
-    page.get_by_text("Thank you: the interviewer can see you have read it.").wait_for()
+    page.get_by_text("Open the summary first").first.wait_for()
+    opened = page.request.get(
+        page.get_by_role("link", name="Open the summary (PDF)").get_attribute("href")
+    )
+    assert opened.headers["content-type"] == "application/pdf"
+    page.reload()
+    page.get_by_label("No further action").check()
+    page.get_by_role("button", name="I have read this summary").click()
+    page.get_by_text("Thank you: the interviewer can see you have read it").wait_for()
+    assert serious_violations(page) == []

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import ContactAttempt, Episode, Interview
+from tests.browser.helpers import DRAFTS, STORE
 from tests.browser.test_offline import DUMP_INDEXEDDB, PIN, set_up_pin
 from tests.browser.test_roles import serious_violations, sign_in
 
@@ -155,7 +156,7 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     tablet.get_by_role("button", name="Save why").click()
     until(
         tablet,
-        """async () => (await window.rhiDevice.all()).records
+        f"""async () => (await {STORE}.all()).records
         .some((r) => r.id.startsWith("draft:")
              && r.record.content.language.dismissed.some((d) => d.reason))""",
     )
@@ -171,7 +172,7 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     social = tablet.locator(
         "section.consent", has=tablet.get_by_role("heading", name="Allocated social worker")
     )
-    social.get_by_label("Yes").check()
+    social.get_by_label("Yes", exact=True).check()
     social.get_by_label("What they said, in their words").fill("You can tell Sam.")
     kept(tablet, "#meta-consent-social_worker-words")
     stored = tablet.evaluate(DUMP_INDEXEDDB)
@@ -197,7 +198,7 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     assert tablet.get_by_label("Place (name or description)").input_value() == "Leeds bus station"
 
     # Back online: sent, and on the server with every field, once.
-    tablet.evaluate("() => window.rhiDevice.lock()")
+    tablet.evaluate(f"async () => {STORE}.lock()")
     context.set_offline(False)
     bodies: list[str] = []
     tablet.on(
@@ -269,7 +270,7 @@ def test_an_upload_whose_answer_is_lost_or_fails_is_retried_and_arrives_once(
     go_to(tablet, "How you feel now")
     tablet.get_by_label("What Skye said").fill("Safer now.")
     kept(tablet, "#meta-sections-after-text")
-    tablet.evaluate("() => window.rhiDevice.lock()")
+    tablet.evaluate(f"async () => {STORE}.lock()")
     context.set_offline(False)
 
     # 1st try: the server saves it but the answer never arrives (the connection drops).
@@ -341,7 +342,7 @@ def test_keep_on_this_tablet_from_a_childs_page_then_open_it_with_no_signal(
     assert "tired" not in tablet.evaluate(DUMP_INDEXEDDB)
 
     # Back online: the child's answer reaches the server, in her words.
-    tablet.evaluate("() => window.rhiDevice.lock()")
+    tablet.evaluate(f"async () => {STORE}.lock()")
     context.set_offline(False)
     send_from_returns(tablet)
     [interview] = interviews_for(live_app, episode_id)
@@ -379,7 +380,7 @@ def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
     laptop.locator("#meta-sections-away-text").get_by_text("Saved").wait_for()
     other.close()
 
-    tablet.evaluate("() => window.rhiDevice.lock()")
+    tablet.evaluate(f"async () => {STORE}.lock()")
     context.set_offline(False)
     tablet.goto("/returns")
     bar = tablet.locator("#tablet-bar")
@@ -408,16 +409,14 @@ def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
     # The choice is made: the tablet lets go of its version.
     until(
         tablet,
-        "async () => !(await window.rhiDevice.ids()).some((r) => /^(versions|draft):/.test(r.id))",
+        f"async () => !(await {STORE}.ids()).some((r) => /^(versions|draft):/.test(r.id))",
     )
     # A version chosen on another screen is let go of at the next Returns visit.
-    tablet.evaluate("() => window.rhiDevice.seal('versions:' + crypto.randomUUID(), {})")
+    tablet.evaluate(f"async () => {STORE}.seal('versions:' + crypto.randomUUID(), {{}})")
     tablet.goto("/returns")
     tablet.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
     assert not [
-        r
-        for r in tablet.evaluate("() => window.rhiDevice.ids()")
-        if r["id"].startswith("versions:")
+        r for r in tablet.evaluate(f"async () => {STORE}.ids()") if r["id"].startswith("versions:")
     ]
 
 
@@ -430,7 +429,7 @@ def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, n
     tablet.get_by_label("What Ines said").fill("Sent first.")
     kept(tablet, "#meta-sections-after-text")
     uuid = tablet.url.split("/interviews/")[1].split("/")[0]
-    tablet.evaluate("() => window.rhiDevice.lock()")
+    tablet.evaluate(f"async () => {STORE}.lock()")
     context.set_offline(False)
 
     # While the upload is on its way, more is kept on the tablet (another tab, say).
@@ -438,8 +437,8 @@ def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, n
         if not meanwhile.done:
             meanwhile.done = True
             tablet.evaluate(
-                """(uuid) => window.rhiShell.changeDraft(uuid, null, (d) => {
-                d.content.sections.help.text = "Typed while it was sending."; })""",
+                f"""async (uuid) => {DRAFTS}.changeDraft(uuid, null, (d) => {{
+                d.content.sections.help.text = "Typed while it was sending."; }})""",
                 uuid,
             )
         route.continue_()
@@ -467,7 +466,7 @@ def test_words_typed_after_the_tablet_locked_itself_wait_for_the_pin_and_are_kep
     tablet = offline_on_the_return(page, "Lola")
     start_interview(tablet, "Lola")
     go_to(tablet, "What would help")
-    tablet.evaluate("() => window.rhiDevice.lock()")  # as after 15 idle minutes
+    tablet.evaluate(f"async () => {STORE}.lock()")  # as after 15 idle minutes
     tablet.get_by_label("What Lola said").fill("Someone to talk to after school.")
     tablet.get_by_text("Not kept yet: enter your PIN").wait_for()
     tablet.get_by_label("PIN", exact=True).fill(PIN)
@@ -475,7 +474,7 @@ def test_words_typed_after_the_tablet_locked_itself_wait_for_the_pin_and_are_kep
     kept(tablet, "#meta-sections-help-text")
     until(
         tablet,
-        """async () => (await window.rhiDevice.all()).records.some((r) =>
+        f"""async () => (await {STORE}.all()).records.some((r) =>
         r.id.startsWith("draft:") && r.record.content
         && r.record.content.sections.help.text === "Someone to talk to after school.")""",
     )

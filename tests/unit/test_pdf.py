@@ -107,7 +107,10 @@ def render(content: dict[str, Any], recipient: str = "social_worker", **extra: A
             )
         ],
         "interview": SimpleNamespace(held_at=datetime(2026, 11, 22, 15, 0)),
-        "view": view_for(content, recipient),
+        # Decisions in these tests are in force (confirmed): those here carry an id.
+        "view": view_for(
+            content, recipient, in_force={o["id"] for o in content["overrides"] if "id" in o}
+        ),
         "prepared_for": "Sam Patel (allocated social worker)",
         "prepared_at": datetime(2026, 11, 23, 10, 42),  # naive UTC; GMT in November
         "interviewer": "Alex Morgan",
@@ -219,14 +222,23 @@ def test_a_recorded_safeguarding_decision_shares_and_says_so(pdf_app: Any) -> No
     c = make_content()
     c["overrides"] = [
         {
+            "id": "d1",
             "recipient": "police",
+            "parts": ["own_words", "before"],
             "reason": "OVERRIDEREASON risk of harm",
-            "decided_by": "Team manager Priya Shah",
+            "decided_by": "Priya Shah, manager",
+            "child_told": "told",
+            "child_said": "CHILDSAID fine",
+            "urgent": True,
+            "urgent_reason": "URGENTWHY tonight",
         }
     ]
     text = " ".join(pages_text(render(c, recipient="police")))
     assert "OWNWORDS" in text and "BEFORETEXT" in text
-    assert "OVERRIDEREASON risk of harm (decided by Team manager Priya Shah)" in text
+    assert "AWAYTEXT" not in text  # a part the decision does not name
+    assert "OVERRIDEREASON risk of harm (decided by Priya Shah, manager)" in text
+    assert "they said: \u201cCHILDSAID fine\u201d" in text
+    assert "Urgent: released before confirmation because URGENTWHY tonight" in text
     assert "because of a safeguarding decision" in text
 
 

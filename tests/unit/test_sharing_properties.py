@@ -39,7 +39,7 @@ def pdf_text(case: Case, recipient: str) -> str:
             )
         ],
         interview=SimpleNamespace(held_at=datetime(2026, 11, 22, 15, 0)),
-        view=view_for(case.content, recipient),
+        view=view_for(case.content, recipient, in_force=case.in_force),
         prepared_for="A reader",
         prepared_at=datetime(2026, 11, 23, 10, 42),
         interviewer="Alex Morgan",

@@ -1,0 +1,92 @@
+"""Is this possibly a child we already have? No Flask, no database: plain rules, tested alone.
+
+Two records for one child split their history: the second record's worker sees no earlier
+episodes and no profile, and repeat episodes go uncounted. So before a child is added, records
+with the same date of birth (or one with the day and month swapped, a common slip) are compared
+by name, forgivingly: accents, case, order and small misspellings do not hide a match, and a
+preferred name counts as well as the first name.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+# Names scoring this or more (out of 100) are "similar". With the same date of birth a false
+# alarm costs one more press; a missed match costs a child's history. "Jon Smith" and
+# "John Smith" score 95; "Mohammed Khan" and "Muhammad Khan" 85; twins "Amy Jones" and
+# "Ava Jones" 78, which is not flagged.
+SIMILAR = 80
+
+SAME = "Same name and date of birth"
+SIMILAR_NAME = "Similar name, same date of birth"
+SWAPPED = "Same or similar name; day and month of birth swapped"
+
+
+class ChildLike(Protocol):
+    id: int
+    first_name: str
+    last_name: str
+    preferred_name: str | None
+    date_of_birth: date
+
+
+@dataclass(frozen=True)
+class Match:
+    child_id: int
+    reason: str
+    score: float
+
+
+def normalise(name: str) -> str:
+    """Lower case, accents and punctuation gone, single spaces: "Zoë O'Neil" -> "zoe o neil"."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    kept = "".join(
+        ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch)
+    )
+    return " ".join(kept.split())
+
+
+def swapped(day: date) -> date | None:
+    """The date with day and month swapped, where that is another real date."""
+    if day.day == day.month or day.day > 12:
+        return None
+    return day.replace(month=day.day, day=day.month)
+
+
+def birth_dates_to_check(day: date) -> list[date]:
+    """The dates of birth worth comparing names for."""
+    other = swapped(day)
+    return [day] if other is None else [day, other]
+
+
+def name_score(first: str, last: str, child: ChildLike) -> float:
+    typed = normalise(f"{first} {last}")
+    names = [f"{child.first_name} {child.last_name}"]
+    if child.preferred_name:
+        names.append(f"{child.preferred_name} {child.last_name}")
+    return max(fuzz.token_sort_ratio(typed, normalise(name)) for name in names)
+
+
+def possible_matches(
+    first: str, last: str, date_of_birth: date, candidates: list[ChildLike]
+) -> list[Match]:
+    """The candidates that may be this child, closest first."""
+    other = swapped(date_of_birth)
+    found = []
+    for child in candidates:
+        score = name_score(first, last, child)
+        if score < SIMILAR:
+            continue
+        if child.date_of_birth == date_of_birth:
+            reason = SAME if score == 100 else SIMILAR_NAME
+        elif other is not None and child.date_of_birth == other:
+            reason = SWAPPED
+        else:
+            continue
+        found.append(Match(child.id, reason, score))
+    return sorted(found, key=lambda m: (m.reason != SAME, -m.score, m.child_id))

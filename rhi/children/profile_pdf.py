@@ -1,0 +1,87 @@
+"""The standing profile as a one-page PDF to hand to police when a child goes missing.
+
+Laid out by `children/profile_pdf.html` and rendered by WeasyPrint with the summaries' locked-down
+fetcher (`rhi.summaries.pdf.asset_fetcher`): it may load our CSS, fonts and logo and nothing else,
+so nothing typed into a profile can make the renderer fetch a file or a URL. Made on request
+(about half a second): a profile changes, and police need the version of the moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask import render_template
+from weasyprint import HTML
+
+from rhi import ethnicity
+from rhi.models.children import PROFILE_FIELDS, Child
+from rhi.models.episodes import Episode
+from rhi.summaries.fetcher import BASE_URL, CSS_URL, LOGO_URL
+from rhi.summaries.pdf import PDF_VARIANT, asset_fetcher
+from rhi.timefmt import format_date, format_datetime, to_local
+
+TEMPLATE = "children/profile_pdf.html"
+RECENT_EPISODES = 5  # the latest few keep it on one page; the count says how many in all
+
+
+def render_html(
+    child: Child,
+    episodes: Iterable[Episode],
+    *,
+    printed_by: str,
+    printed_at: datetime,
+    last_changed: datetime | None,
+    logo: bool = True,
+) -> str:
+    """The profile as HTML (what WeasyPrint is given); needs a Flask app context."""
+    listed = sorted(episodes, key=lambda e: e.started_at, reverse=True)
+    today = to_local(printed_at).date()
+    return render_template(
+        TEMPLATE,
+        title=f"Missing person profile: {child.display_name}",
+        child=child,
+        age=child.age_on(today),
+        dob_text=format_date(child.date_of_birth),
+        ethnicity_text=ethnicity.label(child.ethnicity),
+        profile=[(label, getattr(child, name) or "") for name, label in PROFILE_FIELDS.items()],
+        episodes=[
+            {
+                "started": format_datetime(e.started_at),
+                "returned": format_datetime(e.returned_at) if e.returned_at else "Still missing",
+                "found": e.found_where or "",
+            }
+            for e in listed[:RECENT_EPISODES]
+        ],
+        episode_count=len(listed),
+        printed_by=printed_by,
+        printed_at_text=format_datetime(printed_at),
+        last_changed_text=format_datetime(last_changed) if last_changed else "",
+        css_url=CSS_URL,
+        logo_url=LOGO_URL if logo else None,
+    )
+
+
+def render_profile(
+    child: Child,
+    episodes: Iterable[Episode],
+    *,
+    printed_by: str,
+    printed_at: datetime,
+    last_changed: datetime | None,
+) -> bytes:
+    """The profile PDF. Call inside a Flask app context; `printed_at` is naive UTC."""
+    fetcher = asset_fetcher()
+    html = render_html(
+        child,
+        episodes,
+        printed_by=printed_by,
+        printed_at=printed_at,
+        last_changed=last_changed,
+        logo=fetcher.has(LOGO_URL),
+    )
+    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+        pdf_variant=PDF_VARIANT
+    )
+    assert pdf is not None
+    return bytes(pdf)

@@ -1,0 +1,138 @@
+"""The decider's side of a safeguarding decision: the decisions waiting for them, one decision
+as recorded, and confirming it (rhi/interviews/decisions.py holds the rules)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from rhi import access, audit
+from rhi.extensions import db
+from rhi.forms.admin import ConfirmForm
+from rhi.interviews import content as c
+from rhi.interviews import decisions
+from rhi.models import Child, SharingDecision
+from rhi.sharing import CHILD_TOLD, withheld_items
+
+bp = Blueprint("decisions", __name__)
+
+
+@bp.app_context_processor
+def _waiting() -> dict[str, object]:
+    def decisions_waiting() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return decisions.count_waiting(current_user)
+
+    return {"decisions_waiting": decisions_waiting}
+
+
+def _get(decision_id: str) -> SharingDecision:
+    """A decision, for someone who may see its child; anyone else: 404, audited."""
+    row = db.session.scalar(
+        select(SharingDecision).where(SharingDecision.decision_id == decision_id)
+    )
+    if row is None:
+        abort(404)
+    access.get_child(current_user, row.interview.child_id)  # audited 404 when not theirs
+    return row
+
+
+@bp.route("/decisions")
+@login_required
+def waiting() -> str:
+    rows = decisions.waiting_for(current_user)
+    visible = [row for row in rows if _may_see_child(row)]
+    audit.record("decisions.list", user=current_user, detail=f"{len(visible)} waiting")
+    db.session.commit()
+    return render_template("decisions/waiting.html", rows=visible, labels=c.RECIPIENTS)
+
+
+def _may_see_child(row: SharingDecision) -> bool:
+    return (
+        db.session.scalar(
+            select(Child.id).where(
+                Child.id == row.interview.child_id, access.child_filter(current_user)
+            )
+        )
+        is not None
+    )
+
+
+@bp.route("/decisions/<decision_id>")
+@login_required
+def show(decision_id: str) -> str:
+    row = _get(decision_id)
+    if row.decider_id != current_user.id and not access.reads_whole_interview(
+        current_user, row.interview
+    ):
+        audit.record(
+            "sharing.decision.view",
+            user=current_user,
+            object_type="interview",
+            object_id=row.interview.uuid,
+            child_id=row.interview.child_id,
+            outcome="refused",
+        )
+        db.session.commit()
+        abort(403)
+    entry = next(
+        o for o in c.normalise(row.interview.content)["overrides"] if o.get("id") == decision_id
+    )
+    withheld = withheld_items(row.interview.content)
+    released = [(withheld[path], _text_of(row, path)) for path in entry.get("releases", [])]
+    audit.record(
+        "sharing.decision.view",
+        user=current_user,
+        object_type="interview",
+        object_id=row.interview.uuid,
+        child_id=row.interview.child_id,
+    )
+    db.session.commit()
+    return render_template(
+        "decisions/show.html",
+        row=row,
+        entry=entry,
+        child=row.interview.child,
+        recipient=c.RECIPIENTS.get(row.recipient, row.recipient),
+        parts=[w for p, w in c.SHARED_PARTS.items() if p in entry.get("parts", [])],
+        released=released,
+        confirm=ConfirmForm(),
+        child_told=CHILD_TOLD,
+    )
+
+
+def _text_of(row: SharingDecision, path: str) -> str:
+    """The words of a kept-back item a decision releases, for the person confirming it."""
+    document = c.normalise(row.interview.content)
+    head, _, rest = path.partition(".")
+    if head == "sections":
+        section, _, kept = rest.partition(".")
+        return document["sections"][section]["kept_back" if kept else "text"]
+    if head in ("places", "people"):
+        entry = next((i for i in document[head] if i.get("id") == rest), {})
+        return str(entry.get("name", ""))
+    return str(document.get(head, {}).get(rest, {}).get("note", ""))
+
+
+@bp.route("/decisions/<decision_id>/confirm", methods=["POST"])
+@login_required
+def confirm(decision_id: str) -> Response:
+    row = _get(decision_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    done = decisions.confirm(row, current_user)
+    db.session.commit()
+    if not done:
+        if row.decider_id != current_user.id:
+            abort(403)
+        flash("This decision was already confirmed. Nothing has changed.", "info")
+    else:
+        flash(
+            "Confirmed. The copy for "
+            f"{c.RECIPIENTS.get(row.recipient, row.recipient).lower()} holds what it shares.",
+            "success",
+        )
+    return redirect(url_for("decisions.show", decision_id=decision_id))

@@ -1,0 +1,208 @@
+"""Safeguarding decisions to share without the child's agreement: recording, who may decide,
+confirming, and which are in force. No Flask here.
+
+A decision names the recipient, the parts it shares and any kept-back items it releases, the
+reason, the person who decided (a manager who may see the child, or the child's social worker,
+chosen from rhi's users) and whether the child was told and what they said. Its words are kept
+in the interview's document (`overrides`, beside the consent answers); its row in
+`sharing_decisions` holds the decider and the confirmation. rhi/sharing.py opens a copy only for
+the decisions `in_force()` returns: confirmed by the named decider, or recorded as urgent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, or_, select
+
+from rhi import access, audit
+from rhi.extensions import db
+from rhi.interviews import content as c
+from rhi.models import Child, Interview, Role, SharingDecision, User
+from rhi.models.base import utcnow
+from rhi.sharing import CHILD_TOLD, withheld_items
+
+
+class DecisionError(ValueError):
+    """A decision rhi cannot record as it was given: `field` names the field to correct."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the worker recorded, as the form gives it."""
+
+    recipient: str
+    parts: list[str]
+    releases: list[str]
+    reason: str
+    decider_id: int | None
+    child_told: str
+    child_told_how: str
+    child_said: str
+    urgent: bool
+    urgent_reason: str
+
+
+def deciders(child: Child) -> list[User]:
+    """Who may decide to share this child's interview without their agreement: an active
+    manager who may see the child, and the child's own social worker."""
+    managers = db.session.scalars(
+        select(User)
+        .where(User.role == Role.MANAGER.value, User.active.is_(True))
+        .order_by(User.name)
+    ).all()
+    chosen = [
+        user
+        for user in managers
+        if db.session.scalar(
+            select(exists().where(Child.id == child.id, access.child_filter(user)))
+        )
+    ]
+    social_worker = child.social_worker
+    if social_worker is not None and social_worker.active and social_worker not in chosen:
+        chosen.append(social_worker)
+    return chosen
+
+
+def record(interview: Interview, user: User, decision: Decision) -> SharingDecision:
+    """Record a decision, checked whole: a problem names its field and nothing is kept."""
+    if decision.recipient not in c.RECIPIENTS:
+        raise DecisionError("recipient", "Choose who the information will be shared with.")
+    if not decision.parts and not decision.releases:
+        raise DecisionError("parts", "Choose at least one part to share.")
+    unknown = [p for p in decision.parts if p not in c.SHARED_PARTS]
+    if unknown:
+        raise DecisionError("parts", "Choose the parts from the list.")
+    withheld = withheld_items(interview.content)
+    if any(path not in withheld for path in decision.releases):
+        raise DecisionError("releases", "Choose kept-back items from the list.")
+    if not decision.reason.strip():
+        raise DecisionError("reason", "Write the reason: the risk of significant harm you see.")
+    decider = db.session.get(User, decision.decider_id) if decision.decider_id else None
+    if decider is None:
+        raise DecisionError("decider", "Choose who made the decision.")
+    if decider not in deciders(interview.child):
+        raise DecisionError(
+            "decider",
+            f"{decider.name} cannot decide for this child: choose a manager who works with "
+            "the child or the child's social worker.",
+        )
+    if decision.child_told not in CHILD_TOLD:
+        raise DecisionError("child_told", "Say whether the child was told.")
+    if decision.urgent and not decision.urgent_reason.strip():
+        raise DecisionError("urgent_reason", "Write why it cannot wait for confirmation.")
+
+    decision_id = uuid.uuid4().hex
+    document = c.normalise(interview.content)
+    document["overrides"] = [
+        *document["overrides"],
+        {
+            "id": decision_id,
+            "recipient": decision.recipient,
+            "parts": [p for p in c.SHARED_PARTS if p in decision.parts],
+            "releases": [p for p in withheld if p in decision.releases],
+            "reason": decision.reason.strip(),
+            "decider_id": decider.id,
+            "decided_by": f"{decider.name}, {decider.role_enum.label.lower()}",
+            "child_told": decision.child_told,
+            "child_told_how": decision.child_told_how.strip(),
+            "child_said": decision.child_said.strip(),
+            "urgent": decision.urgent,
+            "urgent_reason": decision.urgent_reason.strip() if decision.urgent else "",
+            "recorded_by": user.name,
+            "at": utcnow().isoformat(timespec="minutes"),
+        },
+    ]
+    interview.content = document
+    row = SharingDecision(
+        decision_id=decision_id,
+        interview=interview,
+        recipient=decision.recipient,
+        decider_id=decider.id,
+        urgent=decision.urgent,
+        recorded_by_id=user.id,
+    )
+    db.session.add(row)
+    audit.record(
+        "sharing.override",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=f"share with {decision.recipient} without consent; decided by user {decider.id}"
+        + ("; urgent: released before confirmation" if decision.urgent else ""),
+    )
+    return row
+
+
+def in_force(interview: Interview) -> set[str]:
+    """The ids of this interview's decisions that open a copy (rhi/sharing.py rule 2)."""
+    return set(
+        db.session.scalars(
+            select(SharingDecision.decision_id).where(
+                SharingDecision.interview_id == interview.id,
+                or_(SharingDecision.confirmed_at.is_not(None), SharingDecision.urgent.is_(True)),
+            )
+        )
+    )
+
+
+def rows(interview: Interview) -> dict[str, SharingDecision]:
+    """The interview's decisions, by decision id (for the worker's record of their state)."""
+    found = db.session.scalars(
+        select(SharingDecision).where(SharingDecision.interview_id == interview.id)
+    )
+    return {row.decision_id: row for row in found}
+
+
+def waiting_for(user: User) -> list[SharingDecision]:
+    """Decisions naming this user that they have not confirmed yet, oldest first."""
+    return list(
+        db.session.scalars(
+            select(SharingDecision)
+            .where(SharingDecision.decider_id == user.id, SharingDecision.confirmed_at.is_(None))
+            .order_by(SharingDecision.recorded_at)
+        )
+    )
+
+
+def count_waiting(user: User) -> int:
+    found = db.session.scalar(
+        select(func.count(SharingDecision.id)).where(
+            SharingDecision.decider_id == user.id, SharingDecision.confirmed_at.is_(None)
+        )
+    )
+    return int(found or 0)
+
+
+def confirm(row: SharingDecision, user: User) -> bool:
+    """The named decider confirms: True when this confirmed it. Anyone else, or a second
+    confirmation, changes nothing; both are audited."""
+    interview = row.interview
+    if row.decider_id != user.id or row.confirmed_at is not None:
+        audit.record(
+            "sharing.confirm",
+            user=user,
+            object_type="interview",
+            object_id=interview.uuid,
+            child_id=interview.child_id,
+            outcome="refused",
+            detail="already confirmed" if row.confirmed_at is not None else "not the decider",
+        )
+        return False
+    row.confirmed_at = utcnow()
+    row.confirmed_by_id = user.id
+    audit.record(
+        "sharing.confirm",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=f"share with {row.recipient} without consent",
+    )
+    return True

@@ -1,0 +1,198 @@
+"""What happens to a summary after it is made: copies recorded as sent, the first opening by the
+person it was prepared for, their response ("I have read this" and what happens next), and their
+questions to the worker who wrote it, with the answers.
+
+Each change writes its audit event into the same transaction; the caller commits. Audit details
+hold fixed words and keys only, never what was typed. A first-time change (opening, "I have read
+this", an answer) is a conditional UPDATE, so two requests at once cannot both make it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from rhi import audit
+from rhi.extensions import db
+from rhi.models import Interview, Summary, SummaryQuestion, SummarySending, User
+from rhi.models.base import utcnow
+from rhi.models.summaries import NEXT_STEPS, SENT_WAYS
+
+
+def _first(model: Any, row_id: int, unset: Any, **values: Any) -> bool:
+    """Set `values` on one row only if `unset` is still empty; True if this request did."""
+    result = db.session.execute(
+        update(model)
+        .where(model.id == row_id, unset.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount)
+
+
+class NotOpened(Exception):
+    """The summary has not been opened by the person it was prepared for."""
+
+
+class AlreadyAnswered(Exception):
+    """Someone answered the question meanwhile."""
+
+
+def record_sending(
+    interview: Interview,
+    user: User,
+    *,
+    recipient: str,
+    sent_to: str,
+    method: str,
+    sent_at: datetime,
+) -> SummarySending:
+    """`sent_at` is naive UTC. Sent again is another row."""
+    if method not in SENT_WAYS:
+        raise ValueError(method)
+    sending = SummarySending(
+        interview_id=interview.id,
+        recipient=recipient,
+        sent_to=sent_to,
+        method=method,
+        sent_at=sent_at,
+        recorded_by_id=user.id,
+        recorded_at=utcnow(),
+    )
+    db.session.add(sending)
+    audit.record(
+        "summary.sent",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=f"copy for {recipient}, {method}",
+    )
+    return sending
+
+
+def sendings_of(interview: Interview) -> list[SummarySending]:
+    return list(
+        db.session.scalars(
+            select(SummarySending)
+            .where(SummarySending.interview_id == interview.id)
+            .options(selectinload(SummarySending.recorded_by))
+            .order_by(SummarySending.sent_at, SummarySending.id)
+        )
+    )
+
+
+def record_opening(summary: Summary, user: User) -> bool:
+    """The first opening by the person it was prepared for; anyone else's is not an opening."""
+    if summary.opened_at is not None or user.id != summary.prepared_for_id:
+        return False
+    if not _first(Summary, summary.id, Summary.opened_at, opened_at=utcnow(), opened_by_id=user.id):
+        return False
+    audit.record(
+        "summary.opened",
+        user=user,
+        object_type="summary",
+        object_id=summary.id,
+        child_id=summary.interview.child_id,
+    )
+    return True
+
+
+def refuse_unopened(summary: Summary, user: User) -> None:
+    """Record that "I have read this" was refused because the summary was not opened."""
+    audit.record(
+        "summary.acknowledge",
+        user=user,
+        object_type="summary",
+        object_id=summary.id,
+        child_id=summary.interview.child_id,
+        outcome="refused",
+        detail="not opened yet",
+    )
+
+
+def acknowledge(summary: Summary, user: User, *, next_step: str, note: str) -> bool:
+    """Say it was read, and what happens next. Raises NotOpened (and records the refusal) if it
+    has not been opened; False if it was already acknowledged."""
+    if summary.opened_at is None:
+        refuse_unopened(summary, user)
+        raise NotOpened
+    if next_step not in NEXT_STEPS:
+        raise ValueError(next_step)
+    if summary.acknowledged_at is not None:
+        return False
+    if not _first(
+        Summary,
+        summary.id,
+        Summary.acknowledged_at,
+        acknowledged_at=utcnow(),
+        acknowledged_by_id=user.id,
+        next_step=next_step,
+        next_step_note=note or None,
+    ):
+        return False
+    audit.record(
+        "summary.acknowledge",
+        user=user,
+        object_type="summary",
+        object_id=summary.id,
+        child_id=summary.interview.child_id,
+        detail=f"next: {next_step}",
+    )
+    return True
+
+
+def ask(summary: Summary, user: User, text: str) -> SummaryQuestion:
+    question = SummaryQuestion(
+        summary=summary,
+        asked_by_id=user.id,
+        asked_to_id=summary.prepared_by_id,
+        asked_at=utcnow(),
+        question=text,
+    )
+    db.session.add(question)
+    audit.record(
+        "summary.question",
+        user=user,
+        object_type="summary",
+        object_id=summary.id,
+        child_id=summary.interview.child_id,
+    )
+    return question
+
+
+def answer(question: SummaryQuestion, user: User, text: str) -> None:
+    if question.answered_at is not None or not _first(
+        SummaryQuestion,
+        question.id,
+        SummaryQuestion.answered_at,
+        answer=text,
+        answered_at=utcnow(),
+        answered_by_id=user.id,
+    ):
+        raise AlreadyAnswered
+    audit.record(
+        "summary.answer",
+        user=user,
+        object_type="summary",
+        object_id=question.summary_id,
+        child_id=question.summary.interview.child_id,
+        detail=f"question {question.id}",
+    )
+
+
+def questions_of(interview: Interview) -> list[SummaryQuestion]:
+    return list(
+        db.session.scalars(
+            select(SummaryQuestion)
+            .join(Summary, Summary.id == SummaryQuestion.summary_id)
+            .where(Summary.interview_id == interview.id)
+            .options(
+                selectinload(SummaryQuestion.asked_by), selectinload(SummaryQuestion.answered_by)
+            )
+            .order_by(SummaryQuestion.id)
+        )
+    )

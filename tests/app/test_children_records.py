@@ -1,0 +1,587 @@
+"""Children made and kept in rhi (issue 13): the coordinator role, adding and editing a child,
+"possibly the same child", the standing profile with its history, and its PDF for police."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from rhi.children import matching
+from rhi.extensions import db
+from rhi.models import AuditEvent, Child, Team, User
+from rhi.models.children import ProfileChange
+from tests.app.helpers import audit_actions
+from tests.conftest import Web
+
+COORDINATOR = "coordinator_a"
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def add_coordinator(app, world, key: str = COORDINATOR, team: str | None = "RHI A") -> None:
+    """A coordinator (tests/world.py has none), added to the world's users."""
+    from tests.world import add_user
+
+    with app.app_context():
+        found = db.session.scalar(select(Team).where(Team.name == team)) if team else None
+        user = add_user(key, "coordinator", found)
+        db.session.commit()
+        world.users[key] = user.id
+        world.emails[key] = user.email
+
+
+@pytest.fixture
+def coordinator(app, world, web) -> Web:
+    add_coordinator(app, world)
+    web.sign_in(world.emails[COORDINATOR])
+    return web
+
+
+def signed_in(app, world, key: str) -> Web:
+    other = Web(app.test_client())
+    other.sign_in(world.emails[key])
+    return other
+
+
+def details(**changes: str) -> dict[str, str]:
+    form = {
+        "first_name": "Maya",
+        "last_name": "Thompson",
+        "preferred_name": "May",
+        "date_of_birth": "14/03/2012",
+        "sex": "Female",
+        "gender": "Girl",
+        "pronouns": "she/her",
+        "ethnicity": "mixed_white_black_caribbean",
+        "first_language": "English",
+        "interpreter_needed": "y",
+        "legal_status": "looked_after",
+        "home_authority": "Westshire Council",
+        "placing_authority": "Eastshire Council",
+        "placement_type": "foster",
+        "school": "Hillside Academy",
+        "social_worker_id": "",
+    }
+    form.update(changes)
+    return form
+
+
+def child_named(app, first: str) -> Child | None:
+    with app.app_context():
+        child = db.session.scalar(select(Child).where(Child.first_name == first))
+        if child is not None:
+            db.session.expunge(child)
+        return child
+
+
+def count_children(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Child))
+
+
+def events(app, action: str) -> list[AuditEvent]:
+    with app.app_context():
+        found = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+        for event in found:
+            db.session.expunge(event)
+        return found
+
+
+# Adding a child -------------------------------------------------------------------------------
+
+
+def test_a_coordinator_adds_a_child_with_every_detail(app, world, coordinator):
+    listing = coordinator.get("/children").get_data(as_text=True)
+    assert 'href="/children/new"' in listing and "Add a child" in listing
+    form_page = coordinator.get("/children/new").get_data(as_text=True)
+    assert "Census 2021" in form_page and '<optgroup label="White">' in form_page
+    assert "Care leaver" in form_page and "None known" in form_page
+    assert "Social Worker (Care team)" in form_page  # social workers to allocate
+    assert "Worker A" not in form_page  # and no one else
+
+    sw = world.users["social_worker"]
+    response = coordinator.post("/children/new", details(social_worker_id=str(sw)))
+    assert response.status_code == 302
+    child = child_named(app, "Maya")
+    assert response.headers["Location"].endswith(f"/children/{child.id}")
+    assert (child.last_name, child.preferred_name, child.date_of_birth) == (
+        "Thompson",
+        "May",
+        date(2012, 3, 14),
+    )
+    assert (child.sex, child.gender, child.pronouns) == ("Female", "Girl", "she/her")
+    assert child.ethnicity == "mixed_white_black_caribbean" and child.dfe_ethnicity == "MWBC"
+    assert (child.first_language, child.interpreter_needed) == ("English", True)
+    assert (child.legal_status, child.placement_type) == ("looked_after", "foster")
+    assert (child.home_authority, child.placing_authority) == (
+        "Westshire Council",
+        "Eastshire Council",
+    )
+    assert (child.school, child.social_worker_id) == ("Hillside Academy", sw)
+    assert child.created_by_id == world.users[COORDINATOR]
+    with app.app_context():
+        assert child.team_id == db.session.scalar(select(Team.id).where(Team.name == "RHI A"))
+    assert ("child.create", str(child.id), "ok") in audit_actions(app)
+
+    page = coordinator.get(f"/children/{child.id}", follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "May Thompson has been added." in text
+    assert "Hillside Academy" in text and "Eastshire Council" in text
+    assert f'href="/children/{child.id}/edit"' in text
+    # The team that keeps the record sees the child; another team does not.
+    assert signed_in(app, world, "manager_a").get(f"/children/{child.id}").status_code == 200
+    assert signed_in(app, world, "manager_b").get(f"/children/{child.id}").status_code == 404
+    assert signed_in(app, world, "social_worker").get(f"/children/{child.id}").status_code == 200
+
+
+def test_optional_details_may_be_left_out(app, world, coordinator):
+    required_only = {
+        "first_name": "Zed",
+        "last_name": "Zulu",
+        "date_of_birth": "2010-07-01",  # as a date picker sends it
+        "legal_status": "none",
+    }
+    assert coordinator.post("/children/new", required_only).status_code == 302
+    child = child_named(app, "Zed")
+    assert child.ethnicity == "not_known" and child.legal_status_label == "None known"
+    assert child.social_worker_id is None and child.placement_type is None
+    assert child.school is None and child.interpreter_needed is False
+
+
+def _too_old() -> str:
+    return (date.today() - timedelta(days=366 * 26)).strftime("%d/%m/%Y")
+
+
+def _future() -> str:
+    return (date.today() + timedelta(days=40)).strftime("%d/%m/%Y")
+
+
+BAD_INPUT = [
+    ({"first_name": "  "}, "first_name", "Enter the child&#39;s first name.", None),
+    ({"last_name": ""}, "last_name", "Enter the child&#39;s last name.", None),
+    ({"date_of_birth": ""}, "date_of_birth", "Enter the child&#39;s date of birth.", None),
+    ({"date_of_birth": "31/02/2012"}, "date_of_birth", "as day, month and year", "31/02/2012"),
+    ({"date_of_birth": "next tuesday"}, "date_of_birth", "For example 23/11/2012", "next tuesday"),
+    ({"date_of_birth": _future()}, "date_of_birth", "can&#39;t be in the future", _future()),
+    ({"date_of_birth": _too_old()}, "date_of_birth", "older than 25", _too_old()),
+    ({"ethnicity": "martian"}, "ethnicity", "Choose the child&#39;s ethnicity", None),
+    ({"legal_status": ""}, "legal_status", "Choose the child&#39;s legal status, or None", None),
+    ({"legal_status": "adopted"}, "legal_status", "legal status from the list", None),
+    ({"placement_type": "castle"}, "placement_type", "where the child lives from the list", None),
+    ({"sex": "unknown"}, "sex", "Choose from the list.", None),
+    ({"social_worker_id": "999"}, "social_worker_id", "Choose a social worker", None),
+    ({"first_name": "x" * 81}, "first_name", "the most is 80 characters", None),
+]
+
+
+def test_bad_input_is_explained_next_to_the_field_and_kept(app, world, coordinator):
+    not_a_social_worker = str(world.users["worker_a"])
+    not_allocatable = ({"social_worker_id": not_a_social_worker}, "social_worker_id")
+    cases = [*BAD_INPUT, (*not_allocatable, "Choose a social worker", None)]
+    for changes, name, message, kept in cases:
+        response = coordinator.post("/children/new", details(**changes))
+        assert response.status_code == 422, changes
+        page = response.get_data(as_text=True)
+        error = re.search(rf'<p class="error-message" id="{name}-error">(.*?)</p>', page, re.S)
+        assert error and message in error.group(1), (changes, page[-3000:])
+        assert f'aria-describedby="{name}' in page or name in ("sex",)
+        assert 'value="Hillside Academy"' in page  # the rest is kept as typed
+        if kept:
+            assert f'value="{html.escape(kept)}"' in page
+    assert count_children(app) == 2
+    assert not events(app, "child.create")
+
+
+def test_htmx_gets_the_form_back_or_a_redirect(app, world, coordinator):
+    hx = {"HX-Request": "true"}
+    bad = coordinator.post("/children/new", details(first_name=""), headers=hx)
+    assert bad.status_code == 422
+    fragment = bad.get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div id="child-form">') and "<html" not in fragment
+    good = coordinator.post("/children/new", details(), headers=hx)
+    child = child_named(app, "Maya")
+    assert good.status_code == 200 and good.headers["HX-Redirect"] == f"/children/{child.id}"
+
+
+def test_someone_without_a_team_or_the_role_may_not_add_a_child(app, world, web):
+    add_coordinator(app, world, "coordinator_alone", team=None)
+    for key in ("coordinator_alone", "worker_a", "social_worker", "admin"):
+        someone = signed_in(app, world, key)
+        assert someone.get("/children/new").status_code == 403, key
+        assert someone.post("/children/new", details()).status_code == 403, key
+        assert 'href="/children/new"' not in someone.get("/children").get_data(as_text=True)
+    assert count_children(app) == 2
+    refused = [e for e in events(app, "change.refused") if e.object_id == "new"]
+    assert len(refused) == 8
+
+
+# Possibly the same child ----------------------------------------------------------------------
+
+
+def test_possibly_the_same_child_is_shown_then_a_different_child_is_added(app, world, coordinator):
+    ada = details(
+        first_name="Ada", last_name="Alpha", preferred_name="", date_of_birth="01/05/2011"
+    )
+    first = coordinator.post("/children/new", ada)
+    assert first.status_code == 409
+    page = first.get_data(as_text=True)
+    assert "Possibly the same child" in page
+    assert f'href="/children/{world.children["a"]}"' in page
+    assert "Same name and date of birth" in page
+    assert "This is a different child: add the record" in page
+    assert 'value="Hillside Academy"' in page  # what was typed is kept
+    assert count_children(app) == 2
+    assert [e.child_id for e in events(app, "child.possible_match")] == [world.children["a"]]
+
+    checked = re.search(r'name="checked_for" type="hidden" value="([^"]*)"', page).group(1)
+    # Pressing "different child" for another name than was checked checks again.
+    renamed = {**ada, "first_name": "Adah", "checked_for": checked, "different_child": "yes"}
+    again = coordinator.post("/children/new", renamed)
+    assert again.status_code == 409
+    assert "Similar name, same date of birth" in again.get_data(as_text=True)
+    assert count_children(app) == 2
+
+    confirmed = {**ada, "checked_for": checked, "different_child": "yes"}
+    response = coordinator.post("/children/new", confirmed)
+    assert response.status_code == 302
+    assert count_children(app) == 3
+    (created,) = events(app, "child.create")
+    assert created.detail == "after possible matches were shown"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "born", "reason"),
+    [
+        ("Ada", "Alpha", "01/05/2011", "Same name and date of birth"),
+        ("ADA", "alpha", "2011-05-01", "Same name and date of birth"),
+        ("Adah", "Alpha", "01/05/2011", "Similar name, same date of birth"),
+        ("Alpha", "Ada", "01/05/2011", "Same name and date of birth"),  # first and last swapped
+        ("Ada", "Alpha", "05/01/2011", "day and month of birth swapped"),
+        ("Ada", "Alfa", "05/01/2011", "day and month of birth swapped"),
+    ],
+)
+def test_close_matches_are_shown(app, world, coordinator, first, last, born, reason):
+    response = coordinator.post(
+        "/children/new", details(first_name=first, last_name=last, date_of_birth=born)
+    )
+    assert response.status_code == 409
+    assert reason in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "born"),
+    [
+        ("Zed", "Zulu", "01/05/2011"),  # same date of birth, another name
+        ("Ada", "Alpha", "02/05/2011"),  # same name, another date of birth
+        ("Ava", "Alpha", "01/05/2009"),
+    ],
+)
+def test_other_children_are_added_at_once(app, world, coordinator, first, last, born):
+    response = coordinator.post(
+        "/children/new", details(first_name=first, last_name=last, date_of_birth=born)
+    )
+    assert response.status_code == 302
+    assert count_children(app) == 3
+
+
+def test_only_children_the_person_may_see_are_offered_as_matches(app, world, web):
+    """Ada is not team B's: whether a record they may not open exists is not theirs to know."""
+    manager_b = signed_in(app, world, "manager_b")
+    ada = details(first_name="Ada", last_name="Alpha", date_of_birth="01/05/2011")
+    assert manager_b.post("/children/new", ada).status_code == 302
+    assert not events(app, "child.possible_match")
+
+
+def test_matching_rules():
+    assert matching.normalise("  Zoë  O'Neil-Smith ") == "zoe o neil smith"
+    assert matching.swapped(date(2011, 5, 1)) == date(2011, 1, 5)
+    assert matching.swapped(date(2011, 5, 5)) is None
+    assert matching.swapped(date(2011, 5, 13)) is None
+    assert matching.birth_dates_to_check(date(2011, 5, 13)) == [date(2011, 5, 13)]
+
+    class Known:
+        def __init__(self, id, first, last, dob, preferred=None):
+            self.id, self.first_name, self.last_name = id, first, last
+            self.date_of_birth, self.preferred_name = dob, preferred
+
+    dob = date(2010, 3, 4)
+    known = [
+        Known(1, "Thomas", "Brooks", dob, preferred="Tom"),
+        Known(2, "Mohammed", "Khan", dob),
+        Known(3, "Amy", "Jones", dob),
+        Known(4, "Tom", "Brooks", date(2010, 4, 3)),
+    ]
+    found = matching.possible_matches("Tom", "Brooks", dob, known)
+    assert [(m.child_id, m.reason) for m in found] == [
+        (1, matching.SAME),  # by preferred name
+        (4, matching.SWAPPED),
+    ]
+    assert [m.child_id for m in matching.possible_matches("Muhammad", "Khan", dob, known)] == [2]
+    assert matching.possible_matches("Ava", "Jones", dob, known) == []  # twins are not alike
+
+
+# Editing a child ------------------------------------------------------------------------------
+
+
+def test_a_manager_edits_a_child(app, world, web):
+    manager = signed_in(app, world, "manager_a")
+    child_id = world.children["a"]
+    form_page = manager.get(f"/children/{child_id}/edit").get_data(as_text=True)
+    assert 'value="01/05/2011"' in form_page and 'value="Ada"' in form_page
+    assert '<option selected value="looked_after">' in form_page
+    assert f'<option selected value="{world.users["social_worker"]}">' in form_page
+    changed = {
+        "first_name": "Ada",
+        "last_name": "Alpha",
+        "date_of_birth": "01/05/2011",
+        "ethnicity": "black_caribbean",
+        "legal_status": "care_leaver",
+        "placing_authority": "Northshire Council",
+        "school": "Riverside College",
+        "social_worker_id": str(world.users["social_worker"]),
+    }
+    response = manager.post(f"/children/{child_id}/edit", changed)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/children/{child_id}")
+    with app.app_context():
+        child = db.session.get(Child, child_id)
+        assert (child.legal_status, child.placing_authority, child.school) == (
+            "care_leaver",
+            "Northshire Council",
+            "Riverside College",
+        )
+        assert child.team_id == db.session.scalar(select(Team.id).where(Team.name == "RHI A"))
+    (update,) = events(app, "child.update")
+    assert update.detail == "changed: legal_status, placing_authority, school"
+    assert update.child_id == child_id
+    page = manager.get(f"/children/{child_id}").get_data(as_text=True)
+    assert "Care leaver" in page and "Riverside College" in page
+
+    bad = manager.post(f"/children/{child_id}/edit", {**changed, "date_of_birth": _future()})
+    assert bad.status_code == 422
+    assert "can&#39;t be in the future" in bad.get_data(as_text=True)
+    assert manager.post(f"/children/{child_id}/edit", changed).status_code == 302
+    assert len(events(app, "child.update")) == 1  # nothing changed: nothing recorded
+
+
+def test_only_managers_and_coordinators_edit_a_childs_details(app, world, web):
+    for key in ("worker_a", "social_worker"):
+        someone = signed_in(app, world, key)
+        page = someone.get(f"/children/{world.children['a']}").get_data(as_text=True)
+        assert f'href="/children/{world.children["a"]}/edit"' not in page
+        assert someone.get(f"/children/{world.children['a']}/edit").status_code == 403
+    refused = [e for e in events(app, "change.refused") if e.object_type == "child"]
+    assert [e.child_id for e in refused] == [world.children["a"]] * 2
+
+
+# The standing profile -------------------------------------------------------------------------
+
+
+def _profile(web: Web, child_id: int, **fields: str):
+    page = web.get(f"/children/{child_id}/profile").get_data(as_text=True)
+    base = re.search(r'name="base_change" type="hidden" value="(\d+)"', page).group(1)
+    return web.post(f"/children/{child_id}/profile", {"base_change": base, **fields})
+
+
+def test_the_profile_is_edited_and_every_change_kept(app, world, web):
+    child_id = world.children["a"]
+    social_worker = signed_in(app, world, "social_worker")
+    response = _profile(
+        social_worker,
+        child_id,
+        description="Small, curly black hair, green coat.",
+        places_known="Central bus station.",
+    )
+    assert response.status_code == 302
+    manager = signed_in(app, world, "manager_a")
+    page = manager.get(f"/children/{child_id}/profile").get_data(as_text=True)
+    assert "Small, curly black hair, green coat." in page
+    response = _profile(
+        manager,
+        child_id,
+        description="Small, curly black hair, red coat.",
+        places_known="Central bus station.",
+        medical_needs="Asthma: carries an inhaler.",
+    )
+    assert response.status_code == 302
+    page = manager.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Saved the profile." in page
+
+    with app.app_context():
+        rows = [
+            (r.field, r.old_value, r.new_value, r.changed_by_id)
+            for r in db.session.scalars(select(ProfileChange).order_by(ProfileChange.id))
+        ]
+    sw, mgr = world.users["social_worker"], world.users["manager_a"]
+    assert rows == [
+        ("description", None, "Small, curly black hair, green coat.", sw),
+        ("places_known", None, "Central bus station.", sw),
+        (
+            "description",
+            "Small, curly black hair, green coat.",
+            "Small, curly black hair, red coat.",
+            mgr,
+        ),  # fmt: skip
+        ("medical_needs", None, "Asthma: carries an inhaler.", mgr),
+    ]
+    history = page[page.index('id="history-heading"') :]
+    assert history.index("red coat") < history.index("Social Worker")  # newest first
+    assert "Manager A" in history and "(empty)" in history
+
+    child_page = manager.get(f"/children/{child_id}").get_data(as_text=True)
+    assert "Changes to the profile (4)" in child_page and "Asthma" in child_page
+    updates = events(app, "child.profile.update")
+    assert [e.detail for e in updates] == [
+        "changed: description, places_known",
+        "changed: description, medical_needs",
+    ]
+    assert all("coat" not in (e.detail or "") for e in events(app, "child.profile.update"))
+    assert len(events(app, "child.profile.view")) == 4
+
+    # Saving what is already there changes nothing and records nothing.
+    same = _profile(
+        manager,
+        child_id,
+        description="Small, curly black hair, red coat.",
+        places_known="Central bus station.",
+        medical_needs="Asthma: carries an inhaler.",
+    )
+    assert same.status_code == 302
+    assert len(events(app, "child.profile.update")) == 2
+
+
+def test_a_change_made_meanwhile_is_not_overwritten_unseen(app, world, web):
+    child_id = world.children["a"]
+    worker, coordinator = signed_in(app, world, "worker_a"), None
+    add_coordinator(app, world)
+    coordinator = signed_in(app, world, COORDINATOR)
+    page = coordinator.get(f"/children/{child_id}/profile").get_data(as_text=True)
+    base = re.search(r'name="base_change" type="hidden" value="(\d+)"', page).group(1)
+    assert _profile(worker, child_id, transport="Cycles everywhere.").status_code == 302
+    clash = coordinator.post(
+        f"/children/{child_id}/profile", {"base_change": base, "transport": "Takes the 42 bus."}
+    )
+    assert clash.status_code == 409
+    text = clash.get_data(as_text=True)
+    assert "Someone else changed this while you were writing." in text
+    assert "Takes the 42 bus." in text and "Cycles everywhere." in text
+    newer = re.search(r'name="base_change" type="hidden" value="(\d+)"', text).group(1)
+    again = coordinator.post(
+        f"/children/{child_id}/profile", {"base_change": newer, "transport": "Takes the 42 bus."}
+    )
+    assert again.status_code == 302
+    with app.app_context():
+        assert db.session.get(Child, child_id).transport == "Takes the 42 bus."
+        assert db.session.scalar(select(func.count()).select_from(ProfileChange)) == 2
+
+
+def test_bad_profile_input_is_explained_and_kept(app, world, web):
+    manager = signed_in(app, world, "manager_a")
+    long_text = "word " * 801
+    response = _profile(manager, world.children["a"], description=long_text, transport="Bus")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="description-error"' in page and "the most is 4,000 characters" in page
+    assert "Bus</textarea>" in page and long_text.strip() in page
+    hx = manager.post(
+        f"/children/{world.children['a']}/profile",
+        {"base_change": "0", "transport": "Bus"},
+        headers={"HX-Request": "true"},
+    )
+    assert hx.status_code == 200
+    fragment = hx.get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div id="profile-panel">')
+    assert "Saved the profile." in fragment and "Bus" in fragment
+
+
+def test_the_profile_prints_for_police_on_one_page(app, world, web):
+    child_id = world.children["a"]
+    manager = signed_in(app, world, "manager_a")
+    _profile(
+        manager,
+        child_id,
+        description="Small, curly black hair, red coat.",
+        friends_and_associates='An adult known as "Jay", about 25, may be exploiting her.',
+        phones_and_social_media='07700 900123; <img src="file:///etc/passwd">',
+        medical_needs="Asthma: carries an inhaler.",
+    )
+    response = manager.get(f"/children/{child_id}/profile.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "Ada" not in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 1
+    text = pdf_text(response.data)
+    for expected in (
+        "OFFICIAL-SENSITIVE",
+        "Missing person profile: Ada Alpha",
+        "1 May 2011",
+        "Small, curly black hair, red coat.",
+        "may be exploiting her",
+        "Asthma: carries an inhaler.",
+        '<img src="file:///etc/passwd">',  # printed as text, never fetched
+        "No photo is held",
+        "Previous missing episodes",
+        "Printed by Manager A",
+    ):
+        assert expected in text, expected
+    (printed,) = events(app, "child.profile.pdf")
+    assert (printed.child_id, printed.user_id) == (child_id, world.users["manager_a"])
+
+
+def test_other_teams_and_admins_get_nothing_of_the_profile(app, world, web):
+    child_id = world.children["a"]
+    for key in ("manager_b", "worker_b", "social_worker_other", "admin"):
+        someone = signed_in(app, world, key)
+        for url in ("/profile", "/profile.pdf", "/edit"):
+            assert someone.get(f"/children/{child_id}{url}").status_code == 404, (key, url)
+        response = someone.post(f"/children/{child_id}/profile", {"description": "x"})
+        assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(Child, child_id).description is None
+    refused = events(app, "access.refused")
+    assert len(refused) == 16 and {e.child_id for e in refused} == {child_id}
+
+
+# The coordinator role -------------------------------------------------------------------------
+
+
+def test_an_admin_makes_a_coordinator(app, world, web):
+    web.sign_in(world.emails["admin"])
+    page = web.get("/admin/users").get_data(as_text=True)
+    assert '<option value="coordinator">Missing coordinator</option>' in page
+    with app.app_context():
+        team_a = db.session.scalar(select(Team.id).where(Team.name == "RHI A"))
+    response = web.post(
+        "/admin/users",
+        {
+            "name": "Dee Coordinator",
+            "email": "dee@test.example.org",
+            "role": "coordinator",
+            "team_id": str(team_a),
+            "password": "a long first password",
+        },
+        page="/admin/users",
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "dee@test.example.org"))
+        assert (user.role, user.team_id, user.role_enum.label) == (
+            "coordinator",
+            team_a,
+            "Missing coordinator",
+        )
+    coordinator = Web(app.test_client())
+    coordinator.sign_in("dee@test.example.org", "a long first password")
+    home = coordinator.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "(Missing coordinator)" in home and "Ada Alpha" in home and "Ben Beta" not in home
+    assert 'href="/children/new"' in home
+    assert ">Wording<" not in home and ">Inbox<" not in home

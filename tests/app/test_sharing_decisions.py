@@ -1,0 +1,217 @@
+"""Consent by part and proportionate safeguarding decisions (issue 11, items 2-4), through the
+test client, reading each copy back from its PDF: a decision names its parts, the kept-back
+items it releases and its decider (a user of rhi, who confirms it); a copy is released on
+confirmation, or at once when urgent; bad input is refused with the field named."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import AuditEvent, SharingDecision
+from tests.app.helpers import autosave, content, count, start
+from tests.conftest import Web
+
+
+def _pdf(web: Web, uuid: str, recipient: str) -> str:
+    response = web.get(f"/interviews/{uuid}/copies/{recipient}.pdf")
+    assert response.status_code == 200
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    return " ".join(" ".join(p.extract_text().split()) for p in pages)
+
+
+def _write(web: Web, uuid: str, **fields: object) -> None:
+    for path, value in fields.items():
+        path = path.replace("__", ".")
+        value = "y" if value is True else value
+        assert autosave(web, uuid, path, str(value), None).status_code == 200, path
+
+
+def _interview(web: Web, world) -> str:
+    uuid = start(web, world)
+    _write(
+        web,
+        uuid,
+        sections__away__text="AWAYWORDS stayed with a man called Kay",
+        sections__after__text="AFTERWORDS worried about the pill",
+        sections__after__kept_back="KEPTPHOTOS a man photographed her",
+        sections__before__kept_back="KEPTSISTER her sister's address",
+        consent__police__answer="no",
+        consent__police__words="POLICEWORDS not the police",
+        consent__health__answer="some",
+        consent__health__part_after=True,
+        consent__health__words="HEALTHWORDS only the pill stuff",
+    )
+    return uuid
+
+
+def _decision(world, **changes: object) -> dict[str, object]:
+    decision: dict[str, object] = {
+        "recipient": "police",
+        "parts": ["away"],
+        "releases": ["sections.after.kept_back"],
+        "reason": "REASONWORDS adults are exploiting her",
+        "decider": str(world.users["social_worker"]),
+        "child_told": "told",
+        "child_told_how": "In person, at the end of the chat",
+        "child_said": "CHILDSAID ok but not my mum",
+    }
+    decision.update(changes)
+    return decision
+
+
+def _record(web: Web, uuid: str, decision: dict[str, object]):
+    return web.post(f"/interviews/{uuid}/overrides", decision, page=f"/interviews/{uuid}/consent")
+
+
+def test_consent_to_some_parts_gives_that_reader_exactly_those_parts(app, web, world):
+    uuid = _interview(web, world)
+    health = _pdf(web, uuid, "health")
+    assert "AFTERWORDS" in health and "HEALTHWORDS" in health
+    assert "AWAYWORDS" not in health and "KEPTPHOTOS" not in health
+    assert "POLICEWORDS" not in health  # never another reader's answer
+    assert "Yes, to the parts ticked below (How you feel now)" in health
+    # The police were refused and no decision is recorded: that an interview took place only.
+    police = _pdf(web, uuid, "police")
+    assert "AWAYWORDS" not in police and "POLICEWORDS" not in police
+    assert "A return home interview took place" in police
+
+
+def test_a_decision_is_released_when_the_named_decider_confirms_it(app, web, world):
+    uuid = _interview(web, world)
+    response = _record(web, uuid, _decision(world))
+    assert response.status_code == 302
+    (entry,) = content(app, uuid)[0]["overrides"]
+    assert entry["decided_by"] == "Social Worker, social worker"
+    assert entry["parts"] == ["away"] and entry["releases"] == ["sections.after.kept_back"]
+    # Recorded, not confirmed: nothing reaches the police yet, and the worker is told so.
+    assert "AWAYWORDS" not in _pdf(web, uuid, "police")
+    consent_page = web.get(f"/interviews/{uuid}/consent").get_data(as_text=True)
+    assert "Waiting for Social Worker to confirm: not shared yet." in consent_page
+
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world.emails["social_worker"])
+    home = social_worker.get("/inbox").get_data(as_text=True)
+    assert "Decisions to confirm" in home and "(1)" in home
+    listing = social_worker.get("/decisions").get_data(as_text=True)
+    assert "Ada Alpha" in listing and "Not shared until you confirm" in listing
+    page = social_worker.get(f"/decisions/{entry['id']}").get_data(as_text=True)
+    assert "REASONWORDS" in page and "KEPTPHOTOS" in page  # what the decider confirms
+    assert "KEPTSISTER" not in page  # a kept-back item the decision does not name
+    confirmed = social_worker.post(
+        f"/decisions/{entry['id']}/confirm", page=f"/decisions/{entry['id']}", follow=True
+    )
+    assert "Confirmed." in confirmed.get_data(as_text=True)
+    assert "Decisions to confirm" not in social_worker.get("/inbox").get_data(as_text=True)
+
+    police = _pdf(web, uuid, "police")
+    assert "AWAYWORDS" in police and "KEPTPHOTOS" in police
+    assert "REASONWORDS adults are exploiting her (decided by Social Worker, social worker)" in (
+        police
+    )
+    assert "CHILDSAID" in police
+    for never in ("AFTERWORDS", "KEPTSISTER", "HEALTHWORDS", "Urgent"):
+        assert never not in police, never
+    # The decision opens nothing for anyone else, and no other copy mentions it.
+    school = _pdf(web, uuid, "school")
+    assert "REASONWORDS" not in school and "KEPTPHOTOS" not in school
+    health = _pdf(web, uuid, "health")
+    assert "REASONWORDS" not in health and "KEPTPHOTOS" not in health
+    # The social worker reads on screen what their own copy holds: not the kept-back words.
+    record = social_worker.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert "KEPTPHOTOS" not in record and "REASONWORDS" not in record
+
+
+def test_confirming_twice_or_by_someone_else_changes_nothing_and_is_audited(app, web, world):
+    uuid = _interview(web, world)
+    _record(web, uuid, _decision(world))
+    (entry,) = content(app, uuid)[0]["overrides"]
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])  # sees the child, is not the decider
+    refused = manager.post(f"/decisions/{entry['id']}/confirm", page=f"/decisions/{entry['id']}")
+    assert refused.status_code == 403
+    assert "AWAYWORDS" not in _pdf(web, uuid, "police")
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world.emails["social_worker"])
+    for _ in range(2):
+        social_worker.post(f"/decisions/{entry['id']}/confirm", page=f"/decisions/{entry['id']}")
+    again = social_worker.get(f"/decisions/{entry['id']}").get_data(as_text=True)
+    assert "Confirmed by Social Worker" in again
+    with app.app_context():
+        row = db.session.scalar(select(SharingDecision))
+        assert row.confirmed_by_id == world.users["social_worker"]
+        outcomes = list(
+            db.session.execute(
+                select(AuditEvent.user_id, AuditEvent.outcome, AuditEvent.detail)
+                .where(AuditEvent.action == "sharing.confirm")
+                .order_by(AuditEvent.id)
+            )
+        )
+    assert outcomes == [
+        (world.users["manager_a"], "refused", "not the decider"),
+        (world.users["social_worker"], "ok", "share with police without consent"),
+        (world.users["social_worker"], "refused", "already confirmed"),
+    ]
+    # Someone who may not see the child cannot even read the decision.
+    other = Web(app.test_client())
+    other.sign_in(world.emails["manager_b"])
+    assert other.get(f"/decisions/{entry['id']}").status_code == 404
+    assert other.post(f"/decisions/{entry['id']}/confirm", page="/").status_code == 404
+
+
+def test_an_urgent_decision_is_released_at_once_and_says_why(app, web, world):
+    uuid = _interview(web, world)
+    response = _record(
+        web,
+        uuid,
+        _decision(world, urgent="y", urgent_reason="URGENTWHY he is meeting her tonight"),
+    )
+    assert response.status_code == 302
+    police = _pdf(web, uuid, "police")
+    assert "AWAYWORDS" in police
+    assert "Urgent: released before confirmation because URGENTWHY he is meeting her tonight" in (
+        police
+    )
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world.emails["social_worker"])
+    listing = social_worker.get("/decisions").get_data(as_text=True)
+    assert "Urgent: already shared" in listing
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"reason": "  "}, "reason", "Write the reason"),
+        ({"decider": ""}, "decider", "Choose who made the decision."),
+        ({"parts": [], "releases": []}, "parts", "Choose at least one part to share."),
+        ({"decider": "manager_b"}, "decider", "Manager B cannot decide for this child"),
+        ({"decider": "worker_a"}, "decider", "Worker A cannot decide for this child"),
+        ({"child_told": ""}, "child_told", "Say whether the child was told."),
+        ({"parts": ["away", "diary"]}, "parts", "Choose the parts from the list."),
+        ({"urgent": "y", "urgent_reason": ""}, "urgent_reason", "Write why it cannot wait"),
+        (
+            {"releases": ["sections.away.kept_back"]},
+            "releases",
+            "Choose kept-back items from the list.",
+        ),
+    ],
+)
+def test_a_decision_with_bad_input_is_refused_with_the_field_named(
+    app, web, world, changes, field, message
+):
+    uuid = _interview(web, world)
+    if changes.get("decider") in world.users:
+        changes["decider"] = str(world.users[changes["decider"]])
+    response = _record(web, uuid, _decision(world, **changes))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html
+    error = html.split(f'id="{field}-error"', 1)[1].split("</p>", 1)[0]
+    assert message in error.replace("&#39;", "'")
+    assert "REASONWORDS" in html or changes.get("reason")  # what was typed is kept
+    assert content(app, uuid)[0]["overrides"] == []
+    assert count(app, SharingDecision) == 0
