@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.interviews.views import bp as interviews_bp
     from rhi.pwa.views import bp as pwa_bp
     from rhi.summaries.views import bp as summaries_bp
+    from rhi.sync.held_views import bp as held_bp
     from rhi.sync.versions import bp as versions_bp
     from rhi.sync.views import bp as sync_bp
     from rhi.writing.views import bp as writing_bp
@@ -135,5 +136,6 @@ def _register_blueprints(app: Flask) -> None:
         pwa_bp,
         sync_bp,
         versions_bp,
+        held_bp,
     ):
         app.register_blueprint(bp)

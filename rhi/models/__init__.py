@@ -4,6 +4,7 @@ from rhi.models.audit import AuditEvent
 from rhi.models.children import Child
 from rhi.models.decisions import SharingDecision
 from rhi.models.episodes import Episode
+from rhi.models.held import HeldWork
 from rhi.models.interviews import (
     Addendum,
     ContactAttempt,
@@ -34,6 +35,7 @@ __all__ = [
     "Child",
     "ContactAttempt",
     "Episode",
+    "HeldWork",
     "Interview",
     "InterviewStatus",
     "Role",

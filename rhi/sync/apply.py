@@ -35,6 +35,7 @@ from rhi.models import Episode, Interview, InterviewStatus, SyncConflict, User
 from rhi.models.base import utcnow
 from rhi.models.interviews import OneChildError
 from rhi.sync import events as offline_events
+from rhi.sync import held
 from rhi.sync.protocol import Item, ItemResult, Rejected, content_hash, parse_item
 from rhi.sync.validate import changed_fields, validate
 from rhi.timefmt import STORED_WHEN, from_local, to_local
@@ -100,12 +101,24 @@ def _detail(device_id: str | None, extra: str = "") -> str:
     return "; ".join(p for p in (f"device {device_id}" if device_id else "", extra) if p)
 
 
+class _Unseen(Exception):
+    """The item's return exists but the sender may not see it (any more): held, not refused."""
+
+    def __init__(self, child_id: int) -> None:
+        super().__init__(child_id)
+        self.child_id = child_id
+
+
 def _refused(
     user: User,
     item_uuid: str,
     child_id: int | None,
     device_id: str | None,
 ) -> ItemResult:
+    if child_id is not None and held.worked_with(user, child_id):
+        raise _Unseen(child_id)  # a reallocated return: the work is held (rhi/sync/held.py)
+    # Never had it: the same answer as for a return that does not exist, so nothing is given
+    # away (not even that the return exists).
     audit.record(
         "access.refused",
         user=user,
@@ -455,9 +468,13 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
 def _apply(user: User, raw: Any, deadline_hours: int, device_id: str | None) -> ItemResult:
     item = parse_item(raw)
     interview = db.session.scalar(select(Interview).where(Interview.uuid == item.uuid))
-    if interview is not None:
-        return _existing(user, interview, item, device_id)
-    return _new(user, item, deadline_hours, device_id)
+    try:
+        if interview is not None:
+            return _existing(user, interview, item, device_id)
+        return _new(user, item, deadline_hours, device_id)
+    except _Unseen as unseen:
+        db.session.rollback()  # nothing of the item is applied; it is kept whole instead
+        return held.hold(user, raw, item, unseen.child_id, device_id)
 
 
 def _label(raw: Any) -> str:

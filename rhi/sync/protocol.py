@@ -55,7 +55,7 @@ def body_hash(raw: bytes) -> str:
 @dataclass
 class ItemResult:
     uuid: str
-    outcome: str  # created, updated, unchanged, conflict or rejected
+    outcome: str  # created, updated, unchanged, conflict, held or rejected
     messages: list[str] = field(default_factory=list)
     version: int | None = None
     drop: bool = False
@@ -75,7 +75,7 @@ class ItemResult:
             out["version"] = self.version
         if self.server_uuid is not None:
             out["server_uuid"] = self.server_uuid
-        if self.outcome == "rejected":
+        if self.outcome in ("rejected", "held"):
             out["drop"] = self.drop
             out["try_again"] = self.try_again
         if self.server is not None:

@@ -1,0 +1,231 @@
+"""Work a tablet sent for a child its worker can no longer see: held, then attached or passed on.
+No Flask here.
+
+`hold()` is what rhi/sync/apply.py does instead of refusing an item whose return the sender can
+no longer see (reallocated to another team or colleague, or the worker moved team): the item is
+kept whole (rhi/models/held.py), audited, and answered `held` with `drop: true`, naming the child,
+so the tablet lets go of its copy only once the server holds it. Sent again, it is held once.
+
+Who sees held work: a manager who may see one of its returns now (the manager of the worker or
+team now responsible), the sender's own manager (the team they were in when it arrived), and
+the colleague it was passed on to. Attaching it (a manager, or the colleague, who may record
+work for the return) records its contact attempts and the child's answer as the sender's, and
+keeps its notes as a version beside the interview for the person now responsible to choose
+from, field by field (the versions page): nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+
+from rhi import access, audit
+from rhi.episodes import service as episode_service
+from rhi.extensions import db
+from rhi.models import AuditEvent, Child, Episode, HeldWork, Interview, Role, User
+from rhi.models.base import utcnow
+from rhi.sync import events as offline_events
+from rhi.sync.protocol import Item, ItemResult
+
+
+class HeldError(ValueError):
+    """An action on held work that cannot be done as asked, said for the person."""
+
+
+def _payload_hash(raw: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
+
+
+def short_name(child: Child | None) -> str:
+    """ "Maya K.": enough for the worker who held the notes to know whose they were."""
+    if child is None:
+        return "a child"
+    first = child.preferred_name or child.first_name
+    return f"{first} {child.last_name[:1]}." if child.last_name else first
+
+
+def told(child: Child | None) -> str:
+    return (
+        f"Your notes about {short_name(child)} were kept for your manager and the manager of "
+        "whoever now has this return, because it is now with someone else. Nothing is lost; "
+        "they are no longer on this tablet."
+    )
+
+
+def worked_with(user: User, child_id: int) -> bool:
+    """Whether this user was once allowed to read or record this child's work (their audit
+    trail says so). Only then is an item they can no longer apply held for them: anyone else
+    gets the answer an unknown return gets, which says nothing of the child."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    AuditEvent.user_id == user.id,
+                    AuditEvent.child_id == child_id,
+                    AuditEvent.outcome == "ok",
+                )
+            )
+        )
+    )
+
+
+def hold(
+    user: User, raw: dict[str, Any], item: Item, child_id: int, device_id: str | None
+) -> ItemResult:
+    digest = _payload_hash(raw)
+    kept = db.session.scalar(
+        select(HeldWork).where(
+            HeldWork.item_uuid == item.uuid,
+            HeldWork.sent_by_id == user.id,
+            HeldWork.payload_hash == digest,
+        )
+    )
+    if kept is None:
+        kept = HeldWork(
+            item_uuid=item.uuid,
+            payload_hash=digest,
+            payload=raw,
+            child_id=child_id,
+            episode_ids=list(item.episode_ids),
+            sent_by_id=user.id,
+            sent_by_team_id=user.team_id,
+            device_id=device_id,
+        )
+        db.session.add(kept)
+        db.session.flush()
+        audit.record(
+            "sync.held",
+            user=user,
+            object_type="interview",
+            object_id=item.uuid,
+            child_id=child_id,
+            detail=f"held work {kept.id}" + (f"; device {device_id}" if device_id else ""),
+        )
+    return ItemResult(item.uuid, "held", [told(db.session.get(Child, child_id))], drop=True)
+
+
+def _sees_an_episode(user: User) -> ColumnElement[bool]:
+    """Held work with a return this user may see now."""
+    return exists(
+        select(Episode.id).where(Episode.child_id == HeldWork.child_id, access.episode_filter(user))
+    )
+
+
+def held_filter(user: User) -> ColumnElement[bool]:
+    """A WHERE clause limiting HeldWork rows to those `user` may see."""
+    role = user.role_enum
+    if role is Role.MANAGER:
+        mine = [_sees_an_episode(user)]
+        if user.team_id is not None:
+            mine.append(HeldWork.sent_by_team_id == user.team_id)
+        return or_(*mine)
+    if role is Role.WORKER:
+        return and_(HeldWork.passed_to_id == user.id, _sees_an_episode(user))
+    return false()
+
+
+def waiting_for(user: User) -> list[HeldWork]:
+    return list(
+        db.session.scalars(
+            select(HeldWork)
+            .where(held_filter(user), HeldWork.state != "attached")
+            .order_by(HeldWork.received_at)
+            .limit(200)
+        )
+    )
+
+
+def get(user: User, held_id: int) -> HeldWork:
+    held = db.session.scalar(select(HeldWork).where(HeldWork.id == held_id, held_filter(user)))
+    if held is None:
+        child_id = db.session.scalar(select(HeldWork.child_id).where(HeldWork.id == held_id))
+        access._refuse(user, "held_work", held_id, child_id)
+    assert held is not None
+    return held
+
+
+def _episodes_for(user: User, held: HeldWork) -> list[Episode]:
+    return list(
+        db.session.scalars(
+            select(Episode).where(Episode.id.in_(held.episode_ids), access.episode_filter(user))
+        )
+    )
+
+
+def may_attach(user: User, held: HeldWork) -> bool:
+    return (
+        held.state != "attached"
+        and access.can_record_interview_work(user)
+        and len(_episodes_for(user, held)) == len(held.episode_ids)
+    )
+
+
+def colleagues(user: User, held: HeldWork) -> list[User]:
+    """Who it can be passed on to: active workers and managers who may see all its returns."""
+    candidates = db.session.scalars(
+        select(User)
+        .where(User.active.is_(True), User.role.in_([Role.WORKER.value, Role.MANAGER.value]))
+        .order_by(User.name)
+    )
+    return [
+        person
+        for person in candidates
+        if person.id != held.sent_by_id
+        and len(_episodes_for(person, held)) == len(held.episode_ids)
+    ]
+
+
+def pass_on(held: HeldWork, user: User, to: User, note: str) -> None:
+    if held.state == "attached":
+        raise HeldError("This is already in the child's record.")
+    if to not in colleagues(user, held):
+        raise HeldError(f"{to.name} cannot see this child's return, so cannot take this on.")
+    held.state = "passed_on"
+    held.passed_to_id = to.id
+    held.handled_by_id = user.id
+    held.handled_at = utcnow()
+    held.note = note.strip() or None
+    audit.record(
+        "sync.held.pass_on",
+        user=user,
+        object_type="held_work",
+        object_id=held.id,
+        child_id=held.child_id,
+        detail=f"passed to user {to.id}",
+    )
+
+
+def attach(held: HeldWork, user: User) -> Interview:
+    """Add the held work to the child's record: events as the sender's, notes as a version."""
+    from rhi.sync import apply  # apply imports this module
+
+    if not may_attach(user, held):
+        raise HeldError("You cannot add this to the child's record.")
+    item = apply.parse_item(held.payload)
+    episodes = _episodes_for(user, held)
+    sender = held.sent_by
+    interview = db.session.scalar(select(Interview).where(Interview.uuid == item.uuid))
+    if interview is None or interview.child_id != held.child_id:
+        interview = next((i for e in episodes for i in e.interviews if not i.locked), None)
+    if interview is None:
+        first = min(episodes, key=lambda e: (e.returned_at or utcnow(), e.id))
+        interview = episode_service.interview_for(first, user)
+    offline_events.apply(sender, interview, item.events)
+    if item.content is not None:
+        document = apply._document(item, sender, interview)
+        apply._conflict(sender, interview, item, document, held.device_id)
+    held.state = "attached"
+    held.handled_by_id = user.id
+    held.handled_at = utcnow()
+    audit.record(
+        "sync.held.attach",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=held.child_id,
+        detail=f"held work {held.id}, sent by user {sender.id}",
+    )
+    return interview

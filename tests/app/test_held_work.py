@@ -1,0 +1,155 @@
+"""Work a tablet sends after its return was reallocated is never destroyed (issue 12 item 2): the
+server holds it whole, tells the tablet by the child's name that it may let go, and a manager
+who may see the child adds it to the record (events as the sender's, notes as a version beside
+the interview) or passes it on. Someone who never had the child learns nothing."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import ContactAttempt, Episode, HeldWork, SyncConflict, Team
+from rhi.models.base import utcnow
+from rhi.timefmt import to_local
+from tests.app.helpers import audit_actions, count, doc, item, one, send, stored
+from tests.conftest import Web
+
+
+def _ago(app, hours: float) -> str:
+    with app.app_context():
+        return to_local(utcnow() - timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
+
+
+def _reallocate_to_team_b(app, world) -> None:
+    with app.app_context():
+        episode = db.session.get(Episode, world.episodes["a"])
+        episode.assigned_team = db.session.scalar(select(Team).where(Team.name == "RHI B"))
+        db.session.commit()
+
+
+def _visit_after_reallocation(app, web, world) -> tuple[dict, dict]:
+    """Worker A sends an interview, the return moves to team B, and the tablet sends more."""
+    web.sign_in(world.emails["worker_a"])
+    first = item([world.episodes["a"]], doc(sections__before__text="First."))
+    assert one(send(web, [first]))["outcome"] == "created"
+    _reallocate_to_team_b(app, world)
+    later = item(
+        [world.episodes["a"]],
+        doc(sections__before__text="First.", sections__away__text="HELDWORDS at a flat"),
+        uuid=first["uuid"],
+        base_version=1,
+    )
+    later["events"] = [
+        {
+            "id": str(uuidlib.uuid4()),
+            "kind": "attempt",
+            "at": _ago(app, 1),
+            "method": "visit",
+            "outcome": "not_in",
+            "note": "",
+        }
+    ]
+    return first, later
+
+
+def test_work_for_a_reallocated_return_is_held_and_the_worker_told_by_name(app, web, world):
+    first, later = _visit_after_reallocation(app, web, world)
+    result = one(send(web, [later]))
+    assert result["outcome"] == "held" and result["drop"] is True
+    assert "Your notes about Ada A. were kept for your manager" in result["messages"][0]
+    # Nothing applied as the worker's own, everything kept.
+    assert stored(app, first["uuid"]).content["sections"]["away"]["text"] == ""
+    assert count(app, ContactAttempt) == 0
+    with app.app_context():
+        (held,) = db.session.scalars(select(HeldWork)).all()
+        assert held.payload == later and held.child_id == world.children["a"]
+        assert held.sent_by_id == world.users["worker_a"]
+    assert ("sync.held", first["uuid"], "ok") in audit_actions(app)
+    # Sent again (a retry, another key): held once.
+    assert one(send(web, [later]))["outcome"] == "held"
+    assert count(app, HeldWork) == 1
+
+
+def test_the_new_teams_manager_adds_it_to_the_record_without_replacing_anything(app, web, world):
+    first, later = _visit_after_reallocation(app, web, world)
+    one(send(web, [later]))
+    held_id = _held_id(app)
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_b"])
+    listing = manager.get("/held").get_data(as_text=True)
+    assert "Ada Alpha" in listing and "Worker A" in listing
+    assert 'Held work <span class="count">(1)</span>' in listing
+    page = manager.get(f"/held/{held_id}").get_data(as_text=True)
+    assert "HELDWORDS at a flat" in page and "Contact attempt" in page
+    response = manager.post(f"/held/{held_id}/attach", page=f"/held/{held_id}")
+    assert response.status_code == 302
+    assert f"/interviews/{first['uuid']}/versions" in response.headers["Location"]
+    with app.app_context():
+        (attempt,) = db.session.scalars(select(ContactAttempt)).all()
+        assert attempt.recorded_by_id == world.users["worker_a"]  # the visit was theirs
+        (version,) = db.session.scalars(select(SyncConflict)).all()
+        assert version.content["sections"]["away"]["text"] == "HELDWORDS at a flat"
+        assert version.user_id == world.users["worker_a"]
+        assert db.session.get(HeldWork, held_id).state == "attached"
+    assert stored(app, first["uuid"]).content["sections"]["before"]["text"] == "First."
+    assert ("sync.held.attach", first["uuid"], "ok") in audit_actions(app)
+    assert "Nothing is held." in manager.get("/held").get_data(as_text=True)
+    # Done once: a second press changes nothing.
+    again = manager.post(f"/held/{held_id}/attach", page=f"/held/{held_id}")
+    assert again.status_code == 409
+    assert count(app, SyncConflict) == 1
+
+
+def _held_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(HeldWork.id))
+
+
+def test_the_senders_manager_sees_it_and_passes_it_on_to_the_colleague_now_responsible(
+    app, web, world
+):
+    _, later = _visit_after_reallocation(app, web, world)
+    one(send(web, [later]))
+    held_id = _held_id(app)
+    own_manager = Web(app.test_client())
+    own_manager.sign_in(world.emails["manager_a"])
+    page = own_manager.get(f"/held/{held_id}").get_data(as_text=True)
+    assert "HELDWORDS" in page
+    assert "Add to the child" not in page  # the return is no longer theirs to record
+    assert own_manager.post(f"/held/{held_id}/attach", page="/").status_code == 409
+    # Worker B may not see it until it is passed to them.
+    worker_b = Web(app.test_client())
+    worker_b.sign_in(world.emails["worker_b"])
+    assert worker_b.get(f"/held/{held_id}").status_code == 404
+    new_manager = Web(app.test_client())
+    new_manager.sign_in(world.emails["manager_b"])
+    refused = new_manager.post(f"/held/{held_id}/pass", {"to": ""}, page=f"/held/{held_id}")
+    assert refused.status_code == 422
+    assert "Choose who will take this on." in refused.get_data(as_text=True)
+    wrong = new_manager.post(
+        f"/held/{held_id}/pass", {"to": str(world.users["worker_a"])}, page=f"/held/{held_id}"
+    )
+    assert wrong.status_code == 422
+    passed = new_manager.post(
+        f"/held/{held_id}/pass",
+        {"to": str(world.users["worker_b"]), "note": "Ada's visit last night."},
+        page=f"/held/{held_id}",
+    )
+    assert passed.status_code == 302
+    page = worker_b.get(f"/held/{held_id}").get_data(as_text=True)
+    assert "Passed on to Worker B" in page and "visit last night" in page
+    assert worker_b.post(f"/held/{held_id}/attach", page=f"/held/{held_id}").status_code == 302
+    assert count(app, ContactAttempt) == 1
+
+
+def test_someone_who_never_had_the_child_learns_nothing_and_nothing_is_held(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    theirs = one(send(web, [item([world.episodes["b"]], doc(sections__before__text="X."))]))
+    unknown = one(send(web, [item([999_999], doc())]))
+    assert theirs["outcome"] == unknown["outcome"] == "rejected"
+    assert theirs["messages"] == unknown["messages"] and theirs["drop"] is True
+    assert "Ben" not in " ".join(theirs["messages"])
+    assert count(app, HeldWork) == 0
