@@ -30,9 +30,7 @@ from rhi.interviews.fields import (  # the words of the options: one home, the c
     RISK_VIEWS,
     SHARED_PARTS,
 )
-from rhi.interviews.pages import PAGES
 from rhi.plain_text import without_direction_controls
-from rhi.prompts import SECTION_IDS
 
 __all__ = [
     "ACTION_KINDS",
@@ -283,46 +281,34 @@ def remove_item(content: dict[str, Any], kind: str, item_id: str) -> dict[str, A
     return updated
 
 
+def _is_blank(placed: fields.Placed, value: Any) -> bool:
+    if placed.kind == fields.FLAG:
+        return value is not True
+    if placed.kind == fields.CHOICE:
+        return value in ("", None, placed.field.empty)
+    return not str(value or "").strip()
+
+
 def progress(content: dict[str, Any]) -> dict[str, bool]:
+    """Which pages have notes: any field the page asks is written (a flag ticked, a choice
+    made, text typed), list entries included."""
     c = normalise(content)
-    done = {s: bool(c["sections"][s]["text"].strip()) for s in SECTION_IDS}
-    done["start"] = bool(c["start"]["explained_voluntary"] and c["start"]["location"].strip())
-    done["findings"] = any(e.get("on") for g in FINDING_GROUPS for e in c[g].values()) or bool(
-        c["places"] or c["people"]
-    )
-    done["actions"] = bool(c["actions"]) or bool(c["risk_view"])
-    done["consent"] = any(v["answer"] != "not_asked" for v in c["consent"].values())
+    done: dict[str, bool] = {}
+    for placed in fields.paths(c):
+        if placed.kind != fields.ENTRY and not _is_blank(placed, get_field(c, placed.path)):
+            done[placed.page] = True
     return done
 
 
 def gaps(content: dict[str, Any]) -> list[str]:
-    """What is missing, for the review page: shown, never blocking."""
+    """What is missing, for the review page: shown, never blocking. Each field says its own gap
+    in the catalogue (`Field.gap`), in the order the pages ask them."""
     c = normalise(content)
     found = []
-    if not c["start"]["explained_voluntary"]:
-        found.append(
-            "It is not recorded that the child was told the interview is voluntary "
-            "and they can stop at any time."
-        )
-    if not c["start"]["explained_confidentiality"]:
-        found.append("It is not recorded that the limits of confidentiality were explained.")
-    if not c["start"]["location"].strip():
-        found.append("Where the interview was held is not recorded.")
-    titles = dict(PAGES)  # the page's own title: where the gap is filled
-    for s in SECTION_IDS:
-        if not c["sections"][s]["text"].strip():
-            found.append(f"Nothing written in \u201c{titles.get(s, s)}\u201d.")
-    if c["consent"]["social_worker"]["answer"] == "not_asked":
-        found.append("The child has not been asked about sharing with their social worker.")
-    if c["consent"]["police"]["answer"] == "not_asked":
-        found.append("The child has not been asked about sharing with the police.")
-    if not c["risk_view"]:
-        found.append("Your view of the risk the child faces is not given.")
-    for action in c["actions"]:
-        if not action.get("owner", "").strip():
-            found.append(
-                f"An action ({ACTION_KINDS.get(action.get('kind', ''), 'Other')}) has no owner."
-            )
+    for placed in fields.paths(c):
+        words = fields.gap_text(placed, c)
+        if words and _is_blank(placed, get_field(c, placed.path)):
+            found.append(words)
     return found
 
 

@@ -229,6 +229,11 @@ class Field:
     rows: int = 0  # the height of its box on the page; 0: the page's choice
     max_length: int = MAX_TEXT
     if_empty: str = ""  # said in the review and the PDF when nothing is written
+    # Said in the review's "Gaps to look at" while the field is blank (never blocking); may hold
+    # {key}, {key_lower}, {entry_kind} (a list entry's kind, in words) and {gap_words}.
+    # `gap_for`: the keys it is said for, each with its {gap_words} (None: every key asked).
+    gap: str = ""
+    gap_for: Mapping[str, str] | None = None
 
     @property
     def parts(self) -> list[str]:
@@ -402,6 +407,8 @@ FIELDS: tuple[Field, ...] = (
         "I explained the chat is their choice and they can stop at any time",
         "start",
         "record",
+        gap="It is not recorded that the child was told the interview is voluntary and they "
+        "can stop at any time.",
     ),
     Field(
         "start.explained_confidentiality",
@@ -409,6 +416,7 @@ FIELDS: tuple[Field, ...] = (
         "I explained what I have to pass on to keep them safe (the limits of confidentiality)",
         "start",
         "record",
+        gap="It is not recorded that the limits of confidentiality were explained.",
     ),
     Field(
         "start.held_on",
@@ -418,7 +426,14 @@ FIELDS: tuple[Field, ...] = (
         "record",
         hint="For example 2026-11-23 14:30",
     ),
-    Field("start.location", LINE, "Where the chat was held", "start", "about"),
+    Field(
+        "start.location",
+        LINE,
+        "Where the chat was held",
+        "start",
+        "about",
+        gap="Where the interview was held is not recorded.",
+    ),
     Field("start.present", LINE, "Who else was at the chat", "start", "about"),
     Field("start.interpreter_language", LINE, "Interpreter: language", "start", "record"),
     Field("start.interpreter_name", LINE, "Interpreter: name", "start", "record"),
@@ -448,6 +463,7 @@ FIELDS: tuple[Field, ...] = (
         rows=10,
         keys={s: SECTION_TITLES[s] for s in TALKED_WITH_THE_CHILD},
         heading="{key}",
+        gap="Nothing written in \u201c{key}\u201d.",
     ),
     Field(
         f"sections.{ANALYSIS}.text",
@@ -457,6 +473,7 @@ FIELDS: tuple[Field, ...] = (
         ANALYSIS,
         check_writing=True,
         rows=10,
+        gap=f"Nothing written in \u201c{SECTION_TITLES[ANALYSIS]}\u201d.",
     ),
     Field(
         f"sections.{SECTION}.private",
@@ -553,6 +570,7 @@ FIELDS: tuple[Field, ...] = (
         "risk_view",
         options=RISK_VIEWS,
         blank="",
+        gap="Your view of the risk the child faces is not given.",
     ),
     Field(f"actions.{ITEM}", ENTRY, "Action", ANALYSIS, "actions", heading="Actions and referrals"),
     Field(
@@ -571,6 +589,7 @@ FIELDS: tuple[Field, ...] = (
         ANALYSIS,
         "actions",
         if_empty="Not yet agreed",
+        gap="An action ({entry_kind}) has no owner.",
     ),
     Field(f"actions.{ITEM}.due", LINE, "By when", ANALYSIS, "actions", if_empty="Not set"),
     Field(f"actions.{ITEM}.note", TEXT, "Note", ANALYSIS, "actions", check_writing=True, rows=2),
@@ -595,6 +614,8 @@ FIELDS: tuple[Field, ...] = (
         blank="not_asked",
         keys=RECIPIENTS,
         heading="Sharing with {key_lower}",
+        gap="The child has not been asked about sharing with {gap_words}.",
+        gap_for={"social_worker": "their social worker", "police": "the police"},
     ),
     *(
         Field(
@@ -761,6 +782,24 @@ def _placed(f: Field, key: str) -> Placed:
         return Placed(f, f.path, "")
     parts = f.parts
     return Placed(f, ".".join([parts[0], key, *parts[2:]]), key)
+
+
+def gap_text(placed: Placed, document: Mapping[str, Any]) -> str:
+    """What the review says while `placed` is blank ("" when nothing is said for it)."""
+    f = placed.field
+    if not f.gap or (f.gap_for is not None and placed.key not in f.gap_for):
+        return ""
+    entry_kind = ""
+    if f.placeholder == ITEM:
+        entry = next((e for e in document.get(f.head, []) if e.get("id") == placed.key), {})
+        kind_field = find(f"{f.head}.{placed.key}.kind")
+        if kind_field is not None:
+            entry_kind = kind_field.options.get(str(entry.get("kind", "")), "Other")
+    return (
+        _fill(f.gap, placed.key_words, CHILD)
+        .replace("{entry_kind}", entry_kind)
+        .replace("{gap_words}", (f.gap_for or {}).get(placed.key, ""))
+    )
 
 
 def on_page(page_id: str) -> list[Placed]:
