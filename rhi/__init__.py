@@ -108,6 +108,7 @@ def _project_migrations() -> Path:
 
 def _register_blueprints(app: Flask) -> None:
     from rhi.admin.views import bp as admin_bp
+    from rhi.auth.account import bp as account_bp
     from rhi.auth.views import bp as auth_bp
     from rhi.children.views import bp as children_bp
     from rhi.episodes.views import bp as episodes_bp
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (
         auth_bp,
+        account_bp,
         home_bp,
         episodes_bp,
         children_bp,

@@ -35,7 +35,8 @@ class UserForm(FlaskForm):
     password = PasswordField(
         "First password",
         validators=[DataRequired("Enter a password."), _strong_password],
-        description="At least 12 characters. They can change it later.",
+        description="At least 12 characters. They can change it later: Change password, beside "
+        "Sign out.",
         render_kw={"autocomplete": "new-password"},
     )
 

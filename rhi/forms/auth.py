@@ -1,6 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from rhi.passwords import MIN_LENGTH
 
 
 class SignInForm(FlaskForm):
@@ -16,5 +18,41 @@ class SignInForm(FlaskForm):
     password = PasswordField(
         "Password",
         validators=[DataRequired("Enter your password."), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+def _new_password(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        description=f"At least {MIN_LENGTH} characters. A few unrelated words are easy to "
+        "remember and hard to guess.",
+        validators=[
+            DataRequired("Enter a new password."),
+            Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters."),
+            Length(max=1024),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """Setting a password from a one-time link."""
+
+    password = _new_password("New password")
+    again = PasswordField(
+        "The new password again",
+        validators=[
+            DataRequired("Enter the new password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(
+        "Your current password",
+        validators=[DataRequired("Enter your current password."), Length(max=1024)],
         render_kw={"autocomplete": "current-password"},
     )

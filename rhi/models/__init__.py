@@ -14,6 +14,7 @@ from rhi.models.interviews import (
 )
 from rhi.models.language import LanguageEvent
 from rhi.models.people import Role, Team, User, UserSession
+from rhi.models.resets import PasswordReset
 from rhi.models.summaries import Summary, SummaryQuestion, SummarySending
 from rhi.models.sync import SyncConflict, SyncRequest
 from rhi.models.sync_events import SyncEvent
@@ -21,6 +22,7 @@ from rhi.models.throttle import SignInAddress, SignInFailure
 
 __all__ = [
     "LanguageEvent",
+    "PasswordReset",
     "Addendum",
     "SignInAddress",
     "SignInFailure",
