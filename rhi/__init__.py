@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.home import bp as home_bp
     from rhi.interviews.decision_views import bp as decisions_bp
     from rhi.interviews.views import bp as interviews_bp
+    from rhi.oversight.views import bp as oversight_bp
     from rhi.pwa.views import bp as pwa_bp
     from rhi.summaries.views import bp as summaries_bp
     from rhi.sync.held_views import bp as held_bp
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         health_bp,
         interviews_bp,
         decisions_bp,
+        oversight_bp,
         summaries_bp,
         writing_bp,
         pwa_bp,

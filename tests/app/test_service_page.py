@@ -1,0 +1,152 @@
+"""The service page (issue 15 item 1, first part): figures for a period over the returns a
+manager or coordinator may see, counted in SQL, each linked to the records behind it, and as
+CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import AuditEvent, Child, Episode, Interview, Team, User
+from tests.conftest import Web
+from tests.world import password_hash
+
+TAGS = re.compile(r"<[^>]+>")
+
+
+def _text(html: str) -> str:
+    return " ".join(TAGS.sub(" ", html).split())
+
+
+def _figure(html: str, words: str) -> str:
+    """The number shown beside a figure's words."""
+    match = re.search(re.escape(words) + r"\s+(\d+)", _text(html))
+    assert match, words
+    return match.group(1)
+
+
+def _history(app, world) -> None:
+    """Ada's return (team A) held within 72 hours; an earlier return of hers, five days ago,
+    declined; Ben's return (team B) offered only."""
+    with app.app_context():
+        ada = db.session.get(Episode, world.episodes["a"])
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world.interviews["a"])
+        )
+        interview.offered_at = ada.returned_at + timedelta(hours=1)
+        interview.accepted_at = ada.returned_at + timedelta(hours=2)
+        interview.held_at = ada.returned_at + timedelta(hours=5)
+        earlier = Episode(
+            child=ada.child,
+            risk_grade="Medium",
+            dfe_type="M",
+            started_at=ada.returned_at - timedelta(days=6),
+            returned_at=ada.returned_at - timedelta(days=5),
+            assigned_team_id=ada.assigned_team_id,
+        )
+        declined = Interview(
+            status="declined",
+            due_at=earlier.returned_at + timedelta(hours=72),
+            offered_at=earlier.returned_at + timedelta(hours=3),
+            declined_at=earlier.returned_at + timedelta(hours=4),
+            content={},
+        )
+        declined.episodes.append(earlier)
+        db.session.add_all([earlier, declined])
+        ben = db.session.scalar(select(Interview).where(Interview.uuid == world.interviews["b"]))
+        ben.offered_at = ben.due_at - timedelta(hours=60)
+        db.session.commit()
+
+
+def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, world_i):
+    _history(app, world_i)
+    manager = Web(app.test_client())
+    manager.sign_in(world_i.emails["manager_a"])
+    html = manager.get("/service").get_data(as_text=True)
+    assert _figure(html, "Returns (episodes that ended in the period)") == "2"
+    assert _figure(html, "Children who came back") == "1"
+    assert _figure(html, "Returns of looked-after children") == "2"
+    assert _figure(html, "Interviews offered") == "2"
+    assert _figure(html, "Children who said yes") == "1"
+    assert _figure(html, "Children who said no") == "1"
+    assert _figure(html, "Interviews held") == "1"
+    assert _figure(html, "Held within 72 hours") == "1"
+    assert "Held within 72 hours, of those held: 100%" in _text(html)
+    records = manager.get("/service/records?figure=declined&period=this_month")
+    page = _text(records.get_data(as_text=True))
+    assert "Ada Alpha" in page and "Declined" in page and "Ben Beta" not in page
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(AuditEvent.detail).where(AuditEvent.action == "service.records")
+            )
+            == "declined this_month"
+        )
+    # Another team's manager counts their own team's returns only.
+    other = Web(app.test_client())
+    other.sign_in(world_i.emails["manager_b"])
+    theirs = other.get("/service").get_data(as_text=True)
+    assert _figure(theirs, "Returns (episodes that ended in the period)") == "1"
+    assert _figure(theirs, "Interviews held") == "0"
+    assert "Ada" not in other.get("/service/records?figure=returns").get_data(as_text=True)
+
+
+def test_periods_and_the_csv(app, world_i):
+    _history(app, world_i)
+    manager = Web(app.test_client())
+    manager.sign_in(world_i.emails["manager_a"])
+    last_month = manager.get("/service?period=last_month").get_data(as_text=True)
+    assert _figure(last_month, "Returns (episodes that ended in the period)") == "0"
+    assert "1 Oct 2026 to 31 Oct 2026" in last_month
+    # Dates chosen: only the earlier return (about five days before the test's 23 November).
+    custom = manager.get("/service?period=custom&start=2026-11-17&end=2026-11-19")
+    assert _figure(custom.get_data(as_text=True), "Children who said no") == "1"
+    assert _figure(custom.get_data(as_text=True), "Interviews held") == "0"
+    backwards = manager.get("/service?period=custom&start=2026-11-19&end=2026-11-17")
+    assert "1 Nov 2026 to 23 Nov 2026" in backwards.get_data(as_text=True)  # this month
+    response = manager.get("/service.csv?period=collection_year")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["Figure", "Number", "From", "To"]
+    assert ["Interviews held", "1", "2026-04-01", "2026-11-23"] in rows
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"service.view", "service.csv"} <= actions
+
+
+def test_a_coordinator_sees_the_figures_and_a_worker_does_not(app, world_i):
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        db.session.add(
+            User(
+                email="coordinator@test.example.org",
+                name="Coordinator",
+                role="coordinator",
+                team=team,
+                password_hash=password_hash(),
+            )
+        )
+        db.session.commit()
+    coordinator = Web(app.test_client())
+    coordinator.sign_in("coordinator@test.example.org")
+    html = coordinator.get("/service").get_data(as_text=True)
+    assert _figure(html, "Returns (episodes that ended in the period)") == "1"
+    assert "The service" in html
+    worker = Web(app.test_client())
+    worker.sign_in(world_i.emails["worker_a"])
+    assert worker.get("/service").status_code == 403
+    assert worker.get("/service/records?figure=returns").status_code == 403
+    assert "The service" not in worker.get("/returns").get_data(as_text=True)
+    with app.app_context():
+        refused = db.session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.action == "service.view", AuditEvent.outcome == "refused"
+            )
+        )
+        assert refused.user_id == world_i.users["worker_a"]
+        assert db.session.scalar(select(Child.id).where(Child.first_name == "Ada")) is not None
