@@ -9,6 +9,7 @@ number on the page links to exactly the records it counts.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -146,3 +147,73 @@ def share(part: int, whole: int) -> str:
 
 def today_local(now: datetime) -> date:
     return to_local(now).date()
+
+
+def _hours(
+    later: ColumnElement[datetime], earlier: ColumnElement[datetime]
+) -> ColumnElement[float]:
+    """Hours between two stored times, in SQL (each database says it its own way)."""
+    if db.engine.dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 24.0
+    return func.extract("epoch", later - earlier) / 3600.0
+
+
+def _quantile(query: Select, fraction: float, count: int) -> float | None:
+    """The value at `fraction` of an ordered one-column query (nearest rank), read as one row:
+    the same on both databases, and nothing but that row comes back."""
+    if count == 0:
+        return None
+    rank = max(1, min(count, math.ceil(fraction * count)))
+    return db.session.scalar(query.offset(rank - 1).limit(1))
+
+
+@dataclass(frozen=True)
+class Timings:
+    held: int
+    median_hours: float | None
+    p90_hours: float | None
+
+
+def time_to_interview(user: User, chosen: Period) -> Timings:
+    """From the child's return to the interview, for the interviews held: median and 90th
+    percentile, in hours."""
+    hours = _hours(Interview.held_at, Episode.returned_at)
+    held = _scoped(select(hours).select_from(Episode), user, chosen).where(
+        Interview.held_at.is_not(None)
+    )
+    count = db.session.scalar(select(func.count()).select_from(held.subquery())) or 0
+    ordered = held.order_by(hours)
+    return Timings(count, _quantile(ordered, 0.5, count), _quantile(ordered, 0.9, count))
+
+
+WAITING = {
+    "overdue": "Past the 72 hours",
+    "due_today": "Due within 24 hours",
+    "later": "Due later",
+}
+
+
+def waiting_now(user: User, now: datetime) -> dict[str, int]:
+    """Open returns (an interview neither held, declined nor closed) by their deadline now."""
+    closed = [
+        InterviewStatus.DECLINED.value,
+        InterviewStatus.UNABLE_TO_CONTACT.value,
+        InterviewStatus.FINISHED.value,
+        InterviewStatus.SHARED.value,
+    ]
+    soon = now + timedelta(hours=24)
+    row = db.session.execute(
+        select(
+            func.sum(case((Interview.due_at < now, 1), else_=0)),
+            func.sum(case((and_(Interview.due_at >= now, Interview.due_at < soon), 1), else_=0)),
+            func.sum(case((Interview.due_at >= soon, 1), else_=0)),
+        )
+        .select_from(Episode)
+        .join(Interview, Interview.id == _first_interview())
+        .where(
+            access.episode_filter(user),
+            Interview.held_at.is_(None),
+            Interview.status.not_in(closed),
+        )
+    ).one()
+    return {key: int(value or 0) for key, value in zip(WAITING, row, strict=True)}

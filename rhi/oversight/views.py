@@ -59,6 +59,8 @@ def page() -> str:
     _require()
     chosen = _chosen()
     counts = service.figures(current_user, chosen)
+    timings = service.time_to_interview(current_user, chosen)
+    waiting = service.waiting_now(current_user, utcnow())
     audit.record("service.view", user=current_user, detail=chosen.key)
     db.session.commit()
     return render_template(
@@ -69,7 +71,19 @@ def page() -> str:
         periods=service.PERIODS,
         args=_args(chosen),
         share=service.share,
+        timings=timings,
+        waiting=waiting,
+        waiting_labels=service.WAITING,
+        hours=_hours_words,
     )
+
+
+def _hours_words(value: float | None) -> str:
+    if value is None:
+        return "none held"
+    if value < 48:
+        return f"{value:.0f} hours"
+    return f"{value / 24:.1f} days"
 
 
 @bp.route("/service/records")

@@ -77,6 +77,9 @@ def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, wo
     assert _figure(html, "Interviews held") == "1"
     assert _figure(html, "Held within 72 hours") == "1"
     assert "Held within 72 hours, of those held: 100%" in _text(html)
+    assert "half were held within 5 hours , and nine in ten within 5 hours" in _text(html)
+    # Waiting now: nothing of team A's is open (Ada's is held, the earlier one declined).
+    assert "Past the 72 hours 0 Due within 24 hours 0 Due later 0" in _text(html)
     records = manager.get("/service/records?figure=declined&period=this_month")
     page = _text(records.get_data(as_text=True))
     assert "Ada Alpha" in page and "Declined" in page and "Ben Beta" not in page
@@ -93,6 +96,9 @@ def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, wo
     theirs = other.get("/service").get_data(as_text=True)
     assert _figure(theirs, "Returns (episodes that ended in the period)") == "1"
     assert _figure(theirs, "Interviews held") == "0"
+    # Ben's return (80 hours ago, offered, not held) is past the 72 hours.
+    assert "Past the 72 hours 1" in _text(theirs)
+    assert "half were held within none held" in _text(theirs)
     assert "Ada" not in other.get("/service/records?figure=returns").get_data(as_text=True)
 
 
