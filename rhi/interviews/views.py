@@ -37,6 +37,7 @@ from rhi.summaries.service import SummaryNotMade, share_with_social_worker, summ
 from rhi.sync.protocol import valid_device_id
 from rhi.timefmt import to_local
 from rhi.writing.events import open_flags
+from rhi.writing.placeholders import left_unfilled
 
 bp = Blueprint("interviews", __name__)
 
@@ -190,7 +191,7 @@ def _page_context(
         "consent_columns": [
             catalogue.find(f"consent.social_worker.{column}") for column in ("answer", "words")
         ],
-        "gaps": c.gaps(content) if page_id == "review" else [],
+        "gaps": c.gaps(content) + left_unfilled(content, str(name)) if page_id == "review" else [],
         "record": review.recorded(content, str(name)) if page_id == "review" else [],
         "summaries": summaries,
         "open_flags": open_flags(
@@ -487,8 +488,10 @@ def _send_summary(interview: Interview) -> None:
         )
         return
     db.session.commit()
+    unfilled = left_unfilled(interview.content)
     flash(
         "Interview finished. "
+        + (f"Still to fill in, as an addendum: {' '.join(unfilled)} " if unfilled else "")
         + (
             "The summary is in the social worker's inbox."
             if shared

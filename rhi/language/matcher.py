@@ -124,12 +124,23 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
+
+
 class Matcher:
     """Compiled rules; reusable and safe to share between threads (it holds no state)."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
         self._compiled = [compile_rule(rule) for rule in self.rules]
+        # The parts of a suggestion the worker fills with their own facts ("[person]"), as the
+        # rules write them: one left in a field is a gap on review (rhi/writing/placeholders).
+        self.placeholders: frozenset[str] = frozenset(
+            found
+            for rule in self.rules
+            for suggestion in rule.suggestions
+            for found in PLACEHOLDER.findall(suggestion)
+        )
 
     def check(self, text: str) -> list[Flag]:
         if not text:
