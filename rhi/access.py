@@ -10,6 +10,12 @@ as SQL filter clauses, so a list and a single-record lookup can never disagree.
 - coordinator (a missing coordinator): the same children and episodes as their team's manager;
   keeps children's records and standing profiles; sees an interview's status on those pages and
   nothing of its content: every interview, summary, audit and wording rule refuses them
+- unallocated episodes (a notification just recorded: no worker or team holds it yet) are seen
+  by the managers and coordinators of every team that holds the child: the children above, and
+  children with another episode the team holds (a child known to the team goes missing again).
+  Workers see none until one is allocated to them or their team.
+- managers and coordinators record missing and found notifications for children they may see,
+  and allocate their team's returns and the unallocated returns they see (`can_allocate`)
 - admin: manages users and teams; sees no child records
 """
 
@@ -46,19 +52,31 @@ def _episode_clause(user: User) -> ColumnElement[bool]:
         return Episode.child_id.in_(select(Child.id).where(Child.social_worker_id == user.id))
     if _oversees_team(user):
         assert user.team_id is not None
+        other = aliased(Episode)
         return or_(
             _held_by_team(user.team_id),
             Episode.child_id.in_(_team_children(user.team_id)),
+            and_(
+                _unallocated(),
+                Episode.child_id.in_(
+                    select(other.child_id).where(_held_by_team(user.team_id, other))
+                ),
+            ),
         )
     return false()
 
 
-def _held_by_team(team_id: int) -> ColumnElement[bool]:
+def _unallocated(episode=Episode) -> ColumnElement[bool]:
+    """No worker or team holds the return yet."""
+    return and_(episode.assigned_worker_id.is_(None), episode.assigned_team_id.is_(None))
+
+
+def _held_by_team(team_id: int, episode=Episode) -> ColumnElement[bool]:
     """A return the team holds: assigned to the team, or to any worker in it (a manager sees
     their workers' returns as well as the team's)."""
     return or_(
-        Episode.assigned_team_id == team_id,
-        Episode.assigned_worker_id.in_(select(User.id).where(User.team_id == team_id)),
+        episode.assigned_team_id == team_id,
+        episode.assigned_worker_id.in_(select(User.id).where(User.team_id == team_id)),
     )
 
 
@@ -164,6 +182,38 @@ def can_see_returns(user: User) -> bool:
     return user.role_enum in (Role.WORKER, Role.MANAGER, Role.COORDINATOR)
 
 
+def can_oversee(user: User) -> bool:
+    """The service page (figures across returns, rhi/oversight): managers and coordinators,
+    over the returns `episode_filter` lets them see."""
+    return user.role_enum in (Role.MANAGER, Role.COORDINATOR)
+
+
+def can_record_episodes(user: User) -> bool:
+    """Managers and coordinators record missing and found notifications (for children they may
+    see) and allocate returns."""
+    return _oversees_team(user)
+
+
+def can_allocate(user: User, episode: Episode) -> bool:
+    """A manager or coordinator allocates a return their team holds, or one nobody holds yet
+    that they can see (its child is their team's). Not another team's return, even of a child
+    they see: that team's manager or coordinator moves it."""
+    if not _oversees_team(user):
+        return False
+    assert user.team_id is not None
+    if not episode.allocated:
+        return True
+    if episode.assigned_team_id == user.team_id:
+        return True
+    worker = episode.assigned_worker
+    return worker is not None and worker.team_id == user.team_id
+
+
+def unallocated_filter() -> ColumnElement[bool]:
+    """Episodes no worker or team holds yet (to split lists; visibility is `episode_filter`)."""
+    return _unallocated()
+
+
 def can_read_audit(user: User) -> bool:
     """Managers read a child's record trail and their team's wording counts (not coordinators:
     the trail and the wording counts describe interview work)."""
@@ -217,6 +267,11 @@ def _refuse(user: User, object_type: str, object_id: int | str, child_id: int | 
     abort(404)
 
 
+def refuse(user: User, object_type: str, object_id: int | str, child_id: int | None) -> None:
+    """Refuse (404, audited) something that is not the user's to see, found by other means."""
+    _refuse(user, object_type, object_id, child_id)
+
+
 def get_child(user: User, child_id: int) -> Child:
     child = db.session.scalar(select(Child).where(Child.id == child_id, child_filter(user)))
     if child is None:
@@ -255,6 +310,24 @@ def require_change(user: User, episode: Episode) -> None:
     """The user can see the episode; may they change it? Refusal is 403: they know it exists."""
     if not can_record_interview_work(user):
         _forbid(user, "episode", episode.id, episode.child_id)
+
+
+def require_episode_record(user: User, child: Child) -> None:
+    """The user can see the child; may they record a missing notification for them?"""
+    if not can_record_episodes(user):
+        _forbid(user, "episode", "new", child.id)
+
+
+def require_notification_change(user: User, episode: Episode) -> None:
+    """The user can see the episode; may they change its notification or record its return?"""
+    if not can_record_episodes(user):
+        _forbid(user, "episode", episode.id, episode.child_id)
+
+
+def require_allocation(user: User, episode: Episode) -> None:
+    """The user can see the episode; may they allocate (or reallocate) it?"""
+    if not can_allocate(user, episode):
+        _forbid(user, "episode_allocation", episode.id, episode.child_id)
 
 
 def require_child_create(user: User) -> None:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 DEFAULT_RISK_GRADES = "No apparent risk,Low,Medium,High"
 DEFAULT_RATELIMIT_STORAGE = "memory://"
+DEFAULT_ORGANISATION = "The return home interview service"
 
 
 class ConfigError(RuntimeError):
@@ -177,6 +178,10 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_REPEAT_EPISODES": _int(env, "RHI_REPEAT_EPISODES", 3),
         "RHI_REPEAT_DAYS": _int(env, "RHI_REPEAT_DAYS", 30),
         "RHI_LONG_EPISODE_HOURS": _int(env, "RHI_LONG_EPISODE_HOURS", 48),
+        # Who the interviewer works for, and how to reach the service, as the summary PDF says
+        # it under "Who to contact" (rhi/summaries/pdf.py). The contact is left out when unset.
+        "RHI_ORGANISATION": env.get("RHI_ORGANISATION", "").strip() or DEFAULT_ORGANISATION,
+        "RHI_SERVICE_CONTACT": env.get("RHI_SERVICE_CONTACT", "").strip(),
         "RHI_FAST_PASSWORD_HASHING": _bool(env, "RHI_FAST_PASSWORD_HASHING", False),
         "RHI_LOCKOUT_ATTEMPTS": _int(env, "RHI_LOCKOUT_ATTEMPTS", 5),
         "RHI_LOCKOUT_MINUTES": _int(env, "RHI_LOCKOUT_MINUTES", 15),

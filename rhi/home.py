@@ -14,7 +14,7 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @login_required
 def index() -> Response:
-    if access.can_record_interview_work(current_user):
+    if access.can_see_returns(current_user):  # workers, managers and coordinators
         return redirect(url_for("episodes.returns"))
     if access.can_manage_people(current_user):
         return redirect(url_for("admin.users"))

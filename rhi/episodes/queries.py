@@ -23,6 +23,27 @@ class WaitingReturn:
     interview: Interview | None
     clock: deadlines.Clock
     repeat: str | None  # the repeat-episode marker's words, when at or over the threshold
+    long: str | None = None  # the long-episode marker's words, when over the setting
+
+
+@dataclass(frozen=True)
+class StillMissing:
+    episode: Episode
+    hours: int  # whole hours missing so far
+    long: str | None
+
+
+def long_marker(started_at: datetime, returned_at: datetime | None, now: datetime) -> str | None:
+    """The long-episode marker's words ("Missing more than 48 hours"), for an episode longer
+    than `RHI_LONG_EPISODE_HOURS`, or one still going on for longer than that."""
+    hours = current_app.config["RHI_LONG_EPISODE_HOURS"]
+    if deadlines.is_long_episode(started_at, returned_at or now, hours):
+        return f"Missing more than {hours} hours"
+    return None
+
+
+def hours_missing(started_at: datetime, now: datetime) -> int:
+    return max(0, int((now - started_at).total_seconds() // 3600))
 
 
 def recent_starts(child_ids: Iterable[int], now: datetime) -> dict[int, list[datetime]]:
@@ -50,13 +71,25 @@ def repeat_marker(starts: list[datetime], now: datetime) -> str | None:
     )
 
 
-def waiting_returns(user: User, now: datetime) -> list[WaitingReturn]:
-    """Children back from an episode whose interview has not yet happened, soonest due first."""
+def waiting_returns(
+    user: User, now: datetime, *, allocated: bool | None = True
+) -> list[WaitingReturn]:
+    """Children back from an episode whose interview has not yet happened, soonest due first:
+    those allocated to someone (`allocated=True`, the Returns list), those waiting to be
+    allocated (False), or both (None)."""
     cfg = current_app.config
+    query = select(Episode).where(access.episode_filter(user), Episode.returned_at.is_not(None))
+    if allocated is True:
+        query = query.where(~access.unallocated_filter())
+    elif allocated is False:
+        query = query.where(access.unallocated_filter())
     episodes = db.session.scalars(
-        select(Episode)
-        .where(access.episode_filter(user), Episode.returned_at.is_not(None))
-        .options(selectinload(Episode.child), selectinload(Episode.interviews))
+        query.options(
+            selectinload(Episode.child),
+            selectinload(Episode.interviews),
+            selectinload(Episode.assigned_worker),
+            selectinload(Episode.assigned_team),
+        )
     ).all()
     starts = recent_starts({e.child_id for e in episodes}, now)
 
@@ -77,7 +110,30 @@ def waiting_returns(user: User, now: datetime) -> list[WaitingReturn]:
                 interview=interview,
                 clock=deadlines.Clock(due=due, now=now),
                 repeat=repeat_marker(starts.get(episode.child_id, []), now),
+                long=long_marker(episode.started_at, episode.returned_at, now),
             )
         )
     rows.sort(key=lambda r: r.clock.due)
     return rows
+
+
+def still_missing(user: User, now: datetime) -> list[StillMissing]:
+    """Children still missing, as far as `user` may see, longest missing first."""
+    episodes = db.session.scalars(
+        select(Episode)
+        .where(access.episode_filter(user), Episode.returned_at.is_(None))
+        .options(
+            selectinload(Episode.child),
+            selectinload(Episode.assigned_worker),
+            selectinload(Episode.assigned_team),
+        )
+        .order_by(Episode.started_at, Episode.id)
+    ).all()
+    return [
+        StillMissing(
+            episode=e,
+            hours=hours_missing(e.started_at, now),
+            long=long_marker(e.started_at, None, now),
+        )
+        for e in episodes
+    ]

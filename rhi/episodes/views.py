@@ -1,4 +1,9 @@
-"""The worker's Returns list and the episode page: offer, answer and contact attempts."""
+"""The Returns list and the episode page: offer, answer and contact attempts; and for managers
+and coordinators, missing and found notifications, the "Still missing" and "Waiting to be
+allocated" lists, and allocation (rhi/episodes/notifications.py, rhi/episodes/allocation.py).
+
+Every route asks rhi.access; every read and change writes its audit row in the same transaction.
+"""
 
 from __future__ import annotations
 
@@ -6,37 +11,84 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from rhi import access, audit, shells
-from rhi.episodes import service
-from rhi.episodes.queries import waiting_returns
+from rhi.episodes import allocation, notifications, service
+from rhi.episodes.queries import hours_missing, long_marker, still_missing, waiting_returns
 from rhi.extensions import db
-from rhi.forms.episodes import AcceptForm, ContactAttemptForm, DeclineForm, OfferForm
+from rhi.forms.episodes import (
+    AcceptForm,
+    AllocateForm,
+    ContactAttemptForm,
+    DeclineForm,
+    NotificationForm,
+    OfferForm,
+    ReturnForm,
+)
 from rhi.interviews.service import LockedError
-from rhi.models import Episode
+from rhi.models import Child, Episode, Team, User
 from rhi.models.base import utcnow
+from rhi.models.episodes import REPORTERS, RETURN_METHODS, Notice, reporter_label
 from rhi.models.interviews import status_label
 from rhi.timefmt import from_local, to_local
 
 bp = Blueprint("episodes", __name__)
 
 PAGE = "episodes/episode.html"
+RETURNS = "episodes/returns.html"
 
 
 @bp.route("/returns")
 @login_required
 def returns() -> str:
-    if not access.can_record_interview_work(current_user):
+    """Workers: their returns and their notices. Managers and coordinators also: children still
+    missing, and returns waiting to be allocated (coordinators see statuses, never content)."""
+    if not access.can_see_returns(current_user):
         abort(403)
-    rows = waiting_returns(current_user, utcnow())
+    now = utcnow()
+    oversight = access.can_record_episodes(current_user)
+    ctx = {
+        "rows": waiting_returns(current_user, now),
+        "oversight": oversight,
+        "unallocated": waiting_returns(current_user, now, allocated=False) if oversight else [],
+        "missing": still_missing(current_user, now) if oversight else [],
+        "notices": allocation.notices_for(current_user),
+        "can_add_child": access.can_record_children(current_user),
+    }
     if request.htmx:
-        return render_block("episodes/returns.html", "returns_list", rows=rows)
-    return render_template("episodes/returns.html", rows=rows)
+        return render_block(RETURNS, "returns_list", **ctx)
+    return render_template(RETURNS, **ctx)
+
+
+@bp.route("/notices/<int:notice_id>/dismiss", methods=["POST"])
+@login_required
+def dismiss_notice(notice_id: int) -> Response:
+    """A notice is its reader's alone: anyone else's is refused as if it did not exist."""
+    notice = db.session.scalar(
+        select(Notice).where(Notice.id == notice_id, Notice.user_id == current_user.id)
+    )
+    if notice is None:
+        access.refuse(current_user, "notice", notice_id, None)
+    assert notice is not None
+    if notice.dismissed_at is None:
+        allocation.dismiss(notice, current_user, utcnow())
+        db.session.commit()
+    return redirect(url_for("episodes.returns"))
 
 
 def _forms(*, csrf: bool = True, **bound: FlaskForm) -> dict[str, FlaskForm]:
@@ -53,7 +105,18 @@ def _forms(*, csrf: bool = True, **bound: FlaskForm) -> dict[str, FlaskForm]:
 
 
 def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[str, int]:
-    ctx = {"episode": episode, "child": episode.child, "now": utcnow(), **_forms(), **context}
+    now = utcnow()
+    ctx = {
+        "episode": episode,
+        "child": episode.child,
+        "now": now,
+        "long": long_marker(episode.started_at, episode.returned_at, now),
+        "hours_missing": hours_missing(episode.started_at, now),
+        "can_record_episodes": access.can_record_episodes(current_user),
+        "can_allocate": access.can_allocate(current_user, episode),
+        **_forms(),
+        **context,
+    }
     if request.htmx:
         return render_block(PAGE, "interview_panel", **ctx), status
     return render_template(PAGE, **ctx), status
@@ -196,3 +259,314 @@ def decline(episode_id: int) -> tuple[str, int] | Response:
         return "Saved: the child does not want an interview now."
 
     return _change(episode_id, "decline_form", DeclineForm(), apply)
+
+
+# Missing and found notifications -------------------------------------------------------------
+
+NOTIFICATION_PAGE = "episodes/notification.html"
+RETURN_PAGE = "episodes/return.html"
+ALLOCATE_PAGE = "episodes/allocate.html"
+
+
+def _local(value: Any) -> Any:
+    """A stored UTC time as the naive local time a form shows."""
+    return to_local(value).replace(tzinfo=None) if value is not None else None
+
+
+def _utc(value: Any) -> Any:
+    return from_local(value) if value is not None else None
+
+
+def _go(url: str) -> Response:
+    """After a change: a redirect, or for htmx a full page load of the new address."""
+    if request.htmx:
+        response = Response("", 200)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _render(page: str, block: str, status: int, **ctx: Any) -> tuple[str, int]:
+    if request.htmx:
+        return render_block(page, block, **ctx), status
+    return render_template(page, **ctx), status
+
+
+def _notification_form(**kwargs: Any) -> NotificationForm:
+    return NotificationForm(risk_grades=current_app.config["RHI_RISK_GRADES"], **kwargs)
+
+
+def _notification(form: NotificationForm) -> notifications.Notification:
+    police = form.reported_to_police.data
+    return notifications.Notification(
+        started_at=from_local(form.started_at.data),
+        reported_at=_utc(form.reported_at.data),
+        reported_by=form.reported_by.data,
+        reported_to_police={"yes": True, "no": False}.get(police),
+        police_reference=(form.police_reference.data or "").strip() or None,
+        missing_from=form.missing_from.data.strip(),
+        risk_grade=form.risk_grade.data,
+        dfe_type=form.dfe_type.data,
+    )
+
+
+@bp.route("/children/<int:child_id>/episodes/new")
+@login_required
+def new_episode(child_id: int) -> tuple[str, int]:
+    child = access.get_child(current_user, child_id)
+    access.require_episode_record(current_user, child)
+    audit.record("child.view", object_type="child", object_id=child.id, child_id=child.id)
+    db.session.commit()
+    now_local = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
+    form = _notification_form(formdata=None, started_at=now_local)
+    return _render(NOTIFICATION_PAGE, "notification_form", 200, form=form, child=child)
+
+
+@bp.route("/children/<int:child_id>/episodes/new", methods=["POST"])
+@login_required
+def create_episode(child_id: int) -> tuple[str, int] | Response:
+    child = access.get_child(current_user, child_id)
+    access.require_episode_record(current_user, child)
+    form = _notification_form()
+    if not form.validate_on_submit():
+        return _render(NOTIFICATION_PAGE, "notification_form", 422, form=form, child=child)
+    episode = notifications.record_missing(child, current_user, _notification(form))
+    db.session.commit()
+    flash(
+        f"Recorded: {child.display_name} is missing. The episode waits to be allocated.",
+        "success",
+    )
+    return _go(url_for("episodes.show", episode_id=episode.id))
+
+
+def _editable(episode_id: int) -> Episode:
+    episode = access.get_episode(current_user, episode_id)
+    access.require_notification_change(current_user, episode)
+    return episode
+
+
+@bp.route("/episodes/<int:episode_id>/notification")
+@login_required
+def edit_notification(episode_id: int) -> tuple[str, int]:
+    episode = _editable(episode_id)
+    audit.record(
+        "episode.view", object_type="episode", object_id=episode.id, child_id=episode.child_id
+    )
+    db.session.commit()
+    reporter = (episode.reported_by or "").lower()  # older rows hold "Carer"
+    police = {True: "yes", False: "no"}.get(episode.reported_to_police, "not_known")  # type: ignore
+    form = _notification_form(
+        formdata=None,
+        obj=episode,
+        started_at=_local(episode.started_at),
+        reported_at=_local(episode.reported_at),
+        reported_by=reporter if reporter in REPORTERS else None,
+        reported_to_police=police,
+    )
+    return _render(
+        NOTIFICATION_PAGE,
+        "notification_form",
+        200,
+        form=form,
+        child=episode.child,
+        episode=episode,
+    )
+
+
+@bp.route("/episodes/<int:episode_id>/notification", methods=["POST"])
+@login_required
+def update_notification(episode_id: int) -> tuple[str, int] | Response:
+    episode = _editable(episode_id)
+    form = _notification_form()
+    ctx = {"form": form, "child": episode.child, "episode": episode}
+    if not form.validate_on_submit():
+        return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
+    notification = _notification(form)
+    if episode.returned_at is not None and episode.returned_at < notification.started_at:
+        form.started_at.errors = [
+            "This is after the child came back "
+            f"({_local(episode.returned_at):%d/%m/%Y %H:%M}). Check the date and time."
+        ]
+        return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
+    changed = notifications.update_missing(episode, current_user, notification)
+    db.session.commit()
+    flash("Saved the changes." if changed else "Nothing was changed.", "success")
+    return _go(url_for("episodes.show", episode_id=episode.id))
+
+
+def _return_form(episode: Episode, **kwargs: Any) -> ReturnForm:
+    return ReturnForm(started_at=_local(episode.started_at), **kwargs)
+
+
+@bp.route("/episodes/<int:episode_id>/return")
+@login_required
+def edit_return(episode_id: int) -> tuple[str, int]:
+    episode = _editable(episode_id)
+    audit.record(
+        "episode.view", object_type="episode", object_id=episode.id, child_id=episode.child_id
+    )
+    db.session.commit()
+    if episode.returned_at is None:
+        now_local = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
+        form = _return_form(episode, formdata=None, returned_at=now_local)
+    else:
+        form = _return_form(
+            episode,
+            formdata=None,
+            obj=episode,
+            returned_at=_local(episode.returned_at),
+            safe_and_well_at=_local(episode.safe_and_well_at),
+        )
+    return _render(RETURN_PAGE, "return_form", 200, form=form, child=episode.child, episode=episode)
+
+
+@bp.route("/episodes/<int:episode_id>/return", methods=["POST"])
+@login_required
+def record_return(episode_id: int) -> tuple[str, int] | Response:
+    episode = _editable(episode_id)
+    form = _return_form(episode)
+    if not form.validate_on_submit():
+        return _render(
+            RETURN_PAGE, "return_form", 422, form=form, child=episode.child, episode=episode
+        )
+
+    def text(value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    first = episode.returned_at is None
+    found = notifications.Found(
+        returned_at=from_local(form.returned_at.data),
+        found_where=text(form.found_where.data),
+        found_by=text(form.found_by.data),
+        return_method=form.return_method.data,
+        safe_and_well_by=text(form.safe_and_well_by.data),
+        safe_and_well_at=_utc(form.safe_and_well_at.data),
+        safe_and_well_notes=text(form.safe_and_well_notes.data),
+        safe_and_well_new=text(form.safe_and_well_new.data),
+    )
+    changed = notifications.record_return(
+        episode, current_user, found, current_app.config["RHI_DEADLINE_HOURS"]
+    )
+    db.session.commit()
+    hours = current_app.config["RHI_DEADLINE_HOURS"]
+    if first:
+        message = (
+            f"Recorded: {episode.child.display_name} is back. The interview should happen "
+            f"within {hours} hours."
+        )
+        if not episode.allocated:
+            message += " Allocate the return to a worker or a team."
+    else:
+        message = "Saved the changes." if changed else "Nothing was changed."
+    flash(message, "success")
+    return _go(url_for("episodes.show", episode_id=episode.id))
+
+
+# Allocation ----------------------------------------------------------------------------------
+
+
+def _targets(user: User) -> tuple[list[User], list[Team], list[tuple[str, str]]]:
+    """Who a return may be allocated to by `user`: their team's workers, their team, and other
+    teams with workers; as radio choices."""
+    assert user.team_id is not None
+    workers = allocation.team_workers(user.team_id)
+    own = db.session.get(Team, user.team_id)
+    teams = [t for t in (own, *allocation.other_teams(user.team_id)) if t is not None]
+    choices = [(f"worker:{w.id}", w.name) for w in workers]
+    choices += [(f"team:{t.id}", f"{t.name} (the whole team)") for t in teams]
+    return workers, teams, choices
+
+
+def _render_allocate(
+    episode: Episode, form: AllocateForm, workers: list[User], teams: list[Team], status: int
+) -> tuple[str, int]:
+    now = utcnow()
+    loads = allocation.workloads(workers, current_app.config["RHI_DEADLINE_HOURS"])
+    return _render(
+        ALLOCATE_PAGE,
+        "allocate_form",
+        status,
+        form=form,
+        episode=episode,
+        child=episode.child,
+        loads=loads,
+        teams=teams,
+        now=now,
+    )
+
+
+@bp.route("/episodes/<int:episode_id>/allocate")
+@login_required
+def allocate_form(episode_id: int) -> tuple[str, int]:
+    episode = access.get_episode(current_user, episode_id)
+    access.require_allocation(current_user, episode)
+    audit.record(
+        "episode.view",
+        object_type="episode",
+        object_id=episode.id,
+        child_id=episode.child_id,
+        detail="allocation",
+    )
+    db.session.commit()
+    workers, teams, choices = _targets(current_user)
+    form = AllocateForm(formdata=None, targets=choices)
+    return _render_allocate(episode, form, workers, teams, 200)
+
+
+@bp.route("/episodes/<int:episode_id>/allocate", methods=["POST"])
+@login_required
+def allocate(episode_id: int) -> tuple[str, int] | Response:
+    episode = access.get_episode(current_user, episode_id)
+    access.require_allocation(current_user, episode)
+    workers, teams, choices = _targets(current_user)
+    form = AllocateForm(targets=choices)
+    if not form.validate_on_submit():
+        return _render_allocate(episode, form, workers, teams, 422)
+    kind, _, raw_id = form.to.data.partition(":")
+    worker = next((w for w in workers if kind == "worker" and str(w.id) == raw_id), None)
+    team = next((t for t in teams if kind == "team" and str(t.id) == raw_id), None)
+    try:
+        made = allocation.allocate(
+            episode, current_user, worker=worker, team=team, reason=form.reason.data
+        )
+    except allocation.AllocationError as error:
+        db.session.rollback()
+        field = form.reason if "Write why" in str(error) else form.to
+        field.errors = [str(error)]
+        return _render_allocate(episode, form, workers, teams, 422)
+    db.session.commit()
+    flash(f"{episode.child.display_name}'s return is now with {made.to_name}.", "success")
+    # Given to another team, the return may no longer be this person's to open.
+    still_seen = db.session.scalar(
+        select(Episode.id).where(Episode.id == episode.id, access.episode_filter(current_user))
+    )
+    if still_seen is None:
+        return _go(url_for("episodes.returns"))
+    return _go(url_for("episodes.show", episode_id=episode.id))
+
+
+def notice_child_name(child: Child, user: User) -> str:
+    """The child's name in a notice: in full for a worker who holds the return, "Maya K." for
+    one it was moved away from (enough to know whose it was)."""
+    seen = db.session.scalar(
+        select(Child.id).where(Child.id == child.id, access.child_filter(user))
+    )
+    if seen is not None:
+        return child.display_name
+    first = child.preferred_name or child.first_name
+    return f"{first} {child.last_name[:1]}." if child.last_name else first
+
+
+@bp.app_context_processor
+def _notice_helpers() -> dict[str, Any]:
+    return {"notice_child_name": notice_child_name}
+
+
+@bp.app_template_filter("reporter")
+def _reporter(value: str | None) -> str:
+    return reporter_label(value)
+
+
+@bp.app_template_filter("return_method")
+def _return_method(value: str | None) -> str:
+    return RETURN_METHODS.get(value or "", value or "Not recorded")

@@ -1,4 +1,5 @@
-"""Forms on the episode page: contact attempts, the offer, the child's answer.
+"""Forms on the episode page: contact attempts, the offer, the child's answer; and the missing
+and found notifications and allocation, for managers and coordinators.
 
 The tablet's upload checks the same acts by filling these same forms from its events
 (`rhi.sync.events`), so a rule or a message here holds online and offline alike.
@@ -6,11 +7,15 @@ The tablet's upload checks the same acts by filling these same forms from its ev
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from rhi.forms.fields import ChoiceField, LocalDateTimeField, RecentPast, too_long
+from rhi.models.episodes import DFE_TYPES, NOT_GRADED, REPORTERS, RETURN_METHODS
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES
 
 NOTE_MAX = 2000
@@ -57,3 +62,112 @@ class DeclineForm(FlaskForm):
         validators=[InputRequired("Choose whether to keep the offer open.")],
     )
     carer_information = BooleanField("The carer was offered the chance to share what they know")
+
+
+# Missing and found notifications, and allocation -------------------------------------------
+
+PLACE_MAX = 200
+NAME_MAX = 120
+REFERENCE_MAX = 60
+
+
+def _text(label: str, limit: int, required: str | None = None, **kwargs: Any) -> StringField:
+    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
+    return StringField(label, validators=[*validators, too_long(limit)], **kwargs)
+
+
+def _optional_when(label: str, **kwargs: Any) -> LocalDateTimeField:
+    return LocalDateTimeField(label, validators=[Optional(), RecentPast()], **kwargs)
+
+
+class NotificationForm(FlaskForm):
+    """A missing notification: when and where the child went missing, who told us, the police's
+    reference and risk grade, and the statutory type. The risk grades are the council's list
+    (`RHI_RISK_GRADES`), given by the view, with "not graded" for episodes the police have not
+    graded (most children who go missing are never reported to the police)."""
+
+    started_at = _when("Missing since")
+    reported_at = _optional_when("Reported missing at")
+    reported_by = ChoiceField("Who reported it", REPORTERS, "Choose who reported it.")
+    reported_to_police = RadioField(
+        "Reported to the police?",
+        choices=[("yes", "Yes"), ("no", "No"), ("not_known", "Not known")],
+        validators=[InputRequired("Choose whether it was reported to the police.")],
+    )
+    police_reference = _text("Police reference (optional)", REFERENCE_MAX)
+    missing_from = _text(
+        "Missing from",
+        PLACE_MAX,
+        "Write where the child went missing from.",
+        description="The place: home, placement, school, or where they were last seen.",
+    )
+    risk_grade = ChoiceField("Police risk grade", {}, "Choose the police risk grade.")
+    dfe_type = RadioField(
+        "Type (for the statutory return)",
+        choices=list(DFE_TYPES.items()),
+        default="M",
+        validators=[InputRequired("Choose missing or away from placement.")],
+    )
+
+    def __init__(self, *args: Any, risk_grades: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.risk_grade.choices = [(g, g) for g in (*risk_grades, NOT_GRADED)]
+
+    def validate_reported_at(self, field: LocalDateTimeField) -> None:
+        start = self.started_at.data
+        if field.data is not None and start is not None and field.data < start:
+            raise ValidationError(
+                "This is before the time the child went missing. Check both times."
+            )
+
+
+class ReturnForm(FlaskForm):
+    """The found notification: when and how the child came back, and the police's safe and
+    well check. `started_at` (local time) is the episode's start, set by the view."""
+
+    returned_at = _when("Returned at")
+    found_where = _text("Found where (optional)", PLACE_MAX)
+    found_by = _text("Found by (optional)", NAME_MAX)
+    return_method = ChoiceField("How the child came back", RETURN_METHODS, "Choose how.")
+    safe_and_well_by = _text("Safe and well check done by (optional)", NAME_MAX)
+    safe_and_well_at = _optional_when("When the check was done (optional)")
+    safe_and_well_notes = TextAreaField(
+        "What the check found (optional)", validators=[Optional(), too_long(NOTE_MAX)]
+    )
+    safe_and_well_new = TextAreaField(
+        "Anything new the child told us (optional)",
+        description="Something the child said that was not known before they went missing.",
+        validators=[Optional(), too_long(NOTE_MAX)],
+    )
+
+    def __init__(self, *args: Any, started_at: datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.started_local = started_at
+
+    def validate_returned_at(self, field: LocalDateTimeField) -> None:
+        if field.data is not None and self.started_local and field.data < self.started_local:
+            raise ValidationError(
+                "This is before the child went missing "
+                f"({self.started_local:%d/%m/%Y %H:%M}). Check the date and time."
+            )
+
+    def validate_safe_and_well_at(self, field: LocalDateTimeField) -> None:
+        back = self.returned_at.data
+        if field.data is not None and back is not None and field.data < back:
+            raise ValidationError("The check is done after the child is back. Check the time.")
+
+
+class AllocateForm(FlaskForm):
+    """Allocate a return to a worker or a team (`to` is "worker:ID" or "team:ID", from the
+    choices the view gives). A reallocation needs a reason: the workers it concerns read it."""
+
+    to = RadioField("Allocate to", validators=[InputRequired("Choose a worker or a team.")])
+    reason = TextAreaField(
+        "Reason for the change",
+        description="Needed when the return is moved from someone. The workers concerned see it.",
+        validators=[Optional(), too_long(NOTE_MAX)],
+    )
+
+    def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.to.choices = targets

@@ -20,6 +20,36 @@ if TYPE_CHECKING:
 # SSDA903: M = missing, A = away from placement without authorisation.
 DFE_TYPES = {"M": "Missing", "A": "Away from placement without authorisation"}
 
+# Who told us the child was missing. Only about 30% of missing children are reported to the
+# police, so a notification may come from anyone around the child. (Older rows hold words such
+# as "Carer": `reporter_label` shows either.)
+REPORTERS = {
+    "carer": "Carer",
+    "parent": "Parent",
+    "school": "School",
+    "police": "Police",
+    "child": "The child",
+    "other": "Someone else",
+}
+
+# Stored as the risk grade when the police have not graded the episode (it was not reported to
+# them, or they have not yet): never a reason to skip the interview.
+NOT_GRADED = "Not graded by police"
+
+# How the child came back.
+RETURN_METHODS = {
+    "self": "Came back by themselves",
+    "police": "Brought back by police",
+    "family": "Brought back by a parent, carer or family",
+    "professional": "Brought back by another professional",
+    "found": "Found by someone else",
+    "other": "Another way",
+}
+
+
+def reporter_label(value: str | None) -> str:
+    return REPORTERS.get(value or "", value or "Not recorded")
+
 
 class Episode(db.Model):
     __tablename__ = "episodes"
@@ -34,16 +64,32 @@ class Episode(db.Model):
     started_at: Mapped[datetime]
     returned_at: Mapped[datetime | None] = mapped_column(index=True)
     reported_by: Mapped[str | None] = mapped_column(String(120))
+    # The missing notification, as recorded in rhi (episodes from elsewhere may lack these).
+    reported_at: Mapped[datetime | None]
+    reported_to_police: Mapped[bool | None]
+    missing_from: Mapped[str | None] = mapped_column(String(200))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The return (found) notification, and the police's safe and well check.
     found_where: Mapped[str | None] = mapped_column(String(200))
     found_by: Mapped[str | None] = mapped_column(String(120))
+    return_method: Mapped[str | None] = mapped_column(String(30))
+    safe_and_well_by: Mapped[str | None] = mapped_column(String(120))
+    safe_and_well_at: Mapped[datetime | None]
     safe_and_well_notes: Mapped[str | None] = mapped_column(Text)
+    # "Anything new the child told us" at the check: harm not told before is why RHIs exist.
+    safe_and_well_new: Mapped[str | None] = mapped_column(Text)
+    # Who holds the return: a worker or a team, or neither yet ("waiting to be allocated").
     assigned_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     assigned_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     child: Mapped[Child] = relationship(back_populates="episodes")
-    assigned_worker: Mapped[User | None] = relationship()
+    assigned_worker: Mapped[User | None] = relationship(foreign_keys=[assigned_worker_id])
     assigned_team: Mapped[Team | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+    allocations: Mapped[list[Allocation]] = relationship(
+        back_populates="episode", order_by="Allocation.id"
+    )
     interviews: Mapped[list[Interview]] = relationship(
         secondary="interview_episodes",
         back_populates="episodes",
@@ -61,3 +107,79 @@ class Episode(db.Model):
         if self.returned_at is None:
             return None
         return (self.returned_at - self.started_at).total_seconds() / 3600
+
+    @property
+    def allocated(self) -> bool:
+        return self.assigned_worker_id is not None or self.assigned_team_id is not None
+
+    @property
+    def holder_name(self) -> str | None:
+        """Who holds the return, in words: the worker's name or the team's."""
+        if self.assigned_worker is not None:
+            return self.assigned_worker.name
+        if self.assigned_team is not None:
+            return self.assigned_team.name
+        return None
+
+
+class Allocation(db.Model):
+    """Each time a return was allocated or reallocated: to whom, from whom, by whom, and why (a
+    reallocation needs a reason). The episode holds the current allocation; this is its history."""
+
+    __tablename__ = "episode_allocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"), index=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    from_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    allocated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    allocated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    episode: Mapped[Episode] = relationship(back_populates="allocations")
+    worker: Mapped[User | None] = relationship(foreign_keys=[worker_id])
+    team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
+    from_worker: Mapped[User | None] = relationship(foreign_keys=[from_worker_id])
+    from_team: Mapped[Team | None] = relationship(foreign_keys=[from_team_id])
+    allocated_by: Mapped[User] = relationship(foreign_keys=[allocated_by_id])
+
+    @property
+    def to_name(self) -> str:
+        if self.worker is not None:
+            return self.worker.name
+        return self.team.name if self.team is not None else "nobody"
+
+    @property
+    def from_name(self) -> str | None:
+        if self.from_worker is not None:
+            return self.from_worker.name
+        return self.from_team.name if self.from_team is not None else None
+
+
+# What a notice tells its reader.
+NOTICE_KINDS = {
+    "allocated": "allocated to you",
+    "moved_away": "moved to someone else",
+}
+
+
+class Notice(db.Model):
+    """A worker is told of an allocation that concerns them: a return allocated to them, or one
+    of theirs moved to someone else. Shown on their Returns page until they dismiss it.
+
+    A table rather than the audit trail read back: a notice has a reader and a "dismissed" state
+    the audit trail must not have (audit rows are never changed), and pages should not depend on
+    the audit trail's wording."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("episode_allocations.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    dismissed_at: Mapped[datetime | None]
+
+    allocation: Mapped[Allocation] = relationship()

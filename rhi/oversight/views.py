@@ -9,21 +9,17 @@ from datetime import date
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
-from rhi import audit
+from rhi import access, audit
 from rhi.extensions import db
-from rhi.models import InterviewStatus, Role
+from rhi.models import InterviewStatus
 from rhi.models.base import utcnow
 from rhi.oversight import figures as service
 
 bp = Blueprint("oversight", __name__)
 
-# Who oversees the service: managers and missing coordinators (their teams' returns, as
-# rhi/access.py's episode rule gives them).
-OVERSEERS = {Role.MANAGER, Role.COORDINATOR}
-
 
 def _require() -> None:
-    if current_user.role_enum not in OVERSEERS:
+    if not access.can_oversee(current_user):
         audit.record("service.view", user=current_user, outcome="refused")
         db.session.commit()
         abort(403)
@@ -46,11 +42,6 @@ def _args(chosen: service.Period) -> dict[str, str]:
     if chosen.key == "custom":
         args |= {"start": chosen.start.isoformat(), "end": chosen.end.isoformat()}
     return args
-
-
-@bp.app_template_global("may_oversee")
-def may_oversee() -> bool:
-    return current_user.is_authenticated and current_user.role_enum in OVERSEERS
 
 
 @bp.route("/service")

@@ -1,0 +1,179 @@
+"""Allocating returns to a worker or a team, and telling the workers concerned. No HTTP here.
+
+A manager or coordinator (rhi/access.py `can_allocate`) chooses from their own team's workers,
+their own team, or another team (a child placed far away may be better seen by another team);
+before choosing they see each worker's open returns and nearest deadline (`workloads`). Moving
+a return someone already holds needs a reason. Each allocation is kept (`Allocation`), audited,
+and told to the worker it now belongs to and the worker it was taken from (`Notice`, on their
+Returns page until they dismiss it). A team is not sent notices: the return shows on every
+team member's Returns list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from rhi import audit, deadlines
+from rhi.extensions import db
+from rhi.models import Episode, Role, Team, User
+from rhi.models.base import utcnow
+from rhi.models.episodes import Allocation, Notice
+from rhi.models.interviews import OPEN_STATUSES
+
+
+class AllocationError(ValueError):
+    """An allocation that cannot be made as asked, said for the person."""
+
+
+@dataclass(frozen=True)
+class Workload:
+    worker: User
+    open_returns: int
+    nearest_due: datetime | None
+
+    def clock(self, now: datetime) -> deadlines.Clock | None:
+        return deadlines.Clock(due=self.nearest_due, now=now) if self.nearest_due else None
+
+
+def team_workers(team_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.team_id == team_id, User.role == Role.WORKER.value, User.active)
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def other_teams(team_id: int) -> list[Team]:
+    """Teams with at least one active worker, other than `team_id`."""
+    with_workers = select(User.team_id).where(User.role == Role.WORKER.value, User.active)
+    return list(
+        db.session.scalars(
+            select(Team).where(Team.id != team_id, Team.id.in_(with_workers)).order_by(Team.name)
+        )
+    )
+
+
+def workloads(workers: list[User], deadline_hours: int) -> list[Workload]:
+    """Each worker's open returns (back, interview not yet held or declined) and the nearest
+    deadline among them, in one query."""
+    ids = [w.id for w in workers]
+    due: dict[int, list[datetime]] = {i: [] for i in ids}
+    if ids:
+        episodes = db.session.scalars(
+            select(Episode)
+            .where(Episode.assigned_worker_id.in_(ids), Episode.returned_at.is_not(None))
+            .options(selectinload(Episode.interviews))
+        )
+        for episode in episodes:
+            interview = episode.interview
+            if interview is not None and interview.status_enum not in OPEN_STATUSES:
+                continue
+            assert episode.returned_at is not None and episode.assigned_worker_id is not None
+            when = (
+                interview.due_at
+                if interview
+                else deadlines.due_at(episode.returned_at, deadline_hours)
+            )
+            due[episode.assigned_worker_id].append(when)
+    return [Workload(w, len(due[w.id]), min(due[w.id], default=None)) for w in workers]
+
+
+def allocate(
+    episode: Episode,
+    by: User,
+    *,
+    worker: User | None = None,
+    team: Team | None = None,
+    reason: str | None = None,
+) -> Allocation:
+    """Give the return to `worker` or `team` (exactly one). Moving it from whoever holds it
+    needs `reason`."""
+    if (worker is None) == (team is None):
+        raise AllocationError("Choose a worker or a team.")
+    if worker is not None and episode.assigned_worker_id == worker.id:
+        raise AllocationError(f"This return is already allocated to {worker.name}.")
+    if (
+        team is not None
+        and episode.assigned_worker_id is None
+        and (episode.assigned_team_id == team.id)
+    ):
+        raise AllocationError(f"This return is already allocated to {team.name}.")
+    reason = (reason or "").strip() or None
+    if episode.allocated and reason is None:
+        raise AllocationError(
+            f"Write why the return is moving from {episode.holder_name}: they will read it."
+        )
+    allocation = Allocation(
+        episode=episode,
+        worker_id=worker.id if worker else None,
+        team_id=team.id if team else None,
+        from_worker_id=episode.assigned_worker_id,
+        from_team_id=episode.assigned_team_id,
+        allocated_by_id=by.id,
+        allocated_at=utcnow(),
+        reason=reason,
+    )
+    db.session.add(allocation)
+    previous_worker = episode.assigned_worker_id
+    episode.assigned_worker_id = worker.id if worker else None
+    # A worker's return is held by them alone; the team's managers see it through them.
+    episode.assigned_team_id = team.id if team else None
+    db.session.flush()
+    if worker is not None:
+        db.session.add(Notice(user_id=worker.id, kind="allocated", allocation=allocation))
+    if previous_worker is not None:
+        # Their "allocated to you" notice, if not yet dismissed, is overtaken by this one.
+        earlier = select(Allocation.id).where(Allocation.episode_id == episode.id)
+        for stale in db.session.scalars(
+            select(Notice).where(
+                Notice.user_id == previous_worker,
+                Notice.kind == "allocated",
+                Notice.dismissed_at.is_(None),
+                Notice.allocation_id.in_(earlier),
+            )
+        ):
+            stale.dismissed_at = allocation.allocated_at
+        db.session.add(Notice(user_id=previous_worker, kind="moved_away", allocation=allocation))
+    to = f"worker {worker.id}" if worker else f"team {team.id}"  # type: ignore[union-attr]
+    audit.record(
+        "episode.reallocate"
+        if allocation.from_worker_id or allocation.from_team_id
+        else ("episode.allocate"),
+        user=by,
+        object_type="episode",
+        object_id=episode.id,
+        child_id=episode.child_id,
+        detail=f"to {to}" + (" with a reason" if reason else ""),
+    )
+    return allocation
+
+
+def notices_for(user: User) -> list[Notice]:
+    """The user's notices not yet dismissed, newest first."""
+    return list(
+        db.session.scalars(
+            select(Notice)
+            .where(Notice.user_id == user.id, Notice.dismissed_at.is_(None))
+            .options(
+                selectinload(Notice.allocation).selectinload(Allocation.episode),
+            )
+            .order_by(Notice.created_at.desc(), Notice.id.desc())
+        )
+    )
+
+
+def dismiss(notice: Notice, user: User, now: datetime) -> None:
+    notice.dismissed_at = now
+    audit.record(
+        "notice.dismiss",
+        user=user,
+        object_type="notice",
+        object_id=notice.id,
+        child_id=notice.allocation.episode.child_id,
+    )

@@ -1,0 +1,152 @@
+"""Missing and found notifications recorded by a manager or coordinator. No HTTP here.
+
+Each function changes the episode and writes its audit event in the caller's transaction. A new
+episode arrives unallocated: it waits on the "Waiting to be allocated" list (rhi/episodes/
+allocation.py) until someone allocates it.
+
+The 72-hour clock starts when the return is recorded: the Returns list reads the deadline from
+`returned_at` (rhi/episodes/queries.py), and the interview, made when the first offer, answer
+or attempt is recorded (rhi/episodes/service.py `interview_for`), takes the same `due_at`. A
+corrected return time moves the deadline of an interview not yet finished that covers only this
+episode (an interview covering several keeps the deadline it was given).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rhi import audit, deadlines
+from rhi.extensions import db
+from rhi.models import Child, Episode, User
+
+# What a notification holds, as the form names it; audit rows name the fields that changed,
+# never what they say.
+NOTIFICATION_FIELDS = (
+    "started_at",
+    "reported_at",
+    "reported_by",
+    "reported_to_police",
+    "police_reference",
+    "missing_from",
+    "risk_grade",
+    "dfe_type",
+)
+RETURN_FIELDS = (
+    "returned_at",
+    "found_where",
+    "found_by",
+    "return_method",
+    "safe_and_well_by",
+    "safe_and_well_at",
+    "safe_and_well_notes",
+    "safe_and_well_new",
+)
+
+
+@dataclass(frozen=True)
+class Notification:
+    started_at: datetime  # UTC
+    reported_at: datetime | None
+    reported_by: str
+    reported_to_police: bool | None
+    police_reference: str | None
+    missing_from: str
+    risk_grade: str
+    dfe_type: str
+
+
+@dataclass(frozen=True)
+class Found:
+    returned_at: datetime  # UTC
+    found_where: str | None
+    found_by: str | None
+    return_method: str
+    safe_and_well_by: str | None
+    safe_and_well_at: datetime | None
+    safe_and_well_notes: str | None
+    safe_and_well_new: str | None
+
+
+class ReturnBeforeStart(ValueError):
+    """The return is before the start: the forms refuse it; this guards the rule."""
+
+
+def _copy(episode: Episode, values: object, names: tuple[str, ...]) -> list[str]:
+    changed = []
+    for name in names:
+        value = getattr(values, name)
+        if getattr(episode, name) != value:
+            setattr(episode, name, value)
+            changed.append(name)
+    return changed
+
+
+def record_missing(child: Child, user: User, notification: Notification) -> Episode:
+    """A new episode for `child`, unallocated."""
+    episode = Episode(child=child, recorded_by_id=user.id)
+    _copy(episode, notification, NOTIFICATION_FIELDS)
+    db.session.add(episode)
+    db.session.flush()
+    audit.record(
+        "episode.create",
+        user=user,
+        object_type="episode",
+        object_id=episode.id,
+        child_id=child.id,
+        detail=f"reported by {notification.reported_by}; grade {notification.risk_grade}",
+    )
+    return episode
+
+
+def update_missing(episode: Episode, user: User, notification: Notification) -> list[str]:
+    """Correct the notification; the names of the fields that changed (none: nothing done)."""
+    if episode.returned_at is not None and episode.returned_at < notification.started_at:
+        raise ReturnBeforeStart
+    changed = _copy(episode, notification, NOTIFICATION_FIELDS)
+    if changed:
+        audit.record(
+            "episode.update",
+            user=user,
+            object_type="episode",
+            object_id=episode.id,
+            child_id=episode.child_id,
+            detail="changed: " + ", ".join(changed),
+        )
+    return changed
+
+
+def record_return(episode: Episode, user: User, found: Found, deadline_hours: int) -> list[str]:
+    """The child is back (or a correction of their return): the clock starts from
+    `returned_at`. The names of the fields that changed."""
+    if found.returned_at < episode.started_at:
+        raise ReturnBeforeStart
+    first = episode.returned_at is None
+    changed = _copy(episode, found, RETURN_FIELDS)
+    if not changed:
+        return changed
+    audit.record(
+        "episode.return" if first else "episode.return.update",
+        user=user,
+        object_type="episode",
+        object_id=episode.id,
+        child_id=episode.child_id,
+        detail="changed: " + ", ".join(changed),
+    )
+    interview = episode.interview
+    if (
+        "returned_at" in changed
+        and interview is not None
+        and not interview.locked
+        and len(interview.episodes) == 1
+    ):
+        interview.due_at = deadlines.due_at(found.returned_at, deadline_hours)
+        audit.record(
+            "interview.due",
+            user=user,
+            object_type="interview",
+            object_id=interview.uuid,
+            child_id=episode.child_id,
+            detail="deadline moved with the corrected return time",
+        )
+    return changed
