@@ -9,22 +9,54 @@ when an interview is finished and keep the bytes (`rhi.models.summaries.Summary.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from weasyprint import HTML
 from weasyprint.pdf import VARIANTS
 
+from rhi import deadlines, ethnicity
+from rhi.config import DEFAULT_ORGANISATION
 from rhi.interviews import fields as catalogue
 from rhi.interviews.content import FINDING_GROUPS, FINDING_TITLES, RECIPIENTS
-from rhi.prompts import SECTION_IDS, load_bank
-from rhi.sharing import SharedView
+from rhi.sharing import PROFESSIONALS, SharedView
 from rhi.summaries.fetcher import BASE_URL, CSS_URL, LOGO_URL, AssetFetcher
 from rhi.timefmt import format_date, format_datetime
 
 TEMPLATE = "summaries/summary_pdf.html"
+
+# Headings in one voice: the reader is "you", the child is named (no pronoun is assumed), plain
+# sentence case. The interview pages' titles speak to the child ("Before you left"); a summary
+# speaks about them.
+SECTION_HEADINGS = {
+    "before": "Before {name} left",
+    "away": "While {name} was away",
+    "after": "How {name} feels now",
+    "help": "What would help",
+    "own_words": "In {name}\u2019s own words",
+    "analysis": "The interviewer\u2019s analysis",
+}
+# The earlier episodes and interviews listed in full; the rest are counted ("and 4 earlier").
+HISTORY_SHOWN = 10
+# What the summary reads from the settings (rhi/config.py) when the caller passes none.
+SETTINGS = (
+    "RHI_DEADLINE_HOURS",
+    "RHI_REPEAT_EPISODES",
+    "RHI_REPEAT_DAYS",
+    "RHI_LONG_EPISODE_HOURS",
+    "RHI_ORGANISATION",
+    "RHI_SERVICE_CONTACT",
+)
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "RHI_DEADLINE_HOURS": 72,
+    "RHI_REPEAT_EPISODES": 3,
+    "RHI_REPEAT_DAYS": 30,
+    "RHI_LONG_EPISODE_HOURS": 48,
+    "RHI_ORGANISATION": DEFAULT_ORGANISATION,
+    "RHI_SERVICE_CONTACT": "",
+}
 
 # PDF/UA-1 makes WeasyPrint write a tagged PDF (structure tree, language, title shown).
 PDF_VARIANT: str | None = "pdf/ua-1" if "pdf/ua-1" in VARIANTS else None
@@ -46,16 +78,196 @@ def asset_fetcher() -> AssetFetcher:
         return _fetcher
 
 
-def _episode_rows(episodes: Iterable[Any]) -> list[dict[str, str]]:
+def _attr(obj: Any, name: str) -> Any:
+    """An attribute a caller may not have (tests pass small stand-ins); "" or None as None."""
+    value = getattr(obj, name, None)
+    return None if value == "" else value
+
+
+def duration_words(delta: timedelta) -> str:
+    """How long, plainly: "40 minutes", "11 hours", "3 days 4 hours"."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    days, rest = divmod(hours, 24)
+    text = f"{days} days"
+    if rest:
+        text += f" {rest} hour{'s' if rest != 1 else ''}"
+    return text
+
+
+def _how_long(e: Any) -> str:
+    started, returned = _attr(e, "started_at"), _attr(e, "returned_at")
+    if not isinstance(started, datetime) or not isinstance(returned, datetime):
+        return ""
+    return duration_words(returned - started)
+
+
+def _found(e: Any) -> str:
+    where, by = _attr(e, "found_where"), _attr(e, "found_by")
+    if where and by:
+        return f"{where}, by {by}"
+    return str(where or (f"By {by}" if by else ""))
+
+
+def _episode_rows(episodes: Iterable[Any], police: bool = False) -> list[dict[str, str]]:
+    """The episodes this interview covers, oldest first. `police`: with the police reference."""
     rows = []
     for e in sorted(episodes, key=lambda e: e.started_at):
         rows.append(
             {
                 "started": format_datetime(e.started_at),
                 "returned": format_datetime(getattr(e, "returned_at", None)),
+                "how_long": _how_long(e),
                 "risk_grade": getattr(e, "risk_grade", "") or "",
+                "missing_from": str(_attr(e, "missing_from") or ""),
+                "found": _found(e),
+                "police_reference": str(_attr(e, "police_reference") or "") if police else "",
             }
         )
+    return rows
+
+
+def _history(history: Iterable[Any]) -> dict[str, Any]:
+    """The child's earlier episodes, most recent first: the first HISTORY_SHOWN, and how many
+    more there are."""
+    earlier = sorted(history, key=lambda e: e.started_at, reverse=True)
+    return {
+        "rows": [
+            {
+                "started": format_datetime(e.started_at),
+                "returned": format_datetime(_attr(e, "returned_at")),
+                "how_long": _how_long(e),
+                "risk_grade": _attr(e, "risk_grade") or "",
+            }
+            for e in earlier[:HISTORY_SHOWN]
+        ],
+        "more": max(0, len(earlier) - HISTORY_SHOWN),
+    }
+
+
+def _earlier_interviews(dates: Iterable[datetime]) -> dict[str, Any]:
+    ordered = sorted((d for d in dates if isinstance(d, datetime)), reverse=True)
+    return {
+        "dates": [format_datetime(d) for d in ordered[:HISTORY_SHOWN]],
+        "more": max(0, len(ordered) - HISTORY_SHOWN),
+    }
+
+
+def _settings(settings: Mapping[str, Any] | None) -> dict[str, Any]:
+    source: Mapping[str, Any] = current_app.config if settings is None else settings
+    return {key: source.get(key, DEFAULT_SETTINGS[key]) for key in SETTINGS}
+
+
+def _risk(view: SharedView, episodes: list[Any]) -> dict[str, Any]:
+    """The risk now and from whom: the worker's view, the police grade, and the harms, pull
+    factors, people and places this reader may read (all from `view`)."""
+    latest = episodes[-1] if episodes else None
+    return {
+        "view": view.risk_view,
+        "grade": (_attr(latest, "risk_grade") or "") if latest is not None else "",
+        "harms": [f.label for f in view.findings if f.group == "harms"],
+        "pulls": [f.label for f in view.findings if f.group == "pull"],
+        "people": len(view.people),
+        "places": len(view.places),
+    }
+
+
+def _asks(view: SharedView) -> list[dict[str, Any]]:
+    """The actions this reader may read, a strategy meeting request first."""
+    owner = catalogue.find("actions.x.owner")
+    due = catalogue.find("actions.x.due")
+    rows = [
+        {
+            "what": a.get("kind_label", "Other"),
+            "owner": owner.words(a.get("owner", "")) if owner else a.get("owner", ""),
+            "due": due.words(a.get("due", "")) if due else a.get("due", ""),
+            "strategy": a.get("kind") == "strategy_meeting",
+        }
+        for a in view.actions
+    ]
+    return sorted(rows, key=lambda r: not r["strategy"])
+
+
+def _repeat(episodes: list[Any], history: list[Any], cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """Episodes in the local window up to the latest one this interview covers, against the
+    local threshold (rhi.deadlines is the one home of the rule), and any long episode."""
+    count, days = int(cfg["RHI_REPEAT_EPISODES"]), int(cfg["RHI_REPEAT_DAYS"])
+    hours = int(cfg["RHI_LONG_EPISODE_HOURS"])
+    starts = [e.started_at for e in [*episodes, *history] if isinstance(e.started_at, datetime)]
+    if not episodes:
+        return {}
+    at = max(e.started_at for e in episodes)
+    return {
+        "count": deadlines.repeat_episodes(starts, at, 1, days) or 0,
+        "reached": deadlines.repeat_episodes(starts, at, count, days) is not None,
+        "threshold": count,
+        "days": days,
+        "long_hours": hours,
+        "long": any(
+            deadlines.is_long_episode(e.started_at, _attr(e, "returned_at"), hours)
+            for e in episodes
+        ),
+    }
+
+
+def _timeliness(interview: Any, episodes: list[Any], cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """Whether the interview was held within the deadline (72 hours) of the child's return."""
+    hours = int(cfg["RHI_DEADLINE_HOURS"])
+    returns = [r for e in episodes if isinstance(r := _attr(e, "returned_at"), datetime)]
+    held = _attr(interview, "held_at")
+    if not returns or not isinstance(held, datetime):
+        return {}
+    returned = max(returns)
+    due = _attr(interview, "due_at")
+    if not isinstance(due, datetime):
+        due = deadlines.due_at(returned, hours)
+    return {
+        "hours": hours,
+        "within": held <= due,
+        "after_return": duration_words(held - returned),
+        "late_by": duration_words(held - due) if held > due else "",
+        "due": format_datetime(due),
+    }
+
+
+def _ethnicity(key: str | None) -> str:
+    entry = ethnicity.BY_KEY.get(key or "not_known")
+    if entry is None or entry.dfe in ("NOBT", "REFU"):  # "Not yet known", "Prefer not to say"
+        return entry.label if entry else "Not yet known"
+    return ethnicity.label(entry.key)
+
+
+def _context(
+    child: Any,
+    episodes: list[Any],
+    police: bool,
+) -> list[tuple[str, str]]:
+    """About the child and the episode: the facts rhi holds outside the interview. Only for a
+    reader who gets content; `police`: may read the police reference (not parents or carers,
+    rule 5 of rhi.sharing)."""
+    social_worker = _attr(child, "social_worker")
+    language = _attr(child, "first_language")
+    interpreter = _attr(child, "interpreter_needed")
+    rows: list[tuple[str, str]] = [
+        ("Legal status", _attr(child, "legal_status_label") or "Not recorded"),
+        ("Placement", _attr(child, "placement_label") or "Not recorded"),
+        ("Home authority", _attr(child, "home_authority") or "Not recorded"),
+        ("Placing authority", _attr(child, "placing_authority") or "Not recorded"),
+        ("Social worker", _attr(social_worker, "name") or "None allocated"),
+        ("Ethnicity", _ethnicity(_attr(child, "ethnicity"))),
+        ("First language", language or "Not recorded"),
+        (
+            "Interpreter needed",
+            "Yes" if interpreter else "No" if interpreter is not None else "Not recorded",
+        ),
+    ]
+    if police:
+        refs = [str(r) for e in episodes if (r := _attr(e, "police_reference"))]
+        rows.append(("Police reference", ", ".join(refs) or "Not recorded"))
     return rows
 
 
@@ -126,6 +338,12 @@ def _interview_date(interview: Any) -> str:
     return ""
 
 
+def _short_name(child: Any, child_name: str) -> str:
+    """How headings name the child: their preferred or first name."""
+    first = _attr(child, "preferred_name") or _attr(child, "first_name")
+    return str(first) if first else (child_name.split() or ["the child"])[0]
+
+
 def render_html(
     *,
     child: Any,
@@ -138,33 +356,70 @@ def render_html(
     place: str,
     present: str,
     dismissed_flags: int,
+    history: Iterable[Any] = (),
+    earlier_interviews: Iterable[datetime] = (),
+    interviewer_role: str = "",
+    interviewer_contact: str = "",
+    settings: Mapping[str, Any] | None = None,
     logo: bool = True,
 ) -> str:
-    """The summary as HTML (what WeasyPrint is given); needs a Flask app context."""
-    bank = load_bank()
-    titles = {sid: bank.section(sid).title for sid in SECTION_IDS}
+    """The summary as HTML (what WeasyPrint is given); needs a Flask app context.
+
+    What the child and the worker said comes from `view` only. The facts rhi holds about the
+    child and the episodes (`child`, `episodes`, `history`: the child's other episodes begun
+    before the latest one covered; `earlier_interviews`: when the child's earlier interviews
+    were held) go only into a copy that shares content; for parents and carers without the
+    police reference, as they have no places and people (rhi.sharing rule 5). `settings`: the
+    app's config when None (deadline, repeat threshold, organisation).
+    """
+    cfg = _settings(settings)
     child_name = _child_name(child)
+    name = _short_name(child, child_name)
+    titles = {sid: heading.format(name=name) for sid, heading in SECTION_HEADINGS.items()}
     dob = getattr(child, "date_of_birth", None)
+    covered = sorted(episodes, key=lambda e: e.started_at)
+    earlier = list(history)
+    shares = view.shares_content
+    police = view.recipient in PROFESSIONALS
     return render_template(
         TEMPLATE,
         title=f"Return home interview summary: {child_name}",
         child_name=child_name,
+        name=name,
         dob_text=format_date(dob) if isinstance(dob, date) else "",
-        episodes=_episode_rows(episodes),
+        episodes=_episode_rows(covered, police=police) if shares else [],
         interview=interview,
         interview_date_text=_interview_date(interview),
         view=view,
         recipient_label=RECIPIENTS.get(view.recipient, "this recipient"),
+        police_copy=view.recipient == "police" and shares,
         prepared_for=prepared_for,
         prepared_at_text=format_datetime(prepared_at),
         interviewer=interviewer,
+        interviewer_role=interviewer_role,
+        interviewer_contact=interviewer_contact,
+        organisation=cfg["RHI_ORGANISATION"],
+        service_contact=cfg["RHI_SERVICE_CONTACT"],
         place=place,
         present=present,
         dismissed_flags=max(0, int(dismissed_flags)),
         titles=titles,
         finding_groups=_finding_groups(view),
-        tables=_entry_tables(view, child_name),
+        tables=_entry_tables(view, name),
         about_labels=_about_labels(),
+        # Nothing below reaches a copy that shares no content.
+        risk=_risk(view, covered) if shares else {},
+        asks=_asks(view) if shares else [],
+        repeat=_repeat(covered, earlier, cfg) if shares else {},
+        timeliness=_timeliness(interview, covered, cfg) if shares else {},
+        context=_context(child, covered, police) if shares else [],
+        police_reference=", ".join(str(r) for e in covered if (r := _attr(e, "police_reference")))
+        if shares and police
+        else "",
+        history=_history(earlier) if shares else {"rows": [], "more": 0},
+        earlier_interviews=_earlier_interviews(earlier_interviews)
+        if shares
+        else {"dates": [], "more": 0},
         css_url=CSS_URL,
         logo_url=LOGO_URL if logo else None,
     )
@@ -182,6 +437,11 @@ def render_summary(
     place: str,
     present: str,
     dismissed_flags: int,
+    history: Iterable[Any] = (),
+    earlier_interviews: Iterable[datetime] = (),
+    interviewer_role: str = "",
+    interviewer_contact: str = "",
+    settings: Mapping[str, Any] | None = None,
 ) -> bytes:
     """The summary PDF for one recipient. `prepared_at` is naive UTC, shown in local time.
 
@@ -199,6 +459,11 @@ def render_summary(
         place=place,
         present=present,
         dismissed_flags=dismissed_flags,
+        history=history,
+        earlier_interviews=earlier_interviews,
+        interviewer_role=interviewer_role,
+        interviewer_contact=interviewer_contact,
+        settings=settings,
         logo=fetcher.has(LOGO_URL),
     )
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)

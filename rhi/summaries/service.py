@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,7 +12,7 @@ from rhi import audit
 from rhi.extensions import db
 from rhi.interviews import decisions
 from rhi.interviews.content import RECIPIENTS, normalise
-from rhi.models import Interview, InterviewStatus, Summary, User
+from rhi.models import Episode, Interview, InterviewStatus, Role, Summary, User
 from rhi.models.base import utcnow
 from rhi.sharing import view_for
 
@@ -25,18 +26,60 @@ def render_for(
 
     content = normalise(interview.content)
     episodes = sorted(interview.episodes, key=lambda e: e.started_at)
+    child = episodes[0].child if episodes else interview.child
+    view = view_for(content, recipient, in_force=decisions.in_force(interview))
+    history: list[Any] = []
+    earlier: list[datetime] = []
+    if view.shares_content:  # a copy with no content shows none of this: nothing is read
+        history, earlier = _earlier(interview, child.id, episodes)
+    worker = interview.worker
     return render_summary(
-        child=episodes[0].child,
+        child=child,
         episodes=episodes,
         interview=interview,
-        view=view_for(content, recipient, in_force=decisions.in_force(interview)),
+        view=view,
         prepared_for=prepared_for,
         prepared_at=prepared_at,
-        interviewer=interview.worker.name if interview.worker else "Not recorded",
+        interviewer=worker.name if worker else "Not recorded",
         place=content["start"]["location"],
         present=content["start"]["present"],
         dismissed_flags=len(content["language"].get("dismissed") or []),
+        history=history,
+        earlier_interviews=earlier,
+        interviewer_role=_role_label(worker.role) if worker else "",
+        interviewer_contact=worker.email if worker else "",
     )
+
+
+def _role_label(role: str) -> str:
+    try:
+        return Role(role).label
+    except ValueError:
+        return role
+
+
+def _earlier(
+    interview: Interview, child_id: int, episodes: list[Episode]
+) -> tuple[list[Any], list[datetime]]:
+    """The child's other episodes begun by the latest one this interview covers (dates and
+    grade only: what the summary shows), and when their earlier interviews were held."""
+    covered = [e.id for e in episodes]
+    latest = max((e.started_at for e in episodes), default=None)
+    query = select(Episode.started_at, Episode.returned_at, Episode.risk_grade).where(
+        Episode.child_id == child_id, Episode.id.not_in(covered)
+    )
+    if latest is not None:
+        query = query.where(Episode.started_at <= latest)
+    history = list(db.session.execute(query.order_by(Episode.started_at.desc())))
+    held = select(Interview.held_at).where(
+        Interview.child_id == child_id,
+        Interview.id != interview.id,
+        Interview.held_at.is_not(None),
+    )
+    if interview.held_at is not None:
+        held = held.where(Interview.held_at < interview.held_at)
+    earlier = list(db.session.scalars(held.order_by(Interview.held_at.desc())))
+    return history, earlier
 
 
 class SummaryNotMade(Exception):

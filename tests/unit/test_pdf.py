@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -162,21 +162,25 @@ def test_header_then_own_words_first_then_the_rest(pdf_app: Any) -> None:
         assert expected in text
     order = [
         "Date of birth",
-        "In their own words",
+        "At a glance",
+        "High risk of harm",
+        "HELPTEXT",
+        "ACTIONOWNER",
+        "In Jordan\u2019s own words",
         "OWNWORDS",
+        "About Jordan and the episode",
         "BEFORETEXT",
         "AWAYTEXT",
         "AFTERTEXT",
         "PUSHNOTE",
         "HARMNOTE",
-        "PLACENAME",
         "PERSONNAME",
-        "HELPTEXT",
-        "ACTIONOWNER",
+        "PLACENAME",
         "ANALYSISTEXT",
-        "High risk of harm",
         "PROTECTIVE",
+        "Actions agreed",
         "CONSENTWORDS",
+        "Who to contact",
     ]
     positions = [text.index(marker) for marker in order]
     assert positions == sorted(positions)
@@ -369,3 +373,272 @@ def test_fonts_are_embedded_and_the_pdf_is_tagged(pdf_app: Any) -> None:
         assert "/StructTreeRoot" in root
         assert root["/Lang"] == "en-GB"
         assert root["/MarkInfo"]["/Marked"]
+
+
+# ---- the summary's shape (issue 11, must haves 5 and 6) -------------------------------------
+
+
+def rich_child() -> SimpleNamespace:
+    return SimpleNamespace(
+        display_name="Jordan Reyes",
+        preferred_name="Jordan",
+        date_of_birth=date(2011, 3, 4),
+        legal_status_label="Looked after",
+        placement_label="Children's home",
+        home_authority="HOMEAUTH Council",
+        placing_authority="PLACINGAUTH Council",
+        social_worker=SimpleNamespace(name="SOCIALWORKER Sam Patel"),
+        ethnicity="black_caribbean",
+        first_language="FIRSTLANG Portuguese",
+        interpreter_needed=True,
+    )
+
+
+def rich_episode(**extra: Any) -> SimpleNamespace:
+    fields: dict[str, Any] = {
+        "started_at": datetime(2026, 11, 20, 22, 5),
+        "returned_at": datetime(2026, 11, 23, 9, 30),  # 59 hours: over the 48-hour mark
+        "risk_grade": "High",
+        "police_reference": "POLREF-0042",
+        "missing_from": "MISSINGFROM Oak House",
+        "found_where": "FOUNDWHERE Leeds station",
+        "found_by": "FOUNDBY British Transport Police",
+    }
+    fields.update(extra)
+    return SimpleNamespace(**fields)
+
+
+def earlier_episodes(n: int, first: datetime = datetime(2026, 11, 10, 20, 0)) -> list[Any]:
+    """`n` episodes, one every 5 days back from `first`."""
+    return [
+        SimpleNamespace(
+            started_at=first - timedelta(days=5 * k),
+            returned_at=first - timedelta(days=5 * k) + timedelta(hours=6),
+            risk_grade="Medium",
+        )
+        for k in range(n)
+    ]
+
+
+CONTEXT = (
+    "Looked after",
+    "Children's home",
+    "HOMEAUTH",
+    "PLACINGAUTH",
+    "SOCIALWORKER",
+    "Black, Black British, Black Welsh, Caribbean or African: Caribbean",
+    "FIRSTLANG",
+    "Interpreter needed",
+    "POLREF-0042",
+    "MISSINGFROM",
+    "FOUNDWHERE",
+    "FOUNDBY",
+    "2 days 11 hours",  # how long missing
+    "Earlier episodes",
+    "Earlier return home interviews",
+    "3 Nov 2026 11:00",  # an earlier interview
+)
+
+
+def shaped(content: dict[str, Any], recipient: str = "social_worker", **extra: Any) -> list[str]:
+    kwargs: dict[str, Any] = {
+        "child": rich_child(),
+        "episodes": [rich_episode()],
+        "interview": SimpleNamespace(
+            held_at=datetime(2026, 11, 27, 15, 0), due_at=datetime(2026, 11, 26, 9, 30)
+        ),
+        "history": earlier_episodes(3),
+        "earlier_interviews": [datetime(2026, 11, 3, 11, 0)],
+        "interviewer_role": "Return home interview worker",
+        "interviewer_contact": "alex.morgan@example.org",
+        "settings": {
+            "RHI_DEADLINE_HOURS": 72,
+            "RHI_REPEAT_EPISODES": 3,
+            "RHI_REPEAT_DAYS": 30,
+            "RHI_LONG_EPISODE_HOURS": 48,
+            "RHI_ORGANISATION": "ORGNAME Children's Society",
+            "RHI_SERVICE_CONTACT": "SERVICECONTACT 01632 960000",
+        },
+    }
+    kwargs.update(extra)
+    return pages_text(render(content, recipient, **kwargs))
+
+
+def in_order(text: str, markers: list[str]) -> None:
+    at = 0
+    for marker in markers:
+        found = text.find(marker, at)
+        assert found >= 0, (marker, text[at : at + 300])
+        at = found + len(marker)
+
+
+def test_page_one_is_the_headline_then_the_childs_words(pdf_app: Any) -> None:
+    c = make_content()
+    c["actions"].insert(
+        0,
+        {
+            "id": "a0",
+            "kind": "strategy_meeting",
+            "owner": "STRATOWNER Sam Patel",
+            "due": "STRATDUE 25 Nov 2026",
+            "note": "",
+        },
+    )
+    c["pull"]["exploiting_adults"] = {"on": True, "note": "", "private": False}
+    pages = shaped(c)
+    in_order(
+        pages[0],
+        [
+            "At a glance",
+            "The risk of harm now",
+            "The interviewer\u2019s view: High risk of harm.",
+            "Police risk grade: High.",
+            "Harms and risk indicators: Criminal exploitation or county lines.",
+            "What drew Jordan away: Adults who may be exploiting them.",
+            "Named: 1 person and 1 place",
+            "What Jordan wants",
+            "HELPTEXT",
+            "What is asked, and by when",
+            "Strategy meeting request: STRATOWNER Sam Patel, by STRATDUE 25 Nov 2026.",
+            "Safety plan: ACTIONOWNER, by 30 Nov 2026.",
+            "Repeat episodes",
+            # this episode and the three earlier ones, all in the 30 days before it began
+            "Reported missing 4 times in 30 days: at or over the local threshold of 3 in 30 days.",
+            "Missing for more than 48 hours.",
+            "Within 72 hours",
+            "No: held 4 days 5 hours after Jordan returned, 29 hours after the deadline "
+            "(26 Nov 2026 09:30).",
+            "In Jordan\u2019s own words",
+            "OWNWORDS",
+        ],
+    )
+
+
+def test_the_headline_says_on_time_and_under_the_threshold(pdf_app: Any) -> None:
+    pages = shaped(
+        make_content(),
+        interview=SimpleNamespace(held_at=datetime(2026, 11, 22, 15, 0)),
+        history=[],
+        episodes=[rich_episode(returned_at=datetime(2026, 11, 21, 9, 30))],
+    )
+    assert "Reported missing 1 time in 30 days: under the local threshold of 3" in pages[0]
+    assert "Yes: held 29 hours after Jordan returned." in pages[0]  # no due_at: from the return
+    assert "Missing for more than" not in pages[0]
+
+
+def test_the_context_follows_for_a_reader_who_gets_content(pdf_app: Any) -> None:
+    text = " ".join(shaped(make_content()))
+    for marker in CONTEXT:
+        assert marker in text, marker
+    in_order(text, ["OWNWORDS", "About Jordan and the episode", "Legal status", "BEFORETEXT"])
+    in_order(
+        text,
+        [
+            "Who to contact",
+            "Alex Morgan",
+            "Return home interview worker",
+            "ORGNAME Children's Society",
+            "alex.morgan@example.org",
+            "SERVICECONTACT",
+        ],
+    )
+
+
+def test_a_reader_with_no_content_gets_none_of_the_context(pdf_app: Any) -> None:
+    text = " ".join(shaped(make_content(), recipient="police"))  # the child said no
+    assert "A return home interview took place with Jordan Reyes" in text
+    assert "contact the interviewer, Alex Morgan" in text
+    for marker in (
+        *CONTEXT,
+        "At a glance",
+        "Repeat episodes",
+        "Within 72 hours",
+        "High",  # the police grade
+        "Reported missing",
+        "HELPTEXT",
+        "ACTIONOWNER",
+    ):
+        assert marker not in text, marker
+
+
+def test_parents_and_carers_get_the_context_without_police_reference_or_intelligence(
+    pdf_app: Any,
+) -> None:
+    c = make_content()
+    c["consent"]["parents_carers"] = {"answer": "yes", "words": "", "name": ""}
+    text = " ".join(shaped(c, recipient="parents_carers"))
+    assert "SOCIALWORKER" in text and "FOUNDWHERE" in text and "OWNWORDS" in text
+    for marker in ("POLREF-0042", "Police reference", "PERSONNAME", "PLACENAME", "Named:"):
+        assert marker not in text, marker
+
+
+def test_the_police_copy_starts_with_the_reference_and_the_intelligence(pdf_app: Any) -> None:
+    c = make_content()
+    c["consent"]["police"] = {"answer": "yes", "words": "POLICEWORDS fine", "name": ""}
+    c["people"][0].update(
+        phone="07700 900123", vehicle="Silver Vauxhall Astra", concern="CONCERNTEXT"
+    )
+    pages = shaped(c, recipient="police")
+    in_order(
+        pages[0],
+        [
+            "Police reference",
+            "POLREF-0042",
+            "Police risk grade",
+            "High",
+            "Places and people",
+            "People Jordan mentioned",
+            "PERSONNAME",
+            "24",
+            "friend",
+            "07700 900123",
+            "Silver Vauxhall Astra",
+            "CONCERNTEXT",
+            "Places Jordan mentioned",
+            "PLACENAME flat",
+            "Friday",  # when
+            "What Jordan said about sharing with the police",
+            "POLICEWORDS fine",
+            "At a glance",
+        ],
+    )
+    text = " ".join(pages)
+    assert text.count("PERSONNAME") == 1 and text.count("PLACENAME") == 1  # not twice
+
+
+def test_only_the_parts_shared_reach_the_police_copy(pdf_app: Any) -> None:
+    c = make_content()
+    c["consent"]["police"] = {
+        "answer": "some",
+        "words": "",
+        "name": "",
+        "part_places_people": True,
+    }
+    c["people"].append({**c["people"][0], "id": "q2", "name": "PRIVATEPERSON", "private": True})
+    text = " ".join(shaped(c, recipient="police"))
+    assert "PERSONNAME" in text and "PLACENAME" in text and "POLREF-0042" in text
+    for marker in ("PRIVATEPERSON", "OWNWORDS", "HELPTEXT", "ANALYSISTEXT", "ACTIONOWNER"):
+        assert marker not in text, marker
+
+
+def test_earlier_episodes_most_recent_first_and_capped(pdf_app: Any) -> None:
+    text = " ".join(shaped(make_content(), history=earlier_episodes(13)))
+    in_order(text, ["Earlier episodes", "10 Nov 2026 20:00", "5 Nov 2026 20:00"])
+    assert "And 3 earlier episodes." in text
+    assert "26 Sep 2026" in text  # the 10th
+    assert "21 Sep 2026" not in text and "11 Sep 2026" not in text  # the 11th to 13th: counted
+
+
+def test_a_long_word_in_a_table_cell_is_not_broken(pdf_app: Any) -> None:
+    c = make_content()
+    c["people"][0].update(
+        name="Maximilian Featherstonehaugh",
+        age="about twenty",
+        relationship="Counterrevolutionaries acquaintance",
+        phone="07700 900123",
+        vehicle="Silver Vauxhall Insignia estate",
+        concern="Photographed Jordan without permission and threatened her",
+    )
+    text = " ".join(pages_text(render(c)))  # split mid-word, the text reads "Featherstoneha ugh"
+    assert "Featherstonehaugh" in text
+    assert "Counterrevolutionaries" in text
