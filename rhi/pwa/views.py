@@ -150,8 +150,8 @@ def import_map_csp_source() -> str:
 
 def shell_version() -> str:
     """Changes whenever anything kept in the shell cache could: the shell's static files and
-    the worker's own script, the templates the shell pages are made from, the prompts and the
-    writing-check rules. Computed once per process, from each file's version."""
+    the worker's own script, the templates and the Python the shell pages are made from, the
+    prompts and the writing-check rules. Computed once per process, from each file's version."""
     version = current_app.extensions.get(_SHELL_VERSION)
     if version is None:
         digest = hashlib.sha256()
@@ -159,7 +159,16 @@ def shell_version() -> str:
             digest.update(f"static/{name} {static_version(name)}\n".encode())
         templates = Path(current_app.root_path) / (current_app.template_folder or "templates")
         rules = Path(current_app.config.get("RHI_LANGUAGE_RULES") or RULES_PATH)
-        for path in [*sorted(templates.rglob("*.html")), rules, QUESTIONS_PATH]:
+        # The Python the shell pages and their JSON are made from: the field catalogue, the
+        # pages, the shell builder and the clock's rules (a changed label is a new shell).
+        root = Path(current_app.root_path)
+        sources = [
+            root / "interviews" / "fields.py",
+            root / "interviews" / "pages.py",
+            root / "shells.py",
+            root / "deadlines.py",
+        ]
+        for path in [*sorted(templates.rglob("*.html")), rules, QUESTIONS_PATH, *sources]:
             if path.is_file():
                 digest.update(f"{path.name} {_file_version(path)}\n".encode())
         version = current_app.extensions[_SHELL_VERSION] = digest.hexdigest()[:16]

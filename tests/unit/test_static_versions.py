@@ -141,3 +141,20 @@ def test_changing_a_files_bytes_changes_its_url_and_the_workers_cache_name(tmp_p
 def test_the_workers_cache_name_is_the_same_when_nothing_changed(tmp_path, static_copy):
     one, two = make_app(tmp_path, static_copy), make_app(tmp_path, static_copy)
     assert worker(one) == worker(two)
+
+
+def test_the_workers_cache_name_changes_with_the_python_the_shell_pages_are_made_from(tmp_path):
+    """A label changed in the field catalogue is a new shell page: the cache is renamed."""
+    root = STATIC.parent
+    copy = tmp_path / "rhi"
+    shutil.copytree(root / "templates", copy / "templates")
+    for name in ("interviews/fields.py", "interviews/pages.py", "shells.py", "deadlines.py"):
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / name, copy / name)
+    app = make_app(tmp_path)
+    app.root_path = str(copy)
+    before = worker(app)[0]
+    with (copy / "interviews" / "fields.py").open("a") as source:
+        source.write("\n# a label changed\n")
+    app.extensions.pop("rhi.shell_version")
+    assert worker(app)[0] != before
