@@ -28,12 +28,14 @@ def due_at(returned_at: datetime, hours: int = 72) -> datetime:
     return returned_at + timedelta(hours=hours)
 
 
-def _plain_duration(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
+def plain_duration(delta: timedelta, days_from_hours: int = 72) -> str:
+    """How long, plainly: "40 minutes", "11 hours", "3 days 4 hours" (in hours up to
+    `days_from_hours`, then in days): the one way rhi says a duration, on pages and in PDFs."""
+    minutes = max(0, int(delta.total_seconds() // 60))
     if minutes < 60:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     hours = minutes // 60
-    if hours < 72:
+    if hours < days_from_hours:
         return f"{hours} hour{'s' if hours != 1 else ''}"
     days, rest = divmod(hours, 24)
     text = f"{days} days"
@@ -82,8 +84,8 @@ class Clock:
     @property
     def phrase(self) -> str:
         if self.overdue:
-            return f"overdue by {_plain_duration(self.now - self.due)}"
-        return f"{_plain_duration(self.due - self.now)} left"
+            return f"overdue by {plain_duration(self.now - self.due)}"
+        return f"{plain_duration(self.due - self.now)} left"
 
     @property
     def shown(self) -> Shown:
@@ -138,7 +140,7 @@ def clock_schedule(
     last_hour = int((horizon - due) // timedelta(hours=1))
     hours = (due + timedelta(hours=h) for h in range(first_hour, last_hour + 1))
     steps = _steps(now, [*minutes, *hours], horizon, lambda t: Clock(due, t).shown)
-    beyond = f"overdue by more than {_plain_duration(horizon - due)}"
+    beyond = f"overdue by more than {plain_duration(horizon - due)}"
     steps.append((horizon, replace(Clock(due, horizon).shown, label=beyond)))
     return steps
 

@@ -85,18 +85,8 @@ def _attr(obj: Any, name: str) -> Any:
 
 
 def duration_words(delta: timedelta) -> str:
-    """How long, plainly: "40 minutes", "11 hours", "3 days 4 hours"."""
-    minutes = max(0, int(delta.total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    days, rest = divmod(hours, 24)
-    text = f"{days} days"
-    if rest:
-        text += f" {rest} hour{'s' if rest != 1 else ''}"
-    return text
+    """How long, plainly, in days from 48 hours (rhi.deadlines.plain_duration says it)."""
+    return deadlines.plain_duration(delta, days_from_hours=48)
 
 
 def _how_long(e: Any) -> str:
