@@ -9,6 +9,7 @@ import { isUnsentWork, isWaiting, parseId } from "./records.js";
 import { isSignedOut, session } from "./session.js";
 import * as store from "./store.js";
 import { lastSent, upload } from "./upload.js";
+import { wipeNote } from "./wiped.js";
 
 const OLD_AFTER_DAYS = 3;
 const SIGNED_OUT =
@@ -104,6 +105,8 @@ export async function refreshBar(message) {
   if (kept.length && !(await store.isPersisted())) {
     warn.textContent += " This browser may clear what is kept here: add rhi to the home screen.";
   }
+  // Wiped after too many wrong PINs: said until a PIN is set again (wiped.js).
+  if (message === undefined && state === "empty" && wipeNote()) message = wipeNote();
   if (message !== undefined) el.querySelector("[data-message]").textContent = message;
   // Setting a PIN needs the server: offered online, on the Returns list and writing pages.
   const writingPage =
@@ -234,6 +237,7 @@ export function startBar() {
     sendNow(false);
   });
   window.addEventListener("offline", () => refreshBar());
+  window.addEventListener("rhi:device-wiped", () => refreshBar(wipeNote()));
   window.setInterval(() => navigator.onLine && sendNow(false), 60000);
   forgetResolved()
     .then(() => refreshBar())

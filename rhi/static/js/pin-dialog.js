@@ -4,6 +4,7 @@
 import { plural } from "./plural.js";
 import { session } from "./session.js";
 import * as store from "./store.js";
+import { clearWipeNote, describe, noteWipe, unsentByKind, wipeNote } from "./wiped.js";
 
 /**
  * Ask for the PIN. "setup" makes the store (needs the server: the device secret comes from it);
@@ -26,6 +27,8 @@ export function askPin(mode) {
   dialog.querySelector("[data-again]").hidden = mode !== "setup";
   error.textContent = "";
   pin.value = again.value = "";
+  pin.disabled = false;
+  dialog.querySelector("button[value=ok]").hidden = false;
   return new Promise((resolve) => {
     const done = (value) => {
       form.removeEventListener("submit", submit);
@@ -34,6 +37,13 @@ export function askPin(mode) {
       resolve(value);
     };
     const cancel = () => done(null);
+    // Wiped (now, or by another tab): no PIN can open anything. Say so; only "Not now" is left.
+    const showWiped = () => {
+      error.textContent = wipeNote() || "Nothing is kept on this tablet.";
+      pin.value = "";
+      pin.disabled = true;
+      form.querySelector("button[value=ok]").hidden = true;
+    };
     const submit = async (event) => {
       event.preventDefault();
       if (event.submitter && event.submitter.value === "cancel") return done(null);
@@ -50,18 +60,31 @@ export function askPin(mode) {
         const info = await session().catch(() => null);
         if (mode === "setup") {
           if (!info) throw new Error("offline");
-          await store.setUp(pin.value, info.device_secret, info.user.id);
+          // How many wrong PINs wipe the store is the server's rule (the session's limits).
+          const limits = info.limits || {};
+          await store.setUp(pin.value, info.device_secret, info.user.id, limits.pin_attempts);
+          clearWipeNote();
           store.askToPersist();
           return done(true);
         }
+        if ((await store.state()) === "empty") return showWiped();
+        // What a wipe would destroy, counted before the try (ids only: no PIN needed).
+        const unsent = unsentByKind(await store.ids().catch(() => []));
         const result = await store.unlock(pin.value, info ? info.device_secret : undefined);
         if (result === true) return done(true);
         if (result.wiped) {
-          error.textContent = "Too many wrong PINs: what was kept on this tablet has been wiped.";
-          return;
+          noteWipe(unsent);
+          return showWiped();
         }
-        error.textContent = `That PIN is not right. ${plural(result.attemptsLeft, "try", "tries")} left before what is kept on this tablet is wiped.`;
+        const lost = describe(unsent);
+        error.textContent =
+          `That PIN is not right. ${plural(result.attemptsLeft, "try", "tries")} left. ` +
+          `After ${plural(result.attemptsLeft, "more wrong PIN", "more wrong PINs")}, everything kept on this tablet is wiped` +
+          (lost
+            ? `, and work never sent is lost for good: ${lost}.`
+            : ". No unsent work is kept here.");
       } catch {
+        if ((await store.state().catch(() => "locked")) === "empty") return showWiped();
         error.textContent = "rhi needs a connection to check the PIN. Try again when online.";
       }
     };

@@ -1,9 +1,16 @@
 // An interview's part as a shell page, with no signal: the fields and lists filled from the
 // interview's draft (or the server's copy), and every change kept in the draft as it is made.
-// Changes wait 300 ms to be kept together; flush() keeps them at once (the router calls it
-// before leaving the page, and when the tab is closed or hidden).
+// Every keystroke is kept at once, sealed: a tab closed (or a browser quit) the next moment
+// has it already, as nothing can be sealed once the page is going (pagehide is too late for
+// WebCrypto and IndexedDB). Each is sealed on top of what this page kept last, with no read
+// and no lock (drafts.js changeDraftNow: written only over the revision it follows, so
+// another tab's is never overwritten); the first change, and any after another tab wrote, is
+// read under the lock first (changeDraft). The records go to the service worker, posted from
+// the input event itself, and it finishes them even if the tab closes (sw.js). A few writes at
+// most are on their way: what is typed meanwhile is kept, together, by the next. flush() waits for all of it (the router
+// calls it before leaving the page).
 
-import { changeDraft, draftOf } from "./drafts.js";
+import { changeDraft, changeDraftNow, draftOf, rememberDraft } from "./drafts.js";
 import { unlockOnce } from "./pin-dialog.js";
 import { blanks, childValues, clone, fillBlanks } from "./shell-fill.js";
 import * as store from "./store.js";
@@ -104,6 +111,18 @@ function fillLists(root, doc, ids) {
   }
 }
 
+// How many writes may be on their way to the service worker at once.
+const IN_FLIGHT = 16;
+
+const newBatch = () => ({ ops: [], paths: new Set(), elements: new Set() });
+
+// A batch of changes made on a draft as the tablet holds it.
+function applyTo(draft, batch) {
+  if (!draft.content) draft.content = clone(draft.base_content || blanks().content);
+  for (const op of batch.ops) op(draft.content);
+  draft.changed_paths = [...new Set([...(draft.changed_paths || []), ...batch.paths])];
+}
+
 // Every change on an interview page is an operation on the document. It is applied at once
 // to the page's own copy, and, when kept, to the draft as the tablet holds it then
 // (changeDraft), so two tabs, the episode page and a finished upload never undo each other.
@@ -130,61 +149,116 @@ export function fillInterview(main, record, rules) {
   main.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true })); // the writing check
   const form = main.querySelector("#interview-form");
   if (!form) return;
-  let timer = null;
-  let pending = [];
-  let touched = new Set();
-  let paths = new Set(); // what the worker changed: on a conflict, only these are offered
-  const keepNow = async () => {
-    window.clearTimeout(timer);
-    if (!pending.length) return;
-    const ops = pending;
-    const saved = touched;
-    const changedPaths = paths;
-    pending = [];
-    touched = new Set();
-    paths = new Set();
-    let kept;
-    try {
-      kept = await changeDraft(start.uuid, start, (d) => {
-        if (!d.content) d.content = clone(d.base_content || blanks().content);
-        for (const op of ops) op(d.content);
-        d.changed_paths = [...new Set([...(d.changed_paths || []), ...changedPaths])];
-      });
-    } catch {
-      // Locked after being left idle: nothing is dropped. The changes wait on the page until
-      // the PIN is given, then are kept.
-      pending = ops.concat(pending);
-      saved.forEach((element) => touched.add(element));
-      changedPaths.forEach((path) => paths.add(path));
-      for (const element of saved) {
-        const status = element.closest(".autosave")?.querySelector(".save-status");
-        if (status) {
-          status.textContent = "Not kept yet: enter your PIN to keep it on this tablet";
-          status.className = "save-status save-error";
-        }
-      }
-      if ((await store.state()) === "locked" && (await unlockOnce())) {
-        return keepNow();
-      }
-      return undefined;
-    }
-    doc = kept.content;
-    for (const element of saved) {
+  // Changes not yet sent to the store, all kept together by the next write: {ops, paths, elements}.
+  let pending = newBatch();
+  let unconfirmed = []; // batches written by changeDraftNow, in order, not yet done
+  let running = null; // a changeDraft (read under the lock, then written) in flight, if any
+  let locked = false; // the store stayed locked: the changes wait for the PIN
+  const say = (elements, text, className) => {
+    for (const element of elements) {
       const status = element.closest(".autosave")?.querySelector(".save-status");
       if (status) {
-        status.textContent = "Kept on this tablet";
-        status.className = "save-status save-kept";
+        status.textContent = text;
+        status.className = `save-status ${className}`;
       }
     }
   };
-  keepOpenPage = keepNow;
+  const putBack = (batch) => {
+    pending = {
+      ops: batch.ops.concat(pending.ops),
+      paths: new Set([...batch.paths, ...pending.paths]),
+      elements: new Set([...batch.elements, ...pending.elements]),
+    };
+  };
+  const take = () => {
+    const batch = pending;
+    pending = newBatch();
+    return batch;
+  };
+  const kept = (batch, draft) => {
+    doc = draft.content;
+    for (const op of pending.ops) op(doc); // typed since this write began: on the page already
+    for (const later of unconfirmed) later.ops.forEach((op) => op(doc));
+    say(
+      [...batch.elements].filter((element) => !pending.elements.has(element)),
+      "Kept on this tablet",
+      "save-kept",
+    );
+  };
+  // The way while typing: written at once on what this page kept last, no read, no lock.
+  const keepNow = () => {
+    const batch = take();
+    const written = changeDraftNow(start.uuid, (d) => applyTo(d, batch));
+    if (!written) {
+      putBack(batch);
+      return false;
+    }
+    unconfirmed.push(batch);
+    batch.done = written
+      .catch(() => null)
+      .then((draft) => {
+        if (batch.moved) return;
+        if (draft) {
+          unconfirmed = unconfirmed.filter((b) => b !== batch);
+          kept(batch, draft);
+          return go();
+        }
+        // Something else was written meanwhile: this change and every one written after it
+        // (chained on it, so not written either) are made again, in order, by changeDraft.
+        const from = unconfirmed.indexOf(batch);
+        const again = unconfirmed.slice(from);
+        unconfirmed = unconfirmed.slice(0, from);
+        again.forEach((b) => (b.moved = true));
+        for (const b of again.reverse()) putBack(b);
+        go();
+      });
+    return true;
+  };
+  // The first change, and again after another tab wrote: read under the lock, then written.
+  const keepRead = async () => {
+    await Promise.all(unconfirmed.map((b) => b.done)); // they are made again first, in order
+    if (!pending.ops.length) return;
+    const batch = take();
+    try {
+      kept(batch, await changeDraft(start.uuid, start, (d) => applyTo(d, batch)));
+    } catch {
+      // Locked after being left idle: nothing is dropped. The changes wait on the page until
+      // the PIN is given, then are kept.
+      putBack(batch);
+      say(batch.elements, "Not kept yet: enter your PIN to keep it on this tablet", "save-error");
+      locked = !((await store.state()) === "locked" && (await unlockOnce()));
+    }
+  };
+  const go = () => {
+    // A page's own IndexedDB writes still queued when its tab closes are given up, so it
+    // writes one at a time; the service worker's are not, so a few may be on their way (sw.js).
+    // Either way, what is typed meanwhile goes in the next write, together.
+    const most = store.writesOutlastThePage() ? IN_FLIGHT : 1;
+    if (running || unconfirmed.length >= most || !pending.ops.length || locked) return;
+    if (keepNow()) return;
+    running = keepRead().finally(() => {
+      running = null;
+      go();
+    });
+  };
+  // Everything typed, kept (the router calls this before leaving the part).
+  keepOpenPage = async () => {
+    locked = false;
+    for (let turn = 0; turn < 20; turn += 1) {
+      go();
+      await running;
+      await Promise.all(unconfirmed.map((b) => b.done));
+      if (locked || (!running && !pending.ops.length && !unconfirmed.length)) return;
+    }
+  };
+  rememberDraft(start.uuid);
   const apply = (op, path, element) => {
+    locked = false; // asked again, as the worker goes on typing
     op(doc);
-    pending.push(op);
-    paths.add(path);
-    if (element) touched.add(element);
-    window.clearTimeout(timer);
-    timer = window.setTimeout(keepNow, 300);
+    pending.ops.push(op);
+    pending.paths.add(path);
+    if (element) pending.elements.add(element);
+    go();
   };
   const changed = (event) => {
     const element = event.target;

@@ -9,6 +9,11 @@ import { childValues, fillBlanks, say, stepAt } from "./shell-fill.js";
 import { fillEpisode } from "./shell-episode.js";
 import { fillInterview } from "./shell-interview.js";
 import * as store from "./store.js";
+import { wipeNote } from "./wiped.js";
+
+// Wiped while a page is open (too many wrong PINs, here or in another tab's dialog): the page
+// shows what the tablet holds now, which is nothing.
+window.addEventListener("rhi:device-wiped", () => fillPage());
 
 /** Fill the shell page in #main (the router calls this after every page it shows). */
 export async function fillPage() {
@@ -16,16 +21,17 @@ export async function fillPage() {
   const main = document.getElementById("main");
   if (!page) return;
   page.setAttribute("aria-busy", "true");
-  const state = await store.state();
-  if (state === "empty") {
+  const nothingKept = () => {
     say(
       main,
       "No connection",
-      "Nothing is kept on this tablet. Connect to the internet to use rhi.",
+      `${wipeNote() || "Nothing is kept on this tablet."} Connect to the internet to use rhi.`,
     );
-    return;
-  }
+  };
+  const state = await store.state();
+  if (state === "empty") return nothingKept();
   if (state === "locked" && !(await unlockOnce())) {
+    if ((await store.state()) === "empty") return nothingKept(); // wiped by wrong PINs
     const button = document.createElement("button");
     button.type = "button";
     button.className = "button";

@@ -2,10 +2,13 @@
 // WebCrypto and IndexedDB (through the vendored idb, an ES module) only: no page, no network.
 //
 // Every call is async except lock and setIdleLock:
-//   setUp(pin, pepper, userId)  new key pair; store left unlocked
+//   setUp(pin, pepper, userId, maxAttempts?)  new key pair; store left unlocked
 //   unlock(pin, pepper?) -> true | {ok: false, attemptsLeft} | {ok: false, wiped: true}
 //   lock(), setIdleLock(minutes), state() -> "empty" | "locked" | "unlocked", attemptsLeft()
 //   seal(id, record) -> savedAt   WRITES NEED NO PIN: works locked or unlocked, throws if empty
+//   sealIf(id, record, expectRev, rev?) -> savedAt | null   the same, only over that revision
+//   getKept(id) -> {record, rev}  unlocked
+//   prepareWrites(id), writesOutlastThePage()   sealIf's writes handed to the service worker
 //   get(id), all() -> {records: [{id, record, savedAt, rev}], damaged: [id]}, remove(id),
 //   removeIf(id, rev)   unlocked
 //   count(), ids() -> [{id, savedAt}]   need no PIN, so ids are in clear: callers must use
@@ -28,7 +31,8 @@
 //   cannot recover the pepper, but a forensic copy of the browser profile can (the browser must
 //   be able to use the key), leaving only the PIN and PBKDF2; device encryption (MDM) is the
 //   defence against copied disks.
-// - Shared tablet, or someone guessing at the screen: 5 wrong PINs wipe the store.
+// - Shared tablet, or someone guessing at the screen: wrong PINs (5 unless the server says
+//   otherwise at set-up) wipe the store.
 // - Corruption or tampering: GCM tags catch it. The record id is additional data, so ciphertext
 //   moved under another id fails too; the public key is additional data of the wrapped private
 //   key, so a swapped public key makes unlock fail. Damaged records are reported and kept aside:
@@ -39,7 +43,11 @@ import { mayForget } from "./records.js";
 
 const DB_NAME = "rhi-device";
 export const ITERATIONS = 600000; // OWASP's floor for PBKDF2-HMAC-SHA256 (2023)
+// How many wrong PINs in a row wipe the store is the server's rule, given at set-up (the
+// session's limits.pin_attempts) and kept with the key; this is only for a store set up before
+// the server gave it, or a server that does not.
 export const MAX_ATTEMPTS = 5;
+const limitOf = (entry) => entry.maxAttempts || MAX_ATTEMPTS;
 const KEY_ENTRY = "device";
 const utf8 = new TextEncoder();
 const WRAP_AAD = utf8.encode("rhi-device private key v2");
@@ -52,6 +60,16 @@ let privateKey = null; // ECDH CryptoKey, non-extractable; never stored unwrappe
 let dbPromise = null;
 let idleMinutes = 15,
   idleTimer = null;
+// Sealing as the worker types (every keystroke reaches IndexedDB before the tab can be closed)
+// must be quick, so what does not depend on the words is done beforehand, in memory only:
+let publicKeyRaw = null; // the device's public key (not secret), read once per connection
+let nextSeal = null; // a promise of a fresh, never-used {epk, salt, key} for the next record
+// The sealing key of each record this page rewrites as the worker types (sealIf): one ephemeral
+// key per record, each write with a fresh IV (AES-GCM with random 96-bit IVs is safe far past
+// the writes a page makes), so a keystroke waits for no key to be made. Encrypt-only keys.
+const rewriting = new Map();
+// Ids whose sealing key the service worker holds (sw.js): their next writes go to it at once.
+const workerHasKey = new Set();
 
 export class DamagedRecordError extends Error {
   constructor(id) {
@@ -69,9 +87,14 @@ function open() {
         db.createObjectStore("keys");
         db.createObjectStore("records", { keyPath: "id" });
       },
-      blocking() {
-        closeDb();
-      }, // another tab is wiping: let it
+      blocking(current, next) {
+        closeDb(); // another tab is wiping: let it
+        if (next === null) {
+          // Deleted: nothing this page read may stay on its screens (shell-page.js, bar.js).
+          lock();
+          window.dispatchEvent(new CustomEvent("rhi:device-wiped"));
+        }
+      },
       terminated() {
         dbPromise = null;
       }, // closed by the browser
@@ -81,6 +104,10 @@ function open() {
 }
 
 function closeDb() {
+  publicKeyRaw = null;
+  nextSeal = null;
+  rewriting.clear();
+  workerHasKey.clear();
   const closing =
     dbPromise &&
     dbPromise.then(
@@ -174,8 +201,11 @@ const unwrap = (entry, kek, extractable = false) =>
     ["deriveBits"],
   );
 
-export async function setUp(pin, pepper, userId) {
+export async function setUp(pin, pepper, userId, maxAttempts) {
   checkPin(pin);
+  const given = maxAttempts !== undefined && maxAttempts !== null;
+  if (given && !(Number.isInteger(maxAttempts) && maxAttempts > 0))
+    throw new Error("The PIN limit must be a count.");
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const pepperKey = await importPepper(pepper);
@@ -196,11 +226,16 @@ export async function setUp(pin, pepper, userId) {
     wrapped,
     iv,
     failedAttempts: 0,
+    ...(given ? { maxAttempts } : {}), // the server's limit, when it gives one
     userId,
     kdf: KDF,
     pepperKey,
   };
   await withDb((db) => db.put("keys", entry, KEY_ENTRY));
+  publicKeyRaw = null; // a new key pair: nothing prepared for the old one may be used
+  nextSeal = null;
+  rewriting.clear();
+  workerHasKey.clear();
   privateKey = await unwrap(entry, kek);
   touch();
 }
@@ -238,11 +273,11 @@ export async function unlock(pin, pepper) {
       await tx.done;
       return current.failedAttempts;
     });
-    if (failed >= MAX_ATTEMPTS) {
+    if (failed >= limitOf(entry)) {
       await wipe();
       return { ok: false, wiped: true };
     }
-    return { ok: false, attemptsLeft: MAX_ATTEMPTS - failed };
+    return { ok: false, attemptsLeft: limitOf(entry) - failed };
   }
   if (entry.failedAttempts || update) {
     await withDb((db) => db.put("keys", { ...entry, ...update, failedAttempts: 0 }, KEY_ENTRY));
@@ -262,7 +297,10 @@ async function upgrade(entry, pin, pepper, pepperKey) {
   return { salt, iv, wrapped, iterations: rounds, kdf: KDF, pepperKey };
 }
 
-export const attemptsLeft = async () => MAX_ATTEMPTS - ((await readEntry())?.failedAttempts ?? 0);
+export async function attemptsLeft() {
+  const entry = await readEntry();
+  return entry ? limitOf(entry) - entry.failedAttempts : MAX_ATTEMPTS;
+}
 
 export async function state() {
   return !(await readEntry()) ? "empty" : privateKey ? "unlocked" : "locked";
@@ -306,26 +344,185 @@ async function recordKey(ownPrivate, otherPublicRaw, salt, usage) {
   );
 }
 
-export async function seal(id, record) {
-  if (typeof id !== "string" || !id) throw new Error("A record needs an id.");
-  const entry = await readEntry();
-  if (!entry) throw new Error("No PIN is set on this tablet.");
-  // A fresh ephemeral pair per record; its private half never leaves this function.
+// A fresh ephemeral pair per record, with its salt and AES key, made before it is needed; its
+// private half never leaves here. Each is taken once (nextSeal is replaced as it is taken).
+async function sealingKey() {
+  if (!publicKeyRaw) {
+    const entry = await readEntry();
+    if (!entry) throw new Error("No PIN is set on this tablet.");
+    publicKeyRaw = entry.publicKey;
+  }
   const ephemeral = await crypto.subtle.generateKey(EC, false, ["deriveBits"]);
   const salt = crypto.getRandomValues(new Uint8Array(16));
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const key = await recordKey(ephemeral.privateKey, entry.publicKey, salt, "encrypt");
-  const data = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: utf8.encode(id) },
-    key,
-    utf8.encode(JSON.stringify(record)),
-  );
+  const key = await recordKey(ephemeral.privateKey, publicKeyRaw, salt, "encrypt");
   const epk = await crypto.subtle.exportKey("raw", ephemeral.publicKey);
-  const savedAt = new Date().toISOString();
-  // rev tells this write from any other, even one in the same millisecond (see removeIf).
-  const rev = crypto.randomUUID();
-  await withDb((db) => db.put("records", { id, sealed: true, epk, salt, iv, data, savedAt, rev }));
+  return { epk, salt, key };
+}
+
+function takeSealingKey() {
+  const taken = nextSeal || sealingKey();
+  nextSeal = taken.then(
+    () => sealingKey(),
+    () => null,
+  );
+  nextSeal.catch(() => undefined);
+  return taken.catch((err) => {
+    nextSeal = null;
+    throw err;
+  });
+}
+
+// Writes are issued to IndexedDB in the order they were asked for (each is encrypted in turn,
+// a millisecond or two, then its transaction is made), but none waits for the one before it to
+// be done: IndexedDB runs them in that order, so a keystroke's write is on its way at once even
+// when the browser is slow to finish the last one.
+let writing = Promise.resolve();
+
+function issue(id, text, rev, expect) {
+  const issued = writing.then(async () => {
+    let sealing = expect === undefined ? null : rewriting.get(id);
+    if (!sealing) {
+      sealing = await takeSealingKey();
+      if (expect !== undefined) rewriting.set(id, sealing);
+    }
+    const { epk, salt, key } = sealing;
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const data = await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData: utf8.encode(id) },
+      key,
+      utf8.encode(text),
+    );
+    const savedAt = new Date().toISOString();
+    const row = { id, sealed: true, epk, salt, iv, data, savedAt, rev };
+    if (expect !== undefined && (await workerWrites())) {
+      // Handed to the service worker, with this record's sealing key: written even if this
+      // tab is closed the next moment, and the next writes need no await here (write()).
+      const done = toWorker({ type: "rhi-write", row, expect, sealing }).then((written) => {
+        workerHasKey.add(id);
+        return written ? savedAt : null;
+      });
+      return { done };
+    }
+    const db = await open();
+    // Relaxed: done once the browser has the write, without waiting for the disk to flush
+    // (100s of ms on a busy tablet). It survives the tab closing and the browser quitting;
+    // only power lost in that moment could lose it.
+    const tx = db.transaction("records", "readwrite", { durability: "relaxed" });
+    let written = true;
+    if (expect === undefined) {
+      tx.store.put(row);
+      if (tx.commit) tx.commit(); // now, not when this task ends: a tab closed at once keeps it
+    } else {
+      // Written only over the revision expected (null: only if there is none), in the same
+      // transaction as the check: what another tab wrote meanwhile is never overwritten.
+      tx.store.get(id).then((stored) => {
+        written = (stored ? stored.rev : null) === expect;
+        if (written) tx.store.put(row);
+        if (tx.commit) tx.commit();
+      });
+    }
+    return { done: tx.done.then(() => (written ? savedAt : null)) };
+  });
+  writing = issued.catch(() => undefined);
+  return issued.then(({ done }) => done);
+}
+
+// Whether this page's service worker writes sealed records for it (sw.js): asked once.
+let workerAnswers = null;
+let workerSaidYes = false;
+
+/** True once writes by sealIf go through the service worker, and so outlast this tab. */
+export const writesOutlastThePage = () => workerSaidYes;
+function workerWrites() {
+  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (!worker) return false;
+  if (!workerAnswers) {
+    workerAnswers = new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = ({ data }) => {
+        workerSaidYes = Boolean(data && data.writes);
+        resolve(workerSaidYes);
+      };
+      worker.postMessage({ type: "rhi-hello" }, [channel.port2]);
+      window.setTimeout(() => resolve(false), 2000); // a worker from before: the page writes
+    });
+  }
+  return workerAnswers;
+}
+
+/**
+ * Get ready to keep what the worker types in record `id` at once (sealIf): its sealing key
+ * made, and handed to the service worker if it writes for this page.
+ * @param {string} id
+ */
+export async function prepareWrites(id) {
+  if (workerHasKey.has(id) || !(await workerWrites())) return;
+  let sealing = rewriting.get(id);
+  if (!sealing) {
+    sealing = await takeSealingKey();
+    rewriting.set(id, sealing);
+  }
+  await toWorker({ type: "rhi-write", id, sealing });
+  if (rewriting.get(id) === sealing) workerHasKey.add(id);
+}
+
+function toWorker(message) {
+  return new Promise((resolve, reject) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = ({ data: answer }) =>
+      answer.error ? reject(new Error(answer.error)) : resolve(answer.written);
+    navigator.serviceWorker.controller.postMessage(message, [channel.port2]);
+  });
+}
+
+async function write(id, record, rev, expect) {
+  if (typeof id !== "string" || !id) throw new Error("A record needs an id.");
+  const text = JSON.stringify(record); // as it is now: the caller may change it meanwhile
+  let savedAt;
+  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (expect !== undefined && worker && workerSaidYes && workerHasKey.has(id)) {
+    // As the worker types: posted now, in this event, before any await, so it has left the
+    // page even if the tab is closed the next moment; the service worker seals and writes it.
+    savedAt = new Date().toISOString();
+    try {
+      const written = await toWorker({ type: "rhi-write", id, text, rev, expect, savedAt });
+      savedAt = written ? savedAt : null;
+    } catch (err) {
+      workerHasKey.delete(id); // restarted, say: the next write sends the key again
+      throw err;
+    }
+  } else {
+    try {
+      savedAt = await issue(id, text, rev, expect);
+    } catch (err) {
+      if (!(err instanceof DOMException)) throw err;
+      closeDb(); // the browser dropped the connection (see withDb): once more, on a fresh one
+      savedAt = await issue(id, text, rev, expect);
+    }
+  }
   return savedAt;
+}
+
+export async function seal(id, record) {
+  // rev tells this write from any other, even one in the same millisecond (see removeIf).
+  return write(id, record, crypto.randomUUID(), undefined);
+}
+
+/**
+ * Seal `record` under `id` only if what is kept there now is revision `expect` (null: nothing
+ * is). Resolves to savedAt, or null when something else was written meanwhile (not written).
+ * `rev` is the new revision: the caller may chain a next sealIf on it before this one is done.
+ */
+export function sealIf(id, record, expect, rev = crypto.randomUUID()) {
+  return write(id, record, rev, expect);
+}
+
+/** A record with its revision, for a later sealIf: {record, rev}, or undefined. Unlocked. */
+export async function getKept(id) {
+  const key = keyOrThrow();
+  const stored = await withDb((db) => db.get("records", id));
+  if (!stored) return undefined;
+  return { record: await openRecord(key, stored), rev: stored.rev };
 }
 
 async function openRecord(ownPrivate, stored) {
@@ -344,9 +541,7 @@ async function openRecord(ownPrivate, stored) {
 }
 
 export async function get(id) {
-  const key = keyOrThrow();
-  const stored = await withDb((db) => db.get("records", id));
-  return stored ? openRecord(key, stored) : undefined;
+  return (await getKept(id))?.record;
 }
 
 export async function all() {
@@ -402,6 +597,17 @@ export async function forget(id) {
   await withDb((db) => db.delete("records", id));
 }
 
+// Other tabs are told of a wipe even if they hold no connection to be asked to close.
+const tabs = typeof BroadcastChannel === "function" ? new BroadcastChannel("rhi-device") : null;
+if (tabs) {
+  tabs.onmessage = ({ data }) => {
+    if (data !== "wiped") return;
+    lock();
+    closeDb();
+    window.dispatchEvent(new CustomEvent("rhi:device-wiped"));
+  };
+}
+
 // Delete this store and any other rhi database, and forget the key.
 export async function wipe() {
   lock();
@@ -410,6 +616,7 @@ export async function wipe() {
   const listed = indexedDB.databases ? await indexedDB.databases() : [];
   for (const { name } of listed) if (name && name.startsWith("rhi")) names.add(name);
   await Promise.all([...names].map((name) => deleteDB(name)));
+  if (tabs) tabs.postMessage("wiped");
 }
 
 // Test hook: PBKDF2 at full strength takes about a second a call. Usable only on a page served

@@ -53,8 +53,96 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") {
     self.skipWaiting();
+  } else if (event.data && event.data.type === "rhi-hello" && event.ports[0]) {
+    event.ports[0].postMessage({ writes: true });
+  } else if (event.data && event.data.type === "rhi-write" && event.ports[0]) {
+    const port = event.ports[0];
+    event.waitUntil(
+      writeInTurn(event.data).then(
+        (written) => port.postMessage({ written }),
+        (error) => port.postMessage({ error: String(error) }),
+      ),
+    );
   }
 });
+
+// Records the page keeps as the worker types (store.js sealIf), written here: a page's own
+// IndexedDB writes are given up when its tab closes, this worker's are not. The page sends a
+// record sealed already, with the record's sealing key (encrypt only: nothing here can read
+// what is kept), and after that each keystroke's record as it stands, posted at once from the
+// input event (no await before it leaves the page), sealed here with that key. Written only
+// over the revision the page expects (null: only if there is none), checked in the same
+// transaction. In the order they came: each is sealed, then its transaction made, in turn.
+const sealingKeys = new Map(); // record id -> {epk, salt, key}, forgotten if the store goes
+let turn = Promise.resolve();
+function writeInTurn(message) {
+  const started = turn.then(async () => {
+    let row = message.row;
+    if (message.sealing) sealingKeys.set(row ? row.id : message.id, message.sealing);
+    if (!row && message.text === undefined) return { done: Promise.resolve(false) }; // key only
+    if (!row) {
+      const sealing = sealingKeys.get(message.id);
+      if (!sealing) throw new Error("no sealing key");
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const data = await crypto.subtle.encrypt(
+        { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(message.id) },
+        sealing.key,
+        new TextEncoder().encode(message.text),
+      );
+      const { epk, salt } = sealing;
+      row = { id: message.id, sealed: true, epk, salt, iv, data };
+      row.savedAt = message.savedAt;
+      row.rev = message.rev;
+    }
+    return startWrite(await deviceDb(), row, message.expect);
+  });
+  turn = started.catch(() => undefined);
+  return started.then(({ done }) => done);
+}
+
+let device = null;
+function deviceDb() {
+  if (!device) {
+    device = new Promise((resolve, reject) => {
+      const request = indexedDB.open("rhi-device"); // never made here: wiped means wiped
+      request.onupgradeneeded = () => request.transaction.abort();
+      request.onerror = () => reject(request.error);
+      request.onsuccess = () => {
+        const db = request.result;
+        db.onversionchange = () => {
+          db.close(); // a page is wiping the store: let it, and forget its keys
+          sealingKeys.clear();
+          device = null;
+        };
+        db.onclose = () => {
+          device = null;
+        };
+        resolve(db);
+      };
+    });
+    device.catch(() => {
+      device = null;
+    });
+  }
+  return device;
+}
+
+function startWrite(db, row, expect) {
+  const tx = db.transaction("records", "readwrite", { durability: "relaxed" });
+  const records = tx.objectStore("records");
+  let written = false;
+  const read = records.get(row.id);
+  read.onsuccess = () => {
+    written = (read.result ? read.result.rev : null) === expect;
+    if (written) records.put(row);
+    if (tx.commit) tx.commit();
+  };
+  const done = new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve(written);
+    tx.onabort = tx.onerror = () => reject(tx.error || new Error("not written"));
+  });
+  return { done };
+}
 
 function holdsPersonalData(response) {
   return response.headers.has("X-RHI-Personal-Data");

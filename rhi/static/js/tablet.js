@@ -16,7 +16,21 @@ import { fillPage } from "./shell-page.js";
 import { flush, leave } from "./shell-interview.js";
 
 startBar();
-whenDraftKept(() => refreshBar());
+// A draft is kept at every keystroke: the bar is said again once typing pauses (reading what
+// the tablet holds would hold up the writes), and at least every 2 seconds.
+let barTimer = null;
+let barDue = 0;
+whenDraftKept(() => {
+  if (!barTimer) barDue = Date.now() + 2000;
+  window.clearTimeout(barTimer);
+  barTimer = window.setTimeout(
+    () => {
+      barTimer = null;
+      refreshBar().catch(() => undefined);
+    },
+    Math.max(0, Math.min(400, barDue - Date.now())),
+  );
+});
 keepOfflineWith(async (elt) => {
   const kept = await keepChange(elt);
   if (kept) await refreshBar();
