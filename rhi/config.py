@@ -203,6 +203,7 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         # A tablet sends at most one batch at a time; this only stops a runaway loop.
         "RHI_UPLOAD_RATE_LIMIT": env.get("RHI_UPLOAD_RATE_LIMIT", "120 per minute"),
         "RHI_DEVICE_IDLE_MINUTES": _int(env, "RHI_DEVICE_IDLE_MINUTES", 15),
+        "RHI_RESET_LINK_HOURS": _int(env, "RHI_RESET_LINK_HOURS", 24),
         # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port headers are
         # believed (werkzeug's ProxyFix, applied in create_app); 0: none, the headers are ignored.
         "RHI_TRUSTED_PROXIES": trusted_proxies,

@@ -82,7 +82,7 @@ def issue_reset(user_id: int) -> tuple[str, int] | str:
         )
     )
     token = secrets.token_urlsafe(32)
-    hours = int(current_app.config.get("RHI_RESET_LINK_HOURS", 24))
+    hours = current_app.config["RHI_RESET_LINK_HOURS"]
     db.session.add(
         PasswordReset(
             token_hash=_digest(token),
