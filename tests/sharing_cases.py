@@ -63,7 +63,8 @@ class Case:
                 if f"sections.{name}" in named or (name in parts and not section["private"]):
                     allowed.add(marker)
             elif kind == "kept_back" and f"sections.{name}.kept_back" in named:
-                allowed.add(marker)
+                if name != "analysis" or professional:  # the analysis: professionals only
+                    allowed.add(marker)
             elif kind == "finding":
                 group, key = name.split("/")
                 entry = doc[group][key]
