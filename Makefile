@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .make-stamps
 export FLASK_APP := wsgi
+# The suite on both cores, a test file per process (README, Tests); "-n 0" runs it in one.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: run test install frontend chromium lint bench clean
 
@@ -52,6 +54,7 @@ lint: install frontend
 
 bench: install frontend
 	$(BIN)/python bench/returns_page.py
+	$(BIN)/python bench/import_notifications.py
 
 clean:
 	rm -rf $(STAMPS) $(VENV) node_modules rhi/static/vendor

@@ -107,10 +107,14 @@ def _project_migrations() -> Path:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from rhi.actions.views import bp as actions_bp
+    from rhi.admin.tokens import bp as tokens_bp
     from rhi.admin.views import bp as admin_bp
     from rhi.auth.account import bp as account_bp
     from rhi.auth.views import bp as auth_bp
     from rhi.children.views import bp as children_bp
+    from rhi.episodes.api import bp as notifications_api_bp
+    from rhi.episodes.import_views import bp as imports_bp
     from rhi.episodes.views import bp as episodes_bp
     from rhi.health import bp as health_bp
     from rhi.home import bp as home_bp
@@ -141,5 +145,9 @@ def _register_blueprints(app: Flask) -> None:
         sync_bp,
         versions_bp,
         held_bp,
+        actions_bp,
+        imports_bp,
+        notifications_api_bp,
+        tokens_bp,
     ):
         app.register_blueprint(bp)

@@ -22,12 +22,21 @@ as SQL filter clauses, so a list and a single-record lookup can never disagree.
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Exists, and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 
 from rhi import audit
 from rhi.extensions import db
-from rhi.models import Child, Episode, Interview, Role, Summary, User, interview_episodes
+from rhi.models import (
+    Child,
+    Episode,
+    FollowedAction,
+    Interview,
+    Role,
+    Summary,
+    User,
+    interview_episodes,
+)
 
 # Roles that see their whole team's children and returns.
 TEAM_OVERSIGHT = (Role.MANAGER, Role.COORDINATOR)
@@ -144,30 +153,86 @@ def summary_filter(user: User) -> ColumnElement[bool]:
     )
 
 
-def reads_whole_interview(user: User, interview: Interview) -> bool:
-    """The interviewer's side (the worker or team holding the return, and their manager) reads
-    everything the interview holds. Anyone else who may see it (the child's social worker, their
-    manager) reads what the social worker's copy holds: rhi.sharing.view_for decides that."""
+def _interviewer_side(user: User) -> ColumnElement[bool] | None:
+    """Episodes on the interviewer's side for this user: the worker or team holding the return,
+    and their manager. None for everyone else."""
     role = user.role_enum
     if role is Role.WORKER:
         holds = Episode.assigned_worker_id == user.id
         if user.team_id is not None:
             holds = or_(holds, Episode.assigned_team_id == user.team_id)
-    elif role is Role.MANAGER and user.team_id is not None:
-        holds = _held_by_team(user.team_id)
-    else:
+        return holds
+    if role is Role.MANAGER and user.team_id is not None:
+        return _held_by_team(user.team_id)
+    return None
+
+
+def _covers(interview_id: object, holds: ColumnElement[bool]) -> Exists:
+    """Some episode the interview covers matches `holds` (`interview_id`: a column or an id)."""
+    return exists(
+        select(interview_episodes.c.episode_id)
+        .join(Episode, Episode.id == interview_episodes.c.episode_id)
+        .where(interview_episodes.c.interview_id == interview_id, holds)
+    )
+
+
+def reads_whole_interview(user: User, interview: Interview) -> bool:
+    """The interviewer's side (the worker or team holding the return, and their manager) reads
+    everything the interview holds. Anyone else who may see it (the child's social worker, their
+    manager) reads what the social worker's copy holds: rhi.sharing.view_for decides that."""
+    holds = _interviewer_side(user)
+    if holds is None:
         return False
-    return bool(
-        db.session.scalar(
-            select(
-                exists(
-                    select(interview_episodes.c.episode_id)
-                    .join(Episode, Episode.id == interview_episodes.c.episode_id)
-                    .where(interview_episodes.c.interview_id == interview.id, holds)
-                )
-            )
+    return bool(db.session.scalar(select(_covers(interview.id, holds))))
+
+
+def whole_interview_filter(user: User) -> ColumnElement[bool]:
+    """The interviews `user` reads whole (`reads_whole_interview`), as SQL for lists."""
+    holds = _interviewer_side(user)
+    return false() if holds is None else _covers(Interview.id, holds)
+
+
+def action_filter(user: User) -> ColumnElement[bool]:
+    """Actions agreed in interviews that `user` follows (rhi/actions/):
+    - the interviewer's side (the worker or team holding the return, their manager): every
+      action of the interview, agencies' included, since they chase them;
+    - the action's owner, while the child is theirs to see;
+    - a strategy meeting request: also the child's social worker and their manager, who are
+      told of it and record whether it was held.
+    A coordinator follows none (no interview content)."""
+    if not can_read_interviews(user):
+        return false()
+    visible_children = select(Child.id).where(child_filter(user))
+    agreed_in = aliased(Interview)  # lists join Interview themselves: never correlate to it
+    of_visible_child = exists(
+        select(agreed_in.id).where(
+            agreed_in.id == FollowedAction.interview_id, agreed_in.child_id.in_(visible_children)
         )
     )
+    clauses = [
+        and_(FollowedAction.owner_id == user.id, of_visible_child),
+        and_(FollowedAction.kind == "strategy_meeting", of_visible_child),
+    ]
+    holds = _interviewer_side(user)
+    if holds is not None:
+        clauses.append(_covers(FollowedAction.interview_id, holds))
+    return or_(*clauses)
+
+
+def get_action(user: User, action_id: int) -> FollowedAction:
+    """An action the user follows; anyone else: 404, audited."""
+    action = db.session.scalar(
+        select(FollowedAction).where(FollowedAction.id == action_id, action_filter(user))
+    )
+    if action is None:
+        child_id = db.session.scalar(
+            select(Interview.child_id)
+            .join(FollowedAction, FollowedAction.interview_id == Interview.id)
+            .where(FollowedAction.id == action_id)
+        )
+        _refuse(user, "action", action_id, child_id)
+    assert action is not None
+    return action
 
 
 def can_record_interview_work(user: User) -> bool:
@@ -378,3 +443,34 @@ def get_summary(user: User, summary_id: int) -> Summary:
         _refuse(user, "summary", summary_id, child_id)
     assert summary is not None
     return summary
+
+
+# Import of police notifications (issue 13 item 3) --------------------------------------------
+
+
+def can_import(user: User) -> bool:
+    """Police notifications are imported by those who record them by hand: a team's managers
+    and coordinators (new children are kept by their team)."""
+    return can_record_episodes(user)
+
+
+def require_import(user: User) -> None:
+    """May the user import notifications? (403: the page is not for them.)"""
+    if not can_import(user):
+        _forbid(user, "import", "notifications", None)
+
+
+def _team_view(team_id: int) -> User:
+    """A team's managers' and coordinators' view, for work no one person does (a scheduled
+    import, a case system's token): never added to the session."""
+    return User(role=Role.COORDINATOR.value, team_id=team_id)
+
+
+def team_child_filter(team_id: int) -> ColumnElement[bool]:
+    """The children a team's managers and coordinators see."""
+    return child_filter(_team_view(team_id))
+
+
+def team_episode_filter(team_id: int) -> ColumnElement[bool]:
+    """The episodes a team's managers and coordinators see."""
+    return episode_filter(_team_view(team_id))

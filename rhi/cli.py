@@ -143,5 +143,82 @@ def summary_command(interview_uuid: str, recipient: str, output: str) -> None:
     click.echo(f"Wrote {output} ({len(data):,} bytes) for {label}.")
 
 
+@group.command("import-notifications")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mapping", "mapping_name", default=None, help="Saved columns, by name.")
+@click.option(
+    "--team",
+    "team_name",
+    default=None,
+    help="Team that keeps new children (default: the mapping's).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing.")
+@click.option(
+    "--refused",
+    "refused_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the refused rows, with why, to this CSV file.",
+)
+def import_notifications_command(
+    path: str,
+    mapping_name: str | None,
+    team_name: str | None,
+    dry_run: bool,
+    refused_path: str | None,
+) -> None:
+    """Import police missing and found notifications from a CSV file (a scheduled daily
+    import). Exit status 0 when no row was refused, 1 otherwise."""
+    import sys
+    from pathlib import Path
+
+    from rhi import audit
+    from rhi.episodes import imports
+    from rhi.episodes import imports_apply as apply
+    from rhi.episodes.imports_csv import FileProblem, guess_columns, missing_columns
+
+    mapping = imports.mapping_named(mapping_name) if mapping_name else None
+    if mapping_name and mapping is None:
+        raise click.BadParameter("no saved columns have this name", param_hint="--mapping")
+    team = db.session.scalar(select(Team).where(Team.name == team_name)) if team_name else None
+    if team_name and team is None:
+        raise click.BadParameter("no team has this name", param_hint="--team")
+    team_id = team.id if team else (mapping.team_id if mapping else None)
+    if team_id is None:
+        raise click.UsageError("Name the team that keeps new children: --team or --mapping.")
+    try:
+        with open(path, "rb") as stream:
+            table = imports.read_file(stream)
+    except FileProblem as exc:
+        raise click.ClickException(str(exc)) from exc
+    columns = dict(mapping.columns) if mapping else guess_columns(table.headers)
+    for name in missing_columns(columns, table.headers):
+        click.echo(f"No column for {imports.COLUMNS[name].label}: every row is refused.", err=True)
+    actor = apply.Actor(None, team_id, "command line")
+    plans = imports.run(imports.rows_of(table, columns), actor, Path(path).name, dry_run=dry_run)
+    tally = apply.counts(plans)
+    audit.record(
+        "import.apply",
+        object_type="import",
+        object_id="command line",
+        detail=("dry run: " if dry_run else "") + ", ".join(f"{v} {k}" for k, v in tally.items()),
+    )
+    db.session.commit()
+    if refused_path and tally[apply.PROBLEM]:
+        Path(refused_path).write_text(
+            imports.refused_csv(table, imports.results_of(plans)), encoding="utf-8-sig"
+        )
+    for plan in plans:
+        if plan.outcome == apply.PROBLEM:
+            click.echo(f"Line {plan.row.line}: {plan.message}", err=True)
+    click.echo(
+        ("Would import" if dry_run else "Imported")
+        + f": {tally[apply.NEW]} new, {tally[apply.UPDATE]} updated, "
+        f"{tally[apply.UNCHANGED]} unchanged, {tally[apply.WAITING]} waiting for a person, "
+        f"{tally[apply.PROBLEM]} refused."
+    )
+    sys.exit(1 if tally[apply.PROBLEM] else 0)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(group)

@@ -178,6 +178,8 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_REPEAT_EPISODES": _int(env, "RHI_REPEAT_EPISODES", 3),
         "RHI_REPEAT_DAYS": _int(env, "RHI_REPEAT_DAYS", 30),
         "RHI_LONG_EPISODE_HOURS": _int(env, "RHI_LONG_EPISODE_HOURS", 48),
+        # The largest police notification file an import reads (bytes); under MAX_CONTENT_LENGTH.
+        "RHI_IMPORT_MAX_BYTES": _int(env, "RHI_IMPORT_MAX_BYTES", 2 * 1024 * 1024),
         # Who the interviewer works for, and how to reach the service, as the summary PDF says
         # it under "Who to contact" (rhi/summaries/pdf.py). The contact is left out when unset.
         "RHI_ORGANISATION": env.get("RHI_ORGANISATION", "").strip() or DEFAULT_ORGANISATION,

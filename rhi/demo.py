@@ -684,9 +684,11 @@ AMARA_INTERVIEW = {
 
 def _demo_shared_summary(child: Child, worker: User) -> None:
     """Amara's latest return: a finished interview, shared with her social worker's inbox."""
+    from rhi.actions import tracking
     from rhi.interviews import content as c
     from rhi.models import Summary
     from rhi.summaries.service import share_with_social_worker
+    from rhi.timefmt import to_local
 
     # Her second episode (about eight days ago) has a finished interview; give it its words.
     episode = next((e for e in child.episodes if e.police_reference == "WY-OKO-02"), None)
@@ -707,12 +709,30 @@ def _demo_shared_summary(child: Child, worker: User) -> None:
         ("concern", "Gives her gifts and a place to stay; may be exploiting her."),
     ):
         doc = c.set_field(doc, f"people.{person}.{field}", value)
-    doc, action = c.add_item(doc, "actions")
-    doc = c.set_field(doc, f"actions.{action}.kind", "exploitation_team")
-    doc = c.set_field(doc, f"actions.{action}.owner", "Sam Ahmed")
-    doc = c.set_field(doc, f"actions.{action}.due", "Friday")
+    # Two actions agreed with her: a referral the exploitation team has not yet confirmed (past
+    # its date, so it shows on the worker's and manager's pages) and a strategy meeting request
+    # her social worker is told of.
+    assert episode is not None
+    agreed = to_local(episode.returned_at or utcnow()).date()
+    for kind, owner_kind, owner, days, note in (
+        (
+            "exploitation_team",
+            "other_agency",
+            "Femi Adeyemi, exploitation team youth worker",
+            5,
+            "Amara agreed to meet the youth worker; she would like it to be at school.",
+        ),
+        ("strategy_meeting", "social_worker", "", 3, "Concerns of sexual exploitation by Dee."),
+    ):
+        doc, action = c.add_item(doc, "actions")
+        doc = c.set_field(doc, f"actions.{action}.kind", kind)
+        doc = c.set_field(doc, f"actions.{action}.owner_kind", owner_kind)
+        doc = c.set_field(doc, f"actions.{action}.owner", owner)
+        doc = c.set_field(doc, f"actions.{action}.due", str(agreed + timedelta(days=days)))
+        doc = c.set_field(doc, f"actions.{action}.note", note)
     interview.content = doc
     db.session.flush()
+    tracking.record_from(interview, worker)
     if not db.session.query(Summary).filter_by(interview_id=interview.id).count():
         share_with_social_worker(interview, worker)
         interview.held_at = interview.held_at or interview.finished_at

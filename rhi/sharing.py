@@ -105,6 +105,7 @@ class SharedView:
     places: list[dict[str, Any]] = field(default_factory=list)
     people: list[dict[str, Any]] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
+    police_contact: str = ""  # what the child said about the police: with "While away"
     protective_factors: str = ""
     risk_view: str = ""
     consent: list[ConsentLine] = field(default_factory=list)  # the recipient's own line only
@@ -258,8 +259,11 @@ def view_for(content: dict[str, Any], recipient: str, *, in_force: Collection[st
     for s in SECTION_IDS:
         sec = c["sections"][s]
         named = f"sections.{s}" in released  # a private section a decision names
-        if sec.get("text", "").strip() and (named or (s in parts and not sec.get("private"))):
+        shared = named or (s in parts and not sec.get("private"))
+        if sec.get("text", "").strip() and shared:
             view.sections[s] = sec["text"]
+        if s == "away" and shared:  # said while telling of the time away: shared with it
+            view.police_contact = c["police_contact"]
         if f"sections.{s}.kept_back" in released and sec.get("kept_back", "").strip():
             view.kept_back[s] = sec["kept_back"]
     for group, labels in FINDING_GROUPS.items():

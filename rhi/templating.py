@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from rhi import access, ethnicity, plain_text
+from rhi.episodes import prepare
 from rhi.models.base import utcnow
 from rhi.models.children import age_on
 from rhi.models.episodes import DFE_TYPES
@@ -49,4 +50,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update({name: _keeps_blanks(f) for name, f in filters.items()})
     app.jinja_env.finalize = plain_text.for_display
     # Templates ask the same questions as the views, of the one module that answers them.
-    app.jinja_env.globals.update(Role=Role, access=access)
+    app.jinja_env.globals.update(
+        Role=Role,
+        access=access,
+        prepare_facts=prepare.facts,  # what the worker prepares with (rhi/episodes/prepare.py)
+        prepare_blanks=prepare.blanks,
+    )

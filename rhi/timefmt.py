@@ -13,6 +13,10 @@ from flask import current_app
 STORED_WHEN = "%Y-%m-%d %H:%M"
 INPUT_WHEN = "%Y-%m-%dT%H:%M"
 ACCEPTED_WHEN = (STORED_WHEN, INPUT_WHEN, "%d/%m/%Y %H:%M")
+# A date alone (an action's due date): kept and given to <input type=date> as 2026-11-30; typed
+# also day first, or in words ("30 Nov 2026", "30 November 2026").
+STORED_DATE = "%Y-%m-%d"
+ACCEPTED_DATE = (STORED_DATE, "%d/%m/%Y", "%d %b %Y", "%d %B %Y")
 
 
 def _zone() -> ZoneInfo:
@@ -33,6 +37,24 @@ def format_datetime(value: datetime | None) -> str:
         return ""
     local = to_local(value)
     return f"{local.day} {local:%b %Y %H:%M}"
+
+
+def parse_date(text: str) -> date | None:
+    """A date as a person may type it, or None when it is not one."""
+    raw = " ".join(str(text or "").split())
+    for fmt in ACCEPTED_DATE:
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def long_date(text: str) -> str:
+    """A kept date in words ("30 November 2026"); anything else as it was written (actions
+    recorded before due dates were dates hold words such as "Friday")."""
+    value = parse_date(text)
+    return f"{value.day} {value:%B %Y}" if value else text
 
 
 def format_date(value: date | None) -> str:

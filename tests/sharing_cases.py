@@ -62,6 +62,10 @@ class Case:
                     continue
                 if f"sections.{name}" in named or (name in parts and not section["private"]):
                     allowed.add(marker)
+            elif kind == "police_contact":  # with the section "While away", as it is shared
+                away = doc["sections"]["away"]
+                if "sections.away" in named or ("away" in parts and not away["private"]):
+                    allowed.add(marker)
             elif kind == "kept_back" and f"sections.{name}.kept_back" in named:
                 if name != "analysis" or professional:  # the analysis: professionals only
                     allowed.add(marker)
@@ -108,6 +112,8 @@ def cases(draw: st.DrawFn) -> Case:
             "private": draw(st.booleans()),
             "kept_back": mark("kept_back:" + sid) if draw(st.booleans()) else "",
         }
+    if draw(st.booleans()):
+        doc["police_contact"] = mark("police_contact:")
     for group, key in FINDINGS:
         doc[group][key] = {
             "on": draw(st.booleans()),

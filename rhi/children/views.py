@@ -78,6 +78,7 @@ def my_children() -> str:
         title=title,
         now=utcnow(),
         can_add=access.can_record_children(current_user),
+        for_you=access.has_inbox(current_user),  # a social worker's home page
     )
 
 

@@ -159,7 +159,11 @@ def notices_for(user: User) -> list[Notice]:
     return list(
         db.session.scalars(
             select(Notice)
-            .where(Notice.user_id == user.id, Notice.dismissed_at.is_(None))
+            .where(
+                Notice.user_id == user.id,
+                Notice.dismissed_at.is_(None),
+                Notice.allocation_id.is_not(None),  # actions' notices: rhi/actions/views.py
+            )
             .options(
                 selectinload(Notice.allocation).selectinload(Allocation.episode),
             )
@@ -175,5 +179,5 @@ def dismiss(notice: Notice, user: User, now: datetime) -> None:
         user=user,
         object_type="notice",
         object_id=notice.id,
-        child_id=notice.allocation.episode.child_id,
+        child_id=notice.allocation.episode.child_id if notice.allocation else None,
     )

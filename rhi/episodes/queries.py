@@ -1,20 +1,76 @@
-"""Reading episodes for lists: always through rhi.access."""
+"""Reading episodes for lists: always through rhi.access.
+
+The Returns list is one query for its rows (filtered and sorted in SQL) plus a fixed number for
+what each card shows, however many cards there are: no query per card.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm.util import AliasedClass
 
 from rhi import access, deadlines
 from rhi.extensions import db
-from rhi.models import Episode, Interview, User
+from rhi.interviews import content as c
+from rhi.models import Episode, Interview, User, interview_episodes
 from rhi.models.interviews import OPEN_STATUSES
+from rhi.sharing import view_for
+
+# How the Returns list may be sorted (`?sort=`), the default first; each breaks ties by deadline.
+# "Most often reported missing" (in the repeat window), never "keeps going missing": the
+# language guide (/work/shared/domain/language.md) asks for the count, not a habit.
+SORTS = {
+    "deadline": "Soonest deadline",
+    "risk": "Highest police risk grade",
+    "repeat": "Most often reported missing",
+}
+DEFAULT_SORT = "deadline"
+
+
+# Users asked about in one statement by `users_for_whom`: SQLite allows 500 SELECTs in one
+# UNION, so a longer list takes one more statement per this many users.
+_PER_STATEMENT = 400
+
+
+def users_for_whom(users: Sequence[User], holds: Callable[[User], ColumnElement[bool]]) -> set[int]:
+    """The ids of the users for whom `holds(user)` (a clause built from one of rhi.access's
+    filters) is true, asked in one statement (`SELECT id WHERE ... UNION ALL ...`) rather than
+    one per user: each user's clause is rhi.access's own, built from the real user, so the rule
+    stays written once and the number of statements does not grow with the number of staff."""
+    found: set[int] = set()
+    for start in range(0, len(users), _PER_STATEMENT):
+        asked = [
+            select(literal(user.id)).where(holds(user))
+            for user in users[start : start + _PER_STATEMENT]
+        ]
+        found.update(db.session.scalars(union_all(*asked) if len(asked) > 1 else asked[0]))
+    return found
+
+
+@dataclass(frozen=True)
+class Named:
+    """A place or a person named in one of the child's earlier interviews."""
+
+    name: str
+    detail: str  # a place's area, a person's rough age: "" when not recorded
+    kept_back: bool  # the child asked us not to pass it on (shown only to whole readers)
+
+
+@dataclass(frozen=True)
+class NamedBefore:
+    places: list[Named] = field(default_factory=list)
+    people: list[Named] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.places or self.people)
 
 
 @dataclass(frozen=True)
@@ -24,6 +80,8 @@ class WaitingReturn:
     clock: deadlines.Clock
     repeat: str | None  # the repeat-episode marker's words, when at or over the threshold
     long: str | None = None  # the long-episode marker's words, when over the setting
+    repeat_count: int = 0  # the child's episodes begun in the repeat window before now
+    named: NamedBefore = field(default_factory=NamedBefore)
 
 
 @dataclass(frozen=True)
@@ -62,42 +120,126 @@ def recent_starts(child_ids: Iterable[int], now: datetime) -> dict[int, list[dat
     return dict(starts)
 
 
-def repeat_marker(starts: list[datetime], now: datetime) -> str | None:
-    """The repeat-episode marker's words for a child whose episodes began at `starts`."""
-    cfg = current_app.config
-    return deadlines.repeat_phrase(
-        deadlines.repeat_episodes(starts, now, cfg["RHI_REPEAT_EPISODES"], cfg["RHI_REPEAT_DAYS"]),
-        cfg["RHI_REPEAT_DAYS"],
+def _in_repeat_window(episode: Any, now: datetime) -> ColumnElement[bool]:
+    """The episode began in the repeat window before `now` (as `recent_starts` and
+    `deadlines.repeat_episodes` count)."""
+    window = timedelta(days=current_app.config["RHI_REPEAT_DAYS"])
+    return and_(episode.started_at >= now - window, episode.started_at <= now)
+
+
+def repeat_count(child_id: int, now: datetime) -> int:
+    """How many of the child's episodes began in the repeat window before `now`."""
+    found = db.session.scalar(
+        select(func.count(Episode.id)).where(
+            Episode.child_id == child_id, _in_repeat_window(Episode, now)
+        )
+    )
+    return int(found or 0)
+
+
+def _repeat_count(now: datetime) -> Any:
+    """`repeat_count` of the row's child, as a correlated subquery."""
+    other = aliased(Episode)
+    return (
+        select(func.count(other.id))
+        .where(other.child_id == Episode.child_id, _in_repeat_window(other, now))
+        .correlate(Episode)
+        .scalar_subquery()
+    )
+
+
+def _latest_interview_id() -> Any:
+    """The id of the latest interview covering the row's episode (`Episode.interview`)."""
+    latest = aliased(Interview)
+    return (
+        select(latest.id)
+        .join(interview_episodes, interview_episodes.c.interview_id == latest.id)
+        .where(interview_episodes.c.episode_id == Episode.id)
+        .order_by(latest.created_at.desc(), latest.id.desc())
+        .limit(1)
+        .correlate(Episode)
+        .scalar_subquery()
+    )
+
+
+def _due_key(current: AliasedClass[Interview]) -> ColumnElement[float]:
+    """When the return is due, as a number to sort by: the interview's deadline, or the
+    return plus the deadline hours before there is one (each database says it its own way)."""
+    hours = current_app.config["RHI_DEADLINE_HOURS"]
+    if db.engine.dialect.name == "sqlite":
+        return func.coalesce(
+            func.julianday(current.due_at), func.julianday(Episode.returned_at) + hours / 24.0
+        )
+    return func.coalesce(
+        func.extract("epoch", current.due_at),
+        func.extract("epoch", Episode.returned_at) + hours * 3600,
+    )
+
+
+def _risk_rank() -> ColumnElement[int]:
+    """The police risk grade's place in the configured list (the last is the highest); a
+    grade not on the list, such as "Not graded by police", comes after every graded one."""
+    grades = current_app.config["RHI_RISK_GRADES"]
+    if not grades:
+        return literal(0)
+    return case(
+        {grade: rank for rank, grade in enumerate(grades)}, value=Episode.risk_grade, else_=-1
     )
 
 
 def waiting_returns(
-    user: User, now: datetime, *, allocated: bool | None = True
+    user: User,
+    now: datetime,
+    *,
+    allocated: bool | None = True,
+    sort: str = DEFAULT_SORT,
+    with_named: bool = False,
 ) -> list[WaitingReturn]:
-    """Children back from an episode whose interview has not yet happened, soonest due first:
-    those allocated to someone (`allocated=True`, the Returns list), those waiting to be
-    allocated (False), or both (None)."""
+    """Children back from an episode whose interview has not yet happened, in the order `sort`
+    names (soonest due first by default): those allocated to someone (`allocated=True`, the
+    Returns list), those waiting to be allocated (False), or both (None). With `with_named`,
+    each carries the places and people of the child's earlier interviews (the Returns cards;
+    a tablet's copy does not hold them, so it does not pay for reading them).
+
+    Filtered and sorted in the database: returns whose interview is over are never loaded, so
+    the list costs what it shows, not every return the user ever had."""
     cfg = current_app.config
-    query = select(Episode).where(access.episode_filter(user), Episode.returned_at.is_not(None))
+    current = aliased(Interview)
+    repeats = _repeat_count(now).label("repeat_count")
+    due_key = _due_key(current)
+    open_statuses = [status.value for status in OPEN_STATUSES]
+    query = (
+        select(Episode, repeats)
+        .outerjoin(current, current.id == _latest_interview_id())
+        .where(
+            access.episode_filter(user),
+            Episode.returned_at.is_not(None),
+            or_(current.id.is_(None), current.status.in_(open_statuses)),
+        )
+    )
     if allocated is True:
         query = query.where(~access.unallocated_filter())
     elif allocated is False:
         query = query.where(access.unallocated_filter())
-    episodes = db.session.scalars(
-        query.options(
+    first: list[Any] = {
+        "risk": [_risk_rank().desc()],
+        "repeat": [repeats.desc()],
+    }.get(sort, [])
+    found = db.session.execute(
+        query.order_by(*first, due_key, Episode.id).options(
             selectinload(Episode.child),
             selectinload(Episode.interviews),
             selectinload(Episode.assigned_worker),
             selectinload(Episode.assigned_team),
         )
     ).all()
-    starts = recent_starts({e.child_id for e in episodes}, now)
+    named = named_before(user, {e.child_id for e, _ in found}) if with_named else {}
 
     rows = []
-    for episode in episodes:
+    for episode, count in found:
         interview = episode.interview
         if interview is not None and interview.status_enum not in OPEN_STATUSES:
-            continue
+            continue  # the SQL above says the same; kept so the two can never disagree
         assert episode.returned_at is not None
         due = (
             interview.due_at
@@ -109,12 +251,100 @@ def waiting_returns(
                 episode=episode,
                 interview=interview,
                 clock=deadlines.Clock(due=due, now=now),
-                repeat=repeat_marker(starts.get(episode.child_id, []), now),
+                repeat=repeat_phrase(int(count or 0)),
                 long=long_marker(episode.started_at, episode.returned_at, now),
+                repeat_count=int(count or 0),
+                named=earlier_for(episode, named.get(episode.child_id, []), now),
             )
         )
-    rows.sort(key=lambda r: r.clock.due)
     return rows
+
+
+def repeat_phrase(count: int) -> str | None:
+    """The repeat-episode marker's words for a count of recent episodes (`repeat_count`), when
+    it reaches the local threshold."""
+    cfg = current_app.config
+    reached = count if count >= cfg["RHI_REPEAT_EPISODES"] else None
+    return deadlines.repeat_phrase(reached, cfg["RHI_REPEAT_DAYS"])
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What one earlier interview lets this user see of its places and people."""
+
+    interview_id: int
+    created_at: datetime
+    places: list[dict[str, Any]]
+    people: list[dict[str, Any]]
+
+
+def named_before(user: User, child_ids: Iterable[int]) -> dict[int, list[_Read]]:
+    """The places and people in each child's interviews, as far as `user` may read them, by
+    child, oldest interview first: at most two queries, whatever the number of children.
+
+    The rules are those of reading the interview itself (rhi/interviews/views.py): nothing for
+    someone who may not open it (rhi.access.interview_filter; a coordinator opens none); the
+    whole of it for the interviewer's side; the social worker's copy (rhi.sharing.view_for:
+    what the child agreed to share with them, and what a decision in force releases) for anyone
+    else (rhi.access.whole_interview_filter says which are whole, in the same query)."""
+    from rhi.interviews.decisions import in_force_for  # decisions imports this module
+
+    wanted = set(child_ids)
+    if not wanted or not access.can_read_interviews(user):
+        return {}
+    rows = db.session.execute(
+        select(Interview, access.whole_interview_filter(user).label("whole"))
+        .where(Interview.child_id.in_(wanted), access.interview_filter(user))
+        .order_by(Interview.created_at, Interview.id)
+    ).all()
+    interviews = [row[0] for row in rows]
+    whole = {row[0].id for row in rows if row[1]}
+    released = in_force_for([i.id for i in interviews if i.id not in whole])
+    found: dict[int, list[_Read]] = defaultdict(list)
+    for interview in interviews:
+        if interview.id in whole:
+            document = c.normalise(interview.content)
+            places, people = document["places"], document["people"]
+        else:
+            copy = view_for(
+                interview.content, "social_worker", in_force=released.get(interview.id, set())
+            )
+            places, people = copy.places, copy.people
+        found[interview.child_id].append(
+            _Read(interview.id, interview.created_at, list(places), list(people))
+        )
+    return dict(found)
+
+
+def _named(entries: Iterable[dict[str, Any]], detail: str) -> list[Named]:
+    """Each name once (the first spelling), kept back only if every mention of it was."""
+    seen: dict[tuple[str, str], Named] = {}
+    for entry in entries:
+        name = str(entry.get("name") or "").strip()
+        if not name:
+            continue
+        extra = str(entry.get(detail) or "").strip()
+        key = (name.casefold(), extra.casefold())
+        kept = bool(entry.get("private"))
+        if key in seen:
+            kept = kept and seen[key].kept_back
+            seen[key] = Named(seen[key].name, seen[key].detail, kept)
+        else:
+            seen[key] = Named(name, extra, kept)
+    return list(seen.values())
+
+
+def earlier_for(episode: Episode, reads: list[_Read], now: datetime) -> NamedBefore:
+    """The places and people named in the child's interviews before this episode's own: those
+    not covering this episode, begun before its interview was (or before now, if none yet)."""
+    own = {i.id for i in episode.interviews}
+    current = episode.interview
+    before = current.created_at if current is not None else now
+    earlier = [r for r in reads if r.interview_id not in own and r.created_at < before]
+    return NamedBefore(
+        places=_named((p for r in earlier for p in r.places), "area"),
+        people=_named((p for r in earlier for p in r.people), "age"),
+    )
 
 
 def still_missing(user: User, now: datetime) -> list[StillMissing]:

@@ -29,7 +29,17 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit, shells
 from rhi.episodes import allocation, notifications, service
-from rhi.episodes.queries import hours_missing, long_marker, still_missing, waiting_returns
+from rhi.episodes.queries import (
+    DEFAULT_SORT,
+    SORTS,
+    earlier_for,
+    hours_missing,
+    long_marker,
+    named_before,
+    repeat_count,
+    still_missing,
+    waiting_returns,
+)
 from rhi.extensions import db
 from rhi.forms.episodes import (
     AcceptForm,
@@ -57,15 +67,29 @@ RETURNS = "episodes/returns.html"
 @login_required
 def returns() -> str:
     """Workers: their returns and their notices. Managers and coordinators also: children still
-    missing, and returns waiting to be allocated (coordinators see statuses, never content)."""
+    missing, and returns waiting to be allocated (coordinators see statuses, never content).
+    Sorted by deadline, police risk grade or times reported missing lately (`?sort=`), in SQL
+    (rhi/episodes/queries.py)."""
     if not access.can_see_returns(current_user):
         abort(403)
     now = utcnow()
     oversight = access.can_record_episodes(current_user)
+    # Kept in the address (?sort=), so a refresh, a bookmark and the minute's update keep it;
+    # anything else is the default.
+    sort = request.args.get("sort", DEFAULT_SORT)
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
     ctx = {
-        "rows": waiting_returns(current_user, now),
+        "rows": waiting_returns(current_user, now, sort=sort, with_named=True),
+        "sort": sort,
+        "sorts": SORTS,
+        "default_sort": DEFAULT_SORT,
         "oversight": oversight,
-        "unallocated": waiting_returns(current_user, now, allocated=False) if oversight else [],
+        "unallocated": waiting_returns(
+            current_user, now, allocated=False, sort=sort, with_named=True
+        )
+        if oversight
+        else [],
         "missing": still_missing(current_user, now) if oversight else [],
         "notices": allocation.notices_for(current_user),
         "can_add_child": access.can_record_children(current_user),
@@ -119,6 +143,11 @@ def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[s
     }
     if request.htmx:
         return render_block(PAGE, "interview_panel", **ctx), status
+    # What the worker prepares with, as the Returns card shows it (only the whole page has it).
+    reads = named_before(current_user, [episode.child_id]).get(episode.child_id, [])
+    ctx["repeat_count"] = repeat_count(episode.child_id, now)
+    ctx["named"] = earlier_for(episode, reads, now)
+    ctx["reads_interviews"] = access.can_read_interviews(current_user)
     return render_template(PAGE, **ctx), status
 
 

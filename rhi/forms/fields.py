@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from wtforms import DateTimeLocalField, SelectField
+from wtforms import DateField, DateTimeLocalField, SelectField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from rhi.models.base import utcnow
-from rhi.timefmt import ACCEPTED_WHEN, to_local
+from rhi.timefmt import ACCEPTED_WHEN, parse_date, to_local
 
 DATETIME_FORMATS = list(ACCEPTED_WHEN)
 DATETIME_HELP = "For example 2026-11-23 14:30 or 23/11/2026 14:30"
@@ -36,6 +36,16 @@ class LocalDateTimeField(DateTimeLocalField):
                 continue
         self.data = None
         raise ValueError(f"Enter a date and time in this form: {DATETIME_HELP}.")
+
+
+class LocalDateField(DateField):
+    """A date alone (an <input type=date>), read in every form rhi.timefmt accepts."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        raw = valuelist[0].strip() if valuelist else ""
+        self.data = parse_date(raw) if raw else None
+        if raw and self.data is None:
+            raise ValueError("Enter a date like 30/11/2026.")
 
 
 # A tablet's clock may be a little ahead of the server's; anything older than a year is a

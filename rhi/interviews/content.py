@@ -31,6 +31,7 @@ from rhi.interviews.fields import (  # the words of the options: one home, the c
     SHARED_PARTS,
 )
 from rhi.plain_text import without_direction_controls
+from rhi.timefmt import STORED_DATE, parse_date
 
 __all__ = [
     "ACTION_KINDS",
@@ -236,6 +237,17 @@ def _as_when(value: Any, now_local: datetime | None) -> str:
     raise ContentError(f"Enter a date and time like {WHEN_HELP}.")
 
 
+def _as_date(value: Any) -> str:
+    """A date as typed, kept in one form. A due date may be in the future; not years away."""
+    raw = str(value or "").strip()
+    if not raw:
+        return ""
+    when = parse_date(raw)
+    if when is None or not 2000 <= when.year <= 2100:
+        raise ContentError("Enter a date like 30/11/2026.")
+    return when.strftime(STORED_DATE)
+
+
 def set_field(
     content: dict[str, Any], path: str, value: Any, now_local: datetime | None = None
 ) -> dict[str, Any]:
@@ -249,6 +261,8 @@ def set_field(
     key, kind = placed.name, placed.field.stored_as
     if kind == "when":
         holder[key] = _as_when(value, now_local)
+    elif kind == "date":
+        holder[key] = _as_date(value)
     elif kind == "flag":
         holder[key] = as_flag(value)
     elif kind == "choice":

@@ -13,7 +13,7 @@ from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
 from rhi.interviews import content as c
 from rhi.interviews import decisions
-from rhi.models import Child, SharingDecision
+from rhi.models import SharingDecision
 from rhi.sharing import CHILD_TOLD, withheld_items
 
 bp = Blueprint("decisions", __name__)
@@ -43,22 +43,13 @@ def _get(decision_id: str) -> SharingDecision:
 @bp.route("/decisions")
 @login_required
 def waiting() -> str:
-    rows = decisions.waiting_for(current_user)
-    visible = [row for row in rows if _may_see_child(row)]
+    # Only decisions about children the decider may still see (rhi/interviews/decisions.py).
+    visible = decisions.waiting_for(current_user)
     audit.record("decisions.list", user=current_user, detail=f"{len(visible)} waiting")
+    # Shown before the commit: a commit expires the rows, and the page would load each again.
+    page = render_template("decisions/waiting.html", rows=visible, labels=c.RECIPIENTS)
     db.session.commit()
-    return render_template("decisions/waiting.html", rows=visible, labels=c.RECIPIENTS)
-
-
-def _may_see_child(row: SharingDecision) -> bool:
-    return (
-        db.session.scalar(
-            select(Child.id).where(
-                Child.id == row.interview.child_id, access.child_filter(current_user)
-            )
-        )
-        is not None
-    )
+    return page
 
 
 @bp.route("/decisions/<decision_id>")

@@ -12,11 +12,15 @@ the decisions `in_force()` returns: confirmed by the named decider, or recorded 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from rhi import access, audit
+from rhi.episodes.queries import users_for_whom
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.models import Child, Interview, Role, SharingDecision, User
@@ -50,19 +54,22 @@ class Decision:
 
 def deciders(child: Child) -> list[User]:
     """Who may decide to share this child's interview without their agreement: an active
-    manager who may see the child, and the child's own social worker."""
+    manager who may see the child, and the child's own social worker.
+
+    Two queries however many managers there are: the managers, then which of them rhi.access
+    lets see the child, asked of them all in one statement."""
     managers = db.session.scalars(
         select(User)
         .where(User.role == Role.MANAGER.value, User.active.is_(True))
         .order_by(User.name)
     ).all()
-    chosen = [
-        user
-        for user in managers
-        if db.session.scalar(
-            select(exists().where(Child.id == child.id, access.child_filter(user)))
-        )
-    ]
+    seeing = users_for_whom(
+        managers,
+        lambda user: exists(
+            select(Child.id).where(Child.id == child.id, access.child_filter(user))
+        ),
+    )
+    chosen = [user for user in managers if user.id in seeing]
     social_worker = child.social_worker
     if social_worker is not None and social_worker.active and social_worker not in chosen:
         chosen.append(social_worker)
@@ -140,16 +147,33 @@ def record(interview: Interview, user: User, decision: Decision) -> SharingDecis
     return row
 
 
+def _in_force() -> ColumnElement[bool]:
+    """A decision opens a copy once confirmed, or at once when recorded as urgent."""
+    return or_(SharingDecision.confirmed_at.is_not(None), SharingDecision.urgent.is_(True))
+
+
 def in_force(interview: Interview) -> set[str]:
     """The ids of this interview's decisions that open a copy (rhi/sharing.py rule 2)."""
     return set(
         db.session.scalars(
             select(SharingDecision.decision_id).where(
-                SharingDecision.interview_id == interview.id,
-                or_(SharingDecision.confirmed_at.is_not(None), SharingDecision.urgent.is_(True)),
+                SharingDecision.interview_id == interview.id, _in_force()
             )
         )
     )
+
+
+def in_force_for(interview_ids: Collection[int]) -> dict[int, set[str]]:
+    """`in_force` for many interviews in one query, by interview id (none: absent)."""
+    found: dict[int, set[str]] = defaultdict(set)
+    if interview_ids:
+        for interview_id, decision_id in db.session.execute(
+            select(SharingDecision.interview_id, SharingDecision.decision_id).where(
+                SharingDecision.interview_id.in_(list(interview_ids)), _in_force()
+            )
+        ):
+            found[interview_id].add(decision_id)
+    return dict(found)
 
 
 def rows(interview: Interview) -> dict[str, SharingDecision]:
@@ -161,12 +185,21 @@ def rows(interview: Interview) -> dict[str, SharingDecision]:
 
 
 def waiting_for(user: User) -> list[SharingDecision]:
-    """Decisions naming this user that they have not confirmed yet, oldest first."""
+    """Decisions naming this user that they have not confirmed yet, oldest first, of children
+    they may still see (rhi.access), each with its interview and child loaded with the list:
+    a fixed number of queries however many there are."""
+    visible = select(Child.id).where(access.child_filter(user))
     return list(
         db.session.scalars(
             select(SharingDecision)
-            .where(SharingDecision.decider_id == user.id, SharingDecision.confirmed_at.is_(None))
-            .order_by(SharingDecision.recorded_at)
+            .join(Interview, Interview.id == SharingDecision.interview_id)
+            .where(
+                SharingDecision.decider_id == user.id,
+                SharingDecision.confirmed_at.is_(None),
+                Interview.child_id.in_(visible),
+            )
+            .order_by(SharingDecision.recorded_at, SharingDecision.id)
+            .options(selectinload(SharingDecision.interview).selectinload(Interview.child))
         )
     )
 

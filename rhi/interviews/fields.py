@@ -43,6 +43,7 @@ from typing import Any
 
 from rhi.interviews.pages import PAGE_IDS, PAGES
 from rhi.prompts import SECTION_IDS
+from rhi.timefmt import long_date
 
 MAX_TEXT = 50_000  # a long note is fine; a pasted book is a mistake
 CHILD = "the child"  # {child} where no child's name is at hand
@@ -117,6 +118,20 @@ ACTION_KINDS = {
     "helplines": "Helplines given",
     "other": "Other",
 }
+# Who will do an action: a person in rhi (the worker, the child's social worker, the team's
+# manager: rhi/actions/rules.py finds them when the interview is finished) or another agency,
+# with its named contact in the next field. Followed until done (rhi/actions/).
+ACTION_OWNERS = {
+    "": "Not yet agreed",
+    "worker": "Me (the worker)",
+    "social_worker": "The child's social worker",
+    "manager": "The team manager",
+    "police": "Police",
+    "school": "School",
+    "health": "Health",
+    "parents_carers": "Parents or carers",
+    "other_agency": "Another agency",
+}
 
 RECIPIENTS = {
     "social_worker": "Allocated social worker",
@@ -156,11 +171,13 @@ SHARED_PARTS = {
 # ---- kinds, placeholders and sharing parts ---------------------------------------------------
 
 TEXT, LINE, FLAG, WHEN, CHOICE, ENTRY = "text", "line", "flag", "when", "choice", "entry"
+DATE = "date"
 KINDS = {
     TEXT: "text in a box of several lines",
     LINE: "one line of text",
     FLAG: "yes or no",
     WHEN: "a local date and time, kept as 2026-11-23 14:30",
+    DATE: "a date, kept as 2026-11-30 (may be in the future: a due date)",
     CHOICE: "one of its options",
     ENTRY: "an entry in a list (a place, a person, an action): its fields follow it",
 }
@@ -170,6 +187,7 @@ STORED_AS = {
     LINE: "text",
     FLAG: "flag",
     WHEN: "when",
+    DATE: "date",
     CHOICE: "choice",
     ENTRY: "entry",
 }
@@ -196,6 +214,8 @@ PARTS = {
     "places_people": "places and people: shared with professionals only, each entry marked "
     "\u201cnot to be shared\u201d left out",
     "actions": "actions agreed: shared like a section",
+    "police_contact": "what the child said about the police: shared with the section "
+    "\u201cWhile away\u201d",
     "protective_factors": "what keeps them safe: shared like a section",
     "risk_view": "the worker's view of the risk of harm: professionals only",
     "consent": "what the child said about sharing: in every copy",
@@ -265,7 +285,7 @@ class Field:
 
     @property
     def one_line(self) -> bool:
-        return self.kind in (LINE, WHEN)
+        return self.kind in (LINE, WHEN, DATE)
 
 
 def _fill(text: str, key_words: str, child: str) -> str:
@@ -354,6 +374,8 @@ class Placed:
             return "Yes" if value else "No"
         if self.kind == CHOICE:
             return self.options.get(str(value), str(value))
+        if self.kind == DATE and value:
+            return long_date(str(value))
         text = "" if value is None else str(value)
         return text if text.strip() else self.field.if_empty
 
@@ -503,6 +525,18 @@ FIELDS: tuple[Field, ...] = (
         asked_for=TALKED_WITH_THE_CHILD,
         heading="{key}",
     ),
+    # The police copy puts this first, beside the people and places (rhi/summaries/pdf.py).
+    Field(
+        "police_contact",
+        TEXT,
+        "Contact with the police while away, when found, or since (in {child}'s words)",
+        "away",
+        "police_contact",
+        hint="In their words where you can: whether they saw the police, how it went, and "
+        "what they would want the police to know or do.",
+        check_writing=True,
+        rows=3,
+    ),
     # What we found
     *_findings("push"),
     *_findings("pull"),
@@ -533,6 +567,13 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(f"people.{ITEM}.name", LINE, "Name or nickname", "findings", "places_people"),
     Field(f"people.{ITEM}.age", LINE, "Age (roughly)", "findings", "places_people"),
+    Field(
+        f"people.{ITEM}.description",
+        LINE,
+        "What they look like (description)",
+        "findings",
+        "places_people",
+    ),
     Field(
         f"people.{ITEM}.relationship",
         LINE,
@@ -583,15 +624,23 @@ FIELDS: tuple[Field, ...] = (
         blank="other",
     ),
     Field(
-        f"actions.{ITEM}.owner",
-        LINE,
+        f"actions.{ITEM}.owner_kind",
+        CHOICE,
         "Who will do it",
         ANALYSIS,
         "actions",
-        if_empty="Not yet agreed",
+        options=ACTION_OWNERS,
+        blank="",
         gap="An action ({entry_kind}) has no owner.",
     ),
-    Field(f"actions.{ITEM}.due", LINE, "By when", ANALYSIS, "actions", if_empty="Not set"),
+    Field(
+        f"actions.{ITEM}.owner",
+        LINE,
+        "Named person or contact (for another agency: their name, phone or email)",
+        ANALYSIS,
+        "actions",
+    ),
+    Field(f"actions.{ITEM}.due", DATE, "By when (a date)", ANALYSIS, "actions", if_empty="Not set"),
     Field(f"actions.{ITEM}.note", TEXT, "Note", ANALYSIS, "actions", check_writing=True, rows=2),
     # Sharing
     Field(

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from rhi import audit
+from rhi.actions import tracking
 from rhi.interviews import content as c
 from rhi.language import Matcher
 from rhi.models import Addendum, Interview, InterviewStatus, User
@@ -241,6 +242,7 @@ def finish(interview: Interview, user: User) -> None:
         child_id=interview.child_id,
         detail=f"{old} -> finished",
     )
+    tracking.record_from(interview, user)  # the actions agreed are followed from now on
 
 
 def add_addendum(interview: Interview, user: User, text: str) -> Addendum:

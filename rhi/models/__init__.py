@@ -1,10 +1,18 @@
 """SQLAlchemy 2 typed models, one module per aggregate."""
 
+from rhi.models.actions import FollowedAction
 from rhi.models.audit import AuditEvent
 from rhi.models.children import Child
 from rhi.models.decisions import SharingDecision
 from rhi.models.episodes import Episode
 from rhi.models.held import HeldWork
+from rhi.models.imports import (
+    ImportBatch,
+    ImportMapping,
+    PolicePerson,
+    ServiceToken,
+    WaitingRow,
+)
 from rhi.models.interviews import (
     Addendum,
     ContactAttempt,
@@ -34,10 +42,16 @@ __all__ = [
     "SyncEvent",
     "SyncRequest",
     "AuditEvent",
+    "FollowedAction",
     "Child",
     "ContactAttempt",
     "Episode",
     "HeldWork",
+    "ImportBatch",
+    "ImportMapping",
+    "PolicePerson",
+    "ServiceToken",
+    "WaitingRow",
     "Interview",
     "InterviewStatus",
     "Role",

@@ -13,6 +13,7 @@ from rhi.extensions import db
 from rhi.models.base import utcnow
 
 if TYPE_CHECKING:
+    from rhi.models.actions import FollowedAction
     from rhi.models.children import Child
     from rhi.models.interviews import Interview
     from rhi.models.people import Team, User
@@ -162,12 +163,14 @@ class Allocation(db.Model):
 NOTICE_KINDS = {
     "allocated": "allocated to you",
     "moved_away": "moved to someone else",
+    "strategy_meeting": "a strategy meeting asked for",
 }
 
 
 class Notice(db.Model):
     """A worker is told of an allocation that concerns them: a return allocated to them, or one
-    of theirs moved to someone else. Shown on their Returns page until they dismiss it.
+    of theirs moved to someone else; a social worker and their manager, of a strategy meeting
+    asked for. Shown on their Returns page until they dismiss it.
 
     A table rather than the audit trail read back: a notice has a reader and a "dismissed" state
     the audit trail must not have (audit rows are never changed), and pages should not depend on
@@ -178,8 +181,12 @@ class Notice(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    allocation_id: Mapped[int] = mapped_column(ForeignKey("episode_allocations.id"))
+    # What it is about: an allocation, or an action (a strategy meeting asked for in an
+    # interview tells the child's social worker and their manager).
+    allocation_id: Mapped[int | None] = mapped_column(ForeignKey("episode_allocations.id"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     dismissed_at: Mapped[datetime | None]
 
-    allocation: Mapped[Allocation] = relationship()
+    allocation: Mapped[Allocation | None] = relationship()
+    action: Mapped[FollowedAction | None] = relationship()

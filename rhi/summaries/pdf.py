@@ -18,6 +18,7 @@ from weasyprint import HTML
 from weasyprint.pdf import VARIANTS
 
 from rhi import deadlines, ethnicity
+from rhi.actions import rules
 from rhi.config import DEFAULT_ORGANISATION
 from rhi.interviews import fields as catalogue
 from rhi.interviews.content import FINDING_GROUPS, FINDING_TITLES, RECIPIENTS
@@ -167,13 +168,13 @@ def _risk(view: SharedView, episodes: list[Any]) -> dict[str, Any]:
 
 
 def _asks(view: SharedView) -> list[dict[str, Any]]:
-    """The actions this reader may read, a strategy meeting request first."""
-    owner = catalogue.find("actions.x.owner")
+    """The actions this reader may read, a strategy meeting request first. Who and when in the
+    same words as the Actions pages (rhi/actions/rules.py)."""
     due = catalogue.find("actions.x.due")
     rows = [
         {
             "what": a.get("kind_label", "Other"),
-            "owner": owner.words(a.get("owner", "")) if owner else a.get("owner", ""),
+            "owner": rules.owner_words(str(a.get("owner_kind", "")), str(a.get("owner", ""))),
             "due": due.words(a.get("due", "")) if due else a.get("due", ""),
             "strategy": a.get("kind") == "strategy_meeting",
         }

@@ -22,6 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from rhi import access, audit, deadlines
+from rhi.episodes import prepare
 from rhi.episodes import service as episode_service
 from rhi.episodes.queries import recent_starts, waiting_returns
 from rhi.extensions import db
@@ -109,6 +110,14 @@ def _child(child: Child, on: datetime) -> dict[str, Any]:
     }
 
 
+def _prepare(child: Child, starts: dict[int, list[datetime]], now: datetime) -> dict[str, str]:
+    """What the Returns card says to prepare with, in the same words online (as the count of
+    episodes begun in the repeat window, rhi.deadlines' rule, at the moment of the copy)."""
+    days = current_app.config["RHI_REPEAT_DAYS"]
+    count = deadlines.repeat_episodes(starts.get(child.id, []), now, 1, days) or 0
+    return prepare.as_copy(child, count)
+
+
 def _returned(episodes: list[Episode]) -> datetime | None:
     back = [e.returned_at for e in episodes if e.returned_at is not None]
     return min(back) if back else None
@@ -133,6 +142,7 @@ def _interview_entry(
         "police_risk_grade": first.risk_grade,
         "returned_at": iso_utc(returned) if returned else None,
         **_shown(interview.due_at, returned, starts.get(first.child_id, []), now),
+        "prepare": _prepare(first.child, starts, now),
     }
 
 
@@ -148,6 +158,7 @@ def _return_entry(
         "police_risk_grade": episode.risk_grade,
         "returned_at": iso_utc(returned) if returned else None,
         **_shown(due, returned, starts.get(episode.child_id, []), now),
+        "prepare": _prepare(episode.child, starts, now),
     }
 
 

@@ -20,10 +20,12 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from rhi import access, audit
 from rhi.episodes import service as episode_service
+from rhi.episodes.queries import users_for_whom
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, Episode, HeldWork, Interview, Role, User
 from rhi.models.base import utcnow
@@ -128,14 +130,29 @@ def held_filter(user: User) -> ColumnElement[bool]:
 
 
 def waiting_for(user: User) -> list[HeldWork]:
+    # The list names each row's child, sender and colleague: loaded together, not row by row.
     return list(
         db.session.scalars(
             select(HeldWork)
             .where(held_filter(user), HeldWork.state != "attached")
             .order_by(HeldWork.received_at)
             .limit(200)
+            .options(
+                selectinload(HeldWork.child),
+                selectinload(HeldWork.sent_by),
+                selectinload(HeldWork.passed_to),
+            )
         )
     )
+
+
+def count_waiting(user: User) -> int:
+    """How many `waiting_for` would list (uncapped): the menu's count, on every page, so a
+    COUNT in the database rather than rows loaded to be counted."""
+    found = db.session.scalar(
+        select(func.count(HeldWork.id)).where(held_filter(user), HeldWork.state != "attached")
+    )
+    return int(found or 0)
 
 
 def get(user: User, held_id: int) -> HeldWork:
@@ -164,18 +181,31 @@ def may_attach(user: User, held: HeldWork) -> bool:
 
 
 def colleagues(user: User, held: HeldWork) -> list[User]:
-    """Who it can be passed on to: active workers and managers who may see all its returns."""
+    """Who it can be passed on to: active workers and managers who may see all its returns.
+
+    Two queries however many staff there are: the candidates, then which of them rhi.access
+    lets see every one of its returns, asked of them all in one statement."""
     candidates = db.session.scalars(
         select(User)
-        .where(User.active.is_(True), User.role.in_([Role.WORKER.value, Role.MANAGER.value]))
+        .where(
+            User.active.is_(True),
+            User.role.in_([Role.WORKER.value, Role.MANAGER.value]),
+            User.id != held.sent_by_id,
+        )
         .order_by(User.name)
-    )
-    return [
-        person
-        for person in candidates
-        if person.id != held.sent_by_id
-        and len(_episodes_for(person, held)) == len(held.episode_ids)
-    ]
+    ).all()
+    wanted = list(held.episode_ids)
+
+    def sees_all(person: User) -> ColumnElement[bool]:
+        seen = (
+            select(func.count(Episode.id))
+            .where(Episode.id.in_(wanted), access.episode_filter(person))
+            .scalar_subquery()
+        )
+        return seen == len(wanted)
+
+    seeing = users_for_whom(candidates, sees_all)
+    return [person for person in candidates if person.id in seeing]
 
 
 def pass_on(held: HeldWork, user: User, to: User, note: str) -> None:

@@ -26,7 +26,7 @@ def _count() -> dict[str, object]:
     def held_waiting() -> int:
         if not current_user.is_authenticated:
             return 0
-        return len(held_work.waiting_for(current_user))
+        return held_work.count_waiting(current_user)
 
     return {"held_waiting": held_waiting}
 
@@ -36,8 +36,10 @@ def _count() -> dict[str, object]:
 def waiting() -> str:
     rows = held_work.waiting_for(current_user)
     audit.record("held.list", user=current_user, detail=f"{len(rows)} waiting")
+    # Shown before the commit: a commit expires the rows, and the page would load each again.
+    page = render_template("sync/held_list.html", rows=rows, short_name=held_work.short_name)
     db.session.commit()
-    return render_template("sync/held_list.html", rows=rows, short_name=held_work.short_name)
+    return page
 
 
 def _what_it_holds(payload: dict[str, Any], child_name: str) -> dict[str, Any]:

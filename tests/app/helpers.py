@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import re
 import uuid as uuidlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from rhi.extensions import db
 from rhi.interviews import content as c
@@ -128,3 +130,21 @@ def content(app, uuid):
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
         return interview.content, interview.version, interview.status
+
+
+@contextmanager
+def statements(app) -> Iterator[list[str]]:
+    """The SQL statements the app sends to its database inside the block, in order: a test
+    asks a page twice, with more rows the second time, and compares how many it took."""
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:
+        sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

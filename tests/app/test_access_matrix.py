@@ -7,7 +7,7 @@ episodes as its manager does, and refuses to open every interview, even the team
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rhi.extensions import db
 from rhi.interviews import content as c
@@ -462,3 +462,114 @@ def test_allocating_moves_a_return_between_the_matrix_roles(app, web, world):
         other = Web(app.test_client())
         other.sign_in(world.emails[role])
         assert other.get(f"/episodes/{world.episodes['a']}").status_code == expected, role
+
+
+# Import of police notifications and service tokens (issue 13 item 3) -------------------------
+
+IMPORTERS = {"manager_a", "manager_b", COORDINATOR}
+IMPORT_READS = ["/imports", "/imports/waiting", "/imports/sample.csv"]
+
+
+def _batch_of(app, team_name: str) -> int:
+    from rhi.models import ImportBatch
+
+    with app.app_context():
+        team_id = db.session.scalar(select(Team.id).where(Team.name == team_name))
+        batch = ImportBatch(
+            filename="x.csv", content="Police Ref\nA-1", columns={}, team_id=team_id
+        )
+        db.session.add(batch)
+        db.session.commit()
+        return batch.id
+
+
+@pytest.mark.parametrize("role", sorted(EPISODE_ACCESS))
+def test_import_routes(role, app, web, world):
+    """Importing is for a team's managers and coordinators (403 for everyone else, audited);
+    a file another team uploaded is 404 even to them; tokens are the administrator's."""
+    import io
+
+    web.sign_in(world.emails[role])
+    importer = role in IMPORTERS
+    for url in IMPORT_READS:
+        assert web.get(url).status_code == (200 if importer else 403), (role, url)
+    empty = web.post("/imports", {"mapping_id": "0"}, page="/imports")
+    assert empty.status_code == (422 if importer else 403), role
+    upload = {"file": (io.BytesIO(b"Police Ref\nA-1\n"), "x.csv"), "mapping_id": "0"}
+    assert web.post("/imports", upload).status_code == (302 if importer else 403), role
+    assert web.post("/imports/waiting/999", {}).status_code == (404 if importer else 403)
+    own = _batch_of(app, "RHI A")
+    theirs = _batch_of(app, "RHI B")
+    for path in ("", "/columns", "/refused.csv"):
+        mine = role in {"manager_a", COORDINATOR}
+        expected = (200 if mine else 404) if importer else 403
+        assert web.get(f"/imports/{own}{path}").status_code == expected, (role, path)
+        expected = (404 if role in {"manager_a", COORDINATOR} else 200) if importer else 403
+        assert web.get(f"/imports/{theirs}{path}").status_code == expected, (role, path)
+    assert web.post(f"/imports/{own}/apply").status_code in ((302, 404) if importer else (403,))
+    admin = role == "admin"
+    assert web.get("/admin/tokens").status_code == (200 if admin else 403), role
+    assert web.post("/admin/tokens/1/revoke").status_code == (302 if admin else 403), role
+    # The API takes a service token, never a session.
+    assert web.client.post("/api/v1/notifications", json={"notifications": []}).status_code == 401
+    with app.app_context():
+        refused = db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.user_id == world.users[role], AuditEvent.outcome == "refused"
+            )
+        )
+        assert refused >= (2 if importer else 5), role
+
+
+# Who follows an action agreed in interview a: the interviewer's side (worker_a, manager_a) and,
+# for a strategy meeting, the child's social worker too. Nobody else may read or change one.
+ACTION_FOLLOWERS = {
+    "safety_plan": {"worker_a", "manager_a"},
+    "strategy_meeting": {"worker_a", "manager_a", "social_worker"},
+}
+
+
+def _action_on(app, world, interview_key: str, kind: str) -> int:
+    from rhi.models import FollowedAction
+
+    with app.app_context():
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world.interviews[interview_key])
+        )
+        action = FollowedAction(
+            interview_id=interview.id,
+            item_id=f"{kind}-{interview_key}",
+            kind=kind,
+            owner_kind="worker",
+            owner_id=world.users["worker_a" if interview_key == "a" else "worker_b"],
+        )
+        db.session.add(action)
+        db.session.commit()
+        return action.id
+
+
+@pytest.mark.parametrize("role", sorted(EPISODE_ACCESS))
+def test_action_routes(role, app, web, world):
+    """The Actions list is for those who read interviews (403 for a coordinator and the admin);
+    one action is 404 to anyone who does not follow it, to read or to change, audited."""
+    web.sign_in(world.emails[role])
+    reads = role not in {COORDINATOR, "admin"}
+    assert web.get("/actions").status_code == (200 if reads else 403), role
+    for kind, followers in ACTION_FOLLOWERS.items():
+        action_id = _action_on(app, world, "a", kind)
+        follows = role in followers
+        assert web.get(f"/actions/{action_id}").status_code == (200 if follows else 404), (
+            role,
+            kind,
+        )
+        status = "held" if kind == "strategy_meeting" else "done"
+        changed = web.post(
+            f"/actions/{action_id}",
+            {"status": status, "on": "2026-11-22", "version": "1"},
+            page="/",
+        )
+        assert changed.status_code == (302 if follows else 404), (role, kind)
+    # Another team's action is never listed.
+    theirs = _action_on(app, world, "b", "safety_plan")
+    listing = web.get("/actions").get_data(as_text=True)
+    assert (f"/actions/{theirs}" in listing) == (role in {"worker_b", "manager_b"}), role

@@ -216,6 +216,8 @@ def test_every_title_on_the_versions_page_is_the_catalogues_label(web, world_i):
             tablet = c.set_field(tablet, placed.path, other)
         elif placed.kind == fields.WHEN:
             tablet = c.set_field(tablet, placed.path, "2026-11-20 10:00")
+        elif placed.kind == fields.DATE:
+            tablet = c.set_field(tablet, placed.path, "2026-12-01")
         else:
             tablet = c.set_field(tablet, placed.path, f"{value} (tablet)")
     uuid = conflict(web, world_i, server, tablet)

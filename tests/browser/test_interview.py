@@ -22,7 +22,7 @@ def open_new_interview(page, child: str = "Ellie Price") -> None:
     """Ellie's return is assigned to the demo worker and has no interview yet."""
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
-    page.get_by_role("link", name=child).click()
+    page.get_by_role("link", name=child, exact=True).click()
     page.get_by_role("button", name="Start the interview now").click()
     page.wait_for_url("**/start")
 

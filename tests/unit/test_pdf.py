@@ -500,7 +500,7 @@ def test_page_one_is_the_headline_then_the_childs_words(pdf_app: Any) -> None:
             "HELPTEXT",
             "What is asked, and by when",
             "Strategy meeting request: STRATOWNER Sam Patel, by STRATDUE 25 Nov 2026.",
-            "Safety plan: ACTIONOWNER, by 30 Nov 2026.",
+            "Safety plan: ACTIONOWNER, by 30 November 2026.",
             "Repeat episodes",
             # this episode and the three earlier ones, all in the 30 days before it began
             "Reported missing 4 times in 30 days: at or over the local threshold of 3 in 30 days.",

@@ -84,6 +84,10 @@ export function fillBlanks(root, values, ids) {
     node.textContent = value === undefined || value === null ? "" : String(value);
     if (node.hasAttribute("data-fill-optional")) node.hidden = !node.textContent;
   }
+  // A row (a label and its blank) with nothing to say is hidden, as the server leaves it out.
+  for (const node of within(root, "[data-fill-row]")) {
+    node.hidden = !node.querySelector("[data-fill]")?.textContent;
+  }
   for (const node of within(root, "[data-fill-class]")) {
     const urgency = values[node.getAttribute("data-fill-class")];
     if (urgency)
@@ -127,6 +131,7 @@ export function childValues(record, rules) {
     urgency_label: tag,
     phrase: words,
     repeat: stepAt(repeat.from, repeat.words, now)[1],
+    ...(record.prepare || {}), // prepare_<fact>: worded by the server (rhi/episodes/prepare.py)
   };
 }
 

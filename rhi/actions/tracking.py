@@ -1,0 +1,233 @@
+"""Actions become rows to follow when an interview is finished, and are followed to an end.
+
+No HTTP here: each function changes rows and writes its audit event in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from rhi import access, audit
+from rhi.actions import rules
+from rhi.extensions import db
+from rhi.interviews import content as c
+from rhi.models import FollowedAction, Interview, Role, User
+from rhi.models.base import utcnow
+from rhi.models.episodes import Notice
+from rhi.timefmt import parse_date
+
+PAGE_SIZE = 50
+
+
+class ActionError(ValueError):
+    """A change refused, with the form field it concerns."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _managers_of(team_id: int | None) -> list[User]:
+    if team_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.team_id == team_id, User.role == Role.MANAGER.value, User.active)
+            .order_by(User.id)
+        )
+    )
+
+
+def _owner(owner_kind: str, interview: Interview, by: User) -> User | None:
+    """The person in rhi an owner role names for this interview; None for an agency, or when
+    the role is not filled (a child with no social worker; a team with several managers, whose
+    managers all follow the team's actions anyway)."""
+    if owner_kind == "worker":
+        return interview.worker or by
+    if owner_kind == "social_worker":
+        return interview.child.social_worker
+    if owner_kind == "manager":
+        managers = _managers_of((interview.worker or by).team_id)
+        return managers[0] if len(managers) == 1 else None
+    return None
+
+
+def _meaningful(item: dict[str, Any]) -> bool:
+    return bool(
+        (item.get("kind") and item.get("kind") != "other")
+        or str(item.get("note", "")).strip()
+        or item.get("owner_kind")
+        or str(item.get("owner", "")).strip()
+    )
+
+
+def record_from(interview: Interview, by: User) -> list[FollowedAction]:
+    """Make (or bring up to date) a row for each action in a finished interview. An action
+    already followed keeps its status; what it is, who owns it and its date follow the record
+    (a reopened interview may change them). A strategy meeting request, when first recorded,
+    tells the child's social worker and their manager."""
+    items = c.normalise(interview.content).get("actions", [])
+    existing = {
+        a.item_id: a
+        for a in db.session.scalars(
+            select(FollowedAction).where(FollowedAction.interview_id == interview.id)
+        )
+    }
+    made: list[FollowedAction] = []
+    for item in items:
+        if not _meaningful(item):
+            continue
+        kind = str(item.get("kind") or "other")
+        owner_kind = str(item.get("owner_kind") or "")
+        owner = _owner(owner_kind, interview, by)
+        row = existing.get(str(item["id"]))
+        values = {
+            "kind": kind,
+            "note": str(item.get("note", "")),
+            "owner_kind": owner_kind,
+            "owner_id": owner.id if owner is not None else None,
+            "contact": str(item.get("owner", ""))[:200],
+            "due_on": parse_date(str(item.get("due", ""))),
+        }
+        if row is None:
+            row = FollowedAction(interview_id=interview.id, item_id=str(item["id"]), **values)
+            db.session.add(row)
+            db.session.flush()
+            audit.record(
+                "action.create",
+                user=by,
+                object_type="action",
+                object_id=row.id,
+                child_id=interview.child_id,
+                detail=kind,
+            )
+            if kind == rules.STRATEGY_MEETING:
+                _tell_about_meeting(row, interview, by)
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.version += 1
+            audit.record(
+                "action.change",
+                user=by,
+                object_type="action",
+                object_id=row.id,
+                child_id=interview.child_id,
+                detail="from the interview record",
+            )
+        made.append(row)
+    return made
+
+
+def _tell_about_meeting(action: FollowedAction, interview: Interview, by: User) -> None:
+    social_worker = interview.child.social_worker
+    readers: list[User] = []
+    if social_worker is not None and social_worker.active:
+        readers = [social_worker, *_managers_of(social_worker.team_id)]
+    if not readers:  # no social worker to ask: the interviewer's manager must see it
+        readers = _managers_of((interview.worker or by).team_id)
+    for user in {u.id: u for u in readers if u.id != by.id}.values():
+        db.session.add(Notice(user_id=user.id, kind="strategy_meeting", action_id=action.id))
+
+
+def update(
+    action: FollowedAction,
+    by: User,
+    *,
+    status: str,
+    on: date | None,
+    note: str,
+    version: int,
+    today: date,
+) -> bool:
+    """Record where an action has got to. False when nothing changed. ActionError names the
+    field when the change cannot be made: a status this kind does not have, no reason for "not
+    done" or "declined", no date or a date in the future, or a form from an older page."""
+    allowed = {s.key: s for s in rules.statuses_for(action.kind)}
+    if status not in allowed:
+        raise ActionError("status", "Choose one of the options given.")
+    if version != action.version:
+        raise ActionError(
+            "status",
+            "Someone else changed this action while you had it open. Here it is now: "
+            "check it, then make your change again.",
+        )
+    chosen = allowed[status]
+    note = " ".join(note.split()) if "\n" not in note else note.strip()
+    if chosen.needs_reason and not note:
+        raise ActionError("note", f"Say why it was {chosen.words.lower()}.")
+    if chosen.needs_date and on is None:
+        raise ActionError("on", "Enter the date, like 30/11/2026.")
+    if on is not None and on > today:
+        raise ActionError("on", "This can't be in the future. Check the date.")
+    if status == rules.OPEN:
+        on = None
+    if (action.status, action.outcome_on, action.outcome_note) == (status, on, note):
+        return False
+    old = action.status
+    action.status, action.outcome_on, action.outcome_note = status, on, note
+    action.updated_by_id, action.updated_at = by.id, utcnow()
+    action.version += 1
+    audit.record(
+        "action.status",
+        user=by,
+        object_type="action",
+        object_id=action.id,
+        child_id=action.interview.child_id,
+        detail=f"{old} -> {status}",
+    )
+    return True
+
+
+def _visible(user: User) -> Select[tuple[FollowedAction]]:
+    return (
+        select(FollowedAction)
+        .join(Interview, Interview.id == FollowedAction.interview_id)
+        .where(access.action_filter(user))
+    )
+
+
+def listing(user: User, show: str, page: int, today: date) -> tuple[list[FollowedAction], bool]:
+    """One page of the actions the user follows, and whether there are more. "open": overdue
+    first, then by due date (none last); "overdue"; "closed": the latest closed first."""
+    query = _visible(user).options(
+        selectinload(FollowedAction.interview).selectinload(Interview.child),
+        selectinload(FollowedAction.owner),
+    )
+    if show == "overdue":
+        query = query.where(rules.overdue_clause(today)).order_by(FollowedAction.due_on)
+    elif show == "closed":
+        query = query.where(FollowedAction.status != rules.OPEN).order_by(
+            FollowedAction.updated_at.desc(), FollowedAction.id.desc()
+        )
+    else:
+        query = query.where(FollowedAction.status == rules.OPEN).order_by(
+            FollowedAction.due_on.is_(None), FollowedAction.due_on, FollowedAction.id
+        )
+    rows = list(db.session.scalars(query.offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def overdue(user: User, today: date, limit: int = 5) -> tuple[int, list[FollowedAction]]:
+    """How many of the user's actions are overdue, and the most overdue few: for home pages."""
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(FollowedAction)
+        .join(Interview, Interview.id == FollowedAction.interview_id)
+        .where(access.action_filter(user), rules.overdue_clause(today))
+    )
+    rows = list(
+        db.session.scalars(
+            _visible(user)
+            .where(rules.overdue_clause(today))
+            .options(selectinload(FollowedAction.interview).selectinload(Interview.child))
+            .order_by(FollowedAction.due_on, FollowedAction.id)
+            .limit(limit)
+        )
+    )
+    return int(count or 0), rows

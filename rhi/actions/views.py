@@ -1,0 +1,183 @@
+"""The actions a person follows: their list, one action, and recording where it has got to.
+Every read and change goes through rhi/access.py and is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from rhi import access, audit
+from rhi.actions import rules, tracking
+from rhi.extensions import db
+from rhi.forms.actions import ActionStatusForm
+from rhi.forms.admin import ConfirmForm
+from rhi.models import FollowedAction
+from rhi.models.base import utcnow
+from rhi.models.episodes import Notice
+
+bp = Blueprint("actions", __name__)
+
+SHOWS = {"open": "Open", "overdue": "Overdue", "closed": "Done and closed"}
+
+
+def _words() -> dict[str, Any]:
+    """What the templates need to say an action: the rules' own words."""
+    return {
+        "action_what": rules.what,
+        "action_owner": lambda a: rules.owner_words(
+            a.owner_kind, a.contact, a.owner.name if a.owner else None
+        ),
+        "action_due": rules.due_words,
+        "action_status": rules.status_words,
+        "action_overdue": rules.is_overdue,
+    }
+
+
+@bp.app_context_processor
+def _home_box() -> dict[str, Any]:
+    """The "For you" box on a home page (Returns, My children): strategy meetings asked for,
+    and overdue actions. Computed only when a page includes the box."""
+
+    def actions_for_you() -> dict[str, Any]:
+        if not current_user.is_authenticated or not access.can_read_interviews(current_user):
+            return {"count": 0, "rows": [], "meetings": []}
+        count, rows = tracking.overdue(current_user, rules.today_local())
+        meetings = list(
+            db.session.scalars(
+                select(Notice)
+                .join(FollowedAction, FollowedAction.id == Notice.action_id)
+                .where(
+                    Notice.user_id == current_user.id,
+                    Notice.dismissed_at.is_(None),
+                    access.action_filter(current_user),
+                )
+                .order_by(Notice.created_at.desc())
+                .limit(10)
+            )
+        )
+        return {"count": count, "rows": rows, "meetings": meetings}
+
+    return {"actions_for_you": actions_for_you, **_words()}
+
+
+@bp.route("/actions")
+@login_required
+def listing() -> str:
+    if not access.can_read_interviews(current_user):
+        abort(403)
+    show = request.args.get("show", "open")
+    show = show if show in SHOWS else "open"
+    page = max(request.args.get("page", 0, type=int) or 0, 0)
+    rows, more = tracking.listing(current_user, show, page, rules.today_local())
+    audit.record("actions.list", user=current_user, detail=f"{show}: {len(rows)} shown")
+    db.session.commit()
+    return render_template(
+        "actions/list.html", rows=rows, more=more, show=show, shows=SHOWS, page=page
+    )
+
+
+def _form(action: FollowedAction, formdata: Any = None) -> ActionStatusForm:
+    form = ActionStatusForm(formdata=formdata)
+    form.status.choices = [(s.key, s.words) for s in rules.statuses_for(action.kind)]
+    if formdata is None:
+        form.status.data = action.status
+        form.on.data = action.outcome_on or (None if action.status == rules.OPEN else None)
+        form.note.data = action.outcome_note
+        form.version.data = action.version
+    return form
+
+
+def _page(action: FollowedAction, form: ActionStatusForm, status: int = 200) -> tuple[str, int]:
+    interview = action.interview
+    return (
+        render_template(
+            "actions/show.html",
+            action=action,
+            form=form,
+            child=interview.child,
+            interview=interview,
+            may_open_interview=access.reads_whole_interview(current_user, interview),
+            statuses=rules.statuses_for(action.kind),
+        ),
+        status,
+    )
+
+
+@bp.route("/actions/<int:action_id>")
+@login_required
+def show(action_id: int) -> tuple[str, int]:
+    action = access.get_action(current_user, action_id)
+    audit.record(
+        "action.view",
+        user=current_user,
+        object_type="action",
+        object_id=action.id,
+        child_id=action.interview.child_id,
+    )
+    db.session.commit()
+    return _page(action, _form(action))
+
+
+@bp.route("/actions/<int:action_id>", methods=["POST"])
+@login_required
+def update(action_id: int) -> Response | tuple[str, int]:
+    action = access.get_action(current_user, action_id)
+    form = _form(action, request.form)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _page(action, form, 422)
+    try:
+        changed = tracking.update(
+            action,
+            current_user,
+            status=form.status.data or "",
+            on=form.on.data,
+            note=form.note.data or "",
+            version=int(form.version.data or 0),
+            today=rules.today_local(),
+        )
+    except tracking.ActionError as exc:
+        db.session.rollback()
+        getattr(form, exc.field).errors = [str(exc)]
+        if exc.field == "status" and int(form.version.data or 0) != action.version:
+            fresh = _form(action)
+            fresh.status.errors = [str(exc)]
+            return _page(action, fresh, 409)
+        return _page(action, form, 422)
+    db.session.commit()
+    flash("Saved." if changed else "Nothing had changed.", "success" if changed else "info")
+    return redirect(url_for("actions.show", action_id=action.id))
+
+
+@bp.route("/actions/notices/<int:notice_id>/dismiss", methods=["POST"])
+@login_required
+def dismiss(notice_id: int) -> Response:
+    """A notice is its reader's alone: anyone else's is refused as if it did not exist."""
+    notice = db.session.scalar(
+        select(Notice).where(
+            Notice.id == notice_id,
+            Notice.user_id == current_user.id,
+            Notice.action_id.is_not(None),
+        )
+    )
+    if notice is None:
+        access.refuse(current_user, "notice", notice_id, None)
+    assert notice is not None
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if notice.dismissed_at is None and notice.action is not None:
+        notice.dismissed_at = utcnow()
+        audit.record(
+            "notice.dismiss",
+            user=current_user,
+            object_type="notice",
+            object_id=notice.id,
+            child_id=notice.action.interview.child_id,
+        )
+        db.session.commit()
+    return redirect(url_for("home.index"))

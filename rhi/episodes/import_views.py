@@ -1,0 +1,394 @@
+"""Import of police notifications, for a team's managers and coordinators: upload, confirm the
+columns (kept by name), preview each row, apply, download the refused rows; and the list of
+rows waiting for a person to say "same child" or "new child".
+
+Every route asks rhi.access (`require_import`; a file or a waiting row of another team is
+refused as if it did not exist); every read and change writes its audit row in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from rhi import access, audit
+from rhi.episodes import imports
+from rhi.episodes import imports_apply as apply
+from rhi.episodes.imports_csv import (
+    COLUMNS,
+    FileProblem,
+    FileTooLarge,
+    Table,
+    guess_columns,
+    missing_columns,
+    too_large_message,
+)
+from rhi.extensions import db
+from rhi.forms.imports import (
+    NOT_IN_FILE,
+    ConfirmForm,
+    DecisionForm,
+    UploadForm,
+    columns_form,
+)
+from rhi.models import Child, ImportBatch, ImportMapping, WaitingRow
+from rhi.models.base import utcnow
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+SAMPLE = Path(__file__).resolve().parent.parent / "demo_data" / "police_notifications.csv"
+PREVIEW_ROWS = 500  # a page can list this many rows; the counts cover them all
+
+
+def _importer() -> Any:
+    access.require_import(current_user)
+    return current_user
+
+
+def _mappings() -> list[ImportMapping]:
+    return list(
+        db.session.scalars(
+            select(ImportMapping)
+            .where(ImportMapping.team_id == current_user.team_id)
+            .order_by(ImportMapping.name)
+        )
+    )
+
+
+def _upload_form(**kwargs: Any) -> UploadForm:
+    form = UploadForm(**kwargs)
+    form.mapping_id.choices = [(0, "Guess from the headers")] + [
+        (m.id, m.name) for m in _mappings()
+    ]
+    return form
+
+
+def _waiting_count() -> int:
+    return len(_waiting_rows())
+
+
+def _render_upload(form: UploadForm, status: int = 200) -> tuple[str, int]:
+    batches = db.session.scalars(
+        select(ImportBatch)
+        .where(ImportBatch.team_id == current_user.team_id)
+        .order_by(ImportBatch.id.desc())
+        .limit(10)
+    ).all()
+    return render_template(
+        "imports/upload.html",
+        form=form,
+        batches=batches,
+        waiting=_waiting_count(),
+        limit=imports.max_bytes(),
+    ), status
+
+
+@bp.route("")
+@login_required
+def upload_page() -> tuple[str, int]:
+    _importer()
+    audit.record("import.view", object_type="import", object_id="list")
+    db.session.commit()
+    return _render_upload(_upload_form(formdata=None))
+
+
+@bp.route("", methods=["POST"])
+@login_required
+def upload() -> tuple[str, int] | BaseResponse:
+    user = _importer()
+    limit = imports.max_bytes()
+    # Refused before the request body is read at all: the size it says it has is enough.
+    if (request.content_length or 0) > limit + imports.MULTIPART_SLACK:
+        return _too_large(limit)
+    form = _upload_form()
+    if not form.validate_on_submit():
+        return _render_upload(form, 422)
+    try:
+        table = imports.read_file(form.file.data.stream, limit)
+    except FileProblem as exc:
+        form.file.errors = [str(exc)]
+        return _render_upload(form, 413 if isinstance(exc, FileTooLarge) else 422)
+    mapping = db.session.get(ImportMapping, form.mapping_id.data or 0)
+    if mapping is not None and mapping.team_id != user.team_id:
+        mapping = None
+    columns = dict(mapping.columns) if mapping else guess_columns(table.headers)
+    batch = ImportBatch(
+        filename=(form.file.data.filename or "notifications.csv")[:200],
+        content="\n".join(_lines(table)),
+        columns=columns,
+        mapping_id=mapping.id if mapping else None,
+        team_id=user.team_id,
+        uploaded_by_id=user.id,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    audit.record("import.upload", object_type="import", object_id=batch.id, detail="file read")
+    db.session.commit()
+    ready = mapping is not None and not missing_columns(columns, table.headers)
+    target = "imports.preview" if ready else "imports.columns_page"
+    return redirect(url_for(target, batch_id=batch.id))
+
+
+def _lines(table: Table) -> list[str]:
+    """The table written back as CSV text, as it is kept between preview and apply."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.headers)
+    for _line, cells in table.rows:
+        writer.writerow(cells)
+    return out.getvalue().rstrip("\n").split("\n")
+
+
+def _too_large(limit: int) -> tuple[str, int]:
+    audit.record(
+        "import.upload", object_type="import", object_id="new", outcome="refused", detail="size"
+    )
+    db.session.commit()
+    form = _upload_form(formdata=None)
+    form.file.errors = [too_large_message(limit)]
+    return _render_upload(form, 413)
+
+
+def _batch(batch_id: int) -> ImportBatch:
+    """The team's own uploaded file; another team's is refused (404, audited)."""
+    _importer()
+    batch = db.session.scalar(
+        select(ImportBatch).where(
+            ImportBatch.id == batch_id, ImportBatch.team_id == current_user.team_id
+        )
+    )
+    if batch is None:
+        access.refuse(current_user, "import", batch_id, None)
+    assert batch is not None
+    return batch
+
+
+def _table(batch: ImportBatch) -> Table:
+    return imports.read_text(batch.content)
+
+
+def _actor() -> apply.Actor:
+    return apply.Actor(current_user, current_user.team_id, "file upload")
+
+
+@bp.route("/<int:batch_id>/columns")
+@login_required
+def columns_page(batch_id: int) -> tuple[str, int]:
+    batch = _batch(batch_id)
+    table = _table(batch)
+    initial = {f"col_{n}": (batch.columns or {}).get(n, NOT_IN_FILE) for n in COLUMNS}
+    name = batch.mapping.name if batch.mapping else "Police daily export"
+    form = columns_form(table.headers, formdata=None, data={**initial, "name": name})
+    audit.record("import.view", object_type="import", object_id=batch.id, detail="columns")
+    db.session.commit()
+    return _render_columns(batch, form, table, 200)
+
+
+def _render_columns(batch: ImportBatch, form: Any, table: Any, status: int) -> tuple[str, int]:
+    return render_template(
+        "imports/columns.html",
+        batch=batch,
+        form=form,
+        headers=table.headers,
+        guessed=guess_columns(table.headers),
+        fields=[(n, getattr(form, f"col_{n}")) for n in COLUMNS],
+    ), status
+
+
+@bp.route("/<int:batch_id>/columns", methods=["POST"])
+@login_required
+def save_columns(batch_id: int) -> tuple[str, int] | BaseResponse:
+    batch = _batch(batch_id)
+    table = _table(batch)
+    form = columns_form(table.headers)
+    if not form.validate_on_submit():
+        return _render_columns(batch, form, table, 422)
+    name = form.name.data.strip()
+    mapping = imports.mapping_named(name)
+    if mapping is not None and mapping.team_id != current_user.team_id:
+        form.name.errors = ["Another team uses this name for its columns. Choose another."]
+        return _render_columns(batch, form, table, 422)
+    columns = {n: getattr(form, f"col_{n}").data for n in COLUMNS}
+    columns = {n: header for n, header in columns.items() if header}
+    if mapping is None:
+        mapping = ImportMapping(name=name, team_id=current_user.team_id, columns=columns)
+        db.session.add(mapping)
+    mapping.columns, mapping.saved_by_id, mapping.saved_at = columns, current_user.id, utcnow()
+    db.session.flush()
+    batch.columns, batch.mapping_id = columns, mapping.id
+    audit.record("import.mapping", object_type="import_mapping", object_id=mapping.id)
+    db.session.commit()
+    flash(f"Columns saved as “{name}”.", "success")
+    return redirect(url_for("imports.preview", batch_id=batch.id))
+
+
+@bp.route("/<int:batch_id>")
+@login_required
+def preview(batch_id: int) -> tuple[str, int]:
+    """Before applying: what each row would do (nothing written). After: what each did."""
+    batch = _batch(batch_id)
+    if batch.results is not None:
+        results = batch.results
+    else:
+        rows = imports.rows_of(_table(batch), batch.columns or {})
+        results = imports.results_of(imports.run(rows, _actor(), batch.filename, dry_run=True))
+    tally = dict.fromkeys(imports.OUTCOME_WORDS, 0)
+    for result in results:
+        tally[result["outcome"]] += 1
+    audit.record("import.view", object_type="import", object_id=batch.id, detail="preview")
+    db.session.commit()
+    return render_template(
+        "imports/preview.html",
+        batch=batch,
+        results=results[:PREVIEW_ROWS],
+        more=max(0, len(results) - PREVIEW_ROWS),
+        tally=tally,
+        words=imports.OUTCOME_WORDS,
+        form=ConfirmForm(formdata=None),
+    ), 200
+
+
+@bp.route("/<int:batch_id>/apply", methods=["POST"])
+@login_required
+def apply_batch(batch_id: int) -> BaseResponse:
+    batch = _batch(batch_id)
+    # Two presses at once (PostgreSQL): the second waits, then finds the file applied.
+    db.session.refresh(batch, with_for_update=True)
+    form = ConfirmForm()
+    if not form.validate_on_submit() or batch.results is not None:
+        return redirect(url_for("imports.preview", batch_id=batch.id))
+    rows = imports.rows_of(_table(batch), batch.columns or {})
+    plans = imports.run(rows, _actor(), batch.filename, dry_run=False)
+    batch.results = imports.results_of(plans)
+    batch.applied_at = utcnow()
+    tally = apply.counts(plans)
+    audit.record(
+        "import.apply",
+        object_type="import",
+        object_id=batch.id,
+        detail=", ".join(f"{v} {k}" for k, v in tally.items()),
+    )
+    db.session.commit()
+    flash(_summary(tally), "success" if not tally[apply.PROBLEM] else "info")
+    return redirect(url_for("imports.preview", batch_id=batch.id))
+
+
+def _summary(tally: dict[str, int]) -> str:
+    return (
+        f"Imported: {tally[apply.NEW]} new, {tally[apply.UPDATE]} updated, "
+        f"{tally[apply.UNCHANGED]} unchanged, {tally[apply.WAITING]} waiting for a person, "
+        f"{tally[apply.PROBLEM]} refused."
+    )
+
+
+@bp.route("/<int:batch_id>/refused.csv")
+@login_required
+def refused(batch_id: int) -> Response:
+    batch = _batch(batch_id)
+    results = batch.results or imports.results_of(
+        imports.run(
+            imports.rows_of(_table(batch), batch.columns or {}),
+            _actor(),
+            batch.filename,
+            dry_run=True,
+        )
+    )
+    body = imports.refused_csv(_table(batch), results)
+    audit.record("import.download", object_type="import", object_id=batch.id, detail="refused")
+    db.session.commit()
+    return Response(
+        body.encode("utf-8-sig"),  # with a BOM, so Excel reads the accents right
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="refused-rows-{batch.id}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/sample.csv")
+@login_required
+def sample() -> Response:
+    _importer()
+    return Response(
+        SAMPLE.read_bytes(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="police_notifications.csv"'},
+    )
+
+
+# Waiting for a person ------------------------------------------------------------------------
+
+
+def _waiting_rows() -> list[WaitingRow]:
+    """The team's rows waiting for a decision whose candidate child the user still sees."""
+    return list(
+        db.session.scalars(
+            select(WaitingRow)
+            .where(
+                WaitingRow.resolved_at.is_(None),
+                WaitingRow.team_id == current_user.team_id,
+                WaitingRow.candidate_child_id.in_(
+                    select(Child.id).where(access.child_filter(current_user))
+                ),
+            )
+            .order_by(WaitingRow.created_at, WaitingRow.id)
+        )
+    )
+
+
+@bp.route("/waiting")
+@login_required
+def waiting() -> tuple[str, int]:
+    _importer()
+    rows = _waiting_rows()
+    for row in rows:  # the candidate's name and date of birth are shown: a read
+        audit.record(
+            "child.possible_match",
+            object_type="child",
+            object_id=row.candidate_child_id,
+            child_id=row.candidate_child_id,
+        )
+    audit.record("import.view", object_type="import", object_id="waiting")
+    db.session.commit()
+    forms = {row.id: DecisionForm(formdata=None, prefix=f"w{row.id}") for row in rows}
+    return _render_waiting(rows, forms, 200)
+
+
+def _render_waiting(rows: list[WaitingRow], forms: dict[int, Any], status: int) -> tuple[str, int]:
+    return render_template("imports/waiting.html", rows=rows, forms=forms, labels=COLUMNS), status
+
+
+@bp.route("/waiting/<int:waiting_id>", methods=["POST"])
+@login_required
+def decide(waiting_id: int) -> tuple[str, int] | BaseResponse:
+    _importer()
+    rows = _waiting_rows()
+    row = next((r for r in rows if r.id == waiting_id), None)
+    if row is None:
+        access.refuse(current_user, "import_waiting", waiting_id, None)
+    assert row is not None
+    form = DecisionForm(prefix=f"w{row.id}")
+    if not form.validate_on_submit():
+        forms = {r.id: DecisionForm(formdata=None, prefix=f"w{r.id}") for r in rows}
+        forms[row.id] = form
+        return _render_waiting(rows, forms, 422)
+    try:
+        episode = apply.resolve(row, imports.reread(row.values), current_user, form.decision.data)
+    except apply.RowRefused as exc:
+        flash(f"This notification cannot be added as it stands: {exc}", "error")
+        return redirect(url_for("imports.waiting"))
+    db.session.commit()
+    if episode is None:
+        flash("This notification was already recorded: nothing was added twice.", "info")
+    else:
+        flash(f"Added: {episode.child.display_name}'s episode waits to be allocated.", "success")
+    return redirect(url_for("imports.waiting"))

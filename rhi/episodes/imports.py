@@ -1,0 +1,146 @@
+"""Import of police missing and found notifications: the one way in for the page, the command
+line and the API, so a rule holds for all three.
+
+The file is read and each row checked in rhi/episodes/imports_csv.py (no database); what each
+row does, and doing it, is rhi/episodes/imports_apply.py. Here: the size limit, reading rows
+through a column mapping, and the list of refused rows to download.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from typing import IO, Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from rhi.episodes import imports_apply as apply
+from rhi.episodes.imports_csv import (
+    COLUMNS,
+    Row,
+    Table,
+    cells_for,
+    decode,
+    mark_duplicates,
+    missing_columns,
+    neutralise,
+    parse,
+    read_capped,
+    read_row,
+)
+from rhi.extensions import db
+from rhi.models import ImportMapping
+from rhi.models.base import utcnow
+from rhi.timefmt import from_local
+
+# 2 MiB holds a day's export many times over (10,000 rows are about 1.3 MB). It must stay
+# under MAX_CONTENT_LENGTH (5 MiB), which refuses any larger request first.
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+# A multipart request carries the file and a little more (field names, the CSRF token).
+MULTIPART_SLACK = 16 * 1024
+MAX_API_ITEMS = 1000
+
+OUTCOME_WORDS = {
+    apply.NEW: "New",
+    apply.UPDATE: "Update",
+    apply.UNCHANGED: "Unchanged",
+    apply.WAITING: "Waiting for a person",
+    apply.PROBLEM: "Problem",
+}
+
+
+def max_bytes() -> int:
+    """RHI_IMPORT_MAX_BYTES (rhi/config.py reads it from the environment, 2 MiB by default)."""
+    return int(current_app.config.get("RHI_IMPORT_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+
+def read_file(stream: IO[bytes], limit: int | None = None) -> Table:
+    """The file's table, refused (FileTooLarge) past the limit before it is held whole."""
+    return parse(decode(read_capped(stream, max_bytes() if limit is None else limit)))
+
+
+def read_text(text: str) -> Table:
+    return parse(text)
+
+
+def _check(line: int, cells: dict[str, str], unmapped: list[str] | None = None) -> Row:
+    return read_row(
+        line,
+        cells,
+        grades=current_app.config["RHI_RISK_GRADES"],
+        now=utcnow(),
+        to_utc=from_local,
+        unmapped=unmapped,
+    )
+
+
+def rows_of(table: Table, columns: Mapping[str, str]) -> list[Row]:
+    """Every row checked, through the mapping; duplicates within the file marked."""
+    unmapped = missing_columns(dict(columns), table.headers)
+    rows = [
+        _check(line, cells_for(dict(columns), table.headers, cells), unmapped)
+        for line, cells in table.rows
+    ]
+    mark_duplicates(rows)
+    return rows
+
+
+def rows_of_items(items: list[Any]) -> list[Row]:
+    """The API's notifications ({field: text}) checked by the same rules as a file's rows."""
+    rows = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            item = {}
+        cells = {
+            name: str(item[name]).strip()
+            for name in COLUMNS
+            if item.get(name) is not None and not isinstance(item[name], dict | list)
+        }
+        rows.append(_check(index, cells))
+    mark_duplicates(rows)
+    return rows
+
+
+def reread(cells: dict[str, str]) -> Row:
+    """A waiting row's values, checked again by today's rules."""
+    return _check(0, cells)
+
+
+def run(rows: list[Row], actor: apply.Actor, source: str, *, dry_run: bool) -> list[apply.Plan]:
+    """The preview (dry run: nothing written) or the import, row by row."""
+    if dry_run:
+        return apply.plan_rows(rows, actor)
+    return apply.apply_rows(rows, actor, source)
+
+
+def results_of(plans: list[apply.Plan]) -> list[dict[str, Any]]:
+    """What is kept of an applied file: each row's line, outcome and words."""
+    return [
+        {
+            "line": p.row.line,
+            "reference": p.row.reference[:60],
+            "outcome": p.outcome,
+            "message": p.message,
+            "episode_id": p.episode.id if p.episode else None,
+        }
+        for p in plans
+    ]
+
+
+def refused_csv(table: Table, results: list[dict[str, Any]]) -> str:
+    """The refused rows as they came, each with why, every cell made safe to open in a
+    spreadsheet (a cell beginning = + - @ is shown, never run)."""
+    reasons = {r["line"]: r["message"] for r in results if r["outcome"] == apply.PROBLEM}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Line", "Why it was refused", *map(neutralise, table.headers)])
+    for line, cells in table.rows:
+        if line in reasons:
+            writer.writerow([line, neutralise(reasons[line]), *map(neutralise, cells)])
+    return out.getvalue()
+
+
+def mapping_named(name: str) -> ImportMapping | None:
+    return db.session.scalar(select(ImportMapping).where(ImportMapping.name == name))

@@ -1,0 +1,519 @@
+"""Police notifications into episodes: what each row would do (the preview) and doing it.
+
+Idempotent on the police reference: a reference rhi already holds is an update (only the
+details the file gives, and only when they differ) or unchanged, so the same file twice changes
+nothing and a corrected file corrects. A new reference becomes a new episode, unallocated (it
+waits on the coordinator's "Waiting to be allocated" list, rhi/episodes/allocation.py), for:
+
+- the child the police person id was linked to before, else
+- the one child the team sees with exactly this name and date of birth, else
+- a new child kept by the importing team, when no child is even possibly this one.
+
+A weaker match (a similar name, a day and month swapped, two candidates: rhi/children/
+matching.py) is never merged silently: the row waits for a person (`WaitingRow`), who says
+"same child" or "new child". Matching looks only at children the team may see, as adding a
+child by hand does: whether another team's record exists is not theirs to know.
+
+Each row is applied in its own SAVEPOINT: whole or not at all. Every change is audited in the
+same transaction; the caller commits.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from rhi import access, audit
+from rhi.children import matching
+from rhi.episodes import notifications
+from rhi.episodes.imports_csv import Notice, Row
+from rhi.extensions import db
+from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
+from rhi.models.base import utcnow
+from rhi.models.episodes import NOT_GRADED
+
+NEW, UPDATE, UNCHANGED, WAITING, PROBLEM = "new", "update", "unchanged", "waiting", "problem"
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who imports: a person, or (command line, API) a team, named in the audit trail."""
+
+    user: User | None
+    team_id: int | None
+    label: str
+
+    def child_scope(self) -> ColumnElement[bool]:
+        if self.user is not None:
+            return access.child_filter(self.user)
+        assert self.team_id is not None
+        return access.team_child_filter(self.team_id)
+
+    def episode_scope(self) -> ColumnElement[bool]:
+        if self.user is not None:
+            return access.episode_filter(self.user)
+        assert self.team_id is not None
+        return access.team_episode_filter(self.team_id)
+
+
+@dataclass
+class Plan:
+    row: Row
+    outcome: str
+    message: str
+    child: Child | None = None  # the child a new episode is for (None: a new child)
+    episode: Episode | None = None  # the episode an update changes
+    changes: list[str] = field(default_factory=list)
+    waiting: WaitingRow | None = None
+    reason: str | None = None  # why a weak match waits
+
+
+class RowRefused(Exception):
+    """A row that cannot be applied as it stands, said in words."""
+
+
+def _chunks(items: list[Any]) -> Iterable[list[Any]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+@dataclass
+class Known:
+    """What rhi holds that the rows may meet, read in a few queries rather than per row."""
+
+    actor: Actor
+    episodes: dict[str, list[Episode]] = field(default_factory=lambda: defaultdict(list))
+    visible_episodes: set[int] = field(default_factory=set)
+    people: dict[str, int] = field(default_factory=dict)
+    children: dict[date, list[Child]] = field(default_factory=lambda: defaultdict(list))
+    by_id: dict[int, Child] = field(default_factory=dict)
+    waiting: dict[str, WaitingRow] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, actor: Actor, notices: list[Notice]) -> Known:
+        known = cls(actor)
+        refs = sorted({n.police_reference for n in notices})
+        for part in _chunks(refs):
+            for episode in db.session.scalars(
+                select(Episode).where(Episode.police_reference.in_(part))
+            ):
+                known.episodes[episode.police_reference or ""].append(episode)
+            known.visible_episodes.update(
+                db.session.scalars(
+                    select(Episode.id).where(
+                        Episode.police_reference.in_(part), actor.episode_scope()
+                    )
+                )
+            )
+            for waiting in db.session.scalars(
+                select(WaitingRow).where(
+                    WaitingRow.police_reference.in_(part), WaitingRow.resolved_at.is_(None)
+                )
+            ):
+                known.waiting[waiting.police_reference] = waiting
+        people = sorted({n.police_person_id for n in notices if n.police_person_id})
+        for part in _chunks(people):
+            for link in db.session.scalars(
+                select(PolicePerson).where(PolicePerson.police_person_id.in_(part))
+            ):
+                known.people[link.police_person_id] = link.child_id
+        births = sorted(
+            {d for n in notices for d in matching.birth_dates_to_check(n.date_of_birth)}
+        )
+        for part in _chunks(births):
+            for child in db.session.scalars(
+                select(Child).where(Child.date_of_birth.in_(part), actor.child_scope())
+            ):
+                known.add(child)
+        linked = set(known.people.values()) - set(known.by_id)
+        for part in _chunks(sorted(linked)):
+            # A linked child outside the team's sight is refused, by id, below.
+            for child in db.session.scalars(
+                select(Child).where(Child.id.in_(part), actor.child_scope())
+            ):
+                known.add(child)
+        return known
+
+    def add(self, child: Child) -> None:
+        if child.id not in self.by_id:
+            self.by_id[child.id] = child
+            self.children[child.date_of_birth].append(child)
+
+    def child(self, child_id: int) -> Child | None:
+        return self.by_id.get(child_id)
+
+    def candidates(self, notice: Notice) -> list[Child]:
+        days = matching.birth_dates_to_check(notice.date_of_birth)
+        return [child for day in days for child in self.children[day]]
+
+
+# What the file may change on an episode it already holds: (Notice attribute, Episode column).
+UPDATABLE = (
+    ("started_at", "started_at"),
+    ("risk_grade", "risk_grade"),
+    ("missing_from", "missing_from"),
+    ("reported_by", "reported_by"),
+    ("returned_at", "returned_at"),
+    ("found_where", "found_where"),
+    ("found_by", "found_by"),
+)
+LABELS = {
+    "started_at": "reported missing",
+    "risk_grade": "risk grade",
+    "missing_from": "missing from",
+    "reported_by": "reported by",
+    "returned_at": "returned",
+    "found_where": "found where",
+    "found_by": "found by",
+}
+
+
+def _same_child(child: Child, notice: Notice) -> bool:
+    if child.date_of_birth not in matching.birth_dates_to_check(notice.date_of_birth):
+        return False
+    return matching.name_score(notice.first_name, notice.last_name, child) >= matching.SIMILAR
+
+
+def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
+    episodes = known.episodes[notice.police_reference]
+    if len(episodes) > 1:
+        return Plan(row, PROBLEM, "rhi holds more than one episode with this police reference.")
+    episode = episodes[0]
+    if episode.id not in known.visible_episodes:
+        return Plan(
+            row,
+            PROBLEM,
+            "This police reference is already in rhi, on a record your team does not hold. "
+            "Nothing was changed: ask that team's manager.",
+        )
+    if not _same_child(episode.child, notice):
+        return Plan(
+            row,
+            PROBLEM,
+            "rhi holds this police reference for a child with another name or date of birth. "
+            "Check the reference.",
+        )
+    linked = known.people.get(notice.police_person_id or "")
+    if linked is not None and linked != episode.child_id:
+        return Plan(row, PROBLEM, "The police person id is linked to another child in rhi.")
+    changes = [
+        column
+        for attr, column in UPDATABLE
+        if getattr(notice, attr) is not None and getattr(notice, attr) != getattr(episode, column)
+    ]
+    returned = notice.returned_at or episode.returned_at
+    if returned is not None and returned < notice.started_at:
+        return Plan(row, PROBLEM, "rhi holds a return before this Reported missing time.")
+    if not changes:
+        return Plan(row, UNCHANGED, "Already in rhi, the same.", episode=episode)
+    words = ", ".join(LABELS[c] for c in changes)
+    return Plan(row, UPDATE, f"Changes {words}.", episode=episode, changes=changes)
+
+
+def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
+    waiting = known.waiting.get(notice.police_reference)
+    if waiting is not None:
+        return Plan(row, WAITING, "Still waits for a person to confirm the child.", waiting=waiting)
+    if notice.police_person_id and notice.police_person_id in known.people:
+        child = known.child(known.people[notice.police_person_id])
+        if child is None:
+            return Plan(
+                row,
+                PROBLEM,
+                "The police person id belongs to a child your team does not hold. "
+                "Nothing was changed: ask a manager.",
+            )
+        return Plan(row, NEW, f"New episode for {child.display_name} (police person id).", child)
+    found = matching.possible_matches(
+        notice.first_name, notice.last_name, notice.date_of_birth, known.candidates(notice)
+    )
+    if not found:
+        name = f"{notice.first_name} {notice.last_name}"
+        return Plan(row, NEW, f"New episode for {name}, a child new to rhi.")
+    best = found[0]
+    child = known.child(best.child_id)
+    assert child is not None
+    if len(found) == 1 and best.reason == matching.SAME and best.score == 100:
+        return Plan(row, NEW, f"New episode for {child.display_name}.", child)
+    reason = best.reason if len(found) == 1 else f"{best.reason} (and {len(found) - 1} more)"
+    return Plan(
+        row,
+        WAITING,
+        f"Possibly {child.display_name}: {reason.lower()}. Waits for a person to confirm.",
+        child,
+        reason=reason,
+    )
+
+
+def plan_row(row: Row, known: Known) -> Plan:
+    notice = row.notice
+    if notice is None:
+        return Plan(row, PROBLEM, " ".join(row.problems) or "This row cannot be read.")
+    if known.episodes.get(notice.police_reference):
+        return _plan_update(row, notice, known)
+    return _plan_new(row, notice, known)
+
+
+def plan_rows(rows: list[Row], actor: Actor) -> list[Plan]:
+    known = Known.load(actor, [r.notice for r in rows if r.notice is not None])
+    return [plan_row(row, known) for row in rows]
+
+
+# Applying ------------------------------------------------------------------------------------
+
+
+def _new_child(notice: Notice, actor: Actor) -> Child:
+    """A child new to rhi, kept by the importing team (flushed with their episode)."""
+    child = Child(
+        first_name=notice.first_name,
+        last_name=notice.last_name,
+        date_of_birth=notice.date_of_birth,
+        created_by_id=actor.user.id if actor.user else None,
+        team_id=actor.team_id,
+    )
+    db.session.add(child)
+    return child
+
+
+def _link_person(notice: Notice, child: Child, known: Known | None) -> None:
+    person = notice.police_person_id
+    if not person or (known is not None and person in known.people):
+        return
+    if db.session.scalar(select(PolicePerson.id).where(PolicePerson.police_person_id == person)):
+        return
+    db.session.add(PolicePerson(police_person_id=person, child_id=child.id))
+    if known is not None:
+        known.people[person] = child.id
+
+
+def _new_episode(notice: Notice, child: Child | None, actor: Actor) -> Episode:
+    """A new episode, unallocated, as the police notified it; for a new child when `child` is
+    None. One flush for both: a 10,000-row file is mostly this."""
+    new_child = child is None
+    child = child or _new_child(notice, actor)
+    episode = Episode(
+        child=child,
+        police_reference=notice.police_reference,
+        risk_grade=notice.risk_grade or NOT_GRADED,
+        dfe_type="M",
+        started_at=notice.started_at,
+        returned_at=notice.returned_at,
+        reported_by=notice.reported_by or "police",
+        reported_to_police=True,
+        missing_from=notice.missing_from,
+        found_where=notice.found_where,
+        found_by=notice.found_by,
+        recorded_by_id=actor.user.id if actor.user else None,
+    )
+    db.session.add(episode)
+    db.session.flush()
+    if new_child:
+        audit.record(
+            "child.create",
+            user=actor.user,
+            object_type="child",
+            object_id=child.id,
+            child_id=child.id,
+            detail=f"from a police notification ({actor.label})",
+        )
+    audit.record(
+        "episode.create",
+        user=actor.user,
+        object_type="episode",
+        object_id=episode.id,
+        child_id=child.id,
+        detail=f"imported ({actor.label}); grade {episode.risk_grade}"
+        + ("; returned" if notice.returned_at else ""),
+    )
+    return episode
+
+
+def _update(plan: Plan, actor: Actor) -> None:
+    """Only the details the file gives, through the same functions as the forms (audit and the
+    moved deadline of a corrected return come with them)."""
+    episode, notice = plan.episode, plan.row.notice
+    assert episode is not None and notice is not None
+    user: Any = actor.user  # None from the command line or the API: audited without a person
+    notifications.update_missing(
+        episode,
+        user,
+        notifications.Notification(
+            started_at=notice.started_at,
+            reported_at=episode.reported_at,
+            reported_by=notice.reported_by or episode.reported_by or "police",
+            reported_to_police=episode.reported_to_police,
+            police_reference=episode.police_reference,
+            missing_from=notice.missing_from or episode.missing_from or "",
+            risk_grade=notice.risk_grade or episode.risk_grade,
+            dfe_type=episode.dfe_type,
+        ),
+    )
+    if notice.returned_at is None:
+        return
+    notifications.record_return(
+        episode,
+        user,
+        notifications.Found(
+            returned_at=notice.returned_at,
+            found_where=notice.found_where or episode.found_where,
+            found_by=notice.found_by or episode.found_by,
+            return_method=episode.return_method or "",
+            safe_and_well_by=episode.safe_and_well_by,
+            safe_and_well_at=episode.safe_and_well_at,
+            safe_and_well_notes=episode.safe_and_well_notes,
+            safe_and_well_new=episode.safe_and_well_new,
+        ),
+        current_app.config["RHI_DEADLINE_HOURS"],
+    )
+
+
+def _wait(plan: Plan, actor: Actor, source: str) -> WaitingRow:
+    notice, child = plan.row.notice, plan.child
+    assert notice is not None and child is not None
+    waiting = WaitingRow(
+        police_reference=notice.police_reference,
+        values=plan.row.cells,
+        candidate_child_id=child.id,
+        reason=(plan.reason or "")[:80],
+        team_id=actor.team_id,
+        source=source[:200],
+    )
+    db.session.add(waiting)
+    db.session.flush()
+    audit.record(
+        "import.waiting",
+        user=actor.user,
+        object_type="import_waiting",
+        object_id=waiting.id,
+        child_id=child.id,
+        detail=f"possible match waits for a person ({actor.label})",
+    )
+    return waiting
+
+
+def _apply_plan(plan: Plan, actor: Actor, source: str, known: Known | None) -> None:
+    notice = plan.row.notice
+    if plan.outcome == NEW:
+        assert notice is not None
+        plan.episode = _new_episode(notice, plan.child, actor)
+        plan.child = plan.episode.child
+        _link_person(notice, plan.child, known)
+    elif plan.outcome == UPDATE:
+        _update(plan, actor)
+    elif plan.outcome == WAITING and plan.waiting is None:
+        plan.waiting = _wait(plan, actor, source)
+    elif plan.outcome == WAITING and plan.waiting.values != plan.row.cells:
+        # A corrected file corrects what waits, too: the person decides on the latest details.
+        plan.waiting.values = plan.row.cells
+        audit.record(
+            "import.waiting.update",
+            user=actor.user,
+            object_type="import_waiting",
+            object_id=plan.waiting.id,
+            child_id=plan.waiting.candidate_child_id,
+            detail=f"details corrected ({actor.label})",
+        )
+
+
+def _remember(plan: Plan, known: Known) -> None:
+    """Later rows of the same file meet what earlier rows made (a child new to rhi with two
+    episodes in one file is one child)."""
+    notice = plan.row.notice
+    if notice is None:
+        return
+    if plan.outcome == NEW and plan.child is not None and plan.episode is not None:
+        known.add(plan.child)
+        known.episodes[notice.police_reference].append(plan.episode)
+        known.visible_episodes.add(plan.episode.id)
+    if plan.outcome == WAITING and plan.waiting is not None:
+        known.waiting[notice.police_reference] = plan.waiting
+
+
+def _begin() -> None:
+    """Open the transaction the SAVEPOINTs nest in. PostgreSQL's driver opens one before any
+    statement; Python's sqlite3 only before INSERT, UPDATE or DELETE, so a SAVEPOINT first
+    would open its own, and releasing it would commit (and sync the disk) row by row."""
+    connection = db.session.connection()
+    raw = connection.connection.dbapi_connection
+    if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
+def apply_rows(rows: list[Row], actor: Actor, source: str) -> list[Plan]:
+    """Apply each row whole or not at all (one SAVEPOINT each); a refused row is audited and
+    said in words. The caller commits."""
+    known = Known.load(actor, [r.notice for r in rows if r.notice is not None])
+    _begin()
+    plans = []
+    for row in rows:
+        plan = plan_row(row, known)
+        if plan.outcome != PROBLEM:
+            try:
+                with db.session.begin_nested():
+                    _apply_plan(plan, actor, source, known)
+                _remember(plan, known)
+            except (SQLAlchemyError, RowRefused, notifications.ReturnBeforeStart) as exc:
+                message = str(exc) if isinstance(exc, RowRefused) else "rhi could not save it."
+                plan = Plan(row, PROBLEM, f"Not saved: {message}")
+        if plan.outcome == PROBLEM:
+            audit.record(
+                "import.refused",
+                user=actor.user,
+                object_type="import_row",
+                object_id=row.line,
+                detail=f"line {row.line} refused ({actor.label})",
+                outcome="refused",
+            )
+        plans.append(plan)
+    return plans
+
+
+# A person decides about a waiting row ---------------------------------------------------------
+
+SAME_CHILD, NEW_CHILD = "same_child", "new_child"
+
+
+def resolve(waiting: WaitingRow, row: Row, user: User, decision: str) -> Episode | None:
+    """Same child: the episode is the candidate's. New child: a child new to rhi, kept by the
+    user's team. `row` is the waiting row's values read again now (the rules of today). None
+    when the reference was meanwhile recorded (nothing is done twice)."""
+    notice = row.notice
+    if notice is None:
+        raise RowRefused(" ".join(row.problems))
+    actor = Actor(user, user.team_id, "a person confirmed the child")
+    existing = db.session.scalar(
+        select(Episode.id).where(Episode.police_reference == notice.police_reference)
+    )
+    episode = None
+    if existing is None:
+        episode = _new_episode(notice, waiting.candidate if decision == SAME_CHILD else None, actor)
+        _link_person(notice, episode.child, None)
+    waiting.resolved_at = utcnow()
+    waiting.resolved_by_id = user.id
+    waiting.resolution = decision
+    waiting.episode_id = episode.id if episode else None
+    audit.record(
+        "import.resolve",
+        user=user,
+        object_type="import_waiting",
+        object_id=waiting.id,
+        child_id=episode.child_id if episode else waiting.candidate_child_id,
+        detail=decision if episode else f"{decision}: already recorded",
+    )
+    return episode
+
+
+def counts(plans: list[Plan]) -> dict[str, int]:
+    result = dict.fromkeys((NEW, UPDATE, UNCHANGED, WAITING, PROBLEM), 0)
+    for plan in plans:
+        result[plan.outcome] += 1
+    return result

@@ -1,0 +1,468 @@
+"""Reading a police notifications file: no database, no Flask. Tested alone.
+
+A council gets the police's missing and found notifications as a daily export. Every force
+names its columns its own way, so the columns are guessed from common header names and then
+confirmed by a coordinator (`guess_columns`). Each row is read into `Notice` values or plain
+words saying what is wrong with it (`read_row`); the database side is rhi/episodes/
+imports_apply.py.
+
+- Bytes: UTF-8 with or without a byte-order mark, else Windows-1252 (what Excel on Windows
+  saves). A file is read with a cap (`read_capped`): a file over the limit is refused before
+  it is held whole.
+- Cells beginning with = + - @ are kept as the text they are: nothing here evaluates anything,
+  and a note says so, since a spreadsheet would have run them as formulas.
+- Times in a file are local (RHI_TIMEZONE), as a person at the police wrote them; the caller
+  passes `to_utc`. A time with its own offset ("2026-11-20T14:30+00:00") is taken as written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import IO
+
+from rhi.children.matching import normalise
+from rhi.models.episodes import NOT_GRADED, REPORTERS
+
+CHUNK = 64 * 1024
+# A police export's clock and ours may differ a little (as a tablet's may: rhi/forms/fields.py).
+CLOCK_SKEW = timedelta(minutes=10)
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    aliases: tuple[str, ...]  # header names, as `normalise` writes them
+    required: bool = False
+    limit: int = 200
+
+
+COLUMNS: dict[str, Column] = {
+    "police_reference": Column(
+        "Police reference",
+        (
+            "police reference",
+            "police ref",
+            "reference",
+            "ref",
+            "incident reference",
+            "incident number",
+            "occurrence number",
+            "occurrence reference",
+            "missing person reference",
+            "urn",
+        ),
+        required=True,
+        limit=60,
+    ),
+    "police_person_id": Column(
+        "Police person id",
+        ("police person id", "person id", "person reference", "nominal id", "subject id"),
+        limit=60,
+    ),
+    "first_name": Column(
+        "First name",
+        ("forename", "forenames", "first name", "firstname", "given name", "given names"),
+        required=True,
+        limit=80,
+    ),
+    "last_name": Column(
+        "Last name",
+        ("surname", "last name", "lastname", "family name"),
+        required=True,
+        limit=80,
+    ),
+    "date_of_birth": Column(
+        "Date of birth", ("date of birth", "dob", "d o b", "birth date"), required=True
+    ),
+    "reported_missing": Column(
+        "Reported missing",
+        (
+            "reported missing",
+            "reported missing at",
+            "date reported missing",
+            "missing since",
+            "date missing",
+            "missing date",
+            "missing at",
+        ),
+        required=True,
+    ),
+    "returned": Column(
+        "Returned or found",
+        (
+            "returned",
+            "returned at",
+            "date returned",
+            "return date",
+            "found",
+            "date found",
+            "found date",
+            "returned found",
+            "returned or found",
+        ),
+    ),
+    "risk_grade": Column(
+        "Risk grade",
+        ("risk grade", "police risk grade", "risk", "risk level", "grade", "risk assessment"),
+    ),
+    "missing_from": Column(
+        "Missing from",
+        ("missing from", "missing from address", "location missing from", "last seen at"),
+    ),
+    "found_where": Column(
+        "Found where", ("found where", "where found", "found location", "location found")
+    ),
+    "found_by": Column("Found by", ("found by", "located by", "returned by"), limit=120),
+    "reported_by": Column(
+        "Reported by", ("reported by", "reporter", "who reported", "informant"), limit=120
+    ),
+}
+REQUIRED = [name for name, column in COLUMNS.items() if column.required]
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+TIME_FORMATS = ("%H:%M", "%H:%M:%S")
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read; said for the person who sent it."""
+
+
+class FileTooLarge(FileProblem):
+    pass
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]  # (line in the file, cells)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification, read and checked. Times are naive UTC."""
+
+    police_reference: str
+    police_person_id: str | None
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    started_at: datetime
+    returned_at: datetime | None
+    risk_grade: str | None  # None: the file does not say (a new episode is "not graded")
+    missing_from: str | None
+    found_where: str | None
+    found_by: str | None
+    reported_by: str | None
+
+
+@dataclass
+class Row:
+    line: int
+    cells: dict[str, str]  # field -> text, as read
+    notice: Notice | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def reference(self) -> str:
+        return self.cells.get("police_reference", "")
+
+    @property
+    def name(self) -> str:
+        return f"{self.cells.get('first_name', '')} {self.cells.get('last_name', '')}".strip()
+
+
+def too_large_message(limit: int) -> str:
+    return (
+        f"This file is larger than {limit:,} bytes, the most rhi reads at once "
+        "(RHI_IMPORT_MAX_BYTES). Split it into smaller files, or ask for a daily file."
+    )
+
+
+def read_capped(stream: IO[bytes], limit: int) -> bytes:
+    """The stream's bytes, refused (FileTooLarge) as soon as more than `limit` arrive."""
+    parts, total = [], 0
+    while chunk := stream.read(CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise FileTooLarge(too_large_message(limit))
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (a byte-order mark dropped), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Five byte values mean nothing in Windows-1252: shown as a replacement character
+        # rather than refusing a whole day's file for one odd byte.
+        return data.decode("cp1252", errors="replace")
+
+
+def parse(text: str) -> Table:
+    """Headers and rows. Blank lines are skipped; a cell's line is its first line."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        headers = [h.strip() for h in next(reader, [])]
+        if not any(headers):
+            raise FileProblem("This file is empty: it has no header row.")
+        rows = []
+        line = reader.line_num
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                rows.append((line + 1, cells))
+            line = reader.line_num
+    except csv.Error as exc:
+        raise FileProblem(
+            f"This file is not a CSV file rhi can read (near line {reader.line_num}): {exc}."
+        ) from exc
+    return Table(headers, rows)
+
+
+def header_key(header: str) -> str:
+    return normalise(header)
+
+
+def guess_columns(headers: list[str]) -> dict[str, str]:
+    """{field: header} for each field a header's name gives away; each header used once."""
+    keys = {header_key(h): h for h in headers if h}
+    guessed: dict[str, str] = {}
+    for name, column in COLUMNS.items():
+        for alias in column.aliases:
+            header = keys.get(alias)
+            if header is not None and header not in guessed.values():
+                guessed[name] = header
+                break
+    return guessed
+
+
+def missing_columns(columns: dict[str, str], headers: list[str]) -> list[str]:
+    """The required fields the mapping does not find in this file's headers."""
+    present = set(headers)
+    return [n for n in REQUIRED if not columns.get(n) or columns[n] not in present]
+
+
+def cells_for(columns: dict[str, str], headers: list[str], cells: list[str]) -> dict[str, str]:
+    """A row's cells by field, through the mapping."""
+    index = {h: i for i, h in enumerate(headers)}
+    found = {}
+    for name, header in columns.items():
+        i = index.get(header)
+        if i is not None and i < len(cells):
+            found[name] = cells[i].strip()
+    return found
+
+
+def neutralise(cell: str) -> str:
+    """A cell as a spreadsheet will show it, never run: a formula's first character is
+    preceded by a single quote (OWASP's advice for CSV injection)."""
+    if cell.startswith((*FORMULA_STARTS, "\t", "\r")):
+        return "'" + cell
+    return cell
+
+
+def read_date(text: str) -> date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def read_when(text: str, to_utc: Callable[[datetime], datetime]) -> datetime | None:
+    """A date and time, naive UTC. Local unless the text carries its own offset."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is not None and "-" in text[:8]:
+        if value.tzinfo is not None:
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return to_utc(value)
+    day_part, _, time_part = text.replace("T", " ").partition(" ")
+    day = read_date(day_part)
+    if day is not None and not time_part.strip():
+        return to_utc(datetime.combine(day, datetime.min.time()))  # a day alone: midnight
+    for fmt in TIME_FORMATS:
+        try:
+            moment = datetime.strptime(time_part.strip(), fmt).time()
+        except ValueError:
+            continue
+        if day is not None:
+            return to_utc(datetime.combine(day, moment))
+    return None
+
+
+def looks_like_a_date(text: str) -> bool:
+    """Digits in a date's shape: then "not a real date" is the right thing to say."""
+    day = text.replace("T", " ").split(" ")[0]
+    pieces = day.replace("/", "-").replace(".", "-").split("-")
+    return len(pieces) == 3 and all(p.isdigit() for p in pieces)
+
+
+def _date_problem(label: str, text: str, with_time: bool) -> str:
+    example = "23/11/2026 14:30" if with_time else "23/11/2026"
+    if looks_like_a_date(text):
+        return f"{label} “{text}” is not a real date. Check the day and the month."
+    return f"{label} “{text}” is not a date we can read: write it like {example}."
+
+
+@dataclass
+class _Reader:
+    row: Row
+    grades: list[str]
+    now: datetime
+    to_utc: Callable[[datetime], datetime]
+
+    def text(self, name: str) -> str | None:
+        value = self.row.cells.get(name, "").strip()
+        if not value:
+            return None
+        column = COLUMNS[name]
+        if len(value) > column.limit:
+            self.row.problems.append(
+                f"{column.label} is too long: the most is {column.limit} characters."
+            )
+        if value.startswith(FORMULA_STARTS):
+            self.row.notes.append(
+                f"{column.label} begins with “{value[0]}”: kept as text, never worked out "
+                "as a formula."
+            )
+        return value
+
+    def required(self, name: str) -> str | None:
+        value = self.text(name)
+        if value is None:
+            self.row.problems.append(f"{COLUMNS[name].label} is empty.")
+        return value
+
+    def when(self, name: str, *, required: bool) -> datetime | None:
+        text = self.required(name) if required else self.text(name)
+        if text is None:
+            return None
+        value = read_when(text, self.to_utc)
+        label = COLUMNS[name].label
+        if value is None:
+            self.row.problems.append(_date_problem(label, text, with_time=True))
+        elif value > self.now + CLOCK_SKEW:
+            self.row.problems.append(f"{label} “{text}” is in the future.")
+        return value
+
+    def birth(self) -> date | None:
+        text = self.required("date_of_birth")
+        if text is None:
+            return None
+        value = read_date(text)
+        if value is None:
+            self.row.problems.append(_date_problem("Date of birth", text, with_time=False))
+        elif value > self.now.date():
+            self.row.problems.append(f"Date of birth “{text}” is in the future.")
+        return value
+
+    def grade(self) -> str | None:
+        text = self.text("risk_grade")
+        if text is None:
+            return None
+        for known in (*self.grades, NOT_GRADED):
+            if text.casefold() == known.casefold():
+                return known
+        self.row.problems.append(
+            f"Risk grade “{text}” is not one of {', '.join(self.grades)} "
+            "(or empty, for not graded by police)."
+        )
+        return None
+
+    def reporter(self) -> str | None:
+        text = self.text("reported_by")
+        if text is None:
+            return None
+        for key, label in REPORTERS.items():
+            if text.casefold() in (key, label.casefold()):
+                return key
+        return text  # older rows and other systems hold words: shown as written
+
+
+def read_row(
+    line: int,
+    cells: dict[str, str],
+    *,
+    grades: list[str],
+    now: datetime,
+    to_utc: Callable[[datetime], datetime],
+    unmapped: list[str] | None = None,
+) -> Row:
+    """One row, checked. `unmapped`: required fields the file has no column for (each row says
+    so: nothing from such a file is imported)."""
+    row = Row(line, cells)
+    for name in unmapped or []:
+        row.problems.append(f"The file has no {COLUMNS[name].label} column.")
+    r = _Reader(row, grades, now, to_utc)
+    reference = r.required("police_reference")
+    first, last = r.required("first_name"), r.required("last_name")
+    birth = r.birth()
+    started = r.when("reported_missing", required=True)
+    returned = r.when("returned", required=False)
+    if started and returned and returned < started:
+        row.problems.append(
+            "Returned or found is before Reported missing: check both dates and times."
+        )
+    values = {
+        "person": r.text("police_person_id"),
+        "grade": r.grade(),
+        "missing_from": r.text("missing_from"),
+        "found_where": r.text("found_where"),
+        "found_by": r.text("found_by"),
+        "reported_by": r.reporter(),
+    }
+    if row.problems or not (reference and first and last and birth and started):
+        return row
+    row.notice = Notice(
+        police_reference=reference,
+        police_person_id=values["person"],
+        first_name=first,
+        last_name=last,
+        date_of_birth=birth,
+        started_at=started,
+        returned_at=returned,
+        risk_grade=values["grade"],
+        missing_from=values["missing_from"],
+        found_where=values["found_where"],
+        found_by=values["found_by"],
+        reported_by=values["reported_by"],
+    )
+    return row
+
+
+def mark_duplicates(rows: list[Row]) -> None:
+    """One row per police reference in a file. A repeated row is left out; two rows for one
+    reference that disagree are both refused: which is right is for a person to say."""
+    first_seen: dict[str, Row] = {}
+    for row in rows:
+        key = row.reference.strip().casefold()
+        if not key:
+            continue
+        earlier = first_seen.get(key)
+        if earlier is None:
+            first_seen[key] = row
+            continue
+        if earlier.cells == row.cells:
+            row.problems.append(f"The same as line {earlier.line}: left out.")
+        else:
+            message = (
+                f"Police reference {row.reference} is on lines {earlier.line} and {row.line} "
+                "with different details: correct the file and send it again."
+            )
+            row.problems.append(message)
+            if message not in earlier.problems:
+                earlier.problems.append(message)
+                earlier.notice = None
+        row.notice = None

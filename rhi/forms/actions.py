@@ -1,0 +1,25 @@
+"""The form for recording where an action has got to (rhi/actions/rules.py holds the rules)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from rhi.forms.fields import LocalDateField
+
+
+class ActionStatusForm(FlaskForm):
+    status = RadioField("Where has it got to?", choices=[])
+    on = LocalDateField(
+        "When",
+        validators=[Optional()],
+        description="The day it was done, held or declined. For example, 30/11/2026.",
+    )
+    note = TextAreaField(
+        "Reason or note",
+        validators=[Length(max=2000, message="Keep this under 2,000 characters.")],
+        description="Needed when it was not done or declined: say why, in plain words.",
+        render_kw={"rows": 3},
+    )
+    version = IntegerField(widget=HiddenField.widget)  # type: ignore[arg-type]

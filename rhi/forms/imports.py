@@ -1,0 +1,87 @@
+"""Forms for importing police notifications, and for service tokens (administrators)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from rhi.episodes.imports_csv import COLUMNS
+
+NOT_IN_FILE = ""
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "The police's notifications file (CSV)",
+        description="The daily export, as it came. UTF-8 or Windows-1252 (as Excel saves it).",
+        validators=[FileRequired("Choose the file to import.")],
+    )
+    mapping_id = SelectField(
+        "Columns",
+        coerce=int,
+        choices=[],
+        description="A saved set of columns reads the file at once; otherwise rhi guesses "
+        "from the headers and asks you to confirm.",
+    )
+
+
+class ColumnsForm(FlaskForm):
+    """One choice per detail: which of the file's columns holds it. Fields are added per file
+    (`columns_form`), so each gets its own label and error."""
+
+    name = StringField(
+        "Save these columns as",
+        description="For example “Police daily export”. Next time, choose it when uploading.",
+        validators=[DataRequired("Name these columns, to use them again."), Length(max=80)],
+    )
+
+
+def columns_form(headers: list[str], **kwargs: Any) -> ColumnsForm:
+    """A ColumnsForm with a select for each detail, offering the file's headers."""
+
+    class Form(ColumnsForm):
+        pass
+
+    choices = [(NOT_IN_FILE, "Not in this file"), *((h, h) for h in headers if h)]
+    for name, column in COLUMNS.items():
+        label = column.label + ("" if column.required else " (optional)")
+        validators = [InputRequired(f"Choose the column with the {column.label.lower()}.")]
+        setattr(
+            Form,
+            f"col_{name}",
+            SelectField(label, choices=choices, validators=validators if column.required else []),
+        )
+    return Form(**kwargs)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: the CSRF token only."""
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        "Is this the same child?",
+        choices=[
+            ("same_child", "Yes, the same child: add the episode to their record"),
+            ("new_child", "No, a different child: add a new child"),
+        ],
+        validators=[InputRequired("Choose same child or new child.")],
+    )
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "What uses it",
+        description="For example “West Yorkshire Police case system”.",
+        validators=[DataRequired("Name the system that will use the token."), Length(max=120)],
+    )
+    team_id = SelectField(
+        "Team that keeps children new to rhi",
+        coerce=int,
+        choices=[],
+        validators=[InputRequired("Choose the team.")],
+    )

@@ -1,0 +1,293 @@
+"""Actions that are followed (issue 11 item 7), through the test client: each action agreed in an
+interview has an owner (a user, or an agency with a named contact), a due date and a status;
+owners see theirs; overdue actions show on the worker's and manager's pages; a strategy meeting
+request tells the child's social worker and their manager and is followed to held or declined."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.interviews import content as c
+from rhi.models import AuditEvent, FollowedAction, Interview
+from rhi.models.episodes import Notice
+from tests.app.helpers import autosave, start
+from tests.conftest import Web
+
+# The clock is 2026-11-23 12:00 UTC (tests/app/conftest.py): today is Monday 23 November.
+YESTERDAY, NEXT_WEEK = "2026-11-22", "30/11/2026"
+
+
+def _add_action(web: Web, uuid: str, **fields: str) -> str:
+    page = f"/interviews/{uuid}/analysis"
+    response = web.post(f"/interviews/{uuid}/items/actions", page=page)
+    assert response.status_code == 302
+    item_id = c.normalise(_interview(web, uuid).content)["actions"][-1]["id"]
+    for name, value in fields.items():
+        response = autosave(web, uuid, f"actions.{item_id}.{name}", value, None)
+        assert response.status_code == 200, (name, response.get_data(as_text=True))
+    return item_id
+
+
+def _interview(web: Web, uuid: str) -> Interview:
+    app = web.client.application
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        db.session.expunge(interview)
+        return interview
+
+
+def _finish(web: Web, uuid: str) -> None:
+    response = web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review")
+    assert response.status_code == 302
+
+
+def _actions(app) -> list[FollowedAction]:
+    with app.app_context():
+        rows = list(db.session.scalars(select(FollowedAction).order_by(FollowedAction.id)))
+        for row in rows:
+            db.session.expunge(row)
+        return rows
+
+
+def _as(app, world, key: str) -> Web:
+    other = Web(app.test_client())
+    other.sign_in(world.emails[key])
+    return other
+
+
+def _agreed(web: Web, world) -> str:
+    """An interview with a referral to the exploitation team (an agency), a safety plan the
+    worker will do by next week, and a strategy meeting request for the social worker, due
+    yesterday: finished."""
+    uuid = start(web, world)
+    _add_action(
+        web,
+        uuid,
+        kind="exploitation_team",
+        owner_kind="other_agency",
+        owner="Sam Ahmed, exploitation team",
+        due=NEXT_WEEK,
+    )
+    _add_action(web, uuid, kind="safety_plan", owner_kind="worker", due=NEXT_WEEK)
+    _add_action(
+        web,
+        uuid,
+        kind="strategy_meeting",
+        owner_kind="social_worker",
+        due=YESTERDAY,
+        note="MEETINGNOTE adults are exploiting her",
+    )
+    autosave(web, uuid, "consent.social_worker.answer", "yes", None)
+    _finish(web, uuid)
+    return uuid
+
+
+def test_the_interview_asks_who_and_a_date(app, web, world):
+    uuid = start(web, world)
+    _add_action(web, uuid, kind="school")
+    html = web.get(f"/interviews/{uuid}/analysis").get_data(as_text=True)
+    assert "Who will do it" in html
+    for words in ("Me (the worker)", "The child&#39;s social worker", "Another agency"):
+        assert words in html
+    assert re.search(r'<input type="date"[^>]*name="f:actions\.[0-9a-f]+\.due"', html)
+
+
+def test_a_due_date_is_kept_as_a_date_and_words_are_refused(app, web, world):
+    uuid = start(web, world)
+    item = _add_action(web, uuid, due="30/11/2026")
+    assert c.normalise(_interview(web, uuid).content)["actions"][0]["due"] == "2026-11-30"
+    response = autosave(web, uuid, f"actions.{item}.due", "Friday", "2026-11-30")
+    assert "Enter a date like 30/11/2026." in response.get_data(as_text=True)
+    assert c.normalise(_interview(web, uuid).content)["actions"][0]["due"] == "2026-11-30"
+
+
+def test_finishing_makes_each_action_followed_with_its_owner(app, web, world):
+    _agreed(web, world)
+    rows = _actions(app)
+    assert [r.kind for r in rows] == ["exploitation_team", "safety_plan", "strategy_meeting"]
+    agency, plan, meeting = rows
+    assert agency.owner_id is None and agency.contact == "Sam Ahmed, exploitation team"
+    assert plan.owner_id == world.users["worker_a"]
+    assert meeting.owner_id == world.users["social_worker"]
+    assert [r.due_on for r in rows] == [date(2026, 11, 30), date(2026, 11, 30), date(2026, 11, 22)]
+    assert {r.status for r in rows} == {"open"}
+
+    html = web.get("/actions").get_data(as_text=True)
+    assert "Exploitation team" in html and "Another agency: Sam Ahmed, exploitation team" in html
+    assert "Me (the worker) (Worker A)" in html
+    assert "1 day overdue (due 22 Nov 2026)" in html
+
+
+def test_the_social_worker_and_their_manager_are_told_of_a_strategy_meeting(app, web, world):
+    _agreed(web, world)
+    with app.app_context():
+        told = set(
+            db.session.scalars(select(Notice.user_id).where(Notice.kind == "strategy_meeting"))
+        )
+    assert told == {world.users["social_worker"], world.users["manager_care"]}
+
+    social_worker = _as(app, world, "social_worker")
+    home = social_worker.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "Strategy meetings asked for" in home
+    assert "A strategy meeting for Ada Alpha" in home
+    # Theirs to follow: the meeting, not the worker's safety plan or the agency's referral.
+    listing = social_worker.get("/actions").get_data(as_text=True)
+    assert "Strategy meeting request" in listing
+    assert "Safety plan" not in listing and "Exploitation team" not in listing
+
+    manager = _as(app, world, "manager_care")
+    assert "A strategy meeting for Ada Alpha" in manager.get("/actions").get_data(as_text=True) or (
+        "Strategy meeting request" in manager.get("/actions").get_data(as_text=True)
+    )
+
+
+def test_a_strategy_meeting_is_followed_to_held_or_declined(app, web, world):
+    _agreed(web, world)
+    meeting = _actions(app)[2]
+    social_worker = _as(app, world, "social_worker")
+    page = f"/actions/{meeting.id}"
+    html = social_worker.get(page).get_data(as_text=True)
+    assert "Asked for, not yet held" in html and "MEETINGNOTE" in html
+
+    refused = social_worker.post(
+        page,
+        {"status": "declined", "on": "2026-11-23", "note": "", "version": meeting.version},
+        page=page,
+    )
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert "Say why it was declined." in text
+    assert re.search(r'<input checked[^>]*value="declined"', text)  # the choice is kept
+
+    future = social_worker.post(
+        page,
+        {"status": "held", "on": "2026-11-25", "note": "", "version": meeting.version},
+        page=page,
+    )
+    assert "This can&#39;t be in the future." in future.get_data(as_text=True)
+
+    done = social_worker.post(
+        page,
+        {"status": "held", "on": "2026-11-23", "note": "Police and school attended.", "version": 1},
+        page=page,
+        follow=True,
+    )
+    shown = done.get_data(as_text=True)
+    assert "Saved." in shown and "Held, 23 Nov 2026" in shown
+    assert _actions(app)[2].status == "held"
+    # The worker sees where it got to; it is no longer overdue anywhere.
+    assert "past its date" not in web.get("/returns").get_data(as_text=True)
+
+
+def test_overdue_actions_show_on_the_workers_and_managers_pages(app, web, world):
+    _agreed(web, world)
+    worker_home = web.get("/returns").get_data(as_text=True)
+    assert "1 action past its date" in worker_home
+    assert "Strategy meeting request for Ada Alpha" in worker_home
+    manager = _as(app, world, "manager_a")
+    assert "1 action past its date" in manager.get("/returns").get_data(as_text=True)
+    overdue = manager.get("/actions?show=overdue").get_data(as_text=True)
+    assert "Strategy meeting request" in overdue and "Safety plan" not in overdue
+    # Another team's worker and manager see nothing of it.
+    for key in ("worker_b", "manager_b"):
+        other = _as(app, world, key)
+        assert "past its date" not in other.get("/returns").get_data(as_text=True)
+        assert "Ada Alpha" not in other.get("/actions").get_data(as_text=True)
+
+
+def test_done_and_not_done_need_a_date_and_not_done_a_reason(app, web, world):
+    _agreed(web, world)
+    plan = _actions(app)[1]
+    page = f"/actions/{plan.id}"
+    no_reason = web.post(page, {"status": "not_done", "on": "2026-11-23", "version": 1}, page=page)
+    assert no_reason.status_code == 422
+    assert "Say why it was not done." in no_reason.get_data(as_text=True)
+    no_date = web.post(page, {"status": "done", "on": "", "version": 1}, page=page)
+    assert "Enter the date, like 30/11/2026." in no_date.get_data(as_text=True)
+    bad_date = web.post(page, {"status": "done", "on": "31/02/2026", "version": 1}, page=page)
+    assert "Enter a date like 30/11/2026." in bad_date.get_data(as_text=True)
+    not_a_status = web.post(page, {"status": "lost", "on": "", "version": 1}, page=page)
+    assert not_a_status.status_code == 422
+    assert _actions(app)[1].status == "open"
+
+    saved = web.post(
+        page,
+        {"status": "not_done", "on": "23/11/2026", "note": "Amara asked to wait.", "version": 1},
+        page=page,
+        follow=True,
+    )
+    assert "Not done, 23 Nov 2026" in saved.get_data(as_text=True)
+    assert "Amara asked to wait." in saved.get_data(as_text=True)
+
+
+def test_a_change_from_an_older_page_is_refused_and_the_action_shown_as_it_is(app, web, world):
+    _agreed(web, world)
+    plan = _actions(app)[1]
+    page = f"/actions/{plan.id}"
+    manager = _as(app, world, "manager_a")
+    first = manager.post(page, {"status": "done", "on": "2026-11-23", "version": 1}, page=page)
+    assert first.status_code == 302
+    stale = web.post(
+        page, {"status": "not_done", "on": "2026-11-23", "note": "x", "version": 1}, page=page
+    )
+    assert stale.status_code == 409
+    text = stale.get_data(as_text=True)
+    assert "Someone else changed this action while you had it open" in text
+    assert "Done, 23 Nov 2026" in text
+    assert _actions(app)[1].status == "done"
+
+
+def test_actions_are_refused_to_those_who_may_not_see_them_and_every_read_is_audited(
+    app, web, world
+):
+    _agreed(web, world)
+    plan = _actions(app)[1]
+    for key in ("worker_b", "manager_b", "social_worker_other"):
+        other = _as(app, world, key)
+        assert other.get(f"/actions/{plan.id}").status_code == 404
+        changed = other.post(
+            f"/actions/{plan.id}", {"status": "done", "on": "2026-11-23", "version": 1}, page="/"
+        )
+        assert changed.status_code == 404
+    # The child's social worker follows the meeting, not the worker's own safety plan.
+    assert _as(app, world, "social_worker").get(f"/actions/{plan.id}").status_code == 404
+    assert _as(app, world, "admin").get("/actions").status_code == 403
+    assert _actions(app)[1].status == "open"
+
+    web.get(f"/actions/{plan.id}")
+    with app.app_context():
+        actions = [e.action for e in db.session.scalars(select(AuditEvent))]
+        refusals = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.outcome == "refused", AuditEvent.object_type == "action"
+            )
+        ).all()
+    assert "action.create" in actions and "action.view" in actions
+    assert len(refusals) >= 6
+
+
+def test_csrf_is_needed_to_change_an_action(app, web, world):
+    _agreed(web, world)
+    plan = _actions(app)[1]
+    response = web.client.post(
+        f"/actions/{plan.id}", data={"status": "done", "on": "2026-11-23", "version": "1"}
+    )
+    assert response.status_code == 400
+    assert _actions(app)[1].status == "open"
+
+
+def test_the_copy_says_who_will_do_each_action_and_by_when(app, web, world):
+    uuid = _agreed(web, world)
+    response = web.get(f"/interviews/{uuid}/copies/social_worker.pdf")
+    assert response.status_code == 200
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.data)).pages
+    )
+    assert "Strategy meeting request: The child's social worker, by 22 November 2026" in text
+    assert "Another agency: Sam Ahmed, exploitation team, by 30 November 2026" in text

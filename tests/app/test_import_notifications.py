@@ -1,0 +1,476 @@
+"""Import of police notifications (issue 13 item 3): upload, columns kept by name, preview,
+apply row by row, idempotent on the police reference, matching to known children (a weak
+match waits for a person), refused rows downloadable, every bad input said per row, and the
+command line. The clock stands at 2026-11-23 12:00 UTC (tests/app/conftest.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from rhi.episodes import imports_csv
+from rhi.extensions import db
+from rhi.models import (
+    AuditEvent,
+    Child,
+    Episode,
+    ImportBatch,
+    ImportMapping,
+    PolicePerson,
+    Team,
+    WaitingRow,
+)
+from tests.conftest import Web
+
+HEADER = "Police Ref,Person ID,Forename,Surname,DOB,Reported Missing,Returned/Found,Risk Grade"
+ADA = "IMP-1,P-1,Ada,Alpha,01/05/2011,20/11/2026 10:00,21/11/2026 09:00,High"  # known to RHI A
+NEW = "IMP-2,P-2,Rosa,Green,03/04/2012,21/11/2026 18:00,,Low"  # a child new to rhi
+WEAK = "IMP-3,,Adah,Alpha,01/05/2011,22/11/2026 08:00,22/11/2026 10:00,Medium"  # possibly Ada
+
+
+def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode(encoding)
+
+
+def upload(web: Web, data: bytes, *, mapping_id: int = 0, name: str = "daily.csv"):
+    return web.post(
+        "/imports",
+        {"file": (io.BytesIO(data), name), "mapping_id": str(mapping_id)},
+        page="/imports",
+    )
+
+
+def batch_id(response) -> int:
+    return int(re.search(r"/imports/(\d+)", response.headers["Location"]).group(1))
+
+
+def save_columns(web: Web, batch: int, name: str = "Police daily export", **override: str):
+    page = web.get(f"/imports/{batch}/columns").get_data(as_text=True)
+    data = {"name": name}
+    for field in imports_csv.COLUMNS:
+        selected = re.search(
+            rf'<select[^>]*name="col_{field}".*?</select>', page, flags=re.S
+        ).group(0)
+        chosen = re.search(r'<option selected value="([^"]*)"', selected) or re.search(
+            r'<option value="([^"]*)" selected', selected
+        )
+        data[f"col_{field}"] = chosen.group(1) if chosen else ""
+    data.update({f"col_{k}": v for k, v in override.items()})
+    return web.post(f"/imports/{batch}/columns", data, page=f"/imports/{batch}/columns")
+
+
+def import_file(web: Web, data: bytes, *, mapping_id: int = 0) -> int:
+    """Upload, confirm the guessed columns when asked, apply; the batch id."""
+    response = upload(web, data, mapping_id=mapping_id)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    batch = batch_id(response)
+    if response.headers["Location"].endswith("/columns"):
+        assert save_columns(web, batch).status_code == 302
+    applied = web.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    assert applied.status_code == 302
+    return batch
+
+
+def outcomes(app, batch: int) -> dict[str, str]:
+    with app.app_context():
+        results = db.session.get(ImportBatch, batch).results
+        return {r["reference"]: r["outcome"] for r in results}
+
+
+def messages(app, batch: int) -> dict[int, str]:
+    with app.app_context():
+        return {r["line"]: r["message"] for r in db.session.get(ImportBatch, batch).results}
+
+
+@pytest.fixture
+def manager(web: Web, world) -> Web:
+    web.sign_in(world.emails["manager_a"])
+    return web
+
+
+def episodes_with(app, reference: str) -> list[Episode]:
+    with app.app_context():
+        found = db.session.scalars(select(Episode).where(Episode.police_reference == reference))
+        episodes = list(found)
+        for e in episodes:
+            db.session.expunge(e)
+        return episodes
+
+
+# Reading a file (no database) -----------------------------------------------------------------
+
+
+def test_columns_are_guessed_from_common_header_names():
+    headers = ["Police reference", "First name", "Last name", "Date of birth", "Reported missing"]
+    headers += ["Found", "Risk grade", "Missing from", "Found where", "Found by", "Reported by"]
+    guessed = imports_csv.guess_columns(headers)
+    assert guessed["first_name"] == "First name" and guessed["returned"] == "Found"
+    assert len(guessed) == len(headers)
+    other = imports_csv.guess_columns(["URN", "Forename", "SURNAME", "D.O.B.", "Missing since"])
+    assert other == {
+        "police_reference": "URN",
+        "first_name": "Forename",
+        "last_name": "SURNAME",
+        "date_of_birth": "D.O.B.",
+        "reported_missing": "Missing since",
+    }
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read_whole():
+    class Endless(io.RawIOBase):
+        reads = 0
+
+        def read(self, size: int = -1) -> bytes:
+            self.reads += 1
+            return b"x" * size
+
+    stream = Endless()
+    with pytest.raises(imports_csv.FileTooLarge):
+        imports_csv.read_capped(stream, 200_000)
+    assert stream.reads <= 200_000 // imports_csv.CHUNK + 2
+
+
+def test_formula_cells_are_neutralised_for_spreadsheets():
+    for cell in ("=1+1", "+44", "-2", "@SUM(A1)"):
+        assert imports_csv.neutralise(cell) == "'" + cell
+    assert imports_csv.neutralise("Ada") == "Ada"
+
+
+# The page: upload, columns, preview, apply --------------------------------------------------
+
+
+def test_upload_confirm_columns_preview_and_apply(app, manager, world):
+    response = upload(manager, csv_bytes(ADA, NEW, WEAK))
+    assert response.headers["Location"].endswith("/columns")  # no saved columns yet
+    batch = batch_id(response)
+    page = manager.get(f"/imports/{batch}/columns").get_data(as_text=True)
+    assert 'aria-describedby="col_police_reference-hint' not in page  # no hint: no dangling id
+    assert save_columns(manager, batch).status_code == 302
+    preview = manager.get(f"/imports/{batch}").get_data(as_text=True)
+    assert "1 new" not in preview  # two new: Ada's episode and a new child
+    assert "2 new, 0 to update, 0 unchanged, 1 waiting for a person, 0 with a problem" in preview
+    assert "Possibly Ada Alpha" in preview
+    assert not episodes_with(app, "IMP-1")  # the preview changes nothing
+    manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    assert outcomes(app, batch) == {"IMP-1": "new", "IMP-2": "new", "IMP-3": "waiting"}
+    (ada,) = episodes_with(app, "IMP-1")
+    assert ada.child_id == world.children["a"] and not ada.allocated
+    assert ada.risk_grade == "High" and ada.reported_by == "police"
+    (rosa,) = episodes_with(app, "IMP-2")
+    assert rosa.returned_at is None and not rosa.allocated
+    with app.app_context():
+        child = db.session.get(Child, rosa.child_id)
+        assert (child.first_name, child.team_id) == ("Rosa", world_team(app, "RHI A"))
+        assert db.session.scalar(select(func.count(WaitingRow.id))) == 1
+        mapping = db.session.scalar(select(ImportMapping))
+        assert mapping.name == "Police daily export" and mapping.columns["last_name"] == "Surname"
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+        assert {"import.upload", "import.mapping", "import.apply", "episode.create"} <= actions
+        assert {"child.create", "import.waiting", "import.view"} <= actions
+    # New episodes arrive unallocated, on the team's "Waiting to be allocated" list.
+    returns = manager.get("/returns").get_data(as_text=True)
+    assert f"/episodes/{ada.id}" in returns and "Rosa Green" in returns
+
+
+def world_team(app, name: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Team.id).where(Team.name == name))
+
+
+def test_saved_columns_read_the_next_file_at_once(app, manager):
+    import_file(manager, csv_bytes(NEW))
+    with app.app_context():
+        mapping_id = db.session.scalar(select(ImportMapping.id))
+    response = upload(manager, csv_bytes(ADA), mapping_id=mapping_id)
+    assert re.search(r"/imports/\d+$", response.headers["Location"])  # straight to the preview
+
+
+def test_the_same_file_twice_changes_nothing_and_a_corrected_file_updates(app, manager):
+    first = import_file(manager, csv_bytes(ADA, NEW, WEAK))
+    with app.app_context():
+        before = db.session.scalar(select(func.count(Episode.id)))
+    again = import_file(manager, csv_bytes(ADA, NEW, WEAK))
+    assert outcomes(app, again) == {"IMP-1": "unchanged", "IMP-2": "unchanged", "IMP-3": "waiting"}
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Episode.id))) == before
+        assert db.session.scalar(select(func.count(WaitingRow.id))) == 1  # not waiting twice
+        assert db.session.scalar(select(func.count(Child.id))) == 3
+    corrected = NEW.replace(",,Low", ",22/11/2026 07:00,Medium")
+    fixed = import_file(manager, csv_bytes(ADA, corrected))
+    assert outcomes(app, fixed) == {"IMP-1": "unchanged", "IMP-2": "update"}
+    assert "returned" in messages(app, fixed)[3] and "risk grade" in messages(app, fixed)[3]
+    (rosa,) = episodes_with(app, "IMP-2")
+    assert rosa.risk_grade == "Medium" and rosa.returned_at is not None
+    assert first != again != fixed
+
+
+def test_a_police_person_id_finds_the_child_whatever_the_name(app, manager):
+    import_file(manager, csv_bytes(NEW))
+    renamed = "IMP-9,P-2,Rose,Greene,04/03/2012,22/11/2026 20:00,,Low"  # the same person id
+    batch = import_file(manager, csv_bytes(renamed))
+    assert outcomes(app, batch) == {"IMP-9": "new"}
+    (first,), (second,) = episodes_with(app, "IMP-2"), episodes_with(app, "IMP-9")
+    assert first.child_id == second.child_id
+    with app.app_context():
+        assert db.session.scalar(select(PolicePerson.child_id)) == first.child_id
+
+
+def test_a_weak_match_waits_for_a_person_same_child(app, manager, world):
+    import_file(manager, csv_bytes(WEAK))
+    assert not episodes_with(app, "IMP-3")  # never merged silently
+    page = manager.get("/imports/waiting").get_data(as_text=True)
+    assert "Adah Alpha" in page and "Ada Alpha" in page
+    with app.app_context():
+        waiting = db.session.scalar(select(WaitingRow.id))
+    url = f"/imports/waiting/{waiting}"
+    bad = manager.post(url, {}, page="/imports/waiting")
+    assert bad.status_code == 422
+    assert "Choose same child or new child." in bad.get_data(as_text=True)
+    assert manager.post(url, {f"w{waiting}-decision": "same_child"}).status_code == 302
+    (episode,) = episodes_with(app, "IMP-3")
+    assert episode.child_id == world.children["a"] and not episode.allocated
+    assert "Nothing is waiting." in manager.get("/imports/waiting").get_data(as_text=True)
+    # Deciding again does nothing twice.
+    assert manager.post(url, {f"w{waiting}-decision": "new_child"}).status_code == 404
+
+
+def test_a_corrected_file_corrects_what_waits(app, manager):
+    import_file(manager, csv_bytes(WEAK))
+    import_file(manager, csv_bytes(WEAK.replace("22/11/2026 08:00", "22/11/2026 07:15")))
+    with app.app_context():
+        (waiting,) = db.session.scalars(select(WaitingRow)).all()
+        assert waiting.values["reported_missing"] == "22/11/2026 07:15"
+
+
+def test_a_weak_match_waits_for_a_person_new_child(app, manager, world):
+    import_file(manager, csv_bytes(WEAK))
+    with app.app_context():
+        waiting = db.session.scalar(select(WaitingRow.id))
+    manager.post(f"/imports/waiting/{waiting}", {f"w{waiting}-decision": "new_child"})
+    (episode,) = episodes_with(app, "IMP-3")
+    assert episode.child_id != world.children["a"]
+    with app.app_context():
+        assert db.session.get(Child, episode.child_id).first_name == "Adah"
+        assert db.session.get(WaitingRow, waiting).resolution == "new_child"
+
+
+# Bad input -----------------------------------------------------------------------------------
+
+
+def test_utf8_with_a_bom_and_windows_1252_are_both_read(app, manager):
+    row = "IMP-5,,Zoë,Ó Briain,03/04/2012,21/11/2026 18:00,,Low"
+    for data in (b"\xef\xbb\xbf" + csv_bytes(row), csv_bytes(row, encoding="cp1252")):
+        response = upload(manager, data)
+        batch = batch_id(response)
+        save_columns(manager, batch)
+        preview = manager.get(f"/imports/{batch}").get_data(as_text=True)
+        assert "1 new" in preview, preview
+    batch = import_file(manager, csv_bytes(row, encoding="cp1252"))
+    (episode,) = episodes_with(app, "IMP-5")
+    with app.app_context():
+        child = db.session.get(Child, episode.child_id)
+        assert (child.first_name, child.last_name) == ("Zoë", "Ó Briain")
+    assert outcomes(app, batch) == {"IMP-5": "new"}
+
+
+BAD_ROWS = {
+    "IMP-11,,Ann,Lee,01/02/2012,20/11/2026 10:00,,Very high": "Risk grade “Very high” is not one",
+    "IMP-12,,Ann,Lee,31/02/2012,20/11/2026 10:00,,Low": "“31/02/2012” is not a real date",
+    "IMP-13,,Ann,Lee,01/02/2012,soon,,Low": "is not a date we can read",
+    "IMP-14,,Ann,Lee,01/02/2012,30/11/2026 10:00,,Low": "is in the future",
+    "IMP-15,,Ann,Lee,01/02/2012,20/11/2026 10:00,19/11/2026 10:00,Low": "is before Reported",
+    "IMP-16,,,Lee,01/02/2012,20/11/2026 10:00,,Low": "First name is empty.",
+}
+
+
+def test_each_bad_row_gets_its_own_message_and_good_rows_still_go_in(app, manager):
+    batch = import_file(manager, csv_bytes(*BAD_ROWS, NEW))
+    said = messages(app, batch)
+    for line, (row, expected) in enumerate(BAD_ROWS.items(), start=2):
+        assert expected in said[line], (row, said[line])
+    assert outcomes(app, batch)["IMP-2"] == "new"
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Episode.id))) == 4  # the world's 3, and one
+        refused = db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "import.refused")
+        )
+        assert refused == len(BAD_ROWS)
+
+
+def test_a_missing_column_refuses_every_row_and_imports_nothing(app, manager):
+    header = "Police Ref,Forename,Surname,Reported Missing"
+    response = upload(manager, csv_bytes("IMP-20,Ann,Lee,20/11/2026 10:00", header=header))
+    batch = batch_id(response)
+    refused = save_columns(manager, batch)
+    assert refused.status_code == 422  # the date of birth has no column to choose
+    page = refused.get_data(as_text=True)
+    assert 'id="col_date_of_birth-error"' in page
+    assert 'aria-describedby="col_date_of_birth-error"' in page
+    # The command line has no one to ask: each row says what is missing.
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        mapping = ImportMapping(name="Old", team_id=team.id, columns={"police_reference": "X"})
+        db.session.add(mapping)
+        db.session.commit()
+    path = app.instance_path + "/missing.csv"
+    with open(path, "wb") as out:
+        out.write(csv_bytes("IMP-20,Ann,Lee,20/11/2026 10:00", header=header))
+    result = app.test_cli_runner().invoke(
+        args=["rhi", "import-notifications", path, "--mapping", "Old"]
+    )
+    assert result.exit_code == 1
+    assert "The file has no Police reference column." in result.output
+    assert not episodes_with(app, "IMP-20")
+
+
+def test_a_duplicate_row_is_left_out_and_two_that_differ_are_both_refused(app, manager):
+    other = ADA.replace("High", "Low")
+    batch = import_file(manager, csv_bytes(NEW, NEW, ADA, other))
+    said = messages(app, batch)
+    assert said[2].startswith("New episode")
+    assert said[3] == "The same as line 2: left out."
+    assert "on lines 4 and 5 with different details" in said[4]
+    assert "on lines 4 and 5 with different details" in said[5]
+    assert len(episodes_with(app, "IMP-2")) == 1 and not episodes_with(app, "IMP-1")
+
+
+def test_formula_cells_are_kept_as_text_and_neutralised_in_the_download(app, manager):
+    header = HEADER + ",Missing From"
+    formula = "IMP-30,,Ann,Lee,01/02/2012,20/11/2026 10:00,,Low,=HYPERLINK(1)"
+    refused = "IMP-31,,=1+1,Lee,01/02/2012,20/11/2026 10:00,,@bad,-2"
+    response = upload(manager, csv_bytes(formula, refused, header=header))
+    batch = batch_id(response)
+    save_columns(manager, batch)
+    manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    (episode,) = episodes_with(app, "IMP-30")
+    assert episode.missing_from == "=HYPERLINK(1)"  # stored as the text it is
+    download = manager.get(f"/imports/{batch}/refused.csv")
+    assert download.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(download.get_data().decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Line", "Why it was refused", "Police Ref"]
+    assert len(rows) == 2 and rows[1][0] == "3"
+    assert "'=1+1" in rows[1] and "'@bad" in rows[1] and "'-2" in rows[1]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_a_file_over_the_limit_is_refused_by_its_size(app, manager):
+    app.config["RHI_IMPORT_MAX_BYTES"] = 1000
+    # Said by its Content-Length: refused before the body is parsed.
+    big = csv_bytes(*[NEW.replace("IMP-2", f"IMP-{i}") for i in range(500)])
+    response = upload(manager, big)
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "larger than 1,000 bytes" in page and 'id="file-error"' in page
+    # A little over: stopped by the cap while the file is read.
+    response = upload(manager, csv_bytes(*[NEW.replace("IMP-2", f"IMP-{i}") for i in range(30)]))
+    assert response.status_code == 413
+    assert "larger than 1,000 bytes" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Episode.id))) == 3
+        assert not db.session.scalar(select(func.count(ImportBatch.id)))
+
+
+def test_a_row_that_fails_to_save_leaves_nothing_behind(app, manager, monkeypatch):
+    from rhi.episodes import imports_apply
+
+    real = imports_apply._link_person
+
+    def failing(notice, child, known):
+        real(notice, child, known)
+        if notice.police_reference == "IMP-2":
+            raise imports_apply.RowRefused("a test failure after the child was added")
+
+    monkeypatch.setattr(imports_apply, "_link_person", failing)
+    batch = import_file(manager, csv_bytes(ADA, NEW))
+    assert outcomes(app, batch) == {"IMP-1": "new", "IMP-2": "problem"}
+    with app.app_context():
+        assert not db.session.scalar(select(Child.id).where(Child.first_name == "Rosa"))
+        assert not db.session.scalar(
+            select(PolicePerson.id).where(PolicePerson.police_person_id == "P-2")
+        )
+    assert not episodes_with(app, "IMP-2") and episodes_with(app, "IMP-1")
+
+
+# Who may import -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["worker_a", "social_worker", "admin"])
+def test_only_managers_and_coordinators_import(app, web, world, role):
+    web.sign_in(world.emails[role])
+    assert web.get("/imports").status_code == 403
+    assert upload(web, csv_bytes(NEW)).status_code == 403
+    assert web.get("/imports/waiting").status_code == 403
+
+
+def test_another_teams_file_is_not_found(app, manager, world):
+    batch = batch_id(upload(manager, csv_bytes(NEW)))
+    other = Web(app.test_client())
+    other.sign_in(world.emails["manager_b"])
+    assert other.get(f"/imports/{batch}").status_code == 404
+    assert other.post(f"/imports/{batch}/apply", page="/imports").status_code == 404
+    assert other.get(f"/imports/{batch}/refused.csv").status_code == 404
+
+
+def test_a_reference_held_by_another_team_is_refused_not_changed(app, manager):
+    row = "REF-B,,Ben,Beta,03/02/2009,20/11/2026 10:00,,Low"  # RHI B's episode
+    batch = import_file(manager, csv_bytes(row))
+    assert outcomes(app, batch) == {"REF-B": "problem"}
+    assert "your team does not hold" in messages(app, batch)[2]
+    (episode,) = episodes_with(app, "REF-B")
+    assert episode.risk_grade == "High"
+
+
+# The command line ---------------------------------------------------------------------------
+
+
+def test_the_command_line_import_prints_counts_and_exits_0_when_nothing_is_refused(app, world):
+    path = app.instance_path + "/daily.csv"
+    with open(path, "wb") as out:
+        out.write(csv_bytes(ADA, NEW, WEAK))
+    runner = app.test_cli_runner()
+    args = ["rhi", "import-notifications", path, "--team", "RHI A"]
+    dry = runner.invoke(args=[*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Would import: 2 new, 0 updated, 0 unchanged, 1 waiting for a person, 0 refused." in (
+        dry.output
+    )
+    assert not episodes_with(app, "IMP-1")
+    real = runner.invoke(args=args)
+    assert real.exit_code == 0
+    assert "Imported: 2 new, 0 updated, 0 unchanged, 1 waiting for a person, 0 refused." in (
+        real.output
+    )
+    again = runner.invoke(args=args)
+    assert "0 new, 0 updated, 2 unchanged, 1 waiting for a person, 0 refused." in again.output
+    with open(path, "ab") as out:
+        out.write(b"IMP-40,,Ann,Lee,31/02/2012,20/11/2026 10:00,,Low\n")
+    refused_path = app.instance_path + "/refused.csv"
+    bad = runner.invoke(args=[*args, "--refused", refused_path])
+    assert bad.exit_code == 1 and "1 refused." in bad.output
+    assert "not a real date" in Path(refused_path).read_text(encoding="utf-8-sig")
+    assert runner.invoke(args=["rhi", "import-notifications", path]).exit_code == 2
+
+
+def test_the_sample_file_imports_against_the_demo(app):
+    from rhi.demo import load_demo
+
+    with app.app_context():
+        load_demo()
+    web = Web(app.test_client())
+    web.sign_in("coordinator@example.org", "demo-password-2026")
+    sample = web.get("/imports/sample.csv").get_data()
+    batch = import_file(web, sample)
+    assert outcomes(app, batch) == {
+        "WY-2611-0101": "new",  # Amara, known
+        "WY-2611-0102": "new",  # Tyler, known, still missing
+        "WY-2611-0103": "waiting",  # "Jaden": possibly Jayden
+        "WY-2611-0104": "new",  # a child new to rhi
+        "WY-2611-0105": "new",
+        "WY-2611-0106": "problem",  # 31 November
+        "WY-2611-0107": "new",  # "=Park" kept as text
+    }

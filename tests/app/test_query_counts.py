@@ -1,0 +1,161 @@
+"""Pages whose cost must not grow with the rows they show (review findings): the held-work count
+in the menu and the held-work list, who held work can be passed on to, who may decide to share
+an interview, and the decisions waiting for a decider. Each page is asked once with one more row
+and once with ten more: it sends the same number of SQL statements, and shows every row."""
+
+from __future__ import annotations
+
+import re
+import uuid as uuidlib
+
+from flask import Flask
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import Episode, HeldWork, Interview, SharingDecision, Team, User
+from tests.app.helpers import statements
+from tests.conftest import Web
+from tests.world import World, add_user
+
+
+def _asked(app: Flask, web: Web, url: str) -> tuple[int, str]:
+    """How many statements one request for `url` sends, and the page (asked once before, so
+    nothing a first visit does only once is counted)."""
+    assert web.get(url).status_code == 200
+    with statements(app) as sent:
+        response = web.get(url)
+    assert response.status_code == 200
+    return len(sent), response.get_data(as_text=True)
+
+
+def _team(name: str) -> Team:
+    team = db.session.scalar(select(Team).where(Team.name == name))
+    assert team is not None
+    return team
+
+
+def _held(app: Flask, world: World, how_many: int) -> None:
+    """Work worker A's tablet sent for Ada's return, held for their team's manager."""
+    with app.app_context():
+        team_a = _team("RHI A")
+        for _ in range(how_many):
+            db.session.add(
+                HeldWork(
+                    item_uuid=str(uuidlib.uuid4()),
+                    payload_hash=uuidlib.uuid4().hex,
+                    payload={"content": {}, "events": []},
+                    child_id=world.children["a"],
+                    episode_ids=[world.episodes["a"]],
+                    sent_by_id=world.users["worker_a"],
+                    sent_by_team_id=team_a.id,
+                )
+            )
+        db.session.commit()
+
+
+def _menu_count(html: str) -> str:
+    match = re.search(r'Held work <span class="count">\((\d+)\)</span>', html)
+    assert match, "no held work in the menu"
+    return match.group(1)
+
+
+def test_the_held_work_count_and_list_cost_the_same_for_one_or_ten_more(app, web, world):
+    web.sign_in(world.emails["manager_a"])
+    _held(app, world, 1)
+    one_more, page = _asked(app, web, "/held")
+    assert _menu_count(page) == "1" and page.count(">Ada Alpha</a>") == 1
+    _held(app, world, 9)
+    ten_more, page = _asked(app, web, "/held")
+    assert _menu_count(page) == "10" and page.count(">Ada Alpha</a>") == 10
+    assert ten_more == one_more
+    # The count on every other page is a count too: the Returns page costs the same, and the
+    # menu's count loads none of the held work itself.
+    on_returns, _ = _asked(app, web, "/returns")
+    _held(app, world, 10)
+    again, page = _asked(app, web, "/returns")
+    assert again == on_returns and _menu_count(page) == "20"
+    with statements(app) as sent:
+        web.get("/returns")
+    assert not any("held_work.payload" in statement for statement in sent)
+
+
+def _staff(app: Flask, role: str, team_name: str, names: range) -> None:
+    with app.app_context():
+        team = _team(team_name)
+        for n in names:
+            add_user(f"extra_{role}_{n}", role, team)
+        db.session.commit()
+
+
+def test_who_held_work_can_go_to_costs_the_same_for_one_or_ten_more_workers(app, web, world):
+    with app.app_context():  # Ada's return moved to team B after worker A's tablet sent work
+        db.session.get(Episode, world.episodes["a"]).assigned_team = _team("RHI B")
+        db.session.commit()
+    _held(app, world, 1)
+    with app.app_context():
+        held_id = db.session.scalar(select(HeldWork.id))
+    web.sign_in(world.emails["manager_b"])
+    url = f"/held/{held_id}"
+    _staff(app, "worker", "RHI B", range(1))
+    one_more, page = _asked(app, web, url)
+    assert "Extra Worker 0 (return home interview worker)" in page
+    _staff(app, "worker", "RHI B", range(1, 10))
+    ten_more, page = _asked(app, web, url)
+    assert ten_more == one_more
+    for n in range(10):
+        assert f"Extra Worker {n} (return home interview worker)" in page
+    # Still only those who may see the return (its team, and the manager of Ada's social
+    # worker's team): never the sender, nor a worker of another team.
+    assert "Worker B (return home interview worker)" in page and "Manager B (manager)" in page
+    assert "Manager Care (manager)" in page
+    assert "Worker A (" not in page and "Worker Solo" not in page and "Manager A (" not in page
+
+
+def test_who_may_decide_costs_the_same_for_one_or_ten_more_managers(app, web, world_i):
+    web.sign_in(world_i.emails["worker_a"])
+    url = f"/interviews/{world_i.interviews['a']}/consent"
+    _staff(app, "manager", "RHI A", range(1))
+    one_more, page = _asked(app, web, url)
+    assert "Extra Manager 0 (manager)" in page
+    _staff(app, "manager", "RHI A", range(1, 10))
+    ten_more, page = _asked(app, web, url)
+    assert ten_more == one_more
+    for n in range(10):
+        assert f"Extra Manager {n} (manager)" in page
+    # Managers who may see Ada (her return's team, her social worker's team) and her social
+    # worker; not a manager of a team that does not work with her.
+    assert "Manager A (manager)" in page and "Manager Care (manager)" in page
+    assert "Social Worker (social worker)" in page
+    assert "Manager B (manager)" not in page
+
+
+def _decisions(app: Flask, world: World, key: str, how_many: int) -> None:
+    """Decisions on the interview `key` naming Ada's social worker as the decider."""
+    with app.app_context():
+        interview_id = db.session.scalar(
+            select(Interview.id).where(Interview.uuid == world.interviews[key])
+        )
+        decider = db.session.get(User, world.users["social_worker"])
+        for _ in range(how_many):
+            db.session.add(
+                SharingDecision(
+                    decision_id=uuidlib.uuid4().hex,
+                    interview_id=interview_id,
+                    recipient="police",
+                    decider_id=decider.id,
+                    recorded_by_id=world.users["worker_a"],
+                )
+            )
+        db.session.commit()
+
+
+def test_the_decisions_waiting_cost_the_same_for_one_or_ten_more(app, web, world_i):
+    web.sign_in(world_i.emails["social_worker"])
+    _decisions(app, world_i, "b", 1)  # Ben is not theirs: never listed
+    _decisions(app, world_i, "a", 1)
+    one_more, page = _asked(app, web, "/decisions")
+    assert page.count(">Ada Alpha</a>") == 1
+    _decisions(app, world_i, "a", 9)
+    ten_more, page = _asked(app, web, "/decisions")
+    assert ten_more == one_more
+    assert page.count(">Ada Alpha</a>") == 10 and "Ben Beta" not in page
