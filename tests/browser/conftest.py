@@ -19,6 +19,7 @@ from rhi.demo import load_demo
 from rhi.extensions import db
 from rhi.models import Child, Episode, User
 from rhi.models.base import utcnow
+from tests.browser.relay import Relay, RequestLog
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -95,15 +96,27 @@ def new_return(live_app: Flask) -> Callable[[str], int]:
 
 
 @pytest.fixture(scope="session")
-def live_server(live_app: Flask) -> Iterator[str]:
-    app = live_app
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def request_log(live_app: Flask) -> RequestLog:
+    return RequestLog(live_app.wsgi_app)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask, request_log: RequestLog) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, request_log, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def relay(live_server: str, request_log: RequestLog) -> Iterator[Relay]:
+    """The network between the test's browser and the live server (tests/browser/relay.py)."""
+    network = Relay(int(live_server.rsplit(":", 1)[1]), request_log)
+    yield network
+    network.stop()
 
 
 @pytest.fixture(scope="session")
@@ -119,11 +132,29 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 768, "height": 1024})
+def page(browser, relay):
+    """A tablet's page, reaching the server over the relay. Going offline
+    (`context.set_offline(True)`) both emulates it in Chromium and cuts the relay, so nothing at
+    all reaches the server; coming back (`set_offline(False)`) fails the test if anything did."""
+    context = browser.new_context(base_url=relay.url, viewport={"width": 768, "height": 1024})
+    emulate = context.set_offline
+
+    def set_offline(offline: bool) -> None:
+        if offline:
+            emulate(True)
+            relay.cut()
+            return
+        reached = relay.restore()
+        emulate(False)
+        assert not reached, f"requests reached the server while offline: {reached}"
+
+    context.set_offline = set_offline
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.console_errors = errors
     yield page
+    if relay.cut_now:  # a test that ended offline: the same check, and the network back
+        reached = relay.restore()
+        assert not reached, f"requests reached the server while offline: {reached}"
     context.close()

@@ -48,7 +48,8 @@ def test_import_preview_apply_allocate_and_the_workers_list(page, tmp_path):
     assert waiting.get_by_role("link", name="Orla Importfield", exact=True).is_visible()
     waiting.get_by_role("link", name="Allocate Orla Importfield's return").click()
     page.get_by_label("Sam Ahmed").check()
-    page.get_by_role("button", name="Allocate", exact=True).click()
+    with page.expect_navigation():  # the allocation done before the next sign-in
+        page.get_by_role("button", name="Allocate", exact=True).click()
     assert page.get_by_text("Sam Ahmed").first.is_visible()
 
     page.context.clear_cookies()

@@ -1,0 +1,133 @@
+"""The network between the browser and the live server, as something a test can cut.
+
+`context.set_offline(True)` is Chromium's emulation: it stops the page's own requests, but not
+every request the browser makes (its service-worker update check, for one, still goes out). An
+offline test that only emulates could pass while the server quietly answered. So the browser
+reaches the live server through this relay, and a test going offline also cuts the relay:
+
+- while cut, a new connection is accepted and closed at once, as a dead network would, and an
+  open connection that carries anything is closed without passing it on (connections are not
+  closed at the moment of the cut: a tablet losing its signal does not reset its sockets);
+- the server counts the requests that arrive over the relay (`RequestLog`), so a test can say
+  that none reached it while the network was cut.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+
+class RequestLog:
+    """WSGI middleware in front of the live app: the client port of each request, so requests
+    that came over the relay (from its upstream sockets) can be counted."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        # Told by the relay: is this client port one of its open upstream connections? (Asked
+        # as the request arrives: a port is reused once its connection closes.)
+        self.via_relay: Callable[[int], bool] = lambda port: False
+        self.requests: list[tuple[bool, str]] = []  # (came over the relay, path), in order
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]):
+        relayed = self.via_relay(int(environ.get("REMOTE_PORT") or 0))
+        with self.lock:
+            self.requests.append((relayed, environ.get("PATH_INFO", "")))
+        return self.app(environ, start_response)
+
+    def mark(self) -> int:
+        with self.lock:
+            return len(self.requests)
+
+    def relayed_since(self, mark: int) -> list[str]:
+        with self.lock:
+            return [path for relayed, path in self.requests[mark:] if relayed]
+
+
+class Relay:
+    def __init__(self, target_port: int, log: RequestLog) -> None:
+        self.target_port = target_port
+        self.log = log
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.lock = threading.Lock()
+        self.cut_now = False
+        self.turned_away = 0  # connections and requests stopped while cut
+        self.upstream_ports: set[int] = set()  # of the connections open now
+        self.cut_at_mark = 0
+        self.running = True
+        log.via_relay = self._is_upstream
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    # -- the test's side ------------------------------------------------------------------------
+
+    def cut(self) -> None:
+        with self.lock:
+            self.cut_now = True
+            self.cut_at_mark = self.log.mark()
+
+    def restore(self) -> list[str]:
+        """Join the network again; the requests that reached the server over the relay while it
+        was cut (there should be none)."""
+        with self.lock:
+            self.cut_now = False
+        return self.log.relayed_since(self.cut_at_mark)
+
+    def stop(self) -> None:
+        self.running = False
+        self.listener.close()
+
+    # -- the network's side ---------------------------------------------------------------------
+
+    def _is_upstream(self, port: int) -> bool:
+        with self.lock:
+            return port in self.upstream_ports
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with self.lock:
+                if self.cut_now:
+                    self.turned_away += 1
+                    client.close()
+                    continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                client.close()
+                continue
+            port = upstream.getsockname()[1]
+            with self.lock:
+                self.upstream_ports.add(port)
+            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, to_server: bool) -> None:
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                if to_server and self.cut_now:
+                    with self.lock:
+                        self.turned_away += 1
+                    break  # nothing passes: the connection dies, as on a dead network
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            upstream = sink if to_server else source
+            with contextlib.suppress(OSError), self.lock:
+                self.upstream_ports.discard(upstream.getsockname()[1])
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+                end.close()
