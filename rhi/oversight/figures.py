@@ -93,7 +93,8 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
         "declined": Interview.status == InterviewStatus.DECLINED.value,
         "not_reached": Interview.status == InterviewStatus.UNABLE_TO_CONTACT.value,
         "held": Interview.held_at.is_not(None),
-        "held_in_time": and_(Interview.held_at.is_not(None), Interview.held_at <= Interview.due_at),
+        # rhi.deadlines.Clock's rule: at the deadline itself the interview is already late.
+        "held_in_time": and_(Interview.held_at.is_not(None), Interview.held_at < Interview.due_at),
     }
 
 
@@ -204,8 +205,9 @@ def waiting_now(user: User, now: datetime) -> dict[str, int]:
     soon = now + timedelta(hours=24)
     row = db.session.execute(
         select(
-            func.sum(case((Interview.due_at < now, 1), else_=0)),
-            func.sum(case((and_(Interview.due_at >= now, Interview.due_at < soon), 1), else_=0)),
+            # Overdue as rhi.deadlines.Clock says it: from the deadline itself.
+            func.sum(case((Interview.due_at <= now, 1), else_=0)),
+            func.sum(case((and_(Interview.due_at > now, Interview.due_at < soon), 1), else_=0)),
             func.sum(case((Interview.due_at >= soon, 1), else_=0)),
         )
         .select_from(Episode)

@@ -156,3 +156,28 @@ def test_a_coordinator_sees_the_figures_and_a_worker_does_not(app, world_i):
         )
         assert refused.user_id == world_i.users["worker_a"]
         assert db.session.scalar(select(Child.id).where(Child.first_name == "Ada")) is not None
+
+
+def test_held_at_the_deadline_itself_is_late_as_the_clock_and_the_exports_say(app, world_i):
+    """One rule for the 72 hours (rhi.deadlines.Clock): at exactly the deadline the interview is
+    already late, on the service page as on the Returns clock and in the inspectors' list."""
+    _history(app, world_i)
+    with app.app_context():
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
+        interview.held_at = interview.due_at  # 72:00 after the return
+        db.session.commit()
+    manager = Web(app.test_client())
+    manager.sign_in(world_i.emails["manager_a"])
+    html = manager.get("/service").get_data(as_text=True)
+    assert _figure(html, "Interviews held") == "1"
+    assert _figure(html, "Held within 72 hours") == "0"
+    with app.app_context():
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
+        interview.held_at = interview.due_at - timedelta(minutes=1)  # 71:59
+        db.session.commit()
+    html = manager.get("/service").get_data(as_text=True)
+    assert _figure(html, "Held within 72 hours") == "1"
