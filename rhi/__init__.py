@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rhi.config import load_settings, shared_storage_warning
 from rhi.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from rhi.settings import RhiFlask
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # An administrator's override of a setting wins over the environment: rhi/settings.py.
+    app = RhiFlask(__name__, instance_relative_config=True)
     app.config.update(load_settings(Path(app.instance_path)))
     if overrides:
         app.config.update(overrides)
@@ -108,6 +110,7 @@ def _project_migrations() -> Path:
 
 def _register_blueprints(app: Flask) -> None:
     from rhi.actions.views import bp as actions_bp
+    from rhi.admin.settings import bp as settings_bp
     from rhi.admin.tokens import bp as tokens_bp
     from rhi.admin.views import bp as admin_bp
     from rhi.auth.account import bp as account_bp
@@ -120,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.home import bp as home_bp
     from rhi.interviews.decision_views import bp as decisions_bp
     from rhi.interviews.views import bp as interviews_bp
+    from rhi.oversight.export_views import bp as oversight_exports_bp
     from rhi.oversight.views import bp as oversight_bp
     from rhi.pwa.views import bp as pwa_bp
     from rhi.summaries.views import bp as summaries_bp
@@ -139,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
         interviews_bp,
         decisions_bp,
         oversight_bp,
+        oversight_exports_bp,
         summaries_bp,
         writing_bp,
         pwa_bp,
@@ -149,5 +154,6 @@ def _register_blueprints(app: Flask) -> None:
         imports_bp,
         notifications_api_bp,
         tokens_bp,
+        settings_bp,
     ):
         app.register_blueprint(bp)

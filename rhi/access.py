@@ -143,7 +143,7 @@ def summary_filter(user: User) -> ColumnElement[bool]:
     if not can_read_interviews(user):
         return false()
     visible_children = select(Child.id).where(child_filter(user))
-    return and_(
+    allocated = and_(
         Summary.prepared_for_id == user.id,
         exists(
             select(Interview.id).where(
@@ -151,6 +151,7 @@ def summary_filter(user: User) -> ColumnElement[bool]:
             )
         ),
     )
+    return or_(allocated, addressed_summary_filter(user))  # the duty inbox's: see below
 
 
 def _interviewer_side(user: User) -> ColumnElement[bool] | None:
@@ -474,3 +475,34 @@ def team_child_filter(team_id: int) -> ColumnElement[bool]:
 def team_episode_filter(team_id: int) -> ColumnElement[bool]:
     """The episodes a team's managers and coordinators see."""
     return episode_filter(_team_view(team_id))
+
+
+# Settings a council changes, and summaries with no allocated social worker (issue 13 items 7
+# and 8) -------------------------------------------------------------------------------------
+
+
+def can_change_settings(user: User) -> bool:
+    """Administrators change the service's settings (deadline, thresholds, the interview's name,
+    the duty inbox) and hand a social worker's children over; none of it shows a child's
+    record."""
+    return user.role_enum is Role.ADMIN
+
+
+def require_settings_change(user: User, object_id: str = "settings") -> None:
+    """May the user change settings or hand children over? (403, audited: not for them.)"""
+    if not can_change_settings(user):
+        _forbid(user, "settings", object_id, None)
+
+
+def addressed_summary_filter(user: User) -> ColumnElement[bool]:
+    """A summary sent on finishing to the duty inbox or to a person the worker chose, because
+    the child had no allocated social worker: its reader keeps it although the child is not
+    theirs (rhi.models.settings.SummaryAddressee). Only those who read interviews."""
+    from rhi.models.settings import SummaryAddressee
+
+    if not can_read_interviews(user):
+        return false()
+    return and_(
+        Summary.prepared_for_id == user.id,
+        exists(select(SummaryAddressee.id).where(SummaryAddressee.summary_id == Summary.id)),
+    )

@@ -222,3 +222,121 @@ def import_notifications_command(
 
 def register(app: Flask) -> None:
     app.cli.add_command(group)
+
+
+# -- statutory exports (issue 15 item 6) ----------------------------------------------------
+# Imported here, not at the top: this group is appended whole, leaving the commands above as
+# they were.
+from datetime import datetime  # noqa: E402
+
+from sqlalchemy import ColumnElement  # noqa: E402
+
+from rhi.oversight import exports  # noqa: E402
+
+
+@group.group("export")
+def export_group() -> None:
+    """Statutory exports, checked: each prints the problems found."""
+
+
+def _export_scope(team_name: str | None) -> ColumnElement[bool]:
+    """One team's episodes, or every team's when none is named (the command line has no
+    user: whoever runs it runs the service)."""
+    if team_name is None:
+        return exports.team_scope(None)
+    team = db.session.scalar(select(Team).where(Team.name == team_name))
+    if team is None:
+        raise click.BadParameter("no team has this name", param_hint="--team")
+    return exports.team_scope(team)
+
+
+def _write_export(
+    export: exports.Export, output: str, problems_path: str | None, team_name: str | None
+) -> None:
+    """Write the table as the records stand and, when there are problems, list them (printed,
+    and in a second file); audited with no user. Exit status 1 when problems were found, so a
+    scheduled job notices: the table is written all the same, never "fixed"."""
+    import sys
+    from pathlib import Path
+
+    from rhi import audit
+
+    Path(output).write_text("\ufeff" + exports.table_csv(export), encoding="utf-8")
+    where = f"command line, team {team_name}" if team_name else "command line, all teams"
+    audit.record("export.download", detail=exports.audit_detail(export, anyway=True, where=where))
+    db.session.commit()
+    click.echo(f"Wrote {output}: {len(export.rows)} rows, {export.label}.")
+    if not export.problems:
+        click.echo("No problems found.")
+        return
+    target = Path(problems_path or Path(output).with_name(Path(output).stem + "-problems.csv"))
+    target.write_text("\ufeff" + exports.problems_csv(export), encoding="utf-8")
+    for problem in export.problems:
+        rule = f" (DfE rule {problem.rule})" if problem.rule else ""
+        click.echo(problem.words + rule, err=True)
+    click.echo(f"{len(export.problems)} problems found, listed in {target}.", err=True)
+    sys.exit(1)
+
+
+_OUTPUT = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True
+)
+_PROBLEMS = click.option(
+    "--problems",
+    "problems_path",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Where to list the problems (default: beside the output, ending -problems.csv).",
+)
+_TEAM = click.option("--team", "team_name", default=None, help="One team (default: all teams).")
+_YEAR = click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    required=True,
+    help="The collection year by its first year: 2026 is 1 April 2026 to 31 March 2027.",
+)
+
+
+@export_group.command("ssda903")
+@_YEAR
+@_OUTPUT
+@_PROBLEMS
+@_TEAM
+def export_ssda903_command(
+    year: int, output: str, problems_path: str | None, team_name: str | None
+) -> None:
+    """The SSDA903 missing table (looked-after children) for a collection year."""
+    export = exports.ssda903(_export_scope(team_name), year)
+    _write_export(export, output, problems_path, team_name)
+
+
+@export_group.command("ssd")
+@_YEAR
+@_OUTPUT
+@_PROBLEMS
+@_TEAM
+def export_ssd_command(
+    year: int, output: str, problems_path: str | None, team_name: str | None
+) -> None:
+    """The Standard Safeguarding Dataset's missing table, with return interviews."""
+    export = exports.ssd(_export_scope(team_name), year)
+    _write_export(export, output, problems_path, team_name)
+
+
+@export_group.command("episodes")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@_OUTPUT
+@_PROBLEMS
+@_TEAM
+def export_episodes_command(
+    start: datetime, end: datetime, output: str, problems_path: str | None, team_name: str | None
+) -> None:
+    """Each episode in a period, for inspectors (dates as 2026-04-01)."""
+    from rhi.models.base import utcnow
+
+    problem = exports.period_problem(start.date(), end.date())
+    if problem:
+        raise click.BadParameter(problem, param_hint="--to")
+    export = exports.episodes(_export_scope(team_name), start.date(), end.date(), utcnow())
+    _write_export(export, output, problems_path, team_name)

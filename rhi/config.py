@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 DEFAULT_RISK_GRADES = "No apparent risk,Low,Medium,High"
 DEFAULT_RATELIMIT_STORAGE = "memory://"
 DEFAULT_ORGANISATION = "The return home interview service"
+DEFAULT_INTERVIEW_NAME = "return home interview"
 
 
 class ConfigError(RuntimeError):
@@ -178,6 +179,13 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_REPEAT_EPISODES": _int(env, "RHI_REPEAT_EPISODES", 3),
         "RHI_REPEAT_DAYS": _int(env, "RHI_REPEAT_DAYS", 30),
         "RHI_LONG_EPISODE_HOURS": _int(env, "RHI_LONG_EPISODE_HOURS", 48),
+        # What the council calls the interview ("Missing Chat"), in page titles and the summary.
+        "RHI_INTERVIEW_NAME": env.get("RHI_INTERVIEW_NAME", "").strip() or DEFAULT_INTERVIEW_NAME,
+        # The email of the social worker account that receives summaries for children with no
+        # allocated social worker (the team's duty inbox); empty: the worker chooses each time.
+        "RHI_DUTY_INBOX": env.get("RHI_DUTY_INBOX", "").strip().lower(),
+        # After a child says no with the offer kept open: days until it is offered again.
+        "RHI_REOFFER_DAYS": _int(env, "RHI_REOFFER_DAYS", 7),
         # The largest police notification file an import reads (bytes); under MAX_CONTENT_LENGTH.
         "RHI_IMPORT_MAX_BYTES": _int(env, "RHI_IMPORT_MAX_BYTES", 2 * 1024 * 1024),
         # Who the interviewer works for, and how to reach the service, as the summary PDF says

@@ -621,9 +621,12 @@ def _demo_interview(
         interview.accepted_at = offered
     if status == InterviewStatus.FINISHED:
         interview.held_at = interview.finished_at = min(returned + timedelta(hours=50), now)
+        interview.outcome, interview.outcome_at = "held", interview.held_at
     if status == InterviewStatus.DECLINED:
         interview.declined_at = offered
         interview.decline_reason = "I don't want to talk about it right now. Maybe next time."
+        # "Maybe next time": the offer stays open, to be made again (RHI_REOFFER_DAYS).
+        interview.reoffer_at = offered + timedelta(days=current_app.config["RHI_REOFFER_DAYS"])
     if status == InterviewStatus.UNABLE_TO_CONTACT:
         interview.offered_at = None
         interview.contact_attempts.append(

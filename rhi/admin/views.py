@@ -5,17 +5,18 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from rhi import access, audit
 from rhi.extensions import db
-from rhi.forms.admin import ConfirmForm, TeamForm, UserForm, UserRoleForm
-from rhi.models import Team, User
+from rhi.forms.admin import ConfirmForm, HandOverForm, TeamForm, UserForm, UserRoleForm
+from rhi.models import Role, Team, User
 from rhi.passwords import hash_password
 from rhi.sessions import end_sessions_for
+from rhi.summaries.service import hand_over, possible_readers
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -55,7 +56,23 @@ def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
         team_form=team_form,
         role_forms=role_forms,
         confirm=ConfirmForm(formdata=None),
+        hand_over_forms=_hand_over_forms(users),
     ), status
+
+
+def _hand_over_forms(users: list[User]) -> dict[int, HandOverForm]:
+    """A "hand over their children" form for each social worker, active or not, offering the
+    other active social workers."""
+    readers = possible_readers()
+    forms = {}
+    for u in users:
+        if u.role != Role.SOCIAL_WORKER.value:
+            continue
+        form = HandOverForm(formdata=None, prefix=f"h{u.id}")
+        form.to_id.choices = [(r.id, r.name) for r in readers if r.id != u.id]
+        form.to_id.label.text = f"Hand over {u.name}'s children to"
+        forms[u.id] = form
+    return forms
 
 
 @bp.route("/users")
@@ -153,3 +170,36 @@ def create_team() -> tuple[str, int] | Response:
             flash(f"Team {team.name} created.", "success")
             return redirect(url_for("admin.users"))
     return _page(422, team_form=form)
+
+
+@bp.route("/users/<int:user_id>/hand-over", methods=["POST"])
+@login_required
+def hand_over_children(user_id: int) -> Response:
+    """Every child allocated to this social worker (often one who has left) goes to another in
+    one step, each audited; their unread summaries go too (rhi.summaries.service.hand_over)."""
+    access.require_settings_change(current_user, f"hand_over {user_id}")  # 403, audited
+    from_user = db.session.get(User, user_id)
+    if from_user is None or from_user.role != Role.SOCIAL_WORKER.value:
+        abort(404)
+    form = HandOverForm(prefix=f"h{from_user.id}")
+    form.to_id.choices = [(r.id, r.name) for r in possible_readers() if r.id != from_user.id]
+    if not form.validate_on_submit():
+        flash("Choose an active social worker to hand the children over to.", "error")
+        return redirect(url_for("admin.users") + f"#user-{from_user.id}")
+    to_user = db.session.get(User, form.to_id.data)
+    assert to_user is not None  # one of the choices
+    children, summaries = hand_over(from_user, to_user, current_user)
+    db.session.commit()
+    flash(
+        f"{children} {'child' if children == 1 else 'children'} handed over from "
+        f"{from_user.name} to {to_user.name}, with {summaries} unread "
+        f"{'summary' if summaries == 1 else 'summaries'}.",
+        "success",
+    )
+    if from_user.email == (current_app.config.get("RHI_DUTY_INBOX") or ""):
+        # The duty inbox stays a setting of its own: say so rather than change it silently.
+        flash(
+            f"{from_user.name} is also the duty inbox: choose another on Settings.",
+            "error",
+        )
+    return redirect(url_for("admin.users"))

@@ -21,7 +21,7 @@ from rhi import access, deadlines
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.models import Episode, Interview, User, interview_episodes
-from rhi.models.interviews import OPEN_STATUSES
+from rhi.models.interviews import OPEN_STATUSES, InterviewStatus
 from rhi.sharing import view_for
 
 # How the Returns list may be sorted (`?sort=`), the default first; each breaks ties by deadline.
@@ -214,7 +214,12 @@ def waiting_returns(
         .where(
             access.episode_filter(user),
             Episode.returned_at.is_not(None),
-            or_(current.id.is_(None), current.status.in_(open_statuses)),
+            # Open until the return has its one outcome; a "no" with the offer kept open is
+            # listed apart ("Offer open", `offer_open`), still without an outcome.
+            or_(
+                current.id.is_(None),
+                and_(current.status.in_(open_statuses), current.outcome.is_(None)),
+            ),
         )
     )
     if allocated is True:
@@ -238,7 +243,9 @@ def waiting_returns(
     rows = []
     for episode, count in found:
         interview = episode.interview
-        if interview is not None and interview.status_enum not in OPEN_STATUSES:
+        if interview is not None and (
+            interview.status_enum not in OPEN_STATUSES or interview.outcome is not None
+        ):
             continue  # the SQL above says the same; kept so the two can never disagree
         assert episode.returned_at is not None
         due = (
@@ -258,6 +265,48 @@ def waiting_returns(
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class OfferOpen:
+    """A child who said no, with the offer kept open: no outcome yet."""
+
+    episode: Episode
+    interview: Interview
+    clock: deadlines.Clock
+    reoffer_due: bool  # the re-offer date has come
+
+
+def offer_open(user: User, now: datetime) -> list[OfferOpen]:
+    """Returns `user` may see whose child said no with the offer kept open and that have no
+    outcome yet, soonest re-offer first: one query for the rows (and one each for the loaded
+    children and holders), however many there are."""
+    current = aliased(Interview)
+    found = db.session.execute(
+        select(Episode, current)
+        .join(current, current.id == _latest_interview_id())
+        .where(
+            access.episode_filter(user),
+            Episode.returned_at.is_not(None),
+            current.status == InterviewStatus.DECLINED.value,
+            current.outcome.is_(None),
+        )
+        .order_by(current.reoffer_at.is_(None), current.reoffer_at, Episode.id)
+        .options(
+            selectinload(Episode.child),
+            selectinload(Episode.assigned_worker),
+            selectinload(Episode.assigned_team),
+        )
+    ).all()
+    return [
+        OfferOpen(
+            episode=episode,
+            interview=interview,
+            clock=deadlines.Clock(due=interview.due_at, now=now),
+            reoffer_due=interview.reoffer_at is not None and interview.reoffer_at <= now,
+        )
+        for episode, interview in found
+    ]
 
 
 def repeat_phrase(count: int) -> str | None:

@@ -8,6 +8,14 @@ interview the tablet's item names, so the rules here are the only ones.
   in progress (it is not sent back to "offered").
 - A finished interview's offer and answer are never changed (`LockedError`): later corrections
   are addenda. Contact attempts can still be added: they change nothing in the interview.
+- Every return ends with one outcome (`OUTCOMES`): "held" when the interview is finished
+  (rhi/interviews/service.py), the others recorded here (`record_outcome`). Once a return has
+  one, its offer and answer are not changed either.
+- A "no" with the offer kept open sets when to offer again (`RHI_REOFFER_DAYS`) and tells the
+  child's allocated social worker (a Notice); a "no" the child asked us not to repeat is the
+  outcome "declined", in their words.
+- An interview is started only once its offer and the child's "yes" are recorded
+  (`may_start`): nothing here records a "yes" the worker did not record.
 
 Which status each act leads to is one pure function, `status_after`; the tablet gets its table
 (`transitions`, sent with the copies it keeps, rhi/sync/copies.py) so the episode page with no
@@ -16,16 +24,19 @@ signal shows the status the server will hold.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from rhi import audit, deadlines
 from rhi.extensions import db
 from rhi.interviews.service import LockedError
 from rhi.models import ContactAttempt, Episode, Interview, InterviewStatus, Role, User
-from rhi.models.interviews import CONTACT_OUTCOMES, LOCKED_STATUSES
+from rhi.models.base import utcnow
+from rhi.models.episodes import Notice
+from rhi.models.interviews import CONTACT_OUTCOMES, LOCKED_STATUSES, OUTCOMES
 
 REACHED_OUTCOMES = {"spoke", "carer_info"}
 
@@ -136,9 +147,25 @@ def _after(interview: Interview, act: str) -> InterviewStatus:
 
 def _answerable(episode: Episode, user: User, interview: Interview | None) -> Interview:
     interview = interview or interview_for(episode, user)
-    if interview.locked:
+    if interview.locked or interview.outcome is not None:
         raise LockedError
     return interview
+
+
+def may_start(interview: Interview | None) -> bool:
+    """Whether the interview can be started (or carried on) as it stands: it is under way, or
+    its offer and the child's "yes" are both recorded. Otherwise the worker records them first
+    (the start page asks for both in one step); a "yes" is never assumed."""
+    if interview is None:
+        return False
+    if interview.status == InterviewStatus.IN_PROGRESS.value or interview.locked:
+        return True
+    return (
+        interview.outcome is None
+        and interview.offered_at is not None
+        and interview.accepted_at is not None
+        and interview.status == InterviewStatus.ACCEPTED.value
+    )
 
 
 def record_attempt(
@@ -206,17 +233,133 @@ def record_decline(
     reason: str,
     offer_again: bool,
     carer_information: bool,
+    carer_said: str | None = None,
     interview: Interview | None = None,
 ) -> Interview:
+    """The child said no. Kept open (the usual case): offered again after `RHI_REOFFER_DAYS`,
+    and the child stays on "Offer open". Not to be repeated, as the child asked: the return's
+    outcome is "declined", in their words. Either way the allocated social worker is told."""
     interview = _answerable(episode, user, interview)
     after = _after(interview, "decline")
     interview.offered_at = interview.offered_at or at
     interview.declined_at = at
     interview.decline_reason = reason
     interview.offer_again = offer_again
+    interview.carer_said = ((carer_said or "").strip() or None) if carer_information else None
     interview.content = {
         **(interview.content or {}),
         "carer_information_offered": carer_information,
     }
     _status(interview, after, user, episode.child_id)
+    if offer_again:
+        days = current_app.config["RHI_REOFFER_DAYS"]
+        interview.reoffer_at = at + timedelta(days=days)
+    else:
+        interview.reoffer_at = None
+        _close(interview, user, "declined", at=at, reason=reason, decided_by=None)
+    _tell_social_worker(episode, interview, user)
+    return interview
+
+
+def _tell_social_worker(episode: Episode, interview: Interview, user: User) -> None:
+    """A Notice for the child's allocated social worker (none when no one is allocated, or
+    when they recorded it themselves). Earlier ones about this interview, still unread, give
+    way to it, so the social worker reads the latest answer once."""
+    reader = episode.child.social_worker_id
+    if reader is None or reader == user.id:
+        return
+    db.session.flush()
+    for stale in db.session.scalars(
+        select(Notice).where(
+            Notice.user_id == reader,
+            Notice.kind == "offer_declined",
+            Notice.interview_id == interview.id,
+            Notice.dismissed_at.is_(None),
+        )
+    ):
+        stale.dismissed_at = utcnow()
+    notice = Notice(user_id=reader, kind="offer_declined", interview_id=interview.id)
+    db.session.add(notice)
+    db.session.flush()
+    audit.record(
+        "notice.create",
+        user=user,
+        object_type="notice",
+        object_id=notice.id,
+        child_id=episode.child_id,
+        detail=f"offer_declined for user {reader}",
+    )
+
+
+def _close(
+    interview: Interview,
+    user: User,
+    outcome: str,
+    *,
+    at: datetime,
+    reason: str | None,
+    decided_by: str | None,
+) -> None:
+    interview.outcome = outcome
+    interview.outcome_at = at
+    interview.outcome_reason = reason
+    interview.outcome_decided_by = decided_by
+    interview.outcome_recorded_by_id = user.id
+    audit.record(
+        "interview.outcome",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=outcome,
+    )
+
+
+class OutcomeError(ValueError):
+    """An outcome that cannot be recorded as asked: the message says why, for the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# The outcomes "Record the outcome" offers: "held" comes only from finishing the interview.
+CLOSING_OUTCOMES = {key: OUTCOMES[key] for key in ("declined", "not_reached", "not_interviewed")}
+
+
+def record_outcome(
+    episode: Episode,
+    user: User,
+    *,
+    outcome: str,
+    at: datetime,
+    reason: str,
+    decided_by: str | None = None,
+    interview: Interview | None = None,
+) -> Interview:
+    """End the return with an outcome other than an interview held. Not reached needs at least
+    one contact attempt on record (the outcome says attempts were made); a decision not to
+    interview names who decided."""
+    if outcome not in CLOSING_OUTCOMES:
+        raise OutcomeError("outcome", "Choose one of the outcomes listed.")
+    interview = _answerable(episode, user, interview)
+    if interview.status == InterviewStatus.IN_PROGRESS.value:
+        raise OutcomeError(
+            "outcome", "The interview has begun: finish it on its review page instead."
+        )
+    if outcome == "not_reached" and not interview.contact_attempts:
+        raise OutcomeError(
+            "outcome",
+            "No contact attempts are recorded yet. Record each attempt to reach the child "
+            "first, under \u201cRecord a contact attempt\u201d.",
+        )
+    if outcome == "declined":
+        interview.offered_at = interview.offered_at or at
+        interview.declined_at = interview.declined_at or at
+        interview.decline_reason = interview.decline_reason or reason
+        interview.offer_again = False
+        interview.reoffer_at = None
+        if interview.status != InterviewStatus.DECLINED.value:
+            _status(interview, InterviewStatus.DECLINED, user, episode.child_id)
+    _close(interview, user, outcome, at=at, reason=reason, decided_by=decided_by)
     return interview

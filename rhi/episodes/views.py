@@ -25,6 +25,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from rhi import access, audit, shells
@@ -36,10 +37,12 @@ from rhi.episodes.queries import (
     hours_missing,
     long_marker,
     named_before,
+    offer_open,
     repeat_count,
     still_missing,
     waiting_returns,
 )
+from rhi.episodes.service import CLOSING_OUTCOMES
 from rhi.extensions import db
 from rhi.forms.episodes import (
     AcceptForm,
@@ -48,13 +51,15 @@ from rhi.forms.episodes import (
     DeclineForm,
     NotificationForm,
     OfferForm,
+    OutcomeForm,
     ReturnForm,
+    StartForm,
 )
 from rhi.interviews.service import LockedError
-from rhi.models import Child, Episode, Team, User
+from rhi.models import Child, Episode, Interview, Team, User
 from rhi.models.base import utcnow
 from rhi.models.episodes import REPORTERS, RETURN_METHODS, Notice, reporter_label
-from rhi.models.interviews import status_label
+from rhi.models.interviews import DELAY_REASONS, outcome_label, status_label
 from rhi.timefmt import from_local, to_local
 
 bp = Blueprint("episodes", __name__)
@@ -91,6 +96,8 @@ def returns() -> str:
         if oversight
         else [],
         "missing": still_missing(current_user, now) if oversight else [],
+        # Children who said no, with the offer kept open: theirs until the return has an outcome.
+        "offer_open": offer_open(current_user, now),
         "notices": allocation.notices_for(current_user),
         "can_add_child": access.can_record_children(current_user),
     }
@@ -109,10 +116,44 @@ def dismiss_notice(notice_id: int) -> Response:
     if notice is None:
         access.refuse(current_user, "notice", notice_id, None)
     assert notice is not None
-    if notice.dismissed_at is None:
+    if notice.dismissed_at is None and notice.kind == "offer_declined":
+        notice.dismissed_at = utcnow()
+        audit.record(
+            "notice.dismiss",
+            object_type="notice",
+            object_id=notice.id,
+            child_id=notice.interview.child_id if notice.interview else None,
+        )
+        db.session.commit()
+    elif notice.dismissed_at is None:
         allocation.dismiss(notice, current_user, utcnow())
         db.session.commit()
+    # A social worker has no Returns page: their notices are on My children.
+    if not access.can_see_returns(current_user):
+        return redirect(url_for("children.my_children"))
     return redirect(url_for("episodes.returns"))
+
+
+def offer_declined_notices() -> list[Notice]:
+    """The signed-in social worker's unread "a child said no" notices, newest first: for their
+    home page (episodes/_offer_declined.html). Only children they may see are listed."""
+    if not current_user.is_authenticated:
+        return []
+    return list(
+        db.session.scalars(
+            select(Notice)
+            .join(Interview, Interview.id == Notice.interview_id)
+            .join(Child, Child.id == Interview.child_id)
+            .where(
+                Notice.user_id == current_user.id,
+                Notice.kind == "offer_declined",
+                Notice.dismissed_at.is_(None),
+                access.child_filter(current_user),
+            )
+            .options(selectinload(Notice.interview).selectinload(Interview.child))
+            .order_by(Notice.created_at.desc(), Notice.id.desc())
+        )
+    )
 
 
 def _forms(*, csrf: bool = True, **bound: FlaskForm) -> dict[str, FlaskForm]:
@@ -123,9 +164,17 @@ def _forms(*, csrf: bool = True, **bound: FlaskForm) -> dict[str, FlaskForm]:
         "offer_form": OfferForm(formdata=None, offered_at=now_local, meta=meta),
         "accept_form": AcceptForm(formdata=None, accepted_at=now_local, meta=meta),
         "decline_form": DeclineForm(formdata=None, declined_at=now_local, meta=meta),
+        "start_form": StartForm(formdata=None, offered_at=now_local, meta=meta),
+        "outcome_form": OutcomeForm(formdata=None, outcome_at=now_local, meta=meta),
     }
     forms.update(bound)
     return forms
+
+
+def render_episode_page(episode: Episode, status: int = 200, **context: Any) -> tuple[str, int]:
+    """The episode page (or its interview panel, for htmx), e.g. with a bound form and its
+    errors; the interview's start route shows its "offer first" step here."""
+    return _render_page(episode, status, **context)
 
 
 def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -284,10 +333,54 @@ def decline(episode_id: int) -> tuple[str, int] | Response:
             reason=form.reason.data.strip(),
             offer_again=form.offer_again.data == "yes",
             carer_information=bool(form.carer_information.data),
+            carer_said=form.carer_said.data,
         )
-        return "Saved: the child does not want an interview now."
+        return declined_message(episode)
 
     return _change(episode_id, "decline_form", DeclineForm(), apply)
+
+
+def declined_message(episode: Episode) -> str:
+    """What the worker is told after a "no": when the offer is made again, and who was told."""
+    interview = episode.interview
+    assert interview is not None
+    if interview.reoffer_at is not None:
+        message = (
+            "Saved: the child does not want an interview now. The offer stays open: offer "
+            f"again from {to_local(interview.reoffer_at):%d/%m/%Y}."
+        )
+    else:
+        message = "Saved: the child does not want an interview, and asked not to be offered again."
+    if episode.child.social_worker is not None:
+        message += f" {episode.child.social_worker.name} (social worker) has been told."
+    return message
+
+
+@bp.route("/episodes/<int:episode_id>/outcome", methods=["POST"])
+@login_required
+def outcome(episode_id: int) -> tuple[str, int] | Response:
+    """End the return without an interview: the child said no, not reached after attempts, or
+    a recorded decision not to interview. A refusal is said next to the field it concerns."""
+    form = OutcomeForm()
+
+    def apply(episode: Episode, form: FlaskForm) -> str:
+        service.record_outcome(
+            episode,
+            current_user,
+            outcome=form.outcome.data,
+            at=from_local(form.outcome_at.data),
+            reason=form.reason.data.strip(),
+            decided_by=(form.decided_by.data or "").strip() or None,
+        )
+        return f"Outcome saved: {CLOSING_OUTCOMES[form.outcome.data].lower()}."
+
+    try:
+        return _change(episode_id, "outcome_form", form, apply)
+    except service.OutcomeError as error:
+        db.session.rollback()
+        getattr(form, error.field).errors = [str(error)]
+        episode = access.get_episode(current_user, episode_id)
+        return _render_page(episode, 422, outcome_form=form)
 
 
 # Missing and found notifications -------------------------------------------------------------
@@ -588,7 +681,21 @@ def notice_child_name(child: Child, user: User) -> str:
 
 @bp.app_context_processor
 def _notice_helpers() -> dict[str, Any]:
-    return {"notice_child_name": notice_child_name}
+    return {
+        "notice_child_name": notice_child_name,
+        "offer_declined_notices": offer_declined_notices,
+        "may_start": service.may_start,
+    }
+
+
+@bp.app_template_filter("outcome_label")
+def _outcome_label(value: str | None) -> str:
+    return outcome_label(value)
+
+
+@bp.app_template_filter("delay_reason")
+def _delay_reason(value: str | None) -> str:
+    return DELAY_REASONS.get(value or "", value or "Not recorded")
 
 
 @bp.app_template_filter("reporter")

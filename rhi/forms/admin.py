@@ -54,3 +54,48 @@ class TeamForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with only its CSRF token, for one-button actions."""
+
+
+def _whole_number(minimum: int, maximum: int, unit: str):
+    """A whole number in range, said in words next to the field; what was typed is kept."""
+
+    def check(_form: object, field: StringField) -> None:
+        raw = (field.data or "").strip()
+        if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+            raise ValidationError(f"Enter a whole number of {unit} from {minimum} to {maximum}.")
+
+    return check
+
+
+class SettingsForm(FlaskForm):
+    """The settings a council changes (rhi/settings.py names and explains each). A field whose
+    setting this app does not have is removed by the view."""
+
+    deadline_hours = StringField(validators=[_whole_number(1, 168, "hours")])
+    repeat_episodes = StringField(validators=[_whole_number(2, 50, "episodes")])
+    repeat_days = StringField(validators=[_whole_number(1, 365, "days")])
+    long_episode_hours = StringField(validators=[_whole_number(1, 720, "hours")])
+    reoffer_days = StringField(validators=[_whole_number(1, 90, "days")])
+    interview_name = StringField(
+        validators=[
+            DataRequired("Enter what the interview is called here."),
+            Length(max=60, message="Use at most 60 characters."),
+        ]
+    )
+    duty_inbox = SelectField(choices=[])
+
+
+# Each setting's field on SettingsForm.
+SETTING_FIELDS = {
+    "RHI_DEADLINE_HOURS": "deadline_hours",
+    "RHI_REPEAT_EPISODES": "repeat_episodes",
+    "RHI_REPEAT_DAYS": "repeat_days",
+    "RHI_LONG_EPISODE_HOURS": "long_episode_hours",
+    "RHI_REOFFER_DAYS": "reoffer_days",
+    "RHI_INTERVIEW_NAME": "interview_name",
+    "RHI_DUTY_INBOX": "duty_inbox",
+}
+
+
+class HandOverForm(FlaskForm):
+    to_id = SelectField("Hand over to", coerce=int, choices=[])

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 
 from rhi.forms.fields import ChoiceField, LocalDateTimeField, RecentPast, too_long
 from rhi.models.episodes import DFE_TYPES, NOT_GRADED, REPORTERS, RETURN_METHODS
-from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES
+from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, DELAY_REASONS, OUTCOMES
 
 NOTE_MAX = 2000
 
@@ -62,6 +62,107 @@ class DeclineForm(FlaskForm):
         validators=[InputRequired("Choose whether to keep the offer open.")],
     )
     carer_information = BooleanField("The carer was offered the chance to share what they know")
+    carer_said = TextAreaField(
+        "What the carer said (optional)",
+        description="Their words, not the child's: kept apart from what the child said.",
+        validators=[Optional(), too_long(NOTE_MAX)],
+    )
+
+
+ANSWERS = [("yes", "Yes, they would like to talk now"), ("no", "No, not now")]
+
+
+class StartForm(FlaskForm):
+    """Before an interview starts with no offer and answer on record: both, in one step. The
+    answer has no default: a "yes" is what the child said, never what the form assumed."""
+
+    offered_at = LocalDateTimeField(
+        "When you offered the interview",
+        validators=[InputRequired("Enter the date and time."), RecentPast()],
+        id="start_offered_at",
+    )
+    # Ids differ from the offer form's: both may be on the episode page.
+    method = ChoiceField(
+        "How you offered it", CONTACT_METHODS, "Choose how you offered it.", id="start_method"
+    )
+    answer = RadioField(
+        "The child's answer",
+        choices=ANSWERS,
+        id="start_answer",
+        validators=[InputRequired("Choose the child's answer.")],
+    )
+    reason = TextAreaField(
+        "If no: the child's reasons, as they said them",
+        id="start_reason",
+        # No Optional(): it would stop validate_reason from running on an empty box.
+        validators=[too_long(NOTE_MAX)],
+    )
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if self.answer.data == "no" and not (field.data or "").strip():
+            raise ValidationError("Write what the child said, even if it was short.")
+
+
+# "Interview held" is recorded by finishing the interview, never here.
+CLOSING = {key: OUTCOMES[key] for key in ("declined", "not_reached", "not_interviewed")}
+
+
+class OutcomeForm(FlaskForm):
+    """How the return ended, when it ended without an interview."""
+
+    outcome = RadioField(
+        "Outcome",
+        choices=list(CLOSING.items()),
+        id="return_outcome",  # the contact attempt's "outcome" is on the same page
+        validators=[InputRequired("Choose the outcome.")],
+    )
+    outcome_at = _when("When the outcome was reached")
+    reason = TextAreaField(
+        "What the child said, or the reason",
+        description=(
+            "If the child said no: their reasons, in their own words. Not reached: what was "
+            "tried. Decided not to interview: why."
+        ),
+        id="outcome_reason",
+        validators=[DataRequired("Write the reason, even if it is short."), too_long(NOTE_MAX)],
+    )
+    decided_by = StringField(
+        "Who decided (for a decision not to interview)",
+        validators=[too_long(120)],
+    )
+
+    def validate_decided_by(self, field: StringField) -> None:
+        if self.outcome.data == "not_interviewed" and not (field.data or "").strip():
+            raise ValidationError("Write who decided not to interview: their name and role.")
+
+
+class FinishForm(FlaskForm):
+    """Finishing the interview; when it is past its deadline, why (from the list) and a note.
+    `late` is set by the view from the interview's due time."""
+
+    delay_reason = ChoiceField(
+        "Why the interview is late",
+        {"": "Choose a reason", **DELAY_REASONS},
+        "Choose why the interview is late.",
+        validators=[],  # required only when late: validate_delay_reason
+    )
+    delay_note = TextAreaField(
+        "About the delay",
+        description="What happened, in a sentence or two.",
+        validators=[too_long(NOTE_MAX)],
+    )
+
+    def __init__(self, *args: Any, late: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.late = late
+
+    def validate_delay_reason(self, field: ChoiceField) -> None:
+        if self.late and not field.data:
+            raise ValidationError("Choose why the interview is late.")
+
+    def validate_delay_note(self, field: TextAreaField) -> None:
+        if self.late and not (field.data or "").strip():
+            raise ValidationError("Write what happened, in a sentence or two.")
 
 
 # Missing and found notifications, and allocation -------------------------------------------

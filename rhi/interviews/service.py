@@ -228,19 +228,34 @@ def received_overrides(
     return current
 
 
-def finish(interview: Interview, user: User) -> None:
+def finish(
+    interview: Interview,
+    user: User,
+    *,
+    delay_reason: str | None = None,
+    delay_note: str | None = None,
+) -> None:
+    """Finish the interview: the return's outcome is "interview held". Finished after its
+    deadline, it keeps why (`delay_reason`, from DELAY_REASONS) and a note (the page asks)."""
     if interview.locked:
         raise LockedError
     old = interview.status
     interview.status = InterviewStatus.FINISHED.value
     interview.finished_at = utcnow()
+    interview.outcome = "held"
+    interview.outcome_at = interview.finished_at
+    interview.outcome_recorded_by_id = user.id
+    if interview.finished_at > interview.due_at:
+        interview.delay_reason = delay_reason or interview.delay_reason
+        interview.delay_note = delay_note or interview.delay_note
     audit.record(
         "interview.status",
         user=user,
         object_type="interview",
         object_id=interview.uuid,
         child_id=interview.child_id,
-        detail=f"{old} -> finished",
+        detail=f"{old} -> finished"
+        + (f"; late: {interview.delay_reason}" if interview.delay_reason else ""),
     )
     tracking.record_from(interview, user)  # the actions agreed are followed from now on
 

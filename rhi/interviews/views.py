@@ -22,8 +22,10 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit, shells, writing
 from rhi.episodes import service as episode_service
+from rhi.episodes.views import declined_message, render_episode_page
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
+from rhi.forms.episodes import FinishForm, StartForm
 from rhi.forms.interviews import AddendumForm, DecisionForm
 from rhi.interviews import content as c
 from rhi.interviews import decisions, review, service
@@ -33,9 +35,14 @@ from rhi.models import Interview, InterviewStatus
 from rhi.models.base import utcnow
 from rhi.prompts import age_band_for, load_bank
 from rhi.sharing import consent_record, view_for, withheld_items
-from rhi.summaries.service import SummaryNotMade, share_with_social_worker, summaries_of
+from rhi.summaries.service import (
+    SummaryNotMade,
+    sent_message,
+    share_with_social_worker,
+    summaries_of,
+)
 from rhi.sync.protocol import valid_device_id
-from rhi.timefmt import to_local
+from rhi.timefmt import from_local, to_local
 from rhi.writing.events import open_flags
 from rhi.writing.placeholders import left_unfilled
 
@@ -92,19 +99,54 @@ def language(uuid: str) -> tuple[str, int]:
 
 @bp.route("/episodes/<int:episode_id>/interview", methods=["POST"])
 @login_required
-def begin(episode_id: int) -> Response:
+def begin(episode_id: int) -> tuple[str, int] | Response:
+    """Start (or carry on with) the episode's interview. With no offer and "yes" on record, the
+    episode page's start form carries them (when offered, how, the child's answer): recorded
+    first, in the same transaction; a "no" is saved as the child's answer and nothing starts."""
     episode = access.get_episode(current_user, episode_id)
     access.require_change(current_user, episode)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     if episode.returned_at is None:
         abort(409)
-    interview = episode_service.interview_for(episode, current_user)
-    if interview.locked:
-        return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="review"))
-    service.start(interview, current_user, to_local(utcnow()).replace(tzinfo=None))
+    interview = episode.interview
+    if episode_service.may_start(interview):
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        assert interview is not None
+        if interview.locked:
+            return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="review"))
+        service.start(interview, current_user, to_local(utcnow()).replace(tzinfo=None))
+        db.session.commit()
+        return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="start"))
+    form = StartForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return render_episode_page(episode, 422, start_form=form)
+    at = from_local(form.offered_at.data)
+    try:
+        episode_service.record_offer(episode, current_user, at=at, method=form.method.data)
+        if form.answer.data == "no":
+            episode_service.record_decline(
+                episode,
+                current_user,
+                at=at,
+                reason=form.reason.data.strip(),
+                offer_again=True,
+                carer_information=False,
+            )
+        else:
+            started = episode_service.record_accept(episode, current_user, at=at)
+            service.start(started, current_user, to_local(utcnow()).replace(tzinfo=None))
+    except service.LockedError:
+        db.session.rollback()
+        flash("This return already has its outcome, so nothing was changed.", "error")
+        return redirect(url_for("episodes.show", episode_id=episode.id))
     db.session.commit()
-    return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="start"))
+    if form.answer.data == "no":
+        flash(declined_message(episode), "success")
+        return redirect(url_for("episodes.show", episode_id=episode.id) + "#interview")
+    assert episode.interview is not None
+    return redirect(url_for("interviews.page", uuid=episode.interview.uuid, page_id="start"))
 
 
 def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]:
@@ -454,18 +496,33 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
 
 @bp.route("/interviews/<uuid>/finish", methods=["POST"])
 @login_required
-def finish(uuid: str) -> Response:
+def finish(uuid: str) -> tuple[str, int] | Response:
+    """Finish: the return's outcome is "interview held". Past its deadline, the form asks why
+    (from the list) and for a note, kept with the interview; without them nothing is finished
+    and the review page says so next to the fields."""
     interview = access.get_interview(current_user, uuid)
     access.require_interview_change(current_user, interview)
-    if not ConfirmForm().validate_on_submit():
+    form = FinishForm(late=_late(interview))
+    valid = form.validate_on_submit()
+    if form.csrf_token.errors:
         abort(400)
     if interview.locked:
         return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
+    if not valid:
+        return render_template(
+            "interviews/page.html", **_context(interview, "review", finish_form=form)
+        ), 422
+    late = form.late
 
     def apply(current: Interview) -> bool:
         if current.locked:
             return False  # finished in another tab meanwhile
-        service.finish(current, current_user)
+        service.finish(
+            current,
+            current_user,
+            delay_reason=form.delay_reason.data if late else None,
+            delay_note=(form.delay_note.data or "").strip() if late else None,
+        )
         return True
 
     # Finished first (a save landing meanwhile is read again, not a 500); then the summary.
@@ -475,10 +532,26 @@ def finish(uuid: str) -> Response:
     return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
 
 
+def _late(interview: Interview) -> bool:
+    """Finishing now would be after the interview's deadline."""
+    return utcnow() > interview.due_at
+
+
+@bp.app_context_processor
+def _finish_helpers() -> dict[str, Any]:
+    """The review page's finish form, blank, when the route did not pass one with errors."""
+
+    def finish_form_for(interview: Interview) -> FinishForm:
+        return FinishForm(formdata=None, late=_late(interview))
+
+    return {"finish_form_for": finish_form_for}
+
+
 def _send_summary(interview: Interview) -> None:
     """Send the social worker's copy; the interview is saved even if the PDF cannot be made."""
     try:
-        shared = share_with_social_worker(interview, current_user)
+        # With no allocated social worker: the person chosen on the finish form, or the duty inbox.
+        shared = share_with_social_worker(interview, current_user, request.form.get("summary_to"))
     except SummaryNotMade:
         db.session.commit()
         flash(
@@ -492,11 +565,7 @@ def _send_summary(interview: Interview) -> None:
     flash(
         "Interview finished. "
         + (f"Still to fill in, as an addendum: {' '.join(unfilled)} " if unfilled else "")
-        + (
-            "The summary is in the social worker's inbox."
-            if shared
-            else "No social worker is allocated, so no summary was sent: tell the child's team."
-        ),
+        + sent_message(shared),
         "success",
     )
 

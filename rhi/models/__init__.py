@@ -23,6 +23,7 @@ from rhi.models.interviews import (
 from rhi.models.language import LanguageEvent
 from rhi.models.people import Role, Team, User, UserSession
 from rhi.models.resets import PasswordReset
+from rhi.models.settings import Setting, SettingChange, SummaryAddressee
 from rhi.models.summaries import Summary, SummaryQuestion, SummarySending
 from rhi.models.sync import SyncConflict, SyncRequest
 from rhi.models.sync_events import SyncEvent
@@ -31,6 +32,9 @@ from rhi.models.throttle import SignInAddress, SignInFailure
 __all__ = [
     "LanguageEvent",
     "PasswordReset",
+    "Setting",
+    "SettingChange",
+    "SummaryAddressee",
     "Addendum",
     "SignInAddress",
     "SignInFailure",

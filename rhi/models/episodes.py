@@ -164,6 +164,7 @@ NOTICE_KINDS = {
     "allocated": "allocated to you",
     "moved_away": "moved to someone else",
     "strategy_meeting": "a strategy meeting asked for",
+    "offer_declined": "a child said no to the interview",
 }
 
 
@@ -185,8 +186,11 @@ class Notice(db.Model):
     # interview tells the child's social worker and their manager).
     allocation_id: Mapped[int | None] = mapped_column(ForeignKey("episode_allocations.id"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"))
+    # A child said no to their interview: tells the allocated social worker.
+    interview_id: Mapped[int | None] = mapped_column(ForeignKey("interviews.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     dismissed_at: Mapped[datetime | None]
 
     allocation: Mapped[Allocation | None] = relationship()
     action: Mapped[FollowedAction | None] = relationship()
+    interview: Mapped[Interview | None] = relationship()

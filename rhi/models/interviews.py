@@ -72,6 +72,32 @@ OPEN_STATUSES = (
     InterviewStatus.IN_PROGRESS,
 )
 
+# How a return ends: exactly one of these, recorded once (see rhi/episodes/service.py). A return
+# without one stays on the worker's and manager's Returns page, however late, until it has one.
+# "held" comes only from finishing the interview; the others from "Record the outcome".
+OUTCOMES = {
+    "held": "Interview held",
+    "declined": "Declined",
+    "not_reached": "Not reached after attempts",
+    "not_interviewed": "Decided not to interview",
+}
+
+# Why an interview finished after its deadline: the list a council reports against, plus a note.
+# In words that say what happened, never that the child was at fault.
+DELAY_REASONS = {
+    "child_not_available": "The child was not available",
+    "child_declined_first": "The child said no at first",
+    "worker_capacity": "No worker was free in time",
+    "interpreter": "An interpreter was needed",
+    "placement_moved": "The child's placement moved",
+    "other": "Another reason",
+}
+
+
+def outcome_label(outcome: str | None) -> str:
+    return OUTCOMES.get(outcome or "", "No outcome yet")
+
+
 # Finished interviews are not edited: later corrections are addenda.
 LOCKED_STATUSES = (InterviewStatus.FINISHED, InterviewStatus.SHARED)
 
@@ -143,12 +169,27 @@ class Interview(db.Model):
     offer_again: Mapped[bool] = mapped_column(default=True)
     held_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # A "no" with the offer kept open: when to offer again (RHI_REOFFER_DAYS after the no).
+    reoffer_at: Mapped[datetime | None]
+    # When the carer was asked instead: what they said (their words, not the child's).
+    carer_said: Mapped[str | None] = mapped_column(Text)
+    # The return's one outcome (OUTCOMES); None while the return is still open.
+    outcome: Mapped[str | None] = mapped_column(String(20), index=True)
+    outcome_at: Mapped[datetime | None]
+    # The child's words (declined), what was tried (not reached) or why (decided not to).
+    outcome_reason: Mapped[str | None] = mapped_column(Text)
+    outcome_decided_by: Mapped[str | None] = mapped_column(String(120))
+    outcome_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Finished after due_at: why (DELAY_REASONS) and a note.
+    delay_reason: Mapped[str | None] = mapped_column(String(30))
+    delay_note: Mapped[str | None] = mapped_column(Text)
     # The conversation itself (sections, findings, consent) arrives with the interview pages.
     content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    worker: Mapped[User | None] = relationship()
+    worker: Mapped[User | None] = relationship(foreign_keys=[worker_id])
+    outcome_recorded_by: Mapped[User | None] = relationship(foreign_keys=[outcome_recorded_by_id])
     child: Mapped[Child] = relationship()
     episodes: Mapped[list[Episode]] = relationship(
         secondary=interview_episodes,

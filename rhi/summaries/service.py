@@ -6,14 +6,16 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import Select, exists, func, or_, select
 
 from rhi import audit
 from rhi.extensions import db
 from rhi.interviews import decisions
 from rhi.interviews.content import RECIPIENTS, normalise
-from rhi.models import Episode, Interview, InterviewStatus, Role, Summary, User
+from rhi.models import Child, Episode, Interview, InterviewStatus, Role, Summary, User
 from rhi.models.base import utcnow
+from rhi.models.settings import ADDRESSED_AS, SummaryAddressee
 from rhi.sharing import view_for
 
 log = logging.getLogger(__name__)
@@ -86,32 +88,91 @@ class SummaryNotMade(Exception):
     """The PDF could not be made. The interview stays finished; sending can be tried again."""
 
 
-def share_with_social_worker(interview: Interview, user: User) -> Summary | None:
+def allocated_reader(interview: Interview) -> User | None:
+    """The child's allocated social worker, while they still work here."""
+    social_worker = interview.child.social_worker
+    if social_worker is None or not social_worker.active:
+        return None
+    return social_worker
+
+
+def _readers() -> Select[tuple[User]]:
+    """Who can receive a summary in rhi: active social workers (they have an Inbox)."""
+    return select(User).where(User.active.is_(True), User.role == Role.SOCIAL_WORKER.value)
+
+
+def possible_readers() -> list[User]:
+    """Everyone a summary may be sent to when the child has no allocated social worker."""
+    return list(db.session.scalars(_readers().order_by(User.name, User.id)))
+
+
+def duty_inbox() -> User | None:
+    """The duty inbox (RHI_DUTY_INBOX: an administrator's setting, or the environment's), while
+    it is an active social worker's account."""
+    email = (current_app.config.get("RHI_DUTY_INBOX") or "").strip().lower()
+    if not email:
+        return None
+    return db.session.scalar(_readers().where(func.lower(User.email) == email))
+
+
+def recipient_for(interview: Interview, chosen: str | int | None = None) -> tuple[User | None, str]:
+    """Who receives the summary, and as what: the allocated social worker ("allocated"); else
+    the person chosen on finishing ("chosen"); else the duty inbox ("duty_inbox"). (None, "")
+    when there is nobody: no social worker, nobody chosen, no duty inbox set."""
+    allocated = allocated_reader(interview)
+    if allocated is not None:
+        return allocated, "allocated"
+    duty = duty_inbox()
+    chosen_id = int(chosen) if str(chosen or "").isdigit() else None
+    if chosen_id is not None and (duty is None or chosen_id != duty.id):
+        person = db.session.scalar(_readers().where(User.id == chosen_id))
+        if person is not None:  # anyone else (a stale or forged id) falls back to the duty inbox
+            return person, "chosen"
+    if duty is not None:
+        return duty, "duty_inbox"
+    return None, ""
+
+
+def share_with_social_worker(
+    interview: Interview, user: User, chosen: str | int | None = None
+) -> Summary | None:
     """On finishing: render the social worker's copy once, keep the bytes, mark it shared.
 
-    Returns None when no social worker is allocated. Raises SummaryNotMade if rendering fails,
-    before anything is changed, so the caller can still save the finished interview.
+    It goes to the allocated social worker; a child with none (or whose social worker has left)
+    has it sent to the person chosen on finishing (`chosen`, a user id) or the duty inbox
+    (`recipient_for`). Returns None when there is nobody to send it to. Raises SummaryNotMade if
+    rendering fails, before anything is changed, so the caller can still save the finished
+    interview.
     """
     child = interview.child
-    social_worker = child.social_worker
-    if social_worker is None or not social_worker.active:
+    reader, addressed_as = recipient_for(interview, chosen)
+    if reader is None:
         return None
     now = utcnow()
     try:
-        pdf = render_for(interview, "social_worker", social_worker.name, now)
+        pdf = render_for(interview, "social_worker", reader.name, now)
     except Exception as exc:  # WeasyPrint can fail in many ways; none may lose the interview
         log.exception("summary for interview %s could not be rendered", interview.uuid)
         raise SummaryNotMade from exc
     summary = Summary(
         interview=interview,
-        recipient="social_worker",
-        prepared_for_id=social_worker.id,
-        prepared_for_name=social_worker.name,
+        recipient="social_worker",  # the copy: what the social worker's copy may hold
+        prepared_for_id=reader.id,
+        prepared_for_name=reader.name,
         prepared_by_id=user.id,
         created_at=now,
         pdf=pdf,
     )
     db.session.add(summary)
+    detail = f"to social worker {reader.id}"
+    if addressed_as != "allocated":
+        # Its reader is not allocated to the child: this row is what lets them read it.
+        db.session.add(
+            SummaryAddressee(
+                summary=summary, addressed_as=addressed_as, chosen_by_id=user.id, chosen_at=now
+            )
+        )
+        detail = f"to {ADDRESSED_AS[addressed_as].lower()} {reader.id}"
     interview.status = InterviewStatus.SHARED.value
     audit.record(
         "summary.share",
@@ -119,9 +180,77 @@ def share_with_social_worker(interview: Interview, user: User) -> Summary | None
         object_type="interview",
         object_id=interview.uuid,
         child_id=child.id,
-        detail=f"to social worker {social_worker.id}",
+        detail=detail,
     )
     return summary
+
+
+def sent_message(summary: Summary | None) -> str:
+    """What the worker is told on finishing about where the summary went."""
+    if summary is None:
+        return (
+            "No social worker is allocated and no duty inbox is set, so no summary was sent: "
+            "tell the child's team."
+        )
+    if summary.prepared_for_id == summary.interview.child.social_worker_id:
+        return "The summary is in the social worker's inbox."
+    return f"The summary is in {summary.prepared_for_name}'s inbox."
+
+
+def hand_over(from_user: User, to_user: User, by: User) -> tuple[int, int]:
+    """Every child allocated to `from_user` is allocated to `to_user`, each audited; summaries
+    in `from_user`'s inbox (of those children, or sent to them as the duty inbox or chosen on
+    finishing) that nobody has said "I have read this" about move with them.
+
+    Why unread summaries move: a departed social worker's inbox is read by no one, and the
+    summary's questions and "what happens next" need a reader. Read (acknowledged) ones stay:
+    they are the record of who read what. A moved summary keeps its PDF as made (it names the
+    person it was first prepared for); its opening is cleared, so the new reader opens it
+    before saying they have read it, and the earlier opening stays in the audit trail.
+    Returns (children moved, summaries moved); the caller commits.
+    """
+    children = list(db.session.scalars(select(Child).where(Child.social_worker_id == from_user.id)))
+    for child in children:
+        child.social_worker_id = to_user.id
+        audit.record(
+            "child.hand_over",
+            user=by,
+            object_type="child",
+            object_id=child.id,
+            child_id=child.id,
+            detail=f"social worker {from_user.id} -> {to_user.id}",
+        )
+    unread = list(
+        db.session.scalars(
+            select(Summary)
+            .join(Interview, Interview.id == Summary.interview_id)
+            .where(
+                Summary.prepared_for_id == from_user.id,
+                Summary.acknowledged_at.is_(None),
+                or_(
+                    Interview.child_id.in_([c.id for c in children]),
+                    # sent to them as the duty inbox or chosen on finishing: in their inbox too
+                    exists(
+                        select(SummaryAddressee.id).where(SummaryAddressee.summary_id == Summary.id)
+                    ),
+                ),
+            )
+        )
+    )
+    for summary in unread:
+        summary.prepared_for_id = to_user.id
+        summary.prepared_for_name = to_user.name
+        summary.opened_at = None
+        summary.opened_by_id = None
+        audit.record(
+            "summary.hand_over",
+            user=by,
+            object_type="summary",
+            object_id=summary.id,
+            child_id=summary.interview.child_id,
+            detail=f"social worker {from_user.id} -> {to_user.id}",
+        )
+    return len(children), len(unread)
 
 
 def recipient_label(recipient: str, interview: Interview) -> str:

@@ -23,7 +23,14 @@ from rhi.interviews.content import RECIPIENTS
 from rhi.models import Episode, Interview, Summary, SummaryQuestion, SummarySending, User
 from rhi.models.base import utcnow
 from rhi.summaries import rules, tracking
-from rhi.summaries.service import recipient_label, render_for, summaries_of
+from rhi.summaries.service import (
+    allocated_reader,
+    duty_inbox,
+    possible_readers,
+    recipient_label,
+    render_for,
+    summaries_of,
+)
 from rhi.timefmt import format_datetime, from_local, to_local
 
 bp = Blueprint("summaries", __name__)
@@ -213,6 +220,15 @@ class Copies:
         return [q for q in self.questions if q.answered_at is None]
 
 
+def _sending_form(interview: Interview) -> SendingForm:
+    """A child placed here by another authority: that authority is the likely recipient of a
+    copy sent outside rhi, so "Sent to" starts with its name (the worker can change it)."""
+    authority = (interview.child.placing_authority or "").strip()
+    if authority:
+        return SendingForm(formdata=None, sent_to=f"{authority} (placing authority)")
+    return SendingForm(formdata=None)
+
+
 def _copies(
     interview: Interview,
     *,
@@ -245,7 +261,7 @@ def _copies(
         ],
         summaries=summaries_of(interview),
         questions=questions,
-        sending_form=sending_form or SendingForm(formdata=None),
+        sending_form=sending_form or _sending_form(interview),
         answer_forms=forms,
         done=done,
     )
@@ -262,6 +278,33 @@ def _copies_for_templates() -> dict[str, Any]:
         return _copies(interview)
 
     return {"summary_copies": summary_copies}
+
+
+@dataclass
+class RecipientChoice:
+    """What the finish form's summaries/_recipient.html shows: the allocated social worker, or,
+    with none, who may receive it instead (the duty inbox first, chosen by default)."""
+
+    allocated: User | None
+    departed: User | None  # the allocated social worker who has left
+    duty: User | None
+    choices: list[User]
+    placing_authority: str | None
+
+
+@bp.app_context_processor
+def _recipient_for_templates() -> dict[str, Any]:
+    def summary_recipient(interview: Interview) -> RecipientChoice:
+        child = interview.child
+        allocated = allocated_reader(interview)
+        departed = child.social_worker if allocated is None else None
+        duty = duty_inbox() if allocated is None else None
+        choices = possible_readers() if allocated is None else []
+        if duty is not None:  # the default first
+            choices = [duty] + [u for u in choices if u.id != duty.id]
+        return RecipientChoice(allocated, departed, duty, choices, child.placing_authority)
+
+    return {"summary_recipient": summary_recipient}
 
 
 def _copies_response(interview: Interview, status: int, **kwargs: Any) -> tuple[str, int]:

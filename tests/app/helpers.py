@@ -105,10 +105,17 @@ def audit_actions(app) -> list[tuple[str, str | None, str]]:
         ]
 
 
+# The offer and the child's "yes", as a worker fills them in on the episode page's start form
+# (an interview never starts without them: rhi/episodes/service.py may_start).
+OFFER_AND_YES = {"offered_at": "2026-11-23T09:30", "method": "visit", "answer": "yes"}
+
+
 def start(web: Web, world) -> str:
     web.sign_in(world.emails["worker_a"])
     response = web.post(
-        f"/episodes/{world.episodes['a']}/interview", page=f"/episodes/{world.episodes['a']}"
+        f"/episodes/{world.episodes['a']}/interview",
+        OFFER_AND_YES,
+        page=f"/episodes/{world.episodes['a']}",
     )
     assert response.status_code == 302
     match = re.search(r"/interviews/([0-9a-f-]{36})/start", response.headers["Location"])

@@ -52,6 +52,16 @@ EPISODE_CHANGES = [
         "/episodes/{id}/decline",
         {"declined_at": "2026-11-20T10:00", "reason": "Not now.", "offer_again": "yes"},
     ),
+    # Last: an outcome ends the return (issue 13, item 6).
+    (
+        "/episodes/{id}/outcome",
+        {
+            "outcome": "not_interviewed",
+            "outcome_at": "2026-11-20T11:00",
+            "reason": "Police interviewing this week.",
+            "decided_by": "Team manager",
+        },
+    ),
 ]
 CHILD_READS = ["/children/{id}"]
 INTERVIEW_READS = ["/interviews/{id}/start", "/interviews/{id}/review"]
@@ -70,7 +80,8 @@ INTERVIEW_CHANGES = [
         },
     ),
     ("/interviews/{id}/addenda", {"text": "A later note."}),
-    ("/interviews/{id}/finish", {}),
+    # Interview b is past its deadline: finishing it late asks why (issue 13, item 6).
+    ("/interviews/{id}/finish", {"delay_reason": "worker_capacity", "delay_note": "Two off sick."}),
 ]
 INTERVIEW_COPIES = ["/interviews/{id}/copies/police.pdf"]
 # Versions sent from a tablet: reading them is for those who may choose (recording roles).
@@ -573,3 +584,66 @@ def test_action_routes(role, app, web, world):
     theirs = _action_on(app, world, "b", "safety_plan")
     listing = web.get("/actions").get_data(as_text=True)
     assert (f"/actions/{theirs}" in listing) == (role in {"worker_b", "manager_b"}), role
+
+
+@pytest.mark.parametrize("role", sorted(EPISODE_ACCESS))
+def test_statutory_export_routes(role, app, web, world):
+    """The statutory exports (rhi/oversight/export_views.py) are for managers and coordinators,
+    over the episodes they may see; everyone else: 403, audited."""
+    import csv
+    import io
+
+    web.sign_in(world.emails[role])
+    oversees = role in {"manager_a", "manager_b", COORDINATOR}
+    urls = [
+        "/service/exports",
+        "/service/exports?export=ssd&year=2026",
+        "/service/exports/download?export=ssd&year=2026&anyway=1",
+        "/service/exports/problems?export=ssd&year=2026",
+        "/service/exports/download?export=episodes&start=2026-11-01&end=2026-11-30&anyway=1",
+    ]
+    for url in urls:
+        assert web.get(url).status_code == (200 if oversees else 403), (role, url)
+    if not oversees:
+        with app.app_context():
+            refused = db.session.scalar(
+                select(func.count(AuditEvent.id)).where(
+                    AuditEvent.user_id == world.users[role], AuditEvent.action == "export.view"
+                )
+            )
+        assert refused == len(urls), role
+        return
+    seen, unseen = EPISODE_ACCESS[role]
+    body = web.get(urls[2]).get_data().decode("utf-8-sig")
+    episode_ids = {row[0] for row in list(csv.reader(io.StringIO(body)))[1:]}
+    assert str(world.episodes[seen]) in episode_ids, role
+    assert str(world.episodes[unseen]) not in episode_ids, role
+
+
+@pytest.mark.parametrize("role", sorted(EPISODE_ACCESS))
+def test_settings_and_hand_over_routes(role, app, web, world):
+    """Settings a council changes, and handing a social worker's children over: the
+    administrator's only. Everyone else is refused (403: the pages are not for them), audited."""
+    web.sign_in(world.emails[role])
+    admin = role == "admin"
+    assert web.get("/admin/settings").status_code == (200 if admin else 403), role
+    posted = web.post("/admin/settings", {"deadline_hours": "48"}, page="/")
+    assert posted.status_code == (302 if admin else 403), role  # fields not sent stay as they are
+    leaver, successor = world.users["social_worker"], world.users["social_worker_other"]
+    moved = web.post(f"/admin/users/{leaver}/hand-over", {f"h{leaver}-to_id": successor}, page="/")
+    assert moved.status_code == (302 if admin else 403), role
+    with app.app_context():
+        from rhi.models import Child
+
+        allocated = db.session.scalar(
+            select(Child.social_worker_id).where(Child.id == world.children["a"])
+        )
+        assert allocated == (successor if admin else leaver), role
+        refused = db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.user_id == world.users[role],
+                AuditEvent.object_type == "settings",
+                AuditEvent.outcome == "refused",
+            )
+        )
+        assert refused == (0 if admin else 3), role

@@ -109,8 +109,12 @@ def test_recording_attempt_offer_and_decline(app, web, world):
         ]
         # The child's words never reach the audit trail.
         assert all("sleep" not in (d or "") for d in db.session.scalars(select(AuditEvent.detail)))
-    # Declined: no longer waiting on the Returns list.
-    assert "Ada Alpha" not in web.get("/returns").get_data(as_text=True)
+    # Declined for now: no longer waiting for an interview, but kept under "Offer open" until
+    # the return has its outcome (issue 13, item 6; tests/app/test_outcomes.py).
+    returns = web.get("/returns").get_data(as_text=True)
+    waiting, _, offer_open = returns.partition('id="offer-open-heading"')
+    assert "Ada Alpha" not in waiting
+    assert "Ada Alpha" in offer_open
 
 
 def test_bad_date_is_refused_with_the_format_and_keeps_what_was_typed(app, web, world):

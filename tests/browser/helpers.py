@@ -21,3 +21,13 @@ STORE = module("store")  # the sealed store (store.js)
 DRAFTS = module("drafts")  # changeDraft, as the shell pages keep changes (drafts.js)
 BAR = module("bar")  # sendNow, what the bar's timers call (bar.js)
 LANGUAGE = module("language-check")  # the writing check's matcher (language-check.js)
+
+
+def offer_and_yes(page) -> None:
+    """On an episode page with no offer and answer on record, the start form asks for both
+    (issue 13, item 6): fill them as a worker would (the time is already now). A return whose
+    offer and "yes" are already recorded has no such fields: nothing to fill."""
+    page.get_by_role("button", name="Start the interview now").wait_for()
+    if page.get_by_label("How you offered it").count():
+        page.get_by_label("How you offered it").select_option("visit")
+        page.get_by_label("Yes, they would like to talk now").check()

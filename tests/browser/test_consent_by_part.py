@@ -12,6 +12,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from tests.browser.helpers import offer_and_yes
 from tests.browser.test_roles import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
@@ -43,6 +44,7 @@ def test_consent_by_part_and_a_decision_the_manager_confirms(
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
     page.goto(f"/episodes/{episode_id}")
+    offer_and_yes(page)
     page.get_by_role("button", name="Start the interview now").click()
     page.wait_for_url("**/start")
     uuid = re.search(r"/interviews/([0-9a-f-]{36})/", page.url).group(1)

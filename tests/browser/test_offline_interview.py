@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import ContactAttempt, Episode, Interview
-from tests.browser.helpers import DRAFTS, STORE, module
+from tests.browser.helpers import DRAFTS, STORE, module, offer_and_yes
 from tests.browser.test_offline import DUMP_INDEXEDDB, PIN, set_up_pin
 from tests.browser.test_roles import serious_violations, sign_in
 
@@ -358,6 +358,7 @@ def test_a_version_changed_elsewhere_meanwhile_is_shown_and_both_texts_are_kept(
     episode_id = new_return("Nell")
     tablet_ready(page)
     page.goto(f"/episodes/{episode_id}")
+    offer_and_yes(page)
     page.get_by_role("button", name="Start the interview now").click()
     page.wait_for_url("**/start")
     interview_url = urlsplit(page.url).path.rsplit("/", 1)[0]  # for this and another device

@@ -28,6 +28,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+from tests.browser.helpers import offer_and_yes
 from tests.browser.test_roles import sign_in
 
 pytestmark = pytest.mark.browser
@@ -226,6 +227,7 @@ def test_a_worker_signs_in_saves_uploads_and_downloads_over_https(https_page):
     page.get_by_role("link", name="Ellie Price").click()
     page.wait_for_url(re.compile(r"/episodes/\d+$"))
     episode_id = int(page.url.rsplit("/", 1)[1])
+    offer_and_yes(page)
     page.get_by_role("button", name="Start the interview now").click()
     page.wait_for_url("**/start")
     page.locator(".interview-nav").get_by_role("link", name="Before you left").click()
