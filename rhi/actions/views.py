@@ -85,7 +85,7 @@ def _form(action: FollowedAction, formdata: Any = None) -> ActionStatusForm:
     form.status.choices = [(s.key, s.words) for s in rules.statuses_for(action.kind)]
     if formdata is None:
         form.status.data = action.status
-        form.on.data = action.outcome_on or (None if action.status == rules.OPEN else None)
+        form.on.data = action.outcome_on
         form.note.data = action.outcome_note
         form.version.data = action.version
     return form
