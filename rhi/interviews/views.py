@@ -41,6 +41,7 @@ from rhi.summaries.service import (
     share_with_social_worker,
     summaries_of,
 )
+from rhi.sync import held as held_work
 from rhi.sync.protocol import valid_device_id
 from rhi.timefmt import from_local, to_local
 from rhi.writing.events import open_flags
@@ -345,6 +346,12 @@ def save(uuid: str) -> tuple[str, int] | Response:
     changes = _changes_from_form()
     # A tablet sending what it kept offline says which device it is (for the audit trail).
     device = valid_device_id(request.headers.get("X-RHI-Device"))
+    kept_for_managers = held_work.hold_saved_fields(current_user, uuid, changes, device)
+    if kept_for_managers is not None:
+        # The return moved to someone else since this page was opened (or the save was kept on
+        # a tablet): the words are held for the managers, and the worker told whose they were.
+        db.session.commit()
+        return _held_response(uuid, changes, kept_for_managers)
     interview, results = _change_interview(uuid, lambda i: _save_changes(i, changes, device))
     if results is None:
         return _locked_response(interview, changes)
@@ -363,6 +370,22 @@ def save(uuid: str) -> tuple[str, int] | Response:
     return redirect(
         url_for("interviews.page", uuid=uuid, page_id=page_id if page_id in PAGE_IDS else "start")
     )
+
+
+def _held_response(
+    uuid: str, changes: list[tuple[str, Any, Any]], message: str
+) -> tuple[str, int] | Response:
+    """202: the server holds the words, so a tablet that kept them lets go (upload.js), and an
+    open page says why they are not in the interview any more."""
+    if request.htmx:
+        results = [
+            service.FieldResult(path, "held", None, value, message) for path, value, _ in changes
+        ]
+        return render_template(
+            "interviews/_save_results.html", results=results, interview=None, saved_at=utcnow()
+        ), 202
+    flash(message, "info")
+    return redirect(url_for("episodes.returns"))
 
 
 def _save_changes(

@@ -27,10 +27,12 @@ from rhi import access, audit
 from rhi.episodes import service as episode_service
 from rhi.episodes.queries import users_for_whom
 from rhi.extensions import db
+from rhi.interviews import content as interview_content
 from rhi.models import AuditEvent, Child, Episode, HeldWork, Interview, Role, User
 from rhi.models.base import utcnow
 from rhi.sync import events as offline_events
-from rhi.sync.protocol import Item, ItemResult
+from rhi.sync.protocol import Item, ItemResult, content_hash, parse_item
+from rhi.timefmt import to_local
 
 
 class HeldError(ValueError):
@@ -55,6 +57,95 @@ def told(child: Child | None) -> str:
         "whoever now has this return, because it is now with someone else. Nothing is lost; "
         "they are no longer on this tablet."
     )
+
+
+def hold_saved_fields(
+    user: User, interview_uuid: str, changes: list[tuple[str, Any, Any]], device_id: str | None
+) -> str | None:
+    """A field save (an open page's autosave, or one a tablet kept when it could not reach the
+    server) for an interview its worker can no longer see, because the return moved to someone
+    else: held like an upload, and the worker told by the child's name. None when that is not
+    the case (the interview is theirs, unknown, or never was theirs): the caller answers as usual.
+
+    Only the fields saved go in the held item, over a blank document: the managers who see held
+    work must not read, through it, notes written since by whoever has the return now."""
+    interview = db.session.scalar(select(Interview).where(Interview.uuid == interview_uuid))
+    if interview is None or interview.child_id is None:
+        return None
+    visible = select(Interview.id).where(
+        Interview.id == interview.id, access.interview_filter(user)
+    )
+    if db.session.scalar(visible) is not None or not access.can_record_interview_work(user):
+        return None
+    if not worked_with(user, interview.child_id):
+        return None
+    now_local = to_local(utcnow()).replace(tzinfo=None)
+    document, paths = interview_content.empty_content(), []
+    for path, value, _original in changes:
+        try:
+            document = interview_content.set_field(document, path, value, now_local)
+        except (interview_content.ContentError, KeyError, ValueError):
+            continue  # not a field of the interview: nothing of the worker's to keep
+        paths.append(path)
+    if not paths:
+        return None
+    raw: dict[str, Any] = {
+        "uuid": interview.uuid,
+        "episode_ids": sorted(e.id for e in interview.episodes),
+        "base_version": interview.version,
+        "content": document,
+        "content_hash": content_hash(document),
+        "events": [],
+        "changed_paths": sorted(paths),
+    }
+    hold(user, raw, parse_item(raw), interview.child_id, device_id)
+    return (
+        f"Not added to the interview: the return for {short_name(interview.child)} is now with "
+        "someone else. Your words were kept for your manager and the manager of whoever now "
+        "has it, so nothing is lost."
+    )
+
+
+MAX_ASKED = 200  # interviews a tablet asks about at once: more than any tablet holds
+
+
+def moving(user: User, interview_uuids: list[str]) -> list[dict[str, str]]:
+    """Of the interviews a tablet holds unsent work for, those whose return is now with someone
+    else, each with the child's short name and what will happen to the work when it is sent
+    (held for the managers): said before sending, so the worker is never surprised. Interviews
+    that are theirs, unknown, or were never theirs are left out, saying nothing of them."""
+    asked = sorted({u.lower() for u in interview_uuids if isinstance(u, str)})[:MAX_ASKED]
+    if not asked:
+        return []
+    rows = db.session.execute(
+        select(Interview.uuid, Interview.child_id)
+        .where(Interview.uuid.in_(asked), Interview.child_id.is_not(None))
+        .where(~Interview.id.in_(select(Interview.id).where(access.interview_filter(user))))
+    ).all()
+    said = []
+    for uuid, child_id in rows:
+        if not worked_with(user, child_id):
+            continue
+        child = db.session.get(Child, child_id)
+        audit.record(
+            "sync.moving",
+            user=user,
+            object_type="interview",
+            object_id=uuid,
+            child_id=child_id,
+            detail="told before sending",
+        )
+        said.append(
+            {
+                "uuid": uuid,
+                "message": (
+                    f"Your notes about {short_name(child)} will be passed to your manager, "
+                    "because the return is now with someone else. Send them as usual: nothing "
+                    "is lost."
+                ),
+            }
+        )
+    return said
 
 
 def worked_with(user: User, child_id: int) -> bool:

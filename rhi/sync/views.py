@@ -19,7 +19,7 @@ from rhi import access
 from rhi.extensions import db, limiter
 from rhi.interviews.content import MAX_TEXT
 from rhi.models.base import utcnow
-from rhi.sync import apply, idempotency, protocol
+from rhi.sync import apply, held, idempotency, protocol
 from rhi.sync import copies as device_copies
 
 log = logging.getLogger(__name__)
@@ -132,6 +132,23 @@ def copies() -> Response:
         waiting_versions=device_copies.waiting_versions(user),
         rules=device_copies.rules(),
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/moving")
+def moving() -> Response | tuple[Response, int]:
+    """Which of the interviews the tablet holds unsent work for are now with someone else (see
+    docs/openapi.yaml): {"uuids": [...]} in, {"moving": [{"uuid", "message"}]} out."""
+    body = request.get_json(silent=True)
+    uuids = body.get("uuids") if isinstance(body, dict) else None
+    if not isinstance(uuids, list) or len(uuids) > held.MAX_ASKED:
+        return _error(
+            400, "bad_body", f'Send {{"uuids": [...]}}, at most {held.MAX_ASKED} interview UUIDs.'
+        )
+    said = held.moving(current_user._get_current_object(), uuids)
+    db.session.commit()  # the audit events, before any child's name leaves
+    response = jsonify(moving=said)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -14,8 +14,19 @@ from rhi.extensions import db
 from rhi.models import ContactAttempt, Episode, HeldWork, SyncConflict, Team
 from rhi.models.base import utcnow
 from rhi.timefmt import to_local
-from tests.app.helpers import audit_actions, count, doc, item, one, send, stored
-from tests.conftest import Web
+from tests.app.helpers import (
+    audit_actions,
+    autosave,
+    count,
+    doc,
+    item,
+    one,
+    send,
+    start,
+    stored,
+    token,
+)
+from tests.conftest import Web, csrf_from
 
 
 def _ago(app, hours: float) -> str:
@@ -153,3 +164,82 @@ def test_someone_who_never_had_the_child_learns_nothing_and_nothing_is_held(app,
     assert theirs["messages"] == unknown["messages"] and theirs["drop"] is True
     assert "Ben" not in " ".join(theirs["messages"])
     assert count(app, HeldWork) == 0
+
+
+def test_a_field_saved_after_the_return_moved_is_held_and_the_page_names_the_child(app, web, world):
+    """An open page's autosave (or a field a tablet kept while it could not reach the server)
+    that arrives after the return moved to someone else: held, never refused and lost."""
+    uuid = start(web, world)
+    autosave(web, uuid, "sections.before.text", "Before it moved.", "")
+    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
+    _reallocate_to_team_b(app, world)
+    response = web.client.post(
+        f"/interviews/{uuid}/save",
+        data={"f:sections.away.text": "LATEWORDS at the park", "o:sections.away.text": ""},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    assert response.status_code == 202
+    said = response.get_data(as_text=True)
+    assert "the return for Ada A. is now with someone else" in said
+    assert "Your words were kept for your manager" in said and "LATEWORDS" not in said
+    assert stored(app, uuid).content["sections"]["away"]["text"] == ""
+    with app.app_context():
+        (kept,) = db.session.scalars(select(HeldWork)).all()
+        assert kept.child_id == world.children["a"] and kept.sent_by_id == world.users["worker_a"]
+        assert kept.payload["changed_paths"] == ["sections.away.text"]
+        # Only what this worker saved: none of the interview's other notes travel with it.
+        assert kept.payload["content"]["sections"]["before"]["text"] == ""
+    assert ("sync.held", uuid, "ok") in audit_actions(app)
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_b"])
+    held_id = _held_id(app)
+    assert "LATEWORDS at the park" in manager.get(f"/held/{held_id}").get_data(as_text=True)
+    assert manager.post(f"/held/{held_id}/attach", page=f"/held/{held_id}").status_code == 302
+    with app.app_context():
+        (version,) = db.session.scalars(select(SyncConflict)).all()
+        assert version.content["sections"]["away"]["text"] == "LATEWORDS at the park"
+        assert version.changed_paths == ["sections.away.text"]
+
+
+def test_a_field_save_from_someone_who_never_had_the_child_is_refused_and_nothing_held(
+    app, web, world
+):
+    uuid = start(web, world)
+    other = Web(app.test_client())
+    other.sign_in(world.emails["worker_b"])
+    token = csrf_from(other.get("/returns").get_data(as_text=True))
+    response = other.client.post(
+        f"/interviews/{uuid}/save",
+        data={"f:sections.away.text": "X"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    assert response.status_code == 404
+    assert count(app, HeldWork) == 0
+
+
+def _moving(web: Web, uuids: list[str]):
+    return web.client.post(
+        "/sync/v1/moving",
+        json={"uuids": uuids},
+        headers={"X-CSRFToken": token(web)},
+    )
+
+
+def test_before_sending_the_tablet_is_told_by_name_which_work_will_go_to_the_managers(
+    app, web, world
+):
+    first, _later = _visit_after_reallocation(app, web, world)
+    theirs = Web(app.test_client())
+    theirs.sign_in(world.emails["worker_b"])
+    ben = one(send(theirs, [item([world.episodes["b"]], doc(sections__before__text="B."))]))
+    unknown = str(uuidlib.uuid4())
+    response = _moving(web, [first["uuid"], ben["uuid"], unknown])
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    (said,) = response.get_json()["moving"]  # Ben was never theirs; the unknown is nobody's
+    assert said["uuid"] == first["uuid"]
+    assert said["message"].startswith("Your notes about Ada A. will be passed to your manager")
+    assert ("sync.moving", first["uuid"], "ok") in audit_actions(app)
+    # Their own interview is not moving.
+    assert _moving(theirs, [ben["uuid"]]).get_json() == {"moving": []}
+    assert _moving(web, "not a list").status_code == 400  # type: ignore[arg-type]
+    assert _moving(web, [unknown] * 201).status_code == 400

@@ -23,6 +23,12 @@ let retryTimer = null;
 // signing in starts afresh; on this page, "Send now" asks the server again.
 let signedOut = false;
 
+// What the server said, before sending, of work here for children whose return is now with
+// someone else (askWhichAreMoving): said in the bar until it is sent. In this page's memory
+// only, never kept: the ids the tablet holds in clear name no child.
+let moving = [];
+let askedAbout = null;
+
 function bar() {
   return document.getElementById("tablet-bar");
 }
@@ -90,6 +96,7 @@ export async function refreshBar(message) {
   }
   const warn = el.querySelector("[data-warning]");
   warn.textContent = old ? "Something has waited over 3 days. Connect to send it soon." : "";
+  if (waiting.length) warn.textContent += moving.map((m) => ` ${m}`).join("");
   const open = openInterview();
   const here = choices.filter((item) => parseId(item.id).key === open);
   const choose = el.querySelector("[data-choose]");
@@ -136,7 +143,9 @@ export async function sendNow(askForPin) {
     signedOut = false;
   }
   const ids = await store.ids().catch(() => []);
-  if (!ids.some((item) => isWaiting(item.id))) return refreshBar();
+  const waiting = ids.filter((item) => isWaiting(item.id));
+  if (!waiting.length) return refreshBar();
+  await askWhichAreMoving(waiting);
   if ((await store.state()) === "locked") {
     if (!askForPin) return refreshBar();
     if (!(await askPin("unlock"))) return refreshBar();
@@ -153,9 +162,35 @@ export async function sendNow(askForPin) {
   }
 }
 
+// Before sending: is any of this work for a child whose return moved to someone else? Then
+// the worker is told by the child's name now (the server holds such work for the managers when
+// it is sent), not only afterwards. Asked with the interviews' UUIDs only; the server answers
+// only for children this worker once had. Not asked when it cannot be: the upload's answer
+// still says it.
+async function askWhichAreMoving(waiting) {
+  const uuids = [...new Set(waiting.map((item) => parseId(item.id).key))].sort();
+  if (uuids.join() === askedAbout) return; // asked once per page for the same work
+  try {
+    const info = await session();
+    const response = await fetch("/sync/v1/moving", {
+      method: "POST",
+      body: JSON.stringify({ uuids }),
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": info.csrf_token },
+    });
+    if (!response.ok) return;
+    moving = (await response.json()).moving.map((m) => m.message);
+    askedAbout = uuids.join();
+  } catch {
+    return; // signed out or no network: sending says what it needs to
+  }
+  if (moving.length) await refreshBar();
+}
+
 async function send() {
   const { done, problems, replayed } = await upload({ report: refreshBar });
   backoff = 0;
+  moving = []; // sent: the upload's answer says what became of it
   await refreshBar(
     problems.length
       ? problems.join(" ")

@@ -75,29 +75,48 @@ self.addEventListener("message", (event) => {
 // transaction. In the order they came: each is sealed, then its transaction made, in turn.
 const sealingKeys = new Map(); // record id -> {epk, salt, key}, forgotten if the store goes
 let turn = Promise.resolve();
+// The last keystroke's record of each id still waiting for its turn. A worker typing fast (or
+// a tablet slowed by other work) posts faster than records are sealed and written: a record
+// posted over one still waiting takes its place, written over the revision that one expected,
+// which leaves the store as both written in turn would, with one seal and one write. So every
+// keystroke can be posted the moment it is typed, however far behind the writes are.
+const waiting = new Map();
+const isKeystroke = (message) =>
+  !message.row && !message.sealing && typeof message.text === "string";
+
 function writeInTurn(message) {
+  const last = waiting.get(message.id);
+  if (last && isKeystroke(message) && last.message.rev === message.expect) {
+    last.message = { ...message, expect: last.message.expect };
+    return last.result;
+  }
+  const entry = { message };
+  if (isKeystroke(message)) waiting.set(message.id, entry);
   const started = turn.then(async () => {
-    let row = message.row;
-    if (message.sealing) sealingKeys.set(row ? row.id : message.id, message.sealing);
-    if (!row && message.text === undefined) return { done: Promise.resolve(false) }; // key only
+    if (waiting.get(message.id) === entry) waiting.delete(message.id);
+    const now = entry.message;
+    let row = now.row;
+    if (now.sealing) sealingKeys.set(row ? row.id : now.id, now.sealing);
+    if (!row && now.text === undefined) return { done: Promise.resolve(false) }; // key only
     if (!row) {
-      const sealing = sealingKeys.get(message.id);
+      const sealing = sealingKeys.get(now.id);
       if (!sealing) throw new Error("no sealing key");
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const data = await crypto.subtle.encrypt(
-        { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(message.id) },
+        { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(now.id) },
         sealing.key,
-        new TextEncoder().encode(message.text),
+        new TextEncoder().encode(now.text),
       );
       const { epk, salt } = sealing;
-      row = { id: message.id, sealed: true, epk, salt, iv, data };
-      row.savedAt = message.savedAt;
-      row.rev = message.rev;
+      row = { id: now.id, sealed: true, epk, salt, iv, data };
+      row.savedAt = now.savedAt;
+      row.rev = now.rev;
     }
-    return startWrite(await deviceDb(), row, message.expect);
+    return startWrite(await deviceDb(), row, now.expect);
   });
   turn = started.catch(() => undefined);
-  return started.then(({ done }) => done);
+  entry.result = started.then(({ done }) => done);
+  return entry.result;
 }
 
 let device = null;

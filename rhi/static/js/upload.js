@@ -66,7 +66,16 @@ export async function upload({ report }) {
       (response.redirected && new URL(response.url).pathname === "/sign-in")
     )
       throw new Error("signed-out");
-    if (response.ok) {
+    if (response.status === 202) {
+      // The return is now with someone else: the server held the words for the managers
+      // (rhi/sync/held.py) and says whose they were. Only now does the tablet let go.
+      const reply = new DOMParser().parseFromString(await response.text(), "text/html");
+      const told = reply.querySelector(".save-held");
+      await store.removeIf(id, rev);
+      done += 1;
+      if (told && !problems.includes(told.textContent.trim()))
+        problems.push(told.textContent.trim());
+    } else if (response.ok) {
       // The server has it: only now does the tablet let go (unless it changed meanwhile).
       await store.removeIf(id, rev);
       done += 1;

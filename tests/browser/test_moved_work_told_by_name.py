@@ -1,0 +1,83 @@
+"""Work on a tablet for a child whose return moved to someone else meanwhile (issue 12 item 2):
+the worker is told by the child's name before sending, and again after, and the server holds
+the words for the managers. Nothing is destroyed and nothing is left on the tablet.
+
+Real Chromium, a real server on localhost; the network cut at the relay as well as in the
+browser (the `page` fixture).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import Episode, HeldWork, User
+from tests.browser.helpers import STORE, offer_and_yes
+from tests.browser.test_offline import PIN
+from tests.browser.test_offline_interview import kept, open_offline, tablet_ready, until
+
+pytestmark = pytest.mark.browser
+
+BEFORE = "Your notes about Clementine T. will be passed to your manager"
+AFTER = "Your notes about Clementine T. were kept for your manager"
+
+
+def _move_to_another_worker(live_app, episode_id: int) -> None:
+    with live_app.app_context():
+        episode = db.session.get(Episode, episode_id)
+        episode.assigned_worker = db.session.scalar(
+            select(User).where(User.email == "worker.south@example.org")
+        )
+        db.session.commit()
+
+
+def _held(live_app, episode_id: int) -> list[HeldWork]:
+    with live_app.app_context():
+        rows = db.session.scalars(select(HeldWork)).all()
+        return [r for r in rows if episode_id in r.episode_ids]
+
+
+def test_work_for_a_return_moved_meanwhile_is_named_before_and_after_sending_and_held(
+    page, live_app, new_return
+):
+    episode_id = new_return("Clementine")
+    tablet_ready(page)
+    page.goto(f"/episodes/{episode_id}")
+    offer_and_yes(page)
+    page.get_by_role("button", name="Start the interview now").click()
+    page.wait_for_url("**/start")
+    interview_url = urlsplit(page.url).path.rsplit("/", 1)[0]
+    page.goto("/returns")  # the tablet keeps its copy of the interview
+    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
+    context = page.context
+    page.close()
+
+    # With no signal, the worker writes; meanwhile the return is given to a colleague.
+    context.set_offline(True)
+    tablet = open_offline(context, interview_url + "/away")
+    tablet.get_by_label("What Clementine said").fill("MOVEDWORDS: I stayed at my aunt's.")
+    kept(tablet, "#meta-sections-away-text")
+    tablet.evaluate(f"async () => {STORE}.lock()")
+    _move_to_another_worker(live_app, episode_id)
+
+    # Back online: before anything is sent, the bar names the child and says where it goes.
+    context.set_offline(False)
+    tablet.goto("/returns")
+    bar = tablet.locator("#tablet-bar")
+    bar.get_by_text(BEFORE).wait_for(timeout=30_000)
+    assert _held(live_app, episode_id) == []  # said before sending, not after
+
+    bar.get_by_role("button", name="Send now").click()
+    tablet.get_by_label("PIN", exact=True).fill(PIN)
+    tablet.get_by_role("button", name="Continue").click()
+    bar.get_by_text(AFTER).wait_for(timeout=30_000)
+    assert BEFORE not in bar.inner_text()
+    (held,) = _held(live_app, episode_id)
+    assert held.payload["content"]["sections"]["away"]["text"] == (
+        "MOVEDWORDS: I stayed at my aunt's."
+    )
+    # Only now, with the server holding it, has the tablet let go of its copy.
+    until(tablet, f"async () => !(await {STORE}.ids()).some((r) => /^draft:/.test(r.id))")
