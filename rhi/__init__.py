@@ -123,7 +123,10 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.home import bp as home_bp
     from rhi.interviews.decision_views import bp as decisions_bp
     from rhi.interviews.views import bp as interviews_bp
+    from rhi.oversight.disparities_views import bp as oversight_disparities_bp
     from rhi.oversight.export_views import bp as oversight_exports_bp
+    from rhi.oversight.register_views import bp as oversight_register_bp
+    from rhi.oversight.repeat_views import bp as oversight_repeats_bp
     from rhi.oversight.views import bp as oversight_bp
     from rhi.pwa.views import bp as pwa_bp
     from rhi.summaries.views import bp as summaries_bp
@@ -144,6 +147,9 @@ def _register_blueprints(app: Flask) -> None:
         decisions_bp,
         oversight_bp,
         oversight_exports_bp,
+        oversight_register_bp,
+        oversight_repeats_bp,
+        oversight_disparities_bp,
         summaries_bp,
         writing_bp,
         pwa_bp,

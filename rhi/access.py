@@ -198,18 +198,14 @@ def action_filter(user: User) -> ColumnElement[bool]:
     - the interviewer's side (the worker or team holding the return, their manager): every
       action of the interview, agencies' included, since they chase them;
     - the action's owner, while the child is theirs to see;
-    - a strategy meeting request: also the child's social worker and their manager, who are
-      told of it and record whether it was held.
+    - a strategy meeting request (agreed in an interview, or asked for from the repeat
+      episodes or episode page, with no interview): also the child's social worker and their
+      manager, who are told of it and record whether it was held.
     A coordinator follows none (no interview content)."""
     if not can_read_interviews(user):
         return false()
-    visible_children = select(Child.id).where(child_filter(user))
-    agreed_in = aliased(Interview)  # lists join Interview themselves: never correlate to it
-    of_visible_child = exists(
-        select(agreed_in.id).where(
-            agreed_in.id == FollowedAction.interview_id, agreed_in.child_id.in_(visible_children)
-        )
-    )
+    # Every action names its child (a strategy meeting may be asked for without an interview).
+    of_visible_child = FollowedAction.child_id.in_(select(Child.id).where(child_filter(user)))
     clauses = [
         and_(FollowedAction.owner_id == user.id, of_visible_child),
         and_(FollowedAction.kind == "strategy_meeting", of_visible_child),
@@ -227,9 +223,7 @@ def get_action(user: User, action_id: int) -> FollowedAction:
     )
     if action is None:
         child_id = db.session.scalar(
-            select(Interview.child_id)
-            .join(FollowedAction, FollowedAction.interview_id == Interview.id)
-            .where(FollowedAction.id == action_id)
+            select(FollowedAction.child_id).where(FollowedAction.id == action_id)
         )
         _refuse(user, "action", action_id, child_id)
     assert action is not None

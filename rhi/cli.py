@@ -92,16 +92,36 @@ def purge_command() -> None:
 
 @group.command("check-language")
 def check_language_command() -> None:
-    """Read text on standard input; print the writing check's flags as JSON."""
+    """Read text on standard input; print the writing check's flags as JSON, and the rules in
+    use: the shipped file (or RHI_LANGUAGE_RULES) with the council's RHI_LANGUAGE_RULES_LOCAL
+    layered over it, saying which rules the local file added, reworded or switched off. Each
+    flag says whether its rule is "shipped" or "local". (`< /dev/null`: the rules alone.)"""
     import json
     import sys
 
     from rhi import writing
 
+    rule_set = writing.rule_set()
     text = sys.stdin.read()
-    flags = [flag.to_dict() for flag in writing.matcher().check(text)]
+    flags = [
+        {**flag.to_dict(), "source": rule_set.source(flag.rule_id)}
+        for flag in writing.matcher().check(text)
+    ]
+    rules = {
+        "count": len(rule_set.rules),
+        "version": rule_set.version,
+        "shipped_file": str(rule_set.path),
+        "local_file": str(rule_set.local_path) if rule_set.local_path else None,
+        "local_added": list(rule_set.added),
+        "local_replaced": list(rule_set.replaced),
+        "local_off": list(rule_set.off),
+    }
     click.echo(
-        json.dumps({"offsets": "unicode code points", "flags": flags}, ensure_ascii=False, indent=2)
+        json.dumps(
+            {"offsets": "unicode code points", "flags": flags, "rules": rules},
+            ensure_ascii=False,
+            indent=2,
+        )
     )
 
 

@@ -188,6 +188,8 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_REOFFER_DAYS": _int(env, "RHI_REOFFER_DAYS", 7),
         # The largest police notification file an import reads (bytes); under MAX_CONTENT_LENGTH.
         "RHI_IMPORT_MAX_BYTES": _int(env, "RHI_IMPORT_MAX_BYTES", 2 * 1024 * 1024),
+        # The largest photo a standing profile keeps (bytes); under MAX_CONTENT_LENGTH.
+        "RHI_PHOTO_MAX_BYTES": _int(env, "RHI_PHOTO_MAX_BYTES", 2 * 1024 * 1024),
         # Who the interviewer works for, and how to reach the service, as the summary PDF says
         # it under "Who to contact" (rhi/summaries/pdf.py). The contact is left out when unset.
         "RHI_ORGANISATION": env.get("RHI_ORGANISATION", "").strip() or DEFAULT_ORGANISATION,
@@ -206,6 +208,8 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_PRE_SESSION_COOKIE_NAME": "__Host-rhi-pre" if production else "rhi_pre",
         "RHI_RISK_GRADES": [g for g in grades if g],
         "RHI_LANGUAGE_RULES": env.get("RHI_LANGUAGE_RULES") or None,
+        # The council's own rules, layered over those (rhi/language/rules.py, merge_local).
+        "RHI_LANGUAGE_RULES_LOCAL": env.get("RHI_LANGUAGE_RULES_LOCAL", "").strip() or None,
         "RHI_TIMEZONE": env.get("RHI_TIMEZONE", "Europe/London"),
         "RATELIMIT_STORAGE_URI": rate_limit_storage_uri(env),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -17,6 +17,7 @@ from rhi import deadlines
 from rhi.extensions import db
 from rhi.models import Child, ContactAttempt, Episode, Interview, InterviewStatus, Team, User
 from rhi.models.base import utcnow
+from rhi.models.settings import Setting
 from rhi.passwords import hash_password
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - fictional accounts, given in the README
@@ -30,11 +31,16 @@ USERS = [
     ("worker.south@example.org", "Kwame Mensah", "worker", 1),
     ("social.worker@example.org", "Jo Smith", "social_worker", 2),
     ("social.worker2@example.org", "Priya Nair", "social_worker", 2),
+    # The team's shared duty inbox: a summary goes here when a child has no allocated social
+    # worker (most children missing from home), so finishing always has somewhere to send it.
+    ("duty@example.org", "Children's duty inbox", "social_worker", 2),
     ("manager@example.org", "Alex Morgan", "manager", 0),
     ("manager.south@example.org", "Chris Doyle", "manager", 1),
     ("coordinator@example.org", "Nia Evans", "coordinator", 0),
     ("admin@example.org", "Pat Quinn", "admin", None),
 ]
+
+DUTY_INBOX = "duty@example.org"  # RHI_DUTY_INBOX in the demo (rhi/settings.py)
 
 # first, last, preferred, dob, sex, gender, ethnicity, language, interpreter, legal, placement,
 # social worker email
@@ -472,6 +478,13 @@ EPISODES: list[tuple] = [
 ]
 
 
+def _demo_duty_inbox() -> None:
+    """The demo's duty inbox, as an administrator would set it on the settings page, unless one
+    is set already (loading the demo again keeps an administrator's choice)."""
+    if db.session.get(Setting, "RHI_DUTY_INBOX") is None:
+        db.session.add(Setting(name="RHI_DUTY_INBOX", value=DUTY_INBOX))
+
+
 def _get_or_create_team(name: str) -> Team:
     team = db.session.scalar(select(Team).where(Team.name == name))
     if team is None:
@@ -500,6 +513,7 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
             db.session.add(user)
         users[email] = user
     db.session.flush()
+    _demo_duty_inbox()
 
     children: dict[str, Child] = {}
     for (

@@ -28,17 +28,23 @@ class Status:
 
 
 # An action is open, then done or not done. A strategy meeting request is followed to the
-# meeting: held, or declined by the social worker or their manager.
+# meeting: held (the date, and what was decided in the note), or not needed (why, in the note;
+# the day decided, today unless given). "Declined" is kept for the requests already followed
+# that way; it says the same as "not needed" with a date.
 ACTION_STATUSES = (
     Status(OPEN, "Open"),
     Status("done", "Done", needs_date=True),
     Status("not_done", "Not done", needs_reason=True, needs_date=True),
 )
+NOT_NEEDED = "not_needed"
 MEETING_STATUSES = (
     Status(OPEN, "Asked for, not yet held"),
-    Status("held", "Held", needs_date=True),
+    Status("held", "Held", needs_reason=True, needs_date=True),
+    Status(NOT_NEEDED, "Not needed", needs_reason=True),
     Status("declined", "Declined", needs_reason=True, needs_date=True),
 )
+# The note's words for a meeting, by status: a reader needs to know which it is.
+MEETING_NOTE_WORDS = {"held": "What was decided", NOT_NEEDED: "Why not needed"}
 ALL_STATUSES = {s.key: s for s in (*ACTION_STATUSES, *MEETING_STATUSES)}
 
 # Owners that are people in rhi, found when the interview is finished; the rest are agencies.

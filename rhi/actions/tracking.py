@@ -1,4 +1,6 @@
-"""Actions become rows to follow when an interview is finished, and are followed to an end.
+"""Actions become rows to follow when an interview is finished, and are followed to an end. A
+strategy meeting can also be asked for without an interview (`request_meeting`): from the
+repeat episodes page or the episode page.
 
 No HTTP here: each function changes rows and writes its audit event in the caller's transaction.
 """
@@ -7,15 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import selectinload
 
 from rhi import access, audit
 from rhi.actions import rules
 from rhi.extensions import db
 from rhi.interviews import content as c
-from rhi.models import FollowedAction, Interview, Role, User
+from rhi.models import Child, Episode, FollowedAction, Interview, Role, User
 from rhi.models.base import utcnow
 from rhi.models.episodes import Notice
 from rhi.timefmt import parse_date
@@ -95,7 +98,13 @@ def record_from(interview: Interview, by: User) -> list[FollowedAction]:
             "due_on": parse_date(str(item.get("due", ""))),
         }
         if row is None:
-            row = FollowedAction(interview_id=interview.id, item_id=str(item["id"]), **values)
+            row = FollowedAction(
+                interview_id=interview.id,
+                child_id=interview.child_id,
+                requested_by_id=by.id,
+                item_id=str(item["id"]),
+                **values,
+            )
             db.session.add(row)
             db.session.flush()
             audit.record(
@@ -107,7 +116,7 @@ def record_from(interview: Interview, by: User) -> list[FollowedAction]:
                 detail=kind,
             )
             if kind == rules.STRATEGY_MEETING:
-                _tell_about_meeting(row, interview, by)
+                _tell_about_meeting(row, interview.child, (interview.worker or by).team_id, by)
         elif any(getattr(row, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(row, k, v)
@@ -124,15 +133,79 @@ def record_from(interview: Interview, by: User) -> list[FollowedAction]:
     return made
 
 
-def _tell_about_meeting(action: FollowedAction, interview: Interview, by: User) -> None:
-    social_worker = interview.child.social_worker
+def _tell_about_meeting(
+    action: FollowedAction, child: Child, fallback_team_id: int | None, by: User
+) -> None:
+    """Tell the child's social worker and their manager; with no social worker to ask, the
+    managers of `fallback_team_id` (the interviewer's, or the asker's team) must see it."""
+    social_worker = child.social_worker
     readers: list[User] = []
     if social_worker is not None and social_worker.active:
         readers = [social_worker, *_managers_of(social_worker.team_id)]
-    if not readers:  # no social worker to ask: the interviewer's manager must see it
-        readers = _managers_of((interview.worker or by).team_id)
+    if not readers:
+        readers = _managers_of(fallback_team_id)
     for user in {u.id: u for u in readers if u.id != by.id}.values():
         db.session.add(Notice(user_id=user.id, kind="strategy_meeting", action_id=action.id))
+
+
+def open_meeting(child_id: int) -> FollowedAction | None:
+    """The child's strategy meeting asked for and not yet held or closed, if there is one."""
+    return db.session.scalar(
+        select(FollowedAction)
+        .where(
+            FollowedAction.child_id == child_id,
+            FollowedAction.kind == rules.STRATEGY_MEETING,
+            FollowedAction.status == rules.OPEN,
+        )
+        .order_by(FollowedAction.created_at.desc(), FollowedAction.id.desc())
+        .limit(1)
+    )
+
+
+def latest_meeting(child_id: int) -> FollowedAction | None:
+    """The child's latest strategy meeting request, whatever has become of it."""
+    return db.session.scalar(
+        select(FollowedAction)
+        .where(FollowedAction.child_id == child_id, FollowedAction.kind == rules.STRATEGY_MEETING)
+        .order_by(FollowedAction.created_at.desc(), FollowedAction.id.desc())
+        .limit(1)
+    )
+
+
+def request_meeting(
+    child: Child, by: User, *, episode: Episode | None = None, note: str = "", where: str
+) -> tuple[FollowedAction, bool]:
+    """Ask for a strategy meeting for the child, outside an interview (`where`: the page, for
+    the audit row). It is the same kind of row as one agreed in an interview: owned by the
+    child's social worker, told to them and their manager, followed on their Actions pages.
+    A meeting already asked for and still open is not asked for twice: (that one, False)."""
+    already = open_meeting(child.id)
+    if already is not None:
+        return already, False
+    social_worker = child.social_worker
+    action = FollowedAction(
+        interview_id=None,
+        child_id=child.id,
+        episode_id=episode.id if episode is not None else None,
+        requested_by_id=by.id,
+        item_id=f"asked-{uuid4().hex}",
+        kind=rules.STRATEGY_MEETING,
+        note=" ".join(note.split()) if "\n" not in note else note.strip(),
+        owner_kind="social_worker",
+        owner_id=social_worker.id if social_worker is not None and social_worker.active else None,
+    )
+    db.session.add(action)
+    db.session.flush()
+    audit.record(
+        "action.create",
+        user=by,
+        object_type="action",
+        object_id=action.id,
+        child_id=child.id,
+        detail=f"{rules.STRATEGY_MEETING} asked for from the {where}",
+    )
+    _tell_about_meeting(action, child, by.team_id, by)
+    return action, True
 
 
 def update(
@@ -160,6 +233,8 @@ def update(
     chosen = allowed[status]
     note = " ".join(note.split()) if "\n" not in note else note.strip()
     if chosen.needs_reason and not note:
+        if status == "held":
+            raise ActionError("note", "Say what was decided at the meeting.")
         raise ActionError("note", f"Say why it was {chosen.words.lower()}.")
     if chosen.needs_date and on is None:
         raise ActionError("on", "Enter the date, like 30/11/2026.")
@@ -167,6 +242,8 @@ def update(
         raise ActionError("on", "This can't be in the future. Check the date.")
     if status == rules.OPEN:
         on = None
+    elif on is None:  # a status that needs no date (not needed): the day it was recorded
+        on = today
     if (action.status, action.outcome_on, action.outcome_note) == (status, on, note):
         return False
     old = action.status
@@ -178,25 +255,32 @@ def update(
         user=by,
         object_type="action",
         object_id=action.id,
-        child_id=action.interview.child_id,
+        child_id=action.child_id,
         detail=f"{old} -> {status}",
     )
     return True
 
 
+def follows(user: User) -> ColumnElement[bool]:
+    """The actions `user` follows (rhi.access.action_filter, the one home of the rule)."""
+    return access.action_filter(user)
+
+
+def get(user: User, action_id: int) -> FollowedAction:
+    """An action the user follows; anyone else: 404, audited (rhi.access.get_action)."""
+    return access.get_action(user, action_id)
+
+
 def _visible(user: User) -> Select[tuple[FollowedAction]]:
-    return (
-        select(FollowedAction)
-        .join(Interview, Interview.id == FollowedAction.interview_id)
-        .where(access.action_filter(user))
-    )
+    return select(FollowedAction).where(follows(user))
 
 
 def listing(user: User, show: str, page: int, today: date) -> tuple[list[FollowedAction], bool]:
     """One page of the actions the user follows, and whether there are more. "open": overdue
     first, then by due date (none last); "overdue"; "closed": the latest closed first."""
     query = _visible(user).options(
-        selectinload(FollowedAction.interview).selectinload(Interview.child),
+        selectinload(FollowedAction.child),
+        selectinload(FollowedAction.interview),
         selectinload(FollowedAction.owner),
     )
     if show == "overdue":
@@ -218,14 +302,13 @@ def overdue(user: User, today: date, limit: int = 5) -> tuple[int, list[Followed
     count = db.session.scalar(
         select(func.count())
         .select_from(FollowedAction)
-        .join(Interview, Interview.id == FollowedAction.interview_id)
-        .where(access.action_filter(user), rules.overdue_clause(today))
+        .where(follows(user), rules.overdue_clause(today))
     )
     rows = list(
         db.session.scalars(
             _visible(user)
             .where(rules.overdue_clause(today))
-            .options(selectinload(FollowedAction.interview).selectinload(Interview.child))
+            .options(selectinload(FollowedAction.child))
             .order_by(FollowedAction.due_on, FollowedAction.id)
             .limit(limit)
         )

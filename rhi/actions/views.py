@@ -53,7 +53,7 @@ def _home_box() -> dict[str, Any]:
                 .where(
                     Notice.user_id == current_user.id,
                     Notice.dismissed_at.is_(None),
-                    access.action_filter(current_user),
+                    tracking.follows(current_user),
                 )
                 .order_by(Notice.created_at.desc())
                 .limit(10)
@@ -83,6 +83,14 @@ def listing() -> str:
 def _form(action: FollowedAction, formdata: Any = None) -> ActionStatusForm:
     form = ActionStatusForm(formdata=formdata)
     form.status.choices = [(s.key, s.words) for s in rules.statuses_for(action.kind)]
+    if action.kind == rules.STRATEGY_MEETING:
+        # A meeting's note says what it decided, or why none is needed.
+        form.note.label.text = "What was decided, or why no meeting is needed"
+        form.note.description = (
+            "When it was held: what the meeting decided. When it is not needed or declined: "
+            "why, in plain words."
+        )
+        form.on.description = "The day it was held or decided. For example, 30/11/2026."
     if formdata is None:
         form.status.data = action.status
         form.on.data = action.outcome_on
@@ -98,9 +106,11 @@ def _page(action: FollowedAction, form: ActionStatusForm, status: int = 200) -> 
             "actions/show.html",
             action=action,
             form=form,
-            child=interview.child,
+            child=action.child,
             interview=interview,
-            may_open_interview=access.reads_whole_interview(current_user, interview),
+            may_open_interview=interview is not None
+            and access.reads_whole_interview(current_user, interview),
+            note_words=rules.MEETING_NOTE_WORDS if action.kind == rules.STRATEGY_MEETING else {},
             statuses=rules.statuses_for(action.kind),
         ),
         status,
@@ -110,13 +120,13 @@ def _page(action: FollowedAction, form: ActionStatusForm, status: int = 200) -> 
 @bp.route("/actions/<int:action_id>")
 @login_required
 def show(action_id: int) -> tuple[str, int]:
-    action = access.get_action(current_user, action_id)
+    action = tracking.get(current_user, action_id)
     audit.record(
         "action.view",
         user=current_user,
         object_type="action",
         object_id=action.id,
-        child_id=action.interview.child_id,
+        child_id=action.child_id,
     )
     db.session.commit()
     return _page(action, _form(action))
@@ -125,7 +135,7 @@ def show(action_id: int) -> tuple[str, int]:
 @bp.route("/actions/<int:action_id>", methods=["POST"])
 @login_required
 def update(action_id: int) -> Response | tuple[str, int]:
-    action = access.get_action(current_user, action_id)
+    action = tracking.get(current_user, action_id)
     form = _form(action, request.form)
     if not form.validate_on_submit():
         if form.csrf_token.errors:
@@ -177,7 +187,7 @@ def dismiss(notice_id: int) -> Response:
             user=current_user,
             object_type="notice",
             object_id=notice.id,
-            child_id=notice.action.interview.child_id,
+            child_id=notice.action.child_id,
         )
         db.session.commit()
     return redirect(url_for("home.index"))

@@ -2,20 +2,25 @@
 
 Laid out by `children/profile_pdf.html` and rendered by WeasyPrint with the summaries' locked-down
 fetcher (`rhi.summaries.pdf.asset_fetcher`): it may load our CSS, fonts and logo and nothing else,
-so nothing typed into a profile can make the renderer fetch a file or a URL. Made on request
-(about half a second): a profile changes, and police need the version of the moment.
+so nothing typed into a profile can make the renderer fetch a file or a URL. The profile's photo
+(from the database) goes in as a data: URI that `_WithPhoto` answers from the bytes it was made
+from: no file and no URL is opened for it either. Made on request (about half a second): a profile
+changes, and police need the version of the moment.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from flask import render_template
 from weasyprint import HTML
+from weasyprint.urls import URLFetcherResponse
 
 from rhi import ethnicity
-from rhi.models.children import PROFILE_FIELDS, Child
+from rhi.models.children import PROFILE_FIELDS, Child, ChildPhoto
 from rhi.models.episodes import Episode
 from rhi.summaries.fetcher import BASE_URL, CSS_URL, LOGO_URL
 from rhi.summaries.pdf import PDF_VARIANT, asset_fetcher
@@ -33,6 +38,7 @@ def render_html(
     printed_at: datetime,
     last_changed: datetime | None,
     logo: bool = True,
+    photo_uri: str | None = None,
 ) -> str:
     """The profile as HTML (what WeasyPrint is given); needs a Flask app context."""
     listed = sorted(episodes, key=lambda e: e.started_at, reverse=True)
@@ -59,7 +65,30 @@ def render_html(
         last_changed_text=format_datetime(last_changed) if last_changed else "",
         css_url=CSS_URL,
         logo_url=LOGO_URL if logo else None,
+        photo_uri=photo_uri,
     )
+
+
+def photo_uri(photo: ChildPhoto) -> str:
+    return f"data:{photo.content_type};base64,{base64.b64encode(photo.data).decode('ascii')}"
+
+
+class _WithPhoto:
+    """The locked-down fetcher, answering also the one data: URI made from the photo, from its
+    own bytes. Anything else, another data: URI included, goes to the locked-down fetcher."""
+
+    def __init__(self, fetcher: Any, photo: ChildPhoto) -> None:
+        self._fetcher = fetcher
+        self._fail_on_errors = fetcher._fail_on_errors  # read by WeasyPrint
+        self.uri = photo_uri(photo)
+        self._photo = photo
+
+    def __call__(self, url: str) -> URLFetcherResponse:
+        if url == self.uri:
+            return URLFetcherResponse(
+                url, body=self._photo.data, headers={"Content-Type": self._photo.content_type}
+            )
+        return self._fetcher(url)
 
 
 def render_profile(
@@ -69,16 +98,19 @@ def render_profile(
     printed_by: str,
     printed_at: datetime,
     last_changed: datetime | None,
+    photo: ChildPhoto | None = None,
 ) -> bytes:
     """The profile PDF. Call inside a Flask app context; `printed_at` is naive UTC."""
-    fetcher = asset_fetcher()
+    assets = asset_fetcher()
+    fetcher: Any = assets if photo is None else _WithPhoto(assets, photo)
     html = render_html(
         child,
         episodes,
         printed_by=printed_by,
         printed_at=printed_at,
         last_changed=last_changed,
-        logo=fetcher.has(LOGO_URL),
+        logo=assets.has(LOGO_URL),
+        photo_uri=fetcher.uri if photo is not None else None,
     )
     pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
         pdf_variant=PDF_VARIANT

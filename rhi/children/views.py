@@ -31,7 +31,7 @@ from rhi.extensions import db
 from rhi.forms.children import ChildForm, ProfileForm
 from rhi.models import AuditEvent, Child, Episode, Role, Team, User
 from rhi.models.base import utcnow
-from rhi.models.children import PROFILE_FIELDS, ProfileChange
+from rhi.models.children import PROFILE_FIELDS, ChildPhoto, ProfileChange
 from rhi.timefmt import to_local
 
 bp = Blueprint("children", __name__)
@@ -60,21 +60,68 @@ DETAIL_FIELDS = (
 )
 
 
+# Children shown at a time on the children list (`?page=`).
+CHILDREN_PER_PAGE = 50
+
+
 @bp.route("/children")
 @login_required
 def my_children() -> str:
+    """The children the user may see, by name, 50 at a time, each with their latest episode:
+    a fixed number of statements however many children and episodes there are (the count is a
+    COUNT query; only the page's children and their latest episodes are read)."""
     if not access.can_see_children(current_user):
         abort(403)
-    children = db.session.scalars(
-        select(Child)
-        .where(access.child_filter(current_user))
-        .options(selectinload(Child.episodes).selectinload(Episode.interviews))
-        .order_by(Child.last_name, Child.first_name)
-    ).all()
+    value = request.args.get("page", "")
+    page = int(value) if value.isdigit() and int(value) >= 1 else 1
+    total = int(
+        db.session.scalar(select(func.count(Child.id)).where(access.child_filter(current_user)))
+        or 0
+    )
+    last = max(1, -(-total // CHILDREN_PER_PAGE))
+    page = min(page, last)
+    children = list(
+        db.session.scalars(
+            select(Child)
+            .where(access.child_filter(current_user))
+            .order_by(Child.last_name, Child.first_name, Child.id)
+            .limit(CHILDREN_PER_PAGE)
+            .offset((page - 1) * CHILDREN_PER_PAGE)
+        )
+    )
+    # Each of these children's latest episode (as `child.episodes[0]`), in one query.
+    newest = (
+        select(
+            Episode.id,
+            func.row_number()
+            .over(
+                partition_by=Episode.child_id,
+                order_by=(Episode.started_at.desc(), Episode.id.desc()),
+            )
+            .label("nth"),
+        )
+        .where(Episode.child_id.in_([child.id for child in children]))
+        .subquery()
+    )
+    latest = {child.id: None for child in children} | {
+        e.child_id: e
+        for e in db.session.scalars(
+            select(Episode)
+            .join(newest, newest.c.id == Episode.id)
+            .where(newest.c.nth == 1)
+            .options(selectinload(Episode.interviews))
+        )
+    }
     title = "My children" if access.has_inbox(current_user) else "Children"
     return render_template(
         "children/list.html",
         children=children,
+        latest=latest,
+        total=total,
+        page=page,
+        last_page=last,
+        first_row=(page - 1) * CHILDREN_PER_PAGE + 1 if total else 0,
+        last_row=min(total, page * CHILDREN_PER_PAGE),
         title=title,
         now=utcnow(),
         can_add=access.can_record_children(current_user),
@@ -304,8 +351,18 @@ def _profile_form(child: Child) -> ProfileForm:
     return form
 
 
+def _photo(child: Child) -> ChildPhoto | None:
+    return db.session.scalar(select(ChildPhoto).where(ChildPhoto.child_id == child.id))
+
+
 def _render_profile(child: Child, form: ProfileForm, status: int = 200, **context: Any):
-    ctx = {"child": child, "form": form, "history": _history(child), **context}
+    ctx = {
+        "child": child,
+        "form": form,
+        "history": _history(child),
+        "photo": _photo(child),
+        **context,
+    }
     if request.htmx:
         return render_block(PROFILE_PAGE, "profile_panel", **ctx), status
     return render_template(PROFILE_PAGE, **ctx), status
@@ -350,6 +407,8 @@ def save_profile(child_id: int) -> tuple[str, int] | Response:
         for name, new in wanted.items()
         if (getattr(child, name) or None) != new
     }
+    # The photo is not compared with changes made meanwhile: each photo is kept in the history
+    # with who added it, and the latest chosen is the one kept.
     clashes = [name for name in changes if name in changed_since]
     if clashes:
         # Someone saved this field after the form was opened: show what they saved (in the
@@ -362,7 +421,8 @@ def save_profile(child_id: int) -> tuple[str, int] | Response:
         form.base_change.data = str(_latest_change_id(child))
         db.session.rollback()
         return _render_profile(child, form, 409)
-    if not changes:
+    photo_change = _change_photo(child, form)
+    if not changes and photo_change is None:
         db.session.rollback()
         if request.htmx:
             return _render_profile(child, _profile_form(child), done="Nothing was changed.")
@@ -381,19 +441,77 @@ def save_profile(child_id: int) -> tuple[str, int] | Response:
                 changed_at=now,
             )
         )
-    audit.record(
-        "child.profile.update",
-        object_type="child_profile",
-        object_id=child.id,
-        child_id=child.id,
-        detail="changed: " + ", ".join(changes),  # names of fields, never what they say
-    )
+    if changes:
+        audit.record(
+            "child.profile.update",
+            object_type="child_profile",
+            object_id=child.id,
+            child_id=child.id,
+            detail="changed: " + ", ".join(changes),  # names of fields, never what they say
+        )
+    if photo_change is not None:
+        old, new = photo_change
+        db.session.add(
+            ProfileChange(
+                child_id=child.id,
+                field="photo",
+                old_value=old,
+                new_value=new,
+                changed_by_id=current_user.id,
+                changed_at=now,
+            )
+        )
+        audit.record(
+            "child.photo.remove" if new is None else "child.photo.update",
+            object_type="child_profile",
+            object_id=child.id,
+            child_id=child.id,
+            detail=f"{old or 'no photo'} -> {new or 'no photo'}",  # its kind and size only
+        )
     db.session.commit()
     message = "Saved the profile. Each change is kept in the history."
     if request.htmx:
         return _render_profile(child, _profile_form(child), done=message)
     flash(message, "success")
     return redirect(url_for("children.profile", child_id=child.id))
+
+
+def _change_photo(child: Child, form: ProfileForm) -> tuple[str | None, str | None] | None:
+    """Add, replace or remove the photo as the form asks (a new photo wins over "remove");
+    what it was and is now, as the history words it, or None when nothing changes."""
+    current = _photo(child)
+    before = current.described if current is not None else None
+    if form.photo_upload is not None:
+        content_type, data = form.photo_upload
+        if current is None:
+            current = ChildPhoto(child_id=child.id)
+            db.session.add(current)
+        current.content_type, current.data = content_type, data
+        current.uploaded_by_id, current.uploaded_at = current_user.id, utcnow()
+        return before, current.described
+    if form.remove_photo.data and current is not None:
+        db.session.delete(current)
+        return before, None
+    return None
+
+
+@bp.route("/children/<int:child_id>/photo")
+@login_required
+def photo(child_id: int) -> Response:
+    """The profile's photo, for whoever may see the child (as the profile PDF that prints it):
+    404 (and the refusal audited) for anyone else. Never kept by a browser or a proxy."""
+    child = access.get_child(current_user, child_id)
+    found = _photo(child)
+    if found is None:
+        abort(404)
+    audit.record(
+        "child.photo.view", object_type="child_profile", object_id=child.id, child_id=child.id
+    )
+    db.session.commit()
+    response = Response(found.data, mimetype=found.content_type)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.route("/children/<int:child_id>/profile.pdf")
@@ -408,6 +526,7 @@ def profile_pdf(child_id: int) -> Response:
         printed_by=current_user.name,
         printed_at=now,
         last_changed=history[0].changed_at if history else None,
+        photo=_photo(child),
     )
     audit.record(
         "child.profile.pdf", object_type="child_profile", object_id=child.id, child_id=child.id

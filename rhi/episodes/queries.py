@@ -187,35 +187,28 @@ def _risk_rank() -> ColumnElement[int]:
     )
 
 
-def waiting_returns(
-    user: User,
-    now: datetime,
-    *,
-    allocated: bool | None = True,
-    sort: str = DEFAULT_SORT,
-    with_named: bool = False,
-) -> list[WaitingReturn]:
-    """Children back from an episode whose interview has not yet happened, in the order `sort`
-    names (soonest due first by default): those allocated to someone (`allocated=True`, the
-    Returns list), those waiting to be allocated (False), or both (None). With `with_named`,
-    each carries the places and people of the child's earlier interviews (the Returns cards;
-    a tablet's copy does not hold them, so it does not pay for reading them).
+# How many returns the Returns page shows at a time (each list has its own "Next page").
+PER_PAGE = 50
 
-    Filtered and sorted in the database: returns whose interview is over are never loaded, so
-    the list costs what it shows, not every return the user ever had."""
-    cfg = current_app.config
-    current = aliased(Interview)
-    repeats = _repeat_count(now).label("repeat_count")
-    due_key = _due_key(current)
+
+def _open_returns(user: User, current: AliasedClass[Interview], allocated: bool | None) -> Any:
+    """The WHERE of `waiting_returns` and `count_waiting`: returns `user` may see that are back
+    and whose latest interview (joined as `current`) is not over, allocated or not as asked."""
     open_statuses = [status.value for status in OPEN_STATUSES]
     query = (
-        select(Episode, repeats)
+        select(Episode.id)
         .outerjoin(current, current.id == _latest_interview_id())
         .where(
             access.episode_filter(user),
             Episode.returned_at.is_not(None),
-            # Open until the return has its one outcome; a "no" with the offer kept open is
-            # listed apart ("Offer open", `offer_open`), still without an outcome.
+            # Cheap first, so the history's returns are passed over before their latest
+            # interview is looked up (the latest is one of those asked about here).
+            or_(
+                ~select(interview_episodes.c.interview_id)
+                .where(interview_episodes.c.episode_id == Episode.id)
+                .exists(),
+                _has_interview_without_outcome(open_statuses),
+            ),
             or_(
                 current.id.is_(None),
                 and_(current.status.in_(open_statuses), current.outcome.is_(None)),
@@ -226,12 +219,91 @@ def waiting_returns(
         query = query.where(~access.unallocated_filter())
     elif allocated is False:
         query = query.where(access.unallocated_filter())
+    return query
+
+
+def _has_interview_without_outcome(statuses: list[str]) -> ColumnElement[bool]:
+    """Some interview covering the row's episode has no outcome and one of `statuses`: true
+    whenever its latest does, so a cheap filter to ask before looking up the latest."""
+    return (
+        select(Interview.id)
+        .join(interview_episodes, interview_episodes.c.interview_id == Interview.id)
+        .where(
+            interview_episodes.c.episode_id == Episode.id,
+            Interview.outcome.is_(None),
+            Interview.status.in_(statuses),
+        )
+        .exists()
+    )
+
+
+def _now_key(now: datetime) -> float:
+    """`now` as `_due_key` says a time, to compare with it in SQL."""
+    since = (now - datetime(1970, 1, 1)).total_seconds()
+    if db.engine.dialect.name == "sqlite":
+        return since / 86400.0 + 2440587.5
+    return since
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How many returns a list holds in all, and how many of those are overdue."""
+
+    total: int
+    overdue: int
+
+
+def count_waiting(user: User, now: datetime, *, allocated: bool | None = True) -> Waiting:
+    """The count line of a Returns list, as one COUNT query (the page shows 50 at a time):
+    every open return the list holds, and those at or past their deadline (`Clock.overdue`)."""
+    current = aliased(Interview)
+    due_key = _due_key(current)
+    inner = _open_returns(user, current, allocated).add_columns(due_key.label("due_key"))
+    rows = inner.subquery()
+    total, overdue = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((rows.c.due_key <= _now_key(now), 1), else_=0)), 0),
+        ).select_from(rows)
+    ).one()
+    return Waiting(int(total or 0), int(overdue or 0))
+
+
+def waiting_returns(
+    user: User,
+    now: datetime,
+    *,
+    allocated: bool | None = True,
+    sort: str = DEFAULT_SORT,
+    with_named: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[WaitingReturn]:
+    """Children back from an episode whose interview has not yet happened, in the order `sort`
+    names (soonest due first by default): those allocated to someone (`allocated=True`, the
+    Returns list), those waiting to be allocated (False), or both (None). With `with_named`,
+    each carries the places and people of the child's earlier interviews (the Returns cards;
+    a tablet's copy does not hold them, so it does not pay for reading them).
+
+    Filtered and sorted in the database: returns whose interview is over are never loaded, so
+    the list costs what it shows, not every return the user ever had; with `limit` (the
+    page's 50, a tablet's 200) and `offset`, only that part of the list is read."""
+    cfg = current_app.config
+    current = aliased(Interview)
+    repeats = _repeat_count(now).label("repeat_count")
+    due_key = _due_key(current)
+    # Open until the return has its one outcome; a "no" with the offer kept open is listed
+    # apart ("Offer open", `offer_open`), still without an outcome.
+    query = _open_returns(user, current, allocated).with_only_columns(Episode, repeats)
     first: list[Any] = {
         "risk": [_risk_rank().desc()],
         "repeat": [repeats.desc()],
     }.get(sort, [])
+    query = query.order_by(*first, due_key, Episode.id)
+    if limit is not None:
+        query = query.limit(limit).offset(max(0, offset))
     found = db.session.execute(
-        query.order_by(*first, due_key, Episode.id).options(
+        query.options(
             selectinload(Episode.child),
             selectinload(Episode.interviews),
             selectinload(Episode.assigned_worker),
@@ -288,6 +360,7 @@ def offer_open(user: User, now: datetime) -> list[OfferOpen]:
         .where(
             access.episode_filter(user),
             Episode.returned_at.is_not(None),
+            _has_interview_without_outcome([InterviewStatus.DECLINED.value]),
             current.status == InterviewStatus.DECLINED.value,
             current.outcome.is_(None),
         )

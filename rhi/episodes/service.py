@@ -82,9 +82,11 @@ def offer_recorded_after(status: str | None, act: str, *, offer_recorded: bool =
 def transitions() -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
     """`status_after` for every status and act, before and after an offer is recorded, as the
     tablet looks it up: `[before_offer|after_offer][status, "" for none][act]` gives the
-    interview's state after the act, `{"status": ..., "offer_recorded": ...}`."""
+    interview's state after the act, `{"status": ..., "offer_recorded": ...}`. The "start" act's
+    also says whether starting is allowed from there (`"allowed"`: `may_start_as`), so the
+    tablet asks for the offer and the child's answer first exactly when the server would."""
     statuses = (None, *(s.value for s in InterviewStatus))
-    return {
+    table: dict[str, dict[str, dict[str, dict[str, Any]]]] = {
         key: {
             status or "": {
                 act: {
@@ -97,6 +99,12 @@ def transitions() -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
         }
         for recorded, key in ((False, "before_offer"), (True, "after_offer"))
     }
+    for recorded, key in ((False, "before_offer"), (True, "after_offer")):
+        for status in statuses:
+            table[key][status or ""]["start"]["allowed"] = may_start_as(
+                status, offer_recorded=recorded
+            )
+    return table
 
 
 def interview_for(episode: Episode, user: User, *, uuid: str | None = None) -> Interview:
@@ -166,6 +174,24 @@ def may_start(interview: Interview | None) -> bool:
         and interview.accepted_at is not None
         and interview.status == InterviewStatus.ACCEPTED.value
     )
+
+
+def may_start_as(status: str | None, *, offer_recorded: bool) -> bool:
+    """`may_start` for an interview known, as a tablet knows it, by its status and whether its
+    offer is recorded. Its "yes" is recorded when its status is "accepted": only recording a
+    yes leads there (`status_after`), and recording one records the offer too. None: no
+    interview yet. A tablet keeps no interview with an outcome (rhi/sync/copies.py), so none
+    here has one."""
+    if status is None:
+        return may_start(None)
+    at = utcnow() if offer_recorded else None
+    stand_in = Interview(
+        status=status,
+        offered_at=at,
+        accepted_at=at if status == InterviewStatus.ACCEPTED.value else None,
+        outcome=None,
+    )
+    return may_start(stand_in)
 
 
 def record_attempt(

@@ -29,10 +29,13 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from rhi import access, audit, shells
+from rhi.actions.tracking import latest_meeting
 from rhi.episodes import allocation, notifications, service
 from rhi.episodes.queries import (
     DEFAULT_SORT,
+    PER_PAGE,
     SORTS,
+    count_waiting,
     earlier_for,
     hours_missing,
     long_marker,
@@ -84,16 +87,49 @@ def returns() -> str:
     sort = request.args.get("sort", DEFAULT_SORT)
     if sort not in SORTS:
         sort = DEFAULT_SORT
+    # 50 at a time (`?page=`, and `?waiting=` for "Waiting to be allocated"), so the page costs
+    # the same however many returns are open; the count line is a COUNT query.
+    page = _page_number("page")
+    waiting_page = _page_number("waiting")
+    counts = count_waiting(current_user, now)
+    pages = _pages("page", page, counts.total, sort, page=page, waiting=waiting_page)
+    unallocated_counts = count_waiting(current_user, now, allocated=False) if oversight else None
+    unallocated_pages = (
+        _pages(
+            "waiting", waiting_page, unallocated_counts.total, sort, page=page, waiting=waiting_page
+        )
+        if unallocated_counts
+        else None
+    )
     ctx = {
-        "rows": waiting_returns(current_user, now, sort=sort, with_named=True),
+        "rows": waiting_returns(
+            current_user,
+            now,
+            sort=sort,
+            with_named=True,
+            limit=PER_PAGE,
+            offset=(pages.number - 1) * PER_PAGE,
+        ),
+        "counts": counts,
+        "pages": pages,
+        "unallocated_counts": unallocated_counts,
+        "unallocated_pages": unallocated_pages,
+        # The address the list refreshes from each minute: this sort, these pages.
+        "refresh_url": _returns_url(sort, page, waiting_page),
         "sort": sort,
         "sorts": SORTS,
         "default_sort": DEFAULT_SORT,
         "oversight": oversight,
         "unallocated": waiting_returns(
-            current_user, now, allocated=False, sort=sort, with_named=True
+            current_user,
+            now,
+            allocated=False,
+            sort=sort,
+            with_named=True,
+            limit=PER_PAGE,
+            offset=(unallocated_pages.number - 1) * PER_PAGE,
         )
-        if oversight
+        if oversight and unallocated_pages
         else [],
         "missing": still_missing(current_user, now) if oversight else [],
         # Children who said no, with the offer kept open: theirs until the return has an outcome.
@@ -104,6 +140,49 @@ def returns() -> str:
     if request.htmx:
         return render_block(RETURNS, "returns_list", **ctx)
     return render_template(RETURNS, **ctx)
+
+
+def _page_number(name: str) -> int:
+    """A page number from the address (`?page=2`): 1 for anything that is not a whole number
+    of at least 1."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and int(value) >= 1 else 1
+
+
+def _returns_url(sort: str, page: int, waiting: int) -> str:
+    """The Returns page's address for a sort and a page of each list, naming only what is not
+    the default (so the first page's address stays /returns)."""
+    args: dict[str, Any] = {}
+    if sort != DEFAULT_SORT:
+        args["sort"] = sort
+    if page > 1:
+        args["page"] = page
+    if waiting > 1:
+        args["waiting"] = waiting
+    return url_for("episodes.returns", **args)
+
+
+def _pages(
+    name: str, current: int, total: int, sort: str, *, page: int, waiting: int
+) -> SimpleNamespace:
+    """Where "Previous page" and "Next page" go for one list (None at either end), and which
+    of the list's rows this page shows ("51 to 100")."""
+    last = max(1, -(-total // PER_PAGE))
+    number = min(current, last)
+
+    def to(n: int) -> str:
+        return _returns_url(
+            sort, n if name == "page" else page, n if name == "waiting" else waiting
+        )
+
+    return SimpleNamespace(
+        number=number,
+        last=last,
+        first_row=(number - 1) * PER_PAGE + 1 if total else 0,
+        last_row=min(total, number * PER_PAGE),
+        previous=to(number - 1) if number > 1 else None,
+        next=to(number + 1) if number < last else None,
+    )
 
 
 @bp.route("/notices/<int:notice_id>/dismiss", methods=["POST"])
@@ -197,6 +276,8 @@ def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[s
     ctx["repeat_count"] = repeat_count(episode.child_id, now)
     ctx["named"] = earlier_for(episode, reads, now)
     ctx["reads_interviews"] = access.can_read_interviews(current_user)
+    # The strategy meeting block: the child's latest request, and a form to ask for one.
+    ctx["meeting"] = latest_meeting(episode.child_id)
     return render_template(PAGE, **ctx), status
 
 

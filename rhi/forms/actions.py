@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from rhi.forms.fields import LocalDateField
+from rhi.forms.fields import LocalDateField, checked_writing
 
 
 class ActionStatusForm(FlaskForm):
@@ -20,6 +20,6 @@ class ActionStatusForm(FlaskForm):
         "Reason or note",
         validators=[Length(max=2000, message="Keep this under 2,000 characters.")],
         description="Needed when it was not done or declined: say why, in plain words.",
-        render_kw={"rows": 3},
+        render_kw=checked_writing(rows=3),
     )
     version = IntegerField(widget=HiddenField.widget)  # type: ignore[arg-type]

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import TextInput
@@ -18,7 +20,7 @@ from wtforms.widgets import TextInput
 from rhi.ethnicity import CATEGORIES
 from rhi.forms.fields import too_long
 from rhi.models.base import utcnow
-from rhi.models.children import LEGAL_STATUSES, PLACEMENT_TYPES, PROFILE_FIELDS
+from rhi.models.children import LEGAL_STATUSES, PHOTO_TYPES, PLACEMENT_TYPES, PROFILE_FIELDS
 from rhi.timefmt import to_local
 
 try:  # WTForms 3.3: options with an optgroup (a dict of groups is deprecated there)
@@ -201,3 +203,49 @@ class ProfileForm(FlaskForm):
         "medical_needs", "Conditions, medicines and what happens without them; allergies."
     )
     base_change = HiddenField(default="0")
+    photo = FileField(
+        "Add or replace the photo (optional)",
+        render_kw={"accept": ",".join(PHOTO_TYPES)},
+    )
+    remove_photo = BooleanField("Remove the photo")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.photo_upload: tuple[str, bytes] | None = None  # (content type, bytes), once valid
+        self.photo.description = (
+            f"A recent photo police can use: JPEG or PNG, at most {_megabytes(_photo_limit())}."
+        )
+
+    def validate_photo(self, field: FileField) -> None:
+        """The photo's own bytes decide what it is (its name and the browser's type can say
+        anything); one larger than RHI_PHOTO_MAX_BYTES is refused without reading it all."""
+        upload = field.data
+        if upload is None or not getattr(upload, "filename", ""):
+            return
+        limit = _photo_limit()
+        data = upload.stream.read(limit + 1)
+        if len(data) > limit:
+            raise ValidationError(
+                f"This photo is larger than {_megabytes(limit)}. Choose a smaller one, or make "
+                "it smaller on the device first."
+            )
+        if not data:
+            raise ValidationError("This file is empty. Choose a JPEG or PNG photo.")
+        for content_type, (magic, _name) in PHOTO_TYPES.items():
+            if data.startswith(magic):
+                self.photo_upload = (content_type, data)
+                return
+        raise ValidationError(
+            "This file is not a JPEG or PNG photo. Choose a photo saved as JPEG or PNG."
+        )
+
+
+def _photo_limit() -> int:
+    return int(current_app.config["RHI_PHOTO_MAX_BYTES"])
+
+
+def _megabytes(size: int) -> str:
+    """A size as people say it: "2 MB", or "500 KB" under a megabyte."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{max(1, round(size / 1024))} KB"

@@ -14,7 +14,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from rhi.forms.fields import ChoiceField, LocalDateTimeField, RecentPast, too_long
+from rhi.forms.fields import (
+    ChoiceField,
+    LocalDateTimeField,
+    RecentPast,
+    checked_writing,
+    too_long,
+)
 from rhi.models.episodes import DFE_TYPES, NOT_GRADED, REPORTERS, RETURN_METHODS
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, DELAY_REASONS, OUTCOMES
 
@@ -32,7 +38,11 @@ class ContactAttemptForm(FlaskForm):
     # Ids differ from the offer's "method": both forms are on the episode page.
     method = ChoiceField("How", CONTACT_METHODS, "Choose how you tried.", id="attempt_method")
     outcome = ChoiceField("What happened", CONTACT_OUTCOMES, "Choose what happened.")
-    note = TextAreaField("Note (optional)", validators=[Optional(), too_long(NOTE_MAX)])
+    note = TextAreaField(
+        "Note (optional)",
+        validators=[Optional(), too_long(NOTE_MAX)],
+        render_kw=checked_writing(),
+    )
 
 
 class OfferForm(FlaskForm):
@@ -54,6 +64,9 @@ class DeclineForm(FlaskForm):
             DataRequired("Write what the child said, even if it was short."),
             too_long(NOTE_MAX),
         ],
+        # "Refused to engage" is most often written here: the child's own words in quotation
+        # marks are never flagged, the worker's summary of them is.
+        render_kw=checked_writing(),
     )
     offer_again = RadioField(
         "Keep the offer open?",
@@ -66,6 +79,7 @@ class DeclineForm(FlaskForm):
         "What the carer said (optional)",
         description="Their words, not the child's: kept apart from what the child said.",
         validators=[Optional(), too_long(NOTE_MAX)],
+        render_kw=checked_writing(),
     )
 
 
@@ -96,6 +110,7 @@ class StartForm(FlaskForm):
         id="start_reason",
         # No Optional(): it would stop validate_reason from running on an empty box.
         validators=[too_long(NOTE_MAX)],
+        render_kw=checked_writing(),
     )
 
     def validate_reason(self, field: TextAreaField) -> None:
@@ -125,6 +140,7 @@ class OutcomeForm(FlaskForm):
         ),
         id="outcome_reason",
         validators=[DataRequired("Write the reason, even if it is short."), too_long(NOTE_MAX)],
+        render_kw=checked_writing(),
     )
     decided_by = StringField(
         "Who decided (for a decision not to interview)",
@@ -150,6 +166,7 @@ class FinishForm(FlaskForm):
         "About the delay",
         description="What happened, in a sentence or two.",
         validators=[too_long(NOTE_MAX)],
+        render_kw=checked_writing(),
     )
 
     def __init__(self, *args: Any, late: bool = False, **kwargs: Any) -> None:
@@ -233,12 +250,15 @@ class ReturnForm(FlaskForm):
     safe_and_well_by = _text("Safe and well check done by (optional)", NAME_MAX)
     safe_and_well_at = _optional_when("When the check was done (optional)")
     safe_and_well_notes = TextAreaField(
-        "What the check found (optional)", validators=[Optional(), too_long(NOTE_MAX)]
+        "What the check found (optional)",
+        validators=[Optional(), too_long(NOTE_MAX)],
+        render_kw=checked_writing(),
     )
     safe_and_well_new = TextAreaField(
         "Anything new the child told us (optional)",
         description="Something the child said that was not known before they went missing.",
         validators=[Optional(), too_long(NOTE_MAX)],
+        render_kw=checked_writing(),
     )
 
     def __init__(self, *args: Any, started_at: datetime | None = None, **kwargs: Any) -> None:
@@ -267,6 +287,7 @@ class AllocateForm(FlaskForm):
         "Reason for the change",
         description="Needed when the return is moved from someone. The workers concerned see it.",
         validators=[Optional(), too_long(NOTE_MAX)],
+        render_kw=checked_writing(),
     )
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -11,6 +11,19 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from rhi.models.base import utcnow
 from rhi.timefmt import ACCEPTED_WHEN, parse_date, to_local
 
+# The URL a tap on a wording suggestion is counted at, for a box outside the interview's own
+# fields (rhi/writing/views.py language_event). A path, not url_for(): forms are classes, made
+# before any app exists.
+LANGUAGE_EVENTS_URL = "/language/events"
+
+
+def checked_writing(**render_kw: Any) -> dict[str, Any]:
+    """`render_kw` for a free-text field the writing check reads (static/js/writing.js finds
+    [data-check-language]). Kept on the form's field, not in a template, so that every page
+    that draws the form, online or the tablet's offline copy of it, checks the same fields."""
+    return {"data-check-language": "1", "data-language-url": LANGUAGE_EVENTS_URL, **render_kw}
+
+
 DATETIME_FORMATS = list(ACCEPTED_WHEN)
 DATETIME_HELP = "For example 2026-11-23 14:30 or 23/11/2026 14:30"
 

@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from rhi.forms.fields import checked_writing
 from rhi.interviews.content import RECIPIENTS, SHARED_PARTS
 from rhi.sharing import CHILD_TOLD
 
@@ -44,6 +45,7 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField(
         "Why the information must be shared without the child's agreement",
         validators=[Length(max=4000)],
+        render_kw=checked_writing(),
     )
     decider = SelectField(
         "Who decided",
@@ -58,12 +60,18 @@ class DecisionForm(FlaskForm):
         validate_choice=False,  # rhi/interviews/decisions.py says what is missing
     )
     child_told_how = StringField(
-        "How they were told, or when they will be", validators=[Length(max=300)]
+        "How they were told, or when they will be",
+        validators=[Length(max=300)],
+        render_kw=checked_writing(),
     )
-    child_said = TextAreaField("What the child said", validators=[Length(max=4000)])
+    child_said = TextAreaField(
+        "What the child said", validators=[Length(max=4000)], render_kw=checked_writing()
+    )
     urgent = BooleanField("Urgent: share now, before the decision is confirmed")
     urgent_reason = TextAreaField(
-        "Why it cannot wait for confirmation", validators=[Length(max=2000)]
+        "Why it cannot wait for confirmation",
+        validators=[Length(max=2000)],
+        render_kw=checked_writing(),
     )
 
 
@@ -71,4 +79,5 @@ class AddendumForm(FlaskForm):
     text = TextAreaField(
         "Add a correction or later note",
         validators=[DataRequired("Write the correction or note."), Length(max=20_000)],
+        render_kw=checked_writing(),
     )

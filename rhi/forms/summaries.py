@@ -9,7 +9,13 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from rhi.forms.fields import ChoiceField, LocalDateTimeField, RecentPast, too_long
+from rhi.forms.fields import (
+    ChoiceField,
+    LocalDateTimeField,
+    RecentPast,
+    checked_writing,
+    too_long,
+)
 from rhi.interviews.content import RECIPIENTS
 from rhi.models.summaries import NEXT_STEPS, SENT_WAYS
 
@@ -51,6 +57,7 @@ class AcknowledgeForm(FlaskForm):
         "Note",
         description="Needed if you chose \u201cOther\u201d. Optional otherwise.",
         validators=[Optional(), too_long(NOTE_MAX)],
+        render_kw=checked_writing(),
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -66,6 +73,7 @@ class QuestionForm(FlaskForm):
     question = TextAreaField(
         "Your question",
         validators=[DataRequired("Write your question."), too_long(NOTE_MAX)],
+        render_kw=checked_writing(),
     )
 
 
@@ -75,4 +83,5 @@ class AnswerForm(FlaskForm):
     answer = TextAreaField(
         "Your answer",
         validators=[DataRequired("Write your answer."), too_long(NOTE_MAX)],
+        render_kw=checked_writing(),
     )

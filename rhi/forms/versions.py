@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from rhi.forms.fields import checked_writing
 from rhi.interviews.content import MAX_TEXT
 
 TEXT_CHOICES = [
@@ -108,6 +109,7 @@ def versions_form(
                     Optional(strip_whitespace=False),
                     Length(max=MAX_TEXT, message=TOO_LONG),
                 ],
+                render_kw=checked_writing(),
             )
         else:
             attrs[name] = RadioField(
@@ -159,4 +161,5 @@ class TabletAddendumForm(FlaskForm):
             ),
             Length(max=ADDENDUM_MAX, message="This is too long to add in one go."),
         ],
+        render_kw=checked_writing(),
     )

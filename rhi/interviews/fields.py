@@ -550,9 +550,18 @@ FIELDS: tuple[Field, ...] = (
         "places_people",
         heading="Places {child} mentioned",
     ),
-    Field(f"places.{ITEM}.name", LINE, "Place (name or description)", "findings", "places_people"),
-    Field(f"places.{ITEM}.area", LINE, "Area or town", "findings", "places_people"),
-    Field(f"places.{ITEM}.when", LINE, "When", "findings", "places_people"),
+    Field(
+        f"places.{ITEM}.name",
+        LINE,
+        "Place (name or description)",
+        "findings",
+        "places_people",
+        check_writing=True,
+    ),
+    Field(
+        f"places.{ITEM}.area", LINE, "Area or town", "findings", "places_people", check_writing=True
+    ),
+    Field(f"places.{ITEM}.when", LINE, "When", "findings", "places_people", check_writing=True),
     Field(
         f"places.{ITEM}.note", TEXT, "Note", "findings", "places_people", check_writing=True, rows=2
     ),
@@ -565,14 +574,24 @@ FIELDS: tuple[Field, ...] = (
         "places_people",
         heading="People {child} mentioned",
     ),
-    Field(f"people.{ITEM}.name", LINE, "Name or nickname", "findings", "places_people"),
-    Field(f"people.{ITEM}.age", LINE, "Age (roughly)", "findings", "places_people"),
+    Field(
+        f"people.{ITEM}.name",
+        LINE,
+        "Name or nickname",
+        "findings",
+        "places_people",
+        check_writing=True,
+    ),
+    Field(
+        f"people.{ITEM}.age", LINE, "Age (roughly)", "findings", "places_people", check_writing=True
+    ),
     Field(
         f"people.{ITEM}.description",
         LINE,
         "What they look like (description)",
         "findings",
         "places_people",
+        check_writing=True,
     ),
     Field(
         f"people.{ITEM}.relationship",
@@ -580,9 +599,15 @@ FIELDS: tuple[Field, ...] = (
         "Who they are, in the child's words",
         "findings",
         "places_people",
+        check_writing=True,
     ),
+    # Every other line of a place, a person or an action is read by the writing check, as
+    # "older boyfriend" or "streetwise" is written there as often as in a note; a phone number
+    # holds no words to check.
     Field(f"people.{ITEM}.phone", LINE, "Phone", "findings", "places_people"),
-    Field(f"people.{ITEM}.vehicle", LINE, "Vehicle", "findings", "places_people"),
+    Field(
+        f"people.{ITEM}.vehicle", LINE, "Vehicle", "findings", "places_people", check_writing=True
+    ),
     Field(
         f"people.{ITEM}.concern",
         TEXT,
@@ -639,6 +664,7 @@ FIELDS: tuple[Field, ...] = (
         "Named person or contact (for another agency: their name, phone or email)",
         ANALYSIS,
         "actions",
+        check_writing=True,
     ),
     Field(f"actions.{ITEM}.due", DATE, "By when (a date)", ANALYSIS, "actions", if_empty="Not set"),
     Field(f"actions.{ITEM}.note", TEXT, "Note", ANALYSIS, "actions", check_writing=True, rows=2),

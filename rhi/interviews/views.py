@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
@@ -49,20 +51,28 @@ from rhi.writing.placeholders import left_unfilled
 
 bp = Blueprint("interviews", __name__)
 
-SAVE_RETRIES = 3
+# Saves of one interview by one worker come in bursts (a tap on a suggestion saves its field
+# while another field's autosave is on its way), so a refused write is tried again a few times,
+# a little later each time, before the worker is asked to try again (503: autosave.js retries).
+SAVE_RETRIES = 8
 T = TypeVar("T")
 
 
 def _change_interview(uuid: str, apply: Callable[[Interview], T]) -> tuple[Interview, T]:
     """Load, check, apply and commit one change to an interview.
 
-    If another save of the same interview lands between our read and our write, its version
-    has moved and the write is refused (optimistic locking): read again and apply again.
+    Each change is applied to the interview as it stands now (read afresh). If another write
+    lands between our read and our write, its version has moved and our write is refused
+    (optimistic locking): read again and apply again, a little later each time. No row lock:
+    a writer holding one while another connection of the same process waits on it would hang.
     """
-    for _attempt in range(SAVE_RETRIES):
+    for attempt in range(SAVE_RETRIES):
         interview = access.get_interview(current_user, uuid)
         access.require_interview_change(current_user, interview)
         try:
+            # Read afresh: an earlier query of this request may have loaded an older copy into
+            # the session, which a plain query does not overwrite.
+            db.session.refresh(interview)
             # The UPDATE may be flushed inside apply() (a query there autoflushes), so the
             # refusal can come from apply() as well as from the commit.
             outcome = apply(interview)
@@ -70,7 +80,10 @@ def _change_interview(uuid: str, apply: Callable[[Interview], T]) -> tuple[Inter
             return interview, outcome
         except StaleDataError:
             db.session.rollback()
-    abort(409)
+            # A pause of random length, so that two saves refused together do not meet again.
+            time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # noqa: S311 (not a secret)
+    # Never a 500: nothing was changed, and the same save can succeed in a moment.
+    abort(503)
 
 
 @bp.route("/interviews/<uuid>/language", methods=["POST"])
@@ -352,7 +365,8 @@ def save(uuid: str) -> tuple[str, int] | Response:
         # a tablet): the words are held for the managers, and the worker told whose they were.
         db.session.commit()
         return _held_response(uuid, changes, kept_for_managers)
-    interview, results = _change_interview(uuid, lambda i: _save_changes(i, changes, device))
+    taps = _taps_from_form(changes)
+    interview, results = _change_interview(uuid, lambda i: _save_changes(i, changes, device, taps))
     if results is None:
         return _locked_response(interview, changes)
     conflicts = [r for r in results if r.outcome in ("conflict", "invalid")]
@@ -388,13 +402,41 @@ def _held_response(
     return redirect(url_for("episodes.returns"))
 
 
+# The most suggestions one save can say were taken in its field: more taps than this between
+# two saves of one field are not a worker's.
+MOST_TAPS = 200
+
+
+def _taps_from_form(changes: list[tuple[str, Any, Any]]) -> dict[str, list[str]]:
+    """t:<path>, once for each suggestion taken in that field since its last save (the rule's
+    id; writing.js and autosave.js send them with the field's words): {path: [rule_id, ...]}.
+    Rules this server does not have are left out (the page was older than the rules)."""
+    known = {rule.id for rule in writing.matcher().rules}
+    taps: dict[str, list[str]] = {}
+    for path, _value, _original in changes:
+        rules = [r for r in request.form.getlist("t:" + path)[:MOST_TAPS] if r in known]
+        if rules:
+            taps[path] = rules
+    return taps
+
+
 def _save_changes(
-    interview: Interview, changes: list[tuple[str, Any, Any]], device_id: str | None = None
+    interview: Interview,
+    changes: list[tuple[str, Any, Any]],
+    device_id: str | None = None,
+    taps: Mapping[str, list[str]] | None = None,
 ) -> list[service.FieldResult] | None:
-    """None when the interview is finished: nothing is applied."""
+    """None when the interview is finished: nothing is applied.
+
+    The suggestions taken in a field are counted with the save of the words they changed, in
+    the same transaction, so a tap is counted exactly when its replacement is saved: only when
+    the field is saved now. A field "unchanged" already holds these words (the same save sent
+    again after its answer was lost), so its taps were counted then; a field not saved
+    (conflict, invalid) counts nothing, and the browser sends its taps again with the next save.
+    """
     if interview.locked:
         return None
-    return service.save_fields(
+    results = service.save_fields(
         interview,
         current_user,
         changes,
@@ -402,6 +444,20 @@ def _save_changes(
         now_local=to_local(utcnow()).replace(tzinfo=None),
         device_id=device_id,
     )
+    checked = c.text_paths(interview.content) if taps else set()
+    for result in results:
+        if result.outcome != "saved" or result.path not in checked:
+            continue  # a field the writing check does not read has no suggestions to take
+        for rule_id in (taps or {}).get(result.path, []):
+            service.language_action(
+                interview,
+                current_user,
+                path=result.path,
+                rule_id=rule_id,
+                text="",
+                action="replaced",
+            )
+    return results
 
 
 LOCKED_MESSAGE = (

@@ -4,11 +4,21 @@
     for flag in check(note_text):
         flag.start, flag.end, flag.rule_id, flag.reason, flag.suggestions
 
-The browser runs the same rules through static/js/language-check.js.
+The browser runs the same rules through static/js/language-check.js. A council's own rules
+file is layered over the shipped one with load_rule_set / merge_local (rules.py).
 """
 
 from rhi.language.matcher import Flag, Matcher, check, default_matcher, quoted_spans
-from rhi.language.rules import RULES_PATH, Rule, RuleFileError, load_rules, rules_as_json
+from rhi.language.rules import (
+    RULES_PATH,
+    Rule,
+    RuleFileError,
+    RuleSet,
+    load_rule_set,
+    load_rules,
+    merge_local,
+    rules_as_json,
+)
 
 __all__ = [
     "RULES_PATH",
@@ -16,9 +26,12 @@ __all__ = [
     "Matcher",
     "Rule",
     "RuleFileError",
+    "RuleSet",
     "check",
     "default_matcher",
+    "load_rule_set",
     "load_rules",
+    "merge_local",
     "quoted_spans",
     "rules_as_json",
 ]

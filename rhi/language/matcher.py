@@ -21,6 +21,10 @@ Steps:
 2. Run every rule's regex over the whole text; drop matches that took the rule's
    unless_preceded_by group, and matches that touch a quoted span.
 3. Overlaps: the earliest start wins, then the longest, then the rule listed first.
+
+What one tap puts in (Matcher.replacement, for a flag): the rule's first rewrite that fits
+(rules.py, "Rewrites") gives the wordings and the whole phrase they replace, auxiliaries and
+objects included; with none, the rule's suggestions replace the flagged text alone.
 """
 
 from __future__ import annotations
@@ -31,7 +35,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rhi.language.rules import WORD, WS, Rule, compile_rule, load_rules
+from rhi.language.rules import (
+    WORD,
+    WS,
+    Rewrite,
+    Rule,
+    compile_rule,
+    load_rules,
+    rewrite_sources,
+    slot_names,
+)
 
 DOUBLE_QUOTES = '"\u201c\u201d\u201e'
 SINGLE_OPENERS = "'\u2018"
@@ -125,6 +138,79 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
+# How far back (code points) a rewrite's `before` may start: auxiliaries and a subject are short.
+BEFORE_WINDOW = 60
+_TEMPLATE_REF = re.compile(r"\{([a-z]+)\}")
+_SENTENCE_ENDS = ".!?"
+_LEADING_WS = re.compile("^" + WS + "+")
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """What a tap on a flag's suggestion replaces (text[start:end]) and with which wordings."""
+
+    start: int
+    end: int
+    text: str
+    options: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "options": list(self.options),
+        }
+
+
+@dataclass(frozen=True)
+class _CompiledRewrite:
+    rewrite: Rewrite
+    before: re.Pattern[str] | None
+    phrase: re.Pattern[str] | None
+    after: re.Pattern[str] | None
+    before_names: tuple[str, ...]
+    phrase_names: tuple[str, ...]
+    after_names: tuple[str, ...]
+
+
+def _compile_rewrite(rewrite: Rewrite) -> _CompiledRewrite:
+    sources = rewrite_sources(rewrite)
+
+    def build(key: str, suffix: str = "") -> re.Pattern[str] | None:
+        return re.compile(sources[key] + suffix) if key in sources else None
+
+    return _CompiledRewrite(
+        rewrite=rewrite,
+        before=build("before", r"\Z"),
+        phrase=build("phrase"),
+        after=build("after"),
+        before_names=tuple(slot_names(rewrite.before)),
+        phrase_names=tuple(slot_names(rewrite.phrase)),
+        after_names=tuple(slot_names(rewrite.after)),
+    )
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    # A named group inside an alternative that did not match leaves nothing.
+    return _TEMPLATE_REF.sub(lambda m: values.get(m.group(1), ""), template)
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    j = start
+    while j > 0 and _is_space(text[j - 1]):
+        if text[j - 1] == "\n":
+            return True
+        j -= 1
+    return j == 0 or text[j - 1] in _SENTENCE_ENDS
+
+
+def _capitalised(option: str, text: str, start: int) -> str:
+    """A wording that starts a sentence the worker began with a capital starts with one."""
+    starts_capital = "A" <= text[start] <= "Z" and "a" <= option[:1] <= "z"
+    if starts_capital and _starts_sentence(text, start):
+        return option[0].upper() + option[1:]
+    return option
 
 
 class Matcher:
@@ -133,12 +219,19 @@ class Matcher:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
         self._compiled = [compile_rule(rule) for rule in self.rules]
+        self._by_id: dict[str, Rule] = {rule.id: rule for rule in self.rules}
+        self._rewrites: dict[str, tuple[_CompiledRewrite, ...]] = {
+            rule.id: tuple(_compile_rewrite(r) for r in rule.rewrites) for rule in self.rules
+        }
         # The parts of a suggestion the worker fills with their own facts ("[person]"), as the
         # rules write them: one left in a field is a gap on review (rhi/writing/placeholders).
         self.placeholders: frozenset[str] = frozenset(
             found
             for rule in self.rules
-            for suggestion in rule.suggestions
+            for suggestion in (
+                *rule.suggestions,
+                *(t for rewrite in rule.rewrites for t in rewrite.suggestions),
+            )
             for found in PLACEHOLDER.findall(suggestion)
         )
 
@@ -183,6 +276,59 @@ class Matcher:
             )
             last_end = end
         return flags
+
+    def replacement(self, text: str, flag: Flag) -> Replacement:
+        """What one tap on `flag` (found in `text`) replaces, and the wordings it offers."""
+        spans = quoted_spans(text)
+
+        def touches_quotes(start: int, end: int) -> bool:
+            return any(s < end and start < e for s, e in spans)
+
+        for compiled in self._rewrites.get(flag.rule_id, ()):
+            values = {"phrase": flag.text}
+            start, end = flag.start, flag.end
+            if compiled.phrase is not None:
+                m = compiled.phrase.match(flag.text)
+                if m is None:
+                    continue
+                values["rest"] = _LEADING_WS.sub("", flag.text[m.end() :])
+                values.update(zip(compiled.phrase_names, m.groups(""), strict=True))
+            if compiled.before is not None:
+                m = compiled.before.search(text, max(0, start - BEFORE_WINDOW), start)
+                if m is None:
+                    continue
+                values["before"] = m.group(1)
+                values.update(zip(compiled.before_names, m.groups("")[1:], strict=True))
+                start = m.start()
+            if compiled.after is not None:
+                m = compiled.after.match(text, end)
+                if m is None:
+                    continue
+                values["after"] = m.group(1)
+                values.update(zip(compiled.after_names, m.groups("")[1:], strict=True))
+                end = m.end()
+            if touches_quotes(start, end):
+                # The child's own words are never changed. A quote mark between the parts
+                # already stops them matching; this guards whatever the phrases may allow.
+                continue
+            options = [_fill(t, values) for t in compiled.rewrite.suggestions]
+            return self._replacement(text, start, end, options)
+        rule = self._by_id[flag.rule_id]
+        return self._replacement(text, flag.start, flag.end, list(rule.suggestions))
+
+    @staticmethod
+    def _replacement(text: str, start: int, end: int, options: list[str]) -> Replacement:
+        return Replacement(
+            start=start,
+            end=end,
+            text=text[start:end],
+            options=tuple(_capitalised(o, text, start) for o in options),
+        )
+
+    def apply(self, text: str, flag: Flag, choice: int = 0) -> str:
+        """`text` after a tap on the flag's suggestion number `choice`."""
+        found = self.replacement(text, flag)
+        return text[: found.start] + found.options[choice] + text[found.end :]
 
 
 _default: Matcher | None = None

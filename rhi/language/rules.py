@@ -25,13 +25,44 @@ not a flag, e.g. "absent" followed by "from school".
 
 Each rule: ``id`` (kebab-case; keep it stable, other code may refer to it), ``phrases``,
 ``severity`` ("correction", or "question" for context words), ``reason`` (one kind
-sentence), ``suggestions`` (other wordings), optional ``unless_*`` lists and ``note``.
-Top-level keys other than ``rules`` (``syntax``, ``sources``, ``version``) are for people.
+sentence), ``suggestions`` (other wordings), optional ``unless_*`` lists, ``rewrites`` and
+``note``. Top-level keys other than ``rules`` (``syntax``, ``sources``, ``version``) are for
+people.
+
+Rewrites (issue 14): a suggestion must replace the whole phrase it concerns, auxiliaries and
+objects included, so that the sentence around it still reads ("has been kicking off" ->
+"has been showing distress by [describe]", not "has been showed distress by [describe]").
+``rewrites`` is an ordered list; the first one that fits a flag gives the wordings one tap
+puts in, and what it replaces. Each rewrite has ``suggestions`` (templates, at most five) and
+any of:
+
+- ``before``: phrases that must come just before the flagged phrase (whitespace between);
+  the replaced text then starts where they start.
+- ``phrase``: phrases the flagged text must begin with, ending at a word's end (to pick a
+  variant); ``{rest}`` is the flagged text after them.
+- ``after``: phrases that must come just after it (whitespace between); the replaced text
+  then ends where they end.
+
+In these phrases a brace group may be named, ``{who:men,women}`` (one alternative is
+allowed), to reuse what it matched, as the worker wrote it. A template says ``{who}`` for a
+named group, ``{before}``, ``{phrase}`` (the flagged text), ``{rest}`` and ``{after}``;
+``[person]`` is a placeholder the worker types over (the tap selects it). A rewrite touching
+the child's quoted words is skipped. With no rewrite that fits, the rule's ``suggestions``
+replace the flagged text alone. When the replaced text starts a sentence with a capital, so
+does the wording put in. matcher.py and language-check.js apply this identically.
+
+Local rules (issue 14 item 7): a council's own file (RHI_LANGUAGE_RULES_LOCAL), in this same
+format, is layered over the shipped one by load_rule_set / merge_local. A rule with a new id is
+added (before the shipped ones); one with a shipped rule's id replaces it (to reword a reason
+or a suggestion); ``{"id": "...", "off": true}`` switches a shipped rule off. Every local rule
+is validated as a shipped one is, and a mistake names the local file and the rule. The merged
+set is what the server's matcher and the browser's (via /language/rules.json) both run.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -42,7 +73,13 @@ RULES_PATH: Path = Path(__file__).with_name("rules.json")
 
 SEVERITIES = ("correction", "question")
 REQUIRED_KEYS = ("id", "phrases", "severity", "reason", "suggestions")
-OPTIONAL_KEYS = ("unless_preceded_by", "unless_followed_by", "note")
+OPTIONAL_KEYS = ("unless_preceded_by", "unless_followed_by", "rewrites", "note")
+REWRITE_PARTS = ("before", "phrase", "after")
+RESERVED_NAMES = (*REWRITE_PARTS, "rest")
+REWRITE_KEYS = (*REWRITE_PARTS, "suggestions")
+SLOT_NAME_RE = re.compile(r"[a-z]+")
+# A template: literal text and {name} references; any other brace is a mistake.
+TEMPLATE_REF_RE = re.compile(r"\{([^{}]*)\}")
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # What a phrase may contain; anything else is probably a regex someone meant literally.
 PHRASE_CHARS_RE = re.compile(r"[A-Za-z0-9 '\u2019\-.,/&{}#]+")
@@ -65,6 +102,16 @@ class RuleFileError(ValueError):
 
 
 @dataclass(frozen=True)
+class Rewrite:
+    """A whole-phrase replacement for the flags it fits (see "Rewrites" above)."""
+
+    suggestions: tuple[str, ...]
+    before: tuple[str, ...] = ()
+    phrase: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     phrases: tuple[str, ...]
@@ -73,6 +120,7 @@ class Rule:
     suggestions: tuple[str, ...]
     unless_preceded_by: tuple[str, ...] = ()
     unless_followed_by: tuple[str, ...] = ()
+    rewrites: tuple[Rewrite, ...] = ()
 
 
 class PatternError(ValueError):
@@ -118,7 +166,15 @@ def _translate_text(text: str) -> str:
     return "".join(out)
 
 
-Part = str | tuple[str, ...]  # literal text, or alternatives (longest first)
+@dataclass(frozen=True)
+class Slot:
+    """A named brace group in a rewrite's phrase: captured, so a template can reuse it."""
+
+    name: str
+    alternatives: tuple[str, ...]  # longest first
+
+
+Part = str | tuple[str, ...] | Slot  # literal text, alternatives (longest first), a slot
 
 
 def _by_length(items: list[str]) -> list[str]:
@@ -126,11 +182,15 @@ def _by_length(items: list[str]) -> list[str]:
     return sorted(items, key=len, reverse=True)
 
 
-def parse(phrase: str) -> list[Part]:
-    """Split a phrase into literal text and brace groups. Raises PatternError."""
+def parse(phrase: str, *, slots: bool = False) -> list[Part]:
+    """Split a phrase into literal text and brace groups. Raises PatternError.
+
+    With `slots` (a rewrite's phrases), ``{name:a,b}`` is a named group; a rule's own phrases
+    have none, as a capturing group there means "unless_preceded_by took part"."""
     if not phrase or phrase != phrase.strip():
         raise PatternError("is empty or has spaces at either end")
-    if not PHRASE_CHARS_RE.fullmatch(phrase):
+    # A slot's name ends at ":", so a rewrite's phrase may hold one; it is checked below.
+    if not PHRASE_CHARS_RE.fullmatch(phrase.replace(":", "") if slots else phrase):
         raise PatternError("uses characters outside letters, digits, spaces and ' - . , / & { } #")
     parts: list[Part] = []
     i = 0
@@ -139,31 +199,48 @@ def parse(phrase: str) -> list[Part]:
         close_at = phrase.find("}", i)
         if close_at != -1 and (open_at == -1 or close_at < open_at):
             raise PatternError("has a '}' without a '{'")
+        literal = phrase[i:] if open_at == -1 else phrase[i:open_at]
+        if ":" in literal:
+            raise PatternError("has a ':' outside braces")
         if open_at == -1:
-            parts.append(phrase[i:])
+            parts.append(literal)
             break
         if open_at > i:
-            parts.append(phrase[i:open_at])
+            parts.append(literal)
         if close_at == -1:
             raise PatternError("has a '{' that is never closed")
         body = phrase[open_at + 1 : close_at]
         if "{" in body:
             raise PatternError("has nested braces")
-        alternatives = body.split(",")
-        if len(alternatives) < 2:
-            raise PatternError("has braces with fewer than two alternatives")
-        parts.append(tuple(_by_length(alternatives)))
+        name, colon, rest = body.partition(":")
+        if colon:
+            if not slots:
+                raise PatternError("names a group, which only a rewrite may do")
+            if not SLOT_NAME_RE.fullmatch(name) or name in RESERVED_NAMES:
+                raise PatternError(f"has a group name {name!r} that is not a-z or is reserved")
+            alternatives = rest.split(",")
+            if not all(alternatives):
+                raise PatternError(f"has an empty alternative in the group {name!r}")
+            parts.append(Slot(name, tuple(_by_length(alternatives))))
+        else:
+            alternatives = body.split(",")
+            if len(alternatives) < 2:
+                raise PatternError("has braces with fewer than two alternatives")
+            parts.append(tuple(_by_length(alternatives)))
         i = close_at + 1
     return parts
 
 
+def _translate_part(part: Part) -> str:
+    if isinstance(part, str):
+        return _translate_text(part)
+    if isinstance(part, Slot):
+        return "(" + "|".join(_translate_text(a) for a in part.alternatives) + ")"
+    return "(?:" + "|".join(_translate_text(a) for a in part) + ")"
+
+
 def _translate_parts(parts: list[Part]) -> str:
-    return "".join(
-        _translate_text(p)
-        if isinstance(p, str)
-        else "(?:" + "|".join(_translate_text(a) for a in p) + ")"
-        for p in parts
-    )
+    return "".join(_translate_part(p) for p in parts)
 
 
 def _heads(parts: list[Part]) -> list[tuple[str, str]]:
@@ -172,6 +249,8 @@ def _heads(parts: list[Part]) -> list[tuple[str, str]]:
     if not parts:
         raise PatternError("can match empty text")
     first, rest = parts[0], parts[1:]
+    if isinstance(first, Slot):  # pragma: no cover - a rule's phrases have no slots
+        raise PatternError("cannot start with a named group")
     if isinstance(first, tuple):
         return [head for alt in first for head in _heads([alt, *rest])]
     if not first:
@@ -254,6 +333,42 @@ def compile_rule(rule: Rule, *, fast: bool = True) -> re.Pattern[str]:
     return re.compile(rule_regex_source(rule, fast=fast))
 
 
+def slot_names(phrases: tuple[str, ...]) -> list[str]:
+    """The named groups of a rewrite part, in the order of their capturing groups."""
+    return [
+        part.name
+        for phrase in _by_length(list(phrases))
+        for part in parse(phrase, slots=True)
+        if isinstance(part, Slot)
+    ]
+
+
+def _slot_alternation(phrases: tuple[str, ...]) -> str:
+    return (
+        "(?:"
+        + "|".join(_translate_parts(parse(p, slots=True)) for p in _by_length(list(phrases)))
+        + ")"
+    )
+
+
+def rewrite_sources(rewrite: Rewrite) -> dict[str, str]:
+    """Regex sources for a rewrite's parts, built the same way by language-check.js.
+
+    before: group 1 is the before text; searched between a window's start and the flag, it
+    must end (``\\Z``; JS ``$``) just before the flag. phrase: matched against the flag's text.
+    after: group 1 is the after text; matched at the flag's end. Named groups follow
+    group 1 (phrase: from group 1) in the order of slot_names(); phrase matches at the start
+    of the flag's text and ends at a word's end."""
+    sources: dict[str, str] = {}
+    if rewrite.before:
+        sources["before"] = f"{BOUNDARY_BEFORE}({_slot_alternation(rewrite.before)}){WS}+"
+    if rewrite.phrase:
+        sources["phrase"] = _slot_alternation(rewrite.phrase) + BOUNDARY_AFTER
+    if rewrite.after:
+        sources["after"] = f"{WS}+({_slot_alternation(rewrite.after)}){BOUNDARY_AFTER}"
+    return sources
+
+
 def _fail(where: str, problem: str) -> RuleFileError:
     return RuleFileError(f"{where}: {problem}")
 
@@ -279,6 +394,43 @@ def _check_phrases(phrases: tuple[str, ...], where: str, key: str) -> None:
             raise _fail(where, f"{key} {n} {phrase!r} {exc}") from exc
         if compiled.fullmatch(""):
             raise _fail(where, f"{key} {n} {phrase!r} can match empty text")
+
+
+def _validate_rewrite(raw: Any, where: str) -> Rewrite:
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be an object")
+    unknown = sorted(set(raw) - set(REWRITE_KEYS))
+    if unknown:
+        raise _fail(where, f"unknown field(s): {', '.join(unknown)}")
+    templates = _string_list(raw.get("suggestions"), where, "suggestions", required=True)
+    if len(templates) > MAX_SUGGESTIONS:
+        raise _fail(where, f"at most {MAX_SUGGESTIONS} suggestions")
+    parts = {key: _string_list(raw.get(key), where, key, required=False) for key in REWRITE_PARTS}
+    names: list[str] = ["phrase"]
+    for key, phrases in parts.items():
+        for n, phrase in enumerate(phrases):
+            try:
+                source = _slot_alternation((phrase,))
+                compiled = re.compile(source)
+            except (PatternError, re.error) as exc:
+                raise _fail(where, f"{key} {n} {phrase!r} {exc}") from exc
+            if compiled.fullmatch(""):
+                raise _fail(where, f"{key} {n} {phrase!r} can match empty text")
+        if phrases:
+            names += [key] if key != "phrase" else ["rest"]
+            for name in slot_names(phrases):
+                if name in names:
+                    raise _fail(where, f"the group name {name!r} is used twice")
+                names.append(name)
+    for n, template in enumerate(templates):
+        if template != template.strip():
+            raise _fail(where, f"suggestion {n} has spaces at either end")
+        for ref in TEMPLATE_REF_RE.findall(template):
+            if ref not in names:
+                raise _fail(where, f"suggestion {n} uses {{{ref}}}, which is not defined")
+        if "{" in TEMPLATE_REF_RE.sub("", template) or "}" in TEMPLATE_REF_RE.sub("", template):
+            raise _fail(where, f"suggestion {n} has a stray brace")
+    return Rewrite(suggestions=templates, **parts)
 
 
 def validate_rule(raw: Any, index: int) -> Rule:
@@ -315,6 +467,12 @@ def validate_rule(raw: Any, index: int) -> Rule:
     _check_phrases(phrases, where, "phrase")
     _check_phrases(preceded, where, "unless_preceded_by")
     _check_phrases(followed, where, "unless_followed_by")
+    raw_rewrites = raw.get("rewrites", [])
+    if not isinstance(raw_rewrites, list):
+        raise _fail(where, "'rewrites' must be a list")
+    rewrites = tuple(
+        _validate_rewrite(item, f"{where} rewrite {n}") for n, item in enumerate(raw_rewrites)
+    )
     rule = Rule(
         id=rule_id,
         phrases=phrases,
@@ -323,6 +481,7 @@ def validate_rule(raw: Any, index: int) -> Rule:
         suggestions=suggestions,
         unless_preceded_by=preceded,
         unless_followed_by=followed,
+        rewrites=rewrites,
     )
     try:
         compile_rule(rule)
@@ -372,6 +531,150 @@ def rules_as_json() -> dict[str, Any]:
     global _shipped_data
     if _shipped_data is None:
         data = read_data(RULES_PATH)
-        validate_data(data)
+        _validated(data)
         _shipped_data = data
     return copy.deepcopy(_shipped_data)
+
+
+# Local rules (issue 14 item 7): a council's own file, layered over the shipped one.
+
+LOCAL_OFF_KEYS = ("id", "off", "note")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules the app runs: the shipped (or RHI_LANGUAGE_RULES) file with a council's local
+    file layered over it. `data` is what the browser gets; `version` changes whenever any rule
+    in it does, so a tablet's kept copy can be told apart from the server's."""
+
+    rules: tuple[Rule, ...]
+    data: dict[str, Any]
+    version: str
+    path: Path = RULES_PATH  # the file layered over: the shipped one, or RHI_LANGUAGE_RULES
+    local_path: Path | None = None
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    off: tuple[str, ...] = ()
+
+    def source(self, rule_id: str) -> str:
+        """Where a rule came from: "local" if the local file added or reworded it, else
+        "shipped"."""
+        return "local" if rule_id in self.added or rule_id in self.replaced else "shipped"
+
+
+def data_version(data: dict[str, Any]) -> str:
+    """A short digest of the rules as served: the same rules give the same version."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+# Validating the shipped file compiles every rule (seconds); the same file, validated once
+# per process, is not validated again (each app made in a process, each test's app).
+_VALIDATED: dict[str, tuple[Rule, ...]] = {}
+
+
+def _validated(data: Any) -> tuple[Rule, ...]:
+    key = data_version(data)
+    rules = _VALIDATED.get(key)
+    if rules is None:
+        rules = validate_data(data)
+        if len(_VALIDATED) >= 8:
+            _VALIDATED.clear()
+        _VALIDATED[key] = rules
+    return rules
+
+
+def _local_off(raw: dict[str, Any], where: str, base_ids: set[str]) -> str:
+    unknown = sorted(set(raw) - set(LOCAL_OFF_KEYS))
+    if unknown:
+        raise _fail(
+            where,
+            f"a rule switched off has only 'id' and 'off' (and 'note'); "
+            f"remove {', '.join(unknown)}",
+        )
+    if raw["off"] is not True:
+        raise _fail(where, "'off' must be true (to keep a rule, leave it out of the local file)")
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or rule_id not in base_ids:
+        raise _fail(where, f"switches off {rule_id!r}, which is not one of the shipped rules")
+    if "note" in raw and not isinstance(raw["note"], str):
+        raise _fail(where, "'note' must be a string")
+    return rule_id
+
+
+def merge_local(
+    base: Any, local: Any, local_path: Path | str, base_path: Path | str = RULES_PATH
+) -> RuleSet:
+    """Layer a local rules file (`local`, read from `local_path`) over `base` (both as read
+    from JSON; `base` is validated too). Raises RuleFileError naming the local file and the
+    rule.
+
+    The local file has the shipped file's format. A rule with a new id is added, before the
+    shipped ones (so where two rules flag exactly the same words, the council's is shown); a
+    rule with a shipped rule's id replaces it, in its place; ``{"id": "...", "off": true}``
+    switches a shipped rule off. Each local rule is validated as a shipped one is."""
+    path = Path(local_path)
+    if not isinstance(base, dict) or not isinstance(base.get("rules"), list):
+        validate_data(base)  # raises, saying what is wrong with it
+    # The local file is checked first: a mistake in it is found without compiling every rule.
+    base_ids = {raw["id"] for raw in base["rules"] if isinstance(raw, dict) and "id" in raw}
+    try:
+        if not isinstance(local, dict) or not isinstance(local.get("rules"), list):
+            raise RuleFileError("the file must be an object with a 'rules' list")
+        seen: dict[str, int] = {}
+        new: list[tuple[Rule, dict[str, Any]]] = []
+        replacing: dict[str, tuple[Rule, dict[str, Any]]] = {}
+        off: list[str] = []
+        for index, raw in enumerate(local["rules"]):
+            where = f"rule {index}"
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                where = f"rule {index} ({raw['id']!r})"
+                if raw["id"] in seen:
+                    raise _fail(where, f"duplicate id (first used by rule {seen[raw['id']]})")
+                seen[raw["id"]] = index
+            if isinstance(raw, dict) and "off" in raw:
+                off.append(_local_off(raw, where, base_ids))
+                continue
+            rule = validate_rule(raw, index)
+            if rule.id in base_ids:
+                replacing[rule.id] = (rule, raw)
+            else:
+                new.append((rule, raw))
+    except RuleFileError as exc:
+        raise RuleFileError(f"{path}: {exc}") from exc
+    base_rules = _validated(base)
+    merged: list[tuple[Rule, dict[str, Any]]] = list(new)
+    for rule, raw in zip(base_rules, base["rules"], strict=True):
+        if rule.id in off:
+            continue
+        merged.append(replacing.get(rule.id, (rule, raw)))
+    if not merged:
+        raise RuleFileError(f"{path}: switches off every rule; the writing check needs one")
+    data = {key: value for key, value in base.items() if key != "rules"}
+    data["rules"] = [copy.deepcopy(raw) for _, raw in merged]
+    data["local"] = {
+        "added": [rule.id for rule, _ in new],
+        "replaced": [rule_id for rule_id in seen if rule_id in replacing],
+        "off": off,
+    }
+    return RuleSet(
+        rules=tuple(rule for rule, _ in merged),
+        data=data,
+        version=data_version(data),
+        path=Path(base_path),
+        local_path=path,
+        added=tuple(data["local"]["added"]),
+        replaced=tuple(data["local"]["replaced"]),
+        off=tuple(off),
+    )
+
+
+def load_rule_set(path: Path | str | None = None, local: Path | str | None = None) -> RuleSet:
+    """The rules file at `path` (the shipped one by default), validated, with the local file
+    `local` (if any) layered over it. Raises RuleFileError naming the file and the rule."""
+    path = Path(path) if path else RULES_PATH
+    base = read_data(path)
+    if not local:
+        rules = _validated(base)
+        return RuleSet(rules=rules, data=base, version=data_version(base), path=path)
+    return merge_local(base, read_data(local), local, path)

@@ -2,7 +2,7 @@
 
 from rhi.models.actions import FollowedAction
 from rhi.models.audit import AuditEvent
-from rhi.models.children import Child
+from rhi.models.children import Child, ChildPhoto
 from rhi.models.decisions import SharingDecision
 from rhi.models.episodes import Episode
 from rhi.models.held import HeldWork
@@ -22,6 +22,7 @@ from rhi.models.interviews import (
 )
 from rhi.models.language import LanguageEvent
 from rhi.models.people import Role, Team, User, UserSession
+from rhi.models.register import RegisterDecision
 from rhi.models.resets import PasswordReset
 from rhi.models.settings import Setting, SettingChange, SummaryAddressee
 from rhi.models.summaries import Summary, SummaryQuestion, SummarySending
@@ -32,6 +33,7 @@ from rhi.models.throttle import SignInAddress, SignInFailure
 __all__ = [
     "LanguageEvent",
     "PasswordReset",
+    "RegisterDecision",
     "Setting",
     "SettingChange",
     "SummaryAddressee",
@@ -48,6 +50,7 @@ __all__ = [
     "AuditEvent",
     "FollowedAction",
     "Child",
+    "ChildPhoto",
     "ContactAttempt",
     "Episode",
     "HeldWork",

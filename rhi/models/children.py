@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rhi.ethnicity import dfe_code
@@ -135,4 +135,32 @@ class ProfileChange(db.Model):
 
     @property
     def field_label(self) -> str:
-        return PROFILE_FIELDS.get(self.field, self.field)
+        return PROFILE_FIELDS.get(self.field) or OTHER_CHANGES.get(self.field, self.field)
+
+
+# Changes to the profile that are not a text field, as the history names them.
+OTHER_CHANGES = {"photo": "Photo"}
+
+# The photo's kinds: JPEG or PNG only, recognised by their first bytes, never by a file's name.
+PHOTO_TYPES = {"image/jpeg": (b"\xff\xd8\xff", "JPEG"), "image/png": (b"\x89PNG\r\n\x1a\n", "PNG")}
+
+
+class ChildPhoto(db.Model):
+    """The standing profile's photo (optional; one per child), kept in the database with the
+    record, never as a file on disk or in a cache: it is served only after rhi.access says the
+    person may see the child (rhi/children/views.py)."""
+
+    __tablename__ = "child_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), unique=True)
+    content_type: Mapped[str] = mapped_column(String(20))  # a key of PHOTO_TYPES
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def described(self) -> str:
+        """As the history and the page say it: its kind and size, never what it shows."""
+        kind = PHOTO_TYPES.get(self.content_type, (b"", self.content_type))[1]
+        return f"{kind} photo, {max(1, round(len(self.data) / 1024))} KB"

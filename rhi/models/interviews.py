@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     String,
     Table,
@@ -137,6 +138,9 @@ interview_episodes = Table(
         ["interviews.id", "interviews.child_id"],
         name=conv("fk_interview_episodes_interview_of_child"),
     ),
+    # "The interview made for this episode" (the first covering it) is asked per episode by the
+    # service page, the exports and the Returns page: found by episode, not by scanning.
+    Index("ix_interview_episodes_episode_id", "episode_id", "interview_id"),
 )
 
 

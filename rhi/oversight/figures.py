@@ -13,15 +13,17 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.sql import Select
 
 from rhi import access
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, InterviewStatus, User, interview_episodes
+from rhi.models.interviews import DELAY_REASONS
 from rhi.timefmt import from_local, to_local
 
 PERIODS = {
+    "this_week": "This week (from Monday)",
     "this_month": "This month",
     "last_month": "Last month",
     "year_to_date": "This year so far (from 1 January)",
@@ -34,10 +36,13 @@ FIGURES = {
     "returns": "Returns (episodes that ended in the period)",
     "children": "Children who came back",
     "looked_after": "Returns of looked-after children",
+    "at_home": "Returns of children living at home (not looked after)",
+    "placed_from_elsewhere": "Returns of children placed here by another council",
     "offered": "Interviews offered",
     "accepted": "Children who said yes",
     "declined": "Children who said no",
     "not_reached": "Not reached after attempts",
+    "decided_against": "Decided not to interview",
     "held": "Interviews held",
     "held_in_time": "Held within 72 hours",
 }
@@ -63,6 +68,8 @@ class Period:
 
 def period(key: str, today: date, start: date | None = None, end: date | None = None) -> Period:
     """A named period as of `today` (local), or the dates chosen for "custom"."""
+    if key == "this_week":
+        return Period(key, today - timedelta(days=today.weekday()), today)
     if key == "last_month":
         last = today.replace(day=1) - timedelta(days=1)
         return Period(key, last.replace(day=1), last)
@@ -88,10 +95,19 @@ def _first_interview() -> ColumnElement[int]:
 def _conditions() -> dict[str, ColumnElement[bool]]:
     return {
         "looked_after": Child.legal_status == "looked_after",
+        "at_home": Child.legal_status != "looked_after",
+        # As the worker's "Placed here by" (rhi/episodes/prepare.py): a placing authority that
+        # is not the child's home authority, whatever its spacing or case.
+        "placed_from_elsewhere": and_(
+            func.coalesce(func.trim(Child.placing_authority), "") != "",
+            func.lower(func.trim(Child.placing_authority))
+            != func.lower(func.trim(func.coalesce(Child.home_authority, ""))),
+        ),
         "offered": Interview.offered_at.is_not(None),
         "accepted": Interview.accepted_at.is_not(None),
         "declined": Interview.status == InterviewStatus.DECLINED.value,
         "not_reached": Interview.status == InterviewStatus.UNABLE_TO_CONTACT.value,
+        "decided_against": Interview.outcome == "not_interviewed",
         "held": Interview.held_at.is_not(None),
         # rhi.deadlines.Clock's rule: at the deadline itself the interview is already late.
         "held_in_time": and_(Interview.held_at.is_not(None), Interview.held_at < Interview.due_at),
@@ -175,16 +191,66 @@ class Timings:
     p90_hours: float | None
 
 
+def _timings(user: User, chosen: Period, when: ColumnElement[datetime]) -> Timings:
+    """The median and 90th percentile (nearest rank, as `_quantile`) in one pass: each value
+    ranked by a window, and only the rows at those two ranks come back, with the count. The
+    ranks are ceil(n / 2) and ceil(9n / 10) in integer arithmetic, the same on both databases."""
+    hours = _hours(when, Episode.returned_at)
+    ranked = (
+        _scoped(
+            select(
+                hours.label("hours"),
+                func.row_number().over(order_by=hours).label("rank"),
+                func.count().over().label("n"),
+            ).select_from(Episode),
+            user,
+            chosen,
+        )
+        .where(when.is_not(None))
+        .subquery()
+    )
+    median_rank = (ranked.c.n + 1) // 2
+    p90_rank = (9 * ranked.c.n + 9) // 10
+    rows = db.session.execute(
+        select(ranked.c.hours, ranked.c.rank, ranked.c.n).where(
+            or_(ranked.c.rank == median_rank, ranked.c.rank == p90_rank)
+        )
+    ).all()
+    if not rows:
+        return Timings(0, None, None)
+    count = int(rows[0].n)
+    at = {int(row.rank): float(row.hours) for row in rows}
+    return Timings(count, at[(count + 1) // 2], at[(9 * count + 9) // 10])
+
+
 def time_to_interview(user: User, chosen: Period) -> Timings:
     """From the child's return to the interview, for the interviews held: median and 90th
     percentile, in hours."""
-    hours = _hours(Interview.held_at, Episode.returned_at)
-    held = _scoped(select(hours).select_from(Episode), user, chosen).where(
-        Interview.held_at.is_not(None)
-    )
-    count = db.session.scalar(select(func.count()).select_from(held.subquery())) or 0
-    ordered = held.order_by(hours)
-    return Timings(count, _quantile(ordered, 0.5, count), _quantile(ordered, 0.9, count))
+    return _timings(user, chosen, Interview.held_at)
+
+
+def time_to_offer(user: User, chosen: Period) -> Timings:
+    """From the child's return to the offer of an interview, for the returns offered one."""
+    return _timings(user, chosen, Interview.offered_at)
+
+
+def delay_reasons(user: User, chosen: Period) -> dict[str, int]:
+    """Why interviews held after their deadline were late (DELAY_REASONS, and "not said"), for
+    the returns in the period: one GROUP BY."""
+    late = and_(Interview.held_at.is_not(None), Interview.held_at >= Interview.due_at)
+    rows = db.session.execute(
+        _scoped(
+            select(Interview.delay_reason, func.count(Episode.id)).select_from(Episode),
+            user,
+            chosen,
+        )
+        .where(late)
+        .group_by(Interview.delay_reason)
+    ).all()
+    counts = {key: 0 for key in (*DELAY_REASONS, "")}
+    for reason, number in rows:
+        counts[reason if reason in DELAY_REASONS else ""] += int(number)
+    return counts
 
 
 WAITING = {
@@ -219,3 +285,90 @@ def waiting_now(user: User, now: datetime) -> dict[str, int]:
         )
     ).one()
     return {key: int(value or 0) for key, value in zip(WAITING, row, strict=True)}
+
+
+# The three groups the service is asked about by legal status, each a condition of _conditions.
+LEGAL_GROUPS = {
+    "looked_after": "Looked after",
+    "at_home": "Living at home (not looked after)",
+    "placed_from_elsewhere": "Placed here by another council",
+}
+
+
+def by_legal_status(user: User, chosen: Period) -> list[tuple[str, str, int, int]]:
+    """(key, words, children, returns) for each group, in one query. A child placed from
+    elsewhere is also looked after or at home, so the groups overlap by design."""
+    conditions = _conditions()
+    columns = []
+    for key in LEGAL_GROUPS:
+        columns.append(func.count(func.distinct(case((conditions[key], Episode.child_id)))))
+        columns.append(func.sum(case((conditions[key], 1), else_=0)))
+    row = db.session.execute(_scoped(select(*columns).select_from(Episode), user, chosen)).one()
+    return [
+        (key, words, int(row[2 * i] or 0), int(row[2 * i + 1] or 0))
+        for i, (key, words) in enumerate(LEGAL_GROUPS.items())
+    ]
+
+
+@dataclass(frozen=True)
+class Overview:
+    counts: dict[str, int]
+    legal: list[tuple[str, str, int, int]]
+    delays: dict[str, int]
+
+
+def overview(user: User, chosen: Period) -> Overview:
+    """`figures`, `by_legal_status` and `delay_reasons` together, in one pass over the period's
+    returns: what the service page and its PDF show, whatever the history (bench/service_page.py).
+    """
+    conditions = _conditions()
+    late = and_(Interview.held_at.is_not(None), Interview.held_at >= Interview.due_at)
+    reasons = (*DELAY_REASONS, "")
+    columns = [
+        func.count(Episode.id),
+        func.count(func.distinct(Episode.child_id)),
+        *(func.sum(case((cond, 1), else_=0)) for cond in conditions.values()),
+        *(
+            part
+            for key in LEGAL_GROUPS
+            for part in (
+                func.count(func.distinct(case((conditions[key], Episode.child_id)))),
+                func.sum(case((conditions[key], 1), else_=0)),
+            )
+        ),
+        *(
+            func.sum(
+                case(
+                    (
+                        and_(
+                            late,
+                            Interview.delay_reason == reason
+                            if reason
+                            else or_(
+                                Interview.delay_reason.is_(None),
+                                Interview.delay_reason.not_in(list(DELAY_REASONS)),
+                            ),
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            )
+            for reason in reasons
+        ),
+    ]
+    row = [
+        int(value or 0)
+        for value in db.session.execute(
+            _scoped(select(*columns).select_from(Episode), user, chosen)
+        ).one()
+    ]
+    names = ["returns", "children", *conditions]
+    counts = dict(zip(names, row[: len(names)], strict=True))
+    at = len(names)
+    legal = []
+    for key, words in LEGAL_GROUPS.items():
+        legal.append((key, words, row[at], row[at + 1]))
+        at += 2
+    delays = dict(zip(reasons, row[at:], strict=True))
+    return Overview({key: counts[key] for key in FIGURES}, legal, delays)

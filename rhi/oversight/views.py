@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
@@ -13,6 +13,8 @@ from rhi import access, audit
 from rhi.extensions import db
 from rhi.models import InterviewStatus
 from rhi.models.base import utcnow
+from rhi.models.interviews import DELAY_REASONS
+from rhi.oversight import charts, periods, register, service_pdf, survey
 from rhi.oversight import figures as service
 
 bp = Blueprint("oversight", __name__)
@@ -25,63 +27,156 @@ def _require() -> None:
         abort(403)
 
 
-def _date(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+def _chosen() -> tuple[service.Period, str | None]:
+    """The period asked for, and why it cannot be used (None when it can): dates that end before
+    they start, or span more than five years, are refused with a message, never swapped."""
+    return periods.asked(request.args, utcnow())
 
 
-def _chosen() -> service.Period:
-    today = service.today_local(utcnow())
-    return service.period(request.args.get("period", ""), today, _date("start"), _date("end"))
+def _period_or_400() -> service.Period:
+    chosen, problem = _chosen()
+    if problem:
+        abort(400, problem)
+    return chosen
 
 
-def _args(chosen: service.Period) -> dict[str, str]:
-    args = {"period": chosen.key}
-    if chosen.key == "custom":
-        args |= {"start": chosen.start.isoformat(), "end": chosen.end.isoformat()}
-    return args
-
-
-@bp.route("/service")
-@login_required
-def page() -> str:
-    _require()
-    chosen = _chosen()
-    counts = service.figures(current_user, chosen)
-    timings = service.time_to_interview(current_user, chosen)
-    waiting = service.waiting_now(current_user, utcnow())
-    audit.record("service.view", user=current_user, detail=chosen.key)
-    db.session.commit()
-    return render_template(
-        "oversight/service.html",
-        chosen=chosen,
-        counts=counts,
-        labels=service.FIGURES,
-        periods=service.PERIODS,
-        args=_args(chosen),
-        share=service.share,
-        timings=timings,
-        waiting=waiting,
-        waiting_labels=service.WAITING,
-        hours=_hours_words,
-    )
+_args = periods.args
 
 
 def _hours_words(value: float | None) -> str:
     if value is None:
-        return "none held"
+        return "none yet"
+    if value < 0.5:
+        return "under an hour"
     if value < 48:
-        return f"{value:.0f} hours"
+        return "1 hour" if round(value) == 1 else f"{value:.0f} hours"
     return f"{value / 24:.1f} days"
+
+
+def _everything(chosen: service.Period) -> dict[str, Any]:
+    """What the page and its PDF show for the period: a few SQL aggregates, whatever the
+    history (bench/service_page.py)."""
+    seen = service.overview(current_user, chosen)
+    counts = seen.counts
+    waiting = service.waiting_now(current_user, utcnow())
+    funnel = [
+        (service.FIGURES[key], counts[key])
+        for key in ("returns", "offered", "accepted", "held", "held_in_time")
+    ]
+    return {
+        "chosen": chosen,
+        "counts": counts,
+        "labels": service.FIGURES,
+        "legal": seen.legal,
+        "timings": service.time_to_interview(current_user, chosen),
+        "offer_timings": service.time_to_offer(current_user, chosen),
+        "delays": seen.delays,
+        "delay_labels": {**DELAY_REASONS, "": "No reason recorded"},
+        "waiting": waiting,
+        "waiting_labels": service.WAITING,
+        "share": service.share,
+        "hours": _hours_words,
+        "funnel_chart": charts.bars("From return to interview", funnel),
+        "waiting_chart": charts.bars(
+            "Waiting now", [(words, waiting[key]) for key, words in service.WAITING.items()]
+        ),
+    }
+
+
+@bp.route("/service")
+@login_required
+def page() -> tuple[str, int] | str:
+    _require()
+    chosen, problem = _chosen()
+    audit.record("service.view", user=current_user, detail=chosen.key)
+    db.session.commit()
+    if problem:
+        # Said next to the dates, which keep what was typed; no figures for a period not asked.
+        return render_template(
+            "oversight/service.html",
+            problem=problem,
+            typed={k: request.args.get(k, "") for k in ("start", "end")},
+            periods=service.PERIODS,
+            chosen=None,
+        ), 400
+    return render_template(
+        "oversight/service.html",
+        **_everything(chosen),
+        problem=None,
+        typed={},
+        periods=service.PERIODS,
+        args=_args(chosen),
+        register_allowed=register.can_see_register(current_user),
+    )
+
+
+@bp.route("/service.pdf")
+@login_required
+def pdf() -> Response:
+    _require()
+    chosen = _period_or_400()
+    data = service_pdf.render_service(
+        _everything(chosen), printed_by=current_user.name, printed_at=utcnow()
+    )
+    audit.record("service.pdf", user=current_user, detail=chosen.key)
+    db.session.commit()
+    response = Response(data, mimetype="application/pdf")
+    name = f"rhi-service-{chosen.start}-{chosen.end}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/service/survey")
+@login_required
+def survey_page() -> str:
+    _require()
+    chosen = _period_or_400()
+    answers = survey.answers(current_user, chosen)
+    audit.record("service.survey", user=current_user, detail=chosen.key)
+    db.session.commit()
+    return render_template(
+        "oversight/survey.html",
+        chosen=chosen,
+        answers=answers,
+        periods=service.PERIODS,
+        args=_args(chosen),
+    )
+
+
+@bp.route("/service/survey.csv")
+@login_required
+def survey_csv() -> Response:
+    _require()
+    chosen = _period_or_400()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Question", "Answer", "Counted by", "From", "To"])
+    for answer in survey.answers(current_user, chosen):
+        writer.writerow(
+            [
+                answer.question,
+                answer.answer,
+                answer.counted,
+                chosen.start.isoformat(),
+                chosen.end.isoformat(),
+            ]
+        )
+    audit.record("service.survey_csv", user=current_user, detail=chosen.key)
+    db.session.commit()
+    name = f"rhi-survey-answers-{chosen.start}-{chosen.end}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
 
 
 @bp.route("/service/records")
 @login_required
 def records() -> str:
     _require()
-    chosen = _chosen()
+    chosen = _period_or_400()
     figure = request.args.get("figure", "")
     if figure not in service.FIGURES:
         abort(404)
@@ -106,7 +201,7 @@ def records() -> str:
 @login_required
 def download() -> Response:
     _require()
-    chosen = _chosen()
+    chosen = _period_or_400()
     counts = service.figures(current_user, chosen)
     out = io.StringIO()
     writer = csv.writer(out)

@@ -25,6 +25,7 @@ from rhi.interviews.content import FINDING_GROUPS, FINDING_TITLES, RECIPIENTS
 from rhi.sharing import PROFESSIONALS, SharedView
 from rhi.summaries.fetcher import BASE_URL, CSS_URL, LOGO_URL, AssetFetcher
 from rhi.timefmt import format_date, format_datetime
+from rhi.writing.counts import LanguageCounts
 
 TEMPLATE = "summaries/summary_pdf.html"
 
@@ -346,13 +347,14 @@ def render_html(
     interviewer: str,
     place: str,
     present: str,
-    dismissed_flags: int,
+    dismissed_flags: int = 0,
     history: Iterable[Any] = (),
     earlier_interviews: Iterable[datetime] = (),
     interviewer_role: str = "",
     interviewer_contact: str = "",
     settings: Mapping[str, Any] | None = None,
     logo: bool = True,
+    language: LanguageCounts | None = None,
 ) -> str:
     """The summary as HTML (what WeasyPrint is given); needs a Flask app context.
 
@@ -362,6 +364,10 @@ def render_html(
     were held) go only into a copy that shares content; for parents and carers without the
     police reference, as they have no places and people (rhi.sharing rule 5). `settings`: the
     app's config when None (deadline, repeat threshold, organisation).
+
+    `language`: what the writing check found in the words this copy holds, counted over the
+    final text (rhi/writing/counts.py), as the review page counts it. `dismissed_flags` is the
+    older count of "keep my words" alone, read as that many kept when `language` is not given.
     """
     cfg = _settings(settings)
     child_name = _child_name(child)
@@ -393,7 +399,9 @@ def render_html(
         service_contact=cfg["RHI_SERVICE_CONTACT"],
         place=place,
         present=present,
-        dismissed_flags=max(0, int(dismissed_flags)),
+        language=language
+        if language is not None
+        else LanguageCounts(kept=max(0, int(dismissed_flags))),
         titles=titles,
         finding_groups=_finding_groups(view),
         tables=_entry_tables(view, name),
@@ -427,12 +435,13 @@ def render_summary(
     interviewer: str,
     place: str,
     present: str,
-    dismissed_flags: int,
+    dismissed_flags: int = 0,
     history: Iterable[Any] = (),
     earlier_interviews: Iterable[datetime] = (),
     interviewer_role: str = "",
     interviewer_contact: str = "",
     settings: Mapping[str, Any] | None = None,
+    language: LanguageCounts | None = None,
 ) -> bytes:
     """The summary PDF for one recipient. `prepared_at` is naive UTC, shown in local time.
 
@@ -456,6 +465,7 @@ def render_summary(
         interviewer_contact=interviewer_contact,
         settings=settings,
         logo=fetcher.has(LOGO_URL),
+        language=language,
     )
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT)

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, exists, func, or_, select
 
-from rhi import audit
+from rhi import audit, writing
 from rhi.extensions import db
 from rhi.interviews import decisions
 from rhi.interviews.content import RECIPIENTS, normalise
@@ -45,7 +45,8 @@ def render_for(
         interviewer=worker.name if worker else "Not recorded",
         place=content["start"]["location"],
         present=content["start"]["present"],
-        dismissed_flags=len(content["language"].get("dismissed") or []),
+        # Counted in the words this copy holds, as the review counts the whole record.
+        language=writing.record_counts(content, view),
         history=history,
         earlier_interviews=earlier,
         interviewer_role=_role_label(worker.role) if worker else "",

@@ -445,7 +445,8 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
         due_at=deadlines.due_at(returned, deadline_hours),
         worker_id=user.id,
         held_at=held,
-        accepted_at=held,
+        # No "yes" is assumed from the words: the tablet sends the child's answer as an event
+        # (applied below), as the episode page records it.
         content=document,
     )
     interview.episodes.extend(episodes)

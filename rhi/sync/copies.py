@@ -162,21 +162,29 @@ def _return_entry(
     }
 
 
+# The most a copy holds: the soonest due of the user's open returns and interviews (the
+# Returns page pages through the rest; docs/openapi.yaml says so for the tablet).
+LIMIT = 200
+
+
 def copies(user: User, now: datetime) -> list[dict[str, Any]]:
-    """The entries, soonest due first, with one `device.copy` audit event added to the session
-    (the caller commits). Roles that do not record interview work get nothing."""
+    """The entries, soonest due first, at most `LIMIT` of them, with one `device.copy` audit
+    event added to the session (the caller commits). Roles that do not record interview work
+    get nothing."""
     interviews: list[dict[str, Any]] = []
     returns: list[dict[str, Any]] = []
     if access.can_record_interview_work(user):
         interviews, returns = _entries(user, now)
+    kept = sorted(interviews + returns, key=lambda e: e["due_at"])[:LIMIT]
+    held = sum(1 for e in kept if e["uuid"] is not None)
     audit.record(
         "device.copy",
         user=user,
         object_type="user",
         object_id=user.id,
-        detail=f"{len(interviews)} interviews, {len(returns)} returns",
+        detail=f"{held} interviews, {len(kept) - held} returns",
     )
-    return sorted(interviews + returns, key=lambda e: e["due_at"])
+    return kept
 
 
 def waiting_versions(user: User) -> list[str]:
@@ -219,7 +227,9 @@ def episode_copies(user: User, episode: Episode, now: datetime) -> list[dict[str
 
 
 def _entries(user: User, now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    waiting = waiting_returns(user, now)
+    """At most `LIMIT` of each kind, soonest due first, however long the user's history: the
+    copy is read with a fixed number of statements (see `copies`)."""
+    waiting = waiting_returns(user, now, limit=LIMIT)
     listed = {row.interview.id for row in waiting if row.interview is not None}
     found = db.session.scalars(
         select(Interview)
@@ -228,6 +238,8 @@ def _entries(user: User, now: datetime) -> tuple[list[dict[str, Any]], list[dict
             Interview.status.not_in(LOCKED_STATUSES),
             or_(Interview.status == InterviewStatus.IN_PROGRESS.value, Interview.id.in_(listed)),
         )
+        .order_by(Interview.due_at, Interview.id)
+        .limit(LIMIT)
         .options(selectinload(Interview.episodes).selectinload(Episode.child))
     ).all()
     open_ones = [i for i in found if i.episodes]

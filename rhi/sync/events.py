@@ -14,6 +14,12 @@ A finished interview is never reopened: a contact attempt is still added (it is 
 return and changes nothing in the record), but an offer, a yes or a no that arrives after the
 interview was finished is not applied; its id is kept (so it is reported once) and the item's
 answer says so in plain words.
+
+A `start` is when the worker began the interview on the tablet. It changes nothing itself (the
+item's document starts the interview, rhi/sync/apply.py); it is where the server checks the rule
+the tablet was given (`rhi.episodes.service.may_start`): the offer and the child's "yes" are
+recorded, on the server or by the item's earlier events. If not, the whole item is rejected with
+a message saying what to record; the tablet keeps it, with the worker's words, until they do.
 """
 
 from __future__ import annotations
@@ -25,15 +31,27 @@ from typing import Any
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
+from wtforms.validators import InputRequired
 
 from rhi.episodes import service as episodes
 from rhi.extensions import db
 from rhi.forms.episodes import AcceptForm, ContactAttemptForm, DeclineForm, OfferForm
+from rhi.forms.fields import LocalDateTimeField, RecentPast
 from rhi.models import ContactAttempt, Interview, SyncEvent, User
 from rhi.models.interviews import UUID_TEXT
 from rhi.timefmt import STORED_WHEN, from_local
 
 MAX_EVENTS = 50
+
+
+class StartedForm(FlaskForm):
+    """When the worker began the interview on the tablet: checked as the page's times are."""
+
+    started_at = LocalDateTimeField(
+        "When the interview began",
+        validators=[InputRequired("Enter the date and time."), RecentPast()],
+    )
+
 
 # Each kind is checked by the episode page's own form, filled from the event: the JSON key of
 # the time, and the form that records the act.
@@ -42,6 +60,7 @@ FORMS: dict[str, tuple[type[FlaskForm], str]] = {
     "offer": (OfferForm, "offered_at"),
     "accept": (AcceptForm, "accepted_at"),
     "decline": (DeclineForm, "declined_at"),
+    "start": (StartedForm, "started_at"),
 }
 # What each kind carries besides id, kind and at: text fields, and true/false fields.
 TEXTS = {
@@ -49,13 +68,21 @@ TEXTS = {
     "offer": ("method",),
     "accept": (),
     "decline": ("reason",),
+    "start": (),
 }
-FLAGS = {"attempt": (), "offer": (), "accept": (), "decline": ("offer_again", "carer_information")}
+FLAGS = {
+    "attempt": (),
+    "offer": (),
+    "accept": (),
+    "decline": ("offer_again", "carer_information"),
+    "start": (),
+}
 NAMES = {
     "attempt": "contact attempt",
     "offer": "offer",
     "accept": "child's yes",
     "decline": "child's no",
+    "start": "start of the interview",
 }
 STATUS_KINDS = ("offer", "accept", "decline")
 
@@ -211,8 +238,33 @@ def known(ids: list[str]) -> set[str]:
     return {*attempts, *others}
 
 
+def start_refused(event: Event) -> str:
+    return (
+        f"This interview was begun on this tablet ({event.at_text}) before the offer and the "
+        "child's answer were recorded, so it has not been saved yet. Open the return on this "
+        "tablet, record when the interview was offered and the child's yes, at the times they "
+        "happened, then send it again. Everything written stays on this tablet meanwhile."
+    )
+
+
+def _may_start(interview: Interview) -> bool:
+    """`may_start`, with the offer and the child's "yes" on record: an interview made from a
+    tablet's document is in progress before its events are applied (rhi/sync/apply.py `_new`),
+    so there its status alone would let a start through that nobody offered or agreed to."""
+    return (
+        episodes.may_start(interview)
+        and interview.offered_at is not None
+        and interview.accepted_at is not None
+    )
+
+
 def apply(user: User, interview: Interview, events: list[Event]) -> Report:
-    """Apply the events the server does not have yet, in time order, to `interview`."""
+    """Apply the events the server does not have yet, in time order, to `interview`. A start
+    the offer and the child's yes do not come before is refused (`Rejected`): the caller rolls
+    the whole item back."""
+    # Here, not at the top: rhi.sync.protocol reads this module's lists when it is imported.
+    from rhi.sync.protocol import Rejected
+
     report = Report()
     already = known([e.id for e in events])
     episode = interview.episodes[0]
@@ -235,6 +287,9 @@ def apply(user: User, interview: Interview, events: list[Event]) -> Report:
         skip = interview.locked  # never reopened: see the module's docstring
         if skip:
             report.skipped.append(event)
+        elif event.kind == "start":
+            if not _may_start(interview):
+                raise Rejected(start_refused(event))
         elif event.kind == "offer":
             episodes.record_offer(
                 episode, user, at=event.at, method=event.method, interview=interview

@@ -9,10 +9,15 @@ from typing import Any
 from sqlalchemy import func, select
 
 from rhi.extensions import db
+from rhi.interviews import content as c
 from rhi.language import Matcher
-from rhi.models import LanguageEvent
+from rhi.models import Interview, LanguageEvent, User
+from rhi.writing.counts import interview_counts
 
-ACTIONS = ("flagged", "replaced", "dismissed")
+# "kept": "Keep my words" in a box outside an interview's own fields (a decline reason, a note),
+# whose final text is not kept with a list of what was kept; an interview's own "keep my words"
+# is "dismissed", and is counted from the interview's final text instead (team_table).
+ACTIONS = ("flagged", "replaced", "dismissed", "kept")
 
 
 def rule_counts(matcher: Matcher, text: str) -> Counter[str]:
@@ -59,3 +64,49 @@ def open_flags(
             if (path, flag.rule_id, flag.text) not in gone:
                 found.append({"path": path, **flag.to_dict()})
     return found
+
+
+def team_table(
+    matcher: Matcher, team_id: int, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Per rule, for the manager's Wording page: how often the team changed a flagged phrase,
+    kept it, or left it as written, most left first. Anonymous: rules and numbers only.
+
+    - changed: suggestions taken between `start` and `end` (each tap, wherever it was made);
+    - kept and left: counted in the final words of the team's interviews finished between
+      `start` and `end`, by the same count as their review and copies (rhi/writing/counts.py),
+      so the page and a finished interview's PDF agree; plus "Keep my words" in the team's
+      other boxes (decline reasons, notes), whose final words are not counted here.
+    """
+    rows = db.session.execute(
+        select(LanguageEvent.rule_id, LanguageEvent.action, func.count())
+        .where(
+            LanguageEvent.team_id == team_id,
+            LanguageEvent.at >= start,
+            LanguageEvent.at < end,
+            LanguageEvent.action.in_(("replaced", "kept")),
+        )
+        .group_by(LanguageEvent.rule_id, LanguageEvent.action)
+    ).all()
+    changed: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+    for rule_id, action, count in rows:
+        (changed if action == "replaced" else kept)[rule_id] += count
+    left: Counter[str] = Counter()
+    documents = db.session.scalars(
+        select(Interview.content).where(
+            Interview.finished_at >= start,
+            Interview.finished_at < end,
+            Interview.worker_id.in_(select(User.id).where(User.team_id == team_id)),
+        )
+    )
+    for document in documents:
+        normal = c.normalise(document)
+        counts = interview_counts(matcher, c.text_fields(normal), normal["language"])
+        left.update(counts.left_by_rule)
+        kept.update(counts.kept_by_rule)
+    rule_ids = set(changed) | set(kept) | set(left)
+    table = [
+        {"rule_id": r, "changed": changed[r], "kept": kept[r], "left": left[r]} for r in rule_ids
+    ]
+    return sorted(table, key=lambda e: (-e["left"], -e["kept"], -e["changed"], e["rule_id"]))

@@ -9,17 +9,25 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from rhi import access, writing
+from rhi.extensions import db
 from rhi.models.base import utcnow
 from rhi.timefmt import from_local, to_local
-from rhi.writing.events import team_counts
+from rhi.writing import events
+from rhi.writing.counts import example, plain_phrase
 
 bp = Blueprint("writing", __name__)
 
 
 @bp.route("/language/rules.json")
 def rules() -> Response:
-    """The same rules the server checks with, for the matcher in the browser (and offline)."""
-    return jsonify(writing.rules_data())
+    """The same rules the server checks with, for the matcher in the browser (and offline):
+    the shipped file with the council's local file layered over it. The ETag is the rules'
+    version, which changes with either file; the browser asks each time (no-cache) and gets a
+    304 while the rules are unchanged."""
+    response = jsonify(writing.rules_data())
+    response.set_etag(writing.rules_version())
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)
 
 
 def _day(name: str, default: datetime) -> datetime:
@@ -40,12 +48,40 @@ def team_language() -> str:
     end = _day("to", now)
     if request.args.get("to"):
         end += timedelta(days=1)  # a "to" date includes that whole day
-    reasons = {r["id"]: r for r in writing.rules_data()["rules"]}
-    rows = team_counts(current_user.team_id, start, end)
+    rules = {r["id"]: r for r in writing.rules_data()["rules"]}
+    rows = [
+        {
+            **row,
+            # A rule no longer in the rules file still has its counts, under its id in words.
+            "phrase": plain_phrase(rules.get(row["rule_id"], {"id": row["rule_id"]})),
+            "example": example(rules[row["rule_id"]]) if row["rule_id"] in rules else "",
+            "reason": rules.get(row["rule_id"], {}).get("reason", ""),
+        }
+        for row in events.team_table(writing.matcher(), current_user.team_id, start, end)
+    ]
+    totals = {key: sum(row[key] for row in rows) for key in ("changed", "kept", "left")}
     return render_template(
         "writing/team.html",
         rows=rows,
-        rules=reasons,
+        totals=totals,
         start=to_local(start).date(),
         end=to_local(end).date(),
     )
+
+
+@bp.route("/language/events", methods=["POST"])
+@login_required
+def language_event() -> tuple[str, int]:
+    """A tap on a suggestion in a box outside an interview's own fields (a decline reason, a
+    contact note, a decision's reason, an addendum): counted for the team, anonymously (the
+    rule and what was done; no words, no child, no worker). The box's words are saved by its
+    own form; a reason for keeping them is not kept here, as it would be words about a child."""
+    rule_id = request.form.get("rule_id", "")
+    action = {"replaced": "replaced", "dismissed": "kept"}.get(request.form.get("action", ""))
+    if request.form.get("action") == "reason":
+        return "", 204
+    if action is None or rule_id not in {rule.id for rule in writing.matcher().rules}:
+        abort(400)
+    events.record(current_user.team_id, rule_id, action)
+    db.session.commit()
+    return "", 204

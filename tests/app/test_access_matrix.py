@@ -221,6 +221,28 @@ def test_child_routes(role, web, world):
     assert web.get(audit_url.format(id=world.children[forbidden])).status_code == 404
 
 
+@pytest.mark.parametrize("role", sorted(CHILD_ACCESS))
+def test_child_photo_route(role, app, web, world):
+    """A standing profile's photo is served to whoever may see the child, and to nobody else
+    (404, as for the child's other records)."""
+    from rhi.models import ChildPhoto
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    with app.app_context():
+        for key in ("a", "b"):
+            db.session.add(
+                ChildPhoto(child_id=world.children[key], content_type="image/png", data=png)
+            )
+        db.session.commit()
+    web.sign_in(world.emails[role])
+    allowed, forbidden = CHILD_ACCESS[role]
+    if allowed:
+        shown = web.get(f"/children/{world.children[allowed]}/photo")
+        assert shown.status_code == 200 and shown.data == png, role
+        assert shown.headers["Cache-Control"] == "no-store"
+    assert web.get(f"/children/{world.children[forbidden]}/photo").status_code == 404, role
+
+
 CHILD_RECORDERS = {"manager_a", "manager_b", COORDINATOR}
 
 
@@ -576,7 +598,7 @@ def test_action_routes(role, app, web, world):
         status = "held" if kind == "strategy_meeting" else "done"
         changed = web.post(
             f"/actions/{action_id}",
-            {"status": status, "on": "2026-11-22", "version": "1"},
+            {"status": status, "on": "2026-11-22", "version": "1", "note": "Agreed a plan."},
             page="/",
         )
         assert changed.status_code == (302 if follows else 404), (role, kind)
@@ -647,3 +669,31 @@ def test_settings_and_hand_over_routes(role, app, web, world):
             )
         )
         assert refused == (0 if admin else 3), role
+
+
+@pytest.mark.parametrize("role", sorted(EPISODE_ACCESS))
+def test_oversight_routes(role, app, web, world):
+    """The service's figures, its PDF and survey answers, disparities and repeat episodes are
+    for managers and coordinators; the register of places and people (built from interview
+    notes) for managers only. Everyone else: 403, audited."""
+    web.sign_in(world.emails[role])
+    oversees = role in {"manager_a", "manager_b", COORDINATOR}
+    reads_notes = role in {"manager_a", "manager_b"}
+    urls = {
+        "/service": oversees,
+        "/service.pdf": oversees,
+        "/service/survey": oversees,
+        "/service/survey.csv": oversees,
+        "/service/disparities": oversees,
+        "/service/repeats": oversees,
+        "/service/register": reads_notes,
+    }
+    for url, allowed in urls.items():
+        assert web.get(url).status_code == (200 if allowed else 403), (role, url)
+    with app.app_context():
+        refused = db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.user_id == world.users[role], AuditEvent.outcome == "refused"
+            )
+        )
+    assert refused == sum(1 for allowed in urls.values() if not allowed), role

@@ -165,9 +165,15 @@ def test_a_strategy_meeting_is_followed_to_held_or_declined(app, web, world):
     assert "Say why it was declined." in text
     assert re.search(r'<input checked[^>]*value="declined"', text)  # the choice is kept
 
+    unsaid = social_worker.post(
+        page,
+        {"status": "held", "on": "2026-11-23", "note": "", "version": meeting.version},
+        page=page,
+    )
+    assert "Say what was decided at the meeting." in unsaid.get_data(as_text=True)
     future = social_worker.post(
         page,
-        {"status": "held", "on": "2026-11-25", "note": "", "version": meeting.version},
+        {"status": "held", "on": "2026-11-25", "note": "Met.", "version": meeting.version},
         page=page,
     )
     assert "This can&#39;t be in the future." in future.get_data(as_text=True)

@@ -249,7 +249,9 @@ def test_the_status_table_a_tablet_gets_is_what_the_service_does(app, world):
                         "status": interview.status,
                         "offer_recorded": interview.offered_at is not None,
                     }
-                    assert got == expected, (key, status, act)
+                    # "allowed" (the start act's): test_offline_start_rule.py
+                    state = {k: v for k, v in expected.items() if k != "allowed"}
+                    assert got == state, (key, status, act)
                     checked += 1
                     db.session.rollback()
     assert checked == len(service.ACTS) * (1 + 2 * len(InterviewStatus))

@@ -83,6 +83,7 @@ def offline_on_the_return(page, first_name: str):
 
 
 def start_interview(tablet, first_name: str) -> None:
+    offer_and_yes(tablet)  # with no offer and "yes" kept, the start form asks for both first
     tablet.get_by_role("button", name="Start the interview now").click()
     tablet.get_by_role("heading", name=f"Talking with {first_name}").wait_for()
     filled(tablet)

@@ -90,11 +90,20 @@ def test_unknown_paths_are_refused_with_the_same_message_everywhere():
             c.set_field(c.empty_content(), path, "x")
 
 
-def test_the_writing_check_reads_exactly_the_boxes_of_several_lines():
+def test_the_writing_check_reads_every_box_and_the_lines_of_places_people_and_actions():
+    """Every box of several lines, and every line of a place, a person or an action but a phone
+    number (issue 14 item 3)."""
     document = full_document()
     checked = {p.path for p in fields.writing_checked(document)}
     boxes = {p.path for p in fields.paths(document) if p.kind == fields.TEXT}
-    assert checked == boxes == c.text_paths(document)
+    lines = {
+        p.path
+        for p in fields.paths(document)
+        if p.kind == fields.LINE
+        and p.path.split(".")[0] in ("places", "people", "actions")
+        and not p.path.endswith(".phone")
+    }
+    assert lines and checked == boxes | lines == c.text_paths(document)
 
 
 def test_choices_take_only_their_options_and_start_blank():

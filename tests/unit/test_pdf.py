@@ -32,6 +32,7 @@ from rhi.summaries.fetcher import (
     AssetRefusedError,
     MissingAssetsError,
 )
+from rhi.writing.counts import LanguageCounts
 
 HOSTILE = (
     '<b>bold</b> <link rel="attachment" href="file:///etc/passwd"> '
@@ -132,7 +133,8 @@ def squash(text: str) -> str:
 
 
 def test_every_page_has_marking_footer_and_page_numbers(pdf_app: Any) -> None:
-    data = render(make_content(long=True), dismissed_flags=3)
+    counts = LanguageCounts(left=4, kept=3, kept_with_reason=1, changed=2)
+    data = render(make_content(long=True), language=counts)
     pages = pages_text(data)
     assert len(pages) >= 2
     for number, text in enumerate(pages, start=1):
@@ -140,7 +142,10 @@ def test_every_page_has_marking_footer_and_page_numbers(pdf_app: Any) -> None:
         assert PREPARED in text, f"page {number}"
         assert f"Page {number} of {len(pages)}" in text
     whole = " ".join(pages)
-    assert "Language check: 3 suggestions were considered and not taken." in whole
+    assert (
+        "Language check: 4 flagged phrases left as written; 3 kept by the worker with "
+        "\u201cKeep my words\u201d (1 with a reason given); 2 changed to suggested wording."
+    ) in whole
     assert PdfReader(io.BytesIO(data)).metadata.title == (
         "Return home interview summary: Jordan Reyes"
     )

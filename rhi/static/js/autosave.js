@@ -1,7 +1,11 @@
 // Autosave (fields with data-autosave, saved by htmx): the status next to the field says what
 // happened. A save that fails (no network, server error) says so and tries again with growing
 // waits; the text stays in the box, nothing is thrown away. With no network at all, a tablet set
-// up for it keeps the change instead (tablet.js gives the keeper: changes.js).
+// up for it keeps the change instead (tablet.js gives the keeper: changes.js). A save that
+// cannot succeed if tried again (signed out, page expired, no longer this worker's child) is
+// not retried: the status says why and what to do, and the words stay in the box.
+
+import { isSignedOut, session } from "./session.js";
 
 /** @type {(elt: Element) => Promise<boolean>} */
 let keepOffline = async () => false;
@@ -16,6 +20,56 @@ export function keepOfflineWith(keeper) {
 }
 
 const retryDelays = new WeakMap();
+
+// Suggestions taken in a field ("use this", writing.js), not yet counted: by field path, the
+// rule ids. They go with the field's next save (t:<path>), the save of the words they changed,
+// so the replacement and its count are one request, made one at a time per field (hx-sync):
+// never two writes racing, never a count without its words. Let go of only when the server
+// answered that save; a save not made (no network, conflict, signed out) keeps them for the next.
+const untold = new Map();
+
+/**
+ * Count a suggestion taken in an autosaved field with that field's next save.
+ * @param {string} path the field's path (its name without "f:")
+ * @param {string} ruleId
+ */
+export function countWithSave(path, ruleId) {
+  untold.set(path, [...(untold.get(path) || []), ruleId]);
+}
+
+document.addEventListener("htmx:configRequest", (event) => {
+  const detail = event.detail;
+  if (detail.verb !== "post") return;
+  const sent = [];
+  for (const [path, rules] of untold) {
+    if (detail.parameters["f:" + path] === undefined) continue;
+    detail.parameters["t:" + path] = rules;
+    sent.push([path, rules]);
+    untold.delete(path);
+  }
+  if (sent.length) detail.rhiTaps = sent; // the same object comes back with the answer
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const sent = event.detail.requestConfig && event.detail.requestConfig.rhiTaps;
+  if (!sent) return;
+  const status = event.detail.xhr ? event.detail.xhr.status : 0;
+  // Saved (200) or held for the managers (202): the server has the words, and counted the taps
+  // with them. Anything else made no save: the taps go again, before any taken since.
+  if ((status === 200 || status === 202) && !signedOut(event.detail.xhr)) return;
+  for (const [path, rules] of sent) untold.set(path, [...rules, ...(untold.get(path) || [])]);
+});
+
+// A save whose session had ended is sent on to the sign-in page (a 200 that saved nothing).
+function signedOut(xhr) {
+  if (!xhr) return false;
+  if (xhr.status === 401) return true;
+  try {
+    return new URL(xhr.responseURL).pathname === "/sign-in";
+  } catch {
+    return false;
+  }
+}
 
 function statusFor(elt) {
   const target = document.querySelector(elt.getAttribute("hx-target"));
@@ -59,6 +113,65 @@ document.addEventListener("htmx:sendError", (event) => {
     },
     () => markNotSaved(elt),
   );
+});
+
+// Answers that a second try of the same save cannot change: said beside the field, and not
+// retried. The words stay in the box (and, signed out, on a tablet set up for it, which sends
+// them once the worker has signed in again: upload.js). Anything else (a server error, a busy
+// server) is retried, as the same save can succeed in a moment.
+const SIGNED_OUT =
+  "Not saved: you have been signed out. Your words are still in the box: copy them, sign in again and paste them back.";
+const EXPIRED =
+  "Not saved: this page has expired. Your words are still in the box: copy them, reload the page and paste them back.";
+const NOT_YOURS =
+  "Not saved: you no longer have this child's return. Your words are still in the box: copy them for your manager.";
+
+// What to say for an answer no retry can change, or null (retry). A session that ended shows
+// as a 400 (its CSRF token is refused before anything else is checked), so a 400 asks the
+// server whether the worker is still signed in.
+async function final(xhr) {
+  if (signedOut(xhr)) return SIGNED_OUT;
+  if (xhr.status === 403 || xhr.status === 404) return NOT_YOURS;
+  if (xhr.status !== 400) return null;
+  try {
+    await session();
+    return EXPIRED;
+  } catch (error) {
+    return isSignedOut(error) ? SIGNED_OUT : EXPIRED;
+  }
+}
+
+const FINAL_STATUSES = [400, 401, 403, 404];
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const detail = event.detail;
+  const elt = detail.requestConfig && detail.requestConfig.elt;
+  if (!isAutosave(elt) || !detail.xhr) return;
+  if (!signedOut(detail.xhr) && !FINAL_STATUSES.includes(detail.xhr.status)) return;
+  detail.shouldSwap = false; // never the sign-in or error page inside the field's status
+  detail.isError = false; // and no "retrying": the same save would be refused again
+  retryDelays.delete(elt);
+  setStatus(elt, "Not saved", "save-error");
+  final(detail.xhr).then((message) => {
+    if (message === NOT_YOURS) {
+      // No longer theirs: not kept on the tablet either (upload.js would not send it).
+      setStatus(elt, message, "save-error");
+      return;
+    }
+    return keepOffline(elt).then(
+      (kept) =>
+        kept
+          ? setStatus(
+              elt,
+              message === SIGNED_OUT
+                ? "Not saved: you have been signed out. Kept on this tablet: it will be sent once you have signed in again"
+                : "Kept on this tablet: it will be sent from there",
+              "save-kept",
+            )
+          : setStatus(elt, message, "save-error"),
+      () => setStatus(elt, message, "save-error"),
+    );
+  });
 });
 
 for (const name of ["htmx:responseError", "htmx:timeout"]) {

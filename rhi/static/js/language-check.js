@@ -8,6 +8,12 @@
  *   const compiled = compile(rulesJson);   // object or JSON text
  *   const flags = check(compiled, text);
  *   // [{start, end, text, rule_id, severity, reason, suggestions}], sorted by start
+ *   const r = replacement(compiled, text, flag);  // {start, end, text, options}: what a tap
+ *   const done = apply(compiled, text, flag, 0);  // {value, select: [from, to]} (UTF-16)
+ *
+ * A tap replaces the whole phrase a flag concerns (the rules' "rewrites", see rules.py), the
+ * same way as matcher.py's Matcher.replacement; tests/language_before_after.json holds both
+ * to the same sentences.
  *
  * Offsets are in Unicode code points (as Python's str indices), not UTF-16 units:
  * use Array.from(text) or a code-point walk to map them back onto a JS string.
@@ -78,10 +84,15 @@ function byLength(items) {
   return items.slice().sort((a, b) => b.length - a.length);
 }
 
-// Literal text and brace groups: {a,b,} is one of the alternatives, longest first.
-function translate(phrase) {
+const SLOT_NAME = /^[a-z]+$/;
+const RESERVED_NAMES = ['before', 'phrase', 'after', 'rest'];
+
+// Literal text and brace groups: {a,b,} is one of the alternatives, longest first. With
+// `names` (a rewrite's phrases), {name:a,b} is a capturing group and its name is pushed.
+function translate(phrase, names) {
   if (!phrase || phrase !== phrase.trim()) throw new Error('is empty or has spaces at either end');
-  if (!PHRASE_CHARS.test(phrase))
+  // A slot's name ends at ":", so a rewrite's phrase may hold one (only inside braces).
+  if (!PHRASE_CHARS.test(names ? phrase.replace(/:/g, '') : phrase))
     throw new Error('uses characters the phrase syntax does not allow');
   let out = '';
   let i = 0;
@@ -90,17 +101,27 @@ function translate(phrase) {
     const closeAt = phrase.indexOf('}', i);
     if (closeAt !== -1 && (openAt === -1 || closeAt < openAt))
       throw new Error("has a '}' without a '{'");
-    if (openAt === -1) {
-      out += translateText(phrase.slice(i));
-      break;
-    }
-    out += translateText(phrase.slice(i, openAt));
+    const literal = openAt === -1 ? phrase.slice(i) : phrase.slice(i, openAt);
+    if (literal.includes(':')) throw new Error("has a ':' outside braces");
+    out += translateText(literal);
+    if (openAt === -1) break;
     if (closeAt === -1) throw new Error("has a '{' that is never closed");
     const body = phrase.slice(openAt + 1, closeAt);
     if (body.includes('{')) throw new Error('has nested braces');
-    const alternatives = body.split(',');
-    if (alternatives.length < 2) throw new Error('has braces with fewer than two alternatives');
-    out += '(?:' + byLength(alternatives).map(translateText).join('|') + ')';
+    const colon = body.indexOf(':');
+    if (colon !== -1) {
+      const name = body.slice(0, colon);
+      if (!names) throw new Error('names a group, which only a rewrite may do');
+      if (!SLOT_NAME.test(name) || RESERVED_NAMES.includes(name))
+        throw new Error('has a bad group name');
+      names.push(name);
+      const alternatives = body.slice(colon + 1).split(',');
+      out += '(' + byLength(alternatives).map(translateText).join('|') + ')';
+    } else {
+      const alternatives = body.split(',');
+      if (alternatives.length < 2) throw new Error('has braces with fewer than two alternatives');
+      out += '(?:' + byLength(alternatives).map(translateText).join('|') + ')';
+    }
     i = closeAt + 1;
   }
   return out;
@@ -121,6 +142,44 @@ function ruleSource(rule) {
     source += '(?!' + WS + '+' + alternation(rule.unless_followed_by) + BOUNDARY_AFTER + ')';
   }
   return source;
+}
+
+// A rewrite's part: the same source as rules.py's _slot_alternation(); names in group order.
+function slotAlternation(phrases, names) {
+  return (
+    '(?:' +
+    byLength(phrases)
+      .map((p) => translate(p, names))
+      .join('|') +
+    ')'
+  );
+}
+
+// The same regexes as rules.py's rewrite_sources(), with matcher.py's anchors.
+function compileRewrite(rewrite) {
+  const part = (key) => (Array.isArray(rewrite[key]) && rewrite[key].length ? rewrite[key] : null);
+  if (!rewrite || !isStringList(rewrite.suggestions))
+    throw new Error("a rewrite needs 'suggestions', a non-empty list");
+  const out = { suggestions: rewrite.suggestions.slice(), names: {} };
+  if (part('before')) {
+    out.names.before = [];
+    const alts = slotAlternation(part('before'), out.names.before);
+    // Searched in the text cut at the flag, so $ is "just before the flag".
+    out.before = new RegExp(BOUNDARY_BEFORE + '(' + alts + ')' + WS + '+$', 'gu');
+  }
+  if (part('phrase')) {
+    out.names.phrase = [];
+    out.phrase = new RegExp(
+      '^' + slotAlternation(part('phrase'), out.names.phrase) + BOUNDARY_AFTER,
+      'u',
+    );
+  }
+  if (part('after')) {
+    out.names.after = [];
+    const alts = slotAlternation(part('after'), out.names.after);
+    out.after = new RegExp(WS + '+(' + alts + ')' + BOUNDARY_AFTER, 'uy');
+  }
+  return out;
 }
 
 function isStringList(value) {
@@ -151,15 +210,22 @@ export function compile(rulesJson) {
     } catch (err) {
       throw new Error(where + ': ' + err.message, { cause: err });
     }
+    let rewrites;
+    try {
+      rewrites = (Array.isArray(rule.rewrites) ? rule.rewrites : []).map(compileRewrite);
+    } catch (err) {
+      throw new Error(where + ': rewrites: ' + err.message, { cause: err });
+    }
     return {
       id: rule.id,
       severity: rule.severity,
       reason: rule.reason,
       suggestions: Array.isArray(rule.suggestions) ? rule.suggestions.slice() : [],
       regex,
+      rewrites,
     };
   });
-  return { rules };
+  return { rules, byId: new Map(rules.map((r) => [r.id, r])) };
 }
 
 // Code point just before / at a UTF-16 index (so astral letters count as letters).
@@ -327,4 +393,133 @@ export function check(compiled, text) {
       suggestions: rule.suggestions.slice(),
     };
   });
+}
+
+// ---- what a tap puts in: the same steps as matcher.py's Matcher.replacement --------------
+
+// How far back (code points) a rewrite's `before` may start.
+const BEFORE_WINDOW = 60;
+const LEADING_WS = new RegExp('^' + WS + '+', 'u');
+const TEMPLATE_REF = /\{([a-z]+)\}/g;
+const PLACEHOLDER = /\[[^[\]\n]{1,40}\]/u;
+
+// UTF-16 index of a code point offset.
+function unitsAt(text, codePoints) {
+  let units = 0;
+  let seen = 0;
+  while (seen < codePoints && units < text.length) {
+    const c = text.charCodeAt(units);
+    const pair =
+      c >= 0xd800 &&
+      c <= 0xdbff &&
+      units + 1 < text.length &&
+      text.charCodeAt(units + 1) >= 0xdc00 &&
+      text.charCodeAt(units + 1) <= 0xdfff;
+    units += pair ? 2 : 1;
+    seen += 1;
+  }
+  return units;
+}
+
+function fill(template, values) {
+  // A named group inside an alternative that did not match leaves nothing.
+  return template.replace(TEMPLATE_REF, (_, name) =>
+    Object.hasOwn(values, name) ? values[name] : '',
+  );
+}
+
+function startsSentence(text, start) {
+  let j = start;
+  while (j > 0 && isSpace(text.charCodeAt(j - 1))) {
+    if (text[j - 1] === '\n') return true;
+    j -= 1;
+  }
+  return j === 0 || '.!?'.includes(text[j - 1]);
+}
+
+// A wording that starts a sentence the worker began with a capital starts with one.
+function capitalised(option, text, start) {
+  if (/^[A-Z]$/.test(text[start] || '') && /^[a-z]/.test(option) && startsSentence(text, start))
+    return option[0].toUpperCase() + option.slice(1);
+  return option;
+}
+
+function addGroups(values, names, match, skip) {
+  names.forEach((name, k) => {
+    values[name] = match[k + 1 + skip] ?? '';
+  });
+}
+
+// In UTF-16 units: {start, end, options}.
+function replacementUnits(compiled, text, flag) {
+  const rule = compiled.byId.get(flag.rule_id);
+  if (!rule) throw new Error('no rule ' + flag.rule_id);
+  const flagStart = unitsAt(text, flag.start);
+  const flagEnd = flagStart + flag.text.length;
+  const spans = quotedSpans(text);
+  const touchesQuotes = (start, end) => spans.some(([s, e]) => s < end && start < e);
+  for (const rewrite of rule.rewrites) {
+    const values = { phrase: flag.text };
+    let start = flagStart;
+    let end = flagEnd;
+    if (rewrite.phrase) {
+      const m = rewrite.phrase.exec(flag.text);
+      if (!m) continue;
+      values.rest = flag.text.slice(m[0].length).replace(LEADING_WS, '');
+      addGroups(values, rewrite.names.phrase, m, 0);
+    }
+    if (rewrite.before) {
+      rewrite.before.lastIndex = unitsAt(text, Math.max(0, flag.start - BEFORE_WINDOW));
+      const m = rewrite.before.exec(text.slice(0, start));
+      if (!m) continue;
+      values.before = m[1];
+      addGroups(values, rewrite.names.before, m, 1);
+      start = m.index;
+    }
+    if (rewrite.after) {
+      rewrite.after.lastIndex = end;
+      const m = rewrite.after.exec(text);
+      if (!m) continue;
+      values.after = m[1];
+      addGroups(values, rewrite.names.after, m, 1);
+      end = m.index + m[0].length;
+    }
+    // The child's own words are never changed (as matcher.py).
+    if (touchesQuotes(start, end)) continue;
+    const options = rewrite.suggestions.map((t) => capitalised(fill(t, values), text, start));
+    return { start, end, options };
+  }
+  return {
+    start: flagStart,
+    end: flagEnd,
+    options: rule.suggestions.map((o) => capitalised(o, text, flagStart)),
+  };
+}
+
+/** What one tap on `flag` replaces (code point offsets, as check()) and the wordings offered. */
+export function replacement(compiled, text, flag) {
+  const r = replacementUnits(compiled, text, flag);
+  const points = toCodePoints(text, [r.start, r.end]);
+  return {
+    start: points.get(r.start),
+    end: points.get(r.end),
+    text: text.slice(r.start, r.end),
+    options: r.options,
+  };
+}
+
+/**
+ * `text` after a tap on the flag's suggestion number `choice`, and what to select then (UTF-16
+ * units, for setSelectionRange): the first placeholder put in ("[describe]"), for the worker to
+ * type over, or else the end of the wording.
+ */
+export function apply(compiled, text, flag, choice = 0) {
+  const r = replacementUnits(compiled, text, flag);
+  const option = r.options[choice];
+  const value = text.slice(0, r.start) + option + text.slice(r.end);
+  const hole = PLACEHOLDER.exec(option);
+  const select = hole
+    ? [r.start + hole.index, r.start + hole.index + hole[0].length]
+    : [r.start + option.length, r.start + option.length];
+  return { value, select };
 }

@@ -1,6 +1,11 @@
 // The episode page as a shell page, with no signal: the child's return, its contact attempts,
 // the offer and the child's answer, each kept in the interview's draft (drafts.js) as an event
 // the upload sends; and starting (or carrying on with) the interview.
+//
+// Starting follows the server's rule, handed over with the status table (the "start" act's
+// `allowed`, from rhi/episodes/service.py may_start): where it says no, the start form asks for
+// the offer and the child's answer first, in one step as online, and a "yes" is only ever what
+// the worker chose. Starting is kept as a "start" event, where the server checks the rule again.
 
 import { changeDraft, draftOf, forEpisode, kept } from "./drafts.js";
 import { go } from "./router.js";
@@ -14,6 +19,7 @@ import {
   stateAfter,
   statusLabel,
 } from "./shell-fill.js";
+import { countLater } from "./writing.js";
 
 const EVENT_KINDS = { attempts: "attempt", offer: "offer", accept: "accept", decline: "decline" };
 const EVENT_WORDS = {
@@ -21,7 +27,23 @@ const EVENT_WORDS = {
   offer: "Offer",
   accept: "The child said yes",
   decline: "The child said no",
+  start: "Interview begun",
 };
+
+// Whether the server's rule lets this interview start as the tablet holds it (false with no
+// rules: then the worker records the offer and answer first, and the server checks).
+function mayStart(rules, record) {
+  const cell = stateAfter(rules, record, "start");
+  return Boolean(cell && cell.allowed);
+}
+
+// An event kept in the draft, and the state it leads to, as the server will hold it.
+function keep(draft, rules, event) {
+  draft.events.push(event);
+  const act = event.kind === "attempt" ? `attempt:${event.outcome}` : event.kind;
+  const next = stateAfter(rules, draft, act);
+  if (next) Object.assign(draft, { status: next.status, offer_recorded: next.offer_recorded });
+}
 
 /** Fill the episode page in `main` from `record` (a copy, a return or a draft). */
 export function fillEpisode(main, record, episodeId, rules) {
@@ -33,35 +55,83 @@ export function fillEpisode(main, record, episodeId, rules) {
     input.value = localNow().replace(" ", "T");
   }
   listEvents(main, record);
-  const started = record.status === "in_progress" || (record.content && record.uuid);
   const startForm = main.querySelector('form[action$="/interview"]');
-  if (startForm && started)
-    startForm.querySelector("button").textContent = "Continue the interview";
+  // The offer-and-answer step, taken out while the rule lets the interview start (so nothing
+  // hidden is filled in or read) and put back when it does not.
+  const step = startForm && startForm.querySelector("[data-start-offer]");
+  const showStep = (current) => {
+    if (!startForm) return;
+    const asks = !mayStart(rules, current);
+    const button = startForm.querySelector("button");
+    if (step && asks && !step.isConnected) button.before(step);
+    if (step && !asks) step.remove();
+    const started = current.status === "in_progress" || (current.content && current.uuid);
+    button.textContent = started && !asks ? "Continue the interview" : "Start the interview now";
+  };
+  showStep(record);
+  // The writing check reads the page's forms as online (writing.js attaches on htmx:load, as
+  // shell-interview.js does after filling a part); sent to each form, not the whole page, so
+  // nothing else listening for htmx:load acts on the page again.
+  for (const form of main.querySelectorAll("form")) {
+    form.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true }));
+  }
+  // A tap on a wording suggestion in one of the page's forms (the decline reason, a contact
+  // note): counted for the team, anonymously, as online (writing.js tell), once a page with a
+  // signal can send it. The words themselves are in the form, kept with its event on submit.
+  main.addEventListener("rhi:language", (event) => {
+    const box = event.target;
+    if (box.getAttribute("data-language-url") !== "/language/events") return; // not this page's
+    countLater(event.detail.rule_id, event.detail.action);
+  });
   main.addEventListener("submit", async (event) => {
     const form = event.target;
     event.preventDefault();
     const action = form.getAttribute("action") || "";
     const held = await kept();
     const found = draftOf(forEpisode(held, episodeId));
-    if (action.endsWith("/interview")) return start(found, held.rules);
+    if (action.endsWith("/interview")) {
+      if (mayStart(held.rules, found)) return start(found, held.rules);
+      if (!step) {
+        // A shell page kept from before this step existed: the forms below record the same.
+        return flash(
+          main,
+          "Record the offer and the child's answer first, under \u201cRecord the offer\u201d and \u201cThe child said yes\u201d.",
+        );
+      }
+      if (!form.contains(step)) return showStep(found); // the rule changed: ask now
+      const answer = offerAndAnswer(form);
+      if (!answer) return;
+      if (answer.at(-1).kind === "accept") return start(found, held.rules, answer);
+      // "No, not now": the offer and the child's answer are kept; nothing starts.
+      const draft = await changeDraft(found.uuid, found, (d) => {
+        for (const the of answer) keep(d, held.rules, the);
+      });
+      resetForm(form);
+      return shown(main, held.rules, draft, "decline", showStep);
+    }
     const kind = EVENT_KINDS[action.split("/").pop()];
     const the = eventFrom(form, kind);
     if (!the) return;
-    const act = kind === "attempt" ? `attempt:${the.outcome}` : kind;
-    const draft = await changeDraft(found.uuid, found, (d) => {
-      d.events.push(the);
-      const next = stateAfter(held.rules, d, act);
-      if (next) Object.assign(d, { status: next.status, offer_recorded: next.offer_recorded });
-    });
-    form.reset();
-    for (const input of form.querySelectorAll("input[type=datetime-local]"))
-      input.value = localNow().replace(" ", "T");
+    const draft = await changeDraft(found.uuid, found, (d) => keep(d, held.rules, the));
+    resetForm(form);
     form.closest("details").open = false;
-    listEvents(main, draft);
-    const status = main.querySelector("[data-fill=status]");
-    if (status) status.textContent = statusLabel(held.rules, draft.status);
-    flash(main, `${EVENT_WORDS[kind]}: kept on this tablet. It is sent when you are back online.`);
+    shown(main, held.rules, draft, kind, showStep);
   });
+}
+
+function resetForm(form) {
+  form.reset();
+  for (const input of form.querySelectorAll("input[type=datetime-local]"))
+    input.value = localNow().replace(" ", "T");
+}
+
+// The page after an event was kept: the list, the status, the start step and a message.
+function shown(main, rules, draft, kind, showStep) {
+  listEvents(main, draft);
+  const status = main.querySelector("[data-fill=status]");
+  if (status) status.textContent = statusLabel(rules, draft.status);
+  showStep(draft);
+  flash(main, `${EVENT_WORDS[kind]}: kept on this tablet. It is sent when you are back online.`);
 }
 
 function flash(main, text) {
@@ -122,6 +192,35 @@ function eventFrom(form, kind) {
   return the;
 }
 
+// The start form's one step as events: the offer, then the child's yes or no (at the time of
+// the offer, as the page records them online), or null with the message beside the field.
+function offerAndAnswer(form) {
+  const offer = eventFrom(form, "offer");
+  if (!offer) return null;
+  const data = new FormData(form);
+  const problem = (selector, text) => {
+    const field = form.querySelector(selector);
+    const message = document.createElement("p");
+    message.className = "error-message";
+    message.setAttribute("data-shell-error", "");
+    message.textContent = text;
+    if (field.tagName === "FIELDSET") field.querySelector("legend").after(message);
+    else field.before(message);
+    (field.querySelector("input") || field).focus();
+    return null;
+  };
+  if (!data.get("method")) return problem('[name="method"]', "Choose how you offered it.");
+  const answer = data.get("answer");
+  if (!answer) return problem("#start_answer", "Choose the child's answer.");
+  const when = { id: crypto.randomUUID(), at: offer.at };
+  if (answer === "yes") return [offer, { ...when, kind: "accept" }];
+  const reason = String(data.get("reason") || "").trim();
+  if (!reason)
+    return problem('[name="reason"]', "Write what the child said, even if it was short.");
+  // As online: the offer is kept open, and the carer was not asked instead.
+  return [offer, { ...when, kind: "decline", reason, offer_again: true, carer_information: false }];
+}
+
 function listEvents(main, record) {
   const list = main.querySelector("[data-shell-events]");
   if (!list) return;
@@ -138,11 +237,21 @@ function listEvents(main, record) {
   }
 }
 
-// Starting, or carrying on with, the interview. Starting gives it a document now, with when
-// it started; carrying on with one in progress changes nothing until the worker writes.
-async function start(found, rules) {
-  if (found.status !== "in_progress") {
+// Starting, or carrying on with, the interview, after the events of the offer-and-answer step
+// (`first`). Starting gives it a document now, with when it started, and a "start" event; the
+// rule is looked up again on the draft as kept, so a start it does not allow never happens.
+// Carrying on with one in progress changes nothing until the worker writes.
+async function start(found, rules, first = []) {
+  let begun = true;
+  if (found.status !== "in_progress" || first.length) {
     await changeDraft(found.uuid, found, (d) => {
+      for (const the of first) keep(d, rules, the);
+      begun = d.status === "in_progress";
+      if (begun) return;
+      // With no rules on the tablet, the worker's own yes just recorded lets it start: the
+      // server checks the start when it arrives.
+      if (!mayStart(rules, d) && !(first.length && !rules)) return;
+      begun = true;
       if (!d.content) {
         d.content = clone(d.base_content || blanks().content);
         if (!d.content.start.held_on) {
@@ -150,9 +259,8 @@ async function start(found, rules) {
           d.changed_paths = [...(d.changed_paths || []), "start.held_on"];
         }
       }
-      const next = stateAfter(rules, d, "start");
-      if (next) Object.assign(d, { status: next.status, offer_recorded: next.offer_recorded });
+      keep(d, rules, { id: crypto.randomUUID(), kind: "start", at: localNow() });
     });
   }
-  go(`/interviews/${found.uuid}/start`);
+  if (begun) go(`/interviews/${found.uuid}/start`);
 }

@@ -63,8 +63,9 @@ function fillFields(root, doc) {
     const place = locate(doc, fieldPath(element), false);
     if (place && place[0]) show(element, place[0][place[1]]);
   }
-  // Suggestions the worker already answered "keep my words" to stay answered.
-  for (const box of root.querySelectorAll("textarea[data-check-language]")) {
+  // Suggestions the worker already answered "keep my words" to stay answered, in a box or a
+  // one-line field alike (both are checked: rhi/templates/interviews/_fields.html `checked`).
+  for (const box of root.querySelectorAll("[data-check-language]")) {
     const path = fieldPath(box);
     const pairs = (doc.language.dismissed || [])
       .filter((d) => d.path === path)
@@ -328,6 +329,7 @@ export function fillInterview(main, record, rules) {
       fillBlanks(node, {}, ids);
       list.insertBefore(node, list.querySelector("template"));
       fillFields(node, doc);
+      node.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true })); // the writing check
       number(list);
       node.querySelector("input, textarea, select").focus();
     } else if (button.hasAttribute("data-remove-entry")) {

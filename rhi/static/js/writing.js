@@ -3,8 +3,9 @@
 // worker's own words. The matcher runs in the browser (language-check.js) from the same rules
 // the server uses, so it works with no network too. Never blocks: the worker decides.
 
+import { countWithSave } from "./autosave.js";
 import { csrfToken } from "./csrf.js";
-import { check, compile } from "./language-check.js";
+import { apply, check, compile, replacement } from "./language-check.js";
 
 const RULES_URL = "/language/rules.json";
 let compiled = null;
@@ -22,18 +23,6 @@ function loadRules() {
       });
   }
   return loading;
-}
-
-// Python counts offsets in code points; a JS string index counts UTF-16 units.
-function utf16Index(text, codePoints) {
-  let units = 0;
-  let seen = 0;
-  for (const ch of text) {
-    if (seen === codePoints) break;
-    units += ch.length;
-    seen += 1;
-  }
-  return units;
 }
 
 function dismissedOf(box) {
@@ -67,7 +56,8 @@ function tell(box, flag, action, reason) {
     reason: reason || "",
   };
   if (box.closest("[data-shell-page]")) {
-    // Offline (a shell page): shell-interview.js keeps it with the interview's draft on the tablet.
+    // Offline (a shell page): shell-interview.js keeps it with the interview's draft on the
+    // tablet; shell-episode.js keeps a form's team count to send later (countLater).
     box.dispatchEvent(new CustomEvent("rhi:language", { bubbles: true, detail: said }));
     return Promise.resolve();
   }
@@ -77,7 +67,91 @@ function tell(box, flag, action, reason) {
     body: body,
     credentials: "same-origin",
     headers: { "X-CSRFToken": csrfToken() },
-  }).catch(() => undefined); // a count may be lost offline; the words never are
+  }).catch(() => {
+    // No network: a team count is kept to send later; the words are in the box and saved
+    // by their own form.
+    if (url === LANGUAGE_EVENTS_URL) countLater(flag.rule_id, action);
+  });
+}
+
+// The team's counts for boxes outside an interview's fields (a decline reason, a contact note:
+// /language/events, rhi/writing/views.py language_event) made with no signal, on a shell page
+// or with the network gone: kept in this browser until an online page sends them. Only the
+// rule and what was done are kept, the same two values the server counts (no words, no child,
+// no worker), so they may be kept in clear. A reason for keeping words is never kept: words.
+const LANGUAGE_EVENTS_URL = "/language/events";
+const UNSENT = "rhi-language-counts";
+const MOST_UNSENT = 500;
+
+function unsent() {
+  try {
+    const list = JSON.parse(window.localStorage.getItem(UNSENT) || "[]");
+    return Array.isArray(list) ? list : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Keep a team count (a suggestion taken, or words kept) to send when a page can.
+ * @param {string} ruleId
+ * @param {string} action "replaced" or "dismissed"
+ */
+export function countLater(ruleId, action) {
+  if (action !== "replaced" && action !== "dismissed") return;
+  const list = unsent();
+  list.push([ruleId, action]);
+  window.localStorage.setItem(UNSENT, JSON.stringify(list.slice(-MOST_UNSENT)));
+}
+
+let sending = false;
+
+// Send the kept counts, oldest first, from an online page (a shell page has no CSRF token).
+// One tab at a time (a lock across tabs where the browser has one), so none is sent twice.
+async function sendCounts() {
+  const token = csrfToken();
+  if (sending || !token || !navigator.onLine || !unsent().length) return;
+  sending = true;
+  try {
+    const send = () => sendEach(token);
+    await (navigator.locks ? navigator.locks.request("rhi-language-counts", send) : send());
+  } finally {
+    sending = false;
+  }
+}
+
+async function sendEach(token) {
+  try {
+    for (let list = unsent(); list.length; list = unsent()) {
+      const [ruleId, action] = list[0];
+      const response = await fetch(LANGUAGE_EVENTS_URL, {
+        method: "POST",
+        body: new URLSearchParams({ rule_id: ruleId, action }),
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token },
+      });
+      // 204: counted. 400: a rule the server no longer has, which would block the rest.
+      // Anything else (signed out, a server error): kept for the next page.
+      if (response.status !== 204 && response.status !== 400) return;
+      const now = unsent();
+      now.shift();
+      window.localStorage.setItem(UNSENT, JSON.stringify(now));
+    }
+  } catch {
+    // The network went again: kept for the next page.
+  }
+}
+
+// A suggestion taken. In an interview's autosaved field the count goes with the save of the
+// new words (autosave.js countWithSave): one request, one at a time per field, so the two never
+// race (two writes at once had the server refuse one, and a replacement or its count was
+// lost). Elsewhere (a shell page, a box saved by its own form) as before.
+function taken(box, flag) {
+  if (box.hasAttribute("data-autosave") && !box.closest("[data-shell-page]")) {
+    countWithSave((box.getAttribute("name") || "").replace(/^f:/, ""), flag.rule_id);
+    return;
+  }
+  tell(box, flag, "replaced");
 }
 
 function button(label, className, onClick) {
@@ -129,7 +203,9 @@ function render(box) {
     item.appendChild(head);
     const actions = document.createElement("div");
     actions.className = "flag-actions";
-    for (const suggestion of flag.suggestions) {
+    // The wordings as they fit this sentence: a tap replaces the whole phrase, auxiliaries and
+    // objects included (the rules' rewrites), so the sentence still reads.
+    replacement(compiled, text, flag).options.forEach((suggestion, choice) => {
       actions.appendChild(
         button("Use \u201c" + suggestion + "\u201d", "button button-secondary", () => {
           const current = box.value;
@@ -138,17 +214,18 @@ function render(box) {
             (f) => f.rule_id === flag.rule_id && f.text === flag.text,
           );
           if (!fresh) return render(box);
-          const start = utf16Index(current, fresh.start);
-          const end = utf16Index(current, fresh.end);
-          box.value = current.slice(0, start) + suggestion + current.slice(end);
+          const done = apply(compiled, current, fresh, choice);
+          box.value = done.value;
+          taken(box, flag); // before the events below, which start the save it goes with
           box.dispatchEvent(new Event("input", { bubbles: true }));
           box.dispatchEvent(new Event("change", { bubbles: true }));
-          tell(box, flag, "replaced");
           render(box);
           box.focus();
+          // The part the worker fills ("[describe]") is selected, to type over.
+          box.setSelectionRange(done.select[0], done.select[1]);
         }),
       );
-    }
+    });
     actions.appendChild(
       button("Keep my words", "button button-secondary", () => {
         const list = dismissedOf(box);
@@ -221,4 +298,6 @@ function attach(root) {
 export function startWritingCheck() {
   attach(document);
   document.addEventListener("htmx:load", (event) => attach(event.target));
+  sendCounts();
+  window.addEventListener("online", () => sendCounts());
 }

@@ -1,0 +1,279 @@
+"""Cost independent of history (issue 16 item 1): the same pages with 0, 1,000, 10,000 and
+100,000 past episodes, each with an interview and an outcome.
+
+Run from the repo root:  .venv/bin/python bench/growth.py [--sizes 0,1000,10000,100000]
+    [--requests 30]
+
+It builds one throwaway SQLite database with the demo data and adds the history in steps (the
+database grows from one size to the next): children of the demo team North, about ten past
+episodes each, returned between 4 days and 5 years ago, every one with an interview that has
+its outcome (held in time, held late with a reason, or declined), some with places and people
+named. None of it is waiting on anyone's Returns page, so each page should show and cost the
+same at every size. At each size it serves rhi with gunicorn and asks, one request after
+another, the worker's Returns, the manager's Returns, the worker's Children list, the worker's
+tablet copies (`/sync/v1/copies`) and `/healthz`, printing p50 and p95 and the body's size; and
+it asks each once more through the Flask test client with a SQLAlchemy `before_cursor_execute`
+listener to count the SQL statements one request sends. Then it prints, for each, the figure
+at the largest size over the figure at 0.
+
+Exits non-zero only when something broke (a server did not start, sign-in failed, a request
+was not 200, a page lost what the demo shows), never because of a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import sys
+import time
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from harness import (
+    COOKIE_NAME,
+    HOST,
+    WORKER,
+    BenchError,
+    demo_database,
+    gunicorn,
+    run,
+    session_cookie,
+    sign_in,
+    temp_dir,
+)
+
+MANAGER = "manager@example.org"  # the demo manager (team North)
+TEAM = "Missing Children Team North"
+BATCH = 5_000
+EPISODES_PER_CHILD = 10
+
+# (label, who, path, what the page must say)
+PAGES = [
+    ("/healthz (baseline)", None, "/healthz", ""),
+    ("worker's Returns", WORKER, "/returns", "Returns waiting for an interview"),
+    ("manager's Returns", MANAGER, "/returns", "Waiting to be allocated"),
+    ("worker's Children", WORKER, "/children", "<table"),
+    ("worker's copies", WORKER, "/sync/v1/copies", '"copies"'),
+]
+
+PLACES = ("Bus station", "Park by the river", "Friend's flat", "Shopping centre", "Train station")
+PEOPLE = ("Older friend", "Cousin", "Someone from school", "Adult met online")
+
+
+def seed_history(app: Any, first: int, count: int, rng: random.Random) -> None:
+    """Add `count` past episodes (numbered from `first`, so the steps do not clash) for new
+    children of team North, each with its own interview that has an outcome: bulk inserts into
+    the app's own tables."""
+    from sqlalchemy import insert, select
+
+    from rhi.extensions import db
+    from rhi.models import Child, Episode, Interview, Team, interview_episodes
+
+    if count <= 0:
+        return
+    now = datetime.utcnow().replace(microsecond=0)
+    with app.app_context():
+        team_id = db.session.scalar(select(Team.id).where(Team.name == TEAM))
+        if team_id is None:
+            raise BenchError(f"no team {TEAM!r} in the demo data")
+        children = max(1, count // EPISODES_PER_CHILD)
+        first_child = (db.session.scalar(select(db.func.max(Child.id))) or 0) + 1
+        first_episode = (db.session.scalar(select(db.func.max(Episode.id))) or 0) + 1
+        first_interview = (db.session.scalar(select(db.func.max(Interview.id))) or 0) + 1
+        child_rows = [
+            {
+                "id": first_child + i,
+                "first_name": f"Past{first + i}",
+                "last_name": "History",
+                "date_of_birth": date(2009 + i % 8, 1 + i % 12, 1 + i % 28),
+                "legal_status": "looked_after" if i % 3 == 0 else "none",
+                "home_authority": "Westshire Council",
+                "team_id": team_id,
+            }
+            for i in range(children)
+        ]
+        episode_rows, interview_rows, links = [], [], []
+        for i in range(count):
+            n = first + i
+            returned = now - timedelta(hours=rng.randint(100, 5 * 365 * 24))
+            started = returned - timedelta(hours=rng.randint(2, 90))
+            child_id = first_child + i % children
+            episode_rows.append(
+                {
+                    "id": first_episode + i,
+                    "child_id": child_id,
+                    "risk_grade": rng.choice(("Low", "Medium", "High")),
+                    "dfe_type": "M",
+                    "started_at": started,
+                    "returned_at": returned,
+                    "assigned_team_id": team_id,
+                }
+            )
+            offered = returned + timedelta(hours=rng.randint(1, 30))
+            held = returned + timedelta(hours=rng.randint(5, 120))
+            declined = n % 9 == 0
+            late = held >= returned + timedelta(hours=72)
+            content: dict[str, Any] = {}
+            if not declined and n % 4 == 0:
+                content = {
+                    "places": [{"name": rng.choice(PLACES), "area": "Town centre"}],
+                    "people": [{"name": rng.choice(PEOPLE), "age": "about 17"}],
+                }
+            interview_rows.append(
+                {
+                    "id": first_interview + i,
+                    "uuid": f"00000000-0000-4000-9000-{n:012d}",
+                    "child_id": child_id,
+                    "status": "declined" if declined else "finished",
+                    "due_at": returned + timedelta(hours=72),
+                    "offered_at": offered,
+                    "accepted_at": None if declined else offered,
+                    "declined_at": offered if declined else None,
+                    "held_at": None if declined else held,
+                    "finished_at": None if declined else held,
+                    "outcome": "declined" if declined else "held",
+                    "delay_reason": "worker_capacity" if late and not declined else None,
+                    "content": content,
+                    "created_at": offered,
+                }
+            )
+            links.append({"interview_id": first_interview + i, "episode_id": first_episode + i})
+        for table, rows in (
+            (Child, child_rows),
+            (Episode, episode_rows),
+            (Interview, interview_rows),
+            (interview_episodes, links),
+        ):
+            for start in range(0, len(rows), BATCH):
+                db.session.execute(insert(table), rows[start : start + BATCH])
+        db.session.commit()
+
+
+def timed(port: int, path: str, cookie: str | None, count: int) -> tuple[float, float, int, str]:
+    """p50 and p95 in ms of `count` GETs one after another (three more first, not counted),
+    and the last body's length and text."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=120)
+    headers = {"Cookie": f"{COOKIE_NAME}={cookie}"} if cookie else {}
+    times, body = [], b""
+    for _ in range(count + 3):
+        begun = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise BenchError(f"{path} answered {response.status}")
+        times.append((time.perf_counter() - begun) * 1000)
+    conn.close()
+    counted = sorted(times[3:])
+
+    def pct(p: float) -> float:
+        return counted[max(0, min(len(counted) - 1, round(p * len(counted) + 0.5) - 1))]
+
+    return pct(0.5), pct(0.95), len(body), body.decode(errors="replace")
+
+
+class Counter:
+    """The Flask test client signed in as each user, and the SQL statements one request sends
+    (a `before_cursor_execute` listener on the app's engine)."""
+
+    def __init__(self, app: Any) -> None:
+        from sqlalchemy import event
+
+        from rhi.extensions import db
+
+        self.app = app
+        self.clients: dict[str, Any] = {}
+        self.sent: list[str] = []
+        with app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._note)
+
+    def _note(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.sent.append(statement)
+
+    def client(self, email: str | None) -> Any:
+        from rhi.demo import DEMO_PASSWORD
+
+        key = email or ""
+        if key not in self.clients:
+            client = self.app.test_client()
+            if email:
+                page = client.get("/sign-in").get_data(as_text=True)
+                match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+                if not match:
+                    raise BenchError("no CSRF token on /sign-in (test client)")
+                done = client.post(
+                    "/sign-in",
+                    data={"csrf_token": match.group(1), "email": email, "password": DEMO_PASSWORD},
+                )
+                if done.status_code not in (200, 302, 303):
+                    raise BenchError(f"test client sign-in as {email} answered {done.status_code}")
+            self.clients[key] = client
+        return self.clients[key]
+
+    def statements(self, email: str | None, path: str) -> int:
+        client = self.client(email)
+        if client.get(path).status_code != 200:  # once first: what a first visit does once
+            raise BenchError(f"{path} (test client) did not answer 200")
+        self.sent.clear()
+        response = client.get(path)
+        if response.status_code != 200:
+            raise BenchError(f"{path} (test client) answered {response.status_code}")
+        return len(self.sent)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="0,1000,10000,100000")
+    parser.add_argument("--requests", type=int, default=30)
+    args = parser.parse_args()
+    sizes = sorted({int(s) for s in args.sizes.split(",")})
+    rng = random.Random(16)
+    results: dict[str, dict[int, tuple[float, float, int, int]]] = {p[0]: {} for p in PAGES}
+    with temp_dir("rhi-bench-growth-") as tmp:
+        env = demo_database(tmp)
+        os.environ.update(env)
+        from rhi import create_app
+
+        app = create_app()
+        counter = Counter(app)
+        seeded = 0
+        for size in sizes:
+            began = time.perf_counter()
+            seed_history(app, seeded, size - seeded, rng)
+            took = time.perf_counter() - began
+            seeded = size
+            print(f"\n== {size:,} past episodes (seeded in {took:.1f} s)")
+            print(f"{'page':24} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9} {'SQL/req':>8}")
+            with gunicorn("wsgi:app", env, tmp / f"gunicorn-{size}.log") as port:
+                cookies = {
+                    who: session_cookie(sign_in(port, who, "/returns")[0])
+                    for who in (WORKER, MANAGER)
+                }
+                for label, who, path, marker in PAGES:
+                    p50, p95, size_bytes, body = timed(
+                        port, path, cookies.get(who) if who else None, args.requests
+                    )
+                    if marker and marker not in body:
+                        raise BenchError(f"{label} at {size:,}: {marker!r} missing from the page")
+                    sql = counter.statements(who, path)
+                    results[label][size] = (p50, p95, size_bytes, sql)
+                    print(f"{label:24} {p50:8.1f} {p95:8.1f} {size_bytes:9,} {sql:8}")
+                    sys.stdout.flush()
+    low, high = sizes[0], sizes[-1]
+    print(f"\n== ratio, {high:,} past episodes over {low:,}")
+    print(f"{'page':24} {'p50':>6} {'p95':>6} {'bytes':>6} {'SQL/req':>8}")
+    for label, by_size in results.items():
+        a, b = by_size[low], by_size[high]
+        print(
+            f"{label:24} {b[0] / a[0]:6.2f} {b[1] / a[1]:6.2f} "
+            f"{b[2] / max(1, a[2]):6.2f} {b[3] / max(1, a[3]):8.2f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(main))

@@ -1,0 +1,222 @@
+"""The service page's further figures (legal status, decided against, time to offer, reasons for
+delay), its charts with their tables, the one-page PDF for a partnership meeting, the national
+survey answers, and periods refused with a message (issue 15 items 1 and 5)."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import re
+from datetime import timedelta
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import AuditEvent, Child, Episode, Interview
+from tests.app.test_service_page import _figure, _history, _text
+from tests.conftest import Web
+
+
+def _more_history(app, world) -> None:
+    """On top of _history: Ada is placed here by another council; a third return of hers (two
+    days ago) held late because an interpreter was needed; a fourth, decided against."""
+    with app.app_context():
+        ada = db.session.get(Episode, world.episodes["a"])
+        child = ada.child
+        child.home_authority = "Westshire Council"
+        child.placing_authority = " westshire council "  # the same council: not from elsewhere
+        late = Episode(
+            child=child,
+            risk_grade="Medium",
+            dfe_type="M",
+            started_at=ada.returned_at - timedelta(days=3),
+            returned_at=ada.returned_at - timedelta(days=2, hours=12),
+            assigned_team_id=ada.assigned_team_id,
+        )
+        held_late = Interview(
+            status="finished",
+            due_at=late.returned_at + timedelta(hours=72),
+            offered_at=late.returned_at + timedelta(hours=2),
+            accepted_at=late.returned_at + timedelta(hours=2),
+            held_at=late.returned_at + timedelta(hours=80),
+            delay_reason="interpreter",
+            worker_id=world.users["worker_a"],
+            content={},
+        )
+        held_late.episodes.append(late)
+        decided = Episode(
+            child=child,
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=ada.returned_at - timedelta(days=9),
+            returned_at=ada.returned_at - timedelta(days=8),
+            assigned_team_id=ada.assigned_team_id,
+        )
+        not_interviewed = Interview(
+            status="offered",
+            due_at=decided.returned_at + timedelta(hours=72),
+            outcome="not_interviewed",
+            outcome_reason="Already spoken to by her social worker the same day.",
+            content={},
+        )
+        not_interviewed.episodes.append(decided)
+        db.session.add_all([late, held_late, decided, not_interviewed])
+        db.session.commit()
+
+
+def _manager(app, world) -> Web:
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])
+    return manager
+
+
+def test_legal_status_decided_against_time_to_offer_and_reasons_for_delay(app, world_i):
+    _history(app, world_i)
+    _more_history(app, world_i)
+    manager = _manager(app, world_i)
+    html = manager.get("/service").get_data(as_text=True)
+    text = _text(html)
+    assert _figure(html, "Returns (episodes that ended in the period)") == "4"
+    assert _figure(html, "Decided not to interview") == "1"
+    assert _figure(html, "Returns of children placed here by another council") == "0"
+    assert "Looked after 1 4" in text and "Placed here by another council 0 0" in text
+    assert "An interpreter was needed 1" in text
+    with app.app_context():
+        ada = db.session.get(Child, world_i.children["a"])
+        ada.placing_authority = "Eastshire Council"
+        db.session.commit()
+    html = manager.get("/service").get_data(as_text=True)
+    assert _figure(html, "Returns of children placed here by another council") == "4"
+    assert "Placed here by another council 1 4" in _text(html)
+    # The number links to the records it counts, through the same rule.
+    listed = manager.get("/service/records?figure=placed_from_elsewhere&period=this_month")
+    assert listed.status_code == 200 and "Ada Alpha" in listed.get_data(as_text=True)
+    decided = manager.get("/service/records?figure=decided_against&period=this_month")
+    assert decided.get_data(as_text=True).count("Ada Alpha") == 1
+
+
+def test_this_week_counts_from_monday(app, world_i):
+    _history(app, world_i)
+    _more_history(app, world_i)
+    html = _manager(app, world_i).get("/service?period=this_week").get_data(as_text=True)
+    # The tests' today is Monday 23 November 2026: only returns from that day count.
+    assert "23 Nov 2026 to 23 Nov 2026" in html
+    assert _figure(html, "Returns (episodes that ended in the period)") == "1"
+
+
+def _chart_svgs(html: str) -> list[str]:
+    found = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    return [base64.b64decode(blob).decode() for blob in found]
+
+
+def test_each_chart_is_an_svg_with_its_numbers_and_a_table_beside_it(app, world_i):
+    _history(app, world_i)
+    _more_history(app, world_i)
+    html = _manager(app, world_i).get("/service").get_data(as_text=True)
+    funnel, waiting = _chart_svgs(html)
+    for svg in (funnel, waiting):
+        assert svg.startswith("<svg") and "<script" not in svg
+        assert "http://" not in svg.replace("http://www.w3.org/", "").split("-->")[-1]
+    for words in ("Returns (episodes that ended in the period)", "Interviews offered"):
+        assert words in funnel
+    assert ">4<" in funnel or ">4.0<" in funnel  # the bar of returns says its number
+    assert "Past the 72 hours" in waiting
+    assert 'alt="Bar chart: from return to interview. The numbers are in the table above."' in html
+
+
+def test_the_one_page_pdf_for_a_meeting_holds_the_figures_and_charts(app, world_i):
+    _history(app, world_i)
+    _more_history(app, world_i)
+    manager = _manager(app, world_i)
+    response = manager.get("/service.pdf?period=this_month")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Return home interviews: 1 Nov 2026 to 23 Nov 2026" in text
+    assert "OFFICIAL" in text and "Printed by Manager A" in text
+    assert "Decided not to interview 1" in text
+    assert "An interpreter was needed 1" in text
+    assert "Ada" not in text  # numbers only
+    with app.app_context():
+        assert db.session.scalar(
+            select(AuditEvent.detail).where(AuditEvent.action == "service.pdf")
+        ) == ("this_month")
+
+
+def test_the_national_survey_questions_answered_for_a_period(app, world_i):
+    _history(app, world_i)
+    _more_history(app, world_i)
+    manager = _manager(app, world_i)
+    html = manager.get("/service/survey?period=this_month").get_data(as_text=True)
+    text = _text(html)
+    # Reported missing this month: all four of Ada's episodes started in November.
+    assert "Children reported missing 1 episodes that started in the period" in text
+    assert "Missing incidents (episodes) 4" in text
+    assert "Looked-after children reported missing 1" in text
+    assert "Return interviews offered 3 returns in the period" in text
+    assert "Return interviews completed 2" in text
+    assert "Completed within 72 hours of the return 1 (50% of those completed)" in text
+    assert "Who delivers return interviews No team recorded (1); RHI A (1)" in text
+    response = manager.get("/service/survey.csv?period=this_month")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["Question", "Answer", "Counted by", "From", "To"]
+    assert rows[2][:3] == [
+        "Missing incidents (episodes)",
+        "4",
+        "episodes that started in the period",
+    ]
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"service.survey", "service.survey_csv"} <= actions
+
+
+def test_periods_refused_with_a_message(app, world_i):
+    manager = _manager(app, world_i)
+    long = manager.get("/service?period=custom&start=2020-01-01&end=2026-01-01")
+    assert long.status_code == 400
+    assert "longer than 5 years" in long.get_data(as_text=True)
+    half = manager.get("/service?period=custom&start=2026-01-01&end=")
+    assert half.status_code == 400 and "Enter both dates" in half.get_data(as_text=True)
+    backwards = "period=custom&start=2026-02-01&end=2026-01-01"
+    assert manager.get(f"/service.pdf?{backwards}").status_code == 400
+    assert manager.get(f"/service/survey?{backwards}").status_code == 400
+
+
+def test_workers_and_social_workers_cannot_open_the_pdf_or_the_survey(app, world_i):
+    for role in ("worker_a", "social_worker"):
+        person = Web(app.test_client())
+        person.sign_in(world_i.emails[role])
+        for path in ("/service.pdf", "/service/survey", "/service/survey.csv"):
+            assert person.get(path).status_code == 403, (role, path)
+    other = Web(app.test_client())
+    other.sign_in(world_i.emails["manager_b"])
+    _history(app, world_i)
+    text = _text(other.get("/service/survey?period=this_month").get_data(as_text=True))
+    assert "Missing incidents (episodes) 1" in text  # Ben's only: not team A's
+
+
+def test_the_one_pass_overview_agrees_with_each_figure_asked_alone(app, world_i):
+    from rhi.models import User
+    from rhi.oversight import figures
+
+    _history(app, world_i)
+    _more_history(app, world_i)
+    with app.app_context():
+        manager = db.session.get(User, world_i.users["manager_a"])
+        for key in ("this_month", "last_month", "collection_year"):
+            chosen = figures.period(key, figures.today_local(figures_now()))
+            seen = figures.overview(manager, chosen)
+            assert seen.counts == figures.figures(manager, chosen), key
+            assert seen.legal == figures.by_legal_status(manager, chosen), key
+            assert seen.delays == figures.delay_reasons(manager, chosen), key
+        assert seen.delays["interpreter"] == 1
+
+
+def figures_now():
+    from rhi.models.base import utcnow
+
+    return utcnow()

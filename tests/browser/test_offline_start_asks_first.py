@@ -1,0 +1,57 @@
+"""With no signal, starting an interview whose offer and answer are not recorded asks for both
+first, in one step, as online (issue 13, item 6): the rule is the server's (`may_start`, handed
+to the tablet), a "yes" is only what the worker chose, and all of it reaches the server.
+
+Real Chromium, a real server on localhost, `context.set_offline(True)` cutting the page off.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_offline_interview import (
+    filled,
+    go_to,
+    interviews_for,
+    kept,
+    offline_on_the_return,
+    send_from_returns,
+)
+from tests.browser.test_roles import serious_violations
+
+pytestmark = pytest.mark.browser
+
+NAME = "Henrietta"
+WORDS = "I stayed at my cousin's flat in Leeds."
+
+
+def test_offline_start_asks_for_the_offer_and_the_answer_first(page, live_app, new_return):
+    episode_id = new_return(NAME)
+    tablet = offline_on_the_return(page, NAME)  # a kept return: no offer recorded yet
+    step = tablet.get_by_role("group", name=f"Before you start: the offer and {NAME}'s answer")
+    step.wait_for()
+    assert serious_violations(tablet) == []
+
+    # Tapping start does not start it: the child's answer is asked for, never assumed.
+    tablet.get_by_role("button", name="Start the interview now").click()
+    step.get_by_text("Choose the child's answer.").wait_for()
+    assert f"/episodes/{episode_id}" in tablet.url
+    assert tablet.get_by_text("Talking with").count() == 0
+
+    step.get_by_label("How you offered it").select_option("visit")
+    step.get_by_label("Yes, they would like to talk now").check()
+    tablet.get_by_role("button", name="Start the interview now").click()
+    tablet.get_by_role("heading", name=f"Talking with {NAME}").wait_for()
+    filled(tablet)
+    go_to(tablet, "While away")
+    tablet.get_by_label(f"What {NAME} said").fill(WORDS)
+    kept(tablet, "#meta-sections-away-text")
+
+    # Back online: the offer, the yes and the words are on the server, once.
+    tablet.context.set_offline(False)
+    send_from_returns(tablet)
+    (interview,) = interviews_for(live_app, episode_id)
+    assert interview.status == "in_progress"
+    assert interview.offered_at is not None and interview.offer_method == "visit"
+    assert interview.accepted_at == interview.offered_at  # the yes, as the one step records it
+    assert interview.content["sections"]["away"]["text"] == WORDS
