@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from rhi import access, audit
@@ -261,18 +261,8 @@ def update(
     return True
 
 
-def follows(user: User) -> ColumnElement[bool]:
-    """The actions `user` follows (rhi.access.action_filter, the one home of the rule)."""
-    return access.action_filter(user)
-
-
-def get(user: User, action_id: int) -> FollowedAction:
-    """An action the user follows; anyone else: 404, audited (rhi.access.get_action)."""
-    return access.get_action(user, action_id)
-
-
 def _visible(user: User) -> Select[tuple[FollowedAction]]:
-    return select(FollowedAction).where(follows(user))
+    return select(FollowedAction).where(access.action_filter(user))
 
 
 def listing(user: User, show: str, page: int, today: date) -> tuple[list[FollowedAction], bool]:
@@ -302,7 +292,7 @@ def overdue(user: User, today: date, limit: int = 5) -> tuple[int, list[Followed
     count = db.session.scalar(
         select(func.count())
         .select_from(FollowedAction)
-        .where(follows(user), rules.overdue_clause(today))
+        .where(access.action_filter(user), rules.overdue_clause(today))
     )
     rows = list(
         db.session.scalars(

@@ -53,7 +53,7 @@ def _home_box() -> dict[str, Any]:
                 .where(
                     Notice.user_id == current_user.id,
                     Notice.dismissed_at.is_(None),
-                    tracking.follows(current_user),
+                    access.action_filter(current_user),
                 )
                 .order_by(Notice.created_at.desc())
                 .limit(10)
@@ -120,7 +120,7 @@ def _page(action: FollowedAction, form: ActionStatusForm, status: int = 200) -> 
 @bp.route("/actions/<int:action_id>")
 @login_required
 def show(action_id: int) -> tuple[str, int]:
-    action = tracking.get(current_user, action_id)
+    action = access.get_action(current_user, action_id)
     audit.record(
         "action.view",
         user=current_user,
@@ -135,7 +135,7 @@ def show(action_id: int) -> tuple[str, int]:
 @bp.route("/actions/<int:action_id>", methods=["POST"])
 @login_required
 def update(action_id: int) -> Response | tuple[str, int]:
-    action = tracking.get(current_user, action_id)
+    action = access.get_action(current_user, action_id)
     form = _form(action, request.form)
     if not form.validate_on_submit():
         if form.csrf_token.errors:

@@ -25,10 +25,7 @@ def facts(child: Child, repeat_count: int) -> list[Fact]:
     legal = child.legal_status_label
     if child.placement_type:
         legal += f"; {child.placement_label}"
-    placed_by = ""
-    placing = (child.placing_authority or "").strip()
-    if placing and placing.lower() != (child.home_authority or "").strip().lower():
-        placed_by = placing
+    placed_by = (child.placing_authority or "").strip() if child.placed_from_elsewhere else ""
     days = current_app.config["RHI_REPEAT_DAYS"]
     return [
         Fact("language", "First language", language),

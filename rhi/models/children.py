@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ColumnElement, ForeignKey, LargeBinary, String, Text, and_, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rhi.ethnicity import dfe_code
@@ -100,6 +101,23 @@ class Child(db.Model):
     @property
     def legal_status_label(self) -> str:
         return LEGAL_STATUSES.get(self.legal_status, self.legal_status)
+
+    @hybrid_property
+    def placed_from_elsewhere(self) -> bool:
+        """Placed here by another council: a placing authority that is not the child's home
+        authority, whatever its spacing or case. The one rule for the worker's "Placed here by"
+        (rhi/episodes/prepare.py) and the service page's figure (rhi/oversight/figures.py)."""
+        placing = (self.placing_authority or "").strip()
+        return bool(placing) and placing.lower() != (self.home_authority or "").strip().lower()
+
+    @placed_from_elsewhere.inplace.expression
+    @classmethod
+    def _placed_from_elsewhere_sql(cls) -> ColumnElement[bool]:
+        return and_(
+            func.coalesce(func.trim(cls.placing_authority), "") != "",
+            func.lower(func.trim(cls.placing_authority))
+            != func.lower(func.trim(func.coalesce(cls.home_authority, ""))),
+        )
 
     @property
     def placement_label(self) -> str:

@@ -9,7 +9,6 @@ number on the page links to exactly the records it counts.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -96,13 +95,7 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
     return {
         "looked_after": Child.legal_status == "looked_after",
         "at_home": Child.legal_status != "looked_after",
-        # As the worker's "Placed here by" (rhi/episodes/prepare.py): a placing authority that
-        # is not the child's home authority, whatever its spacing or case.
-        "placed_from_elsewhere": and_(
-            func.coalesce(func.trim(Child.placing_authority), "") != "",
-            func.lower(func.trim(Child.placing_authority))
-            != func.lower(func.trim(func.coalesce(Child.home_authority, ""))),
-        ),
+        "placed_from_elsewhere": Child.placed_from_elsewhere,
         "offered": Interview.offered_at.is_not(None),
         "accepted": Interview.accepted_at.is_not(None),
         "declined": Interview.status == InterviewStatus.DECLINED.value,
@@ -175,15 +168,6 @@ def _hours(
     return func.extract("epoch", later - earlier) / 3600.0
 
 
-def _quantile(query: Select, fraction: float, count: int) -> float | None:
-    """The value at `fraction` of an ordered one-column query (nearest rank), read as one row:
-    the same on both databases, and nothing but that row comes back."""
-    if count == 0:
-        return None
-    rank = max(1, min(count, math.ceil(fraction * count)))
-    return db.session.scalar(query.offset(rank - 1).limit(1))
-
-
 @dataclass(frozen=True)
 class Timings:
     held: int
@@ -192,7 +176,7 @@ class Timings:
 
 
 def _timings(user: User, chosen: Period, when: ColumnElement[datetime]) -> Timings:
-    """The median and 90th percentile (nearest rank, as `_quantile`) in one pass: each value
+    """The median and 90th percentile (nearest rank) in one pass: each value
     ranked by a window, and only the rows at those two ranks come back, with the count. The
     ranks are ceil(n / 2) and ceil(9n / 10) in integer arithmetic, the same on both databases."""
     hours = _hours(when, Episode.returned_at)
