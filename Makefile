@@ -19,6 +19,7 @@ run: install frontend
 test: install frontend chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive rhi --severity-level medium
 	npm run lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -50,6 +51,7 @@ chromium:
 lint: install frontend
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive rhi --severity-level medium
 	npm run lint
 
 bench: install frontend

@@ -109,11 +109,19 @@ def hold_saved_fields(
 MAX_ASKED = 200  # interviews a tablet asks about at once: more than any tablet holds
 
 
-def moving(user: User, interview_uuids: list[str]) -> list[dict[str, str]]:
+def moving(
+    user: User,
+    interview_uuids: list[str],
+    started_here: dict[str, list[int]] | None = None,
+) -> list[dict[str, str]]:
     """Of the interviews a tablet holds unsent work for, those whose return is now with someone
     else, each with the child's short name and what will happen to the work when it is sent
     (held for the managers): said before sending, so the worker is never surprised. Interviews
-    that are theirs, unknown, or were never theirs are left out, saying nothing of them."""
+    that are theirs, unknown, or were never theirs are left out, saying nothing of them.
+
+    `started_here` names, by UUID, the returns of interviews begun on the tablet, which the
+    server has never seen: such an interview is "moving" by the rule the upload applies to it
+    (rhi/sync/apply.py `_new`): one of its returns is no longer the user's to see."""
     asked = sorted({u.lower() for u in interview_uuids if isinstance(u, str)})[:MAX_ASKED]
     if not asked:
         return []
@@ -122,8 +130,16 @@ def moving(user: User, interview_uuids: list[str]) -> list[dict[str, str]]:
         .where(Interview.uuid.in_(asked), Interview.child_id.is_not(None))
         .where(~Interview.id.in_(select(Interview.id).where(access.interview_filter(user))))
     ).all()
+    found: list[tuple[str, int]] = [(uuid, child_id) for uuid, child_id in rows]
+    known = set(db.session.scalars(select(Interview.uuid).where(Interview.uuid.in_(asked))))
+    for uuid, episode_ids in _started_here(started_here, asked).items():
+        if uuid in known:
+            continue  # the server has it: answered above, by the interview
+        child_id = _returns_gone(user, episode_ids)
+        if child_id is not None:
+            found.append((uuid, child_id))
     said = []
-    for uuid, child_id in rows:
+    for uuid, child_id in found:
         if not worked_with(user, child_id):
             continue
         child = db.session.get(Child, child_id)
@@ -146,6 +162,40 @@ def moving(user: User, interview_uuids: list[str]) -> list[dict[str, str]]:
             }
         )
     return said
+
+
+MAX_EPISODES_PER_INTERVIEW = 20  # more returns than one interview ever covers
+
+
+def _started_here(given: object, asked: list[str]) -> dict[str, list[int]]:
+    """The well-formed part of the tablet's `episodes`: only UUIDs it also asked about, only
+    whole numbers; anything else is ignored rather than refused (the question stays useful)."""
+    if not isinstance(given, dict):
+        return {}
+    out: dict[str, list[int]] = {}
+    for uuid, ids in given.items():
+        if not isinstance(uuid, str) or uuid.lower() not in asked or not isinstance(ids, list):
+            continue
+        numbers = [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+        if numbers and len(numbers) == len(ids) <= MAX_EPISODES_PER_INTERVIEW:
+            out[uuid.lower()] = numbers
+    return out
+
+
+def _returns_gone(user: User, episode_ids: list[int]) -> int | None:
+    """The child of these returns when one of them exists but the user can no longer see it."""
+    existing = db.session.execute(
+        select(Episode.id, Episode.child_id).where(Episode.id.in_(episode_ids))
+    ).all()
+    if not existing:
+        return None
+    seen = set(
+        db.session.scalars(
+            select(Episode.id).where(Episode.id.in_(episode_ids), access.episode_filter(user))
+        )
+    )
+    gone = [child_id for episode_id, child_id in existing if episode_id not in seen]
+    return gone[0] if gone else None
 
 
 def worked_with(user: User, child_id: int) -> bool:

@@ -139,14 +139,15 @@ def copies() -> Response:
 @bp.post("/moving")
 def moving() -> Response | tuple[Response, int]:
     """Which of the interviews the tablet holds unsent work for are now with someone else (see
-    docs/openapi.yaml): {"uuids": [...]} in, {"moving": [{"uuid", "message"}]} out."""
+    docs/openapi.yaml): {"uuids": [...], "episodes": {uuid: [episode ids]}} in (`episodes` for
+    interviews begun on the tablet, optional), {"moving": [{"uuid", "message"}]} out."""
     body = request.get_json(silent=True)
     uuids = body.get("uuids") if isinstance(body, dict) else None
     if not isinstance(uuids, list) or len(uuids) > held.MAX_ASKED:
         return _error(
             400, "bad_body", f'Send {{"uuids": [...]}}, at most {held.MAX_ASKED} interview UUIDs.'
         )
-    said = held.moving(current_user._get_current_object(), uuids)
+    said = held.moving(current_user._get_current_object(), uuids, body.get("episodes"))
     db.session.commit()  # the audit events, before any child's name leaves
     response = jsonify(moving=said)
     response.headers["Cache-Control"] = "no-store"

@@ -217,10 +217,13 @@ def test_a_field_save_from_someone_who_never_had_the_child_is_refused_and_nothin
     assert count(app, HeldWork) == 0
 
 
-def _moving(web: Web, uuids: list[str]):
+def _moving(web: Web, uuids: list[str], episodes: object = None):
+    body: dict = {"uuids": uuids}
+    if episodes is not None:
+        body["episodes"] = episodes
     return web.client.post(
         "/sync/v1/moving",
-        json={"uuids": uuids},
+        json=body,
         headers={"X-CSRFToken": token(web)},
     )
 
@@ -243,3 +246,38 @@ def test_before_sending_the_tablet_is_told_by_name_which_work_will_go_to_the_man
     assert _moving(theirs, [ben["uuid"]]).get_json() == {"moving": []}
     assert _moving(web, "not a list").status_code == 400  # type: ignore[arg-type]
     assert _moving(web, [unknown] * 201).status_code == 400
+
+
+def test_an_interview_begun_on_the_tablet_is_named_before_sending_by_its_return(app, web, world):
+    """The server has never seen an interview started offline: the tablet names its return, and
+    the worker is told by name before sending when that return has moved (issue 12 item 2)."""
+    web.sign_in(world.emails["worker_a"])
+    assert web.get(f"/episodes/{world.episodes['a']}").status_code == 200  # they had the child
+    begun = str(uuidlib.uuid4())
+    assert _moving(web, [begun], {begun: [world.episodes["a"]]}).get_json() == {"moving": []}
+
+    _reallocate_to_team_b(app, world)
+    (said,) = _moving(web, [begun], {begun: [world.episodes["a"]]}).get_json()["moving"]
+    assert said["uuid"] == begun
+    assert said["message"].startswith("Your notes about Ada A. will be passed to your manager")
+    assert ("sync.moving", begun, "ok") in audit_actions(app)
+    # Without the return named (the store was locked) the server cannot know it.
+    assert _moving(web, [begun]).get_json() == {"moving": []}
+    # Malformed parts are ignored, not refused; a UUID not asked about is not answered.
+    other = str(uuidlib.uuid4())
+    assert _moving(web, [begun], {begun: ["1"], other: [world.episodes["a"]]}).get_json() == {
+        "moving": []
+    }
+    assert _moving(web, [begun], "not a mapping").get_json() == {"moving": []}
+
+    # Sent as it was said: held for the managers, not refused.
+    sent = item([world.episodes["a"]], doc(sections__away__text="BEGUNHERE"), uuid=begun)
+    assert one(send(web, [sent]))["outcome"] == "held"
+
+
+def test_someone_who_never_had_the_child_is_told_nothing_of_a_return_they_name(app, web, world):
+    web.sign_in(world.emails["worker_b"])
+    begun = str(uuidlib.uuid4())
+    response = _moving(web, [begun], {begun: [world.episodes["a"]]})
+    assert response.get_json() == {"moving": []}
+    assert ("sync.moving", begun, "ok") not in audit_actions(app)

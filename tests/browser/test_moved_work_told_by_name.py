@@ -17,7 +17,15 @@ from rhi.extensions import db
 from rhi.models import Episode, HeldWork, User
 from tests.browser.helpers import STORE, offer_and_yes
 from tests.browser.test_offline import PIN
-from tests.browser.test_offline_interview import kept, open_offline, tablet_ready, until
+from tests.browser.test_offline_interview import (
+    filled,
+    go_to,
+    kept,
+    open_offline,
+    start_interview,
+    tablet_ready,
+    until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -80,4 +88,50 @@ def test_work_for_a_return_moved_meanwhile_is_named_before_and_after_sending_and
         "MOVEDWORDS: I stayed at my aunt's."
     )
     # Only now, with the server holding it, has the tablet let go of its copy.
+    until(tablet, f"async () => !(await {STORE}.ids()).some((r) => /^draft:/.test(r.id))")
+
+
+def test_an_interview_begun_offline_for_a_return_that_moved_is_named_before_it_is_sent(
+    page, live_app, new_return
+):
+    """The server has never seen an interview started with no signal; only the sealed draft
+    knows its return. Asked to send, the tablet asks for the PIN, then names the child and
+    waits for a second tap, so the worker hears it before anything leaves the tablet."""
+    episode_id = new_return("Philomena")
+    tablet_ready(page)
+    page.goto(f"/episodes/{episode_id}")  # the worker has the return (their audit trail says)
+    page.goto("/returns")
+    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
+    context = page.context
+    page.close()
+    context.set_offline(True)
+    tablet = open_offline(context)
+    tablet.get_by_role("link", name="Philomena Testchild").click()
+    tablet.get_by_role("heading", name="Philomena Testchild").wait_for()
+    filled(tablet)
+    start_interview(tablet, "Philomena")
+    go_to(tablet, "While away")
+    tablet.get_by_label("What Philomena said").fill("BEGUNOFFLINE: at my cousin's.")
+    kept(tablet, "#meta-sections-away-text")
+    _move_to_another_worker(live_app, episode_id)
+
+    tablet.context.set_offline(False)
+    tablet.goto("/returns")  # a new page: the store is locked, so the return cannot be named yet
+    bar = tablet.locator("#tablet-bar")
+    bar.get_by_text("1 interview on this tablet waiting to send").wait_for(timeout=30_000)
+    bar.get_by_role("button", name="Send now").click()
+    tablet.get_by_label("PIN", exact=True).fill(PIN)
+    tablet.get_by_role("button", name="Continue").click()
+    bar.get_by_text("Your notes about Philomena T. will be passed to your manager").wait_for(
+        timeout=30_000
+    )
+    tablet.wait_for_timeout(1_000)
+    assert _held(live_app, episode_id) == []  # told, and nothing sent yet
+
+    bar.get_by_role("button", name="Send now").click()
+    bar.get_by_text("Your notes about Philomena T. were kept for your manager").wait_for(
+        timeout=30_000
+    )
+    (held,) = _held(live_app, episode_id)
+    assert held.payload["content"]["sections"]["away"]["text"] == "BEGUNOFFLINE: at my cousin's."
     until(tablet, f"async () => !(await {STORE}.ids()).some((r) => /^draft:/.test(r.id))")

@@ -5,7 +5,7 @@
 import { forgetResolved, openInterview, showChoices } from "./choices.js";
 import { askPin } from "./pin-dialog.js";
 import { plural } from "./plural.js";
-import { isUnsentWork, isWaiting, parseId } from "./records.js";
+import { draftId, isUnsentWork, isWaiting, parseId } from "./records.js";
 import { isSignedOut, session } from "./session.js";
 import * as store from "./store.js";
 import { lastSent, upload } from "./upload.js";
@@ -149,6 +149,12 @@ export async function sendNow(askForPin) {
   if ((await store.state()) === "locked") {
     if (!askForPin) return refreshBar();
     if (!(await askPin("unlock"))) return refreshBar();
+    // Unlocked, the tablet can name the returns of interviews it started itself, which the
+    // server has never seen. If one of them has moved, say so and wait for another tap: the
+    // worker hears it before anything is sent.
+    const before = moving.length;
+    await askWhichAreMoving(waiting);
+    if (moving.length > before) return;
   }
   const run = () =>
     send().catch((error) => (isSignedOut(error) ? showSignedOut() : scheduleRetry()));
@@ -169,22 +175,44 @@ export async function sendNow(askForPin) {
 // still says it.
 async function askWhichAreMoving(waiting) {
   const uuids = [...new Set(waiting.map((item) => parseId(item.id).key))].sort();
-  if (uuids.join() === askedAbout) return; // asked once per page for the same work
+  // An interview started on this tablet is unknown to the server until sent: its return
+  // (episode ids, inside the sealed draft) is named too when the store is open.
+  const episodes = await startedHere(uuids);
+  const asking = uuids.join() + JSON.stringify(episodes);
+  if (asking === askedAbout) return; // asked once per page for the same work
   try {
     const info = await session();
     const response = await fetch("/sync/v1/moving", {
       method: "POST",
-      body: JSON.stringify({ uuids }),
+      body: JSON.stringify({ uuids, episodes }),
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": info.csrf_token },
     });
     if (!response.ok) return;
     moving = (await response.json()).moving.map((m) => m.message);
-    askedAbout = uuids.join();
+    askedAbout = asking;
   } catch {
     return; // signed out or no network: sending says what it needs to
   }
   if (moving.length) await refreshBar();
+}
+
+/**
+ * The returns of interviews begun on this tablet (drafts with no server version), by UUID.
+ * Read only when the store is already open: never asks for the PIN.
+ * @param {string[]} uuids
+ * @returns {Promise<Record<string, number[]>>}
+ */
+async function startedHere(uuids) {
+  const out = {};
+  if ((await store.state().catch(() => "empty")) !== "unlocked") return out;
+  for (const uuid of uuids) {
+    const draft = await store.get(draftId(uuid)).catch(() => null);
+    if (draft && draft.base_version == null && Array.isArray(draft.episode_ids)) {
+      out[uuid] = draft.episode_ids.map(Number);
+    }
+  }
+  return out;
 }
 
 async function send() {
