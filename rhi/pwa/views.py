@@ -33,7 +33,7 @@ from markupsafe import Markup
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
-from rhi import shells
+from rhi import shells, writing
 from rhi.interviews.pages import PAGE_IDS
 from rhi.language.rules import RULES_PATH
 from rhi.prompts.bank import DEFAULT_PATH as QUESTIONS_PATH
@@ -172,6 +172,8 @@ def shell_version() -> str:
         for path in [*sorted(templates.rglob("*.html")), rules, QUESTIONS_PATH, *sources]:
             if path.is_file():
                 digest.update(f"{path.name} {_file_version(path)}\n".encode())
+        # The rules in use, a council's local file included (the same version as their ETag).
+        digest.update(f"rules {writing.rules_version()}\n".encode())
         version = current_app.extensions[_SHELL_VERSION] = digest.hexdigest()[:16]
     return version
 

@@ -158,3 +158,25 @@ def test_a_bad_local_file_stops_start_up_naming_the_file_and_the_rule(tmp_path: 
         make_test_app(
             f"sqlite:///{tmp_path / 'bad.sqlite3'}", tmp_path, RHI_LANGUAGE_RULES_LOCAL=str(missing)
         )
+
+
+def test_a_changed_local_file_renames_the_tablets_cache(client, app, local_file: Path) -> None:
+    """The tablet keeps the rules with its offline pages: a council's edit must reach it, so the
+    service worker's version (its cache name) follows the local file too."""
+
+    def cache_name() -> str:
+        script = client.get("/sw.js").get_data(as_text=True)
+        return next(line for line in script.splitlines() if line.startswith("const VERSION"))
+
+    before = cache_name()
+    edited = json.loads(local_file.read_text())
+    edited["rules"][0]["suggestions"] = ["was away from home without agreement"]
+    local_file.write_text(json.dumps(edited))
+    fresh = make_test_app(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        local_file.parent,
+        RHI_LANGUAGE_RULES_LOCAL=str(local_file),
+    )
+    script = fresh.test_client().get("/sw.js").get_data(as_text=True)
+    after = next(line for line in script.splitlines() if line.startswith("const VERSION"))
+    assert after != before
