@@ -119,7 +119,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def wait_ready(
-    proc: subprocess.Popen[bytes], port: int, path: str, log: Path, timeout: float = 30.0
+    proc: subprocess.Popen[bytes], port: int, path: str, log: Path, timeout: float = 90.0
 ) -> None:
     """Poll until GET path answers 200, or fail with gunicorn's log."""
     deadline = time.monotonic() + timeout

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from rhi.language import check, rules_as_json
 from tests.browser.helpers import LANGUAGE, offer_and_yes
@@ -76,7 +77,7 @@ def test_a_blaming_phrase_is_flagged_and_one_tap_replaces_it(page):
     flags.get_by_text("1 wording suggestion").wait_for()
     assert "“absconded”" in flags.inner_text()
     flags.get_by_role("button", name="Use “went missing”").click()
-    assert box.input_value() == 'Kai went missing after school. He said "I absconded, so what".'
+    expect(box).to_have_value('Kai went missing after school. He said "I absconded, so what".')
     page.locator("#meta-sections-away-text .save-status").get_by_text(SAVED).wait_for()
     assert flags.inner_text().strip() == ""
     page.reload()

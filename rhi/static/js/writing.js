@@ -11,6 +11,7 @@ const RULES_URL = "/language/rules.json";
 let compiled = null;
 let loading = null;
 
+// Only where the worker cannot run (see ask): the rules compiled on the page's own thread.
 function loadRules() {
   if (compiled) return Promise.resolve(compiled);
   if (!loading) {
@@ -23,6 +24,68 @@ function loadRules() {
       });
   }
   return loading;
+}
+
+async function onThisThread(message) {
+  await loadRules();
+  const { op, text } = message;
+  if (op === "check") {
+    return check(compiled, text).map((flag) => ({
+      ...flag,
+      options: replacement(compiled, text, flag).options,
+    }));
+  }
+  const fresh = check(compiled, text).find(
+    (f) => f.rule_id === message.flag.rule_id && f.text === message.flag.text,
+  );
+  return fresh ? apply(compiled, text, fresh, message.choice) : null;
+}
+
+// The check runs in language-worker.js, off the page's thread, so typing and tapping never
+// wait for it. One worker per page, started at the first check; if it cannot start or fails,
+// the page checks on its own thread (onThisThread), with the same matcher and rules.
+let worker = null;
+let workerFailed = false;
+let asked = 0;
+const waiting = new Map();
+
+function startWorker() {
+  try {
+    worker = new Worker(import.meta.resolve("./language-worker.js"), { type: "module" });
+  } catch {
+    workerFailed = true;
+    return;
+  }
+  worker.addEventListener("message", (event) => {
+    const { id, result, error } = event.data;
+    const done = waiting.get(id);
+    if (!done) return;
+    waiting.delete(id);
+    if (error === undefined) done.resolve(result);
+    else onThisThread(done.message).then(done.resolve, done.reject);
+  });
+  worker.addEventListener("error", () => {
+    // The worker itself could not run: everything it was asked is answered here instead.
+    workerFailed = true;
+    worker = null;
+    for (const done of waiting.values()) onThisThread(done.message).then(done.resolve, done.reject);
+    waiting.clear();
+  });
+}
+
+function ask(message) {
+  if (!worker && !workerFailed) startWorker();
+  if (workerFailed) return onThisThread(message);
+  return new Promise((resolve, reject) => {
+    asked += 1;
+    waiting.set(asked, { resolve, reject, message });
+    worker.postMessage({
+      ...message,
+      id: asked,
+      checkUrl: import.meta.resolve("./language-check.js"),
+      rulesUrl: new URL(RULES_URL, window.location.href).href,
+    });
+  });
 }
 
 function dismissedOf(box) {
@@ -163,13 +226,24 @@ function button(label, className, onClick) {
   return b;
 }
 
-function render(box) {
-  if (!compiled) return;
+// A tap is worked out beside the page (a few milliseconds): until the list is drawn again for
+// the new words, its buttons are off, so a second quick tap lands on the new list, never on a
+// phrase just replaced.
+function waitForList(panel) {
+  for (const b of panel.querySelectorAll(".flag-actions button")) b.disabled = true;
+}
+
+async function render(box) {
   const text = box.value;
   const dismissed = dismissedOf(box);
-  const flags = check(compiled, text).filter(
-    (f) => !dismissed.some((d) => d[0] === f.rule_id && d[1] === f.text),
-  );
+  let found;
+  try {
+    found = await ask({ op: "check", text });
+  } catch {
+    return; // no rules yet (no network, never kept): the next keystroke tries again
+  }
+  if (box.value !== text) return; // typed meanwhile: that keystroke's check draws the list
+  const flags = found.filter((f) => !dismissed.some((d) => d[0] === f.rule_id && d[1] === f.text));
   const panel = panelFor(box);
   panel.textContent = "";
   box.setAttribute(
@@ -205,16 +279,15 @@ function render(box) {
     actions.className = "flag-actions";
     // The wordings as they fit this sentence: a tap replaces the whole phrase, auxiliaries and
     // objects included (the rules' rewrites), so the sentence still reads.
-    replacement(compiled, text, flag).options.forEach((suggestion, choice) => {
+    flag.options.forEach((suggestion, choice) => {
       actions.appendChild(
-        button("Use \u201c" + suggestion + "\u201d", "button button-secondary", () => {
+        button("Use \u201c" + suggestion + "\u201d", "button button-secondary", async () => {
+          waitForList(panel);
           const current = box.value;
-          // Re-check: the text may have changed since the list was drawn.
-          const fresh = check(compiled, current).find(
-            (f) => f.rule_id === flag.rule_id && f.text === flag.text,
-          );
-          if (!fresh) return render(box);
-          const done = apply(compiled, current, fresh, choice);
+          // Applied to the text as it is now (checked again: it may have changed since the
+          // list was drawn), and only if nothing was typed while that was worked out.
+          const done = await ask({ op: "apply", text: current, flag, choice }).catch(() => null);
+          if (!done || box.value !== current) return render(box);
           box.value = done.value;
           taken(box, flag); // before the events below, which start the save it goes with
           box.dispatchEvent(new Event("input", { bubbles: true }));
@@ -227,12 +300,13 @@ function render(box) {
       );
     });
     actions.appendChild(
-      button("Keep my words", "button button-secondary", () => {
+      button("Keep my words", "button button-secondary", async () => {
+        waitForList(panel);
         const list = dismissedOf(box);
         list.push([flag.rule_id, flag.text]);
         box.setAttribute("data-dismissed", JSON.stringify(list));
         tell(box, flag, "dismissed");
-        render(box);
+        await render(box); // the list redrawn first, then the question put above it
         askWhy(box, flag);
       }),
     );
@@ -271,13 +345,7 @@ function schedule(box) {
   window.clearTimeout(timers.get(box));
   timers.set(
     box,
-    window.setTimeout(
-      () =>
-        loadRules()
-          .then(() => render(box))
-          .catch(() => undefined),
-      400,
-    ),
+    window.setTimeout(() => render(box), 400),
   );
 }
 
