@@ -146,6 +146,9 @@ export async function sendNow(askForPin) {
   const waiting = ids.filter((item) => isWaiting(item.id));
   if (!waiting.length) return refreshBar();
   await askWhichAreMoving(waiting);
+  // Work for a child whose return moved is sent only when the worker taps, having been told:
+  // a timer or the signal coming back never sends it behind their back.
+  if (moving.length && !askForPin) return refreshBar();
   if ((await store.state()) === "locked") {
     if (!askForPin) return refreshBar();
     if (!(await askPin("unlock"))) return refreshBar();
