@@ -9,14 +9,14 @@ export FLASK_APP := wsgi
 # The suite on both cores, a test file per process (README, Tests); "-n 0" runs it in one.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: run test install frontend chromium lint bench clean
+.PHONY: run test install frontend chromium nginx lint bench clean
 
 run: install frontend
 	$(BIN)/flask db upgrade
 	$(BIN)/flask rhi demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install frontend chromium
+test: install frontend chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive rhi --severity-level medium
@@ -47,6 +47,12 @@ chromium:
 	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else $(BIN)/playwright install chromium; fi
 
+# The two-server test (tests/deploy) puts nginx in front of two app servers: Debian's nginx-light.
+nginx:
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then echo "nginx: installed"; \
+	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; \
+	else echo "nginx is missing: sudo apt-get install nginx-light (tests/deploy needs it)"; exit 1; fi
+
 # ESLint and Prettier (pinned in package.json) check rhi's own JavaScript, never rhi/static/vendor.
 lint: install frontend
 	$(BIN)/ruff check .
@@ -55,6 +61,7 @@ lint: install frontend
 	npm run lint
 
 bench: install frontend
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/returns_page.py
 	$(BIN)/python bench/import_notifications.py
 

@@ -8,10 +8,12 @@ It builds one throwaway SQLite database with the demo data and adds the history 
 database grows from one size to the next): children of the demo team North, about ten past
 episodes each, returned between 4 days and 5 years ago, every one with an interview that has
 its outcome (held in time, held late with a reason, or declined), some with places and people
-named. None of it is waiting on anyone's Returns page, so each page should show and cost the
+named, and closed (`episodes.closed_at`, as rhi/episodes/closing.py keeps it and the migration
+fills it in). None of it is waiting on anyone's Returns page, so each page should show and cost the
 same at every size. At each size it serves rhi with gunicorn and asks, one request after
 another, the worker's Returns, the manager's Returns, the worker's Children list, the worker's
-tablet copies (`/sync/v1/copies`) and `/healthz`, printing p50 and p95 and the body's size; and
+tablet copies (`/sync/v1/copies`), the worker's episode page for the first return on their
+Returns page, and `/healthz`, printing p50 and p95 and the body's size; and
 it asks each once more through the Flask test client with a SQLAlchemy `before_cursor_execute`
 listener to count the SQL statements one request sends. Then it prints, for each, the figure
 at the largest size over the figure at 0.
@@ -29,7 +31,10 @@ import random
 import re
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from harness import (
@@ -38,11 +43,14 @@ from harness import (
     WORKER,
     BenchError,
     demo_database,
-    gunicorn,
+    free_port,
     run,
     session_cookie,
     sign_in,
+    start_gunicorn,
+    stop,
     temp_dir,
+    wait_ready,
 )
 
 MANAGER = "manager@example.org"  # the demo manager (team North)
@@ -58,6 +66,20 @@ PAGES = [
     ("worker's Children", WORKER, "/children", "<table"),
     ("worker's copies", WORKER, "/sync/v1/copies", '"copies"'),
 ]
+
+# The episode page of the first return on the worker's Returns page (a demo return, the same
+# at every size): its earlier interviews' places and people and the repeat count are the
+# child's, so they must not grow with everyone else's history.
+EPISODE_PAGE = "worker's episode page"
+FIRST_CARD = re.compile(r'class="card-title"><a href="(/episodes/\d+)"')
+
+
+def _episode_page(returns_page: str) -> tuple[str, str, str, str]:
+    found = FIRST_CARD.search(returns_page)
+    if found is None:
+        raise BenchError("no return on the worker's Returns page to open")
+    return (EPISODE_PAGE, WORKER, found.group(1), "<h1")
+
 
 PLACES = ("Bus station", "Park by the river", "Friend's flat", "Shopping centre", "Train station")
 PEOPLE = ("Older friend", "Cousin", "Someone from school", "Adult met online")
@@ -115,6 +137,9 @@ def seed_history(app: Any, first: int, count: int, rng: random.Random) -> None:
             offered = returned + timedelta(hours=rng.randint(1, 30))
             held = returned + timedelta(hours=rng.randint(5, 120))
             declined = n % 9 == 0
+            # Closed when its outcome was recorded (rhi/episodes/closing.py): a bulk insert
+            # passes the ORM's flush, so it says so itself, as the migration's backfill would.
+            episode_rows[-1]["closed_at"] = offered if declined else held
             late = held >= returned + timedelta(hours=72)
             content: dict[str, Any] = {}
             if not declined and n % 4 == 0:
@@ -135,6 +160,7 @@ def seed_history(app: Any, first: int, count: int, rng: random.Random) -> None:
                     "held_at": None if declined else held,
                     "finished_at": None if declined else held,
                     "outcome": "declined" if declined else "held",
+                    "outcome_at": offered if declined else held,
                     "delay_reason": "worker_capacity" if late and not declined else None,
                     "content": content,
                     "created_at": offered,
@@ -150,6 +176,24 @@ def seed_history(app: Any, first: int, count: int, rng: random.Random) -> None:
             for start in range(0, len(rows), BATCH):
                 db.session.execute(insert(table), rows[start : start + BATCH])
         db.session.commit()
+
+
+# How long gunicorn's two workers may take to start: each imports the whole app, which on a
+# machine busy with other work (tests running beside the bench) takes longer than the
+# harness's 30 s. Only the start waits longer; the timings are of requests once it answers.
+START_TIMEOUT = 180.0
+
+
+@contextmanager
+def serving(env: dict[str, str], log: Path) -> Iterator[int]:
+    """rhi under gunicorn until the block ends (harness.gunicorn, with a longer start)."""
+    port = free_port()
+    proc = start_gunicorn("wsgi:app", port, env, log)
+    try:
+        wait_ready(proc, port, "/healthz", log, timeout=START_TIMEOUT)
+        yield port
+    finally:
+        stop(proc)
 
 
 def timed(port: int, path: str, cookie: str | None, count: int) -> tuple[float, float, int, str]:
@@ -232,7 +276,8 @@ def main() -> int:
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",")})
     rng = random.Random(16)
-    results: dict[str, dict[int, tuple[float, float, int, int]]] = {p[0]: {} for p in PAGES}
+    labels = [p[0] for p in PAGES] + [EPISODE_PAGE]
+    results: dict[str, dict[int, tuple[float, float, int, int]]] = {label: {} for label in labels}
     with temp_dir("rhi-bench-growth-") as tmp:
         env = demo_database(tmp)
         os.environ.update(env)
@@ -248,12 +293,13 @@ def main() -> int:
             seeded = size
             print(f"\n== {size:,} past episodes (seeded in {took:.1f} s)")
             print(f"{'page':24} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9} {'SQL/req':>8}")
-            with gunicorn("wsgi:app", env, tmp / f"gunicorn-{size}.log") as port:
-                cookies = {
-                    who: session_cookie(sign_in(port, who, "/returns")[0])
-                    for who in (WORKER, MANAGER)
-                }
-                for label, who, path, marker in PAGES:
+            with serving(env, tmp / f"gunicorn-{size}.log") as port:
+                cookies, returns_pages = {}, {}
+                for who in (WORKER, MANAGER):
+                    cookie, _, returns_pages[who] = sign_in(port, who, "/returns")
+                    cookies[who] = session_cookie(cookie)
+                pages = [*PAGES, _episode_page(returns_pages[WORKER])]
+                for label, who, path, marker in pages:
                     p50, p95, size_bytes, body = timed(
                         port, path, cookies.get(who) if who else None, args.requests
                     )

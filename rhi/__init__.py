@@ -50,12 +50,24 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     writing.init_app(app)  # a broken rules file stops start-up here, naming the rule
 
+    from rhi import i18n
+
+    i18n.init_app(app)  # the worker's screens in English; the child's words in their language
+
+    from rhi import retention
+
+    retention.init_app(app)  # the retention schedule's defaults (rhi/retention/__init__.py)
+
     from rhi import cli, errors, security_headers, templating
 
     errors.register(app)
     security_headers.register(app)
     templating.register(app)
     cli.register(app)
+
+    from rhi import jobs
+
+    jobs.init_app(app)  # jobs run in-process after the request's commit when there is no Redis
     return app
 
 
@@ -114,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.admin.tokens import bp as tokens_bp
     from rhi.admin.views import bp as admin_bp
     from rhi.auth.account import bp as account_bp
+    from rhi.auth.security_views import bp as account_security_bp
     from rhi.auth.views import bp as auth_bp
     from rhi.children.views import bp as children_bp
     from rhi.episodes.api import bp as notifications_api_bp
@@ -123,12 +136,15 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.home import bp as home_bp
     from rhi.interviews.decision_views import bp as decisions_bp
     from rhi.interviews.views import bp as interviews_bp
+    from rhi.jobs.views import bp as jobs_admin_bp
     from rhi.oversight.disparities_views import bp as oversight_disparities_bp
     from rhi.oversight.export_views import bp as oversight_exports_bp
     from rhi.oversight.register_views import bp as oversight_register_bp
     from rhi.oversight.repeat_views import bp as oversight_repeats_bp
     from rhi.oversight.views import bp as oversight_bp
     from rhi.pwa.views import bp as pwa_bp
+    from rhi.retention.views import bp as retention_bp
+    from rhi.subject_access.views import bp as subject_access_bp
     from rhi.summaries.views import bp as summaries_bp
     from rhi.sync.held_views import bp as held_bp
     from rhi.sync.versions import bp as versions_bp
@@ -138,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (
         auth_bp,
         account_bp,
+        account_security_bp,
         home_bp,
         episodes_bp,
         children_bp,
@@ -161,5 +178,8 @@ def _register_blueprints(app: Flask) -> None:
         notifications_api_bp,
         tokens_bp,
         settings_bp,
+        jobs_admin_bp,
+        retention_bp,
+        subject_access_bp,
     ):
         app.register_blueprint(bp)

@@ -62,13 +62,17 @@ def _episode_clause(user: User) -> ColumnElement[bool]:
     if _oversees_team(user):
         assert user.team_id is not None
         other = aliased(Episode)
+        # Correlated EXISTS, not IN lists: the team's children and the children it ever held
+        # grow with history, and the database would build those lists for every query.
         return or_(
             _held_by_team(user.team_id),
-            Episode.child_id.in_(_team_children(user.team_id)),
+            exists(_team_children(user.team_id).where(Child.id == Episode.child_id)),
             and_(
                 _unallocated(),
-                Episode.child_id.in_(
-                    select(other.child_id).where(_held_by_team(user.team_id, other))
+                exists(
+                    select(other.id).where(
+                        other.child_id == Episode.child_id, _held_by_team(user.team_id, other)
+                    )
                 ),
             ),
         )
@@ -205,7 +209,10 @@ def action_filter(user: User) -> ColumnElement[bool]:
     if not can_read_interviews(user):
         return false()
     # Every action names its child (a strategy meeting may be asked for without an interview).
-    of_visible_child = FollowedAction.child_id.in_(select(Child.id).where(child_filter(user)))
+    # As a correlated EXISTS: an IN over every child the user may see grows with history.
+    of_visible_child = exists(
+        select(Child.id).where(Child.id == FollowedAction.child_id, child_filter(user))
+    )
     clauses = [
         and_(FollowedAction.owner_id == user.id, of_visible_child),
         and_(FollowedAction.kind == "strategy_meeting", of_visible_child),

@@ -241,6 +241,10 @@ def import_notifications_command(
 
 
 def register(app: Flask) -> None:
+    from rhi.jobs.cli import jobs_group, worker_command
+
+    group.add_command(worker_command)  # flask rhi worker
+    group.add_command(jobs_group)  # flask rhi jobs requeue-stale
     app.cli.add_command(group)
 
 
@@ -360,3 +364,40 @@ def export_episodes_command(
         raise click.BadParameter(problem, param_hint="--to")
     export = exports.episodes(_export_scope(team_name), start.date(), end.date(), utcnow())
     _write_export(export, output, problems_path, team_name)
+
+
+# -- retention schedule (issue 16 item 7) ---------------------------------------------------
+
+
+@group.command("retention")
+@click.option("--dry-run", "mode", flag_value="dry-run", help="List what is due; change nothing.")
+@click.option("--apply", "mode", flag_value="apply", help="Destroy every due record not held.")
+def retention_command(mode: str | None) -> None:
+    """Records due for destruction under the retention schedule (rhi/retention/)."""
+    from rhi.actions.rules import today_local
+    from rhi.retention import destroy
+
+    if mode is None:
+        raise click.UsageError("Say --dry-run to list what is due, or --apply to destroy it.")
+    today = today_local()
+    report = destroy.report(today)
+    click.echo(f"Due for destruction on {today.isoformat()}: {len(report.due)}")
+    for d in report.due:
+        click.echo(
+            f"  child {d.child_id}: born {d.date_of_birth.isoformat()}, "
+            f"{d.legal_status_label}; {d.rule.described}; due {d.due_on.isoformat()}"
+        )
+    click.echo(f"Due but kept by a legal hold: {len(report.held)}")
+    for d in report.held:
+        since = d.hold.placed_at.date().isoformat() if d.hold else "?"
+        click.echo(f"  child {d.child_id}: due {d.due_on.isoformat()}, held since {since}")
+    if mode == "dry-run":
+        click.echo("Dry run: nothing was destroyed.")
+        return
+    result = destroy.run(today, None)
+    click.echo(
+        f"Destroyed {len(result.destroyed)}; passed by {len(result.skipped)}; "
+        f"failed {len(result.failed)}" + (f" (children {result.failed})" if result.failed else "")
+    )
+    if result.failed:
+        raise SystemExit(1)

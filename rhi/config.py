@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from rhi import naming
+
 DEFAULT_RISK_GRADES = "No apparent risk,Low,Medium,High"
 DEFAULT_RATELIMIT_STORAGE = "memory://"
 DEFAULT_ORGANISATION = "The return home interview service"
-DEFAULT_INTERVIEW_NAME = "return home interview"
+DEFAULT_INTERVIEW_NAME = naming.DEFAULT
 
 
 class ConfigError(RuntimeError):
@@ -75,6 +77,30 @@ def _origins(env: dict[str, str], name: str) -> tuple[str, ...]:
             )
         origins.append(origin)
     return tuple(origins)
+
+
+def _second_factor_roles(env: dict[str, str], production: bool) -> tuple[str, ...]:
+    """RHI_SECOND_FACTOR_ROLES: the roles that must use a second factor (rhi/auth/second_factor.py).
+
+    Unset, production asks it of managers and administrators, who see the most. Development,
+    the demo and the tests default to nobody, so that the demo's accounts and the test suite sign
+    in with a password alone; the second factor's tests switch it on themselves. Set it to an
+    empty value in production only on purpose (it is then offered to everyone, required of none).
+    """
+    from rhi.models.people import Role  # here: config is read before the app's models matter
+
+    raw = env.get("RHI_SECOND_FACTOR_ROLES")
+    if raw is None:
+        raw = "manager,admin" if production else ""
+    roles = tuple(r.strip().lower() for r in raw.split(",") if r.strip())
+    known = {r.value for r in Role}
+    for role in roles:
+        if role not in known:
+            raise ConfigError(
+                f"RHI_SECOND_FACTOR_ROLES: {role!r} is not a role. Use some of "
+                f"{', '.join(sorted(known))}, separated by commas."
+            )
+    return roles
 
 
 def rate_limit_storage_uri(env: dict[str, str] | None = None) -> str:
@@ -213,11 +239,17 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_TIMEZONE": env.get("RHI_TIMEZONE", "Europe/London"),
         "RATELIMIT_STORAGE_URI": rate_limit_storage_uri(env),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down must not stop anyone signing in: each process counts in its own memory
+        # until Redis answers again (the limits hold, per process), and the error is logged.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RHI_SIGN_IN_RATE_LIMIT": env.get("RHI_SIGN_IN_RATE_LIMIT", "20 per minute"),
         # A tablet sends at most one batch at a time; this only stops a runaway loop.
         "RHI_UPLOAD_RATE_LIMIT": env.get("RHI_UPLOAD_RATE_LIMIT", "120 per minute"),
         "RHI_DEVICE_IDLE_MINUTES": _int(env, "RHI_DEVICE_IDLE_MINUTES", 15),
         "RHI_RESET_LINK_HOURS": _int(env, "RHI_RESET_LINK_HOURS", 24),
+        # Roles that must sign in with a code from an authenticator app as well as a password.
+        "RHI_SECOND_FACTOR_ROLES": _second_factor_roles(env, production),
         # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port headers are
         # believed (werkzeug's ProxyFix, applied in create_app); 0: none, the headers are ignored.
         "RHI_TRUSTED_PROXIES": trusted_proxies,
@@ -227,4 +259,14 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Jobs (summary PDFs) on Redis through RQ, e.g. redis://127.0.0.1:6379/0; empty: they
+        # run inside the web process after the request's commit (docs/jobs.md).
+        "RHI_JOBS_REDIS_URL": env.get("RHI_JOBS_REDIS_URL", "").strip(),
+        # Seconds before each retry of a failed job: two retries, so three attempts.
+        "RHI_JOBS_RETRY_SECONDS": [
+            int(v) for v in env.get("RHI_JOBS_RETRY_SECONDS", "30,120").split(",") if v.strip()
+        ],
+        "RHI_JOBS_TIMEOUT_SECONDS": _int(env, "RHI_JOBS_TIMEOUT_SECONDS", 300),
+        # A job running this long is taken for one whose worker was killed (over the timeout).
+        "RHI_JOBS_STALE_MINUTES": _int(env, "RHI_JOBS_STALE_MINUTES", 15),
     }

@@ -40,6 +40,10 @@ USERS = [
     ("admin@example.org", "Pat Quinn", "admin", None),
 ]
 
+# Demo children whose worker chose simpler question words than their age would give
+# (rhi/interviews/child_words.py): Dylan, 15, reads best with the under-11 words.
+EASY_READ = {"Dylan": "under_11"}
+
 DUTY_INBOX = "duty@example.org"  # RHI_DUTY_INBOX in the demo (rhi/settings.py)
 
 # first, last, preferred, dob, sex, gender, ethnicity, language, interpreter, legal, placement,
@@ -562,6 +566,8 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
                     child.medical_needs,
                 ) = PROFILES[first]
             db.session.add(child)
+        if first in EASY_READ and child.question_band is None:
+            child.question_band = EASY_READ[first]
         children[first] = child
     db.session.flush()
 

@@ -3,6 +3,9 @@
 RHI_FAST_PASSWORD_HASHING (tests only; production refuses to start with it) swaps in argon2id at
 its lowest cost, so that hundreds of test sign-ins do not each spend a tenth of a second on
 purpose. One test checks the real cost.
+
+A new password is refused when it is short or on the list of often-guessed passwords shipped
+with the app (rhi/auth/common_passwords.py).
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 
+from rhi.auth.common_passwords import is_common
+
 _strong = PasswordHasher()
 _fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 MIN_LENGTH = 12
+COMMON = "This password is on a list of passwords that are often guessed. Choose another."
 
 
 def _hasher() -> PasswordHasher:
@@ -53,4 +59,6 @@ def password_problem(password: str) -> str | None:
         return f"Use at least {MIN_LENGTH} characters. A few words together is easy to remember."
     if password.strip() != password:
         return "Remove spaces from the start and end."
+    if is_common(password):
+        return COMMON
     return None

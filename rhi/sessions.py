@@ -3,13 +3,16 @@
 Flask's default session is a signed cookie: it keeps working after sign-out if someone copied it.
 Here the cookie carries only a random token; the session's data lives in `user_sessions`, keyed by
 the token's SHA-256. Signing out, the idle timeout and deactivating a user delete the row, and a
-copied cookie then opens an empty session.
+copied cookie then opens an empty session. So does ending a user's sessions from the
+administrators' page or from their own account page (end_sessions_for, end_other_sessions).
 
 Only signed-in sessions get a row. Before sign-in (and after sign-out) the little a session holds,
 the sign-in form's CSRF token and a message or two, is kept in a signed cookie of its own (the
 "pre-session", RHI_PRE_SESSION_COOKIE_NAME, valid PRE_SESSION_MAX_AGE), so that anyone fetching
 the sign-in page without cookies costs the database nothing. At sign-in its data moves into a new
-row under a new token, and the pre-session cookie is deleted.
+row under a new token, and the pre-session cookie is deleted. Between a right password and a
+right second-factor code (rhi/auth/views.py) the session is still a pre-session: nothing in it
+signs anyone in.
 """
 
 from __future__ import annotations
@@ -94,9 +97,26 @@ def rotate_session(session: SessionMixin) -> None:
         session.rotate()
 
 
-def end_sessions_for(user_id: int) -> None:
-    """End every session of a user (deactivation), in the caller's transaction."""
-    db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+def end_sessions_for(user_id: int) -> int:
+    """End every session of a user (deactivation, an administrator's "end their sessions"), in
+    the caller's transaction; how many there were."""
+    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    return int(result.rowcount or 0)
+
+
+def current_session_id(session: SessionMixin) -> str | None:
+    """The `user_sessions` id of this browser's session, if it has a row."""
+    token = session.token if isinstance(session, ServerSession) else None
+    return _digest(token) if token else None
+
+
+def end_other_sessions(user_id: int, session: SessionMixin) -> int:
+    """End a user's sessions on every other device, keeping this one; how many ended."""
+    keep = current_session_id(session)
+    query = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep is not None:
+        query = query.where(UserSession.id != keep)
+    return int(db.session.execute(query).rowcount or 0)
 
 
 class DatabaseSessionInterface(SessionInterface):
@@ -120,17 +140,21 @@ class DatabaseSessionInterface(SessionInterface):
     def _open_row(self, app: Flask, token: str) -> ServerSession | None:
         now = utcnow()
         idle = timedelta(minutes=app.config["RHI_IDLE_TIMEOUT_MINUTES"])
-        with self._db() as dbs:
-            row = dbs.get(UserSession, _digest(token))
-            if row is None:
-                return None
-            if row.last_seen_at < ended_before(app, now):
-                dbs.delete(row)
+        # Read with the view's own database session: a read commits nothing, and a second
+        # session would take a second pooled connection for every request (issue 16).
+        # populate_existing: read the row as it is now even if this database session already
+        # holds a copy (one application context across requests, as in tests).
+        row = db.session.get(UserSession, _digest(token), populate_existing=True)
+        if row is None:
+            return None
+        if row.last_seen_at < ended_before(app, now):
+            with self._db() as dbs:  # apart from the view's transaction, as when saving
+                dbs.execute(delete(UserSession).where(UserSession.id == row.id))
                 dbs.commit()
-                return None
-            data = json.loads(row.data or "{}")
-            stale = now - row.last_seen_at >= touch_every(idle)
-            return ServerSession(data, token=token, stale=stale)
+            return None
+        data = json.loads(row.data or "{}")
+        stale = now - row.last_seen_at >= touch_every(idle)
+        return ServerSession(data, token=token, stale=stale)
 
     def _open_pre_cookie(self, app: Flask, request: Request) -> ServerSession:
         raw = request.cookies.get(_pre_cookie_name(app))
@@ -169,6 +193,11 @@ class DatabaseSessionInterface(SessionInterface):
         with self._db() as dbs:
             token = session.token or secrets.token_urlsafe(32)
             row = dbs.get(UserSession, _digest(token)) if session.token else None
+            if row is None and session.token:
+                # The row went while this request ran (an administrator ended the sessions,
+                # a password change, deactivation): the session has ended and is not remade.
+                self._delete_cookie(app, response, self.get_cookie_name(app))
+                return
             if row is None:
                 row = UserSession(id=_digest(token), created_at=utcnow())
                 dbs.add(row)

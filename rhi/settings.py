@@ -112,6 +112,23 @@ EDITABLE: dict[str, Editable] = {
             "has left. The worker finishing the interview can choose someone else.",
             "duty_inbox",
         ),
+        # Changed on the retention page (rhi/retention/views.py), not the settings form.
+        Editable(
+            "RHI_RETAIN_LOOKED_AFTER_TO_AGE",
+            "Keep the record of a looked-after child (or care leaver) until this birthday",
+            "Then it is destroyed, unless a legal hold keeps it.",
+            "int",
+            25,
+            120,
+        ),
+        Editable(
+            "RHI_RETAIN_OTHER_TO_AGE",
+            "Keep the record of any other child until this birthday",
+            "Then it is destroyed, unless a legal hold keeps it.",
+            "int",
+            18,
+            120,
+        ),
     )
 }
 

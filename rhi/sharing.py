@@ -21,6 +21,11 @@ written once. The rules:
 6. A copy holds the recipient's own consent line and own decisions only: never another
    recipient's answer, words or safeguarding decision, and never a mention that something was
    kept out.
+7. What the child chose or wrote in the child's view goes with a section: how they felt with
+   the section it was chosen on, "What I want my social worker to know" with "In your own
+   words", to the social worker only. Whether what is shared was read back to them, and
+   their answer, is in every copy that shares anything; the changes they asked for stay in
+   the record.
 
 The interviewer's side reads everything on the pages (rhi.access.reads_whole_interview); anyone
 else who may open the interview (the child's social worker, their manager) reads what the
@@ -36,7 +41,9 @@ from typing import Any
 from rhi.interviews.content import (
     ACTION_KINDS,
     CONSENT_ANSWERS,
+    FEELINGS,
     FINDING_GROUPS,
+    READ_BACK_ANSWERS,
     RECIPIENTS,
     RISK_VIEWS,
     SHARED_PARTS,
@@ -59,6 +66,12 @@ class Finding:
     key: str
     label: str
     note: str
+
+
+@dataclass(frozen=True)
+class Feeling:
+    words: str  # "Not so good"
+    at: str  # when it was chosen, local time as kept ("2026-11-23 14:30"), or ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,11 @@ class SharedView:
     protective_factors: str = ""
     risk_view: str = ""
     consent: list[ConsentLine] = field(default_factory=list)  # the recipient's own line only
+    # How the child said they felt, by section, in words, with when: shared with its section.
+    feelings: dict[str, Feeling] = field(default_factory=dict)
+    child_message: str = ""  # "What I want my social worker to know": with "In your own words"
+    read_back: str = ""  # what the child said when it was read back, in words ("" if not)
+    read_back_at: str = ""
 
     @property
     def shares_content(self) -> bool:
@@ -256,6 +274,13 @@ def view_for(content: dict[str, Any], recipient: str, *, in_force: Collection[st
         )
     ]
 
+    # Whether it was read back to the child, and what they said: with what they said about
+    # sharing (the changes they asked for, in their words, stay in the record).
+    answer = c["read_back"].get("answer", "")
+    if answer:
+        view.read_back = READ_BACK_ANSWERS.get(answer, "")
+        view.read_back_at = c["read_back"].get("at", "")
+
     for s in SECTION_IDS:
         sec = c["sections"][s]
         named = f"sections.{s}" in released  # a private section a decision names
@@ -264,6 +289,13 @@ def view_for(content: dict[str, Any], recipient: str, *, in_force: Collection[st
             view.sections[s] = sec["text"]
         if s == "away" and shared:  # said while telling of the time away: shared with it
             view.police_contact = c["police_contact"]
+        feeling = c["feelings"].get(s, {}).get("choice", "")  # none for the analysis
+        if shared and feeling and feeling in FEELINGS:
+            view.feelings[s] = Feeling(FEELINGS[feeling], c["feelings"][s].get("at", ""))
+        # The child's message is to their social worker: it goes with their own words, and to
+        # the social worker only (the child was told so; no one else's copy holds it).
+        if s == "own_words" and shared and recipient == "social_worker":
+            view.child_message = c["child_message"]
         if f"sections.{s}.kept_back" in released and sec.get("kept_back", "").strip():
             view.kept_back[s] = sec["kept_back"]
     for group, labels in FINDING_GROUPS.items():

@@ -21,8 +21,8 @@ from markupsafe import Markup
 
 from rhi.interviews import content as c
 from rhi.interviews import fields
+from rhi.interviews.child_words import every_variant
 from rhi.models.interviews import InterviewStatus
-from rhi.prompts import BAND_IDS
 
 # Placeholders shell.js replaces in attributes (links, form actions). Never a real record's.
 PLACEHOLDER_UUID = "00000000-0000-4000-8000-000000000000"
@@ -42,9 +42,13 @@ def blank(name: str, fallback: str = "") -> Blank:
 
 
 def every_band(text_for: Callable[[str], str]) -> Markup:
-    """All age-banded versions of a text, each marked with its band; shell.js shows the child's."""
+    """All age-banded versions of a text, each marked with its words' key; shell-fill.js keeps
+    the child's. A key is a band, or a band and a language ("11_to_14.ar": the tablet's copy of
+    the child names it, rhi/interviews/child_words.py): the English of a band is the same in
+    each, so a text given only in English still shows for a child with a language."""
     return Markup("").join(
-        Markup('<span data-band="{}">{}</span>').format(band, text_for(band)) for band in BAND_IDS
+        Markup('<span data-band="{}">{}</span>').format(words.key, text_for(words.band))
+        for words in every_variant()
     )
 
 

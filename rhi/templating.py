@@ -16,6 +16,7 @@ from rhi.models.children import age_on
 from rhi.models.episodes import DFE_TYPES
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, status_label
 from rhi.models.people import Role
+from rhi.naming import interview_name
 from rhi.shells import Blank
 from rhi.timefmt import format_date, format_datetime, local_input_value, to_local
 
@@ -55,4 +56,5 @@ def register(app: Flask) -> None:
         access=access,
         prepare_facts=prepare.facts,  # what the worker prepares with (rhi/episodes/prepare.py)
         prepare_blanks=prepare.blanks,
+        interview_name=interview_name,
     )

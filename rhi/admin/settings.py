@@ -91,6 +91,8 @@ def save() -> tuple[str, int] | Response:
         return _page(form, 422)
     changed = []
     for editable in settings.editable_here():
+        if editable.name not in SETTING_FIELDS:
+            continue  # changed on a page of its own (retention: rhi/retention/views.py)
         field = form[SETTING_FIELDS[editable.name]]
         if settings.change(editable.name, (field.data or "").strip(), current_user):
             changed.append(editable.label)

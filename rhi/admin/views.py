@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from rhi import access, audit
+from rhi.auth import second_factor
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm, HandOverForm, TeamForm, UserForm, UserRoleForm
-from rhi.models import Role, Team, User
+from rhi.models import Role, Team, User, UserSession
 from rhi.passwords import hash_password
 from rhi.sessions import end_sessions_for
 from rhi.summaries.service import hand_over, possible_readers
@@ -48,9 +49,15 @@ def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
         f = UserRoleForm(formdata=None, prefix=f"u{u.id}", role=u.role, team_id=u.team_id or 0)
         f.team_id.choices = _team_choices()
         role_forms[u.id] = f
+    open_sessions = dict(
+        db.session.execute(
+            select(UserSession.user_id, func.count()).group_by(UserSession.user_id)
+        ).all()
+    )
     return render_template(
         "admin/users.html",
         users=users,
+        open_sessions=open_sessions,
         teams=teams,
         user_form=user_form,
         team_form=team_form,
@@ -151,6 +158,50 @@ def toggle_active(user_id: int) -> Response:
     db.session.commit()
     flash(f"{user.name} is {'active again' if user.active else 'deactivated'}.", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@admin_required
+def end_sessions(user_id: int) -> Response:
+    """Sign someone out everywhere (a lost tablet, a shared computer left signed in): their
+    next request finds no session."""
+    user = db.session.get(User, user_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    ended = end_sessions_for(user.id)
+    audit.record(
+        "sessions.ended_by_admin", object_type="user", object_id=user.id, detail=f"{ended} sessions"
+    )
+    db.session.commit()
+    flash(f"{user.name} is signed out everywhere ({ended} {_sessions(ended)} ended).", "success")
+    return redirect(url_for("admin.users") + f"#user-{user.id}")
+
+
+def _sessions(count: int) -> str:
+    return "session" if count == 1 else "sessions"
+
+
+@bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
+@admin_required
+def reset_second_factor(user_id: int) -> Response:
+    """For someone who lost their phone and their recovery codes: the second factor goes, and
+    their sessions end. Where their role needs it they set it up again after their password."""
+    user = db.session.get(User, user_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash("Switch your own second factor off from Your account.", "error")
+        return redirect(url_for("admin.users"))
+    second_factor.switch_off(user)
+    end_sessions_for(user.id)
+    audit.record("second_factor.reset_by_admin", object_type="user", object_id=user.id)
+    db.session.commit()
+    flash(
+        f"{user.name}'s second factor is reset. Check it is really them asking before they "
+        "next sign in: they set it up again with their password alone.",
+        "success",
+    )
+    return redirect(url_for("admin.users") + f"#user-{user.id}")
 
 
 @bp.route("/teams", methods=["POST"])

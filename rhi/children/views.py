@@ -28,7 +28,9 @@ from rhi import access, audit
 from rhi.children import matching
 from rhi.children.profile_pdf import render_profile
 from rhi.extensions import db
+from rhi.forms.child_words import ChildWordsForm
 from rhi.forms.children import ChildForm, ProfileForm
+from rhi.interviews.child_words import BAND_CHOICES, BY_AGE, words_for
 from rhi.models import AuditEvent, Child, Episode, Role, Team, User
 from rhi.models.base import utcnow
 from rhi.models.children import PROFILE_FIELDS, ChildPhoto, ProfileChange
@@ -165,7 +167,37 @@ def show(child_id: int) -> str:
         can_read_audit=access.can_read_audit(current_user),
         can_change=access.can_record_children(current_user),
         can_edit_profile=access.can_edit_profile(current_user, child),
+        words=words_for(child, to_local(utcnow()).date()),
+        words_form=ChildWordsForm(formdata=None, question_band=child.question_band or BY_AGE),
     )
+
+
+@bp.route("/children/<int:child_id>/words", methods=["POST"])
+@login_required
+def choose_words(child_id: int) -> Response:
+    """The worker chose the question words for this child (easy-read): a band, or by age."""
+    child = access.get_child(current_user, child_id)
+    # The people who keep the standing profile (the worker holding the child's returns among
+    # them) know how the child talks best: the same people choose the words.
+    access.require_profile_change(current_user, child)
+    form = ChildWordsForm()
+    if not form.validate_on_submit():
+        abort(400)  # a choice outside the list, or no CSRF token: the page never sends either
+    chosen = form.question_band.data or None
+    if chosen == child.question_band:
+        flash("Nothing was changed.", "info")
+        return _go(url_for("children.show", child_id=child.id) + "#words-heading")
+    child.question_band = chosen
+    audit.record(
+        "child.update",
+        object_type="child",
+        object_id=child.id,
+        child_id=child.id,
+        detail=f"changed: question_band to {chosen or 'by age'}",
+    )
+    db.session.commit()
+    flash(f"Questions for this child: {BAND_CHOICES[chosen or BY_AGE].lower()}.", "success")
+    return _go(url_for("children.show", child_id=child.id) + "#words-heading")
 
 
 # Adding and changing a child ----------------------------------------------------------------

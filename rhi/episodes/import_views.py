@@ -20,7 +20,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from rhi import access, audit
-from rhi.episodes import imports
+from rhi.episodes import imports, imports_job
 from rhi.episodes import imports_apply as apply
 from rhi.episodes.imports_csv import (
     COLUMNS,
@@ -86,6 +86,7 @@ def _render_upload(form: UploadForm, status: int = 200) -> tuple[str, int]:
         "imports/upload.html",
         form=form,
         batches=batches,
+        states=imports_job.states_of(list(batches)),
         waiting=_waiting_count(),
         limit=imports.max_bytes(),
     ), status
@@ -233,60 +234,77 @@ def save_columns(batch_id: int) -> tuple[str, int] | BaseResponse:
 @bp.route("/<int:batch_id>")
 @login_required
 def preview(batch_id: int) -> tuple[str, int]:
-    """Before applying: what each row would do (nothing written). After: what each did."""
+    """Before applying: what each row would do (nothing written). While the import job runs:
+    "Importing…", polled. After: what each row did."""
     batch = _batch(batch_id)
+    now = imports_job.state_of(batch)
+    audit.record("import.view", object_type="import", object_id=batch.id, detail="preview")
+    db.session.commit()
+    return render_template("imports/preview.html", **_page(batch, now)), 200
+
+
+def _page(batch: ImportBatch, now: imports_job.ImportState) -> dict[str, Any]:
+    """What the batch's page (and its polled part) shows in state `now`."""
+    importing = now in (imports_job.ImportState.IMPORTING, imports_job.ImportState.RETRYING)
+    results: list[dict[str, Any]] = []
     if batch.results is not None:
         results = batch.results
-    else:
+    elif not importing:  # the rows are not planned again while the job is applying them
         rows = imports.rows_of(_table(batch), batch.columns or {})
         results = imports.results_of(imports.run(rows, _actor(), batch.filename, dry_run=True))
     tally = dict.fromkeys(imports.OUTCOME_WORDS, 0)
     for result in results:
         tally[result["outcome"]] += 1
-    audit.record("import.view", object_type="import", object_id=batch.id, detail="preview")
-    db.session.commit()
-    return render_template(
-        "imports/preview.html",
-        batch=batch,
-        results=results[:PREVIEW_ROWS],
-        more=max(0, len(results) - PREVIEW_ROWS),
-        tally=tally,
-        words=imports.OUTCOME_WORDS,
-        form=ConfirmForm(formdata=None),
-    ), 200
+    applied = now is imports_job.ImportState.DONE
+    return {
+        "batch": batch,
+        "state": now.value,
+        "applied": applied,
+        "imported": imports_job.summary(tally) if applied else "",
+        "row_count": len(_table(batch).rows) if importing else len(results),
+        "results": results[:PREVIEW_ROWS],
+        "more": max(0, len(results) - PREVIEW_ROWS),
+        "tally": tally,
+        "words": imports.OUTCOME_WORDS,
+        "form": ConfirmForm(formdata=None),
+    }
+
+
+@bp.route("/<int:batch_id>/state")
+@login_required
+def state(batch_id: int) -> str:
+    """The batch's page body, polled by htmx every 2 seconds while the import job runs;
+    checked like the page. A poll that finds it still importing shows nothing of the file and
+    is not written to the audit trail (30 rows a minute per open page); the answer that ends
+    the polling, which shows each row, is."""
+    batch = _batch(batch_id)
+    now = imports_job.state_of(batch)
+    if now in (imports_job.ImportState.DONE, imports_job.ImportState.FAILED):
+        audit.record("import.view", object_type="import", object_id=batch.id, detail=now.value)
+        db.session.commit()
+    return render_template("imports/_batch.html", polled=True, **_page(batch, now))
 
 
 @bp.route("/<int:batch_id>/apply", methods=["POST"])
 @login_required
 def apply_batch(batch_id: int) -> BaseResponse:
+    """Hands the file to the `import_apply` job (rhi/episodes/imports_job.py). Without Redis
+    it runs in this process once the commit is done, so the page redirected to shows what it
+    did; with Redis the page says "Importing…" until a worker has applied it."""
     batch = _batch(batch_id)
-    # Two presses at once (PostgreSQL): the second waits, then finds the file applied.
+    # Two presses at once (PostgreSQL): the second waits, then finds the first one's job.
     db.session.refresh(batch, with_for_update=True)
     form = ConfirmForm()
-    if not form.validate_on_submit() or batch.results is not None:
+    now = imports_job.state_of(batch)
+    startable = now in (imports_job.ImportState.NOT_STARTED, imports_job.ImportState.FAILED)
+    if not form.validate_on_submit() or not startable:
         return redirect(url_for("imports.preview", batch_id=batch.id))
-    rows = imports.rows_of(_table(batch), batch.columns or {})
-    plans = imports.run(rows, _actor(), batch.filename, dry_run=False)
-    batch.results = imports.results_of(plans)
-    batch.applied_at = utcnow()
-    tally = apply.counts(plans)
+    job = imports_job.start(batch, current_user)
     audit.record(
-        "import.apply",
-        object_type="import",
-        object_id=batch.id,
-        detail=", ".join(f"{v} {k}" for k, v in tally.items()),
+        "import.apply", object_type="import", object_id=batch.id, detail=f"handed to job {job.id}"
     )
     db.session.commit()
-    flash(_summary(tally), "success" if not tally[apply.PROBLEM] else "info")
     return redirect(url_for("imports.preview", batch_id=batch.id))
-
-
-def _summary(tally: dict[str, int]) -> str:
-    return (
-        f"Imported: {tally[apply.NEW]} new, {tally[apply.UPDATE]} updated, "
-        f"{tally[apply.UNCHANGED]} unchanged, {tally[apply.WAITING]} waiting for a person, "
-        f"{tally[apply.PROBLEM]} refused."
-    )
 
 
 @bp.route("/<int:batch_id>/refused.csv")

@@ -199,8 +199,11 @@ def _open_returns(user: User, current: AliasedClass[Interview], allocated: bool 
         select(Episode.id)
         .outerjoin(current, current.id == _latest_interview_id())
         .where(
-            access.episode_filter(user),
+            # Open returns only (rhi/episodes/closing.py), first: these two are the WHERE of
+            # the partial indexes of open returns, so the closed past is never read.
             Episode.returned_at.is_not(None),
+            Episode.closed_at.is_(None),
+            access.episode_filter(user),
             # Cheap first, so the history's returns are passed over before their latest
             # interview is looked up (the latest is one of those asked about here).
             or_(
@@ -220,6 +223,17 @@ def _open_returns(user: User, current: AliasedClass[Interview], allocated: bool 
     elif allocated is False:
         query = query.where(access.unallocated_filter())
     return query
+
+
+def open_interviews() -> Any:
+    """The ids of the interviews covering a return that is back and still open: a SELECT to
+    ask `IN`, read through the index of open returns (`ix_episodes_open`), so its cost is the
+    open returns', not the history's."""
+    return (
+        select(interview_episodes.c.interview_id)
+        .join(Episode, Episode.id == interview_episodes.c.episode_id)
+        .where(Episode.returned_at.is_not(None), Episode.closed_at.is_(None))
+    )
 
 
 def _has_interview_without_outcome(statuses: list[str]) -> ColumnElement[bool]:
@@ -358,8 +372,9 @@ def offer_open(user: User, now: datetime) -> list[OfferOpen]:
         select(Episode, current)
         .join(current, current.id == _latest_interview_id())
         .where(
-            access.episode_filter(user),
             Episode.returned_at.is_not(None),
+            Episode.closed_at.is_(None),  # a "no" with the offer kept open is not closed
+            access.episode_filter(user),
             _has_interview_without_outcome([InterviewStatus.DECLINED.value]),
             current.status == InterviewStatus.DECLINED.value,
             current.outcome.is_(None),

@@ -31,6 +31,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from rhi import audit, deadlines
+from rhi.episodes import closing
 from rhi.extensions import db
 from rhi.interviews.service import LockedError
 from rhi.models import ContactAttempt, Episode, Interview, InterviewStatus, Role, User
@@ -331,6 +332,7 @@ def _close(
     interview.outcome_reason = reason
     interview.outcome_decided_by = decided_by
     interview.outcome_recorded_by_id = user.id
+    closing.refresh_for(interview)  # the return is closed (a flush would say so too)
     audit.record(
         "interview.outcome",
         user=user,

@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from rhi.passwords import MIN_LENGTH
+from rhi.passwords import MIN_LENGTH, password_problem
 
 
 class SignInForm(FlaskForm):
@@ -22,6 +22,16 @@ class SignInForm(FlaskForm):
     )
 
 
+def _not_refused(_form: object, field: PasswordField) -> None:
+    """The rest of password_problem (often-guessed passwords, spaces at the ends); the length
+    has its own message from Length, said once."""
+    if len(field.data or "") < MIN_LENGTH:
+        return
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
 def _new_password(label: str) -> PasswordField:
     return PasswordField(
         label,
@@ -31,6 +41,7 @@ def _new_password(label: str) -> PasswordField:
             DataRequired("Enter a new password."),
             Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters."),
             Length(max=1024),
+            _not_refused,
         ],
         render_kw={"autocomplete": "new-password"},
     )

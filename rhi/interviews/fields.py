@@ -155,6 +155,31 @@ RISK_VIEWS = {
     "high": "High risk of harm",
 }
 
+# The feelings scale of the child's view: five steps, each a word and a face. The face is shown
+# beside the word, never instead of it (the word is what the record keeps and a reader hears).
+FEELINGS = {
+    "": "Not chosen",
+    "really_bad": "Really bad",
+    "not_good": "Not so good",
+    "ok": "OK",
+    "good": "Good",
+    "really_good": "Really good",
+}
+FEELING_FACES = {
+    "really_bad": "\U0001f622",
+    "not_good": "\U0001f61f",
+    "ok": "\U0001f610",
+    "good": "\U0001f60a",
+    "really_good": "\U0001f604",
+}
+# What the child said when what will be shared was read back to them (the read-back page).
+READ_BACK_ANSWERS = {
+    "": "Not read back",
+    "agreed": "Yes, that\u2019s right",
+    "changes": "I want changes",
+    "not_read": "I didn\u2019t want to read it",
+}
+
 PAGE_TITLES = dict(PAGES)
 SECTION_TITLES = {s: PAGE_TITLES[s] for s in SECTION_IDS}
 
@@ -219,6 +244,10 @@ PARTS = {
     "protective_factors": "what keeps them safe: shared like a section",
     "risk_view": "the worker's view of the risk of harm: professionals only",
     "consent": "what the child said about sharing: in every copy",
+    "child_message": "what the child wants their social worker to know, in their words: shared "
+    "with the section \u201cIn your own words\u201d",
+    "read_back": "whether what is shared was read back to the child, what they said and when: "
+    "in every copy that shares anything",
     "about": "where the interview was held and who else was there: in every copy",
     "record": "kept in the interview's record; in no summary",
     "kept_back": "what the child told but asked not to pass on: in no summary, for anyone",
@@ -254,6 +283,9 @@ class Field:
     # `gap_for`: the keys it is said for, each with its {gap_words} (None: every key asked).
     gap: str = ""
     gap_for: Mapping[str, str] | None = None
+    # Child-safe: shown in the child's view of the page (the child's own words and choices).
+    # Everything else on a page is the worker's only (templates/interviews/page.html).
+    child_view: bool = False
 
     @property
     def parts(self) -> list[str]:
@@ -340,6 +372,10 @@ class Placed:
     def heading(self, child: str = CHILD) -> str:
         text = self.field.heading or PAGE_TITLES.get(self.page, "")
         return _capital(_fill(text, self.key_words, child))
+
+    @property
+    def child_view(self) -> bool:
+        return self.field.child_view
 
     @property
     def hint(self) -> str:
@@ -457,8 +493,11 @@ FIELDS: tuple[Field, ...] = (
         gap="Where the interview was held is not recorded.",
     ),
     Field("start.present", LINE, "Who else was at the chat", "start", "about"),
-    Field("start.interpreter_language", LINE, "Interpreter: language", "start", "record"),
-    Field("start.interpreter_name", LINE, "Interpreter: name", "start", "record"),
+    # The interpreter, if one was there: printed on the summaries with who else was there.
+    Field("start.interpreter_present", FLAG, "An interpreter was at the chat", "start", "about"),
+    Field("start.interpreter_language", LINE, "Interpreter: language", "start", "about"),
+    Field("start.interpreter_name", LINE, "Interpreter: name", "start", "about"),
+    Field("start.interpreter_agency", LINE, "Interpreter: agency", "start", "about"),
     Field(
         "start.child_chose_interviewer",
         FLAG,
@@ -524,6 +563,43 @@ FIELDS: tuple[Field, ...] = (
         keys=SECTION_TITLES,
         asked_for=TALKED_WITH_THE_CHILD,
         heading="{key}",
+    ),
+    # The feelings scale, chosen by the child in the child's view of a part of the conversation
+    # (the page it was chosen on is the key), with when: the tablet's clock at the tap. A list
+    # for the worker; big faces with words for the child (templates/interviews/_child_view*).
+    Field(
+        f"feelings.{SECTION}.choice",
+        CHOICE,
+        "How {child} feels",
+        SECTION,
+        SECTION,
+        options=FEELINGS,
+        blank="",
+        keys={s: SECTION_TITLES[s] for s in TALKED_WITH_THE_CHILD},
+        heading="{key}",
+        child_view=True,
+    ),
+    Field(
+        f"feelings.{SECTION}.at",
+        WHEN,
+        "When {child} chose how they feel",
+        SECTION,
+        SECTION,
+        keys={s: SECTION_TITLES[s] for s in TALKED_WITH_THE_CHILD},
+        heading="{key}",
+        child_view=True,
+    ),
+    # Written by the child in the child's view, or typed for them, in their words.
+    Field(
+        "child_message",
+        TEXT,
+        "What I want my social worker to know",
+        "own_words",
+        "child_message",
+        hint="Written by the child, or typed for them in their words.",
+        check_writing=True,  # suggestions are the worker's: never shown in the child's view
+        rows=4,
+        child_view=True,
     ),
     # The police copy puts this first, beside the people and places (rhi/summaries/pdf.py).
     Field(
@@ -718,6 +794,32 @@ FIELDS: tuple[Field, ...] = (
         keys=RECIPIENTS,
         heading="Sharing with {key_lower}",
     ),
+    # The read-back: written by the read-back page's own form (views.read_back), which stamps
+    # when. The changes asked for stay in the record: they may name what the child does not
+    # want someone to know.
+    Field(
+        "read_back.answer",
+        CHOICE,
+        "When it was read back, {child} said",
+        "read_back",
+        "read_back",
+        options=READ_BACK_ANSWERS,
+        blank="",
+        heading="Read back",
+        gap="What will be shared was not read back to the child.",
+    ),
+    Field(
+        "read_back.changes",
+        TEXT,
+        "The changes {child} asked for, in their words",
+        "read_back",
+        "record",
+        check_writing=True,
+        rows=3,
+        heading="Read back",
+        child_view=True,
+    ),
+    Field("read_back.at", WHEN, "When", "read_back", "read_back", heading="Read back"),
 )
 
 

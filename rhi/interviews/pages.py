@@ -14,6 +14,7 @@ PAGES = [
     ("findings", "What we found"),
     ("analysis", "Analysis and actions"),
     ("consent", "Sharing"),
+    ("read_back", "Read back"),
     ("review", "Review and finish"),
 ]
 PAGE_IDS = [p for p, _ in PAGES]

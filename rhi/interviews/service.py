@@ -14,6 +14,7 @@ from typing import Any
 
 from rhi import audit
 from rhi.actions import tracking
+from rhi.episodes import closing
 from rhi.interviews import content as c
 from rhi.language import Matcher
 from rhi.models import Addendum, Interview, InterviewStatus, User
@@ -245,6 +246,7 @@ def finish(
     interview.outcome = "held"
     interview.outcome_at = interview.finished_at
     interview.outcome_recorded_by_id = user.id
+    closing.refresh_for(interview)  # the return is closed (a flush would say so too)
     if interview.finished_at > interview.due_at:
         interview.delay_reason = delay_reason or interview.delay_reason
         interview.delay_note = delay_note or interview.delay_note

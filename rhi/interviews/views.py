@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -23,19 +24,23 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from rhi import access, audit, shells, writing
+from rhi.auth import throttle
 from rhi.episodes import service as episode_service
 from rhi.episodes.views import declined_message, render_episode_page
-from rhi.extensions import db
+from rhi.extensions import db, limiter
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.episodes import FinishForm, StartForm
 from rhi.forms.interviews import AddendumForm, DecisionForm
+from rhi.interviews import child_copy, decisions, review, service
 from rhi.interviews import content as c
-from rhi.interviews import decisions, review, service
 from rhi.interviews import fields as catalogue
+from rhi.interviews import read_back as reading_back
+from rhi.interviews.child_words import every_variant, words_for
 from rhi.interviews.pages import PAGE_IDS, PAGES
 from rhi.models import Interview, InterviewStatus
 from rhi.models.base import utcnow
-from rhi.prompts import age_band_for, load_bank
+from rhi.passwords import verify_password
+from rhi.prompts import load_bank
 from rhi.sharing import consent_record, view_for, withheld_items
 from rhi.summaries.service import (
     SummaryNotMade,
@@ -58,13 +63,22 @@ SAVE_RETRIES = 8
 T = TypeVar("T")
 
 
-def _change_interview(uuid: str, apply: Callable[[Interview], T]) -> tuple[Interview, T]:
+def _change_interview(
+    uuid: str, apply: Callable[[Interview], T], *, hold_row: bool = False
+) -> tuple[Interview, T]:
     """Load, check, apply and commit one change to an interview.
 
     Each change is applied to the interview as it stands now (read afresh). If another write
     lands between our read and our write, its version has moved and our write is refused
-    (optimistic locking): read again and apply again, a little later each time. No row lock:
-    a writer holding one while another connection of the same process waits on it would hang.
+    (optimistic locking): read again and apply again, a little later each time.
+
+    `hold_row` (autosave, which comes in bursts from several tabs and a tablet): on PostgreSQL
+    the read takes the interview's row lock (SELECT ... FOR UPDATE) until the commit, so saves
+    of one interview queue for a few milliseconds each instead of being refused: twenty at once
+    all land, field by field (each applies its own fields to what the one before it saved).
+    The request holding it needs no other connection until its commit (the session row is read
+    before the view and written after it), so a save waiting on it cannot hang it. SQLite has
+    no row locks and takes one writer at a time: there only the version check works.
     """
     for attempt in range(SAVE_RETRIES):
         interview = access.get_interview(current_user, uuid)
@@ -72,7 +86,7 @@ def _change_interview(uuid: str, apply: Callable[[Interview], T]) -> tuple[Inter
         try:
             # Read afresh: an earlier query of this request may have loaded an older copy into
             # the session, which a plain query does not overwrite.
-            db.session.refresh(interview)
+            db.session.refresh(interview, with_for_update=hold_row)
             # The UPDATE may be flushed inside apply() (a query there autoflushes), so the
             # refusal can come from apply() as well as from the commit.
             outcome = apply(interview)
@@ -167,7 +181,7 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
     episode = interview.episodes[0]
     child = episode.child
     held = to_local(interview.held_at or utcnow()).date()
-    band = age_band_for(child.age_on(held))
+    words = words_for(child, held)  # the band (age, or the worker's choice) and the language
     content = c.normalise(interview.content)
     return _page_context(
         interview=interview,
@@ -175,7 +189,8 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
         child=child,
         content=content,
         page_id=page_id,
-        for_band=lambda text_for: text_for(band),
+        for_band=lambda text_for: text_for(words.band),
+        child_words_variants=[words],
         editable=not interview.locked and access.can_record_interview_work(current_user),
         summaries=summaries_of(interview) if page_id == "review" else [],
         in_force=decisions.in_force(interview),
@@ -287,6 +302,7 @@ def shell(page_id: str) -> str:
             content=c.normalise({}),
             page_id=page_id,
             for_band=shells.every_band,
+            child_words_variants=every_variant(),
             editable=True,
             summaries=[],
             new_entries=context["shell_blanks"]["entries"],
@@ -338,7 +354,10 @@ def page(uuid: str, page_id: str) -> str:
                 interview.content, "social_worker", in_force=decisions.in_force(interview)
             ),
         )
-    return render_template("interviews/page.html", **_context(interview, page_id))
+    return render_template(
+        "interviews/page.html",
+        **_context(interview, page_id, **_read_back_context(interview, page_id)),
+    )
 
 
 def _changes_from_form() -> list[tuple[str, Any, Any]]:
@@ -366,7 +385,12 @@ def save(uuid: str) -> tuple[str, int] | Response:
         db.session.commit()
         return _held_response(uuid, changes, kept_for_managers)
     taps = _taps_from_form(changes)
-    interview, results = _change_interview(uuid, lambda i: _save_changes(i, changes, device, taps))
+    # The writing check runs inside the interview's row lock: its first use in this process
+    # compiles the rules, which must not hold up every other save of the interview meanwhile.
+    writing.matcher().compile()
+    interview, results = _change_interview(
+        uuid, lambda i: _save_changes(i, changes, device, taps), hold_row=True
+    )
     if results is None:
         return _locked_response(interview, changes)
     conflicts = [r for r in results if r.outcome in ("conflict", "invalid")]
@@ -675,3 +699,138 @@ def add_addendum(uuid: str) -> tuple[str, int] | Response:
     db.session.commit()
     flash("Addendum added.", "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
+
+
+# ---- the read-back, and the way back from the child's view ------------------------------------
+
+
+def _read_back_context(interview: Interview, page_id: str) -> dict[str, Any]:
+    """The read-back page's lists: who will know what (rhi/interviews/read_back.py, from
+    rhi/sharing.py), and what stays between the worker and the child."""
+    if page_id != "read_back":
+        return {}
+    in_force = decisions.in_force(interview)
+    return {
+        "read_back_recipients": reading_back.recipients(interview.content, in_force),
+        "read_back_kept": reading_back.kept_between_us(interview.content, in_force),
+    }
+
+
+@bp.route("/interviews/<uuid>/read-back", methods=["POST"])
+@login_required
+def read_back(uuid: str) -> Response:
+    """What the child said when what will be shared was read back to them, stamped now: "Yes,
+    that's right", "I want changes" (with what, in their words) or "I didn't want to read
+    it". Recorded with the interview and in the audit trail, in one transaction."""
+    answer = request.form.get("f:read_back.answer", "")
+    changes = request.form.get("f:read_back.changes", "")
+    if not answer or answer not in c.READ_BACK_ANSWERS:
+        flash("Choose what the child said when it was read back.", "error")
+        return redirect(url_for("interviews.page", uuid=uuid, page_id="read_back"))
+
+    def apply(interview: Interview) -> None:
+        if interview.locked:
+            abort(409)
+        now_local = to_local(utcnow()).replace(tzinfo=None)
+        try:
+            document = c.set_field(interview.content, "read_back.answer", answer)
+            # The changes asked for belong to "I want changes" only: another answer clears them.
+            document = c.set_field(
+                document, "read_back.changes", changes.strip() if answer == "changes" else ""
+            )
+            document = c.set_field(
+                document, "read_back.at", now_local.strftime("%Y-%m-%d %H:%M"), now_local
+            )
+        except c.ContentError:
+            abort(400)
+        interview.content = document
+        audit.record(
+            "interview.read_back",
+            object_type="interview",
+            object_id=interview.uuid,
+            child_id=interview.child_id,
+            detail=answer,
+        )
+
+    _change_interview(uuid, apply)
+    flash(f"Recorded: \u201c{c.READ_BACK_ANSWERS[answer]}\u201d.", "success")
+    return redirect(url_for("interviews.page", uuid=uuid, page_id="read_back"))
+
+
+CHILD_VIEW_PAUSED = "Too many wrong passwords. Try again after {time}, or use the tablet's PIN."
+CHILD_VIEW_WRONG = "That password is not right. Try again."
+
+
+@bp.route("/interviews/<uuid>/child-view/unlock", methods=["POST"])
+@login_required
+@limiter.limit("10 per minute")
+def child_view_unlock(uuid: str) -> tuple[str | dict[str, str], int]:
+    """The way back from the child's view online, on a tablet with no PIN: the worker's own
+    password. Throttled like signing in (the same failures count, so guessing here is no
+    easier than there), and every try is recorded."""
+    interview = access.get_interview(current_user, uuid)
+    if not access.reads_whole_interview(current_user, interview):
+        abort(403)
+    attempt = throttle.Attempt(
+        key=throttle.email_key(current_user.email.strip().lower(), current_app.secret_key),
+        address=throttle.address_key(request.remote_addr),
+        now=utcnow(),
+        limits=throttle.Limits.from_config(current_app.config),
+    )
+    until = attempt.refused_until()
+    right = verify_password(
+        current_user.password_hash if until is None else None, request.form.get("password", "")
+    )
+    outcome = "ok" if until is None and right else "refused"
+    if outcome == "refused" and until is None:
+        attempt.note_failure()
+    audit.record(
+        "interview.child_view_unlock",
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        outcome=outcome,
+        detail="paused" if until is not None else None,
+    )
+    db.session.commit()
+    if until is not None:
+        return {"message": CHILD_VIEW_PAUSED.format(time=f"{to_local(until):%H:%M}")}, 429
+    if not right:
+        return {"message": CHILD_VIEW_WRONG}, 422
+    return "", 204
+
+
+def _child_copy_letter(uuid: str, what: str) -> tuple[Interview, child_copy.Letter]:
+    """The interviewer's side only (it names who knows what); each look is recorded."""
+    interview = access.get_interview(current_user, uuid)
+    if not access.reads_whole_interview(current_user, interview):
+        abort(403)
+    audit.record(
+        "interview.child_copy",
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=what,
+    )
+    db.session.commit()
+    return interview, child_copy.letter_for(
+        interview, interview.child, decisions.in_force(interview)
+    )
+
+
+@bp.route("/interviews/<uuid>/child-copy")
+@login_required
+def child_copy_page(uuid: str) -> str:
+    """The child's copy: a letter in plain words (rhi/interviews/child_copy.py)."""
+    interview, letter = _child_copy_letter(uuid, "page")
+    return render_template("interviews/child_copy.html", interview=interview, letter=letter)
+
+
+@bp.route("/interviews/<uuid>/child-copy.pdf")
+@login_required
+def child_copy_pdf(uuid: str) -> Response:
+    _interview, letter = _child_copy_letter(uuid, "pdf")
+    response = Response(child_copy.render_pdf(letter), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="rhi-letter.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,13 +41,17 @@ from rhi.language.rules import (
     WS,
     Rewrite,
     Rule,
+    Slot,
     compile_rule,
     load_rules,
+    parse,
     rewrite_sources,
     slot_names,
 )
 
 DOUBLE_QUOTES = '"\u201c\u201d\u201e'
+HYPHEN_CHARS = "-\u2010\u2011"  # rules.py HYPHENS
+LITERAL_PUNCTUATION = ".,/&"  # the punctuation a phrase may hold (rules.py PHRASE_CHARS_RE)
 SINGLE_OPENERS = "'\u2018"
 SINGLE_CLOSERS = "'\u2019"
 _QUOTE_RE = re.compile("[\"'\u2018\u2019\u201c\u201d\u201e]")
@@ -213,16 +218,65 @@ def _capitalised(option: str, text: str, start: int) -> str:
     return option
 
 
+def _literal_texts(phrase: str) -> list[str]:
+    """The literal texts of a phrase: its plain parts and each alternative of its groups."""
+    texts: list[str] = []
+    for part in parse(phrase, slots=True):
+        if isinstance(part, str):
+            texts.append(part)
+        else:
+            texts.extend(part.alternatives if isinstance(part, Slot) else part)
+    return texts
+
+
+def _paragraph_enders(rules: Sequence[Rule]) -> frozenset[str]:
+    """The punctuation (". , / &") after which, at a paragraph's end, no match can go on across
+    the break and no lookahead can look across it:
+
+    - in every phrase that holds it, it is followed by a letter or digit, or ends the whole
+      phrase (as in "A.W.O.L."): a match holding it never goes on into whitespace;
+    - no unless_preceded_by phrase holds it (one is followed by whitespace and the phrase);
+    - no rule with unless_followed_by has a phrase that ends with it (that lookahead would read
+      on from just after it, across the break).
+    A match that ends with it ends before the break, where the word-boundary lookahead reads
+    whitespace, as it reads the end of the text before the break.
+    """
+    unsafe: set[str] = set()
+    for rule in rules:
+        for phrase in (*rule.phrases, *rule.unless_followed_by):
+            for text in _literal_texts(phrase):
+                for i, ch in enumerate(text):
+                    if ch not in LITERAL_PUNCTUATION:
+                        continue
+                    last_of_phrase = i == len(text) - 1 and phrase.endswith(ch)
+                    if last_of_phrase:
+                        if rule.unless_followed_by and phrase in rule.phrases:
+                            unsafe.add(ch)
+                    elif not (i + 1 < len(text) and text[i + 1].isalnum()):
+                        unsafe.add(ch)
+        for phrase in rule.unless_preceded_by:
+            unsafe.update(ch for ch in phrase if ch in LITERAL_PUNCTUATION)
+    return frozenset(LITERAL_PUNCTUATION) - unsafe
+
+
 class Matcher:
-    """Compiled rules; reusable and safe to share between threads (it holds no state)."""
+    """The rules, compiled on first use; reusable and safe to share between threads (once
+    compiled it holds no state).
+
+    Compiling the shipped rules' regexes takes most of a second, so it waits for the first
+    check or tap rather than holding up the app's start (each gunicorn worker would pay it
+    before answering anything). The rules were validated when loaded (rules.py), so the
+    compile cannot fail here.
+    """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
-        self._compiled = [compile_rule(rule) for rule in self.rules]
         self._by_id: dict[str, Rule] = {rule.id: rule for rule in self.rules}
-        self._rewrites: dict[str, tuple[_CompiledRewrite, ...]] = {
-            rule.id: tuple(_compile_rewrite(r) for r in rule.rewrites) for rule in self.rules
-        }
+        self._regexes: list[re.Pattern[str]] | None = None
+        self._compiled_rewrites: dict[str, tuple[_CompiledRewrite, ...]] | None = None
+        self._lock = threading.Lock()
+        # Punctuation that may end a paragraph where checking starts afresh (_fresh_starts).
+        self._paragraph_enders = _paragraph_enders(self.rules)
         # The parts of a suggestion the worker fills with their own facts ("[person]"), as the
         # rules write them: one left in a field is a gap on review (rhi/writing/placeholders).
         self.placeholders: frozenset[str] = frozenset(
@@ -234,6 +288,34 @@ class Matcher:
             )
             for found in PLACEHOLDER.findall(suggestion)
         )
+
+    def compile(self) -> None:
+        """Compile now (a no-op once done): for a caller about to hold a lock while checking,
+        so that the first check's compile is not paid inside it."""
+        _ = self._compiled
+
+    @property
+    def _compiled(self) -> list[re.Pattern[str]]:
+        regexes = self._regexes
+        if regexes is None:
+            with self._lock:  # one thread compiles; the others wait for its result
+                if self._regexes is None:
+                    self._regexes = [compile_rule(rule) for rule in self.rules]
+                regexes = self._regexes
+        return regexes
+
+    @property
+    def _rewrites(self) -> dict[str, tuple[_CompiledRewrite, ...]]:
+        rewrites = self._compiled_rewrites
+        if rewrites is None:
+            with self._lock:
+                if self._compiled_rewrites is None:
+                    self._compiled_rewrites = {
+                        rule.id: tuple(_compile_rewrite(r) for r in rule.rewrites)
+                        for rule in self.rules
+                    }
+                rewrites = self._compiled_rewrites
+        return rewrites
 
     def check(self, text: str) -> list[Flag]:
         if not text:
@@ -276,6 +358,70 @@ class Matcher:
             )
             last_end = end
         return flags
+
+    def _takes_no_part(self, ch: str) -> bool:
+        """At the end of a paragraph, no rule's match or lookahead can reach past `ch`, and it
+        is not a quotation mark: not a letter, digit or word character, whitespace, a hyphen
+        or a quote; punctuation only as _paragraph_enders allows ("!", "?", ":", ")" always)."""
+        return not (
+            _is_word(ch)
+            or _is_space(ch)
+            or ch in HYPHEN_CHARS
+            or ch in DOUBLE_QUOTES
+            or ch in SINGLE_OPENERS
+            or ch in SINGLE_CLOSERS
+            or (ch in LITERAL_PUNCTUATION and ch not in self._paragraph_enders)
+        )
+
+    def _fresh_starts(self, text: str) -> set[int]:
+        """Where check(text) starts afresh: a paragraph break (as quoted_spans finds them)
+        right after a character no rule takes part in. At such a place c, check(text) is
+        check(text[:c]) followed by check(text[c:]) moved by c:
+
+        - quotations never cross a paragraph break (quoted_spans), and text[c:] finds the same
+          breaks from c on, as c is one of them;
+        - no match can hold text[c - 1], so none crosses c; every lookahead before c stops at
+          text[c - 1] and every lookbehind after c sees only the break's whitespace (a match
+          starts with a letter or a digit, after the two line breaks);
+        - so each rule's matches before c are those of text[:c], and after c those of
+          text[c:]; and overlaps are settled left to right, never across c.
+        """
+        return {
+            m.start()
+            for m in _PARAGRAPH_BREAK_RE.finditer(text)
+            if m.start() > 0 and self._takes_no_part(text[m.start() - 1])
+        }
+
+    def changed_parts(self, old: str, new: str) -> tuple[str, str]:
+        """The parts of `old` and `new` whose flags can differ: outside them the two texts hold
+        the same words, cut at the same places where checking starts afresh (_fresh_starts),
+        so they have exactly the same flags there. For a save that changed one paragraph of a
+        long note, the writing check then reads that paragraph (and its neighbours up to such a
+        place) instead of the whole note twice. Either part may be the whole text."""
+        shortest = min(len(old), len(new))
+        prefix = 0
+        while prefix < shortest and old[prefix] == new[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < shortest - prefix and old[-1 - suffix] == new[-1 - suffix]:
+            suffix += 1
+        in_old = self._fresh_starts(old)
+        in_new = self._fresh_starts(new)
+        left = max((c for c in in_new if c <= prefix and c in in_old), default=0)
+        # From the end: the same distance from the end in both, within their common end; the
+        # largest such distance gives the smallest window.
+        right = max(
+            (
+                len(new) - c
+                for c in in_new
+                if len(new) - c <= suffix
+                and c >= left
+                and len(old) - (len(new) - c) >= left
+                and len(old) - (len(new) - c) in in_old
+            ),
+            default=0,
+        )
+        return old[left : len(old) - right], new[left : len(new) - right]
 
     def replacement(self, text: str, flag: Flag) -> Replacement:
         """What one tap on `flag` (found in `text`) replaces, and the wordings it offers."""

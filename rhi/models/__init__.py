@@ -20,10 +20,12 @@ from rhi.models.interviews import (
     InterviewStatus,
     interview_episodes,
 )
+from rhi.models.jobs import Job
 from rhi.models.language import LanguageEvent
 from rhi.models.people import Role, Team, User, UserSession
 from rhi.models.register import RegisterDecision
 from rhi.models.resets import PasswordReset
+from rhi.models.retention import DestroyedChild, Disclosure, LegalHold
 from rhi.models.settings import Setting, SettingChange, SummaryAddressee
 from rhi.models.summaries import Summary, SummaryQuestion, SummarySending
 from rhi.models.sync import SyncConflict, SyncRequest
@@ -31,8 +33,12 @@ from rhi.models.sync_events import SyncEvent
 from rhi.models.throttle import SignInAddress, SignInFailure
 
 __all__ = [
+    "Job",
     "LanguageEvent",
     "PasswordReset",
+    "DestroyedChild",
+    "Disclosure",
+    "LegalHold",
     "RegisterDecision",
     "Setting",
     "SettingChange",

@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, ForeignKey, LargeBinary, String, Text, and_, func
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    and_,
+    func,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,6 +54,8 @@ def age_on(date_of_birth: date, day: date) -> int:
 
 class Child(db.Model):
     __tablename__ = "children"
+    # The children lists walk names in order (last, first, id) instead of sorting everyone.
+    __table_args__ = (Index("ix_children_name", "last_name", "first_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))
@@ -58,6 +69,10 @@ class Child(db.Model):
     ethnicity: Mapped[str] = mapped_column(String(40), default="not_known")
     first_language: Mapped[str | None] = mapped_column(String(60))
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
+    # The words the interview pages use with this child: an age band's id (the worker chose
+    # simpler words, e.g. for a 15-year-old with a learning disability), or None: by age.
+    # rhi/interviews/child_words.py is the one rule that reads it.
+    question_band: Mapped[str | None] = mapped_column(String(20))
     legal_status: Mapped[str] = mapped_column(String(30), default="none")
     home_authority: Mapped[str | None] = mapped_column(String(120))
     placing_authority: Mapped[str | None] = mapped_column(String(120))

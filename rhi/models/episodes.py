@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import conv
 
@@ -52,10 +52,46 @@ def reporter_label(value: str | None) -> str:
     return REPORTERS.get(value or "", value or "Not recorded")
 
 
+# The rows of the open-returns indexes: back, and without the return's one outcome yet.
+_OPEN = "returned_at IS NOT NULL AND closed_at IS NULL"
+
+
 class Episode(db.Model):
     __tablename__ = "episodes"
     # The interview link table points at (id, child_id): an interview holds one child's episodes.
-    __table_args__ = (UniqueConstraint("id", "child_id", name=conv("uq_episodes_id_child")),)
+    __table_args__ = (
+        UniqueConstraint("id", "child_id", name=conv("uq_episodes_id_child")),
+        # Open returns found by index, whatever the history (issue 16): only the returns still
+        # open are in these, so a Returns list reads what it shows, not every closed past one.
+        Index(
+            "ix_episodes_open_team",
+            "assigned_team_id",
+            "returned_at",
+            sqlite_where=text(_OPEN),
+            postgresql_where=text(_OPEN),
+        ),
+        Index(
+            "ix_episodes_open_worker",
+            "assigned_worker_id",
+            "returned_at",
+            sqlite_where=text(_OPEN),
+            postgresql_where=text(_OPEN),
+        ),
+        # Every open return, whoever holds it: SQLite, without statistics, does not see that
+        # the two above are smaller than the plain indexes on the same columns, and a list
+        # whose access rule is an OR (a manager's) cannot use them; `closed_at IS NULL AND
+        # returned_at IS NOT NULL` are two constraints on this one, so it is chosen, and the
+        # access rule is then asked of open returns only.
+        Index(
+            "ix_episodes_open",
+            "closed_at",
+            "returned_at",
+            sqlite_where=text(_OPEN),
+            postgresql_where=text(_OPEN),
+        ),
+        # The repeat count: a child's episodes begun in a window, counted from the index alone.
+        Index("ix_episodes_child_started", "child_id", "started_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
@@ -83,6 +119,10 @@ class Episode(db.Model):
     assigned_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     assigned_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the return got its one outcome (its latest interview's); None while it is open,
+    # including a "no" with the offer kept open. Kept true on every flush by
+    # rhi/episodes/closing.py, the one place the rule is written; lists filter on it first.
+    closed_at: Mapped[datetime | None]
 
     child: Mapped[Child] = relationship(back_populates="episodes")
     assigned_worker: Mapped[User | None] = relationship(foreign_keys=[assigned_worker_id])
@@ -194,3 +234,8 @@ class Notice(db.Model):
     allocation: Mapped[Allocation | None] = relationship()
     action: Mapped[FollowedAction | None] = relationship()
     interview: Mapped[Interview | None] = relationship()
+
+
+# `closed_at` is kept true on every flush by a listener there: imported with the model, so
+# no session can write an outcome without it (an import, not a call, registers it).
+from rhi.episodes import closing as _closing  # noqa: E402,F401

@@ -7,11 +7,12 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rhi.extensions import db
 from rhi.models.base import utcnow
+from rhi.naming import interview_name
 
 
 class Role(enum.StrEnum):
@@ -26,7 +27,7 @@ class Role(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "worker": "Return home interview worker",
+            "worker": f"{interview_name(capital=True)} worker",  # the council's own name
             "social_worker": "Social worker",
             "manager": "Manager",
             "coordinator": "Missing coordinator",
@@ -59,12 +60,22 @@ class User(UserMixin, db.Model):
     # Made with the user, so that GET /sync/v1/session only reads.
     device_secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The second factor (rhi/auth/second_factor.py): the TOTP secret (base32), when it was
+    # switched on (None: off), and the last 30-second step a code was accepted for, so that a
+    # code seen over someone's shoulder cannot be used again.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column()
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     team: Mapped[Team | None] = relationship(back_populates="members")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    @property
+    def second_factor_on(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     @property
     def role_enum(self) -> Role:
@@ -89,3 +100,16 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ip_address: Mapped[str | None] = mapped_column(String(45))
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for signing in without the phone, shown once when the second factor is
+    switched on. The codes are random (50 bits each), so SHA-256 is enough to keep them."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column()

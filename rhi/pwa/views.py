@@ -36,6 +36,7 @@ from werkzeug.wrappers import Response
 from rhi import shells, writing
 from rhi.interviews.pages import PAGE_IDS
 from rhi.language.rules import RULES_PATH
+from rhi.naming import interview_name
 from rhi.prompts.bank import DEFAULT_PATH as QUESTIONS_PATH
 
 bp = Blueprint("pwa", __name__)
@@ -169,7 +170,18 @@ def shell_version() -> str:
             root / "shells.py",
             root / "deadlines.py",
         ]
-        for path in [*sorted(templates.rglob("*.html")), rules, QUESTIONS_PATH, *sources]:
+        # The child's words in every language the shells carry, and the app's own for children.
+        languages = [
+            *sorted((root / "prompts").glob("questions.*.json")),
+            *sorted((root / "translations").rglob("*.po")),
+        ]
+        for path in [
+            *sorted(templates.rglob("*.html")),
+            rules,
+            QUESTIONS_PATH,
+            *languages,
+            *sources,
+        ]:
             if path.is_file():
                 digest.update(f"{path.name} {_file_version(path)}\n".encode())
         # The rules in use, a council's local file included (the same version as their ETag).
@@ -181,9 +193,10 @@ def shell_version() -> str:
 @bp.route("/manifest.webmanifest")
 def manifest() -> Response:
     data = {
-        "name": "rhi: return home interviews",
+        "name": f"rhi: {interview_name(plural=True)}",
         "short_name": "rhi",
-        "description": "Return home interviews with children who have been missing.",
+        "description": f"{interview_name(plural=True, capital=True)} with children who have "
+        "been missing.",
         "start_url": url_for("home.index"),
         "scope": "/",
         "display": "standalone",

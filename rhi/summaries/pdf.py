@@ -21,6 +21,7 @@ from rhi import deadlines, ethnicity
 from rhi.actions import rules
 from rhi.config import DEFAULT_ORGANISATION
 from rhi.interviews import fields as catalogue
+from rhi.interviews.child_words import interpreter_words
 from rhi.interviews.content import FINDING_GROUPS, FINDING_TITLES, RECIPIENTS
 from rhi.sharing import PROFESSIONALS, SharedView
 from rhi.summaries.fetcher import BASE_URL, CSS_URL, LOGO_URL, AssetFetcher
@@ -399,6 +400,7 @@ def render_html(
         service_contact=cfg["RHI_SERVICE_CONTACT"],
         place=place,
         present=present,
+        interpreter=interpreter_words(_attr(interview, "content")),
         language=language
         if language is not None
         else LanguageCounts(kept=max(0, int(dismissed_flags))),

@@ -137,24 +137,34 @@ def recipient_for(interview: Interview, chosen: str | int | None = None) -> tupl
 def share_with_social_worker(
     interview: Interview, user: User, chosen: str | int | None = None
 ) -> Summary | None:
-    """On finishing: render the social worker's copy once, keep the bytes, mark it shared.
+    """On finishing: the social worker's copy, rendered once and kept, and the interview shared.
 
     It goes to the allocated social worker; a child with none (or whose social worker has left)
     has it sent to the person chosen on finishing (`chosen`, a user id) or the duty inbox
-    (`recipient_for`). Returns None when there is nobody to send it to. Raises SummaryNotMade if
-    rendering fails, before anything is changed, so the caller can still save the finished
-    interview.
+    (`recipient_for`). Returns None when there is nobody to send it to.
+
+    With a job queue (RHI_JOBS_REDIS_URL) the summary is made now with its PDF "preparing", and
+    a job renders it after the caller commits (rhi.summaries.preparing): the inbox and the
+    tracking see it at once. Without one (the embedded default) it is rendered here, before
+    anything is changed, as it always was: a failure raises SummaryNotMade and the caller
+    still saves the finished interview, with "Send the summary again" on its review page.
     """
+    from rhi import jobs
+    from rhi.summaries import preparing
+
     child = interview.child
     reader, addressed_as = recipient_for(interview, chosen)
     if reader is None:
         return None
     now = utcnow()
-    try:
-        pdf = render_for(interview, "social_worker", reader.name, now)
-    except Exception as exc:  # WeasyPrint can fail in many ways; none may lose the interview
-        log.exception("summary for interview %s could not be rendered", interview.uuid)
-        raise SummaryNotMade from exc
+    queued = bool(jobs.redis_url())
+    pdf = b""  # preparing: the job fills it
+    if not queued:
+        try:
+            pdf = render_for(interview, "social_worker", reader.name, now)
+        except Exception as exc:  # WeasyPrint can fail in many ways; none may lose the interview
+            log.exception("summary for interview %s could not be rendered", interview.uuid)
+            raise SummaryNotMade from exc
     summary = Summary(
         interview=interview,
         recipient="social_worker",  # the copy: what the social worker's copy may hold
@@ -175,6 +185,8 @@ def share_with_social_worker(
         )
         detail = f"to {ADDRESSED_AS[addressed_as].lower()} {reader.id}"
     interview.status = InterviewStatus.SHARED.value
+    if queued:
+        preparing.prepare(summary, user.id)
     audit.record(
         "summary.share",
         user=user,

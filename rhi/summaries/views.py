@@ -22,7 +22,7 @@ from rhi.forms.summaries import AcknowledgeForm, AnswerForm, QuestionForm, Sendi
 from rhi.interviews.content import RECIPIENTS
 from rhi.models import Episode, Interview, Summary, SummaryQuestion, SummarySending, User
 from rhi.models.base import utcnow
-from rhi.summaries import rules, tracking
+from rhi.summaries import preparing, rules, tracking
 from rhi.summaries.service import (
     allocated_reader,
     duty_inbox,
@@ -58,7 +58,11 @@ def inbox() -> str:
     if not access.has_inbox(current_user):
         abort(403)
     summaries = list(db.session.scalars(_inbox_query(current_user)))
-    return render_template("summaries/inbox.html", summaries=summaries)
+    return render_template(
+        "summaries/inbox.html",
+        summaries=summaries,
+        pdf_states=preparing.states_of([s.id for s in summaries]),
+    )
 
 
 # --- One summary: reading, opening, "I have read this", questions -------------------------------
@@ -82,6 +86,7 @@ def _show(
     return render_template(
         "summaries/show.html",
         summary=summary,
+        pdf_state=preparing.state_of(summary.id),
         interview=summary.interview,
         is_recipient=is_recipient,
         ack_form=ack_form or AcknowledgeForm(formdata=None),
@@ -112,6 +117,24 @@ def pdf(summary_id: int) -> Response:
     """The copy kept when the interview was finished. The first time the person it was
     prepared for opens it is recorded: only then may they say they have read it."""
     summary, _is_recipient = rules.get_summary_for_reading(current_user, summary_id)
+    state = preparing.state_of(summary.id)
+    if state is not preparing.PdfState.READY:
+        # Not opened: nothing was there to read. 409 with the words the page shows, never
+        # an empty file (the person it was prepared for could not then say they read it).
+        audit.record(
+            "summary.download",
+            object_type="summary",
+            object_id=summary.id,
+            child_id=summary.interview.child_id,
+            outcome="refused",
+            detail=f"pdf {state.value}",
+        )
+        db.session.commit()
+        return Response(
+            render_template("summaries/_pdf_state.html", summary=summary, pdf_state=state),
+            status=409,
+            mimetype="text/html",
+        )
     audit.record(
         "summary.download",
         object_type="summary",
@@ -121,6 +144,32 @@ def pdf(summary_id: int) -> Response:
     tracking.record_opening(summary, current_user)
     db.session.commit()
     return _pdf_response(summary.pdf, f"rhi-summary-{summary.id}.pdf")
+
+
+@bp.route("/summaries/<int:summary_id>/pdf-state")
+@login_required
+def pdf_state(summary_id: int) -> str:
+    """The small part of a page that says whether the copy is ready, polled by htmx every 2
+    seconds while it is being prepared; checked like the summary's page. A poll that finds it
+    still preparing shows nothing of the record and is not written to the audit trail (it
+    would be 30 rows a minute per open page); the answer that ends the polling is."""
+    summary, _is_recipient = rules.get_summary_for_reading(current_user, summary_id)
+    state = preparing.state_of(summary.id)
+    if state in (preparing.PdfState.READY, preparing.PdfState.FAILED):
+        audit.record(
+            "summary.pdf_state",
+            object_type="summary",
+            object_id=summary.id,
+            child_id=summary.interview.child_id,
+            detail=state.value,
+        )
+        db.session.commit()
+    return render_template(
+        "summaries/_pdf_state.html",
+        summary=summary,
+        pdf_state=state,
+        compact=request.args.get("compact") == "1",
+    )
 
 
 @bp.route("/summaries/<int:summary_id>/acknowledge", methods=["POST"])
@@ -214,6 +263,7 @@ class Copies:
     sending_form: SendingForm
     answer_forms: dict[int, AnswerForm] = field(default_factory=dict)
     done: str | None = None
+    pdf_states: dict[int, preparing.PdfState] = field(default_factory=dict)
 
     @property
     def open_questions(self) -> list[SummaryQuestion]:
@@ -246,6 +296,7 @@ def _copies(
         ].answer.label.text = (
             f"Your answer to {q.asked_by.name}'s question of {format_datetime(q.asked_at)}"
         )
+    summaries = summaries_of(interview)
     return Copies(
         interview=interview,
         recipients=list(RECIPIENTS.items()),
@@ -259,11 +310,12 @@ def _copies(
             )
             for s in sendings
         ],
-        summaries=summaries_of(interview),
+        summaries=summaries,
         questions=questions,
         sending_form=sending_form or _sending_form(interview),
         answer_forms=forms,
         done=done,
+        pdf_states=preparing.states_of([s.id for s in summaries]),
     )
 
 

@@ -24,12 +24,12 @@ from sqlalchemy.orm import selectinload
 from rhi import access, audit, deadlines
 from rhi.episodes import prepare
 from rhi.episodes import service as episode_service
-from rhi.episodes.queries import recent_starts, waiting_returns
+from rhi.episodes.queries import open_interviews, recent_starts, waiting_returns
 from rhi.extensions import db
 from rhi.interviews import content as c
+from rhi.interviews.child_words import words_for
 from rhi.models import Child, Episode, Interview, InterviewStatus, SyncConflict, User
 from rhi.models.interviews import LOCKED_STATUSES, status_label
-from rhi.prompts import age_band_for
 from rhi.timefmt import format_datetime, to_local
 
 
@@ -101,12 +101,14 @@ def _shown(
 
 
 def _child(child: Child, on: datetime) -> dict[str, Any]:
-    age = child.age_on(to_local(on).date())
+    day = to_local(on).date()
     return {
         "display_name": child.display_name,
         "first_name": child.preferred_name or child.first_name,
-        "age": age,
-        "age_band": age_band_for(max(age, 0)),
+        "age": child.age_on(day),
+        # The key of the child's words in a shell page: their band (by age, or as the worker
+        # chose for them) and, where rhi has their language, its code ("11_to_14.ar").
+        "age_band": words_for(child, day).key,
     }
 
 
@@ -234,6 +236,9 @@ def _entries(user: User, now: datetime) -> tuple[list[dict[str, Any]], list[dict
     found = db.session.scalars(
         select(Interview)
         .where(
+            # Only interviews of open returns (rhi/episodes/closing.py), found through the
+            # index of open returns: the closed past is never read, however long it is.
+            Interview.id.in_(open_interviews()),
             access.interview_filter(user),
             Interview.status.not_in(LOCKED_STATUSES),
             or_(Interview.status == InterviewStatus.IN_PROGRESS.value, Interview.id.in_(listed)),

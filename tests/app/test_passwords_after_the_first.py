@@ -36,7 +36,8 @@ def test_a_person_changes_their_own_password_and_other_devices_are_signed_out(ap
     here.sign_in(email)
     elsewhere.sign_in(email)
     page = "/account/password"
-    assert "Change password" in here.get("/returns").get_data(as_text=True)
+    assert "Your account" in here.get("/returns").get_data(as_text=True)
+    assert "Change your password" in here.get("/account").get_data(as_text=True)
     bad = here.post(
         page, {"current": "wrong one entirely", "password": NEW, "again": NEW}, page=page
     )

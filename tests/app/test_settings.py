@@ -148,6 +148,12 @@ def test_the_councils_name_for_the_interview_and_the_duty_inbox(app, world):
     assert response.status_code == 302
     worker = as_user(app, world, "worker_a")
     assert "Missing Chats</span>" in worker.get("/returns").get_data(as_text=True)
+    # Everywhere the interview is named: the episode page, a return, the actions, the manifest.
+    episode = worker.get(f"/episodes/{world.episodes['a']}").get_data(as_text=True)
+    assert '<h2 id="interview-heading">Missing Chat</h2>' in episode
+    assert "return home interview" not in episode.lower()
+    assert "Actions agreed in Missing Chats" in worker.get("/actions").get_data(as_text=True)
+    assert worker.get("/manifest.webmanifest").get_json()["name"] == "rhi: Missing Chats"
     with app.app_context():
         assert db.session.get(Setting, "RHI_DUTY_INBOX").value == duty
     details = [e[2] for e in events(app, "setting.change")]

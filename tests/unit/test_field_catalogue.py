@@ -201,6 +201,8 @@ def test_the_sharing_part_of_each_field_is_what_sharing_does_with_it():
                 "places_people": professional,
                 "risk_view": professional,
                 "analysis": professional,
+                # What the child wants their social worker to know goes to them alone.
+                "child_message": recipient == "social_worker",
             }.get(part, True)
             assert (mark in shown) is expected, (recipient, path, part)
 

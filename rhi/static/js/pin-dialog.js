@@ -10,9 +10,10 @@ import { clearWipeNote, describe, noteWipe, unsentByKind, wipeNote } from "./wip
  * Ask for the PIN. "setup" makes the store (needs the server: the device secret comes from it);
  * "unlock" opens it (online with the server's secret, offline with the one the tablet keeps).
  * @param {"setup" | "unlock"} mode
+ * @param {string} [why] the hint instead of the usual one (the child's view: child-view.js)
  * @returns {Promise<true | null>} true once done, null if the worker chose "Not now"
  */
-export function askPin(mode) {
+export function askPin(mode, why) {
   const dialog = document.getElementById("pin-dialog");
   const form = dialog.querySelector("form");
   const pin = dialog.querySelector("#pin");
@@ -23,7 +24,7 @@ export function askPin(mode) {
   dialog.querySelector("[data-hint]").textContent =
     mode === "setup"
       ? "At least 6 digits. rhi uses it to lock what it keeps on this tablet if the signal drops."
-      : "Your notes kept on this tablet are locked. Enter your PIN to send them.";
+      : why || "Your notes kept on this tablet are locked. Enter your PIN to send them.";
   dialog.querySelector("[data-again]").hidden = mode !== "setup";
   error.textContent = "";
   pin.value = again.value = "";

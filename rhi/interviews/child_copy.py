@@ -1,0 +1,72 @@
+"""The child's copy: a short letter in plain words for the child to keep, as a page and a PDF.
+
+What happens next (the actions agreed), who will know what (the read-back's plain labels, from
+rhi/sharing.py through rhi/interviews/read_back.py: labels only, never the child's words, as a
+letter can be found by someone else; and never what is kept between the worker and the child),
+and how to get help: Childline, Missing People and the worker's name. The PDF is made by
+WeasyPrint with the app's locked-down fetcher (rhi/summaries/fetcher.py), as the summaries are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template
+
+from rhi.interviews import read_back
+from rhi.interviews.content import ACTION_KINDS, normalise
+from rhi.timefmt import format_date, to_local
+
+TEMPLATE = "interviews/child_copy_pdf.html"
+HELP = (
+    ("Childline", "0800 1111", "call free, any time, or chat at childline.org.uk"),
+    ("Missing People", "116 000", "call or text, free and private"),
+)
+
+
+@dataclass(frozen=True)
+class Letter:
+    name: str
+    held_on: str
+    worker: str
+    worker_contact: str
+    next_steps: list[str]
+    who_knows: list[tuple[str, list[str]]]  # (who, what: plain labels), or (who, []) for nothing
+    help: tuple[tuple[str, str, str], ...] = HELP
+
+
+def letter_for(interview: Any, child: Any, in_force: Collection[str]) -> Letter:
+    content = normalise(interview.content)
+    worker = interview.worker
+    held = interview.held_at
+    who_knows = []
+    for recipient in read_back.recipients(content, in_force):
+        labels = list(dict.fromkeys(thing.label for thing in recipient.things))
+        who_knows.append((recipient.who, labels))
+    return Letter(
+        name=str(child.preferred_name or child.first_name),
+        held_on=format_date(to_local(held).date()) if held else "",
+        worker=worker.name if worker else "your worker",
+        worker_contact=worker.email if worker else "",
+        next_steps=[
+            ACTION_KINDS.get(a.get("kind", ""), "Something else") for a in content["actions"]
+        ],
+        who_knows=who_knows,
+    )
+
+
+def render_pdf(letter: Letter) -> bytes:
+    """The letter as a PDF; needs an app context (the template and the fetcher's assets)."""
+    from weasyprint import HTML  # loaded only when a PDF is made
+
+    from rhi.summaries.fetcher import BASE_URL, CSS_URL
+    from rhi.summaries.pdf import PDF_VARIANT, asset_fetcher
+
+    html = render_template(TEMPLATE, letter=letter, css_url=CSS_URL)
+    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=asset_fetcher()).write_pdf(
+        pdf_variant=PDF_VARIANT
+    )
+    assert pdf is not None
+    return bytes(pdf)

@@ -1,0 +1,181 @@
+"""The dry run (which records are due, why, and which are held) and the real run (destroy each
+due record not on hold, one transaction per child).
+
+Destroying a record deletes every row held about the child (rhi/retention/held.py finds them
+from the schema), then blanks the `children` row to an anonymous tombstone: audit rows cannot
+be deleted and point at it. A `destroyed_children` row says it is one; the tombstone has no
+name, date of birth, social worker or team, so no one's lists show it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import delete, exists, select, update
+
+from rhi import audit
+from rhi.extensions import db
+from rhi.models import Child, User
+from rhi.models.base import utcnow
+from rhi.models.children import LEGAL_STATUSES
+from rhi.models.retention import DestroyedChild, LegalHold
+from rhi.retention import held, rules
+
+log = logging.getLogger(__name__)
+
+DESTROYED_NAME = "Record destroyed"
+# The tombstone's values for columns that may not be empty; every other column is emptied
+# (NULL), or set to its plain default. `id` and `created_at` stay: neither is about the child.
+TOMBSTONE = {
+    "first_name": DESTROYED_NAME,
+    "last_name": "",
+    # The column may not be empty; 1 January 1900 is what the tombstone holds instead (a date no
+    # child in rhi has), and `destroyed_children` is what marks the row.
+    "date_of_birth": date(1900, 1, 1),
+}
+UNTOUCHED = frozenset({"id", "created_at"})
+
+
+@dataclass(frozen=True)
+class Due:
+    child_id: int
+    name: str
+    date_of_birth: date
+    legal_status: str
+    rule: rules.Rule
+    due_on: date
+    hold: LegalHold | None
+
+    @property
+    def legal_status_label(self) -> str:
+        return LEGAL_STATUSES.get(self.legal_status, self.legal_status)
+
+
+@dataclass
+class Report:
+    today: date
+    due: list[Due] = field(default_factory=list)  # will be destroyed by a run today
+    held: list[Due] = field(default_factory=list)  # due, but a legal hold keeps them
+
+
+def not_destroyed():
+    return ~exists(select(DestroyedChild.child_id).where(DestroyedChild.child_id == Child.id))
+
+
+def holds_in_force(child_ids: list[int]) -> dict[int, LegalHold]:
+    if not child_ids:
+        return {}
+    rows = db.session.scalars(
+        select(LegalHold)
+        .where(LegalHold.child_id.in_(child_ids), LegalHold.lifted_at.is_(None))
+        .order_by(LegalHold.placed_at)
+    )
+    return {h.child_id: h for h in rows}
+
+
+def report(today: date) -> Report:
+    """Which records are due for destruction on `today`, and which of those are held."""
+    youngest_rule = min(rules.rule_for("looked_after").to_age, rules.rule_for("none").to_age)
+    # A coarse filter in SQL (nobody born after this year can be due), the exact rule below.
+    candidates = db.session.scalars(
+        select(Child)
+        .where(Child.date_of_birth <= date(today.year - youngest_rule, 12, 31), not_destroyed())
+        .order_by(Child.date_of_birth, Child.id)
+    ).all()
+    due = [c for c in candidates if rules.destroy_on(c.date_of_birth, c.legal_status) <= today]
+    holds = holds_in_force([c.id for c in due])
+    result = Report(today)
+    for child in due:
+        entry = Due(
+            child.id,
+            child.display_name,
+            child.date_of_birth,
+            child.legal_status,
+            rules.rule_for(child.legal_status),
+            rules.destroy_on(child.date_of_birth, child.legal_status),
+            holds.get(child.id),
+        )
+        (result.held if entry.hold else result.due).append(entry)
+    return result
+
+
+def _tombstone_values() -> dict[str, object]:
+    values: dict[str, object] = {}
+    for column in Child.__table__.columns:
+        if column.name in UNTOUCHED:
+            continue
+        if column.name in TOMBSTONE:
+            values[column.name] = TOMBSTONE[column.name]
+        elif column.nullable:
+            values[column.name] = None
+        elif column.default is not None and column.default.is_scalar:
+            values[column.name] = column.default.arg
+        else:  # a new required column: say so here rather than leave its value behind
+            raise RuntimeError(f"no tombstone value for children.{column.name}")
+    return values
+
+
+def destroy_child(child_id: int, today: date, user: User | None) -> bool:
+    """Destroy one child's record in one transaction, if it is still due and not held (checked
+    again here: a hold may have been placed since the report was read). True when destroyed."""
+    child = db.session.scalar(
+        select(Child).where(Child.id == child_id, not_destroyed()).with_for_update()
+    )
+    if child is None or rules.destroy_on(child.date_of_birth, child.legal_status) > today:
+        db.session.rollback()
+        return False
+    if holds_in_force([child_id]):
+        db.session.rollback()
+        return False
+    rule = rules.rule_for(child.legal_status)
+    db.session.expunge(child)  # its row is changed by SQL below: never flushed from here
+    for entry, clause in reversed(list(held.each_table(child_id))):
+        db.session.execute(delete(entry.table).where(clause))
+    db.session.execute(
+        update(Child.__table__).where(Child.__table__.c.id == child_id).values(_tombstone_values())
+    )
+    db.session.add(
+        DestroyedChild(
+            child_id=child_id,
+            destroyed_at=utcnow(),
+            rule=rule.described[:80],
+            destroyed_by_id=user.id if user else None,
+        )
+    )
+    audit.record(
+        "retention.destroy",
+        user=user,
+        object_type="child",
+        object_id=child_id,
+        child_id=child_id,
+        detail="destroyed by the retention schedule" + ("" if user else " (command line)"),
+    )
+    db.session.commit()
+    return True
+
+
+@dataclass
+class RunResult:
+    destroyed: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # no longer due, or held since
+    failed: list[int] = field(default_factory=list)
+
+
+def run(today: date, user: User | None, only: set[int] | None = None) -> RunResult:
+    """Destroy every record due today and not held (of `only`, the records a person was shown,
+    when given), each child in a transaction of its own: one that fails is rolled back and
+    named, and the others still go."""
+    result = RunResult()
+    due = [d.child_id for d in report(today).due]
+    for child_id in [c for c in due if only is None or c in only]:
+        try:
+            done = destroy_child(child_id, today, user)
+        except Exception:
+            db.session.rollback()
+            log.exception("retention: the record of child %s could not be destroyed", child_id)
+            result.failed.append(child_id)
+            continue
+        (result.destroyed if done else result.skipped).append(child_id)
+    return result

@@ -1,0 +1,65 @@
+"""Forms for the retention pages: the schedule, the run's confirmation and legal holds."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+
+def _age(minimum: int, maximum: int):
+    def check(_form: object, field: StringField) -> None:
+        raw = (field.data or "").strip()
+        if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+            raise ValidationError(f"Enter an age in whole years from {minimum} to {maximum}.")
+
+    return check
+
+
+class ScheduleForm(FlaskForm):
+    looked_after_age = StringField(
+        "Keep the record of a looked-after child (or care leaver) until this birthday",
+        validators=[_age(25, 120)],
+        render_kw={"inputmode": "numeric"},
+    )
+    other_age = StringField(
+        "Keep the record of any other child until this birthday",
+        validators=[_age(18, 120)],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+# Each schedule field's setting (rhi/settings.py EDITABLE).
+SCHEDULE_FIELDS = {
+    "RHI_RETAIN_LOOKED_AFTER_TO_AGE": "looked_after_age",
+    "RHI_RETAIN_OTHER_TO_AGE": "other_age",
+}
+
+
+class RunForm(FlaskForm):
+    # The records the administrator was shown: the run destroys these and no others, so a record
+    # that fell due since the page was read waits for the next look.
+    child_ids = HiddenField()
+    confirm = BooleanField(
+        "I have checked the list: destroy these records now. This cannot be undone.",
+        validators=[InputRequired("Tick the box to say you have checked the list.")],
+    )
+
+
+REASON_HINT = "Say why, in a sentence or two. It is kept with the hold."
+
+
+class HoldForm(FlaskForm):
+    reason = TextAreaField(
+        "Why the record must be kept",
+        validators=[DataRequired("Say why the record must be kept."), Length(max=2000)],
+        description=REASON_HINT,
+    )
+
+
+class LiftForm(FlaskForm):
+    reason = TextAreaField(
+        "Why the hold is no longer needed",
+        validators=[DataRequired("Say why the hold is no longer needed."), Length(max=2000)],
+        description=REASON_HINT,
+    )

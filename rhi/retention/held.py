@@ -1,0 +1,108 @@
+"""Everything held about one child, found from the schema itself rather than a list kept by
+hand: every table with a foreign key to `children`, then every table with a foreign key to
+those rows, and so on. A table added later (by any part of rhi) is then destroyed with the
+child and included in the subject access export without anyone remembering to add it here.
+
+Left out, on purpose:
+- `children` itself: the row stays as an anonymous tombstone (destroy.py blanks it), because
+- `audit_events` cannot be changed or deleted (rhi/models/audit.py): its rows keep pointing at
+  the tombstone. They hold no note text, only who did what and when.
+- `destroyed_children`: the marker that the record was destroyed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Table, false, or_, select
+
+from rhi.extensions import db
+
+KEPT = frozenset({"children", "audit_events", "destroyed_children"})
+
+
+@dataclass(frozen=True)
+class Link:
+    """A column of `table` pointing at `parent_column` of a table already in the closure."""
+
+    column: str
+    parent_table: str
+    parent_column: str
+
+
+@dataclass(frozen=True)
+class HeldTable:
+    table: Table
+    links: tuple[Link, ...]
+
+
+def held_tables() -> list[HeldTable]:
+    """Every table holding rows about a child, parents before the tables pointing at them
+    (delete in reverse). Each table's links are its foreign keys into the closure."""
+    tables = db.metadata.tables
+    found: dict[str, HeldTable] = {}
+    order: list[str] = []
+    frontier = {"children"}
+    while frontier:
+        added: set[str] = set()
+        for table in db.metadata.sorted_tables:
+            if table.name in KEPT or table.name in found:
+                continue
+            links = tuple(
+                Link(fk.parent.name, fk.column.table.name, fk.column.name)
+                for fk in table.foreign_keys
+                if fk.column.table.name in frontier | set(found)
+            )
+            if links:
+                added.add(table.name)
+                found[table.name] = HeldTable(table, links)
+                order.append(table.name)
+        frontier = added
+    # Recompute links now that the closure is whole: a table found early may also point at one
+    # found later (actions point at interviews as well as children).
+    whole = set(found) | {"children"}
+    result = []
+    for name in _parents_first(order, found):
+        table = tables[name]
+        links = tuple(
+            Link(fk.parent.name, fk.column.table.name, fk.column.name)
+            for fk in table.foreign_keys
+            if fk.column.table.name in whole
+        )
+        result.append(HeldTable(table, links))
+    return result
+
+
+def _parents_first(names: list[str], _found: dict[str, HeldTable]) -> list[str]:
+    """The metadata's dependency order, restricted to the closure."""
+    wanted = set(names)
+    return [t.name for t in db.metadata.sorted_tables if t.name in wanted]
+
+
+def rows_of(child_id: int, held: HeldTable, by_name: dict[str, HeldTable]) -> ColumnElement[bool]:
+    """A WHERE clause selecting `held`'s rows that belong to the child: any link to the child
+    or to a row of a table that does."""
+    clauses = []
+    for link in held.links:
+        column = held.table.c[link.column]
+        if link.parent_table == held.table.name:
+            continue  # a row pointing at its own kind is found through its other links
+        if link.parent_table == "children":
+            clauses.append(column == child_id)
+            continue
+        parent = by_name[link.parent_table]
+        clauses.append(
+            column.in_(
+                select(parent.table.c[link.parent_column]).where(rows_of(child_id, parent, by_name))
+            )
+        )
+    return or_(*clauses) if clauses else false()
+
+
+def each_table(child_id: int) -> Iterator[tuple[HeldTable, ColumnElement[bool]]]:
+    """Each held table, parents first, with the clause for the child's rows in it."""
+    tables = held_tables()
+    by_name = {h.table.name: h for h in tables}
+    for held in tables:
+        yield held, rows_of(child_id, held, by_name)

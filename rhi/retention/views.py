@@ -1,0 +1,185 @@
+"""The retention schedule's pages, for administrators: the dry-run report (what is due, why,
+what is held), the schedule's two ages, the run with its confirmation, and each child's legal
+holds. Every look and every change is audited; anyone else is refused (403, audited)."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from rhi import access, audit, settings
+from rhi.actions.rules import today_local
+from rhi.extensions import db
+from rhi.models import Child
+from rhi.models.retention import LegalHold
+from rhi.retention import destroy, holds, rules
+from rhi.retention.forms import SCHEDULE_FIELDS, HoldForm, LiftForm, RunForm, ScheduleForm
+from rhi.subject_access import find
+from rhi.timefmt import parse_date
+
+bp = Blueprint("retention", __name__, url_prefix="/admin/retention")
+
+
+def admin_only(view: Any) -> Any:
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        access.require_settings_change(current_user, "retention")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _schedule_form(formdata: Any = None) -> ScheduleForm:
+    kwargs = {"formdata": None} if formdata is None else {}
+    data = {field: str(current_app.config[name]) for name, field in SCHEDULE_FIELDS.items()}
+    form = ScheduleForm(**kwargs, data=data)
+    for name, field in SCHEDULE_FIELDS.items():
+        default = settings.environment_value(name)
+        form[field].description = f"{settings.EDITABLE[name].hint} Default: {default}."
+    return form
+
+
+def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
+    report = destroy.report(today_local())
+    run_form = forms.get("run_form") or RunForm(formdata=None)
+    run_form.child_ids.data = ",".join(str(d.child_id) for d in report.due)
+    name = request.args.get("name", "").strip()[:120]
+    born_text = request.args.get("born", "").strip()[:20]
+    born = parse_date(born_text) if born_text else None
+    searched = bool(name or born)
+    found = find.find(current_user, name, born) if searched else []
+    return render_template(
+        "retention/report.html",
+        report=report,
+        schedule_form=forms.get("schedule_form") or _schedule_form(),
+        run_form=run_form,
+        name=name,
+        born=born_text,
+        born_unreadable=bool(born_text) and born is None,
+        searched=searched,
+        found=found,
+    ), status
+
+
+@bp.route("")
+@admin_only
+def report() -> tuple[str, int]:
+    audit.record("retention.report_view", object_type="retention", object_id="report")
+    if request.args.get("name") or request.args.get("born"):
+        # The words searched for are not kept: they are a child's name.
+        audit.record("retention.search", object_type="child", object_id="search")
+    db.session.commit()
+    return _page()
+
+
+@bp.route("/schedule", methods=["POST"])
+@admin_only
+def save_schedule() -> tuple[str, int] | Response:
+    form = _schedule_form(formdata=True)
+    if not form.validate_on_submit():
+        return _page(422, schedule_form=form)
+    changed = [
+        settings.EDITABLE[name].label
+        for name, field in SCHEDULE_FIELDS.items()
+        if settings.change(name, form[field].data.strip(), current_user)
+    ]
+    db.session.commit()
+    settings.forget()
+    flash("Saved: " + "; ".join(changed) + "." if changed else "Nothing was changed.", "success")
+    return redirect(url_for("retention.report"))
+
+
+@bp.route("/run", methods=["POST"])
+@admin_only
+def run() -> tuple[str, int] | Response:
+    form = RunForm()
+    if not form.validate_on_submit() or not form.confirm.data:
+        form.confirm.errors = ["Tick the box to say you have checked the list."]
+        return _page(422, run_form=form)
+    shown = {int(x) for x in (form.child_ids.data or "").split(",") if x.strip().isdigit()}
+    result = destroy.run(today_local(), current_user._get_current_object(), only=shown)
+    audit.record(
+        "retention.run",
+        object_type="retention",
+        object_id="run",
+        detail=f"{len(result.destroyed)} destroyed, {len(result.skipped)} passed by, "
+        f"{len(result.failed)} failed",
+    )
+    db.session.commit()
+    message = f"{len(result.destroyed)} records destroyed."
+    if result.skipped:
+        message += f" {len(result.skipped)} passed by: held or no longer due."
+    if result.failed:
+        message += f" {len(result.failed)} could not be destroyed and are kept: try again."
+    flash(message, "error" if result.failed else "success")
+    return redirect(url_for("retention.report"))
+
+
+def _child(child_id: int) -> Child:
+    child = db.session.scalar(select(Child).where(Child.id == child_id, destroy.not_destroyed()))
+    if child is None:
+        access.refuse(current_user, "child", child_id, None)
+    assert child is not None
+    return child
+
+
+def _child_page(child: Child, status: int = 200, **forms: Any) -> tuple[str, int]:
+    rule = rules.rule_for(child.legal_status)
+    return render_template(
+        "retention/child.html",
+        child=child,
+        rule=rule,
+        due_on=rules.destroy_on(child.date_of_birth, child.legal_status),
+        holds=holds.holds_of(child.id),
+        hold_form=forms.get("hold_form") or HoldForm(formdata=None),
+        lift_forms={
+            h.id: forms.get(f"lift_{h.id}") or LiftForm(formdata=None, prefix=f"lift{h.id}")
+            for h in holds.holds_of(child.id)
+            if h.in_force
+        },
+    ), status
+
+
+@bp.route("/children/<int:child_id>")
+@admin_only
+def child(child_id: int) -> tuple[str, int]:
+    record = _child(child_id)
+    audit.record("retention.child_view", object_type="child", object_id=child_id, child_id=child_id)
+    db.session.commit()
+    return _child_page(record)
+
+
+@bp.route("/children/<int:child_id>/holds", methods=["POST"])
+@admin_only
+def place_hold(child_id: int) -> tuple[str, int] | Response:
+    record = _child(child_id)
+    form = HoldForm()
+    if not form.validate_on_submit():
+        return _child_page(record, 422, hold_form=form)
+    holds.place(child_id, form.reason.data.strip(), current_user._get_current_object())
+    db.session.commit()
+    flash("Legal hold placed: this record will not be destroyed while it is in force.", "success")
+    return redirect(url_for("retention.child", child_id=child_id))
+
+
+@bp.route("/holds/<int:hold_id>/lift", methods=["POST"])
+@admin_only
+def lift_hold(hold_id: int) -> tuple[str, int] | Response:
+    hold = db.session.get(LegalHold, hold_id)
+    if hold is None or hold.lifted_at is not None:
+        access.refuse(current_user, "legal_hold", hold_id, hold.child_id if hold else None)
+    assert hold is not None
+    record = _child(hold.child_id)
+    form = LiftForm(prefix=f"lift{hold.id}")
+    if not form.validate_on_submit():
+        return _child_page(record, 422, **{f"lift_{hold.id}": form})
+    holds.lift(hold, form.reason.data.strip(), current_user._get_current_object())
+    db.session.commit()
+    flash("Legal hold lifted.", "success")
+    return redirect(url_for("retention.child", child_id=record.id))

@@ -1,0 +1,47 @@
+"""Finding a child for the retention and subject access pages, by name and date of birth.
+
+Administrators see no child records elsewhere; these pages are the exception, and show only
+the name, date of birth and legal status. An administrator finds any child whose record has not
+been destroyed; a manager only the children rhi.access lets them see.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, or_, select, true
+
+from rhi import access
+from rhi.extensions import db
+from rhi.models import Child, Role, User
+from rhi.retention.destroy import not_destroyed
+
+MOST_SHOWN = 50
+
+
+def scope(user: User) -> ColumnElement[bool]:
+    """The children `user` may find here."""
+    if user.role_enum is Role.ADMIN:
+        return true()
+    return access.child_filter(user)
+
+
+def find(user: User, name: str, born: date | None) -> list[Child]:
+    name = " ".join(name.split())
+    if not name and born is None:
+        return []  # never "every child": a name or a date of birth is asked for
+    query = select(Child).where(scope(user), not_destroyed())
+    for word in name.split(" ") if name else ():
+        like = f"%{word.replace('%', '').replace('_', '')}%"
+        query = query.where(
+            or_(
+                Child.first_name.ilike(like),
+                Child.last_name.ilike(like),
+                Child.preferred_name.ilike(like),
+            )
+        )
+    if born is not None:
+        query = query.where(Child.date_of_birth == born)
+    return list(
+        db.session.scalars(query.order_by(Child.last_name, Child.first_name).limit(MOST_SHOWN))
+    )

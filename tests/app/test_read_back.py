@@ -1,0 +1,368 @@
+"""Issue 17 item 2: the read-back, and the child's agreement.
+
+The read-back page tells the child, per recipient, what rhi/sharing.py puts in that recipient's
+copy; a Hypothesis test checks it over generated documents (what the read-back says will reach
+the police is what the police copy holds), and a page test checks it against the police PDF
+read back with pypdf. The three answers are recorded with when, audited, shown on the review
+and printed in the copies; finishing without a read-back is allowed and listed as a gap.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.interviews import content as c
+from rhi.interviews import read_back
+from rhi.models import AuditEvent, Interview
+from rhi.models.base import utcnow
+from rhi.prompts import SECTION_IDS
+from rhi.sharing import view_for
+from rhi.summaries.service import render_for
+from tests.app.helpers import start
+
+TALKED = [s for s in SECTION_IDS if s != "analysis"]
+SHARED_PARTS = list(c.SHARED_PARTS)
+
+
+# ---- what the read-back says is what each copy holds (Hypothesis) ---------------------------
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> dict[str, Any]:
+    """A document with a word of its own in every place the child's words can be, random
+    sharing answers (parts, "not to be shared", decisions in force or not)."""
+    d = c.empty_content()
+    for s in TALKED:
+        if draw(st.booleans()):
+            d["sections"][s]["text"] = f"SEC{s.upper()}X"
+        d["sections"][s]["private"] = draw(st.booleans())
+        if draw(st.booleans()):
+            d["sections"][s]["kept_back"] = f"KEPT{s.upper()}X"
+        if draw(st.booleans()):
+            choice = draw(st.sampled_from([k for k in c.FEELINGS if k]))
+            d["feelings"][s] = {"choice": choice, "at": "2026-11-23 11:00"}
+    if draw(st.booleans()):
+        d["sections"]["analysis"]["text"] = "ANALYSISX"
+    d["child_message"] = draw(st.sampled_from(["", "MESSAGEX"]))
+    d["police_contact"] = draw(st.sampled_from(["", "POLICECONTACTX"]))
+    d["protective_factors"] = draw(st.sampled_from(["", "PROTECTIVEX"]))
+    d["risk_view"] = draw(st.sampled_from(list(c.RISK_VIEWS)))
+    for group, factors in c.FINDING_GROUPS.items():
+        for key in draw(st.lists(st.sampled_from(list(factors)), max_size=2, unique=True)):
+            d[group][key] = {"on": True, "note": "", "private": draw(st.booleans())}
+        if draw(st.booleans()):
+            d["findings_other"][group] = f"OTHER{group.upper()}X"
+    for kind in ("places", "people"):
+        for n in range(draw(st.integers(0, 2))):
+            d, item_id = c.add_item(d, kind, f"{kind}{n}")
+            entry = next(e for e in d[kind] if e["id"] == item_id)
+            entry["name"] = f"{kind.upper()}{n}X"
+            entry["private"] = draw(st.booleans())
+    if draw(st.booleans()):
+        d, _ = c.add_item(d, "actions", "a1")
+    for recipient in c.RECIPIENTS:
+        answer = draw(st.sampled_from(list(c.CONSENT_ANSWERS)))
+        d["consent"][recipient]["answer"] = answer
+        d["consent"][recipient]["words"] = draw(st.sampled_from(["", f"WORDS{recipient}X"]))
+        for part in draw(st.lists(st.sampled_from(SHARED_PARTS), max_size=4, unique=True)):
+            d["consent"][recipient][f"part_{part}"] = True
+    if draw(st.booleans()):
+        d["overrides"] = [
+            {
+                "id": "d1",
+                "recipient": "police",
+                "reason": "Risk of serious harm",
+                "parts": draw(st.lists(st.sampled_from(SHARED_PARTS), max_size=3, unique=True)),
+                "releases": draw(
+                    st.lists(
+                        st.sampled_from(
+                            ["sections.away", "sections.help.kept_back", "people.people0"]
+                        ),
+                        max_size=2,
+                        unique=True,
+                    )
+                ),
+            }
+        ]
+    return d
+
+
+MARK = re.compile(r"[A-Z_]+\d?X|WORDS[a-z_]+X")
+
+
+def marks(text: str) -> set[str]:
+    return set(MARK.findall(text))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.sampled_from([(), ("d1",)]))
+def test_the_read_back_tells_each_recipients_copy_exactly(document, in_force):
+    told = {r.key: r for r in read_back.recipients(document, in_force)}
+    assert list(told) == list(c.RECIPIENTS)
+    for recipient in c.RECIPIENTS:
+        view = view_for(document, recipient, in_force=in_force)
+        things = told[recipient].things
+        # The child's own words each copy holds are read back, word for word, and nothing else.
+        said = marks(" ".join(t.words for t in things))
+        holds = marks(repr(view)) - {"ANALYSISX"}
+        assert said == holds, recipient
+        # The worker's notes and view of risk are named, not read out.
+        keys = {t.key for t in things}
+        assert ("sections.analysis" in keys) == ("analysis" in view.sections)
+        assert ("risk_view" in keys) == bool(view.risk_view)
+        assert ("actions" in keys) == bool(view.actions)
+        assert told[recipient].only_that_we_talked == (not things)
+        if not view.shares_content:
+            assert not things
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents(), st.sampled_from([(), ("d1",)]))
+def test_kept_between_us_is_what_no_one_is_told(document, in_force):
+    kept = read_back.kept_between_us(document, in_force)
+    every_copy = " ".join(repr(view_for(document, r, in_force=in_force)) for r in c.RECIPIENTS)
+    for title in kept:
+        for mark in marks(title):
+            assert mark not in every_copy
+
+
+# ---- the page, the PDF and the answers -------------------------------------------------------
+
+
+class Blocks(HTMLParser):
+    """The text of each data-read-back block of the read-back page, by recipient."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: dict[str, list[str]] = {}
+        self.current: str | None = None
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "section" and a.get("data-read-back"):
+            self.current, self.depth = str(a["data-read-back"]), 0
+            self.blocks[self.current] = []
+        if self.current and tag == "section":
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.current and tag == "section":
+            self.depth -= 1
+            if self.depth == 0:
+                self.current = None
+
+    def handle_data(self, data: str) -> None:
+        if self.current:
+            self.blocks[self.current].append(data)
+
+
+def blocks(html: str) -> dict[str, str]:
+    parser = Blocks()
+    parser.feed(html)
+    return {k: " ".join("".join(v).split()) for k, v in parser.blocks.items()}
+
+
+def store(app, uuid: str, document: dict[str, Any]) -> None:
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.content = json.loads(json.dumps(document))
+        db.session.commit()
+
+
+def stored(app, uuid: str) -> dict[str, Any]:
+    with app.app_context():
+        return c.normalise(
+            db.session.scalar(select(Interview).where(Interview.uuid == uuid)).content
+        )
+
+
+def pdf_text(app, uuid: str, recipient: str) -> str:
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        data = render_for(interview, recipient, "A reader", utcnow())
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def shared_document() -> dict[str, Any]:
+    d = c.empty_content()
+    d["sections"]["before"]["text"] = "BEFOREX I had a row at home"
+    d["sections"]["away"]["text"] = "AWAYX I stayed at a friend's"
+    d["sections"]["help"]["text"] = "HELPX someone to talk to"
+    d["sections"]["help"]["private"] = True
+    d["sections"]["own_words"]["kept_back"] = "SECRETX"
+    d["child_message"] = "MESSAGEX"
+    d["police_contact"] = "POLICECONTACTX"
+    d["feelings"]["away"] = {"choice": "not_good", "at": "2026-11-23 11:20"}
+    d["consent"]["social_worker"]["answer"] = "yes"
+    d["consent"]["police"] = {**d["consent"]["police"], "answer": "some", "part_away": True}
+    return d
+
+
+def test_the_read_back_page_says_per_recipient_what_their_copy_holds(app, web, world):
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    html = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+    said = blocks(html)
+    assert said["police"].startswith("The police will know:")
+    assert said["social_worker"].startswith("Your social worker will know:")
+    assert (
+        said["parents_carers"] == "Your parents or carers will only know that we talked, and when."
+    )
+    assert "What you told me about while you were away: \u201cAWAYX" in said["police"]
+    assert "How you said you felt: \u201cNot so good\u201d" in said["police"]
+    assert "What you said about the police: \u201cPOLICECONTACTX\u201d" in said["police"]
+    assert marks(said["police"]) == {"AWAYX", "POLICECONTACTX"}
+    assert marks(said["social_worker"]) == {"BEFOREX", "AWAYX", "MESSAGEX", "POLICECONTACTX"}
+    assert "What you want your social worker to know: \u201cMESSAGEX\u201d" in said["social_worker"]
+    # Kept between us: the part not to be shared, and what was told and kept back.
+    assert "Kept between us:" in said["kept"]
+    assert "The section \u201cWhat would help\u201d" in said["kept"]
+    assert "Told and kept back in \u201cIn your own words\u201d" in said["kept"]
+    assert "SECRETX" not in html and "HELPX" not in said["kept"]
+    # The police copy holds what the page said would reach the police, and nothing more.
+    police_pdf = pdf_text(app, uuid, "police")
+    assert marks(police_pdf) & {"BEFOREX", "AWAYX", "HELPX", "MESSAGEX", "POLICECONTACTX"} == {
+        "AWAYX",
+        "POLICECONTACTX",
+    }
+    with app.app_context():
+        assert db.session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.action == "interview.view", AuditEvent.detail == "read_back"
+            )
+        )
+
+
+def answer(web, uuid: str, choice: str, changes: str = ""):
+    return web.post(
+        f"/interviews/{uuid}/read-back",
+        {"f:read_back.answer": choice, "f:read_back.changes": changes},
+        page=f"/interviews/{uuid}/read_back",
+    )
+
+
+def read_back_events(app, uuid: str) -> list[str]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(AuditEvent.detail)
+                .where(AuditEvent.action == "interview.read_back", AuditEvent.object_id == uuid)
+                .order_by(AuditEvent.id)
+            )
+        )
+
+
+GAP = "What will be shared was not read back to the child."
+
+
+def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, world):
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    assert GAP in web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+
+    response = answer(web, uuid, "changes", "I don't want the police to know about my friend")
+    assert response.status_code == 302
+    document = stored(app, uuid)
+    assert document["read_back"] == {
+        "answer": "changes",
+        "changes": "I don't want the police to know about my friend",
+        "at": "2026-11-23 12:00",  # the frozen clock, in London
+    }
+    review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert GAP not in review
+    assert '<dt>When it was read back, Ada said</dt><dd class="prose">I want changes</dd>' in review
+    assert "I don&#39;t want the police to know about my friend" in review
+    assert '<dt>When</dt><dd class="prose">2026-11-23 12:00</dd>' in review
+
+    answer(web, uuid, "not_read", "left over words")
+    assert stored(app, uuid)["read_back"]["answer"] == "not_read"
+    assert stored(app, uuid)["read_back"]["changes"] == ""  # the changes go with "changes" only
+    page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+    assert re.search(r'value="not_read" checked', page)
+
+    answer(web, uuid, "agreed")
+    assert read_back_events(app, uuid) == ["changes", "not_read", "agreed"]
+    review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert (
+        '<dt>When it was read back, Ada said</dt><dd class="prose">Yes, that\u2019s right</dd>'
+        in review
+    )
+    # Printed in the copies that share anything; the changes asked for stay in the record.
+    social_worker = pdf_text(app, uuid, "social_worker")
+    assert "Read back to Ada on 2026-11-23 12:00. Ada said: \u201cYes, that\u2019s right\u201d" in (
+        social_worker
+    )
+    assert "Read back to Ada" not in pdf_text(app, uuid, "parents_carers")  # shares nothing
+
+
+def test_an_answer_must_be_one_of_the_three(app, web, world):
+    uuid = start(web, world)
+    for bad in ("", "maybe"):
+        assert answer(web, uuid, bad).status_code == 302
+    assert stored(app, uuid)["read_back"]["answer"] == ""
+    assert read_back_events(app, uuid) == []
+    no_token = web.client.post(
+        f"/interviews/{uuid}/read-back", data={"f:read_back.answer": "agreed"}
+    )
+    assert no_token.status_code == 400
+    assert stored(app, uuid)["read_back"]["answer"] == ""
+
+
+def test_not_read_back_is_said_in_the_copy(app, web, world):
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    assert "What is shared was not read back to Ada." in pdf_text(app, uuid, "social_worker")
+
+
+def test_the_childs_copy_is_a_plain_letter_with_where_to_get_help(app, web, world):
+    uuid = start(web, world)
+    d = shared_document()
+    d, _ = c.add_item(d, "actions", "a1")
+    d["actions"][0]["kind"] = "safety_plan"
+    store(app, uuid, d)
+    read_back_page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+    assert f"/interviews/{uuid}/child-copy" in read_back_page
+    html = web.get(f"/interviews/{uuid}/child-copy").get_data(as_text=True)
+    data = web.get(f"/interviews/{uuid}/child-copy.pdf")
+    assert data.status_code == 200 and data.mimetype == "application/pdf"
+    pdf = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data.data)).pages
+    )
+    with app.app_context():
+        worker = db.session.scalar(select(Interview).where(Interview.uuid == uuid)).worker.name
+    for text in (" ".join(html.split()), pdf):
+        assert "Dear Ada" in text
+        assert "Childline: 0800 1111" in text and "Missing People: 116 000" in text
+        assert "call or text" in text and worker in text
+        assert "Safety plan" in text
+        assert "The police will know: What you told me about while you were away" in text
+        assert "Your parents or carers will only know that we talked, and when." in text
+        # Labels only: none of the child's words, nothing kept between them.
+        for words in ("AWAYX", "MESSAGEX", "SECRETX", "HELPX", "What would help"):
+            assert words not in text
+    with app.app_context():
+        looks = db.session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "interview.child_copy")
+        ).all()
+    assert looks == ["page", "pdf"]
+    web.sign_out()
+    web.sign_in(world.emails["social_worker"])
+    assert web.get(f"/interviews/{uuid}/child-copy").status_code in (403, 404)
+
+
+def test_the_tablets_read_back_page_asks_for_a_connection(client):
+    html = client.get("/shell/interviews/read_back").get_data(as_text=True)
+    assert "Reading back needs a connection" in html
+    assert "will know:" not in html and "only know that we talked" not in html
+    assert "Save what" not in html  # nothing to send from here

@@ -1,0 +1,390 @@
+"""The retention schedule (issue 16 item 7): the dry run says which records are due and why and
+which are held; the run destroys everything held about each due child not on hold, leaving an
+anonymous tombstone the (unchangeable) audit rows still point at; legal holds are placed and
+lifted with a reason; the schedule's ages are settings. Everything is audited.
+
+The app tests' clock stands at 2026-11-23 12:00 UTC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select, text
+
+from rhi.extensions import db
+from rhi.models import (
+    Addendum,
+    AuditEvent,
+    Child,
+    ChildPhoto,
+    ContactAttempt,
+    DestroyedChild,
+    Episode,
+    FollowedAction,
+    Interview,
+    LegalHold,
+    PolicePerson,
+    Summary,
+    SummarySending,
+    WaitingRow,
+)
+from rhi.models.children import ProfileChange
+from rhi.models.episodes import Allocation
+from rhi.retention.held import KEPT
+from tests.conftest import Web
+
+PAGE = "/admin/retention"
+WHEN = datetime(2026, 11, 20, 10, 0)
+
+
+def as_user(app, world, key: str) -> Web:
+    web = Web(app.test_client())
+    web.sign_in(world.emails[key])
+    return web
+
+
+def add_child(first: str, born: date, status: str) -> int:
+    child = Child(first_name=first, last_name="Keeping", date_of_birth=born, legal_status=status)
+    db.session.add(child)
+    db.session.commit()
+    return child.id
+
+
+def schedule_children(app) -> dict[str, int]:
+    """Children either side of their rule's birthday, as of 23 November 2026."""
+    with app.app_context():
+        return {
+            # Looked after: kept to the 75th birthday (22 November 2026: due).
+            "due_la": add_child("Orla", date(1951, 11, 22), "looked_after"),
+            "not_yet_la": add_child("Perpetua", date(1951, 11, 24), "looked_after"),
+            # Anyone else: kept to the 25th birthday (today: due).
+            "due_other": add_child("Quillon", date(2001, 11, 23), "child_in_need"),
+            "not_yet_other": add_child("Rosamund", date(2001, 11, 24), "none"),
+            # A care leaver was looked after: 75th, not 25th.
+            "care_leaver": add_child("Saoirse", date(1990, 1, 1), "care_leaver"),
+        }
+
+
+def fill_record(app, world) -> int:
+    """Ada (world child a) with a record in every part of rhi, and made due: born in 1940."""
+    child_id = world.children["a"]
+    with app.app_context():
+        child = db.session.get(Child, child_id)
+        child.date_of_birth = date(1940, 5, 1)
+        child.description = "Tall, often wears a red coat."
+        episode = db.session.get(Episode, world.episodes["a"])
+        interview = Interview(status="finished", due_at=WHEN, content={"words": "I was scared."})
+        interview.episodes.append(episode)
+        db.session.add(interview)
+        db.session.flush()
+        summary = Summary(
+            interview_id=interview.id,
+            recipient="social_worker",
+            prepared_for_name="Social Worker",
+            pdf=b"%PDF-1.7 summary",
+        )
+        db.session.add_all(
+            [
+                summary,
+                Allocation(episode_id=episode.id, allocated_by_id=world.users["manager_a"]),
+                ContactAttempt(
+                    interview_id=interview.id, attempted_at=WHEN, method="visit", outcome="spoke"
+                ),
+                Addendum(interview_id=interview.id, text="A later note."),
+                SummarySending(
+                    interview_id=interview.id,
+                    recipient="social_worker",
+                    sent_to="Care team",
+                    method="by_hand",
+                    sent_at=WHEN,
+                    recorded_by_id=world.users["worker_a"],
+                ),
+                FollowedAction(interview_id=interview.id, item_id="x1", kind="strategy_meeting"),
+                ChildPhoto(child_id=child_id, content_type="image/png", data=b"\x89PNG\r\n\x1a\n1"),
+                ProfileChange(child_id=child_id, field="description", new_value="Tall."),
+                PolicePerson(police_person_id="WY-P-1", child_id=child_id),
+                WaitingRow(
+                    police_reference="WY-9",
+                    values={"first_name": "Ada"},
+                    candidate_child_id=child_id,
+                    reason="same name",
+                    source="file",
+                ),
+            ]
+        )
+        db.session.commit()
+    return child_id
+
+
+def table(page: str, table_id: str) -> str:
+    """One table of the page, or "" when the page has none with that id."""
+    if f'id="{table_id}"' not in page:
+        return ""
+    return page.split(f'id="{table_id}"')[1].split("</table>")[0]
+
+
+def rows_naming(app, child_id: int) -> dict[str, int]:
+    """Rows in every table (but the kept ones) with a foreign key to this child."""
+    counts = {}
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            if table.name in KEPT:
+                continue
+            for fk in table.foreign_keys:
+                if fk.column.table.name == "children":
+                    n = db.session.scalar(
+                        select(func.count()).select_from(table).where(fk.parent == child_id)
+                    )
+                    if n:
+                        counts[f"{table.name}.{fk.parent.name}"] = n
+    return counts
+
+
+def test_the_dry_run_lists_who_is_due_and_why_and_changes_nothing(app, world):
+    kids = schedule_children(app)
+    web = as_user(app, world, "admin")
+    assert 'href="/admin/retention"' in web.get("/admin/users").get_data(as_text=True)
+    page = web.get(PAGE).get_data(as_text=True)
+    due = table(page, "due")
+    assert "Orla Keeping" in due and "Quillon Keeping" in due
+    assert "Looked after, or a care leaver: kept until the 75th birthday" in due
+    assert "Not looked after: kept until the 25th birthday" in due
+    assert "22 Nov 1951" in due and "22 Nov 2026" in due
+    for name in ("Perpetua", "Rosamund", "Saoirse", "Ada", "Ben"):
+        assert name not in due
+    with app.app_context():
+        assert db.session.get(Child, kids["due_la"]).first_name == "Orla"
+        assert db.session.scalar(select(func.count()).select_from(DestroyedChild)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).where(AuditEvent.action == "retention.report_view")
+            )
+            == 1
+        )
+
+
+def test_the_command_line_dry_run_and_apply(app, world):
+    kids = schedule_children(app)
+    with app.app_context():
+        db.session.add(
+            LegalHold(
+                child_id=kids["due_other"], reason="Inquiry", placed_by_id=world.users["admin"]
+            )
+        )
+        db.session.commit()
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["rhi", "retention", "--dry-run"])
+    assert out.exit_code == 0, out.output
+    assert "Due for destruction on 2026-11-23: 1" in out.output
+    assert f"child {kids['due_la']}: born 1951-11-22, Looked after" in out.output
+    assert "Due but kept by a legal hold: 1" in out.output
+    assert f"child {kids['due_other']}: due 2026-11-23, held since 2026-11-23" in out.output
+    assert "Dry run: nothing was destroyed." in out.output
+    assert runner.invoke(args=["rhi", "retention"]).exit_code != 0  # says which it is to be
+    out = runner.invoke(args=["rhi", "retention", "--apply"])
+    assert "Destroyed 1; passed by 0; failed 0" in out.output
+    with app.app_context():
+        destroyed = set(db.session.scalars(select(DestroyedChild.child_id)))
+        assert destroyed == {kids["due_la"]}
+        (event,) = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "retention.destroy")
+        ).all()
+        assert (event.child_id, event.user_id) == (kids["due_la"], None)
+        assert db.session.get(Child, kids["not_yet_la"]).first_name == "Perpetua"
+
+
+def test_the_run_destroys_everything_held_about_the_child_and_leaves_a_tombstone(app, world):
+    child_id = fill_record(app, world)
+    before = rows_naming(app, child_id)
+    assert {"episodes.child_id", "interviews.child_id", "child_photos.child_id"} <= set(before)
+    other_before = rows_naming(app, world.children["b"])
+    web = as_user(app, world, "admin")
+    # Ada was seen before: her audit rows must outlive the record.
+    with app.app_context():
+        audited = db.session.scalar(select(func.count()).where(AuditEvent.child_id == child_id))
+    page = web.get(PAGE).get_data(as_text=True)
+    assert "Ada Alpha" in table(page, "due")
+    response = web.post(
+        f"{PAGE}/run", {"child_ids": str(child_id), "confirm": "y"}, page=PAGE, follow=True
+    )
+    assert "1 records destroyed." in response.get_data(as_text=True)
+    assert rows_naming(app, child_id) == {}
+    assert rows_naming(app, world.children["b"]) == other_before  # Ben's record is untouched
+    with app.app_context():
+        row = (
+            db.session.execute(select(Child.__table__).where(Child.__table__.c.id == child_id))
+            .one()
+            ._mapping
+        )
+        assert row["first_name"] == "Record destroyed" and row["last_name"] == ""
+        assert row["date_of_birth"] == date(1900, 1, 1)
+        for column in Child.__table__.columns:
+            if column.nullable:
+                assert row[column.name] is None, column.name
+        assert db.session.get(DestroyedChild, child_id).destroyed_by_id == world.users["admin"]
+        # Interviews' link rows and summaries go with them (no foreign key to children).
+        assert db.session.scalar(select(func.count()).select_from(Summary)) == 0
+        assert db.session.scalar(text("SELECT count(*) FROM interview_episodes")) == 0
+        destroyed = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "retention.destroy")
+        ).all()
+        assert [(e.child_id, e.object_id, e.user_id) for e in destroyed] == [
+            (child_id, str(child_id), world.users["admin"])
+        ]
+        assert (
+            db.session.scalar(select(func.count()).where(AuditEvent.child_id == child_id)) > audited
+        )
+    # Nobody's list shows the tombstone, and the report no longer counts it.
+    assert "Record destroyed" not in web.get(PAGE).get_data(as_text=True)
+    social_worker = as_user(app, world, "social_worker")
+    assert "Record destroyed" not in social_worker.get("/children").get_data(as_text=True)
+
+
+def test_the_run_asks_for_confirmation(app, world):
+    kids = schedule_children(app)
+    web = as_user(app, world, "admin")
+    ids = f"{kids['due_la']},{kids['due_other']}"
+    response = web.post(f"{PAGE}/run", {"child_ids": ids}, page=PAGE)
+    assert response.status_code == 422
+    assert "Tick the box to say you have checked the list." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DestroyedChild)) == 0
+
+
+def test_the_run_destroys_only_the_records_the_administrator_was_shown(app, world):
+    kids = schedule_children(app)
+    web = as_user(app, world, "admin")
+    web.post(f"{PAGE}/run", {"child_ids": str(kids["due_la"]), "confirm": "y"}, page=PAGE)
+    with app.app_context():
+        assert set(db.session.scalars(select(DestroyedChild.child_id))) == {kids["due_la"]}
+
+
+def test_a_legal_hold_keeps_a_due_record_until_it_is_lifted(app, world):
+    kids = schedule_children(app)
+    due = kids["due_other"]
+    web = as_user(app, world, "admin")
+    child_page = f"{PAGE}/children/{due}"
+    assert "No legal hold" in web.get(child_page).get_data(as_text=True)
+    refused = web.post(f"{child_page}/holds", {"reason": " "}, page=child_page)
+    assert refused.status_code == 422
+    assert "Say why the record must be kept." in refused.get_data(as_text=True)
+    web.post(f"{child_page}/holds", {"reason": "Civil claim <b>2026/17</b>"}, page=child_page)
+    page = web.get(child_page).get_data(as_text=True)
+    assert "In force" in page and "Civil claim &lt;b&gt;2026/17&lt;/b&gt;" in page
+    report = web.get(PAGE).get_data(as_text=True)
+    assert "Quillon Keeping" in table(report, "held")
+    assert "Quillon Keeping" not in table(report, "due")
+    # Even asked for by id, a held record is passed by.
+    web.post(f"{PAGE}/run", {"child_ids": str(due), "confirm": "y"}, page=PAGE)
+    with app.app_context():
+        assert db.session.get(DestroyedChild, due) is None
+        hold_id = db.session.scalar(select(LegalHold.id).where(LegalHold.child_id == due))
+    lifted = web.post(
+        f"{PAGE}/holds/{hold_id}/lift",
+        {f"lift{hold_id}-reason": "The claim was settled."},
+        page=child_page,
+        follow=True,
+    ).get_data(as_text=True)
+    assert "Lifted" in lifted and "The claim was settled." in lifted
+    with app.app_context():
+        hold = db.session.get(LegalHold, hold_id)
+        assert hold.lifted_by_id == world.users["admin"] and hold.lifted_at is not None
+        actions = [
+            (e.action, e.child_id, e.detail)
+            for e in db.session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action.like("retention.hold%"))
+                .order_by(AuditEvent.id)
+            )
+        ]
+        assert actions == [
+            ("retention.hold_placed", due, None),
+            ("retention.hold_lifted", due, None),
+        ]
+    assert "Quillon Keeping" in table(web.get(PAGE).get_data(as_text=True), "due")
+
+
+def test_the_schedule_is_a_setting(app, world):
+    kids = schedule_children(app)
+    web = as_user(app, world, "admin")
+    response = web.post(
+        f"{PAGE}/schedule", {"looked_after_age": "75", "other_age": "26"}, page=PAGE, follow=True
+    )
+    page = response.get_data(as_text=True)
+    assert "Saved: Keep the record of any other child until this birthday." in page
+    assert "Quillon Keeping" not in table(page, "due")
+    bad = web.post(f"{PAGE}/schedule", {"looked_after_age": "7", "other_age": "26"}, page=PAGE)
+    assert bad.status_code == 422
+    assert "Enter an age in whole years from 25 to 120." in bad.get_data(as_text=True)
+    # The settings page still saves its own settings alongside these.
+    assert (
+        web.post(
+            "/admin/settings",
+            {
+                "deadline_hours": "72",
+                "repeat_episodes": "3",
+                "repeat_days": "30",
+                "long_episode_hours": "48",
+                "reoffer_days": "7",
+                "interview_name": "return home interview",
+                "duty_inbox": "",
+            },
+            page="/admin/settings",
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        assert db.session.get(Child, kids["due_other"]) is not None
+        assert (
+            db.session.scalar(select(func.count()).where(AuditEvent.action == "setting.change"))
+            == 1
+        )
+
+
+def test_only_administrators_reach_the_retention_pages(app, world):
+    kids = schedule_children(app)
+    for key in ("manager_a", "worker_a", "social_worker"):
+        web = as_user(app, world, key)
+        assert web.get(PAGE).status_code == 403
+        assert web.get(f"{PAGE}/children/{kids['due_la']}").status_code == 403
+        assert web.post(f"{PAGE}/run", {"child_ids": "1", "confirm": "y"}).status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DestroyedChild)) == 0
+        assert db.session.scalar(select(func.count()).where(AuditEvent.outcome == "refused")) >= 9
+
+
+def test_an_administrator_finds_a_child_to_hold_by_name_and_date_of_birth(app, world):
+    schedule_children(app)
+    web = as_user(app, world, "admin")
+    page = web.get(f"{PAGE}?name=rosa&born=2001-11-24").get_data(as_text=True)
+    found = page.split('id="found-heading"')[1]
+    assert "Rosamund Keeping, born 24 Nov 2001" in found
+    assert "Perpetua" not in found
+
+
+def test_each_child_is_destroyed_in_a_transaction_of_its_own(app, world, monkeypatch):
+    from rhi.retention import destroy
+
+    kids = schedule_children(app)
+    ada = fill_record(app, world)  # born 1940: first in the run
+    before = rows_naming(app, ada)
+    real = destroy._tombstone_values
+    calls = []
+
+    def fails_once() -> dict[str, object]:
+        calls.append(1)
+        if len(calls) == 1:  # after Ada's rows were deleted, before her tombstone
+            raise RuntimeError("the database went away")
+        return real()
+
+    monkeypatch.setattr(destroy, "_tombstone_values", fails_once)
+    out = app.test_cli_runner().invoke(args=["rhi", "retention", "--apply"])
+    assert out.exit_code == 1
+    assert f"Destroyed 2; passed by 0; failed 1 (children [{ada}])" in out.output
+    assert rows_naming(app, ada) == before  # rolled back whole: nothing of Ada's went
+    with app.app_context():
+        assert db.session.get(Child, ada).first_name == "Ada"
+        assert set(db.session.scalars(select(DestroyedChild.child_id))) == {
+            kids["due_la"],
+            kids["due_other"],
+        }

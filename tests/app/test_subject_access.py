@@ -1,0 +1,228 @@
+"""Subject access (issue 16 item 7): an administrator, or a manager who may see the child,
+records a request and downloads everything held about the child as a ZIP (a readable PDF and
+JSON, with the photo and every summary PDF); each download is written to the disclosure log,
+shown on the page, and audited.
+
+The app tests' clock stands at 2026-11-23 12:00 UTC."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from rhi.extensions import db
+from rhi.models import (
+    AuditEvent,
+    ChildPhoto,
+    ContactAttempt,
+    DestroyedChild,
+    Disclosure,
+    Episode,
+    Interview,
+    Summary,
+    SummarySending,
+)
+from tests.conftest import Web
+
+WHEN = datetime(2026, 11, 20, 10, 0)
+REQUEST = {
+    "requested_by": "Ada Alpha, the child",
+    "reference": "SAR/2026/41",
+    "received_on": "2026-11-20",
+}
+
+
+def as_user(app, world, key: str) -> Web:
+    web = Web(app.test_client())
+    web.sign_in(world.emails[key])
+    return web
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def fill_record(app, world) -> int:
+    """Ada (world child a) with an interview, its versions, a summary sent, and a photo."""
+    child_id = world.children["a"]
+    with app.app_context():
+        episode = db.session.get(Episode, world.episodes["a"])
+        interview = Interview(
+            status="finished", due_at=WHEN, content={"own_words": "I stayed at the park."}
+        )
+        interview.episodes.append(episode)
+        db.session.add(interview)
+        db.session.flush()
+        db.session.add_all(
+            [
+                Summary(
+                    interview_id=interview.id,
+                    recipient="social_worker",
+                    prepared_for_name="Social Worker",
+                    pdf=b"%PDF-1.7 the summary as sent",
+                ),
+                SummarySending(
+                    interview_id=interview.id,
+                    recipient="social_worker",
+                    sent_to="Care team, Leeds",
+                    method="secure_email",
+                    sent_at=WHEN,
+                    recorded_by_id=world.users["worker_a"],
+                ),
+                ContactAttempt(
+                    interview_id=interview.id,
+                    attempted_at=WHEN,
+                    method="visit",
+                    outcome="spoke",
+                    recorded_by_id=world.users["worker_a"],
+                ),
+                ChildPhoto(child_id=child_id, content_type="image/png", data=b"\x89PNG\r\n\x1a\nA"),
+            ]
+        )
+        db.session.commit()
+    return child_id
+
+
+def export(web: Web, child_id: int, **changes: str):
+    page = f"/subject-access/children/{child_id}"
+    return web.post(f"{page}/export", {**REQUEST, **changes}, page=page)
+
+
+def test_an_administrator_downloads_everything_held_and_it_is_logged(app, world):
+    child_id = fill_record(app, world)
+    web = as_user(app, world, "admin")
+    found = web.get("/subject-access?name=ada&born=2011-05-01").get_data(as_text=True)
+    assert f'/subject-access/children/{child_id}"' in found and "Ada Alpha" in found
+    assert "Nothing has been disclosed yet." in web.get(
+        f"/subject-access/children/{child_id}"
+    ).get_data(as_text=True)
+
+    response = export(web, child_id)
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert 'filename="subject-access-SAR-2026-41.zip"' in response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = set(archive.namelist())
+    assert {"record.pdf", "record.json"} <= names
+    photo = next(n for n in names if n.startswith("files/child_photos-"))
+    summary = next(n for n in names if n.startswith("files/summaries-"))
+    assert archive.read(photo) == b"\x89PNG\r\n\x1a\nA"
+    assert archive.read(summary) == b"%PDF-1.7 the summary as sent"
+
+    data = json.loads(archive.read("record.json"))
+    assert data["request"] == REQUEST
+    assert data["child"]["first_name"] == "Ada" and data["child"]["date_of_birth"] == "2011-05-01"
+    assert data["held"]["episodes"][0]["police_reference"] == "REF-A"
+    assert data["held"]["interviews"][0]["content"] == {"own_words": "I stayed at the park."}
+    assert data["held"]["summary_sendings"][0]["sent_to"] == "Care team, Leeds"
+    assert data["held"]["contact_attempts"][0]["outcome"] == "spoke"
+    assert data["held"]["child_photos"][0]["data"] == {"file": photo}
+    assert ("subject_access.view", "ok") in {(a["action"], a["outcome"]) for a in data["audit_log"]}
+    assert data["people"][str(world.users["worker_a"])]["name"] == "Worker A"
+    assert "held" in data and "Ben" not in json.dumps(data)  # nothing of another child
+
+    text = pdf_text(archive.read("record.pdf"))
+    assert "Child Worker A" not in text  # a child's id is not a person's
+    for expected in (
+        "Everything held about Ada Alpha",
+        "SAR/2026/41",
+        "Ada Alpha, the child",
+        "20 Nov 2026",
+        "Return home interviews",
+        "I stayed at the park.",
+        "Care team, Leeds",
+        "Method Secure email",
+        "Legal status Looked after",
+        "Worker A (Return home interview worker)",
+        "Social worker Social Worker (Social worker)",
+        "Attempted at 20 Nov 2026 10:00",
+        "Who read or changed the record",
+        "subject_access.view",
+    ):
+        assert expected in text, expected
+
+    with app.app_context():
+        (row,) = db.session.scalars(select(Disclosure)).all()
+        assert (row.child_id, row.requested_by, row.reference) == (
+            child_id,
+            "Ada Alpha, the child",
+            "SAR/2026/41",
+        )
+        assert row.sha256 == hashlib.sha256(response.data).hexdigest()
+        assert row.exported_by_id == world.users["admin"]
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "subject_access.export")
+        ).all()
+        assert [(e.child_id, e.object_id) for e in events] == [(child_id, str(row.id))]
+    log = web.get(f"/subject-access/children/{child_id}").get_data(as_text=True)
+    assert "SAR/2026/41" in log and row.sha256 in log and "Admin" in log
+
+
+def test_the_request_is_recorded_before_anything_is_downloaded(app, world):
+    child_id = world.children["a"]
+    web = as_user(app, world, "admin")
+    response = export(web, child_id, reference="", received_on="2026-12-25")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Enter your reference for the request." in page
+    assert "cannot be in the future" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Disclosure)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).where(AuditEvent.action == "subject_access.export")
+            )
+            == 0
+        )
+
+
+def test_what_is_typed_is_shown_escaped_in_the_log(app, world):
+    child_id = world.children["a"]
+    web = as_user(app, world, "admin")
+    assert export(web, child_id, requested_by="<script>alert(1)</script>").status_code == 200
+    page = web.get(f"/subject-access/children/{child_id}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+
+
+def test_a_manager_exports_only_children_they_may_see(app, world):
+    child_id = world.children["a"]  # allocated to a social worker in the care team
+    care = as_user(app, world, "manager_care")
+    link = f'href="/subject-access/children/{child_id}"'
+    assert link in care.get(f"/children/{child_id}").get_data(as_text=True)  # from the child's page
+    assert "Ada Alpha" in care.get("/subject-access?name=alpha").get_data(as_text=True)
+    assert export(care, child_id).status_code == 200
+    other = as_user(app, world, "manager_b")
+    assert "Ada Alpha" not in other.get("/subject-access?name=alpha").get_data(as_text=True)
+    assert other.get(f"/subject-access/children/{child_id}").status_code == 404
+    assert export(other, child_id).status_code == 404
+    worker = as_user(app, world, "worker_a")
+    assert link not in worker.get(f"/children/{child_id}").get_data(as_text=True)
+    assert worker.get("/subject-access").status_code == 403
+    assert export(worker, child_id).status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Disclosure)) == 1
+        refused = db.session.scalars(
+            select(AuditEvent.user_id).where(AuditEvent.outcome == "refused")
+        ).all()
+        assert world.users["manager_b"] in refused and world.users["worker_a"] in refused
+
+
+def test_a_destroyed_record_cannot_be_exported(app, world):
+    child_id = world.children["a"]
+    with app.app_context():
+        db.session.add(DestroyedChild(child_id=child_id, rule="test"))
+        db.session.commit()
+    web = as_user(app, world, "admin")
+    assert web.get(f"/subject-access/children/{child_id}").status_code == 404
+    assert (
+        "Ada"
+        not in web.get("/subject-access?name=ada")
+        .get_data(as_text=True)
+        .split('id="found-heading"')[1]
+    )

@@ -1,0 +1,93 @@
+"""Read aloud in Chromium (issue 17, item 4), for a child whose words are in Arabic.
+
+The tablet's voices are stood in for: headless Chromium may have none, and a test must not
+depend on which voices a machine has installed. The stand-in is the browser's own API shape
+(speechSynthesis and SpeechSynthesisUtterance) recording what it is asked to say, so this
+checks read-aloud.js itself: with no Arabic voice the button says so and reads nothing; once an
+Arabic voice arrives (the browser's "voiceschanged") the button reads the Arabic words in
+Arabic, a Stop button shows while it speaks, and Stop stops it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import Child
+from rhi.prompts.languages import by_code
+from tests.browser.helpers import offer_and_yes
+from tests.browser.test_roles import sign_in
+
+pytestmark = pytest.mark.browser
+
+CHILD = "Ottoline"  # a first name no other test uses
+
+# Installed before any of the page's scripts run. Only an English voice to begin with.
+VOICES = """
+(() => {
+  const heard = [];
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) { this.text = text; this.lang = ""; this.voice = null; }
+    addEventListener() {}
+  };
+  const synth = {
+    voices: [{ lang: "en-GB", name: "English (test)" }],
+    spoken: [],
+    cancelled: 0,
+    getVoices() { return this.voices; },
+    speak(u) { this.spoken.push({ text: u.text, lang: u.lang, voice: u.voice && u.voice.lang }); },
+    cancel() { this.cancelled += 1; },
+    addEventListener(type, fn) { if (type === "voiceschanged") heard.push(fn); },
+    arrive(voices) { this.voices = voices; heard.forEach((fn) => fn()); },
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: synth, configurable: true });
+})();
+"""
+
+
+def test_read_aloud_in_arabic_only_with_an_arabic_voice_and_stop(page, live_app, new_return):
+    new_return(CHILD)  # 14 years old: the words for 11 to 14
+    with live_app.app_context():
+        child = db.session.scalar(select(Child).where(Child.first_name == CHILD))
+        child.first_language = "Arabic"
+        db.session.commit()
+    arabic = by_code("ar").text("prompts:away-1", "11_to_14")
+
+    page.add_init_script(VOICES)
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    page.locator("ul.cards").get_by_role("link", name=f"{CHILD} Testchild", exact=True).click()
+    offer_and_yes(page)
+    page.get_by_role("button", name="Start the interview now").click()
+    page.wait_for_url("**/start")
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    page.wait_for_url("**/away")
+
+    words = page.locator("#prompt-away-1")
+    assert words.inner_text().strip() == arabic
+    assert (words.get_attribute("lang"), words.get_attribute("dir")) == ("ar", "rtl")
+
+    # No Arabic voice: the button says so and does nothing (never Arabic in an English voice).
+    button = page.locator("[data-read-aloud='prompt-away-1']")
+    assert button.is_visible()
+    assert button.inner_text().strip() == "No Arabic voice on this tablet"
+    assert button.get_attribute("aria-disabled") == "true"
+    button.click(force=True)  # a tap anyway (Playwright waits for an enabled button otherwise)
+    assert page.evaluate("window.speechSynthesis.spoken") == []
+    stop = page.locator("[data-read-aloud-stop]")
+    assert not stop.is_visible()
+
+    # An Arabic voice arrives: the button reads the child's words in Arabic, and Stop shows.
+    page.evaluate("window.speechSynthesis.arrive([{lang: 'en-GB'}, {lang: 'ar-SA'}])")
+    assert button.get_attribute("aria-disabled") is None
+    assert button.get_by_text("Read aloud").is_visible()
+    button.click()
+    assert page.evaluate("window.speechSynthesis.spoken") == [
+        {"text": arabic, "lang": "ar", "voice": "ar-SA"}
+    ]
+    assert stop.is_visible()
+    stop.click()
+    assert not stop.is_visible()
+    assert page.evaluate("window.speechSynthesis.cancelled") >= 2  # before speaking, and Stop
+    assert page.console_errors == []

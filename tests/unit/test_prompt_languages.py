@@ -1,0 +1,208 @@
+"""Issue 17, item 3: the child's words in their language. Every shipped catalogue holds every
+child-facing text of the English in every band, or loading fails naming what is missing; right
+to left languages are marked so; every catalogue says it is a draft; a child's recorded language
+finds its catalogue (or none, and English is shown); rhi's own child-facing words are translated.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from rhi import i18n
+from rhi.interviews.child_words import ChildWords, interpreter_words, words_for
+from rhi.prompts import BAND_IDS, PromptFileError, load_bank
+from rhi.prompts.languages import (
+    STATUSES,
+    by_code,
+    catalogue_for,
+    catalogue_paths,
+    catalogues,
+    english_texts,
+    load_language,
+)
+
+REQUIRED = {"cy", "ar", "pl", "ro", "so", "ps", "ti"}
+RIGHT_TO_LEFT = {"ar", "ps"}
+
+
+def test_every_language_asked_for_is_shipped_and_complete():
+    english = english_texts(load_bank())
+    shipped = {c.code: c for c in catalogues()}
+    assert set(shipped) >= REQUIRED
+    for code, catalogue in shipped.items():
+        for key, bands in english.items():
+            for band in BAND_IDS:
+                words = catalogue.text(key, band)
+                assert words, (code, key, band)
+                # A text left in English by mistake is not a translation.
+                if not key.startswith("section_titles"):
+                    assert words != bands[band], (code, key, band)
+
+
+def test_the_worker_questions_are_not_in_the_catalogues():
+    """The analysis is the worker's, never read to the child: only child texts are translated."""
+    english = english_texts(load_bank())
+    assert "prompts:before-1" in english and "section_titles:before" in english
+    assert not any("analysis" in key for key in english)
+
+
+def test_right_to_left_languages_are_marked():
+    for catalogue in catalogues():
+        expected = "rtl" if catalogue.code in RIGHT_TO_LEFT else "ltr"
+        assert catalogue.direction == expected, catalogue.code
+
+
+def test_every_catalogue_is_a_draft_and_says_so():
+    for catalogue in catalogues():
+        assert catalogue.status == "draft", catalogue.code
+        assert catalogue.is_draft
+        assert catalogue.status_note == (
+            "Draft translation, not yet checked by a qualified translator"
+        )
+    assert set(STATUSES) == {"draft", "reviewed"}
+
+
+def _arabic() -> dict:
+    path = next(p for p in catalogue_paths() if p.name == "questions.ar.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write(tmp_path: Path, raw: dict) -> Path:
+    path = tmp_path / "questions.xx.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_a_catalogue_with_texts_missing_is_refused_naming_each_one(tmp_path):
+    raw = _arabic()
+    del raw["prompts"]["before-1"]
+    del raw["prompts"]["away-2"]["11_to_14"]
+    del raw["emergency_text"]
+    with pytest.raises(PromptFileError) as caught:
+        load_language(_write(tmp_path, raw))
+    message = str(caught.value)
+    assert "3 texts of the English are missing" in message
+    assert "prompts:before-1" in message
+    assert "prompts:away-2 (11_to_14)" in message
+    assert "emergency_text" in message
+
+
+def test_a_catalogue_being_written_shows_english_where_it_has_no_words(tmp_path):
+    raw = _arabic()
+    del raw["prompts"]["before-1"]
+    partial = load_language(_write(tmp_path, raw), allow_missing=True)
+    words = ChildWords("11_to_14", partial)
+    assert words.translated("prompts:before-1") is None  # the page shows the English, and says so
+    assert words.translated("prompts:before-2") == raw["prompts"]["before-2"]["11_to_14"]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda raw: raw["prompts"].update({"before-99": raw["prompts"]["before-1"]}), "before-99"),
+        (lambda raw: raw.update({"direction": "sideways"}), "'direction'"),
+        (lambda raw: raw.update({"status": "final"}), "'status'"),
+        (lambda raw: raw.update({"language": "en"}), "'language'"),
+        (lambda raw: raw["prompts"]["before-1"].update({"under_11": " "}), "empty"),
+        (lambda raw: raw["prompts"]["before-1"].update({"teens": "x"}), "unknown age band"),
+    ],
+)
+def test_a_broken_catalogue_is_refused_with_a_clear_error(tmp_path, change, problem):
+    raw = _arabic()
+    change(raw)
+    with pytest.raises(PromptFileError, match=problem):
+        load_language(_write(tmp_path, raw))
+
+
+@pytest.mark.parametrize(
+    ("recorded", "code"),
+    [
+        ("Arabic", "ar"),
+        ("  arabic ", "ar"),
+        ("العربية", "ar"),
+        ("ar", "ar"),
+        ("Polish", "pl"),
+        ("Somali", "so"),
+        ("Tigrinya", "ti"),
+        ("Pashto", "ps"),
+        ("Welsh", "cy"),
+        ("Romanian", "ro"),
+        ("Sylheti", None),
+        ("English", None),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_the_childs_recorded_language_finds_its_catalogue(recorded, code):
+    found = catalogue_for(recorded)
+    assert (found.code if found else None) == code
+
+
+def _child(age_on_day: int, language: str | None = None, band: str | None = None):
+    born = date(2026 - age_on_day, 1, 1)
+    return SimpleNamespace(
+        first_language=language,
+        question_band=band,
+        age_on=lambda day: day.year - born.year - ((day.month, day.day) < (1, 1)),
+    )
+
+
+def test_words_for_follows_the_age_unless_the_worker_chose_a_band():
+    day = date(2026, 11, 23)
+    by_age = words_for(_child(15, "Arabic"), day)
+    assert (by_age.band, by_age.lang, by_age.direction, by_age.chosen) == (
+        "15_to_17",
+        "ar",
+        "rtl",
+        False,
+    )
+    assert by_age.key == "15_to_17.ar"
+    easy = words_for(_child(15, "Arabic", "under_11"), day)
+    assert (easy.band, easy.chosen, easy.key) == ("under_11", True, "under_11.ar")
+
+
+def test_a_language_without_a_catalogue_is_shown_in_english_and_said():
+    words = words_for(_child(12, "Sylheti"), date(2026, 11, 23))
+    assert words.catalogue is None and words.key == "11_to_14" and words.speech == "en-GB"
+    assert words.no_catalogue_note == (
+        "rhi has no questions in Sylheti yet, so they are shown in English. An interpreter can "
+        "help."
+    )
+    assert words_for(_child(12, "English"), date(2026, 11, 23)).no_catalogue_note == ""
+
+
+def test_rhis_own_words_for_the_child_are_in_every_language():
+    compiled = i18n.compile_catalogues()
+    for catalogue in catalogues():
+        assert catalogue.code in compiled, catalogue.code
+        for message in i18n.CHILD_MESSAGES:
+            words = compiled[catalogue.code].gettext(message)
+            assert words and words != message, (catalogue.code, message)
+    assert by_code("ar") is not None
+    assert compiled["ar"].gettext("Read aloud") == "اقرأ بصوت عالٍ"
+
+
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [
+        ({}, "None recorded"),
+        ({"interpreter_present": True}, "Yes"),
+        (
+            {
+                "interpreter_present": True,
+                "interpreter_language": "Arabic",
+                "interpreter_name": "Amal Haddad",
+                "interpreter_agency": "Language Line",
+            },
+            "Yes: Arabic, Amal Haddad (Language Line)",
+        ),
+        ({"interpreter_agency": "Language Line"}, "Yes: Language Line"),
+    ],
+)
+def test_the_interpreter_as_the_summary_says_it(start, said):
+    assert interpreter_words({"start": start}) == said
