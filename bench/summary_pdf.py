@@ -302,10 +302,10 @@ def bench_render(repeat: int) -> tuple[list[Timing], int]:
 
         targets: list[tuple[str, Callable[[], bytes]]] = [
             ("raw WeasyPrint (baseline)", raw(None)),
-            (f"raw WeasyPrint + {summary_pdf.PDF_VARIANT}", raw(summary_pdf.PDF_VARIANT)),
+            (f"raw WeasyPrint + {summary_pdf.pdf_variant()}", raw(summary_pdf.pdf_variant())),
             ("rhi render_summary", rhi_render),
         ]
-        if summary_pdf.PDF_VARIANT is None:  # this WeasyPrint has no PDF/UA: row 2 = row 1
+        if summary_pdf.pdf_variant() is None:  # this WeasyPrint has no PDF/UA: row 2 = row 1
             targets.pop(1)
         sizes = {name: len(fn()) for name, fn in targets}  # warm-up, untimed
         pages = page_count(rhi_render())

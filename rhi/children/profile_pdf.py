@@ -16,14 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from weasyprint import HTML
-from weasyprint.urls import URLFetcherResponse
 
 from rhi import ethnicity
 from rhi.models.children import PROFILE_FIELDS, Child, ChildPhoto
 from rhi.models.episodes import Episode
-from rhi.summaries.fetcher import BASE_URL, CSS_URL, LOGO_URL
-from rhi.summaries.pdf import PDF_VARIANT, asset_fetcher
+from rhi.summaries.asset_urls import CSS_URL, LOGO_URL
+from rhi.summaries.pdf import asset_fetcher, write_pdf
 from rhi.timefmt import format_date, format_datetime, to_local
 
 TEMPLATE = "children/profile_pdf.html"
@@ -83,8 +81,10 @@ class _WithPhoto:
         self.uri = photo_uri(photo)
         self._photo = photo
 
-    def __call__(self, url: str) -> URLFetcherResponse:
+    def __call__(self, url: str) -> Any:
         if url == self.uri:
+            from weasyprint.urls import URLFetcherResponse  # loaded with the first PDF
+
             return URLFetcherResponse(
                 url, body=self._photo.data, headers={"Content-Type": self._photo.content_type}
             )
@@ -112,8 +112,4 @@ def render_profile(
         logo=assets.has(LOGO_URL),
         photo_uri=fetcher.uri if photo is not None else None,
     )
-    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
-        pdf_variant=PDF_VARIANT
-    )
-    assert pdf is not None
-    return bytes(pdf)
+    return write_pdf(html, fetcher)

@@ -59,14 +59,7 @@ def letter_for(interview: Any, child: Any, in_force: Collection[str]) -> Letter:
 
 def render_pdf(letter: Letter) -> bytes:
     """The letter as a PDF; needs an app context (the template and the fetcher's assets)."""
-    from weasyprint import HTML  # loaded only when a PDF is made
+    from rhi.summaries.asset_urls import CSS_URL
+    from rhi.summaries.pdf import write_pdf
 
-    from rhi.summaries.fetcher import BASE_URL, CSS_URL
-    from rhi.summaries.pdf import PDF_VARIANT, asset_fetcher
-
-    html = render_template(TEMPLATE, letter=letter, css_url=CSS_URL)
-    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=asset_fetcher()).write_pdf(
-        pdf_variant=PDF_VARIANT
-    )
-    assert pdf is not None
-    return bytes(pdf)
+    return write_pdf(render_template(TEMPLATE, letter=letter, css_url=CSS_URL))

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from weasyprint import HTML
 from werkzeug.wrappers import Response as BaseResponse
 
 from rhi import audit
@@ -22,8 +21,8 @@ from rhi.models.base import utcnow
 from rhi.oversight import figures, periods
 from rhi.oversight import register as reg
 from rhi.oversight.figures import Period
-from rhi.summaries.fetcher import BASE_URL, CSS_URL
-from rhi.summaries.pdf import PDF_VARIANT, asset_fetcher
+from rhi.summaries.asset_urls import CSS_URL
+from rhi.summaries.pdf import write_pdf
 from rhi.timefmt import format_date, format_datetime, to_local
 
 bp = Blueprint("oversight_register", __name__)
@@ -233,8 +232,4 @@ def render_pack(
 ) -> bytes:
     """The pack as a PDF, through the summaries' fetcher: it loads our CSS and fonts only."""
     html = pack_html(entries, prepared_for=prepared_for, names=names, chosen=chosen)
-    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=asset_fetcher()).write_pdf(
-        pdf_variant=PDF_VARIANT
-    )
-    assert pdf is not None
-    return bytes(pdf)
+    return write_pdf(html)

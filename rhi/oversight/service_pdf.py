@@ -11,10 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from weasyprint import HTML
 
-from rhi.summaries.fetcher import BASE_URL, CSS_URL, LOGO_URL
-from rhi.summaries.pdf import PDF_VARIANT, asset_fetcher
+from rhi.summaries.asset_urls import CSS_URL, LOGO_URL
+from rhi.summaries.pdf import asset_fetcher, write_pdf
 from rhi.timefmt import format_datetime
 
 TEMPLATE = "oversight/service_pdf.html"
@@ -32,8 +31,4 @@ def render_service(figures: dict[str, Any], *, printed_by: str, printed_at: date
         css_url=CSS_URL,
         logo_url=LOGO_URL if fetcher.has(LOGO_URL) else None,
     )
-    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
-        pdf_variant=PDF_VARIANT
-    )
-    assert pdf is not None
-    return bytes(pdf)
+    return write_pdf(html, fetcher)

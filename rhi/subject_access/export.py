@@ -20,7 +20,6 @@ from typing import Any
 
 from flask import render_template
 from sqlalchemy import Column, Date, DateTime, LargeBinary, Table, select
-from weasyprint import HTML
 
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, User
@@ -29,8 +28,8 @@ from rhi.models.interviews import OUTCOMES
 from rhi.models.people import Role
 from rhi.models.summaries import NEXT_STEPS, SENT_WAYS
 from rhi.retention import held
-from rhi.summaries.fetcher import BASE_URL, CSS_URL, LOGO_URL
-from rhi.summaries.pdf import PDF_VARIANT, asset_fetcher
+from rhi.summaries.asset_urls import CSS_URL, LOGO_URL
+from rhi.summaries.pdf import asset_fetcher, write_pdf
 from rhi.timefmt import format_date, format_datetime
 
 # What the readable copy calls each table; any other is named from its table name.
@@ -255,11 +254,7 @@ def as_pdf(
         css_url=CSS_URL,
         logo_url=LOGO_URL if fetcher.has(LOGO_URL) else None,
     )
-    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
-        pdf_variant=PDF_VARIANT
-    )
-    assert pdf is not None
-    return bytes(pdf)
+    return write_pdf(html, fetcher)
 
 
 def as_zip(

@@ -23,14 +23,11 @@ from urllib import request
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from rhi.summaries.asset_urls import BASE_URL, CSS_URL, LOGO_URL, SCHEME, STATIC_DIR
+
+__all__ = ["BASE_URL", "CSS_URL", "LOGO_URL", "SCHEME", "STATIC_DIR", "AssetFetcher"]
+
 log = logging.getLogger(__name__)
-
-SCHEME = "rhi-asset"
-BASE_URL = f"{SCHEME}:/"
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-
-CSS_URL = f"{BASE_URL}css/pdf.css"
-LOGO_URL = f"{BASE_URL}icons/logo"
 
 # Atkinson Hyperlegible (SIL OFL 1.1), from npm @fontsource/atkinson-hyperlegible, copied into
 # static/vendor by scripts/build-frontend.mjs. WeasyPrint 70 decodes WOFF2 with fontTools.

@@ -11,11 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, render_template
-from weasyprint import HTML
-from weasyprint.pdf import VARIANTS
 
 from rhi import deadlines, ethnicity
 from rhi.actions import rules
@@ -24,9 +23,12 @@ from rhi.interviews import fields as catalogue
 from rhi.interviews.child_words import interpreter_words
 from rhi.interviews.content import FINDING_GROUPS, FINDING_TITLES, RECIPIENTS
 from rhi.sharing import PROFESSIONALS, SharedView
-from rhi.summaries.fetcher import BASE_URL, CSS_URL, LOGO_URL, AssetFetcher
+from rhi.summaries.asset_urls import BASE_URL, CSS_URL, LOGO_URL
 from rhi.timefmt import format_date, format_datetime
 from rhi.writing.counts import LanguageCounts
+
+if TYPE_CHECKING:
+    from rhi.summaries.fetcher import AssetFetcher
 
 TEMPLATE = "summaries/summary_pdf.html"
 
@@ -61,11 +63,29 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "RHI_SERVICE_CONTACT": "",
 }
 
-# PDF/UA-1 makes WeasyPrint write a tagged PDF (structure tree, language, title shown).
-PDF_VARIANT: str | None = "pdf/ua-1" if "pdf/ua-1" in VARIANTS else None
-
 _fetcher: AssetFetcher | None = None
 _fetcher_lock = threading.Lock()
+
+
+# WeasyPrint is imported here, when the first PDF is made, and not when the app starts: it takes
+# over a second to load, which every gunicorn worker and every `flask` command would pay.
+@cache
+def pdf_variant() -> str | None:
+    """PDF/UA-1 when this WeasyPrint has it: a tagged PDF (structure tree, language, title)."""
+    from weasyprint.pdf import VARIANTS
+
+    return "pdf/ua-1" if "pdf/ua-1" in VARIANTS else None
+
+
+def write_pdf(html: str, fetcher: Any = None) -> bytes:
+    """`html` as a PDF, loading only what the locked-down fetcher serves (our CSS, fonts and
+    logo). Every PDF rhi makes goes through here. Needs an app context."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or asset_fetcher())
+    pdf = document.write_pdf(pdf_variant=pdf_variant())
+    assert pdf is not None  # write_pdf returns bytes when given no target
+    return bytes(pdf)
 
 
 def asset_fetcher() -> AssetFetcher:
@@ -77,6 +97,8 @@ def asset_fetcher() -> AssetFetcher:
     global _fetcher
     with _fetcher_lock:
         if _fetcher is None:
+            from rhi.summaries.fetcher import AssetFetcher
+
             _fetcher = AssetFetcher()
         return _fetcher
 
@@ -469,7 +491,4 @@ def render_summary(
         logo=fetcher.has(LOGO_URL),
         language=language,
     )
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
-    assert pdf is not None  # write_pdf returns bytes when given no target
-    return bytes(pdf)
+    return write_pdf(html, fetcher)

@@ -8,6 +8,8 @@ load nothing but rhi's own assets.
 from __future__ import annotations
 
 import io
+import subprocess  # nosec B404 - the test runs this interpreter
+import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -373,7 +375,7 @@ def test_fonts_are_embedded_and_the_pdf_is_tagged(pdf_app: Any) -> None:
     for font in fonts.values():
         descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
         assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-    if summary_pdf.PDF_VARIANT == "pdf/ua-1":
+    if summary_pdf.pdf_variant() == "pdf/ua-1":
         root = reader.trailer["/Root"]
         assert "/StructTreeRoot" in root
         assert root["/Lang"] == "en-GB"
@@ -647,3 +649,22 @@ def test_a_long_word_in_a_table_cell_is_not_broken(pdf_app: Any) -> None:
     text = " ".join(pages_text(render(c)))  # split mid-word, the text reads "Featherstoneha ugh"
     assert "Featherstonehaugh" in text
     assert "Counterrevolutionaries" in text
+
+
+def test_the_app_starts_without_loading_the_pdf_renderer() -> None:
+    """WeasyPrint takes over a second to import: every gunicorn worker and `flask` command would
+    pay it at start. It is loaded when the first PDF is made, and a PDF is still made."""
+    code = (
+        "import sys\n"
+        "from rhi import create_app\n"
+        "app = create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x' * 40})\n"
+        "print('weasyprint' in sys.modules)\n"
+        "from rhi.summaries.pdf import write_pdf\n"
+        "with app.app_context():\n"
+        "    pdf = write_pdf('<p>Hello</p>')\n"
+        "print(pdf[:5].decode(), 'weasyprint' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.split("\n")
+    assert out[:2] == ["False", "%PDF- True"]
