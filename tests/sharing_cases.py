@@ -8,6 +8,8 @@ read of one, said as plainly as the rules in rhi/sharing.py:
   private; places and people for professionals only, not private;
 - a private section, finding, place or person, or a piece of text kept back, only when a
   decision in force names it (places and people still for professionals only);
+- what the child wants their social worker to know: with their own words, to the social worker
+  only;
 - the recipient's own consent words and own decisions' words (in force);
 - never another recipient's consent words or decision's words.
 
@@ -62,6 +64,12 @@ class Case:
                     continue
                 if f"sections.{name}" in named or (name in parts and not section["private"]):
                     allowed.add(marker)
+            elif kind == "child_message":  # with their own words, to their social worker only
+                own = doc["sections"]["own_words"]
+                if recipient == "social_worker" and (
+                    "sections.own_words" in named or ("own_words" in parts and not own["private"])
+                ):
+                    allowed.add(marker)
             elif kind == "police_contact":  # with the section "While away", as it is shared
                 away = doc["sections"]["away"]
                 if "sections.away" in named or ("away" in parts and not away["private"]):
@@ -114,6 +122,8 @@ def cases(draw: st.DrawFn) -> Case:
         }
     if draw(st.booleans()):
         doc["police_contact"] = mark("police_contact:")
+    if draw(st.booleans()):  # "What I want my social worker to know", from the child's view
+        doc["child_message"] = mark("child_message:")
     for group, key in FINDINGS:
         doc[group][key] = {
             "on": draw(st.booleans()),

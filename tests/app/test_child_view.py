@@ -25,7 +25,7 @@ from rhi.models import AuditEvent, Interview
 from rhi.models.base import utcnow
 from rhi.summaries.service import render_for
 from tests.app.helpers import autosave, start
-from tests.conftest import csrf_from
+from tests.conftest import Web, csrf_from
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
@@ -259,6 +259,33 @@ def test_the_childs_words_reach_only_the_copies_their_section_reaches(app, web, 
     store(app, uuid, d)
     police = pdf_text(app, uuid, "police")
     assert "OWNWORDS" in police and "MESSAGEWORDS" not in police
+
+
+def test_the_social_worker_reads_on_screen_the_childs_words_as_their_copy_holds(app, web, world):
+    uuid = start(web, world)
+    d = c.empty_content()
+    d["sections"]["own_words"]["text"] = "OWNWORDS"
+    d["child_message"] = "MESSAGEWORDS please call my nan"
+    d["feelings"]["own_words"] = {"choice": "good", "at": "2026-11-23 11:30"}
+    d["consent"]["social_worker"]["answer"] = "yes"
+    store(app, uuid, d)
+    reader = Web(app.test_client())
+    reader.sign_in(world.emails["social_worker"])
+    page = " ".join(reader.get(f"/interviews/{uuid}/review").get_data(as_text=True).split())
+    assert "This is what your copy of the summary holds" in page
+    assert "wants their social worker to know</h2>" in page
+    assert "MESSAGEWORDS please call my nan" in page
+    assert "Good (chosen 2026-11-23 11:30)" in page
+    assert "What is shared was not read back to" in page
+    d["read_back"] = {"answer": "agreed", "at": "2026-11-23 11:50"}
+    store(app, uuid, d)
+    page = " ".join(reader.get(f"/interviews/{uuid}/review").get_data(as_text=True).split())
+    assert "on 2026-11-23 11:50." in page and "not read back" not in page
+    # Kept private, their own words go to no one, and the message with them.
+    d["sections"]["own_words"]["private"] = True
+    store(app, uuid, d)
+    page = reader.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert "MESSAGEWORDS" not in page and "Good (chosen" not in page
 
 
 def unlock(web, uuid: str, password: str, token: str | None = None):
