@@ -17,7 +17,7 @@ from rhi.extensions import db
 from rhi.models import Child
 from rhi.prompts.languages import by_code
 from tests.browser.helpers import offer_and_yes
-from tests.browser.test_roles import sign_in
+from tests.browser.test_roles import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -91,3 +91,59 @@ def test_read_aloud_in_arabic_only_with_an_arabic_voice_and_stop(page, live_app,
     assert not stop.is_visible()
     assert page.evaluate("window.speechSynthesis.cancelled") >= 2  # before speaking, and Stop
     assert page.console_errors == []
+
+
+RTL_CHILD = "Zenobia"  # a first name no other test uses
+
+
+@pytest.mark.parametrize("size", [(768, 1024), (1024, 768)], ids=["portrait", "landscape"])
+def test_arabic_questions_read_right_to_left_and_pass_axe_on_a_tablet(
+    page, live_app, new_return, size
+):
+    """At tablet size, in the worker's view and the child's: the Arabic words are laid out
+    right to left beside the English, nothing spills sideways, and the page passes axe. A
+    screenshot of each is kept in test-results/ for a person to look at."""
+    name = f"{RTL_CHILD}{'P' if size[0] < size[1] else 'L'}"
+    new_return(name)
+    with live_app.app_context():
+        child = db.session.scalar(select(Child).where(Child.first_name == name))
+        child.first_language = "Arabic"
+        db.session.commit()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    page.locator("ul.cards").get_by_role("link", name=f"{name} Testchild", exact=True).click()
+    offer_and_yes(page)
+    page.get_by_role("button", name="Start the interview now").click()
+    page.wait_for_url("**/start")
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    page.wait_for_url("**/away")
+
+    def laid_out_right_to_left(selector: str) -> None:
+        words = page.locator(selector).first
+        assert words.evaluate("(e) => getComputedStyle(e).direction") == "rtl"
+        box = words.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size[0]
+        # Nothing on the page is wider than the tablet: no sideways scrolling.
+        assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+
+    laid_out_right_to_left("#prompt-away-1")
+    assert serious_violations(page) == []
+    page.screenshot(path=f"test-results/rtl-worker-{size[0]}x{size[1]}.png", full_page=True)
+
+    # The worker shows the question large, then turns the tablet towards the child.
+    page.locator("[data-show-large='prompt-away-1']").click()
+    laid_out_right_to_left("#prompt-dialog-text")
+    page.locator("#prompt-dialog").get_by_role("button", name="Close").click()
+    page.get_by_role("button", name=f"Turn the tablet towards {name}").click()
+    question = page.locator("[data-child-question]")
+    question.wait_for()
+    assert (question.get_attribute("lang"), question.get_attribute("dir")) == ("ar", "rtl")
+    laid_out_right_to_left("[data-child-question]")
+    # The bar beside the question starts where the words start: on the right.
+    sides = question.evaluate(
+        "(e) => [getComputedStyle(e).borderRightWidth, getComputedStyle(e).borderLeftWidth]"
+    )
+    assert sides == ["6px", "0px"]
+    assert serious_violations(page) == []
+    page.screenshot(path=f"test-results/rtl-child-{size[0]}x{size[1]}.png", full_page=True)
