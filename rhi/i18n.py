@@ -22,6 +22,8 @@ from babel.support import Translations
 from flask import Flask, current_app
 from flask_babel import Babel
 
+from rhi.interviews.fields import FEELINGS
+
 FOLDER = Path(__file__).with_name("translations")
 DOMAIN = "messages"
 _KEY = "rhi.child_translations"
@@ -33,6 +35,11 @@ CHILD_MESSAGES = (
     "Stop",
     "You can stop or take a break at any time.",
     "Before we start",
+    # The child's view (templates/interviews/_child_view.html and the feelings scale).
+    "How are you feeling?",
+    *(words for key, words in FEELINGS.items() if key),
+    "Give the tablet back",
+    "What I want my social worker to know",
 )
 
 

@@ -117,6 +117,28 @@ def test_the_start_page_says_before_we_start_and_stop_at_any_time_in_arabic(app,
     assert "يمكنك أن تتوقف أو تأخذ استراحة في أي وقت." in html
 
 
+def test_the_childs_view_speaks_to_them_in_arabic_beside_the_english(app, web, world_i):
+    """The feelings faces, the question over them, the child's message, stopping at any time
+    and giving the tablet back: rhi's own words the child reads, from the Arabic catalogue."""
+    set_child(app, world_i, first_language="Arabic")
+    web.sign_in(world_i.emails["worker_a"])
+    html = " ".join(page(web, world_i, "own_words").split())
+    arabic = ' <span class="label-theirs" lang="ar" dir="rtl">'
+    assert f"How are you feeling?{arabic}كيف تشعر؟</span>" in html
+    for english, theirs in (("Really bad", "سيئ جدًا"), ("Really good", "جيد جدًا")):
+        assert f'<span class="feeling-word">{english}{arabic}{theirs}</span>' in html
+    assert f"Give the tablet back{arabic}أعد الجهاز اللوحي</span>" in html
+    assert '<p class="child-line" lang="ar" dir="rtl">ما أريد أن يعرفه' in html
+    assert '<p class="child-view-stop" lang="ar" dir="rtl">يمكنك أن تتوقف' in html
+
+
+def test_an_english_speakers_childs_view_is_in_english_only(app, web, world_i):
+    web.sign_in(world_i.emails["worker_a"])
+    html = page(web, world_i, "own_words")
+    assert "How are you feeling?" in html and "Give the tablet back" in html
+    assert "label-theirs" not in html and 'dir="rtl"' not in html
+
+
 def test_a_sylheti_speaker_sees_the_english_and_why(app, web, world_i):
     set_child(app, world_i, first_language="Sylheti")
     web.sign_in(world_i.emails["worker_a"])
