@@ -6,6 +6,8 @@ setting in one file and a test can pass overrides instead of monkeypatching os.e
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from pathlib import Path
@@ -77,6 +79,24 @@ def _origins(env: dict[str, str], name: str) -> tuple[str, ...]:
             )
         origins.append(origin)
     return tuple(origins)
+
+
+def _data_keys(env: dict[str, str]) -> str:
+    """RHI_DATA_KEYS: Fernet keys separated by commas, the first sealing (rhi/auth/sealed.py).
+    Make one with `python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32))
+    .decode())"`. Empty: one key derived from RHI_SECRET_KEY."""
+    raw = env.get("RHI_DATA_KEYS", "").strip()
+    for number, key in enumerate((k.strip() for k in raw.split(",") if k.strip()), start=1):
+        try:
+            ok = len(base64.urlsafe_b64decode(key.encode())) == 32
+        except (binascii.Error, ValueError):
+            ok = False
+        if not ok:
+            raise ConfigError(
+                f"RHI_DATA_KEYS: key {number} is not a key: each is 32 random bytes in URL-safe "
+                "base64 (44 characters), separated by commas."
+            )
+    return raw
 
 
 def _second_factor_roles(env: dict[str, str], production: bool) -> tuple[str, ...]:
@@ -250,6 +270,8 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_RESET_LINK_HOURS": _int(env, "RHI_RESET_LINK_HOURS", 24),
         # Roles that must sign in with a code from an authenticator app as well as a password.
         "RHI_SECOND_FACTOR_ROLES": _second_factor_roles(env, production),
+        # Keys that seal second-factor secrets in the database (rhi/auth/sealed.py).
+        "RHI_DATA_KEYS": _data_keys(env),
         # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port headers are
         # believed (werkzeug's ProxyFix, applied in create_app); 0: none, the headers are ignored.
         "RHI_TRUSTED_PROXIES": trusted_proxies,

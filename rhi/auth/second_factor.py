@@ -4,7 +4,7 @@ or one of the recovery codes given when it was switched on.
 A code is accepted for the current 30-second step and the one either side (a phone's clock may
 be a little out), never for a step at or before the last one used: a code read over someone's
 shoulder, or sent twice, does not work again. Recovery codes are random, so SHA-256 keeps them
-safely; each works once.
+safely; each works once. The app's key is kept sealed (rhi/auth/sealed.py).
 
 Any user may switch it on. `RHI_SECOND_FACTOR_ROLES` (rhi/config.py) names the roles that must:
 signed in with a password alone, such a user can reach nothing but setting it up
@@ -20,8 +20,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pyotp
+import segno
+from markupsafe import Markup
 from sqlalchemy import delete, select
 
+from rhi.auth.sealed import reseal, seal, unseal
 from rhi.extensions import db
 from rhi.models.people import RecoveryCode, User
 
@@ -46,6 +49,13 @@ def grouped(secret: str) -> str:
 def provisioning_uri(secret: str, email: str) -> str:
     """The otpauth:// link an authenticator app reads (from a QR code or pasted)."""
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
+
+
+def qr_svg(uri: str) -> Markup:
+    """The set-up link as a QR code, inline SVG drawn here (no request leaves the page). The
+    link is encoded as modules of the code, not as text, so nothing in it reaches the markup."""
+    code = segno.make(uri, error="m")
+    return Markup(code.svg_inline(scale=5, border=4, svgclass="qr-code", omitsize=False))  # noqa: S704
 
 
 def step_at(now: datetime) -> int:
@@ -83,12 +93,14 @@ def matching_step(secret: str, code: str, now: datetime, last_step: int | None) 
 
 def check_app_code(user: User, code: str, now: datetime) -> bool:
     """Accept a code from the app and remember its step, so that it cannot be used again."""
-    if not user.totp_secret:
+    secret = unseal(user.totp_secret) if user.totp_secret else None
+    if secret is None:  # none set, or sealed with a key no longer in use: refused
         return False
-    step = matching_step(user.totp_secret, code, now, user.totp_last_step)
+    step = matching_step(secret, code, now, user.totp_last_step)
     if step is None:
         return False
     user.totp_last_step = step
+    user.totp_secret = reseal(user.totp_secret)  # with the newest key, once a key is replaced
     return True
 
 
@@ -154,7 +166,7 @@ def switch_on(user: User, secret: str, code: str, now: datetime) -> list[str] | 
     step = matching_step(secret, code, now, None)
     if step is None:
         return None
-    user.totp_secret = secret
+    user.totp_secret = seal(secret)  # never kept as it is: rhi/auth/sealed.py
     user.totp_enabled_at = now
     user.totp_last_step = step
     return _replace_recovery_codes(user, now)

@@ -146,6 +146,7 @@ def set_up() -> str | tuple[str, int] | Response:
                 form=form,
                 grouped=second_factor.grouped(secret),
                 uri=second_factor.provisioning_uri(secret, user.email),
+                qr=second_factor.qr_svg(second_factor.provisioning_uri(secret, user.email)),
                 required=second_factor.required_for(user, _roles()),
             ),
             status,

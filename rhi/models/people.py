@@ -63,7 +63,7 @@ class User(UserMixin, db.Model):
     # The second factor (rhi/auth/second_factor.py): the TOTP secret (base32), when it was
     # switched on (None: off), and the last 30-second step a code was accepted for, so that a
     # code seen over someone's shoulder cannot be used again.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(String(255))  # sealed: rhi/auth/sealed.py
     totp_enabled_at: Mapped[datetime | None] = mapped_column()
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 

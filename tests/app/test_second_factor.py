@@ -13,6 +13,7 @@ from pathlib import Path
 import pyotp
 import pytest
 import time_machine
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from rhi.auth import second_factor
@@ -70,6 +71,12 @@ def test_anyone_can_switch_it_on_and_is_shown_recovery_codes_once(app, world):
     grouped = re.search(r'id="second-factor-key">([A-Z2-7 ]+)</code>', body).group(1)
     secret = grouped.replace(" ", "")
     assert len(secret) == 32 and grouped.count(" ") == 7
+    # The same key as a QR code drawn into the page: an SVG, with a name for screen readers.
+    assert re.search(
+        r'<figure class="qr" role="img" aria-label="QR code holding the key below">'
+        r'<svg width="\d+" height="\d+" class="qr-code"><path ',
+        body,
+    )
     uri = html.unescape(re.search(r"(otpauth://totp/[^<\s]+)", body).group(1))
     assert f"secret={secret}" in uri and "issuer=rhi" in uri
     assert "worker_a%40test.example.org" in uri
@@ -89,7 +96,9 @@ def test_anyone_can_switch_it_on_and_is_shown_recovery_codes_once(app, world):
     assert len(codes) == 8 and len(set(codes)) == 8
     with app.app_context():
         user = db.session.get(User, world.users["worker_a"])
-        assert user.second_factor_on and user.totp_secret == secret
+        # Kept sealed: the database alone does not hold the key the app makes codes from.
+        assert user.second_factor_on and secret not in user.totp_secret
+        assert second_factor.unseal(user.totp_secret) == secret
         hashes = db.session.scalars(
             select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id)
         ).all()
@@ -314,3 +323,37 @@ def test_the_setting_names_roles_and_defaults_by_environment(tmp_path: Path):
     )
     with pytest.raises(ConfigError, match="'managers' is not a role"):
         load_settings(tmp_path, {"RHI_SECOND_FACTOR_ROLES": "managers"})
+
+
+def test_a_key_no_longer_in_use_refuses_the_app_code_and_recovery_codes_still_work(app, world):
+    """Sealed with one data key; a new key put first with the old one kept: codes work, and the
+    sign-in seals the key again with the new one, so the old can go. Then a key that never
+    sealed it: the app's codes are refused (never let through), and a recovery code still signs
+    in, so the person can set the app up again."""
+    user_id, email = world.users["manager_a"], world.emails["manager_a"]
+    old, new, other = (Fernet.generate_key().decode() for _ in range(3))
+    app.config["RHI_DATA_KEYS"] = old
+    codes = _switch_on(app, user_id)
+
+    def sign_in(keys: str, later: int, code: str | None = None) -> Web:
+        app.config["RHI_DATA_KEYS"] = keys
+        web = Web(app.test_client())
+        web.sign_in(email)
+        with time_machine.travel(datetime.now(UTC) + timedelta(seconds=later), tick=False):
+            web.post("/sign-in/code", {"code": code or _code()}, page="/sign-in/code")
+        return web
+
+    assert sign_in(f"{new},{old}", 0).get("/returns").status_code == 200
+    assert sign_in(new, 60).get("/returns").status_code == 200  # resealed: the old key can go
+    refused = sign_in(other, 120)
+    assert refused.get("/returns").status_code == 302
+    recovered = refused.post("/sign-in/code", {"code": codes[0]}, page="/sign-in/code")
+    assert recovered.status_code == 302 and refused.get("/returns").status_code == 200
+
+
+def test_data_keys_must_be_keys(tmp_path: Path):
+    key = Fernet.generate_key().decode()
+    assert load_settings(tmp_path, {"RHI_DATA_KEYS": f" {key} "})["RHI_DATA_KEYS"] == key
+    assert load_settings(tmp_path, {})["RHI_DATA_KEYS"] == ""
+    with pytest.raises(ConfigError, match="RHI_DATA_KEYS: key 2 is not a key"):
+        load_settings(tmp_path, {"RHI_DATA_KEYS": f"{key},not-a-key"})
