@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from rhi.home import bp as home_bp
     from rhi.interviews.decision_views import bp as decisions_bp
     from rhi.interviews.views import bp as interviews_bp
+    from rhi.jobs.download_views import bp as downloads_bp
     from rhi.jobs.views import bp as jobs_admin_bp
     from rhi.oversight.disparities_views import bp as oversight_disparities_bp
     from rhi.oversight.export_views import bp as oversight_exports_bp
@@ -179,6 +180,7 @@ def _register_blueprints(app: Flask) -> None:
         tokens_bp,
         settings_bp,
         jobs_admin_bp,
+        downloads_bp,
         retention_bp,
         subject_access_bp,
     ):

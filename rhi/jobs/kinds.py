@@ -36,6 +36,7 @@ KINDS: dict[str, Kind] = {
     k.key: k
     for k in (
         Kind("summary_pdf", "Summary PDF", "rhi.summaries.preparing:make_pdf"),
+        Kind("download", "A file to download", "rhi.jobs.downloads:make"),
         Kind(
             "import_apply",
             "Import of police notifications",

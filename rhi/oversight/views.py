@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
 
 from rhi import access, audit
 from rhi.extensions import db
+from rhi.jobs import downloads
 from rhi.models import InterviewStatus
 from rhi.models.base import utcnow
-from rhi.models.interviews import DELAY_REASONS
-from rhi.oversight import charts, periods, register, service_pdf, survey
 from rhi.oversight import figures as service
+from rhi.oversight import periods, register, service_page, survey
 
 bp = Blueprint("oversight", __name__)
 
@@ -43,46 +43,6 @@ def _period_or_400() -> service.Period:
 _args = periods.args
 
 
-def _hours_words(value: float | None) -> str:
-    if value is None:
-        return "none yet"
-    if value < 0.5:
-        return "under an hour"
-    if value < 48:
-        return "1 hour" if round(value) == 1 else f"{value:.0f} hours"
-    return f"{value / 24:.1f} days"
-
-
-def _everything(chosen: service.Period) -> dict[str, Any]:
-    """What the page and its PDF show for the period: a few SQL aggregates, whatever the
-    history (bench/service_page.py)."""
-    seen = service.overview(current_user, chosen)
-    counts = seen.counts
-    waiting = service.waiting_now(current_user, utcnow())
-    funnel = [
-        (service.FIGURES[key], counts[key])
-        for key in ("returns", "offered", "accepted", "held", "held_in_time")
-    ]
-    return {
-        "chosen": chosen,
-        "counts": counts,
-        "labels": service.FIGURES,
-        "legal": seen.legal,
-        "timings": service.time_to_interview(current_user, chosen),
-        "offer_timings": service.time_to_offer(current_user, chosen),
-        "delays": seen.delays,
-        "delay_labels": {**DELAY_REASONS, "": "No reason recorded"},
-        "waiting": waiting,
-        "waiting_labels": service.WAITING,
-        "share": service.share,
-        "hours": _hours_words,
-        "funnel_chart": charts.bars("From return to interview", funnel),
-        "waiting_chart": charts.bars(
-            "Waiting now", [(words, waiting[key]) for key, words in service.WAITING.items()]
-        ),
-    }
-
-
 @bp.route("/service")
 @login_required
 def page() -> tuple[str, int] | str:
@@ -101,7 +61,7 @@ def page() -> tuple[str, int] | str:
         ), 400
     return render_template(
         "oversight/service.html",
-        **_everything(chosen),
+        **service_page.everything(current_user, chosen),
         problem=None,
         typed={},
         periods=service.PERIODS,
@@ -110,21 +70,16 @@ def page() -> tuple[str, int] | str:
     )
 
 
-@bp.route("/service.pdf")
+@bp.route("/service.pdf", methods=["POST"])
 @login_required
-def pdf() -> Response:
+def pdf() -> BaseResponse:
+    """Prepared as a job (rhi/jobs/downloads.py); the person waits on its page, then downloads."""
     _require()
     chosen = _period_or_400()
-    data = service_pdf.render_service(
-        _everything(chosen), printed_by=current_user.name, printed_at=utcnow()
-    )
+    job = downloads.prepare("service_pdf", current_user, **_args(chosen))
     audit.record("service.pdf", user=current_user, detail=chosen.key)
     db.session.commit()
-    response = Response(data, mimetype="application/pdf")
-    name = f"rhi-service-{chosen.start}-{chosen.end}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return redirect(url_for("downloads.show", job_id=job.id), 303)
 
 
 @bp.route("/service/survey")

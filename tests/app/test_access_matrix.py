@@ -681,7 +681,6 @@ def test_oversight_routes(role, app, web, world):
     reads_notes = role in {"manager_a", "manager_b"}
     urls = {
         "/service": oversees,
-        "/service.pdf": oversees,
         "/service/survey": oversees,
         "/service/survey.csv": oversees,
         "/service/disparities": oversees,
@@ -690,6 +689,10 @@ def test_oversight_routes(role, app, web, world):
     }
     for url, allowed in urls.items():
         assert web.get(url).status_code == (200 if allowed else 403), (role, url)
+    # The one-page PDF is prepared as a job (a change: posted), then waited for.
+    prepared = web.post("/service.pdf", page="/")
+    assert prepared.status_code == (303 if oversees else 403), role
+    urls["/service.pdf"] = oversees
     with app.app_context():
         refused = db.session.scalar(
             select(func.count(AuditEvent.id)).where(

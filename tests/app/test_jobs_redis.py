@@ -254,3 +254,22 @@ def test_a_worker_killed_mid_job_loses_nothing_and_one_copy_is_kept(
 
         assert perform(job.id) == "done"
         assert db.session.scalars(select(Summary.pdf)).all() == copies
+
+
+def test_the_service_pdf_waits_for_a_worker_then_downloads(app, web, world):
+    """With a queue, asking for the one-page PDF answers at once: a page that says it is being
+    prepared and polls; a worker makes it; the page then offers the file."""
+    web.sign_in(world.emails["manager_a"])
+    asked = web.post("/service.pdf?period=this_month", page="/service")
+    assert asked.status_code == 303
+    waiting = web.get(asked.headers["Location"]).get_data(as_text=True)
+    assert "Preparing&#8230; This page updates when it is ready." in waiting
+    state_url = asked.headers["Location"] + "/state"
+    assert f'hx-get="{state_url}" hx-trigger="every 2s"' in waiting
+    assert web.get(asked.headers["Location"] + "/file").status_code == 404  # not made yet
+    _work(app)
+    ready = web.get(state_url).get_data(as_text=True)
+    assert "It is ready." in ready and "hx-trigger" not in ready  # polling stops
+    pdf = web.get(asked.headers["Location"] + "/file")
+    assert pdf.mimetype == "application/pdf"
+    assert "Printed by Manager A" in " ".join(pdf_text(pdf.data).split())

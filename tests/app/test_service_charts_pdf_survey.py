@@ -8,10 +8,11 @@ import base64
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import time_machine
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, Episode, Interview
@@ -130,9 +131,17 @@ def test_the_one_page_pdf_for_a_meeting_holds_the_figures_and_charts(app, world_
     _history(app, world_i)
     _more_history(app, world_i)
     manager = _manager(app, world_i)
-    response = manager.get("/service.pdf?period=this_month")
+    asked = manager.post("/service.pdf?period=this_month", page="/service?period=this_month")
+    assert asked.status_code == 303
+    waiting = manager.get(asked.headers["Location"])  # made in this process, after the request
+    assert waiting.headers["Cache-Control"] == "no-store"
+    html = waiting.get_data(as_text=True)
+    assert "<h1>The service&#39;s figures (PDF)</h1>" in html and "It is ready." in html
+    link = re.search(r'href="(/downloads/\d+/file)"', html).group(1)
+    response = manager.get(link)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
+    assert "rhi-service-2026-11-01-2026-11-23.pdf" in response.headers["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.data))
     assert len(reader.pages) == 1
     text = " ".join(reader.pages[0].extract_text().split())
@@ -182,7 +191,7 @@ def test_periods_refused_with_a_message(app, world_i):
     half = manager.get("/service?period=custom&start=2026-01-01&end=")
     assert half.status_code == 400 and "Enter both dates" in half.get_data(as_text=True)
     backwards = "period=custom&start=2026-02-01&end=2026-01-01"
-    assert manager.get(f"/service.pdf?{backwards}").status_code == 400
+    assert manager.post(f"/service.pdf?{backwards}", page="/").status_code == 400
     assert manager.get(f"/service/survey?{backwards}").status_code == 400
 
 
@@ -190,8 +199,9 @@ def test_workers_and_social_workers_cannot_open_the_pdf_or_the_survey(app, world
     for role in ("worker_a", "social_worker"):
         person = Web(app.test_client())
         person.sign_in(world_i.emails[role])
-        for path in ("/service.pdf", "/service/survey", "/service/survey.csv"):
+        for path in ("/service/survey", "/service/survey.csv"):
             assert person.get(path).status_code == 403, (role, path)
+        assert person.post("/service.pdf", page="/").status_code == 403, role
     other = Web(app.test_client())
     other.sign_in(world_i.emails["manager_b"])
     _history(app, world_i)
@@ -220,3 +230,54 @@ def figures_now():
     from rhi.models.base import utcnow
 
     return utcnow()
+
+
+def _prepared(app, world_i) -> tuple[Web, str]:
+    manager = _manager(app, world_i)
+    asked = manager.post("/service.pdf?period=this_month", page="/service")
+    return manager, asked.headers["Location"]
+
+
+def test_a_prepared_pdf_is_only_for_the_person_who_asked(app, world_i):
+    _history(app, world_i)
+    manager, waiting = _prepared(app, world_i)
+    assert manager.get(f"{waiting}/file").status_code == 200
+    # Another manager, who may oversee too, cannot open it or learn it exists.
+    other = Web(app.test_client())
+    other.sign_in(world_i.emails["manager_b"])
+    for url in (waiting, f"{waiting}/state", f"{waiting}/file"):
+        assert other.get(url).status_code == 404, url
+    # Nor can the one who asked once they no longer oversee.
+    with app.app_context():
+        from rhi.models import Role, User
+
+        db.session.get(User, world_i.users["manager_a"]).role = Role.WORKER
+        db.session.commit()
+    assert manager.get(f"{waiting}/file").status_code == 404
+    with app.app_context():
+        refused = db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.action == "download.view", AuditEvent.outcome == "refused"
+            )
+        )
+        downloaded = db.session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "download.file")
+        ).all()
+    assert refused == 4 and downloaded == ["service_pdf"]
+
+
+def test_a_prepared_pdf_is_cleared_after_an_hour(app, world_i):
+    app.config["RHI_IDLE_TIMEOUT_MINUTES"] = 240  # still signed in an hour later
+    _history(app, world_i)
+    manager, waiting = _prepared(app, world_i)
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=61), tick=False):
+        html = manager.get(waiting).get_data(as_text=True)
+        assert "has been cleared" in html and "/file" not in html
+        assert manager.get(f"{waiting}/file").status_code == 404
+        # The next one asked for clears the old file from the database too.
+        manager.post("/service.pdf?period=this_month", page="/service")
+    with app.app_context():
+        from rhi.models import Job
+
+        blobs = db.session.scalars(select(Job.result_blob).order_by(Job.id)).all()
+    assert blobs[0] is None and blobs[1][:5] == b"%PDF-"

@@ -1,0 +1,117 @@
+"""Files made off the request path for the person who asked: the job makes the file and keeps it
+on its row (`Job.result_blob`); the person is sent to a page that says "Preparing..." until it
+is ready, then downloads it (rhi/jobs/download_views.py).
+
+A file is made by a *maker*, named here by key and never by anything a request sends: the key
+says which function makes it and who may have it. Access is checked three times: when asked
+(by the feature's own route), when made (the maker works as the person who asked, so it sees
+only what they may see), and when downloaded (the person who asked, still allowed, within
+`KEPT`). After that the file is cleared from the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib import import_module
+from typing import Any
+
+from sqlalchemy import update
+
+from rhi import jobs
+from rhi.extensions import db
+from rhi.models.base import utcnow
+from rhi.models.jobs import Job
+from rhi.models.people import User
+
+KIND = "download"
+KEPT = timedelta(hours=1)  # a prepared file waits this long to be downloaded, then is cleared
+
+
+@dataclass(frozen=True)
+class File:
+    name: str  # the name the browser saves it under
+    mimetype: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Maker:
+    key: str
+    title: str  # what the waiting page calls it ("The service's figures (PDF)")
+    target: str  # "module:function(user, arguments) -> File"
+    allowed: str  # "module:function(user) -> bool": may this person have it (now)?
+    back: str  # the endpoint to go back to
+
+    def make(self, user: User, arguments: dict[str, Any]) -> File:
+        return _load(self.target)(user, arguments)
+
+    def allows(self, user: User) -> bool:
+        return bool(_load(self.allowed)(user))
+
+
+def _load(target: str) -> Callable[..., Any]:
+    module, _, name = target.partition(":")
+    function: Callable[..., Any] = getattr(import_module(module), name)
+    return function
+
+
+MAKERS: dict[str, Maker] = {
+    m.key: m
+    for m in (
+        Maker(
+            "service_pdf",
+            "The service's figures (PDF)",
+            "rhi.oversight.service_pdf:make_for",
+            "rhi.access:can_oversee",
+            "oversight.page",
+        ),
+    )
+}
+
+
+def prepare(maker: str, user: User, **arguments: Any) -> Job:
+    """The job that makes `maker`'s file for `user`, written in the caller's transaction (it is
+    handed out once that commits). The caller has checked the person may have it."""
+    if maker not in MAKERS:
+        raise ValueError(f"unknown maker {maker!r}")
+    clear_old(user.id, utcnow())
+    return jobs.enqueue(
+        KIND,
+        subject=f"download:{maker}",
+        created_by_id=user.id,
+        max_attempts=jobs.attempts_allowed(),
+        maker=maker,
+        **arguments,
+    )
+
+
+def make(job: Job) -> dict[str, Any]:
+    """The `download` job: make the file as the person who asked, and keep it on the row."""
+    maker = MAKERS[str(job.arguments["maker"])]
+    user = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    if user is None or not user.active or not maker.allows(user):
+        raise PermissionError("the person who asked may no longer have this file")
+    made = maker.make(user, {k: v for k, v in job.arguments.items() if k != "maker"})
+    job.result_blob = made.data
+    return {"name": made.name, "mimetype": made.mimetype, "size": len(made.data)}
+
+
+def expired(job: Job, now: datetime) -> bool:
+    return job.finished_at is not None and job.finished_at < now - KEPT
+
+
+def clear_old(user_id: int, now: datetime) -> None:
+    """This person's files that waited longer than KEPT: cleared (one UPDATE)."""
+    db.session.execute(
+        update(Job)
+        .where(
+            Job.kind == KIND,
+            Job.created_by_id == user_id,
+            Job.finished_at < now - KEPT,
+            Job.result_blob.is_not(None),
+        )
+        .values(result_blob=None)
+        .execution_options(synchronize_session=False)
+    )
