@@ -82,7 +82,7 @@ def seed(env: dict[str, str], episodes: int, interviews: int) -> None:
         # has an interview with an outcome, as in a council's real history, and none of this
         # history is still waiting on anyone's Returns page.
         per_child = max(1, interviews // children)
-        made: set[int] = set()
+        made: dict[int, datetime] = {}  # an interview's slot -> when it had its outcome
         for i in range(episodes):
             returned = now - timedelta(hours=rng.randint(100, 5 * 365 * 24))
             child_index, nth = i % children, i // children
@@ -102,11 +102,15 @@ def seed(env: dict[str, str], episodes: int, interviews: int) -> None:
                 continue
             links.append({"interview_id": first_interview + slot, "episode_id": first_episode + i})
             if slot in made:
+                # Closed when its interview had its outcome, as rhi/episodes/closing.py keeps
+                # it (a bulk insert does not pass through the app's flush).
+                episode_rows[-1]["closed_at"] = made[slot]
                 continue  # made with this interview's first return
-            made.add(slot)
             offered = returned + timedelta(hours=rng.randint(1, 30))
             held = returned + timedelta(hours=rng.randint(5, 120))
             declined = slot % 9 == 0
+            made[slot] = offered if declined else held
+            episode_rows[-1]["closed_at"] = made[slot]
             late = held >= returned + timedelta(hours=72)
             interview_rows.append(
                 {

@@ -263,6 +263,11 @@ def waiting_now(user: User, now: datetime) -> dict[str, int]:
         .select_from(Episode)
         .join(Interview, Interview.id == _first_interview())
         .where(
+            # Open returns only, through the index that holds just those (rhi/episodes/
+            # closing.py): a return with its outcome is not waiting, and the closed past,
+            # however long, is not read.
+            Episode.returned_at.is_not(None),
+            Episode.closed_at.is_(None),
             access.episode_filter(user),
             Interview.held_at.is_(None),
             Interview.status.not_in(closed),

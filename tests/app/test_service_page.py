@@ -186,3 +186,32 @@ def test_held_at_the_deadline_itself_is_late_as_the_clock_and_the_exports_say(ap
         db.session.commit()
     html = manager.get("/service").get_data(as_text=True)
     assert _figure(html, "Held within 72 hours") == "1"
+
+
+def test_a_return_decided_against_is_no_longer_waiting(app, world_i):
+    """ "Record the outcome: decided not to interview" leaves the interview offered but closes
+    the return: the service page no longer counts it as past the 72 hours."""
+    from rhi.episodes import service as episode_service
+    from rhi.models.base import utcnow
+
+    _history(app, world_i)
+    other = Web(app.test_client())
+    other.sign_in(world_i.emails["manager_b"])
+    assert "Past the 72 hours 1" in _text(other.get("/service").get_data(as_text=True))
+    with app.app_context():
+        episode = db.session.get(Episode, world_i.episodes["b"])
+        manager = db.session.get(User, world_i.users["manager_b"])
+        for begun in episode.interviews:  # offered, not begun: as the page counts it
+            begun.status = "offered"
+        interview = episode_service.record_outcome(
+            episode,
+            manager,
+            outcome="not_interviewed",
+            at=utcnow(),
+            reason="Ben is settled at home and the strategy meeting agreed.",
+            decided_by="Manager B",
+        )
+        db.session.commit()
+        assert interview.status == "offered" and interview.outcome == "not_interviewed"
+    text = _text(other.get("/service").get_data(as_text=True))
+    assert "Past the 72 hours 0 Due within 24 hours 0 Due later 0" in text
