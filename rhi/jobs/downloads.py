@@ -67,6 +67,13 @@ MAKERS: dict[str, Maker] = {
             "rhi.access:can_oversee",
             "oversight.page",
         ),
+        Maker(
+            "register_pack",
+            "The pack for a multi-agency exploitation meeting (PDF)",
+            "rhi.oversight.register_pack:make_for",
+            "rhi.oversight.register:can_see_register",
+            "oversight_register.page",
+        ),
     )
 }
 

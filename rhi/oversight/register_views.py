@@ -8,22 +8,19 @@ links: those pages check access themselves (rhi/access.py).
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from rhi import audit
 from rhi.extensions import db
+from rhi.jobs import downloads
 from rhi.models import Child
 from rhi.models.base import utcnow
 from rhi.oversight import figures, periods
 from rhi.oversight import register as reg
 from rhi.oversight.figures import Period
-from rhi.summaries.asset_urls import CSS_URL
-from rhi.summaries.pdf import write_pdf
-from rhi.timefmt import format_date, format_datetime, to_local
+from rhi.oversight.register_pack import day
 
 bp = Blueprint("oversight_register", __name__)
 
@@ -46,11 +43,6 @@ def _chosen() -> tuple[Period, str | None]:
         extra={"last_12_months": reg.last_12_months},
         default="last_12_months",
     )
-
-
-def day(value: datetime) -> str:
-    """The local day of a stored time, in words."""
-    return format_date(to_local(value).date())
 
 
 def _kind() -> str:
@@ -159,77 +151,23 @@ def decide(entry_id: str) -> BaseResponse:
     return redirect(url_for(".entry", entry_id=shown.id, **periods.args(chosen)))
 
 
-@bp.route("/service/register/pack.pdf")
+@bp.route("/service/register/pack.pdf", methods=["POST"])
 @login_required
 def pack() -> BaseResponse:
+    """Prepared as a job for this manager (rhi/oversight/register_pack.py, which records it);
+    they wait on its page, then download it."""
     _require("register.pack")
     chosen, problem = _chosen()
-    prepared_for = " ".join(request.args.get("prepared_for", "").split())
+    prepared_for = " ".join(request.form.get("prepared_for", "").split())
     if problem or not prepared_for or len(prepared_for) > MOST_PREPARED_FOR:
         return redirect(url_for(".page", pack_problem="1", **periods.args(chosen)))
-    names = request.args.get("names") == "1"
-    across = request.args.get("across") == "1"
-    found = reg.register(current_user, chosen)
-    entries = reg.for_pack(found.entries, across=across)
-    pdf = render_pack(entries, prepared_for=prepared_for, names=names, chosen=chosen)
-    audit.record(
-        "register.pack",
-        detail=(
-            f"{'names shown' if names else 'pseudonymised'}; {len(entries)} entries; "
-            f"{chosen.key}; for {prepared_for}"
-        ),
+    job = downloads.prepare(
+        "register_pack",
+        current_user,
+        **periods.args(chosen),
+        prepared_for=prepared_for,
+        names=request.form.get("names") == "1",
+        across=request.form.get("across") == "1",
     )
     db.session.commit()
-    stamp = to_local(utcnow()).strftime("%Y%m%d-%H%M")
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="rhi-register-{stamp}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def pack_html(entries: list[reg.Entry], *, prepared_for: str, names: bool, chosen: Period) -> str:
-    """The pack as HTML (what WeasyPrint is given). Children are "Child A", "Child B"... unless
-    `names`; with pseudonyms, a child's name written in an entry is replaced too."""
-    labels = reg.pseudonyms(entries)
-    children = {
-        row.id: row
-        for row in db.session.scalars(db.select(Child).where(Child.id.in_(sorted(labels))))
-    }
-    said: dict[str, str] = {}
-    if not names:
-        for child_id, label in labels.items():
-            child = children[child_id]
-            for name in (child.first_name, child.last_name, child.preferred_name):
-                if name:
-                    said[name] = label
-    shown = {
-        child_id: (children[child_id].display_name if names else label)
-        for child_id, label in labels.items()
-    }
-
-    def clean(text: str) -> str:
-        return reg.redact(text, said) if said else text
-
-    return render_template(
-        "oversight/register_pack.html",
-        title="Places, people, vehicles and phones across children",
-        entries=entries,
-        nouns=reg.KIND_NOUN,
-        shown=shown,
-        clean=clean,
-        names=names,
-        prepared_for=prepared_for,
-        prepared_by=current_user.name,
-        printed_at_text=format_datetime(utcnow()),
-        chosen=chosen,
-        day=day,
-        css_url=CSS_URL,
-    )
-
-
-def render_pack(
-    entries: list[reg.Entry], *, prepared_for: str, names: bool, chosen: Period
-) -> bytes:
-    """The pack as a PDF, through the summaries' fetcher: it loads our CSS and fonts only."""
-    html = pack_html(entries, prepared_for=prepared_for, names=names, chosen=chosen)
-    return write_pdf(html)
+    return redirect(url_for("downloads.show", job_id=job.id), 303)

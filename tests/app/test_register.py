@@ -376,7 +376,7 @@ def test_only_managers_see_the_register(app, world_i, key):
     jay = reg.entry_id("person", "jay")
     assert web.get("/service/register").status_code == 403
     assert web.get(f"/service/register/entries/{jay}").status_code == 403
-    assert web.get("/service/register/pack.pdf?prepared_for=Panel").status_code == 403
+    assert web.post("/service/register/pack.pdf", {"prepared_for": "Panel"}).status_code == 403
     decide = f"/service/register/entries/{jay}/decide"
     jay_r = reg.entry_id("person", "jay r")
     assert web.post(decide, {"other": jay_r, "same": "yes"}).status_code == 403
@@ -387,11 +387,27 @@ def test_only_managers_see_the_register(app, world_i, key):
         assert db.session.scalar(select(RegisterDecision.id)) is None
 
 
+def _pack(manager: Web, form: dict[str, str]) -> bytes:
+    """The pack asked for with `form`, prepared (in this process), and downloaded."""
+    asked = manager.post("/service/register/pack.pdf", form, page="/service/register")
+    return manager.get(asked.headers["Location"] + "/file").data
+
+
 def test_the_pack_is_marked_and_pseudonymised_by_default(app, world_i):
     _register_world(app, world_i)
     manager = _signed_in(app, world_i.emails["manager_a"])
-    response = manager.get("/service/register/pack.pdf?prepared_for=Leeds+MACE+panel&across=1")
+    asked = manager.post(
+        "/service/register/pack.pdf",
+        {"prepared_for": "Leeds MACE panel", "across": "1"},
+        page="/service/register",
+    )
+    assert asked.status_code == 303  # prepared as a job: made once this request is over
+    waiting = manager.get(asked.headers["Location"]).get_data(as_text=True)
+    assert "The pack for a multi-agency exploitation meeting (PDF)" in waiting
+    assert "It is ready." in waiting
+    response = manager.get(asked.headers["Location"] + "/file")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert 'filename="rhi-register-' in response.headers["Content-Disposition"]
     text = pdf_text(response.data)
     assert "OFFICIAL-SENSITIVE" in text
     assert "Prepared for Leeds MACE panel" in text
@@ -404,10 +420,10 @@ def test_the_pack_is_marked_and_pseudonymised_by_default(app, world_i):
     assert packed.detail.startswith("pseudonymised;")
     # Everything, single-child entries too: a child's name in an entry becomes the pseudonym,
     # and what the child asked to keep back stays out.
-    everything = pdf_text(manager.get("/service/register/pack.pdf?prepared_for=Panel").data)
+    everything = pdf_text(_pack(manager, {"prepared_for": "Panel"}))
     assert "Kez" in everything and "nan's flat" in everything
     assert "Ada" not in everything and "Secret Sam" not in everything
-    named = pdf_text(manager.get("/service/register/pack.pdf?prepared_for=Panel&names=1").data)
+    named = pdf_text(_pack(manager, {"prepared_for": "Panel", "names": "1"}))
     assert "Ada Alpha" in named and "Cara Cole" in named and "Child A" not in named
     assert _audit(app, "register.pack")[-1].detail.startswith("names shown;")
 
@@ -456,7 +472,9 @@ def test_a_bad_period_is_named_and_the_last_12_months_shown(app, world_i):
 def test_the_pack_needs_a_meeting_named(app, world_i):
     _register_world(app, world_i)
     manager = _signed_in(app, world_i.emails["manager_a"])
-    response = manager.get("/service/register/pack.pdf?prepared_for=+")
+    response = manager.post(
+        "/service/register/pack.pdf", {"prepared_for": " "}, page="/service/register"
+    )
     assert response.status_code == 302
     page = manager.get(response.headers["Location"]).get_data(as_text=True)
     assert "Enter the name of the meeting the pack is prepared for" in page
