@@ -38,6 +38,7 @@ from rhi.interviews.pages import PAGE_IDS
 from rhi.language.rules import RULES_PATH
 from rhi.naming import interview_name
 from rhi.prompts.bank import DEFAULT_PATH as QUESTIONS_PATH
+from rhi.settings import EDITABLE
 
 bp = Blueprint("pwa", __name__)
 
@@ -151,9 +152,19 @@ def import_map_csp_source() -> str:
 
 
 def shell_version() -> str:
-    """Changes whenever anything kept in the shell cache could: the shell's static files and
-    the worker's own script, the templates and the Python the shell pages are made from, the
-    prompts and the writing-check rules. Computed once per process, from each file's version."""
+    """Changes whenever anything kept in the shell cache could: its files (`_files_version`)
+    and the settings an administrator changes (rhi/settings.py), which the shell pages print:
+    the council's name for the interview, the 72 hours... Read per request, as settings are,
+    so a change on the Settings page reaches every tablet's offline pages at its next visit."""
+    settings = "\n".join(f"{name}={current_app.config.get(name)!r}" for name in sorted(EDITABLE))
+    digest = hashlib.sha256(f"{_files_version()}\n{settings}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _files_version() -> str:
+    """The shell's static files and the worker's own script, the templates and the Python the
+    shell pages are made from, the prompts and the writing-check rules. Computed once per
+    process, from each file's version."""
     version = current_app.extensions.get(_SHELL_VERSION)
     if version is None:
         digest = hashlib.sha256()

@@ -6,6 +6,8 @@ The app tests' clock stands at 2026-11-23 12:00 UTC; London is on UTC in Novembe
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -141,9 +143,14 @@ def test_a_new_deadline_applies_to_the_next_request_and_a_new_return(app, world)
     assert "61 hours left" in worker.get("/returns").get_data(as_text=True)
 
 
+def _version(script: str) -> str:
+    return re.search(r'^const VERSION = "([0-9a-f]+)";', script, re.M).group(1)
+
+
 def test_the_councils_name_for_the_interview_and_the_duty_inbox(app, world):
     admin = as_user(app, world, "admin")
     duty = world.emails["social_worker_other"]
+    before = _version(admin.get("/sw.js").get_data(as_text=True))
     response = save(admin, interview_name="Missing Chat", duty_inbox=duty)
     assert response.status_code == 302
     worker = as_user(app, world, "worker_a")
@@ -154,6 +161,10 @@ def test_the_councils_name_for_the_interview_and_the_duty_inbox(app, world):
     assert "return home interview" not in episode.lower()
     assert "Actions agreed in Missing Chats" in worker.get("/actions").get_data(as_text=True)
     assert worker.get("/manifest.webmanifest").get_json()["name"] == "rhi: Missing Chats"
+    # The offline pages say it too: the service worker is a new version, so each tablet keeps
+    # the pages again, and they name the interview as the server does now.
+    assert _version(worker.get("/sw.js").get_data(as_text=True)) != before
+    assert "Missing Chat" in worker.get("/shell/episode").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Setting, "RHI_DUTY_INBOX").value == duty
     details = [e[2] for e in events(app, "setting.change")]
