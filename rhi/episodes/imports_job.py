@@ -70,9 +70,9 @@ def _state(batch: ImportBatch, job: Job | None) -> ImportState:
     if job is None or job.status == JobStatus.DONE.value:
         # Done with no results: the file was claimed by another job, whose results show.
         return ImportState.NOT_STARTED
-    if job.status == JobStatus.FAILED.value:
-        return ImportState.FAILED
-    return ImportState.RETRYING if job.last_error else ImportState.IMPORTING
+    return {"failed": ImportState.FAILED, "retrying": ImportState.RETRYING}.get(
+        job.progress, ImportState.IMPORTING
+    )
 
 
 def summary(tally: dict[str, int]) -> str:

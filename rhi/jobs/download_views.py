@@ -10,7 +10,7 @@ from rhi import audit
 from rhi.extensions import db
 from rhi.jobs import downloads
 from rhi.models.base import utcnow
-from rhi.models.jobs import Job, JobStatus
+from rhi.models.jobs import Job
 
 bp = Blueprint("downloads", __name__, url_prefix="/downloads")
 
@@ -34,11 +34,10 @@ def _theirs(job_id: int) -> tuple[Job, downloads.Maker]:
 
 
 def _state(job: Job) -> str:
-    if job.status == JobStatus.DONE.value:
+    progress = job.progress
+    if progress == "done":
         return "expired" if downloads.expired(job, utcnow()) else "ready"
-    if job.status == JobStatus.FAILED.value:
-        return "failed"
-    return "retrying" if job.last_error else "preparing"
+    return "preparing" if progress == "working" else progress
 
 
 def _no_store(response: Response) -> Response:
@@ -46,21 +45,23 @@ def _no_store(response: Response) -> Response:
     return response
 
 
+def _page(template: str, job_id: int) -> Response:
+    job, maker = _theirs(job_id)
+    html = render_template(template, job=job, maker=maker, state=_state(job))
+    return _no_store(Response(html))
+
+
 @bp.route("/<int:job_id>")
 @login_required
 def show(job_id: int) -> Response:
-    job, maker = _theirs(job_id)
-    html = render_template("downloads/show.html", job=job, maker=maker, state=_state(job))
-    return _no_store(Response(html))
+    return _page("downloads/show.html", job_id)
 
 
 @bp.route("/<int:job_id>/state")
 @login_required
 def state(job_id: int) -> Response:
     """What the waiting page shows, polled by htmx every 2 seconds while it is being made."""
-    job, maker = _theirs(job_id)
-    html = render_template("downloads/_state.html", job=job, maker=maker, state=_state(job))
-    return _no_store(Response(html))
+    return _page("downloads/_state.html", job_id)
 
 
 @bp.route("/<int:job_id>/file")

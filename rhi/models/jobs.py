@@ -46,3 +46,14 @@ class Job(db.Model):
     # What it made: ids (e.g. {"summary_ids": [12]}), and for a download, the file itself.
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result_blob: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+
+    @property
+    def progress(self) -> str:
+        """Where the job is, as the pages that wait on it say it: "done"; "failed" (every
+        attempt); "retrying" (an attempt failed and another is coming); or "working" (queued
+        for its first attempt, or running)."""
+        if self.status == JobStatus.DONE.value:
+            return "done"
+        if self.status == JobStatus.FAILED.value:
+            return "failed"
+        return "retrying" if self.last_error else "working"

@@ -21,6 +21,7 @@ from rhi.extensions import db
 from rhi.jobs import dispatch, worker
 from rhi.models import AuditEvent, Episode, ImportBatch, ImportMapping, Job, Team, User
 from rhi.models.base import utcnow
+from tests.app import redis_jobs
 from tests.conftest import Web
 
 REDIS_URL = os.environ.get("RHI_TEST_IMPORT_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -202,29 +203,17 @@ def test_the_polled_part_is_checked_like_the_page(app, manager, world):
 
 
 def _redis():
-    from redis import Redis
-
-    return Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    return redis_jobs.connect(REDIS_URL)
 
 
 @pytest.fixture
 def on_redis(app):
     """The app with its jobs on Redis, retried at once (no backoff wait in a test)."""
-    try:
-        _redis().ping()
-    except Exception as exc:
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
-    _redis().flushdb()
-    app.config["RHI_JOBS_REDIS_URL"] = REDIS_URL
-    app.config["RHI_JOBS_RETRY_SECONDS"] = [0, 0]
-    yield app
-    _redis().flushdb()
+    yield from redis_jobs.jobs_on_redis(app, REDIS_URL)
 
 
 def _work(app) -> None:
-    """An RQ SimpleWorker in this process, until the queue is empty."""
-    with app.app_context():
-        worker.start(burst=True)
+    redis_jobs.work(app)
 
 
 def test_with_redis_the_page_says_importing_until_a_worker_has_applied_it(on_redis, manager):

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.jobs import worker
 from rhi.models import AuditEvent, Job, Summary
+from tests.app import redis_jobs
 from tests.app.helpers import autosave, start
 from tests.conftest import Web
 
@@ -27,23 +27,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _redis():
-    from redis import Redis
-
-    return Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    return redis_jobs.connect(REDIS_URL)
 
 
 @pytest.fixture
 def app(app):
     """The app with its jobs on Redis, retried at once (no backoff wait in a test)."""
-    try:
-        _redis().ping()
-    except Exception as exc:
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
-    _redis().flushdb()
-    app.config["RHI_JOBS_REDIS_URL"] = REDIS_URL
-    app.config["RHI_JOBS_RETRY_SECONDS"] = [0, 0]
-    yield app
-    _redis().flushdb()
+    yield from redis_jobs.jobs_on_redis(app, REDIS_URL)
 
 
 def pdf_text(data: bytes) -> str:
@@ -71,9 +61,7 @@ def _reader(app, world) -> Web:
 
 
 def _work(app) -> None:
-    """An RQ SimpleWorker in this process, until the queue is empty."""
-    with app.app_context():
-        worker.start(burst=True)
+    redis_jobs.work(app)
 
 
 def _job(app) -> Job:
