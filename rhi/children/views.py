@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from rhi import access, audit
-from rhi.children import matching
+from rhi.children import listing, matching
 from rhi.children.profile_pdf import render_profile
 from rhi.extensions import db
 from rhi.forms.child_words import ChildWordsForm
@@ -62,68 +62,33 @@ DETAIL_FIELDS = (
 )
 
 
-# Children shown at a time on the children list (`?page=`).
-CHILDREN_PER_PAGE = 50
+def _id_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
 
 
 @bp.route("/children")
 @login_required
 def my_children() -> str:
-    """The children the user may see, by name, 50 at a time, each with their latest episode:
-    a fixed number of statements however many children and episodes there are (the count is a
-    COUNT query; only the page's children and their latest episodes are read)."""
+    """The children the user may see, by name, 50 at a time, each with their latest episode.
+    A page is keyed by the child at its edge and nothing counts the whole list, so it costs
+    the same however many children the team has held (rhi/children/listing.py)."""
     if not access.can_see_children(current_user):
         abort(403)
-    value = request.args.get("page", "")
-    page = int(value) if value.isdigit() and int(value) >= 1 else 1
-    total = int(
-        db.session.scalar(select(func.count(Child.id)).where(access.child_filter(current_user)))
-        or 0
+    letter = request.args.get("from", "").strip().upper()[:1] or None
+    page = listing.children_page(
+        current_user, after=_id_arg("after"), before=_id_arg("before"), letter=letter
     )
-    last = max(1, -(-total // CHILDREN_PER_PAGE))
-    page = min(page, last)
-    children = list(
-        db.session.scalars(
-            select(Child)
-            .where(access.child_filter(current_user))
-            .order_by(Child.last_name, Child.first_name, Child.id)
-            .limit(CHILDREN_PER_PAGE)
-            .offset((page - 1) * CHILDREN_PER_PAGE)
-        )
-    )
-    # Each of these children's latest episode (as `child.episodes[0]`), in one query.
-    newest = (
-        select(
-            Episode.id,
-            func.row_number()
-            .over(
-                partition_by=Episode.child_id,
-                order_by=(Episode.started_at.desc(), Episode.id.desc()),
-            )
-            .label("nth"),
-        )
-        .where(Episode.child_id.in_([child.id for child in children]))
-        .subquery()
-    )
-    latest = {child.id: None for child in children} | {
-        e.child_id: e
-        for e in db.session.scalars(
-            select(Episode)
-            .join(newest, newest.c.id == Episode.id)
-            .where(newest.c.nth == 1)
-            .options(selectinload(Episode.interviews))
-        )
-    }
+    if not page.children and (request.args.get("after") or request.args.get("before")):
+        # The edge child has gone (moved on, or not theirs): start again from the top.
+        page = listing.children_page(current_user)
     title = "My children" if access.has_inbox(current_user) else "Children"
     return render_template(
         "children/list.html",
-        children=children,
-        latest=latest,
-        total=total,
         page=page,
-        last_page=last,
-        first_row=(page - 1) * CHILDREN_PER_PAGE + 1 if total else 0,
-        last_row=min(total, page * CHILDREN_PER_PAGE),
+        letters=listing.LETTERS,
+        letter=letter if letter in listing.LETTERS else None,
+        paged=bool(page.next_after or page.previous_before or request.args.get("from")),
         title=title,
         now=utcnow(),
         can_add=access.can_record_children(current_user),

@@ -1,0 +1,123 @@
+"""The children list's pages: 50 children at a time by name, each with their latest episode.
+
+Pages are keyed by the child on the edge of the page (`?after=<id>` for the next page,
+`?before=<id>` for the previous one), not numbered, and nothing counts the whole list: a page
+walks `ix_children_name` (last name, first name, id) from that child and stops after 51 rows,
+so it costs the same with 100 children or 10,000 (issue 16 item 1). Only a child's id goes in
+the address, never a name (addresses end up in server logs). A letter (`?from=M`) starts the
+list at the first last name from that letter.
+
+No Flask here: the view reads the request and renders; this module asks the database.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from rhi import access
+from rhi.extensions import db
+from rhi.models import Child, Episode, User
+
+PER_PAGE = 50
+
+# The letters offered to jump to, in the order of the list.
+LETTERS = tuple(string.ascii_uppercase)
+
+_KEY = (Child.last_name, Child.first_name, Child.id)
+
+
+@dataclass(frozen=True)
+class ChildrenPage:
+    children: list[Child]
+    latest: dict[int, Episode | None]  # each child's latest episode, or None
+    next_after: int | None  # the id for "Next page", None on the last page
+    previous_before: int | None  # the id for "Previous page", None on the first page
+
+
+def _visible(user: User, child_id: int) -> Child | None:
+    """The child at a page's edge, only if `user` may see them: an id from the address that
+    names someone else's child is ignored rather than used to position the page (that would
+    tell where an unseen child's name falls)."""
+    return db.session.scalar(select(Child).where(Child.id == child_id, access.child_filter(user)))
+
+
+def children_page(
+    user: User,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    letter: str | None = None,
+) -> ChildrenPage:
+    """One page of the children `user` may see, by name."""
+    query = select(Child).where(access.child_filter(user))
+    edge = _visible(user, after or before or 0) if (after or before) else None
+    backwards = edge is not None and before is not None and not after
+    if edge is not None:
+        key = tuple_(*_KEY)
+        mark = tuple_(edge.last_name, edge.first_name, edge.id)
+        query = query.where(key < mark if backwards else key > mark)
+    elif letter in LETTERS:
+        query = query.where(Child.last_name >= letter)
+    if backwards:
+        query = query.order_by(*(column.desc() for column in _KEY))
+    else:
+        query = query.order_by(*_KEY)
+    rows = list(db.session.scalars(query.limit(PER_PAGE + 1)))
+    more = len(rows) > PER_PAGE
+    children = rows[:PER_PAGE]
+    if backwards:
+        children.reverse()
+        # Going back from a page always leaves one after it; one before only if there were more.
+        has_previous, has_next = more, True
+    elif edge is not None:
+        has_previous, has_next = True, more  # the child at the edge comes before this page
+    elif letter in LETTERS and children:
+        has_previous, has_next = _any_before(user, children[0]), more
+    else:
+        has_previous, has_next = False, more
+    return ChildrenPage(
+        children=children,
+        latest=latest_episodes(children),
+        next_after=children[-1].id if children and has_next else None,
+        previous_before=children[0].id if children and has_previous else None,
+    )
+
+
+def _any_before(user: User, child: Child) -> bool:
+    key = tuple_(*_KEY)
+    mark = tuple_(child.last_name, child.first_name, child.id)
+    return (
+        db.session.scalar(select(Child.id).where(access.child_filter(user), key < mark).limit(1))
+        is not None
+    )
+
+
+def latest_episodes(children: list[Child]) -> dict[int, Episode | None]:
+    """Each child's latest episode (with its interviews), in one query however long their
+    history: a window over the page's children only."""
+    if not children:
+        return {}
+    newest = (
+        select(
+            Episode.id,
+            func.row_number()
+            .over(
+                partition_by=Episode.child_id,
+                order_by=(Episode.started_at.desc(), Episode.id.desc()),
+            )
+            .label("nth"),
+        )
+        .where(Episode.child_id.in_([child.id for child in children]))
+        .subquery()
+    )
+    found = db.session.scalars(
+        select(Episode)
+        .join(newest, newest.c.id == Episode.id)
+        .where(newest.c.nth == 1)
+        .options(selectinload(Episode.interviews))
+    )
+    return {child.id: None for child in children} | {e.child_id: e for e in found}
