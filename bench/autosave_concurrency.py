@@ -99,7 +99,7 @@ def postgres_demo(admin_url: str) -> Iterator[dict[str, str]]:
     from sqlalchemy.engine import make_url
 
     name = f"rhi_bench_autosave_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))

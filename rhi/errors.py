@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from rhi.extensions import db
 
@@ -24,13 +26,64 @@ MESSAGES = {
         "Sorry, something went wrong on our side",
         "Nothing you typed is lost on this device. Try again in a moment.",
     ),
+    503: (
+        "The records cannot be reached for a moment",
+        "Nothing you typed is lost on this device. Try again in a moment.",
+    ),
 }
+
+# Seconds a client is asked to wait before trying again when the database is unavailable:
+# a restart or failover of PostgreSQL takes about this long.
+RETRY_AFTER = "5"
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database could not be reached or dropped the connection (a restart, a failover, a
+    full connection pool): worth trying again, unlike a fault in rhi's own code. Answered 503
+    with Retry-After, so pages say "Not saved, retrying" and tablets send again."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def unavailable() -> Response:
+    """The 503 for a database that is away: JSON for a tablet's sync requests (whose client
+    sends again), the error page for the rest. The request may have failed before its route was
+    known (while its session was read), so the address decides, not the blueprint."""
+    if request.path.startswith("/sync/"):
+        response = jsonify(
+            error="unavailable",
+            message="The server cannot reach its records for a moment. Everything is still on "
+            "the tablet; it will be sent again.",
+        )
+    else:
+        title, hint = MESSAGES[503]
+        # Straight from the template, without the context processors: they ask who is signed
+        # in, and the session that says so may be what could not be read.
+        page = current_app.jinja_env.get_template("unavailable.html")
+        response = Response(page.render(title=title, hint=hint, request=request))
+    response.status_code = 503
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
 
 
 def register(app: Flask) -> None:
     def render(code: int, detail: str | None = None) -> tuple[str, int]:
         title, hint = MESSAGES.get(code, MESSAGES[500])
         return render_template("error.html", code=code, title=title, hint=detail or hint), code
+
+    @app.teardown_appcontext
+    def close_the_session(_: BaseException | None) -> None:
+        # Registered after Flask-SQLAlchemy, so this runs first. A connection that died after
+        # the answer was made (PostgreSQL restarting) fails the session's rollback here; that
+        # must not turn the answer already made into a 500. The pool drops the dead connection.
+        try:
+            db.session.remove()
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            log.warning("database went away before the session closed")
+            db.session.registry.clear()
 
     @app.errorhandler(CSRFError)
     def csrf_error(_: CSRFError) -> tuple[str, int]:
@@ -41,11 +94,26 @@ def register(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[str, int]:
+    def http_error(exc: HTTPException) -> tuple[str, int] | Response:
+        # An error before the route ran (reading the session) arrives here as a 500 that
+        # carries the original exception.
+        original = getattr(exc, "original_exception", None)
+        if original is not None and database_unavailable(original):
+            return _unavailable(original)
         return render(exc.code or 500)
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> tuple[str, int]:
+    def unexpected(exc: Exception) -> tuple[str, int] | Response:
+        if database_unavailable(exc):
+            return _unavailable(exc)
         db.session.rollback()
         log.exception("unhandled error")  # the trace goes to the log, never to the browser
         return render(500)
+
+    def _unavailable(exc: BaseException) -> Response:
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is already gone: there is nothing to undo
+            log.debug("rollback after a lost connection failed", exc_info=True)
+        log.warning("database unavailable: %s", exc.__class__.__name__)
+        return unavailable()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from rhi.pwa.views import IMMUTABLE, import_map_csp_source, is_current_static
 
@@ -43,6 +44,16 @@ def csp() -> str:
     return CSP.format(import_map=import_map_csp_source())
 
 
+def _maybe_signed_in() -> bool:
+    """Whether someone may be signed in. When that cannot be told, because the database went
+    away before or while the session was read (the answer is then a 503), say yes: the mark
+    below only keeps the answer out of the tablet's cache, the safe side."""
+    try:
+        return bool(current_user.is_authenticated)
+    except (AssertionError, SQLAlchemyError):  # Flask asserts that the session was opened
+        return True
+
+
 def register(app: Flask) -> None:
     production = app.config["RHI_ENV"] == "production"
 
@@ -65,7 +76,7 @@ def register(app: Flask) -> None:
             # Versioned by content (rhi/pwa/views.py): these bytes never change under this URL.
             # Any other request for a static file keeps Flask's `no-cache` (asked again).
             response.headers["Cache-Control"] = IMMUTABLE
-        if not request.path.startswith(SHELL_PATHS) and current_user.is_authenticated:
+        if not request.path.startswith(SHELL_PATHS) and _maybe_signed_in():
             # The service worker refuses to cache anything carrying this mark.
             response.headers["X-RHI-Personal-Data"] = "1"
         return response

@@ -15,7 +15,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from rhi import access
+from rhi import access, errors
 from rhi.extensions import db, limiter
 from rhi.interviews.content import MAX_TEXT
 from rhi.models.base import utcnow
@@ -82,7 +82,10 @@ def http_error(exc: HTTPException) -> tuple[Response, int]:
 
 
 @bp.errorhandler(Exception)
-def unexpected(_: Exception) -> tuple[Response, int]:
+def unexpected(exc: Exception) -> tuple[Response, int]:
+    if errors.database_unavailable(exc):
+        log.warning("database unavailable: %s", exc.__class__.__name__)
+        return errors.unavailable(), 503
     db.session.rollback()
     log.exception("sync request failed")  # the trace goes to the log, never to the device
     return _error(
