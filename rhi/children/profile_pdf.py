@@ -5,7 +5,9 @@ fetcher (`rhi.summaries.pdf.asset_fetcher`): it may load our CSS, fonts and logo
 so nothing typed into a profile can make the renderer fetch a file or a URL. The profile's photo
 (from the database) goes in as a data: URI that `_WithPhoto` answers from the bytes it was made
 from: no file and no URL is opened for it either. Made on request (about half a second): a profile
-changes, and police need the version of the moment.
+changes, and police need the version of the moment. It is made as a download job
+(`make_for`, rhi/jobs/downloads.py): a render never holds a request, and the person who asked
+waits on the "Preparing" page for a few seconds at most.
 """
 
 from __future__ import annotations
@@ -16,10 +18,15 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
+from sqlalchemy import func, select
 
-from rhi import ethnicity
-from rhi.models.children import PROFILE_FIELDS, Child, ChildPhoto
+from rhi import access, ethnicity
+from rhi.extensions import db
+from rhi.jobs.downloads import File
+from rhi.models.base import utcnow
+from rhi.models.children import PROFILE_FIELDS, Child, ChildPhoto, ProfileChange
 from rhi.models.episodes import Episode
+from rhi.models.people import User
 from rhi.summaries.asset_urls import CSS_URL, LOGO_URL
 from rhi.summaries.pdf import asset_fetcher, write_pdf
 from rhi.timefmt import format_date, format_datetime, to_local
@@ -113,3 +120,43 @@ def render_profile(
         photo_uri=fetcher.uri if photo is not None else None,
     )
     return write_pdf(html, fetcher)
+
+
+def _child(user: User, arguments: dict[str, Any]) -> Child | None:
+    """The child named in the job, if `user` may (still) see them."""
+    child_id = arguments.get("child_id")
+    if not isinstance(child_id, int):
+        return None
+    return db.session.scalar(select(Child).where(Child.id == child_id, access.child_filter(user)))
+
+
+def may_have(user: User, arguments: dict[str, Any]) -> bool:
+    return _child(user, arguments) is not None
+
+
+def make_for(user: User, arguments: dict[str, Any]) -> File:
+    """The `child_profile` download: the profile as `user` may see it, printed in their name."""
+    child = _child(user, arguments)
+    if child is None:
+        raise PermissionError("the child is not one this person may see")
+    now = utcnow()
+    episodes = db.session.scalars(
+        select(Episode)
+        .where(Episode.child_id == child.id, access.episode_filter(user))
+        .order_by(Episode.started_at.desc())
+    )
+    last_changed = db.session.scalar(
+        select(func.max(ProfileChange.changed_at)).where(ProfileChange.child_id == child.id)
+    )
+    photo = db.session.scalar(select(ChildPhoto).where(ChildPhoto.child_id == child.id))
+    data = render_profile(
+        child,
+        list(episodes),
+        printed_by=user.name,
+        printed_at=now,
+        last_changed=last_changed,
+        photo=photo,
+    )
+    # No name in the file name: downloads folders and print queues show it.
+    stamp = to_local(now).strftime("%Y%m%d-%H%M")
+    return File(f"rhi-profile-{child.id}-{stamp}.pdf", "application/pdf", data)

@@ -26,11 +26,11 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit
 from rhi.children import listing, matching
-from rhi.children.profile_pdf import render_profile
 from rhi.extensions import db
 from rhi.forms.child_words import ChildWordsForm
 from rhi.forms.children import ChildForm, ProfileForm
 from rhi.interviews.child_words import BAND_CHOICES, BY_AGE, words_for
+from rhi.jobs import downloads
 from rhi.models import AuditEvent, Child, Episode, Role, Team, User
 from rhi.models.base import utcnow
 from rhi.models.children import PROFILE_FIELDS, ChildPhoto, ProfileChange
@@ -511,32 +511,18 @@ def photo(child_id: int) -> Response:
     return response
 
 
-@bp.route("/children/<int:child_id>/profile.pdf")
+@bp.route("/children/<int:child_id>/profile.pdf", methods=["POST"])
 @login_required
 def profile_pdf(child_id: int) -> Response:
+    """Prepared as a download job (rhi/children/profile_pdf.py make_for); the person waits on
+    its page, then downloads it."""
     child = access.get_child(current_user, child_id)
-    now = utcnow()
-    history = _history(child)
-    data = render_profile(
-        child,
-        _visible_episodes(child),
-        printed_by=current_user.name,
-        printed_at=now,
-        last_changed=history[0].changed_at if history else None,
-        photo=_photo(child),
-    )
+    job = downloads.prepare("child_profile", current_user, child_id=child.id)
     audit.record(
         "child.profile.pdf", object_type="child_profile", object_id=child.id, child_id=child.id
     )
     db.session.commit()
-    stamp = to_local(now).strftime("%Y%m%d-%H%M")
-    response = Response(data, mimetype="application/pdf")
-    disposition = "inline" if request.args.get("view") else "attachment"
-    # No name in the file name: downloads folders and print queues show it.
-    filename = f"rhi-profile-{child.id}-{stamp}.pdf"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return redirect(url_for("downloads.show", job_id=job.id), 303)
 
 
 # The record trail ----------------------------------------------------------------------------

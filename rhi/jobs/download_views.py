@@ -25,7 +25,7 @@ def _theirs(job_id: int) -> tuple[Job, downloads.Maker]:
         or maker is None
         or job.kind != downloads.KIND
         or job.created_by_id != current_user.id
-        or not maker.allows(current_user)
+        or not maker.allows(current_user, job.arguments)
     ):
         audit.record("download.view", object_type="job", object_id=job_id, outcome="refused")
         db.session.commit()
@@ -72,7 +72,14 @@ def file(job_id: int) -> Response:
     if not data:
         abort(404)
     result = job.result or {}
-    audit.record("download.file", object_type="job", object_id=job.id, detail=maker.key)
+    child_id = job.arguments.get("child_id")  # a file about one child is on their trail too
+    audit.record(
+        "download.file",
+        object_type="job",
+        object_id=job.id,
+        detail=maker.key,
+        child_id=int(child_id) if child_id else None,
+    )
     db.session.commit()
     response = Response(data, mimetype=str(result.get("mimetype") or "application/octet-stream"))
     name = str(result.get("name") or "rhi-download")

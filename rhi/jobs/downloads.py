@@ -43,12 +43,23 @@ class Maker:
     target: str  # "module:function(user, arguments) -> File"
     allowed: str  # "module:function(user) -> bool": may this person have it (now)?
     back: str  # the endpoint to go back to
+    # For a file about one record: "module:function(user, arguments) -> bool", may this person
+    # still see that record (a child moved to another team since is no longer theirs).
+    record: str | None = None
+    back_argument: str | None = None  # the argument `back` needs (e.g. "child_id")
 
     def make(self, user: User, arguments: dict[str, Any]) -> File:
         return _load(self.target)(user, arguments)
 
-    def allows(self, user: User) -> bool:
-        return bool(_load(self.allowed)(user))
+    def allows(self, user: User, arguments: dict[str, Any]) -> bool:
+        if not _load(self.allowed)(user):
+            return False
+        return self.record is None or bool(_load(self.record)(user, arguments))
+
+    def back_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        if self.back_argument is None:
+            return {}
+        return {self.back_argument: arguments.get(self.back_argument)}
 
 
 def _load(target: str) -> Callable[..., Any]:
@@ -74,6 +85,15 @@ MAKERS: dict[str, Maker] = {
             "rhi.oversight.register:can_see_register",
             "oversight_register.page",
         ),
+        Maker(
+            "child_profile",
+            "The child's profile for police (PDF)",
+            "rhi.children.profile_pdf:make_for",
+            "rhi.access:can_see_children",
+            "children.profile",
+            record="rhi.children.profile_pdf:may_have",
+            back_argument="child_id",
+        ),
     )
 }
 
@@ -98,7 +118,7 @@ def make(job: Job) -> dict[str, Any]:
     """The `download` job: make the file as the person who asked, and keep it on the row."""
     maker = MAKERS[str(job.arguments["maker"])]
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
-    if user is None or not user.active or not maker.allows(user):
+    if user is None or not user.active or not maker.allows(user, job.arguments):
         raise PermissionError("the person who asked may no longer have this file")
     made = maker.make(user, {k: v for k, v in job.arguments.items() if k != "maker"})
     job.result_blob = made.data

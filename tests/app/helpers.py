@@ -155,3 +155,16 @@ def statements(app) -> Iterator[list[str]]:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", note)
+
+
+def prepared_file(web: Web, url: str, page: str):
+    """Ask for a file that is prepared as a download job (rhi/jobs/downloads.py), as the button
+    on `page` does, and fetch it from its waiting page once ready (jobs run in this process,
+    after the request, when there is no Redis). The file's response."""
+    asked = web.post(url, page=page)
+    assert asked.status_code == 303, asked.status_code
+    waiting = web.get(asked.headers["Location"]).get_data(as_text=True)
+    assert "It is ready." in waiting, waiting
+    link = re.search(r'href="(/downloads/\d+/file)"', waiting)
+    assert link, "no download link on the waiting page"
+    return web.get(link.group(1))

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.models import AuditEvent, Interview, SyncConflict, Team
+from tests.app.helpers import prepared_file
 
 COORDINATOR = "coordinator_a"
 
@@ -282,7 +283,7 @@ def test_child_record_routes(role, web, world):
         assert web.get(f"/children/{child}/profile").status_code == 200, role
         assert web.post(f"/children/{child}/profile", PROFILE).status_code == 302, role
         if role in PRINTS:
-            response = web.get(f"/children/{child}/profile.pdf")
+            response = prepared_file(web, f"/children/{child}/profile.pdf", f"/children/{child}")
             assert response.status_code == 200
             assert response.mimetype == "application/pdf"
     other = world.children[forbidden]
@@ -290,7 +291,8 @@ def test_child_record_routes(role, web, world):
     assert web.post(f"/children/{other}/edit", _child_details(world, forbidden)).status_code == 404
     assert web.get(f"/children/{other}/profile").status_code == 404, role
     assert web.post(f"/children/{other}/profile", PROFILE).status_code == 404, role
-    assert web.get(f"/children/{other}/profile.pdf").status_code == 404, role
+    asked = web.post(f"/children/{other}/profile.pdf", page="/children")
+    assert asked.status_code == 404, role
 
 
 def test_the_coordinator_opens_no_interview_content(app, web, world):

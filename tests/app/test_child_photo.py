@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from rhi.extensions import db
 from rhi.models import AuditEvent, ChildPhoto
 from rhi.models.children import ProfileChange
+from tests.app.helpers import prepared_file
 from tests.conftest import Web
 
 
@@ -173,7 +174,7 @@ def test_the_profile_for_police_prints_the_photo(app, world, web):
     child_id = world.children["a"]
     manager = signed_in(app, world, "manager_a")
     save(manager, child_id, photo=(image("JPEG", (120, 150)), "ada.jpg"), description="Tall.")
-    response = manager.get(f"/children/{child_id}/profile.pdf")
+    response = prepared_file(manager, f"/children/{child_id}/profile.pdf", f"/children/{child_id}")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     reader = PdfReader(io.BytesIO(response.data))
     assert len(reader.pages) == 1

@@ -16,7 +16,7 @@ from rhi.children import matching
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, Team, User
 from rhi.models.children import ProfileChange
-from tests.app.helpers import audit_actions
+from tests.app.helpers import audit_actions, prepared_file
 from tests.conftest import Web
 
 COORDINATOR = "coordinator_a"
@@ -513,7 +513,7 @@ def test_the_profile_prints_for_police_on_one_page(app, world, web):
         phones_and_social_media='07700 900123; <img src="file:///etc/passwd">',
         medical_needs="Asthma: carries an inhaler.",
     )
-    response = manager.get(f"/children/{child_id}/profile.pdf")
+    response = prepared_file(manager, f"/children/{child_id}/profile.pdf", f"/children/{child_id}")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "Ada" not in response.headers["Content-Disposition"]
     assert response.headers["Cache-Control"] == "no-store"
@@ -541,8 +541,10 @@ def test_other_teams_and_admins_get_nothing_of_the_profile(app, world, web):
     child_id = world.children["a"]
     for key in ("manager_b", "worker_b", "social_worker_other", "admin"):
         someone = signed_in(app, world, key)
-        for url in ("/profile", "/profile.pdf", "/edit"):
+        for url in ("/profile", "/edit"):
             assert someone.get(f"/children/{child_id}{url}").status_code == 404, (key, url)
+        asked = someone.post(f"/children/{child_id}/profile.pdf", page="/")
+        assert asked.status_code == 404, key
         response = someone.post(f"/children/{child_id}/profile", {"description": "x"})
         assert response.status_code == 404
     with app.app_context():
