@@ -8,12 +8,15 @@ LC_MESSAGES/messages.po. Those are compiled here at start-up, in memory (babel's
 write_mo), so there is no build step and no compiled .mo file to fall out of step with its .po.
 
 `child_gettext(code, message)` gives the words, or None where the catalogue has no
-translation: the page then shows the English alone rather than a blank.
+translation: the page then shows the English alone rather than a blank. `child_format` does the
+same for words with a value put in ("{who} will know:"), the value looked up too where it is
+rhi's own words ("Your social worker") and left as it is where it is a name.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -22,14 +25,22 @@ from babel.support import Translations
 from flask import Flask, current_app
 from flask_babel import Babel
 
-from rhi.interviews.fields import FEELINGS
+from rhi.interviews.child_copy import HELP
+from rhi.interviews.fields import ACTION_KINDS, FEELINGS, READ_BACK_ANSWERS
+from rhi.interviews.read_back import (
+    FINDING_WORDS,
+    RECIPIENT_WORDS,
+    RISK_WORDS,
+    SECTION_WORDS,
+    WORKER_NOTES,
+)
 
 FOLDER = Path(__file__).with_name("translations")
 DOMAIN = "messages"
 _KEY = "rhi.child_translations"
 
-# rhi's own child-facing words: every catalogue is checked to hold each of them (the tests).
-CHILD_MESSAGES = (
+# The interview pages and the child's view.
+INTERVIEW_MESSAGES = (
     "Show large",
     "Read aloud",
     "Stop",
@@ -41,6 +52,72 @@ CHILD_MESSAGES = (
     "Give the tablet back",
     "What I want my social worker to know",
 )
+
+# Who will know what, as the read-back page (templates/interviews/read_back.html) and the
+# child's letter say it: the plain labels of rhi/interviews/read_back.py (a test checks that
+# every label it can give is here).
+READ_BACK_LABELS = (
+    *RECIPIENT_WORDS.values(),
+    *SECTION_WORDS.values(),
+    "How you said you felt",
+    "Something you asked to keep between us, which we have to pass on to keep you safe",
+    "What you want your social worker to know",
+    "What you said about the police",
+    *FINDING_WORDS.values(),
+    "A place you told me about",
+    "Someone you told me about",
+    "What we agreed will happen next",
+    "What helps keep you safe",
+    WORKER_NOTES,
+    RISK_WORDS,
+    "What you said about sharing with them",
+)
+WILL_KNOW = "{who} will know:"
+ONLY_THAT_WE_TALKED = "{who} will only know that we talked, and when."
+IF_VERY_WORRIED = (
+    "If I am very worried that you or someone else could be hurt, I may have to pass "
+    "something on. I will tell you first."
+)
+
+# The read-back page: what it says, and the child's three answers (the labels only: the answer
+# recorded is the key, "agreed", "changes" or "not_read", whatever language the child reads).
+READ_BACK_MESSAGES = (
+    "Who will know what you told me",
+    "This is what we will write down and who will see it. Read it with me, and tell me if it "
+    "is right.",
+    WILL_KNOW,
+    ONLY_THAT_WE_TALKED,
+    *READ_BACK_LABELS,
+    "Kept between us:",
+    "Nothing you asked me to keep between us.",
+    IF_VERY_WORRIED,
+    "Is this right?",
+    *(words for key, words in READ_BACK_ANSWERS.items() if key),
+    "What would you like to change?",
+)
+
+# The child's letter (templates/interviews/_child_copy.html, rhi/interviews/child_copy.py).
+# Childline, Missing People and their numbers are not words to translate: they are as they are.
+LETTER_MESSAGES = (
+    "Dear {name}",
+    "Thank you for talking with me on {date}. You did not have to, and what you said matters.",
+    "Thank you for talking with me. You did not have to, and what you said matters.",
+    "What happens next",
+    "We agreed these things will happen:",
+    "I will write down what we talked about, and I will tell you if anything is going to "
+    "happen because of it.",
+    *ACTION_KINDS.values(),
+    "Something else",
+    "Who will know what",
+    "If you need help",
+    *(how for _name, _number, how in HELP),
+    "If you are in danger now, call 999.",
+    "Or talk to me:",
+    "From {worker}",
+)
+
+# rhi's own child-facing words: every catalogue is checked to hold each of them (the tests).
+CHILD_MESSAGES = tuple(dict.fromkeys((*INTERVIEW_MESSAGES, *READ_BACK_MESSAGES, *LETTER_MESSAGES)))
 
 
 def _worker_locale() -> str:
@@ -66,6 +143,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=_worker_locale, default_locale="en")
     app.extensions[_KEY] = compile_catalogues()
     app.jinja_env.globals["child_gettext"] = child_gettext
+    app.jinja_env.globals["child_format"] = child_format
 
 
 def child_gettext(code: str | None, message: str) -> str | None:
@@ -77,3 +155,21 @@ def child_gettext(code: str | None, message: str) -> str | None:
         return None
     text = translations.gettext(message)
     return text if text and text != message else None
+
+
+def child_format(
+    code: str | None,
+    message: str,
+    values: Mapping[str, str] | None = None,
+    own: Collection[str] = (),
+) -> str | None:
+    """`message` in the language `code` with `values` put in ("{who} will know:"), or None with
+    no translation. The values named in `own` are rhi's own words and are looked up too (a
+    recipient, "Your social worker"); the others (a name, a date) are put in as they are."""
+    theirs = child_gettext(code, message)
+    if theirs is None:
+        return None
+    filled = dict(values or {})
+    for name in own:
+        filled[name] = child_gettext(code, filled[name]) or filled[name]
+    return theirs.format(**filled)

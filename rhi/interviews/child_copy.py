@@ -57,9 +57,10 @@ def letter_for(interview: Any, child: Any, in_force: Collection[str]) -> Letter:
     )
 
 
-def render_pdf(letter: Letter) -> bytes:
-    """The letter as a PDF; needs an app context (the template and the fetcher's assets)."""
+def render_pdf(letter: Letter, **context: Any) -> bytes:
+    """The letter as a PDF; needs an app context (the template and the fetcher's assets).
+    `context`: more for the template, as the child's words (`child_words_variants`)."""
     from rhi.summaries.asset_urls import CSS_URL
     from rhi.summaries.pdf import write_pdf
 
-    return write_pdf(render_template(TEMPLATE, letter=letter, css_url=CSS_URL))
+    return write_pdf(render_template(TEMPLATE, letter=letter, css_url=CSS_URL, **context))

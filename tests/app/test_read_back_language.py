@@ -1,0 +1,380 @@
+"""Issue 17, items 2 and 3: the read-back page and the child's letter in the child's language.
+
+A Polish-speaking child's read-back page shows rhi's words in Polish beside the English, says
+the Polish is a draft, and records the same answer keys; their letter, on screen and in the PDF
+(WeasyPrint, read back with pypdf), is in Polish with the English under it and still names
+Childline and Missing People with their numbers. An Arabic speaker's is marked right to left; an
+English speaker's is as it was. Every label the read-back can give is among rhi's words for the
+child, and every catalogue keeps each message's placeholders. What the read-back page says the
+social worker will know is what the social worker's PDF holds.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from html import escape
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from rhi import i18n
+from rhi.extensions import db
+from rhi.interviews import content as c
+from rhi.interviews import read_back
+from rhi.models import Child, Interview
+from rhi.models.base import utcnow
+from rhi.prompts.languages import catalogues
+from rhi.summaries.service import render_for
+from tests.app.helpers import start
+
+DRAFT = "Draft translation, not yet checked by a qualified translator"
+POLISH = ' <span class="label-theirs" lang="pl" dir="ltr">'
+
+
+# ---- small helpers (as tests/app/test_read_back.py has them) ---------------------------------
+
+
+class Blocks(HTMLParser):
+    """The text of each data-read-back block of the read-back page, by recipient."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: dict[str, list[str]] = {}
+        self.current: str | None = None
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "section" and a.get("data-read-back"):
+            self.current, self.depth = str(a["data-read-back"]), 0
+            self.blocks[self.current] = []
+        if self.current and tag == "section":
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.current and tag == "section":
+            self.depth -= 1
+            if self.depth == 0:
+                self.current = None
+
+    def handle_data(self, data: str) -> None:
+        if self.current:
+            self.blocks[self.current].append(data)
+
+
+def blocks(html: str) -> dict[str, str]:
+    parser = Blocks()
+    parser.feed(html)
+    return {k: " ".join("".join(v).split()) for k, v in parser.blocks.items()}
+
+
+MARK = re.compile(r"[A-Z_]+\d?X|WORDS[a-z_]+X")
+
+
+def marks(text: str) -> set[str]:
+    return set(MARK.findall(text))
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_words(data: bytes) -> str:
+    return " ".join(flat(page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def store(app, uuid: str, document: dict[str, Any]) -> None:
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.content = json.loads(json.dumps(document))
+        db.session.commit()
+
+
+def stored(app, uuid: str) -> dict[str, Any]:
+    with app.app_context():
+        return c.normalise(
+            db.session.scalar(select(Interview).where(Interview.uuid == uuid)).content
+        )
+
+
+def pdf_text(app, uuid: str, recipient: str) -> str:
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        return pdf_words(render_for(interview, recipient, "A reader", utcnow()))
+
+
+def speaks(app, world, language: str) -> None:
+    with app.app_context():
+        db.session.get(Child, world.children["a"]).first_language = language
+        db.session.commit()
+
+
+def shared_document() -> dict[str, Any]:
+    d = c.empty_content()
+    d["sections"]["before"]["text"] = "BEFOREX I had a row at home"
+    d["sections"]["away"]["text"] = "AWAYX I stayed at a friend's"
+    d["sections"]["help"]["text"] = "HELPX someone to talk to"
+    d["sections"]["help"]["private"] = True
+    d["sections"]["own_words"]["kept_back"] = "SECRETX"
+    d["child_message"] = "MESSAGEX"
+    d["police_contact"] = "POLICECONTACTX"
+    d["feelings"]["away"] = {"choice": "not_good", "at": "2026-11-23 11:20"}
+    d["consent"]["social_worker"]["answer"] = "yes"
+    d["consent"]["police"] = {**d["consent"]["police"], "answer": "some", "part_away": True}
+    d, _ = c.add_item(d, "actions", "a1")
+    d["actions"][0]["kind"] = "safety_plan"
+    return d
+
+
+def read_back_page(web, uuid: str) -> str:
+    response = web.get(f"/interviews/{uuid}/read_back")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+# ---- rhi's words for the read-back and the letter are in every catalogue ---------------------
+
+
+def every_label_document() -> dict[str, Any]:
+    """A document that makes the read-back give every label it has, for someone."""
+    d = c.empty_content()
+    for s in ("before", "away", "after", "help", "own_words", "analysis"):
+        d["sections"][s]["text"] = f"words for {s}"
+    d["sections"]["help"]["kept_back"] = "kept back, then passed on"
+    d["feelings"]["away"] = {"choice": "ok", "at": "2026-11-23 11:20"}
+    d["child_message"] = "a message"
+    d["police_contact"] = "the police were fine"
+    d["protective_factors"] = "my nan"
+    d["risk_view"] = next(key for key in c.RISK_VIEWS if key)
+    for group, factors in c.FINDING_GROUPS.items():
+        d[group][next(iter(factors))] = {"on": True, "note": "", "private": False}
+    d, _ = c.add_item(d, "places", "p1")
+    d, _ = c.add_item(d, "people", "q1")
+    d, _ = c.add_item(d, "actions", "a1")
+    for recipient in c.RECIPIENTS:
+        d["consent"][recipient]["answer"] = "yes"
+        d["consent"][recipient]["words"] = "that is fine"
+    release = {"id": "d1", "recipient": "social_worker", "reason": "Risk of serious harm"}
+    d["overrides"] = [{**release, "parts": [], "releases": ["sections.help.kept_back"]}]
+    return d
+
+
+def test_every_label_the_read_back_gives_is_a_childs_message():
+    told = read_back.recipients(every_label_document(), ("d1",))
+    labels = {thing.label for r in told for thing in r.things}
+    assert labels == set(i18n.READ_BACK_LABELS) - set(read_back.RECIPIENT_WORDS.values())
+    assert set(read_back.RECIPIENT_WORDS.values()) <= set(i18n.CHILD_MESSAGES)
+    for words in ("Yes, that\u2019s right", "I want changes", "I didn\u2019t want to read it"):
+        assert words in i18n.CHILD_MESSAGES
+    for words in ("Dear {name}", "If you need help", "Safety plan", "Something else"):
+        assert words in i18n.CHILD_MESSAGES
+
+
+def test_every_catalogue_keeps_each_messages_placeholders_and_names():
+    compiled = i18n.compile_catalogues()
+    placeholder = re.compile(r"\{\w+\}")
+    assert {catalogue.code for catalogue in catalogues()} <= set(compiled)
+    for code, translations in compiled.items():
+        for message in i18n.CHILD_MESSAGES:
+            theirs = translations.gettext(message)
+            assert sorted(placeholder.findall(theirs)) == sorted(placeholder.findall(message)), (
+                code,
+                message,
+            )
+            for kept in ("childline.org.uk", "999", "CAMHS", "National Referral Mechanism"):
+                if kept in message:
+                    assert kept in theirs, (code, message)
+
+
+# ---- the read-back page ----------------------------------------------------------------------
+
+
+def test_a_polish_speakers_read_back_is_in_polish_beside_the_english(app, web, world):
+    speaks(app, world, "Polish")
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    html = read_back_page(web, uuid)
+    page = flat(html)
+    assert f"Who will know what you told me{POLISH}Kto się dowie, o czym rozmawialiśmy</span>" in (
+        page
+    )
+    assert f"Polski</span> (Polish): {DRAFT}." in page
+    said = blocks(html)
+    assert said["social_worker"].startswith(
+        "Your social worker will know: Twój pracownik socjalny będzie wiedzieć:"
+    )
+    assert said["police"].startswith("The police will know: Policja będzie wiedzieć:")
+    assert (
+        "What you told me about while you were away Co mówisz o czasie, kiedy cię nie było: "
+        "\u201cAWAYX"
+    ) in said["police"]
+    assert "\u201cNot so good Nie za dobrze\u201d" in said["police"]  # the feeling too
+    assert said["parents_carers"] == (
+        "Your parents or carers will only know that we talked, and when. Każdy z twoich "
+        "rodziców lub opiekunów będzie wiedzieć tylko, że rozmawialiśmy, i kiedy."
+    )
+    assert said["kept"].startswith("Kept between us: Zostaje między nami:")
+    # The child's words are as they wrote them, in no other language; the same marks as ever.
+    assert marks(said["police"]) == {"AWAYX", "POLICECONTACTX"}
+    # The three answers: the English and the Polish, the values recorded unchanged.
+    for value, english, polish in (
+        ("agreed", "Yes, that\u2019s right", "Tak, zgadza się"),
+        ("changes", "I want changes", "Chcę coś zmienić"),
+        ("not_read", "I didn\u2019t want to read it", "Nie chcę tego czytać"),
+    ):
+        assert f'name="f:read_back.answer" value="{value}"' in page
+        assert f"{escape(english, quote=False)}{POLISH}{polish}</span></label>" in page
+    assert '<p class="child-line" lang="pl" dir="ltr">Czy to się zgadza?</p>' in page
+    assert '<p class="child-line" lang="pl" dir="ltr">Co chcesz zmienić?</p>' in page
+
+    response = web.post(
+        f"/interviews/{uuid}/read-back",
+        {"f:read_back.answer": "agreed", "f:read_back.changes": ""},
+        page=f"/interviews/{uuid}/read_back",
+    )
+    assert response.status_code == 302
+    assert stored(app, uuid)["read_back"]["answer"] == "agreed"
+
+
+def test_an_arabic_speakers_read_back_is_right_to_left(app, web, world):
+    speaks(app, world, "Arabic")
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    page = flat(read_back_page(web, uuid))
+    arabic = ' <span class="label-theirs" lang="ar" dir="rtl">'
+    assert f"The police will know:{arabic}سيتم إخبار الشرطة بما يلي:</span>" in page
+    assert f"I want changes{arabic}أريد تغييرات</span>" in page
+    assert DRAFT in page
+
+
+def test_an_english_speakers_read_back_has_no_second_language(app, web, world):
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    html = read_back_page(web, uuid)
+    for other in ("label-theirs", "child-line", 'lang="pl"', 'dir="rtl"', DRAFT):
+        assert other not in html.split('class="read-back"', 1)[1], other
+    said = blocks(html)
+    assert said["police"].startswith("The police will know: What you told me about while")
+    assert said["parents_carers"] == (
+        "Your parents or carers will only know that we talked, and when."
+    )
+    assert "<legend>When it was read back, Ada said</legend>" in html
+    assert '<label for="in-read_back-answer-1">Yes, that\u2019s right</label>' in html
+
+
+# ---- the child's letter ----------------------------------------------------------------------
+
+
+def letter(web, uuid: str) -> tuple[str, str]:
+    """The letter as the page shows it and as the PDF's text reads."""
+    html = web.get(f"/interviews/{uuid}/child-copy")
+    assert html.status_code == 200
+    data = web.get(f"/interviews/{uuid}/child-copy.pdf")
+    assert data.status_code == 200 and data.mimetype == "application/pdf"
+    return flat(html.get_data(as_text=True)), pdf_words(data.data)
+
+
+def worker_name(app, uuid: str) -> str:
+    with app.app_context():
+        return db.session.scalar(select(Interview).where(Interview.uuid == uuid)).worker.name
+
+
+def test_a_polish_speakers_letter_is_in_polish_with_the_english_and_where_to_get_help(
+    app, web, world
+):
+    speaks(app, world, "Polish")
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    worker = worker_name(app, uuid)
+    page, pdf = letter(web, uuid)
+    assert '<span class="letter-theirs" lang="pl" dir="ltr">Cześć Ada</span>' in page
+    assert f"Polski</span> (Polish): {DRAFT}." in page
+    for text in (page, pdf):
+        # In Polish...
+        assert "Cześć Ada" in text and "Co będzie dalej" in text
+        assert "Plan bezpieczeństwa" in text
+        assert "Policja będzie wiedzieć: Co mówisz o czasie, kiedy cię nie było" in text
+        assert "Jeśli potrzebujesz pomocy" in text
+        assert "zadzwoń albo napisz SMS, za darmo i poufnie" in text
+        assert "Jeśli jesteś teraz w niebezpieczeństwie, zadzwoń pod 999." in text
+        assert f"Albo porozmawiaj ze mną: {worker}" in text and f"Od {worker}" in text
+        assert f"Polski (Polish): {DRAFT}" in flat(re.sub(r"<[^>]+>", "", text))
+        # ...with the English, and Childline and Missing People named with their numbers.
+        assert "Dear Ada" in text and "What happens next" in text
+        assert "The police will know: What you told me about while you were away" in text
+        assert "Childline: 0800 1111" in text and "Missing People: 116 000" in text
+        assert "childline.org.uk" in text and "call or text, free and private" in text
+        # Labels only, still: none of the child's words, nothing kept between them.
+        for words in ("AWAYX", "MESSAGEX", "SECRETX", "HELPX"):
+            assert words not in text
+
+
+@pytest.mark.parametrize(
+    "language", ["Welsh", "Arabic", "Romanian", "Somali", "Pashto", "Tigrinya"]
+)
+def test_every_languages_letter_is_made_with_the_names_and_numbers_unchanged(
+    app, web, world, language
+):
+    speaks(app, world, language)
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    response = web.get(f"/interviews/{uuid}/child-copy")
+    assert response.status_code == 200
+    page = flat(response.get_data(as_text=True))
+    assert page.count('class="letter-theirs"') >= 15 and DRAFT in page
+    for kept in ("Childline: 0800 1111", "Missing People: 116 000", "childline.org.uk", "999"):
+        assert kept in page
+    if language in ("Arabic", "Pashto"):
+        assert 'class="letter-theirs" lang="' in page and 'dir="rtl"' in page
+
+
+def test_an_english_speakers_letter_is_as_it_was(app, web, world):
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    page, pdf = letter(web, uuid)
+    assert '<h1 id="child-copy-heading">Dear Ada</h1>' in page
+    assert "letter-theirs" not in page and "english-words" not in page and DRAFT not in page
+    assert "<li><strong>Childline: 0800 1111</strong> (call free, any time, or chat at " in page
+    assert pdf.startswith("Dear Ada Thank you for talking with me")
+    assert "Your parents or carers will only know that we talked, and when." in pdf
+
+
+# ---- the read-back page holds what the social worker's copy holds ----------------------------
+
+
+def social_worker_document() -> dict[str, Any]:
+    """The child's words in every place the social worker's copy can hold them, some kept back
+    or not to be shared; the worker's notes with no mark (they are named, not read back)."""
+    d = shared_document()
+    d["sections"]["after"]["text"] = "AFTERX better now"
+    d["sections"]["own_words"]["text"] = "OWNX in my words"
+    d["sections"]["analysis"]["text"] = "the worker's notes"
+    d["feelings"]["after"] = {"choice": "good", "at": "2026-11-23 11:40"}
+    d["protective_factors"] = "PROTECTIVEX my nan"
+    for group in c.FINDING_GROUPS:
+        d["findings_other"][group] = f"OTHER{group.upper()}X"
+    for kind, private in (("places", False), ("places", True), ("people", False)):
+        d, item_id = c.add_item(d, kind, f"{kind}{private}")
+        entry = next(e for e in d[kind] if e["id"] == item_id)
+        entry["name"] = f"{kind.upper()}{int(private)}X"
+        entry["private"] = private
+    d["consent"]["social_worker"]["words"] = "WORDSsocial_workerX"
+    return d
+
+
+def test_the_read_back_tells_the_social_worker_what_their_pdf_holds(app, web, world):
+    uuid = start(web, world)
+    document = social_worker_document()
+    store(app, uuid, document)
+    said = marks(blocks(read_back_page(web, uuid))["social_worker"])
+    everything = marks(json.dumps(document))
+    holds = marks(pdf_text(app, uuid, "social_worker")) & everything
+    assert said == holds
+    # Not empty, and none of what is not to be shared or was told and kept back.
+    assert {"BEFOREX", "AWAYX", "MESSAGEX", "PROTECTIVEX", "PLACES0X", "PEOPLE0X"} <= said
+    assert not said & {"HELPX", "SECRETX", "PLACES1X"}
