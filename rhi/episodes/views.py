@@ -64,6 +64,7 @@ from rhi.models.base import utcnow
 from rhi.models.episodes import REPORTERS, RETURN_METHODS, Notice, reporter_label
 from rhi.models.interviews import DELAY_REASONS, outcome_label, status_label
 from rhi.timefmt import from_local, to_local
+from rhi.writing.placeholders import still_in
 
 bp = Blueprint("episodes", __name__)
 
@@ -376,7 +377,10 @@ def add_attempt(episode_id: int) -> tuple[str, int] | Response:
             outcome=form.outcome.data,
             note=form.note.data,
         )
-        return "Contact attempt saved."
+        # Saved as written; a suggestion's placeholder left in it is named (issue 14 item 1).
+        return " ".join(
+            filter(None, ["Contact attempt saved.", still_in(form.note.data, "the note")])
+        )
 
     return _change(episode_id, "attempt_form", ContactAttemptForm(), apply)
 
@@ -416,7 +420,18 @@ def decline(episode_id: int) -> tuple[str, int] | Response:
             carer_information=bool(form.carer_information.data),
             carer_said=form.carer_said.data,
         )
-        return declined_message(episode)
+        # Saved as written; a suggestion's placeholder left in either box is named.
+        said = form.carer_said.data if form.carer_information.data else None
+        return " ".join(
+            filter(
+                None,
+                [
+                    declined_message(episode),
+                    still_in(form.reason.data, "what the child said"),
+                    still_in(said, "what the carer said"),
+                ],
+            )
+        )
 
     return _change(episode_id, "decline_form", DeclineForm(), apply)
 
@@ -453,7 +468,9 @@ def outcome(episode_id: int) -> tuple[str, int] | Response:
             reason=form.reason.data.strip(),
             decided_by=(form.decided_by.data or "").strip() or None,
         )
-        return f"Outcome saved: {CLOSING_OUTCOMES[form.outcome.data].lower()}."
+        saved = f"Outcome saved: {CLOSING_OUTCOMES[form.outcome.data].lower()}."
+        # Saved as written; a suggestion's placeholder left in the reason is named.
+        return " ".join(filter(None, [saved, still_in(form.reason.data, "the reason")]))
 
     try:
         return _change(episode_id, "outcome_form", form, apply)

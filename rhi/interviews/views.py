@@ -35,7 +35,7 @@ from rhi.interviews import child_copy, decisions, review, service
 from rhi.interviews import content as c
 from rhi.interviews import fields as catalogue
 from rhi.interviews import read_back as reading_back
-from rhi.interviews.child_words import every_variant, words_for
+from rhi.interviews.child_words import ChildWords, every_variant, words_for
 from rhi.interviews.pages import PAGE_IDS, PAGES
 from rhi.models import Interview, InterviewStatus
 from rhi.models.base import utcnow
@@ -52,7 +52,7 @@ from rhi.sync import held as held_work
 from rhi.sync.protocol import valid_device_id
 from rhi.timefmt import from_local, to_local
 from rhi.writing.events import open_flags
-from rhi.writing.placeholders import left_unfilled
+from rhi.writing.placeholders import left_unfilled_in
 
 bp = Blueprint("interviews", __name__)
 
@@ -236,6 +236,9 @@ def _page_context(
     bank = load_bank()
     meta = {"csrf": csrf}
     name = child.preferred_name or child.first_name
+    # Placeholders left anywhere in the record (its pages, the "no", the notes, the delay...):
+    # gaps while it is open, still to fill in (as an addendum) once it is finished.
+    unfilled = left_unfilled_in(interview, str(name)) if page_id == "review" else []
     return {
         "interview": interview,
         "episode": episode,
@@ -262,7 +265,8 @@ def _page_context(
         "consent_columns": [
             catalogue.find(f"consent.social_worker.{column}") for column in ("answer", "words")
         ],
-        "gaps": c.gaps(content) + left_unfilled(content, str(name)) if page_id == "review" else [],
+        "gaps": c.gaps(content) + unfilled if page_id == "review" else [],
+        "unfilled": unfilled,
         "record": review.recorded(content, str(name)) if page_id == "review" else [],
         "summaries": summaries,
         "open_flags": open_flags(
@@ -651,7 +655,11 @@ def _finish_helpers() -> dict[str, Any]:
 
 
 def _send_summary(interview: Interview) -> None:
-    """Send the social worker's copy; the interview is saved even if the PDF cannot be made."""
+    """Send the social worker's copy; the interview is saved even if the PDF cannot be made.
+    Placeholders left anywhere in the record are named either way (read before the copy is
+    made, so a copy that fails cannot hide them)."""
+    unfilled = left_unfilled_in(interview)
+    still = f"Still to fill in, as an addendum: {' '.join(unfilled)} " if unfilled else ""
     try:
         # With no allocated social worker: the person chosen on the finish form, or the duty inbox.
         shared = share_with_social_worker(interview, current_user, request.form.get("summary_to"))
@@ -662,15 +670,11 @@ def _send_summary(interview: Interview) -> None:
             "now. Use \u201cSend the summary again\u201d below.",
             "error",
         )
+        if still:
+            flash(still.strip(), "error")
         return
     db.session.commit()
-    unfilled = left_unfilled(interview.content)
-    flash(
-        "Interview finished. "
-        + (f"Still to fill in, as an addendum: {' '.join(unfilled)} " if unfilled else "")
-        + sent_message(shared),
-        "success",
-    )
+    flash("Interview finished. " + still + sent_message(shared), "success")
 
 
 @bp.route("/interviews/<uuid>/send-summary", methods=["POST"])
@@ -801,7 +805,8 @@ def child_view_unlock(uuid: str) -> tuple[str | dict[str, str], int]:
 
 
 def _child_copy_letter(uuid: str, what: str) -> tuple[Interview, child_copy.Letter]:
-    """The interviewer's side only (it names who knows what); each look is recorded."""
+    """The interviewer's side only (it names who knows what); each look is recorded. The
+    letter is in the child's language where rhi has its words (`_letter_words`)."""
     interview = access.get_interview(current_user, uuid)
     if not access.reads_whole_interview(current_user, interview):
         abort(403)
@@ -818,19 +823,30 @@ def _child_copy_letter(uuid: str, what: str) -> tuple[Interview, child_copy.Lett
     )
 
 
+def _letter_words(interview: Interview) -> list[ChildWords]:
+    """The child's words for the letter: their language, as on the interview pages."""
+    return [words_for(interview.child, to_local(interview.held_at or utcnow()).date())]
+
+
 @bp.route("/interviews/<uuid>/child-copy")
 @login_required
 def child_copy_page(uuid: str) -> str:
     """The child's copy: a letter in plain words (rhi/interviews/child_copy.py)."""
     interview, letter = _child_copy_letter(uuid, "page")
-    return render_template("interviews/child_copy.html", interview=interview, letter=letter)
+    return render_template(
+        "interviews/child_copy.html",
+        interview=interview,
+        letter=letter,
+        child_words_variants=_letter_words(interview),
+    )
 
 
 @bp.route("/interviews/<uuid>/child-copy.pdf")
 @login_required
 def child_copy_pdf(uuid: str) -> Response:
-    _interview, letter = _child_copy_letter(uuid, "pdf")
-    response = Response(child_copy.render_pdf(letter), mimetype="application/pdf")
+    interview, letter = _child_copy_letter(uuid, "pdf")
+    pdf = child_copy.render_pdf(letter, child_words_variants=_letter_words(interview))
+    response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="rhi-letter.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.language import Matcher
-from rhi.models import Interview, LanguageEvent, User
+from rhi.models import (
+    Addendum,
+    ContactAttempt,
+    Interview,
+    LanguageEvent,
+    SharingDecision,
+    User,
+)
 from rhi.writing.counts import interview_counts
 
 # "kept": "Keep my words" in a box outside an interview's own fields (a decline reason, a note),
@@ -81,7 +89,12 @@ def team_table(
     - kept and left: counted in the final words of the team's interviews finished between
       `start` and `end`, by the same count as their review and copies (rhi/writing/counts.py),
       so the page and a finished interview's PDF agree; plus "Keep my words" in the team's
-      other boxes (decline reasons, notes), whose final words are not counted here.
+      other boxes (decline reasons, notes);
+    - left, too, in the words the team kept beside its interviews in the period (a decline
+      reason, an outcome's reason, a contact note...: `_texts_beside_interviews`), where
+      "refused to engage" is most often written. Those boxes keep no list of what was kept, so
+      a phrase kept there (counted as kept, by its event) would be counted again as left: per
+      rule, the kept events are taken off what those texts still flag, never below nothing.
     """
     rows = db.session.execute(
         select(LanguageEvent.rule_id, LanguageEvent.action, func.count())
@@ -98,6 +111,11 @@ def team_table(
     for rule_id, action, count in rows:
         (changed if action == "replaced" else kept)[rule_id] += count
     left: Counter[str] = Counter()
+    beside: Counter[str] = Counter()
+    for text in _texts_beside_interviews(team_id, start, end):
+        beside.update(rule_counts(matcher, text))
+    for rule_id, times in beside.items():
+        left[rule_id] += max(0, times - kept[rule_id])
     documents = db.session.scalars(
         select(Interview.content).where(
             Interview.finished_at >= start,
@@ -115,3 +133,82 @@ def team_table(
         {"rule_id": r, "changed": changed[r], "kept": kept[r], "left": left[r]} for r in rule_ids
     ]
     return sorted(table, key=lambda e: (-e["left"], -e["kept"], -e["changed"], e["rule_id"]))
+
+
+def _texts_beside_interviews(team_id: int, start: datetime, end: datetime) -> Iterator[str]:
+    """The team's words kept beside its interviews, written between `start` and `end`: the
+    boxes whose taps and "Keep my words" are counted for the team (rhi/writing/views.py,
+    language_event). Found in SQL by team and period (so the cost is the period's, not the
+    whole history); each text once, as a "no" that is also the outcome's reason is one text.
+
+    - the child's "no" and the carer's words (when the child said no), the outcome's reason
+      (a return ended without an interview), why it was late (finished): by the interview's
+      worker, or, with none, whoever recorded its outcome;
+    - a contact attempt's note, a safeguarding decision's reasons, an addendum: by whoever
+      recorded them."""
+    team = select(User.id).where(User.team_id == team_id)
+
+    def during(column: Any) -> ColumnElement[bool]:
+        return and_(column >= start, column < end)
+
+    def within(when: datetime | None) -> bool:
+        return when is not None and start <= when < end
+
+    rows = db.session.execute(
+        select(
+            Interview.declined_at,
+            Interview.decline_reason,
+            Interview.carer_said,
+            Interview.outcome,
+            Interview.outcome_at,
+            Interview.outcome_reason,
+            Interview.finished_at,
+            Interview.delay_note,
+        ).where(
+            or_(
+                Interview.worker_id.in_(team),
+                and_(
+                    Interview.worker_id.is_(None),
+                    Interview.outcome_recorded_by_id.in_(team),
+                ),
+            ),
+            or_(
+                during(Interview.declined_at),
+                during(Interview.outcome_at),
+                during(Interview.finished_at),
+            ),
+        )
+    )
+    for row in rows:
+        texts: list[str | None] = []
+        if within(row.declined_at):
+            texts += [row.decline_reason, row.carer_said]
+        if row.outcome != "held" and within(row.outcome_at):
+            texts.append(row.outcome_reason)
+        if within(row.finished_at):
+            texts.append(row.delay_note)
+        yield from dict.fromkeys(t for t in texts if t)  # once each, in order
+    yield from (
+        note
+        for note in db.session.scalars(
+            select(ContactAttempt.note).where(
+                ContactAttempt.recorded_by_id.in_(team), during(ContactAttempt.created_at)
+            )
+        )
+        if note
+    )
+    yield from db.session.scalars(
+        select(Addendum.text).where(Addendum.author_id.in_(team), during(Addendum.created_at))
+    )
+    decisions = db.session.execute(
+        select(SharingDecision.decision_id, Interview.content)
+        .join(Interview, SharingDecision.interview_id == Interview.id)
+        .where(SharingDecision.recorded_by_id.in_(team), during(SharingDecision.recorded_at))
+    )
+    for decision_id, document in decisions:
+        for entry in c.normalise(document)["overrides"]:
+            if isinstance(entry, dict) and entry.get("id") == decision_id:
+                for key in ("reason", "child_told_how", "child_said", "urgent_reason"):
+                    text = entry.get(key)
+                    if isinstance(text, str) and text:
+                        yield text
