@@ -18,6 +18,7 @@ from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, status_labe
 from rhi.models.people import Role
 from rhi.naming import interview_name
 from rhi.shells import Blank
+from rhi.summaries.headings import copy_headings_for
 from rhi.timefmt import format_date, format_datetime, local_input_value, to_local
 
 
@@ -57,4 +58,5 @@ def register(app: Flask) -> None:
         prepare_facts=prepare.facts,  # what the worker prepares with (rhi/episodes/prepare.py)
         prepare_blanks=prepare.blanks,
         interview_name=interview_name,
+        copy_headings_for=copy_headings_for,  # a copy's headings, on screen as in the PDF
     )

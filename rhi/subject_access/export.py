@@ -27,19 +27,20 @@ from rhi.models.children import LEGAL_STATUSES, PLACEMENT_TYPES
 from rhi.models.interviews import OUTCOMES
 from rhi.models.people import Role
 from rhi.models.summaries import NEXT_STEPS, SENT_WAYS
+from rhi.naming import interview_name
 from rhi.retention import held
 from rhi.summaries.asset_urls import CSS_URL, LOGO_URL
 from rhi.summaries.pdf import asset_fetcher, write_pdf
 from rhi.timefmt import format_date, format_datetime
 
-# What the readable copy calls each table; any other is named from its table name.
+# What the readable copy calls each table; any other is named from its table name. The
+# interviews are called by the council's own name for them (_title).
 TITLES = {
     "children": "The child's record",
     "child_photos": "Photo",
     "child_profile_changes": "Changes to the standing profile",
     "episodes": "Times missing (episodes)",
     "episode_allocations": "Who held each return",
-    "interviews": "Return home interviews",
     "interview_episodes": "Which returns each interview covers",
     "interview_addenda": "Addenda to interviews",
     "contact_attempts": "Attempts to reach the child",
@@ -209,13 +210,19 @@ def _readable(
     return [(label, str(value))]
 
 
+def _title(name: str) -> str:
+    if name == "interviews":
+        return interview_name(plural=True, capital=True)  # RHI_INTERVIEW_NAME, read now
+    return TITLES.get(name, _label(name))
+
+
 def _sections(export: Export) -> list[dict[str, Any]]:
     sections = []
     for name, rows in [("children", [export.child]), *export.tables.items()]:
         table = db.metadata.tables[name]
         sections.append(
             {
-                "title": TITLES.get(name, _label(name)),
+                "title": _title(name),
                 "rows": [
                     [
                         pair

@@ -21,8 +21,10 @@ from rhi.actions import rules
 from rhi.config import DEFAULT_ORGANISATION
 from rhi.interviews import fields as catalogue
 from rhi.interviews.child_words import interpreter_words
-from rhi.interviews.content import FINDING_GROUPS, FINDING_TITLES, RECIPIENTS
+from rhi.interviews.content import FINDING_GROUPS, FINDING_TITLES
+from rhi.naming import interview_name
 from rhi.sharing import PROFESSIONALS, SharedView
+from rhi.summaries import headings
 from rhi.summaries.asset_urls import BASE_URL, CSS_URL, LOGO_URL
 from rhi.timefmt import format_date, format_datetime
 from rhi.writing.counts import LanguageCounts
@@ -32,17 +34,6 @@ if TYPE_CHECKING:
 
 TEMPLATE = "summaries/summary_pdf.html"
 
-# Headings in one voice: the reader is "you", the child is named (no pronoun is assumed), plain
-# sentence case. The interview pages' titles speak to the child ("Before you left"); a summary
-# speaks about them.
-SECTION_HEADINGS = {
-    "before": "Before {name} left",
-    "away": "While {name} was away",
-    "after": "How {name} feels now",
-    "help": "What would help",
-    "own_words": "In {name}\u2019s own words",
-    "analysis": "The interviewer\u2019s analysis",
-}
 # The earlier episodes and interviews listed in full; the rest are counted ("and 4 earlier").
 HISTORY_SHOWN = 10
 # What the summary reads from the settings (rhi/config.py) when the caller passes none.
@@ -308,7 +299,7 @@ def _entry_tables(view: SharedView, child_name: str) -> dict[str, list[dict[str,
         tables.setdefault(entry.part, []).append(
             {
                 "kind": kind,
-                "caption": catalogue.Placed(entry, entry.path).heading(child_name),
+                "caption": headings.entry_heading(kind, child_name),
                 "columns": [p.label(child_name) for p in columns],
                 "rows": [
                     [
@@ -353,12 +344,6 @@ def _interview_date(interview: Any) -> str:
     return ""
 
 
-def _short_name(child: Any, child_name: str) -> str:
-    """How headings name the child: their preferred or first name."""
-    first = _attr(child, "preferred_name") or _attr(child, "first_name")
-    return str(first) if first else (child_name.split() or ["the child"])[0]
-
-
 def render_html(
     *,
     child: Any,
@@ -394,8 +379,9 @@ def render_html(
     """
     cfg = _settings(settings)
     child_name = _child_name(child)
-    name = _short_name(child, child_name)
-    titles = {sid: heading.format(name=name) for sid, heading in SECTION_HEADINGS.items()}
+    name = headings.short_name(child)
+    # The copy's headings, the same on screen (rhi/summaries/headings.py).
+    titles = headings.copy_headings(name, view.recipient)
     dob = getattr(child, "date_of_birth", None)
     covered = sorted(episodes, key=lambda e: e.started_at)
     earlier = list(history)
@@ -403,7 +389,7 @@ def render_html(
     police = view.recipient in PROFESSIONALS
     return render_template(
         TEMPLATE,
-        title=f"Return home interview summary: {child_name}",
+        title=f"{interview_name(capital=True)} summary: {child_name}",
         child_name=child_name,
         name=name,
         dob_text=format_date(dob) if isinstance(dob, date) else "",
@@ -411,7 +397,6 @@ def render_html(
         interview=interview,
         interview_date_text=_interview_date(interview),
         view=view,
-        recipient_label=RECIPIENTS.get(view.recipient, "this recipient"),
         police_copy=view.recipient == "police" and shares,
         prepared_for=prepared_for,
         prepared_at_text=format_datetime(prepared_at),

@@ -226,3 +226,26 @@ def test_a_destroyed_record_cannot_be_exported(app, world):
         .get_data(as_text=True)
         .split('id="found-heading"')[1]
     )
+
+
+def test_the_export_calls_the_interviews_by_the_councils_own_name(app, world):
+    """Issue 17 item 5: the readable copy names the interviews as the council does."""
+    child_id = fill_record(app, world)
+    web = as_user(app, world, "admin")
+    settings = {
+        "deadline_hours": "72",
+        "repeat_episodes": "3",
+        "repeat_days": "30",
+        "long_episode_hours": "48",
+        "reoffer_days": "7",
+        "interview_name": "Missing Chat",
+        "duty_inbox": "",
+    }
+    assert web.post("/admin/settings", settings, page="/admin/settings").status_code == 302
+    response = export(web, child_id)
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    text = pdf_text(archive.read("record.pdf"))
+    assert "Missing Chats" in text  # the interviews' section
+    assert "Worker A (Missing Chat worker)" in text
+    assert "return home interview" not in text.lower()

@@ -182,7 +182,7 @@ def test_the_social_workers_copy_has_the_headline_on_page_one_then_the_context(a
             "Police risk grade: Medium.",
             "Harms and risk indicators: Sexual exploitation.",
             "Named: 1 person and 1 place",
-            "What Ada wants",
+            "What Ada says would help",
             "HELPTEXT",
             "Strategy meeting request: Social Worker, by 25 November 2026.",
             "Safety plan: Carer, by 24 November 2026.",

@@ -503,7 +503,7 @@ def test_page_one_is_the_headline_then_the_childs_words(pdf_app: Any) -> None:
             "Harms and risk indicators: Criminal exploitation or county lines.",
             "What drew Jordan away: Adults who may be exploiting them.",
             "Named: 1 person and 1 place",
-            "What Jordan wants",
+            "What Jordan says would help",
             "HELPTEXT",
             "What is asked, and by when",
             "Strategy meeting request: STRATOWNER Sam Patel, by STRATDUE 25 Nov 2026.",
