@@ -24,7 +24,12 @@ Steps:
 
 What one tap puts in (Matcher.replacement, for a flag): the rule's first rewrite that fits
 (rules.py, "Rewrites") gives the wordings and the whole phrase they replace, auxiliaries and
-objects included; with none, the rule's suggestions replace the flagged text alone.
+objects included; with none, the rule's suggestions that fit in place of the flagged text alone
+(rules.py, "Alone": read between the word before the flag and the word after it) replace it.
+Every wording agrees with a plural subject just before it (rules.py, "Agree": "They were").
+With none of those either, the flag offers no tap: its suggestions are advice. No wording is
+offered that would repeat the word just before or after what it replaces ("a a", "drugs drugs");
+a rewrite left with none does not fit.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from rhi.language.rules import (
     compile_rule,
     load_rules,
     parse,
+    repeats_a_word,
     rewrite_sources,
     slot_names,
 )
@@ -199,6 +205,46 @@ def _compile_rewrite(rewrite: Rewrite) -> _CompiledRewrite:
 def _fill(template: str, values: dict[str, str]) -> str:
     # A named group inside an alternative that did not match leaves nothing.
     return _TEMPLATE_REF.sub(lambda m: values.get(m.group(1), ""), template)
+
+
+def _is_ascii_letter(ch: str) -> bool:
+    return "A" <= ch <= "Z" or "a" <= ch <= "z"
+
+
+def _joins_words(ch: str) -> bool:
+    """A character that makes the letters beside it part of a longer word."""
+    return _is_word(ch) or ch in HYPHEN_CHARS or ch in SINGLE_CLOSERS
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word just before `start`, whitespace between, lower-cased: a whole word of ASCII
+    letters ("" where there is none: punctuation between, another script, the text's start)."""
+    i = start
+    while i > 0 and _is_space(text[i - 1]):
+        i -= 1
+    if i == start:
+        return ""
+    j = i
+    while j > 0 and _is_ascii_letter(text[j - 1]):
+        j -= 1
+    if j == i or (j > 0 and _joins_words(text[j - 1])):
+        return ""
+    return text[j:i].lower()
+
+
+def _word_after(text: str, end: int) -> str:
+    """The word just after `end`, whitespace between, lower-cased (as _word_before)."""
+    i = end
+    while i < len(text) and _is_space(text[i]):
+        i += 1
+    if i == end:
+        return ""
+    j = i
+    while j < len(text) and _is_ascii_letter(text[j]):
+        j += 1
+    if j == i or (j < len(text) and _joins_words(text[j])):
+        return ""
+    return text[i:j].lower()
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -457,10 +503,29 @@ class Matcher:
                 # The child's own words are never changed. A quote mark between the parts
                 # already stops them matching; this guards whatever the phrases may allow.
                 continue
-            options = [_fill(t, values) for t in compiled.rewrite.suggestions]
-            return self._replacement(text, start, end, options)
+            # A wording that would repeat the word beside it ("drugs drugs") is not offered;
+            # a rewrite left with none does not fit.
+            fit = self._by_id[flag.rule_id].fit
+            before, after = _word_before(text, start), _word_after(text, end)
+            options = [
+                option
+                for option in (
+                    fit.agreeing(_fill(t, values), before) for t in compiled.rewrite.suggestions
+                )
+                if not repeats_a_word(option, before, after)
+            ]
+            if options:
+                return self._replacement(text, start, end, options)
+        # No rewrite fits: the rule's own suggestions, where they fit alone (rules.py "Alone");
+        # with none that does, no tap (the worker still reads them as advice).
         rule = self._by_id[flag.rule_id]
-        return self._replacement(text, flag.start, flag.end, list(rule.suggestions))
+        before, after = _word_before(text, flag.start), _word_after(text, flag.end)
+        options = [
+            option
+            for option in (rule.fit.agreeing(s, before) for s in rule.suggestions)
+            if rule.fit.takes_alone(flag.text) and rule.fit.fits_alone(option, before, after)
+        ]
+        return self._replacement(text, flag.start, flag.end, options)
 
     @staticmethod
     def _replacement(text: str, start: int, end: int, options: list[str]) -> Replacement:
@@ -472,8 +537,11 @@ class Matcher:
         )
 
     def apply(self, text: str, flag: Flag, choice: int = 0) -> str:
-        """`text` after a tap on the flag's suggestion number `choice`."""
+        """`text` after a tap on the flag's suggestion number `choice` (of the options
+        replacement() offers; ValueError for one it does not offer, as for a flag with none)."""
         found = self.replacement(text, flag)
+        if not 0 <= choice < len(found.options):
+            raise ValueError(f"no one-tap wording number {choice} for {flag.text!r}")
         return text[: found.start] + found.options[choice] + text[found.end :]
 
 

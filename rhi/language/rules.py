@@ -26,8 +26,8 @@ not a flag, e.g. "absent" followed by "from school".
 Each rule: ``id`` (kebab-case; keep it stable, other code may refer to it), ``phrases``,
 ``severity`` ("correction", or "question" for context words), ``reason`` (one kind
 sentence), ``suggestions`` (other wordings), optional ``unless_*`` lists, ``rewrites`` and
-``note``. Top-level keys other than ``rules`` (``syntax``, ``sources``, ``version``) are for
-people.
+``note``. Top-level: ``rules``, ``alone`` and ``agree`` (below); the others (``syntax``,
+``sources``, ``version``) are for people.
 
 Rewrites (issue 14): a suggestion must replace the whole phrase it concerns, auxiliaries and
 objects included, so that the sentence around it still reads ("has been kicking off" ->
@@ -48,8 +48,38 @@ allowed), to reuse what it matched, as the worker wrote it. A template says ``{w
 named group, ``{before}``, ``{phrase}`` (the flagged text), ``{rest}`` and ``{after}``;
 ``[person]`` is a placeholder the worker types over (the tap selects it). A rewrite touching
 the child's quoted words is skipped. With no rewrite that fits, the rule's ``suggestions``
-replace the flagged text alone. When the replaced text starts a sentence with a capital, so
-does the wording put in. matcher.py and language-check.js apply this identically.
+replace the flagged text alone, but only where they fit there (below). When the replaced text
+starts a sentence with a capital, so does the wording put in. matcher.py and language-check.js
+apply this identically.
+
+Alone (issue 14): a rule's own suggestion is often a clause ("was exploited to carry or sell
+drugs"), which reads after "She" but not after "a known", "very", "as" or "has been". The
+file's top-level ``alone`` section says where one fits in place of the flagged text alone,
+when no rewrite fits: ``{"kinds": [{"starts": [...], "after": [...]}, ...]}``. A suggestion
+whose first word (a word of ASCII letters, or a whole ``[placeholder]``, lower-cased) is in a
+kind's ``starts`` fits only right after one of that kind's ``after`` words (whitespace between;
+an empty ``after``: never); any other suggestion fits anywhere. Wherever it is, a suggestion
+does not fit if its first word would repeat the word just before the flag, or its last word
+the word just after it; and none fits in place of a flagged phrase whose last word is one of
+``open_ends`` (optional: "for", "to", "with" ...), which needs the words after it ("swap sex
+for a place to stay"). A flag with no suggestion that fits offers no tap: the worker sees its
+suggestions as advice (rewrites are how a rule gives a tap in a context). With no ``alone``
+section, every suggestion fits anywhere but for a repeated word. No tap ever repeats a word
+that way: a rewrite's wording that would is not offered either, and a rewrite left with none
+does not fit.
+
+Agree: a rewrite picks "was" or "is" from the phrase's verb ("chose" -> "was persuaded"), which
+is wrong after "They". The top-level ``agree`` section, ``{"after": [...], "words": {"was":
+"were", ...}}``: a wording (a rewrite's, or a suggestion put in alone) whose first word is one of
+``words``, put in right after one of the ``after`` words, starts with that word's plural form
+instead ("They was forced" -> "They were forced"). Without the section, nothing changes.
+
+A local file uses the shipped file's ``alone`` and ``agree``.
+
+A suggestion that tells the worker what to write ("describe what was seen") must be a
+placeholder, "[describe what was seen]", so that a tap selects it and, left in a field, it is
+listed as a gap; every ``[...]`` in a suggestion must be one the matcher can find
+(matcher.py PLACEHOLDER: 1 to 40 characters, no line break, no nested bracket).
 
 Local rules (issue 14 item 7): a council's own file (RHI_LANGUAGE_RULES_LOCAL), in this same
 format, is layered over the shipped one by load_rule_set / merge_local. A rule with a new id is
@@ -65,7 +95,7 @@ import copy
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +104,35 @@ RULES_PATH: Path = Path(__file__).with_name("rules.json")
 SEVERITIES = ("correction", "question")
 REQUIRED_KEYS = ("id", "phrases", "severity", "reason", "suggestions")
 OPTIONAL_KEYS = ("unless_preceded_by", "unless_followed_by", "rewrites", "note")
+ALONE_KEYS = ("kinds", "open_ends", "about")
+KIND_KEYS = ("starts", "after", "note")
+AGREE_KEYS = ("after", "words", "about")
+# A word of an `alone` kind: ASCII letters, lower case, or (in `starts`) a whole placeholder.
+ALONE_WORD_RE = re.compile(r"[a-z]+")
+# A suggestion's first and last words, as `alone` reads them (language-check.js: the same).
+FIRST_WORD_RE = re.compile(r"\[[^\[\]\n]{1,40}\]|[A-Za-z]+")
+LAST_WORD_RE = re.compile(r"(?<![A-Za-z])[A-Za-z]+\Z")
+# What a suggestion may hold in brackets: a placeholder matcher.py finds (its PLACEHOLDER).
+PLACEHOLDER_RE = re.compile(r"\[[^\[\]\n]{1,40}\]")
+# A suggestion starting with one of these tells the worker what to write: it must be bracketed.
+INSTRUCTIONS = frozenset(
+    (
+        "describe",
+        "say",
+        "name",
+        "add",
+        "explain",
+        "give",
+        "list",
+        "write",
+        "note",
+        "record",
+        "state",
+        "include",
+        "specify",
+        "detail",
+    )
+)
 REWRITE_PARTS = ("before", "phrase", "after")
 RESERVED_NAMES = (*REWRITE_PARTS, "rest")
 REWRITE_KEYS = (*REWRITE_PARTS, "suggestions")
@@ -112,6 +171,71 @@ class Rewrite:
 
 
 @dataclass(frozen=True)
+class Kind:
+    """Suggestions starting with one of `starts` fit alone only right after one of `after`."""
+
+    starts: frozenset[str]
+    after: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a wording is fitted into the worker's sentence: the file's ``alone`` and ``agree``
+    sections (see "Alone" and "Agree" above), the same for every rule of a file."""
+
+    kinds: tuple[Kind, ...] = ()
+    open_ends: frozenset[str] = frozenset()
+    agree_after: frozenset[str] = frozenset()
+    agree_words: tuple[tuple[str, str], ...] = ()  # (singular, plural): a dict is not hashable
+
+    def agreeing(self, wording: str, before: str) -> str:
+        """`wording` as put in right after the word `before` (lower-cased): "was ..." after
+        "they" is "were ...". Only a first word written as in `words` (lower case) changes."""
+        if before not in self.agree_after:
+            return wording
+        found = FIRST_WORD_RE.match(wording)
+        if not found:
+            return wording
+        for singular, plural in self.agree_words:
+            if found.group() == singular:
+                return plural + wording[found.end() :]
+        return wording
+
+    def takes_alone(self, flagged: str) -> bool:
+        """Whether a flagged text can be replaced by a suggestion alone: not if it ends with
+        one of `open_ends` ("swap sex for"), which needs the words after it."""
+        found = LAST_WORD_RE.search(flagged)
+        return not (found and found.group().lower() in self.open_ends)
+
+    def fits_alone(self, suggestion: str, before: str, after: str) -> bool:
+        """Whether `suggestion` fits alone between the word `before` the flag and the word
+        `after` it (each lower-cased, "" where there is none: see matcher.py _word_before)."""
+        if repeats_a_word(suggestion, before, after):
+            return False
+        first = first_word(suggestion)
+        for kind in self.kinds:
+            if first in kind.starts:
+                return before in kind.after
+        return True
+
+
+def first_word(suggestion: str) -> str:
+    """A suggestion's first word as `alone` reads it: ASCII letters or a whole placeholder,
+    lower-cased ("" if it starts otherwise, as with a template's "{aux}")."""
+    found = FIRST_WORD_RE.match(suggestion)
+    return found.group().lower() if found else ""
+
+
+def repeats_a_word(wording: str, before: str, after: str) -> bool:
+    """Whether a wording put in between the words `before` and `after` (lower-cased) would
+    repeat one of them: "a a child", "carry drugs internally drugs". No tap does (matcher.py)."""
+    first = first_word(wording)
+    found = LAST_WORD_RE.search(wording)
+    last = found.group().lower() if found else ""
+    return bool((first and first == before) or (last and last == after))
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     phrases: tuple[str, ...]
@@ -121,6 +245,9 @@ class Rule:
     unless_preceded_by: tuple[str, ...] = ()
     unless_followed_by: tuple[str, ...] = ()
     rewrites: tuple[Rewrite, ...] = ()
+    # The file's `alone` and `agree` sections (the same for every rule of a file): set by
+    # validate_data.
+    fit: Fit = Fit()
 
 
 class PatternError(ValueError):
@@ -402,6 +529,103 @@ def _string_list(value: Any, where: str, key: str, *, required: bool) -> tuple[s
     return tuple(value)
 
 
+def _check_suggestion(text: str, where: str, n: int) -> None:
+    """A suggestion's brackets are placeholders the matcher finds, and an instruction to the
+    worker is one ("[describe what was seen]", never a bare "describe what was seen")."""
+    bare = PLACEHOLDER_RE.sub("", text)
+    if "[" in bare or "]" in bare:
+        raise _fail(
+            where,
+            f"suggestion {n} {text!r} has a bracket that is not a placeholder "
+            "([...]: 1 to 40 characters, no line break, no bracket inside)",
+        )
+    if first_word(text) in INSTRUCTIONS:
+        raise _fail(
+            where,
+            f"suggestion {n} {text!r} tells the worker what to write: make it a placeholder, "
+            f"[{text}], so that a tap selects it and a gap left is listed",
+        )
+
+
+def _word_list(value: Any, where: str, key: str, *, placeholders: bool) -> frozenset[str]:
+    if not isinstance(value, list) or (key == "starts" and not value):
+        raise _fail(where, f"'{key}' must be a {'non-empty ' if key == 'starts' else ''}list")
+    for n, item in enumerate(value):
+        ok = isinstance(item, str) and (
+            ALONE_WORD_RE.fullmatch(item)
+            or (placeholders and PLACEHOLDER_RE.fullmatch(item) and item == item.lower())
+        )
+        if not ok:
+            kinds = "a lower-case word (a-z)" + (" or a [placeholder]" if placeholders else "")
+            raise _fail(where, f"'{key}' item {n} {item!r} must be {kinds}")
+    return frozenset(value)
+
+
+def _section(raw: Any, where: str, keys: tuple[str, ...]) -> None:
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be an object")
+    unknown = sorted(set(raw) - set(keys))
+    if unknown:
+        raise _fail(where, f"unknown field(s): {', '.join(unknown)}")
+    about = raw.get("about", "")
+    if not isinstance(about, str) and not (
+        isinstance(about, list) and all(isinstance(a, str) for a in about)
+    ):
+        raise _fail(where, "'about' must be a string or a list of strings")
+
+
+def validate_fit(alone: Any, agree: Any) -> Fit:
+    """The file's `alone` and `agree` sections (see "Alone" and "Agree" above), either may be
+    missing (None). Raises RuleFileError."""
+    kinds: tuple[Kind, ...] = ()
+    open_ends: frozenset[str] = frozenset()
+    if alone is not None:
+        kinds = _validate_kinds(alone)
+        if "open_ends" in alone:
+            open_ends = _word_list(alone["open_ends"], "alone", "open_ends", placeholders=False)
+    if agree is None:
+        return Fit(kinds=kinds, open_ends=open_ends)
+    _section(agree, "agree", AGREE_KEYS)
+    after = _word_list(agree.get("after"), "agree", "after", placeholders=False)
+    words = agree.get("words")
+    if not isinstance(words, dict) or not words:
+        raise _fail("agree", "'words' must be a non-empty object (a word: its plural form)")
+    for singular, plural in words.items():
+        if not ALONE_WORD_RE.fullmatch(singular) or not (
+            isinstance(plural, str) and ALONE_WORD_RE.fullmatch(plural)
+        ):
+            raise _fail("agree", f"'words' {singular!r}: {plural!r} must be lower-case words (a-z)")
+    return Fit(
+        kinds=kinds, open_ends=open_ends, agree_after=after, agree_words=tuple(words.items())
+    )
+
+
+def _validate_kinds(raw: Any) -> tuple[Kind, ...]:
+    where = "alone"
+    _section(raw, where, ALONE_KEYS)
+    if not isinstance(raw.get("kinds"), list) or not raw["kinds"]:
+        raise _fail(where, "'kinds' must be a non-empty list")
+    kinds: list[Kind] = []
+    seen: dict[str, int] = {}
+    for n, item in enumerate(raw["kinds"]):
+        here = f"{where} kind {n}"
+        if not isinstance(item, dict):
+            raise _fail(here, "must be an object")
+        unknown = sorted(set(item) - set(KIND_KEYS))
+        if unknown:
+            raise _fail(here, f"unknown field(s): {', '.join(unknown)}")
+        if "note" in item and not isinstance(item["note"], str):
+            raise _fail(here, "'note' must be a string")
+        starts = _word_list(item.get("starts"), here, "starts", placeholders=True)
+        after = _word_list(item.get("after"), here, "after", placeholders=False)
+        for word in sorted(starts):
+            if word in seen:
+                raise _fail(here, f"{word!r} is in the starts of kind {seen[word]} too")
+            seen[word] = n
+        kinds.append(Kind(starts=starts, after=after))
+    return tuple(kinds)
+
+
 def _text_can_be_empty(text: str) -> bool:
     # In _translate_text only "-" (a hyphen, whitespace or nothing) can match no text.
     return all(ch == "-" for ch in text)
@@ -462,6 +686,7 @@ def _validate_rewrite(raw: Any, where: str) -> Rewrite:
     for n, template in enumerate(templates):
         if template != template.strip():
             raise _fail(where, f"suggestion {n} has spaces at either end")
+        _check_suggestion(template, where, n)
         for ref in TEMPLATE_REF_RE.findall(template):
             if ref not in names:
                 raise _fail(where, f"suggestion {n} uses {{{ref}}}, which is not defined")
@@ -495,6 +720,8 @@ def validate_rule(raw: Any, index: int) -> Rule:
     suggestions = _string_list(raw["suggestions"], where, "suggestions", required=True)
     if len(suggestions) > MAX_SUGGESTIONS:
         raise _fail(where, f"at most {MAX_SUGGESTIONS} suggestions")
+    for n, suggestion in enumerate(suggestions):
+        _check_suggestion(suggestion, where, n)
     preceded = _string_list(
         raw.get("unless_preceded_by"), where, "unless_preceded_by", required=False
     )
@@ -529,7 +756,10 @@ def validate_rule(raw: Any, index: int) -> Rule:
 def validate_data(data: Any) -> tuple[Rule, ...]:
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleFileError("the file must be an object with a 'rules' list")
-    rules = tuple(validate_rule(raw, index) for index, raw in enumerate(data["rules"]))
+    fit = validate_fit(data.get("alone"), data.get("agree"))
+    rules = tuple(
+        replace(validate_rule(raw, index), fit=fit) for index, raw in enumerate(data["rules"])
+    )
     if not rules:
         raise RuleFileError("the 'rules' list is empty")
     seen: dict[str, int] = {}
@@ -679,6 +909,10 @@ def merge_local(
     except RuleFileError as exc:
         raise RuleFileError(f"{path}: {exc}") from exc
     base_rules = _validated(base)
+    # The local file's wordings are fitted as the shipped file says ("Alone", "Agree" above).
+    fit = base_rules[0].fit
+    new = [(replace(rule, fit=fit), raw) for rule, raw in new]
+    replacing = {key: (replace(rule, fit=fit), raw) for key, (rule, raw) in replacing.items()}
     merged: list[tuple[Rule, dict[str, Any]]] = list(new)
     for rule, raw in zip(base_rules, base["rules"], strict=True):
         if rule.id in off:

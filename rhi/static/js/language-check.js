@@ -13,7 +13,11 @@
  *
  * A tap replaces the whole phrase a flag concerns (the rules' "rewrites", see rules.py), the
  * same way as matcher.py's Matcher.replacement; tests/language_before_after.json holds both
- * to the same sentences.
+ * to the same sentences. With no rewrite that fits, only the rule's suggestions that fit in
+ * place of the flagged text alone are offered (the rules file's "alone" section); with none,
+ * `options` is empty and apply() gives null: the suggestions are advice, with no tap. A wording
+ * agrees with a plural subject just before it ("agree": "They were"), and none repeats the
+ * word beside it.
  *
  * Offsets are in Unicode code points (as Python's str indices), not UTF-16 units:
  * use Array.from(text) or a code-point walk to map them back onto a JS string.
@@ -190,10 +194,42 @@ function isStringList(value) {
   );
 }
 
+// The file's "alone" and "agree" sections, as rules.py's validate_fit reads them.
+function compileFit(alone, agree) {
+  const fit = {
+    kinds: compileKinds(alone),
+    openEnds: new Set((alone && Array.isArray(alone.open_ends) && alone.open_ends) || []),
+    agreeAfter: new Set(),
+    agreeWords: new Map(),
+  };
+  if (agree === undefined || agree === null) return fit;
+  if (typeof agree !== 'object' || !Array.isArray(agree.after) || !agree.words)
+    throw new Error("agree: needs 'after' (a list) and 'words' (an object)");
+  fit.agreeAfter = new Set(agree.after);
+  fit.agreeWords = new Map(Object.entries(agree.words));
+  return fit;
+}
+
+function compileKinds(raw) {
+  if (raw === undefined || raw === null) return [];
+  if (typeof raw !== 'object' || !Array.isArray(raw.kinds) || !raw.kinds.length)
+    throw new Error("alone: 'kinds' must be a non-empty list");
+  return raw.kinds.map((kind, n) => {
+    const words = (key) => {
+      const list = kind && kind[key];
+      if (!Array.isArray(list) || !list.every((w) => typeof w === 'string' && w))
+        throw new Error('alone kind ' + n + ": '" + key + "' must be a list of words");
+      return new Set(list);
+    };
+    return { starts: words('starts'), after: words('after') };
+  });
+}
+
 export function compile(rulesJson) {
   const data = typeof rulesJson === 'string' ? JSON.parse(rulesJson) : rulesJson;
   if (!data || !Array.isArray(data.rules))
     throw new Error("rules: expected an object with a 'rules' list");
+  const fit = compileFit(data.alone, data.agree);
   const seen = new Set();
   const rules = data.rules.map((rule, index) => {
     const where =
@@ -225,7 +261,7 @@ export function compile(rulesJson) {
       rewrites,
     };
   });
-  return { rules, byId: new Map(rules.map((r) => [r.id, r])) };
+  return { rules, byId: new Map(rules.map((r) => [r.id, r])), fit };
 }
 
 // Code point just before / at a UTF-16 index (so astral letters count as letters).
@@ -444,6 +480,79 @@ function capitalised(option, text, start) {
   return option;
 }
 
+// ---- fitting a wording into the sentence: the same steps as rules.py's Fit ------------------
+
+const FIRST_WORD = /^(?:\[[^[\]\n]{1,40}\]|[A-Za-z]+)/u;
+const LAST_WORD = /(?<![A-Za-z])[A-Za-z]+$/u;
+const HYPHEN_CHARS = '-\u2010\u2011'; // matcher.py HYPHEN_CHARS
+const isAsciiLetter = (ch) => /^[A-Za-z]$/.test(ch || '');
+
+// A character that makes the letters beside it part of a longer word (matcher.py _joins_words).
+function joinsWords(cp) {
+  const ch = String.fromCodePoint(cp);
+  return isWord(cp) || HYPHEN_CHARS.includes(ch) || SINGLE_CLOSERS.includes(ch);
+}
+
+// The word just before UTF-16 index `start`, whitespace between, lower-cased (matcher.py).
+function wordBefore(text, start) {
+  let i = start;
+  // Whitespace is never outside the BMP, so one UTF-16 unit is one character here.
+  while (i > 0 && isSpace(text.charCodeAt(i - 1))) i -= 1;
+  if (i === start) return '';
+  let j = i;
+  while (j > 0 && isAsciiLetter(text[j - 1])) j -= 1;
+  if (j === i || (j > 0 && joinsWords(codePointBefore(text, j)))) return '';
+  return text.slice(j, i).toLowerCase();
+}
+
+// The word just after UTF-16 index `end`, whitespace between, lower-cased (matcher.py).
+function wordAfter(text, end) {
+  let i = end;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i += 1;
+  if (i === end) return '';
+  let j = i;
+  while (j < text.length && isAsciiLetter(text[j])) j += 1;
+  if (j === i || (j < text.length && joinsWords(text.codePointAt(j)))) return '';
+  return text.slice(i, j).toLowerCase();
+}
+
+function firstWord(wording) {
+  const found = FIRST_WORD.exec(wording);
+  return found ? found[0].toLowerCase() : '';
+}
+
+// Whether a wording put in between the words `before` and `after` would repeat one (rules.py).
+function repeatsAWord(wording, before, after) {
+  const first = firstWord(wording);
+  const found = LAST_WORD.exec(wording);
+  const last = found ? found[0].toLowerCase() : '';
+  return Boolean((first && first === before) || (last && last === after));
+}
+
+// A wording put in right after `before`, agreeing with it: "was ..." after "they" is "were ...".
+function agreeing(fit, wording, before) {
+  if (!fit.agreeAfter.has(before)) return wording;
+  const found = FIRST_WORD.exec(wording);
+  if (!found || !fit.agreeWords.has(found[0])) return wording;
+  return fit.agreeWords.get(found[0]) + wording.slice(found[0].length);
+}
+
+// Whether a flagged text can be replaced by a suggestion alone: not if it ends with one of
+// `open_ends` ("swap sex for"), which needs the words after it (rules.py Fit.takes_alone).
+function takesAlone(fit, flagged) {
+  const found = LAST_WORD.exec(flagged);
+  return !(found && fit.openEnds.has(found[0].toLowerCase()));
+}
+
+function fitsAlone(fit, suggestion, before, after) {
+  if (repeatsAWord(suggestion, before, after)) return false;
+  const first = firstWord(suggestion);
+  for (const kind of fit.kinds) {
+    if (kind.starts.has(first)) return kind.after.has(before);
+  }
+  return true;
+}
+
 function addGroups(values, names, match, skip) {
   names.forEach((name, k) => {
     values[name] = match[k + 1 + skip] ?? '';
@@ -486,13 +595,28 @@ function replacementUnits(compiled, text, flag) {
     }
     // The child's own words are never changed (as matcher.py).
     if (touchesQuotes(start, end)) continue;
-    const options = rewrite.suggestions.map((t) => capitalised(fill(t, values), text, start));
-    return { start, end, options };
+    // A wording that would repeat the word beside it is not offered; a rewrite left with none
+    // does not fit (as matcher.py).
+    const before = wordBefore(text, start);
+    const after = wordAfter(text, end);
+    const options = rewrite.suggestions
+      .map((t) => agreeing(compiled.fit, fill(t, values), before))
+      .filter((o) => !repeatsAWord(o, before, after))
+      .map((o) => capitalised(o, text, start));
+    if (options.length) return { start, end, options };
   }
+  // No rewrite fits: the suggestions that fit alone; none may (then no tap, advice only).
+  const before = wordBefore(text, flagStart);
+  const after = wordAfter(text, flagEnd);
   return {
     start: flagStart,
     end: flagEnd,
-    options: rule.suggestions.map((o) => capitalised(o, text, flagStart)),
+    options: rule.suggestions
+      .map((o) => agreeing(compiled.fit, o, before))
+      .filter(
+        (o) => takesAlone(compiled.fit, flag.text) && fitsAlone(compiled.fit, o, before, after),
+      )
+      .map((o) => capitalised(o, text, flagStart)),
   };
 }
 
@@ -511,10 +635,12 @@ export function replacement(compiled, text, flag) {
 /**
  * `text` after a tap on the flag's suggestion number `choice`, and what to select then (UTF-16
  * units, for setSelectionRange): the first placeholder put in ("[describe]"), for the worker to
- * type over, or else the end of the wording.
+ * type over, or else the end of the wording. null for a wording not offered (a flag may offer
+ * none: its suggestions are then advice, with no tap).
  */
 export function apply(compiled, text, flag, choice = 0) {
   const r = replacementUnits(compiled, text, flag);
+  if (!Number.isInteger(choice) || choice < 0 || choice >= r.options.length) return null;
   const option = r.options[choice];
   const value = text.slice(0, r.start) + option + text.slice(r.end);
   const hole = PLACEHOLDER.exec(option);

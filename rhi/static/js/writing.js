@@ -275,10 +275,21 @@ async function render(box) {
     head.appendChild(phrase);
     head.appendChild(document.createTextNode(": " + flag.reason));
     item.appendChild(head);
+    if (!flag.options.length && flag.suggestions.length) {
+      // No wording fits this sentence as written (a tap would break it: the rules' "alone"):
+      // the suggestions are advice for the worker to use in their own sentence, with no tap.
+      const advice = document.createElement("p");
+      advice.className = "flag-advice";
+      advice.textContent =
+        "No one-tap wording fits this sentence. Words to consider: " +
+        flag.suggestions.map((s) => "\u201c" + s + "\u201d").join("; ") +
+        ".";
+      item.appendChild(advice);
+    }
     const actions = document.createElement("div");
     actions.className = "flag-actions";
     // The wordings as they fit this sentence: a tap replaces the whole phrase, auxiliaries and
-    // objects included (the rules' rewrites), so the sentence still reads.
+    // objects included (the rules' rewrites), so the sentence still reads. None may fit (above).
     flag.options.forEach((suggestion, choice) => {
       actions.appendChild(
         button("Use \u201c" + suggestion + "\u201d", "button button-secondary", async () => {
