@@ -1,7 +1,9 @@
 """The child's view in Chromium (issue 17 item 1): one tap turns the tablet towards the child,
 who sees the question being asked, the feelings scale and their own box, and nothing of the
 worker's; the way back is the worker's password (no PIN on this tablet); what the child chose
-and wrote is saved, as every field is."""
+and wrote is saved, as every field is. Nor can the child leave it: Back, Forward and links ask
+for the password or PIN instead, and any other page opened in the child's view shows only
+"Give the tablet back to your worker"."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from sqlalchemy import select
 
 from rhi.demo import DEMO_PASSWORD
 from rhi.extensions import db
-from rhi.models import Episode
+from rhi.interviews import content as c
+from rhi.interviews.pages import PAGE_IDS
+from rhi.models import Episode, Interview
 from tests.browser.helpers import offer_and_yes
 from tests.browser.test_offline import PIN
 from tests.browser.test_offline_interview import go_to, offline_on_the_return, start_interview
@@ -113,6 +117,12 @@ def test_the_childs_view_works_with_no_signal_and_the_pin_brings_the_worker_back
     tablet.get_by_role("button", name=f"Turn the tablet towards {OFFLINE_CHILD}").click()
     assert not tablet.locator(".interview-nav").is_visible()
     assert not tablet.locator("#tablet-bar").is_visible()
+
+    # Back (the in-page router's pages) stays in the child's view and asks for the PIN.
+    for _ in range(2):
+        tablet.go_back()
+        still_the_childs_view(tablet, "**/own_words", tablet.locator("#pin-dialog"))
+    tablet.locator("#pin-dialog").get_by_role("button", name="Not now").click()
     tablet.get_by_role("button", name="Really good").click()
     tablet.get_by_label("What I want my social worker to know").fill(SAID)
     # Kept on the tablet, as every field is with no signal (the status is the worker's).
@@ -136,3 +146,229 @@ def test_the_childs_view_works_with_no_signal_and_the_pin_brings_the_worker_back
         r"\d{4}-\d\d-\d\d \d\d:\d\d",
         tablet.get_by_label(f"When {OFFLINE_CHILD} chose how they feel").input_value(),
     )
+
+
+# The worker's words that must never be visible to the child: the same list as the server's check
+# of each page (tests/app/test_child_view.py WORKERS_WORDS), and the same document (worker_wrote
+# there), so every word is on some page for the worker. Copied, not imported from a test module.
+WORKERS_WORDS = [
+    "NOTEBEFORE",
+    "NOTEAWAY",
+    "NOTEAFTER",
+    "NOTEHELP",
+    "NOTEOWN_WORDS",
+    "KEPTBEFORE",
+    "KEPTAWAY",
+    "ANALYSISWORDS",
+    "HARMNOTE",
+    "PUSHNOTE",
+    "PERSONDEE",
+    "PROTECTIVEWORDS",
+    "POLICEWORDS",
+    "CONSENTWORDS",
+    "LOCATIONWORDS",
+    "Sexual exploitation",
+    "Bullying",
+    "High risk of harm",
+    "Questions you could ask",
+    "asked for this part not to be shared",
+    "Sharing without the child",
+    "Parts of the interview",
+    "Analysis and actions",
+    "Sign out",
+    "Send now",
+    "OFFICIAL-SENSITIVE",
+    "Turn the tablet towards",
+]
+CHROME = WORKERS_WORDS[-8:]  # the nav, the menus, the tablet bar, the worker's switch
+
+
+def worker_wrote() -> dict:
+    """Something of the worker's in every place the worker writes, each with a word of its own."""
+    d = c.empty_content()
+    for s in ("before", "away", "after", "help", "own_words"):
+        d["sections"][s]["text"] = f"NOTE{s.upper()} said things"
+        d["sections"][s]["kept_back"] = f"KEPT{s.upper()} a secret"
+    d["sections"]["away"]["private"] = True
+    d["sections"]["analysis"]["text"] = "ANALYSISWORDS worried about exploitation"
+    d["harms"]["sexual_exploitation"] = {"on": True, "note": "HARMNOTE", "private": False}
+    d["push"]["bullying"] = {"on": True, "note": "PUSHNOTE", "private": True}
+    d["people"] = [{**c.add_item({}, "people", "p1")[0]["people"][0], "name": "PERSONDEE"}]
+    d["risk_view"] = "high"
+    d["protective_factors"] = "PROTECTIVEWORDS"
+    d["police_contact"] = "POLICEWORDS"
+    d["consent"]["police"]["words"] = "CONSENTWORDS"
+    d["start"]["location"] = "LOCATIONWORDS"
+    return d
+
+
+# What the page holds (its HTML, as the server's check reads it), and what of it is visible: the
+# text the browser renders and the values of the fields it shows.
+ON_THE_PAGE = "() => document.documentElement.outerHTML"
+VISIBLE = """() => {
+  const fields = [...document.querySelectorAll("input:not([type=hidden]), textarea, select")]
+    .filter((el) => el.checkVisibility())
+    .map((el) => el.tagName === "SELECT" ? [...el.selectedOptions].map((o) => o.text).join(" ")
+                                         : el.value);
+  return [document.body.innerText, ...fields].join(" ");
+}"""
+
+
+def started(page, live_app, first_name: str) -> tuple[int, str]:
+    """Signed in, an interview started for a new return, on its first page: (episode, uuid)."""
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    page.locator("ul.cards").get_by_role("link", name=f"{first_name} Testchild", exact=True).click()
+    page.wait_for_url(re.compile(r"/episodes/\d+$"))
+    episode_id = int(page.url.rsplit("/", 1)[1])
+    offer_and_yes(page)
+    page.get_by_role("button", name="Start the interview now").click()
+    page.wait_for_url("**/start")
+    uuid = re.search(r"/interviews/([^/]+)/start", page.url).group(1)
+    with live_app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.content = worker_wrote()
+        db.session.commit()
+    page.reload()
+    return episode_id, uuid
+
+
+def still_the_childs_view(page, url: str, asking) -> None:
+    """Still on the same page, turned towards the child, and the worker asked to come back."""
+    page.wait_for_url(url, timeout=5_000)
+    assert page.evaluate("document.documentElement.classList.contains('child-view')")
+    for workers in (
+        page.locator(".site-header"),
+        page.locator(".interview-nav"),
+        page.get_by_role("button", name="Sign out"),
+    ):
+        assert not workers.is_visible()
+    assert "Sign out" not in page.evaluate(VISIBLE)
+    asking.wait_for(state="visible")
+
+
+LEAVING_CHILD = "Quillane"  # a first name no other test uses
+
+
+def test_back_and_links_do_not_leave_the_childs_view_without_the_password(
+    page, live_app, new_return
+):
+    new_return(LEAVING_CHILD)
+    started(page, live_app, LEAVING_CHILD)
+    page.locator(".interview-nav").get_by_role("link", name="In your own words").click()
+    page.wait_for_url("**/own_words")
+    page.get_by_role("button", name=f"Turn the tablet towards {LEAVING_CHILD}").click()
+    dialog = page.locator("#child-view-dialog")
+
+    # Back, twice: the same page, the child's view, and the worker's password asked for.
+    for _ in range(2):
+        page.go_back()
+        still_the_childs_view(page, "**/own_words", dialog)
+    dialog.get_by_role("button", name=f"Stay with {LEAVING_CHILD}").click()
+    assert not dialog.is_visible()
+
+    # Every link: the ones the child can see (none but the skip link within the page), and the
+    # worker's hidden ones (as a link in the child's content would be followed).
+    for link in page.locator("a[href]:visible").all():
+        if not (link.get_attribute("href") or "").startswith("#"):
+            link.click()
+            still_the_childs_view(page, "**/own_words", dialog)
+            dialog.get_by_role("button", name=f"Stay with {LEAVING_CHILD}").click()
+    for hidden in (".breadcrumb a", ".interview-nav a", ".page-actions a", ".site-header a"):
+        page.locator(hidden).first.evaluate("(a) => a.click()")
+        still_the_childs_view(page, "**/own_words", dialog)
+        dialog.get_by_role("button", name=f"Stay with {LEAVING_CHILD}").click()
+
+    # The worker's password, asked for by Back: their view again, and Back works as before.
+    page.go_back()
+    still_the_childs_view(page, "**/own_words", dialog)
+    dialog.get_by_label("Your password").fill(DEMO_PASSWORD)
+    dialog.get_by_role("button", name="Continue").click()
+    page.locator(".interview-nav").wait_for(state="visible")
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    page.go_back()
+    page.wait_for_url("**/start")
+    page.locator(".interview-nav").wait_for(state="visible")
+    assert page.get_by_role("button", name="Sign out").is_visible()
+
+
+EVERY_PAGE_CHILD = "Quillery"  # a first name no other test uses
+
+
+def test_no_page_opened_in_the_childs_view_shows_the_workers_words(page, live_app, new_return):
+    new_return(EVERY_PAGE_CHILD)
+    episode_id, uuid = started(page, live_app, EVERY_PAGE_CHILD)
+    page.get_by_role("button", name=f"Turn the tablet towards {EVERY_PAGE_CHILD}").click()
+
+    # Each page of the interview opened in the child's view (kept for the tab): the review has
+    # no child's view, so it shows only the way back.
+    on_some_page = set()
+    for page_id in PAGE_IDS:
+        page.goto(f"/interviews/{uuid}/{page_id}")
+        page.get_by_role("button", name="Give the tablet back").wait_for(state="visible")
+        there, seen = page.evaluate(ON_THE_PAGE), page.evaluate(VISIBLE)
+        for words in WORKERS_WORDS:
+            if words in there:
+                on_some_page.add(words)
+            if page_id == "read_back" and words not in CHROME:
+                continue  # the read-back shows the child what is shared (test_read_back.py)
+            assert words not in seen, (page_id, words)
+    assert on_some_page == set(WORKERS_WORDS)  # every one of them was there, for the worker
+
+    # A page with no child's view at all (the episode): nothing of it, and the way back.
+    page.goto(f"/episodes/{episode_id}")
+    page.get_by_role("heading", name="Give the tablet back to your worker").wait_for()
+    seen = page.evaluate(VISIBLE)
+    assert f"T-{EVERY_PAGE_CHILD}" in page.evaluate(ON_THE_PAGE)
+    for words in (f"T-{EVERY_PAGE_CHILD}", "Testchild", *CHROME):
+        assert words not in seen, words
+    assert not page.get_by_role("button", name="Sign out").is_visible()
+    page.get_by_role("button", name="Give the tablet back").click()
+    dialog = page.locator("#child-view-dialog")
+    dialog.get_by_label("Your password").fill("not the password")
+    dialog.get_by_role("button", name="Continue").click()
+    dialog.get_by_text("That password is not right. Try again.").wait_for()
+    dialog.get_by_label("Your password").fill(DEMO_PASSWORD)
+    dialog.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Sign out").wait_for(state="visible")
+    assert f"T-{EVERY_PAGE_CHILD}" in page.evaluate(VISIBLE)
+    assert not page.get_by_text("Give the tablet back to your worker").count()
+
+
+# The tablet's voice stood in for (headless Chromium may have none): an English voice that
+# never ends, so "Stop" stays on screen until pressed.
+VOICE = """
+(() => {
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) { this.text = text; }
+    addEventListener() {}
+  };
+  const synth = {
+    spoken: [], cancelled: 0,
+    getVoices() { return [{ lang: "en-GB", name: "English (test)" }]; },
+    speak(u) { this.spoken.push(u.text); },
+    cancel() { this.cancelled += 1; },
+    addEventListener() {},
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: synth, configurable: true });
+})();
+"""
+
+STOP_CHILD = "Quillin"  # a first name no other test uses
+
+
+def test_the_child_can_stop_the_words_read_aloud(page, live_app, new_return):
+    new_return(STOP_CHILD)
+    page.add_init_script(VOICE)
+    started(page, live_app, STOP_CHILD)
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    page.wait_for_url("**/away")
+    page.locator("[data-read-aloud='prompt-away-1']").click()
+    assert page.evaluate("window.speechSynthesis.spoken") != []
+    page.get_by_role("button", name=f"Turn the tablet towards {STOP_CHILD}").click()
+    stop = page.get_by_role("button", name="Stop", exact=True)
+    assert stop.is_visible()
+    cancelled = page.evaluate("window.speechSynthesis.cancelled")
+    stop.click()
+    assert page.evaluate("window.speechSynthesis.cancelled") > cancelled
+    assert not stop.is_visible()

@@ -8,6 +8,13 @@
 // online on a tablet with no PIN, the worker's password (checked, throttled and recorded by the
 // server: rhi/interviews/views.py child_view_unlock).
 //
+// Nor can the child leave the page and find the worker's view elsewhere: while the child's view
+// is on, Back and Forward (an entry of the page's own is pushed, and pushed again at each
+// popstate) and any link leading off the page (caught before the router or htmx see it) ask for
+// the PIN or password instead of moving. Should another page open all the same (a reload, a
+// Back the browser skipped past our entry, a form's answer), it shows the child nothing of it:
+// see awayFromTheInterview.
+//
 // The feelings scale: a tap on a face chooses in the field's own list and stamps when in the
 // field after it, then tells both they changed, so they are saved the way every field is
 // (autosave.js online, shell-interview.js on the tablet): one saving path.
@@ -19,6 +26,8 @@ import * as store from "./store.js";
 
 const MODE = "rhi:child-view"; // "1" while the tablet is turned towards the child
 const QUESTION = "rhi:child-view-question"; // the id of the text last shown large
+const UNLOCK = "rhi:child-view-unlock"; // where the password is checked (the interview's own)
+const GUARD = "rhiChildView"; // marks the history entry pushed while the child's view is on
 const PIN_HINT = "Enter your tablet PIN to go back to the worker's view.";
 const NEEDS = "Going back needs the tablet's PIN or a connection.";
 
@@ -38,7 +47,10 @@ const remember = (key, value) => {
   }
 };
 
-const onInterview = () => Boolean(document.querySelector("[data-interview-page]"));
+// A page with a child's view: an interview page with the way back (not the review).
+const offersChildView = () =>
+  Boolean(document.querySelector("[data-interview-page] [data-child-view-off]"));
+const isOn = () => document.documentElement.classList.contains("child-view");
 
 // The question being asked: the child's words the worker last showed large, copied as text.
 function showQuestion() {
@@ -67,9 +79,25 @@ function showFeelings() {
   }
 }
 
+// The history entry the child's view stands on: Back from it reaches the page's own entry (a
+// popstate in this page, caught below) rather than another page.
+let guardedUrl = window.location.href;
+let pushedHere = false; // this page pushed the entry it is on (so Back from it stays in it)
+function guardHistory() {
+  guardedUrl = window.location.href;
+  if (window.history.state?.[GUARD]) return; // a reload: the entry is there already
+  window.history.pushState({ [GUARD]: true }, "", guardedUrl);
+  pushedHere = true;
+}
+
 function setMode(on) {
   document.documentElement.classList.toggle("child-view", on);
   remember(MODE, on ? "1" : null);
+  if (on) {
+    const form = document.querySelector("#child-view-dialog form");
+    if (form) remember(UNLOCK, form.action);
+    guardHistory();
+  }
   showQuestion();
   showFeelings();
   window.scrollTo(0, 0);
@@ -110,7 +138,9 @@ function askPassword() {
       if (dialog.open) dialog.close();
       resolve(value);
     };
-    const cancel = () => done(false);
+    // Closed by the worker (Escape). A "close" is fired a moment after the dialog closes: one
+    // left from the last time it was asked must not close it now that it is open again.
+    const cancel = () => !dialog.open && done(false);
     const submit = async (event) => {
       event.preventDefault();
       if (event.submitter && event.submitter.value === "cancel") return done(false);
@@ -150,6 +180,161 @@ async function workerIsBack() {
   return askPassword();
 }
 
+// Another page opened while the child's view is on (after a reload, a Back the browser took past
+// our entry, a form's answer, a page with no child's view such as the review). Its content was
+// never sorted into the worker's and the child's, so none of it can be shown: the page is hidden
+// whole, and only "Give the tablet back to your worker" shows, with the same way back (the PIN,
+// or the password checked for the interview the child's view began on). Nothing is fetched and
+// nothing is guessed about the page, so it holds offline and on any page of rhi's.
+let hiddenForTheChild = [];
+function awayFromTheInterview() {
+  document.documentElement.classList.add("child-view");
+  if (!document.getElementById("child-view-away")) {
+    hiddenForTheChild = [...document.body.children].filter(
+      (el) => el.tagName !== "DIALOG" && !el.hidden,
+    );
+    for (const el of hiddenForTheChild) el.hidden = true; // app.css: [hidden] wins over all
+    const panel = document.createElement("section");
+    panel.id = "child-view-away";
+    panel.className = "child-view-panel";
+    panel.tabIndex = -1;
+    panel.setAttribute("aria-labelledby", "child-view-away-title");
+    const title = document.createElement("h1");
+    title.id = "child-view-away-title";
+    title.textContent = "Give the tablet back to your worker";
+    const note = document.createElement("p");
+    note.textContent = "This page is for your worker. You can stop or take a break at any time.";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button";
+    button.setAttribute("data-child-view-off", "");
+    button.textContent = "Give the tablet back";
+    panel.append(title, note, button);
+    document.body.prepend(panel);
+    if (!document.getElementById("child-view-dialog") && remembered(UNLOCK)) {
+      document.body.append(passwordDialog(remembered(UNLOCK)));
+    }
+    panel.focus();
+  }
+  guardHistory();
+}
+
+// The same dialog as interviews/_child_view.html's, for a page that has none.
+function passwordDialog(action) {
+  const dialog = document.createElement("dialog");
+  dialog.id = "child-view-dialog";
+  dialog.className = "pin-dialog";
+  dialog.setAttribute("aria-labelledby", "child-view-dialog-title");
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = action;
+  form.autocomplete = "off";
+  form.noValidate = true;
+  const title = document.createElement("h2");
+  title.id = "child-view-dialog-title";
+  title.textContent = "Back to the worker\u2019s view";
+  const field = document.createElement("div");
+  field.className = "field";
+  const label = document.createElement("label");
+  label.htmlFor = "child-view-password";
+  label.textContent = "Your password";
+  const input = document.createElement("input");
+  Object.assign(input, { id: "child-view-password", name: "password", type: "password" });
+  input.autocomplete = "current-password";
+  field.append(label, input);
+  const error = document.createElement("p");
+  error.className = "error-message";
+  error.setAttribute("data-error", "");
+  error.setAttribute("role", "alert");
+  const buttons = [
+    ["ok", "Continue", "button"],
+    ["cancel", "Stay with the child", "button button-secondary"],
+  ].map(([value, text, cls]) => {
+    const button = document.createElement("button");
+    Object.assign(button, { type: "submit", value, textContent: text, className: cls });
+    return button;
+  });
+  form.append(title, field, error, ...buttons);
+  dialog.append(form);
+  return dialog;
+}
+
+// The worker is back: the entry pushed for the child's view is left first (Back then goes where
+// it did before the child's view), then the page is theirs again.
+let dropping = false;
+async function workerView() {
+  if (pushedHere && window.history.state?.[GUARD]) {
+    dropping = true;
+    await new Promise((resolve) => {
+      const done = () => {
+        window.removeEventListener("popstate", done);
+        resolve();
+      };
+      window.addEventListener("popstate", done);
+      window.setTimeout(done, 1000);
+      window.history.back();
+    });
+    dropping = false;
+    pushedHere = false;
+  }
+  const panel = document.getElementById("child-view-away");
+  if (panel) {
+    panel.remove();
+    for (const el of hiddenForTheChild) el.hidden = false;
+    hiddenForTheChild = [];
+  }
+  setMode(false);
+}
+
+// One question at a time, however many times Back is pressed meanwhile.
+let asking = null;
+function askToLeave() {
+  if (!asking) {
+    asking = workerIsBack()
+      .then((back) => back && workerView())
+      .finally(() => {
+        asking = null;
+      });
+  }
+  return asking;
+}
+
+// Back or Forward in the child's view: stay on this entry and ask. Caught first (capture), and
+// kept from the router and htmx, which would otherwise show the entry's page.
+window.addEventListener(
+  "popstate",
+  (event) => {
+    if (dropping || !isOn()) return;
+    event.stopImmediatePropagation();
+    window.history.pushState({ [GUARD]: true }, "", guardedUrl);
+    pushedHere = true;
+    askToLeave();
+  },
+  true,
+);
+
+// A link off the page (a plain tap, a new tab, the router's or htmx's): not in the child's view.
+// Only a link within the page (the skip link) still works.
+function guardLink(event) {
+  if (!isOn()) return;
+  const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+  if (!link) return;
+  const url = new URL(link.href, window.location.href);
+  const here = new URL(window.location.href);
+  if (
+    url.hash &&
+    url.origin === here.origin &&
+    url.pathname + url.search === here.pathname + here.search
+  ) {
+    return;
+  }
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  askToLeave();
+}
+window.addEventListener("click", guardLink, true);
+window.addEventListener("auxclick", guardLink, true);
+
 document.addEventListener("click", (event) => {
   const target = event.target instanceof Element ? event.target : null;
   if (!target) return;
@@ -158,9 +343,7 @@ document.addEventListener("click", (event) => {
   const face = target.closest("[data-feeling]");
   if (face) return choose(face);
   if (target.closest("[data-child-view-on]")) return setMode(true);
-  if (target.closest("[data-child-view-off]")) {
-    workerIsBack().then((back) => back && setMode(false));
-  }
+  if (target.closest("[data-child-view-off]")) askToLeave();
 });
 
 // A shell page filled from the tablet (shell-interview.js), or a page the router swapped in.
@@ -169,5 +352,13 @@ document.addEventListener("htmx:load", () => {
   showQuestion();
 });
 
-if (remembered(MODE) === "1" && onInterview()) setMode(true);
+// The child's view, kept for this tab, on whatever page opens: a page shown from the browser's
+// back-forward cache runs no script again, so it is asked again when shown.
+function resume() {
+  if (remembered(MODE) !== "1") return;
+  if (offersChildView()) setMode(true);
+  else awayFromTheInterview();
+}
+window.addEventListener("pageshow", (event) => event.persisted && resume());
+resume();
 showFeelings();
