@@ -9,14 +9,14 @@ export FLASK_APP := wsgi
 # The suite on both cores, a test file per process (README, Tests); "-n 0" runs it in one.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: run test install frontend chromium nginx lint bench clean
+.PHONY: run test install frontend chromium nginx fonts lint bench clean
 
-run: install frontend
+run: install frontend fonts
 	$(BIN)/flask db upgrade
 	$(BIN)/flask rhi demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install frontend chromium nginx
+test: install frontend chromium nginx fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive rhi --severity-level medium
@@ -52,6 +52,13 @@ nginx:
 	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then echo "nginx: installed"; \
 	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; \
 	else echo "nginx is missing: sudo apt-get install nginx-light (tests/deploy needs it)"; exit 1; fi
+
+# The PDFs (summaries, the child's letter) are drawn with the machine's fonts. DejaVu covers
+# the Latin, Arabic and Pashto letters; Tigrinya's Ethiopic letters need Abyssinica SIL.
+fonts:
+	@if fc-list 2>/dev/null | grep -qi abyssinica; then echo "fonts: Abyssinica SIL installed"; \
+	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-sil-abyssinica; \
+	else echo "fonts-sil-abyssinica is missing: sudo apt-get install fonts-sil-abyssinica (Tigrinya letters in PDFs)"; fi
 
 # ESLint and Prettier (pinned in package.json) check rhi's own JavaScript, never rhi/static/vendor.
 lint: install frontend

@@ -47,6 +47,9 @@ class Maker:
     # still see that record (a child moved to another team since is no longer theirs).
     record: str | None = None
     back_argument: str | None = None  # the argument `back` needs (e.g. "child_id")
+    # Arguments dropped from the job once its file is made (what a request said about a person,
+    # kept elsewhere by then).
+    forget: tuple[str, ...] = ()
 
     def make(self, user: User, arguments: dict[str, Any]) -> File:
         return _load(self.target)(user, arguments)
@@ -94,6 +97,25 @@ MAKERS: dict[str, Maker] = {
             record="rhi.children.profile_pdf:may_have",
             back_argument="child_id",
         ),
+        Maker(
+            "child_letter",
+            "The child's letter (PDF)",
+            "rhi.interviews.child_copy:make_for",
+            "rhi.access:can_read_interviews",
+            "interviews.child_copy_page",
+            record="rhi.interviews.child_copy:may_have",
+            back_argument="uuid",
+        ),
+        Maker(
+            "subject_access",
+            "Everything held about the child (ZIP)",
+            "rhi.subject_access.download:make_for",
+            "rhi.subject_access.views:may_export",
+            "subject_access.child",
+            record="rhi.subject_access.download:may_have",
+            back_argument="child_id",
+            forget=("requested_by", "reference", "received_on"),
+        ),
     )
 }
 
@@ -122,6 +144,8 @@ def make(job: Job) -> dict[str, Any]:
         raise PermissionError("the person who asked may no longer have this file")
     made = maker.make(user, {k: v for k, v in job.arguments.items() if k != "maker"})
     job.result_blob = made.data
+    if maker.forget:
+        job.arguments = {k: v for k, v in job.arguments.items() if k not in maker.forget}
     return {"name": made.name, "mimetype": made.mimetype, "size": len(made.data)}
 
 

@@ -1,24 +1,24 @@
 """Subject access: an administrator, or a manager who may see the child (rhi.access), records a
-request and downloads everything held about the child as a ZIP. Each export is written to the
-disclosure log (shown on the page) and audited, in the same transaction."""
+request and downloads everything held about the child as a ZIP, prepared as a download job
+(rhi/subject_access/download.py). Each export is written to the disclosure log (shown on the
+page) and audited, in the same transaction as the ZIP it names."""
 
 from __future__ import annotations
 
-import re
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from rhi import access, audit
 from rhi.extensions import db
+from rhi.jobs import downloads
 from rhi.models import Child, Role, User
-from rhi.models.base import utcnow
 from rhi.models.retention import Disclosure
 from rhi.retention.destroy import not_destroyed
-from rhi.subject_access import export, find
+from rhi.subject_access import find
 from rhi.subject_access.forms import RequestForm
 from rhi.timefmt import parse_date
 
@@ -101,52 +101,27 @@ def child(child_id: int) -> tuple[str, int]:
     return _page(record, RequestForm(formdata=None))
 
 
-def _filename(reference: str) -> str:
-    safe = re.sub(r"[^A-Za-z0-9-]+", "-", reference).strip("-")[:60] or "request"
-    return f"subject-access-{safe}.zip"
-
-
 @bp.route("/children/<int:child_id>/export", methods=["POST"])
 @exporters_only
 def export_zip(child_id: int) -> tuple[str, int] | Response:
+    """The request is recorded and the ZIP prepared as a download job
+    (rhi/subject_access/download.py): the person waits on its page, then downloads it."""
     record = _child(child_id)
     form = RequestForm()
     if not form.validate_on_submit():
         return _page(record, form, 422)
     received = parse_date(form.received_on.data)
     assert received is not None
-    user = current_user._get_current_object()
-    now = utcnow()
-    about = {
-        "requested_by": form.requested_by.data.strip(),
-        "reference": form.reference.data.strip(),
-        "received_on": received.isoformat(),
-    }
-    held = export.collect(child_id)
-    data = export.as_zip(held, about, exported_by=user.name, exported_at=now)
-    disclosure = Disclosure(
+    job = downloads.prepare(
+        "subject_access",
+        current_user,
         child_id=child_id,
-        requested_by=about["requested_by"],
-        reference=about["reference"],
-        received_on=received,
-        exported_by_id=user.id,
-        exported_at=now,
-        sha256=export.sha256(data),
+        requested_by=form.requested_by.data.strip(),
+        reference=form.reference.data.strip(),
+        received_on=received.isoformat(),
     )
-    db.session.add(disclosure)
-    db.session.flush()
     audit.record(
-        "subject_access.export",
-        object_type="disclosure",
-        object_id=disclosure.id,
-        child_id=child_id,
+        "subject_access.request", object_type="child", object_id=child_id, child_id=child_id
     )
     db.session.commit()
-    return Response(
-        data,
-        mimetype="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_filename(about["reference"])}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return redirect(url_for("downloads.show", job_id=job.id), 303)

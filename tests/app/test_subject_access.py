@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from datetime import datetime
 
@@ -25,6 +26,7 @@ from rhi.models import (
     Disclosure,
     Episode,
     Interview,
+    Job,
     Summary,
     SummarySending,
 )
@@ -90,8 +92,15 @@ def fill_record(app, world) -> int:
 
 
 def export(web: Web, child_id: int, **changes: str):
+    """Record the request, as the form does; when it is taken, the ZIP prepared as a download
+    job (in this process, after the request) is fetched from its waiting page."""
     page = f"/subject-access/children/{child_id}"
-    return web.post(f"{page}/export", {**REQUEST, **changes}, page=page)
+    asked = web.post(f"{page}/export", {**REQUEST, **changes}, page=page)
+    if asked.status_code != 303:
+        return asked
+    waiting = web.get(asked.headers["Location"]).get_data(as_text=True)
+    assert "Everything held about the child (ZIP)" in waiting and "It is ready." in waiting
+    return web.get(re.search(r'href="(/downloads/\d+/file)"', waiting).group(1))
 
 
 def test_an_administrator_downloads_everything_held_and_it_is_logged(app, world):
@@ -162,6 +171,9 @@ def test_an_administrator_downloads_everything_held_and_it_is_logged(app, world)
         assert [(e.child_id, e.object_id) for e in events] == [(child_id, str(row.id))]
     log = web.get(f"/subject-access/children/{child_id}").get_data(as_text=True)
     assert "SAR/2026/41" in log and row.sha256 in log and "Admin" in log
+    with app.app_context():  # what the request said is on the log now, not on the job
+        (job,) = db.session.scalars(select(Job)).all()
+        assert job.arguments == {"maker": "subject_access", "child_id": child_id}
 
 
 def test_the_request_is_recorded_before_anything_is_downloaded(app, world):
