@@ -4,7 +4,8 @@ What happens next (the actions agreed), who will know what (the read-back's plai
 rhi/sharing.py through rhi/interviews/read_back.py: labels only, never the child's words, as a
 letter can be found by someone else; and never what is kept between the worker and the child),
 and how to get help: Childline, Missing People and the worker's name. The PDF is made by
-WeasyPrint with the app's locked-down fetcher (rhi/summaries/fetcher.py), as the summaries are.
+WeasyPrint with the app's locked-down fetcher (rhi/summaries/fetcher.py), as the summaries are,
+as a download job (`make_for`, rhi/jobs/downloads.py) so that a render never holds a request.
 """
 
 from __future__ import annotations
@@ -64,3 +65,45 @@ def render_pdf(letter: Letter, **context: Any) -> bytes:
     from rhi.summaries.pdf import write_pdf
 
     return write_pdf(render_template(TEMPLATE, letter=letter, css_url=CSS_URL, **context))
+
+
+def _interview(user: Any, arguments: dict[str, Any]) -> Any:
+    """The interview named in the job, if `user` reads it whole (the interviewer's side: the
+    letter names who knows what)."""
+    from sqlalchemy import select
+
+    from rhi import access
+    from rhi.extensions import db
+    from rhi.models import Interview
+
+    uuid = arguments.get("uuid")
+    if not isinstance(uuid, str):
+        return None
+    interview = db.session.scalar(
+        select(Interview).where(Interview.uuid == uuid, access.interview_filter(user))
+    )
+    if interview is None or not access.reads_whole_interview(user, interview):
+        return None
+    return interview
+
+
+def may_have(user: Any, arguments: dict[str, Any]) -> bool:
+    return _interview(user, arguments) is not None
+
+
+def make_for(user: Any, arguments: dict[str, Any]) -> Any:
+    """The `child_letter` download: the letter as a PDF, in the child's language where rhi has
+    its words, as on the interview pages."""
+    from rhi.interviews import decisions
+    from rhi.interviews.child_words import words_for
+    from rhi.jobs.downloads import File
+    from rhi.models.base import utcnow
+
+    interview = _interview(user, arguments)
+    if interview is None:
+        raise PermissionError("the interview is not one this person reads whole")
+    letter = letter_for(interview, interview.child, decisions.in_force(interview))
+    words = words_for(interview.child, to_local(interview.held_at or utcnow()).date())
+    return File(
+        "rhi-letter.pdf", "application/pdf", render_pdf(letter, child_words_variants=[words])
+    )

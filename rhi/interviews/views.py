@@ -37,6 +37,7 @@ from rhi.interviews import fields as catalogue
 from rhi.interviews import read_back as reading_back
 from rhi.interviews.child_words import ChildWords, every_variant, words_for
 from rhi.interviews.pages import PAGE_IDS, PAGES
+from rhi.jobs import downloads
 from rhi.models import Interview, InterviewStatus
 from rhi.models.base import utcnow
 from rhi.passwords import verify_password
@@ -841,12 +842,12 @@ def child_copy_page(uuid: str) -> str:
     )
 
 
-@bp.route("/interviews/<uuid>/child-copy.pdf")
+@bp.route("/interviews/<uuid>/child-copy.pdf", methods=["POST"])
 @login_required
 def child_copy_pdf(uuid: str) -> Response:
-    interview, letter = _child_copy_letter(uuid, "pdf")
-    pdf = child_copy.render_pdf(letter, child_words_variants=_letter_words(interview))
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = 'attachment; filename="rhi-letter.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    """Prepared as a download job (rhi/interviews/child_copy.py make_for); the worker waits on
+    its page, then downloads it."""
+    interview, _letter = _child_copy_letter(uuid, "pdf")
+    job = downloads.prepare("child_letter", current_user, uuid=interview.uuid)
+    db.session.commit()
+    return redirect(url_for("downloads.show", job_id=job.id), 303)

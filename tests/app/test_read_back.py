@@ -28,7 +28,7 @@ from rhi.models.base import utcnow
 from rhi.prompts import SECTION_IDS
 from rhi.sharing import view_for
 from rhi.summaries.service import render_for
-from tests.app.helpers import start
+from tests.app.helpers import prepared_file, start
 
 TALKED = [s for s in SECTION_IDS if s != "analysis"]
 SHARED_PARTS = list(c.SHARED_PARTS)
@@ -334,7 +334,7 @@ def test_the_childs_copy_is_a_plain_letter_with_where_to_get_help(app, web, worl
     read_back_page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
     assert f"/interviews/{uuid}/child-copy" in read_back_page
     html = web.get(f"/interviews/{uuid}/child-copy").get_data(as_text=True)
-    data = web.get(f"/interviews/{uuid}/child-copy.pdf")
+    data = prepared_file(web, f"/interviews/{uuid}/child-copy.pdf", "/")
     assert data.status_code == 200 and data.mimetype == "application/pdf"
     pdf = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data.data)).pages

@@ -30,7 +30,7 @@ from rhi.models import Child, Interview
 from rhi.models.base import utcnow
 from rhi.prompts.languages import catalogues
 from rhi.summaries.service import render_for
-from tests.app.helpers import start
+from tests.app.helpers import prepared_file, start
 
 DRAFT = "Draft translation, not yet checked by a qualified translator"
 POLISH = ' <span class="label-theirs" lang="pl" dir="ltr">'
@@ -274,7 +274,9 @@ def letter(web, uuid: str) -> tuple[str, str]:
     """The letter as the page shows it and as the PDF's text reads."""
     html = web.get(f"/interviews/{uuid}/child-copy")
     assert html.status_code == 200
-    data = web.get(f"/interviews/{uuid}/child-copy.pdf")
+    data = prepared_file(
+        web, f"/interviews/{uuid}/child-copy.pdf", f"/interviews/{uuid}/child-copy"
+    )
     assert data.status_code == 200 and data.mimetype == "application/pdf"
     return flat(html.get_data(as_text=True)), pdf_words(data.data)
 
@@ -378,3 +380,31 @@ def test_the_read_back_tells_the_social_worker_what_their_pdf_holds(app, web, wo
     # Not empty, and none of what is not to be shared or was told and kept back.
     assert {"BEFOREX", "AWAYX", "MESSAGEX", "PROTECTIVEX", "PLACES0X", "PEOPLE0X"} <= said
     assert not said & {"HELPX", "SECRETX", "PLACES1X"}
+
+
+def _fonts(data: bytes) -> set[str]:
+    """The names of the fonts a PDF embeds."""
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object().get("/BaseFont", "")))
+    return names
+
+
+@pytest.mark.parametrize(
+    "language, first, last, font",
+    [("Tigrinya", 0x1200, 0x137F, "Abyssinica"), ("Arabic", 0x0600, 0x06FF, "DejaVu")],
+)
+def test_the_letter_is_drawn_in_a_font_that_has_the_childs_letters(
+    app, web, world, language, first, last, font
+):
+    """Tigrinya's Ethiopic letters are in none of the default fonts: the PDF embeds one that
+    has them (`make fonts` installs Abyssinica SIL), and its text holds them."""
+    speaks(app, world, language)
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    data = prepared_file(
+        web, f"/interviews/{uuid}/child-copy.pdf", f"/interviews/{uuid}/child-copy"
+    ).data
+    assert any(font in name for name in _fonts(data)), _fonts(data)
+    assert sum(first <= ord(ch) <= last for ch in pdf_words(data)) >= 20
