@@ -51,6 +51,7 @@ from typing import Any  # noqa: E402
 
 import gevent  # noqa: E402
 import urllib3  # noqa: E402
+from cryptography.fernet import Fernet  # noqa: E402
 from harness import DEMO_PASSWORD, REPO, BenchError, run  # noqa: E402
 
 sys.path.insert(0, str(REPO / "scripts"))
@@ -329,11 +330,15 @@ def main() -> int:
         plan_file = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "plan.json"
         sizes = ["--workers", str(args.workers), "--tablets", str(args.tablets)]
         sizes += ["--managers", str(args.managers)]
+        # One data key for the seeding and the servers: the managers' authenticator keys are
+        # sealed with it when seeded and opened with it at sign-in (rhi/auth/sealed.py).
+        data_key = Fernet.generate_key().decode()
         done = subprocess.run(
             [sys.executable, __file__, "--seed", database_url, str(plan_file), *sizes],
             cwd=REPO,
             capture_output=True,
             text=True,
+            env={**os.environ, "RHI_DATA_KEYS": data_key},
         )
         if done.returncode != 0:
             raise BenchError(f"seeding failed:\n{done.stdout}{done.stderr[-3000:]}")
@@ -351,7 +356,11 @@ def main() -> int:
             "(RHI_SIGN_IN_RATE_LIMIT, RHI_UPLOAD_RATE_LIMIT): at their defaults they would "
             "refuse this many sign-ins and uploads from one address, as they should."
         )
-        extra = {"RHI_SIGN_IN_RATE_LIMIT": RAISED_LIMIT, "RHI_UPLOAD_RATE_LIMIT": RAISED_LIMIT}
+        extra = {
+            "RHI_SIGN_IN_RATE_LIMIT": RAISED_LIMIT,
+            "RHI_UPLOAD_RATE_LIMIT": RAISED_LIMIT,
+            "RHI_DATA_KEYS": data_key,
+        }
         try:
             servers = stack.enter_context(
                 two_servers.serve(database_url, REDIS_URL, extra_env=extra)

@@ -19,6 +19,8 @@ import io
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
+from babel.core import UnknownLocaleError
+from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -34,6 +36,7 @@ from rhi.interviews.read_back import (
     SECTION_WORDS,
     WORKER_NOTES,
 )
+from rhi.timefmt import Day
 
 FOLDER = Path(__file__).with_name("translations")
 DOMAIN = "messages"
@@ -160,7 +163,7 @@ def child_gettext(code: str | None, message: str) -> str | None:
 def child_format(
     code: str | None,
     message: str,
-    values: Mapping[str, str] | None = None,
+    values: Mapping[str, object] | None = None,
     own: Collection[str] = (),
 ) -> str | None:
     """`message` in the language `code` with `values` put in ("{who} will know:"), or None with
@@ -169,7 +172,19 @@ def child_format(
     theirs = child_gettext(code, message)
     if theirs is None:
         return None
-    filled = dict(values or {})
+    filled: dict[str, object] = dict(values or {})
     for name in own:
-        filled[name] = child_gettext(code, filled[name]) or filled[name]
+        filled[name] = child_gettext(code, str(filled[name])) or filled[name]
+    for name, value in filled.items():
+        if isinstance(value, Day):  # "23 listopada 2026": the day in the child's language
+            filled[name] = _day_in(code, value)
     return theirs.format(**filled)
+
+
+def _day_in(code: str, day: Day) -> str:
+    """The day written as in the language `code` (Babel's CLDR data), or in English when Babel
+    has no data for it."""
+    try:
+        return babel_format_date(day.value, format="long", locale=code)
+    except (UnknownLocaleError, ValueError):
+        return str(day)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -61,6 +62,20 @@ def format_date(value: date | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {value:%b %Y}"
+
+
+@dataclass(frozen=True)
+class Day:
+    """A day named in words for a child: in English as `format_date` writes it, and in the
+    child's language when a message in it names the day (rhi/i18n.py `child_format`)."""
+
+    value: date
+
+    def __str__(self) -> str:
+        return format_date(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def local_input_value(value: datetime | None) -> str:

@@ -270,8 +270,13 @@ def _gunicorn(address: str, env: dict[str, str], log: Path) -> subprocess.Popen[
         sys.executable,
         "-m",
         "gunicorn",
+        # Threads as well as processes: a long request (an upload of twenty interviews, a
+        # sign-in's deliberately slow password hash) then holds one thread, not a whole process,
+        # and the short page requests behind it are not queued (bench/README.md, Load).
         "--workers",
         "2",
+        "--threads",
+        "4",
         "--bind",
         address,
         "--error-logfile",

@@ -18,7 +18,7 @@ from flask import render_template
 
 from rhi.interviews import read_back
 from rhi.interviews.content import ACTION_KINDS, normalise
-from rhi.timefmt import format_date, to_local
+from rhi.timefmt import Day, to_local
 
 TEMPLATE = "interviews/child_copy_pdf.html"
 HELP = (
@@ -30,7 +30,7 @@ HELP = (
 @dataclass(frozen=True)
 class Letter:
     name: str
-    held_on: str
+    held_on: Day | str  # the day they talked, named in the child's language too ("" unknown)
     worker: str
     worker_contact: str
     next_steps: list[str]
@@ -48,7 +48,7 @@ def letter_for(interview: Any, child: Any, in_force: Collection[str]) -> Letter:
         who_knows.append((recipient.who, labels))
     return Letter(
         name=str(child.preferred_name or child.first_name),
-        held_on=format_date(to_local(held).date()) if held else "",
+        held_on=Day(to_local(held).date()) if held else "",
         worker=worker.name if worker else "your worker",
         worker_contact=worker.email if worker else "",
         next_steps=[
