@@ -221,6 +221,15 @@ def _choices_for(path: str) -> dict[str, str]:
 
 def get_field(content: dict[str, Any], path: str) -> Any:
     placed = _field(path)
+    # Read in place when the field is there (normalising never changes a value that is there,
+    # and copying the whole document for one value cost each autosave several copies of it);
+    # anything missing is read from the normalised document, as before.
+    try:
+        holder = _holder(content, placed, make=False) if content else {}
+    except (KeyError, TypeError, AttributeError):
+        holder = {}
+    if placed.name in holder:
+        return _copy(holder[placed.name])  # a list or object is the caller's own, as before
     holder = _holder(normalise(content), placed, make=False)
     return holder.get(placed.name, False if placed.kind == fields.FLAG else "")
 

@@ -69,13 +69,15 @@ def hold_saved_fields(
 
     Only the fields saved go in the held item, over a blank document: the managers who see held
     work must not read, through it, notes written since by whoever has the return now."""
-    interview = db.session.scalar(select(Interview).where(Interview.uuid == interview_uuid))
-    if interview is None or interview.child_id is None:
-        return None
+    # Asked before every save, so first the cheap question, without reading the document: is
+    # the interview still theirs? It almost always is.
     visible = select(Interview.id).where(
-        Interview.id == interview.id, access.interview_filter(user)
+        Interview.uuid == interview_uuid, access.interview_filter(user)
     )
     if db.session.scalar(visible) is not None or not access.can_record_interview_work(user):
+        return None
+    interview = db.session.scalar(select(Interview).where(Interview.uuid == interview_uuid))
+    if interview is None or interview.child_id is None:
         return None
     if not worked_with(user, interview.child_id):
         return None
