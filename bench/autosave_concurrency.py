@@ -218,6 +218,29 @@ def csrf_token(port: int, cookie: str) -> str:
         conn.close()
 
 
+def send_save(
+    conn: http.client.HTTPConnection,
+    cookie: str,
+    token: str,
+    uuid: str,
+    path: str,
+    text: str,
+    original: str,
+) -> tuple[http.client.HTTPResponse, bytes]:
+    """One save as autosave.js sends it (f:<path>, o:<path>, X-CSRFToken, HX-Request): the
+    answer and its body."""
+    form = {f"f:{path}": text, f"o:{path}": original, "page": "start"}
+    headers = {
+        "Cookie": f"{COOKIE_NAME}={cookie}",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-CSRFToken": token,
+        "HX-Request": "true",
+    }
+    conn.request("POST", f"/interviews/{uuid}/save", urlencode(form).encode(), headers)
+    resp = conn.getresponse()
+    return resp, resp.read()
+
+
 @dataclass
 class Saver:
     """One thread: one keep-alive connection saving one field of one interview, again and
@@ -237,17 +260,9 @@ class Saver:
     def save_once(self, conn: http.client.HTTPConnection, n: int) -> None:
         words = " ".join(WORDS[(n + k) % len(WORDS)] for k in range(12))
         text = f"{self.tag} save {n}: {words}."
-        form = {f"f:{self.path}": text, f"o:{self.path}": self.last_saved, "page": "start"}
-        headers = {
-            "Cookie": f"{COOKIE_NAME}={self.cookie}",
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-CSRFToken": self.token,
-            "HX-Request": "true",
-        }
         t0 = time.perf_counter()
-        conn.request("POST", f"/interviews/{self.uuid}/save", urlencode(form).encode(), headers)
-        resp = conn.getresponse()
-        body = resp.read()
+        resp, body = send_save(conn, self.cookie, self.token, self.uuid, self.path, text,
+                               self.last_saved)  # fmt: skip
         self.latencies.append(time.perf_counter() - t0)
         self.statuses[resp.status] += 1
         if resp.status == 200:

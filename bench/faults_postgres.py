@@ -42,7 +42,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
 from autosave_concurrency import (
     FIELDS,
@@ -51,9 +50,10 @@ from autosave_concurrency import (
     get_path,
     postgres_demo,
     seed_interviews,
+    send_save,
     serve,
 )
-from harness import COOKIE_NAME, HOST, BenchError, free_port, run, sign_in_worker, temp_dir
+from harness import HOST, BenchError, free_port, run, sign_in_worker, temp_dir
 
 RETRY_PAUSE = 0.25  # seconds between a failed save and the same save again (autosave.js waits)
 TIMEOUT = 30  # seconds a save may take before the "page" gives up on that try
@@ -152,16 +152,9 @@ class Saver:
     refused: list[str] = field(default_factory=list)  # answers that say the save is not wanted
 
     def _send(self, conn: http.client.HTTPConnection, text: str) -> int:
-        form = {f"f:{self.path}": text, f"o:{self.path}": self.acknowledged, "page": "start"}
-        headers = {
-            "Cookie": f"{COOKIE_NAME}={self.cookie}",
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-CSRFToken": self.token,
-            "HX-Request": "true",
-        }
-        conn.request("POST", f"/interviews/{self.uuid}/save", urlencode(form).encode(), headers)
-        response = conn.getresponse()
-        body = response.read()
+        response, body = send_save(
+            conn, self.cookie, self.token, self.uuid, self.path, text, self.acknowledged
+        )
         if response.status not in (200, 500, 502, 503, 504):
             self.refused.append(f"{response.status}: {body[:200]!r}")
         return response.status

@@ -130,6 +130,17 @@ def _child(user: User, arguments: dict[str, Any]) -> Child | None:
     return db.session.scalar(select(Child).where(Child.id == child_id, access.child_filter(user)))
 
 
+def visible_episodes(user: User, child: Child) -> list[Episode]:
+    """The child's episodes `user` may see, newest first (the child's page lists the same)."""
+    return list(
+        db.session.scalars(
+            select(Episode)
+            .where(Episode.child_id == child.id, access.episode_filter(user))
+            .order_by(Episode.started_at.desc())
+        )
+    )
+
+
 def may_have(user: User, arguments: dict[str, Any]) -> bool:
     return _child(user, arguments) is not None
 
@@ -140,18 +151,14 @@ def make_for(user: User, arguments: dict[str, Any]) -> File:
     if child is None:
         raise PermissionError("the child is not one this person may see")
     now = utcnow()
-    episodes = db.session.scalars(
-        select(Episode)
-        .where(Episode.child_id == child.id, access.episode_filter(user))
-        .order_by(Episode.started_at.desc())
-    )
+    episodes = visible_episodes(user, child)
     last_changed = db.session.scalar(
         select(func.max(ProfileChange.changed_at)).where(ProfileChange.child_id == child.id)
     )
     photo = db.session.scalar(select(ChildPhoto).where(ChildPhoto.child_id == child.id))
     data = render_profile(
         child,
-        list(episodes),
+        episodes,
         printed_by=user.name,
         printed_at=now,
         last_changed=last_changed,

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit
 from rhi.children import listing, matching
+from rhi.children.profile_pdf import visible_episodes
 from rhi.extensions import db
 from rhi.forms.child_words import ChildWordsForm
 from rhi.forms.children import ChildForm, ProfileForm
@@ -108,13 +109,7 @@ def _history(child: Child) -> list[ProfileChange]:
 
 
 def _visible_episodes(child: Child) -> list[Episode]:
-    return list(
-        db.session.scalars(
-            select(Episode)
-            .where(Episode.child_id == child.id, access.episode_filter(current_user))
-            .order_by(Episode.started_at.desc())
-        )
-    )
+    return visible_episodes(current_user, child)
 
 
 @bp.route("/children/<int:child_id>")

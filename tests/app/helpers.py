@@ -9,6 +9,7 @@ import re
 import uuid as uuidlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from typing import Any
 
 from sqlalchemy import event, func, select
@@ -168,3 +169,63 @@ def prepared_file(web: Web, url: str, page: str):
     link = re.search(r'href="(/downloads/\d+/file)"', waiting)
     assert link, "no download link on the waiting page"
     return web.get(link.group(1))
+
+
+# ---- an interview's document, and the read-back page's blocks --------------------------------
+
+
+def store(app, uuid: str, document: dict[str, Any]) -> None:
+    """Put `document` in the interview as its content (as saved JSON)."""
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.content = json.loads(json.dumps(document))
+        db.session.commit()
+
+
+def stored_document(app, uuid: str) -> dict[str, Any]:
+    """The interview's content as the app reads it (normalised)."""
+    with app.app_context():
+        return c.normalise(
+            db.session.scalar(select(Interview).where(Interview.uuid == uuid)).content
+        )
+
+
+class Blocks(HTMLParser):
+    """The text of each data-read-back block of the read-back page, by recipient."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: dict[str, list[str]] = {}
+        self.current: str | None = None
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "section" and a.get("data-read-back"):
+            self.current, self.depth = str(a["data-read-back"]), 0
+            self.blocks[self.current] = []
+        if self.current and tag == "section":
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.current and tag == "section":
+            self.depth -= 1
+            if self.depth == 0:
+                self.current = None
+
+    def handle_data(self, data: str) -> None:
+        if self.current:
+            self.blocks[self.current].append(data)
+
+
+def blocks(html: str) -> dict[str, str]:
+    parser = Blocks()
+    parser.feed(html)
+    return {k: " ".join("".join(v).split()) for k, v in parser.blocks.items()}
+
+
+MARK = re.compile(r"[A-Z_]+\d?X|WORDS[a-z_]+X")
+
+
+def marks(text: str) -> set[str]:
+    return set(MARK.findall(text))

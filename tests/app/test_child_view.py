@@ -11,9 +11,7 @@ checked, throttled and audited.
 from __future__ import annotations
 
 import io
-import json
 from html.parser import HTMLParser
-from typing import Any
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -24,7 +22,9 @@ from rhi.interviews.pages import PAGE_IDS
 from rhi.models import AuditEvent, Interview
 from rhi.models.base import utcnow
 from rhi.summaries.service import render_for
-from tests.app.helpers import autosave, start
+from tests.app.helpers import autosave, start, store
+from tests.app.helpers import stored_document as stored
+from tests.child_view_words import CHROME, WORKERS_WORDS, worker_wrote
 from tests.conftest import Web, csrf_from
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -74,76 +74,6 @@ def child_sees(html: str) -> str:
     parser.feed(html)
     assert parser.child_only, "the page has no child's view"
     return parser.text()
-
-
-def store(app, uuid: str, document: dict[str, Any]) -> None:
-    with app.app_context():
-        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
-        interview.content = json.loads(json.dumps(document))
-        db.session.commit()
-
-
-def stored(app, uuid: str) -> dict[str, Any]:
-    with app.app_context():
-        return c.normalise(
-            db.session.scalar(select(Interview).where(Interview.uuid == uuid)).content
-        )
-
-
-def worker_wrote() -> dict[str, Any]:
-    """Something of the worker's in every place the worker writes, each with a word of its own."""
-    d = c.empty_content()
-    for s in ("before", "away", "after", "help", "own_words"):
-        d["sections"][s]["text"] = f"NOTE{s.upper()} said things"
-        d["sections"][s]["kept_back"] = f"KEPT{s.upper()} a secret"
-    d["sections"]["away"]["private"] = True
-    d["sections"]["analysis"]["text"] = "ANALYSISWORDS worried about exploitation"
-    d["harms"]["sexual_exploitation"] = {"on": True, "note": "HARMNOTE", "private": False}
-    d["push"]["bullying"] = {"on": True, "note": "PUSHNOTE", "private": True}
-    d["people"] = [{**c.add_item({}, "people", "p1")[0]["people"][0], "name": "PERSONDEE"}]
-    d["risk_view"] = "high"
-    d["protective_factors"] = "PROTECTIVEWORDS"
-    d["police_contact"] = "POLICEWORDS"
-    d["consent"]["police"]["words"] = "CONSENTWORDS"
-    d["start"]["location"] = "LOCATIONWORDS"
-    d["child_message"] = "MESSAGEWORDS I want to stay at my nan's"
-    d["feelings"]["after"] = {"choice": "not_good", "at": "2026-11-23 11:40"}
-    return d
-
-
-WORKERS_WORDS = [
-    "NOTEBEFORE",
-    "NOTEAWAY",
-    "NOTEAFTER",
-    "NOTEHELP",
-    "NOTEOWN_WORDS",
-    "KEPTBEFORE",
-    "KEPTAWAY",
-    "ANALYSISWORDS",
-    "HARMNOTE",
-    "PUSHNOTE",
-    "PERSONDEE",
-    "PROTECTIVEWORDS",
-    "POLICEWORDS",
-    "CONSENTWORDS",
-    "LOCATIONWORDS",
-    # the findings, the risk view, the sharing rules, the nav, the menus, the tablet bar
-    "Sexual exploitation",
-    "Bullying",
-    "High risk of harm",
-    "Questions you could ask",
-    "asked for this part not to be shared",
-    "Sharing without the child",
-    "Parts of the interview",
-    "Analysis and actions",
-    "Sign out",
-    "Send now",
-    "OFFICIAL-SENSITIVE",
-    "Turn the tablet towards",
-]
-
-
-CHROME = WORKERS_WORDS[-8:]  # the nav, the menus, the tablet bar, the worker's switch
 
 
 def test_the_childs_view_of_every_page_holds_nothing_of_the_workers(app, web, world):

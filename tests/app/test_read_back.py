@@ -10,9 +10,7 @@ and printed in the copies; finishing without a read-back is allowed and listed a
 from __future__ import annotations
 
 import io
-import json
 import re
-from html.parser import HTMLParser
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +26,8 @@ from rhi.models.base import utcnow
 from rhi.prompts import SECTION_IDS
 from rhi.sharing import view_for
 from rhi.summaries.service import render_for
-from tests.app.helpers import prepared_file, start
+from tests.app.helpers import blocks, marks, prepared_file, start, store
+from tests.app.helpers import stored_document as stored
 
 TALKED = [s for s in SECTION_IDS if s != "analysis"]
 SHARED_PARTS = list(c.SHARED_PARTS)
@@ -97,13 +96,6 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     return d
 
 
-MARK = re.compile(r"[A-Z_]+\d?X|WORDS[a-z_]+X")
-
-
-def marks(text: str) -> set[str]:
-    return set(MARK.findall(text))
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents(), st.sampled_from([(), ("d1",)]))
 def test_the_read_back_tells_each_recipients_copy_exactly(document, in_force):
@@ -137,54 +129,6 @@ def test_kept_between_us_is_what_no_one_is_told(document, in_force):
 
 
 # ---- the page, the PDF and the answers -------------------------------------------------------
-
-
-class Blocks(HTMLParser):
-    """The text of each data-read-back block of the read-back page, by recipient."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: dict[str, list[str]] = {}
-        self.current: str | None = None
-        self.depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "section" and a.get("data-read-back"):
-            self.current, self.depth = str(a["data-read-back"]), 0
-            self.blocks[self.current] = []
-        if self.current and tag == "section":
-            self.depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.current and tag == "section":
-            self.depth -= 1
-            if self.depth == 0:
-                self.current = None
-
-    def handle_data(self, data: str) -> None:
-        if self.current:
-            self.blocks[self.current].append(data)
-
-
-def blocks(html: str) -> dict[str, str]:
-    parser = Blocks()
-    parser.feed(html)
-    return {k: " ".join("".join(v).split()) for k, v in parser.blocks.items()}
-
-
-def store(app, uuid: str, document: dict[str, Any]) -> None:
-    with app.app_context():
-        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
-        interview.content = json.loads(json.dumps(document))
-        db.session.commit()
-
-
-def stored(app, uuid: str) -> dict[str, Any]:
-    with app.app_context():
-        return c.normalise(
-            db.session.scalar(select(Interview).where(Interview.uuid == uuid)).content
-        )
 
 
 def pdf_text(app, uuid: str, recipient: str) -> str:

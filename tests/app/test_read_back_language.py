@@ -15,7 +15,6 @@ import io
 import json
 import re
 from html import escape
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -30,54 +29,14 @@ from rhi.models import Child, Interview
 from rhi.models.base import utcnow
 from rhi.prompts.languages import catalogues
 from rhi.summaries.service import render_for
-from tests.app.helpers import prepared_file, start
+from tests.app.helpers import blocks, marks, prepared_file, start, store
+from tests.app.helpers import stored_document as stored
 
 DRAFT = "Draft translation, not yet checked by a qualified translator"
 POLISH = ' <span class="label-theirs" lang="pl" dir="ltr">'
 
 
-# ---- small helpers (as tests/app/test_read_back.py has them) ---------------------------------
-
-
-class Blocks(HTMLParser):
-    """The text of each data-read-back block of the read-back page, by recipient."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: dict[str, list[str]] = {}
-        self.current: str | None = None
-        self.depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "section" and a.get("data-read-back"):
-            self.current, self.depth = str(a["data-read-back"]), 0
-            self.blocks[self.current] = []
-        if self.current and tag == "section":
-            self.depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.current and tag == "section":
-            self.depth -= 1
-            if self.depth == 0:
-                self.current = None
-
-    def handle_data(self, data: str) -> None:
-        if self.current:
-            self.blocks[self.current].append(data)
-
-
-def blocks(html: str) -> dict[str, str]:
-    parser = Blocks()
-    parser.feed(html)
-    return {k: " ".join("".join(v).split()) for k, v in parser.blocks.items()}
-
-
-MARK = re.compile(r"[A-Z_]+\d?X|WORDS[a-z_]+X")
-
-
-def marks(text: str) -> set[str]:
-    return set(MARK.findall(text))
+# ---- small helpers (the read-back blocks, marks and documents: tests/app/helpers.py) ---------
 
 
 def flat(text: str) -> str:
@@ -86,20 +45,6 @@ def flat(text: str) -> str:
 
 def pdf_words(data: bytes) -> str:
     return " ".join(flat(page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def store(app, uuid: str, document: dict[str, Any]) -> None:
-    with app.app_context():
-        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
-        interview.content = json.loads(json.dumps(document))
-        db.session.commit()
-
-
-def stored(app, uuid: str) -> dict[str, Any]:
-    with app.app_context():
-        return c.normalise(
-            db.session.scalar(select(Interview).where(Interview.uuid == uuid)).content
-        )
 
 
 def pdf_text(app, uuid: str, recipient: str) -> str:

@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 from rhi.demo import DEMO_PASSWORD
 from rhi.extensions import db
-from rhi.interviews import content as c
 from rhi.interviews.pages import PAGE_IDS
 from rhi.models import Episode, Interview
 from tests.browser.helpers import offer_and_yes
 from tests.browser.test_offline import PIN
 from tests.browser.test_offline_interview import go_to, offline_on_the_return, start_interview
 from tests.browser.test_roles import serious_violations, sign_in
+from tests.child_view_words import CHROME, WORKERS_WORDS, worker_wrote
 
 pytestmark = pytest.mark.browser
 
@@ -146,60 +146,6 @@ def test_the_childs_view_works_with_no_signal_and_the_pin_brings_the_worker_back
         r"\d{4}-\d\d-\d\d \d\d:\d\d",
         tablet.get_by_label(f"When {OFFLINE_CHILD} chose how they feel").input_value(),
     )
-
-
-# The worker's words that must never be visible to the child: the same list as the server's check
-# of each page (tests/app/test_child_view.py WORKERS_WORDS), and the same document (worker_wrote
-# there), so every word is on some page for the worker. Copied, not imported from a test module.
-WORKERS_WORDS = [
-    "NOTEBEFORE",
-    "NOTEAWAY",
-    "NOTEAFTER",
-    "NOTEHELP",
-    "NOTEOWN_WORDS",
-    "KEPTBEFORE",
-    "KEPTAWAY",
-    "ANALYSISWORDS",
-    "HARMNOTE",
-    "PUSHNOTE",
-    "PERSONDEE",
-    "PROTECTIVEWORDS",
-    "POLICEWORDS",
-    "CONSENTWORDS",
-    "LOCATIONWORDS",
-    "Sexual exploitation",
-    "Bullying",
-    "High risk of harm",
-    "Questions you could ask",
-    "asked for this part not to be shared",
-    "Sharing without the child",
-    "Parts of the interview",
-    "Analysis and actions",
-    "Sign out",
-    "Send now",
-    "OFFICIAL-SENSITIVE",
-    "Turn the tablet towards",
-]
-CHROME = WORKERS_WORDS[-8:]  # the nav, the menus, the tablet bar, the worker's switch
-
-
-def worker_wrote() -> dict:
-    """Something of the worker's in every place the worker writes, each with a word of its own."""
-    d = c.empty_content()
-    for s in ("before", "away", "after", "help", "own_words"):
-        d["sections"][s]["text"] = f"NOTE{s.upper()} said things"
-        d["sections"][s]["kept_back"] = f"KEPT{s.upper()} a secret"
-    d["sections"]["away"]["private"] = True
-    d["sections"]["analysis"]["text"] = "ANALYSISWORDS worried about exploitation"
-    d["harms"]["sexual_exploitation"] = {"on": True, "note": "HARMNOTE", "private": False}
-    d["push"]["bullying"] = {"on": True, "note": "PUSHNOTE", "private": True}
-    d["people"] = [{**c.add_item({}, "people", "p1")[0]["people"][0], "name": "PERSONDEE"}]
-    d["risk_view"] = "high"
-    d["protective_factors"] = "PROTECTIVEWORDS"
-    d["police_contact"] = "POLICEWORDS"
-    d["consent"]["police"]["words"] = "CONSENTWORDS"
-    d["start"]["location"] = "LOCATIONWORDS"
-    return d
 
 
 # What the page holds (its HTML, as the server's check reads it), and what of it is visible: the

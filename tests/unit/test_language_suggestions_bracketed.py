@@ -22,28 +22,11 @@ import pytest
 
 from rhi.language import Flag, Matcher, RuleFileError, check, default_matcher, merge_local
 from rhi.language.matcher import PLACEHOLDER
-from rhi.language.rules import Slot, parse, rules_as_json, validate_data
+from rhi.language.rules import INSTRUCTIONS, Slot, parse, rules_as_json, validate_data
 from tests.unit.test_language_js import JS_PATH, NODE, node
 
 SHIPPED = rules_as_json()
 MATCHER = default_matcher()
-# Words a suggestion starts with when it tells the worker what to write.
-INSTRUCTIONS = {
-    "describe",
-    "say",
-    "name",
-    "add",
-    "explain",
-    "give",
-    "list",
-    "write",
-    "note",
-    "record",
-    "state",
-    "include",
-    "specify",
-    "detail",
-}
 TEMPLATE_REF = re.compile(r"\{[a-z]+\}")
 # Words and whole placeholders, for finding a word said twice in a row.
 TOKENS = re.compile(r"\[[^\[\]\n]*\]|[A-Za-z']+")

@@ -189,74 +189,24 @@ async function workerIsBack() {
 let hiddenForTheChild = [];
 function awayFromTheInterview() {
   document.documentElement.classList.add("child-view");
-  if (!document.getElementById("child-view-away")) {
+  const template = document.getElementById("child-view-away-template");
+  if (!document.getElementById("child-view-away") && template) {
     hiddenForTheChild = [...document.body.children].filter(
-      (el) => el.tagName !== "DIALOG" && !el.hidden,
+      (el) => el.tagName !== "DIALOG" && el.tagName !== "TEMPLATE" && !el.hidden,
     );
     for (const el of hiddenForTheChild) el.hidden = true; // app.css: [hidden] wins over all
-    const panel = document.createElement("section");
-    panel.id = "child-view-away";
-    panel.className = "child-view-panel";
-    panel.tabIndex = -1;
-    panel.setAttribute("aria-labelledby", "child-view-away-title");
-    const title = document.createElement("h1");
-    title.id = "child-view-away-title";
-    title.textContent = "Give the tablet back to your worker";
-    const note = document.createElement("p");
-    note.textContent = "This page is for your worker. You can stop or take a break at any time.";
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "button";
-    button.setAttribute("data-child-view-off", "");
-    button.textContent = "Give the tablet back";
-    panel.append(title, note, button);
+    // The panel and the password dialog come from the server (_child_view.html `away`).
+    const parts = template.content.cloneNode(true);
+    const panel = parts.getElementById("child-view-away");
     document.body.prepend(panel);
     if (!document.getElementById("child-view-dialog") && remembered(UNLOCK)) {
-      document.body.append(passwordDialog(remembered(UNLOCK)));
+      const dialog = parts.getElementById("child-view-dialog");
+      dialog.querySelector("form").action = remembered(UNLOCK);
+      document.body.append(dialog);
     }
     panel.focus();
   }
   guardHistory();
-}
-
-// The same dialog as interviews/_child_view.html's, for a page that has none.
-function passwordDialog(action) {
-  const dialog = document.createElement("dialog");
-  dialog.id = "child-view-dialog";
-  dialog.className = "pin-dialog";
-  dialog.setAttribute("aria-labelledby", "child-view-dialog-title");
-  const form = document.createElement("form");
-  form.method = "post";
-  form.action = action;
-  form.autocomplete = "off";
-  form.noValidate = true;
-  const title = document.createElement("h2");
-  title.id = "child-view-dialog-title";
-  title.textContent = "Back to the worker\u2019s view";
-  const field = document.createElement("div");
-  field.className = "field";
-  const label = document.createElement("label");
-  label.htmlFor = "child-view-password";
-  label.textContent = "Your password";
-  const input = document.createElement("input");
-  Object.assign(input, { id: "child-view-password", name: "password", type: "password" });
-  input.autocomplete = "current-password";
-  field.append(label, input);
-  const error = document.createElement("p");
-  error.className = "error-message";
-  error.setAttribute("data-error", "");
-  error.setAttribute("role", "alert");
-  const buttons = [
-    ["ok", "Continue", "button"],
-    ["cancel", "Stay with the child", "button button-secondary"],
-  ].map(([value, text, cls]) => {
-    const button = document.createElement("button");
-    Object.assign(button, { type: "submit", value, textContent: text, className: cls });
-    return button;
-  });
-  form.append(title, field, error, ...buttons);
-  dialog.append(form);
-  return dialog;
 }
 
 // The worker is back: the entry pushed for the child's view is left first (Back then goes where
