@@ -61,7 +61,7 @@ def _episode_clause(user: User) -> ColumnElement[bool]:
         return Episode.child_id.in_(select(Child.id).where(Child.social_worker_id == user.id))
     if _oversees_team(user):
         assert user.team_id is not None
-        other = aliased(Episode)
+        other = _OTHER_EPISODE
         # Correlated EXISTS, not IN lists: the team's children and the children it ever held
         # grow with history, and the database would build those lists for every query.
         return or_(
@@ -77,6 +77,11 @@ def _episode_clause(user: User) -> ColumnElement[bool]:
             ),
         )
     return false()
+
+
+# Made once: an alias costs a copy of the table's columns, and these were made for every query.
+_OTHER_EPISODE = aliased(Episode, name="other_episode")
+_TEAM_SOCIAL_WORKER = aliased(User, name="team_social_worker")
 
 
 def _unallocated(episode=Episode) -> ColumnElement[bool]:
@@ -95,7 +100,7 @@ def _held_by_team(team_id: int, episode=Episode) -> ColumnElement[bool]:
 
 def _team_children(team_id: int):
     """Children allocated to a social worker in the team, or whose record the team keeps."""
-    social_worker = aliased(User)
+    social_worker = _TEAM_SOCIAL_WORKER
     return (
         select(Child.id)
         .outerjoin(social_worker, Child.social_worker_id == social_worker.id)

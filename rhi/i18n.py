@@ -15,6 +15,7 @@ rhi's own words ("Your social worker") and left as it is where it is a name.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -133,13 +134,25 @@ def compile_catalogues(folder: Path = FOLDER) -> dict[str, Translations]:
     found: dict[str, Translations] = {}
     for po_path in sorted(folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         code = po_path.parent.parent.name
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=code, domain=DOMAIN)
+        found[code] = _compiled(code, po_path.read_bytes())
+    return found
+
+
+_COMPILED: dict[tuple[str, str], Translations] = {}
+
+
+def _compiled(code: str, po: bytes) -> Translations:
+    """One catalogue, compiled once per process for the same file's contents: the test suite
+    makes an app per test, and each compiled all seven again. Translations are only read."""
+    key = (code, hashlib.sha256(po).hexdigest())
+    translations = _COMPILED.get(key)
+    if translations is None:
+        catalog = read_po(io.BytesIO(po), locale=code, domain=DOMAIN)
         buffer = io.BytesIO()
         write_mo(buffer, catalog)
         buffer.seek(0)
-        found[code] = Translations(buffer, domain=DOMAIN)
-    return found
+        translations = _COMPILED[key] = Translations(buffer, domain=DOMAIN)
+    return translations
 
 
 def init_app(app: Flask) -> None:

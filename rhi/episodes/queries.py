@@ -137,9 +137,15 @@ def repeat_count(child_id: int, now: datetime) -> int:
     return int(found or 0)
 
 
+# Made once: an alias costs a copy of the table's columns, and these were made for every query.
+_REPEAT_EPISODE = aliased(Episode, name="repeat_episode")
+_LATEST_INTERVIEW = aliased(Interview, name="latest_interview")
+_CURRENT_INTERVIEW = aliased(Interview, name="current_interview")
+
+
 def _repeat_count(now: datetime) -> Any:
     """`repeat_count` of the row's child, as a correlated subquery."""
-    other = aliased(Episode)
+    other = _REPEAT_EPISODE
     return (
         select(func.count(other.id))
         .where(other.child_id == Episode.child_id, _in_repeat_window(other, now))
@@ -150,7 +156,7 @@ def _repeat_count(now: datetime) -> Any:
 
 def _latest_interview_id() -> Any:
     """The id of the latest interview covering the row's episode (`Episode.interview`)."""
-    latest = aliased(Interview)
+    latest = _LATEST_INTERVIEW
     return (
         select(latest.id)
         .join(interview_episodes, interview_episodes.c.interview_id == latest.id)
@@ -270,7 +276,7 @@ class Waiting:
 def count_waiting(user: User, now: datetime, *, allocated: bool | None = True) -> Waiting:
     """The count line of a Returns list, as one COUNT query (the page shows 50 at a time):
     every open return the list holds, and those at or past their deadline (`Clock.overdue`)."""
-    current = aliased(Interview)
+    current = _CURRENT_INTERVIEW
     due_key = _due_key(current)
     inner = _open_returns(user, current, allocated).add_columns(due_key.label("due_key"))
     rows = inner.subquery()
@@ -303,7 +309,7 @@ def waiting_returns(
     the list costs what it shows, not every return the user ever had; with `limit` (the
     page's 50, a tablet's 200) and `offset`, only that part of the list is read."""
     cfg = current_app.config
-    current = aliased(Interview)
+    current = _CURRENT_INTERVIEW
     repeats = _repeat_count(now).label("repeat_count")
     due_key = _due_key(current)
     # Open until the return has its one outcome; a "no" with the offer kept open is listed
@@ -367,7 +373,7 @@ def offer_open(user: User, now: datetime) -> list[OfferOpen]:
     """Returns `user` may see whose child said no with the offer kept open and that have no
     outcome yet, soonest re-offer first: one query for the rows (and one each for the loaded
     children and holders), however many there are."""
-    current = aliased(Interview)
+    current = _CURRENT_INTERVIEW
     found = db.session.execute(
         select(Episode, current)
         .join(current, current.id == _latest_interview_id())
