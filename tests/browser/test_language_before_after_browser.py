@@ -5,9 +5,11 @@ suggestion replaces the whole phrase and selects the part the worker fills in.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import LANGUAGE
 from tests.browser.test_interview import open_new_interview
@@ -48,9 +50,12 @@ def test_a_tap_replaces_the_whole_phrase_and_selects_the_part_to_fill(page, new_
     box.fill('Staff say she has been kicking off most nights. "I kicked off," she said.')
     flags = page.locator("#in-sections-away-text-flags")
     flags.get_by_text("1 wording suggestion").wait_for()
+    # The typed words' own save first, so the save awaited below is the replacement's.
+    page.locator(".save-status").filter(has_text=re.compile(r"^Saved")).first.wait_for()
     with page.expect_response("**/save"):
         flags.get_by_role("button", name="Use “has been showing distress by [describe]”").click()
-    assert box.input_value() == (
+    # The replacement is worked out beside the page, so it lands a moment after the tap.
+    expect(box).to_have_value(
         "Staff say she has been showing distress by [describe] most nights."
         ' "I kicked off," she said.'
     )
