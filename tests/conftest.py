@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from rhi.extensions import db
 from tests.world import World, build_world
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+SQLITE_FILE = "rhi-test.sqlite3"  # a test's own SQLite database, in its tmp_path
 
 
 def _pg_admin_url() -> str:
@@ -46,8 +48,8 @@ def _pg_connect(url: str):
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The browser tests first, each file's tests kept together and in order: on two processes
-    (pytest-xdist, a file per process) the longest files then start early instead of leaving
-    one process working alone at the end."""
+    (pytest-xdist's worksteal) the slowest tests then start early, and what is left to share out
+    at the end is the many short ones."""
     items.sort(key=lambda item: "/browser/" not in str(item.path))  # a stable sort
 
 
@@ -73,7 +75,7 @@ def postgres_url() -> Iterator[str]:
 
 def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'rhi-test.sqlite3'}"
+        return f"sqlite:///{tmp_path / SQLITE_FILE}"
     return request.getfixturevalue("postgres_url")
 
 
@@ -99,22 +101,58 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 def _empty_tables(application: Flask) -> None:
     """Every row gone and the ids counting from 1 again, the schema kept for the next test:
-    making the schema afresh for each test cost a third of the app tests' time."""
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    making the schema afresh for each test cost a third of the app tests' time.
+
+    DELETE, in one round trip, rather than TRUNCATE: truncating 41 tables makes 41 new files
+    and took about 0.3 s a test, deleting a test's few rows about 0.05 s. As the superuser, with
+    `session_replication_role = replica`, the rows go without firing triggers (the audit
+    table's refusal to delete, foreign keys), as TRUNCATE did."""
+    names = ", ".join(f"'{t.name}'" for t in db.metadata.sorted_tables)
     with db.engine.begin() as conn:
         conn.exec_driver_sql("SET LOCAL lock_timeout = '10s'")  # a leaked session fails, not hangs
-        conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        conn.exec_driver_sql(
+            f"""DO $$
+            DECLARE name text;
+            BEGIN
+              FOREACH name IN ARRAY ARRAY[{names}] LOOP
+                IF to_regclass(quote_ident(name)) IS NOT NULL THEN
+                  EXECUTE 'DELETE FROM ' || quote_ident(name);
+                END IF;
+              END LOOP;
+              FOR name IN SELECT quote_ident(sequencename) FROM pg_sequences
+                          WHERE schemaname = current_schema() LOOP
+                EXECUTE 'ALTER SEQUENCE ' || name || ' RESTART';
+              END LOOP;
+            END $$"""
+        )
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the schema and no rows, made once per test process: each SQLite
+    test starts from a copy instead of making the 41 tables again."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "schema.sqlite3"
+    application = make_test_app(f"sqlite:///{path}", folder)
+    with application.app_context():
+        db.create_all()
+        db.engine.dispose()  # the last connection closed: the WAL is folded into the file
+    return path
 
 
 @pytest.fixture
 def app(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The app on a database holding the schema and no rows.
 
-    SQLite: a new file per test. PostgreSQL: one database for the run; the schema is made by the
-    first test that needs it (or again after a test that dropped it, such as the migration
-    tests), and each test's rows are truncated afterwards.
+    SQLite: a new file per test, copied from a template holding the schema. PostgreSQL: one
+    database for the run; the schema is made by the first test that needs it (or again after a
+    test that dropped it, such as the migration tests), and each test's rows are deleted
+    afterwards.
     """
     url = database_url(backend, tmp_path, request)
+    if backend == "sqlite":
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / SQLITE_FILE)
     full = request.node.get_closest_marker("full_strength_passwords") is not None
     application = make_test_app(url, tmp_path, RHI_FAST_PASSWORD_HASHING=not full)
     with application.app_context():
