@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 export FLASK_APP := wsgi
 # The suite on both cores, a test file per process (README, Tests); "-n 0" runs it in one.
-PYTEST_ARGS ?= -n 2 --dist worksteal
+PYTEST_ARGS ?= -n 3 --dist worksteal
 
 .PHONY: run test install frontend chromium nginx fonts lint bench clean
 

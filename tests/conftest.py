@@ -47,7 +47,7 @@ def _pg_connect(url: str):
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The browser tests first, each file's tests kept together and in order: on two processes
+    """The browser tests first, each file's tests kept together and in order: on several processes
     (pytest-xdist's worksteal) the slowest tests then start early, and what is left to share out
     at the end is the many short ones."""
     items.sort(key=lambda item: "/browser/" not in str(item.path))  # a stable sort
