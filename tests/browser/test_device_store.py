@@ -296,22 +296,24 @@ def test_a_new_page_starts_locked_and_the_pin_brings_the_data_back(page):
 
 
 def test_idle_lock(page):
+    page.clock.install()  # the page's timers on a clock the test moves on, instead of waiting
     set_up(page)
     seal(page, "a1", RECORD)
     page.evaluate("store.setIdleLock(0.01)")  # 600 ms
-    page.wait_for_timeout(1200)
+    page.clock.run_for(1200)
     assert page.evaluate("store.state()") == "locked"
     assert "locked" in error_of(page, "() => store.get('a1')")
 
 
 def test_use_keeps_the_store_unlocked(page):
+    page.clock.install()
     set_up(page)
     seal(page, "a1", RECORD)
     page.evaluate("store.setIdleLock(0.02)")  # 1.2 s
     for _ in range(4):  # 2.4 s in all, each read restarting the clock
-        page.wait_for_timeout(600)
+        page.clock.run_for(600)
         assert page.evaluate("store.get('a1')") == RECORD
-    page.wait_for_timeout(2000)
+    page.clock.run_for(2000)
     assert page.evaluate("store.state()") == "locked"
 
 
