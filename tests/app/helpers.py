@@ -9,6 +9,7 @@ import re
 import uuid as uuidlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy import event, func, select
 
 from rhi.extensions import db
 from rhi.interviews import content as c
-from rhi.models import AuditEvent, Interview
+from rhi.models import AuditEvent, Episode, Interview
 from rhi.sync.protocol import content_hash
 from tests.conftest import Web, csrf_from
 
@@ -229,3 +230,51 @@ MARK = re.compile(r"[A-Z_]+\d?X|WORDS[a-z_]+X")
 
 def marks(text: str) -> set[str]:
     return set(MARK.findall(text))
+
+
+# The service page: its figures read as a person reads them, and a history to count.
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def page_text(html: str) -> str:
+    return " ".join(_TAGS.sub(" ", html).split())
+
+
+def figure_beside(html: str, words: str) -> str:
+    """The number shown beside a figure's words."""
+    match = re.search(re.escape(words) + r"\s+(\d+)", page_text(html))
+    assert match, words
+    return match.group(1)
+
+
+def service_history(app, world) -> None:
+    """Ada's return (team A) held within 72 hours; an earlier return of hers, five days ago,
+    declined; Ben's return (team B) offered only."""
+    with app.app_context():
+        ada = db.session.get(Episode, world.episodes["a"])
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world.interviews["a"])
+        )
+        interview.offered_at = ada.returned_at + timedelta(hours=1)
+        interview.accepted_at = ada.returned_at + timedelta(hours=2)
+        interview.held_at = ada.returned_at + timedelta(hours=5)
+        earlier = Episode(
+            child=ada.child,
+            risk_grade="Medium",
+            dfe_type="M",
+            started_at=ada.returned_at - timedelta(days=6),
+            returned_at=ada.returned_at - timedelta(days=5),
+            assigned_team_id=ada.assigned_team_id,
+        )
+        declined = Interview(
+            status="declined",
+            due_at=earlier.returned_at + timedelta(hours=72),
+            offered_at=earlier.returned_at + timedelta(hours=3),
+            declined_at=earlier.returned_at + timedelta(hours=4),
+            content={},
+        )
+        declined.episodes.append(earlier)
+        db.session.add_all([earlier, declined])
+        ben = db.session.scalar(select(Interview).where(Interview.uuid == world.interviews["b"]))
+        ben.offered_at = ben.due_at - timedelta(hours=60)
+        db.session.commit()

@@ -20,7 +20,7 @@ from rhi.extensions import db
 from rhi.language import RuleFileError, rules_as_json
 from tests.app.helpers import autosave, start
 from tests.conftest import csrf_from, make_test_app
-from tests.unit.test_local_rules import LOCAL, write_local
+from tests.unit.helpers import LOCAL, write_local
 
 
 @pytest.fixture

@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, Episode, Interview
-from tests.app.test_service_page import _figure, _history, _text
+from tests.app.helpers import figure_beside, page_text, service_history
 from tests.conftest import Web
 
 
 def _more_history(app, world) -> None:
-    """On top of _history: Ada is placed here by another council; a third return of hers (two
+    """On top of service_history: Ada is placed here by another council; a third return of hers (two
     days ago) held late because an interpreter was needed; a fourth, decided against."""
     with app.app_context():
         ada = db.session.get(Episode, world.episodes["a"])
@@ -74,14 +74,14 @@ def _manager(app, world) -> Web:
 
 
 def test_legal_status_decided_against_time_to_offer_and_reasons_for_delay(app, world_i):
-    _history(app, world_i)
+    service_history(app, world_i)
     _more_history(app, world_i)
     manager = _manager(app, world_i)
     html = manager.get("/service").get_data(as_text=True)
-    text = _text(html)
-    assert _figure(html, "Returns (episodes that ended in the period)") == "4"
-    assert _figure(html, "Decided not to interview") == "1"
-    assert _figure(html, "Returns of children placed here by another council") == "0"
+    text = page_text(html)
+    assert figure_beside(html, "Returns (episodes that ended in the period)") == "4"
+    assert figure_beside(html, "Decided not to interview") == "1"
+    assert figure_beside(html, "Returns of children placed here by another council") == "0"
     assert "Looked after 1 4" in text and "Placed here by another council 0 0" in text
     assert "An interpreter was needed 1" in text
     with app.app_context():
@@ -89,8 +89,8 @@ def test_legal_status_decided_against_time_to_offer_and_reasons_for_delay(app, w
         ada.placing_authority = "Eastshire Council"
         db.session.commit()
     html = manager.get("/service").get_data(as_text=True)
-    assert _figure(html, "Returns of children placed here by another council") == "4"
-    assert "Placed here by another council 1 4" in _text(html)
+    assert figure_beside(html, "Returns of children placed here by another council") == "4"
+    assert "Placed here by another council 1 4" in page_text(html)
     # The number links to the records it counts, through the same rule.
     listed = manager.get("/service/records?figure=placed_from_elsewhere&period=this_month")
     assert listed.status_code == 200 and "Ada Alpha" in listed.get_data(as_text=True)
@@ -99,12 +99,12 @@ def test_legal_status_decided_against_time_to_offer_and_reasons_for_delay(app, w
 
 
 def test_this_week_counts_from_monday(app, world_i):
-    _history(app, world_i)
+    service_history(app, world_i)
     _more_history(app, world_i)
     html = _manager(app, world_i).get("/service?period=this_week").get_data(as_text=True)
     # The tests' today is Monday 23 November 2026: only returns from that day count.
     assert "23 Nov 2026 to 23 Nov 2026" in html
-    assert _figure(html, "Returns (episodes that ended in the period)") == "1"
+    assert figure_beside(html, "Returns (episodes that ended in the period)") == "1"
 
 
 def _chart_svgs(html: str) -> list[str]:
@@ -113,7 +113,7 @@ def _chart_svgs(html: str) -> list[str]:
 
 
 def test_each_chart_is_an_svg_with_its_numbers_and_a_table_beside_it(app, world_i):
-    _history(app, world_i)
+    service_history(app, world_i)
     _more_history(app, world_i)
     html = _manager(app, world_i).get("/service").get_data(as_text=True)
     funnel, waiting = _chart_svgs(html)
@@ -128,7 +128,7 @@ def test_each_chart_is_an_svg_with_its_numbers_and_a_table_beside_it(app, world_
 
 
 def test_the_one_page_pdf_for_a_meeting_holds_the_figures_and_charts(app, world_i):
-    _history(app, world_i)
+    service_history(app, world_i)
     _more_history(app, world_i)
     manager = _manager(app, world_i)
     asked = manager.post("/service.pdf?period=this_month", page="/service?period=this_month")
@@ -157,11 +157,11 @@ def test_the_one_page_pdf_for_a_meeting_holds_the_figures_and_charts(app, world_
 
 
 def test_the_national_survey_questions_answered_for_a_period(app, world_i):
-    _history(app, world_i)
+    service_history(app, world_i)
     _more_history(app, world_i)
     manager = _manager(app, world_i)
     html = manager.get("/service/survey?period=this_month").get_data(as_text=True)
-    text = _text(html)
+    text = page_text(html)
     # Reported missing this month: all four of Ada's episodes started in November.
     assert "Children reported missing 1 episodes that started in the period" in text
     assert "Missing incidents (episodes) 4" in text
@@ -204,8 +204,8 @@ def test_workers_and_social_workers_cannot_open_the_pdf_or_the_survey(app, world
         assert person.post("/service.pdf", page="/").status_code == 403, role
     other = Web(app.test_client())
     other.sign_in(world_i.emails["manager_b"])
-    _history(app, world_i)
-    text = _text(other.get("/service/survey?period=this_month").get_data(as_text=True))
+    service_history(app, world_i)
+    text = page_text(other.get("/service/survey?period=this_month").get_data(as_text=True))
     assert "Missing incidents (episodes) 1" in text  # Ben's only: not team A's
 
 
@@ -213,7 +213,7 @@ def test_the_one_pass_overview_agrees_with_each_figure_asked_alone(app, world_i)
     from rhi.models import User
     from rhi.oversight import figures
 
-    _history(app, world_i)
+    service_history(app, world_i)
     _more_history(app, world_i)
     with app.app_context():
         manager = db.session.get(User, world_i.users["manager_a"])
@@ -239,7 +239,7 @@ def _prepared(app, world_i) -> tuple[Web, str]:
 
 
 def test_a_prepared_pdf_is_only_for_the_person_who_asked(app, world_i):
-    _history(app, world_i)
+    service_history(app, world_i)
     manager, waiting = _prepared(app, world_i)
     assert manager.get(f"{waiting}/file").status_code == 200
     # Another manager, who may oversee too, cannot open it or learn it exists.
@@ -268,7 +268,7 @@ def test_a_prepared_pdf_is_only_for_the_person_who_asked(app, world_i):
 
 def test_a_prepared_pdf_is_cleared_after_an_hour(app, world_i):
     app.config["RHI_IDLE_TIMEOUT_MINUTES"] = 240  # still signed in an hour later
-    _history(app, world_i)
+    service_history(app, world_i)
     manager, waiting = _prepared(app, world_i)
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=61), tick=False):
         html = manager.get(waiting).get_data(as_text=True)

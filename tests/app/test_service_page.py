@@ -6,83 +6,37 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, Episode, Interview, Team, User
+from tests.app.helpers import figure_beside, page_text, service_history
 from tests.conftest import Web
 from tests.world import password_hash
 
-TAGS = re.compile(r"<[^>]+>")
-
-
-def _text(html: str) -> str:
-    return " ".join(TAGS.sub(" ", html).split())
-
-
-def _figure(html: str, words: str) -> str:
-    """The number shown beside a figure's words."""
-    match = re.search(re.escape(words) + r"\s+(\d+)", _text(html))
-    assert match, words
-    return match.group(1)
-
-
-def _history(app, world) -> None:
-    """Ada's return (team A) held within 72 hours; an earlier return of hers, five days ago,
-    declined; Ben's return (team B) offered only."""
-    with app.app_context():
-        ada = db.session.get(Episode, world.episodes["a"])
-        interview = db.session.scalar(
-            select(Interview).where(Interview.uuid == world.interviews["a"])
-        )
-        interview.offered_at = ada.returned_at + timedelta(hours=1)
-        interview.accepted_at = ada.returned_at + timedelta(hours=2)
-        interview.held_at = ada.returned_at + timedelta(hours=5)
-        earlier = Episode(
-            child=ada.child,
-            risk_grade="Medium",
-            dfe_type="M",
-            started_at=ada.returned_at - timedelta(days=6),
-            returned_at=ada.returned_at - timedelta(days=5),
-            assigned_team_id=ada.assigned_team_id,
-        )
-        declined = Interview(
-            status="declined",
-            due_at=earlier.returned_at + timedelta(hours=72),
-            offered_at=earlier.returned_at + timedelta(hours=3),
-            declined_at=earlier.returned_at + timedelta(hours=4),
-            content={},
-        )
-        declined.episodes.append(earlier)
-        db.session.add_all([earlier, declined])
-        ben = db.session.scalar(select(Interview).where(Interview.uuid == world.interviews["b"]))
-        ben.offered_at = ben.due_at - timedelta(hours=60)
-        db.session.commit()
-
 
 def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, world_i):
-    _history(app, world_i)
+    service_history(app, world_i)
     manager = Web(app.test_client())
     manager.sign_in(world_i.emails["manager_a"])
     html = manager.get("/service").get_data(as_text=True)
-    assert _figure(html, "Returns (episodes that ended in the period)") == "2"
-    assert _figure(html, "Children who came back") == "1"
-    assert _figure(html, "Returns of looked-after children") == "2"
-    assert _figure(html, "Interviews offered") == "2"
-    assert _figure(html, "Children who said yes") == "1"
-    assert _figure(html, "Children who said no") == "1"
-    assert _figure(html, "Interviews held") == "1"
-    assert _figure(html, "Held within 72 hours") == "1"
-    assert "Held within 72 hours, of those held: 100%" in _text(html)
-    assert "To the interview 5 hours 5 hours 1" in _text(html)
-    assert "To the offer of an interview 1 hour 3 hours 2" in _text(html)
+    assert figure_beside(html, "Returns (episodes that ended in the period)") == "2"
+    assert figure_beside(html, "Children who came back") == "1"
+    assert figure_beside(html, "Returns of looked-after children") == "2"
+    assert figure_beside(html, "Interviews offered") == "2"
+    assert figure_beside(html, "Children who said yes") == "1"
+    assert figure_beside(html, "Children who said no") == "1"
+    assert figure_beside(html, "Interviews held") == "1"
+    assert figure_beside(html, "Held within 72 hours") == "1"
+    assert "Held within 72 hours, of those held: 100%" in page_text(html)
+    assert "To the interview 5 hours 5 hours 1" in page_text(html)
+    assert "To the offer of an interview 1 hour 3 hours 2" in page_text(html)
     # Waiting now: nothing of team A's is open (Ada's is held, the earlier one declined).
-    assert "Past the 72 hours 0 Due within 24 hours 0 Due later 0" in _text(html)
+    assert "Past the 72 hours 0 Due within 24 hours 0 Due later 0" in page_text(html)
     records = manager.get("/service/records?figure=declined&period=this_month")
-    page = _text(records.get_data(as_text=True))
+    page = page_text(records.get_data(as_text=True))
     assert "Ada Alpha" in page and "Declined" in page and "Ben Beta" not in page
     with app.app_context():
         assert (
@@ -95,25 +49,25 @@ def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, wo
     other = Web(app.test_client())
     other.sign_in(world_i.emails["manager_b"])
     theirs = other.get("/service").get_data(as_text=True)
-    assert _figure(theirs, "Returns (episodes that ended in the period)") == "1"
-    assert _figure(theirs, "Interviews held") == "0"
+    assert figure_beside(theirs, "Returns (episodes that ended in the period)") == "1"
+    assert figure_beside(theirs, "Interviews held") == "0"
     # Ben's return (80 hours ago, offered, not held) is past the 72 hours.
-    assert "Past the 72 hours 1" in _text(theirs)
-    assert "To the interview none yet none yet 0" in _text(theirs)
+    assert "Past the 72 hours 1" in page_text(theirs)
+    assert "To the interview none yet none yet 0" in page_text(theirs)
     assert "Ada" not in other.get("/service/records?figure=returns").get_data(as_text=True)
 
 
 def test_periods_and_the_csv(app, world_i):
-    _history(app, world_i)
+    service_history(app, world_i)
     manager = Web(app.test_client())
     manager.sign_in(world_i.emails["manager_a"])
     last_month = manager.get("/service?period=last_month").get_data(as_text=True)
-    assert _figure(last_month, "Returns (episodes that ended in the period)") == "0"
+    assert figure_beside(last_month, "Returns (episodes that ended in the period)") == "0"
     assert "1 Oct 2026 to 31 Oct 2026" in last_month
     # Dates chosen: only the earlier return (about five days before the test's 23 November).
     custom = manager.get("/service?period=custom&start=2026-11-17&end=2026-11-19")
-    assert _figure(custom.get_data(as_text=True), "Children who said no") == "1"
-    assert _figure(custom.get_data(as_text=True), "Interviews held") == "0"
+    assert figure_beside(custom.get_data(as_text=True), "Children who said no") == "1"
+    assert figure_beside(custom.get_data(as_text=True), "Interviews held") == "0"
     # Dates that end before they start are refused next to the dates, which keep what was typed.
     backwards = manager.get("/service?period=custom&start=2026-11-19&end=2026-11-17")
     assert backwards.status_code == 400
@@ -146,7 +100,7 @@ def test_a_coordinator_sees_the_figures_and_a_worker_does_not(app, world_i):
     coordinator = Web(app.test_client())
     coordinator.sign_in("coordinator@test.example.org")
     html = coordinator.get("/service").get_data(as_text=True)
-    assert _figure(html, "Returns (episodes that ended in the period)") == "1"
+    assert figure_beside(html, "Returns (episodes that ended in the period)") == "1"
     assert "The service" in html
     worker = Web(app.test_client())
     worker.sign_in(world_i.emails["worker_a"])
@@ -166,7 +120,7 @@ def test_a_coordinator_sees_the_figures_and_a_worker_does_not(app, world_i):
 def test_held_at_the_deadline_itself_is_late_as_the_clock_and_the_exports_say(app, world_i):
     """One rule for the 72 hours (rhi.deadlines.Clock): at exactly the deadline the interview is
     already late, on the service page as on the Returns clock and in the inspectors' list."""
-    _history(app, world_i)
+    service_history(app, world_i)
     with app.app_context():
         interview = db.session.scalar(
             select(Interview).where(Interview.uuid == world_i.interviews["a"])
@@ -176,8 +130,8 @@ def test_held_at_the_deadline_itself_is_late_as_the_clock_and_the_exports_say(ap
     manager = Web(app.test_client())
     manager.sign_in(world_i.emails["manager_a"])
     html = manager.get("/service").get_data(as_text=True)
-    assert _figure(html, "Interviews held") == "1"
-    assert _figure(html, "Held within 72 hours") == "0"
+    assert figure_beside(html, "Interviews held") == "1"
+    assert figure_beside(html, "Held within 72 hours") == "0"
     with app.app_context():
         interview = db.session.scalar(
             select(Interview).where(Interview.uuid == world_i.interviews["a"])
@@ -185,7 +139,7 @@ def test_held_at_the_deadline_itself_is_late_as_the_clock_and_the_exports_say(ap
         interview.held_at = interview.due_at - timedelta(minutes=1)  # 71:59
         db.session.commit()
     html = manager.get("/service").get_data(as_text=True)
-    assert _figure(html, "Held within 72 hours") == "1"
+    assert figure_beside(html, "Held within 72 hours") == "1"
 
 
 def test_a_return_decided_against_is_no_longer_waiting(app, world_i):
@@ -194,10 +148,10 @@ def test_a_return_decided_against_is_no_longer_waiting(app, world_i):
     from rhi.episodes import service as episode_service
     from rhi.models.base import utcnow
 
-    _history(app, world_i)
+    service_history(app, world_i)
     other = Web(app.test_client())
     other.sign_in(world_i.emails["manager_b"])
-    assert "Past the 72 hours 1" in _text(other.get("/service").get_data(as_text=True))
+    assert "Past the 72 hours 1" in page_text(other.get("/service").get_data(as_text=True))
     with app.app_context():
         episode = db.session.get(Episode, world_i.episodes["b"])
         manager = db.session.get(User, world_i.users["manager_b"])
@@ -213,5 +167,5 @@ def test_a_return_decided_against_is_no_longer_waiting(app, world_i):
         )
         db.session.commit()
         assert interview.status == "offered" and interview.outcome == "not_interviewed"
-    text = _text(other.get("/service").get_data(as_text=True))
+    text = page_text(other.get("/service").get_data(as_text=True))
     assert "Past the 72 hours 0 Due within 24 hours 0 Due later 0" in text

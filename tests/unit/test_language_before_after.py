@@ -25,8 +25,8 @@ from rhi.language import (
     quoted_spans,
 )
 from rhi.language.rules import validate_data
-from tests.unit.test_language_js import COMPILE_JS, JS_PATH, NODE, fuzz_text, node
-from tests.unit.test_language_js import CORPUS as FLAG_CORPUS
+from tests.unit.helpers import COMPILE_JS, JS_PATH, NODE, fuzz_text, node
+from tests.unit.helpers import CORPUS as FLAG_CORPUS
 
 BEFORE_AFTER_PATH = Path(__file__).resolve().parents[1] / "language_before_after.json"
 BEFORE_AFTER: list[dict[str, str]] = json.loads(BEFORE_AFTER_PATH.read_text(encoding="utf-8"))

@@ -8,20 +8,13 @@ code-point offsets and texts.
 from __future__ import annotations
 
 import json
-import random
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rhi.language import RULES_PATH, check
-
-NODE = shutil.which("node")
-JS_PATH = Path(__file__).resolve().parents[2] / "rhi" / "static" / "js" / "language-check.js"
-CORPUS_PATH = Path(__file__).resolve().parents[1] / "language_corpus.json"
-CORPUS: list[dict[str, Any]] = json.loads(CORPUS_PATH.read_text(encoding="utf-8"))
+from tests.unit.helpers import COMPILE_JS, CORPUS, JS_PATH, NODE, fuzz_text, node
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not on PATH")
 
@@ -35,82 +28,11 @@ const texts = JSON.parse(fs.readFileSync(textsPath, 'utf8'));
 process.stdout.write(JSON.stringify(texts.map((t) => lang.check(compiled, t))));
 """
 
-COMPILE_JS = """
-const [jsPath, rulesText] = process.argv.slice(1);
-try { require(jsPath).compile(rulesText); console.log('ok'); }
-catch (err) { console.log('error: ' + err.message); }
-"""
-
-
-def node(script: str, *args: str) -> str:
-    assert NODE is not None
-    done = subprocess.run(
-        [NODE, "-e", script, *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
 
 def js_flags(texts: list[str], tmp_path: Path) -> list[list[dict[str, Any]]]:
     texts_path = tmp_path / "texts.json"
     texts_path.write_text(json.dumps(texts), encoding="utf-8")  # ASCII, \u escapes
     return json.loads(node(RUN_JS, str(JS_PATH), str(RULES_PATH), str(texts_path)))
-
-
-def fuzz_text(seed: int, length: int) -> str:
-    """Phrases, near misses, quote marks, apostrophes and many scripts, shuffled together."""
-    rng = random.Random(seed)
-    phrases = [e["text"] for e in CORPUS if e["text"]]
-    odd = [
-        '"',
-        "\u201c",
-        "\u201d",
-        "\u201e",
-        "'",
-        "\u2018",
-        "\u2019",
-        "\n\n",
-        "\n",
-        "\t",
-        "-",
-        "\u2011",
-        "e\u0301",
-        "\u00e9",
-        "\U0001f600",
-        "\U0001f469\U0001f3fd\u200d\U0001f9b1",
-        "\U0001d400",
-        "\u0645\u0631\u062d\u0628\u0627",
-        "\u05e9\u05dc\u05d5\u05dd",
-        "\u9003",
-        "\u0130",
-        "\u0131",
-        "\u212a",
-        "\u017f",
-        "_",
-        "7",
-        "\u00a0",
-        "\u3000",
-        "\x1c",
-        "\ufeff",
-    ]
-    out: list[str] = []
-    size = 0
-    while size < length:
-        if rng.random() < 0.5:
-            words = rng.choice(phrases).split(" ")
-            start = rng.randrange(len(words))
-            piece = " ".join(words[start : start + rng.randrange(1, 6)])
-        else:
-            piece = rng.choice(odd)
-        piece += rng.choice([" ", " ", "", "\n", ", "])
-        out.append(piece)
-        size += len(piece)
-    return "".join(out)[:length]
 
 
 def py_flags(text: str) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ import pytest
 from rhi.language import Flag, Matcher, RuleFileError, check, default_matcher, merge_local
 from rhi.language.matcher import PLACEHOLDER
 from rhi.language.rules import INSTRUCTIONS, Slot, parse, rules_as_json, validate_data
-from tests.unit.test_language_js import JS_PATH, NODE, node
+from tests.unit.helpers import JS_PATH, NODE, node
 
 SHIPPED = rules_as_json()
 MATCHER = default_matcher()

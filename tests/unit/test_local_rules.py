@@ -14,44 +14,7 @@ import pytest
 
 from rhi.language import Matcher, RuleFileError, load_rule_set, rules_as_json
 from rhi.language.rules import RULES_PATH
-from tests.unit.test_language_js import JS_PATH, NODE, node
-
-# A council's file: one phrase of its own, "absconding" reworded, "streetwise" switched off.
-LOCAL: dict[str, Any] = {
-    "note": "Westshire's own wording, agreed with the safeguarding partnership.",
-    "rules": [
-        {
-            "id": "westshire-gallivanting",
-            "phrases": ["gallivant{ing,ed,s,}", "{went,gone,goes,going} walkabout"],
-            "severity": "correction",
-            "reason": "This makes light of a child being missing; say that they were missing.",
-            "suggestions": ["was missing", "was away from home"],
-            "rewrites": [
-                {
-                    "before": ["{was,is,has been}"],
-                    "phrase": ["gallivanting"],
-                    "after": ["around {town,the city}"],
-                    "suggestions": ["{before} missing", "{before} away from home"],
-                }
-            ],
-        },
-        {
-            "id": "absconding",
-            "phrases": ["abscond{ing,ers,ed,er,s,}"],
-            "severity": "correction",
-            "reason": "Westshire: the child went missing; absconding is a word for prisons.",
-            "suggestions": ["was missing from home", "left without agreement"],
-        },
-        {"id": "streetwise", "off": True, "note": "Our partnership prefers its own training."},
-    ],
-}
-
-
-def write_local(folder: Path, data: Any = None, name: str = "local-rules.json") -> Path:
-    path = folder / name
-    data = LOCAL if data is None else data
-    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
-    return path
+from tests.unit.helpers import JS_PATH, LOCAL, NODE, node, write_local
 
 
 def flags(matcher: Matcher, text: str) -> list[tuple[str, str]]:
