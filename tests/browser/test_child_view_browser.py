@@ -16,10 +16,15 @@ from rhi.demo import DEMO_PASSWORD
 from rhi.extensions import db
 from rhi.interviews.pages import PAGE_IDS
 from rhi.models import Episode, Interview
-from tests.browser.helpers import offer_and_yes
-from tests.browser.test_offline import PIN
-from tests.browser.test_offline_interview import go_to, offline_on_the_return, start_interview
-from tests.browser.test_roles import serious_violations, sign_in
+from tests.browser.helpers import (
+    PIN,
+    go_to,
+    offer_and_yes,
+    offline_on_the_return,
+    serious_violations,
+    sign_in,
+    start_interview,
+)
 from tests.child_view_words import CHROME, WORKERS_WORDS, worker_wrote
 
 pytestmark = pytest.mark.browser

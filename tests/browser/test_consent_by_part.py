@@ -12,8 +12,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.helpers import offer_and_yes
-from tests.browser.test_roles import serious_violations, sign_in
+from tests.browser.helpers import offer_and_yes, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from rhi.models.base import utcnow
-from tests.browser.test_roles import serious_violations, sign_in
+from tests.browser.helpers import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -10,24 +10,12 @@ import pytest
 from playwright.sync_api import expect
 
 from rhi.language import check, rules_as_json
-from tests.browser.helpers import LANGUAGE, offer_and_yes
-from tests.browser.test_roles import serious_violations, sign_in
+from tests.browser.helpers import LANGUAGE, open_new_interview, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
 SAVED = re.compile(r"^Saved")
 CORPUS = Path(__file__).resolve().parents[1] / "language_corpus.json"
-
-
-def open_new_interview(page, child: str = "Ellie Price") -> None:
-    """Ellie's return is assigned to the demo worker and has no interview yet."""
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    # The card among those waiting (a child who said no before is also under "Offer open").
-    page.locator("ul.cards").get_by_role("link", name=child, exact=True).click()
-    offer_and_yes(page)
-    page.get_by_role("button", name="Start the interview now").click()
-    page.wait_for_url("**/start")
 
 
 def test_browser_and_server_matchers_agree_on_the_corpus(page):

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import LANGUAGE
-from tests.browser.test_interview import open_new_interview
+from tests.browser.helpers import LANGUAGE, open_new_interview
 
 pytestmark = pytest.mark.browser
 

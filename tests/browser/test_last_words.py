@@ -17,13 +17,7 @@ import os
 
 import pytest
 
-from tests.browser.test_offline import PIN
-from tests.browser.test_offline_interview import (
-    filled,
-    go_to,
-    offline_on_the_return,
-    start_interview,
-)
+from tests.browser.helpers import PIN, filled, go_to, offline_on_the_return, start_interview
 
 pytestmark = pytest.mark.browser
 

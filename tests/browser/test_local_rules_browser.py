@@ -15,9 +15,8 @@ from werkzeug.serving import make_server
 from rhi import create_app
 from rhi.demo import load_demo
 from rhi.extensions import db
-from tests.browser.helpers import LANGUAGE
-from tests.browser.test_interview import open_new_interview
-from tests.unit.test_local_rules import write_local
+from tests.browser.helpers import LANGUAGE, open_new_interview
+from tests.unit.helpers import write_local
 
 pytestmark = pytest.mark.browser
 

@@ -15,12 +15,13 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import Episode, HeldWork, User
-from tests.browser.helpers import STORE, offer_and_yes
-from tests.browser.test_offline import PIN
-from tests.browser.test_offline_interview import (
+from tests.browser.helpers import (
+    PIN,
+    STORE,
     filled,
     go_to,
     kept,
+    offer_and_yes,
     open_offline,
     start_interview,
     tablet_ready,

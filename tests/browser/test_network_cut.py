@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_roles import sign_in
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -10,46 +10,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.helpers import STORE
-from tests.browser.test_interview import open_new_interview
+from tests.browser.helpers import (
+    DUMP_INDEXEDDB,
+    PIN,
+    STORE,
+    open_new_interview,
+    set_up_pin,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
-PIN = "246810"
 WORDS = "We slept in a car park in Hull. \u201cIt was freezing,\u201d he said. 😶 شكرا"
-
-DUMP_INDEXEDDB = """async () => {
-    const bytes = (v) => Array.from(new Uint8Array(v instanceof ArrayBuffer ? v : v.buffer))
-        .map((b) => String.fromCharCode(b)).join("");
-    const out = [];
-    for (const info of await indexedDB.databases()) {
-        const db = await new Promise((ok, no) => {
-            const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result);
-            r.onerror = () => no(r.error);
-        });
-        for (const store of db.objectStoreNames) {
-            const values = await new Promise((ok) => {
-                const q = db.transaction(store).objectStore(store).getAll();
-                q.onsuccess = () => ok(q.result);
-            });
-            for (const v of values) {
-                out.push(JSON.stringify(v, (k, x) =>
-                    (x instanceof ArrayBuffer || ArrayBuffer.isView(x)) ? bytes(x) : x));
-            }
-        }
-        db.close();
-    }
-    return out.join("\\n");
-}"""
-
-
-def set_up_pin(page) -> None:
-    bar = page.locator("#tablet-bar")
-    bar.get_by_role("button", name="Set a PIN to keep notes safe offline").click()
-    page.get_by_label("PIN", exact=True).fill(PIN)
-    page.get_by_label("PIN again").fill(PIN)
-    page.get_by_role("button", name="Continue").click()
-    bar.get_by_text("This tablet now keeps your notes safe").wait_for(timeout=20_000)
 
 
 def test_words_written_offline_survive_closing_the_page_and_are_sent_once(page):
@@ -115,8 +87,6 @@ def test_a_wrong_pin_says_how_many_tries_are_left(page):
 
 
 def test_a_kept_change_that_meets_a_newer_save_is_shown_and_chosen(page, browser, live_server):
-    from tests.browser.test_roles import sign_in
-
     open_new_interview(page, "Amara Okoye")
     set_up_pin(page)
     page.locator(".interview-nav").get_by_role("link", name="What would help").click()
@@ -158,8 +128,6 @@ def test_a_kept_change_that_meets_a_newer_save_is_shown_and_chosen(page, browser
 def test_words_kept_after_the_interview_was_finished_become_a_correction(
     page, browser, live_server
 ):
-    from tests.browser.test_roles import sign_in
-
     open_new_interview(page, "Zain Hussain")
     set_up_pin(page)
     page.locator(".interview-nav").get_by_role("link", name="How you feel now").click()

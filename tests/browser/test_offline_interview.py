@@ -8,105 +8,35 @@ Real Chromium, a real server on localhost, `context.set_offline(True)` cutting t
 from __future__ import annotations
 
 import json
-import time
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import ContactAttempt, Episode, Interview
-from tests.browser.helpers import DRAFTS, STORE, module, offer_and_yes
-from tests.browser.test_offline import DUMP_INDEXEDDB, PIN, set_up_pin
-from tests.browser.test_roles import serious_violations, sign_in
+from rhi.models import ContactAttempt
+from tests.browser.helpers import (
+    DRAFTS,
+    DUMP_INDEXEDDB,
+    PIN,
+    STORE,
+    filled,
+    go_to,
+    interviews_for,
+    kept,
+    module,
+    offer_and_yes,
+    offline_on_the_return,
+    open_offline,
+    send_from_returns,
+    serious_violations,
+    sign_in,
+    start_interview,
+    tablet_ready,
+    until,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def tablet_ready(page) -> None:
-    """Signed in, a PIN set, and the worker's list kept on the tablet."""
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    set_up_pin(page)
-    page.reload()
-    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
-
-
-def open_offline(context, path: str = "/returns"):
-    tablet = context.new_page()
-    tablet.goto(path)
-    tablet.get_by_label("PIN", exact=True).fill(PIN)
-    tablet.get_by_role("button", name="Continue").click()
-    tablet.get_by_text("No connection:").first.wait_for(timeout=20_000)
-    filled(tablet)
-    return tablet
-
-
-def filled(page) -> None:
-    """Wait until shell.js has filled the page from the tablet."""
-    page.wait_for_selector("[data-shell-page][data-filled]", state="attached")
-
-
-def go_to(page, part: str) -> None:
-    page.locator(".interview-nav").get_by_role("link", name=part).click()
-    page.get_by_role("link", name=part, exact=True).and_(
-        page.locator("[aria-current=step]")
-    ).wait_for()
-    filled(page)
-
-
-def until(page, script: str, seconds: float = 20) -> None:
-    """Wait until an async check in the page is true (wait_for_function would take the promise
-    itself as true)."""
-    deadline = time.monotonic() + seconds
-    while not page.evaluate(script):
-        assert time.monotonic() < deadline, f"still not true: {script}"
-        page.wait_for_timeout(100)
-
-
-def kept(page, where: str) -> None:
-    page.locator(where).get_by_text("Kept on this tablet").last.wait_for()
-
-
-def offline_on_the_return(page, first_name: str):
-    """A tablet ready (PIN set, list kept), the page closed, then with no signal a new page open
-    on this child's return, filled from the tablet."""
-    tablet_ready(page)
-    context = page.context
-    page.close()
-    context.set_offline(True)
-    tablet = open_offline(context)
-    tablet.get_by_role("link", name=f"{first_name} Testchild").click()
-    tablet.get_by_role("heading", name=f"{first_name} Testchild").wait_for()
-    filled(tablet)
-    return tablet
-
-
-def start_interview(tablet, first_name: str) -> None:
-    offer_and_yes(tablet)  # with no offer and "yes" kept, the start form asks for both first
-    tablet.get_by_role("button", name="Start the interview now").click()
-    tablet.get_by_role("heading", name=f"Talking with {first_name}").wait_for()
-    filled(tablet)
-
-
-def interviews_for(live_app, episode_id: int) -> list[Interview]:
-    with live_app.app_context():
-        episode = db.session.get(Episode, episode_id)
-        found = list(episode.interviews)
-        for interview in found:
-            _ = interview.content, interview.contact_attempts  # load before the session ends
-        return found
-
-
-def send_from_returns(page) -> None:
-    """Back online, on the Returns page: Send now, PIN, and wait until the server has it."""
-    page.goto("/returns")
-    bar = page.locator("#tablet-bar")
-    bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
-    bar.get_by_role("button", name="Send now").click()
-    page.get_by_label("PIN", exact=True).fill(PIN)
-    page.get_by_role("button", name="Continue").click()
-    bar.get_by_text("Sent 1 item. The server has everything.").wait_for(timeout=60_000)
 
 
 def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, live_app, new_return):

@@ -23,13 +23,7 @@ from sqlalchemy import select
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, User
 from rhi.models.base import utcnow
-from tests.browser.helpers import STORE
-from tests.browser.test_offline_interview import (
-    filled,
-    open_offline,
-    send_from_returns,
-    tablet_ready,
-)
+from tests.browser.helpers import STORE, filled, open_offline, send_from_returns, tablet_ready
 
 pytestmark = pytest.mark.browser
 

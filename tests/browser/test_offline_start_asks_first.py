@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_offline_interview import (
+from tests.browser.helpers import (
     filled,
     go_to,
     interviews_for,
     kept,
     offline_on_the_return,
     send_from_returns,
+    serious_violations,
 )
-from tests.browser.test_roles import serious_violations
 
 pytestmark = pytest.mark.browser
 

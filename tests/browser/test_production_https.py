@@ -28,8 +28,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
-from tests.browser.helpers import offer_and_yes
-from tests.browser.test_roles import sign_in
+from tests.browser.helpers import offer_and_yes, sign_in
 
 pytestmark = pytest.mark.browser
 

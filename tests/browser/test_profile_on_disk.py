@@ -15,16 +15,16 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
-from tests.browser.test_offline import PIN
-from tests.browser.test_offline_interview import (
+from tests.browser.helpers import (
+    PIN,
     go_to,
     interviews_for,
     kept,
     open_offline,
+    sign_in,
     start_interview,
     tablet_ready,
 )
-from tests.browser.test_roles import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -16,8 +16,7 @@ from sqlalchemy import select
 from rhi.extensions import db
 from rhi.models import Child
 from rhi.prompts.languages import by_code
-from tests.browser.helpers import offer_and_yes
-from tests.browser.test_roles import serious_violations, sign_in
+from tests.browser.helpers import offer_and_yes, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -13,35 +13,20 @@ import pytest
 
 from rhi.extensions import db
 from rhi.models import Episode
-from tests.browser.helpers import BAR, DRAFTS, STORE
-from tests.browser.test_offline import PIN
-from tests.browser.test_offline_interview import (
-    go_to,
+from tests.browser.helpers import (
+    BAR,
+    DRAFTS,
+    PIN,
+    STORE,
     interviews_for,
-    kept,
-    offline_on_the_return,
-    start_interview,
     until,
+    written_offline,
 )
 
 pytestmark = pytest.mark.browser
 
 UPLOADS = "/sync/v1/interviews"
 NOT_BACK = "An interview can only be recorded once the child is back"
-
-
-def written_offline(page, first_name: str):
-    """With no signal, an interview started on the tablet and the child's words kept; then the
-    tablet locked (as after closing the page) and the signal back. Returns (tablet, uuid)."""
-    tablet = offline_on_the_return(page, first_name)
-    start_interview(tablet, first_name)
-    go_to(tablet, "While away")
-    tablet.get_by_label(f"What {first_name} said").fill("I stayed with a friend in Hull.")
-    kept(tablet, "#meta-sections-away-text")
-    uuid = tablet.url.split("/interviews/")[1].split("/")[0]
-    tablet.evaluate(f"async () => {STORE}.lock()")
-    tablet.context.set_offline(False)
-    return tablet, uuid
 
 
 def set_returned(live_app, episode_id: int, returned_at):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from rhi.demo import DEMO_PASSWORD
+from tests.browser.helpers import serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -15,22 +14,6 @@ HOMES = {
     "manager@example.org": ("Returns waiting for an interview", "/returns"),
     "admin@example.org": ("Users and teams", "/admin/users"),
 }
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("email", sorted(HOMES))

@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_offline_interview import filled, open_offline, tablet_ready
+from tests.browser.helpers import filled, open_offline, tablet_ready
 
 pytestmark = pytest.mark.browser
 

@@ -9,14 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import STORE
-from tests.browser.test_offline_interview import (
-    go_to,
-    kept,
-    offline_on_the_return,
-    start_interview,
-    until,
-)
+from tests.browser.helpers import STORE, go_to, kept, offline_on_the_return, start_interview, until
 
 pytestmark = pytest.mark.browser
 

@@ -10,10 +10,15 @@ from __future__ import annotations
 import pytest
 
 from rhi.demo import DEMO_PASSWORD
-from tests.browser.helpers import BAR, STORE
-from tests.browser.test_offline import PIN
-from tests.browser.test_offline_interview import interviews_for, send_from_returns, until
-from tests.browser.test_rejected_upload import written_offline
+from tests.browser.helpers import (
+    BAR,
+    PIN,
+    STORE,
+    interviews_for,
+    send_from_returns,
+    until,
+    written_offline,
+)
 
 pytestmark = pytest.mark.browser
 

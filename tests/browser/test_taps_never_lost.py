@@ -19,8 +19,16 @@ from sqlalchemy import func, select
 from rhi import writing
 from rhi.extensions import db
 from rhi.models import Interview, LanguageEvent
-from tests.browser.helpers import offer_and_yes
-from tests.browser.test_roles import sign_in
+from tests.browser.helpers import (
+    STORE,
+    go_to,
+    offer_and_yes,
+    offline_on_the_return,
+    open_offline,
+    sign_in,
+    start_interview,
+    until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -124,8 +132,6 @@ def test_with_no_signal_a_tap_in_the_decline_reason_is_counted_once_back_online(
 ):
     """On the tablet's episode page with no signal, a tap on a suggestion in the decline reason
     keeps the new words in the box and its count for the team, sent by the next online page."""
-    from tests.browser.test_offline_interview import offline_on_the_return
-
     new_return("Bronwen")
     with live_app.app_context():
         before = db.session.scalar(
@@ -169,15 +175,6 @@ def test_keep_my_words_in_a_one_line_field_stays_answered_when_opened_again_offl
 ):
     """A place's name is one line, checked like a box: its "keep my words" is kept with the
     draft, and the suggestion is not asked again when the interview is opened again."""
-    from tests.browser.helpers import STORE
-    from tests.browser.test_offline_interview import (
-        go_to,
-        offline_on_the_return,
-        open_offline,
-        start_interview,
-        until,
-    )
-
     new_return("Isadora")
     tablet = offline_on_the_return(page, "Isadora")
     start_interview(tablet, "Isadora")

@@ -11,8 +11,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import STORE
-from tests.browser.test_offline_interview import offline_on_the_return, open_offline
+from tests.browser.helpers import STORE, offline_on_the_return, open_offline
 
 pytestmark = pytest.mark.browser
 

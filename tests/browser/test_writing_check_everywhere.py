@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import LanguageEvent
-from tests.browser.test_roles import sign_in
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
