@@ -53,7 +53,7 @@ from rhi.sync import held as held_work
 from rhi.sync.protocol import valid_device_id
 from rhi.timefmt import from_local, to_local
 from rhi.writing.events import open_flags
-from rhi.writing.placeholders import left_unfilled_in
+from rhi.writing.placeholders import left_unfilled_in, still_in
 
 bp = Blueprint("interviews", __name__)
 
@@ -172,7 +172,9 @@ def begin(episode_id: int) -> tuple[str, int] | Response:
         return redirect(url_for("episodes.show", episode_id=episode.id))
     db.session.commit()
     if form.answer.data == "no":
-        flash(declined_message(episode), "success")
+        # Saved as written; a suggestion's placeholder left in the child's words is named.
+        said = still_in(form.reason.data, "what the child said")
+        flash(" ".join(filter(None, [declined_message(episode), said])), "success")
         return redirect(url_for("episodes.show", episode_id=episode.id) + "#interview")
     assert episode.interview is not None
     return redirect(url_for("interviews.page", uuid=episode.interview.uuid, page_id="start"))
@@ -590,15 +592,19 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
         interview = access.get_interview(current_user, uuid)
         getattr(form, problem.field).errors = [str(problem)]
         return refused()
-    flash(
-        "The decision to share without agreement is recorded"
-        + (
-            ", and the copy is released now. The person who decided is asked to confirm it."
-            if decision.urgent
-            else ". The copy is released when the person who decided confirms it in rhi."
-        ),
-        "success",
+    recorded = "The decision to share without agreement is recorded" + (
+        ", and the copy is released now. The person who decided is asked to confirm it."
+        if decision.urgent
+        else ". The copy is released when the person who decided confirms it in rhi."
     )
+    # Saved as written; a suggestion's placeholder left in any of its boxes is named.
+    left = [
+        still_in(decision.reason, "why it must be shared"),
+        still_in(decision.child_told_how, "how the child was told"),
+        still_in(decision.child_said, "what the child said"),
+        still_in(decision.urgent_reason, "why it cannot wait"),
+    ]
+    flash(" ".join(filter(None, [recorded, *left])), "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="consent"))
 
 
@@ -700,9 +706,10 @@ def add_addendum(uuid: str) -> tuple[str, int] | Response:
         return render_template(
             "interviews/page.html", **_context(interview, "review", addendum_form=form)
         ), 422
-    service.add_addendum(interview, current_user, form.text.data.strip())
+    text = form.text.data.strip()
+    service.add_addendum(interview, current_user, text)
     db.session.commit()
-    flash("Addendum added.", "success")
+    flash(" ".join(filter(None, ["Addendum added.", still_in(text, "the addendum")])), "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
 
 

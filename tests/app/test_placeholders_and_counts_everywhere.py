@@ -1,8 +1,9 @@
 """Placeholders and honest counts beyond the interview's own fields (issue 14 items 1 and 5).
 
 A suggestion's placeholder ("[reason]") left in the note about a delay is a gap on review and
-is named when finishing, even when the summary cannot be made; one left in a decline reason is
-named when it is saved, and the words are kept as written. A "refused to engage" left in a
+is named when finishing, even when the summary cannot be made; one left in a decline reason (on
+the episode page or the start form), an addendum or a safeguarding decision is named when it is
+saved, and the words are kept as written. A "refused to engage" left in a
 decline reason is counted as left on the manager's Wording page, once, and a phrase kept there
 with "Keep my words" is counted as kept, not also as left."""
 
@@ -144,3 +145,59 @@ def test_refused_to_engage_left_in_a_decline_is_counted_as_left_and_kept_once_ke
     )
     assert told.status_code == 204
     assert _wording_rows(_wording_page(app, world)).get("Refused to engage") == (0, 1, 0)
+
+
+def test_a_no_on_the_start_form_with_a_placeholder_is_saved_and_the_placeholder_named(
+    app, web, world
+):
+    web.sign_in(world.emails["worker_a"])
+    url = f"/episodes/{world.episodes['a']}"
+    reason = "She said no because [reason]."
+    data = {"offered_at": "2026-11-23T09:30", "method": "visit", "answer": "no", "reason": reason}
+    page = _text(web.post(url + "/interview", data, page=url, follow=True).get_data(as_text=True))
+    assert "[reason] is still in what the child said: replace it with what you know." in page
+    assert _interview(app, world.episodes["a"]).decline_reason == reason
+
+
+def test_an_addendum_with_a_placeholder_is_added_and_the_placeholder_named(app, web, world):
+    uuid = _start_late(web, world)
+    _finish_late(web, uuid)
+    note = "She later said she stayed at [reason] for two nights."
+    review = f"/interviews/{uuid}/review"
+    page = _text(
+        web.post(f"/interviews/{uuid}/addenda", {"text": note}, page=review, follow=True).get_data(
+            as_text=True
+        )
+    )
+    assert "Addendum added. [reason] is still in the addendum: replace it with what you know." in (
+        page
+    )
+    assert note in page
+
+
+def test_a_decision_with_placeholders_is_recorded_and_each_box_named(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    url = f"/episodes/{world.episodes['a']}"
+    response = web.post(url + "/interview", OFFER_AND_YES, page=url)
+    uuid = re.search(r"/interviews/([0-9a-f-]{36})/start", response.headers["Location"]).group(1)
+    page = f"/interviews/{uuid}/consent"
+    decision = {
+        "recipient": "police",
+        "parts": ["away"],
+        "reason": "An adult is holding her phone and [reason].",
+        "decider": str(world.users["manager_a"]),
+        "child_told": "told",
+        "child_said": "She said [reasons].",
+    }
+    said = _text(
+        web.post(f"/interviews/{uuid}/overrides", decision, page=page, follow=True).get_data(
+            as_text=True
+        )
+    )
+    assert "The decision to share without agreement is recorded." in said
+    assert "[reason] is still in why it must be shared: replace it with what you know." in said
+    assert "[reasons] is still in what the child said: replace it with what you know." in said
+    assert "how the child was told" not in said  # nothing left there
+    with app.app_context():
+        [saved] = db.session.get(Episode, world.episodes["a"]).interview.content["overrides"]
+    assert saved["reason"] == decision["reason"]
