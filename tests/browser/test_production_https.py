@@ -14,9 +14,9 @@ import json
 import os
 import re
 import secrets
-import socket
 import ssl
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -30,45 +30,15 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.browser.helpers import offer_and_yes, sign_in
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import two_servers  # scripts/ is not a package: the certificate and port, made as it makes them
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 SAVED = re.compile(r"^Saved")
 EVIL = "https://evil.example"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
 
 
 def production_env(database_url: str) -> dict[str, str]:
@@ -106,14 +76,15 @@ def wait_for_health(base_url: str, server: subprocess.Popen, log: Path) -> None:
 @pytest.fixture(scope="module")
 def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("https")
-    cert, key = self_signed_certificate(folder)
+    two_servers.self_signed_certificate(folder)
+    cert, key = folder / "cert.pem", folder / "key.pem"
     env = production_env(f"sqlite:///{folder / 'rhi.sqlite3'}")
     for command in (["db", "upgrade"], ["rhi", "demo"]):
         done = subprocess.run(
             [str(BIN / "flask"), *command], cwd=ROOT, env=env, capture_output=True, text=True
         )
         assert done.returncode == 0, f"flask {' '.join(command)}:\n{done.stdout}{done.stderr}"
-    port = free_port()
+    port = two_servers.free_port()
     log = folder / "gunicorn.log"
     with log.open("w") as out:
         server = subprocess.Popen(
