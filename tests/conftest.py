@@ -77,10 +77,15 @@ def _pg_connect(url: str):
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The browser tests first, each file's tests kept together and in order: on several processes
-    (pytest-xdist's worksteal) the slowest tests then start early, and what is left to share out
-    at the end is the many short ones."""
-    items.sort(key=lambda item: "/browser/" not in str(item.path))  # a stable sort
+    """The browser and deployment tests and those marked `slow` first, each file's tests kept
+    together and in order: on several processes (pytest-xdist's worksteal) the slowest tests
+    then start early, and what is left to share out at the end is the many short ones."""
+
+    def later(item: pytest.Item) -> bool:
+        early = any(folder in str(item.path) for folder in ("/browser/", "/deploy/"))
+        return not early and item.get_closest_marker("slow") is None
+
+    items.sort(key=later)  # a stable sort
 
 
 @pytest.fixture(scope="session")

@@ -174,6 +174,7 @@ def _close(a: float, b: float) -> bool:
     return max(a, b) <= 1.2 * min(a, b)
 
 
+@pytest.mark.slow
 @pytest.mark.full_strength_passwords
 def test_answers_take_the_same_time_whoever_and_whatever(app, world):
     """Medians of interleaved attempts, so load on the machine weighs on both sides alike."""

@@ -51,6 +51,7 @@ def pdf_text(case: Case, recipient: str) -> str:
     return "".join("".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12,
     deadline=None,
