@@ -15,6 +15,7 @@ from tests.browser.helpers import (
     PIN,
     STORE,
     open_new_interview,
+    send_from_returns,
     set_up_pin,
     sign_in,
 )
@@ -47,14 +48,8 @@ def test_words_written_offline_survive_closing_the_page_and_are_sent_once(page):
     page.close()
     context.set_offline(False)
     again = context.new_page()
-    again.goto("/returns")
-    bar = again.locator("#tablet-bar")
-    bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
-    bar.get_by_role("button", name="Send now").click()
-    again.get_by_label("PIN", exact=True).fill(PIN)
-    again.get_by_role("button", name="Continue").click()
-    bar.get_by_text("Sent 1 item. The server has everything.").wait_for(timeout=20_000)
-    assert bar.get_by_text("Nothing waiting to send").is_visible()
+    send_from_returns(again)
+    assert again.locator("#tablet-bar").get_by_text("Nothing waiting to send").is_visible()
 
     again.goto(interview_url)
     assert again.get_by_label("What Dylan said").input_value() == WORDS
