@@ -201,14 +201,21 @@ def written_offline(page, first_name: str):
 # Back online: sending what the tablet kept, and what the server then has.
 
 
-def send_from_returns(page) -> None:
-    """Back online, on the Returns page: Send now, PIN, and wait until the server has it."""
+def send_with_pin(page):
+    """Back online, on the Returns page: the one interview waiting, Send now and the PIN. The
+    tablet's bar is returned, for what it says next."""
     page.goto("/returns")
     bar = page.locator("#tablet-bar")
-    bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
+    bar.get_by_text("1 interview on this tablet waiting to send").wait_for(timeout=30_000)
     bar.get_by_role("button", name="Send now").click()
     page.get_by_label("PIN", exact=True).fill(PIN)
     page.get_by_role("button", name="Continue").click()
+    return bar
+
+
+def send_from_returns(page) -> None:
+    """Back online, on the Returns page: Send now, PIN, and wait until the server has it."""
+    bar = send_with_pin(page)
     bar.get_by_text("Sent 1 item. The server has everything.").wait_for(timeout=60_000)
 
 

@@ -23,6 +23,7 @@ from tests.browser.helpers import (
     kept,
     offer_and_yes,
     open_offline,
+    send_with_pin,
     start_interview,
     tablet_ready,
     until,
@@ -117,12 +118,8 @@ def test_an_interview_begun_offline_for_a_return_that_moved_is_named_before_it_i
     _move_to_another_worker(live_app, episode_id)
 
     tablet.context.set_offline(False)
-    tablet.goto("/returns")  # a new page: the store is locked, so the return cannot be named yet
-    bar = tablet.locator("#tablet-bar")
-    bar.get_by_text("1 interview on this tablet waiting to send").wait_for(timeout=30_000)
-    bar.get_by_role("button", name="Send now").click()
-    tablet.get_by_label("PIN", exact=True).fill(PIN)
-    tablet.get_by_role("button", name="Continue").click()
+    # A new page: the store is locked, so the return cannot be named yet.
+    bar = send_with_pin(tablet)
     bar.get_by_text("Your notes about Philomena T. will be passed to your manager").wait_for(
         timeout=30_000
     )

@@ -19,6 +19,7 @@ from tests.browser.helpers import (
     PIN,
     STORE,
     interviews_for,
+    send_with_pin,
     until,
     written_offline,
 )
@@ -74,12 +75,7 @@ def test_an_interview_refused_as_it_stands_is_kept_and_not_sent_again_until_chan
     returned_at = set_returned(live_app, episode_id, None)
 
     posts = count_uploads(tablet)
-    tablet.goto("/returns")
-    bar = tablet.locator("#tablet-bar")
-    bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
-    bar.get_by_role("button", name="Send now").click()
-    tablet.get_by_label("PIN", exact=True).fill(PIN)
-    tablet.get_by_role("button", name="Continue").click()
+    bar = send_with_pin(tablet)
     bar.get_by_text(f"Not sent (Tamsin Testchild): {NOT_BACK}").wait_for(timeout=30_000)
     assert len(posts) == 1
     assert interviews_for(live_app, episode_id) == []

@@ -7,26 +7,17 @@ import time
 
 import pyotp
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import User
 from rhi.passwords import hash_password
+from tests.browser.helpers import serious_violations
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "second.factor.person@example.org"
 PASSWORD = "lamp, harbour and seven gulls"
-
-
-def _serious(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _sign_in(page) -> None:
@@ -51,23 +42,23 @@ def test_setting_up_and_signing_in_with_a_code(page, live_app):
     _sign_in(page)
     page.wait_for_url("**/returns")
     page.goto("/account")
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.get_by_role("link", name="Set up a second factor").click()
     page.wait_for_url("**/account/second-factor")
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     secret = page.locator("#second-factor-key").inner_text().replace(" ", "")
     page.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Check the code and switch it on").click()
     page.get_by_role("heading", name="Keep these recovery codes").wait_for()
     assert page.locator(".recovery-codes li").count() == 8
-    assert _serious(page) == []
+    assert serious_violations(page) == []
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/sign-in")
     _sign_in(page)
     page.wait_for_url("**/sign-in/code")
     assert page.get_by_role("heading", level=1).inner_text() == "Type the code from your app"
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.get_by_label("Code").fill(pyotp.TOTP(secret).at(time.time() + 30))  # a new step
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/returns")
