@@ -64,7 +64,7 @@ from rhi.models.base import utcnow
 from rhi.models.episodes import REPORTERS, RETURN_METHODS, Notice, reporter_label
 from rhi.models.interviews import DELAY_REASONS, outcome_label, status_label
 from rhi.timefmt import from_local, to_local
-from rhi.writing.placeholders import still_in
+from rhi.writing.placeholders import saved_and_left
 
 bp = Blueprint("episodes", __name__)
 
@@ -378,9 +378,7 @@ def add_attempt(episode_id: int) -> tuple[str, int] | Response:
             note=form.note.data,
         )
         # Saved as written; a suggestion's placeholder left in it is named (issue 14 item 1).
-        return " ".join(
-            filter(None, ["Contact attempt saved.", still_in(form.note.data, "the note")])
-        )
+        return saved_and_left("Contact attempt saved.", (form.note.data, "the note"))
 
     return _change(episode_id, "attempt_form", ContactAttemptForm(), apply)
 
@@ -422,15 +420,10 @@ def decline(episode_id: int) -> tuple[str, int] | Response:
         )
         # Saved as written; a suggestion's placeholder left in either box is named.
         said = form.carer_said.data if form.carer_information.data else None
-        return " ".join(
-            filter(
-                None,
-                [
-                    declined_message(episode),
-                    still_in(form.reason.data, "what the child said"),
-                    still_in(said, "what the carer said"),
-                ],
-            )
+        return saved_and_left(
+            declined_message(episode),
+            (form.reason.data, "what the child said"),
+            (said, "what the carer said"),
         )
 
     return _change(episode_id, "decline_form", DeclineForm(), apply)
@@ -470,7 +463,7 @@ def outcome(episode_id: int) -> tuple[str, int] | Response:
         )
         saved = f"Outcome saved: {CLOSING_OUTCOMES[form.outcome.data].lower()}."
         # Saved as written; a suggestion's placeholder left in the reason is named.
-        return " ".join(filter(None, [saved, still_in(form.reason.data, "the reason")]))
+        return saved_and_left(saved, (form.reason.data, "the reason"))
 
     try:
         return _change(episode_id, "outcome_form", form, apply)

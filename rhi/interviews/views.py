@@ -53,7 +53,7 @@ from rhi.sync import held as held_work
 from rhi.sync.protocol import valid_device_id
 from rhi.timefmt import from_local, to_local
 from rhi.writing.events import open_flags
-from rhi.writing.placeholders import left_unfilled_in, still_in
+from rhi.writing.placeholders import left_unfilled_in, saved_and_left
 
 bp = Blueprint("interviews", __name__)
 
@@ -173,8 +173,8 @@ def begin(episode_id: int) -> tuple[str, int] | Response:
     db.session.commit()
     if form.answer.data == "no":
         # Saved as written; a suggestion's placeholder left in the child's words is named.
-        said = still_in(form.reason.data, "what the child said")
-        flash(" ".join(filter(None, [declined_message(episode), said])), "success")
+        said = saved_and_left(declined_message(episode), (form.reason.data, "what the child said"))
+        flash(said, "success")
         return redirect(url_for("episodes.show", episode_id=episode.id) + "#interview")
     assert episode.interview is not None
     return redirect(url_for("interviews.page", uuid=episode.interview.uuid, page_id="start"))
@@ -598,13 +598,14 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
         else ". The copy is released when the person who decided confirms it in rhi."
     )
     # Saved as written; a suggestion's placeholder left in any of its boxes is named.
-    left = [
-        still_in(decision.reason, "why it must be shared"),
-        still_in(decision.child_told_how, "how the child was told"),
-        still_in(decision.child_said, "what the child said"),
-        still_in(decision.urgent_reason, "why it cannot wait"),
-    ]
-    flash(" ".join(filter(None, [recorded, *left])), "success")
+    saved = saved_and_left(
+        recorded,
+        (decision.reason, "why it must be shared"),
+        (decision.child_told_how, "how the child was told"),
+        (decision.child_said, "what the child said"),
+        (decision.urgent_reason, "why it cannot wait"),
+    )
+    flash(saved, "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="consent"))
 
 
@@ -709,7 +710,7 @@ def add_addendum(uuid: str) -> tuple[str, int] | Response:
     text = form.text.data.strip()
     service.add_addendum(interview, current_user, text)
     db.session.commit()
-    flash(" ".join(filter(None, ["Addendum added.", still_in(text, "the addendum")])), "success")
+    flash(saved_and_left("Addendum added.", (text, "the addendum")), "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
 
 

@@ -7,7 +7,8 @@ An interview's record is more than its document: the child's "no" and the carer'
 outcome's reason, the contact attempts' notes, why it was late, the safeguarding decisions'
 reasons, the addenda, and the safe and well check of its returns are kept beside it
 (`record_texts`). `left_unfilled_in` reads all of them; `still_in` names a placeholder left in
-one box a form has just saved outside the interview (saving is still allowed)."""
+one box a form has just saved outside the interview (saving is still allowed), and
+`saved_and_left` adds it to what the worker is told."""
 
 from __future__ import annotations
 
@@ -105,3 +106,9 @@ def still_in(text: str | None, where: str) -> str:
         return f"{found[0]} is still in {where}: replace it with what you know."
     named = ", ".join(found[:-1]) + f" and {found[-1]}"
     return f"{named} are still in {where}: replace them with what you know."
+
+
+def saved_and_left(message: str, *boxes: tuple[str | None, str]) -> str:
+    """`message` (what was saved), then `still_in` for each (text, where) box the form saved:
+    the words are kept as written and each placeholder left is named where it is."""
+    return " ".join(filter(None, [message, *(still_in(text, where) for text, where in boxes)]))
