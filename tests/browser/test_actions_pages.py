@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import serious_violations, sign_in
 
@@ -20,7 +21,7 @@ def test_a_worker_follows_an_action_past_its_date_to_an_end(page):
     overdue = page.get_by_role("region", name=re.compile(r"actions? past (its|their) date"))
     overdue.get_by_role("link", name="Exploitation team for Amara").click()
     page.get_by_role("heading", level=1, name="Exploitation team").wait_for()
-    assert page.get_by_text("Another agency: Femi Adeyemi").is_visible()
+    expect(page.get_by_text("Another agency: Femi Adeyemi")).to_be_visible()
     assert serious_violations(page) == []
 
     page.get_by_label("Not done").check()
@@ -52,6 +53,6 @@ def test_the_social_worker_is_told_of_the_strategy_meeting(page):
     meetings = page.get_by_role("region", name="Strategy meetings asked for")
     meetings.get_by_role("link", name="A strategy meeting for Amara").click()
     page.get_by_role("heading", level=1, name="Strategy meeting request").wait_for()
-    assert page.get_by_text("Asked for, not yet held").first.is_visible()
+    expect(page.get_by_text("Asked for, not yet held").first).to_be_visible()
     assert serious_violations(page) == []
     assert page.console_errors == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from rhi.demo import DEMO_PASSWORD
@@ -73,8 +74,8 @@ def test_the_child_chooses_a_feeling_and_writes_then_the_worker_comes_back(
         page.get_by_label(f"{CHILD} asked for this part not to be shared"),
         page.locator(".interview-head"),
     ):
-        assert not worker_only.is_visible()
-    assert page.get_by_role("heading", name="In your own words").first.is_visible()
+        expect(worker_only).not_to_be_visible()
+    expect(page.get_by_role("heading", name="In your own words").first).to_be_visible()
     assert serious_violations(page) == []
 
     # A feeling, and the child's own words, saved as every field is.
@@ -93,11 +94,11 @@ def test_the_child_chooses_a_feeling_and_writes_then_the_worker_comes_back(
     dialog.get_by_label("Your password").fill("not the password")
     dialog.get_by_role("button", name="Continue").click()
     dialog.get_by_text("That password is not right. Try again.").wait_for()
-    assert not page.locator(".interview-nav").is_visible()
+    expect(page.locator(".interview-nav")).not_to_be_visible()
     dialog.get_by_label("Your password").fill(DEMO_PASSWORD)
     dialog.get_by_role("button", name="Continue").click()
     page.locator(".interview-nav").wait_for(state="visible")
-    assert page.get_by_label(f"What {CHILD} said").is_visible()
+    expect(page.get_by_label(f"What {CHILD} said")).to_be_visible()
 
     # Saved: on the page after a reload, and in the interview's document.
     page.reload()
@@ -120,8 +121,8 @@ def test_the_childs_view_works_with_no_signal_and_the_pin_brings_the_worker_back
     start_interview(tablet, OFFLINE_CHILD)
     go_to(tablet, "In your own words")
     tablet.get_by_role("button", name=f"Turn the tablet towards {OFFLINE_CHILD}").click()
-    assert not tablet.locator(".interview-nav").is_visible()
-    assert not tablet.locator("#tablet-bar").is_visible()
+    expect(tablet.locator(".interview-nav")).not_to_be_visible()
+    expect(tablet.locator("#tablet-bar")).not_to_be_visible()
 
     # Back (the in-page router's pages) stays in the child's view and asks for the PIN.
     for _ in range(2):
@@ -193,7 +194,7 @@ def still_the_childs_view(page, url: str, asking) -> None:
         page.locator(".interview-nav"),
         page.get_by_role("button", name="Sign out"),
     ):
-        assert not workers.is_visible()
+        expect(workers).not_to_be_visible()
     assert "Sign out" not in page.evaluate(VISIBLE)
     asking.wait_for(state="visible")
 
@@ -216,7 +217,7 @@ def test_back_and_links_do_not_leave_the_childs_view_without_the_password(
         page.go_back()
         still_the_childs_view(page, "**/own_words", dialog)
     dialog.get_by_role("button", name=f"Stay with {LEAVING_CHILD}").click()
-    assert not dialog.is_visible()
+    expect(dialog).not_to_be_visible()
 
     # Every link: the ones the child can see (none but the skip link within the page), and the
     # worker's hidden ones (as a link in the child's content would be followed).
@@ -236,11 +237,11 @@ def test_back_and_links_do_not_leave_the_childs_view_without_the_password(
     dialog.get_by_label("Your password").fill(DEMO_PASSWORD)
     dialog.get_by_role("button", name="Continue").click()
     page.locator(".interview-nav").wait_for(state="visible")
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.go_back()
     page.wait_for_url("**/start")
     page.locator(".interview-nav").wait_for(state="visible")
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 EVERY_PAGE_CHILD = "Quillery"  # a first name no other test uses
@@ -273,7 +274,7 @@ def test_no_page_opened_in_the_childs_view_shows_the_workers_words(page, live_ap
     assert f"T-{EVERY_PAGE_CHILD}" in page.evaluate(ON_THE_PAGE)
     for words in (f"T-{EVERY_PAGE_CHILD}", "Testchild", *CHROME):
         assert words not in seen, words
-    assert not page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).not_to_be_visible()
     page.get_by_role("button", name="Give the tablet back").click()
     dialog = page.locator("#child-view-dialog")
     dialog.get_by_label("Your password").fill("not the password")
@@ -318,8 +319,8 @@ def test_the_child_can_stop_the_words_read_aloud(page, live_app, new_return):
     assert page.evaluate("window.speechSynthesis.spoken") != []
     page.get_by_role("button", name=f"Turn the tablet towards {STOP_CHILD}").click()
     stop = page.get_by_role("button", name="Stop", exact=True)
-    assert stop.is_visible()
+    expect(stop).to_be_visible()
     cancelled = page.evaluate("window.speechSynthesis.cancelled")
     stop.click()
     assert page.evaluate("window.speechSynthesis.cancelled") > cancelled
-    assert not stop.is_visible()
+    expect(stop).not_to_be_visible()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from rhi.models.base import utcnow
 from tests.browser.helpers import serious_violations, sign_in
@@ -36,24 +37,24 @@ def test_import_preview_apply_allocate_and_the_workers_list(page, tmp_path):
     page.get_by_label("Save these columns as").fill("Browser test export")
     page.get_by_role("button", name="Save the columns and preview").click()
 
-    assert page.get_by_text("1 new, 0 to update, 0 unchanged, 0 waiting").is_visible()
-    assert page.get_by_text("“31/02/2012” is not a real date").is_visible()
+    expect(page.get_by_text("1 new, 0 to update, 0 unchanged, 0 waiting")).to_be_visible()
+    expect(page.get_by_text("“31/02/2012” is not a real date")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("button", name="Import these notifications").click()
-    assert page.get_by_role("heading", name="What the import did").is_visible()
-    assert page.get_by_role("link", name="Download the refused rows").is_visible()
+    expect(page.get_by_role("heading", name="What the import did")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the refused rows")).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Returns").click()
     waiting = page.locator("section.unallocated")
-    assert waiting.get_by_role("link", name="Orla Importfield", exact=True).is_visible()
+    expect(waiting.get_by_role("link", name="Orla Importfield", exact=True)).to_be_visible()
     waiting.get_by_role("link", name="Allocate Orla Importfield's return").click()
     page.get_by_label("Sam Ahmed").check()
     with page.expect_navigation():  # the allocation done before the next sign-in
         page.get_by_role("button", name="Allocate", exact=True).click()
-    assert page.get_by_text("Sam Ahmed").first.is_visible()
+    expect(page.get_by_text("Sam Ahmed").first).to_be_visible()
 
     page.context.clear_cookies()
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
-    assert page.get_by_text("Orla Importfield").first.is_visible()
+    expect(page.get_by_text("Orla Importfield").first).to_be_visible()
     assert page.console_errors == []

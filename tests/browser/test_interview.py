@@ -110,10 +110,10 @@ def test_interview_pages_are_accessible_and_prompts_show_large(page):
     first = page.locator(".prompt-text").first.inner_text()
     page.get_by_role("button", name="Show large").first.click()
     dialog = page.get_by_role("dialog")
-    assert dialog.is_visible()
+    expect(dialog).to_be_visible()
     assert dialog.inner_text().startswith(first)
     dialog.get_by_role("button", name="Close").click()
-    assert not dialog.is_visible()
+    expect(dialog).not_to_be_visible()
     assert page.console_errors == []
 
 

@@ -9,6 +9,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     DUMP_INDEXEDDB,
@@ -36,7 +37,7 @@ def test_words_written_offline_survive_closing_the_page_and_are_sent_once(page):
     page.locator("#meta-sections-away-text").get_by_text("Kept on this tablet").wait_for()
     bar = page.locator("#tablet-bar")
     bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
-    assert bar.get_by_text("Offline: no connection").is_visible()
+    expect(bar.get_by_text("Offline: no connection")).to_be_visible()
 
     stored = page.evaluate(DUMP_INDEXEDDB)
     assert "sections.away.text" in stored  # the change is there...
@@ -49,14 +50,14 @@ def test_words_written_offline_survive_closing_the_page_and_are_sent_once(page):
     context.set_offline(False)
     again = context.new_page()
     send_from_returns(again)
-    assert again.locator("#tablet-bar").get_by_text("Nothing waiting to send").is_visible()
+    expect(again.locator("#tablet-bar").get_by_text("Nothing waiting to send")).to_be_visible()
 
     again.goto(interview_url)
     assert again.get_by_label("What Dylan said").input_value() == WORDS
     again.wait_for_load_state("networkidle")
     # Online with nothing waiting and a PIN set: the bar keeps quiet.
     assert again.locator("#tablet-bar").is_hidden()
-    assert not again.get_by_role("button", name="Send now").is_visible()
+    expect(again.get_by_role("button", name="Send now")).not_to_be_visible()
     assert "sections.away.text" not in again.evaluate(DUMP_INDEXEDDB)  # let go once sent
 
 

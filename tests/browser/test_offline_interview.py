@@ -11,6 +11,7 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from rhi.extensions import db
@@ -263,7 +264,7 @@ def test_keep_on_this_tablet_from_a_childs_page_then_open_it_with_no_signal(
     context.set_offline(True)
     tablet = open_offline(context, f"/episodes/{episode_id}")
     tablet.get_by_role("heading", name="Jess Testchild").wait_for()
-    assert tablet.get_by_text("Not yet offered").first.is_visible()
+    expect(tablet.get_by_text("Not yet offered").first).to_be_visible()
     # The child said no, in her words: kept, and shown as kept.
     tablet.get_by_text("The child said no", exact=True).click()
     tablet.get_by_role("button", name="Save: the child said no").click()

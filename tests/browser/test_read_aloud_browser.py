@@ -11,6 +11,7 @@ Arabic, a Stop button shows while it speaks, and Stop stops it.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from rhi.extensions import db
@@ -69,25 +70,25 @@ def test_read_aloud_in_arabic_only_with_an_arabic_voice_and_stop(page, live_app,
 
     # No Arabic voice: the button says so and does nothing (never Arabic in an English voice).
     button = page.locator("[data-read-aloud='prompt-away-1']")
-    assert button.is_visible()
+    expect(button).to_be_visible()
     assert button.inner_text().strip() == "No Arabic voice on this tablet"
     assert button.get_attribute("aria-disabled") == "true"
     button.click(force=True)  # a tap anyway (Playwright waits for an enabled button otherwise)
     assert page.evaluate("window.speechSynthesis.spoken") == []
     stop = page.locator("[data-read-aloud-stop]")
-    assert not stop.is_visible()
+    expect(stop).not_to_be_visible()
 
     # An Arabic voice arrives: the button reads the child's words in Arabic, and Stop shows.
     page.evaluate("window.speechSynthesis.arrive([{lang: 'en-GB'}, {lang: 'ar-SA'}])")
     assert button.get_attribute("aria-disabled") is None
-    assert button.get_by_text("Read aloud").is_visible()
+    expect(button.get_by_text("Read aloud")).to_be_visible()
     button.click()
     assert page.evaluate("window.speechSynthesis.spoken") == [
         {"text": arabic, "lang": "ar", "voice": "ar-SA"}
     ]
-    assert stop.is_visible()
+    expect(stop).to_be_visible()
     stop.click()
-    assert not stop.is_visible()
+    expect(stop).not_to_be_visible()
     assert page.evaluate("window.speechSynthesis.cancelled") >= 2  # before speaking, and Stop
     assert page.console_errors == []
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import STORE, offline_on_the_return, open_offline
 
@@ -55,7 +56,7 @@ def test_wrong_pins_warn_of_the_loss_and_after_the_wipe_every_screen_agrees(page
     assert "Xanthe" not in dialog.inner_text()  # counts by kind, no content
     # No PIN can open anything now: the right one is not even asked for.
     assert guesser.get_by_label("PIN", exact=True).is_disabled()
-    assert not dialog.get_by_role("button", name="Continue").is_visible()
+    expect(dialog.get_by_role("button", name="Continue")).not_to_be_visible()
     dialog.get_by_role("button", name="Not now").click()
 
     # Every screen agrees: this tab's page and bar...
@@ -74,7 +75,7 @@ def test_wrong_pins_warn_of_the_loss_and_after_the_wipe_every_screen_agrees(page
     later = context.new_page()
     later.goto("/returns")
     later.locator("#main").get_by_text("Nothing is kept on this tablet: it was wiped").wait_for()
-    assert not later.locator("#pin-dialog").is_visible()
+    expect(later.locator("#pin-dialog")).not_to_be_visible()
     assert "locked" not in later.locator("#main").inner_text()
     later.locator("#tablet-bar").get_by_text("Nothing waiting to send").wait_for()
     assert later.evaluate(f"async () => {STORE}.state()") == "empty"
