@@ -230,6 +230,8 @@ def test_finish_locks_and_sends_the_summary_to_the_social_worker(app, web, world
     text = _pdf_text(pdf.data)
     assert "I miss my nan" in text
     assert "Prepared for Social Worker" in text
+    page = social_worker.get(f"/summaries/{summary_id}").get_data(as_text=True)
+    assert "When you have read it" in page and "I have read this summary" in page
     social_worker.post(
         f"/summaries/{summary_id}/acknowledge",
         {"next_step": "no_further_action"},
