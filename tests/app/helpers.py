@@ -19,7 +19,7 @@ from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.models import AuditEvent, Episode, Interview
 from rhi.sync.protocol import content_hash
-from tests.conftest import Web, csrf_from
+from tests.conftest import Web
 
 URL = "/sync/v1/interviews"
 
@@ -126,7 +126,7 @@ def start(web: Web, world) -> str:
 
 
 def autosave(web: Web, uuid: str, path: str, value: str, original: str | None):
-    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
+    token = web.csrf(f"/interviews/{uuid}/start")
     data = {f"f:{path}": value}
     if original is not None:
         data[f"o:{path}"] = original
