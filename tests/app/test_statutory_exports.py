@@ -521,9 +521,9 @@ def test_the_command_line(app, world, tmp_path: Path):
     assert unknown.exit_code == 2 and "no team has this name" in unknown.output
     with app.app_context():
         details = db.session.execute(
-            select(AuditEvent.user_id, AuditEvent.detail).where(
-                AuditEvent.action == "export.download"
-            )
+            select(AuditEvent.user_id, AuditEvent.detail)
+            .where(AuditEvent.action == "export.download")
+            .order_by(AuditEvent.id)  # in the order made: unordered, PostgreSQL may mix them
         ).all()
     assert [d.user_id for d in details] == [None, None, None, None]
     assert details[0].detail.endswith("(command line, all teams)")
