@@ -185,7 +185,9 @@ def _empty_tables(application: Flask) -> None:
     DELETE, in one round trip, rather than TRUNCATE: truncating 41 tables makes 41 new files
     and took about 0.3 s a test, deleting a test's few rows about 0.05 s. As the superuser, with
     `session_replication_role = replica`, the rows go without firing triggers (the audit
-    table's refusal to delete, foreign keys), as TRUNCATE did."""
+    table's refusal to delete, foreign keys), as TRUNCATE did. Only the sequences a test used
+    (`last_value` is null until one is read) are restarted: restarting all 41 took three
+    quarters of the time."""
     names = ", ".join(f"'{t.name}'" for t in db.metadata.sorted_tables)
     with db.engine.begin() as conn:
         conn.exec_driver_sql("SET LOCAL lock_timeout = '10s'")  # a leaked session fails, not hangs
@@ -200,7 +202,7 @@ def _empty_tables(application: Flask) -> None:
                 END IF;
               END LOOP;
               FOR name IN SELECT quote_ident(sequencename) FROM pg_sequences
-                          WHERE schemaname = current_schema() LOOP
+                          WHERE schemaname = current_schema() AND last_value IS NOT NULL LOOP
                 EXECUTE 'ALTER SEQUENCE ' || name || ' RESTART';
               END LOOP;
             END $$"""
