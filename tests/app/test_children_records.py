@@ -89,7 +89,11 @@ def count_children(app) -> int:
 
 def events(app, action: str) -> list[AuditEvent]:
     with app.app_context():
-        found = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+        found = list(
+            db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+            )
+        )
         for event in found:
             db.session.expunge(event)
         return found

@@ -100,7 +100,9 @@ def test_recording_attempt_offer_and_decline(app, web, world):
         ).returned_at + timedelta(hours=72)
         assert len(interview.uuid) == 36
         details = db.session.scalars(
-            select(AuditEvent.detail).where(AuditEvent.action == "interview.status")
+            select(AuditEvent.detail)
+            .where(AuditEvent.action == "interview.status")
+            .order_by(AuditEvent.id)
         ).all()
         assert details == [
             "offered -> unable_to_contact",

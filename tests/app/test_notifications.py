@@ -81,7 +81,9 @@ def newest_episode(app) -> Episode:
 
 def actions(app, action: str) -> list[AuditEvent]:
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        ).all()
         for event in events:
             db.session.expunge(event)
         return list(events)

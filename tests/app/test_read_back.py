@@ -297,7 +297,9 @@ def test_the_childs_copy_is_a_plain_letter_with_where_to_get_help(app, web, worl
             assert words not in text
     with app.app_context():
         looks = db.session.scalars(
-            select(AuditEvent.detail).where(AuditEvent.action == "interview.child_copy")
+            select(AuditEvent.detail)
+            .where(AuditEvent.action == "interview.child_copy")
+            .order_by(AuditEvent.id)
         ).all()
     assert looks == ["page", "pdf"]
     web.sign_out()

@@ -260,7 +260,11 @@ def _signed_in(app, email: str) -> Web:
 
 def _audit(app, action: str) -> list[AuditEvent]:
     with app.app_context():
-        rows = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+        rows = list(
+            db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+            )
+        )
         for row in rows:
             db.session.expunge(row)
         return rows

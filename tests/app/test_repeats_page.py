@@ -156,7 +156,9 @@ def test_the_threshold_the_timeline_long_episodes_and_missing_now(app, world):
     )
     assert f'href="/episodes/{ids["dee_missing"]}"' in html
     with app.app_context():
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "repeats.view"))
+        event = db.session.scalar(  # the first view: this month
+            select(AuditEvent).where(AuditEvent.action == "repeats.view").order_by(AuditEvent.id)
+        )
         assert event.user_id == world.users["manager_a"]
         assert event.detail == "this_month: 1 over the threshold, 1 long"
 

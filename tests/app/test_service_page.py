@@ -109,9 +109,9 @@ def test_a_coordinator_sees_the_figures_and_a_worker_does_not(app, world_i):
     assert "The service" not in worker.get("/returns").get_data(as_text=True)
     with app.app_context():
         refused = db.session.scalar(
-            select(AuditEvent).where(
-                AuditEvent.action == "service.view", AuditEvent.outcome == "refused"
-            )
+            select(AuditEvent)
+            .where(AuditEvent.action == "service.view", AuditEvent.outcome == "refused")
+            .order_by(AuditEvent.id)
         )
         assert refused.user_id == world_i.users["worker_a"]
         assert db.session.scalar(select(Child.id).where(Child.first_name == "Ada")) is not None

@@ -117,7 +117,7 @@ def test_purge_forgets_old_sign_in_failures(app, world):
             data={"csrf_token": token, "email": "x@test.example.org", "password": "wrong"},
         )
     with app.app_context():
-        first = db.session.scalars(select(SignInFailure)).first()
+        first = db.session.scalars(select(SignInFailure).order_by(SignInFailure.id)).first()
         first.at -= timedelta(hours=1)
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["rhi", "purge"])

@@ -68,7 +68,11 @@ def sent_rows(app) -> list[tuple[str, str, str, str, int]]:
 
 def audit_of(app, action: str) -> list[AuditEvent]:
     with app.app_context():
-        events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+        events = list(
+            db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+            )
+        )
         for e in events:
             db.session.expunge(e)
         return events
