@@ -140,8 +140,9 @@ class Episode(db.Model):
 
     @property
     def interview(self) -> Interview | None:
-        """The latest interview covering this episode, if one has been started."""
-        return max(self.interviews, key=lambda i: i.created_at, default=None)
+        """The latest interview covering this episode, if one has been started. Two begun in the
+        same instant: the one made last (the larger id), whatever order the rows came in."""
+        return max(self.interviews, key=lambda i: (i.created_at, i.id or 0), default=None)
 
     @property
     def duration_hours(self) -> float | None:
