@@ -88,6 +88,10 @@ http {{
         server {app_a} max_fails=0;
         server {app_b} max_fails=0;
         keepalive 16;
+        # nginx lets an idle connection go before gunicorn does (--keep-alive 75): the other way
+        # round, a request sent on a connection gunicorn has just closed is passed to the other
+        # instance, and under load that happened.
+        keepalive_timeout 30s;
     }}
 
     server {{
@@ -277,6 +281,9 @@ def _gunicorn(address: str, env: dict[str, str], log: Path) -> subprocess.Popen[
         "2",
         "--threads",
         "4",
+        # Longer than nginx keeps an idle connection to it (keepalive_timeout above).
+        "--keep-alive",
+        "75",
         "--bind",
         address,
         "--error-logfile",
