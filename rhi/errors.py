@@ -67,7 +67,38 @@ def unavailable() -> Response:
     return response
 
 
+def _outage_behind(exc: BaseException | None) -> BaseException | None:
+    """The database outage this exception is, or was raised while handling (Flask-Login's
+    response hook reads a session the outage kept from opening), if any."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if database_unavailable(exc):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+class OutageWithoutTrace(logging.Filter):
+    """Flask logs a traceback at ERROR for an exception it meets outside the route (reading or
+    saving the session, finishing the response). When that exception is the database being
+    away, or came of it, the record becomes one WARNING line naming it: an outage is not a fault
+    in rhi's code, and a page of traces on every request would bury one that is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        outage = _outage_behind(record.exc_info[1] if record.exc_info else None)
+        if outage is not None:
+            record.msg = f"{record.getMessage()}: database unavailable ({type(outage).__name__})"
+            record.args = None
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def register(app: Flask) -> None:
+    # The app's logger is shared by every app in a process (named for the package): one filter.
+    if not any(isinstance(f, OutageWithoutTrace) for f in app.logger.filters):
+        app.logger.addFilter(OutageWithoutTrace())
+
     def render(code: int, detail: str | None = None) -> tuple[str, int]:
         title, hint = MESSAGES.get(code, MESSAGES[500])
         return render_template("error.html", code=code, title=title, hint=detail or hint), code

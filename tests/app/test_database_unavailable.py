@@ -5,6 +5,7 @@ the test database stops taking connections and every connection to it is ended."
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -36,7 +37,7 @@ def unreachable(app: Flask) -> Iterator[None]:
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-def test_a_save_while_the_database_is_away_is_answered_503_and_lands_after(app, web, world):
+def test_a_save_while_the_database_is_away_is_answered_503_and_lands_after(app, web, world, caplog):
     uuid = start(web, world)
     # As in production: an error while the request's session is read goes to the error
     # handlers instead of up to the test.
@@ -57,6 +58,13 @@ def test_a_save_while_the_database_is_away_is_answered_503_and_lands_after(app, 
         assert tablet.status_code == 503
         assert tablet.get_json()["error"] == "unavailable"
         assert tablet.headers["Retry-After"] == "5"
+    # The log says the database was away, once a request, with no traceback: an outage is not
+    # a fault in rhi's code, and a page of traces per request would bury one that is.
+    away_logged = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert away_logged and all(r.exc_info is None for r in away_logged), [
+        (r.levelname, r.getMessage()) for r in away_logged
+    ]
+    assert all(r.levelno == logging.WARNING for r in away_logged)
     # Back: the page sends the same words again, and they are kept.
     again = autosave(web, uuid, "sections.away.text", words, "")
     assert again.status_code == 200
