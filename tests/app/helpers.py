@@ -112,13 +112,12 @@ def audit_actions(app) -> list[tuple[str, str | None, str]]:
 OFFER_AND_YES = {"offered_at": "2026-11-23T09:30", "method": "visit", "answer": "yes"}
 
 
-def start(web: Web, world) -> str:
-    web.sign_in(world.emails["worker_a"])
-    response = web.post(
-        f"/episodes/{world.episodes['a']}/interview",
-        OFFER_AND_YES,
-        page=f"/episodes/{world.episodes['a']}",
-    )
+def start(web: Web, world, worker: str = "worker_a", episode: str = "a") -> str:
+    """`worker` signs in, offers an interview for `episode`'s return and the child says yes:
+    the new interview's uuid."""
+    web.sign_in(world.emails[worker])
+    url = f"/episodes/{world.episodes[episode]}"
+    response = web.post(url + "/interview", OFFER_AND_YES, page=url)
     assert response.status_code == 302
     match = re.search(r"/interviews/([0-9a-f-]{36})/start", response.headers["Location"])
     assert match

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import Episode, Interview
-from tests.app.helpers import OFFER_AND_YES
+from tests.app.helpers import start
 from tests.conftest import Web, csrf_from
 
 DELAY_NOTE = "The interview was late because [reason]."
@@ -29,11 +29,7 @@ def _text(page: str) -> str:
 
 def _start_late(web: Web, world) -> str:
     """An interview for Ben's return, whose deadline has passed (tests/world.py)."""
-    web.sign_in(world.emails["worker_b"])
-    url = f"/episodes/{world.episodes['b']}"
-    response = web.post(url + "/interview", OFFER_AND_YES, page=url)
-    assert response.status_code == 302
-    return re.search(r"/interviews/([0-9a-f-]{36})/start", response.headers["Location"]).group(1)
+    return start(web, world, worker="worker_b", episode="b")
 
 
 def _finish_late(web: Web, uuid: str):
@@ -176,10 +172,7 @@ def test_an_addendum_with_a_placeholder_is_added_and_the_placeholder_named(app, 
 
 
 def test_a_decision_with_placeholders_is_recorded_and_each_box_named(app, web, world):
-    web.sign_in(world.emails["worker_a"])
-    url = f"/episodes/{world.episodes['a']}"
-    response = web.post(url + "/interview", OFFER_AND_YES, page=url)
-    uuid = re.search(r"/interviews/([0-9a-f-]{36})/start", response.headers["Location"]).group(1)
+    uuid = start(web, world)
     page = f"/interviews/{uuid}/consent"
     decision = {
         "recipient": "police",
