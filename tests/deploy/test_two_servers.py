@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import sys
 import uuid as uuidlib
@@ -28,7 +29,18 @@ from tests.conftest import _pg_admin_url, _pg_connect
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import two_servers  # scripts/ is not a package
 
-REDIS_URL = "redis://127.0.0.1:6379/7"  # a database of its own, emptied first
+
+def _own_redis_database() -> str:
+    """A Redis database for this test process alone, emptied first. pytest-xdist may run this
+    module in several processes at once, each with its own two servers: on one database, one
+    process's flush or sign-ins changed the sign-in count another was testing. 12 and 13 are
+    the job tests' (tests/app); past seven processes the numbers are shared again."""
+    process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    free = (7, 8, 9, 10, 11, 14, 15)
+    return f"redis://127.0.0.1:6379/{free[process % len(free)]}"
+
+
+REDIS_URL = _own_redis_database()
 SIGN_IN_LIMIT = 6
 WORKER = "worker@example.org"
 
