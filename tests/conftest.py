@@ -59,14 +59,20 @@ def _share_url_builders() -> None:
 _share_url_builders()
 
 
-def _share_postgres_engines() -> None:
-    """Apps on the same PostgreSQL database share one engine for the process.
+# The SQLite files whose engine is kept for the process: the app fixture's one file, replaced by
+# a fresh copy of the schema before each test (see `_fresh_sqlite`).
+_KEPT_SQLITE_URLS: set[str] = set()
+
+
+def _share_engines() -> None:
+    """Apps on the same database share one engine for the process.
 
     SQLAlchemy keeps each statement's compiled SQL in its engine, so an engine per test's app
-    compiled every statement again in every test: an eighth of the PostgreSQL tests' time. A
-    server makes one app and one engine, as here. Only engines for the same URL and options are
-    shared, so a test that points an app elsewhere (another database, a stopped server) still
-    gets its own; SQLite tests each have their own file, so their own engine."""
+    compiled every statement again in every test: an eighth of the app tests' time. A server
+    makes one app and one engine, as here. Only engines for the same URL and options are shared,
+    so a test that points an app elsewhere (another database, a stopped server) still gets its
+    own. On SQLite only the app fixture's file is shared (`_KEPT_SQLITE_URLS`): other tests make
+    files of their own, whose engines should close with their apps."""
     make = SQLAlchemy._make_engine
     if getattr(make, "shared", False):
         return
@@ -74,10 +80,11 @@ def _share_postgres_engines() -> None:
 
     def shared(self: SQLAlchemy, bind_key: str | None, options: dict, app: Flask) -> Engine:
         url = make_url(options["url"])
-        if url.get_backend_name() != "postgresql":
+        text = url.render_as_string(hide_password=False)
+        if url.get_backend_name() != "postgresql" and text not in _KEPT_SQLITE_URLS:
             return make(self, bind_key, options, app)
         rest = sorted((k, repr(v)) for k, v in options.items() if k != "url")
-        key = repr((url.render_as_string(hide_password=False), rest))
+        key = repr((text, rest))
         if key not in engines:
             engines[key] = make(self, bind_key, options, app)
         return engines[key]
@@ -86,7 +93,7 @@ def _share_postgres_engines() -> None:
     SQLAlchemy._make_engine = shared  # type: ignore[method-assign]
 
 
-_share_postgres_engines()
+_share_engines()
 
 
 def _pg_admin_url() -> str:
@@ -222,29 +229,53 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def sqlite_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this test process's app fixture keeps its SQLite database, test after test."""
+    return tmp_path_factory.mktemp("database") / SQLITE_FILE
+
+
+def _fresh_sqlite(template: Path, path: Path) -> str:
+    """`path` made a copy of the empty schema, and its URL. The copy is written beside it and
+    renamed over it, so the old file is never rewritten in place, and the old write-ahead log
+    and shared-memory files go first: the last test's rows cannot reach the next one."""
+    fresh = path.with_name(path.name + ".new")
+    shutil.copyfile(template, fresh)
+    for extra in ("-wal", "-shm", "-journal"):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+    os.replace(fresh, path)
+    url = f"sqlite:///{path}"
+    _KEPT_SQLITE_URLS.add(url)
+    return url
+
+
 @pytest.fixture
 def app(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The app on a database holding the schema and no rows.
 
-    SQLite: a new file per test, copied from a template holding the schema. PostgreSQL: one
+    SQLite: one file per test process, replaced before each test by a copy of a template holding
+    the schema; its engine is kept, with its connections closed after each test. PostgreSQL: one
     database for the run; the schema is made by the first test that needs it (or again after a
     test that dropped it, such as the migration tests), and each test's rows are deleted
     afterwards.
     """
-    url = database_url(backend, tmp_path, request)
     if backend == "sqlite":
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / SQLITE_FILE)
+        template = request.getfixturevalue("sqlite_template")
+        url = _fresh_sqlite(template, request.getfixturevalue("sqlite_home"))
+    else:
+        url = database_url(backend, tmp_path, request)
     full = request.node.get_closest_marker("full_strength_passwords") is not None
     application = make_test_app(url, tmp_path, RHI_FAST_PASSWORD_HASHING=not full)
-    with application.app_context():
-        db.create_all()  # only the tables that are missing
+    if backend == "postgresql":
+        with application.app_context():
+            db.create_all()  # only the tables that are missing
     yield application
     with application.app_context():
         db.session.remove()
         if backend == "postgresql":
             _empty_tables(application)  # the engine, shared, keeps its connections
         else:
-            db.engine.dispose()
+            db.engine.dispose()  # the engine and its compiled SQL kept; its connections closed
 
 
 @pytest.fixture
