@@ -115,11 +115,15 @@ def build_world(with_interviews: bool = False) -> World:
         interview.episodes.append(episode)
         db.session.add(interview)
         interviews[key] = interview
-    db.session.commit()
-    return World(
+    # Read back before the commit, which expires every object: read after it, each would be
+    # loaded again, a query apiece (on PostgreSQL about half the time of making the world).
+    db.session.flush()
+    world = World(
         users={k: u.id for k, u in users.items()},
         emails={k: u.email for k, u in users.items()},
         children={"a": child_a.id, "b": child_b.id},
         episodes={"a": ep_a.id, "b": ep_b.id, "solo": ep_solo.id},
         interviews={k: i.uuid for k, i in interviews.items()},
     )
+    db.session.commit()
+    return world
