@@ -136,7 +136,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     from the end of a busy process's run to an idle one, never from its start. The deployment
     tests, at the very start, so all run in the first process, which starts their two servers
     once (a module fixture); further down, they were split and the servers started up to
-    three times, 15 to 20 seconds each."""
+    three times, 15 to 20 seconds each. The browser tests follow them there, one at a time,
+    while the other processes run the rest: shared out so that two or three processes start
+    with a part of them, the full run took longer (8:14 and 8:33 against 7:51 on this
+    machine), as browsers at once cost more than their waits left free."""
 
     def order(item: pytest.Item) -> int:
         if "/deploy/" in str(item.path):
