@@ -159,6 +159,20 @@ function slotAlternation(phrases, names) {
   );
 }
 
+// A regex made the first time it is read. Making every rewrite's regexes took half of
+// compile() (about 200 ms in each new page's worker on a fast machine), and a page uses only
+// those of the rules it flags; the sources are still built, and checked, in compile().
+function madeOnFirstUse(out, key, source, flags) {
+  let made = null;
+  Object.defineProperty(out, key, {
+    enumerable: true,
+    get() {
+      if (!made) made = new RegExp(source, flags);
+      return made;
+    },
+  });
+}
+
 // The same regexes as rules.py's rewrite_sources(), with matcher.py's anchors.
 function compileRewrite(rewrite) {
   const part = (key) => (Array.isArray(rewrite[key]) && rewrite[key].length ? rewrite[key] : null);
@@ -169,19 +183,17 @@ function compileRewrite(rewrite) {
     out.names.before = [];
     const alts = slotAlternation(part('before'), out.names.before);
     // Searched in the text cut at the flag, so $ is "just before the flag".
-    out.before = new RegExp(BOUNDARY_BEFORE + '(' + alts + ')' + WS + '+$', 'gu');
+    madeOnFirstUse(out, 'before', BOUNDARY_BEFORE + '(' + alts + ')' + WS + '+$', 'gu');
   }
   if (part('phrase')) {
     out.names.phrase = [];
-    out.phrase = new RegExp(
-      '^' + slotAlternation(part('phrase'), out.names.phrase) + BOUNDARY_AFTER,
-      'u',
-    );
+    const alts = slotAlternation(part('phrase'), out.names.phrase);
+    madeOnFirstUse(out, 'phrase', '^' + alts + BOUNDARY_AFTER, 'u');
   }
   if (part('after')) {
     out.names.after = [];
     const alts = slotAlternation(part('after'), out.names.after);
-    out.after = new RegExp(WS + '+(' + alts + ')' + BOUNDARY_AFTER, 'uy');
+    madeOnFirstUse(out, 'after', WS + '+(' + alts + ')' + BOUNDARY_AFTER, 'uy');
   }
   return out;
 }
