@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 import argon2
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from rhi import passwords
 from rhi.auth import throttle
 from rhi.extensions import db
 from rhi.models import AuditEvent, SignInFailure, User, UserSession
+from tests.app.helpers import statements
 from tests.conftest import csrf_from
 from tests.world import PASSWORD
 
@@ -176,7 +177,7 @@ def test_every_way_through_sign_in_does_the_same_work(app, world, monkeypatch):
     app.config["RHI_SIGN_IN_RATE_LIMIT"] = "10000 per minute"
     client = app.test_client()
     token = csrf_from(client.get("/sign-in").text)
-    steps: list[object] = []  # the statements sent and the verifications, in order
+    steps: list[object]  # the statements sent and the verifications, in order (below)
 
     class Watched(passwords.PasswordHasher):
         def verify(self, digest: str | bytes, password: str | bytes) -> bool:
@@ -190,13 +191,6 @@ def test_every_way_through_sign_in_does_the_same_work(app, world, monkeypatch):
         "_strong",
         Watched(real.time_cost, real.memory_cost, real.parallelism, real.hash_len, real.salt_len),
     )
-    with app.app_context():
-        engine = db.engine
-
-    def statement(*args: object) -> None:
-        steps.append(str(args[2]).split()[0])
-
-    event.listen(engine, "before_cursor_execute", statement)
 
     def work(email: str, password: str, address: str) -> tuple[list[object], int]:
         steps.clear()
@@ -205,17 +199,16 @@ def test_every_way_through_sign_in_does_the_same_work(app, world, monkeypatch):
         assert response.status_code == 401
         checks = [s for s in steps if isinstance(s, argon2.Parameters)]
         assert checks == [full_cost], "one check at full cost"
-        return steps[: steps.index(checks[0])], len(steps)
+        before = steps[: steps.index(checks[0])]
+        return [str(sql).split()[0] for sql in before], len(steps)
 
-    try:
+    with statements(app) as steps:  # the SQL sent; Watched adds each verification
         existing = work(world.emails["worker_a"], "wrong password", "10.1.0.1")
         unknown = work("nobody@test.example.org", "wrong password", "10.1.0.2")
         for _ in range(5):
             work(world.emails["worker_a"], "wrong password", ATTACKER)
         paused = work(world.emails["worker_a"], PASSWORD, ATTACKER)
         free = work(world.emails["worker_b"], "wrong password", "10.1.0.3")
-    finally:
-        event.remove(engine, "before_cursor_execute", statement)
     reads = existing[0]
     assert reads and all(step == "SELECT" for step in reads)
     assert unknown[0] == paused[0] == free[0] == reads

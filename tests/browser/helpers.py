@@ -106,8 +106,9 @@ DUMP_INDEXEDDB = """async () => {
 }"""
 
 
-# PBKDF2 rounds for a PIN set up in a test: the real 600,000 (store.js's ITERATIONS) cost about
-# half a second of the browser's work at each set-up and at every unlock, tens of times a run.
+# PBKDF2 rounds for a PIN set up in a test: the real 600,000 (store.js's ITERATIONS) cost the
+# browser's work at each set-up and at every unlock (a tenth of a second here, about a second on
+# a tablet), tens of times a run.
 # The count is kept beside the wrapped key, so unlocks use the count the PIN was set up with.
 # store.js takes a lower one only on a page served from localhost (`_setIterationsForTests`);
 # tests/browser/test_device_store.py checks that a real set-up uses at least 600,000.
