@@ -106,18 +106,7 @@ DUMP_INDEXEDDB = """async () => {
 }"""
 
 
-# PBKDF2 rounds for a PIN set up in a test: the real 600,000 (store.js's ITERATIONS) cost the
-# browser's work at each set-up and at every unlock (a tenth of a second here, about a second on
-# a tablet), tens of times a run.
-# The count is kept beside the wrapped key, so unlocks use the count the PIN was set up with.
-# store.js takes a lower one only on a page served from localhost (`_setIterationsForTests`);
-# tests/browser/test_device_store.py checks that a real set-up uses at least 600,000.
-TEST_ITERATIONS = 1000
-
-
 def set_up_pin(page) -> None:
-    """Set the tablet's PIN through the bar, as a worker does, at TEST_ITERATIONS rounds."""
-    page.evaluate(f"async () => {STORE}._setIterationsForTests({TEST_ITERATIONS})")
     bar = page.locator("#tablet-bar")
     bar.get_by_role("button", name="Set a PIN to keep notes safe offline").click()
     page.get_by_label("PIN", exact=True).fill(PIN)

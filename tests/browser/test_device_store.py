@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.browser.helpers import STORE, TEST_ITERATIONS
+from tests.browser.helpers import STORE
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def load_store(page, fast: bool = True) -> None:
     page.goto("/offline")
     reach_store(page)
     if fast:
-        page.evaluate(f"store._setIterationsForTests({TEST_ITERATIONS})")
+        page.evaluate("store._setIterationsForTests(1000)")
 
 
 def set_up(page) -> None:
