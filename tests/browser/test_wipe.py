@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import STORE, offline_on_the_return, open_offline
+from tests.browser.helpers import STORE, module, offline_on_the_return, open_offline
 
 pytestmark = pytest.mark.browser
 
@@ -79,3 +79,27 @@ def test_wrong_pins_warn_of_the_loss_and_after_the_wipe_every_screen_agrees(page
     assert "locked" not in later.locator("#main").inner_text()
     later.locator("#tablet-bar").get_by_text("Nothing waiting to send").wait_for()
     assert later.evaluate(f"async () => {STORE}.state()") == "empty"
+
+
+def test_a_tab_that_heard_of_the_wipe_first_still_shows_the_note_that_comes_after(page, new_return):
+    """Another tab hears of a wipe before the note of what was lost is written (the database's
+    deletion reaches it first, then the note), and a page filled from the tablet can still be
+    overtaken by the wipe: whatever the order, the last word on every tab is the wipe's own."""
+    new_return("Yusra")
+    tablet = offline_on_the_return(page, "Yusra")
+    context = tablet.context
+    tablet.close()
+    other = open_offline(context)
+    other.get_by_role("link", name="Yusra Testchild").wait_for()
+
+    # The deletion alone: the other tab can say only that nothing is kept.
+    wiper = open_offline(context)
+    wiper.evaluate(f"async () => {{ await {STORE}.wipe(); }}")
+    main = other.locator("#main")
+    main.get_by_text("Nothing is kept on this tablet.").wait_for()
+    assert "Yusra" not in main.inner_text()
+    # Then the note, as the PIN dialog writes it after the wipe: the other tab says it too.
+    wiper.evaluate(f"async () => {module('wiped')}.noteWipe({{draft: 1}})")
+    main.get_by_text("Nothing is kept on this tablet: it was wiped").wait_for()
+    assert "Lost, never sent: 1 interview worked on with no signal." in main.inner_text()
+    assert "Yusra" not in main.inner_text()

@@ -117,7 +117,7 @@ export async function refreshBar(message) {
   if (message !== undefined) el.querySelector("[data-message]").textContent = message;
   // Setting a PIN needs the server: offered online, on the Returns list and writing pages.
   const writingPage =
-    !document.querySelector("[data-shell-page]") &&
+    !document.querySelector("[data-shell-page], #main[data-shell]") &&
     (Boolean(document.querySelector("[data-autosave]")) || window.location.pathname === "/returns");
   const offerSetUp = state === "empty" && writingPage;
   el.querySelector("[data-send]").hidden = !waiting.length || !online;

@@ -34,6 +34,7 @@ export function askPin(mode, why) {
     const done = (value) => {
       form.removeEventListener("submit", submit);
       dialog.removeEventListener("close", cancel);
+      window.removeEventListener("rhi:device-wiped", wipedMeanwhile);
       if (dialog.open) dialog.close();
       resolve(value);
     };
@@ -45,6 +46,8 @@ export function askPin(mode, why) {
       pin.disabled = true;
       form.querySelector("button[value=ok]").hidden = true;
     };
+    // Wiped by another tab while this dialog waits for a PIN: said at once, not at the next try.
+    const wipedMeanwhile = () => mode === "unlock" && showWiped();
     const submit = async (event) => {
       event.preventDefault();
       if (event.submitter && event.submitter.value === "cancel") return done(null);
@@ -91,6 +94,7 @@ export function askPin(mode, why) {
     };
     form.addEventListener("submit", submit);
     dialog.addEventListener("close", cancel);
+    window.addEventListener("rhi:device-wiped", wipedMeanwhile);
     dialog.showModal();
     pin.focus();
   });

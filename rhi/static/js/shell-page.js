@@ -12,26 +12,45 @@ import * as store from "./store.js";
 import { wipeNote } from "./wiped.js";
 
 // Wiped while a page is open (too many wrong PINs, here or in another tab's dialog): the page
-// shows what the tablet holds now, which is nothing.
+// shows what the tablet holds now, which is nothing. A tab hears of a wipe up to three times
+// (store.js, wiped.js), the note of what was lost usually last, so every telling fills again.
 window.addEventListener("rhi:device-wiped", () => fillPage());
+
+// Each fill takes a turn: one overtaken by a newer fill (a wipe heard while it waited on the
+// store) writes nothing, so what the page says last is what the newest fill found.
+let turn = 0;
 
 /** Fill the shell page in #main (the router calls this after every page it shows). */
 export async function fillPage() {
-  const page = document.querySelector("[data-shell-page]");
   const main = document.getElementById("main");
-  if (!page) return;
-  page.setAttribute("aria-busy", "true");
+  const page = main && main.querySelector("[data-shell-page]");
+  // A message in place of the page (say() replaces it) leaves this mark on #main, so a wipe
+  // heard afterwards still reaches the page, and the wipe's note is not lost behind the first
+  // "Nothing is kept" (bar.js reads the mark too).
+  if (!page && !(main && main.hasAttribute("data-shell"))) return;
+  main.setAttribute("data-shell", "");
+  const mine = ++turn;
+  const overtaken = () => mine !== turn || !main.isConnected;
+  if (page) page.setAttribute("aria-busy", "true");
   const nothingKept = () => {
+    // Said in a new #main: a fill begun before the wipe and still at work (fillKind) writes
+    // into the old one, which is no longer on the screen.
+    const fresh = main.cloneNode(false);
+    main.replaceWith(fresh);
     say(
-      main,
+      fresh,
       "No connection",
       `${wipeNote() || "Nothing is kept on this tablet."} Connect to the internet to use rhi.`,
     );
   };
   const state = await store.state();
+  if (overtaken()) return;
   if (state === "empty") return nothingKept();
+  if (!page) return; // a message is shown and the tablet still holds its store: it stays
   if (state === "locked" && !(await unlockOnce())) {
-    if ((await store.state()) === "empty") return nothingKept(); // wiped by wrong PINs
+    const now = await store.state();
+    if (overtaken()) return;
+    if (now === "empty") return nothingKept(); // wiped by wrong PINs
     const button = document.createElement("button");
     button.type = "button";
     button.className = "button";
@@ -42,9 +61,9 @@ export async function fillPage() {
     return;
   }
   const held = await kept();
-  // Left meanwhile (Back or a link tapped quickly): the router is filling the page shown now,
-  // whose path is the one in the address bar, not this one's.
-  if (!main.isConnected) return;
+  // Left meanwhile (Back or a link tapped quickly: the router is filling the page shown now,
+  // whose path is the one in the address bar, not this one's), or wiped.
+  if (overtaken()) return;
   const kind = page.getAttribute("data-shell-page");
   try {
     await fillKind(kind, page, main, held);
