@@ -9,7 +9,10 @@ reaches the live server through this relay, and a test going offline also cuts t
   open connection that carries anything is closed without passing it on (connections are not
   closed at the moment of the cut: a tablet losing its signal does not reset its sockets);
 - the server counts the requests that arrive over the relay (`RequestLog`), so a test can say
-  that none reached it while the network was cut.
+  that none reached it while the network was cut. A request is counted by when the relay passed
+  its bytes on, not when the server got round to it: one the browser sent just before the cut
+  (a service worker's update check as a page opens) may reach the app a moment after it, and
+  was not sent offline.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ class RequestLog:
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
         self.lock = threading.Lock()
-        # Told by the relay: is this client port one of its open upstream connections? (Asked
-        # as the request arrives: a port is reused once its connection closes.)
-        self.via_relay: Callable[[int], bool] = lambda port: False
-        self.requests: list[tuple[bool, str]] = []  # (came over the relay, path), in order
+        # Told by the relay: for a client port that is one of its open upstream connections, how
+        # many cuts had begun when it last passed bytes on; None for any other port. (Asked as
+        # the request arrives: a port is reused once its connection closes.)
+        self.via_relay: Callable[[int], int | None] = lambda port: None
+        # (cuts begun when its bytes were passed on, or None if not over the relay; path)
+        self.requests: list[tuple[int | None, str]] = []
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]):
         relayed = self.via_relay(int(environ.get("REMOTE_PORT") or 0))
@@ -43,9 +48,11 @@ class RequestLog:
         with self.lock:
             return len(self.requests)
 
-    def relayed_since(self, mark: int) -> list[str]:
+    def relayed_during(self, cut: int, mark: int) -> list[str]:
+        """Paths of the requests that reached the app since `mark` (the cut's start) over the
+        relay, but for those whose bytes it passed on before cut number `cut` began."""
         with self.lock:
-            return [path for relayed, path in self.requests[mark:] if relayed]
+            return [path for sent, path in self.requests[mark:] if sent is not None and sent >= cut]
 
 
 class Relay:
@@ -57,8 +64,11 @@ class Relay:
         self.url = f"http://127.0.0.1:{self.port}"
         self.lock = threading.Lock()
         self.cut_now = False
+        self.cuts = 0  # cuts begun so far
         self.turned_away = 0  # connections and requests stopped while cut
-        self.upstream_ports: set[int] = set()  # of the connections open now
+        # Connections open now, by upstream port: how many cuts had begun when each last passed
+        # bytes on to the server.
+        self.upstream_ports: dict[int, int] = {}
         self.cut_at_mark = 0
         self.running = True
         log.via_relay = self._is_upstream
@@ -69,14 +79,17 @@ class Relay:
     def cut(self) -> None:
         with self.lock:
             self.cut_now = True
+            self.cuts += 1
             self.cut_at_mark = self.log.mark()
 
     def restore(self) -> list[str]:
         """Join the network again; the requests that reached the server over the relay while it
         was cut (there should be none)."""
         with self.lock:
+            # Counted before the network is back, so nothing sent afterwards is counted.
+            reached = self.log.relayed_during(self.cuts, self.cut_at_mark)
             self.cut_now = False
-        return self.log.relayed_since(self.cut_at_mark)
+        return reached
 
     def stop(self) -> None:
         self.running = False
@@ -84,9 +97,13 @@ class Relay:
 
     # -- the network's side ---------------------------------------------------------------------
 
-    def _is_upstream(self, port: int) -> bool:
+    @staticmethod
+    def _port_of(upstream: socket.socket) -> int:
+        return upstream.getsockname()[1]
+
+    def _is_upstream(self, port: int) -> int | None:
         with self.lock:
-            return port in self.upstream_ports
+            return self.upstream_ports.get(port)
 
     def _accept(self) -> None:
         while self.running:
@@ -106,7 +123,7 @@ class Relay:
                 continue
             port = upstream.getsockname()[1]
             with self.lock:
-                self.upstream_ports.add(port)
+                self.upstream_ports[port] = self.cuts
             threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
 
@@ -116,17 +133,20 @@ class Relay:
                 data = source.recv(65536)
                 if not data:
                     break
-                if to_server and self.cut_now:
+                if to_server:
                     with self.lock:
-                        self.turned_away += 1
-                    break  # nothing passes: the connection dies, as on a dead network
+                        if self.cut_now:
+                            self.turned_away += 1
+                            break  # nothing passes: the connection dies, as on a dead network
+                        # When these bytes went: before or after a cut began (RequestLog).
+                        self.upstream_ports[self._port_of(sink)] = self.cuts
                 sink.sendall(data)
         except OSError:
             pass
         finally:
             upstream = sink if to_server else source
             with contextlib.suppress(OSError), self.lock:
-                self.upstream_ports.discard(upstream.getsockname()[1])
+                self.upstream_ports.pop(upstream.getsockname()[1], None)
             for end in (source, sink):
                 with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
