@@ -92,6 +92,11 @@ def test_a_tab_that_heard_of_the_wipe_first_still_shows_the_note_that_comes_afte
     other = open_offline(context)
     other.get_by_role("link", name="Yusra Testchild").wait_for()
 
+    # A third tab waits at the PIN dialog (its store is locked).
+    asker = context.new_page()
+    asker.goto("/returns")
+    expect(asker.get_by_label("PIN", exact=True)).to_be_enabled()
+
     # The deletion alone: the other tab can say only that nothing is kept.
     wiper = open_offline(context)
     wiper.evaluate(f"async () => {{ await {STORE}.wipe(); }}")
@@ -103,3 +108,8 @@ def test_a_tab_that_heard_of_the_wipe_first_still_shows_the_note_that_comes_afte
     main.get_by_text("Nothing is kept on this tablet: it was wiped").wait_for()
     assert "Lost, never sent: 1 interview worked on with no signal." in main.inner_text()
     assert "Yusra" not in main.inner_text()
+    # The waiting dialog says so at once: no PIN is asked for, none could open anything.
+    dialog = asker.locator("#pin-dialog")
+    dialog.get_by_text("Nothing is kept on this tablet: it was wiped").wait_for()
+    expect(asker.get_by_label("PIN", exact=True)).to_be_disabled()
+    expect(dialog.get_by_role("button", name="Continue")).not_to_be_visible()
