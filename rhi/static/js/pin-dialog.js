@@ -46,8 +46,14 @@ export function askPin(mode, why) {
       pin.disabled = true;
       form.querySelector("button[value=ok]").hidden = true;
     };
-    // Wiped by another tab while this dialog waits for a PIN: said at once, not at the next try.
-    const wipedMeanwhile = () => mode === "unlock" && showWiped();
+    // Wiped by another tab while this dialog waits for a PIN: said at once, not at the next try,
+    // and a try already under way (PBKDF2 takes a moment) does not say otherwise after it.
+    let wipedAway = false;
+    const wipedMeanwhile = () => {
+      if (mode !== "unlock") return;
+      wipedAway = true;
+      showWiped();
+    };
     const submit = async (event) => {
       event.preventDefault();
       if (event.submitter && event.submitter.value === "cancel") return done(null);
@@ -76,6 +82,7 @@ export function askPin(mode, why) {
         const unsent = unsentByKind(await store.ids().catch(() => []));
         const result = await store.unlock(pin.value, info ? info.device_secret : undefined);
         if (result === true) return done(true);
+        if (wipedAway) return showWiped();
         if (result.wiped) {
           noteWipe(unsent);
           return showWiped();
@@ -88,14 +95,15 @@ export function askPin(mode, why) {
             ? `, and work never sent is lost for good: ${lost}.`
             : ". No unsent work is kept here.");
       } catch {
+        if (wipedAway) return showWiped();
         if ((await store.state().catch(() => "locked")) === "empty") return showWiped();
         error.textContent = "rhi needs a connection to check the PIN. Try again when online.";
       }
     };
+    dialog.showModal(); // first: if it throws, no listener is left behind
     form.addEventListener("submit", submit);
     dialog.addEventListener("close", cancel);
     window.addEventListener("rhi:device-wiped", wipedMeanwhile);
-    dialog.showModal();
     pin.focus();
   });
 }
