@@ -141,8 +141,8 @@ def page(browser, relay):
 
     def set_offline(offline: bool) -> None:
         if offline:
+            relay.cut()  # first: a request sent as emulation begins is stopped, not let through
             emulate(True)
-            relay.cut()
             return
         reached = relay.restore()
         emulate(False)

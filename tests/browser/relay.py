@@ -49,8 +49,10 @@ class RequestLog:
             return len(self.requests)
 
     def relayed_during(self, cut: int, mark: int) -> list[str]:
-        """Paths of the requests that reached the app since `mark` (the cut's start) over the
-        relay, but for those whose bytes it passed on before cut number `cut` began."""
+        """Paths of the requests that reached the app over the relay since `mark` (the cut's
+        start), but for those whose bytes it passed on before cut number `cut` began. Requests
+        that came another way are not counted: a test's second device (another browser context
+        on the live server itself) stays online while the tablet is cut off."""
         with self.lock:
             return [path for sent, path in self.requests[mark:] if sent is not None and sent >= cut]
 
@@ -97,10 +99,6 @@ class Relay:
 
     # -- the network's side ---------------------------------------------------------------------
 
-    @staticmethod
-    def _port_of(upstream: socket.socket) -> int:
-        return upstream.getsockname()[1]
-
     def _is_upstream(self, port: int) -> int | None:
         with self.lock:
             return self.upstream_ports.get(port)
@@ -124,10 +122,12 @@ class Relay:
             port = upstream.getsockname()[1]
             with self.lock:
                 self.upstream_ports[port] = self.cuts
-            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
+            for source, sink, to_server in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(
+                    target=self._pump, args=(source, sink, to_server, port), daemon=True
+                ).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket, to_server: bool) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, to_server: bool, port: int) -> None:
         try:
             while True:
                 data = source.recv(65536)
@@ -139,14 +139,15 @@ class Relay:
                             self.turned_away += 1
                             break  # nothing passes: the connection dies, as on a dead network
                         # When these bytes went: before or after a cut began (RequestLog).
-                        self.upstream_ports[self._port_of(sink)] = self.cuts
+                        # Only while the connection is open: its port may be reused after.
+                        if port in self.upstream_ports:
+                            self.upstream_ports[port] = self.cuts
                 sink.sendall(data)
         except OSError:
             pass
         finally:
-            upstream = sink if to_server else source
-            with contextlib.suppress(OSError), self.lock:
-                self.upstream_ports.pop(upstream.getsockname()[1], None)
+            with self.lock:
+                self.upstream_ports.pop(port, None)
             for end in (source, sink):
                 with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
