@@ -83,8 +83,9 @@ def test_wrong_pins_warn_of_the_loss_and_after_the_wipe_every_screen_agrees(page
 
 def test_a_tab_that_heard_of_the_wipe_first_still_shows_the_note_that_comes_after(page, new_return):
     """Another tab hears of a wipe before the note of what was lost is written (the database's
-    deletion reaches it first, then the note), and a page filled from the tablet can still be
-    overtaken by the wipe: whatever the order, the last word on every tab is the wipe's own."""
+    deletion reaches it first, then the note): its page, which already says nothing is kept,
+    then says the wipe's own words too, and a tab waiting at the PIN dialog says them at once.
+    (A fill still at work when the wipe comes, which writes off screen, is not staged here.)"""
     new_return("Yusra")
     tablet = offline_on_the_return(page, "Yusra")
     context = tablet.context
