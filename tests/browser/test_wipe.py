@@ -19,6 +19,18 @@ pytestmark = pytest.mark.browser
 LOST = "1 interview worked on with no signal"
 
 
+def other_tab_and_a_locked_one(tablet, first_name: str):
+    """The tablet's page closed; then another tab open on Returns, unlocked and showing the
+    child, and a new tab on Returns, whose store is locked (it asks for the PIN)."""
+    context = tablet.context
+    tablet.close()
+    other = open_offline(context)
+    other.get_by_role("link", name=f"{first_name} Testchild").wait_for()
+    locked = context.new_page()
+    locked.goto("/returns")
+    return other, locked
+
+
 def test_wrong_pins_warn_of_the_loss_and_after_the_wipe_every_screen_agrees(page, new_return):
     new_return("Xanthe")
     tablet = offline_on_the_return(page, "Xanthe")
@@ -29,15 +41,9 @@ def test_wrong_pins_warn_of_the_loss_and_after_the_wipe_every_screen_agrees(page
     tablet.get_by_role("button", name="Save attempt").click()
     tablet.get_by_text("Contact attempt: kept on this tablet").wait_for()
     context = tablet.context
-    tablet.close()
-
-    # Another tab, open on Returns on this tablet, unlocked: it shows the child.
-    other = open_offline(context)
-    other.get_by_role("link", name="Xanthe Testchild").wait_for()
-
-    # A new tab asks for the PIN; someone guesses.
-    guesser = context.new_page()
-    guesser.goto("/returns")
+    # Another tab, open on Returns on this tablet, unlocked: it shows the child. A new tab asks
+    # for the PIN; someone guesses.
+    other, guesser = other_tab_and_a_locked_one(tablet, "Xanthe")
     dialog = guesser.locator("#pin-dialog")
     left = 5  # the store's default: the demo server's session gives no other limit
     for tries_left in range(left - 1, 0, -1):
@@ -89,13 +95,8 @@ def test_a_tab_that_heard_of_the_wipe_first_still_shows_the_note_that_comes_afte
     new_return("Yusra")
     tablet = offline_on_the_return(page, "Yusra")
     context = tablet.context
-    tablet.close()
-    other = open_offline(context)
-    other.get_by_role("link", name="Yusra Testchild").wait_for()
-
     # A third tab waits at the PIN dialog (its store is locked).
-    asker = context.new_page()
-    asker.goto("/returns")
+    other, asker = other_tab_and_a_locked_one(tablet, "Yusra")
     expect(asker.get_by_label("PIN", exact=True)).to_be_enabled()
 
     # The deletion alone: the other tab can say only that nothing is kept.
