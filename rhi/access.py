@@ -420,10 +420,20 @@ def require_profile_change(user: User, child: Child) -> None:
         _forbid(user, "child_profile", child.id, child.id)
 
 
-def get_interview(user: User, interview_uuid: str) -> Interview:
-    interview = db.session.scalar(
-        select(Interview).where(Interview.uuid == interview_uuid, interview_filter(user))
-    )
+def get_interview(
+    user: User, interview_uuid: str, *, fresh: bool = False, lock: bool = False
+) -> Interview:
+    """The interview, if the user may see it; otherwise refused (404, audited).
+
+    `fresh`: read as it stands now, over any older copy this request's session holds (a plain
+    query keeps the copy it has). `lock` (PostgreSQL; fresh too): take its row lock until the
+    commit. Both in the one query that checks access, so a save reads the row once."""
+    query = select(Interview).where(Interview.uuid == interview_uuid, interview_filter(user))
+    if lock:
+        query = query.with_for_update(of=Interview)
+    if fresh or lock:
+        query = query.execution_options(populate_existing=True)
+    interview = db.session.scalar(query)
     if interview is None:
         found = db.session.scalar(select(Interview).where(Interview.uuid == interview_uuid))
         child_id = found.child_id if found else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from rhi.pwa.views import IMMUTABLE, import_map_csp_source, is_current_static
@@ -49,7 +49,10 @@ def _maybe_signed_in() -> bool:
     away before or while the session was read (the answer is then a 503), say yes: the mark
     below only keeps the answer out of the tablet's cache, the safe side."""
     try:
-        return bool(current_user.is_authenticated)
+        # Whether the session named a user, not whether they are still active: asking that reads
+        # the user's row again once the view's commit has expired it (a query in every save).
+        # A user who is no longer active gets the mark too: the safe side.
+        return not isinstance(current_user._get_current_object(), AnonymousUserMixin)
     except (AssertionError, SQLAlchemyError):  # Flask asserts that the session was opened
         return True
 

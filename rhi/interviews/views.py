@@ -82,12 +82,11 @@ def _change_interview(
     no row locks and takes one writer at a time: there only the version check works.
     """
     for attempt in range(SAVE_RETRIES):
-        interview = access.get_interview(current_user, uuid)
+        # Read afresh: an earlier query of this request may have loaded an older copy into
+        # the session, which a plain query does not overwrite.
+        interview = access.get_interview(current_user, uuid, fresh=True, lock=hold_row)
         access.require_interview_change(current_user, interview)
         try:
-            # Read afresh: an earlier query of this request may have loaded an older copy into
-            # the session, which a plain query does not overwrite.
-            db.session.refresh(interview, with_for_update=hold_row)
             # The UPDATE may be flushed inside apply() (a query there autoflushes), so the
             # refusal can come from apply() as well as from the commit.
             outcome = apply(interview)

@@ -6,6 +6,7 @@ context and database connection), as gunicorn's threads would.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 
@@ -14,7 +15,7 @@ from sqlalchemy import text
 
 from rhi.extensions import db
 from rhi.interviews import service
-from tests.app.helpers import content, start
+from tests.app.helpers import content, start, statements
 from tests.conftest import Web, csrf_from
 
 
@@ -142,3 +143,43 @@ def test_ten_connections_saving_fields_of_one_interview_all_land(app, web, world
 
     for path in fields:
         assert c.get_field(c.normalise(saved), path) == f"Words 2 for {path}."
+
+
+def test_an_autosave_reads_the_interview_once_and_the_user_once(app, web, world, backend):
+    """What one save costs the database (issue 16 item 2): the session, the user, the
+    interview once (its access check, read afresh and, on PostgreSQL, locked, in one query),
+    the audit row and the update. The user is not read again after the commit (the response's
+    headers ask only whether someone is signed in), and the page still carries the mark that
+    keeps it off the tablet."""
+    uuid = start(web, world)
+    page = web.get(f"/interviews/{uuid}/start").get_data(as_text=True)
+    token = csrf_from(page)
+    assert save(web, token, uuid, "sections.before.text", "First words.").status_code == 200
+    with statements(app) as sent:
+        response = web.client.post(
+            f"/interviews/{uuid}/save",
+            data={
+                "f:sections.before.text": "Second words.",
+                "o:sections.before.text": "First words.",
+            },
+            headers={"HX-Request": "true", "X-CSRFToken": token},
+        )
+    assert response.status_code == 200
+    assert response.headers["X-RHI-Personal-Data"] == "1"
+    assert content(app, uuid)[0]["sections"]["before"]["text"] == "Second words."
+    reads = [s for s in sent if s.lstrip().upper().startswith("SELECT")]
+    user_reads = [s for s in reads if re.search(r"\bFROM users\b", s)]
+    interview_reads = [
+        s for s in reads if re.search(r"^SELECT interviews\.id, interviews\.uuid", s)
+    ]
+    assert len(user_reads) == 1, user_reads
+    assert len(interview_reads) == 1, interview_reads
+    if backend == "postgresql":
+        assert "FOR UPDATE OF interviews" in interview_reads[0]
+    # The session row is written only when it changed, or once a while to say it was used.
+    writes = [
+        " ".join(m.groups())
+        for m in (re.match(r"\s*(INSERT INTO|UPDATE) (\w+)", s) for s in sent)
+        if m and m.group(2) != "user_sessions"
+    ]
+    assert sorted(writes) == ["INSERT INTO audit_events", "UPDATE interviews"], writes
