@@ -420,10 +420,11 @@ def require_profile_change(user: User, child: Child) -> None:
         _forbid(user, "child_profile", child.id, child.id)
 
 
-def get_interview(
+def find_interview(
     user: User, interview_uuid: str, *, fresh: bool = False, lock: bool = False
-) -> Interview:
-    """The interview, if the user may see it; otherwise refused (404, audited).
+) -> Interview | None:
+    """The interview, if the user may see it; None if not (the caller refuses, or does
+    something else, as autosave does for work on a return that moved to someone else).
 
     `fresh`: read as it stands now, over any older copy this request's session holds (a plain
     query keeps the copy it has). `lock` (PostgreSQL; fresh too): take its row lock until the
@@ -433,7 +434,15 @@ def get_interview(
         query = query.with_for_update(of=Interview)
     if fresh or lock:
         query = query.execution_options(populate_existing=True)
-    interview = db.session.scalar(query)
+    return db.session.scalar(query)
+
+
+def get_interview(
+    user: User, interview_uuid: str, *, fresh: bool = False, lock: bool = False
+) -> Interview:
+    """The interview, if the user may see it (find_interview); otherwise refused (404,
+    audited)."""
+    interview = find_interview(user, interview_uuid, fresh=fresh, lock=lock)
     if interview is None:
         found = db.session.scalar(select(Interview).where(Interview.uuid == interview_uuid))
         child_id = found.child_id if found else None

@@ -65,7 +65,11 @@ T = TypeVar("T")
 
 
 def _change_interview(
-    uuid: str, apply: Callable[[Interview], T], *, hold_row: bool = False
+    uuid: str,
+    apply: Callable[[Interview], T],
+    *,
+    hold_row: bool = False,
+    read: Interview | None = None,
 ) -> tuple[Interview, T]:
     """Load, check, apply and commit one change to an interview.
 
@@ -80,11 +84,18 @@ def _change_interview(
     The request holding it needs no other connection until its commit (the session row is read
     before the view and written after it), so a save waiting on it cannot hang it. SQLite has
     no row locks and takes one writer at a time: there only the version check works.
+
+    `read`: the interview as the caller has just read it that way (access.find_interview,
+    fresh, locked as `hold_row` says), used for the first try instead of reading it again.
     """
     for attempt in range(SAVE_RETRIES):
         # Read afresh: an earlier query of this request may have loaded an older copy into
         # the session, which a plain query does not overwrite.
-        interview = access.get_interview(current_user, uuid, fresh=True, lock=hold_row)
+        interview = (
+            read
+            if read is not None and attempt == 0
+            else access.get_interview(current_user, uuid, fresh=True, lock=hold_row)
+        )
         access.require_interview_change(current_user, interview)
         try:
             # The UPDATE may be flushed inside apply() (a query there autoflushes), so the
@@ -384,18 +395,23 @@ def save(uuid: str) -> tuple[str, int] | Response:
     changes = _changes_from_form()
     # A tablet sending what it kept offline says which device it is (for the audit trail).
     device = valid_device_id(request.headers.get("X-RHI-Device"))
-    kept_for_managers = held_work.hold_saved_fields(current_user, uuid, changes, device)
-    if kept_for_managers is not None:
-        # The return moved to someone else since this page was opened (or the save was kept on
-        # a tablet): the words are held for the managers, and the worker told whose they were.
-        db.session.commit()
-        return _held_response(uuid, changes, kept_for_managers)
     taps = _taps_from_form(changes)
     # The writing check runs inside the interview's row lock: its first use in this process
     # compiles the rules, which must not hold up every other save of the interview meanwhile.
     writing.matcher().compile()
+    # One query asks whether the interview is theirs, reads it and takes its row lock.
+    read = access.find_interview(current_user, uuid, fresh=True, lock=True)
+    if read is None:
+        kept_for_managers = held_work.hold_saved_fields(current_user, uuid, changes, device)
+        if kept_for_managers is not None:
+            # The return moved to someone else since this page was opened (or the save was
+            # kept on a tablet): the words are held for the managers, and the worker told whose
+            # they were.
+            db.session.commit()
+            return _held_response(uuid, changes, kept_for_managers)
+    # Not theirs and nothing held: _change_interview refuses it (404, audited).
     interview, results = _change_interview(
-        uuid, lambda i: _save_changes(i, changes, device, taps), hold_row=True
+        uuid, lambda i: _save_changes(i, changes, device, taps), hold_row=True, read=read
     )
     if results is None:
         return _locked_response(interview, changes)

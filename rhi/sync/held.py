@@ -63,18 +63,14 @@ def hold_saved_fields(
     user: User, interview_uuid: str, changes: list[tuple[str, Any, Any]], device_id: str | None
 ) -> str | None:
     """A field save (an open page's autosave, or one a tablet kept when it could not reach the
-    server) for an interview its worker can no longer see, because the return moved to someone
-    else: held like an upload, and the worker told by the child's name. None when that is not
-    the case (the interview is theirs, unknown, or never was theirs): the caller answers as usual.
+    server) for an interview the user cannot see (the caller has asked: access.find_interview
+    found nothing), because the return moved from them to someone else: held like an upload,
+    and the worker told by the child's name. None when that is not the case (the interview is
+    unknown, or never was theirs): the caller refuses it as usual.
 
     Only the fields saved go in the held item, over a blank document: the managers who see held
     work must not read, through it, notes written since by whoever has the return now."""
-    # Asked before every save, so first the cheap question, without reading the document: is
-    # the interview still theirs? It almost always is.
-    visible = select(Interview.id).where(
-        Interview.uuid == interview_uuid, access.interview_filter(user)
-    )
-    if db.session.scalar(visible) is not None or not access.can_record_interview_work(user):
+    if not access.can_record_interview_work(user):
         return None
     interview = db.session.scalar(select(Interview).where(Interview.uuid == interview_uuid))
     if interview is None or interview.child_id is None:
