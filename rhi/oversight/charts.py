@@ -13,24 +13,33 @@ import base64
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-import pygal
-from pygal.style import Style
+if TYPE_CHECKING:
+    from pygal.style import Style
 
-# The app's own colours (static/css/app.css), dark enough on white for text and bars alike.
-STYLE = Style(
-    background="white",
-    plot_background="white",
-    foreground="#1d1d1b",
-    foreground_strong="#1d1d1b",
-    foreground_subtle="#5f6368",
-    colors=("#1d4f91", "#2e7d32", "#8a4b00", "#6a1b9a", "#b00020"),
-    font_family="Atkinson Hyperlegible, Arial, sans-serif",
-    label_font_size=14,
-    major_label_font_size=14,
-    value_font_size=14,
-    title_font_size=16,
-)
+
+@cache
+def _style() -> Style:
+    """The app's own colours (static/css/app.css), dark enough on white for text and bars alike.
+    pygal is imported here, on the first chart drawn, not when the app starts: only the
+    oversight pages draw charts, and the import costs every process a fiftieth of a second."""
+    from pygal.style import Style
+
+    return Style(
+        background="white",
+        plot_background="white",
+        foreground="#1d1d1b",
+        foreground_strong="#1d1d1b",
+        foreground_subtle="#5f6368",
+        colors=("#1d4f91", "#2e7d32", "#8a4b00", "#6a1b9a", "#b00020"),
+        font_family="Atkinson Hyperlegible, Arial, sans-serif",
+        label_font_size=14,
+        major_label_font_size=14,
+        value_font_size=14,
+        title_font_size=16,
+    )
 
 
 SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
@@ -48,8 +57,10 @@ class Chart:
 
 def bars(title: str, rows: Sequence[tuple[str, int]], *, width: int = 640) -> Chart:
     """A horizontal bar per row (label, number), each bar labelled with its number."""
+    import pygal
+
     chart = pygal.HorizontalBar(
-        style=STYLE,
+        style=_style(),
         width=width,
         height=70 + 44 * max(1, len(rows)),
         js=[],
