@@ -12,8 +12,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from rhi import migration_commands
 from rhi.config import load_settings, shared_storage_warning
-from rhi.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from rhi.extensions import csrf, db, htmx, limiter, login_manager
 from rhi.settings import RhiFlask
 
 log = logging.getLogger(__name__)
@@ -96,9 +97,8 @@ def _init_extensions(app: Flask) -> None:
     from rhi.sessions import DatabaseSessionInterface
 
     db.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(_project_migrations()), render_as_batch=True, compare_type=True
-    )
+    # `flask db`: Flask-Migrate is loaded only when one of its commands runs.
+    migration_commands.register(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
@@ -114,10 +114,6 @@ def _init_extensions(app: Flask) -> None:
     from rhi.auth.loader import load_user
 
     login_manager.user_loader(load_user)
-
-
-def _project_migrations() -> Path:
-    return Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -17,7 +17,7 @@ from flask_migrate import upgrade
 from sqlalchemy import delete, make_url, select, update
 from sqlalchemy.exc import DBAPIError
 
-from rhi import audit
+from rhi import audit, migration_commands
 from rhi.extensions import db
 from rhi.models import AuditEvent
 from tests.conftest import _pg_admin_url, _pg_connect, make_test_app
@@ -141,6 +141,7 @@ def test_the_migration_installs_the_triggers_and_refuses_truncate(own_database, 
 
     url, _role = own_database
     app = make_test_app(url, tmp_path)
+    migration_commands.enable(app)  # flask_migrate.upgrade() below
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -168,6 +169,7 @@ def test_the_migration_installs_the_triggers_and_refuses_truncate(own_database, 
 def test_the_migration_installs_the_triggers_on_sqlite(tmp_path):
     url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
     app = make_test_app(url, tmp_path)
+    migration_commands.enable(app)  # flask_migrate.upgrade() below
     with app.app_context():
         upgrade()
         with db.engine.begin() as conn:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, inspect
 
+from rhi import migration_commands
 from rhi.extensions import db
 from tests.conftest import make_test_app
 
@@ -29,6 +31,7 @@ def test_migrations_match_the_models(backend, tmp_path, request):
 
     url = database_url(backend, tmp_path, request)
     app = make_test_app(url, tmp_path)
+    migration_commands.enable(app)  # flask_migrate.upgrade() below
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as conn:
@@ -95,6 +98,7 @@ def test_one_child_per_interview_migrates_existing_interviews(backend, tmp_path,
     from tests.conftest import database_url
 
     app = make_test_app(database_url(backend, tmp_path, request), tmp_path)
+    migration_commands.enable(app)  # flask_migrate.upgrade() below
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as conn:
@@ -128,6 +132,7 @@ def test_an_interview_already_covering_two_children_stops_the_upgrade(
     from tests.conftest import database_url
 
     app = make_test_app(database_url(backend, tmp_path, request), tmp_path)
+    migration_commands.enable(app)  # flask_migrate.upgrade() below
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as conn:
@@ -167,6 +172,7 @@ def test_decisions_recorded_before_deciders_were_named_stay_in_force(backend, tm
     from tests.conftest import database_url
 
     app = make_test_app(database_url(backend, tmp_path, request), tmp_path)
+    migration_commands.enable(app)  # flask_migrate.upgrade() below
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as conn:
@@ -198,3 +204,53 @@ def test_decisions_recorded_before_deciders_were_named_stay_in_force(backend, tm
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.engine.dispose()
+
+
+def test_flask_db_runs_flask_migrate_through_the_app_command_line(tmp_path):
+    """`flask db ...` (make run, deploys, the benches) reaches Flask-Migrate's own group, its
+    options and commands, though the app loads it only when such a command runs."""
+    url = f"sqlite:///{tmp_path / 'by_command.sqlite3'}"
+    app = make_test_app(url, tmp_path)
+    assert "migrate" not in app.extensions
+    runner = app.test_cli_runner()
+    done = runner.invoke(args=["db", "--directory", str(migration_commands.MIGRATIONS), "upgrade"])
+    assert done.exit_code == 0, done.output
+    with app.app_context():
+        assert "audit_events" in inspect(db.engine).get_table_names()
+        with db.engine.connect() as conn:
+            (revision,) = conn.exec_driver_sql("SELECT version_num FROM alembic_version").one()
+        db.engine.dispose()
+    assert revision == ScriptDirectory(str(migration_commands.MIGRATIONS)).get_current_head()
+    listed = runner.invoke(args=["db", "--help"])
+    assert "upgrade" in listed.output and "downgrade" in listed.output
+
+
+def test_serving_does_not_load_the_migrations(tmp_path):
+    """A server answering requests never needs Alembic, which takes a tenth of a second of
+    every app process's start to import: `import wsgi` (gunicorn's) leaves it out. pygal too,
+    until an oversight page draws a chart."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, wsgi; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('alembic', 'flask_migrate', 'mako', 'pygal')))"
+    )
+    env = {
+        **os.environ,
+        "RHI_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}",
+        "RHI_SECRET_KEY": "test-" + "x" * 40,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
