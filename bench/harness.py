@@ -152,6 +152,14 @@ def gunicorn(
         stop(proc)  # always: also when sign-in or a request failed
 
 
+def csrf_token_in(page: str) -> str:
+    """The CSRF token a page of rhi carries (its <meta name="csrf-token">), for a form post."""
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    if not match:
+        raise BenchError("no CSRF token on the page")
+    return match.group(1)
+
+
 def sign_in(port: int, email: str, page: str, what: str = "sign-in") -> tuple[str | None, int, str]:
     """Sign in as `email` with the demo password, then GET `page`.
 
@@ -164,11 +172,8 @@ def sign_in(port: int, email: str, page: str, what: str = "sign-in") -> tuple[st
     try:
         with opener.open(f"{base}/sign-in", timeout=10) as resp:
             form_page = resp.read().decode()
-        match = re.search(r'<meta name="csrf-token" content="([^"]+)"', form_page)
-        if not match:
-            raise BenchError("no CSRF token on /sign-in")
         form = urllib.parse.urlencode(
-            {"csrf_token": match.group(1), "email": email, "password": DEMO_PASSWORD}
+            {"csrf_token": csrf_token_in(form_page), "email": email, "password": DEMO_PASSWORD}
         ).encode()
         with opener.open(f"{base}/sign-in", data=form, timeout=10) as resp:
             resp.read()

@@ -28,6 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from harness import csrf_token_in  # bench/, this script's own folder
+
 from rhi import create_app  # after the repo is put on the path, above
 from rhi.extensions import db
 from rhi.models import User
@@ -68,7 +70,7 @@ def main() -> int:
 def _measure(app, pairs: int) -> int:
     client = app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
-    token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    token = csrf_token_in(page)
     addresses = (f"10.{n // 250 % 250}.{n % 250}.1" for n in count(1))
     failures: list[str] = []
 
