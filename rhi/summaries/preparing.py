@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from rhi import jobs
 from rhi.extensions import db
 from rhi.models import Summary
-from rhi.models.jobs import Job, JobStatus
+from rhi.models.jobs import Job
 
 KIND = "summary_pdf"
 
@@ -90,13 +90,14 @@ def states_of(summary_ids: list[int]) -> dict[int, PdfState]:
     states: dict[int, PdfState] = {i: PdfState.READY for i in ready}
     for i in waiting:
         job = latest.get(subject(i))
-        if job is not None and job.status == JobStatus.FAILED.value:
-            states[i] = PdfState.FAILED
-        elif job is not None and job.last_error:
-            states[i] = PdfState.RETRYING
-        else:
-            states[i] = PdfState.PREPARING
+        # Where the job is, as Job.progress says it for every page that waits on a job; a job
+        # done while the copy is not yet there is still preparing it.
+        progress = job.progress if job is not None else "working"
+        states[i] = _PDF_STATE.get(progress, PdfState.PREPARING)
     return states
+
+
+_PDF_STATE = {"failed": PdfState.FAILED, "retrying": PdfState.RETRYING}
 
 
 def state_of(summary_id: int) -> PdfState:
