@@ -29,11 +29,12 @@ from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import CallbackDict
 
 from rhi.extensions import db
 from rhi.models.base import utcnow
-from rhi.models.people import UserSession
+from rhi.models.people import User, UserSession
 
 # Touching last_seen_at on every request would write on every click. It is touched when older
 # than touch_every() instead, so it may lag the last request by that much: a session therefore
@@ -69,7 +70,11 @@ def _digest(token: str) -> str:
 
 class ServerSession(CallbackDict[str, Any], SessionMixin):
     def __init__(
-        self, initial: dict[str, Any] | None = None, token: str | None = None, stale: bool = False
+        self,
+        initial: dict[str, Any] | None = None,
+        token: str | None = None,
+        stale: bool = False,
+        owner: User | None = None,
     ) -> None:
         def on_update(_: CallbackDict[str, Any]) -> None:
             self.modified = True
@@ -80,6 +85,9 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.rotate_requested = False
         self.stale = stale  # last_seen_at should be refreshed
         self.dead_token = False  # the browser sent a session cookie that no longer works
+        # The user the session's row names, read with the row in one query (rhi/auth/loader.py
+        # uses it rather than reading the user again).
+        self.owner = owner
 
     def rotate(self) -> None:
         """Give the session a new id and CSRF token (at sign-in), so planted ones are useless."""
@@ -143,8 +151,15 @@ class DatabaseSessionInterface(SessionInterface):
         # Read with the view's own database session: a read commits nothing, and a second
         # session would take a second pooled connection for every request (issue 16).
         # populate_existing: read the row as it is now even if this database session already
-        # holds a copy (one application context across requests, as in tests).
-        row = db.session.get(UserSession, _digest(token), populate_existing=True)
+        # holds a copy (one application context across requests, as in tests). The user comes
+        # in the same query, also as they are now (deactivated is deactivated): Flask-Login's
+        # loader (rhi/auth/loader.py) takes them from the session, with no query of its own.
+        row = db.session.get(
+            UserSession,
+            _digest(token),
+            populate_existing=True,
+            options=[joinedload(UserSession.user)],
+        )
         if row is None:
             return None
         if row.last_seen_at < ended_before(app, now):
@@ -154,7 +169,7 @@ class DatabaseSessionInterface(SessionInterface):
             return None
         data = json.loads(row.data or "{}")
         stale = now - row.last_seen_at >= touch_every(idle)
-        return ServerSession(data, token=token, stale=stale)
+        return ServerSession(data, token=token, stale=stale, owner=row.user)
 
     def _open_pre_cookie(self, app: Flask, request: Request) -> ServerSession:
         raw = request.cookies.get(_pre_cookie_name(app))

@@ -101,6 +101,10 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ip_address: Mapped[str | None] = mapped_column(String(45))
 
+    # Read with the row on every request (rhi/sessions.py), so Flask-Login's loader finds the
+    # user without a query of its own.
+    user: Mapped[User | None] = relationship()
+
 
 class RecoveryCode(db.Model):
     """A one-time code for signing in without the phone, shown once when the second factor is

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import argon2
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from rhi import passwords
 from rhi.auth import throttle
@@ -303,6 +303,27 @@ def test_deactivating_a_user_ends_their_session_at_once(app, world):
     assert "is deactivated" in response.get_data(as_text=True)
     assert worker.get("/returns").status_code == 302
     assert worker.sign_in(world.emails["worker_a"]).status_code == 401
+
+
+def test_a_user_made_inactive_elsewhere_is_signed_out_though_this_process_holds_them(app, world):
+    """The user comes with the session's row, read afresh on every request: a user made
+    inactive by another connection (straight in the database, their session row untouched) is
+    signed out at their next request, even where this process's database session already holds
+    them as active (one application context across the requests)."""
+    from tests.conftest import Web
+
+    worker = Web(app.test_client())
+    worker.sign_in(world.emails["worker_a"])
+    with app.app_context():
+        held = db.session.get(User, world.users["worker_a"])
+        assert held is not None and held.active
+        assert worker.get("/returns").status_code == 200
+        with db.engine.begin() as conn:
+            conn.execute(update(User).where(User.id == held.id).values(active=False))
+        assert db.session.scalar(select(func.count()).select_from(UserSession)) >= 1
+        response = worker.get("/returns")
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+        assert held.active is False  # read again, over the copy held
 
 
 def test_post_without_csrf_token_is_refused(web, world):
