@@ -11,7 +11,9 @@ saves really run at the same time):
    must be in the database: saves of different fields of one interview must all land.
 2. The same with each thread on its own interview (20 interviews).
 3. One connection: one-field autosaves for --seconds beside bare Flask (bench/bare_app.py, the
-   same gunicorn settings) in the same run, alternating; the ratio of their requests per second.
+   same gunicorn settings) and beside rhi's lightest signed-in request (GET /sync/v1/session:
+   the session and the user read, nothing written) in the same run, alternating; the ratios of
+   their requests per second.
 4. `import wsgi` in a fresh Python, best of 3.
 
 It prints answers by status, p50/p95 latency, requests per second and the ratios. The exit code
@@ -312,7 +314,7 @@ class Result:
         by_status = ", ".join(f"{s or 'none'}: {n}" for s, n in sorted(self.statuses.items()))
         share = 100 * self.errors / max(1, self.requests)
         return (
-            f"{self.name:<34} {self.requests:>6} saves {self.requests / self.seconds:>7.1f} rps  "
+            f"{self.name:<34} {self.requests:>6} answers {self.requests / self.seconds:>7.1f} rps  "
             f"p50 {p50:>6.1f} ms  p95 {p95:>6.1f} ms  errors {self.errors} ({share:.1f}%)  "
             f"[{by_status}]  lost fields: {len(self.lost)}"
         )
@@ -382,24 +384,24 @@ def single(saver: Saver, seconds: float) -> Result:
     )
 
 
-def bare(port: int, seconds: float) -> Result:
+def gets(port: int, path: str, seconds: float, cookie: str | None = None) -> Result:
+    """GET `path` again and again on one keep-alive connection, signed in when `cookie`."""
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    headers = {"Cookie": f"{COOKIE_NAME}={cookie}"} if cookie else {}
     statuses: Counter[int] = Counter()
     latencies = []
     t0 = time.perf_counter()
     try:
         while time.perf_counter() - t0 < seconds:
             t = time.perf_counter()
-            conn.request("GET", "/")
+            conn.request("GET", path, headers=headers)
             resp = conn.getresponse()
             resp.read()
             latencies.append(time.perf_counter() - t)
             statuses[resp.status] += 1
     finally:
         conn.close()
-    return Result(
-        "one connection: bare Flask GET /", time.perf_counter() - t0, statuses, latencies, []
-    )
+    return Result(f"GET {path}", time.perf_counter() - t0, statuses, latencies, [])
 
 
 def merged(results: list[Result], name: str) -> Result:
@@ -470,18 +472,23 @@ def main() -> int:
                 single(one_saver, 1.0)  # warm-up, not counted
                 if set(one_saver.statuses) - {200}:
                     broken.append(f"one connection warm-up: {dict(one_saver.statuses)}")
-                rounds = 4  # alternating, so that both see the same machine
-                saves, bares = [], []
+                rounds = 4  # alternating, so that all three see the same machine
+                saves, bares, reads = [], [], []
                 for _ in range(rounds):
                     saves.append(single(one_saver, args.seconds / rounds))
-                    bares.append(bare(bare_port, args.seconds / rounds))
+                    bares.append(gets(bare_port, "/", args.seconds / rounds))
+                    # The least a signed-in request of rhi does: read the session and the
+                    # user, no write (this GET only reads).
+                    reads.append(gets(port, "/sync/v1/session", args.seconds / rounds, cookie))
             save_r = merged(saves, "1 connection, one-field autosave")
             bare_r = merged(bares, "1 connection, bare Flask GET /")
-            print(save_r.line())
-            print(bare_r.line())
-            results += [save_r, bare_r]
-            ratio = (save_r.requests / save_r.seconds) / (bare_r.requests / bare_r.seconds)
-            print(f"autosave rps / bare Flask rps: {100 * ratio:.1f}%")
+            read_r = merged(reads, "1 connection, signed-in read")
+            for r in (save_r, bare_r, read_r):
+                print(r.line())
+            results += [save_r, bare_r, read_r]
+            for name, r in (("autosave", save_r), ("signed-in read", read_r)):
+                ratio = (r.requests / r.seconds) / (bare_r.requests / bare_r.seconds)
+                print(f"{name} rps / bare Flask rps: {100 * ratio:.1f}%")
         times = import_seconds(env)
         print(f"import wsgi: best of 3 {min(times):.2f} s ({', '.join(f'{t:.2f}' for t in times)})")
         for r in results:
