@@ -399,8 +399,11 @@ def save(uuid: str) -> tuple[str, int] | Response:
     # The writing check runs inside the interview's row lock: its first use in this process
     # compiles the rules, which must not hold up every other save of the interview meanwhile.
     writing.matcher().compile()
-    # One query asks whether the interview is theirs, reads it and takes its row lock.
-    read = access.find_interview(current_user, uuid, fresh=True, lock=True)
+    # One query asks whether the interview is theirs, reads it and takes its row lock (not for
+    # someone who may read it but not change it: they are refused below, holding up no save).
+    read = access.find_interview(
+        current_user, uuid, fresh=True, lock=access.can_record_interview_work(current_user)
+    )
     if read is None:
         kept_for_managers = held_work.hold_saved_fields(current_user, uuid, changes, device)
         if kept_for_managers is not None:

@@ -422,3 +422,17 @@ def test_purge_removes_only_ended_sessions(app, world):
     assert result.exit_code == 0, result.output
     assert "Removed 1 ended sessions" in result.output
     assert active.get("/returns").status_code == 200
+
+
+def test_only_answers_to_someone_signed_in_carry_the_mark_that_keeps_them_off_the_tablet(
+    web, world
+):
+    """X-RHI-Personal-Data: the service worker keeps no answer carrying it. Signed out (the
+    sign-in page, the answer to signing out) there is none; signed in, every page has it."""
+    mark = "X-RHI-Personal-Data"
+    assert mark not in web.get("/sign-in").headers
+    web.sign_in(world.emails["worker_a"])
+    assert web.get("/returns").headers[mark] == "1"
+    out = web.sign_out()
+    assert mark not in out.headers
+    assert mark not in web.get("/sign-in").headers

@@ -215,6 +215,7 @@ def test_a_field_save_from_someone_who_never_had_the_child_is_refused_and_nothin
     )
     assert response.status_code == 404
     assert count(app, HeldWork) == 0
+    assert ("access.refused", uuid, "refused") in audit_actions(app)
 
 
 def _moving(web: Web, uuids: list[str], episodes: object = None):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -206,14 +208,19 @@ def test_decisions_recorded_before_deciders_were_named_stay_in_force(backend, tm
         db.engine.dispose()
 
 
-def test_flask_db_runs_flask_migrate_through_the_app_command_line(tmp_path):
+def test_flask_db_runs_flask_migrate_through_the_app_command_line(tmp_path, caplog):
     """`flask db ...` (make run, deploys, the benches) reaches Flask-Migrate's own group, its
     options and commands, though the app loads it only when such a command runs."""
     url = f"sqlite:///{tmp_path / 'by_command.sqlite3'}"
     app = make_test_app(url, tmp_path)
     assert "migrate" not in app.extensions
     runner = app.test_cli_runner()
-    done = runner.invoke(args=["db", "--directory", str(migration_commands.MIGRATIONS), "upgrade"])
+    # The group's own option reaches Flask-Migrate: a folder with no migrations is refused.
+    done = runner.invoke(args=["db", "--directory", str(tmp_path / "none here"), "upgrade"])
+    assert done.exit_code != 0
+    assert "none here" in caplog.text  # Flask-Migrate logs the path it could not find
+    copy = shutil.copytree(migration_commands.MIGRATIONS, tmp_path / "migrations copy")
+    done = runner.invoke(args=["db", "--directory", str(copy), "upgrade"])
     assert done.exit_code == 0, done.output
     with app.app_context():
         assert "audit_events" in inspect(db.engine).get_table_names()
