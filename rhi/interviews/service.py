@@ -87,7 +87,9 @@ def save_fields(
             results.append(FieldResult(path, "invalid", None, value, str(exc)))
             continue
         try:
-            candidate = c.get_field(c.set_field(document, path, value, now_local), path)
+            # The document as this change would leave it: kept, if the change is saved.
+            changed = c.set_field(document, path, value, now_local)
+            candidate = c.get_field(changed, path)
         except c.ContentError as exc:
             results.append(FieldResult(path, "invalid", original, value, str(exc)))
             continue
@@ -105,8 +107,7 @@ def save_fields(
                 )
             )
             continue
-        document = c.set_field(document, path, value, now_local)
-        saved_value = c.get_field(document, path)
+        document, saved_value = changed, candidate
         if matcher is not None and isinstance(saved_value, str):
             language_events.record_new_flags(matcher, user.team_id, str(current), saved_value)
         results.append(FieldResult(path, "saved", saved_value))
