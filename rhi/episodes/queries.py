@@ -13,13 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, case, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.orm.util import AliasedClass
 
 from rhi import access, deadlines
 from rhi.extensions import db
-from rhi.interviews import content as c
 from rhi.models import Episode, Interview, User, interview_episodes
 from rhi.models.interviews import OPEN_STATUSES, InterviewStatus
 from rhi.sharing import view_for
@@ -435,27 +434,32 @@ def named_before(user: User, child_ids: Iterable[int]) -> dict[int, list[_Read]]
     wanted = set(child_ids)
     if not wanted or not access.can_read_interviews(user):
         return {}
+    whole = access.whole_interview_filter(user)
+    # Only what the cards show: a child with many interviews must not cost their whole
+    # documents. Whole interviews bring their places and people; any other brings its document,
+    # for the social worker's copy to be made from.
     rows = db.session.execute(
-        select(Interview, access.whole_interview_filter(user).label("whole"))
+        select(
+            Interview.id,
+            Interview.child_id,
+            Interview.created_at,
+            whole.label("whole"),
+            Interview.content["places"].label("places"),
+            Interview.content["people"].label("people"),
+            case((whole, null()), else_=Interview.content).label("document"),
+        )
         .where(Interview.child_id.in_(wanted), access.interview_filter(user))
         .order_by(Interview.created_at, Interview.id)
     ).all()
-    interviews = [row[0] for row in rows]
-    whole = {row[0].id for row in rows if row[1]}
-    released = in_force_for([i.id for i in interviews if i.id not in whole])
+    released = in_force_for([row.id for row in rows if not row.whole])
     found: dict[int, list[_Read]] = defaultdict(list)
-    for interview in interviews:
-        if interview.id in whole:
-            document = c.normalise(interview.content)
-            places, people = document["places"], document["people"]
+    for row in rows:
+        if row.whole:
+            places, people = row.places or [], row.people or []
         else:
-            copy = view_for(
-                interview.content, "social_worker", in_force=released.get(interview.id, set())
-            )
+            copy = view_for(row.document, "social_worker", in_force=released.get(row.id, set()))
             places, people = copy.places, copy.people
-        found[interview.child_id].append(
-            _Read(interview.id, interview.created_at, list(places), list(people))
-        )
+        found[row.child_id].append(_Read(row.id, row.created_at, list(places), list(people)))
     return dict(found)
 
 
