@@ -357,3 +357,34 @@ def test_the_tablets_copy_words_the_facts_as_the_card_does(app, web, world_i):
     card = _page(web, "/returns")
     for words in ada["prepare"].values():
         assert words in card
+
+
+def test_an_earlier_interview_stored_without_places_or_people_leaves_the_others_names(
+    app, web, world_i
+):
+    """The cards read only the places and people of earlier interviews; an older document
+    stored without those parts (or with them empty) names no one, and the rest still show."""
+    episode_id = _ada_again(app, world_i)
+    with app.app_context():
+        ada = db.session.get(Child, world_i.children["a"])
+        for n, content in enumerate(({"sections": {}}, {"places": None, "people": []}, None)):
+            older = Episode(
+                child=ada,
+                risk_grade="Low",
+                started_at=utcnow() - timedelta(days=40 + n),
+                returned_at=utcnow() - timedelta(days=39 + n),
+                assigned_team=_team("RHI A"),
+            )
+            interview = Interview(
+                status="finished",
+                due_at=utcnow() - timedelta(days=36 + n),
+                content=content,
+                created_at=utcnow() - timedelta(days=39 + n),
+            )
+            interview.episodes.append(older)
+            db.session.add_all([older, interview])
+        db.session.commit()
+    web.sign_in(world_i.emails["worker_a"])
+    for page in (_page(web, "/returns"), _page(web, f"/episodes/{episode_id}")):
+        assert "Places: Skate park (Eastfield); Flat above the chip shop" in page
+        assert "People: Kay (age: 25); Jordan" in page
