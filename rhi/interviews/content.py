@@ -146,7 +146,8 @@ def normalise(content: dict[str, Any] | None) -> dict[str, Any]:
         return base
     merged = _copy(content)
     for key, value in base.items():
-        if key not in merged:
+        if key not in merged or (merged[key] is None and value is not None):
+            # Missing, or stored as null where the document has a list or a part: blank.
             merged[key] = value
         elif isinstance(value, dict):
             for sub, sub_value in value.items():

@@ -363,11 +363,17 @@ def test_an_earlier_interview_stored_without_places_or_people_leaves_the_others_
     app, web, world_i
 ):
     """The cards read only the places and people of earlier interviews; an older document
-    stored without those parts (or with them empty) names no one, and the rest still show."""
+    stored without those parts (or with them null or empty) is read and names no one, for the
+    interviewer's side and in the social worker's copy alike, and the rest still show."""
+    from rhi.episodes.queries import named_before
+    from rhi.models import User
+
     episode_id = _ada_again(app, world_i)
+    shared = {"consent": {"social_worker": {"answer": "yes"}}}
+    kinds = ({"sections": {}}, {**shared, "places": None, "people": []}, None)
     with app.app_context():
         ada = db.session.get(Child, world_i.children["a"])
-        for n, content in enumerate(({"sections": {}}, {"places": None, "people": []}, None)):
+        for n, content in enumerate(kinds):
             older = Episode(
                 child=ada,
                 risk_grade="Low",
@@ -384,7 +390,17 @@ def test_an_earlier_interview_stored_without_places_or_people_leaves_the_others_
             interview.episodes.append(older)
             db.session.add_all([older, interview])
         db.session.commit()
+        for reader in ("worker_a", "social_worker"):
+            user = db.session.get(User, world_i.users[reader])
+            reads = named_before(user, [ada.id])[ada.id]
+            assert len(reads) == 4, reader
+            assert [(r.places, r.people) for r in reads[:3]] == [([], [])] * 3, reader
+            assert [p["name"] for p in reads[3].places][:1] == ["Skate park"], reader
     web.sign_in(world_i.emails["worker_a"])
     for page in (_page(web, "/returns"), _page(web, f"/episodes/{episode_id}")):
         assert "Places: Skate park (Eastfield); Flat above the chip shop" in page
         assert "People: Kay (age: 25); Jordan" in page
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world_i.emails["social_worker"])
+    page = _page(social_worker, f"/episodes/{episode_id}")
+    assert "Skate park" in page and "Jordan" not in page
