@@ -88,6 +88,8 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         # The user the session's row names, read with the row in one query (rhi/auth/loader.py
         # uses it rather than reading the user again).
         self.owner = owner
+        # Taken now, while the user is fresh: a later commit in the view expires the object.
+        self.owner_id = owner.id if owner is not None else None
 
     def rotate(self) -> None:
         """Give the session a new id and CSRF token (at sign-in), so planted ones are useless."""
