@@ -90,9 +90,9 @@ def states_of(summary_ids: list[int]) -> dict[int, PdfState]:
     states: dict[int, PdfState] = {i: PdfState.READY for i in ready}
     for i in waiting:
         job = latest.get(subject(i))
-        # Where the job is, as Job.progress says it for every page that waits on a job; a job
-        # done while the copy is not yet there is still preparing it.
-        progress = job.progress if job is not None else "working"
+        # Where the job is, as Job.progress says it for every page that waits on a job; no
+        # job yet, or one done while the copy is not yet there, is still preparing it.
+        progress = job.progress if job is not None else None
         states[i] = _PDF_STATE.get(progress, PdfState.PREPARING)
     return states
 
