@@ -24,7 +24,7 @@ from rhi.models.base import utcnow
 from tests.app import redis_jobs
 from tests.conftest import Web
 
-REDIS_URL = os.environ.get("RHI_TEST_IMPORT_REDIS_URL", "redis://127.0.0.1:6379/12")
+REDIS_URL = os.environ.get("RHI_TEST_IMPORT_REDIS_URL") or redis_jobs.own_database("import jobs")
 
 HEADERS = ["Police reference", "Person ID", "First name", "Last name", "Date of birth"]
 HEADERS += ["Reported missing", "Found", "Risk grade"]

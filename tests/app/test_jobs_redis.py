@@ -22,7 +22,7 @@ from tests.app import redis_jobs
 from tests.app.helpers import autosave, start
 from tests.conftest import Web
 
-REDIS_URL = os.environ.get("RHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+REDIS_URL = os.environ.get("RHI_TEST_REDIS_URL") or redis_jobs.own_database("summary jobs")
 ROOT = Path(__file__).resolve().parents[2]
 
 

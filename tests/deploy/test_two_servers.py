@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import sys
 import uuid as uuidlib
@@ -23,24 +22,16 @@ import redis
 from sqlalchemy import create_engine, text
 
 from rhi.demo import DEMO_PASSWORD
+from tests.app import redis_jobs
 from tests.app.helpers import doc, item
 from tests.conftest import _pg_admin_url, _pg_connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import two_servers  # scripts/ is not a package
 
-
-def _own_redis_database() -> str:
-    """A Redis database for this test process alone, emptied first. pytest-xdist may run this
-    module in several processes at once, each with its own two servers: on one database, one
-    process's flush or sign-ins changed the sign-in count another was testing. 12 and 13 are
-    the job tests' (tests/app); past seven processes the numbers are shared again."""
-    process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-    free = (7, 8, 9, 10, 11, 14, 15)
-    return f"redis://127.0.0.1:6379/{free[process % len(free)]}"
-
-
-REDIS_URL = _own_redis_database()
+# Its own in each test process: several processes may each run their two servers at once, and
+# on one database one's flush or sign-ins changed the sign-in count another was testing.
+REDIS_URL = redis_jobs.own_database("two servers")
 SIGN_IN_LIMIT = 6
 WORKER = "worker@example.org"
 
