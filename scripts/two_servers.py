@@ -329,11 +329,12 @@ def serve(
         addresses = [f"{HOST}:{free_port()}", f"{HOST}:{free_port()}"]
         port = free_port()
         servers = TwoServers(url=f"https://{HOST}:{port}", folder=folder, env=env)
+        # The instances running when the block ends, not those first started: one killed and
+        # started again (restart) was left running, with its workers, after the block.
+        stack.callback(lambda: [_stop(proc) for proc in servers.instances.values()])
         for number, address in enumerate(addresses):
             log = folder / f"gunicorn-{number}.log"
-            proc = _gunicorn(address, env, log)
-            stack.callback(_stop, proc)
-            servers.instances[address] = proc
+            servers.instances[address] = _gunicorn(address, env, log)
         for number, (address, proc) in enumerate(servers.instances.items()):
             _wait_plain(address, proc, folder / f"gunicorn-{number}.log")
         conf = folder / "nginx.conf"

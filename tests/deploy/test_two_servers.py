@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import sys
 import uuid as uuidlib
@@ -57,6 +58,11 @@ def servers() -> Iterator[two_servers.TwoServers]:
     ):
         running.env["TEST_DATABASE_URL"] = url
         yield running
+    # Every instance running at the end is stopped with its workers, also one killed and started
+    # again (test_with_one_instance_killed_the_other_serves_on): none is left behind.
+    for proc in running.instances.values():
+        with pytest.raises(ProcessLookupError):
+            os.killpg(proc.pid, 0)
 
 
 def _returns(client: Client) -> tuple[int, str, str]:
@@ -167,3 +173,11 @@ def test_with_one_instance_killed_the_other_serves_on(servers):
         status, upstream, page = _returns(worker)
         assert status == 200 and "Returns waiting for an interview" in page
         assert gone not in upstream.split(", ")[-1:]
+    # Started again (as bench/faults.py does after each kill), it serves the same session.
+    servers.restart(gone)
+    answered_by = set()
+    for _ in range(6):
+        status, upstream, page = _returns(worker)
+        assert status == 200 and "Returns waiting for an interview" in page
+        answered_by.add(upstream.split(", ")[-1])
+    assert gone in answered_by
