@@ -141,17 +141,21 @@ def blank_finding(group: str = "push") -> dict[str, Any]:
 
 def normalise(content: dict[str, Any] | None) -> dict[str, Any]:
     """Fill in anything missing (older or partial documents), never dropping what is there."""
-    base = empty_content()
     if not content:
-        return base
+        return empty_content()
+    # The stored document is copied once; of the blank one only the parts it lacks (copying the
+    # whole blank document as well had cost every autosave two more copies of it).
     merged = _copy(content)
-    for key, value in base.items():
+    for key, value in _blank().items():
         if key not in merged or (merged[key] is None and value is not None):
             # Missing, or stored as null where the document has a list or a part: blank.
-            merged[key] = value
-        elif isinstance(value, dict):
+            merged[key] = _copy(value)
+        elif isinstance(value, dict) and value:
+            part = merged[key]
+            present = part.keys()  # a part that is not an object fails here, as it always has
             for sub, sub_value in value.items():
-                merged[key].setdefault(sub, _copy(sub_value))
+                if sub not in present:
+                    part[sub] = _copy(sub_value)
     return merged
 
 
