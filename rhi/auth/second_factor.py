@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pyotp
-import segno
 from markupsafe import Markup
 from sqlalchemy import delete, select
 
@@ -54,6 +53,8 @@ def provisioning_uri(secret: str, email: str) -> str:
 def qr_svg(uri: str) -> Markup:
     """The set-up link as a QR code, inline SVG drawn here (no request leaves the page). The
     link is encoded as modules of the code, not as text, so nothing in it reaches the markup."""
+    import segno  # here: only setting up a second factor draws one, not every process's start
+
     code = segno.make(uri, error="m")
     svg = code.svg_inline(scale=5, border=4, svgclass="qr-code", omitsize=False)
     return Markup(svg)  # noqa: S704  # nosec B704 - drawn by segno from module paths only
