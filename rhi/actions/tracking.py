@@ -12,7 +12,7 @@ from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from rhi import access, audit
 from rhi.actions import rules
@@ -288,19 +288,50 @@ def listing(user: User, show: str, page: int, today: date) -> tuple[list[Followe
 
 
 def overdue(user: User, today: date, limit: int = 5) -> tuple[int, list[FollowedAction]]:
-    """How many of the user's actions are overdue, and the most overdue few: for home pages."""
+    """How many of the user's actions are overdue, and the most overdue few: for home pages.
+    Each with its child and owner, which the box names (one query, not one more per action);
+    counted only when there are more than the few."""
+    rows = list(
+        db.session.scalars(
+            _visible(user)
+            .where(rules.overdue_clause(today))
+            .options(joinedload(FollowedAction.child), joinedload(FollowedAction.owner))
+            .order_by(FollowedAction.due_on, FollowedAction.id)
+            .limit(limit)
+        )
+    )
+    if len(rows) < limit:
+        return len(rows), rows
     count = db.session.scalar(
         select(func.count())
         .select_from(FollowedAction)
         .where(access.action_filter(user), rules.overdue_clause(today))
     )
-    rows = list(
+    return int(count or 0), rows
+
+
+def meetings_asked(user: User, limit: int = 10) -> list[Notice]:
+    """The strategy meetings the user was told of and has not dismissed, newest first, each
+    with what the box says of it: the child, who asked, the interview and its worker."""
+    action = joinedload(Notice.action)
+    return list(
         db.session.scalars(
-            _visible(user)
-            .where(rules.overdue_clause(today))
-            .options(selectinload(FollowedAction.child))
-            .order_by(FollowedAction.due_on, FollowedAction.id)
+            select(Notice)
+            .join(FollowedAction, FollowedAction.id == Notice.action_id)
+            .where(
+                Notice.user_id == user.id,
+                Notice.dismissed_at.is_(None),
+                access.action_filter(user),
+            )
+            .options(
+                action.joinedload(FollowedAction.child),
+                action.joinedload(FollowedAction.requested_by),
+                # Only who held it: not the interview's whole document.
+                action.joinedload(FollowedAction.interview)
+                .load_only(Interview.id, Interview.worker_id)
+                .joinedload(Interview.worker),
+            )
+            .order_by(Notice.created_at.desc())
             .limit(limit)
         )
     )
-    return int(count or 0), rows

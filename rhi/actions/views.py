@@ -46,19 +46,7 @@ def _home_box() -> dict[str, Any]:
         if not current_user.is_authenticated or not access.can_read_interviews(current_user):
             return {"count": 0, "rows": [], "meetings": []}
         count, rows = tracking.overdue(current_user, rules.today_local())
-        meetings = list(
-            db.session.scalars(
-                select(Notice)
-                .join(FollowedAction, FollowedAction.id == Notice.action_id)
-                .where(
-                    Notice.user_id == current_user.id,
-                    Notice.dismissed_at.is_(None),
-                    access.action_filter(current_user),
-                )
-                .order_by(Notice.created_at.desc())
-                .limit(10)
-            )
-        )
+        meetings = tracking.meetings_asked(current_user)
         return {"count": count, "rows": rows, "meetings": meetings}
 
     return {"actions_for_you": actions_for_you, **_words()}

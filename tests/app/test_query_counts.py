@@ -7,12 +7,22 @@ from __future__ import annotations
 
 import re
 import uuid as uuidlib
+from datetime import date, timedelta
 
 from flask import Flask
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import Episode, HeldWork, Interview, SharingDecision, Team, User
+from rhi.models import (
+    Episode,
+    FollowedAction,
+    HeldWork,
+    Interview,
+    SharingDecision,
+    Team,
+    User,
+)
+from rhi.models.episodes import Notice
 from tests.app.helpers import statements
 from tests.conftest import Web
 from tests.world import World, add_user
@@ -159,3 +169,56 @@ def test_the_decisions_waiting_cost_the_same_for_one_or_ten_more(app, web, world
     ten_more, page = _asked(app, web, "/decisions")
     assert ten_more == one_more
     assert page.count(">Ada Alpha</a>") == 10 and "Ben Beta" not in page
+
+
+def _meetings_past_their_date(app: Flask, world: World, names: range) -> None:
+    """Strategy meetings for Ada (her social worker is told of each), each asked for by someone
+    else and owned by someone else, all past their date."""
+    with app.app_context():
+        team = _team("Care team")
+        for n in names:
+            asker = add_user(f"asker_{n}", "worker", team)
+            owner = add_user(f"owner_{n}", "social_worker", team)
+            db.session.flush()
+            action = FollowedAction(
+                child_id=world.children["a"],
+                requested_by_id=asker.id,
+                item_id=f"asked-{n}",
+                kind="strategy_meeting",
+                owner_kind="social_worker",
+                owner_id=owner.id,
+                due_on=date.today() - timedelta(days=3 + n),
+            )
+            db.session.add(action)
+            db.session.flush()
+            db.session.add(
+                Notice(
+                    user_id=world.users["social_worker"],
+                    kind="strategy_meeting",
+                    action_id=action.id,
+                )
+            )
+        db.session.commit()
+
+
+def test_the_for_you_box_costs_the_same_for_five_or_nine_meetings_past_their_date(app, web, world):
+    """The box on a home page (rhi/templates/actions/_for_you.html): the meetings asked for and
+    the actions past their date, each with its child, who asked and who owns it. The count of
+    those past their date is asked for only when the box cannot show them all (five)."""
+    web.sign_in(world.emails["social_worker"])
+    _meetings_past_their_date(app, world, range(1))
+    one, page = _asked(app, web, "/children")
+    assert "1 action past its date" in page and "Owner 0" in page
+    assert page.count("A strategy meeting for Ada Alpha</a> was asked for by Asker 0") == 1
+    _meetings_past_their_date(app, world, range(1, 5))
+    five, page = _asked(app, web, "/children")
+    assert "5 actions past their date" in page
+    _meetings_past_their_date(app, world, range(5, 9))
+    nine, page = _asked(app, web, "/children")
+    assert "9 actions past their date" in page
+    assert "All 9 actions past their date" in page  # five shown, the rest a link away
+    for n in range(9):
+        assert f"A strategy meeting for Ada Alpha</a> was asked for by Asker {n}" in page
+    # The five most overdue, with their owners.
+    assert all(f"Owner {n}" in page for n in range(4, 9))
+    assert nine == five and one <= five
