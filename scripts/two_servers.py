@@ -329,9 +329,13 @@ def serve(
         addresses = [f"{HOST}:{free_port()}", f"{HOST}:{free_port()}"]
         port = free_port()
         servers = TwoServers(url=f"https://{HOST}:{port}", folder=folder, env=env)
-        # The instances running when the block ends, not those first started: one killed and
-        # started again (restart) was left running, with its workers, after the block.
-        stack.callback(lambda: [_stop(proc) for proc in servers.instances.values()])
+        # Each address's instance running when the block ends, not the one first started: one
+        # killed and started again (restart) was left running, with its workers, after the
+        # block. One callback each, so that one failing to stop leaves the others stopped.
+        for address in addresses:
+            stack.callback(
+                lambda at=address: at in servers.instances and _stop(servers.instances[at])
+            )
         for number, address in enumerate(addresses):
             log = folder / f"gunicorn-{number}.log"
             servers.instances[address] = _gunicorn(address, env, log)
