@@ -329,8 +329,10 @@ def meetings_asked(user: User, limit: int = 10) -> list[Notice]:
             .options(
                 action.selectinload(FollowedAction.child),
                 action.selectinload(FollowedAction.requested_by),
+                # Not the interview's document: what is not loaded here is read when first
+                # used (its version too, should anything in the request change it).
                 action.selectinload(FollowedAction.interview)
-                .load_only(Interview.id, Interview.worker_id)
+                .load_only(Interview.id, Interview.worker_id, Interview.version)
                 .selectinload(Interview.worker),
             )
             .order_by(Notice.created_at.desc())

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import (
+    Child,
     Episode,
     FollowedAction,
     HeldWork,
@@ -22,6 +23,7 @@ from rhi.models import (
     Team,
     User,
 )
+from rhi.models.base import utcnow
 from rhi.models.episodes import Notice
 from tests.app.helpers import statements
 from tests.conftest import Web
@@ -172,18 +174,37 @@ def test_the_decisions_waiting_cost_the_same_for_one_or_ten_more(app, web, world
 
 
 def _meetings_past_their_date(app: Flask, world: World, names: range) -> None:
-    """Strategy meetings for Ada (her social worker is told of each), each asked for by someone
-    else and owned by someone else, all past their date."""
+    """Strategy meetings past their date, each for a child of its own whose social worker is in
+    the care team (its manager is told of each), owned by someone else; the even ones agreed in
+    an interview with its own worker, the odd ones asked for by someone from a page."""
     with app.app_context():
         team = _team("Care team")
         for n in names:
-            asker = add_user(f"asker_{n}", "worker", team)
+            child = Child(
+                first_name="Child",
+                last_name=f"Number{n}",
+                date_of_birth=date(2011, 5, 1),
+                social_worker_id=world.users["social_worker"],
+            )
             owner = add_user(f"owner_{n}", "social_worker", team)
+            db.session.add(child)
+            interview = None
+            if n % 2 == 0:
+                interview = Interview(
+                    child=child,
+                    worker=add_user(f"interviewer_{n}", "worker", team),
+                    status="finished",
+                    due_at=utcnow(),
+                    content={},
+                )
+                db.session.add(interview)
+            asker = None if interview else add_user(f"asker_{n}", "worker", team)
             db.session.flush()
             action = FollowedAction(
-                child_id=world.children["a"],
-                requested_by_id=asker.id,
-                item_id=f"asked-{n}",
+                child_id=child.id,
+                interview_id=interview.id if interview else None,
+                requested_by_id=asker.id if asker else None,
+                item_id=f"meeting-{n}",
                 kind="strategy_meeting",
                 owner_kind="social_worker",
                 owner_id=owner.id,
@@ -193,7 +214,7 @@ def _meetings_past_their_date(app: Flask, world: World, names: range) -> None:
             db.session.flush()
             db.session.add(
                 Notice(
-                    user_id=world.users["social_worker"],
+                    user_id=world.users["manager_care"],
                     kind="strategy_meeting",
                     action_id=action.id,
                 )
@@ -201,24 +222,31 @@ def _meetings_past_their_date(app: Flask, world: World, names: range) -> None:
         db.session.commit()
 
 
-def test_the_for_you_box_costs_the_same_for_five_or_nine_meetings_past_their_date(app, web, world):
+def _meeting_said(page: str, n: int) -> bool:
+    """The box names meeting n's child, and who asked: the interview's worker, or the asker."""
+    who = f"in their return home interview by Interviewer {n}" if n % 2 == 0 else (f"by Asker {n}")
+    return f"A strategy meeting for Child Number{n}</a> was asked for {who}" in page
+
+
+def test_the_for_you_box_costs_the_same_however_many_meetings_it_shows(app, web, world):
     """The box on a home page (rhi/templates/actions/_for_you.html): the meetings asked for and
-    the actions past their date, each with its child, who asked and who owns it. The count of
-    those past their date is asked for only when the box cannot show them all (five)."""
-    web.sign_in(world.emails["social_worker"])
-    _meetings_past_their_date(app, world, range(1))
-    one, page = _asked(app, web, "/children")
-    assert "1 action past its date" in page and "Owner 0" in page
-    assert page.count("A strategy meeting for Ada Alpha</a> was asked for by Asker 0") == 1
-    _meetings_past_their_date(app, world, range(1, 5))
-    five, page = _asked(app, web, "/children")
-    assert "5 actions past their date" in page
-    _meetings_past_their_date(app, world, range(5, 9))
-    nine, page = _asked(app, web, "/children")
-    assert "9 actions past their date" in page
+    the actions past their date, each with its child, who asked (or the interview's worker) and
+    who owns it: two or four cost the same statements. The count of those past their date is
+    asked for only when the box cannot show them all (it shows five): one statement more."""
+    web.sign_in(world.emails["manager_care"])
+    _meetings_past_their_date(app, world, range(2))
+    two, page = _asked(app, web, "/returns")
+    assert "2 actions past their date" in page
+    assert all(_meeting_said(page, n) and f"Owner {n}" in page for n in range(2))
+    _meetings_past_their_date(app, world, range(2, 4))
+    four, page = _asked(app, web, "/returns")
+    assert "4 actions past their date" in page
+    assert all(_meeting_said(page, n) and f"Owner {n}" in page for n in range(4))
+    assert four == two
+    _meetings_past_their_date(app, world, range(4, 9))
+    nine, page = _asked(app, web, "/returns")
     assert "All 9 actions past their date" in page  # five shown, the rest a link away
-    for n in range(9):
-        assert f"A strategy meeting for Ada Alpha</a> was asked for by Asker {n}" in page
-    # The five most overdue, with their owners.
-    assert all(f"Owner {n}" in page for n in range(4, 9))
-    assert nine == five and one <= five
+    assert all(_meeting_said(page, n) for n in range(9))
+    for n in range(4, 9):  # the five most overdue, with their children and owners
+        assert f"Strategy meeting request for Child Number{n}" in page and f"Owner {n}" in page
+    assert nine == four + 1
