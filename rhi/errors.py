@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from rhi import read_transactions
 from rhi.extensions import db
 
 log = logging.getLogger(__name__)
@@ -104,11 +105,13 @@ def register(app: Flask) -> None:
         return render_template("error.html", code=code, title=title, hint=detail or hint), code
 
     @app.teardown_appcontext
-    def close_the_session(_: BaseException | None) -> None:
+    def close_the_session(error: BaseException | None) -> None:
         # Registered after Flask-SQLAlchemy, so this runs first. A connection that died after
         # the answer was made (PostgreSQL restarting) fails the session's rollback here; that
         # must not turn the answer already made into a 500. The pool drops the dead connection.
         try:
+            if error is None and db.session.registry.has():
+                read_transactions.end(db.session())  # keeps the connection's prepared statements
             db.session.remove()
         except Exception as exc:
             if not database_unavailable(exc):

@@ -19,9 +19,12 @@ Why overrides are loaded once per request, from the database:
   hold one application context across many requests, and `g` would then outlive a request.
 - Outside a request (CLI commands, scheduled imports) nothing is cached: every read asks again,
   which is cheap at that rate and never stale.
-- The read uses its own connection, never the request's session: it cannot autoflush the
-  request's pending changes, and a database not yet migrated (no `settings` table) falls back to
-  the environment instead of breaking the request's transaction.
+- The first read in each app uses its own connection: a database not yet migrated (no
+  `settings` table) falls back to the environment instead of breaking the request's
+  transaction. Once the table has been found, a request reads it with its own session (without
+  autoflush, so never the request's pending changes): a second connection for every request
+  cost a second pool checkout with its ping, a BEGIN and a ROLLBACK, and the ROLLBACK made
+  psycopg forget the statements it had prepared on that connection (rhi/read_transactions.py).
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from sqlalchemy.exc import SQLAlchemyError
 log = logging.getLogger(__name__)
 
 _CACHE_KEY = "rhi.settings.overrides"
+# Set in an app once its database has been seen to have the settings table.
+_TABLE_FOUND = "rhi.settings.table_found"
 
 
 @dataclass(frozen=True)
@@ -140,20 +145,30 @@ def convert(editable: Editable, raw: str) -> Any:
     return raw
 
 
-def _load() -> dict[str, str]:
-    """Every override, read on a connection of its own (see the module's docstring)."""
+def _load(in_request: bool = False) -> dict[str, str]:
+    """Every override: in a request, once the table has been found, with the request's own
+    session; otherwise on a connection of its own (see the module's docstring)."""
     from rhi.extensions import db
     from rhi.models.settings import Setting
 
+    query = select(Setting.name, Setting.value)
+    if in_request and current_app.extensions.get(_TABLE_FOUND):
+        try:
+            with db.session.no_autoflush:  # never the request's pending changes
+                return {name: value for name, value in db.session.execute(query)}
+        except SQLAlchemyError:
+            # The request's transaction has failed, or the database is away (an error page
+            # being made): read as on a first visit, which falls back to the environment.
+            pass
     try:
         with db.engine.connect() as conn:
-            return {
-                name: value for name, value in conn.execute(select(Setting.name, Setting.value))
-            }
+            found = {name: value for name, value in conn.execute(query)}
     except SQLAlchemyError:
         # Not migrated yet, or the database is away: the environment's values still work.
         log.warning("settings could not be read; using the environment's values")
         return {}
+    current_app.extensions[_TABLE_FOUND] = True
+    return found
 
 
 def overrides() -> Mapping[str, str]:
@@ -163,7 +178,7 @@ def overrides() -> Mapping[str, str]:
     if has_request_context():
         cached = request.environ.get(_CACHE_KEY)
         if cached is None:
-            cached = _load()
+            cached = _load(in_request=True)
             request.environ[_CACHE_KEY] = cached
         return cached
     return _load()
