@@ -109,9 +109,16 @@ def register(app: Flask) -> None:
         # Registered after Flask-SQLAlchemy, so this runs first. A connection that died after
         # the answer was made (PostgreSQL restarting) fails the session's rollback here; that
         # must not turn the answer already made into a 500. The pool drops the dead connection.
-        try:
-            if error is None and db.session.registry.has():
+        if error is None and db.session.registry.has():
+            try:
                 read_transactions.end(db.session())  # keeps the connection's prepared statements
+            except Exception as exc:  # the answer is made: closing below rolls back instead
+                log.log(
+                    logging.WARNING if database_unavailable(exc) else logging.ERROR,
+                    "a request's reads could not be committed: %s",
+                    type(exc).__name__,
+                )
+        try:
             db.session.remove()
         except Exception as exc:
             if not database_unavailable(exc):

@@ -12,8 +12,10 @@ its plans for them.
 transaction sent began with SELECT (a row lock taken by SELECT ... FOR UPDATE is released by
 COMMIT as by ROLLBACK), and the session holds nothing unsent. Anything else (an INSERT, UPDATE
 or DELETE the view did not commit, a statement starting WITH, which may hold one, an object
-added and never sent), and any request that ended in an error, rolls back as before. SQLite
-is left as it was. No HTTP here; rhi/errors.py calls `end` from its teardown."""
+added or changed and never sent), and any request whose error reached the teardown unhandled,
+rolls back as before. A request refused by an error page it handled (abort(403)) that sent only
+SELECTs and holds nothing unsent commits, which changes nothing. SQLite is left as it was. No
+HTTP here; rhi/errors.py calls `end` from its teardown."""
 
 from __future__ import annotations
 

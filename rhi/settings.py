@@ -36,7 +36,7 @@ from typing import Any
 
 from flask import Config, Flask, current_app, has_app_context, has_request_context, request
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InvalidRequestError, SQLAlchemyError
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +156,10 @@ def _load(in_request: bool = False) -> dict[str, str]:
         try:
             with db.session.no_autoflush:  # never the request's pending changes
                 return {name: value for name, value in db.session.execute(query)}
-        except SQLAlchemyError:
-            # The request's transaction has failed, or the database is away (an error page
-            # being made): read as on a first visit, which falls back to the environment.
+        except InvalidRequestError:
+            # The request's transaction failed earlier and was not rolled back (an error page
+            # being made): read on a connection of its own, as on a first visit. A database
+            # that went away is not caught here: the request is answered 503 (rhi/errors.py).
             pass
     try:
         with db.engine.connect() as conn:

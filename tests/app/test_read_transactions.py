@@ -70,7 +70,14 @@ def _add_routes(app: Flask) -> None:
         db.session.add(Setting(name="RHI_TEST_REFUSED", value="1"))
         abort(403)
 
-    for view in (added_never_sent, sent_not_committed, sent_as_sql, read_then_refused):
+    def changed_then_refused() -> str:
+        setting = db.session.get(Setting, "RHI_TEST_KEPT")
+        assert setting is not None
+        setting.value = "changed"  # loaded, changed, never sent
+        abort(403)
+
+    views = (added_never_sent, sent_not_committed, sent_as_sql, read_then_refused)
+    for view in (*views, changed_then_refused):
         app.add_url_rule(f"/_test/{view.__name__}", view.__name__, view)
 
 
@@ -97,6 +104,14 @@ def test_what_a_request_changed_and_did_not_commit_is_thrown_away(app, web: Web,
     with endings(app) as seen:
         assert web.get("/_test/read_then_refused").status_code == 403
     assert "commit" not in seen and not _stored(app, "RHI_TEST_REFUSED")
+    with app.app_context():
+        db.session.add(Setting(name="RHI_TEST_KEPT", value="as it was"))
+        db.session.commit()
+    with endings(app) as seen:
+        assert web.get("/_test/changed_then_refused").status_code == 403
+    assert "commit" not in seen
+    with app.app_context():
+        assert db.session.get(Setting, "RHI_TEST_KEPT").value == "as it was"
 
 
 def test_a_page_takes_one_connection_and_still_sees_a_changed_setting(app, web: Web, world):
