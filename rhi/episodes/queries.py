@@ -140,6 +140,7 @@ def repeat_count(child_id: int, now: datetime) -> int:
 _REPEAT_EPISODE = aliased(Episode, name="repeat_episode")
 _LATEST_INTERVIEW = aliased(Interview, name="latest_interview")
 _CURRENT_INTERVIEW = aliased(Interview, name="current_interview")
+_OPEN_EPISODE = aliased(Episode, name="open_episode")
 
 
 def _repeat_count(now: datetime) -> Any:
@@ -153,17 +154,34 @@ def _repeat_count(now: datetime) -> Any:
     )
 
 
-def _latest_interview_id() -> Any:
-    """The id of the latest interview covering the row's episode (`Episode.interview`)."""
-    latest = _LATEST_INTERVIEW
+def _latest_of_open_returns() -> Any:
+    """Each open return's latest interview (`Episode.interview`: the newest, the larger id
+    for two begun in the same instant), as rows (episode_id, interview_id) to join.
+
+    Ranked in one pass over the interviews of the open returns only (read through the index
+    of open returns), not looked up return by return: a lookup for each open return, each
+    reading the interviews, grew with open returns times interviews (tablets sending their
+    interviews made the Returns page four times slower while they did)."""
+    ranked = (
+        select(
+            interview_episodes.c.episode_id,
+            interview_episodes.c.interview_id,
+            func.row_number()
+            .over(
+                partition_by=interview_episodes.c.episode_id,
+                order_by=(_LATEST_INTERVIEW.created_at.desc(), _LATEST_INTERVIEW.id.desc()),
+            )
+            .label("newest_first"),
+        )
+        .join(_LATEST_INTERVIEW, _LATEST_INTERVIEW.id == interview_episodes.c.interview_id)
+        .join(_OPEN_EPISODE, _OPEN_EPISODE.id == interview_episodes.c.episode_id)
+        .where(_OPEN_EPISODE.returned_at.is_not(None), _OPEN_EPISODE.closed_at.is_(None))
+        .subquery("ranked")
+    )
     return (
-        select(latest.id)
-        .join(interview_episodes, interview_episodes.c.interview_id == latest.id)
-        .where(interview_episodes.c.episode_id == Episode.id)
-        .order_by(latest.created_at.desc(), latest.id.desc())
-        .limit(1)
-        .correlate(Episode)
-        .scalar_subquery()
+        select(ranked.c.episode_id, ranked.c.interview_id)
+        .where(ranked.c.newest_first == 1)
+        .subquery("latest")
     )
 
 
@@ -200,23 +218,17 @@ def _open_returns(user: User, current: AliasedClass[Interview], allocated: bool 
     """The WHERE of `waiting_returns` and `count_waiting`: returns `user` may see that are back
     and whose latest interview (joined as `current`) is not over, allocated or not as asked."""
     open_statuses = [status.value for status in OPEN_STATUSES]
+    latest = _latest_of_open_returns()
     query = (
         select(Episode.id)
-        .outerjoin(current, current.id == _latest_interview_id())
+        .outerjoin(latest, latest.c.episode_id == Episode.id)
+        .outerjoin(current, current.id == latest.c.interview_id)
         .where(
-            # Open returns only (rhi/episodes/closing.py), first: these two are the WHERE of
-            # the partial indexes of open returns, so the closed past is never read.
+            # Open returns only (rhi/episodes/closing.py): these two are the WHERE of the
+            # partial indexes of open returns, so the closed past is never read.
             Episode.returned_at.is_not(None),
             Episode.closed_at.is_(None),
             access.episode_filter(user),
-            # Cheap first, so the history's returns are passed over before their latest
-            # interview is looked up (the latest is one of those asked about here).
-            or_(
-                ~select(interview_episodes.c.interview_id)
-                .where(interview_episodes.c.episode_id == Episode.id)
-                .exists(),
-                _has_interview_without_outcome(open_statuses),
-            ),
             or_(
                 current.id.is_(None),
                 and_(current.status.in_(open_statuses), current.outcome.is_(None)),
@@ -238,21 +250,6 @@ def open_interviews() -> Any:
         select(interview_episodes.c.interview_id)
         .join(Episode, Episode.id == interview_episodes.c.episode_id)
         .where(Episode.returned_at.is_not(None), Episode.closed_at.is_(None))
-    )
-
-
-def _has_interview_without_outcome(statuses: list[str]) -> ColumnElement[bool]:
-    """Some interview covering the row's episode has no outcome and one of `statuses`: true
-    whenever its latest does, so a cheap filter to ask before looking up the latest."""
-    return (
-        select(Interview.id)
-        .join(interview_episodes, interview_episodes.c.interview_id == Interview.id)
-        .where(
-            interview_episodes.c.episode_id == Episode.id,
-            Interview.outcome.is_(None),
-            Interview.status.in_(statuses),
-        )
-        .exists()
     )
 
 
@@ -373,14 +370,15 @@ def offer_open(user: User, now: datetime) -> list[OfferOpen]:
     outcome yet, soonest re-offer first: one query for the rows (and one each for the loaded
     children and holders), however many there are."""
     current = _CURRENT_INTERVIEW
+    latest = _latest_of_open_returns()
     found = db.session.execute(
         select(Episode, current)
-        .join(current, current.id == _latest_interview_id())
+        .join(latest, latest.c.episode_id == Episode.id)
+        .join(current, current.id == latest.c.interview_id)
         .where(
             Episode.returned_at.is_not(None),
             Episode.closed_at.is_(None),  # a "no" with the offer kept open is not closed
             access.episode_filter(user),
-            _has_interview_without_outcome([InterviewStatus.DECLINED.value]),
             current.status == InterviewStatus.DECLINED.value,
             current.outcome.is_(None),
         )
