@@ -10,15 +10,18 @@ its plans for them.
 
 "Only read" is decided from what was sent, not from the ORM alone: every statement the
 transaction sent began with SELECT (a row lock taken by SELECT ... FOR UPDATE is released by
-COMMIT as by ROLLBACK), and the session holds nothing unsent. Anything else (an INSERT, UPDATE
-or DELETE the view did not commit, a statement starting WITH, which may hold one, an object
-added or changed and never sent), and any request whose error reached the teardown unhandled,
+COMMIT as by ROLLBACK), or was a SELECT with common table expressions (WITH ...) that
+SQLAlchemy compiled from a select naming no INSERT, UPDATE, DELETE or MERGE; and the session
+holds nothing unsent. Anything else (an INSERT, UPDATE or DELETE the view did not commit, a
+WITH written as text or holding one, an object added or changed and never sent), and any
+request whose error reached the teardown unhandled,
 rolls back as before. A request refused by an error page it handled (abort(403)) that sent only
 SELECTs and holds nothing unsent commits, which changes nothing. SQLite is left as it was. No
 HTTP here; rhi/errors.py calls `end` from its teardown."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import event
@@ -27,6 +30,7 @@ from sqlalchemy.orm import Session
 
 _WROTE = "rhi_sent_more_than_select"
 _CONNECTION = "rhi_transaction_connection"
+_CHANGES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 
 @event.listens_for(Engine, "begin")
@@ -34,9 +38,25 @@ def _transaction_begins(conn: Connection) -> None:
     conn.info[_WROTE] = False
 
 
+def _reads(statement: str, context: Any) -> bool:
+    """The statement only reads: a SELECT, or a WITH ... SELECT compiled from a select (the
+    Returns lists rank each open return's interviews in one: rhi/episodes/queries.py) in which
+    no word says it changes anything."""
+    head = statement.lstrip()[:6].upper()
+    if head == "SELECT":
+        return True
+    if not head.startswith("WITH"):
+        return False
+    compiled = getattr(context, "compiled", None)
+    made_from_select = getattr(getattr(compiled, "statement", None), "is_select", False)
+    return bool(made_from_select) and _CHANGES.search(statement) is None
+
+
 @event.listens_for(Engine, "before_cursor_execute")
-def _statement_sent(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-    if not conn.info.get(_WROTE) and statement.lstrip()[:6].upper() != "SELECT":
+def _statement_sent(
+    conn: Connection, _cursor: Any, statement: str, _parameters: Any, context: Any, *_args: Any
+) -> None:
+    if not conn.info.get(_WROTE) and not _reads(statement, context):
         conn.info[_WROTE] = True
 
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import Flask, abort
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, insert, literal, select, text
 
 from rhi.extensions import db
 from rhi.models import Setting
@@ -76,7 +76,18 @@ def _add_routes(app: Flask) -> None:
         setting.value = "changed"  # loaded, changed, never sent
         abort(403)
 
+    def changed_in_a_with() -> str:
+        added = insert(Setting).values(name="RHI_TEST_CTE", value="1", changed_at=func.now())
+        db.session.execute(select(literal(1)).add_cte(added.returning(Setting.name).cte("a")))
+        return "with"
+
+    def read_in_a_with() -> str:
+        names = select(Setting.name).cte("names")
+        db.session.execute(select(func.count()).select_from(names))
+        return "read"
+
     views = (added_never_sent, sent_not_committed, sent_as_sql, read_then_refused)
+    views += (changed_in_a_with, read_in_a_with)
     for view in (*views, changed_then_refused):
         app.add_url_rule(f"/_test/{view.__name__}", view.__name__, view)
 
@@ -90,12 +101,20 @@ def test_a_request_that_only_read_ends_with_commit(app, web: Web, world):
         assert seen and "rollback" not in seen, (path, seen)
 
 
+def test_a_select_with_a_common_table_expression_is_a_read(app, web: Web, world):
+    _add_routes(app)
+    with endings(app) as seen:
+        assert web.get("/_test/read_in_a_with").status_code == 200
+    assert seen == ["commit"], seen
+
+
 def test_what_a_request_changed_and_did_not_commit_is_thrown_away(app, web: Web, world):
     _add_routes(app)
     for view, name in (
         ("added_never_sent", "RHI_TEST_ADDED"),
         ("sent_not_committed", "RHI_TEST_SENT"),
         ("sent_as_sql", "RHI_TEST_SQL"),
+        ("changed_in_a_with", "RHI_TEST_CTE"),
     ):
         with endings(app) as seen:
             assert web.get(f"/_test/{view}").status_code == 200
