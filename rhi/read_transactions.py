@@ -11,12 +11,13 @@ its plans for them.
 "Only read" is decided from what was sent, not from the ORM alone: every statement the
 transaction sent began with SELECT (a row lock taken by SELECT ... FOR UPDATE is released by
 COMMIT as by ROLLBACK), or was a SELECT with common table expressions (WITH ...) that
-SQLAlchemy compiled from a select naming no INSERT, UPDATE, DELETE or MERGE; and the session
+SQLAlchemy compiled from a select, not from text, naming no INSERT, UPDATE, DELETE, MERGE or
+INTO (so a WITH ... FOR UPDATE rolls back: stricter than needed, and harmless); and the session
 holds nothing unsent. Anything else (an INSERT, UPDATE or DELETE the view did not commit, a
 WITH written as text or holding one, an object added or changed and never sent), and any
-request whose error reached the teardown unhandled,
-rolls back as before. A request refused by an error page it handled (abort(403)) that sent only
-SELECTs and holds nothing unsent commits, which changes nothing. SQLite is left as it was. No
+request whose error reached the teardown unhandled, rolls back as before. A request refused by
+an error page it handled (abort(403)) that sent only reads and holds nothing unsent commits,
+which changes nothing. SQLite is left as it was. No
 HTTP here; rhi/errors.py calls `end` from its teardown."""
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 
 _WROTE = "rhi_sent_more_than_select"
 _CONNECTION = "rhi_transaction_connection"
-_CHANGES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+_CHANGES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|INTO)\b", re.IGNORECASE)
 
 
 @event.listens_for(Engine, "begin")
@@ -47,9 +48,9 @@ def _reads(statement: str, context: Any) -> bool:
         return True
     if not head.startswith("WITH"):
         return False
-    compiled = getattr(context, "compiled", None)
-    made_from_select = getattr(getattr(compiled, "statement", None), "is_select", False)
-    return bool(made_from_select) and _CHANGES.search(statement) is None
+    made_from = getattr(getattr(context, "compiled", None), "statement", None)
+    from_select = getattr(made_from, "is_select", False) and not getattr(made_from, "is_text", True)
+    return bool(from_select) and _CHANGES.search(statement) is None
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -66,7 +67,7 @@ def _session_begins(session: Session, _transaction: Any, conn: Connection) -> No
 
 
 def only_read(session: Session) -> bool:
-    """The session's open transaction, on PostgreSQL, sent nothing but SELECTs, and the
+    """The session's open transaction, on PostgreSQL, sent nothing but reads (`_reads`), and the
     session holds no change it has not sent (a commit would send it: an object added or
     changed by a request that then did not commit must go, as it always has)."""
     conn = session.info.get(_CONNECTION)

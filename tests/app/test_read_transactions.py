@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import Flask, abort
-from sqlalchemy import event, func, insert, literal, select, text
+from sqlalchemy import column, event, func, insert, literal, select, text
 
 from rhi.extensions import db
 from rhi.models import Setting
@@ -81,13 +81,19 @@ def _add_routes(app: Flask) -> None:
         db.session.execute(select(literal(1)).add_cte(added.returning(Setting.name).cte("a")))
         return "with"
 
+    def with_as_text() -> str:
+        # Only reads, but written as text: not taken on trust (it could hold anything).
+        said = text("WITH names AS (SELECT name FROM settings) SELECT count(*) AS n FROM names")
+        db.session.execute(said.columns(column("n")))
+        return "text"
+
     def read_in_a_with() -> str:
         names = select(Setting.name).cte("names")
         db.session.execute(select(func.count()).select_from(names))
         return "read"
 
     views = (added_never_sent, sent_not_committed, sent_as_sql, read_then_refused)
-    views += (changed_in_a_with, read_in_a_with)
+    views += (changed_in_a_with, read_in_a_with, with_as_text)
     for view in (*views, changed_then_refused):
         app.add_url_rule(f"/_test/{view.__name__}", view.__name__, view)
 
@@ -106,6 +112,9 @@ def test_a_select_with_a_common_table_expression_is_a_read(app, web: Web, world)
     with endings(app) as seen:
         assert web.get("/_test/read_in_a_with").status_code == 200
     assert seen == ["commit"], seen
+    with endings(app) as seen:
+        assert web.get("/_test/with_as_text").status_code == 200
+    assert seen == ["rollback"], seen
 
 
 def test_what_a_request_changed_and_did_not_commit_is_thrown_away(app, web: Web, world):
