@@ -179,7 +179,12 @@ class ConnectionWatch(threading.Thread):
 
         # Autocommit: within one transaction pg_stat_activity would show the first snapshot.
         engine = create_engine(self.admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-        query = text("SELECT count(*) FROM pg_stat_activity WHERE datname = :name")
+        # The app's connections only: not autovacuum's workers, nor the bench's stand-in for it.
+        query = text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = :name "
+            "AND backend_type = 'client backend' "
+            f"AND application_name <> '{Statistics.APPLICATION}'"
+        )
         try:
             with engine.connect() as conn:
                 while not self.stopping.is_set():
@@ -208,7 +213,8 @@ class Statistics(threading.Thread):
     `autovacuum_analyze_scale_factor`) is analysed. One short connection each minute."""
 
     NAPTIME = 60
-    TABLES = """SELECT relname FROM pg_stat_user_tables
+    APPLICATION = "rhi-bench-analyse"  # its connections are not counted as the app's
+    TABLES = """SELECT schemaname, relname FROM pg_stat_user_tables
                 WHERE n_mod_since_analyze > 50 + 0.1 * n_live_tup ORDER BY relname"""
 
     def __init__(self, database_url: str) -> None:
@@ -216,13 +222,18 @@ class Statistics(threading.Thread):
         self.database_url = database_url
         self.stopping = threading.Event()
         self.analysed: list[str] = []
-        self.error: str | None = None
+        self.errors: list[str] = []
 
     def _engine(self) -> Any:
         from sqlalchemy import create_engine
         from sqlalchemy.pool import NullPool
 
-        return create_engine(self.database_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        return create_engine(
+            self.database_url,
+            poolclass=NullPool,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"application_name": self.APPLICATION},
+        )
 
     def autovacuum_on(self) -> bool:
         engine = self._engine()
@@ -246,12 +257,13 @@ class Statistics(threading.Thread):
         engine = self._engine()
         try:
             while not self.stopping.wait(self.NAPTIME):
-                with engine.connect() as conn:
-                    for (name,) in conn.exec_driver_sql(self.TABLES).all():
-                        conn.exec_driver_sql(f'ANALYZE "{name}"')
-                        self.analysed.append(name)
-        except Exception as exc:  # a stand-in missing, not a broken run: said in the output
-            self.error = f"{type(exc).__name__}: {exc}"
+                try:
+                    with engine.connect() as conn:
+                        for schema, name in conn.exec_driver_sql(self.TABLES).all():
+                            conn.exec_driver_sql(f'ANALYZE "{schema}"."{name}"')
+                            self.analysed.append(name)
+                except Exception as exc:  # a round missed, not a broken run: said at the end
+                    self.errors.append(f"{type(exc).__name__}: {exc}")
         finally:
             engine.dispose()
 
@@ -438,10 +450,15 @@ def main() -> int:
         except (RuntimeError, subprocess.CalledProcessError) as exc:
             raise BenchError(f"the servers did not start: {exc}") from exc
         statistics = Statistics(database_url)
-        standing_in = not args.no_analyse and not statistics.autovacuum_on()
+        try:
+            standing_in = not args.no_analyse and not statistics.autovacuum_on()
+            if standing_in:
+                statistics.analyse_all()
+        except Exception as exc:
+            raise BenchError(f"the run's database could not be analysed: {exc}") from exc
         if standing_in:
-            statistics.analyse_all()
             statistics.start()
+            stack.callback(statistics.stop)  # stopped however the run ends
             print(
                 "This PostgreSQL runs with autovacuum off (production's default is on): the "
                 "bench analysed the new database and analyses its changed tables each minute, "
@@ -467,8 +484,8 @@ def main() -> int:
             statistics.stop()
             said = ", ".join(statistics.analysed) or "none"
             print(f"Tables analysed during the run (as autovacuum would): {said}")
-            if statistics.error:
-                print(f"The analysing stopped: {statistics.error}")
+            for error in statistics.errors:
+                print(f"A minute's analysing failed: {error}")
     from load_users import BROKEN
 
     if BROKEN:
