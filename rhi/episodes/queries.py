@@ -167,8 +167,9 @@ def _latest_of_open_returns() -> Any:
 
     MATERIALIZED on PostgreSQL, so it is ranked once per query whatever the plan: with
     statistics from before a morning's uploads, PostgreSQL took the open returns for a
-    handful and ranked them all again for each one (with 600 open returns the count took
-    62-69 ms so, 13-17 ms materialized, 4-5 ms with current statistics)."""
+    handful and ranked them all again for each one (650 open returns: the count took
+    62-69 ms ranked again each time, 13-17 ms materialized, 4-5 ms with current statistics;
+    bench/README.md, Load)."""
     ranked = (
         select(
             interview_episodes.c.episode_id,
