@@ -17,8 +17,8 @@ holds nothing unsent. Anything else (an INSERT, UPDATE or DELETE the view did no
 WITH written as text or holding one, an object added or changed and never sent), and any
 request whose error reached the teardown unhandled, rolls back as before. A request refused by
 an error page it handled (abort(403)) that sent only reads and holds nothing unsent commits,
-which changes nothing. SQLite is left as it was. No
-HTTP here; rhi/errors.py calls `end` from its teardown."""
+which changes nothing. SQLite is left as it was. No HTTP here; rhi/errors.py calls `end` from
+its teardown."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-_WROTE = "rhi_sent_more_than_select"
+_WROTE = "rhi_sent_more_than_reads"
 _CONNECTION = "rhi_transaction_connection"
 _CHANGES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|INTO)\b", re.IGNORECASE)
 

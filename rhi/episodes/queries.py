@@ -143,6 +143,13 @@ _CURRENT_INTERVIEW = aliased(Interview, name="current_interview")
 _OPEN_EPISODE = aliased(Episode, name="open_episode")
 
 
+def is_open(episode: Any = Episode) -> ColumnElement[bool]:
+    """The return is back and still open (its latest interview has no outcome yet:
+    rhi/episodes/closing.py). The WHERE of the partial indexes of open returns
+    (rhi/models/episodes.py), so a query filtering on it never reads the closed past."""
+    return and_(episode.returned_at.is_not(None), episode.closed_at.is_(None))
+
+
 def _repeat_count(now: datetime) -> Any:
     """`repeat_count` of the row's child, as a correlated subquery."""
     other = _REPEAT_EPISODE
@@ -183,7 +190,7 @@ def _latest_of_open_returns() -> Any:
         )
         .join(_LATEST_INTERVIEW, _LATEST_INTERVIEW.id == interview_episodes.c.interview_id)
         .join(_OPEN_EPISODE, _OPEN_EPISODE.id == interview_episodes.c.episode_id)
-        .where(_OPEN_EPISODE.returned_at.is_not(None), _OPEN_EPISODE.closed_at.is_(None))
+        .where(is_open(_OPEN_EPISODE))
         .subquery("ranked")
     )
     return (
@@ -233,10 +240,7 @@ def _open_returns(user: User, current: AliasedClass[Interview], allocated: bool 
         .outerjoin(latest, latest.c.episode_id == Episode.id)
         .outerjoin(current, current.id == latest.c.interview_id)
         .where(
-            # Open returns only (rhi/episodes/closing.py): these two are the WHERE of the
-            # partial indexes of open returns, so the closed past is never read.
-            Episode.returned_at.is_not(None),
-            Episode.closed_at.is_(None),
+            is_open(),
             access.episode_filter(user),
             or_(
                 current.id.is_(None),
@@ -258,7 +262,7 @@ def open_interviews() -> Any:
     return (
         select(interview_episodes.c.interview_id)
         .join(Episode, Episode.id == interview_episodes.c.episode_id)
-        .where(Episode.returned_at.is_not(None), Episode.closed_at.is_(None))
+        .where(is_open())
     )
 
 
@@ -385,8 +389,7 @@ def offer_open(user: User, now: datetime) -> list[OfferOpen]:
         .join(latest, latest.c.episode_id == Episode.id)
         .join(current, current.id == latest.c.interview_id)
         .where(
-            Episode.returned_at.is_not(None),
-            Episode.closed_at.is_(None),  # a "no" with the offer kept open is not closed
+            is_open(),  # a "no" with the offer kept open is not closed
             access.episode_filter(user),
             current.status == InterviewStatus.DECLINED.value,
             current.outcome.is_(None),

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.sql import Select
 
 from rhi import access
+from rhi.episodes.queries import is_open
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, InterviewStatus, User, interview_episodes
 from rhi.models.interviews import DELAY_REASONS
@@ -263,11 +264,9 @@ def waiting_now(user: User, now: datetime) -> dict[str, int]:
         .select_from(Episode)
         .join(Interview, Interview.id == _first_interview())
         .where(
-            # Open returns only, through the index that holds just those (rhi/episodes/
-            # closing.py): a return with its outcome is not waiting, and the closed past,
-            # however long, is not read.
-            Episode.returned_at.is_not(None),
-            Episode.closed_at.is_(None),
+            # Open returns only: a return with its outcome is not waiting, and the closed
+            # past, however long, is not read.
+            is_open(),
             access.episode_filter(user),
             Interview.held_at.is_(None),
             Interview.status.not_in(closed),
