@@ -29,7 +29,6 @@ import argparse
 import http.client
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -46,11 +45,12 @@ from urllib.parse import urlencode
 from harness import (
     COOKIE_NAME,
     HOST,
+    POSTGRES_ADMIN_URL,
     REPO,
     BenchError,
     free_port,
+    postgres_demo,
     run,
-    run_flask,
     sign_in_worker,
     stop,
     temp_dir,
@@ -91,37 +91,6 @@ SENTENCE = (
     "she wanted to see her younger brother before school"
 )
 WORDS = SENTENCE.split(" ")
-
-
-@contextmanager
-def postgres_demo(admin_url: str) -> Iterator[dict[str, str]]:
-    """A new PostgreSQL database with rhi's tables and the demo data, dropped afterwards; the
-    environment that points rhi at it."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"rhi_bench_autosave_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        raise BenchError(f"cannot make a database at {admin_url}: {exc}") from exc
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    env = {
-        **os.environ,
-        "RHI_DATABASE_URL": url,
-        "RHI_SECRET_KEY": secrets.token_hex(32),
-        "RHI_SIGN_IN_RATE_LIMIT": "100000 per minute",
-    }
-    try:
-        run_flask(["db", "upgrade"], env)
-        run_flask(["rhi", "demo"], env)
-        yield env
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def seed_interviews(count: int) -> list[str]:
@@ -445,12 +414,13 @@ def import_seconds(env: dict[str, str]) -> list[float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument(
-        "--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    )
+    parser.add_argument("--admin-url", default=POSTGRES_ADMIN_URL)
     args = parser.parse_args()
     broken: list[str] = []
-    with temp_dir("rhi-bench-autosave-") as tmp, postgres_demo(args.admin_url) as env:
+    with (
+        temp_dir("rhi-bench-autosave-") as tmp,
+        postgres_demo(args.admin_url, "rhi_bench_autosave") as env,
+    ):
         os.environ.update(env)  # seeding and checking open the same database in-process
         # One for the first run, twenty for the second, one for the single connection: each run
         # starts from interviews no earlier run wrote to.

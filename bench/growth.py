@@ -2,9 +2,10 @@
 100,000 past episodes, each with an interview and an outcome.
 
 Run from the repo root:  .venv/bin/python bench/growth.py [--sizes 0,1000,10000,100000]
-    [--requests 30]
+    [--requests 30] [--postgres [ADMIN_URL]] [--no-analyse]
 
-It builds one throwaway SQLite database with the demo data and adds the history in steps (the
+It builds one throwaway SQLite database (or, with --postgres, a PostgreSQL one on the machine's
+server, as production has) with the demo data and adds the history in steps (the
 database grows from one size to the next): children of the demo team North, about ten past
 episodes each, returned between 4 days and 5 years ago, every one with an interview that has
 its outcome (held in time, held late with a reason, or declined), some with places and people
@@ -17,6 +18,10 @@ Returns page, and `/healthz`, printing p50 and p95 and the body's size; and
 it asks each once more through the Flask test client with a SQLAlchemy `before_cursor_execute`
 listener to count the SQL statements one request sends. Then it prints, for each, the figure
 at the largest size over the figure at 0.
+
+On PostgreSQL each step ends with ANALYZE, as autovacuum would after inserts this large (a
+server run without autovacuum, as CI's is, would otherwise plan every page for the handful of
+rows the tables held when they were made); --no-analyse leaves the statistics as they are.
 
 Exits non-zero only when something broke (a server did not start, sign-in failed, a request
 was not 200, a page lost what the demo shows), never because of a timing.
@@ -32,7 +37,7 @@ import re
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,10 +45,12 @@ from typing import Any
 from harness import (
     COOKIE_NAME,
     HOST,
+    POSTGRES_ADMIN_URL,
     WORKER,
     BenchError,
     demo_database,
     free_port,
+    postgres_demo,
     run,
     session_cookie,
     sign_in,
@@ -89,7 +96,7 @@ def seed_history(app: Any, first: int, count: int, rng: random.Random) -> None:
     """Add `count` past episodes (numbered from `first`, so the steps do not clash) for new
     children of team North, each with its own interview that has an outcome: bulk inserts into
     the app's own tables."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert, select, text
 
     from rhi.extensions import db
     from rhi.models import Child, Episode, Interview, Team, interview_episodes
@@ -175,7 +182,25 @@ def seed_history(app: Any, first: int, count: int, rng: random.Random) -> None:
         ):
             for start in range(0, len(rows), BATCH):
                 db.session.execute(insert(table), rows[start : start + BATCH])
+        if db.engine.dialect.name == "postgresql":
+            # The rows came with their ids: move each id sequence past them, as the app's own
+            # next insert would need.
+            for name in ("children", "episodes", "interviews"):
+                db.session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"(SELECT max(id) FROM {name}))"
+                    )
+                )
         db.session.commit()
+
+
+def analyse(app: Any) -> None:
+    """PostgreSQL's statistics brought up to date, as autovacuum would after the inserts."""
+    from rhi.extensions import db
+
+    with app.app_context(), db.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
 
 
 # How long gunicorn's two workers may take to start: each imports the whole app, which on a
@@ -273,14 +298,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="0,1000,10000,100000")
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=POSTGRES_ADMIN_URL,
+        metavar="ADMIN_URL",
+        help=f"on a new PostgreSQL database made through ADMIN_URL ({POSTGRES_ADMIN_URL})",
+    )
+    parser.add_argument("--no-analyse", action="store_true", help="PostgreSQL: no ANALYZE")
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",")})
     rng = random.Random(16)
     labels = [p[0] for p in PAGES] + [EPISODE_PAGE]
     results: dict[str, dict[int, tuple[float, float, int, int]]] = {label: {} for label in labels}
-    with temp_dir("rhi-bench-growth-") as tmp:
-        env = demo_database(tmp)
+    with temp_dir("rhi-bench-growth-") as tmp, ExitStack() as stack:
+        if args.postgres:
+            env = stack.enter_context(postgres_demo(args.postgres, "rhi_bench_growth"))
+        else:
+            env = demo_database(tmp)
         os.environ.update(env)
+        on_postgres = bool(args.postgres)
+        print(f"database: {'PostgreSQL' if on_postgres else 'SQLite'}", end="")
+        print(" (statistics left as they are)" if on_postgres and args.no_analyse else "")
         from rhi import create_app
 
         app = create_app()
@@ -289,6 +328,8 @@ def main() -> int:
         for size in sizes:
             began = time.perf_counter()
             seed_history(app, seeded, size - seeded, rng)
+            if on_postgres and not args.no_analyse:
+                analyse(app)
             took = time.perf_counter() - began
             seeded = size
             print(f"\n== {size:,} past episodes (seeded in {took:.1f} s)")

@@ -82,6 +82,41 @@ def demo_database(tmp: Path) -> dict[str, str]:
     return env
 
 
+# The machine's PostgreSQL, as the benchmarks that run on production's database reach it.
+POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@contextmanager
+def postgres_demo(admin_url: str, prefix: str) -> Iterator[dict[str, str]]:
+    """A new PostgreSQL database (named `prefix` and a random suffix) with rhi's tables and the
+    demo data, dropped afterwards; the environment that points rhi at it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        raise BenchError(f"cannot make a database at {admin_url}: {exc}") from exc
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    env = {
+        **os.environ,
+        "RHI_DATABASE_URL": url,
+        "RHI_SECRET_KEY": secrets.token_hex(32),
+        "RHI_SIGN_IN_RATE_LIMIT": "100000 per minute",
+    }
+    try:
+        run_flask(["db", "upgrade"], env)
+        run_flask(["rhi", "demo"], env)
+        yield env
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
