@@ -126,6 +126,9 @@ def test_after_a_new_version_is_taken_into_use_only_its_cache_remains(browser, d
     page.reload()
     offer = page.get_by_role("button", name="Use the new version")
     offer.wait_for(timeout=30_000)
+    # The worker's choice: never shown in the child's view (data-worker-only, as all the
+    # worker's things are).
+    assert page.locator("#update-banner[data-worker-only]").count() == 1
     caches_become(
         page, lambda c: set(c) == {f"rhi-shell-{old_version}", f"rhi-shell-{new_version}"}
     )  # both, until then

@@ -14,6 +14,7 @@ function offerUpdate(registration) {
   banner.id = "update-banner";
   banner.className = "update-banner";
   banner.setAttribute("role", "status");
+  banner.setAttribute("data-worker-only", ""); // the worker's choice: never shown to the child
   const text = document.createElement("span");
   text.textContent = "A new version of rhi is ready. Your notes are saved.";
   const button = document.createElement("button");
