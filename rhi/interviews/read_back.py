@@ -37,8 +37,75 @@ FINDING_WORDS = {
     "pull": "What drew you away",
     "harms": "Something your worker is worried about",
 }
+# What the worker ticked, as the child would say it: the checklist's labels are the worker's
+# (rhi/interviews/fields.py) and some are words no child should read about themselves
+# ("suspected offending"). Put as a worry or a possibility, never as something the child did.
+CHILD_FINDINGS: dict[str, dict[str, str]] = {
+    "push": {
+        "family_conflict": "Arguments or falling out at home",
+        "domestic_abuse": "Violence or abuse between adults at home",
+        "abuse_neglect": "Being hurt, or not being looked after properly",
+        "parent_substance_use": "A parent's drinking or drug use",
+        "school_problems": "Problems at school",
+        "bullying": "Being bullied",
+        "loneliness": "Feeling lonely",
+        "placement_relationships": "How things are with the people where you live",
+        "being_moved": "Being moved, or moving to a new home",
+        "mental_health": "How you have been feeling inside",
+        "pregnancy": "Being pregnant, or worrying that you might be",
+        "bereavement": "Someone close to you dying",
+        "far_from_family": "Wanting to see family or friends who live far away",
+    },
+    "pull": {
+        "friends_family": "Wanting to be with friends or family",
+        "contact_arrangements": "The arrangements for seeing your family",
+        "partner": "Someone you are seeing or going out with",
+        "peer_pressure": "Other young people pushing you to go",
+        "parties": "Parties",
+        "drugs_alcohol": "Drugs or alcohol",
+        "exploiting_adults": "Adults who may be taking advantage of you",
+        "money": "Money",
+        "gifts": "Gifts, or things people gave you",
+        "somewhere_to_stay": "Somewhere to stay",
+    },
+    "harms": {
+        "sexual_exploitation": "That someone may be harming you sexually, or making you do "
+        "sexual things",
+        "criminal_exploitation": "That someone may be making you carry or sell drugs, or do "
+        "other things for them that are against the law",
+        "trafficking": "That someone may be moving you from place to place to use you",
+        "online_grooming": "That someone online may be trying to trick you or use you",
+        "weapons_violence": "Weapons or violence",
+        "drugs_alcohol": "Drugs or alcohol",
+        "sleeping_rough": "Sleeping outside, or having nowhere safe to stay",
+        "self_harm": "Hurting yourself, or thoughts of ending your life",
+        "forced_marriage": "Being made to marry someone",
+        "fgm": "Female genital mutilation (FGM)",
+        "radicalisation": "People pushing you towards extreme ideas",
+        "victim_of_crime": "That someone committed a crime against you",
+        "suspected_offending": "That someone may have made you do something against the law",
+        "missing_education": "Missing school",
+        "unexplained_items": "Money, phones or clothes, and where they came from",
+        "injuries": "Injuries",
+        "sexual_health": "Your sexual health",
+    },
+}
+# What will happen next, as the child would say it (the kinds are the worker's: fields.py).
+CHILD_ACTIONS = {
+    "nrm": "A referral to keep you safe from people who use young people (the National "
+    "Referral Mechanism)",
+    "exploitation_team": "Help from a team that keeps young people safe from people who use them",
+    "camhs": "Someone to help with feelings and worries (CAMHS)",
+    "substance_service": "Help with drugs or alcohol",
+    "school": "Talking with your school",
+    "strategy_meeting": "A meeting of the people who help keep you safe, to plan how",
+    "safety_plan": "A plan to keep you safe",
+    "helplines": "Numbers you can call for help",
+    "other": "Something else",
+}
 WORKER_NOTES = "Your worker\u2019s notes about how things are for you"
 RISK_WORDS = "How worried your worker is about your safety"
+FELT = "How you said you felt"
 
 
 @dataclass(frozen=True)
@@ -49,6 +116,10 @@ class Thing:
     key: str
     label: str
     words: str = ""
+    # The child's own words (said or chosen by them): shown in quotation marks. The worker's
+    # notes of what they said, the ticked factors and the actions are shown without, so the
+    # child is never told they said what someone else wrote.
+    quoted: bool = False
 
 
 @dataclass
@@ -69,13 +140,14 @@ def things_in(view: SharedView) -> list[Thing]:
         if s == "analysis":
             things.append(Thing("sections.analysis", WORKER_NOTES))
         else:
-            things.append(Thing(f"sections.{s}", SECTION_WORDS.get(s, s), text))
+            own = s == "own_words"  # the one section in the child's own words
+            things.append(Thing(f"sections.{s}", SECTION_WORDS.get(s, s), text, quoted=own))
         if s in view.feelings:
             feeling = view.feelings[s]
-            things.append(Thing(f"feelings.{s}", "How you said you felt", feeling.words))
+            things.append(Thing(f"feelings.{s}", FELT, feeling.words, quoted=True))
     for s, feeling in view.feelings.items():
         if s not in view.sections:  # a feeling chosen on a part with nothing written
-            things.append(Thing(f"feelings.{s}", "How you said you felt", feeling.words))
+            things.append(Thing(f"feelings.{s}", FELT, feeling.words, quoted=True))
     for s, text in view.kept_back.items():
         things.append(
             Thing(
@@ -86,16 +158,25 @@ def things_in(view: SharedView) -> list[Thing]:
         )
     if view.child_message.strip():
         things.append(
-            Thing("child_message", "What you want your social worker to know", view.child_message)
+            Thing(
+                "child_message",
+                "What you want your social worker to know",
+                view.child_message,
+                quoted=True,
+            )
         )
     if view.police_contact.strip():
         things.append(
-            Thing("police_contact", "What you said about the police", view.police_contact)
+            Thing(
+                "police_contact",
+                "What you said about the police",
+                view.police_contact,
+                quoted=True,
+            )
         )
     for finding in view.findings:
-        things.append(
-            Thing(f"{finding.group}.{finding.key}", FINDING_WORDS[finding.group], finding.label)
-        )
+        words = CHILD_FINDINGS.get(finding.group, {}).get(finding.key, finding.label)
+        things.append(Thing(f"{finding.group}.{finding.key}", FINDING_WORDS[finding.group], words))
     for group, text in view.findings_other.items():
         things.append(Thing(f"findings_other.{group}", FINDING_WORDS[group], text))
     for kind, label in (
@@ -110,7 +191,12 @@ def things_in(view: SharedView) -> list[Thing]:
             Thing(
                 "actions",
                 "What we agreed will happen next",
-                ", ".join(str(a["kind_label"]) for a in view.actions),
+                ", ".join(
+                    dict.fromkeys(
+                        CHILD_ACTIONS.get(str(a.get("kind", "")), CHILD_ACTIONS["other"])
+                        for a in view.actions
+                    )
+                ),
             )
         )
     if view.protective_factors.strip():
@@ -121,7 +207,9 @@ def things_in(view: SharedView) -> list[Thing]:
         things.append(Thing("risk_view", RISK_WORDS))
     for line in view.consent:
         if line.words.strip():
-            things.append(Thing("consent", "What you said about sharing with them", line.words))
+            things.append(
+                Thing("consent", "What you said about sharing with them", line.words, quoted=True)
+            )
     return things
 
 

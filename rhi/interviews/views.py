@@ -264,6 +264,8 @@ def _page_context(
         "for_band": for_band,
         "section": bank.section(page_id) if page_id in bank_ids() else None,
         "labels": c,
+        # Who the child may share with, as the child would say it (the sharing page's child view).
+        "recipient_words": reading_back.RECIPIENT_WORDS,
         "catalogue": catalogue,
         "page_fields": catalogue.on_page(page_id),
         "read": lambda path: c.get_field(content, path),

@@ -31,7 +31,9 @@ def fid(path: str) -> str:
 
 
 class _Labels(HTMLParser):
-    """Each form control's label: <label for=...> text, and a radio group's <legend>."""
+    """Each form control's label: <label for=...> text, and a radio group's <legend>, as the
+    worker's view shows them: words only the child's view shows (data-child-only, "Is this
+    right?" on the read-back) are the child's, not the catalogue's label."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -42,9 +44,12 @@ class _Labels(HTMLParser):
         self._legend: list[str] | None = None
         self._fieldsets: list[dict[str, Any]] = []
         self._text: list[str] = []
+        self._spans: list[bool] = []  # for each open <span>: whether it is the child's only
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
+        if tag == "span":
+            self._spans.append("data-child-only" in a)
         if tag == "label" and a.get("for"):
             self._label_for, self._text = a["for"], []
         elif tag == "fieldset":
@@ -57,12 +62,16 @@ class _Labels(HTMLParser):
                 self._fieldsets[-1]["name"] = name
 
     def handle_data(self, data: str) -> None:
+        if any(self._spans):
+            return
         if self._label_for is not None:
             self._text.append(data)
         if self._legend is not None:
             self._legend.append(data)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self._spans:
+            self._spans.pop()
         if tag == "label" and self._label_for is not None:
             self.labels[self._label_for] = " ".join("".join(self._text).split())
             self._label_for = None

@@ -163,7 +163,8 @@ def test_the_read_back_page_says_per_recipient_what_their_copy_holds(app, web, w
     assert (
         said["parents_carers"] == "Your parents or carers will only know that we talked, and when."
     )
-    assert "What you told me about while you were away: \u201cAWAYX" in said["police"]
+    # The worker's note of what the child said, not in quotation marks: not the child's speech.
+    assert "What you told me about while you were away: AWAYX I stayed" in said["police"]
     assert "How you said you felt: \u201cNot so good\u201d" in said["police"]
     assert "What you said about the police: \u201cPOLICECONTACTX\u201d" in said["police"]
     assert marks(said["police"]) == {"AWAYX", "POLICECONTACTX"}
@@ -186,6 +187,42 @@ def test_the_read_back_page_says_per_recipient_what_their_copy_holds(app, web, w
                 AuditEvent.action == "interview.view", AuditEvent.detail == "read_back"
             )
         )
+
+
+def test_the_child_reads_their_own_words_in_quotes_and_the_rest_in_words_for_them(app, web, world):
+    uuid = start(web, world)
+    d = shared_document()
+    d["sections"]["own_words"]["text"] = "OWNX I just wanted to see my brother"
+    d["pull"]["exploiting_adults"] = {"on": True, "note": "", "private": False}
+    d["harms"]["suspected_offending"] = {"on": True, "note": "", "private": False}
+    d, action_id = c.add_item(d, "actions", "a1")
+    next(a for a in d["actions"] if a["id"] == action_id)["kind"] = "strategy_meeting"
+    store(app, uuid, d)
+    html = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+    said = blocks(html)["social_worker"]
+    own = "What you said in your own words: \u201cOWNX I just wanted to see my brother\u201d"
+    assert own in said
+    assert "What you told me about before you left: BEFOREX I had a row at home What" in said
+    assert "What you want your social worker to know: \u201cMESSAGEX\u201d" in said
+    # What the worker ticked, as a child would say it, and never the checklist's words.
+    assert "What drew you away: Adults who may be taking advantage of you" in said
+    assert (
+        "Something your worker is worried about: That someone may have made you do something "
+        "against the law" in said
+    )
+    assert "What we agreed will happen next: A meeting of the people who help keep you safe" in said
+    for professional in ("exploiting them", "Suspected offending", "Strategy meeting request"):
+        assert professional not in said
+    # The social worker's copy still says it in the professionals' words.
+    pdf = pdf_text(app, uuid, "social_worker")
+    assert "Adults who may be exploiting them" in pdf and "Strategy meeting request" in pdf
+
+
+def test_every_factor_harm_and_action_has_words_for_the_child():
+    assert {g: set(words) for g, words in read_back.CHILD_FINDINGS.items()} == {
+        g: set(factors) for g, factors in c.FINDING_GROUPS.items()
+    }
+    assert set(read_back.CHILD_ACTIONS) == set(c.ACTION_KINDS)
 
 
 def answer(web, uuid: str, choice: str, changes: str = ""):

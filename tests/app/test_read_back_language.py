@@ -155,8 +155,7 @@ def test_a_polish_speakers_read_back_is_in_polish_beside_the_english(app, web, w
     )
     assert said["police"].startswith("The police will know: Policja będzie wiedzieć:")
     assert (
-        "What you told me about while you were away Co mówisz o czasie, kiedy cię nie było: "
-        "\u201cAWAYX"
+        "What you told me about while you were away Co mówisz o czasie, kiedy cię nie było: AWAYX"
     ) in said["police"]
     assert "\u201cNot so good Nie za dobrze\u201d" in said["police"]  # the feeling too
     assert said["parents_carers"] == (
@@ -208,7 +207,12 @@ def test_an_english_speakers_read_back_has_no_second_language(app, web, world):
     assert said["parents_carers"] == (
         "Your parents or carers will only know that we talked, and when."
     )
-    assert "<legend>When it was read back, Ada said</legend>" in html
+    # The worker's view names the child; the child's view asks them, in English too.
+    assert (
+        "<legend><span data-worker-only>When it was read back, Ada said</span>"
+        "<span data-child-only>Is this right?</span></legend>" in html
+    )
+    assert "<span data-child-only>What would you like to change?</span></label>" in html
     assert '<label for="in-read_back-answer-1">Yes, that\u2019s right</label>' in html
 
 

@@ -324,3 +324,39 @@ def test_the_child_can_stop_the_words_read_aloud(page, live_app, new_return):
     stop.click()
     assert page.evaluate("window.speechSynthesis.cancelled") > cancelled
     expect(stop).not_to_be_visible()
+
+
+ASKED_CHILD = "Quillon"  # a first name no other test uses
+
+
+def test_the_childs_view_asks_the_child_who_may_know_and_whether_it_is_right(
+    page, live_app, new_return
+):
+    new_return(ASKED_CHILD)
+    _, uuid = started(page, live_app, ASKED_CHILD)
+    page.get_by_role("button", name=f"Turn the tablet towards {ASKED_CHILD}").click()
+
+    # Sharing: the question and who could be told, not a blank page; the answers stay the
+    # worker's to record.
+    page.goto(f"/interviews/{uuid}/consent")
+    page.get_by_role("button", name="Give the tablet back").wait_for(state="visible")
+    expect(page.get_by_role("heading", name="Who will know what")).to_be_visible()
+    expect(page.get_by_text("Tell me who you are happy for us to share it with")).to_be_visible()
+    people = page.locator(".consent-people li")
+    expect(people.first).to_be_visible()
+    assert "Your social worker" in people.all_inner_texts()
+    assert "The police" in people.all_inner_texts()
+    seen = page.evaluate(VISIBLE)
+    assert "If you are in danger now, call 999." in seen
+    assert "If a child is in danger" not in seen
+    assert "Sharing without the child" not in seen
+
+    # The read-back asks the child in words for them, in English too.
+    page.goto(f"/interviews/{uuid}/read_back")
+    expect(page.get_by_role("group", name="Is this right?")).to_be_visible()
+    expect(page.get_by_role("textbox", name="What would you like to change?")).to_be_visible()
+    expect(page.get_by_role("button", name="Save my answer")).to_be_visible()
+    seen = page.evaluate(VISIBLE)
+    for workers in ("When it was read back", "The changes", "Save what", "Only if"):
+        assert workers not in seen, workers
+    assert serious_violations(page) == []
