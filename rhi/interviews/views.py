@@ -43,6 +43,7 @@ from rhi.models.base import utcnow
 from rhi.passwords import verify_password
 from rhi.prompts import load_bank
 from rhi.sharing import consent_record, view_for, withheld_items
+from rhi.summaries.headings import entry_tables
 from rhi.summaries.service import (
     SummaryNotMade,
     sent_message,
@@ -364,14 +365,16 @@ def page(uuid: str, page_id: str) -> str:
     db.session.commit()
     if not whole:
         # What the social worker's copy holds, and nothing more (rhi/sharing.py).
+        view = view_for(interview.content, "social_worker", in_force=decisions.in_force(interview))
+        child = interview.child
         return render_template(
             "interviews/shared.html",
             interview=interview,
-            child=interview.child,
+            child=child,
             titles={s.id: s.title for s in load_bank().sections},
-            view=view_for(
-                interview.content, "social_worker", in_force=decisions.in_force(interview)
-            ),
+            view=view,
+            # Places, people and actions in words, as the PDF has them (rhi/summaries/headings.py).
+            tables=entry_tables(view, str(child.preferred_name or child.first_name)),
         )
     return render_template(
         "interviews/page.html",

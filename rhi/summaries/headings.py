@@ -11,9 +11,12 @@ titles speak *to* the child ("Before you left") and are not used here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rhi.interviews import fields as catalogue
+
+if TYPE_CHECKING:
+    from rhi.sharing import SharedView
 
 CHILD = "the child"  # where no name is at hand
 
@@ -76,3 +79,29 @@ def copy_headings(name: str, recipient: str) -> dict[str, str]:
 def copy_headings_for(child: Any, recipient: str) -> dict[str, str]:
     """copy_headings for a child (a model or a stand-in with the name fields)."""
     return copy_headings(short_name(child), recipient)
+
+
+def entry_tables(view: SharedView, child_name: str) -> dict[str, list[dict[str, Any]]]:
+    """The tables of places, people and actions, by the sharing part they belong to: a column
+    for each field of an entry that holds words or a choice, headed with its label, each value
+    in words (a choice's label, a date as a date), the same on screen and in the PDF. A cell
+    is (words, typed): typed is what someone wrote rather than chose."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for kind in catalogue.lists():
+        entry = catalogue.entry(kind)
+        columns = [p for p in catalogue.entry_fields(kind) if p.kind != catalogue.FLAG]
+        tables.setdefault(entry.part, []).append(
+            {
+                "kind": kind,
+                "caption": entry_heading(kind, child_name),
+                "columns": [p.label(child_name) for p in columns],
+                "rows": [
+                    [
+                        (p.words(item.get(p.name, p.field.empty)), p.kind != catalogue.CHOICE)
+                        for p in columns
+                    ]
+                    for item in getattr(view, kind, [])
+                ],
+            }
+        )
+    return tables

@@ -289,30 +289,6 @@ def _finding_groups(view: SharedView) -> list[dict[str, Any]]:
     ]
 
 
-def _entry_tables(view: SharedView, child_name: str) -> dict[str, list[dict[str, Any]]]:
-    """The tables of places, people and actions, by the sharing part they belong to: a column
-    for each field of an entry that holds words or a choice, headed with its label."""
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for kind in catalogue.lists():
-        entry = catalogue.entry(kind)
-        columns = [p for p in catalogue.entry_fields(kind) if p.kind != catalogue.FLAG]
-        tables.setdefault(entry.part, []).append(
-            {
-                "kind": kind,
-                "caption": headings.entry_heading(kind, child_name),
-                "columns": [p.label(child_name) for p in columns],
-                "rows": [
-                    [
-                        (p.words(item.get(p.name, p.field.empty)), p.kind != catalogue.CHOICE)
-                        for p in columns
-                    ]
-                    for item in getattr(view, kind, [])
-                ],
-            }
-        )
-    return tables
-
-
 def _label(path: str) -> str:
     placed = catalogue.find(path)
     return placed.label() if placed is not None else path
@@ -413,7 +389,7 @@ def render_html(
         else LanguageCounts(kept=max(0, int(dismissed_flags))),
         titles=titles,
         finding_groups=_finding_groups(view),
-        tables=_entry_tables(view, name),
+        tables=headings.entry_tables(view, name),
         about_labels=_about_labels(),
         # Nothing below reaches a copy that shares no content.
         risk=_risk(view, covered) if shares else {},

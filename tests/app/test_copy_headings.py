@@ -165,3 +165,31 @@ def test_both_copies_call_the_interview_by_the_councils_own_name(app, web, world
     # (The organisation is named apart: RHI_ORGANISATION, "The return home interview service".)
     assert "return home interview summary" not in text.lower()
     assert "return home interviews" not in text.lower()
+
+
+def test_the_social_workers_screen_copy_says_actions_places_and_people_in_words(app, web, world):
+    uuid = start(web, world)
+    d = everything_shared()
+    d["actions"] = [
+        {
+            "id": "a1",
+            "kind": "exploitation_team",
+            "owner_kind": "other_agency",
+            "owner": "ACTIONOWNER 0113 000 0000",
+            "due": "2026-12-03",
+            "note": "",
+        }
+    ]
+    store(app, uuid, d)
+    page, _ = on_screen(app, world, uuid)
+    # The choice's words and the date as a date, as the PDF says them; never the stored codes.
+    for words in ("Exploitation team", "Another agency", "ACTIONOWNER 0113 000 0000"):
+        assert words in page, words
+    assert "3 December 2026" in page
+    for code in ("other_agency", "exploitation_team", "2026-12-03"):
+        assert code not in page, code
+    # Places and people under their columns' labels, the typed words kept as typed.
+    for words in ("PLACENAME flat", "Town", "Friday", "PERSONNAME", "24", "friend"):
+        assert f">{words}</td>" in page, words
+    text = pdf_text(app, uuid, "social_worker")
+    assert "Another agency" in text and "3 December 2026" in text
