@@ -15,6 +15,12 @@ from rhi.extensions import db
 
 log = logging.getLogger(__name__)
 
+# Only interview notes are saved as they are typed: other forms may need filling in again.
+_TRY_AGAIN = (
+    "Interview notes are saved as you type. Go back and try again in a moment; on other forms, "
+    "check that what you typed is still there."
+)
+
 MESSAGES = {
     400: ("Something was wrong with that request", "Go back, reload the page and try again."),
     403: ("You can't do this", "Your role does not allow this. Ask your manager if you need it."),
@@ -25,11 +31,11 @@ MESSAGES = {
     429: ("Too many attempts", "For your safety, please wait a minute and try again."),
     500: (
         "Sorry, something went wrong on our side",
-        "Nothing you typed is lost on this device. Try again in a moment.",
+        _TRY_AGAIN,
     ),
     503: (
         "The records cannot be reached for a moment",
-        "Nothing you typed is lost on this device. Try again in a moment.",
+        _TRY_AGAIN,
     ),
 }
 

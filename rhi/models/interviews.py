@@ -86,8 +86,8 @@ OUTCOMES = {
 # Why an interview finished after its deadline: the list a council reports against, plus a note.
 # In words that say what happened, never that the child was at fault.
 DELAY_REASONS = {
-    "child_not_available": "The child was not available",
-    "child_declined_first": "The child said no at first",
+    "child_not_available": "We could not find a time that suited the child in time",
+    "child_declined_first": "The child was not ready to talk at first",
     "worker_capacity": "No worker was free in time",
     "interpreter": "An interpreter was needed",
     "placement_moved": "The child's placement moved",

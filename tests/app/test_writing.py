@@ -178,6 +178,13 @@ def test_the_apps_own_words_pass_its_own_check(app, web, world):
     texts += list(
         _strings([demo.EPISODES, demo.PROFILES, demo.CHILDREN, list(demo.AMARA_INTERVIEW.values())])
     )
+    # Why an interview was late, the words the child reads back, the error pages.
+    from rhi import errors
+    from rhi.interviews import read_back
+    from rhi.models.interviews import DELAY_REASONS
+
+    texts += list(_strings([DELAY_REASONS, read_back.CHILD_FINDINGS, read_back.CHILD_ACTIONS]))
+    texts += list(_strings(list(errors.MESSAGES.values())))
     flagged = [(t, [f.text for f in check(t)]) for t in texts if check(t)]
     assert flagged == []
     import re
