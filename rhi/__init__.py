@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from rhi import migration_commands
+from rhi import migration_commands, numbers
 from rhi.config import load_settings, shared_storage_warning
 from rhi.extensions import csrf, db, htmx, limiter, login_manager
 from rhi.settings import RhiFlask
@@ -45,6 +45,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     origin_check.register(app)  # before CSRFProtect's check: a foreign Origin is named as such
     _init_extensions(app)
+    # Before any route is added: every <int:...> in a path is bounded to what an id can be.
+    app.url_map.converters["int"] = numbers.IdConverter
     _register_blueprints(app)
 
     from rhi import writing

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from rhi import access, audit
+from rhi import access, audit, numbers
 from rhi.actions import rules, tracking
 from rhi.extensions import db
 from rhi.forms.actions import ActionStatusForm
@@ -59,7 +59,7 @@ def listing() -> str:
         abort(403)
     show = request.args.get("show", "open")
     show = show if show in SHOWS else "open"
-    page = max(request.args.get("page", 0, type=int) or 0, 0)
+    page = numbers.page_number(request.args.get("page"), first=0)
     rows, more = tracking.listing(current_user, show, page, rules.today_local())
     audit.record("actions.list", user=current_user, detail=f"{show}: {len(rows)} shown")
     db.session.commit()

@@ -24,7 +24,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from rhi import access, audit
+from rhi import access, audit, numbers
 from rhi.children import listing, matching
 from rhi.children.profile_pdf import visible_episodes
 from rhi.extensions import db
@@ -64,8 +64,7 @@ DETAIL_FIELDS = (
 
 
 def _id_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return numbers.whole_number(request.args.get(name))
 
 
 @bp.route("/children")

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from rhi import access, audit, shells
+from rhi import access, audit, numbers, shells
 from rhi.actions.tracking import latest_meeting
 from rhi.episodes import allocation, notifications, service
 from rhi.episodes.queries import (
@@ -146,8 +146,7 @@ def returns() -> str:
 def _page_number(name: str) -> int:
     """A page number from the address (`?page=2`): 1 for anything that is not a whole number
     of at least 1."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and int(value) >= 1 else 1
+    return numbers.page_number(request.args.get(name))
 
 
 def _returns_url(sort: str, page: int, waiting: int) -> str:

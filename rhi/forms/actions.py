@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField
 from wtforms.validators import Length, Optional
 
-from rhi.forms.fields import LocalDateField, checked_writing
+from rhi.forms.fields import LocalDateField, TextArea, checked_writing
 
 
 class ActionStatusForm(FlaskForm):
@@ -16,7 +16,7 @@ class ActionStatusForm(FlaskForm):
         validators=[Optional()],
         description="The day it was done, held or declined. For example, 30/11/2026.",
     )
-    note = TextAreaField(
+    note = TextArea(
         "Reason or note",
         validators=[Length(max=2000, message="Keep this under 2,000 characters.")],
         description="Needed when it was not done or declined: say why, in plain words.",

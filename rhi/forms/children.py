@@ -13,12 +13,12 @@ from typing import Any
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from rhi.ethnicity import CATEGORIES
-from rhi.forms.fields import too_long
+from rhi.forms.fields import TextArea, too_long
 from rhi.models.base import utcnow
 from rhi.models.children import LEGAL_STATUSES, PHOTO_TYPES, PLACEMENT_TYPES, PROFILE_FIELDS
 from rhi.timefmt import to_local
@@ -170,8 +170,8 @@ class ChildForm(FlaskForm):
         self.social_worker_id.choices = [("", "None allocated"), *social_workers]
 
 
-def _profile_field(name: str, hint: str) -> TextAreaField:
-    return TextAreaField(
+def _profile_field(name: str, hint: str) -> TextArea:
+    return TextArea(
         PROFILE_FIELDS[name],
         description=hint,
         validators=[Optional(), too_long(PROFILE_MAX)],

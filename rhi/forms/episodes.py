@@ -11,13 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from rhi.forms.fields import (
     ChoiceField,
     LocalDateTimeField,
     RecentPast,
+    TextArea,
     checked_writing,
     too_long,
 )
@@ -38,7 +39,7 @@ class ContactAttemptForm(FlaskForm):
     # Ids differ from the offer's "method": both forms are on the episode page.
     method = ChoiceField("How", CONTACT_METHODS, "Choose how you tried.", id="attempt_method")
     outcome = ChoiceField("What happened", CONTACT_OUTCOMES, "Choose what happened.")
-    note = TextAreaField(
+    note = TextArea(
         "Note (optional)",
         validators=[Optional(), too_long(NOTE_MAX)],
         render_kw=checked_writing(),
@@ -58,7 +59,7 @@ class AcceptForm(FlaskForm):
 
 class DeclineForm(FlaskForm):
     declined_at = _when("When the child said no")
-    reason = TextAreaField(
+    reason = TextArea(
         "What the child said, in their words",
         validators=[
             DataRequired("Write what the child said, even if it was short."),
@@ -75,7 +76,7 @@ class DeclineForm(FlaskForm):
         validators=[InputRequired("Choose whether to keep the offer open.")],
     )
     carer_information = BooleanField("The carer was offered the chance to share what they know")
-    carer_said = TextAreaField(
+    carer_said = TextArea(
         "What the carer said (optional)",
         description="Their words, not the child's: kept apart from what the child said.",
         validators=[Optional(), too_long(NOTE_MAX)],
@@ -105,7 +106,7 @@ class StartForm(FlaskForm):
         id="start_answer",
         validators=[InputRequired("Choose the child's answer.")],
     )
-    reason = TextAreaField(
+    reason = TextArea(
         "If no: the child's reasons, as they said them",
         id="start_reason",
         # No Optional(): it would stop validate_reason from running on an empty box.
@@ -113,7 +114,7 @@ class StartForm(FlaskForm):
         render_kw=checked_writing(),
     )
 
-    def validate_reason(self, field: TextAreaField) -> None:
+    def validate_reason(self, field: TextArea) -> None:
         if self.answer.data == "no" and not (field.data or "").strip():
             raise ValidationError("Write what the child said, even if it was short.")
 
@@ -132,7 +133,7 @@ class OutcomeForm(FlaskForm):
         validators=[InputRequired("Choose the outcome.")],
     )
     outcome_at = _when("When the outcome was reached")
-    reason = TextAreaField(
+    reason = TextArea(
         "What the child said, or the reason",
         description=(
             "If the child said no: their reasons, in their own words. Not reached: what was "
@@ -162,7 +163,7 @@ class FinishForm(FlaskForm):
         "Choose why the interview is late.",
         validators=[],  # required only when late: validate_delay_reason
     )
-    delay_note = TextAreaField(
+    delay_note = TextArea(
         "About the delay",
         description="What happened, in a sentence or two.",
         validators=[too_long(NOTE_MAX)],
@@ -177,7 +178,7 @@ class FinishForm(FlaskForm):
         if self.late and not field.data:
             raise ValidationError("Choose why the interview is late.")
 
-    def validate_delay_note(self, field: TextAreaField) -> None:
+    def validate_delay_note(self, field: TextArea) -> None:
         if self.late and not (field.data or "").strip():
             raise ValidationError("Write what happened, in a sentence or two.")
 
@@ -249,12 +250,12 @@ class ReturnForm(FlaskForm):
     return_method = ChoiceField("How the child came back", RETURN_METHODS, "Choose how.")
     safe_and_well_by = _text("Safe and well check done by (optional)", NAME_MAX)
     safe_and_well_at = _optional_when("When the check was done (optional)")
-    safe_and_well_notes = TextAreaField(
+    safe_and_well_notes = TextArea(
         "What the check found (optional)",
         validators=[Optional(), too_long(NOTE_MAX)],
         render_kw=checked_writing(),
     )
-    safe_and_well_new = TextAreaField(
+    safe_and_well_new = TextArea(
         "Anything new the child told us (optional)",
         description="Something the child said that was not known before they went missing.",
         validators=[Optional(), too_long(NOTE_MAX)],
@@ -283,7 +284,7 @@ class AllocateForm(FlaskForm):
     choices the view gives). A reallocation needs a reason: the workers it concerns read it."""
 
     to = RadioField("Allocate to", validators=[InputRequired("Choose a worker or a team.")])
-    reason = TextAreaField(
+    reason = TextArea(
         "Reason for the change",
         description="Needed when the return is moved from someone. The workers concerned see it.",
         validators=[Optional(), too_long(NOTE_MAX)],

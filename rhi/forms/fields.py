@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from wtforms import DateField, DateTimeLocalField, SelectField
+from wtforms import DateField, DateTimeLocalField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from rhi.models.base import utcnow
@@ -100,3 +100,18 @@ class ChoiceField(SelectField):
 
 def too_long(limit: int) -> Length:
     return Length(max=limit, message=f"This is too long: the most is {limit:,} characters.")
+
+
+class TextArea(TextAreaField):
+    """A box of several lines, its length counted as the browser counts it.
+
+    A browser sends each line break as CR LF, but its maxlength (drawn from the field's Length)
+    counts one character for it: a note the browser let someone type in full was refused as
+    too long, and on a page that answers with a redirect the words were gone. Read with LF,
+    the server counts what the browser counted (and stores what the interview's own fields
+    store: rhi/interviews/content.py)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = self.data.replace("\r\n", "\n")

@@ -9,12 +9,11 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from rhi.forms.fields import checked_writing
+from rhi.forms.fields import TextArea, checked_writing
 from rhi.interviews.content import RECIPIENTS, SHARED_PARTS
 from rhi.sharing import CHILD_TOLD
 
@@ -42,7 +41,7 @@ class DecisionForm(FlaskForm):
         choices=[],
         validate_choice=False,
     )
-    reason = TextAreaField(
+    reason = TextArea(
         "Why the information must be shared without the child's agreement",
         validators=[Length(max=4000)],
         render_kw=checked_writing(),
@@ -64,11 +63,11 @@ class DecisionForm(FlaskForm):
         validators=[Length(max=300)],
         render_kw=checked_writing(),
     )
-    child_said = TextAreaField(
+    child_said = TextArea(
         "What the child said", validators=[Length(max=4000)], render_kw=checked_writing()
     )
     urgent = BooleanField("Urgent: share now, before the decision is confirmed")
-    urgent_reason = TextAreaField(
+    urgent_reason = TextArea(
         "Why it cannot wait for confirmation",
         validators=[Length(max=2000)],
         render_kw=checked_writing(),
@@ -76,7 +75,7 @@ class DecisionForm(FlaskForm):
 
 
 class AddendumForm(FlaskForm):
-    text = TextAreaField(
+    text = TextArea(
         "Add a correction or later note",
         validators=[DataRequired("Write the correction or note."), Length(max=20_000)],
         render_kw=checked_writing(),

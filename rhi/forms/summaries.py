@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from rhi.forms.fields import (
     ChoiceField,
     LocalDateTimeField,
     RecentPast,
+    TextArea,
     checked_writing,
     too_long,
 )
@@ -53,7 +54,7 @@ class AcknowledgeForm(FlaskForm):
         # Nothing chosen, or a value not on the list: the same message (RadioField checks).
         invalid_choice_message="Choose what happens next.",
     )
-    note = TextAreaField(
+    note = TextArea(
         "Note",
         description="Needed if you chose \u201cOther\u201d. Optional otherwise.",
         validators=[Optional(), too_long(NOTE_MAX)],
@@ -70,7 +71,7 @@ class AcknowledgeForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    question = TextAreaField(
+    question = TextArea(
         "Your question",
         validators=[DataRequired("Write your question."), too_long(NOTE_MAX)],
         render_kw=checked_writing(),
@@ -80,7 +81,7 @@ class QuestionForm(FlaskForm):
 class AnswerForm(FlaskForm):
     """One per open question on a page: made with prefix="q<id>-", so ids never clash."""
 
-    answer = TextAreaField(
+    answer = TextArea(
         "Your answer",
         validators=[DataRequired("Write your answer."), too_long(NOTE_MAX)],
         render_kw=checked_writing(),

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from rhi.forms.fields import checked_writing
+from rhi.forms.fields import TextArea, checked_writing
 from rhi.interviews.content import MAX_TEXT
 
 TEXT_CHOICES = [
@@ -72,7 +72,7 @@ class VersionsForm(FlaskForm):
     def choice(self, path: str) -> RadioField:
         return self[choice_name(path)]
 
-    def merged(self, path: str) -> TextAreaField | None:
+    def merged(self, path: str) -> TextArea | None:
         return self._fields.get(merged_name(path))
 
     def addition(self, key: str) -> RadioField:
@@ -101,7 +101,7 @@ def versions_form(
                 invalid_choice_message=CHOOSE_ONE,
             )
             merged = merged_name(d.path)
-            attrs[merged] = TextAreaField(
+            attrs[merged] = TextArea(
                 "Or write it together",
                 id=element_id(id_prefix, merged),
                 description="If you write here, this is what is kept for this part.",
@@ -151,7 +151,7 @@ class KeepServerForm(FlaskForm):
 class TabletAddendumForm(FlaskForm):
     """A finished interview is not changed: the tablet's words are added as an addendum."""
 
-    text = TextAreaField(
+    text = TextArea(
         "The tablet's words, to add as an addendum",
         description="Everything the tablet had that differs is here. You can tidy it first.",
         validators=[

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from rhi import access, audit, shells, writing
+from rhi import access, audit, numbers, shells, writing
 from rhi.auth import throttle
 from rhi.episodes import service as episode_service
 from rhi.episodes.views import declined_message, render_episode_page
@@ -595,7 +595,7 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
         parts=list(form.parts.data or []),
         releases=list(form.releases.data or []),
         reason=form.reason.data or "",
-        decider_id=int(form.decider.data) if (form.decider.data or "").isdigit() else None,
+        decider_id=numbers.whole_number(form.decider.data),
         child_told=form.child_told.data or "",
         child_told_how=form.child_told_how.data or "",
         child_said=form.child_said.data or "",

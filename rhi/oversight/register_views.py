@@ -12,7 +12,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from rhi import audit
+from rhi import audit, numbers
 from rhi.extensions import db
 from rhi.jobs import downloads
 from rhi.models import Child
@@ -57,7 +57,7 @@ def page() -> str:
     chosen, problem = _chosen()
     kind = _kind()
     across = request.args.get("across") == "1"
-    page_number = max(1, request.args.get("page", 1, type=int) or 1)
+    page_number = numbers.page_number(request.args.get("page"))
     found = reg.register(current_user, chosen)
     shown = [
         e

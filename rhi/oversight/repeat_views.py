@@ -14,13 +14,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, TextAreaField
+from wtforms import HiddenField
 from wtforms.validators import Length
 
-from rhi import access, audit, deadlines
+from rhi import access, audit, deadlines, numbers
 from rhi.actions import rules, tracking
 from rhi.episodes.queries import still_missing
 from rhi.extensions import db
+from rhi.forms.fields import TextArea
 from rhi.models import Episode, FollowedAction
 from rhi.models.base import utcnow
 from rhi.oversight import figures, periods, repeats
@@ -33,7 +34,7 @@ FROM_PAGES = {"repeats": "repeat episodes page", "episode": "episode page"}
 
 
 class MeetingRequestForm(FlaskForm):
-    note = TextAreaField(
+    note = TextArea(
         "What the meeting should consider (optional)",
         validators=[Length(max=2000, message="Keep this under 2,000 characters.")],
         render_kw={"rows": 2},
@@ -56,7 +57,7 @@ def _chosen() -> tuple[figures.Period, str | None]:
 
 
 def _page_number(name: str) -> int:
-    return max(1, request.args.get(name, 1, type=int) or 1)
+    return numbers.page_number(request.args.get(name))
 
 
 def duration_words(episode: Episode) -> str:
@@ -128,8 +129,7 @@ def ask_meeting(child_id: int) -> Response:
     came_from = form.came_from.data if form.came_from.data in FROM_PAGES else "repeats"
     episode = None
     if came_from == "episode":
-        episode_id = form.episode_id.data or ""
-        episode = access.get_episode(current_user, int(episode_id) if episode_id.isdigit() else 0)
+        episode = access.get_episode(current_user, numbers.whole_number(form.episode_id.data) or 0)
         if episode.child_id != child.id:
             access.refuse(current_user, "episode", episode.id, child.id)
     else:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from rhi import access, audit
+from rhi import access, audit, numbers
 from rhi.extensions import db
 from rhi.jobs import downloads
 from rhi.models import InterviewStatus
@@ -135,7 +135,7 @@ def records() -> str:
     figure = request.args.get("figure", "")
     if figure not in service.FIGURES:
         abort(404)
-    page_number = max(1, request.args.get("page", 1, type=int) or 1)
+    page_number = numbers.page_number(request.args.get("page"))
     rows, more = service.records(current_user, chosen, figure, page_number)
     audit.record("service.records", user=current_user, detail=f"{figure} {chosen.key}")
     db.session.commit()

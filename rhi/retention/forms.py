@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from rhi.forms.fields import TextArea
 
 
 def _age(minimum: int, maximum: int):
@@ -50,7 +52,7 @@ REASON_HINT = "Say why, in a sentence or two. It is kept with the hold."
 
 
 class HoldForm(FlaskForm):
-    reason = TextAreaField(
+    reason = TextArea(
         "Why the record must be kept",
         validators=[DataRequired("Say why the record must be kept."), Length(max=2000)],
         description=REASON_HINT,
@@ -58,7 +60,7 @@ class HoldForm(FlaskForm):
 
 
 class LiftForm(FlaskForm):
-    reason = TextAreaField(
+    reason = TextArea(
         "Why the hold is no longer needed",
         validators=[DataRequired("Say why the hold is no longer needed."), Length(max=2000)],
         description=REASON_HINT,

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from rhi import access, audit, settings
+from rhi import access, audit, numbers, settings
 from rhi.actions.rules import today_local
 from rhi.extensions import db
 from rhi.models import Child
@@ -102,7 +102,11 @@ def run() -> tuple[str, int] | Response:
     if not form.validate_on_submit() or not form.confirm.data:
         form.confirm.errors = ["Tick the box to say you have checked the list."]
         return _page(422, run_form=form)
-    shown = {int(x) for x in (form.child_ids.data or "").split(",") if x.strip().isdigit()}
+    shown = {
+        n
+        for x in (form.child_ids.data or "").split(",")
+        if (n := numbers.whole_number(x)) is not None
+    }
     result = destroy.run(today_local(), current_user._get_current_object(), only=shown)
     audit.record(
         "retention.run",

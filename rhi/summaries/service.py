@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, exists, func, or_, select
 
-from rhi import audit, writing
+from rhi import audit, numbers, writing
 from rhi.extensions import db
 from rhi.interviews import decisions
 from rhi.interviews.content import RECIPIENTS, normalise
@@ -124,7 +124,7 @@ def recipient_for(interview: Interview, chosen: str | int | None = None) -> tupl
     if allocated is not None:
         return allocated, "allocated"
     duty = duty_inbox()
-    chosen_id = int(chosen) if str(chosen or "").isdigit() else None
+    chosen_id = numbers.whole_number(chosen)
     if chosen_id is not None and (duty is None or chosen_id != duty.id):
         person = db.session.scalar(_readers().where(User.id == chosen_id))
         if person is not None:  # anyone else (a stale or forged id) falls back to the duty inbox

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from rhi import audit
+from rhi import audit, numbers
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
 from rhi.interviews import content as c
@@ -118,7 +118,8 @@ def pass_on(held_id: int) -> Response | tuple[str, int]:
     if current_user.role_enum.value != "manager":
         abort(403)
     to_id = request.form.get("to", "")
-    to = db.session.get(User, int(to_id)) if to_id.isdigit() else None
+    to_user_id = numbers.whole_number(to_id)
+    to = db.session.get(User, to_user_id) if to_user_id is not None else None
     if to is None:
         return _show(held_id, 422, handover_error="Choose who will take this on.")
     try:

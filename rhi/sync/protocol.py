@@ -14,6 +14,7 @@ from typing import Any
 from rhi.interviews import content as c
 from rhi.models.base import utcnow
 from rhi.models.interviews import UUID_TEXT
+from rhi.numbers import MOST_ID
 from rhi.sync import events as offline_events
 from rhi.sync.validate import MAX_PROBLEMS, shape_problems
 from rhi.timefmt import to_local
@@ -102,9 +103,10 @@ class Item:
     changed_paths: list[str] | None = None
 
 
-# Database ids and version numbers are 64-bit: a number past that names nothing, and looking it
-# up would fail in the database (a "try again" the tablet would repeat for ever).
-MAX_ID = 2**63 - 1
+# Database ids and version numbers are PostgreSQL integers (rhi/numbers.py): a number past
+# that names nothing, and looking it up would fail in the database (a "try again" the tablet
+# would repeat for ever). It was 2**63 - 1, SQLite's limit, which let 2**31 to 2**63 - 1 through.
+MAX_ID = MOST_ID
 
 
 def _is_int(value: Any) -> bool:

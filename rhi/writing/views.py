@@ -46,8 +46,8 @@ def team_language() -> str:
     now = utcnow()
     start = _day("from", now - timedelta(days=30))
     end = _day("to", now)
-    if request.args.get("to"):
-        end += timedelta(days=1)  # a "to" date includes that whole day
+    if request.args.get("to") and end < datetime.max - timedelta(days=1):
+        end += timedelta(days=1)  # a "to" date includes that whole day (31 Dec 9999 is the end)
     rules = {r["id"]: r for r in writing.rules_data()["rules"]}
     rows = [
         {
