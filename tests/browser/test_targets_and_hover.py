@@ -72,7 +72,7 @@ def test_a_link_drawn_as_a_button_stays_readable_when_pointed_at_or_tapped(page)
     button.hover()
     assert contrast(*colours(button)) >= 4.5
     # A secondary button (white, dark blue words) too: the Sign out button in the header.
-    plain = tablet.get_by_role("button", name="Sign out")
+    plain = tablet.get_by_role("button", name="Sign out", exact=True)
     plain.hover()
     assert contrast(*colours(plain)) >= 4.5
 
