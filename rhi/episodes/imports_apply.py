@@ -264,8 +264,37 @@ def plan_row(row: Row, known: Known) -> Plan:
 
 
 def plan_rows(rows: list[Row], actor: Actor) -> list[Plan]:
+    """The preview: each row as `apply_rows` would plan it, nothing written. Later rows meet
+    the children earlier rows would make (`_foresee`), so the preview says what the import
+    will do: two rows for one new child are one child, and a close spelling of them waits."""
     known = Known.load(actor, [r.notice for r in rows if r.notice is not None])
-    return [plan_row(row, known) for row in rows]
+    plans = []
+    for row in rows:
+        plan = plan_row(row, known)
+        _foresee(plan, known)
+        plans.append(plan)
+    return plans
+
+
+def _foresee(plan: Plan, known: Known) -> None:
+    """What `_remember` keeps once a row is applied, for the preview: a child new to rhi stands
+    in as a Child never added to the session, with an id no row has (below zero), and a police
+    person id is linked to the child it would be linked to."""
+    notice = plan.row.notice
+    if plan.outcome != NEW or notice is None:
+        return
+    child = plan.child
+    if child is None:
+        child = Child(
+            id=min([0, *known.by_id]) - 1,
+            first_name=notice.first_name,
+            last_name=notice.last_name,
+            date_of_birth=notice.date_of_birth,
+        )
+        known.add(child)
+    person = notice.police_person_id
+    if person and person not in known.people:
+        known.people[person] = child.id
 
 
 # Applying ------------------------------------------------------------------------------------

@@ -195,14 +195,38 @@ def read_capped(stream: IO[bytes], limit: int) -> bytes:
     return b"".join(parts)
 
 
+# Excel's "Unicode Text" and some police systems write UTF-16, which opens with one of these.
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+NOT_TEXT = (
+    "This is not a CSV file: it holds bytes no text file has (a picture, a spreadsheet or a "
+    "PDF?). Save it from your spreadsheet as CSV and upload that."
+)
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 (a byte-order mark dropped), else Windows-1252."""
+    """The file's text: UTF-16 when it opens with its byte-order mark; UTF-8 (a mark dropped);
+    UTF-8 with a few stray bytes; else Windows-1252. A file with NUL bytes and no UTF-16 mark is
+    not text (a picture renamed .csv): refused, rather than read as a table of nonsense."""
+    if data.startswith(UTF16_MARKS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FileProblem(NOT_TEXT) from exc
+    if b"\x00" in data:
+        raise FileProblem(NOT_TEXT)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # Five byte values mean nothing in Windows-1252: shown as a replacement character
-        # rather than refusing a whole day's file for one odd byte.
-        return data.decode("cp1252", errors="replace")
+        pass
+    as_utf8 = data.decode("utf-8-sig", errors="replace")
+    stray = as_utf8.count("\ufffd")
+    letters = sum(1 for ch in as_utf8 if ord(ch) > 127) - stray
+    if letters > stray:
+        # Mostly UTF-8, its letters whole, with a byte or two astray: read as Windows-1252 every
+        # accented letter would become two wrong ones ("ZoÃ«"). The stray bytes show as a
+        # replacement character, as Windows-1252's five meaningless bytes do below.
+        return as_utf8
+    return data.decode("cp1252", errors="replace")
 
 
 def parse(text: str) -> Table:
@@ -415,6 +439,8 @@ def read_row(
         row.problems.append(
             "Returned or found is before Reported missing: check both dates and times."
         )
+    if started and birth and started.date() < birth:
+        row.problems.append("Reported missing is before the Date of birth: check both dates.")
     values = {
         "person": r.text("police_person_id"),
         "grade": r.grade(),

@@ -285,6 +285,7 @@ BAD_ROWS = {
     "IMP-14,,Ann,Lee,01/02/2012,30/11/2026 10:00,,Low": "is in the future",
     "IMP-15,,Ann,Lee,01/02/2012,20/11/2026 10:00,19/11/2026 10:00,Low": "is before Reported",
     "IMP-16,,,Lee,01/02/2012,20/11/2026 10:00,,Low": "First name is empty.",
+    "IMP-17,,Ann,Lee,01/02/2012,20/11/2005 21:15,,Low": "is before the Date of birth",
 }
 
 
@@ -474,3 +475,50 @@ def test_the_sample_file_imports_against_the_demo(app):
         "WY-2611-0106": "problem",  # 31 November
         "WY-2611-0107": "new",  # "=Park" kept as text
     }
+
+
+# Reading what a person sends -------------------------------------------------------------------
+
+
+def test_utf16_and_utf8_with_a_stray_byte_are_read_and_a_picture_is_refused(app, manager):
+    row = "IMP-6,,Zoë,Núñez,03/04/2012,21/11/2026 18:00,,Low"
+    # Excel's "Unicode Text" (UTF-16 with its mark), and UTF-8 with one byte astray.
+    utf16 = ("\n".join([HEADER, row]) + "\n").encode("utf-16")
+    stray = csv_bytes(row).replace(b"IMP-6,,", b"IMP-6,\xff,", 1)  # in the police person id
+    for data in (utf16, stray):
+        response = upload(manager, data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        batch = batch_id(response)
+        save_columns(manager, batch)
+        preview = manager.get(f"/imports/{batch}").get_data(as_text=True)
+        assert "New episode for Zoë Núñez, a child new to rhi." in preview, preview[-3000:]
+        assert "Ã" not in preview
+    # A picture renamed .csv: said on the file's field, nothing kept.
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+    refused = upload(manager, png, name="notifications.csv")
+    assert refused.status_code == 422
+    assert "This is not a CSV file" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ImportBatch.id))) == 2
+
+
+def test_the_preview_says_what_the_import_does_with_a_new_child_on_several_rows(app, manager):
+    rows = (
+        "NEW-1,,Ruby,Hartley,09/08/2012,20/11/2026 21:15,,Low",
+        "NEW-2,,Ruby,Hartley,09/08/2012,21/11/2026 21:15,,Low",  # the same child again
+        "NEW-3,,Rubie,Hartley,09/08/2012,22/11/2026 21:15,,Low",  # possibly her
+    )
+    response = upload(manager, csv_bytes(*rows))
+    batch = batch_id(response)
+    save_columns(manager, batch)
+    preview = manager.get(f"/imports/{batch}").get_data(as_text=True)
+    said = "2 new, 0 to update, 0 unchanged, 1 waiting for a person, 0 with a problem"
+    assert said in preview
+    assert "Possibly Ruby Hartley" in preview
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Child.id)).where(Child.id < 0)) == 0
+        children_before = db.session.scalar(select(func.count(Child.id)))
+    manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    assert outcomes(app, batch) == {"NEW-1": "new", "NEW-2": "new", "NEW-3": "waiting"}
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Child.id))) == children_before + 1
