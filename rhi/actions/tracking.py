@@ -21,7 +21,7 @@ from rhi.interviews import content as c
 from rhi.models import Child, Episode, FollowedAction, Interview, Role, User
 from rhi.models.base import utcnow
 from rhi.models.episodes import Notice
-from rhi.timefmt import parse_date
+from rhi.timefmt import format_date, parse_date, to_local
 
 PAGE_SIZE = 50
 
@@ -208,6 +208,16 @@ def request_meeting(
     return action, True
 
 
+def agreed_on(action: FollowedAction) -> date:
+    """The day an action was agreed: in its interview (held, or begun when not held yet), or
+    asked for from a page. Where it got to cannot be dated before it."""
+    interview = action.interview
+    when = action.created_at
+    if interview is not None:
+        when = interview.held_at or interview.created_at
+    return to_local(when).date()
+
+
 def update(
     action: FollowedAction,
     by: User,
@@ -240,6 +250,11 @@ def update(
         raise ActionError("on", "Enter the date, like 30/11/2026.")
     if on is not None and on > today:
         raise ActionError("on", "This can't be in the future. Check the date.")
+    if on is not None and on < (agreed := agreed_on(action)):
+        # A year typed as "26" is the year 26: nothing was done before it was agreed.
+        raise ActionError(
+            "on", f"This is before the action was agreed, on {format_date(agreed)}. Check the date."
+        )
     if status == rules.OPEN:
         on = None
     elif on is None:  # a status that needs no date (not needed): the day it was recorded

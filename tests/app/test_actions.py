@@ -177,6 +177,13 @@ def test_a_strategy_meeting_is_followed_to_held_or_declined(app, web, world):
         page=page,
     )
     assert "This can&#39;t be in the future." in future.get_data(as_text=True)
+    ancient = social_worker.post(
+        page,
+        {"status": "held", "on": "0026-11-23", "note": "Met.", "version": meeting.version},
+        page=page,
+    )
+    assert ancient.status_code == 422  # a year typed as 26, not 2026
+    assert "This is before the action was agreed, on" in ancient.get_data(as_text=True)
 
     done = social_worker.post(
         page,
