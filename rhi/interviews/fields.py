@@ -70,7 +70,7 @@ PUSH_FACTORS = {
 PULL_FACTORS = {
     "friends_family": "Friends and family",
     "contact_arrangements": "Contact arrangements",
-    "partner": "A partner (note any age gap)",
+    "partner": "A partner, or someone they call one (an adult may be exploiting them)",
     "peer_pressure": "Pressure from other young people",
     "parties": "Parties",
     "drugs_alcohol": "Drugs and alcohol",
@@ -93,7 +93,7 @@ HARMS = {
     "fgm": "Female genital mutilation",
     "radicalisation": "Radicalisation",
     "victim_of_crime": "Harmed by a crime",
-    "suspected_offending": "Suspected offending (consider exploitation)",
+    "suspected_offending": "Suspected offending, which may be criminal exploitation",
     "missing_education": "Missing education",
     "unexplained_items": "Unexplained money, phones or clothes",
     "injuries": "Injuries",

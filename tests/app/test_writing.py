@@ -183,7 +183,10 @@ def test_the_apps_own_words_pass_its_own_check(app, web, world):
     from rhi.interviews import read_back
     from rhi.models.interviews import DELAY_REASONS
 
+    from rhi.interviews.fields import ACTION_KINDS, FINDING_GROUPS
+
     texts += list(_strings([DELAY_REASONS, read_back.CHILD_FINDINGS, read_back.CHILD_ACTIONS]))
+    texts += list(_strings([FINDING_GROUPS, ACTION_KINDS]))  # the checklists, and every copy
     texts += list(_strings(list(errors.MESSAGES.values())))
     flagged = [(t, [f.text for f in check(t)]) for t in texts if check(t)]
     assert flagged == []
