@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from rhi.forms.fields import too_long
 from rhi.models import Role
 from rhi.passwords import password_problem
 
@@ -20,14 +21,14 @@ def _strong_password(_form: object, field: PasswordField) -> None:
 
 class UserForm(FlaskForm):
     name = StringField(
-        "Full name", validators=[DataRequired("Enter the person's name."), Length(max=120)]
+        "Full name", validators=[DataRequired("Enter the person's name."), too_long(120)]
     )
     email = EmailField(
         "Email address",
         validators=[
             DataRequired("Enter an email address."),
             Email("Enter an email address like name@example.org.", check_deliverability=False),
-            Length(max=254),
+            too_long(254),
         ],
     )
     role = SelectField("Role", choices=ROLE_CHOICES)
@@ -48,7 +49,7 @@ class UserRoleForm(FlaskForm):
 
 class TeamForm(FlaskForm):
     name = StringField(
-        "Team name", validators=[DataRequired("Enter a name for the team."), Length(max=120)]
+        "Team name", validators=[DataRequired("Enter a name for the team."), too_long(120)]
     )
 
 

@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from rhi.forms.fields import too_long
 from rhi.passwords import MIN_LENGTH, password_problem
 
 
@@ -11,13 +12,13 @@ class SignInForm(FlaskForm):
         validators=[
             DataRequired("Enter your email address."),
             Email("Enter an email address like name@example.org.", check_deliverability=False),
-            Length(max=254),
+            too_long(254),
         ],
         render_kw={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"},
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired("Enter your password."), Length(max=1024)],
+        validators=[DataRequired("Enter your password."), too_long(1024)],
         render_kw={"autocomplete": "current-password"},
     )
 
@@ -40,7 +41,7 @@ def _new_password(label: str) -> PasswordField:
         validators=[
             DataRequired("Enter a new password."),
             Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters."),
-            Length(max=1024),
+            too_long(1024),
             _not_refused,
         ],
         render_kw={"autocomplete": "new-password"},
@@ -64,6 +65,6 @@ class NewPasswordForm(FlaskForm):
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(
         "Your current password",
-        validators=[DataRequired("Enter your current password."), Length(max=1024)],
+        validators=[DataRequired("Enter your current password."), too_long(1024)],
         render_kw={"autocomplete": "current-password"},
     )

@@ -7,9 +7,10 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
 
 from rhi.episodes.imports_csv import COLUMNS
+from rhi.forms.fields import too_long
 
 NOT_IN_FILE = ""
 
@@ -36,7 +37,7 @@ class ColumnsForm(FlaskForm):
     name = StringField(
         "Save these columns as",
         description="For example “Police daily export”. Next time, choose it when uploading.",
-        validators=[DataRequired("Name these columns, to use them again."), Length(max=80)],
+        validators=[DataRequired("Name these columns, to use them again."), too_long(80)],
     )
 
 
@@ -77,7 +78,7 @@ class TokenForm(FlaskForm):
     name = StringField(
         "What uses it",
         description="For example “West Yorkshire Police case system”.",
-        validators=[DataRequired("Name the system that will use the token."), Length(max=120)],
+        validators=[DataRequired("Name the system that will use the token."), too_long(120)],
     )
     team_id = SelectField(
         "Team that keeps children new to rhi",

@@ -10,10 +10,10 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from rhi.forms.fields import TextArea, checked_writing
+from rhi.forms.fields import TextArea, checked_writing, too_long
 from rhi.interviews.content import RECIPIENTS, SHARED_PARTS
 from rhi.sharing import CHILD_TOLD
 
@@ -43,7 +43,7 @@ class DecisionForm(FlaskForm):
     )
     reason = TextArea(
         "Why the information must be shared without the child's agreement",
-        validators=[Length(max=4000)],
+        validators=[too_long(4000)],
         render_kw=checked_writing(),
     )
     decider = SelectField(
@@ -60,16 +60,16 @@ class DecisionForm(FlaskForm):
     )
     child_told_how = StringField(
         "How they were told, or when they will be",
-        validators=[Length(max=300)],
+        validators=[too_long(300)],
         render_kw=checked_writing(),
     )
     child_said = TextArea(
-        "What the child said", validators=[Length(max=4000)], render_kw=checked_writing()
+        "What the child said", validators=[too_long(4000)], render_kw=checked_writing()
     )
     urgent = BooleanField("Urgent: share now, before the decision is confirmed")
     urgent_reason = TextArea(
         "Why it cannot wait for confirmation",
-        validators=[Length(max=2000)],
+        validators=[too_long(2000)],
         render_kw=checked_writing(),
     )
 
@@ -77,6 +77,6 @@ class DecisionForm(FlaskForm):
 class AddendumForm(FlaskForm):
     text = TextArea(
         "Add a correction or later note",
-        validators=[DataRequired("Write the correction or note."), Length(max=20_000)],
+        validators=[DataRequired("Write the correction or note."), too_long(20_000)],
         render_kw=checked_writing(),
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
+
+from rhi.forms.fields import too_long
 
 
 def _code_field(label: str, description: str, message: str) -> StringField:
     return StringField(
         label,
         description=description,
-        validators=[DataRequired(message), Length(max=40)],
+        validators=[DataRequired(message), too_long(40)],
         # one-time-code lets a phone offer the code it just received; no spellcheck or capitals
         # on a code copied from paper.
         render_kw={
@@ -42,7 +44,7 @@ class SetUpForm(FlaskForm):
 class TurnOffForm(FlaskForm):
     password = PasswordField(
         "Your password",
-        validators=[DataRequired("Enter your password."), Length(max=1024)],
+        validators=[DataRequired("Enter your password."), too_long(1024)],
         render_kw={"autocomplete": "current-password"},
     )
     code = _code_field(

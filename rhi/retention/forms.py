@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
-from rhi.forms.fields import TextArea
+from rhi.forms.fields import TextArea, too_long
 
 
 def _age(minimum: int, maximum: int):
@@ -54,7 +54,7 @@ REASON_HINT = "Say why, in a sentence or two. It is kept with the hold."
 class HoldForm(FlaskForm):
     reason = TextArea(
         "Why the record must be kept",
-        validators=[DataRequired("Say why the record must be kept."), Length(max=2000)],
+        validators=[DataRequired("Say why the record must be kept."), too_long(2000)],
         description=REASON_HINT,
     )
 
@@ -62,6 +62,6 @@ class HoldForm(FlaskForm):
 class LiftForm(FlaskForm):
     reason = TextArea(
         "Why the hold is no longer needed",
-        validators=[DataRequired("Say why the hold is no longer needed."), Length(max=2000)],
+        validators=[DataRequired("Say why the hold is no longer needed."), too_long(2000)],
         description=REASON_HINT,
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from rhi.actions.rules import today_local
+from rhi.forms.fields import too_long
 from rhi.timefmt import parse_date
 
 
@@ -21,13 +22,13 @@ def _received(_form: object, field: StringField) -> None:
 class RequestForm(FlaskForm):
     requested_by = StringField(
         "Who asked",
-        validators=[DataRequired("Say who made the request."), Length(max=200)],
+        validators=[DataRequired("Say who made the request."), too_long(200)],
         description="Their name, and whether they are the child, a parent or someone acting "
         "for them.",
     )
     reference = StringField(
         "Your reference for the request",
-        validators=[DataRequired("Enter your reference for the request."), Length(max=100)],
+        validators=[DataRequired("Enter your reference for the request."), too_long(100)],
     )
     received_on = StringField(
         "Date the request came in",

@@ -522,3 +522,14 @@ def test_the_preview_says_what_the_import_does_with_a_new_child_on_several_rows(
     assert outcomes(app, batch) == {"NEW-1": "new", "NEW-2": "new", "NEW-3": "waiting"}
     with app.app_context():
         assert db.session.scalar(select(func.count(Child.id))) == children_before + 1
+
+
+def test_a_name_too_long_for_the_columns_is_said_in_rhis_words_and_kept(app, manager):
+    batch = batch_id(upload(manager, csv_bytes(NEW)))
+    name = "Police daily export " * 5  # 100 characters
+    refused = save_columns(manager, batch, name=name)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "This is too long: the most is 80 characters." in page
+    assert "Field cannot be longer" not in page  # WTForms' own words
+    assert name.strip() in page
