@@ -181,9 +181,8 @@ def test_the_apps_own_words_pass_its_own_check(app, web, world):
     # Why an interview was late, the words the child reads back, the error pages.
     from rhi import errors
     from rhi.interviews import read_back
-    from rhi.models.interviews import DELAY_REASONS
-
     from rhi.interviews.fields import ACTION_KINDS, FINDING_GROUPS
+    from rhi.models.interviews import DELAY_REASONS
 
     texts += list(_strings([DELAY_REASONS, read_back.CHILD_FINDINGS, read_back.CHILD_ACTIONS]))
     texts += list(_strings([FINDING_GROUPS, ACTION_KINDS]))  # the checklists, and every copy
