@@ -334,9 +334,21 @@ def looks_like_a_date(text: str) -> bool:
 
 
 def _date_problem(label: str, text: str, with_time: bool) -> str:
+    """What is wrong with a date that cannot be read, said as precisely as the text allows: the
+    year, the time or the day and month, so the person fixes the right part."""
     example = "23/11/2026 14:30" if with_time else "23/11/2026"
-    if looks_like_a_date(text):
-        return f"{label} “{text}” is not a real date. Check the day and the month."
+    day_part, _, time_part = text.replace("T", " ").strip().partition(" ")
+    if looks_like_a_date(day_part):
+        year = day_part.replace("/", "-").replace(".", "-").split("-")
+        if len(year[0]) != 4 and len(year[-1]) != 4:
+            return f"{label} “{text}” has no four-digit year: write it like {example}."
+        if read_date(day_part) is None:
+            return f"{label} “{text}” is not a real date. Check the day and the month."
+        if with_time and time_part.strip():
+            return (
+                f"{label} “{text}”: the time “{time_part.strip()}” is not one we can read. "
+                "Write it on the 24-hour clock, like 21:15."
+            )
     return f"{label} “{text}” is not a date we can read: write it like {example}."
 
 

@@ -286,6 +286,8 @@ BAD_ROWS = {
     "IMP-15,,Ann,Lee,01/02/2012,20/11/2026 10:00,19/11/2026 10:00,Low": "is before Reported",
     "IMP-16,,,Lee,01/02/2012,20/11/2026 10:00,,Low": "First name is empty.",
     "IMP-17,,Ann,Lee,01/02/2012,20/11/2005 21:15,,Low": "is before the Date of birth",
+    "IMP-18,,Ann,Lee,01/02/2012,20/11/2026 9:15 PM,,Low": "the time “9:15 PM” is not one",
+    "IMP-19,,Ann,Lee,01/02/2012,20/11/26 21:15,,Low": "has no four-digit year",
 }
 
 
