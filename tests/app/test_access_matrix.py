@@ -600,7 +600,7 @@ def test_action_routes(role, app, web, world):
         status = "held" if kind == "strategy_meeting" else "done"
         changed = web.post(
             f"/actions/{action_id}",
-            {"status": status, "on": "2026-11-22", "version": "1", "note": "Agreed a plan."},
+            {"status": status, "on": "2026-11-23", "version": "1", "note": "Agreed a plan."},
             page="/",
         )
         assert changed.status_code == (302 if follows else 404), (role, kind)
