@@ -298,6 +298,33 @@ def count_waiting(user: User, now: datetime, *, allocated: bool | None = True) -
     return Waiting(int(total or 0), int(overdue or 0))
 
 
+def waiting_by_deadline(user: User, now: datetime) -> tuple[int, int, int]:
+    """The open returns the Returns lists hold for `user`, allocated or not, whose interview is
+    not held yet, by its deadline now: at or past it (`Clock.overdue`), due within 24 hours,
+    due later. The service page's "Waiting now" (rhi/oversight/figures.py): the Returns page's
+    returns (`_open_returns`: the latest interview, returns with no interview yet included, an
+    "unable to contact" still open) and deadline (`_due_key`), less those held and being
+    written up, which wait for nothing but the worker."""
+    current = _CURRENT_INTERVIEW
+    rows = (
+        _open_returns(user, current, None)
+        .where(or_(current.id.is_(None), current.held_at.is_(None)))
+        .add_columns(_due_key(current).label("due_key"))
+        .subquery()
+    )
+    at, soon = _now_key(now), _now_key(now + timedelta(hours=24))
+    overdue, due_soon, later = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((rows.c.due_key <= at, 1), else_=0)), 0),
+            func.coalesce(
+                func.sum(case((and_(rows.c.due_key > at, rows.c.due_key < soon), 1), else_=0)), 0
+            ),
+            func.coalesce(func.sum(case((rows.c.due_key >= soon, 1), else_=0)), 0),
+        ).select_from(rows)
+    ).one()
+    return int(overdue), int(due_soon), int(later)
+
+
 def waiting_returns(
     user: User,
     now: datetime,

@@ -20,6 +20,7 @@ from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, Team, User
 from rhi.models.base import utcnow
 from rhi.models.interviews import OPEN_STATUSES, OUTCOMES, InterviewStatus
+from rhi.oversight.figures import waiting_now
 from tests.world import World
 
 # An interview: its status, its outcome (or none), minutes after the return it was begun (few
@@ -59,6 +60,7 @@ def test_the_lists_pick_the_latest_interview_as_the_model_does(
             for allocated in (True, False, None)
         }
         listed_before = _listed(user, now)
+        by_deadline_before = waiting_now(user, now)
         kept_open_before = {row.episode.id for row in offer_open(user, now)}
 
         child = Child(first_name="Latest", last_name="Interview", date_of_birth=date(2011, 4, 2))
@@ -107,6 +109,8 @@ def test_the_lists_pick_the_latest_interview_as_the_model_does(
                 due_at=now + timedelta(hours=hours),
                 content={},
                 created_at=returned + timedelta(minutes=minutes),
+                # Held or not: the lists do not ask; the service page's "Waiting now" does.
+                held_at=returned + timedelta(hours=1) if data.draw(st.booleans()) else None,
             )
             interview.episodes.extend(made[i] for i in sorted(which))
             db.session.add(interview)
@@ -119,6 +123,7 @@ def test_the_lists_pick_the_latest_interview_as_the_model_does(
         waiting: dict[int, int | None] = {}
         kept_open: set[int] = set()
         overdue = {True: 0, False: 0}
+        by_deadline = dict.fromkeys(by_deadline_before, 0)
         for episode in made:
             episode = db.session.get(Episode, episode.id)
             assert episode is not None
@@ -133,6 +138,14 @@ def test_the_lists_pick_the_latest_interview_as_the_model_does(
                 due = latest.due_at if latest else deadlines.due_at(episode.returned_at, hours)
                 if deadlines.Clock(due=due, now=now).overdue:
                     overdue[episode.allocated] += 1
+                if latest is not None and latest.held_at is not None:
+                    pass  # held, being written up: on the Returns page, waiting for nothing
+                elif deadlines.Clock(due=due, now=now).overdue:
+                    by_deadline["overdue"] += 1
+                elif due < now + timedelta(hours=24):
+                    by_deadline["due_today"] += 1
+                else:
+                    by_deadline["later"] += 1
 
         listed = _listed(user, now)
         assert {k: v for k, v in listed.items() if k not in listed_before} == waiting
@@ -143,3 +156,8 @@ def test_the_lists_pick_the_latest_interview_as_the_model_does(
             assert count_waiting(user, now, allocated=allocated) == type(count)(
                 count.total + len(mine), count.overdue + late
             ), allocated
+        # The service page's "Waiting now" counts what the Returns page counts (it joined the
+        # first interview only and left out returns with no interview yet).
+        assert {
+            key: value - by_deadline_before[key] for key, value in waiting_now(user, now).items()
+        } == by_deadline

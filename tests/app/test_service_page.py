@@ -45,6 +45,9 @@ def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, wo
             )
             == "declined this_month"
         )
+    # The children's link lists their returns, and says so (2 rows for 1 child).
+    children = page_text(manager.get("/service/records?figure=children").get_data(as_text=True))
+    assert "listed once for each return" in children
     # Another team's manager counts their own team's returns only.
     other = Web(app.test_client())
     other.sign_in(world_i.emails["manager_b"])
