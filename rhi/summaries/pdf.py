@@ -221,7 +221,10 @@ def _repeat(episodes: list[Any], history: list[Any], cfg: Mapping[str, Any]) -> 
 
 
 def _timeliness(interview: Any, episodes: list[Any], cfg: Mapping[str, Any]) -> dict[str, Any]:
-    """Whether the interview was held within the deadline (72 hours) of the child's return."""
+    """Whether the interview was held within its deadline after the child's return, by the one
+    rule (rhi.deadlines.Clock: held at the deadline itself is late, as the service page and the
+    Returns page say), against the deadline the interview was given when it was made (the
+    setting may have changed since): its hours are said with it."""
     hours = int(cfg["RHI_DEADLINE_HOURS"])
     returns = [r for e in episodes if isinstance(r := _attr(e, "returned_at"), datetime)]
     held = _attr(interview, "held_at")
@@ -229,13 +232,17 @@ def _timeliness(interview: Any, episodes: list[Any], cfg: Mapping[str, Any]) -> 
         return {}
     returned = max(returns)
     due = _attr(interview, "due_at")
-    if not isinstance(due, datetime):
+    if isinstance(due, datetime):
+        given = round((due - returned).total_seconds() / 3600)
+        hours = given if given > 0 else hours
+    else:
         due = deadlines.due_at(returned, hours)
+    late = deadlines.Clock(due=due, now=held).overdue
     return {
         "hours": hours,
-        "within": held <= due,
+        "within": not late,
         "after_return": duration_words(held - returned),
-        "late_by": duration_words(held - due) if held > due else "",
+        "late_by": duration_words(held - due) if late else "",
         "due": format_datetime(due),
     }
 

@@ -533,6 +533,30 @@ def test_the_headline_says_on_time_and_under_the_threshold(pdf_app: Any) -> None
     assert "Missing for more than" not in pages[0]
 
 
+def test_held_at_the_deadline_itself_is_late_and_the_deadline_is_the_interviews_own(
+    pdf_app: Any,
+) -> None:
+    returned = datetime(2026, 11, 21, 9, 30)
+    due = returned + timedelta(hours=72)  # given when the interview was made
+    pages = shaped(
+        make_content(),
+        interview=SimpleNamespace(held_at=due, due_at=due),
+        history=[],
+        episodes=[rich_episode(returned_at=returned)],
+        # The service has since moved to 48 hours: this interview's deadline stays 72.
+        settings={
+            "RHI_DEADLINE_HOURS": 48,
+            "RHI_REPEAT_EPISODES": 3,
+            "RHI_REPEAT_DAYS": 30,
+            "RHI_LONG_EPISODE_HOURS": 48,
+            "RHI_ORGANISATION": "ORGNAME Children's Society",
+            "RHI_SERVICE_CONTACT": "SERVICECONTACT 01632 960000",
+        },
+    )
+    assert "Within 72 hours" in pages[0] and "Within 48 hours" not in pages[0]
+    assert "No: held 3 days after Jordan returned" in pages[0]  # Clock: at the deadline is late
+
+
 def test_the_context_follows_for_a_reader_who_gets_content(pdf_app: Any) -> None:
     text = " ".join(shaped(make_content()))
     for marker in CONTEXT:
