@@ -21,6 +21,24 @@ document.addEventListener("htmx:afterSwap", (event) => {
   if (invalid) invalid.focus();
 });
 
+// Adding or removing a place, person or action swaps the whole list in, and focus fell to the
+// page itself (the next Tab skipped the new entry). Put it on the new entry's first box, or
+// after a removal on the list's "Add" button.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (!elt || !(elt.hasAttribute("data-add-entry") || elt.hasAttribute("data-remove-entry"))) {
+    return;
+  }
+  const list = document.querySelector(elt.getAttribute("hx-target"));
+  if (!list || list.querySelector('[aria-invalid="true"]')) return;
+  const entries = list.querySelectorAll("fieldset.item");
+  const added = elt.hasAttribute("data-add-entry") && entries.length > 0;
+  const next = added
+    ? entries[entries.length - 1].querySelector("input:not([type=hidden]), textarea, select")
+    : list.querySelector("[data-add-entry]");
+  if (next) next.focus();
+});
+
 document.addEventListener("click", (event) => {
   const target = event.target instanceof Element ? event.target : null;
   if (!target) return;

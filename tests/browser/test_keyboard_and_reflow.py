@@ -1,0 +1,83 @@
+"""Keyboard focus after a page changes itself, and pages on a 320 px screen (WCAG 2.2: 2.4.3
+focus order, 1.4.10 reflow), in Chromium.
+
+Before: adding a place (or removing one) left focus on the page itself, so the next Tab
+skipped the new entry's boxes; the Returns list's refresh every minute threw focus back to the
+top of the page; at 320 px the Returns page was 360 px wide and an interview part with
+suggested questions up to 466 px."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.helpers import offer_and_yes, sign_in, until
+
+pytestmark = pytest.mark.browser
+
+WIDER_THAN_THE_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"
+FOCUSED = """() => {
+  const e = document.activeElement;
+  return {tag: e.tagName, id: e.id, inEntry: Boolean(e.closest('fieldset.item')),
+          adds: e.hasAttribute('data-add-entry')};
+}"""
+
+
+def open_part(page, episode_id: int, part: str) -> None:
+    page.goto(f"/episodes/{episode_id}")
+    offer_and_yes(page)
+    page.get_by_role("button", name="Start the interview now").click()
+    page.wait_for_url("**/start")
+    page.locator(".interview-nav").get_by_role("link", name=part).click()
+    page.get_by_role("link", name=part, exact=True).and_(
+        page.locator("[aria-current=step]")
+    ).wait_for()
+    page.wait_for_load_state("load")
+
+
+def test_adding_and_removing_a_place_by_keyboard_keeps_focus_where_the_work_is(page, new_return):
+    episode_id = new_return("Keyla")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    open_part(page, episode_id, "What we found")
+    add = page.get_by_role("button", name="Add a place")
+    add.focus()
+    page.keyboard.press("Enter")
+    page.locator("#list-places fieldset.item").first.wait_for()
+    until(page, "() => document.activeElement.closest('fieldset.item') !== null")
+    assert page.evaluate(FOCUSED)["inEntry"]  # on the new place's first box, not the page
+    page.keyboard.type("Beeston Park")
+    page.get_by_role("button", name="Remove place 1").focus()
+    page.keyboard.press("Enter")
+    until(page, "() => document.querySelector('#list-places fieldset.item') === null")
+    until(page, "() => document.activeElement.hasAttribute('data-add-entry')")
+    assert page.evaluate(FOCUSED)["adds"]
+
+
+def test_the_returns_list_refreshing_itself_leaves_focus_on_the_card(page, new_return):
+    new_return("Refresha")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    link = page.locator("ul.cards .card-title a").first
+    link.focus()
+    focused = page.evaluate(FOCUSED)["id"]
+    assert focused.startswith("card-")
+    # The minute's refresh, as its trigger makes it (hx-get on #returns, inner HTML swapped).
+    page.evaluate(
+        """() => new Promise((done) => {
+             document.body.addEventListener('htmx:afterSettle', () => done(), {once: true});
+             const el = document.getElementById('returns');
+             htmx.ajax('GET', el.getAttribute('hx-get'), {target: el, swap: 'innerHTML'});
+           })"""
+    )
+    assert page.evaluate(FOCUSED)["id"] == focused
+
+
+@pytest.mark.parametrize("part", ["Before you left", "In your own words"])
+def test_a_320_pixel_screen_never_scrolls_sideways(page, new_return, part):
+    episode_id = new_return(f"Narrow{part.split()[0]}")
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    assert page.evaluate(WIDER_THAN_THE_SCREEN) <= 0
+    open_part(page, episode_id, part)
+    assert page.evaluate(WIDER_THAN_THE_SCREEN) <= 0
