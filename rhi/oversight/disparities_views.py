@@ -41,6 +41,7 @@ def page() -> tuple[str, int] | str:
     html = render_template(
         "oversight/disparities.html",
         chosen=chosen,
+        args=periods.args(chosen),  # the period, carried back to the service page
         problem=problem,
         periods=figures.PERIODS,
         levels=LEVELS,

@@ -67,6 +67,13 @@ def test_periods_and_the_csv(app, world_i):
     last_month = manager.get("/service?period=last_month").get_data(as_text=True)
     assert figure_beside(last_month, "Returns (episodes that ended in the period)") == "0"
     assert "1 Oct 2026 to 31 Oct 2026" in last_month
+    # The pages it links to open on the same period, and come back to it.
+    for linked in ("/service/repeats", "/service/disparities"):
+        assert f'href="{linked}?period=last_month"' in last_month, linked
+    custom_back = manager.get("/service/disparities?period=custom&start=2026-11-17&end=2026-11-19")
+    assert 'href="/service?period=custom&amp;start=2026-11-17&amp;end=2026-11-19"' in (
+        custom_back.get_data(as_text=True)
+    )
     # Dates chosen: only the earlier return (about five days before the test's 23 November).
     custom = manager.get("/service?period=custom&start=2026-11-17&end=2026-11-19")
     assert figure_beside(custom.get_data(as_text=True), "Children who said no") == "1"
