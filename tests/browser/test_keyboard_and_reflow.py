@@ -81,3 +81,20 @@ def test_a_320_pixel_screen_never_scrolls_sideways(page, new_return, part):
     assert page.evaluate(WIDER_THAN_THE_SCREEN) <= 0
     open_part(page, episode_id, part)
     assert page.evaluate(WIDER_THAN_THE_SCREEN) <= 0
+
+
+def test_an_empty_outcome_puts_focus_on_the_first_choice_in_error(page, new_return):
+    episode_id = new_return("Emptia")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    page.goto(f"/episodes/{episode_id}")
+    page.get_by_text("Record the outcome", exact=True).click()
+    page.get_by_role("button", name="Save the outcome").click()
+    until(page, "() => document.querySelector('.field-error') !== null")
+    # The first error is the choice of outcome (a group of radios): focus lands there, not on
+    # the second field in error further down.
+    focused = page.evaluate(
+        "() => [document.activeElement.type, document.activeElement.name,"
+        " document.activeElement.getAttribute('aria-invalid')]"
+    )
+    assert focused[0] == "radio" and focused[2] == "true", focused
