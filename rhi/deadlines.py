@@ -23,6 +23,17 @@ SCHEDULE_DAYS = 14
 TAGS = {"overdue": "Overdue", "soon": "Due soon", "ok": "On time"}
 
 
+def in_time_words(hours: int) -> str:
+    """The name of the figure "held by the deadline", with the service's deadline in hours
+    (RHI_DEADLINE_HOURS): every page, PDF and CSV that counts it says it so."""
+    return f"Held within {hours} hours"
+
+
+def past_deadline_words(hours: int) -> str:
+    """The name of "waiting, at or past the deadline" (`Clock.overdue`)."""
+    return f"Past the {hours} hours"
+
+
 def due_at(returned_at: datetime, hours: int = 72) -> datetime:
     """When the return home interview should have happened by."""
     return returned_at + timedelta(hours=hours)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.sql import Select
 
-from rhi import access
+from rhi import access, deadlines
 from rhi.episodes.queries import waiting_by_deadline
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, InterviewStatus, User, interview_episodes
@@ -44,8 +45,23 @@ FIGURES = {
     "not_reached": "Not reached after attempts",
     "decided_against": "Decided not to interview",
     "held": "Interviews held",
-    "held_in_time": "Held within 72 hours",
+    "held_in_time": "Held within the deadline",  # words() names its hours
 }
+
+
+def deadline_hours() -> int:
+    """The service's deadline (RHI_DEADLINE_HOURS), for the words of the figures."""
+    return int(current_app.config["RHI_DEADLINE_HOURS"])
+
+
+def words() -> dict[str, str]:
+    """Each figure's words, the deadline's hours in them (rhi.deadlines.in_time_words)."""
+    return {**FIGURES, "held_in_time": deadlines.in_time_words(deadline_hours())}
+
+
+def waiting_words() -> dict[str, str]:
+    """ "Waiting now"'s rows, the deadline's hours in them."""
+    return {**WAITING, "overdue": deadlines.past_deadline_words(deadline_hours())}
 
 
 @dataclass(frozen=True)
@@ -239,7 +255,7 @@ def delay_reasons(user: User, chosen: Period) -> dict[str, int]:
 
 
 WAITING = {
-    "overdue": "Past the 72 hours",
+    "overdue": "Past the deadline",  # words() names its hours
     "due_today": "Due within 24 hours",
     "later": "Due later",
 }

@@ -30,25 +30,27 @@ def everything(user: User, chosen: service.Period) -> dict[str, Any]:
     seen = service.overview(user, chosen)
     counts = seen.counts
     waiting = service.waiting_now(user, utcnow())
+    labels, waiting_labels = service.words(), service.waiting_words()
     funnel = [
-        (service.FIGURES[key], counts[key])
+        (labels[key], counts[key])
         for key in ("returns", "offered", "accepted", "held", "held_in_time")
     ]
     return {
         "chosen": chosen,
         "counts": counts,
-        "labels": service.FIGURES,
+        "labels": labels,
+        "deadline_hours": service.deadline_hours(),
         "legal": seen.legal,
         "timings": service.time_to_interview(user, chosen),
         "offer_timings": service.time_to_offer(user, chosen),
         "delays": seen.delays,
         "delay_labels": {**DELAY_REASONS, "": "No reason recorded"},
         "waiting": waiting,
-        "waiting_labels": service.WAITING,
+        "waiting_labels": waiting_labels,
         "share": service.share,
         "hours": hours_words,
         "funnel_chart": charts.bars("From return to interview", funnel),
         "waiting_chart": charts.bars(
-            "Waiting now", [(words, waiting[key]) for key, words in service.WAITING.items()]
+            "Waiting now", [(words, waiting[key]) for key, words in waiting_labels.items()]
         ),
     }

@@ -143,7 +143,7 @@ def records() -> str:
         "oversight/records.html",
         chosen=chosen,
         figure=figure,
-        label=service.FIGURES[figure],
+        label=service.words()[figure],
         rows=rows,
         more=more,
         page_number=page_number,
@@ -161,7 +161,7 @@ def download() -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["Figure", "Number", "From", "To"])
-    for key, words in service.FIGURES.items():
+    for key, words in service.words().items():
         writer.writerow([words, counts[key], chosen.start.isoformat(), chosen.end.isoformat()])
     audit.record("service.csv", user=current_user, detail=chosen.key)
     name = f"rhi-service-{chosen.start}-{chosen.end}.csv"

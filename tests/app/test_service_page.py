@@ -179,3 +179,33 @@ def test_a_return_decided_against_is_no_longer_waiting(app, world_i):
         assert interview.status == "offered" and interview.outcome == "not_interviewed"
     text = page_text(other.get("/service").get_data(as_text=True))
     assert "Past the 72 hours 0 Due within 24 hours 0 Due later 0" in text
+
+
+def test_the_figures_name_the_services_own_deadline(app, world_i):
+    service_history(app, world_i)
+    admin = Web(app.test_client())
+    admin.sign_in(world_i.emails["admin"])
+    settings = {
+        "deadline_hours": "48",
+        "repeat_episodes": "3",
+        "repeat_days": "30",
+        "long_episode_hours": "48",
+        "reoffer_days": "7",
+        "interview_name": "return home interview",
+        "duty_inbox": "",
+    }
+    assert admin.post("/admin/settings", settings, page="/admin/settings").status_code == 302
+    manager = Web(app.test_client())
+    manager.sign_in(world_i.emails["manager_a"])
+    page = page_text(manager.get("/service").get_data(as_text=True))
+    for words in ("Held within 48 hours", "Past the 48 hours"):
+        assert words in page, words
+    assert "72 hours" not in page
+    csv_text = manager.get("/service.csv").get_data(as_text=True)
+    assert "Held within 48 hours" in csv_text and "72 hours" not in csv_text
+    disparities = page_text(manager.get("/service/disparities").get_data(as_text=True))
+    assert "Held within 48 hours" in disparities
+    listing = manager.get(
+        "/service/exports/download?export=episodes&start=2026-11-01&end=2026-11-30&anyway=1"
+    ).get_data(as_text=True)
+    assert listing.splitlines()[0].endswith("Held within 48 hours")
