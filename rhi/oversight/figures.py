@@ -42,6 +42,8 @@ FIGURES = {
     "offered": "Interviews offered",
     "accepted": "Children who said yes",
     "declined": "Children who said no",
+    # So that those offered add up: said yes, said no, or not answered yet.
+    "no_answer": "Offered, no answer yet",
     "not_reached": "Not reached after attempts",
     "decided_against": "Decided not to interview",
     "held": "Interviews held",
@@ -116,6 +118,11 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
         "offered": Interview.offered_at.is_not(None),
         "accepted": Interview.accepted_at.is_not(None),
         "declined": Interview.status == InterviewStatus.DECLINED.value,
+        "no_answer": and_(
+            Interview.offered_at.is_not(None),
+            Interview.accepted_at.is_(None),
+            Interview.status != InterviewStatus.DECLINED.value,
+        ),
         "not_reached": Interview.status == InterviewStatus.UNABLE_TO_CONTACT.value,
         "decided_against": Interview.outcome == "not_interviewed",
         "held": Interview.held_at.is_not(None),

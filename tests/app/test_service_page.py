@@ -28,6 +28,7 @@ def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, wo
     assert figure_beside(html, "Interviews offered") == "2"
     assert figure_beside(html, "Children who said yes") == "1"
     assert figure_beside(html, "Children who said no") == "1"
+    assert figure_beside(html, "Offered, no answer yet") == "0"  # 2 offered: 1 yes, 1 no
     assert figure_beside(html, "Interviews held") == "1"
     assert figure_beside(html, "Held within 72 hours") == "1"
     assert "Held within 72 hours, of those held: 100%" in page_text(html)
@@ -54,6 +55,9 @@ def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, wo
     theirs = other.get("/service").get_data(as_text=True)
     assert figure_beside(theirs, "Returns (episodes that ended in the period)") == "1"
     assert figure_beside(theirs, "Interviews held") == "0"
+    # Ben's offer has no answer yet: what was offered adds up (yes + no + no answer yet).
+    assert figure_beside(theirs, "Interviews offered") == "1"
+    assert figure_beside(theirs, "Offered, no answer yet") == "1"
     # Ben's return (80 hours ago, offered, not held) is past the 72 hours.
     assert "Past the 72 hours 1" in page_text(theirs)
     assert "To the interview none yet none yet 0" in page_text(theirs)
