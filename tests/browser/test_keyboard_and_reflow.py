@@ -98,3 +98,22 @@ def test_an_empty_outcome_puts_focus_on_the_first_choice_in_error(page, new_retu
         " document.activeElement.getAttribute('aria-invalid')]"
     )
     assert focused[0] == "radio" and focused[2] == "true", focused
+
+
+def test_a_start_refused_for_a_missing_answer_says_so_at_the_top_and_focuses_there(
+    page, new_return
+):
+    episode_id = new_return("Startia")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    page.goto(f"/episodes/{episode_id}")
+    page.get_by_role("button", name="Start the interview now").click()  # no answer chosen
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert page.title().startswith("Error: ")
+    until(page, "() => document.activeElement.classList.contains('error-summary')")
+    link = summary.get_by_role("link").first
+    assert "answer" in link.inner_text().lower()
+    link.click()  # to the field in error
+    target = link.get_attribute("href")
+    assert page.locator(target).count() == 1

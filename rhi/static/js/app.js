@@ -67,5 +67,10 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// A page that came back with errors says so at its top: focus starts there, so a keyboard or
+// screen-reader user begins from what to fix (each line links to its field).
+const errorSummary = document.querySelector(".error-summary[data-focus-on-load]");
+if (errorSummary) errorSummary.focus();
+
 startWritingCheck();
 startUpdates();
