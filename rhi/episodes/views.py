@@ -58,6 +58,7 @@ from rhi.forms.episodes import (
     ReturnForm,
     StartForm,
 )
+from rhi.forms.fields import field_errors
 from rhi.interviews.service import LockedError
 from rhi.models import Child, Episode, Interview, Team, User
 from rhi.models.base import utcnow
@@ -272,13 +273,7 @@ def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[s
     if request.htmx:
         return render_block(PAGE, "interview_panel", **ctx), status
     # A whole page sent back with a form's errors says so at its top (macros/forms.html).
-    ctx["form_errors"] = [
-        (f.id, f.label.text, f.errors)
-        for form in ctx.values()
-        if isinstance(form, FlaskForm)
-        for f in form
-        if f.errors and f.name != "csrf_token"
-    ]
+    ctx["form_errors"] = field_errors(*(f for f in ctx.values() if isinstance(f, FlaskForm)))
     # What the worker prepares with, as the Returns card shows it (only the whole page has it).
     reads = named_before(current_user, [episode.child_id]).get(episode.child_id, [])
     ctx["repeat_count"] = repeat_count(episode.child_id, now)

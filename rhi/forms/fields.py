@@ -115,3 +115,15 @@ class TextArea(TextAreaField):
         super().process_formdata(valuelist)
         if isinstance(self.data, str):
             self.data = self.data.replace("\r\n", "\n")
+
+
+def field_errors(*forms: Any) -> list[tuple[str, str, list[str]]]:
+    """Each field in error of `forms` as a page's error summary lists it (macros/forms.html
+    error_summary): its id (the summary links to it), its label and its messages. The CSRF
+    token's error is not a field the person can fix: it is answered before any form is drawn."""
+    return [
+        (f.id, f.label.text, list(f.errors))
+        for form in forms
+        for f in form
+        if f.errors and f.name != "csrf_token"
+    ]

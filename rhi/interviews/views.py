@@ -30,6 +30,7 @@ from rhi.episodes.views import declined_message, render_episode_page
 from rhi.extensions import db, limiter
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.episodes import FinishForm, StartForm
+from rhi.forms.fields import field_errors
 from rhi.forms.interviews import AddendumForm, DecisionForm
 from rhi.interviews import child_copy, decisions, review, service
 from rhi.interviews import content as c
@@ -648,7 +649,8 @@ def finish(uuid: str) -> tuple[str, int] | Response:
         return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
     if not valid:
         return render_template(
-            "interviews/page.html", **_context(interview, "review", finish_form=form)
+            "interviews/page.html",
+            **_context(interview, "review", finish_form=form, form_errors=field_errors(form)),
         ), 422
     late = form.late
 

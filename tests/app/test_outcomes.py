@@ -361,6 +361,10 @@ def test_a_late_interview_records_why_before_it_finishes(app, web, world):
     html = response.get_data(as_text=True)
     assert _field_error(html, "delay_reason") == "Error: Choose why the interview is late."
     assert "Half typed" in html
+    # Said at the top of the page too, linking to the field (the form is far down the review).
+    assert "<title>Error: " in html
+    summary = html.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#delay_reason"' in summary and "Choose why the interview is late." in summary
     assert _interview(app, world.episodes["b"]).status == "in_progress"
 
     response = web.post(f"/interviews/{uuid}/finish", {"delay_reason": "interpreter"}, page=review)
