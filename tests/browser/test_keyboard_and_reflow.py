@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import offer_and_yes, sign_in, until
+from tests.browser.helpers import offer_and_yes, set_up_pin, sign_in, until
 
 pytestmark = pytest.mark.browser
 
@@ -117,3 +117,12 @@ def test_a_start_refused_for_a_missing_answer_says_so_at_the_top_and_focuses_the
     link.click()  # to the field in error
     target = link.get_attribute("href")
     assert page.locator(target).count() == 1
+
+
+def test_after_setting_a_pin_focus_is_on_what_the_bar_says(page):
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    set_up_pin(page)
+    until(page, "() => document.activeElement.hasAttribute('data-message')")
+    said = page.evaluate("() => document.activeElement.textContent")
+    assert "This tablet now keeps your notes safe" in said

@@ -295,8 +295,13 @@ export function startBar() {
     showChoices(() => refreshBar("")),
   );
   el.querySelector("[data-setup]").addEventListener("click", async () => {
-    if (await askPin("setup"))
-      refreshBar("This tablet now keeps your notes safe if the signal drops.");
+    if (!(await askPin("setup"))) return;
+    await refreshBar("This tablet now keeps your notes safe if the signal drops.");
+    // The button that opened the dialog is hidden now, so focus would fall to the page: put it
+    // on what the bar just said, for a keyboard or screen-reader user to carry on from.
+    const said = el.querySelector("[data-message]");
+    said.setAttribute("tabindex", "-1");
+    said.focus();
   });
   window.addEventListener("online", () => {
     refreshBar();
