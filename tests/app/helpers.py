@@ -21,6 +21,18 @@ from rhi.models import AuditEvent, Episode, Interview
 from rhi.sync.protocol import content_hash
 from tests.conftest import Web
 
+# The administrator's settings form as the app ships it (POST /admin/settings): tests change
+# one value over these.
+ADMIN_SETTINGS = {
+    "deadline_hours": "72",
+    "repeat_episodes": "3",
+    "repeat_days": "30",
+    "long_episode_hours": "48",
+    "reoffer_days": "7",
+    "interview_name": "return home interview",
+    "duty_inbox": "",
+}
+
 URL = "/sync/v1/interviews"
 
 

@@ -19,18 +19,10 @@ from rhi.models import Interview
 from rhi.models.base import utcnow
 from rhi.summaries.headings import COPY_HEADINGS, copy_headings
 from rhi.summaries.service import render_for
-from tests.app.helpers import start
+from tests.app.helpers import ADMIN_SETTINGS, start
 from tests.conftest import Web
 
-SETTINGS = {
-    "deadline_hours": "72",
-    "repeat_episodes": "3",
-    "repeat_days": "30",
-    "long_episode_hours": "48",
-    "reoffer_days": "7",
-    "interview_name": "return home interview",
-    "duty_inbox": "",
-}
+SETTINGS = ADMIN_SETTINGS
 
 
 class Headings(HTMLParser):

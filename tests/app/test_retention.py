@@ -31,6 +31,7 @@ from rhi.models import (
 from rhi.models.children import ProfileChange
 from rhi.models.episodes import Allocation
 from rhi.retention.held import KEPT
+from tests.app.helpers import ADMIN_SETTINGS
 from tests.conftest import Web
 
 PAGE = "/admin/retention"
@@ -320,15 +321,7 @@ def test_the_schedule_is_a_setting(app, world):
     assert (
         web.post(
             "/admin/settings",
-            {
-                "deadline_hours": "72",
-                "repeat_episodes": "3",
-                "repeat_days": "30",
-                "long_episode_hours": "48",
-                "reoffer_days": "7",
-                "interview_name": "return home interview",
-                "duty_inbox": "",
-            },
+            ADMIN_SETTINGS,
             page="/admin/settings",
         ).status_code
         == 302

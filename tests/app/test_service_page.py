@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, Episode, Interview, Team, User
-from tests.app.helpers import figure_beside, page_text, service_history
+from tests.app.helpers import ADMIN_SETTINGS, figure_beside, page_text, service_history
 from tests.conftest import Web
 from tests.world import password_hash
 
@@ -189,15 +189,7 @@ def test_the_figures_name_the_services_own_deadline(app, world_i):
     service_history(app, world_i)
     admin = Web(app.test_client())
     admin.sign_in(world_i.emails["admin"])
-    settings = {
-        "deadline_hours": "48",
-        "repeat_episodes": "3",
-        "repeat_days": "30",
-        "long_episode_hours": "48",
-        "reoffer_days": "7",
-        "interview_name": "return home interview",
-        "duty_inbox": "",
-    }
+    settings = {**ADMIN_SETTINGS, "deadline_hours": "48"}
     assert admin.post("/admin/settings", settings, page="/admin/settings").status_code == 302
     manager = Web(app.test_client())
     manager.sign_in(world_i.emails["manager_a"])

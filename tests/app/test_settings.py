@@ -13,18 +13,11 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import AuditEvent, Setting, SettingChange, Team
+from tests.app.helpers import ADMIN_SETTINGS
 from tests.conftest import Web
 
 PAGE = "/admin/settings"
-DEFAULTS = {
-    "deadline_hours": "72",
-    "repeat_episodes": "3",
-    "repeat_days": "30",
-    "long_episode_hours": "48",
-    "reoffer_days": "7",
-    "interview_name": "return home interview",
-    "duty_inbox": "",
-}
+DEFAULTS = ADMIN_SETTINGS
 MISSING = {
     "started_at": "2026-11-22T21:30",
     "reported_at": "2026-11-22T23:00",

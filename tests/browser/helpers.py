@@ -142,12 +142,29 @@ def filled(page) -> None:
     page.wait_for_selector("[data-shell-page][data-filled]", state="attached")
 
 
-def go_to(page, part: str) -> None:
+def to_part(page, part: str) -> None:
+    """Through the interview's nav to `part`, until it is the page shown and loaded (online, the
+    fields' autosave is set up on load)."""
     page.locator(".interview-nav").get_by_role("link", name=part).click()
     page.get_by_role("link", name=part, exact=True).and_(
         page.locator("[aria-current=step]")
     ).wait_for()
+    page.wait_for_load_state("load")
+
+
+def go_to(page, part: str) -> None:
+    """`to_part` on a shell page, once the tablet has filled it."""
+    to_part(page, part)
     filled(page)
+
+
+def start_online(page, episode_id: int) -> None:
+    """From the return's episode page: the offer and "yes" where asked, then the interview
+    started, on its first page."""
+    page.goto(f"/episodes/{episode_id}")
+    offer_and_yes(page)
+    page.get_by_role("button", name="Start the interview now").click()
+    page.wait_for_url("**/start")
 
 
 def until(page, script: str, seconds: float = 20) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import offer_and_yes, set_up_pin, sign_in, until
+from tests.browser.helpers import set_up_pin, sign_in, start_online, to_part, until
 
 pytestmark = pytest.mark.browser
 
@@ -22,23 +22,12 @@ FOCUSED = """() => {
 }"""
 
 
-def open_part(page, episode_id: int, part: str) -> None:
-    page.goto(f"/episodes/{episode_id}")
-    offer_and_yes(page)
-    page.get_by_role("button", name="Start the interview now").click()
-    page.wait_for_url("**/start")
-    page.locator(".interview-nav").get_by_role("link", name=part).click()
-    page.get_by_role("link", name=part, exact=True).and_(
-        page.locator("[aria-current=step]")
-    ).wait_for()
-    page.wait_for_load_state("load")
-
-
 def test_adding_and_removing_a_place_by_keyboard_keeps_focus_where_the_work_is(page, new_return):
     episode_id = new_return("Keyla")
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
-    open_part(page, episode_id, "What we found")
+    start_online(page, episode_id)
+    to_part(page, "What we found")
     add = page.get_by_role("button", name="Add a place")
     add.focus()
     page.keyboard.press("Enter")
@@ -79,7 +68,8 @@ def test_a_320_pixel_screen_never_scrolls_sideways(page, new_return, part):
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
     assert page.evaluate(WIDER_THAN_THE_SCREEN) <= 0
-    open_part(page, episode_id, part)
+    start_online(page, episode_id)
+    to_part(page, part)
     assert page.evaluate(WIDER_THAN_THE_SCREEN) <= 0
 
 

@@ -27,6 +27,8 @@ from tests.browser.helpers import (
     open_offline,
     sign_in,
     start_interview,
+    start_online,
+    to_part,
     until,
 )
 
@@ -208,15 +210,8 @@ def open_a_new_interview_on(page, new_return, first_name: str, part: str) -> str
     episode_id = new_return(first_name)
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
-    page.goto(f"/episodes/{episode_id}")
-    offer_and_yes(page)
-    page.get_by_role("button", name="Start the interview now").click()
-    page.wait_for_url("**/start")
-    page.locator(".interview-nav").get_by_role("link", name=part).click()
-    page.get_by_role("link", name=part, exact=True).and_(
-        page.locator("[aria-current=step]")
-    ).wait_for()
-    page.wait_for_load_state("load")  # the fields' autosave is set up on load
+    start_online(page, episode_id)
+    to_part(page, part)
     return page.url.split("/interviews/")[1].split("/")[0]
 
 

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import offer_and_yes, sign_in
+from tests.browser.helpers import sign_in, start_online, to_part
 
 pytestmark = pytest.mark.browser
 
@@ -90,16 +90,9 @@ def test_every_target_on_the_workers_and_managers_pages_is_big_enough(
     pages["episode"] = tablet.evaluate(SMALL_TARGETS)
     tablet.goto("/account")
     pages["account"] = tablet.evaluate(SMALL_TARGETS)
-    tablet.goto(f"/episodes/{episode_id}")
-    offer_and_yes(tablet)
-    tablet.get_by_role("button", name="Start the interview now").click()
-    tablet.wait_for_url("**/start")
+    start_online(tablet, episode_id)
     pages["start"] = tablet.evaluate(SMALL_TARGETS)
-    part = "Analysis and actions"
-    tablet.locator(".interview-nav").get_by_role("link", name=part).click()
-    tablet.get_by_role("link", name=part, exact=True).and_(
-        tablet.locator("[aria-current=step]")
-    ).wait_for()
+    to_part(tablet, "Analysis and actions")
     tablet.get_by_role("button", name="Add an action").click()
     tablet.get_by_label("By when (a date)").first.wait_for()
     pages["analysis"] = tablet.evaluate(SMALL_TARGETS)
