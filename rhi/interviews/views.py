@@ -241,6 +241,8 @@ def _page_context(
     in_force: Collection[str] = frozenset(),
     decision_rows: Mapping[str, Any] | None = None,
     decision_form: DecisionForm | None = None,
+    typed: Mapping[str, Any] | None = None,
+    refused: Mapping[str, service.FieldResult] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
     """Everything page.html needs: the one list, for a real interview and for the shell.
@@ -249,6 +251,7 @@ def _page_context(
     (rhi/interviews/fields.py); labels hold {child}, which the page fills with the child's name
     (a blank in a shell)."""
     bank = load_bank()
+    typed = typed or {}
     meta = {"csrf": csrf}
     name = child.preferred_name or child.first_name
     # Placeholders left anywhere in the record (its pages, the "no", the notes, the delay...):
@@ -270,7 +273,10 @@ def _page_context(
         "recipient_words": reading_back.RECIPIENT_WORDS,
         "catalogue": catalogue,
         "page_fields": catalogue.on_page(page_id),
-        "read": lambda path: c.get_field(content, path),
+        # What a refused save typed (a page sent back without JavaScript) over what is held.
+        "typed": typed,
+        "refused": refused or {},
+        "read": lambda path: typed[path] if path in typed else c.get_field(content, path),
         "list_heading": lambda kind: _with_name(catalogue.entry(kind).heading, name),
         "editable": editable,
         "decision_form": decision_form,
@@ -430,15 +436,67 @@ def save(uuid: str) -> tuple[str, int] | Response:
         return render_template(
             "interviews/_save_results.html", results=results, interview=interview, saved_at=utcnow()
         ), status
-    if conflicts:
-        for r in conflicts:
-            flash(f"Not saved: {r.message}", "error")
-    else:
-        flash("Saved.", "success")
     page_id = request.form.get("page", "start")
-    return redirect(
-        url_for("interviews.page", uuid=uuid, page_id=page_id if page_id in PAGE_IDS else "start")
+    page_id = page_id if page_id in PAGE_IDS else "start"
+    if conflicts:
+        # Without JavaScript the whole page was posted: it comes back with each refused field
+        # holding what was typed and saying why next to it, never a fresh page that drops it.
+        return _refused_page(interview, page_id, conflicts), 409 if any(
+            r.outcome == "conflict" for r in conflicts
+        ) else 422
+    flash("Saved.", "success")
+    return redirect(url_for("interviews.page", uuid=uuid, page_id=page_id))
+
+
+def _refused_page(
+    interview: Interview,
+    page_id: str,
+    refused: list[service.FieldResult],
+    typed: Mapping[str, Any] | None = None,
+) -> str:
+    """The interview's page as posted: the refused fields keep the worker's words (a flag as a
+    flag), each with its reason beside it, listed in an error summary at the top. A refused
+    field's hidden original is what the server holds now, so saving again keeps the words.
+    `typed`: other words sent with them, not saved, kept on the page too."""
+    typed = {
+        **(typed or {}),
+        **{
+            r.path: c.as_flag(r.mine) if _kind(r.path) == "flag" else r.mine
+            for r in refused
+            if r.mine is not None
+        },
+    }
+    name = str(interview.child.preferred_name or interview.child.first_name)
+    errors = [
+        (
+            f"in-{r.path.replace('.', '-')}" + ("-1" if _drawn_as_radios(r.path) else ""),
+            catalogue.title(r.path, (interview.content,), name),
+            [r.message],
+        )
+        for r in refused
+    ]
+    return render_template(
+        "interviews/page.html",
+        **_context(
+            interview,
+            page_id,
+            typed=typed,
+            refused={r.path: r for r in refused},
+            form_errors=errors,
+        ),
     )
+
+
+def _kind(path: str) -> str | None:
+    placed = catalogue.find(path)
+    return placed.kind if placed is not None else None
+
+
+def _drawn_as_radios(path: str) -> bool:
+    """A choice of five options or fewer is drawn as radio buttons (_fields.html field): the
+    summary links to the first."""
+    placed = catalogue.find(path)
+    return placed is not None and placed.kind == "choice" and len(placed.options) <= 5
 
 
 def _held_response(
@@ -756,31 +814,33 @@ def _read_back_context(interview: Interview, page_id: str) -> dict[str, Any]:
 
 @bp.route("/interviews/<uuid>/read-back", methods=["POST"])
 @login_required
-def read_back(uuid: str) -> Response:
+def read_back(uuid: str) -> tuple[str, int] | Response:
     """What the child said when what will be shared was read back to them, stamped now: "Yes,
     that's right", "I want changes" (with what, in their words) or "I didn't want to read
     it". Recorded with the interview and in the audit trail, in one transaction."""
     answer = request.form.get("f:read_back.answer", "")
-    changes = request.form.get("f:read_back.changes", "")
-    if not answer or answer not in c.READ_BACK_ANSWERS:
-        flash("Choose what the child said when it was read back.", "error")
-        return redirect(url_for("interviews.page", uuid=uuid, page_id="read_back"))
+    changes = request.form.get("f:read_back.changes", "").replace("\r\n", "\n")
+    interview = access.get_interview(current_user, uuid)
+    access.require_interview_change(current_user, interview)
+    # Refused, the page comes back holding what the child asked to change (never a fresh page
+    # that has dropped their words), with the reason beside the field.
+    refusal = _read_back_refusal(interview, answer, changes)
+    if refusal is not None:
+        return _refused_page(
+            interview,
+            "read_back",
+            [refusal],
+            typed={"read_back.answer": answer, "read_back.changes": changes},
+        ), 422
 
     def apply(interview: Interview) -> None:
         if interview.locked:
             abort(409)
         now_local = to_local(utcnow()).replace(tzinfo=None)
-        try:
-            document = c.set_field(interview.content, "read_back.answer", answer)
-            # The changes asked for belong to "I want changes" only: another answer clears them.
-            document = c.set_field(
-                document, "read_back.changes", changes.strip() if answer == "changes" else ""
-            )
-            document = c.set_field(
-                document, "read_back.at", now_local.strftime("%Y-%m-%d %H:%M"), now_local
-            )
-        except c.ContentError:
-            abort(400)
+        document = _read_back_answered(interview.content, answer, changes)
+        document = c.set_field(
+            document, "read_back.at", now_local.strftime("%Y-%m-%d %H:%M"), now_local
+        )
         interview.content = document
         audit.record(
             "interview.read_back",
@@ -793,6 +853,34 @@ def read_back(uuid: str) -> Response:
     _change_interview(uuid, apply)
     flash(f"Recorded: \u201c{c.READ_BACK_ANSWERS[answer]}\u201d.", "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="read_back"))
+
+
+CHOOSE_AN_ANSWER = "Choose one of the answers."
+
+
+def _read_back_answered(content: Any, answer: str, changes: str) -> dict[str, Any]:
+    """The document with the child's answer; the changes asked for belong to "I want changes"
+    only: another answer clears them."""
+    document = c.set_field(content, "read_back.answer", answer)
+    return c.set_field(
+        document, "read_back.changes", changes.strip() if answer == "changes" else ""
+    )
+
+
+def _read_back_refusal(
+    interview: Interview, answer: str, changes: str
+) -> service.FieldResult | None:
+    """Why the answer cannot be recorded as sent (no answer chosen, changes too long), as a
+    refused field; None when it can."""
+    if answer not in c.READ_BACK_ANSWERS or not answer:
+        held = c.get_field(c.normalise(interview.content), "read_back.answer")
+        return service.FieldResult("read_back.answer", "invalid", held, answer, CHOOSE_AN_ANSWER)
+    try:
+        _read_back_answered(interview.content, answer, changes)
+    except c.ContentError as exc:
+        held = c.get_field(c.normalise(interview.content), "read_back.changes")
+        return service.FieldResult("read_back.changes", "invalid", held, changes, str(exc))
+    return None
 
 
 CHILD_VIEW_PAUSED = "Too many wrong passwords. Try again after {time}, or use the tablet's PIN."

@@ -290,7 +290,9 @@ def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, wo
 def test_an_answer_must_be_one_of_the_three(app, web, world):
     uuid = start(web, world)
     for bad in ("", "maybe"):
-        assert answer(web, uuid, bad).status_code == 302
+        assert (
+            answer(web, uuid, bad).status_code == 422
+        )  # said beside it: test_save_without_javascript
     assert stored(app, uuid)["read_back"]["answer"] == ""
     assert read_back_events(app, uuid) == []
     no_token = web.client.post(
