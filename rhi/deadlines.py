@@ -20,7 +20,7 @@ T = TypeVar("T")
 
 # How far ahead a schedule reaches, and what the tag on a card says for each urgency.
 SCHEDULE_DAYS = 14
-TAGS = {"overdue": "Overdue", "soon": "Due soon", "ok": "On time"}
+TAGS = {"overdue": "Overdue", "soon": "Due soon", "ok": "On time", "held": "Held"}
 
 
 def in_time_words(hours: int) -> str:
@@ -67,14 +67,25 @@ class Shown:
 
 @dataclass(frozen=True)
 class Clock:
-    """Where an interview stands against its deadline, said plainly."""
+    """Where an interview stands against its deadline, said plainly.
+
+    `held`: when the interview was held, if it has been and is still being written up. The
+    deadline is for holding it (the statutory 72 hours), so a held interview waits for nothing
+    the deadline measures: never overdue however long the writing up takes, and its words say
+    whether it was held in time (before the deadline itself, as `overdue` counts it) or late."""
 
     due: datetime
     now: datetime
+    held: datetime | None = None
 
     @property
     def overdue(self) -> bool:
-        return self.now >= self.due
+        return self.held is None and self.now >= self.due
+
+    @property
+    def held_in_time(self) -> bool | None:
+        """Held before the deadline (None: not held yet)."""
+        return None if self.held is None else self.held < self.due
 
     @property
     def hours_left(self) -> float:
@@ -82,7 +93,9 @@ class Clock:
 
     @property
     def urgency(self) -> str:
-        """overdue, soon (under 12 hours) or ok: used for marking, always with words too."""
+        """overdue, soon (under 12 hours), ok, or held: used for marking, always with words too."""
+        if self.held is not None:
+            return "held"
         if self.overdue:
             return "overdue"
         return "soon" if self.hours_left < 12 else "ok"
@@ -94,6 +107,10 @@ class Clock:
 
     @property
     def phrase(self) -> str:
+        if self.held is not None:
+            if self.held_in_time:
+                return "held in time, being written up"
+            return f"held {plain_duration(self.held - self.due)} late, being written up"
         if self.overdue:
             return f"overdue by {plain_duration(self.now - self.due)}"
         return f"{plain_duration(self.due - self.now)} left"
@@ -136,15 +153,19 @@ def _steps(
 
 
 def clock_schedule(
-    due: datetime, now: datetime, days: int = SCHEDULE_DAYS
+    due: datetime, now: datetime, days: int = SCHEDULE_DAYS, held: datetime | None = None
 ) -> list[tuple[datetime, Shown]]:
-    """Every change in what `Clock(due, t).shown` says for t from `now` on.
+    """Every change in what `Clock(due, t, held).shown` says for t from `now` on.
+
+    Held (being written up): one step, for good; what it says does not change with time.
 
     Steps reach `days` ahead (and an hour past the deadline, if that is later): each minute
     within an hour of the deadline, each hour beyond (the words count whole minutes below an
     hour, whole hours beyond). The last step holds for any later time, in words true however
     much later it is ("overdue by more than 14 days 4 hours").
     """
+    if held is not None:
+        return [(now, Clock(due, now, held).shown)]
     horizon = max(now + timedelta(days=days), due + timedelta(hours=1))
     minutes = (due + timedelta(minutes=k) for k in range(-60, 61))
     first_hour = int((now - due) // timedelta(hours=1))

@@ -284,15 +284,19 @@ class Waiting:
 
 def count_waiting(user: User, now: datetime, *, allocated: bool | None = True) -> Waiting:
     """The count line of a Returns list, as one COUNT query (the page shows 50 at a time):
-    every open return the list holds, and those at or past their deadline (`Clock.overdue`)."""
+    every open return the list holds, and those at or past their deadline (`Clock.overdue`:
+    an interview held and being written up is not overdue, however late it was held)."""
     current = _CURRENT_INTERVIEW
     due_key = _due_key(current)
-    inner = _open_returns(user, current, allocated).add_columns(due_key.label("due_key"))
+    inner = _open_returns(user, current, allocated).add_columns(
+        due_key.label("due_key"), current.held_at.label("held_at")
+    )
     rows = inner.subquery()
+    late = and_(rows.c.due_key <= _now_key(now), rows.c.held_at.is_(None))
     total, overdue = db.session.execute(
         select(
             func.count(),
-            func.coalesce(func.sum(case((rows.c.due_key <= _now_key(now), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((late, 1), else_=0)), 0),
         ).select_from(rows)
     ).one()
     return Waiting(int(total or 0), int(overdue or 0))
@@ -385,7 +389,9 @@ def waiting_returns(
             WaitingReturn(
                 episode=episode,
                 interview=interview,
-                clock=deadlines.Clock(due=due, now=now),
+                clock=deadlines.Clock(
+                    due=due, now=now, held=interview.held_at if interview else None
+                ),
                 repeat=repeat_phrase(int(count or 0)),
                 long=long_marker(episode.started_at, episode.returned_at, now),
                 repeat_count=int(count or 0),

@@ -69,7 +69,11 @@ def rules() -> dict[str, Any]:
 
 
 def _shown(
-    due: datetime, returned_at: datetime | None, starts: list[datetime], now: datetime
+    due: datetime,
+    returned_at: datetime | None,
+    starts: list[datetime],
+    now: datetime,
+    held: datetime | None = None,
 ) -> dict[str, Any]:
     """What the Returns card and the episode page show of a return: the clock and the repeat
     marker as schedules (the tablet shows the last step begun; the last holds for good), and
@@ -82,7 +86,7 @@ def _shown(
     """
     cfg = current_app.config
     since = now.replace(microsecond=now.microsecond // 1000 * 1000)
-    clock = deadlines.clock_schedule(due, now)
+    clock = deadlines.clock_schedule(due, now, held=held)
     repeat = deadlines.repeat_schedule(
         starts, now, cfg["RHI_REPEAT_EPISODES"], cfg["RHI_REPEAT_DAYS"]
     )
@@ -143,7 +147,9 @@ def _interview_entry(
         "due_at": iso_utc(interview.due_at),
         "police_risk_grade": first.risk_grade,
         "returned_at": iso_utc(returned) if returned else None,
-        **_shown(interview.due_at, returned, starts.get(first.child_id, []), now),
+        **_shown(
+            interview.due_at, returned, starts.get(first.child_id, []), now, interview.held_at
+        ),
         "prepare": _prepare(first.child, starts, now),
     }
 

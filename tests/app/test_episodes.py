@@ -35,6 +35,33 @@ def test_returns_are_sorted_by_deadline_and_say_time_left_plainly(app, web, worl
     assert "2 children waiting, 1 overdue." in html
 
 
+def test_an_interview_held_in_time_and_being_written_up_is_not_called_overdue(app, web, world):
+    with app.app_context():
+        episode = db.session.get(Episode, world.episodes["a"])
+        now = utcnow()
+        # Back 80 hours ago; the interview was held at 60 hours and is still being written up.
+        episode.returned_at = now - timedelta(hours=80)
+        db.session.add(
+            Interview(
+                child=episode.child,
+                episodes=[episode],
+                status="in_progress",
+                due_at=episode.returned_at + timedelta(hours=72),
+                held_at=episode.returned_at + timedelta(hours=60),
+                content={},
+            )
+        )
+        db.session.commit()
+    web.sign_in(world.emails["worker_a"])
+    html = web.get("/returns").get_data(as_text=True)
+    card = html[html.index('id="card-' + str(world.episodes["a"]) + '"') :]
+    card = card[: card.index("</li>")]
+    assert "held in time, being written up" in card
+    assert '<strong class="tag tag-held"' in card and ">Held</strong>" in card
+    assert "overdue" not in card.lower()
+    assert "1 child waiting, 0 overdue." in html
+
+
 def test_returns_fragment_for_htmx_refresh(web, world):
     web.sign_in(world.emails["worker_a"])
     response = web.get("/returns", headers={"HX-Request": "true"})

@@ -109,7 +109,7 @@ def test_the_lists_pick_the_latest_interview_as_the_model_does(
                 due_at=now + timedelta(hours=hours),
                 content={},
                 created_at=returned + timedelta(minutes=minutes),
-                # Held or not: the lists do not ask; the service page's "Waiting now" does.
+                # Held or not: listed either way; overdue only if not held (Clock.held).
                 held_at=returned + timedelta(hours=1) if data.draw(st.booleans()) else None,
             )
             interview.episodes.extend(made[i] for i in sorted(which))
@@ -136,7 +136,8 @@ def test_the_lists_pick_the_latest_interview_as_the_model_does(
             if latest is None or (latest.status_enum in OPEN_STATUSES and latest.outcome is None):
                 waiting[episode.id] = latest.id if latest else None
                 due = latest.due_at if latest else deadlines.due_at(episode.returned_at, hours)
-                if deadlines.Clock(due=due, now=now).overdue:
+                held = latest.held_at if latest else None
+                if deadlines.Clock(due=due, now=now, held=held).overdue:
                     overdue[episode.allocated] += 1
                 if latest is not None and latest.held_at is not None:
                     pass  # held, being written up: on the Returns page, waiting for nothing

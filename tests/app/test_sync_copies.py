@@ -312,6 +312,21 @@ def test_each_copy_carries_the_clock_the_marker_and_the_dates_as_the_server_show
     ]
 
 
+def test_a_held_interview_s_copy_says_held_as_the_returns_card_does(app, web, world_i):
+    with app.app_context():
+        found = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
+        found.due_at = utcnow() - timedelta(hours=30)  # and the deadline long gone
+        found.held_at = found.due_at - timedelta(hours=2)
+        db.session.commit()
+    web.sign_in(world_i.emails["worker_a"])
+    (copy,) = [e for e in web.get(URL).get_json()["copies"] if e.get("uuid")]
+    assert copy["clock"]["words"] == [[0, "held in time, being written up"]]
+    assert copy["clock"]["tone"] == [[0, "held", "Held"]]
+    assert "held in time, being written up" in web.get("/returns").get_data(as_text=True)
+
+
 def test_every_key_of_the_answer_and_of_a_copy_is_documented(web, world_i):
     spec = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
     documented = yaml.safe_load(spec.read_text(encoding="utf-8"))["components"]["schemas"]

@@ -38,6 +38,25 @@ def test_clock_tags_match_urgency():
     assert deadlines.Clock(due, due - timedelta(hours=13)).tag == "On time"
 
 
+def test_an_interview_held_and_being_written_up_is_not_overdue():
+    due = deadlines.due_at(T0)
+    later = due + timedelta(days=2)
+    in_time = deadlines.Clock(due, later, held=due - timedelta(hours=3))
+    assert not in_time.overdue and in_time.held_in_time
+    assert in_time.shown == deadlines.Shown("held in time, being written up", "held", "Held")
+    # Held at the deadline itself is late, as `overdue` counts it.
+    assert deadlines.Clock(due, later, held=due).held_in_time is False
+    late = deadlines.Clock(due, later, held=due + timedelta(hours=5, minutes=10))
+    assert not late.overdue
+    assert late.phrase == "held 5 hours late, being written up"
+    # Not held: the clock as before.
+    assert deadlines.Clock(due, later).overdue and deadlines.Clock(due, later).held_in_time is None
+    # A tablet's schedule for it is one step, for good.
+    assert deadlines.clock_schedule(due, later, held=due - timedelta(hours=3)) == [
+        (later, in_time.shown)
+    ]
+
+
 def _step_at(schedule, moment):
     begun = [shown for start, shown in schedule if start <= moment]
     return begun[-1] if begun else schedule[0][1]
