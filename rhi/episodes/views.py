@@ -58,7 +58,7 @@ from rhi.forms.episodes import (
     ReturnForm,
     StartForm,
 )
-from rhi.forms.fields import field_errors
+from rhi.forms.fields import NotSaved, field_errors, typed_words
 from rhi.interviews.service import LockedError
 from rhi.models import Child, Episode, Interview, Team, User
 from rhi.models.base import utcnow
@@ -339,6 +339,24 @@ def show(episode_id: int) -> tuple[str, int]:
     return _render_page(episode)
 
 
+def locked_notice(episode: Episode, *forms: FlaskForm) -> NotSaved:
+    """Why a change to a return whose interview is finished, or which has its outcome, was not
+    saved, with the words typed into `forms`."""
+    interview = episode.interview
+    if interview is not None and interview.locked:
+        why = (
+            "This interview has been finished, so its offer and the child's answer stay as "
+            "they are. Anything still to say goes on the interview's review page, as a "
+            "correction."
+        )
+    else:
+        why = (
+            "This return has its outcome now (recorded while this page was open), so its "
+            "offer and the child's answer stay as they are."
+        )
+    return NotSaved(why, typed_words(*forms))
+
+
 def _change(
     episode_id: int, form_name: str, form: FlaskForm, apply: Callable[[Episode, FlaskForm], str]
 ) -> tuple[str, int] | Response:
@@ -354,12 +372,9 @@ def _change(
         message = apply(episode, form)
     except LockedError:
         db.session.rollback()
-        flash(
-            "This interview is finished, so its offer and the child's answer stay as they "
-            "are. Add a correction on the interview's review page.",
-            "error",
-        )
-        return redirect(url_for("episodes.show", episode_id=episode.id))
+        # Finished or given its outcome while this page was open: nothing changes, and what
+        # was typed comes back quoted, to copy where it now belongs.
+        return _render_page(episode, 409, not_saved=locked_notice(episode, form))
     db.session.commit()
     if request.htmx:
         return _render_page(episode, done=message)

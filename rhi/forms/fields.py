@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -126,4 +127,27 @@ def field_errors(*forms: Any) -> list[tuple[str, str, list[str]]]:
         for form in forms
         for f in form
         if f.errors and f.name != "csrf_token"
+    ]
+
+
+@dataclass(frozen=True)
+class NotSaved:
+    """A change refused because the record moved on while the page was open (an outcome
+    recorded, the interview finished, started by someone else): what the page says instead of
+    saving, and the words the person typed, quoted back so none is lost (macros/forms.html
+    not_saved_notice). `words`: (the field's label, what was typed)."""
+
+    message: str
+    words: list[tuple[str, str]]
+
+
+def typed_words(*forms: Any) -> list[tuple[str, str]]:
+    """The free text typed into `forms` (boxes and lines, not dates or choices), labelled."""
+    return [
+        (f.label.text, f.data.strip())
+        for form in forms
+        for f in form
+        if f.type in ("TextArea", "TextAreaField", "StringField")
+        and isinstance(f.data, str)
+        and f.data.strip()
     ]

@@ -26,11 +26,11 @@ from werkzeug.wrappers import Response
 from rhi import access, audit, numbers, shells, writing
 from rhi.auth import throttle
 from rhi.episodes import service as episode_service
-from rhi.episodes.views import declined_message, render_episode_page
+from rhi.episodes.views import declined_message, locked_notice, render_episode_page
 from rhi.extensions import db, limiter
 from rhi.forms.admin import ConfirmForm
-from rhi.forms.episodes import FinishForm, StartForm
-from rhi.forms.fields import field_errors
+from rhi.forms.episodes import DeclineForm, FinishForm, StartForm
+from rhi.forms.fields import NotSaved, field_errors
 from rhi.forms.interviews import AddendumForm, DecisionForm
 from rhi.interviews import child_copy, decisions, review, service
 from rhi.interviews import content as c
@@ -39,7 +39,7 @@ from rhi.interviews import read_back as reading_back
 from rhi.interviews.child_words import ChildWords, every_variant, words_for
 from rhi.interviews.pages import PAGE_IDS, PAGES
 from rhi.jobs import downloads
-from rhi.models import Interview, InterviewStatus
+from rhi.models import Episode, Interview, InterviewStatus
 from rhi.models.base import utcnow
 from rhi.passwords import verify_password
 from rhi.prompts import load_bank
@@ -153,6 +153,12 @@ def begin(episode_id: int) -> tuple[str, int] | Response:
         if not ConfirmForm().validate_on_submit():
             abort(400)
         assert interview is not None
+        if "answer" in request.form:
+            # The page was opened before the offer and the child's answer were recorded (by a
+            # colleague, a tablet): its own answer is never overridden by starting.
+            refused = _start_form_out_of_date(episode, interview)
+            if refused is not None:
+                return refused
         if interview.locked:
             return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="review"))
         service.start(interview, current_user, to_local(utcnow()).replace(tzinfo=None))
@@ -180,8 +186,7 @@ def begin(episode_id: int) -> tuple[str, int] | Response:
             service.start(started, current_user, to_local(utcnow()).replace(tzinfo=None))
     except service.LockedError:
         db.session.rollback()
-        flash("This return already has its outcome, so nothing was changed.", "error")
-        return redirect(url_for("episodes.show", episode_id=episode.id))
+        return render_episode_page(episode, 409, not_saved=locked_notice(episode, form))
     db.session.commit()
     if form.answer.data == "no":
         # Saved as written; a suggestion's placeholder left in the child's words is named.
@@ -190,6 +195,35 @@ def begin(episode_id: int) -> tuple[str, int] | Response:
         return redirect(url_for("episodes.show", episode_id=episode.id) + "#interview")
     assert episode.interview is not None
     return redirect(url_for("interviews.page", uuid=episode.interview.uuid, page_id="start"))
+
+
+def _start_form_out_of_date(episode: Episode, interview: Interview) -> tuple[str, int] | None:
+    """The start form sent from a page opened before the offer and an answer were recorded.
+    A "yes" agrees with what is recorded: None, and the interview starts. A "no" is not
+    overridden: nothing starts, and the episode page comes back with the child's words in the
+    "The child said no" form (still to be saved by the worker, who knows which answer is the
+    child's latest); a finished interview or an outcome keeps the words quoted."""
+    form = StartForm()
+    if form.answer.data != "no":
+        return None
+    if interview.locked or interview.outcome is not None:
+        return render_episode_page(episode, 409, not_saved=locked_notice(episode, form))
+    name = episode.child.preferred_name or episode.child.first_name
+    notice = NotSaved(
+        f"While this page was open, someone recorded that {name} said yes"
+        + (" and started the interview" if interview.status == "in_progress" else "")
+        + f". Nothing was started and your answer is not saved yet. If {name} has said no, "
+        "save it below with \u201cThe child said no\u201d: what you wrote is in it.",
+        [],
+    )
+    declined = DeclineForm(
+        formdata=None,
+        declined_at=form.offered_at.data or to_local(utcnow()).replace(tzinfo=None, second=0),
+        reason=form.reason.data or "",
+    )
+    return render_episode_page(
+        episode, 409, not_saved=notice, decline_form=declined, decline_open=True
+    )
 
 
 def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]:

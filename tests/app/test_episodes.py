@@ -201,13 +201,14 @@ def test_the_answer_of_a_finished_interview_is_not_changed_by_a_hand_made_post(a
         interview = db.session.scalar(select(Interview))
         interview.status = "finished"
         db.session.commit()
-    page = web.post(
+    response = web.post(
         url + "/decline",
         {"declined_at": "2026-11-22T15:05", "reason": "No.", "offer_again": "yes"},
         page=url,
-        follow=True,
-    ).get_data(as_text=True)
-    assert "This interview is finished, so its offer and the child" in page
+    )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "This interview has been finished, so its offer and the child" in page
     with app.app_context():
         interview = db.session.scalar(select(Interview))
         assert interview.status == "finished"

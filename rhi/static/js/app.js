@@ -16,9 +16,12 @@ document.addEventListener("htmx:configRequest", (event) => {
 
 // After htmx swaps in a fragment with an error, move focus to the first field in error so
 // keyboard and screen-reader users land where the problem is.
+// A change refused because the record moved on (macros/forms.html not_saved) says so first.
 document.addEventListener("htmx:afterSwap", (event) => {
+  const refused = event.target.querySelector(".not-saved[data-focus-on-load]");
   const invalid = event.target.querySelector('[aria-invalid="true"]');
-  if (invalid) invalid.focus();
+  if (refused) refused.focus();
+  else if (invalid) invalid.focus();
 });
 
 // Adding or removing a place, person or action swaps the whole list in, and focus fell to the
@@ -67,10 +70,13 @@ document.addEventListener("click", (event) => {
   }
 });
 
-// A page that came back with errors says so at its top: focus starts there, so a keyboard or
-// screen-reader user begins from what to fix (each line links to its field).
-const errorSummary = document.querySelector(".error-summary[data-focus-on-load]");
-if (errorSummary) errorSummary.focus();
+// A page that came back with errors, or with a change not saved, says so at its top: focus
+// starts there, so a keyboard or screen-reader user begins from what to fix (each line of an
+// error summary links to its field).
+const sentBack = document.querySelector(
+  ".error-summary[data-focus-on-load], .not-saved[data-focus-on-load]",
+);
+if (sentBack) sentBack.focus();
 
 startWritingCheck();
 startUpdates();
