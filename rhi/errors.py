@@ -26,6 +26,11 @@ MESSAGES = {
     403: ("You can't do this", "Your role does not allow this. Ask your manager if you need it."),
     404: ("Page not found", "It may have moved, or you may not have access to this record."),
     405: ("That didn't work", "Go back and try again."),
+    409: (
+        "This changed while your page was open",
+        "Someone else, or another device, changed it first (perhaps finished it). Go back and "
+        "reload the page to see it as it is now; copy anything you typed first.",
+    ),
     413: ("That was too large to save", "Try saving a shorter piece at a time."),
     422: ("Please check what you entered", "Go back and correct the form."),
     429: ("Too many attempts", "For your safety, please wait a minute and try again."),

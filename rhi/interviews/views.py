@@ -626,8 +626,33 @@ def _locked_response(
         return render_template(
             "interviews/_save_results.html", results=results, interview=interview, saved_at=utcnow()
         ), 409
-    flash(LOCKED_MESSAGE, "error")
-    return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="review"))
+    # Without JavaScript the page is gone: its words come back quoted on the review page, to
+    # copy into a correction (a redirect would have dropped them).
+    document = c.normalise(interview.content)
+    name = str(interview.child.preferred_name or interview.child.first_name)
+    words = [
+        (catalogue.title(path, (document,), name), str(value).strip())
+        for path, value, _original in changes
+        if _kind(path) in ("text", "line")
+        and str(value).strip()
+        and _differs(document, path, value)
+    ]
+    notice = NotSaved(
+        "This interview has been finished (perhaps on another device), so it is not changed. "
+        "Add what you wrote as a correction below.",
+        words,
+    )
+    return render_template(
+        "interviews/page.html", **_context(interview, "review", not_saved=notice)
+    ), 409
+
+
+def _differs(document: Mapping[str, Any], path: str, value: Any) -> bool:
+    try:
+        held = c.get_field(document, path)
+    except c.ContentError:
+        return False
+    return str(held).strip() != str(value).replace("\r\n", "\n").strip()
 
 
 @bp.route("/interviews/<uuid>/items/<kind>", methods=["POST"])
@@ -647,15 +672,25 @@ def _change_list(uuid: str, kind: str, change: Callable[[Interview], object]) ->
         abort(400)
     changes = _changes_from_form()
 
-    def apply(interview: Interview) -> None:
+    def apply(interview: Interview) -> list[service.FieldResult] | None:
         if interview.locked:
-            abort(409)
+            return None
         # Without JavaScript the whole page comes with the button: keep what was typed first.
-        if changes:
-            _save_changes(interview, changes)
+        results = (_save_changes(interview, changes) or []) if changes else []
         change(interview)
+        return [r for r in results if r.outcome in ("conflict", "invalid")]
 
-    interview, _ = _change_interview(uuid, apply)
+    interview, refused = _change_interview(uuid, apply)
+    if refused is None:
+        if request.htmx:
+            abort(409)  # the list's button, on a page opened before it was finished
+        return _locked_response(interview, changes)
+    if refused and not request.htmx:
+        # The entry is added (or removed); a field sent with it that was refused comes back
+        # holding what was typed, as a save of the page would (`save`).
+        page_id = "analysis" if kind == "actions" else "findings"
+        status = 409 if any(r.outcome == "conflict" for r in refused) else 422
+        return _refused_page(interview, page_id, refused), status
     return _list_response(interview, kind)
 
 

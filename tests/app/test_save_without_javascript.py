@@ -150,3 +150,69 @@ def test_changes_too_long_to_keep_come_back_in_the_box(app, web, world):
     # The answer chosen is still chosen.
     assert re.search(r'value="changes" checked', html)
     assert content(app, uuid)[0]["read_back"]["changes"] == ""
+
+
+def test_adding_a_place_keeps_a_refused_field_of_the_page_sent_with_it(app, web, world):
+    uuid = start(web, world)
+    note = "push.family_conflict.note"
+    for tick in ("push.family_conflict.on", "push.bullying.on"):
+        autosave(web, uuid, tick, "1", "0")
+    autosave(web, uuid, note, "Arguments at home most nights.", "")
+    # Without JavaScript, "Add a place" posts the whole page, opened before that save.
+    response = web.post(
+        f"/interviews/{uuid}/items/places",
+        {
+            "page": "findings",
+            f"f:{note}": "Mum and her partner argue about money.",
+            f"o:{note}": "",
+            "f:push.bullying.note": "Names called on the bus.",
+            "o:push.bullying.note": "",
+        },
+        page=f"/interviews/{uuid}/findings",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert (
+        _box(html, "in-push-family_conflict-note").strip()
+        == "Mum and her partner argue about money."
+    )
+    assert "Not saved: this changed somewhere" in html
+    saved = content(app, uuid)[0]
+    assert len(saved["places"]) == 1  # the place was added
+    assert saved["push"]["bullying"]["note"] == "Names called on the bus."  # the rest saved
+
+
+def test_words_sent_to_a_finished_interview_are_given_back_to_copy(app, web, world):
+    uuid = start(web, world)
+    web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review")
+    words = "She said Jay & his friend drove her to Leeds."
+    for url in (f"/interviews/{uuid}/save", f"/interviews/{uuid}/items/people"):
+        response = web.post(
+            url,
+            {
+                "page": "away",
+                "f:sections.away.text": words,
+                "o:sections.away.text": "",
+                "f:sections.away.private": "0",
+                "o:sections.away.private": "0",
+            },
+            page=f"/interviews/{uuid}/review",
+        )
+        html = response.get_data(as_text=True)
+        assert response.status_code == 409, url
+        assert "Not saved." in html and "This interview has been finished" in html
+        assert (
+            '<blockquote class="typed prose">She said Jay &amp; his friend drove her to Leeds.'
+            in html
+        )
+        assert html.count("<blockquote") == 1  # only what differs from the record
+    assert content(app, uuid)[0]["sections"]["away"]["text"] == ""
+    # The list's own button, with htmx, on a page opened before it was finished: said plainly.
+    refused = web.post(
+        f"/interviews/{uuid}/items/people",
+        {},
+        page=f"/interviews/{uuid}/review",
+        headers={"HX-Request": "true"},
+    )
+    assert refused.status_code == 409
+    assert "This changed while your page was open" in refused.get_data(as_text=True)
