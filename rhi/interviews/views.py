@@ -30,7 +30,7 @@ from rhi.episodes.views import declined_message, locked_notice, render_episode_p
 from rhi.extensions import db, limiter
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.episodes import DeclineForm, FinishForm, StartForm
-from rhi.forms.fields import NotSaved, field_errors
+from rhi.forms.fields import NotSaved, field_errors, typed_words
 from rhi.forms.interviews import AddendumForm, DecisionForm
 from rhi.interviews import child_copy, decisions, review, service
 from rhi.interviews import content as c
@@ -707,15 +707,28 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
     """Record a safeguarding decision to share without the child's agreement."""
     interview = access.get_interview(current_user, uuid)
     access.require_interview_change(current_user, interview)
-    if interview.locked:
-        abort(409)
     form = _decision_form(interview)
 
     def refused() -> tuple[str, int]:
         return render_template(
-            "interviews/page.html", **_context(interview, "consent", decision_form=form)
+            "interviews/page.html",
+            **_context(interview, "consent", decision_form=form, form_errors=field_errors(form)),
         ), 422
 
+    def finished_meanwhile() -> tuple[str, int]:
+        # What was typed (why it must be shared, what the child said...) comes back quoted.
+        notice = NotSaved(
+            "This interview has been finished (perhaps on another device), so no decision is "
+            "added to it here.",
+            typed_words(form),
+        )
+        return render_template(
+            "interviews/page.html", **_context(interview, "consent", not_saved=notice)
+        ), 409
+
+    if interview.locked:
+        form.validate_on_submit()  # read what was sent, to give it back
+        return finished_meanwhile()
     if not form.validate_on_submit():
         return refused()
     decision = decisions.Decision(
@@ -731,18 +744,22 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
         urgent_reason=form.urgent_reason.data or "",
     )
 
-    def apply(current: Interview) -> None:
+    def apply(current: Interview) -> bool:
         if current.locked:
-            abort(409)
+            return False
         decisions.record(current, current_user, decision)
+        return True
 
     try:
-        _change_interview(uuid, apply)  # a save landing meanwhile: read again, not a 500
+        # A save landing meanwhile: read again, not a 500.
+        interview, recorded_it = _change_interview(uuid, apply)
     except decisions.DecisionError as problem:
         db.session.rollback()
         interview = access.get_interview(current_user, uuid)
         getattr(form, problem.field).errors = [str(problem)]
         return refused()
+    if not recorded_it:
+        return finished_meanwhile()
     recorded = "The decision to share without agreement is recorded" + (
         ", and the copy is released now. The person who decided is asked to confirm it."
         if decision.urgent

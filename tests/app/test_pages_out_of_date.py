@@ -139,3 +139,32 @@ def test_an_outcome_sent_after_another_was_recorded_is_given_back(app, web, worl
     assert response.status_code == 409
     assert "This return has its outcome now" in page
     assert "She said she was fine and wanted to sleep." in page
+
+
+def test_a_decision_to_share_sent_to_a_finished_interview_is_given_back(app, web, world):
+    uuid = start(web, world)
+    decision = {
+        "recipient": "police",
+        "parts": ["away"],
+        "reason": "",
+        "decider": str(world.users["manager_a"]),
+        "child_told": "told",
+        "child_said": "She said she understood but was scared of what Jay would do.",
+    }
+    # Sent back with an error: the summary at the top links to the field.
+    response = web.post(
+        f"/interviews/{uuid}/overrides", decision, page=f"/interviews/{uuid}/consent"
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<title>Error: " in page and 'class="error-summary"' in page
+    web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review")
+    decision["reason"] = "An adult is holding her phone and sending her to other towns."
+    response = web.post(
+        f"/interviews/{uuid}/overrides", decision, page=f"/interviews/{uuid}/review"
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "This interview has been finished" in page
+    assert "An adult is holding her phone and sending her to other towns." in page
+    assert "She said she understood but was scared of what Jay would do." in page
