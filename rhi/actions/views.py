@@ -15,6 +15,7 @@ from rhi.actions import rules, tracking
 from rhi.extensions import db
 from rhi.forms.actions import ActionStatusForm
 from rhi.forms.admin import ConfirmForm
+from rhi.forms.fields import field_errors
 from rhi.models import FollowedAction
 from rhi.models.base import utcnow
 from rhi.models.episodes import Notice
@@ -94,6 +95,7 @@ def _page(action: FollowedAction, form: ActionStatusForm, status: int = 200) -> 
             "actions/show.html",
             action=action,
             form=form,
+            form_errors=field_errors(form),
             child=action.child,
             interview=interview,
             may_open_interview=interview is not None
@@ -143,8 +145,12 @@ def update(action_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         getattr(form, exc.field).errors = [str(exc)]
         if exc.field == "status" and int(form.version.data or 0) != action.version:
+            # Changed by someone else meanwhile: the form as it stands now, with the note the
+            # person typed still in its box (theirs to save again, or not, knowing what changed).
             fresh = _form(action)
             fresh.status.errors = [str(exc)]
+            if (form.note.data or "").strip():
+                fresh.note.data = form.note.data
             return _page(action, fresh, 409)
         return _page(action, form, 422)
     db.session.commit()

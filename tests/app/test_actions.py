@@ -247,13 +247,23 @@ def test_a_change_from_an_older_page_is_refused_and_the_action_shown_as_it_is(ap
     first = manager.post(page, {"status": "done", "on": "2026-11-23", "version": 1}, page=page)
     assert first.status_code == 302
     stale = web.post(
-        page, {"status": "not_done", "on": "2026-11-23", "note": "x", "version": 1}, page=page
+        page,
+        {
+            "status": "not_done",
+            "on": "2026-11-23",
+            "note": "Mum asked to wait & see.",
+            "version": 1,
+        },
+        page=page,
     )
     assert stale.status_code == 409
     text = stale.get_data(as_text=True)
     assert "Someone else changed this action while you had it open" in text
     assert "Done, 23 Nov 2026" in text
     assert _actions(app)[1].status == "done"
+    # What was typed is still in its box, and the page says what to look at first.
+    assert "Mum asked to wait &amp; see.</textarea>" in text
+    assert "<title>Error: " in text and 'class="error-summary"' in text
 
 
 def test_actions_are_refused_to_those_who_may_not_see_them_and_every_read_is_audited(
