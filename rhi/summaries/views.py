@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit
 from rhi.extensions import db
+from rhi.forms.fields import NotSaved, typed_words
 from rhi.forms.summaries import AcknowledgeForm, AnswerForm, QuestionForm, SendingForm
 from rhi.interviews.content import RECIPIENTS
 from rhi.models import Episode, Interview, Summary, SummaryQuestion, SummarySending, User
@@ -228,9 +229,11 @@ def answer(summary_id: int, question_id: int) -> Response | tuple[str, int]:
     try:
         tracking.answer(question, current_user, form.answer.data.strip())
     except tracking.AlreadyAnswered:
-        return _copies_response(
-            interview, 409, done="Someone has already answered this question: see below."
+        db.session.rollback()
+        notice = NotSaved(
+            "Someone has already answered this question: see below.", typed_words(form)
         )
+        return _copies_response(interview, 409, not_saved=notice)
     db.session.commit()
     return _copies_done(interview, "Your answer is sent to the social worker.")
 
@@ -264,6 +267,7 @@ class Copies:
     answer_forms: dict[int, AnswerForm] = field(default_factory=dict)
     done: str | None = None
     pdf_states: dict[int, preparing.PdfState] = field(default_factory=dict)
+    not_saved: NotSaved | None = None  # refused because it changed meanwhile, words quoted
 
     @property
     def open_questions(self) -> list[SummaryQuestion]:
@@ -285,6 +289,7 @@ def _copies(
     sending_form: SendingForm | None = None,
     answer_forms: dict[int, AnswerForm] | None = None,
     done: str | None = None,
+    not_saved: NotSaved | None = None,
 ) -> Copies:
     sendings: list[SummarySending] = tracking.sendings_of(interview)
     questions = tracking.questions_of(interview)
@@ -316,6 +321,7 @@ def _copies(
         answer_forms=forms,
         done=done,
         pdf_states=preparing.states_of([s.id for s in summaries]),
+        not_saved=not_saved,
     )
 
 

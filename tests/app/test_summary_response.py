@@ -253,9 +253,12 @@ def test_the_manager_answers_with_htmx_and_a_second_answer_is_refused(app, web, 
     assert response.status_code == 200
     assert "<html" not in response.get_data(as_text=True)
     assert "Manager A answered" in text_of(response)
-    late = answer(web, uuid, summary_id, qid, "Also yes.")
-    assert late.status_code == 409
-    assert "Someone has already answered this question" in text_of(late)
+    for htmx in (False, True):
+        late = answer(web, uuid, summary_id, qid, "Also yes: police & school invited.", htmx=htmx)
+        assert late.status_code == 409
+        assert "Someone has already answered this question" in text_of(late)
+        # The answer typed is given back to copy, not dropped.
+        assert "Also yes: police &amp; school invited.</blockquote>" in late.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(SummaryQuestion, qid).answer == "Yes: I have asked for one."
     assert len(audit_of(app, "summary.answer")) == 1
