@@ -99,8 +99,13 @@ class ChoiceField(SelectField):
             raise ValidationError(f"{self.required} One of: {', '.join(values)}.")
 
 
+def too_long_words(limit: int) -> str:
+    """The one message for text over its limit, on a form's field or a box of a plain page."""
+    return f"This is too long: the most is {limit:,} characters."
+
+
 def too_long(limit: int) -> Length:
-    return Length(max=limit, message=f"This is too long: the most is {limit:,} characters.")
+    return Length(max=limit, message=too_long_words(limit))
 
 
 class TextArea(TextAreaField):

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from rhi import audit, numbers
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
+from rhi.forms.fields import too_long_words
 from rhi.interviews import content as c
 from rhi.interviews import fields as catalogue
 from rhi.models import User
@@ -59,6 +60,10 @@ def _what_it_holds(payload: dict[str, Any], child_name: str) -> dict[str, Any]:
     return {"written": written, "events": events}
 
 
+# The longest note passed on with held work (it was cut to this without a word).
+HANDOVER_NOTE_MAX = 2000
+
+
 def _show(held_id: int, status: int = 200, **extra: Any) -> tuple[str, int]:
     held = held_work.get(current_user, held_id)
     name = held.child.display_name if held.child else "the child"
@@ -79,6 +84,7 @@ def _show(held_id: int, status: int = 200, **extra: Any) -> tuple[str, int]:
         if current_user.role_enum.value == "manager"
         else [],
         confirm=ConfirmForm(),
+        note_max=HANDOVER_NOTE_MAX,
         **extra,
     ), status
 
@@ -120,13 +126,19 @@ def pass_on(held_id: int) -> Response | tuple[str, int]:
     to_id = request.form.get("to", "")
     to_user_id = numbers.whole_number(to_id)
     to = db.session.get(User, to_user_id) if to_user_id is not None else None
+    # Line breaks counted as the browser counts them (forms.fields.TextArea).
+    note = request.form.get("note", "").replace("\r\n", "\n")
+    # Refused, the page keeps the person chosen and the note typed, with the reason by its box.
+    typed = {"note": note, "chosen": to_id}
+    if len(note) > HANDOVER_NOTE_MAX:
+        return _show(held_id, 422, note_error=too_long_words(HANDOVER_NOTE_MAX), **typed)
     if to is None:
-        return _show(held_id, 422, handover_error="Choose who will take this on.")
+        return _show(held_id, 422, handover_error="Choose who will take this on.", **typed)
     try:
-        held_work.pass_on(held, current_user, to, request.form.get("note", "")[:2000])
+        held_work.pass_on(held, current_user, to, note)
     except held_work.HeldError as problem:
         db.session.rollback()
-        return _show(held_id, 422, handover_error=str(problem))
+        return _show(held_id, 422, handover_error=str(problem), **typed)
     db.session.commit()
     flash(f"Passed on to {to.name}.", "success")
     return redirect(url_for("held.waiting"))

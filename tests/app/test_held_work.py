@@ -137,13 +137,35 @@ def test_the_senders_manager_sees_it_and_passes_it_on_to_the_colleague_now_respo
     assert worker_b.get(f"/held/{held_id}").status_code == 404
     new_manager = Web(app.test_client())
     new_manager.sign_in(world.emails["manager_b"])
-    refused = new_manager.post(f"/held/{held_id}/pass", {"to": ""}, page=f"/held/{held_id}")
+    note = "Ada's visit last night: she wants to see the same worker & no one else."
+    refused = new_manager.post(
+        f"/held/{held_id}/pass", {"to": "", "note": note}, page=f"/held/{held_id}"
+    )
     assert refused.status_code == 422
-    assert "Choose who will take this on." in refused.get_data(as_text=True)
+    text = refused.get_data(as_text=True)
+    assert "Choose who will take this on." in text
+    assert (
+        "Ada&#39;s visit last night: she wants to see the same worker &amp; no one else.</textarea>"
+        in text
+    )
+    assert "<title>Error: " in text
     wrong = new_manager.post(
-        f"/held/{held_id}/pass", {"to": str(world.users["worker_a"])}, page=f"/held/{held_id}"
+        f"/held/{held_id}/pass",
+        {"to": str(world.users["worker_a"]), "note": note},
+        page=f"/held/{held_id}",
     )
     assert wrong.status_code == 422
+    assert "same worker &amp; no one else.</textarea>" in wrong.get_data(as_text=True)
+    # Longer than a note may be: said by the box, nothing cut without a word.
+    too_long = new_manager.post(
+        f"/held/{held_id}/pass",
+        {"to": str(world.users["worker_b"]), "note": "x" * 2001},
+        page=f"/held/{held_id}",
+    )
+    assert too_long.status_code == 422
+    assert "This is too long: the most is 2,000 characters." in too_long.get_data(as_text=True)
+    chosen = f'<option value="{world.users["worker_b"]}" selected>'
+    assert chosen in too_long.get_data(as_text=True)
     passed = new_manager.post(
         f"/held/{held_id}/pass",
         {"to": str(world.users["worker_b"]), "note": "Ada's visit last night."},
