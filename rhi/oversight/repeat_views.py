@@ -15,13 +15,13 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
-from wtforms.validators import Length
 
 from rhi import access, audit, deadlines, numbers
 from rhi.actions import rules, tracking
 from rhi.episodes.queries import still_missing
+from rhi.episodes.views import render_episode_page
 from rhi.extensions import db
-from rhi.forms.fields import TextArea
+from rhi.forms.fields import NotSaved, TextArea, too_long, typed_words
 from rhi.models import Episode, FollowedAction
 from rhi.models.base import utcnow
 from rhi.oversight import figures, periods, repeats
@@ -36,7 +36,8 @@ FROM_PAGES = {"repeats": "repeat episodes page", "episode": "episode page"}
 class MeetingRequestForm(FlaskForm):
     note = TextArea(
         "What the meeting should consider (optional)",
-        validators=[Length(max=2000, message="Keep this under 2,000 characters.")],
+        id="meeting-note",  # the episode page's box
+        validators=[too_long(2000)],
         render_kw={"rows": 2},
     )
     episode_id = HiddenField()
@@ -138,6 +139,9 @@ def ask_meeting(child_id: int) -> Response:
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
+        if episode is not None:
+            # The note box is the episode page's: it comes back with the words and why.
+            return render_episode_page(episode, 422, meeting_form=form)
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(back)
     meeting, made = tracking.request_meeting(
@@ -153,6 +157,15 @@ def ask_meeting(child_id: int) -> Response:
         flash(
             f"A strategy meeting is asked for {child.display_name}. {told} will be told.", "success"
         )
+    elif episode is not None and typed_words(form):
+        # Asked for by someone else while this page was open: the note is not added to their
+        # request, and is given back to copy (to the meeting's page, or to whoever runs it).
+        notice = NotSaved(
+            f"{meeting_words(meeting)} (by someone else while this page was open), so it was "
+            "not asked for again and your note is not added to it.",
+            typed_words(form),
+        )
+        return render_episode_page(episode, 409, meeting_not_saved=notice)
     else:
         flash(f"{meeting_words(meeting)}: it was not asked for again.", "info")
     return redirect(back)

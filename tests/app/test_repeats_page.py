@@ -406,3 +406,39 @@ def test_the_page_takes_a_fixed_number_of_statements_however_many_children(app, 
         assert (len(second.rows), second.more) == (2, False)
         assert [r.child.first_name for r in second.rows][-1] == "Ada"
         assert len(second.rows[-1].episodes) == 3
+
+
+def test_a_meeting_note_is_never_dropped(app, world):
+    """Too long: the episode page comes back with the note in its box and why. Asked for by
+    someone else while the page was open: the note is given back, quoted, to copy."""
+    ids = _dataset(app, world)
+    worker = _as(app, world.emails["worker_a"])
+    episode_page = f"/episodes/{ids['cal_long']}"
+    url = f"/children/{ids['cal']}/strategy-meeting"
+    long_note = "Seen getting into a silver car near school. " * 50
+    too_long = worker.post(
+        url,
+        {"came_from": "episode", "episode_id": ids["cal_long"], "note": long_note},
+        page=episode_page,
+    )
+    page = too_long.get_data(as_text=True)
+    assert too_long.status_code == 422
+    assert "This is too long: the most is 2,000 characters." in page
+    assert long_note.strip() in page and 'href="#meeting-note"' in page
+    assert _meetings(app) == []
+    # A colleague asks first; this page still offers the form.
+    manager = _as(app, world.emails["manager_a"])
+    manager.post(url, {"came_from": "repeats"}, page=PAGE)
+    note = "Jay picks her up from school in a silver car & drops her in town."
+    late = worker.post(
+        url,
+        {"came_from": "episode", "episode_id": ids["cal_long"], "note": note},
+        page=episode_page,
+    )
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409
+    assert "not asked for again and your note is not added to it" in page
+    assert (
+        "Jay picks her up from school in a silver car &amp; drops her in town.</blockquote>" in page
+    )
+    assert len(_meetings(app)) == 1
