@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from rhi import migration_commands, numbers
 from rhi.config import load_settings, shared_storage_warning
 from rhi.extensions import csrf, db, htmx, limiter, login_manager
+from rhi.request_limits import LimitedRequest
 from rhi.settings import RhiFlask
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,8 @@ def _init_extensions(app: Flask) -> None:
     migration_commands.register(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    # After htmx-flask, which sets its own: a form with a photo reads more (request_limits.py).
+    app.request_class = LimitedRequest
     limiter.init_app(app)
     app.session_interface = DatabaseSessionInterface()
 

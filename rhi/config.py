@@ -236,6 +236,9 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_IMPORT_MAX_BYTES": _int(env, "RHI_IMPORT_MAX_BYTES", 2 * 1024 * 1024),
         # The largest photo a standing profile keeps (bytes); under MAX_CONTENT_LENGTH.
         "RHI_PHOTO_MAX_BYTES": _int(env, "RHI_PHOTO_MAX_BYTES", 2 * 1024 * 1024),
+        # The largest request a form with a photo reads (bytes; rhi/request_limits.py): above
+        # MAX_CONTENT_LENGTH, so a phone's photo too large to keep is refused by its box.
+        "RHI_PHOTO_REQUEST_MAX_BYTES": _int(env, "RHI_PHOTO_REQUEST_MAX_BYTES", 24 * 1024 * 1024),
         # Who the interviewer works for, and how to reach the service, as the summary PDF says
         # it under "Who to contact" (rhi/summaries/pdf.py). The contact is left out when unset.
         "RHI_ORGANISATION": env.get("RHI_ORGANISATION", "").strip() or DEFAULT_ORGANISATION,

@@ -164,6 +164,22 @@ def test_a_file_that_is_not_a_photo_or_is_too_large_is_explained_and_the_words_k
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "This photo is larger than 1 KB." in page and f"{words}</textarea>" in page
+    # A phone's photo, larger than any other request may be (MAX_CONTENT_LENGTH): still said by
+    # its box, with the words kept, not an error page in place of the form.
+    app.config["RHI_PHOTO_MAX_BYTES"] = 2 * 1024 * 1024
+    phone = b"\xff\xd8\xff\xe0" + bytes(7 * 1024 * 1024)
+    response = save(worker, child_id, photo=(phone, "IMG_0001.jpg"), places_known=words)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This photo is larger than 2 MB." in page and f"{words}</textarea>" in page
+    # Past the larger limit for a form with a photo, the request is refused whole.
+    huge = b"\xff\xd8\xff\xe0" + bytes(25 * 1024 * 1024)
+    assert save(worker, child_id, photo=(huge, "huge.jpg"), places_known=words).status_code == 413
+    # Any other form is held to MAX_CONTENT_LENGTH.
+    other = worker.post(
+        f"/episodes/{world.episodes['a']}/attempts", {"note": "x" * (6 * 1024 * 1024)}, page="/"
+    )
+    assert other.status_code == 413
     assert kept_photo(app) is None
     assert actions(app, "child.photo.update") == []
     with app.app_context():
