@@ -24,6 +24,57 @@ document.addEventListener("htmx:afterSwap", (event) => {
   else if (invalid) invalid.focus();
 });
 
+// A form sent with htmx that the server refused whole (an error page: never swapped in, so the
+// form keeps what was typed) or that never reached the server: said beside the form, in the
+// error page's own words (rhi/errors.py), so a press that changed nothing is never silent.
+// Autosaving fields say it their own way (autosave.js); a list's own refresh is not a change.
+function sayNotSent(elt, words) {
+  const form = elt.closest("form") || elt.parentElement;
+  if (!form) return;
+  let note = form.querySelector(":scope > .request-failed");
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "error-message request-failed";
+    note.setAttribute("role", "alert");
+    form.prepend(note);
+  }
+  note.textContent = `Not saved: ${words} What you typed is still here.`;
+}
+
+const isChange = (event) => {
+  const config = event.detail.requestConfig;
+  const elt = event.detail.elt;
+  return Boolean(elt) && !elt.hasAttribute("data-autosave") && config && config.verb !== "get";
+};
+
+document.addEventListener("htmx:responseError", (event) => {
+  if (!isChange(event)) return;
+  const page = new DOMParser().parseFromString(event.detail.xhr.responseText || "", "text/html");
+  const title = page.querySelector("main h1") || page.querySelector("h1");
+  const hint = title ? title.nextElementSibling : null;
+  const words = [title, hint]
+    .filter(Boolean)
+    .map((node) => node.textContent.trim().replace(/[.]?$/, "."))
+    .join(" ");
+  sayNotSent(event.detail.elt, words || "the server could not take this.");
+});
+
+for (const name of ["htmx:sendError", "htmx:timeout"]) {
+  document.addEventListener(name, (event) => {
+    if (isChange(event)) {
+      sayNotSent(event.detail.elt, "it did not reach rhi (no connection?). Try again in a moment.");
+    }
+  });
+}
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const elt = event.detail.elt;
+  if (!event.detail.successful || !elt) return;
+  const form = elt.closest("form");
+  const note = form && form.querySelector(":scope > .request-failed");
+  if (note) note.remove();
+});
+
 // Adding or removing a place, person or action swaps the whole list in, and focus fell to the
 // page itself (the next Tab skipped the new entry). Put it on the new entry's first box, or
 // after a removal on the list's "Add" button.
