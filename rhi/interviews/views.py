@@ -790,7 +790,7 @@ def finish(uuid: str) -> tuple[str, int] | Response:
     if form.csrf_token.errors:
         abort(400)
     if interview.locked:
-        return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
+        return _finished_already(interview, form)
     if not valid:
         return render_template(
             "interviews/page.html",
@@ -811,9 +811,26 @@ def finish(uuid: str) -> tuple[str, int] | Response:
 
     # Finished first (a save landing meanwhile is read again, not a 500); then the summary.
     interview, finished = _change_interview(uuid, apply)
-    if finished:
-        _send_summary(interview)
+    if not finished:
+        return _finished_already(interview, form)
+    _send_summary(interview)
     return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
+
+
+def _finished_already(interview: Interview, form: FinishForm) -> tuple[str, int] | Response:
+    """Finished in another tab or on another device meanwhile: nothing changes. A note typed
+    about the delay comes back quoted, to add as a correction; with none, the review page."""
+    words = typed_words(form)
+    if not words:
+        return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="review"))
+    notice = NotSaved(
+        "This interview had already been finished (perhaps on another device), so it was not "
+        "finished again. Add what you wrote as a correction below.",
+        words,
+    )
+    return render_template(
+        "interviews/page.html", **_context(interview, "review", not_saved=notice)
+    ), 409
 
 
 def _late(interview: Interview) -> bool:

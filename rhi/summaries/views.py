@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit
 from rhi.extensions import db
-from rhi.forms.fields import NotSaved, typed_words
+from rhi.forms.fields import NotSaved, field_errors, typed_words
 from rhi.forms.summaries import AcknowledgeForm, AnswerForm, QuestionForm, SendingForm
 from rhi.interviews.content import RECIPIENTS
 from rhi.models import Episode, Interview, Summary, SummaryQuestion, SummarySending, User
@@ -83,9 +83,14 @@ def _show(
     ack_form: AcknowledgeForm | None = None,
     question_form: QuestionForm | None = None,
     not_opened: bool = False,
+    not_saved: NotSaved | None = None,
 ) -> tuple[str, int]:
+    sent = [f for f in (ack_form, question_form) if f is not None]
     return render_template(
         "summaries/show.html",
+        # A whole page sent back with a form's errors says so at its top (macros/forms.html).
+        form_errors=field_errors(*sent),
+        not_saved=not_saved,
         summary=summary,
         pdf_state=preparing.state_of(summary.id),
         interview=summary.interview,
@@ -179,6 +184,15 @@ def acknowledge(summary_id: int) -> Response | tuple[str, int]:
     summary = rules.get_summary_as_recipient(current_user, summary_id)
     form = AcknowledgeForm()
     if summary.acknowledged_at is not None:
+        form.validate_on_submit()  # read what was sent, to give a note typed back
+        if typed_words(form):
+            # Said in another tab meanwhile: this note is not added; quoted back, to copy.
+            notice = NotSaved(
+                "You had already said you have read this summary (in another tab or on "
+                "another device), so this was not sent again.",
+                typed_words(form),
+            )
+            return _show(summary, True, status=409, not_saved=notice)
         flash("You have already said you have read this summary.", "success")
         return redirect(url_for("summaries.show", summary_id=summary.id))
     if summary.opened_at is None:

@@ -378,6 +378,14 @@ def test_a_late_interview_records_why_before_it_finishes(app, web, world):
         as_text=True
     )
     assert "Late: An interpreter was needed (Tigrinya interpreter free on day 4.)." in page
+    # Finished again from a tab opened before: nothing changes, and the note typed there is
+    # given back to copy into a correction.
+    again = {"delay_reason": "worker_capacity", "delay_note": "Two of us off sick & no cover."}
+    response = web.post(f"/interviews/{uuid}/finish", again, page=review)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "had already been finished" in html
+    assert "Two of us off sick &amp; no cover.</blockquote>" in html
     interview = _interview(app, world.episodes["b"])
     assert (interview.status, interview.outcome) == ("shared", "held")  # summary sent
     assert interview.delay_reason == "interpreter"

@@ -136,8 +136,12 @@ def test_saying_it_again_changes_nothing(app, web, world):
     sw = as_user(app, world, "social_worker")
     sw.get(f"/summaries/{summary_id}/pdf")
     acknowledge(sw, summary_id, {"next_step": "care_plan_updated"})
-    response = acknowledge(sw, summary_id, {"next_step": "other", "note": "Changed my mind."})
-    assert response.status_code == 302
+    # From a tab opened before: not sent twice, and a note typed there is given back to copy.
+    response = acknowledge(sw, summary_id, {"next_step": "other", "note": "Mum & school agree."})
+    assert response.status_code == 409
+    assert "Mum &amp; school agree.</blockquote>" in response.get_data(as_text=True)
+    without_note = acknowledge(sw, summary_id, {"next_step": "other"})
+    assert without_note.status_code == 302
     assert summary_row(app, summary_id).next_step == "care_plan_updated"
     assert len(audit_of(app, "summary.acknowledge")) == 1
 
