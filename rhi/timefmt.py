@@ -33,6 +33,21 @@ def from_local(value: datetime) -> datetime:
     return value.replace(tzinfo=_zone()).astimezone(UTC).replace(tzinfo=None)
 
 
+def not_on_the_clock(value: datetime) -> str | None:
+    """Why a naive local time never happened, in words: the hour skipped when the clocks go
+    forward (01:30 on the last Sunday of March, in London). `from_local` would move it an hour
+    without a word; a form says this instead. None for a time that happened (the hour that
+    happens twice when the clocks go back is read as the first)."""
+    zone = _zone()
+    again = value.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if again == value:
+        return None
+    return (
+        f"There was no {value:%H:%M} on {value.day} {value:%B %Y}: the clocks went forward an "
+        f"hour that night. Check the time (on the clock then, it was {again:%H:%M})."
+    )
+
+
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""

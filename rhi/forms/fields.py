@@ -10,7 +10,7 @@ from wtforms import DateField, DateTimeLocalField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from rhi.models.base import utcnow
-from rhi.timefmt import ACCEPTED_WHEN, parse_date, to_local
+from rhi.timefmt import ACCEPTED_WHEN, not_on_the_clock, parse_date, to_local
 
 # The URL a tap on a wording suggestion is counted at, for a box outside the interview's own
 # fields (rhi/writing/views.py language_event). A path, not url_for(): forms are classes, made
@@ -44,10 +44,15 @@ class LocalDateTimeField(DateTimeLocalField):
         raw = valuelist[0].strip()
         for fmt in self.format:
             try:
-                self.data = datetime.strptime(raw, fmt)
-                return
+                when = datetime.strptime(raw, fmt)
             except ValueError:
                 continue
+            skipped = not_on_the_clock(when)
+            if skipped:
+                self.data = None
+                raise ValueError(skipped)
+            self.data = when
+            return
         self.data = None
         raise ValueError(f"Enter a date and time in this form: {DATETIME_HELP}.")
 

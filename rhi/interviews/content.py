@@ -16,6 +16,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from flask import has_app_context
+
 from rhi.interviews import fields
 from rhi.interviews.fields import (  # the words of the options: one home, the catalogue
     ACTION_KINDS,
@@ -33,7 +35,7 @@ from rhi.interviews.fields import (  # the words of the options: one home, the c
     SHARED_PARTS,
 )
 from rhi.plain_text import without_direction_controls
-from rhi.timefmt import STORED_DATE, parse_date
+from rhi.timefmt import STORED_DATE, not_on_the_clock, parse_date
 
 __all__ = [
     "ACTION_KINDS",
@@ -251,6 +253,9 @@ def _as_when(value: Any, now_local: datetime | None) -> str:
             continue
         if now_local is not None and when > now_local:
             raise ContentError("This can't be in the future. Check the date and time.")
+        skipped = not_on_the_clock(when) if has_app_context() else None  # the zone is a setting
+        if skipped:
+            raise ContentError(skipped)
         return when.strftime("%Y-%m-%d %H:%M")
     raise ContentError(f"Enter a date and time like {WHEN_HELP}.")
 
