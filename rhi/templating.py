@@ -13,6 +13,7 @@ from jinja2.bccache import Bucket
 
 from rhi import access, ethnicity, plain_text
 from rhi.episodes import prepare
+from rhi.forms.base import sent_back_errors
 from rhi.models.base import utcnow
 from rhi.models.children import age_on
 from rhi.models.episodes import DFE_TYPES
@@ -83,4 +84,5 @@ def register(app: Flask) -> None:
         prepare_blanks=prepare.blanks,
         interview_name=interview_name,
         copy_headings_for=copy_headings_for,  # a copy's headings, on screen as in the PDF
+        sent_back_errors=sent_back_errors,  # a page sent back with errors says so (base.html)
     )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField
 from wtforms.validators import Length, Optional
 
+from rhi.forms.base import Form
 from rhi.forms.fields import LocalDateField, TextArea, checked_writing
 
 
-class ActionStatusForm(FlaskForm):
+class ActionStatusForm(Form):
     status = RadioField("Where has it got to?", choices=[])
     on = LocalDateField(
         "When",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from rhi.forms.base import Form
 from rhi.forms.fields import too_long
 from rhi.models import Role
 from rhi.passwords import password_problem
@@ -19,7 +19,7 @@ def _strong_password(_form: object, field: PasswordField) -> None:
         raise ValidationError(problem)
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField(
         "Full name", validators=[DataRequired("Enter the person's name."), too_long(120)]
     )
@@ -42,18 +42,18 @@ class UserForm(FlaskForm):
     )
 
 
-class UserRoleForm(FlaskForm):
+class UserRoleForm(Form):
     role = SelectField("Role", choices=ROLE_CHOICES)
     team_id = SelectField("Team", coerce=int, choices=[])
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     name = StringField(
         "Team name", validators=[DataRequired("Enter a name for the team."), too_long(120)]
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with only its CSRF token, for one-button actions."""
 
 
@@ -68,7 +68,7 @@ def _whole_number(minimum: int, maximum: int, unit: str):
     return check
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """The settings a council changes (rhi/settings.py names and explains each). A field whose
     setting this app does not have is removed by the view."""
 
@@ -98,5 +98,5 @@ SETTING_FIELDS = {
 }
 
 
-class HandOverForm(FlaskForm):
+class HandOverForm(Form):
     to_id = SelectField("Hand over to", coerce=int, choices=[])

@@ -1,12 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from rhi.forms.base import Form
 from rhi.forms.fields import too_long
 from rhi.passwords import MIN_LENGTH, password_problem
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(
         "Email address",
         validators=[
@@ -48,7 +48,7 @@ def _new_password(label: str) -> PasswordField:
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """Setting a password from a one-time link."""
 
     password = _new_password("New password")

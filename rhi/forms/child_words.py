@@ -3,13 +3,13 @@ use with this child, whatever their age."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 
+from rhi.forms.base import Form
 from rhi.interviews.child_words import BAND_CHOICES
 
 
-class ChildWordsForm(FlaskForm):
+class ChildWordsForm(Form):
     question_band = SelectField(
         "Questions for this child",
         choices=list(BAND_CHOICES.items()),

@@ -11,13 +11,13 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from rhi.ethnicity import CATEGORIES
+from rhi.forms.base import Form
 from rhi.forms.fields import TextArea, too_long
 from rhi.models.base import utcnow
 from rhi.models.children import LEGAL_STATUSES, PHOTO_TYPES, PLACEMENT_TYPES, PROFILE_FIELDS
@@ -110,7 +110,7 @@ def _choice(label: str, choices: Any, message: str, **kwargs: Any) -> SelectFiel
     return SelectField(label, choices=choices, invalid_choice_message=message, **kwargs)
 
 
-class ChildForm(FlaskForm):
+class ChildForm(Form):
     first_name = _text("First name", 80, required="Enter the child's first name.")
     last_name = _text("Last name", 80, required="Enter the child's last name.")
     preferred_name = _text(
@@ -180,7 +180,7 @@ def _profile_field(name: str, hint: str) -> TextArea:
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """The standing profile (Philomena Protocol). `base_change` is the newest change the person
     saw when they opened the form, so a change someone else saved meanwhile is not overwritten
     unseen."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
+from rhi.forms.base import Form
 from rhi.forms.fields import (
     ChoiceField,
     LocalDateTimeField,
@@ -34,7 +34,7 @@ def _when(label: str) -> LocalDateTimeField:
     )
 
 
-class ContactAttemptForm(FlaskForm):
+class ContactAttemptForm(Form):
     attempted_at = _when("When")
     # Ids differ from the offer's "method": both forms are on the episode page.
     method = ChoiceField("How", CONTACT_METHODS, "Choose how you tried.", id="attempt_method")
@@ -46,18 +46,18 @@ class ContactAttemptForm(FlaskForm):
     )
 
 
-class OfferForm(FlaskForm):
+class OfferForm(Form):
     offered_at = _when("When the interview was offered")
     method = ChoiceField(
         "How it was offered", CONTACT_METHODS, "Choose how it was offered.", id="offer_method"
     )
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     accepted_at = _when("When the child said yes")
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     declined_at = _when("When the child said no")
     reason = TextArea(
         "What the child said, in their words",
@@ -87,7 +87,7 @@ class DeclineForm(FlaskForm):
 ANSWERS = [("yes", "Yes, they would like to talk now"), ("no", "No, not now")]
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     """Before an interview starts with no offer and answer on record: both, in one step. The
     answer has no default: a "yes" is what the child said, never what the form assumed."""
 
@@ -123,7 +123,7 @@ class StartForm(FlaskForm):
 CLOSING = {key: OUTCOMES[key] for key in ("declined", "not_reached", "not_interviewed")}
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     """How the return ended, when it ended without an interview."""
 
     outcome = RadioField(
@@ -153,7 +153,7 @@ class OutcomeForm(FlaskForm):
             raise ValidationError("Write who decided not to interview: their name and role.")
 
 
-class FinishForm(FlaskForm):
+class FinishForm(Form):
     """Finishing the interview; when it is past its deadline, why (from the list) and a note.
     `late` is set by the view from the interview's due time."""
 
@@ -199,7 +199,7 @@ def _optional_when(label: str, **kwargs: Any) -> LocalDateTimeField:
     return LocalDateTimeField(label, validators=[Optional(), RecentPast()], **kwargs)
 
 
-class NotificationForm(FlaskForm):
+class NotificationForm(Form):
     """A missing notification: when and where the child went missing, who told us, the police's
     reference and risk grade, and the statutory type. The risk grades are the council's list
     (`RHI_RISK_GRADES`), given by the view, with "not graded" for episodes the police have not
@@ -240,7 +240,7 @@ class NotificationForm(FlaskForm):
             )
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     """The found notification: when and how the child came back, and the police's safe and
     well check. `started_at` (local time) is the episode's start, set by the view."""
 
@@ -279,7 +279,7 @@ class ReturnForm(FlaskForm):
             raise ValidationError("The check is done after the child is back. Check the time.")
 
 
-class AllocateForm(FlaskForm):
+class AllocateForm(Form):
     """Allocate a return to a worker or a team (`to` is "worker:ID" or "team:ID", from the
     choices the view gives). A reallocation needs a reason: the workers it concerns read it."""
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
+from rhi.forms.base import Form
 from rhi.oversight.exports import BY_YEAR, KINDS, period_problem
 
 # The first collection year offered: rhi holds nothing older.
 FIRST_YEAR = 2000
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     class Meta:
         csrf = False
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired
 
 from rhi.episodes.imports_csv import COLUMNS
+from rhi.forms.base import Form
 from rhi.forms.fields import too_long
 
 NOT_IN_FILE = ""
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         "The police's notifications file (CSV)",
         description="The daily export, as it came. UTF-8 or Windows-1252 (as Excel saves it).",
@@ -30,7 +30,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class ColumnsForm(FlaskForm):
+class ColumnsForm(Form):
     """One choice per detail: which of the file's columns holds it. Fields are added per file
     (`columns_form`), so each gets its own label and error."""
 
@@ -59,11 +59,11 @@ def columns_form(headers: list[str], **kwargs: Any) -> ColumnsForm:
     return Form(**kwargs)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: the CSRF token only."""
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = RadioField(
         "Is this the same child?",
         choices=[
@@ -74,7 +74,7 @@ class DecisionForm(FlaskForm):
     )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(
         "What uses it",
         description="For example “West Yorkshire Police case system”.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     RadioField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from rhi.forms.base import Form
 from rhi.forms.fields import TextArea, checked_writing, too_long
 from rhi.interviews.content import RECIPIENTS, SHARED_PARTS
 from rhi.sharing import CHILD_TOLD
@@ -25,7 +25,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """A safeguarding decision to share without the child's agreement. What is shared, who may
     decide and the kept-back items are checked again by rhi/interviews/decisions.py, which names
     the field of any problem."""
@@ -74,7 +74,7 @@ class DecisionForm(FlaskForm):
     )
 
 
-class AddendumForm(FlaskForm):
+class AddendumForm(Form):
     text = TextArea(
         "Add a correction or later note",
         validators=[DataRequired("Write the correction or note."), too_long(20_000)],

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from rhi.forms.base import Form
 from rhi.forms.fields import too_long
 
 
@@ -25,7 +25,7 @@ def _code_field(label: str, description: str, message: str) -> StringField:
     )
 
 
-class SignInCodeForm(FlaskForm):
+class SignInCodeForm(Form):
     code = _code_field(
         "Code",
         "The 6-digit code your authenticator app shows now, or one of your recovery codes.",
@@ -33,7 +33,7 @@ class SignInCodeForm(FlaskForm):
     )
 
 
-class SetUpForm(FlaskForm):
+class SetUpForm(Form):
     code = _code_field(
         "Code from the app",
         "After adding the key, your app shows a 6-digit code. Type it here to check the two agree.",
@@ -41,7 +41,7 @@ class SetUpForm(FlaskForm):
     )
 
 
-class TurnOffForm(FlaskForm):
+class TurnOffForm(Form):
     password = PasswordField(
         "Your password",
         validators=[DataRequired("Enter your password."), too_long(1024)],

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
+from rhi.forms.base import Form
 from rhi.forms.fields import (
     ChoiceField,
     LocalDateTimeField,
@@ -24,7 +24,7 @@ NOTE_MAX = 2000
 SENT_TO_MAX = 200
 
 
-class SendingForm(FlaskForm):
+class SendingForm(Form):
     """A copy that left rhi. Ids start "sent_": the form sits on the interview's review page."""
 
     recipient = ChoiceField(
@@ -47,7 +47,7 @@ class SendingForm(FlaskForm):
     )
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     next_step = RadioField(
         "What happens next",
         choices=list(NEXT_STEPS.items()),
@@ -70,7 +70,7 @@ class AcknowledgeForm(FlaskForm):
         return valid
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     question = TextArea(
         "Your question",
         validators=[DataRequired("Write your question."), too_long(NOTE_MAX)],
@@ -78,7 +78,7 @@ class QuestionForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """One per open question on a page: made with prefix="q<id>-", so ids never clash."""
 
     answer = TextArea(

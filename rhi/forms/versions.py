@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from rhi.forms.base import Form
 from rhi.forms.fields import TextArea, checked_writing
 from rhi.interviews.content import MAX_TEXT
 
@@ -63,7 +63,7 @@ def element_id(prefix: str, name: str) -> str:
     return prefix + name.replace(":", "-").replace(".", "-")
 
 
-class VersionsForm(FlaskForm):
+class VersionsForm(Form):
     """Field by field: which version to keep. `version` is the server's version the page showed;
     if the server's copy moves on before the worker saves, nothing is applied."""
 
@@ -138,7 +138,7 @@ def versions_form(
     return form
 
 
-class KeepServerForm(FlaskForm):
+class KeepServerForm(Form):
     """The whole-page shortcut. It drops the tablet's words from the interview (the tablet's
     copy itself stays in the record of what was sent), so it asks for a tick first."""
 
@@ -148,7 +148,7 @@ class KeepServerForm(FlaskForm):
     )
 
 
-class TabletAddendumForm(FlaskForm):
+class TabletAddendumForm(Form):
     """A finished interview is not changed: the tablet's words are added as an addendum."""
 
     text = TextArea(

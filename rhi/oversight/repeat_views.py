@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
@@ -21,6 +20,7 @@ from rhi.actions import rules, tracking
 from rhi.episodes.queries import still_missing
 from rhi.episodes.views import render_episode_page
 from rhi.extensions import db
+from rhi.forms.base import Form
 from rhi.forms.fields import NotSaved, TextArea, too_long, typed_words
 from rhi.models import Episode, FollowedAction
 from rhi.models.base import utcnow
@@ -33,7 +33,7 @@ bp = Blueprint("oversight_repeats", __name__)
 FROM_PAGES = {"repeats": "repeat episodes page", "episode": "episode page"}
 
 
-class MeetingRequestForm(FlaskForm):
+class MeetingRequestForm(Form):
     note = TextArea(
         "What the meeting should consider (optional)",
         id="meeting-note",  # the episode page's box

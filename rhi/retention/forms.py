@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
+from rhi.forms.base import Form
 from rhi.forms.fields import TextArea, too_long
 
 
@@ -18,7 +18,7 @@ def _age(minimum: int, maximum: int):
     return check
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     looked_after_age = StringField(
         "Keep the record of a looked-after child (or care leaver) until this birthday",
         validators=[_age(25, 120)],
@@ -38,7 +38,7 @@ SCHEDULE_FIELDS = {
 }
 
 
-class RunForm(FlaskForm):
+class RunForm(Form):
     # The records the administrator was shown: the run destroys these and no others, so a record
     # that fell due since the page was read waits for the next look.
     child_ids = HiddenField()
@@ -51,7 +51,7 @@ class RunForm(FlaskForm):
 REASON_HINT = "Say why, in a sentence or two. It is kept with the hold."
 
 
-class HoldForm(FlaskForm):
+class HoldForm(Form):
     reason = TextArea(
         "Why the record must be kept",
         validators=[DataRequired("Say why the record must be kept."), too_long(2000)],
@@ -59,7 +59,7 @@ class HoldForm(FlaskForm):
     )
 
 
-class LiftForm(FlaskForm):
+class LiftForm(Form):
     reason = TextArea(
         "Why the hold is no longer needed",
         validators=[DataRequired("Say why the hold is no longer needed."), too_long(2000)],

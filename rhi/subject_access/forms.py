@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from rhi.actions.rules import today_local
+from rhi.forms.base import Form
 from rhi.forms.fields import too_long
 from rhi.timefmt import parse_date
 
@@ -19,7 +19,7 @@ def _received(_form: object, field: StringField) -> None:
         raise ValidationError("The date the request came in cannot be in the future.")
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     requested_by = StringField(
         "Who asked",
         validators=[DataRequired("Say who made the request."), too_long(200)],
