@@ -213,10 +213,25 @@ def things_in(view: SharedView) -> list[Thing]:
     return things
 
 
+def told_to_the_child(content: dict[str, Any], in_force: Collection[str]) -> set[str]:
+    """The decisions in force the child may read about: not one recorded as "telling the child
+    would put them or someone else at risk" (sharing.CHILD_TOLD "not_told"). What such a
+    decision passes on is on no page or letter the child reads: neither as shared (the letter
+    may be found by the person harming them) nor as kept between us (`kept_between_us`)."""
+    not_told = {
+        str(entry.get("id"))
+        for entry in normalise(content)["overrides"]
+        if entry.get("child_told") == "not_told"
+    }
+    return {decision for decision in in_force if decision not in not_told}
+
+
 def recipients(content: dict[str, Any], in_force: Collection[str]) -> list[Recipient]:
     """For each person the child may share with, what they will know (nothing but that we
-    talked, and when, when the copy shares nothing)."""
+    talked, and when, when the copy shares nothing), as the child may be told it: leaving out
+    what a decision the child is not to be told about passes on (`told_to_the_child`)."""
     c = normalise(content)
+    in_force = told_to_the_child(c, in_force)
     out = []
     for key, who in RECIPIENT_WORDS.items():
         name = str(c["consent"].get(key, {}).get("name", "")).strip()

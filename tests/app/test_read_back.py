@@ -24,7 +24,7 @@ from rhi.interviews import read_back
 from rhi.models import AuditEvent, Interview
 from rhi.models.base import utcnow
 from rhi.prompts import SECTION_IDS
-from rhi.sharing import view_for
+from rhi.sharing import CHILD_TOLD, view_for
 from rhi.summaries.service import render_for
 from tests.app.helpers import blocks, marks, prepared_file, start, store
 from tests.app.helpers import stored_document as stored
@@ -81,6 +81,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
                 "id": "d1",
                 "recipient": "police",
                 "reason": "Risk of serious harm",
+                "child_told": draw(st.sampled_from(list(CHILD_TOLD))),
                 "parts": draw(st.lists(st.sampled_from(SHARED_PARTS), max_size=3, unique=True)),
                 "releases": draw(
                     st.lists(
@@ -99,10 +100,16 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents(), st.sampled_from([(), ("d1",)]))
 def test_the_read_back_tells_each_recipients_copy_exactly(document, in_force):
+    """Exactly each copy, as the child may be told it: a decision recorded as "telling the
+    child would put them at risk" passes on what it passes on, and the child's pages say
+    nothing of it (the letter may be found by the person harming them)."""
     told = {r.key: r for r in read_back.recipients(document, in_force)}
     assert list(told) == list(c.RECIPIENTS)
+    not_told = any(d.get("child_told") == "not_told" for d in document["overrides"])
+    may_know = read_back.told_to_the_child(document, in_force)
+    assert may_know == (set() if not_told else set(in_force))
     for recipient in c.RECIPIENTS:
-        view = view_for(document, recipient, in_force=in_force)
+        view = view_for(document, recipient, in_force=may_know)
         things = told[recipient].things
         # The child's own words each copy holds are read back, word for word, and nothing else.
         said = marks(" ".join(t.words for t in things))
@@ -351,3 +358,33 @@ def test_the_tablets_read_back_page_asks_for_a_connection(client):
     assert "Reading back needs a connection" in html
     assert "will know:" not in html and "only know that we talked" not in html
     assert "Save what" not in html  # nothing to send from here
+
+
+def test_what_the_child_is_not_to_be_told_is_on_none_of_their_pages(app, web, world):
+    """An urgent decision to pass on something the child asked to keep between us, recorded as
+    "telling the child would put them or someone else at risk": the police copy holds it, and
+    the read-back page and the child's letter say nothing of it, neither as passed on nor as
+    kept (the letter may be found by the person harming them)."""
+    uuid = start(web, world)
+    document = c.empty_content()
+    document["sections"]["away"]["kept_back"] = "KEPTPHOTOSX"
+    store(app, uuid, document)
+    decision = {
+        "recipient": "police",
+        "releases": ["sections.away.kept_back"],
+        "reason": "Photos are being used to threaten her.",
+        "decider": str(world.users["manager_a"]),
+        "child_told": "not_told",
+        "urgent": "y",
+        "urgent_reason": "She is at risk tonight.",
+    }
+    response = web.post(
+        f"/interviews/{uuid}/overrides", decision, page=f"/interviews/{uuid}/consent"
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert "KEPTPHOTOSX" in pdf_text(app, uuid, "police")
+    read_back_page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+    letter = web.get(f"/interviews/{uuid}/child-copy").get_data(as_text=True)
+    for page in (read_back_page, letter):
+        assert "KEPTPHOTOSX" not in page
+        assert "which we have to pass on to keep you safe" not in page
