@@ -18,9 +18,11 @@ from rhi import access, audit
 from rhi.actions import rules
 from rhi.extensions import db
 from rhi.interviews import content as c
+from rhi.interviews import decisions
 from rhi.models import Child, Episode, FollowedAction, Interview, Role, User
 from rhi.models.base import utcnow
 from rhi.models.episodes import Notice
+from rhi.sharing import view_for
 from rhi.timefmt import format_date, parse_date, to_local
 
 PAGE_SIZE = 50
@@ -69,12 +71,23 @@ def _meaningful(item: dict[str, Any]) -> bool:
     )
 
 
+def _notes_the_social_worker_may_read(interview: Interview) -> set[str]:
+    """The ids of the actions whose notes the social worker's copy holds (rhi/sharing.py)."""
+    view = view_for(interview.content, "social_worker", in_force=decisions.in_force(interview))
+    return {str(action.get("id")) for action in view.actions}
+
+
 def record_from(interview: Interview, by: User) -> list[FollowedAction]:
     """Make (or bring up to date) a row for each action in a finished interview. An action
     already followed keeps its status; what it is, who owns it and its date follow the record
     (a reopened interview may change them). A strategy meeting request, when first recorded,
     tells the child's social worker and their manager."""
     items = c.normalise(interview.content).get("actions", [])
+    # An action's note is read by whoever follows the action, the child's social worker and
+    # their manager among them: it is kept here only if the child agreed to share the actions
+    # with the social worker (or a decision in force shares them), as the copy says. Otherwise
+    # the action is followed without it; the interviewer's side reads it in the interview.
+    shared_notes = _notes_the_social_worker_may_read(interview)
     existing = {
         a.item_id: a
         for a in db.session.scalars(
@@ -91,7 +104,7 @@ def record_from(interview: Interview, by: User) -> list[FollowedAction]:
         row = existing.get(str(item["id"]))
         values = {
             "kind": kind,
-            "note": str(item.get("note", "")),
+            "note": str(item.get("note", "")) if str(item["id"]) in shared_notes else "",
             "owner_kind": owner_kind,
             "owner_id": owner.id if owner is not None else None,
             "contact": str(item.get("owner", ""))[:200],

@@ -314,3 +314,31 @@ def test_the_copy_says_who_will_do_each_action_and_by_when(app, web, world):
     )
     assert "Strategy meeting request: The child's social worker, by 22 November 2026" in text
     assert "Another agency: Sam Ahmed, exploitation team, by 30 November 2026" in text
+
+
+def test_an_actions_note_follows_what_the_child_agreed_to_share_with_their_social_worker(
+    app, web, world
+):
+    """The child said no to sharing with their social worker: the social worker (who owns the
+    meeting and the referral) and their manager follow the actions, never the notes about them;
+    the interviewer's side reads the notes in the interview."""
+    uuid = start(web, world)
+    _add_action(
+        web,
+        uuid,
+        kind="strategy_meeting",
+        owner_kind="social_worker",
+        note="MEETNOTE Kay at Elm St",
+    )
+    _add_action(web, uuid, kind="camhs", owner_kind="social_worker", note="CAMHSNOTE")
+    autosave(web, uuid, "consent.social_worker.answer", "no", None)
+    _finish(web, uuid)
+    assert [a.note for a in _actions(app)] == ["", ""]
+    social_worker = _as(app, world, "social_worker")
+    for page in ["/actions", "/", *(f"/actions/{a.id}" for a in _actions(app))]:
+        html = social_worker.get(page).get_data(as_text=True)
+        assert "MEETNOTE" not in html and "CAMHSNOTE" not in html, page
+    # The worker still reads them, in the interview.
+    assert "MEETNOTE Kay at Elm St" in web.get(f"/interviews/{uuid}/analysis").get_data(
+        as_text=True
+    )
