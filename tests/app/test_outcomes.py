@@ -15,6 +15,7 @@ from rhi.extensions import db
 from rhi.models import AuditEvent, Episode, Interview
 from rhi.models.episodes import Notice
 from tests.app.helpers import OFFER_AND_YES, count, start
+from tests.conftest import Web
 
 
 def _interview(app, episode_id: int) -> Interview | None:
@@ -392,6 +393,13 @@ def test_a_late_interview_records_why_before_it_finishes(app, web, world):
     assert "Ben Beta" not in web.get("/returns").get_data(as_text=True)
     episode_page = web.get(f"/episodes/{world.episodes['b']}").get_data(as_text=True)
     assert "Interview held" in episode_page and "Why it was late" in episode_page
+    assert "Tigrinya interpreter free on day 4." in episode_page
+    # The child's social worker reads why it was late, not the worker's note (in no copy).
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world.emails["social_worker_other"])
+    theirs = social_worker.get(f"/episodes/{world.episodes['b']}").get_data(as_text=True)
+    assert "An interpreter was needed" in theirs
+    assert "Tigrinya interpreter" not in theirs
 
 
 def test_a_reason_not_on_the_list_is_refused(app, web, world):
