@@ -232,6 +232,17 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
                 "The police person id belongs to a child your team does not hold. "
                 "Nothing was changed: ask a manager.",
             )
+        if not _same_child(child, notice):
+            # The id is the police's, but a name and date of birth unlike the child's may be a
+            # mistyped id, or two children: a person decides, nothing is merged on the id alone.
+            reason = "Same police person id, but another name or date of birth"
+            return Plan(
+                row,
+                WAITING,
+                f"Possibly {child.display_name}: {reason.lower()}. Waits for a person to confirm.",
+                child,
+                reason=reason,
+            )
         return Plan(row, NEW, f"New episode for {child.display_name} (police person id).", child)
     found = matching.possible_matches(
         notice.first_name, notice.last_name, notice.date_of_birth, known.candidates(notice)

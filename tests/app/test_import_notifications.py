@@ -220,6 +220,18 @@ def test_a_police_person_id_finds_the_child_whatever_the_name(app, manager):
         assert db.session.scalar(select(PolicePerson.child_id)) == first.child_id
 
 
+def test_a_police_person_id_on_another_name_and_birth_date_waits_for_a_person(app, manager):
+    """A mistyped id, or two children: nothing is merged on the id alone."""
+    import_file(manager, csv_bytes(NEW))
+    other = "IMP-10,P-2,Tyrone,Zed,09/09/2014,22/11/2026 10:00,,High"
+    batch = import_file(manager, csv_bytes(other))
+    assert outcomes(app, batch) == {"IMP-10": "waiting"}
+    assert not episodes_with(app, "IMP-10")
+    page = manager.get("/imports/waiting").get_data(as_text=True)
+    assert "Tyrone Zed" in page and "Rosa Green" in page
+    assert "same police person id, but another name or date of birth" in page.lower()
+
+
 def test_a_weak_match_waits_for_a_person_same_child(app, manager, world):
     import_file(manager, csv_bytes(WEAK))
     assert not episodes_with(app, "IMP-3")  # never merged silently
