@@ -39,7 +39,7 @@ from rhi.forms.imports import (
     UploadForm,
     columns_form,
 )
-from rhi.models import Child, ImportBatch, ImportMapping, WaitingRow
+from rhi.models import ImportBatch, ImportMapping, WaitingRow
 from rhi.models.base import utcnow
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -353,10 +353,7 @@ def _waiting_rows() -> list[WaitingRow]:
             select(WaitingRow)
             .where(
                 WaitingRow.resolved_at.is_(None),
-                WaitingRow.team_id == current_user.team_id,
-                WaitingRow.candidate_child_id.in_(
-                    select(Child.id).where(access.child_filter(current_user))
-                ),
+                apply.waiting_scope(current_user.team_id, access.child_filter(current_user)),
             )
             .order_by(WaitingRow.created_at, WaitingRow.id)
         )

@@ -28,7 +28,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from rhi import access, audit
@@ -63,6 +63,20 @@ class Actor:
             return access.episode_filter(self.user)
         assert self.team_id is not None
         return access.team_episode_filter(self.team_id)
+
+    def waiting_scope(self) -> ColumnElement[bool]:
+        team_id = self.user.team_id if self.user is not None else self.team_id
+        return waiting_scope(team_id, self.child_scope())
+
+
+def waiting_scope(team_id: int | None, child_scope: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The rows waiting for a person that one team decides on: its own, for a child it may see
+    (the waiting page lists them). An import meets only these: another team's row for the same
+    police reference is theirs to decide, and is never overwritten by this team's file."""
+    return and_(
+        WaitingRow.team_id == team_id,
+        WaitingRow.candidate_child_id.in_(select(Child.id).where(child_scope)),
+    )
 
 
 @dataclass
@@ -116,7 +130,9 @@ class Known:
             )
             for waiting in db.session.scalars(
                 select(WaitingRow).where(
-                    WaitingRow.police_reference.in_(part), WaitingRow.resolved_at.is_(None)
+                    WaitingRow.police_reference.in_(part),
+                    WaitingRow.resolved_at.is_(None),
+                    actor.waiting_scope(),
                 )
             ):
                 known.waiting[waiting.police_reference] = waiting
@@ -222,6 +238,19 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
 def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
     waiting = known.waiting.get(notice.police_reference)
     if waiting is not None:
+        candidate = known.child(waiting.candidate_child_id) or waiting.candidate
+        if not matching.possible_matches(
+            notice.first_name, notice.last_name, notice.date_of_birth, [candidate]
+        ):
+            # The row waits as possibly this child: a row naming another child is not put in
+            # its place, where "same child" would file it on the wrong record.
+            return Plan(
+                row,
+                PROBLEM,
+                f"This police reference waits for a person to confirm it is "
+                f"{candidate.display_name}; this row names another child. Check the reference, "
+                "or decide on the waiting one first.",
+            )
         return Plan(row, WAITING, "Still waits for a person to confirm the child.", waiting=waiting)
     if notice.police_person_id and notice.police_person_id in known.people:
         child = known.child(known.people[notice.police_person_id])

@@ -64,13 +64,15 @@ def save_columns(web: Web, batch: int, name: str = "Police daily export", **over
     return web.post(f"/imports/{batch}/columns", data, page=f"/imports/{batch}/columns")
 
 
-def import_file(web: Web, data: bytes, *, mapping_id: int = 0) -> int:
-    """Upload, confirm the guessed columns when asked, apply; the batch id."""
+def import_file(
+    web: Web, data: bytes, *, mapping_id: int = 0, columns: str = "Police daily export"
+) -> int:
+    """Upload, confirm the guessed columns when asked (saved as `columns`), apply; the batch."""
     response = upload(web, data, mapping_id=mapping_id)
     assert response.status_code == 302, response.get_data(as_text=True)
     batch = batch_id(response)
     if response.headers["Location"].endswith("/columns"):
-        assert save_columns(web, batch).status_code == 302
+        assert save_columns(web, batch, columns).status_code == 302
     applied = web.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
     assert applied.status_code == 302
     return batch
@@ -230,6 +232,28 @@ def test_a_police_person_id_on_another_name_and_birth_date_waits_for_a_person(ap
     page = manager.get("/imports/waiting").get_data(as_text=True)
     assert "Tyrone Zed" in page and "Rosa Green" in page
     assert "same police person id, but another name or date of birth" in page.lower()
+
+
+def test_a_row_waiting_in_one_team_is_never_changed_by_another_teams_file(app, manager, world):
+    """Team B's row waits as possibly Ben Beta; team A's file with the same police reference
+    names another child: team A's row is its own, and B's still shows what B's file said."""
+    team_b = Web(app.test_client())
+    team_b.sign_in(world.emails["manager_b"])
+    b_file = csv_bytes("W-1,,Benn,Beta,03/02/2009,22/11/2026 10:00,,High")  # Ben Beta's birth
+    b_batch = import_file(team_b, b_file, columns="Team B's export")
+    assert outcomes(app, b_batch) == {"W-1": "waiting"}
+    a_batch = import_file(manager, csv_bytes("W-1,,Rosa,Green,03/04/2012,22/11/2026 10:00,,High"))
+    assert outcomes(app, a_batch) == {"W-1": "new"}  # a child new to team A's rhi
+    b_page = team_b.get("/imports/waiting").get_data(as_text=True)
+    assert "Benn Beta" in b_page and "Rosa" not in b_page
+    # In one team, a corrected row naming another child does not take the waiting row's place.
+    again = import_file(
+        team_b,
+        csv_bytes("W-1,,Tyrone,Zed,09/09/2014,22/11/2026 10:00,,High"),
+        columns="Team B's export",
+    )
+    assert outcomes(app, again) == {"W-1": "problem"}
+    assert "Benn Beta" in team_b.get("/imports/waiting").get_data(as_text=True)
 
 
 def test_a_weak_match_waits_for_a_person_same_child(app, manager, world):
