@@ -98,7 +98,10 @@ def notifications() -> tuple[Response, int]:
             'Send JSON: {"notifications": [...]}, at most '
             f"{imports.MAX_API_ITEMS:,} in one request.",
         )
-    dry_run = bool(body.get("dry_run")) if isinstance(body, dict) else False
+    dry_run = body.get("dry_run", False) if isinstance(body, dict) else False
+    if not isinstance(dry_run, bool):
+        # "false" (a string) was read as a dry run, and a day's notifications were not saved.
+        return _error(422, "bad_request", '"dry_run" is true or false, without quotes.')
     actor = apply.Actor(None, token.team_id, f"token {token.id}")
     plans = imports.run(imports.rows_of_items(items), actor, token.name, dry_run=dry_run)
     token.last_used_at = utcnow()

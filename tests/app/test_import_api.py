@@ -104,6 +104,13 @@ def test_a_dry_run_changes_nothing(app, client, world, token):
     assert body["dry_run"] is True and body["counts"]["created"] == 1
     with app.app_context():
         assert not db.session.scalar(select(Episode.id).where(Episode.police_reference == "API-1"))
+    # "false" in quotes is not false: refused, never taken for a dry run that saves nothing.
+    for unclear in ("false", "no", 0, None):
+        refused = send(client, token, {"notifications": [ADA], "dry_run": unclear})
+        assert refused.status_code == 422, unclear
+        assert refused.get_json()["message"] == '"dry_run" is true or false, without quotes.'
+    saved = send(client, token, {"notifications": [ADA], "dry_run": False}).get_json()
+    assert saved["dry_run"] is False and saved["counts"]["created"] == 1
 
 
 def test_no_token_a_wrong_one_or_a_revoked_one_is_refused_and_audited(app, web, client, world):
