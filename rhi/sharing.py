@@ -316,7 +316,9 @@ def view_for(content: dict[str, Any], recipient: str, *, in_force: Collection[st
             or ("places_people" in parts and not i.get("private"))
         ]
         setattr(view, kind, shown)
-    if "analysis" in parts:
+    if "analysis" in parts and c["risk_view"]:
+        # No view given is nothing to share: the copy said "Not yet given", and the child was
+        # told their social worker would know how worried the worker was.
         view.risk_view = RISK_VIEWS.get(c["risk_view"], "")
     if "actions" in parts:
         view.actions = [

@@ -388,3 +388,14 @@ def test_what_the_child_is_not_to_be_told_is_on_none_of_their_pages(app, web, wo
     for page in (read_back_page, letter):
         assert "KEPTPHOTOSX" not in page
         assert "which we have to pass on to keep you safe" not in page
+
+
+def test_no_view_of_risk_given_is_not_something_anyone_will_know():
+    document = c.empty_content()
+    document["consent"]["social_worker"]["answer"] = "yes"  # every part, the analysis too
+    document["sections"]["analysis"]["text"] = "ANALYSISX"
+    assert view_for(document, "social_worker", in_force=()).risk_view == ""
+    told = {r.key: r for r in read_back.recipients(document, ())}["social_worker"]
+    assert "risk_view" not in {t.key for t in told.things}
+    document["risk_view"] = "medium"
+    assert view_for(document, "social_worker", in_force=()).risk_view == "Medium risk of harm"
