@@ -77,6 +77,14 @@ def _notes_the_social_worker_may_read(interview: Interview) -> set[str]:
     return {str(action.get("id")) for action in view.actions}
 
 
+def note_is_shared(action: FollowedAction) -> bool:
+    """The action's note is one the social worker's copy holds (or it has no interview: a
+    meeting asked for from a page, whose note is the asker's to the social worker)."""
+    if action.interview is None:
+        return True
+    return action.item_id in _notes_the_social_worker_may_read(action.interview)
+
+
 def record_from(interview: Interview, by: User) -> list[FollowedAction]:
     """Make (or bring up to date) a row for each action in a finished interview. An action
     already followed keeps its status; what it is, who owns it and its date follow the record

@@ -90,16 +90,19 @@ def _form(action: FollowedAction, formdata: Any = None) -> ActionStatusForm:
 
 def _page(action: FollowedAction, form: ActionStatusForm, status: int = 200) -> tuple[str, int]:
     interview = action.interview
+    whole = interview is not None and access.reads_whole_interview(current_user, interview)
     return (
         render_template(
             "actions/show.html",
             action=action,
+            # Asked again here, not only when the action was recorded: a row recorded before
+            # the note followed the child's sharing answer may hold one the reader may not see.
+            note=action.note if whole or tracking.note_is_shared(action) else "",
             form=form,
             form_errors=field_errors(form),
             child=action.child,
             interview=interview,
-            may_open_interview=interview is not None
-            and access.reads_whole_interview(current_user, interview),
+            may_open_interview=whole,
             note_words=rules.MEETING_NOTE_WORDS if action.kind == rules.STRATEGY_MEETING else {},
             statuses=rules.statuses_for(action.kind),
         ),

@@ -342,3 +342,12 @@ def test_an_actions_note_follows_what_the_child_agreed_to_share_with_their_socia
     assert "MEETNOTE Kay at Elm St" in web.get(f"/interviews/{uuid}/analysis").get_data(
         as_text=True
     )
+    # A row recorded before the note followed the answer (it holds the note): still not shown
+    # to the social worker, shown to the worker.
+    meeting = _actions(app)[0]
+    with app.app_context():
+        db.session.get(FollowedAction, meeting.id).note = "OLDNOTE Kay at Elm St"
+        db.session.commit()
+    page = f"/actions/{meeting.id}"
+    assert "OLDNOTE" not in social_worker.get(page).get_data(as_text=True)
+    assert "OLDNOTE" in web.get(page).get_data(as_text=True)
