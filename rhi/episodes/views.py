@@ -24,7 +24,7 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -558,7 +558,7 @@ def create_episode(child_id: int) -> tuple[str, int] | Response:
     child = access.get_child(current_user, child_id)
     access.require_episode_record(current_user, child)
     form = _notification_form()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or _reference_taken(form, None):
         return _render(NOTIFICATION_PAGE, "notification_form", 422, form=form, child=child)
     episode = notifications.record_missing(child, current_user, _notification(form))
     db.session.commit()
@@ -567,6 +567,28 @@ def create_episode(child_id: int) -> tuple[str, int] | Response:
         "success",
     )
     return _go(url_for("episodes.show", episode_id=episode.id))
+
+
+def _reference_taken(form: NotificationForm, episode_id: int | None) -> bool:
+    """The police reference typed is another episode's (in any case): said by the box. Each
+    missing episode has its own; a second one made every later import of it refused, with no
+    way out (imports meet a reference on one episode only)."""
+    reference = (form.police_reference.data or "").strip()
+    if not reference:
+        return False
+    found = db.session.scalar(
+        select(Episode.id).where(
+            func.lower(Episode.police_reference) == reference.lower(),
+            Episode.id != (episode_id or 0),
+        )
+    )
+    if found is None:
+        return False
+    form.police_reference.errors = [
+        "rhi already holds another episode with this police reference. Check it: each time a "
+        "child goes missing, the police give a new one."
+    ]
+    return True
 
 
 def _editable(episode_id: int) -> Episode:
@@ -609,7 +631,7 @@ def update_notification(episode_id: int) -> tuple[str, int] | Response:
     episode = _editable(episode_id)
     form = _notification_form()
     ctx = {"form": form, "child": episode.child, "episode": episode}
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or _reference_taken(form, episode.id):
         return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
     notification = _notification(form)
     if episode.returned_at is not None and episode.returned_at < notification.started_at:

@@ -130,7 +130,13 @@ def test_a_coordinator_records_a_missing_episode_from_the_childs_page(app, world
 def test_the_still_missing_list_shows_hours_and_marks_long_episodes(app, world):
     manager = signed_in(app, world, "manager_a")
     record_missing(manager, world.children["a"])  # 14 hours ago
-    record_missing(manager, world.children["a"], started_at="2026-11-20T12:00", reported_at="")
+    record_missing(
+        manager,
+        world.children["a"],
+        started_at="2026-11-20T12:00",
+        reported_at="",
+        police_reference="WY-2012",
+    )
     html = manager.get("/returns").get_data(as_text=True)
     section = html[html.index("Still missing") : html.index("Waiting to be allocated")]
     assert "14 hours" in section and "72 hours" in section
@@ -381,3 +387,22 @@ def test_the_coordinator_sees_statuses_never_interview_content_on_the_episode_pa
     manager = signed_in(app, world, "manager_a")
     page = manager.get(f"/episodes/{world.episodes['a']}").get_data(as_text=True)
     assert "I just want to sleep." in page and "frightened" in page
+
+
+def test_a_police_reference_another_episode_holds_is_refused_by_its_box(app, world):
+    """Each episode has its own reference: a second one made every later import of it refused,
+    with no way out."""
+    web = signed_in(app, world, COORDINATOR)
+    child = world.children["a"]
+    assert record_missing(web, child).status_code == 302
+    first = newest_episode(app)
+    again = record_missing(web, child, police_reference="wy-2211 ", started_at="2026-11-22T22:00")
+    assert again.status_code == 422
+    html = again.get_data(as_text=True)
+    assert "rhi already holds another episode with this police reference." in html
+    assert 'value="wy-2211 "' in html  # what was typed stays
+    assert newest_episode(app).id == first.id
+    # Its own episode keeps its reference when its notification is corrected.
+    page = f"/episodes/{first.id}/notification"
+    saved = web.post(page, {**MISSING, "risk_grade": "High"}, page=page)
+    assert saved.status_code == 302
