@@ -637,13 +637,22 @@ def _locked_response(
         and str(value).strip()
         and _differs(document, path, value)
     ]
-    notice = NotSaved(
+    return _review_with_words(
+        interview,
         "This interview has been finished (perhaps on another device), so it is not changed. "
         "Add what you wrote as a correction below.",
         words,
     )
+
+
+def _review_with_words(
+    interview: Interview, why: str, words: list[tuple[str, str]]
+) -> tuple[str, int]:
+    """The review page of an interview finished meanwhile, saying why nothing changed and
+    quoting what was typed, to copy into a correction (409)."""
     return render_template(
-        "interviews/page.html", **_context(interview, "review", not_saved=notice)
+        "interviews/page.html",
+        **_context(interview, "review", not_saved=NotSaved(why, words)),
     ), 409
 
 
@@ -823,14 +832,12 @@ def _finished_already(interview: Interview, form: FinishForm) -> tuple[str, int]
     words = typed_words(form)
     if not words:
         return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="review"))
-    notice = NotSaved(
+    return _review_with_words(
+        interview,
         "This interview had already been finished (perhaps on another device), so it was not "
         "finished again. Add what you wrote as a correction below.",
         words,
     )
-    return render_template(
-        "interviews/page.html", **_context(interview, "review", not_saved=notice)
-    ), 409
 
 
 def _late(interview: Interview) -> bool:
