@@ -41,7 +41,7 @@ def may_have(user: User, arguments: dict[str, Any]) -> bool:
     found = db.session.scalar(
         select(Child.id).where(Child.id == child_id, find.scope(user), not_destroyed())
     )
-    return found is not None
+    return found is not None and find.makes_the_export(user, child_id)
 
 
 def make_for(user: User, arguments: dict[str, Any]) -> File:

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, or_, select, true
 
 from rhi import access
 from rhi.extensions import db
-from rhi.models import Child, Role, User
+from rhi.models import Child, Interview, Role, User
 from rhi.retention.destroy import not_destroyed
 
 MOST_SHOWN = 50
@@ -24,6 +24,20 @@ def scope(user: User) -> ColumnElement[bool]:
     if user.role_enum is Role.ADMIN:
         return true()
     return access.child_filter(user)
+
+
+def makes_the_export(user: User, child_id: int) -> bool:
+    """The export holds every interview about the child whole, with what the child asked to keep
+    from their social worker. An administrator makes it for any child; a manager only where they
+    already read each of the child's interviews whole (their team held the return): the manager
+    of the child's social worker reads only the social worker's copy, so an administrator makes
+    theirs (issue 16 item 7; rhi.access.reads_whole_interview)."""
+    if user.role_enum is Role.ADMIN:
+        return True
+    unread = select(Interview.id).where(
+        Interview.child_id == child_id, ~access.whole_interview_filter(user)
+    )
+    return db.session.scalar(unread.limit(1)) is None
 
 
 def find(user: User, name: str, born: date | None) -> list[Child]:

@@ -89,7 +89,10 @@ def _page(child: Child, form: RequestForm, status: int = 200) -> tuple[str, int]
         .where(Disclosure.child_id == child.id)
         .order_by(Disclosure.exported_at.desc(), Disclosure.id.desc())
     ).all()
-    return render_template("subject_access/child.html", child=child, form=form, log=log), status
+    makes = find.makes_the_export(current_user, child.id)
+    return render_template(
+        "subject_access/child.html", child=child, form=form, log=log, makes_the_export=makes
+    ), status
 
 
 @bp.route("/children/<int:child_id>")
@@ -107,6 +110,16 @@ def export_zip(child_id: int) -> tuple[str, int] | Response:
     """The request is recorded and the ZIP prepared as a download job
     (rhi/subject_access/download.py): the person waits on its page, then downloads it."""
     record = _child(child_id)
+    if not find.makes_the_export(current_user, child_id):
+        audit.record(
+            "change.refused",
+            object_type="subject_access",
+            object_id=child_id,
+            child_id=child_id,
+            outcome="refused",
+        )
+        db.session.commit()
+        abort(403)
     form = RequestForm()
     if not form.validate_on_submit():
         return _page(record, form, 422)

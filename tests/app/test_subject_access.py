@@ -261,3 +261,31 @@ def test_the_export_calls_the_interviews_by_the_councils_own_name(app, world):
     assert "Missing Chats" in text  # the interviews' section
     assert "Worker A (Missing Chat worker)" in text
     assert "return home interview" not in text.lower()
+
+
+def test_the_social_workers_manager_does_not_export_interviews_they_read_only_in_part(app, world):
+    """The export holds each interview whole, with what the child kept from their social worker:
+    the social worker's manager reads only the social worker's copy, so an administrator makes
+    it; the manager of the team that held the interview makes it as before."""
+    child_id = fill_record(app, world)  # an interview held by team A
+    page = f"/subject-access/children/{child_id}"
+    care = as_user(app, world, "manager_care")
+    shown = care.get(page).get_data(as_text=True)
+    assert "An administrator makes this download" in shown
+    assert "Record the request and download</button>" not in shown
+    assert export(care, child_id).status_code == 403
+    team_a = as_user(app, world, "manager_a")
+    assert "An administrator makes this download" not in team_a.get(page).get_data(as_text=True)
+    archive = zipfile.ZipFile(io.BytesIO(export(team_a, child_id).data))
+    assert "I stayed at the park." in archive.read("record.json").decode()
+    with app.app_context():
+        assert [d.exported_by_id for d in db.session.scalars(select(Disclosure))] == [
+            world.users["manager_a"]
+        ]
+        assert db.session.scalar(
+            select(AuditEvent.id).where(
+                AuditEvent.user_id == world.users["manager_care"],
+                AuditEvent.outcome == "refused",
+                AuditEvent.object_type == "subject_access",
+            )
+        )

@@ -131,8 +131,34 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # The outcome of the test itself, for fixtures that explain a failure (page, below).
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report
+
+
+def _what_the_pages_showed(context, said: list[str]) -> str:
+    """Where each page of a failed test was and what it showed: a browser test that timed out
+    waiting says only what it waited for, and a wait lost under load is otherwise a guess."""
+    lines = ["", "--- the pages when the test failed ---"]
+    for open_page in context.pages:
+        try:
+            main = open_page.evaluate(
+                "() => { const m = document.getElementById('main');"
+                " return m ? m.outerHTML.slice(0, 3000) : document.body.outerHTML.slice(0, 3000); }"
+            )
+        except Exception as error:  # a page closing or crashed: say so and go on
+            main = f"(could not be read: {error})"
+        lines += [f"page at {open_page.url}", main]
+    lines += ["--- the console, every page ---", *said[-60:]]
+    return "\n".join(lines)
+
+
 @pytest.fixture
-def page(browser, relay):
+def page(browser, relay, request):
     """A tablet's page, reaching the server over the relay. Going offline
     (`context.set_offline(True)`) both emulates it in Chromium and cuts the relay, so nothing at
     all reaches the server; coming back (`set_offline(False)`) fails the test if anything did."""
@@ -153,7 +179,13 @@ def page(browser, relay):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.console_errors = errors
+    # Every page of the context (a test may open a second tab), for the report of a failure.
+    said: list[str] = []
+    context.on("console", lambda m: said.append(f"{m.type}: {m.text}"))
     yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        print(_what_the_pages_showed(context, said))
     if relay.cut_now:  # a test that ended offline: the same check, and the network back
         reached = relay.restore()
         assert not reached, f"requests reached the server while offline: {reached}"
