@@ -83,7 +83,7 @@ def rows_of(table: Table, columns: Mapping[str, str]) -> list[Row]:
         _check(line, cells_for(dict(columns), table.headers, cells), unmapped)
         for line, cells in table.rows
     ]
-    mark_duplicates(rows)
+    mark_duplicates(rows, lambda line, cells: _check(line, cells, unmapped))
     return rows
 
 
@@ -99,7 +99,7 @@ def rows_of_items(items: list[Any]) -> list[Row]:
             if item.get(name) is not None and not isinstance(item[name], dict | list)
         }
         rows.append(_check(index, cells))
-    mark_duplicates(rows)
+    mark_duplicates(rows, _check)
     return rows
 
 

@@ -89,6 +89,7 @@ class Plan:
     changes: list[str] = field(default_factory=list)
     waiting: WaitingRow | None = None
     reason: str | None = None  # why a weak match waits
+    values: dict[str, str] | None = None  # what a waiting row holds from now (None: the row's)
 
 
 class RowRefused(Exception):
@@ -227,7 +228,7 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
         if getattr(notice, attr) is not None and getattr(notice, attr) != getattr(episode, column)
     ]
     returned = notice.returned_at or episode.returned_at
-    if returned is not None and returned < notice.started_at:
+    if returned is not None and returned < (notice.started_at or episode.started_at):
         return Plan(row, PROBLEM, "rhi holds a return before this Reported missing time.")
     if not changes:
         return Plan(row, UNCHANGED, "Already in rhi, the same.", episode=episode)
@@ -237,6 +238,14 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
 
 def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
     waiting = known.waiting.get(notice.police_reference)
+    if notice.started_at is None and waiting is None:
+        return Plan(
+            row,
+            PROBLEM,
+            "Reported missing is empty, and rhi holds no episode with this police reference "
+            "for this found notification to update. Check the reference, or add when the "
+            "child was reported missing.",
+        )
     if waiting is not None:
         candidate = known.child(waiting.candidate_child_id) or waiting.candidate
         if not matching.possible_matches(
@@ -250,6 +259,15 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
                 f"This police reference waits for a person to confirm it is "
                 f"{candidate.display_name}; this row names another child. Check the reference, "
                 "or decide on the waiting one first.",
+            )
+        if notice.started_at is None:
+            # A found notification for one that waits: the person decides on both together.
+            return Plan(
+                row,
+                WAITING,
+                "Found: added to the notification that waits for a person to confirm the child.",
+                waiting=waiting,
+                values={**waiting.values, **{k: v for k, v in row.cells.items() if v.strip()}},
             )
         return Plan(row, WAITING, "Still waits for a person to confirm the child.", waiting=waiting)
     if notice.police_person_id and notice.police_person_id in known.people:
@@ -296,6 +314,8 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
 
 def plan_row(row: Row, known: Known) -> Plan:
     notice = row.notice
+    if row.taken_with is not None:
+        return Plan(row, UNCHANGED, f"Read together with line {row.taken_with}: the same episode.")
     if notice is None:
         return Plan(row, PROBLEM, " ".join(row.problems) or "This row cannot be read.")
     if known.episodes.get(notice.police_reference):
@@ -367,6 +387,7 @@ def _link_person(notice: Notice, child: Child, known: Known | None) -> None:
 def _new_episode(notice: Notice, child: Child | None, actor: Actor) -> Episode:
     """A new episode, unallocated, as the police notified it; for a new child when `child` is
     None. One flush for both: a 10,000-row file is mostly this."""
+    assert notice.started_at is not None  # a found-only row updates, never makes (_plan_new)
     new_child = child is None
     child = child or _new_child(notice, actor)
     episode = Episode(
@@ -416,7 +437,7 @@ def _update(plan: Plan, actor: Actor) -> None:
         episode,
         user,
         notifications.Notification(
-            started_at=notice.started_at,
+            started_at=notice.started_at or episode.started_at,
             reported_at=episode.reported_at,
             reported_by=notice.reported_by or episode.reported_by or "police",
             reported_to_police=episode.reported_to_police,
@@ -480,9 +501,9 @@ def _apply_plan(plan: Plan, actor: Actor, source: str, known: Known | None) -> N
         _update(plan, actor)
     elif plan.outcome == WAITING and plan.waiting is None:
         plan.waiting = _wait(plan, actor, source)
-    elif plan.outcome == WAITING and plan.waiting.values != plan.row.cells:
+    elif plan.outcome == WAITING and plan.waiting.values != (plan.values or plan.row.cells):
         # A corrected file corrects what waits, too: the person decides on the latest details.
-        plan.waiting.values = plan.row.cells
+        plan.waiting.values = plan.values or plan.row.cells
         audit.record(
             "import.waiting.update",
             user=actor.user,

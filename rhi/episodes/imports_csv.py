@@ -151,7 +151,7 @@ class Notice:
     first_name: str
     last_name: str
     date_of_birth: date
-    started_at: datetime
+    started_at: datetime | None  # None: a found notification for an episode rhi holds
     returned_at: datetime | None
     risk_grade: str | None  # None: the file does not say (a new episode is "not graded")
     missing_from: str | None
@@ -167,6 +167,7 @@ class Row:
     notice: Notice | None = None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    taken_with: int | None = None  # the later line this row was read together with
 
     @property
     def reference(self) -> str:
@@ -375,6 +376,9 @@ class _Reader:
             )
         return value
 
+    def blank(self, name: str) -> bool:
+        return not self.row.cells.get(name, "").strip()
+
     def required(self, name: str) -> str | None:
         value = self.text(name)
         if value is None:
@@ -445,8 +449,11 @@ def read_row(
     reference = r.required("police_reference")
     first, last = r.required("first_name"), r.required("last_name")
     birth = r.birth()
-    started = r.when("reported_missing", required=True)
+    # A found notification names the episode by its reference and may leave out when the child
+    # was reported missing: it updates the episode rhi holds (imports_apply refuses it where rhi
+    # holds none). Without a found time, the missing time is the notification.
     returned = r.when("returned", required=False)
+    started = r.when("reported_missing", required=r.blank("returned"))
     if started and returned and returned < started:
         row.problems.append(
             "Returned or found is before Reported missing: check both dates and times."
@@ -461,7 +468,7 @@ def read_row(
         "found_by": r.text("found_by"),
         "reported_by": r.reporter(),
     }
-    if row.problems or not (reference and first and last and birth and started):
+    if row.problems or not (reference and first and last and birth and (started or returned)):
         return row
     row.notice = Notice(
         police_reference=reference,
@@ -480,27 +487,59 @@ def read_row(
     return row
 
 
-def mark_duplicates(rows: list[Row]) -> None:
-    """One row per police reference in a file. A repeated row is left out; two rows for one
-    reference that disagree are both refused: which is right is for a person to say."""
-    first_seen: dict[str, Row] = {}
-    for row in rows:
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _together(earlier: Row, later: Row) -> dict[str, str] | None:
+    """Two rows for one reference that never disagree (a missing notification, then its found
+    one): the later row's cells with what only the earlier gives. None where they disagree."""
+    cells = {name: value for name, value in earlier.cells.items() if value.strip()}
+    for name, value in later.cells.items():
+        if not value.strip():
+            continue
+        if name in cells and not _same(cells[name], value):
+            return None
+        cells[name] = value
+    return cells
+
+
+def mark_duplicates(rows: list[Row], recheck: Callable[[int, dict[str, str]], Row]) -> None:
+    """One row per police reference in a file. A repeated row is left out. Rows that add to one
+    another (the missing notification and, later in the file, its found one) are read together
+    as the later line (`recheck`: read_row with the file's settings); the earlier says so. Two
+    rows for one reference that disagree are both refused: which is right is for a person to
+    say."""
+    first_seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
         key = row.reference.strip().casefold()
         if not key:
             continue
-        earlier = first_seen.get(key)
-        if earlier is None:
-            first_seen[key] = row
+        seen = first_seen.get(key)
+        if seen is None:
+            first_seen[key] = index
             continue
+        earlier = rows[seen]
         if earlier.cells == row.cells:
             row.problems.append(f"The same as line {earlier.line}: left out.")
-        else:
-            message = (
-                f"Police reference {row.reference} is on lines {earlier.line} and {row.line} "
-                "with different details: correct the file and send it again."
-            )
-            row.problems.append(message)
-            if message not in earlier.problems:
-                earlier.problems.append(message)
-                earlier.notice = None
+            row.notice = None
+            continue
+        cells = _together(earlier, row) if earlier.notice and row.notice else None
+        if cells is not None:
+            rows[index] = both = recheck(row.line, cells)
+            earlier.notice = None
+            first_seen[key] = index
+            if both.notice is not None:
+                earlier.taken_with = row.line
+            else:  # together they do not hold (found before missing): neither is imported
+                earlier.problems.append(f"Read together with line {row.line}: {both.problems[0]}")
+            continue
+        message = (
+            f"Police reference {row.reference} is on lines {earlier.line} and {row.line} "
+            "with different details: correct the file and send it again."
+        )
+        row.problems.append(message)
+        if message not in earlier.problems:
+            earlier.problems.append(message)
+            earlier.notice = None
         row.notice = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -571,3 +572,54 @@ def test_a_name_too_long_for_the_columns_is_said_in_rhis_words_and_kept(app, man
     assert "This is too long: the most is 80 characters." in page
     assert "Field cannot be longer" not in page  # WTForms' own words
     assert name.strip() in page
+
+
+# Found notifications ---------------------------------------------------------------------------
+
+FOUND = "IMP-2,P-2,Rosa,Green,03/04/2012,,22/11/2026 07:00,"  # Rosa found: no missing time
+
+
+def test_a_found_notification_updates_the_episode_rhi_holds(app, manager):
+    import_file(manager, csv_bytes(NEW))
+    batch = import_file(manager, csv_bytes(FOUND))
+    assert outcomes(app, batch) == {"IMP-2": "update"}
+    assert "returned" in messages(app, batch)[2]
+    (rosa,) = episodes_with(app, "IMP-2")
+    assert rosa.returned_at == datetime(2026, 11, 22, 7, 0)  # the app tests' zone is UTC
+    assert rosa.started_at == datetime(2026, 11, 21, 18, 0)  # as the missing one said
+    assert rosa.risk_grade == "Low"
+
+
+def test_a_found_notification_for_no_episode_rhi_holds_says_so(app, manager):
+    batch = import_file(manager, csv_bytes(FOUND))
+    assert outcomes(app, batch) == {"IMP-2": "problem"}
+    assert "rhi holds no episode with this police reference" in messages(app, batch)[2]
+    assert not episodes_with(app, "IMP-2")
+
+
+def test_a_missing_notification_and_its_found_one_in_one_file_are_one_episode(app, manager):
+    batch = import_file(manager, csv_bytes(NEW, FOUND.replace(",P-2,", ",,")))
+    said = messages(app, batch)
+    assert said[2] == "Read together with line 3: the same episode."
+    assert said[3].startswith("New episode for Rosa Green")
+    (rosa,) = episodes_with(app, "IMP-2")
+    assert rosa.started_at == datetime(2026, 11, 21, 18, 0)
+    assert rosa.returned_at == datetime(2026, 11, 22, 7, 0)
+    # Found before missing, together: neither goes in, and both say why.
+    early = FOUND.replace("IMP-2", "IMP-9").replace("22/11/2026 07:00", "21/11/2026 17:00")
+    late = NEW.replace("IMP-2", "IMP-9")
+    refused = messages(app, import_file(manager, csv_bytes(late, early)))
+    assert "Returned or found is before Reported missing" in refused[3]
+    assert refused[2].startswith("Read together with line 3: Returned or found is before")
+    assert not episodes_with(app, "IMP-9")
+
+
+def test_a_found_notification_joins_the_one_that_waits_for_a_person(app, manager):
+    import_file(manager, csv_bytes(WEAK.replace("22/11/2026 10:00", "")))
+    batch = import_file(manager, csv_bytes("IMP-3,,Adah,Alpha,01/05/2011,,22/11/2026 11:30,"))
+    assert outcomes(app, batch) == {"IMP-3": "waiting"}
+    with app.app_context():
+        (waiting,) = db.session.scalars(select(WaitingRow)).all()
+        assert waiting.values["reported_missing"] == "22/11/2026 08:00"
+        assert waiting.values["returned"] == "22/11/2026 11:30"
+        assert waiting.values["risk_grade"] == "Medium"

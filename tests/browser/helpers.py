@@ -146,9 +146,12 @@ def to_part(page, part: str) -> None:
     """Through the interview's nav to `part`, until it is the page shown and loaded (online, the
     fields' autosave is set up on load)."""
     page.locator(".interview-nav").get_by_role("link", name=part).click()
+    # 60 s: on a shell page the router fetches the page from the service worker first. Under a
+    # loaded CI run this wait passed 30 s once, and did not again in repeated runs under load;
+    # a failure now prints each page and its console (conftest.py) to say why, not guess.
     page.get_by_role("link", name=part, exact=True).and_(
         page.locator("[aria-current=step]")
-    ).wait_for()
+    ).wait_for(timeout=60_000)
     page.wait_for_load_state("load")
 
 
