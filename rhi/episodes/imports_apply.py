@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from rhi import access, audit
 from rhi.children import matching
-from rhi.episodes import notifications
+from rhi.episodes import notifications, references
 from rhi.episodes.imports_csv import Notice, Row
 from rhi.extensions import db
 from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
@@ -116,27 +116,27 @@ class Known:
     @classmethod
     def load(cls, actor: Actor, notices: list[Notice]) -> Known:
         known = cls(actor)
-        refs = sorted({n.police_reference for n in notices})
+        refs = sorted({references.key(n.police_reference) for n in notices})
         for part in _chunks(refs):
             for episode in db.session.scalars(
-                select(Episode).where(Episode.police_reference.in_(part))
+                select(Episode).where(references.matches(Episode.police_reference, part))
             ):
-                known.episodes[episode.police_reference or ""].append(episode)
+                known.episodes[references.key(episode.police_reference or "")].append(episode)
             known.visible_episodes.update(
                 db.session.scalars(
                     select(Episode.id).where(
-                        Episode.police_reference.in_(part), actor.episode_scope()
+                        references.matches(Episode.police_reference, part), actor.episode_scope()
                     )
                 )
             )
             for waiting in db.session.scalars(
                 select(WaitingRow).where(
-                    WaitingRow.police_reference.in_(part),
+                    references.matches(WaitingRow.police_reference, part),
                     WaitingRow.resolved_at.is_(None),
                     actor.waiting_scope(),
                 )
             ):
-                known.waiting[waiting.police_reference] = waiting
+                known.waiting[references.key(waiting.police_reference)] = waiting
         people = sorted({n.police_person_id for n in notices if n.police_person_id})
         for part in _chunks(people):
             for link in db.session.scalars(
@@ -201,7 +201,7 @@ def _same_child(child: Child, notice: Notice) -> bool:
 
 
 def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
-    episodes = known.episodes[notice.police_reference]
+    episodes = known.episodes[references.key(notice.police_reference)]
     if len(episodes) > 1:
         return Plan(row, PROBLEM, "rhi holds more than one episode with this police reference.")
     episode = episodes[0]
@@ -237,7 +237,7 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
 
 
 def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
-    waiting = known.waiting.get(notice.police_reference)
+    waiting = known.waiting.get(references.key(notice.police_reference))
     if notice.started_at is None and waiting is None:
         return Plan(
             row,
@@ -318,7 +318,7 @@ def plan_row(row: Row, known: Known) -> Plan:
         return Plan(row, UNCHANGED, f"Read together with line {row.taken_with}: the same episode.")
     if notice is None:
         return Plan(row, PROBLEM, " ".join(row.problems) or "This row cannot be read.")
-    if known.episodes.get(notice.police_reference):
+    if known.episodes.get(references.key(notice.police_reference)):
         return _plan_update(row, notice, known)
     return _plan_new(row, notice, known)
 
@@ -522,10 +522,10 @@ def _remember(plan: Plan, known: Known) -> None:
         return
     if plan.outcome == NEW and plan.child is not None and plan.episode is not None:
         known.add(plan.child)
-        known.episodes[notice.police_reference].append(plan.episode)
+        known.episodes[references.key(notice.police_reference)].append(plan.episode)
         known.visible_episodes.add(plan.episode.id)
     if plan.outcome == WAITING and plan.waiting is not None:
-        known.waiting[notice.police_reference] = plan.waiting
+        known.waiting[references.key(notice.police_reference)] = plan.waiting
 
 
 def _begin() -> None:
@@ -581,7 +581,9 @@ def resolve(waiting: WaitingRow, row: Row, user: User, decision: str) -> Episode
         raise RowRefused(" ".join(row.problems))
     actor = Actor(user, user.team_id, "a person confirmed the child")
     existing = db.session.scalar(
-        select(Episode.id).where(Episode.police_reference == notice.police_reference)
+        select(Episode.id).where(
+            references.matches(Episode.police_reference, [notice.police_reference])
+        )
     )
     episode = None
     if existing is None:

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import IO
 
 from rhi.children.matching import normalise
+from rhi.episodes import references
 from rhi.models.episodes import NOT_GRADED, REPORTERS
 
 CHUNK = 64 * 1024
@@ -447,6 +448,7 @@ def read_row(
         row.problems.append(f"The file has no {COLUMNS[name].label} column.")
     r = _Reader(row, grades, now, to_utc)
     reference = r.required("police_reference")
+    reference = references.tidy(reference) if reference else None
     first, last = r.required("first_name"), r.required("last_name")
     birth = r.birth()
     # A found notification names the episode by its reference and may leave out when the child
@@ -512,7 +514,7 @@ def mark_duplicates(rows: list[Row], recheck: Callable[[int, dict[str, str]], Ro
     say."""
     first_seen: dict[str, int] = {}
     for index, row in enumerate(rows):
-        key = row.reference.strip().casefold()
+        key = references.key(row.reference)
         if not key:
             continue
         seen = first_seen.get(key)

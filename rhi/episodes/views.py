@@ -24,13 +24,13 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from rhi import access, audit, numbers, shells
 from rhi.actions.tracking import latest_meeting
-from rhi.episodes import allocation, notifications, service
+from rhi.episodes import allocation, notifications, references, service
 from rhi.episodes.queries import (
     DEFAULT_SORT,
     PER_PAGE,
@@ -578,7 +578,7 @@ def _reference_taken(form: NotificationForm, episode_id: int | None) -> bool:
         return False
     found = db.session.scalar(
         select(Episode.id).where(
-            func.lower(Episode.police_reference) == reference.lower(),
+            references.matches(Episode.police_reference, [reference]),
             Episode.id != (episode_id or 0),
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import conv
 
@@ -162,6 +162,11 @@ class Episode(db.Model):
         if self.assigned_team is not None:
             return self.assigned_team.name
         return None
+
+
+# Police references are compared in any case (rhi/episodes/references.py): imports meet each
+# file's references by this index, not by reading every episode.
+Index("ix_episodes_police_reference_lower", func.lower(Episode.police_reference))
 
 
 class Allocation(db.Model):

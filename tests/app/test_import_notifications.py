@@ -623,3 +623,20 @@ def test_a_found_notification_joins_the_one_that_waits_for_a_person(app, manager
         assert waiting.values["reported_missing"] == "22/11/2026 08:00"
         assert waiting.values["returned"] == "22/11/2026 11:30"
         assert waiting.values["risk_grade"] == "Medium"
+
+
+def test_a_police_reference_is_one_in_any_case_and_with_stray_spaces(app, manager):
+    import_file(manager, csv_bytes(NEW.replace("IMP-2", "imp-2")))
+    again = import_file(manager, csv_bytes(NEW.replace("IMP-2", " IMP-2 ")))
+    assert outcomes(app, again) == {"IMP-2": "unchanged"}
+    found = import_file(manager, csv_bytes(FOUND.replace("IMP-2", "Imp-2")))
+    assert outcomes(app, found) == {"Imp-2": "update"}
+    with app.app_context():
+        (rosa,) = db.session.scalars(select(Episode).where(Episode.child.has(first_name="Rosa")))
+        assert rosa.police_reference == "imp-2"  # kept as it first came
+        assert rosa.returned_at == datetime(2026, 11, 22, 7, 0)
+    # Two rows of one file in different cases are one reference too.
+    twice = import_file(manager, csv_bytes(WEAK, WEAK.replace("IMP-3", "imp-3")))
+    assert messages(app, twice)[2] == "Read together with line 3: the same episode."
+    with app.app_context():
+        assert db.session.scalar(select(func.count(WaitingRow.id))) == 1
