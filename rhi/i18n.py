@@ -32,6 +32,7 @@ from rhi.interviews.child_copy import HELP
 from rhi.interviews.fields import ACTION_KINDS, FEELINGS, READ_BACK_ANSWERS
 from rhi.interviews.read_back import (
     FINDING_WORDS,
+    NO_OWN_SOCIAL_WORKER,
     RECIPIENT_WORDS,
     RISK_WORDS,
     SECTION_WORDS,
@@ -62,6 +63,7 @@ INTERVIEW_MESSAGES = (
 # every label it can give is here).
 READ_BACK_LABELS = (
     *RECIPIENT_WORDS.values(),
+    NO_OWN_SOCIAL_WORKER,
     *SECTION_WORDS.values(),
     "How you said you felt",
     "Something you asked to keep between us, which we have to pass on to keep you safe",

@@ -43,7 +43,10 @@ def letter_for(interview: Any, child: Any, in_force: Collection[str]) -> Letter:
     worker = interview.worker
     held = interview.held_at
     who_knows = []
-    for recipient in read_back.recipients(content, in_force):
+    from rhi.summaries.service import allocated_reader  # who gets the social worker's copy
+
+    own = allocated_reader(interview) is not None
+    for recipient in read_back.recipients(content, in_force, own_social_worker=own):
         labels = list(dict.fromkeys(thing.label for thing in recipient.things))
         who_knows.append((recipient.who, labels))
     return Letter(

@@ -25,6 +25,10 @@ RECIPIENT_WORDS = {
     "health": "Health workers (like a doctor or nurse)",
     "other": "Someone else",
 }
+# With no social worker of their own (none allocated, or theirs has left), the social worker's
+# copy goes to one chosen on finishing or the duty inbox (rhi/summaries/service.py
+# recipient_for): the child is not told "your social worker" will know.
+NO_OWN_SOCIAL_WORKER = "A social worker"
 SECTION_WORDS = {
     "before": "What you told me about before you left",
     "away": "What you told me about while you were away",
@@ -226,16 +230,21 @@ def told_to_the_child(content: dict[str, Any], in_force: Collection[str]) -> set
     return {decision for decision in in_force if decision not in not_told}
 
 
-def recipients(content: dict[str, Any], in_force: Collection[str]) -> list[Recipient]:
+def recipients(
+    content: dict[str, Any], in_force: Collection[str], *, own_social_worker: bool = True
+) -> list[Recipient]:
     """For each person the child may share with, what they will know (nothing but that we
     talked, and when, when the copy shares nothing), as the child may be told it: leaving out
-    what a decision the child is not to be told about passes on (`told_to_the_child`)."""
+    what a decision the child is not to be told about passes on (`told_to_the_child`).
+    `own_social_worker`: the child has one allocated, who receives the copy."""
     c = normalise(content)
     in_force = told_to_the_child(c, in_force)
     out = []
     for key, who in RECIPIENT_WORDS.items():
         name = str(c["consent"].get(key, {}).get("name", "")).strip()
         label = name if key == "other" and name else who
+        if key == "social_worker" and not own_social_worker:
+            label = NO_OWN_SOCIAL_WORKER
         out.append(Recipient(key, label, things_in(view_for(c, key, in_force=in_force))))
     return out
 

@@ -47,6 +47,7 @@ from rhi.sharing import consent_record, view_for, withheld_items
 from rhi.summaries.headings import entry_tables
 from rhi.summaries.service import (
     SummaryNotMade,
+    allocated_reader,
     sent_message,
     share_with_social_worker,
     summaries_of,
@@ -917,7 +918,11 @@ def _read_back_context(interview: Interview, page_id: str) -> dict[str, Any]:
         return {}
     in_force = decisions.in_force(interview)
     return {
-        "read_back_recipients": reading_back.recipients(interview.content, in_force),
+        "read_back_recipients": reading_back.recipients(
+            interview.content,
+            in_force,
+            own_social_worker=allocated_reader(interview) is not None,
+        ),
         "read_back_kept": reading_back.kept_between_us(interview.content, in_force),
     }
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.interviews import read_back
-from rhi.models import AuditEvent, Interview
+from rhi.models import AuditEvent, Child, Interview, User
 from rhi.models.base import utcnow
 from rhi.prompts import SECTION_IDS
 from rhi.sharing import CHILD_TOLD, view_for
@@ -399,3 +399,24 @@ def test_no_view_of_risk_given_is_not_something_anyone_will_know():
     assert "risk_view" not in {t.key for t in told.things}
     document["risk_view"] = "medium"
     assert view_for(document, "social_worker", in_force=()).risk_view == "Medium risk of harm"
+
+
+def test_a_child_with_no_social_worker_of_their_own_is_not_told_theirs_will_know(app, web, world):
+    """The copy goes to a social worker chosen on finishing or the duty inbox: the read-back and
+    the letter say "A social worker", never "Your social worker"."""
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    with app.app_context():
+        db.session.get(Child, world.children["a"]).social_worker_id = None
+        db.session.commit()
+    said = blocks(web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True))
+    assert said["social_worker"].startswith("A social worker will know:")
+    letter = " ".join(web.get(f"/interviews/{uuid}/child-copy").get_data(as_text=True).split())
+    assert "A social worker will know:" in letter and "Your social worker" not in letter
+    with app.app_context():  # a social worker who has left counts as none
+        child = db.session.get(Child, world.children["a"])
+        child.social_worker_id = world.users["social_worker"]
+        db.session.get(User, world.users["social_worker"]).active = False
+        db.session.commit()
+    said = blocks(web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True))
+    assert said["social_worker"].startswith("A social worker will know:")
