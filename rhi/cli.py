@@ -208,7 +208,7 @@ def import_notifications_command(
         raise click.UsageError("Name the team that keeps new children: --team or --mapping.")
     try:
         with open(path, "rb") as stream:
-            table = imports.read_file(stream)
+            _text, table = imports.read_file(stream)
     except FileProblem as exc:
         raise click.ClickException(str(exc)) from exc
     columns = dict(mapping.columns) if mapping else guess_columns(table.headers)

@@ -9,8 +9,6 @@ transaction.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +111,7 @@ def upload() -> tuple[str, int] | BaseResponse:
     if not form.validate_on_submit():
         return _render_upload(form, 422)
     try:
-        table = imports.read_file(form.file.data.stream, limit)
+        text, table = imports.read_file(form.file.data.stream, limit)
     except FileProblem as exc:
         form.file.errors = [str(exc)]
         return _render_upload(form, 413 if isinstance(exc, FileTooLarge) else 422)
@@ -123,7 +121,7 @@ def upload() -> tuple[str, int] | BaseResponse:
     columns = dict(mapping.columns) if mapping else guess_columns(table.headers)
     batch = ImportBatch(
         filename=(form.file.data.filename or "notifications.csv")[:200],
-        content="\n".join(_lines(table)),
+        content=text,
         columns=columns,
         mapping_id=mapping.id if mapping else None,
         team_id=user.team_id,
@@ -136,16 +134,6 @@ def upload() -> tuple[str, int] | BaseResponse:
     ready = mapping is not None and not missing_columns(columns, table.headers)
     target = "imports.preview" if ready else "imports.columns_page"
     return redirect(url_for(target, batch_id=batch.id))
-
-
-def _lines(table: Table) -> list[str]:
-    """The table written back as CSV text, as it is kept between preview and apply."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.headers)
-    for _line, cells in table.rows:
-        writer.writerow(cells)
-    return out.getvalue().rstrip("\n").split("\n")
 
 
 def _too_large(limit: int) -> tuple[str, int]:

@@ -56,9 +56,12 @@ def max_bytes() -> int:
     return int(current_app.config.get("RHI_IMPORT_MAX_BYTES") or DEFAULT_MAX_BYTES)
 
 
-def read_file(stream: IO[bytes], limit: int | None = None) -> Table:
-    """The file's table, refused (FileTooLarge) past the limit before it is held whole."""
-    return parse(decode(read_capped(stream, max_bytes() if limit is None else limit)))
+def read_file(stream: IO[bytes], limit: int | None = None) -> tuple[str, Table]:
+    """The file's text and table, refused (FileTooLarge) past the limit before it is held whole.
+    The text is what is kept between preview and import: read again, its rows keep the lines
+    they have in the file (blank lines and all), which the messages name."""
+    text = decode(read_capped(stream, max_bytes() if limit is None else limit))
+    return text, parse(text)
 
 
 def read_text(text: str) -> Table:

@@ -232,23 +232,31 @@ def decode(data: bytes) -> str:
 
 
 def parse(text: str) -> Table:
-    """Headers and rows. Blank lines are skipped; a cell's line is its first line."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
+    """Headers and rows. Blank lines are skipped; a cell's line is its first line (counted in
+    the file as it is, so the line a coordinator is told of is the one their editor shows)."""
+    first_line, _, rest = text.partition("\n")
+    skipped = 0
+    declared = first_line.strip().lower()
+    if declared.startswith("sep=") and len(declared) == 5:
+        # Excel's own first line naming the separator ("sep=;"): it is not the header row.
+        delimiter, text, skipped = first_line.strip()[4], rest, 1
+    else:
+        delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         headers = [h.strip() for h in next(reader, [])]
         if not any(headers):
             raise FileProblem("This file is empty: it has no header row.")
         rows = []
-        line = reader.line_num
+        line = reader.line_num + skipped
         for cells in reader:
             if any(c.strip() for c in cells):
                 rows.append((line + 1, cells))
-            line = reader.line_num
+            line = reader.line_num + skipped
     except csv.Error as exc:
         raise FileProblem(
-            f"This file is not a CSV file rhi can read (near line {reader.line_num}): {exc}."
+            f"This file is not a CSV file rhi can read (near line {reader.line_num + skipped}): "
+            f"{exc}."
         ) from exc
     return Table(headers, rows)
 

@@ -640,3 +640,15 @@ def test_a_police_reference_is_one_in_any_case_and_with_stray_spaces(app, manage
     assert messages(app, twice)[2] == "Read together with line 3: the same episode."
     with app.app_context():
         assert db.session.scalar(select(func.count(WaitingRow.id))) == 1
+
+
+def test_excels_separator_line_is_not_the_header_and_lines_are_the_files(app, manager):
+    """Excel in many European settings saves `sep=;` first: the header is the next line, and
+    each row's line is the one the coordinator's editor shows."""
+    rows = [HEADER, NEW, "", FOUND.replace("IMP-2", "IMP-404")]
+    data = ("sep=;\n" + "\n".join(r.replace(",", ";") for r in rows) + "\n").encode()
+    batch = import_file(manager, data)
+    said = messages(app, batch)
+    assert set(said) == {3, 5}
+    assert said[3].startswith("New episode for Rosa Green")
+    assert "rhi holds no episode with this police reference" in said[5]
