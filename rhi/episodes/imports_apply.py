@@ -282,14 +282,7 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
         if not _same_child(child, notice):
             # The id is the police's, but a name and date of birth unlike the child's may be a
             # mistyped id, or two children: a person decides, nothing is merged on the id alone.
-            reason = "Same police person id, but another name or date of birth"
-            return Plan(
-                row,
-                WAITING,
-                f"Possibly {child.display_name}: {reason.lower()}. Waits for a person to confirm.",
-                child,
-                reason=reason,
-            )
+            return _waits(row, child, "Same police person id, but another name or date of birth")
         return Plan(row, NEW, f"New episode for {child.display_name} (police person id).", child)
     found = matching.possible_matches(
         notice.first_name, notice.last_name, notice.date_of_birth, known.candidates(notice)
@@ -303,13 +296,13 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
     if len(found) == 1 and best.reason == matching.SAME and best.score == 100:
         return Plan(row, NEW, f"New episode for {child.display_name}.", child)
     reason = best.reason if len(found) == 1 else f"{best.reason} (and {len(found) - 1} more)"
-    return Plan(
-        row,
-        WAITING,
-        f"Possibly {child.display_name}: {reason.lower()}. Waits for a person to confirm.",
-        child,
-        reason=reason,
-    )
+    return _waits(row, child, reason)
+
+
+def _waits(row: Row, child: Child, reason: str) -> Plan:
+    """The row waits for a person to say whether it is `child` (or a child new to rhi)."""
+    message = f"Possibly {child.display_name}: {reason.lower()}. Waits for a person to confirm."
+    return Plan(row, WAITING, message, child, reason=reason)
 
 
 def plan_row(row: Row, known: Known) -> Plan:
