@@ -26,17 +26,21 @@ def _attempt_form(page, episode_id: int):
     return form
 
 
-def test_a_form_that_did_not_reach_rhi_says_so_and_keeps_the_words(page, new_return, relay):
+def test_a_form_that_did_not_reach_rhi_says_so_and_keeps_the_words(
+    page, new_return, relay, request_log
+):
     episode_id = new_return("Imogen")
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
     form = _attempt_form(page, episode_id)
     page.context.set_offline(True)
+    mark = request_log.mark()
     form.get_by_role("button", name="Save attempt").click()
     said = form.locator(".request-failed[role=alert]")
     said.wait_for()
     assert said.inner_text().startswith("Not saved: it did not reach rhi")
     assert form.get_by_label("Note").input_value() == NOTE
+    assert request_log.relayed_during(relay.cuts, mark) == []  # the save really never arrived
     page.context.set_offline(False)
     form.get_by_role("button", name="Save attempt").click()
     page.get_by_text("Contact attempt saved.").wait_for()
