@@ -15,6 +15,7 @@ from rhi.interviews import content as c
 from rhi.interviews import decisions
 from rhi.models import SharingDecision
 from rhi.sharing import CHILD_TOLD, withheld_items
+from rhi.summaries.service import SummaryNotMade, share_after_decision
 
 bp = Blueprint("decisions", __name__)
 
@@ -115,8 +116,26 @@ def confirm(decision_id: str) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     done = decisions.confirm(row, current_user)
+    again = None
+    if done and row.recipient == "social_worker":
+        try:
+            again = share_after_decision(row.interview, current_user)
+        except SummaryNotMade:
+            db.session.commit()
+            flash(
+                "Confirmed, but the social worker's new summary could not be made just now. "
+                "Tell the worker who held the interview.",
+                "error",
+            )
+            return redirect(url_for("decisions.show", decision_id=decision_id))
     db.session.commit()
-    if not done:
+    if again is not None:
+        flash(
+            "Confirmed. The social worker's summary was made before this decision, so a new "
+            f"one that holds what it shares is in {again.prepared_for_name}'s inbox.",
+            "success",
+        )
+    elif not done:
         if row.decider_id != current_user.id:
             abort(403)
         flash("This decision was already confirmed. Nothing has changed.", "info")

@@ -149,13 +149,37 @@ def share_with_social_worker(
     anything is changed, as it always was: a failure raises SummaryNotMade and the caller
     still saves the finished interview, with "Send the summary again" on its review page.
     """
+    reader, addressed_as = recipient_for(interview, chosen)
+    if reader is None:
+        return None
+    return _send(interview, user, reader, addressed_as)
+
+
+def share_after_decision(interview: Interview, user: User) -> Summary | None:
+    """A decision to share with the social worker came into force after the interview was
+    finished, so the copy they have was made without it: a new copy, made now with it, goes to
+    whoever the last went to (the allocated social worker first, as on finishing). None before
+    finishing (the copy made then holds it) or with nobody to send it to. Raises
+    SummaryNotMade as on finishing."""
+    last = db.session.scalar(
+        select(Summary)
+        .where(Summary.interview_id == interview.id, Summary.recipient == "social_worker")
+        .order_by(Summary.created_at.desc(), Summary.id.desc())
+        .limit(1)
+    )
+    if last is None:
+        return None
+    reader, addressed_as = recipient_for(interview, last.prepared_for_id)
+    if reader is None:
+        return None
+    return _send(interview, user, reader, addressed_as)
+
+
+def _send(interview: Interview, user: User, reader: User, addressed_as: str) -> Summary:
     from rhi import jobs
     from rhi.summaries import preparing
 
     child = interview.child
-    reader, addressed_as = recipient_for(interview, chosen)
-    if reader is None:
-        return None
     now = utcnow()
     queued = bool(jobs.redis_url())
     pdf = b""  # preparing: the job fills it

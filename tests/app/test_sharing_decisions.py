@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, SharingDecision
+from rhi.models import AuditEvent, SharingDecision, Summary
 from tests.app.helpers import autosave, content, count, start
 from tests.conftest import Web
 
@@ -215,3 +215,50 @@ def test_a_decision_with_bad_input_is_refused_with_the_field_named(
     assert "REASONWORDS" in html or changes.get("reason")  # what was typed is kept
     assert content(app, uuid)[0]["overrides"] == []
     assert count(app, SharingDecision) == 0
+
+
+def test_a_decision_confirmed_after_finishing_reaches_the_social_worker_in_a_new_summary(
+    app, web, world
+):
+    """The social worker's copy is made once, on finishing. A decision to pass on to them what
+    the child kept back, confirmed after that, would never reach them: a new summary that
+    holds it goes to the same inbox, and the first is left as it was sent."""
+    uuid = _interview(web, world)
+    _write(web, uuid, consent__social_worker__answer="yes")
+    decision = _decision(world, recipient="social_worker", decider=str(world.users["manager_a"]))
+    assert _record(web, uuid, decision).status_code == 302
+    review = f"/interviews/{uuid}/review"
+    assert web.post(f"/interviews/{uuid}/finish", page=review).status_code in (302, 303)
+
+    def sent() -> list[tuple[int | None, str]]:
+        """(prepared for, the PDF's text) of each social worker's summary, oldest first."""
+        with app.app_context():
+            rows = db.session.scalars(
+                select(Summary).where(Summary.recipient == "social_worker").order_by(Summary.id)
+            )
+            return [
+                (
+                    s.prepared_for_id,
+                    " ".join(
+                        " ".join(p.extract_text().split())
+                        for p in PdfReader(io.BytesIO(s.pdf)).pages
+                    ),
+                )
+                for s in rows
+            ]
+
+    ((reader, first),) = sent()
+    assert reader == world.users["social_worker"] and "AWAYWORDS" in first
+    assert "KEPTPHOTOS" not in first  # not in force when the copy was made
+    (entry,) = content(app, uuid)[0]["overrides"]
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])
+    confirmed = manager.post(
+        f"/decisions/{entry['id']}/confirm", page=f"/decisions/{entry['id']}", follow=True
+    ).get_data(as_text=True)
+    assert "a new one that holds what it shares is in Social Worker&#39;s inbox" in confirmed
+    (_, again), (reader, newest) = sent()
+    assert again == first  # the first, as it was sent
+    assert reader == world.users["social_worker"]
+    assert "KEPTPHOTOS" in newest and "REASONWORDS" in newest
+    assert "KEPTSISTER" not in newest  # a kept-back item the decision does not name
