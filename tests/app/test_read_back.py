@@ -341,6 +341,8 @@ def test_the_childs_copy_is_a_plain_letter_with_where_to_get_help(app, web, worl
         # Labels only: none of the child's words, nothing kept between them.
         for words in ("AWAYX", "MESSAGEX", "SECRETX", "HELPX", "What would help"):
             assert words not in text
+    # Theirs to keep: no security marking stamped on the child's own letter.
+    assert "OFFICIAL" not in pdf and "Page 1 of" in pdf
     with app.app_context():
         looks = db.session.scalars(
             select(AuditEvent.detail)
