@@ -239,12 +239,13 @@ def hand_over_children(user_id: int) -> Response:
         return redirect(url_for("admin.users") + f"#user-{from_user.id}")
     to_user = db.session.get(User, form.to_id.data)
     assert to_user is not None  # one of the choices
-    children, summaries = hand_over(from_user, to_user, current_user)
+    children, summaries, actions = hand_over(from_user, to_user, current_user)
     db.session.commit()
     flash(
         f"{children} {'child' if children == 1 else 'children'} handed over from "
         f"{from_user.name} to {to_user.name}, with {summaries} unread "
-        f"{'summary' if summaries == 1 else 'summaries'}.",
+        f"{'summary' if summaries == 1 else 'summaries'} and {actions} open "
+        f"{'action' if actions == 1 else 'actions'}.",
         "success",
     )
     if from_user.email == (current_app.config.get("RHI_DUTY_INBOX") or ""):

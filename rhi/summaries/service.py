@@ -10,10 +10,20 @@ from flask import current_app
 from sqlalchemy import Select, exists, func, or_, select
 
 from rhi import audit, numbers, writing
+from rhi.actions.rules import OPEN
 from rhi.extensions import db
 from rhi.interviews import decisions
 from rhi.interviews.content import RECIPIENTS, normalise
-from rhi.models import Child, Episode, Interview, InterviewStatus, Role, Summary, User
+from rhi.models import (
+    Child,
+    Episode,
+    FollowedAction,
+    Interview,
+    InterviewStatus,
+    Role,
+    Summary,
+    User,
+)
 from rhi.models.base import utcnow
 from rhi.models.settings import ADDRESSED_AS, SummaryAddressee
 from rhi.sharing import view_for
@@ -234,7 +244,7 @@ def sent_message(summary: Summary | None) -> str:
     return f"The summary is in {summary.prepared_for_name}'s inbox."
 
 
-def hand_over(from_user: User, to_user: User, by: User) -> tuple[int, int]:
+def hand_over(from_user: User, to_user: User, by: User) -> tuple[int, int, int]:
     """Every child allocated to `from_user` is allocated to `to_user`, each audited; summaries
     in `from_user`'s inbox (of those children, or sent to them as the duty inbox or chosen on
     finishing) that nobody has said "I have read this" about move with them.
@@ -244,7 +254,9 @@ def hand_over(from_user: User, to_user: User, by: User) -> tuple[int, int]:
     they are the record of who read what. A moved summary keeps its PDF as made (it names the
     person it was first prepared for); its opening is cleared, so the new reader opens it
     before saying they have read it, and the earlier opening stays in the audit trail.
-    Returns (children moved, summaries moved); the caller commits.
+    The open actions `from_user` holds as those children's social worker move too: followed
+    by no one otherwise, they would stay overdue on a departed person's list.
+    Returns (children moved, summaries moved, actions moved); the caller commits.
     """
     children = list(db.session.scalars(select(Child).where(Child.social_worker_id == from_user.id)))
     for child in children:
@@ -287,7 +299,27 @@ def hand_over(from_user: User, to_user: User, by: User) -> tuple[int, int]:
             child_id=summary.interview.child_id,
             detail=f"social worker {from_user.id} -> {to_user.id}",
         )
-    return len(children), len(unread)
+    actions = list(
+        db.session.scalars(
+            select(FollowedAction).where(
+                FollowedAction.owner_id == from_user.id,
+                FollowedAction.owner_kind == "social_worker",
+                FollowedAction.status == OPEN,
+                FollowedAction.child_id.in_([c.id for c in children]),
+            )
+        )
+    )
+    for action in actions:
+        action.owner_id = to_user.id
+        audit.record(
+            "action.hand_over",
+            user=by,
+            object_type="action",
+            object_id=action.id,
+            child_id=action.child_id,
+            detail=f"social worker {from_user.id} -> {to_user.id}",
+        )
+    return len(children), len(unread), len(actions)
 
 
 def recipient_label(recipient: str, interview: Interview) -> str:

@@ -9,7 +9,15 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, Setting, Summary, SummaryAddressee, User
+from rhi.models import (
+    AuditEvent,
+    Child,
+    FollowedAction,
+    Setting,
+    Summary,
+    SummaryAddressee,
+    User,
+)
 from tests.app.helpers import autosave, start
 from tests.conftest import Web
 
@@ -175,13 +183,27 @@ def test_a_placing_authority_is_offered_for_a_copy_sent_outside_rhi(app, web, wo
 
 
 def test_handing_over_moves_children_and_unread_summaries(app, web, world):
-    # Child a's summary reaches their social worker, who then leaves unread.
+    # Child a's summary reaches their social worker, who then leaves unread, with two actions
+    # of theirs for the child: one open, one done.
     web.sign_in(world.emails["worker_a"])
     finish(web, world)
     with app.app_context():
         summary_id = db.session.scalar(select(Summary.id))
         db.session.get(User, world.users["social_worker"]).active = False
+        actions = {
+            status: FollowedAction(
+                child_id=world.children["a"],
+                item_id=f"page-{status}",
+                kind="strategy_meeting",
+                owner_kind="social_worker",
+                owner_id=world.users["social_worker"],
+                status=status,
+            )
+            for status in ("open", "held")
+        }
+        db.session.add_all(actions.values())
         db.session.commit()
+        action_ids = {status: a.id for status, a in actions.items()}
     admin = as_user(app, world, "admin")
     users_page = admin.get("/admin/users").get_data(as_text=True)
     assert "Hand over their children" in users_page
@@ -194,8 +216,8 @@ def test_handing_over_moves_children_and_unread_summaries(app, web, world):
     assert response.status_code == 302
     flashed = admin.get("/admin/users").get_data(as_text=True)
     assert (
-        "1 child handed over from Social Worker to Social Worker Other, with 1 unread summary"
-        in (flashed)
+        "1 child handed over from Social Worker to Social Worker Other, with 1 unread summary "
+        "and 1 open action." in (flashed)
     )
     with app.app_context():
         assert db.session.get(Child, world.children["a"]).social_worker_id == successor
@@ -204,6 +226,10 @@ def test_handing_over_moves_children_and_unread_summaries(app, web, world):
             successor,
             "Social Worker Other",
         )
+        # The open action is the successor's to follow; the one done stays as it was.
+        assert db.session.get(FollowedAction, action_ids["open"]).owner_id == successor
+        assert db.session.get(FollowedAction, action_ids["held"]).owner_id == leaver
+    assert details(app, "action.hand_over") == [f"social worker {leaver} -> {successor}"]
     assert details(app, "child.hand_over") == [f"social worker {leaver} -> {successor}"]
     assert details(app, "summary.hand_over") == [f"social worker {leaver} -> {successor}"]
     reader = as_user(app, world, "social_worker_other")
