@@ -28,12 +28,9 @@ from rhi.episodes.imports_csv import (
     neutralise,
     parse,
     read_capped,
-    read_row,
 )
 from rhi.extensions import db
 from rhi.models import ImportMapping
-from rhi.models.base import utcnow
-from rhi.timefmt import from_local
 
 # 2 MiB holds a day's export many times over (10,000 rows are about 1.3 MB). It must stay
 # under MAX_CONTENT_LENGTH (5 MiB), which refuses any larger request first.
@@ -68,15 +65,7 @@ def read_text(text: str) -> Table:
     return parse(text)
 
 
-def _check(line: int, cells: dict[str, str], unmapped: list[str] | None = None) -> Row:
-    return read_row(
-        line,
-        cells,
-        grades=current_app.config["RHI_RISK_GRADES"],
-        now=utcnow(),
-        to_utc=from_local,
-        unmapped=unmapped,
-    )
+_check = apply.check_row
 
 
 def rows_of(table: Table, columns: Mapping[str, str]) -> list[Row]:

@@ -34,11 +34,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from rhi import access, audit
 from rhi.children import matching
 from rhi.episodes import notifications, references
-from rhi.episodes.imports_csv import Notice, Row
+from rhi.episodes.imports_csv import Notice, Row, read_row
 from rhi.extensions import db
 from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import NOT_GRADED
+from rhi.timefmt import from_local
 
 NEW, UPDATE, UNCHANGED, WAITING, PROBLEM = "new", "update", "unchanged", "waiting", "problem"
 CHUNK = 500
@@ -99,6 +100,24 @@ class RowRefused(Exception):
 def _chunks(items: list[Any]) -> Iterable[list[Any]]:
     for i in range(0, len(items), CHUNK):
         yield items[i : i + CHUNK]
+
+
+def check_row(line: int, cells: dict[str, str], unmapped: list[str] | None = None) -> Row:
+    """A row read by this council's rules, now (risk grades, the local time zone)."""
+    return read_row(
+        line,
+        cells,
+        grades=current_app.config["RHI_RISK_GRADES"],
+        now=utcnow(),
+        to_utc=from_local,
+        unmapped=unmapped,
+    )
+
+
+def _filled(cells: dict[str, str], over: dict[str, str]) -> dict[str, str]:
+    """`cells` with what `over` says: an empty cell of `over` never empties one of `cells`
+    (a missing notification sent again says nothing of the found time added since)."""
+    return {**cells, **{name: value for name, value in over.items() if value.strip()}}
 
 
 @dataclass
@@ -260,16 +279,23 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
                 f"{candidate.display_name}; this row names another child. Check the reference, "
                 "or decide on the waiting one first.",
             )
-        if notice.started_at is None:
-            # A found notification for one that waits: the person decides on both together.
+        # What waits takes what this row says (a correction, or the found time): the person
+        # decides on the latest details, read together and checked as they will be applied.
+        values = _filled(waiting.values, row.cells)
+        together = check_row(row.line, values)
+        if together.notice is None:
             return Plan(
                 row,
-                WAITING,
-                "Found: added to the notification that waits for a person to confirm the child.",
-                waiting=waiting,
-                values={**waiting.values, **{k: v for k, v in row.cells.items() if v.strip()}},
+                PROBLEM,
+                "This row does not fit the notification with this police reference that waits "
+                f"for a person to confirm the child: {' '.join(together.problems)}",
             )
-        return Plan(row, WAITING, "Still waits for a person to confirm the child.", waiting=waiting)
+        said = (
+            "Found: added to the notification that waits for a person to confirm the child."
+            if notice.started_at is None
+            else "Still waits for a person to confirm the child."
+        )
+        return Plan(row, WAITING, said, waiting=waiting, values=values)
     if notice.police_person_id and notice.police_person_id in known.people:
         child = known.child(known.people[notice.police_person_id])
         if child is None:
@@ -316,6 +342,24 @@ def plan_row(row: Row, known: Known) -> Plan:
     return _plan_new(row, notice, known)
 
 
+def _settle_read_together(plans: list[Plan]) -> list[Plan]:
+    """A row read together with a later line (`Row.taken_with`) goes in with that line, or is
+    refused with it: then both are in the refused rows, to correct and send again."""
+    by_line = {plan.row.line: plan for plan in plans}
+    settled = []
+    for plan in plans:
+        later = by_line.get(plan.row.taken_with) if plan.row.taken_with is not None else None
+        if later is not None and later.outcome == PROBLEM:
+            plan = Plan(
+                plan.row,
+                PROBLEM,
+                f"Read together with line {later.row.line}, which was not imported: "
+                f"{later.message}",
+            )
+        settled.append(plan)
+    return settled
+
+
 def plan_rows(rows: list[Row], actor: Actor) -> list[Plan]:
     """The preview: each row as `apply_rows` would plan it, nothing written. Later rows meet
     the children earlier rows would make (`_foresee`), so the preview says what the import
@@ -326,7 +370,7 @@ def plan_rows(rows: list[Row], actor: Actor) -> list[Plan]:
         plan = plan_row(row, known)
         _foresee(plan, known)
         plans.append(plan)
-    return plans
+    return _settle_read_together(plans)
 
 
 def _foresee(plan: Plan, known: Known) -> None:
@@ -547,16 +591,18 @@ def apply_rows(rows: list[Row], actor: Actor, source: str) -> list[Plan]:
             except (SQLAlchemyError, RowRefused, notifications.ReturnBeforeStart) as exc:
                 message = str(exc) if isinstance(exc, RowRefused) else "rhi could not save it."
                 plan = Plan(row, PROBLEM, f"Not saved: {message}")
+        plans.append(plan)
+    plans = _settle_read_together(plans)
+    for plan in plans:
         if plan.outcome == PROBLEM:
             audit.record(
                 "import.refused",
                 user=actor.user,
                 object_type="import_row",
-                object_id=row.line,
-                detail=f"line {row.line} refused ({actor.label})",
+                object_id=plan.row.line,
+                detail=f"line {plan.row.line} refused ({actor.label})",
                 outcome="refused",
             )
-        plans.append(plan)
     return plans
 
 

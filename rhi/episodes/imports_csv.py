@@ -91,7 +91,8 @@ COLUMNS: dict[str, Column] = {
             "missing date",
             "missing at",
         ),
-        required=True,
+        # Not required of a file: a file of found notifications may have no such column. Each
+        # row without a found time still needs it (read_row says so, by the row).
     ),
     "returned": Column(
         "Returned or found",

@@ -28,5 +28,6 @@ def matches(
     column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None],
     references: Iterable[str],
 ) -> ColumnElement[bool]:
-    """SQL: `column` holds one of `references`, in any case."""
+    """SQL: `column` holds one of `references`, in any case (references are kept tidied:
+    the forms and imports tidy them, and migration d6e7f8a9b0c1 tidied those kept before)."""
     return func.lower(column).in_(sorted({key(r) for r in references}))

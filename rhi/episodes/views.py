@@ -533,7 +533,7 @@ def _notification(form: NotificationForm) -> notifications.Notification:
         reported_at=_utc(form.reported_at.data),
         reported_by=form.reported_by.data,
         reported_to_police={"yes": True, "no": False}.get(police),
-        police_reference=(form.police_reference.data or "").strip() or None,
+        police_reference=references.tidy(form.police_reference.data or "") or None,
         missing_from=form.missing_from.data.strip(),
         risk_grade=form.risk_grade.data,
         dfe_type=form.dfe_type.data,

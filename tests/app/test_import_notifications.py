@@ -652,3 +652,50 @@ def test_excels_separator_line_is_not_the_header_and_lines_are_the_files(app, ma
     assert set(said) == {3, 5}
     assert said[3].startswith("New episode for Rosa Green")
     assert "rhi holds no episode with this police reference" in said[5]
+
+
+def test_a_missing_notification_sent_again_keeps_the_found_time_added_to_what_waits(app, manager):
+    missing = WEAK.replace("22/11/2026 10:00", "")
+    import_file(manager, csv_bytes(missing))
+    import_file(manager, csv_bytes("IMP-3,,Adah,Alpha,01/05/2011,,22/11/2026 11:30,"))
+    again = import_file(manager, csv_bytes(missing))  # the police's next daily file
+    assert outcomes(app, again) == {"IMP-3": "waiting"}
+    with app.app_context():
+        (waiting,) = db.session.scalars(select(WaitingRow)).all()
+        assert waiting.values["returned"] == "22/11/2026 11:30"
+    page = manager.get("/imports/waiting").get_data(as_text=True)
+    assert "Returned or found 22/11/2026 11:30" in page  # what the person decides on
+
+
+def test_a_found_time_before_the_waiting_missing_time_is_refused_not_added(app, manager):
+    import_file(manager, csv_bytes(WEAK.replace("22/11/2026 10:00", "")))
+    early = import_file(manager, csv_bytes("IMP-3,,Adah,Alpha,01/05/2011,,21/11/2026 07:00,"))
+    assert outcomes(app, early) == {"IMP-3": "problem"}
+    assert "Returned or found is before Reported missing" in messages(app, early)[2]
+    with app.app_context():
+        (waiting,) = db.session.scalars(select(WaitingRow)).all()
+        assert not waiting.values.get("returned")
+
+
+def test_a_row_read_together_with_a_refused_line_is_refused_with_it(app, manager):
+    # Line 4 disagrees with lines 2 and 3 read together: nothing goes in, and the missing row
+    # is among the refused rows to correct and send again.
+    batch = import_file(manager, csv_bytes(NEW, FOUND, NEW.replace("Low", "High")))
+    said = messages(app, batch)
+    assert outcomes(app, batch) == {"IMP-2": "problem"}
+    assert said[2].startswith("Read together with line 3, which was not imported:")
+    assert "different details" in said[3] and "different details" in said[4]
+    assert not episodes_with(app, "IMP-2")
+    refused = manager.get(f"/imports/{batch}/refused.csv").get_data(as_text=True)
+    assert "21/11/2026 18:00" in refused  # the missing row's time, to send again
+
+
+def test_a_file_of_found_notifications_needs_no_reported_missing_column(app, manager):
+    import_file(manager, csv_bytes(NEW))
+    header = "Police Ref,Person ID,Forename,Surname,DOB,Returned/Found"
+    found = import_file(
+        manager, csv_bytes("IMP-2,P-2,Rosa,Green,03/04/2012,22/11/2026 07:00", header=header)
+    )
+    assert outcomes(app, found) == {"IMP-2": "update"}
+    (rosa,) = episodes_with(app, "IMP-2")
+    assert rosa.returned_at == datetime(2026, 11, 22, 7, 0)

@@ -261,3 +261,46 @@ def test_serving_does_not_load_the_migrations(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_police_references_kept_with_stray_spaces_are_tidied(backend, tmp_path, request):
+    """A file's references are tidied as read (rhi/episodes/references.py): those kept before
+    are tidied by the upgrade, so an import meets them and makes no second episode."""
+    from sqlalchemy import text
+
+    from tests.conftest import database_url
+
+    app = make_test_app(database_url(backend, tmp_path, request), tmp_path)
+    migration_commands.enable(app)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade(revision="c5d6e7f8a9b0")
+        now = "2026-11-01 10:00:00"
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO children (id, first_name, last_name, date_of_birth, ethnicity, "
+                    "interpreter_needed, legal_status, created_at) "
+                    "VALUES (1, 'A', 'B', '2012-01-01', 'not_known', false, 'none', :now)"
+                ),
+                {"now": now},
+            )
+            for number, reference in enumerate((" WY     0412 ", "wy-1", None), start=1):
+                conn.execute(
+                    text(
+                        "INSERT INTO episodes (id, child_id, police_reference, risk_grade, "
+                        "dfe_type, started_at, created_at) "
+                        "VALUES (:id, 1, :ref, 'Low', 'M', :now, :now)"
+                    ),
+                    {"id": number, "ref": reference, "now": now},
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            kept = conn.execute(text("SELECT police_reference FROM episodes ORDER BY id")).all()
+            assert [r for (r,) in kept] == ["WY 0412", "wy-1", None]
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        db.engine.dispose()
