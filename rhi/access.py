@@ -451,8 +451,24 @@ def get_interview(
     return interview
 
 
-def require_interview_change(user: User, interview: Interview) -> None:
+def may_change_interview(user: User, interview: Interview) -> bool:
+    """Only the interviewer's side (the worker or team holding the return, their manager)
+    records an interview: anyone else who may open it (the child's social worker's manager, a
+    manager whose team keeps the child's record) reads the social worker's copy alone, and a
+    page sent back from a change would show them the whole."""
+    return can_record_interview_work(user) and reads_whole_interview(user, interview)
+
+
+def interviewer_side_filter(user: User) -> ColumnElement[bool]:
+    """The episodes on `user`'s interviewer side, as SQL (none for other roles)."""
     if not can_record_interview_work(user):
+        return false()
+    holds = _interviewer_side(user)
+    return false() if holds is None else holds
+
+
+def require_interview_change(user: User, interview: Interview) -> None:
+    if not may_change_interview(user, interview):
         _forbid(user, "interview", interview.uuid, interview.child_id)
 
 

@@ -241,7 +241,7 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
         page_id=page_id,
         for_band=lambda text_for: text_for(words.band),
         child_words_variants=[words],
-        editable=not interview.locked and access.can_record_interview_work(current_user),
+        editable=not interview.locked and access.may_change_interview(current_user, interview),
         summaries=summaries_of(interview) if page_id == "review" else [],
         in_force=decisions.in_force(interview),
         decision_rows=decisions.rows(interview) if page_id in ("consent", "review") else {},

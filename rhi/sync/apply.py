@@ -147,8 +147,8 @@ def _no_change_rights(
         item_uuid,
         "rejected",
         [
-            "Your role does not record interviews, so this was not saved. "
-            "Ask your manager if you need it."
+            "Only the worker or team holding this child's return (and their manager) records "
+            "the interview, so this was not saved. Ask your manager if you need it."
         ],
     )
 
@@ -340,7 +340,7 @@ def _existing(
     )
     if visible is None:
         return _refused(user, item.uuid, interview.child_id, device_id)
-    if not access.can_record_interview_work(user):
+    if not access.may_change_interview(user, interview):
         return _no_change_rights(user, item.uuid, interview.child_id, device_id)
     if item.content is None:
         report = _events(user, interview, item, device_id)
@@ -421,7 +421,12 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
             .limit(1)
         )
         return _refused(user, item.uuid, child_id, device_id)
-    if not access.can_record_interview_work(user):
+    on_their_side = db.session.scalars(
+        select(Episode.id).where(
+            Episode.id.in_([e.id for e in episodes]), access.interviewer_side_filter(user)
+        )
+    ).all()
+    if len(on_their_side) != len(episodes):
         return _no_change_rights(user, item.uuid, episodes[0].child_id, device_id)
     if len({e.child_id for e in episodes}) > 1:
         raise Rejected(f"episode_ids: {OneChildError()}")

@@ -215,7 +215,10 @@ def episode_copies(user: User, episode: Episode, now: datetime) -> list[dict[str
     The caller has checked the user may see the episode (rhi.access.get_episode) and commits
     the `device.copy` audit event added here."""
     entries: list[dict[str, Any]] = []
-    if access.can_record_interview_work(user) and episode.returned_at is not None:
+    theirs = db.session.scalar(
+        select(Episode.id).where(Episode.id == episode.id, access.interviewer_side_filter(user))
+    )
+    if theirs is not None and episode.returned_at is not None:
         interview = episode.interview
         starts = recent_starts([episode.child_id], now)
         if interview is None:
@@ -246,6 +249,7 @@ def _entries(user: User, now: datetime) -> tuple[list[dict[str, Any]], list[dict
             # index of open returns: the closed past is never read, however long it is.
             Interview.id.in_(open_interviews()),
             access.interview_filter(user),
+            access.whole_interview_filter(user),  # the interviewer's side: no one else's tablet
             Interview.status.not_in(LOCKED_STATUSES),
             or_(Interview.status == InterviewStatus.IN_PROGRESS.value, Interview.id.in_(listed)),
         )
@@ -258,9 +262,17 @@ def _entries(user: User, now: datetime) -> tuple[list[dict[str, Any]], list[dict
         {i.child_id for i in open_ones} | {row.episode.child_id for row in waiting}, now
     )
     interviews = [_interview_entry(i, now, starts) for i in open_ones]
+    unstarted = [row.episode.id for row in waiting if row.interview is None]
+    theirs = set(
+        db.session.scalars(
+            select(Episode.id).where(
+                Episode.id.in_(unstarted), access.interviewer_side_filter(user)
+            )
+        )
+    )
     returns = [
         _return_entry(row.episode, row.clock.due, now, starts)
         for row in waiting
-        if row.interview is None
+        if row.interview is None and row.episode.id in theirs
     ]
     return interviews, returns

@@ -77,7 +77,7 @@ def open_versions(interview: Interview | None) -> int:
     if (
         not isinstance(interview, Interview)
         or not current_user.is_authenticated
-        or not access.can_record_interview_work(current_user)
+        or not access.may_change_interview(current_user, interview)
     ):
         return 0  # also for the blank stand-in the offline page shells are drawn with
     return (
