@@ -421,15 +421,25 @@ def require_profile_change(user: User, child: Child) -> None:
 
 
 def find_interview(
-    user: User, interview_uuid: str, *, fresh: bool = False, lock: bool = False
+    user: User,
+    interview_uuid: str,
+    *,
+    fresh: bool = False,
+    lock: bool = False,
+    to_change: bool = False,
 ) -> Interview | None:
     """The interview, if the user may see it; None if not (the caller refuses, or does
     something else, as autosave does for work on a return that moved to someone else).
 
     `fresh`: read as it stands now, over any older copy this request's session holds (a plain
     query keeps the copy it has). `lock` (PostgreSQL; fresh too): take its row lock until the
-    commit. Both in the one query that checks access, so a save reads the row once."""
+    commit. `to_change`: only if they may change it too (`may_change_interview`). All in the
+    one query that checks access, so a save reads the row once."""
     query = select(Interview).where(Interview.uuid == interview_uuid, interview_filter(user))
+    if to_change:
+        if not can_record_interview_work(user):
+            return None
+        query = query.where(whole_interview_filter(user))
     if lock:
         query = query.with_for_update(of=Interview)
     if fresh or lock:

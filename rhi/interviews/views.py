@@ -89,7 +89,8 @@ def _change_interview(
     no row locks and takes one writer at a time: there only the version check works.
 
     `read`: the interview as the caller has just read it that way (access.find_interview,
-    fresh, locked as `hold_row` says), used for the first try instead of reading it again.
+    fresh, locked as `hold_row` says, `to_change`), used for the first try instead of reading
+    it again.
     """
     for attempt in range(SAVE_RETRIES):
         # Read afresh: an earlier query of this request may have loaded an older copy into
@@ -99,7 +100,8 @@ def _change_interview(
             if read is not None and attempt == 0
             else access.get_interview(current_user, uuid, fresh=True, lock=hold_row)
         )
-        access.require_interview_change(current_user, interview)
+        if interview is not read:  # `read` was found only if they may change it (to_change)
+            access.require_interview_change(current_user, interview)
         try:
             # The UPDATE may be flushed inside apply() (a query there autoflushes), so the
             # refusal can come from apply() as well as from the commit.
@@ -449,9 +451,14 @@ def save(uuid: str) -> tuple[str, int] | Response:
     # One query asks whether the interview is theirs, reads it and takes its row lock (not for
     # someone who may read it but not change it: they are refused below, holding up no save).
     read = access.find_interview(
-        current_user, uuid, fresh=True, lock=access.can_record_interview_work(current_user)
+        current_user,
+        uuid,
+        fresh=True,
+        lock=access.can_record_interview_work(current_user),
+        to_change=True,
     )
-    if read is None:
+    if read is None and access.find_interview(current_user, uuid) is None:
+        # They cannot see it at all (one who sees it but may not change it is refused below).
         kept_for_managers = held_work.hold_saved_fields(current_user, uuid, changes, device)
         if kept_for_managers is not None:
             # The return moved to someone else since this page was opened (or the save was

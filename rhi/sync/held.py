@@ -6,12 +6,12 @@ no longer see (reallocated to another team or colleague, or the worker moved tea
 kept whole (rhi/models/held.py), audited, and answered `held` with `drop: true`, naming the child,
 so the tablet lets go of its copy only once the server holds it. Sent again, it is held once.
 
-Who sees held work: a manager who may see one of its returns now (the manager of the worker or
-team now responsible), the sender's own manager (the team they were in when it arrived), and
-the colleague it was passed on to. Attaching it (a manager, or the colleague, who may record
-work for the return) records its contact attempts and the child's answer as the sender's, and
-keeps its notes as a version beside the interview for the person now responsible to choose
-from, field by field (the versions page): nothing is overwritten.
+Who sees held work: a manager on the interviewer side of one of its returns now (the manager of
+the worker or team now responsible), the sender's own manager (the team they were in when it
+arrived), and the colleague it was passed on to. Attaching it (a manager, or the colleague, who
+may record work for the return) records its contact attempts and the child's answer as the
+sender's, and keeps its notes as a version beside the interview for the person now responsible
+to choose from, field by field (the versions page): nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -249,9 +249,14 @@ def hold(
 
 
 def _sees_an_episode(user: User) -> ColumnElement[bool]:
-    """Held work with a return this user may see now."""
+    """Held work with a return on this user's interviewer side now (the worker or team holding
+    it, their manager). Held work is a whole interview's notes: a manager who sees the child's
+    returns only as their social worker's manager (or as the team keeping the child's record)
+    reads the social worker's copy of an interview, never this."""
     return exists(
-        select(Episode.id).where(Episode.child_id == HeldWork.child_id, access.episode_filter(user))
+        select(Episode.id).where(
+            Episode.child_id == HeldWork.child_id, access.interviewer_side_filter(user)
+        )
     )
 
 
@@ -306,7 +311,9 @@ def get(user: User, held_id: int) -> HeldWork:
 def _episodes_for(user: User, held: HeldWork) -> list[Episode]:
     return list(
         db.session.scalars(
-            select(Episode).where(Episode.id.in_(held.episode_ids), access.episode_filter(user))
+            select(Episode).where(
+                Episode.id.in_(held.episode_ids), access.interviewer_side_filter(user)
+            )
         )
     )
 
@@ -338,7 +345,7 @@ def colleagues(user: User, held: HeldWork) -> list[User]:
     def sees_all(person: User) -> ColumnElement[bool]:
         seen = (
             select(func.count(Episode.id))
-            .where(Episode.id.in_(wanted), access.episode_filter(person))
+            .where(Episode.id.in_(wanted), access.interviewer_side_filter(person))
             .scalar_subquery()
         )
         return seen == len(wanted)

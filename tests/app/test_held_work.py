@@ -304,3 +304,19 @@ def test_someone_who_never_had_the_child_is_told_nothing_of_a_return_they_name(a
     response = _moving(web, [begun], {begun: [world.episodes["a"]]})
     assert response.get_json() == {"moving": []}
     assert ("sync.moving", begun, "ok") not in audit_actions(app)
+
+
+def test_the_social_workers_manager_never_sees_held_work(app, web, world):
+    """Held work is an interview's notes whole: the manager of the child's social worker sees
+    the child's returns, but reads only the social worker's copy of an interview, so never
+    held work (a review found them reading it, kept-back words and all)."""
+    _first, later = _visit_after_reallocation(app, web, world)
+    assert one(send(web, [later]))["outcome"] == "held"
+    held_id = _held_id(app)
+    care = Web(app.test_client())
+    care.sign_in(world.emails["manager_care"])
+    assert f"/held/{held_id}" not in care.get("/held").get_data(as_text=True)
+    assert care.get(f"/held/{held_id}").status_code == 404
+    new_team = Web(app.test_client())
+    new_team.sign_in(world.emails["manager_b"])  # the team now holding the return
+    assert "HELDWORDS" in new_team.get(f"/held/{held_id}").get_data(as_text=True)

@@ -78,9 +78,7 @@ def test_the_tablet_copies_hold_only_the_interviewer_sides_interviews(app, web, 
 def test_an_upload_from_anyone_else_is_refused_and_gives_nothing_back(app, world, interview):
     manager = social_workers_manager(app, world)
     with app.app_context():
-        version = db.session.scalar(
-            db.select(Interview.version).where(Interview.uuid == interview)
-        )
+        version = db.session.scalar(db.select(Interview.version).where(Interview.uuid == interview))
     stale = item([world.episodes["a"]], doc(sections__before__text="mine"), uuid=interview)
     stale["base_version"] = max(0, (version or 1) - 1)
     result = one(send(manager, [stale]))

@@ -116,10 +116,11 @@ def test_who_held_work_can_go_to_costs_the_same_for_one_or_ten_more_workers(app,
     assert ten_more == one_more
     for n in range(10):
         assert f"Extra Worker {n} (return home interview worker)" in page
-    # Still only those who may see the return (its team, and the manager of Ada's social
-    # worker's team): never the sender, nor a worker of another team.
+    # Still only those on the return's interviewer side (its team and their manager): never
+    # the sender, a worker of another team, nor the manager of Ada's social worker (who reads
+    # only the social worker's copy of an interview, and so never held work).
     assert "Worker B (return home interview worker)" in page and "Manager B (manager)" in page
-    assert "Manager Care (manager)" in page
+    assert "Manager Care (manager)" not in page
     assert "Worker A (" not in page and "Worker Solo" not in page and "Manager A (" not in page
 
 
