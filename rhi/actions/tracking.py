@@ -91,8 +91,9 @@ def record_from(interview: Interview, by: User) -> list[FollowedAction]:
     (a reopened interview may change them). A strategy meeting request, when first recorded,
     tells the child's social worker and their manager."""
     items = c.normalise(interview.content).get("actions", [])
-    # An action's note is read by whoever follows the action, the child's social worker and
-    # their manager among them: it is kept here only if the child agreed to share the actions
+    # An action's note (and its named contact) is read by whoever follows the action, the
+    # child's social worker and their manager among them: kept here only if the child agreed
+    # to share the actions
     # with the social worker (or a decision in force shares them), as the copy says. Otherwise
     # the action is followed without it; the interviewer's side reads it in the interview.
     shared_notes = _notes_the_social_worker_may_read(interview)
@@ -115,7 +116,8 @@ def record_from(interview: Interview, by: User) -> list[FollowedAction]:
             "note": str(item.get("note", "")) if str(item["id"]) in shared_notes else "",
             "owner_kind": owner_kind,
             "owner_id": owner.id if owner is not None else None,
-            "contact": str(item.get("owner", ""))[:200],
+            # The named contact is the worker's words too, read by the same people: the same.
+            "contact": str(item.get("owner", ""))[:200] if str(item["id"]) in shared_notes else "",
             "due_on": parse_date(str(item.get("due", ""))),
         }
         if row is None:

@@ -25,12 +25,20 @@ bp = Blueprint("actions", __name__)
 SHOWS = {"open": "Open", "overdue": "Overdue", "closed": "Done and closed"}
 
 
+def _contact(action: FollowedAction) -> str:
+    """The named contact, asked again of a row recorded before contacts followed the social
+    worker's copy (as its note is: tracking.note_is_shared); rows since hold none otherwise."""
+    if not action.contact:
+        return ""
+    return action.contact if tracking.note_is_shared(action) else ""
+
+
 def _words() -> dict[str, Any]:
     """What the templates need to say an action: the rules' own words."""
     return {
         "action_what": rules.what,
         "action_owner": lambda a: rules.owner_words(
-            a.owner_kind, a.contact, a.owner.name if a.owner else None
+            a.owner_kind, _contact(a), a.owner.name if a.owner else None
         ),
         "action_due": rules.due_words,
         "action_status": rules.status_words,

@@ -331,13 +331,19 @@ def test_an_actions_note_follows_what_the_child_agreed_to_share_with_their_socia
         note="MEETNOTE Kay at Elm St",
     )
     _add_action(web, uuid, kind="camhs", owner_kind="social_worker", note="CAMHSNOTE")
+    # Another agency's, with a named contact the worker wrote: followed by its owner's words.
+    _add_action(web, uuid, kind="exploitation_team", owner_kind="police", owner="CONTACTX DC Reed")
     autosave(web, uuid, "consent.social_worker.answer", "no", None)
     _finish(web, uuid)
-    assert [a.note for a in _actions(app)] == ["", ""]
+    assert [a.note for a in _actions(app)] == ["", "", ""]
+    assert [a.contact for a in _actions(app)] == ["", "", ""]
     social_worker = _as(app, world, "social_worker")
+    manager = _as(app, world, "manager_care")
     for page in ["/actions", "/", *(f"/actions/{a.id}" for a in _actions(app))]:
-        html = social_worker.get(page).get_data(as_text=True)
-        assert "MEETNOTE" not in html and "CAMHSNOTE" not in html, page
+        for reader in (social_worker, manager):
+            html = reader.get(page).get_data(as_text=True)
+            for words in ("MEETNOTE", "CAMHSNOTE", "CONTACTX"):
+                assert words not in html, (page, words)
     # The worker still reads them, in the interview.
     assert "MEETNOTE Kay at Elm St" in web.get(f"/interviews/{uuid}/analysis").get_data(
         as_text=True
@@ -351,3 +357,13 @@ def test_an_actions_note_follows_what_the_child_agreed_to_share_with_their_socia
     page = f"/actions/{meeting.id}"
     assert "OLDNOTE" not in social_worker.get(page).get_data(as_text=True)
     assert "OLDNOTE" in web.get(page).get_data(as_text=True)
+    # A row recorded before the contact followed the answer (a meeting the police were to
+    # arrange, which the social worker follows): not shown on its page or a list.
+    with app.app_context():
+        row = db.session.get(FollowedAction, meeting.id)
+        row.owner_kind, row.owner_id, row.contact = "police", None, "OLDCONTACT DC Reed"
+        db.session.commit()
+    for reader in (social_worker, manager):
+        for page in (f"/actions/{meeting.id}", "/actions"):
+            assert "OLDCONTACT" not in reader.get(page).get_data(as_text=True), page
+    assert "Police: OLDCONTACT" not in web.get("/actions").get_data(as_text=True)
