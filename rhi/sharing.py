@@ -34,7 +34,7 @@ social worker's copy holds, built here.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -238,6 +238,15 @@ def consent_record(
     return lines
 
 
+def releases_reaching(recipient: str, releases: Iterable[Any]) -> set[str]:
+    """The kept-back items a decision names that `recipient`'s copy may hold: all of them for a
+    professional; never places, people or the analysis for parents and carers (rule 5)."""
+    released = {str(path) for path in releases}
+    if recipient in PROFESSIONALS:
+        return released
+    return {p for p in released if not p.startswith(("places.", "people.", "sections.analysis"))}
+
+
 def view_for(content: dict[str, Any], recipient: str, *, in_force: Collection[str]) -> SharedView:
     """What `recipient` may read. `in_force`: the ids of the decisions in force (rule 2)."""
     if recipient not in RECIPIENTS:
@@ -249,13 +258,9 @@ def view_for(content: dict[str, Any], recipient: str, *, in_force: Collection[st
     released: set[str] = set()
     for entry in decisions:
         parts |= decision_parts(entry)
-        released |= {str(path) for path in entry.get("releases", [])}
-    professional = recipient in PROFESSIONALS
-    if not professional:
+        released |= releases_reaching(recipient, entry.get("releases", []))
+    if recipient not in PROFESSIONALS:
         parts -= PROFESSIONAL_ONLY_PARTS
-        released = {
-            p for p in released if not p.startswith(("places.", "people.", "sections.analysis"))
-        }
     basis = "consent" if agreed else "override" if decisions else "none"
     view = SharedView(recipient=recipient, basis=basis)
     if not view.shares_content:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rhi.interviews.content import normalise
-from rhi.sharing import SharedView, view_for, withheld_items
+from rhi.sharing import SharedView, releases_reaching, view_for, withheld_items
 
 # Who, as the child would say it.
 RECIPIENT_WORDS = {
@@ -255,5 +255,9 @@ def kept_between_us(content: dict[str, Any], in_force: Collection[str]) -> list[
     passed_on: set[str] = set()
     for entry in c["overrides"]:
         if entry.get("id") in in_force:
-            passed_on |= {str(path) for path in entry.get("releases", [])}
+            # Only what the decision's copy can hold is passed on (parents never receive
+            # places or people): the rest is still kept between us.
+            passed_on |= releases_reaching(
+                str(entry.get("recipient", "")), entry.get("releases", [])
+            )
     return [title for path, title in withheld_items(c).items() if path not in passed_on]

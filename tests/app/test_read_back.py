@@ -24,7 +24,7 @@ from rhi.interviews import read_back
 from rhi.models import AuditEvent, Child, Interview, User
 from rhi.models.base import utcnow
 from rhi.prompts import SECTION_IDS
-from rhi.sharing import CHILD_TOLD, view_for
+from rhi.sharing import CHILD_TOLD, view_for, withheld_items
 from rhi.summaries.service import render_for
 from tests.app.helpers import blocks, marks, prepared_file, start, store
 from tests.app.helpers import stored_document as stored
@@ -79,14 +79,19 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         d["overrides"] = [
             {
                 "id": "d1",
-                "recipient": "police",
+                "recipient": draw(st.sampled_from(list(c.RECIPIENTS))),
                 "reason": "Risk of serious harm",
                 "child_told": draw(st.sampled_from(list(CHILD_TOLD))),
                 "parts": draw(st.lists(st.sampled_from(SHARED_PARTS), max_size=3, unique=True)),
                 "releases": draw(
                     st.lists(
                         st.sampled_from(
-                            ["sections.away", "sections.help.kept_back", "people.people0"]
+                            [
+                                "sections.away",
+                                "sections.help.kept_back",
+                                "people.people0",
+                                "places.places0",
+                            ]
                         ),
                         max_size=2,
                         unique=True,
@@ -133,6 +138,45 @@ def test_kept_between_us_is_what_no_one_is_told(document, in_force):
     for title in kept:
         for mark in marks(title):
             assert mark not in every_copy
+
+
+def _words_at(document: dict[str, Any], path: str) -> str:
+    """The words a withheld item holds (its name, for a place or person)."""
+    parts = path.split(".")
+    if parts[0] == "sections":
+        section = document["sections"][parts[1]]
+        return section.get("kept_back" if len(parts) == 3 else "text", "")
+    if parts[0] in ("places", "people"):
+        return next(e["name"] for e in document[parts[0]] if e["id"] == parts[1])
+    return ""  # a ticked factor: a label, not words of its own
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.sampled_from([(), ("d1",)]))
+def test_what_no_copy_holds_is_said_to_be_kept_between_us(document, in_force):
+    """The converse: nothing the child asked to keep is dropped from "Kept between us" while
+    no copy holds it (a decision for parents named a person, which their copy never holds)."""
+    kept = set(read_back.kept_between_us(document, in_force))
+    every_copy = " ".join(repr(view_for(document, r, in_force=in_force)) for r in c.RECIPIENTS)
+    for path, title in withheld_items(document).items():
+        words = _words_at(c.normalise(document), path)
+        if words.strip() and words not in every_copy:
+            assert title in kept, (path, title)
+
+
+def test_a_person_a_decision_for_parents_names_is_still_kept_between_us():
+    """Parents' copies never hold places or people (rhi/sharing.py rule 5): a decision for them
+    naming a person passes nothing of them on, so the child is still told it is kept."""
+    d = c.empty_content()
+    d, person = c.add_item(d, "people", "p1")
+    entry = next(e for e in d["people"] if e["id"] == person)
+    entry.update(name="KAYX", private=True)
+    releases = [f"people.{person}"]
+    d["overrides"] = [
+        {"id": "d1", "recipient": "parents_carers", "parts": ["away"], "releases": releases}
+    ]
+    assert "Person: KAYX" in read_back.kept_between_us(d, {"d1"})
+    assert "KAYX" not in repr(view_for(d, "parents_carers", in_force={"d1"}))
 
 
 # ---- the page, the PDF and the answers -------------------------------------------------------
