@@ -24,7 +24,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
@@ -248,7 +248,14 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
     ]
     returned = notice.returned_at or episode.returned_at
     if returned is not None and returned < (notice.started_at or episode.started_at):
-        return Plan(row, PROBLEM, "rhi holds a return before this Reported missing time.")
+        said = (
+            "Returned or found is before the time rhi holds for when the child was reported "
+            "missing: check the found time, or add the missing time if it has changed."
+            if notice.returned_at is not None
+            else "rhi holds a return before this Reported missing time: check the missing time, "
+            "or add the found time if it has changed."
+        )
+        return Plan(row, PROBLEM, said)
     if not changes:
         return Plan(row, UNCHANGED, "Already in rhi, the same.", episode=episode)
     words = ", ".join(LABELS[c] for c in changes)
@@ -470,37 +477,57 @@ def _update(plan: Plan, actor: Actor) -> None:
     episode, notice = plan.episode, plan.row.notice
     assert episode is not None and notice is not None
     user: Any = actor.user  # None from the command line or the API: audited without a person
-    notifications.update_missing(
-        episode,
-        user,
-        notifications.Notification(
-            started_at=notice.started_at or episode.started_at,
-            reported_at=episode.reported_at,
-            reported_by=notice.reported_by or episode.reported_by or "police",
-            reported_to_police=episode.reported_to_police,
-            police_reference=episode.police_reference,
-            missing_from=notice.missing_from or episode.missing_from or "",
-            risk_grade=notice.risk_grade or episode.risk_grade,
-            dfe_type=episode.dfe_type,
-        ),
-    )
+
+    def missing() -> None:
+        notifications.update_missing(
+            episode,
+            user,
+            notifications.Notification(
+                started_at=notice.started_at or episode.started_at,
+                reported_at=episode.reported_at,
+                reported_by=notice.reported_by or episode.reported_by or "police",
+                reported_to_police=episode.reported_to_police,
+                police_reference=episode.police_reference,
+                missing_from=notice.missing_from or episode.missing_from or "",
+                risk_grade=notice.risk_grade or episode.risk_grade,
+                dfe_type=episode.dfe_type,
+            ),
+        )
+
+    def found(returned_at: datetime) -> None:
+        notifications.record_return(
+            episode,
+            user,
+            notifications.Found(
+                returned_at=returned_at,
+                found_where=notice.found_where or episode.found_where,
+                found_by=notice.found_by or episode.found_by,
+                return_method=episode.return_method or "",
+                safe_and_well_by=episode.safe_and_well_by,
+                safe_and_well_at=episode.safe_and_well_at,
+                safe_and_well_notes=episode.safe_and_well_notes,
+                safe_and_well_new=episode.safe_and_well_new,
+            ),
+            current_app.config["RHI_DEADLINE_HOURS"],
+        )
+
     if notice.returned_at is None:
+        missing()
         return
-    notifications.record_return(
-        episode,
-        user,
-        notifications.Found(
-            returned_at=notice.returned_at,
-            found_where=notice.found_where or episode.found_where,
-            found_by=notice.found_by or episode.found_by,
-            return_method=episode.return_method or "",
-            safe_and_well_by=episode.safe_and_well_by,
-            safe_and_well_at=episode.safe_and_well_at,
-            safe_and_well_notes=episode.safe_and_well_notes,
-            safe_and_well_new=episode.safe_and_well_new,
-        ),
-        current_app.config["RHI_DEADLINE_HOURS"],
+    # Each step is checked against the other time as it stands: a correction moving both times
+    # later records the new return first (the new missing time is after the old return), one
+    # moving both earlier the missing time first.
+    moving_later = (
+        notice.started_at is not None
+        and episode.returned_at is not None
+        and notice.started_at > episode.returned_at
     )
+    if moving_later:
+        found(notice.returned_at)
+        missing()
+    else:
+        missing()
+        found(notice.returned_at)
 
 
 def _wait(plan: Plan, actor: Actor, source: str) -> WaitingRow:

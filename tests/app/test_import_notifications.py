@@ -699,3 +699,27 @@ def test_a_file_of_found_notifications_needs_no_reported_missing_column(app, man
     assert outcomes(app, found) == {"IMP-2": "update"}
     (rosa,) = episodes_with(app, "IMP-2")
     assert rosa.returned_at == datetime(2026, 11, 22, 7, 0)
+
+
+def test_a_correction_moving_both_times_later_is_applied_whole(app, manager):
+    import_file(manager, csv_bytes(ADA))  # missing 20/11 10:00, back 21/11 09:00
+    later = ADA.replace("20/11/2026 10:00,21/11/2026 09:00", "21/11/2026 18:00,22/11/2026 09:00")
+    batch = import_file(manager, csv_bytes(later))
+    assert outcomes(app, batch) == {"IMP-1": "update"}
+    (ada,) = episodes_with(app, "IMP-1")
+    assert (ada.started_at, ada.returned_at) == (
+        datetime(2026, 11, 21, 18, 0),
+        datetime(2026, 11, 22, 9, 0),
+    )
+    earlier = ADA.replace("20/11/2026 10:00,21/11/2026 09:00", "19/11/2026 08:00,19/11/2026 20:00")
+    assert outcomes(app, import_file(manager, csv_bytes(earlier))) == {"IMP-1": "update"}
+    (ada,) = episodes_with(app, "IMP-1")
+    assert ada.returned_at == datetime(2026, 11, 19, 20, 0)
+
+
+def test_a_found_time_before_the_missing_time_rhi_holds_is_said_as_it_is(app, manager):
+    import_file(manager, csv_bytes(NEW))  # missing 21/11 18:00
+    early = import_file(manager, csv_bytes(FOUND.replace("22/11/2026 07:00", "21/11/2026 08:00")))
+    said = messages(app, early)[2]
+    assert said.startswith("Returned or found is before the time rhi holds")
+    assert "rhi holds a return" not in said
