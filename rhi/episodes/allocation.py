@@ -67,7 +67,13 @@ def workloads(workers: list[User], deadline_hours: int) -> list[Workload]:
     if ids:
         episodes = db.session.scalars(
             select(Episode)
-            .where(Episode.assigned_worker_id.in_(ids), Episode.returned_at.is_not(None))
+            .where(
+                Episode.assigned_worker_id.in_(ids),
+                Episode.returned_at.is_not(None),
+                # Open returns only (a closed one, "not reached after attempts" among them, is
+                # no one's work), found by the index of open returns whatever the history.
+                Episode.closed_at.is_(None),
+            )
             .options(selectinload(Episode.interviews))
         )
         for episode in episodes:

@@ -722,7 +722,9 @@ def _targets(user: User) -> tuple[list[User], list[Team], list[tuple[str, str]]]
     teams with workers; as radio choices."""
     assert user.team_id is not None
     workers = allocation.team_workers(user.team_id)
-    own = db.session.get(Team, user.team_id)
+    # Their own team only if it has workers: a return held by a team with none (a social work
+    # team's manager recording a return) would be seen by no interviewer while its clock ran.
+    own = db.session.get(Team, user.team_id) if workers else None
     teams = [t for t in (own, *allocation.other_teams(user.team_id)) if t is not None]
     choices = [(f"worker:{w.id}", w.name) for w in workers]
     choices += [(f"team:{t.id}", f"{t.name} (the whole team)") for t in teams]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, Episode, Team, User
+from rhi.models import AuditEvent, Child, Episode, Interview, Team, User
 from rhi.models.base import utcnow
 from rhi.models.episodes import Allocation, Notice
 from tests.conftest import Web
@@ -114,7 +114,27 @@ def test_the_allocation_page_shows_each_workers_open_returns_and_nearest_deadlin
                 assigned_worker_id=world.users["worker_a2"],
             )
         )
+        # A return of theirs closed as not reached after attempts: no one's work now.
+        closed = Episode(
+            child_id=world.children["a"],
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=now - timedelta(hours=90),
+            returned_at=now - timedelta(hours=80),
+            assigned_worker_id=world.users["worker_a2"],
+        )
+        db.session.add(closed)
+        db.session.flush()
+        not_reached = Interview(
+            status="unable_to_contact",
+            due_at=now - timedelta(hours=8),
+            outcome="not_reached",
+            outcome_at=now - timedelta(hours=2),
+        )
+        not_reached.episodes.append(closed)
+        db.session.add(not_reached)
         db.session.commit()
+        assert closed.closed_at is not None
     web = signed_in(app, world, COORDINATOR)
     html = web.get(f"/episodes/{world.episodes['new']}/allocate").get_data(as_text=True)
     table = html[html.index("Workers' open returns") : html.index("</table>")]
@@ -128,6 +148,21 @@ def test_the_allocation_page_shows_each_workers_open_returns_and_nearest_deadlin
         str(world.episodes["new"]),
         "allocation",
     )
+
+
+def test_a_team_with_no_workers_is_never_offered_its_own_team(app, world):
+    """The care team's manager records a return: allocating it to their own team (no return
+    home interview workers) would leave it seen by no interviewer while its clock ran."""
+    care = signed_in(app, world, "manager_care")
+    html = care.get(f"/episodes/{world.episodes['new']}/allocate").get_data(as_text=True)
+    assert "Care team (the whole team)" not in html
+    assert "RHI A (the whole team)" in html
+    with app.app_context():
+        care_team = db.session.scalar(select(Team.id).where(Team.name == "Care team"))
+    refused = allocate(care, world.episodes["new"], f"team:{care_team}")
+    assert refused.status_code == 422
+    with app.app_context():
+        assert db.session.get(Episode, world.episodes["new"]).assigned_team_id is None
 
 
 def test_allocating_to_a_worker_tells_them_on_their_returns_page(app, world):
