@@ -60,7 +60,7 @@ from rhi.forms.episodes import (
 )
 from rhi.forms.fields import NotSaved, field_errors, typed_words
 from rhi.interviews.service import LockedError
-from rhi.models import Child, Episode, Interview, Team, User
+from rhi.models import Child, Episode, Interview, Team, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import REPORTERS, RETURN_METHODS, Notice, reporter_label
 from rhi.models.interviews import DELAY_REASONS, outcome_label, status_label
@@ -582,11 +582,26 @@ def _reference_taken(form: NotificationForm, episode_id: int | None) -> bool:
             Episode.id != (episode_id or 0),
         )
     )
-    if found is None:
+    if found is not None:
+        form.police_reference.errors = [
+            "rhi already holds another episode with this police reference. Check it: each time "
+            "a child goes missing, the police give a new one."
+        ]
+        return True
+    # A police notification with it waits for a person to say which child it is: recording it
+    # here too would leave that decision with nothing to do, and its found time thrown away.
+    waiting = db.session.scalar(
+        select(WaitingRow.id).where(
+            references.matches(WaitingRow.police_reference, [reference]),
+            WaitingRow.resolved_at.is_(None),
+        )
+    )
+    if waiting is None:
         return False
     form.police_reference.errors = [
-        "rhi already holds another episode with this police reference. Check it: each time a "
-        "child goes missing, the police give a new one."
+        "A police notification with this reference is waiting for someone to confirm which "
+        "child it is (Import, then the notifications waiting for a person). Decide there: it "
+        "holds the police's details."
     ]
     return True
 

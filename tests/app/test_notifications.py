@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, ContactAttempt, Episode, Interview, Team
+from rhi.models import AuditEvent, ContactAttempt, Episode, Interview, Team, WaitingRow
 from rhi.models.base import utcnow
 from tests.conftest import Web
 
@@ -406,3 +406,24 @@ def test_a_police_reference_another_episode_holds_is_refused_by_its_box(app, wor
     page = f"/episodes/{first.id}/notification"
     saved = web.post(page, {**MISSING, "risk_grade": "High"}, page=page)
     assert saved.status_code == 302
+
+
+def test_a_police_reference_waiting_for_a_person_is_refused_by_its_box(app, world):
+    """A police notification with the reference waits for someone to confirm the child: the
+    decision is made there, where its details (the found time among them) are."""
+    with app.app_context():
+        db.session.add(
+            WaitingRow(
+                police_reference="WY-7001",
+                values={"police_reference": "WY-7001", "returned": "22/11/2026 11:30"},
+                candidate_child_id=world.children["a"],
+                reason="Similar name",
+                team_id=None,
+                source="daily.csv",
+            )
+        )
+        db.session.commit()
+    web = signed_in(app, world, COORDINATOR)
+    refused = record_missing(web, world.children["a"], police_reference="wy-7001 ")
+    assert refused.status_code == 422
+    assert "is waiting for someone to confirm which child it is" in refused.get_data(as_text=True)
