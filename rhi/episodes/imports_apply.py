@@ -638,6 +638,20 @@ def apply_rows(rows: list[Row], actor: Actor, source: str) -> list[Plan]:
 SAME_CHILD, NEW_CHILD = "same_child", "new_child"
 
 
+def _made_for(notice: Notice, actor: Actor) -> Child | None:
+    """For "new child": the child an earlier "new child" for the same police person id made
+    (their two notifications waited together as possibly someone else), if the person may see
+    them; None for a child new to rhi."""
+    person = notice.police_person_id
+    if not person:
+        return None
+    return db.session.scalar(
+        select(Child)
+        .join(PolicePerson, PolicePerson.child_id == Child.id)
+        .where(PolicePerson.police_person_id == person, actor.child_scope())
+    )
+
+
 def resolve(waiting: WaitingRow, row: Row, user: User, decision: str) -> Episode | None:
     """Same child: the episode is the candidate's. New child: a child new to rhi, kept by the
     user's team. `row` is the waiting row's values read again now (the rules of today). None
@@ -653,7 +667,8 @@ def resolve(waiting: WaitingRow, row: Row, user: User, decision: str) -> Episode
     )
     episode = None
     if existing is None:
-        episode = _new_episode(notice, waiting.candidate if decision == SAME_CHILD else None, actor)
+        child = waiting.candidate if decision == SAME_CHILD else _made_for(notice, actor)
+        episode = _new_episode(notice, child, actor)
         _link_person(notice, episode.child, None)
     waiting.resolved_at = utcnow()
     waiting.resolved_by_id = user.id

@@ -723,3 +723,19 @@ def test_a_found_time_before_the_missing_time_rhi_holds_is_said_as_it_is(app, ma
     said = messages(app, early)[2]
     assert said.startswith("Returned or found is before the time rhi holds")
     assert "rhi holds a return" not in said
+
+
+def test_new_child_for_two_notifications_of_one_police_person_makes_one_child(app, manager):
+    first = WEAK.replace(",,Adah", ",P-77,Adah")
+    second = "IMP-4,P-77,Adah,Alpha,01/05/2011,22/11/2026 20:00,,Medium"
+    batch = import_file(manager, csv_bytes(first, second))
+    assert outcomes(app, batch) == {"IMP-3": "waiting", "IMP-4": "waiting"}
+    with app.app_context():
+        waiting = list(db.session.scalars(select(WaitingRow.id).order_by(WaitingRow.id)))
+    for row in waiting:
+        manager.post(f"/imports/waiting/{row}", {f"w{row}-decision": "new_child"})
+    (one,), (two,) = episodes_with(app, "IMP-3"), episodes_with(app, "IMP-4")
+    assert one.child_id == two.child_id
+    with app.app_context():
+        adahs = select(func.count(Child.id)).where(Child.first_name == "Adah")
+        assert db.session.scalar(adahs) == 1
