@@ -245,7 +245,7 @@ def parse(text: str) -> Table:
         delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        headers = [h.strip() for h in next(reader, [])]
+        headers = _unique([h.strip() for h in next(reader, [])])
         if not any(headers):
             raise FileProblem("This file is empty: it has no header row.")
         rows = []
@@ -260,6 +260,18 @@ def parse(text: str) -> Table:
             f"{exc}."
         ) from exc
     return Table(headers, rows)
+
+
+def _unique(headers: list[str]) -> list[str]:
+    """Two columns with one name ("Date", "Date") are told apart as the coordinator sees them:
+    "Date" and "Date (2)". Otherwise both fields mapped to "Date" read the same cell."""
+    seen: dict[str, int] = {}
+    named = []
+    for header in headers:
+        count = seen.get(header.casefold(), 0) + 1
+        seen[header.casefold()] = count
+        named.append(f"{header} ({count})" if header and count > 1 else header)
+    return named
 
 
 def header_key(header: str) -> str:

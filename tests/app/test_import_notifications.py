@@ -739,3 +739,20 @@ def test_new_child_for_two_notifications_of_one_police_person_makes_one_child(ap
     with app.app_context():
         adahs = select(func.count(Child.id)).where(Child.first_name == "Adah")
         assert db.session.scalar(adahs) == 1
+
+
+def test_two_columns_with_one_name_are_told_apart(app, manager):
+    header = "Police Ref,Forename,Surname,DOB,Date,Date"
+    data = csv_bytes("IMP-2,Rosa,Green,03/04/2012,21/11/2026 18:00,22/11/2026 07:00", header=header)
+    response = upload(manager, data)
+    batch = batch_id(response)
+    page = manager.get(f"/imports/{batch}/columns").get_data(as_text=True)
+    assert ">Date (2)</option>" in page
+    saved = save_columns(manager, batch, reported_missing="Date", returned="Date (2)")
+    assert saved.status_code == 302
+    manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    (rosa,) = episodes_with(app, "IMP-2")
+    assert (rosa.started_at, rosa.returned_at) == (
+        datetime(2026, 11, 21, 18, 0),
+        datetime(2026, 11, 22, 7, 0),
+    )
