@@ -350,7 +350,7 @@ def test_social_worker_cannot_upload(app, web, world):
     upload = item([world.episodes["a"]], doc(sections__before__text=SECRET))
     result = one(send(web, [upload]))
     assert result["outcome"] == "rejected" and result["drop"] is False
-    assert "role" in result["messages"][0]
+    assert "holding this child's return" in result["messages"][0]
     assert ("change.refused", upload["uuid"], "refused") in audit_actions(app)
     assert count(app, Interview) == 0
 

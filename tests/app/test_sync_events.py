@@ -281,7 +281,7 @@ def test_a_social_worker_cannot_send_events(app, web, world):
     upload = events_only([world.episodes["a"]], [event("accept", ago(app, hours=1))])
     result = one(send(web, [upload]))
     assert result["outcome"] == "rejected" and result["drop"] is False
-    assert "role" in result["messages"][0]
+    assert "holding this child's return" in result["messages"][0]
     assert count(app, Interview) == 0
 
 
