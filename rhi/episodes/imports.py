@@ -114,7 +114,11 @@ def results_of(plans: list[apply.Plan]) -> list[dict[str, Any]]:
             "line": p.row.line,
             "reference": p.row.reference[:60],
             "outcome": p.outcome,
-            "message": p.message,
+            # What was taken as it came but needs saying (a day with no time, a formula kept
+            # as text) goes with the outcome, on the page the coordinator reads.
+            "message": " ".join([p.message, *p.row.notes])
+            if p.outcome != apply.PROBLEM
+            else p.message,
             "episode_id": p.episode.id if p.episode else None,
         }
         for p in plans

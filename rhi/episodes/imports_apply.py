@@ -34,12 +34,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from rhi import access, audit
 from rhi.children import matching
 from rhi.episodes import notifications, references
-from rhi.episodes.imports_csv import Notice, Row, read_row
+from rhi.episodes.imports_csv import Notice, NotOnTheClock, Row, read_row
 from rhi.extensions import db
 from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import NOT_GRADED
-from rhi.timefmt import from_local
+from rhi.timefmt import from_local, not_on_the_clock
 
 NEW, UPDATE, UNCHANGED, WAITING, PROBLEM = "new", "update", "unchanged", "waiting", "problem"
 CHUNK = 500
@@ -102,6 +102,14 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
         yield items[i : i + CHUNK]
 
 
+def _on_the_clock(value: datetime) -> datetime:
+    """A local time from a file, in UTC; refused in words if the clocks skipped it."""
+    skipped = not_on_the_clock(value)
+    if skipped:
+        raise NotOnTheClock(skipped)
+    return from_local(value)
+
+
 def check_row(line: int, cells: dict[str, str], unmapped: list[str] | None = None) -> Row:
     """A row read by this council's rules, now (risk grades, the local time zone)."""
     return read_row(
@@ -109,7 +117,7 @@ def check_row(line: int, cells: dict[str, str], unmapped: list[str] | None = Non
         cells,
         grades=current_app.config["RHI_RISK_GRADES"],
         now=utcnow(),
-        to_utc=from_local,
+        to_utc=_on_the_clock,
         unmapped=unmapped,
     )
 

@@ -34,6 +34,11 @@ CLOCK_SKEW = timedelta(minutes=10)
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+class NotOnTheClock(ValueError):
+    """Raised by a `to_utc` for a local time that never happened (the hour the clocks skip),
+    with the words saying so: the row is refused rather than moved an hour without a word."""
+
+
 @dataclass(frozen=True)
 class Column:
     label: str
@@ -411,8 +416,14 @@ class _Reader:
         text = self.required(name) if required else self.text(name)
         if text is None:
             return None
-        value = read_when(text, self.to_utc)
         label = COLUMNS[name].label
+        try:
+            value = read_when(text, self.to_utc)
+        except NotOnTheClock as skipped:
+            self.row.problems.append(f"{label} “{text}”: {skipped}")
+            return None
+        if value is not None and not text.replace("T", " ").strip().partition(" ")[2].strip():
+            self.row.notes.append(f"{label} “{text}” has no time: taken as midnight (00:00).")
         if value is None:
             self.row.problems.append(_date_problem(label, text, with_time=True))
         elif value > self.now + CLOCK_SKEW:

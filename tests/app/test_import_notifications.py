@@ -756,3 +756,15 @@ def test_two_columns_with_one_name_are_told_apart(app, manager):
         datetime(2026, 11, 21, 18, 0),
         datetime(2026, 11, 22, 7, 0),
     )
+
+
+def test_a_day_without_a_time_is_said_and_a_skipped_hour_is_refused(app, manager):
+    dayonly = NEW.replace("21/11/2026 18:00,,", "21/11/2026 18:00,22/11/2026,")
+    skipped = NEW.replace("IMP-2", "IMP-8").replace("21/11/2026 18:00", "29/03/2026 01:30")
+    batch = import_file(manager, csv_bytes(dayonly, skipped))
+    said = messages(app, batch)
+    assert "Returned or found “22/11/2026” has no time: taken as midnight (00:00)." in said[2]
+    (rosa,) = episodes_with(app, "IMP-2")
+    assert rosa.returned_at == datetime(2026, 11, 22, 0, 0)
+    assert outcomes(app, batch)["IMP-8"] == "problem"
+    assert "the clocks went forward" in said[3] and not episodes_with(app, "IMP-8")
