@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from rhi import access, audit, numbers, shells
+from rhi import access, audit, deadlines, numbers, shells
 from rhi.actions.tracking import latest_meeting
 from rhi.episodes import allocation, notifications, references, service
 from rhi.episodes.queries import (
@@ -717,9 +717,13 @@ def record_return(episode_id: int) -> tuple[str, int] | Response:
     db.session.commit()
     hours = current_app.config["RHI_DEADLINE_HOURS"]
     if first:
+        assert episode.returned_at is not None
+        clock = deadlines.Clock(due=deadlines.due_at(episode.returned_at, hours), now=utcnow())
+        # Said as the Returns card says it: a return recorded late is already overdue.
         message = (
             f"Recorded: {episode.child.display_name} is back. The interview should happen "
-            f"within {hours} hours."
+            f"within {hours} hours of their return: "
+            + ("it is already overdue." if clock.overdue else f"{clock.phrase}.")
         )
         if not episode.allocated:
             message += " Allocate the return to a worker or a team."

@@ -7,6 +7,7 @@ in November, so the times typed here are UTC too."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -229,6 +230,8 @@ def test_recording_the_return_starts_the_72_hour_clock(app, world):
     assert "Anything new the child told us" in form
     response = record_back(coordinator, episode.id)
     assert response.status_code == 302
+    said = coordinator.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r"within 72 hours of their return: 6[78] hours left\.", said)
     back = newest_episode(app)
     assert back.returned_at == datetime(2026, 11, 23, 8, 0)
     assert (back.return_method, back.found_where, back.found_by) == (
@@ -427,3 +430,17 @@ def test_a_police_reference_waiting_for_a_person_is_refused_by_its_box(app, worl
     refused = record_missing(web, world.children["a"], police_reference="wy-7001 ")
     assert refused.status_code == 422
     assert "is waiting for someone to confirm which child it is" in refused.get_data(as_text=True)
+
+
+def test_a_return_recorded_late_is_said_to_be_overdue_already(app, world):
+    coordinator = signed_in(app, world, COORDINATOR)
+    record_missing(coordinator, world.children["a"], started_at="2026-11-18T21:30")
+    episode = newest_episode(app)
+    late = record_back(
+        coordinator,
+        episode.id,
+        returned_at="2026-11-19T08:00",
+        safe_and_well_at="2026-11-19T09:00",
+    )
+    shown = coordinator.get(late.headers["Location"]).get_data(as_text=True)
+    assert "within 72 hours of their return: it is already overdue." in shown
