@@ -101,6 +101,7 @@ def notifications() -> tuple[Response, int]:
     dry_run = body.get("dry_run", False) if isinstance(body, dict) else False
     if not isinstance(dry_run, bool):
         # "false" (a string) was read as a dry run, and a day's notifications were not saved.
+        _refused(f"token {token.id}: dry_run not true or false")
         return _error(422, "bad_request", '"dry_run" is true or false, without quotes.')
     actor = apply.Actor(None, token.team_id, f"token {token.id}")
     plans = imports.run(imports.rows_of_items(items), actor, token.name, dry_run=dry_run)

@@ -109,6 +109,11 @@ def test_a_dry_run_changes_nothing(app, client, world, token):
         refused = send(client, token, {"notifications": [ADA], "dry_run": unclear})
         assert refused.status_code == 422, unclear
         assert refused.get_json()["message"] == '"dry_run" is true or false, without quotes.'
+    with app.app_context():  # every refusal is audited (docs/openapi.yaml)
+        details = db.session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "api.refused")
+        ).all()
+        assert sum("dry_run not true or false" in (d or "") for d in details) == 4
     saved = send(client, token, {"notifications": [ADA], "dry_run": False}).get_json()
     assert saved["dry_run"] is False and saved["counts"]["created"] == 1
 
