@@ -64,7 +64,7 @@ from rhi.models import Child, Episode, Interview, Team, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import REPORTERS, RETURN_METHODS, Notice, reporter_label
 from rhi.models.interviews import DELAY_REASONS, outcome_label, status_label
-from rhi.timefmt import from_local, to_local
+from rhi.timefmt import format_datetime, from_local, to_local
 from rhi.writing.placeholders import saved_and_left
 
 bp = Blueprint("episodes", __name__)
@@ -558,7 +558,11 @@ def create_episode(child_id: int) -> tuple[str, int] | Response:
     child = access.get_child(current_user, child_id)
     access.require_episode_record(current_user, child)
     form = _notification_form()
-    if not form.validate_on_submit() or _reference_taken(form, None):
+    if (
+        not form.validate_on_submit()
+        or _reference_taken(form, None)
+        or _missing_already(form, child)
+    ):
         return _render(NOTIFICATION_PAGE, "notification_form", 422, form=form, child=child)
     episode = notifications.record_missing(child, current_user, _notification(form))
     db.session.commit()
@@ -567,6 +571,26 @@ def create_episode(child_id: int) -> tuple[str, int] | Response:
         "success",
     )
     return _go(url_for("episodes.show", episode_id=episode.id))
+
+
+def _missing_already(form: NotificationForm, child: Child) -> bool:
+    """The child is recorded as missing and not yet back: a second episode would be the same
+    time away counted twice (two returns to allocate, a repeat count one too high), with no way
+    to take it back. Said by the missing time's box, naming the episode to correct instead."""
+    open_one = db.session.scalar(
+        select(Episode)
+        .where(Episode.child_id == child.id, Episode.returned_at.is_(None))
+        .order_by(Episode.started_at.desc())
+        .limit(1)
+    )
+    if open_one is None:
+        return False
+    form.started_at.errors = [
+        f"{child.display_name} is already recorded as missing since "
+        f"{format_datetime(open_one.started_at)} and not yet back. Open that episode to correct "
+        "it or record the return, rather than recording this time away twice."
+    ]
+    return True
 
 
 def _reference_taken(form: NotificationForm, episode_id: int | None) -> bool:

@@ -14,7 +14,15 @@ import pytest
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, ContactAttempt, Episode, Interview, Team, WaitingRow
+from rhi.models import (
+    AuditEvent,
+    Child,
+    ContactAttempt,
+    Episode,
+    Interview,
+    Team,
+    WaitingRow,
+)
 from rhi.models.base import utcnow
 from tests.conftest import Web
 
@@ -130,10 +138,22 @@ def test_a_coordinator_records_a_missing_episode_from_the_childs_page(app, world
 
 def test_the_still_missing_list_shows_hours_and_marks_long_episodes(app, world):
     manager = signed_in(app, world, "manager_a")
+    with app.app_context():  # a second child the team keeps (one child is missing once at a time)
+        cara = Child(
+            first_name="Cara",
+            last_name="Gamma",
+            date_of_birth=datetime(2010, 3, 4).date(),
+            ethnicity="not_known",
+            legal_status="none",
+            team_id=db.session.scalar(select(Team.id).where(Team.name == "RHI A")),
+        )
+        db.session.add(cara)
+        db.session.commit()
+        cara_id = cara.id
     record_missing(manager, world.children["a"])  # 14 hours ago
     record_missing(
         manager,
-        world.children["a"],
+        cara_id,
         started_at="2026-11-20T12:00",
         reported_at="",
         police_reference="WY-2012",
@@ -444,3 +464,28 @@ def test_a_return_recorded_late_is_said_to_be_overdue_already(app, world):
     )
     shown = coordinator.get(late.headers["Location"]).get_data(as_text=True)
     assert "within 72 hours of their return: it is already overdue." in shown
+
+
+def test_a_child_still_missing_is_not_recorded_missing_twice(app, world):
+    """Recorded twice, one time away was two returns to allocate and a repeat count one too
+    high, with no way to take the second back: the box names the episode to correct."""
+    web = signed_in(app, world, COORDINATOR)
+    assert record_missing(web, world.children["a"]).status_code == 302
+    first = newest_episode(app)
+    again = record_missing(
+        web, world.children["a"], police_reference="WY-2301", started_at="2026-11-22T22:00"
+    )
+    assert again.status_code == 422
+    said = " ".join(again.get_data(as_text=True).split())
+    assert "Ada Alpha is already recorded as missing since 22 Nov 2026 21:30" in said
+    assert newest_episode(app).id == first.id
+    # Back: a new time away is recorded as its own episode.
+    assert record_back(web, first.id).status_code == 302
+    later = record_missing(
+        web,
+        world.children["a"],
+        police_reference="WY-2300",
+        started_at="2026-11-23T10:00",
+        reported_at="",
+    )
+    assert later.status_code == 302 and newest_episode(app).id != first.id
