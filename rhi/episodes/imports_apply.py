@@ -24,7 +24,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -39,7 +39,7 @@ from rhi.extensions import db
 from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import NOT_GRADED
-from rhi.timefmt import from_local, not_on_the_clock
+from rhi.timefmt import format_datetime, from_local, not_on_the_clock
 
 NEW, UPDATE, UNCHANGED, WAITING, PROBLEM = "new", "update", "unchanged", "waiting", "problem"
 CHUNK = 500
@@ -91,6 +91,7 @@ class Plan:
     waiting: WaitingRow | None = None
     reason: str | None = None  # why a weak match waits
     values: dict[str, str] | None = None  # what a waiting row holds from now (None: the row's)
+    adopts: bool = False  # the update gives a hand-recorded episode the row's police reference
 
 
 class RowRefused(Exception):
@@ -139,6 +140,9 @@ class Known:
     children: dict[date, list[Child]] = field(default_factory=lambda: defaultdict(list))
     by_id: dict[int, Child] = field(default_factory=dict)
     waiting: dict[str, WaitingRow] = field(default_factory=dict)
+    # The team's episodes with no police reference yet, by child (recorded by hand, often from
+    # a carer's call before the police gave one): a row may be the same time away.
+    unreferenced: dict[int, list[Episode]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def load(cls, actor: Actor, notices: list[Notice]) -> Known:
@@ -185,6 +189,15 @@ class Known:
                 select(Child).where(Child.id.in_(part), actor.child_scope())
             ):
                 known.add(child)
+        for part in _chunks(sorted(known.by_id)):
+            for episode in db.session.scalars(
+                select(Episode).where(
+                    Episode.child_id.in_(part),
+                    Episode.police_reference.is_(None),
+                    actor.episode_scope(),
+                )
+            ):
+                known.unreferenced[episode.child_id].append(episode)
         return known
 
     def add(self, child: Child) -> None:
@@ -227,6 +240,15 @@ def _same_child(child: Child, notice: Notice) -> bool:
     return matching.name_score(notice.first_name, notice.last_name, child) >= matching.SIMILAR
 
 
+def _changes(notice: Notice, episode: Episode) -> list[str]:
+    """The episode's columns the notification says otherwise."""
+    return [
+        column
+        for attr, column in UPDATABLE
+        if getattr(notice, attr) is not None and getattr(notice, attr) != getattr(episode, column)
+    ]
+
+
 def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
     episodes = known.episodes[references.key(notice.police_reference)]
     if len(episodes) > 1:
@@ -249,11 +271,7 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
     linked = known.people.get(notice.police_person_id or "")
     if linked is not None and linked != episode.child_id:
         return Plan(row, PROBLEM, "The police person id is linked to another child in rhi.")
-    changes = [
-        column
-        for attr, column in UPDATABLE
-        if getattr(notice, attr) is not None and getattr(notice, attr) != getattr(episode, column)
-    ]
+    changes = _changes(notice, episode)
     returned = notice.returned_at or episode.returned_at
     if returned is not None and returned < (notice.started_at or episode.started_at):
         said = (
@@ -324,7 +342,9 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
             # The id is the police's, but a name and date of birth unlike the child's may be a
             # mistyped id, or two children: a person decides, nothing is merged on the id alone.
             return _waits(row, child, "Same police person id, but another name or date of birth")
-        return Plan(row, NEW, f"New episode for {child.display_name} (police person id).", child)
+        return _new_or_same_time_away(
+            row, notice, child, known, f"New episode for {child.display_name} (police person id)."
+        )
     found = matching.possible_matches(
         notice.first_name, notice.last_name, notice.date_of_birth, known.candidates(notice)
     )
@@ -335,9 +355,53 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
     child = known.child(best.child_id)
     assert child is not None
     if len(found) == 1 and best.reason == matching.SAME and best.score == 100:
-        return Plan(row, NEW, f"New episode for {child.display_name}.", child)
+        return _new_or_same_time_away(
+            row, notice, child, known, f"New episode for {child.display_name}."
+        )
     reason = best.reason if len(found) == 1 else f"{best.reason} (and {len(found) - 1} more)"
     return _waits(row, child, reason)
+
+
+# How far apart rhi's missing time and the police's may be for one time away: a carer rings
+# the council hours before, or after, the police record it.
+SAME_TIME_AWAY = timedelta(hours=24)
+
+
+def _same_time_away(episode: Episode, notice: Notice) -> bool:
+    assert notice.started_at is not None
+    if abs(episode.started_at - notice.started_at) <= SAME_TIME_AWAY:
+        return True
+    # Still missing by rhi's record, since before the police's time: the same time away.
+    return episode.returned_at is None and episode.started_at <= notice.started_at
+
+
+def _new_or_same_time_away(
+    row: Row, notice: Notice, child: Child, known: Known, new_words: str
+) -> Plan:
+    """A new episode for `child`, unless rhi holds one time away for them with no police
+    reference yet that this notification is (recorded by hand from a carer's call): then the
+    notification gives it its reference and details, and no second episode counts it twice.
+    Two such episodes: a person decides (the row is refused, saying so)."""
+    same = [e for e in known.unreferenced.get(child.id, []) if _same_time_away(e, notice)]
+    if not same:
+        return Plan(row, NEW, new_words, child)
+    if len(same) > 1:
+        return Plan(
+            row,
+            PROBLEM,
+            f"rhi holds more than one episode for {child.display_name} with no police reference "
+            "at about this time: add the reference to the right one by hand.",
+        )
+    (episode,) = same
+    since = format_datetime(episode.started_at)
+    changes = _changes(notice, episode)
+    said = (
+        f"The police reference for {child.display_name}'s episode recorded by hand (missing "
+        f"since {since}), added to it"
+    )
+    if changes:
+        said += ", with " + ", ".join(LABELS[c] for c in changes)
+    return Plan(row, UPDATE, said + ".", episode=episode, changes=changes, adopts=True)
 
 
 def _waits(row: Row, child: Child, reason: str) -> Plan:
@@ -388,11 +452,23 @@ def plan_rows(rows: list[Row], actor: Actor) -> list[Plan]:
     return _settle_read_together(plans)
 
 
+def _adopted(episode: Episode, notice: Notice, known: Known) -> None:
+    """Later rows meet the episode by its new reference, and no other row adopts it."""
+    known.episodes[references.key(notice.police_reference)].append(episode)
+    known.visible_episodes.add(episode.id)
+    kept = known.unreferenced.get(episode.child_id, [])
+    if episode in kept:
+        kept.remove(episode)
+
+
 def _foresee(plan: Plan, known: Known) -> None:
     """What `_remember` keeps once a row is applied, for the preview: a child new to rhi stands
     in as a Child never added to the session, with an id no row has (below zero), and a police
     person id is linked to the child it would be linked to."""
     notice = plan.row.notice
+    if plan.adopts and notice is not None and plan.episode is not None:
+        _adopted(plan.episode, notice, known)
+        return
     if plan.outcome != NEW or notice is None:
         return
     child = plan.child
@@ -495,7 +571,7 @@ def _update(plan: Plan, actor: Actor) -> None:
                 reported_at=episode.reported_at,
                 reported_by=notice.reported_by or episode.reported_by or "police",
                 reported_to_police=episode.reported_to_police,
-                police_reference=episode.police_reference,
+                police_reference=episode.police_reference or notice.police_reference,
                 missing_from=notice.missing_from or episode.missing_from or "",
                 risk_grade=notice.risk_grade or episode.risk_grade,
                 dfe_type=episode.dfe_type,
@@ -592,6 +668,8 @@ def _remember(plan: Plan, known: Known) -> None:
     notice = plan.row.notice
     if notice is None:
         return
+    if plan.adopts and plan.episode is not None:
+        _adopted(plan.episode, notice, known)
     if plan.outcome == NEW and plan.child is not None and plan.episode is not None:
         known.add(plan.child)
         known.episodes[references.key(notice.police_reference)].append(plan.episode)

@@ -768,3 +768,41 @@ def test_a_day_without_a_time_is_said_and_a_skipped_hour_is_refused(app, manager
     assert rosa.returned_at == datetime(2026, 11, 22, 0, 0)
     assert outcomes(app, batch)["IMP-8"] == "problem"
     assert "the clocks went forward" in said[3] and not episodes_with(app, "IMP-8")
+
+
+def test_an_episode_recorded_by_hand_takes_the_police_notification_of_the_same_time_away(
+    app, manager, world
+):
+    """A carer rang first: Ada is recorded missing by hand, with no police reference yet. The
+    police's file brings the same time away: it gives that episode its reference and return,
+    and no second episode counts her missing twice."""
+    with app.app_context():
+        team_a = db.session.scalar(select(Team.id).where(Team.name == "RHI A"))
+        hand = Episode(
+            child_id=world.children["a"],
+            risk_grade="Medium",
+            dfe_type="M",
+            started_at=datetime(2026, 11, 20, 8, 30),
+            missing_from="Home",
+            reported_by="carer",
+            assigned_team_id=team_a,
+        )
+        db.session.add(hand)
+        db.session.commit()
+        hand_id = hand.id
+        before = db.session.scalar(
+            select(func.count(Episode.id)).where(Episode.child_id == world.children["a"])
+        )
+    batch = import_file(manager, csv_bytes(ADA))
+    assert outcomes(app, batch) == {"IMP-1": "update"}
+    said = messages(app, batch)[2]
+    assert said.startswith("The police reference for Ada Alpha's episode recorded by hand")
+    with app.app_context():
+        episode = db.session.get(Episode, hand_id)
+        assert episode.police_reference == "IMP-1"
+        assert episode.returned_at == datetime(2026, 11, 21, 9, 0)
+        assert before == db.session.scalar(
+            select(func.count(Episode.id)).where(Episode.child_id == world.children["a"])
+        )
+    # The next day's file meets it by its reference.
+    assert outcomes(app, import_file(manager, csv_bytes(ADA))) == {"IMP-1": "unchanged"}
