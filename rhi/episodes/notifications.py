@@ -73,10 +73,13 @@ class ReturnBeforeStart(ValueError):
 
 
 def _copy(episode: Episode, values: object, names: tuple[str, ...]) -> list[str]:
+    """Set each field; the names of those that changed. Nothing and an empty text are the same
+    (a field never given is not 'changed' to empty in the record trail)."""
     changed = []
     for name in names:
         value = getattr(values, name)
-        if getattr(episode, name) != value:
+        before = getattr(episode, name)
+        if before != value and not (before in (None, "") and value in (None, "")):
             setattr(episode, name, value)
             changed.append(name)
     return changed

@@ -806,3 +806,16 @@ def test_an_episode_recorded_by_hand_takes_the_police_notification_of_the_same_t
         )
     # The next day's file meets it by its reference.
     assert outcomes(app, import_file(manager, csv_bytes(ADA))) == {"IMP-1": "unchanged"}
+
+
+def test_a_found_row_records_in_the_trail_only_what_it_changed(app, manager):
+    import_file(manager, csv_bytes(NEW))  # no missing-from place, no return method
+    import_file(manager, csv_bytes(FOUND))
+    with app.app_context():
+        details = db.session.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.action.in_(["episode.update", "episode.return"])
+            )
+        ).all()
+    assert details and all("missing_from" not in (d or "") for d in details), details
+    assert all("return_method" not in (d or "") for d in details), details
