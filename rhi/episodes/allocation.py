@@ -111,10 +111,16 @@ def allocate(
     ):
         raise AllocationError(f"This return is already allocated to {team.name}.")
     reason = (reason or "").strip() or None
-    if episode.allocated and reason is None:
-        raise AllocationError(
-            f"Write why the return is moving from {episode.holder_name}: they will read it."
-        )
+    # Passing a team's return to one of its own workers moves it from no one: nothing to say.
+    within_team = (
+        episode.assigned_worker_id is None
+        and episode.assigned_team_id is not None
+        and worker is not None
+        and worker.team_id == episode.assigned_team_id
+    )
+    if episode.allocated and reason is None and not within_team:
+        said = "they will read it" if episode.assigned_worker_id else "it is kept with the return"
+        raise AllocationError(f"Write why the return is moving from {episode.holder_name}: {said}.")
     allocation = Allocation(
         episode=episode,
         worker_id=worker.id if worker else None,

@@ -241,6 +241,10 @@ def test_allocating_to_a_team_puts_it_on_every_team_workers_list(app, world):
         assert f"/episodes/{world.episodes['new']}" in html
     with app.app_context():
         assert db.session.scalar(select(Notice.id)) is None  # a team is not sent notices
+    # Then to one of the team's own workers: it moves from no one, so no reason is asked for.
+    taken = allocate(manager, world.episodes["new"], f"worker:{world.users['worker_a2']}")
+    assert taken.status_code == 302
+    assert held(app, world.episodes["new"]) == (world.users["worker_a2"], None)
 
 
 def test_handing_a_return_to_another_team(app, world):
