@@ -8,12 +8,13 @@ been destroyed; a manager only the children rhi.access lets them see.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select, true
 
 from rhi import access
 from rhi.extensions import db
-from rhi.models import Child, Interview, Role, User
+from rhi.models import Child, Episode, HeldWork, Interview, Role, User
 from rhi.retention.destroy import not_destroyed
 
 MOST_SHOWN = 50
@@ -27,17 +28,31 @@ def scope(user: User) -> ColumnElement[bool]:
 
 
 def makes_the_export(user: User, child_id: int) -> bool:
-    """The export holds every interview about the child whole, with what the child asked to keep
-    from their social worker. An administrator makes it for any child; a manager only where they
-    already read each of the child's interviews whole (their team held the return): the manager
-    of the child's social worker reads only the social worker's copy, so an administrator makes
-    theirs (issue 16 item 7; rhi.access.reads_whole_interview)."""
+    """The export holds everything about the child: every interview whole, with what the child
+    asked to keep from their social worker, every return and held tablet work. An administrator
+    makes it for any child; a manager only where they already read all of it themselves (their
+    team held every return and interview): the manager of the child's social worker reads only
+    the social worker's copy, so an administrator makes theirs (issue 16 item 7)."""
     if user.role_enum is Role.ADMIN:
         return True
-    unread = select(Interview.id).where(
-        Interview.child_id == child_id, ~access.whole_interview_filter(user)
+    from rhi.sync.held import held_filter  # the sync package imports much of rhi
+
+    # Anything of the child's the export holds that they do not read themselves: an interview
+    # not read whole, a return they do not see (another team's, with its safe and well notes),
+    # held tablet work that is not theirs to see. Counted, all and theirs, rather than asked
+    # with NOT: a rule over columns that may be empty is unknown, not false, for some rows.
+    def everything_is_theirs(model: Any, theirs: Any) -> bool:
+        counted = select(func.count(model.id), func.count(model.id).filter(theirs)).where(
+            model.child_id == child_id
+        )
+        held, seen = db.session.execute(counted).one()
+        return bool(held == seen)
+
+    return (
+        everything_is_theirs(Interview, access.whole_interview_filter(user))
+        and everything_is_theirs(Episode, access.episode_filter(user))
+        and everything_is_theirs(HeldWork, held_filter(user))
     )
-    return db.session.scalar(unread.limit(1)) is None
 
 
 def find(user: User, name: str, born: date | None) -> list[Child]:

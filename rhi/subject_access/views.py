@@ -28,9 +28,12 @@ ROLES = (Role.ADMIN, Role.MANAGER)
 
 
 @bp.app_template_global("may_export_subject_access")
-def may_export(user: User) -> bool:
-    """Administrators, for any child; managers, for the children rhi.access lets them see."""
-    return user.role_enum in ROLES
+def may_export(user: User, child: Child | None = None) -> bool:
+    """Administrators, for any child; managers, for the children rhi.access lets them see and
+    whose whole record they read (`find.makes_the_export`, asked when `child` is given)."""
+    if user.role_enum not in ROLES:
+        return False
+    return child is None or find.makes_the_export(user, child.id)
 
 
 def exporters_only(view: Any) -> Any:

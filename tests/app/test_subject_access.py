@@ -29,6 +29,7 @@ from rhi.models import (
     Job,
     Summary,
     SummarySending,
+    Team,
 )
 from tests.conftest import Web
 
@@ -289,3 +290,35 @@ def test_the_social_workers_manager_does_not_export_interviews_they_read_only_in
                 AuditEvent.object_type == "subject_access",
             )
         )
+
+
+def test_a_return_another_team_holds_keeps_the_export_with_an_administrator(app, world):
+    """Every interview read whole is not enough: the export also holds the child's other
+    returns (another team's, with its safe and well notes), which the manager does not see."""
+    child_id = fill_record(app, world)  # the interview team A held
+    with app.app_context():
+        team_b = db.session.scalar(select(Team.id).where(Team.name == "RHI B"))
+        db.session.add(
+            Episode(
+                child_id=child_id,
+                risk_grade="Low",
+                dfe_type="M",
+                started_at=datetime(2026, 10, 1, 9, 0),
+                returned_at=datetime(2026, 10, 2, 9, 0),
+                safe_and_well_notes="TEAMBNOTES",
+                assigned_team_id=team_b,
+            )
+        )
+        db.session.commit()
+    team_a = as_user(app, world, "manager_a")
+    page = f"/subject-access/children/{child_id}"
+    assert "An administrator makes this download" in team_a.get(page).get_data(as_text=True)
+    assert export(team_a, child_id).status_code == 403
+    # Nor is it offered from the child's page, to them or to the social worker's manager.
+    link = f'href="/subject-access/children/{child_id}"'
+    for key in ("manager_a", "manager_care"):
+        shown = as_user(app, world, key).get(f"/children/{child_id}").get_data(as_text=True)
+        assert link not in shown, key
+    admin = as_user(app, world, "admin")
+    archive = zipfile.ZipFile(io.BytesIO(export(admin, child_id).data))
+    assert "TEAMBNOTES" in archive.read("record.json").decode()
