@@ -19,6 +19,7 @@ from rhi.forms.fields import field_errors
 from rhi.models import FollowedAction
 from rhi.models.base import utcnow
 from rhi.models.episodes import Notice
+from rhi.summaries import tracking as summary_tracking
 
 bp = Blueprint("actions", __name__)
 
@@ -49,14 +50,23 @@ def _words() -> dict[str, Any]:
 @bp.app_context_processor
 def _home_box() -> dict[str, Any]:
     """The "For you" box on a home page (Returns, My children): strategy meetings asked for,
-    and overdue actions. Computed only when a page includes the box."""
+    overdue actions, and questions about a summary waiting for the worker's answer. Computed
+    only when a page includes the box."""
 
     def actions_for_you() -> dict[str, Any]:
         if not current_user.is_authenticated or not access.can_read_interviews(current_user):
-            return {"count": 0, "rows": [], "meetings": []}
+            return {"count": 0, "rows": [], "meetings": [], "asked": 0, "questions": []}
         count, rows = tracking.overdue(current_user, rules.today_local())
         meetings = tracking.meetings_asked(current_user)
-        return {"count": count, "rows": rows, "meetings": meetings}
+        # A social worker's questions about a summary this worker wrote: told here, or never.
+        asked, questions = summary_tracking.waiting_for_answer(current_user)
+        return {
+            "count": count,
+            "rows": rows,
+            "meetings": meetings,
+            "asked": asked,
+            "questions": questions,
+        }
 
     return {"actions_for_you": actions_for_you, **_words()}
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
-from rhi import audit
+from rhi import access, audit
 from rhi.extensions import db
 from rhi.models import Interview, Summary, SummaryQuestion, SummarySending, User
 from rhi.models.base import utcnow
@@ -182,6 +182,42 @@ def answer(question: SummaryQuestion, user: User, text: str) -> None:
         child_id=question.summary.interview.child_id,
         detail=f"question {question.id}",
     )
+
+
+# The most the home page lists; the count says how many there are.
+MOST_QUESTIONS_SHOWN = 10
+
+
+def waiting_for_answer(user: User) -> tuple[int, list[SummaryQuestion]]:
+    """Questions asked of `user` about a summary they wrote, not yet answered, oldest first: for
+    their home page, which is where they are told of one (a count and the first few)."""
+    # Of interviews they still hold (a return moved away is answered by whoever has it now).
+    theirs = SummaryQuestion.summary_id.in_(
+        select(Summary.id)
+        .join(Interview, Interview.id == Summary.interview_id)
+        .where(access.whole_interview_filter(user))
+    )
+    waiting = (
+        SummaryQuestion.asked_to_id == user.id,
+        SummaryQuestion.answered_at.is_(None),
+        theirs,
+    )
+    count = db.session.scalar(select(func.count(SummaryQuestion.id)).where(*waiting)) or 0
+    if not count:
+        return 0, []
+    rows = db.session.scalars(
+        select(SummaryQuestion)
+        .where(*waiting)
+        .order_by(SummaryQuestion.asked_at, SummaryQuestion.id)
+        .limit(MOST_QUESTIONS_SHOWN)
+        .options(
+            selectinload(SummaryQuestion.asked_by),
+            selectinload(SummaryQuestion.summary)
+            .selectinload(Summary.interview)
+            .selectinload(Interview.child),
+        )
+    )
+    return int(count), list(rows)
 
 
 def questions_of(interview: Interview) -> list[SummaryQuestion]:

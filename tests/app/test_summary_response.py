@@ -218,7 +218,14 @@ def test_a_question_and_its_answer_are_a_thread_both_sides_see(app, web, world):
     assert "None" not in text_of(sw.get("/inbox")).split("Your questions")[1][:40]
     assert "1 waiting for an answer" in text_of(sw.get("/inbox"))
 
-    # The worker who wrote it sees it waiting, on the review page and the summary page.
+    # The worker who wrote it is told on their home page, and sees it waiting on the review
+    # page and the summary page.
+    home = web.get("/returns").get_data(as_text=True)
+    assert "1 question about your summaries, waiting for your answer" in text_of(
+        web.get("/returns")
+    )
+    assert f'href="/interviews/{uuid}/review#summary-copies"' in home
+    assert "Social Worker asked about Ada Alpha" in text_of(web.get("/returns"))
     review = text_of(web.get(f"/interviews/{uuid}/review"))
     assert "Questions from the social worker 1 waiting for an answer" in review
     assert "Who is the adult she met online?" in review
@@ -235,6 +242,7 @@ def test_a_question_and_its_answer_are_a_thread_both_sides_see(app, web, world):
     assert "Your answer is sent to the social worker." in review
     assert "Worker A answered, 23 Nov 2026" in review
     assert "waiting for an answer" not in review
+    assert "waiting for your answer" not in text_of(web.get("/returns"))
     page = text_of(sw.get(f"/summaries/{summary_id}"))
     assert "Questions 0 waiting for an answer, 1 answered" in page
     assert "Worker A answered" in page and "Known to police as 'Jay'" in page
