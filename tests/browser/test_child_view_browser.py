@@ -76,6 +76,8 @@ def test_the_child_chooses_a_feeling_and_writes_then_the_worker_comes_back(
     ):
         expect(worker_only).not_to_be_visible()
     expect(page.get_by_role("heading", name="In your own words").first).to_be_visible()
+    # The worker's h1 is hidden: the child's view has its own, for a screen reader.
+    assert page.get_by_role("heading", level=1).all_inner_texts() == [f"For {CHILD}"]
     assert serious_violations(page) == []
 
     # A feeling, and the child's own words, saved as every field is.
