@@ -142,7 +142,8 @@ class Child(db.Model):
 # The standing profile's fields, in the order they are shown, printed and kept in the history.
 PROFILE_FIELDS: dict[str, str] = {
     "description": "Description",
-    "friends_and_associates": "Friends and associates",
+    # Not "associates": a policing word that puts the action on the child (language.md).
+    "friends_and_associates": "Friends and people they spend time with",
     "places_known": "Places the child goes",
     "phones_and_social_media": "Phones and social media",
     "transport": "Transport",

@@ -537,6 +537,9 @@ def test_the_profile_prints_for_police_on_one_page(app, world, web):
         "Printed by Manager A",
     ):
         assert expected in text, expected
+    # Never "associates" (a policing word that puts the action on the child: language.md).
+    assert "Friends and people they spend time with" in " ".join(text.split())
+    assert "associates" not in text.lower()
     (printed,) = events(app, "child.profile.pdf")
     assert (printed.child_id, printed.user_id) == (child_id, world.users["manager_a"])
 
