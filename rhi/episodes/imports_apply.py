@@ -367,12 +367,26 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
 SAME_TIME_AWAY = timedelta(hours=24)
 
 
+# A time away recorded by hand and left open is met by a notification begun this long after.
+STILL_MISSING_FOR = timedelta(days=7)
+
+
 def _same_time_away(episode: Episode, notice: Notice) -> bool:
-    assert notice.started_at is not None
-    if abs(episode.started_at - notice.started_at) <= SAME_TIME_AWAY:
+    """One time away: the two overlap (each began before the other ended), and began within a
+    day of each other, or rhi's is still open since shortly before the police's began. A child
+    back by noon and missing again that evening is two times away, never one."""
+    started = notice.started_at
+    assert started is not None
+    if episode.returned_at is not None and episode.returned_at < started:
+        return False
+    if notice.returned_at is not None and notice.returned_at < episode.started_at:
+        return False
+    if abs(episode.started_at - started) <= SAME_TIME_AWAY:
         return True
-    # Still missing by rhi's record, since before the police's time: the same time away.
-    return episode.returned_at is None and episode.started_at <= notice.started_at
+    return (
+        episode.returned_at is None
+        and episode.started_at <= started <= episode.started_at + STILL_MISSING_FOR
+    )
 
 
 def _new_or_same_time_away(
@@ -647,6 +661,8 @@ def _apply_plan(plan: Plan, actor: Actor, source: str, known: Known | None) -> N
         _link_person(notice, plan.child, known)
     elif plan.outcome == UPDATE:
         _update(plan, actor)
+        if plan.adopts and notice is not None and plan.episode is not None:
+            _link_person(notice, plan.episode.child, known)
     elif plan.outcome == WAITING and plan.waiting is None:
         plan.waiting = _wait(plan, actor, source)
     elif plan.outcome == WAITING and plan.waiting.values != (plan.values or plan.row.cells):
@@ -724,6 +740,23 @@ def apply_rows(rows: list[Row], actor: Actor, source: str) -> list[Plan]:
 SAME_CHILD, NEW_CHILD = "same_child", "new_child"
 
 
+def _recorded_by_hand(child: Child, notice: Notice, actor: Actor) -> Episode | None:
+    """The one episode of `child` with no police reference that is this notification's time
+    away (`_same_time_away`), if the person may see it; None if none, or more than one."""
+    same = [
+        episode
+        for episode in db.session.scalars(
+            select(Episode).where(
+                Episode.child_id == child.id,
+                Episode.police_reference.is_(None),
+                actor.episode_scope(),
+            )
+        )
+        if _same_time_away(episode, notice)
+    ]
+    return same[0] if len(same) == 1 else None
+
+
 def _made_for(notice: Notice, actor: Actor) -> Child | None:
     """For "new child": the child an earlier "new child" for the same police person id made
     (their two notifications waited together as possibly someone else), if the person may see
@@ -754,7 +787,17 @@ def resolve(waiting: WaitingRow, row: Row, user: User, decision: str) -> Episode
     episode = None
     if existing is None:
         child = waiting.candidate if decision == SAME_CHILD else _made_for(notice, actor)
-        episode = _new_episode(notice, child, actor)
+        same = _recorded_by_hand(child, notice, actor) if child is not None else None
+        if same is not None:
+            # The same time away, recorded by hand before the police's reference came: it
+            # takes the reference and details, as an import of the row would have done.
+            try:
+                _update(Plan(row, UPDATE, "", episode=same), actor)
+            except notifications.ReturnBeforeStart as exc:
+                raise RowRefused(str(exc)) from exc
+            episode = same
+        else:
+            episode = _new_episode(notice, child, actor)
         _link_person(notice, episode.child, None)
     waiting.resolved_at = utcnow()
     waiting.resolved_by_id = user.id

@@ -819,3 +819,55 @@ def test_a_found_row_records_in_the_trail_only_what_it_changed(app, manager):
         ).all()
     assert details and all("missing_from" not in (d or "") for d in details), details
     assert all("return_method" not in (d or "") for d in details), details
+
+
+def test_a_child_back_and_missing_again_that_day_is_two_times_away(app, manager, world):
+    with app.app_context():
+        team_a = db.session.scalar(select(Team.id).where(Team.name == "RHI A"))
+        hand = Episode(
+            child_id=world.children["a"],
+            risk_grade="Medium",
+            dfe_type="M",
+            started_at=datetime(2026, 11, 20, 8, 0),
+            returned_at=datetime(2026, 11, 20, 9, 30),
+            assigned_team_id=team_a,
+        )
+        db.session.add(hand)
+        db.session.commit()
+        hand_id = hand.id
+    # The police's notification: missing again at 10:00, back the next morning.
+    batch = import_file(manager, csv_bytes(ADA))
+    assert outcomes(app, batch) == {"IMP-1": "new"}
+    with app.app_context():
+        first = db.session.get(Episode, hand_id)
+        assert first.police_reference is None
+        assert first.returned_at == datetime(2026, 11, 20, 9, 30)
+
+
+def test_same_child_for_a_waiting_notification_takes_the_episode_recorded_by_hand(
+    app, manager, world
+):
+    """Adah (possibly Ada) waits; Ada's carer rang first and her episode was recorded by hand.
+    "Same child" gives that episode the police's reference and return, not a second episode."""
+    with app.app_context():
+        team_a = db.session.scalar(select(Team.id).where(Team.name == "RHI A"))
+        hand = Episode(
+            child_id=world.children["a"],
+            risk_grade="Medium",
+            dfe_type="M",
+            started_at=datetime(2026, 11, 22, 7, 0),
+            assigned_team_id=team_a,
+        )
+        db.session.add(hand)
+        db.session.commit()
+        hand_id = hand.id
+    import_file(manager, csv_bytes(WEAK))  # missing 22/11 08:00, back 10:00
+    with app.app_context():
+        waiting = db.session.scalar(select(WaitingRow.id))
+        before = db.session.scalar(select(func.count(Episode.id)))
+    manager.post(f"/imports/waiting/{waiting}", {f"w{waiting}-decision": "same_child"})
+    with app.app_context():
+        episode = db.session.get(Episode, hand_id)
+        assert episode.police_reference == "IMP-3"
+        assert episode.returned_at == datetime(2026, 11, 22, 10, 0)
+        assert db.session.scalar(select(func.count(Episode.id))) == before
