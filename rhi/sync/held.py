@@ -273,34 +273,67 @@ def held_filter(user: User) -> ColumnElement[bool]:
     return false()
 
 
+def theirs(user: User, rows: list[Any]) -> list[Any]:
+    """Of rows `held_filter` let through (HeldWork, or rows with its id, episode_ids,
+    sent_by_team_id and passed_to_id), those `user` may see: held_filter asks of the child's
+    returns, and a held item names its own (`episode_ids`, a JSON list SQL cannot read alike on
+    both databases). A manager sees one sent from their team, or with one of its own returns on
+    their interviewer side now (not a return of the child's their team held long ago); the
+    colleague it was passed to, when one of its returns is theirs."""
+    if not rows:
+        return rows
+    named = sorted({int(e) for row in rows for e in (row.episode_ids or [])})
+    side = set(
+        db.session.scalars(
+            select(Episode.id).where(Episode.id.in_(named), access.interviewer_side_filter(user))
+        )
+    )
+
+    def sees(row: Any) -> bool:
+        own_team = user.role_enum is Role.MANAGER and user.team_id is not None
+        if own_team and row.sent_by_team_id == user.team_id:
+            return True
+        return any(int(e) in side for e in (row.episode_ids or []))
+
+    return [row for row in rows if sees(row)]
+
+
 def waiting_for(user: User) -> list[HeldWork]:
     # The list names each row's child, sender and colleague: loaded together, not row by row.
-    return list(
-        db.session.scalars(
-            select(HeldWork)
-            .where(held_filter(user), HeldWork.state != "attached")
-            .order_by(HeldWork.received_at)
-            .limit(200)
-            .options(
-                selectinload(HeldWork.child),
-                selectinload(HeldWork.sent_by),
-                selectinload(HeldWork.passed_to),
+    return theirs(
+        user,
+        list(
+            db.session.scalars(
+                select(HeldWork)
+                .where(held_filter(user), HeldWork.state != "attached")
+                .order_by(HeldWork.received_at)
+                .limit(200)
+                .options(
+                    selectinload(HeldWork.child),
+                    selectinload(HeldWork.sent_by),
+                    selectinload(HeldWork.passed_to),
+                )
             )
-        )
+        ),
     )
 
 
 def count_waiting(user: User) -> int:
-    """How many `waiting_for` would list (uncapped): the menu's count, on every page, so a
-    COUNT in the database rather than rows loaded to be counted."""
-    found = db.session.scalar(
-        select(func.count(HeldWork.id)).where(held_filter(user), HeldWork.state != "attached")
-    )
-    return int(found or 0)
+    """How many `waiting_for` would list (uncapped): the menu's count, on every page. Held work
+    is rare (a tablet's work for a return that moved), so the few rows are read, light columns
+    only, and counted by the same rule (`theirs`)."""
+    rows = db.session.execute(
+        select(
+            HeldWork.id, HeldWork.episode_ids, HeldWork.sent_by_team_id, HeldWork.passed_to_id
+        ).where(held_filter(user), HeldWork.state != "attached")
+    ).all()
+    return len(theirs(user, list(rows)))
 
 
 def get(user: User, held_id: int) -> HeldWork:
     held = db.session.scalar(select(HeldWork).where(HeldWork.id == held_id, held_filter(user)))
+    if held is not None and not theirs(user, [held]):
+        held = None
     if held is None:
         child_id = db.session.scalar(select(HeldWork.child_id).where(HeldWork.id == held_id))
         access._refuse(user, "held_work", held_id, child_id)

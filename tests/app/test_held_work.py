@@ -320,3 +320,36 @@ def test_the_social_workers_manager_never_sees_held_work(app, web, world):
     new_team = Web(app.test_client())
     new_team.sign_in(world.emails["manager_b"])  # the team now holding the return
     assert "HELDWORDS" in new_team.get(f"/held/{held_id}").get_data(as_text=True)
+
+
+def test_a_manager_whose_team_held_another_return_long_ago_never_sees_held_work(app, web, world):
+    """Held work is about its own returns: the manager of a team that held one of the child's
+    returns months ago is not on the side of this one, and never reads it."""
+    from datetime import datetime
+
+    from tests.world import add_user
+
+    with app.app_context():
+        old_team = Team(name="RHI D")
+        db.session.add(old_team)
+        db.session.flush()
+        manager_d = add_user("manager_d", "manager", old_team)
+        db.session.add(
+            Episode(
+                child_id=world.children["a"],
+                risk_grade="Low",
+                dfe_type="M",
+                started_at=datetime(2026, 5, 1, 9, 0),
+                returned_at=datetime(2026, 5, 2, 9, 0),
+                assigned_team_id=old_team.id,
+            )
+        )
+        db.session.commit()
+        email = manager_d.email
+    _first, later = _visit_after_reallocation(app, web, world)
+    assert one(send(web, [later]))["outcome"] == "held"
+    held_id = _held_id(app)
+    old = Web(app.test_client())
+    old.sign_in(email)
+    assert f"/held/{held_id}" not in old.get("/held").get_data(as_text=True)
+    assert old.get(f"/held/{held_id}").status_code == 404
