@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from rhi.extensions import db
-from rhi.models import Interview
-from tests.app.helpers import doc, item, one, send, start, store
+from rhi.models import Episode, Interview
+from tests.app.helpers import OFFER_AND_YES, doc, item, one, send, start, store
 from tests.conftest import Web
 
 KEPT = "KEPTBACKWORDS she was given a phone by a man"
@@ -87,3 +87,23 @@ def test_an_upload_from_anyone_else_is_refused_and_gives_nothing_back(app, world
     assert KEPT.split()[0] not in str(result)
     new = item([world.episodes["a"]], doc(sections__before__text="mine"))
     assert one(send(manager, [new]))["outcome"] == "rejected"
+
+
+def test_the_social_workers_manager_does_not_do_the_returns_work(app, world):
+    """They see the return; they do not offer, attempt, start or close it: that is the
+    interviewer's side's (a review found them starting team A's interview and closing the
+    return as 'not interviewed')."""
+    manager = social_workers_manager(app, world)
+    url = f"/episodes/{world.episodes['a']}"
+    page = manager.get(url).get_data(as_text=True)
+    assert "Start the interview now" not in page and "Record a contact attempt" not in page
+    tries = {
+        "/interview": OFFER_AND_YES,
+        "/attempts": {"attempted_at": "2026-11-23T10:00", "method": "visit", "outcome": "not_in"},
+        "/outcome": {"outcome": "not_interviewed", "reason": "Moved away"},
+    }
+    for path, data in tries.items():
+        assert manager.post(url + path, data, page=url).status_code == 403, path
+    with app.app_context():
+        episode = db.session.get(Episode, world.episodes["a"])
+        assert episode.closed_at is None and not episode.interviews
