@@ -117,14 +117,17 @@ def confirm(decision_id: str) -> Response:
         abort(400)
     done = decisions.confirm(row, current_user)
     again = None
-    if done and row.recipient == "social_worker":
+    # An urgent decision was in force when the copy was made on finishing: it holds it.
+    if done and row.recipient == "social_worker" and not row.urgent:
         try:
             again = share_after_decision(row.interview, current_user)
         except SummaryNotMade:
-            db.session.commit()
+            # Not confirmed either: confirming again tries both (a confirmation kept without
+            # its copy could never be sent).
+            db.session.rollback()
             flash(
-                "Confirmed, but the social worker's new summary could not be made just now. "
-                "Tell the worker who held the interview.",
+                "Not confirmed yet: the social worker's new summary, which holds what this "
+                "decision shares, could not be made just now. Try confirming again.",
                 "error",
             )
             return redirect(url_for("decisions.show", decision_id=decision_id))

@@ -179,7 +179,13 @@ def share_after_decision(interview: Interview, user: User) -> Summary | None:
     )
     if last is None:
         return None
-    reader, addressed_as = recipient_for(interview, last.prepared_for_id)
+    # The person chosen on finishing again, if the last went to one; otherwise the rule of
+    # finishing (a social worker since de-allocated is not sent it for having had the last).
+    addressee = db.session.scalar(
+        select(SummaryAddressee.addressed_as).where(SummaryAddressee.summary_id == last.id)
+    )
+    chosen = last.prepared_for_id if addressee == "chosen" else None
+    reader, addressed_as = recipient_for(interview, chosen)
     if reader is None:
         return None
     return _send(interview, user, reader, addressed_as)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, SharingDecision, Summary
+from rhi.models import AuditEvent, Child, SharingDecision, Summary
 from tests.app.helpers import autosave, content, count, start
 from tests.conftest import Web
 
@@ -262,3 +262,75 @@ def test_a_decision_confirmed_after_finishing_reaches_the_social_worker_in_a_new
     assert reader == world.users["social_worker"]
     assert "KEPTPHOTOS" in newest and "REASONWORDS" in newest
     assert "KEPTSISTER" not in newest  # a kept-back item the decision does not name
+
+
+def _finished_with_decision(app, web, world, **changes):
+    uuid = _interview(web, world)
+    _write(web, uuid, consent__social_worker__answer="yes")
+    decision = _decision(
+        world, recipient="social_worker", decider=str(world.users["manager_a"]), **changes
+    )
+    assert _record(web, uuid, decision).status_code == 302
+    finished = web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review")
+    assert finished.status_code in (302, 303)
+    (entry,) = content(app, uuid)[0]["overrides"]
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])
+    return uuid, entry["id"], manager
+
+
+def _summaries(app) -> list[int | None]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Summary.prepared_for_id)
+                .where(Summary.recipient == "social_worker")
+                .order_by(Summary.id)
+            )
+        )
+
+
+def test_an_urgent_decision_confirmed_after_finishing_sends_no_second_summary(app, web, world):
+    """An urgent decision is in force at once: the copy made on finishing already holds it."""
+    _uuid, decision_id, manager = _finished_with_decision(
+        app, web, world, urgent="y", urgent_reason="She is with him tonight"
+    )
+    assert len(_summaries(app)) == 1
+    page = f"/decisions/{decision_id}"
+    said = manager.post(f"{page}/confirm", page=page, follow=True).get_data(as_text=True)
+    assert "Confirmed." in said and "a new one" not in said
+    assert len(_summaries(app)) == 1
+
+
+def test_a_new_summary_that_cannot_be_made_leaves_the_decision_to_confirm_again(
+    app, web, world, monkeypatch
+):
+    _uuid, decision_id, manager = _finished_with_decision(app, web, world)
+    from rhi.summaries import service
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the renderer is down")
+
+    monkeypatch.setattr(service, "render_for", broken)
+    page = f"/decisions/{decision_id}"
+    said = manager.post(f"{page}/confirm", page=page, follow=True).get_data(as_text=True)
+    assert "Not confirmed yet" in said
+    with app.app_context():
+        row = db.session.scalar(
+            select(SharingDecision).where(SharingDecision.decision_id == decision_id)
+        )
+        assert row.confirmed_at is None
+    monkeypatch.undo()
+    said = manager.post(f"{page}/confirm", page=page, follow=True).get_data(as_text=True)
+    assert "a new one that holds what it shares" in said
+    assert len(_summaries(app)) == 2
+
+
+def test_a_social_worker_since_de_allocated_is_not_sent_the_new_summary(app, web, world):
+    _uuid, decision_id, manager = _finished_with_decision(app, web, world)
+    with app.app_context():
+        db.session.get(Child, world.children["a"]).social_worker_id = None
+        db.session.commit()
+    page = f"/decisions/{decision_id}"
+    manager.post(f"{page}/confirm", page=page)
+    assert _summaries(app) == [world.users["social_worker"]]  # only the first, as sent
