@@ -579,7 +579,11 @@ def _missing_already(form: NotificationForm, child: Child) -> bool:
     to take it back. Said by the missing time's box, naming the episode to correct instead."""
     open_one = db.session.scalar(
         select(Episode)
-        .where(Episode.child_id == child.id, Episode.returned_at.is_(None))
+        .where(
+            Episode.child_id == child.id,
+            Episode.returned_at.is_(None),
+            access.episode_filter(current_user),  # never another team's, unseen
+        )
         .order_by(Episode.started_at.desc())
         .limit(1)
     )
@@ -612,6 +616,10 @@ def _reference_taken(form: NotificationForm, episode_id: int | None) -> bool:
             "a child goes missing, the police give a new one."
         ]
         return True
+    if episode_id is not None:
+        held = db.session.scalar(select(Episode.police_reference).where(Episode.id == episode_id))
+        if held and references.key(held) == references.key(reference):
+            return False  # its own reference, kept as it is
     # A police notification with it waits for a person to say which child it is: recording it
     # here too would leave that decision with nothing to do, and its found time thrown away.
     waiting = db.session.scalar(
