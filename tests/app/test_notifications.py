@@ -489,3 +489,21 @@ def test_a_child_still_missing_is_not_recorded_missing_twice(app, world):
         reported_at="",
     )
     assert later.status_code == 302 and newest_episode(app).id != first.id
+
+
+def test_another_teams_open_episode_is_never_named_to_those_who_cannot_see_it(app, world):
+    with app.app_context():
+        db.session.add(
+            Episode(
+                child_id=world.children["a"],
+                risk_grade="Low",
+                dfe_type="M",
+                started_at=datetime(2026, 11, 21, 6, 45),
+                assigned_team_id=db.session.scalar(select(Team.id).where(Team.name == "RHI B")),
+            )
+        )
+        db.session.commit()
+    web = signed_in(app, world, COORDINATOR)
+    response = record_missing(web, world.children["a"])
+    assert "21 Nov 2026 06:45" not in response.get_data(as_text=True)
+    assert response.status_code == 302
