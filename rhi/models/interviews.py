@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     Column,
+    ColumnElement,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -19,6 +20,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
     text,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
@@ -93,6 +96,18 @@ DELAY_REASONS = {
     "placement_moved": "The child's placement moved",
     "other": "Another reason",
 }
+
+
+# What the service's figures and exports count, written once (rhi/oversight reads these):
+# - held: the interview happened. Started and then ended with another outcome (the child
+#   stopped and said no, or it was decided not to go on) is not an interview held.
+# - accepted: the child said yes and did not then say no (a later "no" is a decline, never both).
+def was_held(held_at: datetime | None, outcome: str | None) -> bool:
+    return held_at is not None and outcome in (None, "held")
+
+
+def was_accepted(accepted_at: datetime | None, status: str | None) -> bool:
+    return accepted_at is not None and status != InterviewStatus.DECLINED.value
 
 
 def outcome_label(outcome: str | None) -> str:
@@ -233,6 +248,21 @@ class Interview(db.Model):
         elif self.child is not child and (child.id is None or child.id != self.child.id):
             raise OneChildError
         return episode
+
+
+def held_clause() -> ColumnElement[bool]:
+    """`was_held`, as SQL."""
+    return and_(
+        Interview.held_at.is_not(None),
+        or_(Interview.outcome.is_(None), Interview.outcome == "held"),
+    )
+
+
+def accepted_clause() -> ColumnElement[bool]:
+    """`was_accepted`, as SQL."""
+    return and_(
+        Interview.accepted_at.is_not(None), Interview.status != InterviewStatus.DECLINED.value
+    )
 
 
 CONTACT_METHODS = {

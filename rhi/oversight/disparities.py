@@ -38,6 +38,7 @@ from rhi.interviews.fields import HARMS
 from rhi.models import Episode, Interview, User
 from rhi.models.children import Child
 from rhi.models.episodes import NOT_GRADED
+from rhi.models.interviews import held_clause
 from rhi.oversight.figures import (
     Period,
     _conditions,
@@ -175,7 +176,7 @@ def _medians(user: User, chosen: Period, group: ColumnElement[str]) -> dict[str,
             user,
             chosen,
         )
-        .where(Interview.held_at.is_not(None))
+        .where(held_clause())
         .subquery()
     )
     rows = db.session.execute(

@@ -25,6 +25,7 @@ from rhi import access, deadlines
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, Role, Team, User, interview_episodes
 from rhi.models.episodes import DFE_TYPES
+from rhi.models.interviews import was_accepted, was_held
 from rhi.timefmt import from_local, to_local
 
 # What each export is called, on the page and on the command line.
@@ -86,6 +87,17 @@ class Row:
     offered_at: datetime | None
     accepted_at: datetime | None
     held_at: datetime | None
+    status: str | None = None
+    outcome: str | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return was_accepted(self.accepted_at, self.status)
+
+    @property
+    def held(self) -> datetime | None:
+        """When the interview was held, if it was (rhi.models.interviews.was_held)."""
+        return self.held_at if was_held(self.held_at, self.outcome) else None
 
     @property
     def child_name(self) -> str:
@@ -176,6 +188,8 @@ def _rows(scope: ColumnElement[bool], start: date, end: date, looked_after: bool
             Interview.offered_at,
             Interview.accepted_at,
             Interview.held_at,
+            Interview.status,
+            Interview.outcome,
         )
         .select_from(Episode)
         .join(Child, Child.id == Episode.child_id)
@@ -444,7 +458,7 @@ def ssd(scope: ColumnElement[bool], year: int) -> Export:
     for row in rows:
         # NA while still missing: no interview is due before the child is back.
         offered = "NA" if row.returned_at is None else _yes_no(row.offered_at)
-        accepted = _yes_no(row.accepted_at) if row.offered_at else ""
+        accepted = _yes_no(row.accepted) if row.offered_at else ""
         table.append(
             [
                 str(row.episode_id),
@@ -489,8 +503,10 @@ def within_deadline(row: Row, now: datetime, hours: int) -> str:
     if row.returned_at is None:
         return ""
     due = deadlines.due_at(row.returned_at, hours)
-    if row.held_at is not None:
-        return "No" if deadlines.Clock(due, row.held_at).overdue else "Yes"
+    if row.held is not None:
+        return "No" if deadlines.Clock(due, row.held).overdue else "Yes"
+    if row.outcome is not None:
+        return "No"  # closed without an interview held
     return "No" if deadlines.Clock(due, now).overdue else "Not yet"
 
 
@@ -517,8 +533,8 @@ def episodes(scope: ColumnElement[bool], start: date, end: date, now: datetime) 
             _when(row.returned_at),
             "Yes" if row.offered_at else "No",
             _when(row.offered_at),
-            ("Yes" if row.accepted_at else "No") if row.offered_at else "",
-            _when(row.held_at),
+            ("Yes" if row.accepted else "No") if row.offered_at else "",
+            _when(row.held),
             within_deadline(row, now, hours),
         ]
         for row in rows

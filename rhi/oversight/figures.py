@@ -20,7 +20,7 @@ from rhi import access, deadlines
 from rhi.episodes.queries import waiting_by_deadline
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, InterviewStatus, User, interview_episodes
-from rhi.models.interviews import DELAY_REASONS
+from rhi.models.interviews import DELAY_REASONS, accepted_clause, held_clause
 from rhi.timefmt import from_local, to_local
 
 PERIODS = {
@@ -116,18 +116,22 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
         "at_home": Child.legal_status != "looked_after",
         "placed_from_elsewhere": Child.placed_from_elsewhere,
         "offered": Interview.offered_at.is_not(None),
-        "accepted": Interview.accepted_at.is_not(None),
+        # A yes, then a no, is a decline (rhi.models.interviews: accepted_clause, held_clause).
+        "accepted": accepted_clause(),
         "declined": Interview.status == InterviewStatus.DECLINED.value,
+        # Offered, with no answer and no outcome yet (still being tried counts here).
         "no_answer": and_(
             Interview.offered_at.is_not(None),
             Interview.accepted_at.is_(None),
             Interview.status != InterviewStatus.DECLINED.value,
+            Interview.outcome.is_(None),
         ),
-        "not_reached": Interview.status == InterviewStatus.UNABLE_TO_CONTACT.value,
+        # The return's outcome, not a failed attempt on a return still being tried.
+        "not_reached": Interview.outcome == "not_reached",
         "decided_against": Interview.outcome == "not_interviewed",
-        "held": Interview.held_at.is_not(None),
+        "held": held_clause(),
         # rhi.deadlines.Clock's rule: at the deadline itself the interview is already late.
-        "held_in_time": and_(Interview.held_at.is_not(None), Interview.held_at < Interview.due_at),
+        "held_in_time": and_(held_clause(), Interview.held_at < Interview.due_at),
     }
 
 
@@ -199,7 +203,12 @@ class Timings:
     p90_hours: float | None
 
 
-def _timings(user: User, chosen: Period, when: ColumnElement[datetime]) -> Timings:
+def _timings(
+    user: User,
+    chosen: Period,
+    when: ColumnElement[datetime],
+    counted: ColumnElement[bool] | None = None,
+) -> Timings:
     """The median and 90th percentile (nearest rank) in one pass: each value
     ranked by a window, and only the rows at those two ranks come back, with the count. The
     ranks are ceil(n / 2) and ceil(9n / 10) in integer arithmetic, the same on both databases."""
@@ -214,7 +223,7 @@ def _timings(user: User, chosen: Period, when: ColumnElement[datetime]) -> Timin
             user,
             chosen,
         )
-        .where(when.is_not(None))
+        .where(when.is_not(None) if counted is None else counted)
         .subquery()
     )
     median_rank = (ranked.c.n + 1) // 2
@@ -234,7 +243,7 @@ def _timings(user: User, chosen: Period, when: ColumnElement[datetime]) -> Timin
 def time_to_interview(user: User, chosen: Period) -> Timings:
     """From the child's return to the interview, for the interviews held: median and 90th
     percentile, in hours."""
-    return _timings(user, chosen, Interview.held_at)
+    return _timings(user, chosen, Interview.held_at, held_clause())
 
 
 def time_to_offer(user: User, chosen: Period) -> Timings:
@@ -245,7 +254,7 @@ def time_to_offer(user: User, chosen: Period) -> Timings:
 def delay_reasons(user: User, chosen: Period) -> dict[str, int]:
     """Why interviews held after their deadline were late (DELAY_REASONS, and "not said"), for
     the returns in the period: one GROUP BY."""
-    late = and_(Interview.held_at.is_not(None), Interview.held_at >= Interview.due_at)
+    late = and_(held_clause(), Interview.held_at >= Interview.due_at)
     rows = db.session.execute(
         _scoped(
             select(Interview.delay_reason, func.count(Episode.id)).select_from(Episode),
@@ -311,7 +320,7 @@ def overview(user: User, chosen: Period) -> Overview:
     returns: what the service page and its PDF show, whatever the history (bench/service_page.py).
     """
     conditions = _conditions()
-    late = and_(Interview.held_at.is_not(None), Interview.held_at >= Interview.due_at)
+    late = and_(held_clause(), Interview.held_at >= Interview.due_at)
     reasons = (*DELAY_REASONS, "")
     columns = [
         func.count(Episode.id),

@@ -17,6 +17,7 @@ from sqlalchemy import case, func, select
 from rhi import access
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, Team, User
+from rhi.models.interviews import held_clause
 from rhi.oversight import figures
 from rhi.oversight.figures import Period
 
@@ -55,7 +56,7 @@ def delivered_by(user: User, chosen: Period) -> list[tuple[str, int]]:
         figures._scoped(query, user, chosen)
         .outerjoin(User, User.id == Interview.worker_id)
         .outerjoin(Team, Team.id == User.team_id)
-        .where(Interview.held_at.is_not(None))
+        .where(held_clause())
         .group_by(team)
         .order_by(func.count(Episode.id).desc(), team)
     ).all()

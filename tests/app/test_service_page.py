@@ -205,3 +205,30 @@ def test_the_figures_name_the_services_own_deadline(app, world_i):
         "/service/exports/download?export=episodes&start=2026-11-01&end=2026-11-30&anyway=1"
     ).get_data(as_text=True)
     assert listing.splitlines()[0].endswith("Held within 48 hours")
+
+
+def test_an_interview_the_child_stopped_and_said_no_to_is_a_no_not_held(app, world_i):
+    """Begun, then the child stopped and asked not to be asked again (the return's outcome:
+    declined): counted once, as a no, never as held or as a yes (a probe found it counted as
+    held in time, completed and accepted, and the offers adding up to more than were made)."""
+    service_history(app, world_i)
+    manager = Web(app.test_client())
+    manager.sign_in(world_i.emails["manager_a"])
+    before = manager.get("/service").get_data(as_text=True)
+    assert figure_beside(before, "Interviews held") == "1"
+    said_no = int(figure_beside(before, "Children who said no"))
+    with app.app_context():
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
+        assert interview.held_at is not None and interview.accepted_at is not None
+        interview.status, interview.outcome = "declined", "declined"
+        interview.outcome_at = interview.held_at + timedelta(minutes=20)
+        db.session.commit()
+    html = manager.get("/service").get_data(as_text=True)
+    assert figure_beside(html, "Interviews held") == "0"
+    assert figure_beside(html, "Held within 72 hours") == "0"
+    assert figure_beside(html, "Children who said yes") == "0"
+    assert figure_beside(html, "Children who said no") == str(said_no + 1)
+    survey = manager.get("/service/survey.csv").get_data(as_text=True)
+    assert "Return interviews completed,0" in survey.replace('"', "")
