@@ -20,7 +20,7 @@ from rhi.language import Matcher
 from rhi.models import Addendum, Interview, InterviewStatus, User
 from rhi.models.base import utcnow
 from rhi.plain_text import without_direction_controls
-from rhi.timefmt import STORED_WHEN
+from rhi.timefmt import STORED_WHEN, from_local
 from rhi.writing import events as language_events
 
 
@@ -58,6 +58,17 @@ def start(interview: Interview, user: User, now_local: datetime | None = None) -
             child_id=interview.child_id,
             detail=f"{old} -> in_progress",
         )
+
+
+def held_when(document: dict[str, Any]) -> datetime | None:
+    """When the interview was held, as the worker recorded it ("When the chat started", local
+    time), in UTC; None if it says nothing readable. The 72-hour figures are about the visit,
+    not the moment the worker pressed Start or typed it up."""
+    held_on = str(document["start"].get("held_on") or "")
+    try:
+        return from_local(datetime.strptime(held_on, STORED_WHEN))
+    except ValueError:
+        return None
 
 
 def save_fields(
@@ -114,6 +125,9 @@ def save_fields(
     saved = [r.path for r in results if r.outcome == "saved"]
     if saved:
         interview.content = document
+        held = held_when(document) if "start.held_on" in saved else None
+        if held is not None and interview.held_at is not None:
+            interview.held_at = held  # corrected: the figures follow the record
         audit.record(
             "interview.save",
             user=user,

@@ -38,7 +38,7 @@ from rhi.sync import events as offline_events
 from rhi.sync import held
 from rhi.sync.protocol import Item, ItemResult, Rejected, content_hash, parse_item
 from rhi.sync.validate import changed_fields, validate
-from rhi.timefmt import STORED_WHEN, from_local, to_local
+from rhi.timefmt import to_local
 
 log = logging.getLogger(__name__)
 
@@ -361,11 +361,7 @@ def _existing(
 def _held_at(document: dict[str, Any]) -> datetime:
     """When the interview was held: as the tablet recorded it (local time), else now. An upload
     can come days after the visit, and the 72-hour clock is about the visit."""
-    held_on = document["start"].get("held_on") or ""
-    try:
-        return from_local(datetime.strptime(held_on, STORED_WHEN))
-    except ValueError:
-        return utcnow()
+    return interviews.held_when(document) or utcnow()
 
 
 def _open_interview(episodes: list[Episode]) -> Interview | None:

@@ -232,3 +232,18 @@ def test_an_interview_the_child_stopped_and_said_no_to_is_a_no_not_held(app, wor
     assert figure_beside(html, "Children who said no") == str(said_no + 1)
     survey = manager.get("/service/survey.csv").get_data(as_text=True)
     assert "Return interviews completed,0" in survey.replace('"', "")
+
+
+def test_when_the_chat_started_corrected_on_the_page_is_when_it_was_held(app, web, world):
+    """Met in time, typed up later: the worker corrects "When the chat started", and the
+    figures follow it, as they do for a tablet's upload (a probe found the web kept the moment
+    Start was pressed, so the visit counted late)."""
+    from datetime import datetime
+
+    from tests.app.helpers import autosave, start
+
+    uuid = start(web, world)
+    assert autosave(web, uuid, "start.held_on", "2026-11-22 09:15", None).status_code == 200
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        assert interview.held_at == datetime(2026, 11, 22, 9, 15)  # London is on UTC in November
