@@ -131,7 +131,7 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
         "decided_against": Interview.outcome == "not_interviewed",
         "held": held_clause(),
         # rhi.deadlines.Clock's rule: at the deadline itself the interview is already late.
-        "held_in_time": and_(held_clause(), Interview.held_at < Interview.due_at),
+        "held_in_time": and_(held_clause(), Interview.held_at < _due()),
     }
 
 
@@ -185,6 +185,18 @@ def share(part: int, whole: int) -> str:
 
 def today_local(now: datetime) -> date:
     return to_local(now).date()
+
+
+def _due() -> ColumnElement[datetime]:
+    """This return's own deadline: its return plus the service's hours (rhi.deadlines.due_at,
+    in SQL). Per return, as the inspectors' list measures it: one interview covering two
+    returns can be in time for the later and late for the earlier."""
+    hours = deadline_hours()
+    if db.engine.dialect.name == "sqlite":
+        # Text that compares as the stored times do (milliseconds: a time stored at exactly
+        # the deadline, with its microseconds, sorts after it, so is late).
+        return func.strftime("%Y-%m-%d %H:%M:%f", Episode.returned_at, f"+{hours} hours")
+    return Episode.returned_at + timedelta(hours=hours)
 
 
 def _hours(
@@ -254,7 +266,7 @@ def time_to_offer(user: User, chosen: Period) -> Timings:
 def delay_reasons(user: User, chosen: Period) -> dict[str, int]:
     """Why interviews held after their deadline were late (DELAY_REASONS, and "not said"), for
     the returns in the period: one GROUP BY."""
-    late = and_(held_clause(), Interview.held_at >= Interview.due_at)
+    late = and_(held_clause(), Interview.held_at >= _due())
     rows = db.session.execute(
         _scoped(
             select(Interview.delay_reason, func.count(Episode.id)).select_from(Episode),
@@ -320,7 +332,7 @@ def overview(user: User, chosen: Period) -> Overview:
     returns: what the service page and its PDF show, whatever the history (bench/service_page.py).
     """
     conditions = _conditions()
-    late = and_(held_clause(), Interview.held_at >= Interview.due_at)
+    late = and_(held_clause(), Interview.held_at >= _due())
     reasons = (*DELAY_REASONS, "")
     columns = [
         func.count(Episode.id),

@@ -247,3 +247,37 @@ def test_when_the_chat_started_corrected_on_the_page_is_when_it_was_held(app, we
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
         assert interview.held_at == datetime(2026, 11, 22, 9, 15)  # London is on UTC in November
+
+
+def test_one_interview_for_two_returns_is_judged_against_each_returns_own_deadline(app, web, world):
+    """Ada came back 100 hours ago and again 30 hours ago; one interview for both was held 20
+    hours ago: late for the first return, in time for the second, as the inspectors' list says
+    (the page judged both by the earlier deadline)."""
+    from datetime import datetime
+
+    from tests.app.helpers import doc, item, one, send
+
+    now = datetime(2026, 11, 23, 12, 0)
+    with app.app_context():
+        team_a = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        first = db.session.get(Episode, world.episodes["a"])
+        first.started_at, first.returned_at = now - timedelta(hours=110), now - timedelta(hours=100)
+        second = Episode(
+            child_id=first.child_id,
+            risk_grade="High",
+            dfe_type="M",
+            started_at=now - timedelta(hours=50),
+            returned_at=now - timedelta(hours=30),
+            assigned_team=team_a,
+        )
+        db.session.add(second)
+        db.session.commit()
+        ids = [first.id, second.id]
+    web.sign_in(world.emails["worker_a"])
+    held = (now - timedelta(hours=20)).strftime("%Y-%m-%d %H:%M")
+    assert one(send(web, [item(ids, doc(start__held_on=held))]))["outcome"] == "created"
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])
+    html = manager.get("/service").get_data(as_text=True)
+    assert figure_beside(html, "Interviews held") == "2"
+    assert figure_beside(html, "Held within 72 hours") == "1"
