@@ -531,7 +531,8 @@ def episodes(scope: ColumnElement[bool], start: date, end: date, now: datetime) 
             str(row.episode_id),
             _when(row.started_at),
             _when(row.returned_at),
-            "Yes" if row.offered_at else "No",
+            # Blank while still missing: no interview is due before the child is back.
+            "" if row.returned_at is None else "Yes" if row.offered_at else "No",
             _when(row.offered_at),
             ("Yes" if row.accepted else "No") if row.offered_at else "",
             _when(row.held),

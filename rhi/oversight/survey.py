@@ -78,7 +78,7 @@ def answers(user: User, chosen: Period) -> list[Answer]:
         Answer("Return interviews accepted", str(counts["accepted"]), by_return),
         Answer("Return interviews completed", str(counts["held"]), by_return),
         Answer(
-            "Completed within 72 hours of the return",
+            f"Completed within {figures.deadline_hours()} hours of the return",
             f"{counts['held_in_time']} ({figures.share(counts['held_in_time'], counts['held'])}"
             " of those completed)",
             by_return,

@@ -32,7 +32,7 @@ def test_returns_are_sorted_by_deadline_and_say_time_left_plainly(app, web, worl
     overdue = html.index("overdue by 5 hours")
     on_time = html.index("61 hours left")
     assert overdue < on_time
-    assert "2 children waiting, 1 overdue." in html
+    assert "2 returns waiting, 1 overdue." in html
 
 
 def test_an_interview_held_in_time_and_being_written_up_is_not_called_overdue(app, web, world):
@@ -59,7 +59,7 @@ def test_an_interview_held_in_time_and_being_written_up_is_not_called_overdue(ap
     assert "held in time, being written up" in card
     assert '<strong class="tag tag-held"' in card and ">Held</strong>" in card
     assert "overdue" not in card.lower()
-    assert "1 child waiting, 0 overdue." in html
+    assert "1 return waiting, 0 overdue." in html
 
 
 def test_returns_fragment_for_htmx_refresh(web, world):

@@ -148,7 +148,7 @@ def test_the_returns_page_shows_50_a_page_in_the_same_order_with_next_and_previo
         assert [len(c) for c in cards] == [PER_PAGE, PER_PAGE, len(whole) - 2 * PER_PAGE], sort
         assert [i for c in cards for i in c] == whole, sort
         for page in pages:  # the count line counts them all, on every page
-            assert f"{len(whole)} children waiting, " in page
+            assert f"{len(whole)} returns waiting, " in page
         assert not PREVIOUS.search(pages[0]) and NEXT.search(pages[0])
         assert "Page 1 of 3: returns 1 to 50." in pages[0]
         assert PREVIOUS.search(pages[1]) and NEXT.search(pages[1])
@@ -178,7 +178,7 @@ def test_the_overdue_count_counts_every_page(app, web, world):
         rows = waiting_returns(user, utcnow())
     overdue = sum(1 for row in rows if row.clock.overdue)
     page = web.get("/returns").get_data(as_text=True)
-    assert f"{len(rows)} children waiting, {overdue} overdue." in page
+    assert f"{len(rows)} returns waiting, {overdue} overdue." in page
 
 
 def _asked(app: Flask, web: Web, url: str) -> tuple[int, str]:

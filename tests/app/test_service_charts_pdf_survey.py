@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, Episode, Interview
+from rhi.models import AuditEvent, Child, Episode, Interview, Setting
 from tests.app.helpers import figure_beside, page_text, service_history
 from tests.conftest import Web
 
@@ -170,6 +170,15 @@ def test_the_national_survey_questions_answered_for_a_period(app, world_i):
     assert "Return interviews completed 2" in text
     assert "Completed within 72 hours of the return 1 (50% of those completed)" in text
     assert "Who delivers return interviews No team recorded (1); RHI A (1)" in text
+    # A service with its own deadline: the words name the hours counted against.
+    with app.app_context():
+        db.session.add(Setting(name="RHI_DEADLINE_HOURS", value="48"))
+        db.session.commit()
+    words = page_text(manager.get("/service/survey?period=this_month").get_data(as_text=True))
+    assert "Completed within 48 hours of the return" in words and "72 hours" not in words
+    with app.app_context():
+        db.session.delete(db.session.get(Setting, "RHI_DEADLINE_HOURS"))
+        db.session.commit()
     response = manager.get("/service/survey.csv?period=this_month")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["Question", "Answer", "Counted by", "From", "To"]

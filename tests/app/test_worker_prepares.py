@@ -134,7 +134,7 @@ def test_the_card_and_the_episode_page_show_what_the_worker_prepares_with(app, w
     assert "chip shop (kept back at the child's request)" in page
     # Episode a's interview is finished: off the list; only Ada's new return waits.
     returns = _page(web, "/returns")
-    assert returns.count("Ada Alpha") == 1 and "1 child waiting" in returns
+    assert returns.count("Ada Alpha") == 1 and "1 return waiting" in returns
 
 
 def test_a_child_placed_by_their_home_council_shows_no_placing_authority(app, web, world):
