@@ -281,3 +281,32 @@ def test_one_interview_for_two_returns_is_judged_against_each_returns_own_deadli
     html = manager.get("/service").get_data(as_text=True)
     assert figure_beside(html, "Interviews held") == "2"
     assert figure_beside(html, "Held within 72 hours") == "1"
+
+
+def test_not_reached_is_the_returns_outcome_not_an_attempt_that_failed(app, world_i):
+    """A return still being tried is offered with no answer yet; one closed as not reached
+    after attempts is counted so (a probe found the two the other way round)."""
+    service_history(app, world_i)
+    manager = Web(app.test_client())
+    manager.sign_in(world_i.emails["manager_a"])
+    before = manager.get("/service").get_data(as_text=True)
+    no_answer = int(figure_beside(before, "Offered, no answer yet"))
+    not_reached = int(figure_beside(before, "Not reached after attempts"))
+    with app.app_context():
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
+        interview.status, interview.accepted_at, interview.held_at = "unable_to_contact", None, None
+        db.session.commit()
+    trying = manager.get("/service").get_data(as_text=True)
+    assert figure_beside(trying, "Offered, no answer yet") == str(no_answer + 1)
+    assert figure_beside(trying, "Not reached after attempts") == str(not_reached)
+    with app.app_context():
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
+        interview.outcome, interview.outcome_at = "not_reached", interview.created_at
+        db.session.commit()
+    closed = manager.get("/service").get_data(as_text=True)
+    assert figure_beside(closed, "Offered, no answer yet") == str(no_answer)
+    assert figure_beside(closed, "Not reached after attempts") == str(not_reached + 1)
