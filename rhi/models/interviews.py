@@ -102,8 +102,14 @@ DELAY_REASONS = {
 # - held: the interview happened. Started and then ended with another outcome (the child
 #   stopped and said no, or it was decided not to go on) is not an interview held.
 # - accepted: the child said yes and did not then say no (a later "no" is a decline, never both).
-def was_held(held_at: datetime | None, outcome: str | None) -> bool:
-    return held_at is not None and outcome in (None, "held")
+def was_held(held_at: datetime | None, outcome: str | None, status: str | None = None) -> bool:
+    """Begun, and not ended by the child's no (with the offer kept open, a no leaves no outcome
+    but the status says it) or another outcome."""
+    return (
+        held_at is not None
+        and outcome in (None, "held")
+        and status != InterviewStatus.DECLINED.value
+    )
 
 
 def was_accepted(accepted_at: datetime | None, status: str | None) -> bool:
@@ -255,6 +261,7 @@ def held_clause() -> ColumnElement[bool]:
     return and_(
         Interview.held_at.is_not(None),
         or_(Interview.outcome.is_(None), Interview.outcome == "held"),
+        Interview.status != InterviewStatus.DECLINED.value,
     )
 
 

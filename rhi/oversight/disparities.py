@@ -204,7 +204,7 @@ def _harm_on(key: str) -> ColumnElement[bool]:
 def _harms(user: User, chosen: Period, group: ColumnElement[str]) -> dict[str, dict[str, int]]:
     """Returns whose interview (held, and read whole by this manager) recorded each harm."""
     grp = group.label("grp")
-    read = and_(Interview.held_at.is_not(None), access.whole_interview_filter(user))
+    read = and_(held_clause(), access.whole_interview_filter(user))
     columns = [
         grp,
         func.sum(case((read, 1), else_=0)).label("read"),
@@ -236,7 +236,7 @@ def _writing(user: User, chosen: Period, group: ColumnElement[str]) -> tuple[dic
     held_at = func.max(Interview.held_at)
     ids = db.session.execute(
         _scoped(select(Interview.id, group.label("grp")).select_from(Episode), user, chosen)
-        .where(Interview.held_at.is_not(None), access.whole_interview_filter(user))
+        .where(held_clause(), access.whole_interview_filter(user))
         .group_by(Interview.id, group)
         .order_by(held_at.desc(), Interview.id.desc())
         .limit(MOST_NOTES + 1)

@@ -97,7 +97,7 @@ class Row:
     @property
     def held(self) -> datetime | None:
         """When the interview was held, if it was (rhi.models.interviews.was_held)."""
-        return self.held_at if was_held(self.held_at, self.outcome) else None
+        return self.held_at if was_held(self.held_at, self.outcome, self.status) else None
 
     @property
     def child_name(self) -> str:

@@ -119,12 +119,12 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
         # A yes, then a no, is a decline (rhi.models.interviews: accepted_clause, held_clause).
         "accepted": accepted_clause(),
         "declined": Interview.status == InterviewStatus.DECLINED.value,
-        # Offered, with no answer and no outcome yet (still being tried counts here).
+        # Offered, with neither a yes nor a no: with "accepted" and "declined", every offer once
+        # (a return closed as not reached after an offer is here and under "not_reached").
         "no_answer": and_(
             Interview.offered_at.is_not(None),
             Interview.accepted_at.is_(None),
             Interview.status != InterviewStatus.DECLINED.value,
-            Interview.outcome.is_(None),
         ),
         # The return's outcome, not a failed attempt on a return still being tried.
         "not_reached": Interview.outcome == "not_reached",

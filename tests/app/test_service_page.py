@@ -284,8 +284,8 @@ def test_one_interview_for_two_returns_is_judged_against_each_returns_own_deadli
 
 
 def test_not_reached_is_the_returns_outcome_not_an_attempt_that_failed(app, world_i):
-    """A return still being tried is offered with no answer yet; one closed as not reached
-    after attempts is counted so (a probe found the two the other way round)."""
+    """A return still being tried is not "not reached after attempts": that is the return's
+    outcome (a probe found a failed attempt on an open return counted so)."""
     service_history(app, world_i)
     manager = Web(app.test_client())
     manager.sign_in(world_i.emails["manager_a"])
@@ -308,5 +308,26 @@ def test_not_reached_is_the_returns_outcome_not_an_attempt_that_failed(app, worl
         interview.outcome, interview.outcome_at = "not_reached", interview.created_at
         db.session.commit()
     closed = manager.get("/service").get_data(as_text=True)
-    assert figure_beside(closed, "Offered, no answer yet") == str(no_answer)
+    # Still an offer with no answer (the three answers add up to the offers), and not reached.
+    assert figure_beside(closed, "Offered, no answer yet") == str(no_answer + 1)
     assert figure_beside(closed, "Not reached after attempts") == str(not_reached + 1)
+
+
+def test_a_no_with_the_offer_kept_open_after_starting_is_not_held(app, web, world):
+    """The child stopped and said no, the offer kept open: no outcome yet, and still not an
+    interview held (a review found it counted held, held in time and more held than yes)."""
+    from tests.app.helpers import start
+
+    start(web, world)
+    url = f"/episodes/{world.episodes['a']}"
+    no = web.post(
+        url + "/decline",
+        {"declined_at": "2026-11-23T11:50", "reason": "Tired today.", "offer_again": "yes"},
+        page=url,
+    )
+    assert no.status_code in (302, 303), no.get_data(as_text=True)[:500]
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])
+    html = manager.get("/service").get_data(as_text=True)
+    assert figure_beside(html, "Interviews held") == "0"
+    assert figure_beside(html, "Children who said no") == "1"
