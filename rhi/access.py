@@ -378,14 +378,15 @@ def _forbid(user: User, object_type: str, object_id: int | str, child_id: int | 
     abort(403)
 
 
-def may_record_work(user: User, episode: Episode) -> bool:
+def may_record_work(user: User, episode: Episode, *, starting: bool = False) -> bool:
     """Offers, contact attempts, starting the interview and the return's outcome: the
     interviewer's side of this return (the worker or team holding it, their manager), or a
-    manager for a return nobody holds yet. Not the manager of the child's social worker, nor of
-    a team that keeps the child's record: they see the return, and do not do its work."""
+    manager for a return nobody holds yet (not `starting` the interview: only the interviewer's
+    side writes it, so it is allocated first). Not the manager of the child's social worker, nor
+    of a team that keeps the child's record: they see the return, and do not do its work."""
     if not can_record_interview_work(user):
         return False
-    if user.role_enum is Role.MANAGER and not episode.allocated:
+    if user.role_enum is Role.MANAGER and not episode.allocated and not starting:
         return True
     return bool(
         db.session.scalar(
@@ -394,9 +395,9 @@ def may_record_work(user: User, episode: Episode) -> bool:
     )
 
 
-def require_change(user: User, episode: Episode) -> None:
+def require_change(user: User, episode: Episode, *, starting: bool = False) -> None:
     """The user can see the episode; may they change it? Refusal is 403: they know it exists."""
-    if not may_record_work(user, episode):
+    if not may_record_work(user, episode, starting=starting):
         _forbid(user, "episode", episode.id, episode.child_id)
 
 

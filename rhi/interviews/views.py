@@ -148,7 +148,7 @@ def begin(episode_id: int) -> tuple[str, int] | Response:
     episode page's start form carries them (when offered, how, the child's answer): recorded
     first, in the same transaction; a "no" is saved as the child's answer and nothing starts."""
     episode = access.get_episode(current_user, episode_id)
-    access.require_change(current_user, episode)
+    access.require_change(current_user, episode, starting=True)
     if episode.returned_at is None:
         abort(409)
     interview = episode.interview

@@ -317,6 +317,9 @@ def _content(
     if interview.status != InterviewStatus.IN_PROGRESS.value and not _ends_declined(item):
         interviews.start(interview, user)  # the tablet held the interview: it is in progress
     interview.content = document
+    held = interviews.held_when(document)
+    if held is not None and interview.held_at is not None:
+        interview.held_at = held  # when the visit was, as the tablet recorded it
     db.session.flush()  # the version moves on here; a concurrent save raises StaleDataError
     audit.record(
         "sync.update",

@@ -337,3 +337,19 @@ def test_a_deactivated_worker_is_not_offered(app, world):
         db.session.commit()
     html = signed_in(app, world, COORDINATOR).get(f"/episodes/{world.episodes['new']}/allocate")
     assert "Worker A2" not in html.get_data(as_text=True)
+
+
+def test_a_manager_allocates_a_return_before_its_interview_is_started(app, world):
+    """Only the interviewer's side writes an interview: started on a return nobody holds, it
+    could be written, finished or closed by no one (a review found it stuck)."""
+    manager = signed_in(app, world, "manager_a")
+    url = f"/episodes/{world.episodes['new']}"
+    page = manager.get(url).get_data(as_text=True)
+    assert "Start the interview now" not in page and "Record a contact attempt" in page
+    offer = {"offered_at": "2026-11-23T09:30", "method": "visit", "answer": "yes"}
+    assert manager.post(url + "/interview", offer, page=url).status_code == 403
+    with app.app_context():
+        assert not db.session.get(Episode, world.episodes["new"]).interviews
+    rhi_a = team_id(app, "RHI A")
+    assert allocate(manager, world.episodes["new"], f"team:{rhi_a}").status_code == 302
+    assert "Start the interview now" in manager.get(url).get_data(as_text=True)

@@ -331,3 +331,23 @@ def test_a_no_with_the_offer_kept_open_after_starting_is_not_held(app, web, worl
     html = manager.get("/service").get_data(as_text=True)
     assert figure_beside(html, "Interviews held") == "0"
     assert figure_beside(html, "Children who said no") == "1"
+
+
+def test_a_tablets_when_the_chat_started_moves_an_interview_the_server_holds(app, web, world):
+    from datetime import datetime
+
+    from tests.app.helpers import doc, item, one, send, start
+
+    uuid = start(web, world)
+    with app.app_context():
+        version = db.session.scalar(select(Interview.version).where(Interview.uuid == uuid))
+    typed_up = item(
+        [world.episodes["a"]],
+        doc(start__held_on="2026-11-22 08:40"),
+        uuid=uuid,
+        base_version=version,
+    )
+    assert one(send(web, [typed_up]))["outcome"] == "updated"
+    with app.app_context():
+        held = db.session.scalar(select(Interview.held_at).where(Interview.uuid == uuid))
+        assert held == datetime(2026, 11, 22, 8, 40)
