@@ -71,6 +71,19 @@ def held_when(document: dict[str, Any]) -> datetime | None:
         return None
 
 
+def follow_held_on(interview: Interview, document: dict[str, Any]) -> None:
+    """An interview begun is held when "When the chat started" says: the figures follow the
+    record. Not before the child came back (a slip of the year would count it in time), nor
+    when it says nothing readable: then it stays as it was."""
+    held = held_when(document)
+    if held is None or interview.held_at is None:
+        return
+    returned = [e.returned_at for e in interview.episodes if e.returned_at is not None]
+    if returned and held < min(returned):
+        return
+    interview.held_at = held
+
+
 def save_fields(
     interview: Interview,
     user: User,
@@ -125,9 +138,8 @@ def save_fields(
     saved = [r.path for r in results if r.outcome == "saved"]
     if saved:
         interview.content = document
-        held = held_when(document) if "start.held_on" in saved else None
-        if held is not None and interview.held_at is not None:
-            interview.held_at = held  # corrected: the figures follow the record
+        if "start.held_on" in saved:
+            follow_held_on(interview, document)
         audit.record(
             "interview.save",
             user=user,

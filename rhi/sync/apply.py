@@ -317,9 +317,7 @@ def _content(
     if interview.status != InterviewStatus.IN_PROGRESS.value and not _ends_declined(item):
         interviews.start(interview, user)  # the tablet held the interview: it is in progress
     interview.content = document
-    held = interviews.held_when(document)
-    if held is not None and interview.held_at is not None:
-        interview.held_at = held  # when the visit was, as the tablet recorded it
+    interviews.follow_held_on(interview, document)  # when the visit was, as the tablet says
     db.session.flush()  # the version moves on here; a concurrent save raises StaleDataError
     audit.record(
         "sync.update",
@@ -443,6 +441,8 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
         return _with_events(_conflict(user, other, item, document, device_id), other, report)
     returned = min(e.returned_at for e in episodes if e.returned_at is not None)
     held = _held_at(document)
+    if held < returned:  # before the child came back: a slip, never counted as in time
+        held = utcnow()
     interview = Interview(
         uuid=item.uuid,
         status=InterviewStatus.IN_PROGRESS.value,

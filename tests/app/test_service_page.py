@@ -243,10 +243,11 @@ def test_when_the_chat_started_corrected_on_the_page_is_when_it_was_held(app, we
     from tests.app.helpers import autosave, start
 
     uuid = start(web, world)
-    assert autosave(web, uuid, "start.held_on", "2026-11-22 09:15", None).status_code == 200
+    # Ada came back at 02:00; met at 03:15, typed up at noon.
+    assert autosave(web, uuid, "start.held_on", "2026-11-23 03:15", None).status_code == 200
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
-        assert interview.held_at == datetime(2026, 11, 22, 9, 15)  # London is on UTC in November
+        assert interview.held_at == datetime(2026, 11, 23, 3, 15)  # London is on UTC in November
 
 
 def test_one_interview_for_two_returns_is_judged_against_each_returns_own_deadline(app, web, world):
@@ -343,11 +344,24 @@ def test_a_tablets_when_the_chat_started_moves_an_interview_the_server_holds(app
         version = db.session.scalar(select(Interview.version).where(Interview.uuid == uuid))
     typed_up = item(
         [world.episodes["a"]],
-        doc(start__held_on="2026-11-22 08:40"),
+        doc(start__held_on="2026-11-23 02:40"),
         uuid=uuid,
         base_version=version,
     )
     assert one(send(web, [typed_up]))["outcome"] == "updated"
     with app.app_context():
         held = db.session.scalar(select(Interview.held_at).where(Interview.uuid == uuid))
-        assert held == datetime(2026, 11, 22, 8, 40)
+        assert held == datetime(2026, 11, 23, 2, 40)
+
+
+def test_a_chat_start_before_the_child_came_back_is_not_taken_as_when_it_was_held(app, web, world):
+    from tests.app.helpers import autosave, start
+
+    uuid = start(web, world)
+    with app.app_context():
+        begun = db.session.scalar(select(Interview.held_at).where(Interview.uuid == uuid))
+    assert autosave(web, uuid, "start.held_on", "2025-11-22 09:15", None).status_code == 200
+    with app.app_context():  # a slip of the year: kept as typed, never counted as in time
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        assert interview.held_at == begun
+        assert interview.content["start"]["held_on"] == "2025-11-22 09:15"

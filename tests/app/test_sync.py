@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -204,7 +205,7 @@ def test_lists_and_findings_round_trip(app, web, world):
     document = doc(
         push__bullying__on=True,
         push__bullying__note="At school.",
-        start__held_on="2020-01-02 10:30",
+        start__held_on="2026-11-23 03:30",  # Ada came back at 02:00
     )
     document["people"] = [
         {
@@ -223,7 +224,8 @@ def test_lists_and_findings_round_trip(app, web, world):
     saved = stored(app, upload["uuid"]).content
     assert saved["people"][0]["name"] == "Jay" and saved["people"][0]["private"] is True
     assert saved["push"]["bullying"] == {"on": True, "note": "At school.", "private": False}
-    assert stored(app, upload["uuid"]).held_at.year == 2020  # when the visit was, not the upload
+    # When the visit was, not the upload (London is on UTC in November).
+    assert stored(app, upload["uuid"]).held_at == datetime(2026, 11, 23, 3, 30)
 
 
 def test_other_teams_episode_is_refused_and_dropped(app, web, world):
