@@ -142,6 +142,14 @@ def confirm(decision_id: str) -> Response:
         if row.decider_id != current_user.id:
             abort(403)
         flash("This decision was already confirmed. Nothing has changed.", "info")
+    elif row.recipient == "social_worker" and not row.urgent and row.interview.locked:
+        # Finished, its copy made without this decision, and nobody to send a new one to.
+        flash(
+            "Confirmed, but no summary was sent: the child has no social worker allocated and "
+            "no duty inbox is set, so the copy made when the interview was finished does not "
+            "hold what this decision shares. Tell the child's team.",
+            "error",
+        )
     else:
         flash(
             "Confirmed. The copy for "

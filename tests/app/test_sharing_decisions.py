@@ -332,5 +332,6 @@ def test_a_social_worker_since_de_allocated_is_not_sent_the_new_summary(app, web
         db.session.get(Child, world.children["a"]).social_worker_id = None
         db.session.commit()
     page = f"/decisions/{decision_id}"
-    manager.post(f"{page}/confirm", page=page)
+    said = manager.post(f"{page}/confirm", page=page, follow=True).get_data(as_text=True)
     assert _summaries(app) == [world.users["social_worker"]]  # only the first, as sent
+    assert "Confirmed, but no summary was sent" in said  # never "holds what it shares"
