@@ -440,7 +440,9 @@ def _settle_read_together(plans: list[Plan]) -> list[Plan]:
     refused with it: then both are in the refused rows, to correct and send again."""
     by_line = {plan.row.line: plan for plan in plans}
     settled = []
-    for plan in plans:
+    # From the last line back: a line read together with a later one is settled after it, so
+    # a chain (2 with 3, 3 with 4) follows its last line.
+    for plan in reversed(plans):
         later = by_line.get(plan.row.taken_with) if plan.row.taken_with is not None else None
         if later is not None and later.outcome == PROBLEM:
             plan = Plan(
@@ -449,8 +451,9 @@ def _settle_read_together(plans: list[Plan]) -> list[Plan]:
                 f"Read together with line {later.row.line}, which was not imported: "
                 f"{later.message}",
             )
+            by_line[plan.row.line] = plan
         settled.append(plan)
-    return settled
+    return settled[::-1]
 
 
 def plan_rows(rows: list[Row], actor: Actor) -> list[Plan]:

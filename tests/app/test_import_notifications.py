@@ -871,3 +871,15 @@ def test_same_child_for_a_waiting_notification_takes_the_episode_recorded_by_han
         assert episode.police_reference == "IMP-3"
         assert episode.returned_at == datetime(2026, 11, 22, 10, 0)
         assert db.session.scalar(select(func.count(Episode.id))) == before
+
+
+def test_three_rows_read_together_are_refused_together(app, manager):
+    # Lines 2, 3 and 4 agree and are read together; line 5 disagrees with them.
+    graded = NEW.replace(",Low", ",Medium").replace(",,", ",22/11/2026 07:00,")
+    rows = [NEW, FOUND, FOUND.replace(",P-2,", ",,"), graded.replace("Medium", "High")]
+    batch = import_file(manager, csv_bytes(*rows))
+    assert set(outcomes(app, batch).values()) == {"problem"}
+    said = messages(app, batch)
+    assert said[2].startswith("Read together with line 3, which was not imported")
+    assert said[3].startswith("Read together with line 4, which was not imported")
+    assert not episodes_with(app, "IMP-2")
