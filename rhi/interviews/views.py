@@ -457,8 +457,11 @@ def save(uuid: str) -> tuple[str, int] | Response:
         lock=access.can_record_interview_work(current_user),
         to_change=True,
     )
-    if read is None and access.find_interview(current_user, uuid) is None:
-        # They cannot see it at all (one who sees it but may not change it is refused below).
+    unseen = read is None and access.find_interview(current_user, uuid) is None
+    if read is None and (unseen or held_work.recorded_it(current_user, uuid)):
+        # They cannot see it at all, or see it and may no longer change it after recording it
+        # (the return moved; their team keeps the child's record): held. Anyone else who sees
+        # it but may not change it is refused below.
         kept_for_managers = held_work.hold_saved_fields(current_user, uuid, changes, device)
         if kept_for_managers is not None:
             # The return moved to someone else since this page was opened (or the save was

@@ -342,6 +342,8 @@ def _existing(
     if visible is None:
         return _refused(user, item.uuid, interview.child_id, device_id)
     if not access.may_change_interview(user, interview):
+        if held.recorded_it(user, interview.uuid):
+            raise _Unseen(interview.child_id)  # theirs once: held, as for a return moved away
         return _no_change_rights(user, item.uuid, interview.child_id, device_id)
     if item.content is None:
         report = _events(user, interview, item, device_id)

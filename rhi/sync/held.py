@@ -213,6 +213,30 @@ def worked_with(user: User, child_id: int) -> bool:
     )
 
 
+# What a person recording an interview leaves in the audit trail (rhi/interviews, rhi/sync).
+_RECORDED = ("interview.save", "interview.status", "sync.create", "sync.update")
+
+
+def recorded_it(user: User, interview_uuid: str) -> bool:
+    """Whether this user once recorded this interview (their trail says so). Someone who still
+    sees it but may no longer change it (a manager whose team keeps the child's record, after
+    the return moved to another team) has what they send held, as one who no longer sees it
+    has; someone who only ever read it is refused."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    AuditEvent.user_id == user.id,
+                    AuditEvent.object_type == "interview",
+                    AuditEvent.object_id == interview_uuid,
+                    AuditEvent.action.in_(_RECORDED),
+                    AuditEvent.outcome == "ok",
+                )
+            )
+        )
+    )
+
+
 def hold(
     user: User, raw: dict[str, Any], item: Item, child_id: int, device_id: str | None
 ) -> ItemResult:

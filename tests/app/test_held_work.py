@@ -8,10 +8,10 @@ from __future__ import annotations
 import uuid as uuidlib
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rhi.extensions import db
-from rhi.models import ContactAttempt, Episode, HeldWork, SyncConflict, Team
+from rhi.models import Child, ContactAttempt, Episode, HeldWork, Interview, SyncConflict, Team
 from rhi.models.base import utcnow
 from rhi.timefmt import to_local
 from tests.app.helpers import (
@@ -353,3 +353,32 @@ def test_a_manager_whose_team_held_another_return_long_ago_never_sees_held_work(
     old.sign_in(email)
     assert f"/held/{held_id}" not in old.get("/held").get_data(as_text=True)
     assert old.get(f"/held/{held_id}").status_code == 404
+
+
+def test_a_managers_work_after_the_return_moved_is_held_though_they_still_see_it(app, web, world):
+    """Manager A records Ada's interview; her team keeps Ada's record, so when the return
+    moves to team B she still sees the interview, but may no longer change it: her next save
+    and her tablet's upload are held for the managers, never refused and lost."""
+    from tests.app.helpers import autosave, start
+
+    with app.app_context():
+        team_a = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        db.session.get(Child, world.children["a"]).team_id = team_a.id
+        db.session.commit()
+    uuid = start(web, world, worker="manager_a")
+    assert autosave(web, uuid, "sections.before.text", "One.", "").status_code == 200
+    _reallocate_to_team_b(app, world)
+    saved = autosave(web, uuid, "sections.away.text", "MGRWORDS at a flat", "")
+    assert saved.status_code == 202, saved.get_data(as_text=True)[:300]
+    with app.app_context():
+        version = db.session.scalar(select(Interview.version).where(Interview.uuid == uuid))
+    later = item([world.episodes["a"]], doc(sections__after__text="TABLETWORDS"), uuid=uuid)
+    later["base_version"] = version
+    assert one(send(web, [later]))["outcome"] == "held"
+    with app.app_context():
+        assert db.session.scalar(select(func.count(HeldWork.id))) == 2
+    # Someone who only ever read it (the social worker's manager) is refused, as before.
+    care = Web(app.test_client())
+    care.sign_in(world.emails["manager_care"])
+    care.get(f"/interviews/{uuid}/review")
+    assert autosave(care, uuid, "sections.away.text", "x", "").status_code == 403
