@@ -5,9 +5,9 @@ as the service page counts. No Flask here: the settings come in as numbers.
   in the `days` before now: the rule of the Returns page's marker (rhi.episodes.queries and
   rhi.deadlines.repeat_episodes), so the two pages never disagree. The count is a GROUP BY ...
   HAVING over the window, never every episode read into Python.
-- Only episodes the person may see are counted and listed, so every line links to a record they
-  can open. A manager or coordinator sees every episode of their team's children (rhi/access.py),
-  so for those children the count is the whole count.
+- Every episode of a child the person may see is counted, whoever holds it (the marker's rule);
+  only those they may see are listed, so every line links to a record they can open, and the
+  page says how many others hold.
 - A strategy meeting counts as asked for when a request was made since the window began, or an
   earlier one is still open (waiting to be held): a child over the threshold with neither is
   highlighted on the page.
@@ -38,7 +38,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class RepeatChild:
     child: Child
-    count: int  # episodes begun in the window, as far as the person may see
+    count: int  # episodes begun in the window, every one (listed: those the person may see)
     episodes: list[Episode] = field(default_factory=list)  # those episodes, oldest first
     meeting: FollowedAction | None = None  # the latest request that counts (see the module)
 
@@ -61,6 +61,17 @@ class Page(Generic[T]):
 
 def _in_window(user: User, since: datetime, now: datetime) -> ColumnElement[bool]:
     return and_(access.episode_filter(user), Episode.started_at >= since, Episode.started_at <= now)
+
+
+def _counted_in_window(user: User, since: datetime, now: datetime) -> ColumnElement[bool]:
+    """Every episode in the window of a child the person may see, whoever holds each: the
+    threshold is about the child (the Returns card's marker counts them all), and a child whose
+    episodes two teams hold was on neither manager's page. Only those they may see are listed."""
+    return and_(
+        Episode.child_id.in_(select(Child.id).where(access.child_filter(user))),
+        Episode.started_at >= since,
+        Episode.started_at <= now,
+    )
 
 
 def _meeting_counts(since: datetime) -> ColumnElement[bool]:
@@ -90,7 +101,7 @@ def repeat_children(
             func.count(Episode.id).label("n"),
             func.max(Episode.started_at).label("latest"),
         )
-        .where(_in_window(user, since, now))
+        .where(_counted_in_window(user, since, now))
         .group_by(Episode.child_id)
         .having(func.count(Episode.id) >= episodes)
         .subquery()

@@ -341,7 +341,10 @@ def test_each_manager_sees_their_teams_children_only(app, world):
     other = _as(app, world.emails["manager_b"])
     html = other.get(PAGE).get_data(as_text=True)
     text = _text(html)
-    assert "Ben Beta 3 in 30 days" in _repeat_section(html)
+    # Ben's three episodes team B holds, and the world's one a worker in no team holds: all
+    # counted, as the Returns card's marker counts; the one they cannot open is not listed.
+    section = _repeat_section(html)
+    assert "Ben Beta 4 in 30 days" in section and "And 1 held by another team." in section
     for name in ("Ada Alpha", "Cal Gamma", "Dee Delta"):
         assert name not in text
     assert "2 episodes, longest first." in text
@@ -442,3 +445,31 @@ def test_a_meeting_note_is_never_dropped(app, world):
         "Jay picks her up from school in a silver car &amp; drops her in town.</blockquote>" in page
     )
     assert len(_meetings(app)) == 1
+
+
+def test_a_child_whose_episodes_two_teams_hold_is_counted_whole(app, world):
+    """Ben was reported missing 5 times in 30 days: the world's two (team B's, and a worker's
+    in no team), twice held by team A and once by a team C. Each manager who sees him is shown
+    him, with the whole count, as the Returns card's marker counts (a probe found him on
+    neither manager's page)."""
+    with app.app_context():
+        team_a = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        team_c = Team(name="RHI C")
+        ben = db.session.get(Child, world.children["b"])
+        db.session.add_all(
+            [
+                team_c,
+                _episode(ben, team_a, timedelta(days=10, hours=8), timedelta(hours=8)),
+                _episode(ben, team_a, timedelta(days=20, hours=8), timedelta(hours=8)),
+                _episode(ben, team_c, timedelta(days=25), timedelta(hours=8)),
+            ]
+        )
+        db.session.commit()
+        since = utcnow() - timedelta(days=30)
+        total = sum(1 for e in ben.episodes if e.started_at >= since)
+    assert total == 5  # with the world's two: team B's, and a worker's in no team
+    for key, listed in (("manager_a", 2), ("manager_b", 1)):
+        section = _repeat_section(_as(app, world.emails[key]).get(PAGE).get_data(as_text=True))
+        assert "Ben Beta" in section, key
+        assert f"{total} in 30 days" in section, key
+        assert f"And {total - listed} held by another team." in section, key
