@@ -441,6 +441,15 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
     if other is not None:
         report = _events(user, other, item, device_id)  # events don't compete: applied anyway
         return _with_events(_conflict(user, other, item, document, device_id), other, report)
+    # A return finished meanwhile (its interview held, written up and shared after the tablet
+    # took its copy) keeps its interview: the tablet's covers only the returns still open, or,
+    # if none is, its changes go to the finished one as an addendum. Made over it, it reopened
+    # a closed return.
+    finished = [e for e in episodes if e.interview is not None and e.interview.locked]
+    if finished:
+        episodes = [e for e in episodes if e not in finished]
+        if not episodes:
+            return _to_finished(user, finished[0].interview, item, document, device_id)
     returned = min(e.returned_at for e in episodes if e.returned_at is not None)
     held = _held_at(document)
     if held < returned:  # before the child came back: a slip, never counted as in time

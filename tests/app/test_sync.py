@@ -13,6 +13,7 @@ from rhi.interviews import content as c
 from rhi.models import (
     Addendum,
     AuditEvent,
+    Episode,
     Interview,
     SyncConflict,
     SyncRequest,
@@ -418,3 +419,37 @@ def test_a_passing_server_failure_is_not_remembered_so_the_retry_is_applied(
     assert first["try_again"] is True  # the tablet sends it again; a refused item says False
     monkeypatch.setattr(sync_apply, "_apply", real_apply)
     assert one(send(web, [raw], key="same-key-123"))["outcome"] == "updated"
+
+
+def test_a_tablets_interview_over_a_return_finished_meanwhile_leaves_it_closed(app, web, world):
+    """The tablet took its copy; meanwhile Ada's first return had its interview finished on the
+    web. The tablet's interview over both returns covers only the one still open: the finished
+    one stays closed with its own (made over it, it reopened the closed return)."""
+    from datetime import timedelta
+
+    from tests.app.helpers import start
+
+    with app.app_context():
+        first = db.session.get(Episode, world.episodes["a"])
+        second = Episode(
+            child_id=first.child_id,
+            risk_grade="High",
+            dfe_type="M",
+            started_at=first.returned_at + timedelta(hours=1),
+            returned_at=first.returned_at + timedelta(hours=5),
+            assigned_team_id=first.assigned_team_id,
+        )
+        db.session.add(second)
+        db.session.commit()
+        ids = [first.id, second.id]
+    uuid = start(web, world)
+    finished = web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review")
+    assert finished.status_code in (302, 303)
+    with app.app_context():
+        assert db.session.get(Episode, ids[0]).closed_at is not None
+    upload = item(ids, doc(sections__before__text="Typed on the tablet."))
+    assert one(send(web, [upload]))["outcome"] == "created"
+    with app.app_context():
+        assert db.session.get(Episode, ids[0]).closed_at is not None  # still closed
+        made = db.session.scalar(select(Interview).where(Interview.uuid == upload["uuid"]))
+        assert [e.id for e in made.episodes] == [ids[1]]
