@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from rhi import access, audit, numbers, shells, writing
+from rhi import access, audit, deadlines, numbers, shells, writing
 from rhi.auth import throttle
 from rhi.episodes import service as episode_service
 from rhi.episodes.views import declined_message, locked_notice, render_episode_page
@@ -852,8 +852,10 @@ def _finished_already(interview: Interview, form: FinishForm) -> tuple[str, int]
 
 
 def _late(interview: Interview) -> bool:
-    """Finishing now would be after the interview's deadline."""
-    return utcnow() > interview.due_at
+    """The interview was held after its deadline (the deadline is for holding it: one held in
+    time and written up later is not late), or is not held yet and the deadline has passed;
+    by the clock's own rule (rhi.deadlines.Clock: at the deadline itself it is late)."""
+    return deadlines.Clock(interview.due_at, interview.held_at or utcnow()).overdue
 
 
 @bp.app_context_processor
