@@ -116,6 +116,18 @@ def create_user() -> tuple[str, int] | Response:
     return _page(422, user_form=form)
 
 
+def _last_admin(user: User) -> bool:
+    """`user` is the one active administrator (changing their role would leave none)."""
+    if user.role != Role.ADMIN.value or not user.active:
+        return False
+    others = db.session.scalar(
+        select(func.count(User.id)).where(
+            User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id
+        )
+    )
+    return not others
+
+
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @admin_required
 def set_role(user_id: int) -> Response:
@@ -123,6 +135,13 @@ def set_role(user_id: int) -> Response:
     form = UserRoleForm(prefix=f"u{user.id}")
     form.team_id.choices = _team_choices()
     if form.validate_on_submit():
+        if form.role.data != Role.ADMIN.value and _last_admin(user):
+            flash(
+                f"{user.name} is the only active administrator: make someone else an "
+                "administrator first, or no one could manage users, settings or retention.",
+                "error",
+            )
+            return redirect(url_for("admin.users"))
         user.role = form.role.data
         user.team_id = form.team_id.data or None
         # A new role or team changes what the user may see: their sessions start again.

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from werkzeug.wrappers import Response
 
 from rhi import access, audit
-from rhi.extensions import db
+from rhi.extensions import db, limiter
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.auth import ChangePasswordForm, NewPasswordForm
 from rhi.models import PasswordReset, User
@@ -29,8 +29,15 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _guess_limit() -> str:
+    """Guesses at the current password from a signed-in session (a tablet left signed in, a
+    copied cookie) are limited as sign-in's are."""
+    return current_app.config["RHI_SIGN_IN_RATE_LIMIT"]
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_guess_limit, methods=["POST"], key_func=lambda: str(current_user.get_id()))
 def change_password() -> str | tuple[str, int] | Response:
     form = ChangePasswordForm()
     if not form.validate_on_submit():
@@ -54,6 +61,12 @@ def change_password() -> str | tuple[str, int] | Response:
     user = db.session.get(User, current_user.id)
     assert user is not None
     user.password_hash = hash_password(form.password.data)
+    # A reset link not yet used is for a password no longer in question: it ends too.
+    db.session.execute(
+        delete(PasswordReset).where(
+            PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)
+        )
+    )
     # Every session of theirs ends, this browser's included; this browser is given a new one
     # as the response is saved (rotate), so only the person who typed the password stays in.
     end_sessions_for(user.id)

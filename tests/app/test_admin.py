@@ -118,3 +118,34 @@ def test_create_user_command(app, world):
     )
     assert again.exit_code != 0
     assert "already has this email" in again.output
+
+
+def test_the_only_administrator_cannot_take_away_their_own_role(app, web, world):
+    """Left with no administrator, no one in rhi could manage users, settings or retention
+    (a probe found the only one could make themselves a worker)."""
+    web.sign_in(world.emails["admin"])
+    uid = world.users["admin"]
+    said = web.post(
+        f"/admin/users/{uid}/role",
+        {f"u{uid}-role": "worker", f"u{uid}-team_id": "0"},
+        page="/admin/users",
+        follow=True,
+    ).get_data(as_text=True)
+    assert "is the only active administrator" in said
+    with app.app_context():
+        assert db.session.get(User, uid).role == "admin"
+    # With a second administrator, they may.
+    other = world.users["worker_solo"]
+    web.post(
+        f"/admin/users/{other}/role",
+        {f"u{other}-role": "admin", f"u{other}-team_id": "0"},
+        page="/admin/users",
+    )
+    web.sign_in(world.emails["admin"])  # a role change ends sessions: their own was not changed
+    web.post(
+        f"/admin/users/{uid}/role",
+        {f"u{uid}-role": "worker", f"u{uid}-team_id": "0"},
+        page="/admin/users",
+    )
+    with app.app_context():
+        assert db.session.get(User, uid).role == "worker"

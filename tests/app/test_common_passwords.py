@@ -144,3 +144,34 @@ def test_the_command_line_refuses_a_common_one(app):
     )
     assert result.exit_code != 0
     assert "often guessed" in result.output
+
+
+def test_a_reset_link_ends_when_the_person_changes_their_own_password(app, world):
+    admin = Web(app.test_client())
+    admin.sign_in(world.emails["admin"])
+    html = admin.post(
+        f"/admin/users/{world.users['worker_a']}/reset-link", page="/admin/users"
+    ).get_data(as_text=True)
+    link = re.search(r"http://[^<\s]+(/reset/[A-Za-z0-9_\-]+)", html).group(1)
+    person = Web(app.test_client())
+    person.sign_in(world.emails["worker_a"])
+    page = "/account/password"
+    changed = person.post(page, {"current": PASSWORD, "password": GOOD, "again": GOOD}, page=page)
+    assert changed.status_code == 302
+    assert Web(app.test_client()).get(link).status_code == 410
+
+
+def test_guesses_at_the_current_password_are_limited(app, world):
+    """From a signed-in session (a tablet left signed in): limited as sign-in is."""
+    web = Web(app.test_client())
+    web.sign_in(world.emails["worker_a"])
+    page = "/account/password"
+    token = web.csrf(page)
+    codes = [
+        web.client.post(
+            page,
+            data={"csrf_token": token, "current": f"guess-{n}", "password": GOOD, "again": GOOD},
+        ).status_code
+        for n in range(25)
+    ]
+    assert 429 in codes and codes[0] == 422
