@@ -17,7 +17,7 @@ from sqlalchemy import delete, exists, select, update
 
 from rhi import audit
 from rhi.extensions import db
-from rhi.models import Child, User
+from rhi.models import Child, Interview, Job, User
 from rhi.models.base import utcnow
 from rhi.models.children import LEGAL_STATUSES
 from rhi.models.retention import DestroyedChild, LegalHold
@@ -117,6 +117,24 @@ def _tombstone_values() -> dict[str, object]:
     return values
 
 
+def _forget_downloads(child_id: int) -> None:
+    """Files prepared for download about the child (a profile PDF, a letter, a subject access
+    ZIP) wait in the jobs table, which names the child only in a job's arguments (no foreign
+    key, so `held.each_table` does not find them): found here, by the child's id or one of
+    their interviews, and deleted with the record."""
+    uuids = set(db.session.scalars(select(Interview.uuid).where(Interview.child_id == child_id)))
+    theirs = [
+        job_id
+        for job_id, arguments in db.session.execute(
+            select(Job.id, Job.arguments).where(Job.subject.like("download:%"))
+        )
+        if isinstance(arguments, dict)
+        and (arguments.get("child_id") == child_id or arguments.get("uuid") in uuids)
+    ]
+    if theirs:
+        db.session.execute(delete(Job).where(Job.id.in_(theirs)))
+
+
 def destroy_child(child_id: int, today: date, user: User | None) -> bool:
     """Destroy one child's record in one transaction, if it is still due and not held (checked
     again here: a hold may have been placed since the report was read). True when destroyed."""
@@ -130,6 +148,7 @@ def destroy_child(child_id: int, today: date, user: User | None) -> bool:
         db.session.rollback()
         return False
     rule = rules.rule_for(child.legal_status)
+    _forget_downloads(child_id)
     db.session.expunge(child)  # its row is changed by SQL below: never flushed from here
     for entry, clause in reversed(list(held.each_table(child_id))):
         db.session.execute(delete(entry.table).where(clause))

@@ -381,3 +381,26 @@ def test_each_child_is_destroyed_in_a_transaction_of_its_own(app, world, monkeyp
             kids["due_la"],
             kids["due_other"],
         }
+
+
+def test_files_prepared_for_download_go_with_the_record(app, world):
+    """A profile PDF prepared for download waits in the jobs table, which names the child only
+    in its arguments: destroyed with the record (a probe found it kept), while another child's
+    download stays."""
+    from rhi.models import Job
+    from tests.app.helpers import prepared_file
+
+    child_id = fill_record(app, world)
+    for key, child in (("manager_a", child_id), ("manager_b", world.children["b"])):
+        manager = as_user(app, world, key)
+        made = prepared_file(manager, f"/children/{child}/profile.pdf", f"/children/{child}")
+        assert made.status_code == 200
+    with app.app_context():
+        before = [j.arguments.get("child_id") for j in db.session.scalars(select(Job))]
+    assert child_id in before
+    web = as_user(app, world, "admin")
+    web.post(f"{PAGE}/run", {"child_ids": str(child_id), "confirm": "y"}, page=PAGE)
+    with app.app_context():
+        after = [j.arguments.get("child_id") for j in db.session.scalars(select(Job))]
+    assert child_id not in after
+    assert sorted(after) == sorted(c for c in before if c != child_id)
