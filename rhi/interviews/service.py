@@ -100,7 +100,7 @@ def save_fields(
     With a matcher, phrases the writing check newly finds in saved text are counted for the
     team's supervision view (anonymously: rule and team only).
     """
-    if interview.locked:
+    if interview.ended:
         raise LockedError
     document = c.normalise(interview.content)
     results = []
@@ -265,7 +265,7 @@ def finish(
 ) -> None:
     """Finish the interview: the return's outcome is "interview held". Finished after its
     deadline, it keeps why (`delay_reason`, from DELAY_REASONS) and a note (the page asks)."""
-    if interview.locked:
+    if not interview.may_finish:
         raise LockedError
     old = interview.status
     interview.status = InterviewStatus.FINISHED.value

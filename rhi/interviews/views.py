@@ -243,7 +243,7 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
         page_id=page_id,
         for_band=lambda text_for: text_for(words.band),
         child_words_variants=[words],
-        editable=not interview.locked and access.may_change_interview(current_user, interview),
+        editable=not interview.ended and access.may_change_interview(current_user, interview),
         summaries=summaries_of(interview) if page_id == "review" else [],
         in_force=decisions.in_force(interview),
         decision_rows=decisions.rows(interview) if page_id in ("consent", "review") else {},
@@ -811,6 +811,13 @@ def finish(uuid: str) -> tuple[str, int] | Response:
         abort(400)
     if interview.locked:
         return _finished_already(interview, form)
+    if not interview.may_finish:
+        return _review_with_words(
+            interview,
+            "This interview's return already has its outcome (the child said no, or another "
+            "was recorded), so it was not finished: finishing would record it as held.",
+            typed_words(form),
+        )
     if not valid:
         return render_template(
             "interviews/page.html",
@@ -819,8 +826,8 @@ def finish(uuid: str) -> tuple[str, int] | Response:
     late = form.late
 
     def apply(current: Interview) -> bool:
-        if current.locked:
-            return False  # finished in another tab meanwhile
+        if not current.may_finish:
+            return False  # finished (or ended) in another tab meanwhile
         service.finish(
             current,
             current_user,

@@ -233,6 +233,18 @@ class Interview(db.Model):
         return self.status in LOCKED_STATUSES
 
     @property
+    def may_finish(self) -> bool:
+        """Under way, and its return has no outcome: finishing records "held". Not once the
+        child said no (the return's outcome "declined", or a no with the offer kept open), nor
+        after another outcome: finishing then overwrote it and sent the summary."""
+        return self.status == InterviewStatus.IN_PROGRESS.value and self.outcome is None
+
+    @property
+    def ended(self) -> bool:
+        """Finished, or its return has another outcome: nothing more is written in it."""
+        return self.locked or self.outcome is not None
+
+    @property
     def status_enum(self) -> InterviewStatus:
         return InterviewStatus(self.status)
 

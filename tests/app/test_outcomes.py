@@ -455,3 +455,32 @@ def test_an_interview_held_in_time_and_written_up_later_is_not_asked_why_it_is_l
         db.session.commit()
     page = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert "Why the interview is late" not in page
+
+
+def test_a_return_the_child_said_no_to_is_not_finished_or_written_in_afterwards(app, web, world):
+    """Begun, then "No, the child asked us not to" (the return's outcome: declined), with the
+    interview still open in another tab: nothing more is saved, and finishing neither records
+    it as held nor sends a summary (a probe found both)."""
+    from tests.app.helpers import autosave
+
+    uuid = start(web, world)
+    url = f"/episodes/{world.episodes['a']}"
+    said_no = web.post(
+        url + "/decline",
+        {"declined_at": "2026-11-23T11:50", "reason": "Does not want to.", "offer_again": "no"},
+        page=url,
+    )
+    assert said_no.status_code in (302, 303)
+    saved = autosave(web, uuid, "sections.away.text", "Typed in the other tab.", "")
+    assert saved.status_code != 200
+    review = f"/interviews/{uuid}/review"
+    assert "Finish the interview" not in web.get(review).get_data(as_text=True)
+    finished = web.post(f"/interviews/{uuid}/finish", page=review)
+    assert finished.status_code == 409
+    interview = _interview(app, world.episodes["a"])
+    assert (interview.status, interview.outcome) == ("declined", "declined")
+    assert interview.content.get("sections", {}).get("away", {}).get("text", "") == ""
+    with app.app_context():
+        from rhi.models import Summary
+
+        assert db.session.scalar(select(Summary.id)) is None
