@@ -967,9 +967,9 @@ def read_back(uuid: str) -> tuple[str, int] | Response:
             typed={"read_back.answer": answer, "read_back.changes": changes},
         ), 422
 
-    def apply(interview: Interview) -> None:
-        if interview.locked:
-            abort(409)
+    def apply(interview: Interview) -> bool:
+        if interview.ended:
+            return False
         now_local = to_local(utcnow()).replace(tzinfo=None)
         document = _read_back_answered(interview.content, answer, changes)
         document = c.set_field(
@@ -983,8 +983,21 @@ def read_back(uuid: str) -> tuple[str, int] | Response:
             child_id=interview.child_id,
             detail=answer,
         )
+        return True
 
-    _change_interview(uuid, apply)
+    interview, recorded = _change_interview(uuid, apply)
+    if not recorded:
+        # Finished meanwhile: the child's answer and the changes they asked for, in their words,
+        # come back quoted, to add as a correction (never only "copy what you typed first").
+        said = [("The child's answer", c.READ_BACK_ANSWERS.get(answer, answer))]
+        if changes.strip():
+            said.append(("What the child asked to change", changes.strip()))
+        return _review_with_words(
+            interview,
+            "This interview had already been finished (perhaps on another device), so the "
+            "read-back was not recorded. Add what the child said as a correction below.",
+            said,
+        )
     flash(f"Recorded: \u201c{c.READ_BACK_ANSWERS[answer]}\u201d.", "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="read_back"))
 

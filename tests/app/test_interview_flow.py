@@ -195,3 +195,32 @@ def test_kept_back_text_is_in_the_record_and_in_no_pdf(app, web, world):
     assert "Her friend&#39;s mum is called Tina." in review
     text = pdf_text(web.get(f"/interviews/{uuid}/copies/police.pdf").data)
     assert "Stayed with a friend." in text and "Tina" not in text
+
+
+def test_a_summary_that_failed_for_a_child_with_no_social_worker_can_be_sent_again(
+    app, web, world, monkeypatch
+):
+    """The message says "Send the summary again below": the button is there whoever it goes
+    to (the duty inbox here), not only when a social worker is allocated."""
+    from rhi.models import Child, Setting
+    from rhi.summaries import service as summaries
+
+    with app.app_context():
+        db.session.get(Child, world.children["a"]).social_worker_id = None
+        db.session.add(Setting(name="RHI_DUTY_INBOX", value=world.emails["social_worker_other"]))
+        db.session.commit()
+    uuid = start(web, world)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("renderer fell over")
+
+    monkeypatch.setattr(summaries, "render_for", broken)
+    page = web.post(
+        f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review", follow=True
+    ).get_data(as_text=True)
+    assert "Send the summary again</button>" in page
+    monkeypatch.undo()
+    page = web.post(
+        f"/interviews/{uuid}/send-summary", page=f"/interviews/{uuid}/review", follow=True
+    ).get_data(as_text=True)
+    assert "The summary is in Social Worker Other&#39;s inbox." in page

@@ -466,3 +466,20 @@ def test_a_child_with_no_social_worker_of_their_own_is_not_told_theirs_will_know
         db.session.commit()
     said = blocks(web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True))
     assert said["social_worker"].startswith("A social worker will know:")
+
+
+def test_a_read_back_sent_after_the_interview_was_finished_gives_the_childs_words_back(
+    app, web, world
+):
+    uuid = start(web, world)
+    review = f"/interviews/{uuid}/review"
+    assert web.post(f"/interviews/{uuid}/finish", page=review).status_code in (302, 303)
+    page = f"/interviews/{uuid}/read_back"
+    sent = web.post(
+        f"/interviews/{uuid}/read-back",
+        {"f:read_back.answer": "changes", "f:read_back.changes": "Take out the bit about my mum."},
+        page=page,
+    )
+    assert sent.status_code == 409
+    html = sent.get_data(as_text=True)
+    assert "Take out the bit about my mum." in html and "as a correction" in html
