@@ -14,7 +14,19 @@ from flask_wtf import FlaskForm
 from rhi.forms.fields import field_errors
 
 
+def _without_nul(value: Any) -> Any:
+    """A NUL character (pasted in with text from some programs) is dropped: PostgreSQL cannot
+    hold one in text, and the save failed whole, losing the words typed with it."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            # A new tuple each time: the field's own definition is shared by every form made.
+            filters = (*unbound_field.kwargs.get("filters", ()), _without_nul)
+            return unbound_field.bind(form=form, filters=filters, **options)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Every form made for the request: its errors are read when the page is drawn, so an

@@ -224,3 +224,19 @@ def test_a_summary_that_failed_for_a_child_with_no_social_worker_can_be_sent_aga
         f"/interviews/{uuid}/send-summary", page=f"/interviews/{uuid}/review", follow=True
     ).get_data(as_text=True)
     assert "The summary is in Social Worker Other&#39;s inbox." in page
+
+
+def test_a_nul_character_pasted_into_a_form_is_dropped_not_a_failure(app, web, world):
+    """PostgreSQL holds no NUL in text: an addendum pasted with one failed whole (500) and the
+    words were lost. Every form drops it (rhi/forms/base.py)."""
+    uuid = start(web, world)
+    review = f"/interviews/{uuid}/review"
+    assert web.post(f"/interviews/{uuid}/finish", page=review).status_code in (302, 303)
+    sent = web.post(
+        f"/interviews/{uuid}/addenda", {"text": "She rang back\x00 at six."}, page=review
+    )
+    assert sent.status_code in (302, 303)
+    with app.app_context():
+        from rhi.models import Addendum
+
+        assert db.session.scalar(select(Addendum.text)) == "She rang back at six."
