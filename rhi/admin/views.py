@@ -85,6 +85,10 @@ def _hand_over_forms(users: list[User]) -> dict[int, HandOverForm]:
 @bp.route("/users")
 @admin_required
 def users() -> tuple[str, int]:
+    # Every staff member's name, email, role, team and open sessions: a read, recorded as the
+    # other administration pages' are.
+    audit.record("user.list", object_type="user", object_id="list")
+    db.session.commit()
     return _page()
 
 

@@ -149,3 +149,15 @@ def test_the_only_administrator_cannot_take_away_their_own_role(app, web, world)
     )
     with app.app_context():
         assert db.session.get(User, uid).role == "worker"
+
+
+def test_the_users_page_is_a_read_recorded_in_the_trail(app, web, world):
+    from rhi.models import AuditEvent
+
+    web.sign_in(world.emails["admin"])
+    assert web.get("/admin/users").status_code == 200
+    with app.app_context():
+        assert (
+            db.session.scalar(select(AuditEvent.user_id).where(AuditEvent.action == "user.list"))
+            == world.users["admin"]
+        )
