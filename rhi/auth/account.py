@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from werkzeug.wrappers import Response
 
 from rhi import access, audit
+from rhi.auth import throttle
 from rhi.extensions import db, limiter
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.auth import ChangePasswordForm, NewPasswordForm
@@ -29,15 +30,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _guess_limit() -> str:
-    """Guesses at the current password from a signed-in session (a tablet left signed in, a
-    copied cookie) are limited as sign-in's are."""
-    return current_app.config["RHI_SIGN_IN_RATE_LIMIT"]
-
-
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_guess_limit, methods=["POST"], key_func=lambda: str(current_user.get_id()))
+# Guesses at the current password from a signed-in session (a tablet left signed in, a copied
+# cookie): limited as sign-in is.
+@limiter.limit(throttle.sign_in_limit, methods=["POST"], key_func=throttle.signed_in_key)
 def change_password() -> str | tuple[str, int] | Response:
     form = ChangePasswordForm()
     if not form.validate_on_submit():

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from rhi import audit
-from rhi.auth import second_factor
+from rhi.auth import second_factor, throttle
 from rhi.extensions import db, limiter
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.second_factor import SetUpForm, TurnOffForm
@@ -156,14 +156,10 @@ def set_up() -> str | tuple[str, int] | Response:
     return response
 
 
-def _guess_limit() -> str:
-    return current_app.config["RHI_SIGN_IN_RATE_LIMIT"]
-
-
 @bp.route("/account/second-factor/off", methods=["POST"])
 @login_required
 # The password and a code, guessed from a signed-in session: limited as sign-in is.
-@limiter.limit(_guess_limit, key_func=lambda: str(current_user.get_id()))
+@limiter.limit(throttle.sign_in_limit, key_func=throttle.signed_in_key)
 def turn_off() -> tuple[str, int] | Response:
     user = _me()
     form = TurnOffForm()

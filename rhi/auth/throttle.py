@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
+from flask_login import current_user
 from sqlalchemy import delete, or_, select
 
 from rhi.extensions import db
@@ -187,3 +189,14 @@ def purge(now: datetime, limits: Limits) -> tuple[int, int]:
         delete(SignInAddress).where(SignInAddress.last_signed_in_at < now - limits.known_for)
     ).rowcount
     return failures, addresses
+
+
+def sign_in_limit() -> str:
+    """RHI_SIGN_IN_RATE_LIMIT: for sign-in, and for guesses at a password from a signed-in
+    session (changing it, turning off the second factor), which are limited alike."""
+    return str(current_app.config["RHI_SIGN_IN_RATE_LIMIT"])
+
+
+def signed_in_key() -> str:
+    """The rate limit's key for guesses from a signed-in session: the person, not the address."""
+    return str(current_user.get_id())

@@ -58,12 +58,8 @@ PENDING = "_second_factor_pending"
 PENDING_FOR = timedelta(minutes=5)
 
 
-def _sign_in_limit() -> str:
-    return current_app.config["RHI_SIGN_IN_RATE_LIMIT"]
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(throttle.sign_in_limit, methods=["POST"])
 def sign_in() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -173,7 +169,7 @@ def _pending_user() -> User | None:
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(throttle.sign_in_limit, methods=["POST"])
 def sign_in_code() -> str | tuple[str, int] | Response:
     """The second step of signing in, for a user with the second factor on."""
     if current_user.is_authenticated:

@@ -117,8 +117,12 @@ def confirm(decision_id: str) -> Response:
         abort(400)
     done = decisions.confirm(row, current_user)
     again = None
-    # An urgent decision was in force when the copy was made on finishing: it holds it.
-    if done and row.recipient == "social_worker" and not row.urgent:
+    # The social worker's copy is made once, on finishing: one made before this decision came
+    # into force needs a new one (an urgent decision was in force then: the copy holds it).
+    copy_made_without_it = (
+        done and row.recipient == "social_worker" and not row.urgent and row.interview.locked
+    )
+    if copy_made_without_it:
         try:
             again = share_after_decision(row.interview, current_user)
         except SummaryNotMade:
@@ -142,8 +146,8 @@ def confirm(decision_id: str) -> Response:
         if row.decider_id != current_user.id:
             abort(403)
         flash("This decision was already confirmed. Nothing has changed.", "info")
-    elif row.recipient == "social_worker" and not row.urgent and row.interview.locked:
-        # Finished, its copy made without this decision, and nobody to send a new one to.
+    elif copy_made_without_it:
+        # Nobody to send a new one to.
         flash(
             "Confirmed, but no summary was sent: the child has no social worker allocated and "
             "no duty inbox is set, so the copy made when the interview was finished does not "

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, func, or_, select, true
 
 from rhi import access
 from rhi.extensions import db
-from rhi.models import Child, Episode, HeldWork, Interview, Role, User
+from rhi.models import Child, Episode, Interview, Role, User
 from rhi.retention.destroy import not_destroyed
 
 MOST_SHOWN = 50
@@ -35,35 +35,24 @@ def makes_the_export(user: User, child_id: int) -> bool:
     the social worker's copy, so an administrator makes theirs (issue 16 item 7)."""
     if user.role_enum is Role.ADMIN:
         return True
-    from rhi.sync.held import held_filter, theirs  # the sync package imports much of rhi
+    from rhi.sync.held import sees_all_held_for  # the sync package imports much of rhi
 
     # Anything of the child's the export holds that they do not read themselves: an interview
     # not read whole, a return they do not see (another team's, with its safe and well notes),
     # held tablet work that is not theirs to see. Counted, all and theirs, rather than asked
     # with NOT: a rule over columns that may be empty is unknown, not false, for some rows.
-    def everything_is_theirs(model: Any, theirs: Any) -> bool:
-        counted = select(func.count(model.id), func.count(model.id).filter(theirs)).where(
+    def everything_is_theirs(model: Any, rule: ColumnElement[bool]) -> bool:
+        counted = select(func.count(model.id), func.count(model.id).filter(rule)).where(
             model.child_id == child_id
         )
         held, seen = db.session.execute(counted).one()
         return bool(held == seen)
 
-    if not (
+    return (
         everything_is_theirs(Interview, access.whole_interview_filter(user))
         and everything_is_theirs(Episode, access.episode_filter(user))
-    ):
-        return False
-    held = db.session.execute(
-        select(
-            HeldWork.id, HeldWork.episode_ids, HeldWork.sent_by_team_id, HeldWork.passed_to_id
-        ).where(HeldWork.child_id == child_id)
-    ).all()
-    if not held:
-        return True
-    seen = db.session.scalars(
-        select(HeldWork.id).where(HeldWork.id.in_([h.id for h in held]), held_filter(user))
-    ).all()
-    return len(theirs(user, [h for h in held if h.id in set(seen)])) == len(held)
+        and sees_all_held_for(user, child_id)
+    )
 
 
 def find(user: User, name: str, born: date | None) -> list[Child]:

@@ -342,16 +342,25 @@ def waiting_for(user: User) -> list[HeldWork]:
     )
 
 
+def _light(*where: ColumnElement[bool]) -> list[Any]:
+    """Held work's rows with only what `theirs` reads."""
+    columns = (HeldWork.id, HeldWork.episode_ids, HeldWork.sent_by_team_id, HeldWork.passed_to_id)
+    return list(db.session.execute(select(*columns).where(*where)).all())
+
+
 def count_waiting(user: User) -> int:
     """How many `waiting_for` would list (uncapped): the menu's count, on every page. Held work
     is rare (a tablet's work for a return that moved), so the few rows are read, light columns
     only, and counted by the same rule (`theirs`)."""
-    rows = db.session.execute(
-        select(
-            HeldWork.id, HeldWork.episode_ids, HeldWork.sent_by_team_id, HeldWork.passed_to_id
-        ).where(held_filter(user), HeldWork.state != "attached")
-    ).all()
-    return len(theirs(user, list(rows)))
+    return len(theirs(user, _light(held_filter(user), HeldWork.state != "attached")))
+
+
+def sees_all_held_for(user: User, child_id: int) -> bool:
+    """Every piece of held work for the child is one `user` may see (or there is none)."""
+    every = _light(HeldWork.child_id == child_id)
+    if not every:
+        return True
+    return len(theirs(user, _light(HeldWork.child_id == child_id, held_filter(user)))) == len(every)
 
 
 def get(user: User, held_id: int) -> HeldWork:
