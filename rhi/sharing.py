@@ -127,6 +127,9 @@ class SharedView:
     child_message: str = ""  # "What I want my social worker to know": with "In your own words"
     read_back: str = ""  # what the child said when it was read back, in words ("" if not)
     read_back_at: str = ""
+    # What is shared changed after the child answered (read_back.changed_since_read): set by
+    # those showing the copy, as view_for builds the read-back's own lists.
+    read_back_changed: bool = False
 
     @property
     def shares_content(self) -> bool:

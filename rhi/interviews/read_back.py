@@ -9,6 +9,8 @@ not read out). "Kept between us" is what the child asked us not to pass on
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -261,3 +263,29 @@ def kept_between_us(content: dict[str, Any], in_force: Collection[str]) -> list[
                 str(entry.get("recipient", "")), entry.get("releases", [])
             )
     return [title for path, title in withheld_items(c).items() if path not in passed_on]
+
+
+def what_was_read(content: dict[str, Any], in_force: Collection[str]) -> str:
+    """A fingerprint of the read-back page's lists as they stand: for each person, what they
+    will know (labels and the child's words), and what is kept between us. Kept with the
+    child's answer (views.read_back), so an answer is only ever shown as the child's answer to
+    what they were read. Who is named is left out: a social worker allocated later changes the
+    label, not what is shared."""
+    told = [
+        [r.key, [[t.key, t.label, t.words] for t in r.things]]
+        for r in recipients(content, in_force)
+    ]
+    payload = json.dumps([told, kept_between_us(content, in_force)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def changed_since_read(content: dict[str, Any], in_force: Collection[str]) -> bool:
+    """What will be shared is no longer what was read back to the child (a consent, a private
+    part, the words or a decision changed after they answered): their answer stands in the
+    record, but is not to be read as agreeing to what is shared now. An answer recorded before
+    the fingerprint was kept has nothing to compare, and is taken as it was given."""
+    c = normalise(content)
+    shown = str(c["read_back"].get("shown") or "")
+    if not c["read_back"].get("answer") or not shown:
+        return False
+    return shown != what_was_read(c, in_force)

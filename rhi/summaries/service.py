@@ -12,7 +12,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from rhi import audit, numbers, writing
 from rhi.actions.rules import OPEN
 from rhi.extensions import db
-from rhi.interviews import decisions
+from rhi.interviews import decisions, read_back
 from rhi.interviews.content import RECIPIENTS, normalise
 from rhi.models import (
     Child,
@@ -39,7 +39,9 @@ def render_for(
     content = normalise(interview.content)
     episodes = sorted(interview.episodes, key=lambda e: e.started_at)
     child = episodes[0].child if episodes else interview.child
-    view = view_for(content, recipient, in_force=decisions.in_force(interview))
+    in_force = decisions.in_force(interview)
+    view = view_for(content, recipient, in_force=in_force)
+    view.read_back_changed = read_back.changed_since_read(content, in_force)
     history: list[Any] = []
     earlier: list[datetime] = []
     if view.shares_content:  # a copy with no content shows none of this: nothing is read

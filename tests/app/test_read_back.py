@@ -26,7 +26,7 @@ from rhi.models.base import utcnow
 from rhi.prompts import SECTION_IDS
 from rhi.sharing import CHILD_TOLD, view_for, withheld_items
 from rhi.summaries.service import render_for
-from tests.app.helpers import blocks, marks, prepared_file, start, store
+from tests.app.helpers import autosave, blocks, marks, prepared_file, start, store
 from tests.app.helpers import stored_document as stored
 
 TALKED = [s for s in SECTION_IDS if s != "analysis"]
@@ -306,11 +306,13 @@ def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, wo
     response = answer(web, uuid, "changes", "I don't want the police to know about my friend")
     assert response.status_code == 302
     document = stored(app, uuid)
-    assert document["read_back"] == {
+    assert {k: v for k, v in document["read_back"].items() if k != "shown"} == {
         "answer": "changes",
         "changes": "I don't want the police to know about my friend",
         "at": "2026-11-23 12:00",  # the frozen clock, in London
     }
+    # With what was read: a fingerprint of the page's lists, to see a later change by.
+    assert document["read_back"]["shown"] == read_back.what_was_read(document, set())
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert GAP not in review
     assert '<dt>When it was read back, Ada said</dt><dd class="prose">I want changes</dd>' in review
@@ -336,6 +338,76 @@ def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, wo
         social_worker
     )
     assert "Read back to Ada" not in pdf_text(app, uuid, "parents_carers")  # shares nothing
+
+
+CHANGED = "What is shared changed after that, and was not read back again."
+
+
+def test_an_answer_is_not_shown_as_agreeing_to_what_changed_after_it(app, web, world):
+    """The child said "Yes, that's right" to what the police would know; the worker then
+    shares "Before you left" with the police too. The copy must not say the child agreed to
+    that: the answer stands, with "changed after that", until it is read back again."""
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    answer(web, uuid, "agreed")
+    page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+    assert "data-read-back-changed" not in page
+    assert CHANGED not in pdf_text(app, uuid, "social_worker")
+
+    # A change that alters nothing anyone is told (words in a part no one is to know) leaves
+    # the answer as it was given.
+    assert autosave(web, uuid, "sections.help.text", "HELPX more", None).status_code == 200
+    assert "data-read-back-changed" not in web.get(f"/interviews/{uuid}/read_back").get_data(
+        as_text=True
+    )
+
+    response = autosave(web, uuid, "consent.police.part_before", "1", None)
+    assert response.status_code == 200
+    page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+    assert "data-read-back-changed" in page
+    assert "What will be shared has changed since it was read back to Ada (2026-11-23 12:00)" in (
+        " ".join(page.split())
+    )
+    assert re.search(r'value="agreed" checked', page)  # the answer given stays in the record
+    review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert "What will be shared has changed since it was read back to Ada: read it again." in review
+    said = "Read back to Ada on 2026-11-23 12:00. Ada said: \u201cYes, that\u2019s right\u201d"
+    for recipient in ("social_worker", "police"):
+        assert f"{said} {CHANGED}" in pdf_text(app, uuid, recipient)
+
+    # Read back again: the new answer is to what is shared now.
+    answer(web, uuid, "agreed")
+    assert "data-read-back-changed" not in web.get(f"/interviews/{uuid}/read_back").get_data(
+        as_text=True
+    )
+    assert CHANGED not in pdf_text(app, uuid, "police")
+
+    # Changed again, and finished so: the social worker's copy on screen says so too.
+    assert autosave(web, uuid, "consent.police.part_before", "", "1").status_code == 200
+    _finish(app, uuid)
+    web.sign_out()
+    web.sign_in(world.emails["social_worker"])
+    copy = " ".join(web.get(f"/interviews/{uuid}/review").get_data(as_text=True).split())
+    assert f"Ada said: &#8220;Yes, that\u2019s right&#8221; {CHANGED}" in copy
+
+
+def _finish(app, uuid: str) -> None:
+    """Finished as the finishing page would leave it, for the social worker to read."""
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.status = "finished"
+        db.session.commit()
+
+
+def test_an_answer_recorded_before_what_was_read_was_kept_stands_as_given(app, web, world):
+    uuid = start(web, world)
+    d = shared_document()
+    d["read_back"] = {"answer": "agreed", "changes": "", "at": "2026-11-22 10:00"}
+    store(app, uuid, d)
+    assert "data-read-back-changed" not in web.get(f"/interviews/{uuid}/read_back").get_data(
+        as_text=True
+    )
+    assert CHANGED not in pdf_text(app, uuid, "social_worker")
 
 
 def test_an_answer_must_be_one_of_the_three(app, web, world):
