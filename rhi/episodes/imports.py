@@ -107,10 +107,15 @@ def run(rows: list[Row], actor: apply.Actor, source: str, *, dry_run: bool) -> l
     return apply.apply_rows(rows, actor, source)
 
 
-def results_of(plans: list[apply.Plan]) -> list[dict[str, Any]]:
-    """What is kept of an applied file: each row's line, outcome and words."""
-    return [
-        {
+def results_of(plans: list[apply.Plan], table: Table | None = None) -> list[dict[str, Any]]:
+    """What is kept of an applied file: each row's line, outcome and words, and the child it
+    is about where rhi knows (so destroying the child's record finds it: `forget_child`).
+    With `table` (applying), a refused row's cells too, as it came: the file itself is not
+    kept once applied (`header_of`), and the coordinator downloads those rows to put right."""
+    cells_at = dict(table.rows) if table is not None else {}
+    results = []
+    for p in plans:
+        result = {
             "line": p.row.line,
             "reference": p.row.reference[:60],
             "outcome": p.outcome,
@@ -120,22 +125,56 @@ def results_of(plans: list[apply.Plan]) -> list[dict[str, Any]]:
             if p.outcome != apply.PROBLEM
             else p.message,
             "episode_id": p.episode.id if p.episode else None,
+            "child_id": p.episode.child_id if p.episode else p.child.id if p.child else None,
         }
-        for p in plans
-    ]
+        if p.outcome == apply.PROBLEM and p.row.line in cells_at:
+            result["cells"] = cells_at[p.row.line]
+        results.append(result)
+    return results
+
+
+def header_of(table: Table) -> str:
+    """What an applied file keeps of its text: the header row alone. Each row taken in lives on
+    in a child's record (and goes when it is destroyed); a refused row's cells are kept with
+    its result. The police's whole file, about many children, is not held a second time."""
+    out = io.StringIO()
+    csv.writer(out).writerow(table.headers)
+    return out.getvalue()
 
 
 def refused_csv(table: Table, results: list[dict[str, Any]]) -> str:
     """The refused rows as they came, each with why, every cell made safe to open in a
-    spreadsheet (a cell beginning = + - @ is shown, never run)."""
-    reasons = {r["line"]: r["message"] for r in results if r["outcome"] == apply.PROBLEM}
+    spreadsheet (a cell beginning = + - @ is shown, never run). Their cells are read from the
+    results once the file is applied (`results_of`), from the file before."""
+    cells_at = dict(table.rows)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["Line", "Why it was refused", *map(neutralise, table.headers)])
-    for line, cells in table.rows:
-        if line in reasons:
-            writer.writerow([line, neutralise(reasons[line]), *map(neutralise, cells)])
+    for result in results:
+        if result["outcome"] != apply.PROBLEM:
+            continue
+        cells = result.get("cells", cells_at.get(result["line"]))
+        if cells is not None:
+            row = [result["line"], neutralise(result["message"]), *map(neutralise, cells)]
+            writer.writerow(row)
     return out.getvalue()
+
+
+FORGOTTEN = "Destroyed with the child\u2019s record under the retention schedule."
+
+
+def forget_child(results: list[dict[str, Any]], child_id: int, episode_ids: set[int]) -> bool:
+    """The results of an applied file with the rows about one child blanked (their reference,
+    words and cells), the outcome and line kept so the file's counts still add up. True when
+    anything was blanked. `episode_ids`: the child's episodes, for results kept before each
+    named its child."""
+    changed = False
+    for result in results:
+        if result.get("child_id") == child_id or result.get("episode_id") in episode_ids:
+            result.update(reference="", message=FORGOTTEN, episode_id=None, child_id=None)
+            result.pop("cells", None)
+            changed = True
+    return changed
 
 
 def mapping_named(name: str) -> ImportMapping | None:

@@ -101,9 +101,11 @@ def apply_batch(job: Job) -> dict[str, Any]:
     if batch is None or user is None:
         raise LookupError("the file or the person importing it is gone")
     actor = apply.Actor(user, batch.team_id, "file upload")
-    rows = imports.rows_of(imports.read_text(batch.content), batch.columns or {})
+    table = imports.read_text(batch.content)
+    rows = imports.rows_of(table, batch.columns or {})
     plans = imports.run(rows, actor, batch.filename, dry_run=False)
-    batch.results = imports.results_of(plans)
+    batch.results = imports.results_of(plans, table)
+    batch.content = imports.header_of(table)  # the rows now live in the children's records
     tally = apply.counts(plans)
     audit.record(
         "import.apply",

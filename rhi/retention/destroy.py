@@ -9,15 +9,18 @@ name, date of birth, social worker or team, so no one's lists show it again.
 
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete, exists, select, update
+from sqlalchemy.orm import load_only
 
 from rhi import audit
+from rhi.episodes import imports
 from rhi.extensions import db
-from rhi.models import Child, Interview, Job, User
+from rhi.models import Child, Episode, ImportBatch, Interview, Job, User
 from rhi.models.base import utcnow
 from rhi.models.children import LEGAL_STATUSES
 from rhi.models.retention import DestroyedChild, LegalHold
@@ -135,6 +138,24 @@ def _forget_downloads(child_id: int) -> None:
         db.session.execute(delete(Job).where(Job.id.in_(theirs)))
 
 
+def _forget_import_rows(child_id: int) -> None:
+    """What applied police files keep about the child (each row's result names the child it
+    was about, and its words may name them: "New episode for Ada"): blanked, the counts kept.
+    An applied file keeps no rows of its own (imports.header_of). The files have no foreign
+    key to the child, so `held.each_table` does not find them. Read before the child's
+    episodes are deleted, for results kept before each named its child."""
+    episode_ids = set(db.session.scalars(select(Episode.id).where(Episode.child_id == child_id)))
+    for batch in db.session.scalars(
+        select(ImportBatch)
+        .where(ImportBatch.results.is_not(None))
+        .options(load_only(ImportBatch.id, ImportBatch.results))
+    ):
+        results = copy.deepcopy(batch.results or [])
+        if imports.forget_child(results, child_id, episode_ids):
+            batch.results = results  # a new list: the JSON column sees the change
+    db.session.flush()
+
+
 def destroy_child(child_id: int, today: date, user: User | None) -> bool:
     """Destroy one child's record in one transaction, if it is still due and not held (checked
     again here: a hold may have been placed since the report was read). True when destroyed."""
@@ -149,6 +170,7 @@ def destroy_child(child_id: int, today: date, user: User | None) -> bool:
         return False
     rule = rules.rule_for(child.legal_status)
     _forget_downloads(child_id)
+    _forget_import_rows(child_id)
     db.session.expunge(child)  # its row is changed by SQL below: never flushed from here
     for entry, clause in reversed(list(held.each_table(child_id))):
         db.session.execute(delete(entry.table).where(clause))

@@ -404,3 +404,41 @@ def test_files_prepared_for_download_go_with_the_record(app, world):
         after = [j.arguments.get("child_id") for j in db.session.scalars(select(Job))]
     assert child_id not in after
     assert sorted(after) == sorted(c for c in before if c != child_id)
+
+
+def test_an_applied_police_file_keeps_no_rows_and_forgets_the_child_with_the_record(app, world):
+    """An applied file kept the police's whole CSV (names, dates of birth, times missing, of
+    every child in it) for ever, and destroying a child left their rows in it. Once applied,
+    a file keeps its header and the refused rows (to download and put right); each result
+    about the child is blanked when the record is destroyed, the file's counts kept."""
+    from rhi.episodes.imports import FORGOTTEN
+    from rhi.models import ImportBatch
+    from tests.app.test_import_notifications import ADA, NEW, csv_bytes, import_file
+
+    refused = "IMP-9,,Bea,Lee,31/02/2012,20/11/2026 10:00,,Low"
+    manager = as_user(app, world, "manager_a")
+    batch_id = import_file(manager, csv_bytes(ADA, NEW, refused))
+    with app.app_context():
+        batch = db.session.get(ImportBatch, batch_id)
+        assert "Ada" not in batch.content and "Rosa" not in batch.content
+        assert batch.content.startswith("Police Ref,Person ID,Forename")
+        by_reference = {r["reference"]: r for r in batch.results}
+        assert by_reference["IMP-1"]["child_id"] == world.children["a"]
+        assert by_reference["IMP-9"]["outcome"] == "problem"
+    download = manager.get(f"/imports/{batch_id}/refused.csv").get_data().decode("utf-8-sig")
+    assert "IMP-9" in download and "Bea" in download and "Ada" not in download
+    # The batch's page still reads, from what is kept.
+    page = manager.get(f"/imports/{batch_id}").get_data(as_text=True)
+    assert "IMP-2" in page
+
+    child_id = fill_record(app, world)
+    web = as_user(app, world, "admin")
+    web.post(f"{PAGE}/run", {"child_ids": str(child_id), "confirm": "y"}, page=PAGE)
+    with app.app_context():
+        results = db.session.get(ImportBatch, batch_id).results
+    assert len(results) == 3  # the file's counts still add up
+    forgotten = [r for r in results if r["message"] == FORGOTTEN]
+    assert len(forgotten) == 1 and forgotten[0]["reference"] == ""
+    assert forgotten[0]["outcome"] in ("new", "update")
+    assert "Ada" not in str(results) and "IMP-1" not in str(results)
+    assert {r["reference"] for r in results} == {"", "IMP-2", "IMP-9"}
