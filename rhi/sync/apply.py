@@ -33,7 +33,7 @@ from rhi.interviews import content as c
 from rhi.interviews import service as interviews
 from rhi.models import Episode, Interview, InterviewStatus, SyncConflict, User
 from rhi.models.base import utcnow
-from rhi.models.interviews import OneChildError
+from rhi.models.interviews import OneChildError, outcome_label
 from rhi.sync import events as offline_events
 from rhi.sync import held
 from rhi.sync.protocol import Item, ItemResult, Rejected, content_hash, parse_item
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 ATTEMPTS = 3  # an item raced by another save is tried again, then left for the next upload
 
-ADDENDUM_LINE = "Changed on a tablet after finishing \u2014 {path}: {value}"
+ADDENDUM_LINE = "Changed on a tablet {after} \u2014 {path}: {value}"
 REKEYED_MESSAGE = (
     "This child already had an interview on the server, so what this tablet "
     "recorded was added to it. Carry on with that interview (server_uuid)."
@@ -217,7 +217,7 @@ def _conflict(
     )
 
 
-def _addendum_text(changes: list[tuple[str, Any]]) -> str:
+def _addendum_text(changes: list[tuple[str, Any]], after: str) -> str:
     lines = []
     for path, value in changes:
         if value is None:
@@ -226,16 +226,20 @@ def _addendum_text(changes: list[tuple[str, Any]]) -> str:
             value = "(emptied on the tablet)"
         elif not isinstance(value, str):
             value = json.dumps(value, ensure_ascii=False)
-        lines.append(ADDENDUM_LINE.format(path=path, value=value))
+        lines.append(ADDENDUM_LINE.format(after=after, path=path, value=value))
     return "\n".join(lines)
 
 
 def _to_finished(
     user: User, interview: Interview, item: Item, document: dict[str, Any], device_id: str | None
 ) -> ItemResult:
-    """A finished interview is never edited: the tablet's changes become one addendum."""
+    """A finished interview is never edited: the tablet's changes become one addendum. So too
+    for one whose return was given another outcome meanwhile (by someone else: `_content`)."""
     changes = changed_fields(interview.content, document)
-    text = _addendum_text(changes)
+    text = _addendum_text(
+        changes,
+        "after finishing" if interview.locked else "after the return\u2019s outcome was recorded",
+    )
     if not changes or any(a.text == text for a in interview.addenda):
         return ItemResult(
             item.uuid, "unchanged", ["Already on the server."], version=interview.version
@@ -249,12 +253,14 @@ def _to_finished(
         child_id=interview.child_id,
         detail=_detail(device_id, "addendum"),
     )
-    return ItemResult(
-        item.uuid,
-        "updated",
-        ["This interview was already finished, so your changes were added as an addendum."],
-        version=interview.version,
+    said = (
+        "This interview was already finished, so your changes were added as an addendum."
+        if interview.locked
+        else f"This return's outcome was recorded meanwhile "
+        f"(\u201c{outcome_label(interview.outcome)}\u201d), so your changes were added as an "
+        "addendum and the outcome stands. If the interview did take place, tell your manager."
     )
+    return ItemResult(item.uuid, "updated", [said], version=interview.version)
 
 
 def _events(
@@ -305,7 +311,11 @@ def _content(
     stored = content_hash(interview.content)
     if stored in (item.content_hash, content_hash(document)):
         return ItemResult(item.uuid, "unchanged", [], version=interview.version)
-    if interview.locked:
+    # Finished, or its return given an outcome by someone else while the tablet held it ("not
+    # reached", a no recorded by a colleague): the words are kept as an addendum, and the
+    # interview is not started again over the outcome. The sender's own outcome (the child's no
+    # recorded on this tablet, its notes following in a later upload) takes the notes.
+    if interview.locked or offline_events.outcome_by_another(interview, user):
         return _to_finished(user, interview, item, document, device_id)
     if item.base_version is not None and item.base_version > base:
         raise Rejected(
@@ -314,7 +324,11 @@ def _content(
         )
     if item.base_version != base:
         return _conflict(user, interview, item, document, device_id)
-    if interview.status != InterviewStatus.IN_PROGRESS.value and not _ends_declined(item):
+    if (
+        interview.status != InterviewStatus.IN_PROGRESS.value
+        and interview.outcome is None
+        and not _ends_declined(item)
+    ):
         interviews.start(interview, user)  # the tablet held the interview: it is in progress
     interview.content = document
     interviews.follow_held_on(interview, document)  # when the visit was, as the tablet says

@@ -211,7 +211,9 @@ class Report:
     """What applying an item's events did."""
 
     applied: list[Event] = field(default_factory=list)
-    skipped: list[Event] = field(default_factory=list)  # arrived after the interview finished
+    skipped: list[Event] = field(default_factory=list)  # arrived after the interview ended
+    # Why they were skipped, as the tablet is told: finished, or the return's outcome recorded.
+    because: str = "this interview was already finished"
 
     @property
     def recorded(self) -> bool:
@@ -222,7 +224,7 @@ class Report:
     def messages(self) -> list[str]:
         return [
             f"The {NAMES[e.kind]} recorded on this tablet for {e.at_text} was not applied: "
-            "this interview was already finished. Contact attempts are still kept."
+            f"{self.because}. Contact attempts are still kept."
             for e in self.skipped
         ]
 
@@ -258,6 +260,12 @@ def _may_start(interview: Interview) -> bool:
     )
 
 
+def outcome_by_another(interview: Interview, user: User) -> bool:
+    """The return was given an outcome by someone other than the sender: not this tablet's
+    own "no" (recorded in an earlier upload, its notes following in a later one)."""
+    return interview.outcome is not None and interview.outcome_recorded_by_id != user.id
+
+
 def apply(user: User, interview: Interview, events: list[Event]) -> Report:
     """Apply the events the server does not have yet, in time order, to `interview`. A start
     the offer and the child's yes do not come before is refused (`Rejected`): the caller rolls
@@ -284,7 +292,12 @@ def apply(user: User, interview: Interview, events: list[Event]) -> Report:
             attempt.client_id = event.id
             report.applied.append(event)
             continue
-        skip = interview.locked  # never reopened: see the module's docstring
+        # Never reopened (see the module's docstring); nor started over an outcome someone
+        # else recorded while the tablet held it ("not reached"): the outcome stands, and the
+        # tablet's words go to an addendum (rhi/sync/apply.py `_content`).
+        skip = interview.locked or outcome_by_another(interview, user)
+        if skip and not interview.locked:
+            report.because = "the return\u2019s outcome was recorded meanwhile"
         if skip:
             report.skipped.append(event)
         elif event.kind == "start":

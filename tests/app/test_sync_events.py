@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, ContactAttempt, Interview, SyncConflict, SyncEvent
+from rhi.models import Addendum, AuditEvent, ContactAttempt, Interview, SyncConflict, SyncEvent
 from rhi.models.base import utcnow
 from rhi.timefmt import from_local, to_local
 from tests.app.helpers import audit_actions, count, doc, item, one, results, send, stored
@@ -475,3 +475,95 @@ def test_an_offer_recorded_on_the_page_after_starting_keeps_it_in_progress(app, 
     web.post(url + "/offer", {"offered_at": ago(app, hours=1), "method": "phone"}, page=url)
     interview = stored(app, world_i.interviews["a"])
     assert interview.status == "in_progress" and interview.offer_method == "phone"
+
+
+def _accepted_then_closed_by_manager(app, web, world, outcome: str) -> tuple[str, int]:
+    """Worker A records the offer and the child's yes; the tablet takes its copy; meanwhile
+    their manager records the return's outcome. The interview's uuid and version."""
+    from rhi.episodes import service as episode_service
+    from rhi.models import Episode, User
+
+    web.sign_in(world.emails["worker_a"])
+    answered = events_only(
+        [world.episodes["a"]],
+        [event("offer", ago(app, hours=2), method="visit"), event("accept", ago(app, hours=2))],
+    )
+    assert one(send(web, [answered]))["outcome"] == "created"
+    uuid = answered["uuid"]  # offered, and the child said yes: not begun
+    with app.app_context():
+        episode = db.session.get(Episode, world.episodes["a"])
+        manager = db.session.get(User, world.users["manager_a"])
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        episode_service.record_outcome(
+            episode,
+            manager,
+            outcome=outcome,
+            at=utcnow(),
+            reason="The family moved out of the area.",
+            decided_by="Team manager",
+            interview=interview,
+        )
+        db.session.commit()
+        return uuid, interview.version
+
+
+@pytest.mark.parametrize("begun_on_the_tablet", [True, False])
+def test_a_tablets_words_over_an_outcome_recorded_meanwhile_are_kept_and_it_stands(
+    app, web, world, begun_on_the_tablet
+):
+    """The manager closed the return ("not interviewed") while the worker, offline, began the
+    interview on the tablet. The upload was refused as "begun before the offer" (the start
+    could not apply), or, its start sent already, started the interview again over the
+    outcome. Now the outcome stands, the tablet is told why, and its words are an addendum."""
+    uuid, version = _accepted_then_closed_by_manager(app, web, world, "not_interviewed")
+    upload = item(
+        [world.episodes["a"]],
+        doc(sections__before__text="Things at home were hard."),
+        uuid=uuid,
+        base_version=version,
+    )
+    if begun_on_the_tablet:
+        upload = with_events(upload, [event("start", ago(app, minutes=30))])
+    result = one(send(web, [upload]))
+    assert result["outcome"] == "updated", result
+    said = " ".join(result["messages"])
+    assert "outcome was recorded meanwhile" in said and "Decided not to interview" in said
+    interview = stored(app, uuid)
+    assert interview.outcome == "not_interviewed" and interview.status == "accepted"
+    assert "Things at home" not in str(interview.content)
+    with app.app_context():
+        (addendum,) = db.session.scalars(select(Addendum)).all()
+    assert "Things at home were hard." in addendum.text
+    assert "after the return\u2019s outcome was recorded" in addendum.text
+    # Sent again after a lost answer: nothing twice.
+    assert one(send(web, [upload]))["outcome"] in ("unchanged", "updated")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Addendum.id))) == 1
+
+
+def test_notes_after_the_tablets_own_no_follow_it_without_starting_the_interview(app, web, world):
+    """The child said no on the tablet and it was sent; the worker then wrote down more of
+    what the child said, sent later with no events (those went with the first upload). The
+    later notes were taken as the interview starting: the no was overwritten as "in
+    progress"."""
+    web.sign_in(world.emails["worker_a"])
+    first = with_events(
+        item([world.episodes["a"]], doc(sections__before__text="Hi.")),
+        [
+            event("offer", ago(app, hours=2), method="visit"),
+            event("decline", ago(app, hours=1), reason=WORDS, offer_again=False),
+        ],
+    )
+    assert one(send(web, [first]))["outcome"] == "created"
+    version = stored(app, first["uuid"]).version
+    later = item(
+        [world.episodes["a"]],
+        doc(sections__before__text="Hi. They did not want to talk about school."),
+        uuid=first["uuid"],
+        base_version=version,
+    )
+    result = one(send(web, [later]))
+    assert result["outcome"] == "updated", result
+    interview = stored(app, first["uuid"])
+    assert interview.status == "declined" and interview.outcome == "declined"
+    assert interview.content["sections"]["before"]["text"].endswith("about school.")
