@@ -112,6 +112,7 @@ CHILD_ACTIONS = {
 WORKER_NOTES = "Your worker\u2019s notes about how things are for you"
 RISK_WORDS = "How worried your worker is about your safety"
 FELT = "How you said you felt"
+MESSAGE = "What you want your social worker to know"
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def things_in(view: SharedView) -> list[Thing]:
         things.append(
             Thing(
                 "child_message",
-                "What you want your social worker to know",
+                MESSAGE,
                 view.child_message,
                 quoted=True,
             )
@@ -183,8 +184,10 @@ def things_in(view: SharedView) -> list[Thing]:
     for finding in view.findings:
         words = CHILD_FINDINGS.get(finding.group, {}).get(finding.key, finding.label)
         things.append(Thing(f"{finding.group}.{finding.key}", FINDING_WORDS[finding.group], words))
-    for group, text in view.findings_other.items():
-        things.append(Thing(f"findings_other.{group}", FINDING_WORDS[group], text))
+    for group in view.findings_other:
+        # The worker's own words ("Other"), written on their page, not for the child: named,
+        # as the rest of their notes are, never read out.
+        things.append(Thing(f"findings_other.{group}", FINDING_WORDS[group]))
     for kind, label in (
         ("places", "A place you told me about"),
         ("people", "Someone you told me about"),
@@ -206,9 +209,8 @@ def things_in(view: SharedView) -> list[Thing]:
             )
         )
     if view.protective_factors.strip():
-        things.append(
-            Thing("protective_factors", "What helps keep you safe", view.protective_factors)
-        )
+        # Written on the worker's analysis page: named, as the rest of their notes are.
+        things.append(Thing("protective_factors", "What helps keep you safe"))
     if view.risk_view:
         things.append(Thing("risk_view", RISK_WORDS))
     for line in view.consent:
@@ -262,7 +264,24 @@ def kept_between_us(content: dict[str, Any], in_force: Collection[str]) -> list[
             passed_on |= releases_reaching(
                 str(entry.get("recipient", "")), entry.get("releases", [])
             )
-    return [title for path, title in withheld_items(c).items() if path not in passed_on]
+    kept = [
+        _for_the_child(path, title)
+        for path, title in withheld_items(c).items()
+        if path not in passed_on
+    ]
+    # The child's message goes with "In your own words", to the social worker only: when their
+    # copy does not hold it (that part kept private, or no to the social worker), it is kept.
+    message = str(c["child_message"]).strip()
+    if message and not view_for(c, "social_worker", in_force=in_force).child_message.strip():
+        kept.append(MESSAGE)
+    return kept
+
+
+def _for_the_child(path: str, title: str) -> str:
+    """A withheld item's title as the child reads it: a ticked factor in the words written for
+    the child (`CHILD_FINDINGS`), never the worker's checklist label ("Suspected offending")."""
+    group, _, key = path.partition(".")
+    return CHILD_FINDINGS.get(group, {}).get(key, title)
 
 
 def what_was_read(content: dict[str, Any], in_force: Collection[str]) -> str:

@@ -1020,6 +1020,10 @@ def read_back(uuid: str) -> tuple[str, int] | Response:
 
 
 CHOOSE_AN_ANSWER = "Choose one of the answers."
+CHANGES_TYPED = (
+    "Changes are written in the box below: choose \u201cI want changes\u201d to record them, "
+    "or empty the box."
+)
 
 
 def _read_back_answered(content: Any, answer: str, changes: str) -> dict[str, Any]:
@@ -1039,6 +1043,10 @@ def _read_back_refusal(
     if answer not in c.READ_BACK_ANSWERS or not answer:
         held = c.get_field(c.normalise(interview.content), "read_back.answer")
         return service.FieldResult("read_back.answer", "invalid", held, answer, CHOOSE_AN_ANSWER)
+    if answer != "changes" and changes.strip():
+        # Another answer records no changes: the child's words were cleared without a word.
+        held = c.get_field(c.normalise(interview.content), "read_back.answer")
+        return service.FieldResult("read_back.answer", "invalid", held, answer, CHANGES_TYPED)
     try:
         _read_back_answered(interview.content, answer, changes)
     except c.ContentError as exc:

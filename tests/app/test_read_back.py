@@ -118,10 +118,15 @@ def test_the_read_back_tells_each_recipients_copy_exactly(document, in_force):
         things = told[recipient].things
         # The child's own words each copy holds are read back, word for word, and nothing else.
         said = marks(" ".join(t.words for t in things))
-        holds = marks(repr(view)) - {"ANALYSISX"}
+        workers = {"ANALYSISX", "PROTECTIVEX", *(f"OTHER{g.upper()}X" for g in c.FINDING_GROUPS)}
+        holds = marks(repr(view)) - workers
         assert said == holds, recipient
-        # The worker's notes and view of risk are named, not read out.
+        # The worker's notes (their analysis, what keeps the child safe, their own words for a
+        # reason or a harm) and view of risk are named, not read out.
         keys = {t.key for t in things}
+        assert ("protective_factors" in keys) == bool(view.protective_factors.strip())
+        for group in c.FINDING_GROUPS:
+            assert (f"findings_other.{group}" in keys) == (group in view.findings_other)
         assert ("sections.analysis" in keys) == ("analysis" in view.sections)
         assert ("risk_view" in keys) == bool(view.risk_view)
         assert ("actions" in keys) == bool(view.actions)
@@ -162,6 +167,53 @@ def test_what_no_copy_holds_is_said_to_be_kept_between_us(document, in_force):
         words = _words_at(c.normalise(document), path)
         if words.strip() and words not in every_copy:
             assert title in kept, (path, title)
+
+
+def read_back_changes_typed() -> str:
+    from rhi.interviews.views import CHANGES_TYPED
+
+    return CHANGES_TYPED
+
+
+def test_the_workers_own_words_and_checklist_labels_are_not_read_to_the_child(app, web, world):
+    """A probe found the read-back reading the worker's "Other" notes and protective factors
+    to the child word for word ("Putting herself at risk by choosing..."), and "Kept between
+    us" giving the checklist's labels ("Suspected offending, which may be...")."""
+    uuid = start(web, world)
+    d = shared_document()
+    d["findings_other"]["harms"] = "WORKERWORDSX choosing to hang around with older males"
+    d["protective_factors"] = "PROTECTIVEX mum has poor boundaries"
+    d["harms"]["suspected_offending"] = {"on": True, "note": "", "private": True}
+    d["consent"]["social_worker"]["answer"] = "yes"
+    store(app, uuid, d)
+    html = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+    said = blocks(html)
+    assert "Something your worker is worried about" in said["social_worker"]
+    assert "What helps keep you safe" in said["social_worker"]
+    for words in ("WORKERWORDSX", "older males", "PROTECTIVEX", "poor boundaries"):
+        assert words not in html
+    kept_words = read_back.CHILD_FINDINGS["harms"]["suspected_offending"]
+    assert kept_words in said["kept"]
+    assert c.FINDING_GROUPS["harms"]["suspected_offending"] not in html
+    # The social worker's copy still holds what the worker wrote.
+    copy = pdf_text(app, uuid, "social_worker")
+    assert "WORKERWORDSX" in copy and "PROTECTIVEX" in copy
+
+
+def test_a_message_to_the_social_worker_their_copy_will_not_hold_is_kept_between_us():
+    """The message goes with "In your own words": with that part private (or a no to the social
+    worker), it reached no one, and the child was told "Nothing you asked me to keep"."""
+    d = c.empty_content()
+    d["child_message"] = "MESSAGEX please help me move"
+    d["consent"]["social_worker"]["answer"] = "yes"
+    d["sections"]["own_words"]["private"] = True
+    assert read_back.MESSAGE in read_back.kept_between_us(d, ())
+    d["sections"]["own_words"]["private"] = False
+    assert read_back.MESSAGE not in read_back.kept_between_us(d, ())
+    d["consent"]["social_worker"]["answer"] = "no"
+    assert read_back.MESSAGE in read_back.kept_between_us(d, ())
+    d["child_message"] = ""
+    assert read_back.kept_between_us(d, ()) == []
 
 
 def test_a_person_a_decision_for_parents_names_is_still_kept_between_us():
@@ -319,7 +371,16 @@ def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, wo
     assert "I don&#39;t want the police to know about my friend" in review
     assert '<dt>When</dt><dd class="prose">2026-11-23 12:00</dd>' in review
 
-    answer(web, uuid, "not_read", "left over words")
+    # Changes left in the box with another answer are not cleared without a word.
+    refused = answer(web, uuid, "not_read", "left over words")
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert read_back_changes_typed() in page.replace("&#8220;", "\u201c").replace(
+        "&#8221;", "\u201d"
+    )
+    assert ">left over words</textarea>" in page
+    assert stored(app, uuid)["read_back"]["answer"] == "changes"
+    answer(web, uuid, "not_read")
     assert stored(app, uuid)["read_back"]["answer"] == "not_read"
     assert stored(app, uuid)["read_back"]["changes"] == ""  # the changes go with "changes" only
     page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
