@@ -250,6 +250,20 @@ def releases_reaching(recipient: str, releases: Iterable[Any]) -> set[str]:
     return {p for p in released if not p.startswith(("places.", "people.", "sections.analysis"))}
 
 
+def actions_reaching(content: dict[str, Any], recipient: str) -> list[dict[str, Any]]:
+    """The actions `recipient` learns of whatever the child said about sharing, because they
+    are asked to do them (the action's "Who will do it" names them), or, for the social worker,
+    because a strategy meeting asked for is told to them and their manager
+    (rhi/actions/tracking.py). Not their copy: what they will know all the same, so the child
+    is told it (rhi/interviews/read_back.py)."""
+    return [
+        action
+        for action in normalise(content)["actions"]
+        if action.get("owner_kind") == recipient
+        or (recipient == "social_worker" and action.get("kind") == "strategy_meeting")
+    ]
+
+
 def view_for(content: dict[str, Any], recipient: str, *, in_force: Collection[str]) -> SharedView:
     """What `recipient` may read. `in_force`: the ids of the decisions in force (rule 2)."""
     if recipient not in RECIPIENTS:

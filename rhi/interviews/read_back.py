@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rhi.interviews.content import normalise
-from rhi.sharing import SharedView, releases_reaching, view_for, withheld_items
+from rhi.sharing import (
+    SharedView,
+    actions_reaching,
+    releases_reaching,
+    view_for,
+    withheld_items,
+)
 
 # Who, as the child would say it.
 RECIPIENT_WORDS = {
@@ -196,18 +202,7 @@ def things_in(view: SharedView) -> list[Thing]:
             name = str(entry.get("name", "")).strip() or "not named"
             things.append(Thing(f"{kind}.{entry.get('id')}", label, name))
     if view.actions:
-        things.append(
-            Thing(
-                "actions",
-                "What we agreed will happen next",
-                ", ".join(
-                    dict.fromkeys(
-                        CHILD_ACTIONS.get(str(a.get("kind", "")), CHILD_ACTIONS["other"])
-                        for a in view.actions
-                    )
-                ),
-            )
-        )
+        things.append(_actions(view.actions))
     if view.protective_factors.strip():
         # Written on the worker's analysis page: named, as the rest of their notes are.
         things.append(Thing("protective_factors", "What helps keep you safe"))
@@ -219,6 +214,14 @@ def things_in(view: SharedView) -> list[Thing]:
                 Thing("consent", "What you said about sharing with them", line.words, quoted=True)
             )
     return things
+
+
+def _actions(actions: list[dict[str, Any]]) -> Thing:
+    """What was agreed will happen, in the child's words, each kind once."""
+    words = dict.fromkeys(
+        CHILD_ACTIONS.get(str(a.get("kind", "")), CHILD_ACTIONS["other"]) for a in actions
+    )
+    return Thing("actions", "What we agreed will happen next", ", ".join(words))
 
 
 def told_to_the_child(content: dict[str, Any], in_force: Collection[str]) -> set[str]:
@@ -249,7 +252,13 @@ def recipients(
         label = name if key == "other" and name else who
         if key == "social_worker" and not own_social_worker:
             label = NO_OWN_SOCIAL_WORKER
-        out.append(Recipient(key, label, things_in(view_for(c, key, in_force=in_force))))
+        things = things_in(view_for(c, key, in_force=in_force))
+        # Asked to do something (or told of a strategy meeting), they will know of it whatever
+        # their copy holds: the child is told so, not "only that we talked".
+        reaching = actions_reaching(c, key)
+        if reaching and not any(thing.key == "actions" for thing in things):
+            things.append(_actions(reaching))
+        out.append(Recipient(key, label, things))
     return out
 
 

@@ -21,10 +21,11 @@ from sqlalchemy import select
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.interviews import read_back
+from rhi.interviews.fields import ACTION_OWNERS
 from rhi.models import AuditEvent, Child, Interview, User
 from rhi.models.base import utcnow
 from rhi.prompts import SECTION_IDS
-from rhi.sharing import CHILD_TOLD, view_for, withheld_items
+from rhi.sharing import CHILD_TOLD, actions_reaching, view_for, withheld_items
 from rhi.summaries.service import render_for
 from tests.app.helpers import autosave, blocks, marks, prepared_file, start, store
 from tests.app.helpers import stored_document as stored
@@ -69,6 +70,8 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
             entry["private"] = draw(st.booleans())
     if draw(st.booleans()):
         d, _ = c.add_item(d, "actions", "a1")
+        d["actions"][0]["kind"] = draw(st.sampled_from(list(c.ACTION_KINDS)))
+        d["actions"][0]["owner_kind"] = draw(st.sampled_from(list(ACTION_OWNERS)))
     for recipient in c.RECIPIENTS:
         answer = draw(st.sampled_from(list(c.CONSENT_ANSWERS)))
         d["consent"][recipient]["answer"] = answer
@@ -129,10 +132,13 @@ def test_the_read_back_tells_each_recipients_copy_exactly(document, in_force):
             assert (f"findings_other.{group}" in keys) == (group in view.findings_other)
         assert ("sections.analysis" in keys) == ("analysis" in view.sections)
         assert ("risk_view" in keys) == bool(view.risk_view)
-        assert ("actions" in keys) == bool(view.actions)
+        # The actions: in the copy, or asked of them (a strategy meeting: told to the social
+        # worker), which they will know of whatever the copy holds.
+        reaching = actions_reaching(document, recipient)
+        assert ("actions" in keys) == bool(view.actions or reaching)
         assert told[recipient].only_that_we_talked == (not things)
         if not view.shares_content:
-            assert not things
+            assert [t.key for t in things] == (["actions"] if reaching else [])
 
 
 @settings(max_examples=60, deadline=None)
@@ -198,6 +204,36 @@ def test_the_workers_own_words_and_checklist_labels_are_not_read_to_the_child(ap
     # The social worker's copy still holds what the worker wrote.
     copy = pdf_text(app, uuid, "social_worker")
     assert "WORKERWORDSX" in copy and "PROTECTIVEX" in copy
+
+
+def test_whoever_is_asked_to_do_an_action_is_said_to_know_of_it(app, web, world):
+    """A probe: the child said no to their social worker, and was told "Your social worker
+    will only know that we talked", while the social worker's Actions list named the drugs
+    referral and the NRM referral asked of them. The child is told now; and a strategy
+    meeting, always told to the social worker, is said too."""
+    uuid = start(web, world)
+    d = shared_document()
+    d["consent"]["social_worker"]["answer"] = "no"
+    for n, (kind, owner) in enumerate(
+        (("substance_service", "social_worker"), ("nrm", "social_worker"), ("school", "school"))
+    ):
+        d, _ = c.add_item(d, "actions", f"a{n}")
+        d["actions"][n].update(kind=kind, owner_kind=owner)
+    store(app, uuid, d)
+    said = blocks(web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True))
+    assert "will only know that we talked" not in said["social_worker"]
+    assert "What we agreed will happen next" in said["social_worker"]
+    assert read_back.CHILD_ACTIONS["substance_service"] in said["social_worker"]
+    assert read_back.CHILD_ACTIONS["nrm"] in said["social_worker"]
+    assert read_back.CHILD_ACTIONS["school"] not in said["social_worker"]
+    assert read_back.CHILD_ACTIONS["school"] in said["school"]
+    assert said["health"].endswith("will only know that we talked, and when.")
+
+    meeting = c.empty_content()
+    meeting, _ = c.add_item(meeting, "actions", "m1")
+    meeting["actions"][0]["kind"] = "strategy_meeting"
+    (social_worker,) = [r for r in read_back.recipients(meeting, ()) if r.key == "social_worker"]
+    assert [t.words for t in social_worker.things] == [read_back.CHILD_ACTIONS["strategy_meeting"]]
 
 
 def test_a_message_to_the_social_worker_their_copy_will_not_hold_is_kept_between_us():
