@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit
 from rhi.auth import second_factor
+from rhi.episodes import allocation
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm, HandOverForm, TeamForm, UserForm, UserRoleForm
 from rhi.models import Role, Team, User, UserSession
@@ -146,6 +147,7 @@ def set_role(user_id: int) -> Response:
                 "error",
             )
             return redirect(url_for("admin.users"))
+        was_worker_in = user.team_id if user.role == Role.WORKER.value else None
         user.role = form.role.data
         user.team_id = form.team_id.data or None
         # A new role or team changes what the user may see: their sessions start again.
@@ -156,8 +158,15 @@ def set_role(user_id: int) -> Response:
             object_id=user.id,
             detail=f"role {user.role}, team {user.team_id}",
         )
+        moved = 0
+        if was_worker_in is not None and (
+            user.role != Role.WORKER.value or user.team_id != was_worker_in
+        ):
+            moved = allocation.back_to_the_team(
+                user, was_worker_in, current_user, f"{user.name} left the team."
+            )
         db.session.commit()
-        flash(f"Saved {user.name}'s role and team.", "success")
+        flash(f"Saved {user.name}'s role and team.{_returns_moved(moved)}", "success")
     else:
         flash("That role or team is not one we know.", "error")
     return redirect(url_for("admin.users"))
@@ -173,13 +182,19 @@ def toggle_active(user_id: int) -> Response:
         flash("You can't deactivate your own account.", "error")
         return redirect(url_for("admin.users"))
     user.active = not user.active
+    moved = 0
     if not user.active:
         end_sessions_for(user.id)  # deactivation ends their sessions now, not at next sign-in
     audit.record(
         "user.activate" if user.active else "user.deactivate", object_type="user", object_id=user.id
     )
+    if not user.active and user.role == Role.WORKER.value:
+        moved = allocation.back_to_the_team(
+            user, user.team_id, current_user, f"{user.name}'s account was closed."
+        )
     db.session.commit()
-    flash(f"{user.name} is {'active again' if user.active else 'deactivated'}.", "success")
+    said = "active again" if user.active else "deactivated"
+    flash(f"{user.name} is {said}.{_returns_moved(moved)}", "success")
     return redirect(url_for("admin.users"))
 
 
@@ -198,6 +213,15 @@ def end_sessions(user_id: int) -> Response:
     db.session.commit()
     flash(f"{user.name} is signed out everywhere ({ended} {_sessions(ended)} ended).", "success")
     return redirect(url_for("admin.users") + f"#user-{user.id}")
+
+
+def _returns_moved(count: int) -> str:
+    """Said when a worker's open returns went back to their team (allocation.back_to_the_team),
+    so the administrator can tell the team's manager to allocate them."""
+    if not count:
+        return ""
+    them = "return they held goes" if count == 1 else "returns they held go"
+    return f" {count} open {them} back to their team to allocate: tell the team's manager."
 
 
 def _sessions(count: int) -> str:

@@ -166,6 +166,27 @@ def allocate(
     return allocation
 
 
+def back_to_the_team(worker: User, team_id: int | None, by: User, why: str) -> int:
+    """A worker who leaves their team (moved, no longer a worker, or their account closed)
+    held returns no one else could then see or move: a worker's return is held by them alone,
+    and their team's managers see it through their team. Each return they hold that is not
+    closed goes back to `team_id` (the team they were in) to allocate, with `why` as the
+    reason, kept and audited as any move. How many moved."""
+    if team_id is None:
+        return 0
+    team = db.session.get(Team, team_id)
+    if team is None:
+        return 0
+    held = db.session.scalars(
+        select(Episode)
+        .where(Episode.assigned_worker_id == worker.id, Episode.closed_at.is_(None))
+        .order_by(Episode.id)
+    ).all()
+    for episode in held:
+        allocate(episode, by, team=team, reason=why)
+    return len(held)
+
+
 def notices_for(user: User) -> list[Notice]:
     """The user's notices not yet dismissed, newest first."""
     return list(

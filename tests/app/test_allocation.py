@@ -353,3 +353,65 @@ def test_a_manager_allocates_a_return_before_its_interview_is_started(app, world
     rhi_a = team_id(app, "RHI A")
     assert allocate(manager, world.episodes["new"], f"team:{rhi_a}").status_code == 302
     assert "Start the interview now" in manager.get(url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("leaves", ["no team", "another team", "not a worker", "deactivated"])
+def test_a_worker_who_leaves_the_team_gives_their_open_returns_back_to_it(app, world, leaves):
+    """A probe: a worker moved out of their team (or closed) kept their open returns, which
+    then fell off every list that could act on them: the team's manager saw them no more and
+    could not move them, while the 72-hour clock ran. They go back to the team to allocate
+    now, with why, kept and audited as any move; a closed return stays as it was."""
+    coordinator = signed_in(app, world, COORDINATOR)
+    episode = world.episodes["new"]
+    worker = world.users["worker_a"]
+    assert allocate(coordinator, episode, f"worker:{worker}").status_code == 302
+    assert held(app, world.episodes["a"]) == (None, team_id(app, "RHI A"))  # the world's own
+    with app.app_context():
+        db.session.get(Episode, world.episodes["a"]).assigned_worker_id = worker
+        db.session.get(Episode, world.episodes["a"]).closed_at = utcnow()
+        db.session.commit()
+
+    admin = signed_in(app, world, "admin")
+    if leaves == "deactivated":
+        response = admin.post(f"/admin/users/{worker}/active", page="/admin/users")
+    else:
+        role, team = {
+            "no team": ("worker", "0"),
+            "another team": ("worker", str(team_id(app, "RHI B"))),
+            "not a worker": ("manager", str(team_id(app, "RHI A"))),
+        }[leaves]
+        response = admin.post(
+            f"/admin/users/{worker}/role",
+            {f"u{worker}-role": role, f"u{worker}-team_id": team},
+            page="/admin/users",
+        )
+    assert response.status_code == 302
+    flashed = admin.get("/admin/users").get_data(as_text=True)
+    assert "1 open return they held goes back to their team to allocate" in flashed
+
+    assert held(app, episode) == (None, team_id(app, "RHI A"))
+    assert held(app, world.episodes["a"])[0] == worker  # closed: left as it was
+    with app.app_context():
+        moved = db.session.scalars(select(Allocation).order_by(Allocation.id.desc())).first()
+        assert moved.from_worker_id == worker and moved.team_id == team_id(app, "RHI A")
+        assert "Worker A" in moved.reason
+    # The team's manager finds it on their list and can allocate it again.
+    manager = signed_in(app, world, "manager_a")
+    assert f'href="/episodes/{episode}"' in manager.get("/returns").get_data(as_text=True)
+    assert manager.get(f"/episodes/{episode}/allocate").status_code == 200
+    again = allocate(manager, episode, f"worker:{world.users['worker_a2']}")
+    assert again.status_code == 302
+    assert held(app, episode) == (world.users["worker_a2"], None)
+
+
+def test_saving_a_workers_role_and_team_unchanged_moves_nothing(app, world):
+    coordinator = signed_in(app, world, COORDINATOR)
+    worker = world.users["worker_a"]
+    allocate(coordinator, world.episodes["new"], f"worker:{worker}")
+    admin = signed_in(app, world, "admin")
+    admin.post(
+        f"/admin/users/{worker}/role",
+        {f"u{worker}-role": "worker", f"u{worker}-team_id": str(team_id(app, "RHI A"))},
+        page="/admin/users",
+    )
+    assert held(app, world.episodes["new"]) == (worker, None)
