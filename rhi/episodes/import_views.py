@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from rhi import access, audit
@@ -344,6 +345,7 @@ def _waiting_rows() -> list[WaitingRow]:
                 apply.waiting_scope(current_user.team_id, access.child_filter(current_user)),
             )
             .order_by(WaitingRow.created_at, WaitingRow.id)
+            .options(selectinload(WaitingRow.candidate))  # each row shows its candidate
         )
     )
 
@@ -361,9 +363,11 @@ def waiting() -> tuple[str, int]:
             child_id=row.candidate_child_id,
         )
     audit.record("import.view", object_type="import", object_id="waiting")
-    db.session.commit()
     forms = {row.id: DecisionForm(formdata=None, prefix=f"w{row.id}") for row in rows}
-    return _render_waiting(rows, forms, 200)
+    # Rendered before the commit, which would expire the rows and read each again.
+    page = _render_waiting(rows, forms, 200)
+    db.session.commit()
+    return page
 
 
 def _render_waiting(rows: list[WaitingRow], forms: dict[int, Any], status: int) -> tuple[str, int]:

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
 from rhi import access, deadlines
@@ -175,6 +176,8 @@ def records(
         query.order_by(Episode.returned_at.desc(), Episode.id.desc())
         .limit(per_page + 1)
         .offset((page - 1) * per_page)
+        # The page shows each child's name and the interview's status: read with the rows.
+        .options(selectinload(Episode.child), selectinload(Episode.interviews))
     ).all()
     return list(found[:per_page]), len(found) > per_page
 

@@ -138,8 +138,9 @@ def records() -> str:
     page_number = numbers.page_number(request.args.get("page"))
     rows, more = service.records(current_user, chosen, figure, page_number)
     audit.record("service.records", user=current_user, detail=f"{figure} {chosen.key}")
-    db.session.commit()
-    return render_template(
+    # Rendered before the commit, which would expire the rows read with their children and
+    # interviews, and the page would read each again, one query a row.
+    page = render_template(
         "oversight/records.html",
         chosen=chosen,
         figure=figure,
@@ -150,6 +151,8 @@ def records() -> str:
         args=_args(chosen),
         status_label=lambda value: InterviewStatus(value).label if value else "No interview yet",
     )
+    db.session.commit()
+    return page
 
 
 @bp.route("/service.csv")

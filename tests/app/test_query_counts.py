@@ -251,3 +251,83 @@ def test_the_for_you_box_costs_the_same_however_many_meetings_it_shows(app, web,
     for n in range(4, 9):  # the five most overdue, with their children and owners
         assert f"Strategy meeting request for Child Number{n}" in page and f"Owner {n}" in page
     assert nine == four + 1
+
+
+def _returns_of_new_children(app: Flask, world: World, numbers: range) -> None:
+    """Returns this month in team RHI A, each of a child of its own, each with an interview."""
+    with app.app_context():
+        team_a = _team("RHI A")
+        now = utcnow()
+        for n in numbers:
+            child = Child(
+                first_name=f"Number{n}", last_name="Child", date_of_birth=date(2012, 1, 1)
+            )
+            db.session.add(child)
+            db.session.flush()
+            episode = Episode(
+                child_id=child.id,
+                risk_grade="Low",
+                dfe_type="M",
+                started_at=now - timedelta(hours=30),
+                returned_at=now - timedelta(hours=20),
+                assigned_team_id=team_a.id,
+            )
+            db.session.add(episode)
+            db.session.flush()
+            interview = Interview(status="offered", due_at=now + timedelta(hours=52))
+            interview.episodes.append(episode)
+            db.session.add(interview)
+        db.session.commit()
+
+
+def test_the_records_behind_a_figure_cost_the_same_for_one_or_ten_more(app, web, world):
+    """A probe: each row read its child and interviews again after the commit (2-3 statements a
+    row). Asked with one more return and with ten more: the same statements, every child."""
+    web.sign_in(world.emails["manager_a"])
+    url = "/service/records?figure=returns&period=this_month"
+    _returns_of_new_children(app, world, range(1))
+    one_more, page = _asked(app, web, url)
+    assert "Number0 Child" in page
+    _returns_of_new_children(app, world, range(1, 11))
+    ten_more, page = _asked(app, web, url)
+    assert all(f"Number{n} Child" in page for n in range(11))
+    assert ten_more == one_more
+
+
+def test_the_notifications_waiting_cost_the_same_for_one_or_ten_more(app, web, world):
+    """A probe: each waiting row was read again, and its candidate child, after the commit."""
+    from rhi.models import WaitingRow
+
+    web.sign_in(world.emails["manager_a"])
+
+    def waiting(numbers: range) -> None:
+        with app.app_context():
+            team_a = _team("RHI A")
+            for n in numbers:
+                db.session.add(
+                    WaitingRow(
+                        police_reference=f"WAIT-{n}",
+                        values={"first_name": "Adah", "last_name": "Alpha"},
+                        candidate_child_id=world.children["a"],
+                        reason="same name",
+                        source="file",
+                        team_id=team_a.id,
+                    )
+                )
+            db.session.commit()
+
+    def asked() -> tuple[list[str], str]:
+        """The statements but the audit trail's (each row's read is recorded, by design: one
+        INSERT a row, or one for all, as the driver batches them)."""
+        assert web.get("/imports/waiting").status_code == 200
+        with statements(app) as sent:
+            page = web.get("/imports/waiting").get_data(as_text=True)
+        return [s for s in sent if not s.lstrip().upper().startswith("INSERT INTO AUDIT")], page
+
+    waiting(range(1))
+    one_more, page = asked()
+    assert "WAIT-0" in page
+    waiting(range(1, 11))
+    ten_more, page = asked()
+    assert all(f"WAIT-{n}" in page for n in range(11))
+    assert len(ten_more) == len(one_more)
