@@ -278,6 +278,33 @@ def test_hand_over_refuses_a_choice_that_is_not_an_active_social_worker(app, wor
     assert not_one.status_code == 404
 
 
+def test_a_social_worker_whose_role_changed_can_still_have_their_children_handed_over(app, world):
+    """A probe: a social worker made a manager kept their children (still named as theirs), and
+    hand-over then refused them as "not a social worker": the children could be moved by no
+    one. Hand-over is offered, and works, for anyone still named as a child's social worker."""
+    admin = as_user(app, world, "admin")
+    leaver, successor = world.users["social_worker"], world.users["social_worker_other"]
+    changed = admin.post(
+        f"/admin/users/{leaver}/role",
+        {f"u{leaver}-role": "manager", f"u{leaver}-team_id": "0"},
+        page="/admin/users",
+    )
+    assert changed.status_code == 302
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert f'action="/admin/users/{leaver}/hand-over"' in page
+    moved = admin.post(
+        f"/admin/users/{leaver}/hand-over",
+        {f"h{leaver}-to_id": str(successor)},
+        page="/admin/users",
+    )
+    assert moved.status_code == 302
+    with app.app_context():
+        assert db.session.get(Child, world.children["a"]).social_worker_id == successor
+    # Nothing left of theirs: the form goes.
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert f'action="/admin/users/{leaver}/hand-over"' not in page
+
+
 def test_the_summary_carries_the_councils_name_for_the_interview(app, web, world):
     import io
 
