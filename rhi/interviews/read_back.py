@@ -296,9 +296,9 @@ def _for_the_child(path: str, title: str) -> str:
 def what_was_read(content: dict[str, Any], in_force: Collection[str]) -> str:
     """A fingerprint of the read-back page's lists as they stand: for each person, what they
     will know (labels and the child's words), and what is kept between us. Kept with the
-    child's answer (views.read_back), so an answer is only ever shown as the child's answer to
-    what they were read. Who is named is left out: a social worker allocated later changes the
-    label, not what is shared."""
+    child's answer (views.read_back, as `Interview.read_back_of`), so an answer is only ever
+    shown as the child's answer to what they were read. Who is named is left out: a social
+    worker allocated later changes the label, not what is shared."""
     told = [
         [r.key, [[t.key, t.label, t.words] for t in r.things]]
         for r in recipients(content, in_force)
@@ -307,13 +307,15 @@ def what_was_read(content: dict[str, Any], in_force: Collection[str]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
-def changed_since_read(content: dict[str, Any], in_force: Collection[str]) -> bool:
+def changed_since_read(
+    content: dict[str, Any], in_force: Collection[str], read_back_of: str | None
+) -> bool:
     """What will be shared is no longer what was read back to the child (a consent, a private
     part, the words or a decision changed after they answered): their answer stands in the
-    record, but is not to be read as agreeing to what is shared now. An answer recorded before
-    the fingerprint was kept has nothing to compare, and is taken as it was given."""
+    record, but is not to be read as agreeing to what is shared now. `read_back_of`: the
+    interview's fingerprint of what was read (None for an answer recorded before it was
+    kept, which is taken as it was given)."""
     c = normalise(content)
-    shown = str(c["read_back"].get("shown") or "")
-    if not c["read_back"].get("answer") or not shown:
+    if not c["read_back"].get("answer") or not read_back_of:
         return False
-    return shown != what_was_read(c, in_force)
+    return read_back_of != what_was_read(c, in_force)

@@ -325,7 +325,7 @@ def _page_context(
         "consent_columns": [
             catalogue.find(f"consent.social_worker.{column}") for column in ("answer", "words")
         ],
-        "gaps": c.gaps(content) + _read_back_gap(content, in_force, str(name)) + unfilled
+        "gaps": c.gaps(content) + _read_back_gap(interview, content, in_force, str(name)) + unfilled
         if page_id == "review"
         else [],
         "unfilled": unfilled,
@@ -413,7 +413,9 @@ def page(uuid: str, page_id: str) -> str:
         # What the social worker's copy holds, and nothing more (rhi/sharing.py).
         in_force = decisions.in_force(interview)
         view = view_for(interview.content, "social_worker", in_force=in_force)
-        view.read_back_changed = reading_back.changed_since_read(interview.content, in_force)
+        view.read_back_changed = reading_back.changed_since_read(
+            interview.content, in_force, interview.read_back_of
+        )
         child = interview.child
         return render_template(
             "interviews/shared.html",
@@ -934,9 +936,13 @@ def add_addendum(uuid: str) -> tuple[str, int] | Response:
 # ---- the read-back, and the way back from the child's view ------------------------------------
 
 
-def _read_back_gap(content: dict[str, Any], in_force: Collection[str], name: str) -> list[str]:
-    """On review, until read back again: the child answered about what was shared then."""
-    if not reading_back.changed_since_read(content, in_force):
+def _read_back_gap(
+    interview: Interview | None, content: dict[str, Any], in_force: Collection[str], name: str
+) -> list[str]:
+    """On review, until read back again: the child answered about what was shared then. (No
+    interview: the tablet's shell, which holds no answer.)"""
+    read_back_of = interview.read_back_of if interview is not None else None
+    if not reading_back.changed_since_read(content, in_force, read_back_of):
         return []
     return [f"What will be shared has changed since it was read back to {name}: read it again."]
 
@@ -948,7 +954,9 @@ def _read_back_context(interview: Interview, page_id: str) -> dict[str, Any]:
         return {}
     in_force = decisions.in_force(interview)
     return {
-        "read_back_changed": reading_back.changed_since_read(interview.content, in_force),
+        "read_back_changed": reading_back.changed_since_read(
+            interview.content, in_force, interview.read_back_of
+        ),
         "read_back_recipients": reading_back.recipients(
             interview.content,
             in_force,
@@ -987,12 +995,10 @@ def read_back(uuid: str) -> tuple[str, int] | Response:
         document = c.set_field(
             document, "read_back.at", now_local.strftime("%Y-%m-%d %H:%M"), now_local
         )
+        interview.content = document
         # What the child answered about, kept with the answer: a change to what is shared
         # afterwards shows it was not read back again (read_back.changed_since_read).
-        document["read_back"]["shown"] = reading_back.what_was_read(
-            document, decisions.in_force(interview)
-        )
-        interview.content = document
+        interview.read_back_of = reading_back.what_was_read(document, decisions.in_force(interview))
         audit.record(
             "interview.read_back",
             object_type="interview",

@@ -210,6 +210,10 @@ class Interview(db.Model):
     delay_note: Mapped[str | None] = mapped_column(Text)
     # The conversation itself (sections, findings, consent) arrives with the interview pages.
     content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What was read back to the child when they last answered (rhi/interviews/read_back.py
+    # what_was_read): kept beside the document, which tablets send back whole, so a change to
+    # what is shared afterwards shows the answer was to something else.
+    read_back_of: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

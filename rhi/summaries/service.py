@@ -41,7 +41,7 @@ def render_for(
     child = episodes[0].child if episodes else interview.child
     in_force = decisions.in_force(interview)
     view = view_for(content, recipient, in_force=in_force)
-    view.read_back_changed = read_back.changed_since_read(content, in_force)
+    view.read_back_changed = read_back.changed_since_read(content, in_force, interview.read_back_of)
     history: list[Any] = []
     earlier: list[datetime] = []
     if view.shares_content:  # a copy with no content shows none of this: nothing is read

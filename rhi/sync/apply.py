@@ -90,6 +90,9 @@ def _document(item: Item, user: User, server: Interview | None) -> dict[str, Any
     return document
 
 
+_NOT_YET_BEGUN = (InterviewStatus.OFFERED.value, InterviewStatus.ACCEPTED.value)
+
+
 def _ends_declined(item: Item) -> bool:
     """The child's last answer in this item is no: its notes are kept, the interview is not
     started (a child may stop an interview part way)."""
@@ -311,11 +314,11 @@ def _content(
     stored = content_hash(interview.content)
     if stored in (item.content_hash, content_hash(document)):
         return ItemResult(item.uuid, "unchanged", [], version=interview.version)
-    # Finished, or its return given an outcome by someone else while the tablet held it ("not
-    # reached", a no recorded by a colleague): the words are kept as an addendum, and the
-    # interview is not started again over the outcome. The sender's own outcome (the child's no
-    # recorded on this tablet, its notes following in a later upload) takes the notes.
-    if interview.locked or offline_events.outcome_by_another(interview, user):
+    # Finished, or its return given an outcome while the tablet held it ("not reached", a no
+    # recorded by a colleague): the words are kept as an addendum, and the interview is not
+    # started again over the outcome. The sender's own record of the child's no (on this
+    # tablet, its notes following in a later upload) takes the notes.
+    if interview.locked or offline_events.outcome_stands(interview, user):
         return _to_finished(user, interview, item, document, device_id)
     if item.base_version is not None and item.base_version > base:
         raise Rejected(
@@ -324,12 +327,11 @@ def _content(
         )
     if item.base_version != base:
         return _conflict(user, interview, item, document, device_id)
-    if (
-        interview.status != InterviewStatus.IN_PROGRESS.value
-        and interview.outcome is None
-        and not _ends_declined(item)
-    ):
-        interviews.start(interview, user)  # the tablet held the interview: it is in progress
+    # The tablet held the interview: it is in progress. Not over the child's no (kept open or
+    # not): a yes and a start after it come as events, applied above, and notes sent after
+    # the no are about it.
+    if interview.status in _NOT_YET_BEGUN and not _ends_declined(item):
+        interviews.start(interview, user)
     interview.content = document
     interviews.follow_held_on(interview, document)  # when the visit was, as the tablet says
     db.session.flush()  # the version moves on here; a concurrent save raises StaleDataError

@@ -260,10 +260,14 @@ def _may_start(interview: Interview) -> bool:
     )
 
 
-def outcome_by_another(interview: Interview, user: User) -> bool:
-    """The return was given an outcome by someone other than the sender: not this tablet's
-    own "no" (recorded in an earlier upload, its notes following in a later one)."""
-    return interview.outcome is not None and interview.outcome_recorded_by_id != user.id
+def outcome_stands(interview: Interview, user: User) -> bool:
+    """The return has an outcome the tablet's work does not change: any but the sender's own
+    record of the child's no (made on this tablet in an earlier upload, or on the page), whose
+    notes may follow it. Not reached, or decided not to interview, ends the interview as the
+    pages do (`Interview.ended`), whoever recorded it."""
+    if interview.outcome is None:
+        return False
+    return not (interview.outcome == "declined" and interview.outcome_recorded_by_id == user.id)
 
 
 def apply(user: User, interview: Interview, events: list[Event]) -> Report:
@@ -292,10 +296,10 @@ def apply(user: User, interview: Interview, events: list[Event]) -> Report:
             attempt.client_id = event.id
             report.applied.append(event)
             continue
-        # Never reopened (see the module's docstring); nor started over an outcome someone
-        # else recorded while the tablet held it ("not reached"): the outcome stands, and the
-        # tablet's words go to an addendum (rhi/sync/apply.py `_content`).
-        skip = interview.locked or outcome_by_another(interview, user)
+        # Never reopened (see the module's docstring); nor started over an outcome recorded
+        # while the tablet held it ("not reached"): the outcome stands, and the tablet's words
+        # go to an addendum (rhi/sync/apply.py `_content`).
+        skip = interview.locked or outcome_stands(interview, user)
         if skip and not interview.locked:
             report.because = "the return\u2019s outcome was recorded meanwhile"
         if skip:

@@ -64,8 +64,8 @@ STALE_MESSAGE = (
     "you wrote are kept: check them and save again."
 )
 LOCKED_MESSAGE = (
-    "Nothing was changed: this interview has been finished, so it is not edited. "
-    "Add the tablet's words as an addendum instead."
+    "Nothing was changed: this interview has been finished (or its return has an outcome), so "
+    "it is not edited. Add the tablet's words as an addendum instead."
 )
 NOT_LOCKED_MESSAGE = "This interview is still open: choose what to keep part by part."
 
@@ -277,7 +277,9 @@ def _done(interview: Interview, conflict: SyncConflict) -> Response:
 
 
 def _choose(interview: Interview, conflict: SyncConflict) -> Response | tuple[str, int]:
-    if interview.locked:
+    # Finished, or its return given an outcome meanwhile: nothing more is written in it (as on
+    # its pages), so the tablet's words are kept as an addendum instead.
+    if interview.ended:
         return _page(
             interview,
             status=409,
@@ -400,7 +402,7 @@ def _keep_server(interview: Interview, conflict: SyncConflict) -> Response | tup
 
 def _as_addendum(interview: Interview, conflict: SyncConflict) -> Response | tuple[str, int]:
     form = TabletAddendumForm()
-    if not interview.locked:
+    if not interview.ended:
         return _page(
             interview,
             status=409,

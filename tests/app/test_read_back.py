@@ -394,13 +394,15 @@ def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, wo
     response = answer(web, uuid, "changes", "I don't want the police to know about my friend")
     assert response.status_code == 302
     document = stored(app, uuid)
-    assert {k: v for k, v in document["read_back"].items() if k != "shown"} == {
+    assert document["read_back"] == {
         "answer": "changes",
         "changes": "I don't want the police to know about my friend",
         "at": "2026-11-23 12:00",  # the frozen clock, in London
     }
-    # With what was read: a fingerprint of the page's lists, to see a later change by.
-    assert document["read_back"]["shown"] == read_back.what_was_read(document, set())
+    # With what was read, beside the document: a fingerprint of the page's lists.
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        assert interview.read_back_of == read_back.what_was_read(document, set())
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert GAP not in review
     assert '<dt>When it was read back, Ada said</dt><dd class="prose">I want changes</dd>' in review
@@ -486,6 +488,31 @@ def test_an_answer_is_not_shown_as_agreeing_to_what_changed_after_it(app, web, w
     web.sign_in(world.emails["social_worker"])
     copy = " ".join(web.get(f"/interviews/{uuid}/review").get_data(as_text=True).split())
     assert f"Ada said: &#8220;Yes, that\u2019s right&#8221; {CHANGED}" in copy
+
+
+def test_a_tablet_sends_an_interview_read_back_online_and_a_change_it_makes_is_seen(
+    app, web, world
+):
+    """The review of the fingerprint found it first kept inside the document, which tablets
+    send back whole: every upload of an interview read back online was refused ("rhi does not
+    know the field"). Beside the document, the upload goes, and what it changes in what is
+    shared shows the answer was to what was read before."""
+    from tests.app.helpers import item, one, send
+
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    answer(web, uuid, "agreed")
+    copy = web.get("/sync/v1/copies").get_json()
+    held = next(i for i in copy["copies"] if i["uuid"] == uuid)
+    document = held["content"]
+    document["consent"]["police"]["part_before"] = True  # shared with the police too
+    result = one(
+        send(web, [item(held["episode_ids"], document, uuid=uuid, base_version=held["version"])])
+    )
+    assert result["outcome"] == "updated", result
+    assert stored(app, uuid)["consent"]["police"]["part_before"] is True
+    page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+    assert "data-read-back-changed" in page
 
 
 def _finish(app, uuid: str) -> None:

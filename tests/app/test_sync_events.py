@@ -567,3 +567,76 @@ def test_notes_after_the_tablets_own_no_follow_it_without_starting_the_interview
     interview = stored(app, first["uuid"])
     assert interview.status == "declined" and interview.outcome == "declined"
     assert interview.content["sections"]["before"]["text"].endswith("about school.")
+
+
+def test_notes_after_a_no_with_the_offer_kept_open_do_not_start_the_interview(app, web, world):
+    """The same, with the offer kept open (no outcome yet): the later notes started the
+    interview over the child's no."""
+    web.sign_in(world.emails["worker_a"])
+    first = with_events(
+        item([world.episodes["a"]], doc(sections__before__text="Hi.")),
+        [
+            event("offer", ago(app, hours=2), method="visit"),
+            event("decline", ago(app, hours=1), reason=WORDS, offer_again=True),
+        ],
+    )
+    assert one(send(web, [first]))["outcome"] == "created"
+    later = item(
+        [world.episodes["a"]],
+        doc(sections__before__text="Hi. Maybe next week."),
+        uuid=first["uuid"],
+        base_version=stored(app, first["uuid"]).version,
+    )
+    assert one(send(web, [later]))["outcome"] == "updated"
+    interview = stored(app, first["uuid"])
+    assert interview.status == "declined" and interview.outcome is None
+    assert interview.content["sections"]["before"]["text"] == "Hi. Maybe next week."
+
+
+def test_the_senders_own_not_reached_stands_as_the_pages_keep_it(app, web, world):
+    """Not reached, recorded on the page by the worker themselves, ends the interview there
+    (nothing more is written in it): their tablet's later words go to an addendum too."""
+    from rhi.episodes import service as episode_service
+    from rhi.models import Episode, User
+
+    web.sign_in(world.emails["worker_a"])
+    answered = events_only(
+        [world.episodes["a"]], [event("offer", ago(app, hours=2), method="visit")]
+    )
+    assert one(send(web, [answered]))["outcome"] == "created"
+    with app.app_context():
+        episode = db.session.get(Episode, world.episodes["a"])
+        worker = db.session.get(User, world.users["worker_a"])
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == answered["uuid"]))
+        episode_service.record_attempt(
+            episode,
+            worker,
+            at=utcnow(),
+            method="phone",
+            outcome="no_answer",
+            note="",
+            interview=interview,
+        )
+        episode_service.record_outcome(
+            episode,
+            worker,
+            outcome="not_reached",
+            at=utcnow(),
+            reason="Three calls, no answer.",
+            interview=interview,
+        )
+        db.session.commit()
+        version = interview.version
+    upload = item(
+        [world.episodes["a"]],
+        doc(sections__before__text="Words from the tablet."),
+        uuid=answered["uuid"],
+        base_version=version,
+    )
+    result = one(send(web, [upload]))
+    assert result["outcome"] == "updated" and "outcome stands" in result["messages"][0]
+    interview = stored(app, answered["uuid"])
+    assert interview.outcome == "not_reached" and interview.status != "in_progress"
+    with app.app_context():
+        (addendum,) = db.session.scalars(select(Addendum)).all()
+    assert "Words from the tablet." in addendum.text

@@ -580,3 +580,35 @@ def test_the_tablet_is_told_which_of_its_versions_still_wait(app, web, world_i):
     assert waiting == [uuid]
     assert post_choices(web, uuid).status_code == 302
     assert web.get("/sync/v1/copies").get_json()["waiting_versions"] == []
+
+
+def test_a_version_waiting_over_a_return_given_an_outcome_meanwhile_becomes_an_addendum(
+    app, web, world_i
+):
+    """The review of the tablet's new rule: a version was waiting when the return was given
+    an outcome (the child's no, recorded by a colleague). Choosing started the interview over
+    the outcome and failed (500), and "add as an addendum" was refused as "still open": the
+    tablet's words were stuck. As on the interview's pages, nothing more is written in it: the
+    words go in as an addendum."""
+    uuid = make_conflict(web, world_i)
+    choosing = web.get(f"/interviews/{uuid}/versions").get_data(as_text=True)
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.status, interview.outcome = "declined", "declined"
+        interview.outcome_recorded_by_id = world_i.users["manager_a"]
+        db.session.commit()
+    refused = post_choices(web, uuid, html=choosing)
+    assert refused.status_code == 409
+    assert "as an addendum instead." in refused.get_data(as_text=True)
+    assert interview_of(app, uuid).status == "declined"
+    html = web.get(f"/interviews/{uuid}/versions").get_data(as_text=True)
+    assert "This return has an outcome (" in html
+    response = web.client.post(
+        resolve_url(uuid, conflicts(app)[0].id),
+        data={"csrf_token": csrf_from(html), "action": "addendum", "text": TABLET_WORDS},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Addendum.text)) == TABLET_WORDS
+    assert conflicts(app)[0].resolved_at is not None
+    assert interview_of(app, uuid).outcome == "declined"
