@@ -1033,24 +1033,27 @@ CHANGES_TYPED = (
 
 
 def _read_back_answered(content: Any, answer: str, changes: str) -> dict[str, Any]:
-    """The document with the child's answer; the changes asked for belong to "I want changes"
-    only: another answer clears them."""
+    """The document with the child's answer. The changes asked for are written with "I want
+    changes"; with another answer, those the child asked for before stay in the record as
+    they were (read again after the changes were made, the box still shows them), and new
+    words typed are refused before this (`_read_back_refusal`)."""
     document = c.set_field(content, "read_back.answer", answer)
-    return c.set_field(
-        document, "read_back.changes", changes.strip() if answer == "changes" else ""
-    )
+    if answer != "changes":
+        return document
+    return c.set_field(document, "read_back.changes", changes.strip())
 
 
 def _read_back_refusal(
     interview: Interview, answer: str, changes: str
 ) -> service.FieldResult | None:
-    """Why the answer cannot be recorded as sent (no answer chosen, changes too long), as a
-    refused field; None when it can."""
+    """Why the answer cannot be recorded as sent (no answer chosen, changes too long, new
+    changes typed with another answer), as a refused field; None when it can."""
     if answer not in c.READ_BACK_ANSWERS or not answer:
         held = c.get_field(c.normalise(interview.content), "read_back.answer")
         return service.FieldResult("read_back.answer", "invalid", held, answer, CHOOSE_AN_ANSWER)
-    if answer != "changes" and changes.strip():
-        # Another answer records no changes: the child's words were cleared without a word.
+    before = str(c.get_field(c.normalise(interview.content), "read_back.changes") or "")
+    if answer != "changes" and changes.strip() and changes.strip() != before.strip():
+        # Another answer writes no changes: new words typed would be lost without a word.
         held = c.get_field(c.normalise(interview.content), "read_back.answer")
         return service.FieldResult("read_back.answer", "invalid", held, answer, CHANGES_TYPED)
     try:

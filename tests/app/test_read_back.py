@@ -418,9 +418,13 @@ def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, wo
     )
     assert ">left over words</textarea>" in page
     assert stored(app, uuid)["read_back"]["answer"] == "changes"
-    answer(web, uuid, "not_read")
+    # Read again once the changes were made: the box still shows what the child asked for, and
+    # another answer keeps it in the record as it was.
+    answer(web, uuid, "not_read", "I don't want the police to know about my friend")
     assert stored(app, uuid)["read_back"]["answer"] == "not_read"
-    assert stored(app, uuid)["read_back"]["changes"] == ""  # the changes go with "changes" only
+    assert stored(app, uuid)["read_back"]["changes"] == (
+        "I don't want the police to know about my friend"
+    )
     page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
     assert re.search(r'value="not_read" checked', page)
 
