@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from rhi.episodes import imports_apply as apply
+from rhi.episodes import references
 from rhi.episodes.imports_csv import (
     COLUMNS,
     Row,
@@ -125,7 +126,7 @@ def results_of(plans: list[apply.Plan], table: Table | None = None) -> list[dict
             if p.outcome != apply.PROBLEM
             else p.message,
             "episode_id": p.episode.id if p.episode else None,
-            "child_id": p.episode.child_id if p.episode else p.child.id if p.child else None,
+            "child_id": p.episode.child_id if p.episode else p.child.id if p.child else p.about,
         }
         if p.outcome == apply.PROBLEM and p.row.line in cells_at:
             result["cells"] = cells_at[p.row.line]
@@ -163,14 +164,25 @@ def refused_csv(table: Table, results: list[dict[str, Any]]) -> str:
 FORGOTTEN = "Destroyed with the child\u2019s record under the retention schedule."
 
 
-def forget_child(results: list[dict[str, Any]], child_id: int, episode_ids: set[int]) -> bool:
+def forget_child(
+    results: list[dict[str, Any]],
+    child_id: int,
+    episode_ids: set[int],
+    police_references: set[str],
+) -> bool:
     """The results of an applied file with the rows about one child blanked (their reference,
     words and cells), the outcome and line kept so the file's counts still add up. True when
-    anything was blanked. `episode_ids`: the child's episodes, for results kept before each
-    named its child."""
+    anything was blanked. A row is the child's when its result names them or one of their
+    episodes (`episode_ids`, for results kept before each named its child), or carries one of
+    their episodes' police references (a row refused before it was matched to anyone)."""
+    keys = {references.key(r) for r in police_references}
     changed = False
     for result in results:
-        if result.get("child_id") == child_id or result.get("episode_id") in episode_ids:
+        if (
+            result.get("child_id") == child_id
+            or result.get("episode_id") in episode_ids
+            or references.key(str(result.get("reference") or "")) in keys - {""}
+        ):
             result.update(reference="", message=FORGOTTEN, episode_id=None, child_id=None)
             result.pop("cells", None)
             changed = True

@@ -92,6 +92,9 @@ class Plan:
     reason: str | None = None  # why a weak match waits
     values: dict[str, str] | None = None  # what a waiting row holds from now (None: the row's)
     adopts: bool = False  # the update gives a hand-recorded episode the row's police reference
+    # A refused row's child, where rhi knows it is theirs: its result names them, so destroying
+    # their record blanks it (imports.forget_child).
+    about: int | None = None
 
 
 class RowRefused(Exception):
@@ -281,7 +284,7 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
             else "rhi holds a return before this Reported missing time: check the missing time, "
             "or add the found time if it has changed."
         )
-        return Plan(row, PROBLEM, said)
+        return Plan(row, PROBLEM, said, about=episode.child_id)
     if not changes:
         return Plan(row, UNCHANGED, "Already in rhi, the same.", episode=episode)
     words = ", ".join(LABELS[c] for c in changes)
@@ -716,13 +719,15 @@ def apply_rows(rows: list[Row], actor: Actor, source: str) -> list[Plan]:
     for row in rows:
         plan = plan_row(row, known)
         if plan.outcome != PROBLEM:
+            # Whose row it is, read before applying: a child made by it is gone if it fails.
+            about = plan.episode.child_id if plan.episode else plan.child.id if plan.child else None
             try:
                 with db.session.begin_nested():
                     _apply_plan(plan, actor, source, known)
                 _remember(plan, known)
             except (SQLAlchemyError, RowRefused, notifications.ReturnBeforeStart) as exc:
                 message = str(exc) if isinstance(exc, RowRefused) else "rhi could not save it."
-                plan = Plan(row, PROBLEM, f"Not saved: {message}")
+                plan = Plan(row, PROBLEM, f"Not saved: {message}", about=about)
         plans.append(plan)
     plans = _settle_read_together(plans)
     for plan in plans:

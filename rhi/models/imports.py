@@ -46,7 +46,9 @@ class ImportBatch(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(200))
-    # The file as read (decoded text), at most RHI_IMPORT_MAX_BYTES.
+    # The file as read (decoded text), at most RHI_IMPORT_MAX_BYTES, until it is applied; then
+    # its header row alone (rhi/episodes/imports.py header_of): each row taken in lives in a
+    # child's record, and a refused row's cells are kept with its result.
     content: Mapped[str] = mapped_column(Text)
     columns: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     mapping_id: Mapped[int | None] = mapped_column(ForeignKey("import_mappings.id"))
@@ -54,7 +56,8 @@ class ImportBatch(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_at: Mapped[datetime | None]
-    # After applying: [{"line": 3, "outcome": "refused", "message": "..."}, ...].
+    # After applying: [{"line": 3, "outcome": "problem", "message": "...", "reference": ...,
+    # "episode_id": ..., "child_id": ..., "cells": [...] (a refused row's)}, ...].
     results: Mapped[list[Any] | None] = mapped_column(JSON)
 
     mapping: Mapped[ImportMapping | None] = relationship()

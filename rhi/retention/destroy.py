@@ -143,15 +143,20 @@ def _forget_import_rows(child_id: int) -> None:
     was about, and its words may name them: "New episode for Ada"): blanked, the counts kept.
     An applied file keeps no rows of its own (imports.header_of). The files have no foreign
     key to the child, so `held.each_table` does not find them. Read before the child's
-    episodes are deleted, for results kept before each named its child."""
-    episode_ids = set(db.session.scalars(select(Episode.id).where(Episode.child_id == child_id)))
+    episodes are deleted: results kept before each named its child, and rows refused before
+    they were matched to anyone, are known by the episodes' ids and police references."""
+    theirs = db.session.execute(
+        select(Episode.id, Episode.police_reference).where(Episode.child_id == child_id)
+    ).all()
+    episode_ids = {episode_id for episode_id, _ in theirs}
+    police_references = {reference for _, reference in theirs if reference}
     for batch in db.session.scalars(
         select(ImportBatch)
         .where(ImportBatch.results.is_not(None))
         .options(load_only(ImportBatch.id, ImportBatch.results))
     ):
         results = copy.deepcopy(batch.results or [])
-        if imports.forget_child(results, child_id, episode_ids):
+        if imports.forget_child(results, child_id, episode_ids, police_references):
             batch.results = results  # a new list: the JSON column sees the change
     db.session.flush()
 

@@ -304,3 +304,54 @@ def test_police_references_kept_with_stray_spaces_are_tidied(backend, tmp_path, 
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.engine.dispose()
+
+
+def test_police_files_applied_before_keep_their_header_and_refused_rows_only(
+    backend, tmp_path, request
+):
+    """A file applied before kept every child in it for ever: the upgrade keeps its header, and
+    each refused row's cells with its result, as applying a file now leaves it. A file not yet
+    applied is left whole."""
+    import json
+
+    from sqlalchemy import text
+
+    from tests.conftest import database_url
+
+    app = make_test_app(database_url(backend, tmp_path, request), tmp_path)
+    migration_commands.enable(app)
+    csv_text = "Police Ref,Forename,DOB\nIMP-1,Ada,01/05/2011\n\nIMP-9,Bea,31/02/2012\n"
+    results = [
+        {"line": 2, "reference": "IMP-1", "outcome": "new", "message": "New episode for Ada."},
+        {"line": 4, "reference": "IMP-9", "outcome": "problem", "message": "No such date."},
+    ]
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade(revision="e7f8a9b0c1d2")
+        with db.engine.begin() as conn:
+            for batch_id, kept_results in ((1, json.dumps(results)), (2, None)):
+                conn.execute(
+                    text(
+                        "INSERT INTO import_batches (id, filename, content, results, "
+                        "uploaded_at) VALUES (:id, 'daily.csv', :content, :results, "
+                        "'2026-11-01 10:00:00')"
+                    ),
+                    {"id": batch_id, "content": csv_text, "results": kept_results},
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = dict(
+                conn.execute(text("SELECT id, content FROM import_batches ORDER BY id")).all()
+            )
+            (kept,) = conn.execute(text("SELECT results FROM import_batches WHERE id = 1")).one()
+        assert rows[1].strip() == "Police Ref,Forename,DOB"
+        assert rows[2] == csv_text  # not yet applied: left whole
+        kept = json.loads(kept) if isinstance(kept, str) else kept
+        assert kept[1]["cells"] == ["IMP-9", "Bea", "31/02/2012"]
+        assert "cells" not in kept[0]
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        db.engine.dispose()

@@ -431,11 +431,22 @@ def test_an_applied_police_file_keeps_no_rows_and_forgets_the_child_with_the_rec
     page = manager.get(f"/imports/{batch_id}").get_data(as_text=True)
     assert "IMP-2" in page
 
+    # A later file's row about Ada, refused (found before she was reported missing): its
+    # cells are kept to put right, and it names her, so it goes with her record too.
+    found_before = "IMP-1,P-1,Ada,Alpha,01/05/2011,20/11/2026 10:00,19/11/2026 09:00,High"
+    second = import_file(manager, csv_bytes(found_before))
+    with app.app_context():
+        (refused_row,) = db.session.get(ImportBatch, second).results
+        assert refused_row["outcome"] == "problem" and "Ada" in refused_row["cells"]
+        assert refused_row["reference"] == "IMP-1"
+
     child_id = fill_record(app, world)
     web = as_user(app, world, "admin")
     web.post(f"{PAGE}/run", {"child_ids": str(child_id), "confirm": "y"}, page=PAGE)
     with app.app_context():
         results = db.session.get(ImportBatch, batch_id).results
+        (refused_row,) = db.session.get(ImportBatch, second).results
+    assert refused_row["message"] == FORGOTTEN and "cells" not in refused_row
     assert len(results) == 3  # the file's counts still add up
     forgotten = [r for r in results if r["message"] == FORGOTTEN]
     assert len(forgotten) == 1 and forgotten[0]["reference"] == ""
