@@ -15,10 +15,10 @@ from rhi.auth import second_factor
 from rhi.episodes import allocation
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm, HandOverForm, TeamForm, UserForm, UserRoleForm
-from rhi.models import Child, Role, Team, User, UserSession
+from rhi.models import Role, Team, User, UserSession
 from rhi.passwords import hash_password
 from rhi.sessions import end_sessions_for
-from rhi.summaries.service import hand_over, possible_readers
+from rhi.summaries.service import hand_over, has_work_to_hand_over, possible_readers
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -68,30 +68,22 @@ def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
     ), status
 
 
-def _keeps_children(user: User) -> bool:
-    """A social worker, or anyone still named as a child's social worker: one whose role was
-    changed keeps their children until they are handed over, and only hand-over moves them."""
-    if user.role == Role.SOCIAL_WORKER.value:
-        return True
-    return (
-        db.session.scalar(select(Child.id).where(Child.social_worker_id == user.id).limit(1))
-        is not None
-    )
+def _hands_over(users: list[User]) -> set[int]:
+    """Whom a "hand over" is offered for: each social worker, active or not, and anyone else
+    who still has a social worker's work (children, unread summaries), their role changed."""
+    social_workers = {u.id for u in users if u.role == Role.SOCIAL_WORKER.value}
+    others = [u.id for u in users if u.id not in social_workers]
+    return social_workers | has_work_to_hand_over(others)
 
 
 def _hand_over_forms(users: list[User]) -> dict[int, HandOverForm]:
-    """A "hand over their children" form for each social worker, active or not, and for anyone
-    whose role was changed while children were still theirs, offering the active social
-    workers."""
+    """A "hand over their children" form for each person `_hands_over`, offering the active
+    social workers."""
     readers = possible_readers()
-    keeping = set(
-        db.session.scalars(
-            select(Child.social_worker_id).where(Child.social_worker_id.is_not(None)).distinct()
-        )
-    )
+    offered = _hands_over(users)
     forms = {}
     for u in users:
-        if u.role != Role.SOCIAL_WORKER.value and u.id not in keeping:
+        if u.id not in offered:
             continue
         form = HandOverForm(formdata=None, prefix=f"h{u.id}")
         form.to_id.choices = [(r.id, r.name) for r in readers if r.id != u.id]
@@ -294,7 +286,7 @@ def hand_over_children(user_id: int) -> Response:
     one step, each audited; their unread summaries go too (rhi.summaries.service.hand_over)."""
     access.require_settings_change(current_user, f"hand_over {user_id}")  # 403, audited
     from_user = db.session.get(User, user_id)
-    if from_user is None or not _keeps_children(from_user):
+    if from_user is None or from_user.id not in _hands_over([from_user]):
         abort(404)
     form = HandOverForm(prefix=f"h{from_user.id}")
     form.to_id.choices = [(r.id, r.name) for r in possible_readers() if r.id != from_user.id]

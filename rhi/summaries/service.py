@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -250,6 +251,23 @@ def sent_message(summary: Summary | None) -> str:
     if summary.prepared_for_id == summary.interview.child.social_worker_id:
         return "The summary is in the social worker's inbox."
     return f"The summary is in {summary.prepared_for_name}'s inbox."
+
+
+def has_work_to_hand_over(user_ids: Collection[int]) -> set[int]:
+    """Which of these people `hand_over` would move something from: children allocated to them,
+    or unread summaries sent to them as the duty inbox or chosen on finishing (those of their
+    children go with the children). A social worker whose role was changed, or the duty inbox
+    made a manager, keeps both until handed over."""
+    if not user_ids:
+        return set()
+    ids = list(user_ids)
+    with_children = select(Child.social_worker_id).where(Child.social_worker_id.in_(ids))
+    with_unread = select(Summary.prepared_for_id).where(
+        Summary.prepared_for_id.in_(ids),
+        Summary.acknowledged_at.is_(None),
+        exists(select(SummaryAddressee.id).where(SummaryAddressee.summary_id == Summary.id)),
+    )
+    return set(db.session.scalars(with_children.union(with_unread)))
 
 
 def hand_over(from_user: User, to_user: User, by: User) -> tuple[int, int, int]:

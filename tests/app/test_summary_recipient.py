@@ -305,6 +305,30 @@ def test_a_social_worker_whose_role_changed_can_still_have_their_children_handed
     assert f'action="/admin/users/{leaver}/hand-over"' not in page
 
 
+def test_unread_summaries_of_one_made_a_manager_can_still_be_handed_over(app, web, world):
+    """The review: the duty inbox, with no children of their own but unread summaries, made a
+    manager, was offered no hand-over, and the summaries sat in an inbox nobody reads."""
+    set_duty_inbox(app, world, "social_worker_other")
+    unallocate(app, world)
+    web.sign_in(world.emails["worker_a"])
+    finish(web, world)
+    duty, successor = world.users["social_worker_other"], world.users["social_worker"]
+    assert summaries(app) == [(duty, "Social Worker Other", "duty_inbox")]
+    admin = as_user(app, world, "admin")
+    admin.post(
+        f"/admin/users/{duty}/role",
+        {f"u{duty}-role": "manager", f"u{duty}-team_id": "0"},
+        page="/admin/users",
+    )
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert f'action="/admin/users/{duty}/hand-over"' in page
+    moved = admin.post(
+        f"/admin/users/{duty}/hand-over", {f"h{duty}-to_id": str(successor)}, page="/admin/users"
+    )
+    assert moved.status_code == 302
+    assert summaries(app)[0][:2] == (successor, "Social Worker")
+
+
 def test_the_summary_carries_the_councils_name_for_the_interview(app, web, world):
     import io
 
