@@ -77,6 +77,7 @@ class StandInInterview:
     locked: bool = False
     status: str = "in_progress"
     content: dict[str, Any] = field(default_factory=dict)
+    read_back_of: str | None = None  # reading back needs a connection: never on the tablet
 
 
 def no_csrf_token() -> str:

@@ -937,12 +937,10 @@ def add_addendum(uuid: str) -> tuple[str, int] | Response:
 
 
 def _read_back_gap(
-    interview: Interview | None, content: dict[str, Any], in_force: Collection[str], name: str
+    interview: Any, content: dict[str, Any], in_force: Collection[str], name: str
 ) -> list[str]:
-    """On review, until read back again: the child answered about what was shared then. (No
-    interview: the tablet's shell, which holds no answer.)"""
-    read_back_of = interview.read_back_of if interview is not None else None
-    if not reading_back.changed_since_read(content, in_force, read_back_of):
+    """On review, until read back again: the child answered about what was shared then."""
+    if not reading_back.changed_since_read(content, in_force, interview.read_back_of):
         return []
     return [f"What will be shared has changed since it was read back to {name}: read it again."]
 
