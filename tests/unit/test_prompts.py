@@ -94,6 +94,17 @@ def test_before_we_start_covers_what_the_worker_must_explain() -> None:
         assert all(point.child_text_for(band) for band in BAND_IDS)
 
 
+def test_who_sees_what_tells_the_child_they_have_a_say_as_the_sharing_page_asks() -> None:
+    """A probe: the start told every child "Your social worker and the police will see it",
+    then the sharing page asked them whether each may, and a no was kept. Each age band now
+    says the child has a say, naming the social worker and the police among those asked."""
+    point = next(p for p in load_bank().before_we_start if p.id == "who_sees_what")
+    for band in BAND_IDS:
+        text = point.child_text_for(band)
+        assert "will see it" not in text and "goes to" not in text, band
+        assert "police" in text and ("who you" in text or "who sees it" in text), band
+
+
 def test_safety_info_gives_the_helplines() -> None:
     lines = {line.id: line for line in load_bank().safety_info.helplines}
     assert lines["missing_people"].number == "116 000"
