@@ -597,7 +597,8 @@ FIELDS: tuple[Field, ...] = (
         "own_words",
         "child_message",
         hint="Written by the child, or typed for them in their words.",
-        check_writing=True,  # suggestions are the worker's: never shown in the child's view
+        # The child's own words, whole: never flagged or offered other words
+        # (domain/language.md), nor counted in a copy's writing check.
         rows=4,
         child_view=True,
     ),
@@ -814,8 +815,7 @@ FIELDS: tuple[Field, ...] = (
         "The changes {child} asked for, in their words",
         "read_back",
         "record",
-        check_writing=True,
-        rows=3,
+        rows=3,  # the child's own words: not for the writing check (as child_message)
         heading="Read back",
         child_view=True,
     ),
