@@ -683,3 +683,20 @@ def test_a_read_back_sent_after_the_interview_was_finished_gives_the_childs_word
     assert sent.status_code == 409
     html = sent.get_data(as_text=True)
     assert "Take out the bit about my mum." in html and "as a correction" in html
+
+
+def test_what_the_child_types_or_reads_follows_its_own_direction(app, web, world):
+    """A probe: Arabic, Pashto or Tigrinya typed in a box or read back was laid out left to
+    right, and the changes box was described by the worker's hint, read out to the child."""
+    uuid = start(web, world)
+    d = shared_document()
+    d["sections"]["away"]["text"] = (
+        "\u0630\u0647\u0628\u062a \u0625\u0644\u0649 \u0635\u062f\u064a\u0642\u064a"
+    )
+    store(app, uuid, d)
+    page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+    box = re.search(r'<textarea id="in-read_back-changes"[^>]*>', page).group(0)
+    assert 'dir="auto"' in box and "hint-read_back-changes" not in box
+    assert '<span class="read-back-words typed" dir="auto">' in page
+    away = web.get(f"/interviews/{uuid}/away").get_data(as_text=True)
+    assert re.search(r'<textarea autocomplete="off" dir="auto" id="in-sections-away-text"', away)
