@@ -44,6 +44,13 @@ FOLDER = Path(__file__).with_name("translations")
 DOMAIN = "messages"
 _KEY = "rhi.child_translations"
 
+# The sharing page's words to the child (templates/interviews/page.html, "consent").
+CONSENT_EXPLAINED = (
+    "We write down what you told us so people can help. Tell me who you are happy for us to "
+    "share it with. If we are very worried you could be hurt, we may have to share it anyway, "
+    "and we will tell you."
+)
+
 # The interview pages and the child's view.
 INTERVIEW_MESSAGES = (
     "Show large",
@@ -56,6 +63,7 @@ INTERVIEW_MESSAGES = (
     *(words for key, words in FEELINGS.items() if key),
     "Give the tablet back",
     "What I want my social worker to know",
+    CONSENT_EXPLAINED,
 )
 
 # Who will know what, as the read-back page (templates/interviews/read_back.html) and the

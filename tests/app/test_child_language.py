@@ -132,6 +132,18 @@ def test_the_childs_view_speaks_to_them_in_arabic_beside_the_english(app, web, w
     assert '<p class="child-view-stop" lang="ar" dir="rtl">يمكنك أن تتوقف' in html
 
 
+def test_the_sharing_page_tells_an_arabic_speaker_its_limits_in_arabic(app, web, world_i):
+    """A probe: the paragraph on the page where the child says who may be told, with the limit
+    of safeguarding, was in English only."""
+    from rhi import i18n
+
+    set_child(app, world_i, first_language="Arabic")
+    web.sign_in(world_i.emails["worker_a"])
+    html = " ".join(page(web, world_i, "consent").split())
+    assert f'<p class="child-text">{i18n.CONSENT_EXPLAINED}</p>' in html
+    assert '<p class="child-line" lang="ar" dir="rtl">نكتب ما أخبرتنا به' in html
+
+
 def test_an_english_speakers_childs_view_is_in_english_only(app, web, world_i):
     web.sign_in(world_i.emails["worker_a"])
     html = page(web, world_i, "own_words")
