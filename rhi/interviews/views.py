@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from rhi import access, audit, deadlines, numbers, shells, writing
+from rhi import access, audit, deadlines, i18n, numbers, shells, writing
 from rhi.auth import throttle
 from rhi.episodes import service as episode_service
 from rhi.episodes.views import declined_message, locked_notice, render_episode_page
@@ -308,6 +308,7 @@ def _page_context(
         "labels": c,
         # Who the child may share with, as the child would say it (the sharing page's child view).
         "recipient_words": reading_back.RECIPIENT_WORDS,
+        "consent_explained": i18n.CONSENT_EXPLAINED,  # in the child's language beside it
         "catalogue": catalogue,
         "page_fields": catalogue.on_page(page_id),
         # What a refused save typed (a page sent back without JavaScript) over what is held.
