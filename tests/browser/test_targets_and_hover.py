@@ -16,9 +16,10 @@ from tests.browser.helpers import sign_in, start_online, to_part
 
 pytestmark = pytest.mark.browser
 
-# Everything a finger can tap, as it is on screen; a link inside running text (display inline)
-# is exempt (WCAG 2.5.8), as are a checkbox's or radio's own box, whose row and label are the
-# target (checked below), and the skip link, which is off screen until focused.
+# Everything a finger can tap, as it is on screen; a link inside running text (display inline,
+# with words of the sentence around it) is exempt (WCAG 2.5.8), as are a checkbox's or
+# radio's own box, whose row and label are the target (checked below), and the skip link,
+# which is off screen until focused.
 SMALL_TARGETS = r"""() => {
   const small = [];
   const targets = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
@@ -27,7 +28,11 @@ SMALL_TARGETS = r"""() => {
     const style = getComputedStyle(el);
     if (!box.width || !box.height || style.visibility === 'hidden') continue;
     if (el.classList.contains('skip-link')) continue;
-    if (el.tagName === 'A' && style.display === 'inline') continue;
+    // A link that is the whole of its line (a paragraph of its own) is in no sentence: not
+    // exempt. Before: "About Ada", "Back to the service" and the like were 27 px tall.
+    const line = el.parentElement;
+    const alone = line && line.tagName === 'P' && line.textContent.trim() === el.textContent.trim();
+    if (el.tagName === 'A' && style.display === 'inline' && !alone) continue;
     let w = box.width, h = box.height;
     if (el.type === 'checkbox' || el.type === 'radio') {
       const row = el.closest('.radio, .checkbox, label') || el;
