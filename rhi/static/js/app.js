@@ -75,6 +75,18 @@ document.addEventListener("htmx:afterRequest", (event) => {
   if (note) note.remove();
 });
 
+// A list that refreshes itself (data-keeps-focus: the Returns page, every minute) waits while
+// someone is working in it: swapping it under a keyboard or screen-reader user threw their
+// focus back to the top of the page every minute. It refreshes at the next minute after they
+// move on. (A download's "preparing" box, which polls until ready, is not such a list.)
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const elt = event.detail.elt;
+  if (!elt || !elt.hasAttribute("data-keeps-focus")) return;
+  if (elt.contains(document.activeElement) && document.activeElement !== document.body) {
+    event.preventDefault();
+  }
+});
+
 // Adding or removing a place, person or action swaps the whole list in, and focus fell to the
 // page itself (the next Tab skipped the new entry). Put it on the new entry's first box, or
 // after a removal on the list's "Add" button.
