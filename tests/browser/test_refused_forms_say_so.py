@@ -68,3 +68,20 @@ def test_a_form_the_server_refused_whole_says_why_in_its_words(page, new_return)
     assert text.startswith("Not saved: ") and text.endswith("What you typed is still here.")
     assert "Something was wrong with that request" in text or "expired" in text, text
     assert form.get_by_label("Note").input_value() == NOTE
+
+
+def test_a_saved_form_puts_focus_on_what_it_says(page, new_return):
+    """A probe: the episode's forms replace the interview panel, and focus fell to the page
+    itself (the next Tab started again at the top) with "Contact attempt saved." perhaps never
+    read. Focus lands on the message."""
+    episode_id = new_return("Ottoline")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    form = _attempt_form(page, episode_id)
+    form.get_by_role("button", name="Save attempt").click()
+    page.get_by_text("Contact attempt saved.").wait_for()
+    page.wait_for_function(
+        "() => document.activeElement && "
+        "document.activeElement.textContent.includes('Contact attempt saved.')"
+    )
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "status"

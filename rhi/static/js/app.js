@@ -75,6 +75,24 @@ document.addEventListener("htmx:afterRequest", (event) => {
   if (note) note.remove();
 });
 
+// A form whose answer replaced its own part of the page (the episode's interview panel, a
+// summary's copies) took the focus with it, to the page itself, and its new "saved" message
+// might not be read out. Focus lands on that message, so the next Tab carries on from there.
+// (A field in error is focused instead, above; a box saving as it is typed keeps its focus.)
+document.addEventListener("htmx:afterSettle", (event) => {
+  const config = event.detail.requestConfig;
+  if (!config || config.verb === "get" || !config.elt) return;
+  const active = document.activeElement;
+  if (active && active !== document.body && document.contains(active)) return;
+  const selector = config.elt.getAttribute("hx-target");
+  const part = selector ? document.querySelector(selector) : null;
+  if (!part || part.querySelector('[aria-invalid="true"]')) return;
+  const said = part.querySelector('[role="status"], [role="alert"]');
+  if (!said) return;
+  said.setAttribute("tabindex", "-1");
+  said.focus();
+});
+
 // A list that refreshes itself (data-keeps-focus: the Returns page, every minute) waits while
 // someone is working in it: swapping it under a keyboard or screen-reader user threw their
 // focus back to the top of the page every minute. It refreshes at the next minute after they
