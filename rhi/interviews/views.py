@@ -917,13 +917,25 @@ def send_summary(uuid: str) -> Response:
     return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
 
 
+STILL_OPEN = (
+    "This interview is still open: write this in the interview itself. An addendum is added "
+    "once it is finished, or its return has an outcome."
+)
+
+
 @bp.route("/interviews/<uuid>/addenda", methods=["POST"])
 @login_required
 def add_addendum(uuid: str) -> tuple[str, int] | Response:
     interview = access.get_interview(current_user, uuid)
     access.require_interview_change(current_user, interview)
     form = AddendumForm()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and not interview.ended:
+        # Open: what is to be said goes in the interview itself, where it is shared (or kept)
+        # as the child said. The words come back in the box, with why.
+        form.text.errors.append(STILL_OPEN)
+        valid = False
+    if not valid:
         return render_template(
             "interviews/page.html", **_context(interview, "review", addendum_form=form)
         ), 422

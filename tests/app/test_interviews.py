@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, Summary
+from rhi.models import AuditEvent, Interview, Summary
 from tests.app.helpers import autosave, content, start
 from tests.conftest import Web, csrf_from
 
@@ -281,3 +281,32 @@ def test_adding_a_person_without_javascript_keeps_what_was_typed(app, web, world
     saved = content(app, uuid)[0]
     assert saved["findings_other"]["pull"] == "Wanted to see her cousin."
     assert len(saved["people"]) == 1
+
+
+def test_an_addendum_waits_until_the_interview_is_finished_or_has_an_outcome(app, web, world):
+    """An addendum could be posted to an interview still open (the page offered none), where it
+    is in no copy and beside words still being written. Refused, the words come back in the box
+    with why. Once the return has an outcome (the child's no, with notes the tablet sent after
+    it as an addendum), the review shows the addenda and takes another."""
+    from rhi.interviews.views import STILL_OPEN
+    from rhi.models import Addendum
+
+    uuid = start(web, world)
+    review = f"/interviews/{uuid}/review"
+    refused = web.post(f"/interviews/{uuid}/addenda", {"text": "Rang back at six."}, page=review)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "Rang back at six.</textarea>" in page
+    assert STILL_OPEN.split(":")[0] in page
+    with app.app_context():
+        assert db.session.scalar(select(Addendum.id)) is None
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.status, interview.outcome = "declined", "declined"
+        interview.outcome_recorded_by_id = world.users["worker_a"]
+        db.session.add(Addendum(interview_id=interview.id, text="Sent from the tablet after."))
+        db.session.commit()
+    shown = web.get(review).get_data(as_text=True)
+    assert "Sent from the tablet after." in shown and "Add addendum" in shown
+    added = web.post(f"/interviews/{uuid}/addenda", {"text": "Rang back at six."}, page=review)
+    assert added.status_code == 302
+    assert "Rang back at six." in web.get(review).get_data(as_text=True)
