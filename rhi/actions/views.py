@@ -16,6 +16,7 @@ from rhi.extensions import db
 from rhi.forms.actions import ActionStatusForm
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.fields import field_errors
+from rhi.interviews import content as c
 from rhi.models import FollowedAction
 from rhi.models.base import utcnow
 from rhi.models.episodes import Notice
@@ -32,6 +33,18 @@ def _contact(action: FollowedAction) -> str:
     if not action.contact:
         return ""
     return action.contact if tracking.note_is_shared(action) else ""
+
+
+def _as_written(action: FollowedAction, key: str) -> str:
+    """The action's note or named contact as the interviewer's side wrote it, from the interview
+    itself: the row keeps them only where the social worker's copy holds them
+    (tracking.record_from), and those who read the whole interview read them there too."""
+    if action.interview is None:
+        return ""
+    for item in c.normalise(action.interview.content).get("actions", []):
+        if str(item.get("id")) == action.item_id:
+            return str(item.get("owner" if key == "contact" else key, "") or "")
+    return ""
 
 
 def _words() -> dict[str, Any]:
@@ -109,13 +122,25 @@ def _form(action: FollowedAction, formdata: Any = None) -> ActionStatusForm:
 def _page(action: FollowedAction, form: ActionStatusForm, status: int = 200) -> tuple[str, int]:
     interview = action.interview
     whole = interview is not None and access.reads_whole_interview(current_user, interview)
+    if whole:
+        # The interviewer's side: as written in the interview, shared or not.
+        note = _as_written(action, "note")
+        owner = rules.owner_words(
+            action.owner_kind,
+            _as_written(action, "contact"),
+            action.owner.name if action.owner else None,
+        )
+    else:
+        # Asked again here, not only when the action was recorded: a row recorded before the
+        # note followed the child's sharing answer may hold one the reader may not see.
+        note = action.note if tracking.note_is_shared(action) else ""
+        owner = None  # the page's own words (`action_owner`)
     return (
         render_template(
             "actions/show.html",
             action=action,
-            # Asked again here, not only when the action was recorded: a row recorded before
-            # the note followed the child's sharing answer may hold one the reader may not see.
-            note=action.note if whole or tracking.note_is_shared(action) else "",
+            note=note,
+            owner=owner,
             form=form,
             form_errors=field_errors(form),
             child=action.child,

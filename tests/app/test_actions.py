@@ -344,10 +344,14 @@ def test_an_actions_note_follows_what_the_child_agreed_to_share_with_their_socia
             html = reader.get(page).get_data(as_text=True)
             for words in ("MEETNOTE", "CAMHSNOTE", "CONTACTX"):
                 assert words not in html, (page, words)
-    # The worker still reads them, in the interview.
+    # The worker still reads them, in the interview, and on each action's page (read from the
+    # interview: the rows keep none).
     assert "MEETNOTE Kay at Elm St" in web.get(f"/interviews/{uuid}/analysis").get_data(
         as_text=True
     )
+    meeting_page, _, agency_page = (f"/actions/{a.id}" for a in _actions(app))
+    assert "MEETNOTE Kay at Elm St" in web.get(meeting_page).get_data(as_text=True)
+    assert "CONTACTX DC Reed" in web.get(agency_page).get_data(as_text=True)
     # A row recorded before the note followed the answer (it holds the note): still not shown
     # to the social worker, shown to the worker.
     meeting = _actions(app)[0]
@@ -356,7 +360,7 @@ def test_an_actions_note_follows_what_the_child_agreed_to_share_with_their_socia
         db.session.commit()
     page = f"/actions/{meeting.id}"
     assert "OLDNOTE" not in social_worker.get(page).get_data(as_text=True)
-    assert "OLDNOTE" in web.get(page).get_data(as_text=True)
+    assert "MEETNOTE Kay at Elm St" in web.get(page).get_data(as_text=True)  # as written now
     # A row recorded before the contact followed the answer (a meeting the police were to
     # arrange, which the social worker follows): not shown on its page or a list.
     with app.app_context():
