@@ -338,6 +338,7 @@ def waiting_returns(
     with_named: bool = False,
     limit: int | None = None,
     offset: int = 0,
+    interviewer_side: bool = False,
 ) -> list[WaitingReturn]:
     """Children back from an episode whose interview has not yet happened, in the order `sort`
     names (soonest due first by default): those allocated to someone (`allocated=True`, the
@@ -347,7 +348,9 @@ def waiting_returns(
 
     Filtered and sorted in the database: returns whose interview is over are never loaded, so
     the list costs what it shows, not every return the user ever had; with `limit` (the
-    page's 50, a tablet's 200) and `offset`, only that part of the list is read."""
+    page's 50, a tablet's 200) and `offset`, only that part of the list is read. With
+    `interviewer_side`, only the returns the user may record work on (a tablet's copy): kept in
+    the query, so a limit is never filled with others' returns first."""
     cfg = current_app.config
     current = _CURRENT_INTERVIEW
     repeats = _repeat_count(now).label("repeat_count")
@@ -355,6 +358,8 @@ def waiting_returns(
     # Open until the return has its one outcome; a "no" with the offer kept open is listed
     # apart ("Offer open", `offer_open`), still without an outcome.
     query = _open_returns(user, current, allocated).with_only_columns(Episode, repeats)
+    if interviewer_side:
+        query = query.where(access.interviewer_side_filter(user))
     first: list[Any] = {
         "risk": [_risk_rank().desc()],
         "repeat": [repeats.desc()],

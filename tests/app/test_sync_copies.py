@@ -338,3 +338,36 @@ def test_every_key_of_the_answer_and_of_a_copy_is_documented(web, world_i):
         assert set(entry) <= set(documented["Copy"]["properties"])
         assert set(documented["Copy"]["required"]) <= set(entry)
     assert set(body["rules"]) == set(documented["StatusRules"]["properties"])
+
+
+def test_a_managers_copy_is_filled_with_their_own_sides_returns_first(app, web, world, monkeypatch):
+    """A probe: the copy took the first 200 of all the returns a manager sees (their social
+    workers' children's, held by other teams) and then kept those on their side: with enough
+    of the others, their own team's return was not on the tablet. Only their side is read."""
+    from rhi.models import Team
+    from rhi.sync import copies as device_copies
+
+    monkeypatch.setattr(device_copies, "LIMIT", 2)
+    now = utcnow()
+    with app.app_context():
+        rhi_a = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        care = db.session.scalar(select(Team).where(Team.name == "Care team"))
+        for hours, child, team in ((20, "a", rhi_a), (21, "a", rhi_a), (1, "b", care)):
+            db.session.add(
+                Episode(
+                    child_id=world.children[child],
+                    risk_grade="Low",
+                    dfe_type="M",
+                    started_at=now - timedelta(hours=hours + 5),
+                    returned_at=now - timedelta(hours=hours),
+                    assigned_team_id=team.id,
+                )
+            )
+        db.session.commit()
+        ours = db.session.scalar(
+            select(Episode.id).where(
+                Episode.assigned_team_id == care.id, Episode.child_id == world.children["b"]
+            )
+        )
+    held = get_copies(web, "manager_care", world)
+    assert [e["episode_ids"] for e in held] == [[ours]]
