@@ -141,8 +141,9 @@ def test_feelings_and_the_childs_words_save_like_every_field_and_show_on_review(
     assert autosave(web, uuid, "feelings.help.choice", "fine", None).status_code == 422
     assert autosave(web, uuid, "feelings.help.at", "2026-11-24 09:00", None).status_code == 422
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
-    assert '<dt>How Ada feels</dt><dd class="prose">Really good</dd>' in review
-    assert '<dt>When Ada chose how they feel</dt><dd class="prose">2026-11-23 11:55</dd>' in review
+    assert '<dt>How Ada feels</dt><dd class="prose" dir="auto">Really good</dd>' in review
+    chose = '<dt>When Ada chose how they feel</dt><dd class="prose" dir="auto">'
+    assert f"{chose}2026-11-23 11:55</dd>" in review
     assert "What I want my social worker to know" in review and said in review
     with app.app_context():
         saves = db.session.scalars(

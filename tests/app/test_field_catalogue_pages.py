@@ -187,13 +187,13 @@ def test_the_review_shows_each_field_written_under_its_label(app, web, world):
             continue  # the sharing record's table: its columns are checked below
         label = re.escape(str(escape(placed.label(CHILD))))
         shown = (
-            rf"<dt>{label}</dt><dd class=\"prose\">{words}</dd>|"
+            rf"<dt>{label}</dt><dd class=\"prose\" dir=\"auto\">{words}</dd>|"
             rf"<p class=\"muted\">{label}(?: <span class=\"tag\">[^<]+</span>)?</p>\s*"
-            rf"<div class=\"prose\">{words}</div>"
+            rf"<div class=\"prose\" dir=\"auto\">{words}</div>"
         )
         assert re.search(shown, html), path
     voluntary = fields.find("start.explained_voluntary").label(CHILD)
-    assert f'<dt>{voluntary}</dt><dd class="prose">Yes</dd>' in html
+    assert f'<dt>{voluntary}</dt><dd class="prose" dir="auto">Yes</dd>' in html
     for column in ("answer", "words"):
         label = str(escape(fields.find(f"consent.police.{column}").label(CHILD)))
         assert f'<th scope="col">{label}</th>' in html
@@ -289,4 +289,5 @@ def test_a_new_field_appears_on_its_page_in_the_upload_check_and_on_the_versions
     assert versions.version_legends == {"start.travel": "Before we start: How the child got here"}
     # The review lists it under its label too.
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
-    assert '<dt>How Ada got here</dt><dd class="prose">The 42 bus, then walked</dd>' in review
+    got_here = '<dt>How Ada got here</dt><dd class="prose" dir="auto">'
+    assert f"{got_here}The 42 bus, then walked</dd>" in review

@@ -405,9 +405,10 @@ def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, wo
         assert interview.read_back_of == read_back.what_was_read(document, set())
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert GAP not in review
-    assert '<dt>When it was read back, Ada said</dt><dd class="prose">I want changes</dd>' in review
+    said = '<dt>When it was read back, Ada said</dt><dd class="prose" dir="auto">'
+    assert f"{said}I want changes</dd>" in review
     assert "I don&#39;t want the police to know about my friend" in review
-    assert '<dt>When</dt><dd class="prose">2026-11-23 12:00</dd>' in review
+    assert '<dt>When</dt><dd class="prose" dir="auto">2026-11-23 12:00</dd>' in review
 
     # Changes left in the box with another answer are not cleared without a word.
     refused = answer(web, uuid, "not_read", "left over words")
@@ -431,10 +432,8 @@ def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, wo
     answer(web, uuid, "agreed")
     assert read_back_events(app, uuid) == ["changes", "not_read", "agreed"]
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
-    assert (
-        '<dt>When it was read back, Ada said</dt><dd class="prose">Yes, that\u2019s right</dd>'
-        in review
-    )
+    said = '<dt>When it was read back, Ada said</dt><dd class="prose" dir="auto">'
+    assert f"{said}Yes, that\u2019s right</dd>" in review
     # Printed in the copies that share anything; the changes asked for stay in the record.
     social_worker = pdf_text(app, uuid, "social_worker")
     assert "Read back to Ada on 2026-11-23 12:00. Ada said: \u201cYes, that\u2019s right\u201d" in (

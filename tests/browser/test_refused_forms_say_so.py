@@ -74,7 +74,7 @@ def test_a_saved_form_puts_focus_on_what_it_says(page, new_return):
     """A probe: the episode's forms replace the interview panel, and focus fell to the page
     itself (the next Tab started again at the top) with "Contact attempt saved." perhaps never
     read. Focus lands on the message."""
-    episode_id = new_return("Ottoline")
+    episode_id = new_return("Quenby")
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
     form = _attempt_form(page, episode_id)

@@ -82,6 +82,7 @@ document.addEventListener("htmx:afterRequest", (event) => {
 document.addEventListener("htmx:afterSettle", (event) => {
   const config = event.detail.requestConfig;
   if (!config || config.verb === "get" || !config.elt) return;
+  if (document.contains(config.elt)) return; // not replaced: its focus is the user's own
   const active = document.activeElement;
   if (active && active !== document.body && document.contains(active)) return;
   const selector = config.elt.getAttribute("hx-target");
@@ -96,13 +97,33 @@ document.addEventListener("htmx:afterSettle", (event) => {
 // A list that refreshes itself (data-keeps-focus: the Returns page, every minute) waits while
 // someone is working in it: swapping it under a keyboard or screen-reader user threw their
 // focus back to the top of the page every minute. It refreshes at the next minute after they
-// move on. (A download's "preparing" box, which polls until ready, is not such a list.)
+// move on, and at most five minutes late (focus left on a card opened in another tab), with
+// focus put back on the same card. (A download's "preparing" box is not such a list.)
+const MOST_PUT_OFF_MS = 5 * 60 * 1000;
 document.addEventListener("htmx:beforeRequest", (event) => {
   const elt = event.detail.elt;
   if (!elt || !elt.hasAttribute("data-keeps-focus")) return;
-  if (elt.contains(document.activeElement) && document.activeElement !== document.body) {
-    event.preventDefault();
+  const active = document.activeElement;
+  if (!active || active === document.body || !elt.contains(active)) {
+    delete elt.dataset.putOffSince;
+    return;
   }
+  const since = Number(elt.dataset.putOffSince || Date.now());
+  elt.dataset.putOffSince = String(since);
+  if (Date.now() - since < MOST_PUT_OFF_MS) {
+    event.preventDefault();
+    return;
+  }
+  delete elt.dataset.putOffSince;
+  if (active.id) elt.dataset.focusAgain = active.id;
+});
+
+document.addEventListener("htmx:afterSwap", (event) => {
+  const elt = event.detail.elt;
+  if (!elt || !elt.dataset || !elt.dataset.focusAgain) return;
+  const again = document.getElementById(elt.dataset.focusAgain);
+  delete elt.dataset.focusAgain;
+  if (again) again.focus();
 });
 
 // Adding or removing a place, person or action swaps the whole list in, and focus fell to the
