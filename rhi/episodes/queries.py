@@ -13,7 +13,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, case, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    and_,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.orm.util import AliasedClass
 
@@ -201,18 +212,20 @@ def _latest_of_open_returns() -> Any:
     )
 
 
-def _due_key(current: AliasedClass[Interview]) -> ColumnElement[float]:
-    """When the return is due, as a number to sort by: the interview's deadline, or the
-    return plus the deadline hours before there is one (each database says it its own way)."""
+def _due_key(current: AliasedClass[Interview]) -> ColumnElement[datetime]:
+    """When the return is due, to sort and compare by: the interview's deadline, or the return
+    plus the deadline hours before there is one. Compared as the times themselves, to the
+    microsecond, as the Returns clock (rhi/deadlines.py) compares them: julian days or epoch
+    seconds, as floating point, put a deadline exactly 24 hours away a hair before it."""
     hours = current_app.config["RHI_DEADLINE_HOURS"]
     if db.engine.dialect.name == "sqlite":
-        return func.coalesce(
-            func.julianday(current.due_at), func.julianday(Episode.returned_at) + hours / 24.0
+        # SQLite keeps a time as text, "YYYY-MM-DD HH:MM:SS.ffffff", which sorts as the time
+        # does: the return plus whole hours is the same text with its date and hour moved.
+        later = func.datetime(Episode.returned_at, f"+{int(hours)} hours").op("||")(
+            func.substr(Episode.returned_at, 20)
         )
-    return func.coalesce(
-        func.extract("epoch", current.due_at),
-        func.extract("epoch", Episode.returned_at) + hours * 3600,
-    )
+        return func.coalesce(current.due_at, later, type_=DateTime)
+    return func.coalesce(current.due_at, Episode.returned_at + timedelta(hours=hours))
 
 
 def _risk_rank() -> ColumnElement[int]:
@@ -266,12 +279,9 @@ def open_interviews() -> Any:
     )
 
 
-def _now_key(now: datetime) -> float:
-    """`now` as `_due_key` says a time, to compare with it in SQL."""
-    since = (now - datetime(1970, 1, 1)).total_seconds()
-    if db.engine.dialect.name == "sqlite":
-        return since / 86400.0 + 2440587.5
-    return since
+def _now_key(now: datetime) -> datetime:
+    """`now` as `_due_key` says a time, to compare with it in SQL: the time itself."""
+    return now
 
 
 @dataclass(frozen=True)

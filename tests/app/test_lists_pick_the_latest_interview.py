@@ -162,3 +162,39 @@ def test_the_lists_pick_the_latest_interview_as_the_model_does(
         assert {
             key: value - by_deadline_before[key] for key, value in waiting_now(user, now).items()
         } == by_deadline
+
+
+def test_a_deadline_exactly_24_hours_away_is_due_later_and_one_due_now_is_overdue(
+    app: Flask, world: World
+) -> None:
+    """The generated test above found a deadline exactly 24 hours away counted "due within 24
+    hours" on SQLite: julian days, as floating point, put it a hair before. Whole milliseconds
+    now, as the Returns clock (rhi/deadlines.py) says it."""
+    with app.test_request_context():
+        user = db.session.get(User, world.users["manager_a"])
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        now = utcnow()
+        before = waiting_now(user, now)
+        child = Child(first_name="Exact", last_name="Deadline", date_of_birth=date(2011, 4, 2))
+        for hours in (24, 0):
+            episode = Episode(
+                child=child,
+                risk_grade="Low",
+                started_at=now - timedelta(hours=30),
+                returned_at=now - timedelta(hours=10),
+                assigned_team=team,
+            )
+            interview = Interview(
+                child=child, status="accepted", due_at=now + timedelta(hours=hours), content={}
+            )
+            interview.episodes.append(episode)
+            db.session.add_all([episode, interview])
+        db.session.commit()
+        after = waiting_now(user, now)
+        assert {key: after[key] - before[key] for key in after} == {
+            "overdue": 1,
+            "due_today": 0,
+            "later": 1,
+        }
+        assert deadlines.Clock(due=now, now=now).overdue
+        assert not deadlines.Clock(due=now + timedelta(hours=24), now=now).overdue
