@@ -190,6 +190,17 @@ def toggle_active(user_id: int) -> Response:
     if user.id == current_user.id:
         flash("You can't deactivate your own account.", "error")
         return redirect(url_for("admin.users"))
+    if user.active and user.role == Role.WORKER.value and user.team_id is None:
+        # Their returns would go back to their team: with none, to no one who could see them.
+        held = allocation.held_by(user)
+        if held:
+            flash(
+                f"{user.name} holds {held} open {'return' if held == 1 else 'returns'} and "
+                "has no team to give them back to: give them a team first, then deactivate "
+                "them (the returns go back to that team to allocate).",
+                "error",
+            )
+            return redirect(url_for("admin.users"))
     user.active = not user.active
     moved = 0
     if not user.active:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from rhi import audit, deadlines
@@ -164,6 +164,18 @@ def allocate(
         detail=f"to {to}" + (" with a reason" if reason else ""),
     )
     return allocation
+
+
+def held_by(worker: User) -> int:
+    """How many returns not yet closed `worker` holds (those `back_to_the_team` would move)."""
+    return int(
+        db.session.scalar(
+            select(func.count(Episode.id)).where(
+                Episode.assigned_worker_id == worker.id, Episode.closed_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 def back_to_the_team(worker: User, team_id: int | None, by: User, why: str) -> int:

@@ -415,3 +415,21 @@ def test_saving_a_workers_role_and_team_unchanged_moves_nothing(app, world):
         page="/admin/users",
     )
     assert held(app, world.episodes["new"]) == (worker, None)
+
+
+def test_a_worker_with_no_team_and_open_returns_is_not_deactivated_until_given_one(app, world):
+    """Their returns go back to their team when they leave: with no team, to no one who could
+    see them. The administrator is told to give them a team first."""
+    coordinator = signed_in(app, world, COORDINATOR)
+    worker = world.users["worker_a"]
+    allocate(coordinator, world.episodes["new"], f"worker:{worker}")
+    with app.app_context():
+        db.session.get(User, worker).team_id = None
+        db.session.commit()
+    admin = signed_in(app, world, "admin")
+    admin.post(f"/admin/users/{worker}/active", page="/admin/users")
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert "holds 1 open return and has no team to give them back to" in page
+    with app.app_context():
+        assert db.session.get(User, worker).active
+    assert held(app, world.episodes["new"]) == (worker, None)
