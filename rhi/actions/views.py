@@ -17,7 +17,7 @@ from rhi.forms.actions import ActionStatusForm
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.fields import field_errors
 from rhi.interviews import content as c
-from rhi.models import FollowedAction
+from rhi.models import FollowedAction, Interview
 from rhi.models.base import utcnow
 from rhi.models.episodes import Notice
 from rhi.summaries import tracking as summary_tracking
@@ -94,10 +94,40 @@ def listing() -> str:
     page = numbers.page_number(request.args.get("page"), first=0)
     rows, more = tracking.listing(current_user, show, page, rules.today_local())
     audit.record("actions.list", user=current_user, detail=f"{show}: {len(rows)} shown")
-    db.session.commit()
-    return render_template(
-        "actions/list.html", rows=rows, more=more, show=show, shows=SHOWS, page=page
+    page_html = render_template(
+        "actions/list.html",
+        rows=rows,
+        more=more,
+        show=show,
+        shows=SHOWS,
+        page=page,
+        owners=_owners_as_written(rows),
     )
+    db.session.commit()
+    return page_html
+
+
+def _owners_as_written(rows: list[FollowedAction]) -> dict[int, str]:
+    """Who will do each action, with its named contact as written in the interview, for the
+    rows whose interview the user reads whole (one query for the page): the row keeps the
+    contact only where the social worker's copy holds it."""
+    interview_ids = {a.interview_id for a in rows if a.interview_id is not None}
+    if not interview_ids:
+        return {}
+    whole = set(
+        db.session.scalars(
+            select(Interview.id).where(
+                Interview.id.in_(interview_ids), access.whole_interview_filter(current_user)
+            )
+        )
+    )
+    return {
+        a.id: rules.owner_words(
+            a.owner_kind, _as_written(a, "contact"), a.owner.name if a.owner else None
+        )
+        for a in rows
+        if a.interview_id in whole
+    }
 
 
 def _form(action: FollowedAction, formdata: Any = None) -> ActionStatusForm:

@@ -352,6 +352,7 @@ def test_an_actions_note_follows_what_the_child_agreed_to_share_with_their_socia
     meeting_page, _, agency_page = (f"/actions/{a.id}" for a in _actions(app))
     assert "MEETNOTE Kay at Elm St" in web.get(meeting_page).get_data(as_text=True)
     assert "CONTACTX DC Reed" in web.get(agency_page).get_data(as_text=True)
+    assert "Police: CONTACTX DC Reed" in web.get("/actions").get_data(as_text=True)
     # A row recorded before the note followed the answer (it holds the note): still not shown
     # to the social worker, shown to the worker.
     meeting = _actions(app)[0]
