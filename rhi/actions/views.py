@@ -35,16 +35,23 @@ def _contact(action: FollowedAction) -> str:
     return action.contact if tracking.note_is_shared(action) else ""
 
 
-def _as_written(action: FollowedAction, key: str) -> str:
-    """The action's note or named contact as the interviewer's side wrote it, from the interview
-    itself: the row keeps them only where the social worker's copy holds them
+def _as_written(action: FollowedAction) -> tuple[str, str]:
+    """The action's note and named contact as the interviewer's side wrote them, from the
+    interview itself: the row keeps them only where the social worker's copy holds them
     (tracking.record_from), and those who read the whole interview read them there too."""
-    if action.interview is None:
-        return ""
-    for item in c.normalise(action.interview.content).get("actions", []):
-        if str(item.get("id")) == action.item_id:
-            return str(item.get("owner" if key == "contact" else key, "") or "")
-    return ""
+    if action.interview is not None:
+        for item in c.normalise(action.interview.content).get("actions", []):
+            if str(item.get("id")) == action.item_id:
+                return str(item.get("note") or ""), str(item.get("owner") or "")
+    return "", ""
+
+
+def _owner_as_written(action: FollowedAction) -> str:
+    """Who will do it, with the contact as written (`_as_written`)."""
+    contact = _as_written(action)[1]
+    return rules.owner_words(
+        action.owner_kind, contact, action.owner.name if action.owner else None
+    )
 
 
 def _words() -> dict[str, Any]:
@@ -121,13 +128,7 @@ def _owners_as_written(rows: list[FollowedAction]) -> dict[int, str]:
             )
         )
     )
-    return {
-        a.id: rules.owner_words(
-            a.owner_kind, _as_written(a, "contact"), a.owner.name if a.owner else None
-        )
-        for a in rows
-        if a.interview_id in whole
-    }
+    return {a.id: _owner_as_written(a) for a in rows if a.interview_id in whole}
 
 
 def _form(action: FollowedAction, formdata: Any = None) -> ActionStatusForm:
@@ -154,12 +155,8 @@ def _page(action: FollowedAction, form: ActionStatusForm, status: int = 200) -> 
     whole = interview is not None and access.reads_whole_interview(current_user, interview)
     if whole:
         # The interviewer's side: as written in the interview, shared or not.
-        note = _as_written(action, "note")
-        owner = rules.owner_words(
-            action.owner_kind,
-            _as_written(action, "contact"),
-            action.owner.name if action.owner else None,
-        )
+        note = _as_written(action)[0]
+        owner = _owner_as_written(action)
     else:
         # Asked again here, not only when the action was recorded: a row recorded before the
         # note followed the child's sharing answer may hold one the reader may not see.

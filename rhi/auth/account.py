@@ -59,11 +59,7 @@ def change_password() -> str | tuple[str, int] | Response:
     assert user is not None
     user.password_hash = hash_password(form.password.data)
     # A reset link not yet used is for a password no longer in question: it ends too.
-    db.session.execute(
-        delete(PasswordReset).where(
-            PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)
-        )
-    )
+    _end_unused_links(user.id)
     # Every session of theirs ends, this browser's included; this browser is given a new one
     # as the response is saved (rotate), so only the person who typed the password stays in.
     end_sessions_for(user.id)
@@ -72,6 +68,15 @@ def change_password() -> str | tuple[str, int] | Response:
     db.session.commit()
     flash("Your password is changed. Other devices signed in as you are signed out.", "success")
     return redirect(url_for("home.index"))
+
+
+def _end_unused_links(user_id: int) -> None:
+    """The person's reset links not yet used end (the caller commits)."""
+    db.session.execute(
+        delete(PasswordReset).where(
+            PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None)
+        )
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/reset-link", methods=["POST"])
@@ -86,11 +91,7 @@ def issue_reset(user_id: int) -> tuple[str, int] | str:
         abort(404)
     now = utcnow()
     # One link at a time: issuing a new one ends any earlier one not yet used.
-    db.session.execute(
-        delete(PasswordReset).where(
-            PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)
-        )
-    )
+    _end_unused_links(user.id)
     token = secrets.token_urlsafe(32)
     hours = current_app.config["RHI_RESET_LINK_HOURS"]
     db.session.add(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from rhi import audit, deadlines
@@ -166,16 +166,14 @@ def allocate(
     return allocation
 
 
+def _still_held(worker: User) -> ColumnElement[bool]:
+    """The returns not yet closed that `worker` holds."""
+    return and_(Episode.assigned_worker_id == worker.id, Episode.closed_at.is_(None))
+
+
 def held_by(worker: User) -> int:
     """How many returns not yet closed `worker` holds (those `back_to_the_team` would move)."""
-    return int(
-        db.session.scalar(
-            select(func.count(Episode.id)).where(
-                Episode.assigned_worker_id == worker.id, Episode.closed_at.is_(None)
-            )
-        )
-        or 0
-    )
+    return int(db.session.scalar(select(func.count(Episode.id)).where(_still_held(worker))) or 0)
 
 
 def back_to_the_team(worker: User, team_id: int | None, by: User, why: str) -> int:
@@ -189,11 +187,7 @@ def back_to_the_team(worker: User, team_id: int | None, by: User, why: str) -> i
     team = db.session.get(Team, team_id)
     if team is None:
         return 0
-    held = db.session.scalars(
-        select(Episode)
-        .where(Episode.assigned_worker_id == worker.id, Episode.closed_at.is_(None))
-        .order_by(Episode.id)
-    ).all()
+    held = db.session.scalars(select(Episode).where(_still_held(worker)).order_by(Episode.id)).all()
     for episode in held:
         allocate(episode, by, team=team, reason=why)
     return len(held)

@@ -175,13 +175,13 @@ def forget_child(
     anything was blanked. A row is the child's when its result names them or one of their
     episodes (`episode_ids`, for results kept before each named its child), or carries one of
     their episodes' police references (a row refused before it was matched to anyone)."""
-    keys = {references.key(r) for r in police_references}
+    keys = {references.key(r) for r in police_references} - {""}
     changed = False
     for result in results:
         if (
             result.get("child_id") == child_id
             or result.get("episode_id") in episode_ids
-            or references.key(str(result.get("reference") or "")) in keys - {""}
+            or references.key(str(result.get("reference") or "")) in keys
         ):
             result.update(reference="", message=FORGOTTEN, episode_id=None, child_id=None)
             result.pop("cells", None)

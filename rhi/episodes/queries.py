@@ -217,15 +217,21 @@ def _due_key(current: AliasedClass[Interview]) -> ColumnElement[datetime]:
     plus the deadline hours before there is one. Compared as the times themselves, to the
     microsecond, as the Returns clock (rhi/deadlines.py) compares them: julian days or epoch
     seconds, as floating point, put a deadline exactly 24 hours away a hair before it."""
-    hours = current_app.config["RHI_DEADLINE_HOURS"]
+    return func.coalesce(current.due_at, due_from_return(), type_=DateTime)
+
+
+def due_from_return() -> ColumnElement[datetime]:
+    """The return plus the service's deadline hours (rhi.deadlines.due_at, in SQL), to the
+    microsecond: the Returns lists' deadline before there is an interview, and each return's
+    own deadline in the service's figures."""
+    hours = int(current_app.config["RHI_DEADLINE_HOURS"])
     if db.engine.dialect.name == "sqlite":
         # SQLite keeps a time as text, "YYYY-MM-DD HH:MM:SS.ffffff", which sorts as the time
         # does: the return plus whole hours is the same text with its date and hour moved.
-        later = func.datetime(Episode.returned_at, f"+{int(hours)} hours").op("||")(
+        return func.datetime(Episode.returned_at, f"+{hours} hours").op("||", return_type=DateTime)(
             func.substr(Episode.returned_at, 20)
         )
-        return func.coalesce(current.due_at, later, type_=DateTime)
-    return func.coalesce(current.due_at, Episode.returned_at + timedelta(hours=hours))
+    return Episode.returned_at + timedelta(hours=hours)
 
 
 def _risk_rank() -> ColumnElement[int]:
@@ -279,11 +285,6 @@ def open_interviews() -> Any:
     )
 
 
-def _now_key(now: datetime) -> datetime:
-    """`now` as `_due_key` says a time, to compare with it in SQL: the time itself."""
-    return now
-
-
 @dataclass(frozen=True)
 class Waiting:
     """How many returns a list holds in all, and how many of those are overdue."""
@@ -302,7 +303,7 @@ def count_waiting(user: User, now: datetime, *, allocated: bool | None = True) -
         due_key.label("due_key"), current.held_at.label("held_at")
     )
     rows = inner.subquery()
-    late = and_(rows.c.due_key <= _now_key(now), rows.c.held_at.is_(None))
+    late = and_(rows.c.due_key <= now, rows.c.held_at.is_(None))
     total, overdue = db.session.execute(
         select(
             func.count(),
@@ -326,7 +327,7 @@ def waiting_by_deadline(user: User, now: datetime) -> tuple[int, int, int]:
         .add_columns(_due_key(current).label("due_key"))
         .subquery()
     )
-    at, soon = _now_key(now), _now_key(now + timedelta(hours=24))
+    at, soon = now, now + timedelta(hours=24)
     overdue, due_soon, later = db.session.execute(
         select(
             func.coalesce(func.sum(case((rows.c.due_key <= at, 1), else_=0)), 0),

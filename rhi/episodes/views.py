@@ -597,7 +597,7 @@ def _missing_already(form: NotificationForm, child: Child) -> bool:
     return True
 
 
-def _reference_taken(form: NotificationForm, episode_id: int | None) -> bool:
+def _reference_taken(form: NotificationForm, episode: Episode | None) -> bool:
     """The police reference typed is another episode's (in any case): said by the box. Each
     missing episode has its own; a second one made every later import of it refused, with no
     way out (imports meet a reference on one episode only)."""
@@ -607,7 +607,7 @@ def _reference_taken(form: NotificationForm, episode_id: int | None) -> bool:
     found = db.session.scalar(
         select(Episode.id).where(
             references.matches(Episode.police_reference, [reference]),
-            Episode.id != (episode_id or 0),
+            Episode.id != (episode.id if episode is not None else 0),
         )
     )
     if found is not None:
@@ -616,8 +616,8 @@ def _reference_taken(form: NotificationForm, episode_id: int | None) -> bool:
             "a child goes missing, the police give a new one."
         ]
         return True
-    if episode_id is not None:
-        held = db.session.scalar(select(Episode.police_reference).where(Episode.id == episode_id))
+    if episode is not None:
+        held = episode.police_reference  # as stored: the form has not been applied to it
         if held and references.key(held) == references.key(reference):
             return False  # its own reference, kept as it is
     # A police notification with it waits for a person to say which child it is: recording it
@@ -678,7 +678,7 @@ def update_notification(episode_id: int) -> tuple[str, int] | Response:
     episode = _editable(episode_id)
     form = _notification_form()
     ctx = {"form": form, "child": episode.child, "episode": episode}
-    if not form.validate_on_submit() or _reference_taken(form, episode.id):
+    if not form.validate_on_submit() or _reference_taken(form, episode):
         return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
     notification = _notification(form)
     if episode.returned_at is not None and episode.returned_at < notification.started_at:

@@ -293,22 +293,30 @@ def _for_the_child(path: str, title: str) -> str:
     return CHILD_FINDINGS.get(group, {}).get(key, title)
 
 
-def what_was_read(content: dict[str, Any], in_force: Collection[str]) -> str:
+def what_was_read(
+    content: dict[str, Any],
+    in_force: Collection[str],
+    shown: tuple[list[Recipient], list[str]] | None = None,
+) -> str:
     """A fingerprint of the read-back page's lists as they stand: for each person, what they
     will know (labels and the child's words), and what is kept between us. Kept with the
     child's answer (views.read_back, as `Interview.read_back_of`), so an answer is only ever
     shown as the child's answer to what they were read. Who is named is left out: a social
-    worker allocated later changes the label, not what is shared."""
-    told = [
-        [r.key, [[t.key, t.label, t.words] for t in r.things]]
-        for r in recipients(content, in_force)
-    ]
-    payload = json.dumps([told, kept_between_us(content, in_force)], ensure_ascii=False)
+    worker allocated later changes the label, not what is shared. `shown`: the page's own
+    lists (`recipients`, `kept_between_us`), when it has them already."""
+    if shown is None:
+        shown = recipients(content, in_force), kept_between_us(content, in_force)
+    people, kept = shown
+    told = [[r.key, [[t.key, t.label, t.words] for t in r.things]] for r in people]
+    payload = json.dumps([told, kept], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
 def changed_since_read(
-    content: dict[str, Any], in_force: Collection[str], read_back_of: str | None
+    content: dict[str, Any],
+    in_force: Collection[str],
+    read_back_of: str | None,
+    shown: tuple[list[Recipient], list[str]] | None = None,
 ) -> bool:
     """What will be shared is no longer what was read back to the child (a consent, a private
     part, the words or a decision changed after they answered): their answer stands in the
@@ -318,4 +326,4 @@ def changed_since_read(
     c = normalise(content)
     if not c["read_back"].get("answer") or not read_back_of:
         return False
-    return read_back_of != what_was_read(c, in_force)
+    return read_back_of != what_was_read(c, in_force, shown)

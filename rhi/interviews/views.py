@@ -964,16 +964,17 @@ def _read_back_context(interview: Interview, page_id: str) -> dict[str, Any]:
     if page_id != "read_back":
         return {}
     in_force = decisions.in_force(interview)
+    told = reading_back.recipients(
+        interview.content, in_force, own_social_worker=allocated_reader(interview) is not None
+    )
+    kept = reading_back.kept_between_us(interview.content, in_force)
     return {
+        # Compared with the lists the page shows, not built again for it.
         "read_back_changed": reading_back.changed_since_read(
-            interview.content, in_force, interview.read_back_of
+            interview.content, in_force, interview.read_back_of, shown=(told, kept)
         ),
-        "read_back_recipients": reading_back.recipients(
-            interview.content,
-            in_force,
-            own_social_worker=allocated_reader(interview) is not None,
-        ),
-        "read_back_kept": reading_back.kept_between_us(interview.content, in_force),
+        "read_back_recipients": told,
+        "read_back_kept": kept,
     }
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
 from rhi import access, deadlines
-from rhi.episodes.queries import waiting_by_deadline
+from rhi.episodes.queries import due_from_return, waiting_by_deadline
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, InterviewStatus, User, interview_episodes
 from rhi.models.interviews import DELAY_REASONS, accepted_clause, held_clause
@@ -194,12 +194,7 @@ def _due() -> ColumnElement[datetime]:
     """This return's own deadline: its return plus the service's hours (rhi.deadlines.due_at,
     in SQL). Per return, as the inspectors' list measures it: one interview covering two
     returns can be in time for the later and late for the earlier."""
-    hours = deadline_hours()
-    if db.engine.dialect.name == "sqlite":
-        # Text that compares as the stored times do (milliseconds: a time stored at exactly
-        # the deadline, with its microseconds, sorts after it, so is late).
-        return func.strftime("%Y-%m-%d %H:%M:%f", Episode.returned_at, f"+{hours} hours")
-    return Episode.returned_at + timedelta(hours=hours)
+    return due_from_return()
 
 
 def _hours(

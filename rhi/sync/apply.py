@@ -238,11 +238,19 @@ def _to_finished(
 ) -> ItemResult:
     """A finished interview is never edited: the tablet's changes become one addendum. So too
     for one whose return was given another outcome meanwhile (by someone else: `_content`)."""
+    if interview.locked:
+        after = "after finishing"
+        said = "This interview was already finished, so your changes were added as an addendum."
+    else:
+        after = "after the return\u2019s outcome was recorded"
+        said = (
+            f"This return's outcome was recorded meanwhile "
+            f"(\u201c{outcome_label(interview.outcome)}\u201d), so your changes were added as "
+            "an addendum and the outcome stands. If the interview did take place, tell your "
+            "manager."
+        )
     changes = changed_fields(interview.content, document)
-    text = _addendum_text(
-        changes,
-        "after finishing" if interview.locked else "after the return\u2019s outcome was recorded",
-    )
+    text = _addendum_text(changes, after)
     if not changes or any(a.text == text for a in interview.addenda):
         return ItemResult(
             item.uuid, "unchanged", ["Already on the server."], version=interview.version
@@ -255,13 +263,6 @@ def _to_finished(
         object_id=item.uuid,
         child_id=interview.child_id,
         detail=_detail(device_id, "addendum"),
-    )
-    said = (
-        "This interview was already finished, so your changes were added as an addendum."
-        if interview.locked
-        else f"This return's outcome was recorded meanwhile "
-        f"(\u201c{outcome_label(interview.outcome)}\u201d), so your changes were added as an "
-        "addendum and the outcome stands. If the interview did take place, tell your manager."
     )
     return ItemResult(item.uuid, "updated", [said], version=interview.version)
 
