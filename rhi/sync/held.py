@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -105,6 +105,7 @@ def hold_saved_fields(
 
 
 MAX_ASKED = 200  # interviews a tablet asks about at once: more than any tablet holds
+SHOWN = 200  # rows of held work on one page: held work is rare, a page holds them all
 
 
 def moving(
@@ -322,24 +323,33 @@ def theirs(user: User, rows: list[Any]) -> list[Any]:
     return [row for row in rows if sees(row)]
 
 
-def waiting_for(user: User) -> list[HeldWork]:
+class Waiting(NamedTuple):
+    rows: list[HeldWork]  # the oldest first, at most SHOWN
+    total: int  # all the held work the user may see, not attached yet
+
+
+def waiting_for(user: User) -> Waiting:
+    """The held work `user` may see, oldest first, at most `SHOWN` rows. Which rows are theirs is
+    decided on light rows first (`theirs` reads the JSON of returns each names), so rows they
+    may not see never take the places of rows they may."""
+    ids = [row.id for row in theirs(user, _light(held_filter(user), HeldWork.state != "attached"))]
+    if not ids:
+        return Waiting([], 0)
     # The list names each row's child, sender and colleague: loaded together, not row by row.
-    return theirs(
-        user,
-        list(
-            db.session.scalars(
-                select(HeldWork)
-                .where(held_filter(user), HeldWork.state != "attached")
-                .order_by(HeldWork.received_at)
-                .limit(200)
-                .options(
-                    selectinload(HeldWork.child),
-                    selectinload(HeldWork.sent_by),
-                    selectinload(HeldWork.passed_to),
-                )
+    rows = list(
+        db.session.scalars(
+            select(HeldWork)
+            .where(HeldWork.id.in_(ids))
+            .order_by(HeldWork.received_at, HeldWork.id)
+            .limit(SHOWN)
+            .options(
+                selectinload(HeldWork.child),
+                selectinload(HeldWork.sent_by),
+                selectinload(HeldWork.passed_to),
             )
-        ),
+        )
     )
+    return Waiting(rows, len(ids))
 
 
 def _light(*where: ColumnElement[bool]) -> list[Any]:

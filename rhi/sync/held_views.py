@@ -35,10 +35,15 @@ def _count() -> dict[str, object]:
 @bp.route("/held")
 @login_required
 def waiting() -> str:
-    rows = held_work.waiting_for(current_user)
-    audit.record("held.list", user=current_user, detail=f"{len(rows)} waiting")
+    waiting = held_work.waiting_for(current_user)
+    audit.record("held.list", user=current_user, detail=f"{waiting.total} waiting")
     # Shown before the commit: a commit expires the rows, and the page would load each again.
-    page = render_template("sync/held_list.html", rows=rows, short_name=held_work.short_name)
+    page = render_template(
+        "sync/held_list.html",
+        rows=waiting.rows,
+        total=waiting.total,
+        short_name=held_work.short_name,
+    )
     db.session.commit()
     return page
 

@@ -11,7 +11,16 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from rhi.extensions import db
-from rhi.models import Child, ContactAttempt, Episode, HeldWork, Interview, SyncConflict, Team
+from rhi.models import (
+    Child,
+    ContactAttempt,
+    Episode,
+    HeldWork,
+    Interview,
+    SyncConflict,
+    Team,
+    User,
+)
 from rhi.models.base import utcnow
 from rhi.timefmt import to_local
 from tests.app.helpers import (
@@ -382,3 +391,59 @@ def test_a_managers_work_after_the_return_moved_is_held_though_they_still_see_it
     care.sign_in(world.emails["manager_care"])
     care.get(f"/interviews/{uuid}/review")
     assert autosave(care, uuid, "sections.away.text", "x", "").status_code == 403
+
+
+def _held_rows(app, world, team_name: str, episode_id: int, how_many: int, hours_ago: float):
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == team_name))
+        sender = db.session.scalar(
+            select(User).where(User.team_id == team.id, User.role == "worker")
+        )
+        for n in range(how_many):
+            db.session.add(
+                HeldWork(
+                    item_uuid=str(uuidlib.uuid4()),
+                    payload_hash=uuidlib.uuid4().hex,
+                    payload={"content": {}, "events": []},
+                    child_id=world.children["a"],
+                    episode_ids=[episode_id],
+                    sent_by_id=sender.id,
+                    sent_by_team_id=team.id,
+                    received_at=utcnow() - timedelta(hours=hours_ago, seconds=n),
+                )
+            )
+        db.session.commit()
+
+
+def test_held_work_a_manager_may_not_see_never_takes_the_places_on_their_list(app, web, world):
+    """Older held work of another team, about another return of a child this team holds now,
+    comes before theirs in time: the list still shows theirs, as the menu counts it."""
+    with app.app_context():
+        team_b = db.session.scalar(select(Team).where(Team.name == "RHI B"))
+        other = Episode(
+            child_id=world.children["a"],
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=utcnow() - timedelta(days=40),
+            returned_at=utcnow() - timedelta(days=39),
+            assigned_team_id=team_b.id,
+        )
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    _held_rows(app, world, "RHI B", other_id, 201, hours_ago=30)
+    _held_rows(app, world, "RHI A", world.episodes["a"], 1, hours_ago=1)
+    web.sign_in(world.emails["manager_a"])
+    page = web.get("/held").get_data(as_text=True)
+    assert 'Held work <span class="count">(1)</span>' in page
+    assert "Nothing is held" not in page
+    assert page.count(">Ada Alpha</a>") == 1
+    assert "The oldest" not in page
+
+
+def test_more_held_work_than_a_page_holds_says_how_much_more(app, web, world):
+    _held_rows(app, world, "RHI A", world.episodes["a"], 201, hours_ago=2)
+    web.sign_in(world.emails["manager_a"])
+    page = web.get("/held").get_data(as_text=True)
+    assert page.count(">Ada Alpha</a>") == 200
+    assert "The oldest 200 of 201 are shown." in page
