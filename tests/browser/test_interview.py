@@ -46,8 +46,19 @@ def test_typing_saves_and_a_dropped_connection_retries(page):
     page.context.set_offline(True)
     box.fill("We had a row about my phone. I went to the park.")
     page.locator("#meta-sections-before-text").get_by_text("Not saved, retrying").wait_for()
+    # Said to a screen reader in a region that stays (the status beside the field is swapped
+    # in whole on every save), and the box is marked as not saved, described by why.
+    announcer = page.locator("#save-announcer")
+    expect(announcer).to_have_text("Not saved, retrying")
+    expect(announcer).to_have_attribute("role", "status")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    described = box.get_attribute("aria-describedby").split()
+    assert page.locator(f"#{described[-1]}").inner_text() == "Not saved, retrying"
     page.context.set_offline(False)
     status.get_by_text(SAVED).wait_for(timeout=20_000)
+    expect(box).not_to_have_attribute("aria-invalid", "true")
+    expect(announcer).to_have_text(SAVED)
+    assert all(page.locator(f"#{i}").count() for i in box.get_attribute("aria-describedby").split())
     page.reload()
     assert (
         page.get_by_label("What Ellie said").input_value()
@@ -136,3 +147,23 @@ def test_inbox_and_summary_pages_are_accessible(page):
     page.get_by_role("button", name="I have read this summary").click()
     page.get_by_text("Thank you: the interviewer can see you have read it").wait_for()
     assert serious_violations(page) == []
+
+
+def test_words_the_server_refused_mark_the_box_and_are_said_until_saved(page, new_return):
+    new_return("Orla")
+    open_new_interview(page, "Orla Testchild")
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    box = page.get_by_label("What Orla said")
+    box.fill("x" * 50_001)  # over the most a box holds (rhi/interviews/fields.py MAX_TEXT)
+    meta = page.locator("#meta-sections-away-text")
+    meta.get_by_text("This is too long to save").wait_for()
+    expect(box).to_have_attribute("aria-invalid", "true")
+    described = box.get_attribute("aria-describedby").split()
+    assert "This is too long to save" in page.locator(f"#{described[-1]}").inner_text()
+    expect(page.locator("#save-announcer")).to_contain_text("This is too long to save")
+    expect(box).to_have_value("x" * 50_001)  # kept in the box
+    box.fill("Kai stayed at a friend's flat.")
+    meta.locator(".save-status").get_by_text(SAVED).wait_for()
+    expect(box).not_to_have_attribute("aria-invalid", "true")
+    after = (box.get_attribute("aria-describedby") or "").split()
+    assert not any(i.startswith(("error-", "status-")) for i in after)

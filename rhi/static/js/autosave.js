@@ -82,6 +82,52 @@ function setStatus(elt, text, className) {
     status.textContent = text;
     status.className = "save-status " + className;
   }
+  reflect(elt);
+}
+
+// A screen reader hears a live region's changes, not a region swapped in with its words already
+// in it (each save replaces the status beside the field): so what went wrong, and the first
+// save that worked after it, are said again in one region that stays on the page. "Saved" after
+// every pause in typing is not: it would talk over the worker's own typing.
+let lastSaid = "";
+function announce(text) {
+  let region = document.getElementById("save-announcer");
+  if (!region) {
+    region = document.createElement("div");
+    region.id = "save-announcer";
+    region.className = "visually-hidden";
+    region.setAttribute("role", "status");
+    document.body.append(region);
+  }
+  if (text === lastSaid) return; // "retrying" again and again is said once
+  lastSaid = text;
+  region.textContent = text;
+}
+
+// The field says whether its words are saved: a save that failed marks it invalid and described
+// by the reason beside it (as the page sent back without JavaScript does: _fields.html); a save
+// that worked takes both away. Which is told by the status's class, whoever set it (this file,
+// or the server's answer swapped in).
+function reflect(elt) {
+  const status = statusFor(elt);
+  if (!status) return;
+  const failed = status.matches(".save-error, .save-retrying");
+  if (!status.id) status.id = "status-" + elt.id;
+  const ids = (elt.getAttribute("aria-describedby") || "")
+    .split(/\s+/)
+    .filter((id) => id && id !== status.id && !id.startsWith("error-"));
+  if (failed) {
+    elt.setAttribute("aria-invalid", "true");
+    ids.push(status.id);
+  } else {
+    elt.removeAttribute("aria-invalid");
+  }
+  if (ids.length) elt.setAttribute("aria-describedby", ids.join(" "));
+  else elt.removeAttribute("aria-describedby");
+  const words = status.textContent.trim();
+  if (failed || status.matches(".save-kept")) announce(words);
+  else if (lastSaid && words) announce(words); // the first save after one that failed
+  if (!failed && !status.matches(".save-kept")) lastSaid = "";
 }
 
 function markNotSaved(elt) {
@@ -183,6 +229,12 @@ for (const name of ["htmx:responseError", "htmx:timeout"]) {
 document.addEventListener("htmx:afterRequest", (event) => {
   const elt = event.detail.elt;
   if (elt && event.detail.successful) retryDelays.delete(elt);
+});
+
+// The server's answer is swapped in before this (htmx swaps at once): the field follows it.
+document.addEventListener("htmx:afterRequest", (event) => {
+  const elt = event.detail.elt;
+  if (isAutosave(elt) && event.detail.successful) reflect(elt);
 });
 
 document.addEventListener("htmx:beforeRequest", (event) => {
