@@ -169,7 +169,7 @@ def language_action(
     reason: str = "",
 ) -> None:
     """The worker took a suggestion (replaced) or kept their words (dismissed)."""
-    if interview.locked:
+    if interview.ended:
         raise LockedError
     document = c.normalise(interview.content)
     if path not in c.text_paths(document):
@@ -214,7 +214,7 @@ def language_action(
 
 
 def add_item(interview: Interview, user: User, kind: str) -> str:
-    if interview.locked:
+    if interview.ended:  # finished, or its return has another outcome
         raise LockedError
     interview.content, item_id = c.add_item(interview.content, kind)
     audit.record(
@@ -229,7 +229,7 @@ def add_item(interview: Interview, user: User, kind: str) -> str:
 
 
 def remove_item(interview: Interview, user: User, kind: str, item_id: str) -> None:
-    if interview.locked:
+    if interview.ended:  # finished, or its return has another outcome
         raise LockedError
     updated = c.remove_item(interview.content, kind, item_id)
     if updated[kind] == c.normalise(interview.content)[kind]:

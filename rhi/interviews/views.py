@@ -599,7 +599,7 @@ def _save_changes(
     again after its answer was lost), so its taps were counted then; a field not saved
     (conflict, invalid) counts nothing, and the browser sends its taps again with the next save.
     """
-    if interview.locked:
+    if interview.ended:
         return None
     results = service.save_fields(
         interview,
@@ -630,15 +630,27 @@ LOCKED_MESSAGE = (
     "changed. Your words are still in the box: add them as a correction on the "
     "review page."
 )
+# The child said no, or another outcome was recorded, while the page was open: the interview
+# ended without being finished (Interview.ended), and nothing more is written in it.
+ENDED_MESSAGE = (
+    "This child's return now has its outcome (the child said no, or another was recorded), "
+    "so the interview is not changed. Your words are still in the box: add them as an "
+    "addendum on the review page."
+)
+
+
+def _not_changed(interview: Interview) -> str:
+    return LOCKED_MESSAGE if interview.locked else ENDED_MESSAGE
 
 
 def _locked_response(
     interview: Interview, changes: list[tuple[str, Any, Any]]
 ) -> tuple[str, int] | Response:
-    """Finished meanwhile: say so next to each field and keep what was typed on the screen."""
+    """Finished or ended meanwhile: say so next to each field and keep what was typed on the
+    screen."""
     if request.htmx:
         results = [
-            service.FieldResult(path, "invalid", None, value, LOCKED_MESSAGE)
+            service.FieldResult(path, "invalid", None, value, _not_changed(interview))
             for path, value, _original in changes
         ]
         return render_template(
@@ -655,12 +667,14 @@ def _locked_response(
         and str(value).strip()
         and _differs(document, path, value)
     ]
-    return _review_with_words(
-        interview,
-        "This interview has been finished (perhaps on another device), so it is not changed. "
-        "Add what you wrote as a correction below.",
-        words,
+    why = (
+        "This interview has been finished (perhaps on another device), so it is not changed."
+        if interview.locked
+        else "This child's return now has its outcome (the child said no, or another was "
+        "recorded), so the interview is not changed."
     )
+    then = "a correction" if interview.locked else "an addendum"
+    return _review_with_words(interview, f"{why} Add what you wrote as {then} below.", words)
 
 
 def _review_with_words(
@@ -700,7 +714,7 @@ def _change_list(uuid: str, kind: str, change: Callable[[Interview], object]) ->
     changes = _changes_from_form()
 
     def apply(interview: Interview) -> list[service.FieldResult] | None:
-        if interview.locked:
+        if interview.ended:
             return None
         # Without JavaScript the whole page comes with the button: keep what was typed first.
         results = (_save_changes(interview, changes) or []) if changes else []

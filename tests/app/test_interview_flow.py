@@ -240,3 +240,53 @@ def test_a_nul_character_pasted_into_a_form_is_dropped_not_a_failure(app, web, w
         from rhi.models import Addendum
 
         assert db.session.scalar(select(Addendum.text)) == "She rang back at six."
+
+
+def _child_said_no_meanwhile(web, world, uuid: str) -> str:
+    """The interview's page is open; on the return's page the child's no is recorded, the offer
+    not kept open: the return has its outcome, the interview ends unfinished."""
+    page = web.get(f"/interviews/{uuid}/away").get_data(as_text=True)
+    url = f"/episodes/{world.episodes['a']}"
+    said = web.post(
+        url + "/decline",
+        {"declined_at": "2026-11-23T10:05", "reason": "I've said enough.", "offer_again": "no"},
+        page=url,
+        follow=True,
+    )
+    assert said.status_code == 200
+    return page
+
+
+def test_a_save_after_the_child_said_no_elsewhere_is_refused_with_the_words_kept(app, web, world):
+    uuid = start(web, world)
+    page = _child_said_no_meanwhile(web, world, uuid)
+    response = web.client.post(
+        f"/interviews/{uuid}/save",
+        data={"f:sections.away.text": "late words", "o:sections.away.text": ""},
+        headers={"HX-Request": "true", "X-CSRFToken": csrf_from(page)},
+    )
+    assert response.status_code == 409  # was a 500: the worker's page retried for ever
+    said = response.get_data(as_text=True)
+    assert "now has its outcome (the child said no, or another was recorded)" in said
+    assert "add them as an addendum on the review page" in said
+    assert content(app, uuid)[0]["sections"]["away"]["text"] == ""
+    # Without JavaScript the review page quotes the words, to add as an addendum.
+    whole = web.client.post(
+        f"/interviews/{uuid}/save",
+        data={
+            "csrf_token": csrf_from(page),
+            "page_id": "away",
+            "f:sections.away.text": "late words",
+            "o:sections.away.text": "",
+        },
+    )
+    assert whole.status_code == 409
+    text = whole.get_data(as_text=True)
+    assert "late words" in text and "Add what you wrote as an addendum below." in text
+    # A list's button (adding a person) is refused too, not a 500.
+    added = web.client.post(
+        f"/interviews/{uuid}/items/people",
+        data={"csrf_token": csrf_from(page)},
+        headers={"HX-Request": "true", "X-CSRFToken": csrf_from(page)},
+    )
+    assert added.status_code == 409
