@@ -26,6 +26,7 @@ from rhi.episodes.imports_csv import (
     FileProblem,
     FileTooLarge,
     Table,
+    absent_columns,
     guess_columns,
     missing_columns,
     too_large_message,
@@ -174,15 +175,35 @@ def _actor() -> apply.Actor:
 def columns_page(batch_id: int) -> tuple[str, int]:
     batch = _batch(batch_id)
     table = _table(batch)
-    initial = {f"col_{n}": (batch.columns or {}).get(n, NOT_IN_FILE) for n in COLUMNS}
+    columns = batch.columns or {}
+    initial = {f"col_{n}": columns.get(n, NOT_IN_FILE) for n in COLUMNS}
+    absent = absent_columns(columns, table.headers)
+    # A saved column this file lacks: rhi's guess from today's headers where it has one no
+    # other detail already reads, else "Not in this file"; every other choice stays as saved.
+    guessed = guess_columns(table.headers)
+    kept = {h for n, h in columns.items() if n not in absent}
+    retry = {n: guessed[n] for n in absent if guessed.get(n) and guessed[n] not in kept}
+    initial.update({f"col_{n}": retry.get(n, NOT_IN_FILE) for n in absent})
     name = batch.mapping.name if batch.mapping else "Police daily export"
     form = columns_form(table.headers, formdata=None, data={**initial, "name": name})
+    for n, header in absent.items():
+        getattr(form, f"col_{n}").errors = [_absent_words(header, retry.get(n), COLUMNS[n].label)]
     audit.record("import.view", object_type="import", object_id=batch.id, detail="columns")
     db.session.commit()
     return _render_columns(batch, form, table, 200)
 
 
+def _absent_words(header: str, guess: str | None, label: str) -> str:
+    if guess:
+        return f"“{header}” is not in this file. rhi guessed “{guess}”: check it."
+    return (
+        f"“{header}” is not in this file. Choose the column with the {label.lower()}, "
+        "or “Not in this file” if it has none."
+    )
+
+
 def _render_columns(batch: ImportBatch, form: Any, table: Any, status: int) -> tuple[str, int]:
+    absent = absent_columns(batch.columns or {}, table.headers)
     return render_template(
         "imports/columns.html",
         batch=batch,
@@ -190,6 +211,7 @@ def _render_columns(batch: ImportBatch, form: Any, table: Any, status: int) -> t
         headers=table.headers,
         guessed=guess_columns(table.headers),
         fields=[(n, getattr(form, f"col_{n}")) for n in COLUMNS],
+        absent=[(COLUMNS[n].label, header) for n, header in absent.items()],
     ), status
 
 

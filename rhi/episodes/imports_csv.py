@@ -296,21 +296,52 @@ def guess_columns(headers: list[str]) -> dict[str, str]:
     return guessed
 
 
-def missing_columns(columns: dict[str, str], headers: list[str]) -> list[str]:
-    """The required fields the mapping does not find in this file's headers."""
+def absent_columns(columns: dict[str, str], headers: list[str]) -> dict[str, str]:
+    """{field: header} for each field the mapping reads from a header this file does not have:
+    a saved mapping's column the police renamed or left out since."""
     present = set(headers)
-    return [n for n in REQUIRED if not columns.get(n) or columns[n] not in present]
+    return {n: h for n, h in columns.items() if n in COLUMNS and h and h not in present}
 
 
-def cells_for(columns: dict[str, str], headers: list[str], cells: list[str]) -> dict[str, str]:
-    """A row's cells by field, through the mapping."""
+def missing_columns(columns: dict[str, str], headers: list[str]) -> list[str]:
+    """The fields this file cannot be read for: a required one the mapping does not find, and
+    any the mapping names a header for that the file lacks. Optional or not, such a column's
+    values would be dropped without a word (a renamed "Returned" column left every child in the
+    file missing, with no 72-hour clock): the coordinator chooses again, or says the file has
+    none, on the columns page; until then each row is refused (`read_row`'s `unmapped`)."""
+    absent = absent_columns(columns, headers)
+    return [n for n in COLUMNS if n in absent or (COLUMNS[n].required and not columns.get(n))]
+
+
+class Cells(dict[str, str]):
+    """A row's cells by field, and the cells it has beyond the file's columns (`extra`), which
+    no field reads. Kept beside the fields rather than as a key among them, so no column and no
+    API item can pose as one."""
+
+    def __init__(self, found: dict[str, str], extra: list[str]) -> None:
+        super().__init__(found)
+        self.extra = extra
+
+
+MORE_CELLS = (
+    "This row has more cells than the file has columns (a comma inside a value not in "
+    "quotes?): nothing in it was taken in. Put that value in quotes, or take out the comma, "
+    "and send the row again."
+)
+
+
+def cells_for(columns: dict[str, str], headers: list[str], cells: list[str]) -> Cells:
+    """A row's cells by field, through the mapping. A row with fewer cells than headers reads
+    the cells it lacks as empty (each cell is still under its own header). Cells beyond the
+    headers are kept aside: empty ones are what Excel leaves, but any text there means a
+    cell was split and every cell after it has moved a column along (`read_row` refuses it)."""
     index = {h: i for i, h in enumerate(headers)}
     found = {}
     for name, header in columns.items():
         i = index.get(header)
         if i is not None and i < len(cells):
             found[name] = cells[i].strip()
-    return found
+    return Cells(found, [c for c in cells[len(headers) :] if c.strip()])
 
 
 def neutralise(cell: str) -> str:
@@ -473,11 +504,16 @@ def read_row(
     to_utc: Callable[[datetime], datetime],
     unmapped: list[str] | None = None,
 ) -> Row:
-    """One row, checked. `unmapped`: required fields the file has no column for (each row says
-    so: nothing from such a file is imported)."""
+    """One row, checked. `unmapped`: fields the file has no column for (`missing_columns`; each
+    row says so: nothing from such a file is imported). A row with cells beyond the file's
+    columns (`cells_for`) is refused whole."""
     row = Row(line, cells)
     for name in unmapped or []:
         row.problems.append(f"The file has no {COLUMNS[name].label} column.")
+    if isinstance(cells, Cells) and cells.extra:
+        # Its cells are read a column along: what is wrong with them is not worth saying.
+        row.problems.append(MORE_CELLS)
+        return row
     r = _Reader(row, grades, now, to_utc)
     reference = r.required("police_reference")
     reference = references.tidy(reference) if reference else None
