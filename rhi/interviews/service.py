@@ -35,6 +35,9 @@ class FieldResult:
     value: Any  # what the server now holds
     mine: Any = None  # on conflict: what the worker sent
     message: str = ""
+    # On conflict: what the worker's page started from. Their next save still sends it, so
+    # typing on without choosing meets the other version again, never silently replaces it.
+    original: Any = None
 
 
 def start(interview: Interview, user: User, now_local: datetime | None = None) -> None:
@@ -128,6 +131,7 @@ def save_fields(
                     current,
                     value,
                     "This changed somewhere else since you opened it.",
+                    original,
                 )
             )
             continue

@@ -167,3 +167,39 @@ def test_words_the_server_refused_mark_the_box_and_are_said_until_saved(page, ne
     expect(box).not_to_have_attribute("aria-invalid", "true")
     after = (box.get_attribute("aria-describedby") or "").split()
     assert not any(i.startswith(("error-", "status-")) for i in after)
+
+
+def test_typing_on_after_a_clash_never_replaces_the_other_version_unasked(page, new_return):
+    """Two tabs on one box: the second's save meets the first's words. Typing on in it without
+    choosing must meet them again (it once saved over them at the next pause); "Keep my
+    version" replaces them knowingly."""
+    new_return("Tamsin")
+    open_new_interview(page, "Tamsin Testchild")
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    other = page.context.new_page()
+    other.goto(page.url)
+    mine = page.get_by_label("What Tamsin said")
+    theirs = other.get_by_label("What Tamsin said")
+    theirs.fill("Tamsin stayed with her aunt in Bradford.")
+    other.locator("#meta-sections-away-text .save-status").get_by_text(SAVED).wait_for()
+
+    meta = page.locator("#meta-sections-away-text")
+    mine.fill("She slept at the bus station.")
+    meta.get_by_text("Not saved: this changed somewhere else").wait_for()
+    with page.expect_response("**/save") as again:
+        mine.press_sequentially(" Then a friend's.")
+    assert again.value.status == 409
+    meta.get_by_text("Not saved: this changed somewhere else").wait_for()
+    expect(meta.locator(".theirs")).to_have_text("Tamsin stayed with her aunt in Bradford.")
+    other.reload()
+    expect(other.get_by_label("What Tamsin said")).to_have_value(
+        "Tamsin stayed with her aunt in Bradford."
+    )
+
+    meta.get_by_role("button", name="Keep my version").click()
+    meta.locator(".save-status").get_by_text(SAVED).wait_for()
+    other.reload()
+    expect(other.get_by_label("What Tamsin said")).to_have_value(
+        "She slept at the bus station. Then a friend's."
+    )
+    other.close()

@@ -50,6 +50,35 @@ document.addEventListener("htmx:configRequest", (event) => {
   if (sent.length) detail.rhiTaps = sent; // the same object comes back with the answer
 });
 
+// "Keep my version" after a clash (interviews/_save_results.html): the box's next save says it
+// replaces the version the worker saw (data-over), not the one the page started from. It is
+// the box's own save, in the box's own queue (hx-sync), so a save already on its way (the box's
+// change as focus left it for the button) answers first and this one follows: a button with a
+// request of its own raced it, and its answer went into the part that answer had replaced.
+// Given until a save of the box is answered 200, so a retry still carries it.
+document.addEventListener("click", (event) => {
+  const keep = event.target instanceof Element && event.target.closest("[data-keep-mine]");
+  if (!keep) return;
+  const box = document.getElementById(keep.getAttribute("data-keep-mine"));
+  if (!box || !isAutosave(box)) return;
+  box.dataset.keepOver = keep.getAttribute("data-over") || "";
+  // htmx is the vendored classic script (vendor/htmx.min.js), loaded before any module.
+  if (window.htmx) window.htmx.trigger(box, "change");
+  box.focus();
+});
+
+document.addEventListener("htmx:configRequest", (event) => {
+  const elt = event.detail.elt;
+  if (!isAutosave(elt) || elt.dataset.keepOver === undefined) return;
+  event.detail.parameters[elt.name.replace(/^f:/, "o:")] = elt.dataset.keepOver;
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const elt = event.detail.elt;
+  if (isAutosave(elt) && event.detail.xhr && event.detail.xhr.status === 200)
+    delete elt.dataset.keepOver;
+});
+
 document.addEventListener("htmx:afterRequest", (event) => {
   const sent = event.detail.requestConfig && event.detail.requestConfig.rhiTaps;
   if (!sent) return;
