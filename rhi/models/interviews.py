@@ -25,6 +25,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship, validates
 from sqlalchemy.sql.elements import conv
 
@@ -243,10 +244,16 @@ class Interview(db.Model):
         after another outcome: finishing then overwrote it and sent the summary."""
         return self.status == InterviewStatus.IN_PROGRESS.value and self.outcome is None
 
-    @property
+    @hybrid_property
     def ended(self) -> bool:
         """Finished, or its return has another outcome: nothing more is written in it."""
         return self.locked or self.outcome is not None
+
+    @ended.inplace.expression
+    @classmethod
+    def _ended_in_sql(cls) -> ColumnElement[bool]:
+        # The same rule in a query (the register's pack reads only interviews that have ended).
+        return or_(cls.status.in_([s.value for s in LOCKED_STATUSES]), cls.outcome.is_not(None))
 
     @property
     def status_enum(self) -> InterviewStatus:

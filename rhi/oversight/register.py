@@ -20,6 +20,13 @@ entry. Close spellings ("Jay" and "Jay R") are only offered as "possibly the sam
 merged until a manager confirms it (rhi.models.RegisterDecision), and "not the same" stops the
 offer. Phone numbers and registrations are never offered on a near miss: one digit or letter
 apart is another phone or another car.
+
+The pack for a multi-agency meeting (`pack`, made by rhi/oversight/register_pack.py) reads
+less than the register page: only interviews that have ended, and of each only the places and
+people that the copies for every one of `PACK_READERS` hold (rhi.sharing.view_for, the one home
+of what a recipient may read) as well as the manager's own reading; never what the child asked
+to keep back. Its entries are built afresh from those mentions alone, so no name, spelling or
+"possibly the same" offer in it comes from anything not shared.
 """
 
 from __future__ import annotations
@@ -66,6 +73,13 @@ MOST_INTERVIEWS = 1000
 MOST_OFFERS = 5
 
 PERIODS = {"last_12_months": "The last 12 months"}
+
+# Who reads the pack. Its own page says it is for a multi-agency child exploitation meeting:
+# the police are at the table, and so are other agencies (the consent page's "Other (named)").
+# So an interview's place or person goes in only where the copies for both hold it: either alone
+# would let one side of the table read what the child refused them. School and health are asked
+# separately and not assumed to be there; add them here if a meeting's readers include them.
+PACK_READERS = ("police", "other")
 
 
 def last_12_months(today: date) -> Period:
@@ -269,26 +283,43 @@ class Read:
 PROFILE_NAMES = ("friends_and_associates", "places_known", "phones_and_social_media", "transport")
 
 
-def read(user: User, chosen: Period) -> Read:
-    """Every mention the manager may read: interviews of the period, and standing profiles."""
+def pack_items(
+    content: dict[str, Any],
+    places: list[dict[str, Any]],
+    people: list[dict[str, Any]],
+    in_force: set[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Of the places and people the manager reads, those every pack reader's copy holds too
+    (rhi.sharing.view_for decides, as it does for every copy: no rule is written again here).
+    Items are matched whole, as the copies hold them, so an item without an id is matched too."""
+    copies = [view_for(content, reader, in_force=in_force) for reader in PACK_READERS]
+    return (
+        [item for item in places if all(item in copy.places for copy in copies)],
+        [item for item in people if all(item in copy.people for copy in copies)],
+    )
+
+
+def read(user: User, chosen: Period, *, for_pack: bool = False) -> Read:
+    """Every mention the manager may read: interviews of the period, and standing profiles.
+    `for_pack`: only interviews that have ended, and of each only what `pack_items` keeps."""
     from rhi.interviews.decisions import in_force_for  # decisions imports episode modules
 
     if not can_see_register(user):
         return Read([], 0, False)
     start, after = chosen.bounds
     when = func.coalesce(Interview.held_at, Interview.created_at)
+    query = select(
+        Interview.id,
+        Interview.uuid,
+        Interview.child_id,
+        when.label("when"),
+        Interview.content,
+        access.whole_interview_filter(user).label("whole"),
+    ).where(access.interview_filter(user), when >= start, when < after)
+    if for_pack:
+        query = query.where(Interview.ended)  # under way, it and its sharing may change
     rows = db.session.execute(
-        select(
-            Interview.id,
-            Interview.uuid,
-            Interview.child_id,
-            when.label("when"),
-            Interview.content,
-            access.whole_interview_filter(user).label("whole"),
-        )
-        .where(access.interview_filter(user), when >= start, when < after)
-        .order_by(when.desc(), Interview.id.desc())
-        .limit(MOST_INTERVIEWS + 1)
+        query.order_by(when.desc(), Interview.id.desc()).limit(MOST_INTERVIEWS + 1)
     ).all()
     more = len(rows) > MOST_INTERVIEWS
     rows = rows[:MOST_INTERVIEWS]
@@ -301,15 +332,19 @@ def read(user: User, chosen: Period) -> Read:
             )
         ):
             episodes[interview_id].append(episode_id)
-    released = in_force_for([row.id for row in rows if not row.whole])
+    # The pack asks the readers' copies of every interview, read whole or not.
+    released = in_force_for([row.id for row in rows if for_pack or not row.whole])
     mentions: list[Mention] = []
     for row in rows:
+        in_force = released.get(row.id, set())
         if row.whole:
             document = c.normalise(row.content)
             places, people = document["places"], document["people"]
         else:
-            copy = view_for(row.content, "social_worker", in_force=released.get(row.id, set()))
+            copy = view_for(row.content, "social_worker", in_force=in_force)
             places, people = copy.places, copy.people
+        if for_pack:
+            places, people = pack_items(row.content, places, people, in_force)
         mentions.extend(
             interview_mentions(
                 places,
@@ -514,6 +549,13 @@ def register(user: User, chosen: Period) -> Register:
     return Register(build(found.mentions, said), found.interviews, found.more, latest)
 
 
+def pack(user: User, chosen: Period, *, across: bool) -> list[Entry]:
+    """The entries of a pack for a multi-agency meeting: see the module's docstring."""
+    found = read(user, chosen, for_pack=True)
+    latest = decisions(user.team_id) if user.team_id is not None else {}
+    return for_pack(found.mentions, {k: row.same for k, row in latest.items()}, across=across)
+
+
 def decide(user: User, kind: str, this: str, other: str, same: bool) -> RegisterDecision:
     """Record a manager's word on two keys of the register. The caller audits and commits."""
     assert user.team_id is not None and this != other
@@ -566,21 +608,15 @@ def redact(text: str, names: dict[str, str]) -> str:
     return text
 
 
-def for_pack(entries: Iterable[Entry], *, across: bool) -> list[Entry]:
-    """What goes in a pack: never what a child asked to be kept back (a pack leaves the service
-    for other agencies), and, with `across`, only entries named for two or more children."""
-    chosen = []
-    for entry in entries:
-        shared = [m for m in entry.mentions if not m.kept_back]
-        if not shared:
-            continue
-        kept = Entry(kind=entry.kind, keys=entry.keys, mentions=shared)
-        if across and len(kept.children) < 2:
-            continue
-        kept.possibly = [
-            (other, score)
-            for other, score in entry.possibly
-            if not all(m.kept_back for m in other.mentions)
-        ]
-        chosen.append(kept)
-    return chosen
+def for_pack(
+    mentions: Iterable[Mention], said: dict[tuple[str, str, str], bool], *, across: bool
+) -> list[Entry]:
+    """What goes in a pack, from the mentions read for one (`read(for_pack=True)`): never what
+    a child asked to be kept back, not even where a safeguarding decision released it to the
+    police (the pack says so, and leaves the service for other agencies); with `across`, only
+    entries named for two or more children. The entries are built from these mentions alone,
+    not filtered from the register's: an entry's name and spellings, and the entries offered
+    as possibly the same, then come only from what may leave, and an offer whose every mention
+    was kept back is not made at all."""
+    entries = build([m for m in mentions if not m.kept_back], said)
+    return [entry for entry in entries if not across or len(entry.children) >= 2]

@@ -1,7 +1,9 @@
 """The pack for a multi-agency exploitation meeting: the register of places, people, vehicles
 and phones across children as a PDF marked OFFICIAL-SENSITIVE, children shown as "Child A",
 "Child B"... unless the manager chose names. Made as a download job for the manager who asked
-(rhi/jobs/downloads.py), working as them: it holds only what they may see.
+(rhi/jobs/downloads.py), working as them: it holds only what they may see, and of the
+interviews only those that have ended and only what the child shares with the meeting's readers
+(rhi.oversight.register.pack).
 """
 
 from __future__ import annotations
@@ -82,8 +84,7 @@ def make_for(user: User, arguments: dict[str, Any]) -> File:
         raise ValueError(problem)
     names = bool(arguments.get("names"))
     prepared_for = str(arguments["prepared_for"])
-    found = reg.register(user, chosen)
-    entries = reg.for_pack(found.entries, across=bool(arguments.get("across")))
+    entries = reg.pack(user, chosen, across=bool(arguments.get("across")))
     html = pack_html(
         entries, prepared_for=prepared_for, prepared_by=user.name, names=names, chosen=chosen
     )
@@ -96,5 +97,17 @@ def make_for(user: User, arguments: dict[str, Any]) -> File:
             f"{chosen.key}; for {prepared_for}"
         ),
     )
+    # One row per child in the pack, on the child's own audit trail: each child's record must
+    # show that what they told us left the service, for which meeting and under what label
+    # (the pack-wide row above names no child).
+    for child_id, label in reg.pseudonyms(entries).items():
+        audit.record(
+            "register.pack.child",
+            user=user,
+            object_type="child",
+            object_id=child_id,
+            child_id=child_id,
+            detail=f"{'named' if names else label} in the pack for {prepared_for}",
+        )
     stamp = to_local(utcnow()).strftime("%Y%m%d-%H%M")
     return File(f"rhi-register-{stamp}.pdf", "application/pdf", data)

@@ -397,8 +397,24 @@ def _pack(manager: Web, form: dict[str, str]) -> bytes:
     return manager.get(asked.headers["Location"] + "/file").data
 
 
+def _ended_and_shared(app, world) -> None:
+    """Team A's interviews finished, each child agreeing to share everything with the police
+    and other agencies: what a pack may hold (tests/app/test_register_pack_sharing.py)."""
+    with app.app_context():
+        for interview in db.session.scalars(
+            select(Interview).where(Interview.uuid != world.interviews["b"])
+        ):
+            document = interview.content
+            for reader in ("police", "other"):
+                document = c.set_field(document, f"consent.{reader}.answer", "yes")
+            interview.content = document
+            interview.status, interview.outcome = "finished", "held"
+        db.session.commit()
+
+
 def test_the_pack_is_marked_and_pseudonymised_by_default(app, world_i):
     _register_world(app, world_i)
+    _ended_and_shared(app, world_i)
     manager = _signed_in(app, world_i.emails["manager_a"])
     asked = manager.post(
         "/service/register/pack.pdf",
