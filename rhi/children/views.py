@@ -306,9 +306,10 @@ def update(child_id: int) -> tuple[str, int] | Response:
     form = _child_form(child)
     if not form.validate_on_submit():
         return _render_form(form, child, 422)
+    # The team that keeps the record (child.team_id) is not changed by an edit: who edits a
+    # child's details says nothing of who keeps them. (It once became the editor's team where
+    # none was kept, so a team lent one return read every return and interview of the child's.)
     changed = _apply(form, child)
-    if child.team_id is None:  # the team that now keeps the record keeps seeing it
-        child.team_id = current_user.team_id
     if not changed:
         db.session.rollback()
         flash("Nothing was changed.", "info")

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from rhi.children import matching
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, Team, User
+from rhi.models import AuditEvent, Child, Episode, Team, User
+from rhi.models.base import utcnow
 from rhi.models.children import ProfileChange
 from tests.app.helpers import audit_actions, prepared_file
 from tests.conftest import Web
@@ -362,7 +363,7 @@ def test_a_manager_edits_a_child(app, world, web):
             "Northshire Council",
             "Riverside College",
         )
-        assert child.team_id == db.session.scalar(select(Team.id).where(Team.name == "RHI A"))
+        assert child.team_id is None  # as before: an edit does not choose who keeps the record
     (update,) = events(app, "child.update")
     assert update.detail == "changed: legal_status, placing_authority, school"
     assert update.child_id == child_id
@@ -374,6 +375,44 @@ def test_a_manager_edits_a_child(app, world, web):
     assert "can&#39;t be in the future" in bad.get_data(as_text=True)
     assert manager.post(f"/children/{child_id}/edit", changed).status_code == 302
     assert len(events(app, "child.update")) == 1  # nothing changed: nothing recorded
+
+
+def test_editing_a_child_gives_the_editors_team_nothing_more_of_the_childs_record(app, world, web):
+    """Team B is lent one return of Ada's; its manager corrects her pronouns. Ada's return
+    with team A stays team A's: the edit made team B keeper of her record once."""
+    from tests.app.helpers import start
+
+    with app.app_context():
+        team_b = db.session.scalar(select(Team).where(Team.name == "RHI B"))
+        lent = Episode(
+            child_id=world.children["a"],
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=utcnow() - timedelta(hours=12),
+            returned_at=utcnow() - timedelta(hours=3),
+            assigned_team_id=team_b.id,
+        )
+        db.session.add(lent)
+        db.session.commit()
+    uuid = start(Web(app.test_client()), world)
+    manager_b = signed_in(app, world, "manager_b")
+    assert manager_b.get(f"/episodes/{world.episodes['a']}").status_code == 404
+    page = manager_b.get(f"/children/{world.children['a']}/edit").get_data(as_text=True)
+    assert 'value="Ada"' in page
+    edited = {
+        "first_name": "Ada",
+        "last_name": "Alpha",
+        "date_of_birth": "01/05/2011",
+        "ethnicity": "black_caribbean",
+        "legal_status": "looked_after",
+        "pronouns": "she/her",
+        "social_worker_id": str(world.users["social_worker"]),
+    }
+    assert manager_b.post(f"/children/{world.children['a']}/edit", edited).status_code == 302
+    assert manager_b.get(f"/episodes/{world.episodes['a']}").status_code == 404
+    assert manager_b.get(f"/interviews/{uuid}/start").status_code == 404
+    (update,) = events(app, "child.update")
+    assert update.detail == "changed: pronouns"
 
 
 def test_only_managers_and_coordinators_edit_a_childs_details(app, world, web):
