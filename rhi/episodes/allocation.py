@@ -80,6 +80,10 @@ def workloads(workers: list[User], deadline_hours: int) -> list[Workload]:
             interview = episode.interview
             if interview is not None and interview.status_enum not in OPEN_STATUSES:
                 continue
+            if interview is not None and interview.held_at is not None:
+                # Held, being written up: its deadline (for holding it) is met, and it waits
+                # for no interview (the Returns card says "held in time"; this said "Overdue").
+                continue
             assert episode.returned_at is not None and episode.assigned_worker_id is not None
             when = (
                 interview.due_at

@@ -133,6 +133,26 @@ def test_the_allocation_page_shows_each_workers_open_returns_and_nearest_deadlin
         )
         not_reached.episodes.append(closed)
         db.session.add(not_reached)
+        # One of worker A's, held in time and being written up: past its deadline now, but it
+        # waits for no interview (its Returns card says "held in time").
+        written_up = Episode(
+            child_id=world.children["a"],
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=now - timedelta(hours=90),
+            returned_at=now - timedelta(hours=80),
+            assigned_worker_id=world.users["worker_a"],
+        )
+        db.session.add(written_up)
+        db.session.flush()
+        held = Interview(
+            status="in_progress",
+            due_at=now - timedelta(hours=8),
+            held_at=now - timedelta(hours=20),
+            content={},
+        )
+        held.episodes.append(written_up)
+        db.session.add(held)
         db.session.commit()
         assert closed.closed_at is not None
     web = signed_in(app, world, COORDINATOR)
