@@ -588,11 +588,40 @@ def _missing_already(form: NotificationForm, child: Child) -> bool:
         .limit(1)
     )
     if open_one is None:
-        return False
+        return _within_another(form, child, None)
     form.started_at.errors = [
         f"{child.display_name} is already recorded as missing since "
         f"{format_datetime(open_one.started_at)} and not yet back. Open that episode to correct "
         "it or record the return, rather than recording this time away twice."
+    ]
+    return True
+
+
+def _within_another(form: NotificationForm, child: Child, episode: Episode | None) -> bool:
+    """The missing time falls inside another time away of the child's that has its return (not
+    `episode`, the one being corrected): the same time away counted twice, as `_missing_already`
+    says of one not yet back. Said by the missing time's box, naming the other episode."""
+    started = from_local(form.started_at.data)
+    found = db.session.scalar(
+        select(Episode)
+        .where(
+            Episode.child_id == child.id,
+            Episode.id != (episode.id if episode is not None else -1),
+            Episode.started_at <= started,
+            Episode.returned_at > started,
+            access.episode_filter(current_user),  # never another team's, unseen
+        )
+        .order_by(Episode.started_at.desc())
+        .limit(1)
+    )
+    if found is None:
+        return False
+    assert found.returned_at is not None
+    form.started_at.errors = [
+        f"{child.display_name} is already recorded as missing from "
+        f"{format_datetime(found.started_at)} until they came back "
+        f"{format_datetime(found.returned_at)}, and this falls inside it. Open that episode to "
+        "correct it, rather than recording this time away twice."
     ]
     return True
 
@@ -678,7 +707,11 @@ def update_notification(episode_id: int) -> tuple[str, int] | Response:
     episode = _editable(episode_id)
     form = _notification_form()
     ctx = {"form": form, "child": episode.child, "episode": episode}
-    if not form.validate_on_submit() or _reference_taken(form, episode):
+    if (
+        not form.validate_on_submit()
+        or _reference_taken(form, episode)
+        or _within_another(form, episode.child, episode)
+    ):
         return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
     notification = _notification(form)
     if episode.returned_at is not None and episode.returned_at < notification.started_at:

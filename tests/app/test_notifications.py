@@ -67,6 +67,12 @@ def world(app):
     with app.app_context():
         built = build_world()
         add_coordinator(built)
+        # Ada's return in the shared world (back ten hours ago) would hold the time away these
+        # tests record (from 22 Nov 21:30): it is an earlier one here, back days before.
+        earlier = db.session.get(Episode, built.episodes["a"])
+        earlier.started_at -= timedelta(days=5)
+        earlier.returned_at -= timedelta(days=5)
+        db.session.commit()
         return built
 
 
@@ -507,3 +513,37 @@ def test_another_teams_open_episode_is_never_named_to_those_who_cannot_see_it(ap
     response = record_missing(web, world.children["a"])
     assert "21 Nov 2026 06:45" not in response.get_data(as_text=True)
     assert response.status_code == 302
+
+
+def test_a_time_away_inside_one_already_back_is_not_recorded_twice(app, world):
+    """A missing time inside a time away that already has its return was a second episode for
+    the same time away (two returns to allocate, a repeat count one too high), new or corrected
+    into it: the box names the episode to correct instead."""
+    with app.app_context():
+        earlier = db.session.get(Episode, world.episodes["a"])
+        earlier.started_at = datetime(2026, 11, 20, 10, 0)
+        earlier.returned_at = datetime(2026, 11, 21, 18, 0)
+        db.session.commit()
+    web = signed_in(app, world, COORDINATOR)
+    before = newest_episode(app).id
+    inside = record_missing(web, world.children["a"], started_at="2026-11-21T09:00")
+    assert inside.status_code == 422
+    said = " ".join(inside.get_data(as_text=True).split())
+    assert (
+        "Ada Alpha is already recorded as missing from 20 Nov 2026 10:00 until they came back "
+        "21 Nov 2026 18:00, and this falls inside it." in said
+    )
+    assert newest_episode(app).id == before
+    # After that return, a new time away is its own episode; corrected into the earlier one,
+    # it is refused the same way, and stays as it was.
+    assert record_missing(web, world.children["a"]).status_code == 302
+    later = newest_episode(app)
+    page = f"/episodes/{later.id}/notification"
+    moved = web.post(page, {**MISSING, "started_at": "2026-11-20T12:00"}, page=page)
+    assert moved.status_code == 422
+    assert "and this falls inside it" in moved.get_data(as_text=True)
+    assert newest_episode(app).started_at == datetime(2026, 11, 22, 21, 30)
+    # Its start exactly at the earlier return is a new time away.
+    assert (
+        web.post(page, {**MISSING, "started_at": "2026-11-21T18:00"}, page=page).status_code == 302
+    )

@@ -18,9 +18,9 @@ from tests.conftest import Web
 
 PAGE = "/admin/settings"
 DEFAULTS = ADMIN_SETTINGS
-MISSING = {
-    "started_at": "2026-11-22T21:30",
-    "reported_at": "2026-11-22T23:00",
+MISSING = {  # after the shared world's return of Ada's (back at 02:00): a time away of its own
+    "started_at": "2026-11-23T03:30",
+    "reported_at": "2026-11-23T04:00",
     "reported_by": "carer",
     "reported_to_police": "yes",
     "police_reference": "WY-2211",
