@@ -67,7 +67,7 @@ TEXTS = {
     "attempt": ("method", "outcome", "note"),
     "offer": ("method",),
     "accept": (),
-    "decline": ("reason",),
+    "decline": ("reason", "carer_said"),
     "start": (),
 }
 FLAGS = {
@@ -100,6 +100,7 @@ class Event:
     reason: str = ""
     offer_again: bool = True
     carer_information: bool = False
+    carer_said: str | None = None  # an older tablet's no sends none
 
 
 class _Checker:
@@ -321,6 +322,7 @@ def apply(user: User, interview: Interview, events: list[Event]) -> Report:
                 reason=event.reason,
                 offer_again=event.offer_again,
                 carer_information=event.carer_information,
+                carer_said=event.carer_said,
                 interview=interview,
             )
         if not skip:

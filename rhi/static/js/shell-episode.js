@@ -187,6 +187,9 @@ function eventFrom(form, kind) {
       reason,
       offer_again: data.get("offer_again") !== "no",
       carer_information: data.has("carer_information"),
+      // As online: the carer's words, kept apart from the child's (the server drops them
+      // when the box above is not ticked, as the page does).
+      carer_said: String(data.get("carer_said") || ""),
     });
   }
   return the;
