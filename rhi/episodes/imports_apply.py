@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from rhi import access, audit
@@ -700,21 +700,47 @@ def _remember(plan: Plan, known: Known) -> None:
         known.waiting[references.key(notice.police_reference)] = plan.waiting
 
 
-def _begin() -> None:
-    """Open the transaction the SAVEPOINTs nest in. PostgreSQL's driver opens one before any
-    statement; Python's sqlite3 only before INSERT, UPDATE or DELETE, so a SAVEPOINT first
-    would open its own, and releasing it would commit (and sync the disk) row by row."""
+# The PostgreSQL advisory lock every application of notifications takes (`_serialise`): any
+# fixed number no other lock in rhi uses: "rhi impo" in ASCII, read as a bigint.
+APPLY_LOCK = 0x7268_6920_696D_706F
+
+
+def _serialise() -> None:
+    """Make this transaction the only one applying notifications until it commits or rolls
+    back, and open it (the SAVEPOINTs nest in it), before anything is read. Two applies of the
+    same notification at once (a police system retrying after a timeout, two people importing
+    the same daily file) each read "not in rhi" and each made a child and an episode; the
+    reference's found notification was then refused for good, as rhi held two episodes.
+    Serialised, the second reads what the first made and is "unchanged".
+
+    A lock, not a unique index on lower(police_reference): databases in use may already hold
+    two episodes with one reference (`_plan_update` refuses to guess between them), which such
+    an index could not be built over, and a child new to rhi, matched by name and date of
+    birth, has no reference to be unique on. Imports are few and short: one at a time costs
+    nothing a person notices.
+
+    PostgreSQL: a transaction-scoped advisory lock, released by the commit or rollback; at READ
+    COMMITTED (rhi's) each statement after it sees what the previous holder committed.
+    SQLite: BEGIN IMMEDIATE takes the write lock now, waiting for another writer within the busy
+    timeout (rhi/__init__.py; past it, "database is locked" answers 503, try again). Python's
+    sqlite3 would begin only at the first INSERT, after the reads; and a SAVEPOINT first would
+    open its own transaction, whose release commits (and syncs the disk) row by row. A
+    transaction sqlite3 already has open has written (it opens one only before a write: the
+    job's claim of its file), so it holds the write lock already."""
     connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(APPLY_LOCK)))
+        return
     raw = connection.connection.dbapi_connection
     if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def apply_rows(rows: list[Row], actor: Actor, source: str) -> list[Plan]:
     """Apply each row whole or not at all (one SAVEPOINT each); a refused row is audited and
     said in words. The caller commits."""
+    _serialise()  # before reading what rhi holds: an apply at the same time waits until done
     known = Known.load(actor, [r.notice for r in rows if r.notice is not None])
-    _begin()
     plans = []
     for row in rows:
         plan = plan_row(row, known)
@@ -787,6 +813,7 @@ def resolve(waiting: WaitingRow, row: Row, user: User, decision: str) -> Episode
     if notice is None:
         raise RowRefused(" ".join(row.problems))
     actor = Actor(user, user.team_id, "a person confirmed the child")
+    _serialise()  # an import of the same reference at the same time waits, and so does this
     existing = db.session.scalar(
         select(Episode.id).where(
             references.matches(Episode.police_reference, [notice.police_reference])
