@@ -410,6 +410,12 @@ def page(uuid: str, page_id: str) -> str:
         detail=page_id if whole else "social worker's copy",
     )
     db.session.commit()
+    if not whole and not interview.locked:
+        # Still being written with the child (who has not yet heard it read back, nor settled
+        # who is told what), or ended unfinished: nothing of it is anyone's copy yet.
+        return render_template(
+            "interviews/shared.html", interview=interview, child=interview.child, view=None
+        )
     if not whole:
         # What the social worker's copy holds, and nothing more (rhi/sharing.py).
         in_force = decisions.in_force(interview)

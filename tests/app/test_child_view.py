@@ -200,6 +200,9 @@ def test_the_social_worker_reads_on_screen_the_childs_words_as_their_copy_holds(
     d["feelings"]["own_words"] = {"choice": "good", "at": "2026-11-23 11:30"}
     d["consent"]["social_worker"]["answer"] = "yes"
     store(app, uuid, d)
+    with app.app_context():  # finished: a copy is read once it is
+        db.session.scalar(select(Interview).where(Interview.uuid == uuid)).status = "finished"
+        db.session.commit()
     reader = Web(app.test_client())
     reader.sign_in(world.emails["social_worker"])
     page = " ".join(reader.get(f"/interviews/{uuid}/review").get_data(as_text=True).split())

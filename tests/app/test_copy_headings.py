@@ -72,9 +72,12 @@ def everything_shared() -> dict[str, Any]:
 
 
 def store(app, uuid: str, document: dict[str, Any]) -> None:
+    """The interview holds `document`, finished: a copy is read once it is (an interview still
+    being written is nobody's copy yet)."""
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
         interview.content = json.loads(json.dumps(document))
+        interview.status = "finished"
         db.session.commit()
 
 

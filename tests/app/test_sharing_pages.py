@@ -23,11 +23,12 @@ def _text(html: str) -> str:
 
 
 def _set(app, uuid: str, content, in_force: set[str] = frozenset()) -> None:
-    """The interview's document, with the decisions `in_force` confirmed (rows in the
-    database, as rhi/interviews/decisions.py makes them) and no others."""
+    """The interview's document, finished, with the decisions `in_force` confirmed (rows in
+    the database, as rhi/interviews/decisions.py makes them) and no others."""
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
         interview.content = content
+        interview.status = "finished"  # a copy is read once it is: see the last test here
         db.session.execute(delete(SharingDecision))
         for entry in content.get("overrides", []):
             db.session.add(
@@ -95,3 +96,31 @@ def test_the_interviewer_reads_everything_and_the_social_worker_the_copy(app, wo
             )
         )
     assert details[-1] == "social worker's copy"
+
+
+def test_an_interview_still_being_written_is_nobodys_copy_yet(app, world_i):
+    """The child has not heard it read back nor settled who is told what: the social worker
+    (and their manager) read that it is under way, and nothing of it, though the consent box
+    already says yes."""
+    uuid = world_i.interviews["a"]
+    document = {
+        "sections": {"away": {"text": "She stayed at the garage with Tony.", "private": False}},
+        "consent": {"social_worker": {"answer": "yes", "words": "Fine by me.", "name": ""}},
+    }
+    _set(app, uuid, document)
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.status = "in_progress"
+        db.session.commit()
+    for key in ("social_worker", "manager_care"):
+        reader = Web(app.test_client())
+        reader.sign_in(world_i.emails[key])
+        for page in ("review", "away", "consent"):
+            text = " ".join(reader.get(f"/interviews/{uuid}/{page}").get_data(as_text=True).split())
+            assert "is still being written with Ada Alpha" in text, (key, page)
+            assert "garage" not in text and "Fine by me." not in text
+    _set(app, uuid, document)  # finished: their copy
+    reader = Web(app.test_client())
+    reader.sign_in(world_i.emails["social_worker"])
+    text = " ".join(reader.get(f"/interviews/{uuid}/away").get_data(as_text=True).split())
+    assert "garage with Tony" in text and "still being written" not in text
