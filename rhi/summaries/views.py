@@ -147,9 +147,18 @@ def pdf(summary_id: int) -> Response:
         object_id=summary.id,
         child_id=summary.interview.child_id,
     )
-    tracking.record_opening(summary, current_user)
+    if _opened_here():
+        tracking.record_opening(summary, current_user)
     db.session.commit()
     return _pdf_response(summary.pdf, f"rhi-summary-{summary.id}.pdf")
+
+
+def _opened_here() -> bool:
+    """The social worker opened the copy themselves: from rhi's own pages, or typed or
+    bookmarked (Sec-Fetch-Site same-origin or none; a browser too old to say is believed). A
+    link on another site, which the sign-in cookie (SameSite=Lax) follows, once marked the copy
+    opened, and so let "I have read this" be recorded for a copy no one had opened."""
+    return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
 
 
 @bp.route("/summaries/<int:summary_id>/pdf-state")

@@ -375,3 +375,18 @@ def test_without_the_csrf_token_nothing_changes(app, web, world):
     )
     assert summary_row(app, summary_id).acknowledged_at is None
     assert question_ids(app) == []
+
+
+def test_a_link_from_another_site_does_not_mark_the_summary_opened(app, web, world):
+    """The sign-in cookie goes with a link followed from another site: the copy is shown, but
+    that is not the social worker opening it, and "I have read this" still waits for that."""
+    _uuid, summary_id = finished(app, web, world)
+    sw = as_user(app, world, "social_worker")
+    url = f"/summaries/{summary_id}/pdf"
+    for elsewhere in ("cross-site", "same-site"):
+        shown = sw.client.get(url, headers={"Sec-Fetch-Site": elsewhere})
+        assert shown.status_code == 200 and shown.mimetype == "application/pdf"
+    assert summary_row(app, summary_id).opened_at is None
+    assert "Open the summary first." in text_of(sw.get(f"/summaries/{summary_id}"))
+    assert sw.client.get(url, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+    assert summary_row(app, summary_id).opened_at is not None
