@@ -1182,6 +1182,9 @@ def child_copy_pdf(uuid: str) -> Response:
     """Prepared as a download job (rhi/interviews/child_copy.py make_for); the worker waits on
     its page, then downloads it."""
     interview, _letter = _child_copy_letter(uuid, "pdf")
-    job = downloads.prepare("child_letter", current_user, uuid=interview.uuid)
+    # The child's id too: the download of their letter goes on their own audit trail.
+    job = downloads.prepare(
+        "child_letter", current_user, uuid=interview.uuid, child_id=interview.child_id
+    )
     db.session.commit()
     return redirect(url_for("downloads.show", job_id=job.id), 303)

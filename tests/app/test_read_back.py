@@ -593,6 +593,11 @@ def test_the_childs_copy_is_a_plain_letter_with_where_to_get_help(app, web, worl
             .order_by(AuditEvent.id)
         ).all()
     assert looks == ["page", "pdf"]
+    with app.app_context():  # the letter's download is on the child's own trail
+        child_ids = db.session.scalars(
+            select(AuditEvent.child_id).where(AuditEvent.action == "download.file")
+        ).all()
+    assert child_ids == [world.children["a"]]
     web.sign_out()
     web.sign_in(world.emails["social_worker"])
     assert web.get(f"/interviews/{uuid}/child-copy").status_code in (403, 404)
