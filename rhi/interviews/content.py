@@ -182,11 +182,20 @@ def _as_text(value: Any, most: int = MAX_TEXT) -> str:
     return without_direction_controls(text.replace("\r\n", "\n"))
 
 
+# Said beside a box whose entry (a place, person or action) was removed while the worker wrote
+# in it: the words are not saved anywhere else, so they are kept to copy, never reloaded away.
+ENTRY_REMOVED = (
+    "That entry has been removed (perhaps on another device), so this is not saved. Your words "
+    "are still in the box: copy them before you reload, and add the entry again if it is "
+    "still needed."
+)
+
+
 def _find_item(items: list[dict[str, Any]], item_id: str) -> dict[str, Any]:
     for item in items:
         if isinstance(item, dict) and item.get("id") == item_id:
             return item
-    raise ContentError("That entry has been removed. Reload the page.")
+    raise ContentError(ENTRY_REMOVED)
 
 
 def _field(path: str) -> fields.Placed:

@@ -525,6 +525,8 @@ def _refused_page(
         },
     }
     name = str(interview.child.preferred_name or interview.child.first_name)
+    # A box whose entry was removed meanwhile is not drawn: its words are quoted to copy.
+    gone = [r for r in refused if r.message == c.ENTRY_REMOVED]
     errors = [
         (
             f"in-{r.path.replace('.', '-')}" + ("-1" if _drawn_as_radios(r.path) else ""),
@@ -532,15 +534,32 @@ def _refused_page(
             [r.message],
         )
         for r in refused
+        if r not in gone
     ]
+    words = [
+        (catalogue.title(r.path, (), name), str(r.mine).strip())
+        for r in gone
+        if _kind(r.path) in ("text", "line") and str(r.mine or "").strip()
+    ]
+    not_saved = (
+        NotSaved(
+            "An entry was removed (perhaps on another device) while you wrote in it, so what "
+            "you wrote there is not saved. Here it is to copy: add the entry again if it is "
+            "still needed.",
+            words,
+        )
+        if words
+        else None
+    )
     return render_template(
         "interviews/page.html",
         **_context(
             interview,
             page_id,
             typed=typed,
-            refused={r.path: r for r in refused},
+            refused={r.path: r for r in refused if r not in gone},
             form_errors=errors,
+            not_saved=not_saved,
         ),
     )
 

@@ -160,6 +160,46 @@ def test_people_can_be_added_filled_in_and_removed(app, web, world):
     assert content(app, uuid)[0]["people"] == []
 
 
+def test_words_typed_in_an_entry_removed_meanwhile_are_kept_to_copy(app, web, world):
+    """Another screen removed the person while this one wrote their concern: "Reload the page"
+    threw the words away, and without JavaScript they were not on the page sent back at all."""
+    uuid = start(web, world)
+    page = web.get(f"/interviews/{uuid}/findings").get_data(as_text=True)
+    token = csrf_from(page)
+    web.client.post(
+        f"/interviews/{uuid}/items/people",
+        data={"csrf_token": token},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    item_id = content(app, uuid)[0]["people"][0]["id"]
+    web.client.post(
+        f"/interviews/{uuid}/items/people/{item_id}/remove",
+        data={"csrf_token": token},
+        headers={"X-CSRFToken": token},
+    )
+    concern = f"people.{item_id}.concern"
+    words = "He collects her from school in a black car."
+    beside = autosave(web, uuid, concern, words, "")
+    assert beside.status_code == 422
+    said = " ".join(beside.get_data(as_text=True).split())
+    assert "Your words are still in the box: copy them before you reload" in said
+    assert "Reload the page." not in said
+    whole = web.client.post(
+        f"/interviews/{uuid}/save",
+        data={
+            "csrf_token": token,
+            "page_id": "findings",
+            f"f:{concern}": words,
+            f"o:{concern}": "",
+        },
+    )
+    assert whole.status_code == 422
+    text = " ".join(whole.get_data(as_text=True).split())
+    assert "An entry was removed (perhaps on another device) while you wrote in it" in text
+    assert "Person: Concern" in text and words in text
+    assert f'href="#in-people-{item_id}-concern"' not in text  # no link to a box not drawn
+
+
 def test_override_needs_a_reason_and_is_audited(app, web, world):
     uuid = start(web, world)
     page = f"/interviews/{uuid}/consent"
