@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -11,7 +12,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from rhi import read_transactions
+from rhi.config import normalise_origin
 from rhi.extensions import db
+from rhi.origin_check import allowed_origins
 
 log = logging.getLogger(__name__)
 
@@ -139,11 +142,23 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_: CSRFError) -> tuple[str, int]:
-        return render(
-            400,
-            "The page had expired. Reload it and try again: what you typed on "
-            "this page may need to be entered again.",
-        )
+        words = typed_back()
+        if not words:
+            return render(
+                400,
+                "The page had expired. Reload it and try again: what you typed on "
+                "this page may need to be entered again.",
+            )
+        title, _hint = MESSAGES[400]
+        return render_template(
+            "error.html",
+            code=400,
+            title=title,
+            hint="The page had expired (perhaps you were signed out after a while with "
+            "nothing sent), so nothing was saved. What you typed is below: copy it, reload "
+            "the page, sign in again if asked, and paste it back.",
+            words=words,
+        ), 400
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str, int] | Response:
@@ -169,3 +184,36 @@ def register(app: Flask) -> None:
             log.debug("rollback after a lost connection failed", exc_info=True)
         log.warning("database unavailable: %s", exc.__class__.__name__)
         return unavailable()
+
+
+# Values a form sends that are not anyone's words: choices' codes, dates and times, flags.
+_NOT_WORDS = re.compile(r"[\d\s:./T+-]*|[a-z0-9]+(?:_[a-z0-9]+)+|y|yes|no|on|off|true|false")
+
+
+def typed_back() -> list[tuple[str, str]]:
+    """What a form posted with an expired page held in its own boxes, to copy (a plain form's
+    words were otherwise gone: Back led to sign-in and an empty page). Only for a form this
+    browser sent from rhi's own page (its Origin is rhi's): never text another site posted,
+    shown as if rhi said it. htmx forms keep their words in the page, so they get none."""
+    from rhi.interviews import fields as catalogue  # the interview's labels: loaded when needed
+
+    if request.method != "POST" or request.headers.get("HX-Request"):
+        return []
+    origin = request.headers.get("Origin")
+    if origin is None or normalise_origin(origin) not in allowed_origins():
+        return []
+    words = []
+    for name, values in request.form.lists():
+        if name == "csrf_token" or name.startswith(("o:", "t:")):
+            continue
+        for value in values:
+            text = value.strip()
+            if not text or _NOT_WORDS.fullmatch(text):
+                continue
+            label = (
+                catalogue.title(name[2:])
+                if name.startswith("f:")
+                else name.replace("_", " ").capitalize()
+            )
+            words.append((label, text))
+    return words

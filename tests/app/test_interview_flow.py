@@ -290,3 +290,33 @@ def test_a_save_after_the_child_said_no_elsewhere_is_refused_with_the_words_kept
         headers={"HX-Request": "true", "X-CSRFToken": csrf_from(page)},
     )
     assert added.status_code == 409
+
+
+def test_a_plain_form_sent_after_the_page_expired_gives_back_what_was_typed(app, web, world):
+    """Signed out after a while with nothing sent, a form without htmx (here the child's no on
+    the return's page) was answered "may need to be entered again", and Back led to sign-in and
+    an empty form: the words typed come back to copy, and only to rhi's own page."""
+    url = f"/episodes/{world.episodes['a']}"
+    web.sign_in(world.emails["worker_a"])
+    token = csrf_from(web.get(url).get_data(as_text=True))
+    web.sign_out()  # as the idle timeout does: the page's token is no longer the session's
+    said = {
+        "csrf_token": token,
+        "declined_at": "2026-11-23T10:05",
+        "reason": "I'm tired and I don't want to talk about the flat today.",
+        "offer_again": "yes",
+        "carer_information": "y",
+        "carer_said": "Her nan says she was collected from school by a man in a black car.",
+    }
+    expired = web.client.post(url + "/decline", data=said, headers={"Origin": "http://localhost"})
+    assert expired.status_code == 400
+    text = " ".join(expired.get_data(as_text=True).split())
+    assert "What you typed, to copy:" in text
+    assert "I&#39;m tired and I don&#39;t want to talk about the flat today." in text
+    assert "collected from school by a man in a black car." in text
+    assert "2026-11-23T10:05" not in text and token not in text  # not words: not quoted
+    # From another site's page (or sent without saying where from), nothing is quoted back.
+    for headers in ({"Origin": "https://elsewhere.example"}, {}):
+        other = web.client.post(url + "/decline", data=said, headers=headers)
+        assert other.status_code in (400, 403)
+        assert "black car" not in other.get_data(as_text=True)
