@@ -3,8 +3,10 @@
 Two records for one child split their history: the second record's worker sees no earlier
 episodes and no profile, and repeat episodes go uncounted. So before a child is added, records
 with the same date of birth (or one with the day and month swapped, a common slip) are compared
-by name, forgivingly: accents, case, order and small misspellings do not hide a match, and a
-preferred name counts as well as the first name.
+by name, forgivingly: accents, case, order and small misspellings do not hide a match, nor
+(with the very same date of birth) a middle name or a second surname more or fewer; and a
+preferred name counts as well as the first name. Adding a child by hand (children/views.py) and
+importing police notifications (episodes/imports_apply.py) both ask here, so they agree.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ SIMILAR = 80
 SAME = "Same name and date of birth"
 SIMILAR_NAME = "Similar name, same date of birth"
 SWAPPED = "Same or similar name; day and month of birth swapped"
+# A middle name, a second surname or one part of a hyphenated one more or fewer: "Amara Grace
+# Okoye" or "Amara Okoye-Smith" for "Amara Okoye" scores 78 or less, under SIMILAR, yet is often
+# the same child. Never SAME: it is only ever a possible match, for a person to confirm.
+WITHIN = "One name within the other, same date of birth"
 
 
 class ChildLike(Protocol):
@@ -64,12 +70,35 @@ def birth_dates_to_check(day: date) -> list[date]:
     return [day] if other is None else [day, other]
 
 
-def name_score(first: str, last: str, child: ChildLike) -> float:
-    typed = normalise(f"{first} {last}")
+def _names(child: ChildLike) -> list[str]:
     names = [f"{child.first_name} {child.last_name}"]
     if child.preferred_name:
         names.append(f"{child.preferred_name} {child.last_name}")
-    return max(fuzz.token_sort_ratio(typed, normalise(name)) for name in names)
+    return [normalise(name) for name in names]
+
+
+def name_score(first: str, last: str, child: ChildLike) -> float:
+    typed = normalise(f"{first} {last}")
+    return max(fuzz.token_sort_ratio(typed, name) for name in _names(child))
+
+
+def _within(shorter: set[str], longer: set[str]) -> bool:
+    """Every word of `shorter` is (or, misspelt a little, nearly is) one of `longer`'s. Two
+    words at least: a surname alone, shared by twins or siblings, is not a name."""
+    return len(shorter) >= 2 and all(
+        any(fuzz.ratio(word, other) >= SIMILAR for other in longer) for word in shorter
+    )
+
+
+def one_within_the_other(first: str, last: str, child: ChildLike) -> bool:
+    """One name holds the other's words (order and hyphens aside): "Amara Grace Okoye" and
+    "Amara Okoye-Smith" both hold "Amara Okoye". Twins "Amy Jones" and "Ava Jones" do not."""
+    typed = set(normalise(f"{first} {last}").split())
+    for name in _names(child):
+        held = set(name.split())
+        if _within(typed, held) or _within(held, typed):
+            return True
+    return False
 
 
 def possible_matches(
@@ -80,13 +109,26 @@ def possible_matches(
     found = []
     for child in candidates:
         score = name_score(first, last, child)
-        if score < SIMILAR:
-            continue
         if child.date_of_birth == date_of_birth:
-            reason = SAME if score == 100 else SIMILAR_NAME
-        elif other is not None and child.date_of_birth == other:
+            if score == 100:
+                reason = SAME
+            elif score >= SIMILAR:
+                reason = SIMILAR_NAME
+            elif one_within_the_other(first, last, child):
+                reason = WITHIN
+            else:
+                continue
+        elif other is not None and child.date_of_birth == other and score >= SIMILAR:
+            # A swapped date and a longer name too is two differences: too far to flag.
             reason = SWAPPED
         else:
             continue
         found.append(Match(child.id, reason, score))
     return sorted(found, key=lambda m: (m.reason != SAME, -m.score, m.child_id))
+
+
+def may_be(first: str, last: str, date_of_birth: date, child: ChildLike) -> bool:
+    """Is `child` possibly this name and date of birth (by any of the rules above)? Where
+    something else already points at the child (a police reference or person id), this is
+    enough; alone, only SAME is (imports_apply)."""
+    return bool(possible_matches(first, last, date_of_birth, [child]))

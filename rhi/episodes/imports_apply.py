@@ -9,10 +9,11 @@ waits on the coordinator's "Waiting to be allocated" list, rhi/episodes/allocati
 - the one child the team sees with exactly this name and date of birth, else
 - a new child kept by the importing team, when no child is even possibly this one.
 
-A weaker match (a similar name, a day and month swapped, two candidates: rhi/children/
-matching.py) is never merged silently: the row waits for a person (`WaitingRow`), who says
-"same child" or "new child". Matching looks only at children the team may see, as adding a
-child by hand does: whether another team's record exists is not theirs to know.
+A weaker match (a similar name, one name within the other, a day and month swapped, two
+candidates: rhi/children/matching.py) is never merged silently: the row waits for a person
+(`WaitingRow`), who says "same child" or "new child". Matching looks only at children the
+team may see, as adding a child by hand does: whether another team's record exists is not
+theirs to know.
 
 Each row is applied in its own SAVEPOINT: whole or not at all. Every change is audited in the
 same transaction; the caller commits.
@@ -238,9 +239,9 @@ LABELS = {
 
 
 def _same_child(child: Child, notice: Notice) -> bool:
-    if child.date_of_birth not in matching.birth_dates_to_check(notice.date_of_birth):
-        return False
-    return matching.name_score(notice.first_name, notice.last_name, child) >= matching.SIMILAR
+    """The child a police reference or person id points at may be the row's: the same rule as
+    "possibly the same child" (a fuller name, such as a middle name added, is still theirs)."""
+    return matching.may_be(notice.first_name, notice.last_name, notice.date_of_birth, child)
 
 
 def _changes(notice: Notice, episode: Episode) -> list[str]:
@@ -303,9 +304,7 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
         )
     if waiting is not None:
         candidate = known.child(waiting.candidate_child_id) or waiting.candidate
-        if not matching.possible_matches(
-            notice.first_name, notice.last_name, notice.date_of_birth, [candidate]
-        ):
+        if not _same_child(candidate, notice):
             # The row waits as possibly this child: a row naming another child is not put in
             # its place, where "same child" would file it on the wrong record.
             return Plan(
@@ -376,8 +375,10 @@ STILL_MISSING_FOR = timedelta(days=7)
 
 def _same_time_away(episode: Episode, notice: Notice) -> bool:
     """One time away: the two overlap (each began before the other ended), and began within a
-    day of each other, or rhi's is still open since shortly before the police's began. A child
-    back by noon and missing again that evening is two times away, never one."""
+    day of each other, or the police's began while rhi's was under way: before rhi's return, or
+    rhi's is still open since shortly before. A child back by noon and missing again that
+    evening is two times away, never one. Only the police's start is held to rhi's period: their
+    return is often minutes off rhi's (06:10 for 06:00), and is theirs to correct."""
     started = notice.started_at
     assert started is not None
     if episode.returned_at is not None and episode.returned_at < started:
@@ -386,10 +387,10 @@ def _same_time_away(episode: Episode, notice: Notice) -> bool:
         return False
     if abs(episode.started_at - started) <= SAME_TIME_AWAY:
         return True
-    return (
-        episode.returned_at is None
-        and episode.started_at <= started <= episode.started_at + STILL_MISSING_FOR
-    )
+    if episode.returned_at is not None:
+        # The police were told a day or more after the carer rang rhi, the child still away.
+        return episode.started_at <= started < episode.returned_at
+    return episode.started_at <= started <= episode.started_at + STILL_MISSING_FOR
 
 
 def _new_or_same_time_away(

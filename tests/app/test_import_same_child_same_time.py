@@ -1,0 +1,250 @@
+"""Police notifications that are a child rhi already holds, or a time away rhi already holds.
+
+A: a name with a middle name, a second surname or a hyphenated surname part more (or fewer)
+than rhi's, with the same date of birth, is possibly the same child: the row waits for a person,
+never a second record silently, and never an automatic match on that alone. Adding a child by
+hand warns the same way; a reference's own episode accepts the fuller name.
+
+B: a police notification whose start lies inside an episode recorded by hand (no reference)
+is that time away, however long after rhi's start it began.
+
+The clock stands at 2026-11-23 12:00 UTC (tests/app/conftest.py); the zone is UTC."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from rhi.children import matching
+from rhi.extensions import db
+from rhi.models import Child, Episode, Team, WaitingRow
+from tests.app.test_children_records import details
+from tests.app.test_import_notifications import (
+    batch_id,
+    episodes_with,
+    import_file,
+    messages,
+    outcomes,
+    save_columns,
+    upload,
+)
+from tests.conftest import Web
+
+HEADER = "Police Ref,Forename,Surname,DOB,Reported Missing,Returned/Found,Risk Grade"
+AMARA_GRACE = "WY-OKO-7,Amara Grace,Okoye,14/03/2010,21/11/2026 18:00,,Medium"
+MOHAMED = "WY-ABD-7,Mohamed,Abdi Hassan,07/04/2009,21/11/2026 19:00,,Low"
+AMARA_SMITH = "WY-OKO-8,Amara,Okoye-Smith,14/03/2010,22/11/2026 18:00,,Medium"
+
+
+def csv_bytes(*rows: str) -> bytes:
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+@pytest.fixture
+def manager(web: Web, world) -> Web:
+    web.sign_in(world.emails["manager_a"])
+    return web
+
+
+def add_child(
+    app, first: str, last: str, born: date, *episodes: tuple[str | None, datetime, datetime]
+) -> int:
+    """A child team A keeps, with episodes (reference, missing, returned) assigned to team A."""
+    with app.app_context():
+        team_a = db.session.scalar(select(Team.id).where(Team.name == "RHI A"))
+        child = Child(first_name=first, last_name=last, date_of_birth=born, team_id=team_a)
+        db.session.add(child)
+        for reference, started, returned in episodes:
+            db.session.add(
+                Episode(
+                    child=child,
+                    police_reference=reference,
+                    risk_grade="Medium",
+                    dfe_type="M",
+                    started_at=started,
+                    returned_at=returned,
+                    assigned_team_id=team_a,
+                )
+            )
+        db.session.commit()
+        return child.id
+
+
+def preview(web: Web, data: bytes) -> tuple[int, str]:
+    batch = batch_id(upload(web, data))
+    save_columns(web, batch)
+    return batch, html.unescape(web.get(f"/imports/{batch}").get_data(as_text=True))
+
+
+def count(app, column) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(column)))
+
+
+# A: the same child under a longer or shorter name --------------------------------------------
+
+
+@pytest.fixture
+def amara_and_mohamed(app, world) -> tuple[int, int]:
+    amara = add_child(
+        app,
+        "Amara",
+        "Okoye",
+        date(2010, 3, 14),
+        ("WY-OKO-01", datetime(2026, 11, 10, 9, 0), datetime(2026, 11, 11, 9, 0)),
+    )
+    mohamed = add_child(
+        app,
+        "Mohamed",
+        "Abdi",
+        date(2009, 4, 7),
+        ("WY-ABD-01", datetime(2026, 11, 12, 9, 0), datetime(2026, 11, 12, 20, 0)),
+    )
+    return amara, mohamed
+
+
+def test_a_name_holding_rhis_name_waits_for_a_person_not_a_new_child(
+    app, manager, amara_and_mohamed
+):
+    amara, mohamed = amara_and_mohamed
+    children_before = count(app, Child.id)
+    batch, page = preview(manager, csv_bytes(AMARA_GRACE, MOHAMED, AMARA_SMITH))
+    assert "a child new to rhi" not in page
+    assert "0 new, 0 to update, 0 unchanged, 3 waiting for a person, 0 with a problem" in page
+    assert page.count("Possibly Amara Okoye") == 2 and "Possibly Mohamed Abdi" in page
+    assert "Waits for a person to confirm." in page
+    manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    assert outcomes(app, batch) == {
+        "WY-OKO-7": "waiting",
+        "WY-ABD-7": "waiting",
+        "WY-OKO-8": "waiting",
+    }
+    said = messages(app, batch)
+    assert said[2].startswith("Possibly Amara Okoye") and said[4].startswith("Possibly Amara")
+    assert count(app, Child.id) == children_before  # no second record
+    for reference in ("WY-OKO-7", "WY-ABD-7", "WY-OKO-8"):
+        assert not episodes_with(app, reference)  # never matched automatically
+    with app.app_context():
+        waiting = {w.police_reference: w for w in db.session.scalars(select(WaitingRow))}
+        assert {r: w.candidate_child_id for r, w in waiting.items()} == {
+            "WY-OKO-7": amara,
+            "WY-ABD-7": mohamed,
+            "WY-OKO-8": amara,
+        }
+        waiting_id = waiting["WY-OKO-7"].id
+    # A person says "same child": the episode is Amara's, on her one record.
+    manager.post(f"/imports/waiting/{waiting_id}", {f"w{waiting_id}-decision": "same_child"})
+    (episode,) = episodes_with(app, "WY-OKO-7")
+    assert episode.child_id == amara
+    assert count(app, Child.id) == children_before
+
+
+def test_twins_and_other_names_are_still_new_children(app, manager, amara_and_mohamed):
+    """Sharing only a surname (twins), or only a first name, is not "one name in the other"."""
+    rows = (
+        "WY-OKO-9,Adaeze,Okoye,14/03/2010,21/11/2026 18:00,,Low",
+        "WY-XYZ-9,Amara,Smith,14/03/2010,21/11/2026 18:00,,Low",
+    )
+    _, page = preview(manager, csv_bytes(*rows))
+    assert "2 new, 0 to update, 0 unchanged, 0 waiting for a person, 0 with a problem" in page
+
+
+def test_one_name_within_the_other_is_possible_never_sure():
+    class Known:
+        id, first_name, last_name, preferred_name = 1, "Amara", "Okoye", None
+        date_of_birth = date(2010, 3, 14)
+
+    for first, last in (("Amara Grace", "Okoye"), ("Amara", "Okoye-Smith")):
+        (found,) = matching.possible_matches(first, last, date(2010, 3, 14), [Known()])
+        assert found.reason == matching.WITHIN  # a person confirms: never SAME
+    # Only with the same date of birth: with a day and month swapped as well, it is too far.
+    swapped = Known()
+    swapped.date_of_birth = date(2010, 4, 3)
+    assert not matching.possible_matches("Amara Grace", "Okoye", date(2010, 3, 4), [swapped])
+    assert not matching.possible_matches("Amara Grace", "Okoye", date(2010, 3, 15), [Known()])
+
+
+def test_adding_by_hand_warns_of_the_same_child_as_the_import_does(app, manager, amara_and_mohamed):
+    amara, _ = amara_and_mohamed
+    typed = details(
+        first_name="Amara Grace", last_name="Okoye", preferred_name="", date_of_birth="14/03/2010"
+    )
+    response = manager.post("/children/new", typed)
+    assert response.status_code == 409
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Possibly the same child" in page and f'href="/children/{amara}"' in page
+
+
+def test_a_reference_held_for_the_child_takes_their_fuller_name(app, manager, amara_and_mohamed):
+    amara, _ = amara_and_mohamed
+    found = "WY-OKO-01,Amara Grace,Okoye,14/03/2010,,11/11/2026 10:30,"
+    _, page = preview(manager, csv_bytes(found))
+    assert "another name" not in page
+    batch = import_file(manager, csv_bytes(found))
+    assert outcomes(app, batch) == {"WY-OKO-01": "update"}
+    (episode,) = episodes_with(app, "WY-OKO-01")
+    assert episode.child_id == amara and episode.returned_at == datetime(2026, 11, 11, 10, 30)
+    # Another child's name on the reference is still refused.
+    other = "WY-OKO-01,Adaeze,Okoye,14/03/2010,,11/11/2026 11:00,"
+    refused = import_file(manager, csv_bytes(other))
+    assert outcomes(app, refused) == {"WY-OKO-01": "problem"}
+    assert "another name or date of birth" in messages(app, refused)[2]
+
+
+# B: a notification inside an episode recorded by hand ---------------------------------------
+
+KAI = "WY-KAI-9,Kai,Chen,25/05/2014,19/11/2026 10:00,20/11/2026 06:10,Medium"
+
+
+def test_a_notification_begun_inside_an_episode_recorded_by_hand_is_that_time_away(app, manager):
+    """Recorded by hand from 18/11 08:00 to 20/11 06:00; the police's notification began 26
+    hours later and ended 10 minutes after: one time away, not two."""
+    kai = add_child(
+        app,
+        "Kai",
+        "Chen",
+        date(2014, 5, 25),
+        (None, datetime(2026, 11, 18, 8), datetime(2026, 11, 20, 6)),
+    )
+    with app.app_context():
+        (hand_id,) = db.session.scalars(select(Episode.id).where(Episode.child_id == kai))
+    batch, page = preview(manager, csv_bytes(KAI))
+    assert "New episode" not in page
+    assert "The police reference for Kai Chen's episode recorded by hand" in page
+    manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    assert outcomes(app, batch) == {"WY-KAI-9": "update"}
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Episode.id)).where(Episode.child_id == kai)) == 1
+        episode = db.session.get(Episode, hand_id)
+        assert episode.police_reference == "WY-KAI-9"
+        assert episode.returned_at == datetime(2026, 11, 20, 6, 10)
+
+
+def test_an_episode_with_another_police_reference_is_not_taken(app, manager):
+    kai = add_child(
+        app,
+        "Kai",
+        "Chen",
+        date(2014, 5, 25),
+        ("WY-KAI-1", datetime(2026, 11, 18, 8), datetime(2026, 11, 20, 6)),
+    )
+    batch = import_file(manager, csv_bytes(KAI))
+    assert outcomes(app, batch) == {"WY-KAI-9": "new"}
+    (first,) = episodes_with(app, "WY-KAI-1")
+    (second,) = episodes_with(app, "WY-KAI-9")
+    assert first.child_id == second.child_id == kai
+
+
+def test_a_notification_begun_after_rhis_return_is_another_time_away(app, manager):
+    add_child(
+        app,
+        "Kai",
+        "Chen",
+        date(2014, 5, 25),
+        (None, datetime(2026, 11, 17, 8), datetime(2026, 11, 19, 9)),
+    )
+    batch = import_file(manager, csv_bytes(KAI))
+    assert outcomes(app, batch) == {"WY-KAI-9": "new"}
