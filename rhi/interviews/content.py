@@ -173,13 +173,15 @@ def as_flag(value: Any) -> bool:
 
 
 def _as_text(value: Any, most: int = MAX_TEXT) -> str:
-    text = "" if value is None else str(value)
+    # Counted as kept: a browser posting a form sends each line break as two characters (CR LF),
+    # which the box showed, and the writer counted, as one.
+    text = "" if value is None else str(value).replace("\r\n", "\n")
     if len(text) > most:
         raise ContentError(
             f"This is too long to save ({len(text):,} characters; the most is "
             f"{most:,}). Split it into two parts."
         )
-    return without_direction_controls(text.replace("\r\n", "\n"))
+    return without_direction_controls(text)
 
 
 # Said beside a box whose entry (a place, person or action) was removed while the worker wrote

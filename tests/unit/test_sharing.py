@@ -95,6 +95,12 @@ def test_content_refuses_unknown_fields_and_bad_choices():
         c.set_field(c.empty_content(), "consent.police.answer", "maybe")
     with pytest.raises(c.ContentError, match="too long"):
         c.set_field(c.empty_content(), "sections.away.text", "x" * (c.MAX_TEXT + 1))
+    # A form's line breaks come as CR LF: counted as the one character each is kept as.
+    posted = ("x" * 99 + "\r\n") * (c.MAX_TEXT // 100)
+    kept = c.get_field(
+        c.set_field(c.empty_content(), "sections.away.text", posted), "sections.away.text"
+    )
+    assert len(kept) == c.MAX_TEXT and "\r" not in kept
 
 
 def test_set_field_does_not_change_its_input():
