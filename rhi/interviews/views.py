@@ -577,13 +577,18 @@ def _drawn_as_radios(path: str) -> bool:
 
 
 def _held_response(
-    uuid: str, changes: list[tuple[str, Any, Any]], message: str
+    uuid: str, changes: list[tuple[str, Any, Any]], held: held_work.Held
 ) -> tuple[str, int] | Response:
     """202: the server holds the words, so a tablet that kept them lets go (upload.js), and an
-    open page says why they are not in the interview any more."""
+    open page says why they are not in the interview any more (and, beside a field whose words
+    could not be kept, why not: those are not held)."""
+    message = held.message
     if request.htmx:
         results = [
-            service.FieldResult(path, "held", None, value, message) for path, value, _ in changes
+            service.FieldResult(path, "invalid", None, value, held.refused[path])
+            if held.refused.get(path)
+            else service.FieldResult(path, "held", None, value, message)
+            for path, value, _ in changes
         ]
         return render_template(
             "interviews/_save_results.html", results=results, interview=None, saved_at=utcnow()

@@ -59,9 +59,14 @@ def told(child: Child | None) -> str:
     )
 
 
+class Held(NamedTuple):
+    message: str  # what the worker is told: whose return it is now, and that nothing is lost
+    refused: dict[str, str]  # fields sent that could not be kept, and why (said beside them)
+
+
 def hold_saved_fields(
     user: User, interview_uuid: str, changes: list[tuple[str, Any, Any]], device_id: str | None
-) -> str | None:
+) -> Held | None:
     """A field save (an open page's autosave, or one a tablet kept when it could not reach the
     server) for an interview the user cannot see (the caller has asked: access.find_interview
     found nothing), because the return moved from them to someone else: held like an upload,
@@ -78,15 +83,43 @@ def hold_saved_fields(
     if not worked_with(user, interview.child_id):
         return None
     now_local = to_local(utcnow()).replace(tzinfo=None)
-    document, paths = interview_content.empty_content(), []
+    refused: dict[str, str] = {}
+    # An open page saves at each pause in typing: the saves of one page after the return moved
+    # go into one piece of held work, the latest words of each field, not one piece per pause
+    # (each a shorter copy of the next, each a version to choose between).
+    earlier = _held_field_saves(user, interview.uuid)
+    document = earlier.payload["content"] if earlier else interview_content.empty_content()
+    paths: list[str] = list(earlier.payload["changed_paths"]) if earlier else []
+    taken = False
     for path, value, _original in changes:
         try:
             document = interview_content.set_field(document, path, value, now_local)
-        except (interview_content.ContentError, KeyError, ValueError):
-            continue  # not a field of the interview: nothing of the worker's to keep
-        paths.append(path)
-    if not paths:
+        except (interview_content.ContentError, KeyError, ValueError) as problem:
+            # Not a field of the interview, or words it could not keep (too long): said beside
+            # the field, never counted as held.
+            refused[path] = (
+                str(problem) if isinstance(problem, interview_content.ContentError) else ""
+            )
+            continue
+        taken = True
+        if path not in paths:
+            paths.append(path)
+    if not taken:
         return None
+    if earlier is not None:
+        raw = {**earlier.payload, "content": document, "changed_paths": sorted(paths)}
+        raw["content_hash"] = content_hash(document)
+        earlier.payload, earlier.payload_hash = raw, _payload_hash(raw)
+        audit.record(
+            "sync.held",
+            user=user,
+            object_type="interview",
+            object_id=interview.uuid,
+            child_id=interview.child_id,
+            detail=f"held work {earlier.id} added to"
+            + (f"; device {device_id}" if device_id else ""),
+        )
+        return Held(_kept_message(interview.child), refused)
     raw: dict[str, Any] = {
         "uuid": interview.uuid,
         "episode_ids": sorted(e.id for e in interview.episodes),
@@ -97,11 +130,34 @@ def hold_saved_fields(
         "changed_paths": sorted(paths),
     }
     hold(user, raw, parse_item(raw), interview.child_id, device_id)
+    return Held(_kept_message(interview.child), refused)
+
+
+def _kept_message(child: Child | None) -> str:
     return (
-        f"Not added to the interview: the return for {short_name(interview.child)} is now with "
+        f"Not added to the interview: the return for {short_name(child)} is now with "
         "someone else. Your words were kept for your manager and the manager of whoever now "
         "has it, so nothing is lost."
     )
+
+
+def _held_field_saves(user: User, interview_uuid: str) -> HeldWork | None:
+    """This user's held field saves of this interview not yet added to the record or passed
+    on (a piece passed on is the colleague's to read as it was passed), to add more to."""
+    rows = db.session.scalars(
+        select(HeldWork)
+        .where(
+            HeldWork.item_uuid == interview_uuid,
+            HeldWork.sent_by_id == user.id,
+            HeldWork.state == "waiting",
+        )
+        .order_by(HeldWork.id.desc())
+    )
+    for row in rows:
+        payload = row.payload or {}
+        if payload.get("events") == [] and "changed_paths" in payload:
+            return row
+    return None
 
 
 MAX_ASKED = 200  # interviews a tablet asks about at once: more than any tablet holds

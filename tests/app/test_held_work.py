@@ -447,3 +447,69 @@ def test_more_held_work_than_a_page_holds_says_how_much_more(app, web, world):
     page = web.get("/held").get_data(as_text=True)
     assert page.count(">Ada Alpha</a>") == 200
     assert "The oldest 200 of 201 are shown." in page
+
+
+def test_an_open_pages_saves_after_the_return_moved_are_held_as_one_piece(app, web, world):
+    """Each pause in typing saves: four saves of one growing sentence were four pieces of held
+    work, each a shorter copy of the next and each a version to choose between. They are one,
+    with the latest words of each field."""
+    uuid = start(web, world)
+    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
+    _reallocate_to_team_b(app, world)
+
+    def save(path: str, words: str) -> None:
+        response = web.client.post(
+            f"/interviews/{uuid}/save",
+            data={f"f:{path}": words, f"o:{path}": ""},
+            headers={"HX-Request": "true", "X-CSRFToken": token},
+        )
+        assert response.status_code == 202
+
+    sentence = "She stayed at a flat above the takeaway"
+    for end in (10, 20, 30, len(sentence)):
+        save("sections.away.text", sentence[:end])
+    save("sections.after.text", "Tired but glad to be home.")
+    with app.app_context():
+        (kept,) = db.session.scalars(select(HeldWork)).all()
+        content = kept.payload["content"]["sections"]
+        assert content["away"]["text"] == sentence
+        assert content["after"]["text"] == "Tired but glad to be home."
+        assert kept.payload["changed_paths"] == ["sections.after.text", "sections.away.text"]
+    # Once passed on, more saves are a new piece: the colleague reads it as it was passed.
+    with app.app_context():
+        kept_id = db.session.scalar(select(HeldWork.id))
+        db.session.get(HeldWork, kept_id).state = "passed_on"
+        db.session.commit()
+    save("sections.away.text", sentence + ", with two older boys.")
+    assert count(app, HeldWork) == 2
+    # Taken whole, the piece still adds to the record as before.
+    manager_b = Web(app.test_client())
+    manager_b.sign_in(world.emails["manager_b"])
+    page = manager_b.get(f"/held/{kept_id}").get_data(as_text=True)
+    assert "above the takeaway" in page
+
+
+def test_words_that_could_not_be_kept_are_never_said_to_be_held(app, web, world):
+    uuid = start(web, world)
+    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
+    _reallocate_to_team_b(app, world)
+    response = web.client.post(
+        f"/interviews/{uuid}/save",
+        data={
+            "f:sections.away.text": "At a friend's.",
+            "o:sections.away.text": "",
+            "f:sections.after.text": "x" * 50_001,
+            "o:sections.after.text": "",
+        },
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    assert response.status_code == 202
+    said = " ".join(response.get_data(as_text=True).split())
+    after = said[said.index('id="meta-sections-after-text"') :]
+    assert "This is too long to save" in after[:600]
+    assert "Your words were kept" not in after[:600]
+    away = said[said.index('id="meta-sections-away-text"') :]
+    assert "Your words were kept for your manager" in away[:600]
+    with app.app_context():
+        (kept,) = db.session.scalars(select(HeldWork)).all()
+        assert kept.payload["changed_paths"] == ["sections.away.text"]
