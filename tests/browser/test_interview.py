@@ -150,10 +150,10 @@ def test_inbox_and_summary_pages_are_accessible(page):
 
 
 def test_words_the_server_refused_mark_the_box_and_are_said_until_saved(page, new_return):
-    new_return("Orla")
-    open_new_interview(page, "Orla Testchild")
+    new_return("Isolde")
+    open_new_interview(page, "Isolde Testchild")
     page.locator(".interview-nav").get_by_role("link", name="While away").click()
-    box = page.get_by_label("What Orla said")
+    box = page.get_by_label("What Isolde said")
     box.fill("x" * 50_001)  # over the most a box holds (rhi/interviews/fields.py MAX_TEXT)
     meta = page.locator("#meta-sections-away-text")
     meta.get_by_text("This is too long to save").wait_for()
@@ -173,14 +173,14 @@ def test_typing_on_after_a_clash_never_replaces_the_other_version_unasked(page, 
     """Two tabs on one box: the second's save meets the first's words. Typing on in it without
     choosing must meet them again (it once saved over them at the next pause); "Keep my
     version" replaces them knowingly."""
-    new_return("Tamsin")
-    open_new_interview(page, "Tamsin Testchild")
+    new_return("Cressida")
+    open_new_interview(page, "Cressida Testchild")
     page.locator(".interview-nav").get_by_role("link", name="While away").click()
     other = page.context.new_page()
     other.goto(page.url)
-    mine = page.get_by_label("What Tamsin said")
-    theirs = other.get_by_label("What Tamsin said")
-    theirs.fill("Tamsin stayed with her aunt in Bradford.")
+    mine = page.get_by_label("What Cressida said")
+    theirs = other.get_by_label("What Cressida said")
+    theirs.fill("Cressida stayed with her aunt in Bradford.")
     other.locator("#meta-sections-away-text .save-status").get_by_text(SAVED).wait_for()
 
     meta = page.locator("#meta-sections-away-text")
@@ -190,16 +190,16 @@ def test_typing_on_after_a_clash_never_replaces_the_other_version_unasked(page, 
         mine.press_sequentially(" Then a friend's.")
     assert again.value.status == 409
     meta.get_by_text("Not saved: this changed somewhere else").wait_for()
-    expect(meta.locator(".theirs")).to_have_text("Tamsin stayed with her aunt in Bradford.")
+    expect(meta.locator(".theirs")).to_have_text("Cressida stayed with her aunt in Bradford.")
     other.reload()
-    expect(other.get_by_label("What Tamsin said")).to_have_value(
-        "Tamsin stayed with her aunt in Bradford."
+    expect(other.get_by_label("What Cressida said")).to_have_value(
+        "Cressida stayed with her aunt in Bradford."
     )
 
     meta.get_by_role("button", name="Keep my version").click()
     meta.locator(".save-status").get_by_text(SAVED).wait_for()
     other.reload()
-    expect(other.get_by_label("What Tamsin said")).to_have_value(
+    expect(other.get_by_label("What Cressida said")).to_have_value(
         "She slept at the bus station. Then a friend's."
     )
     other.close()
