@@ -219,21 +219,191 @@ async function startedHere(uuids) {
 }
 
 async function send() {
-  const { done, problems, replayed } = await upload({ report: refreshBar });
+  const { done, problems, answers } = await upload({ report: refreshBar });
   backoff = 0;
   moving = []; // sent: the upload's answer says what became of it
-  await refreshBar(
-    problems.length
-      ? problems.join(" ")
-      : done
-        ? `Sent ${plural(done, "item", "items")}. The server has everything.`
-        : "",
+  const said = problems.length
+    ? problems.join(" ")
+    : done
+      ? `Sent ${plural(done, "item", "items")}. The server has everything.`
+      : "";
+  // The page is never reloaded for what was sent: the worker may be typing in another box
+  // (its words still waiting out the autosave pause, neither saved nor kept) and a reload
+  // would wipe them. Each field sent is shown in place instead, as its own save would be.
+  const stale = answers.filter((answer) => !showInPlace(answer));
+  await refreshBar(said + (stale.length && !problems.length ? ` ${REFRESH_WHEN_DONE}` : ""));
+  if (stale.length && !problems.length) reloadWhenNothingUnsaved();
+}
+
+// ---- what was sent, shown on the open page ----------------------------------------------
+// A kept field change sent by the upload is answered by the server with the fragment its box's
+// own save gets (interviews/_save_results.html): "Saved" beside the box, and the box's starting
+// value (o:<path>) now what the server holds, so the box's next save meets no false clash with
+// its own earlier words. It is swapped in exactly where htmx swaps that save's answer (the box's
+// hx-target, outerHTML), and only while the box still says its words are kept on the tablet:
+// the page's own save of the box since (in flight or answered) says the rest itself.
+//
+// Only a page that cannot show it in place (a field shown elsewhere than in its box, as on the
+// review page, or a page loaded after the change was kept, whose box shows the server's older
+// words) is reloaded: and only once nothing on it could be lost (reloadWhenNothingUnsaved).
+
+const REFRESH_WHEN_DONE =
+  "This page will refresh to show it once you stop writing: nothing you type is lost.";
+
+const isAutosave = (el) => el instanceof Element && el.hasAttribute("data-autosave");
+const TEXT_ENTRY = "textarea, input, select, [contenteditable]:not([contenteditable=false])";
+const NOT_TYPED_IN = ["hidden", "button", "submit", "reset", "checkbox", "radio", "file", "image"];
+
+// The autosave boxes' saves, as the page makes them (htmx events, autosave.js). `typed` counts
+// every edit in the page, so a box's words are safe when nothing was typed in it since the
+// words of its last save that the server took, or (its status says so) the tablet kept.
+let edits = 0;
+const typedAt = new WeakMap(); // box -> `edits` at its last edit
+const sentAt = new WeakMap(); // box -> `edits` when its last save was sent
+const savedAt = new WeakMap(); // box -> `edits` when the last save the server took was sent
+const inFlight = new Set();
+// Other fields of the page (a correction, a contact attempt's note) typed in: their words are
+// in the page alone until their form is sent.
+const touched = new WeakSet();
+
+function noteEdit(event) {
+  const el = event.target;
+  if (!(el instanceof Element)) return;
+  edits += 1;
+  if (isAutosave(el)) typedAt.set(el, edits);
+  else touched.add(el);
+}
+
+function noteSent(event) {
+  const elt = event.detail.elt;
+  if (!isAutosave(elt)) return;
+  sentAt.set(elt, typedAt.get(elt) || 0);
+  event.detail.requestConfig.rhiTyped = sentAt.get(elt); // the same object comes back
+  inFlight.add(elt);
+}
+
+function noteAnswered(event) {
+  const elt = event.detail.elt;
+  if (!isAutosave(elt)) return;
+  inFlight.delete(elt);
+  const xhr = event.detail.xhr;
+  const config = event.detail.requestConfig;
+  // Taken (200 saved, 202 held for the managers), and not the sign-in page a save whose
+  // session had ended is sent on to.
+  let took = Boolean(xhr) && (xhr.status === 200 || xhr.status === 202);
+  try {
+    took = took && new URL(xhr.responseURL).pathname !== "/sign-in";
+  } catch {
+    took = false;
+  }
+  if (took && config && config.rhiTyped !== undefined) {
+    savedAt.set(elt, Math.max(savedAt.get(elt) || 0, config.rhiTyped));
+  }
+}
+
+function statusOf(box) {
+  const target = document.querySelector(box.getAttribute("hx-target") || "#none");
+  return target && target.querySelector(".save-status");
+}
+
+// Words in this box that are only in the box: a save waiting out its pause, on its way, or not
+// taken (retrying, refused), and not kept on the tablet either.
+function unsaved(box) {
+  if (inFlight.has(box)) return true;
+  const typed = typedAt.get(box) || 0;
+  const status = statusOf(box);
+  // Kept on the tablet (autosave.js, after a save that did not reach the server): the words
+  // of that save, at least (changes.js keeps what the box holds as it keeps them).
+  const kept = status && status.classList.contains("save-kept") ? sentAt.get(box) || 0 : 0;
+  return typed > Math.max(savedAt.get(box) || 0, kept);
+}
+
+function typingIn(el) {
+  if (!(el instanceof Element) || !el.matches(TEXT_ENTRY)) return false;
+  return !(el instanceof HTMLInputElement && NOT_TYPED_IN.includes(el.type));
+}
+
+// Whether a reload now could lose anything the worker did: a box or field focused (they may
+// be mid-sentence), an autosave box with words not yet saved or kept, or another field of the
+// page typed in and not yet sent (it differs from what the page came with).
+function mayLoseWords() {
+  if (typingIn(document.activeElement) && document.activeElement.closest("#main")) return true;
+  for (const el of document.querySelectorAll("#main input, #main textarea, #main select")) {
+    if (isAutosave(el)) {
+      if (unsaved(el)) return true;
+    } else if (touched.has(el) && differsFromLoad(el)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function differsFromLoad(el) {
+  if (el instanceof HTMLSelectElement)
+    return [...el.options].some((o) => o.selected !== o.defaultSelected);
+  if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+  return el.value !== el.defaultValue;
+}
+
+/**
+ * Show, in place, what the server made of a kept change sent for a box on this page.
+ * @param {import("./upload.js").Answer} answer
+ * @returns {boolean} false when this page shows that interview out of date and cannot say so in
+ *   place (it needs a reload); true when it is shown, or nothing here needs changing.
+ */
+function showInPlace(answer) {
+  const here = window.location.pathname.includes(answer.uuid);
+  // Not this interview's page, or newer words for the box wait on the tablet: they go next.
+  if (!here || !answer.letGo) return true;
+  const box = [...document.querySelectorAll("[data-autosave][hx-post]")].find(
+    (el) =>
+      el.getAttribute("name") === "f:" + answer.path && el.getAttribute("hx-post") === answer.url,
   );
-  // An open page shows a field replayed by the upload in its saved state after a reload. A
-  // shell page is not reloaded: the worker may be typing, and what they type next is kept on
-  // top of what the server now has (drafts.js changeDraft starts from the fresh copy).
-  const outOfDate = [...replayed].some((uuid) => window.location.pathname.includes(uuid));
-  if (outOfDate && !problems.length) window.location.reload();
+  // Held for the managers (202): the server kept it apart, nothing of the interview changed.
+  if (!box) return answer.status === 202;
+  const target = document.querySelector(box.getAttribute("hx-target") || "#none");
+  const status = target && target.querySelector(".save-status");
+  // htmx is the vendored classic script (vendor/htmx.min.js), loaded before any module.
+  if (status && status.classList.contains("save-kept") && window.htmx) {
+    window.htmx.swap(target, answer.html, { swapStyle: "outerHTML" });
+    return true;
+  }
+  // The box has been saved from this page since it was loaded: its own save's answer is
+  // what it shows (or will: one is on its way). Otherwise the page was loaded after the change
+  // was kept, and the box shows the server's older words.
+  return sentAt.has(box) || answer.status === 202;
+}
+
+let reloadWanted = false;
+let reloadTimer = null;
+
+// Reload once nothing the worker did could be lost by it, checked again a moment after each
+// thing that may have made it so (focus leaving a box, a save answered, the network back).
+function reloadWhenNothingUnsaved() {
+  reloadWanted = true;
+  checkReload();
+}
+
+function checkReload() {
+  if (!reloadWanted) return;
+  window.clearTimeout(reloadTimer);
+  reloadTimer = window.setTimeout(() => {
+    if (!navigator.onLine || mayLoseWords()) return; // asked again at the next of those
+    reloadWanted = false;
+    window.location.reload();
+  }, 1000);
+}
+
+function trackSaves() {
+  document.addEventListener("input", noteEdit, true);
+  document.addEventListener("change", noteEdit, true);
+  document.addEventListener("htmx:beforeRequest", noteSent);
+  document.addEventListener("htmx:afterRequest", (event) => {
+    noteAnswered(event);
+    checkReload();
+  });
+  document.addEventListener("focusout", checkReload);
+  window.addEventListener("online", checkReload);
 }
 
 // Signed out: say so, with the way to sign in; keep everything; stop the retry timer.
@@ -288,6 +458,7 @@ function askBeforeSigningOut(signOut) {
 export function startBar() {
   const el = bar();
   if (!el) return;
+  trackSaves();
   const idle = Number(document.body.getAttribute("data-device-idle-minutes"));
   if (idle > 0) store.setIdleLock(idle); // RHI_DEVICE_IDLE_MINUTES
   el.querySelector("[data-send]").addEventListener("click", () => sendNow(true));

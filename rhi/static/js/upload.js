@@ -30,9 +30,15 @@ const LAST_SENT = "rhi-last-sent"; // a time only: no personal data in localStor
 export const lastSent = () => window.localStorage.getItem(LAST_SENT);
 
 /**
- * @typedef {{done: number, problems: string[], replayed: Set<string>}} Outcome
- *   done: items the server now has; problems: what to tell the worker; replayed: the
- *   interviews (uuids) a kept field change was saved to, whose open page is now out of date.
+ * @typedef {{uuid: string, url: string, path: string, status: number, html: string,
+ *   letGo: boolean}} Answer
+ *   The server's answer to a kept field change it took (200 saved, 202 held for the
+ *   managers): its save-answer fragment for the field (interviews/_save_results.html), the
+ *   very one an open page's own save of that box would have swapped in. letGo: false when the
+ *   change was kept again while it was on its way, so newer words still wait on the tablet.
+ * @typedef {{done: number, problems: string[], answers: Answer[]}} Outcome
+ *   done: items the server now has; problems: what to tell the worker; answers: for an open
+ *   page to show (bar.js), in place, what became of its kept fields.
  * @param {{report: (message: string) => Promise<unknown> | unknown}} options
  * @returns {Promise<Outcome>}
  */
@@ -43,7 +49,7 @@ export async function upload({ report }) {
   const drafts = await notHeld(all.records, problems);
   const info = await session();
   let done = await sendDrafts(drafts, info, problems, report);
-  const replayed = new Set();
+  const answers = [];
   for (const { id, record, rev } of changes) {
     await report(`Sending ${done + 1} of ${changes.length + drafts.length}…`);
     const body = new URLSearchParams();
@@ -69,17 +75,20 @@ export async function upload({ report }) {
     if (response.status === 202) {
       // The return is now with someone else: the server held the words for the managers
       // (rhi/sync/held.py) and says whose they were. Only now does the tablet let go.
-      const reply = new DOMParser().parseFromString(await response.text(), "text/html");
+      const html = await response.text();
+      const reply = new DOMParser().parseFromString(html, "text/html");
       const told = reply.querySelector(".save-held");
-      await store.removeIf(id, rev);
+      const letGo = await store.removeIf(id, rev);
+      answers.push(answerFor(record, response.status, html, letGo));
       done += 1;
       if (told && !problems.includes(told.textContent.trim()))
         problems.push(told.textContent.trim());
     } else if (response.ok) {
       // The server has it: only now does the tablet let go (unless it changed meanwhile).
-      await store.removeIf(id, rev);
+      const html = await response.text();
+      const letGo = await store.removeIf(id, rev);
+      answers.push(answerFor(record, response.status, html, letGo));
       done += 1;
-      replayed.add(record.uuid);
     } else if (response.status === 404 || response.status === 403) {
       await store.remove(id); // no longer theirs to see: the tablet must not keep it
       problems.push("A change was not sent: you no longer have access to that record.");
@@ -108,7 +117,12 @@ export async function upload({ report }) {
       `${plural(all.damaged.length, "kept item is", "kept items are")} damaged and cannot be read. They are kept aside.`,
     );
   if (done) window.localStorage.setItem(LAST_SENT, new Date().toISOString());
-  return { done, problems, replayed };
+  return { done, problems, answers };
+}
+
+/** @returns {Answer} */
+function answerFor(record, status, html, letGo) {
+  return { uuid: record.uuid, url: record.save_url, path: record.path, status, html, letGo };
 }
 
 // ---- the batch upload of drafts ----------------------------------------------------------
