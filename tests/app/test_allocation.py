@@ -92,6 +92,12 @@ def test_a_new_return_waits_to_be_allocated_on_the_teams_list(app, world, role):
     allocated = html[html.index("Allocated returns") :]
     assert f"/episodes/{world.episodes['a']}" in allocated
     assert f'/episodes/{world.episodes["new"]}"' not in allocated
+    # Each child's card is a heading under its section's (h2), not beside it.
+    assert '<h3 class="card-title">' in waiting and '<h3 class="card-title">' in allocated
+    assert '<h2 class="card-title">' not in html
+    # A worker's list has no sections: the cards are under the page's h1.
+    mine = signed_in(app, world, "worker_a").get("/returns").get_data(as_text=True)
+    assert '<h2 class="card-title">' in mine and '<h3 class="card-title">' not in mine
 
 
 @pytest.mark.parametrize("role", ["worker_a", "worker_a2", "manager_b", "worker_b"])

@@ -369,6 +369,9 @@ def test_a_manager_edits_a_child(app, world, web):
     assert update.child_id == child_id
     page = manager.get(f"/children/{child_id}").get_data(as_text=True)
     assert "Care leaver" in page and "Riverside College" in page
+    # The episodes' first column holds when the child went missing ("Missing from" read as a
+    # place, which the episode's own "missing from" is).
+    assert '<th scope="col">Went missing</th>' in page and "Missing from</th>" not in page
 
     bad = manager.post(f"/children/{child_id}/edit", {**changed, "date_of_birth": _future()})
     assert bad.status_code == 422
