@@ -207,6 +207,10 @@ def test_allocating_to_a_worker_tells_them_on_their_returns_page(app, world):
     html = worker.get("/returns").get_data(as_text=True)
     assert "Ada Alpha's return</a> was allocated to you by Coordinator A." in html
     assert f'href="/episodes/{world.episodes["new"]}"' in html
+    # Its button says which notice it dismisses (each notice's button did the same).
+    assert (
+        'Dismiss<span class="visually-hidden"> the notice about Ada Alpha\'s return</span>' in html
+    )
     # The coordinator's list has nothing waiting any more.
     after = coordinator.get("/returns").get_data(as_text=True)
     assert "Every return is allocated." in after
