@@ -612,3 +612,16 @@ def test_a_version_waiting_over_a_return_given_an_outcome_meanwhile_becomes_an_a
         assert db.session.scalar(select(Addendum.text)) == TABLET_WORDS
     assert conflicts(app)[0].resolved_at is not None
     assert interview_of(app, uuid).outcome == "declined"
+
+
+def test_a_refused_choice_for_a_place_from_the_tablet_is_tied_to_its_reason(app, web, world_i):
+    """A screen reader on the place's group hears why it was refused (its reason was beside it,
+    tied to nothing)."""
+    uuid = make_conflict(web, world_i)
+    response = post_choices(web, uuid, {"add:places.tab1": "neither"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    group = re.search(r'<fieldset class="version-field field-error"([^>]*)>\s*<legend>Place', page)
+    assert group, "the place's group is not marked as refused"
+    described = re.search(r'aria-describedby="([^"]+)"', group.group(1))
+    assert described and f'id="{described.group(1)}"' in page
