@@ -491,8 +491,14 @@ def save(uuid: str) -> tuple[str, int] | Response:
     conflicts = [r for r in results if r.outcome in ("conflict", "invalid")]
     if request.htmx:
         status = 409 if any(r.outcome == "conflict" for r in results) else 422 if conflicts else 200
+        name = str(interview.child.preferred_name or interview.child.first_name)
         return render_template(
-            "interviews/_save_results.html", results=results, interview=interview, saved_at=utcnow()
+            "interviews/_save_results.html",
+            results=results,
+            interview=interview,
+            saved_at=utcnow(),
+            # A clash's buttons name their field to a screen reader ("Keep my version of...").
+            title_of=lambda path: catalogue.title(path, (interview.content,), name),
         ), status
     page_id = request.form.get("page", "start")
     page_id = page_id if page_id in PAGE_IDS else "start"

@@ -100,6 +100,10 @@ def test_stale_save_is_refused_with_both_texts_and_nothing_dropped(app, web, wor
     assert "Not saved: this changed somewhere else" in html
     assert "Stayed at a friend&#39;s." in html
     assert "Keep my version" in html and "Use the other version" in html
+    # Each button names its field to a screen reader: a page may hold several clashes.
+    assert (
+        'Keep my version<span class="visually-hidden"> of While away: What Ada said</span>' in html
+    )
     # The box's next save still starts from what this tab had: typing on meets it again.
     assert '<input type="hidden" name="o:sections.away.text" value="">' in html
     assert 'data-over="Stayed at a friend&#39;s."' in html
