@@ -980,11 +980,17 @@ def add_addendum(uuid: str) -> tuple[str, int] | Response:
     access.require_interview_change(current_user, interview)
     form = AddendumForm()
     valid = form.validate_on_submit()
-    if valid and not interview.ended:
+    if form.csrf_token.errors:
+        abort(400)
+    if not interview.ended:
         # Open: what is to be said goes in the interview itself, where it is shared (or kept)
-        # as the child said. The words come back in the box, with why.
-        form.text.errors.append(STILL_OPEN)
-        valid = False
+        # as the child said. The words come back quoted to copy there, with why: not in an
+        # addendum box, which would only be refused again until the interview ends.
+        typed = (form.text.data or "").strip()
+        notice = NotSaved(STILL_OPEN, [("Your addendum", typed)] if typed else [])
+        return render_template(
+            "interviews/page.html", **_context(interview, "review", not_saved=notice)
+        ), 409
     if not valid:
         return render_template(
             "interviews/page.html", **_context(interview, "review", addendum_form=form)

@@ -332,8 +332,9 @@ def test_adding_a_person_without_javascript_keeps_what_was_typed(app, web, world
 
 def test_an_addendum_waits_until_the_interview_is_finished_or_has_an_outcome(app, web, world):
     """An addendum could be posted to an interview still open (the page offered none), where it
-    is in no copy and beside words still being written. Refused, the words come back in the box
-    with why. Once the return has an outcome (the child's no, with notes the tablet sent after
+    is in no copy and beside words still being written. Refused, the words come back quoted to
+    copy into the interview, with why (in an addendum box they would be refused again until it
+    ends). Once the return has an outcome (the child's no, with notes the tablet sent after
     it as an addendum), the review shows the addenda and takes another."""
     from rhi.interviews.views import STILL_OPEN
     from rhi.models import Addendum
@@ -341,9 +342,10 @@ def test_an_addendum_waits_until_the_interview_is_finished_or_has_an_outcome(app
     uuid = start(web, world)
     review = f"/interviews/{uuid}/review"
     refused = web.post(f"/interviews/{uuid}/addenda", {"text": "Rang back at six."}, page=review)
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     page = refused.get_data(as_text=True)
-    assert "Rang back at six.</textarea>" in page
+    assert '<blockquote class="typed prose">Rang back at six.</blockquote>' in page
+    assert "Rang back at six.</textarea>" not in page and "Add addendum" not in page
     assert STILL_OPEN.split(":")[0] in page
     with app.app_context():
         assert db.session.scalar(select(Addendum.id)) is None
