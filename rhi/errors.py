@@ -190,6 +190,13 @@ def register(app: Flask) -> None:
 _NOT_WORDS = re.compile(r"[\d\s:./T+-]*|[a-z0-9]+(?:_[a-z0-9]+)+|y|yes|no|on|off|true|false")
 
 
+# Sign-in, the person's own account and security, and the administrator's pages: what their
+# forms hold is credentials and settings, not anyone's words about a child.
+NO_WORDS_BACK = frozenset({"auth", "account", "account_security", "admin", "settings", "tokens"})
+# And on any page, a box whose name says it holds a secret.
+_SECRET = re.compile(r"password|passcode|current|again|code|secret|token|pin", re.IGNORECASE)
+
+
 def typed_back() -> list[tuple[str, str]]:
     """What a form posted with an expired page held in its own boxes, to copy (a plain form's
     words were otherwise gone: Back led to sign-in and an empty page). Only for a form this
@@ -199,12 +206,14 @@ def typed_back() -> list[tuple[str, str]]:
 
     if request.method != "POST" or request.headers.get("HX-Request"):
         return []
+    if request.blueprint in NO_WORDS_BACK:
+        return []  # passwords, codes and keys: never shown again, even to whoever typed them
     origin = request.headers.get("Origin")
     if origin is None or normalise_origin(origin) not in allowed_origins():
         return []
     words = []
     for name, values in request.form.lists():
-        if name == "csrf_token" or name.startswith(("o:", "t:")):
+        if name == "csrf_token" or name.startswith(("o:", "t:")) or _SECRET.search(name):
             continue
         for value in values:
             text = value.strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -320,3 +321,25 @@ def test_a_plain_form_sent_after_the_page_expired_gives_back_what_was_typed(app,
         other = web.client.post(url + "/decline", data=said, headers=headers)
         assert other.status_code in (400, 403)
         assert "black car" not in other.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "form"),
+    [
+        ("/sign-in", {"email": "x@example.org", "password": "Sunflower-Tuesday-42"}),
+        (
+            "/account/password",
+            {"current": "Sunflower-Tuesday-42", "password": "Sunflower-Tuesday-43", "again": "x"},
+        ),
+    ],
+)
+def test_a_password_sent_after_the_page_expired_is_never_shown_again(app, web, world, url, form):
+    web.sign_in(world.emails["worker_a"])
+    token = csrf_from(web.get("/returns").get_data(as_text=True))
+    web.sign_out()
+    expired = web.client.post(
+        url, data={"csrf_token": token, **form}, headers={"Origin": "http://localhost"}
+    )
+    assert expired.status_code == 400
+    text = expired.get_data(as_text=True)
+    assert "Sunflower-Tuesday" not in text and "What you typed, to copy" not in text
