@@ -232,10 +232,16 @@ class Interview(db.Model):
     )
     addenda: Mapped[list[Addendum]] = relationship(order_by="Addendum.created_at")
 
-    @property
+    @hybrid_property
     def locked(self) -> bool:
         """Finished interviews are not edited: later corrections are addenda."""
         return self.status in LOCKED_STATUSES
+
+    @locked.inplace.expression
+    @classmethod
+    def _locked_in_sql(cls) -> ColumnElement[bool]:
+        # The same rule in a query: the register's pack reads only finished interviews.
+        return cls.status.in_([s.value for s in LOCKED_STATUSES])
 
     @property
     def may_finish(self) -> bool:
@@ -244,16 +250,10 @@ class Interview(db.Model):
         after another outcome: finishing then overwrote it and sent the summary."""
         return self.status == InterviewStatus.IN_PROGRESS.value and self.outcome is None
 
-    @hybrid_property
+    @property
     def ended(self) -> bool:
         """Finished, or its return has another outcome: nothing more is written in it."""
         return self.locked or self.outcome is not None
-
-    @ended.inplace.expression
-    @classmethod
-    def _ended_in_sql(cls) -> ColumnElement[bool]:
-        # The same rule in a query (the register's pack reads only interviews that have ended).
-        return or_(cls.status.in_([s.value for s in LOCKED_STATUSES]), cls.outcome.is_not(None))
 
     @property
     def status_enum(self) -> InterviewStatus:

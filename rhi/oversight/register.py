@@ -22,7 +22,7 @@ offer. Phone numbers and registrations are never offered on a near miss: one dig
 apart is another phone or another car.
 
 The pack for a multi-agency meeting (`pack`, made by rhi/oversight/register_pack.py) reads
-less than the register page: only interviews that have ended, and of each only the places and
+less than the register page: only finished interviews, and of each only the places and
 people that the copies for every one of `PACK_READERS` hold (rhi.sharing.view_for, the one home
 of what a recipient may read) as well as the manager's own reading; never what the child asked
 to keep back. Its entries are built afresh from those mentions alone, so no name, spelling or
@@ -299,9 +299,9 @@ def pack_items(
     )
 
 
-def read(user: User, chosen: Period, *, for_pack: bool = False) -> Read:
+def read(user: User, chosen: Period, *, pack_only: bool = False) -> Read:
     """Every mention the manager may read: interviews of the period, and standing profiles.
-    `for_pack`: only interviews that have ended, and of each only what `pack_items` keeps."""
+    `pack_only`: only finished interviews, and of each only what `pack_items` keeps."""
     from rhi.interviews.decisions import in_force_for  # decisions imports episode modules
 
     if not can_see_register(user):
@@ -316,8 +316,10 @@ def read(user: User, chosen: Period, *, for_pack: bool = False) -> Read:
         Interview.content,
         access.whole_interview_filter(user).label("whole"),
     ).where(access.interview_filter(user), when >= start, when < after)
-    if for_pack:
-        query = query.where(Interview.ended)  # under way, it and its sharing may change
+    if pack_only:
+        # Finished only: under way, it and its sharing may change; ended unfinished (the child
+        # stopped), what it says was never read back nor agreed, and is nobody's copy.
+        query = query.where(Interview.locked)
     rows = db.session.execute(
         query.order_by(when.desc(), Interview.id.desc()).limit(MOST_INTERVIEWS + 1)
     ).all()
@@ -333,7 +335,7 @@ def read(user: User, chosen: Period, *, for_pack: bool = False) -> Read:
         ):
             episodes[interview_id].append(episode_id)
     # The pack asks the readers' copies of every interview, read whole or not.
-    released = in_force_for([row.id for row in rows if for_pack or not row.whole])
+    released = in_force_for([row.id for row in rows if pack_only or not row.whole])
     mentions: list[Mention] = []
     for row in rows:
         in_force = released.get(row.id, set())
@@ -343,7 +345,7 @@ def read(user: User, chosen: Period, *, for_pack: bool = False) -> Read:
         else:
             copy = view_for(row.content, "social_worker", in_force=in_force)
             places, people = copy.places, copy.people
-        if for_pack:
+        if pack_only:
             places, people = pack_items(row.content, places, people, in_force)
         mentions.extend(
             interview_mentions(
@@ -551,7 +553,7 @@ def register(user: User, chosen: Period) -> Register:
 
 def pack(user: User, chosen: Period, *, across: bool) -> list[Entry]:
     """The entries of a pack for a multi-agency meeting: see the module's docstring."""
-    found = read(user, chosen, for_pack=True)
+    found = read(user, chosen, pack_only=True)
     latest = decisions(user.team_id) if user.team_id is not None else {}
     return for_pack(found.mentions, {k: row.same for k, row in latest.items()}, across=across)
 
@@ -611,7 +613,7 @@ def redact(text: str, names: dict[str, str]) -> str:
 def for_pack(
     mentions: Iterable[Mention], said: dict[tuple[str, str, str], bool], *, across: bool
 ) -> list[Entry]:
-    """What goes in a pack, from the mentions read for one (`read(for_pack=True)`): never what
+    """What goes in a pack, from the mentions read for one (`read(pack_only=True)`): never what
     a child asked to be kept back, not even where a safeguarding decision released it to the
     police (the pack says so, and leaves the service for other agencies); with `across`, only
     entries named for two or more children. The entries are built from these mentions alone,

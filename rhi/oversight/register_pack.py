@@ -2,7 +2,7 @@
 and phones across children as a PDF marked OFFICIAL-SENSITIVE, children shown as "Child A",
 "Child B"... unless the manager chose names. Made as a download job for the manager who asked
 (rhi/jobs/downloads.py), working as them: it holds only what they may see, and of the
-interviews only those that have ended and only what the child shares with the meeting's readers
+interviews only those finished and only what the child shares with the meeting's readers
 (rhi.oversight.register.pack).
 """
 

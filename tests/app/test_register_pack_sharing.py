@@ -151,9 +151,21 @@ def test_an_interview_still_under_way_gives_nothing_to_the_pack(app, world_i):
         ended=True,
         first_name="Yan",
     )
+    # Ended unfinished: the child said no partway through, after saying yes to sharing. What
+    # it says was never read back nor agreed: nobody's copy, the pack's least of all.
+    stopped = add_interview(
+        app,
+        document(places=[{"name": "Ropewalk Yard"}], consent=everyone("yes")),
+        ended=False,
+        first_name="Xia",
+    )
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.child_id == stopped))
+        interview.outcome = "declined"
+        db.session.commit()
     text = pack(manager(app, world_i))
     assert "Foundry Row" in text
-    assert "Tannery Court" not in text
+    assert "Tannery Court" not in text and "Ropewalk Yard" not in text
 
 
 def test_possibly_the_same_names_only_what_was_shared(app, world_i):
