@@ -264,13 +264,31 @@ def actions_reaching(content: dict[str, Any], recipient: str) -> list[dict[str, 
     ]
 
 
-def view_for(content: dict[str, Any], recipient: str, *, in_force: Collection[str]) -> SharedView:
-    """What `recipient` may read. `in_force`: the ids of the decisions in force (rule 2)."""
+def outside_view(
+    content: dict[str, Any], *, in_force: Collection[str], finished: bool
+) -> SharedView:
+    """What anyone outside the interviewer's side (the child's social worker, their manager, a
+    team keeping the child's record) reads of an interview: the social worker's copy once it is
+    finished. Before that (still being written, or ended unfinished when the child stopped),
+    what the child said is not read back nor agreed, and their consent shares nothing yet: only
+    what a safeguarding decision in force releases (an urgent one is released at once)."""
+    return view_for(content, "social_worker", in_force=in_force, decisions_only=not finished)
+
+
+def view_for(
+    content: dict[str, Any],
+    recipient: str,
+    *,
+    in_force: Collection[str],
+    decisions_only: bool = False,
+) -> SharedView:
+    """What `recipient` may read. `in_force`: the ids of the decisions in force (rule 2).
+    `decisions_only`: what those decisions release, and nothing the child's consent would."""
     if recipient not in RECIPIENTS:
         raise ValueError(f"unknown recipient {recipient!r}")
     c = normalise(content)
     decisions = decisions_for(c, recipient, in_force)
-    agreed = agreed_parts(c, recipient)
+    agreed = set() if decisions_only else agreed_parts(c, recipient)
     parts = set(agreed)
     released: set[str] = set()
     for entry in decisions:

@@ -32,7 +32,7 @@ from rhi import access, deadlines
 from rhi.extensions import db
 from rhi.models import Episode, Interview, User, interview_episodes
 from rhi.models.interviews import OPEN_STATUSES, InterviewStatus
-from rhi.sharing import view_for
+from rhi.sharing import outside_view
 
 # How the Returns list may be sorted (`?sort=`), the default first; each breaks ties by deadline.
 # "Most often reported missing" (in the repeat window), never "keeps going missing": the
@@ -485,7 +485,7 @@ def named_before(user: User, child_ids: Iterable[int]) -> dict[int, list[_Read]]
 
     The rules are those of reading the interview itself (rhi/interviews/views.py): nothing for
     someone who may not open it (rhi.access.interview_filter; a coordinator opens none); the
-    whole of it for the interviewer's side; the social worker's copy (rhi.sharing.view_for:
+    whole of it for the interviewer's side; the social worker's copy (rhi.sharing.outside_view:
     what the child agreed to share with them, and what a decision in force releases) for anyone
     else (rhi.access.whole_interview_filter says which are whole, in the same query)."""
     from rhi.interviews.decisions import in_force_for  # decisions imports this module
@@ -503,6 +503,7 @@ def named_before(user: User, child_ids: Iterable[int]) -> dict[int, list[_Read]]
             Interview.child_id,
             Interview.created_at,
             whole.label("whole"),
+            Interview.locked.label("finished"),
             Interview.content["places"].label("places"),
             Interview.content["people"].label("people"),
             case((whole, null()), else_=Interview.content).label("document"),
@@ -516,7 +517,9 @@ def named_before(user: User, child_ids: Iterable[int]) -> dict[int, list[_Read]]
         if row.whole:
             places, people = row.places or [], row.people or []
         else:
-            copy = view_for(row.document, "social_worker", in_force=released.get(row.id, set()))
+            copy = outside_view(
+                row.document, in_force=released.get(row.id, set()), finished=row.finished
+            )
             places, people = copy.places, copy.people
         found[row.child_id].append(_Read(row.id, row.created_at, list(places), list(people)))
     return dict(found)

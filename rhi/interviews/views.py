@@ -43,7 +43,7 @@ from rhi.models import Episode, Interview, InterviewStatus
 from rhi.models.base import utcnow
 from rhi.passwords import verify_password
 from rhi.prompts import load_bank
-from rhi.sharing import consent_record, view_for, withheld_items
+from rhi.sharing import consent_record, outside_view, withheld_items
 from rhi.summaries.headings import entry_tables
 from rhi.summaries.service import (
     SummaryNotMade,
@@ -410,16 +410,15 @@ def page(uuid: str, page_id: str) -> str:
         detail=page_id if whole else "social worker's copy",
     )
     db.session.commit()
-    if not whole and not interview.locked:
-        # Still being written with the child (who has not yet heard it read back, nor settled
-        # who is told what), or ended unfinished: nothing of it is anyone's copy yet.
-        return render_template(
-            "interviews/shared.html", interview=interview, child=interview.child, view=None
-        )
     if not whole:
-        # What the social worker's copy holds, and nothing more (rhi/sharing.py).
+        # What the social worker's copy holds, and nothing more (rhi/sharing.py): once it is
+        # finished; before that, only what a safeguarding decision in force releases.
         in_force = decisions.in_force(interview)
-        view = view_for(interview.content, "social_worker", in_force=in_force)
+        view = outside_view(interview.content, in_force=in_force, finished=interview.locked)
+        if not interview.locked and not view.shares_content:
+            return render_template(
+                "interviews/shared.html", interview=interview, child=interview.child, view=None
+            )
         view.read_back_changed = reading_back.changed_since_read(
             interview.content, in_force, interview.read_back_of
         )

@@ -49,7 +49,7 @@ from rhi.interviews import content as c
 from rhi.models import Child, Interview, RegisterDecision, Role, User, interview_episodes
 from rhi.models.children import ProfileChange
 from rhi.oversight.figures import Period
-from rhi.sharing import view_for
+from rhi.sharing import outside_view, view_for
 
 KINDS = {
     "person": "People",
@@ -315,6 +315,7 @@ def read(user: User, chosen: Period, *, pack_only: bool = False) -> Read:
         when.label("when"),
         Interview.content,
         access.whole_interview_filter(user).label("whole"),
+        Interview.locked.label("finished"),
     ).where(access.interview_filter(user), when >= start, when < after)
     if pack_only:
         # Finished only: under way, it and its sharing may change; ended unfinished (the child
@@ -343,7 +344,7 @@ def read(user: User, chosen: Period, *, pack_only: bool = False) -> Read:
             document = c.normalise(row.content)
             places, people = document["places"], document["people"]
         else:
-            copy = view_for(row.content, "social_worker", in_force=in_force)
+            copy = outside_view(row.content, in_force=in_force, finished=row.finished)
             places, people = copy.places, copy.people
         if pack_only:
             places, people = pack_items(row.content, places, people, in_force)

@@ -124,3 +124,39 @@ def test_an_interview_still_being_written_is_nobodys_copy_yet(app, world_i):
     reader.sign_in(world_i.emails["social_worker"])
     text = " ".join(reader.get(f"/interviews/{uuid}/away").get_data(as_text=True).split())
     assert "garage with Tony" in text and "still being written" not in text
+
+
+def test_an_urgent_decision_reaches_the_social_worker_before_the_interview_is_finished(
+    app, world_i
+):
+    """An urgent safeguarding decision is released at once: while the interview is still
+    being written, the social worker reads what it shares, and nothing the child's consent
+    alone would share."""
+    uuid = world_i.interviews["a"]
+    document = {
+        "sections": {
+            "away": {"text": "An older man drove her to Leeds.", "private": False},
+            "after": {"text": "She misses her nan.", "private": False},
+        },
+        "consent": {"social_worker": {"answer": "yes", "words": "", "name": ""}},
+        "overrides": [
+            {
+                "id": "d1",
+                "recipient": "social_worker",
+                "parts": ["away"],
+                "reason": "Risk of exploitation.",
+                "urgent": True,
+            }
+        ],
+    }
+    _set(app, uuid, document, in_force={"d1"})
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.status = "in_progress"
+        db.session.commit()
+    reader = Web(app.test_client())
+    reader.sign_in(world_i.emails["social_worker"])
+    text = " ".join(reader.get(f"/interviews/{uuid}/away").get_data(as_text=True).split())
+    assert "An older man drove her to Leeds." in text
+    assert "Below is only what a safeguarding decision shares with you now" in text
+    assert "She misses her nan." not in text

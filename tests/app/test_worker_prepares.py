@@ -404,3 +404,23 @@ def test_an_earlier_interview_stored_without_places_or_people_leaves_the_others_
     social_worker.sign_in(world_i.emails["social_worker"])
     page = _page(social_worker, f"/episodes/{episode_id}")
     assert "Skate park" in page and "Jordan" not in page
+
+
+def test_an_interview_not_finished_names_nobody_to_the_social_worker(app, web, world_i):
+    """Ada said yes to her social worker, then stopped partway through (ended unfinished):
+    what she said was never read back nor agreed, so her later return's page names none of
+    its places or people to the social worker, as the interview's own page shows none."""
+    episode_id = _ada_again(app, world_i)
+    with app.app_context():
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
+        interview.status, interview.outcome = "in_progress", "declined"
+        db.session.commit()
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world_i.emails["social_worker"])
+    page = _page(social_worker, f"/episodes/{episode_id}")
+    assert "Skate park" not in page and "Kay" not in page
+    worker = Web(app.test_client())
+    worker.sign_in(world_i.emails["worker_a"])
+    assert "Places: Skate park (Eastfield)" in _page(worker, f"/episodes/{episode_id}")
