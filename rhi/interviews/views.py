@@ -496,8 +496,10 @@ def save(uuid: str) -> tuple[str, int] | Response:
             results=results,
             interview=interview,
             saved_at=utcnow(),
-            # A clash's buttons name their field to a screen reader ("Keep my version of...").
+            # A clash's buttons name their field to a screen reader ("Keep my version of..."),
+            # and the other version is said in words (a choice's label, not its code).
             title_of=lambda path: catalogue.title(path, (interview.content,), name),
+            words_of=_words_of,
         ), status
     page_id = request.form.get("page", "start")
     page_id = page_id if page_id in PAGE_IDS else "start"
@@ -676,6 +678,11 @@ ENDED_MESSAGE = (
 
 def _not_changed(interview: Interview) -> str:
     return LOCKED_MESSAGE if interview.locked else ENDED_MESSAGE
+
+
+def _words_of(path: str, value: Any) -> str:
+    placed = catalogue.find(path)
+    return placed.words(value) if placed is not None else str(value)
 
 
 def _locked_response(

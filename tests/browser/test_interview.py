@@ -203,3 +203,37 @@ def test_typing_on_after_a_clash_never_replaces_the_other_version_unasked(page, 
         "She slept at the bus station. Then a friend's."
     )
     other.close()
+
+
+def test_a_clash_over_a_choice_drawn_as_radio_buttons_is_said_in_words_and_settled(
+    page, new_return
+):
+    """The other version of a choice is said in words ("Low risk of harm", not "low"), and
+    either button works on radio buttons (each looked for a box by one id, which radios have
+    not: "Keep my version" did nothing)."""
+    new_return("Leocadia")
+    open_new_interview(page, "Leocadia Testchild")
+    page.locator(".interview-nav").get_by_role("link", name="Analysis and actions").click()
+    other = page.context.new_page()
+    other.goto(page.url)
+    meta = page.locator("#meta-risk_view")
+
+    other.get_by_label("Low risk of harm").check()
+    other.locator("#meta-risk_view .save-status").get_by_text(SAVED).wait_for()
+    page.get_by_label("High risk of harm").check()
+    meta.get_by_text("Not saved: this changed somewhere else").wait_for()
+    expect(meta.locator(".theirs")).to_have_text("Low risk of harm")
+    meta.get_by_role("button", name="Use the other version").click()
+    meta.locator(".save-status").get_by_text(SAVED).wait_for()
+    expect(page.get_by_label("Low risk of harm")).to_be_checked()
+
+    other.get_by_label("Medium risk of harm").check()
+    other.locator("#meta-risk_view .save-status").get_by_text(SAVED).wait_for()
+    page.get_by_label("High risk of harm").check()
+    meta.get_by_text("Not saved: this changed somewhere else").wait_for()
+    expect(meta.locator(".theirs")).to_have_text("Medium risk of harm")
+    meta.get_by_role("button", name="Keep my version").click()
+    meta.locator(".save-status").get_by_text(SAVED).wait_for()
+    other.reload()
+    expect(other.get_by_label("High risk of harm")).to_be_checked()
+    other.close()

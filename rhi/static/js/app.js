@@ -158,13 +158,24 @@ document.addEventListener("click", (event) => {
     }
     return;
   }
-  // A conflict: take the other version into the box, then save it (the server already has it).
+  // A conflict: take the other version into the field, then save it (the server already has
+  // it, so the save finds it unchanged). The value, not the words shown: a choice's words are
+  // its label, and a choice drawn as radio buttons is chosen by checking the one with it.
   const useTheirs = target.closest("[data-use-theirs]");
   if (useTheirs) {
-    const input = document.getElementById(useTheirs.getAttribute("data-use-theirs"));
-    const theirs = document.getElementById(useTheirs.getAttribute("data-theirs"));
-    if (input && theirs) {
-      input.value = theirs.textContent;
+    const name = "f:" + useTheirs.getAttribute("data-use-theirs");
+    const value = useTheirs.getAttribute("data-value") || "";
+    const inputs = [...document.querySelectorAll(`[name="${CSS.escape(name)}"][data-autosave]`)];
+    let input = inputs[0];
+    if (input && input.type === "radio") {
+      input = inputs.find((el) => el.value === value) || input;
+      input.checked = input.value === value;
+    } else if (input && input.type === "checkbox") {
+      input.checked = value === "1";
+    } else if (input) {
+      input.value = value;
+    }
+    if (input) {
       // htmx: the vendored classic script, loaded before any module (base.html).
       if (window.htmx) window.htmx.trigger(input, "change");
       input.focus();

@@ -23,7 +23,9 @@ function fieldChange(elt) {
     save_url: form.getAttribute("action"),
     path,
     value,
-    original: original ? original.value : null,
+    // "Keep my version" chosen after a clash (autosave.js): the change replaces the version
+    // the worker saw, whenever it is sent.
+    original: elt.dataset.keepOver ?? (original ? original.value : null),
     page: window.location.pathname,
   };
 }
