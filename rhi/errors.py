@@ -187,7 +187,10 @@ def register(app: Flask) -> None:
 
 
 # Values a form sends that are not anyone's words: choices' codes, dates and times, flags.
-_NOT_WORDS = re.compile(r"[\d\s:./T+-]*|[a-z0-9]+(?:_[a-z0-9]+)+|y|yes|no|on|off|true|false")
+_NOT_WORDS = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}:\d{2}|\d{1,6}"  # dates, times, ids
+    r"|[a-z0-9]+(?:_[a-z0-9]+)+|y|yes|no|on|off|true|false"  # choices' codes, flags
+)
 
 
 # Sign-in, the person's own account and security, and the administrator's pages: what their
