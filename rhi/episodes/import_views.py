@@ -411,7 +411,7 @@ def decide(waiting_id: int) -> tuple[str, int] | BaseResponse:
         forms[row.id] = form
         return _render_waiting(rows, forms, 422)
     try:
-        episode = apply.resolve(row, imports.reread(row.values), current_user, form.decision.data)
+        episode = apply.resolve(row, imports.reread, current_user, form.decision.data)
     except apply.RowRefused as exc:
         flash(f"This notification cannot be added as it stands: {exc}", "error")
         return redirect(url_for("imports.waiting"))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -806,15 +806,21 @@ def _made_for(notice: Notice, actor: Actor) -> Child | None:
     )
 
 
-def resolve(waiting: WaitingRow, row: Row, user: User, decision: str) -> Episode | None:
+def resolve(
+    waiting: WaitingRow, reread: Callable[[dict[str, Any]], Row], user: User, decision: str
+) -> Episode | None:
     """Same child: the episode is the candidate's. New child: a child new to rhi, kept by the
-    user's team. `row` is the waiting row's values read again now (the rules of today). None
+    user's team. `reread` reads the waiting row's values again (the rules of today). None
     when the reference was meanwhile recorded (nothing is done twice)."""
+    _serialise()  # an import of the same reference at the same time waits, and so does this
+    # Read after the lock: an import that added a found time to this waiting row meanwhile
+    # (and told the coordinator so) is in the episode made from it, not lost.
+    db.session.refresh(waiting)
+    row = reread(waiting.values)
     notice = row.notice
     if notice is None:
         raise RowRefused(" ".join(row.problems))
     actor = Actor(user, user.team_id, "a person confirmed the child")
-    _serialise()  # an import of the same reference at the same time waits, and so does this
     existing = db.session.scalar(
         select(Episode.id).where(
             references.matches(Episode.police_reference, [notice.police_reference])

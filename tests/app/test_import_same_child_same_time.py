@@ -248,3 +248,34 @@ def test_a_notification_begun_after_rhis_return_is_another_time_away(app, manage
     )
     batch = import_file(manager, csv_bytes(KAI))
     assert outcomes(app, batch) == {"WY-KAI-9": "new"}
+
+
+def test_a_found_time_added_while_a_person_decided_is_in_the_episode_made(
+    app, manager, amara_and_mohamed, world
+):
+    """A person opened the waiting row; meanwhile the next file added the found time to it
+    (and said so). Their "same child" makes the episode from the row as it is then, with the
+    found time, not from what they had read."""
+    from rhi.episodes import imports
+    from rhi.episodes import imports_apply as apply
+    from rhi.models import User
+
+    amara, _ = amara_and_mohamed
+    import_file(manager, csv_bytes(AMARA_GRACE))
+    with app.app_context():
+        waiting = db.session.scalar(select(WaitingRow))
+        stale = dict(waiting.values)  # what the person read
+        user = db.session.get(User, world.users["manager_a"])
+        # The next file, on its own connection: the found time joins the row that waits.
+        with db.engine.begin() as other:
+            fresh = {**stale, "returned": "22/11/2026 09:30"}
+            other.execute(
+                WaitingRow.__table__.update()
+                .where(WaitingRow.__table__.c.id == waiting.id)
+                .values(values=fresh)
+            )
+        assert waiting.values == stale  # the person's page still holds what they read
+        episode = apply.resolve(waiting, imports.reread, user, apply.SAME_CHILD)
+        db.session.commit()
+        assert episode is not None and episode.child_id == amara
+        assert episode.returned_at == datetime(2026, 11, 22, 9, 30)
