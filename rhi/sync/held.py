@@ -87,7 +87,9 @@ def hold_saved_fields(
     # An open page saves at each pause in typing: the saves of one page after the return moved
     # go into one piece of held work, the latest words of each field, not one piece per pause
     # (each a shorter copy of the next, each a version to choose between).
-    earlier = _held_field_saves(user, interview.uuid)
+    earlier = _held_field_saves(user, interview.uuid, device_id)
+    if earlier is not None and not _follows_on(earlier, changes):
+        earlier = None  # another tab's or screen's words for a field: a piece of their own
     document = earlier.payload["content"] if earlier else interview_content.empty_content()
     paths: list[str] = list(earlier.payload["changed_paths"]) if earlier else []
     taken = False
@@ -141,15 +143,35 @@ def _kept_message(child: Child | None) -> str:
     )
 
 
-def _held_field_saves(user: User, interview_uuid: str) -> HeldWork | None:
-    """This user's held field saves of this interview not yet added to the record or passed
-    on (a piece passed on is the colleague's to read as it was passed), to add more to."""
+def _follows_on(earlier: HeldWork, changes: list[tuple[str, Any, Any]]) -> bool:
+    """Each field saved starts from what the held piece holds for it (or says nothing of where
+    it started: a page whose save was held keeps no starting value), so it is the same page
+    saving again, not another page's version of the field."""
+    held_paths = set(earlier.payload.get("changed_paths") or [])
+    document = earlier.payload.get("content") or {}
+    for path, _value, original in changes:
+        if original is None or path not in held_paths:
+            continue
+        try:
+            held = interview_content.get_field(document, path)
+        except (interview_content.ContentError, KeyError, ValueError):
+            return False
+        if str(held) != str(original).replace("\r\n", "\n"):
+            return False
+    return True
+
+
+def _held_field_saves(user: User, interview_uuid: str, device_id: str | None) -> HeldWork | None:
+    """This user's held field saves of this interview from this device (or browser), not yet
+    added to the record or passed on (a piece passed on is the colleague's to read as it was
+    passed), to add more to."""
     rows = db.session.scalars(
         select(HeldWork)
         .where(
             HeldWork.item_uuid == interview_uuid,
             HeldWork.sent_by_id == user.id,
             HeldWork.state == "waiting",
+            HeldWork.device_id.is_(None) if device_id is None else HeldWork.device_id == device_id,
         )
         .order_by(HeldWork.id.desc())
     )

@@ -457,24 +457,37 @@ def test_an_open_pages_saves_after_the_return_moved_are_held_as_one_piece(app, w
     token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
     _reallocate_to_team_b(app, world)
 
-    def save(path: str, words: str) -> None:
+    def save(path: str, words: str, original: str | None = None) -> None:
+        # As the page sends it: its starting value until a save is held (the held answer keeps
+        # none, so the page's later saves say nothing of where they started).
+        sent = {f"f:{path}": words} | ({f"o:{path}": original} if original is not None else {})
         response = web.client.post(
             f"/interviews/{uuid}/save",
-            data={f"f:{path}": words, f"o:{path}": ""},
+            data=sent,
             headers={"HX-Request": "true", "X-CSRFToken": token},
         )
         assert response.status_code == 202
 
     sentence = "She stayed at a flat above the takeaway"
-    for end in (10, 20, 30, len(sentence)):
+    save("sections.away.text", sentence[:10], original="")
+    for end in (20, 30, len(sentence)):
         save("sections.away.text", sentence[:end])
-    save("sections.after.text", "Tired but glad to be home.")
+    save("sections.after.text", "Tired but glad to be home.", original="")
     with app.app_context():
         (kept,) = db.session.scalars(select(HeldWork)).all()
         content = kept.payload["content"]["sections"]
         assert content["away"]["text"] == sentence
         assert content["after"]["text"] == "Tired but glad to be home."
         assert kept.payload["changed_paths"] == ["sections.after.text", "sections.away.text"]
+    # Another tab, opened before the return moved, saves its own words for the same field:
+    # a version of its own, never written over this one's.
+    save("sections.away.text", "Another tab's words.", original="")
+    assert count(app, HeldWork) == 2
+    with app.app_context():
+        first = db.session.scalar(select(HeldWork).order_by(HeldWork.id))
+        assert first.payload["content"]["sections"]["away"]["text"] == sentence
+        db.session.delete(db.session.scalar(select(HeldWork).order_by(HeldWork.id.desc())))
+        db.session.commit()
     # Once passed on, more saves are a new piece: the colleague reads it as it was passed.
     with app.app_context():
         kept_id = db.session.scalar(select(HeldWork.id))
