@@ -590,6 +590,8 @@ def _held_response(
     open page says why they are not in the interview any more (and, beside a field whose words
     could not be kept, why not: those are not held)."""
     message = held.message
+    # Nothing held (each field's words refused): not a 202, on which a tablet lets go.
+    status = 202 if any(not held.refused.get(path) for path, _v, _o in changes) else 422
     if request.htmx:
         results = [
             service.FieldResult(path, "invalid", None, value, held.refused[path])
@@ -599,7 +601,7 @@ def _held_response(
         ]
         return render_template(
             "interviews/_save_results.html", results=results, interview=None, saved_at=utcnow()
-        ), 202
+        ), status
     flash(message, "info")
     return redirect(url_for("episodes.returns"))
 

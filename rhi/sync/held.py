@@ -107,7 +107,10 @@ def hold_saved_fields(
         if path not in paths:
             paths.append(path)
     if not taken:
-        return None
+        # Nothing to hold: not a field of the interview (refused as usual), or words it could
+        # not keep, said beside the field (rhi/interviews/views.py _held_response: not a 202,
+        # so a tablet keeps its copy).
+        return Held(_kept_message(interview.child), refused) if any(refused.values()) else None
     if earlier is not None:
         raw = {**earlier.payload, "content": document, "changed_paths": sorted(paths)}
         raw["content_hash"] = content_hash(document)

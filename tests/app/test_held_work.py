@@ -526,3 +526,19 @@ def test_words_that_could_not_be_kept_are_never_said_to_be_held(app, web, world)
     with app.app_context():
         (kept,) = db.session.scalars(select(HeldWork)).all()
         assert kept.payload["changed_paths"] == ["sections.away.text"]
+
+
+def test_a_save_whose_only_words_could_not_be_kept_is_not_answered_as_held(app, web, world):
+    """A 202 tells a tablet the server has the words and it may let go of its copy: for words
+    refused (too long) the answer is 422, with why beside the field, and the copy stays."""
+    uuid = start(web, world)
+    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
+    _reallocate_to_team_b(app, world)
+    response = web.client.post(
+        f"/interviews/{uuid}/save",
+        data={"f:sections.after.text": "x" * 50_001, "o:sections.after.text": ""},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    assert response.status_code == 422
+    assert "This is too long to save" in response.get_data(as_text=True)
+    assert count(app, HeldWork) == 0
