@@ -81,8 +81,9 @@ def workloads(workers: list[User], deadline_hours: int) -> list[Workload]:
             if interview is not None and interview.status_enum not in OPEN_STATUSES:
                 continue
             if interview is not None and interview.held_at is not None:
-                # Held, being written up: its deadline (for holding it) is met, and it waits
-                # for no interview (the Returns card says "held in time"; this said "Overdue").
+                # Held, being written up: it waits for no interview, so it has no deadline
+                # to count (deadlines.Clock: a held interview is never overdue; the Returns
+                # card says "held in time" or "held late", and this said "Overdue").
                 continue
             assert episode.returned_at is not None and episode.assigned_worker_id is not None
             when = (

@@ -94,7 +94,7 @@ document.addEventListener("htmx:afterRequest", (event) => {
 });
 
 // A save whose session had ended is sent on to the sign-in page (a 200 that saved nothing).
-function signedOut(xhr) {
+export function signedOut(xhr) {
   if (!xhr) return false;
   if (xhr.status === 401) return true;
   try {
@@ -104,8 +104,9 @@ function signedOut(xhr) {
   }
 }
 
-function statusFor(elt) {
-  const target = document.querySelector(elt.getAttribute("hx-target"));
+/** The status beside an autosaving field (its hx-target's), or null. */
+export function statusFor(elt) {
+  const target = document.querySelector(elt.getAttribute("hx-target") || "#none");
   return target && target.querySelector(".save-status");
 }
 
@@ -171,7 +172,7 @@ function markNotSaved(elt) {
   window.setTimeout(() => window.htmx && window.htmx.trigger(elt, "change"), delay);
 }
 
-const isAutosave = (elt) => Boolean(elt) && elt.hasAttribute("data-autosave");
+export const isAutosave = (elt) => elt instanceof Element && elt.hasAttribute("data-autosave");
 
 // No network at all: keep the change on the tablet, encrypted, when the tablet is set up for it;
 // otherwise keep retrying. A server error is always retried.

@@ -2,6 +2,7 @@
 // sends it (upload.js) when the network is back: at once, every minute, and after a failure
 // with growing waits. Also asks before signing out with work not yet sent.
 
+import { isAutosave, signedOut as sentToSignIn, statusFor } from "./autosave.js";
 import { forgetResolved, openInterview, showChoices } from "./choices.js";
 import { askPin } from "./pin-dialog.js";
 import { plural } from "./plural.js";
@@ -250,7 +251,6 @@ async function send() {
 const REFRESH_WHEN_DONE =
   "This page will refresh to show it once you stop writing: nothing you type is lost.";
 
-const isAutosave = (el) => el instanceof Element && el.hasAttribute("data-autosave");
 const TEXT_ENTRY = "textarea, input, select, [contenteditable]:not([contenteditable=false])";
 const NOT_TYPED_IN = ["hidden", "button", "submit", "reset", "checkbox", "radio", "file", "image"];
 
@@ -290,20 +290,10 @@ function noteAnswered(event) {
   const config = event.detail.requestConfig;
   // Taken (200 saved, 202 held for the managers), and not the sign-in page a save whose
   // session had ended is sent on to.
-  let took = Boolean(xhr) && (xhr.status === 200 || xhr.status === 202);
-  try {
-    took = took && new URL(xhr.responseURL).pathname !== "/sign-in";
-  } catch {
-    took = false;
-  }
+  const took = Boolean(xhr) && (xhr.status === 200 || xhr.status === 202) && !sentToSignIn(xhr);
   if (took && config && config.rhiTyped !== undefined) {
     savedAt.set(elt, Math.max(savedAt.get(elt) || 0, config.rhiTyped));
   }
-}
-
-function statusOf(box) {
-  const target = document.querySelector(box.getAttribute("hx-target") || "#none");
-  return target && target.querySelector(".save-status");
 }
 
 // Words in this box that are only in the box: a save waiting out its pause, on its way, or not
@@ -311,7 +301,7 @@ function statusOf(box) {
 function unsaved(box) {
   if (inFlight.has(box)) return true;
   const typed = typedAt.get(box) || 0;
-  const status = statusOf(box);
+  const status = statusFor(box);
   // Kept on the tablet (autosave.js, after a save that did not reach the server): the words
   // of that save, at least (changes.js keeps what the box holds as it keeps them).
   const kept = status && status.classList.contains("save-kept") ? sentAt.get(box) || 0 : 0;
