@@ -402,20 +402,27 @@ def page(uuid: str, page_id: str) -> str:
         abort(404)
     interview = access.get_interview(current_user, uuid)
     whole = access.reads_whole_interview(current_user, interview)
-    audit.record(
-        "interview.view",
-        object_type="interview",
-        object_id=interview.uuid,
-        child_id=interview.child_id,
-        detail=page_id if whole else "social worker's copy",
-    )
-    db.session.commit()
+    view = in_force = None
     if not whole:
         # What the social worker's copy holds, and nothing more (rhi/sharing.py): once it is
         # finished; before that, only what a safeguarding decision in force releases.
         in_force = decisions.in_force(interview)
         view = outside_view(interview.content, in_force=in_force, finished=interview.locked)
-        if not interview.locked and not view.shares_content:
+    nothing = view is not None and not interview.locked and not view.shares_content
+    audit.record(
+        "interview.view",
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=page_id
+        if whole
+        else "not finished: nothing shown"
+        if nothing
+        else "social worker's copy",
+    )
+    db.session.commit()
+    if view is not None and in_force is not None:
+        if nothing:
             return render_template(
                 "interviews/shared.html", interview=interview, child=interview.child, view=None
             )

@@ -119,6 +119,13 @@ def test_an_interview_still_being_written_is_nobodys_copy_yet(app, world_i):
             text = " ".join(reader.get(f"/interviews/{uuid}/{page}").get_data(as_text=True).split())
             assert "is still being written with Ada Alpha" in text, (key, page)
             assert "garage" not in text and "Fine by me." not in text
+    with app.app_context():  # the trail says nothing was shown, not that a copy was read
+        details = set(
+            db.session.scalars(
+                select(AuditEvent.detail).where(AuditEvent.action == "interview.view")
+            )
+        )
+    assert details == {"not finished: nothing shown"}
     _set(app, uuid, document)  # finished: their copy
     reader = Web(app.test_client())
     reader.sign_in(world_i.emails["social_worker"])
