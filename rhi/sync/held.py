@@ -87,9 +87,16 @@ def hold_saved_fields(
     # An open page saves at each pause in typing: the saves of one page after the return moved
     # go into one piece of held work, the latest words of each field, not one piece per pause
     # (each a shorter copy of the next, each a version to choose between).
-    earlier = _held_field_saves(user, interview.uuid, device_id)
-    if earlier is not None and not _follows_on(earlier, changes):
-        earlier = None  # another tab's or screen's words for a field: a piece of their own
+    # The piece this page's earlier saves made: another tab's or screen's words for a field
+    # it holds are a piece of their own.
+    earlier = next(
+        (
+            row
+            for row in _held_field_saves(user, interview.uuid, device_id)
+            if _follows_on(row, changes)
+        ),
+        None,
+    )
     document = earlier.payload["content"] if earlier else interview_content.empty_content()
     paths: list[str] = list(earlier.payload["changed_paths"]) if earlier else []
     taken = False
@@ -147,27 +154,32 @@ def _kept_message(child: Child | None) -> str:
 
 
 def _follows_on(earlier: HeldWork, changes: list[tuple[str, Any, Any]]) -> bool:
-    """Each field saved starts from what the held piece holds for it (or says nothing of where
-    it started: a page whose save was held keeps no starting value), so it is the same page
-    saving again, not another page's version of the field."""
+    """Each field saved that the piece holds starts from what it holds (a page whose save was
+    held takes the held words as its starting point: _save_results.html), so it is the same
+    page saving again, not another page's version of the field."""
     held_paths = set(earlier.payload.get("changed_paths") or [])
     document = earlier.payload.get("content") or {}
     for path, _value, original in changes:
-        if original is None or path not in held_paths:
+        if path not in held_paths:
             continue
+        if original is None:
+            return False  # says nothing of where it started: not known to follow on
         try:
             held = interview_content.get_field(document, path)
         except (interview_content.ContentError, KeyError, ValueError):
             return False
-        if str(held) != str(original).replace("\r\n", "\n"):
+        if isinstance(held, bool):
+            if held != interview_content.as_flag(original):
+                return False
+        elif str(held) != str(original).replace("\r\n", "\n"):
             return False
     return True
 
 
-def _held_field_saves(user: User, interview_uuid: str, device_id: str | None) -> HeldWork | None:
-    """This user's held field saves of this interview from this device (or browser), not yet
-    added to the record or passed on (a piece passed on is the colleague's to read as it was
-    passed), to add more to."""
+def _held_field_saves(user: User, interview_uuid: str, device_id: str | None) -> list[HeldWork]:
+    """This user's held field saves of this interview from this device (or browser), newest
+    first, not yet added to the record or passed on (a piece passed on is the colleague's to
+    read as it was passed): those more may be added to."""
     rows = db.session.scalars(
         select(HeldWork)
         .where(
@@ -178,11 +190,11 @@ def _held_field_saves(user: User, interview_uuid: str, device_id: str | None) ->
         )
         .order_by(HeldWork.id.desc())
     )
-    for row in rows:
-        payload = row.payload or {}
-        if payload.get("events") == [] and "changed_paths" in payload:
-            return row
-    return None
+    return [
+        row
+        for row in rows
+        if (row.payload or {}).get("events") == [] and "changed_paths" in (row.payload or {})
+    ]
 
 
 MAX_ASKED = 200  # interviews a tablet asks about at once: more than any tablet holds

@@ -5,6 +5,8 @@ the interview) or passes it on. Someone who never had the child learns nothing."
 
 from __future__ import annotations
 
+import html
+import re
 import uuid as uuidlib
 from datetime import timedelta
 
@@ -212,7 +214,10 @@ def test_a_field_saved_after_the_return_moved_is_held_and_the_page_names_the_chi
     assert response.status_code == 202
     said = response.get_data(as_text=True)
     assert "the return for Ada A. is now with someone else" in said
-    assert "Your words were kept for your manager" in said and "LATEWORDS" not in said
+    assert "Your words were kept for your manager" in said
+    # The words are the box's next starting point (its next save follows on from them), and
+    # nowhere else in the answer.
+    assert said.count("LATEWORDS") == 1 and 'value="LATEWORDS at the park"' in said
     assert stored(app, uuid).content["sections"]["away"]["text"] == ""
     with app.app_context():
         (kept,) = db.session.scalars(select(HeldWork)).all()
@@ -457,22 +462,28 @@ def test_an_open_pages_saves_after_the_return_moved_are_held_as_one_piece(app, w
     token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
     _reallocate_to_team_b(app, world)
 
-    def save(path: str, words: str, original: str | None = None) -> None:
-        # As the page sends it: its starting value until a save is held (the held answer keeps
-        # none, so the page's later saves say nothing of where they started).
-        sent = {f"f:{path}": words} | ({f"o:{path}": original} if original is not None else {})
+    starts: dict[str, str] = {}  # each tab's starting value for each field, as its page holds
+
+    def save(path: str, words: str, tab: str = "one") -> None:
+        # As the page sends it: the value it started from, then the words its held save took
+        # (the held answer puts them in the page as the next starting value).
+        original = starts.get(f"{tab}:{path}", "")
         response = web.client.post(
             f"/interviews/{uuid}/save",
-            data=sent,
+            data={f"f:{path}": words, f"o:{path}": original},
             headers={"HX-Request": "true", "X-CSRFToken": token},
         )
         assert response.status_code == 202
+        held_value = re.search(
+            rf'name="o:{re.escape(path)}" value="([^"]*)"', response.get_data(as_text=True)
+        )
+        assert held_value and html.unescape(held_value.group(1)) == words
+        starts[f"{tab}:{path}"] = words
 
     sentence = "She stayed at a flat above the takeaway"
-    save("sections.away.text", sentence[:10], original="")
-    for end in (20, 30, len(sentence)):
+    for end in (10, 20, 30, len(sentence)):
         save("sections.away.text", sentence[:end])
-    save("sections.after.text", "Tired but glad to be home.", original="")
+    save("sections.after.text", "Tired but glad to be home.")
     with app.app_context():
         (kept,) = db.session.scalars(select(HeldWork)).all()
         content = kept.payload["content"]["sections"]
@@ -480,14 +491,18 @@ def test_an_open_pages_saves_after_the_return_moved_are_held_as_one_piece(app, w
         assert content["after"]["text"] == "Tired but glad to be home."
         assert kept.payload["changed_paths"] == ["sections.after.text", "sections.away.text"]
     # Another tab, opened before the return moved, saves its own words for the same field:
-    # a version of its own, never written over this one's.
-    save("sections.away.text", "Another tab's words.", original="")
+    # a version of its own; and the first tab saving again goes on in its own piece, never
+    # into the other tab's.
+    save("sections.away.text", "Another tab's words.", tab="two")
+    save("sections.away.text", sentence + ".")
     assert count(app, HeldWork) == 2
     with app.app_context():
-        first = db.session.scalar(select(HeldWork).order_by(HeldWork.id))
-        assert first.payload["content"]["sections"]["away"]["text"] == sentence
-        db.session.delete(db.session.scalar(select(HeldWork).order_by(HeldWork.id.desc())))
+        first, second = db.session.scalars(select(HeldWork).order_by(HeldWork.id)).all()
+        assert first.payload["content"]["sections"]["away"]["text"] == sentence + "."
+        assert second.payload["content"]["sections"]["away"]["text"] == "Another tab's words."
+        db.session.delete(second)
         db.session.commit()
+    sentence += "."
     # Once passed on, more saves are a new piece: the colleague reads it as it was passed.
     with app.app_context():
         kept_id = db.session.scalar(select(HeldWork.id))
