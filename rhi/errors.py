@@ -197,7 +197,10 @@ _NOT_WORDS = re.compile(
 # forms hold is credentials and settings, not anyone's words about a child.
 NO_WORDS_BACK = frozenset({"auth", "account", "account_security", "admin", "settings", "tokens"})
 # And on any page, a box whose name says it holds a secret.
-_SECRET = re.compile(r"password|passcode|current|again|code|secret|token|pin", re.IGNORECASE)
+_SECRET = re.compile(
+    r"(?:^|[._:-])(?:password|passcode|current|again|code|secret|token|pin)(?:$|[._-])",
+    re.IGNORECASE,
+)  # a whole part of the name: "harms.sleeping_rough.note" holds words, not a PIN
 
 
 def typed_back() -> list[tuple[str, str]]:

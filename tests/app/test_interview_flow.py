@@ -309,6 +309,7 @@ def test_a_plain_form_sent_after_the_page_expired_gives_back_what_was_typed(app,
         "carer_information": "y",
         "carer_said": "Her nan says she was collected from school by a man in a black car.",
         "contact": "07700 900123",  # a number someone gave: words to keep, not a code
+        "f:harms.sleeping_rough.note": "Slept two nights at the bus station.",  # not a "pin"
     }
     expired = web.client.post(url + "/decline", data=said, headers={"Origin": "http://localhost"})
     assert expired.status_code == 400
@@ -316,7 +317,7 @@ def test_a_plain_form_sent_after_the_page_expired_gives_back_what_was_typed(app,
     assert "What you typed, to copy:" in text
     assert "I&#39;m tired and I don&#39;t want to talk about the flat today." in text
     assert "collected from school by a man in a black car." in text
-    assert "07700 900123" in text
+    assert "07700 900123" in text and "Slept two nights at the bus station." in text
     assert "2026-11-23T10:05" not in text and token not in text  # not words: not quoted
     # From another site's page (or sent without saying where from), nothing is quoted back.
     for headers in ({"Origin": "https://elsewhere.example"}, {}):
