@@ -307,16 +307,17 @@ def view_for(
         ConsentLine(
             recipient=line.recipient,
             label=line.label,
-            answer=line.answer,
-            words=line.words,
-            parts=line.parts,
+            # Decisions alone: the child's answer, words and parts are not theirs to read yet.
+            answer="" if decisions_only else line.answer,
+            words="" if decisions_only else line.words,
+            parts=[] if decisions_only else line.parts,
             decisions=[d for d in line.decisions if d.in_force],
         )
     ]
 
     # Whether it was read back to the child, and what they said: with what they said about
     # sharing (the changes they asked for, in their words, stay in the record).
-    answer = c["read_back"].get("answer", "")
+    answer = "" if decisions_only else c["read_back"].get("answer", "")
     if answer:
         view.read_back = READ_BACK_ANSWERS.get(answer, "")
         view.read_back_at = c["read_back"].get("at", "")

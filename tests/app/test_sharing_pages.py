@@ -145,7 +145,7 @@ def test_an_urgent_decision_reaches_the_social_worker_before_the_interview_is_fi
             "away": {"text": "An older man drove her to Leeds.", "private": False},
             "after": {"text": "She misses her nan.", "private": False},
         },
-        "consent": {"social_worker": {"answer": "yes", "words": "", "name": ""}},
+        "consent": {"social_worker": {"answer": "yes", "words": "CONSENTWORDS ok", "name": ""}},
         "overrides": [
             {
                 "id": "d1",
@@ -167,3 +167,6 @@ def test_an_urgent_decision_reaches_the_social_worker_before_the_interview_is_fi
     assert "An older man drove her to Leeds." in text
     assert "Below is only what a safeguarding decision shares with you now" in text
     assert "She misses her nan." not in text
+    # Nor what she said of sharing, not yet read back nor settled; and no "without agreement".
+    assert "CONSENTWORDS" not in text and "without Ada Alpha" not in text
+    assert "read back" not in text and "Risk of exploitation." in text
