@@ -816,6 +816,8 @@ def resolve(
     # Read after the lock: an import that added a found time to this waiting row meanwhile
     # (and told the coordinator so) is in the episode made from it, not lost.
     db.session.refresh(waiting)
+    if waiting.resolved_at is not None:
+        return None  # another person decided it meanwhile: nothing is done twice
     row = reread(waiting.values)
     notice = row.notice
     if notice is None:

@@ -279,3 +279,30 @@ def test_a_found_time_added_while_a_person_decided_is_in_the_episode_made(
         db.session.commit()
         assert episode is not None and episode.child_id == amara
         assert episode.returned_at == datetime(2026, 11, 22, 9, 30)
+
+
+def test_a_waiting_row_decided_meanwhile_by_someone_else_is_not_decided_twice(
+    app, manager, amara_and_mohamed, world
+):
+    from rhi.episodes import imports
+    from rhi.episodes import imports_apply as apply
+    from rhi.models import User
+
+    import_file(manager, csv_bytes(AMARA_GRACE))
+    with app.app_context():
+        waiting = db.session.scalar(select(WaitingRow))
+        user = db.session.get(User, world.users["manager_a"])
+        first = apply.resolve(waiting, imports.reread, user, apply.SAME_CHILD)
+        db.session.commit()
+        assert first is not None
+        waiting_id, first_id = waiting.id, first.id
+    # The second person's page still offers the row: their "new child" does nothing.
+    before = count(app, Child.id)
+    with app.app_context():
+        waiting = db.session.get(WaitingRow, waiting_id)
+        user = db.session.get(User, world.users["manager_a"])
+        assert apply.resolve(waiting, imports.reread, user, apply.NEW_CHILD) is None
+        db.session.commit()
+    assert count(app, Child.id) == before
+    with app.app_context():
+        assert db.session.get(WaitingRow, waiting_id).episode_id == first_id
