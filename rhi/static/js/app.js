@@ -168,8 +168,9 @@ document.addEventListener("click", (event) => {
     const inputs = [...document.querySelectorAll(`[name="${CSS.escape(name)}"][data-autosave]`)];
     let input = inputs[0];
     if (input && input.type === "radio") {
-      input = inputs.find((el) => el.value === value) || input;
-      input.checked = input.value === value;
+      // Every radio follows the value: none checked where the other version chose nothing.
+      for (const el of inputs) el.checked = el.value === value;
+      input = inputs.find((el) => el.checked) || input;
     } else if (input && input.type === "checkbox") {
       input.checked = value === "1";
     } else if (input) {
