@@ -2,7 +2,7 @@
 // scripts anywhere: the CSP forbids them. Modules import each other by plain relative URLs; the
 // page's import map (rhi/pwa/views.py) pins each to this version's bytes.
 
-import "./autosave.js";
+import { setField } from "./autosave.js";
 import { csrfToken } from "./csrf.js";
 import { startUpdates } from "./updates.js";
 import { startWritingCheck } from "./writing.js";
@@ -163,19 +163,10 @@ document.addEventListener("click", (event) => {
   // its label, and a choice drawn as radio buttons is chosen by checking the one with it.
   const useTheirs = target.closest("[data-use-theirs]");
   if (useTheirs) {
-    const name = "f:" + useTheirs.getAttribute("data-use-theirs");
-    const value = useTheirs.getAttribute("data-value") || "";
-    const inputs = [...document.querySelectorAll(`[name="${CSS.escape(name)}"][data-autosave]`)];
-    let input = inputs[0];
-    if (input && input.type === "radio") {
-      // Every radio follows the value: none checked where the other version chose nothing.
-      for (const el of inputs) el.checked = el.value === value;
-      input = inputs.find((el) => el.checked) || input;
-    } else if (input && input.type === "checkbox") {
-      input.checked = value === "1";
-    } else if (input) {
-      input.value = value;
-    }
+    const input = setField(
+      useTheirs.getAttribute("data-use-theirs"),
+      useTheirs.getAttribute("data-value") || "",
+    );
     if (input) {
       // htmx: the vendored classic script, loaded before any module (base.html).
       if (window.htmx) window.htmx.trigger(input, "change");

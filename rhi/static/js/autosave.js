@@ -174,6 +174,29 @@ function markNotSaved(elt) {
 
 export const isAutosave = (elt) => elt instanceof Element && elt.hasAttribute("data-autosave");
 
+/**
+ * Put `value` (as the server holds it: "1"/"0" for a tick box) in the interview field at `path`,
+ * however it is drawn: a box, a tick box, or radio buttons (each radio is an input of its own,
+ * and every one follows the value). Returns the input whose change saves the field, or null.
+ * @param {string} path
+ * @param {string} value
+ * @returns {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null}
+ */
+export function setField(path, value) {
+  const inputs = [...document.querySelectorAll(`[name="${CSS.escape("f:" + path)}"]`)].filter(
+    (el) => isAutosave(el),
+  );
+  const first = inputs[0];
+  if (!first) return null;
+  if (first.type === "radio") {
+    for (const el of inputs) el.checked = el.value === value;
+    return inputs.find((el) => el.checked) || first;
+  }
+  if (first.type === "checkbox") first.checked = value === "1" || value === "true";
+  else first.value = value;
+  return first;
+}
+
 // No network at all: keep the change on the tablet, encrypted, when the tablet is set up for it;
 // otherwise keep retrying. A server error is always retried.
 document.addEventListener("htmx:sendError", (event) => {

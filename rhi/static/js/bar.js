@@ -356,6 +356,8 @@ function showInPlace(answer) {
   // htmx is the vendored classic script (vendor/htmx.min.js), loaded before any module.
   if (status && status.classList.contains("save-kept") && window.htmx) {
     window.htmx.swap(target, answer.html, { swapStyle: "outerHTML" });
+    // A "Keep my version" sent with the kept change is done with (autosave.js keepOver).
+    delete box.dataset.keepOver;
     return true;
   }
   // The box has been saved from this page since it was loaded: its own save's answer is

@@ -2,6 +2,7 @@
 // as conflict:<uuid>:<path>): the kept words are shown beside the field, with two choices.
 // And letting go of a version the server kept, once the worker has chosen on the versions page.
 
+import { isAutosave, setField } from "./autosave.js";
 import { unlockOnce } from "./pin-dialog.js";
 import { parseId, versionsId } from "./records.js";
 import * as store from "./store.js";
@@ -36,8 +37,11 @@ export async function showChoices(chosen) {
       note: record.message || "What is saved now is in the box above.",
       take: "Use the words kept on this tablet",
       takeIt: async () => {
-        field.value = record.value;
-        field.dispatchEvent(new Event("change", { bubbles: true })); // saved as a fresh edit
+        // The field however it is drawn (radio buttons too: setting the first radio's value
+        // changed what that radio meant).
+        const input = setField(record.path, String(record.value)) || field;
+        if (input === field && !isAutosave(field)) field.value = record.value;
+        input.dispatchEvent(new Event("change", { bubbles: true })); // saved as a fresh edit
       },
       leave: "Keep what is saved",
       place: (panel) => field.insertAdjacentElement("afterend", panel),
