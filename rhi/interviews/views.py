@@ -497,15 +497,19 @@ def save(uuid: str) -> tuple[str, int] | Response:
     conflicts = [r for r in results if r.outcome in ("conflict", "invalid")]
     if request.htmx:
         status = 409 if any(r.outcome == "conflict" for r in results) else 422 if conflicts else 200
-        name = str(interview.child.preferred_name or interview.child.first_name)
         return render_template(
             "interviews/_save_results.html",
             results=results,
             interview=interview,
             saved_at=utcnow(),
             # A clash's buttons name their field to a screen reader ("Keep my version of..."),
-            # and the other version is said in words (a choice's label, not its code).
-            title_of=lambda path: catalogue.title(path, (interview.content,), name),
+            # and the other version is said in words (a choice's label, not its code). Asked
+            # only for a clash: a save that worked reads nothing more (test_concurrent_saves).
+            title_of=lambda path: catalogue.title(
+                path,
+                (interview.content,),
+                str(interview.child.preferred_name or interview.child.first_name),
+            ),
             words_of=_words_of,
         ), status
     page_id = request.form.get("page", "start")
