@@ -613,7 +613,12 @@ def _held_response(
         return render_template(
             "interviews/_save_results.html", results=results, interview=None, saved_at=utcnow()
         ), status
-    flash(message, "info")
+    # Without JavaScript the page is gone: what could not be kept is said, never "kept".
+    refused = [reason for reason in held.refused.values() if reason]
+    if status == 202:
+        flash(message, "info")
+    if refused:
+        flash("Not kept: " + " ".join(dict.fromkeys(refused)), "error")
     return redirect(url_for("episodes.returns"))
 
 

@@ -557,3 +557,22 @@ def test_a_save_whose_only_words_could_not_be_kept_is_not_answered_as_held(app, 
     assert response.status_code == 422
     assert "This is too long to save" in response.get_data(as_text=True)
     assert count(app, HeldWork) == 0
+
+
+def test_without_javascript_words_that_could_not_be_kept_are_not_said_to_be_kept(app, web, world):
+    uuid = start(web, world)
+    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
+    _reallocate_to_team_b(app, world)
+    page = web.client.post(
+        f"/interviews/{uuid}/save",
+        data={
+            "csrf_token": token,
+            "page_id": "away",
+            "f:sections.after.text": "x" * 50_001,
+            "o:sections.after.text": "",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Not kept: This is too long to save" in page
+    assert "Your words were kept" not in page
+    assert count(app, HeldWork) == 0
