@@ -578,6 +578,7 @@ def _refused_page(
             refused={r.path: r for r in refused if r not in gone},
             form_errors=errors,
             not_saved=not_saved,
+            words_of=_words_of,  # a clash's other version in words (a choice's label)
         ),
     )
 

@@ -567,7 +567,7 @@ def test_without_javascript_words_that_could_not_be_kept_are_not_said_to_be_kept
         f"/interviews/{uuid}/save",
         data={
             "csrf_token": token,
-            "page_id": "away",
+            "page": "away",
             "f:sections.after.text": "x" * 50_001,
             "o:sections.after.text": "",
         },

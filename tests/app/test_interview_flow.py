@@ -276,7 +276,7 @@ def test_a_save_after_the_child_said_no_elsewhere_is_refused_with_the_words_kept
         f"/interviews/{uuid}/save",
         data={
             "csrf_token": csrf_from(page),
-            "page_id": "away",
+            "page": "away",
             "f:sections.away.text": "late words",
             "o:sections.away.text": "",
         },

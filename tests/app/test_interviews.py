@@ -192,7 +192,7 @@ def test_words_typed_in_an_entry_removed_meanwhile_are_kept_to_copy(app, web, wo
         f"/interviews/{uuid}/save",
         data={
             "csrf_token": token,
-            "page_id": "findings",
+            "page": "findings",
             f"f:{concern}": words,
             f"o:{concern}": "",
         },
@@ -359,3 +359,20 @@ def test_an_addendum_waits_until_the_interview_is_finished_or_has_an_outcome(app
     added = web.post(f"/interviews/{uuid}/addenda", {"text": "Rang back at six."}, page=review)
     assert added.status_code == 302
     assert "Rang back at six." in web.get(review).get_data(as_text=True)
+
+
+def test_a_clash_over_a_choice_without_javascript_says_the_other_version_in_words(app, web, world):
+    uuid = start(web, world)
+    autosave(web, uuid, "risk_view", "low", "")
+    page = web.client.post(
+        f"/interviews/{uuid}/save",
+        data={
+            "csrf_token": csrf_from(web.get(f"/interviews/{uuid}/analysis").get_data(as_text=True)),
+            "page": "analysis",
+            "f:risk_view": "high",
+            "o:risk_view": "",
+        },
+    )
+    assert page.status_code == 409
+    text = " ".join(page.get_data(as_text=True).split())
+    assert '<div class="theirs prose">Low risk of harm</div>' in text
