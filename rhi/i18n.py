@@ -62,6 +62,7 @@ INTERVIEW_MESSAGES = (
     "How are you feeling?",
     *(words for key, words in FEELINGS.items() if key),
     "Give the tablet back",
+    "Close",  # Show large's dialog (templates/interviews/page.html)
     "What I want my social worker to know",
     CONSENT_EXPLAINED,
 )

@@ -128,6 +128,8 @@ def test_the_childs_view_speaks_to_them_in_arabic_beside_the_english(app, web, w
     for english, theirs in (("Really bad", "سيئ جدًا"), ("Really good", "جيد جدًا")):
         assert f'<span class="feeling-word">{english}{arabic}{theirs}</span>' in html
     assert f"Give the tablet back{arabic}أعد الجهاز اللوحي</span>" in html
+    # Show large's dialog closes in their words too.
+    assert f'<button class="button" type="submit">Close{arabic}إغلاق</span></button>' in html
     assert '<p class="child-line" lang="ar" dir="rtl">ما أريد أن يعرفه' in html
     assert '<p class="child-view-stop" lang="ar" dir="rtl">يمكنك أن تتوقف' in html
 
