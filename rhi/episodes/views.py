@@ -24,7 +24,7 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -577,16 +577,7 @@ def _missing_already(form: NotificationForm, child: Child) -> bool:
     """The child is recorded as missing and not yet back: a second episode would be the same
     time away counted twice (two returns to allocate, a repeat count one too high), with no way
     to take it back. Said by the missing time's box, naming the episode to correct instead."""
-    open_one = db.session.scalar(
-        select(Episode)
-        .where(
-            Episode.child_id == child.id,
-            Episode.returned_at.is_(None),
-            access.episode_filter(current_user),  # never another team's, unseen
-        )
-        .order_by(Episode.started_at.desc())
-        .limit(1)
-    )
+    open_one = _latest_of(child, Episode.returned_at.is_(None))
     if open_one is None:
         return _within_another(form, child, None)
     form.started_at.errors = [
@@ -597,23 +588,24 @@ def _missing_already(form: NotificationForm, child: Child) -> bool:
     return True
 
 
+def _latest_of(child: Child, *where: ColumnElement[bool]) -> Episode | None:
+    """The child's latest episode the user may see that is as `where` says (never another
+    team's, unseen: the box names it)."""
+    return db.session.scalar(
+        select(Episode)
+        .where(Episode.child_id == child.id, access.episode_filter(current_user), *where)
+        .order_by(Episode.started_at.desc())
+        .limit(1)
+    )
+
+
 def _within_another(form: NotificationForm, child: Child, episode: Episode | None) -> bool:
     """The missing time falls inside another time away of the child's that has its return (not
     `episode`, the one being corrected): the same time away counted twice, as `_missing_already`
     says of one not yet back. Said by the missing time's box, naming the other episode."""
     started = from_local(form.started_at.data)
-    found = db.session.scalar(
-        select(Episode)
-        .where(
-            Episode.child_id == child.id,
-            Episode.id != (episode.id if episode is not None else -1),
-            Episode.started_at <= started,
-            Episode.returned_at > started,
-            access.episode_filter(current_user),  # never another team's, unseen
-        )
-        .order_by(Episode.started_at.desc())
-        .limit(1)
-    )
+    others = [Episode.id != episode.id] if episode is not None else []
+    found = _latest_of(child, Episode.started_at <= started, Episode.returned_at > started, *others)
     if found is None:
         return False
     assert found.returned_at is not None

@@ -398,6 +398,15 @@ def test_a_managers_work_after_the_return_moved_is_held_though_they_still_see_it
     assert autosave(care, uuid, "sections.away.text", "x", "").status_code == 403
 
 
+def _page_open_as_the_return_moves(app, web, world) -> tuple[str, str]:
+    """Worker A's interview page is open (its uuid and form token) when the return moves to
+    team B: its saves from now on are held."""
+    uuid = start(web, world)
+    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
+    _reallocate_to_team_b(app, world)
+    return uuid, token
+
+
 def _held_rows(app, world, team_name: str, episode_id: int, how_many: int, hours_ago: float):
     with app.app_context():
         team = db.session.scalar(select(Team).where(Team.name == team_name))
@@ -458,9 +467,7 @@ def test_an_open_pages_saves_after_the_return_moved_are_held_as_one_piece(app, w
     """Each pause in typing saves: four saves of one growing sentence were four pieces of held
     work, each a shorter copy of the next and each a version to choose between. They are one,
     with the latest words of each field."""
-    uuid = start(web, world)
-    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
-    _reallocate_to_team_b(app, world)
+    uuid, token = _page_open_as_the_return_moves(app, web, world)
 
     starts: dict[str, str] = {}  # each tab's starting value for each field, as its page holds
 
@@ -518,9 +525,7 @@ def test_an_open_pages_saves_after_the_return_moved_are_held_as_one_piece(app, w
 
 
 def test_words_that_could_not_be_kept_are_never_said_to_be_held(app, web, world):
-    uuid = start(web, world)
-    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
-    _reallocate_to_team_b(app, world)
+    uuid, token = _page_open_as_the_return_moves(app, web, world)
     response = web.client.post(
         f"/interviews/{uuid}/save",
         data={
@@ -546,9 +551,7 @@ def test_words_that_could_not_be_kept_are_never_said_to_be_held(app, web, world)
 def test_a_save_whose_only_words_could_not_be_kept_is_not_answered_as_held(app, web, world):
     """A 202 tells a tablet the server has the words and it may let go of its copy: for words
     refused (too long) the answer is 422, with why beside the field, and the copy stays."""
-    uuid = start(web, world)
-    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
-    _reallocate_to_team_b(app, world)
+    uuid, token = _page_open_as_the_return_moves(app, web, world)
     response = web.client.post(
         f"/interviews/{uuid}/save",
         data={"f:sections.after.text": "x" * 50_001, "o:sections.after.text": ""},
@@ -560,9 +563,7 @@ def test_a_save_whose_only_words_could_not_be_kept_is_not_answered_as_held(app, 
 
 
 def test_without_javascript_words_that_could_not_be_kept_are_not_said_to_be_kept(app, web, world):
-    uuid = start(web, world)
-    token = csrf_from(web.get(f"/interviews/{uuid}/start").get_data(as_text=True))
-    _reallocate_to_team_b(app, world)
+    uuid, token = _page_open_as_the_return_moves(app, web, world)
     page = web.client.post(
         f"/interviews/{uuid}/save",
         data={
