@@ -21,6 +21,8 @@ as SQL filter clauses, so a list and a single-record lookup can never disagree.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import abort
 from sqlalchemy import ColumnElement, Exists, and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
@@ -209,7 +211,8 @@ def action_filter(user: User) -> ColumnElement[bool]:
     - the action's owner, while the child is theirs to see;
     - a strategy meeting request (agreed in an interview, or asked for from the repeat
       episodes or episode page, with no interview): also the child's social worker and their
-      manager, who are told of it and record whether it was held.
+      manager, who are told of it and record whether it was held, and whoever asked for it (and
+      the side of the return it was asked from).
     A coordinator follows none (no interview content)."""
     if not can_read_interviews(user):
         return false()
@@ -220,12 +223,37 @@ def action_filter(user: User) -> ColumnElement[bool]:
     )
     clauses = [
         and_(FollowedAction.owner_id == user.id, of_visible_child),
-        and_(FollowedAction.kind == "strategy_meeting", of_visible_child),
+        and_(FollowedAction.requested_by_id == user.id, of_visible_child),
+        # Not everyone who sees the child: a team lent another return of theirs read (and
+        # recorded the outcome of) a meeting about exploitation it had no part in.
+        and_(FollowedAction.kind == "strategy_meeting", _childs_social_work_side(user)),
     ]
     holds = _interviewer_side(user)
     if holds is not None:
         clauses.append(_covers(FollowedAction.interview_id, holds))
+        # A meeting asked for from a return's page (no interview): that return's side.
+        clauses.append(
+            exists(select(Episode.id).where(Episode.id == FollowedAction.episode_id, holds))
+        )
     return or_(*clauses)
+
+
+def _childs_social_work_side(user: User) -> ColumnElement[bool]:
+    """The action's child is allocated to this social worker, or to one in this manager's team."""
+    if user.role_enum is Role.SOCIAL_WORKER:
+        return exists(
+            select(Child.id).where(
+                Child.id == FollowedAction.child_id, Child.social_worker_id == user.id
+            )
+        )
+    if user.role_enum is Role.MANAGER and user.team_id is not None:
+        social_worker = _TEAM_SOCIAL_WORKER
+        return exists(
+            select(Child.id)
+            .join(social_worker, Child.social_worker_id == social_worker.id)
+            .where(Child.id == FollowedAction.child_id, social_worker.team_id == user.team_id)
+        )
+    return false()
 
 
 def get_action(user: User, action_id: int) -> FollowedAction:
@@ -298,6 +326,21 @@ def can_record_children(user: User) -> bool:
     return _oversees_team(user)
 
 
+def may_change_social_worker(user: User, child: Child) -> bool:
+    """Who the child's social worker is decides which team reads every return and interview of
+    the child's (`_team_children`): so it is changed by the team that keeps the child's record,
+    or, where no team keeps it, by the current social worker's team (or by anyone who may change
+    the child's details while none is allocated). Never by a team lent one return, which would
+    give itself the child's whole record and take the child from their social worker; an
+    administrator's hand-over moves a social worker's children."""
+    if not can_record_children(user):
+        return False
+    if child.team_id is not None:
+        return child.team_id == user.team_id
+    current = child.social_worker
+    return current is None or current.team_id == user.team_id
+
+
 def can_edit_profile(user: User, child: Child) -> bool:
     """The standing profile is kept by the people around the child: their allocated social
     worker, the worker holding their returns, the team's manager, and the coordinator, who often
@@ -364,7 +407,9 @@ def get_episode(user: User, episode_id: int) -> Episode:
     return episode
 
 
-def _forbid(user: User, object_type: str, object_id: int | str, child_id: int | None) -> None:
+def forbid_change(
+    user: User, object_type: str, object_id: int | str, child_id: int | None
+) -> NoReturn:
     """Record the refusal of a change to something the user may see, then answer 403."""
     audit.record(
         "change.refused",
@@ -398,43 +443,43 @@ def may_record_work(user: User, episode: Episode, *, starting: bool = False) -> 
 def require_change(user: User, episode: Episode, *, starting: bool = False) -> None:
     """The user can see the episode; may they change it? Refusal is 403: they know it exists."""
     if not may_record_work(user, episode, starting=starting):
-        _forbid(user, "episode", episode.id, episode.child_id)
+        forbid_change(user, "episode", episode.id, episode.child_id)
 
 
 def require_episode_record(user: User, child: Child) -> None:
     """The user can see the child; may they record a missing notification for them?"""
     if not can_record_episodes(user):
-        _forbid(user, "episode", "new", child.id)
+        forbid_change(user, "episode", "new", child.id)
 
 
 def require_notification_change(user: User, episode: Episode) -> None:
     """The user can see the episode; may they change its notification or record its return?"""
     if not can_record_episodes(user):
-        _forbid(user, "episode", episode.id, episode.child_id)
+        forbid_change(user, "episode", episode.id, episode.child_id)
 
 
 def require_allocation(user: User, episode: Episode) -> None:
     """The user can see the episode; may they allocate (or reallocate) it?"""
     if not can_allocate(user, episode):
-        _forbid(user, "episode_allocation", episode.id, episode.child_id)
+        forbid_change(user, "episode_allocation", episode.id, episode.child_id)
 
 
 def require_child_create(user: User) -> None:
     """May the user add a child? (403: the page is not for them.)"""
     if not can_record_children(user):
-        _forbid(user, "child", "new", None)
+        forbid_change(user, "child", "new", None)
 
 
 def require_child_change(user: User, child: Child) -> None:
     """The user can see the child; may they change the child's details?"""
     if not can_record_children(user):
-        _forbid(user, "child", child.id, child.id)
+        forbid_change(user, "child", child.id, child.id)
 
 
 def require_profile_change(user: User, child: Child) -> None:
     """The user can see the child; may they change the standing profile?"""
     if not can_edit_profile(user, child):
-        _forbid(user, "child_profile", child.id, child.id)
+        forbid_change(user, "child_profile", child.id, child.id)
 
 
 def find_interview(
@@ -496,7 +541,7 @@ def interviewer_side_filter(user: User) -> ColumnElement[bool]:
 
 def require_interview_change(user: User, interview: Interview) -> None:
     if not may_change_interview(user, interview):
-        _forbid(user, "interview", interview.uuid, interview.child_id)
+        forbid_change(user, "interview", interview.uuid, interview.child_id)
 
 
 def get_summary(user: User, summary_id: int) -> Summary:
@@ -526,7 +571,7 @@ def can_import(user: User) -> bool:
 def require_import(user: User) -> None:
     """May the user import notifications? (403: the page is not for them.)"""
     if not can_import(user):
-        _forbid(user, "import", "notifications", None)
+        forbid_change(user, "import", "notifications", None)
 
 
 def _team_view(team_id: int) -> User:
@@ -559,7 +604,7 @@ def can_change_settings(user: User) -> bool:
 def require_settings_change(user: User, object_id: str = "settings") -> None:
     """May the user change settings or hand children over? (403, audited: not for them.)"""
     if not can_change_settings(user):
-        _forbid(user, "settings", object_id, None)
+        forbid_change(user, "settings", object_id, None)
 
 
 def addressed_summary_filter(user: User) -> ColumnElement[bool]:

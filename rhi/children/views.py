@@ -83,7 +83,14 @@ def my_children() -> str:
         # The edge child has gone (moved on, or not theirs): start again from the top.
         page = listing.children_page(current_user)
     title = "My children" if access.has_inbox(current_user) else "Children"
-    return render_template(
+    # Who read which page of names, as every list of children's records is (actions.list...).
+    audit.record(
+        "children.list",
+        object_type="child",
+        object_id="list",
+        detail=f"{len(page.children)} shown" + (f" from {letter}" if letter else ""),
+    )
+    html = render_template(
         "children/list.html",
         page=page,
         letters=listing.LETTERS,
@@ -94,6 +101,8 @@ def my_children() -> str:
         can_add=access.can_record_children(current_user),
         for_you=access.has_inbox(current_user),  # a social worker's home page
     )
+    db.session.commit()  # after drawing it: a commit expires what the page reads
+    return html
 
 
 def _history(child: Child) -> list[ProfileChange]:
@@ -128,6 +137,7 @@ def show(child_id: int) -> str:
         can_edit_profile=access.can_edit_profile(current_user, child),
         words=words_for(child, to_local(utcnow()).date()),
         words_form=ChildWordsForm(formdata=None, question_band=child.question_band or BY_AGE),
+        profile_fields=PROFILE_FIELDS,
     )
 
 
@@ -184,7 +194,9 @@ def _child_form(child: Child | None = None, **kwargs: Any) -> ChildForm:
 
 
 def _render_form(form: ChildForm, child: Child | None, status: int, **context: Any):
-    ctx = {"form": form, "child": child, **context}
+    # A new child is kept by the adding team, so they allocate its social worker.
+    allocates = child is None or access.may_change_social_worker(current_user, child)
+    ctx = {"form": form, "child": child, "allocates": allocates, **context}
     if request.htmx:
         return render_block(FORM_PAGE, "child_form", **ctx), status
     return render_template(FORM_PAGE, **ctx), status
@@ -303,7 +315,14 @@ def edit(child_id: int) -> tuple[str, int]:
 def update(child_id: int) -> tuple[str, int] | Response:
     child = access.get_child(current_user, child_id)
     access.require_child_change(current_user, child)
+    allocates = access.may_change_social_worker(current_user, child)
+    posted_worker = request.form.get("social_worker_id")
+    if not allocates and posted_worker not in (None, str(child.social_worker_id or "")):
+        # The form does not offer it to them (form.html): only a crafted request gets here.
+        access.forbid_change(current_user, "child_social_worker", child.id, child.id)
     form = _child_form(child)
+    if not allocates:
+        form.social_worker_id.data = str(child.social_worker_id or "")
     if not form.validate_on_submit():
         return _render_form(form, child, 422)
     # The team that keeps the record (child.team_id) is not changed by an edit: who edits a

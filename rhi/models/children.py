@@ -142,8 +142,10 @@ class Child(db.Model):
 # The standing profile's fields, in the order they are shown, printed and kept in the history.
 PROFILE_FIELDS: dict[str, str] = {
     "description": "Description",
-    # Not "associates": a policing word that puts the action on the child (language.md).
-    "friends_and_associates": "Friends and people they spend time with",
+    # Not "associates", nor "people they spend time with": words that put the action on the
+    # child, over entries that are often adults exploiting them (language.md).
+    "friends_and_associates": "Friends, and people in contact with them (including adults who "
+    "may be exploiting them)",
     "places_known": "Places the child goes",
     "phones_and_social_media": "Phones and social media",
     "transport": "Transport",

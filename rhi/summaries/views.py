@@ -59,11 +59,16 @@ def inbox() -> str:
     if not access.has_inbox(current_user):
         abort(403)
     summaries = list(db.session.scalars(_inbox_query(current_user)))
-    return render_template(
+    audit.record(
+        "summaries.list", object_type="summary", object_id="list", detail=f"{len(summaries)} shown"
+    )
+    html = render_template(
         "summaries/inbox.html",
         summaries=summaries,
         pdf_states=preparing.states_of([s.id for s in summaries]),
     )
+    db.session.commit()  # after drawing it: a commit expires what the page reads
+    return html
 
 
 # --- One summary: reading, opening, "I have read this", questions -------------------------------

@@ -295,6 +295,30 @@ def test_actions_are_refused_to_those_who_may_not_see_them_and_every_read_is_aud
     assert len(refusals) >= 6
 
 
+def test_a_strategy_meeting_is_read_by_its_side_not_by_everyone_who_sees_the_child(app, world):
+    """Team B's worker asks for a meeting about Ben from the return team B holds. It is read
+    and followed by them and their manager, and by Ben's social worker; a worker lent another
+    return of Ben's read it (what was seen, and what the meeting decided) and could change it."""
+    child, episode = world.children["b"], world.episodes["b"]
+    asked = _as(app, world, "worker_b").post(
+        f"/children/{child}/strategy-meeting",
+        {"came_from": "episode", "episode_id": str(episode), "note": "Seen with an older man"},
+        page=f"/episodes/{episode}",
+    )
+    assert asked.status_code == 302
+    (meeting,) = _actions(app)
+    url = f"/actions/{meeting.id}"
+    for key in ("worker_b", "manager_b", "social_worker_other"):
+        assert "Seen with an older man" in _as(app, world, key).get(url).get_data(as_text=True)
+    lent = _as(app, world, "worker_solo")
+    assert lent.get(f"/episodes/{world.episodes['solo']}").status_code == 200  # sees Ben
+    assert lent.get(url).status_code == 404
+    assert "Seen with an older man" not in lent.get("/actions").get_data(as_text=True)
+    changed = lent.post(url, {"status": "not_needed", "note": "x", "version": 1}, page="/")
+    assert changed.status_code == 404
+    assert _actions(app)[0].status == "open"
+
+
 def test_csrf_is_needed_to_change_an_action(app, web, world):
     _agreed(web, world)
     plan = _actions(app)[1]

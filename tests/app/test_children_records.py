@@ -342,7 +342,9 @@ def test_a_manager_edits_a_child(app, world, web):
     form_page = manager.get(f"/children/{child_id}/edit").get_data(as_text=True)
     assert 'value="01/05/2011"' in form_page and 'value="Ada"' in form_page
     assert '<option selected value="looked_after">' in form_page
-    assert f'<option selected value="{world.users["social_worker"]}">' in form_page
+    # Ada's social worker is the care team's to change (it keeps her): shown, not offered.
+    assert 'name="social_worker_id"' not in form_page
+    assert "<strong>Allocated social worker:</strong> Social Worker" in form_page
     changed = {
         "first_name": "Ada",
         "last_name": "Alpha",
@@ -416,6 +418,62 @@ def test_editing_a_child_gives_the_editors_team_nothing_more_of_the_childs_recor
     assert manager_b.get(f"/interviews/{uuid}/start").status_code == 404
     (update,) = events(app, "child.update")
     assert update.detail == "changed: pronouns"
+
+
+def test_only_the_team_keeping_a_child_changes_their_social_worker(app, world, web):
+    """Who the social worker is decides which team reads the child's whole record. Team B is
+    lent one return of Ada's: its manager is not offered her social worker, and a crafted change
+    to one of team B's own is refused (it gave team B every return of hers, and took her from
+    her social worker). The care team, her social worker's, moves her to another."""
+    from tests.world import add_user
+
+    with app.app_context():
+        team_b = db.session.scalar(select(Team).where(Team.name == "RHI B"))
+        sw_b = add_user("social_worker_b", "social_worker", team_b)
+        db.session.add(
+            Episode(
+                child_id=world.children["a"],
+                risk_grade="Low",
+                dfe_type="M",
+                started_at=utcnow() - timedelta(hours=12),
+                returned_at=utcnow() - timedelta(hours=3),
+                assigned_team_id=team_b.id,
+            )
+        )
+        db.session.commit()
+        sw_b_id = sw_b.id
+    edited = {
+        "first_name": "Ada",
+        "last_name": "Alpha",
+        "date_of_birth": "01/05/2011",
+        "ethnicity": "black_caribbean",
+        "legal_status": "looked_after",
+    }
+    child_url = f"/children/{world.children['a']}/edit"
+    manager_b = signed_in(app, world, "manager_b")
+    page = manager_b.get(child_url).get_data(as_text=True)
+    assert 'value="Ada"' in page and 'name="social_worker_id"' not in page
+    assert "<strong>Allocated social worker:</strong> Social Worker" in page
+    crafted = manager_b.post(child_url, {**edited, "social_worker_id": str(sw_b_id)})
+    assert crafted.status_code == 403
+    assert manager_b.get(f"/episodes/{world.episodes['a']}").status_code == 404
+    # What the form sends them (no social worker) changes the rest, and not who it is.
+    assert manager_b.post(child_url, {**edited, "pronouns": "she/her"}).status_code == 302
+    with app.app_context():
+        child = db.session.get(Child, world.children["a"])
+        assert (child.social_worker_id, child.pronouns) == (world.users["social_worker"], "she/her")
+    refused = [e for e in events(app, "change.refused") if e.object_type == "child_social_worker"]
+    assert [(e.user_id, e.child_id) for e in refused] == [
+        (world.users["manager_b"], world.children["a"])
+    ]
+
+    manager_care = signed_in(app, world, "manager_care")
+    assert 'name="social_worker_id"' in manager_care.get(child_url).get_data(as_text=True)
+    other = str(world.users["social_worker_other"])
+    moved = manager_care.post(child_url, {**edited, "social_worker_id": other})
+    assert moved.status_code == 302
+    with app.app_context():
+        assert db.session.get(Child, world.children["a"]).social_worker_id == int(other)
 
 
 def test_only_managers_and_coordinators_edit_a_childs_details(app, world, web):
@@ -580,7 +638,8 @@ def test_the_profile_prints_for_police_on_one_page(app, world, web):
     ):
         assert expected in text, expected
     # Never "associates" (a policing word that puts the action on the child: language.md).
-    assert "Friends and people they spend time with" in " ".join(text.split())
+    label = "Friends, and people in contact with them (including adults who may be exploiting them)"
+    assert label in " ".join(text.split())
     assert "associates" not in text.lower()
     (printed,) = events(app, "child.profile.pdf")
     assert (printed.child_id, printed.user_id) == (child_id, world.users["manager_a"])
@@ -636,3 +695,24 @@ def test_an_admin_makes_a_coordinator(app, world, web):
     assert "(Missing coordinator)" in home and "Ada Alpha" in home and "Ben Beta" not in home
     assert 'href="/children/new"' in home
     assert ">Wording<" not in home and ">Inbox<" not in home
+
+
+def test_reading_a_list_of_children_or_summaries_is_on_the_audit_trail(app, world):
+    """Who read a page of children's names, and a social worker's inbox of summaries, is
+    recorded as every other list of records is (actions, held work, decisions)."""
+    manager = signed_in(app, world, "manager_a")
+    assert "Ada" in manager.get("/children").get_data(as_text=True)
+    manager.get("/children?from=B")
+    social_worker = signed_in(app, world, "social_worker")
+    assert social_worker.get("/inbox").status_code == 200
+    with app.app_context():
+        rows = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.in_(["children.list", "summaries.list"]))
+            .order_by(AuditEvent.id)
+        ).all()
+        assert [(e.action, e.user_id, e.detail) for e in rows] == [
+            ("children.list", world.users["manager_a"], "1 shown"),
+            ("children.list", world.users["manager_a"], "0 shown from B"),
+            ("summaries.list", world.users["social_worker"], "0 shown"),
+        ]
