@@ -41,6 +41,7 @@ from rhi.forms.imports import (
 )
 from rhi.models import ImportBatch, ImportMapping, WaitingRow
 from rhi.models.base import utcnow
+from rhi.models.retention import DestroyedChild
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -393,7 +394,19 @@ def waiting() -> tuple[str, int]:
 
 
 def _render_waiting(rows: list[WaitingRow], forms: dict[int, Any], status: int) -> tuple[str, int]:
-    return render_template("imports/waiting.html", rows=rows, forms=forms, labels=COLUMNS), status
+    candidates = {row.candidate_child_id for row in rows}
+    destroyed = (
+        set(
+            db.session.scalars(
+                select(DestroyedChild.child_id).where(DestroyedChild.child_id.in_(candidates))
+            )
+        )
+        if candidates
+        else set()
+    )
+    return render_template(
+        "imports/waiting.html", rows=rows, forms=forms, labels=COLUMNS, destroyed=destroyed
+    ), status
 
 
 @bp.route("/waiting/<int:waiting_id>", methods=["POST"])
@@ -413,6 +426,9 @@ def decide(waiting_id: int) -> tuple[str, int] | BaseResponse:
     try:
         episode = apply.resolve(row, imports.reread, current_user, form.decision.data)
     except apply.RowRefused as exc:
+        # Let go of the import lock resolve took (on SQLite the database's write lock, which
+        # the sign-in session's own write after this request would wait on, and fail).
+        db.session.rollback()
         flash(f"This notification cannot be added as it stands: {exc}", "error")
         return redirect(url_for("imports.waiting"))
     db.session.commit()

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from rhi import access, audit
@@ -40,6 +40,7 @@ from rhi.extensions import db
 from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import NOT_GRADED
+from rhi.models.retention import DestroyedChild
 from rhi.timefmt import format_datetime, from_local, not_on_the_clock
 
 NEW, UPDATE, UNCHANGED, WAITING, PROBLEM = "new", "update", "unchanged", "waiting", "problem"
@@ -77,7 +78,12 @@ def waiting_scope(team_id: int | None, child_scope: ColumnElement[bool]) -> Colu
     police reference is theirs to decide, and is never overwritten by this team's file."""
     return and_(
         WaitingRow.team_id == team_id,
-        WaitingRow.candidate_child_id.in_(select(Child.id).where(child_scope)),
+        or_(
+            WaitingRow.candidate_child_id.in_(select(Child.id).where(child_scope)),
+            # The record it may be was destroyed since (it is nobody's to see): the
+            # notification is still another child's to record (retention/held.py NOT_ABOUT).
+            WaitingRow.candidate_child_id.in_(select(DestroyedChild.child_id)),
+        ),
     )
 
 
@@ -818,6 +824,13 @@ def resolve(
     db.session.refresh(waiting)
     if waiting.resolved_at is not None:
         return None  # another person decided it meanwhile: nothing is done twice
+    if decision == SAME_CHILD and db.session.get(DestroyedChild, waiting.candidate_child_id):
+        # The notification outlives the record it may be (retention/held.py NOT_ABOUT): an
+        # episode is never added to a destroyed record's tombstone.
+        raise RowRefused(
+            "the record it may be has been destroyed under the retention schedule. If its "
+            "details are right, choose a different child."
+        )
     row = reread(waiting.values)
     notice = row.notice
     if notice is None:

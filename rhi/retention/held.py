@@ -8,6 +8,7 @@ Left out, on purpose:
 - `audit_events` cannot be changed or deleted (rhi/models/audit.py): its rows keep pointing at
   the tombstone. They hold no note text, only who did what and when.
 - `destroyed_children`: the marker that the record was destroyed.
+- A row that names the child only as who it may be (`NOT_ABOUT`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,16 @@ from sqlalchemy import ColumnElement, Table, false, or_, select
 from rhi.extensions import db
 
 KEPT = frozenset({"children", "audit_events", "destroyed_children"})
+# Foreign keys that name a child as a possibility, not whom the row is about: a police
+# notification waiting for a person names the child it may be (`candidate_child_id`), and is
+# another child's until someone says it is the same (then its `episode_id` is the child's).
+# Followed, a subject access export handed one child another's notification, and destroying a
+# record deleted a notification still waiting to be decided.
+NOT_ABOUT = frozenset({("import_waiting_rows", "candidate_child_id")})
+
+
+def _about(table: Table, column: str) -> bool:
+    return (table.name, column) not in NOT_ABOUT
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,7 @@ def held_tables() -> list[HeldTable]:
             links = tuple(
                 Link(fk.parent.name, fk.column.table.name, fk.column.name)
                 for fk in table.foreign_keys
-                if fk.column.table.name in frontier | set(found)
+                if fk.column.table.name in frontier | set(found) and _about(table, fk.parent.name)
             )
             if links:
                 added.add(table.name)
@@ -68,7 +79,7 @@ def held_tables() -> list[HeldTable]:
         links = tuple(
             Link(fk.parent.name, fk.column.table.name, fk.column.name)
             for fk in table.foreign_keys
-            if fk.column.table.name in whole
+            if fk.column.table.name in whole and _about(table, fk.parent.name)
         )
         result.append(HeldTable(table, links))
     return result

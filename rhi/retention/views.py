@@ -20,7 +20,6 @@ from rhi.models.retention import LegalHold
 from rhi.retention import destroy, holds, rules
 from rhi.retention.forms import SCHEDULE_FIELDS, HoldForm, LiftForm, RunForm, ScheduleForm
 from rhi.subject_access import find
-from rhi.timefmt import parse_date
 
 bp = Blueprint("retention", __name__, url_prefix="/admin/retention")
 
@@ -49,33 +48,28 @@ def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
     report = destroy.report(today_local())
     run_form = forms.get("run_form") or RunForm(formdata=None)
     run_form.child_ids.data = ",".join(str(d.child_id) for d in report.due)
-    name = request.args.get("name", "").strip()[:120]
-    born_text = request.args.get("born", "").strip()[:20]
-    born = parse_date(born_text) if born_text else None
-    searched = bool(name or born)
-    found = find.find(current_user, name, born) if searched else []
+    terms = forms.get("terms") or find.Terms()
+    found = find.find(current_user, terms.name, terms.born) if terms.searched else []
     return render_template(
         "retention/report.html",
         report=report,
         schedule_form=forms.get("schedule_form") or _schedule_form(),
         run_form=run_form,
-        name=name,
-        born=born_text,
-        born_unreadable=bool(born_text) and born is None,
-        searched=searched,
+        terms=terms,
         found=found,
     ), status
 
 
-@bp.route("")
+@bp.route("", methods=["GET", "POST"])
 @admin_only
 def report() -> tuple[str, int]:
     audit.record("retention.report_view", object_type="retention", object_id="report")
-    if request.args.get("name") or request.args.get("born"):
+    terms = find.terms_from(request.form) if request.method == "POST" else find.Terms()
+    if terms.searched:
         # The words searched for are not kept: they are a child's name.
         audit.record("retention.search", object_type="child", object_id="search")
     db.session.commit()
-    return _page()
+    return _page(terms=terms)
 
 
 @bp.route("/schedule", methods=["POST"])

@@ -7,6 +7,8 @@ been destroyed; a manager only the children rhi.access lets them see.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,8 +18,37 @@ from rhi import access
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, Role, User
 from rhi.retention.destroy import not_destroyed
+from rhi.timefmt import parse_date
 
 MOST_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What was searched for. Posted, never in the address: a child's name and date of birth
+    in a URL end up in access logs and the browser's history."""
+
+    name: str = ""
+    born_text: str = ""
+
+    @property
+    def born(self) -> date | None:
+        return parse_date(self.born_text) if self.born_text else None
+
+    @property
+    def searched(self) -> bool:
+        return bool(self.name or self.born_text)
+
+    @property
+    def born_unreadable(self) -> bool:
+        return bool(self.born_text) and self.born is None
+
+
+def terms_from(form: Mapping[str, str]) -> Terms:
+    return Terms(
+        name=str(form.get("name", "")).strip()[:120],
+        born_text=str(form.get("born", "")).strip()[:20],
+    )
 
 
 def scope(user: User) -> ColumnElement[bool]:

@@ -65,24 +65,18 @@ def _child(child_id: int) -> Child:
     return child
 
 
-@bp.route("")
+@bp.route("", methods=["GET", "POST"])
 @exporters_only
 def search() -> str:
-    name = request.args.get("name", "").strip()[:120]
-    born_text = request.args.get("born", "").strip()[:20]
-    born = parse_date(born_text) if born_text else None
-    searched = bool(name or born)
-    if searched:
+    terms = find.terms_from(request.form) if request.method == "POST" else find.Terms()
+    if terms.searched:
         # The words searched for are not kept: they are a child's name.
         audit.record("subject_access.search", object_type="child", object_id="search")
         db.session.commit()
     return render_template(
         "subject_access/search.html",
-        name=name,
-        born=born_text,
-        born_unreadable=bool(born_text) and born is None,
-        searched=searched,
-        found=find.find(current_user, name, born) if searched else [],
+        terms=terms,
+        found=find.find(current_user, terms.name, terms.born) if terms.searched else [],
     )
 
 

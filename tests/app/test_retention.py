@@ -30,7 +30,7 @@ from rhi.models import (
 )
 from rhi.models.children import ProfileChange
 from rhi.models.episodes import Allocation
-from rhi.retention.held import KEPT
+from rhi.retention.held import KEPT, NOT_ABOUT
 from tests.app.helpers import ADMIN_SETTINGS
 from tests.conftest import Web
 
@@ -132,6 +132,8 @@ def rows_naming(app, child_id: int) -> dict[str, int]:
             if table.name in KEPT:
                 continue
             for fk in table.foreign_keys:
+                if (table.name, fk.parent.name) in NOT_ABOUT:
+                    continue  # names the child only as who a notification may be
                 if fk.column.table.name == "children":
                     n = db.session.scalar(
                         select(func.count()).select_from(table).where(fk.parent == child_id)
@@ -211,6 +213,8 @@ def test_the_run_destroys_everything_held_about_the_child_and_leaves_a_tombstone
     assert "1 records destroyed." in response.get_data(as_text=True)
     assert rows_naming(app, child_id) == {}
     assert rows_naming(app, world.children["b"]) == other_before  # Ben's record is untouched
+    with app.app_context():  # a notification that may have been Ada's still waits to be decided
+        assert db.session.scalar(select(WaitingRow.police_reference)) == "WY-9"
     with app.app_context():
         row = (
             db.session.execute(select(Child.__table__).where(Child.__table__.c.id == child_id))
@@ -349,10 +353,16 @@ def test_only_administrators_reach_the_retention_pages(app, world):
 def test_an_administrator_finds_a_child_to_hold_by_name_and_date_of_birth(app, world):
     schedule_children(app)
     web = as_user(app, world, "admin")
-    page = web.get(f"{PAGE}?name=rosa&born=2001-11-24").get_data(as_text=True)
+    # Posted: a child's name and date of birth are never in the address (access logs).
+    posted = web.post(PAGE, {"name": "rosa", "born": "2001-11-24"}, page=PAGE)
+    page = posted.get_data(as_text=True)
     found = page.split('id="found-heading"')[1]
     assert "Rosamund Keeping, born 24 Nov 2001" in found
     assert "Perpetua" not in found
+    assert f'<form method="post" action="{PAGE}" class="panel" role="search"' in page
+    assert 'value="rosa"' in page  # the words searched for stay in the box
+    asked = web.get(f"{PAGE}?name=rosa&born=2001-11-24").get_data(as_text=True)
+    assert 'id="found-heading"' not in asked  # an address with a name finds nothing
 
 
 def test_each_child_is_destroyed_in_a_transaction_of_its_own(app, world, monkeypatch):
@@ -453,3 +463,49 @@ def test_an_applied_police_file_keeps_no_rows_and_forgets_the_child_with_the_rec
     assert forgotten[0]["outcome"] in ("new", "update")
     assert "Ada" not in str(results) and "IMP-1" not in str(results)
     assert {r["reference"] for r in results} == {"", "IMP-2", "IMP-9"}
+
+
+def test_a_notification_that_may_be_the_child_outlives_their_record_and_is_decided_after(
+    app, world
+):
+    """A police notification of "Adah Alpha" waits for a person: it may be Ada. It is another
+    child's until someone says so, so destroying Ada's record deleted it (that time missing was
+    never recorded). It stays; it cannot be added to the destroyed record, and is added as a
+    different child."""
+    from rhi.models import WaitingRow
+    from tests.app.test_import_notifications import WEAK, csv_bytes, import_file
+
+    manager = as_user(app, world, "manager_a")
+    import_file(manager, csv_bytes(WEAK))
+    with app.app_context():
+        waiting_id = db.session.scalar(select(WaitingRow.id))
+    child_id = fill_record(app, world)
+    admin = as_user(app, world, "admin")
+    admin.post(f"{PAGE}/run", {"child_ids": str(child_id), "confirm": "y"}, page=PAGE)
+    with app.app_context():
+        assert db.session.get(DestroyedChild, child_id) is not None
+        waiting = db.session.get(WaitingRow, waiting_id)
+        assert waiting is not None and waiting.resolved_at is None
+    page = manager.get("/imports/waiting").get_data(as_text=True)
+    assert "Adah" in page and "A record destroyed under the retention schedule" in page
+    form = "/imports/waiting"
+    same = manager.post(
+        f"/imports/waiting/{waiting_id}", {f"w{waiting_id}-decision": "same_child"}, page=form
+    )
+    assert same.status_code == 302
+    refused = manager.get("/imports/waiting").get_data(as_text=True)
+    assert "has been destroyed under the retention schedule" in refused
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Episode).where(Episode.child_id == child_id)
+            )
+            == 0
+        )
+    new = manager.post(
+        f"/imports/waiting/{waiting_id}", {f"w{waiting_id}-decision": "new_child"}, page=form
+    )
+    assert new.status_code == 302
+    with app.app_context():
+        episode = db.session.scalar(select(Episode).where(Episode.police_reference == "IMP-3"))
+        assert episode.child.first_name == "Adah" and episode.child_id != child_id
