@@ -32,6 +32,7 @@ to keep back. Its entries are built afresh from those mentions alone, so no name
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -40,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_, select
 
@@ -148,8 +150,12 @@ def fuzzy(kind: str, key: str) -> bool:
 
 
 def entry_id(kind: str, key: str) -> str:
-    """An entry's id in links: a digest, so names never sit in addresses, logs or audit rows."""
-    return hashlib.sha256(f"{kind}\0{key}".encode()).hexdigest()[:16]
+    """An entry's id in links: a digest, so names never sit in addresses, logs or audit rows.
+    Keyed with the app's secret: a plain digest of a phone number (ten or eleven digits) is
+    undone by trying every number, and of a name by trying a list of names."""
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret if isinstance(secret, bytes) else str(secret).encode()
+    return hmac.new(secret, f"{kind}\0{key}".encode(), hashlib.sha256).hexdigest()[:16]
 
 
 # -- mentions -------------------------------------------------------------------------------

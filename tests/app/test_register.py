@@ -24,6 +24,12 @@ TAGS = re.compile(r"<[^>]+>")
 WHEN = datetime(2026, 11, 20, 10, 0)
 
 
+def _entry(app, kind: str, key: str) -> str:
+    """An entry's id in links (keyed with the app's secret, so asked inside the app)."""
+    with app.app_context():
+        return reg.entry_id(kind, key)
+
+
 def _text(html: str) -> str:
     return " ".join(TAGS.sub(" ", html).split())
 
@@ -300,7 +306,7 @@ def test_the_register_counts_children_and_episodes_across_the_teams_interviews(a
 def test_an_entry_links_to_its_interviews_and_children_and_is_audited(app, world_i):
     ids = _register_world(app, world_i)
     manager = _signed_in(app, world_i.emails["manager_a"])
-    entry_id = reg.entry_id("place", "beeston park")
+    entry_id = _entry(app, "place", "beeston park")
     html = manager.get(f"/service/register/entries/{entry_id}").get_data(as_text=True)
     assert "Place: Beeston Park" in html
     assert f'href="/interviews/{world_i.interviews["a"]}"' in html
@@ -312,7 +318,7 @@ def test_an_entry_links_to_its_interviews_and_children_and_is_audited(app, world
     # The link is just a link: the interview page checks access (team B's manager: refused).
     other = _signed_in(app, world_i.emails["manager_b"])
     assert other.get(f"/interviews/{world_i.interviews['a']}").status_code == 404
-    assert other.get(f"/service/register/entries/{reg.entry_id('person', 'jay')}").status_code == (
+    assert other.get(f"/service/register/entries/{_entry(app, 'person', 'jay')}").status_code == (
         404
     )
 
@@ -320,8 +326,8 @@ def test_an_entry_links_to_its_interviews_and_children_and_is_audited(app, world
 def test_a_manager_confirms_the_same_and_not_the_same(app, world_i):
     _register_world(app, world_i)
     manager = _signed_in(app, world_i.emails["manager_a"])
-    jay = reg.entry_id("person", "jay")
-    jay_r = reg.entry_id("person", "jay r")
+    jay = _entry(app, "person", "jay")
+    jay_r = _entry(app, "person", "jay r")
     page = f"/service/register/entries/{jay}"
     assert "Jay R" in manager.get(page).get_data(as_text=True)
     response = manager.post(
@@ -355,7 +361,7 @@ def test_a_manager_confirms_the_same_and_not_the_same(app, world_i):
         f"{jay} not the same as {jay_r}",
     ]
     # Only entries of this register, of the same kind, can be paired.
-    for other in (reg.entry_id("person", "nobody"), reg.entry_id("place", "beeston park")):
+    for other in (_entry(app, "person", "nobody"), _entry(app, "place", "beeston park")):
         refused = manager.post(
             f"/service/register/entries/{jay}/decide", {"other": other, "same": "yes"}, page=page
         )
@@ -377,12 +383,12 @@ def test_only_managers_see_the_register(app, world_i, key):
 
         email = db.session.scalar(select(User.email).where(User.email.startswith(key + "@")))
     web = _signed_in(app, email)
-    jay = reg.entry_id("person", "jay")
+    jay = _entry(app, "person", "jay")
     assert web.get("/service/register").status_code == 403
     assert web.get(f"/service/register/entries/{jay}").status_code == 403
     assert web.post("/service/register/pack.pdf", {"prepared_for": "Panel"}).status_code == 403
     decide = f"/service/register/entries/{jay}/decide"
-    jay_r = reg.entry_id("person", "jay r")
+    jay_r = _entry(app, "person", "jay r")
     assert web.post(decide, {"other": jay_r, "same": "yes"}).status_code == 403
     refused = _audit(app, "register.view") + _audit(app, "register.entry")
     refused += _audit(app, "register.pack") + _audit(app, "register.decide")
@@ -499,3 +505,17 @@ def test_the_pack_needs_a_meeting_named(app, world_i):
     page = manager.get(response.headers["Location"]).get_data(as_text=True)
     assert "Enter the name of the meeting the pack is prepared for" in page
     assert _audit(app, "register.pack") == []
+
+
+def test_an_entrys_address_is_not_a_plain_digest_of_its_phone_number(app, world_i):
+    """An entry's id in its address was SHA-256 of the number: ten or eleven digits, so
+    anyone with an address (a log, a browser's history) found the number by trying them all.
+    It is keyed with the app's secret now: the same number under another secret is another id."""
+    import hashlib
+
+    number = "07700900123"
+    plain = hashlib.sha256(f"phone\0{number}".encode()).hexdigest()[:16]
+    ours = _entry(app, "phone", number)
+    assert ours != plain and len(ours) == 16
+    app.config["SECRET_KEY"] = "another-secret-" + "x" * 30
+    assert _entry(app, "phone", number) != ours

@@ -27,6 +27,12 @@ from tests.conftest import Web
 PACK_READERS = ("police", "other")
 
 
+def _entry(app, kind: str, key: str) -> str:
+    """An entry's id in links (keyed with the app's secret, so asked inside the app)."""
+    with app.app_context():
+        return reg.entry_id(kind, key)
+
+
 def pdf_text(data: bytes) -> str:
     """The PDF's words as a reader sees them, lines joined (a sentence may wrap)."""
     pages = (page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
@@ -185,7 +191,7 @@ def test_possibly_the_same_names_only_what_was_shared(app, world_i):
         ended=True,
     )
     web = manager(app, world_i)
-    jay_r, jayden = reg.entry_id("person", "jay r"), reg.entry_id("person", "jayden rossi")
+    jay_r, jayden = _entry(app, "person", "jay r"), _entry(app, "person", "jayden rossi")
     decided = web.post(
         f"/service/register/entries/{jayden}/decide",
         {"other": jay_r, "same": "yes"},
