@@ -17,7 +17,7 @@ from rhi.forms.base import sent_back_errors
 from rhi.models.base import utcnow
 from rhi.models.children import age_on
 from rhi.models.episodes import DFE_TYPES
-from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, status_label
+from rhi.models.interviews import ATTEMPT_OUTCOMES, CONTACT_METHODS, status_label
 from rhi.models.people import Role
 from rhi.naming import interview_name
 from rhi.shells import Blank
@@ -68,7 +68,7 @@ def register(app: Flask) -> None:
         "ethnicity": ethnicity.label,
         "dfe_ethnicity": ethnicity.dfe_code,
         "method": lambda k: CONTACT_METHODS.get(k, k),
-        "outcome": lambda k: CONTACT_OUTCOMES.get(k, k),
+        "outcome": lambda k: ATTEMPT_OUTCOMES.get(k, k),
         "dfe_type": lambda k: DFE_TYPES.get(k, k),
         "status_label": status_label,  # None: "Not yet offered"
         "age": age,

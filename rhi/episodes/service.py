@@ -37,7 +37,8 @@ from rhi.interviews.service import LockedError
 from rhi.models import ContactAttempt, Episode, Interview, InterviewStatus, Role, User
 from rhi.models.base import utcnow
 from rhi.models.episodes import Notice
-from rhi.models.interviews import CONTACT_OUTCOMES, LOCKED_STATUSES, OUTCOMES
+from rhi.models.interviews import CONTACT_OUTCOMES, EARLIER_ANSWERS, LOCKED_STATUSES, OUTCOMES
+from rhi.timefmt import format_datetime
 
 REACHED_OUTCOMES = {"spoke", "carer_info"}
 
@@ -229,13 +230,58 @@ def record_attempt(
     return attempt
 
 
+def _keep_as_history(
+    interview: Interview, *, at: datetime, method: str | None, outcome: str, note: str | None
+) -> None:
+    """An earlier offer or answer, kept as a line of the contact attempts (`EARLIER_ANSWERS`)
+    as a later one takes its place on the interview."""
+    db.session.add(
+        ContactAttempt(
+            interview=interview,
+            attempted_at=at,
+            method=method or "other",
+            outcome=outcome,
+            note=note,
+            # Who recorded the earlier one is on the audit trail; the interview does not say.
+            recorded_by_id=None,
+        )
+    )
+
+
+def _keep_earlier_no(interview: Interview) -> None:
+    """A "no" a later yes or no takes the place of stays on record, in the child's words."""
+    if interview.declined_at is not None:
+        _keep_as_history(
+            interview,
+            at=interview.declined_at,
+            method=interview.offer_method,
+            outcome="said_no",
+            note=interview.decline_reason,
+        )
+
+
 def record_offer(
     episode: Episode, user: User, *, at: datetime, method: str, interview: Interview | None = None
 ) -> Interview:
+    """The interview keeps its first offer (when the child was first offered one is what the
+    figures and the inspectors' list report); an offer made again, after a "no" kept open, is
+    kept as a line of the contact attempts."""
     interview = _answerable(episode, user, interview)
     after = _after(interview, "offer")
-    interview.offered_at = at
-    interview.offer_method = method
+    first = interview.offered_at
+    if first is None or at < first:
+        if first is not None:
+            _keep_as_history(
+                interview,
+                at=first,
+                method=interview.offer_method,
+                outcome="offered_again",
+                note=None,
+            )
+        interview.offered_at = at
+        interview.offer_method = method
+    else:
+        _keep_as_history(interview, at=at, method=method, outcome="offered_again", note=None)
     _status(interview, after, user, episode.child_id)
     return interview
 
@@ -247,7 +293,9 @@ def record_accept(
     after = _after(interview, "accept")
     interview.offered_at = interview.offered_at or at
     interview.accepted_at = at
+    _keep_earlier_no(interview)  # the yes takes its place; the child's words stay on record
     interview.declined_at = None
+    _withdraw_notices(interview)
     _status(interview, after, user, episode.child_id)
     return interview
 
@@ -269,6 +317,7 @@ def record_decline(
     interview = _answerable(episode, user, interview)
     after = _after(interview, "decline")
     interview.offered_at = interview.offered_at or at
+    _keep_earlier_no(interview)  # a second no: the first stays on record too
     interview.declined_at = at
     interview.decline_reason = reason
     interview.offer_again = offer_again
@@ -286,6 +335,20 @@ def record_decline(
         _close(interview, user, "declined", at=at, reason=reason, decided_by=None)
     _tell_social_worker(episode, interview, user)
     return interview
+
+
+def _withdraw_notices(interview: Interview) -> None:
+    """The social worker's unread "said no" notices about this interview, once they are no
+    longer true: the child said yes after all, or the return ended another way."""
+    db.session.flush()
+    for notice in db.session.scalars(
+        select(Notice).where(
+            Notice.kind == "offer_declined",
+            Notice.interview_id == interview.id,
+            Notice.dismissed_at.is_(None),
+        )
+    ):
+        notice.dismissed_at = utcnow()
 
 
 def _tell_social_worker(episode: Episode, interview: Interview, user: User) -> None:
@@ -351,6 +414,23 @@ class OutcomeError(ValueError):
         self.field = field
 
 
+def not_before_return(episode: Episode, at: datetime, field: str) -> None:
+    """An offer or the child's answer recorded on the pages comes after the child came back
+    (after the first return the interview covers): one typed a day early made the time to
+    offer negative, which the service page showed as "under an hour". A tablet's
+    times are taken as the worker recorded them (a refused upload would leave its interview on
+    the tablet with no way to change them)."""
+    interview = episode.interview
+    episodes = interview.episodes if interview is not None else [episode]
+    returned = [e.returned_at for e in episodes if e.returned_at is not None]
+    if returned and at < min(returned):
+        raise OutcomeError(
+            field,
+            f"This is before the child came back ({format_datetime(min(returned))}). "
+            "Check the date and time.",
+        )
+
+
 # The outcomes "Record the outcome" offers: "held" comes only from finishing the interview.
 CLOSING_OUTCOMES = {key: OUTCOMES[key] for key in ("declined", "not_reached", "not_interviewed")}
 
@@ -375,11 +455,15 @@ def record_outcome(
         raise OutcomeError(
             "outcome", "The interview has begun: finish it on its review page instead."
         )
-    if outcome == "not_reached" and not interview.contact_attempts:
+    if outcome == "not_reached" and not any(
+        a.outcome not in REACHED_OUTCOMES and a.outcome not in EARLIER_ANSWERS
+        for a in interview.contact_attempts
+    ):
+        # "Spoke with the child", or an offer made to them, is no attempt that failed.
         raise OutcomeError(
             "outcome",
-            "No contact attempts are recorded yet. Record each attempt to reach the child "
-            "first, under \u201cRecord a contact attempt\u201d.",
+            "No attempt that did not reach the child is recorded yet. Record each attempt to "
+            "reach them first, under \u201cRecord a contact attempt\u201d.",
         )
     if outcome == "declined":
         interview.offered_at = interview.offered_at or at
@@ -390,4 +474,8 @@ def record_outcome(
         if interview.status != InterviewStatus.DECLINED.value:
             _status(interview, InterviewStatus.DECLINED, user, episode.child_id)
     _close(interview, user, outcome, at=at, reason=reason, decided_by=decided_by)
+    if outcome == "declined":
+        _tell_social_worker(episode, interview, user)  # as a no from the decline form is
+    else:
+        _withdraw_notices(interview)
     return interview

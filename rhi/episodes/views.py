@@ -370,6 +370,11 @@ def _change(
         return _render_page(episode, 422, **{form_name: form})
     try:
         message = apply(episode, form)
+    except service.OutcomeError as error:
+        # Said next to its field, with everything typed kept (the form as posted).
+        db.session.rollback()
+        getattr(form, error.field).errors = [str(error)]
+        return _render_page(access.get_episode(current_user, episode_id), 422, **{form_name: form})
     except LockedError:
         db.session.rollback()
         # Finished or given its outcome while this page was open: nothing changes, and what
@@ -404,6 +409,7 @@ def add_attempt(episode_id: int) -> tuple[str, int] | Response:
 @login_required
 def offer(episode_id: int) -> tuple[str, int] | Response:
     def apply(episode: Episode, form: FlaskForm) -> str:
+        service.not_before_return(episode, from_local(form.offered_at.data), "offered_at")
         service.record_offer(
             episode, current_user, at=from_local(form.offered_at.data), method=form.method.data
         )
@@ -416,6 +422,7 @@ def offer(episode_id: int) -> tuple[str, int] | Response:
 @login_required
 def accept(episode_id: int) -> tuple[str, int] | Response:
     def apply(episode: Episode, form: FlaskForm) -> str:
+        service.not_before_return(episode, from_local(form.accepted_at.data), "accepted_at")
         service.record_accept(episode, current_user, at=from_local(form.accepted_at.data))
         return "Saved: the child would like an interview."
 
@@ -426,6 +433,7 @@ def accept(episode_id: int) -> tuple[str, int] | Response:
 @login_required
 def decline(episode_id: int) -> tuple[str, int] | Response:
     def apply(episode: Episode, form: FlaskForm) -> str:
+        service.not_before_return(episode, from_local(form.declined_at.data), "declined_at")
         service.record_decline(
             episode,
             current_user,
@@ -482,13 +490,7 @@ def outcome(episode_id: int) -> tuple[str, int] | Response:
         # Saved as written; a suggestion's placeholder left in the reason is named.
         return saved_and_left(saved, (form.reason.data, "the reason"))
 
-    try:
-        return _change(episode_id, "outcome_form", form, apply)
-    except service.OutcomeError as error:
-        db.session.rollback()
-        getattr(form, error.field).errors = [str(error)]
-        episode = access.get_episode(current_user, episode_id)
-        return _render_page(episode, 422, outcome_form=form)
+    return _change(episode_id, "outcome_form", form, apply)
 
 
 # Missing and found notifications -------------------------------------------------------------

@@ -174,6 +174,7 @@ def begin(episode_id: int) -> tuple[str, int] | Response:
         return render_episode_page(episode, 422, start_form=form)
     at = from_local(form.offered_at.data)
     try:
+        episode_service.not_before_return(episode, at, "offered_at")
         episode_service.record_offer(episode, current_user, at=at, method=form.method.data)
         if form.answer.data == "no":
             episode_service.record_decline(
@@ -187,6 +188,10 @@ def begin(episode_id: int) -> tuple[str, int] | Response:
         else:
             started = episode_service.record_accept(episode, current_user, at=at)
             service.start(started, current_user, to_local(utcnow()).replace(tzinfo=None))
+    except episode_service.OutcomeError as error:
+        db.session.rollback()
+        getattr(form, error.field).errors = [str(error)]  # said beside it, as typed
+        return render_episode_page(episode, 422, start_form=form)
     except service.LockedError:
         db.session.rollback()
         return render_episode_page(episode, 409, not_saved=locked_notice(episode, form))

@@ -52,7 +52,7 @@ class InterviewStatus(enum.StrEnum):
         return {
             "offered": "Offered",
             "accepted": "Accepted",
-            "declined": "Declined for now",
+            "declined": "Child said no",
             "unable_to_contact": "Not reached yet",
             "in_progress": "In progress",
             "finished": "Finished",
@@ -313,6 +313,16 @@ CONTACT_OUTCOMES = {
     "carer_info": "Carer shared what they know",
     "other": "Other",
 }
+
+
+# An earlier offer or answer that a later one took the place of on the interview is kept as a
+# line of its contact attempts (rhi/episodes/service.py), so no date an offer was made and no
+# "no" in the child's words is lost. Never chosen in the attempt form.
+EARLIER_ANSWERS = {
+    "offered_again": "Offered again",
+    "said_no": "The child said no",
+}
+ATTEMPT_OUTCOMES = {**CONTACT_OUTCOMES, **EARLIER_ANSWERS}
 
 
 class ContactAttempt(db.Model):

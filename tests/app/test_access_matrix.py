@@ -45,13 +45,13 @@ EPISODE_READS = ["/episodes/{id}"]
 EPISODE_CHANGES = [
     (
         "/episodes/{id}/attempts",
-        {"attempted_at": "2026-11-20T10:00", "method": "phone", "outcome": "no_answer"},
+        {"attempted_at": "2026-11-23T11:00", "method": "phone", "outcome": "no_answer"},
     ),
-    ("/episodes/{id}/offer", {"offered_at": "2026-11-20T10:00", "method": "phone"}),
-    ("/episodes/{id}/accept", {"accepted_at": "2026-11-20T10:00"}),
+    ("/episodes/{id}/offer", {"offered_at": "2026-11-23T11:00", "method": "phone"}),
+    ("/episodes/{id}/accept", {"accepted_at": "2026-11-23T11:00"}),
     (
         "/episodes/{id}/decline",
-        {"declined_at": "2026-11-20T10:00", "reason": "Not now.", "offer_again": "yes"},
+        {"declined_at": "2026-11-23T11:00", "reason": "Not now.", "offer_again": "yes"},
     ),
     # Last: an outcome ends the return (issue 13, item 6).
     (

@@ -102,7 +102,7 @@ def test_if_the_audit_row_cannot_be_written_the_change_fails(app, web, monkeypat
     monkeypatch.setattr(audit, "record", broken)
     url = f"/episodes/{world.episodes['a']}"
     response = web.post(
-        url + "/offer", {"offered_at": "2026-11-22T10:00", "method": "phone"}, page="/returns"
+        url + "/offer", {"offered_at": "2026-11-23T11:00", "method": "phone"}, page="/returns"
     )
     assert response.status_code == 500
     with app.app_context():

@@ -103,20 +103,20 @@ def test_recording_attempt_offer_and_decline(app, web, world):
     assert "Left a card." in page
     assert "Not reached yet" in page
     page = web.post(
-        url + "/offer", {"offered_at": "2026-11-22T15:00", "method": "phone"}, page=url, follow=True
+        url + "/offer", {"offered_at": "2026-11-23T09:00", "method": "phone"}, page=url, follow=True
     ).get_data(as_text=True)
     assert "Offer saved." in page
     page = web.post(
         url + "/decline",
         {
-            "declined_at": "2026-11-22T15:05",
+            "declined_at": "2026-11-23T09:05",
             "reason": "I just want to sleep.",
             "offer_again": "yes",
         },
         page=url,
         follow=True,
     ).get_data(as_text=True)
-    assert "Declined for now" in page
+    assert "<strong>Child said no</strong>" in page
     assert "I just want to sleep." in page
     assert "Offer kept open" in page
     with app.app_context():
@@ -168,7 +168,7 @@ def test_missing_reason_is_explained_next_to_the_field(web, world):
     url = f"/episodes/{world.episodes['a']}"
     response = web.post(
         url + "/decline",
-        {"declined_at": "2026-11-22T10:00", "reason": " ", "offer_again": "yes"},
+        {"declined_at": "2026-11-23T10:00", "reason": " ", "offer_again": "yes"},
         page=url,
         headers={"HX-Request": "true"},
     )
@@ -186,7 +186,7 @@ def test_social_worker_reads_but_cannot_record(web, world):
     assert "Record the offer" not in html
     assert (
         web.post(
-            url + "/offer", {"offered_at": "2026-11-22T10:00", "method": "phone"}, page=url
+            url + "/offer", {"offered_at": "2026-11-23T10:00", "method": "phone"}, page=url
         ).status_code
         == 403
     )
@@ -196,14 +196,14 @@ def test_the_answer_of_a_finished_interview_is_not_changed_by_a_hand_made_post(a
     """The page hides the forms once finished; a POST made by hand is refused, in words."""
     web.sign_in(world.emails["worker_a"])
     url = f"/episodes/{world.episodes['a']}"
-    web.post(url + "/offer", {"offered_at": "2026-11-22T15:00", "method": "phone"}, page=url)
+    web.post(url + "/offer", {"offered_at": "2026-11-23T09:00", "method": "phone"}, page=url)
     with app.app_context():
         interview = db.session.scalar(select(Interview))
         interview.status = "finished"
         db.session.commit()
     response = web.post(
         url + "/decline",
-        {"declined_at": "2026-11-22T15:05", "reason": "No.", "offer_again": "yes"},
+        {"declined_at": "2026-11-23T09:05", "reason": "No.", "offer_again": "yes"},
         page=url,
     )
     assert response.status_code == 409

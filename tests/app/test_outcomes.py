@@ -127,7 +127,7 @@ def test_a_no_on_the_start_form_needs_the_childs_words_and_starts_nothing(app, w
         url + "/interview", {**no, "reason": "Not today."}, page=url, follow=True
     ).get_data(as_text=True)
     assert "The offer stays open: offer again from 30/11/2026." in page
-    assert "Declined for now" in page
+    assert "<strong>Child said no</strong>" in page
     interview = _interview(app, world.episodes["a"])
     assert interview.status == "declined" and interview.held_at is None
     assert interview.decline_reason == "Not today."
@@ -242,8 +242,18 @@ def test_not_reached_needs_attempts_on_record(app, web, world):
     response = web.post(url + "/outcome", data, page=url)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "No contact attempts are recorded yet" in _field_error(html, "return_outcome")
+    refusal = "No attempt that did not reach the child is recorded yet"
+    assert refusal in _field_error(html, "return_outcome")
     assert "Three visits, two calls." in html  # kept as typed
+    # Speaking with the child is no attempt that failed to reach them.
+    web.post(
+        url + "/attempts",
+        {"attempted_at": "2026-11-23T07:00", "method": "phone", "outcome": "spoke"},
+        page=url,
+    )
+    again = web.post(url + "/outcome", data, page=url)
+    assert again.status_code == 422
+    assert refusal in _field_error(again.get_data(as_text=True), "return_outcome")
     web.post(
         url + "/attempts",
         {"attempted_at": "2026-11-23T08:00", "method": "visit", "outcome": "not_in"},

@@ -38,7 +38,7 @@ def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, wo
     assert "Past the 72 hours 0 Due within 24 hours 0 Due later 0" in page_text(html)
     records = manager.get("/service/records?figure=declined&period=this_month")
     page = page_text(records.get_data(as_text=True))
-    assert "Ada Alpha" in page and "Declined" in page and "Ben Beta" not in page
+    assert "Ada Alpha" in page and "Child said no" in page and "Ben Beta" not in page
     with app.app_context():
         assert (
             db.session.scalar(
