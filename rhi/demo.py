@@ -280,7 +280,7 @@ EPISODES: list[tuple] = [
         0,
         "Beeston, Leeds",
         "Police",
-        "Tired and cold. An adult had bought her food and a phone top-up. Said little.",
+        "Tired and cold. An adult had bought her food and a phone top-up. Not ready to talk yet.",
         None,
     ),
     (

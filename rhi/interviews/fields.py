@@ -93,7 +93,7 @@ HARMS = {
     "fgm": "Female genital mutilation",
     "radicalisation": "Radicalisation",
     "victim_of_crime": "Harmed by a crime",
-    "suspected_offending": "Suspected offending, which may be criminal exploitation",
+    "suspected_offending": "May have been made to break the law (possible criminal exploitation)",
     "missing_education": "Missing education",
     "unexplained_items": "Unexplained money, phones or clothes",
     "injuries": "Injuries",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rhi.interviews.content import normalise
+from rhi.language.matcher import DOUBLE_QUOTES, SINGLE_CLOSERS, quoted_spans
 from rhi.sharing import (
     SharedView,
     actions_reaching,
@@ -51,7 +52,8 @@ FINDING_WORDS = {
 }
 # What the worker ticked, as the child would say it: the checklist's labels are the worker's
 # (rhi/interviews/fields.py) and some are words no child should read about themselves
-# ("suspected offending"). Put as a worry or a possibility, never as something the child did.
+# ("possible criminal exploitation"). Put as a worry or a possibility, never as something the
+# child did.
 CHILD_FINDINGS: dict[str, dict[str, str]] = {
     "push": {
         "family_conflict": "Arguments or falling out at home",
@@ -133,6 +135,28 @@ class Thing:
     # notes of what they said, the ticked factors and the actions are shown without, so the
     # child is never told they said what someone else wrote.
     quoted: bool = False
+
+    @property
+    def shown(self) -> str:
+        """The words as the page shows them. The page puts the child's own words in quotation
+        marks; where the worker already put the whole of them in quotation marks (as
+        language.md asks), one pair is taken off so the child does not read ““…””. Quotation
+        marks inside are kept. `words` stays as written: it is what was read
+        (`what_was_read`)."""
+        return without_outer_quotes(self.words) if self.quoted else self.words
+
+
+def without_outer_quotes(text: str) -> str:
+    """`text` without one pair of quotation marks round the whole of it ("“I want to go home”"
+    -> "I want to go home"), else `text` as it is. What a quotation is has one home, the
+    writing check's (`quoted_spans`): only one quotation from the first character to a closing
+    mark at the last counts, so "“Home” and “school”" keeps its marks, as does an unclosed
+    quote. Quotation marks inside are kept."""
+    s = text.strip()
+    closes = DOUBLE_QUOTES + SINGLE_CLOSERS
+    if len(s) > 2 and s[-1] in closes and quoted_spans(s) == [(0, len(s))]:
+        return s[1:-1].strip() or text
+    return text
 
 
 @dataclass
@@ -288,7 +312,8 @@ def kept_between_us(content: dict[str, Any], in_force: Collection[str]) -> list[
 
 def _for_the_child(path: str, title: str) -> str:
     """A withheld item's title as the child reads it: a ticked factor in the words written for
-    the child (`CHILD_FINDINGS`), never the worker's checklist label ("Suspected offending")."""
+    the child (`CHILD_FINDINGS`), never the worker's checklist label ("May have been made to
+    break the law...")."""
     group, _, key = path.partition(".")
     return CHILD_FINDINGS.get(group, {}).get(key, title)
 

@@ -350,7 +350,7 @@ def test_the_child_reads_their_own_words_in_quotes_and_the_rest_in_words_for_the
         "against the law" in said
     )
     assert "What we agreed will happen next: A meeting of the people who help keep you safe" in said
-    for professional in ("exploiting them", "Suspected offending", "Strategy meeting request"):
+    for professional in ("exploiting them", "break the law", "Strategy meeting request"):
         assert professional not in said
     # The social worker's copy still says it in the professionals' words.
     pdf = pdf_text(app, uuid, "social_worker")
