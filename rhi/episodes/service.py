@@ -432,7 +432,9 @@ def not_before_return(episode: Episode, at: datetime, field: str) -> None:
 
 
 # The outcomes "Record the outcome" offers: "held" comes only from finishing the interview.
-CLOSING_OUTCOMES = {key: OUTCOMES[key] for key in ("declined", "not_reached", "not_interviewed")}
+CLOSING_OUTCOMES = {
+    key: OUTCOMES[key] for key in ("declined", "not_reached", "carer_info", "not_interviewed")
+}
 
 
 def record_outcome(

@@ -120,7 +120,9 @@ class StartForm(Form):
 
 
 # "Interview held" is recorded by finishing the interview, never here.
-CLOSING = {key: OUTCOMES[key] for key in ("declined", "not_reached", "not_interviewed")}
+CLOSING = {
+    key: OUTCOMES[key] for key in ("declined", "not_reached", "carer_info", "not_interviewed")
+}
 
 
 class OutcomeForm(Form):
@@ -137,7 +139,8 @@ class OutcomeForm(Form):
         "What the child said, or the reason",
         description=(
             "If the child said no: their reasons, in their own words. Not reached: what was "
-            "tried. Decided not to interview: why."
+            "tried. Carer information: what the carer said, in their words. Decided not to "
+            "interview: why."
         ),
         id="outcome_reason",
         validators=[DataRequired("Write the reason, even if it is short."), too_long(NOTE_MAX)],

@@ -85,6 +85,9 @@ OUTCOMES = {
     "declined": "Declined",
     "not_reached": "Not reached after attempts",
     "not_interviewed": "Decided not to interview",
+    # The child was not interviewed (said no, or was not reached) and their carer said what
+    # they know instead: one of the outcomes councils record (shared/domain/practice.md).
+    "carer_info": "Carer information taken instead",
 }
 
 # Why an interview finished after its deadline: the list a council reports against, plus a note.

@@ -47,6 +47,7 @@ FIGURES = {
     "no_answer": "Offered, no answer yet",
     "not_reached": "Not reached after attempts",
     "decided_against": "Decided not to interview",
+    "carer_info": "Carer information taken instead",
     "held": "Interviews held",
     "held_in_time": "Held within the deadline",  # words() names its hours
 }
@@ -130,6 +131,7 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
         # The return's outcome, not a failed attempt on a return still being tried.
         "not_reached": Interview.outcome == "not_reached",
         "decided_against": Interview.outcome == "not_interviewed",
+        "carer_info": Interview.outcome == "carer_info",
         "held": held_clause(),
         # rhi.deadlines.Clock's rule: at the deadline itself the interview is already late.
         "held_in_time": and_(held_clause(), Interview.held_at < _due()),

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from rhi.extensions import db
 from rhi.models import AuditEvent, Episode, Interview
 from rhi.models.episodes import Notice
-from tests.app.helpers import OFFER_AND_YES, count, start
+from tests.app.helpers import OFFER_AND_YES, count, figure_beside, start
 from tests.conftest import Web
 
 
@@ -494,3 +494,29 @@ def test_a_return_the_child_said_no_to_is_not_finished_or_written_in_afterwards(
         from rhi.models import Summary
 
         assert db.session.scalar(select(Summary.id)) is None
+
+
+def test_carer_information_taken_instead_ends_the_return_and_is_counted(app, web, world):
+    """An outcome councils record (practice.md): the child was not interviewed, and their carer
+    said what they know instead. There was no way to record it: only inside a "no"."""
+    web.sign_in(world.emails["worker_a"])
+    url = f"/episodes/{world.episodes['a']}"
+    form = web.get(url).get_data(as_text=True)
+    assert "Carer information taken instead" in form.split('id="return_outcome"')[1]
+    data = {
+        "outcome": "carer_info",
+        "outcome_at": "2026-11-23T11:00",
+        "reason": "Her foster carer said she came back tired and hungry, with a new phone.",
+    }
+    page = web.post(url + "/outcome", data, page=url, follow=True).get_data(as_text=True)
+    assert "Outcome saved: carer information taken instead." in page
+    assert "<strong>Carer information taken instead</strong>" in page
+    said = page.split("<dt>What the carer said</dt>")[1].split("</dd>")[0]
+    assert "came back tired and hungry, with a new phone" in said
+    assert "Ada Alpha" not in web.get("/returns").get_data(as_text=True)  # ended
+    web.sign_out()
+    web.sign_in(world.emails["manager_a"])
+    html = web.get("/service").get_data(as_text=True)
+    assert figure_beside(html, "Carer information taken instead") == "1"
+    records = web.get("/service/records?figure=carer_info&period=this_month")
+    assert "Ada Alpha" in records.get_data(as_text=True)
