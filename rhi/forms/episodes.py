@@ -140,7 +140,8 @@ class OutcomeForm(Form):
         description=(
             "If the child said no: their reasons, in their own words. Not reached: what was "
             "tried. Carer information: what the carer said, in their words. Decided not to "
-            "interview: why."
+            "interview: why (every child is offered one, every time: a low police risk grade, "
+            "or being recorded as absent, is never a reason)."
         ),
         id="outcome_reason",
         validators=[DataRequired("Write the reason, even if it is short."), too_long(NOTE_MAX)],

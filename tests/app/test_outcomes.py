@@ -503,6 +503,8 @@ def test_carer_information_taken_instead_ends_the_return_and_is_counted(app, web
     url = f"/episodes/{world.episodes['a']}"
     form = web.get(url).get_data(as_text=True)
     assert "Carer information taken instead" in form.split('id="return_outcome"')[1]
+    # practice.md: every child, every time; "absent" is never a reason to skip an interview.
+    assert "a low police risk grade, or being recorded as absent, is never a reason" in form
     data = {
         "outcome": "carer_info",
         "outcome_at": "2026-11-23T11:00",
