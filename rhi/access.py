@@ -21,6 +21,7 @@ as SQL filter clauses, so a list and a single-record lookup can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import NoReturn
 
 from flask import abort
@@ -39,6 +40,7 @@ from rhi.models import (
     User,
     interview_episodes,
 )
+from rhi.models.episodes import Notice
 
 # Roles that see their whole team's children and returns.
 TEAM_OVERSIGHT = (Role.MANAGER, Role.COORDINATOR)
@@ -84,6 +86,7 @@ def _episode_clause(user: User) -> ColumnElement[bool]:
 # Made once: an alias costs a copy of the table's columns, and these were made for every query.
 _OTHER_EPISODE = aliased(Episode, name="other_episode")
 _TEAM_SOCIAL_WORKER = aliased(User, name="team_social_worker")
+_TOLD = aliased(Notice, name="told")
 
 
 def _unallocated(episode=Episode) -> ColumnElement[bool]:
@@ -227,6 +230,18 @@ def action_filter(user: User) -> ColumnElement[bool]:
         # Not everyone who sees the child: a team lent another return of theirs read (and
         # recorded the outcome of) a meeting about exploitation it had no part in.
         and_(FollowedAction.kind == "strategy_meeting", _childs_social_work_side(user)),
+        # Whoever was told of it follows it (a manager told where the child has no social
+        # worker: rhi/actions/tracking.py _tell_about_meeting).
+        and_(
+            FollowedAction.kind == "strategy_meeting",
+            of_visible_child,
+            # Its own alias: a query of notices (the home page's "For you") asks this too.
+            exists(
+                select(_TOLD.id).where(
+                    _TOLD.action_id == FollowedAction.id, _TOLD.user_id == user.id
+                )
+            ),
+        ),
     ]
     holds = _interviewer_side(user)
     if holds is not None:
@@ -254,6 +269,32 @@ def _childs_social_work_side(user: User) -> ColumnElement[bool]:
             .where(Child.id == FollowedAction.child_id, social_worker.team_id == user.team_id)
         )
     return false()
+
+
+def follows_action(user: User, action: FollowedAction) -> bool:
+    """`action_filter` for one action: whether its page and notes are theirs to read."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists(
+                    select(FollowedAction.id).where(
+                        FollowedAction.id == action.id, action_filter(user)
+                    )
+                )
+            )
+        )
+    )
+
+
+def followed_ids(user: User, ids: Collection[int]) -> set[int]:
+    """Of these actions, the ids `user` follows (one query for a page of them)."""
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(FollowedAction.id).where(FollowedAction.id.in_(ids), action_filter(user))
+        )
+    )
 
 
 def get_action(user: User, action_id: int) -> FollowedAction:
@@ -328,17 +369,17 @@ def can_record_children(user: User) -> bool:
 
 def may_change_social_worker(user: User, child: Child) -> bool:
     """Who the child's social worker is decides which team reads every return and interview of
-    the child's (`_team_children`): so it is changed by the team that keeps the child's record,
-    or, where no team keeps it, by the current social worker's team (or by anyone who may change
-    the child's details while none is allocated). Never by a team lent one return, which would
-    give itself the child's whole record and take the child from their social worker; an
-    administrator's hand-over moves a social worker's children."""
+    the child's (`_team_children`): so it is changed by the team that keeps the child's record
+    or by the current social worker's own team (moving the child between its social workers),
+    or, where there is neither, by anyone who may change the child's details. Never by a team
+    lent one return, which would give itself the child's whole record and take the child from
+    their social worker; an administrator's hand-over moves a social worker's children."""
     if not can_record_children(user):
         return False
-    if child.team_id is not None:
-        return child.team_id == user.team_id
     current = child.social_worker
-    return current is None or current.team_id == user.team_id
+    if child.team_id == user.team_id or (current is not None and current.team_id == user.team_id):
+        return True
+    return child.team_id is None and current is None
 
 
 def can_edit_profile(user: User, child: Child) -> bool:

@@ -280,7 +280,9 @@ def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[s
     ctx["named"] = earlier_for(episode, reads, now)
     ctx["reads_interviews"] = access.can_read_interviews(current_user)
     # The strategy meeting block: the child's latest request, and a form to ask for one.
-    ctx["meeting"] = latest_meeting(episode.child_id)
+    ctx["meeting"] = meeting = latest_meeting(episode.child_id)
+    # Its page is for those who follow it (access.action_filter): the rest see where it is.
+    ctx["follows_meeting"] = meeting is not None and access.follows_action(current_user, meeting)
     return render_template(PAGE, **ctx), status
 
 

@@ -110,9 +110,11 @@ def page() -> str:
         missing=missing,
         duration=duration_words,
         meeting_words=meeting_words,
-        # The meeting's outcome and its page are for those who follow it (they read interview
-        # work); a coordinator sees where it has got to.
-        follows_meetings=access.can_read_interviews(current_user),
+        # The meeting's outcome and its page are for those who follow it (access.action_filter:
+        # its side, not everyone who sees the child); the rest see where it has got to.
+        followed=access.followed_ids(
+            current_user, [row.meeting.id for row in children.rows if row.meeting is not None]
+        ),
         may_ask=access.can_oversee(current_user),
     )
     db.session.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -317,6 +317,76 @@ def test_a_strategy_meeting_is_read_by_its_side_not_by_everyone_who_sees_the_chi
     changed = lent.post(url, {"status": "not_needed", "note": "x", "version": 1}, page="/")
     assert changed.status_code == 404
     assert _actions(app)[0].status == "open"
+
+
+def test_a_meetings_decision_is_not_shown_beside_a_lent_return_or_on_the_repeats_page(app, world):
+    """Team A is lent a return of Ben's after team B's meeting about him was held: team A's
+    manager sees that a meeting was held (so none is asked for twice), not what it decided,
+    and no link to a page that is not theirs."""
+    from rhi.models import Episode, Team
+    from rhi.models.base import utcnow
+
+    child, episode = world.children["b"], world.episodes["b"]
+    _as(app, world, "worker_b").post(
+        f"/children/{child}/strategy-meeting",
+        {"came_from": "episode", "episode_id": str(episode), "note": "Seen with an older man"},
+        page=f"/episodes/{episode}",
+    )
+    (meeting,) = _actions(app)
+    url = f"/actions/{meeting.id}"
+    held = {"status": "held", "on": "2026-11-23", "note": "Referral to the CSE team.", "version": 1}
+    assert _as(app, world, "manager_b").post(url, held, page=url).status_code == 302
+    with app.app_context():
+        team_a = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        lent = Episode(
+            child_id=child,
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=utcnow() - timedelta(hours=12),
+            returned_at=utcnow() - timedelta(hours=3),
+            assigned_team_id=team_a.id,
+        )
+        db.session.add(lent)
+        db.session.commit()
+        lent_id = lent.id
+    app.config["RHI_REPEAT_EPISODES"] = 1  # Ben is on the repeats page
+    manager_a = _as(app, world, "manager_a")
+    page = manager_a.get(f"/episodes/{lent_id}").get_data(as_text=True)
+    block = page.split('id="meeting-heading"')[1].split("</p>")[0]
+    assert "Held" in block and url not in block
+    repeats = manager_a.get("/service/repeats").get_data(as_text=True)
+    assert "Ben Beta" in repeats and "Strategy meeting asked for" in repeats
+    assert "CSE team" not in repeats and url not in repeats
+    # Team B's manager, who follows it, reads what was decided there.
+    theirs = _as(app, world, "manager_b").get("/service/repeats").get_data(as_text=True)
+    assert "What was decided: Referral to the CSE team." in theirs
+
+
+def test_a_manager_told_of_a_meeting_for_a_child_with_no_social_worker_follows_it(app, world):
+    """With no social worker to tell, the asker's team's managers are told: they must be able
+    to open it (they were told of a meeting they could not see)."""
+    from rhi.models import Child
+    from tests.app.test_children_records import COORDINATOR, add_coordinator
+
+    with app.app_context():
+        ben = db.session.get(Child, world.children["b"])
+        ben.social_worker_id = None
+        db.session.commit()
+    add_coordinator(app, world, team="RHI B")
+    coordinator = _as(app, world, COORDINATOR)
+    asked = coordinator.post(
+        f"/children/{world.children['b']}/strategy-meeting",
+        {"came_from": "repeats"},
+        page="/service/repeats",
+    )
+    assert asked.status_code == 302
+    (meeting,) = _actions(app)
+    with app.app_context():
+        told = db.session.scalars(select(Notice.user_id).where(Notice.action_id == meeting.id))
+        assert set(told) == {world.users["manager_b"]}
+    manager_b = _as(app, world, "manager_b")
+    assert manager_b.get(f"/actions/{meeting.id}").status_code == 200
+    assert f"/actions/{meeting.id}" in manager_b.get("/returns").get_data(as_text=True)
 
 
 def test_csrf_is_needed_to_change_an_action(app, web, world):

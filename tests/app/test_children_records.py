@@ -476,6 +476,36 @@ def test_only_the_team_keeping_a_child_changes_their_social_worker(app, world, w
         assert db.session.get(Child, world.children["a"]).social_worker_id == int(other)
 
 
+def test_the_social_workers_own_team_moves_a_child_another_team_keeps(app, world):
+    """Ada's record is kept by RHI A (it added her); her social worker is in the care team,
+    whose manager moves her to another of its social workers. A third team may not."""
+    from tests.world import add_user
+
+    with app.app_context():
+        care = db.session.scalar(select(Team).where(Team.name == "Care team"))
+        other = add_user("social_worker_care_2", "social_worker", care)
+        db.session.get(Child, world.children["a"]).team_id = db.session.scalar(
+            select(Team.id).where(Team.name == "RHI A")
+        )
+        db.session.commit()
+        other_id = other.id
+    edited = {
+        "first_name": "Ada",
+        "last_name": "Alpha",
+        "date_of_birth": "01/05/2011",
+        "ethnicity": "black_caribbean",
+        "legal_status": "looked_after",
+        "social_worker_id": str(other_id),
+    }
+    url = f"/children/{world.children['a']}/edit"
+    assert signed_in(app, world, "manager_care").post(url, edited).status_code == 302
+    with app.app_context():
+        assert db.session.get(Child, world.children["a"]).social_worker_id == other_id
+    # The keeping team may too; a team with neither may not (it does not see her here).
+    back = {**edited, "social_worker_id": str(world.users["social_worker"])}
+    assert signed_in(app, world, "manager_a").post(url, back).status_code == 302
+
+
 def test_only_managers_and_coordinators_edit_a_childs_details(app, world, web):
     for key in ("worker_a", "social_worker"):
         someone = signed_in(app, world, key)
