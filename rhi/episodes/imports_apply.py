@@ -310,6 +310,19 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
         )
     if waiting is not None:
         candidate = known.child(waiting.candidate_child_id) or waiting.candidate
+        if db.session.get(DestroyedChild, waiting.candidate_child_id) is not None:
+            # The record it might have been is destroyed (a tombstone, blank): the row is
+            # compared with the waiting notification's own child instead.
+            first = check_row(row.line, waiting.values).notice
+            candidate = (
+                Child(
+                    first_name=first.first_name,
+                    last_name=first.last_name,
+                    date_of_birth=first.date_of_birth,
+                )
+                if first is not None
+                else candidate
+            )
         if not _same_child(candidate, notice):
             # The row waits as possibly this child: a row naming another child is not put in
             # its place, where "same child" would file it on the wrong record.

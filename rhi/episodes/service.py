@@ -267,8 +267,16 @@ def record_offer(
     figures and the inspectors' list report); an offer made again, after a "no" kept open, is
     kept as a line of the contact attempts."""
     interview = _answerable(episode, user, interview)
-    after = _after(interview, "offer")
     first = interview.offered_at
+    if first == at and interview.offer_method == method:
+        return interview  # the same offer again (a form sent twice, the start form): no news
+    answers = [t for t in (interview.declined_at, interview.accepted_at) if t is not None]
+    # An offer recorded late, made before the child's latest answer, does not undo the answer.
+    after = (
+        InterviewStatus(interview.status)
+        if answers and at < max(answers)
+        else _after(interview, "offer")
+    )
     if first is None or at < first:
         if first is not None:
             _keep_as_history(
@@ -321,7 +329,10 @@ def record_decline(
     interview.declined_at = at
     interview.decline_reason = reason
     interview.offer_again = offer_again
-    interview.carer_said = ((carer_said or "").strip() or None) if carer_information else None
+    said = ((carer_said or "").strip() or None) if carer_information else None
+    # What a carer said before is still what they said: a later no without new words of
+    # theirs keeps it (it was set to nothing, and shown nowhere).
+    interview.carer_said = said or interview.carer_said
     interview.content = {
         **(interview.content or {}),
         "carer_information_offered": carer_information,
@@ -467,6 +478,18 @@ def record_outcome(
             "No attempt that did not reach the child is recorded yet. Record each attempt to "
             "reach them first, under \u201cRecord a contact attempt\u201d.",
         )
+    if (
+        outcome == "carer_info"
+        and interview.declined_at is None
+        and not any(a.outcome not in REACHED_OUTCOMES for a in interview.contact_attempts)
+    ):
+        # Instead of the child's interview: once the child said no, or was not reached.
+        raise OutcomeError(
+            "outcome",
+            "Carer information is taken instead of the child's interview, once the child has "
+            "said no or could not be reached: record their no, or each attempt to reach them, "
+            "first.",
+        )
     if outcome == "declined":
         interview.offered_at = interview.offered_at or at
         interview.declined_at = interview.declined_at or at
@@ -478,6 +501,5 @@ def record_outcome(
     _close(interview, user, outcome, at=at, reason=reason, decided_by=decided_by)
     if outcome == "declined":
         _tell_social_worker(episode, interview, user)  # as a no from the decline form is
-    else:
-        _withdraw_notices(interview)
+    # Any other outcome leaves a notice of an earlier no standing: it says how the return ended.
     return interview

@@ -24,7 +24,7 @@ from sqlalchemy import Column, Date, DateTime, LargeBinary, Table, select
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, User
 from rhi.models.children import LEGAL_STATUSES, PLACEMENT_TYPES
-from rhi.models.interviews import OUTCOMES
+from rhi.models.interviews import ATTEMPT_OUTCOMES, CONTACT_METHODS, OUTCOMES
 from rhi.models.people import Role
 from rhi.models.summaries import NEXT_STEPS, SENT_WAYS
 from rhi.naming import interview_name
@@ -65,6 +65,9 @@ WORDS: dict[tuple[str, str], dict[str, str]] = {
     ("children", "legal_status"): LEGAL_STATUSES,
     ("children", "placement_type"): PLACEMENT_TYPES,
     ("interviews", "outcome"): OUTCOMES,
+    ("interviews", "offer_method"): CONTACT_METHODS,
+    ("contact_attempts", "outcome"): ATTEMPT_OUTCOMES,
+    ("contact_attempts", "method"): CONTACT_METHODS,
     ("summary_sendings", "method"): SENT_WAYS,
     ("summaries", "next_step"): NEXT_STEPS,
 }

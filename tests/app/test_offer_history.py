@@ -107,7 +107,7 @@ def test_a_final_no_recorded_as_the_outcome_tells_the_social_worker_truly(app, w
     assert "asked not to be offered it again" in home and "The offer stays open" not in home
 
 
-def test_a_no_kept_open_then_not_reached_withdraws_the_notice(app, world):
+def test_a_no_kept_open_then_not_reached_says_how_the_return_ended(app, world):
     worker = _as(app, world, "worker_a")
     url = f"/episodes/{world.episodes['a']}"
     worker.post(url + "/offer", {"offered_at": "2026-11-23T03:00", "method": "phone"}, page=url)
@@ -121,9 +121,12 @@ def test_a_no_kept_open_then_not_reached_withdraws_the_notice(app, world):
     )
     ended = {"outcome": "not_reached", "outcome_at": "2026-11-23T11:00", "reason": "Two visits."}
     assert worker.post(url + "/outcome", ended, page=url).status_code == 302
-    # Before, the notice said she "asked not to be offered it again": she never did.
+    # Before, the notice said she "asked not to be offered it again": she never did. It still
+    # tells of her no (the social worker may not have read it yet), and how the return ended.
     home = _as(app, world, "social_worker").get("/children").get_data(as_text=True)
-    assert "not taken up yet" not in home and "asked not to be offered" not in home
+    assert "said no to a return home interview" in home
+    assert "The return has since ended: not reached after attempts." in home
+    assert "asked not to be offered" not in home and "The offer stays open" not in home
 
 
 def test_an_offer_or_answer_before_the_child_came_back_is_refused_beside_its_field(app, world):
@@ -149,3 +152,29 @@ def test_an_offer_or_answer_before_the_child_came_back_is_refused_beside_its_fie
     assert "before the child came back" in started.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Interview.offered_at)) is None
+
+
+def test_the_same_offer_again_adds_nothing_and_a_late_offer_does_not_undo_a_no(app, world):
+    worker = _as(app, world, "worker_a")
+    url = f"/episodes/{world.episodes['a']}"
+    offer = {"offered_at": "2026-11-23T05:00", "method": "phone"}
+    worker.post(url + "/offer", offer, page=url)
+    worker.post(url + "/offer", offer, page=url)  # sent twice
+    assert _history(app) == []
+    worker.post(url + "/decline", {**NO, "declined_at": "2026-11-23T06:00"}, page=url)
+    # An earlier offer, recorded after the no: kept, and the child's no stands.
+    worker.post(url + "/offer", {"offered_at": "2026-11-23T04:00", "method": "visit"}, page=url)
+    interview = _interview(app)
+    assert interview.status == "declined" and interview.offer_method == "visit"
+    assert _history(app) == [("23/11 05:00", "offered_again", None)]
+
+
+def test_a_second_no_without_the_carers_words_keeps_what_the_carer_said(app, world):
+    worker = _as(app, world, "worker_a")
+    url = f"/episodes/{world.episodes['a']}"
+    carer = {"carer_information": "y", "carer_said": "She came home hungry and slept all day."}
+    worker.post(url + "/decline", {**NO, **carer}, page=url)
+    worker.post(url + "/decline", {**NO, "declined_at": "2026-11-23T09:00"}, page=url)
+    assert _interview(app).carer_said == "She came home hungry and slept all day."
+    page = worker.get(url).get_data(as_text=True)
+    assert "She came home hungry and slept all day." in page

@@ -510,6 +510,18 @@ def test_carer_information_taken_instead_ends_the_return_and_is_counted(app, web
         "outcome_at": "2026-11-23T11:00",
         "reason": "Her foster carer said she came back tired and hungry, with a new phone.",
     }
+    # Instead of the child's interview, not in place of offering it: first her no, or the
+    # attempts that did not reach her.
+    refused = web.post(url + "/outcome", data, page=url)
+    assert refused.status_code == 422
+    assert "once the child has said no or could not be reached" in _field_error(
+        refused.get_data(as_text=True), "return_outcome"
+    )
+    web.post(
+        url + "/attempts",
+        {"attempted_at": "2026-11-23T08:00", "method": "visit", "outcome": "not_in"},
+        page=url,
+    )
     page = web.post(url + "/outcome", data, page=url, follow=True).get_data(as_text=True)
     assert "Outcome saved: carer information taken instead." in page
     assert "<strong>Carer information taken instead</strong>" in page

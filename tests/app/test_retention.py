@@ -476,7 +476,8 @@ def test_a_notification_that_may_be_the_child_outlives_their_record_and_is_decid
     from tests.app.test_import_notifications import WEAK, csv_bytes, import_file
 
     manager = as_user(app, world, "manager_a")
-    import_file(manager, csv_bytes(WEAK))
+    missing_only = WEAK.replace(",22/11/2026 10:00,", ",,")
+    import_file(manager, csv_bytes(missing_only))
     with app.app_context():
         waiting_id = db.session.scalar(select(WaitingRow.id))
     child_id = fill_record(app, world)
@@ -486,6 +487,15 @@ def test_a_notification_that_may_be_the_child_outlives_their_record_and_is_decid
         assert db.session.get(DestroyedChild, child_id) is not None
         waiting = db.session.get(WaitingRow, waiting_id)
         assert waiting is not None and waiting.resolved_at is None
+    # The police's next file brings her found time: it joins the waiting notification (it was
+    # compared with the destroyed record's blank tombstone, and refused as another child).
+    from rhi.models import ImportBatch
+
+    batch = import_file(manager, csv_bytes(WEAK))
+    with app.app_context():
+        (result,) = db.session.get(ImportBatch, batch).results
+        assert result["outcome"] == "waiting", result
+        assert db.session.get(WaitingRow, waiting_id).values.get("returned")
     page = manager.get("/imports/waiting").get_data(as_text=True)
     assert "Adah" in page and "A record destroyed under the retention schedule" in page
     form = "/imports/waiting"

@@ -157,6 +157,8 @@ def test_an_administrator_downloads_everything_held_and_it_is_logged(app, world)
         "Worker A (Return home interview worker)",
         "Social worker Social Worker (Social worker)",
         "Attempted at 20 Nov 2026 10:00",
+        "Method Visit",  # an attempt's codes in words, as the pages say them
+        "Outcome Spoke with the child",
         "Who read or changed the record",
         "subject_access.view",
     ):
