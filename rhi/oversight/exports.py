@@ -26,7 +26,7 @@ from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, Role, Team, User, interview_episodes
 from rhi.models.episodes import DFE_TYPES
 from rhi.models.interviews import was_accepted, was_held
-from rhi.timefmt import from_local, to_local
+from rhi.timefmt import format_datetime, from_local, to_local
 
 # What each export is called, on the page and on the command line.
 KINDS = {
@@ -313,6 +313,18 @@ def _check_episodes(
                 what = (
                     f"overlaps the child's next episode (episode {later.episode_id}, which began "
                     f"on {shown(later_start)} before this one ended on {shown(earlier_end)})."
+                )
+            elif (
+                earlier.returned_at is not None
+                and later.started_at is not None
+                and later.started_at < earlier.returned_at
+            ):
+                # The same dates, so the return's own check passes; rhi holds the times, and
+                # one time away inside another is one recorded twice, or a time mistyped.
+                what = (
+                    f"overlaps the child's next episode (episode {later.episode_id}) in time: it "
+                    f"began at {format_datetime(later.started_at)}, before this one ended at "
+                    f"{format_datetime(earlier.returned_at)}."
                 )
             else:
                 continue

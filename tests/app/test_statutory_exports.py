@@ -529,3 +529,43 @@ def test_the_command_line(app, world, tmp_path: Path):
     assert [d.user_id for d in details] == [None, None, None, None]
     assert details[0].detail.endswith("(command line, all teams)")
     assert details[1].detail.endswith("(command line, team RHI B)")
+
+
+def test_one_time_away_inside_another_on_the_same_day_is_a_problem(app, world):
+    """Two episodes on 5 June, 10:00 to 18:00 and 12:00 to 13:00: the same dates, so the
+    return's own check (574) passes, but rhi holds the times: one is recorded twice, or a time
+    is mistyped. Before, nothing was said."""
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        lou = Child(
+            first_name="Lou",
+            last_name="Test",
+            date_of_birth=date(2012, 2, 2),
+            legal_status="looked_after",
+            team=team,
+        )
+        db.session.add(lou)
+        for start, end in (
+            ("2026-06-05 10:00", "2026-06-05 18:00"),
+            ("2026-06-05 12:00", "2026-06-05 13:00"),
+        ):
+            db.session.add(
+                Episode(
+                    child=lou,
+                    risk_grade="Medium",
+                    dfe_type="M",
+                    started_at=_at(start),
+                    returned_at=_at(end),
+                    assigned_team=team,
+                )
+            )
+        db.session.commit()
+        lou_id = lou.id
+    manager = _signed_in(app, world, "manager_a")
+    rows = _read(manager.get("/service/exports/problems?export=ssda903&year=2026"))
+    (lous,) = [r for r in rows if r[0] == str(lou_id)]
+    # Said in local time (British Summer Time: the times above are UTC).
+    assert (
+        "in time: it began at 5 Jun 2026 13:00, before this one ended at 5 Jun 2026 19:00"
+        in (lous[3])
+    ), lous
