@@ -18,8 +18,13 @@ Harms and the writing check describe interview content: they are shown to manage
 coordinator sees no interview content), and only from the interviews their team held (those
 rhi.access.whole_interview_filter lets them read whole).
 
-Small numbers are suppressed (rhi/oversight/suppression.py); a rate is shown only when both of
-its counts are.
+Small numbers are suppressed (rhi/oversight/suppression.py), over the whole page at once: both
+groupings (a broad group is the sum of its detailed ones, so a count hidden in one view must not
+be worked out from the other), every table and every total, so that no hidden count has only one
+possible value given everything either view shows. So every count is taken at the detailed level
+and summed up to the broad groups here (one set of queries serves both views, and the sums agree
+by construction); only the medians are queried at the level shown. A rate is shown only when both
+of its counts are.
 """
 
 from __future__ import annotations
@@ -47,9 +52,12 @@ from rhi.oversight.figures import (
     deadline_hours,
     time_to_interview,
 )
-from rhi.oversight.suppression import suppress
+from rhi.oversight.suppression import Published, add_table, primary, protect
 
-FEWER = "fewer than 5"
+# Every hidden count reads the same: a count hidden only so that a small one cannot be worked
+# out may be larger than 5, so "fewer than 5" would be untrue of it (and two labels would say
+# which hidden counts are the small ones).
+HIDDEN = "not shown"
 NOT_SHOWN = "not shown"  # a rate built on a count too small to show
 NOT_GIVEN = "Not given"
 ALL = "All children"
@@ -62,6 +70,19 @@ DETAILED = {
     for e in (ethnicity.CATEGORIES)
 }
 
+RETURNS = "returns"
+READ = "read"  # the harms table's first column: interviews held by the team, read whole
+INTERVIEWS = "interviews"  # the writing table's: interviews whose notes were checked
+
+# Every row either view shows: the detailed groups, the broad ones, everyone. Each row's counts
+# are the sums of its children's (`PARENT`: a row's parent row).
+ROWS = [*DETAILED, *BROAD, ALL]
+PARENT: dict[str, str | None] = {
+    **{e.key: e.group for e in ethnicity.CATEGORIES},
+    **dict.fromkeys(BROAD, ALL),
+    ALL: None,
+}
+
 MEASURES = {
     "children": "Children",
     "returns": "Returns",
@@ -70,6 +91,7 @@ MEASURES = {
     "held": "Interviews held",
     "held_in_time": "Held within the deadline",  # the table names its hours
 }
+COUNTED = [key for key in MEASURES if key != RETURNS]  # returns: the risk grades' row totals
 # Each rate: (numerator, denominator, words).
 RATES = {
     "offered": ("returns", "of returns"),
@@ -115,7 +137,7 @@ class Table:
 
 
 def _shown(value: int, hidden: bool) -> str:
-    return FEWER if hidden else f"{value:,}"
+    return HIDDEN if hidden else f"{value:,}"
 
 
 def _percent(part: int, whole: int) -> str:
@@ -130,25 +152,17 @@ def hours_words(value: float | None) -> str:
     return f"{value / 24:.1f} days"
 
 
-def _grid(
-    labels: Sequence[str], counts: dict[str, dict[str, int]], columns: Sequence[str]
-) -> list[list[int]]:
-    """Rows of counts by label, then the total row (the sum: every child is in one group)."""
-    rows = [[counts.get(label, {}).get(col, 0) for col in columns] for label in labels]
-    rows.append([sum(row[i] for row in rows) for i in range(len(columns))])
-    return rows
-
-
 # -- counting -------------------------------------------------------------------------------
 
 
 def _main_counts(user: User, chosen: Period, group: ColumnElement[str]) -> dict[str, dict]:
+    """Children and what their returns got, by group. The returns themselves are the risk grade
+    table's row totals (`_grades`): one count, so the two tables can never disagree."""
     conditions = _conditions()
     grp = group.label("grp")
     columns = [
         grp,
         func.count(func.distinct(Episode.child_id)).label("children"),
-        func.count(Episode.id).label("returns"),
         *(
             func.sum(case((conditions[key], 1), else_=0)).label(key)
             for key in ("offered", "accepted", "held", "held_in_time")
@@ -156,7 +170,7 @@ def _main_counts(user: User, chosen: Period, group: ColumnElement[str]) -> dict[
     ]
     query = _scoped(select(*columns).select_from(Episode), user, chosen).group_by(group)
     return {
-        row.grp: {key: int(row._mapping[key] or 0) for key in MEASURES}
+        row.grp: {key: int(row._mapping[key] or 0) for key in COUNTED}
         for row in db.session.execute(query)
     }
 
@@ -259,6 +273,169 @@ def _writing(user: User, chosen: Period, group: ColumnElement[str]) -> tuple[dic
     return found, more
 
 
+# -- every count of the page, both levels -----------------------------------------------------
+
+Place = tuple[str, str, str]  # (table, row, column)
+Values = dict[tuple[str, str], int]  # (row, column) -> count
+
+
+def _rolled_up(by_key: dict[str, dict[str, int]], columns: Sequence[str]) -> Values:
+    """Each (row, column)'s count for every row of ROWS, from the detailed groups' counts: a
+    broad group's and everyone's are their detailed groups' sums (every child is in one)."""
+    values = {(row, col): 0 for row in ROWS for col in columns}
+    for key in DETAILED:
+        counts = by_key.get(key, {})
+        for col in columns:
+            count = counts.get(col, 0)
+            values[(key, col)] = count
+            values[(PARENT[key], col)] += count  # type: ignore[index]
+            values[(ALL, col)] += count
+    return values
+
+
+@dataclass
+class Counted:
+    """Every count the page can show, for every row of both levels ((row, column) -> count)."""
+
+    main: Values
+    grades: list[str]
+    graded: Values  # grades, and each row's RETURNS
+    harms: list[str] = field(default_factory=list)  # READ, then each harm recorded at all
+    harmed: Values | None = None
+    writing: dict[str, Words] | None = None  # by row
+    notes_capped: bool = False
+
+
+def _counted(user: User, chosen: Period) -> Counted:
+    group = detailed_expression()
+    by_grade = _grades(user, chosen, group)
+    found = {grade for counts in by_grade.values() for grade in counts}
+    configured = list(current_app.config.get("RHI_RISK_GRADES") or [])
+    # Every configured grade, then anything else stored ("not graded by police", older words).
+    grades = list(dict.fromkeys([*configured, *sorted(found)]))
+    for counts in by_grade.values():
+        counts[RETURNS] = sum(counts.values())
+    counted = Counted(
+        main=_rolled_up(_main_counts(user, chosen, group), COUNTED),
+        grades=grades,
+        graded=_rolled_up(by_grade, [*grades, RETURNS]),
+    )
+    if access.can_read_interviews(user):
+        harms = _harms(user, chosen, group)
+        counted.harms = [READ, *(k for k in HARMS if any(by.get(k) for by in harms.values()))]
+        counted.harmed = _rolled_up(harms, counted.harms)
+        words, counted.notes_capped = _writing(user, chosen, group)
+        counted.writing = {row: Words() for row in ROWS}
+        for key, found_words in words.items():
+            for row in (key, PARENT[key], ALL):
+                total = counted.writing[row]  # type: ignore[index]
+                total.interviews += found_words.interviews
+                total.words += found_words.words
+                total.flags += found_words.flags
+                total.adultifying += found_words.adultifying
+    return counted
+
+
+@dataclass
+class Page:
+    """Every count of the page and whether it is hidden, by place (table, row, column). A count
+    shown in two places (a group's returns, in the main table and as the risk grades' total) is
+    one count, hidden in both or neither."""
+
+    at: dict[Place, int]
+    values: list[int]
+    hidden: list[bool]
+
+    def value(self, table: str, row: str, column: str) -> int:
+        return self.values[self.at[(table, row, column)]]
+
+    def is_hidden(self, table: str, row: str, column: str) -> bool:
+        return self.hidden[self.at[(table, row, column)]]
+
+    def text(self, table: str, row: str, column: str) -> str:
+        return _shown(self.value(table, row, column), self.is_hidden(table, row, column))
+
+
+def _add(
+    page: Published,
+    at: dict[Place, int],
+    table: str,
+    columns: list[str],
+    values: Values,
+    *,
+    total_column: str | None = None,
+) -> None:
+    found = add_table(page, table, ROWS, PARENT, columns, values, total_column=total_column)
+    at.update({(table, row, col): count for (row, col), count in found.items()})
+
+
+def _published(counted: Counted) -> tuple[Published, dict[Place, int]]:
+    """The page as the suppression sees it: each table a sum over the rows' tree (detailed ->
+    broad -> everyone), the risk grades also across to each row's returns (the main table's
+    returns: one count), and the orderings any reader knows between the counts of a row."""
+    page = Published()
+    at: dict[Place, int] = {}
+    _add(page, at, "grades", [*counted.grades, RETURNS], counted.graded, total_column=RETURNS)
+    for row in ROWS:
+        at[("main", row, RETURNS)] = at[("grades", row, RETURNS)]
+    for col in ("children", "offered", "accepted", "held"):  # each of a group's returns, once
+        _add_at_most(page, at, ("main", col), counted.main, [("main", RETURNS)])
+    _add_at_most(
+        page, at, ("main", "held_in_time"), counted.main, [("main", "held"), ("main", RETURNS)]
+    )
+    for row in ROWS:  # a group with returns has a child
+        children, returns = at[("main", row, "children")], at[("main", row, RETURNS)]
+        if children != returns:
+            page.at_least_one_if.append((children, returns))
+    if counted.harmed is not None:
+        # Interviews read whole are those held, but for interviews another team held; the
+        # writing check's are those read (fewer where one interview covers several returns).
+        # Near-copies: a reader would take one for the other, so they are hidden together.
+        _add_at_most(page, at, ("harms", READ), counted.harmed, [("main", "held")], together=True)
+        for harm in counted.harms[1:]:
+            _add_at_most(page, at, ("harms", harm), counted.harmed, [("harms", READ)])
+        writing = {
+            (row, INTERVIEWS): words.interviews for row, words in (counted.writing or {}).items()
+        }
+        _add_at_most(page, at, ("writing", INTERVIEWS), writing, [("harms", READ)], together=True)
+    return page, at
+
+
+def _add_at_most(
+    page: Published,
+    at: dict[Place, int],
+    column: tuple[str, str],
+    values: Values,
+    above: list[tuple[str, str]],
+    *,
+    together: bool = False,
+) -> None:
+    """Add a (table, column) whose count is never above those of the `above` columns in the
+    same row (interviews held never above returns). Where it equals one of them in every row it
+    is that count: hidden with it, and exact for the suppression, which otherwise allows for
+    orderings only against shown counts (a reader seeing two columns equal wherever both are
+    shown would take the hidden ones equal too). Otherwise it is its own column, held at most
+    each of them; with `together`, also hidden with the first (a near-copy of it)."""
+    table, name = column
+    for other_table, other in above:
+        if all(values[(row, name)] == page.values[at[(other_table, row, other)]] for row in ROWS):
+            for row in ROWS:
+                at[(table, row, name)] = at[(other_table, row, other)]
+            return
+    _add(page, at, table, [name], values)
+    for row in ROWS:
+        count = at[(table, row, name)]
+        for other_table, other in above:
+            page.at_most.append((count, at[(other_table, row, other)]))
+        if together:
+            page.together.append((count, at[(above[0][0], row, above[0][1])]))
+
+
+def _protected(counted: Counted) -> Page:
+    page, at = _published(counted)
+    return Page(at=at, values=page.values, hidden=protect(page, primary(page)))
+
+
 # -- the tables -----------------------------------------------------------------------------
 
 
@@ -273,19 +450,13 @@ class Disparities:
 
 
 def _main_table(
-    user: User, chosen: Period, group: ColumnElement[str], labels: dict[str, str]
+    page: Page, rows: dict[str, str], medians: dict[str, float], overall: float | None
 ) -> Table:
-    counts = _main_counts(user, chosen, group)
-    medians = _medians(user, chosen, group)
-    overall = time_to_interview(user, chosen).median_hours
-    columns = list(MEASURES)
-    grid = _grid(list(labels), counts, columns)
-    hidden = suppress(grid, total_row=True)
     table = Table(
         caption=(
             "Returns in the period and their interviews, by ethnic group. Rates in brackets; "
-            "counts under 5 are shown as \u201cfewer than 5\u201d, and a second count is hidden "
-            "where the first could be worked out from the total."
+            "counts under 5 are not shown, nor are other counts where a small one could "
+            "otherwise be worked out from what is shown."
         ),
         headers=[
             "Ethnic group",
@@ -293,87 +464,58 @@ def _main_table(
             "Median time to interview",
         ],
     )
-    names = [*labels.values(), ALL]
-    keys = [*labels, None]
-    for r, name in enumerate(names):
+    for row, name in rows.items():
         cells = []
-        at = {col: i for i, col in enumerate(columns)}
-        for col in columns:
-            text = _shown(grid[r][at[col]], hidden[r][at[col]])
-            if col in RATES and not hidden[r][at[col]]:
+        for col in MEASURES:
+            text = page.text("main", row, col)
+            if col in RATES and not page.is_hidden("main", row, col):
                 whole, words = RATES[col]
-                if not hidden[r][at[whole]] and grid[r][at[whole]]:
-                    text += f" ({_percent(grid[r][at[col]], grid[r][at[whole]])} {words})"
+                if not page.is_hidden("main", row, whole) and page.value("main", row, whole):
+                    part = page.value("main", row, col)
+                    text += f" ({_percent(part, page.value('main', row, whole))} {words})"
             cells.append(text)
-        median = overall if keys[r] is None else medians.get(keys[r])
-        held_hidden = hidden[r][at["held"]]
-        cells.append(FEWER if held_hidden else hours_words(median) or "none held")
+        median = overall if row == ALL else medians.get(row)
+        held_hidden = page.is_hidden("main", row, "held")
+        cells.append(HIDDEN if held_hidden else hours_words(median) or "none held")
         table.rows.append((name, cells))
     return table
 
 
-def _grades_table(
-    user: User, chosen: Period, group: ColumnElement[str], labels: dict[str, str]
-) -> Table:
-    counts = _grades(user, chosen, group)
-    found = {grade for by_grade in counts.values() for grade in by_grade}
-    configured = list(current_app.config.get("RHI_RISK_GRADES") or [])
-    # Every configured grade, then anything else stored ("not graded by police", older words).
-    grades = list(dict.fromkeys([*configured, *sorted(found)]))
-    grid = _grid(list(labels), counts, grades)
-    for row in grid:
-        row.append(sum(row))
-    hidden = suppress(grid, total_row=True, total_column=True)
+def _grades_table(page: Page, rows: dict[str, str], grades: list[str]) -> Table:
     table = Table(
         caption="Police risk grade of the returns, by ethnic group",
         headers=["Ethnic group", *grades, "All returns"],
     )
-    for r, name in enumerate([*labels.values(), ALL]):
-        table.rows.append((name, [_shown(v, hidden[r][i]) for i, v in enumerate(grid[r])]))
+    for row, name in rows.items():
+        table.rows.append((name, [page.text("grades", row, col) for col in [*grades, RETURNS]]))
     if NOT_GRADED in grades:
         table.caption += f" (\u201c{NOT_GRADED}\u201d: not reported to the police or not graded)"
     return table
 
 
-def _harms_table(
-    user: User, chosen: Period, group: ColumnElement[str], labels: dict[str, str]
-) -> Table:
-    counts = _harms(user, chosen, group)
-    shown_harms = [key for key in HARMS if any(by.get(key) for by in counts.values())]
-    columns = ["read", *shown_harms]
-    grid = _grid(list(labels), counts, columns)
-    hidden = suppress(grid, total_row=True)
+def _harms_table(page: Page, rows: dict[str, str], harms: list[str]) -> Table:
     table = Table(
         caption=(
             "Harms and risk indicators recorded in the interviews your team held, by ethnic "
             "group: how many returns' interviews recorded each (one interview may record "
             "several)"
         ),
-        headers=["Ethnic group", "Interviews held by your team", *(HARMS[k] for k in shown_harms)],
+        headers=["Ethnic group", "Interviews held by your team", *(HARMS[k] for k in harms[1:])],
     )
-    for r, name in enumerate([*labels.values(), ALL]):
-        cells = []
-        for i, value in enumerate(grid[r]):
-            text = _shown(value, hidden[r][i])
-            if i and not hidden[r][i] and not hidden[r][0] and grid[r][0]:
-                text += f" ({_percent(value, grid[r][0])})"
+    for row, name in rows.items():
+        read = page.value("harms", row, READ)
+        read_shown = not page.is_hidden("harms", row, READ) and read
+        cells = [page.text("harms", row, READ)]
+        for harm in harms[1:]:
+            text = page.text("harms", row, harm)
+            if read_shown and not page.is_hidden("harms", row, harm):
+                text += f" ({_percent(page.value('harms', row, harm), read)})"
             cells.append(text)
         table.rows.append((name, cells))
     return table
 
 
-def _writing_table(
-    user: User, chosen: Period, group: ColumnElement[str], labels: dict[str, str]
-) -> tuple[Table, bool]:
-    counted, more = _writing(user, chosen, group)
-    everyone = Words()
-    for words in counted.values():
-        everyone.interviews += words.interviews
-        everyone.words += words.words
-        everyone.flags += words.flags
-        everyone.adultifying += words.adultifying
-    grid = [[counted.get(key, Words()).interviews] for key in labels] + [[everyone.interviews]]
-    hidden = suppress(grid, total_row=True)
+def _writing_table(page: Page, rows: dict[str, str], writing: dict[str, Words]) -> Table:
     table = Table(
         caption=(
             "The writing check's flags in the notes of interviews your team held, per 1,000 "
@@ -386,11 +528,10 @@ def _writing_table(
             "Adultifying phrases per 1,000 words",
         ],
     )
-    rows = [*(counted.get(key, Words()) for key in labels), everyone]
-    for r, name in enumerate([*labels.values(), ALL]):
-        words = rows[r]
-        if hidden[r][0]:
-            cells = [FEWER, NOT_SHOWN, NOT_SHOWN]
+    for row, name in rows.items():
+        words = writing[row]
+        if page.is_hidden("writing", row, INTERVIEWS):
+            cells = [HIDDEN, NOT_SHOWN, NOT_SHOWN]
         else:
             cells = [
                 f"{words.interviews:,}",
@@ -398,7 +539,7 @@ def _writing_table(
                 _per_thousand(words.adultifying, words.words),
             ]
         table.rows.append((name, cells))
-    return table, more
+    return table
 
 
 def _per_thousand(count: int, words: int) -> str:
@@ -406,16 +547,22 @@ def _per_thousand(count: int, words: int) -> str:
 
 
 def disparities(user: User, chosen: Period, level: str = "broad") -> Disparities:
-    """The tables for the page. `level`: "broad" (the five census groups) or "detailed"."""
+    """The tables for the page. `level`: "broad" (the five census groups) or "detailed". The
+    counts hidden are the same whichever is asked for: both are protected together."""
+    counted = _counted(user, chosen)
+    page = _protected(counted)
     if level == "detailed":
         group = detailed_expression()
-        labels = DETAILED
+        rows = {**DETAILED, ALL: ALL}
     else:
         group = broad_expression()
-        labels = {name: name for name in BROAD}
-    found = Disparities(level=level, main=_main_table(user, chosen, group, labels))
-    found.grades = _grades_table(user, chosen, group, labels)
-    if access.can_read_interviews(user):
-        found.harms = _harms_table(user, chosen, group, labels)
-        found.writing, found.notes_capped = _writing_table(user, chosen, group, labels)
+        rows = {**{name: name for name in BROAD}, ALL: ALL}
+    medians = _medians(user, chosen, group)
+    overall = time_to_interview(user, chosen).median_hours
+    found = Disparities(level=level, main=_main_table(page, rows, medians, overall))
+    found.grades = _grades_table(page, rows, counted.grades)
+    if counted.harmed is not None and counted.writing is not None:
+        found.harms = _harms_table(page, rows, counted.harms)
+        found.writing = _writing_table(page, rows, counted.writing)
+        found.notes_capped = counted.notes_capped
     return found
