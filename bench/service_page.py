@@ -176,7 +176,7 @@ def main() -> int:
         )
         with gunicorn("wsgi:app", env, tmp / "gunicorn.log") as port:
             cookie, status, body = sign_in(port, MANAGER, "/service?period=collection_year")
-            if status != 200 or "Interviews held" not in body:
+            if status != 200 or "Returns with an interview held" not in body:
                 raise BenchError(f"the service page answered {status}")
             cookie = session_cookie(cookie)
             pages = [

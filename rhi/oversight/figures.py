@@ -40,15 +40,17 @@ FIGURES = {
     "looked_after": "Returns of looked-after children",
     "at_home": "Returns of children living at home (not looked after)",
     "placed_from_elsewhere": "Returns of children placed here by another council",
-    "offered": "Interviews offered",
-    "accepted": "Children who said yes",
-    "declined": "Children who said no",
+    # Each counts returns, not children or interviews (one child may come back three times;
+    # one interview may cover two returns): the words say so.
+    "offered": "Returns offered an interview",
+    "accepted": "Returns where the child said yes",
+    "declined": "Returns where the child said no",
     # So that those offered add up: said yes, said no, or not answered yet.
     "no_answer": "Offered, no answer yet",
     "not_reached": "Not reached after attempts",
     "decided_against": "Decided not to interview",
     "carer_info": "Carer information taken instead",
-    "held": "Interviews held",
+    "held": "Returns with an interview held",
     "held_in_time": "Held within the deadline",  # words() names its hours
 }
 

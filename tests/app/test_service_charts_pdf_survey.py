@@ -120,7 +120,7 @@ def test_each_chart_is_an_svg_with_its_numbers_and_a_table_beside_it(app, world_
     for svg in (funnel, waiting):
         assert svg.startswith("<svg") and "<script" not in svg
         assert "http://" not in svg.replace("http://www.w3.org/", "").split("-->")[-1]
-    for words in ("Returns (episodes that ended in the period)", "Interviews offered"):
+    for words in ("Returns (episodes that ended in the period)", "Returns offered an interview"):
         assert words in funnel
     assert ">4<" in funnel or ">4.0<" in funnel  # the bar of returns says its number
     assert "Past the 72 hours" in waiting

@@ -25,11 +25,11 @@ def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, wo
     assert figure_beside(html, "Returns (episodes that ended in the period)") == "2"
     assert figure_beside(html, "Children who came back") == "1"
     assert figure_beside(html, "Returns of looked-after children") == "2"
-    assert figure_beside(html, "Interviews offered") == "2"
-    assert figure_beside(html, "Children who said yes") == "1"
-    assert figure_beside(html, "Children who said no") == "1"
+    assert figure_beside(html, "Returns offered an interview") == "2"
+    assert figure_beside(html, "Returns where the child said yes") == "1"
+    assert figure_beside(html, "Returns where the child said no") == "1"
     assert figure_beside(html, "Offered, no answer yet") == "0"  # 2 offered: 1 yes, 1 no
-    assert figure_beside(html, "Interviews held") == "1"
+    assert figure_beside(html, "Returns with an interview held") == "1"
     assert figure_beside(html, "Held within 72 hours") == "1"
     assert "Held within 72 hours, of those held: 100%" in page_text(html)
     assert "To the interview 5 hours 5 hours 1" in page_text(html)
@@ -54,9 +54,9 @@ def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, wo
     other.sign_in(world_i.emails["manager_b"])
     theirs = other.get("/service").get_data(as_text=True)
     assert figure_beside(theirs, "Returns (episodes that ended in the period)") == "1"
-    assert figure_beside(theirs, "Interviews held") == "0"
+    assert figure_beside(theirs, "Returns with an interview held") == "0"
     # Ben's offer has no answer yet: what was offered adds up (yes + no + no answer yet).
-    assert figure_beside(theirs, "Interviews offered") == "1"
+    assert figure_beside(theirs, "Returns offered an interview") == "1"
     assert figure_beside(theirs, "Offered, no answer yet") == "1"
     # Ben's return (80 hours ago, offered, not held) is past the 72 hours.
     assert "Past the 72 hours 1" in page_text(theirs)
@@ -80,19 +80,19 @@ def test_periods_and_the_csv(app, world_i):
     )
     # Dates chosen: only the earlier return (about five days before the test's 23 November).
     custom = manager.get("/service?period=custom&start=2026-11-17&end=2026-11-19")
-    assert figure_beside(custom.get_data(as_text=True), "Children who said no") == "1"
-    assert figure_beside(custom.get_data(as_text=True), "Interviews held") == "0"
+    assert figure_beside(custom.get_data(as_text=True), "Returns where the child said no") == "1"
+    assert figure_beside(custom.get_data(as_text=True), "Returns with an interview held") == "0"
     # Dates that end before they start are refused next to the dates, which keep what was typed.
     backwards = manager.get("/service?period=custom&start=2026-11-19&end=2026-11-17")
     assert backwards.status_code == 400
     said = backwards.get_data(as_text=True)
     assert "The period ends before it starts" in said and 'value="2026-11-19"' in said
-    assert "Interviews held" not in said  # no figures for a period nobody asked for
+    assert "Returns with an interview held" not in said  # no figures for a period nobody asked for
     response = manager.get("/service.csv?period=collection_year")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["Figure", "Number", "From", "To"]
-    assert ["Interviews held", "1", "2026-04-01", "2026-11-23"] in rows
+    assert ["Returns with an interview held", "1", "2026-04-01", "2026-11-23"] in rows
     with app.app_context():
         actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"service.view", "service.csv"} <= actions
@@ -144,7 +144,7 @@ def test_held_at_the_deadline_itself_is_late_as_the_clock_and_the_exports_say(ap
     manager = Web(app.test_client())
     manager.sign_in(world_i.emails["manager_a"])
     html = manager.get("/service").get_data(as_text=True)
-    assert figure_beside(html, "Interviews held") == "1"
+    assert figure_beside(html, "Returns with an interview held") == "1"
     assert figure_beside(html, "Held within 72 hours") == "0"
     with app.app_context():
         interview = db.session.scalar(
@@ -215,8 +215,8 @@ def test_an_interview_the_child_stopped_and_said_no_to_is_a_no_not_held(app, wor
     manager = Web(app.test_client())
     manager.sign_in(world_i.emails["manager_a"])
     before = manager.get("/service").get_data(as_text=True)
-    assert figure_beside(before, "Interviews held") == "1"
-    said_no = int(figure_beside(before, "Children who said no"))
+    assert figure_beside(before, "Returns with an interview held") == "1"
+    said_no = int(figure_beside(before, "Returns where the child said no"))
     with app.app_context():
         interview = db.session.scalar(
             select(Interview).where(Interview.uuid == world_i.interviews["a"])
@@ -226,10 +226,10 @@ def test_an_interview_the_child_stopped_and_said_no_to_is_a_no_not_held(app, wor
         interview.outcome_at = interview.held_at + timedelta(minutes=20)
         db.session.commit()
     html = manager.get("/service").get_data(as_text=True)
-    assert figure_beside(html, "Interviews held") == "0"
+    assert figure_beside(html, "Returns with an interview held") == "0"
     assert figure_beside(html, "Held within 72 hours") == "0"
-    assert figure_beside(html, "Children who said yes") == "0"
-    assert figure_beside(html, "Children who said no") == str(said_no + 1)
+    assert figure_beside(html, "Returns where the child said yes") == "0"
+    assert figure_beside(html, "Returns where the child said no") == str(said_no + 1)
     survey = manager.get("/service/survey.csv").get_data(as_text=True)
     assert "Return interviews completed,0" in survey.replace('"', "")
 
@@ -280,7 +280,7 @@ def test_one_interview_for_two_returns_is_judged_against_each_returns_own_deadli
     manager = Web(app.test_client())
     manager.sign_in(world.emails["manager_a"])
     html = manager.get("/service").get_data(as_text=True)
-    assert figure_beside(html, "Interviews held") == "2"
+    assert figure_beside(html, "Returns with an interview held") == "2"
     assert figure_beside(html, "Held within 72 hours") == "1"
 
 
@@ -330,8 +330,8 @@ def test_a_no_with_the_offer_kept_open_after_starting_is_not_held(app, web, worl
     manager = Web(app.test_client())
     manager.sign_in(world.emails["manager_a"])
     html = manager.get("/service").get_data(as_text=True)
-    assert figure_beside(html, "Interviews held") == "0"
-    assert figure_beside(html, "Children who said no") == "1"
+    assert figure_beside(html, "Returns with an interview held") == "0"
+    assert figure_beside(html, "Returns where the child said no") == "1"
 
 
 def test_a_tablets_when_the_chat_started_moves_an_interview_the_server_holds(app, web, world):
