@@ -273,17 +273,7 @@ def _childs_social_work_side(user: User) -> ColumnElement[bool]:
 
 def follows_action(user: User, action: FollowedAction) -> bool:
     """`action_filter` for one action: whether its page and notes are theirs to read."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists(
-                    select(FollowedAction.id).where(
-                        FollowedAction.id == action.id, action_filter(user)
-                    )
-                )
-            )
-        )
-    )
+    return action.id in followed_ids(user, [action.id])
 
 
 def followed_ids(user: User, ids: Collection[int]) -> set[int]:

@@ -36,7 +36,7 @@ from rhi.extensions import db
 from rhi.interviews.service import LockedError
 from rhi.models import ContactAttempt, Episode, Interview, InterviewStatus, Role, User
 from rhi.models.base import utcnow
-from rhi.models.episodes import Notice
+from rhi.models.episodes import Notice, first_return
 from rhi.models.interviews import CONTACT_OUTCOMES, EARLIER_ANSWERS, LOCKED_STATUSES, OUTCOMES
 from rhi.timefmt import format_datetime
 
@@ -425,6 +425,15 @@ class OutcomeError(ValueError):
         self.field = field
 
 
+def _tried_without_reaching(interview: Interview) -> bool:
+    """An attempt on record that did not reach the child: "Spoke with the child", and an
+    earlier offer or answer kept as a line of the attempts (`EARLIER_ANSWERS`), are not one."""
+    return any(
+        a.outcome not in REACHED_OUTCOMES and a.outcome not in EARLIER_ANSWERS
+        for a in interview.contact_attempts
+    )
+
+
 def not_before_return(episode: Episode, at: datetime, field: str) -> None:
     """An offer or the child's answer recorded on the pages comes after the child came back
     (after the first return the interview covers): one typed a day early made the time to
@@ -433,11 +442,11 @@ def not_before_return(episode: Episode, at: datetime, field: str) -> None:
     the tablet with no way to change them)."""
     interview = episode.interview
     episodes = interview.episodes if interview is not None else [episode]
-    returned = [e.returned_at for e in episodes if e.returned_at is not None]
-    if returned and at < min(returned):
+    returned = first_return(episodes)
+    if returned is not None and at < returned:
         raise OutcomeError(
             field,
-            f"This is before the child came back ({format_datetime(min(returned))}). "
+            f"This is before the child came back ({format_datetime(returned)}). "
             "Check the date and time.",
         )
 
@@ -468,21 +477,16 @@ def record_outcome(
         raise OutcomeError(
             "outcome", "The interview has begun: finish it on its review page instead."
         )
-    if outcome == "not_reached" and not any(
-        a.outcome not in REACHED_OUTCOMES and a.outcome not in EARLIER_ANSWERS
-        for a in interview.contact_attempts
-    ):
-        # "Spoke with the child", or an offer made to them, is no attempt that failed.
+    if outcome == "not_reached" and not _tried_without_reaching(interview):
         raise OutcomeError(
             "outcome",
             "No attempt that did not reach the child is recorded yet. Record each attempt to "
             "reach them first, under \u201cRecord a contact attempt\u201d.",
         )
-    if (
-        outcome == "carer_info"
-        and interview.declined_at is None
-        and not any(a.outcome not in REACHED_OUTCOMES for a in interview.contact_attempts)
-    ):
+    said_no = interview.declined_at is not None or any(
+        a.outcome == "said_no" for a in interview.contact_attempts
+    )
+    if outcome == "carer_info" and not (said_no or _tried_without_reaching(interview)):
         # Instead of the child's interview: once the child said no, or was not reached.
         raise OutcomeError(
             "outcome",

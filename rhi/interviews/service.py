@@ -19,6 +19,7 @@ from rhi.interviews import content as c
 from rhi.language import Matcher
 from rhi.models import Addendum, Interview, InterviewStatus, User
 from rhi.models.base import utcnow
+from rhi.models.episodes import first_return
 from rhi.plain_text import without_direction_controls
 from rhi.timefmt import STORED_WHEN, from_local
 from rhi.writing import events as language_events
@@ -81,8 +82,8 @@ def follow_held_on(interview: Interview, document: dict[str, Any]) -> None:
     held = held_when(document)
     if held is None or interview.held_at is None:
         return
-    returned = [e.returned_at for e in interview.episodes if e.returned_at is not None]
-    if returned and held < min(returned):
+    returned = first_return(interview.episodes)
+    if returned is not None and held < returned:
         return
     interview.held_at = held
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,13 @@ def reporter_label(value: str | None) -> str:
 
 # The rows of the open-returns indexes: back, and without the return's one outcome yet.
 _OPEN = "returned_at IS NOT NULL AND closed_at IS NULL"
+
+
+def first_return(episodes: Iterable[Episode]) -> datetime | None:
+    """When the child first came back, of these episodes (an interview may cover several):
+    what an offer, an answer or the interview itself never comes before. None: none has."""
+    back = [e.returned_at for e in episodes if e.returned_at is not None]
+    return min(back) if back else None
 
 
 class Episode(db.Model):

@@ -29,6 +29,7 @@ from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.interviews.child_words import words_for
 from rhi.models import Child, Episode, Interview, InterviewStatus, SyncConflict, User
+from rhi.models.episodes import first_return
 from rhi.models.interviews import LOCKED_STATUSES, status_label
 from rhi.timefmt import format_datetime, to_local
 
@@ -124,17 +125,12 @@ def _prepare(child: Child, starts: dict[int, list[datetime]], now: datetime) -> 
     return prepare.as_copy(child, count)
 
 
-def _returned(episodes: list[Episode]) -> datetime | None:
-    back = [e.returned_at for e in episodes if e.returned_at is not None]
-    return min(back) if back else None
-
-
 def _interview_entry(
     interview: Interview, now: datetime, starts: dict[int, list[datetime]]
 ) -> dict[str, Any]:
     episodes = sorted(interview.episodes, key=lambda e: e.id)
     first = episodes[0]
-    returned = _returned(episodes)
+    returned = first_return(episodes)
     return {
         "uuid": interview.uuid,
         "version": interview.version,
@@ -157,7 +153,7 @@ def _interview_entry(
 def _return_entry(
     episode: Episode, due: datetime, now: datetime, starts: dict[int, list[datetime]]
 ) -> dict[str, Any]:
-    returned = _returned([episode])
+    returned = first_return([episode])
     return {
         "uuid": None,
         "episode_ids": [episode.id],

@@ -289,3 +289,24 @@ def service_history(app, world) -> None:
         ben = db.session.scalar(select(Interview).where(Interview.uuid == world.interviews["b"]))
         ben.offered_at = ben.due_at - timedelta(hours=60)
         db.session.commit()
+
+
+def lend_a_return(app, child_id: int, team_name: str) -> int:
+    """A return of the child's, just back, held by another team (a team lent one return of
+    theirs): its id."""
+    from rhi.models import Team
+    from rhi.models.base import utcnow
+
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == team_name))
+        lent = Episode(
+            child_id=child_id,
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=utcnow() - timedelta(hours=12),
+            returned_at=utcnow() - timedelta(hours=3),
+            assigned_team_id=team.id,
+        )
+        db.session.add(lent)
+        db.session.commit()
+        return lent.id

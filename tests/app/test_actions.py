@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.models import AuditEvent, FollowedAction, Interview
 from rhi.models.episodes import Notice
-from tests.app.helpers import autosave, start
+from tests.app.helpers import autosave, lend_a_return, start
 from tests.conftest import Web
 
 # The clock is 2026-11-23 12:00 UTC (tests/app/conftest.py): today is Monday 23 November.
@@ -323,8 +323,6 @@ def test_a_meetings_decision_is_not_shown_beside_a_lent_return_or_on_the_repeats
     """Team A is lent a return of Ben's after team B's meeting about him was held: team A's
     manager sees that a meeting was held (so none is asked for twice), not what it decided,
     and no link to a page that is not theirs."""
-    from rhi.models import Episode, Team
-    from rhi.models.base import utcnow
 
     child, episode = world.children["b"], world.episodes["b"]
     _as(app, world, "worker_b").post(
@@ -336,19 +334,7 @@ def test_a_meetings_decision_is_not_shown_beside_a_lent_return_or_on_the_repeats
     url = f"/actions/{meeting.id}"
     held = {"status": "held", "on": "2026-11-23", "note": "Referral to the CSE team.", "version": 1}
     assert _as(app, world, "manager_b").post(url, held, page=url).status_code == 302
-    with app.app_context():
-        team_a = db.session.scalar(select(Team).where(Team.name == "RHI A"))
-        lent = Episode(
-            child_id=child,
-            risk_grade="Low",
-            dfe_type="M",
-            started_at=utcnow() - timedelta(hours=12),
-            returned_at=utcnow() - timedelta(hours=3),
-            assigned_team_id=team_a.id,
-        )
-        db.session.add(lent)
-        db.session.commit()
-        lent_id = lent.id
+    lent_id = lend_a_return(app, child, "RHI A")
     app.config["RHI_REPEAT_EPISODES"] = 1  # Ben is on the repeats page
     manager_a = _as(app, world, "manager_a")
     page = manager_a.get(f"/episodes/{lent_id}").get_data(as_text=True)

@@ -14,10 +14,9 @@ from sqlalchemy import func, select
 
 from rhi.children import matching
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, Episode, Team, User
-from rhi.models.base import utcnow
+from rhi.models import AuditEvent, Child, Team, User
 from rhi.models.children import ProfileChange
-from tests.app.helpers import audit_actions, prepared_file
+from tests.app.helpers import audit_actions, lend_a_return, prepared_file
 from tests.conftest import Web
 
 COORDINATOR = "coordinator_a"
@@ -73,6 +72,18 @@ def details(**changes: str) -> dict[str, str]:
     }
     form.update(changes)
     return form
+
+
+def ada(**changes: str) -> dict[str, str]:
+    """Ada's details as her edit form sends them (the world's child a), with `changes`."""
+    return {
+        "first_name": "Ada",
+        "last_name": "Alpha",
+        "date_of_birth": "01/05/2011",
+        "ethnicity": "black_caribbean",
+        "legal_status": "looked_after",
+        **changes,
+    }
 
 
 def child_named(app, first: str) -> Child | None:
@@ -387,32 +398,13 @@ def test_editing_a_child_gives_the_editors_team_nothing_more_of_the_childs_recor
     with team A stays team A's: the edit made team B keeper of her record once."""
     from tests.app.helpers import start
 
-    with app.app_context():
-        team_b = db.session.scalar(select(Team).where(Team.name == "RHI B"))
-        lent = Episode(
-            child_id=world.children["a"],
-            risk_grade="Low",
-            dfe_type="M",
-            started_at=utcnow() - timedelta(hours=12),
-            returned_at=utcnow() - timedelta(hours=3),
-            assigned_team_id=team_b.id,
-        )
-        db.session.add(lent)
-        db.session.commit()
+    lend_a_return(app, world.children["a"], "RHI B")
     uuid = start(Web(app.test_client()), world)
     manager_b = signed_in(app, world, "manager_b")
     assert manager_b.get(f"/episodes/{world.episodes['a']}").status_code == 404
     page = manager_b.get(f"/children/{world.children['a']}/edit").get_data(as_text=True)
     assert 'value="Ada"' in page
-    edited = {
-        "first_name": "Ada",
-        "last_name": "Alpha",
-        "date_of_birth": "01/05/2011",
-        "ethnicity": "black_caribbean",
-        "legal_status": "looked_after",
-        "pronouns": "she/her",
-        "social_worker_id": str(world.users["social_worker"]),
-    }
+    edited = ada(pronouns="she/her", social_worker_id=str(world.users["social_worker"]))
     assert manager_b.post(f"/children/{world.children['a']}/edit", edited).status_code == 302
     assert manager_b.get(f"/episodes/{world.episodes['a']}").status_code == 404
     assert manager_b.get(f"/interviews/{uuid}/start").status_code == 404
@@ -430,25 +422,10 @@ def test_only_the_team_keeping_a_child_changes_their_social_worker(app, world, w
     with app.app_context():
         team_b = db.session.scalar(select(Team).where(Team.name == "RHI B"))
         sw_b = add_user("social_worker_b", "social_worker", team_b)
-        db.session.add(
-            Episode(
-                child_id=world.children["a"],
-                risk_grade="Low",
-                dfe_type="M",
-                started_at=utcnow() - timedelta(hours=12),
-                returned_at=utcnow() - timedelta(hours=3),
-                assigned_team_id=team_b.id,
-            )
-        )
         db.session.commit()
         sw_b_id = sw_b.id
-    edited = {
-        "first_name": "Ada",
-        "last_name": "Alpha",
-        "date_of_birth": "01/05/2011",
-        "ethnicity": "black_caribbean",
-        "legal_status": "looked_after",
-    }
+    lend_a_return(app, world.children["a"], "RHI B")
+    edited = ada()
     child_url = f"/children/{world.children['a']}/edit"
     manager_b = signed_in(app, world, "manager_b")
     page = manager_b.get(child_url).get_data(as_text=True)
@@ -489,14 +466,7 @@ def test_the_social_workers_own_team_moves_a_child_another_team_keeps(app, world
         )
         db.session.commit()
         other_id = other.id
-    edited = {
-        "first_name": "Ada",
-        "last_name": "Alpha",
-        "date_of_birth": "01/05/2011",
-        "ethnicity": "black_caribbean",
-        "legal_status": "looked_after",
-        "social_worker_id": str(other_id),
-    }
+    edited = ada(social_worker_id=str(other_id))
     url = f"/children/{world.children['a']}/edit"
     assert signed_in(app, world, "manager_care").post(url, edited).status_code == 302
     with app.app_context():
