@@ -7,7 +7,7 @@ request. Only fixed, short descriptions go in `detail`: never note text.
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_login import current_user
 
 from rhi.extensions import db
@@ -44,4 +44,29 @@ def record(
         detail=detail[:200] if detail else None,
     )
     db.session.add(event)
+    if outcome == "refused" and has_request_context():
+        g.rhi_refusal_recorded = True
     return event
+
+
+def record_refusal_unless_recorded() -> None:
+    """A 403 answered to a signed-in person, for a page or change whose view refused without
+    writing its own row (a role check before any record is read: the administrators' pages, the
+    inbox, the actions list): one row naming the page asked for, committed on its own. Views
+    that know which record was refused write their own row first (`access.forbid_change`), and
+    this writes nothing more. Whatever the refused request had changed and not committed is
+    undone first: a refusal never commits someone's half-made change."""
+    if not has_request_context() or g.get("rhi_refusal_recorded"):
+        return
+    if not current_user or not current_user.is_authenticated:
+        return
+    db.session.rollback()
+    record(
+        "page.refused",
+        user=current_user._get_current_object(),
+        object_type="page",
+        object_id=(request.endpoint or request.path)[:40],
+        outcome="refused",
+        detail=f"{request.method} {request.path}",
+    )
+    db.session.commit()

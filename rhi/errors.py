@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from rhi import read_transactions
+from rhi import audit, read_transactions
 from rhi.config import normalise_origin
 from rhi.extensions import db
 from rhi.origin_check import allowed_origins
@@ -167,6 +167,13 @@ def register(app: Flask) -> None:
         original = getattr(exc, "original_exception", None)
         if original is not None and database_unavailable(original):
             return _unavailable(original)
+        if exc.code == 403:
+            try:
+                audit.record_refusal_unless_recorded()
+            except Exception as error:  # the refusal stands even if it cannot be written
+                if not database_unavailable(error):
+                    raise
+                return _unavailable(error)
         return render(exc.code or 500)
 
     @app.errorhandler(Exception)
