@@ -45,6 +45,7 @@ from rhi.models.children import Child
 from rhi.models.episodes import NOT_GRADED
 from rhi.models.interviews import held_clause
 from rhi.oversight.figures import (
+    FIGURES,
     Period,
     _conditions,
     _hours,
@@ -83,12 +84,14 @@ PARENT: dict[str, str | None] = {
     ALL: None,
 }
 
+# The service page's words for the same counts (rhi/oversight/figures.py): each counts returns,
+# not interviews, and the two pages must not name one count two ways.
 MEASURES = {
-    "children": "Children",
+    "children": FIGURES["children"],
     "returns": "Returns",
-    "offered": "Offered an interview",
-    "accepted": "Said yes",
-    "held": "Interviews held",
+    "offered": FIGURES["offered"],
+    "accepted": FIGURES["accepted"],
+    "held": FIGURES["held"],
     "held_in_time": "Held within the deadline",  # the table names its hours
 }
 COUNTED = [key for key in MEASURES if key != RETURNS]  # returns: the risk grades' row totals
@@ -500,7 +503,11 @@ def _harms_table(page: Page, rows: dict[str, str], harms: list[str]) -> Table:
             "group: how many returns' interviews recorded each (one interview may record "
             "several)"
         ),
-        headers=["Ethnic group", "Interviews held by your team", *(HARMS[k] for k in harms[1:])],
+        headers=[
+            "Ethnic group",
+            "Returns with an interview held by your team",
+            *(HARMS[k] for k in harms[1:]),
+        ],
     )
     for row, name in rows.items():
         read = page.value("harms", row, READ)

@@ -134,6 +134,15 @@ def _table(html: str, caption_start: str) -> dict[str, list[str]]:
     raise AssertionError(f"no table {caption_start!r}")
 
 
+def _headers(html: str, caption_start: str) -> list[str]:
+    """A table's column headings' text."""
+    for table in re.findall(r"<table.*?</table>", html, flags=re.S):
+        caption = re.search(r"<caption[^>]*>(.*?)</caption>", table, flags=re.S)
+        if caption and _text(caption.group(1)).startswith(caption_start):
+            return [_text(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table, re.S)]
+    raise AssertionError(f"no table {caption_start!r}")
+
+
 def _signed_in(app, email: str) -> Web:
     web = Web(app.test_client())
     web.sign_in(email)
@@ -150,6 +159,17 @@ def test_the_figures_by_group_are_those_counted_by_hand(app, world):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     main = _table(html, "Returns in the period")
+    # The counts of returns say so, in the service page's words (one child may come back
+    # three times; "Interviews held" read as a count of interviews).
+    assert _headers(html, "Returns in the period")[:6] == [
+        "Ethnic group",
+        "Children who came back",
+        "Returns",
+        "Returns offered an interview",
+        "Returns where the child said yes",
+        "Returns with an interview held",
+    ]
+    assert "Returns with an interview held by your team" in _headers(html, "Harms and risk")
     assert main["White"] == [
         "8",
         "8",

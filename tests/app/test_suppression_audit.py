@@ -711,8 +711,8 @@ def test_harms_and_the_writing_check_hide_with_the_interviews_held(app, world):
     main = _columns(web, "Returns in the period")
     harms = _columns(web, "Harms and risk indicators")
     writing = _columns(web, "The writing check")
-    held = _hidden(main["Interviews held"])
-    assert _hidden(harms["Interviews held by your team"]) == held
+    held = _hidden(main["Returns with an interview held"])
+    assert _hidden(harms["Returns with an interview held by your team"]) == held
     assert _hidden(writing["Interviews read"]) == held
     assert held  # something is hidden: the check below is not empty
     for header, column in harms.items():
