@@ -140,8 +140,21 @@ def returns() -> str:
         "can_add_child": access.can_record_children(current_user),
     }
     if request.htmx:
+        # The minute's refresh of a page already recorded: a row a minute for every open
+        # Returns page would grow with the hours it stays open, and says nothing new.
         return render_block(RETURNS, "returns_list", **ctx)
-    return render_template(RETURNS, **ctx)
+    # Who opened which page of children's returns, as every list of children's records is
+    # (children.list, actions.list); paging and sorting are links, so each is recorded.
+    shown = len(ctx["rows"]) + len(ctx["unallocated"]) + len(ctx["missing"])
+    audit.record(
+        "returns.list",
+        object_type="episode",
+        object_id="list",
+        detail=f"{shown + len(ctx['offer_open'])} shown, page {pages.number}, {sort}",
+    )
+    html = render_template(RETURNS, **ctx)
+    db.session.commit()  # after drawing it: a commit expires what the page reads
+    return html
 
 
 def _page_number(name: str) -> int:

@@ -70,6 +70,18 @@ def test_returns_fragment_for_htmx_refresh(web, world):
     assert "<html" not in html
 
 
+def test_opening_the_returns_page_is_recorded_and_its_refresh_is_not(app, web, world):
+    web.sign_in(world.emails["worker_a"])
+    assert web.get("/returns?sort=risk").status_code == 200
+    for _ in range(3):  # the page's minute-by-minute refresh
+        assert web.get("/returns?sort=risk", headers={"HX-Request": "true"}).status_code == 200
+    with app.app_context():
+        rows = db.session.execute(
+            select(AuditEvent.user_id, AuditEvent.detail).where(AuditEvent.action == "returns.list")
+        ).all()
+    assert [tuple(row) for row in rows] == [(world.users["worker_a"], "1 shown, page 1, risk")]
+
+
 def test_episode_view_is_audited_without_note_text(app, web, world):
     web.sign_in(world.emails["worker_a"])
     page = web.get(f"/episodes/{world.episodes['a']}").get_data(as_text=True)
