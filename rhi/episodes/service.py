@@ -268,6 +268,11 @@ def record_offer(
     kept as a line of the contact attempts."""
     interview = _answerable(episode, user, interview)
     first = interview.offered_at
+    # An answer or an outcome recorded with no offer before it fills in the offer's time from
+    # its own, and no way it was offered (record_accept, record_decline): an earlier offer
+    # recorded later is the offer itself, not the child being offered it again.
+    if first is not None and interview.offer_method is None and at <= first:
+        first = None
     if first == at and interview.offer_method == method:
         return interview  # the same offer again (a form sent twice, the start form): no news
     answers = [t for t in (interview.declined_at, interview.accepted_at) if t is not None]

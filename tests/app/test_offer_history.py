@@ -169,6 +169,24 @@ def test_the_same_offer_again_adds_nothing_and_a_late_offer_does_not_undo_a_no(a
     assert _history(app) == [("23/11 05:00", "offered_again", None)]
 
 
+def test_an_offer_recorded_after_the_answer_it_came_before_is_the_first_offer(app, world):
+    """A yes recorded with no offer before it fills in the offer's time from its own; the
+    offer, recorded afterwards, is the first one, not the child being offered it again."""
+    worker = _as(app, world, "worker_a")
+    url = f"/episodes/{world.episodes['a']}"
+    worker.post(url + "/accept", {"accepted_at": "2026-11-23T06:00"}, page=url)
+    worker.post(url + "/offer", {"offered_at": "2026-11-23T04:00", "method": "visit"}, page=url)
+    interview = _interview(app)
+    assert (interview.status, interview.offer_method) == ("accepted", "visit")
+    assert interview.offered_at.strftime("%d/%m %H:%M") == "23/11 04:00"
+    assert _history(app) == []
+    page = worker.get(url).get_data(as_text=True)
+    assert "Offered again" not in page
+    # A later offer, after the yes, is an offer made again.
+    worker.post(url + "/offer", {"offered_at": "2026-11-23T08:00", "method": "phone"}, page=url)
+    assert _history(app) == [("23/11 08:00", "offered_again", None)]
+
+
 def test_a_second_no_without_the_carers_words_keeps_what_the_carer_said(app, world):
     worker = _as(app, world, "worker_a")
     url = f"/episodes/{world.episodes['a']}"
