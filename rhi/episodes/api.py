@@ -104,7 +104,8 @@ def notifications() -> tuple[Response, int]:
         _refused(f"token {token.id}: dry_run not true or false")
         return _error(422, "bad_request", '"dry_run" is true or false, without quotes.')
     actor = apply.Actor(None, token.team_id, f"token {token.id}")
-    plans = imports.run(imports.rows_of_items(items), actor, token.name, dry_run=dry_run)
+    rows = imports.rows_of_items(items)
+    plans = imports.run(rows, actor, token.name, dry_run=dry_run, unit="item")
     token.last_used_at = utcnow()
     tally = apply.counts(plans)
     audit.record(

@@ -9,6 +9,7 @@ through a column mapping, and the list of refused rows to download.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Mapping
 from typing import IO, Any
@@ -24,6 +25,7 @@ from rhi.episodes.imports_csv import (
     Table,
     cells_for,
     decode,
+    header_key,
     mark_duplicates,
     missing_columns,
     neutralise,
@@ -81,19 +83,75 @@ def rows_of(table: Table, columns: Mapping[str, str]) -> list[Row]:
 
 
 def rows_of_items(items: list[Any]) -> list[Row]:
-    """The API's notifications ({field: text}) checked by the same rules as a file's rows."""
+    """The API's notifications ({field: text}) checked by the same rules as a file's rows, each
+    named by its place in the list from 1 ("item 1"). An item with a key that is not a field,
+    or a value that is not text, is refused, saying which: as a file whose chosen column is
+    missing (`missing_columns`), its value would otherwise be dropped without a word (a found
+    time sent as "returned_at" left the child shown missing)."""
     rows = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            item = {}
-        cells = {
-            name: str(item[name]).strip()
-            for name in COLUMNS
-            if item.get(name) is not None and not isinstance(item[name], dict | list)
-        }
-        rows.append(_check(index, cells))
-    mark_duplicates(rows, _check)
+    for place, item in enumerate(items, start=1):
+        cells, problems = item_cells(item)
+        row = _check(place, cells)
+        if problems:
+            row.problems[:0] = problems
+            row.notice = None
+        rows.append(row)
+    mark_duplicates(rows, _check, unit="item")
     return rows
+
+
+EXAMPLE_ITEM = '{"police_reference": "...", "first_name": "...", ...}'
+
+
+def item_cells(item: Any) -> tuple[dict[str, str], list[str]]:
+    """An API item's text by field, and what is wrong with its keys and values. Null is empty;
+    a whole number (a reference or person id sent without quotes) is read as its digits."""
+    if not isinstance(item, dict):
+        return {}, [f"Not a notification: send an object of fields, like {EXAMPLE_ITEM}."]
+    cells: dict[str, str] = {}
+    problems = []
+    for key, value in item.items():
+        if key not in COLUMNS:
+            problems.append(not_a_field(key))
+        elif value is None:
+            continue
+        elif isinstance(value, str):
+            cells[key] = value.strip()
+        elif isinstance(value, int) and not isinstance(value, bool):
+            cells[key] = str(value)
+        else:
+            problems.append(f"{key}: {_kind(value)}, not text. Send it as text, in quotes.")
+    return cells, problems
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, float):
+        return "a number with a decimal point"
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else "not text"
+
+
+def not_a_field(key: str) -> str:
+    """A key no field has, with the field it most likely meant: by a file's header names for
+    it ("returned_at", "found", "dob"), else by its spelling; else every field."""
+    likely = likely_field(key)
+    if likely:
+        return f"{key}: not a field; did you mean {likely}?"
+    return f"{key}: not a field. The fields are {', '.join(COLUMNS)}."
+
+
+def likely_field(key: str) -> str | None:
+    said = header_key(key)
+    names = {header_key(name): name for name in COLUMNS}
+    for name, column in COLUMNS.items():
+        names.update(dict.fromkeys(column.aliases, name))
+    if said in names:
+        return names[said]
+    close = difflib.get_close_matches(said, list(names), n=1, cutoff=0.8)
+    return names[close[0]] if close else None
 
 
 def reread(cells: dict[str, str]) -> Row:
@@ -101,11 +159,35 @@ def reread(cells: dict[str, str]) -> Row:
     return _check(0, cells)
 
 
-def run(rows: list[Row], actor: apply.Actor, source: str, *, dry_run: bool) -> list[apply.Plan]:
-    """The preview (dry run: nothing written) or the import, row by row."""
-    if dry_run:
-        return apply.plan_rows(rows, actor)
-    return apply.apply_rows(rows, actor, source)
+def run(
+    rows: list[Row], actor: apply.Actor, source: str, *, dry_run: bool, unit: str = "line"
+) -> list[apply.Plan]:
+    """The preview (dry run: nothing written) or the import, row by row. `unit`: what the
+    messages call a row ("item" for the API's list)."""
+    plans = apply.plan_rows(rows, actor) if dry_run else apply.apply_rows(rows, actor, source)
+    return _worded(plans, unit)
+
+
+def _worded(plans: list[apply.Plan], unit: str) -> list[apply.Plan]:
+    """What a row read with another says, in the words of the file or the API: a repeat of
+    another row (`Row.same_as`) is counted once, with it, never refused for being there twice;
+    a row read together with a later one names it as a line or an item."""
+    by_line = {plan.row.line: plan for plan in plans}
+    for plan in sorted(plans, key=lambda p: (p.row.same_as is not None, -p.row.line)):
+        row = plan.row
+        if row.taken_with is None:
+            continue
+        if row.same_as is not None:
+            said, other = f"The same as {unit} {row.same_as}", by_line[row.same_as]
+        else:
+            said, other = f"Read together with {unit} {row.taken_with}", by_line[row.taken_with]
+        if plan.outcome == apply.PROBLEM:
+            plan.message = f"{said}, which was not imported: {other.message}"
+        elif row.same_as is not None:
+            plan.message = f"{said}: a repeat, counted once."
+        else:
+            plan.message = f"{said}: the same episode."
+    return plans
 
 
 def results_of(plans: list[apply.Plan], table: Table | None = None) -> list[dict[str, Any]]:

@@ -153,6 +153,12 @@ class Known:
     # The team's episodes with no police reference yet, by child (recorded by hand, often from
     # a carer's call before the police gave one): a row may be the same time away.
     unreferenced: dict[int, list[Episode]] = field(default_factory=lambda: defaultdict(list))
+    # Each known child's times away a new row's missing time may fall inside: still open, or
+    # back after the earliest missing time in the file (whatever their police reference).
+    around: dict[int, list[Episode]] = field(default_factory=lambda: defaultdict(list))
+    # The found times the file itself gives, by police reference: a found row for the child's
+    # earlier time away may come after the row for the next one.
+    returns_in_file: dict[str, datetime] = field(default_factory=dict)
 
     @classmethod
     def load(cls, actor: Actor, notices: list[Notice]) -> Known:
@@ -208,6 +214,21 @@ class Known:
                 )
             ):
                 known.unreferenced[episode.child_id].append(episode)
+        starts = [n.started_at for n in notices if n.started_at is not None]
+        if starts:
+            earliest = min(starts)
+            for part in _chunks(sorted(known.by_id)):
+                for episode in db.session.scalars(
+                    select(Episode).where(
+                        Episode.child_id.in_(part),
+                        or_(Episode.returned_at.is_(None), Episode.returned_at > earliest),
+                        actor.episode_scope(),
+                    )
+                ):
+                    known.around[episode.child_id].append(episode)
+        for notice in notices:
+            if notice.returned_at is not None:
+                known.returns_in_file[references.key(notice.police_reference)] = notice.returned_at
         return known
 
     def add(self, child: Child) -> None:
@@ -412,6 +433,44 @@ def _same_time_away(episode: Episode, notice: Notice) -> bool:
     return episode.started_at <= started <= episode.started_at + STILL_MISSING_FOR
 
 
+def time_away_around(
+    notice: Notice, name: str, episodes: Iterable[Episode], returns_in_file: dict[str, datetime]
+) -> str | None:
+    """Why a new episode for this notification would count one time away twice, in words (as
+    the hand form refuses it: rhi/episodes/views.py `_missing_already`): the child is held as
+    missing and not yet back from before this missing time, or its missing time falls inside
+    a time away rhi holds with its return. A found time the same file gives for that episode
+    counts as its return. None when the new episode stands on its own."""
+    started = notice.started_at
+    assert started is not None
+    for episode in sorted(episodes, key=lambda e: e.started_at, reverse=True):
+        if episode.started_at > started:
+            continue
+        returned = episode.returned_at or returns_in_file.get(
+            references.key(episode.police_reference or "")
+        )
+        reference = (
+            f"police reference {episode.police_reference}"
+            if episode.police_reference
+            else "recorded by hand, with no police reference yet"
+        )
+        if returned is None:
+            return (
+                f"rhi holds {name} as missing since {format_datetime(episode.started_at)} "
+                f"({reference}) and not yet back: record when they came back on that episode "
+                "(or import its found notification) first, then import this row again. If it "
+                "is the same time away, nothing needs adding."
+            )
+        if returned > started:
+            return (
+                f"This missing time falls inside {name}'s time away from "
+                f"{format_datetime(episode.started_at)} until they came back "
+                f"{format_datetime(returned)} ({reference}), which rhi already holds: check "
+                "the times. If it is the same time away, nothing needs adding."
+            )
+    return None
+
+
 def _new_or_same_time_away(
     row: Row, notice: Notice, child: Child, known: Known, new_words: str
 ) -> Plan:
@@ -421,6 +480,11 @@ def _new_or_same_time_away(
     Two such episodes: a person decides (the row is refused, saying so)."""
     same = [e for e in known.unreferenced.get(child.id, []) if _same_time_away(e, notice)]
     if not same:
+        clash = time_away_around(
+            notice, child.display_name, known.around.get(child.id, []), known.returns_in_file
+        )
+        if clash is not None:
+            return Plan(row, PROBLEM, clash, about=child.id)
         return Plan(row, NEW, new_words, child)
     if len(same) > 1:
         return Plan(
@@ -520,6 +584,16 @@ def _foresee(plan: Plan, known: Known) -> None:
             date_of_birth=notice.date_of_birth,
         )
         known.add(child)
+    # A stand-in for the episode the row would make, never added to the session (the child set
+    # by id: set through a child rhi holds, it would be).
+    known.around[child.id].append(
+        Episode(
+            child_id=child.id,
+            started_at=notice.started_at,
+            returned_at=notice.returned_at,
+            police_reference=notice.police_reference,
+        )
+    )
     person = notice.police_person_id
     if person and person not in known.people:
         known.people[person] = child.id
@@ -714,6 +788,7 @@ def _remember(plan: Plan, known: Known) -> None:
         _adopted(plan.episode, notice, known)
     if plan.outcome == NEW and plan.child is not None and plan.episode is not None:
         known.add(plan.child)
+        known.around[plan.child.id].append(plan.episode)
         known.episodes[references.key(notice.police_reference)].append(plan.episode)
         known.visible_episodes.add(plan.episode.id)
     if plan.outcome == WAITING and plan.waiting is not None:
@@ -811,18 +886,24 @@ def _recorded_by_hand(child: Child, notice: Notice, actor: Actor) -> Episode | N
     return same[0] if len(same) == 1 else None
 
 
-def _made_for(notice: Notice, actor: Actor) -> Child | None:
+def _made_for(notice: Notice, actor: Actor, refused: int | None) -> Child | None:
     """For "new child": the child an earlier "new child" for the same police person id made
     (their two notifications waited together as possibly someone else), if the person may see
-    them; None for a child new to rhi."""
+    them; None for a child new to rhi. Never the child the person has just said it is not
+    (`refused`: the row waited as possibly them, often because the police person id is
+    theirs), nor a child whose name and date of birth cannot be the row's: "new child" means
+    not that one."""
     person = notice.police_person_id
     if not person:
         return None
-    return db.session.scalar(
+    child = db.session.scalar(
         select(Child)
         .join(PolicePerson, PolicePerson.child_id == Child.id)
         .where(PolicePerson.police_person_id == person, actor.child_scope())
     )
+    if child is None or child.id == refused or not _same_child(child, notice):
+        return None
+    return child
 
 
 def resolve(
@@ -856,7 +937,11 @@ def resolve(
     )
     episode = None
     if existing is None:
-        child = waiting.candidate if decision == SAME_CHILD else _made_for(notice, actor)
+        child = (
+            waiting.candidate
+            if decision == SAME_CHILD
+            else _made_for(notice, actor, waiting.candidate_child_id)
+        )
         same = _recorded_by_hand(child, notice, actor) if child is not None else None
         if same is not None:
             # The same time away, recorded by hand before the police's reference came: it
@@ -867,6 +952,20 @@ def resolve(
                 raise RowRefused(str(exc)) from exc
             episode = same
         else:
+            if child is not None:
+                around = db.session.scalars(
+                    select(Episode).where(
+                        Episode.child_id == child.id,
+                        or_(
+                            Episode.returned_at.is_(None),
+                            Episode.returned_at > notice.started_at,
+                        ),
+                        actor.episode_scope(),
+                    )
+                )
+                clash = time_away_around(notice, child.display_name, around, {})
+                if clash is not None:
+                    raise RowRefused(clash)
             episode = _new_episode(notice, child, actor)
         _link_person(notice, episode.child, None)
     waiting.resolved_at = utcnow()

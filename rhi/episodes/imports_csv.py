@@ -21,7 +21,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import IO
 
 from rhi.children.matching import normalise
@@ -175,6 +175,7 @@ class Row:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     taken_with: int | None = None  # the later line this row was read together with
+    same_as: int | None = None  # the earlier line this row repeats, word for word
 
     @property
     def reference(self) -> str:
@@ -237,20 +238,31 @@ def decode(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+def _blank(line: str) -> bool:
+    """A line with nothing in it: empty, spaces, or the separators alone (",,,," from Excel)."""
+    return not line.strip(" \t\r,;\ufeff")
+
+
 def parse(text: str) -> Table:
-    """Headers and rows. Blank lines are skipped; a cell's line is its first line (counted in
-    the file as it is, so the line a coordinator is told of is the one their editor shows)."""
-    first_line, _, rest = text.partition("\n")
+    """Headers and rows. Blank lines are skipped, before the header row too (an export that
+    opens with an empty line); a cell's line is its first line (counted in the file as it is,
+    so the line a coordinator is told of is the one their editor shows)."""
     skipped = 0
+    first_line, newline, rest = text.partition("\n")
+    while newline and _blank(first_line):
+        text, skipped = rest, skipped + 1
+        first_line, newline, rest = text.partition("\n")
     declared = first_line.strip().lower()
     if declared.startswith("sep=") and len(declared) == 5:
         # Excel's own first line naming the separator ("sep=;"): it is not the header row.
-        delimiter, text, skipped = first_line.strip()[4], rest, 1
+        delimiter, text, skipped = first_line.strip()[4], rest, skipped + 1
     else:
         delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        headers = _unique([h.strip() for h in next(reader, [])])
+        # Blank lines the split above does not see (a file whose lines end in a lone CR).
+        headers = next((h for h in reader if any(c.strip() for c in h)), [])
+        headers = _unique([h.strip() for h in headers])
         if not any(headers):
             raise FileProblem("This file is empty: it has no header row.")
         rows = []
@@ -361,6 +373,36 @@ def read_date(text: str) -> date | None:
     return None
 
 
+def _read_time(text: str) -> time | None:
+    for fmt in TIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).time()
+        except ValueError:
+            continue
+    return None
+
+
+def read_birth(text: str) -> date | None:
+    """A date of birth; with a time of midnight too ("2012-04-03 00:00:00", as a database or
+    a spreadsheet writes a date), which says nothing more. Any other time is not a birth date's."""
+    day_part, _, time_part = text.replace("T", " ").strip().partition(" ")
+    day = read_date(day_part)
+    if day is not None and time_part.strip() and _read_time(time_part.strip()) != time(0, 0):
+        return None
+    return day
+
+
+END_OF_DAY = ("24:00", "24:00:00")
+
+
+def end_of_day(text: str) -> date | None:
+    """The day after, for a time written 24:00 ("20/11/2026 24:00", midnight at the end of the
+    20th, which some systems write): read as 00:00 on the next day."""
+    day_part, _, time_part = text.replace("T", " ").strip().partition(" ")
+    day = read_date(day_part) if time_part.strip() in END_OF_DAY else None
+    return day + timedelta(days=1) if day is not None else None
+
+
 def read_when(text: str, to_utc: Callable[[datetime], datetime]) -> datetime | None:
     """A date and time, naive UTC. Local unless the text carries its own offset."""
     try:
@@ -375,13 +417,12 @@ def read_when(text: str, to_utc: Callable[[datetime], datetime]) -> datetime | N
     day = read_date(day_part)
     if day is not None and not time_part.strip():
         return to_utc(datetime.combine(day, datetime.min.time()))  # a day alone: midnight
-    for fmt in TIME_FORMATS:
-        try:
-            moment = datetime.strptime(time_part.strip(), fmt).time()
-        except ValueError:
-            continue
-        if day is not None:
-            return to_utc(datetime.combine(day, moment))
+    next_day = end_of_day(text)
+    if next_day is not None:
+        return to_utc(datetime.combine(next_day, datetime.min.time()))
+    moment = _read_time(time_part.strip())
+    if day is not None and moment is not None:
+        return to_utc(datetime.combine(day, moment))
     return None
 
 
@@ -392,23 +433,50 @@ def looks_like_a_date(text: str) -> bool:
     return len(pieces) == 3 and all(p.isdigit() for p in pieces)
 
 
+def _written_as_we_read(day: str) -> bool:
+    """Digits in one of DATE_FORMATS' shapes: the day first, the year last (23/11/2026,
+    23-11-2026, 23.11.2026), or the year first with dashes (2026-11-23). "2026/11/23" is not."""
+    for separator in "/-.":
+        pieces = day.split(separator)
+        if len(pieces) != 3 or not all(p.isdigit() for p in pieces):
+            continue
+        if separator == "-" and len(pieces[0]) == 4 and max(map(len, pieces[1:])) <= 2:
+            return True
+        if len(pieces[2]) == 4 and max(map(len, pieces[:2])) <= 2:
+            return True
+    return False
+
+
+READ_FORMS = "23/11/2026, 23-11-2026, 23.11.2026 or 2026-11-23"
+
+
 def _date_problem(label: str, text: str, with_time: bool) -> str:
     """What is wrong with a date that cannot be read, said as precisely as the text allows: the
-    year, the time or the day and month, so the person fixes the right part."""
-    example = "23/11/2026 14:30" if with_time else "23/11/2026"
+    year, the time or the day and month, so the person fixes the right part; else the ways of
+    writing a date that are read."""
     day_part, _, time_part = text.replace("T", " ").strip().partition(" ")
     if looks_like_a_date(day_part):
         year = day_part.replace("/", "-").replace(".", "-").split("-")
         if len(year[0]) != 4 and len(year[-1]) != 4:
+            example = "23/11/2026 14:30" if with_time else "23/11/2026"
             return f"{label} “{text}” has no four-digit year: write it like {example}."
-        if read_date(day_part) is None:
+        if _written_as_we_read(day_part) and read_date(day_part) is None:
             return f"{label} “{text}” is not a real date. Check the day and the month."
-        if with_time and time_part.strip():
+        if read_date(day_part) is not None and with_time and time_part.strip():
             return (
                 f"{label} “{text}”: the time “{time_part.strip()}” is not one we can read. "
-                "Write it on the 24-hour clock, like 21:15."
+                "Write it on the 24-hour clock, from 00:00 to 23:59, like 21:15."
             )
-    return f"{label} “{text}” is not a date we can read: write it like {example}."
+        if read_date(day_part) is not None:
+            return (
+                f"{label} “{text}” has a time: a date of birth is the date alone, like 23/11/2026."
+            )
+    if with_time:
+        return (
+            f"{label} “{text}” is not a date we can read. Write the date as {READ_FORMS}, "
+            "then the time on the 24-hour clock: 23/11/2026 14:30."
+        )
+    return f"{label} “{text}” is not a date we can read. Write it as {READ_FORMS}."
 
 
 @dataclass
@@ -455,6 +523,12 @@ class _Reader:
             return None
         if value is not None and not text.replace("T", " ").strip().partition(" ")[2].strip():
             self.row.notes.append(f"{label} “{text}” has no time: taken as midnight (00:00).")
+        next_day = end_of_day(text)
+        if value is not None and next_day is not None:
+            self.row.notes.append(
+                f"{label} “{text}”: 24:00 is midnight at the end of the day, taken as "
+                f"{next_day:%d/%m/%Y} 00:00."
+            )
         if value is None:
             self.row.problems.append(_date_problem(label, text, with_time=True))
         elif value > self.now + CLOCK_SKEW:
@@ -465,7 +539,7 @@ class _Reader:
         text = self.required("date_of_birth")
         if text is None:
             return None
-        value = read_date(text)
+        value = read_birth(text)
         if value is None:
             self.row.problems.append(_date_problem("Date of birth", text, with_time=False))
         elif value > self.now.date():
@@ -574,12 +648,17 @@ def _together(earlier: Row, later: Row) -> dict[str, str] | None:
     return cells
 
 
-def mark_duplicates(rows: list[Row], recheck: Callable[[int, dict[str, str]], Row]) -> None:
-    """One row per police reference in a file. A repeated row is left out. Rows that add to one
-    another (the missing notification and, later in the file, its found one) are read together
-    as the later line (`recheck`: read_row with the file's settings); the earlier says so. Two
-    rows for one reference that disagree are both refused: which is right is for a person to
-    say."""
+def mark_duplicates(
+    rows: list[Row], recheck: Callable[[int, dict[str, str]], Row], unit: str = "line"
+) -> None:
+    """One row per police reference in a file. A row repeated word for word is counted once:
+    it goes in (or waits, or is refused) with the row it repeats (`same_as`, and `taken_with`
+    the line whose outcome it shares), and is not refused for being there twice. Rows that add
+    to one another (the missing notification and, later in the file, its found one) are read
+    together as the later line (`recheck`: read_row with the file's settings); the earlier says
+    so. Two rows for one reference that disagree are both refused: which is right is for a
+    person to say. `unit`: what the messages call a row ("line" in a file, "item" in the API's
+    list, counted from 1)."""
     first_seen: dict[str, int] = {}
     for index, row in enumerate(rows):
         key = references.key(row.reference)
@@ -590,9 +669,16 @@ def mark_duplicates(rows: list[Row], recheck: Callable[[int, dict[str, str]], Ro
             first_seen[key] = index
             continue
         earlier = rows[seen]
-        if earlier.cells == row.cells:
-            row.problems.append(f"The same as line {earlier.line}: left out.")
+        if earlier.cells == row.cells and _extra(earlier) == _extra(row):
+            if row.problems != earlier.problems:
+                # The same values, but something else wrong with one of them (an API item's
+                # unknown field): each says its own. A sound row stands for the reference.
+                if not row.problems:
+                    first_seen[key] = index
+                continue
+            row.same_as = earlier.line
             row.notice = None
+            row.notes = []  # said once, on the row it repeats
             continue
         cells = _together(earlier, row) if earlier.notice and row.notice else None
         if cells is not None:
@@ -602,14 +688,27 @@ def mark_duplicates(rows: list[Row], recheck: Callable[[int, dict[str, str]], Ro
             if both.notice is not None:
                 earlier.taken_with = row.line
             else:  # together they do not hold (found before missing): neither is imported
-                earlier.problems.append(f"Read together with line {row.line}: {both.problems[0]}")
+                earlier.problems.append(f"Read together with {unit} {row.line}: {both.problems[0]}")
             continue
         message = (
-            f"Police reference {row.reference} is on lines {earlier.line} and {row.line} "
-            "with different details: correct the file and send it again."
+            f"Police reference {row.reference} is on {unit}s {earlier.line} and {row.line} "
+            "with different details: correct them and send them again."
         )
         row.problems.append(message)
         if message not in earlier.problems:
             earlier.problems.append(message)
             earlier.notice = None
         row.notice = None
+    # A repeat shares the outcome of the row it repeats: of the last line that row was read
+    # together with, where it was.
+    by_line = {row.line: row for row in rows}
+    for row in rows:
+        if row.same_as is not None:
+            target = by_line[row.same_as]
+            while target.taken_with is not None and target.taken_with in by_line:
+                target = by_line[target.taken_with]
+            row.taken_with = target.line
+
+
+def _extra(row: Row) -> list[str]:
+    return getattr(row.cells, "extra", [])

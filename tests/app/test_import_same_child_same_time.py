@@ -231,11 +231,41 @@ def test_an_episode_with_another_police_reference_is_not_taken(app, manager):
         date(2014, 5, 25),
         ("WY-KAI-1", datetime(2026, 11, 18, 8), datetime(2026, 11, 20, 6)),
     )
+    """Not taken as that time away (it has its own reference), and not a second episode
+    inside it either: one time away counted twice, as the hand form refuses it (a probe)."""
     batch = import_file(manager, csv_bytes(KAI))
-    assert outcomes(app, batch) == {"WY-KAI-9": "new"}
+    assert outcomes(app, batch) == {"WY-KAI-9": "problem"}
+    assert messages(app, batch)[2] == (
+        "This missing time falls inside Kai Chen's time away from 18 Nov 2026 08:00 until "
+        "they came back 20 Nov 2026 06:00 (police reference WY-KAI-1), which rhi already "
+        "holds: check the times. If it is the same time away, nothing needs adding."
+    )
     (first,) = episodes_with(app, "WY-KAI-1")
-    (second,) = episodes_with(app, "WY-KAI-9")
-    assert first.child_id == second.child_id == kai
+    assert first.child_id == kai and not episodes_with(app, "WY-KAI-9")
+
+
+def test_a_second_missing_while_rhi_holds_the_child_still_missing_is_refused(app, manager):
+    """A probe: Sam was missing from 20/11 18:00 under one reference, not yet back; a second
+    reference from 22/11 made a second open episode (listed twice as still missing, the repeat
+    count one too high). A found row for the first in the same file, after it, is read first."""
+    add_child(app, "Sam", "Lee", date(2012, 2, 2))
+    first = "E-1,Sam,Lee,02/02/2012,20/11/2026 18:00,,Low"
+    again = "E-2,Sam,Lee,02/02/2012,22/11/2026 09:00,,Low"
+    assert outcomes(app, import_file(manager, csv_bytes(first))) == {"E-1": "new"}
+    batch, page = preview(manager, csv_bytes(again))
+    assert (
+        "rhi holds Sam Lee as missing since 20 Nov 2026 18:00 (police reference E-1) and not "
+        "yet back: record when they came back on that episode (or import its found "
+        "notification) first, then import this row again." in page
+    )
+    manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    assert outcomes(app, batch) == {"E-2": "problem"} and not episodes_with(app, "E-2")
+    # The daily file with both: the second time away after E-1's found row, whatever order.
+    found = "E-1,Sam,Lee,02/02/2012,20/11/2026 18:00,22/11/2026 07:00,Low"
+    batch = import_file(manager, csv_bytes(again, found))
+    assert outcomes(app, batch) == {"E-2": "new", "E-1": "update"}
+    (e1,), (e2,) = episodes_with(app, "E-1"), episodes_with(app, "E-2")
+    assert e1.child_id == e2.child_id and e1.returned_at == datetime(2026, 11, 22, 7, 0)
 
 
 def test_a_notification_begun_after_rhis_return_is_another_time_away(app, manager):
@@ -306,3 +336,37 @@ def test_a_waiting_row_decided_meanwhile_by_someone_else_is_not_decided_twice(
     assert count(app, Child.id) == before
     with app.app_context():
         assert db.session.get(WaitingRow, waiting_id).episode_id == first_id
+
+
+def test_same_child_decided_while_rhi_holds_them_still_missing_is_refused_in_words(app, manager):
+    """The person's decision meets the same rule as the import: a waiting row confirmed as a
+    child rhi holds as missing and not yet back would count one time away twice."""
+    amara = add_child(app, "Amara", "Okoye", date(2010, 3, 14))
+    with app.app_context():
+        team_a = db.session.scalar(select(Team.id).where(Team.name == "RHI A"))
+        db.session.add(
+            Episode(
+                child_id=amara,
+                police_reference="WY-OKO-01",
+                risk_grade="Medium",
+                dfe_type="M",
+                started_at=datetime(2026, 11, 21, 9, 0),
+                assigned_team_id=team_a,
+            )
+        )
+        db.session.commit()
+    import_file(manager, csv_bytes(AMARA_GRACE))  # possibly Amara: waits
+    with app.app_context():
+        row = db.session.scalar(select(WaitingRow.id))
+    page = html.unescape(
+        manager.post(
+            f"/imports/waiting/{row}", {f"w{row}-decision": "same_child"}, follow=True
+        ).get_data(as_text=True)
+    )
+    assert (
+        "This notification cannot be added as it stands: rhi holds Amara Okoye as missing "
+        "since 21 Nov 2026 09:00 (police reference WY-OKO-01) and not yet back" in page
+    )
+    assert not episodes_with(app, "WY-OKO-7")
+    with app.app_context():
+        assert db.session.get(WaitingRow, row).resolved_at is None  # still waits
