@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from rhi import access, audit, numbers
-from rhi.children import listing, matching
+from rhi.children import listing, matching, trail
 from rhi.children.profile_pdf import visible_episodes
 from rhi.extensions import db
 from rhi.forms.child_words import ChildWordsForm
@@ -563,6 +563,7 @@ def audit_trail(child_id: int) -> str:
         .order_by(AuditEvent.at.desc())
         .limit(500)
     ).all()
+    rows = trail.rows_for(current_user, events)
     audit.record("audit.view", object_type="child", object_id=child.id, child_id=child.id)
     db.session.commit()
-    return render_template("children/audit.html", child=child, events=events)
+    return render_template("children/audit.html", child=child, rows=rows)
