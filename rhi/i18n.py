@@ -32,7 +32,10 @@ from rhi.interviews.child_copy import HELP
 from rhi.interviews.fields import ACTION_KINDS, FEELINGS, READ_BACK_ANSWERS
 from rhi.interviews.read_back import (
     FINDING_WORDS,
+    KEPT_BACK,
+    KEPT_BACK_WORDS,
     NO_OWN_SOCIAL_WORKER,
+    POLICE_WORDS,
     RECIPIENT_WORDS,
     RISK_WORDS,
     SECTION_WORDS,
@@ -77,7 +80,7 @@ READ_BACK_LABELS = (
     "How you said you felt",
     "Something you asked to keep between us, which we have to pass on to keep you safe",
     "What you want your social worker to know",
-    "What you said about the police",
+    POLICE_WORDS,
     *FINDING_WORDS.values(),
     "A place you told me about",
     "Someone you told me about",
@@ -104,6 +107,8 @@ READ_BACK_MESSAGES = (
     ONLY_THAT_WE_TALKED,
     *READ_BACK_LABELS,
     "Kept between us:",
+    *KEPT_BACK_WORDS.values(),  # "Kept between us" (read_back.kept_between_us)
+    KEPT_BACK,
     "Nothing you asked me to keep between us.",
     IF_VERY_WORRIED,
     "Is this right?",

@@ -790,7 +790,8 @@ FIELDS: tuple[Field, ...] = (
         "What they said, in their words",
         "consent",
         "consent",
-        check_writing=True,
+        # The child's own words about sharing, read back to them as theirs (read_back.py): like
+        # child_message, never flagged or offered other words (domain/language.md).
         rows=2,
         keys=RECIPIENTS,
         heading="Sharing with {key_lower}",

@@ -38,6 +38,17 @@ RECIPIENT_WORDS = {
 # copy goes to one chosen on finishing or the duty inbox (rhi/summaries/service.py
 # recipient_for): the child is not told "your social worker" will know.
 NO_OWN_SOCIAL_WORKER = "A social worker"
+
+
+def recipient_words(*, own_social_worker: bool = True) -> dict[str, str]:
+    """Who the child may share with, as the child would say it: `RECIPIENT_WORDS`, with "A
+    social worker" for the social worker when the child has none of their own allocated. The
+    one rule for the read-back (`recipients`) and the sharing page's child view."""
+    if own_social_worker:
+        return dict(RECIPIENT_WORDS)
+    return {**RECIPIENT_WORDS, "social_worker": NO_OWN_SOCIAL_WORKER}
+
+
 SECTION_WORDS = {
     "before": "What you told me about before you left",
     "away": "What you told me about while you were away",
@@ -45,6 +56,16 @@ SECTION_WORDS = {
     "help": "What you said would help",
     "own_words": "What you said in your own words",
 }
+# "Kept between us", as the child would say it: what they told and asked not to be passed on,
+# named by the part of the conversation it was told in (never the worker's page titles).
+KEPT_BACK_WORDS = {
+    "before": "Something you told me about before you left, that you asked me to keep between us",
+    "away": "Something you told me about while you were away, that you asked me to keep between us",
+    "after": "Something you told me about how you feel now, that you asked me to keep between us",
+    "help": "Something you told me about what would help, that you asked me to keep between us",
+    "own_words": "Something you told me in your own words, that you asked me to keep between us",
+}
+KEPT_BACK = "Something you told me, that you asked me to keep between us"
 FINDING_WORDS = {
     "push": "Why you wanted to leave",
     "pull": "What drew you away",
@@ -121,6 +142,11 @@ WORKER_NOTES = "Your worker\u2019s notes about how things are for you"
 RISK_WORDS = "How worried your worker is about your safety"
 FELT = "How you said you felt"
 MESSAGE = "What you want your social worker to know"
+# The worker's note of the child's contact with the police (fields.py "police_contact"): in their
+# words where the worker could, but written by the worker, so named, not quoted as said.
+POLICE_WORDS = "What is written about the police"
+PLACE = "A place you told me about"
+PERSON = "Someone you told me about"
 
 
 @dataclass(frozen=True)
@@ -203,14 +229,8 @@ def things_in(view: SharedView) -> list[Thing]:
             )
         )
     if view.police_contact.strip():
-        things.append(
-            Thing(
-                "police_contact",
-                "What you said about the police",
-                view.police_contact,
-                quoted=True,
-            )
-        )
+        # The worker's writing (checked as theirs, fields.py): shown as written, not quoted.
+        things.append(Thing("police_contact", POLICE_WORDS, view.police_contact))
     for finding in view.findings:
         words = CHILD_FINDINGS.get(finding.group, {}).get(finding.key, finding.label)
         things.append(Thing(f"{finding.group}.{finding.key}", FINDING_WORDS[finding.group], words))
@@ -218,10 +238,7 @@ def things_in(view: SharedView) -> list[Thing]:
         # The worker's own words ("Other"), written on their page, not for the child: named,
         # as the rest of their notes are, never read out.
         things.append(Thing(f"findings_other.{group}", FINDING_WORDS[group]))
-    for kind, label in (
-        ("places", "A place you told me about"),
-        ("people", "Someone you told me about"),
-    ):
+    for kind, label in (("places", PLACE), ("people", PERSON)):
         for entry in getattr(view, kind):
             name = str(entry.get("name", "")).strip() or "not named"
             things.append(Thing(f"{kind}.{entry.get('id')}", label, name))
@@ -234,6 +251,7 @@ def things_in(view: SharedView) -> list[Thing]:
         things.append(Thing("risk_view", RISK_WORDS))
     for line in view.consent:
         if line.words.strip():
+            # The child's own words about sharing (fields.py: never checked as the worker's).
             things.append(
                 Thing("consent", "What you said about sharing with them", line.words, quoted=True)
             )
@@ -271,11 +289,9 @@ def recipients(
     c = normalise(content)
     in_force = told_to_the_child(c, in_force)
     out = []
-    for key, who in RECIPIENT_WORDS.items():
+    for key, who in recipient_words(own_social_worker=own_social_worker).items():
         name = str(c["consent"].get(key, {}).get("name", "")).strip()
         label = name if key == "other" and name else who
-        if key == "social_worker" and not own_social_worker:
-            label = NO_OWN_SOCIAL_WORKER
         things = things_in(view_for(c, key, in_force=in_force))
         # Asked to do something (or told of a strategy meeting), they will know of it whatever
         # their copy holds: the child is told so, not "only that we talked".
@@ -286,8 +302,10 @@ def recipients(
     return out
 
 
-def kept_between_us(content: dict[str, Any], in_force: Collection[str]) -> list[str]:
-    """What the child asked us not to pass on and no one will be told, as plain titles."""
+def kept_between_us(content: dict[str, Any], in_force: Collection[str]) -> list[Thing]:
+    """What the child asked us not to pass on and no one will be told, in the child's words:
+    a plain label (`key` the withheld item's path), and the name of a place or person. Never
+    the words kept back themselves."""
     c = normalise(content)
     passed_on: set[str] = set()
     for entry in c["overrides"]:
@@ -298,7 +316,7 @@ def kept_between_us(content: dict[str, Any], in_force: Collection[str]) -> list[
                 str(entry.get("recipient", "")), entry.get("releases", [])
             )
     kept = [
-        _for_the_child(path, title)
+        _for_the_child(c, path, title)
         for path, title in withheld_items(c).items()
         if path not in passed_on
     ]
@@ -306,22 +324,39 @@ def kept_between_us(content: dict[str, Any], in_force: Collection[str]) -> list[
     # copy does not hold it (that part kept private, or no to the social worker), it is kept.
     message = str(c["child_message"]).strip()
     if message and not view_for(c, "social_worker", in_force=in_force).child_message.strip():
-        kept.append(MESSAGE)
+        kept.append(Thing("child_message", MESSAGE))
     return kept
 
 
-def _for_the_child(path: str, title: str) -> str:
-    """A withheld item's title as the child reads it: a ticked factor in the words written for
-    the child (`CHILD_FINDINGS`), never the worker's checklist label ("May have been made to
-    break the law...")."""
-    group, _, key = path.partition(".")
-    return CHILD_FINDINGS.get(group, {}).get(key, title)
+def _for_the_child(c: dict[str, Any], path: str, title: str) -> Thing:
+    """A withheld item as the child reads it, never in the worker's titles ("The section “While
+    away”", the checklist's "May have been made to break the law..."): a part of the
+    conversation in the words the read-back uses for it (`SECTION_WORDS`, `KEPT_BACK_WORDS`), a
+    ticked factor in the words written for the child (`CHILD_FINDINGS`) and a place or a person
+    with its name, labelled as the read-back labels them."""
+    head, _, rest = path.partition(".")
+    if head == "sections":
+        section, _, kept_back = rest.partition(".")
+        if kept_back:
+            return Thing(path, KEPT_BACK_WORDS.get(section, KEPT_BACK))
+        return Thing(path, SECTION_WORDS.get(section, WORKER_NOTES))
+    if head in ("places", "people"):
+        entry = next((e for e in c[head] if str(e.get("id")) == rest), {})
+        name = str(entry.get("name", "")).strip() or "not named"
+        return Thing(path, PLACE if head == "places" else PERSON, name)
+    # A ticked factor as the lists of who will know what say it (`things_in`).
+    return Thing(path, FINDING_WORDS[head], CHILD_FINDINGS.get(head, {}).get(rest, title))
+
+
+def _said(thing: Thing) -> str:
+    """A line of "Kept between us" as the page says it in English."""
+    return f"{thing.label}: {thing.words}" if thing.words else thing.label
 
 
 def what_was_read(
     content: dict[str, Any],
     in_force: Collection[str],
-    shown: tuple[list[Recipient], list[str]] | None = None,
+    shown: tuple[list[Recipient], list[Thing]] | None = None,
 ) -> str:
     """A fingerprint of the read-back page's lists as they stand: for each person, what they
     will know (labels and the child's words), and what is kept between us. Kept with the
@@ -333,7 +368,8 @@ def what_was_read(
         shown = recipients(content, in_force), kept_between_us(content, in_force)
     people, kept = shown
     told = [[r.key, [[t.key, t.label, t.words] for t in r.things]] for r in people]
-    payload = json.dumps([told, kept], ensure_ascii=False)
+    # Each kept line as the page says it: a line whose words did not change keeps its print.
+    payload = json.dumps([told, [_said(t) for t in kept]], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
@@ -341,7 +377,7 @@ def changed_since_read(
     content: dict[str, Any],
     in_force: Collection[str],
     read_back_of: str | None,
-    shown: tuple[list[Recipient], list[str]] | None = None,
+    shown: tuple[list[Recipient], list[Thing]] | None = None,
 ) -> bool:
     """What will be shared is no longer what was read back to the child (a consent, a private
     part, the words or a decision changed after they answered): their answer stands in the

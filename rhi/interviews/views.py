@@ -311,8 +311,14 @@ def _page_context(
         "for_band": for_band,
         "section": bank.section(page_id) if page_id in bank_ids() else None,
         "labels": c,
-        # Who the child may share with, as the child would say it (the sharing page's child view).
-        "recipient_words": reading_back.RECIPIENT_WORDS,
+        # Who the child may share with, as the child would say it (the sharing page's child view):
+        # the read-back's own words and rule, so a child with no social worker of their own is
+        # not told "Your social worker" here either.
+        "recipient_words": reading_back.recipient_words(
+            own_social_worker=page_id != "consent"  # shown on the sharing page only
+            or not isinstance(interview, Interview)  # a shell page: no child, words as written
+            or allocated_reader(interview) is not None
+        ),
         "consent_explained": i18n.CONSENT_EXPLAINED,  # in the child's language beside it
         "catalogue": catalogue,
         "page_fields": catalogue.on_page(page_id),

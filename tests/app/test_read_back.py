@@ -146,8 +146,8 @@ def test_the_read_back_tells_each_recipients_copy_exactly(document, in_force):
 def test_kept_between_us_is_what_no_one_is_told(document, in_force):
     kept = read_back.kept_between_us(document, in_force)
     every_copy = " ".join(repr(view_for(document, r, in_force=in_force)) for r in c.RECIPIENTS)
-    for title in kept:
-        for mark in marks(title):
+    for thing in kept:
+        for mark in marks(f"{thing.label} {thing.words}"):
             assert mark not in every_copy
 
 
@@ -167,12 +167,12 @@ def _words_at(document: dict[str, Any], path: str) -> str:
 def test_what_no_copy_holds_is_said_to_be_kept_between_us(document, in_force):
     """The converse: nothing the child asked to keep is dropped from "Kept between us" while
     no copy holds it (a decision for parents named a person, which their copy never holds)."""
-    kept = set(read_back.kept_between_us(document, in_force))
+    kept = {thing.key for thing in read_back.kept_between_us(document, in_force)}
     every_copy = " ".join(repr(view_for(document, r, in_force=in_force)) for r in c.RECIPIENTS)
     for path, title in withheld_items(document).items():
         words = _words_at(c.normalise(document), path)
         if words.strip() and words not in every_copy:
-            assert title in kept, (path, title)
+            assert path in kept, (path, title)
 
 
 def read_back_changes_typed() -> str:
@@ -243,13 +243,17 @@ def test_a_message_to_the_social_worker_their_copy_will_not_hold_is_kept_between
     d["child_message"] = "MESSAGEX please help me move"
     d["consent"]["social_worker"]["answer"] = "yes"
     d["sections"]["own_words"]["private"] = True
-    assert read_back.MESSAGE in read_back.kept_between_us(d, ())
+
+    def kept() -> list[str]:
+        return [thing.label for thing in read_back.kept_between_us(d, ())]
+
+    assert read_back.MESSAGE in kept()
     d["sections"]["own_words"]["private"] = False
-    assert read_back.MESSAGE not in read_back.kept_between_us(d, ())
+    assert read_back.MESSAGE not in kept()
     d["consent"]["social_worker"]["answer"] = "no"
-    assert read_back.MESSAGE in read_back.kept_between_us(d, ())
+    assert read_back.MESSAGE in kept()
     d["child_message"] = ""
-    assert read_back.kept_between_us(d, ()) == []
+    assert kept() == []
 
 
 def test_a_person_a_decision_for_parents_names_is_still_kept_between_us():
@@ -263,7 +267,8 @@ def test_a_person_a_decision_for_parents_names_is_still_kept_between_us():
     d["overrides"] = [
         {"id": "d1", "recipient": "parents_carers", "parts": ["away"], "releases": releases}
     ]
-    assert "Person: KAYX" in read_back.kept_between_us(d, {"d1"})
+    kept = read_back.kept_between_us(d, {"d1"})
+    assert read_back.Thing(f"people.{person}", read_back.PERSON, "KAYX") in kept
     assert "KAYX" not in repr(view_for(d, "parents_carers", in_force={"d1"}))
 
 
@@ -305,14 +310,18 @@ def test_the_read_back_page_says_per_recipient_what_their_copy_holds(app, web, w
     # The worker's note of what the child said, not in quotation marks: not the child's speech.
     assert "What you told me about while you were away: AWAYX I stayed" in said["police"]
     assert "How you said you felt: \u201cNot so good\u201d" in said["police"]
-    assert "What you said about the police: \u201cPOLICECONTACTX\u201d" in said["police"]
+    # The worker's note of the police too: named as written, not quoted as the child's words.
+    assert "What is written about the police: POLICECONTACTX" in said["police"]
+    assert "What you said about the police" not in html
     assert marks(said["police"]) == {"AWAYX", "POLICECONTACTX"}
     assert marks(said["social_worker"]) == {"BEFOREX", "AWAYX", "MESSAGEX", "POLICECONTACTX"}
     assert "What you want your social worker to know: \u201cMESSAGEX\u201d" in said["social_worker"]
-    # Kept between us: the part not to be shared, and what was told and kept back.
+    # Kept between us: the part not to be shared, and what was told and kept back, in the
+    # child's words (never the worker's page titles).
     assert "Kept between us:" in said["kept"]
-    assert "The section \u201cWhat would help\u201d" in said["kept"]
-    assert "Told and kept back in \u201cIn your own words\u201d" in said["kept"]
+    assert read_back.SECTION_WORDS["help"] in said["kept"]
+    assert read_back.KEPT_BACK_WORDS["own_words"] in said["kept"]
+    assert "The section" not in said["kept"] and "Told and kept back" not in said["kept"]
     assert "SECRETX" not in html and "HELPX" not in said["kept"]
     # The police copy holds what the page said would reach the police, and nothing more.
     police_pdf = pdf_text(app, uuid, "police")

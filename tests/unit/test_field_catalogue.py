@@ -91,8 +91,13 @@ def test_unknown_paths_are_refused_with_the_same_message_everywhere():
 
 
 # The child's own words, whole (domain/language.md: "never flagged or changed"): what they
-# want their social worker to know, and the changes they asked for when it was read back.
-CHILDS_OWN = {"child_message", "read_back.changes"}
+# want their social worker to know, what they said about sharing with each person, and the
+# changes they asked for when it was read back.
+CHILDS_OWN = {
+    "child_message",
+    "read_back.changes",
+    *(f"consent.{recipient}.words" for recipient in c.RECIPIENTS),
+}
 
 
 def test_the_writing_check_reads_every_box_and_the_lines_of_places_people_and_actions():
