@@ -346,6 +346,7 @@ def render_html(
     settings: Mapping[str, Any] | None = None,
     logo: bool = True,
     language: LanguageCounts | None = None,
+    draft: bool = False,
 ) -> str:
     """The summary as HTML (what WeasyPrint is given); needs a Flask app context.
 
@@ -413,6 +414,7 @@ def render_html(
         else {"dates": [], "more": 0},
         css_url=CSS_URL,
         logo_url=LOGO_URL if logo else None,
+        draft=draft,
     )
 
 
@@ -434,6 +436,7 @@ def render_summary(
     interviewer_contact: str = "",
     settings: Mapping[str, Any] | None = None,
     language: LanguageCounts | None = None,
+    draft: bool = False,
 ) -> bytes:
     """The summary PDF for one recipient. `prepared_at` is naive UTC, shown in local time.
 
@@ -458,5 +461,6 @@ def render_summary(
         settings=settings,
         logo=fetcher.has(LOGO_URL),
         language=language,
+        draft=draft,
     )
     return write_pdf(html, fetcher)

@@ -33,15 +33,30 @@ log = logging.getLogger(__name__)
 
 
 def render_for(
-    interview: Interview, recipient: str, prepared_for: str, prepared_at: datetime
+    interview: Interview,
+    recipient: str,
+    prepared_for: str,
+    prepared_at: datetime,
+    *,
+    draft: bool = False,
 ) -> bytes:
+    """The copy for `recipient`. Once the interview is finished: what the child agreed to share
+    with them and what safeguarding decisions in force release. Before that, a copy to send
+    holds only what those decisions release (the child's consent is not read back nor agreed
+    yet: rhi.sharing.outside_view), and a `draft` (to check with the child, at the read-back)
+    holds what the copy will hold if they agree, marked on every page as not to be sent."""
     from rhi.summaries.pdf import render_summary  # WeasyPrint loads only when a PDF is made
 
     content = normalise(interview.content)
     episodes = sorted(interview.episodes, key=lambda e: e.started_at)
     child = episodes[0].child if episodes else interview.child
     in_force = decisions.in_force(interview)
-    view = view_for(content, recipient, in_force=in_force)
+    # Until the interview is finished, what the child said is not read back nor agreed, and
+    # their consent shares nothing yet: a copy holds only what a safeguarding decision in force
+    # releases (as the social worker's pages do: rhi.sharing.outside_view).
+    draft = draft and not interview.locked
+    as_agreed = interview.locked or draft
+    view = view_for(content, recipient, in_force=in_force, decisions_only=not as_agreed)
     view.read_back_changed = read_back.changed_since_read(content, in_force, interview.read_back_of)
     history: list[Any] = []
     earlier: list[datetime] = []
@@ -64,6 +79,7 @@ def render_for(
         earlier_interviews=earlier,
         interviewer_role=_role_label(worker.role) if worker else "",
         interviewer_contact=worker.email if worker else "",
+        draft=draft,
     )
 
 

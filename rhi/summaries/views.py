@@ -466,17 +466,21 @@ def interview_pdf(uuid: str, recipient: str) -> Response:
         abort(404)
     interview = _interviewer_interview(uuid)
     prepared_for = recipient_label(recipient, interview)
-    data = render_for(interview, recipient, prepared_for, utcnow())
+    # `?draft=1`, before the interview is finished: what the copy will hold if the child agrees,
+    # to check with them (marked not to be sent). Without it, the copy to send (render_for).
+    draft = bool(request.args.get("draft")) and not interview.locked
+    data = render_for(interview, recipient, prepared_for, utcnow(), draft=draft)
     audit.record(
         "summary.download",
         object_type="interview",
         object_id=interview.uuid,
         child_id=interview.child_id,
-        detail=f"copy for {recipient}",
+        detail=f"{'draft ' if draft else ''}copy for {recipient}",
     )
     db.session.commit()
     stamp = to_local(utcnow()).strftime("%Y%m%d-%H%M")
-    return _pdf_response(data, f"rhi-{recipient}-{stamp}.pdf")
+    kind = "draft-" if draft else ""
+    return _pdf_response(data, f"rhi-{kind}{recipient}-{stamp}.pdf")
 
 
 def _pdf_response(data: bytes, filename: str) -> Response:

@@ -84,7 +84,7 @@ def store(app, uuid: str, document: dict[str, Any]) -> None:
 def pdf_text(app, uuid: str, recipient: str) -> str:
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
-        data = render_for(interview, recipient, "A reader", utcnow())
+        data = render_for(interview, recipient, "A reader", utcnow(), draft=True)
     return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
 
 

@@ -82,7 +82,7 @@ def test_the_whole_flow_from_offer_to_acknowledgement(app, web, world):
     assert "To Social Worker" in review and "read " in review
 
     # Parents and carers: the child said no, so their copy carries none of her words.
-    parents = pdf_text(web.get(f"/interviews/{uuid}/copies/parents_carers.pdf").data)
+    parents = pdf_text(web.get(f"/interviews/{uuid}/copies/parents_carers.pdf?draft=1").data)
     assert "nan more" not in parents and "Hull" not in parents
 
 
@@ -110,7 +110,7 @@ def test_long_text_emoji_rtl_and_markup_are_kept_exactly_and_escaped(app, web, w
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     autosave(web, uuid, "consent.police.answer", "yes", None)
-    text = pdf_text(web.get(f"/interviews/{uuid}/copies/police.pdf").data)
+    text = pdf_text(web.get(f"/interviews/{uuid}/copies/police.pdf?draft=1").data)
     assert "<script>alert(1)</script>" in text  # shown as text, not run or dropped
     too_long = autosave(web, uuid, "sections.after.text", "x" * (MAX_TEXT + 1), "")
     assert too_long.status_code == 422
@@ -194,7 +194,7 @@ def test_kept_back_text_is_in_the_record_and_in_no_pdf(app, web, world):
     autosave(web, uuid, "consent.police.answer", "yes", None)
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert "Her friend&#39;s mum is called Tina." in review
-    text = pdf_text(web.get(f"/interviews/{uuid}/copies/police.pdf").data)
+    text = pdf_text(web.get(f"/interviews/{uuid}/copies/police.pdf?draft=1").data)
     assert "Stayed with a friend." in text and "Tina" not in text
 
 

@@ -309,8 +309,17 @@ def test_police_copy_holds_only_what_the_child_agreed(app, web, world):
     assert "flat in Leeds" not in text
     assert "Prepared for Police" in text
     autosave(web, uuid, "consent.police.answer", "yes", "no")
+    # Not finished: not read back nor agreed, so the copy to send holds nothing the consent
+    # shares (a probe: the full copy could be made and recorded as sent mid-interview). The
+    # draft, to check with the child, holds what the copy will, marked not to be sent.
     text = _pdf_text(web.get(f"/interviews/{uuid}/copies/police.pdf").data)
-    assert "flat in Leeds" in text
+    assert "flat in Leeds" not in text and "Draft" not in text
+    review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert "Draft of the copy for police (PDF)" in review
+    draft = _pdf_text(web.get(f"/interviews/{uuid}/copies/police.pdf?draft=1").data)
+    assert "flat in Leeds" in draft
+    assert "Draft, to check with Ada: not to be sent." in draft
+    assert "DRAFT: NOT TO BE SENT" in draft  # on every page: the page's top margin
 
 
 def test_adding_a_person_without_javascript_keeps_what_was_typed(app, web, world):

@@ -50,7 +50,7 @@ def pdf_words(data: bytes) -> str:
 def pdf_text(app, uuid: str, recipient: str) -> str:
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
-        return pdf_words(render_for(interview, recipient, "A reader", utcnow()))
+        return pdf_words(render_for(interview, recipient, "A reader", utcnow(), draft=True))
 
 
 def speaks(app, world, language: str) -> None:

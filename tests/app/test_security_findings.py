@@ -322,7 +322,7 @@ def test_direction_overrides_are_removed_from_saved_and_shown_text(app, web, wor
     assert "gnp.exe" in page and RLO not in page
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert "gnp.exe" in review and RLO not in review
-    pdf = web.get(f"/interviews/{uuid}/copies/police.pdf")
+    pdf = web.get(f"/interviews/{uuid}/copies/police.pdf?draft=1")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "gnp.exe" in text and RLO not in text
 

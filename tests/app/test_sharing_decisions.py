@@ -18,7 +18,7 @@ from tests.conftest import Web
 
 
 def _pdf(web: Web, uuid: str, recipient: str) -> str:
-    response = web.get(f"/interviews/{uuid}/copies/{recipient}.pdf")
+    response = web.get(f"/interviews/{uuid}/copies/{recipient}.pdf?draft=1")
     assert response.status_code == 200
     pages = PdfReader(io.BytesIO(response.data)).pages
     return " ".join(" ".join(p.extract_text().split()) for p in pages)

@@ -141,7 +141,7 @@ def prepare(app, world_i) -> int:
 def pages(app, interview_id: int, recipient: str) -> list[str]:
     with app.app_context():
         interview = db.session.get(Interview, interview_id)
-        data = render_for(interview, recipient, "A reader", utcnow())
+        data = render_for(interview, recipient, "A reader", utcnow(), draft=True)
     return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
 
 
