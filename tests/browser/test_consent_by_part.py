@@ -76,7 +76,7 @@ def test_consent_by_part_and_a_decision_the_manager_confirms(
     page.get_by_text("Waiting for Alex Morgan to confirm: not shared yet.").wait_for()
     assert serious_violations(page) == []
 
-    health_copy = _pdf_text(page, f"/interviews/{uuid}/copies/health.pdf")
+    health_copy = _pdf_text(page, f"/interviews/{uuid}/copies/health.pdf?draft=1")  # to check
     assert "ODAFTER" in health_copy and "ODAWAY" not in health_copy
     police_copy = _pdf_text(page, f"/interviews/{uuid}/copies/police.pdf")
     assert "ODAWAY" not in police_copy and "ODAFTER" not in police_copy  # not yet confirmed
