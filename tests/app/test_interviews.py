@@ -90,6 +90,16 @@ def test_a_change_sent_from_a_tablet_names_the_device_in_the_audit_trail(app, we
     assert details == ["device tablet_7f3a; sections.after.text", "sections.after.text"]
 
 
+def test_a_stale_tick_is_not_told_its_words_are_in_a_box(app, web, world):
+    uuid = start(web, world)
+    assert autosave(web, uuid, "sections.before.private", "1", "0").status_code == 200
+    response = autosave(web, uuid, "sections.before.private", "0", "0")  # another tab
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "your words are still in the box" not in html
+    assert "your tick or choice as you left it" in html
+
+
 def test_stale_save_is_refused_with_both_texts_and_nothing_dropped(app, web, world):
     uuid = start(web, world)
     autosave(web, uuid, "sections.away.text", "Stayed at a friend's.", "")
