@@ -1,0 +1,218 @@
+"""Phrases the writing check missed, and safe sentences it flagged (a probe of rhi.language).
+
+Missed: labels that criminalise an exploited child ("a drug dealer", "a runner for a county
+line", "a known gang member") and "a high risk missing person", from the guide's rows "drug
+runner, drug dealer, running drugs", "gang member" and "labelling the child as high/medium/low
+risk" (docs: /work/shared/domain/language.md). Each now flags under the rule that already owns
+the row, and one tap gives the wording a worker should see.
+
+Flagged though safe: a child's protective choices ("chose to stay with her foster carer"),
+going back to school, feeling safe, a school council, shoes, an absent parent. Each rule's
+exceptions were narrowed to these uses; the guide's own phrases still flag (below and the
+shared corpus, tests/language_corpus.json, which Node runs too).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rhi.language import check, default_matcher
+
+MATCHER = default_matcher()
+
+# (sentence, rule id, flagged text, the sentence after one tap on the first wording offered)
+NOW_FLAGGED = [
+    (
+        "He is a drug dealer.",
+        "drug-running",
+        "is a drug dealer",
+        "He is being exploited to carry or sell drugs.",
+    ),
+    (
+        "He is known as a drug dealer.",
+        "drug-running",
+        "known as a drug dealer",
+        "He is known as a child exploited to carry or sell drugs.",
+    ),
+    (
+        "She is a known drug dealer.",
+        "drug-running",
+        "is a known drug dealer",
+        "She is a child known to be exploited to carry or sell drugs.",
+    ),
+    # "dealer" alone flags only as a label of the person ("is a dealer"), never "a car dealer"
+    # (see test_dealer_flags_only_as_a_label_of_the_child).
+    (
+        "He is a dealer.",
+        "drug-running",
+        "is a dealer",
+        "He is being exploited to carry or sell drugs.",
+    ),
+    # "dealing" with no object: its own rule, as it needs a "dealing with" exception that
+    # in drug-running would also cancel "was selling drugs with older boys".
+    (
+        "He was dealing.",
+        "drug-dealing",
+        "was dealing",
+        "He was being exploited to sell drugs.",
+    ),
+    (
+        "They have been dealing since May.",
+        "drug-dealing",
+        "been dealing",
+        "They have been exploited to sell drugs since May.",
+    ),
+    (
+        "He is a runner for a county line.",
+        "drug-running",
+        "runner for a county line",
+        "He is a child exploited by a county line to carry or sell drugs.",
+    ),
+    (
+        "He is a known gang member.",
+        "gang-member",
+        "is a known gang member",
+        "He is known to be exploited by an organised crime group.",
+    ),
+    (
+        "He is a suspected gang member.",
+        "gang-member",
+        "is a suspected gang member",
+        "He may be being exploited by an organised crime group.",
+    ),
+    (
+        "He was an active gang member.",
+        "gang-member",
+        "was an active gang member",
+        "He was being exploited by an organised crime group.",
+    ),
+    (
+        "Police described him as an active gang member.",
+        "gang-member",
+        "as an active gang member",
+        "Police described him as a child exploited by an organised crime group.",
+    ),
+    (
+        "She is a high risk missing person.",
+        "high-risk-child",
+        "high risk missing person",
+        "She is a child facing high risk of harm.",
+    ),
+    (
+        "Low-risk missing persons were not visited.",
+        "high-risk-child",
+        "Low-risk missing persons",
+        "Children facing low risk of harm were not visited.",
+    ),
+    (
+        "She was located safe and well.",
+        "returned-safe-and-well",
+        "safe and well",
+        "She was located at [time]; [what is known of their welfare].",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "rule_id", "flagged", "after"), NOW_FLAGGED)
+def test_missed_phrase_is_flagged_with_a_tap_that_reads(
+    text: str, rule_id: str, flagged: str, after: str
+) -> None:
+    flags = check(text)
+    assert [(f.rule_id, f.text) for f in flags] == [(rule_id, flagged)]
+    (flag,) = flags
+    assert flag.severity == "correction"
+    assert MATCHER.replacement(text, flag).options, "the worker is offered a wording"
+    assert MATCHER.apply(text, flag) == after
+    assert check(after) == [], "the better wording is not itself flagged"
+
+
+NOT_FLAGGED = [
+    # choosing-to: a child's protective choices.
+    "She chose to leave the party when she felt unsafe.",
+    "He chose to leave when he felt scared.",
+    "She chose to stay with her foster carer.",
+    "She chose to take her medication.",
+    "She chose to go to her nan's.",
+    "He chose to go to Nan's after school.",
+    # keeps-going-missing: going back to school is not a missing pattern.
+    "She keeps going back to school after lunch.",
+    "He keeps returning to his lessons.",
+    "She is always missing school.",
+    # returned-safe-and-well: how a child feels, or what adults want for her.
+    "She feels safe and well at her nan's.",
+    "He felt safe and well with his foster carers.",
+    "Staff work hard to keep her safe and well.",
+    "We want her to be safe and well.",
+    # involved-in-crime: recruited to something good.
+    "He was recruited to the school council.",
+    "She was recruited into the youth club football team.",
+    # kicking-off: shoes.
+    "She was kicking off her shoes.",
+    "He kicked off his trainers at the door.",
+    # absent: a parent is absent, not the child.
+    "Her mum was absent.",
+    "Dad has been absent since 2019.",
+    "Both parents were absent when she went missing.",
+    # drug-running / drug-dealing: dealers who are adults, other dealers, other dealing.
+    "His dad is a car dealer.",
+    "He was groomed by a known drug dealer.",
+    "She said the men at the flat are drug dealers.",
+    "A drug dealer threatened her at the park.",
+    "She is dealing with a lot at home.",
+    "He is dealing well with the move.",
+    "Staff are dealing with it.",
+    # gang-member: a gang member who is not the child.
+    "A known gang member threatened her.",
+    # high-risk-child: the police grading of an investigation, not a label.
+    "A high risk missing person investigation was opened.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_FLAGGED)
+def test_safe_sentence_is_not_flagged(text: str) -> None:
+    assert check(text) == []
+
+
+# The guide's phrases in the rules narrowed above still flag (with the rule's id).
+STILL_FLAGGED = [
+    ("She chose to leave the placement.", "choosing-to", "chose to leave"),
+    ("She chose to stay with older men.", "choosing-to", "chose to stay"),
+    ("She chose to go to a friend's flat.", "choosing-to", "chose to go"),
+    ("She chose to take drugs at the party.", "choosing-to", "chose to take"),
+    ("She chose to leave the party with older men.", "choosing-to", "chose to leave"),
+    ("She keeps going back to him.", "keeps-going-missing", "keeps going back to"),
+    ("She keeps going back to the flat.", "keeps-going-missing", "keeps going back to"),
+    ("She returned safe and well.", "returned-safe-and-well", "safe and well"),
+    ("Police said she was safe and well.", "returned-safe-and-well", "safe and well"),
+    ("He was found to be safe and well.", "returned-safe-and-well", "safe and well"),
+    ("Safe and well.", "returned-safe-and-well", "Safe and well"),
+    ("He was recruited into a gang.", "involved-in-crime", "recruited into"),
+    ("He was recruited by older boys at school.", "involved-in-crime", "recruited by"),
+    ("She was kicking off at staff.", "kicking-off", "kicking off"),
+    ("She was absent overnight.", "absent", "absent"),
+    ("Mum said she was absent overnight.", "absent", "absent"),
+    ("She was recorded as absent.", "absent", "absent"),
+    ("He was dealing drugs with older boys.", "drug-running", "was dealing drugs"),
+    ("He was selling drugs with older boys.", "drug-running", "was selling drugs"),
+    ("He is a drug runner.", "drug-running", "drug runner"),
+    ("He is a gang member.", "gang-member", "is a gang member"),
+    ("She is a high-risk child.", "high-risk-child", "high-risk child"),
+    ("He is a high-risk misper.", "high-risk-child", "high-risk misper"),
+]
+
+
+@pytest.mark.parametrize(("text", "rule_id", "flagged"), STILL_FLAGGED)
+def test_the_guides_phrases_still_flag(text: str, rule_id: str, flagged: str) -> None:
+    assert [(f.rule_id, f.text) for f in check(text)] == [(rule_id, flagged)]
+
+
+def test_dealer_flags_only_as_a_label_of_the_child() -> None:
+    # A bare "dealer" is ordinary English (a car dealer, a card dealer) and "a drug dealer" is
+    # usually the adult who exploits the child. So "dealer" flags only where the sentence
+    # labels its subject, one person, with it ("is a dealer", "known as a drug dealer"):
+    # never after another word ("a car dealer"), as a noun on its own, or in the plural
+    # ("the men are drug dealers" is about the adults).
+    assert check("Dad is a car dealer and sells cars in Leeds.") == []
+    assert check("The dealer gave her a phone.") == []
+    assert check("She was found at a dealer's flat.") == []
+    assert [f.text for f in check("He became a dealer at 14.")] == ["became a dealer"]
