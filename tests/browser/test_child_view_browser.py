@@ -346,7 +346,9 @@ def test_the_childs_view_asks_the_child_who_may_know_and_whether_it_is_right(
     expect(page.get_by_text("Tell me who you are happy for us to share it with")).to_be_visible()
     people = page.locator(".consent-people li")
     expect(people.first).to_be_visible()
-    assert "Your social worker" in people.all_inner_texts()
+    # A new return's child has no social worker allocated: never "your social worker".
+    assert "A social worker" in people.all_inner_texts()
+    assert "Your social worker" not in people.all_inner_texts()
     assert "The police" in people.all_inner_texts()
     seen = page.evaluate(VISIBLE)
     assert "If you are in danger now, call 999." in seen

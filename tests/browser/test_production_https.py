@@ -216,7 +216,7 @@ def test_a_worker_signs_in_saves_uploads_and_downloads_over_https(https_page):
     # A PDF copy of the summary, downloaded from the review page.
     page.locator(".interview-nav").get_by_role("link", name="Review and finish").click()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Copy for allocated social worker (PDF)").click()
+        page.get_by_role("link", name="Copy for allocated social worker (PDF)", exact=True).click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     assert page.console_errors == []
 
