@@ -528,6 +528,18 @@ def apply_item(user: User, raw: Any, deadline_hours: int, device_id: str | None)
         except OneChildError as exc:  # the model's guard, should a path miss the check above
             db.session.rollback()
             return ItemResult(_label(raw), "rejected", [str(exc)])
+        except interviews.LockedError:
+            # A rule, not a fault: sent again it meets the same rule, so "try again" would be
+            # for ever (events.apply skips what it knows an outcome stops; this is the net).
+            db.session.rollback()
+            return ItemResult(
+                _label(raw),
+                "rejected",
+                [
+                    "This return's interview is finished or its outcome is recorded, so this "
+                    "cannot be recorded over it. It stays on this tablet: ask your manager."
+                ],
+            )
         except (StaleDataError, IntegrityError):
             # Saved elsewhere meanwhile (another tab, or this same upload retried): look again.
             db.session.rollback()

@@ -215,6 +215,8 @@ class Report:
     skipped: list[Event] = field(default_factory=list)  # arrived after the interview ended
     # Why they were skipped, as the tablet is told: finished, or the return's outcome recorded.
     because: str = "this interview was already finished"
+    # An event skipped for a reason of its own (a start refused in held work), by its id.
+    why: dict[str, str] = field(default_factory=dict)
 
     @property
     def recorded(self) -> bool:
@@ -225,7 +227,7 @@ class Report:
     def messages(self) -> list[str]:
         return [
             f"The {NAMES[e.kind]} recorded on this tablet for {e.at_text} was not applied: "
-            f"{self.because}. Contact attempts are still kept."
+            f"{self.why.get(e.id, self.because)}. Contact attempts are still kept."
             for e in self.skipped
         ]
 
@@ -271,10 +273,12 @@ def outcome_stands(interview: Interview, user: User) -> bool:
     return not (interview.outcome == "declined" and interview.outcome_recorded_by_id == user.id)
 
 
-def apply(user: User, interview: Interview, events: list[Event]) -> Report:
+def apply(user: User, interview: Interview, events: list[Event], *, held: bool = False) -> Report:
     """Apply the events the server does not have yet, in time order, to `interview`. A start
     the offer and the child's yes do not come before is refused (`Rejected`): the caller rolls
-    the whole item back."""
+    the whole item back. Held work added to the record by a manager (`held`: the tablet cannot
+    be asked again, and its words must arrive) skips such a start instead: its notes are kept
+    as a version beside the interview, which is not begun."""
     # Here, not at the top: rhi.sync.protocol reads this module's lists when it is imported.
     from rhi.sync.protocol import Rejected
 
@@ -303,11 +307,30 @@ def apply(user: User, interview: Interview, events: list[Event]) -> Report:
         skip = interview.locked or outcome_stands(interview, user)
         if skip and not interview.locked:
             report.because = "the return\u2019s outcome was recorded meanwhile"
+        elif not skip and interview.outcome is not None:
+            # The sender's own no, not to be offered again, is the return's outcome (earlier in
+            # this item, or an earlier upload): its notes may follow it, but a later offer, yes
+            # or start is not recorded over it, as the return's page refuses them. Raised, it
+            # was answered "try again" for ever and the item's words never arrived.
+            skip = True
+            report.because = (
+                "the child\u2019s no, not to be offered again, is recorded as the return\u2019s "
+                "outcome, and a later answer is not recorded over it (what was written is kept "
+                "with it)"
+            )
         if skip:
             report.skipped.append(event)
-        elif event.kind == "start":
-            if not _may_start(interview):
+        elif event.kind == "start" and not _may_start(interview):
+            if not held:
                 raise Rejected(start_refused(event))
+            skip = True
+            report.skipped.append(event)
+            report.why[event.id] = (
+                "the child\u2019s yes was not on record when it was begun (it may have changed "
+                "meanwhile), so the interview is not begun from it; its notes are kept beside it"
+            )
+        elif event.kind == "start":
+            pass  # begun: its notes follow, as the content (rhi/sync/apply.py `_content`)
         elif event.kind == "offer":
             episodes.record_offer(
                 episode, user, at=event.at, method=event.method, interview=interview

@@ -558,7 +558,7 @@ def attach(held: HeldWork, user: User) -> Interview:
     if interview is None:
         first = min(episodes, key=lambda e: (e.returned_at or utcnow(), e.id))
         interview = episode_service.interview_for(first, user)
-    offline_events.apply(sender, interview, item.events)
+    offline_events.apply(sender, interview, item.events, held=True)
     if item.content is not None:
         document = apply._document(item, sender, interview)
         apply._conflict(sender, interview, item, document, held.device_id)

@@ -125,6 +125,53 @@ def test_the_new_teams_manager_adds_it_to_the_record_without_replacing_anything(
     assert count(app, SyncConflict) == 1
 
 
+def test_held_work_whose_start_the_record_no_longer_allows_is_still_added(app, web, world):
+    """A probe: offer and yes sent from the tablet, the return moved to team B, the tablet's
+    start and notes held; team B's worker then recorded the child's no. Adding the held work
+    was a 500 for ever (the start refused), so the notes never reached the record."""
+    web.sign_in(world.emails["worker_a"])
+    uuid = str(uuidlib.uuid4())
+    answers = {
+        "uuid": uuid,
+        "episode_ids": [world.episodes["a"]],
+        "base_version": None,
+        "content_hash": None,
+        "content": None,
+        "events": [
+            {"id": str(uuidlib.uuid4()), "kind": "offer", "at": _ago(app, 3), "method": "visit"},
+            {"id": str(uuidlib.uuid4()), "kind": "accept", "at": _ago(app, 3)},
+        ],
+    }
+    sent = one(send(web, [answers]))
+    assert sent["outcome"] == "created", sent
+    _reallocate_to_team_b(app, world)
+    begun = item(
+        [world.episodes["a"]], doc(sections__before__text="BEGUNWORDS"), uuid=uuid,
+        base_version=sent["version"],
+    )  # fmt: skip
+    begun["events"] = [{"id": str(uuidlib.uuid4()), "kind": "start", "at": _ago(app, 1)}]
+    assert one(send(web, [begun]))["outcome"] == "held"
+    worker_b = Web(app.test_client())
+    worker_b.sign_in(world.emails["worker_b"])
+    url = f"/episodes/{world.episodes['a']}"
+    no = {
+        "declined_at": _ago(app, 0.5).replace(" ", "T"),
+        "reason": "Not today.",
+        "offer_again": "yes",
+    }
+    assert worker_b.post(url + "/decline", no, page=url).status_code == 302
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_b"])
+    held_id = _held_id(app)
+    response = manager.post(f"/held/{held_id}/attach", page=f"/held/{held_id}")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    with app.app_context():
+        assert db.session.get(HeldWork, held_id).state == "attached"
+        (version,) = db.session.scalars(select(SyncConflict)).all()
+        assert version.content["sections"]["before"]["text"] == "BEGUNWORDS"
+    assert stored(app, uuid).status == "declined"  # not begun over the child's no
+
+
 def _held_id(app) -> int:
     with app.app_context():
         return db.session.scalar(select(HeldWork.id))

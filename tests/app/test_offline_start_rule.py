@@ -197,3 +197,37 @@ def test_a_new_return_started_after_the_offer_without_a_yes_is_refused(app, web,
     assert result["outcome"] == "rejected" and result["drop"] is False
     assert "before the offer and the child's answer were recorded" in result["messages"][0]
     assert stored(app, upload["uuid"]) is None
+
+
+def test_a_yes_after_the_childs_final_no_is_told_not_retried_for_ever(app, web, world):
+    """A probe: a tablet's no, not to be offered again (the return's outcome), then a yes, in
+    the same upload or a later one, was answered "try again" on every sync (a LockedError
+    caught as a fault), so the item's words never arrived."""
+    web.sign_in(world.emails["worker_a"])
+    uuid = str(uuidlib.uuid4())
+    no = event("decline", ago(app, hours=3), reason="No thanks.", offer_again=False,
+               carer_information=False)  # fmt: skip
+    together = {
+        **held_and_started(app, world, uuid, [event("offer", ago(app, hours=4), method="visit"),
+                                              no, event("accept", ago(app, hours=2))]),
+        "base_version": None,
+    }  # fmt: skip
+    result = one(send(web, [together]))
+    assert result["outcome"] == "created", result
+    assert not result.get("try_again")
+    assert any(
+        "was not applied: the child\u2019s no, not to be offered again, is recorded as the "
+        "return\u2019s outcome" in m
+        for m in result["messages"]
+    ), result["messages"]
+    interview = stored(app, uuid)
+    assert (interview.status, interview.outcome) == ("declined", "declined")
+    assert interview.content["sections"]["before"]["text"] == WORDS  # the words arrived
+    # A yes sent later, on its own: told the same, once, not refused to be retried.
+    later = {
+        **together,
+        "base_version": result["version"],
+        "events": [event("accept", ago(app, hours=1))],
+    }
+    again = one(send(web, [later]))
+    assert again["outcome"] in {"updated", "unchanged"} and not again.get("try_again"), again
