@@ -8,7 +8,8 @@ so the tablet lets go of its copy only once the server holds it. Sent again, it 
 
 Who sees held work: a manager on the interviewer side of one of its returns now (the manager of
 the worker or team now responsible), the sender's own manager (the team they were in when it
-arrived), and the colleague it was passed on to. Attaching it (a manager, or the colleague, who
+arrived, if that team held one of its returns: `_team_that_held_it`), and the colleague it was
+passed on to. Attaching it (a manager, or the colleague, who
 may record work for the return) records its contact attempts and the child's answer as the
 sender's, and keeps its notes as a version beside the interview for the person now responsible
 to choose from, field by field (the versions page): nothing is overwritten.
@@ -30,6 +31,7 @@ from rhi.extensions import db
 from rhi.interviews import content as interview_content
 from rhi.models import AuditEvent, Child, Episode, HeldWork, Interview, Role, User
 from rhi.models.base import utcnow
+from rhi.models.episodes import Allocation
 from rhi.sync import events as offline_events
 from rhi.sync.protocol import Item, ItemResult, content_hash, parse_item
 from rhi.timefmt import to_local
@@ -331,6 +333,40 @@ def recorded_it(user: User, interview_uuid: str) -> bool:
     )
 
 
+def _team_that_held_it(user: User, episode_ids: list[int]) -> int | None:
+    """The sender's team, as the team whose manager sees the held work as theirs, only if it
+    held one of these returns (now, in their allocations, or through the sender, allocated it
+    themselves): a worker who moved team since does not take the child to the new team's
+    manager, who never had them (a probe). The team now responsible sees it all the same.
+    Left: a worker allocated a return in person who then moved team is taken to be in the team
+    they are in now (rhi keeps no history of a person's team)."""
+    team = user.team_id
+    if team is None or not episode_ids:
+        return None
+    ids = [int(e) for e in episode_ids]
+    held_it = db.session.scalar(
+        select(
+            or_(
+                exists(
+                    select(Episode.id).where(Episode.id.in_(ids), Episode.assigned_team_id == team)
+                ),
+                exists(
+                    select(Allocation.id).where(
+                        Allocation.episode_id.in_(ids),
+                        or_(
+                            Allocation.team_id == team,
+                            Allocation.from_team_id == team,
+                            Allocation.worker_id == user.id,
+                            Allocation.from_worker_id == user.id,
+                        ),
+                    )
+                ),
+            )
+        )
+    )
+    return team if held_it else None
+
+
 def hold(
     user: User, raw: dict[str, Any], item: Item, child_id: int, device_id: str | None
 ) -> ItemResult:
@@ -350,7 +386,7 @@ def hold(
             child_id=child_id,
             episode_ids=list(item.episode_ids),
             sent_by_id=user.id,
-            sent_by_team_id=user.team_id,
+            sent_by_team_id=_team_that_held_it(user, item.episode_ids),
             device_id=device_id,
         )
         db.session.add(kept)

@@ -46,9 +46,14 @@ def _ago(app, hours: float) -> str:
 
 
 def _reallocate_to_team_b(app, world) -> None:
+    """As the manager's allocation does: the move is kept in the return's history."""
+    from rhi.episodes.allocation import allocate
+
     with app.app_context():
         episode = db.session.get(Episode, world.episodes["a"])
-        episode.assigned_team = db.session.scalar(select(Team).where(Team.name == "RHI B"))
+        team_b = db.session.scalar(select(Team).where(Team.name == "RHI B"))
+        manager = db.session.get(User, world.users["manager_a"])
+        allocate(episode, manager, team=team_b, reason="Team A is full this week.")
         db.session.commit()
 
 
@@ -170,6 +175,35 @@ def test_held_work_whose_start_the_record_no_longer_allows_is_still_added(app, w
         (version,) = db.session.scalars(select(SyncConflict)).all()
         assert version.content["sections"]["before"]["text"] == "BEGUNWORDS"
     assert stored(app, uuid).status == "declined"  # not begun over the child's no
+
+
+def test_a_worker_who_moved_team_takes_no_child_to_the_new_teams_manager(app, web, world):
+    """A probe: worker A moved to team B, the return stayed with team A; the tablet's next
+    upload was held as sent from team B, and team B's manager, who may not see Ada, read it."""
+    web.sign_in(world.emails["worker_a"])
+    first = item([world.episodes["a"]], doc(sections__before__text="First."))
+    assert one(send(web, [first]))["outcome"] == "created"
+    with app.app_context():
+        worker = db.session.get(User, world.users["worker_a"])
+        worker.team = db.session.scalar(select(Team).where(Team.name == "RHI B"))
+        db.session.commit()
+    later = item(
+        [world.episodes["a"]],
+        doc(sections__before__text="First.", sections__away__text="MOVEDWORDS"),
+        uuid=first["uuid"],
+        base_version=1,
+    )
+    assert one(send(web, [later]))["outcome"] == "held"
+    held_id = _held_id(app)
+    team_b = Web(app.test_client())
+    team_b.sign_in(world.emails["manager_b"])
+    assert team_b.get(f"/episodes/{world.episodes['a']}").status_code == 404
+    assert "Ada Alpha" not in team_b.get("/held").get_data(as_text=True)
+    assert team_b.get(f"/held/{held_id}").status_code == 404
+    # Team A's manager, whose return it still is, has it.
+    team_a = Web(app.test_client())
+    team_a.sign_in(world.emails["manager_a"])
+    assert "MOVEDWORDS" in team_a.get(f"/held/{held_id}").get_data(as_text=True)
 
 
 def _held_id(app) -> int:
