@@ -159,6 +159,9 @@ class Known:
     # The found times the file itself gives, by police reference: a found row for the child's
     # earlier time away may come after the row for the next one.
     returns_in_file: dict[str, datetime] = field(default_factory=dict)
+    # The found time a row of the file gives an episode recorded by hand that it adopts (it has
+    # no reference to be found by), by the episode's id: the preview applies nothing.
+    adopted_returns: dict[int, datetime] = field(default_factory=dict)
 
     @classmethod
     def load(cls, actor: Actor, notices: list[Notice]) -> Known:
@@ -230,6 +233,16 @@ class Known:
             if notice.returned_at is not None:
                 known.returns_in_file[references.key(notice.police_reference)] = notice.returned_at
         return known
+
+    def returned(self, episode: Episode) -> datetime | None:
+        """An episode's return, or the found time this file gives it."""
+        if episode.returned_at is not None:
+            return episode.returned_at
+        if episode.id is not None and episode.id in self.adopted_returns:
+            return self.adopted_returns[episode.id]
+        if episode.police_reference:
+            return self.returns_in_file.get(references.key(episode.police_reference))
+        return None
 
     def add(self, child: Child) -> None:
         if child.id not in self.by_id:
@@ -433,21 +446,38 @@ def _same_time_away(episode: Episode, notice: Notice) -> bool:
     return episode.started_at <= started <= episode.started_at + STILL_MISSING_FOR
 
 
+@dataclass(frozen=True)
+class TimeAway:
+    """What a new episode for a notification would meet among the child's times away: words,
+    and whether they refuse the row (`problem`) or go with it as a note."""
+
+    words: str
+    problem: bool
+
+
 def time_away_around(
-    notice: Notice, name: str, episodes: Iterable[Episode], returns_in_file: dict[str, datetime]
-) -> str | None:
-    """Why a new episode for this notification would count one time away twice, in words (as
-    the hand form refuses it: rhi/episodes/views.py `_missing_already`): the child is held as
-    missing and not yet back from before this missing time, or its missing time falls inside
-    a time away rhi holds with its return. A found time the same file gives for that episode
-    counts as its return. None when the new episode stands on its own."""
-    started = notice.started_at
+    notice: Notice,
+    name: str,
+    episodes: Iterable[Episode],
+    returned_of: Callable[[Episode], datetime | None],
+) -> TimeAway | None:
+    """One time away counted twice, as the hand form refuses it (rhi/episodes/views.py
+    `_within_another`): this missing time falls inside a time away rhi holds with its return,
+    or this time away, with its return, holds the start of one rhi holds. Refused, naming it,
+    whatever order a file gives them in. A time away held as not yet back from before this
+    missing time is only a note: a found notification often never arrives, and refusing would
+    keep every later notification of the child (a child missing now) out of rhi; the note says
+    to record that return. `returned_of`: an episode's return, counting a found time the same
+    file or import gives it. None when the new episode stands on its own."""
+    started, back = notice.started_at, notice.returned_at
     assert started is not None
+    not_yet_back = None
     for episode in sorted(episodes, key=lambda e: e.started_at, reverse=True):
-        if episode.started_at > started:
-            continue
-        returned = episode.returned_at or returns_in_file.get(
-            references.key(episode.police_reference or "")
+        returned = returned_of(episode)
+        held = (
+            "which this file also holds"
+            if episode.id is None  # a row earlier in the file (the preview's stand-in)
+            else "which rhi already holds"
         )
         reference = (
             f"police reference {episode.police_reference}"
@@ -455,20 +485,30 @@ def time_away_around(
             else "recorded by hand, with no police reference yet"
         )
         if returned is None:
-            return (
-                f"rhi holds {name} as missing since {format_datetime(episode.started_at)} "
-                f"({reference}) and not yet back: record when they came back on that episode "
-                "(or import its found notification) first, then import this row again. If it "
-                "is the same time away, nothing needs adding."
-            )
-        if returned > started:
-            return (
+            if episode.started_at <= started and not_yet_back is None:
+                not_yet_back = TimeAway(
+                    f"{name} is also held as missing since {format_datetime(episode.started_at)} "
+                    f"({reference}) and not yet back: if they came back in between, record it "
+                    "on that episode.",
+                    problem=False,
+                )
+            continue
+        if episode.started_at <= started < returned:
+            return TimeAway(
                 f"This missing time falls inside {name}'s time away from "
                 f"{format_datetime(episode.started_at)} until they came back "
-                f"{format_datetime(returned)} ({reference}), which rhi already holds: check "
-                "the times. If it is the same time away, nothing needs adding."
+                f"{format_datetime(returned)} ({reference}), {held}: check the times. If it is "
+                "the same time away, nothing needs adding.",
+                problem=True,
             )
-    return None
+        if back is not None and started < episode.started_at < back:
+            return TimeAway(
+                f"This time away, until {format_datetime(back)}, holds {name}'s time away from "
+                f"{format_datetime(episode.started_at)} ({reference}), {held}: check the "
+                "times. If it is the same time away, nothing needs adding.",
+                problem=True,
+            )
+    return not_yet_back
 
 
 def _new_or_same_time_away(
@@ -481,10 +521,12 @@ def _new_or_same_time_away(
     same = [e for e in known.unreferenced.get(child.id, []) if _same_time_away(e, notice)]
     if not same:
         clash = time_away_around(
-            notice, child.display_name, known.around.get(child.id, []), known.returns_in_file
+            notice, child.display_name, known.around.get(child.id, []), known.returned
         )
+        if clash is not None and clash.problem:
+            return Plan(row, PROBLEM, clash.words, about=child.id)
         if clash is not None:
-            return Plan(row, PROBLEM, clash, about=child.id)
+            new_words = f"{new_words} {clash.words}"
         return Plan(row, NEW, new_words, child)
     if len(same) > 1:
         return Plan(
@@ -557,8 +599,11 @@ def plan_rows(rows: list[Row], actor: Actor) -> list[Plan]:
 
 
 def _adopted(episode: Episode, notice: Notice, known: Known) -> None:
-    """Later rows meet the episode by its new reference, and no other row adopts it."""
+    """Later rows meet the episode by its new reference, and no other row adopts it (nor
+    meets it as still missing, where the row gives its found time)."""
     known.episodes[references.key(notice.police_reference)].append(episode)
+    if notice.returned_at is not None:
+        known.adopted_returns[episode.id] = notice.returned_at
     known.visible_episodes.add(episode.id)
     kept = known.unreferenced.get(episode.child_id, [])
     if episode in kept:
@@ -963,9 +1008,11 @@ def resolve(
                         actor.episode_scope(),
                     )
                 )
-                clash = time_away_around(notice, child.display_name, around, {})
-                if clash is not None:
-                    raise RowRefused(clash)
+                clash = time_away_around(
+                    notice, child.display_name, around, lambda e: e.returned_at
+                )
+                if clash is not None and clash.problem:
+                    raise RowRefused(clash.words)
             episode = _new_episode(notice, child, actor)
         _link_person(notice, episode.child, None)
     waiting.resolved_at = utcnow()

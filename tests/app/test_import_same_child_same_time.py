@@ -244,28 +244,59 @@ def test_an_episode_with_another_police_reference_is_not_taken(app, manager):
     assert first.child_id == kai and not episodes_with(app, "WY-KAI-9")
 
 
-def test_a_second_missing_while_rhi_holds_the_child_still_missing_is_refused(app, manager):
-    """A probe: Sam was missing from 20/11 18:00 under one reference, not yet back; a second
-    reference from 22/11 made a second open episode (listed twice as still missing, the repeat
-    count one too high). A found row for the first in the same file, after it, is read first."""
+def test_a_second_missing_while_rhi_holds_the_child_still_missing_is_new_with_a_note(app, manager):
+    """Sam was missing from 20/11 18:00 under one reference, not yet back in rhi; a second
+    reference from 22/11. A found notification often never arrives, so refusing would keep
+    every later one (a child missing now) out of rhi: the new episode is made, and the
+    coordinator told to record the first one's return. A found row for the first in the same
+    file, in whatever order, is read as its return: nothing to say."""
     add_child(app, "Sam", "Lee", date(2012, 2, 2))
     first = "E-1,Sam,Lee,02/02/2012,20/11/2026 18:00,,Low"
     again = "E-2,Sam,Lee,02/02/2012,22/11/2026 09:00,,Low"
     assert outcomes(app, import_file(manager, csv_bytes(first))) == {"E-1": "new"}
     batch, page = preview(manager, csv_bytes(again))
-    assert (
-        "rhi holds Sam Lee as missing since 20 Nov 2026 18:00 (police reference E-1) and not "
-        "yet back: record when they came back on that episode (or import its found "
-        "notification) first, then import this row again." in page
+    note = (
+        "Sam Lee is also held as missing since 20 Nov 2026 18:00 (police reference E-1) and "
+        "not yet back: if they came back in between, record it on that episode."
     )
+    assert note in page
     manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
-    assert outcomes(app, batch) == {"E-2": "problem"} and not episodes_with(app, "E-2")
-    # The daily file with both: the second time away after E-1's found row, whatever order.
+    assert outcomes(app, batch) == {"E-2": "new"} and note in messages(app, batch)[2]
     found = "E-1,Sam,Lee,02/02/2012,20/11/2026 18:00,22/11/2026 07:00,Low"
-    batch = import_file(manager, csv_bytes(again, found))
-    assert outcomes(app, batch) == {"E-2": "new", "E-1": "update"}
-    (e1,), (e2,) = episodes_with(app, "E-1"), episodes_with(app, "E-2")
-    assert e1.child_id == e2.child_id and e1.returned_at == datetime(2026, 11, 22, 7, 0)
+    again_later = "E-3,Sam,Lee,02/02/2012,23/11/2026 01:00,,Low"
+    batch = import_file(manager, csv_bytes(again_later, found))
+    assert outcomes(app, batch) == {"E-3": "new", "E-1": "update"}
+    assert "also held as missing since 20 Nov" not in messages(app, batch)[2]
+
+
+def test_a_time_away_holding_one_rhi_holds_is_refused_in_either_order(app, manager):
+    """The converse of a missing time inside another: this row's time away, with its return,
+    holds the start of one rhi (or the file) already has. One of the two is refused, whatever
+    order the file gives them in; never both made."""
+    kai = add_child(
+        app,
+        "Kai",
+        "Chen",
+        date(2014, 5, 25),
+        ("WY-KAI-1", datetime(2026, 11, 19, 10), datetime(2026, 11, 19, 20)),
+    )
+    holding = "WY-KAI-9,Kai,Chen,25/05/2014,19/11/2026 08:00,20/11/2026 06:00,Medium"
+    batch = import_file(manager, csv_bytes(holding))
+    assert outcomes(app, batch) == {"WY-KAI-9": "problem"}
+    assert messages(app, batch)[2].startswith(
+        "This time away, until 20 Nov 2026 06:00, holds Kai Chen's time away from "
+        "19 Nov 2026 10:00 (police reference WY-KAI-1), which rhi already holds"
+    )
+    # Two new rows of the file, each order: the second met is refused.
+    for rows in (("A-1", "A-2"), ("A-2", "A-1")):
+        times = {
+            "A-1": "A-1,Kai,Chen,25/05/2014,21/11/2026 08:00,22/11/2026 06:00,Low",
+            "A-2": "A-2,Kai,Chen,25/05/2014,21/11/2026 10:00,21/11/2026 12:00,Low",
+        }
+        _, page = preview(manager, csv_bytes(*(times[r] for r in rows)))
+        assert "1 new, 0 to update, 0 unchanged, 0 waiting for a person, 1 with a problem" in page
+    assert count(app, Episode.id) >= 1 and episodes_with(app, "WY-KAI-1")
+    assert kai
 
 
 def test_a_notification_begun_after_rhis_return_is_another_time_away(app, manager):
@@ -338,23 +369,16 @@ def test_a_waiting_row_decided_meanwhile_by_someone_else_is_not_decided_twice(
         assert db.session.get(WaitingRow, waiting_id).episode_id == first_id
 
 
-def test_same_child_decided_while_rhi_holds_them_still_missing_is_refused_in_words(app, manager):
+def test_same_child_decided_inside_a_time_away_rhi_holds_is_refused_in_words(app, manager):
     """The person's decision meets the same rule as the import: a waiting row confirmed as a
-    child rhi holds as missing and not yet back would count one time away twice."""
-    amara = add_child(app, "Amara", "Okoye", date(2010, 3, 14))
-    with app.app_context():
-        team_a = db.session.scalar(select(Team.id).where(Team.name == "RHI A"))
-        db.session.add(
-            Episode(
-                child_id=amara,
-                police_reference="WY-OKO-01",
-                risk_grade="Medium",
-                dfe_type="M",
-                started_at=datetime(2026, 11, 21, 9, 0),
-                assigned_team_id=team_a,
-            )
-        )
-        db.session.commit()
+    child whose missing time falls inside a time away rhi holds would count it twice."""
+    amara = add_child(
+        app,
+        "Amara",
+        "Okoye",
+        date(2010, 3, 14),
+        ("WY-OKO-01", datetime(2026, 11, 21, 9, 0), datetime(2026, 11, 22, 20, 0)),
+    )
     import_file(manager, csv_bytes(AMARA_GRACE))  # possibly Amara: waits
     with app.app_context():
         row = db.session.scalar(select(WaitingRow.id))
@@ -364,9 +388,10 @@ def test_same_child_decided_while_rhi_holds_them_still_missing_is_refused_in_wor
         ).get_data(as_text=True)
     )
     assert (
-        "This notification cannot be added as it stands: rhi holds Amara Okoye as missing "
-        "since 21 Nov 2026 09:00 (police reference WY-OKO-01) and not yet back" in page
+        "This notification cannot be added as it stands: This missing time falls inside "
+        "Amara Okoye's time away from 21 Nov 2026 09:00 until they came back 22 Nov 2026 "
+        "20:00 (police reference WY-OKO-01)" in page
     )
-    assert not episodes_with(app, "WY-OKO-7")
+    assert not episodes_with(app, "WY-OKO-7") and amara
     with app.app_context():
         assert db.session.get(WaitingRow, row).resolved_at is None  # still waits
