@@ -90,11 +90,13 @@ def rows_of_items(items: list[Any]) -> list[Row]:
     time sent as "returned_at" left the child shown missing)."""
     rows = []
     for place, item in enumerate(items, start=1):
-        cells, problems = item_cells(item)
+        cells, problems, ignored = item_cells(item)
         row = _check(place, cells)
         if problems:
             row.problems[:0] = problems
             row.notice = None
+        if ignored:
+            row.notes.append(f"Not fields of a notification, so not kept: {', '.join(ignored)}.")
         rows.append(row)
     mark_duplicates(rows, _check, unit="item")
     return rows
@@ -103,16 +105,25 @@ def rows_of_items(items: list[Any]) -> list[Row]:
 EXAMPLE_ITEM = '{"police_reference": "...", "first_name": "...", ...}'
 
 
-def item_cells(item: Any) -> tuple[dict[str, str], list[str]]:
-    """An API item's text by field, and what is wrong with its keys and values. Null is empty;
-    a whole number (a reference or person id sent without quotes) is read as its digits."""
+def item_cells(item: Any) -> tuple[dict[str, str], list[str], list[str]]:
+    """An API item's text by field, what is wrong with its keys and values, and the keys kept
+    out. Null is empty; a whole number (a reference or person id sent without quotes) is read
+    as its digits. A key that is a field's other name or a misspelling of one ("returned_at",
+    "found", "dob") refuses the item: its value would be lost without a word (a found time sent
+    as "returned_at" left the child shown missing). Any other key (a police system's own, such
+    as "force" or "officer") is left out with a note: refusing it would keep every notification
+    of that system out of rhi, where nobody sees a refused item."""
     if not isinstance(item, dict):
-        return {}, [f"Not a notification: send an object of fields, like {EXAMPLE_ITEM}."]
+        return {}, [f"Not a notification: send an object of fields, like {EXAMPLE_ITEM}."], []
     cells: dict[str, str] = {}
     problems = []
+    ignored = []
     for key, value in item.items():
         if key not in COLUMNS:
-            problems.append(not_a_field(key))
+            if likely_field(str(key)):
+                problems.append(not_a_field(key))
+            else:
+                ignored.append(str(key)[:40])
         elif value is None:
             continue
         elif isinstance(value, str):
@@ -121,7 +132,7 @@ def item_cells(item: Any) -> tuple[dict[str, str], list[str]]:
             cells[key] = str(value)
         else:
             problems.append(f"{key}: {_kind(value)}, not text. Send it as text, in quotes.")
-    return cells, problems
+    return cells, problems, ignored
 
 
 def _kind(value: Any) -> str:

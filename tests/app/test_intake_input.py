@@ -93,6 +93,16 @@ def test_a_misnamed_api_field_is_refused_naming_the_field_meant(app, client, wor
     assert made.returned_at == datetime(2026, 11, 22, 1, 0)
 
 
+def test_a_police_systems_own_key_is_left_out_with_a_note(app, client, world, token):
+    """A review: refusing an item for a key of the sender's own ("force") would keep every
+    notification of that system out of rhi."""
+    body = send(client, token, {"notifications": [{**SAM, "force": "West Yorkshire"}]}).get_json()
+    (result,) = body["results"]
+    assert result["outcome"] == "created", result
+    assert "Not fields of a notification, so not kept: force." in result["notes"]
+    assert episode(app, "G-1") is not None
+
+
 # F4: a repeat is counted once; the API names items from 1 ---------------------------------
 
 

@@ -124,16 +124,23 @@ def test_messages_about_api_items_call_them_items():
         ("found", "found: not a field; did you mean returned?"),
         ("dob", "dob: not a field; did you mean date_of_birth?"),
         ("first_nmae", "first_nmae: not a field; did you mean first_name?"),
-        ("colour", "colour: not a field. The fields are " + ", ".join(COLUMNS) + "."),
     ],
 )
 def test_a_key_that_is_not_a_field_is_named_with_the_field_it_likely_meant(key, said):
-    cells, problems = imports.item_cells({**CELLS, key: "x"})
-    assert problems == [said] and cells == CELLS
+    cells, problems, ignored = imports.item_cells({**CELLS, key: "x"})
+    assert problems == [said] and cells == CELLS and ignored == []
+
+
+@pytest.mark.parametrize("key", ["force", "officer", "colour", "source_system"])
+def test_a_police_systems_own_key_is_left_out_not_refused(key):
+    """Refusing every notification of a system that sends one key of its own would keep them
+    all out of rhi, where nobody sees a refused item (a review)."""
+    cells, problems, ignored = imports.item_cells({**CELLS, key: "West Yorkshire"})
+    assert problems == [] and cells == CELLS and ignored == [key]
 
 
 def test_values_that_are_not_text_are_refused_by_name_and_a_whole_number_is_read():
-    cells, problems = imports.item_cells(
+    cells, problems, _ = imports.item_cells(
         {**CELLS, "police_person_id": 4521, "found_where": ["a"], "risk_grade": None}
     )
     assert cells["police_person_id"] == "4521" and "risk_grade" not in cells
@@ -147,5 +154,6 @@ def test_the_documented_notification_fields_are_the_fields_read():
     schema = yaml.safe_load(SPEC.read_text(encoding="utf-8"))["components"]["schemas"]
     notification = schema["Notification"]
     assert list(notification["properties"]) == list(COLUMNS)
-    assert notification["additionalProperties"] is False
+    # Other keys are left out with a note, not refused: a police system's own are common.
+    assert notification.get("additionalProperties", True) is not False
     assert "returned_at" not in yaml.safe_dump(notification)
