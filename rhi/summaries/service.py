@@ -83,6 +83,15 @@ def render_for(
     )
 
 
+def sendable_before_finishing(interview: Interview, recipient: str) -> bool:
+    """Before the interview is finished, a copy for `recipient` may be sent only when a
+    safeguarding decision in force shares something with them: the copy to send then holds
+    just that (`render_for`)."""
+    content = normalise(interview.content)
+    in_force = decisions.in_force(interview)
+    return view_for(content, recipient, in_force=in_force, decisions_only=True).shares_content
+
+
 def _role_label(role: str) -> str:
     try:
         return Role(role).label

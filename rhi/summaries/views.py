@@ -30,6 +30,7 @@ from rhi.summaries.service import (
     possible_readers,
     recipient_label,
     render_for,
+    sendable_before_finishing,
     summaries_of,
 )
 from rhi.timefmt import format_datetime, from_local, to_local
@@ -445,6 +446,17 @@ def record_sent(uuid: str) -> Response | tuple[str, int]:
     form = SendingForm()
     if not form.validate_on_submit():
         return _copies_response(interview, 422, sending_form=form)
+    if not interview.locked and not sendable_before_finishing(interview, form.recipient.data):
+        # A draft is to check with the child, never to send: until the interview is finished
+        # only what a safeguarding decision in force shares may go (render_for).
+        label = recipient_label(form.recipient.data, interview).lower()
+        form.recipient.errors = [
+            f"This interview is not finished, so no copy for {label} can be sent yet: a draft "
+            "is to check with the child, not to send. Record the copy as sent once the "
+            "interview is finished (before then, only a copy a safeguarding decision shares "
+            "can be sent)."
+        ]
+        return _copies_response(interview, 422, sending_form=form)
     sending = tracking.record_sending(
         interview,
         current_user,
@@ -468,7 +480,7 @@ def interview_pdf(uuid: str, recipient: str) -> Response:
     prepared_for = recipient_label(recipient, interview)
     # `?draft=1`, before the interview is finished: what the copy will hold if the child agrees,
     # to check with them (marked not to be sent). Without it, the copy to send (render_for).
-    draft = bool(request.args.get("draft")) and not interview.locked
+    draft = request.args.get("draft") == "1" and not interview.locked
     data = render_for(interview, recipient, prepared_for, utcnow(), draft=draft)
     audit.record(
         "summary.download",

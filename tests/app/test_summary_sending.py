@@ -259,3 +259,21 @@ def test_the_copies_part_is_not_on_the_social_workers_page_and_count(app, web, w
     social_worker = as_user(app, world, "social_worker")
     page = social_worker.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert "PC Jo Reed" not in page
+
+
+def test_no_copy_is_recorded_as_sent_before_the_interview_is_finished(app, web, world):
+    """A review: the draft (all the child agreed to, not yet read back) sat beside "Record as
+    sent", so "the copy for the police was sent" could stand for a draft. Before finishing,
+    only a copy a safeguarding decision in force shares may be recorded as sent."""
+    uuid = start(web, world)
+    autosave(web, uuid, "consent.police.answer", "yes", None)
+    response = record(web, uuid, GOOD)
+    assert response.status_code == 422
+    assert (
+        "This interview is not finished, so no copy for police can be sent yet: a draft is "
+        "to check with the child, not to send." in text_of(response)
+    )
+    assert sent_rows(app) == []
+    # "?draft=0" is not a draft.
+    plain = web.get(f"/interviews/{uuid}/copies/police.pdf?draft=0")
+    assert 'filename="rhi-police-' in plain.headers["Content-Disposition"]
