@@ -163,6 +163,26 @@ NOT_FLAGGED = [
     "Staff are dealing with it.",
     # gang-member: a gang member who is not the child.
     "A known gang member threatened her.",
+    # drug-running / drug-dealing / gang-member: the sentence is about an adult or another
+    # person (a noun, "who", "X's partner" just before it), not the child. A tap here would
+    # rewrite the adult as an exploited child, in the record and the police copy.
+    "She was staying with a man who is a known drug dealer.",
+    "Her mum's partner is a dealer.",
+    "The older male, who is a suspected gang member, picked her up.",
+    "Her uncle is a known gang member.",
+    "Mum was dealing and the children were not safe.",
+    "She said her brother is a runner for the gang.",
+    "Dad has been dealing for years.",
+    "Her stepdad was dealing drugs from the flat.",
+    "The men were known gang members.",
+    "Her cousins are gang members.",
+    "His father is known as a drug dealer.",
+    "A woman who was a known drug dealer lived upstairs.",
+    "Her older sister is a drug runner for the same group.",
+    "Dad is a suspected gang member.",
+    "Mum's friend was dealing.",
+    "Her aunt has been selling drugs from the flat.",
+    "Jo's partner is an active gang member.",
     # high-risk-child: the police grading of an investigation, not a label.
     "A high risk missing person investigation was opened.",
 ]
@@ -196,6 +216,14 @@ STILL_FLAGGED = [
     ("He was selling drugs with older boys.", "drug-running", "was selling drugs"),
     ("He is a drug runner.", "drug-running", "drug runner"),
     ("He is a gang member.", "gang-member", "is a gang member"),
+    # The child is the subject, even with an adult named earlier in the sentence.
+    ("She is a known gang member.", "gang-member", "is a known gang member"),
+    ("Ada was dealing.", "drug-dealing", "was dealing"),
+    ("Ada is a known drug dealer.", "drug-running", "is a known drug dealer"),
+    ("She told her sister she was dealing.", "drug-dealing", "was dealing"),
+    ("Mum said he is a known gang member.", "gang-member", "is a known gang member"),
+    ("Dad thinks she has been dealing.", "drug-dealing", "been dealing"),
+    ("Her friend is a drug runner.", "drug-running", "drug runner"),
     ("She is a high-risk child.", "high-risk-child", "high-risk child"),
     ("He is a high-risk misper.", "high-risk-child", "high-risk misper"),
 ]
@@ -204,6 +232,21 @@ STILL_FLAGGED = [
 @pytest.mark.parametrize(("text", "rule_id", "flagged"), STILL_FLAGGED)
 def test_the_guides_phrases_still_flag(text: str, rule_id: str, flagged: str) -> None:
     assert [(f.rule_id, f.text) for f in check(text)] == [(rule_id, flagged)]
+
+
+# An adult's boyfriend or girlfriend is asked about by its own rule (boyfriend-girlfriend), but is
+# never relabelled as a child exploited to sell drugs or by a gang.
+ADULT_PARTNERS = [
+    "Mum's boyfriend was caught dealing drugs.",
+    "Her 19-year-old boyfriend is a known gang member.",
+    "Dad's girlfriend was dealing.",
+]
+LABEL_RULES = {"drug-running", "drug-dealing", "gang-member"}
+
+
+@pytest.mark.parametrize("text", ADULT_PARTNERS)
+def test_an_adult_is_not_relabelled_as_an_exploited_child(text: str) -> None:
+    assert {f.rule_id for f in check(text)} & LABEL_RULES == set()
 
 
 def test_dealer_flags_only_as_a_label_of_the_child() -> None:
