@@ -10,9 +10,13 @@ An item may also carry `events` (contact attempts, the offer, the child's yes or
 `rhi.sync.events`), and its `content` may be null when it carries events only. Events are applied
 first, in time order, then the content: content means the interview was held, so it ends in
 progress (as before), unless the item's last answer from the child is no (a child who stopped part
-way: declined, notes kept). Events never compete: they are applied even when the content is a
-conflict, and an events-only item for a return that already has an open interview on the server
-is applied to that interview (its UUID is answered as `server_uuid`).
+way: declined, notes kept). Content never begins an interview the rule would not let begin (the
+offer and the child's yes on record, `rhi.episodes.service.may_start`), "start" event or not:
+such an item is refused in words, and the tablet keeps it. Events never compete: they are
+applied even when the content is a conflict, and an events-only item for a return that already
+has an open interview on the server is applied to that interview (its UUID is answered as
+`server_uuid`). Each answer about an interview says its state as the server holds it
+(`rhi.sync.protocol.tablet_state`), which the tablet keeps.
 """
 
 from __future__ import annotations
@@ -36,7 +40,14 @@ from rhi.models.base import utcnow
 from rhi.models.interviews import OneChildError, outcome_label
 from rhi.sync import events as offline_events
 from rhi.sync import held
-from rhi.sync.protocol import Item, ItemResult, Rejected, content_hash, parse_item
+from rhi.sync.protocol import (
+    Item,
+    ItemResult,
+    Rejected,
+    content_hash,
+    parse_item,
+    tablet_state,
+)
 from rhi.sync.validate import changed_fields, validate
 from rhi.timefmt import to_local
 
@@ -98,6 +109,29 @@ def _ends_declined(item: Item) -> bool:
     started (a child may stop an interview part way)."""
     answers = [e for e in item.events if e.kind in offline_events.STATUS_KINDS]
     return bool(answers) and answers[-1].kind == "decline"
+
+
+# Content that would begin an interview the rule does not let begin: the offer and the child's
+# "yes" are not on record (on the server, or by the item's own events). Nothing of the item is
+# stored; the tablet keeps it, with the words, until they are recorded (as `start_refused`).
+NOT_BEGUN_MESSAGE = (
+    "This interview's notes arrived before the offer and the child's answer were recorded, so "
+    "they have not been saved yet. Open the return on this tablet, record when the interview "
+    "was offered and the child's yes, at the times they happened, then send it again. "
+    "Everything written stays on this tablet meanwhile."
+)
+
+
+def _check_may_begin(interview: Interview, item: Item) -> None:
+    """Content means the interview was held, so content for one not begun yet (its events
+    applied) begins it, here or when a version kept beside it is chosen: only by the rule
+    the episode page and a "start" event follow (`rhi.sync.events._may_start`: the offer and
+    the child's yes on record; a yes is never assumed from the words). A tablet (or an older
+    shell) that sends no "start" event does not get round it. Notes with the child's no, the
+    item's last answer, begin nothing. Refused (`Rejected`): nothing of the item is kept."""
+    begins = interview.status in _NOT_YET_BEGUN and not _ends_declined(item)
+    if begins and not offline_events._may_start(interview):
+        raise Rejected(NOT_BEGUN_MESSAGE)
 
 
 def _detail(device_id: str | None, extra: str = "") -> str:
@@ -276,7 +310,16 @@ def _events(
     """Apply the item's new events to `interview`; one audit event each, naming the device."""
     report = offline_events.apply(user, interview, item.events)
     for event in report.applied + report.skipped:
-        note = " not applied: finished" if event in report.skipped else ""
+        note = ""
+        if event in report.skipped:
+            why = (
+                "start refused"
+                if event.id in report.why
+                else "finished"
+                if interview.locked
+                else "outcome recorded"
+            )
+            note = f" not applied: {why}"
         audit.record(
             "sync.event",
             user=user,
@@ -286,6 +329,13 @@ def _events(
             detail=_detail(device_id, f"{event.kind} {event.id}{note}"),
         )
     return report
+
+
+def _told(result: ItemResult, interview: Interview) -> ItemResult:
+    """The answer, with the state of the interview it is about as the server now holds it:
+    the tablet keeps that in its copy (rhi/static/js/upload.js), never a status of its own."""
+    result.state = tablet_state(interview)
+    return result
 
 
 def _with_events(
@@ -299,7 +349,7 @@ def _with_events(
     result.messages += report.messages
     if result.version is not None:
         result.version = interview.version
-    return result
+    return _told(result, interview)
 
 
 def _content(
@@ -326,6 +376,7 @@ def _content(
             f"base_version {item.base_version} is newer than the server's "
             f"({base}); the tablet's copy cannot be trusted to apply."
         )
+    _check_may_begin(interview, item)
     if item.base_version != base:
         return _conflict(user, interview, item, document, device_id)
     # The tablet held the interview: it is in progress. Not over the child's no (kept open or
@@ -364,12 +415,13 @@ def _existing(
         return _no_change_rights(user, item.uuid, interview.child_id, device_id)
     if item.content is None:
         report = _events(user, interview, item, device_id)
-        return ItemResult(
+        result = ItemResult(
             item.uuid,
             "updated" if report.recorded else "unchanged",
             report.messages,
             version=interview.version,
         )
+        return _told(result, interview)
     document = _document(item, user, interview)
     base = interview.version
     report = _events(user, interview, item, device_id)
@@ -412,14 +464,16 @@ def _new_events_only(
             )
     report = _events(user, interview, item, device_id)
     if created:
-        return ItemResult(item.uuid, "created", report.messages, version=interview.version)
-    return ItemResult(
+        result = ItemResult(item.uuid, "created", report.messages, version=interview.version)
+        return _told(result, interview)
+    result = ItemResult(
         item.uuid,
         "updated" if report.recorded else "unchanged",
         [REKEYED_MESSAGE, *report.messages],
         version=interview.version,
         server_uuid=interview.uuid,
     )
+    return _told(result, interview)
 
 
 def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> ItemResult:
@@ -457,6 +511,7 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
     document = _document(item, user, other)
     if other is not None:
         report = _events(user, other, item, device_id)  # events don't compete: applied anyway
+        _check_may_begin(other, item)
         return _with_events(_conflict(user, other, item, document, device_id), other, report)
     # A return finished meanwhile (its interview held, written up and shared after the tablet
     # took its copy) keeps its interview: the tablet's covers only the returns still open, or,
@@ -466,7 +521,8 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
     if finished:
         episodes = [e for e in episodes if e not in finished]
         if not episodes:
-            return _to_finished(user, finished[0].interview, item, document, device_id)
+            done = finished[0].interview
+            return _told(_to_finished(user, done, item, document, device_id), done)
     returned = min(e.returned_at for e in episodes if e.returned_at is not None)
     held = _held_at(document)
     if held < returned:  # before the child came back: a slip, never counted as in time
@@ -493,6 +549,13 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
         detail=_detail(device_id),
     )
     report = _events(user, interview, item, device_id)
+    # Made in progress (the tablet held it): only the item's events can have recorded the offer
+    # and the child's yes. Without them it is not begun, and nothing of it is kept; unless the
+    # events left it not in progress (the child's no, whose notes these are).
+    if interview.status == InterviewStatus.IN_PROGRESS.value and not offline_events._may_start(
+        interview
+    ):
+        raise Rejected(NOT_BEGUN_MESSAGE)
     return _with_events(
         ItemResult(item.uuid, "created", [], version=interview.version), interview, report
     )
@@ -537,7 +600,8 @@ def apply_item(user: User, raw: Any, deadline_hours: int, device_id: str | None)
                 "rejected",
                 [
                     "This return's interview is finished or its outcome is recorded, so this "
-                    "cannot be recorded over it. It stays on this tablet: ask your manager."
+                    "cannot be recorded over it. It stays on this tablet, marked not sent, with "
+                    "everything written."
                 ],
             )
         except (StaleDataError, IntegrityError):

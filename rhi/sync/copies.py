@@ -31,6 +31,7 @@ from rhi.interviews.child_words import words_for
 from rhi.models import Child, Episode, Interview, InterviewStatus, SyncConflict, User
 from rhi.models.episodes import first_return
 from rhi.models.interviews import LOCKED_STATUSES, status_label
+from rhi.sync.protocol import tablet_state
 from rhi.timefmt import format_datetime, to_local
 
 
@@ -134,8 +135,8 @@ def _interview_entry(
     return {
         "uuid": interview.uuid,
         "version": interview.version,
-        "status": interview.status,
-        "offer_recorded": interview.offered_at is not None,
+        # Its state as every upload's answer gives it too: one home (rhi.sync.protocol).
+        **{k: v for k, v in tablet_state(interview).items() if k != "keep_copy"},
         "episode_ids": [e.id for e in episodes],
         "content": c.normalise(interview.content),
         # The age the interview pages use for the prompts: on the day it was held.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rhi.interviews import content as c
+from rhi.models import Interview
 from rhi.models.base import utcnow
 from rhi.models.interviews import UUID_TEXT
 from rhi.numbers import MOST_ID
@@ -65,6 +66,10 @@ class ItemResult:
     # Idempotency-Key, so the same upload sent again is really tried again.
     try_again: bool = False
     server_uuid: str | None = None  # events applied to the server's interview for the return
+    # The interview as the server now holds it (`tablet_state`), so the tablet's copy says what
+    # the server says: never worked out again on the tablet. None: nothing to tell (rejected,
+    # held), and the tablet keeps what it had.
+    state: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -81,7 +86,21 @@ class ItemResult:
             out["try_again"] = self.try_again
         if self.server is not None:
             out["server"] = self.server
+        if self.state is not None:
+            out.update(self.state)
         return out
+
+
+def tablet_state(interview: Interview) -> dict[str, Any]:
+    """What a tablet keeps of an interview's state, as `GET /sync/v1/copies` hands it
+    (rhi/sync/copies.py `_interview_entry`): its status, whether its offer is recorded, and
+    whether the tablet keeps a copy of it at all (`keep_copy`: not once it is finished or
+    shared; the copies hold open interviews only)."""
+    return {
+        "status": interview.status,
+        "offer_recorded": interview.offered_at is not None,
+        "keep_copy": not interview.locked,
+    }
 
 
 class Rejected(Exception):

@@ -65,6 +65,15 @@ def item(
     }
 
 
+# What a tablet sends with a new interview it held: the offer, the child's yes and the start.
+# Content never begins an interview without the offer and the yes (rhi/sync/apply.py); the
+# tests' clock is fixed (tests/app/conftest.py), so a fixed local time that morning will do.
+def with_yes(upload: dict[str, Any], at: str = "2026-11-23 09:30") -> dict[str, Any]:
+    kinds = (("offer", {"method": "visit"}), ("accept", {}), ("start", {}))
+    events = [{"id": str(uuidlib.uuid4()), "kind": k, "at": at, **more} for k, more in kinds]
+    return {**upload, "events": [*(upload.get("events") or []), *events]}
+
+
 def token(web: Web) -> str:
     response = web.get("/sync/v1/session")
     assert response.status_code == 200

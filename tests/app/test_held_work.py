@@ -36,6 +36,7 @@ from tests.app.helpers import (
     start,
     stored,
     token,
+    with_yes,
 )
 from tests.conftest import Web, csrf_from
 
@@ -60,7 +61,7 @@ def _reallocate_to_team_b(app, world) -> None:
 def _visit_after_reallocation(app, web, world) -> tuple[dict, dict]:
     """Worker A sends an interview, the return moves to team B, and the tablet sends more."""
     web.sign_in(world.emails["worker_a"])
-    first = item([world.episodes["a"]], doc(sections__before__text="First."))
+    first = with_yes(item([world.episodes["a"]], doc(sections__before__text="First.")))
     assert one(send(web, [first]))["outcome"] == "created"
     _reallocate_to_team_b(app, world)
     later = item(
@@ -181,7 +182,7 @@ def test_a_worker_who_moved_team_takes_no_child_to_the_new_teams_manager(app, we
     """A probe: worker A moved to team B, the return stayed with team A; the tablet's next
     upload was held as sent from team B, and team B's manager, who may not see Ada, read it."""
     web.sign_in(world.emails["worker_a"])
-    first = item([world.episodes["a"]], doc(sections__before__text="First."))
+    first = with_yes(item([world.episodes["a"]], doc(sections__before__text="First.")))
     assert one(send(web, [first]))["outcome"] == "created"
     with app.app_context():
         worker = db.session.get(User, world.users["worker_a"])

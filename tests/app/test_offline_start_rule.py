@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import Episode, Interview, SyncEvent, User
+from rhi.models import AuditEvent, Episode, Interview, SyncEvent, User
 from rhi.models.base import utcnow
 from rhi.timefmt import from_local, to_local
 from tests.app.helpers import doc, item, one, send, stored
@@ -230,4 +230,11 @@ def test_a_yes_after_the_childs_final_no_is_told_not_retried_for_ever(app, web, 
         "events": [event("accept", ago(app, hours=1))],
     }
     again = one(send(web, [later]))
-    assert again["outcome"] in {"updated", "unchanged"} and not again.get("try_again"), again
+    assert again["outcome"] == "updated" and not again.get("try_again"), again
+    assert any("was not applied: the child\u2019s no" in m for m in again["messages"]), again
+    with app.app_context():
+        details = db.session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "sync.event")
+        ).all()
+    assert sum("accept" in d and "not applied: outcome recorded" in d for d in details) == 2
+    assert stored(app, uuid).status == "declined"

@@ -26,7 +26,7 @@ from rhi.models import (
 )
 from rhi.models.base import utcnow
 from rhi.models.interviews import OneChildError
-from tests.app.helpers import autosave, content, doc, item, one, results, send, start
+from tests.app.helpers import autosave, content, doc, item, one, results, send, start, with_yes
 from tests.conftest import Web, csrf_from
 
 RLO = "\u202e"
@@ -193,7 +193,7 @@ def test_a_tablet_cannot_add_or_drop_a_safeguarding_decision(app, web, world):
             "at": "2020-01-01T00:00",
         }
     ]
-    sent = item([world.episodes["a"]], document)
+    sent = with_yes(item([world.episodes["a"]], document))
     result = one(send(web, [sent]))
     assert result["outcome"] == "created", result
     assert content(app, sent["uuid"])[0]["overrides"] == []
@@ -329,7 +329,7 @@ def test_direction_overrides_are_removed_from_saved_and_shown_text(app, web, wor
 
 def test_direction_overrides_are_removed_from_uploaded_text(app, web, world):
     web.sign_in(world.emails["worker_a"])
-    sent = item([world.episodes["a"]], doc(sections__away__text=f"a {RLO}cba"))
+    sent = with_yes(item([world.episodes["a"]], doc(sections__away__text=f"a {RLO}cba")))
     assert one(send(web, [sent]))["outcome"] == "created"
     assert content(app, sent["uuid"])[0]["sections"]["away"]["text"] == "a cba"
 
@@ -338,7 +338,8 @@ def test_children_of_two_uploads_are_kept_apart(app, web, world):
     """Two items in one batch, one per child: each is made, each with its own child."""
     other = _second_child_for_team_a(app, world)
     web.sign_in(world.emails["worker_a"])
-    first, second = item([world.episodes["a"]], doc()), item([other], doc())
+    first = with_yes(item([world.episodes["a"]], doc()))
+    second = with_yes(item([other], doc()))
     outcomes = [r["outcome"] for r in results(send(web, [first, second]))]
     assert outcomes == ["created", "created"]
     with app.app_context():

@@ -256,7 +256,7 @@ def test_one_interview_for_two_returns_is_judged_against_each_returns_own_deadli
     (the page judged both by the earlier deadline)."""
     from datetime import datetime
 
-    from tests.app.helpers import doc, item, one, send
+    from tests.app.helpers import doc, item, one, send, with_yes
 
     now = datetime(2026, 11, 23, 12, 0)
     with app.app_context():
@@ -276,7 +276,8 @@ def test_one_interview_for_two_returns_is_judged_against_each_returns_own_deadli
         ids = [first.id, second.id]
     web.sign_in(world.emails["worker_a"])
     held = (now - timedelta(hours=20)).strftime("%Y-%m-%d %H:%M")
-    assert one(send(web, [item(ids, doc(start__held_on=held))]))["outcome"] == "created"
+    sent = with_yes(item(ids, doc(start__held_on=held)))
+    assert one(send(web, [sent]))["outcome"] == "created"
     manager = Web(app.test_client())
     manager.sign_in(world.emails["manager_a"])
     html = manager.get("/service").get_data(as_text=True)

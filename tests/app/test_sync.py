@@ -31,6 +31,7 @@ from tests.app.helpers import (
     results,
     send,
     stored,
+    with_yes,
 )
 
 SECRET = "Mum shouted and I ran to Jay's flat."
@@ -49,9 +50,17 @@ def test_session_gives_a_token_and_the_user_and_is_not_cached(web, world):
 
 def test_created_then_sent_again_is_unchanged(app, web, world):
     web.sign_in(world.emails["worker_a"])
-    upload = item([world.episodes["a"]], doc(sections__before__text=SECRET))
+    upload = with_yes(item([world.episodes["a"]], doc(sections__before__text=SECRET)))
     result = one(send(web, [upload]))
-    assert result == {"uuid": upload["uuid"], "outcome": "created", "messages": [], "version": 1}
+    assert result == {
+        "uuid": upload["uuid"],
+        "outcome": "created",
+        "messages": [],
+        "version": 2,  # made, then its offer and yes recorded
+        "status": "in_progress",
+        "offer_recorded": True,
+        "keep_copy": True,
+    }
     interview = stored(app, upload["uuid"])
     assert interview.content["sections"]["before"]["text"] == SECRET
     assert interview.status == "in_progress"
@@ -64,14 +73,14 @@ def test_created_then_sent_again_is_unchanged(app, web, world):
     assert any("tab-1" in d for d in details)  # the device's id is in the audit trail
 
     again = one(send(web, [upload]))  # a new key: the same item, sent twice
-    assert again["outcome"] == "unchanged" and again["version"] == 1
-    assert stored(app, upload["uuid"]).version == 1
+    assert again["outcome"] == "unchanged" and again["version"] == 2
+    assert stored(app, upload["uuid"]).version == 2
     assert count(app, Interview) == 1
 
 
 def test_retry_with_the_same_key_gets_the_same_bytes_and_changes_nothing(app, web, world):
     web.sign_in(world.emails["worker_a"])
-    upload = item([world.episodes["a"]], doc(sections__away__text="At a friend's."))
+    upload = with_yes(item([world.episodes["a"]], doc(sections__away__text="At a friend's.")))
     body = json.dumps({"items": [upload]}).encode()
     first = send(web, [], key="retry-key-1", body=body)
     assert one(first)["outcome"] == "created"
@@ -220,7 +229,7 @@ def test_lists_and_findings_round_trip(app, web, world):
             "private": True,
         }
     ]
-    upload = item([world.episodes["a"]], document)
+    upload = with_yes(item([world.episodes["a"]], document))
     assert one(send(web, [upload]))["outcome"] == "created"
     saved = stored(app, upload["uuid"]).content
     assert saved["people"][0]["name"] == "Jay" and saved["people"][0]["private"] is True
@@ -245,7 +254,7 @@ def test_after_moving_team_the_next_upload_is_held_not_applied(app, web, world):
     # Held whole for a manager since issue 12 item 2 (was: refused and dropped, and lost);
     # tests/app/test_held_work.py follows it to the child's record.
     web.sign_in(world.emails["worker_a"])
-    upload = item([world.episodes["a"]], doc(sections__before__text="First."))
+    upload = with_yes(item([world.episodes["a"]], doc(sections__before__text="First.")))
     assert one(send(web, [upload]))["outcome"] == "created"
     with app.app_context():
         user = db.session.get(User, world.users["worker_a"])
@@ -307,7 +316,7 @@ def test_one_bad_item_does_not_stop_the_good_one(app, web, world):
     bad_document = doc()
     bad_document["risk_view"] = "catastrophic"
     bad = item([world.episodes["a"]], bad_document)
-    good = item([world.episodes["a"]], doc(sections__before__text="Fine."))
+    good = with_yes(item([world.episodes["a"]], doc(sections__before__text="Fine.")))
     out = results(send(web, [bad, "not an item", good]))
     assert [r["outcome"] for r in out] == ["rejected", "rejected", "created"]
     assert [r["uuid"] for r in out] == [bad["uuid"], "", good["uuid"]]
@@ -447,7 +456,7 @@ def test_a_tablets_interview_over_a_return_finished_meanwhile_leaves_it_closed(a
     assert finished.status_code in (302, 303)
     with app.app_context():
         assert db.session.get(Episode, ids[0]).closed_at is not None
-    upload = item(ids, doc(sections__before__text="Typed on the tablet."))
+    upload = with_yes(item(ids, doc(sections__before__text="Typed on the tablet.")))
     assert one(send(web, [upload]))["outcome"] == "created"
     with app.app_context():
         assert db.session.get(Episode, ids[0]).closed_at is not None  # still closed

@@ -15,8 +15,10 @@ import re
 import sys
 import uuid as uuidlib
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import redis
@@ -24,7 +26,7 @@ from sqlalchemy import create_engine, text
 
 from rhi.demo import DEMO_PASSWORD
 from tests.app import redis_jobs
-from tests.app.helpers import doc, item
+from tests.app.helpers import doc, item, with_yes
 from tests.conftest import _pg_admin_url, _pg_connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
@@ -124,7 +126,12 @@ def test_an_upload_retried_through_either_instance_lands_once(servers):
     episode_id = _an_open_return(database_url)
     _status, _headers, session = worker.request("/sync/v1/session")
     token = json.loads(session)["csrf_token"]
-    sent = item([episode_id], doc(sections__away__text="TWOSERVERS: at my nan's."))
+    # The real clock here: the offer and yes an hour ago, local time (the app's default zone).
+    hour_ago = datetime.now(ZoneInfo("Europe/London")) - timedelta(hours=1)
+    sent = with_yes(
+        item([episode_id], doc(sections__away__text="TWOSERVERS: at my nan's.")),
+        at=hour_ago.strftime("%Y-%m-%d %H:%M"),
+    )
     body = json.dumps({"items": [sent], "device_id": "tab-two"}).encode()
     headers = {
         "Content-Type": "application/json",

@@ -242,6 +242,16 @@ function passing(result) {
   return result.try_again === true;
 }
 
+// The interview's state as the server says it now holds it (rhi/sync/protocol.py
+// tablet_state): never worked out here. From a server that does not say, what the tablet had.
+function stateOf(result, had) {
+  const told = "status" in result;
+  return {
+    status: told ? result.status : had.status,
+    offer_recorded: told ? result.offer_recorded : had.offer_recorded,
+  };
+}
+
 // One item's answer: let go of what the server has; keep and say what it does not.
 async function settle({ id, record, rev }, result, problems) {
   if (["created", "updated", "unchanged"].includes(result.outcome)) {
@@ -256,24 +266,35 @@ async function settle({ id, record, rev }, result, problems) {
       });
     }
     const uuid = result.server_uuid || record.uuid;
-    if (record.content && result.version) {
-      // Offline again before the next Returns visit: carry on from what the server now has.
+    if (result.keep_copy === false) {
+      // Finished (or shared) on the server: the tablet keeps no copy of it, as the copies
+      // from GET /sync/v1/copies hold none.
+      await store.forget(copyId(uuid)).catch(() => undefined);
+      if (record.content)
+        await store.forget(returnId(record.episode_ids[0])).catch(() => undefined);
+    } else if (record.content && result.version) {
+      // Offline again before the next Returns visit: carry on from what the server now has,
+      // in the state the server says it is in (a child who stopped part way: declined).
       await store.seal(copyId(uuid), {
         uuid,
         version: result.version,
-        status: "in_progress",
+        ...stateOf(result, record),
         episode_ids: record.episode_ids,
         content: record.content,
         child: record.child,
         due_at: record.due_at,
         returned_at: record.returned_at,
         police_risk_grade: record.police_risk_grade,
-        offer_recorded: record.offer_recorded,
         clock: record.clock,
         repeat: record.repeat,
         shown: record.shown,
       });
       await store.forget(returnId(record.episode_ids[0])).catch(() => undefined);
+    } else if ("status" in result) {
+      // Events only: the copy's words are the server's as they were, and so is its version
+      // (the next copies bring both); its state is the server's now.
+      const copy = await store.get(copyId(uuid)).catch(() => undefined);
+      if (copy) await store.seal(copyId(uuid), { ...copy, ...stateOf(result, copy) });
     }
     return 1;
   }
