@@ -68,7 +68,11 @@ def test_wrong_password_and_unknown_email_get_the_same_message(web, world):
     unknown = web.sign_in("nobody@test.example.org", "not the password")
     for response in (wrong, unknown):
         assert response.status_code == 401
-        assert "The email address or password is not right" in response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert "The email address or password is not right" in page
+        # Said in the title and focused on load, as an empty form's errors are (a probe).
+        assert "<title>Error: Sign in – rhi</title>" in page
+        assert 'class="error-summary" role="alert" tabindex="-1" data-focus-on-load' in page
 
 
 def test_bad_input_keeps_what_was_typed_and_says_what_is_wrong(web, world):
