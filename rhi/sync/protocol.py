@@ -94,12 +94,13 @@ class ItemResult:
 def tablet_state(interview: Interview) -> dict[str, Any]:
     """What a tablet keeps of an interview's state, as `GET /sync/v1/copies` hands it
     (rhi/sync/copies.py `_interview_entry`): its status, whether its offer is recorded, and
-    whether the tablet keeps a copy of it at all (`keep_copy`: not once it is finished or
-    shared; the copies hold open interviews only)."""
+    whether the tablet keeps a copy of it at all (`keep_copy`: not once it has ended, finished
+    or its return given an outcome such as the child's final no; the copies hold open
+    interviews only)."""
     return {
         "status": interview.status,
         "offer_recorded": interview.offered_at is not None,
-        "keep_copy": not interview.locked,
+        "keep_copy": not interview.ended,
     }
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from rhi import audit
+from rhi.episodes import service as episode_service
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.interviews import service as interviews
@@ -70,8 +71,14 @@ def _write(
     now_local: datetime,
     matcher: Matcher | None,
 ) -> list[interviews.FieldResult]:
-    if interview.status != InterviewStatus.IN_PROGRESS.value:
-        interviews.start(interview, user, now_local)  # the tablet held the interview
+    # The tablet held the interview: it is begun, but only as the rule lets one begin (the offer
+    # and the child's yes on record, rhi.episodes.service.may_start). Words kept with the
+    # child's no (or from before a yes) are saved without beginning it: starting filled in a
+    # yes nobody recorded, over the child's no (a review).
+    if interview.status != InterviewStatus.IN_PROGRESS.value and episode_service.may_start(
+        interview
+    ):
+        interviews.start(interview, user, now_local)
     document = c.normalise(interview.content)
     for a in added:
         document, item_id = c.add_item(document, a.kind, a.entry["id"])

@@ -211,6 +211,19 @@ def test_the_answer_carries_the_state_the_copies_would_hand_the_tablet(app, web,
     )
 
 
+def test_a_final_no_is_not_kept_on_the_tablet_as_the_copies_hold_none(app, web, world):
+    """A review: keep_copy said keep for a return ended by the child's final no, which the
+    copies never hold (they hold open returns only)."""
+    web.sign_in(world.emails["worker_a"])
+    no = event("decline", ago(app, hours=2), reason="Does not want one.", offer_again=False)
+    upload = {**words(world), "events": [offer(app), no]}
+    result = one(send(web, [upload]))
+    assert result["outcome"] == "created" and stored(app, upload["uuid"]).outcome == "declined"
+    copies = web.get("/sync/v1/copies").get_json()["copies"]
+    assert not any(c["uuid"] == upload["uuid"] for c in copies)
+    assert result["keep_copy"] is False
+
+
 def test_an_events_only_answer_says_the_state_and_a_refusal_says_none(app, web, world):
     offered = offered_by_tablet(app, web, world)
     refused = one(send(web, [words(world, offered["uuid"], base_version=offered["version"])]))
@@ -382,3 +395,27 @@ def test_an_answer_without_a_state_keeps_what_the_tablet_had(app, web, world, tm
         "declined",
         True,
     )
+
+
+def test_choosing_a_kept_version_never_begins_over_the_childs_no(app, web, world):
+    """A review: notes sent with the child's no, from a copy older than the server's, kept as
+    a version; choosing them began the interview and filled in a yes nobody recorded."""
+    from tests.app.test_sync_versions import post_choices
+
+    web.sign_in(world.emails["worker_a"])
+    uuid = str(uuidlib.uuid4())
+    no = event("decline", ago(app, hours=2), reason="Not today.", offer_again=True)
+    told_no = {
+        "uuid": uuid,
+        "episode_ids": [world.episodes["a"]],
+        "base_version": None,
+        "content_hash": None,
+        "content": None,
+        "events": [offer(app), no],
+    }
+    assert one(send(web, [told_no]))["outcome"] == "created"
+    assert one(send(web, [words(world, uuid, base_version=None)]))["outcome"] == "conflict"
+    assert post_choices(web, uuid).status_code in {200, 302, 303}
+    interview = stored(app, uuid)
+    assert interview.status == "declined" and interview.accepted_at is None
+    assert interview.content["sections"]["before"]["text"] == WORDS  # the words are kept
