@@ -451,8 +451,11 @@ def record_sent(uuid: str) -> Response | tuple[str, int]:
         # only what a safeguarding decision in force shares may go (render_for).
         label = recipient_label(form.recipient.data, interview).lower()
         form.recipient.errors = [
-            f"This interview is not finished, so no copy for {label} can be sent yet: a draft "
-            "is to check with the child, not to send. Record the copy as sent once the "
+            f"This return ended without a finished interview, so there is no copy for {label} "
+            "to send: only a copy a safeguarding decision shares could be sent."
+            if interview.ended
+            else f"This interview is not finished, so no copy for {label} can be sent yet: a "
+            "draft is to check with the child, not to send. Record the copy as sent once the "
             "interview is finished (before then, only a copy a safeguarding decision shares "
             "can be sent)."
         ]

@@ -277,3 +277,21 @@ def test_no_copy_is_recorded_as_sent_before_the_interview_is_finished(app, web, 
     # "?draft=0" is not a draft.
     plain = web.get(f"/interviews/{uuid}/copies/police.pdf?draft=0")
     assert 'filename="rhi-police-' in plain.headers["Content-Disposition"]
+
+
+def test_a_return_ended_without_an_interview_is_not_told_to_finish_it(app, web, world):
+    """A review: after the child's final no, "record it once the interview is finished" was
+    untrue (it never will be)."""
+    from rhi.models import Interview
+
+    web.sign_in(world.emails["worker_a"])
+    url = f"/episodes/{world.episodes['a']}"
+    no = {"declined_at": "2026-11-23T09:00", "reason": "“I don't want one.”", "offer_again": "no"}
+    assert web.post(url + "/decline", no, page=url).status_code == 302
+    with app.app_context():
+        uuid = db.session.scalar(select(Interview.uuid))
+    response = record(web, uuid, GOOD)
+    assert response.status_code == 422
+    said = text_of(response)
+    assert "This return ended without a finished interview, so there is no copy for police" in said
+    assert "once the interview is finished" not in said
