@@ -484,6 +484,15 @@ def time_away_around(
             if episode.police_reference
             else "recorded by hand, with no police reference yet"
         )
+        if back is not None and started < episode.started_at < back:
+            # This time away, with its return, holds the start of one rhi or the file holds
+            # (back or not yet): checked first, so the order of a file's rows never decides.
+            return TimeAway(
+                f"This time away, until {format_datetime(back)}, holds {name}'s time away from "
+                f"{format_datetime(episode.started_at)} ({reference}), {held}: check the "
+                "times. If it is the same time away, nothing needs adding.",
+                problem=True,
+            )
         if returned is None:
             if episode.started_at <= started and not_yet_back is None:
                 not_yet_back = TimeAway(
@@ -499,13 +508,6 @@ def time_away_around(
                 f"{format_datetime(episode.started_at)} until they came back "
                 f"{format_datetime(returned)} ({reference}), {held}: check the times. If it is "
                 "the same time away, nothing needs adding.",
-                problem=True,
-            )
-        if back is not None and started < episode.started_at < back:
-            return TimeAway(
-                f"This time away, until {format_datetime(back)}, holds {name}'s time away from "
-                f"{format_datetime(episode.started_at)} ({reference}), {held}: check the "
-                "times. If it is the same time away, nothing needs adding.",
                 problem=True,
             )
     return not_yet_back
