@@ -26,6 +26,7 @@ from rhi.episodes.imports_csv import (
     cells_for,
     decode,
     header_key,
+    looks_like_a_date,
     mark_duplicates,
     missing_columns,
     neutralise,
@@ -122,6 +123,14 @@ def item_cells(item: Any) -> tuple[dict[str, str], list[str], list[str]]:
         if key not in COLUMNS:
             if likely_field(str(key)):
                 problems.append(not_a_field(key))
+            elif isinstance(value, str) and looks_like_a_date(value.strip()):
+                # A time under a name of the sender's own ("recovered_at") may be when the
+                # child came back: left out, the child would stay shown as missing.
+                problems.append(
+                    f"{key}: not a field. If it is when the child came back or was found, send "
+                    "it as returned; if it is when they were reported missing, as "
+                    "reported_missing."
+                )
             else:
                 ignored.append(str(key)[:40])
         elif value is None:

@@ -157,3 +157,12 @@ def test_the_documented_notification_fields_are_the_fields_read():
     # Other keys are left out with a note, not refused: a police system's own are common.
     assert notification.get("additionalProperties", True) is not False
     assert "returned_at" not in yaml.safe_dump(notification)
+
+
+@pytest.mark.parametrize("key", ["recovered_at", "returned_datetime", "date_located"])
+def test_a_time_under_a_name_of_the_senders_own_is_refused_not_dropped(key):
+    """A review: left out with a note, a found time under another name left the child shown
+    as missing."""
+    cells, problems, ignored = imports.item_cells({**CELLS, key: "2026-11-22 01:00"})
+    assert ignored == [] and len(problems) == 1
+    assert problems[0].startswith(f"{key}: not a field. If it is when the child came back")
