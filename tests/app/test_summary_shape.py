@@ -209,6 +209,20 @@ def test_the_social_workers_copy_has_the_headline_on_page_one_then_the_context(a
         assert marker not in text, marker
 
 
+def test_a_copy_of_an_interview_that_never_took_place_never_says_it_did(app, world_i):
+    """A review: the child said no (or was not reached), and a copy still said "A return home
+    interview took place"."""
+    interview_id = prepare(app, world_i)
+    with app.app_context():
+        interview = db.session.get(Interview, interview_id)
+        interview.held_at = None
+        interview.status = "declined"
+        db.session.commit()
+    text = " ".join(pages(app, interview_id, "police"))
+    assert "took place" not in text.replace("has not taken place", "")
+    assert "Ada Alpha was offered a return home interview; it has not taken place." in text
+
+
 def test_a_reader_the_child_said_no_to_gets_none_of_the_context(app, world_i):
     interview_id = prepare(app, world_i)
     text = " ".join(pages(app, interview_id, "police"))
