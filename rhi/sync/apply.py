@@ -47,6 +47,7 @@ from rhi.sync.protocol import (
     content_hash,
     parse_item,
     tablet_state,
+    with_content_hash,
 )
 from rhi.sync.validate import changed_fields, validate
 from rhi.timefmt import to_local
@@ -331,10 +332,13 @@ def _events(
     return report
 
 
-def _told(result: ItemResult, interview: Interview) -> ItemResult:
+def _told(result: ItemResult, interview: Interview, *, events_only: bool = False) -> ItemResult:
     """The answer, with the state of the interview it is about as the server now holds it:
-    the tablet keeps that in its copy (rhi/static/js/upload.js), never a status of its own."""
-    result.state = tablet_state(interview)
+    the tablet keeps that in its copy (rhi/static/js/upload.js), never a status of its own.
+    For events alone, also the hash of its words, so the tablet moves its copy's version on
+    only when the copy's words are these."""
+    state = tablet_state(interview)
+    result.state = with_content_hash(state, interview) if events_only else state
     return result
 
 
@@ -421,7 +425,7 @@ def _existing(
             report.messages,
             version=interview.version,
         )
-        return _told(result, interview)
+        return _told(result, interview, events_only=True)
     document = _document(item, user, interview)
     base = interview.version
     report = _events(user, interview, item, device_id)

@@ -104,6 +104,13 @@ def tablet_state(interview: Interview) -> dict[str, Any]:
     }
 
 
+def with_content_hash(state: dict[str, Any], interview: Interview) -> dict[str, Any]:
+    """`tablet_state` and the hash of the interview's words as the copies hand them: an
+    events-only answer lets the tablet move its copy's version on only when its words are
+    these (rhi/static/js/upload.js)."""
+    return {**state, "content_hash": content_hash(interview.content)}
+
+
 class Rejected(Exception):
     def __init__(self, *messages: str) -> None:
         super().__init__(*messages)

@@ -379,6 +379,38 @@ def test_an_events_only_upload_updates_the_state_of_the_copy_the_tablet_has(
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not on PATH")
+def test_a_yes_sent_alone_moves_the_copys_version_on_when_its_words_are_the_servers(
+    app, web, world, tmp_path
+):
+    """A review: after the child's yes went alone, the tablet's copy kept its old version, and
+    the next words from it came back as "changed somewhere else" (only the tablet had)."""
+    offered = offered_by_tablet(app, web, world)
+    uuid = offered["uuid"]
+    (server_copy,) = [
+        c
+        for c in web.get(f"/sync/v1/copies?episode_id={world.episodes['a']}").get_json()["copies"]
+        if c["uuid"] == uuid
+    ]
+    yes = {
+        "uuid": uuid,
+        "episode_ids": [world.episodes["a"]],
+        "base_version": offered["version"],
+        "content_hash": None,
+        "content": None,
+        "events": [event("accept", ago(app, hours=1))],
+    }
+    answer = one(send(web, [yes]))
+    assert answer["version"] > offered["version"]
+    kept = tablet_after(
+        tmp_path, {f"draft:{uuid}": draft_of(yes), f"copy:{uuid}": server_copy}, answer
+    )
+    assert kept[f"copy:{uuid}"]["version"] == answer["version"]
+    # Its next words are not a clash with itself.
+    sent = one(send(web, [words(world, uuid, base_version=kept[f"copy:{uuid}"]["version"])]))
+    assert sent["outcome"] == "updated", sent
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not on PATH")
 def test_an_answer_without_a_state_keeps_what_the_tablet_had(app, web, world, tmp_path):
     """From a server from before the answer said the state: never a status made up here."""
     web.sign_in(world.emails["worker_a"])

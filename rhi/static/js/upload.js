@@ -291,10 +291,23 @@ async function settle({ id, record, rev }, result, problems) {
       });
       await store.forget(returnId(record.episode_ids[0])).catch(() => undefined);
     } else if ("status" in result) {
-      // Events only: the copy's words are the server's as they were, and so is its version
-      // (the next copies bring both); its state is the server's now.
+      // Events only: the copy's state is the server's now. Its version moves on with the
+      // server's only when its words are the server's words (the answer's content_hash): then
+      // the next words sent from it are not a clash with itself; if anyone changed the words
+      // meanwhile, the copy keeps its version and the clash is shown (never overwritten).
       const copy = await store.get(copyId(uuid)).catch(() => undefined);
-      if (copy) await store.seal(copyId(uuid), { ...copy, ...stateOf(result, copy) });
+      if (copy) {
+        const same =
+          result.version &&
+          result.content_hash &&
+          copy.content &&
+          (await sha256(canonical(copy.content))) === result.content_hash;
+        await store.seal(copyId(uuid), {
+          ...copy,
+          ...stateOf(result, copy),
+          ...(same ? { version: result.version } : {}),
+        });
+      }
     }
     return 1;
   }
