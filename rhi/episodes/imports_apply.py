@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from rhi import access, audit
@@ -221,13 +221,7 @@ class Known:
         if starts:
             earliest = min(starts)
             for part in _chunks(sorted(known.by_id)):
-                for episode in db.session.scalars(
-                    select(Episode).where(
-                        Episode.child_id.in_(part),
-                        or_(Episode.returned_at.is_(None), Episode.returned_at > earliest),
-                        actor.episode_scope(),
-                    )
-                ):
+                for episode in db.session.scalars(_times_away_since(part, earliest, actor)):
                     known.around[episode.child_id].append(episode)
         for notice in notices:
             if notice.returned_at is not None:
@@ -444,6 +438,16 @@ def _same_time_away(episode: Episode, notice: Notice) -> bool:
         # The police were told a day or more after the carer rang rhi, the child still away.
         return episode.started_at <= started < episode.returned_at
     return episode.started_at <= started <= episode.started_at + STILL_MISSING_FOR
+
+
+def _times_away_since(child_ids: list[int], since: datetime, actor: Actor) -> Select[Any]:
+    """The children's times away a notification missing from `since` may meet
+    (`time_away_around`): still open, or back after it, among those `actor` may see."""
+    return select(Episode).where(
+        Episode.child_id.in_(child_ids),
+        or_(Episode.returned_at.is_(None), Episode.returned_at > since),
+        actor.episode_scope(),
+    )
 
 
 @dataclass(frozen=True)
@@ -1000,16 +1004,8 @@ def resolve(
             episode = same
         else:
             if child is not None:
-                around = db.session.scalars(
-                    select(Episode).where(
-                        Episode.child_id == child.id,
-                        or_(
-                            Episode.returned_at.is_(None),
-                            Episode.returned_at > notice.started_at,
-                        ),
-                        actor.episode_scope(),
-                    )
-                )
+                assert notice.started_at is not None  # a waiting row has its missing time
+                around = db.session.scalars(_times_away_since([child.id], notice.started_at, actor))
                 clash = time_away_around(
                     notice, child.display_name, around, lambda e: e.returned_at
                 )

@@ -126,12 +126,12 @@ NOT_BEGUN_MESSAGE = (
 def _check_may_begin(interview: Interview, item: Item) -> None:
     """Content means the interview was held, so content for one not begun yet (its events
     applied) begins it, here or when a version kept beside it is chosen: only by the rule
-    the episode page and a "start" event follow (`rhi.sync.events._may_start`: the offer and
+    the episode page and a "start" event follow (`rhi.sync.events.may_begin`: the offer and
     the child's yes on record; a yes is never assumed from the words). A tablet (or an older
     shell) that sends no "start" event does not get round it. Notes with the child's no, the
     item's last answer, begin nothing. Refused (`Rejected`): nothing of the item is kept."""
     begins = interview.status in _NOT_YET_BEGUN and not _ends_declined(item)
-    if begins and not offline_events._may_start(interview):
+    if begins and not offline_events.may_begin(interview):
         raise Rejected(NOT_BEGUN_MESSAGE)
 
 
@@ -556,7 +556,7 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
     # Made in progress (the tablet held it): only the item's events can have recorded the offer
     # and the child's yes. Without them it is not begun, and nothing of it is kept; unless the
     # events left it not in progress (the child's no, whose notes these are).
-    if interview.status == InterviewStatus.IN_PROGRESS.value and not offline_events._may_start(
+    if interview.status == InterviewStatus.IN_PROGRESS.value and not offline_events.may_begin(
         interview
     ):
         raise Rejected(NOT_BEGUN_MESSAGE)

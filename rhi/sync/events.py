@@ -252,7 +252,7 @@ def start_refused(event: Event) -> str:
     )
 
 
-def _may_start(interview: Interview) -> bool:
+def may_begin(interview: Interview) -> bool:
     """`may_start`, with the offer and the child's "yes" on record: an interview made from a
     tablet's document is in progress before its events are applied (rhi/sync/apply.py `_new`),
     so there its status alone would let a start through that nobody offered or agreed to."""
@@ -318,17 +318,16 @@ def apply(user: User, interview: Interview, events: list[Event], *, held: bool =
                 "outcome, and a later answer is not recorded over it (what was written is kept "
                 "with it)"
             )
-        if skip:
-            report.skipped.append(event)
-        elif event.kind == "start" and not _may_start(interview):
+        if not skip and event.kind == "start" and not may_begin(interview):
             if not held:
                 raise Rejected(start_refused(event))
             skip = True
-            report.skipped.append(event)
             report.why[event.id] = (
                 "the child\u2019s yes was not on record when it was begun (it may have changed "
                 "meanwhile), so the interview is not begun from it; its notes are kept beside it"
             )
+        if skip:
+            report.skipped.append(event)
         elif event.kind == "start":
             pass  # begun: its notes follow, as the content (rhi/sync/apply.py `_content`)
         elif event.kind == "offer":
