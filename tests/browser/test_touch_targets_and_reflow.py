@@ -11,13 +11,14 @@ calendar button left no ring of the app's anywhere on the field."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import Interview
+from rhi.models import Episode, FollowedAction, Interview
 from tests.browser.helpers import serious_violations, sign_in, start_online, to_part, until
 
 pytestmark = pytest.mark.browser
@@ -246,3 +247,31 @@ def test_a_dates_calendar_button_shows_the_focus_ring(page):
         "height": box["height"] - 8,
     }
     assert yellow_pixels(page.screenshot(clip=inside)) > 50
+
+
+# 5. A link on a line of its own is a finger's target too (WCAG 2.5.8: only a link inside a
+# sentence may be smaller). Before: 21 px high, the strategy meeting on an episode's page and
+# each action past its date on the worker's Returns page.
+
+
+def test_a_link_on_a_line_of_its_own_is_44_pixels_high(page, live_app):
+    with live_app.app_context():
+        meeting = db.session.scalars(
+            select(FollowedAction).where(
+                FollowedAction.kind == "strategy_meeting", FollowedAction.status == "open"
+            )
+        ).first()
+        episode_id = db.session.scalars(
+            select(Episode.id).where(Episode.child_id == meeting.child_id)
+        ).first()
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    overdue = page.get_by_role("region", name=re.compile(r"actions? past (its|their) date"))
+    links = overdue.get_by_role("listitem").get_by_role("link")
+    assert links.count() >= 1
+    for i in range(links.count()):
+        assert links.nth(i).bounding_box()["height"] >= 44, links.nth(i).inner_text()
+    page.goto(f"/episodes/{episode_id}")
+    line = page.locator("#meeting-heading + p a")
+    assert line.inner_text().startswith("Asked for")
+    assert line.bounding_box()["height"] >= 44
