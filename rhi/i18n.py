@@ -34,6 +34,9 @@ from rhi.interviews.read_back import (
     FINDING_WORDS,
     KEPT_BACK,
     KEPT_BACK_WORDS,
+    MESSAGE,
+    NO_OWN_MESSAGE,
+    NO_OWN_MESSAGE_LABEL,
     NO_OWN_SOCIAL_WORKER,
     POLICE_WORDS,
     RECIPIENT_WORDS,
@@ -67,6 +70,7 @@ INTERVIEW_MESSAGES = (
     "Give the tablet back",
     "Close",  # Show large's dialog (templates/interviews/page.html)
     "What I want my social worker to know",
+    NO_OWN_MESSAGE_LABEL,  # the same field, for a child with no social worker of their own
     CONSENT_EXPLAINED,
 )
 
@@ -79,7 +83,8 @@ READ_BACK_LABELS = (
     *SECTION_WORDS.values(),
     "How you said you felt",
     "Something you asked to keep between us, which we have to pass on to keep you safe",
-    "What you want your social worker to know",
+    MESSAGE,
+    NO_OWN_MESSAGE,
     POLICE_WORDS,
     *FINDING_WORDS.values(),
     "A place you told me about",

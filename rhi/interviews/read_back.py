@@ -49,6 +49,19 @@ def recipient_words(*, own_social_worker: bool = True) -> dict[str, str]:
     return {**RECIPIENT_WORDS, "social_worker": NO_OWN_SOCIAL_WORKER}
 
 
+def message_words(*, own_social_worker: bool = True) -> str:
+    """The child's message to their social worker, as the read-back and the letter name it:
+    "a social worker" when the child has none of their own (as `recipient_words`)."""
+    return MESSAGE if own_social_worker else NO_OWN_MESSAGE
+
+
+def field_labels(*, own_social_worker: bool = True) -> dict[str, str]:
+    """Labels of the interview's fields to show in place of the catalogue's (fields.py), by
+    path: the child's message is "What I want a social worker to know" when the child has no
+    social worker of their own, as the read-back says it."""
+    return {} if own_social_worker else {"child_message": NO_OWN_MESSAGE_LABEL}
+
+
 SECTION_WORDS = {
     "before": "What you told me about before you left",
     "away": "What you told me about while you were away",
@@ -142,6 +155,8 @@ WORKER_NOTES = "Your worker\u2019s notes about how things are for you"
 RISK_WORDS = "How worried your worker is about your safety"
 FELT = "How you said you felt"
 MESSAGE = "What you want your social worker to know"
+NO_OWN_MESSAGE = "What you want a social worker to know"
+NO_OWN_MESSAGE_LABEL = "What I want a social worker to know"  # the child's view's field label
 # The worker's note of the child's contact with the police (fields.py "police_contact"): in their
 # words where the worker could, but written by the worker, so named, not quoted as said.
 POLICE_WORDS = "What is written about the police"
@@ -196,8 +211,9 @@ class Recipient:
         return not self.things
 
 
-def things_in(view: SharedView) -> list[Thing]:
-    """Everything a copy holds from what was said, in plain words, in the copy's order."""
+def things_in(view: SharedView, *, own_social_worker: bool = True) -> list[Thing]:
+    """Everything a copy holds from what was said, in plain words, in the copy's order.
+    `own_social_worker`: as `recipients` (the child's message names "a social worker")."""
     things: list[Thing] = []
     for s, text in view.sections.items():
         if s == "analysis":
@@ -223,7 +239,7 @@ def things_in(view: SharedView) -> list[Thing]:
         things.append(
             Thing(
                 "child_message",
-                MESSAGE,
+                message_words(own_social_worker=own_social_worker),
                 view.child_message,
                 quoted=True,
             )
@@ -292,7 +308,7 @@ def recipients(
     for key, who in recipient_words(own_social_worker=own_social_worker).items():
         name = str(c["consent"].get(key, {}).get("name", "")).strip()
         label = name if key == "other" and name else who
-        things = things_in(view_for(c, key, in_force=in_force))
+        things = things_in(view_for(c, key, in_force=in_force), own_social_worker=own_social_worker)
         # Asked to do something (or told of a strategy meeting), they will know of it whatever
         # their copy holds: the child is told so, not "only that we talked".
         reaching = actions_reaching(c, key)
@@ -302,10 +318,12 @@ def recipients(
     return out
 
 
-def kept_between_us(content: dict[str, Any], in_force: Collection[str]) -> list[Thing]:
+def kept_between_us(
+    content: dict[str, Any], in_force: Collection[str], *, own_social_worker: bool = True
+) -> list[Thing]:
     """What the child asked us not to pass on and no one will be told, in the child's words:
     a plain label (`key` the withheld item's path), and the name of a place or person. Never
-    the words kept back themselves."""
+    the words kept back themselves. `own_social_worker`: as `recipients`."""
     c = normalise(content)
     passed_on: set[str] = set()
     for entry in c["overrides"]:
@@ -324,7 +342,7 @@ def kept_between_us(content: dict[str, Any], in_force: Collection[str]) -> list[
     # copy does not hold it (that part kept private, or no to the social worker), it is kept.
     message = str(c["child_message"]).strip()
     if message and not view_for(c, "social_worker", in_force=in_force).child_message.strip():
-        kept.append(Thing("child_message", MESSAGE))
+        kept.append(Thing("child_message", message_words(own_social_worker=own_social_worker)))
     return kept
 
 
@@ -367,10 +385,20 @@ def what_was_read(
     if shown is None:
         shown = recipients(content, in_force), kept_between_us(content, in_force)
     people, kept = shown
-    told = [[r.key, [[t.key, t.label, t.words] for t in r.things]] for r in people]
+    told = [[r.key, [[t.key, _printed(t).label, t.words] for t in r.things]] for r in people]
     # Each kept line as the page says it: a line whose words did not change keeps its print.
-    payload = json.dumps([told, [_said(t) for t in kept]], ensure_ascii=False)
+    payload = json.dumps([told, [_said(_printed(t)) for t in kept]], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def _printed(thing: Thing) -> Thing:
+    """A thing as the fingerprint takes it: the child's message labelled as for a child with a
+    social worker of their own, whoever they have. Who is named is not what is shared (as the
+    recipients' names are left out), and a fingerprint kept before the label could change
+    still matches."""
+    if thing.key == "child_message" and thing.label == NO_OWN_MESSAGE:
+        return Thing(thing.key, MESSAGE, thing.words, thing.quoted)
+    return thing
 
 
 def changed_since_read(

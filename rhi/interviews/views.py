@@ -299,6 +299,13 @@ def _page_context(
     # Placeholders left anywhere in the record (its pages, the "no", the notes, the delay...):
     # gaps while it is open, still to fill in (as an addendum) once it is finished.
     unfilled = left_unfilled_in(interview, str(name)) if page_id == "review" else []
+    # Does the child have a social worker of their own? Asked on the pages that name them to
+    # the child (sharing, their message); a shell page has no child: its words as written.
+    own = (
+        page_id not in ("consent", "own_words")
+        or not isinstance(interview, Interview)
+        or allocated_reader(interview) is not None
+    )
     return {
         "interview": interview,
         "episode": episode,
@@ -314,11 +321,9 @@ def _page_context(
         # Who the child may share with, as the child would say it (the sharing page's child view):
         # the read-back's own words and rule, so a child with no social worker of their own is
         # not told "Your social worker" here either.
-        "recipient_words": reading_back.recipient_words(
-            own_social_worker=page_id != "consent"  # shown on the sharing page only
-            or not isinstance(interview, Interview)  # a shell page: no child, words as written
-            or allocated_reader(interview) is not None
-        ),
+        "recipient_words": reading_back.recipient_words(own_social_worker=own),
+        # The child's message field, "What I want a social worker to know" for the same child.
+        "field_labels": reading_back.field_labels(own_social_worker=own),
         "consent_explained": i18n.CONSENT_EXPLAINED,  # in the child's language beside it
         "catalogue": catalogue,
         "page_fields": catalogue.on_page(page_id),
@@ -1056,10 +1061,9 @@ def _read_back_context(interview: Interview, page_id: str) -> dict[str, Any]:
     if page_id != "read_back":
         return {}
     in_force = decisions.in_force(interview)
-    told = reading_back.recipients(
-        interview.content, in_force, own_social_worker=allocated_reader(interview) is not None
-    )
-    kept = reading_back.kept_between_us(interview.content, in_force)
+    own = allocated_reader(interview) is not None
+    told = reading_back.recipients(interview.content, in_force, own_social_worker=own)
+    kept = reading_back.kept_between_us(interview.content, in_force, own_social_worker=own)
     return {
         # Compared with the lists the page shows, not built again for it.
         "read_back_changed": reading_back.changed_since_read(

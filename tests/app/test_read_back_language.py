@@ -110,8 +110,12 @@ def every_label_document() -> dict[str, Any]:
 
 
 def test_every_label_the_read_back_gives_is_a_childs_message():
-    told = read_back.recipients(every_label_document(), ("d1",))
-    labels = {thing.label for r in told for thing in r.things}
+    labels = {
+        thing.label
+        for own in (True, False)  # a child with a social worker of their own, and one with none
+        for r in read_back.recipients(every_label_document(), ("d1",), own_social_worker=own)
+        for thing in r.things
+    }
     who = {*read_back.RECIPIENT_WORDS.values(), read_back.NO_OWN_SOCIAL_WORKER}
     assert labels == set(i18n.READ_BACK_LABELS) - who
     assert set(read_back.RECIPIENT_WORDS.values()) <= set(i18n.CHILD_MESSAGES)

@@ -179,3 +179,61 @@ def test_a_child_with_no_social_worker_is_not_told_your_social_worker(app, web, 
     assert said.startswith("A social worker will know:")
     assert "Your social worker" not in listed
     assert listed == list(read_back.recipient_words(own_social_worker=False).values())
+
+
+MESSAGE = "MESSAGEX Please tell someone about my nan"
+
+
+def test_a_child_with_no_social_worker_writes_to_a_social_worker(app, web, world):
+    """The child's own message to their social worker: with none allocated it goes to a social
+    worker (the duty inbox), and the child's field, the read-back and "Kept between us" say
+    "a social worker". Before: "What I want my social worker to know" whoever they had. The
+    child's answer to what was read stays an answer to what is shared, whoever is allocated."""
+    child(app, world, first_language="Welsh")
+    uuid = start(web, world)
+    d = police_document()
+    d["child_message"] = MESSAGE
+    d["consent"]["social_worker"]["part_own_words"] = True  # the message goes with these
+    store(app, uuid, d)
+
+    def said() -> tuple[str, str]:
+        own_words = text(page(web, uuid, "own_words"))
+        return own_words, blocks(page(web, uuid, "read_back"))["social_worker"]
+
+    own_words, told = said()
+    with app.app_context():
+        social_worker = db.session.get(Child, world.children["a"]).social_worker
+    assert "What I want my social worker to know" in own_words
+    yours = read_back.MESSAGE
+    assert f"{yours} {welsh(yours)}: \u201c{MESSAGE}\u201d" in told
+    child(app, world, social_worker=None)
+    own_words, told = said()
+    mine = read_back.NO_OWN_MESSAGE_LABEL
+    assert mine == "What I want a social worker to know"
+    assert mine in own_words and welsh(mine) in own_words
+    assert (
+        "my social worker" not in own_words
+        and welsh("What I want my social worker to know") not in own_words
+    )
+    a_social_worker = read_back.NO_OWN_MESSAGE
+    assert f"{a_social_worker} {welsh(a_social_worker)}: \u201c{MESSAGE}\u201d" in told
+    assert "your social worker" not in told and welsh(yours) not in told
+
+    # The answer is to what is shared: the label naming who is not part of it.
+    response = web.post(
+        f"/interviews/{uuid}/read-back",
+        {"f:read_back.answer": "agreed", "f:read_back.changes": ""},
+        page=f"/interviews/{uuid}/read_back",
+    )
+    assert response.status_code == 302
+    assert "data-read-back-changed" not in page(web, uuid, "read_back")
+    child(app, world, social_worker=social_worker)
+    assert "data-read-back-changed" not in page(web, uuid, "read_back")
+    child(app, world, social_worker=None)
+
+    # Told to no social worker: the message is kept between us, in the same words.
+    d["consent"]["social_worker"]["answer"] = "no"
+    store(app, uuid, d)
+    kept = blocks(page(web, uuid, "read_back"))["kept"]
+    assert f"{a_social_worker} {welsh(a_social_worker)}" in kept
+    assert "your social worker" not in kept
