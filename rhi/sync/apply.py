@@ -49,7 +49,7 @@ from rhi.sync.protocol import (
     tablet_state,
     with_content_hash,
 )
-from rhi.sync.validate import changed_fields, validate
+from rhi.sync.validate import changed_fields, check
 from rhi.timefmt import to_local
 
 log = logging.getLogger(__name__)
@@ -83,10 +83,10 @@ def _checked_content(item: Item) -> dict[str, Any]:
             "does not match). It stays on the tablet; try sending again."
         )
     now_local = to_local(utcnow()).replace(tzinfo=None)
-    document, problems = validate(item.content, now_local)
-    if problems:
-        raise Rejected(*problems)
-    return document
+    checked = check(item.content, now_local)
+    if checked.problems:
+        raise Rejected(*checked.problems, fields=checked.fields)
+    return checked.document
 
 
 def _document(item: Item, user: User, server: Interview | None) -> dict[str, Any]:
@@ -591,7 +591,7 @@ def apply_item(user: User, raw: Any, deadline_hours: int, device_id: str | None)
             return result
         except Rejected as exc:
             db.session.rollback()
-            return ItemResult(_label(raw), "rejected", exc.messages)
+            return ItemResult(_label(raw), "rejected", exc.messages, fields=exc.fields)
         except OneChildError as exc:  # the model's guard, should a path miss the check above
             db.session.rollback()
             return ItemResult(_label(raw), "rejected", [str(exc)])

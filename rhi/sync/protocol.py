@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ from rhi.models.base import utcnow
 from rhi.models.interviews import UUID_TEXT
 from rhi.numbers import MOST_ID
 from rhi.sync import events as offline_events
-from rhi.sync.validate import MAX_PROBLEMS, shape_problems
+from rhi.sync.validate import MAX_PROBLEMS, FieldProblem, shape_problems
 from rhi.timefmt import to_local
 
 MAX_ITEMS = 50
@@ -70,6 +71,8 @@ class ItemResult:
     # the server says: never worked out again on the tablet. None: nothing to tell (rejected,
     # held), and the tablet keeps what it had.
     state: dict[str, Any] | None = None
+    # Rejected for a field of a page: which, and why, to show beside it on the tablet.
+    fields: list[FieldProblem] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -84,6 +87,8 @@ class ItemResult:
         if self.outcome in ("rejected", "held"):
             out["drop"] = self.drop
             out["try_again"] = self.try_again
+        if self.fields:
+            out["fields"] = [problem.as_json() for problem in self.fields]
         if self.server is not None:
             out["server"] = self.server
         if self.state is not None:
@@ -112,9 +117,13 @@ def with_content_hash(state: dict[str, Any], interview: Interview) -> dict[str, 
 
 
 class Rejected(Exception):
-    def __init__(self, *messages: str) -> None:
+    """The item refused as it stands. `fields`: the fields of a page refused, for the tablet
+    to show beside them (`ItemResult.fields`)."""
+
+    def __init__(self, *messages: str, fields: Sequence[FieldProblem] = ()) -> None:
         super().__init__(*messages)
         self.messages = list(messages)
+        self.fields = list(fields)
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,15 @@ The document is rebuilt from a blank one by writing every field through `content
 one writer the pages use too, so an upload can hold nothing a page could not have saved. Which
 keys exist, how each is nested, their kinds, options and length limits all come from the field
 catalogue (rhi/interviews/fields.py), through `set_field`. Problems are reported per field path
-in plain words; a document with any problem is not saved at all.
+in plain words; a document with any problem is not saved at all. A field a page asks is named
+by its label and part, and listed again (`FieldProblem`) so the tablet can say what is wrong
+beside the field itself.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +26,27 @@ ITEM_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")  # list entry ids appear in dotte
 # Parts of the document the pages write without set_field (see interviews/service.py and
 # episodes/service.py): accepted when they have the shape those writers give them.
 DISMISSED_KEYS = {"path": 200, "rule_id": 80, "text": 200, "reason": 500}
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A field of a page the server refused: where it is asked (`page`, a part of the
+    interview), and why, as the page says it beside the field."""
+
+    path: str
+    page: str
+    label: str  # as the page labels it, "the child" for the child's name
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"path": self.path, "page": self.page, "label": self.label, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Checked:
+    document: dict[str, Any]
+    problems: list[str]  # in plain words, at most MAX_PROBLEMS
+    fields: list[FieldProblem]  # those of `problems` that are about a field a page asks
 
 
 def _type_word(blank: Any) -> str:
@@ -49,10 +73,21 @@ class _Builder:
     def __init__(self, now_local: datetime | None) -> None:
         self.doc = c.empty_content()
         self.problems: list[str] = []
+        self.refused_fields: list[FieldProblem] = []
         self.now_local = now_local
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(message if repr(path) in message else f"{path}: {message}")
+
+    def field_problem(self, path: str, message: str) -> None:
+        """A field's value refused: named as its page names it, where a page asks it."""
+        placed = catalogue.find(path)
+        if placed is None or not placed.asked:
+            self.problem(path, message)
+            return
+        part = catalogue.PAGE_TITLES.get(placed.page, placed.page)
+        self.problems.append(f"{placed.label()} ({part}): {message}")
+        self.refused_fields.append(FieldProblem(path, placed.page, placed.label(), message))
 
     def set(self, path: str, value: Any) -> None:
         try:
@@ -61,9 +96,13 @@ class _Builder:
                 raise c.ContentError("should be true or false.")
             if kind != "flag" and not isinstance(value, str):
                 raise c.ContentError("should be text.")
+        except c.ContentError as exc:
+            self.problem(path, str(exc))  # not a value a page could send: the sender's fault
+            return
+        try:
             self.doc = c.set_field(self.doc, path, value, now_local=self.now_local)
         except c.ContentError as exc:
-            self.problem(path, str(exc))
+            self.field_problem(path, str(exc))  # as a page's save would refuse it
 
     def group(self, path: str, value: Any) -> dict[str, Any]:
         """A nested object, or a problem and an empty one."""
@@ -147,9 +186,15 @@ def validate(
     Only use the document when there are no problems. `now_local` (local time now) lets dates in
     the future be refused, as on the pages.
     """
+    checked = check(document, now_local)
+    return checked.document, checked.problems
+
+
+def check(document: Any, now_local: datetime | None = None) -> Checked:
+    """`validate`, with the problems that are about a field a page asks listed by field."""
     problems = shape_problems(document)
     if problems:
-        return c.empty_content(), problems
+        return Checked(c.empty_content(), problems, [])
     b = _Builder(now_local)
     shapes = catalogue.heads()
     for key, value in document.items():
@@ -175,7 +220,7 @@ def validate(
                 b.problem(key, "should be true or false.")
         else:
             b.problem(key, f"rhi does not know the field {key!r}.")
-    return b.doc, b.problems[:MAX_PROBLEMS]
+    return Checked(b.doc, b.problems[:MAX_PROBLEMS], b.refused_fields[:MAX_PROBLEMS])
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:

@@ -206,7 +206,48 @@ def test_invalid_content_is_rejected_naming_the_field(app, web, world, change, n
     change(document)
     result = one(send(web, [item([world.episodes["a"]], document)]))
     assert result["outcome"] == "rejected"
-    assert any(named in m for m in result["messages"]), result["messages"]
+    # A value a page would refuse is listed by its field (test below); the rest by its path.
+    said = result["messages"] + [problem["path"] for problem in result.get("fields", [])]
+    assert any(named in m for m in said), result
+    assert count(app, Interview) == 0
+
+
+def test_a_value_a_page_would_refuse_is_named_as_the_page_names_it_and_listed_by_field(
+    app, web, world
+):
+    """Before: "start.held_on: This can't be in the future", the tablet's bar giving the worker
+    a path to find. Now the field's label and part, and each field listed (path, part,
+    message) for the tablet to say what is wrong beside it."""
+    web.sign_in(world.emails["worker_a"])
+    document = doc()
+    document["start"]["held_on"] = "2999-01-01 10:00"
+    document["risk_view"] = "catastrophic"
+    document["start"]["explained_voluntary"] = "yes"  # not a value any page sends: by path
+    result = one(send(web, [item([world.episodes["a"]], document)]))
+    assert result["outcome"] == "rejected" and result["drop"] is False
+    future = "This can't be in the future. Check the date and time."
+    options = "Choose one of the options given."
+    assert sorted(result["messages"]) == sorted(
+        [
+            f"When the chat started (Before we start): {future}",
+            f"Your view of the risk of harm the child faces (Analysis and actions): {options}",
+            "start.explained_voluntary: should be true or false.",
+        ]
+    )
+    assert sorted(result["fields"], key=lambda f: f["path"]) == [
+        {
+            "path": "risk_view",
+            "page": "analysis",
+            "label": "Your view of the risk of harm the child faces",
+            "message": options,
+        },
+        {
+            "path": "start.held_on",
+            "page": "start",
+            "label": "When the chat started",
+            "message": future,
+        },
+    ]
     assert count(app, Interview) == 0
 
 

@@ -18,12 +18,19 @@ export function whenDraftKept(listener) {
 /** What the tablet holds, by kind: copies and drafts by interview, returns by episode. */
 export async function kept() {
   const { records } = await store.all();
-  const out = { copies: new Map(), returns: new Map(), drafts: new Map(), rules: null };
+  const out = {
+    copies: new Map(),
+    returns: new Map(),
+    drafts: new Map(),
+    refused: new Map(), // held:<uuid>, a draft the server refused as it stands (upload.js)
+    rules: null,
+  };
   for (const { id, record } of records) {
-    const { kind } = parseId(id);
+    const { kind, key } = parseId(id);
     if (kind === "copy") out.copies.set(record.uuid, record);
     else if (kind === "return") out.returns.set(String(record.episode_ids[0]), record);
     else if (kind === "draft") out.drafts.set(record.uuid, record);
+    else if (kind === "held") out.refused.set(key, record);
     else if (id === RULES_ID) out.rules = record;
   }
   return out;

@@ -12,6 +12,7 @@
 
 import { changeDraft, changeDraftNow, draftOf, rememberDraft } from "./drafts.js";
 import { unlockOnce } from "./pin-dialog.js";
+import { heldId } from "./records.js";
 import { blanks, childValues, clone, fillBlanks } from "./shell-fill.js";
 import * as store from "./store.js";
 
@@ -133,6 +134,81 @@ function applyTo(draft, batch) {
 let keepOpenPage = async () => undefined; // the open part's keepNow, once one is filled
 
 /** Keep the open part's last changes now (before leaving it, or the tab closing). */
+// A draft the server refused as it stands (held:<uuid>, upload.js): each value a page would
+// refuse is said beside its field on this part, as the page says a refused save ("Not sent:
+// ..."), and listed at the top with those of the other parts, linked to them. The labels, parts
+// and words are the server's (rhi/sync/validate.py FieldProblem). A field's mark goes when the
+// worker changes it; the draft is sent again once it has changed (upload.js notHeld).
+// Returns what takes a field's mark away, by its path.
+function showRefused(form, refused, uuid) {
+  const problems = (refused && refused.fields) || [];
+  if (!problems.length) return () => undefined;
+  const summary = document.createElement("div");
+  summary.className = "error-summary refused-fields";
+  summary.setAttribute("role", "alert");
+  summary.tabIndex = -1;
+  const heading = document.createElement("h2");
+  heading.textContent = "Not sent yet: change what is marked and it will be sent again";
+  const list = document.createElement("ul");
+  summary.append(heading, list);
+  const marks = new Map();
+  problems.forEach((problem, i) => {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.textContent = `${problem.label}: ${problem.message}`;
+    const inputs = [...form.querySelectorAll(`[name="${CSS.escape(`f:${problem.path}`)}"]`)].filter(
+      (e) => e.type !== "hidden",
+    );
+    const status = inputs.length && inputs[0].closest(".autosave")?.querySelector(".save-status");
+    if (status) {
+      const id = `refused-${i}`;
+      status.id = id;
+      status.textContent = `Not sent: ${problem.message}`;
+      status.className = "save-status save-error";
+      const group = inputs[0].type === "radio" ? inputs[0].closest("fieldset") : null;
+      for (const described of group ? [group] : inputs) {
+        const ids = (described.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+        described.setAttribute("aria-describedby", [...ids, id].join(" "));
+      }
+      for (const input of inputs) input.setAttribute("aria-invalid", "true");
+      link.href = `#${inputs[0].id}`;
+      marks.set(problem.path, { item, inputs, group, id });
+    } else {
+      // On another part: the link opens it, and it is marked there.
+      link.href = `/interviews/${uuid}/${problem.page}`;
+    }
+    item.append(link);
+    list.append(item);
+  });
+  form.before(summary);
+  return (path) => {
+    const mark = marks.get(path);
+    if (!mark) return;
+    marks.delete(path);
+    for (const input of mark.inputs) input.removeAttribute("aria-invalid");
+    for (const described of mark.group ? [mark.group] : mark.inputs) {
+      const ids = (described.getAttribute("aria-describedby") || "").split(" ");
+      const left = ids.filter((id) => id && id !== mark.id);
+      if (left.length) described.setAttribute("aria-describedby", left.join(" "));
+      else described.removeAttribute("aria-describedby");
+    }
+    mark.item.remove();
+    if (!list.children.length) summary.remove();
+    // Not marked again on coming back to this part before the draft goes again.
+    store
+      .get(heldId(uuid))
+      .then((held) =>
+        held
+          ? store.seal(heldId(uuid), {
+              ...held,
+              fields: (held.fields || []).filter((f) => f.path !== path),
+            })
+          : undefined,
+      )
+      .catch(() => undefined);
+  };
+}
+
 export function flush() {
   return keepOpenPage();
 }
@@ -142,8 +218,11 @@ export function leave() {
   keepOpenPage = async () => undefined;
 }
 
-/** Fill the interview's part in `main` from `record` (a copy or a draft), and keep its changes. */
-export function fillInterview(main, record, rules) {
+/**
+ * Fill the interview's part in `main` from `record` (a copy or a draft), and keep its changes.
+ * `refused`: the server's refusal of the draft as it stands (held:<uuid>), if any.
+ */
+export function fillInterview(main, record, rules, refused) {
   const start = draftOf(record);
   let doc = start.content || clone(start.base_content || blanks().content);
   const ids = { uuid: start.uuid, episode: start.episode_ids[0] };
@@ -153,6 +232,7 @@ export function fillInterview(main, record, rules) {
   main.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true })); // the writing check
   const form = main.querySelector("#interview-form");
   if (!form) return;
+  const changedSinceRefused = showRefused(form, refused, start.uuid);
   // Changes not yet sent to the store, all kept together by the next write: {ops, paths, elements}.
   let pending = newBatch();
   let unconfirmed = []; // batches written by changeDraftNow, in order, not yet done
@@ -269,6 +349,7 @@ export function fillInterview(main, record, rules) {
     const path = fieldPath(element);
     if (!path || element.type === "hidden" || !locate(doc, path, true)) return;
     const value = valueOf(element);
+    changedSinceRefused(path);
     apply(
       (d) => {
         const place = locate(d, path, true);

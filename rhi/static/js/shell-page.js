@@ -96,7 +96,7 @@ async function fillKind(kind, page, main, held) {
       "Not on this tablet",
       "This interview is not kept on this tablet. Connect to the internet to open it.",
     );
-  return fillInterview(main, record, held.rules);
+  return fillInterview(main, record, held.rules, held.refused.get(uuid));
 }
 
 // The Returns list: every child the tablet holds, soonest due first.

@@ -333,7 +333,13 @@ async function settle({ id, record, rev }, result, problems) {
     if (!passing(result)) {
       // The item itself is refused: sending it unchanged would be refused again. Kept (never
       // deleted: it holds the child's words), and held back until the worker changes it.
-      await store.seal(heldId(record.uuid), { rev, messages: result.messages });
+      // `fields`: the values a page would refuse, which the interview's parts show beside
+      // their fields (shell-interview.js) until the worker changes them.
+      await store.seal(heldId(record.uuid), {
+        rev,
+        messages: result.messages,
+        fields: result.fields || [],
+      });
     }
     problems.push(notSent(record, result.messages));
   }
