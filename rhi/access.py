@@ -95,12 +95,11 @@ def _unallocated(episode=Episode) -> ColumnElement[bool]:
 
 
 def _held_by_team(team_id: int, episode=Episode) -> ColumnElement[bool]:
-    """A return the team holds: assigned to the team, or to any worker in it (a manager sees
-    their workers' returns as well as the team's)."""
-    return or_(
-        episode.assigned_team_id == team_id,
-        episode.assigned_worker_id.in_(select(User.id).where(User.team_id == team_id)),
-    )
+    """A return the team holds: allocated to the team, or to a worker while they were in it (a
+    manager sees their workers' returns as well as the team's). Kept on the return
+    (rhi/episodes/holding.py), never read from the worker's team now: a worker who moves team
+    takes none of their returns, open or closed, to the new team's managers."""
+    return episode.held_by_team_id == team_id
 
 
 def _team_children(team_id: int):

@@ -126,6 +126,10 @@ class Episode(db.Model):
     # Who holds the return: a worker or a team, or neither yet ("waiting to be allocated").
     assigned_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     assigned_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    # The team whose return it is (its managers see it): the team it was allocated to, or the
+    # worker's team when it was given to them. Kept on every flush by rhi/episodes/holding.py,
+    # so a worker who moves team later takes none of it with them.
+    held_by_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the return got its one outcome (its latest interview's); None while it is open,
     # including a "no" with the offer kept open. Kept true on every flush by
@@ -134,7 +138,8 @@ class Episode(db.Model):
 
     child: Mapped[Child] = relationship(back_populates="episodes")
     assigned_worker: Mapped[User | None] = relationship(foreign_keys=[assigned_worker_id])
-    assigned_team: Mapped[Team | None] = relationship()
+    assigned_team: Mapped[Team | None] = relationship(foreign_keys=[assigned_team_id])
+    held_by_team: Mapped[Team | None] = relationship(foreign_keys=[held_by_team_id])
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
     allocations: Mapped[list[Allocation]] = relationship(
         back_populates="episode", order_by="Allocation.id"
@@ -253,3 +258,4 @@ class Notice(db.Model):
 # `closed_at` is kept true on every flush by a listener there: imported with the model, so
 # no session can write an outcome without it (an import, not a call, registers it).
 from rhi.episodes import closing as _closing  # noqa: E402,F401
+from rhi.episodes import holding as _holding  # noqa: E402,F401  (held_by_team_id, the same way)

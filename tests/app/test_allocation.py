@@ -434,6 +434,32 @@ def test_a_worker_who_leaves_the_team_gives_their_open_returns_back_to_it(app, w
     assert held(app, episode) == (world.users["worker_a2"], None)
 
 
+def test_a_return_stays_with_the_team_that_held_it_when_its_worker_moves(app, world):
+    """A probe: a manager saw a return through the team its worker is in now. A worker moved
+    from RHI A to RHI B took their closed returns with them: RHI A's manager got "not found"
+    for a return their team held (and lost it from their figures), and RHI B's manager could
+    open it, and the interview, though their team never had the child. The return keeps the
+    team that held it."""
+    coordinator = signed_in(app, world, COORDINATOR)
+    episode = world.episodes["new"]
+    worker = world.users["worker_a"]
+    assert allocate(coordinator, episode, f"worker:{worker}").status_code == 302
+    with app.app_context():
+        db.session.get(Episode, episode).closed_at = utcnow()  # its interview held and finished
+        db.session.commit()
+    admin = signed_in(app, world, "admin")
+    moved = admin.post(
+        f"/admin/users/{worker}/role",
+        {f"u{worker}-role": "worker", f"u{worker}-team_id": str(team_id(app, "RHI B"))},
+        page="/admin/users",
+    )
+    assert moved.status_code == 302
+    assert held(app, episode) == (worker, None)  # closed: left with the worker who held it
+
+    assert signed_in(app, world, "manager_a").get(f"/episodes/{episode}").status_code == 200
+    assert signed_in(app, world, "manager_b").get(f"/episodes/{episode}").status_code == 404
+
+
 def test_saving_a_workers_role_and_team_unchanged_moves_nothing(app, world):
     coordinator = signed_in(app, world, COORDINATOR)
     worker = world.users["worker_a"]

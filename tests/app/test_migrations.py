@@ -355,3 +355,59 @@ def test_police_files_applied_before_keep_their_header_and_refused_rows_only(
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.engine.dispose()
+
+
+def test_returns_held_before_keep_the_team_of_their_holder(backend, tmp_path, request):
+    """A return held before the team was kept on it is given the team it is allocated to, or
+    its worker's team; one held by no one, none."""
+    from sqlalchemy import text
+
+    from tests.conftest import database_url
+
+    app = make_test_app(database_url(backend, tmp_path, request), tmp_path)
+    migration_commands.enable(app)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade(revision="f8a9b0c1d2e3")
+        now = "2026-11-01 10:00:00"
+        with db.engine.begin() as conn:
+            for team in (1, 2):
+                conn.execute(
+                    text("INSERT INTO teams (id, name, created_at) VALUES (:id, :name, :now)"),
+                    {"id": team, "name": f"Team {team}", "now": now},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, role, team_id, active, "
+                    "created_at, device_secret) "
+                    "VALUES (1, 'w@example.org', 'W', 'x', 'worker', 2, true, :now, 'secret')"
+                ),
+                {"now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO children (id, first_name, last_name, date_of_birth, ethnicity, "
+                    "interpreter_needed, legal_status, created_at) "
+                    "VALUES (1, 'A', 'B', '2012-01-01', 'not_known', false, 'none', :now)"
+                ),
+                {"now": now},
+            )
+            for number, worker, team in ((1, None, 1), (2, 1, None), (3, None, None)):
+                conn.execute(
+                    text(
+                        "INSERT INTO episodes (id, child_id, risk_grade, dfe_type, started_at, "
+                        "created_at, assigned_worker_id, assigned_team_id) "
+                        "VALUES (:id, 1, 'Low', 'M', :now, :now, :worker, :team)"
+                    ),
+                    {"id": number, "now": now, "worker": worker, "team": team},
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            kept = conn.execute(text("SELECT held_by_team_id FROM episodes ORDER BY id")).all()
+            assert [r for (r,) in kept] == [1, 2, None]
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        db.engine.dispose()
