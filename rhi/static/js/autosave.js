@@ -5,6 +5,7 @@
 // cannot succeed if tried again (signed out, page expired, no longer this worker's child) is
 // not retried: the status says why and what to do, and the words stay in the box.
 
+import { csrfToken } from "./csrf.js";
 import { isSignedOut, session } from "./session.js";
 
 /** @type {(elt: Element) => Promise<boolean>} */
@@ -303,3 +304,52 @@ document.addEventListener("htmx:beforeRequest", (event) => {
     status.className = "save-status";
   }
 });
+
+// Typed, and not yet on its way (a box saves 800 ms after the typing stops, or as it loses
+// focus): the page left by Back, a reload or closing the tab meanwhile would take the last
+// words with it, as none of those takes the focus from the box. So each such box is sent as
+// the page goes, the way its own save would send it (its hx-params, its CSRF token in the
+// header), by a request that outlives the page (keepalive). Its answer reaches no one: the
+// page that comes next shows what the server holds.
+const typedNotSent = new Set();
+
+document.addEventListener("input", (event) => {
+  const elt = event.target;
+  // Words typed: a tick or a choice saves on its change, at once.
+  if (isAutosave(elt) && !["checkbox", "radio"].includes(elt.type)) typedNotSent.add(elt);
+});
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  typedNotSent.delete(event.detail.elt);
+});
+
+function sendAsThePageGoes(elt) {
+  const url = elt.getAttribute("hx-post");
+  if (!url || !elt.isConnected) return;
+  const body = new URLSearchParams();
+  const form = elt.form || document;
+  for (const name of (elt.getAttribute("hx-params") || elt.name).split(",")) {
+    const field = name === elt.name ? elt : form.querySelector(`[name="${CSS.escape(name)}"]`);
+    if (field && "value" in field) body.set(name, /** @type {HTMLInputElement} */ (field).value);
+  }
+  if (elt.dataset.keepOver !== undefined)
+    body.set(elt.name.replace(/^f:/, "o:"), elt.dataset.keepOver);
+  const path = elt.name.replace(/^f:/, "");
+  for (const rule of untold.get(path) || []) body.append("t:" + path, rule);
+  fetch(url, {
+    method: "POST",
+    body,
+    keepalive: true,
+    credentials: "same-origin",
+    headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+  }).catch(() => undefined);
+}
+
+// Both: pagehide is the one a tablet's browser always gives (closing the tab, switching app),
+// beforeunload the one a reload or Back on a desktop gives early enough to send anything.
+function sendWhatIsTyped() {
+  for (const elt of typedNotSent) sendAsThePageGoes(elt);
+  typedNotSent.clear();
+}
+window.addEventListener("beforeunload", sendWhatIsTyped);
+window.addEventListener("pagehide", sendWhatIsTyped);
