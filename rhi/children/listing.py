@@ -2,10 +2,12 @@
 
 Pages are keyed by the child on the edge of the page (`?after=<id>` for the next page,
 `?before=<id>` for the previous one), not numbered, and nothing counts the whole list: a page
-walks `ix_children_name` (last name, first name, id) from that child and stops after 51 rows,
-so it costs the same with 100 children or 10,000 (issue 16 item 1). Only a child's id goes in
-the address, never a name (addresses end up in server logs). A letter (`?from=M`) starts the
-list at the first last name from that letter.
+walks `ix_children_sort_name` (last name as filed, first name, id) from that child and stops
+after 51 rows, so it costs the same with 100 children or 10,000 (issue 16 item 1). Only a
+child's id goes in the address, never a name (addresses end up in server logs). A letter
+(`?from=M`) starts the list at the first last name filed under that letter. Names are filed
+without case or accents (`Child.sort_name`: "de Souza" under D, "Éclair" under E), the same on
+SQLite and PostgreSQL.
 
 No Flask here: the view reads the request and renders; this module asks the database.
 """
@@ -21,13 +23,19 @@ from sqlalchemy.orm import selectinload
 from rhi import access
 from rhi.extensions import db
 from rhi.models import Child, Episode, User
+from rhi.models.interviews import NOT_YET_OFFERED, outcome_label, status_label
 
 PER_PAGE = 50
+
+# What the pages call a child who has not come back yet (the episode page, the Returns page).
+STILL_MISSING = "Still missing"
 
 # The letters offered to jump to, in the order of the list.
 LETTERS = tuple(string.ascii_uppercase)
 
-_KEY = (Child.last_name, Child.first_name, Child.id)
+# The order of the list: the last name as filed (rhi.models.children.sort_name_of), not as
+# typed, which put "adams" and "Éclair" after "Zed".
+_KEY = (Child.sort_name, Child.first_name, Child.id)
 
 
 @dataclass(frozen=True)
@@ -58,10 +66,10 @@ def children_page(
     backwards = edge is not None and before is not None and not after
     if edge is not None:
         key = tuple_(*_KEY)
-        mark = tuple_(edge.last_name, edge.first_name, edge.id)
+        mark = tuple_(edge.sort_name, edge.first_name, edge.id)
         query = query.where(key < mark if backwards else key > mark)
     elif letter in LETTERS:
-        query = query.where(Child.last_name >= letter)
+        query = query.where(Child.sort_name >= letter.lower())  # filed names are lower case
     if backwards:
         query = query.order_by(*(column.desc() for column in _KEY))
     else:
@@ -81,7 +89,7 @@ def children_page(
         has_previous, has_next = False, more
     return ChildrenPage(
         children=children,
-        latest=latest_episodes(children),
+        latest=latest_episodes(user, children),
         next_after=children[-1].id if children and has_next else None,
         previous_before=children[0].id if children and has_previous else None,
     )
@@ -89,16 +97,19 @@ def children_page(
 
 def _any_before(user: User, child: Child) -> bool:
     key = tuple_(*_KEY)
-    mark = tuple_(child.last_name, child.first_name, child.id)
+    mark = tuple_(child.sort_name, child.first_name, child.id)
     return (
         db.session.scalar(select(Child.id).where(access.child_filter(user), key < mark).limit(1))
         is not None
     )
 
 
-def latest_episodes(children: list[Child]) -> dict[int, Episode | None]:
-    """Each child's latest episode (with its interviews), in one query however long their
-    history: a window over the page's children only."""
+def latest_episodes(user: User, children: list[Child]) -> dict[int, Episode | None]:
+    """Each child's latest episode that `user` may see (with its interviews), in one query
+    however long their history: a window over the page's children only. Another team's return
+    of the same child is left out before the window picks the latest, as the child's own page
+    leaves it out (access.episode_filter): the list showed its date and its interview's status
+    to people who get a 404 for it."""
     if not children:
         return {}
     newest = (
@@ -111,7 +122,7 @@ def latest_episodes(children: list[Child]) -> dict[int, Episode | None]:
             )
             .label("nth"),
         )
-        .where(Episode.child_id.in_([child.id for child in children]))
+        .where(Episode.child_id.in_([child.id for child in children]), access.episode_filter(user))
         .subquery()
     )
     found = db.session.scalars(
@@ -121,3 +132,20 @@ def latest_episodes(children: list[Child]) -> dict[int, Episode | None]:
         .options(selectinload(Episode.interviews))
     )
     return {child.id: None for child in children} | {e.child_id: e for e in found}
+
+
+def interview_words(episode: Episode, none_yet: str = NOT_YET_OFFERED) -> str:
+    """What an "Interview" column says of a return (the children list, the child's episodes,
+    the records behind a service figure). A return that has its outcome says the outcome in
+    the episode page's words (`outcome_label`): its interview's status is where it stood
+    before it ended ("Offered" behind "Decided not to interview"). Otherwise the interview's
+    status; with no interview, "Still missing" while the child is not back (nothing can be
+    offered yet), else `none_yet`."""
+    interview = episode.interview
+    if interview is not None and interview.outcome:
+        return outcome_label(interview.outcome)
+    if interview is not None:
+        return status_label(interview.status)
+    if episode.returned_at is None:
+        return STILL_MISSING
+    return none_yet

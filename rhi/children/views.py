@@ -38,6 +38,8 @@ from rhi.models.children import PROFILE_FIELDS, ChildPhoto, ProfileChange
 from rhi.timefmt import to_local
 
 bp = Blueprint("children", __name__)
+# One wording of a return's Interview column for every page that lists returns.
+bp.add_app_template_global(listing.interview_words, "interview_words")
 
 FORM_PAGE = "children/form.html"
 PROFILE_PAGE = "children/profile.html"

@@ -3,6 +3,7 @@ history of every change to that profile."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from rhi.ethnicity import dfe_code
 from rhi.extensions import db
@@ -46,6 +47,24 @@ PLACEMENT_TYPES = {
 }
 
 
+# Letters that Unicode does not split into a base letter and an accent, filed as people expect.
+_FILED_AS = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"}
+)
+
+
+def sort_name_of(last_name: str) -> str:
+    """Where a last name is filed in the children lists: without case, accents, spaces or
+    punctuation ("de Souza" under D as "desouza", "Éclair" under E, "O'Brien" as "obrien").
+    Worked out here and stored (`Child.sort_name`) because the two databases cannot do it
+    alike: SQLite's lower() leaves "É" as it is, and neither takes accents off without an
+    extension. Letters and digits only, so the keys sort the same under SQLite's byte order
+    and any PostgreSQL collation (a locale's order skips spaces and punctuation; bytes don't)."""
+    folded = unicodedata.normalize("NFKD", last_name.casefold()).translate(_FILED_AS)
+    kept = (ch for ch in folded if ch.isalnum() and not unicodedata.combining(ch))
+    return "".join(kept)[:80]
+
+
 def age_on(date_of_birth: date, day: date) -> int:
     """Age in whole years on `day`."""
     before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
@@ -54,12 +73,17 @@ def age_on(date_of_birth: date, day: date) -> int:
 
 class Child(db.Model):
     __tablename__ = "children"
-    # The children lists walk names in order (last, first, id) instead of sorting everyone.
-    __table_args__ = (Index("ix_children_name", "last_name", "first_name", "id"),)
+    # The children lists walk names in order (last name as filed, first, id) instead of
+    # sorting everyone.
+    __table_args__ = (Index("ix_children_sort_name", "sort_name", "first_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
+    # The last name as the lists file it (sort_name_of), kept by `_file_under` whenever the
+    # last name is set. "" is also what a destroyed record's tombstone holds (its last name is
+    # "" too: rhi/retention/destroy.py sets plain defaults).
+    sort_name: Mapped[str] = mapped_column(String(80), default="")
     preferred_name: Mapped[str | None] = mapped_column(String(80))
     date_of_birth: Mapped[date] = mapped_column(index=True)  # "possibly the same child" looks here
     sex: Mapped[str | None] = mapped_column(String(20))
@@ -100,6 +124,13 @@ class Child(db.Model):
     episodes: Mapped[list[Episode]] = relationship(
         back_populates="child", order_by="Episode.started_at.desc()"
     )
+
+    @validates("last_name")
+    def _file_under(self, _key: str, value: str) -> str:
+        """Every way a last name is set through the model (the form, imports, the demo) files
+        the child again."""
+        self.sort_name = sort_name_of(value or "")
+        return value
 
     @property
     def display_name(self) -> str:
