@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from rhi import access, audit
-from rhi.auth import second_factor
+from rhi.auth import fresh, second_factor
 from rhi.episodes import allocation
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm, HandOverForm, TeamForm, UserForm, UserRoleForm
@@ -32,6 +32,11 @@ def admin_required(view: Any) -> Any:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def users_page_at(user_id: int) -> str:
+    """The users page at one person's row: where a form about them was sent from."""
+    return url_for("admin.users") + f"#user-{user_id}"
 
 
 def _team_choices() -> list[tuple[int, str]]:
@@ -232,7 +237,7 @@ def end_sessions(user_id: int) -> Response:
     )
     db.session.commit()
     flash(f"{user.name} is signed out everywhere ({ended} {_sessions(ended)} ended).", "success")
-    return redirect(url_for("admin.users") + f"#user-{user.id}")
+    return redirect(users_page_at(user.id))
 
 
 def _returns_moved(count: int) -> str:
@@ -250,6 +255,8 @@ def _sessions(count: int) -> str:
 
 @bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
 @admin_required
+# Lets anyone sign in as the person with their password alone: the administrator's own again.
+@fresh.required(back=users_page_at)
 def reset_second_factor(user_id: int) -> Response:
     """For someone who lost their phone and their recovery codes: the second factor goes, and
     their sessions end. Where their role needs it they set it up again after their password."""
@@ -268,7 +275,7 @@ def reset_second_factor(user_id: int) -> Response:
         "next sign in: they set it up again with their password alone.",
         "success",
     )
-    return redirect(url_for("admin.users") + f"#user-{user.id}")
+    return redirect(users_page_at(user.id))
 
 
 @bp.route("/teams", methods=["POST"])
@@ -303,7 +310,7 @@ def hand_over_children(user_id: int) -> Response:
     form.to_id.choices = [(r.id, r.name) for r in possible_readers() if r.id != from_user.id]
     if not form.validate_on_submit():
         flash("Choose an active social worker to hand the children over to.", "error")
-        return redirect(url_for("admin.users") + f"#user-{from_user.id}")
+        return redirect(users_page_at(from_user.id))
     to_user = db.session.get(User, form.to_id.data)
     assert to_user is not None  # one of the choices
     children, summaries, actions = hand_over(from_user, to_user, current_user)

@@ -13,8 +13,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 from werkzeug.wrappers import Response
 
-from rhi import access, audit
-from rhi.auth import throttle
+from rhi import audit
+from rhi.admin.views import admin_required, users_page_at
+from rhi.auth import fresh, throttle
 from rhi.extensions import db, limiter
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.auth import ChangePasswordForm, NewPasswordForm
@@ -80,10 +81,10 @@ def _end_unused_links(user_id: int) -> None:
 
 
 @bp.route("/admin/users/<int:user_id>/reset-link", methods=["POST"])
-@login_required
+@admin_required
+# A link that sets anyone's password: only from a session whose person gave it lately.
+@fresh.required(back=users_page_at)
 def issue_reset(user_id: int) -> tuple[str, int] | str:
-    if not access.can_manage_people(current_user):
-        abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     user = db.session.get(User, user_id)

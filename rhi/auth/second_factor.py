@@ -6,6 +6,12 @@ be a little out), never for a step at or before the last one used: a code read o
 shoulder, or sent twice, does not work again. Recovery codes are random, so SHA-256 keeps them
 safely; each works once. The app's key is kept sealed (rhi/auth/sealed.py).
 
+"Once" holds for codes sent at the same moment too: each use is one conditional UPDATE (the step
+only moves forward; a recovery code is used only while unused) and counts as a use only if it
+changed a row. Reading first and writing after let four browsers waiting for a code all sign in
+with one code: each read the row before any had written it. On PostgreSQL the UPDATE takes the
+row's lock and checks its condition again once the first use commits; SQLite writes one at a time.
+
 Any user may switch it on. `RHI_SECOND_FACTOR_ROLES` (rhi/config.py) names the roles that must:
 signed in with a password alone, such a user can reach nothing but setting it up
 (rhi/auth/security_views.py).
@@ -21,7 +27,8 @@ from datetime import UTC, datetime
 
 import pyotp
 from markupsafe import Markup
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rhi.auth.sealed import reseal, seal, unseal
 from rhi.extensions import db
@@ -101,7 +108,20 @@ def check_app_code(user: User, code: str, now: datetime) -> bool:
     step = matching_step(secret, code, now, user.totp_last_step)
     if step is None:
         return False
-    user.totp_last_step = step
+    # The step moves forward only if no other request has used this step (or a later one)
+    # since `user` was read: the row, not the copy in memory, decides (see the top).
+    moved = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)  # as written: no second UPDATE
     user.totp_secret = reseal(user.totp_secret)  # with the newest key, once a key is replaced
     return True
 
@@ -124,17 +144,19 @@ def use_recovery_code(user: User, code: str, now: datetime) -> bool:
     """Accept one unused recovery code, and use it up."""
     if not _normalise_recovery(code):
         return False
-    row = db.session.scalar(
-        select(RecoveryCode).where(
+    # Used up in the one statement that finds it unused: of two requests with one code, only
+    # the one whose UPDATE changed the row has used it (see the top).
+    used = db.session.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == recovery_digest(code),
             RecoveryCode.used_at.is_(None),
         )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
     )
-    if row is None:
-        return False
-    row.used_at = now
-    return True
+    return used.rowcount == 1
 
 
 def check_code(user: User, code: str, now: datetime) -> str | None:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from rhi import audit
-from rhi.auth import second_factor, throttle
+from rhi.auth import fresh, second_factor, throttle
 from rhi.extensions import db, limiter
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.second_factor import SetUpForm, TurnOffForm
@@ -37,8 +37,15 @@ bp = Blueprint("account_security", __name__)
 
 # The secret being set up, kept in the server-side session until a code proves the app has it.
 SETTING_UP = "_second_factor_setting_up"
-# What a user who must set up the second factor may still reach.
-_OPEN_WHILE_SETTING_UP = {"account_security.set_up", "auth.sign_out", "static"}
+# What a user who must set up the second factor may still reach: setting it up asks them to
+# confirm it's them first when they signed in more than 15 minutes ago (rhi/auth/fresh.py).
+_OPEN_WHILE_SETTING_UP = {
+    "account_security.set_up",
+    "auth.confirm",
+    "auth.confirm_code",
+    "auth.sign_out",
+    "static",
+}
 
 
 def _roles() -> tuple[str, ...]:
@@ -96,6 +103,8 @@ def account() -> tuple[str, int]:
 
 @bp.route("/account/second-factor", methods=["GET", "POST"])
 @login_required
+# A session left open must not put its own app in place of its owner's: the password again.
+@fresh.required()
 def set_up() -> str | tuple[str, int] | Response:
     user = _me()
     if user.second_factor_on:

@@ -1,6 +1,8 @@
 """The retention schedule's pages, for administrators: the dry-run report (what is due, why,
 what is held), the schedule's two ages, the run with its confirmation, and each child's legal
-holds. Every look and every change is audited; anyone else is refused (403, audited)."""
+holds. Every look and every change is audited; anyone else is refused (403, audited). The report,
+which holds the run's form and the schedule's, and those two changes, ask an administrator who
+last gave their password more than 15 minutes ago to confirm it's them (rhi/auth/fresh.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit, numbers, settings
 from rhi.actions.rules import today_local
+from rhi.auth import fresh
 from rhi.extensions import db
 from rhi.models import Child
 from rhi.models.retention import LegalHold
@@ -60,8 +63,13 @@ def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
     ), status
 
 
+def _report_page() -> str:
+    return url_for("retention.report")
+
+
 @bp.route("", methods=["GET", "POST"])
 @admin_only
+@fresh.required()
 def report() -> tuple[str, int]:
     audit.record("retention.report_view", object_type="retention", object_id="report")
     terms = find.terms_from(request.form) if request.method == "POST" else find.Terms()
@@ -74,6 +82,8 @@ def report() -> tuple[str, int]:
 
 @bp.route("/schedule", methods=["POST"])
 @admin_only
+# A younger age makes records due at once, for the next run (or cron's) to destroy.
+@fresh.required(back=_report_page)
 def save_schedule() -> tuple[str, int] | Response:
     form = _schedule_form(formdata=True)
     if not form.validate_on_submit():
@@ -91,6 +101,8 @@ def save_schedule() -> tuple[str, int] | Response:
 
 @bp.route("/run", methods=["POST"])
 @admin_only
+# Destroys children's records for good: never from a session left open.
+@fresh.required(back=_report_page)
 def run() -> tuple[str, int] | Response:
     form = RunForm()
     if not form.validate_on_submit() or not form.confirm.data:

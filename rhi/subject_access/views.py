@@ -1,7 +1,9 @@
 """Subject access: an administrator, or a manager who may see the child (rhi.access), records a
 request and downloads everything held about the child as a ZIP, prepared as a download job
 (rhi/subject_access/download.py). Each export is written to the disclosure log (shown on the
-page) and audited, in the same transaction as the ZIP it names."""
+page) and audited, in the same transaction as the ZIP it names. The child's page, where the
+request is recorded, and the export ask someone who last gave their password more than 15
+minutes ago to confirm it's them (rhi/auth/fresh.py): the export holds everything about a child."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from rhi import access, audit
+from rhi.auth import fresh
 from rhi.extensions import db
 from rhi.jobs import downloads
 from rhi.models import Child, Role, User
@@ -92,8 +95,13 @@ def _page(child: Child, form: RequestForm, status: int = 200) -> tuple[str, int]
     ), status
 
 
+def _child_page(child_id: int) -> str:
+    return url_for("subject_access.child", child_id=child_id)
+
+
 @bp.route("/children/<int:child_id>")
 @exporters_only
+@fresh.required()
 def child(child_id: int) -> tuple[str, int]:
     record = _child(child_id)
     audit.record("subject_access.view", object_type="child", object_id=child_id, child_id=child_id)
@@ -103,6 +111,7 @@ def child(child_id: int) -> tuple[str, int]:
 
 @bp.route("/children/<int:child_id>/export", methods=["POST"])
 @exporters_only
+@fresh.required(back=_child_page)
 def export_zip(child_id: int) -> tuple[str, int] | Response:
     """The request is recorded and the ZIP prepared as a download job
     (rhi/subject_access/download.py): the person waits on its page, then downloads it."""
