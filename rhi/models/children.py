@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    false,
     func,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -35,6 +36,10 @@ LEGAL_STATUSES = {
     "care_leaver": "Care leaver",
     "none": "None known",
 }
+
+# Looked after now, or before (a care leaver was): a looked-after child's case record, kept to the
+# 75th birthday by default (rhi/retention/rules.py).
+LOOKED_AFTER_STATUSES = frozenset({"looked_after", "care_leaver"})
 
 PLACEMENT_TYPES = {
     "home": "At home with parents or family",
@@ -98,6 +103,10 @@ class Child(db.Model):
     # rhi/interviews/child_words.py is the one rule that reads it.
     question_band: Mapped[str | None] = mapped_column(String(20))
     legal_status: Mapped[str] = mapped_column(String(30), default="none")
+    # Looked after at some time, as rhi was told: kept when the legal status later changes (a
+    # child who goes home), so their record keeps the looked-after retention rule. Before, the
+    # rule read today's status alone, and such a record was due for destruction at 25.
+    was_looked_after: Mapped[bool] = mapped_column(default=False, server_default=false())
     home_authority: Mapped[str | None] = mapped_column(String(120))
     placing_authority: Mapped[str | None] = mapped_column(String(120))
     placement_type: Mapped[str | None] = mapped_column(String(30))
@@ -124,6 +133,14 @@ class Child(db.Model):
     episodes: Mapped[list[Episode]] = relationship(
         back_populates="child", order_by="Episode.started_at.desc()"
     )
+
+    @validates("legal_status")
+    def _remember_looked_after(self, _key: str, value: str) -> str:
+        """Every way a status is set through the model (the form, imports, the demo) remembers
+        that the child was looked after."""
+        if value in LOOKED_AFTER_STATUSES:
+            self.was_looked_after = True
+        return value
 
     @validates("last_name")
     def _file_under(self, _key: str, value: str) -> str:

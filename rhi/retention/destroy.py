@@ -87,7 +87,7 @@ def report(today: date) -> Report:
         .where(Child.date_of_birth <= date(today.year - youngest_rule, 12, 31), not_destroyed())
         .order_by(Child.date_of_birth, Child.id)
     ).all()
-    due = [c for c in candidates if rules.destroy_on(c.date_of_birth, c.legal_status) <= today]
+    due = [c for c in candidates if rules.due_on(c) <= today]
     holds = holds_in_force([c.id for c in due])
     result = Report(today)
     for child in due:
@@ -96,8 +96,8 @@ def report(today: date) -> Report:
             child.display_name,
             child.date_of_birth,
             child.legal_status,
-            rules.rule_for(child.legal_status),
-            rules.destroy_on(child.date_of_birth, child.legal_status),
+            rules.rule_of(child),
+            rules.due_on(child),
             holds.get(child.id),
         )
         (result.held if entry.hold else result.due).append(entry)
@@ -167,13 +167,13 @@ def destroy_child(child_id: int, today: date, user: User | None) -> bool:
     child = db.session.scalar(
         select(Child).where(Child.id == child_id, not_destroyed()).with_for_update()
     )
-    if child is None or rules.destroy_on(child.date_of_birth, child.legal_status) > today:
+    if child is None or rules.due_on(child) > today:
         db.session.rollback()
         return False
     if holds_in_force([child_id]):
         db.session.rollback()
         return False
-    rule = rules.rule_for(child.legal_status)
+    rule = rules.rule_of(child)
     _forget_downloads(child_id)
     _forget_import_rows(child_id)
     db.session.expunge(child)  # its row is changed by SQL below: never flushed from here

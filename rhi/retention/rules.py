@@ -8,22 +8,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
-# A child who is looked after, or was (a care leaver), has the looked-after rule: their record
-# is a looked-after child's case record, kept to the 75th birthday by default.
-LOOKED_AFTER_STATUSES = frozenset({"looked_after", "care_leaver"})
+from rhi.models.children import LOOKED_AFTER_STATUSES
+
+if TYPE_CHECKING:
+    from rhi.models.children import Child
+
+# A child who is looked after, or was (a care leaver, or a child whose status has changed since:
+# `Child.was_looked_after`), has the looked-after rule: their record is a looked-after child's
+# case record, kept to the 75th birthday by default.
+__all__ = ["LOOKED_AFTER_STATUSES", "Rule", "destroy_on", "due_on", "rule_for", "rule_of"]
 
 
 @dataclass(frozen=True)
 class Rule:
     looked_after: bool
     to_age: int
+    before: bool = False  # looked after before, not now
 
     @property
     def described(self) -> str:
-        who = "Looked after, or a care leaver" if self.looked_after else "Not looked after"
+        if self.before:
+            who = "Looked after before"
+        else:
+            who = "Looked after, or a care leaver" if self.looked_after else "Not looked after"
         return f"{who}: kept until the {ordinal(self.to_age)} birthday"
 
 
@@ -32,10 +43,21 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def rule_for(legal_status: str | None) -> Rule:
-    looked_after = (legal_status or "") in LOOKED_AFTER_STATUSES
+def rule_for(legal_status: str | None, *, was_looked_after: bool = False) -> Rule:
+    now = (legal_status or "") in LOOKED_AFTER_STATUSES
+    looked_after = now or was_looked_after
     name = "RHI_RETAIN_LOOKED_AFTER_TO_AGE" if looked_after else "RHI_RETAIN_OTHER_TO_AGE"
-    return Rule(looked_after, int(current_app.config[name]))
+    return Rule(looked_after, int(current_app.config[name]), before=looked_after and not now)
+
+
+def rule_of(child: Child) -> Rule:
+    """The rule for this child: looked after now, or at any time rhi was told of."""
+    return rule_for(child.legal_status, was_looked_after=bool(child.was_looked_after))
+
+
+def due_on(child: Child) -> date:
+    """The day this child's record is due to be destroyed."""
+    return birthday(child.date_of_birth, rule_of(child).to_age)
 
 
 def birthday(date_of_birth: date, age: int) -> date:

@@ -140,12 +140,12 @@ def _child(child_id: int) -> Child:
 
 
 def _child_page(child: Child, status: int = 200, **forms: Any) -> tuple[str, int]:
-    rule = rules.rule_for(child.legal_status)
+    rule = rules.rule_of(child)
     return render_template(
         "retention/child.html",
         child=child,
         rule=rule,
-        due_on=rules.destroy_on(child.date_of_birth, child.legal_status),
+        due_on=rules.due_on(child),
         holds=holds.holds_of(child.id),
         hold_form=forms.get("hold_form") or HoldForm(formdata=None),
         lift_forms={

@@ -519,3 +519,29 @@ def test_a_notification_that_may_be_the_child_outlives_their_record_and_is_decid
     with app.app_context():
         episode = db.session.scalar(select(Episode).where(Episode.police_reference == "IMP-3"))
         assert episode.child.first_name == "Adah" and episode.child_id != child_id
+
+
+def test_a_child_who_was_looked_after_keeps_the_looked_after_rule_when_they_go_home(app, world):
+    """A probe: a looked-after child who went home (their status changed to "None known") was
+    due for destruction at 25, not 75, their looked-after records in it: the rule read today's
+    status alone. rhi now remembers that the child was looked after."""
+    from rhi.retention import destroy
+
+    child_id = world.children["a"]  # Ada, looked after, born 1 May 2011
+    manager = as_user(app, world, "manager_a")
+    went_home = {
+        "first_name": "Ada",
+        "last_name": "Alpha",
+        "date_of_birth": "01/05/2011",
+        "ethnicity": "black_caribbean",
+        "legal_status": "none",
+    }
+    assert manager.post(f"/children/{child_id}/edit", went_home).status_code == 302
+    page = as_user(app, world, "admin").get(f"{PAGE}/children/{child_id}")
+    text = " ".join(page.get_data(as_text=True).split())
+    assert "Looked after before: kept until the 75th birthday" in text
+    assert "1 May 2086" in text and "1 May 2036" not in text
+    with app.app_context():
+        names = [d.name for d in destroy.report(date(2036, 5, 2)).due]
+        assert "Ada Alpha" not in names
+        assert "Ada Alpha" in [d.name for d in destroy.report(date(2086, 5, 1)).due]
