@@ -8,6 +8,8 @@ when neither was true."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from rhi.extensions import db
@@ -114,6 +116,9 @@ def test_a_no_kept_open_then_not_reached_says_how_the_return_ended(app, world):
     worker.post(url + "/decline", NO, page=url)
     home = _as(app, world, "social_worker").get("/children").get_data(as_text=True)
     assert "The offer stays open: it is made again from" in home
+    # One sentence after another, with a space between (a probe found "12:00.The offer").
+    said = " ".join(home.split())
+    assert re.search(r"said no to a return home interview on [^<]+?\. The offer stays open", said)
     worker.post(
         url + "/attempts",
         {"attempted_at": "2026-11-23T10:00", "method": "visit", "outcome": "not_in"},
