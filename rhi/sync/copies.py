@@ -173,15 +173,16 @@ LIMIT = 200
 
 
 def copies(user: User, now: datetime) -> list[dict[str, Any]]:
-    """The entries, soonest due first, at most `LIMIT` of them, with one `device.copy` audit
-    event added to the session (the caller commits). Roles that do not record interview work
-    get nothing."""
-    interviews: list[dict[str, Any]] = []
-    returns: list[dict[str, Any]] = []
+    """The entries, soonest due first, at most `LIMIT` of them, with `device.copy` audit
+    events added to the session (the caller commits): one for the copy, and one for each child
+    in it, so each child's record trail says their interview or return went to this tablet (a
+    probe: the one row named no child). Roles that do not record interview work get nothing."""
+    interviews: list[tuple[dict[str, Any], int]] = []
+    returns: list[tuple[dict[str, Any], int]] = []
     if access.can_record_interview_work(user):
         interviews, returns = _entries(user, now)
-    kept = sorted(interviews + returns, key=lambda e: e["due_at"])[:LIMIT]
-    held = sum(1 for e in kept if e["uuid"] is not None)
+    kept = sorted(interviews + returns, key=lambda pair: pair[0]["due_at"])[:LIMIT]
+    held = sum(1 for entry, _child in kept if entry["uuid"] is not None)
     audit.record(
         "device.copy",
         user=user,
@@ -189,7 +190,16 @@ def copies(user: User, now: datetime) -> list[dict[str, Any]]:
         object_id=user.id,
         detail=f"{held} interviews, {len(kept) - held} returns",
     )
-    return kept
+    for entry, child_id in kept:
+        audit.record(
+            "device.copy",
+            user=user,
+            object_type="interview" if entry["uuid"] else "episode",
+            object_id=entry["uuid"] or entry["episode_ids"][0],
+            child_id=child_id,
+            detail="kept on the tablet with the worker's copy",
+        )
+    return [entry for entry, _child in kept]
 
 
 def waiting_versions(user: User) -> list[str]:
@@ -234,7 +244,9 @@ def episode_copies(user: User, episode: Episode, now: datetime) -> list[dict[str
     return entries
 
 
-def _entries(user: User, now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _entries(
+    user: User, now: datetime
+) -> tuple[list[tuple[dict[str, Any], int]], list[tuple[dict[str, Any], int]]]:
     """At most `LIMIT` of each kind, soonest due first, however long the user's history: the
     copy is read with a fixed number of statements (see `copies`)."""
     # Only the returns on the user's side, in the query: a manager who also sees other teams'
@@ -260,9 +272,10 @@ def _entries(user: User, now: datetime) -> tuple[list[dict[str, Any]], list[dict
     starts = recent_starts(
         {i.child_id for i in open_ones} | {row.episode.child_id for row in waiting}, now
     )
-    interviews = [_interview_entry(i, now, starts) for i in open_ones]
+    # Each with its child's id, for the audit rows (never sent: the copy names no ids of rhi's).
+    interviews = [(_interview_entry(i, now, starts), i.child_id) for i in open_ones]
     returns = [
-        _return_entry(row.episode, row.clock.due, now, starts)
+        (_return_entry(row.episode, row.clock.due, now, starts), row.episode.child_id)
         for row in waiting
         if row.interview is None
     ]

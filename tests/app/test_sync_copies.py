@@ -127,20 +127,28 @@ def test_signed_out_is_401_json(client, world):
     assert response.get_json()["error"] == "signed_out"
 
 
-def test_one_audit_event_without_note_text(app, web, world_i):
-    get_copies(web, "worker_a", world_i)
+def test_one_audit_event_for_the_copy_and_one_for_each_child_without_note_text(app, web, world_i):
+    """A probe: the copy's one audit row named no child, so a child's record trail never said
+    their interview went to a tablet. Each child in the copy has its own row."""
+    copies = get_copies(web, "worker_a", world_i)
     with app.app_context():
         events = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "device.copy")
+            select(AuditEvent).where(AuditEvent.action == "device.copy").order_by(AuditEvent.id)
         ).all()
-        assert [(e.user_id, e.object_type, e.object_id, e.detail) for e in events] == [
-            (
-                world_i.users["worker_a"],
-                "user",
-                str(world_i.users["worker_a"]),
-                "1 interviews, 1 returns",
-            )
-        ]
+        worker = world_i.users["worker_a"]
+        assert [(e.user_id, e.object_type, e.object_id, e.child_id, e.detail) for e in events][
+            0
+        ] == (worker, "user", str(worker), None, "1 interviews, 1 returns")
+        kept = {(e.object_type, e.object_id, e.child_id) for e in events[1:]}
+        interview = next(c for c in copies if c["uuid"])
+        a_return = next(c for c in copies if not c["uuid"])
+        episode = db.session.get(Episode, a_return["episode_ids"][0])
+        held = db.session.scalar(select(Interview).where(Interview.uuid == interview["uuid"]))
+        assert kept == {
+            ("interview", interview["uuid"], held.child_id),
+            ("episode", str(episode.id), episode.child_id),
+        }
+        assert {e.user_id for e in events} == {worker}
         for row in db.session.scalars(select(AuditEvent)):
             assert SECRET not in (row.detail or "")
 
