@@ -34,7 +34,7 @@ from rhi.episodes.imports_csv import (
     read_capped,
 )
 from rhi.extensions import db
-from rhi.models import ImportMapping
+from rhi.models import Episode, ImportMapping
 
 # 2 MiB holds a day's export many times over (10,000 rows are about 1.3 MB). It must stay
 # under MAX_CONTENT_LENGTH (5 MiB), which refuses any larger request first.
@@ -266,25 +266,52 @@ def refused_csv(table: Table, results: list[dict[str, Any]]) -> str:
 FORGOTTEN = "Destroyed with the child\u2019s record under the retention schedule."
 
 
+def known_by(child_id: int) -> tuple[set[int], set[str]]:
+    """What an applied file's rows may know a child by: their episodes' ids and police
+    references (read before the episodes are deleted, when their record is destroyed)."""
+    theirs = db.session.execute(
+        select(Episode.id, Episode.police_reference).where(Episode.child_id == child_id)
+    ).all()
+    return {episode_id for episode_id, _ in theirs}, {ref for _, ref in theirs if ref}
+
+
+def _about(result: dict[str, Any], child_id: int, episode_ids: set[int], keys: set[str]) -> bool:
+    """The rule for which rows of an applied file are about one child: the row's result names
+    them or one of their episodes (`episode_ids`, for results kept before each named its
+    child), or carries one of their episodes' police references (`keys`: a row refused
+    before it was matched to anyone). The same for destroying (`forget_child`) and for a
+    subject access export (`rows_about`)."""
+    return (
+        result.get("child_id") == child_id
+        or result.get("episode_id") in episode_ids
+        or references.key(str(result.get("reference") or "")) in keys
+    )
+
+
+def rows_about(
+    results: list[dict[str, Any]],
+    child_id: int,
+    episode_ids: set[int],
+    police_references: set[str],
+) -> list[dict[str, Any]]:
+    """The results (with their cells, where the file keeps them) about one child."""
+    keys = {references.key(r) for r in police_references} - {""}
+    return [r for r in results if _about(r, child_id, episode_ids, keys)]
+
+
 def forget_child(
     results: list[dict[str, Any]],
     child_id: int,
     episode_ids: set[int],
     police_references: set[str],
 ) -> bool:
-    """The results of an applied file with the rows about one child blanked (their reference,
-    words and cells), the outcome and line kept so the file's counts still add up. True when
-    anything was blanked. A row is the child's when its result names them or one of their
-    episodes (`episode_ids`, for results kept before each named its child), or carries one of
-    their episodes' police references (a row refused before it was matched to anyone)."""
+    """The results of an applied file with the rows about one child (`_about`) blanked (their
+    reference, words and cells), the outcome and line kept so the file's counts still add up.
+    True when anything was blanked."""
     keys = {references.key(r) for r in police_references} - {""}
     changed = False
     for result in results:
-        if (
-            result.get("child_id") == child_id
-            or result.get("episode_id") in episode_ids
-            or references.key(str(result.get("reference") or "")) in keys
-        ):
+        if _about(result, child_id, episode_ids, keys):
             result.update(reference="", message=FORGOTTEN, episode_id=None, child_id=None)
             result.pop("cells", None)
             changed = True

@@ -20,7 +20,7 @@ from sqlalchemy.orm import load_only
 from rhi import audit
 from rhi.episodes import imports
 from rhi.extensions import db
-from rhi.models import Child, Episode, ImportBatch, Interview, Job, User
+from rhi.models import Child, ImportBatch, Interview, Job, User
 from rhi.models.base import utcnow
 from rhi.models.children import LEGAL_STATUSES
 from rhi.models.retention import DestroyedChild, LegalHold
@@ -145,11 +145,7 @@ def _forget_import_rows(child_id: int) -> None:
     key to the child, so `held.each_table` does not find them. Read before the child's
     episodes are deleted: results kept before each named its child, and rows refused before
     they were matched to anyone, are known by the episodes' ids and police references."""
-    theirs = db.session.execute(
-        select(Episode.id, Episode.police_reference).where(Episode.child_id == child_id)
-    ).all()
-    episode_ids = {episode_id for episode_id, _ in theirs}
-    police_references = {reference for _, reference in theirs if reference}
+    episode_ids, police_references = imports.known_by(child_id)
     for batch in db.session.scalars(
         select(ImportBatch)
         .where(ImportBatch.results.is_not(None))

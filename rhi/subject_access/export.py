@@ -4,8 +4,10 @@
 "Everything" is what the retention run would destroy (rhi/retention/held.py finds it from the
 schema: the child's returns, interviews with every version, contact attempts, addenda, device
 copies, summaries and their sendings, decisions, actions, notices, imports rows, holds and
-earlier disclosures), plus the child's own row and the audit trail of who read or changed the
-record. A table added to rhi later is included without a change here.
+earlier disclosures), plus the child's own row, the rows of applied police files about them
+(which name no child by a key, so the schema does not find them: found by the rule the
+retention run blanks them by, rhi.episodes.imports.rows_about) and the audit trail of who read
+or changed the record. A table added to rhi later is included without a change here.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from typing import Any
 from flask import render_template
 from sqlalchemy import Column, Date, DateTime, LargeBinary, Table, select
 
+from rhi.episodes import imports
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, User
+from rhi.models import AuditEvent, Child, ImportBatch, User
 from rhi.models.children import LEGAL_STATUSES, PLACEMENT_TYPES
 from rhi.models.interviews import ATTEMPT_OUTCOMES, CONTACT_METHODS, OUTCOMES
 from rhi.models.people import Role
@@ -80,6 +83,8 @@ class Export:
     audit: list[dict[str, Any]]
     people: dict[int, dict[str, str]]
     files: dict[str, bytes] = field(default_factory=dict)
+    # Rows of applied police files about the child: the file, and the row as rhi keeps it.
+    police_files: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _plain(value: Any) -> Any:
@@ -130,8 +135,26 @@ def collect(child_id: int) -> Export:
         for e in audit_rows
     ]
     export = Export(_row(children, child_row, files), tables, audit, {}, files)
+    export.police_files = _police_file_rows(child_id)
     export.people = _people(export)
     return export
+
+
+def _police_file_rows(child_id: int) -> list[dict[str, Any]]:
+    """What applied police files keep about the child (a row refused keeps its cells, to put
+    right: a found address, a person with them), with the file's name and when it came."""
+    episode_ids, police_references = imports.known_by(child_id)
+    rows = []
+    for batch in db.session.scalars(
+        select(ImportBatch).where(ImportBatch.results.is_not(None)).order_by(ImportBatch.id)
+    ):
+        for result in imports.rows_about(
+            list(batch.results or []), child_id, episode_ids, police_references
+        ):
+            rows.append(
+                {"file": batch.filename, "uploaded_at": _plain(batch.uploaded_at), **result}
+            )
+    return rows
 
 
 def _people(export: Export) -> dict[int, dict[str, str]]:
@@ -157,6 +180,7 @@ def as_json(export: Export, request: dict[str, Any]) -> bytes:
         "request": request,
         "child": export.child,
         "held": export.tables,
+        "police_file_rows": export.police_files,
         "audit_log": export.audit,
         "people": {str(k): v for k, v in sorted(export.people.items())},
         "files": sorted(export.files),
@@ -233,6 +257,25 @@ def _sections(export: Export) -> list[dict[str, Any]]:
                         for pair in _readable(value, table.c[column], export.people)
                     ]
                     for row in rows
+                ],
+            }
+        )
+    if export.police_files:
+        sections.append(
+            {
+                "title": "Rows of police files about the child",
+                "rows": [
+                    [
+                        ("File", str(row["file"])),
+                        ("Received", format_datetime(datetime.fromisoformat(row["uploaded_at"]))),
+                        *(
+                            (_label(key), str(value))
+                            for key, value in row.items()
+                            if key in ("line", "outcome", "reference", "message") and value
+                        ),
+                        *((f"Cells: {where}", text) for where, text in _flatten(row.get("cells"))),
+                    ]
+                    for row in export.police_files
                 ],
             }
         )

@@ -357,3 +357,27 @@ def test_a_notification_that_only_may_be_the_child_is_not_in_their_export(app, w
         )
     (row,) = held(adah)["import_waiting_rows"]
     assert row["values"]["first_name"] == "Adah" and row["resolution"] == "new_child"
+
+
+def test_rows_of_police_files_about_the_child_are_in_their_export(app, world):
+    """A probe: a police file's row about Ada, refused (found before she was reported missing)
+    and kept with its cells to put right, named her and where she was found; her export held
+    none of it, though the retention run blanks it with her record. It is in her export (the
+    JSON and the readable PDF), found by the same rule; another child's rows are not."""
+    from tests.app.test_import_notifications import ADA, csv_bytes, import_file
+
+    found_before = "IMP-1,P-1,Ada,Alpha,01/05/2011,20/11/2026 10:00,19/11/2026 09:00,High"
+    someone_else = "IMP-9,,Bea,Lee,31/02/2012,20/11/2026 10:00,,Low"
+    manager = as_user(app, world, "manager_a")
+    import_file(manager, csv_bytes(ADA))  # her episode IMP-1, which the next file meets
+    import_file(manager, csv_bytes(found_before, someone_else))
+    archive = zipfile.ZipFile(
+        io.BytesIO(export(as_user(app, world, "admin"), world.children["a"]).data)
+    )
+    rows = json.loads(archive.read("record.json"))["police_file_rows"]
+    assert ("IMP-1", "problem") in [(r["reference"], r["outcome"]) for r in rows]
+    refused = next(r for r in rows if r["outcome"] == "problem")
+    assert "Ada" in str(refused["cells"]) and "Bea" not in json.dumps(rows)
+    readable = " ".join(pdf_text(archive.read("record.pdf")).split())
+    assert "Rows of police files about the child" in readable
+    assert "IMP-1" in readable and "IMP-9" not in readable
