@@ -744,6 +744,9 @@ def _update(plan: Plan, actor: Actor) -> None:
         )
 
     def found(returned_at: datetime) -> None:
+        problem = notifications.recorded_before(episode, returned_at)
+        if problem is not None:
+            raise RowRefused(problem)
         notifications.record_return(
             episode,
             user,

@@ -19,6 +19,8 @@ from datetime import datetime
 from rhi import audit, deadlines
 from rhi.extensions import db
 from rhi.models import Child, Episode, User
+from rhi.naming import interview_name
+from rhi.timefmt import format_datetime
 
 # What a notification holds, as the form names it; audit rows name the fields that changed,
 # never what they say.
@@ -70,6 +72,43 @@ class Found:
 
 class ReturnBeforeStart(ValueError):
     """The return is before the start: the forms refuse it; this guards the rule."""
+
+
+class ReturnAfterItsInterview(ValueError):
+    """A corrected return time after something its interview already records (the offer, the
+    child's answer, the interview held): refused, saying what and when (a probe: a return
+    moved to after its interview went through silently, and the service page said "under an
+    hour" for times that were negative)."""
+
+
+# What an interview records that only comes after the child is back, in the order it comes.
+_AFTER_THE_RETURN = (
+    ("offered_at", "offered"),
+    ("accepted_at", "agreed to by the child"),
+    ("declined_at", "said no to by the child"),
+    ("held_at", "held"),
+)
+
+
+def recorded_before(episode: Episode, returned_at: datetime) -> str | None:
+    """Why `returned_at` cannot be this return's time, or None: the earliest thing its
+    interview records before it (only the interview covering this one return: one covering
+    several is timed from the first of them)."""
+    interview = episode.interview
+    if interview is None or len(interview.episodes) != 1:
+        return None
+    earlier = [
+        (at, what)
+        for name, what in _AFTER_THE_RETURN
+        if (at := getattr(interview, name)) is not None and at < returned_at
+    ]
+    if not earlier:
+        return None
+    at, what = min(earlier)
+    return (
+        f"The {interview_name()} was {what} on {format_datetime(at)}, before this time. Check "
+        f"the date and time; if it is right, correct that on the return's page first."
+    )
 
 
 def _copy(episode: Episode, values: object, names: tuple[str, ...]) -> list[str]:
@@ -124,6 +163,9 @@ def record_return(episode: Episode, user: User, found: Found, deadline_hours: in
     `returned_at`. The names of the fields that changed."""
     if found.returned_at < episode.started_at:
         raise ReturnBeforeStart
+    problem = recorded_before(episode, found.returned_at)
+    if problem is not None:
+        raise ReturnAfterItsInterview(problem)
     first = episode.returned_at is None
     changed = _copy(episode, found, RETURN_FIELDS)
     if not changed:

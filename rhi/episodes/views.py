@@ -785,9 +785,15 @@ def record_return(episode_id: int) -> tuple[str, int] | Response:
         safe_and_well_notes=text(form.safe_and_well_notes.data),
         safe_and_well_new=text(form.safe_and_well_new.data),
     )
-    changed = notifications.record_return(
-        episode, current_user, found, current_app.config["RHI_DEADLINE_HOURS"]
-    )
+    try:
+        changed = notifications.record_return(
+            episode, current_user, found, current_app.config["RHI_DEADLINE_HOURS"]
+        )
+    except notifications.ReturnAfterItsInterview as exc:
+        form.returned_at.errors = [*form.returned_at.errors, str(exc)]
+        return _render(
+            RETURN_PAGE, "return_form", 422, form=form, child=episode.child, episode=episode
+        )
     db.session.commit()
     hours = current_app.config["RHI_DEADLINE_HOURS"]
     if first:

@@ -906,3 +906,34 @@ def test_three_rows_read_together_are_refused_together(app, manager):
     assert said[2].startswith("Read together with line 3, which was not imported")
     assert said[3].startswith("Read together with line 4, which was not imported")
     assert not episodes_with(app, "IMP-2")
+
+
+def test_a_found_time_after_the_interview_was_offered_is_refused_with_why(app, world):
+    """As on the return's form (test_notifications): a police file correcting a return to after
+    its interview was offered is refused, saying what and when; the return keeps its time."""
+    from rhi.models import ImportBatch
+
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])
+    import_file(manager, csv_bytes(ADA))  # back 21/11 09:00
+    with app.app_context():
+        episode_id = db.session.scalar(
+            select(Episode.id).where(Episode.police_reference == "IMP-1")
+        )
+    url = f"/episodes/{episode_id}"
+    manager.post(
+        f"{url}/allocate", {"to": f"worker:{world.users['worker_a']}"}, page=f"{url}/allocate"
+    )
+    worker = Web(app.test_client())
+    worker.sign_in(world.emails["worker_a"])
+    offered = worker.post(
+        url + "/offer", {"offered_at": "2026-11-21T10:00", "method": "phone"}, page=url
+    )
+    assert offered.status_code == 302
+    later = "IMP-1,P-1,Ada,Alpha,01/05/2011,20/11/2026 10:00,21/11/2026 11:00,High"
+    batch_id = import_file(manager, csv_bytes(later))
+    with app.app_context():
+        (result,) = db.session.get(ImportBatch, batch_id).results
+        assert result["outcome"] == "problem"
+        assert "was offered on 21 Nov 2026 10:00, before this time" in result["message"]
+        assert db.session.get(Episode, episode_id).returned_at == datetime(2026, 11, 21, 9, 0)

@@ -549,3 +549,34 @@ def test_a_time_away_inside_one_already_back_is_not_recorded_twice(app, world):
     assert (
         web.post(page, {**MISSING, "started_at": "2026-11-21T18:00"}, page=page).status_code == 302
     )
+
+
+def test_a_return_moved_after_its_interview_was_offered_is_refused_next_to_the_field(app, world):
+    """A probe: a return corrected to after its interview was offered (and held) went through
+    with no word, and the service page then said "under an hour" to the offer and to the
+    interview, for times that were negative. Refused, saying what and when; what was typed is
+    kept. A correction before the offer still goes through."""
+    coordinator = signed_in(app, world, COORDINATOR)
+    record_missing(coordinator, world.children["a"])
+    episode = newest_episode(app)
+    assert record_back(coordinator, episode.id).status_code == 302  # back at 08:00
+    worker = signed_in(app, world, "worker_a")
+    url = f"/episodes/{episode.id}"
+    allocated = coordinator.post(
+        f"{url}/allocate", {"to": f"worker:{world.users['worker_a']}"}, page=f"{url}/allocate"
+    )
+    assert allocated.status_code == 302
+    offered = worker.post(
+        url + "/offer", {"offered_at": "2026-11-23T08:15", "method": "phone"}, page=url
+    )
+    assert offered.status_code in (200, 302)
+    response = record_back(coordinator, episode.id, returned_at="2026-11-23T08:30")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    error = " ".join(html[html.index('id="returned_at-error"') :][:400].split())
+    assert "was offered on 23 Nov 2026 08:15, before this time" in error, error
+    assert "Said an older man drove her to Leeds." in html  # what was typed is kept
+    assert newest_episode(app).returned_at == datetime(2026, 11, 23, 8, 0)
+    # Earlier than the offer: a correction as any other.
+    assert record_back(coordinator, episode.id, returned_at="2026-11-23T07:30").status_code == 302
+    assert newest_episode(app).returned_at == datetime(2026, 11, 23, 7, 30)
