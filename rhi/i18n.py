@@ -68,6 +68,9 @@ INTERVIEW_MESSAGES = (
     "How are you feeling?",
     *(words for key, words in FEELINGS.items() if key),
     "Give the tablet back",
+    # The footer's line for the child (templates/base.html), in their language on their view.
+    "If you are in danger now, call 999. Childline, free and private: 0800 1111. Missing "
+    "People: call or text 116 000.",
     "Close",  # Show large's dialog (templates/interviews/page.html)
     "What I want my social worker to know",
     NO_OWN_MESSAGE_LABEL,  # the same field, for a child with no social worker of their own

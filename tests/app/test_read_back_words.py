@@ -237,3 +237,19 @@ def test_a_child_with_no_social_worker_writes_to_a_social_worker(app, web, world
     kept = blocks(page(web, uuid, "read_back"))["kept"]
     assert f"{a_social_worker} {welsh(a_social_worker)}" in kept
     assert "your social worker" not in kept
+
+
+def test_the_childs_line_about_danger_is_in_their_language_too(app, web, world):
+    """A probe: the footer's line for the child (call 999, Childline, Missing People) was in
+    English only on the child's view, though their letter had it in their language."""
+    child(app, world, first_language="Welsh")
+    uuid = start(web, world)
+    html = page(web, uuid, "away")
+    footer = html[html.index('<footer class="site-footer">') :]
+    danger = (
+        "If you are in danger now, call 999. Childline, free and private: 0800 1111. "
+        "Missing People: call or text 116 000."
+    )
+    said = text(footer)
+    assert danger in said and welsh(danger) in said
+    assert "999" in welsh(danger) and "0800 1111" in welsh(danger)

@@ -87,7 +87,8 @@ def test_the_child_chooses_a_feeling_and_writes_then_the_worker_comes_back(
     )
     saved(page, "feelings.own_words.choice")
     saved(page, "feelings.own_words.at")
-    page.get_by_label("What I want my social worker to know").fill(SAID)
+    # The child has no social worker of their own (a new return): "a social worker".
+    page.get_by_label("What I want a social worker to know").fill(SAID)
     saved(page, "child_message")
 
     # Back: a wrong password keeps the child's view; the worker's own opens the page again.
@@ -105,7 +106,7 @@ def test_the_child_chooses_a_feeling_and_writes_then_the_worker_comes_back(
     # Saved: on the page after a reload, and in the interview's document.
     page.reload()
     assert page.get_by_label(f"How {CHILD} feels").input_value() == "good"
-    assert page.get_by_label("What I want my social worker to know").input_value() == SAID
+    assert page.get_by_label("What I want a social worker to know").input_value() == SAID
     with live_app.app_context():
         episode = db.session.scalar(select(Episode).where(Episode.id == episode_id))
         content = episode.interview.content
