@@ -47,6 +47,8 @@ def letter_for(interview: Any, child: Any, in_force: Collection[str]) -> Letter:
 
     own = allocated_reader(interview) is not None
     for recipient in read_back.recipients(content, in_force, own_social_worker=own):
+        if not recipient.told_of:
+            continue
         labels = list(dict.fromkeys(thing.label for thing in recipient.things))
         who_knows.append((recipient.who, labels))
     return Letter(

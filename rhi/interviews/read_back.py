@@ -200,6 +200,15 @@ def without_outer_quotes(text: str) -> str:
     return text
 
 
+# Who is told that an interview took place whatever the child said about sharing: the social
+# worker (their copy always goes), the police (who reported the child missing and are told of
+# the interview) and the parents or carers (who arrange it). The school, health workers and
+# anyone else are told only of what the child agreed to share with them, or a decision shares,
+# or an action asks of them: the child is never told "Your school will only know that we
+# talked" of a school nobody asked about or the child said no to (a probe).
+ROUTINELY_TOLD = frozenset({"social_worker", "police", "parents_carers"})
+
+
 @dataclass
 class Recipient:
     key: str
@@ -209,6 +218,11 @@ class Recipient:
     @property
     def only_that_we_talked(self) -> bool:
         return not self.things
+
+    @property
+    def told_of(self) -> bool:
+        """Is the child told what this person will know (the read-back, the letter)?"""
+        return self.key in ROUTINELY_TOLD or bool(self.things)
 
 
 def things_in(view: SharedView, *, own_social_worker: bool = True) -> list[Thing]:

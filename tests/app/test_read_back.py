@@ -590,6 +590,10 @@ def test_the_childs_copy_is_a_plain_letter_with_where_to_get_help(app, web, worl
         assert "Safety plan" in text
         assert "The police will know: What you told me about while you were away" in text
         assert "Your parents or carers will only know that we talked, and when." in text
+        # Nobody asked about the school, health workers or anyone else, and nothing goes to
+        # them: the child is not told they "will only know that we talked" (a probe).
+        for who in ("Your school", "Health workers", "Someone else"):
+            assert f"{who} will only know" not in text and f"{who} will know" not in text
         # Labels only: none of the child's words, nothing kept between them.
         for words in ("AWAYX", "MESSAGEX", "SECRETX", "HELPX", "What would help"):
             assert words not in text
