@@ -190,15 +190,19 @@ def copies(user: User, now: datetime) -> list[dict[str, Any]]:
         object_id=user.id,
         detail=f"{held} interviews, {len(kept) - held} returns",
     )
-    for entry, child_id in kept:
-        audit.record(
-            "device.copy",
-            user=user,
-            object_type="interview" if entry["uuid"] else "episode",
-            object_id=entry["uuid"] or entry["episode_ids"][0],
-            child_id=child_id,
-            detail="kept on the tablet with the worker's copy",
-        )
+    audit.record_each(
+        "device.copy",
+        [
+            (
+                "interview" if entry["uuid"] else "episode",
+                entry["uuid"] or entry["episode_ids"][0],
+                child,
+            )
+            for entry, child in kept
+        ],
+        user=user,
+        detail="kept on the tablet with the worker's copy",
+    )
     return [entry for entry, _child in kept]
 
 
