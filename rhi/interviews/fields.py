@@ -676,11 +676,12 @@ FIELDS: tuple[Field, ...] = (
         "Who they are, in the child's words",
         "findings",
         "places_people",
-        check_writing=True,
+        # The child's own words ("my boyfriend"), whole: like child_message, never flagged or
+        # offered other words (domain/language.md), nor counted in a copy's writing check.
     ),
-    # Every other line of a place, a person or an action is read by the writing check, as
-    # "older boyfriend" or "streetwise" is written there as often as in a note; a phone number
-    # holds no words to check.
+    # Every other line of a place, a person or an action is the worker's writing, read by the
+    # writing check, as "older boyfriend" or "streetwise" is written there as often as in a
+    # note; a phone number holds no words to check.
     Field(f"people.{ITEM}.phone", LINE, "Phone", "findings", "places_people"),
     Field(
         f"people.{ITEM}.vehicle", LINE, "Vehicle", "findings", "places_people", check_writing=True

@@ -1,7 +1,8 @@
 """The headings of a copy of the summary: one table, so a recipient reads the same headings on
 screen (interviews/shared.html, the social worker's copy) and in the PDF
-(summaries/summary_pdf.html). No Flask: rhi/summaries/pdf.py fills it for the PDF, and the
-template global `copy_headings_for` (rhi/templating.py) for the page.
+(summaries/summary_pdf.html). No request needed: rhi/summaries/pdf.py fills it for the PDF, and
+the template global `copy_headings_for` (rhi/templating.py) for the page. Also how a copy words
+who will do an action (`owner_for_readers`), the same on screen and in the PDF.
 
 One voice (../shared/domain/language.md): a copy speaks *about* the child to the professional
 reading it, names the child (no pronoun is assumed), says what was done to them and the risk of
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rhi.actions.rules import owner_words
 from rhi.interviews import fields as catalogue
+from rhi.naming import interview_name
 
 if TYPE_CHECKING:
     from rhi.sharing import SharedView
@@ -81,11 +84,44 @@ def copy_headings_for(child: Any, recipient: str) -> dict[str, str]:
     return copy_headings(short_name(child), recipient)
 
 
-def entry_tables(view: SharedView, child_name: str) -> dict[str, list[dict[str, Any]]]:
+def worker_name(interview: Any) -> str:
+    """The name of the interview's worker, whom an action owned by "the worker" names (as
+    rhi/actions/tracking.py does when it is finished); "" when none is recorded."""
+    worker = getattr(interview, "worker", None)
+    return str(getattr(worker, "name", "") or "")
+
+
+# The choice of an action's owner, as it is stored (rhi/interviews/fields.py ACTION_OWNERS).
+OWNER_KIND = "owner_kind"
+
+
+def owner_for_readers(owner_kind: str, contact: str = "", worker: str = "") -> str:
+    """Who will do an action, as a copy words it for its reader (the PDF, the social worker's
+    page): as the Actions pages do (rhi/actions/rules.py owner_words), except the worker. The
+    worker's own pages call them "Me (the worker)", which names nobody to anyone else: a copy
+    gives their name, "Sam Green (the return home interview worker)"."""
+    if owner_kind != "worker":
+        return owner_words(owner_kind, contact)
+    role = f"the {interview_name()} worker"
+    name = worker or " ".join((contact or "").split())
+    return f"{name} ({role})" if name else role[:1].upper() + role[1:]
+
+
+def entry_tables(
+    view: SharedView, child_name: str, worker: str = ""
+) -> dict[str, list[dict[str, Any]]]:
     """The tables of places, people and actions, by the sharing part they belong to: a column
     for each field of an entry that holds words or a choice, headed with its label, each value
-    in words (a choice's label, a date as a date), the same on screen and in the PDF. A cell
-    is (words, typed): typed is what someone wrote rather than chose."""
+    in words (a choice's label, a date as a date; an action's owner as `owner_for_readers`
+    words it, `worker` the worker's name), the same on screen and in the PDF. A cell is
+    (words, typed): typed is what someone wrote rather than chose."""
+
+    def words(p: catalogue.Placed, item: dict[str, Any]) -> str:
+        value = item.get(p.name, p.field.empty)
+        if p.name == OWNER_KIND:  # its contact has a column of its own
+            return owner_for_readers(str(value or ""), worker=worker)
+        return p.words(value)
+
     tables: dict[str, list[dict[str, Any]]] = {}
     for kind in catalogue.lists():
         entry = catalogue.entry(kind)
@@ -96,12 +132,14 @@ def entry_tables(view: SharedView, child_name: str) -> dict[str, list[dict[str, 
                 "caption": entry_heading(kind, child_name),
                 "columns": [p.label(child_name) for p in columns],
                 "rows": [
-                    [
-                        (p.words(item.get(p.name, p.field.empty)), p.kind != catalogue.CHOICE)
-                        for p in columns
-                    ]
+                    [(words(p, item), p.kind != catalogue.CHOICE) for p in columns]
                     for item in getattr(view, kind, [])
                 ],
             }
         )
     return tables
+
+
+def copy_tables(view: SharedView, interview: Any) -> dict[str, list[dict[str, Any]]]:
+    """entry_tables for an interview: the child's name and the worker's from it."""
+    return entry_tables(view, short_name(interview.child), worker_name(interview))

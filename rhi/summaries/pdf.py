@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app, render_template
 
 from rhi import deadlines, ethnicity
-from rhi.actions import rules
 from rhi.config import DEFAULT_ORGANISATION
 from rhi.interviews import fields as catalogue
 from rhi.interviews.child_words import interpreter_words
@@ -182,14 +181,16 @@ def _risk(view: SharedView, episodes: list[Any]) -> dict[str, Any]:
     }
 
 
-def _asks(view: SharedView) -> list[dict[str, Any]]:
-    """The actions this reader may read, a strategy meeting request first. Who and when in the
-    same words as the Actions pages (rhi/actions/rules.py)."""
+def _asks(view: SharedView, worker: str) -> list[dict[str, Any]]:
+    """The actions this reader may read, a strategy meeting request first. Who in the copy's
+    words (headings.owner_for_readers: the worker by name, `worker`), when as the field says."""
     due = catalogue.find("actions.x.due")
     rows = [
         {
             "what": a.get("kind_label", "Other"),
-            "owner": rules.owner_words(str(a.get("owner_kind", "")), str(a.get("owner", ""))),
+            "owner": headings.owner_for_readers(
+                str(a.get("owner_kind", "")), str(a.get("owner", "")), worker
+            ),
             "due": due.words(a.get("due", "")) if due else a.get("due", ""),
             "strategy": a.get("kind") == "strategy_meeting",
         }
@@ -371,6 +372,7 @@ def render_html(
     earlier = list(history)
     shares = view.shares_content
     police = view.recipient in PROFESSIONALS
+    worker = headings.worker_name(interview)  # an action's owner "Me (the worker)", by name
     return render_template(
         TEMPLATE,
         title=f"{interview_name(capital=True)} summary: {child_name}",
@@ -397,11 +399,11 @@ def render_html(
         else LanguageCounts(kept=max(0, int(dismissed_flags))),
         titles=titles,
         finding_groups=_finding_groups(view),
-        tables=headings.entry_tables(view, name),
+        tables=headings.entry_tables(view, name, worker),
         about_labels=_about_labels(),
         # Nothing below reaches a copy that shares no content.
         risk=_risk(view, covered) if shares else {},
-        asks=_asks(view) if shares else [],
+        asks=_asks(view, worker) if shares else [],
         repeat=_repeat(covered, earlier, cfg) if shares else {},
         timeliness=_timeliness(interview, covered, cfg) if shares else {},
         context=_context(child, covered, police) if shares else [],

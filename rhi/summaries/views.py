@@ -23,7 +23,7 @@ from rhi.forms.summaries import AcknowledgeForm, AnswerForm, QuestionForm, Sendi
 from rhi.interviews.content import RECIPIENTS
 from rhi.models import Episode, Interview, Summary, SummaryQuestion, SummarySending, User
 from rhi.models.base import utcnow
-from rhi.summaries import preparing, rules, tracking
+from rhi.summaries import headings, preparing, rules, tracking
 from rhi.summaries.service import (
     allocated_reader,
     duty_inbox,
@@ -79,6 +79,27 @@ NOT_OPENED = (
     "Please open the summary first, with the button above. Once you have opened it, you can "
     "say you have read it."
 )
+ALREADY_READ = (
+    "You had already said you have read this summary (in another tab or on another device), "
+    "so this was not sent again."
+)
+# The id of "I have read this summary" (summaries/show.html): the error summary links to it
+# when it is refused because the summary has not been opened.
+ACKNOWLEDGE_BUTTON = "acknowledge"
+
+
+def _page_boxes() -> tuple[AcknowledgeForm, QuestionForm]:
+    """Every box of the summary's page, as sent. The page is one form with a button for each
+    action (summaries/show.html), so whichever button was pressed, what was typed in every box
+    came with it: a page sent back, or drawn after the other action was done, shows each box
+    as it was typed. Only the form of the button pressed is checked."""
+    return AcknowledgeForm(), QuestionForm()
+
+
+def _holds_anything(form: AcknowledgeForm | QuestionForm) -> bool:
+    """Something typed or chosen in the form's boxes (its CSRF token is not)."""
+    values = (f.data for f in form if f.name != "csrf_token")
+    return any(v.strip() if isinstance(v, str) else v for v in values)
 
 
 def _show(
@@ -92,10 +113,22 @@ def _show(
     not_saved: NotSaved | None = None,
 ) -> tuple[str, int]:
     sent = [f for f in (ack_form, question_form) if f is not None]
+    errors = field_errors(*sent)
+    if not_opened:  # said beside the button, and first at the top, linking to it
+        errors.insert(0, (ACKNOWLEDGE_BUTTON, "I have read this summary", [NOT_OPENED]))
+    if (
+        not_saved is None
+        and ack_form is not None
+        and summary.acknowledged_at is not None
+        and typed_words(ack_form)
+    ):
+        # Read meanwhile (another tab): the page has no box for the note any more, so it is
+        # quoted back to copy rather than dropped.
+        not_saved = NotSaved(ALREADY_READ, typed_words(ack_form))
     return render_template(
         "summaries/show.html",
         # A whole page sent back with a form's errors says so at its top (macros/forms.html).
-        form_errors=field_errors(*sent),
+        form_errors=errors,
         not_saved=not_saved,
         summary=summary,
         pdf_state=preparing.state_of(summary.id),
@@ -105,7 +138,24 @@ def _show(
         question_form=question_form or QuestionForm(formdata=None),
         not_opened=not_opened,
         not_opened_message=NOT_OPENED,
+        acknowledge_button=ACKNOWLEDGE_BUTTON,
     ), status
+
+
+def _done(
+    summary: Summary,
+    message: str,
+    anchor: str = "",
+    *,
+    ack_form: AcknowledgeForm | None = None,
+    question_form: QuestionForm | None = None,
+) -> Response | tuple[str, int]:
+    """After one action is done: the page afresh (a redirect), unless the page's other boxes
+    hold words, which a redirect would drop: then the page is drawn here with them."""
+    flash(message, "success")
+    if any(f is not None and _holds_anything(f) for f in (ack_form, question_form)):
+        return _show(summary, True, ack_form=ack_form, question_form=question_form)
+    return redirect(url_for("summaries.show", summary_id=summary.id) + anchor)
 
 
 @bp.route("/summaries/<int:summary_id>")
@@ -197,25 +247,26 @@ def pdf_state(summary_id: int) -> str:
 @login_required
 def acknowledge(summary_id: int) -> Response | tuple[str, int]:
     summary = rules.get_summary_as_recipient(current_user, summary_id)
-    form = AcknowledgeForm()
+    form, question_form = _page_boxes()
     if summary.acknowledged_at is not None:
         form.validate_on_submit()  # read what was sent, to give a note typed back
         if typed_words(form):
             # Said in another tab meanwhile: this note is not added; quoted back, to copy.
-            notice = NotSaved(
-                "You had already said you have read this summary (in another tab or on "
-                "another device), so this was not sent again.",
-                typed_words(form),
-            )
-            return _show(summary, True, status=409, not_saved=notice)
-        flash("You have already said you have read this summary.", "success")
-        return redirect(url_for("summaries.show", summary_id=summary.id))
+            notice = NotSaved(ALREADY_READ, typed_words(form))
+            return _show(summary, True, status=409, question_form=question_form, not_saved=notice)
+        return _done(
+            summary,
+            "You have already said you have read this summary.",
+            question_form=question_form,
+        )
     if summary.opened_at is None:
         tracking.refuse_unopened(summary, current_user)
         db.session.commit()
-        return _show(summary, True, status=409, ack_form=form, not_opened=True)
+        return _show(
+            summary, True, status=409, ack_form=form, question_form=question_form, not_opened=True
+        )
     if not form.validate_on_submit():
-        return _show(summary, True, status=422, ack_form=form)
+        return _show(summary, True, status=422, ack_form=form, question_form=question_form)
     tracking.acknowledge(
         summary,
         current_user,
@@ -223,21 +274,28 @@ def acknowledge(summary_id: int) -> Response | tuple[str, int]:
         note=(form.note.data or "").strip(),
     )
     db.session.commit()
-    flash("Thank you: the interviewer can see you have read it, and what happens next.", "success")
-    return redirect(url_for("summaries.show", summary_id=summary.id))
+    return _done(
+        summary,
+        "Thank you: the interviewer can see you have read it, and what happens next.",
+        question_form=question_form,
+    )
 
 
 @bp.route("/summaries/<int:summary_id>/questions", methods=["POST"])
 @login_required
 def ask(summary_id: int) -> Response | tuple[str, int]:
     summary = rules.get_summary_as_recipient(current_user, summary_id)
-    form = QuestionForm()
+    ack_form, form = _page_boxes()
     if not form.validate_on_submit():
-        return _show(summary, True, status=422, question_form=form)
+        return _show(summary, True, status=422, ack_form=ack_form, question_form=form)
     tracking.ask(summary, current_user, form.question.data.strip())
     db.session.commit()
-    flash("Your question is sent. The answer will appear here.", "success")
-    return redirect(url_for("summaries.show", summary_id=summary.id) + "#questions")
+    return _done(
+        summary,
+        "Your question is sent. The answer will appear here.",
+        "#questions",
+        ack_form=ack_form,
+    )
 
 
 @bp.route("/summaries/<int:summary_id>/questions/<int:question_id>/answer", methods=["POST"])
@@ -303,13 +361,27 @@ class Copies:
         return [q for q in self.questions if q.answered_at is None]
 
 
+SOCIAL_WORKERS_COPY = "social_worker"
+
+
+def _sent_to_first(interview: Interview, recipient: str | None) -> str:
+    """What "Sent to" starts with for a copy: for a child placed here by another authority
+    (Child.placed_from_elsewhere, the one rule), the social worker's copy likely goes to that
+    authority, so their name; for any other copy, or any other child, nothing (a police copy
+    recorded as sent to the placing authority was too easy to save unseen)."""
+    child = interview.child
+    if recipient != SOCIAL_WORKERS_COPY or not child.placed_from_elsewhere:
+        return ""
+    return f"{(child.placing_authority or '').strip()} (placing authority)"
+
+
 def _sending_form(interview: Interview) -> SendingForm:
-    """A child placed here by another authority: that authority is the likely recipient of a
-    copy sent outside rhi, so "Sent to" starts with its name (the worker can change it)."""
-    authority = (interview.child.placing_authority or "").strip()
-    if authority:
-        return SendingForm(formdata=None, sent_to=f"{authority} (placing authority)")
-    return SendingForm(formdata=None)
+    """A fresh form: the social worker's copy chosen (the first), "Sent to" as it starts."""
+    return SendingForm(
+        formdata=None,
+        recipient=SOCIAL_WORKERS_COPY,
+        sent_to=_sent_to_first(interview, SOCIAL_WORKERS_COPY),
+    )
 
 
 def _copies(
@@ -367,6 +439,13 @@ def _copies_for_templates() -> dict[str, Any]:
     return {"summary_copies": summary_copies}
 
 
+@bp.app_context_processor
+def _copy_tables_for_templates() -> dict[str, Any]:
+    """`copy_tables(view, interview)` for interviews/shared.html: the places, people and
+    actions of the social worker's copy on screen, worded as its PDF words them."""
+    return {"copy_tables": headings.copy_tables}
+
+
 @dataclass
 class RecipientChoice:
     """What the finish form's summaries/_recipient.html shows: the allocated social worker, or,
@@ -389,7 +468,10 @@ def _recipient_for_templates() -> dict[str, Any]:
         choices = possible_readers() if allocated is None else []
         if duty is not None:  # the default first
             choices = [duty] + [u for u in choices if u.id != duty.id]
-        return RecipientChoice(allocated, departed, duty, choices, child.placing_authority)
+        # Send the placing authority the copy too: only one that is not the child's own
+        # council (Child.placed_from_elsewhere, the one rule).
+        placing = child.placing_authority if child.placed_from_elsewhere else None
+        return RecipientChoice(allocated, departed, duty, choices, placing)
 
     return {"summary_recipient": summary_recipient}
 
@@ -446,6 +528,16 @@ def record_sent(uuid: str) -> Response | tuple[str, int]:
     form = SendingForm()
     if not form.validate_on_submit():
         return _copies_response(interview, 422, sending_form=form)
+    first = _sent_to_first(interview, SOCIAL_WORKERS_COPY)
+    if first and form.recipient.data != SOCIAL_WORKERS_COPY and form.sent_to.data.strip() == first:
+        # Filled in for the social worker's copy and left as it was when another copy was
+        # chosen (without JavaScript, "Sent to" does not follow the copy).
+        label = recipient_label(form.recipient.data, interview).lower()
+        form.sent_to.errors = [
+            f"\u201c{first}\u201d was filled in for the social worker's copy. Write who the copy "
+            f"for {label} was sent to: their name, and the organisation or address."
+        ]
+        return _copies_response(interview, 422, sending_form=form)
     if not interview.locked and not sendable_before_finishing(interview, form.recipient.data):
         # A draft is to check with the child, never to send: until the interview is finished
         # only what a safeguarding decision in force shares may go (render_for).
@@ -471,6 +563,20 @@ def record_sent(uuid: str) -> Response | tuple[str, int]:
     db.session.commit()
     label = recipient_label(sending.recipient, interview)
     return _copies_done(interview, f"Recorded: the copy for {label.lower()} was sent.")
+
+
+@bp.route("/interviews/<uuid>/copies/sent-to", methods=["POST"])
+@login_required
+def sent_to(uuid: str) -> str:
+    """ "Sent to" again, for the copy now chosen on the form (htmx, as "Which copy" changes):
+    what the worker typed stays; what rhi filled in, or nothing, becomes what that copy starts
+    with. Nothing is saved."""
+    interview = _interviewer_interview(uuid)
+    form = SendingForm()  # what the form holds now; not checked: nothing is sent yet
+    typed = (form.sent_to.data or "").strip()
+    if not typed or typed == _sent_to_first(interview, SOCIAL_WORKERS_COPY):
+        form.sent_to.data = _sent_to_first(interview, form.recipient.data)
+    return render_template("summaries/_sent_to.html", form=form)
 
 
 @bp.route("/interviews/<uuid>/copies/<recipient>.pdf")

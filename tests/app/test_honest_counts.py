@@ -92,12 +92,13 @@ def write_the_worked_example(web: Web, uuid: str) -> None:
         text="older boyfriend",
         action="dismissed",
     )
-    # A person's one-line field: the same phrase, left as written there.
+    # A person's one-line field the worker writes: the same phrase, left as written there.
+    # ("Who they are, in the child's words" is the child's own, never checked.)
     web.post(f"/interviews/{uuid}/items/people", page=f"/interviews/{uuid}/findings")
     document = content(web.client.application, uuid)[0]
     person = document["people"][0]["id"]
-    relationship = f"people.{person}.relationship"
-    assert autosave(web, uuid, relationship, "Her older boyfriend", None).status_code == 200
+    description = f"people.{person}.description"
+    assert autosave(web, uuid, description, "Her older boyfriend", None).status_code == 200
     # The social worker may read all of it, so their copy counts what the review counts.
     answer = "consent.social_worker.answer"
     assert autosave(web, uuid, answer, "yes", None).status_code == 200

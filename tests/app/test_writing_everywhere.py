@@ -104,9 +104,10 @@ def test_the_tablets_words_added_as_an_addendum_are_checked(app):
         assert 'data-check-language="1"' in form.text()
 
 
+# Not "Who they are, in the child's words": the child's own (tests/app/test_owner_words.py).
 ONE_LINE = {
     "places": ["name", "area", "when"],
-    "people": ["name", "age", "description", "relationship", "vehicle"],
+    "people": ["name", "age", "description", "vehicle"],
     "actions": ["owner"],
 }
 
