@@ -23,15 +23,114 @@ SCHEDULE_DAYS = 14
 TAGS = {"overdue": "Overdue", "soon": "Due soon", "ok": "On time", "held": "Held"}
 
 
-def in_time_words(hours: int) -> str:
-    """The name of the figure "held by the deadline", with the service's deadline in hours
-    (RHI_DEADLINE_HOURS): every page, PDF and CSV that counts it says it so."""
-    return f"Held within {hours} hours"
+def _hours_words(minutes: int, unit: bool = True) -> str:
+    """A deadline's length: "48 hours" ("48" without the unit), "1 hour", "47 hours 30 minutes"
+    (a return time corrected after its interview was made for two returns)."""
+    hours, rest = divmod(minutes, 60)
+    if rest:
+        return f"{hours} hour{'s' if hours != 1 else ''} {rest} minute{'s' if rest != 1 else ''}"
+    return f"{hours} hour{'s' if hours != 1 else ''}" if unit else str(hours)
 
 
-def past_deadline_words(hours: int) -> str:
+@dataclass(frozen=True)
+class Deadlines:
+    """The deadlines of the returns a page counts, as lengths after the return in whole minutes:
+    the shortest, the longest and how many different ones (0: no return; 3 stands for three or
+    more).
+
+    A return keeps the deadline it was given: its interview's `due_at` is set from the setting
+    in force when the interview is first recorded (rhi/episodes/service.py), and an
+    administrator may change the setting since. A heading that names "72 hours" must then not
+    claim it of returns given 48: with more than one deadline in view it says "its deadline"
+    and names them."""
+
+    shortest: int = 0
+    longest: int = 0
+    kinds: int = 0
+
+    @classmethod
+    def of(cls, minutes: Iterable[int]) -> Deadlines:
+        found = sorted(set(minutes))
+        if not found:
+            return cls()
+        return cls(found[0], found[-1], min(len(found), 3))
+
+    @classmethod
+    def hours(cls, hours: int) -> Deadlines:
+        return cls(hours * 60, hours * 60, 1)
+
+    def joined(self, other: Deadlines | None) -> Deadlines:
+        """The deadlines of both sets of returns (two lists on one page). Exact while each set
+        has at most two (then it is its shortest and its longest); "three or more" otherwise."""
+        if other is None or not other.kinds:
+            return self
+        if not self.kinds:
+            return other
+        ends = {self.shortest, self.longest, other.shortest, other.longest}
+        kinds = len(ends) if max(self.kinds, other.kinds) <= 2 else 3
+        return Deadlines(min(ends), max(ends), min(kinds, 3))
+
+    def or_hours(self, hours: int) -> Deadlines:
+        """These, or with no return to judge, the service's deadline now (RHI_DEADLINE_HOURS)."""
+        return self if self.kinds else Deadlines.hours(hours)
+
+    @property
+    def lengths(self) -> str:
+        """ "72 hours"; "48 or 72 hours" for two; "48 to 72 hours" for three or more."""
+        if self.kinds <= 1:
+            return _hours_words(self.longest)
+        whole = not self.shortest % 60 and not self.longest % 60
+        joint = " or " if self.kinds == 2 else " to "
+        return _hours_words(self.shortest, unit=not whole) + joint + _hours_words(self.longest)
+
+    @property
+    def within(self) -> str:
+        """ "within 72 hours", or "within its deadline (48 or 72 hours)" when they differ."""
+        if self.kinds <= 1:
+            return f"within {self.lengths}"
+        return f"within its deadline ({self.lengths})"
+
+    def within_of(self, moment: str) -> str:
+        """ "within 72 hours of the return", or "within its deadline (48 or 72 hours after the
+        return)" when they differ (`moment`: "the return", "their return")."""
+        if self.kinds <= 1:
+            return f"within {self.lengths} of {moment}"
+        return f"within its deadline ({self.lengths} after {moment})"
+
+    @property
+    def the_deadline(self) -> str:
+        """ "the 72 hours", or "its deadline (48 or 72 hours)" when they differ."""
+        if self.kinds <= 1:
+            return f"the {self.lengths}"
+        return f"its deadline ({self.lengths})"
+
+
+def measured_note(given: Deadlines, hours_now: int) -> str | None:
+    """How returns are measured, said where their deadlines are not all the setting now
+    (`hours_now`, RHI_DEADLINE_HOURS); None where they are (or there are none)."""
+    now = Deadlines.hours(hours_now)
+    if not given.kinds or given == now:
+        return None
+    return (
+        "The deadline setting has changed. Each return is measured against the deadline its "
+        f"interview was given when first recorded ({given.lengths} here); a return with no "
+        f"interview recorded yet, against the deadline now ({now.lengths})."
+    )
+
+
+def in_time_words(deadlines: Deadlines | int) -> str:
+    """The name of the figure "held by the deadline", with the deadline of the returns counted
+    (`Deadlines`; hours alone for one): every page, PDF and CSV that counts it says it so."""
+    if isinstance(deadlines, int):
+        deadlines = Deadlines.hours(deadlines)
+    return f"Held {deadlines.within}"
+
+
+def past_deadline_words(deadlines: Deadlines | int) -> str:
     """The name of "waiting, at or past the deadline" (`Clock.overdue`)."""
-    return f"Past the {hours} hours"
+    if isinstance(deadlines, int):
+        deadlines = Deadlines.hours(deadlines)
+    return f"Past {deadlines.the_deadline}"
 
 
 def due_at(returned_at: datetime, hours: int = 72) -> datetime:
@@ -39,19 +138,46 @@ def due_at(returned_at: datetime, hours: int = 72) -> datetime:
     return returned_at + timedelta(hours=hours)
 
 
-def plain_duration(delta: timedelta, days_from_hours: int = 72) -> str:
+def due_for_return(
+    returned_at: datetime, interview_due: datetime, first_return: datetime
+) -> datetime:
+    """This return's own deadline, from the one its interview was given (`due_at`, set from the
+    first return the interview covers, `first_return`, with the setting then in force): as long
+    after this return as the interview's is after that first one. The interview's own for the
+    return it was made for; for a later return it covers, as much later as that return came
+    back (one interview for two returns can be in time for the later and late for the
+    earlier). The service's figures say the same in SQL (rhi/oversight/figures.py)."""
+    return interview_due + (returned_at - first_return)
+
+
+def deadline_minutes(interview_due: datetime, first_return: datetime) -> int:
+    """How long the deadline an interview was given is, in whole minutes (rounded): what
+    `Deadlines` counts."""
+    return round((interview_due - first_return) / timedelta(minutes=1))
+
+
+def plain_duration(
+    delta: timedelta, days_from_hours: int = 72, *, with_minutes: bool = False
+) -> str:
     """How long, plainly: "40 minutes", "11 hours", "3 days 4 hours" (in hours up to
-    `days_from_hours`, then in days): the one way rhi says a duration, on pages and in PDFs."""
+    `days_from_hours`, then in days): the one way rhi says a duration, on pages and in PDFs.
+
+    `with_minutes` adds the minutes past the whole hour ("48 hours 1 minute"): where a length
+    is compared with a line drawn in hours (episodes longer than 48 hours), whole hours alone
+    would show one just over the line as on it."""
     minutes = max(0, int(delta.total_seconds() // 60))
     if minutes < 60:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours = minutes // 60
+    hours, past_the_hour = divmod(minutes, 60)
     if hours < days_from_hours:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    days, rest = divmod(hours, 24)
-    text = f"{days} days"
-    if rest:
-        text += f" {rest} hour{'s' if rest != 1 else ''}"
+        text = f"{hours} hour{'s' if hours != 1 else ''}"
+    else:
+        days, rest = divmod(hours, 24)
+        text = f"{days} days"
+        if rest:
+            text += f" {rest} hour{'s' if rest != 1 else ''}"
+    if with_minutes and past_the_hour:
+        text += f" {past_the_hour} minute{'s' if past_the_hour != 1 else ''}"
     return text
 
 

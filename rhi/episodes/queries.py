@@ -16,8 +16,12 @@ from flask import current_app
 from sqlalchemy import (
     ColumnElement,
     DateTime,
+    Integer,
+    String,
     and_,
     case,
+    cast,
+    distinct,
     func,
     literal,
     null,
@@ -29,6 +33,7 @@ from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.orm.util import AliasedClass
 
 from rhi import access, deadlines
+from rhi.deadlines import Deadlines
 from rhi.extensions import db
 from rhi.models import Episode, Interview, User, interview_episodes
 from rhi.models.interviews import OPEN_STATUSES, InterviewStatus
@@ -220,10 +225,69 @@ def _due_key(current: AliasedClass[Interview]) -> ColumnElement[datetime]:
     return func.coalesce(current.due_at, due_from_return(), type_=DateTime)
 
 
+_FIRST_RETURN = aliased(Episode, name="first_return")
+_FIRST_RETURN_LINK = interview_episodes.alias("first_return_link")
+
+
+def first_return(interview: Any = Interview) -> ColumnElement[datetime]:
+    """When the first of the returns `interview` covers came back: its deadline (`due_at`) was
+    set from that return, with the setting in force when it was made (rhi/episodes/service.py,
+    rhi/sync/apply.py). A correlated subquery, read through the link table's key: one
+    interview's returns, never the history."""
+    link, episode = _FIRST_RETURN_LINK, _FIRST_RETURN
+    return (
+        select(func.min(episode.returned_at))
+        .select_from(link)
+        .join(episode, episode.id == link.c.episode_id)
+        .where(link.c.interview_id == interview.id)
+        .correlate(interview)
+        .scalar_subquery()
+    )
+
+
+def _minutes_between(later: Any, earlier: Any) -> ColumnElement[int]:
+    """Whole minutes (rounded) between two stored times, in SQL."""
+    if db.engine.dialect.name == "sqlite":
+        minutes = (func.julianday(later) - func.julianday(earlier)) * 1440.0
+    else:
+        minutes = func.extract("epoch", later - earlier) / 60.0
+    return cast(func.round(minutes), Integer)
+
+
+def deadline_minutes(due: Any, first: Any) -> ColumnElement[int]:
+    """How long the deadline of a return is, in whole minutes after the return: the one its
+    interview was given (its `due_at`, `due`, less the first return it covers, `first`:
+    rhi.deadlines.deadline_minutes), or, with no interview yet (both NULL), the service's hours
+    now, as the Returns card says and as its interview will be given when first recorded. What
+    `Deadlines` counts, so a heading names only the deadlines its returns were given."""
+    hours = int(current_app.config["RHI_DEADLINE_HOURS"])
+    return func.coalesce(_minutes_between(due, first), literal(hours * 60))
+
+
+def interview_deadline_minutes(interview: Any = Interview) -> ColumnElement[int]:
+    """`deadline_minutes` of the return whose interview is `interview` (outer joined)."""
+    return deadline_minutes(interview.due_at, first_return(interview))
+
+
+def deadline_lengths(minutes: Any) -> ColumnElement[str]:
+    """The different values of `minutes` (`deadline_minutes`) among the rows counted, as one
+    aggregate ("2880,4320"; `as_deadlines` reads it): each row's worked out once, where
+    shortest, longest and how many would each work it out again (a subquery per return)."""
+    text = cast(minutes, String)
+    if db.engine.dialect.name == "sqlite":
+        return func.group_concat(distinct(text))
+    return func.string_agg(distinct(text), literal(","))
+
+
+def as_deadlines(found: str | None) -> Deadlines:
+    """`Deadlines` from what `deadline_lengths` gave (None: no row)."""
+    return Deadlines.of(int(length) for length in (found or "").split(",") if length)
+
+
 def due_from_return() -> ColumnElement[datetime]:
     """The return plus the service's deadline hours (rhi.deadlines.due_at, in SQL), to the
-    microsecond: the Returns lists' deadline before there is an interview, and each return's
-    own deadline in the service's figures."""
+    microsecond: the Returns lists' deadline before there is an interview (which is given the
+    same when first recorded)."""
     hours = int(current_app.config["RHI_DEADLINE_HOURS"])
     if db.engine.dialect.name == "sqlite":
         # SQLite keeps a time as text, "YYYY-MM-DD HH:MM:SS.ffffff", which sorts as the time
@@ -287,57 +351,82 @@ def open_interviews() -> Any:
 
 @dataclass(frozen=True)
 class Waiting:
-    """How many returns a list holds in all, and how many of those are overdue."""
+    """How many returns a list holds in all, and how many of those are overdue; and the
+    deadlines they were given, for the words above the list (not part of the count)."""
 
     total: int
     overdue: int
+    deadlines: Deadlines = field(default_factory=Deadlines, compare=False)
 
 
 def count_waiting(user: User, now: datetime, *, allocated: bool | None = True) -> Waiting:
     """The count line of a Returns list, as one COUNT query (the page shows 50 at a time):
     every open return the list holds, and those at or past their deadline (`Clock.overdue`:
-    an interview held and being written up is not overdue, however late it was held)."""
+    an interview held and being written up is not overdue, however late it was held); with the
+    deadlines they were given (`deadline_minutes`), so the page names only those."""
     current = _CURRENT_INTERVIEW
     due_key = _due_key(current)
     inner = _open_returns(user, current, allocated).add_columns(
-        due_key.label("due_key"), current.held_at.label("held_at")
+        due_key.label("due_key"),
+        current.held_at.label("held_at"),
+        interview_deadline_minutes(current).label("deadline"),
     )
     rows = inner.subquery()
     late = and_(rows.c.due_key <= now, rows.c.held_at.is_(None))
-    total, overdue = db.session.execute(
+    total, overdue, given = db.session.execute(
         select(
             func.count(),
             func.coalesce(func.sum(case((late, 1), else_=0)), 0),
+            deadline_lengths(rows.c.deadline),
         ).select_from(rows)
     ).one()
-    return Waiting(int(total or 0), int(overdue or 0))
+    return Waiting(int(total or 0), int(overdue or 0), as_deadlines(given))
 
 
-def waiting_by_deadline(user: User, now: datetime) -> tuple[int, int, int]:
+@dataclass(frozen=True)
+class ByDeadline:
+    """`waiting_by_deadline`'s counts, and the deadlines of the returns counted."""
+
+    overdue: int
+    due_soon: int
+    later: int
+    deadlines: Deadlines
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        return self.overdue, self.due_soon, self.later
+
+
+def waiting_by_deadline(user: User, now: datetime) -> ByDeadline:
     """The open returns the Returns lists hold for `user`, allocated or not, whose interview is
     not held yet, by its deadline now: at or past it (`Clock.overdue`), due within 24 hours,
     due later. The service page's "Waiting now" (rhi/oversight/figures.py): the Returns page's
     returns (`_open_returns`: the latest interview, returns with no interview yet included, an
     "unable to contact" still open) and deadline (`_due_key`), less those held and being
-    written up, which wait for nothing but the worker."""
+    written up, which wait for nothing but the worker. With the deadlines they were given
+    (`deadline_minutes`), so "Past the 72 hours" is said only of returns given 72."""
     current = _CURRENT_INTERVIEW
     rows = (
         _open_returns(user, current, None)
         .where(or_(current.id.is_(None), current.held_at.is_(None)))
-        .add_columns(_due_key(current).label("due_key"))
+        .add_columns(
+            _due_key(current).label("due_key"),
+            interview_deadline_minutes(current).label("deadline"),
+        )
         .subquery()
     )
     at, soon = now, now + timedelta(hours=24)
-    overdue, due_soon, later = db.session.execute(
+    overdue, due_soon, later, given = db.session.execute(
         select(
             func.coalesce(func.sum(case((rows.c.due_key <= at, 1), else_=0)), 0),
             func.coalesce(
                 func.sum(case((and_(rows.c.due_key > at, rows.c.due_key < soon), 1), else_=0)), 0
             ),
             func.coalesce(func.sum(case((rows.c.due_key >= soon, 1), else_=0)), 0),
+            deadline_lengths(rows.c.deadline),
         ).select_from(rows)
     ).one()
-    return int(overdue), int(due_soon), int(later)
+    return ByDeadline(int(overdue), int(due_soon), int(later), as_deadlines(given))
 
 
 def waiting_returns(

@@ -36,7 +36,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, case, func, select
 
 from rhi import access, ethnicity
-from rhi.deadlines import in_time_words
+from rhi.deadlines import Deadlines, in_time_words
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.interviews.fields import HARMS
@@ -51,6 +51,7 @@ from rhi.oversight.figures import (
     _hours,
     _scoped,
     deadline_hours,
+    deadlines_in,
     time_to_interview,
 )
 from rhi.oversight.suppression import Published, add_table, primary, protect
@@ -453,7 +454,11 @@ class Disparities:
 
 
 def _main_table(
-    page: Page, rows: dict[str, str], medians: dict[str, float], overall: float | None
+    page: Page,
+    rows: dict[str, str],
+    medians: dict[str, float],
+    overall: float | None,
+    given: Deadlines,
 ) -> Table:
     table = Table(
         caption=(
@@ -463,7 +468,7 @@ def _main_table(
         ),
         headers=[
             "Ethnic group",
-            *{**MEASURES, "held_in_time": in_time_words(deadline_hours())}.values(),
+            *{**MEASURES, "held_in_time": in_time_words(given)}.values(),
             "Median time to interview",
         ],
     )
@@ -566,7 +571,9 @@ def disparities(user: User, chosen: Period, level: str = "broad") -> Disparities
         rows = {**{name: name for name in BROAD}, ALL: ALL}
     medians = _medians(user, chosen, group)
     overall = time_to_interview(user, chosen).median_hours
-    found = Disparities(level=level, main=_main_table(page, rows, medians, overall))
+    # Named as the service page names it: the deadlines the period's returns were given.
+    given = deadlines_in(user, chosen).or_hours(deadline_hours())
+    found = Disparities(level=level, main=_main_table(page, rows, medians, overall, given))
     found.grades = _grades_table(page, rows, counted.grades)
     if counted.harmed is not None and counted.writing is not None:
         found.harms = _harms_table(page, rows, counted.harms)

@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, func, or_, select, true
 
 from rhi import access, deadlines
+from rhi.episodes.queries import first_return
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, Role, Team, User, interview_episodes
 from rhi.models.episodes import DFE_TYPES
@@ -69,6 +70,7 @@ class Export:
     headers: list[str]
     rows: list[list[str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    note: str | None = None  # how a column was measured, said on the page (deadlines changed)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,30 @@ class Row:
     held_at: datetime | None
     status: str | None = None
     outcome: str | None = None
+    # The deadline the interview was given when it was made, and the first return it covers
+    # (the one that deadline was set from): `deadline`.
+    interview_due: datetime | None = None
+    first_return: datetime | None = None
+
+    @property
+    def deadline(self) -> datetime | None:
+        """This return's own deadline: its interview's, counted from this return
+        (rhi.deadlines.due_for_return). None with no interview yet (measured against the
+        setting now, as the Returns card and the interview when first recorded say) and while
+        the child is still missing."""
+        if self.returned_at is None or self.interview_due is None or self.first_return is None:
+            return None
+        return deadlines.due_for_return(self.returned_at, self.interview_due, self.first_return)
+
+    def deadline_minutes(self, hours_now: int) -> int | None:
+        """How long this return's deadline is (rhi.deadlines.deadline_minutes; `hours_now`, the
+        setting now, with no interview yet), for the column's heading; None while the child is
+        still missing."""
+        if self.returned_at is None:
+            return None
+        if self.interview_due is None or self.first_return is None:
+            return hours_now * 60
+        return deadlines.deadline_minutes(self.interview_due, self.first_return)
 
     @property
     def accepted(self) -> bool:
@@ -170,10 +196,19 @@ def _first_interview() -> ColumnElement[int]:
     )
 
 
-def _rows(scope: ColumnElement[bool], start: date, end: date, looked_after: bool) -> list[Row]:
+def _rows(
+    scope: ColumnElement[bool],
+    start: date,
+    end: date,
+    looked_after: bool,
+    with_deadline: bool = False,
+) -> list[Row]:
     """Every episode in scope that overlaps the period (began before it ended, and had not
-    ended before it began, or has not ended), oldest first for each child: one query."""
+    ended before it began, or has not ended), oldest first for each child: one query. With
+    `with_deadline`, what each return's own deadline is worked out from (`Row.deadline`: a
+    subquery per row, asked only by the list that writes it)."""
     first, after = _bounds(start, end)
+    deadline = (Interview.due_at, first_return(Interview)) if with_deadline else ()
     query = (
         select(
             Episode.id,
@@ -190,6 +225,7 @@ def _rows(scope: ColumnElement[bool], start: date, end: date, looked_after: bool
             Interview.held_at,
             Interview.status,
             Interview.outcome,
+            *deadline,
         )
         .select_from(Episode)
         .join(Child, Child.id == Episode.child_id)
@@ -506,15 +542,23 @@ EPISODE_HEADERS = [
 ]
 
 
+def deadlines_given(rows: Iterable[Row], hours_now: int) -> deadlines.Deadlines:
+    """The deadlines the rows' returns were given (the setting now for those with no interview
+    yet), for the words of the column and the page."""
+    lengths = (row.deadline_minutes(hours_now) for row in rows)
+    return deadlines.Deadlines.of(length for length in lengths if length is not None)
+
+
 def within_deadline(row: Row, now: datetime, hours: int) -> str:
-    """Whether the interview was held within the deadline after this episode's return, by the
-    one home of the rule (rhi/deadlines.py: at exactly the deadline it is already overdue).
-    Measured from this episode's own return: an interview covering two episodes can be in time
-    for the later and late for the earlier. "Not yet" while the clock still runs; blank while
-    the child is still missing."""
+    """Whether the interview was held within this episode's own deadline (`Row.deadline`: the
+    one its interview was given, counted from this episode's return, never the setting now;
+    `hours`, the setting now, only for a return with no interview yet), by the one home of the
+    rule (rhi/deadlines.py: at exactly the deadline it is already overdue). An interview
+    covering two episodes can be in time for the later and late for the earlier. "Not yet"
+    while the clock still runs; blank while the child is still missing."""
     if row.returned_at is None:
         return ""
-    due = deadlines.due_at(row.returned_at, hours)
+    due = row.deadline or deadlines.due_at(row.returned_at, hours)
     if row.held is not None:
         return "No" if deadlines.Clock(due, row.held).overdue else "Yes"
     if row.outcome is not None:
@@ -525,13 +569,14 @@ def within_deadline(row: Row, now: datetime, hours: int) -> str:
 def episodes(scope: ColumnElement[bool], start: date, end: date, now: datetime) -> Export:
     """Each episode overlapping the period, as inspectors ask for it: the child (id and name),
     when they went missing and came back, whether an interview was offered and when, whether
-    the child accepted, when it was held, and whether that was within the deadline (72 hours
-    unless the service set RHI_DEADLINE_HOURS). Dates are dd/mm/yyyy hh:mm, local time."""
+    the child accepted, when it was held, and whether that was within its own deadline (the one
+    its interview was given when first recorded: 72 hours unless the service set
+    RHI_DEADLINE_HOURS then; `within_deadline`). Dates are dd/mm/yyyy hh:mm, local time."""
     problem = period_problem(start, end)
     if problem:
         raise ValueError(problem)
     hours = int(current_app.config["RHI_DEADLINE_HOURS"])
-    rows = _rows(scope, start, end, looked_after=False)
+    rows = _rows(scope, start, end, looked_after=False, with_deadline=True)
     problems = _check_episodes(
         rows, lambda r: _day(r.started_at), lambda r: _day(r.returned_at), _dmy
     )
@@ -552,13 +597,16 @@ def episodes(scope: ColumnElement[bool], start: date, end: date, now: datetime) 
         ]
         for row in rows
     ]
+    # The column names the deadlines these returns were given, never the setting now for all.
+    given = deadlines_given(rows, hours)
     return Export(
         "episodes",
         f"{_dmy(start)} to {_dmy(end)}",
         f"episodes-{start.isoformat()}-to-{end.isoformat()}.csv",
-        [*EPISODE_HEADERS[:-1], deadlines.in_time_words(hours)],
+        [*EPISODE_HEADERS[:-1], deadlines.in_time_words(given.or_hours(hours))],
         table,
         _sorted(problems),
+        deadlines.measured_note(given, hours),
     )
 
 

@@ -13,12 +13,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
 from rhi import access, deadlines
-from rhi.episodes.queries import due_from_return, waiting_by_deadline
+from rhi.deadlines import Deadlines
+from rhi.episodes.queries import (
+    as_deadlines,
+    deadline_lengths,
+    first_return,
+    interview_deadline_minutes,
+    waiting_by_deadline,
+)
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, InterviewStatus, User, interview_episodes
 from rhi.models.interviews import DELAY_REASONS, accepted_clause, held_clause
@@ -56,18 +63,24 @@ FIGURES = {
 
 
 def deadline_hours() -> int:
-    """The service's deadline (RHI_DEADLINE_HOURS), for the words of the figures."""
+    """The service's deadline now (RHI_DEADLINE_HOURS): the one a return with no interview yet
+    is measured against, and the words' when no return is in view."""
     return int(current_app.config["RHI_DEADLINE_HOURS"])
 
 
-def words() -> dict[str, str]:
-    """Each figure's words, the deadline's hours in them (rhi.deadlines.in_time_words)."""
-    return {**FIGURES, "held_in_time": deadlines.in_time_words(deadline_hours())}
+def words(given: Deadlines) -> dict[str, str]:
+    """Each figure's words, the deadlines the returns counted were given in them
+    (`deadlines_in`; rhi.deadlines.in_time_words): "Held within 72 hours", or "Held within its
+    deadline (48 or 72 hours)" once the setting was changed within the period."""
+    return {**FIGURES, "held_in_time": deadlines.in_time_words(given.or_hours(deadline_hours()))}
 
 
-def waiting_words() -> dict[str, str]:
-    """ "Waiting now"'s rows, the deadline's hours in them."""
-    return {**WAITING, "overdue": deadlines.past_deadline_words(deadline_hours())}
+def waiting_words(given: Deadlines) -> dict[str, str]:
+    """ "Waiting now"'s rows, the deadlines of the returns waiting in them (`waiting`)."""
+    return {
+        **WAITING,
+        "overdue": deadlines.past_deadline_words(given.or_hours(deadline_hours())),
+    }
 
 
 @dataclass(frozen=True)
@@ -136,7 +149,7 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
         "carer_info": Interview.outcome == "carer_info",
         "held": held_clause(),
         # rhi.deadlines.Clock's rule: at the deadline itself the interview is already late.
-        "held_in_time": and_(held_clause(), Interview.held_at < _due()),
+        "held_in_time": and_(held_clause(), _before_deadline(Interview.held_at)),
     }
 
 
@@ -194,11 +207,50 @@ def today_local(now: datetime) -> date:
     return to_local(now).date()
 
 
-def _due() -> ColumnElement[datetime]:
-    """This return's own deadline: its return plus the service's hours (rhi.deadlines.due_at,
-    in SQL). Per return, as the inspectors' list measures it: one interview covering two
-    returns can be in time for the later and late for the earlier."""
-    return due_from_return()
+def _micros(moment: ColumnElement[datetime]) -> ColumnElement[int]:
+    """A time as SQLite keeps it ("YYYY-MM-DD HH:MM:SS.ffffff") in whole microseconds since
+    1970: exact, where julian days as floating point put a deadline exactly 72 hours away a
+    hair before it."""
+    seconds = cast(func.strftime("%s", moment), Integer)
+    return seconds * 1_000_000 + cast(func.substr(moment, 21, 6), Integer)
+
+
+def _before_deadline(moment: ColumnElement[datetime]) -> ColumnElement[bool]:
+    """`moment` came before this return's own deadline (rhi.deadlines.Clock: at the deadline
+    itself it is late): the one its interview was given when it was made (`due_at`, fixed then
+    from the setting in force), counted from this return as from the first return the
+    interview covers (rhi.deadlines.due_for_return, in SQL). The interview's own for the return
+    it was made for; as much later for a later return it covers as that return came back later
+    (one interview for two returns can be in time for the later and late for the earlier, as
+    the inspectors' list says). Never the setting now: a change of it does not judge the past
+    again. Exact to the microsecond on both databases; NULL with no interview.
+
+    A moment before the interview's own deadline is before this return's too (a later
+    return's is never earlier), so only an interview held after it asks for the first return
+    it covers (a subquery per return): OR stops at the first answer on both databases, and
+    most interviews are held in time."""
+    first = first_return(Interview)
+    if db.engine.dialect.name == "sqlite":
+        # The interview's own deadline compared as the stored text, as the Returns clock
+        # compares; a later return's in whole microseconds.
+        since_return = _micros(moment) - _micros(Episode.returned_at)
+        later = since_return < _micros(Interview.due_at) - _micros(first)
+    else:
+        later = moment < Interview.due_at + (Episode.returned_at - first)
+    return or_(moment < Interview.due_at, later)
+
+
+def deadlines_in(user: User, chosen: Period) -> Deadlines:
+    """The deadlines the period's returns were given (rhi.episodes.queries.deadline_minutes),
+    for the words of the figures: one aggregate (also asked by `overview`, in its pass)."""
+    found = db.session.scalar(
+        _scoped(select(_deadline_lengths()).select_from(Episode), user, chosen)
+    )
+    return as_deadlines(found)
+
+
+def _deadline_lengths() -> ColumnElement[str]:
+    return deadline_lengths(interview_deadline_minutes(Interview))
 
 
 def _hours(
@@ -268,7 +320,7 @@ def time_to_offer(user: User, chosen: Period) -> Timings:
 def delay_reasons(user: User, chosen: Period) -> dict[str, int]:
     """Why interviews held after their deadline were late (DELAY_REASONS, and "not said"), for
     the returns in the period: one GROUP BY."""
-    late = and_(held_clause(), Interview.held_at >= _due())
+    late = and_(held_clause(), ~_before_deadline(Interview.held_at))
     rows = db.session.execute(
         _scoped(
             select(Interview.delay_reason, func.count(Episode.id)).select_from(Episode),
@@ -291,12 +343,19 @@ WAITING = {
 }
 
 
-def waiting_now(user: User, now: datetime) -> dict[str, int]:
+def waiting(user: User, now: datetime) -> tuple[dict[str, int], Deadlines]:
     """Open returns not yet held by their deadline now, by the Returns page's rule
-    (rhi.episodes.queries.waiting_by_deadline). It joined only the first interview, left out
-    returns with no interview yet and took "unable to contact" as closed, so it said 3 where
-    the Returns page listed 11 still to hold."""
-    return dict(zip(WAITING, waiting_by_deadline(user, now), strict=True))
+    (rhi.episodes.queries.waiting_by_deadline), and the deadlines they were given (for
+    `waiting_words`). It joined only the first interview, left out returns with no interview
+    yet and took "unable to contact" as closed, so it said 3 where the Returns page listed 11
+    still to hold."""
+    found = waiting_by_deadline(user, now)
+    return dict(zip(WAITING, found.counts, strict=True)), found.deadlines
+
+
+def waiting_now(user: User, now: datetime) -> dict[str, int]:
+    """`waiting`'s counts alone."""
+    return waiting(user, now)[0]
 
 
 # The three groups the service is asked about by legal status, each a condition of _conditions.
@@ -327,14 +386,15 @@ class Overview:
     counts: dict[str, int]
     legal: list[tuple[str, str, int, int]]
     delays: dict[str, int]
+    deadlines: Deadlines  # those the period's returns were given (`deadlines_in`)
 
 
 def overview(user: User, chosen: Period) -> Overview:
-    """`figures`, `by_legal_status` and `delay_reasons` together, in one pass over the period's
-    returns: what the service page and its PDF show, whatever the history (bench/service_page.py).
-    """
+    """`figures`, `by_legal_status`, `delay_reasons` and `deadlines_in` together, in one pass
+    over the period's returns: what the service page and its PDF show, whatever the history
+    (bench/service_page.py)."""
     conditions = _conditions()
-    late = and_(held_clause(), Interview.held_at >= _due())
+    late = and_(held_clause(), ~_before_deadline(Interview.held_at))
     reasons = (*DELAY_REASONS, "")
     columns = [
         func.count(Episode.id),
@@ -352,14 +412,15 @@ def overview(user: User, chosen: Period) -> Overview:
             func.sum(
                 case(
                     (
+                        # The reason first: `late` is asked only of the returns it counts.
                         and_(
-                            late,
                             Interview.delay_reason == reason
                             if reason
                             else or_(
                                 Interview.delay_reason.is_(None),
                                 Interview.delay_reason.not_in(list(DELAY_REASONS)),
                             ),
+                            late,
                         ),
                         1,
                     ),
@@ -368,13 +429,12 @@ def overview(user: User, chosen: Period) -> Overview:
             )
             for reason in reasons
         ),
+        _deadline_lengths(),
     ]
-    row = [
-        int(value or 0)
-        for value in db.session.execute(
-            _scoped(select(*columns).select_from(Episode), user, chosen)
-        ).one()
-    ]
+    *found, given = db.session.execute(
+        _scoped(select(*columns).select_from(Episode), user, chosen)
+    ).one()
+    row = [int(value or 0) for value in found]
     names = ["returns", "children", *conditions]
     counts = dict(zip(names, row[: len(names)], strict=True))
     at = len(names)
@@ -383,4 +443,4 @@ def overview(user: User, chosen: Period) -> Overview:
         legal.append((key, words, row[at], row[at + 1]))
         at += 2
     delays = dict(zip(reasons, row[at:], strict=True))
-    return Overview({key: counts[key] for key in FIGURES}, legal, delays)
+    return Overview({key: counts[key] for key in FIGURES}, legal, delays, as_deadlines(given))

@@ -62,10 +62,12 @@ def _page_number(name: str) -> int:
 
 
 def duration_words(episode: Episode) -> str:
-    """How long the child was missing, plainly ("19 hours", "3 days 2 hours")."""
+    """How long the child was missing, plainly ("19 hours", "3 days 2 hours"), with the minutes
+    past the hour ("48 hours 1 minute"): an episode in "longer than 48 hours" must be seen to
+    be longer, not shown as "48 hours"."""
     if episode.returned_at is None:
         return "still missing"
-    return deadlines.plain_duration(episode.returned_at - episode.started_at)
+    return deadlines.plain_duration(episode.returned_at - episode.started_at, with_minutes=True)
 
 
 def meeting_words(meeting: FollowedAction) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rhi import deadlines
 from rhi.models import User
 from rhi.models.base import utcnow
 from rhi.models.interviews import DELAY_REASONS
@@ -29,17 +30,23 @@ def everything(user: User, chosen: service.Period) -> dict[str, Any]:
     history (bench/service_page.py)."""
     seen = service.overview(user, chosen)
     counts = seen.counts
-    waiting = service.waiting_now(user, utcnow())
-    labels, waiting_labels = service.words(), service.waiting_words()
+    waiting, waiting_deadlines = service.waiting(user, utcnow())
+    labels, waiting_labels = service.words(seen.deadlines), service.waiting_words(waiting_deadlines)
     funnel = [
         (labels[key], counts[key])
         for key in ("returns", "offered", "accepted", "held", "held_in_time")
     ]
+    # The deadlines the period's returns were given, never the setting now for all of them: a
+    # change of the setting does not judge the past again (rhi.deadlines.Deadlines).
+    given = seen.deadlines.or_hours(service.deadline_hours())
     return {
         "chosen": chosen,
         "counts": counts,
         "labels": labels,
-        "deadline_hours": service.deadline_hours(),
+        "deadline": given,  # .within: "within 72 hours"; .the_deadline: "the 72 hours"
+        "deadline_note": deadlines.measured_note(
+            seen.deadlines.joined(waiting_deadlines), service.deadline_hours()
+        ),
         "legal": seen.legal,
         "timings": service.time_to_interview(user, chosen),
         "offer_timings": service.time_to_offer(user, chosen),

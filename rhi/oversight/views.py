@@ -144,7 +144,7 @@ def records() -> str:
         "oversight/records.html",
         chosen=chosen,
         figure=figure,
-        label=service.words()[figure],
+        label=service.words(service.deadlines_in(current_user, chosen))[figure],
         rows=rows,
         more=more,
         page_number=page_number,
@@ -160,11 +160,13 @@ def records() -> str:
 def download() -> Response:
     _require()
     chosen = _period_or_400()
-    counts = service.figures(current_user, chosen)
+    seen = service.overview(current_user, chosen)
+    counts = seen.counts
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["Figure", "Number", "From", "To"])
-    for key, words in service.words().items():
+    # Named as the page names them: the deadlines these returns were given.
+    for key, words in service.words(seen.deadlines).items():
         writer.writerow([words, counts[key], chosen.start.isoformat(), chosen.end.isoformat()])
     audit.record("service.csv", user=current_user, detail=chosen.key)
     name = f"rhi-service-{chosen.start}-{chosen.end}.csv"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
@@ -30,12 +30,17 @@ def rules() -> Response:
     return response.make_conditional(request)
 
 
-def _day(name: str, default: datetime) -> datetime:
-    raw = request.args.get(name, "")
+def _chosen_day(name: str) -> date | None:
+    """The date typed in the box `name` (yyyy-mm-dd), or None when it is empty or not a date."""
     try:
-        return from_local(datetime.strptime(raw, "%Y-%m-%d")) if raw else default
+        return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d").date()
     except ValueError:
-        return default
+        return None
+
+
+def _day_starts(day: date) -> datetime:
+    """When the local day begins, in UTC as stored."""
+    return from_local(datetime.combine(day, time.min))
 
 
 @bp.route("/oversight/language")
@@ -44,10 +49,16 @@ def team_language() -> str:
     if not access.can_read_audit(current_user) or current_user.team_id is None:
         abort(403)
     now = utcnow()
-    start = _day("from", now - timedelta(days=30))
-    end = _day("to", now)
-    if request.args.get("to") and end < datetime.max - timedelta(days=1):
-        end += timedelta(days=1)  # a "to" date includes that whole day (31 Dec 9999 is the end)
+    first, last = _chosen_day("from"), _chosen_day("to")
+    start = _day_starts(first) if first else now - timedelta(days=30)
+    # A "to" date counts to the end of that day: up to the start of the next (31 Dec 9999 has
+    # none, so up to its own start). The box shows the date chosen, never that next day: it
+    # showed 1 December for 30 November, and each "Show" moved it, and the count, a day on.
+    if last is None:
+        end, shown_end = now, to_local(now).date()
+    else:
+        end = _day_starts(last + timedelta(days=1)) if last < date.max else _day_starts(last)
+        shown_end = last
     rules = {r["id"]: r for r in writing.rules_data()["rules"]}
     rows = [
         {
@@ -64,8 +75,8 @@ def team_language() -> str:
         "writing/team.html",
         rows=rows,
         totals=totals,
-        start=to_local(start).date(),
-        end=to_local(end).date(),
+        start=first or to_local(start).date(),
+        end=shown_end,
     )
 
 

@@ -101,7 +101,9 @@ def _build(app, world) -> Known:
         episode("k1", "kit", "2026-04-10 10:00", "2026-04-10 18:00", dfe_type="")
 
         def interview(keys: list[str], offered: str, accepted: str | None, held: str | None):
-            returned = max(episodes[k].returned_at for k in keys)
+            # The deadline from the first return it covers, as rhi makes it (rhi/sync/apply.py):
+            # each return is measured from that deadline, counted from its own return.
+            returned = min(episodes[k].returned_at for k in keys)
             made = Interview(
                 status="finished" if held else "declined",
                 due_at=returned + timedelta(hours=72),
