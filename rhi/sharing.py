@@ -118,6 +118,11 @@ class SharedView:
     places: list[dict[str, Any]] = field(default_factory=list)
     people: list[dict[str, Any]] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
+    # With the actions not shared: those this reader is asked to do (or told of, a strategy
+    # meeting for the social worker), without their notes or named contact, as their Actions
+    # page shows them (`actions_reaching`). The child is told this reader will know of them
+    # (rhi/interviews/read_back.py); the copy said "No actions recorded".
+    asked_of_them: list[dict[str, Any]] = field(default_factory=list)
     police_contact: str = ""  # what the child said about the police: with "While away"
     protective_factors: str = ""
     risk_view: str = ""
@@ -298,6 +303,8 @@ def view_for(
         parts -= PROFESSIONAL_ONLY_PARTS
     basis = "consent" if agreed else "override" if decisions else "none"
     view = SharedView(recipient=recipient, basis=basis)
+    if not decisions_only and "actions" not in parts:
+        view.asked_of_them = _asked_of(c, recipient)
     if not view.shares_content:
         return view
     line = next(
@@ -367,3 +374,17 @@ def view_for(
         ]
         view.protective_factors = c["protective_factors"]
     return view
+
+
+def _asked_of(c: dict[str, Any], recipient: str) -> list[dict[str, Any]]:
+    """`SharedView.asked_of_them`: what, who and by when of each action reaching `recipient`,
+    never its note or named contact."""
+    return [
+        {
+            "kind": a.get("kind", ""),
+            "kind_label": ACTION_KINDS.get(a.get("kind", ""), "Other"),
+            "owner_kind": a.get("owner_kind", ""),
+            "due": a.get("due", ""),
+        }
+        for a in actions_reaching(c, recipient)
+    ]

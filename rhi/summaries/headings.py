@@ -140,6 +140,26 @@ def entry_tables(
     return tables
 
 
+def asked_of_them(view: SharedView, worker: str = "") -> list[dict[str, str]]:
+    """The actions a copy that does not share the actions still names (`asked_of_them`: those
+    asked of its reader, a strategy meeting for the social worker), worded as the copy words
+    an action: what, who, by when. No note, no named contact."""
+    due = catalogue.find("actions.x.due")
+    return [
+        {
+            "what": str(a.get("kind_label", "Other")),
+            "owner": owner_for_readers(str(a.get("owner_kind", "")), "", worker),
+            "due": due.words(a.get("due", "")) if due else str(a.get("due", "")),
+        }
+        for a in view.asked_of_them
+    ]
+
+
+def copy_asked_of_them(view: SharedView, interview: Any) -> list[dict[str, str]]:
+    """`asked_of_them` for an interview: the worker's name from it."""
+    return asked_of_them(view, worker_name(interview))
+
+
 def copy_tables(view: SharedView, interview: Any) -> dict[str, list[dict[str, Any]]]:
     """entry_tables for an interview: the child's name and the worker's from it."""
     return entry_tables(view, short_name(interview.child), worker_name(interview))

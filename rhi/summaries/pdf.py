@@ -404,6 +404,8 @@ def render_html(
         # Nothing below reaches a copy that shares no content.
         risk=_risk(view, covered) if shares else {},
         asks=_asks(view, worker) if shares else [],
+        # Asked of this reader though the actions are not shared with them (rhi/sharing.py).
+        asked_of_them=headings.asked_of_them(view, worker),
         repeat=_repeat(covered, earlier, cfg) if shares else {},
         timeliness=_timeliness(interview, covered, cfg) if shares else {},
         context=_context(child, covered, police) if shares else [],

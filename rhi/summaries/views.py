@@ -443,7 +443,7 @@ def _copies_for_templates() -> dict[str, Any]:
 def _copy_tables_for_templates() -> dict[str, Any]:
     """`copy_tables(view, interview)` for interviews/shared.html: the places, people and
     actions of the social worker's copy on screen, worded as its PDF words them."""
-    return {"copy_tables": headings.copy_tables}
+    return {"copy_tables": headings.copy_tables, "copy_asked_of_them": headings.copy_asked_of_them}
 
 
 @dataclass

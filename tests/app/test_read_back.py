@@ -21,7 +21,7 @@ from sqlalchemy import select
 from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.interviews import read_back
-from rhi.interviews.fields import ACTION_OWNERS
+from rhi.interviews.fields import ACTION_KINDS, ACTION_OWNERS
 from rhi.models import AuditEvent, Child, Interview, User
 from rhi.models.base import utcnow
 from rhi.prompts import SECTION_IDS
@@ -218,10 +218,21 @@ def test_whoever_is_asked_to_do_an_action_is_said_to_know_of_it(app, web, world)
         (("substance_service", "social_worker"), ("nrm", "social_worker"), ("school", "school"))
     ):
         d, _ = c.add_item(d, "actions", f"a{n}")
-        d["actions"][n].update(kind=kind, owner_kind=owner)
+        d["actions"][n].update(kind=kind, owner_kind=owner, note=f"NOTE{n}X", due="2026-12-08")
     store(app, uuid, d)
     said = blocks(web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True))
     assert "will only know that we talked" not in said["social_worker"]
+    # Their copies say so too (a probe: "Actions agreed: No actions recorded"), without the
+    # actions' notes, which the child did not agree to share.
+    copy = " ".join(pdf_text(app, uuid, "social_worker").split())
+    assert "No actions recorded" not in copy
+    assert "Asked of you, as agreed in the" in copy
+    for n, kind in enumerate(("substance_service", "nrm")):
+        assert f"{ACTION_KINDS[kind]}: The child's social worker" in copy
+        assert f"NOTE{n}X" not in copy
+    assert ACTION_KINDS["school"] not in copy
+    school = " ".join(pdf_text(app, uuid, "school").split())
+    assert "Asked of you" in school and "NOTE2X" not in school
     assert "What we agreed will happen next" in said["social_worker"]
     assert read_back.CHILD_ACTIONS["substance_service"] in said["social_worker"]
     assert read_back.CHILD_ACTIONS["nrm"] in said["social_worker"]
