@@ -348,7 +348,10 @@ function sendAsThePageGoes(elt) {
 // Both: pagehide is the one a tablet's browser always gives (closing the tab, switching app),
 // beforeunload the one a reload or Back on a desktop gives early enough to send anything.
 function sendWhatIsTyped() {
-  for (const elt of typedNotSent) sendAsThePageGoes(elt);
+  // A shell page keeps what is typed on the tablet itself (shell-interview.js), and sends it
+  // from there: never straight to the server.
+  if (!document.querySelector("[data-shell-page]"))
+    for (const elt of typedNotSent) sendAsThePageGoes(elt);
   typedNotSent.clear();
 }
 window.addEventListener("beforeunload", sendWhatIsTyped);
