@@ -1079,21 +1079,25 @@ def _read_back_context(interview: Interview, page_id: str) -> dict[str, Any]:
 def read_back(uuid: str) -> tuple[str, int] | Response:
     """What the child said when what will be shared was read back to them, stamped now: "Yes,
     that's right", "I want changes" (with what, in their words) or "I didn't want to read
-    it". Recorded with the interview and in the audit trail, in one transaction."""
+    it". Recorded with the interview and in the audit trail, in one transaction. The changes
+    asked for are saved as they are typed, as every box is (`save`); only this records the
+    answer, with what was read."""
     answer = request.form.get("f:read_back.answer", "")
     changes = request.form.get("f:read_back.changes", "").replace("\r\n", "\n")
+    # The words the changes box started from (its autosave's original, _fields.html meta).
+    started_from = request.form.get("o:read_back.changes")
     interview = access.get_interview(current_user, uuid)
     access.require_interview_change(current_user, interview)
     # Refused, the page comes back holding what the child asked to change (never a fresh page
     # that has dropped their words), with the reason beside the field.
-    refusal = _read_back_refusal(interview, answer, changes)
+    refusal = _read_back_refusal(interview, answer, changes, started_from)
     if refusal is not None:
         return _refused_page(
             interview,
             "read_back",
             [refusal],
             typed={"read_back.answer": answer, "read_back.changes": changes},
-        ), 422
+        ), 409 if refusal.outcome == "conflict" else 422
 
     def apply(interview: Interview) -> bool:
         if interview.ended:
@@ -1152,24 +1156,65 @@ def _read_back_answered(content: Any, answer: str, changes: str) -> dict[str, An
 
 
 def _read_back_refusal(
-    interview: Interview, answer: str, changes: str
+    interview: Interview, answer: str, changes: str, started_from: str | None = None
 ) -> service.FieldResult | None:
     """Why the answer cannot be recorded as sent (no answer chosen, changes too long, new
-    changes typed with another answer), as a refused field; None when it can."""
+    changes typed with another answer, or changes written over words saved since the page
+    was drawn), as a refused field; None when it can. `started_from`: the changes box's
+    original, if the form sent it."""
+    held = c.normalise(interview.content)
+    held_answer = c.get_field(held, "read_back.answer")
     if answer not in c.READ_BACK_ANSWERS or not answer:
-        held = c.get_field(c.normalise(interview.content), "read_back.answer")
-        return service.FieldResult("read_back.answer", "invalid", held, answer, CHOOSE_AN_ANSWER)
-    before = str(c.get_field(c.normalise(interview.content), "read_back.changes") or "")
-    if answer != "changes" and changes.strip() and changes.strip() != before.strip():
-        # Another answer writes no changes: new words typed would be lost without a word.
-        held = c.get_field(c.normalise(interview.content), "read_back.answer")
-        return service.FieldResult("read_back.answer", "invalid", held, answer, CHANGES_TYPED)
+        return service.FieldResult(
+            "read_back.answer", "invalid", held_answer, answer, CHOOSE_AN_ANSWER
+        )
+    before = str(c.get_field(held, "read_back.changes") or "")
+    if answer == "changes" and _changed_since_drawn(held, started_from, changes):
+        # The box's words were saved elsewhere after this page was drawn (another device, or
+        # its own last words sent as the page was left, after the next page was made): a clash,
+        # as for any box (service.save_fields), never written over.
+        return service.FieldResult(
+            "read_back.changes", "conflict", before, changes, CHANGED_ELSEWHERE, started_from
+        )
+    # New words: other than those held, or held but saved as they were typed (the box
+    # autosaves) before any answer was recorded, so they can only be changes asked for now.
+    new_words = changes.strip() != before.strip() or not held_answer
+    if answer != "changes" and changes.strip() and new_words:
+        # Another answer would record the child's words of changes as if they had agreed (or
+        # not read it), or without JavaScript drop them without a word.
+        return service.FieldResult(
+            "read_back.answer", "invalid", held_answer, answer, CHANGES_TYPED
+        )
     try:
         _read_back_answered(interview.content, answer, changes)
     except c.ContentError as exc:
-        held = c.get_field(c.normalise(interview.content), "read_back.changes")
-        return service.FieldResult("read_back.changes", "invalid", held, changes, str(exc))
+        return service.FieldResult(
+            "read_back.changes",
+            "invalid",
+            c.get_field(held, "read_back.changes"),
+            changes,
+            str(exc),
+        )
     return None
+
+
+CHANGED_ELSEWHERE = "This changed somewhere else since you opened it."
+
+
+def _changed_since_drawn(held: dict[str, Any], started_from: str | None, changes: str) -> bool:
+    """The changes box was drawn holding other words than those held now, and what it sends
+    is not those either. Its original is read as the writer would hold it (line breaks,
+    direction controls), as the autosave's is."""
+    now = c.get_field(held, "read_back.changes")
+    if started_from is None or changes.strip() == str(now).strip():
+        return False
+    try:
+        return (
+            c.get_field(c.set_field(held, "read_back.changes", started_from), "read_back.changes")
+            != now
+        )
+    except c.ContentError:
+        return True
 
 
 CHILD_VIEW_PAUSED = "Too many wrong passwords. Try again after {time}, or use the tablet's PIN."

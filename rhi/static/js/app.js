@@ -175,6 +175,26 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// A tick box's further fields (data-shown-by="<its id>": a finding's note and "Not to be
+// shared", interviews/page.html) show while it is ticked, from the moment it is ticked. They
+// are drawn shown, so a page without JavaScript shows them all; unticking only hides them, so
+// what was typed in them stays (and stays saved). A tick a script puts in with its change
+// event ("Use the other version") is followed too; a shell page's fill from the tablet shows
+// them itself (shell-interview.js fillFields).
+function followTick(box) {
+  for (const more of document.querySelectorAll(`[data-shown-by="${CSS.escape(box.id)}"]`)) {
+    more.hidden = !box.checked;
+  }
+}
+for (const more of document.querySelectorAll("[data-shown-by]")) {
+  const box = document.getElementById(more.getAttribute("data-shown-by") || "");
+  if (box instanceof HTMLInputElement) followTick(box);
+}
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (box instanceof HTMLInputElement && box.type === "checkbox" && box.id) followTick(box);
+});
+
 // A page that came back with errors, or with a change not saved, says so at its top: focus
 // starts there, so a keyboard or screen-reader user begins from what to fix (each line of an
 // error summary links to its field).
