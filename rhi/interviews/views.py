@@ -1069,7 +1069,9 @@ def _read_back_context(interview: Interview, page_id: str) -> dict[str, Any]:
         "read_back_changed": reading_back.changed_since_read(
             interview.content, in_force, interview.read_back_of, shown=(told, kept)
         ),
-        "read_back_recipients": told,
+        # Those the child is told about (read_back.ROUTINELY_TOLD, or something reaches them);
+        # what was read is fingerprinted from every one, as before.
+        "read_back_recipients": [r for r in told if r.told_of],
         "read_back_kept": kept,
     }
 

@@ -238,7 +238,9 @@ def test_whoever_is_asked_to_do_an_action_is_said_to_know_of_it(app, web, world)
     assert read_back.CHILD_ACTIONS["nrm"] in said["social_worker"]
     assert read_back.CHILD_ACTIONS["school"] not in said["social_worker"]
     assert read_back.CHILD_ACTIONS["school"] in said["school"]
-    assert said["health"].endswith("will only know that we talked, and when.")
+    # Nothing reaches health workers, whom nobody asked about: the child is not told they
+    # "will only know that we talked" (a probe); the school, asked to act, is there.
+    assert "health" not in said and "other" not in said
 
     meeting = c.empty_content()
     meeting, _ = c.add_item(meeting, "actions", "m1")
