@@ -797,9 +797,9 @@ FIELDS: tuple[Field, ...] = (
         keys=RECIPIENTS,
         heading="Sharing with {key_lower}",
     ),
-    # The read-back: written by the read-back page's own form (views.read_back), which stamps
-    # when. The changes asked for stay in the record: they may name what the child does not
-    # want someone to know.
+    # The read-back: the answer and when are written by the read-back page's own button
+    # (views.read_back), which stamps when; the changes asked for save as they are typed. They
+    # stay in the record: they may name what the child does not want someone to know.
     Field(
         "read_back.answer",
         CHOICE,

@@ -415,6 +415,32 @@ def _printed(thing: Thing) -> Thing:
     return thing
 
 
+def answered_mark(content: dict[str, Any], in_force: Collection[str], changes: str) -> str:
+    """What `Interview.read_back_of` keeps with the child's answer: the fingerprint of what was
+    read (`what_was_read`), and a print of the changes box's words as they stood when they
+    answered. The box saves as it is typed, so it is the only record of which words were
+    there already (the changes asked for before, which stay in the record) and which are new."""
+    return f"{what_was_read(content, in_force)}:{_print_of(changes)}"
+
+
+def _print_of(changes: str) -> str:
+    return hashlib.sha256(changes.strip().encode()).hexdigest()[:16]
+
+
+def changes_new_since_answered(read_back_of: str | None, changes: str, held: str) -> bool:
+    """Are the changes box's words new since the child last answered? Against the print kept
+    with that answer (`answered_mark`); for an answer kept before there was one, against the
+    words held (`held`); with no answer yet, any words are new."""
+    if not changes.strip():
+        return False
+    if read_back_of is None:
+        return True
+    _what, _sep, printed = read_back_of.partition(":")
+    if printed:
+        return printed != _print_of(changes)
+    return changes.strip() != held.strip()
+
+
 def changed_since_read(
     content: dict[str, Any],
     in_force: Collection[str],
@@ -429,4 +455,4 @@ def changed_since_read(
     c = normalise(content)
     if not c["read_back"].get("answer") or not read_back_of:
         return False
-    return read_back_of != what_was_read(c, in_force, shown)
+    return read_back_of.partition(":")[0] != what_was_read(c, in_force, shown)

@@ -29,6 +29,10 @@ class LockedError(Exception):
     """The interview is finished: changes are made as addenda."""
 
 
+# Said beside a field whose save met words saved since the page was drawn (a clash).
+CHANGED_ELSEWHERE = "This changed somewhere else since you opened it."
+
+
 @dataclass(frozen=True)
 class FieldResult:
     path: str
@@ -131,7 +135,7 @@ def save_fields(
                     "conflict",
                     current,
                     value,
-                    "This changed somewhere else since you opened it.",
+                    CHANGED_ELSEWHERE,
                     original,
                 )
             )

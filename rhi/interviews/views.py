@@ -1112,7 +1112,9 @@ def read_back(uuid: str) -> tuple[str, int] | Response:
         interview.content = document
         # What the child answered about, kept with the answer: a change to what is shared
         # afterwards shows it was not read back again (read_back.changed_since_read).
-        interview.read_back_of = reading_back.what_was_read(document, decisions.in_force(interview))
+        interview.read_back_of = reading_back.answered_mark(
+            document, decisions.in_force(interview), changes
+        )
         audit.record(
             "interview.read_back",
             object_type="interview",
@@ -1176,12 +1178,20 @@ def _read_back_refusal(
         # its own last words sent as the page was left, after the next page was made): a clash,
         # as for any box (service.save_fields), never written over.
         return service.FieldResult(
-            "read_back.changes", "conflict", before, changes, CHANGED_ELSEWHERE, started_from
+            "read_back.changes",
+            "conflict",
+            before,
+            changes,
+            service.CHANGED_ELSEWHERE,
+            started_from,
         )
-    # New words: other than those held, or held but saved as they were typed (the box
-    # autosaves) before any answer was recorded, so they can only be changes asked for now.
-    new_words = changes.strip() != before.strip() or not held_answer
-    if answer != "changes" and changes.strip() and new_words:
+    # New words: not those the box held when the child last answered (the box autosaves, so
+    # the words held now may have been typed since: a review found a second read-back's new
+    # changes recorded as "Yes, that's right").
+    new_words = reading_back.changes_new_since_answered(
+        interview.read_back_of if held_answer else None, changes, before
+    )
+    if answer != "changes" and new_words:
         # Another answer would record the child's words of changes as if they had agreed (or
         # not read it), or without JavaScript drop them without a word.
         return service.FieldResult(
@@ -1198,9 +1208,6 @@ def _read_back_refusal(
             str(exc),
         )
     return None
-
-
-CHANGED_ELSEWHERE = "This changed somewhere else since you opened it."
 
 
 def _changed_since_drawn(held: dict[str, Any], started_from: str | None, changes: str) -> bool:

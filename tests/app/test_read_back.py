@@ -424,7 +424,7 @@ def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, wo
     # With what was read, beside the document: a fingerprint of the page's lists.
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
-        assert interview.read_back_of == read_back.what_was_read(document, set())
+        assert interview.read_back_of.partition(":")[0] == read_back.what_was_read(document, set())
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert GAP not in review
     said = '<dt>When it was read back, Ada said</dt><dd class="prose" dir="auto">'
