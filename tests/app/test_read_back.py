@@ -29,6 +29,7 @@ from rhi.sharing import CHILD_TOLD, actions_reaching, view_for, withheld_items
 from rhi.summaries.service import render_for
 from tests.app.helpers import autosave, blocks, marks, prepared_file, start, store
 from tests.app.helpers import stored_document as stored
+from tests.conftest import Web
 
 TALKED = [s for s in SECTION_IDS if s != "analysis"]
 SHARED_PARTS = list(c.SHARED_PARTS)
@@ -233,6 +234,17 @@ def test_whoever_is_asked_to_do_an_action_is_said_to_know_of_it(app, web, world)
     assert ACTION_KINDS["school"] not in copy
     school = " ".join(pdf_text(app, uuid, "school").split())
     assert "Asked of you" in school and "NOTE2X" not in school
+    # And the social worker's page of the finished interview (a review: only the PDF had it).
+    with app.app_context():
+        held = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        held.status, held.held_at = "finished", utcnow()
+        db.session.commit()
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world.emails["social_worker"])
+    seen = " ".join(social_worker.get(f"/interviews/{uuid}/review").get_data(as_text=True).split())
+    assert "Asked of you, as agreed in the" in seen
+    assert f"{ACTION_KINDS['nrm']}: The child&#39;s social worker" in seen
+    assert "NOTE0X" not in seen and "NOTE1X" not in seen
     assert "What we agreed will happen next" in said["social_worker"]
     assert read_back.CHILD_ACTIONS["substance_service"] in said["social_worker"]
     assert read_back.CHILD_ACTIONS["nrm"] in said["social_worker"]
