@@ -167,6 +167,7 @@ def record_return(episode: Episode, user: User, found: Found, deadline_hours: in
     if problem is not None:
         raise ReturnAfterItsInterview(problem)
     first = episode.returned_at is None
+    was_back = episode.returned_at
     changed = _copy(episode, found, RETURN_FIELDS)
     if not changed:
         return changed
@@ -185,7 +186,12 @@ def record_return(episode: Episode, user: User, found: Found, deadline_hours: in
         and not interview.locked
         and len(interview.episodes) == 1
     ):
-        interview.due_at = deadlines.due_at(found.returned_at, deadline_hours)
+        # Moved with the return, keeping the length it was given (a setting changed since
+        # does not judge it again, as the figures do not: a review).
+        if interview.due_at is not None and was_back is not None:
+            interview.due_at = interview.due_at + (found.returned_at - was_back)
+        else:
+            interview.due_at = deadlines.due_at(found.returned_at, deadline_hours)
         audit.record(
             "interview.due",
             user=user,

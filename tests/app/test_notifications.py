@@ -580,3 +580,23 @@ def test_a_return_moved_after_its_interview_was_offered_is_refused_next_to_the_f
     # Earlier than the offer: a correction as any other.
     assert record_back(coordinator, episode.id, returned_at="2026-11-23T07:30").status_code == 302
     assert newest_episode(app).returned_at == datetime(2026, 11, 23, 7, 30)
+
+
+def test_a_corrected_return_keeps_the_deadline_length_its_interview_was_given(app, world):
+    """A review: correcting a return's time gave its interview the deadline setting of today
+    (72 hours here), though it was given 48 when made: a setting changed since does not judge
+    a return again, on the figures or on its interview."""
+    with app.app_context():
+        episode = db.session.get(Episode, world.episodes["a"])
+        interview = Interview(status="offered", due_at=episode.returned_at + timedelta(hours=48))
+        interview.episodes.append(episode)
+        db.session.add(interview)
+        db.session.commit()
+        uuid = interview.uuid
+    manager = signed_in(app, world, "manager_a")
+    assert (
+        record_back(manager, world.episodes["a"], returned_at="2026-11-23T06:00").status_code == 302
+    )
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        assert interview.due_at == datetime(2026, 11, 25, 6, 0)  # 48 hours after the new time
