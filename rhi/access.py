@@ -333,10 +333,9 @@ def can_allocate(user: User, episode: Episode) -> bool:
     assert user.team_id is not None
     if not episode.allocated:
         return True
-    if episode.assigned_team_id == user.team_id:
-        return True
-    worker = episode.assigned_worker
-    return worker is not None and worker.team_id == user.team_id
+    # The team that holds it (rhi/episodes/holding.py), as the manager's pages see it: never
+    # its worker's team now, which a worker who moved team has changed (a review).
+    return episode.held_by_team_id == user.team_id
 
 
 def unallocated_filter() -> ColumnElement[bool]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session
 
 from rhi.models.episodes import Episode
@@ -53,13 +53,35 @@ def _holder_changed(episode: Episode, session: Session) -> bool:
     return any(state.attrs[name].history.has_changes() for name in _HOLDERS)
 
 
+def _joined_a_team(user: User, session: Session) -> Team | None:
+    """The team a user was just put in, if their team changed in this flush."""
+    state: Any = inspect(user)
+    if not (state.attrs.team_id.history.has_changes() or state.attrs.team.history.has_changes()):
+        return None
+    return _chosen(user, "team", "team_id", Team, session)
+
+
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     """The choke point: whoever gave the return to someone, its team is right when written. A
-    return taken from everyone (no worker, no team) keeps the team that last held it."""
+    return taken from everyone (no worker, no team) keeps the team that last held it. A worker
+    with no team held returns no team held: when they are given a team, that team holds them
+    (a review: before, the new team's manager saw them through the worker; they must still).
+    Returns held while the worker was in another team stay that team's."""
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Episode) and _holder_changed(obj, session):
             with session.no_autoflush:
                 team = team_holding(obj, session)
                 if team is not None and obj.held_by_team is not team:
                     obj.held_by_team = team
+    for obj in list(session.dirty):
+        if isinstance(obj, User) and obj.id is not None:
+            with session.no_autoflush:
+                team = _joined_a_team(obj, session)
+            if team is not None and team.id is not None:
+                session.execute(
+                    update(Episode)
+                    .where(Episode.assigned_worker_id == obj.id, Episode.held_by_team_id.is_(None))
+                    .values(held_by_team_id=team.id)
+                    .execution_options(synchronize_session="fetch")
+                )

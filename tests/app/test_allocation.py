@@ -460,6 +460,47 @@ def test_a_return_stays_with_the_team_that_held_it_when_its_worker_moves(app, wo
     assert signed_in(app, world, "manager_b").get(f"/episodes/{episode}").status_code == 404
 
 
+def test_the_team_that_held_a_return_reallocates_it_after_its_worker_moved(app, world):
+    """A review: who may move a return was still decided by its worker's team now, so after a
+    worker moved, the team that held the return could open it but not reallocate it, and
+    their new team was offered to and then could not open it."""
+    coordinator = signed_in(app, world, COORDINATOR)
+    episode = world.episodes["new"]
+    worker = world.users["worker_a"]
+    assert allocate(coordinator, episode, f"worker:{worker}").status_code == 302
+    with app.app_context():
+        db.session.get(Episode, episode).closed_at = utcnow()
+        db.session.commit()
+    signed_in(app, world, "admin").post(
+        f"/admin/users/{worker}/role",
+        {f"u{worker}-role": "worker", f"u{worker}-team_id": str(team_id(app, "RHI B"))},
+        page="/admin/users",
+    )
+    manager_a = signed_in(app, world, "manager_a")
+    assert manager_a.get(f"/episodes/{episode}/allocate").status_code == 200
+    assert (
+        signed_in(app, world, "manager_b").get(f"/episodes/{episode}/allocate").status_code == 404
+    )
+
+
+def test_a_worker_with_no_team_put_in_one_brings_their_returns_to_it(app, world):
+    """A review: a worker with no team holds returns no team holds; put in a team, that team's
+    manager saw them through the worker before, and must still (the app's own advice, "give
+    them a team first", goes through this)."""
+    solo = world.episodes["solo"]  # held by worker_solo, who has no team
+    manager = signed_in(app, world, "manager_a")
+    assert manager.get(f"/episodes/{solo}").status_code == 404
+    worker = world.users["worker_solo"]
+    moved = signed_in(app, world, "admin").post(
+        f"/admin/users/{worker}/role",
+        {f"u{worker}-role": "worker", f"u{worker}-team_id": str(team_id(app, "RHI A"))},
+        page="/admin/users",
+    )
+    assert moved.status_code == 302
+    assert manager.get(f"/episodes/{solo}").status_code == 200
+    assert manager.get(f"/episodes/{solo}/allocate").status_code == 200
+
+
 def test_saving_a_workers_role_and_team_unchanged_moves_nothing(app, world):
     coordinator = signed_in(app, world, COORDINATOR)
     worker = world.users["worker_a"]
