@@ -259,3 +259,4 @@ class Notice(db.Model):
 # no session can write an outcome without it (an import, not a call, registers it).
 from rhi.episodes import closing as _closing  # noqa: E402,F401
 from rhi.episodes import holding as _holding  # noqa: E402,F401  (held_by_team_id, the same way)
+from rhi.episodes import looked_after as _looked_after  # noqa: E402,F401  (DfE "A": looked after)

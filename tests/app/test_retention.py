@@ -545,3 +545,29 @@ def test_a_child_who_was_looked_after_keeps_the_looked_after_rule_when_they_go_h
         names = [d.name for d in destroy.report(date(2036, 5, 2)).due]
         assert "Ada Alpha" not in names
         assert "Ada Alpha" in [d.name for d in destroy.report(date(2086, 5, 1)).due]
+
+
+def test_a_child_recorded_away_from_their_placement_keeps_the_looked_after_rule(app, world):
+    """A review: the migration marked a child with an episode away from placement (DfE "A",
+    which only a looked-after child has) as looked after, and the app did not: the same record
+    was kept to 75 or to 25 by when it was made. An "A" episode marks the child whenever it is
+    recorded."""
+    from datetime import datetime
+
+    from rhi.models import Episode
+    from rhi.retention import rules
+
+    with app.app_context():
+        child_id = add_child("Tamsin", date(2008, 2, 1), "none")
+        assert rules.rule_of(db.session.get(Child, child_id)).to_age == 25
+        db.session.add(
+            Episode(
+                child_id=child_id,
+                risk_grade="Low",
+                dfe_type="A",
+                started_at=datetime(2026, 11, 20, 10, 0),
+            )
+        )
+        db.session.commit()
+        child = db.session.get(Child, child_id)
+        assert child.was_looked_after and rules.rule_of(child).to_age == 75
