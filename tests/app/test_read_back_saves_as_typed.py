@@ -6,7 +6,7 @@ the banner above still saying "Everything saves as you type".
 Now the changes box saves as it is typed, by the save every box uses (the catalogue field
 read_back.changes), with its original for clashes and the CSRF token; the child's answer is
 still recorded only by "Save what <child> said", with what was read; and the banner says so.
-(tests/browser/test_read_back_saves_as_typed.py leaves the page in a real browser.)
+(tests/browser/test_read_back_saves_as_typed_browser.py leaves the page in a real browser.)
 """
 
 from __future__ import annotations
