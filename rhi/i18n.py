@@ -122,6 +122,7 @@ READ_BACK_MESSAGES = (
     "Is this right?",
     *(words for key, words in READ_BACK_ANSWERS.items() if key),
     "What would you like to change?",
+    "Save my answer",  # the child's view of the read-back's button
 )
 
 # The child's letter (templates/interviews/_child_copy.html, rhi/interviews/child_copy.py).

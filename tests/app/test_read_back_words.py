@@ -253,3 +253,17 @@ def test_the_childs_line_about_danger_is_in_their_language_too(app, web, world):
     said = text(footer)
     assert danger in said and welsh(danger) in said
     assert "999" in welsh(danger) and "0800 1111" in welsh(danger)
+
+
+def test_the_childs_save_button_on_the_read_back_is_in_their_language_too(app, web, world):
+    """A probe: "Save my answer", the child's view of the read-back's button, was English only."""
+    child(app, world, first_language="Welsh")
+    uuid = start(web, world)
+    store(app, uuid, police_document())
+    button = re.search(
+        r"<button[^>]*>(.*?)</button>",
+        page(web, uuid, "read_back").split('data-read-back="kept"')[1],
+        re.S,
+    )
+    assert button and "Save my answer" in text(button.group(1))
+    assert welsh("Save my answer") in text(button.group(1))

@@ -93,10 +93,15 @@ def test_keep_my_words_is_remembered(page):
     with page.expect_response("**/language") as response:
         flags.get_by_role("button", name="Keep my words").click()
     assert response.value.status == 204
-    page.get_by_label("Kept your words. Why? (optional)").fill("He is 15 too.")
+    # Focus goes to the question in place of the button tapped (a probe: it fell to the page),
+    # and back to the words after "Save why".
+    why_box = page.get_by_label("Kept your words. Why? (optional)")
+    assert why_box.evaluate("(e) => e === document.activeElement")
+    why_box.fill("He is 15 too.")
     with page.expect_response("**/language") as why:
         page.get_by_role("button", name="Save why").click()
     assert why.value.status == 204
+    assert box.evaluate("(e) => e === document.activeElement")
     page.locator("#meta-sections-analysis-text .save-status").get_by_text(SAVED).wait_for()
     page.reload()
     page.wait_for_timeout(800)

@@ -346,9 +346,13 @@ function askWhy(box, flag) {
     button("Save why", "button button-secondary", () => {
       if (input.value.trim()) tell(box, flag, "reason", input.value.trim());
       note.remove();
+      box.focus(); // back to the words being written, not lost to the page
     }),
   );
   panel.prepend(note);
+  // The button tapped went with the list redrawn: focus goes to the question in its place (a
+  // probe found it on the page itself), which may be left empty.
+  input.focus();
 }
 
 const timers = new WeakMap();
