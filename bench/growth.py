@@ -139,6 +139,8 @@ def seed_history(app: Any, first: int, count: int, rng: random.Random) -> None:
                     "started_at": started,
                     "returned_at": returned,
                     "assigned_team_id": team_id,
+                    # As rhi/episodes/holding.py keeps it (a bulk insert passes no flush).
+                    "held_by_team_id": team_id,
                 }
             )
             offered = returned + timedelta(hours=rng.randint(1, 30))

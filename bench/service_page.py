@@ -83,6 +83,7 @@ def seed(env: dict[str, str], episodes: int, interviews: int) -> None:
         # history is still waiting on anyone's Returns page.
         per_child = max(1, interviews // children)
         made: dict[int, datetime] = {}  # an interview's slot -> when it had its outcome
+        first_back: dict[int, datetime] = {}  # an interview's slot -> its first return
         for i in range(episodes):
             returned = now - timedelta(hours=rng.randint(100, 5 * 365 * 24))
             child_index, nth = i % children, i // children
@@ -95,12 +96,15 @@ def seed(env: dict[str, str], episodes: int, interviews: int) -> None:
                     "started_at": returned - timedelta(hours=rng.randint(2, 90)),
                     "returned_at": returned,
                     "assigned_team_id": team_id,
+                    # As rhi/episodes/holding.py keeps it (a bulk insert passes no flush).
+                    "held_by_team_id": team_id,
                 }
             )
             slot = child_index * per_child + nth * per_child // max(1, episodes // children)
             if slot >= interviews:
                 continue
             links.append({"interview_id": first_interview + slot, "episode_id": first_episode + i})
+            first_back[slot] = min(first_back.get(slot, returned), returned)
             if slot in made:
                 # Closed when its interview had its outcome, as rhi/episodes/closing.py keeps
                 # it (a bulk insert does not pass through the app's flush).
@@ -129,6 +133,10 @@ def seed(env: dict[str, str], episodes: int, interviews: int) -> None:
                     "content": {},
                 }
             )
+        # An interview's deadline runs from the first return it covers, as rhi sets it
+        # (rhi/episodes/service.py); the loop made it from the first one dealt to it.
+        for row in interview_rows:
+            row["due_at"] = first_back[row["id"] - first_interview] + timedelta(hours=72)
         for start in range(0, len(episode_rows), BATCH):
             db.session.execute(insert(Episode), episode_rows[start : start + BATCH])
         for start in range(0, len(interview_rows), BATCH):

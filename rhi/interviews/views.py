@@ -44,7 +44,6 @@ from rhi.models.base import utcnow
 from rhi.passwords import verify_password
 from rhi.prompts import load_bank
 from rhi.sharing import consent_record, outside_view, withheld_items
-from rhi.summaries.headings import entry_tables
 from rhi.summaries.service import (
     SummaryNotMade,
     allocated_reader,
@@ -452,8 +451,6 @@ def page(uuid: str, page_id: str) -> str:
             child=child,
             titles={s.id: s.title for s in load_bank().sections},
             view=view,
-            # Places, people and actions in words, as the PDF has them (rhi/summaries/headings.py).
-            tables=entry_tables(view, str(child.preferred_name or child.first_name)),
         )
     return render_template(
         "interviews/page.html",

@@ -265,6 +265,7 @@ def _history(app: Flask, how_many: int) -> None:
                     "started_at": back - timedelta(hours=8),
                     "returned_at": back,
                     "assigned_team_id": team_id,
+                    "held_by_team_id": team_id,  # as rhi/episodes/holding.py keeps it
                     "created_at": back,
                 }
             )
