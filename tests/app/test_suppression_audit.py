@@ -167,7 +167,14 @@ grids = st.integers(1, 4).flatmap(
         )
     )
 )
-AUDIT = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: the audit is an exhaustive search, and a rare drawn table makes it run for
+# many minutes (a CI run hung on one); the same 150 examples each run, each quick.
+AUDIT = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @AUDIT
