@@ -261,9 +261,14 @@ def actions_reaching(content: dict[str, Any], recipient: str) -> list[dict[str, 
     because a strategy meeting asked for is told to them and their manager
     (rhi/actions/tracking.py). Not their copy: what they will know all the same, so the child
     is told it (rhi/interviews/read_back.py)."""
+    return _reaching(normalise(content)["actions"], recipient)
+
+
+def _reaching(actions: list[dict[str, Any]], recipient: str) -> list[dict[str, Any]]:
+    """`actions_reaching`, of a document already normalised (view_for: not normalised twice)."""
     return [
         action
-        for action in normalise(content)["actions"]
+        for action in actions
         if action.get("owner_kind") == recipient
         or (recipient == "social_worker" and action.get("kind") == "strategy_meeting")
     ]
@@ -386,5 +391,5 @@ def _asked_of(c: dict[str, Any], recipient: str) -> list[dict[str, Any]]:
             "owner_kind": a.get("owner_kind", ""),
             "due": a.get("due", ""),
         }
-        for a in actions_reaching(c, recipient)
+        for a in _reaching(c["actions"], recipient)
     ]
