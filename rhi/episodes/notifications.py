@@ -158,6 +158,21 @@ def update_missing(episode: Episode, user: User, notification: Notification) -> 
     return changed
 
 
+def deadline_of(episode: Episode, hours_now: int) -> deadlines.Deadlines:
+    """The deadline this return has: the one its interview was given (as long after this
+    return as the interview's `due_at` is after the first return it covers), or, with no
+    interview deadline yet, the service's setting now (`hours_now`), which one made now gets.
+    What the return's page and its message say, as the Returns card counts it."""
+    interview = episode.interview
+    if interview is not None and interview.due_at is not None:
+        backs = [e.returned_at for e in interview.episodes if e.returned_at is not None]
+        if backs:
+            return deadlines.Deadlines.of(
+                [deadlines.deadline_minutes(interview.due_at, min(backs))]
+            )
+    return deadlines.Deadlines.hours(hours_now)
+
+
 def record_return(episode: Episode, user: User, found: Found, deadline_hours: int) -> list[str]:
     """The child is back (or a correction of their return): the clock starts from
     `returned_at`. The names of the fields that changed."""

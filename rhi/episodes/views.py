@@ -8,6 +8,7 @@ Every route asks rhi.access; every read and change writes its audit row in the s
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -758,7 +759,22 @@ def edit_return(episode_id: int) -> tuple[str, int]:
             returned_at=_local(episode.returned_at),
             safe_and_well_at=_local(episode.safe_and_well_at),
         )
-    return _render(RETURN_PAGE, "return_form", 200, form=form, child=episode.child, episode=episode)
+    return _return_page(form, episode, 200)
+
+
+def _return_page(form: FlaskForm, episode: Episode, status: int) -> tuple[str, int]:
+    """The return's form, with the deadline this return has (its interview's, or the setting
+    now for one not made yet)."""
+    given = notifications.deadline_of(episode, current_app.config["RHI_DEADLINE_HOURS"])
+    return _render(
+        RETURN_PAGE,
+        "return_form",
+        status,
+        form=form,
+        child=episode.child,
+        episode=episode,
+        deadline=given,
+    )
 
 
 @bp.route("/episodes/<int:episode_id>/return", methods=["POST"])
@@ -767,9 +783,7 @@ def record_return(episode_id: int) -> tuple[str, int] | Response:
     episode = _editable(episode_id)
     form = _return_form(episode)
     if not form.validate_on_submit():
-        return _render(
-            RETURN_PAGE, "return_form", 422, form=form, child=episode.child, episode=episode
-        )
+        return _return_page(form, episode, 422)
 
     def text(value: str | None) -> str | None:
         return (value or "").strip() or None
@@ -791,18 +805,17 @@ def record_return(episode_id: int) -> tuple[str, int] | Response:
         )
     except notifications.ReturnAfterItsInterview as exc:
         form.returned_at.errors = [*form.returned_at.errors, str(exc)]
-        return _render(
-            RETURN_PAGE, "return_form", 422, form=form, child=episode.child, episode=episode
-        )
+        return _return_page(form, episode, 422)
     db.session.commit()
-    hours = current_app.config["RHI_DEADLINE_HOURS"]
     if first:
         assert episode.returned_at is not None
-        clock = deadlines.Clock(due=deadlines.due_at(episode.returned_at, hours), now=utcnow())
+        given = notifications.deadline_of(episode, current_app.config["RHI_DEADLINE_HOURS"])
+        due = episode.returned_at + timedelta(minutes=given.longest)
+        clock = deadlines.Clock(due=due, now=utcnow())
         # Said as the Returns card says it: a return recorded late is already overdue.
         message = (
             f"Recorded: {episode.child.display_name} is back. The interview should happen "
-            f"within {hours} hours of their return: "
+            f"{given.within_of('their return')}: "
             + ("it is already overdue." if clock.overdue else f"{clock.phrase}.")
         )
         if not episode.allocated:

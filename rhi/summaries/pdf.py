@@ -226,21 +226,23 @@ def _timeliness(interview: Any, episodes: list[Any], cfg: Mapping[str, Any]) -> 
     rule (rhi.deadlines.Clock: held at the deadline itself is late, as the service page and the
     Returns page say), against the deadline the interview was given when it was made (the
     setting may have changed since): its hours are said with it."""
-    hours = int(cfg["RHI_DEADLINE_HOURS"])
     returns = [r for e in episodes if isinstance(r := _attr(e, "returned_at"), datetime)]
     held = _attr(interview, "held_at")
     if not returns or not isinstance(held, datetime):
         return {}
     returned = max(returns)
     due = _attr(interview, "due_at")
-    if isinstance(due, datetime):
-        given = round((due - returned).total_seconds() / 3600)
-        hours = given if given > 0 else hours
+    if isinstance(due, datetime) and due > min(returns):
+        # Judged as the service's figures judge the latest return it covers: as long after that
+        # return as the interview's deadline is after the first (deadlines.due_for_return).
+        minutes = deadlines.deadline_minutes(due, min(returns))
+        due = deadlines.due_for_return(returned, due, min(returns))
     else:
-        due = deadlines.due_at(returned, hours)
+        minutes = int(cfg["RHI_DEADLINE_HOURS"]) * 60
+        due = returned + timedelta(minutes=minutes)
     late = deadlines.Clock(due=due, now=held).overdue
     return {
-        "hours": hours,
+        "length": deadlines.Deadlines.of([minutes]).lengths,
         "within": not late,
         "after_return": duration_words(held - returned),
         "late_by": duration_words(held - due) if late else "",

@@ -291,3 +291,44 @@ def test_one_interview_for_two_returns_keeps_its_deadline_for_each_after_the_cha
     table = list(csv.reader(io.StringIO(listing.lstrip("\ufeff"))))
     assert table[0][-1] == "Held within 72 hours"
     assert [row[-1] for row in table[1:]] == ["No", "Yes"]
+
+
+def test_the_return_page_names_the_deadline_its_interview_was_given(app, world):
+    """Eve's interview was made under the 72 hours: the page to change her return says so (it
+    named the setting now, 48); Gil's says 48. A return recorded now is told the 48 hours."""
+    ids = _history(app, world)
+    manager = _signed_in(app, world.emails["manager_a"])  # records returns
+
+    def hint(episode_id: int) -> str:
+        return page_text(manager.get(f"/episodes/{episode_id}/return").get_data(as_text=True))
+
+    assert "should happen within 72 hours of the return." in hint(ids["eve"])
+    assert "within 48 hours" not in hint(ids["eve"])
+    assert "should happen within 48 hours of the return." in hint(ids["gil"])
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        child = Child(
+            first_name="Ivy",
+            last_name="Example",
+            date_of_birth=date(2012, 4, 4),
+            ethnicity="white_british",
+            legal_status="looked_after",
+        )
+        away = Episode(
+            child=child,
+            risk_grade="Medium",
+            dfe_type="M",
+            started_at=datetime(2026, 11, 22, 9, 0),
+            assigned_team=team,
+        )
+        db.session.add_all([child, away])
+        db.session.commit()
+        away_id = away.id
+    url = f"/episodes/{away_id}/return"
+    assert "should happen within 48 hours of the return." in hint(away_id)
+    answer = manager.post(
+        url, {"returned_at": "2026-11-23T10:00", "return_method": "self"}, page=url
+    )
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    episode_page = page_text(manager.get(f"/episodes/{away_id}").get_data(as_text=True))
+    assert "The interview should happen within 48 hours of their return" in episode_page

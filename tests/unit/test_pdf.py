@@ -692,3 +692,24 @@ def test_the_app_starts_without_loading_the_pdf_renderer() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     ).stdout.split("\n")
     assert out[:2] == ["False", "%PDF- True"]
+
+
+def test_an_interview_for_two_returns_is_judged_by_the_latest_returns_own_deadline(
+    pdf_app: Any,
+) -> None:
+    """One interview made for two returns three days apart (its deadline from the first),
+    held 28 hours after the second: in time for that return, as the service's figures count it
+    (deadlines.due_for_return). The PDF said "No: ... 28 hours after the deadline" of the first
+    return, under "Within 72 hours" read from the setting."""
+    first = datetime(2026, 11, 3, 10, 0)
+    second = first + timedelta(days=3)
+    pages = shaped(
+        make_content(),
+        interview=SimpleNamespace(
+            held_at=second + timedelta(hours=28), due_at=first + timedelta(hours=48)
+        ),
+        history=[],
+        episodes=[rich_episode(returned_at=first), rich_episode(returned_at=second)],
+    )
+    assert "Within 48 hours" in pages[0] and "Within 72 hours" not in pages[0]
+    assert "Yes: held 28 hours after Jordan returned." in pages[0]
