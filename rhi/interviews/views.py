@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Collection, Mapping
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from flask import (
@@ -323,6 +324,14 @@ def _page_context(
         "recipient_words": reading_back.recipient_words(own_social_worker=own),
         # The child's message field, "What I want a social worker to know" for the same child.
         "field_labels": reading_back.field_labels(own_social_worker=own),
+        # A shell page (no child yet) holds the words for a child with none too, each marked;
+        # shell-fill.js keeps those the tablet's copy of the child says (own_social_worker).
+        "no_own": None
+        if isinstance(interview, Interview)
+        else SimpleNamespace(
+            field_labels=reading_back.field_labels(own_social_worker=False),
+            recipient_words=reading_back.recipient_words(own_social_worker=False),
+        ),
         "consent_explained": i18n.CONSENT_EXPLAINED,  # in the child's language beside it
         "catalogue": catalogue,
         "page_fields": catalogue.on_page(page_id),

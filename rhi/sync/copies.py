@@ -14,6 +14,7 @@ and, once per answer, `rules()`: which status each act on the episode page leads
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +32,7 @@ from rhi.interviews.child_words import words_for
 from rhi.models import Child, Episode, Interview, InterviewStatus, SyncConflict, User
 from rhi.models.episodes import first_return
 from rhi.models.interviews import LOCKED_STATUSES, status_label
+from rhi.summaries.service import with_own_social_worker
 from rhi.sync.protocol import tablet_state
 from rhi.timefmt import format_datetime, to_local
 
@@ -106,7 +108,22 @@ def _shown(
     }
 
 
-def _child(child: Child, on: datetime) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Around:
+    """What the entries of one copy need to know of their children, read for all of them at
+    once: when each child's recent episodes began (the repeat count), and which children have
+    a social worker of their own (`summaries.service.with_own_social_worker`)."""
+
+    starts: dict[int, list[datetime]]
+    own_social_worker: set[int]
+
+    @classmethod
+    def of(cls, child_ids: Iterable[int], now: datetime) -> Around:
+        ids = set(child_ids)
+        return cls(recent_starts(ids, now), with_own_social_worker(ids))
+
+
+def _child(child: Child, on: datetime, around: Around) -> dict[str, Any]:
     day = to_local(on).date()
     return {
         "display_name": child.display_name,
@@ -115,20 +132,21 @@ def _child(child: Child, on: datetime) -> dict[str, Any]:
         # The key of the child's words in a shell page: their band (by age, or as the worker
         # chose for them) and, where rhi has their language, its code ("11_to_14.ar").
         "age_band": words_for(child, day).key,
+        # The offline pages name "your social worker" to the child only if they have one (the
+        # read-back's rule, rhi/interviews/read_back.py); the shell holds both wordings.
+        "own_social_worker": child.id in around.own_social_worker,
     }
 
 
-def _prepare(child: Child, starts: dict[int, list[datetime]], now: datetime) -> dict[str, str]:
+def _prepare(child: Child, around: Around, now: datetime) -> dict[str, str]:
     """What the Returns card says to prepare with, in the same words online (as the count of
     episodes begun in the repeat window, rhi.deadlines' rule, at the moment of the copy)."""
     days = current_app.config["RHI_REPEAT_DAYS"]
-    count = deadlines.repeat_episodes(starts.get(child.id, []), now, 1, days) or 0
+    count = deadlines.repeat_episodes(around.starts.get(child.id, []), now, 1, days) or 0
     return prepare.as_copy(child, count)
 
 
-def _interview_entry(
-    interview: Interview, now: datetime, starts: dict[int, list[datetime]]
-) -> dict[str, Any]:
+def _interview_entry(interview: Interview, now: datetime, around: Around) -> dict[str, Any]:
     episodes = sorted(interview.episodes, key=lambda e: e.id)
     first = episodes[0]
     returned = first_return(episodes)
@@ -140,30 +158,32 @@ def _interview_entry(
         "episode_ids": [e.id for e in episodes],
         "content": c.normalise(interview.content),
         # The age the interview pages use for the prompts: on the day it was held.
-        "child": _child(first.child, interview.held_at or now),
+        "child": _child(first.child, interview.held_at or now, around),
         "due_at": iso_utc(interview.due_at),
         "police_risk_grade": first.risk_grade,
         "returned_at": iso_utc(returned) if returned else None,
         **_shown(
-            interview.due_at, returned, starts.get(first.child_id, []), now, interview.held_at
+            interview.due_at,
+            returned,
+            around.starts.get(first.child_id, []),
+            now,
+            interview.held_at,
         ),
-        "prepare": _prepare(first.child, starts, now),
+        "prepare": _prepare(first.child, around, now),
     }
 
 
-def _return_entry(
-    episode: Episode, due: datetime, now: datetime, starts: dict[int, list[datetime]]
-) -> dict[str, Any]:
+def _return_entry(episode: Episode, due: datetime, now: datetime, around: Around) -> dict[str, Any]:
     returned = first_return([episode])
     return {
         "uuid": None,
         "episode_ids": [episode.id],
-        "child": _child(episode.child, now),
+        "child": _child(episode.child, now, around),
         "due_at": iso_utc(due),
         "police_risk_grade": episode.risk_grade,
         "returned_at": iso_utc(returned) if returned else None,
-        **_shown(due, returned, starts.get(episode.child_id, []), now),
-        "prepare": _prepare(episode.child, starts, now),
+        **_shown(due, returned, around.starts.get(episode.child_id, []), now),
+        "prepare": _prepare(episode.child, around, now),
     }
 
 
@@ -231,12 +251,12 @@ def episode_copies(user: User, episode: Episode, now: datetime) -> list[dict[str
     )
     if theirs is not None and episode.returned_at is not None:
         interview = episode.interview
-        starts = recent_starts([episode.child_id], now)
+        around = Around.of([episode.child_id], now)
         if interview is None:
             due = deadlines.due_at(episode.returned_at, current_app.config["RHI_DEADLINE_HOURS"])
-            entries = [_return_entry(episode, due, now, starts)]
+            entries = [_return_entry(episode, due, now, around)]
         elif not interview.locked:
-            entries = [_interview_entry(interview, now, starts)]
+            entries = [_interview_entry(interview, now, around)]
     audit.record(
         "device.copy",
         user=user,
@@ -273,13 +293,13 @@ def _entries(
         .options(selectinload(Interview.episodes).selectinload(Episode.child))
     ).all()
     open_ones = [i for i in found if i.episodes]
-    starts = recent_starts(
+    around = Around.of(
         {i.child_id for i in open_ones} | {row.episode.child_id for row in waiting}, now
     )
     # Each with its child's id, for the audit rows (never sent: the copy names no ids of rhi's).
-    interviews = [(_interview_entry(i, now, starts), i.child_id) for i in open_ones]
+    interviews = [(_interview_entry(i, now, around), i.child_id) for i in open_ones]
     returns = [
-        (_return_entry(row.episode, row.clock.due, now, starts), row.episode.child_id)
+        (_return_entry(row.episode, row.clock.due, now, around), row.episode.child_id)
         for row in waiting
         if row.interview is None
     ]

@@ -15,7 +15,7 @@ from rhi import deadlines
 from rhi.episodes import service
 from rhi.extensions import db
 from rhi.interviews import content as c
-from rhi.models import AuditEvent, Episode, Interview, User
+from rhi.models import AuditEvent, Child, Episode, Interview, User
 from rhi.models.base import utcnow
 from rhi.prompts import age_band_for
 from rhi.timefmt import format_datetime, to_local
@@ -85,6 +85,7 @@ def test_worker_gets_their_teams_interview_and_waiting_return(app, web, world_i)
         "first_name": "Ada",
         "age": age,
         "age_band": age_band_for(age),
+        "own_social_worker": True,  # Ada's social worker works here
     }
     assert waiting["episode_ids"] == [world_i.episodes["a2"]]
     assert waiting["child"]["first_name"] == "Ada"
@@ -379,3 +380,28 @@ def test_a_managers_copy_is_filled_with_their_own_sides_returns_first(app, web, 
         )
     held = get_copies(web, "manager_care", world)
     assert [e["episode_ids"] for e in held] == [[ours]]
+
+
+def test_a_copy_says_whether_the_child_has_a_social_worker_of_their_own(app, web, world_i):
+    """The offline pages say "my social worker" to the child only when they have one who still
+    works here (the read-back's rule): the copy says which, for each child."""
+    copies = get_copies(web, "worker_a", world_i)
+    assert [e["child"]["own_social_worker"] for e in copies] == [True, True]
+    with app.app_context():
+        # Ada's social worker leaves: her two entries no longer name one.
+        db.session.get(User, world_i.users["social_worker"]).active = False
+        db.session.commit()
+    copies = get_copies(web, "worker_a", world_i)
+    assert [e["child"]["own_social_worker"] for e in copies] == [False, False]
+    with app.app_context():
+        # Back, but Ada is no longer allocated to anyone: still none of her own.
+        db.session.get(User, world_i.users["social_worker"]).active = True
+        db.session.get(Child, world_i.children["a"]).social_worker = None
+        db.session.commit()
+    assert [e["child"]["own_social_worker"] for e in get_copies(web, "worker_a", world_i)] == [
+        False,
+        False,
+    ]
+    # A return kept on request says the same.
+    [waiting] = web.get(f"{URL}?episode_id={world_i.episodes['a2']}").get_json()["copies"]
+    assert waiting["child"]["own_social_worker"] is False

@@ -96,6 +96,11 @@ export function fillBlanks(root, values, ids) {
   for (const node of root.querySelectorAll("[data-band]")) {
     if (node.getAttribute("data-band") !== values.band) node.remove();
   }
+  // Words that differ by whether the child has a social worker of their own: the shell holds
+  // both, the server's copy says which is this child's ("yes" for a copy kept before it did).
+  for (const node of root.querySelectorAll("[data-own-social-worker]")) {
+    if (node.getAttribute("data-own-social-worker") !== values.own_social_worker) node.remove();
+  }
   const all =
     root instanceof Element ? [root, ...root.querySelectorAll("*")] : root.querySelectorAll("*");
   for (const node of all) {
@@ -123,6 +128,7 @@ export function childValues(record, rules) {
     first_name: child.first_name,
     age: child.age,
     band: child.age_band,
+    own_social_worker: child.own_social_worker === false ? "no" : "yes",
     due: shown.due_at,
     returned_at: shown.returned_at,
     risk_grade: record.police_risk_grade,
