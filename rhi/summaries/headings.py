@@ -140,7 +140,7 @@ def entry_tables(
     return tables
 
 
-def asked_of_them(view: SharedView, worker: str = "") -> list[dict[str, str]]:
+def asked_of_them(view: SharedView, worker: str = "") -> list[dict[str, Any]]:
     """The actions a copy that does not share the actions still names (`asked_of_them`: those
     asked of its reader, a strategy meeting for the social worker), worded as the copy words
     an action: what, who, by when. No note, no named contact."""
@@ -150,12 +150,14 @@ def asked_of_them(view: SharedView, worker: str = "") -> list[dict[str, str]]:
             "what": str(a.get("kind_label", "Other")),
             "owner": owner_for_readers(str(a.get("owner_kind", "")), "", worker),
             "due": due.words(a.get("due", "")) if due else str(a.get("due", "")),
+            # Asked of this reader, or told them (a strategy meeting another will do).
+            "asked": a.get("owner_kind") == view.recipient,
         }
         for a in view.asked_of_them
     ]
 
 
-def copy_asked_of_them(view: SharedView, interview: Any) -> list[dict[str, str]]:
+def copy_asked_of_them(view: SharedView, interview: Any) -> list[dict[str, Any]]:
     """`asked_of_them` for an interview: the worker's name from it."""
     return asked_of_them(view, worker_name(interview))
 

@@ -261,6 +261,36 @@ def test_whoever_is_asked_to_do_an_action_is_said_to_know_of_it(app, web, world)
     assert [t.words for t in social_worker.things] == [read_back.CHILD_ACTIONS["strategy_meeting"]]
 
 
+def test_a_strategy_meeting_the_manager_will_ask_for_is_told_not_asked_of_the_social_worker(
+    app, web, world
+):
+    """A probe: with a no to the social worker, their copy said "Asked of you ...: Strategy
+    meeting request: The team manager". They are told of the meeting; it is asked of the
+    manager. What is asked of them is said apart."""
+    uuid = start(web, world)
+    d = shared_document()
+    d["consent"]["social_worker"]["answer"] = "no"
+    for n, (kind, owner) in enumerate(
+        (("strategy_meeting", "manager"), ("substance_service", "social_worker"))
+    ):
+        d, _ = c.add_item(d, "actions", f"m{n}")
+        d["actions"][n].update(kind=kind, owner_kind=owner, note=f"NOTE{n}X", due="2026-12-08")
+    store(app, uuid, d)
+    copy = " ".join(pdf_text(app, uuid, "social_worker").split())
+    asked = copy.index("Asked of you, as agreed in the")
+    told = copy.index("Also agreed in the return home interview, for you to know:")
+    meeting = copy.index(f"{ACTION_KINDS['strategy_meeting']}: The team manager")
+    substance = copy.index(f"{ACTION_KINDS['substance_service']}: The child's social worker")
+    assert asked < substance < told < meeting
+    assert "NOTE0X" not in copy and "NOTE1X" not in copy
+    # Only the meeting: nothing is said to be asked of them.
+    d["actions"] = d["actions"][:1]
+    store(app, uuid, d)
+    copy = " ".join(pdf_text(app, uuid, "social_worker").split())
+    assert "Asked of you" not in copy
+    assert "Agreed in the return home interview, for you to know:" in copy
+
+
 def test_a_message_to_the_social_worker_their_copy_will_not_hold_is_kept_between_us():
     """The message goes with "In your own words": with that part private (or a no to the social
     worker), it reached no one, and the child was told "Nothing you asked me to keep"."""
@@ -590,6 +620,20 @@ def test_not_read_back_is_said_in_the_copy(app, web, world):
     uuid = start(web, world)
     store(app, uuid, shared_document())
     assert "What is shared was not read back to Ada." in pdf_text(app, uuid, "social_worker")
+
+
+def test_a_draft_after_the_read_back_does_not_say_it_was_not_read_back(app, web, world):
+    """A probe: the draft to check with the child opened with "what Ada said has not been read
+    back and agreed" above "Ada said: 'Yes, that's right'"."""
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    before = pdf_text(app, uuid, "social_worker")
+    assert "so what Ada said has not been read back and agreed" in before
+    assert answer(web, uuid, "agreed").status_code == 302
+    after = pdf_text(app, uuid, "social_worker")
+    assert "has not been read back" not in after
+    assert "what Ada said when it was read back is under" in after
+    assert "Ada said: \u201cYes, that\u2019s right" in after
 
 
 def test_the_childs_copy_is_a_plain_letter_with_where_to_get_help(app, web, world):
