@@ -95,6 +95,25 @@ def workloads(workers: list[User], deadline_hours: int) -> list[Workload]:
     return [Workload(w, len(due[w.id]), min(due[w.id], default=None)) for w in workers]
 
 
+CLOSED_TO_MOVES = (
+    "This return is closed: its interview has its outcome. It is not moved, so the interview "
+    "stays with the worker and team who held it."
+)
+
+
+def closed_to_moves(episode: Episode) -> str | None:
+    """Why the return may not be allocated again (None: it may). A closed return, or one whose
+    interview is finished, stays with whoever held it: reading the whole interview, what the
+    child kept back included, follows the holder (rhi/access.py), and the interviewer still
+    answers for it (addenda, the social worker's questions). A probe moved a finished return
+    to another team, whose worker and manager then read everything while the interviewer and
+    their manager could not open it."""
+    interview = episode.interview
+    if episode.closed_at is not None or (interview is not None and interview.locked):
+        return CLOSED_TO_MOVES
+    return None
+
+
 def allocate(
     episode: Episode,
     by: User,
@@ -105,6 +124,9 @@ def allocate(
 ) -> Allocation:
     """Give the return to `worker` or `team` (exactly one). Moving it from whoever holds it
     needs `reason`."""
+    closed = closed_to_moves(episode)
+    if closed is not None:
+        raise AllocationError(closed)
     if (worker is None) == (team is None):
         raise AllocationError("Choose a worker or a team.")
     if worker is not None and episode.assigned_worker_id == worker.id:

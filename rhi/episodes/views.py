@@ -281,6 +281,7 @@ def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[s
         "hours_missing": hours_missing(episode.started_at, now),
         "can_record_episodes": access.can_record_episodes(current_user),
         "can_allocate": access.can_allocate(current_user, episode),
+        "closed_to_moves": allocation.closed_to_moves(episode),
         **_forms(),
         **context,
     }
@@ -876,6 +877,9 @@ def allocate_form(episode_id: int) -> tuple[str, int]:
     db.session.commit()
     workers, teams, choices = _targets(current_user)
     form = AllocateForm(formdata=None, targets=choices)
+    closed = allocation.closed_to_moves(episode)
+    if closed is not None:  # reached by its address: said before anything is chosen
+        form.to.errors = [closed]
     return _render_allocate(episode, form, workers, teams, 200)
 
 

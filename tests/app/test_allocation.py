@@ -530,3 +530,40 @@ def test_a_worker_with_no_team_and_open_returns_is_not_deactivated_until_given_o
     with app.app_context():
         assert db.session.get(User, worker).active
     assert held(app, world.episodes["new"]) == (worker, None)
+
+
+def test_a_return_whose_interview_is_finished_is_not_moved(app, world):
+    """A probe: a coordinator moved a finished return to another team, whose worker and
+    manager then read the whole interview (what the child kept back included) while the
+    interviewer and their manager could not open it. A closed return stays where it is."""
+    coordinator = signed_in(app, world, COORDINATOR)
+    episode_id = world.episodes["new"]
+    worker = world.users["worker_a"]
+    assert allocate(coordinator, episode_id, f"worker:{worker}").status_code == 302
+    with app.app_context():
+        episode = db.session.get(Episode, episode_id)
+        held_at = utcnow() - timedelta(hours=1)
+        interview = Interview(
+            status="finished",
+            due_at=episode.returned_at + timedelta(hours=72),
+            held_at=held_at,
+            finished_at=held_at,
+            outcome="held",
+            outcome_at=held_at,
+            worker_id=worker,
+            content={},
+        )
+        interview.episodes.append(episode)
+        db.session.add(interview)
+        db.session.commit()
+    page = coordinator.get(f"/episodes/{episode_id}").get_data(as_text=True)
+    assert f"/episodes/{episode_id}/allocate" not in page  # no "Reallocate"
+    form = coordinator.get(f"/episodes/{episode_id}/allocate").get_data(as_text=True)
+    assert "This return is closed: its interview has its outcome." in form
+    refused = allocate(coordinator, episode_id, f"team:{team_id(app, 'RHI B')}", "Moved area")
+    assert refused.status_code == 422
+    assert "It is not moved, so the interview stays with the worker" in refused.get_data(
+        as_text=True
+    )
+    assert held(app, episode_id) == (worker, None)
+    assert signed_in(app, world, "worker_b").get(f"/episodes/{episode_id}").status_code == 404
