@@ -21,6 +21,7 @@ from rhi.forms.fields import (
     TextArea,
     checked_writing,
     too_long,
+    with_placeholder,
 )
 from rhi.models.episodes import DFE_TYPES, NOT_GRADED, REPORTERS, RETURN_METHODS
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, DELAY_REASONS, OUTCOMES
@@ -234,7 +235,7 @@ class NotificationForm(Form):
 
     def __init__(self, *args: Any, risk_grades: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.risk_grade.choices = [(g, g) for g in (*risk_grades, NOT_GRADED)]
+        self.risk_grade.choices = with_placeholder([(g, g) for g in (*risk_grades, NOT_GRADED)])
 
     def validate_reported_at(self, field: LocalDateTimeField) -> None:
         start = self.started_at.data

@@ -89,17 +89,35 @@ class RecentPast:
             raise ValidationError("This is more than a year ago. Check the date and time.")
 
 
+PLACEHOLDER = "Choose one"
+
+
+def with_placeholder(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A drop-down list's choices, led by an empty one ("Choose one") unless they have one."""
+    if any(value == "" for value, _label in choices):
+        return choices
+    return [("", PLACEHOLDER), *choices]
+
+
 class ChoiceField(SelectField):
     """A choice from a fixed list: nothing chosen says `required`; a value not on the list says
-    the same and names the list (a tablet's upload shows it to the person who can fix it)."""
+    the same and names the list (a tablet's upload shows it to the person who can fix it).
+
+    The list starts with "Choose one" (empty): a drop-down list always sends what it shows, so
+    without it the first choice went in unchosen ("Save attempt" pressed at once recorded a
+    visit at which the child was spoken with: an accessibility probe). Where the field is
+    required, its message is on the element too (`data-required`), for a page kept on a tablet
+    to say the same beside it with no signal (static/js/shell-episode.js)."""
 
     def __init__(self, label: str, choices: dict[str, str], required: str, **kwargs: Any) -> None:
-        kwargs.setdefault("validators", [InputRequired(required)])
-        super().__init__(label, choices=list(choices.items()), **kwargs)
+        if "validators" not in kwargs:
+            kwargs["validators"] = [InputRequired(required)]
+            kwargs["render_kw"] = {"data-required": required, **(kwargs.get("render_kw") or {})}
+        super().__init__(label, choices=with_placeholder(list(choices.items())), **kwargs)
         self.required = required
 
     def pre_validate(self, form: object) -> None:
-        values = [str(value) for value, _label in self.choices]
+        values = [str(value) for value, _label in self.choices if value != ""]
         if self.data not in (None, "") and self.data not in values:  # empty: InputRequired
             raise ValidationError(f"{self.required} One of: {', '.join(values)}.")
 

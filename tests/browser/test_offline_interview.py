@@ -196,6 +196,7 @@ def test_an_upload_whose_answer_is_lost_or_fails_is_retried_and_arrives_once(
     tablet = offline_on_the_return(page, "Skye")
     context = tablet.context
     tablet.get_by_text("Record a contact attempt").click()
+    tablet.get_by_label("How", exact=True).select_option("visit")
     tablet.get_by_label("What happened").select_option("spoke")
     tablet.get_by_role("button", name="Save attempt").click()
     tablet.get_by_text("Contact attempt: kept on this tablet").wait_for()

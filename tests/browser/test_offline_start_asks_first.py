@@ -33,13 +33,16 @@ def test_offline_start_asks_for_the_offer_and_the_answer_first(page, live_app, n
     step.wait_for()
     assert serious_violations(tablet) == []
 
-    # Tapping start does not start it: the child's answer is asked for, never assumed.
+    # Tapping start does not start it: how it was offered, then the child's answer, are asked
+    # for, never assumed.
+    tablet.get_by_role("button", name="Start the interview now").click()
+    step.get_by_text("Choose how you offered it.").wait_for()
+    step.get_by_label("How you offered it").select_option("visit")
     tablet.get_by_role("button", name="Start the interview now").click()
     step.get_by_text("Choose the child's answer.").wait_for()
     assert f"/episodes/{episode_id}" in tablet.url
     assert tablet.get_by_text("Talking with").count() == 0
 
-    step.get_by_label("How you offered it").select_option("visit")
     step.get_by_label("Yes, they would like to talk now").check()
     tablet.get_by_role("button", name="Start the interview now").click()
     tablet.get_by_role("heading", name=f"Talking with {NAME}").wait_for()

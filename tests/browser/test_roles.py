@@ -40,6 +40,7 @@ def test_worker_records_an_attempt_with_htmx(page, viewport):
     page.wait_for_url("**/returns")
     page.locator(".card-title a").first.click()
     page.get_by_text("Record a contact attempt", exact=True).click()
+    page.get_by_label("How", exact=True).select_option("phone")
     page.get_by_label("What happened").select_option("no_answer")
     page.get_by_label("Note (optional)").fill("Rang twice, no answer.")
     page.get_by_role("button", name="Save attempt").click()

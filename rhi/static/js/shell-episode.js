@@ -166,6 +166,10 @@ function eventFrom(form, kind) {
     accept: "accepted_at",
     decline: "declined_at",
   }[kind];
+  // A list left at "Choose one": the server's own message for it, on the element.
+  for (const list of form.querySelectorAll("select[data-required]")) {
+    if (!list.value) return problem(list.name, list.getAttribute("data-required"));
+  }
   const at = String(data.get(whenName) || "")
     .replace("T", " ")
     .slice(0, 16);
@@ -212,7 +216,6 @@ function offerAndAnswer(form) {
     (field.querySelector("input") || field).focus();
     return null;
   };
-  if (!data.get("method")) return problem('[name="method"]', "Choose how you offered it.");
   const answer = data.get("answer");
   if (!answer) return problem("#start_answer", "Choose the child's answer.");
   const when = { id: crypto.randomUUID(), at: offer.at };
