@@ -195,7 +195,12 @@ def import_notifications_command(
     from rhi import audit
     from rhi.episodes import imports
     from rhi.episodes import imports_apply as apply
-    from rhi.episodes.imports_csv import FileProblem, guess_columns, missing_columns
+    from rhi.episodes.imports_csv import (
+        FileProblem,
+        doubled_columns,
+        guess_columns,
+        missing_columns,
+    )
 
     mapping = imports.mapping_named(mapping_name) if mapping_name else None
     if mapping_name and mapping is None:
@@ -212,6 +217,14 @@ def import_notifications_command(
     except FileProblem as exc:
         raise click.ClickException(str(exc)) from exc
     columns = dict(mapping.columns) if mapping else guess_columns(table.headers)
+    # Saved before the columns page refused it: one column read for two details misreads both
+    # (a child still missing recorded as back the minute they went), so nothing is imported.
+    for name, others in doubled_columns(columns).items():
+        also = " and ".join(imports.COLUMNS[o].label for o in others)
+        raise click.ClickException(
+            f"The saved columns read “{columns[name]}” for {imports.COLUMNS[name].label} and "
+            f"for {also}: choose one column for each on the columns page. Nothing was imported."
+        )
     for name in missing_columns(columns, table.headers):
         click.echo(f"No column for {imports.COLUMNS[name].label}: every row is refused.", err=True)
     actor = apply.Actor(None, team_id, "command line")

@@ -27,6 +27,7 @@ from rhi.episodes.imports_csv import (
     FileTooLarge,
     Table,
     absent_columns,
+    doubled_columns,
     guess_columns,
     missing_columns,
     too_large_message,
@@ -38,6 +39,7 @@ from rhi.forms.imports import (
     DecisionForm,
     UploadForm,
     columns_form,
+    doubled_words,
 )
 from rhi.models import ImportBatch, ImportMapping, WaitingRow
 from rhi.models.base import utcnow
@@ -134,7 +136,13 @@ def upload() -> tuple[str, int] | BaseResponse:
     db.session.flush()
     audit.record("import.upload", object_type="import", object_id=batch.id, detail="file read")
     db.session.commit()
-    ready = mapping is not None and not missing_columns(columns, table.headers)
+    # A saved set of columns reading one column for two details (saved before the columns
+    # page refused it) is checked again on the columns page, which says which.
+    ready = (
+        mapping is not None
+        and not missing_columns(columns, table.headers)
+        and not doubled_columns(columns)
+    )
     target = "imports.preview" if ready else "imports.columns_page"
     return redirect(url_for(target, batch_id=batch.id))
 
@@ -189,6 +197,10 @@ def columns_page(batch_id: int) -> tuple[str, int]:
     form = columns_form(table.headers, formdata=None, data={**initial, "name": name})
     for n, header in absent.items():
         getattr(form, f"col_{n}").errors = [_absent_words(header, retry.get(n), COLUMNS[n].label)]
+    chosen = {n: retry.get(n, NOT_IN_FILE) if n in absent else columns.get(n) for n in COLUMNS}
+    for n, others in doubled_columns({n: h for n, h in chosen.items() if h}).items():
+        select = getattr(form, f"col_{n}")
+        select.errors = [*select.errors, doubled_words(chosen[n] or "", others)]
     audit.record("import.view", object_type="import", object_id=batch.id, detail="columns")
     db.session.commit()
     return _render_columns(batch, form, table, 200)

@@ -21,6 +21,7 @@ from rhi.episodes import imports_apply as apply
 from rhi.episodes import references
 from rhi.episodes.imports_csv import (
     COLUMNS,
+    FileProblem,
     Row,
     Table,
     cells_for,
@@ -29,6 +30,7 @@ from rhi.episodes.imports_csv import (
     looks_like_a_date,
     mark_duplicates,
     missing_columns,
+    month_first,
     neutralise,
     parse,
     read_capped,
@@ -62,7 +64,13 @@ def read_file(stream: IO[bytes], limit: int | None = None) -> tuple[str, Table]:
     The text is what is kept between preview and import: read again, its rows keep the lines
     they have in the file (blank lines and all), which the messages name."""
     text = decode(read_capped(stream, max_bytes() if limit is None else limit))
-    return text, parse(text)
+    table = parse(text)
+    # Checked as a file comes in, not when a kept one is read again (`read_text`): a batch kept
+    # before the check existed still opens, as it did, and says what its rows hold.
+    problem = month_first(table)
+    if problem:
+        raise FileProblem(problem)
+    return text, table
 
 
 def read_text(text: str) -> Table:

@@ -6,19 +6,32 @@ confirmed by a coordinator (`guess_columns`). Each row is read into `Notice` val
 words saying what is wrong with it (`read_row`); the database side is rhi/episodes/
 imports_apply.py.
 
-- Bytes: UTF-8 with or without a byte-order mark, else Windows-1252 (what Excel on Windows
-  saves). A file is read with a cap (`read_capped`): a file over the limit is refused before
-  it is held whole.
+- Bytes: UTF-8 with or without a byte-order mark; any byte that is not UTF-8 is read as
+  Windows-1252 (what Excel on Windows saves), so a file saved either way, or one row pasted in
+  from another program, keeps its accents (`decode`). A byte neither can read becomes "\ufffd",
+  and a row holding one is refused, naming the column: a name is never imported with a
+  letter lost. A file is read with a cap (`read_capped`): a file over the limit is refused
+  before it is held whole.
+- Dates are read day first (23/11/2026), as in England. A file whose dates are written month
+  first (11/25/2026, an American system's export) is refused whole when any cell in it can only
+  be read month first (`month_first`): its other dates ("12/01/2026") would be read day first,
+  1 December taken as 12 January, without a word. Where every date of such a file has a day
+  of 12 or less nothing can tell it apart, so the export should be set to day first or ISO.
 - Cells beginning with = + - @ are kept as the text they are: nothing here evaluates anything,
   and a note says so, since a spreadsheet would have run them as formulas.
 - Times in a file are local (RHI_TIMEZONE), as a person at the police wrote them; the caller
   passes `to_utc`. A time with its own offset ("2026-11-20T14:30+00:00") is taken as written.
+  A local time in the hour that happens twice when the clocks go back is read as the first,
+  as the forms typed by hand read it (rhi/timefmt.py), and the row says so, with how to write
+  the second (its offset).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -212,10 +225,24 @@ NOT_TEXT = (
 )
 
 
+def _as_windows_1252(exc: UnicodeError) -> tuple[str, int]:
+    """The bytes UTF-8 cannot read, read as Windows-1252; its five meaningless bytes become
+    "\ufffd", which `read_row` refuses."""
+    assert isinstance(exc, UnicodeDecodeError)
+    return exc.object[exc.start : exc.end].decode("cp1252", errors="replace"), exc.end
+
+
+codecs.register_error("rhi_cp1252", _as_windows_1252)
+UNREADABLE = "\ufffd"
+
+
 def decode(data: bytes) -> str:
-    """The file's text: UTF-16 when it opens with its byte-order mark; UTF-8 (a mark dropped);
-    UTF-8 with a few stray bytes; else Windows-1252. A file with NUL bytes and no UTF-16 mark is
-    not text (a picture renamed .csv): refused, rather than read as a table of nonsense."""
+    """The file's text: UTF-16 when it opens with its byte-order mark; else UTF-8 (a mark
+    dropped), each byte that is not UTF-8 read as Windows-1252. A file saved by Excel on Windows
+    is read whole that way; one mostly UTF-8 with a row pasted in from such a file keeps both
+    "Zoë" and "Chloé" (read as one or the other whole, one of them came out wrong: "ZoÃ«", or
+    "Chlo\ufffd" imported as a new child). A file with NUL bytes and no UTF-16 mark is not
+    text (a picture renamed .csv): refused, rather than read as a table of nonsense."""
     if data.startswith(UTF16_MARKS):
         try:
             return data.decode("utf-16")
@@ -223,19 +250,7 @@ def decode(data: bytes) -> str:
             raise FileProblem(NOT_TEXT) from exc
     if b"\x00" in data:
         raise FileProblem(NOT_TEXT)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    as_utf8 = data.decode("utf-8-sig", errors="replace")
-    stray = as_utf8.count("\ufffd")
-    letters = sum(1 for ch in as_utf8 if ord(ch) > 127) - stray
-    if letters > stray:
-        # Mostly UTF-8, its letters whole, with a byte or two astray: read as Windows-1252 every
-        # accented letter would become two wrong ones ("ZoÃ«"). The stray bytes show as a
-        # replacement character, as Windows-1252's five meaningless bytes do below.
-        return as_utf8
-    return data.decode("cp1252", errors="replace")
+    return data.decode("utf-8-sig", errors="rhi_cp1252")
 
 
 def _blank(line: str) -> bool:
@@ -259,24 +274,71 @@ def parse(text: str) -> Table:
     else:
         delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    begins = skipped + 1  # the line the row being read begins on
     try:
-        # Blank lines the split above does not see (a file whose lines end in a lone CR).
-        headers = next((h for h in reader if any(c.strip() for c in h)), [])
+        headers: list[str] = []
+        for cells in reader:
+            begins = reader.line_num + skipped + 1
+            # Blank lines the split above does not see (a file whose lines end in a lone CR).
+            if any(c.strip() for c in cells):
+                headers = cells
+                break
         headers = _unique([h.strip() for h in headers])
         if not any(headers):
             raise FileProblem("This file is empty: it has no header row.")
         rows = []
-        line = reader.line_num + skipped
         for cells in reader:
             if any(c.strip() for c in cells):
-                rows.append((line + 1, cells))
-            line = reader.line_num + skipped
+                rows.append((begins, cells))
+            begins = reader.line_num + skipped + 1
     except csv.Error as exc:
-        raise FileProblem(
-            f"This file is not a CSV file rhi can read (near line {reader.line_num + skipped}): "
-            f"{exc}."
-        ) from exc
+        raise FileProblem(_not_csv(exc, begins, reader.line_num + skipped)) from exc
     return Table(headers, rows)
+
+
+def _not_csv(exc: csv.Error, begins: int, now: int) -> str:
+    """Why the file cannot be read, at the line to look at. A quote mark that opens a cell and
+    is never closed takes the rest of the file into that cell: the reader stops at the end (or
+    when the cell grows too long), so the line it has reached is the last, not the one to fix."""
+    said = str(exc)
+    if "unexpected end of data" in said or "field larger than field limit" in said:
+        return (
+            f"This file is not a CSV file rhi can read: the row on line {begins} has a quote "
+            'mark (") that opens a cell and is never closed, so everything after it was read '
+            "as one cell. Close the quote, or take it out, and upload the file again."
+        )
+    return f"This file is not a CSV file rhi can read (near line {now}): {said}."
+
+
+# A date written with its day and month as one or two digits and a four-digit year last, as
+# DATE_FORMATS read it (23/11/2026), a time after it or not.
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[ T].*)?")
+
+
+def month_first(table: Table) -> str | None:
+    """Why a file whose dates are written month first is refused, or None. A cell such as
+    "11/25/2026" can only be month first; where one is, its column's other dates ("12/01/2026")
+    may be too, and read day first they would be wrong by months without a word (a child gone
+    missing on 1 December taken as gone since 12 January). The whole file is refused, naming
+    the first such cell, rather than row by row: every row of it is in doubt, and the fix is
+    one change to how the file is saved."""
+    for line, cells in table.rows:
+        for index, cell in enumerate(cells):
+            shape = _DAY_MONTH_YEAR.fullmatch(cell.strip())
+            if shape is None:
+                continue
+            first, second = int(shape.group(1)), int(shape.group(3))
+            if first <= 12 < second <= 31:
+                header = table.headers[index] if index < len(table.headers) else ""
+                where = f"the column “{header}”, line {line}" if header else f"line {line}"
+                return (
+                    f"The dates in this file are written month first: “{cell.strip()}” "
+                    f"({where}) can only be month {first}, day {second}. rhi reads dates day "
+                    "first, as 23/11/2026, so a date such as 12/01/2026 in this file would be "
+                    "read as 12 January, not 1 December. Save the file with its dates day first "
+                    "(23/11/2026) or as 2026-11-23, and upload it again."
+                )
+    return None
 
 
 def _unique(headers: list[str]) -> list[str]:
@@ -323,6 +385,23 @@ def missing_columns(columns: dict[str, str], headers: list[str]) -> list[str]:
     none, on the columns page; until then each row is refused (`read_row`'s `unmapped`)."""
     absent = absent_columns(columns, headers)
     return [n for n in COLUMNS if n in absent or (COLUMNS[n].required and not columns.get(n))]
+
+
+def doubled_columns(columns: dict[str, str]) -> dict[str, list[str]]:
+    """{field: the other fields} for each field whose header another field reads too. One
+    column feeding two fields misreads them both: "Reported Missing" chosen for Returned or
+    found too recorded every child still missing as back the minute they went missing."""
+    readers: dict[str, list[str]] = {}
+    for name in COLUMNS:
+        header = columns.get(name)
+        if header:
+            readers.setdefault(header, []).append(name)
+    return {
+        name: [other for other in names if other != name]
+        for names in readers.values()
+        if len(names) > 1
+        for name in names
+    }
 
 
 class Cells(dict[str, str]):
@@ -491,6 +570,12 @@ class _Reader:
         if not value:
             return None
         column = COLUMNS[name]
+        if UNREADABLE in value:
+            self.row.problems.append(
+                f"{column.label} “{value}” holds a letter rhi cannot read (shown as "
+                f"“{UNREADABLE}”): it was saved in a form of text rhi does not know. Correct it "
+                "in the file, save the file as CSV UTF-8, and send the row again."
+            )
         if len(value) > column.limit:
             self.row.problems.append(
                 f"{column.label} is too long: the most is {column.limit} characters."
@@ -516,11 +601,19 @@ class _Reader:
         if text is None:
             return None
         label = COLUMNS[name].label
+        local: list[datetime] = []
+
+        def to_utc(value: datetime) -> datetime:
+            local.append(value)
+            return self.to_utc(value)
+
         try:
-            value = read_when(text, self.to_utc)
+            value = read_when(text, to_utc)
         except NotOnTheClock as skipped:
             self.row.problems.append(f"{label} “{text}”: {skipped}")
             return None
+        if value is not None and local:
+            self.twice(label, text, local[-1], value)
         if value is not None and not text.replace("T", " ").strip().partition(" ")[2].strip():
             self.row.notes.append(f"{label} “{text}” has no time: taken as midnight (00:00).")
         next_day = end_of_day(text)
@@ -534,6 +627,26 @@ class _Reader:
         elif value > self.now + CLOCK_SKEW:
             self.row.problems.append(f"{label} “{text}” is in the future.")
         return value
+
+    def twice(self, label: str, text: str, local: datetime, first: datetime) -> None:
+        """A note where `local` happened twice (the hour the clocks go back): read as the
+        first, as a form typed by hand reads it, and how to write the second. `to_utc` reads
+        the second where asked (PEP 495's fold), which is how the two are told apart."""
+        try:
+            second = self.to_utc(local.replace(fold=1))
+        except NotOnTheClock:
+            return
+        if second == first:
+            return
+        offset = local - second
+        sign = "-" if offset < timedelta(0) else "+"
+        hours, minutes = divmod(abs(offset) // timedelta(minutes=1), 60)
+        self.row.notes.append(
+            f"{label} “{text}”: the clocks went back that night, so {local:%H:%M} happened "
+            f"twice. Taken as the first ({first:%H:%M} UTC). If it was the second "
+            f"({second:%H:%M} UTC), write it with its offset: "
+            f"{local:%Y-%m-%dT%H:%M}{sign}{hours:02d}:{minutes:02d}."
+        )
 
     def birth(self) -> date | None:
         text = self.required("date_of_birth")

@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired
 
-from rhi.episodes.imports_csv import COLUMNS
+from rhi.episodes.imports_csv import COLUMNS, doubled_columns
 from rhi.forms.base import Form
 from rhi.forms.fields import too_long
 
@@ -38,6 +38,26 @@ class ColumnsForm(Form):
         "Save these columns as",
         description="For example “Police daily export”. Next time, choose it when uploading.",
         validators=[DataRequired("Name these columns, to use them again."), too_long(80)],
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Each choice, and one column for each detail: a column chosen for two is refused
+        beside each of them (`doubled_words`)."""
+        valid = super().validate(extra_validators)
+        chosen = {name: getattr(self, f"col_{name}").data for name in COLUMNS}
+        for name, others in doubled_columns(chosen).items():
+            select = getattr(self, f"col_{name}")
+            select.errors = [*select.errors, doubled_words(chosen[name], others)]
+            valid = False
+        return valid
+
+
+def doubled_words(header: str, others: list[str]) -> str:
+    """Beside a detail whose column another detail reads too, naming the other."""
+    named = " and ".join(COLUMNS[other].label for other in others)
+    return (
+        f"“{header}” is chosen for {named} too. One column can hold one detail only: choose "
+        "the column with this one, or “Not in this file”."
     )
 
 
