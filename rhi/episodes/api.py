@@ -5,6 +5,15 @@ Authenticated by a service token (`Authorization: Bearer ...`), made and revoked
 administrator (rhi/admin/tokens.py): only its SHA-256 is stored, it is scoped to notifications
 only, and every use (and every refusal) is audited. No session and no cookie are involved, so
 the CSRF check (which protects cookies) does not apply: the blueprint is exempt.
+
+The caller is the police's system: its answer holds what it sent and rhi's outcome (`outcome`,
+a fixed `code` and words of this module's own), never what only rhi holds. A row's message, as
+a file's preview and results page show it to the council, names the child as rhi holds them
+("Possibly Jay Campbell", a preferred name) and their other times away with their references
+and times: answered as it was, a dry run let a token holder learn, by trying names and dates
+of birth, whether rhi held a child and their history (a probe). Only a refusal of what was sent
+itself (a date that is not one, a field misnamed) is answered in the row's words: they hold
+nothing but what was sent.
 """
 
 from __future__ import annotations
@@ -127,12 +136,75 @@ def notifications() -> tuple[Response, int]:
     return response, 200
 
 
+# What the caller is told, by outcome (created, updated, unchanged) or by code (refused,
+# waiting): the same words whichever child or record it was. docs/openapi.yaml lists the codes.
+DONE = {
+    apply.NEW: "Recorded: a new episode, waiting to be allocated.",
+    apply.UPDATE: "The episode with this police reference is updated with the details sent.",
+    apply.UNCHANGED: "rhi already holds this notification as sent: nothing changed.",
+}
+WHY = {
+    apply.NEEDS_PERSON: "Waits for a person at the council to confirm which child it is.",
+    apply.REFERENCE_CONFLICT: (
+        "rhi holds this police reference on another record. Nothing was saved: check the reference."
+    ),
+    apply.PERSON_ID_CONFLICT: (
+        "rhi holds this police person id for another record. Nothing was saved: check the id."
+    ),
+    apply.TIMES_CONFLICT: (
+        "The times sent do not fit the times away rhi holds for this child. Nothing was saved: "
+        "check the times."
+    ),
+    apply.FOUND_WITHOUT_MISSING: (
+        "rhi holds no episode with this police reference for this found notification to "
+        "update. Nothing was saved: check the reference, or send reported_missing too."
+    ),
+    apply.WAITING_CONFLICT: (
+        "A notification with this police reference waits for a person at the council to "
+        "confirm the child, and this one does not fit it. Nothing was saved: check the "
+        "reference and the details."
+    ),
+    apply.NEEDS_COORDINATOR: (
+        "rhi's records need putting right at the council before this can be saved. Nothing "
+        "was saved."
+    ),
+    apply.NOT_SAVED: "rhi could not save it. Nothing was saved: send it again later.",
+}
+
+
+def _said(plan: apply.Plan) -> tuple[str | None, str]:
+    """The code and the words the caller is told (the module docstring says why not the
+    row's message)."""
+    row = plan.row
+    if plan.outcome == apply.PROBLEM:
+        code = plan.code or apply.NEEDS_COORDINATOR
+        if row.taken_with is not None:
+            # Refused with the item it was read with: the words of that item's answer.
+            first = (
+                f"The same as item {row.same_as}"
+                if row.same_as is not None
+                else f"Read together with item {row.taken_with}"
+            )
+            return code, f"{first}, which was refused: see that item's answer."
+        # What was sent could not be read: its words hold only what was sent.
+        return code, plan.message if code == apply.INVALID else WHY.get(
+            code, WHY[apply.NEEDS_COORDINATOR]
+        )
+    if plan.outcome == apply.WAITING:
+        return apply.NEEDS_PERSON, WHY[apply.NEEDS_PERSON]
+    if row.taken_with is not None:
+        return None, plan.message  # "The same as item 1: a repeat, counted once."
+    return None, DONE[plan.outcome]
+
+
 def _result(index: int, plan: apply.Plan) -> dict[str, Any]:
+    code, message = _said(plan)
     return {
         "index": index,
         "police_reference": plan.row.reference or None,
         "outcome": OUTCOMES[plan.outcome],
-        "message": plan.message,
+        "code": code,
+        "message": message,
         "notes": plan.row.notes,
         "episode_id": plan.episode.id if plan.episode is not None else None,
     }

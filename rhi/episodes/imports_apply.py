@@ -15,6 +15,11 @@ candidates: rhi/children/matching.py) is never merged silently: the row waits fo
 team may see, as adding a child by hand does: whether another team's record exists is not
 theirs to know.
 
+One time away is never counted twice, as the hand forms refuse it (`time_away_around`): a
+new episode or a correction whose time away falls inside, or holds, another of the child's is
+refused, naming it. A new episode begun after one held as not yet back is made, with a note to
+record that return (found notifications often never come).
+
 Each row is applied in its own SAVEPOINT: whole or not at all. Every change is audited in the
 same transaction; the caller commits.
 """
@@ -23,13 +28,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, event, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from rhi import access, audit
@@ -37,7 +43,7 @@ from rhi.children import matching
 from rhi.episodes import notifications, references
 from rhi.episodes.imports_csv import Notice, NotOnTheClock, Row, read_row
 from rhi.extensions import db
-from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
+from rhi.models import AuditEvent, Child, Episode, PolicePerson, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import NOT_GRADED
 from rhi.models.retention import DestroyedChild
@@ -45,6 +51,19 @@ from rhi.timefmt import format_datetime, from_local, not_on_the_clock
 
 NEW, UPDATE, UNCHANGED, WAITING, PROBLEM = "new", "update", "unchanged", "waiting", "problem"
 CHUNK = 500
+
+# Why a row is refused or waits, as a short fixed code. The API answers the police's system
+# with the code and words of its own (rhi/episodes/api.py), never the row's message: that
+# names the child as rhi holds them and their other times away, which are the council's.
+INVALID = "invalid"  # what was sent cannot be read as it stands (its message says only that)
+REFERENCE_CONFLICT = "reference_conflict"  # rhi holds the reference for another record
+PERSON_ID_CONFLICT = "person_id_conflict"  # the police person id is another child's
+TIMES_CONFLICT = "times_conflict"  # the times do not fit the child's times away rhi holds
+FOUND_WITHOUT_MISSING = "found_without_missing"  # a found time for a reference rhi lacks
+WAITING_CONFLICT = "waiting_conflict"  # does not fit the notification that waits for a person
+NEEDS_COORDINATOR = "needs_coordinator"  # rhi's own records need putting right first
+NOT_SAVED = "not_saved"  # rhi could not save it: sending it again may work
+NEEDS_PERSON = "needs_person"  # waits for a person to confirm the child
 
 
 @dataclass(frozen=True)
@@ -102,10 +121,15 @@ class Plan:
     # A refused row's child, where rhi knows it is theirs: its result names them, so destroying
     # their record blanks it (imports.forget_child).
     about: int | None = None
+    code: str | None = None  # why it is refused or waits (a code above); None otherwise
 
 
 class RowRefused(Exception):
-    """A row that cannot be applied as it stands, said in words."""
+    """A row that cannot be applied as it stands, said in words; `code`: why, as a code."""
+
+    def __init__(self, words: str, code: str = NEEDS_COORDINATOR) -> None:
+        super().__init__(words)
+        self.code = code
 
 
 def _chunks(items: list[Any]) -> Iterable[list[Any]]:
@@ -154,7 +178,9 @@ class Known:
     # a carer's call before the police gave one): a row may be the same time away.
     unreferenced: dict[int, list[Episode]] = field(default_factory=lambda: defaultdict(list))
     # Each known child's times away a new row's missing time may fall inside: still open, or
-    # back after the earliest missing time in the file (whatever their police reference).
+    # back after the earliest missing time in the file (whatever their police reference). The
+    # children of the episodes the rows correct too, from the earliest of their missing times:
+    # a corrected time must not fall inside, or hold, another time away (`_plan_update`).
     around: dict[int, list[Episode]] = field(default_factory=lambda: defaultdict(list))
     # The found times the file itself gives, by police reference: a found row for the child's
     # earlier time away may come after the row for the next one.
@@ -217,10 +243,15 @@ class Known:
                 )
             ):
                 known.unreferenced[episode.child_id].append(episode)
+        corrected = [
+            e for same in known.episodes.values() for e in same if e.id in known.visible_episodes
+        ]
         starts = [n.started_at for n in notices if n.started_at is not None]
+        starts += [e.started_at for e in corrected]
         if starts:
             earliest = min(starts)
-            for part in _chunks(sorted(known.by_id)):
+            children = set(known.by_id) | {e.child_id for e in corrected}
+            for part in _chunks(sorted(children)):
                 for episode in db.session.scalars(_times_away_since(part, earliest, actor)):
                     known.around[episode.child_id].append(episode)
         for notice in notices:
@@ -290,7 +321,12 @@ def _changes(notice: Notice, episode: Episode) -> list[str]:
 def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
     episodes = known.episodes[references.key(notice.police_reference)]
     if len(episodes) > 1:
-        return Plan(row, PROBLEM, "rhi holds more than one episode with this police reference.")
+        return Plan(
+            row,
+            PROBLEM,
+            "rhi holds more than one episode with this police reference.",
+            code=NEEDS_COORDINATOR,
+        )
     episode = episodes[0]
     if episode.id not in known.visible_episodes:
         return Plan(
@@ -298,6 +334,7 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
             PROBLEM,
             "This police reference is already in rhi, on a record your team does not hold. "
             "Nothing was changed: ask that team's manager.",
+            code=REFERENCE_CONFLICT,
         )
     if not _same_child(episode.child, notice):
         return Plan(
@@ -305,10 +342,16 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
             PROBLEM,
             "rhi holds this police reference for a child with another name or date of birth. "
             "Check the reference.",
+            code=REFERENCE_CONFLICT,
         )
     linked = known.people.get(notice.police_person_id or "")
     if linked is not None and linked != episode.child_id:
-        return Plan(row, PROBLEM, "The police person id is linked to another child in rhi.")
+        return Plan(
+            row,
+            PROBLEM,
+            "The police person id is linked to another child in rhi.",
+            code=PERSON_ID_CONFLICT,
+        )
     changes = _changes(notice, episode)
     returned = notice.returned_at or episode.returned_at
     if returned is not None and returned < (notice.started_at or episode.started_at):
@@ -319,11 +362,39 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
             else "rhi holds a return before this Reported missing time: check the missing time, "
             "or add the found time if it has changed."
         )
-        return Plan(row, PROBLEM, said, about=episode.child_id)
+        return Plan(row, PROBLEM, said, about=episode.child_id, code=TIMES_CONFLICT)
+    if "started_at" in changes or "returned_at" in changes:
+        # A corrected time is held to the rule a new row and the hand form are held to: it may
+        # not fall inside, nor hold, another of the child's times away (one time away counted
+        # twice). Only the times it moves: a grade corrected on an episode already overlapping
+        # another is no new harm. A time away not yet back is no bar here, as on the form.
+        moved = replace(
+            notice,
+            started_at=notice.started_at or episode.started_at,
+            returned_at=notice.returned_at or known.returned(episode),
+        )
+        others = [e for e in known.around.get(episode.child_id, []) if e is not episode]
+        clash = time_away_around(
+            moved, episode.child.display_name, others, known.returned, still_missing=False
+        )
+        if clash is not None:
+            return Plan(row, PROBLEM, clash.words, about=episode.child_id, code=clash.code)
+    problem = _after_its_interview(episode, notice, changes)
+    if problem is not None:
+        return Plan(row, PROBLEM, problem, about=episode.child_id, code=TIMES_CONFLICT)
     if not changes:
         return Plan(row, UNCHANGED, "Already in rhi, the same.", episode=episode)
     words = ", ".join(LABELS[c] for c in changes)
     return Plan(row, UPDATE, f"Changes {words}.", episode=episode, changes=changes)
+
+
+def _after_its_interview(episode: Episode, notice: Notice, changes: list[str]) -> str | None:
+    """Why the found time the row gives cannot be the episode's (its interview records
+    something before it), as applying it would refuse it (`_update`): the preview and the dry
+    run say so, rather than "update" and then a refusal."""
+    if "returned_at" not in changes or notice.returned_at is None:
+        return None
+    return notifications.recorded_before(episode, notice.returned_at)
 
 
 def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
@@ -335,6 +406,7 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
             "Reported missing is empty, and rhi holds no episode with this police reference "
             "for this found notification to update. Check the reference, or add when the "
             "child was reported missing.",
+            code=FOUND_WITHOUT_MISSING,
         )
     if waiting is not None:
         candidate = known.child(waiting.candidate_child_id) or waiting.candidate
@@ -360,6 +432,7 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
                 f"This police reference waits for a person to confirm it is "
                 f"{candidate.display_name}; this row names another child. Check the reference, "
                 "or decide on the waiting one first.",
+                code=WAITING_CONFLICT,
             )
         # What waits takes what this row says (a correction, or the found time): the person
         # decides on the latest details, read together and checked as they will be applied.
@@ -371,13 +444,14 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
                 PROBLEM,
                 "This row does not fit the notification with this police reference that waits "
                 f"for a person to confirm the child: {' '.join(together.problems)}",
+                code=WAITING_CONFLICT,
             )
         said = (
             "Found: added to the notification that waits for a person to confirm the child."
             if notice.started_at is None
             else "Still waits for a person to confirm the child."
         )
-        return Plan(row, WAITING, said, waiting=waiting, values=values)
+        return Plan(row, WAITING, said, waiting=waiting, values=values, code=NEEDS_PERSON)
     if notice.police_person_id and notice.police_person_id in known.people:
         child = known.child(known.people[notice.police_person_id])
         if child is None:
@@ -386,6 +460,7 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
                 PROBLEM,
                 "The police person id belongs to a child your team does not hold. "
                 "Nothing was changed: ask a manager.",
+                code=PERSON_ID_CONFLICT,
             )
         if not _same_child(child, notice):
             # The id is the police's, but a name and date of birth unlike the child's may be a
@@ -452,11 +527,13 @@ def _times_away_since(child_ids: list[int], since: datetime, actor: Actor) -> Se
 
 @dataclass(frozen=True)
 class TimeAway:
-    """What a new episode for a notification would meet among the child's times away: words,
-    and whether they refuse the row (`problem`) or go with it as a note."""
+    """What a notification meets among the child's times away: words naming the one it meets,
+    a code, and whether they refuse the row (`problem`) or go with it as a note."""
 
     words: str
-    problem: bool
+    code: str
+    # False: a note that goes with the new episode, not a refusal (`time_away_around`).
+    problem: bool = True
 
 
 def time_away_around(
@@ -464,15 +541,26 @@ def time_away_around(
     name: str,
     episodes: Iterable[Episode],
     returned_of: Callable[[Episode], datetime | None],
+    *,
+    still_missing: bool = True,
 ) -> TimeAway | None:
     """One time away counted twice, as the hand form refuses it (rhi/episodes/views.py
-    `_within_another`): this missing time falls inside a time away rhi holds with its return,
-    or this time away, with its return, holds the start of one rhi holds. Refused, naming it,
-    whatever order a file gives them in. A time away held as not yet back from before this
-    missing time is only a note: a found notification often never arrives, and refusing would
-    keep every later notification of the child (a child missing now) out of rhi; the note says
-    to record that return. `returned_of`: an episode's return, counting a found time the same
-    file or import gives it. None when the new episode stands on its own."""
+    `_within_another` and `_missing_already`): this missing time falls inside a time away rhi
+    holds with its return, or this time away, with its return, holds the start of one rhi
+    holds. Refused, naming it, whatever order a file gives them in.
+
+    `still_missing` (a new episode): a time away held as not yet back is met too. One that
+    began before this missing time is only a note (`problem` False): a found notification
+    often never arrives, and refusing would keep every later notification of the child (a
+    child missing now) out of rhi; the note says to record that return. One that began at or
+    after this missing time, with this one not back before then, is refused: the same
+    reported missing time under two references (a probe made two open episodes of it), or
+    this time away holding it. A correction (`_plan_update`) is not held to it, as the hand form's
+    correction is not.
+
+    `returned_of`: an episode's return, counting a found time the same file or import gives
+    it (read as back, a found row for the open one in the same file lets this row in). None
+    when the time away stands on its own."""
     started, back = notice.started_at, notice.returned_at
     assert started is not None
     not_yet_back = None
@@ -495,14 +583,29 @@ def time_away_around(
                 f"This time away, until {format_datetime(back)}, holds {name}'s time away from "
                 f"{format_datetime(episode.started_at)} ({reference}), {held}: check the "
                 "times. If it is the same time away, nothing needs adding.",
-                problem=True,
+                TIMES_CONFLICT,
             )
         if returned is None:
-            if episode.started_at <= started and not_yet_back is None:
+            if not still_missing:
+                continue
+            if started <= episode.started_at and (back is None or episode.started_at < back):
+                # Begun at or before the open one, and not back before it began: the same
+                # time away under another reference, most often, or one holding it.
+                return TimeAway(
+                    f"{name} is held as missing since {format_datetime(episode.started_at)} "
+                    f"({reference}), {held}, and not yet back: this time away, from "
+                    f"{format_datetime(started)}, would count it twice. If it is the same time "
+                    "away, nothing needs adding; if not, check the times.",
+                    TIMES_CONFLICT,
+                )
+            if episode.started_at < started and not_yet_back is None:
+                # Kept while looking on: a time away with its return that this one falls
+                # inside is the plainer thing to correct, and said first.
                 not_yet_back = TimeAway(
                     f"{name} is also held as missing since {format_datetime(episode.started_at)} "
                     f"({reference}) and not yet back: if they came back in between, record it "
                     "on that episode.",
+                    "",
                     problem=False,
                 )
             continue
@@ -512,7 +615,7 @@ def time_away_around(
                 f"{format_datetime(episode.started_at)} until they came back "
                 f"{format_datetime(returned)} ({reference}), {held}: check the times. If it is "
                 "the same time away, nothing needs adding.",
-                problem=True,
+                TIMES_CONFLICT,
             )
     return not_yet_back
 
@@ -530,7 +633,7 @@ def _new_or_same_time_away(
             notice, child.display_name, known.around.get(child.id, []), known.returned
         )
         if clash is not None and clash.problem:
-            return Plan(row, PROBLEM, clash.words, about=child.id)
+            return Plan(row, PROBLEM, clash.words, about=child.id, code=clash.code)
         if clash is not None:
             new_words = f"{new_words} {clash.words}"
         return Plan(row, NEW, new_words, child)
@@ -540,10 +643,14 @@ def _new_or_same_time_away(
             PROBLEM,
             f"rhi holds more than one episode for {child.display_name} with no police reference "
             "at about this time: add the reference to the right one by hand.",
+            code=NEEDS_COORDINATOR,
         )
     (episode,) = same
     since = format_datetime(episode.started_at)
     changes = _changes(notice, episode)
+    problem = _after_its_interview(episode, notice, changes)
+    if problem is not None:
+        return Plan(row, PROBLEM, problem, about=child.id, code=TIMES_CONFLICT)
     said = (
         f"The police reference for {child.display_name}'s episode recorded by hand (missing "
         f"since {since}), added to it"
@@ -556,7 +663,7 @@ def _new_or_same_time_away(
 def _waits(row: Row, child: Child, reason: str) -> Plan:
     """The row waits for a person to say whether it is `child` (or a child new to rhi)."""
     message = f"Possibly {child.display_name}: {reason.lower()}. Waits for a person to confirm."
-    return Plan(row, WAITING, message, child, reason=reason)
+    return Plan(row, WAITING, message, child, reason=reason, code=NEEDS_PERSON)
 
 
 def plan_row(row: Row, known: Known) -> Plan:
@@ -564,7 +671,9 @@ def plan_row(row: Row, known: Known) -> Plan:
     if row.taken_with is not None:
         return Plan(row, UNCHANGED, f"Read together with line {row.taken_with}: the same episode.")
     if notice is None:
-        return Plan(row, PROBLEM, " ".join(row.problems) or "This row cannot be read.")
+        # Said from what the row itself holds only (a date that is not one, a field missing).
+        said = " ".join(row.problems) or "This row cannot be read."
+        return Plan(row, PROBLEM, said, code=INVALID)
     if known.episodes.get(references.key(notice.police_reference)):
         return _plan_update(row, notice, known)
     return _plan_new(row, notice, known)
@@ -585,6 +694,7 @@ def _settle_read_together(plans: list[Plan]) -> list[Plan]:
                 PROBLEM,
                 f"Read together with line {later.row.line}, which was not imported: "
                 f"{later.message}",
+                code=later.code,
             )
             by_line[plan.row.line] = plan
         settled.append(plan)
@@ -720,12 +830,38 @@ def _new_episode(notice: Notice, child: Child | None, actor: Actor) -> Episode:
     return episode
 
 
+@contextmanager
+def _attributed(actor: Actor) -> Iterator[None]:
+    """Each audit row written meanwhile names where the change came from, as a new episode's
+    does ("imported (token 3)"): the forms' functions (rhi/episodes/notifications.py) take a
+    person, and from the command line or the API there is none, so their rows said nobody
+    and could not be tied to the token or the file. Caught as each row joins the session
+    (`transient_to_pending`), of this session only, so nothing else's rows are touched."""
+    session = db.session()
+    said = f"; from a police notification ({actor.label})"
+
+    def attribute(_session: Any, instance: object) -> None:
+        if isinstance(instance, AuditEvent):
+            instance.detail = ((instance.detail or "") + said)[:200]
+
+    event.listen(session, "transient_to_pending", attribute)
+    try:
+        yield
+    finally:
+        event.remove(session, "transient_to_pending", attribute)
+
+
 def _update(plan: Plan, actor: Actor) -> None:
     """Only the details the file gives, through the same functions as the forms (audit and the
     moved deadline of a corrected return come with them)."""
+    with _attributed(actor):
+        _update_as_the_forms_do(plan, actor)
+
+
+def _update_as_the_forms_do(plan: Plan, actor: Actor) -> None:
     episode, notice = plan.episode, plan.row.notice
     assert episode is not None and notice is not None
-    user: Any = actor.user  # None from the command line or the API: audited without a person
+    user: Any = actor.user  # None from the command line or the API: named by `_attributed`
 
     def missing() -> None:
         notifications.update_missing(
@@ -746,7 +882,7 @@ def _update(plan: Plan, actor: Actor) -> None:
     def found(returned_at: datetime) -> None:
         problem = notifications.recorded_before(episode, returned_at)
         if problem is not None:
-            raise RowRefused(problem)
+            raise RowRefused(problem, TIMES_CONFLICT)
         notifications.record_return(
             episode,
             user,
@@ -902,7 +1038,14 @@ def apply_rows(rows: list[Row], actor: Actor, source: str) -> list[Plan]:
                 _remember(plan, known)
             except (SQLAlchemyError, RowRefused, notifications.ReturnBeforeStart) as exc:
                 message = str(exc) if isinstance(exc, RowRefused) else "rhi could not save it."
-                plan = Plan(row, PROBLEM, f"Not saved: {message}", about=about)
+                code = (
+                    exc.code
+                    if isinstance(exc, RowRefused)
+                    else TIMES_CONFLICT
+                    if isinstance(exc, notifications.ReturnBeforeStart)
+                    else NOT_SAVED
+                )
+                plan = Plan(row, PROBLEM, f"Not saved: {message}", about=about, code=code)
         plans.append(plan)
     plans = _settle_read_together(plans)
     for plan in plans:
@@ -1013,7 +1156,7 @@ def resolve(
                     notice, child.display_name, around, lambda e: e.returned_at
                 )
                 if clash is not None and clash.problem:
-                    raise RowRefused(clash.words)
+                    raise RowRefused(clash.words, clash.code)
             episode = _new_episode(notice, child, actor)
         _link_person(notice, episode.child, None)
     waiting.resolved_at = utcnow()

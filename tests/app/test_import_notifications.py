@@ -213,7 +213,8 @@ def test_the_same_file_twice_changes_nothing_and_a_corrected_file_updates(app, m
 
 
 def test_a_police_person_id_finds_the_child_whatever_the_name(app, manager):
-    import_file(manager, csv_bytes(NEW))
+    # Back before she goes again: a child held as still missing gets no second time away.
+    import_file(manager, csv_bytes(NEW.replace(",,Low", ",22/11/2026 07:00,Low")))
     renamed = "IMP-9,P-2,Rose,Greene,04/03/2012,22/11/2026 20:00,,Low"  # the same person id
     batch = import_file(manager, csv_bytes(renamed))
     assert outcomes(app, batch) == {"IMP-9": "new"}
@@ -544,7 +545,7 @@ def test_utf16_and_utf8_with_a_stray_byte_are_read_and_a_picture_is_refused(app,
 
 def test_the_preview_says_what_the_import_does_with_a_new_child_on_several_rows(app, manager):
     rows = (
-        "NEW-1,,Ruby,Hartley,09/08/2012,20/11/2026 21:15,,Low",
+        "NEW-1,,Ruby,Hartley,09/08/2012,20/11/2026 21:15,21/11/2026 08:00,Low",
         "NEW-2,,Ruby,Hartley,09/08/2012,21/11/2026 21:15,,Low",  # the same child again
         "NEW-3,,Rubie,Hartley,09/08/2012,22/11/2026 21:15,,Low",  # possibly her
     )
@@ -704,13 +705,14 @@ def test_a_file_of_found_notifications_needs_no_reported_missing_column(app, man
 
 def test_a_correction_moving_both_times_later_is_applied_whole(app, manager):
     import_file(manager, csv_bytes(ADA))  # missing 20/11 10:00, back 21/11 09:00
-    later = ADA.replace("20/11/2026 10:00,21/11/2026 09:00", "21/11/2026 18:00,22/11/2026 09:00")
+    # Not past 22/11 06:00, when Ada's next time away (REF-A) began: that would count twice.
+    later = ADA.replace("20/11/2026 10:00,21/11/2026 09:00", "21/11/2026 18:00,22/11/2026 05:00")
     batch = import_file(manager, csv_bytes(later))
     assert outcomes(app, batch) == {"IMP-1": "update"}
     (ada,) = episodes_with(app, "IMP-1")
     assert (ada.started_at, ada.returned_at) == (
         datetime(2026, 11, 21, 18, 0),
-        datetime(2026, 11, 22, 9, 0),
+        datetime(2026, 11, 22, 5, 0),
     )
     earlier = ADA.replace("20/11/2026 10:00,21/11/2026 09:00", "19/11/2026 08:00,19/11/2026 20:00")
     assert outcomes(app, import_file(manager, csv_bytes(earlier))) == {"IMP-1": "update"}

@@ -295,16 +295,23 @@ def test_a_time_away_holding_one_rhi_holds_is_refused_in_either_order(app, manag
         }
         _, page = preview(manager, csv_bytes(*(times[r] for r in rows)))
         assert "1 new, 0 to update, 0 unchanged, 0 waiting for a person, 1 with a problem" in page
-    # One still missing, inside one with its return: the same, in either order, imported.
-    for name, rows in (("B", ("open", "back")), ("C", ("back", "open"))):
+    # One still missing, inside one with its return: the same, in either order, imported (a
+    # child each: Kai's open one would meet the second file's rows as well).
+    tom = add_child(app, "Tom", "Wu", date(2013, 3, 3))
+    for name, who, rows in (
+        ("B", "Kai,Chen,25/05/2014", ("open", "back")),
+        ("C", "Tom,Wu,03/03/2013", ("back", "open")),
+    ):
         times = {
-            "back": f"{name}-1,Kai,Chen,25/05/2014,22/11/2026 10:00,23/11/2026 09:00,Low",
-            "open": f"{name}-2,Kai,Chen,25/05/2014,22/11/2026 19:00,,Low",
+            "back": f"{name}-1,{who},22/11/2026 10:00,23/11/2026 09:00,Low",
+            "open": f"{name}-2,{who},22/11/2026 19:00,,Low",
         }
         batch = import_file(manager, csv_bytes(*(times[r] for r in rows)))
         assert sorted(outcomes(app, batch).values()) == ["new", "problem"], rows
     with app.app_context():
-        assert db.session.scalar(select(func.count(Episode.id)).where(Episode.child_id == kai)) == 3
+        for child, held in ((kai, 2), (tom, 1)):
+            count = select(func.count(Episode.id)).where(Episode.child_id == child)
+            assert db.session.scalar(count) == held
 
 
 def test_a_notification_begun_after_rhis_return_is_another_time_away(app, manager):
