@@ -1,5 +1,7 @@
 """Everything held about one child, as a ZIP: `record.json` (machine-readable), `record.pdf`
-(readable) and `files/` (the photo, and every summary PDF as it was sent).
+(readable), `files/` (the photo, and every summary PDF as it was sent) and `review.json`: what to
+review before the download is handed over (rhi/subject_access/review.py), which is also the
+first pages of record.pdf, before everything else.
 
 "Everything" is what the retention run would destroy (rhi/retention/held.py finds it from the
 schema: the child's returns, interviews with every version, contact attempts, addenda, device
@@ -32,6 +34,7 @@ from rhi.models.people import Role
 from rhi.models.summaries import NEXT_STEPS, SENT_WAYS
 from rhi.naming import interview_name
 from rhi.retention import held
+from rhi.subject_access.review import Review, for_child
 from rhi.summaries.asset_urls import CSS_URL, LOGO_URL
 from rhi.summaries.pdf import asset_fetcher, write_pdf
 from rhi.timefmt import format_date, format_datetime
@@ -85,6 +88,9 @@ class Export:
     files: dict[str, bytes] = field(default_factory=dict)
     # Rows of applied police files about the child: the file, and the row as rhi keeps it.
     police_files: list[dict[str, Any]] = field(default_factory=list)
+    # What to review before it is handed over: what the child kept back, said no to sharing,
+    # and decisions they were not told of, interview by interview.
+    review: Review | None = None
 
 
 def _plain(value: Any) -> Any:
@@ -137,6 +143,7 @@ def collect(child_id: int) -> Export:
     export = Export(_row(children, child_row, files), tables, audit, {}, files)
     export.police_files = _police_file_rows(child_id)
     export.people = _people(export)
+    export.review = for_child(child_id)
     return export
 
 
@@ -186,6 +193,10 @@ def as_json(export: Export, request: dict[str, Any]) -> bytes:
         "files": sorted(export.files),
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
+
+
+def as_review_json(found: Review) -> bytes:
+    return json.dumps(found.as_json(), indent=2, ensure_ascii=False).encode()
 
 
 def _label(name: str) -> str:
@@ -297,6 +308,7 @@ def as_pdf(
     html = render_template(
         "subject_access/pdf.html",
         name=f"{export.child['first_name']} {export.child['last_name']}",
+        review=export.review,
         request=request,
         received_on=format_date(date.fromisoformat(request["received_on"])),
         sections=_sections(export),
@@ -317,6 +329,8 @@ def as_zip(
     in the disclosure log) depends only on what it holds and when it was made."""
     stamp = exported_at.timetuple()[:6]
     entries = {
+        # First, so it is read first: what to review (and take out) before handing it over.
+        **({"review.json": as_review_json(export.review)} if export.review else {}),
         "record.pdf": as_pdf(export, request, exported_by=exported_by, exported_at=exported_at),
         "record.json": as_json(export, request),
         **export.files,

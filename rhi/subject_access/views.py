@@ -23,6 +23,7 @@ from rhi.models.retention import Disclosure
 from rhi.retention.destroy import not_destroyed
 from rhi.subject_access import find
 from rhi.subject_access.forms import RequestForm
+from rhi.subject_access.review import for_child
 from rhi.timefmt import parse_date
 
 bp = Blueprint("subject_access", __name__, url_prefix="/subject-access")
@@ -90,8 +91,15 @@ def _page(child: Child, form: RequestForm, status: int = 200) -> tuple[str, int]
         .order_by(Disclosure.exported_at.desc(), Disclosure.id.desc())
     ).all()
     makes = find.makes_the_export(current_user, child.id)
+    # Said beside the button, from the list the download opens with (review.py): whoever asked.
+    review = for_child(child.id) if makes else None
     return render_template(
-        "subject_access/child.html", child=child, form=form, log=log, makes_the_export=makes
+        "subject_access/child.html",
+        child=child,
+        form=form,
+        log=log,
+        makes_the_export=makes,
+        review=review,
     ), status
 
 
