@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from flask import Flask, current_app
 from flask_babel import Babel
+from markupsafe import Markup, escape
 
 from rhi.interviews.child_copy import HELP
 from rhi.interviews.fields import ACTION_KINDS, FEELINGS, READ_BACK_ANSWERS
@@ -185,6 +187,25 @@ def init_app(app: Flask) -> None:
     app.extensions[_KEY] = compile_catalogues()
     app.jinja_env.globals["child_gettext"] = child_gettext
     app.jinja_env.globals["child_format"] = child_format
+    app.jinja_env.filters["numbers_ltr"] = numbers_ltr
+
+
+# A number as it is written and read aloud: digits, in groups with single spaces between.
+_NUMBER = re.compile(r"\d+(?: \d+)*")
+
+
+def numbers_ltr(text: str) -> Markup:
+    """Words in a right-to-left language with each number isolated left to right: without it
+    the bidirectional algorithm lays the groups of a number out from the right, and Childline's
+    0800 1111 read "1111 0800" in Arabic and Pashto (an accessibility probe). Escaped here, as
+    the template would have escaped it."""
+    out = Markup("")
+    at = 0
+    for found in _NUMBER.finditer(text):
+        out += escape(text[at : found.start()])
+        out += Markup('<bdi dir="ltr">{}</bdi>').format(found.group(0))
+        at = found.end()
+    return out + escape(text[at:])
 
 
 def child_gettext(code: str | None, message: str) -> str | None:

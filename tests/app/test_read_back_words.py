@@ -267,3 +267,26 @@ def test_the_childs_save_button_on_the_read_back_is_in_their_language_too(app, w
     )
     assert button and "Save my answer" in text(button.group(1))
     assert welsh("Save my answer") in text(button.group(1))
+
+
+def test_the_numbers_in_a_right_to_left_line_read_left_to_right(app, web, world):
+    """An accessibility probe: in Arabic and Pashto the footer's Childline number showed as
+    "1111 0800" and Missing People's as "000 116": each number is isolated left to right."""
+    child(app, world, first_language="Arabic")
+    uuid = start(web, world)
+    html = page(web, uuid, "away")
+    footer = html[html.index('<footer class="site-footer">') :]
+    arabic = re.search(r'<p class="child-line" lang="ar" dir="rtl">(.*?)</p>', footer, re.S)
+    assert arabic, footer
+    line = arabic.group(1)
+    for number in ("999", "0800 1111", "116 000"):
+        assert f'<bdi dir="ltr">{number}</bdi>' in line, number
+    assert "0800 1111" in text(line) and "<bdi" not in text(line)
+
+
+def test_numbers_are_isolated_and_everything_else_escaped():
+    from rhi.i18n import numbers_ltr
+
+    assert str(numbers_ltr("<b>'x' 12 34, 5</b>")) == (
+        '&lt;b&gt;&#39;x&#39; <bdi dir="ltr">12 34</bdi>, <bdi dir="ltr">5</bdi>&lt;/b&gt;'
+    )
