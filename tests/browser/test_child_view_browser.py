@@ -133,7 +133,8 @@ def test_the_childs_view_works_with_no_signal_and_the_pin_brings_the_worker_back
         still_the_childs_view(tablet, "**/own_words", tablet.locator("#pin-dialog"))
     tablet.locator("#pin-dialog").get_by_role("button", name="Not now").click()
     tablet.get_by_role("button", name="Really good").click()
-    tablet.get_by_label("What I want my social worker to know").fill(SAID)
+    # The copy says this child has no social worker of their own: the words are as online.
+    tablet.get_by_label("What I want a social worker to know").fill(SAID)
     # Kept on the tablet, as every field is with no signal (the status is the worker's).
     for path in ("feelings-own_words-choice", "feelings-own_words-at", "child_message"):
         tablet.locator(f"#meta-{path}").get_by_text("Kept on this tablet").wait_for(
@@ -150,7 +151,7 @@ def test_the_childs_view_works_with_no_signal_and_the_pin_brings_the_worker_back
     go_to(tablet, "While away")
     go_to(tablet, "In your own words")
     assert tablet.get_by_label(f"How {OFFLINE_CHILD} feels").input_value() == "really_good"
-    assert tablet.get_by_label("What I want my social worker to know").input_value() == SAID
+    assert tablet.get_by_label("What I want a social worker to know").input_value() == SAID
     assert re.fullmatch(
         r"\d{4}-\d\d-\d\d \d\d:\d\d",
         tablet.get_by_label(f"When {OFFLINE_CHILD} chose how they feel").input_value(),
