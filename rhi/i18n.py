@@ -125,6 +125,7 @@ READ_BACK_MESSAGES = (
     *(words for key, words in READ_BACK_ANSWERS.items() if key),
     "What would you like to change?",
     "Save my answer",  # the child's view of the read-back's button
+    "Your answer is saved.",  # said beside it once it is (the worker's message is theirs)
 )
 
 # The child's letter (templates/interviews/_child_copy.html, rhi/interviews/child_copy.py).

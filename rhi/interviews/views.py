@@ -1144,7 +1144,9 @@ def read_back(uuid: str) -> tuple[str, int] | Response:
             said,
         )
     flash(f"Recorded: \u201c{c.READ_BACK_ANSWERS[answer]}\u201d.", "success")
-    return redirect(url_for("interviews.page", uuid=uuid, page_id="read_back"))
+    # `answered`: the child's view says so too, beside the button (the message above is the
+    # worker's, hidden while the tablet is turned to the child: an accessibility probe).
+    return redirect(url_for("interviews.page", uuid=uuid, page_id="read_back", answered=1))
 
 
 CHOOSE_AN_ANSWER = "Choose one of the answers."

@@ -306,8 +306,12 @@ document.addEventListener("htmx:load", () => {
 // back-forward cache runs no script again, so it is asked again when shown.
 function resume() {
   if (remembered(MODE) !== "1") return;
-  if (offersChildView()) setMode(true);
-  else awayFromTheInterview();
+  if (!offersChildView()) return awayFromTheInterview();
+  setMode(true);
+  // What the page came back to say to the child ("Your answer is saved." on the read-back)
+  // is read first, not the panel at the top.
+  const said = document.querySelector("[data-child-only][data-focus-on-load]");
+  if (said) said.focus();
 }
 window.addEventListener("pageshow", (event) => event.persisted && resume());
 resume();
