@@ -28,14 +28,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, event, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from rhi import access, audit
@@ -43,7 +42,7 @@ from rhi.children import matching
 from rhi.episodes import notifications, references
 from rhi.episodes.imports_csv import Notice, NotOnTheClock, Row, read_row
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, Episode, PolicePerson, User, WaitingRow
+from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import NOT_GRADED
 from rhi.models.retention import DestroyedChild
@@ -830,38 +829,14 @@ def _new_episode(notice: Notice, child: Child | None, actor: Actor) -> Episode:
     return episode
 
 
-@contextmanager
-def _attributed(actor: Actor) -> Iterator[None]:
-    """Each audit row written meanwhile names where the change came from, as a new episode's
-    does ("imported (token 3)"): the forms' functions (rhi/episodes/notifications.py) take a
-    person, and from the command line or the API there is none, so their rows said nobody
-    and could not be tied to the token or the file. Caught as each row joins the session
-    (`transient_to_pending`), of this session only, so nothing else's rows are touched."""
-    session = db.session()
-    said = f"; from a police notification ({actor.label})"
-
-    def attribute(_session: Any, instance: object) -> None:
-        if isinstance(instance, AuditEvent):
-            instance.detail = ((instance.detail or "") + said)[:200]
-
-    event.listen(session, "transient_to_pending", attribute)
-    try:
-        yield
-    finally:
-        event.remove(session, "transient_to_pending", attribute)
-
-
 def _update(plan: Plan, actor: Actor) -> None:
     """Only the details the file gives, through the same functions as the forms (audit and the
-    moved deadline of a corrected return come with them)."""
-    with _attributed(actor):
-        _update_as_the_forms_do(plan, actor)
-
-
-def _update_as_the_forms_do(plan: Plan, actor: Actor) -> None:
+    moved deadline of a corrected return come with them), their audit rows saying where the
+    change came from (from the command line or the API there is no person to name)."""
     episode, notice = plan.episode, plan.row.notice
     assert episode is not None and notice is not None
-    user: Any = actor.user  # None from the command line or the API: named by `_attributed`
+    user: Any = actor.user  # None from the command line or the API: named by `source`
+    source = f"from a police notification ({actor.label})"
 
     def missing() -> None:
         notifications.update_missing(
@@ -877,6 +852,7 @@ def _update_as_the_forms_do(plan: Plan, actor: Actor) -> None:
                 risk_grade=notice.risk_grade or episode.risk_grade,
                 dfe_type=episode.dfe_type,
             ),
+            source=source,
         )
 
     def found(returned_at: datetime) -> None:
@@ -897,6 +873,7 @@ def _update_as_the_forms_do(plan: Plan, actor: Actor) -> None:
                 safe_and_well_new=episode.safe_and_well_new,
             ),
             current_app.config["RHI_DEADLINE_HOURS"],
+            source=source,
         )
 
     if notice.returned_at is None:

@@ -141,8 +141,17 @@ def record_missing(child: Child, user: User, notification: Notification) -> Epis
     return episode
 
 
-def update_missing(episode: Episode, user: User, notification: Notification) -> list[str]:
-    """Correct the notification; the names of the fields that changed (none: nothing done)."""
+def _from(detail: str, source: str) -> str:
+    """An audit row's detail, with where the change came from when not a form ("from a police
+    notification (token 3)": the API and the command line have no person to name)."""
+    return f"{detail}; {source}" if source else detail
+
+
+def update_missing(
+    episode: Episode, user: User | None, notification: Notification, *, source: str = ""
+) -> list[str]:
+    """Correct the notification; the names of the fields that changed (none: nothing done).
+    `source`: where it came from, for the audit, when not a person's form."""
     if episode.returned_at is not None and episode.returned_at < notification.started_at:
         raise ReturnBeforeStart
     changed = _copy(episode, notification, NOTIFICATION_FIELDS)
@@ -153,7 +162,7 @@ def update_missing(episode: Episode, user: User, notification: Notification) -> 
             object_type="episode",
             object_id=episode.id,
             child_id=episode.child_id,
-            detail="changed: " + ", ".join(changed),
+            detail=_from("changed: " + ", ".join(changed), source),
         )
     return changed
 
@@ -173,9 +182,16 @@ def deadline_of(episode: Episode, hours_now: int) -> deadlines.Deadlines:
     return deadlines.Deadlines.hours(hours_now)
 
 
-def record_return(episode: Episode, user: User, found: Found, deadline_hours: int) -> list[str]:
+def record_return(
+    episode: Episode,
+    user: User | None,
+    found: Found,
+    deadline_hours: int,
+    *,
+    source: str = "",
+) -> list[str]:
     """The child is back (or a correction of their return): the clock starts from
-    `returned_at`. The names of the fields that changed."""
+    `returned_at`. The names of the fields that changed. `source`: as `update_missing`'s."""
     if found.returned_at < episode.started_at:
         raise ReturnBeforeStart
     problem = recorded_before(episode, found.returned_at)
@@ -192,7 +208,7 @@ def record_return(episode: Episode, user: User, found: Found, deadline_hours: in
         object_type="episode",
         object_id=episode.id,
         child_id=episode.child_id,
-        detail="changed: " + ", ".join(changed),
+        detail=_from("changed: " + ", ".join(changed), source),
     )
     interview = episode.interview
     if (
@@ -213,6 +229,6 @@ def record_return(episode: Episode, user: User, found: Found, deadline_hours: in
             object_type="interview",
             object_id=interview.uuid,
             child_id=episode.child_id,
-            detail="deadline moved with the corrected return time",
+            detail=_from("deadline moved with the corrected return time", source),
         )
     return changed
