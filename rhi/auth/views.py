@@ -216,7 +216,10 @@ def sign_in_code() -> str | tuple[str, int] | Response:
             outcome="refused",
         )
         db.session.commit()
-        return render_template("auth/sign_in_code.html", form=form, error=WRONG_CODE), 401
+        # Beside the field, marked in error and linked to it, and in base.html's summary at the
+        # top, focused on load: as every form sent back with an error says it.
+        form.code.errors = [WRONG_CODE]
+        return render_template("auth/sign_in_code.html", form=form, error=None), 401
     attempt.note_success()
     detail = "with a code from the app" if kind == "app" else "with a recovery code"
     _finish_sign_in(user, detail=detail)

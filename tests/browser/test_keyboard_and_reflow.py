@@ -97,6 +97,7 @@ def test_a_start_refused_for_a_missing_answer_says_so_at_the_top_and_focuses_the
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
     page.goto(f"/episodes/{episode_id}")
+    page.get_by_label("How you offered it").select_option("visit")
     page.get_by_role("button", name="Start the interview now").click()  # no answer chosen
     summary = page.locator(".error-summary")
     summary.wait_for()
