@@ -203,5 +203,27 @@ const sentBack = document.querySelector(
 );
 if (sentBack) sentBack.focus();
 
+// A choice that counts only once saved with its form's button (the child's answer at the
+// read-back: never recorded as it is ticked). Chosen and not saved, the form says so, and
+// leaving the page asks first; the words typed beside it save as they are typed.
+function warnUnsavedChoice(form) {
+  const chosen = () => form.querySelector("input[type=radio]:checked")?.value ?? "";
+  const saved = chosen();
+  const note = form.querySelector("[data-unsaved-note]");
+  let sending = false;
+  form.addEventListener("submit", () => {
+    sending = true;
+  });
+  form.addEventListener("change", () => {
+    if (note) note.hidden = chosen() === saved;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (sending || chosen() === saved) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+}
+for (const form of document.querySelectorAll("form[data-warn-unsaved]")) warnUnsavedChoice(form);
+
 startWritingCheck();
 startUpdates();
