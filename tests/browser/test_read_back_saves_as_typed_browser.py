@@ -47,6 +47,9 @@ def test_the_changes_typed_at_the_read_back_are_there_on_coming_back(
     box = page.locator("#in-read_back-changes")
     box.click()
     box.press_sequentially(WORDS)  # and the page left at once, before the box's own save
+    # Leaving asks first, as the answer chosen is not saved (its own test): the worker leaves.
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
     if leave == "review and finish":
         page.get_by_role("link", name="Next: Review and finish").click()
         page.wait_for_url("**/review")
@@ -69,6 +72,7 @@ def test_the_changes_typed_at_the_read_back_are_there_on_coming_back(
             time.sleep(0.1)
         page.reload()
 
+    assert asked == ["beforeunload"]
     assert page.locator("#in-read_back-changes").input_value() == WORDS
     said, what_was_read = read_back(live_app, episode_id)
     # Saved as typed; the child's answer is not recorded until the worker saves it.
