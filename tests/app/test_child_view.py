@@ -214,7 +214,7 @@ def test_the_social_worker_reads_on_screen_the_childs_words_as_their_copy_holds(
     d["read_back"] = {"answer": "agreed", "at": "2026-11-23 11:50"}
     store(app, uuid, d)
     page = " ".join(reader.get(f"/interviews/{uuid}/review").get_data(as_text=True).split())
-    assert "on 2026-11-23 11:50." in page and "not read back" not in page
+    assert "on 2026-11-23 11:50: who will know what" in page and "not read back" not in page
     # Kept private, their own words go to no one, and the message with them.
     d["sections"]["own_words"]["private"] = True
     store(app, uuid, d)
