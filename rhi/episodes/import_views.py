@@ -257,14 +257,25 @@ def save_columns(batch_id: int) -> tuple[str, int] | BaseResponse:
 
 @bp.route("/<int:batch_id>")
 @login_required
-def preview(batch_id: int) -> tuple[str, int]:
+def preview(batch_id: int) -> tuple[str, int] | BaseResponse:
     """Before applying: what each row would do (nothing written). While the import job runs:
     "Importing…", polled. After: what each row did."""
     batch = _batch(batch_id)
     now = imports_job.state_of(batch)
+    if _columns_to_choose_again(batch, now):
+        return redirect(url_for("imports.columns_page", batch_id=batch.id))
     audit.record("import.view", object_type="import", object_id=batch.id, detail="preview")
     db.session.commit()
     return render_template("imports/preview.html", **_page(batch, now)), 200
+
+
+def _columns_to_choose_again(batch: ImportBatch, now: imports_job.ImportState) -> bool:
+    """Not yet imported, with columns that read one column for two details (kept before the
+    columns page refused it, or reached by the page's address): never previewed nor applied,
+    but chosen again on the columns page, which says which (a review: a child still missing
+    was recorded as back from such a batch)."""
+    startable = now in (imports_job.ImportState.NOT_STARTED, imports_job.ImportState.FAILED)
+    return startable and bool(doubled_columns(batch.columns or {}))
 
 
 def _page(batch: ImportBatch, now: imports_job.ImportState) -> dict[str, Any]:
@@ -321,6 +332,8 @@ def apply_batch(batch_id: int) -> BaseResponse:
     form = ConfirmForm()
     now = imports_job.state_of(batch)
     startable = now in (imports_job.ImportState.NOT_STARTED, imports_job.ImportState.FAILED)
+    if _columns_to_choose_again(batch, now):
+        return redirect(url_for("imports.columns_page", batch_id=batch.id))
     if not form.validate_on_submit() or not startable:
         return redirect(url_for("imports.preview", batch_id=batch.id))
     job = imports_job.start(batch, current_user)

@@ -229,3 +229,29 @@ def test_the_command_line_refuses_saved_columns_reading_one_column_twice(app, ma
     assert result.exit_code == 1
     assert "for Reported missing and for Returned or found" in result.output
     assert episodes_with(app, "DBL-1") == []
+
+
+def test_a_batch_reading_one_column_twice_is_never_previewed_or_applied(app, manager):
+    """A review: with such saved columns the upload went to the columns page, but the preview's
+    address still planned the batch and Apply imported it, the child still missing recorded as
+    back. Both send the coordinator to choose the columns again."""
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        doubled = {**guess_columns(HEADER.split(",")), "returned": "Reported Missing"}
+        mapping = ImportMapping(name="Saved before", team_id=team.id, columns=doubled)
+        db.session.add(mapping)
+        db.session.commit()
+        mapping_id = mapping.id
+    sent = upload(
+        manager, file_of("DBL-2,Wes,Same,01/01/2012,05/11/2026 10:00,"), mapping_id=mapping_id
+    )
+    batch = batch_id(sent)
+    columns = f"/imports/{batch}/columns"
+    assert sent.headers["Location"].endswith(columns)
+    preview = manager.get(f"/imports/{batch}")
+    assert preview.status_code == 302 and preview.headers["Location"].endswith(columns)
+    applied = manager.post(f"/imports/{batch}/apply", page=columns)
+    assert applied.status_code == 302 and applied.headers["Location"].endswith(columns)
+    assert episodes_with(app, "DBL-2") == []
+    page = text_of(manager.get(columns))
+    assert "is chosen for Returned or found too" in page
