@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from rhi.forms.base import Form
-from rhi.forms.fields import TextArea, checked_writing, too_long
+from rhi.forms.fields import TextArea, checked_writing, too_long, with_placeholder
 from rhi.interviews.content import RECIPIENTS, SHARED_PARTS
 from rhi.sharing import CHILD_TOLD
 
@@ -30,7 +30,12 @@ class DecisionForm(Form):
     decide and the kept-back items are checked again by rhi/interviews/decisions.py, which names
     the field of any problem."""
 
-    recipient = SelectField("Share with", choices=list(RECIPIENTS.items()))
+    # Starts at "Choose one": a list sends what it shows, and a decision to share without the
+    # child's agreement was recorded for the social worker when the list was left alone (a
+    # review). rhi/interviews/decisions.py refuses no choice, beside the field.
+    recipient = SelectField(
+        "Share with", choices=with_placeholder(list(RECIPIENTS.items())), validate_choice=False
+    )
     # The choices are checked by rhi/interviews/decisions.py, in words a worker can act on.
     parts = MultiCheckboxField(
         "What will be shared", choices=list(SHARED_PARTS.items()), validate_choice=False

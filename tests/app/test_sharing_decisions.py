@@ -6,6 +6,7 @@ confirmation, or at once when urgent; bad input is refused with the field named.
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -186,6 +187,9 @@ def test_an_urgent_decision_is_released_at_once_and_says_why(app, web, world):
     ("changes", "field", "message"),
     [
         ({"reason": "  "}, "reason", "Write the reason"),
+        # What the list sends when it is left at "Choose one" (a review: it started at the
+        # social worker, and left alone shared with them).
+        ({"recipient": ""}, "recipient", "Choose who the information will be shared with."),
         ({"decider": ""}, "decider", "Choose who made the decision."),
         ({"parts": [], "releases": []}, "parts", "Choose at least one part to share."),
         ({"decider": "manager_b"}, "decider", "Manager B cannot decide for this child"),
@@ -335,3 +339,13 @@ def test_a_social_worker_since_de_allocated_is_not_sent_the_new_summary(app, web
     said = manager.post(f"{page}/confirm", page=page, follow=True).get_data(as_text=True)
     assert _summaries(app) == [world.users["social_worker"]]  # only the first, as sent
     assert "Confirmed, but no summary was sent" in said  # never "holds what it shares"
+
+
+def test_share_with_starts_at_choose_one(app, web, world):
+    uuid = _interview(web, world)
+    page = web.get(f"/interviews/{uuid}/consent").get_data(as_text=True)
+    found = re.search(r'<select[^>]*id="recipient"[^>]*>(.*?)</select>', page, re.S)
+    assert found
+    options = re.findall(r"<option([^>]*)>([^<]*)<", found.group(1))
+    assert options[0] == (' value=""', "Choose one")
+    assert not any("selected" in attributes for attributes, _ in options)
