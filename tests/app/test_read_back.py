@@ -638,6 +638,10 @@ def test_a_draft_after_the_read_back_does_not_say_it_was_not_read_back(app, web,
     assert "has not been read back" not in after
     assert "what Ada said when it was read back is under" in after
     assert "Ada said: \u201cYes, that\u2019s right" in after
+    # A copy that shares nothing holds no read-back, and does not say it was not (a review).
+    nothing = pdf_text(app, uuid, "parents_carers")
+    assert "read back" not in nothing
+    assert "This is what the copy will hold as things stand" in nothing
 
 
 def test_the_childs_copy_is_a_plain_letter_with_where_to_get_help(app, web, world):
