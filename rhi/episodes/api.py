@@ -112,7 +112,7 @@ def notifications() -> tuple[Response, int]:
         # "false" (a string) was read as a dry run, and a day's notifications were not saved.
         _refused(f"token {token.id}: dry_run not true or false")
         return _error(422, "bad_request", '"dry_run" is true or false, without quotes.')
-    actor = apply.Actor(None, token.team_id, f"token {token.id}")
+    actor = apply.Actor(None, token.team_id, f"token {token.id}", rows="item")
     rows = imports.rows_of_items(items)
     plans = imports.run(rows, actor, token.name, dry_run=dry_run, unit="item")
     token.last_used_at = utcnow()

@@ -72,6 +72,7 @@ class Actor:
     user: User | None
     team_id: int | None
     label: str
+    rows: str = "line"  # what its rows are called: a file's lines, the API's items
 
     def child_scope(self) -> ColumnElement[bool]:
         if self.user is not None:
@@ -1032,7 +1033,9 @@ def apply_rows(rows: list[Row], actor: Actor, source: str) -> list[Plan]:
                 user=actor.user,
                 object_type="import_row",
                 object_id=plan.row.line,
-                detail=f"line {plan.row.line} refused ({actor.label})",
+                # With the code of why (never the words, which name the child as rhi holds
+                # them): the council's one record of an API item refused.
+                detail=f"{actor.rows} {plan.row.line} refused ({actor.label}): {plan.code}",
                 outcome="refused",
             )
     return plans

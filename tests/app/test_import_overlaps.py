@@ -206,6 +206,14 @@ def test_a_new_reference_begun_before_a_time_away_held_as_open_is_refused(app, m
     }
     (result,) = send(app.test_client(), token, {"notifications": [sent]}).get_json()["results"]
     assert (result["outcome"], result["code"]) == ("refused", "times_conflict"), result
+    with app.app_context():
+        # The council's one record of it: which item, from which token, and why (a review: it
+        # said "line 1", and not why).
+        token_id = db.session.scalar(select(ServiceToken.id))
+        refused = db.session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "import.refused")
+        ).all()
+        assert refused[-1] == f"item 1 refused (token {token_id}): times_conflict"
     later = {**sent, "police_reference": "NEW-EVA3", "reported_missing": "2026-11-22 09:30"}
     (result,) = send(app.test_client(), token, {"notifications": [later]}).get_json()["results"]
     assert (result["outcome"], result["code"]) == ("created", None), result
