@@ -92,6 +92,7 @@ def _render_upload(form: UploadForm, status: int = 200) -> tuple[str, int]:
         states=imports_job.states_of(list(batches)),
         waiting=_waiting_count(),
         limit=imports.max_bytes(),
+        kept_days=imports_job.KEPT_UNIMPORTED.days,
     ), status
 
 
@@ -99,6 +100,7 @@ def _render_upload(form: UploadForm, status: int = 200) -> tuple[str, int]:
 @login_required
 def upload_page() -> tuple[str, int]:
     _importer()
+    imports_job.forget_unimported(utcnow())
     audit.record("import.view", object_type="import", object_id="list")
     db.session.commit()
     return _render_upload(_upload_form(formdata=None))
@@ -108,6 +110,7 @@ def upload_page() -> tuple[str, int]:
 @login_required
 def upload() -> tuple[str, int] | BaseResponse:
     user = _importer()
+    imports_job.forget_unimported(utcnow())
     limit = imports.max_bytes()
     # Refused before the request body is read at all: the size it says it has is enough.
     if (request.content_length or 0) > limit + imports.MULTIPART_SLACK:

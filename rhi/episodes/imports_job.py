@@ -14,10 +14,11 @@ response.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from rhi import audit, jobs
 from rhi.episodes import imports
@@ -73,6 +74,39 @@ def _state(batch: ImportBatch, job: Job | None) -> ImportState:
     return {"failed": ImportState.FAILED, "retrying": ImportState.RETRYING}.get(
         job.progress, ImportState.IMPORTING
     )
+
+
+# A file uploaded and never imported holds every row the police sent (names, dates of birth,
+# where children went missing from) for no purpose once nobody is going to import it: kept this
+# long, then removed (`forget_unimported`). An imported file keeps only its header row.
+KEPT_UNIMPORTED = timedelta(days=14)
+
+
+def forget_unimported(now: datetime) -> int:
+    """Remove the files uploaded more than `KEPT_UNIMPORTED` ago and never imported (nor being
+    imported now): every team's, whoever looks first. Audited, naming no one; the upload's own
+    audit row stays. How many were removed."""
+    old = db.session.scalars(
+        select(ImportBatch).where(
+            ImportBatch.applied_at.is_(None),
+            ImportBatch.results.is_(None),
+            ImportBatch.uploaded_at < now - KEPT_UNIMPORTED,
+        )
+    ).all()
+    states = states_of(list(old))
+    gone = [b for b in old if states[b.id] in (ImportState.NOT_STARTED, ImportState.FAILED)]
+    for batch in gone:
+        db.session.delete(batch)
+    if gone:
+        audit.record(
+            "import.forget",
+            object_type="import",
+            object_id=",".join(str(b.id) for b in gone)[:60],
+            detail=f"{len(gone)} file(s) never imported, uploaded over "
+            f"{KEPT_UNIMPORTED.days} days ago, removed",
+        )
+    db.session.flush()
+    return len(gone)
 
 
 def summary(tally: dict[str, int]) -> str:
