@@ -15,7 +15,7 @@ from tests.browser.test_child_view_browser import started
 
 pytestmark = pytest.mark.browser
 
-CHILD = "Wrenna"  # a first name no other test uses
+CHILD = "Zephyrine"  # a first name no other test uses (grep tests/ before choosing one)
 
 
 def test_the_child_is_told_their_answer_is_saved(page, live_app, new_return):
