@@ -4,7 +4,7 @@
 
 import { isAutosave, signedOut as sentToSignIn, statusFor } from "./autosave.js";
 import { forgetResolved, openInterview, showChoices } from "./choices.js";
-import { askPin } from "./pin-dialog.js";
+import { OTHER_WORKERS, askPin, notTheirs } from "./pin-dialog.js";
 import { plural } from "./plural.js";
 import { draftId, isUnsentWork, isWaiting, parseId } from "./records.js";
 import { isSignedOut, session } from "./session.js";
@@ -152,6 +152,10 @@ export async function sendNow(askForPin) {
   if (moving.length && !askForPin) return refreshBar();
   if ((await store.state()) === "locked") {
     if (!askForPin) return refreshBar();
+    // Another worker's work, kept when they signed out: theirs to open and send. Said before
+    // any PIN is asked for (a wrong one counts towards wiping it).
+    const info = await session().catch(() => null);
+    if (notTheirs(await store.keptFor(), info)) return refreshBar(OTHER_WORKERS);
     if (!(await askPin("unlock"))) return refreshBar();
     // Unlocked, the tablet can name the returns of interviews it started itself, which the
     // server has never seen. If one of them has moved, say so and wait for another tap: the

@@ -6,6 +6,15 @@ import { session } from "./session.js";
 import * as store from "./store.js";
 import { clearWipeNote, describe, noteWipe, unsentByKind, wipeNote } from "./wiped.js";
 
+// Said to a worker signed in on a tablet that keeps another worker's work (bar.js too).
+export const OTHER_WORKERS =
+  "What is kept on this tablet is another worker's, locked with their PIN. Only they can " +
+  "open and send it: ask them to sign in on this tablet. It stays here, locked, until then.";
+
+/** Is what the tablet keeps (set up by `owner`) someone else's than the session's user? */
+export const notTheirs = (owner, info) =>
+  owner !== null && Boolean(info && info.user) && owner !== info.user.id;
+
 /**
  * Ask for the PIN. "setup" makes the store (needs the server: the device secret comes from it);
  * "unlock" opens it (online with the server's secret, offline with the one the tablet keeps).
@@ -78,6 +87,15 @@ export function askPin(mode, why) {
           return done(true);
         }
         if ((await store.state()) === "empty") return showWiped();
+        if (info && notTheirs(await store.keptFor(), info)) {
+          // Another worker's work, locked with their PIN and their secret: no PIN typed here
+          // could open it, and each try would count towards wiping it (a probe).
+          error.textContent = OTHER_WORKERS;
+          pin.value = "";
+          pin.disabled = true;
+          form.querySelector("button[value=ok]").hidden = true;
+          return;
+        }
         // What a wipe would destroy, counted before the try (ids only: no PIN needed).
         const unsent = unsentByKind(await store.ids().catch(() => []));
         const result = await store.unlock(pin.value, info ? info.device_secret : undefined);

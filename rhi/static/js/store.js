@@ -4,7 +4,8 @@
 // Every call is async except lock and setIdleLock:
 //   setUp(pin, pepper, userId, maxAttempts?)  new key pair; store left unlocked
 //   unlock(pin, pepper?) -> true | {ok: false, attemptsLeft} | {ok: false, wiped: true}
-//   lock(), setIdleLock(minutes), state() -> "empty" | "locked" | "unlocked", attemptsLeft()
+//   lock(), setIdleLock(minutes), state() -> "empty" | "locked" | "unlocked", attemptsLeft(),
+//   keptFor() -> the id of the user whose PIN locks it, or null
 //   seal(id, record) -> savedAt   WRITES NEED NO PIN: works locked or unlocked, throws if empty
 //   sealIf(id, record, expectRev, rev?) -> savedAt | null   the same, only over that revision
 //   getKept(id) -> {record, rev}  unlocked
@@ -300,6 +301,13 @@ async function upgrade(entry, pin, pepper, pepperKey) {
 export async function attemptsLeft() {
   const entry = await readEntry();
   return entry ? limitOf(entry) - entry.failedAttempts : MAX_ATTEMPTS;
+}
+
+// Whose PIN locks what is kept here (the user who set it up): null with nothing kept, or a
+// store from before it was recorded. Needs no PIN: an id, never a name.
+export async function keptFor() {
+  const entry = await readEntry();
+  return entry && entry.userId !== undefined ? entry.userId : null;
 }
 
 export async function state() {
