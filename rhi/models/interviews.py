@@ -218,6 +218,10 @@ class Interview(db.Model):
     # what_was_read): kept beside the document, which tablets send back whole, so a change to
     # what is shared afterwards shows the answer was to something else.
     read_back_of: Mapped[str | None] = mapped_column(String(64))
+    # The tablet upload that last wrote the document: "<device>:<its base version>:<content
+    # hash written>" (rhi/sync/apply.py). The same device's next upload on that base, while
+    # the document is still what it wrote, continues its own upload whose answer was lost.
+    last_sync: Mapped[str | None] = mapped_column(String(160))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

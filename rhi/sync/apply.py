@@ -381,7 +381,7 @@ def _content(
             f"({base}); the tablet's copy cannot be trusted to apply."
         )
     _check_may_begin(interview, item)
-    if item.base_version != base:
+    if item.base_version != base and not _continues_own(interview, item, device_id, stored):
         return _conflict(user, interview, item, document, device_id)
     # The tablet held the interview: it is in progress. Not over the child's no (kept open or
     # not): a yes and a start after it come as events, applied above, and notes sent after
@@ -389,6 +389,11 @@ def _content(
     if interview.status in _NOT_YET_BEGUN and not _ends_declined(item):
         interviews.start(interview, user)
     interview.content = document
+    # Which device wrote it, on which base: its next upload on that base continues this one
+    # if the answer to this one is lost (`_continues_own`).
+    interview.last_sync = (
+        f"{device_id}:{item.base_version}:{content_hash(document)}" if device_id else None
+    )
     interviews.follow_held_on(interview, document)  # when the visit was, as the tablet says
     db.session.flush()  # the version moves on here; a concurrent save raises StaleDataError
     audit.record(
@@ -400,6 +405,16 @@ def _content(
         detail=_detail(device_id, f"version {interview.version}"),
     )
     return ItemResult(item.uuid, "updated", [], version=interview.version)
+
+
+def _continues_own(interview: Interview, item: Item, device_id: str | None, stored: str) -> bool:
+    """Is this upload the same device's next one after an upload of its own whose answer never
+    came (a poor signal), on the same base version, with the document still as that upload
+    wrote it? Then the version the tablet holds is behind only its own words, and the new
+    document is those words with more typed after them: applied, not a clash (a probe: the
+    worker was shown "changed somewhere else too" of their own words). Any other change
+    since, from a page or another device, leaves the document otherwise: a clash, as before."""
+    return bool(device_id) and interview.last_sync == (f"{device_id}:{item.base_version}:{stored}")
 
 
 def _existing(

@@ -87,13 +87,14 @@ def send(
     key: str | None = None,
     csrf: bool = True,
     body: bytes | None = None,
+    device: str = "tab-1",
 ):
     headers = {"Content-Type": "application/json"}
     if csrf:
         headers["X-CSRFToken"] = token(web)
     if key != "":
         headers["Idempotency-Key"] = key or uuidlib.uuid4().hex
-    data = body if body is not None else json.dumps({"items": items, "device_id": "tab-1"})
+    data = body if body is not None else json.dumps({"items": items, "device_id": device})
     return web.client.post(URL, data=data, headers=headers)
 
 

@@ -211,14 +211,16 @@ def test_the_review_shows_each_field_written_under_its_label(app, web, world):
 
 
 def conflict(web: Web, world: World, server: dict[str, Any], tablet: dict[str, Any]) -> str:
-    """The server moves to version 2, then a tablet still on version 1 sends its copy."""
+    """The server moves to version 2, then another tablet still on version 1 sends its copy."""
     web.sign_in(world.emails["worker_a"])
     uuid, episode = world.interviews["a"], world.episodes["a"]
     assert (
         one(send(web, [item([episode], server, uuid=uuid, base_version=1)]))["outcome"] == "updated"
     )
     assert (
-        one(send(web, [item([episode], tablet, uuid=uuid, base_version=1)]))["outcome"]
+        one(send(web, [item([episode], tablet, uuid=uuid, base_version=1)], device="tab-2"))[
+            "outcome"
+        ]
         == "conflict"
     )
     return uuid
@@ -293,7 +295,9 @@ def test_a_new_field_appears_on_its_page_in_the_upload_check_and_on_the_versions
         one(send(web, [item([episode], server, uuid=uuid, base_version=2)]))["outcome"] == "updated"
     )
     assert (
-        one(send(web, [item([episode], tablet, uuid=uuid, base_version=2)]))["outcome"]
+        one(send(web, [item([episode], tablet, uuid=uuid, base_version=2)], device="tab-2"))[
+            "outcome"
+        ]
         == "conflict"
     )
     versions = labels_of(web.get(f"/interviews/{uuid}/versions").get_data(as_text=True))

@@ -133,7 +133,7 @@ def test_stale_version_is_a_conflict_and_both_texts_are_kept(app, web, world_i):
     )
     # A second tablet still had version 1.
     stale = item([episode], doc(sections__away__text="Tablet words."), uuid=uuid, base_version=1)
-    result = one(send(web, [stale]))
+    result = one(send(web, [stale], device="tab-2"))
     assert result["outcome"] == "conflict"
     assert result["server"]["version"] == 2
     assert result["server"]["content"]["sections"]["away"]["text"] == "Server words."
@@ -145,7 +145,7 @@ def test_stale_version_is_a_conflict_and_both_texts_are_kept(app, web, world_i):
         assert kept[0].base_version == 1 and kept[0].resolved_at is None
     assert ("sync.conflict", uuid, "ok") in audit_actions(app)
     # Sent again, the same device copy is kept once.
-    assert one(send(web, [stale]))["outcome"] == "conflict"
+    assert one(send(web, [stale], device="tab-2"))["outcome"] == "conflict"
     assert count(app, SyncConflict) == 1
 
 
@@ -503,3 +503,33 @@ def test_a_tablets_interview_over_a_return_finished_meanwhile_leaves_it_closed(a
         assert db.session.get(Episode, ids[0]).closed_at is not None  # still closed
         made = db.session.scalar(select(Interview).where(Interview.uuid == upload["uuid"]))
         assert [e.id for e in made.episodes] == [ids[1]]
+
+
+def test_the_same_tablet_after_its_own_answer_was_lost_carries_on_without_a_clash(
+    app, web, world_i
+):
+    """A probe: an upload reached the server (version 2) and its answer was lost on a poor
+    signal; the worker typed more, and the tablet, still on version 1, sent again. It was shown
+    "changed somewhere else too" of its own words. The same device, on the same base, with the
+    document still as it wrote it, carries on; anyone else's change since is still a clash."""
+    web.sign_in(world_i.emails["worker_a"])
+    uuid, episode = world_i.interviews["a"], world_i.episodes["a"]
+    first = item([episode], doc(sections__away__text="At a flat."), uuid=uuid, base_version=1)
+    assert one(send(web, [first]))["version"] == 2  # the answer the tablet never read
+    more = doc(sections__away__text="At a flat. With older boys.")
+    result = one(send(web, [item([episode], more, uuid=uuid, base_version=1)]))
+    assert (result["outcome"], result["version"]) == ("updated", 3)
+    assert stored(app, uuid).content["sections"]["away"]["text"] == "At a flat. With older boys."
+    assert count(app, SyncConflict) == 0
+    # Another tablet on version 1 meets a clash, as before.
+    other = item([episode], doc(sections__away__text="Elsewhere."), uuid=uuid, base_version=1)
+    assert one(send(web, [other], device="tab-2"))["outcome"] == "conflict"
+    # And once the page has changed the document, so does the first tablet.
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.content = c.set_field(interview.content, "sections.after.text", "Page words.")
+        db.session.commit()
+    late = doc(sections__away__text="At a flat. With older boys. Scared.")
+    assert one(send(web, [item([episode], late, uuid=uuid, base_version=1)]))["outcome"] == (
+        "conflict"
+    )

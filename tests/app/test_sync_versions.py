@@ -60,7 +60,9 @@ def make_conflict(
         one(send(web, [item([episode], server, uuid=uuid, base_version=1)]))["outcome"] == "updated"
     )
     assert (
-        one(send(web, [item([episode], tablet, uuid=uuid, base_version=1)]))["outcome"]
+        one(send(web, [item([episode], tablet, uuid=uuid, base_version=1)], device="tab-2"))[
+            "outcome"
+        ]
         == "conflict"
     )
     return uuid
@@ -553,7 +555,7 @@ def test_only_what_the_tablet_changed_is_offered_so_replaced_words_do_not_return
     tablet = c.set_field(base, "sections.help.text", "A mentor at school.")
     raw = item([episode], tablet, uuid=uuid, base_version=2)
     raw["changed_paths"] = ["sections.help.text"]
-    assert one(send(web, [raw]))["outcome"] == "conflict"
+    assert one(send(web, [raw], device="tab-2"))["outcome"] == "conflict"
     html = web.get(f"/interviews/{uuid}/versions").get_data(as_text=True)
     assert "A mentor at school." in html
     assert "She went to Leeds." not in html
