@@ -383,13 +383,15 @@ def view_for(
 
 def _asked_of(c: dict[str, Any], recipient: str) -> list[dict[str, Any]]:
     """`SharedView.asked_of_them`: what, who and by when of each action reaching `recipient`,
-    never its note or named contact."""
+    never its note or named contact; `asked`: asked of them, rather than told them (a
+    strategy meeting another will ask for, told to the social worker: `_reaching`)."""
     return [
         {
             "kind": a.get("kind", ""),
             "kind_label": ACTION_KINDS.get(a.get("kind", ""), "Other"),
             "owner_kind": a.get("owner_kind", ""),
             "due": a.get("due", ""),
+            "asked": a.get("owner_kind") == recipient,
         }
         for a in _reaching(c["actions"], recipient)
     ]

@@ -277,8 +277,7 @@ def _columns_to_choose_again(batch: ImportBatch, now: imports_job.ImportState) -
     columns page refused it, or reached by the page's address): never previewed nor applied,
     but chosen again on the columns page, which says which (a review: a child still missing
     was recorded as back from such a batch)."""
-    startable = now in (imports_job.ImportState.NOT_STARTED, imports_job.ImportState.FAILED)
-    return startable and bool(doubled_columns(batch.columns or {}))
+    return now in imports_job.NOT_IMPORTING and bool(doubled_columns(batch.columns or {}))
 
 
 def _page(batch: ImportBatch, now: imports_job.ImportState) -> dict[str, Any]:
@@ -334,7 +333,7 @@ def apply_batch(batch_id: int) -> BaseResponse:
     db.session.refresh(batch, with_for_update=True)
     form = ConfirmForm()
     now = imports_job.state_of(batch)
-    startable = now in (imports_job.ImportState.NOT_STARTED, imports_job.ImportState.FAILED)
+    startable = now in imports_job.NOT_IMPORTING
     if _columns_to_choose_again(batch, now):
         return redirect(url_for("imports.columns_page", batch_id=batch.id))
     if not form.validate_on_submit() or not startable:

@@ -39,6 +39,10 @@ class ImportState(StrEnum):
     DONE = "done"
 
 
+# Nothing of the file applied and no job on it: it may be imported (again), or removed.
+NOT_IMPORTING = frozenset({ImportState.NOT_STARTED, ImportState.FAILED})
+
+
 def subject(batch_id: int) -> str:
     return f"import:{batch_id}"
 
@@ -94,7 +98,7 @@ def forget_unimported(now: datetime) -> int:
         )
     ).all()
     states = states_of(list(old))
-    gone = [b for b in old if states[b.id] in (ImportState.NOT_STARTED, ImportState.FAILED)]
+    gone = [b for b in old if states[b.id] in NOT_IMPORTING]
     for batch in gone:
         db.session.delete(batch)
     if gone:

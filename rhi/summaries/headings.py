@@ -150,8 +150,7 @@ def asked_of_them(view: SharedView, worker: str = "") -> list[dict[str, Any]]:
             "what": str(a.get("kind_label", "Other")),
             "owner": owner_for_readers(str(a.get("owner_kind", "")), "", worker),
             "due": due.words(a.get("due", "")) if due else str(a.get("due", "")),
-            # Asked of this reader, or told them (a strategy meeting another will do).
-            "asked": a.get("owner_kind") == view.recipient,
+            "asked": bool(a.get("asked")),  # or told them (rhi/sharing.py _asked_of)
         }
         for a in view.asked_of_them
     ]

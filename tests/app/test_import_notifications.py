@@ -910,14 +910,12 @@ def test_three_rows_read_together_are_refused_together(app, manager):
     assert not episodes_with(app, "IMP-2")
 
 
-def test_a_found_time_after_the_interview_was_offered_is_refused_with_why(app, world):
-    """As on the return's form (test_notifications): a police file correcting a return to after
-    its interview was offered is refused, saying what and when; the return keeps its time."""
-    from rhi.models import ImportBatch
-
+def offered_after_import(app, world, data: bytes) -> tuple[Web, int]:
+    """Team A's manager imports `data` (police reference IMP-1) and allocates it to worker A,
+    who records the interview's offer at 21/11 10:00. The manager, and the episode's id."""
     manager = Web(app.test_client())
     manager.sign_in(world.emails["manager_a"])
-    import_file(manager, csv_bytes(ADA))  # back 21/11 09:00
+    import_file(manager, data)
     with app.app_context():
         episode_id = db.session.scalar(
             select(Episode.id).where(Episode.police_reference == "IMP-1")
@@ -932,6 +930,15 @@ def test_a_found_time_after_the_interview_was_offered_is_refused_with_why(app, w
         url + "/offer", {"offered_at": "2026-11-21T10:00", "method": "phone"}, page=url
     )
     assert offered.status_code == 302
+    return manager, episode_id
+
+
+def test_a_found_time_after_the_interview_was_offered_is_refused_with_why(app, world):
+    """As on the return's form (test_notifications): a police file correcting a return to after
+    its interview was offered is refused, saying what and when; the return keeps its time."""
+    from rhi.models import ImportBatch
+
+    manager, episode_id = offered_after_import(app, world, csv_bytes(ADA))  # back 21/11 09:00
     later = "IMP-1,P-1,Ada,Alpha,01/05/2011,20/11/2026 10:00,21/11/2026 11:00,High"
     batch_id = import_file(manager, csv_bytes(later))
     with app.app_context():

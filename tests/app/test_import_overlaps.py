@@ -30,6 +30,7 @@ from tests.app.test_import_notifications import (
     episodes_with,
     import_file,
     messages,
+    offered_after_import,
     outcomes,
     save_columns,
     upload,
@@ -377,24 +378,8 @@ def test_updates_from_the_api_and_the_command_line_say_where_they_came_from(app,
 
 def test_the_preview_and_the_dry_run_say_a_found_time_after_the_offer_is_refused(app, world, token):
     """The probe: the dry run answered "updated", and the import then refused it."""
-    manager = Web(app.test_client())
-    manager.sign_in(world.emails["manager_a"])
     ada = "IMP-1,Ada,Alpha,01/05/2011,20/11/2026 10:00,21/11/2026 09:00,High"
-    import_file(manager, csv_bytes(ada))
-    with app.app_context():
-        episode_id = db.session.scalar(
-            select(Episode.id).where(Episode.police_reference == "IMP-1")
-        )
-    url = f"/episodes/{episode_id}"
-    manager.post(
-        f"{url}/allocate", {"to": f"worker:{world.users['worker_a']}"}, page=f"{url}/allocate"
-    )
-    worker = Web(app.test_client())
-    worker.sign_in(world.emails["worker_a"])
-    offered = worker.post(
-        url + "/offer", {"offered_at": "2026-11-21T10:00", "method": "phone"}, page=url
-    )
-    assert offered.status_code == 302
+    manager, episode_id = offered_after_import(app, world, csv_bytes(ada))
     later = ada.replace("21/11/2026 09:00", "21/11/2026 11:00")
     batch, page = preview(manager, csv_bytes(later))
     assert "0 new, 0 to update, 0 unchanged, 0 waiting for a person, 1 with a problem" in page
