@@ -44,12 +44,16 @@ class _Labels(HTMLParser):
         self._legend: list[str] | None = None
         self._fieldsets: list[dict[str, Any]] = []
         self._text: list[str] = []
-        self._spans: list[bool] = []  # for each open <span>: whether it is the child's only
+        # For each open <span>: whether it is the child's only, or the child's language (a box
+        # the child writes in is named in their language too, inside its label).
+        self._spans: list[bool] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag == "span":
-            self._spans.append("data-child-only" in a)
+            classes = (a.get("class") or "").split()
+            theirs = "label-theirs" in classes or "child-words-variant" in classes
+            self._spans.append("data-child-only" in a or theirs)
         if tag == "label" and a.get("for"):
             self._label_for, self._text = a["for"], []
         elif tag == "fieldset":

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.browser
 CHILD = "Wrenna"  # a first name no other test uses
 SAID = "I want to live nearer my sister"
 SAVED = re.compile(r"^Saved")
+HINT = "Written by the child, or typed for them in their words."  # the worker's, for the box
 
 
 def saved(page, path: str) -> None:
@@ -90,7 +91,11 @@ def test_the_child_chooses_a_feeling_and_writes_then_the_worker_comes_back(
     saved(page, "feelings.own_words.choice")
     saved(page, "feelings.own_words.at")
     # The child has no social worker of their own (a new return): "a social worker".
-    page.get_by_label("What I want a social worker to know").fill(SAID)
+    own_box = page.get_by_label("What I want a social worker to know")
+    # Described by nothing the child cannot see: the worker's hint under the box is hidden in
+    # the child's view, and a screen reader read it out all the same (aria-describedby).
+    expect(own_box).to_have_accessible_description("")
+    own_box.fill(SAID)
     saved(page, "child_message")
 
     # Back: a wrong password keeps the child's view; the worker's own opens the page again.
@@ -104,6 +109,8 @@ def test_the_child_chooses_a_feeling_and_writes_then_the_worker_comes_back(
     dialog.get_by_role("button", name="Continue").click()
     page.locator(".interview-nav").wait_for(state="visible")
     expect(page.get_by_label(f"What {CHILD} said")).to_be_visible()
+    # The worker's view describes the child's box by its hint again.
+    expect(own_box).to_have_accessible_description(HINT)
 
     # Saved: on the page after a reload, and in the interview's document.
     page.reload()

@@ -90,9 +90,27 @@ function guardHistory() {
   pushedHere = true;
 }
 
+// A box is described only by what shows: in the child's view the worker's hint under the
+// child's own box is hidden, but aria-describedby would still have it read out to the child.
+// The server's list is kept (data-describedby) and given back in the worker's view.
+function describeByWhatShows(on) {
+  for (const el of document.querySelectorAll("[aria-describedby], [data-describedby]")) {
+    if (!el.hasAttribute("data-describedby")) {
+      el.setAttribute("data-describedby", el.getAttribute("aria-describedby"));
+    }
+    const all = el.getAttribute("data-describedby").split(/\s+/).filter(Boolean);
+    const shown = on
+      ? all.filter((id) => document.getElementById(id)?.getClientRects().length > 0)
+      : all;
+    if (shown.length) el.setAttribute("aria-describedby", shown.join(" "));
+    else el.removeAttribute("aria-describedby");
+  }
+}
+
 function setMode(on) {
   document.documentElement.classList.toggle("child-view", on);
   remember(MODE, on ? "1" : null);
+  describeByWhatShows(on);
   if (on) {
     const form = document.querySelector("#child-view-dialog form");
     if (form) remember(UNLOCK, form.action);
