@@ -381,3 +381,23 @@ def test_the_childs_view_asks_the_child_who_may_know_and_whether_it_is_right(
     for workers in ("When it was read back", "The changes", "Save what", "Only if"):
         assert workers not in seen, workers
     assert serious_violations(page) == []
+
+
+LISTED_CHILD = "Gwenllian"  # a first name no other test uses
+
+
+def test_a_feeling_chosen_from_the_workers_list_is_stamped_as_a_tap_is(page, live_app, new_return):
+    """A probe: a child who says how they feel, rather than tapping a face, had the feeling
+    recorded with no time ("When ... chose how they feel" empty) though a tap stamps it."""
+    new_return(LISTED_CHILD)
+    _, uuid = started(page, live_app, LISTED_CHILD)
+    page.goto(f"/interviews/{uuid}/own_words")
+    page.get_by_label(f"How {LISTED_CHILD} feels").select_option("good")
+    saved(page, "feelings.own_words.choice")
+    saved(page, "feelings.own_words.at")
+    page.reload()
+    assert page.get_by_label(f"How {LISTED_CHILD} feels").input_value() == "good"
+    with live_app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        at = interview.content["feelings"]["own_words"]["at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", at)

@@ -125,19 +125,39 @@ function setMode(on) {
   if (focus) focus.focus();
 }
 
-function choose(face) {
-  const scale = face.closest("[data-feelings]");
-  const list = document.getElementById(scale.getAttribute("data-feelings"));
+// When the child chose: stamped in the field after the list, which saves itself as any field.
+function stamp(scale) {
   const at = document.getElementById(scale.getAttribute("data-feelings-at"));
-  if (!list || list.disabled) return;
-  list.value = face.getAttribute("data-feeling");
   if (at && !at.disabled) {
     at.value = localNow();
     at.dispatchEvent(new Event("change", { bubbles: true }));
   }
-  list.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+let choosing = false;
+function choose(face) {
+  const scale = face.closest("[data-feelings]");
+  const list = document.getElementById(scale.getAttribute("data-feelings"));
+  if (!list || list.disabled) return;
+  list.value = face.getAttribute("data-feeling");
+  stamp(scale);
+  choosing = true; // stamped already: not again by the list's own listener below
+  try {
+    list.dispatchEvent(new Event("change", { bubbles: true }));
+  } finally {
+    choosing = false;
+  }
   showFeelings();
 }
+
+// The worker's own list, for a child who says how they feel rather than tapping a face: a
+// choice made there is stamped as a tap is (a choice of nothing is not a time of choosing).
+document.addEventListener("change", (event) => {
+  const list = event.target;
+  if (choosing || !(list instanceof HTMLSelectElement) || !list.id || !list.value) return;
+  const scale = document.querySelector(`[data-feelings="${CSS.escape(list.id)}"]`);
+  if (scale) stamp(scale);
+});
 
 // Online on a tablet with no PIN: the worker's password, checked by the server.
 function askPassword() {
