@@ -277,7 +277,12 @@ def _timings(
 ) -> Timings:
     """The median and 90th percentile (nearest rank) in one pass: each value
     ranked by a window, and only the rows at those two ranks come back, with the count. The
-    ranks are ceil(n / 2) and ceil(9n / 10) in integer arithmetic, the same on both databases."""
+    ranks are ceil(n / 2) and ceil(9n / 10) in integer arithmetic, the same on both databases.
+
+    A time before the return is not counted: an interview covering two returns was offered
+    after the first, before the second, so it was not offered in answer to the second. Counted
+    as a negative wait, it was the fastest offer of all and showed a median of "under an hour"
+    where the only offer made after a return took a day (a probe)."""
     hours = _hours(when, Episode.returned_at)
     ranked = (
         _scoped(
@@ -289,7 +294,7 @@ def _timings(
             user,
             chosen,
         )
-        .where(when.is_not(None) if counted is None else counted)
+        .where(when.is_not(None) if counted is None else counted, when >= Episode.returned_at)
         .subquery()
     )
     median_rank = (ranked.c.n + 1) // 2

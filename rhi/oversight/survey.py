@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select
 
 from rhi import access
 from rhi.extensions import db
-from rhi.models import Child, Episode, Interview, Team, User
+from rhi.models import Child, Episode, Team, User
 from rhi.models.interviews import held_clause
 from rhi.oversight import figures
 from rhi.oversight.figures import Period
@@ -49,13 +49,14 @@ def _reported_missing(user: User, chosen: Period) -> tuple[int, int, int, int]:
 
 
 def delivered_by(user: User, chosen: Period) -> list[tuple[str, int]]:
-    """Who held the interviews for the period's returns: each team, with how many."""
+    """Who held the interviews for the period's returns: each team, with how many. The team
+    that held the return (rhi/episodes/holding.py), never the worker's team now: a worker who
+    has moved since gave another team the credit for this team's interviews (a probe)."""
     team = func.coalesce(Team.name, "No team recorded")
     query = select(team, func.count(Episode.id)).select_from(Episode)
     rows = db.session.execute(
         figures._scoped(query, user, chosen)
-        .outerjoin(User, User.id == Interview.worker_id)
-        .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(Team, Team.id == Episode.held_by_team_id)
         .where(held_clause())
         .group_by(team)
         .order_by(func.count(Episode.id).desc(), team)

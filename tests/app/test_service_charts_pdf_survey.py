@@ -169,7 +169,8 @@ def test_the_national_survey_questions_answered_for_a_period(app, world_i):
     assert "Return interviews offered 3 returns in the period" in text
     assert "Return interviews completed 2" in text
     assert "Completed within 72 hours of the return 1 (50% of those completed)" in text
-    assert "Who delivers return interviews No team recorded (1); RHI A (1)" in text
+    # By the team that held each return: both RHI A's, the one with no worker recorded too.
+    assert "Who delivers return interviews RHI A (2)" in text
     # The words name the hours counted against: those these returns were given (72), not a
     # setting changed since, which judges no past return again.
     with app.app_context():
@@ -292,3 +293,59 @@ def test_a_prepared_pdf_is_cleared_after_an_hour(app, world_i):
 
         blobs = db.session.scalars(select(Job.result_blob).order_by(Job.id)).all()
     assert blobs[0] is None and blobs[1][:5] == b"%PDF-"
+
+
+def test_who_delivers_names_the_team_that_held_the_returns_not_the_workers_team_now(app, world_i):
+    """A probe: a worker who moved team since gave their new team the credit for the
+    interviews their old team held (the survey grouped by the worker's team now)."""
+    service_history(app, world_i)
+    _more_history(app, world_i)
+    with app.app_context():
+        from rhi.models import Team, User
+
+        worker = db.session.get(User, world_i.users["worker_a"])
+        worker.team = db.session.scalar(select(Team).where(Team.name == "RHI B"))
+        db.session.commit()
+    manager = _manager(app, world_i)
+    text = page_text(manager.get("/service/survey?period=this_month").get_data(as_text=True))
+    assert "Who delivers return interviews RHI A (2)" in text
+    assert "RHI B" not in text
+
+
+def test_an_offer_made_before_a_return_is_not_counted_as_a_wait_for_it(app, world_i):
+    """A probe: one interview for two returns, offered a day after the first and before the
+    second, counted for the second as a negative wait, so "half within under an hour" though
+    the only offer made after a return took 26 hours."""
+    first_back = datetime(2026, 10, 3, 10, tzinfo=UTC)
+    with app.app_context():
+        ada = db.session.get(Episode, world_i.episodes["a"])
+        first = Episode(
+            child=ada.child,
+            risk_grade="Medium",
+            dfe_type="M",
+            started_at=first_back - timedelta(days=1),
+            returned_at=first_back,
+            assigned_team_id=ada.assigned_team_id,
+        )
+        second = Episode(
+            child=ada.child,
+            risk_grade="Medium",
+            dfe_type="M",
+            started_at=first_back + timedelta(hours=32),
+            returned_at=first_back + timedelta(days=2),
+            assigned_team_id=ada.assigned_team_id,
+        )
+        both = Interview(
+            status="offered",
+            due_at=first.returned_at + timedelta(hours=72),
+            offered_at=first.returned_at + timedelta(hours=26),
+            content={},
+        )
+        both.episodes.extend([first, second])
+        db.session.add_all([first, second, both])
+        db.session.commit()
+    manager = _manager(app, world_i)
+    html = manager.get("/service?period=custom&start=2026-10-01&end=2026-10-10")
+    text = page_text(html.get_data(as_text=True))
+    assert "To the offer of an interview 26 hours 26 hours 1" in text
+    assert "under an hour" not in text
