@@ -130,6 +130,9 @@ class Episode(db.Model):
     # worker's team when it was given to them. Kept on every flush by rhi/episodes/holding.py,
     # so a worker who moves team later takes none of it with them.
     held_by_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    # The child's legal status for this return (LEGAL_STATUSES): what the looked-after figures
+    # and the SSDA903 return count, never the status now. Kept by rhi/episodes/legal_status.py.
+    legal_status: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the return got its one outcome (its latest interview's); None while it is open,
     # including a "no" with the offer kept open. Kept true on every flush by
@@ -259,4 +262,5 @@ class Notice(db.Model):
 # no session can write an outcome without it (an import, not a call, registers it).
 from rhi.episodes import closing as _closing  # noqa: E402,F401
 from rhi.episodes import holding as _holding  # noqa: E402,F401  (held_by_team_id, the same way)
+from rhi.episodes import legal_status as _legal_status  # noqa: E402,F401  (the status for a return)
 from rhi.episodes import looked_after as _looked_after  # noqa: E402,F401  (DfE "A": looked after)

@@ -238,7 +238,7 @@ def _rows(
         .order_by(Episode.child_id, Episode.started_at, Episode.id)
     )
     if looked_after:
-        query = query.where(Child.legal_status == "looked_after")
+        query = query.where(Episode.legal_status == "looked_after")
     return [Row(*found) for found in db.session.execute(query).all()]
 
 
@@ -408,8 +408,10 @@ SSDA903_HEADERS = ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"]
 def ssda903(scope: ColumnElement[bool], year: int) -> Export:
     """The SSDA903 missing table for the collection year starting 1 April `year`.
 
-    One row per missing or away episode of a looked-after child (`Child.legal_status`, as
-    recorded now: rhi keeps no history of legal status) that overlaps the year, before the
+    One row per missing or away episode of a looked-after child (the status the child had for
+    that episode, `Episode.legal_status`: a child who has gone home since keeps their episodes
+    in care in the return; for episodes recorded before rhi kept it, the status when it began to
+    be kept) that overlaps the year, before the
     child's 18th birthday (the return covers children, and a child who turns 18 leaves care).
     CHILD is rhi's child id (rhi holds no other local reference); DOB, MIS_START and MIS_END
     are dd/mm/yyyy; MISSING is M (missing) or A (away from placement without authorisation).

@@ -129,8 +129,10 @@ def _first_interview() -> ColumnElement[int]:
 
 def _conditions() -> dict[str, ColumnElement[bool]]:
     return {
-        "looked_after": Child.legal_status == "looked_after",
-        "at_home": Child.legal_status != "looked_after",
+        # The status the child had for the return, never the status now
+        # (rhi/episodes/legal_status.py): last month's figures do not change after it.
+        "looked_after": Episode.legal_status == "looked_after",
+        "at_home": func.coalesce(Episode.legal_status, "none") != "looked_after",
         "placed_from_elsewhere": Child.placed_from_elsewhere,
         "offered": Interview.offered_at.is_not(None),
         # A yes, then a no, is a decline (rhi.models.interviews: accepted_clause, held_clause).

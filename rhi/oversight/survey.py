@@ -33,7 +33,7 @@ def _reported_missing(user: User, chosen: Period) -> tuple[int, int, int, int]:
     """Children and incidents reported missing in the period (episodes that started in it), and
     the same for looked-after children."""
     start, after = chosen.bounds
-    looked_after = Child.legal_status == "looked_after"
+    looked_after = Episode.legal_status == "looked_after"  # for the episode, not now
     row = db.session.execute(
         select(
             func.count(func.distinct(Episode.child_id)),

@@ -349,3 +349,21 @@ def test_an_offer_made_before_a_return_is_not_counted_as_a_wait_for_it(app, worl
     text = page_text(html.get_data(as_text=True))
     assert "To the offer of an interview 26 hours 26 hours 1" in text
     assert "under an hour" not in text
+
+
+def test_last_months_looked_after_figures_do_not_change_when_a_child_goes_home(app, world_i):
+    """A probe: the service page counted by the child's legal status now, so a period's
+    looked-after returns changed after the fact when a child went home."""
+    service_history(app, world_i)
+    _more_history(app, world_i)
+    manager = _manager(app, world_i)
+    before = page_text(manager.get("/service").get_data(as_text=True))
+    assert "Looked after 1 4" in before
+    with app.app_context():
+        ada = db.session.get(Child, world_i.children["a"])
+        ada.legal_status = "child_in_need"
+        db.session.commit()
+    html = manager.get("/service").get_data(as_text=True)
+    assert "Looked after 1 4" in page_text(html)
+    survey = page_text(manager.get("/service/survey?period=this_month").get_data(as_text=True))
+    assert "Looked-after children reported missing 1" in survey

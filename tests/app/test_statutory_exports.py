@@ -571,3 +571,45 @@ def test_one_time_away_inside_another_on_the_same_day_is_a_problem(app, world):
         "in time: it began at 5 Jun 2026 13:00, before this one ended at 5 Jun 2026 19:00"
         in (lous[3])
     ), lous
+
+
+def test_a_child_who_goes_home_keeps_their_episodes_in_care_in_the_return(app, world):
+    """A probe: the table read each child's legal status now, so a child who went home took
+    every episode of their time in care out of the year's return, and a child who came into
+    care brought their earlier episodes into it. Each return keeps the status it had; a status
+    not known when the episode was made (a child made from the police's notification) is
+    filled in when it is recorded."""
+    known = _build(app, world)
+    with app.app_context():
+        cara = db.session.get(Child, known.children["cara"])
+        cara.legal_status = "child_in_need"  # went home
+        jo = db.session.get(Child, known.children["jo"])
+        jo.legal_status = "looked_after"  # came into care after her return
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        nia = Child(
+            first_name="Nia",
+            last_name="Test",
+            date_of_birth=date(2012, 5, 5),
+            team=team,
+        )
+        db.session.add(
+            Episode(
+                child=nia,
+                risk_grade="Medium",
+                dfe_type="M",
+                started_at=_at("2026-11-01 10:00"),
+                returned_at=_at("2026-11-02 10:00"),
+                assigned_team=team,
+            )
+        )
+        db.session.commit()
+        nia.legal_status = "looked_after"  # recorded after the notification made her episode
+        db.session.commit()
+        nia_id = nia.id
+    manager = _signed_in(app, world, "manager_a")
+    table = _read(manager.get("/service/exports/download?export=ssda903&year=2026&anyway=1"))
+    # Cara's episode stays and Jo's is not brought in; Nia's, not known before, is in.
+    assert table == [
+        *_ssda903_2026(known),
+        [str(nia_id), "05/05/2012", "M", "01/11/2026", "02/11/2026"],
+    ]

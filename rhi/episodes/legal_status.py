@@ -1,0 +1,56 @@
+"""The child's legal status as it was for each return: `Episode.legal_status`.
+
+The statutory SSDA903 missing table and the service page's looked-after figures count the
+episodes of children who were looked after *then*. They read the child's status now, so a child
+who went home took every episode of their time in care out of the year's return, and a child
+who came into care brought their earlier episodes into it; last month's figures changed after
+the fact (a probe).
+
+The rule: a new episode takes the child's status when it is written. A change to the child's
+status reaches only their episodes whose status was not known ("None known", as a child made
+from the police's notification starts: the status is filled in after) and the one they are
+missing in now. A return with a known status keeps it, however long it stays open. Kept on
+every flush, whoever wrote it: the forms, an import, the API, the demo data, a test's fixture.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, inspect, or_, update
+from sqlalchemy.orm import Session
+
+from rhi.models.children import Child
+from rhi.models.episodes import Episode
+
+NOT_KNOWN = "none"  # LEGAL_STATUSES: "None known"
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in session.new:
+        if isinstance(obj, Episode) and obj.legal_status is None:
+            with session.no_autoflush:
+                child = obj.child
+                if child is None and obj.child_id is not None:
+                    child = session.get(Child, obj.child_id)
+            if child is not None:
+                obj.legal_status = child.legal_status
+    for obj in list(session.dirty):
+        if not isinstance(obj, Child) or obj.id is None:
+            continue
+        if not inspect(obj).attrs.legal_status.history.has_changes():
+            continue
+        session.execute(
+            update(Episode)
+            .where(
+                Episode.child_id == obj.id,
+                or_(
+                    Episode.legal_status.is_(None),
+                    Episode.legal_status == NOT_KNOWN,
+                    Episode.returned_at.is_(None),
+                ),
+            )
+            .values(legal_status=obj.legal_status)
+            .execution_options(synchronize_session="fetch")
+        )
