@@ -401,3 +401,31 @@ def test_a_feeling_chosen_from_the_workers_list_is_stamped_as_a_tap_is(page, liv
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
         at = interview.content["feelings"]["own_words"]["at"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", at)
+
+
+AWAY_CHILD = "Thurayya"  # a first name no other test uses
+
+
+def test_any_other_page_gives_the_way_back_in_the_childs_language(page, live_app, new_return):
+    """A probe: the panel any other page shows in the child's view ("Give the tablet back to
+    your worker") was in English only, for a child who reads Arabic, though the interview's own
+    pages spoke to them in Arabic."""
+    new_return(AWAY_CHILD)
+    with live_app.app_context():
+        child = db.session.scalar(select(Child).where(Child.first_name == AWAY_CHILD))
+        child.first_language = "Arabic"
+        db.session.commit()
+    episode_id, _ = started(page, live_app, AWAY_CHILD)
+    page.get_by_role("button", name=f"Turn the tablet towards {AWAY_CHILD}").click()
+    page.goto(f"/episodes/{episode_id}")
+    panel = page.locator("#child-view-away")
+    heading = panel.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Give the tablet back to your worker أعد الجهاز اللوحي")
+    expect(heading.locator("span[lang='ar'][dir='rtl']")).to_have_text("أعد الجهاز اللوحي")
+    expect(panel.locator("p.child-line[lang='ar'][dir='rtl']")).to_have_text(
+        "يمكنك أن تتوقف أو تأخذ استراحة في أي وقت."
+    )
+    expect(
+        panel.get_by_role("button", name="Give the tablet back أعد الجهاز اللوحي")
+    ).to_be_visible()
+    assert serious_violations(page) == []

@@ -27,6 +27,7 @@ import * as store from "./store.js";
 const MODE = "rhi:child-view"; // "1" while the tablet is turned towards the child
 const QUESTION = "rhi:child-view-question"; // the id of the text last shown large
 const UNLOCK = "rhi:child-view-unlock"; // where the password is checked (the interview's own)
+const WORDS = "rhi:child-view-words"; // the way back in the child's language, for other pages
 const GUARD = "rhiChildView"; // marks the history entry pushed while the child's view is on
 const PIN_HINT = "Enter your tablet PIN to go back to the worker's view.";
 const NEEDS = "Going back needs the tablet's PIN or a connection.";
@@ -114,7 +115,10 @@ function setMode(on) {
   if (on) {
     const form = document.querySelector("#child-view-dialog form");
     if (form) remember(UNLOCK, form.action);
+    keepTheirWords();
     guardHistory();
+  } else {
+    remember(WORDS, null);
   }
   showQuestion();
   showFeelings();
@@ -224,6 +228,41 @@ async function workerIsBack() {
 // whole, and only "Give the tablet back to your worker" shows, with the same way back (the PIN,
 // or the password checked for the interview the child's view began on). Nothing is fetched and
 // nothing is guessed about the page, so it holds offline and on any page of rhi's.
+// The words the server gave for the way back in the child's language (_child_words.html
+// away_words; on a shell page, the child's own once shell-fill.js has kept them), as plain text.
+function keepTheirWords() {
+  const words = document.querySelector("[data-away-words]");
+  if (!words) return remember(WORDS, null);
+  const { lang, dir, back, stop } = words.dataset;
+  remember(WORDS, JSON.stringify({ lang, dir, back, stop }));
+}
+
+function inTheirWords(text, words, tag) {
+  const el = document.createElement(tag);
+  el.className = tag === "p" ? "child-line" : "label-theirs";
+  el.lang = words.lang;
+  el.dir = words.dir;
+  el.textContent = text;
+  return el;
+}
+
+// The panel says the way back in the child's language too, as the interview's pages did.
+function sayItInTheirWords(panel) {
+  let words;
+  try {
+    words = JSON.parse(remembered(WORDS) || "null");
+  } catch {
+    return; // not ours: the English alone
+  }
+  if (!words?.back || !words?.stop || !words?.lang) return;
+  const title = panel.querySelector("h1");
+  const button = panel.querySelector("[data-child-view-off]");
+  const said = panel.querySelector("p");
+  if (title) title.append(" ", inTheirWords(words.back, words, "span"));
+  if (button) button.append(" ", inTheirWords(words.back, words, "span"));
+  if (said) said.after(inTheirWords(words.stop, words, "p"));
+}
+
 let hiddenForTheChild = [];
 function awayFromTheInterview() {
   document.documentElement.classList.add("child-view");
@@ -236,6 +275,7 @@ function awayFromTheInterview() {
     // The panel and the password dialog come from the server (_child_view.html `away`).
     const parts = template.content.cloneNode(true);
     const panel = parts.getElementById("child-view-away");
+    sayItInTheirWords(panel);
     document.body.prepend(panel);
     if (!document.getElementById("child-view-dialog") && remembered(UNLOCK)) {
       const dialog = parts.getElementById("child-view-dialog");
