@@ -107,9 +107,11 @@ def _blank() -> dict[str, Any]:
     # kept_back (sections.<id>.kept_back): a piece of what the child said that they asked us not
     # to pass on. It stays in the record and is never put in any summary, for anyone (see
     # rhi/sharing.py). overrides: decisions to share without consent; language: the writing
-    # check's bookkeeping. Neither is a field (see fields.NOT_FIELDS).
+    # check's bookkeeping: "Keep my words" answers, how many suggestions were taken, and each
+    # tap's field (`taps`, since taps named their field: rhi/interviews/service.py
+    # language_action). Neither is a field (see fields.NOT_FIELDS).
     document["overrides"] = []
-    document["language"] = {"dismissed": [], "replaced": 0}
+    document["language"] = {"dismissed": [], "replaced": 0, "taps": []}
     _blank_cache[:] = [catalogue, document]
     return document
 

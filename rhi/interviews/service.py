@@ -189,7 +189,12 @@ def language_action(
             {"path": path, "rule_id": rule_id, "text": text[:200], "reason": reason[:500]},
         ]
     elif action == "replaced":
-        document["language"]["replaced"] = int(document["language"].get("replaced", 0)) + 1
+        # The count of every tap, as ever (older records and tablets still running the older
+        # script count this way), and the tap's field, so a copy counts only the taps in the
+        # fields it holds (rhi/writing/counts.py replaced_count).
+        language = document["language"]
+        language["replaced"] = int(language.get("replaced", 0)) + 1
+        language["taps"] = [*language["taps"], {"path": path, "rule_id": rule_id[:80]}]
     elif action == "reason":
         # The worker said why they kept their words: attach it to that dismissal.
         for entry in reversed(document["language"]["dismissed"]):

@@ -26,6 +26,8 @@ ITEM_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")  # list entry ids appear in dotte
 # Parts of the document the pages write without set_field (see interviews/service.py and
 # episodes/service.py): accepted when they have the shape those writers give them.
 DISMISSED_KEYS = {"path": 200, "rule_id": 80, "text": 200, "reason": 500}
+TAP_KEYS = {"path": 200, "rule_id": 80}  # language.taps: a suggestion taken, and its field
+MAX_TAPS = 5000  # far more than one interview's notes hold phrases to change
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class _Builder:
     def language(self, value: dict[str, Any]) -> None:
         dismissed, replaced = value.get("dismissed", []), value.get("replaced", 0)
         for key in value:
-            if key not in ("dismissed", "replaced"):
+            if key not in ("dismissed", "replaced", "taps"):
                 self.problem(f"language.{key}", f"rhi does not know the field 'language.{key}'.")
         if not isinstance(replaced, int) or isinstance(replaced, bool) or replaced < 0:
             self.problem("language.replaced", "should be a whole number.")
@@ -161,7 +163,38 @@ class _Builder:
             entry = self.group(where, entry)
             if self._strings(where, entry, DISMISSED_KEYS):
                 kept.append(dict(entry))
-        self.doc["language"] = {"dismissed": kept, "replaced": replaced}
+        self.doc["language"] = {
+            "dismissed": kept,
+            "replaced": replaced,
+            "taps": self.taps(value.get("taps", [])),
+        }
+
+    def taps(self, value: Any) -> list[dict[str, str]]:
+        """Each suggestion taken with its field (interviews/service.py language_action): a
+        field the writing check reads, though not necessarily still in this document (a place
+        or a person may be removed after a suggestion was taken in it). A tablet running the
+        older script sends none: its taps are counted by `replaced` alone."""
+        if not isinstance(value, list):
+            self.problem("language.taps", "should be a list.")
+            return []
+        if len(value) > MAX_TAPS:
+            self.problem("language.taps", f"has {len(value)} taps; the most is {MAX_TAPS}.")
+            return []
+        kept = []
+        for position, tap in enumerate(value):
+            where = f"language.taps[{position}]"
+            tap = self.group(where, tap)
+            if not isinstance(tap, dict) or not set(TAP_KEYS) <= set(tap):
+                self.problem(where, "should name its field (path) and its rule (rule_id).")
+                continue
+            if not self._strings(where, tap, TAP_KEYS):
+                continue
+            placed = catalogue.find(tap["path"])
+            if placed is None or not placed.check_writing:
+                self.problem(f"{where}.path", f"rhi does not check the wording of {tap['path']!r}.")
+                continue
+            kept.append({"path": tap["path"], "rule_id": tap["rule_id"]})
+        return kept
 
     def _strings(self, where: str, entry: dict[str, Any], limits: dict[str, int]) -> bool:
         ok = True

@@ -4,8 +4,11 @@ A count of taps alone says little ("1 suggestion was considered and not taken" w
 flagged phrases were still there), so every count here starts from the final text: the Python
 matcher is run over it when the page or copy is made, and each phrase it still flags is either
 "kept" (the worker answered "Keep my words" for that phrase in that field) or "left as written"
-(nobody looked at it). "Changed" is the suggestions the worker took, as recorded with the
-interview: those phrases are no longer in the text, so only the record of the taps knows them.
+(nobody looked at it). Each "Keep my words" answers one use of a phrase: a field holding it
+three times with one answer has one kept and two left (`kept_flags`, as the page's live check
+shows them: rhi/static/js/writing.js). "Changed" is the suggestions the worker took, as recorded
+with the interview: those phrases are no longer in the text, so only the record of the taps
+knows them.
 
 The review page, the summary PDF and the manager's Wording page all count through
 `interview_counts`, so for one interview they cannot disagree. No HTTP and no database here.
@@ -18,7 +21,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rhi.language import Matcher
+from rhi.language import Flag, Matcher
 
 # A rule's plain phrase and example are made from its data (rules.json stays as it is): a rule
 # may give its own "example"; otherwise the first concrete form of its first phrase.
@@ -55,16 +58,24 @@ def _phrases(n: int) -> str:
 
 
 def replaced_count(language: dict[str, Any], paths: Collection[str] | None = None) -> int:
-    """How many suggestions were taken, as the interview's document records them: a number, or
-    a list of taps (each may name its field, `path`). With `paths`, only taps in those fields
-    are counted where the record says which field; a bare number cannot be split by field."""
+    """How many suggestions were taken: `replaced`, the count of every tap. With `paths` (a
+    copy's fields), the taps whose field is recorded (`taps`) count only in those fields; taps
+    with no field recorded (made before taps named their field, or by a tablet still running
+    the older script: `replaced` is more than the taps listed) count in every copy, as every
+    tap once did."""
+    total = _replaced_total(language)
+    taps = [tap for tap in language.get("taps") or [] if isinstance(tap, dict)]
+    if paths is None:
+        return max(total, len(taps))
+    named = sum(1 for tap in taps if tap.get("path") in paths)
+    return named + max(0, total - len(taps))
+
+
+def _replaced_total(language: dict[str, Any]) -> int:
+    """`replaced` as a number (nothing rhi writes holds anything else; a list is its length)."""
     replaced = language.get("replaced", 0)
     if isinstance(replaced, list):
-        return sum(
-            1
-            for tap in replaced
-            if paths is None or not isinstance(tap, dict) or tap.get("path") in paths
-        )
+        return len(replaced)
     try:
         return max(0, int(replaced))
     except (TypeError, ValueError):
@@ -81,25 +92,19 @@ def interview_counts(
     """Count the flags in `fields` ((path, final text), as content.text_fields gives them) and
     the suggestions taken. `language` is the document's "language" part. `paths`, when given,
     limits the count to those fields (a copy counts only what it holds)."""
-    kept_reasons: dict[tuple[str, str, str], str] = {}
-    for entry in language.get("dismissed") or []:
-        if isinstance(entry, dict):
-            key = (str(entry.get("path")), str(entry.get("rule_id")), str(entry.get("text")))
-            # Several "keep my words" for one phrase count once: the phrase is kept or not.
-            kept_reasons[key] = kept_reasons.get(key) or str(entry.get("reason") or "").strip()
     left: Counter[str] = Counter()
     kept: Counter[str] = Counter()
     with_reason = 0
+    answers = dismissals(language)
     for path, text in fields:
         if paths is not None and path not in paths:
             continue
-        for flag in matcher.check(text):
-            key = (path, flag.rule_id, flag.text[:200])  # dismissals keep 200 characters
-            if key in kept_reasons:
-                kept[flag.rule_id] += 1
-                with_reason += 1 if kept_reasons[key] else 0
-            else:
+        for flag, answer in kept_flags(matcher.check(text), path, answers):
+            if answer is None:
                 left[flag.rule_id] += 1
+            else:
+                kept[flag.rule_id] += 1
+                with_reason += 1 if answer else 0
     return LanguageCounts(
         left=sum(left.values()),
         kept=sum(kept.values()),
@@ -108,6 +113,42 @@ def interview_counts(
         left_by_rule=left,
         kept_by_rule=kept,
     )
+
+
+DismissalKey = tuple[str, str, str]  # (path, rule_id, text as kept: its first 200 characters)
+
+
+def dismissals(language: dict[str, Any]) -> dict[DismissalKey, list[str]]:
+    """Each "Keep my words" the document records, by (path, rule, text): the reasons given
+    ("" for none), one per answer, in the order they were given."""
+    answers: dict[DismissalKey, list[str]] = {}
+    for entry in language.get("dismissed") or []:
+        if isinstance(entry, dict):
+            key = (str(entry.get("path")), str(entry.get("rule_id")), str(entry.get("text")))
+            answers.setdefault(key, []).append(str(entry.get("reason") or "").strip())
+    return answers
+
+
+def kept_flags(
+    flags: Iterable[Flag], path: str, answers: dict[DismissalKey, list[str]]
+) -> list[tuple[Flag, str | None]]:
+    """Each flag of one field with the answer that keeps it (its reason, "" for none), or None
+    where it is left as written. One "Keep my words" keeps one use of a phrase: with k answers
+    for a phrase the field holds n times, the first min(n, k) uses are kept and the rest are
+    flagged, as the page shows them (rhi/static/js/writing.js). The worker was asked about one
+    use; a later use of the same words is a new one to look at (a probe: "absconded" kept once
+    hid, and counted as kept, every later "absconded" in that note).
+
+    This was once a yes or no per phrase ("kept or not"). Counting also keeps answers recorded
+    twice from overstating anything: never more are kept than the text holds. The answers with
+    a reason are taken first, so a phrase kept with a reason and then written once fewer still
+    counts its reason (which use a deleted one was, nobody can tell)."""
+    unused = {key: sorted(reasons, key=lambda r: not r) for key, reasons in answers.items()}
+    out: list[tuple[Flag, str | None]] = []
+    for flag in flags:
+        waiting = unused.get((path, flag.rule_id, flag.text[:200]))  # dismissals keep 200
+        out.append((flag, waiting.pop(0) if waiting else None))
+    return out
 
 
 def view_paths(view: Any) -> set[str]:

@@ -20,6 +20,7 @@ from rhi.models import (
     SharingDecision,
     User,
 )
+from rhi.writing import counts
 from rhi.writing.counts import interview_counts
 
 # "kept": "Keep my words" in a box outside an interview's own fields (a decline reason, a note),
@@ -69,12 +70,14 @@ def team_counts(team_id: int, start: datetime, end: datetime) -> list[dict[str, 
 def open_flags(
     matcher: Matcher, fields: list[tuple[str, str]], dismissed: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Flags still open in each text field: those not dismissed by the worker."""
-    gone = {(d.get("path"), d.get("rule_id"), d.get("text")) for d in dismissed}
+    """Flags still open in each text field: those the worker's "Keep my words" answers do not
+    keep, one answer for one use of a phrase, as the review's counts and the page count them
+    (rhi/writing/counts.py kept_flags)."""
+    answers = counts.dismissals({"dismissed": dismissed})
     found = []
     for path, text in fields:
-        for flag in matcher.check(text):
-            if (path, flag.rule_id, flag.text) not in gone:
+        for flag, answer in counts.kept_flags(matcher.check(text), path, answers):
+            if answer is None:
                 found.append({"path": path, **flag.to_dict()})
     return found
 

@@ -79,6 +79,18 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
     tablet.get_by_label("What Robyn said").fill("\u201cI stayed at a flat in Leeds.\u201d 😶")
     kept(tablet, "#meta-sections-away-text")
     assert serious_violations(tablet) == []
+    # A suggestion taken with no signal is counted with its field, as online (a copy counts
+    # only the taps in the parts it holds).
+    go_to(tablet, "Before you left")
+    tablet.get_by_label("What Robyn said").fill("She absconded from school.")
+    before_flags = tablet.locator("#in-sections-before-text-flags")
+    before_flags.get_by_role("button", name="Use \u201c").first.click()
+    until(
+        tablet,
+        f"""async () => (await {STORE}.all()).records
+        .some((r) => r.id.startsWith("draft:")
+             && (r.record.content.language.taps || []).length === 1)""",
+    )
     # The writing check works with no signal, and "keep my words" is kept with the interview.
     go_to(tablet, "Analysis and actions")
     tablet.get_by_label("Your notes").fill("Robyn's boyfriend is 24 and collects her from school.")
@@ -165,6 +177,8 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
             "reason": "Her words, quoted to me.",
         }
     ]
+    assert content["language"]["replaced"] == 1
+    assert [tap["path"] for tap in content["language"]["taps"]] == ["sections.before.text"]
     [attempt] = interview.contact_attempts
     assert (attempt.method, attempt.outcome, attempt.note) == (
         "phone",

@@ -379,7 +379,10 @@ export function fillInterview(main, record, rules, refused) {
             reason: reason.slice(0, 500),
           });
         } else if (action === "replaced") {
+          // As rhi/interviews/service.py language_action keeps it online: the count, and
+          // the tap's field, so a copy counts only the taps in the fields it holds.
           d.language.replaced = (d.language.replaced || 0) + 1;
+          d.language.taps = [...(d.language.taps || []), { path, rule_id: ruleId.slice(0, 80) }];
         } else if (action === "reason") {
           const entry = [...said]
             .reverse()

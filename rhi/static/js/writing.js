@@ -90,10 +90,31 @@ function ask(message) {
 
 function dismissedOf(box) {
   try {
-    return JSON.parse(box.getAttribute("data-dismissed") || "[]");
+    const pairs = JSON.parse(box.getAttribute("data-dismissed") || "[]");
+    return Array.isArray(pairs) ? pairs.filter((pair) => Array.isArray(pair)) : [];
   } catch {
     return [];
   }
+}
+
+// The flags still to show: each "Keep my words" (a [rule_id, text] pair of data-dismissed)
+// answers one use of a phrase, so with k answers for a phrase the box holds n times the first
+// min(n, k) are kept and the rest shown. The worker was asked about one use: the same words
+// written again later are a new one to look at (a probe: one "absconded" kept hid every later
+// one). The review and every copy count the same way (rhi/writing/counts.py kept_flags).
+function notKept(found, dismissed) {
+  const unused = new Map();
+  for (const [ruleId, text] of dismissed) {
+    const key = JSON.stringify([ruleId, text]);
+    unused.set(key, (unused.get(key) || 0) + 1);
+  }
+  return found.filter((flag) => {
+    const key = JSON.stringify([flag.rule_id, flag.text]);
+    const left = unused.get(key) || 0;
+    if (!left) return true;
+    unused.set(key, left - 1);
+    return false;
+  });
 }
 
 function panelFor(box) {
@@ -243,7 +264,7 @@ async function render(box) {
     return; // no rules yet (no network, never kept): the next keystroke tries again
   }
   if (box.value !== text) return; // typed meanwhile: that keystroke's check draws the list
-  const flags = found.filter((f) => !dismissed.some((d) => d[0] === f.rule_id && d[1] === f.text));
+  const flags = notKept(found, dismissed);
   const panel = panelFor(box);
   panel.textContent = "";
   box.setAttribute(

@@ -1,0 +1,97 @@
+""" "Keep my words" answers one use of a phrase (a probe: kept once, "absconded" was never
+flagged again in that note, after a reload neither, and the review counted every later use as
+kept by the worker, who was asked about one). The same words written again are flagged, online
+and on a tablet with no signal, and the review counts one kept and one left as written."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.helpers import (
+    STORE,
+    go_to,
+    offline_on_the_return,
+    sign_in,
+    start_interview,
+    start_online,
+    to_part,
+    until,
+)
+
+pytestmark = pytest.mark.browser
+
+FIRST = "She absconded on Friday."
+AGAIN = FIRST + " On Sunday she absconded again with a 30-year-old man."
+SAVED = re.compile(r"^Saved")
+ONE_KEPT_ONE_LEFT = (
+    "1 flagged phrase left as written; 1 kept by the worker with \u201cKeep my words\u201d "
+    "(0 with a reason given); 0 changed to suggested wording."
+)
+
+
+def keep_the_first_then_write_it_again(page, first_name: str, wait_for_kept=None) -> None:
+    box = page.get_by_label(f"What {first_name} said")
+    flags = page.locator("#in-sections-away-text-flags")
+    box.fill(FIRST)
+    flags.get_by_text("1 wording suggestion").wait_for()
+    flags.get_by_role("button", name="Keep my words").click()
+    page.get_by_label("Kept your words. Why? (optional)").wait_for()
+    if wait_for_kept is not None:
+        wait_for_kept()
+    page.wait_for_timeout(600)  # the check has run again on the words as they are
+    assert "wording suggestion" not in flags.inner_text()
+    box.focus()
+    box.press("End")
+    box.press_sequentially(AGAIN[len(FIRST) :], delay=5)
+    flags.get_by_text("1 wording suggestion").wait_for()
+    assert "\u201cabsconded\u201d" in flags.inner_text()
+
+
+def test_a_phrase_kept_once_and_written_again_is_flagged_and_counted_left(page, new_return):
+    episode_id = new_return("Philippa")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    start_online(page, episode_id)
+    to_part(page, "While away")
+    with page.expect_response("**/language") as answered:
+        keep_the_first_then_write_it_again(page, "Philippa")
+    assert answered.value.status == 204
+    page.locator("#meta-sections-away-text .save-status").get_by_text(SAVED).wait_for()
+
+    # Opened again: the first use is still answered, the second still asked about.
+    page.reload()
+    flags = page.locator("#in-sections-away-text-flags")
+    flags.get_by_text("1 wording suggestion").wait_for()
+    assert page.get_by_label("What Philippa said").input_value() == AGAIN
+
+    to_part(page, "Review and finish")
+    said = " ".join(page.locator("main").inner_text().split())
+    assert f"Writing check: {ONE_KEPT_ONE_LEFT}" in said
+
+
+def test_on_a_tablet_with_no_signal_a_phrase_kept_once_is_flagged_when_written_again(
+    page, new_return
+):
+    new_return("Ottoline")
+    tablet = offline_on_the_return(page, "Ottoline")
+    start_interview(tablet, "Ottoline")
+    go_to(tablet, "While away")
+
+    def kept_with_the_draft() -> None:
+        until(
+            tablet,
+            f"""async () => (await {STORE}.all()).records
+            .some((r) => r.id.startsWith("draft:")
+                 && r.record.content.language.dismissed.some((d) => d.text === "absconded"))""",
+        )
+
+    keep_the_first_then_write_it_again(tablet, "Ottoline", kept_with_the_draft)
+    tablet.locator("#meta-sections-away-text").get_by_text("Kept on this tablet").last.wait_for()
+
+    # The part opened again from the draft: the second use is still asked about.
+    go_to(tablet, "Before we start")
+    go_to(tablet, "While away")
+    tablet.locator("#in-sections-away-text-flags").get_by_text("1 wording suggestion").wait_for()
+    assert tablet.get_by_label("What Ottoline said").input_value() == AGAIN
