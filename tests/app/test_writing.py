@@ -56,6 +56,13 @@ def test_dismissed_flag_leaves_the_review_and_is_counted_in_the_summary(app, web
     assert content(app, uuid)[0]["language"]["dismissed"][0]["reason"] == "Quoting the police log."
     page = web.get(f"/interviews/{uuid}/away").get_data(as_text=True)
     assert 'data-dismissed=\'[["absconding", "absconded"]]\'' in page
+    # Written again later: a new use to look at, listed and counted (one "Keep my words"
+    # answers one use; a probe found the later ones hidden and counted as kept).
+    again = "She absconded from the placement at 9pm. On Sunday she absconded again."
+    autosave(web, uuid, "sections.away.text", again, "She absconded from the placement at 9pm.")
+    review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert "Wording to look at again (1)" in review
+    assert "1 flagged phrase left as written; 1 kept by the worker" in " ".join(review.split())
     saved = content(app, uuid)[0]
     assert saved["language"]["dismissed"][0]["rule_id"] == "absconding"
     # The PDF counts dismissed suggestions and never shows which.
@@ -80,7 +87,7 @@ def test_dismissed_flag_leaves_the_review_and_is_counted_in_the_summary(app, web
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
     # Counted over the final words, as the review counts them (rhi/writing/counts.py).
     assert (
-        "Language check: 0 flagged phrases left as written; 1 kept by the worker with "
+        "Language check: 1 flagged phrase left as written; 1 kept by the worker with "
         "\u201cKeep my words\u201d (1 with a reason given); 0 changed to suggested wording."
     ) in text
     assert "absconding" not in text
