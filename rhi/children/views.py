@@ -35,6 +35,7 @@ from rhi.jobs import downloads
 from rhi.models import AuditEvent, Child, Episode, Role, Team, User
 from rhi.models.base import utcnow
 from rhi.models.children import PROFILE_FIELDS, ChildPhoto, ProfileChange
+from rhi.summaries import service as summaries_service
 from rhi.timefmt import to_local
 
 bp = Blueprint("children", __name__)
@@ -330,11 +331,20 @@ def update(child_id: int) -> tuple[str, int] | Response:
     # The team that keeps the record (child.team_id) is not changed by an edit: who edits a
     # child's details says nothing of who keeps them. (It once became the editor's team where
     # none was kept, so a team lent one return read every return and interview of the child's.)
+    social_worker_before = child.social_worker_id
     changed = _apply(form, child)
     if not changed:
         db.session.rollback()
         flash("Nothing was changed.", "info")
         return _go(url_for("children.show", child_id=child.id))
+    moved = ""
+    if "social_worker_id" in changed and child.social_worker_id is not None:
+        # What the social worker before held for this child goes to the new one.
+        new = db.session.get(User, child.social_worker_id)
+        summaries, actions = summaries_service.new_social_worker(
+            child, social_worker_before, new, current_user
+        )
+        moved = _moved_words(new.name, summaries, actions)
     audit.record(
         "child.update",
         object_type="child",
@@ -343,8 +353,18 @@ def update(child_id: int) -> tuple[str, int] | Response:
         detail="changed: " + ", ".join(changed),  # names of fields, never what they say
     )
     db.session.commit()
-    flash("Saved the changes to this child's details.", "success")
+    flash("Saved the changes to this child's details." + moved, "success")
     return _go(url_for("children.show", child_id=child.id))
+
+
+def _moved_words(name: str, summaries: int, actions: int) -> str:
+    """What passed to the new social worker, said after "Saved ..." (nothing if nothing)."""
+    parts = []
+    if summaries:
+        parts.append(f"{summaries} unread summar{'y' if summaries == 1 else 'ies'}")
+    if actions:
+        parts.append(f"{actions} open action{'' if actions == 1 else 's'}")
+    return f" {' and '.join(parts)} passed to {name}." if parts else ""
 
 
 # The standing profile ------------------------------------------------------------------------

@@ -352,19 +352,7 @@ def hand_over(from_user: User, to_user: User, by: User) -> tuple[int, int, int]:
             )
         )
     )
-    for summary in unread:
-        summary.prepared_for_id = to_user.id
-        summary.prepared_for_name = to_user.name
-        summary.opened_at = None
-        summary.opened_by_id = None
-        audit.record(
-            "summary.hand_over",
-            user=by,
-            object_type="summary",
-            object_id=summary.id,
-            child_id=summary.interview.child_id,
-            detail=f"social worker {from_user.id} -> {to_user.id}",
-        )
+    _readdress(unread, to_user, by, f"social worker {from_user.id} -> {to_user.id}")
     actions = list(
         db.session.scalars(
             select(FollowedAction).where(
@@ -375,16 +363,7 @@ def hand_over(from_user: User, to_user: User, by: User) -> tuple[int, int, int]:
             )
         )
     )
-    for action in actions:
-        action.owner_id = to_user.id
-        audit.record(
-            "action.hand_over",
-            user=by,
-            object_type="action",
-            object_id=action.id,
-            child_id=action.child_id,
-            detail=f"social worker {from_user.id} -> {to_user.id}",
-        )
+    _give_actions(actions, to_user, by, f"social worker {from_user.id} -> {to_user.id}")
     return len(children), len(unread), len(actions)
 
 
@@ -402,3 +381,82 @@ def summaries_of(interview: Interview) -> list[Summary]:
             select(Summary).where(Summary.interview_id == interview.id).order_by(Summary.created_at)
         )
     )
+
+
+def new_social_worker(
+    child: Child, from_id: int | None, to_user: User, by: User
+) -> tuple[int, int]:
+    """The child's social worker changed on their details page: what the one before held as
+    this child's social worker passes to `to_user`, by `hand_over`'s rules for one child. The
+    unread summaries of this child's interviews prepared for the one before, and the open
+    actions for "the child's social worker" (the one before's, or no one's: agreed while the
+    child had none, so followed by nobody on the social work side).
+
+    Before, only the administrator's hand-over moved them: a manager moving a child to another
+    social worker left the unread summary in nobody's inbox and the overdue safety plan on no
+    one's list (a probe). Returns (summaries moved, actions moved); the caller commits."""
+    why = f"social worker {from_id or 'none'} -> {to_user.id}"
+    unread = (
+        list(
+            db.session.scalars(
+                select(Summary)
+                .join(Interview, Interview.id == Summary.interview_id)
+                .where(
+                    Summary.prepared_for_id == from_id,
+                    Summary.acknowledged_at.is_(None),
+                    Interview.child_id == child.id,
+                )
+            )
+        )
+        if from_id is not None
+        else []
+    )
+    _readdress(unread, to_user, by, why)
+    owner = (
+        or_(FollowedAction.owner_id == from_id, FollowedAction.owner_id.is_(None))
+        if from_id is not None
+        else FollowedAction.owner_id.is_(None)
+    )
+    actions = list(
+        db.session.scalars(
+            select(FollowedAction).where(
+                FollowedAction.child_id == child.id,
+                FollowedAction.owner_kind == "social_worker",
+                FollowedAction.status == OPEN,
+                owner,
+            )
+        )
+    )
+    _give_actions(actions, to_user, by, why)
+    return len(unread), len(actions)
+
+
+def _readdress(unread: list[Summary], to_user: User, by: User, why: str) -> None:
+    """Unread summaries to their new reader, who opens each before saying they have read it (the
+    earlier opening stays in the audit trail); each keeps its PDF as made."""
+    for summary in unread:
+        summary.prepared_for_id = to_user.id
+        summary.prepared_for_name = to_user.name
+        summary.opened_at = None
+        summary.opened_by_id = None
+        audit.record(
+            "summary.hand_over",
+            user=by,
+            object_type="summary",
+            object_id=summary.id,
+            child_id=summary.interview.child_id,
+            detail=why,
+        )
+
+
+def _give_actions(actions: list[FollowedAction], to_user: User, by: User, why: str) -> None:
+    for action in actions:
+        action.owner_id = to_user.id
+        audit.record(
+            "action.hand_over",
+            user=by,
+            object_type="action",
+            object_id=action.id,
+            child_id=action.child_id,
+            detail=why,
+        )
