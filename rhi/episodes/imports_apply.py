@@ -963,18 +963,20 @@ def _remember(plan: Plan, known: Known) -> None:
         known.waiting[references.key(notice.police_reference)] = plan.waiting
 
 
-# The PostgreSQL advisory lock every application of notifications takes (`_serialise`): any
+# The PostgreSQL advisory lock every application of notifications takes (`serialise`): any
 # fixed number no other lock in rhi uses: "rhi impo" in ASCII, read as a bigint.
 APPLY_LOCK = 0x7268_6920_696D_706F
 
 
-def _serialise() -> None:
+def serialise() -> None:
     """Make this transaction the only one applying notifications until it commits or rolls
     back, and open it (the SAVEPOINTs nest in it), before anything is read. Two applies of the
     same notification at once (a police system retrying after a timeout, two people importing
     the same daily file) each read "not in rhi" and each made a child and an episode; the
     reference's found notification was then refused for good, as rhi held two episodes.
-    Serialised, the second reads what the first made and is "unchanged".
+    Serialised, the second reads what the first made and is "unchanged". A notification typed
+    by hand takes the same turn (rhi/episodes/views.py), so two coordinators typing it, or one
+    typing it while the police's file is imported, make one episode too.
 
     A lock, not a unique index on lower(police_reference): databases in use may already hold
     two episodes with one reference (`_plan_update` refuses to guess between them), which such
@@ -1002,7 +1004,7 @@ def _serialise() -> None:
 def apply_rows(rows: list[Row], actor: Actor, source: str) -> list[Plan]:
     """Apply each row whole or not at all (one SAVEPOINT each); a refused row is audited and
     said in words. The caller commits."""
-    _serialise()  # before reading what rhi holds: an apply at the same time waits until done
+    serialise()  # before reading what rhi holds: an apply at the same time waits until done
     known = Known.load(actor, [r.notice for r in rows if r.notice is not None])
     plans = []
     for row in rows:
@@ -1089,7 +1091,7 @@ def resolve(
     """Same child: the episode is the candidate's. New child: a child new to rhi, kept by the
     user's team. `reread` reads the waiting row's values again (the rules of today). None
     when the reference was meanwhile recorded (nothing is done twice)."""
-    _serialise()  # an import of the same reference at the same time waits, and so does this
+    serialise()  # an import of the same reference at the same time waits, and so does this
     # Read after the lock: an import that added a found time to this waiting row meanwhile
     # (and told the coordinator so) is in the episode made from it, not lost.
     db.session.refresh(waiting)

@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit, deadlines, numbers, shells
 from rhi.actions.tracking import latest_meeting
-from rhi.episodes import allocation, notifications, references, service
+from rhi.episodes import allocation, imports_apply, notifications, references, service
 from rhi.episodes.queries import (
     DEFAULT_SORT,
     PER_PAGE,
@@ -577,11 +577,14 @@ def create_episode(child_id: int) -> tuple[str, int] | Response:
     child = access.get_child(current_user, child_id)
     access.require_episode_record(current_user, child)
     form = _notification_form()
-    if (
-        not form.validate_on_submit()
-        or _reference_taken(form, None)
-        or _missing_already(form, child)
-    ):
+    valid = form.validate_on_submit()
+    if valid:
+        # One at a time with every other notification, typed or imported: read what rhi holds
+        # only after the others are written (two at once each read "not in rhi" and each made
+        # an episode: one time away counted twice).
+        imports_apply.serialise()
+    if not valid or _reference_taken(form, None) or _missing_already(form, child):
+        db.session.rollback()  # the turn taken ends here: nothing was written
         return _render(NOTIFICATION_PAGE, "notification_form", 422, form=form, child=child)
     episode = notifications.record_missing(child, current_user, _notification(form))
     db.session.commit()
@@ -718,11 +721,16 @@ def update_notification(episode_id: int) -> tuple[str, int] | Response:
     episode = _editable(episode_id)
     form = _notification_form()
     ctx = {"form": form, "child": episode.child, "episode": episode}
+    valid = form.validate_on_submit()
+    if valid:
+        imports_apply.serialise()  # as create_episode: after any other notification is written
+        db.session.refresh(episode)  # as an import may have left it meanwhile
     if (
-        not form.validate_on_submit()
+        not valid
         or _reference_taken(form, episode)
         or _within_another(form, episode.child, episode)
     ):
+        db.session.rollback()  # the turn taken ends here: nothing was written
         return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
     notification = _notification(form)
     if episode.returned_at is not None and episode.returned_at < notification.started_at:
@@ -730,6 +738,7 @@ def update_notification(episode_id: int) -> tuple[str, int] | Response:
             "This is after the child came back "
             f"({_local(episode.returned_at):%d/%m/%Y %H:%M}). Check the date and time."
         ]
+        db.session.rollback()
         return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
     changed = notifications.update_missing(episode, current_user, notification)
     db.session.commit()
