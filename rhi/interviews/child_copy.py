@@ -1,11 +1,12 @@
 """The child's copy: a short letter in plain words for the child to keep, as a page and a PDF.
 
-What happens next (the actions agreed), who will know what (the read-back's plain labels, from
-rhi/sharing.py through rhi/interviews/read_back.py: labels only, never the child's words, as a
-letter can be found by someone else; and never what is kept between the worker and the child),
-and how to get help: Childline, Missing People and the worker's name. The PDF is made by
-WeasyPrint with the app's locked-down fetcher (rhi/summaries/fetcher.py), as the summaries are,
-as a download job (`make_for`, rhi/jobs/downloads.py) so that a render never holds a request.
+What happens next (the actions agreed, in the words the read-back says them in:
+read_back.CHILD_ACTIONS), who will know what (the read-back's plain labels, from rhi/sharing.py
+through rhi/interviews/read_back.py: labels only, never the child's words, as a letter can be
+found by someone else; and never what is kept between the worker and the child), and how to get
+help: Childline, Missing People and the worker's name. The PDF is made by WeasyPrint with the
+app's locked-down fetcher (rhi/summaries/fetcher.py), as the summaries are, as a download job
+(`make_for`, rhi/jobs/downloads.py) so that a render never holds a request.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from flask import render_template
 
 from rhi.interviews import read_back
-from rhi.interviews.content import ACTION_KINDS, normalise
+from rhi.interviews.content import normalise
 from rhi.timefmt import Day, to_local
 
 TEMPLATE = "interviews/child_copy_pdf.html"
@@ -33,7 +34,7 @@ class Letter:
     held_on: Day | str  # the day they talked, named in the child's language too ("" unknown)
     worker: str
     worker_contact: str
-    next_steps: list[str]
+    next_steps: list[str]  # in the child's words (read_back.CHILD_ACTIONS)
     who_knows: list[tuple[str, list[str]]]  # (who, what: plain labels), or (who, []) for nothing
     help: tuple[tuple[str, str, str], ...] = HELP
 
@@ -56,9 +57,9 @@ def letter_for(interview: Any, child: Any, in_force: Collection[str]) -> Letter:
         held_on=Day(to_local(held).date()) if held else "",
         worker=worker.name if worker else "your worker",
         worker_contact=worker.email if worker else "",
-        next_steps=[
-            ACTION_KINDS.get(a.get("kind", ""), "Something else") for a in content["actions"]
-        ],
+        # Said as the read-back says them (never the worker's kinds: a child was told "Other"
+        # will happen), each kind once.
+        next_steps=read_back.child_action_words(content["actions"]),
         who_knows=who_knows,
     )
 

@@ -162,6 +162,7 @@ NO_OWN_MESSAGE_LABEL = "What I want a social worker to know"  # the child's view
 POLICE_WORDS = "What is written about the police"
 PLACE = "A place you told me about"
 PERSON = "Someone you told me about"
+NOT_NAMED = "not named"  # a place or person the worker added with no name
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,11 @@ class Thing:
     # notes of what they said, the ticked factors and the actions are shown without, so the
     # child is never told they said what someone else wrote.
     quoted: bool = False
+    # rhi's own words that `words` is made of (a ticked factor's, each action's, "not named"),
+    # each in the catalogues: the page shows them in the child's language beside the English
+    # (read_back.html). Empty for words that are the child's or the worker's, which are never
+    # translated. Not part of what was read (`what_was_read`): `words` is.
+    phrases: tuple[str, ...] = ()
 
     @property
     def shown(self) -> str:
@@ -262,16 +268,14 @@ def things_in(view: SharedView, *, own_social_worker: bool = True) -> list[Thing
         # The worker's writing (checked as theirs, fields.py): shown as written, not quoted.
         things.append(Thing("police_contact", POLICE_WORDS, view.police_contact))
     for finding in view.findings:
-        words = CHILD_FINDINGS.get(finding.group, {}).get(finding.key, finding.label)
-        things.append(Thing(f"{finding.group}.{finding.key}", FINDING_WORDS[finding.group], words))
+        things.append(_finding(finding.group, finding.key, finding.label))
     for group in view.findings_other:
         # The worker's own words ("Other"), written on their page, not for the child: named,
         # as the rest of their notes are, never read out.
         things.append(Thing(f"findings_other.{group}", FINDING_WORDS[group]))
     for kind, label in (("places", PLACE), ("people", PERSON)):
         for entry in getattr(view, kind):
-            name = str(entry.get("name", "")).strip() or "not named"
-            things.append(Thing(f"{kind}.{entry.get('id')}", label, name))
+            things.append(_named(f"{kind}.{entry.get('id')}", label, entry))
     if view.actions:
         things.append(_actions(view.actions))
     if view.protective_factors.strip():
@@ -288,12 +292,43 @@ def things_in(view: SharedView, *, own_social_worker: bool = True) -> list[Thing
     return things
 
 
+def child_action_words(actions: list[dict[str, Any]]) -> list[str]:
+    """What was agreed will happen, in the child's words (`CHILD_ACTIONS`), each kind once, in
+    the order agreed: the one way an action is said to the child, on the read-back and in
+    their letter (child_copy.py), never the worker's kinds ("Strategy meeting request")."""
+    return list(
+        dict.fromkeys(
+            CHILD_ACTIONS.get(str(a.get("kind", "")), CHILD_ACTIONS["other"]) for a in actions
+        )
+    )
+
+
 def _actions(actions: list[dict[str, Any]]) -> Thing:
     """What was agreed will happen, in the child's words, each kind once."""
-    words = dict.fromkeys(
-        CHILD_ACTIONS.get(str(a.get("kind", "")), CHILD_ACTIONS["other"]) for a in actions
+    words = child_action_words(actions)
+    return Thing(
+        "actions", "What we agreed will happen next", ", ".join(words), phrases=tuple(words)
     )
-    return Thing("actions", "What we agreed will happen next", ", ".join(words))
+
+
+def _finding(group: str, key: str, title: str) -> Thing:
+    """A ticked factor or harm in the words written for the child (`CHILD_FINDINGS`), in their
+    language too; the checklist's `title` only for a factor with none (a test checks there is
+    none), and never looked up, as it is the worker's."""
+    words = CHILD_FINDINGS.get(group, {}).get(key)
+    label = FINDING_WORDS[group]
+    if words is None:
+        return Thing(f"{group}.{key}", label, title)
+    return Thing(f"{group}.{key}", label, words, phrases=(words,))
+
+
+def _named(key: str, label: str, entry: dict[str, Any]) -> Thing:
+    """A place or a person, with its name as written; "not named" (rhi's words, in the child's
+    language too) when the worker gave none."""
+    name = str(entry.get("name", "")).strip()
+    if name:
+        return Thing(key, label, name)
+    return Thing(key, label, NOT_NAMED, phrases=(NOT_NAMED,))
 
 
 def told_to_the_child(content: dict[str, Any], in_force: Collection[str]) -> set[str]:
@@ -374,10 +409,9 @@ def _for_the_child(c: dict[str, Any], path: str, title: str) -> Thing:
         return Thing(path, SECTION_WORDS.get(section, WORKER_NOTES))
     if head in ("places", "people"):
         entry = next((e for e in c[head] if str(e.get("id")) == rest), {})
-        name = str(entry.get("name", "")).strip() or "not named"
-        return Thing(path, PLACE if head == "places" else PERSON, name)
+        return _named(path, PLACE if head == "places" else PERSON, entry)
     # A ticked factor as the lists of who will know what say it (`things_in`).
-    return Thing(path, FINDING_WORDS[head], CHILD_FINDINGS.get(head, {}).get(rest, title))
+    return _finding(head, rest, title)
 
 
 def _said(thing: Thing) -> str:

@@ -664,7 +664,7 @@ def test_the_childs_copy_is_a_plain_letter_with_where_to_get_help(app, web, worl
         assert "Dear Ada" in text
         assert "Childline: 0800 1111" in text and "Missing People: 116 000" in text
         assert "call or text" in text and worker in text
-        assert "Safety plan" in text
+        assert "A plan to keep you safe" in text  # read_back.CHILD_ACTIONS
         assert "The police will know: What you told me about while you were away" in text
         assert "Your parents or carers will only know that we talked, and when." in text
         # Nobody asked about the school, health workers or anyone else, and nothing goes to

@@ -261,7 +261,7 @@ def test_a_polish_speakers_letter_is_in_polish_with_the_english_and_where_to_get
         assert "Cześć Ada" in text and "Co będzie dalej" in text
         # The day they talked, written as Polish writes it (the app tests' clock: November 2026).
         assert re.search(r"\b\d{1,2} listopada 2026\b", text), "the day in Polish"
-        assert "Plan bezpieczeństwa" in text
+        assert "Plan, który ma zapewnić ci bezpieczeństwo" in text  # "A plan to keep you safe"
         assert "Policja będzie wiedzieć: Co mówisz o czasie, kiedy cię nie było" in text
         assert "Jeśli potrzebujesz pomocy" in text
         assert "zadzwoń albo napisz SMS, za darmo i poufnie" in text

@@ -143,10 +143,10 @@ def test_kept_between_us_is_in_the_childs_words_and_language(app, web, world):
     assert line(html, "data-kept", "sections.own_words.kept_back") == [
         f"{kept_back} {welsh(kept_back)}"
     ]
-    # A ticked factor as the lines above say it: their label in Welsh too, the words for the
-    # child (in English: rhi has none in Welsh for the factors yet).
+    # A ticked factor as the lines above say it: their label in Welsh too, and the words for
+    # the child in English and in Welsh.
     assert line(html, "data-kept", "harms.suspected_offending") == [
-        f"{worry} {welsh(worry)}: {factor}"
+        f"{worry} {welsh(worry)}: {factor} {welsh(factor)}"
     ]
     (place_line,) = [t for t in re.findall(r'<li data-kept="places\.[^"]+">(.*?)</li>', html)]
     assert text(place_line) == f"{place} {welsh(place)}: KINGSX Kings Cross"
