@@ -350,10 +350,11 @@ def overdue(user: User, today: date, limit: int = 5) -> tuple[int, list[Followed
 
 
 def meetings_asked(user: User, limit: int = 10) -> list[Notice]:
-    """The strategy meetings the user was told of and has not dismissed, newest first, each
-    with what the box says of it: the child, who asked, and the interview's worker. The action
-    comes from the join the access filter needs; the rest one query each, only when there are
-    rows (the interview without its document)."""
+    """The strategy meetings the user was told of, not dismissed and still to be held (one held
+    or closed asks nothing more of them), newest first, each with what the box says of it: the
+    child, who asked, and the interview's worker. The action comes from the join the access
+    filter needs; the rest one query each, only when there are rows (the interview without its
+    document)."""
     action = contains_eager(Notice.action)
     return list(
         db.session.scalars(
@@ -362,6 +363,7 @@ def meetings_asked(user: User, limit: int = 10) -> list[Notice]:
             .where(
                 Notice.user_id == user.id,
                 Notice.dismissed_at.is_(None),
+                FollowedAction.status == rules.OPEN,
                 access.action_filter(user),
             )
             .options(

@@ -744,7 +744,16 @@ FIELDS: tuple[Field, ...] = (
         "actions",
         check_writing=True,
     ),
-    Field(f"actions.{ITEM}.due", DATE, "By when (a date)", ANALYSIS, "actions", if_empty="Not set"),
+    Field(
+        f"actions.{ITEM}.due",
+        DATE,
+        "By when (a date)",
+        ANALYSIS,
+        "actions",
+        if_empty="Not set",
+        # An action with no date is never overdue, so nothing reminds anyone of it.
+        gap="An action ({entry_kind}) has no date.",
+    ),
     Field(f"actions.{ITEM}.note", TEXT, "Note", ANALYSIS, "actions", check_writing=True, rows=2),
     # Sharing
     Field(

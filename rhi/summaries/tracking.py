@@ -9,6 +9,7 @@ this", an answer) is a conditional UPDATE, so two requests at once cannot both m
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +17,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from rhi import access, audit
+from rhi.actions import tracking as actions
 from rhi.extensions import db
-from rhi.models import Interview, Summary, SummaryQuestion, SummarySending, User
+from rhi.models import (
+    FollowedAction,
+    Interview,
+    SharingDecision,
+    Summary,
+    SummaryQuestion,
+    SummarySending,
+    User,
+)
 from rhi.models.base import utcnow
 from rhi.models.summaries import NEXT_STEPS, SENT_WAYS
 
@@ -74,6 +84,27 @@ def record_sending(
     return sending
 
 
+def copy_existed_from(interview: Interview, recipient: str) -> datetime | None:
+    """The first moment a copy for `recipient` could be sent (naive UTC): when the interview
+    was finished, or, sooner, when a safeguarding decision sharing with them came into force
+    (urgent: when recorded; otherwise when confirmed), the only copy sendable before finishing.
+    None: no copy for them exists yet."""
+    times: list[datetime] = []
+    if interview.locked and interview.finished_at is not None:
+        times.append(interview.finished_at)
+    for urgent, recorded_at, confirmed_at in db.session.execute(
+        select(
+            SharingDecision.urgent, SharingDecision.recorded_at, SharingDecision.confirmed_at
+        ).where(
+            SharingDecision.interview_id == interview.id, SharingDecision.recipient == recipient
+        )
+    ):
+        came_into_force = recorded_at if urgent else confirmed_at
+        if came_into_force is not None:
+            times.append(came_into_force)
+    return min(times, default=None)
+
+
 def sendings_of(interview: Interview) -> list[SummarySending]:
     return list(
         db.session.scalars(
@@ -114,16 +145,29 @@ def refuse_unopened(summary: Summary, user: User) -> None:
     )
 
 
-def acknowledge(summary: Summary, user: User, *, next_step: str, note: str) -> bool:
+@dataclass(frozen=True)
+class Acknowledged:
+    """What saying "I have read this" did besides: with next step "Strategy meeting", the
+    meeting asked for (`meeting_made`), or the one already asked for and still open."""
+
+    meeting: FollowedAction | None = None
+    meeting_made: bool = False
+
+
+def acknowledge(summary: Summary, user: User, *, next_step: str, note: str) -> Acknowledged | None:
     """Say it was read, and what happens next. Raises NotOpened (and records the refusal) if it
-    has not been opened; False if it was already acknowledged."""
+    has not been opened; None if it was already acknowledged.
+
+    "Strategy meeting" asks for one (rhi/actions/tracking.py `request_meeting`, audited there):
+    a word alone left the manager nothing to chase and no record of whether it was held. One
+    already asked for and still open is not asked for twice."""
     if summary.opened_at is None:
         refuse_unopened(summary, user)
         raise NotOpened
     if next_step not in NEXT_STEPS:
         raise ValueError(next_step)
     if summary.acknowledged_at is not None:
-        return False
+        return None
     if not _first(
         Summary,
         summary.id,
@@ -133,19 +177,46 @@ def acknowledge(summary: Summary, user: User, *, next_step: str, note: str) -> b
         next_step=next_step,
         next_step_note=note or None,
     ):
-        return False
+        return None
+    interview = summary.interview
     audit.record(
         "summary.acknowledge",
         user=user,
         object_type="summary",
         object_id=summary.id,
-        child_id=summary.interview.child_id,
+        child_id=interview.child_id,
         detail=f"next: {next_step}",
     )
-    return True
+    if next_step != "strategy_meeting":
+        return Acknowledged()
+    # After the latest of the episodes the interview covers: the meeting's page links to it.
+    episode = max(interview.episodes, key=lambda e: e.started_at, default=None)
+    meeting, made = actions.request_meeting(
+        interview.child, user, episode=episode, note=note, where="summary"
+    )
+    return Acknowledged(meeting, made)
 
 
-def ask(summary: Summary, user: User, text: str) -> SummaryQuestion:
+def ask(summary: Summary, user: User, text: str) -> tuple[SummaryQuestion, bool]:
+    """Ask the worker who wrote the summary: (the question, True). The same words from the same
+    person, still unanswered, are the same question sent twice (a second press, a browser's
+    resend): (that one, False), and nothing is added, so the worker is not asked twice."""
+    # One question at a time per summary (PostgreSQL; SQLite writes one at a time anyway), so
+    # two sends at once cannot both find none.
+    db.session.execute(select(Summary.id).where(Summary.id == summary.id).with_for_update())
+    already = db.session.scalar(
+        select(SummaryQuestion)
+        .where(
+            SummaryQuestion.summary_id == summary.id,
+            SummaryQuestion.asked_by_id == user.id,
+            SummaryQuestion.answered_at.is_(None),
+            SummaryQuestion.question == text,
+        )
+        .order_by(SummaryQuestion.id)
+        .limit(1)
+    )
+    if already is not None:
+        return already, False
     question = SummaryQuestion(
         summary=summary,
         asked_by_id=user.id,
@@ -161,7 +232,7 @@ def ask(summary: Summary, user: User, text: str) -> SummaryQuestion:
         object_id=summary.id,
         child_id=summary.interview.child_id,
     )
-    return question
+    return question, True
 
 
 def answer(question: SummaryQuestion, user: User, text: str) -> None:

@@ -8,6 +8,7 @@ rhi.summaries.rules for the interviewer's side (built from rhi.access's function
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -18,10 +19,18 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit
 from rhi.extensions import db
-from rhi.forms.fields import NotSaved, field_errors, typed_words
+from rhi.forms.fields import CLOCK_SKEW, NotSaved, field_errors, typed_words
 from rhi.forms.summaries import AcknowledgeForm, AnswerForm, QuestionForm, SendingForm
 from rhi.interviews.content import RECIPIENTS
-from rhi.models import Episode, Interview, Summary, SummaryQuestion, SummarySending, User
+from rhi.models import (
+    Episode,
+    FollowedAction,
+    Interview,
+    Summary,
+    SummaryQuestion,
+    SummarySending,
+    User,
+)
 from rhi.models.base import utcnow
 from rhi.summaries import headings, preparing, rules, tracking
 from rhi.summaries.service import (
@@ -267,17 +276,28 @@ def acknowledge(summary_id: int) -> Response | tuple[str, int]:
         )
     if not form.validate_on_submit():
         return _show(summary, True, status=422, ack_form=form, question_form=question_form)
-    tracking.acknowledge(
+    done = tracking.acknowledge(
         summary,
         current_user,
         next_step=form.next_step.data,
         note=(form.note.data or "").strip(),
     )
+    message = "Thank you: the interviewer can see you have read it, and what happens next."
+    if done is not None and done.meeting is not None:
+        message = f"{message} {_meeting_words(summary, done.meeting, done.meeting_made)}"
     db.session.commit()
-    return _done(
-        summary,
-        "Thank you: the interviewer can see you have read it, and what happens next.",
-        question_form=question_form,
+    return _done(summary, message, question_form=question_form)
+
+
+def _meeting_words(summary: Summary, meeting: FollowedAction, made: bool) -> str:
+    """What became of the strategy meeting "what happens next" asked for."""
+    name = summary.interview.child.display_name
+    if made:
+        return f"A strategy meeting is asked for {name}: it is followed on the Actions page."
+    asked = format_datetime(meeting.created_at)
+    return (
+        f"A strategy meeting for {name} was already asked for ({asked}) and is not yet held, "
+        "so it was not asked for again."
     )
 
 
@@ -288,11 +308,14 @@ def ask(summary_id: int) -> Response | tuple[str, int]:
     ack_form, form = _page_boxes()
     if not form.validate_on_submit():
         return _show(summary, True, status=422, ack_form=ack_form, question_form=form)
-    tracking.ask(summary, current_user, form.question.data.strip())
+    _question, made = tracking.ask(summary, current_user, form.question.data.strip())
     db.session.commit()
     return _done(
         summary,
-        "Your question is sent. The answer will appear here.",
+        "Your question is sent. The answer will appear here."
+        if made
+        # Sent twice (a second press, or the browser sent it again): it is asked once.
+        else "You had already sent this question: it is waiting for an answer, below.",
         "#questions",
         ack_form=ack_form,
     )
@@ -552,17 +575,34 @@ def record_sent(uuid: str) -> Response | tuple[str, int]:
             "can be sent)."
         ]
         return _copies_response(interview, 422, sending_form=form)
+    sent_at = from_local(form.sent_at.data)
+    existed = tracking.copy_existed_from(interview, form.recipient.data)
+    if existed is not None and sent_at < existed - CLOCK_SKEW:
+        # A time before the copy could have gone: a mistyped date, which the record would
+        # otherwise keep as information shared before the child was interviewed.
+        form.sent_at.errors = [_before_the_copy(interview, existed)]
+        return _copies_response(interview, 422, sending_form=form)
     sending = tracking.record_sending(
         interview,
         current_user,
         recipient=form.recipient.data,
         sent_to=form.sent_to.data.strip(),
         method=form.method.data,
-        sent_at=from_local(form.sent_at.data),
+        sent_at=sent_at,
     )
     db.session.commit()
     label = recipient_label(sending.recipient, interview)
     return _copies_done(interview, f"Recorded: the copy for {label.lower()} was sent.")
+
+
+def _before_the_copy(interview: Interview, existed: datetime) -> str:
+    finished = interview.locked and interview.finished_at == existed
+    why = (
+        f"the interview was finished {format_datetime(existed)}"
+        if finished
+        else f"the safeguarding decision to share it came into force {format_datetime(existed)}"
+    )
+    return f"This is before the copy existed: {why}. Check the date and time."
 
 
 @bp.route("/interviews/<uuid>/copies/sent-to", methods=["POST"])

@@ -226,7 +226,7 @@ def test_only_the_social_workers_copy_starts_with_the_placing_authority(app, web
 
     # Without JavaScript "Sent to" cannot follow: left as filled in for another copy, refused.
     data = {"recipient": "police", "sent_to": FILLED, "method": "secure_email"}
-    data["sent_at"] = "2026-11-23T09:30"
+    data["sent_at"] = "2026-11-23T12:01"
     refused = web.post(f"/interviews/{uuid}/copies/sent", data, page=f"/interviews/{uuid}/review")
     assert refused.status_code == 422
     body = refused.get_data(as_text=True)

@@ -18,7 +18,7 @@ GOOD = {
     "recipient": "police",
     "sent_to": "PC Jo Reed, Humber Police missing persons unit",
     "method": "secure_email",
-    "sent_at": "2026-11-23T09:30",
+    "sent_at": "2026-11-23T12:01",
 }
 
 
@@ -87,11 +87,11 @@ def test_a_copy_recorded_as_sent_is_listed_with_who_how_when_and_by_whom(app, we
     assert "Recorded: the copy for police was sent." in page
     assert (
         "Police PC Jo Reed, Humber Police missing persons unit Secure email "
-        "23 Nov 2026 09:30 Worker A"
+        "23 Nov 2026 12:01 Worker A"
     ) in page
     # Kept in UTC: November in London is GMT, so the same clock time.
     assert sent_rows(app) == [
-        ("police", GOOD["sent_to"], "secure_email", "2026-11-23 09:30", world.users["worker_a"])
+        ("police", GOOD["sent_to"], "secure_email", "2026-11-23 12:01", world.users["worker_a"])
     ]
     (event,) = audit_of(app, "summary.sent")
     assert event.user_id == world.users["worker_a"]
@@ -104,7 +104,7 @@ def test_a_copy_recorded_as_sent_is_listed_with_who_how_when_and_by_whom(app, we
 def test_a_copy_sent_again_is_another_record_and_the_social_workers_copy_too(app, web, world):
     uuid = finished(app, web, world)
     record(web, uuid, GOOD)
-    record(web, uuid, {**GOOD, "method": "by_hand", "sent_at": "2026-11-23T11:00"})
+    record(web, uuid, {**GOOD, "method": "by_hand", "sent_at": "2026-11-23T12:03"})
     record(
         web,
         uuid,
@@ -112,16 +112,16 @@ def test_a_copy_sent_again_is_another_record_and_the_social_workers_copy_too(app
             "recipient": "social_worker",
             "sent_to": "Sam Okafor, Leeds children's services (out of hours)",
             "method": "portal",
-            "sent_at": "23/11/2026 11:15",
+            "sent_at": "23/11/2026 12:05",
         },
     )
     assert [(r[0], r[2], r[3]) for r in sent_rows(app)] == [
-        ("police", "secure_email", "2026-11-23 09:30"),
-        ("police", "by_hand", "2026-11-23 11:00"),
-        ("social_worker", "portal", "2026-11-23 11:15"),
+        ("police", "secure_email", "2026-11-23 12:01"),
+        ("police", "by_hand", "2026-11-23 12:03"),
+        ("social_worker", "portal", "2026-11-23 12:05"),
     ]
     page = text_of(web.get(f"/interviews/{uuid}/review"))
-    assert "Police PC Jo Reed, Humber Police missing persons unit By hand 23 Nov 2026 11:00" in page
+    assert "Police PC Jo Reed, Humber Police missing persons unit By hand 23 Nov 2026 12:03" in page
     assert (
         "Allocated social worker Sam Okafor, Leeds children's services (out of hours) Portal"
         in (page)
