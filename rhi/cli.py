@@ -60,7 +60,9 @@ def create_user_command(
 @group.command("purge")
 def purge_command() -> None:
     """Delete ended sessions (idle past the timeout), upload answers kept past a day, and
-    sign-in failures and addresses too old to count (rhi/auth/throttle.py).
+    sign-in failures and addresses too old to count (rhi/auth/throttle.py); clear the files
+    prepared for download whose hour is over (rhi/jobs/downloads.py: a subject access ZIP holds
+    a child's whole record, and a file nobody comes back for would stay).
 
     Run it from cron, e.g. hourly: nothing in use is touched.
     """
@@ -68,6 +70,7 @@ def purge_command() -> None:
     from sqlalchemy import delete
 
     from rhi.auth import throttle
+    from rhi.jobs import downloads
     from rhi.models import UserSession
     from rhi.models.base import utcnow
     from rhi.models.sync import SyncRequest
@@ -82,8 +85,10 @@ def purge_command() -> None:
         delete(SyncRequest).where(SyncRequest.created_at < now - REMEMBER_FOR)
     ).rowcount
     failures, addresses = throttle.purge(now, throttle.Limits.from_config(current_app.config))
+    files = downloads.clear_expired(now)
     db.session.commit()
     click.echo(f"Removed {sessions} ended sessions and {answers} old upload answers.")
+    click.echo(f"Cleared {files} prepared {'file' if files == 1 else 'files'} past their hour.")
     click.echo(
         f"Forgot {failures} old sign-in failures and {addresses} sign-in addresses "
         "not used recently."
@@ -404,12 +409,18 @@ def retention_command(mode: str | None) -> None:
     for d in report.held:
         since = d.hold.placed_at.date().isoformat() if d.hold else "?"
         click.echo(f"  child {d.child_id}: due {d.due_on.isoformat()}, held since {since}")
+    # Due under the younger rule, but nothing says whether the child was looked after: left
+    # until a person records the legal status (rhi/retention/rules.py).
+    click.echo(f"Legal status not known, kept until it is recorded: {len(report.not_known)}")
+    for d in report.not_known:
+        click.echo(f"  child {d.child_id}: born {d.date_of_birth.isoformat()}; {d.rule.described}")
     if mode == "dry-run":
         click.echo("Dry run: nothing was destroyed.")
         return
     result = destroy.run(today, None)
     click.echo(
         f"Destroyed {len(result.destroyed)}; passed by {len(result.skipped)}; "
+        f"legal status not known {len(result.not_known)}; "
         f"failed {len(result.failed)}" + (f" (children {result.failed})" if result.failed else "")
     )
     if result.failed:

@@ -6,7 +6,10 @@ A file is made by a *maker*, named here by key and never by anything a request s
 says which function makes it and who may have it. Access is checked three times: when asked
 (by the feature's own route), when made (the maker works as the person who asked, so it sees
 only what they may see), and when downloaded (the person who asked, still allowed, within
-`KEPT`). After that the file is cleared from the row.
+`KEPT`). After that its bytes are cleared from the row (`clear_expired`): whenever a download
+page is opened, when anyone prepares a file, and by the hourly `flask rhi purge`. The row stays
+(its name and size, no bytes), so the waiting page can say the file was cleared, and the audit
+rows that name the job still point at something.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from rhi import jobs
 from rhi.extensions import db
@@ -50,6 +53,10 @@ class Maker:
     # Arguments dropped from the job once its file is made (what a request said about a person,
     # kept elsewhere by then).
     forget: tuple[str, ...] = ()
+    # The file may hold children its arguments do not name (a pack across a team's children):
+    # the job does not record which, so when any child's record is destroyed every such file
+    # is cleared (rhi/retention/destroy.py). A file about one child names it in `arguments`.
+    many_children: bool = False
 
     def make(self, user: User, arguments: dict[str, Any]) -> File:
         return _load(self.target)(user, arguments)
@@ -87,6 +94,7 @@ MAKERS: dict[str, Maker] = {
             "rhi.oversight.register_pack:make_for",
             "rhi.oversight.register:can_see_register",
             "oversight_register.page",
+            many_children=True,
         ),
         Maker(
             "child_profile",
@@ -125,7 +133,7 @@ def prepare(maker: str, user: User, **arguments: Any) -> Job:
     handed out once that commits). The caller has checked the person may have it."""
     if maker not in MAKERS:
         raise ValueError(f"unknown maker {maker!r}")
-    clear_old(user.id, utcnow())
+    clear_expired(utcnow())
     return jobs.enqueue(
         KIND,
         subject=f"download:{maker}",
@@ -150,19 +158,41 @@ def make(job: Job) -> dict[str, Any]:
 
 
 def expired(job: Job, now: datetime) -> bool:
-    return job.finished_at is not None and job.finished_at < now - KEPT
+    """The file is no longer here: its hour is over, or its bytes were cleared sooner (a record
+    it held was destroyed). Asked only of a finished job; the check reads no bytes."""
+    if job.finished_at is None:
+        return False
+    if job.finished_at < now - KEPT:
+        return True
+    cleared = db.session.scalar(select(Job.result_blob.is_(None)).where(Job.id == job.id))
+    return bool(cleared)
 
 
-def clear_old(user_id: int, now: datetime) -> None:
-    """This person's files that waited longer than KEPT: cleared (one UPDATE)."""
-    db.session.execute(
+def clear_expired(now: datetime) -> int:
+    """Every file that waited longer than KEPT, whoever asked for it: its bytes cleared (one
+    UPDATE), the row kept. In the caller's transaction; how many were cleared."""
+    cleared = db.session.execute(
         update(Job)
         .where(
             Job.kind == KIND,
-            Job.created_by_id == user_id,
             Job.finished_at < now - KEPT,
             Job.result_blob.is_not(None),
         )
         .values(result_blob=None)
         .execution_options(synchronize_session=False)
     )
+    return int(cleared.rowcount or 0)
+
+
+def clear_many_children() -> int:
+    """Every prepared file that may hold children its arguments do not name (`many_children`),
+    its bytes cleared whatever its age, the row kept: a child's record is being destroyed, in
+    the caller's transaction. How many were cleared."""
+    keys = [f"{KIND}:{m.key}" for m in MAKERS.values() if m.many_children]
+    cleared = db.session.execute(
+        update(Job)
+        .where(Job.kind == KIND, Job.subject.in_(keys), Job.result_blob.is_not(None))
+        .values(result_blob=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(cleared.rowcount or 0)

@@ -1,5 +1,6 @@
-"""The dry run (which records are due, why, and which are held) and the real run (destroy each
-due record not on hold, one transaction per child).
+"""The dry run (which records are due, why, which are held, and which wait for a person to
+record the child's legal status) and the real run (destroy each due record not on hold, one
+transaction per child).
 
 Destroying a record deletes every row held about the child (rhi/retention/held.py finds them
 from the schema), then blanks the `children` row to an anonymous tombstone: audit rows cannot
@@ -20,6 +21,7 @@ from sqlalchemy.orm import load_only
 from rhi import audit
 from rhi.episodes import imports
 from rhi.extensions import db
+from rhi.jobs import downloads
 from rhi.models import Child, ImportBatch, Interview, Job, User
 from rhi.models.base import utcnow
 from rhi.models.children import LEGAL_STATUSES
@@ -61,6 +63,9 @@ class Report:
     today: date
     due: list[Due] = field(default_factory=list)  # will be destroyed by a run today
     held: list[Due] = field(default_factory=list)  # due, but a legal hold keeps them
+    # Past the younger rule's birthday, but the legal status is not known (rules.Rule
+    # .status_known): never destroyed until a person records it, whatever the run is told.
+    not_known: list[Due] = field(default_factory=list)
 
 
 def not_destroyed():
@@ -100,7 +105,12 @@ def report(today: date) -> Report:
             rules.due_on(child),
             holds.get(child.id),
         )
-        (result.held if entry.hold else result.due).append(entry)
+        if entry.hold:
+            result.held.append(entry)
+        elif not entry.rule.status_known:
+            result.not_known.append(entry)
+        else:
+            result.due.append(entry)
     return result
 
 
@@ -124,7 +134,15 @@ def _forget_downloads(child_id: int) -> None:
     """Files prepared for download about the child (a profile PDF, a letter, a subject access
     ZIP) wait in the jobs table, which names the child only in a job's arguments (no foreign
     key, so `held.each_table` does not find them): found here, by the child's id or one of
-    their interviews, and deleted with the record."""
+    their interviews, and deleted with the record.
+
+    A file across many children (a manager's register pack) names none of them in its
+    arguments, and its job does not record which children it holds (the pack's audit rows do,
+    but not which job they came from). So the safe way, not the precise one: every such file,
+    whoever it was for, has its bytes cleared (a probe found a pack naming a destroyed child,
+    with places and people from their interview). Its row stays, so its page says it was cleared;
+    such files last an hour anyway (rhi/jobs/downloads.py)."""
+    downloads.clear_many_children()
     uuids = set(db.session.scalars(select(Interview.uuid).where(Interview.child_id == child_id)))
     theirs = [
         job_id
@@ -163,7 +181,7 @@ def destroy_child(child_id: int, today: date, user: User | None) -> bool:
     child = db.session.scalar(
         select(Child).where(Child.id == child_id, not_destroyed()).with_for_update()
     )
-    if child is None or rules.due_on(child) > today:
+    if child is None or rules.due_on(child) > today or not rules.rule_of(child).status_known:
         db.session.rollback()
         return False
     if holds_in_force([child_id]):
@@ -203,14 +221,25 @@ class RunResult:
     destroyed: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # no longer due, or held since
     failed: list[int] = field(default_factory=list)
+    # Left because their legal status is not known (`Report.not_known`): a person records it.
+    not_known: list[int] = field(default_factory=list)
 
 
 def run(today: date, user: User | None, only: set[int] | None = None) -> RunResult:
     """Destroy every record due today and not held (of `only`, the records a person was shown,
     when given), each child in a transaction of its own: one that fails is rolled back and
-    named, and the others still go."""
+    named, and the others still go. Records whose legal status is not known are left, and
+    counted."""
     result = RunResult()
-    due = [d.child_id for d in report(today).due]
+    listed = report(today)
+    result.not_known = [d.child_id for d in listed.not_known]
+    if result.not_known:  # said in the log too: cron's run prints only its counts
+        log.warning(
+            "retention: %d records left, their legal status not known (children %s)",
+            len(result.not_known),
+            result.not_known,
+        )
+    due = [d.child_id for d in listed.due]
     for child_id in [c for c in due if only is None or c in only]:
         try:
             done = destroy_child(child_id, today, user)

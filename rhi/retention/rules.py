@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
-from rhi.models.children import LOOKED_AFTER_STATUSES
+from rhi.models.children import LEGAL_STATUSES, LOOKED_AFTER_STATUSES, PLACEMENT_TYPES
 
 if TYPE_CHECKING:
     from rhi.models.children import Child
@@ -20,7 +20,29 @@ if TYPE_CHECKING:
 # A child who is looked after, or was (a care leaver, or a child whose status has changed since:
 # `Child.was_looked_after`), has the looked-after rule: their record is a looked-after child's
 # case record, kept to the 75th birthday by default.
-__all__ = ["LOOKED_AFTER_STATUSES", "Rule", "destroy_on", "due_on", "rule_for", "rule_of"]
+__all__ = [
+    "CARE_PLACEMENTS",
+    "LOOKED_AFTER_STATUSES",
+    "Rule",
+    "destroy_on",
+    "due_on",
+    "placed_in_care",
+    "rule_for",
+    "rule_of",
+]
+
+# "None known" (the status every child made from a police file or the API starts with) says
+# nothing either way: such a record is never destroyed by the younger rule until a person
+# records the status (a probe: they were destroyed at 25, a looked-after child's record among
+# them, and destruction cannot be undone).
+NOT_KNOWN = "none"
+# The statuses that say the child is not looked after: any other (none, empty, one rhi does
+# not know) leaves the question open.
+KNOWN_NOT_LOOKED_AFTER = frozenset(LEGAL_STATUSES) - LOOKED_AFTER_STATUSES - {NOT_KNOWN}
+# Where the child lives, when it shows a council placed them (looked after, in almost every
+# case): every placement but at home. "Other" too: kept longer, a record can be put right;
+# destroyed early, it cannot.
+CARE_PLACEMENTS = frozenset(PLACEMENT_TYPES) - {"home"}
 
 
 @dataclass(frozen=True)
@@ -28,11 +50,19 @@ class Rule:
     looked_after: bool
     to_age: int
     before: bool = False  # looked after before, not now
+    placed: bool = False  # the placement or placing council shows it, whatever the status says
+    # False: "None known" and nothing else shows the child was looked after. Listed apart from
+    # the birthday on (`to_age`, the younger rule's), and never destroyed until it is recorded.
+    status_known: bool = True
 
     @property
     def described(self) -> str:
+        if not self.status_known:
+            return "Legal status not known: record it before this record can be destroyed"
         if self.before:
             who = "Looked after before"
+        elif self.placed:
+            who = "Placed in care or by a council"
         else:
             who = "Looked after, or a care leaver" if self.looked_after else "Not looked after"
         return f"{who}: kept until the {ordinal(self.to_age)} birthday"
@@ -43,16 +73,40 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def rule_for(legal_status: str | None, *, was_looked_after: bool = False) -> Rule:
-    now = (legal_status or "") in LOOKED_AFTER_STATUSES
-    looked_after = now or was_looked_after
+def _age(looked_after: bool) -> int:
     name = "RHI_RETAIN_LOOKED_AFTER_TO_AGE" if looked_after else "RHI_RETAIN_OTHER_TO_AGE"
-    return Rule(looked_after, int(current_app.config[name]), before=looked_after and not now)
+    return int(current_app.config[name])
+
+
+def rule_for(
+    legal_status: str | None, *, was_looked_after: bool = False, placed: bool = False
+) -> Rule:
+    """The rule for a status, with what else rhi was told: looked after before, or placed in
+    care or by a council (`placed_in_care`). Either keeps the looked-after rule."""
+    now = (legal_status or "") in LOOKED_AFTER_STATUSES
+    if now or was_looked_after:
+        return Rule(True, _age(True), before=not now)
+    if placed:
+        return Rule(True, _age(True), placed=True)
+    known = (legal_status or "") in KNOWN_NOT_LOOKED_AFTER
+    return Rule(False, _age(False), status_known=known)
+
+
+def placed_in_care(child: Child) -> bool:
+    """The record shows a council placed the child: a placing authority is recorded (the form
+    asks for it only when a council placed them), or they live in a care placement."""
+    placing = (child.placing_authority or "").strip()
+    return bool(placing) or (child.placement_type or "") in CARE_PLACEMENTS
 
 
 def rule_of(child: Child) -> Rule:
-    """The rule for this child: looked after now, or at any time rhi was told of."""
-    return rule_for(child.legal_status, was_looked_after=bool(child.was_looked_after))
+    """The rule for this child: looked after now, or at any time rhi was told of, or shown to
+    be by where they were placed; otherwise not looked after, or not known."""
+    return rule_for(
+        child.legal_status,
+        was_looked_after=bool(child.was_looked_after),
+        placed=placed_in_care(child),
+    )
 
 
 def due_on(child: Child) -> date:
@@ -69,4 +123,6 @@ def birthday(date_of_birth: date, age: int) -> date:
 
 
 def destroy_on(date_of_birth: date, legal_status: str | None) -> date:
+    """The day the status's rule is due: for a status not known, the day a person is asked to
+    record it (never destroyed before)."""
     return birthday(date_of_birth, rule_for(legal_status).to_age)

@@ -119,16 +119,30 @@ def run() -> tuple[str, int] | Response:
         object_type="retention",
         object_id="run",
         detail=f"{len(result.destroyed)} destroyed, {len(result.skipped)} passed by, "
-        f"{len(result.failed)} failed",
+        f"{len(result.not_known)} legal status not known, {len(result.failed)} failed",
     )
     db.session.commit()
-    message = f"{len(result.destroyed)} records destroyed."
+    flash(run_message(result), "error" if result.failed else "success")
+    return redirect(url_for("retention.report"))
+
+
+def run_message(result: destroy.RunResult) -> str:
+    """What the run did, in words: one record or several."""
+    destroyed, not_known, failed = len(result.destroyed), len(result.not_known), len(result.failed)
+    message = f"{destroyed} {'record' if destroyed == 1 else 'records'} destroyed."
     if result.skipped:
         message += f" {len(result.skipped)} passed by: held or no longer due."
-    if result.failed:
-        message += f" {len(result.failed)} could not be destroyed and are kept: try again."
-    flash(message, "error" if result.failed else "success")
-    return redirect(url_for("retention.report"))
+    if not_known:
+        message += (
+            " 1 kept: its legal status is not known. Record it before this record can be destroyed."
+            if not_known == 1
+            else f" {not_known} kept: their legal status is not known. Record it before these "
+            "records can be destroyed."
+        )
+    if failed:
+        message += f" {failed} could not be destroyed and {'is' if failed == 1 else 'are'} kept: "
+        message += "try again."
+    return message
 
 
 def _child(child_id: int) -> Child:
