@@ -212,7 +212,9 @@ def test_a_new_reference_begun_before_a_time_away_held_as_open_is_refused(app, m
         # said "line 1", and not why).
         token_id = db.session.scalar(select(ServiceToken.id))
         refused = db.session.scalars(
-            select(AuditEvent.detail).where(AuditEvent.action == "import.refused")
+            select(AuditEvent.detail)
+            .where(AuditEvent.action == "import.refused")
+            .order_by(AuditEvent.id)  # the latest last: PostgreSQL keeps no order of its own
         ).all()
         assert refused[-1] == f"item 1 refused (token {token_id}): times_conflict"
     later = {**sent, "police_reference": "NEW-EVA3", "reported_missing": "2026-11-22 09:30"}

@@ -50,13 +50,13 @@ def keep_the_first_then_write_it_again(page, first_name: str, wait_for_kept=None
 
 
 def test_a_phrase_kept_once_and_written_again_is_flagged_and_counted_left(page, new_return):
-    episode_id = new_return("Philippa")
+    episode_id = new_return("Esmerelda")
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
     start_online(page, episode_id)
     to_part(page, "While away")
     with page.expect_response("**/language") as answered:
-        keep_the_first_then_write_it_again(page, "Philippa")
+        keep_the_first_then_write_it_again(page, "Esmerelda")
     assert answered.value.status == 204
     page.locator("#meta-sections-away-text .save-status").get_by_text(SAVED).wait_for()
 
@@ -64,7 +64,7 @@ def test_a_phrase_kept_once_and_written_again_is_flagged_and_counted_left(page, 
     page.reload()
     flags = page.locator("#in-sections-away-text-flags")
     flags.get_by_text("1 wording suggestion").wait_for()
-    assert page.get_by_label("What Philippa said").input_value() == AGAIN
+    assert page.get_by_label("What Esmerelda said").input_value() == AGAIN
 
     to_part(page, "Review and finish")
     said = " ".join(page.locator("main").inner_text().split())
@@ -74,9 +74,9 @@ def test_a_phrase_kept_once_and_written_again_is_flagged_and_counted_left(page, 
 def test_on_a_tablet_with_no_signal_a_phrase_kept_once_is_flagged_when_written_again(
     page, new_return
 ):
-    new_return("Ottoline")
-    tablet = offline_on_the_return(page, "Ottoline")
-    start_interview(tablet, "Ottoline")
+    new_return("Hyacinth")
+    tablet = offline_on_the_return(page, "Hyacinth")
+    start_interview(tablet, "Hyacinth")
     go_to(tablet, "While away")
 
     def kept_with_the_draft() -> None:
@@ -87,11 +87,11 @@ def test_on_a_tablet_with_no_signal_a_phrase_kept_once_is_flagged_when_written_a
                  && r.record.content.language.dismissed.some((d) => d.text === "absconded"))""",
         )
 
-    keep_the_first_then_write_it_again(tablet, "Ottoline", kept_with_the_draft)
+    keep_the_first_then_write_it_again(tablet, "Hyacinth", kept_with_the_draft)
     tablet.locator("#meta-sections-away-text").get_by_text("Kept on this tablet").last.wait_for()
 
     # The part opened again from the draft: the second use is still asked about.
     go_to(tablet, "Before we start")
     go_to(tablet, "While away")
     tablet.locator("#in-sections-away-text-flags").get_by_text("1 wording suggestion").wait_for()
-    assert tablet.get_by_label("What Ottoline said").input_value() == AGAIN
+    assert tablet.get_by_label("What Hyacinth said").input_value() == AGAIN
