@@ -7,17 +7,19 @@ who came into care brought their earlier episodes into it; last month's figures 
 the fact (a probe).
 
 The rule: a new episode takes the child's status when it is written. A change to the child's
-status reaches only their episodes whose status was not known ("None known", as a child made
-from the police's notification starts: the status is filled in after) and the one they are
-missing in now. A return with a known status keeps it, however long it stays open. Kept on
-every flush, whoever wrote it: the forms, an import, the API, the demo data, a test's fixture.
+status reaches only their returns still open (`closed_at` empty: missing now, or back and not
+yet dealt with) whose status was not known ("None known", as a child made from the police's
+notification starts: the status is filled in after), and the one they are missing in now. A
+closed return keeps what it had, "None known" too: a child at home for years who comes into
+care does not bring their old returns into the looked-after figures (a review). Kept on every
+flush, whoever wrote it: the forms, an import, the API, the demo data, a test's fixture.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect, or_, update
+from sqlalchemy import and_, event, inspect, or_, update
 from sqlalchemy.orm import Session
 
 from rhi.models.children import Child
@@ -35,7 +37,9 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
                 if child is None and obj.child_id is not None:
                     child = session.get(Child, obj.child_id)
             if child is not None:
-                obj.legal_status = child.legal_status
+                # A child written in the same flush has no status yet in Python: the column's
+                # default ("None known") is given on INSERT.
+                obj.legal_status = child.legal_status or NOT_KNOWN
     for obj in list(session.dirty):
         if not isinstance(obj, Child) or obj.id is None:
             continue
@@ -46,8 +50,10 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             .where(
                 Episode.child_id == obj.id,
                 or_(
-                    Episode.legal_status.is_(None),
-                    Episode.legal_status == NOT_KNOWN,
+                    and_(
+                        Episode.closed_at.is_(None),
+                        or_(Episode.legal_status.is_(None), Episode.legal_status == NOT_KNOWN),
+                    ),
                     Episode.returned_at.is_(None),
                 ),
             )

@@ -139,6 +139,8 @@ class ChildForm(Form):
         [("", "Choose one"), *LEGAL_STATUSES.items()],
         "Choose the child's legal status from the list.",
         validators=[DataRequired("Choose the child's legal status, or None known.")],
+        description="For a child at home with no plan: Not looked after, no plan. None known "
+        "only until you can find out.",
         default="",
     )
     home_authority = _text(

@@ -15,15 +15,6 @@ from rhi.models.jobs import Job
 bp = Blueprint("downloads", __name__, url_prefix="/downloads")
 
 
-@bp.before_request
-def _clear_expired() -> None:
-    """Files past their hour are cleared whenever a download page is opened, whoever's they
-    were (downloads.clear_expired), and committed here: the pages themselves commit only their
-    audit rows, later."""
-    downloads.clear_expired(utcnow())
-    db.session.commit()
-
-
 def _theirs(job_id: int) -> tuple[Job, downloads.Maker]:
     """The job, if it is a file this person asked for and may still have; otherwise 404 (a file
     someone else asked for is not theirs to know of), audited."""

@@ -6,8 +6,9 @@ A file is made by a *maker*, named here by key and never by anything a request s
 says which function makes it and who may have it. Access is checked three times: when asked
 (by the feature's own route), when made (the maker works as the person who asked, so it sees
 only what they may see), and when downloaded (the person who asked, still allowed, within
-`KEPT`). After that its bytes are cleared from the row (`clear_expired`): whenever a download
-page is opened, when anyone prepares a file, and by the hourly `flask rhi purge`. The row stays
+`KEPT`). After that its bytes are cleared from the row (`clear_expired`): when anyone prepares
+a file, and by the hourly `flask rhi purge` (a page only reads: `expired` says it has gone, and
+the waiting page polls every 2 seconds, which must not write). The row stays
 (its name and size, no bytes), so the waiting page can say the file was cleared, and the audit
 rows that name the job still point at something.
 """

@@ -34,6 +34,12 @@ LEGAL_STATUSES = {
     "child_protection": "Child protection plan",
     "child_in_need": "Child in need",
     "care_leaver": "Care leaver",
+    # Known not to be looked after, with no plan: what a person records for most children who
+    # go missing from home. "None known" is what rhi holds until someone records it (a child
+    # made from the police's notification starts with it), which the retention schedule and
+    # the episodes' own status treat as not yet known (rhi/retention/rules.py,
+    # rhi/episodes/legal_status.py).
+    "not_looked_after": "Not looked after, no plan",
     "none": "None known",
 }
 

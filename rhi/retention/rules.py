@@ -36,8 +36,9 @@ __all__ = [
 # records the status (a probe: they were destroyed at 25, a looked-after child's record among
 # them, and destruction cannot be undone).
 NOT_KNOWN = "none"
-# The statuses that say the child is not looked after: any other (none, empty, one rhi does
-# not know) leaves the question open.
+# The statuses that say the child is not looked after ("Not looked after, no plan", what a
+# person records for a child at home, and the plans): any other (none, empty, one rhi does not
+# know) leaves the question open.
 KNOWN_NOT_LOOKED_AFTER = frozenset(LEGAL_STATUSES) - LOOKED_AFTER_STATUSES - {NOT_KNOWN}
 # Where the child lives, when it shows a council placed them (looked after, in almost every
 # case): every placement but at home. "Other" too: kept longer, a record can be put right;

@@ -69,6 +69,7 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
 # Coded values the readable copy shows in words (the JSON keeps the codes).
 WORDS: dict[tuple[str, str], dict[str, str]] = {
     ("children", "legal_status"): LEGAL_STATUSES,
+    ("episodes", "legal_status"): LEGAL_STATUSES,
     ("children", "placement_type"): PLACEMENT_TYPES,
     ("interviews", "outcome"): OUTCOMES,
     ("interviews", "offer_method"): CONTACT_METHODS,

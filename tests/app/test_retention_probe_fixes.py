@@ -129,8 +129,9 @@ def test_a_subject_access_zip_is_cleared_by_the_hourly_purge_after_its_hour(app,
         assert result["mimetype"] == "application/zip"
 
 
-def test_opening_any_download_page_clears_every_file_past_its_hour(app, world):
-    """Not only the one who asked, when they next prepare one (as before): anyone's page."""
+def test_preparing_any_file_clears_every_file_past_its_hour(app, world):
+    """Not only the files of the one who asked (as before): anyone's. Opening a page never
+    writes (a review: the waiting page polls every 2 seconds); it says the file has gone."""
     app.config["RHI_IDLE_TIMEOUT_MINUTES"] = 240  # still signed in an hour later
     for key, child in (("manager_a", "a"), ("manager_b", "b")):
         child_id = world.children[child]
@@ -143,14 +144,15 @@ def test_opening_any_download_page_clears_every_file_past_its_hour(app, world):
         theirs = db.session.scalar(
             select(Job.id).where(Job.created_by_id == world.users["manager_b"])
         )
-    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=30), tick=False):
-        other.get(f"/downloads/{theirs}")
-    assert all(blobs(app, "download:child_profile"))  # half an hour: both kept
-
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=61), tick=False):
         assert "This file has been cleared" in words(other.get(f"/downloads/{theirs}"))
-    # Manager A's file too, though A opened nothing.
-    assert blobs(app, "download:child_profile") == [None, None]
+        assert all(blobs(app, "download:child_profile"))  # a page only reads
+        child_id = world.children["b"]
+        again = prepared_file(other, f"/children/{child_id}/profile.pdf", f"/children/{child_id}")
+        assert again.status_code == 200
+    # Manager A's file too, though A asked for nothing more; B's new one is kept.
+    assert blobs(app, "download:child_profile")[:2] == [None, None]
+    assert blobs(app, "download:child_profile")[2] is not None
 
 
 # -- 3. a legal status not known is never destroyed at 25 without a person ----------------------
@@ -223,6 +225,22 @@ def test_a_record_whose_legal_status_is_not_known_waits_for_a_person_to_record_i
     assert "Destroyed 1;" in out.output
     with app.app_context():
         assert db.session.get(DestroyedChild, unknown) is not None
+
+
+def test_a_child_recorded_as_not_looked_after_is_destroyed_at_the_younger_rule(app, world):
+    """A review: "None known" was what a person recorded for a child at home with no plan, and
+    no other status said it, so such records were never destroyed. A person records "Not
+    looked after, no plan"; the record is then due under the younger rule."""
+    with app.app_context():
+        noor = add_child("Noor", date(2000, 1, 1), "not_looked_after")
+    admin = as_user(app, world, "admin")
+    page = admin.get(PAGE).get_data(as_text=True)
+    assert "Noor Keeping" in table(page, "due")
+    assert "Noor Keeping" not in table(page, "not-known")
+    out = app.test_cli_runner().invoke(args=["rhi", "retention", "--apply"])
+    assert "Destroyed 1;" in out.output
+    with app.app_context():
+        assert db.session.get(DestroyedChild, noor) is not None
 
 
 # -- 4. the page's words ---------------------------------------------------------------------

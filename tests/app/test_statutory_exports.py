@@ -613,3 +613,39 @@ def test_a_child_who_goes_home_keeps_their_episodes_in_care_in_the_return(app, w
         *_ssda903_2026(known),
         [str(nia_id), "05/05/2012", "M", "01/11/2026", "02/11/2026"],
     ]
+
+
+def test_a_child_at_home_for_years_who_comes_into_care_keeps_their_old_returns_out(app, world):
+    """A review: "None known" is what a child at home with no plan had, so filling it in on
+    every return brought a child's old returns into the looked-after figures when they came
+    into care. Only returns still open take it."""
+    _build(app, world)
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        ola = Child(first_name="Ola", last_name="Test", date_of_birth=date(2012, 7, 7), team=team)
+        old = Episode(
+            child=ola,
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=_at("2026-05-01 10:00"),
+            returned_at=_at("2026-05-02 10:00"),
+            assigned_team=team,
+        )
+        dealt_with = Interview(
+            status="offered",
+            due_at=old.returned_at + timedelta(hours=72),
+            outcome="not_interviewed",
+            outcome_reason="Spoken to by her school the same day.",
+            content={},
+        )
+        dealt_with.episodes.append(old)
+        db.session.add_all([ola, old, dealt_with])
+        db.session.commit()
+        assert old.closed_at is not None and old.legal_status == "none"
+        ola.legal_status = "looked_after"  # came into care in the autumn
+        db.session.commit()
+        assert db.session.get(Episode, old.id).legal_status == "none"
+        ola_id = ola.id
+    manager = _signed_in(app, world, "manager_a")
+    table = _read(manager.get("/service/exports/download?export=ssda903&year=2026&anyway=1"))
+    assert not [row for row in table if row[0] == str(ola_id)]

@@ -144,6 +144,8 @@ def test_an_administrator_downloads_everything_held_and_it_is_logged(app, world)
 
     text = pdf_text(archive.read("record.pdf"))
     assert "Child Worker A" not in text  # a child's id is not a person's
+    # Each return's own legal status in words too, never its code (a review).
+    assert "looked_after" not in text
     for expected in (
         "Everything held about Ada Alpha",
         "SAR/2026/41",
