@@ -98,6 +98,18 @@ def test_the_child_chooses_a_feeling_and_writes_then_the_worker_comes_back(
     own_box.fill(SAID)
     saved(page, "child_message")
 
+    # Something the page adds to the box's description meanwhile (as the writing check's panel
+    # or a save's error does) stays once the worker is back.
+    own_box.evaluate(
+        """(box) => {
+        const note = document.createElement("p");
+        note.id = "late-note";
+        note.textContent = "Late note.";
+        box.after(note);
+        box.setAttribute("aria-describedby",
+            ((box.getAttribute("aria-describedby") || "") + " late-note").trim());
+    }"""
+    )
     # Back: a wrong password keeps the child's view; the worker's own opens the page again.
     page.get_by_role("button", name="Give the tablet back").click()
     dialog = page.locator("#child-view-dialog")
@@ -109,8 +121,8 @@ def test_the_child_chooses_a_feeling_and_writes_then_the_worker_comes_back(
     dialog.get_by_role("button", name="Continue").click()
     page.locator(".interview-nav").wait_for(state="visible")
     expect(page.get_by_label(f"What {CHILD} said")).to_be_visible()
-    # The worker's view describes the child's box by its hint again.
-    expect(own_box).to_have_accessible_description(HINT)
+    # The worker's view describes the child's box by its hint again, and what was added.
+    expect(own_box).to_have_accessible_description(f"{HINT} Late note.")
 
     # Saved: on the page after a reload, and in the interview's document.
     page.reload()

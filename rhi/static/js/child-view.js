@@ -93,17 +93,24 @@ function guardHistory() {
 
 // A box is described only by what shows: in the child's view the worker's hint under the
 // child's own box is hidden, but aria-describedby would still have it read out to the child.
-// The server's list is kept (data-describedby) and given back in the worker's view.
+// Only the ids hidden then are taken out, and remembered (data-described-hidden); the worker's
+// view puts those back beside whatever the box is described by by then (a save's error, the
+// writing check's panel), never an old copy of the list.
 function describeByWhatShows(on) {
-  for (const el of document.querySelectorAll("[aria-describedby], [data-describedby]")) {
-    if (!el.hasAttribute("data-describedby")) {
-      el.setAttribute("data-describedby", el.getAttribute("aria-describedby"));
+  const ids = (value) => (value || "").split(/\s+/).filter(Boolean);
+  for (const el of document.querySelectorAll("[aria-describedby], [data-described-hidden]")) {
+    const now = ids(el.getAttribute("aria-describedby"));
+    let keep;
+    if (on) {
+      const hidden = now.filter((id) => !document.getElementById(id)?.getClientRects().length);
+      keep = now.filter((id) => !hidden.includes(id));
+      if (hidden.length) el.setAttribute("data-described-hidden", hidden.join(" "));
+    } else {
+      const back = ids(el.getAttribute("data-described-hidden"));
+      keep = [...back.filter((id) => !now.includes(id)), ...now];
+      el.removeAttribute("data-described-hidden");
     }
-    const all = el.getAttribute("data-describedby").split(/\s+/).filter(Boolean);
-    const shown = on
-      ? all.filter((id) => document.getElementById(id)?.getClientRects().length > 0)
-      : all;
-    if (shown.length) el.setAttribute("aria-describedby", shown.join(" "));
+    if (keep.length) el.setAttribute("aria-describedby", keep.join(" "));
     else el.removeAttribute("aria-describedby");
   }
 }
@@ -159,6 +166,8 @@ function choose(face) {
 document.addEventListener("change", (event) => {
   const list = event.target;
   if (choosing || !(list instanceof HTMLSelectElement) || !list.id || !list.value) return;
+  // Words kept on the tablet, taken in a clash (choices.js): chosen then, with its own time.
+  if (list.hasAttribute("data-restoring")) return;
   const scale = document.querySelector(`[data-feelings="${CSS.escape(list.id)}"]`);
   if (scale) stamp(scale);
 });

@@ -41,7 +41,14 @@ export async function showChoices(chosen) {
         // changed what that radio meant).
         const input = setField(record.path, String(record.value)) || field;
         if (input === field && !isAutosave(field)) field.value = record.value;
-        input.dispatchEvent(new Event("change", { bubbles: true })); // saved as a fresh edit
+        // Saved as a fresh edit; marked as restored, so what reacts to a person choosing (a
+        // feeling's time, child-view.js) leaves the tablet's own alone.
+        input.setAttribute("data-restoring", "");
+        try {
+          input.dispatchEvent(new Event("change", { bubbles: true }));
+        } finally {
+          input.removeAttribute("data-restoring");
+        }
       },
       leave: "Keep what is saved",
       place: (panel) => field.insertAdjacentElement("afterend", panel),
