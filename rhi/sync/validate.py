@@ -170,30 +170,26 @@ class _Builder:
         }
 
     def taps(self, value: Any) -> list[dict[str, str]]:
-        """Each suggestion taken with its field (interviews/service.py language_action): a
-        field the writing check reads, though not necessarily still in this document (a place
-        or a person may be removed after a suggestion was taken in it). A tablet running the
-        older script sends none: its taps are counted by `replaced` alone."""
+        """Each suggestion taken with its field (interviews/service.py language_action). Only
+        bookkeeping: a tap that does not name a field the writing check reads now (a field
+        since renamed, an entry's field; a malformed one), or past the most kept, is left out,
+        never a reason to refuse the worker's notes; the count (`replaced`) still counts it,
+        in every copy (rhi/writing/counts.py). A tablet running the older script sends none."""
         if not isinstance(value, list):
             self.problem("language.taps", "should be a list.")
             return []
-        if len(value) > MAX_TAPS:
-            self.problem("language.taps", f"has {len(value)} taps; the most is {MAX_TAPS}.")
-            return []
         kept = []
-        for position, tap in enumerate(value):
-            where = f"language.taps[{position}]"
-            tap = self.group(where, tap)
-            if not isinstance(tap, dict) or not set(TAP_KEYS) <= set(tap):
-                self.problem(where, "should name its field (path) and its rule (rule_id).")
+        for tap in value[-MAX_TAPS:]:
+            if not isinstance(tap, dict):
                 continue
-            if not self._strings(where, tap, TAP_KEYS):
+            path, rule_id = tap.get("path"), tap.get("rule_id")
+            if not isinstance(path, str) or not isinstance(rule_id, str):
                 continue
-            placed = catalogue.find(tap["path"])
-            if placed is None or not placed.check_writing:
-                self.problem(f"{where}.path", f"rhi does not check the wording of {tap['path']!r}.")
+            if len(path) > TAP_KEYS["path"] or len(rule_id) > TAP_KEYS["rule_id"]:
                 continue
-            kept.append({"path": tap["path"], "rule_id": tap["rule_id"]})
+            placed = catalogue.find(path)
+            if placed is not None and placed.check_writing:
+                kept.append({"path": path, "rule_id": rule_id})
         return kept
 
     def _strings(self, where: str, entry: dict[str, Any], limits: dict[str, int]) -> bool:
