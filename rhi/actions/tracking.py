@@ -62,6 +62,21 @@ def _owner(owner_kind: str, interview: Interview, by: User) -> User | None:
     return None
 
 
+def waiting_for_a_social_worker(interview: Interview) -> int:
+    """How many of the interview's actions are for the child's social worker while the child
+    has none who works here (none allocated, or theirs has left): until one is given to the
+    child (rhi/summaries/service.py new_social_worker passes them on), only the interviewer's
+    side follows them. Said on the review page before finishing (a probe: nothing warned)."""
+    social_worker = interview.child.social_worker
+    if social_worker is not None and social_worker.active:
+        return 0
+    return sum(
+        1
+        for item in c.normalise(interview.content)["actions"]
+        if _meaningful(item) and item.get("owner_kind") == "social_worker"
+    )
+
+
 def _meaningful(item: dict[str, Any]) -> bool:
     return bool(
         (item.get("kind") and item.get("kind") != "other")

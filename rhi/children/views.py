@@ -345,6 +345,10 @@ def update(child_id: int) -> tuple[str, int] | Response:
             child, social_worker_before, new, current_user
         )
         moved = _moved_words(new.name, summaries, actions)
+    elif "social_worker_id" in changed and social_worker_before is not None:
+        # Taken off with no one after them: what they held for the child stays theirs, unseen.
+        summaries, actions = summaries_service.left_with(child, social_worker_before)
+        moved = _left_words(child.display_name, summaries, actions)
     audit.record(
         "child.update",
         object_type="child",
@@ -355,6 +359,23 @@ def update(child_id: int) -> tuple[str, int] | Response:
     db.session.commit()
     flash("Saved the changes to this child's details." + moved, "success")
     return _go(url_for("children.show", child_id=child.id))
+
+
+def _left_words(child: str, summaries: int, actions: int) -> str:
+    """What stays with the social worker taken off, said after "Saved ..." (nothing if
+    nothing): they no longer see the child, so nobody reads or follows it until a social worker
+    is given to the child, who then gets it (summaries.service.new_social_worker)."""
+    parts = []
+    if summaries:
+        parts.append(f"{summaries} unread summar{'y' if summaries == 1 else 'ies'}")
+    if actions:
+        parts.append(f"{actions} open action{'' if actions == 1 else 's'}")
+    if not parts:
+        return ""
+    return (
+        f" {' and '.join(parts)} for {child}'s social worker will wait for the social worker "
+        f"given to {child} next: nobody reads or follows them until then."
+    )
 
 
 def _moved_words(name: str, summaries: int, actions: int) -> str:

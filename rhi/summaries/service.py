@@ -386,49 +386,64 @@ def summaries_of(interview: Interview) -> list[Summary]:
 def new_social_worker(
     child: Child, from_id: int | None, to_user: User, by: User
 ) -> tuple[int, int]:
-    """The child's social worker changed on their details page: what the one before held as
-    this child's social worker passes to `to_user`, by `hand_over`'s rules for one child. The
-    unread summaries of this child's interviews prepared for the one before, and the open
-    actions for "the child's social worker" (the one before's, or no one's: agreed while the
-    child had none, so followed by nobody on the social work side).
+    """The child's social worker changed on their details page: what is held for "the child's
+    social worker" passes to `to_user`, by `hand_over`'s rules for one child. The unread
+    summaries of this child's interviews sent to their social worker (not those sent to the
+    duty inbox or a person chosen, which are that person's), and the open actions for "the
+    child's social worker": the one before's, or no one's (agreed while the child had none),
+    or those left with a social worker taken off before.
 
     Before, only the administrator's hand-over moved them: a manager moving a child to another
     social worker left the unread summary in nobody's inbox and the overdue safety plan on no
     one's list (a probe). Returns (summaries moved, actions moved); the caller commits."""
     why = f"social worker {from_id or 'none'} -> {to_user.id}"
-    unread = (
-        list(
-            db.session.scalars(
-                select(Summary)
-                .join(Interview, Interview.id == Summary.interview_id)
-                .where(
-                    Summary.prepared_for_id == from_id,
-                    Summary.acknowledged_at.is_(None),
-                    Interview.child_id == child.id,
-                )
-            )
-        )
-        if from_id is not None
-        else []
-    )
+    unread = _unread_for(child, not_of=to_user.id)
     _readdress(unread, to_user, by, why)
-    owner = (
-        or_(FollowedAction.owner_id == from_id, FollowedAction.owner_id.is_(None))
-        if from_id is not None
-        else FollowedAction.owner_id.is_(None)
-    )
-    actions = list(
-        db.session.scalars(
-            select(FollowedAction).where(
-                FollowedAction.child_id == child.id,
-                FollowedAction.owner_kind == "social_worker",
-                FollowedAction.status == OPEN,
-                owner,
-            )
-        )
-    )
+    actions = _open_actions_for(child, not_of=to_user.id)
     _give_actions(actions, to_user, by, why)
     return len(unread), len(actions)
+
+
+def left_with(child: Child, from_id: int) -> tuple[int, int]:
+    """The child's social worker was taken off with no one after them: how many unread
+    summaries and open actions of this child's stay with the one before, who no longer sees
+    the child, until a social worker is given to the child (`new_social_worker`: a review)."""
+    unread = [s for s in _unread_for(child) if s.prepared_for_id == from_id]
+    actions = [a for a in _open_actions_for(child) if a.owner_id == from_id]
+    return len(unread), len(actions)
+
+
+def _unread_for(child: Child, *, not_of: int | None = None) -> list[Summary]:
+    """This child's unread summaries sent to their social worker (never those addressed to the
+    duty inbox or a person chosen on finishing), but not already `not_of`'s."""
+    query = (
+        select(Summary)
+        .join(Interview, Interview.id == Summary.interview_id)
+        .where(
+            Interview.child_id == child.id,
+            Summary.acknowledged_at.is_(None),
+            ~exists(select(SummaryAddressee.id).where(SummaryAddressee.summary_id == Summary.id)),
+        )
+    )
+    if not_of is not None:
+        query = query.where(
+            or_(Summary.prepared_for_id.is_(None), Summary.prepared_for_id != not_of)
+        )
+    return list(db.session.scalars(query))
+
+
+def _open_actions_for(child: Child, *, not_of: int | None = None) -> list[FollowedAction]:
+    """This child's open actions for "the child's social worker", but not already `not_of`'s."""
+    query = select(FollowedAction).where(
+        FollowedAction.child_id == child.id,
+        FollowedAction.owner_kind == "social_worker",
+        FollowedAction.status == OPEN,
+    )
+    if not_of is not None:
+        query = query.where(
+            or_(FollowedAction.owner_id.is_(None), FollowedAction.owner_id != not_of)
+        )
+    return list(db.session.scalars(query))
 
 
 def _readdress(unread: list[Summary], to_user: User, by: User, why: str) -> None:

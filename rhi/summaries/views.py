@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from rhi import access, audit
+from rhi.actions import tracking as tracking_of_actions
 from rhi.extensions import db
 from rhi.forms.fields import CLOCK_SKEW, NotSaved, field_errors, typed_words
 from rhi.forms.summaries import AcknowledgeForm, AnswerForm, QuestionForm, SendingForm
@@ -479,6 +480,9 @@ class RecipientChoice:
     duty: User | None
     choices: list[User]
     placing_authority: str | None
+    # Actions for "the child's social worker" with none here: followed by the interviewer's
+    # side only until one is given (actions.tracking.waiting_for_a_social_worker).
+    waiting_actions: int = 0
 
 
 @bp.app_context_processor
@@ -494,7 +498,8 @@ def _recipient_for_templates() -> dict[str, Any]:
         # Send the placing authority the copy too: only one that is not the child's own
         # council (Child.placed_from_elsewhere, the one rule).
         placing = child.placing_authority if child.placed_from_elsewhere else None
-        return RecipientChoice(allocated, departed, duty, choices, placing)
+        waiting = tracking_of_actions.waiting_for_a_social_worker(interview) if not allocated else 0
+        return RecipientChoice(allocated, departed, duty, choices, placing, waiting)
 
     return {"summary_recipient": summary_recipient}
 

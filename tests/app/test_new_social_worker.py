@@ -93,3 +93,61 @@ def test_an_action_agreed_while_the_child_had_no_social_worker_reaches_the_one_g
         assert (
             db.session.get(FollowedAction, waiting).owner_id == world.users["social_worker_other"]
         )
+
+
+def test_the_review_says_when_actions_are_for_a_social_worker_the_child_does_not_have(
+    app, web, world
+):
+    """A probe: an action for "the child's social worker" of a child with none was followed by
+    nobody on the social work side, and nothing said so before finishing."""
+    from rhi.interviews import content as c
+    from tests.app.helpers import start, store, stored_document
+
+    unallocate(app, world)
+    web.sign_in(world.emails["worker_a"])
+    uuid = start(web, world)
+    document = stored_document(app, uuid)
+    document, _ = c.add_item(document, "actions", "plan")
+    document = c.set_field(document, "actions.plan.kind", "safety_plan")
+    document = c.set_field(document, "actions.plan.owner_kind", "social_worker")
+    store(app, uuid, document)
+    review = " ".join(
+        unescape(web.get(f"/interviews/{uuid}/review").get_data(as_text=True)).split()
+    )
+    assert (
+        "1 of the actions agreed is for the child\u2019s social worker. Until Ada has one, only "
+        "your team follows it; the social worker given to Ada later gets it."
+    ) in review
+    # With a social worker, nothing to say.
+    with app.app_context():
+        from rhi.models import Child
+
+        db.session.get(Child, world.children["a"]).social_worker_id = world.users["social_worker"]
+        db.session.commit()
+    review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert 'id="actions-waiting"' not in review
+
+
+def test_taking_a_social_worker_off_says_what_waits_and_the_next_one_gets_it(app, web, world):
+    """A review: taking the social worker off with no one after them moved nothing and said
+    nothing; the one before no longer sees the child."""
+    web.sign_in(world.emails["worker_a"])
+    finish(web, world)
+    _action(app, world, "open", "social_worker", "plan-open")
+    manager = as_user(app, world, "manager_care")
+    url = f"/children/{world.children['a']}/edit"
+    off = manager.post(url, ada(social_worker_id=""), page=url, follow=True)
+    assert (
+        "1 unread summary and 1 open action for Ada Alpha's social worker will wait for the "
+        "social worker given to Ada Alpha next: nobody reads or follows them until then."
+    ) in " ".join(unescape(off.get_data(as_text=True)).split())
+
+    admin = as_user(app, world, "manager_a")  # the team holding her return keeps her record
+    given = admin.post(
+        url, ada(social_worker_id=str(world.users["social_worker_other"])), page=url, follow=True
+    )
+    assert "1 unread summary and 1 open action passed to Social Worker Other." in " ".join(
+        unescape(given.get_data(as_text=True)).split()
+    )
+    after = as_user(app, world, "social_worker_other")
+    assert "Ada Alpha" in after.get("/inbox").get_data(as_text=True)
