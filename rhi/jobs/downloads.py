@@ -151,11 +151,27 @@ def make(job: Job) -> dict[str, Any]:
     user = db.session.get(User, job.created_by_id) if job.created_by_id else None
     if user is None or not user.active or not maker.allows(user, job.arguments):
         raise PermissionError("the person who asked may no longer have this file")
+    began = job.started_at or utcnow()
     made = maker.make(user, {k: v for k, v in job.arguments.items() if k != "maker"})
+    if maker.many_children and _destroyed_since(began):
+        # A record destroyed while this file was being made may be in it: destruction clears
+        # only the files already made (rhi/retention/destroy.py). The job fails and is tried
+        # again, and the file made then holds no destroyed child (a review).
+        raise RuntimeError("a child's record was destroyed while this file was being made")
     job.result_blob = made.data
     if maker.forget:
         job.arguments = {k: v for k, v in job.arguments.items() if k not in maker.forget}
     return {"name": made.name, "mimetype": made.mimetype, "size": len(made.data)}
+
+
+def _destroyed_since(began: datetime) -> bool:
+    from rhi.models.retention import DestroyedChild
+
+    return bool(
+        db.session.scalar(
+            select(DestroyedChild.child_id).where(DestroyedChild.destroyed_at >= began).limit(1)
+        )
+    )
 
 
 def expired(job: Job, now: datetime) -> bool:

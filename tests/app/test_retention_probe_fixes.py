@@ -13,6 +13,7 @@ import html
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -97,6 +98,34 @@ def test_a_register_pack_naming_the_child_is_cleared_when_their_record_is_destro
     assert blobs(app, "download:register_pack") == [None]
     assert manager.get(waiting + "/file").status_code == 404
     assert "This file has been cleared" in words(manager.get(waiting))
+
+
+def test_a_pack_being_made_while_a_record_is_destroyed_is_not_kept(app, world_i, monkeypatch):
+    """A review: destruction clears the packs already made; one being made meanwhile may have
+    read the child before, and was kept, naming them, for its hour. The job fails instead (and
+    is tried again, without the child)."""
+    from rhi.jobs import downloads
+
+    def made_while_ada_is_destroyed(self, user, arguments):  # type: ignore[no-untyped-def]
+        db.session.add(DestroyedChild(child_id=world_i.children["a"], rule="test"))
+        db.session.flush()
+        return downloads.File("pack.pdf", "application/pdf", b"%PDF names Ada Alpha")
+
+    monkeypatch.setattr(downloads.Maker, "make", made_while_ada_is_destroyed)
+    monkeypatch.setattr(downloads.Maker, "allows", lambda self, user, arguments: True)
+    with app.app_context():
+        job = Job(
+            kind=downloads.KIND,
+            subject="download:register_pack",
+            arguments={"maker": "register_pack"},
+            created_by_id=world_i.users["manager_a"],
+        )
+        db.session.add(job)
+        db.session.flush()
+        with pytest.raises(RuntimeError, match="destroyed while this file was being made"):
+            downloads.make(job)
+        assert job.result_blob is None
+        db.session.rollback()
 
 
 # -- 2. prepared files are cleared after their hour ---------------------------------------------
