@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, or_
 
 from rhi.interviews.fields import ACTION_KINDS, ACTION_OWNERS
 from rhi.models.actions import FollowedAction
@@ -88,6 +88,15 @@ def today_local() -> date:
 def is_overdue(action: FollowedAction, today: date | None = None) -> bool:
     today = today or today_local()
     return action.status == OPEN and action.due_on is not None and action.due_on < today
+
+
+def unplanned_clause() -> ColumnElement[bool]:
+    """Open, with no one to do it or no date: never overdue, so no box ever reminds anyone of
+    it (a probe: what the child asked for sat unchased). Listed for the people who follow it."""
+    return and_(
+        FollowedAction.status == OPEN,
+        or_(FollowedAction.due_on.is_(None), FollowedAction.owner_kind == ""),
+    )
 
 
 def overdue_clause(today: date) -> ColumnElement[bool]:

@@ -320,7 +320,8 @@ def _visible(user: User) -> Select[tuple[FollowedAction]]:
 
 def listing(user: User, show: str, page: int, today: date) -> tuple[list[FollowedAction], bool]:
     """One page of the actions the user follows, and whether there are more. "open": overdue
-    first, then by due date (none last); "overdue"; "closed": the latest closed first."""
+    first, then by due date (none last); "overdue"; "unplanned": open with no one or no date,
+    the oldest first; "closed": the latest closed first."""
     query = _visible(user).options(
         selectinload(FollowedAction.child),
         selectinload(FollowedAction.interview),
@@ -328,6 +329,10 @@ def listing(user: User, show: str, page: int, today: date) -> tuple[list[Followe
     )
     if show == "overdue":
         query = query.where(rules.overdue_clause(today)).order_by(FollowedAction.due_on)
+    elif show == "unplanned":
+        query = query.where(rules.unplanned_clause()).order_by(
+            FollowedAction.created_at, FollowedAction.id
+        )
     elif show == "closed":
         query = query.where(FollowedAction.status != rules.OPEN).order_by(
             FollowedAction.updated_at.desc(), FollowedAction.id.desc()

@@ -24,7 +24,12 @@ from rhi.summaries import tracking as summary_tracking
 
 bp = Blueprint("actions", __name__)
 
-SHOWS = {"open": "Open", "overdue": "Overdue", "closed": "Done and closed"}
+SHOWS = {
+    "open": "Open",
+    "overdue": "Overdue",
+    "unplanned": "No one or no date",
+    "closed": "Done and closed",
+}
 
 
 def _contact(action: FollowedAction) -> str:

@@ -346,3 +346,39 @@ def test_the_same_question_sent_twice_is_asked_once(app, web, world):
     assert _ask(social_worker, summary_id, question).status_code == 302
     assert "Your question is sent." in _text(social_worker.get(f"/summaries/{summary_id}"))
     assert "2 questions about your summaries, waiting for your answer" in _home(web)
+
+
+def test_actions_with_no_one_or_no_date_are_listed_to_chase(app, world_i):
+    """A probe: an action with no one to do it or no date is never overdue, so no box ever
+    reminded anyone of it (what the child asked for among them). The Actions page lists them."""
+    from datetime import date
+
+    from rhi.models import FollowedAction, Interview
+
+    with app.app_context():
+        interview_id = db.session.scalar(
+            select(Interview.id).where(Interview.uuid == world_i.interviews["a"])
+        )
+        for item, kind, owner_kind, due in (
+            ("undated", "camhs", "worker", None),
+            ("no-one", "school", "", date(2026, 12, 1)),
+            ("planned", "safety_plan", "worker", date(2026, 12, 1)),
+        ):
+            db.session.add(
+                FollowedAction(
+                    child_id=world_i.children["a"],
+                    interview_id=interview_id,
+                    item_id=item,
+                    kind=kind,
+                    owner_kind=owner_kind,
+                    owner_id=world_i.users["worker_a"] if owner_kind else None,
+                    due_on=due,
+                )
+            )
+        db.session.commit()
+    worker = Web(app.test_client())
+    worker.sign_in(world_i.emails["worker_a"])
+    listed = worker.get("/actions?show=unplanned").get_data(as_text=True)
+    assert "No one or no date" in listed
+    assert "CAMHS" in listed and "School" in listed
+    assert "Safety plan" not in listed
