@@ -345,6 +345,22 @@ def listing(user: User, show: str, page: int, today: date) -> tuple[list[Followe
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
+UNPLANNED_COUNTED = 100  # past this, the box says "100 or more": its cost stays bounded
+
+
+def unplanned(user: User) -> int:
+    """How many of the user's open actions have no one to do them or no date (`rules.
+    unplanned_clause`), counted up to UNPLANNED_COUNTED: for the home page's box, which links to
+    them (a probe: never overdue, they were in no box)."""
+    found = (
+        select(FollowedAction.id)
+        .where(access.action_filter(user), rules.unplanned_clause())
+        .limit(UNPLANNED_COUNTED)
+        .subquery()
+    )
+    return int(db.session.scalar(select(func.count()).select_from(found)) or 0)
+
+
 def overdue(user: User, today: date, limit: int = 5) -> tuple[int, list[FollowedAction]]:
     """How many of the user's actions are overdue, and the most overdue few: for home pages.
     Each with its child and owner, which the box names (one query each, only when there are

@@ -69,6 +69,7 @@ def _words() -> dict[str, Any]:
         "action_due": rules.due_words,
         "action_status": rules.status_words,
         "action_overdue": rules.is_overdue,
+        "unplanned_counted": tracking.UNPLANNED_COUNTED,
     }
 
 
@@ -80,7 +81,14 @@ def _home_box() -> dict[str, Any]:
 
     def actions_for_you() -> dict[str, Any]:
         if not current_user.is_authenticated or not access.can_read_interviews(current_user):
-            return {"count": 0, "rows": [], "meetings": [], "asked": 0, "questions": []}
+            return {
+                "count": 0,
+                "rows": [],
+                "meetings": [],
+                "asked": 0,
+                "questions": [],
+                "unplanned": 0,
+            }
         count, rows = tracking.overdue(current_user, rules.today_local())
         meetings = tracking.meetings_asked(current_user)
         # A social worker's questions about a summary this worker wrote: told here, or never.
@@ -90,6 +98,7 @@ def _home_box() -> dict[str, Any]:
             "rows": rows,
             "meetings": meetings,
             "asked": asked,
+            "unplanned": tracking.unplanned(current_user),
             "questions": questions,
         }
 

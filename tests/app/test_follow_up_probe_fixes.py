@@ -382,3 +382,7 @@ def test_actions_with_no_one_or_no_date_are_listed_to_chase(app, world_i):
     assert "No one or no date" in listed
     assert "CAMHS" in listed and "School" in listed
     assert "Safety plan" not in listed
+    # The home page's box says so, and leads there.
+    home = " ".join(html.unescape(worker.get("/returns").get_data(as_text=True)).split())
+    assert "2 actions have no one to do them or no date" in home
+    assert 'href="/actions?show=unplanned"' in home
