@@ -361,31 +361,33 @@ def update(child_id: int) -> tuple[str, int] | Response:
     return _go(url_for("children.show", child_id=child.id))
 
 
-def _left_words(child: str, summaries: int, actions: int) -> str:
-    """What stays with the social worker taken off, said after "Saved ..." (nothing if
-    nothing): they no longer see the child, so nobody reads or follows it until a social worker
-    is given to the child, who then gets it (summaries.service.new_social_worker)."""
+def _held_words(summaries: int, actions: int) -> str:
+    """ "1 unread summary and 2 open actions" (nothing if neither)."""
     parts = []
     if summaries:
         parts.append(f"{summaries} unread summar{'y' if summaries == 1 else 'ies'}")
     if actions:
         parts.append(f"{actions} open action{'' if actions == 1 else 's'}")
-    if not parts:
+    return " and ".join(parts)
+
+
+def _left_words(child: str, summaries: int, actions: int) -> str:
+    """What stays with the social worker taken off, said after "Saved ..." (nothing if
+    nothing): they no longer see the child, so nobody reads or follows it until a social worker
+    is given to the child, who then gets it (summaries.service.new_social_worker)."""
+    held = _held_words(summaries, actions)
+    if not held:
         return ""
     return (
-        f" {' and '.join(parts)} for {child}'s social worker will wait for the social worker "
+        f" {held} for {child}'s social worker will wait for the social worker "
         f"given to {child} next: nobody reads or follows them until then."
     )
 
 
 def _moved_words(name: str, summaries: int, actions: int) -> str:
     """What passed to the new social worker, said after "Saved ..." (nothing if nothing)."""
-    parts = []
-    if summaries:
-        parts.append(f"{summaries} unread summar{'y' if summaries == 1 else 'ies'}")
-    if actions:
-        parts.append(f"{actions} open action{'' if actions == 1 else 's'}")
-    return f" {' and '.join(parts)} passed to {name}." if parts else ""
+    held = _held_words(summaries, actions)
+    return f" {held} passed to {name}." if held else ""
 
 
 # The standing profile ------------------------------------------------------------------------

@@ -22,10 +22,8 @@ from typing import Any
 from sqlalchemy import and_, event, inspect, or_, update
 from sqlalchemy.orm import Session
 
-from rhi.models.children import Child
+from rhi.models.children import NOT_KNOWN, Child
 from rhi.models.episodes import Episode
-
-NOT_KNOWN = "none"  # LEGAL_STATUSES: "None known"
 
 
 @event.listens_for(Session, "before_flush")

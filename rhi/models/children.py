@@ -42,6 +42,8 @@ LEGAL_STATUSES = {
     "not_looked_after": "Not looked after, no plan",
     "none": "None known",
 }
+# "None known": what rhi holds until a person records the status (the column's default).
+NOT_KNOWN = "none"
 
 # Looked after now, or before (a care leaver was): a looked-after child's case record, kept to the
 # 75th birthday by default (rhi/retention/rules.py).
@@ -108,7 +110,7 @@ class Child(db.Model):
     # simpler words, e.g. for a 15-year-old with a learning disability), or None: by age.
     # rhi/interviews/child_words.py is the one rule that reads it.
     question_band: Mapped[str | None] = mapped_column(String(20))
-    legal_status: Mapped[str] = mapped_column(String(30), default="none")
+    legal_status: Mapped[str] = mapped_column(String(30), default=NOT_KNOWN)
     # Looked after at some time, as rhi was told: kept when the legal status later changes (a
     # child who goes home), so their record keeps the looked-after retention rule. Before, the
     # rule read today's status alone, and such a record was due for destruction at 25.

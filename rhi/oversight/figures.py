@@ -28,6 +28,7 @@ from rhi.episodes.queries import (
 )
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, InterviewStatus, User, interview_episodes
+from rhi.models.children import NOT_KNOWN
 from rhi.models.interviews import DELAY_REASONS, accepted_clause, held_clause
 from rhi.timefmt import from_local, to_local
 
@@ -132,7 +133,7 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
         # The status the child had for the return, never the status now
         # (rhi/episodes/legal_status.py): last month's figures do not change after it.
         "looked_after": Episode.legal_status == "looked_after",
-        "at_home": func.coalesce(Episode.legal_status, "none") != "looked_after",
+        "at_home": func.coalesce(Episode.legal_status, NOT_KNOWN) != "looked_after",
         "placed_from_elsewhere": Child.placed_from_elsewhere,
         "offered": Interview.offered_at.is_not(None),
         # A yes, then a no, is a decline (rhi.models.interviews: accepted_clause, held_clause).

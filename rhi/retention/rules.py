@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
-from rhi.models.children import LEGAL_STATUSES, LOOKED_AFTER_STATUSES, PLACEMENT_TYPES
+from rhi.models.children import (
+    LEGAL_STATUSES,
+    LOOKED_AFTER_STATUSES,
+    NOT_KNOWN,
+    PLACEMENT_TYPES,
+)
 
 if TYPE_CHECKING:
     from rhi.models.children import Child
@@ -35,7 +40,6 @@ __all__ = [
 # nothing either way: such a record is never destroyed by the younger rule until a person
 # records the status (a probe: they were destroyed at 25, a looked-after child's record among
 # them, and destruction cannot be undone).
-NOT_KNOWN = "none"
 # The statuses that say the child is not looked after ("Not looked after, no plan", what a
 # person records for a child at home, and the plans): any other (none, empty, one rhi does not
 # know) leaves the question open.
