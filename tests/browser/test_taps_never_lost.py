@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from flask import abort
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -239,15 +240,19 @@ def test_signed_out_a_save_says_so_keeps_the_words_and_is_not_retried(page, new_
 
 @pytest.mark.parametrize("refused", [403, 404])
 def test_a_child_no_longer_theirs_says_so_keeps_the_words_and_is_not_retried(
-    page, new_return, refused
+    page, new_return, refused, monkeypatch
 ):
     open_a_new_interview_on(page, new_return, f"Ottilie{refused}", "While away")
     box = page.get_by_label(re.compile(r"^What Ottilie\d+ said$"))
-    # On the context, not the page: the service worker installed on the first page takes this
-    # one over when it activates (clients.claim), and a save it passes on to the network then
-    # is not seen by page.route, only by the context's route (Chromium). Twice in full runs a
-    # save reached the server and was saved, so the refusal was never shown.
-    page.context.route("**/save", lambda route: route.fulfill(status=refused, body="No"))
+
+    # The server itself refuses every save (the live server runs in this process), rather than
+    # a route answering for it: the service worker, taking the page over when it activates,
+    # passes saves on to the network where neither the page's nor (in one full CI run) the
+    # context's route saw them, so a save was made and the refusal never shown.
+    def refuse():
+        abort(refused)
+
+    monkeypatch.setattr(interview_views, "_changes_from_form", refuse)
     box.fill("She stayed at her aunt's flat.")
     status = page.locator("#meta-sections-away-text .save-status")
     status.get_by_text("you no longer have this child's return").wait_for()
