@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from rhi import access, audit
+from rhi.actions import tracking
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
 from rhi.interviews import content as c
@@ -116,6 +117,9 @@ def confirm(decision_id: str) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     done = decisions.confirm(row, current_user)
+    if done and row.interview.locked:
+        # The actions followed since finishing were kept without the notes this may share.
+        tracking.share_notes(row.interview, current_user)
     again = None
     # The social worker's copy is made once, on finishing: one made before this decision came
     # into force needs a new one (an urgent decision was in force then: the copy holds it).

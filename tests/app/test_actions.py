@@ -452,3 +452,57 @@ def test_an_actions_note_follows_what_the_child_agreed_to_share_with_their_socia
         for page in (f"/actions/{meeting.id}", "/actions"):
             assert "OLDCONTACT" not in reader.get(page).get_data(as_text=True), page
     assert "Police: OLDCONTACT" not in web.get("/actions").get_data(as_text=True)
+
+
+def test_a_decision_confirmed_after_finishing_gives_the_actions_their_notes(app, web, world):
+    """The child said no to sharing with their social worker, and a decision to share the
+    actions with them all the same was confirmed after the interview was finished: the new
+    summary holds the notes, and so do the actions the social worker follows (before, the rows
+    made on finishing kept none, and the action pages showed none)."""
+    uuid = start(web, world)
+    _add_action(
+        web,
+        uuid,
+        kind="strategy_meeting",
+        owner_kind="social_worker",
+        note="MEETNOTE Kay at Elm St",
+    )
+    _add_action(web, uuid, kind="exploitation_team", owner_kind="police", owner="CONTACTX DC Reed")
+    autosave(web, uuid, "consent.social_worker.answer", "no", None)
+    decision = {
+        "recipient": "social_worker",
+        "parts": ["actions"],
+        "reason": "Adults are exploiting her and the meeting needs the address",
+        "decider": str(world.users["manager_a"]),
+        "child_told": "told",
+        "child_told_how": "In person, at the end of the chat",
+        "child_said": "She did not want it shared",
+    }
+    recorded = web.post(
+        f"/interviews/{uuid}/overrides", decision, page=f"/interviews/{uuid}/consent"
+    )
+    assert recorded.status_code == 302
+    _finish(web, uuid)
+    assert [a.note for a in _actions(app)] == ["", ""]  # not in force yet
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        (entry,) = c.normalise(interview.content)["overrides"]
+    confirmed = _as(app, world, "manager_a").post(
+        f"/decisions/{entry['id']}/confirm", page=f"/decisions/{entry['id']}", follow=True
+    )
+    assert "Confirmed." in confirmed.get_data(as_text=True)
+
+    meeting, agency = _actions(app)
+    assert meeting.note == "MEETNOTE Kay at Elm St"
+    assert agency.contact == "CONTACTX DC Reed"
+    social_worker = _as(app, world, "social_worker")
+    assert "MEETNOTE Kay at Elm St" in social_worker.get(f"/actions/{meeting.id}").get_data(
+        as_text=True
+    )
+    with app.app_context():
+        changed = db.session.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.action == "action.change", AuditEvent.object_id == str(meeting.id)
+            )
+        ).all()
+    assert changed == ["the note, shared by a decision"]
