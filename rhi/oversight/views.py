@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
@@ -14,8 +11,8 @@ from rhi.extensions import db
 from rhi.jobs import downloads
 from rhi.models import InterviewStatus
 from rhi.models.base import utcnow
+from rhi.oversight import exports, periods, register, service_page, survey
 from rhi.oversight import figures as service
-from rhi.oversight import periods, register, service_page, survey
 
 bp = Blueprint("oversight", __name__)
 
@@ -104,24 +101,20 @@ def survey_page() -> str:
 def survey_csv() -> Response:
     _require()
     chosen = _period_or_400()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Question", "Answer", "Counted by", "From", "To"])
-    for answer in survey.answers(current_user, chosen):
-        writer.writerow(
-            [
-                answer.question,
-                answer.answer,
-                answer.counted,
-                chosen.start.isoformat(),
-                chosen.end.isoformat(),
-            ]
-        )
+    # Made safe to open in a spreadsheet as every export is: an answer names teams, and a
+    # team's name is whatever an administrator typed.
+    body = exports.to_csv(
+        ["Question", "Answer", "Counted by", "From", "To"],
+        (
+            [a.question, a.answer, a.counted, chosen.start.isoformat(), chosen.end.isoformat()]
+            for a in survey.answers(current_user, chosen)
+        ),
+    )
     audit.record("service.survey_csv", user=current_user, detail=chosen.key)
     db.session.commit()
     name = f"rhi-survey-answers-{chosen.start}-{chosen.end}.csv"
     return Response(
-        out.getvalue(),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )
@@ -162,17 +155,19 @@ def download() -> Response:
     chosen = _period_or_400()
     seen = service.overview(current_user, chosen)
     counts = seen.counts
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Figure", "Number", "From", "To"])
     # Named as the page names them: the deadlines these returns were given.
-    for key, words in service.words(seen.deadlines).items():
-        writer.writerow([words, counts[key], chosen.start.isoformat(), chosen.end.isoformat()])
+    body = exports.to_csv(
+        ["Figure", "Number", "From", "To"],
+        (
+            [words, counts[key], chosen.start.isoformat(), chosen.end.isoformat()]
+            for key, words in service.words(seen.deadlines).items()
+        ),
+    )
     audit.record("service.csv", user=current_user, detail=chosen.key)
     name = f"rhi-service-{chosen.start}-{chosen.end}.csv"
     db.session.commit()
     return Response(
-        out.getvalue(),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )

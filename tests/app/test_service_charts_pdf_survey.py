@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, Episode, Interview, Setting
+from rhi.models import AuditEvent, Child, Episode, Interview, Setting, Team
 from tests.app.helpers import figure_beside, page_text, service_history
 from tests.conftest import Web
 
@@ -193,6 +193,15 @@ def test_the_national_survey_questions_answered_for_a_period(app, world_i):
     with app.app_context():
         actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"service.survey", "service.survey_csv"} <= actions
+    # A team's name is whatever an administrator typed: shown in a spreadsheet, never run.
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        team.name = '=HYPERLINK("https://example.com","RHI A")'
+        db.session.commit()
+    response = manager.get("/service/survey.csv?period=this_month")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    (delivered,) = [row for row in rows if row[0] == "Who delivers return interviews"]
+    assert delivered[1] == '\'=HYPERLINK("https://example.com","RHI A") (2)'
 
 
 def test_periods_refused_with_a_message(app, world_i):
