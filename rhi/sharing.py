@@ -111,6 +111,10 @@ class ConsentLine:
 class SharedView:
     recipient: str
     basis: str  # "consent", "override" or "none"
+    # The parts this copy shares (SHARED_PARTS): a part it does not share is left out of the
+    # copy, never said to hold nothing ("Harms: None recorded" to a reader not given the
+    # findings read as no harm found; a probe).
+    parts: frozenset[str] = frozenset()
     sections: dict[str, str] = field(default_factory=dict)
     kept_back: dict[str, str] = field(default_factory=dict)  # released by a decision, by section
     findings: list[Finding] = field(default_factory=list)
@@ -307,7 +311,7 @@ def view_for(
     if recipient not in PROFESSIONALS:
         parts -= PROFESSIONAL_ONLY_PARTS
     basis = "consent" if agreed else "override" if decisions else "none"
-    view = SharedView(recipient=recipient, basis=basis)
+    view = SharedView(recipient=recipient, basis=basis, parts=frozenset(parts))
     if not decisions_only and "actions" not in parts:
         view.asked_of_them = _asked_of(c, recipient)
     if not view.shares_content:

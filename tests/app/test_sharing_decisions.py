@@ -349,3 +349,28 @@ def test_share_with_starts_at_choose_one(app, web, world):
     options = re.findall(r"<option([^>]*)>([^<]*)<", found.group(1))
     assert options[0] == (' value=""', "Choose one")
     assert not any("selected" in attributes for attributes, _ in options)
+
+
+def test_a_copy_leaves_out_the_parts_it_does_not_share_rather_than_saying_none(app, web, world):
+    """A police copy given the places and people only, for a child with a harm recorded: no
+    "Harms and risk indicators: None recorded" (read as no harm found) and no "No actions
+    recorded"; a copy given the findings with none recorded still says so (a probe)."""
+    uuid = start(web, world)
+    _write(
+        web,
+        uuid,
+        harms__criminal_exploitation__on=True,
+        harms__criminal_exploitation__note="HARMNOTE",
+        consent__police__answer="some",
+        consent__police__part_places_people=True,
+        consent__school__answer="some",
+        consent__school__part_findings=True,
+    )
+    police = _pdf(web, uuid, "police")
+    assert "HARMNOTE" not in police
+    for never in ("Push and pull factors", "What made them want to leave", "No actions"):
+        assert never not in police, never
+    school = _pdf(web, uuid, "school")
+    assert "Push and pull factors, harms and risk indicators" in school
+    assert "HARMNOTE" in school
+    assert "What made them want to leave (push factors) None recorded" in school
