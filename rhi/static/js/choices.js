@@ -33,6 +33,7 @@ export async function showChoices(chosen) {
       continue;
     }
     choicePanel(id, record, chosen, {
+      words: wordsFor(field, record.value),
       title: "Words kept on this tablet, not saved:",
       note: record.message || "What is saved now is in the box above.",
       take: "Use the words kept on this tablet",
@@ -73,7 +74,30 @@ function offerAddendum(id, record, form, chosen) {
 
 // The kept words, set apart, with two choices: take them, or let them go. Either way the
 // tablet's copy is removed only once the choice is made.
-function choicePanel(id, record, chosen, { title, note, take, takeIt, leave, place }) {
+// What a kept choice says in the field's own words, as the server drew them (a list's option,
+// a radio button's label), never its stored code: "Good", not "good".
+function wordsFor(field, value) {
+  const text = String(value);
+  if (field instanceof HTMLSelectElement) {
+    const option = Array.from(field.options).find((o) => o.value === text);
+    return option ? option.textContent.trim() : text;
+  }
+  if (field instanceof HTMLInputElement && field.type === "radio") {
+    const chosen = document.querySelector(
+      `input[type=radio][name="${CSS.escape(field.name)}"][value="${CSS.escape(text)}"]`,
+    );
+    const label = chosen && chosen.labels && chosen.labels[0];
+    return label ? label.textContent.trim() : text;
+  }
+  return text;
+}
+
+function choicePanel(
+  id,
+  record,
+  chosen,
+  { words: shown, title, note, take, takeIt, leave, place },
+) {
   const panel = document.createElement("div");
   panel.className = "conflict kept-choice";
   panel.id = `choice-${id}`;
@@ -83,7 +107,7 @@ function choicePanel(id, record, chosen, { title, note, take, takeIt, leave, pla
   heading.appendChild(strong);
   const words = document.createElement("div");
   words.className = "theirs prose";
-  words.textContent = record.value;
+  words.textContent = shown === undefined ? record.value : shown;
   const actions = document.createElement("div");
   actions.className = "conflict-actions";
   const button = (label, className, onClick) => {
