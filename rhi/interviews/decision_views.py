@@ -16,7 +16,9 @@ from rhi.interviews import content as c
 from rhi.interviews import decisions
 from rhi.models import SharingDecision
 from rhi.sharing import CHILD_TOLD, withheld_items
-from rhi.summaries.service import SummaryNotMade, share_after_decision
+from rhi.summaries.sent_before import sent_before
+from rhi.summaries.service import SummaryNotMade, recipient_label, share_after_decision
+from rhi.timefmt import format_datetime
 
 bp = Blueprint("decisions", __name__)
 
@@ -139,12 +141,15 @@ def confirm(decision_id: str) -> Response:
                 "error",
             )
             return redirect(url_for("decisions.show", decision_id=decision_id))
+    # Read before the commit: a commit expires the rows, and this would load each again.
+    send_again = _copies_to_send_again(row) if done else ""
     db.session.commit()
     if again is not None:
         flash(
             "Confirmed. The social worker's summary was made before this decision, so a new "
-            f"one that holds what it shares is in {again.prepared_for_name}'s inbox.",
-            "success",
+            f"one that holds what it shares is in {again.prepared_for_name}'s inbox."
+            + (f" {send_again}" if send_again else ""),
+            "error" if send_again else "success",
         )
     elif not done:
         if row.decider_id != current_user.id:
@@ -155,9 +160,12 @@ def confirm(decision_id: str) -> Response:
         flash(
             "Confirmed, but no summary was sent: the child has no social worker allocated and "
             "no duty inbox is set, so the copy made when the interview was finished does not "
-            "hold what this decision shares. Tell the child's team.",
+            "hold what this decision shares. Tell the child's team."
+            + (f" {send_again}" if send_again else ""),
             "error",
         )
+    elif send_again:
+        flash(f"Confirmed. {send_again}", "error")
     else:
         flash(
             "Confirmed. The copy for "
@@ -165,3 +173,29 @@ def confirm(decision_id: str) -> Response:
             "success",
         )
     return redirect(url_for("decisions.show", decision_id=decision_id))
+
+
+def _copies_to_send_again(row: SharingDecision) -> str:
+    """What the confirmer is told of copies for the decision's recipient that left rhi before
+    it came into force, with none sent since: the recipient holds a copy without what it
+    shares, and rhi cannot replace a copy sent outside it, so the interviewer must send a new
+    one. "" when there are none."""
+    found = sent_before(row)
+    if found is None or found.sent_again:
+        return ""
+    interview = row.interview
+    label = recipient_label(row.recipient, interview).lower()
+    where = "; ".join(f"to {s.sent_to}, {format_datetime(s.sent_at)}" for s in found.before)
+    one = len(found.before) == 1
+    copies = "A copy" if one else f"{len(found.before)} copies"
+    who = (
+        f"{interview.worker.name}, who interviewed {interview.child.display_name},"
+        if interview.worker is not None
+        else "The worker who holds this return"
+    )
+    return (
+        f"{copies} for {label} {'was' if one else 'were'} recorded as sent before this "
+        f"decision came into force ({where}). {'It does' if one else 'They do'} not hold what "
+        f"this decision shares. {who} needs to send a new copy for {label}: a copy made now "
+        "holds it."
+    )

@@ -33,7 +33,7 @@ from rhi.models import (
     User,
 )
 from rhi.models.base import utcnow
-from rhi.summaries import headings, preparing, rules, tracking
+from rhi.summaries import headings, preparing, rules, sent_before, tracking
 from rhi.summaries.service import (
     allocated_reader,
     duty_inbox,
@@ -363,6 +363,9 @@ class SentRow:
     method: str
     sent_at: Any
     recorded_by: str
+    # Each safeguarding decision for this recipient that came into force after the copy left:
+    # said beside it, so the copy the recipient holds is not taken for one that holds it.
+    before_decisions: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -427,6 +430,10 @@ def _copies(
             f"Your answer to {q.asked_by.name}'s question of {format_datetime(q.asked_at)}"
         )
     summaries = summaries_of(interview)
+    marks: dict[int, list[str]] = {}
+    for found in sent_before.sent_before_decisions(interview, sendings):
+        for s in found.before:
+            marks.setdefault(s.id, []).append(sent_before.words_for(found))
     return Copies(
         interview=interview,
         recipients=list(RECIPIENTS.items()),
@@ -437,6 +444,7 @@ def _copies(
                 method=s.method_label,
                 sent_at=s.sent_at,
                 recorded_by=s.recorded_by.name,
+                before_decisions=marks.get(s.id, []),
             )
             for s in sendings
         ],

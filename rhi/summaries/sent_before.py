@@ -1,0 +1,104 @@
+"""Copies sent before a safeguarding decision came into force: each was made without what the
+decision shares, and rhi cannot replace a copy that left it, so the interviewer's side is told
+to send a new one (the copies panel, summaries/_copies.html; the confirmer, on confirming)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rhi.interviews import decisions
+from rhi.interviews.content import SHARED_PARTS, normalise
+from rhi.models import Interview, SharingDecision, SummarySending
+from rhi.sharing import decision_parts
+from rhi.summaries import tracking
+from rhi.timefmt import format_date, format_datetime, to_local
+
+
+@dataclass(frozen=True)
+class SentBeforeDecision:
+    """A safeguarding decision in force and the copies for its recipient recorded as sent before
+    it came into force: each was made without what the decision shares."""
+
+    decision: SharingDecision
+    came_into_force: datetime
+    shares: str  # what it shares, as the copies panel names it (`_shares`)
+    before: list[SummarySending]
+    # A copy for them was recorded as sent since: the recipient has one that holds it.
+    sent_again: bool
+
+
+def _came_into_force(decision: SharingDecision) -> datetime | None:
+    """Urgent: when it was recorded (shared at once); otherwise when its decider confirmed it
+    (None: not yet). The same moments as tracking.copy_existed_from."""
+    return decision.recorded_at if decision.urgent else decision.confirmed_at
+
+
+def _sent_before(sending: SummarySending, moment: datetime) -> bool:
+    """Whether a copy left rhi before `moment`. Recorded before it, it was sent before it.
+    Otherwise by the time typed, which is to the minute: a copy typed as sent in the very
+    minute counts as sent after, or a new copy sent at once would be marked as one without
+    what it holds."""
+    return sending.recorded_at < moment or sending.sent_at < moment.replace(second=0, microsecond=0)
+
+
+def _shares(entry: dict[str, Any]) -> str:
+    """What a decision shares, for the interviewer's side: its parts by name, and how many
+    things the child asked us not to pass on it names. Never those things' words (a name, an
+    address) nor the decision's reason: the panel says which copy to send again, not why."""
+    words = [f"\u201c{w}\u201d" for p, w in SHARED_PARTS.items() if p in decision_parts(entry)]
+    released = len(entry.get("releases", []))
+    if released:
+        things = "thing" if released == 1 else "things"
+        words.append(f"{released} {things} the child asked us not to pass on")
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def sent_before_decisions(
+    interview: Interview, sendings: list[SummarySending] | None = None
+) -> list[SentBeforeDecision]:
+    """Each decision in force for which copies for its recipient were recorded as sent before
+    it came into force, in the order the decisions came into force. A decision not yet in force
+    is left out: until it is, no copy holds what it shares, and there is nothing to send."""
+    sendings = tracking.sendings_of(interview) if sendings is None else sendings
+    entries = {e.get("id"): e for e in normalise(interview.content)["overrides"]}
+    found: list[SentBeforeDecision] = []
+    for decision in decisions.rows(interview).values():
+        moment = _came_into_force(decision)
+        entry = entries.get(decision.decision_id)
+        if moment is None or entry is None:
+            continue
+        theirs = [s for s in sendings if s.recipient == decision.recipient]
+        before = [s for s in theirs if _sent_before(s, moment)]
+        if before:
+            found.append(
+                SentBeforeDecision(
+                    decision=decision,
+                    came_into_force=moment,
+                    shares=_shares(entry),
+                    before=before,
+                    sent_again=len(before) < len(theirs),
+                )
+            )
+    return sorted(found, key=lambda f: f.came_into_force)
+
+
+def sent_before(decision: SharingDecision) -> SentBeforeDecision | None:
+    """`sent_before_decisions` for one decision: None when no copy left before it came into
+    force (or it is not in force)."""
+    return next(
+        (f for f in sent_before_decisions(decision.interview) if f.decision.id == decision.id),
+        None,
+    )
+
+
+def words_for(found: SentBeforeDecision) -> str:
+    decided = format_date(to_local(found.decision.recorded_at).date())
+    then = (
+        f"Sent before the decision of {decided} to share {found.shares} came into force "
+        f"({format_datetime(found.came_into_force)}): it does not hold what the decision shares."
+    )
+    if found.sent_again:
+        return f"{then} A new copy was sent after it."
+    return f"{then} Send a new copy."
