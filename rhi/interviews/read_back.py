@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rhi.interviews.content import normalise
@@ -182,6 +182,12 @@ class Thing:
     # (read_back.html). Empty for words that are the child's or the worker's, which are never
     # translated. Not part of what was read (`what_was_read`): `words` is.
     phrases: tuple[str, ...] = ()
+    # What the copy holds of this thing beyond what the child is shown: the worker's notes, a
+    # factor's note, a person's phone and concern, each action's note, owner and date. Never
+    # shown; taken into the fingerprint of what was read (`what_was_read`), so rewriting any
+    # of it after the child answered shows their answer was to an earlier copy (a probe: the
+    # analysis rewritten after "Yes, that's right", and the copy still said they agreed).
+    held: str = ""
 
     @property
     def shown(self) -> str:
@@ -237,7 +243,7 @@ def things_in(view: SharedView, *, own_social_worker: bool = True) -> list[Thing
     things: list[Thing] = []
     for s, text in view.sections.items():
         if s == "analysis":
-            things.append(Thing("sections.analysis", WORKER_NOTES))
+            things.append(Thing("sections.analysis", WORKER_NOTES, held=text))
         else:
             own = s == "own_words"  # the one section in the child's own words
             things.append(Thing(f"sections.{s}", SECTION_WORDS.get(s, s), text, quoted=own))
@@ -268,21 +274,25 @@ def things_in(view: SharedView, *, own_social_worker: bool = True) -> list[Thing
         # The worker's writing (checked as theirs, fields.py): shown as written, not quoted.
         things.append(Thing("police_contact", POLICE_WORDS, view.police_contact))
     for finding in view.findings:
-        things.append(_finding(finding.group, finding.key, finding.label))
-    for group in view.findings_other:
+        ticked = _finding(finding.group, finding.key, finding.label)
+        things.append(replace(ticked, held=finding.note))
+    for group, text in view.findings_other.items():
         # The worker's own words ("Other"), written on their page, not for the child: named,
         # as the rest of their notes are, never read out.
-        things.append(Thing(f"findings_other.{group}", FINDING_WORDS[group]))
+        things.append(Thing(f"findings_other.{group}", FINDING_WORDS[group], held=text))
     for kind, label in (("places", PLACE), ("people", PERSON)):
         for entry in getattr(view, kind):
-            things.append(_named(f"{kind}.{entry.get('id')}", label, entry))
+            named = _named(f"{kind}.{entry.get('id')}", label, entry)
+            things.append(replace(named, held=_held(entry)))
     if view.actions:
-        things.append(_actions(view.actions))
+        things.append(replace(_actions(view.actions), held=_held(view.actions)))
     if view.protective_factors.strip():
         # Written on the worker's analysis page: named, as the rest of their notes are.
-        things.append(Thing("protective_factors", "What helps keep you safe"))
+        things.append(
+            Thing("protective_factors", "What helps keep you safe", held=view.protective_factors)
+        )
     if view.risk_view:
-        things.append(Thing("risk_view", RISK_WORDS))
+        things.append(Thing("risk_view", RISK_WORDS, held=view.risk_view))
     for line in view.consent:
         if line.words.strip():
             # The child's own words about sharing (fields.py: never checked as the worker's).
@@ -290,6 +300,11 @@ def things_in(view: SharedView, *, own_social_worker: bool = True) -> list[Thing
                 Thing("consent", "What you said about sharing with them", line.words, quoted=True)
             )
     return things
+
+
+def _held(value: Any) -> str:
+    """Entries as a copy holds them, for the fingerprint: every field, in one order."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def child_action_words(actions: list[dict[str, Any]]) -> list[str]:
@@ -419,13 +434,23 @@ def _said(thing: Thing) -> str:
     return f"{thing.label}: {thing.words}" if thing.words else thing.label
 
 
+# The mark of a fingerprint that takes in what each copy holds beyond what the child is shown
+# (`Thing.held`): kept with every answer since 2026-12-06. An answer kept before it has a
+# fingerprint of what the child was shown only (hex digits: never this letter), and is judged
+# by that, as it was given.
+WHOLE = "w"
+
+
 def what_was_read(
     content: dict[str, Any],
     in_force: Collection[str],
     shown: tuple[list[Recipient], list[Thing]] | None = None,
+    *,
+    whole: bool = True,
 ) -> str:
     """A fingerprint of the read-back page's lists as they stand: for each person, what they
-    will know (labels and the child's words), and what is kept between us. Kept with the
+    will know (labels and the child's words, and with `whole` what their copy holds of each
+    thing beyond them: `Thing.held`), and what is kept between us. Kept with the
     child's answer (views.read_back, as `Interview.read_back_of`), so an answer is only ever
     shown as the child's answer to what they were read. Who is named is left out: a social
     worker allocated later changes the label, not what is shared. `shown`: the page's own
@@ -433,10 +458,17 @@ def what_was_read(
     if shown is None:
         shown = recipients(content, in_force), kept_between_us(content, in_force)
     people, kept = shown
-    told = [[r.key, [[t.key, _printed(t).label, t.words] for t in r.things]] for r in people]
+    told = [
+        [
+            r.key,
+            [[t.key, _printed(t).label, t.words, *([t.held] if whole else [])] for t in r.things],
+        ]
+        for r in people
+    ]
     # Each kept line as the page says it: a line whose words did not change keeps its print.
     payload = json.dumps([told, [_said(_printed(t)) for t in kept]], ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+    digest = hashlib.sha256(payload.encode()).hexdigest()
+    return WHOLE + digest[:31] if whole else digest[:32]
 
 
 def _printed(thing: Thing) -> Thing:
@@ -445,7 +477,7 @@ def _printed(thing: Thing) -> Thing:
     recipients' names are left out), and a fingerprint kept before the label could change
     still matches."""
     if thing.key == "child_message" and thing.label == NO_OWN_MESSAGE:
-        return Thing(thing.key, MESSAGE, thing.words, thing.quoted)
+        return replace(thing, label=MESSAGE)
     return thing
 
 
@@ -489,4 +521,5 @@ def changed_since_read(
     c = normalise(content)
     if not c["read_back"].get("answer") or not read_back_of:
         return False
-    return read_back_of.partition(":")[0] != what_was_read(c, in_force, shown)
+    kept = read_back_of.partition(":")[0]
+    return kept != what_was_read(c, in_force, shown, whole=kept.startswith(WHOLE))

@@ -794,3 +794,58 @@ def test_what_the_child_types_or_reads_follows_its_own_direction(app, web, world
     assert '<span class="read-back-words typed" dir="auto">' in page
     away = web.get(f"/interviews/{uuid}/away").get_data(as_text=True)
     assert re.search(r'<textarea autocomplete="off" dir="auto" id="in-sections-away-text"', away)
+
+
+def test_rewriting_what_a_copy_holds_but_the_child_only_heard_named_shows_it_changed(
+    app, web, world
+):
+    """The child hears the worker's notes, a person, the actions named only; their copies hold
+    the words. Rewritten after "Yes, that's right" (a probe: the analysis turned into
+    "troublemaker... went willingly", the copy still said they agreed), the answer is shown as
+    given to what was read then; an answer kept before the fingerprint took in those words is
+    judged as it was given."""
+    uuid = start(web, world)
+    d = shared_document()
+    d["sections"]["analysis"]["text"] = "ANALYSISX she was scared"
+    d["risk_view"] = "low"
+    d["harms"]["criminal_exploitation"] = {"on": True, "note": "HARMNOTEX"}
+    d["people"] = [{"id": "p1", "name": "Kay", "concern": "CONCERNX", "phone": "07700 900123"}]
+    d["actions"] = [{"id": "a1", "kind": "safety_plan", "owner_kind": "worker", "note": "NOTEX"}]
+    d["protective_factors"] = "SAFEX her aunt"
+    store(app, uuid, d)
+    answer(web, uuid, "agreed")
+
+    def changed() -> bool:
+        page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+        return "data-read-back-changed" in page
+
+    assert not changed()
+    for path, value, was in (
+        ("sections.analysis.text", "ANALYSISX she went willingly", "ANALYSISX she was scared"),
+        ("risk_view", "medium", "low"),
+        ("harms.criminal_exploitation.note", "HARMNOTEX he ran drugs", "HARMNOTEX"),
+        ("people.p1.concern", "CONCERNX her boyfriend", "CONCERNX"),
+        ("people.p1.phone", "07700 900999", "07700 900123"),
+        ("actions.a1.note", "NOTEX and tell her mum", "NOTEX"),
+        ("protective_factors", "SAFEX nobody", "SAFEX her aunt"),
+    ):
+        assert autosave(web, uuid, path, value, was).status_code == 200, path
+        assert changed(), path
+        assert CHANGED in pdf_text(app, uuid, "social_worker"), path
+        answer(web, uuid, "agreed")  # read back again: the answer is to what is shared now
+        assert not changed(), path
+
+    # An answer kept before: judged by what the child was shown, as it was given.
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        earlier = (
+            read_back.what_was_read(interview.content, set(), whole=False)
+            + interview.read_back_of[interview.read_back_of.index(":") :]
+        )
+        interview.read_back_of = earlier
+        db.session.commit()
+    assert not changed()
+    autosave(web, uuid, "sections.analysis.text", "ANALYSISX again", "ANALYSISX she went willingly")
+    assert not changed()
+    autosave(web, uuid, "consent.police.part_before", "1", None)
+    assert changed()
