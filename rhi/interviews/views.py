@@ -33,7 +33,7 @@ from rhi.forms.admin import ConfirmForm
 from rhi.forms.episodes import DeclineForm, FinishForm, StartForm
 from rhi.forms.fields import NotSaved, field_errors, typed_words
 from rhi.forms.interviews import AddendumForm, DecisionForm
-from rhi.interviews import child_copy, decisions, review, service
+from rhi.interviews import child_copy, decisions, private_mentions, review, service
 from rhi.interviews import content as c
 from rhi.interviews import fields as catalogue
 from rhi.interviews import read_back as reading_back
@@ -360,6 +360,11 @@ def _page_context(
             writing.matcher(), c.text_fields(content), content["language"]["dismissed"]
         )
         if page_id == "review"
+        else [],
+        # Names of people and places the child asked to keep between them, in the worker's
+        # words elsewhere in a copy: said before finishing (rhi/interviews/private_mentions.py).
+        "private_named": private_mentions.on_review(content, in_force)
+        if page_id == "review" and isinstance(interview, Interview) and not interview.locked
         else [],
         "field_title": lambda path: catalogue.title(path, (content,), str(name)),
         "dismissed_pairs": lambda path: [

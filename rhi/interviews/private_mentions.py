@@ -1,0 +1,198 @@
+"""Words in a copy that name someone or somewhere the child asked to keep between them and the
+worker.
+
+A person or place marked "not to be shared" is in no copy (rhi/sharing.py rule 3), and the child
+is told so on the read-back ("Kept between us"). But the worker's own words elsewhere may name
+them: "check Marcus's Audi at the Harehills Lane flat" in an action's note reached the parents'
+copy whole (a probe). rhi cannot take a name out of someone's sentence without changing what it
+says, or without hinting that something was kept out (rule 6), so it tells the worker before
+the interview is finished, field by field, and the worker chooses the words.
+
+What is looked for, for each private entry not released to that reader by a decision:
+- its name as written, as a whole phrase;
+- for a person, each word of their name that starts with a capital (a first name alone is how
+  people are written about), and their phone number's digits;
+- for a place, each run of two or more words that start with a capital ("Harehills Lane" in
+  "Flat on Harehills Lane"): a single capitalised word of a place ("Flat") is too common;
+- a vehicle as written, ignoring spaces and case.
+A name that a shared entry also has (two people called Kay) is not looked for: the words may
+be about the one the child agreed to share.
+
+Only the worker's words are looked at: not what the child wrote or chose themselves ("In your
+own words", their message, what they said about sharing), which is theirs to say.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rhi.interviews.content import RECIPIENTS, normalise
+from rhi.sharing import SharedView, view_for
+
+# Parts written in the child's own words: theirs to name anyone in.
+CHILDS_OWN_SECTIONS = {"own_words"}
+PHONE_DIGITS = 6  # fewer digits than this are not a phone number
+CAPITALISED = re.compile(r"[A-Z][\w'\u2019-]*")
+
+
+@dataclass(frozen=True)
+class Mention:
+    recipient: str  # whose copy holds the words
+    path: str  # the field that holds them: `actions.<id>.note`, `sections.away.text`
+    named: str  # the private entry, as the worker wrote its name
+    kind: str  # "person" or "place"
+
+    @property
+    def recipient_label(self) -> str:
+        return RECIPIENTS.get(self.recipient, self.recipient)
+
+
+@dataclass(frozen=True)
+class _Private:
+    name: str
+    kind: str
+    words: tuple[tuple[str, re.Pattern[str]], ...]  # each piece looked for, and how
+    digits: str  # a phone number's digits, or ""
+    vehicle: str  # letters and digits of a vehicle, upper case, or ""
+
+    def found_in(self, text: str) -> bool:
+        if any(pattern.search(text) for _, pattern in self.words):
+            return True
+        if self.digits and self.digits in re.sub(r"\D", "", text):
+            return True
+        return bool(self.vehicle) and self.vehicle in re.sub(r"[\W_]", "", text).upper()
+
+
+def _phrase(words: str, *, ignore_case: bool) -> re.Pattern[str]:
+    """`words` as a whole phrase: not inside a longer word ("Kay" is not in "Kaye")."""
+    body = r"\s+".join(re.escape(w) for w in words.split())
+    return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE if ignore_case else 0)
+
+
+def _capitalised_runs(name: str, shortest: int) -> list[str]:
+    """Runs of `shortest` or more consecutive words of `name` that start with a capital."""
+    runs: list[str] = []
+    current: list[str] = []
+    for word in name.split() + [""]:
+        if CAPITALISED.fullmatch(word) and len(word) > 2:
+            current.append(word)
+            continue
+        if len(current) >= shortest:
+            runs.append(" ".join(current))
+        current = []
+    return runs
+
+
+def _private(entry: dict[str, Any], kind: str) -> _Private | None:
+    name = " ".join(str(entry.get("name", "")).split())
+    pieces = [name] if len(name) > 2 else []
+    if kind == "person":
+        pieces += [w for w in name.split() if CAPITALISED.fullmatch(w) and len(w) > 2]
+    else:
+        pieces += _capitalised_runs(name, 2)
+    digits = re.sub(r"\D", "", str(entry.get("phone", "")))
+    vehicle = re.sub(r"[\W_]", "", str(entry.get("vehicle", ""))).upper()
+    if not pieces and len(digits) < PHONE_DIGITS and len(vehicle) < 4:
+        return None
+    return _Private(
+        name=name,
+        kind=kind,
+        # The whole name in any case; a single word or run as written (a capital matters:
+        # "Kay" is a name, "kay" is not).
+        words=tuple((p, _phrase(p, ignore_case=(p == name))) for p in dict.fromkeys(pieces)),
+        digits=digits if len(digits) >= PHONE_DIGITS else "",
+        vehicle=vehicle if len(vehicle) >= 4 else "",
+    )
+
+
+def _workers_words(view: SharedView) -> Iterator[tuple[str, str]]:
+    """(path, words) of each piece of the worker's writing this copy holds."""
+    for section, text in view.sections.items():
+        if section not in CHILDS_OWN_SECTIONS:
+            yield f"sections.{section}.text", text
+    if view.police_contact.strip():
+        yield "police_contact", view.police_contact
+    for finding in view.findings:
+        if finding.note.strip():
+            yield f"{finding.group}.{finding.key}.note", finding.note
+    for group, text in view.findings_other.items():
+        yield f"findings_other.{group}", text
+    for kind in ("places", "people"):
+        for entry in getattr(view, kind):
+            for key, value in entry.items():
+                if key not in ("id", "private") and isinstance(value, str) and value.strip():
+                    yield f"{kind}.{entry.get('id')}.{key}", value
+    for action in view.actions:
+        for key in ("note", "owner"):
+            value = str(action.get(key, ""))
+            if value.strip():
+                yield f"actions.{action.get('id')}.{key}", value
+    if view.protective_factors.strip():
+        yield "protective_factors", view.protective_factors
+
+
+def _names_not_kept_back(c: dict[str, Any]) -> set[str]:
+    """The names, and each word of them, of the people and places not marked private."""
+    names = {str(e.get("name", "")) for e in [*c["places"], *c["people"]] if not e.get("private")}
+    return {w.casefold() for n in names for w in [n, *n.split()] if w.strip()}
+
+
+def mentions(content: dict[str, Any], in_force: Collection[str]) -> list[Mention]:
+    """Each field of each copy whose words name a private person or place the copy does not
+    hold, in the order of the readers and then the copy."""
+    c = normalise(content)
+    entries = [
+        (str(e.get("id")), kind, e)
+        for plural, kind in (("people", "person"), ("places", "place"))
+        for e in c[plural]
+        if e.get("private")
+    ]
+    if not entries:
+        return []
+    shared = _names_not_kept_back(c)
+    found: list[Mention] = []
+    for recipient in RECIPIENTS:
+        view = view_for(c, recipient, in_force=in_force)
+        if not view.shares_content:
+            continue
+        held = {str(e.get("id")) for e in [*view.places, *view.people]}
+        looked_for = [
+            p
+            for ident, kind, entry in entries
+            if ident not in held and (p := _private(entry, kind)) is not None
+        ]
+        for private in looked_for:
+            if private.name.casefold() in shared:
+                continue
+            private = _without(private, shared)
+            for path, text in _workers_words(view):
+                if private.found_in(text):
+                    found.append(Mention(recipient, path, private.name, private.kind))
+    return found
+
+
+def _without(private: _Private, shared: set[str]) -> _Private:
+    """`private` not looking for the words a shared entry's name has too."""
+    words = tuple((w, p) for w, p in private.words if w.casefold() not in shared)
+    return _Private(private.name, private.kind, words, private.digits, private.vehicle)
+
+
+@dataclass(frozen=True)
+class Named:
+    """One field naming one private entry, with every copy that would hold it."""
+
+    path: str
+    named: str
+    kind: str
+    readers: tuple[str, ...]  # the copies' readers, as the copies panel names them
+
+
+def on_review(content: dict[str, Any], in_force: Collection[str]) -> list[Named]:
+    """`mentions`, a line for each field and entry, for the review page before finishing."""
+    readers: dict[tuple[str, str, str], list[str]] = {}
+    for m in mentions(content, in_force):
+        readers.setdefault((m.path, m.named, m.kind), []).append(m.recipient_label)
+    return [Named(path, named, kind, tuple(r)) for (path, named, kind), r in readers.items()]
