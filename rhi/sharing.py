@@ -26,6 +26,10 @@ written once. The rules:
    words", to the social worker only. Whether what is shared was read back to them, and
    their answer, is in every copy that shares anything; the changes they asked for stay in
    the record.
+8. An addendum (a correction or later note once the interview is finished) goes with the part
+   it names, to whoever may read that part by the rules above (`addenda_reaching`); one that
+   names no part stays with the interviewer's side. It was not read back to the child, and
+   the copy says so.
 
 The interviewer's side reads everything on the pages (rhi.access.reads_whole_interview); anyone
 else who may open the interview (the child's social worker, their manager) reads what the
@@ -36,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from rhi.interviews.content import (
@@ -107,6 +112,14 @@ class ConsentLine:
         return self.decisions[-1].decided_by if self.decisions else None
 
 
+@dataclass(frozen=True)
+class AddendumLine:
+    part: str  # the part it belongs to, in words
+    text: str
+    added_at: datetime
+    added_by: str
+
+
 @dataclass
 class SharedView:
     recipient: str
@@ -139,6 +152,9 @@ class SharedView:
     # What is shared changed after the child answered (read_back.changed_since_read): set by
     # those showing the copy, as view_for builds the read-back's own lists.
     read_back_changed: bool = False
+    # The addenda this reader may read (rule 8): set by those showing the copy from the
+    # interview's rows (`addenda_reaching`), as the document does not hold them.
+    addenda: list[AddendumLine] = field(default_factory=list)
 
     @property
     def shares_content(self) -> bool:
@@ -383,6 +399,34 @@ def view_for(
         ]
         view.protective_factors = c["protective_factors"]
     return view
+
+
+def addendum_reaches(view: SharedView, content: dict[str, Any], part: str | None) -> bool:
+    """Rule 8: an addendum goes to a reader whose copy shares its part; for a section the
+    child asked us not to pass on, only if a decision in force releases that section (rule 3).
+    With no part: to no copy."""
+    if not part or part not in view.parts:
+        return False
+    if part in SECTION_IDS and normalise(content)["sections"][part].get("private"):
+        return part in view.sections  # released by a decision, with its words
+    return True
+
+
+def addenda_reaching(
+    view: SharedView, content: dict[str, Any], addenda: Iterable[Any]
+) -> list[AddendumLine]:
+    """The addenda `view`'s reader may read, oldest first: rows with `part`, `text`,
+    `created_at` and `author` (rhi.models.Addendum)."""
+    return [
+        AddendumLine(
+            part=SHARED_PARTS.get(a.part, a.part),
+            text=a.text,
+            added_at=a.created_at,
+            added_by=a.author.name if a.author is not None else "Not recorded",
+        )
+        for a in addenda
+        if addendum_reaches(view, content, a.part)
+    ]
 
 
 def _asked_of(c: dict[str, Any], recipient: str) -> list[dict[str, Any]]:

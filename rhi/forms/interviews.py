@@ -79,9 +79,25 @@ class DecisionForm(Form):
     )
 
 
+# An addendum with no part stays with the interviewer's side (rhi/sharing.py rule 8).
+INTERVIEWERS_SIDE_ONLY = ""
+
+
 class AddendumForm(Form):
     text = TextArea(
         "Add a correction or later note",
         validators=[DataRequired("Write the correction or note."), too_long(20_000)],
         render_kw=checked_writing(),
+    )
+    part = RadioField(
+        "Which part of the interview it belongs to",
+        description=(
+            "It goes to whoever may read that part: those the child agreed could, and anyone a "
+            "safeguarding decision in force shares it with. It was not read back to the child."
+        ),
+        choices=[
+            (INTERVIEWERS_SIDE_ONLY, "None: only you and your team's managers read it"),
+            *SHARED_PARTS.items(),
+        ],
+        default=INTERVIEWERS_SIDE_ONLY,
     )

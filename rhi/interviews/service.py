@@ -303,8 +303,12 @@ def finish(
     tracking.record_from(interview, user)  # the actions agreed are followed from now on
 
 
-def add_addendum(interview: Interview, user: User, text: str) -> Addendum:
-    addendum = Addendum(author_id=user.id, text=text)
+def add_addendum(interview: Interview, user: User, text: str, part: str | None = None) -> Addendum:
+    """`part`: the part of the interview it belongs to (content.SHARED_PARTS), whose readers
+    it reaches (rhi/sharing.py rule 8); None: the interviewer's side only."""
+    if part is not None and part not in c.SHARED_PARTS:
+        raise ValueError(f"unknown part {part!r}")
+    addendum = Addendum(author_id=user.id, text=text, part=part)
     interview.addenda.append(addendum)
     audit.record(
         "interview.addendum",
@@ -312,5 +316,6 @@ def add_addendum(interview: Interview, user: User, text: str) -> Addendum:
         object_type="interview",
         object_id=interview.uuid,
         child_id=interview.child_id,
+        detail=f"part {part}" if part else None,
     )
     return addendum

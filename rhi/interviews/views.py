@@ -44,11 +44,18 @@ from rhi.models import Episode, Interview, InterviewStatus
 from rhi.models.base import utcnow
 from rhi.passwords import verify_password
 from rhi.prompts import load_bank
-from rhi.sharing import consent_record, outside_view, withheld_items
+from rhi.sharing import (
+    addenda_reaching,
+    addendum_reaches,
+    consent_record,
+    outside_view,
+    withheld_items,
+)
 from rhi.summaries.service import (
     SummaryNotMade,
     allocated_reader,
     sent_message,
+    share_after_decision,
     share_with_social_worker,
     summaries_of,
 )
@@ -458,6 +465,7 @@ def page(uuid: str, page_id: str) -> str:
         view.read_back_changed = reading_back.changed_since_read(
             interview.content, in_force, interview.read_back_of
         )
+        view.addenda = addenda_reaching(view, interview.content, interview.addenda)
         child = interview.child
         return render_template(
             "interviews/shared.html",
@@ -1048,10 +1056,37 @@ def add_addendum(uuid: str) -> tuple[str, int] | Response:
             "interviews/page.html", **_context(interview, "review", addendum_form=form)
         ), 422
     text = form.text.data.strip()
-    service.add_addendum(interview, current_user, text)
+    part = form.part.data or None
+    service.add_addendum(interview, current_user, text, part)
+    again = None
+    if part is not None and _reaches_the_social_worker(interview, part):
+        # The social worker's summary was made before it: a new one that holds it goes to
+        # whoever the last went to, as after a decision confirmed later. Not made (WeasyPrint
+        # failed): nothing is kept, and the words come back in the form to add again.
+        try:
+            again = share_after_decision(interview, current_user)
+        except SummaryNotMade:
+            db.session.rollback()
+            form.text.errors = [
+                "Not added yet: the social worker's new summary, which holds it, could not be "
+                "made just now. Add it again."
+            ]
+            return render_template(
+                "interviews/page.html", **_context(interview, "review", addendum_form=form)
+            ), 503
     db.session.commit()
-    flash(saved_and_left("Addendum added.", (text, "the addendum")), "success")
+    done = "Addendum added."
+    if again is not None:
+        done += f" A new summary that holds it is in {again.prepared_for_name}'s inbox."
+    flash(saved_and_left(done, (text, "the addendum")), "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
+
+
+def _reaches_the_social_worker(interview: Interview, part: str) -> bool:
+    """Does the social worker's copy hold an addendum to this part (rhi/sharing.py rule 8)?"""
+    in_force = decisions.in_force(interview)
+    view = outside_view(interview.content, in_force=in_force, finished=interview.locked)
+    return addendum_reaches(view, interview.content, part)
 
 
 # ---- the read-back, and the way back from the child's view ------------------------------------

@@ -360,6 +360,9 @@ class Addendum(db.Model):
     interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(Text)
+    # The part of the interview it belongs to (content.SHARED_PARTS): it reaches whoever may
+    # read that part (rhi/sharing.py addenda_reaching). None: the interviewer's side only.
+    part: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()

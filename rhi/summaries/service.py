@@ -27,7 +27,7 @@ from rhi.models import (
 )
 from rhi.models.base import utcnow
 from rhi.models.settings import ADDRESSED_AS, SummaryAddressee
-from rhi.sharing import view_for
+from rhi.sharing import addenda_reaching, view_for
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ def render_for(
     as_agreed = interview.locked or draft
     view = view_for(content, recipient, in_force=in_force, decisions_only=not as_agreed)
     view.read_back_changed = read_back.changed_since_read(content, in_force, interview.read_back_of)
+    view.addenda = addenda_reaching(view, content, interview.addenda)
     history: list[Any] = []
     earlier: list[datetime] = []
     if view.shares_content:  # a copy with no content shows none of this: nothing is read
@@ -210,7 +211,8 @@ def share_with_social_worker(
 
 def share_after_decision(interview: Interview, user: User) -> Summary | None:
     """A decision to share with the social worker came into force after the interview was
-    finished, so the copy they have was made without it: a new copy, made now with it, goes to
+    finished, or an addendum their copy holds was added (rhi/sharing.py rule 8), so the copy
+    they have was made without it: a new copy, made now with it, goes to
     whoever the last went to (the allocated social worker first, as on finishing). None before
     finishing (the copy made then holds it) or with nobody to send it to. Raises
     SummaryNotMade as on finishing."""
