@@ -46,6 +46,7 @@ from rhi.interviews.read_back import (
     SECTION_WORDS,
     WORKER_NOTES,
 )
+from rhi.prompts.languages import STATUSES
 from rhi.timefmt import Day
 
 FOLDER = Path(__file__).with_name("translations")
@@ -58,6 +59,11 @@ CONSENT_EXPLAINED = (
     "share it with. If we are very worried you could be hurt, we may have to share it anyway, "
     "and we will tell you."
 )
+
+FOR_THE_WORKER = "This page is for your worker."
+NO_VOICE = "No voice for this language on this tablet"
+# languages.STATUSES as a sentence: a catalogue's status note, as the pages end it.
+STATUS_NOTES = tuple(f"{note}." for note in STATUSES.values())
 
 # The interview pages and the child's view.
 INTERVIEW_MESSAGES = (
@@ -77,6 +83,15 @@ INTERVIEW_MESSAGES = (
     "What I want my social worker to know",
     NO_OWN_MESSAGE_LABEL,  # the same field, for a child with no social worker of their own
     CONSENT_EXPLAINED,
+    # A page with nothing of the child's (the findings, the analysis), and the panel any other
+    # page shows in the child's view (templates/interviews/_child_view.html): said, not blank.
+    FOR_THE_WORKER,
+    # Beside "Read aloud" when the tablet has no voice for the child's language; the English
+    # names the language for the worker, the child reads it in that language.
+    NO_VOICE,
+    # Whether a translator has checked the child's words: the reader of the translation is
+    # told, in the words they read (the start page, the read-back, the letter).
+    *STATUS_NOTES,
 )
 
 # Who will know what, as the read-back page (templates/interviews/read_back.html) and the

@@ -242,8 +242,8 @@ async function workerIsBack() {
 function keepTheirWords() {
   const words = document.querySelector("[data-away-words]");
   if (!words) return remember(WORDS, null);
-  const { lang, dir, back, stop } = words.dataset;
-  remember(WORDS, JSON.stringify({ lang, dir, back, stop }));
+  const { lang, dir, back, stop, forWorker } = words.dataset;
+  remember(WORDS, JSON.stringify({ lang, dir, back, stop, forWorker }));
 }
 
 function inTheirWords(text, words, tag) {
@@ -266,9 +266,13 @@ function sayItInTheirWords(panel) {
   if (!words?.back || !words?.stop || !words?.lang) return;
   const title = panel.querySelector("h1");
   const button = panel.querySelector("[data-child-view-off]");
-  const said = panel.querySelector("p");
+  const forWorker = panel.querySelector("[data-away-for-worker]");
+  const said = panel.querySelector("[data-away-stop]");
   if (title) title.append(" ", inTheirWords(words.back, words, "span"));
   if (button) button.append(" ", inTheirWords(words.back, words, "span"));
+  // Words kept before a page said this too have none for it: the English stays alone.
+  if (forWorker && words.forWorker)
+    forWorker.append(" ", inTheirWords(words.forWorker, words, "span"));
   if (said) said.after(inTheirWords(words.stop, words, "p"));
 }
 
