@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import RadioField, StringField
+from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from rhi.forms.base import Form
@@ -45,6 +45,13 @@ class SendingForm(Form):
         id="sent_at",
         validators=[InputRequired("Enter the date and time it was sent."), RecentPast()],
     )
+    # A copy for someone the child was not told would hear anything needs this tick (its label,
+    # in what the child said, and whether it is drawn: rhi/summaries/what_the_child_said.py).
+    # Its value is the copy it was shown for: ticked for one copy, it says nothing of another.
+    not_told = BooleanField("", id="sent_not_told")
+
+    def ticked_for(self, recipient: str) -> bool:
+        return self.not_told.raw_data == [recipient]
 
 
 class AcknowledgeForm(Form):

@@ -33,7 +33,14 @@ from rhi.models import (
     User,
 )
 from rhi.models.base import utcnow
-from rhi.summaries import headings, preparing, rules, sent_before, tracking
+from rhi.summaries import (
+    headings,
+    preparing,
+    rules,
+    sent_before,
+    tracking,
+    what_the_child_said,
+)
 from rhi.summaries.service import (
     allocated_reader,
     duty_inbox,
@@ -382,10 +389,19 @@ class Copies:
     done: str | None = None
     pdf_states: dict[int, preparing.PdfState] = field(default_factory=dict)
     not_saved: NotSaved | None = None  # refused because it changed meanwhile, words quoted
+    # What the child said about sharing with each recipient, by key (`child_said`): beside each
+    # copy and in the form's list; none before the interview is finished.
+    said: dict[str, what_the_child_said.ChildSaid] = field(default_factory=dict)
 
     @property
     def open_questions(self) -> list[SummaryQuestion]:
         return [q for q in self.questions if q.answered_at is None]
+
+    @property
+    def tick(self) -> bool:
+        """The form draws its tick: the copy chosen needs it (`ChildSaid.not_told`)."""
+        chosen = self.said.get(self.sending_form.recipient.data or "")
+        return chosen is not None and chosen.not_told
 
 
 SOCIAL_WORKERS_COPY = "social_worker"
@@ -411,6 +427,23 @@ def _sending_form(interview: Interview) -> SendingForm:
     )
 
 
+def _with_what_the_child_said(
+    form: SendingForm, said: dict[str, what_the_child_said.ChildSaid]
+) -> None:
+    """Each copy in "Which copy" with what the child said about sharing with them; and the tick,
+    in those words, for the copy chosen when the child was not told they would hear anything
+    (drawn only then: `Copies.tick`)."""
+    form.recipient.choices = [
+        (key, f"{label}: {said[key].words}" if key in said else label)
+        for key, label in form.recipient.choices
+    ]
+    chosen = said.get(form.recipient.data or "")
+    if chosen is not None and chosen.not_told:
+        # No full stop at its end: a page sent back lists it as "label: message".
+        form.not_told.label.text = f"{chosen.words} The copy was sent all the same"
+        form.not_told.render_kw = {"value": form.recipient.data}
+
+
 def _copies(
     interview: Interview,
     *,
@@ -434,6 +467,9 @@ def _copies(
     for found in sent_before.sent_before_decisions(interview, sendings):
         for s in found.before:
             marks.setdefault(s.id, []).append(sent_before.words_for(found))
+    said = what_the_child_said.child_said(interview)
+    sending_form = sending_form or _sending_form(interview)
+    _with_what_the_child_said(sending_form, said)
     return Copies(
         interview=interview,
         recipients=list(RECIPIENTS.items()),
@@ -450,11 +486,12 @@ def _copies(
         ],
         summaries=summaries,
         questions=questions,
-        sending_form=sending_form or _sending_form(interview),
+        sending_form=sending_form,
         answer_forms=forms,
         done=done,
         pdf_states=preparing.states_of([s.id for s in summaries]),
         not_saved=not_saved,
+        said=said,
     )
 
 
@@ -587,6 +624,13 @@ def record_sent(uuid: str) -> Response | tuple[str, int]:
             "interview is finished (before then, only a copy a safeguarding decision shares "
             "can be sent)."
         ]
+        return _copies_response(interview, 422, sending_form=form)
+    said = what_the_child_said.child_said(interview).get(form.recipient.data)
+    if said is not None and said.not_told and not form.ticked_for(form.recipient.data):
+        # The copy still says a return home interview took place, to someone the child was told
+        # would not hear of it: recorded only once the worker has read so, and ticked.
+        form.not_told.data = False  # a tick given for another copy says nothing of this one
+        form.not_told.errors = [f"Tick the box to record this copy as sent: {said.unheard}."]
         return _copies_response(interview, 422, sending_form=form)
     sent_at = from_local(form.sent_at.data)
     existed = tracking.copy_existed_from(interview, form.recipient.data)

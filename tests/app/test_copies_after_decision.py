@@ -22,9 +22,11 @@ POLICE = "PC Jo Reed, Humber Police missing persons unit"
 SHARES = "\u201cWhile away\u201d and 1 thing the child asked us not to pass on"
 
 
-def _sent_now(app, web: Web, uuid: str, recipient: str = "police", sent_to: str = POLICE) -> str:
+def _sent_now(
+    app, web: Web, uuid: str, recipient: str = "police", sent_to: str = POLICE, tick: bool = False
+) -> str:
     """Record a copy as sent just now, as the worker types it (to the minute, local time): the
-    time as pages show it."""
+    time as pages show it. `tick`: for a reader the child was not told would hear anything."""
     with app.app_context():
         now = to_local(utcnow()).replace(tzinfo=None)
     data = {
@@ -32,6 +34,7 @@ def _sent_now(app, web: Web, uuid: str, recipient: str = "police", sent_to: str 
         "sent_to": sent_to,
         "method": "secure_email",
         "sent_at": now.strftime("%Y-%m-%dT%H:%M"),
+        **({"not_told": recipient} if tick else {}),
     }
     response = record(web, uuid, data)
     assert response.status_code == 302, text_of(response)
@@ -115,7 +118,7 @@ def test_copies_for_another_recipient_are_not_marked_nor_named(app, web, world):
     uuid = _interview(web, world)
     decision_id = _decided(app, web, uuid, world)
     _finish(web, uuid)
-    school = _sent_now(app, web, uuid, "school", "Ms Dee, Head of Year 9")
+    school = _sent_now(app, web, uuid, "school", "Ms Dee, Head of Year 9", tick=True)
     police = _sent_now(app, web, uuid)
 
     said = _confirm(app, world, decision_id)

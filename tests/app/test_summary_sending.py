@@ -146,7 +146,10 @@ def test_the_manager_sees_what_went_where_and_can_record_it_too(app, web, world)
     manager = as_user(app, world, "manager_a")
     page = text_of(manager.get(f"/interviews/{uuid}/review"))
     assert "Police PC Jo Reed, Humber Police missing persons unit Secure email" in page
-    response = record(manager, uuid, {**GOOD, "recipient": "school", "sent_to": "Ms Dee, Head"})
+    # Ada was not asked about school: recorded with the tick that says the copy went all the
+    # same (tests/app/test_copies_say_what_the_child_said.py).
+    school = {**GOOD, "recipient": "school", "sent_to": "Ms Dee, Head", "not_told": "school"}
+    response = record(manager, uuid, school)
     assert response.status_code == 302
     assert sent_rows(app)[-1][0] == "school"
     assert sent_rows(app)[-1][4] == world.users["manager_a"]
