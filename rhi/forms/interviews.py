@@ -101,3 +101,15 @@ class AddendumForm(Form):
         ],
         default=INTERVIEWERS_SIDE_ONLY,
     )
+
+
+class DeclineForm(Form):
+    """The named decider says a safeguarding decision is not to stand (rhi/interviews/decisions.py
+    `decline`)."""
+
+    reason = TextArea(
+        "Why it is not to stand",
+        description="For example: it is not the decision you made, or sharing is not needed.",
+        validators=[DataRequired("Write why it is not to stand."), too_long(2000)],
+        render_kw=checked_writing(),
+    )

@@ -3,6 +3,8 @@ as recorded, and confirming it (rhi/interviews/decisions.py holds the rules)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,12 +14,19 @@ from rhi import access, audit
 from rhi.actions import tracking
 from rhi.extensions import db
 from rhi.forms.admin import ConfirmForm
+from rhi.forms.interviews import DeclineForm
 from rhi.interviews import content as c
 from rhi.interviews import decisions
 from rhi.models import SharingDecision
 from rhi.sharing import CHILD_TOLD, withheld_items
+from rhi.summaries import tracking as summary_tracking
 from rhi.summaries.sent_before import sent_before
-from rhi.summaries.service import SummaryNotMade, recipient_label, share_after_decision
+from rhi.summaries.service import (
+    SummaryNotMade,
+    recipient_label,
+    share_after_decision,
+    summaries_of,
+)
 from rhi.timefmt import format_datetime
 
 bp = Blueprint("decisions", __name__)
@@ -86,6 +95,15 @@ def show(decision_id: str) -> str:
         child_id=row.interview.child_id,
     )
     db.session.commit()
+    return _page(row, entry, released, DeclineForm(formdata=None))
+
+
+def _page(
+    row: SharingDecision,
+    entry: dict[str, Any],
+    released: list[tuple[str, str]],
+    decline: DeclineForm,
+) -> str:
     return render_template(
         "decisions/show.html",
         row=row,
@@ -95,7 +113,71 @@ def show(decision_id: str) -> str:
         parts=[w for p, w in c.SHARED_PARTS.items() if p in entry.get("parts", [])],
         released=released,
         confirm=ConfirmForm(),
+        decline=decline,
         child_told=CHILD_TOLD,
+    )
+
+
+@bp.route("/decisions/<decision_id>/decline", methods=["POST"])
+@login_required
+def decline(decision_id: str) -> tuple[str, int] | Response:
+    """The named decider says the decision is not to stand: it opens no copy made after (an
+    urgent one stops). Copies sent while an urgent one was in force cannot be called back:
+    the decider is told which, to speak to those who hold them."""
+    row = _get(decision_id)
+    form = DeclineForm()
+    valid = form.validate_on_submit()
+    if form.csrf_token.errors:
+        abort(400)
+    if row.decider_id != current_user.id:
+        decisions.decline(row, current_user, "")  # refused, audited
+        db.session.commit()
+        abort(403)
+    if not valid:
+        entry = next(
+            o for o in c.normalise(row.interview.content)["overrides"] if o.get("id") == decision_id
+        )
+        withheld = withheld_items(row.interview.content)
+        released = [(withheld[path], _text_of(row, path)) for path in entry.get("releases", [])]
+        return _page(row, entry, released, form), 422
+    was_in_force = row.in_force
+    if not decisions.decline(row, current_user, form.reason.data.strip()):
+        db.session.commit()
+        flash("This decision was already confirmed or declined. Nothing has changed.", "info")
+        return redirect(url_for("decisions.show", decision_id=decision_id))
+    sent = _sent_while_in_force(row) if was_in_force else ""
+    db.session.commit()
+    label = c.RECIPIENTS.get(row.recipient, row.recipient).lower()
+    flash(
+        f"Declined. No copy for {label} made from now holds what it would have shared." + sent,
+        "error" if sent else "success",
+    )
+    return redirect(url_for("decisions.show", decision_id=decision_id))
+
+
+def _sent_while_in_force(row: SharingDecision) -> str:
+    """What the decider is told of copies that left, or reached an inbox, while an urgent
+    decision was in force: rhi cannot call them back."""
+    interview = row.interview
+    sendings = [
+        s
+        for s in summary_tracking.sendings_of(interview)
+        if s.recipient == row.recipient and s.recorded_at >= row.recorded_at
+    ]
+    summaries = [
+        s
+        for s in summaries_of(interview)
+        if row.recipient == "social_worker" and s.created_at >= row.recorded_at
+    ]
+    if not sendings and not summaries:
+        return ""
+    where = [f"to {s.sent_to}, {format_datetime(s.sent_at)}" for s in sendings] + [
+        f"to {s.prepared_for_name}'s inbox, {format_datetime(s.created_at)}" for s in summaries
+    ]
+    return (
+        " It was urgent, so it was in force until now: copies that hold what it shared went "
+        f"out meanwhile ({'; '.join(where)}). rhi cannot call them back: speak to those who "
+        "hold them."
     )
 
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from rhi import access, audit
@@ -148,8 +148,12 @@ def record(interview: Interview, user: User, decision: Decision) -> SharingDecis
 
 
 def _in_force() -> ColumnElement[bool]:
-    """A decision opens a copy once confirmed, or at once when recorded as urgent."""
-    return or_(SharingDecision.confirmed_at.is_not(None), SharingDecision.urgent.is_(True))
+    """A decision opens a copy once confirmed, or at once when recorded as urgent; a declined
+    one opens none (SharingDecision.in_force asks the same of a row)."""
+    return and_(
+        SharingDecision.declined_at.is_(None),
+        or_(SharingDecision.confirmed_at.is_not(None), SharingDecision.urgent.is_(True)),
+    )
 
 
 def in_force(interview: Interview) -> set[str]:
@@ -196,6 +200,7 @@ def waiting_for(user: User) -> list[SharingDecision]:
             .where(
                 SharingDecision.decider_id == user.id,
                 SharingDecision.confirmed_at.is_(None),
+                SharingDecision.declined_at.is_(None),
                 Interview.child_id.in_(visible),
             )
             .order_by(SharingDecision.recorded_at, SharingDecision.id)
@@ -207,7 +212,9 @@ def waiting_for(user: User) -> list[SharingDecision]:
 def count_waiting(user: User) -> int:
     found = db.session.scalar(
         select(func.count(SharingDecision.id)).where(
-            SharingDecision.decider_id == user.id, SharingDecision.confirmed_at.is_(None)
+            SharingDecision.decider_id == user.id,
+            SharingDecision.confirmed_at.is_(None),
+            SharingDecision.declined_at.is_(None),
         )
     )
     return int(found or 0)
@@ -217,7 +224,7 @@ def confirm(row: SharingDecision, user: User) -> bool:
     """The named decider confirms: True when this confirmed it. Anyone else, or a second
     confirmation, changes nothing; both are audited."""
     interview = row.interview
-    if row.decider_id != user.id or row.confirmed_at is not None:
+    if row.decider_id != user.id or row.confirmed_at is not None or row.declined_at is not None:
         audit.record(
             "sharing.confirm",
             user=user,
@@ -225,7 +232,11 @@ def confirm(row: SharingDecision, user: User) -> bool:
             object_id=interview.uuid,
             child_id=interview.child_id,
             outcome="refused",
-            detail="already confirmed" if row.confirmed_at is not None else "not the decider",
+            detail="already confirmed"
+            if row.confirmed_at is not None
+            else "declined"
+            if row.declined_at is not None
+            else "not the decider",
         )
         return False
     row.confirmed_at = utcnow()
@@ -237,5 +248,34 @@ def confirm(row: SharingDecision, user: User) -> bool:
         object_id=interview.uuid,
         child_id=interview.child_id,
         detail=f"share with {row.recipient} without consent",
+    )
+    return True
+
+
+def decline(row: SharingDecision, user: User, reason: str) -> bool:
+    """The named decider declines it, with why: True when this declined it. Once confirmed or
+    declined, or by anyone else, nothing changes; both are audited."""
+    interview = row.interview
+    if row.decider_id != user.id or row.confirmed_at is not None or row.declined_at is not None:
+        audit.record(
+            "sharing.decline",
+            user=user,
+            object_type="interview",
+            object_id=interview.uuid,
+            child_id=interview.child_id,
+            outcome="refused",
+            detail="not the decider" if row.decider_id != user.id else "already decided",
+        )
+        return False
+    row.declined_at = utcnow()
+    row.declined_by_id = user.id
+    row.declined_reason = reason
+    audit.record(
+        "sharing.decline",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=interview.child_id,
+        detail=f"not to share with {row.recipient}" + ("; was urgent" if row.urgent else ""),
     )
     return True

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rhi.extensions import db
@@ -38,11 +38,18 @@ class SharingDecision(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The named decider said it is not the decision they made, or not one to stand: in force
+    # for no copy made after (an urgent one stops), never confirmed after.
+    declined_at: Mapped[datetime | None]
+    declined_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    declined_reason: Mapped[str | None] = mapped_column(Text)
 
     interview: Mapped[Interview] = relationship()
     decider: Mapped[User | None] = relationship(foreign_keys=[decider_id])
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+    declined_by: Mapped[User | None] = relationship(foreign_keys=[declined_by_id])
 
     @property
     def in_force(self) -> bool:
-        return self.confirmed_at is not None or self.urgent
+        """As rhi/interviews/decisions.py `_in_force` asks it of the database."""
+        return self.declined_at is None and (self.confirmed_at is not None or self.urgent)

@@ -31,7 +31,10 @@ class SentBeforeDecision:
 
 def _came_into_force(decision: SharingDecision) -> datetime | None:
     """Urgent: when it was recorded (shared at once); otherwise when its decider confirmed it
-    (None: not yet). The same moments as tracking.copy_existed_from."""
+    (None: not yet, or declined, so no copy is short of it now). The same moments as
+    tracking.copy_existed_from."""
+    if not decision.in_force:
+        return None
     return decision.recorded_at if decision.urgent else decision.confirmed_at
 
 

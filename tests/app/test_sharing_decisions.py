@@ -374,3 +374,80 @@ def test_a_copy_leaves_out_the_parts_it_does_not_share_rather_than_saying_none(a
     assert "Push and pull factors, harms and risk indicators" in school
     assert "HARMNOTE" in school
     assert "What made them want to leave (push factors) None recorded" in school
+
+
+def test_the_named_decider_may_decline_a_decision_and_it_opens_no_copy(app, web, world):
+    """A decision could only be confirmed: one recorded by mistake stayed waiting for good, and
+    an urgent one in force (a probe). The named decider declines it, saying why."""
+    uuid = _interview(web, world)
+    _record(web, uuid, _decision(world))
+    (entry,) = content(app, uuid)[0]["overrides"]
+    page = f"/decisions/{entry['id']}"
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])  # sees the child, is not the decider
+    refused = manager.post(f"{page}/decline", {"reason": "No"}, page=page)
+    assert refused.status_code == 403
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world.emails["social_worker"])
+    assert "Decline this decision" in social_worker.get(page).get_data(as_text=True)
+    empty = social_worker.post(f"{page}/decline", {"reason": "  "}, page=page)
+    assert empty.status_code == 422
+    assert "Write why it is not to stand." in empty.get_data(as_text=True)
+    declined = social_worker.post(
+        f"{page}/decline", {"reason": "DECLINEWHY not what we agreed"}, page=page, follow=True
+    ).get_data(as_text=True)
+    assert "Declined. No copy for police made from now holds what it would have shared." in (
+        declined
+    )
+    assert "Declined by Social Worker" in declined and "DECLINEWHY not what we agreed" in declined
+    assert "Decisions to confirm" not in social_worker.get("/inbox").get_data(as_text=True)
+    # Confirming it after is refused; the police copy holds nothing it would have shared.
+    social_worker.post(f"{page}/confirm", page=page)
+    assert "AWAYWORDS" not in _pdf(web, uuid, "police")
+    consent_page = web.get(f"/interviews/{uuid}/consent").get_data(as_text=True)
+    assert "Declined by Social Worker: not shared." in consent_page
+    with app.app_context():
+        audited = list(
+            db.session.execute(
+                select(AuditEvent.action, AuditEvent.outcome, AuditEvent.detail)
+                .where(AuditEvent.action.in_(["sharing.decline", "sharing.confirm"]))
+                .order_by(AuditEvent.id)
+            )
+        )
+    assert audited == [
+        ("sharing.decline", "refused", "not the decider"),
+        ("sharing.decline", "ok", "not to share with police"),
+        ("sharing.confirm", "refused", "declined"),
+    ]
+
+
+def test_an_urgent_decision_declined_stops_and_the_copies_sent_meanwhile_are_named(app, web, world):
+    uuid = _interview(web, world)
+    _record(web, uuid, _decision(world, urgent="y", urgent_reason="He is meeting her tonight"))
+    assert "AWAYWORDS" in _pdf(web, uuid, "police")  # in force at once
+    sent = web.post(
+        f"/interviews/{uuid}/copies/sent",
+        {
+            "recipient": "police",
+            "sent_to": "PC Jo Reed, Humber Police",
+            "method": "secure_email",
+            "sent_at": "2026-11-23T12:00",
+        },
+        page=f"/interviews/{uuid}/review",
+    )
+    assert sent.status_code == 302, sent.get_data(as_text=True)
+    (entry,) = content(app, uuid)[0]["overrides"]
+    page = f"/decisions/{entry['id']}"
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world.emails["social_worker"])
+    declined = social_worker.post(
+        f"{page}/decline",
+        {"reason": "Not needed: she is safe with her aunt"},
+        page=page,
+        follow=True,
+    ).get_data(as_text=True)
+    assert (
+        "copies that hold what it shared went out meanwhile (to PC Jo Reed, Humber Police, "
+        "23 Nov 2026 12:00). rhi cannot call them back"
+    ) in declined
+    assert "AWAYWORDS" not in _pdf(web, uuid, "police")
