@@ -754,7 +754,18 @@ FIELDS: tuple[Field, ...] = (
         # An action with no date is never overdue, so nothing reminds anyone of it.
         gap="An action ({entry_kind}) has no date.",
     ),
-    Field(f"actions.{ITEM}.note", TEXT, "Note", ANALYSIS, "actions", check_writing=True, rows=2),
+    Field(
+        f"actions.{ITEM}.note",
+        TEXT,
+        "Note",
+        ANALYSIS,
+        "actions",
+        check_writing=True,
+        rows=2,
+        # "Other" with no words reached the social worker asked to do it, and the child's letter,
+        # as "Something else" (a probe).
+        gap="An action ({entry_kind}) has no note saying what is to be done.",
+    ),
     # Sharing
     Field(
         f"consent.{RECIPIENT}.name",

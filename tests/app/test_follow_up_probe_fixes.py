@@ -92,6 +92,11 @@ def test_an_action_with_no_date_is_a_gap_on_review_and_finishing_still_works(app
     assert "Gaps to look at" in review
     assert "An action (CAMHS (mental health)) has no date." in review
     assert "An action (School) has no date." not in review  # it has one
+    # "Other" with no words says nothing to whoever is asked to do it (a probe): nor does any.
+    _add_action(web, uuid, kind="other", owner_kind="social_worker", due=NEXT_WEEK)
+    _add_action(web, uuid, kind="other", owner_kind="worker", due=NEXT_WEEK, note="Ring her aunt")
+    review = _text(web.get(f"/interviews/{uuid}/review"))
+    assert review.count("An action (Other) has no note saying what is to be done.") == 1
     # A gap is to look at, never a bar: the interview is finished as before.
     _finish(web, uuid)
     with app.app_context():
