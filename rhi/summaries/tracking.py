@@ -59,8 +59,11 @@ def record_sending(
     sent_to: str,
     method: str,
     sent_at: datetime,
+    unheard: str = "",
 ) -> SummarySending:
-    """`sent_at` is naive UTC. Sent again is another row."""
+    """`sent_at` is naive UTC. Sent again is another row. `unheard`: recorded with the tick
+    that says it went to someone the child was not told would hear of the chat (those words,
+    for the audit trail)."""
     if method not in SENT_WAYS:
         raise ValueError(method)
     sending = SummarySending(
@@ -79,7 +82,8 @@ def record_sending(
         object_type="interview",
         object_id=interview.uuid,
         child_id=interview.child_id,
-        detail=f"copy for {recipient}, {method}",
+        detail=f"copy for {recipient}, {method}"
+        + (f"; ticked as sent all the same: {unheard}" if unheard else ""),
     )
     return sending
 

@@ -627,8 +627,8 @@ def record_sent(uuid: str) -> Response | tuple[str, int]:
         return _copies_response(interview, 422, sending_form=form)
     said = what_the_child_said.child_said(interview).get(form.recipient.data)
     if said is not None and said.not_told and not form.ticked_for(form.recipient.data):
-        # The copy still says a return home interview took place, to someone the child was told
-        # would not hear of it: recorded only once the worker has read so, and ticked.
+        # The copy still says a return home interview took place, to someone the child was not
+        # told would hear of it: recorded only once the worker has read so, and ticked.
         form.not_told.data = False  # a tick given for another copy says nothing of this one
         form.not_told.errors = [f"Tick the box to record this copy as sent: {said.unheard}."]
         return _copies_response(interview, 422, sending_form=form)
@@ -646,6 +646,8 @@ def record_sent(uuid: str) -> Response | tuple[str, int]:
         sent_to=form.sent_to.data.strip(),
         method=form.method.data,
         sent_at=sent_at,
+        # Kept in the audit trail: the worker ticked that it went all the same.
+        unheard=said.unheard if said is not None and said.not_told else "",
     )
     db.session.commit()
     label = recipient_label(sending.recipient, interview)

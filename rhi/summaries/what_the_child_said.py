@@ -1,7 +1,7 @@
 """What the child said about sharing with each reader of a finished interview, and what they
 were told that reader will know, for the interviewer's side beside each copy (the copies panel,
 summaries/_copies.html): a probe found a school copy offered, and recorded as sent, with no
-word that the child said no to school and was told school would not hear of the chat."""
+word that the child said no to school, whom the read-back never named."""
 
 from __future__ import annotations
 
@@ -75,7 +75,9 @@ def _said(
             f", but the copy for {who} holds nothing from the chat, so {name} was not told "
             f"{who} would hear about it."
             if agreed
-            else f", and was told {who} would not hear about this chat."
+            # The read-back names only those who will know something: this reader was left
+            # out of it, which is not the same as the child being told they would not hear.
+            else f", and was not told {who} would hear about this chat."
         )
     elif recipient.only_that_we_talked:
         told = f", and was told {who} would know only that this chat took place, and when."

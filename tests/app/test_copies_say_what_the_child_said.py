@@ -2,7 +2,7 @@
 about sharing with that person and what they were told that person will know (a probe: Aisha
 said no to her school, her read-back and letter rightly never named the school, yet the copy for
 school, which says a return home interview took place, was offered and recorded as sent without
-a word). A copy for someone the child was told would not hear of the chat is recorded as sent
+a word). A copy for someone the child was not told would hear of the chat is recorded as sent
 only with a tick, in those words. Through the test client."""
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ SENT = {
     "sent_at": "2026-11-23T12:01",
 }
 # The child of the world is Ada Alpha: the interview's pages call her Ada.
-SAID_NO = "Ada said no to sharing with school, and was told school would not hear about this chat."
+SAID_NO = "Ada said no to sharing with school, and was not told school would hear about this chat."
 NOT_ASKED = (
-    "Ada was not asked about sharing with health workers, and was told health workers would not "
+    "Ada was not asked about sharing with health workers, and was not told health workers would "
     "hear about this chat."
 )
 SAID_YES = "Ada said yes to sharing with the police, and was told what the police would know."
@@ -141,7 +141,10 @@ def test_the_copy_for_a_school_told_nothing_needs_the_tick(app, web, world):
         ("school", SCHOOL, "secure_email", "2026-11-23 12:01", world.users["worker_a"])
     ]
     (event,) = audit_of(app, "summary.sent")
-    assert event.detail == "copy for school, secure_email"
+    assert event.detail == (
+        "copy for school, secure_email; ticked as sent all the same: "
+        "Ada was not told school would hear about this chat"
+    )
     assert event.user_id == world.users["worker_a"]
 
 
@@ -170,7 +173,7 @@ def test_a_decision_in_force_for_school_takes_the_warning_away(app, web, world):
     said = _said_beside(body, "school")
     assert said.startswith("hint: Ada said no to sharing with school, and was told what school")
     assert said.endswith("A safeguarding decision in force shares with school.")
-    assert "would not hear about this chat" not in said
+    assert "was not told school would hear about this chat" not in said
     assert record(web, uuid, SENT).status_code == 302
     assert [row[0] for row in sent_rows(app)] == ["school"]
 
@@ -179,6 +182,6 @@ def test_only_the_interviewers_side_reads_what_the_child_said_here(app, web, wor
     uuid = _finished(web, world)
     social_worker = as_user(app, world, "social_worker")
     page = social_worker.get(f"/interviews/{uuid}/review").get_data(as_text=True)
-    assert "would not hear about this chat" not in page
+    assert "was not told school would hear about this chat" not in page
     assert "data-child-said" not in page
     assert social_worker.get(f"/interviews/{uuid}/copies").status_code == 403
