@@ -417,6 +417,7 @@ def addenda_reaching(
 ) -> list[AddendumLine]:
     """The addenda `view`'s reader may read, oldest first: rows with `part`, `text`,
     `created_at` and `author` (rhi.models.Addendum)."""
+    content = normalise(content)  # once, not once an addendum
     return [
         AddendumLine(
             part=SHARED_PARTS.get(a.part, a.part),

@@ -101,6 +101,11 @@ class AddendumForm(Form):
         ],
         default=INTERVIEWERS_SIDE_ONLY,
     )
+    # Drawn only when the words name someone or somewhere the child asked to keep between them
+    # and the worker, whose readers' copies do not hold them (rhi/interviews/private_mentions.py).
+    names_checked = BooleanField(
+        "Add it all the same: I have checked who it names and who will read it"
+    )
 
 
 class DeclineForm(Form):

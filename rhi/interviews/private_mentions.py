@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rhi.interviews.content import RECIPIENTS, normalise
-from rhi.sharing import SharedView, view_for
+from rhi.sharing import SharedView, addendum_reaches, view_for
 
 # Parts written in the child's own words: theirs to name anyone in.
 CHILDS_OWN_SECTIONS = {"own_words"}
@@ -143,6 +143,41 @@ def _names_not_kept_back(c: dict[str, Any]) -> set[str]:
 def mentions(content: dict[str, Any], in_force: Collection[str]) -> list[Mention]:
     """Each field of each copy whose words name a private person or place the copy does not
     hold, in the order of the readers and then the copy."""
+    found: list[Mention] = []
+    for view, looked_for in _readers(content, in_force):
+        for private in looked_for:
+            for path, text in _workers_words(view):
+                if private.found_in(text):
+                    found.append(Mention(view.recipient, path, private.name, private.kind))
+    return found
+
+
+def in_addendum(
+    content: dict[str, Any], in_force: Collection[str], text: str, part: str | None
+) -> list[Mention]:
+    """Each reader an addendum to `part` would reach (rhi/sharing.py rule 8) whose copy does
+    not hold a private person or place its words name: said before it is added (a review: a
+    correction naming the adult the child kept back went to the parents unwarned)."""
+    if not part:
+        return []
+    c = normalise(content)
+    return [
+        Mention(view.recipient, ADDENDUM, private.name, private.kind)
+        for view, looked_for in _readers(c, in_force)
+        if addendum_reaches(view, c, part)
+        for private in looked_for
+        if private.found_in(text)
+    ]
+
+
+ADDENDUM = "addendum"  # the `path` of a mention in an addendum's words
+
+
+def _readers(
+    content: dict[str, Any], in_force: Collection[str]
+) -> Iterator[tuple[SharedView, list[_Private]]]:
+    """Each reader's copy, with the private people and places it does not hold, each looking
+    only for the words no entry that is not private has too."""
     c = normalise(content)
     entries = [
         (str(e.get("id")), kind, e)
@@ -151,27 +186,21 @@ def mentions(content: dict[str, Any], in_force: Collection[str]) -> list[Mention
         if e.get("private")
     ]
     if not entries:
-        return []
+        return
     shared = _names_not_kept_back(c)
-    found: list[Mention] = []
     for recipient in RECIPIENTS:
         view = view_for(c, recipient, in_force=in_force)
         if not view.shares_content:
             continue
         held = {str(e.get("id")) for e in [*view.places, *view.people]}
         looked_for = [
-            p
+            _without(p, shared)
             for ident, kind, entry in entries
-            if ident not in held and (p := _private(entry, kind)) is not None
+            if ident not in held
+            and (p := _private(entry, kind)) is not None
+            and p.name.casefold() not in shared
         ]
-        for private in looked_for:
-            if private.name.casefold() in shared:
-                continue
-            private = _without(private, shared)
-            for path, text in _workers_words(view):
-                if private.found_in(text):
-                    found.append(Mention(recipient, path, private.name, private.kind))
-    return found
+        yield view, looked_for
 
 
 def _without(private: _Private, shared: set[str]) -> _Private:

@@ -303,9 +303,12 @@ def finish(
     tracking.record_from(interview, user)  # the actions agreed are followed from now on
 
 
-def add_addendum(interview: Interview, user: User, text: str, part: str | None = None) -> Addendum:
+def add_addendum(
+    interview: Interview, user: User, text: str, part: str | None = None, *, also: str = ""
+) -> Addendum:
     """`part`: the part of the interview it belongs to (content.SHARED_PARTS), whose readers
-    it reaches (rhi/sharing.py rule 8); None: the interviewer's side only."""
+    it reaches (rhi/sharing.py rule 8); None: the interviewer's side only. `also`: more for the
+    audit trail (a warning the worker ticked past)."""
     if part is not None and part not in c.SHARED_PARTS:
         raise ValueError(f"unknown part {part!r}")
     addendum = Addendum(author_id=user.id, text=text, part=part)
@@ -316,6 +319,6 @@ def add_addendum(interview: Interview, user: User, text: str, part: str | None =
         object_type="interview",
         object_id=interview.uuid,
         child_id=interview.child_id,
-        detail=f"part {part}" if part else None,
+        detail="; ".join(w for w in (f"part {part}" if part else "", also) if w) or None,
     )
     return addendum

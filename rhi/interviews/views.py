@@ -51,9 +51,11 @@ from rhi.sharing import (
     outside_view,
     withheld_items,
 )
+from rhi.summaries import sent_before
 from rhi.summaries.service import (
     SummaryNotMade,
     allocated_reader,
+    recipient_label,
     sent_message,
     share_after_decision,
     share_with_social_worker,
@@ -1057,7 +1059,18 @@ def add_addendum(uuid: str) -> tuple[str, int] | Response:
         ), 422
     text = form.text.data.strip()
     part = form.part.data or None
-    service.add_addendum(interview, current_user, text, part)
+    in_force = decisions.in_force(interview)
+    named = private_mentions.in_addendum(interview.content, in_force, text, part)
+    if named and not form.names_checked.data:
+        # Words naming someone the child kept back, to readers who do not hold them: said
+        # next to the field, the words kept, and added only once the worker has looked.
+        form.text.errors = [_named_in_addendum(interview, named)]
+        return render_template(
+            "interviews/page.html",
+            **_context(interview, "review", addendum_form=form, addendum_named=True),
+        ), 422
+    also = "names someone kept back: added all the same" if named else ""
+    addendum = service.add_addendum(interview, current_user, text, part, also=also)
     again = None
     if part is not None and _reaches_the_social_worker(interview, part):
         # The social worker's summary was made before it: a new one that holds it goes to
@@ -1074,12 +1087,36 @@ def add_addendum(uuid: str) -> tuple[str, int] | Response:
             return render_template(
                 "interviews/page.html", **_context(interview, "review", addendum_form=form)
             ), 503
+    db.session.flush()
+    # Copies that left rhi before it, for readers who may read it: rhi cannot replace them.
+    short = [f for f in sent_before.sent_before_addenda(interview) if f.addendum is addendum]
     db.session.commit()
     done = "Addendum added."
     if again is not None:
         done += f" A new summary that holds it is in {again.prepared_for_name}'s inbox."
+    to_send = [recipient_label(f.recipient, interview).lower() for f in short if not f.sent_again]
+    if to_send:
+        done += (
+            f" Copies for {', '.join(to_send)} were recorded as sent before it and do not hold "
+            "it: send a new copy."
+        )
     flash(saved_and_left(done, (text, "the addendum")), "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="review"))
+
+
+def _named_in_addendum(interview: Interview, named: list[private_mentions.Mention]) -> str:
+    """The words for the field: whom it names, and whose copies would hold it."""
+    child = interview.child
+    who = child.preferred_name or child.first_name
+    names = list(
+        dict.fromkeys(m.named or ("a place" if m.kind == "place" else "someone") for m in named)
+    )
+    readers = list(dict.fromkeys(m.recipient_label for m in named))
+    return (
+        f"These words name {' and '.join(names)}, whom {who} asked to keep between you, and "
+        f"would go to: {'; '.join(readers)}. Change the words, or choose another part or "
+        "None; or tick below to add them all the same."
+    )
 
 
 def _reaches_the_social_worker(interview: Interview, part: str) -> bool:

@@ -365,4 +365,5 @@ class Addendum(db.Model):
     part: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author: Mapped[User | None] = relationship()
+    # With the addendum: every list of them names who added each.
+    author: Mapped[User | None] = relationship(lazy="joined")

@@ -1,6 +1,7 @@
-"""Copies sent before a safeguarding decision came into force: each was made without what the
-decision shares, and rhi cannot replace a copy that left it, so the interviewer's side is told
-to send a new one (the copies panel, summaries/_copies.html; the confirmer, on confirming)."""
+"""Copies sent before a safeguarding decision came into force, or before an addendum their
+reader may read was added: each was made without it, and rhi cannot replace a copy that left
+it, so the interviewer's side is told to send a new one (the copies panel,
+summaries/_copies.html; the confirmer, on confirming; the worker, on adding the addendum)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 
 from rhi.interviews import decisions
 from rhi.interviews.content import SHARED_PARTS, normalise
-from rhi.models import Interview, SharingDecision, SummarySending
-from rhi.sharing import decision_parts
+from rhi.models import Addendum, Interview, SharingDecision, SummarySending
+from rhi.sharing import addendum_reaches, decision_parts, view_for
 from rhi.summaries import tracking
 from rhi.timefmt import format_date, format_datetime, to_local
 
@@ -101,6 +102,58 @@ def words_for(found: SentBeforeDecision) -> str:
     then = (
         f"Sent before the decision of {decided} to share {found.shares} came into force "
         f"({format_datetime(found.came_into_force)}): it does not hold what the decision shares."
+    )
+    if found.sent_again:
+        return f"{then} A new copy was sent after it."
+    return f"{then} Send a new copy."
+
+
+@dataclass(frozen=True)
+class SentBeforeAddendum:
+    """An addendum and the copies for one reader who may read it (rhi/sharing.py rule 8),
+    recorded as sent before it was added: each was made without it."""
+
+    addendum: Addendum
+    recipient: str
+    before: list[SummarySending]
+    sent_again: bool  # a copy for them was recorded as sent since
+
+
+def sent_before_addenda(
+    interview: Interview, sendings: list[SummarySending] | None = None
+) -> list[SentBeforeAddendum]:
+    """For each addendum with a part, each reader whose copy holds it and for whom copies were
+    recorded as sent before it was added, oldest addendum first. One view per reader copied to
+    (a handful), whatever the number of addenda."""
+    parted = [a for a in interview.addenda if a.part]
+    sendings = tracking.sendings_of(interview) if sendings is None and parted else sendings or []
+    if not parted or not sendings:
+        return []
+    content = normalise(interview.content)
+    in_force = decisions.in_force(interview)
+    views = {
+        recipient: view_for(content, recipient, in_force=in_force)
+        for recipient in dict.fromkeys(s.recipient for s in sendings)
+    }
+    found: list[SentBeforeAddendum] = []
+    for addendum in parted:
+        for recipient, view in views.items():
+            if not addendum_reaches(view, content, addendum.part):
+                continue
+            theirs = [s for s in sendings if s.recipient == recipient]
+            before = [s for s in theirs if _sent_before(s, addendum.created_at)]
+            if before:
+                found.append(
+                    SentBeforeAddendum(addendum, recipient, before, len(before) < len(theirs))
+                )
+    return found
+
+
+def words_for_addendum(found: SentBeforeAddendum) -> str:
+    part = SHARED_PARTS.get(found.addendum.part or "", found.addendum.part)
+    then = (
+        f"Sent before the addendum of {format_datetime(found.addendum.created_at)} to "
+        f"\u201c{part}\u201d: it does not hold it."
     )
     if found.sent_again:
         return f"{then} A new copy was sent after it."

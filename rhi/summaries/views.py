@@ -467,6 +467,9 @@ def _copies(
     for found in sent_before.sent_before_decisions(interview, sendings):
         for s in found.before:
             marks.setdefault(s.id, []).append(sent_before.words_for(found))
+    for added in sent_before.sent_before_addenda(interview, sendings):
+        for s in added.before:
+            marks.setdefault(s.id, []).append(sent_before.words_for_addendum(added))
     said = what_the_child_said.child_said(interview)
     sending_form = sending_form or _sending_form(interview)
     _with_what_the_child_said(sending_form, said)

@@ -275,7 +275,13 @@ def _to_finished(
     for one whose return was given another outcome meanwhile (by someone else: `_content`)."""
     if interview.locked:
         after = "after finishing"
-        said = "This interview was already finished, so your changes were added as an addendum."
+        # It names no part (rhi/sharing.py rule 8), so it reaches no reader's copy: the
+        # worker chooses where it goes by adding it again on the review page.
+        said = (
+            "This interview was already finished, so your changes were added as an addendum "
+            "for you and your managers only. To pass them on, add them on the review page and "
+            "choose the part they belong to."
+        )
     else:
         after = "after the return\u2019s outcome was recorded"
         said = (

@@ -415,5 +415,10 @@ def _as_addendum(interview: Interview, conflict: SyncConflict) -> Response | tup
     interviews.add_addendum(interview, current_user, form.text.data.strip())
     resolving.mark_resolved(current_user, interview, conflict, "added as an addendum")
     db.session.commit()
-    flash("The tablet's words are added to the interview as an addendum.", "success")
+    flash(
+        "The tablet's words are added to the interview as an addendum, for you and your "
+        "managers only. To pass them on, add them again below and choose the part they belong "
+        "to.",
+        "success",
+    )
     return _done(interview, conflict)

@@ -112,3 +112,91 @@ def test_a_part_that_is_not_one_is_refused_and_the_words_are_kept(app, web, worl
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
     assert "ADDWORDS kept" in html and "Not a valid choice" in html
+
+
+def _finished_with(app, web, world, *fields: tuple[str, str]) -> str:
+    uuid = start(web, world)
+    for path, value in fields:
+        assert autosave(web, uuid, path, value, None).status_code == 200, path
+    review = f"/interviews/{uuid}/review"
+    assert web.post(f"/interviews/{uuid}/finish", page=review).status_code in (302, 303)
+    return uuid
+
+
+def test_an_addendum_naming_someone_the_child_kept_back_is_said_before_it_goes(app, web, world):
+    """A review: a correction under "Actions" naming the adult the child asked to keep between
+    them went whole to the parents' copy, unwarned (the check ran only before finishing)."""
+    from rhi.interviews import content as c
+    from tests.app.helpers import store
+
+    uuid = start(web, world)
+    d = c.empty_content()
+    d["people"] = [{"id": "p1", "name": "Marcus Reed", "private": True}]
+    d["consent"]["social_worker"]["answer"] = "yes"
+    d["consent"]["parents_carers"]["answer"] = "yes"
+    store(app, uuid, d)
+    review = f"/interviews/{uuid}/review"
+    assert web.post(f"/interviews/{uuid}/finish", page=review).status_code in (302, 303)
+    words = "ADDNAMED Marcus picks her up from the flat"
+    refused = _add(web, uuid, words, "actions")
+    assert refused.status_code == 422
+    page = html.unescape(page_text(refused.get_data(as_text=True)))
+    assert (
+        "These words name Marcus Reed, whom Ada asked to keep between you, and would go to: "
+        "Allocated social worker; Parents or carers." in page
+    )
+    assert words in page and "Add it all the same" in page
+    assert len(_summaries(app)) == 1 and "ADDNAMED" not in _copy(web, uuid, "parents_carers")
+    # Under no part it goes nowhere: nothing to say.
+    assert _add(web, uuid, "ADDNONE Marcus rang", "").status_code == 302
+    ticked = web.post(
+        f"/interviews/{uuid}/addenda",
+        {"text": words, "part": "actions", "names_checked": "y"},
+        page=review,
+    )
+    assert ticked.status_code == 302
+    assert "ADDNAMED" in _copy(web, uuid, "parents_carers")
+    with app.app_context():
+        details = db.session.scalars(
+            select(AuditEvent.detail)
+            .where(AuditEvent.action == "interview.addendum")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert details == [None, "part actions; names someone kept back: added all the same"]
+
+
+def test_copies_sent_before_an_addendum_their_reader_may_read_are_marked(app, web, world):
+    uuid = _finished_with(
+        app,
+        web,
+        world,
+        ("sections.away.text", "AWAYX she stayed with Kay"),
+        ("consent.police.answer", "yes"),
+        ("consent.social_worker.answer", "yes"),
+    )
+    review = f"/interviews/{uuid}/review"
+    sent = web.post(
+        f"/interviews/{uuid}/copies/sent",
+        {
+            "recipient": "police",
+            "sent_to": "PC Jo Reed, Humber Police",
+            "method": "secure_email",
+            "sent_at": "2026-11-23T12:00",
+        },
+        page=review,
+    )
+    assert sent.status_code == 302
+    assert _add(web, uuid, "ADDKNIFE Kay carries a knife", "away").status_code == 302
+    page = html.unescape(page_text(web.get(review).get_data(as_text=True)))
+    assert (
+        "Copies for police were recorded as sent before it and do not hold it: send a new copy."
+        in page
+    )
+    assert (
+        "Sent before the addendum of 23 Nov 2026 12:00 to “While away”: it does not hold it."
+        in (page)
+    )
+    # A note for the interviewer's side alone marks nothing.
+    assert _add(web, uuid, "ADDNOTE ring the school").status_code == 302
+    page = html.unescape(page_text(web.get(review).get_data(as_text=True)))
+    assert page.count("Sent before the addendum") == 1
