@@ -99,6 +99,16 @@ def unplanned_clause() -> ColumnElement[bool]:
     )
 
 
+def untold_clause() -> ColumnElement[bool]:
+    """Done, not done, held or not needed, agreed in the child's interview, and the child not
+    yet told what became of it: what they asked for is theirs to hear about (a probe)."""
+    return and_(
+        FollowedAction.status != OPEN,
+        FollowedAction.interview_id.is_not(None),
+        FollowedAction.child_told_on.is_(None),
+    )
+
+
 def overdue_clause(today: date) -> ColumnElement[bool]:
     """The same rule as `is_overdue`, as SQL for lists and counts."""
     return and_(

@@ -358,7 +358,8 @@ def _visible(user: User) -> Select[tuple[FollowedAction]]:
 def listing(user: User, show: str, page: int, today: date) -> tuple[list[FollowedAction], bool]:
     """One page of the actions the user follows, and whether there are more. "open": overdue
     first, then by due date (none last); "overdue"; "unplanned": open with no one or no date,
-    the oldest first; "closed": the latest closed first."""
+    the oldest first; "untold": closed, the child not yet told what became of it, the oldest
+    first; "closed": the latest closed first."""
     query = _visible(user).options(
         selectinload(FollowedAction.child),
         selectinload(FollowedAction.interview),
@@ -369,6 +370,10 @@ def listing(user: User, show: str, page: int, today: date) -> tuple[list[Followe
     elif show == "unplanned":
         query = query.where(rules.unplanned_clause()).order_by(
             FollowedAction.created_at, FollowedAction.id
+        )
+    elif show == "untold":
+        query = query.where(rules.untold_clause()).order_by(
+            FollowedAction.updated_at, FollowedAction.id
         )
     elif show == "closed":
         query = query.where(FollowedAction.status != rules.OPEN).order_by(
@@ -451,4 +456,23 @@ def meetings_asked(user: User, limit: int = 10) -> list[Notice]:
             .order_by(Notice.created_at.desc())
             .limit(limit)
         )
+    )
+
+
+def child_told(action: FollowedAction, by: User, *, on: date, how: str, today: date) -> None:
+    """The child was told what became of the action (only once it is no longer open: there
+    is nothing to tell before). Audited; told again, the latest telling is kept."""
+    if action.status == rules.OPEN:
+        raise ActionError("on", "Record where it has got to first: it is still open.")
+    if on > today:
+        raise ActionError("on", "This can't be in the future. Check the date.")
+    action.child_told_on = on
+    action.child_told_how = how.strip()[:200]
+    action.child_told_by_id = by.id
+    audit.record(
+        "action.child_told",
+        user=by,
+        object_type="action",
+        object_id=action.id,
+        child_id=action.child_id,
     )

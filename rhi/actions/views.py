@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from rhi import access, audit, numbers
 from rhi.actions import rules, tracking
 from rhi.extensions import db
-from rhi.forms.actions import ActionStatusForm
+from rhi.forms.actions import ActionStatusForm, ChildToldForm
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.fields import field_errors
 from rhi.interviews import content as c
@@ -28,6 +28,7 @@ SHOWS = {
     "open": "Open",
     "overdue": "Overdue",
     "unplanned": "No one or no date",
+    "untold": "To tell the child",
     "closed": "Done and closed",
 }
 
@@ -164,7 +165,12 @@ def _form(action: FollowedAction, formdata: Any = None) -> ActionStatusForm:
     return form
 
 
-def _page(action: FollowedAction, form: ActionStatusForm, status: int = 200) -> tuple[str, int]:
+def _page(
+    action: FollowedAction,
+    form: ActionStatusForm,
+    status: int = 200,
+    told: ChildToldForm | None = None,
+) -> tuple[str, int]:
     interview = action.interview
     whole = interview is not None and access.reads_whole_interview(current_user, interview)
     if whole:
@@ -183,7 +189,8 @@ def _page(action: FollowedAction, form: ActionStatusForm, status: int = 200) -> 
             note=note,
             owner=owner,
             form=form,
-            form_errors=field_errors(form),
+            told=told or ChildToldForm(formdata=None, on=rules.today_local()),
+            form_errors=field_errors(form) + (field_errors(told) if told else []),
             child=action.child,
             interview=interview,
             may_open_interview=whole,
@@ -242,6 +249,33 @@ def update(action_id: int) -> Response | tuple[str, int]:
         return _page(action, form, 422)
     db.session.commit()
     flash("Saved." if changed else "Nothing had changed.", "success" if changed else "info")
+    return redirect(url_for("actions.show", action_id=action.id))
+
+
+@bp.route("/actions/<int:action_id>/child-told", methods=["POST"])
+@login_required
+def child_told(action_id: int) -> Response | tuple[str, int]:
+    """The child was told what became of it: recorded by anyone who follows the action."""
+    action = access.get_action(current_user, action_id)
+    told = ChildToldForm()
+    if not told.validate_on_submit():
+        if told.csrf_token.errors:
+            abort(400)
+        return _page(action, _form(action), 422, told)
+    try:
+        tracking.child_told(
+            action,
+            current_user,
+            on=told.on.data,
+            how=told.how.data or "",
+            today=rules.today_local(),
+        )
+    except tracking.ActionError as exc:
+        db.session.rollback()
+        getattr(told, exc.field).errors = [str(exc)]
+        return _page(action, _form(action), 422, told)
+    db.session.commit()
+    flash(f"Saved: {action.child.display_name} was told what became of it.", "success")
     return redirect(url_for("actions.show", action_id=action.id))
 
 

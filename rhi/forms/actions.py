@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, IntegerField, RadioField
-from wtforms.validators import Length, Optional
+from wtforms import HiddenField, IntegerField, RadioField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from rhi.forms.base import Form
 from rhi.forms.fields import LocalDateField, TextArea, checked_writing
@@ -23,3 +23,21 @@ class ActionStatusForm(Form):
         render_kw=checked_writing(rows=3),
     )
     version = IntegerField(widget=HiddenField.widget)  # type: ignore[arg-type]
+
+
+class ChildToldForm(Form):
+    """The child was told what became of an action (rhi/actions/tracking.py child_told)."""
+
+    on = LocalDateField(
+        "When they were told",
+        validators=[InputRequired("Enter the day they were told.")],
+        description="For example, 30/11/2026.",
+    )
+    how = StringField(
+        "How, and by whom",
+        validators=[
+            DataRequired("Say how they were told, and by whom."),
+            Length(max=200, message="Keep this under 200 characters."),
+        ],
+        description="For example: in person, by their social worker; or by phone, by me.",
+    )

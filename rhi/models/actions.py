@@ -64,6 +64,11 @@ class FollowedAction(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped on every change: a form sent from an older page is refused, not applied over it.
     version: Mapped[int] = mapped_column(default=1)
+    # Once it is done or not done: when the child was told what became of it, and how (a
+    # probe: nothing asked that they be; rhi/actions/rules.py untold_clause).
+    child_told_on: Mapped[date | None] = mapped_column(Date)
+    child_told_how: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    child_told_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     interview: Mapped[Interview | None] = relationship()
     child: Mapped[Child] = relationship()
@@ -71,6 +76,7 @@ class FollowedAction(db.Model):
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    child_told_by: Mapped[User | None] = relationship(foreign_keys=[child_told_by_id])
 
 
 @event.listens_for(FollowedAction, "before_insert")

@@ -506,3 +506,53 @@ def test_a_decision_confirmed_after_finishing_gives_the_actions_their_notes(app,
             )
         ).all()
     assert changed == ["the note, shared by a decision"]
+
+
+def test_the_child_is_told_what_became_of_an_action_and_it_is_followed_until_they_are(
+    app, web, world
+):
+    """A probe: once an action agreed with the child was done, nothing asked that they be told
+    what became of it. "To tell the child" lists the closed ones until someone records that
+    they were told, when and how."""
+    _agreed(web, world)
+    plan = _actions(app)[1]
+    page = f"/actions/{plan.id}"
+    # Open: nothing to tell yet, and a telling sent all the same is refused.
+    assert "Telling Ada what became of it" not in web.get(page).get_data(as_text=True)
+    early = web.post(f"{page}/child-told", {"on": "2026-11-23", "how": "In person"}, page=page)
+    assert early.status_code == 422
+    assert "Record where it has got to first: it is still open." in early.get_data(as_text=True)
+
+    assert web.post(page, {"status": "done", "on": "2026-11-23", "version": 1}, page=page)
+    html = web.get(page).get_data(as_text=True)
+    assert "Ada has not been told yet." in html
+    untold = web.get("/actions?show=untold").get_data(as_text=True)
+    assert f'href="/actions/{plan.id}"' in untold
+
+    no_how = web.post(f"{page}/child-told", {"on": "2026-11-23", "how": " "}, page=page)
+    assert no_how.status_code == 422
+    assert "Say how they were told, and by whom." in no_how.get_data(as_text=True)
+    ahead = web.post(f"{page}/child-told", {"on": "2026-11-30", "how": "By phone"}, page=page)
+    assert "This can&#39;t be in the future. Check the date." in ahead.get_data(as_text=True)
+    assert web.client.post(f"{page}/child-told", data={"on": "2026-11-23"}).status_code == 400
+
+    told = web.post(
+        f"{page}/child-told",
+        {"on": "23/11/2026", "how": "In person, by me at her aunt's"},
+        page=page,
+        follow=True,
+    ).get_data(as_text=True)
+    assert "Saved: Ada Alpha was told what became of it." in told
+    assert 'Told 23 Nov 2026: <span class="prose">In person, by me at her aunt&#39;s</span>' in told
+    assert f'href="/actions/{plan.id}"' not in web.get("/actions?show=untold").get_data(
+        as_text=True
+    )
+    with app.app_context():
+        audited = db.session.scalars(
+            select(AuditEvent.object_id).where(AuditEvent.action == "action.child_told")
+        ).all()
+    assert audited == [str(plan.id)]
+    # Someone who may not see the child cannot record it.
+    other = _as(app, world, "manager_b")
+    refused = other.post(f"{page}/child-told", {"on": "2026-11-23", "how": "x"}, page="/")
+    assert refused.status_code == 404
