@@ -17,7 +17,9 @@ written once. The rules:
    force names that very item.
 4. Otherwise the recipient gets only that an interview took place, when, and whom to contact:
    not what the child said about sharing, not the episodes, not where it was held.
-5. Parents and carers never receive the worker's analysis or the places-and-people intelligence.
+5. Parents and carers never receive the worker's analysis or the places-and-people intelligence,
+   nor where the interview was held and who else was there (a child may be spoken with where
+   they do not want a parent to know of: `SharedView.where_held`).
 6. A copy holds the recipient's own consent line and own decisions only: never another
    recipient's answer, words or safeguarding decision, and never a mention that something was
    kept out.
@@ -124,6 +126,8 @@ class AddendumLine:
 class SharedView:
     recipient: str
     basis: str  # "consent", "override" or "none"
+    # Where the interview was held and who else was there: for professionals only (rule 5).
+    where_held: bool = False
     # The parts this copy shares (SHARED_PARTS): a part it does not share is left out of the
     # copy, never said to hold nothing ("Harms: None recorded" to a reader not given the
     # findings read as no harm found; a probe).
@@ -327,7 +331,12 @@ def view_for(
     if recipient not in PROFESSIONALS:
         parts -= PROFESSIONAL_ONLY_PARTS
     basis = "consent" if agreed else "override" if decisions else "none"
-    view = SharedView(recipient=recipient, basis=basis, parts=frozenset(parts))
+    view = SharedView(
+        recipient=recipient,
+        basis=basis,
+        parts=frozenset(parts),
+        where_held=recipient in PROFESSIONALS,
+    )
     if not decisions_only and "actions" not in parts:
         view.asked_of_them = _asked_of(c, recipient)
     if not view.shares_content:

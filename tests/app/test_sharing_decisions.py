@@ -451,3 +451,24 @@ def test_an_urgent_decision_declined_stops_and_the_copies_sent_meanwhile_are_nam
         "23 Nov 2026 12:00). rhi cannot call them back"
     ) in declined
     assert "AWAYWORDS" not in _pdf(web, uuid, "police")
+
+
+def test_parents_and_carers_are_not_told_where_the_chat_was_held_or_who_was_there(app, web, world):
+    """A probe: the parents' copy named where the chat was held (a child may be spoken with at
+    a refuge or a friend's home) and who else was there; rule 5 keeps them for professionals."""
+    uuid = start(web, world)
+    _write(
+        web,
+        uuid,
+        start__location="WHEREX at her aunt's house in Chapeltown",
+        start__present="PRESENTX her aunt, in the kitchen",
+        sections__away__text="AWAYWORDS",
+        consent__parents_carers__answer="yes",
+        consent__social_worker__answer="yes",
+    )
+    parents = _pdf(web, uuid, "parents_carers")
+    assert "AWAYWORDS" in parents
+    assert "WHEREX" not in parents and "PRESENTX" not in parents
+    assert "Where the chat was held" not in parents
+    social_worker = _pdf(web, uuid, "social_worker")
+    assert "WHEREX at her aunt" in social_worker and "PRESENTX her aunt" in social_worker
