@@ -172,26 +172,26 @@ def record_from(interview: Interview, by: User) -> list[FollowedAction]:
 
 
 def share_notes(interview: Interview, by: User) -> int:
-    """A decision to share the actions with the child's social worker came into force after
-    the interview was finished: the rows made then were kept without their notes and named
-    contacts (record_from), so the actions the social worker follows take them now, as their
-    new copy holds them. Only the notes: whatever else a row became since (done, passed on to
-    a new social worker) stays. Returns how many rows changed; the caller commits."""
+    """What the social worker's copy holds of the actions changed after the interview was
+    finished (a decision to share them came into force, or the child took back their agreement:
+    rhi/interviews/consent_changes.py), so the rows made then keep the notes and named contacts
+    it holds now, and no others (record_from). Only the notes: whatever else a row became since
+    (done, passed on to a new social worker) stays. Returns how many rows changed; the caller
+    commits."""
     shared = _notes_the_social_worker_may_read(interview)
-    if not shared:
-        return 0
     items = {str(item.get("id")): item for item in c.normalise(interview.content)["actions"]}
     rows = db.session.scalars(
-        select(FollowedAction).where(
-            FollowedAction.interview_id == interview.id, FollowedAction.item_id.in_(shared)
-        )
+        select(FollowedAction).where(FollowedAction.interview_id == interview.id)
     )
     changed = 0
     for row in rows:
         item = items.get(row.item_id)
         if item is None:
             continue
-        note, contact = str(item.get("note", "")), str(item.get("owner", ""))[:200]
+        if row.item_id in shared:
+            note, contact = str(item.get("note", "")), str(item.get("owner", ""))[:200]
+        else:
+            note, contact = "", ""
         if (row.note, row.contact) == (note, contact):
             continue
         row.note, row.contact = note, contact
@@ -203,7 +203,9 @@ def share_notes(interview: Interview, by: User) -> int:
             object_type="action",
             object_id=row.id,
             child_id=interview.child_id,
-            detail="the note, shared by a decision",
+            detail="the note, shared by a decision"
+            if note or contact
+            else "the note, no longer shared",
         )
     return changed
 

@@ -9,11 +9,17 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from rhi.forms.base import Form
-from rhi.forms.fields import TextArea, checked_writing, too_long, with_placeholder
+from rhi.forms.fields import (
+    LocalDateField,
+    TextArea,
+    checked_writing,
+    too_long,
+    with_placeholder,
+)
 from rhi.interviews.content import RECIPIENTS, SHARED_PARTS
 from rhi.sharing import CHILD_TOLD
 
@@ -117,4 +123,34 @@ class DeclineForm(Form):
         description="For example: it is not the decision you made, or sharing is not needed.",
         validators=[DataRequired("Write why it is not to stand."), too_long(2000)],
         render_kw=checked_writing(),
+    )
+
+
+class ConsentChangeForm(Form):
+    """The child takes back their agreement to share, after finishing
+    (rhi/interviews/consent_changes.py checks what it may change, naming the field)."""
+
+    recipient = SelectField(
+        "Who they no longer agree to share with",
+        choices=with_placeholder(list(RECIPIENTS.items())),
+        validate_choice=False,
+        id="change_recipient",
+    )
+    keep = MultiCheckboxField(
+        "What they still agree to share with them",
+        description="Leave ticked only what they still agree to. None ticked: nothing.",
+        choices=list(SHARED_PARTS.items()),
+        validate_choice=False,
+        id="change_keep",
+    )
+    said_on = LocalDateField(
+        "When they said so",
+        validators=[InputRequired("Enter the day they said so.")],
+        description="For example, 30/11/2026.",
+        id="change_said_on",
+    )
+    words = TextArea(
+        "What they said, in their words",
+        validators=[too_long(2000)],
+        id="change_words",
     )

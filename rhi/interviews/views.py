@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from rhi import access, audit, deadlines, i18n, numbers, shells, writing
+from rhi.actions import rules as rules_of_actions
 from rhi.auth import throttle
 from rhi.episodes import service as episode_service
 from rhi.episodes.views import declined_message, locked_notice, render_episode_page
@@ -32,8 +33,15 @@ from rhi.extensions import db, limiter
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.episodes import DeclineForm, FinishForm, StartForm
 from rhi.forms.fields import NotSaved, field_errors, typed_words
-from rhi.forms.interviews import AddendumForm, DecisionForm
-from rhi.interviews import child_copy, decisions, private_mentions, review, service
+from rhi.forms.interviews import AddendumForm, ConsentChangeForm, DecisionForm
+from rhi.interviews import (
+    child_copy,
+    consent_changes,
+    decisions,
+    private_mentions,
+    review,
+    service,
+)
 from rhi.interviews import content as c
 from rhi.interviews import fields as catalogue
 from rhi.interviews import read_back as reading_back
@@ -353,6 +361,8 @@ def _page_context(
         "decision_form": decision_form,
         "decision_rows": decision_rows or {},
         "addendum_form": extra.pop("addendum_form", None) or AddendumForm(formdata=None, meta=meta),
+        "consent_change_form": extra.pop("consent_change_form", None)
+        or ConsentChangeForm(formdata=None, meta=meta),
         "confirm": ConfirmForm(formdata=None, meta=meta),
         "consent_lines": consent_record(content, in_force),
         # The sharing record's columns (sharing.ConsentLine's answer and words), as labelled.
@@ -1124,6 +1134,55 @@ def _reaches_the_social_worker(interview: Interview, part: str) -> bool:
     in_force = decisions.in_force(interview)
     view = outside_view(interview.content, in_force=in_force, finished=interview.locked)
     return addendum_reaches(view, interview.content, part)
+
+
+@bp.route("/interviews/<uuid>/consent-changes", methods=["POST"])
+@login_required
+def change_consent(uuid: str) -> tuple[str, int] | Response:
+    """The child takes back their agreement to share, after finishing: what they now agree to
+    share with one reader (only less), in their words (rhi/interviews/consent_changes.py)."""
+    interview = access.get_interview(current_user, uuid)
+    access.require_interview_change(current_user, interview)
+    form = ConsentChangeForm()
+    valid = form.validate_on_submit()
+    if form.csrf_token.errors:
+        abort(400)
+
+    def refused() -> tuple[str, int]:
+        return render_template(
+            "interviews/page.html",
+            **_context(interview, "review", consent_change_form=form),
+        ), 422
+
+    if not valid:
+        return refused()
+    try:
+        change = consent_changes.narrow(
+            interview,
+            current_user,
+            recipient=form.recipient.data or "",
+            keep=set(form.keep.data or []),
+            words=form.words.data or "",
+            said_on=form.said_on.data,
+            today=rules_of_actions.today_local(),
+        )
+    except consent_changes.ConsentChangeError as exc:
+        db.session.rollback()
+        getattr(form, exc.field).errors = [str(exc)]
+        return refused()
+    db.session.flush()
+    earlier = sent_before.sent_before_withdrawal(interview, change)
+    db.session.commit()
+    name = interview.child.preferred_name or interview.child.first_name
+    label = recipient_label(change.recipient, interview).lower()
+    said = f"Saved: copies for {label} made from now hold only what {name} still agrees to share."
+    if earlier:
+        said += (
+            f" Copies that already went to {'; '.join(earlier)} hold what {name} no longer "
+            "agrees to share, and rhi cannot call them back: tell them."
+        )
+    flash(said, "error" if earlier else "success")
+    return redirect(url_for("interviews.page", uuid=uuid, page_id="review") + "#consent-record")
 
 
 # ---- the read-back, and the way back from the child's view ------------------------------------

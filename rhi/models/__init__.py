@@ -3,6 +3,7 @@
 from rhi.models.actions import FollowedAction
 from rhi.models.audit import AuditEvent
 from rhi.models.children import Child, ChildPhoto
+from rhi.models.consent_changes import ConsentChange
 from rhi.models.decisions import SharingDecision
 from rhi.models.episodes import Episode
 from rhi.models.held import HeldWork
@@ -33,6 +34,7 @@ from rhi.models.sync_events import SyncEvent
 from rhi.models.throttle import SignInAddress, SignInFailure
 
 __all__ = [
+    "ConsentChange",
     "Job",
     "LanguageEvent",
     "PasswordReset",

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
+from rhi.extensions import db
 from rhi.interviews import decisions
 from rhi.interviews.content import SHARED_PARTS, normalise
-from rhi.models import Addendum, Interview, SharingDecision, SummarySending
+from rhi.models import Addendum, ConsentChange, Interview, SharingDecision, SummarySending
 from rhi.sharing import addendum_reaches, decision_parts, view_for
 from rhi.summaries import tracking
 from rhi.timefmt import format_date, format_datetime, to_local
@@ -158,3 +161,61 @@ def words_for_addendum(found: SentBeforeAddendum) -> str:
     if found.sent_again:
         return f"{then} A new copy was sent after it."
     return f"{then} Send a new copy."
+
+
+def _withdrawn_parts(change: ConsentChange) -> str:
+    """The parts a child took back, in words: those agreed before and not after."""
+
+    def agreed(entry: dict[str, Any]) -> set[str]:
+        if entry.get("answer") == "yes":
+            return set(SHARED_PARTS)
+        if entry.get("answer") == "some":
+            return {p for p in SHARED_PARTS if entry.get(f"part_{p}") is True}
+        return set()
+
+    taken = agreed(change.before) - agreed(change.after)
+    words = [f"\u201c{w}\u201d" for p, w in SHARED_PARTS.items() if p in taken]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def sent_before_withdrawal(interview: Interview, change: ConsentChange) -> list[str]:
+    """Where copies holding what the child took back already went: each copy for that reader
+    recorded as sent before it, and for the social worker each summary already in an inbox
+    (to whom, when), for the worker to tell them."""
+    went = [
+        f"{s.sent_to} ({format_datetime(s.sent_at)})"
+        for s in tracking.sendings_of(interview)
+        if s.recipient == change.recipient and s.recorded_at <= change.recorded_at
+    ]
+    if change.recipient == "social_worker":
+        from rhi.summaries.service import summaries_of
+
+        went += [
+            f"{s.prepared_for_name}'s inbox ({format_datetime(s.created_at)})"
+            for s in summaries_of(interview)
+            if s.created_at <= change.recorded_at
+        ]
+    return went
+
+
+def withdrawal_marks(interview: Interview, sendings: list[SummarySending]) -> dict[int, list[str]]:
+    """For the copies panel: under each copy recorded as sent before the child took back their
+    agreement to share with its reader, what it holds that they no longer agree to."""
+    marks: dict[int, list[str]] = {}
+    if not sendings:
+        return marks
+    changes = db.session.scalars(
+        select(ConsentChange)
+        .where(ConsentChange.interview_id == interview.id)
+        .order_by(ConsentChange.recorded_at, ConsentChange.id)
+    )
+    name = interview.child.preferred_name or interview.child.first_name
+    for change in changes:
+        for s in sendings:
+            if s.recipient == change.recipient and s.recorded_at <= change.recorded_at:
+                marks.setdefault(s.id, []).append(
+                    f"Sent before {name} took back their agreement to share "
+                    f"{_withdrawn_parts(change)} ({format_date(change.said_on)}): it holds what "
+                    f"they no longer agree to share. Tell {s.sent_to}."
+                )
+    return marks

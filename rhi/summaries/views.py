@@ -470,6 +470,8 @@ def _copies(
     for added in sent_before.sent_before_addenda(interview, sendings):
         for s in added.before:
             marks.setdefault(s.id, []).append(sent_before.words_for_addendum(added))
+    for sending_id, words in sent_before.withdrawal_marks(interview, sendings).items():
+        marks.setdefault(sending_id, []).extend(words)
     said = what_the_child_said.child_said(interview)
     sending_form = sending_form or _sending_form(interview)
     _with_what_the_child_said(sending_form, said)
