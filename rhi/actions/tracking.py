@@ -340,6 +340,10 @@ def update(
         return False
     old = action.status
     action.status, action.outcome_on, action.outcome_note = status, on, note
+    if status != old and action.child_told_on is not None:
+        # What the child was told is no longer what became of it: theirs to hear again (the
+        # telling stays in the audit trail).
+        action.child_told_on, action.child_told_how, action.child_told_by_id = None, "", None
     action.updated_by_id, action.updated_at = by.id, utcnow()
     action.version += 1
     audit.record(
@@ -360,7 +364,7 @@ def _visible(user: User) -> Select[tuple[FollowedAction]]:
 def listing(user: User, show: str, page: int, today: date) -> tuple[list[FollowedAction], bool]:
     """One page of the actions the user follows, and whether there are more. "open": overdue
     first, then by due date (none last); "overdue"; "unplanned": open with no one or no date,
-    the oldest first; "untold": closed, the child not yet told what became of it, the oldest
+    the oldest first; "untold": closed, the child not yet told what became of it, the latest
     first; "closed": the latest closed first."""
     query = _visible(user).options(
         selectinload(FollowedAction.child),
@@ -374,8 +378,9 @@ def listing(user: User, show: str, page: int, today: date) -> tuple[list[Followe
             FollowedAction.created_at, FollowedAction.id
         )
     elif show == "untold":
+        # The latest first: those closed before rhi asked this are at the end, not in the way.
         query = query.where(rules.untold_clause()).order_by(
-            FollowedAction.updated_at, FollowedAction.id
+            FollowedAction.updated_at.desc(), FollowedAction.id.desc()
         )
     elif show == "closed":
         query = query.where(FollowedAction.status != rules.OPEN).order_by(
@@ -468,6 +473,8 @@ def child_told(action: FollowedAction, by: User, *, on: date, how: str, today: d
         raise ActionError("on", "Record where it has got to first: it is still open.")
     if on > today:
         raise ActionError("on", "This can't be in the future. Check the date.")
+    if on < to_local(action.created_at).date():
+        raise ActionError("on", "This is before it was agreed. Check the date.")
     action.child_told_on = on
     action.child_told_how = how.strip()[:200]
     action.child_told_by_id = by.id

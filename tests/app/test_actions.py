@@ -552,6 +552,17 @@ def test_the_child_is_told_what_became_of_an_action_and_it_is_followed_until_the
             select(AuditEvent.object_id).where(AuditEvent.action == "action.child_told")
         ).all()
     assert audited == [str(plan.id)]
+    # Before it was agreed: refused.
+    early = web.post(f"{page}/child-told", {"on": "2020-01-01", "how": "x"}, page=page)
+    assert "This is before it was agreed. Check the date." in early.get_data(as_text=True)
+    # What became of it changed: the child is to hear again.
+    changed = web.post(
+        page,
+        {"status": "not_done", "on": "2026-11-23", "note": "The plan fell through", "version": 2},
+        page=page,
+    )
+    assert changed.status_code == 302, changed.get_data(as_text=True)
+    assert f'href="/actions/{plan.id}"' in web.get("/actions?show=untold").get_data(as_text=True)
     # Someone who may not see the child cannot record it.
     other = _as(app, world, "manager_b")
     refused = other.post(f"{page}/child-told", {"on": "2026-11-23", "how": "x"}, page="/")

@@ -472,3 +472,19 @@ def test_parents_and_carers_are_not_told_where_the_chat_was_held_or_who_was_ther
     assert "Where the chat was held" not in parents
     social_worker = _pdf(web, uuid, "social_worker")
     assert "WHEREX at her aunt" in social_worker and "PRESENTX her aunt" in social_worker
+
+
+def test_the_badge_counts_only_the_decisions_the_list_shows(app, web, world):
+    """A review: a decider no longer allocated to the child saw "Decisions to confirm (1)"
+    while the list, rightly, showed none."""
+    uuid = _interview(web, world)
+    _record(web, uuid, _decision(world))
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world.emails["social_worker"])
+    assert "Decisions to confirm" in social_worker.get("/inbox").get_data(as_text=True)
+    with app.app_context():
+        child = db.session.scalar(select(Child).where(Child.first_name == "Ada"))
+        child.social_worker_id = None
+        db.session.commit()
+    assert "Ada Alpha" not in social_worker.get("/decisions").get_data(as_text=True)
+    assert "Decisions to confirm" not in social_worker.get("/inbox").get_data(as_text=True)
