@@ -167,6 +167,18 @@ def in_force(interview: Interview) -> set[str]:
     )
 
 
+def declined(interview: Interview) -> set[str]:
+    """The ids of this interview's decisions their decider declined."""
+    return set(
+        db.session.scalars(
+            select(SharingDecision.decision_id).where(
+                SharingDecision.interview_id == interview.id,
+                SharingDecision.declined_at.is_not(None),
+            )
+        )
+    )
+
+
 def in_force_for(interview_ids: Collection[int]) -> dict[int, set[str]]:
     """`in_force` for many interviews in one query, by interview id (none: absent)."""
     found: dict[int, set[str]] = defaultdict(set)

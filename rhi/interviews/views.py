@@ -365,6 +365,10 @@ def _page_context(
         or ConsentChangeForm(formdata=None, meta=meta),
         "confirm": ConfirmForm(formdata=None, meta=meta),
         "consent_lines": consent_record(content, in_force),
+        # Which decisions were declined: not "waiting for confirmation" (a review).
+        "declined_ids": decisions.declined(interview)
+        if page_id == "review" and isinstance(interview, Interview)
+        else set(),
         # The sharing record's columns (sharing.ConsentLine's answer and words), as labelled.
         "consent_columns": [
             catalogue.find(f"consent.social_worker.{column}") for column in ("answer", "words")

@@ -406,6 +406,8 @@ def test_the_named_decider_may_decline_a_decision_and_it_opens_no_copy(app, web,
     assert "AWAYWORDS" not in _pdf(web, uuid, "police")
     consent_page = web.get(f"/interviews/{uuid}/consent").get_data(as_text=True)
     assert "Declined by Social Worker: not shared." in consent_page
+    review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
+    assert "Declined: not shared." in review and "waiting for confirmation" not in review
     with app.app_context():
         audited = list(
             db.session.execute(
