@@ -22,7 +22,7 @@ from rhi.interviews import fields as catalogue
 from rhi.interviews.child_words import interpreter_words
 from rhi.interviews.content import FINDING_GROUPS, FINDING_TITLES
 from rhi.naming import interview_name
-from rhi.sharing import PROFESSIONALS, SharedView
+from rhi.sharing import SharedView
 from rhi.summaries import headings
 from rhi.summaries.asset_urls import BASE_URL, CSS_URL, LOGO_URL
 from rhi.timefmt import format_date, format_datetime
@@ -119,7 +119,8 @@ def _found(e: Any) -> str:
 
 
 def _episode_rows(episodes: Iterable[Any], police: bool = False) -> list[dict[str, str]]:
-    """The episodes this interview covers, oldest first. `police`: with the police reference."""
+    """The episodes this interview covers, oldest first. `police`: with the police reference
+    and where the child was found (rhi/sharing.py rule 5)."""
     rows = []
     for e in sorted(episodes, key=lambda e: e.started_at):
         rows.append(
@@ -129,7 +130,7 @@ def _episode_rows(episodes: Iterable[Any], police: bool = False) -> list[dict[st
                 "how_long": _how_long(e),
                 "risk_grade": getattr(e, "risk_grade", "") or "",
                 "missing_from": str(_attr(e, "missing_from") or ""),
-                "found": _found(e),
+                "found": _found(e) if police else "",
                 "police_reference": str(_attr(e, "police_reference") or "") if police else "",
             }
         )
@@ -373,7 +374,7 @@ def render_html(
     covered = sorted(episodes, key=lambda e: e.started_at)
     earlier = list(history)
     shares = view.shares_content
-    police = view.recipient in PROFESSIONALS
+    police = view.where_held  # rhi/sharing.py rule 5, asked of the view, not said again here
     worker = headings.worker_name(interview)  # an action's owner "Me (the worker)", by name
     return render_template(
         TEMPLATE,

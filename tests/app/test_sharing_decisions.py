@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, SharingDecision, Summary
+from rhi.models import AuditEvent, Child, Episode, SharingDecision, Summary
 from tests.app.helpers import autosave, content, count, start
 from tests.conftest import Web
 
@@ -468,12 +468,18 @@ def test_parents_and_carers_are_not_told_where_the_chat_was_held_or_who_was_ther
         consent__parents_carers__answer="yes",
         consent__social_worker__answer="yes",
     )
+    with app.app_context():
+        for episode in db.session.scalars(select(Episode)):
+            episode.found_where = "FOUNDX a flat on Hill Street"
+        db.session.commit()
     parents = _pdf(web, uuid, "parents_carers")
     assert "AWAYWORDS" in parents
     assert "WHEREX" not in parents and "PRESENTX" not in parents
     assert "Where the chat was held" not in parents
+    assert "FOUNDX" not in parents and "Found where" not in parents  # nor where she was found
     social_worker = _pdf(web, uuid, "social_worker")
     assert "WHEREX at her aunt" in social_worker and "PRESENTX her aunt" in social_worker
+    assert "FOUNDX a flat on Hill Street" in social_worker
 
 
 def test_the_badge_counts_only_the_decisions_the_list_shows(app, web, world):
