@@ -18,9 +18,9 @@ written once. The rules:
 4. Otherwise the recipient gets only that an interview took place, when, and whom to contact:
    not what the child said about sharing, not the episodes, not where it was held.
 5. Parents and carers never receive the worker's analysis or the places-and-people intelligence,
-   nor where the interview was held, who else was there, where the child was found and the
-   police reference (a child may be spoken with, or found, where they do not want a parent to
-   know of: `SharedView.where_held`).
+   nor where the interview was held, who else was there and the police reference (a child may
+   be spoken with where they do not want a parent to know of: `SharedView.where_held`). Where
+   the child was found stays in their copy: the police tell those who collect the child.
 6. A copy holds the recipient's own consent line and own decisions only: never another
    recipient's answer, words or safeguarding decision, and never a mention that something was
    kept out.
@@ -127,8 +127,8 @@ class AddendumLine:
 class SharedView:
     recipient: str
     basis: str  # "consent", "override" or "none"
-    # Where the interview was held, who else was there, where the child was found and the police
-    # reference: for professionals only (rule 5). Copies read it, never the recipient's name.
+    # Where the interview was held, who else was there and the police reference: for
+    # professionals only (rule 5). Copies read it, never the recipient's name.
     where_held: bool = False
     # The parts this copy shares (SHARED_PARTS): a part it does not share is left out of the
     # copy, never said to hold nothing ("Harms: None recorded" to a reader not given the

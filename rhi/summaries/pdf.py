@@ -120,7 +120,7 @@ def _found(e: Any) -> str:
 
 def _episode_rows(episodes: Iterable[Any], police: bool = False) -> list[dict[str, str]]:
     """The episodes this interview covers, oldest first. `police`: with the police reference
-    and where the child was found (rhi/sharing.py rule 5)."""
+    (rhi/sharing.py rule 5)."""
     rows = []
     for e in sorted(episodes, key=lambda e: e.started_at):
         rows.append(
@@ -130,7 +130,7 @@ def _episode_rows(episodes: Iterable[Any], police: bool = False) -> list[dict[st
                 "how_long": _how_long(e),
                 "risk_grade": getattr(e, "risk_grade", "") or "",
                 "missing_from": str(_attr(e, "missing_from") or ""),
-                "found": _found(e) if police else "",
+                "found": _found(e),
                 "police_reference": str(_attr(e, "police_reference") or "") if police else "",
             }
         )

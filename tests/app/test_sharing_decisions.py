@@ -476,7 +476,7 @@ def test_parents_and_carers_are_not_told_where_the_chat_was_held_or_who_was_ther
     assert "AWAYWORDS" in parents
     assert "WHEREX" not in parents and "PRESENTX" not in parents
     assert "Where the chat was held" not in parents
-    assert "FOUNDX" not in parents and "Found where" not in parents  # nor where she was found
+    assert "FOUNDX" in parents  # where she was found: the police tell those who collect her
     social_worker = _pdf(web, uuid, "social_worker")
     assert "WHEREX at her aunt" in social_worker and "PRESENTX her aunt" in social_worker
     assert "FOUNDX a flat on Hill Street" in social_worker
