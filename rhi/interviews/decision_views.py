@@ -25,7 +25,7 @@ from rhi.summaries.service import (
     SummaryNotMade,
     recipient_label,
     share_after_decision,
-    summaries_of,
+    withdraw_and_send_again,
 )
 from rhi.timefmt import format_datetime
 
@@ -146,7 +146,27 @@ def decline(decision_id: str) -> tuple[str, int] | Response:
         flash("This decision was already confirmed or declined. Nothing has changed.", "info")
         return redirect(url_for("decisions.show", decision_id=decision_id))
     sent = _sent_while_in_force(row) if was_in_force else ""
+    replaced = None
+    if was_in_force and row.recipient == "social_worker" and row.interview.locked:
+        # The summary kept in rhi held what it shared: withdrawn, and a new one made without.
+        try:
+            replaced = withdraw_and_send_again(
+                row.interview, current_user, "a decision it held was declined"
+            )
+        except SummaryNotMade:
+            db.session.rollback()
+            flash(
+                "Not declined yet: the social worker's new summary, without what it shared, "
+                "could not be made just now. Try again.",
+                "error",
+            )
+            return redirect(url_for("decisions.show", decision_id=decision_id))
     db.session.commit()
+    if replaced is not None:
+        sent += (
+            " The social worker's summary, which held it, is withdrawn: a new one without it "
+            f"is in {replaced.prepared_for_name}'s inbox."
+        )
     label = c.RECIPIENTS.get(row.recipient, row.recipient).lower()
     flash(
         f"Declined. No copy for {label} made from now holds what it would have shared." + sent,
@@ -156,24 +176,17 @@ def decline(decision_id: str) -> tuple[str, int] | Response:
 
 
 def _sent_while_in_force(row: SharingDecision) -> str:
-    """What the decider is told of copies that left, or reached an inbox, while an urgent
-    decision was in force: rhi cannot call them back."""
+    """What the decider is told of copies that left rhi while an urgent decision was in force:
+    rhi cannot call them back (the summary kept in rhi is withdrawn: `decline`)."""
     interview = row.interview
     sendings = [
         s
         for s in summary_tracking.sendings_of(interview)
         if s.recipient == row.recipient and s.recorded_at >= row.recorded_at
     ]
-    summaries = [
-        s
-        for s in summaries_of(interview)
-        if row.recipient == "social_worker" and s.created_at >= row.recorded_at
-    ]
-    if not sendings and not summaries:
+    if not sendings:
         return ""
-    where = [f"to {s.sent_to}, {format_datetime(s.sent_at)}" for s in sendings] + [
-        f"to {s.prepared_for_name}'s inbox, {format_datetime(s.created_at)}" for s in summaries
-    ]
+    where = [f"to {s.sent_to}, {format_datetime(s.sent_at)}" for s in sendings]
     return (
         " It was urgent, so it was in force until now: copies that hold what it shared went "
         f"out meanwhile ({'; '.join(where)}). rhi cannot call them back: speak to those who "

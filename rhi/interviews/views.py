@@ -68,6 +68,7 @@ from rhi.summaries.service import (
     share_after_decision,
     share_with_social_worker,
     summaries_of,
+    withdraw_and_send_again,
 )
 from rhi.sync import held as held_work
 from rhi.sync.protocol import valid_device_id
@@ -1176,6 +1177,21 @@ def change_consent(uuid: str) -> tuple[str, int] | Response:
         return refused()
     db.session.flush()
     earlier = sent_before.sent_before_withdrawal(interview, change)
+    replaced = None
+    if change.recipient == "social_worker":
+        # The summary kept in rhi holds what the child took back: withdrawn, and a new one
+        # made with what they still agree to share.
+        try:
+            replaced = withdraw_and_send_again(
+                interview, current_user, "the child took back their agreement to share"
+            )
+        except SummaryNotMade:
+            db.session.rollback()
+            form.recipient.errors = [
+                "Not saved yet: the social worker's new summary could not be made just now. "
+                "Save it again."
+            ]
+            return refused()
     db.session.commit()
     name = interview.child.preferred_name or interview.child.first_name
     label = recipient_label(change.recipient, interview).lower()
@@ -1184,6 +1200,11 @@ def change_consent(uuid: str) -> tuple[str, int] | Response:
         said += (
             f" Copies that already went to {'; '.join(earlier)} hold what {name} no longer "
             "agrees to share, and rhi cannot call them back: tell them."
+        )
+    if replaced is not None:
+        said += (
+            " The social worker's summary that held it is withdrawn: a new one is in "
+            f"{replaced.prepared_for_name}'s inbox."
         )
     flash(said, "error" if earlier else "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="review") + "#consent-record")

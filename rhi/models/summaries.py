@@ -56,6 +56,11 @@ class Summary(db.Model):
     # note is required for "other").
     next_step: Mapped[str | None] = mapped_column(String(30))
     next_step_note: Mapped[str | None] = mapped_column(Text)
+    # What its reader may read narrowed after it was made (a decision declined, the child took
+    # back their agreement): it no longer opens for them, and a new one was made
+    # (rhi/summaries/service.py withdraw_and_send_again). Kept for the record.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_why: Mapped[str | None] = mapped_column(String(200))
 
     interview: Mapped[Interview] = relationship()
     prepared_for: Mapped[User | None] = relationship(foreign_keys=[prepared_for_id])

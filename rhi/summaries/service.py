@@ -236,6 +236,39 @@ def share_after_decision(interview: Interview, user: User) -> Summary | None:
     return _send(interview, user, reader, addressed_as)
 
 
+def withdraw_and_send_again(interview: Interview, user: User, why: str) -> Summary | None:
+    """What the social worker may read narrowed after their summary was made (a decision
+    declined, the child took back their agreement): each summary of it still standing is
+    withdrawn (it no longer opens for its reader, nor passes to a new one), and a new one made
+    with what they may read now goes where the last went. None when there was none. Raises
+    SummaryNotMade as on finishing; the caller commits."""
+    standing = list(
+        db.session.scalars(
+            select(Summary).where(
+                Summary.interview_id == interview.id,
+                Summary.recipient == "social_worker",
+                Summary.withdrawn_at.is_(None),
+            )
+        )
+    )
+    if not standing:
+        return None
+    again = share_after_decision(interview, user)
+    now = utcnow()
+    for summary in standing:
+        summary.withdrawn_at = now
+        summary.withdrawn_why = why[:200]
+        audit.record(
+            "summary.withdraw",
+            user=user,
+            object_type="summary",
+            object_id=summary.id,
+            child_id=interview.child_id,
+            detail=why[:200],
+        )
+    return again
+
+
 def _send(interview: Interview, user: User, reader: User, addressed_as: str) -> Summary:
     from rhi import jobs
     from rhi.summaries import preparing
@@ -307,6 +340,7 @@ def has_work_to_hand_over(user_ids: Collection[int]) -> set[int]:
     with_unread = select(Summary.prepared_for_id).where(
         Summary.prepared_for_id.in_(ids),
         Summary.acknowledged_at.is_(None),
+        Summary.withdrawn_at.is_(None),
         exists(select(SummaryAddressee.id).where(SummaryAddressee.summary_id == Summary.id)),
     )
     return set(db.session.scalars(with_children.union(with_unread)))
@@ -344,6 +378,7 @@ def hand_over(from_user: User, to_user: User, by: User) -> tuple[int, int, int]:
             .where(
                 Summary.prepared_for_id == from_user.id,
                 Summary.acknowledged_at.is_(None),
+                Summary.withdrawn_at.is_(None),
                 or_(
                     Interview.child_id.in_([c.id for c in children]),
                     # sent to them as the duty inbox or chosen on finishing: in their inbox too
@@ -424,6 +459,7 @@ def _unread_for(child: Child, *, not_of: int | None = None) -> list[Summary]:
         .where(
             Interview.child_id == child.id,
             Summary.acknowledged_at.is_(None),
+            Summary.withdrawn_at.is_(None),
             ~exists(select(SummaryAddressee.id).where(SummaryAddressee.summary_id == Summary.id)),
         )
     )

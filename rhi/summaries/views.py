@@ -60,7 +60,8 @@ COPIES_PARTIAL = "summaries/_copies.html"
 def _inbox_query(user: User) -> Select[tuple[Summary]]:
     return (
         select(Summary)
-        .where(access.summary_filter(user))
+        # A withdrawn summary is not to be read: its newer one is in the inbox instead.
+        .where(access.summary_filter(user), Summary.withdrawn_at.is_(None))
         .options(
             selectinload(Summary.interview)
             .selectinload(Interview.episodes)
@@ -195,7 +196,24 @@ def show(summary_id: int) -> tuple[str, int]:
 def pdf(summary_id: int) -> Response:
     """The copy kept when the interview was finished. The first time the person it was
     prepared for opens it is recorded: only then may they say they have read it."""
-    summary, _is_recipient = rules.get_summary_for_reading(current_user, summary_id)
+    summary, is_recipient = rules.get_summary_for_reading(current_user, summary_id)
+    if summary.withdrawn_at is not None and is_recipient:
+        # It holds what its reader may no longer read; the interviewer's side keeps it for
+        # the record of what was sent.
+        audit.record(
+            "summary.download",
+            object_type="summary",
+            object_id=summary.id,
+            child_id=summary.interview.child_id,
+            outcome="refused",
+            detail="withdrawn",
+        )
+        db.session.commit()
+        return Response(
+            render_template("summaries/_withdrawn.html", summary=summary),
+            status=410,
+            mimetype="text/html",
+        )
     state = preparing.state_of(summary.id)
     if state is not preparing.PdfState.READY:
         # Not opened: nothing was there to read. 409 with the words the page shows, never
@@ -241,7 +259,24 @@ def pdf_state(summary_id: int) -> str:
     seconds while it is being prepared; checked like the summary's page. A poll that finds it
     still preparing shows nothing of the record and is not written to the audit trail (it
     would be 30 rows a minute per open page); the answer that ends the polling is."""
-    summary, _is_recipient = rules.get_summary_for_reading(current_user, summary_id)
+    summary, is_recipient = rules.get_summary_for_reading(current_user, summary_id)
+    if summary.withdrawn_at is not None and is_recipient:
+        # It holds what its reader may no longer read; the interviewer's side keeps it for
+        # the record of what was sent.
+        audit.record(
+            "summary.download",
+            object_type="summary",
+            object_id=summary.id,
+            child_id=summary.interview.child_id,
+            outcome="refused",
+            detail="withdrawn",
+        )
+        db.session.commit()
+        return Response(
+            render_template("summaries/_withdrawn.html", summary=summary),
+            status=410,
+            mimetype="text/html",
+        )
     state = preparing.state_of(summary.id)
     if state in (preparing.PdfState.READY, preparing.PdfState.FAILED):
         audit.record(

@@ -126,3 +126,39 @@ def test_the_actions_followed_lose_the_notes_the_social_worker_may_no_longer_rea
     assert _change(web, uuid, recipient="social_worker", keep=keep).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(FollowedAction.note)) == ""
+
+
+def test_the_social_workers_summary_that_held_it_is_withdrawn_and_a_new_one_sent(app, web, world):
+    """A review: the summary kept in rhi went on opening with what the child took back, and
+    would pass so to a new social worker."""
+    from tests.app.test_addenda_reach_readers import _summaries
+
+    uuid = _finished(
+        app,
+        web,
+        world,
+        ("sections.away.text", "AWAYX she stayed with Kay"),
+        ("sections.help.text", "HELPX someone to talk to"),
+        ("consent.social_worker.answer", "yes"),
+    )
+    (first,) = _summaries(app)
+    assert "AWAYX" in first
+    keep = ["help"]
+    done = _change(web, uuid, recipient="social_worker", keep=keep)
+    assert done.status_code == 302
+    review = html.unescape(page_text(web.get(f"/interviews/{uuid}/review").get_data(as_text=True)))
+    assert "The social worker's summary that held it is withdrawn: a new one is in" in review
+    old, new = _summaries(app)
+    assert old == first and "AWAYX" not in new and "HELPX" in new
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world.emails["social_worker"])
+    with app.app_context():
+        from rhi.models import Summary
+
+        ids = db.session.scalars(select(Summary.id).order_by(Summary.id)).all()
+    refused = social_worker.get(f"/summaries/{ids[0]}/pdf")
+    assert refused.status_code == 410
+    assert "This summary was withdrawn" in refused.get_data(as_text=True)
+    inbox = social_worker.get("/inbox").get_data(as_text=True)
+    assert f"/summaries/{ids[1]}" in inbox and f'/summaries/{ids[0]}"' not in inbox
+    assert social_worker.get(f"/summaries/{ids[1]}/pdf").status_code == 200

@@ -496,3 +496,32 @@ def test_the_badge_counts_only_the_decisions_the_list_shows(app, web, world):
         db.session.commit()
     assert "Ada Alpha" not in social_worker.get("/decisions").get_data(as_text=True)
     assert "Decisions to confirm" not in social_worker.get("/inbox").get_data(as_text=True)
+
+
+def test_an_urgent_decision_for_the_social_worker_declined_withdraws_their_summary(app, web, world):
+    """A review: declined, the summary kept in rhi still opened with what it had shared."""
+    uuid, decision_id, _manager = _finished_with_decision(
+        app, web, world, urgent="y", urgent_reason="She is with him tonight"
+    )
+    (first,) = [t for t in _summary_texts(app)]
+    assert "KEPTPHOTOS" in first  # in force at once: the copy made on finishing holds it
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])
+    page = f"/decisions/{decision_id}"
+    declined = manager.post(
+        f"{page}/decline", {"reason": "Not needed after all"}, page=page, follow=True
+    ).get_data(as_text=True)
+    assert "The social worker&#39;s summary, which held it, is withdrawn" in declined
+    old, new = _summary_texts(app)
+    assert old == first and "KEPTPHOTOS" not in new
+
+
+def _summary_texts(app) -> list[str]:
+    with app.app_context():
+        rows = db.session.scalars(
+            select(Summary).where(Summary.recipient == "social_worker").order_by(Summary.id)
+        )
+        return [
+            " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(s.pdf)).pages)
+            for s in rows
+        ]
