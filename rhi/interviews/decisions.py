@@ -238,34 +238,41 @@ def count_waiting(user: User) -> int:
     return int(found or 0)
 
 
-def confirm(row: SharingDecision, user: User) -> bool:
-    """The named decider confirms: True when this confirmed it. Anyone else, or a second
-    confirmation, changes nothing; both are audited."""
+def _audit(row: SharingDecision, user: User, action: str, detail: str, *, refused: bool) -> None:
     interview = row.interview
-    if row.decider_id != user.id or row.confirmed_at is not None or row.declined_at is not None:
-        audit.record(
-            "sharing.confirm",
-            user=user,
-            object_type="interview",
-            object_id=interview.uuid,
-            child_id=interview.child_id,
-            outcome="refused",
-            detail="already confirmed"
-            if row.confirmed_at is not None
-            else "declined"
-            if row.declined_at is not None
-            else "not the decider",
-        )
-        return False
-    row.confirmed_at = utcnow()
-    row.confirmed_by_id = user.id
     audit.record(
-        "sharing.confirm",
+        action,
         user=user,
         object_type="interview",
         object_id=interview.uuid,
         child_id=interview.child_id,
-        detail=f"share with {row.recipient} without consent",
+        outcome="refused" if refused else "ok",
+        detail=detail,
+    )
+
+
+def _decided(row: SharingDecision) -> bool:
+    """Confirmed or declined: its named decider has said, once and for all."""
+    return row.confirmed_at is not None or row.declined_at is not None
+
+
+def confirm(row: SharingDecision, user: User) -> bool:
+    """The named decider confirms: True when this confirmed it. Anyone else, or a second
+    confirmation, changes nothing; both are audited."""
+    if row.decider_id != user.id or _decided(row):
+        why = (
+            "already confirmed"
+            if row.confirmed_at is not None
+            else "declined"
+            if row.declined_at is not None
+            else "not the decider"
+        )
+        _audit(row, user, "sharing.confirm", why, refused=True)
+        return False
+    row.confirmed_at = utcnow()
+    row.confirmed_by_id = user.id
+    _audit(
+        row, user, "sharing.confirm", f"share with {row.recipient} without consent", refused=False
     )
     return True
 
@@ -273,27 +280,15 @@ def confirm(row: SharingDecision, user: User) -> bool:
 def decline(row: SharingDecision, user: User, reason: str) -> bool:
     """The named decider declines it, with why: True when this declined it. Once confirmed or
     declined, or by anyone else, nothing changes; both are audited."""
-    interview = row.interview
-    if row.decider_id != user.id or row.confirmed_at is not None or row.declined_at is not None:
-        audit.record(
-            "sharing.decline",
-            user=user,
-            object_type="interview",
-            object_id=interview.uuid,
-            child_id=interview.child_id,
-            outcome="refused",
-            detail="not the decider" if row.decider_id != user.id else "already decided",
-        )
+    if row.decider_id != user.id or _decided(row):
+        why = "not the decider" if row.decider_id != user.id else "already decided"
+        _audit(row, user, "sharing.decline", why, refused=True)
         return False
     row.declined_at = utcnow()
     row.declined_by_id = user.id
     row.declined_reason = reason
-    audit.record(
-        "sharing.decline",
-        user=user,
-        object_type="interview",
-        object_id=interview.uuid,
-        child_id=interview.child_id,
-        detail=f"not to share with {row.recipient}" + ("; was urgent" if row.urgent else ""),
+    urgent = "; was urgent" if row.urgent else ""
+    _audit(
+        row, user, "sharing.decline", f"not to share with {row.recipient}{urgent}", refused=False
     )
     return True

@@ -200,38 +200,14 @@ def pdf(summary_id: int) -> Response:
     if summary.withdrawn_at is not None and is_recipient:
         # It holds what its reader may no longer read; the interviewer's side keeps it for
         # the record of what was sent.
-        audit.record(
-            "summary.download",
-            object_type="summary",
-            object_id=summary.id,
-            child_id=summary.interview.child_id,
-            outcome="refused",
-            detail="withdrawn",
-        )
-        db.session.commit()
-        return Response(
-            render_template("summaries/_withdrawn.html", summary=summary),
-            status=410,
-            mimetype="text/html",
-        )
+        page = render_template("summaries/_withdrawn.html", summary=summary)
+        return _not_downloaded(summary, "withdrawn", page, 410)
     state = preparing.state_of(summary.id)
     if state is not preparing.PdfState.READY:
         # Not opened: nothing was there to read. 409 with the words the page shows, never
         # an empty file (the person it was prepared for could not then say they read it).
-        audit.record(
-            "summary.download",
-            object_type="summary",
-            object_id=summary.id,
-            child_id=summary.interview.child_id,
-            outcome="refused",
-            detail=f"pdf {state.value}",
-        )
-        db.session.commit()
-        return Response(
-            render_template("summaries/_pdf_state.html", summary=summary, pdf_state=state),
-            status=409,
-            mimetype="text/html",
-        )
+        page = render_template("summaries/_pdf_state.html", summary=summary, pdf_state=state)
+        return _not_downloaded(summary, f"pdf {state.value}", page, 409)
     audit.record(
         "summary.download",
         object_type="summary",
@@ -242,6 +218,20 @@ def pdf(summary_id: int) -> Response:
         tracking.record_opening(summary, current_user)
     db.session.commit()
     return _pdf_response(summary.pdf, f"rhi-summary-{summary.id}.pdf")
+
+
+def _not_downloaded(summary: Summary, why: str, page: str, status: int) -> Response:
+    """The file refused, audited, with the words that say why instead."""
+    audit.record(
+        "summary.download",
+        object_type="summary",
+        object_id=summary.id,
+        child_id=summary.interview.child_id,
+        outcome="refused",
+        detail=why,
+    )
+    db.session.commit()
+    return Response(page, status=status, mimetype="text/html")
 
 
 def _opened_here() -> bool:

@@ -12,16 +12,8 @@ from rhi.extensions import db
 from rhi.models import AuditEvent, ConsentChange, FollowedAction
 from tests.app.helpers import autosave, page_text, start
 from tests.app.test_addenda_reach_readers import _copy
+from tests.app.test_addenda_reach_readers import _finished_with as _finished
 from tests.conftest import Web
-
-
-def _finished(app, web: Web, world, *fields: tuple[str, str]) -> str:
-    uuid = start(web, world)
-    for path, value in fields:
-        assert autosave(web, uuid, path, value, None).status_code == 200, path
-    review = f"/interviews/{uuid}/review"
-    assert web.post(f"/interviews/{uuid}/finish", page=review).status_code in (302, 303)
-    return uuid
 
 
 def _change(web: Web, uuid: str, **data):
