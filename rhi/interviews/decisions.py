@@ -224,15 +224,15 @@ def waiting_for(user: User) -> list[SharingDecision]:
 def count_waiting(user: User) -> int:
     """As many as `waiting_for` lists: of children the decider may still see (a review: the
     badge counted one the list, rightly, did not show)."""
-    visible = select(Child.id).where(access.child_filter(user))
     found = db.session.scalar(
         select(func.count(SharingDecision.id))
         .join(Interview, Interview.id == SharingDecision.interview_id)
+        .join(Child, Child.id == Interview.child_id)
         .where(
             SharingDecision.decider_id == user.id,
             SharingDecision.confirmed_at.is_(None),
             SharingDecision.declined_at.is_(None),
-            Interview.child_id.in_(visible),
+            access.child_filter(user),
         )
     )
     return int(found or 0)

@@ -71,7 +71,11 @@ def _said_beside(body: str, key: str) -> str:
 
 
 def _option(body: str, key: str) -> str:
-    found = re.search(rf'<option(?: selected)? value="{key}">(.*?)</option>', body, re.S)
+    """The option of "Which copy" in "Record a copy as sent" (the review page has other lists
+    of readers: the child's change of mind about sharing)."""
+    start = body.index('id="sent_recipient"')
+    listed = body[start : body.index("</select>", start)]
+    found = re.search(rf'<option(?: selected)? value="{key}">(.*?)</option>', listed, re.S)
     assert found, key
     return html.unescape(found.group(1))
 
