@@ -182,7 +182,12 @@ def decisions_for(
 
 def agreed_parts(content: dict[str, Any], recipient: str) -> set[str]:
     """The parts the child agreed to share with this recipient."""
-    entry = normalise(content)["consent"].get(recipient, {})
+    return consented_parts(normalise(content)["consent"].get(recipient, {}))
+
+
+def consented_parts(entry: dict[str, Any]) -> set[str]:
+    """The parts one consent answer agrees to share (a recipient's entry in the document, or
+    one kept as it was: rhi/models/consent_changes.py)."""
     if entry.get("answer") == "yes":
         return set(SHARED_PARTS)
     if entry.get("answer") == "some":

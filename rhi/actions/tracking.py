@@ -100,6 +100,15 @@ def note_is_shared(action: FollowedAction) -> bool:
     return action.item_id in _notes_the_social_worker_may_read(action.interview)
 
 
+def _words_kept(item: dict[str, Any], shared: set[str]) -> tuple[str, str]:
+    """An action's note and named contact as its row keeps them: only where the social worker's
+    copy holds them (`_notes_the_social_worker_may_read`). The named contact is the worker's
+    words too, read by the same people: the same rule."""
+    if str(item.get("id")) not in shared:
+        return "", ""
+    return str(item.get("note", "")), str(item.get("owner", ""))[:200]
+
+
 def record_from(interview: Interview, by: User) -> list[FollowedAction]:
     """Make (or bring up to date) a row for each action in a finished interview. An action
     already followed keeps its status; what it is, who owns it and its date follow the record
@@ -126,13 +135,13 @@ def record_from(interview: Interview, by: User) -> list[FollowedAction]:
         owner_kind = str(item.get("owner_kind") or "")
         owner = _owner(owner_kind, interview, by)
         row = existing.get(str(item["id"]))
+        note, contact = _words_kept(item, shared_notes)
         values = {
             "kind": kind,
-            "note": str(item.get("note", "")) if str(item["id"]) in shared_notes else "",
+            "note": note,
             "owner_kind": owner_kind,
             "owner_id": owner.id if owner is not None else None,
-            # The named contact is the worker's words too, read by the same people: the same.
-            "contact": str(item.get("owner", ""))[:200] if str(item["id"]) in shared_notes else "",
+            "contact": contact,
             "due_on": parse_date(str(item.get("due", ""))),
         }
         if row is None:
@@ -188,10 +197,7 @@ def share_notes(interview: Interview, by: User) -> int:
         item = items.get(row.item_id)
         if item is None:
             continue
-        if row.item_id in shared:
-            note, contact = str(item.get("note", "")), str(item.get("owner", ""))[:200]
-        else:
-            note, contact = "", ""
+        note, contact = _words_kept(item, shared)
         if (row.note, row.contact) == (note, contact):
             continue
         row.note, row.contact = note, contact

@@ -15,6 +15,7 @@ from datetime import date
 
 from rhi import audit
 from rhi.actions import tracking
+from rhi.extensions import db
 from rhi.interviews.content import RECIPIENTS, SHARED_PARTS, normalise
 from rhi.models import ConsentChange, Interview, User
 from rhi.sharing import agreed_parts
@@ -81,8 +82,6 @@ def narrow(
         said_on=said_on,
         recorded_by_id=user.id,
     )
-    from rhi.extensions import db
-
     db.session.add(change)
     taken = [part for part in SHARED_PARTS if part in agreed - keep]
     audit.record(

@@ -1087,7 +1087,7 @@ def add_addendum(uuid: str) -> tuple[str, int] | Response:
     also = "names someone kept back: added all the same" if named else ""
     addendum = service.add_addendum(interview, current_user, text, part, also=also)
     again = None
-    if part is not None and _reaches_the_social_worker(interview, part):
+    if part is not None and _reaches_the_social_worker(interview, part, in_force):
         # The social worker's summary was made before it: a new one that holds it goes to
         # whoever the last went to, as after a decision confirmed later. Not made (WeasyPrint
         # failed): nothing is kept, and the words come back in the form to add again.
@@ -1134,9 +1134,8 @@ def _named_in_addendum(interview: Interview, named: list[private_mentions.Mentio
     )
 
 
-def _reaches_the_social_worker(interview: Interview, part: str) -> bool:
+def _reaches_the_social_worker(interview: Interview, part: str, in_force: set[str]) -> bool:
     """Does the social worker's copy hold an addendum to this part (rhi/sharing.py rule 8)?"""
-    in_force = decisions.in_force(interview)
     view = outside_view(interview.content, in_force=in_force, finished=interview.locked)
     return addendum_reaches(view, interview.content, part)
 

@@ -15,7 +15,7 @@ from rhi.extensions import db
 from rhi.interviews import decisions
 from rhi.interviews.content import SHARED_PARTS, normalise
 from rhi.models import Addendum, ConsentChange, Interview, SharingDecision, SummarySending
-from rhi.sharing import addendum_reaches, decision_parts, view_for
+from rhi.sharing import addendum_reaches, consented_parts, decision_parts, view_for
 from rhi.summaries import tracking
 from rhi.timefmt import format_date, format_datetime, to_local
 
@@ -129,8 +129,10 @@ def sent_before_addenda(
     recorded as sent before it was added, oldest addendum first. One view per reader copied to
     (a handful), whatever the number of addenda."""
     parted = [a for a in interview.addenda if a.part]
-    sendings = tracking.sendings_of(interview) if sendings is None and parted else sendings or []
-    if not parted or not sendings:
+    if not parted:
+        return []
+    sendings = tracking.sendings_of(interview) if sendings is None else sendings
+    if not sendings:
         return []
     content = normalise(interview.content)
     in_force = decisions.in_force(interview)
@@ -165,15 +167,7 @@ def words_for_addendum(found: SentBeforeAddendum) -> str:
 
 def _withdrawn_parts(change: ConsentChange) -> str:
     """The parts a child took back, in words: those agreed before and not after."""
-
-    def agreed(entry: dict[str, Any]) -> set[str]:
-        if entry.get("answer") == "yes":
-            return set(SHARED_PARTS)
-        if entry.get("answer") == "some":
-            return {p for p in SHARED_PARTS if entry.get(f"part_{p}") is True}
-        return set()
-
-    taken = agreed(change.before) - agreed(change.after)
+    taken = consented_parts(change.before) - consented_parts(change.after)
     words = [f"\u201c{w}\u201d" for p, w in SHARED_PARTS.items() if p in taken]
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
