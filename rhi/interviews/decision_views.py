@@ -3,8 +3,6 @@ as recorded, and confirming it (rhi/interviews/decisions.py holds the rules)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -82,11 +80,6 @@ def show(decision_id: str) -> str:
         )
         db.session.commit()
         abort(403)
-    entry = next(
-        o for o in c.normalise(row.interview.content)["overrides"] if o.get("id") == decision_id
-    )
-    withheld = withheld_items(row.interview.content)
-    released = [(withheld[path], _text_of(row, path)) for path in entry.get("releases", [])]
     audit.record(
         "sharing.decision.view",
         user=current_user,
@@ -95,15 +88,17 @@ def show(decision_id: str) -> str:
         child_id=row.interview.child_id,
     )
     db.session.commit()
-    return _page(row, entry, released, DeclineForm(formdata=None))
+    return _page(row, DeclineForm(formdata=None))
 
 
-def _page(
-    row: SharingDecision,
-    entry: dict[str, Any],
-    released: list[tuple[str, str]],
-    decline: DeclineForm,
-) -> str:
+def _page(row: SharingDecision, decline: DeclineForm) -> str:
+    """The decision as recorded in the interview, and the kept-back words it releases, which
+    its decider reads before confirming or declining."""
+    entry = next(
+        o for o in c.normalise(row.interview.content)["overrides"] if o.get("id") == row.decision_id
+    )
+    withheld = withheld_items(row.interview.content)
+    released = [(withheld[path], _text_of(row, path)) for path in entry.get("releases", [])]
     return render_template(
         "decisions/show.html",
         row=row,
@@ -134,12 +129,7 @@ def decline(decision_id: str) -> tuple[str, int] | Response:
         db.session.commit()
         abort(403)
     if not valid:
-        entry = next(
-            o for o in c.normalise(row.interview.content)["overrides"] if o.get("id") == decision_id
-        )
-        withheld = withheld_items(row.interview.content)
-        released = [(withheld[path], _text_of(row, path)) for path in entry.get("releases", [])]
-        return _page(row, entry, released, form), 422
+        return _page(row, form), 422
     was_in_force = row.in_force
     if not decisions.decline(row, current_user, form.reason.data.strip()):
         db.session.commit()
