@@ -35,7 +35,7 @@ from rhi.interviews.fields import (  # the words of the options: one home, the c
     SHARED_PARTS,
 )
 from rhi.plain_text import without_direction_controls
-from rhi.timefmt import STORED_DATE, not_on_the_clock, parse_date
+from rhi.timefmt import STORED_DATE, format_date, not_on_the_clock, parse_date
 
 __all__ = [
     "ACTION_KINDS",
@@ -359,7 +359,26 @@ def gaps(content: dict[str, Any]) -> list[str]:
         words = fields.gap_text(placed, c)
         if words and _is_blank(placed, get_field(c, placed.path)):
             found.append(words)
-    return found
+    return found + _due_before_the_chat(c)
+
+
+def _due_before_the_chat(c: dict[str, Any]) -> list[str]:
+    """An action agreed at the chat cannot be due before it: a slip of the date (a year, a
+    month), which would show the action overdue the moment it is followed."""
+    held = parse_date(str(c["start"].get("held_on") or "")[:10])
+    if held is None:
+        return []
+    said = []
+    for action in c.get("actions", []):
+        due = parse_date(str(action.get("due") or ""))  # older actions may hold "Friday"
+        if due is not None and due < held:
+            kind = fields.find(f"actions.{action.get('id')}.kind")
+            words = kind.options.get(str(action.get("kind", "")), "Other") if kind else "Other"
+            said.append(
+                f"An action ({words}) is due on {format_date(due)}, before the chat on"
+                f" {format_date(held)}: check its date."
+            )
+    return said
 
 
 def text_fields(content: dict[str, Any], include_empty: bool = False) -> list[tuple[str, str]]:
