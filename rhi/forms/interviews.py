@@ -126,6 +126,18 @@ class DeclineForm(Form):
     )
 
 
+class AskInsteadForm(Form):
+    """Someone else to confirm or decline a safeguarding decision whose named decider can no
+    longer decide for the child (rhi/interviews/decisions.py `ask_instead`)."""
+
+    decider = SelectField(
+        "Who is to confirm or decline it now",
+        description="A manager who works with the child, or the child's social worker.",
+        choices=[],
+        validate_choice=False,  # rhi/interviews/decisions.py says why a person cannot decide
+    )
+
+
 class ConsentChangeForm(Form):
     """The child takes back their agreement to share, after finishing
     (rhi/interviews/consent_changes.py checks what it may change, naming the field)."""

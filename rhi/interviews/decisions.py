@@ -292,3 +292,47 @@ def decline(row: SharingDecision, user: User, reason: str) -> bool:
         row, user, "sharing.decline", f"not to share with {row.recipient}{urgent}", refused=False
     )
     return True
+
+
+def still_decides(row: SharingDecision) -> bool:
+    """The named decider may still decide for the child: active, and a manager who may see them
+    or their social worker (`deciders`)."""
+    return row.decider is not None and row.decider in deciders(row.interview.child)
+
+
+def waiting_on_no_one(rows: Collection[SharingDecision]) -> list[SharingDecision]:
+    """Of these, the ones waiting for a decider who can no longer decide for the child (moved
+    team, no longer their social worker, left): no one could confirm or decline them, and an
+    urgent one would stay in force for good."""
+    return [row for row in rows if not _decided(row) and not still_decides(row)]
+
+
+def ask_instead(row: SharingDecision, user: User, decider_id: int | None) -> User:
+    """Name someone else to confirm or decline a decision whose decider can no longer decide;
+    the words of the decision (who made it, why) stay as recorded. Audited; a problem names the
+    field and nothing changes."""
+    if _decided(row):
+        raise DecisionError("decider", "This decision was already confirmed or declined.")
+    if still_decides(row):
+        raise DecisionError(
+            "decider", f"{row.decider.name} can still confirm or decline it: nothing has changed."
+        )
+    chosen = db.session.get(User, decider_id) if decider_id else None
+    if chosen is None:
+        raise DecisionError("decider", "Choose who is to confirm or decline it.")
+    if chosen not in deciders(row.interview.child):
+        raise DecisionError(
+            "decider",
+            f"{chosen.name} cannot decide for this child: choose a manager who works with "
+            "them, or their social worker.",
+        )
+    before = row.decider_id
+    row.decider_id = chosen.id
+    _audit(
+        row,
+        user,
+        "sharing.decider",
+        f"asked user {chosen.id} instead of user {before}",
+        refused=False,
+    )
+    return chosen

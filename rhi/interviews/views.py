@@ -33,7 +33,7 @@ from rhi.extensions import db, limiter
 from rhi.forms.admin import ConfirmForm
 from rhi.forms.episodes import DeclineForm, FinishForm, StartForm
 from rhi.forms.fields import NotSaved, field_errors, typed_words
-from rhi.forms.interviews import AddendumForm, ConsentChangeForm, DecisionForm
+from rhi.forms.interviews import AddendumForm, AskInsteadForm, ConsentChangeForm, DecisionForm
 from rhi.interviews import (
     child_copy,
     consent_changes,
@@ -48,7 +48,7 @@ from rhi.interviews import read_back as reading_back
 from rhi.interviews.child_words import ChildWords, every_variant, words_for
 from rhi.interviews.pages import PAGE_IDS, PAGES
 from rhi.jobs import downloads
-from rhi.models import Episode, Interview, InterviewStatus
+from rhi.models import Episode, Interview, InterviewStatus, SharingDecision
 from rhi.models.base import utcnow
 from rhi.passwords import verify_password
 from rhi.prompts import load_bank
@@ -258,6 +258,7 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
     held = to_local(interview.held_at or utcnow()).date()
     words = words_for(child, held)  # the band (age, or the worker's choice) and the language
     content = c.normalise(interview.content)
+    rows = decisions.rows(interview) if page_id in ("consent", "review") else {}
     return _page_context(
         interview=interview,
         episode=episode,
@@ -269,11 +270,43 @@ def _context(interview: Interview, page_id: str, **extra: Any) -> dict[str, Any]
         editable=not interview.ended and access.may_change_interview(current_user, interview),
         summaries=summaries_of(interview) if page_id == "review" else [],
         in_force=decisions.in_force(interview),
-        decision_rows=decisions.rows(interview) if page_id in ("consent", "review") else {},
+        decision_rows=rows,
         decision_form=extra.pop("decision_form", None)
         or (_decision_form(interview, formdata=None) if page_id == "consent" else None),
+        ask_instead=_ask_instead_forms(interview, rows, extra.pop("ask_instead", {}), page_id),
         **extra,
     )
+
+
+def _ask_instead_forms(
+    interview: Interview,
+    rows: Mapping[str, SharingDecision],
+    sent: Mapping[str, AskInsteadForm],
+    page_id: str,
+) -> dict[str, AskInsteadForm]:
+    """On the consent page, for the interviewer's side: a form beside each decision waiting for
+    someone who can no longer decide for the child, to ask someone else (the one sent back with
+    its message, when one was refused)."""
+    if (
+        page_id != "consent"
+        or not rows
+        or not access.reads_whole_interview(current_user, interview)
+    ):
+        return {}
+    return {
+        row.decision_id: sent.get(row.decision_id)
+        or _ask_instead_form(interview, row.decision_id, formdata=None)
+        for row in decisions.waiting_on_no_one(rows.values())
+    }
+
+
+def _ask_instead_form(interview: Interview, decision_id: str, **kwargs: Any) -> AskInsteadForm:
+    form = AskInsteadForm(prefix=f"ask-{decision_id}", **kwargs)
+    form.decider.choices = [("", "Choose a person")] + [
+        (str(user.id), f"{user.name} ({user.role_enum.label.lower()})")
+        for user in decisions.deciders(interview.child)
+    ]
+    return form
 
 
 def _decision_form(interview: Interview, **kwargs: Any) -> DecisionForm:
@@ -928,6 +961,41 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
         (decision.urgent_reason, "why it cannot wait"),
     )
     flash(saved, "success")
+    return redirect(url_for("interviews.page", uuid=uuid, page_id="consent"))
+
+
+@bp.route("/interviews/<uuid>/decisions/<decision_id>/decider", methods=["POST"])
+@login_required
+def ask_instead(uuid: str, decision_id: str) -> tuple[str, int] | Response:
+    """The interviewer's side names someone else to confirm or decline a decision whose
+    decider can no longer decide for the child (they moved team, left, or are no longer the
+    child's social worker); before, no one could, and an urgent one stayed in force for good."""
+    interview = access.get_interview(current_user, uuid)
+    if not access.reads_whole_interview(current_user, interview):
+        abort(403)
+    row = decisions.rows(interview).get(decision_id)
+    if row is None:
+        abort(404)
+    form = _ask_instead_form(interview, decision_id)
+    if not form.validate_on_submit():
+        abort(400)  # only the CSRF token is checked here: the rule says what else is wrong
+    try:
+        chosen = decisions.ask_instead(row, current_user, numbers.whole_number(form.decider.data))
+    except decisions.DecisionError as problem:
+        db.session.rollback()
+        interview = access.get_interview(current_user, uuid)
+        form.decider.errors = [str(problem)]
+        return render_template(
+            "interviews/page.html",
+            **_context(
+                interview,
+                "consent",
+                ask_instead={decision_id: form},
+                form_errors=field_errors(form),
+            ),
+        ), 422
+    db.session.commit()
+    flash(f"{chosen.name} is asked to confirm or decline the decision in rhi.", "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="consent"))
 
 

@@ -525,3 +525,66 @@ def _summary_texts(app) -> list[str]:
             " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(s.pdf)).pages)
             for s in rows
         ]
+
+
+def test_a_decision_whose_decider_can_no_longer_decide_can_be_put_to_someone_else(app, web, world):
+    """An urgent decision named the child's social worker, who was then no longer allocated:
+    no one could confirm or decline it, so it stayed in force for good. The worker now asks
+    someone who can, who may decline it."""
+    uuid = _interview(web, world)
+    _record(web, uuid, _decision(world, urgent="y", urgent_reason="He is meeting her tonight"))
+    (entry,) = content(app, uuid)[0]["overrides"]
+    consent = f"/interviews/{uuid}/consent"
+    ask = f"/interviews/{uuid}/decisions/{entry['id']}/decider"
+    assert "can no longer confirm or decline" not in web.get(consent).get_data(as_text=True)
+    manager = str(world.users["manager_a"])
+    # While the social worker can still decide, no one else is asked instead.
+    still = web.post(
+        ask,
+        {f"ask-{entry['id']}-decider": manager},
+        page=consent,
+    )
+    assert still.status_code == 422
+    assert "can still confirm or decline it: nothing has changed." in still.get_data(as_text=True)
+    with app.app_context():
+        child = db.session.scalar(select(Child).where(Child.first_name == "Ada"))
+        child.social_worker_id = None
+        db.session.commit()
+    page = web.get(consent).get_data(as_text=True)
+    assert "can no longer confirm or decline this decision for Ada" in page
+    assert "Until then it stays in force." in page
+    social_worker = Web(app.test_client())
+    social_worker.sign_in(world.emails["social_worker"])
+    refused = social_worker.post(
+        ask,
+        {f"ask-{entry['id']}-decider": manager},
+        page="/inbox",
+    )
+    assert refused.status_code in (403, 404)
+    asked = web.post(
+        ask,
+        {f"ask-{entry['id']}-decider": manager},
+        page=consent,
+        follow=True,
+    ).get_data(as_text=True)
+    assert "is asked to confirm or decline the decision in rhi." in asked
+    assert "can no longer confirm or decline" not in asked
+    with app.app_context():
+        row = db.session.scalar(select(SharingDecision))
+        assert row.decider_id == world.users["manager_a"]
+        (event,) = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "sharing.decider")
+        )
+        assert event.detail == (
+            f"asked user {world.users['manager_a']} instead of user {world.users['social_worker']}"
+        )
+    deciding = Web(app.test_client())
+    deciding.sign_in(world.emails["manager_a"])
+    assert "Ada" in deciding.get("/decisions").get_data(as_text=True)
+    decision_page = f"/decisions/{entry['id']}"
+    deciding.post(
+        f"{decision_page}/decline",
+        {"reason": "Not needed: she is safe with her aunt"},
+        page=decision_page,
+    )
+    assert "AWAYWORDS" not in _pdf(web, uuid, "police")
