@@ -292,15 +292,25 @@ def parse(text: str) -> Table:
                 rows.append((begins, cells))
             begins = reader.line_num + skipped + 1
     except csv.Error as exc:
-        raise FileProblem(_not_csv(exc, begins, reader.line_num + skipped)) from exc
+        row_text = text.splitlines()[begins - skipped - 1 : begins - skipped]
+        quoted = any('"' in line for line in row_text)
+        raise FileProblem(_not_csv(exc, begins, reader.line_num + skipped, quoted)) from exc
     return Table(headers, rows)
 
 
-def _not_csv(exc: csv.Error, begins: int, now: int) -> str:
+def _not_csv(exc: csv.Error, begins: int, now: int, quoted: bool) -> str:
     """Why the file cannot be read, at the line to look at. A quote mark that opens a cell and
     is never closed takes the rest of the file into that cell: the reader stops at the end (or
-    when the cell grows too long), so the line it has reached is the last, not the one to fix."""
+    when the cell grows too long), so the line it has reached is the last, not the one to fix.
+    A cell too long with no quote mark on its row is only that (a probe was sent looking for a
+    quote mark the file did not have)."""
     said = str(exc)
+    if "field larger than field limit" in said and not quoted:
+        return (
+            f"This file is not a CSV file rhi can read: a cell on line {begins} is longer than "
+            f"{csv.field_size_limit():,} characters, more than any notification holds. Check that "
+            "line (a column pasted many times over?), shorten it, and upload the file again."
+        )
     if "unexpected end of data" in said or "field larger than field limit" in said:
         return (
             f"This file is not a CSV file rhi can read: the row on line {begins} has a quote "

@@ -181,6 +181,18 @@ def test_a_quote_never_closed_is_reported_on_the_line_it_opens(app, manager):
     assert "line 1000" not in page
 
 
+def test_a_cell_too_long_with_no_quote_mark_is_said_to_be_too_long(app, manager):
+    """A probe: a 140,000-character cell with no quote mark anywhere was refused as "a quote
+    mark ... is never closed", sending the coordinator looking for what was not there."""
+    rows = ["L-1,Ann,Lee,01/01/2012,20/11/2026 10:00,ok"]
+    rows += ["L-2,Ann,Lee,01/01/2012,20/11/2026 10:00," + "x" * 140_000]
+    response = upload(manager, file_of(*rows))
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "a cell on line 3 is longer than 131,072 characters" in page
+    assert "is never closed" not in page
+
+
 # The hour the clocks go back ---------------------------------------------------------------
 
 
