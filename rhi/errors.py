@@ -8,7 +8,7 @@ import re
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers import Response
 
 from rhi import audit, read_transactions
@@ -50,6 +50,12 @@ MESSAGES = {
 # Seconds a client is asked to wait before trying again when the database is unavailable:
 # a restart or failover of PostgreSQL takes about this long.
 RETRY_AFTER = "5"
+
+
+class Refused(BadRequest):
+    """A request refused with words for the person who sent it (a period that cannot be shown):
+    the error page says them. Other 400s keep the general words: werkzeug's own descriptions
+    are for developers."""
 
 
 def database_unavailable(exc: BaseException) -> bool:
@@ -174,6 +180,8 @@ def register(app: Flask) -> None:
                 if not database_unavailable(error):
                     raise
                 return _unavailable(error)
+        if isinstance(exc, Refused):
+            return render(400, exc.description)
         return render(exc.code or 500)
 
     @app.errorhandler(Exception)

@@ -150,10 +150,18 @@ def current_collection_year(today: date) -> int:
     return today.year if today.month >= 4 else today.year - 1
 
 
+# The years a period may name: rhi holds no return before 2000, and dates kept in interviews
+# stop at 2100 (rhi/interviews/content.py).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def period_problem(start: date, end: date) -> str | None:
     """Why a period cannot be exported, or None when it can."""
     if end < start:
         return "The period ends before it starts: choose an end date on or after the start."
+    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        # A slip of the year (9999): the sums below would run past the calendar (a 500).
+        return f"Choose dates from {FIRST_YEAR} to {LAST_YEAR}."
     if end >= add_years(start, MAX_YEARS):
         return f"The period is longer than {MAX_YEARS} years: choose a shorter one."
     return None

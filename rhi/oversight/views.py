@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from rhi import access, audit, numbers
+from rhi.errors import Refused
 from rhi.extensions import db
 from rhi.jobs import downloads
 from rhi.models import InterviewStatus
@@ -33,7 +34,7 @@ def _chosen() -> tuple[service.Period, str | None]:
 def _period_or_400() -> service.Period:
     chosen, problem = _chosen()
     if problem:
-        abort(400, problem)
+        raise Refused(f"{problem} Go back and choose another period.")
     return chosen
 
 

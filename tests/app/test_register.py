@@ -495,6 +495,19 @@ def test_a_bad_period_is_named_and_the_last_12_months_shown(app, world_i):
     assert "24 Nov 2025 to 23 Nov 2026" in text
 
 
+@pytest.mark.parametrize(
+    "page", ["/service", "/service/survey", "/service/disparities", "/service/repeats"]
+)
+def test_a_year_past_the_calendar_is_named_not_a_500(app, world_i, page):
+    """A probe: 9999-12-30 to 9999-12-31 answered 500 on every oversight page."""
+    _register_world(app, world_i)
+    manager = _signed_in(app, world_i.emails["manager_a"])
+    for path in (page, "/service/register"):
+        response = manager.get(f"{path}?period=custom&start=9999-12-30&end=9999-12-31")
+        assert response.status_code in (200, 400), path
+        assert "Choose dates from 2000 to 2100." in _text(response.get_data(as_text=True))
+
+
 def test_the_pack_needs_a_meeting_named(app, world_i):
     _register_world(app, world_i)
     manager = _signed_in(app, world_i.emails["manager_a"])

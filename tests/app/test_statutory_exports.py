@@ -423,6 +423,8 @@ def test_one_query_whatever_the_number_of_rows(app, world):
         ("2026-05-01", "2026-04-01", "The period ends before it starts"),
         ("2020-01-01", "2025-01-01", "The period is longer than 5 years"),
         ("not a date", "2026-04-01", "Enter the first day, for example 2026-04-01."),
+        # A probe: a year slipped to 9999 answered 500 on every oversight page and export.
+        ("9999-12-30", "9999-12-31", "Choose dates from 2000 to 2100."),
     ],
 )
 def test_a_period_that_cannot_be_exported_is_refused_with_a_message(
