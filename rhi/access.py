@@ -37,6 +37,7 @@ from rhi.models import (
     Interview,
     Role,
     Summary,
+    Team,
     User,
     interview_episodes,
 )
@@ -607,6 +608,20 @@ def _team_view(team_id: int) -> User:
     """A team's managers' and coordinators' view, for work no one person does (a scheduled
     import, a case system's token): never added to the session."""
     return User(role=Role.COORDINATOR.value, team_id=team_id)
+
+
+def allocating_team_filter() -> ColumnElement[bool]:
+    """Teams with someone to see and allocate a return nobody holds yet: an active manager or
+    missing coordinator in the team. Only they see such a return (`_episode_clause`), so what a
+    service token records for another team (a social-work team) is seen by no one: the token
+    page offers only these teams, and the API refuses what would be new for any other."""
+    return exists(
+        select(User.id).where(
+            User.team_id == Team.id,
+            User.role.in_([role.value for role in TEAM_OVERSIGHT]),
+            User.active.is_(True),
+        )
+    )
 
 
 def team_child_filter(team_id: int) -> ColumnElement[bool]:

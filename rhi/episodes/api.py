@@ -14,6 +14,13 @@ and times: answered as it was, a dry run let a token holder learn, by trying nam
 of birth, whether rhi held a child and their history (a probe). Only a refusal of what was sent
 itself (a date that is not one, a field misnamed) is answered in the row's words: they hold
 nothing but what was sent.
+
+A notification for a child or a time away new to rhi waits to be allocated, and only the
+managers and missing coordinators of the token's team see it (rhi/access.py). Where the team
+has none (a token made for a social-work team, or a team whose last one left), what would be
+new is refused (`NO_ONE_TO_ALLOCATE`), never recorded where no one would see it: a probe found
+a child back after a high-risk time away recorded, answered "created", and seen by no one.
+Updates to what rhi already holds go on as before.
 """
 
 from __future__ import annotations
@@ -26,12 +33,12 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from rhi import audit
+from rhi import access, audit
 from rhi.episodes import imports
 from rhi.episodes import imports_apply as apply
-from rhi.episodes.imports_csv import too_large_message
+from rhi.episodes.imports_csv import Row, too_large_message
 from rhi.extensions import csrf, db
-from rhi.models import ServiceToken
+from rhi.models import ServiceToken, Team
 from rhi.models.base import utcnow
 
 bp = Blueprint("notifications_api", __name__, url_prefix="/api/v1")
@@ -114,7 +121,10 @@ def notifications() -> tuple[Response, int]:
         return _error(422, "bad_request", '"dry_run" is true or false, without quotes.')
     actor = apply.Actor(None, token.team_id, f"token {token.id}", rows="item")
     rows = imports.rows_of_items(items)
-    plans = imports.run(rows, actor, token.name, dry_run=dry_run, unit="item")
+    if _someone_allocates(token):
+        plans = imports.run(rows, actor, token.name, dry_run=dry_run, unit="item")
+    else:
+        plans = _nothing_new(rows, actor, token.name, dry_run=dry_run)
     token.last_used_at = utcnow()
     tally = apply.counts(plans)
     audit.record(
@@ -134,6 +144,70 @@ def notifications() -> tuple[Response, int]:
     )
     response.headers["Cache-Control"] = "no-store"
     return response, 200
+
+
+NO_ONE_TO_ALLOCATE = "no_one_to_allocate"
+# What would be recorded and then wait for someone in the token's team: a new episode, or a
+# notification waiting for a person to confirm the child.
+WOULD_WAIT = (apply.NEW, apply.WAITING)
+
+
+def _someone_allocates(token: ServiceToken) -> bool:
+    return (
+        db.session.scalar(
+            select(Team.id).where(Team.id == token.team_id, access.allocating_team_filter())
+        )
+        is not None
+    )
+
+
+def _nothing_new(
+    rows: list[Row], actor: apply.Actor, source: str, *, dry_run: bool
+) -> list[apply.Plan]:
+    """The rows as `imports.run` takes them, but every one that would be recorded new or wait
+    for a person refused (`NO_ONE_TO_ALLOCATE`), with those read together with it: no one in
+    the token's team would see it. Run again without them until none is left, each run
+    undone (a SAVEPOINT) but the last: a row may turn new only once another is left out (a
+    found notification meeting the new episode that row would have made)."""
+    if not dry_run:
+        apply.serialise()  # the runs read and write as one: no apply at the same time between
+    refused: set[int] = set()
+    while True:
+        kept = [row for row in rows if row.line not in refused]
+        saved = None if dry_run else db.session.begin_nested()
+        plans = imports.run(kept, actor, source, dry_run=dry_run, unit="item")
+        new = {plan.row.line for plan in plans if plan.outcome in WOULD_WAIT}
+        if not new:
+            break
+        if saved is not None:
+            saved.rollback()  # with its audit records: the rows are run again without these
+        refused |= _with_those_read_together(rows, new)
+    if saved is not None:
+        saved.commit()
+    by_line = {plan.row.line: plan for plan in plans}
+    return [by_line.get(row.line) or _refuse_new(row, actor, dry_run) for row in rows]
+
+
+def _with_those_read_together(rows: list[Row], lines: set[int]) -> set[int]:
+    """`lines`, and every row that goes in or is refused with one of them (`Row.taken_with`, a
+    later line: so from the last row back, a chain follows)."""
+    together = set(lines)
+    for row in reversed(rows):
+        if row.taken_with in together:
+            together.add(row.line)
+    return together
+
+
+def _refuse_new(row: Row, actor: apply.Actor, dry_run: bool) -> apply.Plan:
+    if not dry_run:  # audited as `apply.apply_rows` audits the rows it refuses
+        audit.record(
+            "import.refused",
+            object_type="import_row",
+            object_id=row.line,
+            detail=f"{actor.rows} {row.line} refused ({actor.label}): {NO_ONE_TO_ALLOCATE}",
+            outcome="refused",
+        )
+    return apply.Plan(row, apply.PROBLEM, WHY[NO_ONE_TO_ALLOCATE], code=NO_ONE_TO_ALLOCATE)
 
 
 # What the caller is told, by outcome (created, updated, unchanged) or by code (refused,
@@ -169,6 +243,11 @@ WHY = {
         "was saved."
     ),
     apply.NOT_SAVED: "rhi could not save it. Nothing was saved: send it again later.",
+    NO_ONE_TO_ALLOCATE: (
+        "No one at the council would see this notification: the team this token records "
+        "for has no manager or missing coordinator to allocate it. Nothing was saved: ask the "
+        "council's rhi administrator to add one to the team, or for a token for another team."
+    ),
 }
 
 
