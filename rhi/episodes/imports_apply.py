@@ -15,10 +15,12 @@ candidates: rhi/children/matching.py) is never merged silently: the row waits fo
 team may see, as adding a child by hand does: whether another team's record exists is not
 theirs to know.
 
-One time away is never counted twice, as the hand forms refuse it (`time_away_around`): a
-new episode or a correction whose time away falls inside, or holds, another of the child's is
-refused, naming it. A new episode begun after one held as not yet back is made, with a note to
-record that return (found notifications often never come).
+One time away is never counted twice, by the rule the hand forms keep too (rhi/episodes/
+overlaps.py, said here by `time_away_around`): a new episode or a correction whose time away
+falls inside, or holds, another of the child's is refused, naming it. A new episode begun after
+one held as not yet back is made, with a note to record that return (found notifications often
+never come); so is one not yet back begun before a time away held with its return, with a note
+to record when the child came back from it.
 
 Each row is applied in its own SAVEPOINT: whole or not at all. Every change is audited in the
 same transaction; the caller commits.
@@ -39,7 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from rhi import access, audit
 from rhi.children import matching
-from rhi.episodes import notifications, references
+from rhi.episodes import notifications, overlaps, references
 from rhi.episodes.imports_csv import Notice, NotOnTheClock, Row, read_row
 from rhi.extensions import db
 from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
@@ -518,11 +520,7 @@ def _same_time_away(episode: Episode, notice: Notice) -> bool:
 def _times_away_since(child_ids: list[int], since: datetime, actor: Actor) -> Select[Any]:
     """The children's times away a notification missing from `since` may meet
     (`time_away_around`): still open, or back after it, among those `actor` may see."""
-    return select(Episode).where(
-        Episode.child_id.in_(child_ids),
-        or_(Episode.returned_at.is_(None), Episode.returned_at > since),
-        actor.episode_scope(),
-    )
+    return overlaps.times_away_since(child_ids, since, actor.episode_scope())
 
 
 @dataclass(frozen=True)
@@ -544,10 +542,10 @@ def time_away_around(
     *,
     still_missing: bool = True,
 ) -> TimeAway | None:
-    """One time away counted twice, as the hand form refuses it (rhi/episodes/views.py
-    `_within_another` and `_missing_already`): this missing time falls inside a time away rhi
-    holds with its return, or this time away, with its return, holds the start of one rhi
-    holds. Refused, naming it, whatever order a file gives them in.
+    """One time away counted twice, by the rule the hand forms keep too (rhi/episodes/
+    overlaps.py `find`), said in the import's words: this missing time falls inside a time
+    away rhi holds with its return, or this time away, with its return, holds the start of one
+    rhi holds. Refused, naming it, whatever order a file gives them in.
 
     `still_missing` (a new episode): a time away held as not yet back is met too. One that
     began before this missing time is only a note (`problem` False): a found notification
@@ -558,66 +556,80 @@ def time_away_around(
     this time away holding it. A correction (`_plan_update`) is not held to it, as the hand form's
     correction is not.
 
+    This one not yet back, begun before a time away rhi holds with its return: the child was
+    back in between. A new episode is made with a note to record that return (the other way
+    round of the note above: the police's found notification may simply not have come, and
+    the file's sample holds such a row); a correction making it so is refused.
+
     `returned_of`: an episode's return, counting a found time the same file or import gives
     it (read as back, a found row for the open one in the same file lets this row in). None
     when the time away stands on its own."""
     started, back = notice.started_at, notice.returned_at
     assert started is not None
-    not_yet_back = None
-    for episode in sorted(episodes, key=lambda e: e.started_at, reverse=True):
-        returned = returned_of(episode)
-        held = (
-            "which this file also holds"
-            if episode.id is None  # a row earlier in the file (the preview's stand-in)
-            else "which rhi already holds"
+    clash = overlaps.find(started, back, episodes, returned_of, still_missing=still_missing)
+    if clash is None:
+        return None
+    episode, returned = clash.episode, clash.returned
+    held = (
+        "which this file also holds"
+        if episode.id is None  # a row earlier in the file (the preview's stand-in)
+        else "which rhi already holds"
+    )
+    reference = (
+        f"police reference {episode.police_reference}"
+        if episode.police_reference
+        else "recorded by hand, with no police reference yet"
+    )
+    if clash.kind == overlaps.HOLDS:
+        assert back is not None
+        return TimeAway(
+            f"This time away, until {format_datetime(back)}, holds {name}'s time away from "
+            f"{format_datetime(episode.started_at)} ({reference}), {held}: check the "
+            "times. If it is the same time away, nothing needs adding.",
+            TIMES_CONFLICT,
         )
-        reference = (
-            f"police reference {episode.police_reference}"
-            if episode.police_reference
-            else "recorded by hand, with no police reference yet"
+    if clash.kind == overlaps.OPEN_SINCE:
+        # Begun at or before the open one, and not back before it began: the same time away
+        # under another reference, most often, or one holding it.
+        return TimeAway(
+            f"{name} is held as missing since {format_datetime(episode.started_at)} "
+            f"({reference}), {held}, and not yet back: this time away, from "
+            f"{format_datetime(started)}, would count it twice. If it is the same time "
+            "away, nothing needs adding; if not, check the times.",
+            TIMES_CONFLICT,
         )
-        if back is not None and started < episode.started_at < back:
-            # This time away, with its return, holds the start of one rhi or the file holds
-            # (back or not yet): checked first, so the order of a file's rows never decides.
+    if clash.kind == overlaps.OPEN_BEFORE:
+        return TimeAway(
+            f"{name} is also held as missing since {format_datetime(episode.started_at)} "
+            f"({reference}) and not yet back: if they came back in between, record it "
+            "on that episode.",
+            "",
+            problem=False,
+        )
+    if clash.kind == overlaps.BACK_SINCE:
+        since = (
+            f"{name} was recorded back since (missing {format_datetime(episode.started_at)}, "
+            f"back {format_datetime(returned)}, {reference}), {held}"
+        )
+        if still_missing:
             return TimeAway(
-                f"This time away, until {format_datetime(back)}, holds {name}'s time away from "
-                f"{format_datetime(episode.started_at)} ({reference}), {held}: check the "
-                "times. If it is the same time away, nothing needs adding.",
+                f"{since}: record when they came back from this time away too.",
                 TIMES_CONFLICT,
+                problem=False,
             )
-        if returned is None:
-            if not still_missing:
-                continue
-            if started <= episode.started_at and (back is None or episode.started_at < back):
-                # Begun at or before the open one, and not back before it began: the same
-                # time away under another reference, most often, or one holding it.
-                return TimeAway(
-                    f"{name} is held as missing since {format_datetime(episode.started_at)} "
-                    f"({reference}), {held}, and not yet back: this time away, from "
-                    f"{format_datetime(started)}, would count it twice. If it is the same time "
-                    "away, nothing needs adding; if not, check the times.",
-                    TIMES_CONFLICT,
-                )
-            if episode.started_at < started and not_yet_back is None:
-                # Kept while looking on: a time away with its return that this one falls
-                # inside is the plainer thing to correct, and said first.
-                not_yet_back = TimeAway(
-                    f"{name} is also held as missing since {format_datetime(episode.started_at)} "
-                    f"({reference}) and not yet back: if they came back in between, record it "
-                    "on that episode.",
-                    "",
-                    problem=False,
-                )
-            continue
-        if episode.started_at <= started < returned:
-            return TimeAway(
-                f"This missing time falls inside {name}'s time away from "
-                f"{format_datetime(episode.started_at)} until they came back "
-                f"{format_datetime(returned)} ({reference}), {held}: check the times. If it is "
-                "the same time away, nothing needs adding.",
-                TIMES_CONFLICT,
-            )
-    return not_yet_back
+        return TimeAway(
+            f"{since}: this time away, from {format_datetime(started)} and not yet back, "
+            "would hold it. Check the missing time, or add the found time.",
+            TIMES_CONFLICT,
+        )
+    assert returned is not None
+    return TimeAway(
+        f"This missing time falls inside {name}'s time away from "
+        f"{format_datetime(episode.started_at)} until they came back "
+        f"{format_datetime(returned)} ({reference}), {held}: check the times. If it is "
+        "the same time away, nothing needs adding.",
+        TIMES_CONFLICT,
+    )
 
 
 def _new_or_same_time_away(

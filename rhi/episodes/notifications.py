@@ -13,10 +13,12 @@ episode (an interview covering several keeps the deadline it was given).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from rhi import audit, deadlines
+from rhi.episodes import overlaps
 from rhi.extensions import db
 from rhi.models import Child, Episode, User
 from rhi.naming import interview_name
@@ -72,6 +74,12 @@ class Found:
 
 class ReturnBeforeStart(ValueError):
     """The return is before the start: the forms refuse it; this guards the rule."""
+
+
+class TimesOverlap(ValueError):
+    """A return time making this time away overlap another of the child's (one time away
+    counted twice: rhi/episodes/overlaps.py), refused, naming it (a probe: a return recorded
+    by hand made an episode wholly hold another, which the import refuses)."""
 
 
 class ReturnAfterItsInterview(ValueError):
@@ -189,14 +197,31 @@ def record_return(
     deadline_hours: int,
     *,
     source: str = "",
+    others: Iterable[Episode] | None = None,
 ) -> list[str]:
     """The child is back (or a correction of their return): the clock starts from
-    `returned_at`. The names of the fields that changed. `source`: as `update_missing`'s."""
+    `returned_at`. The names of the fields that changed. `source`: as `update_missing`'s.
+
+    `others`: the child's other times away the return may not make this one overlap (the
+    hand form: those the person may see); a clash raises `TimesOverlap`. None: the caller has
+    checked (an import plans it with the found times its own file gives)."""
     if found.returned_at < episode.started_at:
         raise ReturnBeforeStart
     problem = recorded_before(episode, found.returned_at)
     if problem is not None:
         raise ReturnAfterItsInterview(problem)
+    if others is not None and found.returned_at != episode.returned_at:
+        # Only a return that moves: changing where they were found on an episode that already
+        # overlaps another is no new harm, and the times are not what is being changed.
+        clash = overlaps.find(
+            episode.started_at,
+            found.returned_at,
+            [e for e in others if e is not episode],
+            lambda e: e.returned_at,
+            still_missing=False,
+        )
+        if clash is not None:
+            raise TimesOverlap(overlaps.said_on_a_form(clash, episode.child.display_name))
     first = episode.returned_at is None
     was_back = episode.returned_at
     changed = _copy(episode, found, RETURN_FIELDS)

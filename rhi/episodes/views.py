@@ -8,7 +8,7 @@ Every route asks rhi.access; every read and change writes its audit row in the s
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -31,7 +31,14 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit, deadlines, numbers, shells
 from rhi.actions.tracking import latest_meeting
-from rhi.episodes import allocation, imports_apply, notifications, references, service
+from rhi.episodes import (
+    allocation,
+    imports_apply,
+    notifications,
+    overlaps,
+    references,
+    service,
+)
 from rhi.episodes.queries import (
     DEFAULT_SORT,
     PER_PAGE,
@@ -601,7 +608,7 @@ def _missing_already(form: NotificationForm, child: Child) -> bool:
     to take it back. Said by the missing time's box, naming the episode to correct instead."""
     open_one = _latest_of(child, Episode.returned_at.is_(None))
     if open_one is None:
-        return _within_another(form, child, None)
+        return _overlaps(form, child, None)
     form.started_at.errors = [
         f"{child.display_name} is already recorded as missing since "
         f"{format_datetime(open_one.started_at)} and not yet back. Open that episode to correct "
@@ -621,22 +628,39 @@ def _latest_of(child: Child, *where: ColumnElement[bool]) -> Episode | None:
     )
 
 
-def _within_another(form: NotificationForm, child: Child, episode: Episode | None) -> bool:
-    """The missing time falls inside another time away of the child's that has its return (not
-    `episode`, the one being corrected): the same time away counted twice, as `_missing_already`
-    says of one not yet back. Said by the missing time's box, naming the other episode."""
+def _times_away(child: Child, since: datetime, episode: Episode | None) -> list[Episode]:
+    """The child's other times away (not `episode`, the one being changed) a span from `since`
+    may meet, among those the user may see (never another team's, unseen: the box names it)."""
+    query = overlaps.times_away_since(
+        [child.id],
+        since,
+        access.episode_filter(current_user),
+        besides=episode.id if episode is not None else None,
+    )
+    return list(db.session.scalars(query))
+
+
+def _overlaps(form: NotificationForm, child: Child, episode: Episode | None) -> bool:
+    """The missing time would count one time away twice (rhi/episodes/overlaps.py): it falls
+    inside another of the child's with its return, the span to `episode`'s return (a
+    correction) holds another's start, or, not yet back, it began before a time away the child
+    is recorded back from since. Said by the missing time's box, naming the other episode, as
+    `_missing_already` says of one not yet back. A correction is checked only when its missing
+    time moves: a grade corrected on an episode already overlapping another is no new harm."""
     started = from_local(form.started_at.data)
-    others = [Episode.id != episode.id] if episode is not None else []
-    found = _latest_of(child, Episode.started_at <= started, Episode.returned_at > started, *others)
-    if found is None:
+    if episode is not None and started == episode.started_at:
         return False
-    assert found.returned_at is not None
-    form.started_at.errors = [
-        f"{child.display_name} is already recorded as missing from "
-        f"{format_datetime(found.started_at)} until they came back "
-        f"{format_datetime(found.returned_at)}, and this falls inside it. Open that episode to "
-        "correct it, rather than recording this time away twice."
-    ]
+    back = episode.returned_at if episode is not None else None
+    clash = overlaps.find(
+        started,
+        back,
+        _times_away(child, started, episode),
+        lambda e: e.returned_at,
+        still_missing=episode is None,
+    )
+    if clash is None:
+        return False
+    form.started_at.errors = [overlaps.said_on_a_form(clash, child.display_name)]
     return True
 
 
@@ -725,11 +749,7 @@ def update_notification(episode_id: int) -> tuple[str, int] | Response:
     if valid:
         imports_apply.serialise()  # as create_episode: after any other notification is written
         db.session.refresh(episode)  # as an import may have left it meanwhile
-    if (
-        not valid
-        or _reference_taken(form, episode)
-        or _within_another(form, episode.child, episode)
-    ):
+    if not valid or _reference_taken(form, episode) or _overlaps(form, episode.child, episode):
         db.session.rollback()  # the turn taken ends here: nothing was written
         return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
     notification = _notification(form)
@@ -794,6 +814,10 @@ def record_return(episode_id: int) -> tuple[str, int] | Response:
     form = _return_form(episode)
     if not form.validate_on_submit():
         return _return_page(form, episode, 422)
+    # As the notification forms: after any other notification is written, so the times away
+    # it is checked against (`others` below) are those rhi holds now.
+    imports_apply.serialise()
+    db.session.refresh(episode)
 
     def text(value: str | None) -> str | None:
         return (value or "").strip() or None
@@ -811,9 +835,16 @@ def record_return(episode_id: int) -> tuple[str, int] | Response:
     )
     try:
         changed = notifications.record_return(
-            episode, current_user, found, current_app.config["RHI_DEADLINE_HOURS"]
+            episode,
+            current_user,
+            found,
+            current_app.config["RHI_DEADLINE_HOURS"],
+            # The times away a return may not make this one hold (a probe: a return typed
+            # here made one episode wholly hold another, which the import refuses).
+            others=_times_away(episode.child, episode.started_at, episode),
         )
-    except notifications.ReturnAfterItsInterview as exc:
+    except (notifications.ReturnAfterItsInterview, notifications.TimesOverlap) as exc:
+        db.session.rollback()  # the turn taken ends here: nothing was written
         form.returned_at.errors = [*form.returned_at.errors, str(exc)]
         return _return_page(form, episode, 422)
     db.session.commit()

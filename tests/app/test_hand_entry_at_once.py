@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from rhi.episodes import views
 from rhi.extensions import db
 from rhi.models import Episode
-from tests.app.test_access_matrix import MISSING
+from tests.app.test_access_matrix import NEW_MISSING
 from tests.app.test_notifications_at_once import MEET_SECONDS, at_once
 from tests.conftest import Web
 
-TYPED = {**MISSING, "police_reference": "HAND-1"}
+TYPED = {**NEW_MISSING, "police_reference": "HAND-1"}
 
 
 def test_the_same_notification_typed_twice_at_once_is_one_episode(app, world, monkeypatch):

@@ -231,6 +231,47 @@ def test_a_new_reference_begun_before_a_time_away_held_as_open_is_refused(app, m
         assert "OLD-EVA" in {e.police_reference for e in held}
 
 
+def test_a_reference_not_yet_back_begun_before_a_time_away_held_back_is_noted_or_refused(
+    app, manager, amara, token
+):
+    """A probe (intake, finding 3): the sample file's late missing notification, dated before
+    a later time away rhi holds with its return, was made with no word, and the child showed
+    as still missing for hundreds of hours while known to be back since. Made now with a note
+    to record when they came back (its found notification may simply not have come), as the
+    other way round; the hand form refuses it. A correction making an open one begin before
+    such a time away is refused, by file and API; sent with its found time, it goes in."""
+    late = "NEW-OKO,Amara,Okoye,14/03/2010,19/11/2026 10:00,,Medium"
+    batch, page = preview(manager, csv_bytes(late))
+    noted = (
+        "Amara Okoye was recorded back since (missing 20 Nov 2026 08:00, back 20 Nov 2026 "
+        "20:00, police reference WY-OKO-01), which rhi already holds: record when they came "
+        "back from this time away too."
+    )
+    assert noted in page
+    manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    assert outcomes(app, batch) == {"NEW-OKO": "new"}
+    assert messages(app, batch)[2] == f"New episode for Amara Okoye. {noted}"
+    # Its missing time corrected still earlier, and still not back: refused, kept as it was.
+    moved = "NEW-OKO,Amara,Okoye,14/03/2010,18/11/2026 10:00,,Medium"
+    batch = import_file(manager, csv_bytes(moved))
+    assert outcomes(app, batch) == {"NEW-OKO": "problem"}
+    assert messages(app, batch)[2] == (
+        "Amara Okoye was recorded back since (missing 18 Nov 2026 16:12, back 19 Nov 2026 "
+        "01:12, police reference WY-OKO-03), which rhi already holds: this time away, from "
+        "18 Nov 2026 10:00 and not yet back, would hold it. Check the missing time, or add the "
+        "found time."
+    )
+    sent = item("NEW-OKO", "2026-11-18 10:00")
+    (result,) = send(app.test_client(), token, {"notifications": [sent]}).get_json()["results"]
+    assert (result["outcome"], result["code"]) == ("refused", "times_conflict"), result
+    assert times(app, "NEW-OKO") == (datetime(2026, 11, 19, 10), None)
+    # With the found time that was missing, the correction fits between the two.
+    found = item("NEW-OKO", "2026-11-19 09:00", "2026-11-19 21:00")
+    (result,) = send(app.test_client(), token, {"notifications": [found]}).get_json()["results"]
+    assert result["outcome"] == "updated", result
+    assert times(app, "NEW-OKO") == (datetime(2026, 11, 19, 9), datetime(2026, 11, 19, 21))
+
+
 # 3. What the API answers ---------------------------------------------------------------------
 
 
