@@ -133,6 +133,6 @@ def said_on_a_form(clash: Clash, name: str) -> str:
     return (
         f"{name} was recorded back since (missing {format_datetime(other.started_at)}, back "
         f"{format_datetime(clash.returned)}), so they came back from this time away before "
-        f"{format_datetime(other.started_at)}. Check the date and time: this form records a "
-        "time away that is still going on."
+        f"{format_datetime(other.started_at)}. Check the date and time, or, if you are told of "
+        "this time away after it ended, say when they came back (under “Already back?”)."
     )

@@ -590,15 +590,28 @@ def create_episode(child_id: int) -> tuple[str, int] | Response:
         # only after the others are written (two at once each read "not in rhi" and each made
         # an episode: one time away counted twice).
         imports_apply.serialise()
-    if not valid or _reference_taken(form, None) or _missing_already(form, child):
+    back = _utc(form.came_back_at.data) if valid else None
+    if (
+        not valid
+        or _reference_taken(form, None)
+        or (_overlaps(form, child, None, back=back) if back else _missing_already(form, child))
+    ):
         db.session.rollback()  # the turn taken ends here: nothing was written
         return _render(NOTIFICATION_PAGE, "notification_form", 422, form=form, child=child)
     episode = notifications.record_missing(child, current_user, _notification(form))
+    if back is not None:
+        # Told of after it ended: recorded with its return, its clock running from then.
+        found = notifications.Found(
+            back, None, None, form.came_back_how.data, None, None, None, None
+        )
+        notifications.record_return(
+            episode, current_user, found, current_app.config["RHI_DEADLINE_HOURS"]
+        )
+        said = f"Recorded: {child.display_name}'s time away, and their return."
+    else:
+        said = f"Recorded: {child.display_name} is missing."
     db.session.commit()
-    flash(
-        f"Recorded: {child.display_name} is missing. The episode waits to be allocated.",
-        "success",
-    )
+    flash(f"{said} The episode waits to be allocated.", "success")
     return _go(url_for("episodes.show", episode_id=episode.id))
 
 
@@ -640,7 +653,13 @@ def _times_away(child: Child, since: datetime, episode: Episode | None) -> list[
     return list(db.session.scalars(query))
 
 
-def _overlaps(form: NotificationForm, child: Child, episode: Episode | None) -> bool:
+def _overlaps(
+    form: NotificationForm,
+    child: Child,
+    episode: Episode | None,
+    *,
+    back: datetime | None = None,
+) -> bool:
     """The missing time would count one time away twice (rhi/episodes/overlaps.py): it falls
     inside another of the child's with its return, the span to `episode`'s return (a
     correction) holds another's start, or, not yet back, it began before a time away the child
@@ -650,12 +669,15 @@ def _overlaps(form: NotificationForm, child: Child, episode: Episode | None) -> 
     started = from_local(form.started_at.data)
     if episode is not None and started == episode.started_at:
         return False
-    back = episode.returned_at if episode is not None else None
+    if episode is not None:
+        back = episode.returned_at
     clash = overlaps.find(
         started,
         back,
         _times_away(child, started, episode),
         lambda e: e.returned_at,
+        # A new one (back or not: one already back, told of late, cannot begin while the
+        # child is recorded missing since before it); a correction: see `overlaps.find`.
         still_missing=episode is None,
     )
     if clash is None:

@@ -233,6 +233,20 @@ class NotificationForm(Form):
         validators=[InputRequired("Choose missing or away from placement.")],
     )
 
+    # A time away told of after it ended (a late notification): recorded with its return at
+    # once, rather than as missing now (rhi/episodes/overlaps.py refuses an open one begun
+    # before a time away the child is back from since). Offered on a new episode only.
+    came_back_at = _optional_when(
+        "Came back at (only if they are already back)",
+        description="For a time away you are told of after it ended.",
+    )
+    came_back_how = ChoiceField(
+        "How they came back (only if they are already back)",
+        RETURN_METHODS,
+        "Choose how they came back.",
+        validators=[Optional()],
+    )
+
     def __init__(self, *args: Any, risk_grades: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.risk_grade.choices = with_placeholder([(g, g) for g in (*risk_grades, NOT_GRADED)])
@@ -243,6 +257,27 @@ class NotificationForm(Form):
             raise ValidationError(
                 "This is before the time the child went missing. Check both times."
             )
+
+    def validate_came_back_at(self, field: LocalDateTimeField) -> None:
+        start = self.started_at.data
+        if field.data is not None and start is not None and field.data < start:
+            raise ValidationError("This is before the time the child went missing. Check both.")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Both of "already back" or neither: each box says what the other lacks (checked
+        after the fields, as each is Optional and checks nothing when empty)."""
+        valid = super().validate(extra_validators)
+        typed = bool(self.came_back_at.raw_data and self.came_back_at.raw_data[0].strip())
+        if typed and not self.came_back_how.data:
+            self.came_back_how.errors = [*self.came_back_how.errors, "Choose how they came back."]
+            return False
+        if self.came_back_how.data and not typed:
+            self.came_back_at.errors = [
+                *self.came_back_at.errors,
+                "Enter when they came back, or leave how they came back unchosen.",
+            ]
+            return False
+        return valid
 
 
 class ReturnForm(Form):

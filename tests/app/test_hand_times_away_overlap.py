@@ -161,3 +161,45 @@ def test_a_missing_time_corrected_to_hold_another_time_away_is_refused(app, worl
     # Correcting the rest of the notification, its missing time as it is, still goes in.
     graded = web.post(page, {**MISSING, "risk_grade": "High"}, page=page)
     assert graded.status_code == 302
+
+
+def test_a_time_away_told_of_after_it_ended_is_recorded_with_its_return(app, world):
+    """Refusing an open time away begun before one she is back from left no way to record a
+    time away the coordinator is told of late: the form now takes when she came back, and
+    how, and records both (its clock running from the return). Half of it is refused by the
+    box that lacks it, with what was typed kept; a return that would hold her time away of
+    the 20th is refused as the return form refuses it."""
+    away_on_the_20th(app, world)
+    web = signed_in(app, world, COORDINATOR)
+    assert "Already back? (told of it after it ended)" in web.get(
+        f"/children/{world.children['a']}/episodes/new"
+    ).get_data(as_text=True)
+    before = newest_episode(app).id
+    early = {"started_at": "2026-11-19T08:00"}
+    no_how = record_missing(web, world.children["a"], **early, came_back_at="2026-11-19T20:00")
+    assert no_how.status_code == 422
+    assert "Choose how they came back." in error_of(no_how.get_data(as_text=True), "came_back_how")
+    assert 'value="2026-11-19T20:00"' in no_how.get_data(as_text=True)
+    no_when = record_missing(web, world.children["a"], **early, came_back_how="family")
+    assert no_when.status_code == 422
+    assert "Enter when they came back" in error_of(no_when.get_data(as_text=True), "came_back_at")
+    holding = record_missing(
+        web, world.children["a"], **early, came_back_at="2026-11-21T09:00", came_back_how="family"
+    )
+    assert holding.status_code == 422
+    assert "which falls inside this time away" in error_of(
+        holding.get_data(as_text=True), "started_at"
+    )
+    assert newest_episode(app).id == before
+    recorded = record_missing(
+        web, world.children["a"], **early, came_back_at="2026-11-19T20:00", came_back_how="family"
+    )
+    assert recorded.status_code == 302
+    episode = newest_episode(app)
+    assert (episode.started_at, episode.returned_at) == (
+        datetime(2026, 11, 19, 8, 0),
+        datetime(2026, 11, 19, 20, 0),
+    )
+    assert episode.return_method == "family"
+    page = web.get(f"/episodes/{episode.id}", follow_redirects=True).get_data(as_text=True)
+    assert "time away, and their return." in page
