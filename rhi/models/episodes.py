@@ -133,6 +133,10 @@ class Episode(db.Model):
     # The child's legal status for this return (LEGAL_STATUSES): what the looked-after figures
     # and the SSDA903 return count, never the status now. Kept by rhi/episodes/legal_status.py.
     legal_status: Mapped[str | None] = mapped_column(String(30))
+    # Placed here by another council for this return (Child.placed_from_elsewhere as it was),
+    # None where no placing authority was recorded: the service page's figure, never the child's
+    # authorities now. Kept beside legal_status, by the same rule and at the same moments.
+    placed_from_elsewhere: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the return got its one outcome (its latest interview's); None while it is open,
     # including a "no" with the offer kept open. Kept true on every flush by

@@ -1,5 +1,6 @@
-"""The service's figures for a period, counted in SQL over the returns a person may see
-(rhi/access.py), and the records behind each figure. No Flask here.
+"""The service's figures for a period, counted in SQL over the returns a person's team counts
+(`counted_by`: each return in one team, among those they may see through rhi/access.py), and
+the records behind each figure. No Flask here.
 
 A return counts in a period when the child came back in it (`returned_at`), in local time: the
 day a coordinator would say. Its interview is the one made for it (the first that covers it).
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, false, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql import Select
 
 from rhi import access, deadlines
@@ -134,7 +135,9 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
         # (rhi/episodes/legal_status.py): last month's figures do not change after it.
         "looked_after": Episode.legal_status == "looked_after",
         "at_home": func.coalesce(Episode.legal_status, NOT_KNOWN) != "looked_after",
-        "placed_from_elsewhere": Child.placed_from_elsewhere,
+        # Kept for the return beside its legal status (rhi/episodes/legal_status.py), never
+        # the child's authorities now; None (no placing authority recorded) is not counted.
+        "placed_from_elsewhere": Episode.placed_from_elsewhere.is_(True),
         "offered": Interview.offered_at.is_not(None),
         # A yes, then a no, is a decline (rhi.models.interviews: accepted_clause, held_clause).
         "accepted": accepted_clause(),
@@ -156,14 +159,62 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
     }
 
 
+# Made once, as rhi/access.py makes its aliases: the tables `_counting_team` looks in.
+_SOCIAL_WORKER = aliased(User, name="counted_social_worker")
+_EARLIER = aliased(Episode, name="counted_other_episode")
+
+
+def _counting_team() -> ColumnElement[int]:
+    """The one team whose figures count a return no team holds (a notification just recorded,
+    no worker or team given it yet; or given to a worker with no team). Several teams see it,
+    so that one of them allocates it (rhi/access.py `_episode_clause`), and each counted it: the
+    teams' figures added up to more returns than there were (a probe). It is counted where a
+    council would look for the child's returns: the team that keeps the child's record, else
+    the team that held the child's latest return (the team that knows the child, and sees this
+    one while nobody holds it), else the team of the child's social worker. Each sees the
+    return, so a return someone sees is counted once. Needs `Child` in the query."""
+    social_workers_team = (
+        select(_SOCIAL_WORKER.team_id)
+        .where(_SOCIAL_WORKER.id == Child.social_worker_id)
+        .scalar_subquery()
+    )
+    last_held_by = (
+        select(_EARLIER.held_by_team_id)
+        .where(_EARLIER.child_id == Episode.child_id, _EARLIER.held_by_team_id.is_not(None))
+        .order_by(_EARLIER.started_at.desc(), _EARLIER.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    # Given to a worker with no team, it is not the last holding team's to see.
+    unallocated = access.unallocated_filter()
+    return func.coalesce(Child.team_id, case((unallocated, last_held_by)), social_workers_team)
+
+
+def counted_by(user: User) -> ColumnElement[bool]:
+    """The returns `user`'s team counts, each return in one team only: the team that holds it
+    (or last held it: rhi/episodes/holding.py), else `_counting_team`. Seeing is not counting:
+    a manager also sees the returns other teams hold of their team's children, which those
+    teams count. Always within what they may see (`access.episode_filter`)."""
+    if user.team_id is None:
+        return false()
+    return and_(
+        access.episode_filter(user),
+        or_(
+            Episode.held_by_team_id == user.team_id,
+            and_(Episode.held_by_team_id.is_(None), _counting_team() == user.team_id),
+        ),
+    )
+
+
 def _scoped(query: Select, user: User, chosen: Period) -> Select:
-    """The returns `user` may see that ended in the period, each with its first interview."""
+    """The returns `user`'s team counts (`counted_by`) that ended in the period, each with its
+    first interview."""
     start, after = chosen.bounds
     return (
         query.join(Child, Child.id == Episode.child_id)
         .outerjoin(Interview, Interview.id == _first_interview())
         .where(
-            access.episode_filter(user),
+            counted_by(user),
             Episode.returned_at >= start,
             Episode.returned_at < after,
         )
