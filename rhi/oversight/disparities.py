@@ -25,6 +25,11 @@ possible value given everything either view shows. So every count is taken at th
 and summed up to the broad groups here (one set of queries serves both views, and the sums agree
 by construction); only the medians are queried at the level shown. A rate is shown only when both
 of its counts are.
+
+That protects one period's page. Two periods' pages could be subtracted (1 June to 3 July less 1
+June to 2 July is 3 July, hidden counts and all: a probe), so the page is asked only for whole
+quarters that have ended, which never overlap (rhi/oversight/quarters.py, which also says why
+not whole years, and what remains: a quarter's counts change when a return is recorded late).
 """
 
 from __future__ import annotations
@@ -464,7 +469,8 @@ def _main_table(
         caption=(
             "Returns in the period and their interviews, by ethnic group. Rates in brackets; "
             "counts under 5 are not shown, nor are other counts where a small one could "
-            "otherwise be worked out from what is shown."
+            "otherwise be worked out from what is shown. Only whole quarters that have ended "
+            "are shown, so that a hidden count cannot be worked out by comparing periods either."
         ),
         headers=[
             "Ethnic group",

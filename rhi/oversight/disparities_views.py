@@ -1,6 +1,7 @@
 """The disparities page (issue 15 item 4): how children of each ethnic group are served, for a
-period, over the returns the manager or coordinator may see. Anyone else: 403, audited. Every
-view is audited in the same transaction."""
+whole quarter that has ended (rhi/oversight/quarters.py: why only those), over the returns the
+manager or coordinator may see. Anyone else: 403, audited. Every view is audited in the same
+transaction."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rhi import access, audit
 from rhi.extensions import db
 from rhi.models.base import utcnow
 from rhi.oversight import disparities as found
-from rhi.oversight import figures, periods
+from rhi.oversight import quarters
 
 bp = Blueprint("oversight_disparities", __name__)
 
@@ -20,33 +21,35 @@ LEVELS = {"broad": "The five census groups", "detailed": "Detailed groups"}
 
 @bp.route("/service/disparities")
 @login_required
-def page() -> tuple[str, int] | str:
+def page() -> str:
     if not access.can_oversee(current_user):
         audit.record("disparities.view", outcome="refused")
         db.session.commit()
         abort(403)
-    chosen, problem = periods.asked(request.args, utcnow())
+    # Another period asked for (a bookmark with dates, the service page's "this month") shows
+    # the latest quarter that has ended, saying why: never the dates asked for.
+    chosen = quarters.chosen(request.args, utcnow())
     level = request.args.get("level", "broad")
     if level not in LEVELS:
         level = "broad"
-    # A refused period shows its reason and no figures: figures for dates nobody chose would be
-    # read as the answer.
-    tables = None if problem else found.disparities(current_user, chosen, level)
+    tables = found.disparities(current_user, chosen.quarter, level)
+    shown = f"{quarters.KEY} {chosen.quarter.start.isoformat()} {level}"
     audit.record(
         "disparities.view",
-        detail=f"{chosen.key} {level}" + (" refused period" if problem else ""),
-        outcome="invalid" if problem else "ok",
+        detail=shown
+        + (" refused period" if chosen.invalid else " period not offered" if chosen.notice else ""),
+        outcome="invalid" if chosen.invalid else "ok",
     )
     db.session.commit()
-    html = render_template(
+    return render_template(
         "oversight/disparities.html",
-        chosen=chosen,
-        args=periods.args(chosen),  # the period, carried back to the service page
-        problem=problem,
-        periods=figures.PERIODS,
+        chosen=chosen.quarter,
+        quarter_name=quarters.name(chosen.quarter),
+        offered=[(q, quarters.name(q)) for q in chosen.offered],
+        notice=chosen.notice,
+        args=chosen.back,  # the service page's period, carried back to it
         levels=LEVELS,
         level=level,
         tables=tables,
         manager=access.can_read_interviews(current_user),
     )
-    return (html, 400) if problem else html

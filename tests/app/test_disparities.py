@@ -1,11 +1,16 @@
 """The disparities page (issue 15 item 4): a dataset where every figure is known by hand, small
 counts suppressed and a second count hidden where the first could be worked out, access by role,
-and periods refused with a message."""
+and periods refused with a message.
+
+The page shows whole quarters that have ended only (tests/app/test_disparities_periods.py), and
+the data is in November 2026, on the app tests' clock a few days ago: each test moves the clock
+into January 2027 (`after_the_quarter`), when October to December 2026 has ended, and asks for
+that quarter. It holds the same returns as 1 to 23 November, which these tests asked for before."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +24,16 @@ from tests.world import add_user
 
 TAGS = re.compile(r"<[^>]+>")
 RETURNED = datetime(2026, 11, 10, 12, 0)
-PERIOD = "?period=custom&start=2026-11-01&end=2026-11-23"
+PERIOD = "?quarter=2026-10-01"
+NOT_OFFERED = "Disparities are shown for whole quarters that have ended"
+
+
+@pytest.fixture(autouse=True)
+def after_the_quarter(fixed_clock, world):
+    """The clock moved past the end of the quarter the data is in, once the world is made (its
+    returns are hours before the clock's start: Ada's on 23 November) and before anyone signs
+    in."""
+    fixed_clock.move_to(datetime(2027, 1, 4, 9, 0, tzinfo=UTC))
 
 
 def _text(html: str) -> str:
@@ -218,7 +232,7 @@ def test_the_figures_by_group_are_those_counted_by_hand(app, world):
             select(AuditEvent).where(AuditEvent.action == "disparities.view")
         )
         assert viewed.user_id == world.users["manager_a"]
-        assert viewed.detail == "custom broad" and viewed.outcome == "ok"
+        assert viewed.detail == "quarter 2026-10-01 broad" and viewed.outcome == "ok"
 
 
 def test_the_detailed_groups(app, world):
@@ -292,13 +306,16 @@ def test_others_are_refused(app, world, key):
     ],
 )
 def test_a_bad_period_is_refused_with_a_message(app, world, dates, message):
+    """Dates are not offered at all; wrong ones are named as wrong too, and the latest quarter
+    that has ended is shown instead, named, never the dates asked for."""
     _dataset(app)
     manager = _signed_in(app, world.emails["manager_a"])
     response = manager.get(f"/service/disparities?period=custom&{dates}")
-    assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert message in _text(html)
-    assert "Returns in the period" not in html  # no figures for dates nobody chose
+    assert response.status_code == 200
+    text = _text(response.get_data(as_text=True))
+    assert message in text and NOT_OFFERED in text
+    assert "Showing October to December 2026 (quarter 3 of 2026 to 2027)" in text
+    assert "1 Oct 2026 to 31 Dec 2026" in text
     with app.app_context():
         viewed = db.session.scalar(
             select(AuditEvent).where(AuditEvent.action == "disparities.view")
