@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, or_
 from rhi.interviews.fields import ACTION_KINDS, ACTION_OWNERS
 from rhi.models.actions import FollowedAction
 from rhi.models.base import utcnow
+from rhi.naming import interview_name
 from rhi.timefmt import to_local
 
 STRATEGY_MEETING = "strategy_meeting"
@@ -75,6 +76,10 @@ def owner_words(owner_kind: str, contact: str, person: str | None = None) -> str
     if not owner_kind:
         return contact or ACTION_OWNERS[""]
     role = ACTION_OWNERS.get(owner_kind, owner_kind)
+    if owner_kind == "worker":
+        # "Me (the worker)" is the worker's choice on their own page; on Returns and Actions a
+        # manager or social worker read "Me" as themselves (a probe).
+        role = f"The {interview_name()} worker"
     if owner_kind in PEOPLE_IN_RHI:
         name = person or contact
         return f"{role} ({name})" if name else role

@@ -120,7 +120,9 @@ def test_finishing_makes_each_action_followed_with_its_owner(app, web, world):
 
     html = web.get("/actions").get_data(as_text=True)
     assert "Exploitation team" in html and "Another agency: Sam Ahmed, exploitation team" in html
-    assert "Me (the worker) (Worker A)" in html
+    # "Me" read as the manager or social worker looking at the list (a probe).
+    assert "The return home interview worker (Worker A)" in html
+    assert "Me (the worker)" not in html
     assert "1 day overdue (due 22 Nov 2026)" in html
 
 
