@@ -279,8 +279,12 @@ def _as_date(value: Any) -> str:
     if not raw:
         return ""
     when = parse_date(raw)
-    if when is None or not 2000 <= when.year <= 2100:
+    if when is None:
         raise ContentError("Enter a date like 30/11/2026.")
+    if not 2000 <= when.year <= 2100:
+        # A date picker's slip (31/12/9999) is a date: saying "like 30/11/2026" sent the
+        # worker to type the same again (a probe).
+        raise ContentError(f"Check the year: {when.year} is not one rhi keeps (2000 to 2100).")
     return when.strftime(STORED_DATE)
 
 

@@ -105,6 +105,8 @@ def test_a_due_date_is_kept_as_a_date_and_words_are_refused(app, web, world):
     response = autosave(web, uuid, f"actions.{item}.due", "Friday", "2026-11-30")
     assert "Enter a date like 30/11/2026." in response.get_data(as_text=True)
     assert c.normalise(_interview(web, uuid).content)["actions"][0]["due"] == "2026-11-30"
+    far = autosave(web, uuid, f"actions.{item}.due", "9999-12-31", "2026-11-30")
+    assert "Check the year: 9999 is not one rhi keeps (2000 to 2100)." in far.get_data(as_text=True)
 
 
 def test_finishing_makes_each_action_followed_with_its_owner(app, web, world):
