@@ -644,6 +644,21 @@ def test_a_draft_after_the_read_back_does_not_say_it_was_not_read_back(app, web,
     assert "This is what the copy will hold as things stand" in nothing
 
 
+def test_the_review_page_does_not_say_it_was_not_read_back_once_it_was(app, web, world):
+    """A probe: the review page's copies panel said "what the child said has not been read back
+    and agreed" beside "Yes, that's right"; the copies wait for finishing, not the read-back."""
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    assert answer(web, uuid, "agreed").status_code == 302
+    review = " ".join(web.get(f"/interviews/{uuid}/review").get_data(as_text=True).split())
+    assert "has not been read back" not in review
+    assert (
+        "This interview is not finished, so a copy to send now holds only what a safeguarding "
+        "decision in force shares. What Ada agreed to share goes into the copies when the "
+        "interview is finished." in review
+    )
+
+
 def test_the_childs_copy_is_a_plain_letter_with_where_to_get_help(app, web, world):
     uuid = start(web, world)
     d = shared_document()
