@@ -21,7 +21,7 @@ from rhi.models import Addendum, Interview, InterviewStatus, User
 from rhi.models.base import utcnow
 from rhi.models.episodes import first_return
 from rhi.plain_text import without_direction_controls
-from rhi.timefmt import STORED_WHEN, from_local
+from rhi.timefmt import STORED_WHEN, format_datetime, from_local
 from rhi.writing import events as language_events
 
 
@@ -68,6 +68,9 @@ def start(interview: Interview, user: User, now_local: datetime | None = None) -
         )
 
 
+HELD_ON = "start.held_on"
+
+
 def held_when(document: dict[str, Any]) -> datetime | None:
     """When the interview was held, as the worker recorded it ("When the chat started", local
     time), in UTC; None if it says nothing readable. The 72-hour figures are about the visit,
@@ -77,6 +80,22 @@ def held_when(document: dict[str, Any]) -> datetime | None:
         return from_local(datetime.strptime(held_on, STORED_WHEN))
     except ValueError:
         return None
+
+
+def held_before_return(interview: Interview, document: dict[str, Any]) -> str | None:
+    """Why "When the chat started" cannot be when it says: before the child came back (a slip
+    of a digit), which `follow_held_on` leaves out of the figures and the copies. Said next to
+    the field when typed, and on the review page (a tablet's words arrive whole): the record
+    and every copy gave different dates, and no one was told (a probe). None when it can."""
+    held = held_when(document)
+    returned = first_return(interview.episodes)
+    if held is None or returned is None or held >= returned:
+        return None
+    name = interview.child.preferred_name or interview.child.first_name
+    return (
+        f"When the chat started ({format_datetime(held)}) is before {name} came back "
+        f"({format_datetime(returned)}). Check the date and time."
+    )
 
 
 def follow_held_on(interview: Interview, document: dict[str, Any]) -> None:
@@ -128,6 +147,9 @@ def save_fields(
         if candidate == current:
             results.append(FieldResult(path, "unchanged", current))
             continue
+        if path == HELD_ON and (too_early := held_before_return(interview, changed)):
+            results.append(FieldResult(path, "invalid", original, value, too_early))
+            continue
         if original is not None and _normal(original, current) != current:
             results.append(
                 FieldResult(
@@ -147,7 +169,7 @@ def save_fields(
     saved = [r.path for r in results if r.outcome == "saved"]
     if saved:
         interview.content = document
-        if "start.held_on" in saved:
+        if HELD_ON in saved:
             follow_held_on(interview, document)
         audit.record(
             "interview.save",

@@ -72,7 +72,7 @@ from rhi.summaries.service import (
 )
 from rhi.sync import held as held_work
 from rhi.sync.protocol import valid_device_id
-from rhi.timefmt import from_local, to_local
+from rhi.timefmt import format_datetime, from_local, to_local
 from rhi.writing.events import open_flags
 from rhi.writing.placeholders import left_unfilled_in, saved_and_left
 
@@ -407,7 +407,10 @@ def _page_context(
         "consent_columns": [
             catalogue.find(f"consent.social_worker.{column}") for column in ("answer", "words")
         ],
-        "gaps": c.gaps(content) + _read_back_gap(interview, content, in_force, str(name)) + unfilled
+        "gaps": c.gaps(content)
+        + _held_gap(interview, content)
+        + _read_back_gap(interview, content, in_force, str(name))
+        + unfilled
         if page_id == "review"
         else [],
         "unfilled": unfilled,
@@ -1278,6 +1281,18 @@ def change_consent(uuid: str) -> tuple[str, int] | Response:
 
 
 # ---- the read-back, and the way back from the child's view ------------------------------------
+
+
+def _held_gap(interview: Any, content: dict[str, Any]) -> list[str]:
+    """On review: "When the chat started" before the child came back, which the figures and the
+    copies do not follow (service.held_before_return), saying what they give instead."""
+    if not isinstance(interview, Interview):
+        return []
+    too_early = service.held_before_return(interview, content)
+    if too_early is None:
+        return []
+    given = format_datetime(interview.held_at) if interview.held_at else "the time it was begun"
+    return [f"{too_early} The copies and the figures give {given}."]
 
 
 def _read_back_gap(

@@ -111,13 +111,13 @@ def test_an_action_due_before_the_chat_is_a_gap_on_review(app, web, world):
     """A slip of the year (30/11/2025 for 30/11/2026) was kept silently and the action showed
     overdue for a year the moment it was followed."""
     uuid = start(web, world)
-    saved = autosave(web, uuid, "start.held_on", "2026-11-22 14:30", None)
+    saved = autosave(web, uuid, "start.held_on", "2026-11-23 09:30", None)
     assert saved.status_code == 200
     _add_action(web, uuid, kind="school", owner_kind="worker", due="30/11/2025")
-    _add_action(web, uuid, kind="camhs", owner_kind="worker", due="22/11/2026")  # that day: fine
+    _add_action(web, uuid, kind="camhs", owner_kind="worker", due="23/11/2026")  # that day: fine
     review = _text(web.get(f"/interviews/{uuid}/review"))
     assert (
-        "An action (School) is due on 30 Nov 2025, before the chat on 22 Nov 2026: check its date."
+        "An action (School) is due on 30 Nov 2025, before the chat on 23 Nov 2026: check its date."
         in review
     )
     assert "An action (CAMHS (mental health)) is due" not in review
