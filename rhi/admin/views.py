@@ -135,6 +135,30 @@ def create_user() -> tuple[str, int] | Response:
     return _page(422, user_form=form)
 
 
+def _left_without_allocator(team_id: int | None) -> str:
+    """Said after a change that left a team with no active manager or missing coordinator:
+    only they see a return no one holds yet, and what the team's police tokens send
+    (rhi/access.py `allocating_team_filter`), so those would wait unseen. Said, not refused:
+    a leaver's access must end at once."""
+    if team_id is None:
+        return ""
+    team = db.session.scalar(
+        select(Team).where(Team.id == team_id, ~access.allocating_team_filter())
+    )
+    if team is None:
+        return ""
+    return (
+        f" {team.name} now has no active manager or missing coordinator: no one sees the "
+        "returns waiting there to be allocated, or what its police tokens send. Give the team "
+        "one now."
+    )
+
+
+def _oversaw(user: User) -> int | None:
+    """The team `user` allocates for, while active as its manager or coordinator."""
+    return user.team_id if user.active and user.role_enum in access.TEAM_OVERSIGHT else None
+
+
 def _last_admin(user: User) -> bool:
     """`user` is the one active administrator (changing their role would leave none)."""
     if user.role != Role.ADMIN.value or not user.active:
@@ -162,6 +186,7 @@ def set_role(user_id: int) -> Response:
             )
             return redirect(url_for("admin.users"))
         was_worker_in = user.team_id if user.role == Role.WORKER.value else None
+        oversaw = _oversaw(user)
         user.role = form.role.data
         user.team_id = form.team_id.data or None
         # A new role or team changes what the user may see: their sessions start again.
@@ -179,8 +204,12 @@ def set_role(user_id: int) -> Response:
             moved = allocation.back_to_the_team(
                 user, was_worker_in, current_user, f"{user.name} left the team."
             )
+        db.session.flush()
+        left = _left_without_allocator(oversaw)
         db.session.commit()
         flash(f"Saved {user.name}'s role and team.{_returns_moved(moved)}", "success")
+        if left:
+            flash(left.strip(), "error")
     else:
         flash("That role or team is not one we know.", "error")
     return redirect(url_for("admin.users"))
@@ -206,6 +235,7 @@ def toggle_active(user_id: int) -> Response:
                 "error",
             )
             return redirect(url_for("admin.users"))
+    oversaw = _oversaw(user)
     user.active = not user.active
     moved = 0
     if not user.active:
@@ -217,9 +247,13 @@ def toggle_active(user_id: int) -> Response:
         moved = allocation.back_to_the_team(
             user, user.team_id, current_user, f"{user.name}'s account was closed."
         )
+    db.session.flush()
+    left = _left_without_allocator(oversaw) if not user.active else ""
     db.session.commit()
     said = "active again" if user.active else "deactivated"
     flash(f"{user.name} is {said}.{_returns_moved(moved)}", "success")
+    if left:
+        flash(left.strip(), "error")
     return redirect(url_for("admin.users"))
 
 

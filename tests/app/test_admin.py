@@ -161,3 +161,46 @@ def test_the_users_page_is_a_read_recorded_in_the_trail(app, web, world):
             db.session.scalar(select(AuditEvent.user_id).where(AuditEvent.action == "user.list"))
             == world.users["admin"]
         )
+
+
+def test_the_last_manager_of_a_team_leaving_is_said_to_leave_it_with_no_one_to_allocate(
+    app, web, world
+):
+    """Only a team's managers and coordinators see the returns waiting there to be allocated
+    (and what its police tokens send): deactivating the last, or moving them, left those
+    unseen without a word. It is said (not refused: a leaver's access ends at once)."""
+    web.sign_in(world.emails["admin"])
+    warning = "RHI A now has no active manager or missing coordinator"
+    manager = world.users["manager_a"]
+    other = world.users["worker_solo"]
+    web.post(  # a second manager in RHI A: the first may go without a word
+        f"/admin/users/{other}/role",
+        {f"u{other}-role": "manager", f"u{other}-team_id": str(_team(app, "RHI A"))},
+        page="/admin/users",
+    )
+    said = web.post(f"/admin/users/{manager}/active", page="/admin/users", follow=True).get_data(
+        as_text=True
+    )
+    assert "is deactivated." in said and warning not in said
+    moved = web.post(
+        f"/admin/users/{other}/role",
+        {f"u{other}-role": "manager", f"u{other}-team_id": str(_team(app, "RHI B"))},
+        page="/admin/users",
+        follow=True,
+    ).get_data(as_text=True)
+    assert warning in moved
+    assert "no one sees the returns waiting there to be allocated" in moved
+    # RHI B has two managers now: the first to be deactivated leaves one, the second none.
+    first = web.post(f"/admin/users/{other}/active", page="/admin/users", follow=True)
+    assert "RHI B now has no" not in first.get_data(as_text=True)
+    last = web.post(
+        f"/admin/users/{world.users['manager_b']}/active", page="/admin/users", follow=True
+    )
+    assert "RHI B now has no active manager or missing coordinator" in last.get_data(as_text=True)
+
+
+def _team(app, name: str) -> int:
+    from rhi.models import Team
+
+    with app.app_context():
+        return int(db.session.scalar(select(Team.id).where(Team.name == name)))
