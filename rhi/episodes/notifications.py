@@ -65,7 +65,7 @@ class Found:
     returned_at: datetime  # UTC
     found_where: str | None
     found_by: str | None
-    return_method: str
+    return_method: str | None  # None: an import that gave none, kept as it was
     safe_and_well_by: str | None
     safe_and_well_at: datetime | None
     safe_and_well_notes: str | None

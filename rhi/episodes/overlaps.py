@@ -102,9 +102,11 @@ def times_away_since(
     return query.where(Episode.id != besides) if besides is not None else query
 
 
-def said_on_a_form(clash: Clash, name: str) -> str:
+def said_on_a_form(clash: Clash, name: str, *, back_box: bool = True) -> str:
     """A clash in the words of the hand forms, said by the time's box: what rhi holds and what
-    to do, in the person's terms (the import says it in its own, `time_away_around`)."""
+    to do, in the person's terms (the import says it in its own, `time_away_around`).
+    `back_box`: the form has a box for when they came back (a new episode, or a correction of
+    one that has its return); otherwise the return is recorded on its own page."""
     other = clash.episode
     if clash.kind == INSIDE:
         return (
@@ -133,6 +135,10 @@ def said_on_a_form(clash: Clash, name: str) -> str:
     return (
         f"{name} was recorded back since (missing {format_datetime(other.started_at)}, back "
         f"{format_datetime(clash.returned)}), so they came back from this time away before "
-        f"{format_datetime(other.started_at)}. Check the date and time, or, if you are told of "
-        "this time away after it ended, say when they came back (under “Already back?”)."
+        f"{format_datetime(other.started_at)}. Check the date and time"
+        + (
+            ", or, if this time away has ended, say when they came back (under “Already back?”)."
+            if back_box
+            else ", or record when they came back from this time away (“Record the return”)."
+        )
     )

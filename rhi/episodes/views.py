@@ -548,8 +548,15 @@ def _render(page: str, block: str, status: int, **ctx: Any) -> tuple[str, int]:
     return render_template(page, **ctx), status
 
 
-def _notification_form(**kwargs: Any) -> NotificationForm:
-    return NotificationForm(risk_grades=current_app.config["RHI_RISK_GRADES"], **kwargs)
+def _notification_form(episode: Episode | None = None, **kwargs: Any) -> NotificationForm:
+    form = NotificationForm(risk_grades=current_app.config["RHI_RISK_GRADES"], **kwargs)
+    if episode is not None and episode.returned_at is not None:
+        # Correcting a time away with its return: both times on one form, moved together.
+        form.came_back_at.label.text = "Came back at"
+        form.came_back_at.description = "Corrected here with the missing time, if both moved."
+        form.came_back_how.label.text = "How they came back"
+        form.how_required = False
+    return form
 
 
 def _notification(form: NotificationForm) -> notifications.Notification:
@@ -601,9 +608,7 @@ def create_episode(child_id: int) -> tuple[str, int] | Response:
     episode = notifications.record_missing(child, current_user, _notification(form))
     if back is not None:
         # Told of after it ended: recorded with its return, its clock running from then.
-        found = notifications.Found(
-            back, None, None, form.came_back_how.data, None, None, None, None
-        )
+        found = _found_as_kept(episode, back, form.came_back_how.data)
         notifications.record_return(
             episode, current_user, found, current_app.config["RHI_DEADLINE_HOURS"]
         )
@@ -667,10 +672,12 @@ def _overlaps(
     `_missing_already` says of one not yet back. A correction is checked only when its missing
     time moves: a grade corrected on an episode already overlapping another is no new harm."""
     started = from_local(form.started_at.data)
-    if episode is not None and started == episode.started_at:
-        return False
     if episode is not None:
-        back = episode.returned_at
+        # A correction may move its return with its start (`back`): both checked together, as
+        # one span (moved one at a time, each step met the other time away: a review).
+        back = back or episode.returned_at
+        if started == episode.started_at and back == episode.returned_at:
+            return False
     clash = overlaps.find(
         started,
         back,
@@ -682,7 +689,10 @@ def _overlaps(
     )
     if clash is None:
         return False
-    form.started_at.errors = [overlaps.said_on_a_form(clash, child.display_name)]
+    can_say_back = episode is None or episode.returned_at is not None  # the form has the box
+    form.started_at.errors = [
+        overlaps.said_on_a_form(clash, child.display_name, back_box=can_say_back)
+    ]
     return True
 
 
@@ -744,12 +754,15 @@ def edit_notification(episode_id: int) -> tuple[str, int]:
     reporter = (episode.reported_by or "").lower()  # older rows hold "Carer"
     police = {True: "yes", False: "no"}.get(episode.reported_to_police, "not_known")  # type: ignore
     form = _notification_form(
+        episode,
         formdata=None,
         obj=episode,
         started_at=_local(episode.started_at),
         reported_at=_local(episode.reported_at),
         reported_by=reporter if reporter in REPORTERS else None,
         reported_to_police=police,
+        came_back_at=_local(episode.returned_at),
+        came_back_how=episode.return_method,
     )
     return _render(
         NOTIFICATION_PAGE,
@@ -765,27 +778,62 @@ def edit_notification(episode_id: int) -> tuple[str, int]:
 @login_required
 def update_notification(episode_id: int) -> tuple[str, int] | Response:
     episode = _editable(episode_id)
-    form = _notification_form()
+    form = _notification_form(episode)
     ctx = {"form": form, "child": episode.child, "episode": episode}
     valid = form.validate_on_submit()
     if valid:
         imports_apply.serialise()  # as create_episode: after any other notification is written
         db.session.refresh(episode)  # as an import may have left it meanwhile
-    if not valid or _reference_taken(form, episode) or _overlaps(form, episode.child, episode):
+    # The return, for an episode that has one, is corrected here too (its box is on this form
+    # only then): the two times move together.
+    back = _utc(form.came_back_at.data) if valid and episode.returned_at is not None else None
+    if (
+        not valid
+        or _reference_taken(form, episode)
+        or _overlaps(form, episode.child, episode, back=back)
+    ):
         db.session.rollback()  # the turn taken ends here: nothing was written
         return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
     notification = _notification(form)
-    if episode.returned_at is not None and episode.returned_at < notification.started_at:
+    returned = back or episode.returned_at
+    if returned is not None and returned < notification.started_at:
         form.started_at.errors = [
             "This is after the child came back "
-            f"({_local(episode.returned_at):%d/%m/%Y %H:%M}). Check the date and time."
+            f"({_local(returned):%d/%m/%Y %H:%M}). Check the date and time."
         ]
         db.session.rollback()
         return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
     changed = notifications.update_missing(episode, current_user, notification)
+    how = form.came_back_how.data or episode.return_method  # None kept where none was given
+    if back is not None and (back != episode.returned_at or how != episode.return_method):
+        try:
+            changed += notifications.record_return(
+                episode,
+                current_user,
+                _found_as_kept(episode, back, how),
+                current_app.config["RHI_DEADLINE_HOURS"],
+            )
+        except notifications.ReturnAfterItsInterview as exc:
+            db.session.rollback()
+            form.came_back_at.errors = [*form.came_back_at.errors, str(exc)]
+            return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
     db.session.commit()
     flash("Saved the changes." if changed else "Nothing was changed.", "success")
     return _go(url_for("episodes.show", episode_id=episode.id))
+
+
+def _found_as_kept(episode: Episode, back: datetime, how: str | None) -> notifications.Found:
+    """The episode's return as it is kept, with its time and how they came back as given."""
+    return notifications.Found(
+        returned_at=back,
+        found_where=episode.found_where,
+        found_by=episode.found_by,
+        return_method=how,
+        safe_and_well_by=episode.safe_and_well_by,
+        safe_and_well_at=episode.safe_and_well_at,
+        safe_and_well_notes=episode.safe_and_well_notes,
+        safe_and_well_new=episode.safe_and_well_new,
+    )
 
 
 def _return_form(episode: Episode, **kwargs: Any) -> ReturnForm:

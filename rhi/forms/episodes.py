@@ -250,6 +250,9 @@ class NotificationForm(Form):
     def __init__(self, *args: Any, risk_grades: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.risk_grade.choices = with_placeholder([(g, g) for g in (*risk_grades, NOT_GRADED)])
+        # A new time away told of late says how they came back; a correction keeps the
+        # return's own (an import may have given none).
+        self.how_required = True
 
     def validate_reported_at(self, field: LocalDateTimeField) -> None:
         start = self.started_at.data
@@ -268,7 +271,7 @@ class NotificationForm(Form):
         after the fields, as each is Optional and checks nothing when empty)."""
         valid = super().validate(extra_validators)
         typed = bool(self.came_back_at.raw_data and self.came_back_at.raw_data[0].strip())
-        if typed and not self.came_back_how.data:
+        if typed and not self.came_back_how.data and self.how_required:
             self.came_back_how.errors = [*self.came_back_how.errors, "Choose how they came back."]
             return False
         if self.came_back_how.data and not typed:

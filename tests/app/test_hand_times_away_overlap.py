@@ -136,9 +136,11 @@ def test_an_open_time_away_begun_before_one_she_is_back_from_is_refused(app, wor
     page = f"/episodes/{later.id}/notification"
     moved = web.post(page, {**MISSING, "started_at": "2026-11-19T08:00"}, page=page)
     assert moved.status_code == 422
-    assert "Ada Alpha was recorded back since" in error_of(
-        moved.get_data(as_text=True), "started_at"
-    )
+    said = error_of(moved.get_data(as_text=True), "started_at")
+    assert "Ada Alpha was recorded back since" in said
+    # This form has no box for its return (it has none yet): the message says where it is.
+    assert "record when they came back from this time away" in said
+    assert "Already back?" not in said
     assert newest_episode(app).started_at == datetime(2026, 11, 22, 21, 30)
 
 
@@ -203,3 +205,40 @@ def test_a_time_away_told_of_after_it_ended_is_recorded_with_its_return(app, wor
     assert episode.return_method == "family"
     page = web.get(f"/episodes/{episode.id}", follow_redirects=True).get_data(as_text=True)
     assert "time away, and their return." in page
+
+
+def test_a_time_away_is_corrected_across_another_with_both_times_at_once(app, world):
+    """A review: a time away typed as 22 Nov that was 19 Nov could not be moved past her time
+    away of the 20th: the start alone was refused (falls inside it), and the return alone was
+    refused (before she went missing). The correction form takes both times, checked as one."""
+    away_on_the_20th(app, world)
+    web = signed_in(app, world, COORDINATOR)
+    assert record_missing(web, world.children["a"]).status_code == 302  # 22 Nov 21:30
+    episode = newest_episode(app)
+    assert record_back(web, episode.id).status_code == 302  # back 23 Nov 08:00
+    page = f"/episodes/{episode.id}/notification"
+    form = web.get(page).get_data(as_text=True)
+    assert "When they came back" in form and 'value="2026-11-23 08:00"' in form
+    # The start alone: with its return of 23 Nov, it would hold her time away of the 20th.
+    alone = web.post(page, {**MISSING, "started_at": "2026-11-19T08:00"}, page=page)
+    assert alone.status_code == 422
+    assert "which falls inside this time away" in error_of(
+        alone.get_data(as_text=True), "started_at"
+    )
+    # Both times at once, before the 20th: saved, the return with them.
+    both = {**MISSING, "started_at": "2026-11-19T08:00", "came_back_at": "2026-11-19T20:00"}
+    assert web.post(page, both, page=page).status_code == 302
+    corrected = newest_episode(app)
+    assert (corrected.started_at, corrected.returned_at) == (
+        datetime(2026, 11, 19, 8, 0),
+        datetime(2026, 11, 19, 20, 0),
+    )
+    assert corrected.return_method == "police"  # how she came back, kept as recorded
+    # Both moved so as to hold the 20th: refused, nothing changed.
+    holding = {**MISSING, "started_at": "2026-11-19T08:00", "came_back_at": "2026-11-21T08:00"}
+    refused = web.post(page, holding, page=page)
+    assert refused.status_code == 422
+    assert "which falls inside this time away" in error_of(
+        refused.get_data(as_text=True), "started_at"
+    )
+    assert newest_episode(app).returned_at == datetime(2026, 11, 19, 20, 0)
