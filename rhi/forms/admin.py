@@ -48,8 +48,12 @@ class UserRoleForm(Form):
 
 
 class TeamForm(Form):
+    # Its own id: "name" is the new user's name, in the form beside it on the same page (an
+    # accessibility probe: the label and the error link put focus in "Full name").
     name = StringField(
-        "Team name", validators=[DataRequired("Enter a name for the team."), too_long(120)]
+        "Team name",
+        validators=[DataRequired("Enter a name for the team."), too_long(120)],
+        id="team_name",
     )
 
 
