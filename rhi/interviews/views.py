@@ -1397,6 +1397,11 @@ CHANGES_TYPED = (
     "Changes are written in the box below: choose \u201cI want changes\u201d to record them, "
     "or empty the box."
 )
+# "I want changes" with nothing said of what: the copies would print that the child wanted
+# changes, and no one could make them (an accessibility probe).
+CHANGES_UNSAID = (
+    "Write what they would like to change, in their words (or that they did not say what)."
+)
 
 
 def _read_back_answered(content: Any, answer: str, changes: str) -> dict[str, Any]:
@@ -1436,6 +1441,8 @@ def _read_back_refusal(
             service.CHANGED_ELSEWHERE,
             started_from,
         )
+    if answer == "changes" and not changes.strip():
+        return service.FieldResult("read_back.changes", "invalid", before, changes, CHANGES_UNSAID)
     # New words: not those the box held when the child last answered (the box autosaves, so
     # the words held now may have been typed since: a review found a second read-back's new
     # changes recorded as "Yes, that's right").

@@ -644,6 +644,20 @@ def test_a_draft_after_the_read_back_does_not_say_it_was_not_read_back(app, web,
     assert "This is what the copy will hold as things stand" in nothing
 
 
+def test_i_want_changes_with_nothing_said_of_what_is_refused_next_to_the_box(app, web, world):
+    """An accessibility probe: "I want changes" was recorded with the box empty, and the copies
+    said the child wanted changes no one could make."""
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+    refused = answer(web, uuid, "changes", "   ")
+    assert refused.status_code == 422
+    assert "Write what they would like to change, in their words" in refused.get_data(as_text=True)
+    assert stored(app, uuid)["read_back"]["answer"] == ""
+    assert read_back_events(app, uuid) == []
+    assert answer(web, uuid, "changes", "Take out the bit about my sister").status_code == 302
+    assert stored(app, uuid)["read_back"]["answer"] == "changes"
+
+
 def test_the_review_page_does_not_say_it_was_not_read_back_once_it_was(app, web, world):
     """A probe: the review page's copies panel said "what the child said has not been read back
     and agreed" beside "Yes, that's right"; the copies wait for finishing, not the read-back."""
