@@ -104,6 +104,10 @@ class StillMissing:
     episode: Episode
     hours: int  # whole hours missing so far
     long: str | None
+    # The child came back from a later time away (a late notification for this one, made with
+    # a note by the import: rhi/episodes/overlaps.py BACK_SINCE): when that one began, so the
+    # row says they are known to be back, not missing for hundreds of hours.
+    back_since: datetime | None = None
 
 
 def long_marker(started_at: datetime, returned_at: datetime | None, now: datetime) -> str | None:
@@ -657,11 +661,43 @@ def still_missing(user: User, now: datetime) -> list[StillMissing]:
         )
         .order_by(Episode.started_at, Episode.id)
     ).all()
+    back = _back_since(user, episodes)
     return [
         StillMissing(
             episode=e,
             hours=hours_missing(e.started_at, now),
             long=long_marker(e.started_at, None, now),
+            back_since=back.get(e.id),
         )
         for e in episodes
     ]
+
+
+def _back_since(user: User, missing: Sequence[Episode]) -> dict[int, datetime]:
+    """For each episode still open, the start of the child's first later time away that has
+    its return, among those `user` may see: one query for the list (children missing now are
+    few), each child's later times away counted in SQL."""
+    if not missing:
+        return {}
+    # The earliest per child (a child has one time away open, as the forms keep it; where an
+    # import left two, the later one is said only when it holds).
+    later = db.session.execute(
+        select(Episode.child_id, func.min(Episode.started_at))
+        .where(
+            or_(
+                *(
+                    and_(Episode.child_id == e.child_id, Episode.started_at > e.started_at)
+                    for e in missing
+                )
+            ),
+            Episode.returned_at.is_not(None),
+            access.episode_filter(user),
+        )
+        .group_by(Episode.child_id)
+    ).all()
+    first = {child: at for child, at in later}
+    return {
+        e.id: first[e.child_id]
+        for e in missing
+        if e.child_id in first and first[e.child_id] > e.started_at
+    }

@@ -251,6 +251,13 @@ def test_a_reference_not_yet_back_begun_before_a_time_away_held_back_is_noted_or
     manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
     assert outcomes(app, batch) == {"NEW-OKO": "new"}
     assert messages(app, batch)[2] == f"New episode for Amara Okoye. {noted}"
+    # On the Returns page she is not shown as missing for days: known to be back.
+    returns = " ".join(manager.get("/returns").get_data(as_text=True).split())
+    missing = returns[returns.index("Still missing") : returns.index("Waiting to be allocated")]
+    assert (
+        "Known to be back: a later time away began 20 Nov 2026 08:00 and has its return. "
+        "Record when they came back from this one." in missing
+    )
     # Its missing time corrected still earlier, and still not back: refused, kept as it was.
     moved = "NEW-OKO,Amara,Okoye,14/03/2010,18/11/2026 10:00,,Medium"
     batch = import_file(manager, csv_bytes(moved))
