@@ -414,6 +414,11 @@ def retention_command(mode: str | None) -> None:
     click.echo(f"Legal status not known, kept until it is recorded: {len(report.not_known)}")
     for d in report.not_known:
         click.echo(f"  child {d.child_id}: born {d.date_of_birth.isoformat()}; {d.rule.described}")
+    # Due, but still missing or with a return or interview open: left until it is closed
+    # (rhi/retention/destroy.py open_work), as on the administrator's page.
+    click.echo(f"Kept back, still missing or a return open: {len(report.kept_back)}")
+    for d in report.kept_back:
+        click.echo(f"  child {d.child_id}: due {d.due_on.isoformat()}; {d.kept_back}")
     if mode == "dry-run":
         click.echo("Dry run: nothing was destroyed.")
         return

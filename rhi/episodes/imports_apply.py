@@ -101,8 +101,9 @@ def waiting_scope(team_id: int | None, child_scope: ColumnElement[bool]) -> Colu
         WaitingRow.team_id == team_id,
         or_(
             WaitingRow.candidate_child_id.in_(select(Child.id).where(child_scope)),
-            # The record it may be was destroyed since (it is nobody's to see): the
-            # notification is still another child's to record (retention/held.py NOT_ABOUT).
+            # The record it may be was destroyed since (it is nobody's to see). A waiting row is
+            # now destroyed with its candidate (retention/held.py ABOUT_ONLY_WHILE); this keeps
+            # any left from before that in sight, to be decided.
             WaitingRow.candidate_child_id.in_(select(DestroyedChild.child_id)),
         ),
     )
@@ -1110,8 +1111,8 @@ def resolve(
     if waiting.resolved_at is not None:
         return None  # another person decided it meanwhile: nothing is done twice
     if decision == SAME_CHILD and db.session.get(DestroyedChild, waiting.candidate_child_id):
-        # The notification outlives the record it may be (retention/held.py NOT_ABOUT): an
-        # episode is never added to a destroyed record's tombstone.
+        # A waiting row left from before it was destroyed with its candidate (retention/held.py
+        # ABOUT_ONLY_WHILE): an episode is never added to a destroyed record's tombstone.
         raise RowRefused(
             "the record it may be has been destroyed under the retention schedule. If its "
             "details are right, choose a different child."

@@ -58,6 +58,10 @@ PLACEMENT_TYPES = {
     "secure": "Secure children's home",
     "other": "Other",
 }
+# Where the child lives, when it shows a council placed them (looked after, in almost every
+# case): every placement but at home. "Other" too: kept longer, a record can be put right;
+# destroyed early, it cannot (rhi/retention/rules.py).
+CARE_PLACEMENTS = frozenset(PLACEMENT_TYPES) - {"home"}
 
 
 # Letters that Unicode does not split into a base letter and an accent, filed as people expect.
@@ -147,6 +151,20 @@ class Child(db.Model):
         """Every way a status is set through the model (the form, imports, the demo) remembers
         that the child was looked after."""
         if value in LOOKED_AFTER_STATUSES:
+            self.was_looked_after = True
+        return value
+
+    @validates("placement_type", "placing_authority")
+    def _remember_placed(self, key: str, value: str | None) -> str | None:
+        """A care placement, or a placing council recorded, shows the child was looked after
+        (rhi/retention/rules.py `placed_in_care`): remembered as a looked-after status is.
+        Before, the rule read the placement now, and a child placed in foster care who went
+        home was destroyed at 25 (a probe). A placement recorded by mistake and put right keeps
+        the longer rule: kept longer, a record can be put right; destroyed early, it cannot."""
+        placed = (
+            value in CARE_PLACEMENTS if key == "placement_type" else bool((value or "").strip())
+        )
+        if placed:
             self.was_looked_after = True
         return value
 

@@ -15,18 +15,28 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import load_only
 
 from rhi import audit
 from rhi.episodes import imports
 from rhi.extensions import db
 from rhi.jobs import downloads
-from rhi.models import Child, ImportBatch, Interview, Job, User
+from rhi.models import (
+    Child,
+    Episode,
+    ImportBatch,
+    Interview,
+    Job,
+    SyncConflict,
+    SyncRequest,
+    User,
+)
 from rhi.models.base import utcnow
 from rhi.models.children import LEGAL_STATUSES
+from rhi.models.interviews import InterviewStatus
 from rhi.models.retention import DestroyedChild, LegalHold
-from rhi.retention import held, rules
+from rhi.retention import held, rules, unimported
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +52,14 @@ TOMBSTONE = {
 }
 UNTOUCHED = frozenset({"id", "created_at"})
 
+# Work still going on with the child keeps a due record back, as a legal hold does, until it is
+# done: destroyed, a child still missing vanished from Returns with their episode, and the
+# workers with a return or an interview open lost it without a word (a probe). The reasons, as
+# the report and the command line say them, the most pressing first.
+STILL_MISSING = "Still missing"
+RETURN_OPEN = "A return is open"
+INTERVIEW_OPEN = "An interview is in progress"
+
 
 @dataclass(frozen=True)
 class Due:
@@ -52,6 +70,8 @@ class Due:
     rule: rules.Rule
     due_on: date
     hold: LegalHold | None
+    # Why work still going on keeps it back (STILL_MISSING, ...); None: nothing open.
+    kept_back: str | None = None
 
     @property
     def legal_status_label(self) -> str:
@@ -66,6 +86,9 @@ class Report:
     # Past the younger rule's birthday, but the legal status is not known (rules.Rule
     # .status_known): never destroyed until a person records it, whatever the run is told.
     not_known: list[Due] = field(default_factory=list)
+    # Due, but the child is still missing, or a return or an interview is open (`open_work`):
+    # never destroyed until it is closed, whatever the run is told.
+    kept_back: list[Due] = field(default_factory=list)
 
 
 def not_destroyed():
@@ -83,6 +106,34 @@ def holds_in_force(child_ids: list[int]) -> dict[int, LegalHold]:
     return {h.child_id: h for h in rows}
 
 
+def open_work(child_ids: list[int]) -> dict[int, str]:
+    """Each child with work still open, and the most pressing reason: an episode with no
+    return (still missing), a return with no outcome yet (`Episode.closed_at`, the Returns
+    list's rule), or an interview under way (one of an earlier return, its own closed)."""
+    if not child_ids:
+        return {}
+    found: dict[int, str] = {}
+    for child_id, returned_at in db.session.execute(
+        select(Episode.child_id, Episode.returned_at).where(
+            Episode.child_id.in_(child_ids),
+            or_(Episode.closed_at.is_(None), Episode.returned_at.is_(None)),
+        )
+    ):
+        if returned_at is None:
+            found[child_id] = STILL_MISSING
+        else:
+            found.setdefault(child_id, RETURN_OPEN)
+    for child_id in db.session.scalars(
+        select(Interview.child_id).where(
+            Interview.child_id.in_(child_ids),
+            Interview.status == InterviewStatus.IN_PROGRESS.value,
+            Interview.outcome.is_(None),
+        )
+    ):
+        found.setdefault(child_id, INTERVIEW_OPEN)
+    return found
+
+
 def report(today: date) -> Report:
     """Which records are due for destruction on `today`, and which of those are held."""
     youngest_rule = min(rules.rule_for("looked_after").to_age, rules.rule_for("none").to_age)
@@ -94,6 +145,7 @@ def report(today: date) -> Report:
     ).all()
     due = [c for c in candidates if rules.due_on(c) <= today]
     holds = holds_in_force([c.id for c in due])
+    still_open = open_work([c.id for c in due])
     result = Report(today)
     for child in due:
         entry = Due(
@@ -104,9 +156,12 @@ def report(today: date) -> Report:
             rules.rule_of(child),
             rules.due_on(child),
             holds.get(child.id),
+            still_open.get(child.id),
         )
         if entry.hold:
             result.held.append(entry)
+        elif entry.kept_back:
+            result.kept_back.append(entry)
         elif not entry.rule.status_known:
             result.not_known.append(entry)
         else:
@@ -156,6 +211,33 @@ def _forget_downloads(child_id: int) -> None:
         db.session.execute(delete(Job).where(Job.id.in_(theirs)))
 
 
+def _forget_sync_answers(child_id: int) -> None:
+    """The answers kept for a tablet's retry (`sync_requests`, rhi/sync/idempotency.py) hold a
+    conflicting interview's whole text (the server's copy) and name it only by its UUID inside
+    the stored JSON: no key to the child, so `held.each_table` does not find them (a probe
+    found a destroyed child's words there). Each answer naming one of the child's interviews
+    (their UUIDs, and the tablets' own UUIDs for copies that competed with them) is deleted,
+    expired or not: the table is pruned only when that user next uploads. A retry after this
+    is applied afresh, which every upload allows (idempotency.REMEMBER_FOR)."""
+    theirs = select(Interview.id).where(Interview.child_id == child_id)
+    uuids = set(db.session.scalars(select(Interview.uuid).where(Interview.child_id == child_id)))
+    uuids.update(
+        db.session.scalars(
+            select(SyncConflict.device_uuid).where(SyncConflict.interview_id.in_(theirs))
+        )
+    )
+    keys = {u.lower() for u in uuids if u}
+    if not keys:
+        return
+    naming = [
+        request_id
+        for request_id, response in db.session.execute(select(SyncRequest.id, SyncRequest.response))
+        if any(key in (response or "").lower() for key in keys)
+    ]
+    if naming:
+        db.session.execute(delete(SyncRequest).where(SyncRequest.id.in_(naming)))
+
+
 def _forget_import_rows(child_id: int) -> None:
     """What applied police files keep about the child (each row's result names the child it
     was about, and its words may name them: "New episode for Ada"): blanked, the counts kept.
@@ -184,12 +266,14 @@ def destroy_child(child_id: int, today: date, user: User | None) -> bool:
     if child is None or rules.due_on(child) > today or not rules.rule_of(child).status_known:
         db.session.rollback()
         return False
-    if holds_in_force([child_id]):
+    if holds_in_force([child_id]) or open_work([child_id]):
         db.session.rollback()
         return False
     rule = rules.rule_of(child)
     _forget_downloads(child_id)
+    _forget_sync_answers(child_id)
     _forget_import_rows(child_id)
+    unimported.forget(child_id)  # by their name and date of birth: before the tombstone
     db.session.expunge(child)  # its row is changed by SQL below: never flushed from here
     for entry, clause in reversed(list(held.each_table(child_id))):
         db.session.execute(delete(entry.table).where(clause))
@@ -223,16 +307,26 @@ class RunResult:
     failed: list[int] = field(default_factory=list)
     # Left because their legal status is not known (`Report.not_known`): a person records it.
     not_known: list[int] = field(default_factory=list)
+    # Left because the child is still missing or a return is open (`Report.kept_back`).
+    kept_back: list[int] = field(default_factory=list)
 
 
 def run(today: date, user: User | None, only: set[int] | None = None) -> RunResult:
     """Destroy every record due today and not held (of `only`, the records a person was shown,
     when given), each child in a transaction of its own: one that fails is rolled back and
-    named, and the others still go. Records whose legal status is not known are left, and
-    counted."""
+    named, and the others still go. Records whose legal status is not known, and those of a
+    child still missing or with a return open, are left, and counted."""
     result = RunResult()
     listed = report(today)
     result.not_known = [d.child_id for d in listed.not_known]
+    result.kept_back = [d.child_id for d in listed.kept_back]
+    if result.kept_back:
+        log.warning(
+            "retention: %d records kept back, the child still missing or a return open "
+            "(children %s)",
+            len(result.kept_back),
+            result.kept_back,
+        )
     if result.not_known:  # said in the log too: cron's run prints only its counts
         log.warning(
             "retention: %d records left, their legal status not known (children %s)",

@@ -8,29 +8,33 @@ Left out, on purpose:
 - `audit_events` cannot be changed or deleted (rhi/models/audit.py): its rows keep pointing at
   the tombstone. They hold no note text, only who did what and when.
 - `destroyed_children`: the marker that the record was destroyed.
-- A row that names the child only as who it may be (`NOT_ABOUT`).
+- A police notification that names the child only as who it might have been, once a person
+  recorded it as another child (`ABOUT_ONLY_WHILE`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Table, false, or_, select
+from sqlalchemy import ColumnElement, Table, and_, false, or_, select
 
 from rhi.extensions import db
 
 KEPT = frozenset({"children", "audit_events", "destroyed_children"})
-# Foreign keys that name a child as a possibility, not whom the row is about: a police
-# notification waiting for a person names the child it may be (`candidate_child_id`), and is
-# another child's until someone says it is the same (then its `episode_id` is the child's).
-# Followed, a subject access export handed one child another's notification, and destroying a
-# record deleted a notification still waiting to be decided.
-NOT_ABOUT = frozenset({("import_waiting_rows", "candidate_child_id")})
-
-
-def _about(table: Table, column: str) -> bool:
-    return (table.name, column) not in NOT_ABOUT
+# Foreign keys that make a row the child's only while a condition holds. A police notification
+# waiting for a person names the child it may be (`candidate_child_id`): until someone decides,
+# it is about them as far as rhi can tell. Its line in the police file is theirs (blanked with
+# their record and in their export: rhi.episodes.imports `_about` matches it by the candidate),
+# its name and date of birth are theirs or all but, and kept after their record was destroyed,
+# it identified them and the waiting page invited recording it as "a different child",
+# recreating them (a probe). So it is destroyed with the record and in their export. Once a
+# person records it (`episode_id` set), it is the child of that episode, found through it: a
+# notification recorded as a different child is never handed to, or destroyed with, the child
+# it only might have been (an earlier probe).
+ABOUT_ONLY_WHILE: dict[tuple[str, str], Callable[[Table], ColumnElement[bool]]] = {
+    ("import_waiting_rows", "candidate_child_id"): lambda t: t.c.episode_id.is_(None),
+}
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def held_tables() -> list[HeldTable]:
             links = tuple(
                 Link(fk.parent.name, fk.column.table.name, fk.column.name)
                 for fk in table.foreign_keys
-                if fk.column.table.name in frontier | set(found) and _about(table, fk.parent.name)
+                if fk.column.table.name in frontier | set(found)
             )
             if links:
                 added.add(table.name)
@@ -79,7 +83,7 @@ def held_tables() -> list[HeldTable]:
         links = tuple(
             Link(fk.parent.name, fk.column.table.name, fk.column.name)
             for fk in table.foreign_keys
-            if fk.column.table.name in whole and _about(table, fk.parent.name)
+            if fk.column.table.name in whole
         )
         result.append(HeldTable(table, links))
     return result
@@ -100,7 +104,9 @@ def rows_of(child_id: int, held: HeldTable, by_name: dict[str, HeldTable]) -> Co
         if link.parent_table == held.table.name:
             continue  # a row pointing at its own kind is found through its other links
         if link.parent_table == "children":
-            clauses.append(column == child_id)
+            condition = ABOUT_ONLY_WHILE.get((held.table.name, link.column))
+            mine = column == child_id
+            clauses.append(mine if condition is None else and_(mine, condition(held.table)))
             continue
         parent = by_name[link.parent_table]
         clauses.append(

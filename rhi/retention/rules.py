@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from flask import current_app
 
 from rhi.models.children import (
+    CARE_PLACEMENTS,
     LEGAL_STATUSES,
     LOOKED_AFTER_STATUSES,
     NOT_KNOWN,
-    PLACEMENT_TYPES,
 )
 
 if TYPE_CHECKING:
@@ -44,10 +44,8 @@ __all__ = [
 # person records for a child at home, and the plans): any other (none, empty, one rhi does not
 # know) leaves the question open.
 KNOWN_NOT_LOOKED_AFTER = frozenset(LEGAL_STATUSES) - LOOKED_AFTER_STATUSES - {NOT_KNOWN}
-# Where the child lives, when it shows a council placed them (looked after, in almost every
-# case): every placement but at home. "Other" too: kept longer, a record can be put right;
-# destroyed early, it cannot.
-CARE_PLACEMENTS = frozenset(PLACEMENT_TYPES) - {"home"}
+# CARE_PLACEMENTS (rhi/models/children.py): where the child lives, when it shows a council
+# placed them. Remembered in `Child.was_looked_after` once recorded, as a looked-after status is.
 
 
 @dataclass(frozen=True)
@@ -86,13 +84,17 @@ def _age(looked_after: bool) -> int:
 def rule_for(
     legal_status: str | None, *, was_looked_after: bool = False, placed: bool = False
 ) -> Rule:
-    """The rule for a status, with what else rhi was told: looked after before, or placed in
-    care or by a council (`placed_in_care`). Either keeps the looked-after rule."""
+    """The rule for a status, with what else rhi was told: looked after before (a status, an
+    episode away from placement, a care placement or placing council recorded at any time), or
+    placed in care or by a council now (`placed_in_care`). Either keeps the looked-after rule;
+    said as placed while the placement shows it."""
     now = (legal_status or "") in LOOKED_AFTER_STATUSES
-    if now or was_looked_after:
-        return Rule(True, _age(True), before=not now)
+    if now:
+        return Rule(True, _age(True))
     if placed:
         return Rule(True, _age(True), placed=True)
+    if was_looked_after:
+        return Rule(True, _age(True), before=True)
     known = (legal_status or "") in KNOWN_NOT_LOOKED_AFTER
     return Rule(False, _age(False), status_known=known)
 

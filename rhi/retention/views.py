@@ -119,7 +119,8 @@ def run() -> tuple[str, int] | Response:
         object_type="retention",
         object_id="run",
         detail=f"{len(result.destroyed)} destroyed, {len(result.skipped)} passed by, "
-        f"{len(result.not_known)} legal status not known, {len(result.failed)} failed",
+        f"{len(result.not_known)} legal status not known, {len(result.kept_back)} kept back "
+        f"(still missing or a return open), {len(result.failed)} failed",
     )
     db.session.commit()
     flash(run_message(result), "error" if result.failed else "success")
@@ -139,6 +140,15 @@ def run_message(result: destroy.RunResult) -> str:
             else f" {not_known} kept: their legal status is not known. Record it before these "
             "records can be destroyed."
         )
+    kept_back = len(result.kept_back)
+    if kept_back:
+        message += (
+            " 1 kept back: the child is still missing, or a return or interview is open."
+            if kept_back == 1
+            else f" {kept_back} kept back: each child is still missing, or a return or interview "
+            "is open."
+        )
+        message += " A record is destroyed once its return is closed."
     if failed:
         message += f" {failed} could not be destroyed and {'is' if failed == 1 else 'are'} kept: "
         message += "try again."

@@ -6,10 +6,11 @@ first pages of record.pdf, before everything else.
 "Everything" is what the retention run would destroy (rhi/retention/held.py finds it from the
 schema: the child's returns, interviews with every version, contact attempts, addenda, device
 copies, summaries and their sendings, decisions, actions, notices, imports rows, holds and
-earlier disclosures), plus the child's own row, the rows of applied police files about them
-(which name no child by a key, so the schema does not find them: found by the rule the
-retention run blanks them by, rhi.episodes.imports.rows_about) and the audit trail of who read
-or changed the record. A table added to rhi later is included without a change here.
+earlier disclosures), plus the child's own row, the rows of police files about them (which
+name no child by a key, so the schema does not find them: found by the rules the retention run
+blanks them by: rhi.episodes.imports.rows_about for applied files, rhi.retention.unimported for
+files uploaded and not imported) and the audit trail of who read or changed the record. A
+table added to rhi later is included without a change here.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from rhi.models.interviews import ATTEMPT_OUTCOMES, CONTACT_METHODS, OUTCOMES
 from rhi.models.people import Role
 from rhi.models.summaries import NEXT_STEPS, SENT_WAYS
 from rhi.naming import interview_name
-from rhi.retention import held
+from rhi.retention import held, unimported
 from rhi.subject_access.review import Review, for_child
 from rhi.summaries.asset_urls import CSS_URL, LOGO_URL
 from rhi.summaries.pdf import asset_fetcher, write_pdf
@@ -87,7 +88,8 @@ class Export:
     audit: list[dict[str, Any]]
     people: dict[int, dict[str, str]]
     files: dict[str, bytes] = field(default_factory=dict)
-    # Rows of applied police files about the child: the file, and the row as rhi keeps it.
+    # Rows of police files about the child: the file, and the row as rhi keeps it (an applied
+    # file's result; a file not imported, the row's cells as the police sent them).
     police_files: list[dict[str, Any]] = field(default_factory=list)
     # What to review before it is handed over: what the child kept back, said no to sharing,
     # and decisions they were not told of, interview by interview.
@@ -149,8 +151,12 @@ def collect(child_id: int) -> Export:
 
 
 def _police_file_rows(child_id: int) -> list[dict[str, Any]]:
-    """What applied police files keep about the child (a row refused keeps its cells, to put
-    right: a found address, a person with them), with the file's name and when it came."""
+    """What police files keep about the child, with the file's name and when it came: an
+    applied file's results (a row refused keeps its cells, to put right: a found address, a
+    person with them), and a file uploaded and not imported, its rows about the child whole
+    (a probe: such a file, kept up to 14 days, held their name, date of birth and where they
+    were found, and the export left it out). The rows of a file not imported are matched as
+    the import's preview meets a row with a child (rhi/retention/unimported.py says how)."""
     episode_ids, police_references = imports.known_by(child_id)
     rows = []
     for batch in db.session.scalars(
@@ -162,7 +168,7 @@ def _police_file_rows(child_id: int) -> list[dict[str, Any]]:
             rows.append(
                 {"file": batch.filename, "uploaded_at": _plain(batch.uploaded_at), **result}
             )
-    return rows
+    return rows + unimported.exported(child_id)
 
 
 def _people(export: Export) -> dict[int, dict[str, str]]:

@@ -110,12 +110,17 @@ def _second_factor_on(app, user_id: int) -> bool:
 
 
 def _due_child(app, world) -> int:
-    """Ada, made due for destruction (born in 1940)."""
+    """Ada, made due for destruction (born in 1940), her returns given their outcome: a return
+    still open keeps a due record back (rhi/retention/destroy.py open_work)."""
+    from tests.app.test_retention import close_returns
+
     with app.app_context():
         child = db.session.get(Child, world.children["a"])
         child.date_of_birth = date(1940, 5, 1)
         db.session.commit()
-        return child.id
+        child_id = child.id
+    close_returns(app, child_id)
+    return child_id
 
 
 ACTIONS = {
