@@ -21,6 +21,7 @@
 
 import { csrfToken } from "./csrf.js";
 import { askPin } from "./pin-dialog.js";
+import { isSignedOut, session } from "./session.js";
 import { localNow } from "./shell-fill.js";
 import * as store from "./store.js";
 
@@ -31,6 +32,7 @@ const WORDS = "rhi:child-view-words"; // the way back in the child's language, f
 const GUARD = "rhiChildView"; // marks the history entry pushed while the child's view is on
 const PIN_HINT = "Enter your tablet PIN to go back to the worker's view.";
 const NEEDS = "Going back needs the tablet's PIN or a connection.";
+const SIGNED_OUT = "You were signed out after a while with nothing sent.";
 
 const remembered = (key) => {
   try {
@@ -115,10 +117,27 @@ function describeByWhatShows(on) {
   }
 }
 
+// What autosave.js says aloud of the saves (its live region, #save-announcer) is the worker's,
+// in English ("Not saved: you have been signed out…"): in the child's view the region is hidden,
+// so nothing put in it is read out to the child. Made now if the page has none yet, as
+// autosave.js makes it, so a save failing meanwhile finds this one rather than making one heard.
+function quietTheWorkersAnnouncer(on) {
+  let region = document.getElementById("save-announcer");
+  if (!region && on) {
+    region = document.createElement("div");
+    region.id = "save-announcer";
+    region.className = "visually-hidden";
+    region.setAttribute("role", "status");
+    document.body.append(region);
+  }
+  if (region) region.hidden = on;
+}
+
 function setMode(on) {
   document.documentElement.classList.toggle("child-view", on);
   remember(MODE, on ? "1" : null);
   describeByWhatShows(on);
+  quietTheWorkersAnnouncer(on);
   if (on) {
     const form = document.querySelector("#child-view-dialog form");
     if (form) remember(UNLOCK, form.action);
@@ -172,6 +191,64 @@ document.addEventListener("change", (event) => {
   if (scale) stamp(scale);
 });
 
+const toSignIn = (url) => {
+  try {
+    return new URL(url).pathname === "/sign-in";
+  } catch {
+    return false;
+  }
+};
+
+// An answer from a session that has ended: sent on to the sign-in page, or refused before the
+// password was looked at (a 400: the CSRF token went with the session). A 400 asks the server
+// whether the worker is still signed in, as autosave.js does.
+async function endedSession(response) {
+  if (response.status === 401 || (response.redirected && toSignIn(response.url))) return true;
+  if (response.status !== 400) return false;
+  try {
+    await session();
+    return false;
+  } catch (error) {
+    return isSignedOut(error);
+  }
+}
+
+// Does the server hold what the field shows? Each save's answer puts the value the server now
+// holds beside the field (its "o:" input, _fields.html meta), so a save refused (signed out)
+// leaves the two different, and one that went through leaves them the same.
+function heldByServer(field) {
+  const held = document.querySelector(`[name="${CSS.escape(field.name.replace(/^f:/, "o:"))}"]`);
+  if (field.type === "radio" && !field.checked) return true; // the chosen radio speaks
+  const shown = field.type === "checkbox" ? (field.checked ? "1" : "0") : field.value;
+  return (held ? held.value : "") === shown;
+}
+
+// What the worker is told once the session has ended: what to do, and what of the child's was
+// saved or not (a face chosen, words typed: what the server does not hold).
+function signedOutWords() {
+  const lost = [...document.querySelectorAll("[data-autosave][name^='f:']")].filter(
+    (field) => !heldByServer(field),
+  );
+  const what = `${SIGNED_OUT} Reload the page and sign in again`;
+  if (!lost.length) return `${what}: what the child chose before was saved.`;
+  // A face's list and the time stamped beside it (a text field too) are the face.
+  const isFace = (field) =>
+    Boolean(
+      document.querySelector(
+        `[data-feelings="${CSS.escape(field.id)}"], [data-feelings-at="${CSS.escape(field.id)}"]`,
+      ),
+    );
+  const face = lost.some(isFace);
+  const words = lost.some(
+    (field) => !isFace(field) && (field.tagName === "TEXTAREA" || field.type === "text"),
+  );
+  const told = [];
+  if (face) told.push("The face chosen last was not saved: ask about it again.");
+  if (words) told.push("The words typed last were not saved: copy them from the box first.");
+  if (!told.length) told.push("The last change was not saved.");
+  return `${what}. ${told.join(" ")} Everything before that was saved.`;
+}
+
 // Online on a tablet with no PIN: the worker's password, checked by the server.
 function askPassword() {
   const dialog = document.getElementById("child-view-dialog");
@@ -181,10 +258,27 @@ function askPassword() {
   const error = form.querySelector("[data-error]");
   error.textContent = "";
   input.value = "";
+  // Signed out: the way to sign in again, under what was said (made here: the dialog is the
+  // server's, the same on every page).
+  let signIn = null;
+  const offerSignIn = () => {
+    if (signIn) return signIn.focus();
+    signIn = document.createElement("button");
+    signIn.type = "button";
+    signIn.className = "button";
+    signIn.textContent = "Sign in again";
+    // The page again by its address, never a form sent again: it leads to signing in.
+    signIn.addEventListener("click", () =>
+      window.location.assign(window.location.pathname + window.location.search),
+    );
+    error.after(signIn);
+    signIn.focus();
+  };
   return new Promise((resolve) => {
     const done = (value) => {
       form.removeEventListener("submit", submit);
       dialog.removeEventListener("close", cancel);
+      if (signIn) signIn.remove();
       input.value = "";
       if (dialog.open) dialog.close();
       resolve(value);
@@ -205,6 +299,13 @@ function askPassword() {
           body: new URLSearchParams({ password }),
         });
         if (response.status === 204) return done(true);
+        if (await endedSession(response)) {
+          // Not the password: the session has gone, and no password typed here can help.
+          // Signing in again is the check now, so the page it leads back to is the worker's.
+          remember(MODE, null);
+          error.textContent = signedOutWords();
+          return offerSignIn();
+        }
         const said = await response.json().catch(() => null);
         error.textContent = (said && said.message) || "That did not work. Try again.";
       } catch {
@@ -284,6 +385,7 @@ function awayFromTheInterview() {
     hiddenForTheChild = [...document.body.children].filter(
       (el) => el.tagName !== "DIALOG" && el.tagName !== "TEMPLATE" && !el.hidden,
     );
+    quietTheWorkersAnnouncer(true);
     for (const el of hiddenForTheChild) el.hidden = true; // app.css: [hidden] wins over all
     // The panel and the password dialog come from the server (_child_view.html `away`).
     const parts = template.content.cloneNode(true);

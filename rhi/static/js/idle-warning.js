@@ -1,0 +1,189 @@
+// Said before the idle sign-out, with a way to stay signed in (WCAG 2.2.1 Timing Adjustable).
+// rhi/sessions.py ends a session nothing has reached the server in for RHI_IDLE_TIMEOUT_MINUTES;
+// base.html puts that setting on <body> (data-idle-timeout-seconds), on signed-in pages only: a
+// shell page kept for no signal has no session to end, and so no warning. The number is never
+// written again here.
+//
+// What counts as activity is what the server counts: any request of the page's that reaches it
+// (each refreshes the session's last-seen time; a session ends no sooner than the timeout after
+// the last one). The page watches its own requests (htmx's, autosaves, fetches) as the browser
+// records them, and rhi's other tabs, which share the session, tell it of theirs (localStorage:
+// a time, nothing else). So the warning is never late, and typing, which saves as it goes,
+// keeps it away.
+//
+// "Stay signed in" sends one request (GET /sync/v1/session: signed in only, and it writes
+// nothing), which is itself the activity. Escape does the same: dismissing the warning is
+// choosing to carry on. While the tablet is turned towards the child (child-view.js) nothing
+// is shown: the worker's words are never put before the child. What the child taps is saved,
+// and counts as activity like any save; if time runs out all the same, the warning, or the
+// word that the session has ended, waits for the worker's view.
+
+import { isSignedOut, session } from "./session.js";
+
+const SHARED = "rhi:last-sent"; // localStorage: when a tab of rhi's last reached the server
+const MOST_WARNING_MS = 2 * 60 * 1000; // warned this long before, or half the timeout if short
+const TICK_MS = 1000; // the time left, said again while the warning shows
+const NO_CONNECTION = "That did not reach rhi (no connection?). Try again in a moment.";
+
+const timeoutMs = Number(document.body.dataset.idleTimeoutSeconds || 0) * 1000;
+const dialog = document.getElementById("idle-dialog");
+
+let lastSent = Date.now(); // the page itself has just come from the server
+let timer = null;
+let ended = false; // the session has run out: said once, and not again once dismissed
+let endedDismissed = false;
+let focusBefore = null;
+
+const part = (name) => dialog.querySelector(`[data-idle-${name}]`);
+const childViewOn = () => document.documentElement.classList.contains("child-view");
+
+// Rounded down, so the worker is never told there is more time than there is.
+function timeLeft(ms) {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+}
+
+// The dialog's words: the warning, or that the session has ended. Its description names the
+// paragraph shown, so a screen reader says it as focus moves in.
+function showState(left) {
+  part("warning").hidden = ended;
+  part("ended").hidden = !ended;
+  part("warning-title").hidden = ended;
+  part("ended-title").hidden = !ended;
+  part("stay").hidden = ended;
+  part("sign-in").hidden = !ended;
+  // "Saved as you type" is true only of a page whose boxes save themselves.
+  part("autosave").hidden = !document.querySelector("[data-autosave]");
+  part("left").textContent = timeLeft(left);
+  dialog.setAttribute("aria-describedby", ended ? "idle-ended" : "idle-warning");
+}
+
+function open() {
+  if (dialog.open) return;
+  focusBefore = document.activeElement;
+  part("error").textContent = "";
+  dialog.showModal();
+  (ended ? part("sign-in") : part("stay")).focus();
+}
+
+function close() {
+  if (!dialog.open) return;
+  dialog.close();
+  if (focusBefore instanceof HTMLElement && document.contains(focusBefore)) focusBefore.focus();
+  focusBefore = null;
+}
+
+// Where the time stands now: nothing to say yet, the warning, or the end.
+function check() {
+  window.clearTimeout(timer);
+  const left = lastSent + timeoutMs - Date.now();
+  ended = left <= 0;
+  if (childViewOn()) {
+    close(); // never before the child: looked at again when the worker's view is back
+    // Still timed to the end, so a request after it (a tap refused) is not taken for activity.
+    if (!ended) timer = window.setTimeout(check, left);
+    return;
+  }
+  const warnFor = Math.min(MOST_WARNING_MS, timeoutMs / 2);
+  if (left > warnFor) {
+    close(); // something reached the server meanwhile: nothing to warn of
+    endedDismissed = false;
+    timer = window.setTimeout(check, left - warnFor);
+    return;
+  }
+  const wasEnded = !part("ended").hidden;
+  showState(left);
+  if (ended && endedDismissed) return;
+  open();
+  // Run out while the warning showed: its button has gone, so focus goes to the one now there.
+  if (ended && !wasEnded) part("sign-in").focus();
+  if (!ended) timer = window.setTimeout(check, Math.min(TICK_MS, left));
+}
+
+// Once the time has run out, a request no longer brings the session back (it answers "signed
+// out"): only signing in again does.
+function heard(at) {
+  if (ended || !(at > lastSent)) return;
+  lastSent = at;
+  check();
+}
+
+let sharedAt = 0;
+function sent() {
+  if (ended) return; // a request refused: nothing to tell the other tabs either
+  const now = Date.now();
+  heard(now);
+  if (now - sharedAt < TICK_MS) return; // a burst of saves: told once a second at most
+  sharedAt = now;
+  try {
+    window.localStorage.setItem(SHARED, String(now));
+  } catch {
+    // Storage refused (a private window): each tab goes by its own requests.
+  }
+}
+
+// A request that reached the server: rhi's own, not a static file (served without a session)
+// or a shell page (kept by the service worker), and answered (a request with no network gets
+// no status).
+function reachedServer(entry) {
+  const url = new URL(entry.name, window.location.href);
+  if (url.origin !== window.location.origin) return false;
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/shell/")) return false;
+  return !("responseStatus" in entry) || entry.responseStatus > 0;
+}
+
+async function stay() {
+  part("error").textContent = "";
+  try {
+    await session();
+    sent();
+    close();
+    check();
+  } catch (error) {
+    if (isSignedOut(error)) {
+      lastSent = 0; // ended already (on another device, or by an administrator)
+      check();
+    } else {
+      part("error").textContent = NO_CONNECTION;
+    }
+  }
+}
+
+function start() {
+  if (!dialog || !(timeoutMs > 0) || document.querySelector("[data-shell-page]")) return;
+  if ("PerformanceObserver" in window) {
+    new PerformanceObserver((list) => {
+      if (list.getEntries().some(reachedServer)) sent();
+    }).observe({ type: "resource" });
+  }
+  window.addEventListener("storage", (event) => {
+    if (event.key === SHARED) heard(Number(event.newValue));
+  });
+  // An alert only where this script can fill it (the page without it has no use for one).
+  part("error").setAttribute("role", "alert");
+  part("stay").addEventListener("click", stay);
+  // The page again by its address (never a form sent again): it leads to signing in.
+  part("sign-in").addEventListener("click", () =>
+    window.location.assign(window.location.pathname + window.location.search),
+  );
+  dialog.addEventListener("cancel", (event) => {
+    if (ended) {
+      endedDismissed = true; // the worker has read it; saves say it again where they fail
+      return;
+    }
+    event.preventDefault();
+    stay();
+  });
+  // The tablet turned towards the child or back (child-view.js), or woken from sleep, when
+  // timers wait: the time is looked at again at once.
+  new MutationObserver(check).observe(document.documentElement, {
+    attributes: true,
+    attributeFilter: ["class"],
+  });
+  document.addEventListener("visibilitychange", () => !document.hidden && check());
+  check();
+}
+
+start();
