@@ -22,6 +22,7 @@ from tests.browser.helpers import (
     go_to,
     offer_and_yes,
     offline_on_the_return,
+    open_offline,
     serious_violations,
     sign_in,
     start_interview,
@@ -177,6 +178,23 @@ def test_the_childs_view_works_with_no_signal_and_the_pin_brings_the_worker_back
         r"\d{4}-\d\d-\d\d \d\d:\d\d",
         tablet.get_by_label(f"When {OFFLINE_CHILD} chose how they feel").input_value(),
     )
+
+
+FOOTER_CHILD = "Delphine"  # a first name no other test uses
+
+
+def test_an_interview_page_opened_with_no_signal_shows_the_danger_line_as_online(page, new_return):
+    """A probe: an interview page loaded whole with no signal showed the footer's danger line
+    in all seven of rhi's other languages, three times each, under the child's view; online a
+    child who reads English sees it in English only."""
+    new_return(FOOTER_CHILD)
+    tablet = offline_on_the_return(page, FOOTER_CHILD)
+    start_interview(tablet, FOOTER_CHILD)
+    go_to(tablet, "In your own words")
+    path = re.sub(r"^https?://[^/]+", "", tablet.url)
+    whole = open_offline(tablet.context, path)  # the interview's own page, loaded whole
+    whole.get_by_role("button", name=f"Turn the tablet towards {FOOTER_CHILD}").click()
+    expect(whole.locator("footer .child-line")).to_have_count(0)
 
 
 # What the page holds (its HTML, as the server's check reads it), and what of it is visible: the

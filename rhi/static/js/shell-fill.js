@@ -93,8 +93,15 @@ export function fillBlanks(root, values, ids) {
     if (urgency)
       node.className = node.className.replace(/\b(urgency|tag)-[a-z]+\b/g, `$1-${urgency}`);
   }
-  for (const node of root.querySelectorAll("[data-band]")) {
-    if (node.getAttribute("data-band") !== values.band) node.remove();
+  // The page's footer (the danger line in the child's language) is drawn outside main, once
+  // per variant like the rest: kept to this child's, as online (a probe found all seven
+  // languages, three times each, under the child's view offline).
+  const footer =
+    root instanceof Element && root.matches("main") ? document.querySelectorAll("footer") : [];
+  for (const place of [root, ...footer]) {
+    for (const node of place.querySelectorAll("[data-band]")) {
+      if (node.getAttribute("data-band") !== values.band) node.remove();
+    }
   }
   // Words that differ by whether the child has a social worker of their own: the shell holds
   // both, the server's copy says which is this child's ("yes" for a copy kept before it did).
