@@ -165,13 +165,43 @@ function reflect(elt) {
   if (!failed && !status.matches(".save-kept")) lastSaid = "";
 }
 
-function markNotSaved(elt) {
-  setStatus(elt, "Not saved, retrying", "save-retrying");
+// Why the keeper did not keep a field's change (changes.js: this tablet keeps another worker's
+// work), said beside the field instead of "retrying" when its save finds no network.
+const whyNotKept = new WeakMap();
+
+/**
+ * Say why the field's change could not be kept on the tablet (the words are only in the box).
+ * @param {Element} elt
+ * @param {string} message
+ */
+export function notKeptBecause(elt, message) {
+  whyNotKept.set(elt, message);
+}
+
+// Fields whose save waits for its next try: tried again at once when the signal comes back.
+const retryTimers = new Map();
+
+function markNotSaved(elt, text = "Not saved, retrying") {
+  setStatus(elt, text, "save-retrying");
   const delay = Math.min((retryDelays.get(elt) || 1000) * 2, 30000);
   retryDelays.set(elt, delay);
-  // htmx is the vendored classic script (vendor/htmx.min.js), loaded before any module.
-  window.setTimeout(() => window.htmx && window.htmx.trigger(elt, "change"), delay);
+  window.clearTimeout(retryTimers.get(elt));
+  retryTimers.set(
+    elt,
+    window.setTimeout(() => retryNow(elt), delay),
+  );
 }
+
+function retryNow(elt) {
+  window.clearTimeout(retryTimers.get(elt));
+  retryTimers.delete(elt);
+  // htmx is the vendored classic script (vendor/htmx.min.js), loaded before any module.
+  if (window.htmx && elt.isConnected) window.htmx.trigger(elt, "change");
+}
+
+window.addEventListener("online", () => {
+  for (const elt of [...retryTimers.keys()]) retryNow(elt);
+});
 
 export const isAutosave = (elt) => elt instanceof Element && elt.hasAttribute("data-autosave");
 
@@ -212,8 +242,9 @@ document.addEventListener("htmx:sendError", (event) => {
           "save-kept",
         );
       } else {
-        markNotSaved(elt);
+        markNotSaved(elt, whyNotKept.get(elt));
       }
+      whyNotKept.delete(elt);
     },
     () => markNotSaved(elt),
   );
@@ -346,13 +377,54 @@ function sendAsThePageGoes(elt) {
 }
 
 // Both: pagehide is the one a tablet's browser always gives (closing the tab, switching app),
-// beforeunload the one a reload or Back on a desktop gives early enough to send anything.
+// beforeunload the one a reload or Back on a desktop gives early enough to send anything. With
+// no signal nothing can be sent: the words are kept on the tablet instead (the keeper), started
+// now, though a page going may not finish it (WebCrypto and IndexedDB stop with the page): so
+// with no signal each word is kept as it is typed too (below), as the shell pages keep theirs.
 function sendWhatIsTyped() {
   // A shell page keeps what is typed on the tablet itself (shell-interview.js), and sends it
   // from there: never straight to the server.
   if (!document.querySelector("[data-shell-page]"))
-    for (const elt of typedNotSent) sendAsThePageGoes(elt);
+    for (const elt of typedNotSent) {
+      if (navigator.onLine) sendAsThePageGoes(elt);
+      else keepOffline(elt).catch(() => false); // now: not after a keep on its way
+    }
   typedNotSent.clear();
 }
 window.addEventListener("beforeunload", sendWhatIsTyped);
 window.addEventListener("pagehide", sendWhatIsTyped);
+// A tablet's browser may end a page in the background without pagehide: hidden is the last
+// moment it surely runs.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "hidden" || navigator.onLine) return;
+  for (const elt of typedNotSent) keepOffline(elt).catch(() => false);
+});
+
+// With no signal the box's save (800 ms after the typing stops) cannot be made, and the tab
+// closed or reloaded before then would take the words with it: each word typed is kept on the
+// tablet at once (the keeper: only in this worker's own store), one keep at a time per box,
+// the last one with the box's words as they are when it starts. Nothing is said beside the box
+// here: its save, failing, says whether the words are kept.
+const keeping = new Map(); // box -> true when typed in again while its keep was on its way
+
+function keepAsTyped(elt) {
+  if (keeping.has(elt)) {
+    keeping.set(elt, true);
+    return;
+  }
+  keeping.set(elt, false);
+  keepOffline(elt)
+    .catch(() => false)
+    .then(() => {
+      const again = keeping.get(elt);
+      keeping.delete(elt);
+      if (again && !navigator.onLine) keepAsTyped(elt);
+    });
+}
+
+document.addEventListener("input", (event) => {
+  const elt = event.target;
+  if (navigator.onLine || !isAutosave(elt) || ["checkbox", "radio"].includes(elt.type)) return;
+  if (document.querySelector("[data-shell-page]")) return; // kept by shell-interview.js
+  keepAsTyped(elt);
+});

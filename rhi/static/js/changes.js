@@ -1,8 +1,68 @@
 // A field of an open (online) interview page whose save could not reach the server: the change
 // is kept on the tablet, sealed (no PIN needed), and upload.js sends it as a fresh save later.
+//
+// Only in a store of the worker signed in on this page: on a shared tablet the store may be
+// another worker's, kept locked when they signed out. Words sealed into it would be theirs to
+// open and send (and the server refuses them, as the record is not theirs): so then nothing is
+// kept, and the box says its words are only in the box (autosave.js keeps retrying the save).
 
+import { notKeptBecause } from "./autosave.js";
+import { notTheirs } from "./pin-dialog.js";
 import { changeId } from "./records.js";
+import { session } from "./session.js";
 import * as store from "./store.js";
+
+const ANOTHER_WORKERS =
+  "Not saved: there is no signal, and this tablet keeps another worker's work, so your words " +
+  "are only in this box. Keep this page open: they will be saved when the signal is back.";
+
+// Who is signed in on this page: asked of the server (as bar.js asks it) while there is a
+// signal, so it is known once the signal has gone. The page's own user for its whole life.
+/** @type {Promise<import("./session.js").Session | null> | null} */
+let asked = null;
+
+function signedIn() {
+  if (!asked)
+    asked = session().catch(() => {
+      asked = null; // no signal or signed out: asked again next time
+      return null;
+    });
+  return asked;
+}
+
+// The answer, or null if it has not come within a moment (a request on its way as the signal
+// went may never be answered): the words are not kept waiting for it.
+const signedInSoon = () =>
+  Promise.race([
+    signedIn(),
+    new Promise((resolve) => window.setTimeout(() => resolve(null), 2000)),
+  ]);
+
+// A page where changes may be kept asks at once, while the signal is surely there (and a box
+// drawn later, as it is used).
+if (navigator.onLine && document.querySelector("[data-autosave]")) signedIn();
+document.addEventListener("focusin", (event) => {
+  const elt = event.target;
+  if (navigator.onLine && elt instanceof Element && elt.hasAttribute("data-autosave")) signedIn();
+});
+
+// Whether a change may be kept in the store here: it exists, and is not another worker's (the
+// rule bar.js and the PIN dialog follow: pin-dialog.js notTheirs). Who is signed in is asked
+// as the page opens; if the signal went before the answer came, it is not known, and the
+// change is kept, as before (the upload then keeps a change the server refuses: upload.js).
+async function mayKeepHere(elt) {
+  if ((await store.state()) === "empty") return false;
+  const owner = await store.keptFor();
+  if (owner !== null && notTheirs(owner, await signedInSoon())) {
+    notKeptBecause(elt, ANOTHER_WORKERS);
+    return false;
+  }
+  return true;
+}
+
+// The newest change asked to be kept, by record id: a keep that finds a newer one asked for
+// since (typing goes on while it asks the store) leaves the writing to that one.
+const newest = new Map();
 
 // The change an autosaving field would have saved, or null for a field that is not one.
 function fieldChange(elt) {
@@ -37,9 +97,14 @@ function fieldChange(elt) {
  */
 export async function keepChange(elt) {
   const change = fieldChange(elt);
-  if (!change || (await store.state()) === "empty") return false;
+  if (!change) return false;
   // The id names the interview and field only (no personal data): a later change to the same
   // field replaces the earlier one, with the same starting value, so one send is enough.
-  await store.seal(changeId(change.uuid, change.path), change);
+  const id = changeId(change.uuid, change.path);
+  newest.set(id, change);
+  if (!(await mayKeepHere(elt))) return false;
+  if (newest.get(id) !== change) return true; // the newer one is sealed after this
+  newest.delete(id);
+  await store.seal(id, change);
   return true;
 }

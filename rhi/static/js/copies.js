@@ -3,8 +3,17 @@
 // Sealing needs no PIN. No page here: the Returns page and the "Keep on this tablet" button
 // (tablet.js, keep-on-tablet.js) call these.
 
+import { notTheirs } from "./pin-dialog.js";
 import { copyIdOf, keepId, parseId, RULES_ID } from "./records.js";
+import { session } from "./session.js";
 import * as store from "./store.js";
+
+// Copies go only into a store the signed-in worker unlocks: on a shared tablet it may be
+// another worker's (kept locked when they signed out), and copies sealed into it would show
+// this worker's children to them with no signal. The store's copies are its worker's only.
+async function storeIsTheirs() {
+  return !notTheirs(await store.keptFor(), await session());
+}
 
 async function fetchCopies(query) {
   const response = await fetch(`/sync/v1/copies${query}`, {
@@ -30,6 +39,8 @@ export async function keepCopies() {
 
 async function keepCopiesNow() {
   if ((await store.state()) === "empty") return;
+  // Not kept, and not said to be (the Returns page marks a tablet up to date for no signal).
+  if (!(await storeIsTheirs())) throw new Error("another worker's store");
   const answer = await fetchCopies("");
   if (!answer) return;
   const { copies } = answer;
@@ -62,9 +73,11 @@ async function keepCopiesNow() {
 
 /**
  * Keep one child's return on the tablet, and remember to keep it ("Keep on this tablet").
- * True if there was something open to keep. Throws when the server could not be asked.
+ * True if there was something open to keep. Throws when the server could not be asked, or the
+ * tablet keeps another worker's work.
  */
 export async function keepEpisode(episodeId) {
+  if (!(await storeIsTheirs())) throw new Error("another worker's store");
   const answer = (await forEpisode(episodeId)) || {};
   const { copies } = answer;
   if (answer.rules) await store.seal(RULES_ID, answer.rules);

@@ -44,12 +44,16 @@ export const lastSent = () => window.localStorage.getItem(LAST_SENT);
  */
 export async function upload({ report }) {
   const all = await store.all();
-  const changes = all.records.filter((r) => parseId(r.id).kind === "change");
+  const kept = all.records.filter((r) => parseId(r.id).kind === "change");
+  // Refused before as no longer this worker's to see: kept, not sent again unless changed.
+  const changes = kept.filter((r) => !r.record.refused);
+  const refused = kept.length - changes.length;
   const problems = [];
   const drafts = await notHeld(all.records, problems);
   const info = await session();
   let done = await sendDrafts(drafts, info, problems, report);
   const answers = [];
+  let refusedNow = 0;
   for (const { id, record, rev } of changes) {
     await report(`Sending ${done + 1} of ${changes.length + drafts.length}…`);
     const body = new URLSearchParams();
@@ -90,8 +94,11 @@ export async function upload({ report }) {
       answers.push(answerFor(record, response.status, html, letGo));
       done += 1;
     } else if (response.status === 404 || response.status === 403) {
-      await store.remove(id); // no longer theirs to see: the tablet must not keep it
-      problems.push("A change was not sent: you no longer have access to that record.");
+      // Not this worker's to see (the server holds, instead, work for a child whose return
+      // moved from them: 202 above). The words may be the only copy: kept, sealed, and marked
+      // so they are not sent again (each try is refused and recorded) until they change.
+      await store.sealIf(id, { ...record, refused: true }, rev);
+      refusedNow += 1;
     } else if (response.status >= 500) {
       throw new Error("server");
     } else {
@@ -112,6 +119,10 @@ export async function upload({ report }) {
       );
     }
   }
+  if (refused + refusedNow)
+    problems.push(
+      `${plural(refused + refusedNow, "change", "changes")} could not be sent: you may no longer see that record. ${refused + refusedNow === 1 ? "It is" : "They are"} kept on this tablet: ask your manager.`,
+    );
   if (all.damaged.length)
     problems.push(
       `${plural(all.damaged.length, "kept item is", "kept items are")} damaged and cannot be read. They are kept aside.`,
