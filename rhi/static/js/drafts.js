@@ -23,14 +23,19 @@ export async function kept() {
     returns: new Map(),
     drafts: new Map(),
     refused: new Map(), // held:<uuid>, a draft the server refused as it stands (upload.js)
+    // change:<uuid>:<path>, by interview: a field of an open page whose save could not reach
+    // the server, each as [{id, record, rev}] (changes.js keeps them, upload.js sends them)
+    changes: new Map(),
     rules: null,
   };
-  for (const { id, record } of records) {
+  for (const { id, record, rev } of records) {
     const { kind, key } = parseId(id);
     if (kind === "copy") out.copies.set(record.uuid, record);
     else if (kind === "return") out.returns.set(String(record.episode_ids[0]), record);
     else if (kind === "draft") out.drafts.set(record.uuid, record);
     else if (kind === "held") out.refused.set(key, record);
+    else if (kind === "change")
+      out.changes.set(key, [...(out.changes.get(key) || []), { id, record, rev }]);
     else if (id === RULES_ID) out.rules = record;
   }
   return out;
@@ -46,9 +51,15 @@ export function freshest(draft, copy) {
   return out;
 }
 
-/** The freshest thing the tablet knows about one interview. */
+/**
+ * The freshest thing the tablet knows about one interview. With `kept_changes` (as kept()
+ * holds them) when fields of an open page were kept for it: upload.js sends those after the
+ * draft, so each is what its field will be, and what the field shows (shell-interview.js).
+ */
 export function forInterview(held, uuid) {
-  return freshest(held.drafts.get(uuid), held.copies.get(uuid));
+  const record = freshest(held.drafts.get(uuid), held.copies.get(uuid));
+  const changes = (held.changes && held.changes.get(uuid)) || [];
+  return record && changes.length ? { ...record, kept_changes: changes } : record;
 }
 
 /** The freshest thing the tablet knows about one episode (a return with or without an interview). */

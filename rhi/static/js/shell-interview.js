@@ -73,10 +73,77 @@ function fillFields(root, doc) {
       .map((d) => [d.rule_id, d.text]);
     box.setAttribute("data-dismissed", JSON.stringify(pairs));
   }
+  followShownBy(root);
+}
+
+function followShownBy(root) {
   for (const more of root.querySelectorAll("[data-shown-by]")) {
     const box = document.getElementById(more.getAttribute("data-shown-by"));
     more.hidden = !(box && box.checked);
   }
+}
+
+// ---- fields kept from an open page ------------------------------------------------------
+// A field of an open (online) page whose save could not reach the server is kept on its own,
+// change:<uuid>:<path> (changes.js), as the field's form value with the value the page started
+// from; upload.js sends it as the field's save, after the draft. So it is what the field will
+// be: the part shows it, and the worker's next changes to that field go on in the same record
+// (never in the draft, where the same field sent twice, two ways, clashed with itself: a
+// probe). The server still checks the change against what it holds, as for any save.
+
+const inputsFor = (root, path) =>
+  [...root.querySelectorAll(`[name="${CSS.escape(`f:${path}`)}"]`)].filter(
+    (e) => e.type !== "hidden",
+  );
+
+// The field's value as its form sends it (changes.js): a flag as "1" or "0".
+function formValue(element) {
+  if (element.type === "checkbox") return element.checked ? "1" : "0";
+  const value = valueOf(element);
+  return value === undefined || value === null ? "" : String(value);
+}
+
+function showFormValue(element, value) {
+  if (element.type === "checkbox") element.checked = value === "1";
+  else if (element.type === "radio") element.checked = element.value === value;
+  else element.value = value;
+}
+
+/**
+ * Show the kept changes of this part in their fields. Returns them by path, ready to take the
+ * worker's next changes: {record, rev, written}.
+ */
+function showKeptChanges(root, keptChanges, say) {
+  const byPath = new Map();
+  for (const { id, record, rev } of keptChanges) {
+    const inputs = inputsFor(root, record.path);
+    if (!inputs.length) continue; // a field of another part: shown there
+    for (const input of inputs) showFormValue(input, record.value);
+    say(inputs.slice(0, 1), "Kept on this tablet", "save-kept");
+    store.prepareWrites(id).catch(() => undefined);
+    byPath.set(record.path, { id, record, rev, written: Promise.resolve() });
+  }
+  if (byPath.size) followShownBy(root);
+  return byPath;
+}
+
+/**
+ * Keep the field's new value in its kept change, at once: sealed on top of the revision this
+ * page kept last (store.sealIf, handed to the service worker as the draft's writes are), so a
+ * tab closed the next moment has it. Resolves false if another revision was there (the change
+ * was sent meanwhile, or changed in another tab): nothing is written, and the field's changes
+ * go to the draft from then on.
+ */
+function keepInChange(kept, element) {
+  kept.record = { ...kept.record, value: formValue(element) };
+  // Changed, so sent again, as a change kept anew on an open page is (upload.js marks one the
+  // server refused, not to send it again unchanged).
+  delete kept.record.refused;
+  const rev = crypto.randomUUID();
+  const written = store.sealIf(kept.id, kept.record, kept.rev, rev);
+  kept.rev = rev;
+  kept.written = kept.written.then(() => written.then(Boolean, () => false));
+  return kept.written;
 }
 
 function entryNode(list, kind, id) {
@@ -223,7 +290,8 @@ export function leave() {
  * `refused`: the server's refusal of the draft as it stands (held:<uuid>), if any.
  */
 export function fillInterview(main, record, rules, refused) {
-  const start = draftOf(record);
+  const { kept_changes: keptChanges, ...held } = record;
+  const start = draftOf(held);
   let doc = start.content || clone(start.base_content || blanks().content);
   const ids = { uuid: start.uuid, episode: start.episode_ids[0] };
   fillBlanks(main, childValues(start, rules), ids);
@@ -247,6 +315,7 @@ export function fillInterview(main, record, rules, refused) {
       }
     }
   };
+  const keptChangesByPath = showKeptChanges(form, keptChanges || [], say);
   const putBack = (batch) => {
     pending = {
       ops: batch.ops.concat(pending.ops),
@@ -328,6 +397,7 @@ export function fillInterview(main, record, rules, refused) {
   // Everything typed, kept (the router calls this before leaving the part).
   keepOpenPage = async () => {
     locked = false;
+    await Promise.all([...keptChangesByPath.values()].map((k) => k.written));
     for (let turn = 0; turn < 20; turn += 1) {
       go();
       await running;
@@ -350,6 +420,20 @@ export function fillInterview(main, record, rules, refused) {
     if (!path || element.type === "hidden" || !locate(doc, path, true)) return;
     const value = valueOf(element);
     changedSinceRefused(path);
+    const keptChange = keptChangesByPath.get(path);
+    if (keptChange) {
+      keepInChange(keptChange, element).then((written) => {
+        if (written) return say([element], "Kept on this tablet", "save-kept");
+        // Not its record any more: the field's value as it is now goes in the draft.
+        if (keptChangesByPath.get(path) !== keptChange) return;
+        keptChangesByPath.delete(path);
+        changed(event);
+      });
+      for (const more of main.querySelectorAll(`[data-shown-by="${CSS.escape(element.id)}"]`)) {
+        more.hidden = !element.checked;
+      }
+      return;
+    }
     apply(
       (d) => {
         const place = locate(d, path, true);

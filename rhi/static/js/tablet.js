@@ -3,17 +3,21 @@
 //
 //   every such page   the bar (bar.js), and field changes kept when a save fails offline
 //   a shell page      filled from the tablet, and moved between in-page (router.js)
-//   other pages       "Keep on this tablet" buttons; on the Returns list, the worker's copies
+//   other pages       "Keep on this tablet" buttons; on the Returns list, the worker's copies;
+//                     on an interview's part, its copy kept up to date with each save
 
-import { keepOfflineWith } from "./autosave.js";
+import { keepOfflineWith, signedOut } from "./autosave.js";
 import { refreshBar, startBar } from "./bar.js";
 import { keepChange } from "./changes.js";
-import { keepCopies } from "./copies.js";
+import { keepCopies, keepEpisode } from "./copies.js";
 import { whenDraftKept } from "./drafts.js";
 import { startKeepButtons } from "./keep-on-tablet.js";
+import { episodeIn } from "./paths.js";
+import { keepId } from "./records.js";
 import { startRouter } from "./router.js";
 import { fillPage } from "./shell-page.js";
 import { flush, leave } from "./shell-interview.js";
+import * as store from "./store.js";
 
 startBar();
 // A draft is kept at every keystroke: the bar is said again once typing pauses (reading what
@@ -37,10 +41,62 @@ keepOfflineWith(async (elt) => {
   return kept;
 });
 
+// An interview's part, online: the tablet's copy of the interview follows each save. Kept only
+// on a Returns visit, it fell behind: with no signal minutes later the part showed the words as
+// they were then, not as the worker had saved them, and any change made offline began from the
+// old version, so the server told it as "changed somewhere else too" (a probe).
+function keepCopyUpToDate(page) {
+  const back = document.querySelector(".breadcrumb a[href^='/episodes/']");
+  const episodeId = back && episodeIn(new URL(back.href).pathname);
+  if (!episodeId) return;
+  let timer = null;
+  let running = null;
+  let again = false;
+  // The copy as the server holds it now (copies.js, for this one return), not while an upload
+  // is on its way (the lock copies.js and upload.js take: the upload keeps its own copy). Only
+  // the copy: "Keep on this tablet" stays the worker's own choice.
+  const keepNow = async () => {
+    if (!navigator.onLine || (await store.state()) === "empty") return;
+    const mark = keepId(episodeId);
+    const chosen = (await store.ids()).some(({ id }) => id === mark);
+    await keepEpisode(episodeId);
+    if (!chosen) await store.forget(mark).catch(() => undefined);
+  };
+  const refresh = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    const run = navigator.locks ? navigator.locks.request("rhi-upload", keepNow) : keepNow();
+    running = run
+      .catch(() => undefined) // the next save tries again; Returns keeps every copy too
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          refresh();
+        }
+      });
+  };
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const { xhr, requestConfig } = event.detail;
+    if (!xhr || xhr.status !== 200 || signedOut(xhr)) return;
+    if (!requestConfig || requestConfig.verb === "get") return;
+    const path = new URL(xhr.responseURL || window.location.href).pathname;
+    if (!path.startsWith(`/interviews/${page.getAttribute("data-interview-page")}/`)) return;
+    // Saves close together (typing, a box left for the next) are kept with one read of the
+    // copy, once the worker pauses: each read is a request and an audit row on the server.
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 2000);
+  });
+}
+
 if (document.querySelector("[data-shell-page]")) {
   startRouter({ fill: fillPage, flush, leave });
 } else {
   startKeepButtons();
+  const interviewPage = document.querySelector("[data-interview-page]");
+  if (interviewPage) keepCopyUpToDate(interviewPage);
   if (window.location.pathname === "/returns" && navigator.onLine) {
     // The mark lets a person (and a test) know the tablet is up to date for offline work.
     keepCopies().then(
