@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from rhi import create_app
 from rhi.demo import load_demo
 from rhi.extensions import db
-from rhi.models import Child, Episode, User
+from rhi.models import Child, Episode, Interview, User
 from rhi.models.base import utcnow
 from tests.browser.relay import Relay, RequestLog
 
@@ -61,9 +61,13 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
 
 @pytest.fixture
-def new_return(live_app: Flask) -> Callable[[str], int]:
+def new_return(live_app: Flask) -> Iterator[Callable[[str], int]]:
     """A child just back from a missing episode, on the demo worker's list with no interview
-    yet: each test that starts an interview needs its own, as the server lives all session."""
+    yet: each test that starts an interview needs its own, as the server lives all session.
+    Given an outcome when the test ends, so the Returns list (50 a page, soonest first) holds
+    the returns of the test being run, not every earlier test's (one reading the list's first
+    page lost a return of its own to page two as tests were added)."""
+    made: list[int] = []
 
     def make(first_name: str) -> int:
         with live_app.app_context():
@@ -90,9 +94,24 @@ def new_return(live_app: Flask) -> Callable[[str], int]:
             )
             db.session.add_all([child, episode])
             db.session.commit()
+            made.append(episode.id)
             return episode.id
 
-    return make
+    yield make
+    with live_app.app_context():
+        for episode_id in made:
+            episode = db.session.get(Episode, episode_id)
+            if episode is None or episode.closed_at is not None:
+                continue
+            ended = Interview(
+                status="finished",
+                due_at=utcnow(),
+                outcome="not_interviewed",
+                outcome_at=utcnow(),
+            )
+            ended.episodes.append(episode)
+            db.session.add(ended)
+        db.session.commit()
 
 
 @pytest.fixture(scope="session")
