@@ -72,7 +72,7 @@ from rhi.models import Child, Episode, Interview, Team, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import REPORTERS, RETURN_METHODS, Notice, reporter_label
 from rhi.models.interviews import DELAY_REASONS, outcome_label, status_label
-from rhi.timefmt import format_datetime, from_local, to_local
+from rhi.timefmt import from_local, to_local
 from rhi.writing.placeholders import saved_and_left
 
 bp = Blueprint("episodes", __name__)
@@ -627,11 +627,9 @@ def _missing_already(form: NotificationForm, child: Child) -> bool:
     open_one = _latest_of(child, Episode.returned_at.is_(None))
     if open_one is None:
         return _overlaps(form, child, None)
-    form.started_at.errors = [
-        f"{child.display_name} is already recorded as missing since "
-        f"{format_datetime(open_one.started_at)} and not yet back. Open that episode to correct "
-        "it or record the return, rather than recording this time away twice."
-    ]
+    # In the words the overlap rule has for a time away not yet back (one home for them).
+    clash = overlaps.Clash(overlaps.OPEN_BEFORE, open_one, None)
+    form.started_at.errors = [overlaps.said_on_a_form(clash, child.display_name)]
     return True
 
 
