@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -29,6 +30,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from rhi import audit
@@ -70,18 +72,39 @@ def sign_in() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()
+    if not form.is_submitted():
+        form.next.data = _after_sign_in(request.args.get("next"))
     error = None
     if form.validate_on_submit():
-        error = _try_sign_in(form.email.data.strip().lower(), form.password.data)
+        then = _after_sign_in(form.next.data)
+        error = _try_sign_in(form.email.data.strip().lower(), form.password.data, then)
         if error is None and session.get(PENDING) is not None:
             return redirect(url_for("auth.sign_in_code"))
         if error is None:
-            return redirect(url_for("home.index"))
+            return redirect(then)
     status = 200 if error is None else 401
     return render_template("auth/sign_in.html", form=form, error=error), status
 
 
-def _try_sign_in(email: str, password: str) -> str | None:
+def _after_sign_in(target: object) -> str:
+    """Where signing in leads: the page the person asked for before it (a signed-out person is
+    sent here with ?next=, as after the idle sign-out), when that is one of rhi's own pages a
+    browser can open; else their home page. The page itself then checks who may see it."""
+    path = fresh.local_path(target)
+    if path is None:
+        return url_for("home.index")
+    try:
+        endpoint, _args = current_app.url_map.bind("localhost").match(
+            urlsplit(path).path, method="GET"
+        )
+    except HTTPException:  # not a page (a form's address, a missing page, a moved one)
+        return url_for("home.index")
+    if endpoint.startswith("auth.") or endpoint == "static":
+        return url_for("home.index")
+    return path
+
+
+def _try_sign_in(email: str, password: str, then: str) -> str | None:
     """Sign in, or say why not.
 
     Every way through does the same work, so the time taken tells nothing: the same throttle
@@ -126,6 +149,7 @@ def _try_sign_in(email: str, password: str) -> str | None:
             "user_id": user.id,
             "at": int(now.timestamp()),
             "password": _password_mark(user),
+            "then": then,
         }
         audit.record("sign_in.code_asked", user=user, object_type="user", object_id=user.id)
         db.session.commit()
@@ -221,12 +245,13 @@ def sign_in_code() -> str | tuple[str, int] | Response:
         form.code.errors = [WRONG_CODE]
         return render_template("auth/sign_in_code.html", form=form, error=None), 401
     attempt.note_success()
+    then = _after_sign_in(session[PENDING].get("then"))  # checked again, as read back
     detail = "with a code from the app" if kind == "app" else "with a recovery code"
     _finish_sign_in(user, detail=detail)
     db.session.commit()
     if kind != "app":
         _say_recovery_codes_left(user)
-    return redirect(url_for("home.index"))
+    return redirect(then)
 
 
 def _say_recovery_codes_left(user: User) -> None:

@@ -1,4 +1,4 @@
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from rhi.forms.base import Form
@@ -21,6 +21,9 @@ class SignInForm(Form):
         validators=[DataRequired("Enter your password."), too_long(1024)],
         render_kw={"autocomplete": "current-password"},
     )
+    # The page the person asked for before signing in (Flask-Login's ?next=), carried through
+    # the form; rhi/auth/views.py decides whether it is one of rhi's own pages.
+    next = HiddenField()
 
 
 def _not_refused(_form: object, field: PasswordField) -> None:

@@ -190,14 +190,13 @@ def test_signed_out_in_the_childs_view_the_worker_is_told_and_the_child_hears_no
     sign_in_again.click()
     page.wait_for_url("**/sign-in**")
 
-    # Signed in again: the worker's own view (not the hand-back panel the child's view puts on
-    # any other page), there and back on the interview. What was said is so: the child's words
-    # were saved, the face was not.
+    # Signed in again: back on the interview (the page reloaded to sign in), in the worker's
+    # own view, not the hand-back panel the child's view puts on any page. What was said is
+    # so: the child's words were saved, the face was not.
     sign_in_here(page)
-    page.wait_for_url("**/returns")
+    page.wait_for_url(url)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     expect(page.get_by_role("heading", name="Give the tablet back to your worker")).to_have_count(0)
-    page.goto(url)
     expect(page.locator(".interview-nav")).to_be_visible()
     assert not page.evaluate("document.documentElement.classList.contains('child-view')")
     assert page.get_by_label(CHILDS_BOX).input_value() == "Nearer my sister"
