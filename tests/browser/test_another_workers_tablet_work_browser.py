@@ -10,8 +10,11 @@ Real Chromium, a real server on localhost; `context.clear_cookies()` ends each s
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from rhi.demo import DEMO_PASSWORD
+from rhi.extensions import db
+from rhi.models import Episode, User
 from tests.browser.helpers import STORE, interviews_for, send_from_returns, written_offline
 
 pytestmark = pytest.mark.browser
@@ -42,6 +45,19 @@ def test_a_colleague_is_told_the_work_is_not_theirs_and_never_asked_for_a_pin(
     assert not tablet.locator("#pin-dialog").is_visible()
     assert tablet.evaluate(f"async () => {STORE}.attemptsLeft()") == tries
     assert interviews_for(live_app, episode_id) == []
+
+    # Keeping a return of their own here is refused with the reason, not "try again".
+    theirs = new_return("Philippa")
+    with live_app.app_context():
+        colleague = db.session.scalar(select(User).where(User.email == "worker.north2@example.org"))
+        db.session.get(Episode, theirs).assigned_worker = colleague
+        db.session.commit()
+    tablet.goto(f"/episodes/{theirs}")
+    tablet.get_by_role("button", name="Keep on this tablet").click()
+    said = tablet.locator("[data-keep-status]")
+    said.get_by_text("Not kept: this tablet keeps one worker's work at a time.").wait_for()
+    assert OTHER_WORKERS in said.inner_text()
+    assert not tablet.locator("#pin-dialog").is_visible()
 
     _sign_in(tablet, "worker@example.org")
     send_from_returns(tablet)

@@ -11,6 +11,14 @@ import * as store from "./store.js";
 // Copies go only into a store the signed-in worker unlocks: on a shared tablet it may be
 // another worker's (kept locked when they signed out), and copies sealed into it would show
 // this worker's children to them with no signal. The store's copies are its worker's only.
+
+/** Thrown when the tablet's store is another worker's: nothing was kept, and why is known. */
+export class AnotherWorkersStore extends Error {
+  constructor() {
+    super("another worker's store");
+    this.name = "AnotherWorkersStore";
+  }
+}
 async function storeIsTheirs() {
   return !notTheirs(await store.keptFor(), await session());
 }
@@ -40,7 +48,7 @@ export async function keepCopies() {
 async function keepCopiesNow() {
   if ((await store.state()) === "empty") return;
   // Not kept, and not said to be (the Returns page marks a tablet up to date for no signal).
-  if (!(await storeIsTheirs())) throw new Error("another worker's store");
+  if (!(await storeIsTheirs())) throw new AnotherWorkersStore();
   const answer = await fetchCopies("");
   if (!answer) return;
   const { copies } = answer;
@@ -77,7 +85,7 @@ async function keepCopiesNow() {
  * tablet keeps another worker's work.
  */
 export async function keepEpisode(episodeId) {
-  if (!(await storeIsTheirs())) throw new Error("another worker's store");
+  if (!(await storeIsTheirs())) throw new AnotherWorkersStore();
   const answer = (await forEpisode(episodeId)) || {};
   const { copies } = answer;
   if (answer.rules) await store.seal(RULES_ID, answer.rules);

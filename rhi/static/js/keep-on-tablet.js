@@ -3,8 +3,8 @@
 // is hidden in the page's HTML: shown here, where the tablet can keep things.
 
 import { refreshBar } from "./bar.js";
-import { keepEpisode } from "./copies.js";
-import { askPin } from "./pin-dialog.js";
+import { AnotherWorkersStore, keepEpisode } from "./copies.js";
+import { askPin, OTHER_WORKERS } from "./pin-dialog.js";
 import * as store from "./store.js";
 
 async function keepOne(button) {
@@ -14,8 +14,12 @@ async function keepOne(button) {
     status.textContent = (await keepEpisode(button.getAttribute("data-keep-on-tablet")))
       ? "Kept on this tablet, encrypted: you can open it here with no signal."
       : "There is nothing open to keep for this return.";
-  } catch {
-    status.textContent = "Could not keep this on the tablet just now. Try again.";
+  } catch (error) {
+    // Trying again would not help with another worker's store: say why, and what would.
+    status.textContent =
+      error instanceof AnotherWorkersStore
+        ? `Not kept: this tablet keeps one worker's work at a time. ${OTHER_WORKERS}`
+        : "Could not keep this on the tablet just now. Try again.";
   }
   refreshBar();
 }
