@@ -116,9 +116,20 @@ def session() -> Response:
 
 
 @bp.get("/copies")
-def copies() -> Response:
+def copies() -> Response | tuple[Response, int]:
     """What the tablet keeps for working with no signal (see docs/openapi.yaml)."""
     user = current_user._get_current_object()
+    # The tablet names whose store the copies would go into: on a shared tablet it may keep
+    # another worker's work, locked, and this worker's children are never sealed into it.
+    # Asked here, against this request's session, so one request settles it and no child's
+    # data leaves for a store that would not keep it.
+    store_of = request.args.get("store_of", type=int)
+    if store_of is not None and store_of != user.id:
+        return _error(
+            409,
+            "another_workers_store",
+            "This tablet keeps another worker's work: nothing of yours is kept on it.",
+        )
     now = utcnow()
     episode_id = request.args.get("episode_id", type=int)
     if episode_id is not None and not 1 <= episode_id <= protocol.MAX_ID:

@@ -405,3 +405,23 @@ def test_a_copy_says_whether_the_child_has_a_social_worker_of_their_own(app, web
     # A return kept on request says the same.
     [waiting] = web.get(f"{URL}?episode_id={world_i.episodes['a2']}").get_json()["copies"]
     assert waiting["child"]["own_social_worker"] is False
+
+
+def test_copies_for_another_workers_store_are_refused_with_nothing_sent(app, web, world_i):
+    """The tablet names whose store the copies would go into (`store_of`): on a shared tablet
+    keeping another worker's work, nothing is sent and no copy is recorded, in one request
+    (it asked who was signed in first, a second request on every refresh, and between the two
+    another sign-in could come)."""
+    web.sign_in(world_i.emails["worker_a"])
+    own, other = world_i.users["worker_a"], world_i.users["manager_a"]
+    for query in (f"?store_of={other}", f"?store_of={other}&episode_id={world_i.episodes['a']}"):
+        refused = web.get(URL + query)
+        assert refused.status_code == 409, query
+        assert refused.get_json()["error"] == "another_workers_store"
+        assert "copies" not in refused.get_json() and SECRET not in refused.get_data(as_text=True)
+    with app.app_context():
+        recorded = select(AuditEvent).where(AuditEvent.action == "device.copy")
+        assert db.session.scalars(recorded).all() == []
+    mine = web.get(f"{URL}?store_of={own}")
+    assert mine.status_code == 200
+    assert world_i.interviews["a"] in [entry["uuid"] for entry in mine.get_json()["copies"]]

@@ -3,9 +3,7 @@
 // Sealing needs no PIN. No page here: the Returns page and the "Keep on this tablet" button
 // (tablet.js, keep-on-tablet.js) call these.
 
-import { notTheirs } from "./pin-dialog.js";
 import { copyIdOf, keepId, parseId, RULES_ID } from "./records.js";
-import { session } from "./session.js";
 import * as store from "./store.js";
 
 // Copies go only into a store the signed-in worker unlocks: on a shared tablet it may be
@@ -19,21 +17,29 @@ export class AnotherWorkersStore extends Error {
     this.name = "AnotherWorkersStore";
   }
 }
-async function storeIsTheirs() {
-  return !notTheirs(await store.keptFor(), await session());
-}
 
-async function fetchCopies(query) {
-  const response = await fetch(`/sync/v1/copies${query}`, {
+// The copies, asked for the store's owner (`store_of`): the server answers 409 when that is
+// not the signed-in worker, in the same request, so no child's data comes for a store that
+// would not keep it. A store set up before owners were kept names no one: kept as before.
+async function fetchCopies(params) {
+  const owner = await store.keptFor();
+  const query = new URLSearchParams(params);
+  if (owner !== null) query.set("store_of", String(owner));
+  const response = await fetch(`/sync/v1/copies?${query}`, {
     credentials: "same-origin",
     cache: "no-store",
   });
-  if (response.status === 404) return null; // not theirs to see (any more)
-  if (!response.ok) throw new Error(`copies ${response.status}`);
+  if (!response.ok) {
+    // Read to its end, so the request is over (an answer left unread stays open).
+    await response.text().catch(() => undefined);
+    if (response.status === 404) return null; // not theirs to see (any more)
+    if (response.status === 409) throw new AnotherWorkersStore();
+    throw new Error(`copies ${response.status}`);
+  }
   return response.json();
 }
 
-const forEpisode = (episodeId) => fetchCopies(`?episode_id=${encodeURIComponent(episodeId)}`);
+const forEpisode = (episodeId) => fetchCopies({ episode_id: String(episodeId) });
 
 /**
  * Keep the worker's list. Not while an upload is on its way (the same lock as upload.js):
@@ -47,9 +53,9 @@ export async function keepCopies() {
 
 async function keepCopiesNow() {
   if ((await store.state()) === "empty") return;
-  // Not kept, and not said to be (the Returns page marks a tablet up to date for no signal).
-  if (!(await storeIsTheirs())) throw new AnotherWorkersStore();
-  const answer = await fetchCopies("");
+  // Another worker's store: not kept, and not said to be (fetchCopies throws; the Returns
+  // page marks a tablet up to date for no signal).
+  const answer = await fetchCopies({});
   if (!answer) return;
   const { copies } = answer;
   // Versions sent from here that wait for a choice; any other was chosen, on any screen.
@@ -85,7 +91,6 @@ async function keepCopiesNow() {
  * tablet keeps another worker's work.
  */
 export async function keepEpisode(episodeId) {
-  if (!(await storeIsTheirs())) throw new AnotherWorkersStore();
   const answer = (await forEpisode(episodeId)) || {};
   const { copies } = answer;
   if (answer.rules) await store.seal(RULES_ID, answer.rules);
