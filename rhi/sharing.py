@@ -196,9 +196,27 @@ def consented_parts(entry: dict[str, Any]) -> set[str]:
 
 
 def decision_parts(entry: dict[str, Any]) -> set[str]:
-    """A decision's parts; one recorded before decisions named parts shares them all."""
+    """A decision's parts that its recipient may hold (never the analysis or places and people
+    for parents and carers: rule 5); one recorded before decisions named parts shares them all.
+    What a decision names and no copy of its recipient's could hold is never said to be shared
+    (a probe: a decision naming places and people for parents was confirmed as sharing them,
+    and the parents' copy named a part it did not hold)."""
     parts = entry.get("parts")
-    return set(SHARED_PARTS) if parts is None else {p for p in parts if p in SHARED_PARTS}
+    named = set(SHARED_PARTS) if parts is None else {p for p in parts if p in SHARED_PARTS}
+    if entry.get("recipient") not in PROFESSIONALS:
+        named -= PROFESSIONAL_ONLY_PARTS
+    return named
+
+
+def refused_for(
+    recipient: str, parts: Iterable[str], releases: Iterable[str]
+) -> tuple[set[str], set[str]]:
+    """The parts and the kept-back items a decision for `recipient` may not name (rule 5), for
+    the decision form to refuse with words: ([parts], [items])."""
+    parts, releases = set(parts), {str(path) for path in releases}
+    if recipient in PROFESSIONALS:
+        return set(), set()
+    return parts & PROFESSIONAL_ONLY_PARTS, releases - releases_reaching(recipient, releases)
 
 
 def withheld_items(content: dict[str, Any]) -> dict[str, str]:
@@ -230,10 +248,16 @@ def withheld_items(content: dict[str, Any]) -> dict[str, str]:
 def _decision_line(
     entry: dict[str, Any], in_force: Collection[str], titles: dict[str, str]
 ) -> DecisionLine:
+    # Only what the decision's recipient may hold (rule 5), on the record as in the copy.
+    reaching = releases_reaching(entry.get("recipient", ""), entry.get("releases", []))
     return DecisionLine(
         id=str(entry.get("id", "")),
         parts=[words for part, words in SHARED_PARTS.items() if part in decision_parts(entry)],
-        releases=[titles[path] for path in entry.get("releases", []) if path in titles],
+        releases=[
+            titles[path]
+            for path in entry.get("releases", [])
+            if path in titles and path in reaching
+        ],
         reason=entry.get("reason", ""),
         decided_by=entry.get("decided_by", ""),
         child_told=CHILD_TOLD.get(entry.get("child_told", ""), ""),
@@ -421,11 +445,14 @@ def addendum_reaches(view: SharedView, content: dict[str, Any], part: str | None
     """Rule 8: an addendum goes to a reader whose copy shares its part; for a section the
     child asked us not to pass on, only if a decision in force releases that section (rule 3).
     With no part: to no copy."""
-    if not part or part not in view.parts:
+    if not part:
         return False
     if part in SECTION_IDS and normalise(content)["sections"][part].get("private"):
-        return part in view.sections  # released by a decision, with its words
-    return True
+        # Released by a decision, with its words: named by the decision (`sections.<id>`),
+        # whether or not its part is also one of the copy's (a probe: health read a private
+        # section a decision released, and not its correction).
+        return part in view.sections
+    return part in view.parts
 
 
 def addenda_reaching(

@@ -44,7 +44,12 @@ class DecisionForm(Form):
     )
     # The choices are checked by rhi/interviews/decisions.py, in words a worker can act on.
     parts = MultiCheckboxField(
-        "What will be shared", choices=list(SHARED_PARTS.items()), validate_choice=False
+        "What will be shared",
+        # The rule is rhi/sharing.py's (rule 5); rhi/interviews/decisions.py refuses with it.
+        description="Parents and carers are never given places and people or the worker's "
+        "analysis.",
+        choices=list(SHARED_PARTS.items()),
+        validate_choice=False,
     )
     releases = MultiCheckboxField(
         "Things the child asked us not to pass on that must be shared",

@@ -25,7 +25,7 @@ from rhi.extensions import db
 from rhi.interviews import content as c
 from rhi.models import Child, Interview, Role, SharingDecision, User
 from rhi.models.base import utcnow
-from rhi.sharing import CHILD_TOLD, withheld_items
+from rhi.sharing import CHILD_TOLD, refused_for, withheld_items
 
 
 class DecisionError(ValueError):
@@ -76,6 +76,16 @@ def deciders(child: Child) -> list[User]:
     return chosen
 
 
+NEVER_TO_PARENTS = (
+    "Parents and carers are never given places and people or the worker's analysis, even by a "
+    "safeguarding decision."
+)
+TELL_THEM_INSTEAD = (
+    "If they need to know something to keep the child safe, tell them what they need in person "
+    "and record that you did."
+)
+
+
 def record(interview: Interview, user: User, decision: Decision) -> SharingDecision:
     """Record a decision, checked whole: a problem names its field and nothing is kept."""
     if decision.recipient not in c.RECIPIENTS:
@@ -88,6 +98,17 @@ def record(interview: Interview, user: User, decision: Decision) -> SharingDecis
     withheld = withheld_items(interview.content)
     if any(path not in withheld for path in decision.releases):
         raise DecisionError("releases", "Choose kept-back items from the list.")
+    # Rule 5 (rhi/sharing.py): said here, not dropped silently from the copy after a decider
+    # confirmed it as shared.
+    parts, items = refused_for(decision.recipient, decision.parts, decision.releases)
+    if parts:
+        names = " and ".join(
+            f"\u201c{c.SHARED_PARTS[p]}\u201d" for p in c.SHARED_PARTS if p in parts
+        )
+        raise DecisionError("parts", f"{NEVER_TO_PARENTS} Untick {names}. {TELL_THEM_INSTEAD}")
+    if items:
+        names = ", ".join(title for path, title in withheld.items() if path in items)
+        raise DecisionError("releases", f"{NEVER_TO_PARENTS} Untick {names}. {TELL_THEM_INSTEAD}")
     if not decision.reason.strip():
         raise DecisionError("reason", "Write the reason: the risk of significant harm you see.")
     decider = db.session.get(User, decision.decider_id) if decision.decider_id else None
