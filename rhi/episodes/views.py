@@ -751,14 +751,21 @@ def edit_notification(episode_id: int) -> tuple[str, int]:
     db.session.commit()
     reporter = (episode.reported_by or "").lower()  # older rows hold "Carer"
     police = {True: "yes", False: "no"}.get(episode.reported_to_police, "not_known")  # type: ignore
+    # Every field's value given here, none read off the episode (`obj=`): WTForms takes an
+    # object's attribute before a value given by name, so the times showed in UTC (an hour
+    # early in summer, and saving moved them) and "Reported to the police?" showed no answer
+    # (a probe).
     form = _notification_form(
         episode,
         formdata=None,
-        obj=episode,
         started_at=_local(episode.started_at),
         reported_at=_local(episode.reported_at),
         reported_by=reporter if reporter in REPORTERS else None,
         reported_to_police=police,
+        police_reference=episode.police_reference,
+        missing_from=episode.missing_from,
+        risk_grade=episode.risk_grade,
+        dfe_type=episode.dfe_type,
         came_back_at=_local(episode.returned_at),
         came_back_how=episode.return_method,
     )
@@ -850,12 +857,18 @@ def edit_return(episode_id: int) -> tuple[str, int]:
         now_local = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
         form = _return_form(episode, formdata=None, returned_at=now_local)
     else:
+        # Each value by name, in local time (not `obj=`: see edit_notification).
         form = _return_form(
             episode,
             formdata=None,
-            obj=episode,
             returned_at=_local(episode.returned_at),
+            found_where=episode.found_where,
+            found_by=episode.found_by,
+            return_method=episode.return_method,
+            safe_and_well_by=episode.safe_and_well_by,
             safe_and_well_at=_local(episode.safe_and_well_at),
+            safe_and_well_notes=episode.safe_and_well_notes,
+            safe_and_well_new=episode.safe_and_well_new,
         )
     return _return_page(form, episode, 200)
 
