@@ -95,6 +95,17 @@ _PLATE = re.compile(
     r"\b(?:[A-Z]{2}[0-9]{2}\s?[A-Z]{3}|[A-Z][0-9]{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?[0-9]{1,3}[A-Z])\b",
     re.IGNORECASE,
 )
+# "his 20s", "mid 30S": an age in decades has the shape of a suffix registration (ABC 123D).
+# Read as an age: a suffix plate of a decade and S is rare on the road now (they ended in
+# 1983), and a man "in his 20s" read as a vehicle put false leads in a register shared with
+# the police (a probe).
+_DECADES = re.compile(r"[A-Z]{3}\s?[1-9]0S", re.IGNORECASE)
+
+
+def _plates_in(text: str) -> list[re.Match[str]]:
+    return [m for m in _PLATE.finditer(text) if not _DECADES.fullmatch(m.group(0))]
+
+
 # A run of digits with the spaces, dots, dashes and brackets people type in phone numbers.
 _PHONE = re.compile(r"(?:\+|\b)[0-9][0-9 ().\-]{7,}[0-9]\b")
 _LABEL_END = re.compile(r"\(|\s[-\u2013]\s|:|,")
@@ -129,7 +140,7 @@ def normalise_plate(text: str) -> str:
 
 def find_plates(text: str) -> list[str]:
     """The vehicle registrations in a piece of text, normalised."""
-    return [normalise_plate(m.group(0)) for m in _PLATE.finditer(str(text or ""))]
+    return [normalise_plate(m.group(0)) for m in _plates_in(str(text or ""))]
 
 
 def find_phones(text: str) -> list[str]:
@@ -139,7 +150,12 @@ def find_phones(text: str) -> list[str]:
 
 
 def is_plate(key: str) -> bool:
-    return bool(key) and key.isupper() and _PLATE.fullmatch(key) is not None
+    return (
+        bool(key)
+        and key.isupper()
+        and _PLATE.fullmatch(key) is not None
+        and not _DECADES.fullmatch(key)
+    )
 
 
 def fuzzy(kind: str, key: str) -> bool:
@@ -249,7 +265,8 @@ def profile_mentions(
             # "Jay 07700 900123": the number is a phone entry of its own, not part of a name.
             label = _PHONE.sub("", label)
             if kind == "person":
-                label = _PLATE.sub("", label)
+                for plate in reversed(_plates_in(label)):
+                    label = label[: plate.start()] + label[plate.end() :]
             label = label.strip(" ,:-\u2013")
             key = normalise_text(label)
             if key and not key.isdigit():
