@@ -14,7 +14,14 @@ from sqlalchemy import select
 from rhi.extensions import db
 from rhi.interviews import decisions
 from rhi.interviews.content import SHARED_PARTS, normalise
-from rhi.models import Addendum, ConsentChange, Interview, SharingDecision, SummarySending
+from rhi.models import (
+    Addendum,
+    ConsentChange,
+    Interview,
+    SharingDecision,
+    SummarySending,
+    User,
+)
 from rhi.sharing import addendum_reaches, consented_parts, decision_parts, view_for
 from rhi.summaries import tracking
 from rhi.timefmt import format_date, format_datetime, to_local
@@ -173,22 +180,35 @@ def _withdrawn_parts(change: ConsentChange) -> str:
 
 
 def sent_before_withdrawal(interview: Interview, change: ConsentChange) -> list[str]:
-    """Where copies holding what the child took back already went: each copy for that reader
-    recorded as sent before it, and for the social worker each summary already in an inbox
-    (to whom, when), for the worker to tell them."""
+    """Where copies holding what the child took back already went, for the worker to tell them:
+    each copy for that reader recorded as sent before it, and for the social worker each of
+    their summaries opened before it (`_opened_before`)."""
     went = [
         f"{s.sent_to} ({format_datetime(s.sent_at)})"
         for s in tracking.sendings_of(interview)
         if s.recipient == change.recipient and s.recorded_at <= change.recorded_at
     ]
     if change.recipient == "social_worker":
-        from rhi.summaries.service import summaries_of
+        went += _opened_before(interview, change)
+    return went
 
-        went += [
-            f"{s.prepared_for_name}'s inbox ({format_datetime(s.created_at)})"
-            for s in summaries_of(interview)
-            if s.created_at <= change.recorded_at
-        ]
+
+def _opened_before(interview: Interview, change: ConsentChange) -> list[str]:
+    """The social worker's summaries opened before the child took back their agreement (who
+    opened each, when). Every summary still in an inbox is withdrawn with the change
+    (rhi/interviews/views.py, withdraw_and_send_again): one never opened is called back whole,
+    and its reader has nothing to be told (a probe: the worker was told to tell them of it).
+    One opened was read, and its file may be kept outside rhi: that rhi cannot call back."""
+    from rhi.summaries.service import summaries_of
+
+    went: list[str] = []
+    for s in summaries_of(interview):
+        if s.opened_at is None or s.opened_at > change.recorded_at:
+            continue
+        # Who opened it: a summary passed on unread to a new social worker keeps its opening.
+        reader = db.session.get(User, s.opened_by_id) if s.opened_by_id else None
+        name = reader.name if reader is not None else s.prepared_for_name
+        went.append(f"{name} (opened from their inbox {format_datetime(s.opened_at)})")
     return went
 
 

@@ -101,6 +101,15 @@ ALREADY_READ = (
     "You had already said you have read this summary (in another tab or on another device), "
     "so this was not sent again."
 )
+# A withdrawn summary no longer opens for its reader (`pdf`), so it is neither said to be read
+# nor asked about: its newer summary is (a probe: its page still offered both).
+WITHDRAWN_NOT_READ = (
+    "This summary was withdrawn, so it is not marked as read. Read the newer summary, and say "
+    "you have read that one."
+)
+WITHDRAWN_NOT_ASKED = (
+    "This summary was withdrawn, so questions are asked about the newer summary: ask it there."
+)
 # The id of "I have read this summary" (summaries/show.html): the error summary links to it
 # when it is refused because the summary has not been opened.
 ACKNOWLEDGE_BUTTON = "acknowledge"
@@ -118,6 +127,42 @@ def _holds_anything(form: AcknowledgeForm | QuestionForm) -> bool:
     """Something typed or chosen in the form's boxes (its CSRF token is not)."""
     values = (f.data for f in form if f.name != "csrf_token")
     return any(v.strip() if isinstance(v, str) else v for v in values)
+
+
+def _newer(summary: Summary, is_recipient: bool) -> Summary | None:
+    """For a withdrawn summary, the one made after it that stands: for its reader, only one
+    that is theirs to read (it may have gone to another inbox); the interviewer's side sees
+    every summary of the interview."""
+    if summary.withdrawn_at is None:
+        return None
+    query = select(Summary).where(
+        Summary.interview_id == summary.interview_id,
+        Summary.recipient == summary.recipient,
+        Summary.withdrawn_at.is_(None),
+        Summary.id > summary.id,
+    )
+    if is_recipient:
+        query = query.where(access.summary_filter(current_user))
+    return db.session.scalar(query.order_by(Summary.id.desc()).limit(1))
+
+
+def _withdrawn_refusal(
+    summary: Summary, action: str, message: str, *forms: AcknowledgeForm | QuestionForm
+) -> tuple[str, int]:
+    """A withdrawn summary's page again, saying why nothing was saved, with anything typed to
+    copy (its page has no boxes any more). Audited as refused."""
+    for form in forms:
+        form.validate_on_submit()  # read what was sent, to give it back
+    audit.record(
+        action,
+        object_type="summary",
+        object_id=summary.id,
+        child_id=summary.interview.child_id,
+        outcome="refused",
+        detail="withdrawn",
+    )
+    db.session.commit()
+    return _show(summary, True, status=410, not_saved=NotSaved(message, typed_words(*forms)))
 
 
 def _show(
@@ -152,6 +197,7 @@ def _show(
         pdf_state=preparing.state_of(summary.id),
         interview=summary.interview,
         is_recipient=is_recipient,
+        newer=_newer(summary, is_recipient),
         ack_form=ack_form or AcknowledgeForm(formdata=None),
         question_form=question_form or QuestionForm(formdata=None),
         not_opened=not_opened,
@@ -290,6 +336,10 @@ def pdf_state(summary_id: int) -> str:
 def acknowledge(summary_id: int) -> Response | tuple[str, int]:
     summary = rules.get_summary_as_recipient(current_user, summary_id)
     form, question_form = _page_boxes()
+    if summary.withdrawn_at is not None:
+        return _withdrawn_refusal(
+            summary, "summary.acknowledge", WITHDRAWN_NOT_READ, form, question_form
+        )
     if summary.acknowledged_at is not None:
         form.validate_on_submit()  # read what was sent, to give a note typed back
         if typed_words(form):
@@ -339,6 +389,8 @@ def _meeting_words(summary: Summary, meeting: FollowedAction, made: bool) -> str
 def ask(summary_id: int) -> Response | tuple[str, int]:
     summary = rules.get_summary_as_recipient(current_user, summary_id)
     ack_form, form = _page_boxes()
+    if summary.withdrawn_at is not None:
+        return _withdrawn_refusal(summary, "summary.question", WITHDRAWN_NOT_ASKED, ack_form, form)
     if not form.validate_on_submit():
         return _show(summary, True, status=422, ack_form=ack_form, question_form=form)
     _question, made = tracking.ask(summary, current_user, form.question.data.strip())
