@@ -35,11 +35,13 @@ from rhi.interviews.fields import ACTION_KINDS, FEELINGS, READ_BACK_ANSWERS
 from rhi.interviews.read_back import (
     FINDING_WORDS,
     KEPT_BACK,
+    KEPT_BACK_PASSED_ON,
     KEPT_BACK_WORDS,
     MESSAGE,
     NO_OWN_MESSAGE,
     NO_OWN_MESSAGE_LABEL,
     NO_OWN_SOCIAL_WORKER,
+    PASSED_ON_WORDS,
     POLICE_WORDS,
     RECIPIENT_WORDS,
     RISK_WORDS,
@@ -102,7 +104,7 @@ READ_BACK_LABELS = (
     NO_OWN_SOCIAL_WORKER,
     *SECTION_WORDS.values(),
     "How you said you felt",
-    "Something you asked to keep between us, which we have to pass on to keep you safe",
+    KEPT_BACK_PASSED_ON,
     MESSAGE,
     NO_OWN_MESSAGE,
     POLICE_WORDS,
@@ -117,6 +119,17 @@ READ_BACK_LABELS = (
 )
 WILL_KNOW = "{who} will know:"
 ONLY_THAT_WE_TALKED = "{who} will only know that we talked, and when."
+# "Kept between us" when a decision the child is told of passes on something they asked us to
+# keep (read_back.mark_passed_on): never "Nothing you asked me to keep between us." (they
+# asked). The first under what still stays; the second when nothing does.
+SOME_PASSED_ON = (
+    "Some of what you asked me to keep between us has to be passed on to keep you safe. It is "
+    "marked above, with who will know it."
+)
+ALL_PASSED_ON = (
+    "What you asked me to keep between us has to be passed on to keep you safe. It is marked "
+    "above, with who will know it."
+)
 IF_VERY_WORRIED = (
     "If I am very worried that you or someone else could be hurt, I may have to pass "
     "something on. I will tell you first."
@@ -134,6 +147,12 @@ READ_BACK_MESSAGES = (
     "Kept between us:",
     *KEPT_BACK_WORDS.values(),  # "Kept between us" (read_back.kept_between_us)
     KEPT_BACK,
+    # Something the child asked to keep, passed on by a decision they are told of: whole labels,
+    # on the read-back and in the letter (a test checks every label the read-back gives is
+    # here; these only when such a decision is in force, so listed apart).
+    *PASSED_ON_WORDS.values(),
+    SOME_PASSED_ON,
+    ALL_PASSED_ON,
     "Nothing you asked me to keep between us.",
     IF_VERY_WORRIED,
     "Is this right?",

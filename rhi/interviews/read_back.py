@@ -4,7 +4,9 @@ Built from `rhi.sharing.view_for`, the same rule that makes each copy, so what t
 told will reach someone is exactly what their copy holds: the child's own words as written,
 and a plain label for what the worker wrote (the worker's notes and view of risk are named,
 not read out). "Kept between us" is what the child asked us not to pass on
-(`sharing.withheld_items`), less anything a safeguarding decision in force passes on.
+(`sharing.withheld_items`), less anything a safeguarding decision in force passes on; what such
+a decision passes on, when the child may be told of it, is said to be what they asked us to keep
+between us (`mark_passed_on`), in the lists of who will know what and in their letter.
 """
 
 from __future__ import annotations
@@ -163,6 +165,28 @@ POLICE_WORDS = "What is written about the police"
 PLACE = "A place you told me about"
 PERSON = "Someone you told me about"
 NOT_NAMED = "not named"  # a place or person the worker added with no name
+# Something the child asked us not to pass on (`sharing.withheld_items`) that a safeguarding
+# decision in force, which they are told of, passes on: said so beside what it is, as a kept-back
+# note is, never worded as though they had agreed (a probe: a private "How you feel now" sent to
+# school read like the rest). One whole label for each, so the letter, which gives labels only
+# (child_copy.py), says it too, and each is translated whole (rhi/i18n.py).
+KEPT_BACK_PASSED_ON = (
+    "Something you asked to keep between us, which we have to pass on to keep you safe"
+)
+ASKED_TO_KEEP = "you asked me to keep this between us, but we have to pass it on to keep you safe"
+
+
+def passed_on(label: str) -> str:
+    """`label` of something the child asked us to keep between us, said to be passed on."""
+    return f"{label} ({ASKED_TO_KEEP})"
+
+
+# The labels a private section, ticked factor, place or person can have (`things_in`).
+PASSED_ON_WORDS = {
+    label: passed_on(label)
+    for label in (*SECTION_WORDS.values(), WORKER_NOTES, *FINDING_WORDS.values(), PLACE, PERSON)
+}
+_PLAIN = {said: label for label, said in PASSED_ON_WORDS.items()}
 
 
 @dataclass(frozen=True)
@@ -188,6 +212,10 @@ class Thing:
     # of it after the child answered shows their answer was to an earlier copy (a probe: the
     # analysis rewritten after "Yes, that's right", and the copy still said they agreed).
     held: str = ""
+    # The child asked us not to pass it on, and a decision they are told of does
+    # (`mark_passed_on`): its label says so. Not part of what was read: what is shared is the
+    # same, and an answer given before it was said stands (`_printed`).
+    asked_kept: bool = False
 
     @property
     def shown(self) -> str:
@@ -236,6 +264,11 @@ class Recipient:
         """Is the child told what this person will know (the read-back, the letter)?"""
         return self.key in ROUTINELY_TOLD or bool(self.things)
 
+    @property
+    def passes_on_what_was_asked_kept(self) -> bool:
+        """Does their copy hold something the child asked us to keep between us?"""
+        return any(thing.asked_kept for thing in self.things)
+
 
 def things_in(view: SharedView, *, own_social_worker: bool = True) -> list[Thing]:
     """Everything a copy holds from what was said, in plain words, in the copy's order.
@@ -254,13 +287,7 @@ def things_in(view: SharedView, *, own_social_worker: bool = True) -> list[Thing
         if s not in view.sections:  # a feeling chosen on a part with nothing written
             things.append(Thing(f"feelings.{s}", FELT, feeling.words, quoted=True))
     for s, text in view.kept_back.items():
-        things.append(
-            Thing(
-                f"kept_back.{s}",
-                "Something you asked to keep between us, which we have to pass on to keep you safe",
-                text,
-            )
-        )
+        things.append(Thing(f"kept_back.{s}", KEPT_BACK_PASSED_ON, text, asked_kept=True))
     if view.child_message.strip():
         things.append(
             Thing(
@@ -300,6 +327,19 @@ def things_in(view: SharedView, *, own_social_worker: bool = True) -> list[Thing
                 Thing("consent", "What you said about sharing with them", line.words, quoted=True)
             )
     return things
+
+
+def mark_passed_on(things: list[Thing], withheld: Collection[str]) -> list[Thing]:
+    """`things`, each of the child's `withheld` items among them (`sharing.withheld_items`:
+    a private section, ticked factor, place or person; only a decision in force that names it
+    puts it in a copy, sharing.py rule 3) labelled as passed on against their wish
+    (`PASSED_ON_WORDS`). A kept-back note says so already (`KEPT_BACK_PASSED_ON`)."""
+    return [
+        replace(thing, label=PASSED_ON_WORDS[thing.label], asked_kept=True)
+        if thing.key in withheld and thing.label in PASSED_ON_WORDS
+        else thing
+        for thing in things
+    ]
 
 
 def _held(value: Any) -> str:
@@ -368,11 +408,13 @@ def recipients(
     `own_social_worker`: the child has one allocated, who receives the copy."""
     c = normalise(content)
     in_force = told_to_the_child(c, in_force)
+    withheld = withheld_items(c)
     out = []
     for key, who in recipient_words(own_social_worker=own_social_worker).items():
         name = str(c["consent"].get(key, {}).get("name", "")).strip()
         label = name if key == "other" and name else who
-        things = things_in(view_for(c, key, in_force=in_force), own_social_worker=own_social_worker)
+        view = view_for(c, key, in_force=in_force)
+        things = mark_passed_on(things_in(view, own_social_worker=own_social_worker), withheld)
         # Asked to do something (or told of a strategy meeting), they will know of it whatever
         # their copy holds: the child is told so, not "only that we talked".
         reaching = actions_reaching(c, key)
@@ -478,6 +520,9 @@ def _printed(thing: Thing) -> Thing:
     still matches."""
     if thing.key == "child_message" and thing.label == NO_OWN_MESSAGE:
         return replace(thing, label=MESSAGE)
+    if thing.label in _PLAIN:
+        # Saying it was passed on against their wish changes no copy (`mark_passed_on`).
+        return replace(thing, label=_PLAIN[thing.label])
     return thing
 
 
