@@ -7,7 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -119,6 +120,16 @@ def _init_extensions(app: Flask) -> None:
     from rhi.auth.loader import load_user
 
     login_manager.user_loader(load_user)
+
+    from rhi.sessions import is_background
+
+    @app.before_request
+    def _background_signed_out() -> Response | None:
+        """A page's own refresh after its session ended: 401 and nothing to swap in (not the
+        sign-in page inside the Returns list). The page's idle warning says what happened."""
+        if is_background(request) and not current_user.is_authenticated:
+            return Response(status=401)
+        return None
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -46,6 +46,31 @@ PRE_SESSION_MAX_AGE = timedelta(hours=4)
 _PRE_SESSION_SALT = "rhi.pre-session"
 
 
+# A request a page sends by itself (the Returns list refreshing each minute, a download's or a
+# PDF's state) carries `?background=1`: it does not count as the person being there. The
+# Returns page refreshed forever, so a session left on it never reached the idle timeout and
+# the warning never showed (a probe). The server keeps the session's last sight of the person
+# as it was; idle-warning.js leaves such requests out by the same mark, handed to it by
+# base.html; and one sent after the session ended is answered 401, not the sign-in page
+# (swapped into the list).
+BACKGROUND_PARAM = "background"
+
+
+def is_background(request: Request) -> bool:
+    """htmx's own GET with the mark: a read the page sends by itself. Not any request with the
+    mark (a review): a change, or a page asked for, is always the person."""
+    return (
+        request.method == "GET"
+        and request.headers.get("HX-Request") == "true"
+        and request.args.get(BACKGROUND_PARAM) == "1"
+    )
+
+
+def background_url(url: str) -> str:
+    """`url`, marked as sent by the page itself (`BACKGROUND_PARAM`)."""
+    return f"{url}{'&' if '?' in url else '?'}{BACKGROUND_PARAM}=1"
+
+
 def touch_every(idle: timedelta) -> timedelta:
     return min(TOUCH_AT_MOST_EVERY, idle / 10)
 
@@ -84,6 +109,8 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.modified = False
         self.rotate_requested = False
         self.stale = stale  # last_seen_at should be refreshed
+        # Sent by the page itself (`is_background`): the person was not seen.
+        self.background = False
         self.dead_token = False  # the browser sent a session cookie that no longer works
         # The user the session's row names, read with the row in one query (rhi/auth/loader.py
         # uses it rather than reading the user again).
@@ -170,8 +197,11 @@ class DatabaseSessionInterface(SessionInterface):
                 dbs.commit()
             return None
         data = json.loads(row.data or "{}")
-        stale = now - row.last_seen_at >= touch_every(idle)
-        return ServerSession(data, token=token, stale=stale, owner=row.user)
+        background = is_background(current_request)
+        stale = not background and now - row.last_seen_at >= touch_every(idle)
+        session = ServerSession(data, token=token, stale=stale, owner=row.user)
+        session.background = background
+        return session
 
     def _open_pre_cookie(self, app: Flask, request: Request) -> ServerSession:
         raw = request.cookies.get(_pre_cookie_name(app))
@@ -220,7 +250,10 @@ class DatabaseSessionInterface(SessionInterface):
                 dbs.add(row)
             row.data = json.dumps(dict(session))
             row.user_id = int(session["_user_id"])
-            row.last_seen_at = utcnow()
+            if not session.background:
+                row.last_seen_at = utcnow()
+            # Where it was used from is said whatever sent it ("Your account" lists it, so a
+            # session that is not theirs can be seen and ended).
             row.ip_address = current_request.remote_addr
             dbs.commit()
         session.token = token

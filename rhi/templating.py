@@ -20,6 +20,7 @@ from rhi.models.episodes import DFE_TYPES
 from rhi.models.interviews import ATTEMPT_OUTCOMES, CONTACT_METHODS, status_label
 from rhi.models.people import Role
 from rhi.naming import interview_name
+from rhi.sessions import BACKGROUND_PARAM, background_url
 from rhi.shells import Blank
 from rhi.summaries.headings import copy_headings_for
 from rhi.timefmt import format_date, format_datetime, local_input_value, to_local
@@ -72,6 +73,7 @@ def register(app: Flask) -> None:
         "dfe_type": lambda k: DFE_TYPES.get(k, k),
         "status_label": status_label,  # None: "Not yet offered"
         "age": age,
+        "background": background_url,  # a request the page sends by itself (rhi/sessions.py)
     }
     app.jinja_env.filters.update({name: _keeps_blanks(f) for name, f in filters.items()})
     app.jinja_env.finalize = plain_text.for_display
@@ -85,4 +87,5 @@ def register(app: Flask) -> None:
         interview_name=interview_name,
         copy_headings_for=copy_headings_for,  # a copy's headings, on screen as in the PDF
         sent_back_errors=sent_back_errors,  # a page sent back with errors says so (base.html)
+        BACKGROUND_PARAM=BACKGROUND_PARAM,
     )

@@ -161,7 +161,7 @@ def test_the_returns_page_shows_50_a_page_in_the_same_order_with_next_and_previo
         assert _cards(web.get(back).get_data(as_text=True)) == cards[0]
     # The minute's refresh asks for the page shown; a page past the end shows the last.
     page = web.get("/returns?page=2").get_data(as_text=True)
-    assert 'hx-get="/returns?page=2"' in page
+    assert 'hx-get="/returns?page=2&amp;background=1"' in page
     assert _cards(web.get("/returns?page=99").get_data(as_text=True)) == _cards(
         web.get("/returns?page=3").get_data(as_text=True)
     )

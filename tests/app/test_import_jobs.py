@@ -222,7 +222,8 @@ def test_with_redis_the_page_says_importing_until_a_worker_has_applied_it(on_red
     page = _apply(manager, batch).get_data(as_text=True)
     assert _redis().llen("rq:queue:rhi") == 1  # handed to RQ after the commit
     assert "Importing the notifications" in page and "Importing… 3 rows." in page
-    assert 'hx-trigger="every 2s"' in page and f'hx-get="/imports/{batch}/state"' in page
+    assert 'hx-trigger="every 2s"' in page
+    assert f'hx-get="/imports/{batch}/state?background=1"' in page
     assert "Rosa" not in page  # the rows are not shown while they are being applied
     assert _episodes(app, "JOB-2") == 0
     polled = manager.get(f"/imports/{batch}/state").get_data(as_text=True)

@@ -95,7 +95,7 @@ def test_while_preparing_the_download_is_409_and_the_page_polls(app, web, world)
     assert "Preparing the PDF" in response.get_data(as_text=True)
     page = reader.get(f"/summaries/{summary_id}").get_data(as_text=True)
     assert "Preparing the PDF" in page
-    assert f'hx-get="/summaries/{summary_id}/pdf-state"' in page
+    assert f'hx-get="/summaries/{summary_id}/pdf-state?background=1"' in page
     assert 'hx-trigger="every 2s"' in page
     inbox = reader.get("/inbox").get_data(as_text=True)
     assert "Preparing the PDF" in inbox

@@ -253,7 +253,7 @@ def test_the_service_pdf_waits_for_a_worker_then_downloads(app, web, world):
     waiting = web.get(asked.headers["Location"]).get_data(as_text=True)
     assert "Preparing&#8230; This page updates when it is ready." in waiting
     state_url = asked.headers["Location"] + "/state"
-    assert f'hx-get="{state_url}" hx-trigger="every 2s"' in waiting
+    assert f'hx-get="{state_url}?background=1" hx-trigger="every 2s"' in waiting
     assert web.get(asked.headers["Location"] + "/file").status_code == 404  # not made yet
     _work(app)
     ready = web.get(state_url).get_data(as_text=True)

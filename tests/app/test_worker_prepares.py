@@ -284,7 +284,8 @@ def test_the_sort_control_says_which_order_is_shown_and_keeps_it_when_refreshed(
     current = re.findall(r'<a class="button"[^>]*aria-current="true">([^<]+)</a>', html)
     assert current == ["Highest police risk grade"]
     assert 'href="/returns?sort=repeat"' in html and 'href="/returns"' in html
-    assert 'hx-get="/returns?sort=risk"' in html  # the minute's refresh keeps the order
+    # The minute's refresh keeps the order.
+    assert 'hx-get="/returns?sort=risk&amp;background=1"' in html
     fragment = web.get("/returns?sort=risk", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
 

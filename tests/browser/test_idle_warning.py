@@ -224,3 +224,38 @@ def test_left_to_run_out_the_warning_says_so_and_leads_to_signing_in(page, live_
     expect(sign_in_again).to_be_focused()
     sign_in_again.click()
     page.wait_for_url("**/sign-in**")
+
+
+def test_left_on_returns_the_minutes_refresh_keeps_no_one_signed_in(page, live_app, short_idle):
+    """The Returns list refreshes itself each minute: those requests are not the worker (a
+    probe: a session left on Returns never reached the idle timeout, and no warning showed)."""
+    page.clock.install()
+    page.goto("/sign-in")
+    sign_in_here(page)
+    page.wait_for_url("**/returns")
+    page.wait_for_load_state("networkidle")
+    refreshes = []  # the list's own requests (htmx's), as answered
+    page.on(
+        "response",
+        lambda r: refreshes.append(r.status) if r.request.headers.get("hx-request") else None,
+    )
+    seen = newest_last_seen(live_app)
+    page.clock.run_for(61_000)  # the first refresh
+    until_answered = 0
+    while not refreshes and until_answered < 50:
+        page.wait_for_timeout(100)
+        until_answered += 1
+    assert refreshes == [200], refreshes
+    page.wait_for_timeout(300)  # the browser has recorded it, as the page's requests are
+    page.clock.run_for(40_000)  # 101 s: the warning is due 90 s after the worker was last seen
+    warning = page.get_by_role("alertdialog", name="Are you still there?")
+    expect(warning).to_be_visible()
+    assert newest_last_seen(live_app) == seen  # the refresh did not count on the server
+    # Nothing done: the session ends on the server and on the page, refreshing or not.
+    pass_server_time(live_app, 60 * short_idle + 120)
+    page.clock.run_for(90_000)
+    expect(page.get_by_role("alertdialog", name="You have been signed out")).to_be_visible()
+    page.clock.run_for(60_000)  # another refresh, after the end: refused, nothing swapped in
+    page.wait_for_timeout(500)
+    assert refreshes[-1] == 401, refreshes
+    assert page.locator("#returns").get_by_label("Email address").count() == 0

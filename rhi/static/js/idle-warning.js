@@ -9,7 +9,9 @@
 // the last one). The page watches its own requests (htmx's, autosaves, fetches) as the browser
 // records them, and rhi's other tabs, which share the session, tell it of theirs (localStorage:
 // a time, nothing else). So the warning is never late, and typing, which saves as it goes,
-// keeps it away.
+// keeps it away. A request the page sends by itself (the Returns list's refresh each minute,
+// a download's state) is marked with the parameter base.html names (data-idle-background-param,
+// rhi/sessions.py BACKGROUND_PARAM): the server does not count it, and neither does this.
 //
 // "Stay signed in" sends one request (GET /sync/v1/session: signed in only, and it writes
 // nothing), which is itself the activity. Escape does the same: dismissing the warning is
@@ -26,6 +28,7 @@ const TICK_MS = 1000; // the time left, said again while the warning shows
 const NO_CONNECTION = "That did not reach rhi (no connection?). Try again in a moment.";
 
 const timeoutMs = Number(document.body.dataset.idleTimeoutSeconds || 0) * 1000;
+const backgroundParam = document.body.dataset.idleBackgroundParam || "";
 const dialog = document.getElementById("idle-dialog");
 
 let lastSent = Date.now(); // the page itself has just come from the server
@@ -131,6 +134,7 @@ function reachedServer(entry) {
   const url = new URL(entry.name, window.location.href);
   if (url.origin !== window.location.origin) return false;
   if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/shell/")) return false;
+  if (backgroundParam && url.searchParams.get(backgroundParam) === "1") return false;
   return !("responseStatus" in entry) || entry.responseStatus > 0;
 }
 
