@@ -33,7 +33,7 @@ def create_user_command(
     email: str, name: str, role: str, team_name: str | None, password: str
 ) -> None:
     """Create a user for a real deployment."""
-    problem = password_problem(password)
+    problem = password_problem(password, (email, name), theirs=True)
     if problem:
         raise click.BadParameter(problem, param_hint="--password")
     email = email.strip().lower()

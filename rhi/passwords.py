@@ -4,12 +4,15 @@ RHI_FAST_PASSWORD_HASHING (tests only; production refuses to start with it) swap
 its lowest cost, so that hundreds of test sign-ins do not each spend a tenth of a second on
 purpose. One test checks the real cost.
 
-A new password is refused when it is short or on the list of often-guessed passwords shipped
-with the app (rhi/auth/common_passwords.py).
+A new password is refused when it is short, on the list of often-guessed passwords shipped
+with the app (rhi/auth/common_passwords.py), a few characters repeated, or holds the person's
+name or email address.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -53,12 +56,62 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher().check_needs_rehash(password_hash)
 
 
-def password_problem(password: str) -> str | None:
-    """Why a new password is not acceptable, or None."""
+FEW_CHARACTERS = (
+    "This password repeats a few characters over and over, which is easy to guess. Choose "
+    "another: a few unrelated words are easy to remember."
+)
+ABOUT_YOU = (
+    "This password holds your name or email address, which others know. Choose another: a few "
+    "unrelated words are easy to remember."
+)
+ABOUT_THEM = (
+    "This password holds the person's name or email address, which others know. Choose "
+    "another: a few unrelated words are easy to remember."
+)
+# Fewer different characters than this is a pattern ("aaaaaaaaaaaa", "abababababab", "123123
+# 123123"), not a password, however long (a probe: "aaaaaaaaaaaa" was accepted).
+LEAST_DIFFERENT = 5
+# A word of a name shorter than this is in too many passwords to refuse ("al", "jo").
+SHORTEST_PART = 4
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _plain(text: str) -> str:
+    return "".join(_WORDS.findall(text.casefold()))
+
+
+def _holds(password: str, about: Iterable[str]) -> bool:
+    """Does `password` hold the person's email address (the part before the @), or their name,
+    whole (spaces and punctuation aside), or one of their words as a word of its own? A name
+    inside another word is not theirs: "along the river bank" is a good password for Mary Long
+    (a review: it was refused)."""
+    plain = _plain(password)
+    words = set(_WORDS.findall(password.casefold()))
+    for text in about:
+        text = (text or "").casefold()
+        local = text.split("@")[0]
+        wholes = {_plain(local)} if "@" in text else {_plain(text)}
+        if any(len(whole) >= SHORTEST_PART and whole in plain for whole in wholes):
+            return True
+        if any(len(part) >= SHORTEST_PART and part in words for part in _WORDS.findall(local)):
+            return True
+    return False
+
+
+def password_problem(
+    password: str, about: Iterable[str] = (), *, theirs: bool = False
+) -> str | None:
+    """Why a new password is not acceptable, or None. `about`: the person's name and email
+    address, which a password may not hold (others know them, and guess them first);
+    `theirs`: said to someone choosing it for another person (an administrator)."""
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters. A few words together is easy to remember."
     if password.strip() != password:
         return "Remove spaces from the start and end."
     if is_common(password):
         return COMMON
+    if len(set(password.casefold())) < LEAST_DIFFERENT:
+        return FEW_CHARACTERS
+    if _holds(password, about):
+        return ABOUT_THEM if theirs else ABOUT_YOU
     return None

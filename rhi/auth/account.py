@@ -38,6 +38,7 @@ def _digest(token: str) -> str:
 @limiter.limit(throttle.sign_in_limit, methods=["POST"], key_func=throttle.signed_in_key)
 def change_password() -> str | tuple[str, int] | Response:
     form = ChangePasswordForm()
+    form.about = (current_user.email, current_user.name)
     if not form.validate_on_submit():
         return render_template("auth/change_password.html", form=form), (
             422 if form.is_submitted() else 200
@@ -129,6 +130,7 @@ def reset(token: str) -> str | tuple[str, int] | Response:
         db.session.commit()
         return render_template("auth/reset_gone.html"), 410
     form = NewPasswordForm()
+    form.about = (found.user.email, found.user.name)
     if not form.validate_on_submit():
         return render_template("auth/reset.html", form=form, user=found.user), (
             422 if form.is_submitted() else 200

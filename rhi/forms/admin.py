@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
@@ -13,8 +15,10 @@ from rhi.passwords import password_problem
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 
-def _strong_password(_form: object, field: PasswordField) -> None:
-    problem = password_problem(field.data or "")
+def _strong_password(form: Any, field: PasswordField) -> None:
+    # The name and email typed on the same form: the new user's own.
+    about = (form.email.data or "", form.name.data or "")
+    problem = password_problem(field.data or "", about, theirs=True)
     if problem:
         raise ValidationError(problem)
 

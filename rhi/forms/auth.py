@@ -26,12 +26,13 @@ class SignInForm(Form):
     next = HiddenField()
 
 
-def _not_refused(_form: object, field: PasswordField) -> None:
-    """The rest of password_problem (often-guessed passwords, spaces at the ends); the length
-    has its own message from Length, said once."""
+def _not_refused(form: object, field: PasswordField) -> None:
+    """The rest of password_problem (often-guessed passwords, spaces at the ends, the person's
+    own name or email: the view sets the form's `about`); the length has its own message from
+    Length, said once."""
     if len(field.data or "") < MIN_LENGTH:
         return
-    problem = password_problem(field.data or "")
+    problem = password_problem(field.data or "", getattr(form, "about", ()))
     if problem:
         raise ValidationError(problem)
 
@@ -52,7 +53,10 @@ def _new_password(label: str) -> PasswordField:
 
 
 class NewPasswordForm(Form):
-    """Setting a password from a one-time link."""
+    """Setting a password from a one-time link. The view sets `about` (the person's name and
+    email address) before validating."""
+
+    about: tuple[str, ...] = ()
 
     password = _new_password("New password")
     again = PasswordField(
