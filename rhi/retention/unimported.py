@@ -17,7 +17,9 @@ the row names the child whoever uploaded it:
 - its name and date of birth may be theirs by the rule of "possibly the same child"
   (rhi/children/matching.py `may_be`): the preview files such a row as theirs, or has it wait
   as possibly them. A near match is included: its date of birth is the child's (or it with day
-  and month swapped), so it is no child rhi still works with, and kept, it identifies them.
+  and month swapped), and kept, it identifies them; unless it is another child's that rhi
+  holds, by a reference or person id of theirs or a closer name and date of birth
+  (`_someone_elses`): that row stays where it is, theirs.
 The file is read through its chosen columns, or rhi's guess from its headers while none are
 chosen; a reference or person id of theirs in any cell counts too, so columns chosen wrong do
 not hide a row.
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 
 from rhi import audit
 from rhi.children import matching
@@ -108,8 +110,50 @@ def _is_about(cells: dict[str, str], raw: list[str], who: Known) -> bool:
     birth: date | None = read_birth(cells.get("date_of_birth", ""))
     first, last = cells.get("first_name", ""), cells.get("last_name", "")
     return (
-        birth is not None and bool(first or last) and matching.may_be(first, last, birth, who.child)
+        birth is not None
+        and bool(first or last)
+        and matching.may_be(first, last, birth, who.child)
+        and not _someone_elses(raw, first, last, birth, who)
     )
+
+
+def _someone_elses(raw: list[str], first: str, last: str, birth: date, who: Known) -> bool:
+    """A row whose name and date of birth may be the child's is another child's that rhi holds
+    when a reference or police person id in it is theirs, or their name and date of birth
+    match it more closely than the child's do. A probe: "John Smith", born 04/03/2006 and kept,
+    lost his high-risk missing notification to the destruction of "Jon Smith", born 03/04/2006,
+    and a subject access export for one Khan held another Khan's rows."""
+    child_id = who.child.id
+    cells = {c.strip() for c in raw if c.strip()}
+    if cells:
+        theirs = union_all(
+            select(Episode.id)
+            .where(references.matches(Episode.police_reference, cells))
+            .where(Episode.child_id != child_id),
+            select(WaitingRow.id)
+            .where(references.matches(WaitingRow.police_reference, cells))
+            .where(WaitingRow.candidate_child_id != child_id, WaitingRow.episode_id.is_(None)),
+            select(PolicePerson.id).where(
+                PolicePerson.police_person_id.in_(cells), PolicePerson.child_id != child_id
+            ),
+        )
+        if db.session.execute(theirs.limit(1)).first() is not None:
+            return True
+    others = db.session.scalars(
+        select(Child).where(Child.date_of_birth.in_(matching.birth_dates_to_check(birth)))
+    ).all()
+    found = matching.possible_matches(first, last, birth, list(others))
+    born = {child.id: child.date_of_birth for child in others}
+    # Closest first: the same name and date of birth, then the row's own date of birth over
+    # one with day and month swapped, then the closer spelling. The row is this child's only
+    # when they are closer than every other child (a review: on a tie, or with a kept child
+    # born on the row's very date, it went with the record destroyed).
+    ranked = sorted(
+        (m.reason != matching.SAME, born[m.child_id] != birth, -m.score, m.child_id) for m in found
+    )
+    if not ranked or ranked[0][3] != child_id:
+        return True
+    return len(ranked) > 1 and ranked[1][:3] == ranked[0][:3]
 
 
 def _names(text: str, who: Known) -> bool:
@@ -157,7 +201,8 @@ def forget(child_id: int) -> None:
     who = known(child_id)
     if who is None:
         return
-    removed = []
+    removed: list[int] = []
+    blanked: list[int] = []  # files with the child's rows blanked, kept otherwise
     for batch in unimported():
         try:
             table, rows = rows_about(batch, who)
@@ -179,6 +224,7 @@ def forget(child_id: int) -> None:
             again = None
         if again is not None and again.headers == table.headers and again.rows == kept:
             batch.content = text
+            blanked.append(batch.id)
         else:
             removed.append(batch.id)
             db.session.delete(batch)
@@ -189,6 +235,15 @@ def forget(child_id: int) -> None:
             object_id=",".join(map(str, removed))[:60],
             detail=f"{len(removed)} file(s) never imported, removed with a record destroyed "
             "under the retention schedule",
+        )
+    if blanked:
+        # Said too, as a file removed whole is: the file's preview holds fewer rows from now.
+        audit.record(
+            "import.forget",
+            object_type="import",
+            object_id=",".join(map(str, blanked))[:60],
+            detail=f"rows blanked in {len(blanked)} file(s) never imported, with a record "
+            "destroyed under the retention schedule",
         )
     db.session.flush()
 
