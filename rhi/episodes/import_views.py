@@ -456,10 +456,23 @@ def decide(waiting_id: int) -> tuple[str, int] | BaseResponse:
         # Let go of the import lock resolve took (on SQLite the database's write lock, which
         # the sign-in session's own write after this request would wait on, and fail).
         db.session.rollback()
-        flash(f"This notification cannot be added as it stands: {exc}", "error")
+        if form.decision.data == apply.ALREADY_RECORDED:
+            flash(f"This notification was not settled: {exc}", "error")
+        else:
+            flash(f"This notification cannot be added as it stands: {exc}", "error")
         return redirect(url_for("imports.waiting"))
     db.session.commit()
-    if episode is None:
+    # Said by what was done, not by what was chosen: another person may have decided first.
+    settled_here = (
+        row.resolution == apply.ALREADY_RECORDED and row.resolved_by_id == current_user.id
+    )
+    if episode is None and settled_here:
+        flash(
+            f"Settled: this time away of {row.candidate.display_name}'s is already recorded, "
+            "so nothing was added.",
+            "success",
+        )
+    elif episode is None:
         flash("This notification was already recorded: nothing was added twice.", "info")
     else:
         flash(f"Added: {episode.child.display_name}'s episode waits to be allocated.", "success")

@@ -177,6 +177,9 @@ class Known:
     children: dict[date, list[Child]] = field(default_factory=lambda: defaultdict(list))
     by_id: dict[int, Child] = field(default_factory=dict)
     waiting: dict[str, WaitingRow] = field(default_factory=dict)
+    # References a person settled as a time away rhi already holds (`ALREADY_RECORDED`): sent
+    # again (with a found time, say), they are not put before a person again.
+    settled: dict[str, WaitingRow] = field(default_factory=dict)
     # The team's episodes with no police reference yet, by child (recorded by hand, often from
     # a carer's call before the police gave one): a row may be the same time away.
     unreferenced: dict[int, list[Episode]] = field(default_factory=lambda: defaultdict(list))
@@ -216,6 +219,14 @@ class Known:
                 )
             ):
                 known.waiting[references.key(waiting.police_reference)] = waiting
+            for waiting in db.session.scalars(
+                select(WaitingRow).where(
+                    references.matches(WaitingRow.police_reference, part),
+                    WaitingRow.resolution == ALREADY_RECORDED,
+                    actor.waiting_scope(),
+                )
+            ):
+                known.settled[references.key(waiting.police_reference)] = waiting
         people = sorted({n.police_person_id for n in notices if n.police_person_id})
         for part in _chunks(people):
             for link in db.session.scalars(
@@ -402,6 +413,15 @@ def _after_its_interview(episode: Episode, notice: Notice, changes: list[str]) -
 
 def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
     waiting = known.waiting.get(references.key(notice.police_reference))
+    settled = known.settled.get(references.key(notice.police_reference))
+    if waiting is None and settled is not None:
+        name = (known.child(settled.candidate_child_id) or settled.candidate).display_name
+        return Plan(
+            row,
+            UNCHANGED,
+            f"A person said this police reference is a time away rhi already holds for "
+            f"{name}: nothing added.",
+        )
     if notice.started_at is None and waiting is None:
         return Plan(
             row,
@@ -1059,6 +1079,51 @@ def apply_rows(rows: list[Row], actor: Actor, source: str) -> list[Plan]:
 # A person decides about a waiting row ---------------------------------------------------------
 
 SAME_CHILD, NEW_CHILD = "same_child", "new_child"
+# The same child, and a time away rhi already holds for them: nothing to add. The only way out
+# for a row whose time away falls inside one of the candidate's, which "same child" refuses
+# (it would count it twice) and "new child" would record twice under a second record (a probe:
+# such rows stayed on the list for good).
+ALREADY_RECORDED = "already_recorded"
+ALREADY_HELD_KINDS = (overlaps.HOLDS, overlaps.INSIDE, overlaps.OPEN_SINCE)
+
+
+def _already_recorded(waiting: WaitingRow, notice: Notice, actor: Actor, user: User) -> None:
+    """ "Already recorded": the row is settled with nothing added, where its time away meets one
+    of the candidate's that the person may see (by the rule every way in keeps, overlaps.py);
+    otherwise refused, saying so, since nothing of this time away would then be in rhi. The
+    police person id, if any, is linked to the child: it is theirs."""
+    child = waiting.candidate
+    assert notice.started_at is not None  # a waiting row has its missing time
+    around = db.session.scalars(_times_away_since([child.id], notice.started_at, actor))
+    clash = overlaps.find(
+        notice.started_at, notice.returned_at, around, lambda e: e.returned_at, still_missing=True
+    )
+    # Only where the import itself says "if it is the same time away, nothing needs adding":
+    # one holds the other, or both are open from the same time. A time away the child came
+    # back from before this one (or one still open from before it) is another time away,
+    # which "same child" adds (a review: it was settled as already recorded, and lost).
+    if clash is None or clash.kind not in ALREADY_HELD_KINDS:
+        raise RowRefused(
+            f"rhi holds no time away for {child.display_name} that this one is part of. If it "
+            "is them, choose \u201cYes, the same child\u201d to add it; if not, a different "
+            "child."
+        )
+    if clash.episode.police_reference is None:
+        # Recorded by hand: it takes the police's reference, as "same child" would give it.
+        clash.episode.police_reference = references.tidy(notice.police_reference)
+    _link_person(notice, child, None)
+    waiting.resolved_at = utcnow()
+    waiting.resolved_by_id = user.id
+    waiting.resolution = ALREADY_RECORDED
+    waiting.episode_id = clash.episode.id
+    audit.record(
+        "import.resolve",
+        user=user,
+        object_type="import_waiting",
+        object_id=waiting.id,
+        child_id=child.id,
+        detail=f"{ALREADY_RECORDED}: the time away of episode {clash.episode.id}",
+    )
 
 
 def _recorded_by_hand(child: Child, notice: Notice, actor: Actor) -> Episode | None:
@@ -1110,7 +1175,9 @@ def resolve(
     db.session.refresh(waiting)
     if waiting.resolved_at is not None:
         return None  # another person decided it meanwhile: nothing is done twice
-    if decision == SAME_CHILD and db.session.get(DestroyedChild, waiting.candidate_child_id):
+    if decision in (SAME_CHILD, ALREADY_RECORDED) and db.session.get(
+        DestroyedChild, waiting.candidate_child_id
+    ):
         # A waiting row left from before it was destroyed with its candidate (retention/held.py
         # ABOUT_ONLY_WHILE): an episode is never added to a destroyed record's tombstone.
         raise RowRefused(
@@ -1122,6 +1189,8 @@ def resolve(
     if notice is None:
         raise RowRefused(" ".join(row.problems))
     actor = Actor(user, user.team_id, "a person confirmed the child")
+    if decision == ALREADY_RECORDED:
+        return _already_recorded(waiting, notice, actor, user)
     existing = db.session.scalar(
         select(Episode.id).where(
             references.matches(Episode.police_reference, [notice.police_reference])

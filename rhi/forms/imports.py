@@ -88,9 +88,13 @@ class DecisionForm(Form):
         "Is this the same child?",
         choices=[
             ("same_child", "Yes, the same child: add the episode to their record"),
+            (
+                "already_recorded",
+                "Yes, the same child, and rhi already holds this time away: add nothing",
+            ),
             ("new_child", "No, a different child: add a new child"),
         ],
-        validators=[InputRequired("Choose same child or new child.")],
+        validators=[InputRequired("Choose whether it is the same child.")],
     )
 
 

@@ -86,7 +86,8 @@ class WaitingRow(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    resolution: Mapped[str | None] = mapped_column(String(20))  # "same_child" or "new_child"
+    # "same_child", "already_recorded" or "new_child" (rhi/episodes/imports_apply.py)
+    resolution: Mapped[str | None] = mapped_column(String(20))
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id"))
 
     candidate: Mapped[Child] = relationship()

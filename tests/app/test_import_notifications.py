@@ -269,7 +269,7 @@ def test_a_weak_match_waits_for_a_person_same_child(app, manager, world):
     url = f"/imports/waiting/{waiting}"
     bad = manager.post(url, {}, page="/imports/waiting")
     assert bad.status_code == 422
-    assert "Choose same child or new child." in bad.get_data(as_text=True)
+    assert "Choose whether it is the same child." in bad.get_data(as_text=True)
     assert manager.post(url, {f"w{waiting}-decision": "same_child"}).status_code == 302
     (episode,) = episodes_with(app, "IMP-3")
     assert episode.child_id == world.children["a"] and not episode.allocated
