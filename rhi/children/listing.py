@@ -145,7 +145,7 @@ def interview_words(episode: Episode, none_yet: str = NOT_YET_OFFERED) -> str:
     if interview is not None and interview.outcome:
         return outcome_label(interview.outcome)
     if interview is not None:
-        return status_label(interview.status)
+        return status_label(interview.status, interview.offered_at is not None)
     if episode.returned_at is None:
         return STILL_MISSING
     return none_yet

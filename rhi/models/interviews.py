@@ -64,9 +64,15 @@ class InterviewStatus(enum.StrEnum):
 NOT_YET_OFFERED = "Not yet offered"
 
 
-def status_label(status: str | None) -> str:
-    """The words for an interview's status; None (no interview yet): "Not yet offered"."""
-    return InterviewStatus(status).label if status else NOT_YET_OFFERED
+def status_label(status: str | None, offer_recorded: bool = True) -> str:
+    """The words for an interview's status; None (no interview yet): "Not yet offered".
+    `offer_recorded`: whether the interview has its offer's time. An interview is made
+    "offered" by anything recorded on the return (a carer spoken to, an outcome), before any
+    offer: such an interview is "Not yet offered" too (a probe: a return closed as "Decided not
+    to interview" said "Offered" though none was made, against the figures)."""
+    if not status or (status == InterviewStatus.OFFERED.value and not offer_recorded):
+        return NOT_YET_OFFERED
+    return InterviewStatus(status).label
 
 
 # Statuses that still need the worker: the child has not had their interview yet.

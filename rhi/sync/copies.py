@@ -62,12 +62,16 @@ def _steps(since: datetime, steps: Iterable[tuple[datetime, tuple[Any, ...]]]) -
 def rules() -> dict[str, Any]:
     """What the tablet needs to change a return's status with no signal, as the server would:
     the state after each act (`rhi.episodes.service.transitions`), and each status's words
-    ("" for a return with no interview yet)."""
+    ("" for a return with no interview yet), and before its offer is recorded."""
     return {
         "status_after": episode_service.transitions(),
         "status_labels": {
             "": status_label(None),
             **{s.value: status_label(s.value) for s in InterviewStatus},
+        },
+        "status_labels_before_offer": {
+            "": status_label(None),
+            **{s.value: status_label(s.value, offer_recorded=False) for s in InterviewStatus},
         },
     }
 

@@ -457,3 +457,48 @@ def test_back_online_on_the_offline_page_it_sends_and_the_worker_carries_on(
     assert second.value.json()["results"][0]["outcome"] == "updated"
     [interview] = interviews_for(live_app, episode_id)
     assert interview.content["sections"]["away"]["text"] == "At my nan's, then my cousin's."
+
+
+def test_with_no_signal_a_return_with_no_offer_yet_says_not_yet_offered(page, live_app, new_return):
+    """Only a carer spoken to, no offer made: the server holds the interview as "offered" with
+    no offer's time, and says "Not yet offered"; so does the tablet, by the words the server
+    gives it for before an offer (coordinator probe, finding 4)."""
+    from datetime import timedelta
+
+    from rhi.models import Episode, Interview
+    from rhi.models.base import utcnow
+
+    episode_id = new_return("Ottilie")
+    with live_app.app_context():
+        episode = db.session.get(Episode, episode_id)
+        interview = Interview(
+            status="offered",
+            due_at=episode.returned_at + timedelta(hours=72),
+            worker_id=episode.assigned_worker_id,
+            content={},
+        )
+        interview.episodes.append(episode)
+        interview.contact_attempts.append(
+            ContactAttempt(attempted_at=utcnow(), method="phone", outcome="carer_info")
+        )
+        db.session.add(interview)
+        db.session.commit()
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    page.goto(f"/episodes/{episode_id}")
+    status = page.locator("#interview-panel dl.facts dd").first
+    expect(status).to_have_text("Not yet offered")
+    page.get_by_role("button", name="Keep on this tablet").click()
+    page.get_by_label("PIN", exact=True).fill(PIN)
+    page.get_by_label("PIN again").fill(PIN)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("Kept on this tablet, encrypted").wait_for(timeout=20_000)
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+
+    context = page.context
+    page.close()
+    context.set_offline(True)
+    tablet = open_offline(context, f"/episodes/{episode_id}")
+    tablet.get_by_role("heading", name="Ottilie Testchild").wait_for()
+    expect(tablet.locator("[data-fill=status]").first).to_have_text("Not yet offered")
+    context.set_offline(False)

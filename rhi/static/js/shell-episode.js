@@ -129,7 +129,7 @@ function resetForm(form) {
 function shown(main, rules, draft, kind, showStep) {
   listEvents(main, draft);
   const status = main.querySelector("[data-fill=status]");
-  if (status) status.textContent = statusLabel(rules, draft.status);
+  if (status) status.textContent = statusLabel(rules, draft.status, Boolean(draft.offer_recorded));
   showStep(draft);
   flash(main, `${EVENT_WORDS[kind]}: kept on this tablet. It is sent when you are back online.`);
 }

@@ -57,9 +57,11 @@ export function stepAt(from, steps, now) {
   return step;
 }
 
-// The words for a status, as the server gave them ("" stands for no interview yet).
-export function statusLabel(rules, status) {
-  const labels = (rules && rules.status_labels) || (blanks() || {}).statuses || {};
+// The words for a status, as the server gave them ("" stands for no interview yet), and for
+// an interview whose offer is not recorded yet (`offerRecorded` false: "Not yet offered").
+export function statusLabel(rules, status, offerRecorded = true) {
+  const words = rules && (offerRecorded ? rules.status_labels : rules.status_labels_before_offer);
+  const labels = words || (blanks() || {}).statuses || {};
   return labels[status || ""] || status || "";
 }
 
@@ -139,7 +141,7 @@ export function childValues(record, rules) {
     due: shown.due_at,
     returned_at: shown.returned_at,
     risk_grade: record.police_risk_grade,
-    status: statusLabel(rules, record.status),
+    status: statusLabel(rules, record.status, Boolean(record.offer_recorded)),
     urgency: tone,
     urgency_label: tag,
     phrase: words,
