@@ -2,12 +2,15 @@
 -- only INSERT and SELECT audit_events (no UPDATE, DELETE or TRUNCATE), and owns nothing, so it
 -- cannot drop the trigger that refuses changes to audit rows or alter any table.
 --
--- Run it as the role that owns the schema (the one `flask db upgrade` runs as), once, after the
--- first upgrade; run it again after any upgrade that adds a table if that upgrade was run by a
--- different role than this one:
+-- Make rhi_app first, as a superuser (`createuser rhi_app --pwprompt`): the owner need not be
+-- allowed to make roles. Then run this as the role that owns the schema (the one
+-- `flask db upgrade` runs as), once, after the first upgrade; run it again after any upgrade
+-- that adds a table if that upgrade was run by a different role than this one:
 --
 --   psql -v ON_ERROR_STOP=1 "postgresql://rhi_owner@db.example/rhi" -f scripts/audit_role.sql
---   psql "postgresql://rhi_owner@db.example/rhi" -c "ALTER ROLE rhi_app PASSWORD '...'"
+--
+-- (Where the role does not exist yet it is made here, which needs an owner allowed to make
+-- roles: a test database's superuser, say.)
 --
 -- Then RHI_DATABASE_URL=postgresql+psycopg://rhi_app:...@db.example/rhi for the app (gunicorn,
 -- the worker, cron's `flask rhi purge` and `flask rhi retention`), and the owner's URL only when

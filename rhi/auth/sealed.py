@@ -6,7 +6,10 @@ every one tried to open, so a key can be replaced without a flag day: put the ne
 keep the old one after it; each secret is sealed again with the new key when it is next used
 (`reseal`, at each sign-in with it) or set. Without
 it, one key is derived from the app's secret key (HKDF-SHA256), which keeps a one-command
-install working; production sets its own (docs/deploy.md).
+install working; production sets its own (docs/deploy.md). With it, the derived key still
+opens (never seals) what it sealed: an install that began without `RHI_DATA_KEYS` can set one
+and nobody's codes stop (a probe: every manager's and administrator's did, and nothing gave the
+derived key to keep after the new one); each sign-in seals the secret again with the new key.
 
 Opening fails closed: a secret that no key opens gives None, and the caller refuses the code.
 """
@@ -41,9 +44,11 @@ def keys_from(setting: str, secret_key: str) -> list[bytes]:
 
 
 def _fernet() -> MultiFernet:
+    """The first key seals; every key opens, the derived one last (see the module's words)."""
     config = current_app.config
     keys = keys_from(config.get("RHI_DATA_KEYS", ""), config["SECRET_KEY"])
-    return MultiFernet([Fernet(k) for k in keys])
+    derived = derived_key(config["SECRET_KEY"])
+    return MultiFernet([Fernet(k) for k in [*keys, *([derived] if derived not in keys else [])]])
 
 
 def seal(text: str) -> str:

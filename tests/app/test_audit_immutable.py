@@ -190,3 +190,38 @@ def test_the_migration_installs_the_triggers_on_sqlite(tmp_path):
             ):
                 conn.exec_driver_sql(statement)
         db.engine.dispose()
+
+
+def test_the_deploy_steps_work_with_an_owner_who_may_not_make_roles(tmp_path):
+    """docs/deploy.md's steps as written: both roles and the database made by a superuser, the
+    schema and the grants by an owner with no power over roles (a probe: the script made the
+    app role itself, which such an owner may not, and stopped)."""
+    import psycopg
+
+    try:
+        admin = _pg_connect(_pg_admin_url())
+    except Exception as exc:
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    suffix = uuid.uuid4().hex[:10]
+    name, owner, role = f"rhi_deploy_{suffix}", f"rhi_owner_{suffix}", f"rhi_app_{suffix}"
+    admin.execute(f'CREATE ROLE "{owner}" LOGIN NOCREATEROLE NOSUPERUSER')
+    admin.execute(f'CREATE ROLE "{role}" LOGIN')
+    admin.execute(f'CREATE DATABASE "{name}" OWNER "{owner}"')
+    url = make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
+    try:
+        as_owner = make_url(url).set(username=owner, password=None)
+        app = make_test_app(as_owner.render_as_string(hide_password=False), tmp_path)
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        with _as(url, owner) as connection:
+            connection.execute(SCRIPT.read_text().replace("rhi_app", role))
+        with _as(url, role) as app_role:
+            app_role.execute(INSERT)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app_role.execute("DELETE FROM audit_events")
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+        admin.execute(f'DROP ROLE IF EXISTS "{owner}"')
+        admin.close()

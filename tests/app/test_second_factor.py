@@ -311,7 +311,10 @@ def test_an_administrator_resets_it_for_someone_who_lost_their_phone(app, world)
 
 def test_the_setting_names_roles_and_defaults_by_environment(tmp_path: Path):
     assert load_settings(tmp_path, {})["RHI_SECOND_FACTOR_ROLES"] == ()
-    production = {"RHI_ENV": "production", "RHI_SECRET_KEY": "k" * 40}
+    production = {
+        "RHI_ENV": "production",
+        "RHI_SECRET_KEY": "5c1e9a7f3b2d8e4a6f0c9b1d7e3a5f2c8b4d6e0a",
+    }
     assert load_settings(tmp_path, production)["RHI_SECOND_FACTOR_ROLES"] == ("manager", "admin")
     chosen = load_settings(tmp_path, {**production, "RHI_SECOND_FACTOR_ROLES": " Admin , worker"})
     assert chosen["RHI_SECOND_FACTOR_ROLES"] == ("admin", "worker")
@@ -357,3 +360,21 @@ def test_data_keys_must_be_keys(tmp_path: Path):
     assert load_settings(tmp_path, {})["RHI_DATA_KEYS"] == ""
     with pytest.raises(ConfigError, match="RHI_DATA_KEYS: key 2 is not a key"):
         load_settings(tmp_path, {"RHI_DATA_KEYS": f"{key},not-a-key"})
+
+
+def test_setting_a_data_key_on_an_install_that_began_without_one_stops_no_codes(app, world):
+    """A probe: an install that followed the README (no RHI_DATA_KEYS) set one, as
+    docs/deploy.md asks, and every app code was refused: the derived key that sealed them
+    was given nowhere to keep. It still opens, and the sign-in seals again with the new key."""
+    user_id, email = world.users["manager_a"], world.emails["manager_a"]
+    app.config["RHI_DATA_KEYS"] = ""
+    _switch_on(app, user_id)
+    new = Fernet.generate_key().decode()
+    app.config["RHI_DATA_KEYS"] = new
+    web = Web(app.test_client())
+    web.sign_in(email)
+    signed_in = web.post("/sign-in/code", {"code": _code()}, page="/sign-in/code")
+    assert signed_in.status_code == 302 and web.get("/returns").status_code == 200
+    with app.app_context():
+        sealed = db.session.get(User, user_id).totp_secret
+    assert Fernet(new.encode()).decrypt(sealed.encode()).decode() == SECRET  # sealed anew
