@@ -17,7 +17,7 @@ from rhi import migration_commands, numbers
 from rhi.config import load_settings, shared_storage_warning
 from rhi.extensions import csrf, db, htmx, limiter, login_manager
 from rhi.request_limits import LimitedRequest
-from rhi.settings import RhiFlask
+from rhi.settings import RhiFlask, check_environment
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # An administrator's override of a setting wins over the environment: rhi/settings.py.
     app = RhiFlask(__name__, instance_relative_config=True)
-    app.config.update(load_settings(Path(app.instance_path)))
+    settings = load_settings(Path(app.instance_path))
+    check_environment(settings)
+    app.config.update(settings)
     if overrides:
         app.config.update(overrides)
     _trust_proxies(app)

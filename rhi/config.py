@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rhi import naming
+from rhi import retention as retention_defaults
 
 DEFAULT_RISK_GRADES = "No apparent risk,Low,Medium,High"
 DEFAULT_RATELIMIT_STORAGE = "memory://"
@@ -26,14 +27,25 @@ class ConfigError(RuntimeError):
     """The app refuses to start, and says why."""
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
+ENVIRONMENTS = ("development", "production")
+# A secret key of fewer different characters than this is no random value ("aaaa...", a word
+# typed over and over); 32 random hex digits hold 13 or more nearly always.
+LEAST_DIFFERENT_IN_KEY = 10
+
+
+def _int(env: dict[str, str], name: str, default: int, *, least: int | None = None) -> int:
+    """A whole number; `least`, the smallest that works (0 minutes of idle time would sign
+    everyone out at once). Refused with words, never silently the default (a probe)."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
+    if least is not None and value < least:
+        raise ConfigError(f"{name} must be at least {least}, not {value}")
+    return value
 
 
 def _bool(env: dict[str, str], name: str, default: bool) -> bool:
@@ -171,6 +183,10 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
     """Flask config values built from the environment."""
     env = dict(os.environ if env is None else env)
     rhi_env = env.get("RHI_ENV", "development").strip().lower()
+    if rhi_env not in ENVIRONMENTS:
+        # A misspelt "production" would run the development setup (no Secure cookies, no HSTS,
+        # no second factor) without a word (a probe): refused, naming the two there are.
+        raise ConfigError(f"RHI_ENV must be production or development, not {rhi_env!r}")
     production = rhi_env == "production"
     debug = _bool(env, "RHI_DEBUG", False)
     secret_key = env.get("RHI_SECRET_KEY", "")
@@ -194,6 +210,17 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
             )
         if "example" in secret_key.lower() or "change" in secret_key.lower():
             raise ConfigError("RHI_SECRET_KEY looks like a placeholder; set a random value.")
+        if len(set(secret_key)) < LEAST_DIFFERENT_IN_KEY:
+            raise ConfigError(
+                "RHI_SECRET_KEY repeats a few characters: set a random value (for example the "
+                "output of `python -c 'import secrets; print(secrets.token_hex(32))'`)."
+            )
+        if _bool(env, "FLASK_DEBUG", False):
+            # `flask run --debug` sets it: the Werkzeug debugger, with its console, would run.
+            raise ConfigError(
+                "FLASK_DEBUG is on with RHI_ENV=production: the debugger's console runs code "
+                "for anyone with its PIN. Turn it off (and no --debug)."
+            )
     elif not secret_key:
         secret_key = _dev_secret_key(instance_path)
 
@@ -220,7 +247,7 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_PATH": "/",
         "REMEMBER_COOKIE_DURATION": 0,
-        "RHI_IDLE_TIMEOUT_MINUTES": _int(env, "RHI_IDLE_TIMEOUT_MINUTES", 30),
+        "RHI_IDLE_TIMEOUT_MINUTES": _int(env, "RHI_IDLE_TIMEOUT_MINUTES", 30, least=1),
         "RHI_DEADLINE_HOURS": _int(env, "RHI_DEADLINE_HOURS", 72),
         "RHI_REPEAT_EPISODES": _int(env, "RHI_REPEAT_EPISODES", 3),
         "RHI_REPEAT_DAYS": _int(env, "RHI_REPEAT_DAYS", 30),
@@ -232,27 +259,36 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_DUTY_INBOX": env.get("RHI_DUTY_INBOX", "").strip().lower(),
         # After a child says no with the offer kept open: days until it is offered again.
         "RHI_REOFFER_DAYS": _int(env, "RHI_REOFFER_DAYS", 7),
+        # The retention schedule's ages (rhi/retention/__init__.py gives the defaults); these
+        # and the settings above an administrator may change are held to the Settings page's
+        # range at start-up (rhi/settings.py `check_environment`).
+        **{
+            name: _int(env, name, default)
+            for name, default in retention_defaults.DEFAULT_AGES.items()
+        },
         # The largest police notification file an import reads (bytes); under MAX_CONTENT_LENGTH.
-        "RHI_IMPORT_MAX_BYTES": _int(env, "RHI_IMPORT_MAX_BYTES", 2 * 1024 * 1024),
+        "RHI_IMPORT_MAX_BYTES": _int(env, "RHI_IMPORT_MAX_BYTES", 2 * 1024 * 1024, least=1),
         # The largest photo a standing profile keeps (bytes); under MAX_CONTENT_LENGTH.
-        "RHI_PHOTO_MAX_BYTES": _int(env, "RHI_PHOTO_MAX_BYTES", 2 * 1024 * 1024),
+        "RHI_PHOTO_MAX_BYTES": _int(env, "RHI_PHOTO_MAX_BYTES", 2 * 1024 * 1024, least=1),
         # The largest request a form with a photo reads (bytes; rhi/request_limits.py): above
         # MAX_CONTENT_LENGTH, so a phone's photo too large to keep is refused by its box.
-        "RHI_PHOTO_REQUEST_MAX_BYTES": _int(env, "RHI_PHOTO_REQUEST_MAX_BYTES", 24 * 1024 * 1024),
+        "RHI_PHOTO_REQUEST_MAX_BYTES": _int(
+            env, "RHI_PHOTO_REQUEST_MAX_BYTES", 24 * 1024 * 1024, least=1
+        ),
         # Who the interviewer works for, and how to reach the service, as the summary PDF says
         # it under "Who to contact" (rhi/summaries/pdf.py). The contact is left out when unset.
         "RHI_ORGANISATION": env.get("RHI_ORGANISATION", "").strip() or DEFAULT_ORGANISATION,
         "RHI_SERVICE_CONTACT": env.get("RHI_SERVICE_CONTACT", "").strip(),
         "RHI_FAST_PASSWORD_HASHING": _bool(env, "RHI_FAST_PASSWORD_HASHING", False),
-        "RHI_LOCKOUT_ATTEMPTS": _int(env, "RHI_LOCKOUT_ATTEMPTS", 5),
-        "RHI_LOCKOUT_MINUTES": _int(env, "RHI_LOCKOUT_MINUTES", 15),
+        "RHI_LOCKOUT_ATTEMPTS": _int(env, "RHI_LOCKOUT_ATTEMPTS", 5, least=1),
+        "RHI_LOCKOUT_MINUTES": _int(env, "RHI_LOCKOUT_MINUTES", 15, least=1),
         # Sign-in throttling (rhi/auth/throttle.py): the LOCKOUT pair is per email and address;
         # ACCOUNT is per email from every address (Cyber Essentials: at most 10 in 5 minutes);
         # ADDRESS is per address across emails (password spraying), per RHI_LOCKOUT_MINUTES.
-        "RHI_ACCOUNT_ATTEMPTS": _int(env, "RHI_ACCOUNT_ATTEMPTS", 10),
-        "RHI_ACCOUNT_MINUTES": _int(env, "RHI_ACCOUNT_MINUTES", 5),
-        "RHI_ADDRESS_ATTEMPTS": _int(env, "RHI_ADDRESS_ATTEMPTS", 30),
-        "RHI_KNOWN_ADDRESS_DAYS": _int(env, "RHI_KNOWN_ADDRESS_DAYS", 30),
+        "RHI_ACCOUNT_ATTEMPTS": _int(env, "RHI_ACCOUNT_ATTEMPTS", 10, least=1),
+        "RHI_ACCOUNT_MINUTES": _int(env, "RHI_ACCOUNT_MINUTES", 5, least=1),
+        "RHI_ADDRESS_ATTEMPTS": _int(env, "RHI_ADDRESS_ATTEMPTS", 30, least=1),
+        "RHI_KNOWN_ADDRESS_DAYS": _int(env, "RHI_KNOWN_ADDRESS_DAYS", 30, least=1),
         # Before sign-in the session (the form's CSRF token, messages) is a signed cookie.
         "RHI_PRE_SESSION_COOKIE_NAME": "__Host-rhi-pre" if production else "rhi_pre",
         "RHI_RISK_GRADES": [g for g in grades if g],
@@ -269,8 +305,8 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_SIGN_IN_RATE_LIMIT": env.get("RHI_SIGN_IN_RATE_LIMIT", "20 per minute"),
         # A tablet sends at most one batch at a time; this only stops a runaway loop.
         "RHI_UPLOAD_RATE_LIMIT": env.get("RHI_UPLOAD_RATE_LIMIT", "120 per minute"),
-        "RHI_DEVICE_IDLE_MINUTES": _int(env, "RHI_DEVICE_IDLE_MINUTES", 15),
-        "RHI_RESET_LINK_HOURS": _int(env, "RHI_RESET_LINK_HOURS", 24),
+        "RHI_DEVICE_IDLE_MINUTES": _int(env, "RHI_DEVICE_IDLE_MINUTES", 15, least=1),
+        "RHI_RESET_LINK_HOURS": _int(env, "RHI_RESET_LINK_HOURS", 24, least=1),
         # Roles that must sign in with a code from an authenticator app as well as a password.
         "RHI_SECOND_FACTOR_ROLES": _second_factor_roles(env, production),
         # Keys that seal second-factor secrets in the database (rhi/auth/sealed.py).
@@ -291,7 +327,7 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_JOBS_RETRY_SECONDS": [
             int(v) for v in env.get("RHI_JOBS_RETRY_SECONDS", "30,120").split(",") if v.strip()
         ],
-        "RHI_JOBS_TIMEOUT_SECONDS": _int(env, "RHI_JOBS_TIMEOUT_SECONDS", 300),
+        "RHI_JOBS_TIMEOUT_SECONDS": _int(env, "RHI_JOBS_TIMEOUT_SECONDS", 300, least=1),
         # A job running this long is taken for one whose worker was killed (over the timeout).
-        "RHI_JOBS_STALE_MINUTES": _int(env, "RHI_JOBS_STALE_MINUTES", 15),
+        "RHI_JOBS_STALE_MINUTES": _int(env, "RHI_JOBS_STALE_MINUTES", 15, least=1),
     }

@@ -219,6 +219,23 @@ class RhiFlask(Flask):
     config_class = SettingsConfig
 
 
+def check_environment(values: Mapping[str, Any]) -> None:
+    """Refuse to start with a setting from the environment outside the range an administrator
+    may choose on the Settings page (a probe: RHI_RETAIN_OTHER_TO_AGE=5 made every child's
+    record due for destruction by the daily run)."""
+    from rhi.config import ConfigError
+
+    for editable in EDITABLE.values():
+        value = values.get(editable.name)
+        if editable.kind != "int" or not isinstance(value, int):
+            continue
+        if not editable.minimum <= value <= editable.maximum:
+            raise ConfigError(
+                f"{editable.name} must be from {editable.minimum} to {editable.maximum} "
+                f"(as on the Settings page), not {value}"
+            )
+
+
 def environment_value(name: str) -> Any:
     """The environment's value (the default), without any override."""
     return dict.__getitem__(current_app.config, name)

@@ -5,8 +5,6 @@ destruction itself (destroy.py), legal holds (holds.py) and the administrators' 
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 
 # The schedule's defaults: kept until the 75th birthday when the child is or was looked after
@@ -17,7 +15,7 @@ DEFAULT_AGES = {"RHI_RETAIN_LOOKED_AFTER_TO_AGE": 75, "RHI_RETAIN_OTHER_TO_AGE":
 
 
 def init_app(app: Flask) -> None:
-    """The settings' environment defaults, when rhi/config.py does not give them."""
+    """The settings' defaults, where rhi/config.py (which reads the environment, and refuses a
+    value that is not a whole number in the Settings page's range) has not given them."""
     for name, default in DEFAULT_AGES.items():
-        raw = os.environ.get(name, "").strip()
-        dict.setdefault(app.config, name, int(raw) if raw.isdigit() else default)
+        dict.setdefault(app.config, name, default)

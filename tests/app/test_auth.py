@@ -386,7 +386,11 @@ def test_password_is_stored_as_argon2id(app, world):
 def test_fast_password_hashing_is_refused_in_production(tmp_path):
     from rhi.config import ConfigError, load_settings
 
-    env = {"RHI_ENV": "production", "RHI_SECRET_KEY": "s" * 64, "RHI_FAST_PASSWORD_HASHING": "1"}
+    env = {
+        "RHI_ENV": "production",
+        "RHI_SECRET_KEY": "5c1e9a7f3b2d8e4a6f0c9b1d7e3a5f2c8b4d6e0a",
+        "RHI_FAST_PASSWORD_HASHING": "1",
+    }
     with pytest.raises(ConfigError, match="tests only"):
         load_settings(tmp_path, env)
 

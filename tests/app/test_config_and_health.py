@@ -23,7 +23,12 @@ def test_production_refuses_to_start_without_a_real_secret_key(tmp_path):
 def test_production_refuses_debug(tmp_path):
     with pytest.raises(ConfigError, match="RHI_DEBUG is on"):
         load_settings(
-            tmp_path, {"RHI_ENV": "production", "RHI_DEBUG": "1", "RHI_SECRET_KEY": "x" * 40}
+            tmp_path,
+            {
+                "RHI_ENV": "production",
+                "RHI_DEBUG": "1",
+                "RHI_SECRET_KEY": "5c1e9a7f3b2d8e4a6f0c9b1d7e3a5f2c8b4d6e0a",
+            },
         )
 
 
@@ -32,7 +37,7 @@ def test_production_cookie_is_secure_and_host_prefixed(tmp_path):
         tmp_path,
         {
             "RHI_ENV": "production",
-            "RHI_SECRET_KEY": "k" * 40,
+            "RHI_SECRET_KEY": "5c1e9a7f3b2d8e4a6f0c9b1d7e3a5f2c8b4d6e0a",
             "RHI_DATABASE_URL": "postgresql+psycopg://db/rhi",
         },
     )
@@ -111,3 +116,41 @@ def test_if_the_audit_row_cannot_be_written_the_change_fails(app, web, monkeypat
         )
         assert interview.status == "in_progress"  # the offer was not saved without its audit
         assert interview.offered_at is None
+
+
+PRODUCTION = {"RHI_ENV": "production", "RHI_SECRET_KEY": "5c1e9a7f3b2d8e4a6f0c9b1d7e3a5f2c8b4d6e0a"}
+
+
+def test_settings_not_quite_right_are_refused_not_taken_quietly(tmp_path):
+    """An ops probe: a misspelt RHI_ENV ran the development setup, a key of one letter over and
+    over was taken, `flask run --debug` ran the debugger's console in production, and ages
+    for the retention schedule were read with no range (5 made every record due) or silently
+    replaced by the default when not a number."""
+    with pytest.raises(ConfigError, match="RHI_ENV must be production or development, not 'prod'"):
+        load_settings(tmp_path, {**PRODUCTION, "RHI_ENV": "prod"})
+    with pytest.raises(ConfigError, match="RHI_SECRET_KEY repeats a few characters"):
+        load_settings(tmp_path, {**PRODUCTION, "RHI_SECRET_KEY": "a" * 32})
+    with pytest.raises(ConfigError, match="FLASK_DEBUG is on with RHI_ENV=production"):
+        load_settings(tmp_path, {**PRODUCTION, "FLASK_DEBUG": "1"})
+    assert load_settings(tmp_path, {**PRODUCTION, "FLASK_DEBUG": "0"})["RHI_ENV"] == "production"
+    with pytest.raises(ConfigError, match="RHI_RETAIN_OTHER_TO_AGE must be a whole number"):
+        load_settings(tmp_path, {"RHI_RETAIN_OTHER_TO_AGE": "twenty-five"})
+    with pytest.raises(ConfigError, match="RHI_IDLE_TIMEOUT_MINUTES must be at least 1, not 0"):
+        load_settings(tmp_path, {"RHI_IDLE_TIMEOUT_MINUTES": "0"})
+
+
+def test_settings_an_administrator_may_change_keep_the_pages_range(tmp_path, monkeypatch):
+    from rhi import create_app
+
+    monkeypatch.setenv("RHI_DATABASE_URL", f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    for name, value, said in (
+        ("RHI_RETAIN_OTHER_TO_AGE", "5", "from 18 to 120"),
+        ("RHI_RETAIN_LOOKED_AFTER_TO_AGE", "6", "from 25 to 120"),
+        ("RHI_DEADLINE_HOURS", "0", "from 1 to 168"),
+    ):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(ConfigError, match=f"{name} must be {said} .*, not {value}"):
+            create_app()
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("RHI_RETAIN_OTHER_TO_AGE", "30")
+    assert create_app().config["RHI_RETAIN_OTHER_TO_AGE"] == 30

@@ -188,7 +188,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_one_copy_is_kept(
         **os.environ,
         "RHI_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "RHI_JOBS_REDIS_URL": REDIS_URL,
-        "RHI_SECRET_KEY": "test-" + "k" * 40,
+        "RHI_SECRET_KEY": "5c1e9a7f3b2d8e4a6f0c9b1d7e3a5f2c8b4d6e0a",
         "RHI_FAST_PASSWORD_HASHING": "1",
     }
     process = subprocess.Popen(

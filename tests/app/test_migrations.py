@@ -249,7 +249,7 @@ def test_serving_does_not_load_the_migrations(tmp_path):
     env = {
         **os.environ,
         "RHI_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}",
-        "RHI_SECRET_KEY": "test-" + "x" * 40,
+        "RHI_SECRET_KEY": "5c1e9a7f3b2d8e4a6f0c9b1d7e3a5f2c8b4d6e0a",
     }
     done = subprocess.run(
         [sys.executable, "-c", code],

@@ -47,7 +47,10 @@ def test_before_sign_in_the_session_is_a_signed_cookie_with_safe_flags(app, worl
 
 
 def test_production_names_the_pre_session_cookie_with_the_host_prefix(tmp_path):
-    settings = load_settings(tmp_path, {"RHI_ENV": "production", "RHI_SECRET_KEY": "k3" * 20})
+    settings = load_settings(
+        tmp_path,
+        {"RHI_ENV": "production", "RHI_SECRET_KEY": "5c1e9a7f3b2d8e4a6f0c9b1d7e3a5f2c8b4d6e0a"},
+    )
     assert settings["RHI_PRE_SESSION_COOKIE_NAME"] == "__Host-rhi-pre"
     assert settings["SESSION_COOKIE_SECURE"] is True
 
