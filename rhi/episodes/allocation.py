@@ -163,6 +163,12 @@ def allocate(
     episode.assigned_worker_id = worker.id if worker else None
     # A worker's return is held by them alone; the team's managers see it through them.
     episode.assigned_team_id = team.id if team else None
+    if episode.interview is not None:
+        # Its interviewer is who holds it now: the worker, or for a team whoever in it goes on
+        # with it (rhi/interviews/service.py). A probe: moved to another team and finished
+        # there, the summary named the first worker, who could no longer open it, to contact,
+        # and "Me (the worker)" and "the team manager" actions went to them and their manager.
+        episode.interview.worker_id = worker.id if worker else None
     db.session.flush()
     if worker is not None:
         db.session.add(Notice(user_id=worker.id, kind="allocated", allocation=allocation))

@@ -306,6 +306,9 @@ def finish(
     old = interview.status
     interview.status = InterviewStatus.FINISHED.value
     interview.finished_at = utcnow()
+    # A return moved to a team has no interviewer until someone in it goes on with it
+    # (rhi/episodes/allocation.py): the person finishing it is its interviewer.
+    interview.worker_id = interview.worker_id or user.id
     interview.outcome = "held"
     interview.outcome_at = interview.finished_at
     interview.outcome_recorded_by_id = user.id
