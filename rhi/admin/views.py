@@ -254,6 +254,16 @@ def toggle_active(user_id: int) -> Response:
     flash(f"{user.name} is {said}.{_returns_moved(moved)}", "success")
     if left:
         flash(left.strip(), "error")
+    if not user.active and has_work_to_hand_over([user.id]):
+        # Their children, unread summaries and open actions stay with an account no one signs
+        # in to until handed over (a probe: the administrator was told nothing of them).
+        flash(
+            f"{user.name} is still the social worker of children, or has summaries in their "
+            "inbox no one has read: no one reads or follows them now. Hand them over to "
+            "another social worker with \u201cHand over their children\u201d beside their name.",
+            "error",
+        )
+        return redirect(users_page_at(user.id))
     return redirect(url_for("admin.users"))
 
 
