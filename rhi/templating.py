@@ -23,6 +23,7 @@ from rhi.naming import interview_name
 from rhi.sessions import BACKGROUND_PARAM, background_url
 from rhi.shells import Blank
 from rhi.summaries.headings import copy_headings_for
+from rhi.summaries.service import signed_in_inbox_news
 from rhi.timefmt import format_date, format_datetime, local_input_value, to_local
 
 
@@ -88,4 +89,5 @@ def register(app: Flask) -> None:
         copy_headings_for=copy_headings_for,  # a copy's headings, on screen as in the PDF
         sent_back_errors=sent_back_errors,  # a page sent back with errors says so (base.html)
         BACKGROUND_PARAM=BACKGROUND_PARAM,
+        inbox_news=signed_in_inbox_news,  # the Inbox link's count, the "For you" box
     )

@@ -165,6 +165,7 @@ def record_from(interview: Interview, by: User) -> list[FollowedAction]:
             if kind == rules.STRATEGY_MEETING:
                 _tell_about_meeting(row, interview.child, (interview.worker or by).team_id, by)
         elif any(getattr(row, k) != v for k, v in values.items()):
+            new_owner = row.owner_id != values["owner_id"]
             for k, v in values.items():
                 setattr(row, k, v)
             row.version += 1
@@ -176,6 +177,8 @@ def record_from(interview: Interview, by: User) -> list[FollowedAction]:
                 child_id=interview.child_id,
                 detail="from the interview record",
             )
+            if new_owner:  # a reopened interview's meeting, now the child's new social worker's
+                tell_new_owner(row, by)
         made.append(row)
     return made
 
@@ -221,14 +224,69 @@ def _tell_about_meeting(
 ) -> None:
     """Tell the child's social worker and their manager; with no social worker to ask, the
     managers of `fallback_team_id` (the interviewer's, or the asker's team) must see it."""
-    social_worker = child.social_worker
+    _tell(action, _meeting_readers(child.social_worker, fallback_team_id), by)
+
+
+def _meeting_readers(social_worker: User | None, fallback_team_id: int | None) -> list[User]:
+    """Who is told of a strategy meeting: the social worker and their manager, or, with no
+    social worker who still works here, the managers of `fallback_team_id`."""
     readers: list[User] = []
     if social_worker is not None and social_worker.active:
         readers = [social_worker, *_managers_of(social_worker.team_id)]
-    if not readers:
-        readers = _managers_of(fallback_team_id)
-    for user in {u.id: u for u in readers if u.id != by.id}.values():
+    return readers or _managers_of(fallback_team_id)
+
+
+def _tell(action: FollowedAction, readers: list[User], by: User) -> None:
+    """A notice of the meeting for each reader, but not for `by` (who did it) nor for anyone
+    told of this meeting before (dismissed or not): nobody is told of one meeting twice."""
+    told = set(db.session.scalars(select(Notice.user_id).where(Notice.action_id == action.id)))
+    for user in {u.id: u for u in readers if u.id != by.id and u.id not in told}.values():
         db.session.add(Notice(user_id=user.id, kind="strategy_meeting", action_id=action.id))
+
+
+def _who_is_told_of_a_meeting(child: Child, by: User) -> tuple[User | None, list[User]]:
+    """Who will be told if `by` asks for a strategy meeting for `child` (request_meeting:
+    the readers of tracking._meeting_readers, the rule's one home, with the asker's team as
+    the fallback; never the asker): (the social worker, if told; the managers told)."""
+    readers = [u for u in _meeting_readers(child.social_worker, by.team_id) if u.id != by.id]
+    told = child.social_worker if child.social_worker in readers else None
+    return told, [u for u in readers if u is not told]
+
+
+def _and(names: list[str]) -> str:
+    """Names as a sentence says them: A; A and B; A, B and C."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def meeting_told_words(child: Child, by: User) -> str:
+    """Who will be told of a strategy meeting `by` asks for, named, and no one else: the
+    episode page's hint under "Ask for a strategy meeting", and what asking for one says (a
+    probe: "and their manager" when the team had none)."""
+    social_worker, managers = _who_is_told_of_a_meeting(child, by)
+    if not managers:
+        # The probe's case: a social worker in a team with no manager is told alone.
+        return (
+            f"{social_worker.name} will be told." if social_worker else "No one else will be told."
+        )
+    role = "manager" if len(managers) == 1 else "managers"
+    names = _and([m.name for m in managers])
+    if social_worker is not None:
+        return f"{social_worker.name} and their {role}, {names}, will be told."
+    return f"{names}, {role} of {managers[0].team.name}, will be told."
+
+
+def tell_new_owner(action: FollowedAction, by: User) -> None:
+    """An open strategy meeting passed to a new social worker (rhi/summaries/service.py
+    `_give_actions`: the administrator's hand-over, or a new social worker on the child's
+    page): they and their manager are told as when it was asked for (`_tell_about_meeting`).
+    Only the first telling made notices before, so the new social worker's My children page
+    said nothing of it (a probe). Call after `action.owner_id` is set; the caller commits."""
+    if action.kind != rules.STRATEGY_MEETING or action.status != rules.OPEN:
+        return
+    owner = db.session.get(User, action.owner_id) if action.owner_id is not None else None
+    asker = action.interview.worker if action.interview is not None else None
+    asker = asker or action.requested_by
+    _tell(action, _meeting_readers(owner, asker.team_id if asker else None), by)
 
 
 def open_meeting(child_id: int) -> FollowedAction | None:

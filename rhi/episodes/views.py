@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from rhi import access, audit, deadlines, numbers, shells
+from rhi.actions import tracking
 from rhi.actions.tracking import latest_meeting
 from rhi.episodes import (
     allocation,
@@ -305,6 +306,8 @@ def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[s
     ctx["meeting"] = meeting = latest_meeting(episode.child_id)
     # Its page is for those who follow it (access.action_filter): the rest see where it is.
     ctx["follows_meeting"] = meeting is not None and access.follows_action(current_user, meeting)
+    if meeting is None or meeting.status != "open":  # the form to ask for one is shown
+        ctx["meeting_told"] = tracking.meeting_told_words(episode.child, current_user)
     return render_template(PAGE, **ctx), status
 
 

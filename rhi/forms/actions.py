@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import HiddenField, IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -27,6 +29,16 @@ class ActionStatusForm(Form):
 
 class ChildToldForm(Form):
     """The child was told what became of an action (rhi/actions/tracking.py child_told)."""
+
+    class Meta(Form.Meta):
+        id_prefix = "told-"
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            # It shares the action's page with ActionStatusForm, which has an `on` (and a CSRF
+            # token) too: ids of its own, so each label, hint, error and error-summary link
+            # reaches its own field. Only the ids: the names posted stay `on` and `how`.
+            own_id = self.id_prefix + options["name"]
+            return super().bind_field(form, unbound_field, {**options, "id": own_id})
 
     on = LocalDateField(
         "When they were told",

@@ -157,10 +157,9 @@ def ask_meeting(child_id: int) -> Response:
     )
     db.session.commit()
     if made:
-        told = child.social_worker.name if child.social_worker else "The team's managers"
-        flash(
-            f"A strategy meeting is asked for {child.display_name}. {told} will be told.", "success"
-        )
+        # Said before it was asked for, by the same rule: the hint under the form.
+        told = tracking.meeting_told_words(child, current_user)
+        flash(f"A strategy meeting is asked for {child.display_name}. {told}", "success")
     elif episode is not None and typed_words(form):
         # Asked for by someone else while this page was open: the note is not added to their
         # request, and is given back to copy (to the meeting's page, or to whoever runs it).

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import Select, exists, func, or_, select
+from flask import current_app, g
+from flask_login import current_user
+from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select
 
-from rhi import audit, numbers, writing
+from rhi import access, audit, numbers, writing
 from rhi.actions.rules import OPEN
+from rhi.actions.tracking import tell_new_owner
 from rhi.extensions import db
 from rhi.interviews import decisions, read_back
 from rhi.interviews.content import RECIPIENTS, normalise
@@ -23,6 +26,7 @@ from rhi.models import (
     InterviewStatus,
     Role,
     Summary,
+    SummaryQuestion,
     User,
 )
 from rhi.models.base import utcnow
@@ -503,8 +507,12 @@ def _readdress(unread: list[Summary], to_user: User, by: User, why: str) -> None
 
 
 def _give_actions(actions: list[FollowedAction], to_user: User, by: User, why: str) -> None:
+    """Open actions to their new owner. An open strategy meeting among them is told to the new
+    owner and their manager, as when it was asked for (a probe: only those told then knew of
+    it, so the new social worker's My children page said nothing)."""
     for action in actions:
         action.owner_id = to_user.id
+        tell_new_owner(action, by)
         audit.record(
             "action.hand_over",
             user=by,
@@ -513,3 +521,63 @@ def _give_actions(actions: list[FollowedAction], to_user: User, by: User, why: s
             child_id=action.child_id,
             detail=why,
         )
+
+
+# --- What waits in a social worker's inbox, said on their pages ---------------------------------
+
+# An answer to the reader's question is told on their home page for this long: rhi keeps no
+# record of the reader seeing it, and a line that stayed for good would soon say nothing.
+ANSWERS_TOLD_FOR_DAYS = 7
+
+
+@dataclass(frozen=True)
+class InboxNews:
+    """What the Inbox link and the "For you" box say (a probe: nothing said a summary was
+    waiting, or that a question was answered, until the reader opened their inbox)."""
+
+    to_read: int = 0  # in their inbox, not yet said to be read ("I have read this")
+    answered: int = 0  # their questions answered in the last ANSWERS_TOLD_FOR_DAYS days
+    answered_summary_id: int | None = None  # the summary, when those answers are all about one
+
+    @property
+    def answers_told_for_days(self) -> int:
+        return ANSWERS_TOLD_FOR_DAYS
+
+
+def inbox_news(user: User) -> InboxNews:
+    """For `user`'s inbox, by the inbox's own rule (rhi/access.py summary_filter, withdrawn
+    ones left out, as the inbox leaves them): how many summaries are not yet read, and how many
+    of their questions about them were answered lately. One aggregate query, counting rows and
+    loading none; it reads the user's own summaries only (summaries.prepared_for_id is indexed)."""
+    if not access.has_inbox(user):
+        return InboxNews()
+    answered = and_(
+        SummaryQuestion.summary_id == Summary.id,
+        SummaryQuestion.asked_by_id == user.id,
+        SummaryQuestion.answered_at >= utcnow() - timedelta(days=ANSWERS_TOLD_FOR_DAYS),
+    )
+    to_read, answers, first, last = db.session.execute(
+        select(
+            # The outer join repeats a summary once per answer: each is counted once.
+            func.count(distinct(case((Summary.acknowledged_at.is_(None), Summary.id)))),
+            func.count(SummaryQuestion.id),
+            func.min(SummaryQuestion.summary_id),
+            func.max(SummaryQuestion.summary_id),
+        )
+        .select_from(Summary)
+        .outerjoin(SummaryQuestion, answered)
+        .where(access.summary_filter(user), Summary.withdrawn_at.is_(None))
+    ).one()
+    return InboxNews(int(to_read or 0), int(answers or 0), first if first == last else None)
+
+
+def signed_in_inbox_news() -> InboxNews:
+    """The signed-in person's `inbox_news`, asked once a request however many places on the
+    page say it (the menu and the "For you" box). A template global (rhi/templating.py): only
+    a callable, so nothing is asked of the database unless a page calls it."""
+    if not current_user.is_authenticated:
+        return InboxNews()
+    if "rhi_inbox_news" not in g:
+        g.rhi_inbox_news = inbox_news(current_user)
+    news: InboxNews = g.rhi_inbox_news
+    return news

@@ -188,7 +188,11 @@ def test_a_meeting_asked_for_from_the_page_is_followed_to_held(app, world):
 
     done = manager.post(url, {"came_from": "repeats"}, page=PAGE, follow=True)
     shown = _text(done.get_data(as_text=True))
-    assert "A strategy meeting is asked for Ada Alpha. Social Worker will be told." in shown
+    # Named as the hint names them, by the rule that tells them (rhi/actions/tracking.py).
+    assert (
+        "A strategy meeting is asked for Ada Alpha. Social Worker and their manager, "
+        "Manager Care, will be told." in shown
+    )
     assert HIGHLIGHT not in _repeat_section(done.get_data(as_text=True))
     assert "Strategy meeting asked for 23 Nov 2026, not yet held" in shown
     (meeting,) = _meetings(app)
