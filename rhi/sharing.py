@@ -55,6 +55,7 @@ from rhi.interviews.content import (
     RECIPIENTS,
     RISK_VIEWS,
     SHARED_PARTS,
+    agreed_action,
     normalise,
 )
 from rhi.prompts import SECTION_IDS
@@ -435,7 +436,9 @@ def view_for(
         view.risk_view = RISK_VIEWS.get(c["risk_view"], "")
     if "actions" in parts:
         view.actions = [
-            {**a, "kind_label": ACTION_KINDS.get(a.get("kind", ""), "Other")} for a in c["actions"]
+            {**a, "kind_label": ACTION_KINDS.get(a.get("kind", ""), "Other")}
+            for a in c["actions"]
+            if agreed_action(a)
         ]
         view.protective_factors = c["protective_factors"]
     return view

@@ -73,16 +73,7 @@ def waiting_for_a_social_worker(interview: Interview) -> int:
     return sum(
         1
         for item in c.normalise(interview.content)["actions"]
-        if _meaningful(item) and item.get("owner_kind") == "social_worker"
-    )
-
-
-def _meaningful(item: dict[str, Any]) -> bool:
-    return bool(
-        (item.get("kind") and item.get("kind") != "other")
-        or str(item.get("note", "")).strip()
-        or item.get("owner_kind")
-        or str(item.get("owner", "")).strip()
+        if c.agreed_action(item) and item.get("owner_kind") == "social_worker"
     )
 
 
@@ -129,7 +120,7 @@ def record_from(interview: Interview, by: User) -> list[FollowedAction]:
     }
     made: list[FollowedAction] = []
     for item in items:
-        if not _meaningful(item):
+        if not c.agreed_action(item):
             continue
         kind = str(item.get("kind") or "other")
         owner_kind = str(item.get("owner_kind") or "")

@@ -55,6 +55,7 @@ __all__ = [
     "SHARED_PARTS",
     "ContentError",
     "add_item",
+    "agreed_action",
     "blank_finding",
     "empty_content",
     "gaps",
@@ -393,3 +394,16 @@ def text_fields(content: dict[str, Any], include_empty: bool = False) -> list[tu
         (placed.path, str(get_field(c, placed.path) or "")) for placed in fields.writing_checked(c)
     ]
     return out if include_empty else [(p, t) for p, t in out if t]
+
+
+def agreed_action(item: dict[str, Any]) -> bool:
+    """An action entry that says something: a kind other than "other", a note, or who will do
+    it. One added and left blank is no action: it is not followed (rhi/actions/tracking.py)
+    and no copy lists it (rhi/sharing.py; a probe: the social worker's copy said "Other: Not
+    yet agreed, by Not set", which no one followed)."""
+    return bool(
+        (item.get("kind") and item.get("kind") != "other")
+        or str(item.get("note", "")).strip()
+        or item.get("owner_kind")
+        or str(item.get("owner", "")).strip()
+    )

@@ -101,6 +101,7 @@ def every_label_document() -> dict[str, Any]:
     d, _ = c.add_item(d, "places", "p1")
     d, _ = c.add_item(d, "people", "q1")
     d, _ = c.add_item(d, "actions", "a1")
+    d["actions"][0]["kind"] = "safety_plan"  # agreed: one left blank is in no copy
     for recipient in c.RECIPIENTS:
         d["consent"][recipient]["answer"] = "yes"
         d["consent"][recipient]["words"] = "that is fine"
