@@ -229,23 +229,28 @@ def forget(child_id: int) -> None:
             removed.append(batch.id)
             db.session.delete(batch)
     if removed:
-        audit.record(
-            "import.forget",
-            object_type="import",
-            object_id=",".join(map(str, removed))[:60],
-            detail=f"{len(removed)} file(s) never imported, removed with a record destroyed "
-            "under the retention schedule",
+        _said_forgotten(
+            removed,
+            f"{len(removed)} file(s) never imported, removed with a record destroyed under the "
+            "retention schedule",
         )
     if blanked:
         # Said too, as a file removed whole is: the file's preview holds fewer rows from now.
-        audit.record(
-            "import.forget",
-            object_type="import",
-            object_id=",".join(map(str, blanked))[:60],
-            detail=f"rows blanked in {len(blanked)} file(s) never imported, with a record "
-            "destroyed under the retention schedule",
+        _said_forgotten(
+            blanked,
+            f"rows blanked in {len(blanked)} file(s) never imported, with a record destroyed "
+            "under the retention schedule",
         )
     db.session.flush()
+
+
+def _said_forgotten(batch_ids: list[int], detail: str) -> None:
+    audit.record(
+        "import.forget",
+        object_type="import",
+        object_id=",".join(map(str, batch_ids))[:60],
+        detail=detail,
+    )
 
 
 def _by_header(headers: list[str], raw: list[str]) -> dict[str, str]:
