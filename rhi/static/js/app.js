@@ -3,6 +3,7 @@
 // page's import map (rhi/pwa/views.py) pins each to this version's bytes.
 
 import { setField } from "./autosave.js";
+import { changedByHand } from "./keep-typed.js";
 import { csrfToken } from "./csrf.js";
 import { startUpdates } from "./updates.js";
 import { startWritingCheck } from "./writing.js";
@@ -224,6 +225,29 @@ function warnUnsavedChoice(form) {
   });
 }
 for (const form of document.querySelectorAll("form[data-warn-unsaved]")) warnUnsavedChoice(form);
+
+// A form that saves only with its button (the child's profile for police): leaving the page
+// with words typed in it and not saved asks first. A probe: "Print the profile for police",
+// pressed after typing, went to the PDF's page and the words were gone. Not when the form
+// itself is being sent (without JavaScript it leaves the page to save), and a form htmx
+// saved is drawn again with what it holds as its defaults.
+let sentForm = null;
+document.addEventListener("submit", (event) => {
+  sentForm = event.target;
+});
+document.addEventListener("htmx:afterRequest", () => {
+  sentForm = null;
+});
+const typedHere = (el) =>
+  el instanceof HTMLInputElement && el.type === "file" ? el.files.length > 0 : changedByHand(el);
+window.addEventListener("beforeunload", (event) => {
+  for (const form of document.querySelectorAll("form[data-warn-unsaved-typing]")) {
+    if (form === sentForm || ![...form.elements].some(typedHere)) continue;
+    event.preventDefault();
+    event.returnValue = "";
+    return;
+  }
+});
 
 startWritingCheck();
 startUpdates();

@@ -11,7 +11,7 @@ let waiting = [];
 
 const SKIPPED = new Set(["hidden", "submit", "button", "reset", "file", "image"]);
 
-function changedByHand(el) {
+export function changedByHand(el) {
   if (!el.name || SKIPPED.has(el.type) || el.name === "csrf_token") return false;
   if (el.type === "checkbox") return el.checked !== el.defaultChecked;
   if (el.type === "radio") return el.checked && !el.defaultChecked; // the one chosen
