@@ -61,10 +61,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     i18n.init_app(app)  # the worker's screens in English; the child's words in their language
 
-    from rhi import retention
-
-    retention.init_app(app)  # the retention schedule's defaults (rhi/retention/__init__.py)
-
     from rhi import cli, errors, security_headers, templating
 
     errors.register(app)

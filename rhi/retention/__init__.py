@@ -5,17 +5,8 @@ destruction itself (destroy.py), legal holds (holds.py) and the administrators' 
 
 from __future__ import annotations
 
-from flask import Flask
-
 # The schedule's defaults: kept until the 75th birthday when the child is or was looked after
 # (the Care Planning, Placement and Case Review Regulations 2010 keep a looked-after child's case
-# record that long), otherwise until the 25th. RHI_* like every setting; the administrator's
-# override wins (rhi/settings.py).
+# record that long), otherwise until the 25th. Read from the environment by rhi/config.py, as
+# every RHI_* setting is; the administrator's override wins (rhi/settings.py).
 DEFAULT_AGES = {"RHI_RETAIN_LOOKED_AFTER_TO_AGE": 75, "RHI_RETAIN_OTHER_TO_AGE": 25}
-
-
-def init_app(app: Flask) -> None:
-    """The settings' defaults, where rhi/config.py (which reads the environment, and refuses a
-    value that is not a whole number in the Settings page's range) has not given them."""
-    for name, default in DEFAULT_AGES.items():
-        dict.setdefault(app.config, name, default)
