@@ -532,6 +532,23 @@ def _local(value: Any) -> Any:
     return to_local(value).replace(tzinfo=None) if value is not None else None
 
 
+class _AsShown:
+    """An episode as a correction form shows it: the values given (times in local time, the
+    form's own codes), and any other field as the episode holds it. For `obj=`: WTForms reads an
+    object's attribute before a value given by name, so times given by name beside the episode
+    were not used (a probe: summer times showed in UTC, and saving moved them an hour earlier;
+    "Reported to the police?" showed no answer)."""
+
+    def __init__(self, episode: Episode, **shown: Any) -> None:
+        self._episode = episode
+        self._shown = shown
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._shown[name] if name in self._shown else getattr(self._episode, name)
+
+
 def _utc(value: Any) -> Any:
     return from_local(value) if value is not None else None
 
@@ -754,23 +771,18 @@ def edit_notification(episode_id: int) -> tuple[str, int]:
     db.session.commit()
     reporter = (episode.reported_by or "").lower()  # older rows hold "Carer"
     police = {True: "yes", False: "no"}.get(episode.reported_to_police, "not_known")  # type: ignore
-    # Every field's value given here, none read off the episode (`obj=`): WTForms takes an
-    # object's attribute before a value given by name, so the times showed in UTC (an hour
-    # early in summer, and saving moved them) and "Reported to the police?" showed no answer
-    # (a probe).
     form = _notification_form(
         episode,
         formdata=None,
-        started_at=_local(episode.started_at),
-        reported_at=_local(episode.reported_at),
-        reported_by=reporter if reporter in REPORTERS else None,
-        reported_to_police=police,
-        police_reference=episode.police_reference,
-        missing_from=episode.missing_from,
-        risk_grade=episode.risk_grade,
-        dfe_type=episode.dfe_type,
-        came_back_at=_local(episode.returned_at),
-        came_back_how=episode.return_method,
+        obj=_AsShown(
+            episode,
+            started_at=_local(episode.started_at),
+            reported_at=_local(episode.reported_at),
+            reported_by=reporter if reporter in REPORTERS else None,
+            reported_to_police=police,
+            came_back_at=_local(episode.returned_at),
+            came_back_how=episode.return_method,
+        ),
     )
     return _render(
         NOTIFICATION_PAGE,
@@ -860,18 +872,14 @@ def edit_return(episode_id: int) -> tuple[str, int]:
         now_local = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
         form = _return_form(episode, formdata=None, returned_at=now_local)
     else:
-        # Each value by name, in local time (not `obj=`: see edit_notification).
         form = _return_form(
             episode,
             formdata=None,
-            returned_at=_local(episode.returned_at),
-            found_where=episode.found_where,
-            found_by=episode.found_by,
-            return_method=episode.return_method,
-            safe_and_well_by=episode.safe_and_well_by,
-            safe_and_well_at=_local(episode.safe_and_well_at),
-            safe_and_well_notes=episode.safe_and_well_notes,
-            safe_and_well_new=episode.safe_and_well_new,
+            obj=_AsShown(
+                episode,
+                returned_at=_local(episode.returned_at),
+                safe_and_well_at=_local(episode.safe_and_well_at),
+            ),
         )
     return _return_page(form, episode, 200)
 
