@@ -8,13 +8,15 @@ STAMPS := .make-stamps
 export FLASK_APP := wsgi
 # The suite on both cores, a test file per process (README, Tests); "-n 0" runs it in one.
 PYTEST_ARGS ?= -n 3 --dist worksteal
+# The demo's port: `make run PORT=5001` when 5000 is taken (on macOS, AirPlay holds it).
+PORT ?= 5000
 
 .PHONY: run test install bytecode frontend chromium nginx fonts lint bench clean
 
 run: install bytecode frontend fonts
 	$(BIN)/flask db upgrade
 	$(BIN)/flask rhi demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install bytecode frontend chromium nginx fonts
 	$(BIN)/ruff check .

@@ -66,7 +66,8 @@ http {{
     proxy_max_temp_file_size 0;
 
     # Compressed here, for pages, JSON and the static files alike (never for PDFs and images,
-    # already compressed).
+    # already compressed). Pages over HTTPS too: why that is safe with rhi's SameSite=Lax session
+    # cookie, and how to keep pages uncompressed instead, is in docs/deploy.md.
     gzip on;
     gzip_proxied any;
     gzip_min_length 512;
