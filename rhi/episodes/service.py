@@ -37,7 +37,13 @@ from rhi.interviews.service import LockedError
 from rhi.models import ContactAttempt, Episode, Interview, InterviewStatus, Role, User
 from rhi.models.base import utcnow
 from rhi.models.episodes import Notice, first_return
-from rhi.models.interviews import CONTACT_OUTCOMES, EARLIER_ANSWERS, LOCKED_STATUSES, OUTCOMES
+from rhi.models.interviews import (
+    CONTACT_OUTCOMES,
+    EARLIER_ANSWERS,
+    LOCKED_STATUSES,
+    MOST_RETURNS_COVERED,
+    OUTCOMES,
+)
 from rhi.timefmt import format_datetime
 
 REACHED_OUTCOMES = {"spoke", "carer_info"}
@@ -134,6 +140,58 @@ def interview_for(episode: Episode, user: User, *, uuid: str | None = None) -> I
         child_id=episode.child_id,
     )
     return interview
+
+
+# An interview still to be held, which a later return may join: one conversation about both
+# times away (a child who went missing again before anyone reached them,
+# ../shared/domain/practice.md). Not once the child said no to it (the later return is offered
+# afresh), nor once it is held or has an outcome.
+JOINABLE_STATUSES = (
+    InterviewStatus.OFFERED.value,
+    InterviewStatus.ACCEPTED.value,
+    InterviewStatus.UNABLE_TO_CONTACT.value,
+    InterviewStatus.IN_PROGRESS.value,
+)
+
+
+def interview_to_join(episode: Episode) -> Interview | None:
+    """The interview `episode` (a return with none of its own) may be covered by: the child's
+    latest, still to be held, for returns that all came back before this time away began, and
+    covering fewer than `MOST_RETURNS_COVERED`. None when there is no such interview."""
+    if episode.returned_at is None or episode.interviews:
+        return None
+    interview = db.session.scalars(
+        select(Interview)
+        .where(
+            Interview.child_id == episode.child_id,
+            Interview.status.in_(JOINABLE_STATUSES),
+            Interview.outcome.is_(None),
+        )
+        .order_by(Interview.created_at.desc(), Interview.id.desc())
+        .limit(1)
+    ).first()
+    if interview is None or len(interview.episodes) >= MOST_RETURNS_COVERED:
+        return None
+    if any(e.returned_at is None or e.returned_at > episode.started_at for e in interview.episodes):
+        return None  # a return that overlaps this time away is not an earlier one
+    return interview
+
+
+def join_interview(episode: Episode, interview: Interview, user: User) -> None:
+    """`interview` covers `episode` too (`interview_to_join` said it may). Its deadline stays
+    the one it was given for its first return; this return's own is as much later as it came
+    back (rhi/deadlines.py due_for_return)."""
+    interview.episodes.append(episode)
+    # A new version, so a tablet holding the interview takes the return with its next copy.
+    interview.updated_at = utcnow()
+    audit.record(
+        "interview.cover",
+        user=user,
+        object_type="interview",
+        object_id=interview.uuid,
+        child_id=episode.child_id,
+        detail=f"episode {episode.id}",
+    )
 
 
 def _status(interview: Interview, new: InterviewStatus, user: User, child_id: int) -> None:

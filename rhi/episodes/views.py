@@ -71,9 +71,9 @@ from rhi.forms.fields import NotSaved, field_errors, typed_words
 from rhi.interviews.service import LockedError
 from rhi.models import Child, Episode, Interview, Team, User, WaitingRow
 from rhi.models.base import utcnow
-from rhi.models.episodes import REPORTERS, RETURN_METHODS, Notice, reporter_label
+from rhi.models.episodes import REPORTERS, RETURN_METHODS, Notice, first_return, reporter_label
 from rhi.models.interviews import DELAY_REASONS, outcome_label, status_label
-from rhi.timefmt import from_local, to_local
+from rhi.timefmt import format_datetime, from_local, to_local
 from rhi.writing.placeholders import saved_and_left
 
 bp = Blueprint("episodes", __name__)
@@ -290,6 +290,7 @@ def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[s
         "can_record_episodes": access.can_record_episodes(current_user),
         "can_allocate": access.can_allocate(current_user, episode),
         "closed_to_moves": allocation.closed_to_moves(episode),
+        "joinable": _joinable(episode),
         **_forms(),
         **context,
     }
@@ -309,6 +310,26 @@ def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[s
     if meeting is None or meeting.status != "open":  # the form to ask for one is shown
         ctx["meeting_told"] = tracking.meeting_told_words(episode.child, current_user)
     return render_template(PAGE, **ctx), status
+
+
+def _joinable(episode: Episode) -> SimpleNamespace | None:
+    """The child's interview still to be held that this return may join, for someone who may
+    record both (service.interview_to_join): with when its first return came back and what
+    this return's own deadline would be. None otherwise."""
+    if episode.returned_at is None or episode.interviews:
+        return None  # asked first: most returns have their own interview, and no query more
+    if not access.may_record_work(current_user, episode, starting=True):
+        return None
+    interview = service.interview_to_join(episode)
+    if interview is None or not access.may_change_interview(current_user, interview):
+        return None
+    first = first_return(interview.episodes)
+    assert first is not None  # interview_to_join: every return it covers came back
+    return SimpleNamespace(
+        interview=interview,
+        first_back=first,
+        due_here=deadlines.due_for_return(episode.returned_at, interview.due_at, first),
+    )
 
 
 @bp.route("/shell/returns")
@@ -479,6 +500,36 @@ def decline(episode_id: int) -> tuple[str, int] | Response:
         )
 
     return _change(episode_id, "decline_form", DeclineForm(), apply)
+
+
+@bp.route("/episodes/<int:episode_id>/join", methods=["POST"])
+@login_required
+def join(episode_id: int) -> Response:
+    """This return joins the child's interview still to be held (one conversation about both
+    times away), the one the page offered (`interview`): not another, if that one was held,
+    closed or joined by a tenth return while the page was open."""
+    episode = access.get_episode(current_user, episode_id)
+    access.require_change(current_user, episode, starting=True)
+    interview = service.interview_to_join(episode)
+    if interview is None or interview.uuid != request.form.get("interview"):
+        flash(
+            "Nothing was changed: that interview can no longer cover this return (it was held "
+            "or closed, or this return got an interview of its own, while the page was open). "
+            "What this return has now is below.",
+            "error",
+        )
+        return redirect(url_for("episodes.show", episode_id=episode.id) + "#interview")
+    access.require_interview_change(current_user, interview)
+    first = first_return(interview.episodes)
+    service.join_interview(episode, interview, current_user)
+    db.session.commit()
+    flash(
+        f"Saved: the interview for {episode.child.display_name}'s return on "
+        f"{format_datetime(first)} now covers this return too. Talk about both times away "
+        "in it.",
+        "success",
+    )
+    return redirect(url_for("episodes.show", episode_id=episode.id) + "#interview")
 
 
 def declined_message(episode: Episode) -> str:

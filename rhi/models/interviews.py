@@ -133,6 +133,10 @@ def outcome_label(outcome: str | None) -> str:
 # Finished interviews are not edited: later corrections are addenda.
 LOCKED_STATUSES = (InterviewStatus.FINISHED, InterviewStatus.SHARED)
 
+# The most returns one interview covers (a child who went missing again before anyone reached
+# them: ../shared/domain/practice.md): the tablet's upload and the episode page alike.
+MOST_RETURNS_COVERED = 10
+
 
 class OneChildError(ValueError):
     """An interview is about one child: an episode of another child cannot join it."""

@@ -15,14 +15,13 @@ from typing import Any
 from rhi.interviews import content as c
 from rhi.models import Interview
 from rhi.models.base import utcnow
-from rhi.models.interviews import UUID_TEXT
+from rhi.models.interviews import MOST_RETURNS_COVERED, UUID_TEXT
 from rhi.numbers import MOST_ID
 from rhi.sync import events as offline_events
 from rhi.sync.validate import MAX_PROBLEMS, FieldProblem, shape_problems
 from rhi.timefmt import to_local
 
 MAX_ITEMS = 50
-MAX_EPISODES = 10  # episodes one interview may cover
 MAX_CHANGED_PATHS = 2000
 HASH_TEXT = re.compile(r"^[0-9a-f]{64}$")
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -160,12 +159,13 @@ def parse_item(raw: Any) -> Item:
     ids = raw.get("episode_ids")
     if (
         not isinstance(ids, list)
-        or not 1 <= len(ids) <= MAX_EPISODES
+        or not 1 <= len(ids) <= MOST_RETURNS_COVERED
         or not all(_is_int(i) for i in ids)
         or len(set(ids)) != len(ids)
     ):
         problems.append(
-            f"episode_ids: should list the episodes covered (1 to {MAX_EPISODES}, each once)."
+            "episode_ids: should list the episodes covered "
+            f"(1 to {MOST_RETURNS_COVERED}, each once)."
         )
     base = raw.get("base_version")
     if base is not None and not _is_int(base):

@@ -1,0 +1,135 @@
+"""One interview about two times away: a child who went missing again before the interview for
+their last return was held (../shared/domain/practice.md: "One interview may cover several
+episodes"). Only the tablet's upload could make one; the episode page offered a second
+interview for the later return and nothing else (coordinator probe, session 29)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import AuditEvent, Episode, Interview, Team
+from rhi.models.base import utcnow
+from tests.conftest import Web
+
+OFFER = "Talk about both times away in one interview?"
+
+
+def _as(app, world, key: str) -> Web:
+    web = Web(app.test_client())
+    web.sign_in(world.emails[key])
+    return web
+
+
+def _later_return(app, world, *, started_hours_ago: int = 8, child: str = "a") -> int:
+    """Ada went missing again after her last return (10 hours ago), and came back 2 hours ago."""
+    with app.app_context():
+        now = utcnow()
+        episode = Episode(
+            child_id=world.children[child],
+            police_reference=f"REF-{child.upper()}2",
+            risk_grade="Medium",
+            dfe_type="M",
+            started_at=now - timedelta(hours=started_hours_ago),
+            returned_at=now - timedelta(hours=2),
+            assigned_team=db.session.scalar(select(Team).where(Team.name == "RHI A")),
+        )
+        db.session.add(episode)
+        db.session.commit()
+        return episode.id
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+
+
+def _covered(app, uuid: str) -> list[int]:
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        return sorted(e.id for e in interview.episodes)
+
+
+def test_a_later_return_joins_the_interview_still_to_be_held_and_says_both_deadlines(app, world_i):
+    later = _later_return(app, world_i)
+    worker = _as(app, world_i, "worker_a")
+    page = _text(worker.get(f"/episodes/{later}"))
+    assert OFFER in page
+    # The clock is 23 Nov 12:00 (GMT): Ada's first return 02:00, this one 10:00.
+    assert "interview for their return on 23 Nov 2026 02:00 is not held yet (In progress)" in page
+    assert "It stays due by 26 Nov 2026 02:00." in page
+    assert "For this return, it is in time if held by 26 Nov 2026 10:00." in page
+
+    uuid = world_i.interviews["a"]
+    response = worker.post(
+        f"/episodes/{later}/join", {"interview": uuid}, page=f"/episodes/{later}"
+    )
+    assert response.status_code == 302
+    assert _covered(app, uuid) == sorted([world_i.episodes["a"], later])
+    page = _text(worker.get(f"/episodes/{later}"))
+    assert "the interview for Ada Alpha's return on 23 Nov 2026 02:00 now covers this return" in (
+        page
+    )
+    assert OFFER not in page
+    assert "Status In progress" in page and "Continue the interview" in page
+    interview_page = _text(worker.get(f"/interviews/{uuid}", follow_redirects=True))
+    assert (
+        "About 2 times away: the returns on 23 Nov 2026 02:00 and 23 Nov 2026 10:00."
+        in interview_page
+    )
+    with app.app_context():
+        rows = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "interview.cover")
+        ).all()
+        assert [(r.object_id, r.detail, r.user_id) for r in rows] == [
+            (uuid, f"episode {later}", world_i.users["worker_a"])
+        ]
+
+
+def test_no_offer_for_an_interview_the_child_said_no_to_or_one_that_overlaps(app, world_i):
+    worker = _as(app, world_i, "worker_a")
+    # Away again before the last return came back (an overlapping report): not a later return.
+    overlapping = _later_return(app, world_i, started_hours_ago=20)
+    assert OFFER not in _text(worker.get(f"/episodes/{overlapping}"))
+
+    later = _later_return(app, world_i)
+    assert OFFER in _text(worker.get(f"/episodes/{later}"))
+    with app.app_context():
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
+        interview.status = "declined"  # the child said no while the page was open
+        db.session.commit()
+    assert OFFER not in _text(worker.get(f"/episodes/{later}"))
+    response = worker.post(
+        f"/episodes/{later}/join", {"interview": world_i.interviews["a"]}, page="/"
+    )
+    assert response.status_code == 302
+    assert "Nothing was changed: that interview can no longer cover this return" in _text(
+        worker.get(f"/episodes/{later}")
+    )
+    assert _covered(app, world_i.interviews["a"]) == [world_i.episodes["a"]]
+
+
+def test_only_someone_who_records_both_returns_is_offered_it_or_may_do_it(app, world_i):
+    # Ben's return held by a worker of his own (ep "solo") came after his return held by team
+    # RHI B, whose interview is in progress: worker_solo may not write RHI B's interview.
+    solo = _as(app, world_i, "worker_solo")
+    url = f"/episodes/{world_i.episodes['solo']}"
+    assert solo.get(url).status_code == 200
+    assert OFFER not in _text(solo.get(url))
+    response = solo.post(url + "/join", {"interview": world_i.interviews["b"]}, page=url)
+    assert response.status_code == 403
+    assert _covered(app, world_i.interviews["b"]) == [world_i.episodes["b"]]
+    # The child's social worker reads the return and does not do its work.
+    later = _later_return(app, world_i)
+    social = _as(app, world_i, "social_worker")
+    assert OFFER not in _text(social.get(f"/episodes/{later}"))
+    response = social.post(
+        f"/episodes/{later}/join", {"interview": world_i.interviews["a"]}, page="/"
+    )
+    assert response.status_code in (403, 404)
+    assert _covered(app, world_i.interviews["a"]) == [world_i.episodes["a"]]
