@@ -639,6 +639,10 @@ def _demo_interview(
     interview.episodes.append(episode)
     if status in {InterviewStatus.FINISHED, InterviewStatus.ACCEPTED, InterviewStatus.IN_PROGRESS}:
         interview.accepted_at = offered
+    if status == InterviewStatus.IN_PROGRESS:
+        # Begun is held (rhi/interviews/service.py, on starting): an interview being written up
+        # is not counted overdue, and its held time is what the figures measure.
+        interview.held_at = min(offered + timedelta(hours=2), now)
     if status == InterviewStatus.FINISHED:
         interview.held_at = interview.finished_at = min(returned + timedelta(hours=50), now)
         interview.outcome, interview.outcome_at = "held", interview.held_at
