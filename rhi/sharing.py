@@ -220,6 +220,21 @@ def refused_for(
     return parts & PROFESSIONAL_ONLY_PARTS, releases - releases_reaching(recipient, releases)
 
 
+# What a copy holds only with a section, never on its own (`view_for`): the child's words about
+# the police with "While away", their message to their social worker with "In your own words",
+# and each section's feeling with it. A private section a decision passes on takes them too.
+GOES_WITH_SECTION = {"police_contact": "away", "child_message": "own_words"}
+
+
+def carried_by(key: str) -> str | None:
+    """The section (`sections.<id>`, as `withheld_items` names it) that thing `key` of a copy
+    (read_back.things_in's keys) goes with, or None for a thing shared on its own."""
+    if key.startswith("feelings."):
+        return "sections." + key.removeprefix("feelings.")
+    section = GOES_WITH_SECTION.get(key)
+    return None if section is None else f"sections.{section}"
+
+
 def withheld_items(content: dict[str, Any]) -> dict[str, str]:
     """Everything the child asked us not to pass on, by the path a decision names it with, with
     a title for the worker and the decider: `sections.away` (a private section),
@@ -401,14 +416,14 @@ def view_for(
         shared = named or (s in parts and not sec.get("private"))
         if sec.get("text", "").strip() and shared:
             view.sections[s] = sec["text"]
-        if s == "away" and shared:  # said while telling of the time away: shared with it
+        if s == GOES_WITH_SECTION["police_contact"] and shared:  # said telling of the time away
             view.police_contact = c["police_contact"]
         feeling = c["feelings"].get(s, {}).get("choice", "")  # none for the analysis
         if shared and feeling and feeling in FEELINGS:
             view.feelings[s] = Feeling(FEELINGS[feeling], c["feelings"][s].get("at", ""))
         # The child's message is to their social worker: it goes with their own words, and to
         # the social worker only (the child was told so; no one else's copy holds it).
-        if s == "own_words" and shared and recipient == "social_worker":
+        if s == GOES_WITH_SECTION["child_message"] and shared and recipient == "social_worker":
             view.child_message = c["child_message"]
         if f"sections.{s}.kept_back" in released and sec.get("kept_back", "").strip():
             view.kept_back[s] = sec["kept_back"]

@@ -22,6 +22,7 @@ from rhi.language.matcher import DOUBLE_QUOTES, SINGLE_CLOSERS, quoted_spans
 from rhi.sharing import (
     SharedView,
     actions_reaching,
+    carried_by,
     releases_reaching,
     view_for,
     withheld_items,
@@ -184,7 +185,18 @@ def passed_on(label: str) -> str:
 # The labels a private section, ticked factor, place or person can have (`things_in`).
 PASSED_ON_WORDS = {
     label: passed_on(label)
-    for label in (*SECTION_WORDS.values(), WORKER_NOTES, *FINDING_WORDS.values(), PLACE, PERSON)
+    for label in (
+        *SECTION_WORDS.values(),
+        WORKER_NOTES,
+        *FINDING_WORDS.values(),
+        PLACE,
+        PERSON,
+        # What goes with a section (sharing.carried_by): marked with the private section.
+        FELT,
+        MESSAGE,
+        NO_OWN_MESSAGE,
+        POLICE_WORDS,
+    )
 }
 _PLAIN = {said: label for label, said in PASSED_ON_WORDS.items()}
 
@@ -333,10 +345,17 @@ def mark_passed_on(things: list[Thing], withheld: Collection[str]) -> list[Thing
     """`things`, each of the child's `withheld` items among them (`sharing.withheld_items`:
     a private section, ticked factor, place or person; only a decision in force that names it
     puts it in a copy, sharing.py rule 3) labelled as passed on against their wish
-    (`PASSED_ON_WORDS`). A kept-back note says so already (`KEPT_BACK_PASSED_ON`)."""
+    (`PASSED_ON_WORDS`), and what goes with such a section (`sharing.carried_by`: its feeling,
+    the words about the police, the message to the social worker), which the copy holds only
+    because the section is passed on. A kept-back note says so already
+    (`KEPT_BACK_PASSED_ON`)."""
+
+    def asked_kept(thing: Thing) -> bool:
+        return thing.key in withheld or carried_by(thing.key) in withheld
+
     return [
         replace(thing, label=PASSED_ON_WORDS[thing.label], asked_kept=True)
-        if thing.key in withheld and thing.label in PASSED_ON_WORDS
+        if asked_kept(thing) and thing.label in PASSED_ON_WORDS
         else thing
         for thing in things
     ]

@@ -216,7 +216,9 @@ def test_a_decision_the_child_is_not_to_be_told_of_stays_off_their_pages(app, we
 def test_every_passed_on_label_is_among_the_childs_messages():
     for label in (*read_back.SECTION_WORDS.values(), *read_back.FINDING_WORDS.values()):
         assert f"{label} ({ASKED})" in i18n.CHILD_MESSAGES
-    for label in (read_back.PLACE, read_back.PERSON, read_back.WORKER_NOTES):
+    for label in (read_back.PLACE, read_back.PERSON, read_back.WORKER_NOTES, read_back.FELT):
+        assert f"{label} ({ASKED})" in i18n.CHILD_MESSAGES
+    for label in (read_back.MESSAGE, read_back.NO_OWN_MESSAGE, read_back.POLICE_WORDS):
         assert f"{label} ({ASKED})" in i18n.CHILD_MESSAGES
     assert ALL_PASSED_ON in i18n.CHILD_MESSAGES and SOME_PASSED_ON in i18n.CHILD_MESSAGES
 
@@ -240,3 +242,46 @@ def test_saying_so_does_not_make_an_earlier_answer_look_out_of_date(monkeypatch)
     assert police.passes_on_what_was_asked_kept
     monkeypatch.setattr(read_back, "mark_passed_on", lambda things, withheld: things)
     assert read_back.what_was_read(d, ("d1",)) == said
+
+
+def test_what_goes_with_a_section_passed_on_is_marked_with_it(app, web, world):
+    """A private "While away" passed on to the police takes its feeling and the words about
+    the police with it, and a private "In your own words" passed on to the social worker takes
+    the child's message: each is marked as the section is (they had read as though the child
+    had agreed: sharing probe, session 29). The same things, shared because the child said
+    yes, are worded as before."""
+    uuid = start(web, world)
+    d = c.empty_content()
+    d["sections"]["away"]["text"] = "AWAYX I stayed at a friend's"
+    d["sections"]["away"]["private"] = True
+    d["feelings"]["away"] = {"choice": "not_good", "at": ""}
+    d["police_contact"] = "POLICEX the officer who found me was kind"
+    d["sections"]["own_words"]["text"] = "OWNX I want to stay where I am"
+    d["sections"]["own_words"]["private"] = True
+    d["child_message"] = "MSGX please ring me after school"
+    d["sections"]["before"]["text"] = "BEFOREX we had a row"
+    d["feelings"]["before"] = {"choice": "ok", "at": ""}
+    d["consent"]["police"]["answer"] = "yes"
+    store(app, uuid, d)
+    decide(web, uuid, world, recipient="police", parts=["before"], releases=["sections.away"])
+    decide(
+        web,
+        uuid,
+        world,
+        recipient="social_worker",
+        parts=[],
+        releases=["sections.own_words"],
+        reason="She is at risk tonight and her social worker must know what she said.",
+    )
+    said = blocks(read_back_page(web, uuid))
+    police, social = said["police"], said["social_worker"]
+    assert f"What you told me about while you were away ({ASKED}): AWAYX" in police
+    assert f"How you said you felt ({ASKED}): \u201cNot so good\u201d" in police
+    assert f"What is written about the police ({ASKED}): POLICEX" in police
+    assert f"What you want your social worker to know ({ASKED}): \u201cMSGX" in social
+    # The child said yes to "Before you left" for the police: its feeling is as before.
+    assert "How you said you felt: \u201cOK\u201d" in police
+    for text in letter(web, uuid):
+        assert f"How you said you felt ({ASKED})" in text
+        assert f"What is written about the police ({ASKED})" in text
+        assert f"What you want your social worker to know ({ASKED})" in text
