@@ -48,6 +48,7 @@ from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import NOT_GRADED
 from rhi.models.retention import DestroyedChild
+from rhi.naming import interview_name
 from rhi.timefmt import format_datetime, from_local, not_on_the_clock
 
 NEW, UPDATE, UNCHANGED, WAITING, PROBLEM = "new", "update", "unchanged", "waiting", "problem"
@@ -398,8 +399,17 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
         return Plan(row, PROBLEM, problem, about=episode.child_id, code=TIMES_CONFLICT)
     if not changes:
         return Plan(row, UNCHANGED, "Already in rhi, the same.", episode=episode)
-    words = ", ".join(LABELS[c] for c in changes)
-    return Plan(row, UPDATE, f"Changes {words}.", episode=episode, changes=changes)
+    words = f"Changes {', '.join(LABELS[c] for c in changes)}."
+    # Its interview is read only for a return that moves (one query a row, for those alone).
+    interview = episode.interview if "returned_at" in changes else None
+    if interview is not None and interview.locked:
+        # Said before it is done: a finished record's deadline, and so whether it was held in
+        # time, changes with it (notifications.record_return).
+        words += (
+            f" Its {interview_name()} is finished: its deadline moves with the return, so "
+            "whether it was held in time may change."
+        )
+    return Plan(row, UPDATE, words, episode=episode, changes=changes)
 
 
 def _after_its_interview(episode: Episode, notice: Notice, changes: list[str]) -> str | None:

@@ -21,6 +21,7 @@ from rhi import audit, deadlines
 from rhi.episodes import overlaps
 from rhi.extensions import db
 from rhi.models import Child, Episode, User
+from rhi.models.episodes import first_return
 from rhi.naming import interview_name
 from rhi.timefmt import format_datetime
 
@@ -236,18 +237,22 @@ def record_return(
         detail=_from("changed: " + ", ".join(changed), source),
     )
     interview = episode.interview
-    if (
-        "returned_at" in changed
-        and interview is not None
-        and not interview.locked
-        and len(interview.episodes) == 1
-    ):
-        # Moved with the return, keeping the length it was given (a setting changed since
-        # does not judge it again, as the figures do not: a review).
-        if interview.due_at is not None and was_back is not None:
-            interview.due_at = interview.due_at + (found.returned_at - was_back)
+    if "returned_at" in changed and interview is not None:
+        # The deadline keeps the length it was given after the first return the interview
+        # covers (a setting changed since does not judge it again, as the figures do not: a
+        # review), and moves with that return: a finished interview's too, or the figures and
+        # the inspectors' list measured it against a deadline nobody set (intake probe: held
+        # 99 hours after a corrected return, "in time" against 120 hours 56 minutes).
+        back = [e.returned_at for e in interview.episodes if e is not episode and e.returned_at]
+        before = min([*back, *([was_back] if was_back is not None else [])], default=None)
+        after = first_return(interview.episodes)
+        assert after is not None  # this episode is back
+        if before == after:
+            return changed  # a later return of several moved: the interview is timed as it was
+        if interview.due_at is not None and before is not None:
+            interview.due_at = interview.due_at + (after - before)
         else:
-            interview.due_at = deadlines.due_at(found.returned_at, deadline_hours)
+            interview.due_at = deadlines.due_at(after, deadline_hours)
         audit.record(
             "interview.due",
             user=user,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from rhi.models import (
     Episode,
     ImportBatch,
     ImportMapping,
+    Interview,
     PolicePerson,
     Team,
     WaitingRow,
@@ -946,3 +947,32 @@ def test_a_found_time_after_the_interview_was_offered_is_refused_with_why(app, w
         assert result["outcome"] == "problem"
         assert "was offered on 21 Nov 2026 10:00, before this time" in result["message"]
         assert db.session.get(Episode, episode_id).returned_at == datetime(2026, 11, 21, 9, 0)
+
+
+def test_a_corrected_return_of_a_finished_interview_says_its_deadline_moves(app, manager):
+    """An intake probe: a police correction of a return whose interview was finished said only
+    "Changes returned", and the interview kept its old deadline (counted in time against a
+    deadline nobody set). The preview says so, and the deadline moves with the return."""
+    import_file(manager, csv_bytes(ADA))
+    (episode,) = episodes_with(app, "IMP-1")
+    with app.app_context():
+        interview = Interview(
+            status="finished",
+            due_at=episode.returned_at + timedelta(hours=72),
+            held_at=datetime(2026, 11, 23, 9, 0),
+            finished_at=datetime(2026, 11, 23, 9, 0),
+            outcome="held",
+        )
+        interview.episodes.append(db.session.get(Episode, episode.id))
+        db.session.add(interview)
+        db.session.commit()
+        uuid = interview.uuid
+    batch = import_file(manager, csv_bytes(ADA.replace("21/11/2026 09:00", "21/11/2026 07:30")))
+    assert outcomes(app, batch) == {"IMP-1": "update"}
+    assert messages(app, batch)[2] == (
+        "Changes returned. Its return home interview is finished: its deadline moves with the "
+        "return, so whether it was held in time may change."
+    )
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        assert interview.due_at == datetime(2026, 11, 24, 7, 30)

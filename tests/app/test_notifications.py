@@ -600,3 +600,71 @@ def test_a_corrected_return_keeps_the_deadline_length_its_interview_was_given(ap
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
         assert interview.due_at == datetime(2026, 11, 25, 6, 0)  # 48 hours after the new time
+
+
+def _finished(app, world, *, held: datetime) -> str:
+    """Ada's return of 19 Nov 10:00 (away since 18 Nov), its interview finished, held `held`,
+    due 72 hours after the return."""
+    with app.app_context():
+        episode = db.session.get(Episode, world.episodes["a"])
+        episode.started_at = datetime(2026, 11, 18, 20, 0)
+        episode.returned_at = datetime(2026, 11, 19, 10, 0)
+        interview = Interview(
+            status="finished",
+            due_at=episode.returned_at + timedelta(hours=72),
+            held_at=held,
+            finished_at=held,
+            outcome="held",
+            outcome_at=held,
+        )
+        interview.episodes.append(episode)
+        db.session.add(interview)
+        db.session.commit()
+        return interview.uuid
+
+
+def test_a_corrected_return_moves_a_finished_interviews_deadline_too(app, world):
+    """An intake probe: the police corrected a return whose interview was finished; the return
+    moved and its deadline did not, so an interview held 75 hours after the return counted as
+    in time against a deadline of 76 hours nobody set (the inspectors' list said so)."""
+    uuid = _finished(app, world, held=datetime(2026, 11, 22, 9, 0))  # 71 hours: in time
+    manager = signed_in(app, world, "manager_a")
+    response = record_back(manager, world.episodes["a"], returned_at="2026-11-19T06:00")
+    assert response.status_code == 302
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        assert interview.due_at == datetime(2026, 11, 22, 6, 0)  # held 75 hours after: late
+    page = manager.get(f"/episodes/{world.episodes['a']}").get_data(as_text=True)
+    assert "22 Nov 2026 06:00" in page
+    assert [e.detail for e in actions(app, "interview.due")] == [
+        "deadline moved with the corrected return time"
+    ]
+
+
+def test_an_interview_for_two_returns_is_timed_from_the_first_whichever_is_corrected(app, world):
+    uuid = _finished(app, world, held=datetime(2026, 11, 23, 11, 0))
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        first = db.session.get(Episode, world.episodes["a"])
+        later = Episode(
+            child=first.child,
+            risk_grade="Medium",
+            started_at=datetime(2026, 11, 20, 18, 0),
+            returned_at=datetime(2026, 11, 21, 8, 0),
+            assigned_team_id=first.assigned_team_id,
+        )
+        db.session.add(later)
+        interview.episodes.append(later)
+        db.session.commit()
+        later_id = later.id
+    manager = signed_in(app, world, "manager_a")
+    # The later return corrected: the interview is timed from the first, as it was.
+    assert record_back(manager, later_id, returned_at="2026-11-21T09:00").status_code == 302
+    # The first corrected: the deadline moves with it, keeping its 72 hours.
+    assert (
+        record_back(manager, world.episodes["a"], returned_at="2026-11-19T12:00").status_code == 302
+    )
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        assert interview.due_at == datetime(2026, 11, 22, 12, 0)
+    assert len(actions(app, "interview.due")) == 1
