@@ -119,6 +119,10 @@ def notifications() -> tuple[Response, int]:
         # "false" (a string) was read as a dry run, and a day's notifications were not saved.
         _refused(f"token {token.id}: dry_run not true or false")
         return _error(422, "bad_request", '"dry_run" is true or false, without quotes.')
+    month_first = imports.month_first_items(items)
+    if month_first is not None:
+        _refused(f"token {token.id}: dates month first")
+        return _error(422, "month_first", month_first)
     actor = apply.Actor(None, token.team_id, f"token {token.id}", rows="item")
     rows = imports.rows_of_items(items)
     if _someone_allocates(token):

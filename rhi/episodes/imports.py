@@ -21,6 +21,7 @@ from rhi.episodes import imports_apply as apply
 from rhi.episodes import references
 from rhi.episodes.imports_csv import (
     COLUMNS,
+    READ_DAY_FIRST,
     FileProblem,
     Row,
     Table,
@@ -32,6 +33,7 @@ from rhi.episodes.imports_csv import (
     missing_columns,
     month_first,
     neutralise,
+    only_month_first,
     parse,
     read_capped,
 )
@@ -109,6 +111,29 @@ def rows_of_items(items: list[Any]) -> list[Row]:
         rows.append(row)
     mark_duplicates(rows, _check, unit="item")
     return rows
+
+
+def month_first_items(items: list[Any]) -> str | None:
+    """Why a request to the API whose dates are written month first is refused whole, as a file
+    is (imports_csv.only_month_first), or None: a case system that sends "12/01/2026" for
+    1 December had every such item taken as 12 January, without a word (intake probe)."""
+    fields = list(COLUMNS)
+    table = Table(
+        fields,
+        [
+            (place, [item_cells(item)[0].get(name, "") for name in fields])
+            for place, item in enumerate(items, start=1)
+        ],
+    )
+    found = only_month_first(table)
+    if found is None:
+        return None
+    return (
+        f"The dates in this request are written month first: “{found.cell}” ({found.header}, "
+        f"item {found.line}) can only be month {found.month}, day {found.day}. "
+        f"{READ_DAY_FIRST.format(what='request')} Nothing was saved. Send dates day first "
+        "(23/11/2026) or as 2026-11-23."
+    )
 
 
 EXAMPLE_ITEM = '{"police_reference": "...", "first_name": "...", ...}'

@@ -325,13 +325,24 @@ def _not_csv(exc: csv.Error, begins: int, now: int, quoted: bool) -> str:
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[ T].*)?")
 
 
-def month_first(table: Table) -> str | None:
-    """Why a file whose dates are written month first is refused, or None. A cell such as
-    "11/25/2026" can only be month first; where one is, its column's other dates ("12/01/2026")
-    may be too, and read day first they would be wrong by months without a word (a child gone
-    missing on 1 December taken as gone since 12 January). The whole file is refused, naming
-    the first such cell, rather than row by row: every row of it is in doubt, and the fix is
-    one change to how the file is saved."""
+@dataclass(frozen=True)
+class MonthFirst:
+    """A cell that can only be a date written month first: where it is, and what it reads."""
+
+    cell: str
+    header: str
+    line: int
+    month: int
+    day: int
+
+
+def only_month_first(table: Table) -> MonthFirst | None:
+    """The first cell of `table` that can only be a date written month first ("11/25/2026"),
+    or None. Where there is one, its column's other dates ("12/01/2026") may be month first
+    too, and read day first they would be wrong by months without a word (a child gone missing
+    on 1 December taken as gone since 12 January): the file or the API's request is refused
+    whole, naming it (`month_first`, imports.month_first_items), rather than row by row, since
+    every row of it is in doubt, and the fix is one change to how the sender writes dates."""
     for line, cells in table.rows:
         for index, cell in enumerate(cells):
             shape = _DAY_MONTH_YEAR.fullmatch(cell.strip())
@@ -340,15 +351,31 @@ def month_first(table: Table) -> str | None:
             first, second = int(shape.group(1)), int(shape.group(3))
             if first <= 12 < second <= 31:
                 header = table.headers[index] if index < len(table.headers) else ""
-                where = f"the column “{header}”, line {line}" if header else f"line {line}"
-                return (
-                    f"The dates in this file are written month first: “{cell.strip()}” "
-                    f"({where}) can only be month {first}, day {second}. rhi reads dates day "
-                    "first, as 23/11/2026, so a date such as 12/01/2026 in this file would be "
-                    "read as 12 January, not 1 December. Save the file with its dates day first "
-                    "(23/11/2026) or as 2026-11-23, and upload it again."
-                )
+                return MonthFirst(cell.strip(), header, line, first, second)
     return None
+
+
+# How a date such as 12/01/2026 is read, and so why month-first dates are refused.
+READ_DAY_FIRST = (
+    "rhi reads dates day first, as 23/11/2026, so a date such as 12/01/2026 in this {what} "
+    "would be read as 12 January, not 1 December."
+)
+
+
+def month_first(table: Table) -> str | None:
+    """Why a file whose dates are written month first is refused (`only_month_first`), or
+    None."""
+    found = only_month_first(table)
+    if found is None:
+        return None
+    where = (
+        f"the column “{found.header}”, line {found.line}" if found.header else f"line {found.line}"
+    )
+    return (
+        f"The dates in this file are written month first: “{found.cell}” ({where}) can only "
+        f"be month {found.month}, day {found.day}. {READ_DAY_FIRST.format(what='file')} Save "
+        "the file with its dates day first (23/11/2026) or as 2026-11-23, and upload it again."
+    )
 
 
 def _unique(headers: list[str]) -> list[str]:

@@ -163,3 +163,38 @@ def test_tokens_are_for_administrators_only(web, world, role):
     assert web.get("/admin/tokens").status_code == 403
     assert web.post("/admin/tokens", {"name": "x", "team_id": "1"}).status_code == 403
     assert web.post("/admin/tokens/1/revoke").status_code == 403
+
+
+def test_a_request_with_dates_written_month_first_is_refused_whole(app, client, world, token):
+    """As a file is: a case system writing 11/25/2026 writes 12/01/2026 for 1 December, which
+    read day first is 12 January (intake probe: the one was refused as "not a real date", the
+    other taken as 12 January without a word)."""
+    us = [
+        {**NEW, "police_reference": "US-1", "reported_missing": "12/01/2026 10:00"},
+        {**NEW, "police_reference": "US-2", "reported_missing": "11/25/2026 10:00"},
+    ]
+    for dry_run in (True, False):
+        response = send(client, token, {"dry_run": dry_run, "notifications": us})
+        assert response.status_code == 422
+        assert response.get_json() == {
+            "error": "month_first",
+            "message": "The dates in this request are written month first: “11/25/2026 10:00” "
+            "(reported_missing, item 2) can only be month 11, day 25. rhi reads dates day "
+            "first, as 23/11/2026, so a date such as 12/01/2026 in this request would be read "
+            "as 12 January, not 1 December. Nothing was saved. Send dates day first "
+            "(23/11/2026) or as 2026-11-23.",
+        }
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count(Episode.id)).where(Episode.police_reference.like("US-%"))
+            )
+            == 0
+        )
+        refused = db.session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "api.refused")
+        ).all()
+        assert refused[-1].endswith("dates month first")
+    # Day first, the same request is taken.
+    us[1]["reported_missing"] = "25/11/2026 10:00"
+    assert send(client, token, {"notifications": us}).status_code == 200
