@@ -39,6 +39,7 @@ from typing import IO
 
 from rhi.children.matching import normalise
 from rhi.episodes import references
+from rhi.models.children import OLDEST_AGE, too_old
 from rhi.models.episodes import NOT_GRADED, REPORTERS
 
 CHUNK = 64 * 1024
@@ -145,7 +146,9 @@ COLUMNS: dict[str, Column] = {
 REQUIRED = [name for name, column in COLUMNS.items() if column.required]
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
-TIME_FORMATS = ("%H:%M", "%H:%M:%S")
+# Police systems write seconds, and some milliseconds too ("14:30:00.000"), or a dot between
+# hours and minutes, as clocks in England are often written ("14.30"): each the same time.
+TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%H:%M:%S.%f", "%H.%M")
 
 
 class FileProblem(ValueError):
@@ -595,6 +598,10 @@ def _date_problem(label: str, text: str, with_time: bool) -> str:
     return f"{label} “{text}” is not a date we can read. Write it as {READ_FORMS}."
 
 
+# Characters that are not text (C0 controls but tab and line ends, and DEL): never kept.
+_NOT_TEXT = frozenset(chr(code) for code in (*range(0, 9), 11, 12, *range(14, 32), 127))
+
+
 @dataclass
 class _Reader:
     row: Row
@@ -607,6 +614,14 @@ class _Reader:
         if not value:
             return None
         column = COLUMNS[name]
+        if not _NOT_TEXT.isdisjoint(value):
+            # A file's NUL refuses the file (`decode`); sent through the API, one reached the
+            # database: kept by SQLite, refused by PostgreSQL as "send it again later", which
+            # could never work (intake probe).
+            self.row.problems.append(
+                f"{column.label} holds a control character (an invisible one, such as NUL) "
+                "that is not text. Remove it and send the row again."
+            )
         if UNREADABLE in value:
             self.row.problems.append(
                 f"{column.label} “{value}” holds a letter rhi cannot read (shown as "
@@ -694,6 +709,13 @@ class _Reader:
             self.row.problems.append(_date_problem("Date of birth", text, with_time=False))
         elif value > self.now.date():
             self.row.problems.append(f"Date of birth “{text}” is in the future.")
+        elif too_old(value, self.now.date()):
+            # As the child's form refuses it: a slip of the year (1912 for 2012, 0001) made
+            # a new "child" of 2,025 whose return was 2,000 years overdue (intake probe).
+            self.row.problems.append(
+                f"Date of birth “{text}” would make the child older than {OLDEST_AGE}. "
+                "Check the year."
+            )
         return value
 
     def grade(self) -> str | None:

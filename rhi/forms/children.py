@@ -7,7 +7,7 @@ with a message (WTForms renders the submitted value, and a bad date as it was ty
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -20,7 +20,14 @@ from rhi.ethnicity import CATEGORIES
 from rhi.forms.base import Form
 from rhi.forms.fields import TextArea, too_long
 from rhi.models.base import utcnow
-from rhi.models.children import LEGAL_STATUSES, PHOTO_TYPES, PLACEMENT_TYPES, PROFILE_FIELDS
+from rhi.models.children import (
+    LEGAL_STATUSES,
+    OLDEST_AGE,
+    PHOTO_TYPES,
+    PLACEMENT_TYPES,
+    PROFILE_FIELDS,
+    too_old,
+)
 from rhi.timefmt import to_local
 
 try:  # WTForms 3.3: options with an optgroup (a dict of groups is deprecated there)
@@ -28,7 +35,6 @@ try:  # WTForms 3.3: options with an optgroup (a dict of groups is deprecated th
 except ImportError:  # pragma: no cover - before 3.3
     SelectChoice = None  # type: ignore[assignment,misc]
 
-OLDEST_AGE = 25  # care leavers are supported up to 25
 PROFILE_MAX = 4000
 DATE_HELP = "For example 23/11/2012"
 # The first is how a stored date is shown in the box; an ISO date (a date picker) is read too.
@@ -83,13 +89,6 @@ class BirthDateField(DateField):
         raise ValueError(f"Enter the date of birth as day, month and year. {DATE_HELP}.")
 
 
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 class PlausibleBirthDate:
     """Not in the future, and not more than 25 years ago (the oldest a care leaver is helped)."""
 
@@ -99,7 +98,7 @@ class PlausibleBirthDate:
         today = getattr(form, "today", None) or to_local(utcnow()).date()
         if field.data > today:
             raise ValidationError("The date of birth can't be in the future. Check the year.")
-        if field.data < years_before(today, OLDEST_AGE):
+        if too_old(field.data, today):
             raise ValidationError(
                 f"This would make the child older than {OLDEST_AGE}. Check the year."
             )

@@ -82,6 +82,24 @@ def sort_name_of(last_name: str) -> str:
     return "".join(kept)[:80]
 
 
+# The oldest a person rhi records can be: care leavers are supported up to 25. A date of birth
+# before that is a slip of the year (1912 for 2012), on the child's form and in an import.
+OLDEST_AGE = 25
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def too_old(date_of_birth: date, today: date) -> bool:
+    """Born so long before `today` that the person is older than `OLDEST_AGE`."""
+    return date_of_birth < years_before(today, OLDEST_AGE)
+
+
 def age_on(date_of_birth: date, day: date) -> int:
     """Age in whole years on `day`."""
     before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)

@@ -198,3 +198,47 @@ def test_a_request_with_dates_written_month_first_is_refused_whole(app, client, 
     # Day first, the same request is taken.
     us[1]["reported_missing"] = "25/11/2026 10:00"
     assert send(client, token, {"notifications": us}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (
+            {"first_name": "Ros\u0000a"},
+            "First name holds a control character (an invisible one, such as NUL) that is not "
+            "text. Remove it and send the row again.",
+        ),
+        (
+            {"date_of_birth": "0001-01-01"},
+            "Date of birth “0001-01-01” would make the child older than 25. Check the year.",
+        ),
+        (
+            {"date_of_birth": "03/04/1912"},
+            "Date of birth “03/04/1912” would make the child older than 25. Check the year.",
+        ),
+    ],
+)
+def test_an_item_that_cannot_be_a_childs_is_refused_in_words_on_every_database(
+    app, client, world, token, change, said
+):
+    """An intake probe: a NUL in a name was kept on SQLite and, on PostgreSQL, answered "send
+    it again later", which could never work; a date of birth of 0001-01-01 made a new child of
+    2,025 with a return 2,000 years overdue."""
+    response = send(client, token, {"notifications": [{**NEW, **change}]})
+    (result,) = response.get_json()["results"]
+    assert (result["outcome"], result["code"]) == ("refused", "invalid")
+    assert said in result["message"]
+    with app.app_context():
+        assert not db.session.scalar(
+            select(func.count(Episode.id)).where(Episode.police_reference == "API-2")
+        )
+
+
+@pytest.mark.parametrize("written", ["21/11/2026 18:00:00.000", "21/11/2026 18.00"])
+def test_times_with_milliseconds_or_a_dot_are_read(app, client, world, token, written):
+    response = send(client, token, {"notifications": [{**NEW, "reported_missing": written}]})
+    (result,) = response.get_json()["results"]
+    assert result["outcome"] == "created", result
+    with app.app_context():
+        episode = db.session.scalar(select(Episode).where(Episode.police_reference == "API-2"))
+        assert episode.started_at.strftime("%d/%m/%Y %H:%M") == "21/11/2026 18:00"
