@@ -288,6 +288,18 @@ def as_deadlines(found: str | None) -> Deadlines:
     return Deadlines.of(int(length) for length in (found or "").split(",") if length)
 
 
+def return_clock(episode: Episode, now: datetime) -> deadlines.Clock:
+    """Where a return that is back stands against its deadline: its interview's, or, before it
+    has one, the return plus the deadline hours now (`due_from_return`, which the interview is
+    given when first recorded). The Returns card and the return's own page say it alike."""
+    assert episode.returned_at is not None
+    interview = episode.interview
+    if interview is not None:
+        return deadlines.Clock(due=interview.due_at, now=now, held=interview.held_at)
+    hours = int(current_app.config["RHI_DEADLINE_HOURS"])
+    return deadlines.Clock(due=deadlines.due_at(episode.returned_at, hours), now=now)
+
+
 def due_from_return() -> ColumnElement[datetime]:
     """The return plus the service's deadline hours (rhi.deadlines.due_at, in SQL), to the
     microsecond: the Returns lists' deadline before there is an interview (which is given the
@@ -455,7 +467,6 @@ def waiting_returns(
     page's 50, a tablet's 200) and `offset`, only that part of the list is read. With
     `interviewer_side`, only the returns the user may record work on (a tablet's copy): kept in
     the query, so a limit is never filled with others' returns first."""
-    cfg = current_app.config
     current = _CURRENT_INTERVIEW
     repeats = _repeat_count(now).label("repeat_count")
     due_key = _due_key(current)
@@ -488,19 +499,11 @@ def waiting_returns(
             interview.status_enum not in OPEN_STATUSES or interview.outcome is not None
         ):
             continue  # the SQL above says the same; kept so the two can never disagree
-        assert episode.returned_at is not None
-        due = (
-            interview.due_at
-            if interview
-            else deadlines.due_at(episode.returned_at, cfg["RHI_DEADLINE_HOURS"])
-        )
         rows.append(
             WaitingReturn(
                 episode=episode,
                 interview=interview,
-                clock=deadlines.Clock(
-                    due=due, now=now, held=interview.held_at if interview else None
-                ),
+                clock=return_clock(episode, now),
                 repeat=repeat_phrase(int(count or 0)),
                 long=long_marker(episode.started_at, episode.returned_at, now),
                 repeat_count=int(count or 0),

@@ -51,6 +51,7 @@ from rhi.episodes.queries import (
     named_before,
     offer_open,
     repeat_count,
+    return_clock,
     still_missing,
     waiting_returns,
 )
@@ -291,6 +292,13 @@ def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[s
         "can_allocate": access.can_allocate(current_user, episode),
         "closed_to_moves": allocation.closed_to_moves(episode),
         "joinable": _joinable(episode),
+        # Where an open return stands against its deadline, as its Returns card says it.
+        "clock": (
+            return_clock(episode, now)
+            if episode.returned_at is not None
+            and not (episode.interview is not None and episode.interview.ended)
+            else None
+        ),
         **_forms(),
         **context,
     }

@@ -297,3 +297,28 @@ def test_the_status_table_a_tablet_gets_is_what_the_service_does(app, world):
                     checked += 1
                     db.session.rollback()
     assert checked == len(service.ACTS) * (1 + 2 * len(InterviewStatus))
+
+
+def test_a_returns_page_says_its_deadline_before_any_interview_is_recorded(app, web, world):
+    """An intake probe: the Returns card said "61 hours left (due ...)" and the return's own
+    page said nothing of a deadline until an interview was recorded; a coordinator opening an
+    imported return saw no clock. Both say it, alike, and a return closed says none."""
+    web.sign_in(world.emails["worker_a"])
+    card = " ".join(web.get("/returns").get_data(as_text=True).split())
+    page = " ".join(web.get(f"/episodes/{world.episodes['a']}").get_data(as_text=True).split())
+    assert '61 hours left <span class="muted">(due 26 Nov 2026 02:00)' in card
+    assert (
+        '<dt>Due by</dt><dd>26 Nov 2026 02:00 <span class="tag tag-ok">On time</span> '
+        "61 hours left</dd>" in page
+    )
+    with app.app_context():
+        episode = db.session.get(Episode, world.episodes["a"])
+        interview = Interview(
+            status="offered", due_at=episode.returned_at + timedelta(hours=72), content={}
+        )
+        interview.episodes.append(episode)
+        interview.outcome, interview.outcome_at = "not_reached", utcnow()
+        db.session.add(interview)
+        db.session.commit()
+    page = " ".join(web.get(f"/episodes/{world.episodes['a']}").get_data(as_text=True).split())
+    assert "<dt>Due by</dt><dd>26 Nov 2026 02:00</dd>" in page and "hours left" not in page
