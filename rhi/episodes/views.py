@@ -25,7 +25,7 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -47,6 +47,7 @@ from rhi.episodes.queries import (
     count_waiting,
     earlier_for,
     hours_missing,
+    is_open,
     long_marker,
     named_before,
     offer_open,
@@ -1050,6 +1051,28 @@ def _render_allocate(
         loads=loads,
         teams=teams,
         now=now,
+        others=_other_open_returns(episode),
+    )
+
+
+def _other_open_returns(episode: Episode) -> list[Episode]:
+    """The child's other returns still open (back, no outcome yet), or still missing, that the
+    person may see, soonest first: so returns of one child can go to one worker, who may talk
+    about both times away in one interview (an intake probe: nothing on the page said the child
+    had two other returns waiting, held by another team)."""
+    return list(
+        db.session.scalars(
+            select(Episode)
+            .where(
+                Episode.child_id == episode.child_id,
+                Episode.id != episode.id,
+                or_(is_open(Episode), Episode.returned_at.is_(None)),
+                access.episode_filter(current_user),
+            )
+            .options(selectinload(Episode.assigned_worker), selectinload(Episode.assigned_team))
+            .order_by(Episode.started_at)
+            .limit(10)
+        )
     )
 
 

@@ -5,6 +5,7 @@ page until they dismiss the notice."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -567,3 +568,24 @@ def test_a_return_whose_interview_is_finished_is_not_moved(app, world):
     )
     assert held(app, episode_id) == (worker, None)
     assert signed_in(app, world, "worker_b").get(f"/episodes/{episode_id}").status_code == 404
+
+
+def test_the_allocate_page_lists_the_childs_other_open_returns_and_who_holds_them(app, world):
+    """An intake probe: a child back three times in a day; allocating the last return said
+    nothing of the other two, held by a team, so each could go to another worker."""
+    coordinator = signed_in(app, world, COORDINATOR)
+    page = coordinator.get(f"/episodes/{world.episodes['new']}/allocate").get_data(as_text=True)
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Ada's other returns still open" in words
+    assert "Returned 23 Nov 2026 02:00 : with RHI A" in words
+    assert f'href="/episodes/{world.episodes["a"]}"' in page
+    # Ben's (another child's) returns are not Ada's.
+    assert f'href="/episodes/{world.episodes["b"]}"' not in page
+    # A return with nothing else open for the child says nothing of others.
+    page = coordinator.get(f"/episodes/{world.episodes['a']}/allocate").get_data(as_text=True)
+    assert "other returns still open" in page  # the new one is open too
+    with app.app_context():
+        db.session.get(Episode, world.episodes["new"]).closed_at = utcnow()
+        db.session.commit()
+    page = coordinator.get(f"/episodes/{world.episodes['a']}/allocate").get_data(as_text=True)
+    assert "other returns still open" not in page
