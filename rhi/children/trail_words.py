@@ -267,8 +267,7 @@ FOR_WHOM: dict[str, str] = {
 }
 
 STATUS_WORDS = {s.value: s.label for s in InterviewStatus}
-# OUTCOMES' word for a "no" blames nobody, but the trail says it as the pages do.
-OUTCOME_WORDS = {**OUTCOMES, "declined": "The child said no"}
+OUTCOME_WORDS = OUTCOMES  # as the pages say them
 IMPORT_DECISIONS = {
     "same_child": "the same child as one rhi holds",
     "new_child": "a child new to rhi",

@@ -35,7 +35,7 @@ from sqlalchemy.orm.util import AliasedClass
 from rhi import access, deadlines
 from rhi.deadlines import Deadlines
 from rhi.extensions import db
-from rhi.models import Episode, Interview, User, interview_episodes
+from rhi.models import Child, Episode, Interview, User, interview_episodes
 from rhi.models.interviews import OPEN_STATUSES, InterviewStatus
 from rhi.sharing import outside_view
 
@@ -413,18 +413,26 @@ class ByDeadline:
         return self.overdue, self.due_soon, self.later
 
 
-def waiting_by_deadline(user: User, now: datetime) -> ByDeadline:
+def waiting_by_deadline(
+    user: User, now: datetime, *, counted: ColumnElement[bool] | None = None
+) -> ByDeadline:
     """The open returns the Returns lists hold for `user`, allocated or not, whose interview is
     not held yet, by its deadline now: at or past it (`Clock.overdue`), due within 24 hours,
     due later. The service page's "Waiting now" (rhi/oversight/figures.py): the Returns page's
     returns (`_open_returns`: the latest interview, returns with no interview yet included, an
     "unable to contact" still open) and deadline (`_due_key`), less those held and being
     written up, which wait for nothing but the worker. With the deadlines they were given
-    (`deadline_minutes`), so "Past the 72 hours" is said only of returns given 72."""
+    (`deadline_minutes`), so "Past the 72 hours" is said only of returns given 72.
+
+    `counted`: only the returns it holds (over Episode and Child), as the service's figures
+    count each return in one team (rhi/oversight/figures.py counted_by): seeing is not
+    counting."""
     current = _CURRENT_INTERVIEW
+    query = _open_returns(user, current, None)
+    if counted is not None:
+        query = query.join(Child, Child.id == Episode.child_id).where(counted)
     rows = (
-        _open_returns(user, current, None)
-        .where(or_(current.id.is_(None), current.held_at.is_(None)))
+        query.where(or_(current.id.is_(None), current.held_at.is_(None)))
         .add_columns(
             _due_key(current).label("due_key"),
             interview_deadline_minutes(current).label("deadline"),

@@ -88,7 +88,9 @@ OPEN_STATUSES = (
 # "held" comes only from finishing the interview; the others from "Record the outcome".
 OUTCOMES = {
     "held": "Interview held",
-    "declined": "Declined",
+    # As the status says it: one wording for the child's no, never "Declined" (the word of a
+    # form, put beside "Child said no" on one list: oversight probe).
+    "declined": "Child said no",
     "not_reached": "Not reached after attempts",
     "not_interviewed": "Decided not to interview",
     # The child was not interviewed (said no, or was not reached) and their carer said what

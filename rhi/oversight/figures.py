@@ -403,12 +403,17 @@ WAITING = {
 
 
 def waiting(user: User, now: datetime) -> tuple[dict[str, int], Deadlines]:
-    """Open returns not yet held by their deadline now, by the Returns page's rule
-    (rhi.episodes.queries.waiting_by_deadline), and the deadlines they were given (for
-    `waiting_words`). It joined only the first interview, left out returns with no interview
-    yet and took "unable to contact" as closed, so it said 3 where the Returns page listed 11
-    still to hold."""
-    found = waiting_by_deadline(user, now)
+    """Open returns not yet held, by their deadline now, and the deadlines they were given (for
+    `waiting_words`): the Returns page's open returns and deadlines
+    (rhi.episodes.queries.waiting_by_deadline), counted by `counted_by` as every figure on the
+    page is.
+
+    Joining only the first interview once said 3 where the Returns page listed 11 still to
+    hold. Then, taken as the Returns page takes them (what the manager may see), a return of
+    one team's child held by another team was waiting in both teams' figures, though the page
+    says each return is counted by one team only, the one that holds it and does its work (a
+    probe). The Returns page still lists it for both: seeing is not counting."""
+    found = waiting_by_deadline(user, now, counted=counted_by(user))
     return dict(zip(WAITING, found.counts, strict=True)), found.deadlines
 
 

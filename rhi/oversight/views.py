@@ -154,15 +154,10 @@ def records() -> str:
 def download() -> Response:
     _require()
     chosen = _period_or_400()
-    seen = service.overview(current_user, chosen)
-    counts = seen.counts
-    # Named as the page names them: the deadlines these returns were given.
+    # Every figure the page shows, in its words (service_page.csv_rows).
     body = exports.to_csv(
-        ["Figure", "Number", "From", "To"],
-        (
-            [words, counts[key], chosen.start.isoformat(), chosen.end.isoformat()]
-            for key, words in service.words(seen.deadlines).items()
-        ),
+        service_page.CSV_HEADERS,
+        service_page.csv_rows(service_page.shown(current_user, chosen)),
     )
     audit.record("service.csv", user=current_user, detail=chosen.key)
     name = f"rhi-service-{chosen.start}-{chosen.end}.csv"

@@ -218,7 +218,7 @@ def test_a_no_the_child_asked_us_not_to_repeat_is_the_outcome(app, web, world):
         follow=True,
     ).get_data(as_text=True)
     assert "asked not to be offered again" in page
-    assert "<strong>Declined</strong>" in page  # the outcome
+    assert "<strong>Child said no</strong>" in page  # the outcome
     interview = _interview(app, world.episodes["a"])
     assert interview.outcome == "declined" and interview.reoffer_at is None
     assert interview.outcome_reason == "Please stop asking."
@@ -312,7 +312,7 @@ def test_a_declined_outcome_keeps_the_childs_words(app, web, world):
     url = f"/episodes/{world.episodes['a']}"
     data = {"outcome": "declined", "outcome_at": "2026-11-23T11:00", "reason": "“I'm fine.”"}
     page = web.post(url + "/outcome", data, page=url, follow=True).get_data(as_text=True)
-    assert "Outcome saved: declined." in page
+    assert "Outcome saved: child said no." in page
     assert "In the child&#39;s words" in page and "“I&#39;m fine.”" in page
     interview = _interview(app, world.episodes["a"])
     assert (interview.status, interview.outcome) == ("declined", "declined")
@@ -443,7 +443,7 @@ def test_the_manager_reads_the_outcome_and_other_teams_cannot_record_one(app, we
     web.sign_out()
     web.sign_in(world.emails["manager_a"])
     page = web.get(url).get_data(as_text=True)
-    assert "<strong>Declined</strong>" in page and "Leave me be." in page
+    assert "<strong>Child said no</strong>" in page and "Leave me be." in page
     # Another team's worker cannot record an outcome.
     web.sign_out()
     web.sign_in(world.emails["worker_b"])
