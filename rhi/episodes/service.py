@@ -236,6 +236,17 @@ def may_start(interview: Interview | None) -> bool:
     )
 
 
+def offer_on_record(interview: Interview | None) -> bool:
+    """An offer recorded as made (when and how): the start form then asks only for the child's
+    answer. An answer or outcome recorded with no offer fills in the offer's time alone, with
+    no way it was made (`record_offer`): that is no offer to stand on."""
+    return (
+        interview is not None
+        and interview.offered_at is not None
+        and interview.offer_method is not None
+    )
+
+
 def may_start_as(status: str | None, *, offer_recorded: bool) -> bool:
     """`may_start` for an interview known, as a tablet knows it, by its status and whether its
     offer is recorded. Its "yes" is recorded when its status is "accepted": only recording a

@@ -293,6 +293,7 @@ def _render_page(episode: Episode, status: int = 200, **context: Any) -> tuple[s
         "can_allocate": access.can_allocate(current_user, episode),
         "closed_to_moves": allocation.closed_to_moves(episode),
         "joinable": _joinable(episode),
+        "offer_on_record": service.offer_on_record(episode.interview),
         # Where an open return stands against its deadline, as its Returns card says it.
         "clock": (
             return_clock(episode, now)

@@ -186,14 +186,22 @@ def begin(episode_id: int) -> tuple[str, int] | Response:
         db.session.commit()
         return redirect(url_for("interviews.page", uuid=interview.uuid, page_id="start"))
     form = StartForm()
+    offered = episode_service.offer_on_record(interview)
+    if offered:
+        # The offer on record is the offer: asked for again (an accessibility probe, WCAG
+        # 3.3.7), the time and way typed there were kept as an offer made again, unsaid.
+        del form.offered_at
+        del form.method
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
         return render_episode_page(episode, 422, start_form=form)
-    at = from_local(form.offered_at.data)
+    # The answer is given now where the offer is on record; with the offer, when it was made.
+    at = utcnow() if offered else from_local(form.offered_at.data)
     try:
-        episode_service.not_before_return(episode, at, "offered_at")
-        episode_service.record_offer(episode, current_user, at=at, method=form.method.data)
+        if not offered:
+            episode_service.not_before_return(episode, at, "offered_at")
+            episode_service.record_offer(episode, current_user, at=at, method=form.method.data)
         if form.answer.data == "no":
             episode_service.record_decline(
                 episode,

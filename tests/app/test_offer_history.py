@@ -201,3 +201,31 @@ def test_a_second_no_without_the_carers_words_keeps_what_the_carer_said(app, wor
     assert _interview(app).carer_said == "She came home hungry and slept all day."
     page = worker.get(url).get_data(as_text=True)
     assert "She came home hungry and slept all day." in page
+
+
+def test_with_an_offer_on_record_starting_asks_only_for_the_childs_answer(app, world):
+    """An accessibility probe (WCAG 3.3.7, redundant entry): with the offer recorded, "Before
+    you start" asked again when and how it was offered, filled with now and no way; what was
+    typed there was kept as an offer made again, without a word."""
+    worker = _as(app, world, "worker_a")
+    url = f"/episodes/{world.episodes['a']}"
+    offer = {"offered_at": "2026-11-23T03:00", "method": "phone"}
+    assert worker.post(url + "/offer", offer, page=url).status_code == 302
+    page = worker.get(url).get_data(as_text=True)
+    start = page.split("data-start-offer")[1].split("</fieldset>")[0]
+    assert "Before you start: Ada's answer" in start
+    assert "Offered 23 Nov 2026 03:00 (Phone call)." in start
+    assert 'name="offered_at"' not in start and 'name="method"' not in start
+    # No answer: said beside it, the offer still not asked for.
+    refused = worker.post(url + "/interview", {}, page=url)
+    assert refused.status_code == 422
+    assert "Choose the child&#39;s answer." in refused.get_data(as_text=True)
+    # An answer alone starts it; the offer stays the one on record, and none is added.
+    started = worker.post(url + "/interview", {"answer": "yes"}, page=url)
+    assert started.status_code == 302 and "/interviews/" in started.headers["Location"]
+    interview = _interview(app)
+    assert interview.status == "in_progress"
+    assert interview.offered_at.strftime("%d/%m %H:%M") == "23/11 03:00"
+    assert interview.offer_method == "phone"
+    assert interview.accepted_at.strftime("%d/%m %H:%M") == "23/11 12:00"
+    assert _history(app) == []
