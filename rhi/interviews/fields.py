@@ -72,11 +72,13 @@ PULL_FACTORS = {
     "contact_arrangements": "Contact arrangements",
     "partner": "A partner, or someone they call one (an adult may be exploiting them)",
     "peer_pressure": "Pressure from other young people",
-    "parties": "Parties",
-    "drugs_alcohol": "Drugs and alcohol",
+    # Said as what was done to draw them, by whom it was offered: "What drew Amara away:
+    # Gifts" read as her wanting them (an accessibility probe; ../shared/domain/language.md).
+    "parties": "Invited to parties",
+    "drugs_alcohol": "Drugs or alcohol given to them",
     "exploiting_adults": "Adults who may be exploiting them",
-    "money": "Money",
-    "gifts": "Gifts",
+    "money": "Money given or promised to them",
+    "gifts": "Gifts given to them",
     "somewhere_to_stay": "Somewhere to stay",
 }
 
