@@ -122,6 +122,10 @@ def test_review_copies_and_the_wording_page_agree_on_a_worked_example(app, web, 
     assert f"Writing check: {SENTENCE}" in said
     # "Left as written" is exactly the list of wording to look at again.
     assert "Wording to look at again (3)" in review
+    # Each is the worker's own words, never quoted after "What Ada said:" as if hers (a probe).
+    flags = review.split("Wording to look at again")[1].split("</section>")[0]
+    assert flags.count(", your words \u201c") == 3
+    assert "said</strong>: \u201c" not in flags
 
     finished = web.post(f"/interviews/{uuid}/finish", page=f"/interviews/{uuid}/review")
     assert finished.status_code == 302
