@@ -11,7 +11,9 @@ app's locked-down fetcher (rhi/summaries/fetcher.py), as the summaries are, as a
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +72,62 @@ def render_pdf(letter: Letter, **context: Any) -> bytes:
     from rhi.summaries.asset_urls import CSS_URL
     from rhi.summaries.pdf import write_pdf
 
-    return write_pdf(render_template(TEMPLATE, letter=letter, css_url=CSS_URL, **context))
+    html = render_template(TEMPLATE, letter=letter, css_url=CSS_URL, **context)
+    with _languages_of_parts():
+        return write_pdf(html)
+
+
+# The language of each part, in the PDF's structure. The letter is tagged (PDF/UA-1:
+# summaries/pdf.py write_pdf), but WeasyPrint writes only the document's language (the
+# catalogue's /Lang, from <html lang>): the lang the template puts on each line in the child's
+# language, and on the English under it, is lost, so a screen reader or read-aloud tool reads
+# the Arabic with an English voice. Each structure element made for an element with a lang of
+# its own is given it as /Lang (which its text inherits), as WCAG's "language of parts" asks of
+# a PDF (technique PDF19). WeasyPrint has no way to ask for this, so the function that builds
+# the structure tree is wrapped, once; the wrapper acts only while a letter is made in this
+# context (a summary being made meanwhile in another thread is left as WeasyPrint makes it).
+# If a WeasyPrint to come builds its tree otherwise, the letter is still made, tagged with the
+# document's language alone (tests/app/test_child_letter_pdf_language.py then says so).
+_tagging_languages: ContextVar[bool] = ContextVar("rhi_letter_languages", default=False)
+
+
+@contextmanager
+def _languages_of_parts() -> Iterator[None]:
+    _wrap_weasyprint_tags()
+    token = _tagging_languages.set(True)
+    try:
+        yield
+    finally:
+        _tagging_languages.reset(token)
+
+
+def _wrap_weasyprint_tags() -> None:
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or getattr(build, "rhi_languages", False):
+        return
+
+    def build_with_languages(box: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        # The function calls itself through the module, so every level passes here. The
+        # elements of <html>, <body> and the pages are their children's, already given theirs.
+        own = getattr(box, "_box", box)  # an absolutely placed box's placeholder
+        element = getattr(own, "element", None)
+        lang = None
+        if (
+            _tagging_languages.get()
+            and hasattr(element, "get")
+            and getattr(own, "element_tag", None) not in ("html", "body")
+        ):
+            lang = element.get("lang") or None
+        for made in build(box, *args, **kwargs):
+            if lang and "Lang" not in made:
+                made["Lang"] = pydyf.String(lang)
+            yield made
+
+    build_with_languages.rhi_languages = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build_with_languages
 
 
 def _interview(user: Any, arguments: dict[str, Any]) -> Any:

@@ -34,6 +34,9 @@ def test_the_returns_list_waits_while_focus_is_in_it(page, new_return):
     # refreshes, and the focus is on the same card again.
     focused = link.get_attribute("id")
     link.evaluate("a => { a.dataset.before = '1'; }")  # the card as it was before the refresh
+    # A list that changed meanwhile: one unchanged is no longer redrawn at all
+    # (tests/browser/test_returns_polling_browser.py).
+    new_return("Focusb")
     page.clock.run_for(5 * 60_000)
     page.wait_for_function(
         "(id) => document.activeElement && document.activeElement.id === id"

@@ -5,6 +5,7 @@
 import { setField } from "./autosave.js";
 import { changedByHand } from "./keep-typed.js";
 import { csrfToken } from "./csrf.js";
+import { startReturnsUpdates } from "./returns-updates.js";
 import { startUpdates } from "./updates.js";
 import { startWritingCheck } from "./writing.js";
 
@@ -99,7 +100,8 @@ document.addEventListener("htmx:afterSettle", (event) => {
 // someone is working in it: swapping it under a keyboard or screen-reader user threw their
 // focus back to the top of the page every minute. It refreshes at the next minute after they
 // move on, and at most five minutes late (focus left on a card opened in another tab), with
-// focus put back on the same card. (A download's "preparing" box is not such a list.)
+// focus put back on the same card. (A download's "preparing" box is not such a list.) A list
+// that has not changed is not put in at all (returns-updates.js): the focus stays where it is.
 const MOST_PUT_OFF_MS = 5 * 60 * 1000;
 document.addEventListener("htmx:beforeRequest", (event) => {
   const elt = event.detail.elt;
@@ -251,3 +253,4 @@ window.addEventListener("beforeunload", (event) => {
 
 startWritingCheck();
 startUpdates();
+startReturnsUpdates();

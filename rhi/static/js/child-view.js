@@ -55,19 +55,66 @@ const offersChildView = () =>
   Boolean(document.querySelector("[data-interview-page] [data-child-view-off]"));
 const isOn = () => document.documentElement.classList.contains("child-view");
 
-// The question being asked: the child's words the worker last showed large, copied as text.
+// The English the page shows under a question in the child's language: the server's own
+// ("English: ...", _child_words.html `words`, the element just after the child's words), as
+// nodes to put beside a copy of the question. None when the question is in English already.
+function englishOf(source) {
+  const english = source?.nextElementSibling;
+  if (!english?.matches(".english-words")) return null;
+  return [...english.cloneNode(true).childNodes];
+}
+
+// Puts the English of `source` into `place` (marked lang="en" dir="ltr" by the server or
+// below), or hides `place` if there is none.
+function putEnglish(place, source) {
+  const english = englishOf(source);
+  place.replaceChildren(...(english || []));
+  place.hidden = !english;
+}
+
+// The question being asked: the child's words the worker last showed large, copied as text in
+// their language and direction, with the English under it (_child_view.html `question`). The
+// box is the question's, in its language and direction (its bar on the side the words start);
+// the English in it is marked as English by the server.
 function showQuestion() {
   const target = document.querySelector("[data-child-question]");
   if (!target) return;
   const id = remembered(QUESTION);
   const source = id ? document.getElementById(id) : null;
-  target.textContent = source ? source.textContent.trim() : "";
-  if (source) {
-    target.setAttribute("lang", source.getAttribute("lang") || "en");
-    target.setAttribute("dir", source.getAttribute("dir") || "auto");
+  const theirs = target.querySelector("[data-child-question-theirs]");
+  const english = target.querySelector("[data-child-question-english]");
+  const lang = source?.getAttribute("lang") || "en";
+  const dir = source?.getAttribute("dir") || "auto";
+  for (const el of [target, theirs]) {
+    el?.setAttribute("lang", lang);
+    el?.setAttribute("dir", dir);
   }
+  if (theirs) theirs.textContent = source ? source.textContent.trim() : "";
+  if (english) putEnglish(english, source);
   target.hidden = !source;
 }
+
+// "Show large" (app.js fills the dialog with the child's words; read-aloud.js gives them their
+// language): the English under them too, as on the worker's page, so the worker beside the
+// child sees which question is up. Run once the page's own handlers have (this listens on the
+// window, which a click reaches after the document), and made again for each question.
+window.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  const large = target?.closest("[data-show-large]");
+  const dialog = document.getElementById("prompt-dialog");
+  const shown = dialog?.querySelector(".prompt-dialog-text");
+  if (!large || !shown) return;
+  let english = dialog.querySelector("[data-prompt-english]");
+  if (!english) {
+    english = document.createElement("p");
+    english.className = "english-words prompt-dialog-english";
+    english.lang = "en";
+    english.dir = "ltr";
+    english.setAttribute("data-prompt-english", "");
+    shown.after(english);
+  }
+  putEnglish(english, document.getElementById(large.getAttribute("data-show-large")));
+});
 
 // Each face shows whether it is the one chosen (the list holds the value, filled by the server
 // or, on a shell page, from the tablet).

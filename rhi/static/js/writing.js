@@ -117,16 +117,62 @@ function notKept(found, dismissed) {
   });
 }
 
+// The list under the box is not a live region: redrawn at each pause in typing, it had a
+// screen reader read every suggestion again each time (a probe: 400 characters, five times for
+// five words). A status of its own, on the page from the start (a live region added with its
+// words is often not read), says briefly what changed, only when the suggestions do.
 function panelFor(box) {
   let panel = document.getElementById(box.id + "-flags");
   if (!panel) {
     panel = document.createElement("div");
     panel.id = box.id + "-flags";
     panel.className = "language-flags";
-    panel.setAttribute("aria-live", "polite");
     box.insertAdjacentElement("afterend", panel);
   }
   return panel;
+}
+
+function saidFor(box) {
+  let said = document.getElementById(box.id + "-flags-said");
+  if (!said) {
+    said = document.createElement("p");
+    said.id = box.id + "-flags-said";
+    said.className = "visually-hidden";
+    said.setAttribute("role", "status");
+    box.insertAdjacentElement("afterend", said);
+  }
+  return said;
+}
+
+const suggestionsCount = (n) => (n === 1 ? "1 wording suggestion" : n + " wording suggestions");
+
+// The suggestions shown for each box, as their phrases (a phrase once per use), to tell a
+// change of them from the same list drawn again for more words typed.
+const shownBefore = new WeakMap();
+
+function sayChange(box, flags) {
+  const now = flags.map((flag) => JSON.stringify([flag.rule_id, flag.text])).sort();
+  const before = shownBefore.get(box);
+  shownBefore.set(box, now);
+  // The first list drawn for words already in the box (on opening the page, or a box a
+  // shell page filled) is not news: the box describes it (aria-describedby) when reached.
+  if (before === undefined) return;
+  if (now.length === before.length && now.every((key, i) => key === before[i])) return;
+  const said = saidFor(box);
+  if (!flags.length) {
+    said.textContent = "No wording suggestions now.";
+    return;
+  }
+  // The phrases newly flagged, each once, by name; only the count when suggestions went.
+  const left = [...before];
+  const added = [];
+  for (const flag of flags) {
+    const at = left.indexOf(JSON.stringify([flag.rule_id, flag.text]));
+    if (at >= 0) left.splice(at, 1);
+    else if (!added.includes(flag.text)) added.push(flag.text);
+  }
+  const named = added.map((text) => "\u201c" + text + "\u201d").join(", ");
+  said.textContent = suggestionsCount(flags.length) + (added.length ? ", new: " + named : "") + ".";
 }
 
 function tell(box, flag, action, reason) {
@@ -267,6 +313,7 @@ async function render(box) {
   const flags = notKept(found, dismissed);
   const panel = panelFor(box);
   panel.textContent = "";
+  sayChange(box, flags);
   box.setAttribute(
     "aria-describedby",
     [box.getAttribute("data-describedby-base") || "", panel.id].join(" ").trim(),
@@ -278,8 +325,7 @@ async function render(box) {
   box.classList.add("has-flags");
   const count = document.createElement("p");
   count.className = "flags-count";
-  count.textContent =
-    flags.length === 1 ? "1 wording suggestion" : flags.length + " wording suggestions";
+  count.textContent = suggestionsCount(flags.length);
   panel.appendChild(count);
   const list = document.createElement("ul");
   for (const flag of flags) {
@@ -390,6 +436,8 @@ function attach(root) {
     if (box.dataset.languageReady) continue;
     box.dataset.languageReady = "1";
     box.setAttribute("data-describedby-base", box.getAttribute("aria-describedby") || "");
+    saidFor(box);
+    if (!box.value) shownBefore.set(box, []); // empty: none shown, and the first is news
     box.addEventListener("input", () => schedule(box));
     if (box.value) schedule(box);
   }
