@@ -13,6 +13,7 @@ record ids are fixed placeholders that shell.js swaps for the real ones in links
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,11 +86,83 @@ def no_csrf_token() -> str:
     return ""
 
 
+# ---- the server's rule for a date and time, handed to the tablet -------------------------------
+# With no signal, a "when" field (fields.WHEN: when the chat started, when the child chose how
+# they feel...) took any words, and back online the server refused the whole interview for one
+# ("about teatime": a probe). The shell pages check such a field as /save does, with a pattern
+# made here from the very formats content.set_field reads (content.WHEN_FORMATS, read with
+# datetime.strptime) and the message it gives; tests/unit/test_when_rule_handed_over.py holds
+# the two together. The pattern uses only what Python's `re` and JavaScript's RegExp read the
+# same way: ASCII digits as [0-9] and the whitespace written out, no flags.
+
+# The whitespace str.strip() takes off and a space in a strptime format matches (\s: both
+# are str.isspace(), none of it past U+FFFF); JavaScript's \s is not quite the same set.
+_SPACE = "[" + "".join(f"\\u{i:04x}" for i in range(0x10000) if chr(i).isspace()) + "]"
+
+# strptime's own patterns (_strptime.TimeRE) for each directive, as one calendar kind of month
+# allows them: day 31 only in a long month, 30 not in February, 29 in February of a leap year.
+# A year 0000 is no date (datetime's years start at 1).
+_YEAR = "(?!0000)[0-9]{4}"
+_LEAP_YEAR = "(?!0000)(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_ONE_TO_NINE = "0[1-9]|[1-9]| [1-9]"
+_MONTHS = (  # (year, month, day) for each kind of month
+    (_YEAR, "0?[13578]|1[02]", f"3[01]|[12][0-9]|{_ONE_TO_NINE}"),
+    (_YEAR, "0?[469]|11", f"30|[12][0-9]|{_ONE_TO_NINE}"),
+    (_YEAR, "0?2", f"2[0-8]|1[0-9]|{_ONE_TO_NINE}"),
+    (_LEAP_YEAR, "0?2", "29"),
+)
+_CLOCK = {"H": "2[0-3]|[01][0-9]|[0-9]", "M": "[0-5][0-9]|[0-9]"}
+
+
+def _format_pattern(fmt: str, year: str, month: str, day: str) -> str:
+    """One strptime format as a pattern, for one kind of month. Raises for a directive this
+    does not know, so a new format in content.WHEN_FORMATS is not handed over half-read."""
+    directives = {"Y": year, "m": month, "d": day, **_CLOCK}
+    out = []
+    special = "\\^$.|?*+()[]{}"  # read otherwise than as themselves, but behind a backslash
+    for piece in re.findall(r"%.|\s+|.", fmt, flags=re.DOTALL):
+        if piece.startswith("%"):
+            if piece[1:] not in directives:
+                raise ValueError(f"{fmt}: the tablet cannot check {piece}")
+            out.append(f"(?:{directives[piece[1:]]})")
+        elif piece.isspace():
+            out.append(_SPACE + "+")
+        elif piece.isascii() and piece.isalpha():
+            out.append(f"[{piece.upper()}{piece.lower()}]")  # strptime ignores case
+        else:
+            out.append(f"\\{piece}" if piece in special else piece)
+    return "".join(out)
+
+
+def _refusal(value: str) -> str:
+    """What /save says of `value` in a "when" field (content.set_field), or "" if it takes it."""
+    try:
+        c.set_field({}, "start.held_on", value)
+    except c.ContentError as exc:
+        return str(exc)
+    return ""
+
+
+def when_rule() -> dict[str, str]:
+    """The server's check of a date and time, for the tablet: `pattern`, matched against the
+    whole value, takes exactly what content.set_field reads as one (blank too); `message` is
+    what it says otherwise. (A time still to come, or one the clocks skipped, is refused too:
+    those need the server's clock and zone, and are said when the interview is sent.)"""
+    dates = "|".join(_format_pattern(fmt, *month) for fmt in c.WHEN_FORMATS for month in _MONTHS)
+    return {
+        "pattern": f"{_SPACE}*(?:(?:{dates}){_SPACE}*)?",
+        "message": _refusal("not a date and time"),
+    }
+
+
 def blanks() -> dict[str, Any]:
     """The shapes shell.js copies when it starts an interview, fills a page or adds an entry, so
-    what a tablet uploads is shaped exactly like what the pages save; and the words for each
-    interview status."""
+    what a tablet uploads is shaped exactly like what the pages save; the words for each
+    interview status; the server's check of a date and time (`when_rule`); and each part's
+    title, to say where a field the server refused is."""
     return {
+        "when": when_rule(),
+        "page_titles": dict(fields.PAGE_TITLES),
         "content": c.normalise({}),
         "entries": {
             kind: c.add_item({}, kind, NEW_ENTRY_ID)[0][kind][0] for kind in fields.lists()

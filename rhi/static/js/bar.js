@@ -6,7 +6,7 @@ import { isAutosave, signedOut as sentToSignIn, statusFor } from "./autosave.js"
 import { forgetResolved, openInterview, showChoices } from "./choices.js";
 import { OTHER_WORKERS, askPin, notTheirs } from "./pin-dialog.js";
 import { plural } from "./plural.js";
-import { draftId, isUnsentWork, isWaiting, parseId } from "./records.js";
+import { draftId, heldId, isUnsentWork, isWaiting, parseId } from "./records.js";
 import { isSignedOut, session } from "./session.js";
 import * as store from "./store.js";
 import { lastSent, upload } from "./upload.js";
@@ -82,6 +82,12 @@ export async function refreshBar(message) {
   el.querySelector("[data-last]").textContent = last
     ? `Last sent ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`
     : "";
+  // Read before the list is emptied: nothing waits between emptying and filling it again, so
+  // two refreshes at once never list an interview twice.
+  const toChange = new Map();
+  for (const uuid of refused) {
+    if (interviews.has(uuid)) toChange.set(uuid, await partToChange(uuid, state));
+  }
   const list = el.querySelector("[data-items]");
   list.textContent = "";
   let old = false;
@@ -92,6 +98,7 @@ export async function refreshBar(message) {
       (refused.has(uuid)
         ? ": not sent, the server did not accept it as it stands. It waits here until it is changed."
         : "");
+    if (toChange.has(uuid)) li.append(" ", toChange.get(uuid));
     list.appendChild(li);
     old = old || Date.now() - new Date(savedAt).getTime() > OLD_AFTER_DAYS * 86400000;
   }
@@ -127,6 +134,23 @@ export async function refreshBar(message) {
   // Quiet when there is nothing to say: online, nothing waiting, nothing to set up.
   el.hidden =
     online && !waiting.length && !choices.length && !versions.length && !offerSetUp && !shown;
+}
+
+// A link to the part of a refused interview that holds what the server would not take (the
+// first field it named: upload.js keeps them, sealed, in held:<uuid>), where the tablet's
+// version is shown with that field marked. Before, the bar named the field with no way to it.
+// With the store locked the fields cannot be read: the first part, which lists them all.
+async function partToChange(uuid, state) {
+  let page = "start";
+  if (state === "unlocked") {
+    const held = await store.get(heldId(uuid)).catch(() => null);
+    const first = held && Array.isArray(held.fields) ? held.fields[0] : null;
+    if (first && /^[a-z_]+$/.test(first.page || "")) page = first.page;
+  }
+  const link = document.createElement("a");
+  link.href = `/interviews/${encodeURIComponent(uuid)}/${page}`;
+  link.textContent = "Open the interview to change it";
+  return link;
 }
 
 /**

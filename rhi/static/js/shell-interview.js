@@ -216,10 +216,31 @@ function showRefused(form, refused, uuid) {
   summary.tabIndex = -1;
   const heading = document.createElement("h2");
   heading.textContent = "Not sent yet: change what is marked and it will be sent again";
-  const list = document.createElement("ul");
-  summary.append(heading, list);
+  summary.append(heading);
+  // Listed under the part each is on, this part first: the same label on several parts (when
+  // the child chose how they feel, on each) was listed again and again with no word of where.
+  const titles = (blanks() || {}).page_titles || {};
+  const groups = new Map(); // page -> its list
+  const onThisPart = (problem) =>
+    [...form.querySelectorAll(`[name="${CSS.escape(`f:${problem.path}`)}"]`)].some(
+      (e) => e.type !== "hidden",
+    );
+  const here = problems.filter(onThisPart);
+  const ordered = [...here, ...problems.filter((p) => !here.includes(p))];
+  const listFor = (problem) => {
+    if (groups.has(problem.page)) return groups.get(problem.page);
+    const part = document.createElement("h3");
+    const title = titles[problem.page] || problem.page;
+    part.textContent = here.includes(problem) ? `${title} (this part)` : title;
+    const list = document.createElement("ul");
+    summary.append(part, list);
+    groups.set(problem.page, list);
+    return list;
+  };
   const marks = new Map();
-  problems.forEach((problem, i) => {
+  ordered.forEach((problem) => {
+    const i = problems.indexOf(problem);
+    const list = listFor(problem);
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.textContent = `${problem.label}: ${problem.message}`;
@@ -259,8 +280,13 @@ function showRefused(form, refused, uuid) {
       if (left.length) described.setAttribute("aria-describedby", left.join(" "));
       else described.removeAttribute("aria-describedby");
     }
+    const list = mark.item.parentElement;
     mark.item.remove();
-    if (!list.children.length) summary.remove();
+    if (list && !list.children.length) {
+      list.previousElementSibling?.remove(); // the part's heading
+      list.remove();
+    }
+    if (!summary.querySelector("li")) summary.remove();
     // Not marked again on coming back to this part before the draft goes again.
     store
       .get(heldId(uuid))
@@ -274,6 +300,52 @@ function showRefused(form, refused, uuid) {
       )
       .catch(() => undefined);
   };
+}
+
+// ---- a date and time, checked as the server checks it -------------------------------------
+// A "when" field (data-when: rhi/templates/interviews/_fields.html) took any words with no
+// signal, and the server then refused the whole interview for one ("about teatime"). It is
+// checked here with the server's own rule, handed over in the page's blanks (rhi/shells.py
+// when_rule: the formats /save reads, and its message), never written again here. What was
+// typed is still kept on the tablet, as every change is: nothing is lost, and the worker sees
+// what to change before it is sent.
+
+const WHEN_STATUS = "when-";
+
+function whenRule() {
+  const rule = (blanks() || {}).when;
+  if (!rule || !rule.pattern) return null;
+  return { pattern: new RegExp(`^(?:${rule.pattern})$`), message: rule.message };
+}
+
+/**
+ * Say beside a "when" field whether the server would take its value. Returns true when it is
+ * marked as one the server would not take.
+ */
+function checkWhen(element, rule) {
+  if (!rule || !element.hasAttribute("data-when") || element.type === "hidden") return false;
+  const status = element.closest(".autosave")?.querySelector(".save-status");
+  const id = `${WHEN_STATUS}${element.id}`;
+  const ids = (element.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  const others = ids.filter((x) => x !== id);
+  const wrong = !rule.pattern.test(element.value);
+  if (wrong) {
+    if (status) {
+      status.id = id;
+      status.textContent = `Kept on this tablet, but it will not be sent like this. ${rule.message}`;
+      status.className = "save-status save-error";
+      element.setAttribute("aria-describedby", [...others, id].join(" "));
+    }
+    element.setAttribute("aria-invalid", "true");
+    element.setAttribute("data-when-wrong", "");
+  } else if (element.hasAttribute("data-when-wrong")) {
+    element.removeAttribute("data-when-wrong");
+    element.removeAttribute("aria-invalid");
+    if (others.length) element.setAttribute("aria-describedby", others.join(" "));
+    else element.removeAttribute("aria-describedby");
+    if (status && status.id === id) status.removeAttribute("id");
+  }
+  return wrong;
 }
 
 export function flush() {
@@ -308,6 +380,8 @@ export function fillInterview(main, record, rules, refused) {
   let locked = false; // the store stayed locked: the changes wait for the PIN
   const say = (elements, text, className) => {
     for (const element of elements) {
+      // Kept, with a date the server would not take: it says both already (checkWhen).
+      if (className === "save-kept" && element.hasAttribute("data-when-wrong")) continue;
       const status = element.closest(".autosave")?.querySelector(".save-status");
       if (status) {
         status.textContent = text;
@@ -316,6 +390,12 @@ export function fillInterview(main, record, rules, refused) {
     }
   };
   const keptChangesByPath = showKeptChanges(form, keptChanges || [], say);
+  const when = whenRule();
+  // Kept earlier with a date the server would not take: said as the part opens. A field the
+  // server already refused says so itself (showRefused).
+  for (const input of form.querySelectorAll("[data-when]")) {
+    if (input.getAttribute("aria-invalid") !== "true") checkWhen(input, when);
+  }
   const putBack = (batch) => {
     pending = {
       ops: batch.ops.concat(pending.ops),
@@ -420,6 +500,7 @@ export function fillInterview(main, record, rules, refused) {
     if (!path || element.type === "hidden" || !locate(doc, path, true)) return;
     const value = valueOf(element);
     changedSinceRefused(path);
+    checkWhen(element, when);
     const keptChange = keptChangesByPath.get(path);
     if (keptChange) {
       keepInChange(keptChange, element).then((written) => {
