@@ -13,6 +13,10 @@ reaches the live server through this relay, and a test going offline also cuts t
   its bytes on, not when the server got round to it: one the browser sent just before the cut
   (a service worker's update check as a page opens) may reach the app a moment after it, and
   was not sent offline.
+
+`stall()` is the other kind of bad network: one bar of signal, or Wi-Fi with no internet. The
+browser believes it is online; connections are accepted and requests sent, and nothing comes
+back, until `restore()`. Nothing passes to the server meanwhile either.
 """
 
 from __future__ import annotations
@@ -66,6 +70,8 @@ class Relay:
         self.url = f"http://127.0.0.1:{self.port}"
         self.lock = threading.Lock()
         self.cut_now = False
+        self.stalled = False
+        self.held: list[socket.socket] = []  # connections taken and left unanswered while stalled
         self.cuts = 0  # cuts begun so far
         self.turned_away = 0  # connections and requests stopped while cut
         # Connections open now, by upstream port: how many cuts had begun when each last passed
@@ -84,13 +90,23 @@ class Relay:
             self.cuts += 1
             self.cut_at_mark = self.log.mark()
 
+    def stall(self) -> None:
+        """The network answers nothing, though connections open (`restore` ends it)."""
+        with self.lock:
+            self.stalled = True
+            self.cuts += 1
+            self.cut_at_mark = self.log.mark()
+
     def restore(self) -> list[str]:
         """Join the network again; the requests that reached the server over the relay while it
-        was cut (there should be none)."""
+        was cut or stalled (there should be none)."""
         with self.lock:
             # Counted before the network is back, so nothing sent afterwards is counted.
             reached = self.log.relayed_during(self.cuts, self.cut_at_mark)
-            self.cut_now = False
+            self.cut_now = self.stalled = False
+            held, self.held = self.held, []
+        for connection in held:
+            connection.close()
         return reached
 
     def stop(self) -> None:
@@ -113,6 +129,10 @@ class Relay:
                 if self.cut_now:
                     self.turned_away += 1
                     client.close()
+                    continue
+                if self.stalled:  # taken, and never answered
+                    self.turned_away += 1
+                    self.held.append(client)
                     continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target_port))
@@ -138,6 +158,9 @@ class Relay:
                         if self.cut_now:
                             self.turned_away += 1
                             break  # nothing passes: the connection dies, as on a dead network
+                        if self.stalled:
+                            self.turned_away += 1
+                            continue  # nothing passes, and nothing is said: one bar of signal
                         # When these bytes went: before or after a cut began (RequestLog).
                         # Only while the connection is open: its port may be reused after.
                         if port in self.upstream_ports:

@@ -180,13 +180,30 @@ async function cacheFirst(request) {
   return response;
 }
 
+// How long a page may take before the tablet opens its kept frame instead. A network that takes
+// connections and answers nothing (one bar of signal, Wi-Fi with no internet) never fails the
+// fetch: a tablet probe waited over 90 seconds on a blank screen. Pages here answer in well
+// under a second (bench/), so a page this late is a network that is not there.
+const PAGE_WAIT_MS = 8000;
+
 async function networkFirstPage(request) {
+  // A race, not an abort: a navigation's request cannot be fetched again with a signal (Chrome
+  // refuses a navigate-mode Request with options), and a late answer is simply not used.
+  let late;
+  const waited = new Promise((resolve) => {
+    late = setTimeout(resolve, PAGE_WAIT_MS, null);
+  });
   try {
-    return await fetch(request);
+    const answer = await Promise.race([fetch(request), waited]);
+    if (answer) return answer;
   } catch {
-    // No network: a frame from the shell cache, never a stored copy of a page.
-    return offlinePage(new URL(request.url).pathname);
+    // No network: below.
+  } finally {
+    clearTimeout(late);
   }
+  // No network, or none that answers: a frame from the shell cache, never a stored copy of a
+  // page.
+  return offlinePage(new URL(request.url).pathname);
 }
 
 async function offlinePage(path) {
