@@ -62,3 +62,31 @@ def test_offline_start_asks_for_the_offer_and_the_answer_first(page, live_app, n
     assert interview.offered_at is not None and interview.offer_method == "visit"
     assert interview.accepted_at == interview.offered_at  # the yes, as the one step records it
     assert interview.content["sections"]["away"]["text"] == WORDS
+
+
+def test_offline_an_interview_accepted_and_not_begun_says_start(page, live_app, new_return):
+    """A tablet probe: offline, a return whose child had said yes, with nothing begun, offered
+    "Continue the interview"; online it is "Start the interview now"."""
+    from datetime import timedelta
+
+    from rhi.extensions import db
+    from rhi.models import Episode, Interview
+
+    episode_id = new_return("Ignatia")
+    with live_app.app_context():
+        episode = db.session.get(Episode, episode_id)
+        at = episode.returned_at + timedelta(minutes=30)
+        interview = Interview(
+            status="accepted",
+            due_at=episode.returned_at + timedelta(hours=72),
+            offered_at=at,
+            offer_method="phone",
+            accepted_at=at,
+            content={},
+        )
+        interview.episodes.append(episode)
+        db.session.add(interview)
+        db.session.commit()
+    tablet = offline_on_the_return(page, "Ignatia")
+    tablet.get_by_role("button", name="Start the interview now").wait_for()
+    assert tablet.get_by_role("button", name="Continue the interview").count() == 0

@@ -65,7 +65,11 @@ export function fillEpisode(main, record, episodeId, rules) {
     const button = startForm.querySelector("button");
     if (step && asks && !step.isConnected) button.before(step);
     if (step && !asks) step.remove();
-    const started = current.status === "in_progress" || (current.content && current.uuid);
+    // Begun: in progress, or begun here with no rules to say so (its draft keeps the "start"
+    // event, `start` below). A copy of one accepted and not begun holds a document too, so a
+    // document says nothing (a tablet probe: "Continue the interview" of one never begun).
+    const begunHere = (current.events || []).some((event) => event.kind === "start");
+    const started = current.status === "in_progress" || begunHere;
     button.textContent = started && !asks ? "Continue the interview" : "Start the interview now";
   };
   showStep(record);
