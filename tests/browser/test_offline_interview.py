@@ -25,7 +25,6 @@ from tests.browser.helpers import (
     go_to,
     interviews_for,
     kept,
-    module,
     offer_and_yes,
     offline_on_the_return,
     open_offline,
@@ -408,29 +407,6 @@ def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, n
     [interview] = interviews_for(live_app, episode_id)
     assert interview.content["sections"]["after"]["text"] == "Sent first."
     assert interview.content["sections"]["help"]["text"] == "Typed while it was sending."
-
-
-def test_words_typed_after_the_tablet_locked_itself_are_kept_without_the_pin(page, new_return):
-    # Since issue 12 item 1 every keystroke is sealed at once, locked or not (sealing needs no
-    # PIN; reading does): before, these words waited for the PIN ("Not kept yet").
-    new_return("Lola")
-    tablet = offline_on_the_return(page, "Lola")
-    start_interview(tablet, "Lola")
-    go_to(tablet, "What would help")
-    tablet.evaluate(f"async () => {STORE}.lock()")  # as after 15 idle minutes
-    tablet.get_by_label("What Lola said").fill("Someone to talk to after school.")
-    kept(tablet, "#meta-sections-help-text")
-    assert tablet.get_by_text("Not kept yet: enter your PIN").count() == 0
-    # Reading them back needs the PIN.
-    tablet.evaluate(f"async () => {{ {module('pin-dialog')}.unlockOnce(); }}")
-    tablet.get_by_label("PIN", exact=True).fill(PIN)
-    tablet.get_by_role("button", name="Continue").click()
-    until(  # once the PIN has opened the store
-        tablet,
-        f"""async () => (await {STORE}.all().catch(() => ({{records: []}}))).records.some((r) =>
-        r.id.startsWith("draft:") && r.record.content
-        && r.record.content.sections.help.text === "Someone to talk to after school.")""",
-    )
 
 
 def test_back_online_on_the_offline_page_it_sends_and_the_worker_carries_on(

@@ -4,7 +4,13 @@
 
 import { isAutosave, signedOut as sentToSignIn, statusFor } from "./autosave.js";
 import { forgetResolved, openInterview, showChoices } from "./choices.js";
-import { OTHER_WORKERS, askPin, notTheirs } from "./pin-dialog.js";
+import {
+  OTHER_WORKERS,
+  anotherWorkersStore,
+  anotherWorkersWaiting,
+  askPin,
+  notTheirs,
+} from "./pin-dialog.js";
 import { plural } from "./plural.js";
 import { draftId, heldId, isUnsentWork, isWaiting, parseId } from "./records.js";
 import { isSignedOut, session } from "./session.js";
@@ -75,9 +81,13 @@ export async function refreshBar(message) {
   const online = navigator.onLine;
   el.querySelector("[data-online]").textContent = online ? "Online" : "Offline: no connection";
   el.classList.toggle("is-offline", !online);
-  el.querySelector("[data-waiting]").textContent = interviews.size
-    ? `${plural(interviews.size, "interview", "interviews")} on this tablet waiting to send`
-    : "Nothing waiting to send";
+  // Another worker's unsent work is said to be theirs: not "waiting to send" by this worker.
+  const theirs = interviews.size > 0 && (await anotherWorkersStore());
+  el.querySelector("[data-waiting]").textContent = !interviews.size
+    ? "Nothing waiting to send"
+    : theirs
+      ? anotherWorkersWaiting(interviews.size)
+      : `${plural(interviews.size, "interview", "interviews")} on this tablet waiting to send`;
   const last = lastSent();
   el.querySelector("[data-last]").textContent = last
     ? `Last sent ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`

@@ -15,6 +15,90 @@ export const OTHER_WORKERS =
 export const notTheirs = (owner, info) =>
   owner !== null && Boolean(info && info.user) && owner !== info.user.id;
 
+// The PIN dialog's words for it: said before any PIN is typed, online or not.
+const notYoursToUnlock = (unsent) =>
+  (unsent
+    ? "This tablet holds another worker's work that is not sent yet, locked with their PIN. "
+    : "What is kept on this tablet is another worker's, locked with their PIN. ") +
+  "It is not yours to unlock, so no PIN is asked for here. " +
+  "It stays on this tablet, locked and safe, until that worker signs in on this tablet" +
+  (unsent ? " and sends it." : ".");
+
+/** The bar's line for interviews kept here that are another worker's (bar.js). */
+export const anotherWorkersWaiting = (count) =>
+  `${plural(count, "interview", "interviews")} on this tablet ${count === 1 ? "is" : "are"} ` +
+  `another worker's, waiting for them to sign in here and send ${count === 1 ? "it" : "them"}`;
+
+// Who is signed in here, as the server last said (GET /sync/v1/session: the user's id, never a
+// name), kept on the tablet: with no signal there is no session to ask, and the tablet must
+// still know that the store it keeps is another worker's (a probe: a colleague offline was
+// asked for "your tablet PIN", and five wrong tries wiped the first worker's unsent interview).
+// The same id the store's owner was recorded with (store.keptFor, from the same answer), so
+// the rule is notTheirs, as online.
+// Kept in a cookie that lasts as long as the session's own (no expiry: gone with the browser's
+// session, or when its cookies are cleared): once the session is gone, no one is signed in
+// here, and a tablet with no one signed in asks for the PIN as it always did. The server
+// never reads it.
+const SIGNED_IN = "rhi-signed-in";
+
+function remember(info) {
+  if (!info || !info.user || !Number.isInteger(info.user.id)) return;
+  const secure = window.location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = `${SIGNED_IN}=${info.user.id}; Path=/; SameSite=Strict${secure}`;
+}
+
+function lastSignedIn() {
+  const found = document.cookie
+    .split(";")
+    .map((pair) => pair.trim().split("="))
+    .find(([name]) => name === SIGNED_IN);
+  const id = found && found[1];
+  return id && /^[0-9]+$/.test(id) ? { user: { id: Number(id) } } : null;
+}
+
+let asked = null; // the session, asked once a page (the page's user for its whole life)
+
+/**
+ * The signed-in worker, {user: {id}}: the server's answer online; with no signal, or no answer
+ * within a moment, the last answer kept on this tablet; null if none was ever kept.
+ */
+export async function signedIn() {
+  if (navigator.onLine) {
+    if (!asked)
+      asked = session().then(
+        (info) => {
+          remember(info);
+          return info;
+        },
+        () => {
+          asked = null; // no signal or signed out: asked again next time
+          return null;
+        },
+      );
+    const info = await Promise.race([
+      asked,
+      new Promise((resolve) => window.setTimeout(() => resolve(null), 2000)),
+    ]);
+    if (info) return info;
+  }
+  return lastSignedIn();
+}
+
+/** True when the tablet keeps another worker's store (their PIN, their unsent work). */
+export async function anotherWorkersStore() {
+  const owner = await store.keptFor().catch(() => null);
+  return owner !== null && notTheirs(owner, await signedIn());
+}
+
+// A tablet that keeps a store learns who is signed in while there is a signal: the worker may
+// go on to open it with none. Asked only on a page the server drew for a signed-in worker (it
+// has the sign-out form), never on a shell page or a signed-out one.
+if (navigator.onLine && document.querySelector("form.sign-out"))
+  store.keptFor().then(
+    (owner) => owner !== null && signedIn(),
+    () => undefined,
+  );
+
 /**
  * Ask for the PIN. "setup" makes the store (needs the server: the device secret comes from it);
  * "unlock" opens it (online with the server's secret, offline with the one the tablet keeps).
@@ -28,9 +112,11 @@ export function askPin(mode, why) {
   const pin = dialog.querySelector("#pin");
   const again = dialog.querySelector("#pin-again");
   const error = dialog.querySelector("[data-error]");
-  dialog.querySelector("[data-title]").textContent =
-    mode === "setup" ? "Set a PIN for this tablet" : "Enter your tablet PIN";
-  dialog.querySelector("[data-hint]").textContent =
+  const title = dialog.querySelector("[data-title]");
+  const hint = dialog.querySelector("[data-hint]");
+  const notNow = form.querySelector("button[value=cancel]");
+  title.textContent = mode === "setup" ? "Set a PIN for this tablet" : "Enter your tablet PIN";
+  hint.textContent =
     mode === "setup"
       ? "At least 6 digits. rhi uses it to lock what it keeps on this tablet if the signal drops."
       : why || "Your notes kept on this tablet are locked. Enter your PIN to send them.";
@@ -38,9 +124,12 @@ export function askPin(mode, why) {
   error.textContent = "";
   pin.value = again.value = "";
   pin.disabled = false;
+  notNow.textContent = "Not now";
   dialog.querySelector("button[value=ok]").hidden = false;
   return new Promise((resolve) => {
+    let finished = false;
     const done = (value) => {
+      finished = true;
       form.removeEventListener("submit", submit);
       dialog.removeEventListener("close", cancel);
       window.removeEventListener("rhi:device-wiped", wipedMeanwhile);
@@ -48,6 +137,20 @@ export function askPin(mode, why) {
       resolve(value);
     };
     const cancel = () => done(null);
+    // Another worker's work, locked with their PIN (and their secret): no PIN typed here could
+    // open it, and each try would count towards wiping it. Said instead of asking for a PIN.
+    const showNotYours = async () => {
+      const unsent = describe(unsentByKind(await store.ids().catch(() => [])));
+      if (finished) return;
+      title.textContent = "Another worker's work is on this tablet";
+      hint.textContent = notYoursToUnlock(Boolean(unsent));
+      error.textContent = "";
+      pin.value = "";
+      pin.disabled = true;
+      form.querySelector("button[value=ok]").hidden = true;
+      notNow.textContent = "Close";
+      notNow.focus();
+    };
     // Wiped (now, or by another tab): no PIN can open anything. Say so; only "Not now" is left.
     const showWiped = () => {
       error.textContent = wipeNote() || "Nothing is kept on this tablet.";
@@ -82,20 +185,17 @@ export function askPin(mode, why) {
           // How many wrong PINs wipe the store is the server's rule (the session's limits).
           const limits = info.limits || {};
           await store.setUp(pin.value, info.device_secret, info.user.id, limits.pin_attempts);
+          remember(info);
           clearWipeNote();
           store.askToPersist();
           return done(true);
         }
         if ((await store.state()) === "empty") return showWiped();
-        if (info && notTheirs(await store.keptFor(), info)) {
-          // Another worker's work, locked with their PIN and their secret: no PIN typed here
-          // could open it, and each try would count towards wiping it (a probe).
-          error.textContent = OTHER_WORKERS;
-          pin.value = "";
-          pin.disabled = true;
-          form.querySelector("button[value=ok]").hidden = true;
-          return;
-        }
+        // Whose store it is, by the same rule online and offline (the last signed-in worker
+        // the server named, when there is no signal): checked again here, in case the PIN was
+        // typed before the check on opening had its answer.
+        if (info) remember(info);
+        if (notTheirs(await store.keptFor(), info || lastSignedIn())) return showNotYours();
         // What a wipe would destroy, counted before the try (ids only: no PIN needed).
         const unsent = unsentByKind(await store.ids().catch(() => []));
         const result = await store.unlock(pin.value, info ? info.device_secret : undefined);
@@ -123,6 +223,12 @@ export function askPin(mode, why) {
     dialog.addEventListener("close", cancel);
     window.addEventListener("rhi:device-wiped", wipedMeanwhile);
     pin.focus();
+    // Said as the dialog opens, before anyone types a PIN that could never be right.
+    if (mode === "unlock")
+      anotherWorkersStore().then(
+        (theirs) => theirs && !finished && showNotYours(),
+        () => undefined,
+      );
   });
 }
 

@@ -2,12 +2,15 @@
 // store is locked, then fills the kind of page it is. The Returns list is filled here; the
 // episode page and the interview's parts have their own modules.
 
+import { refreshBar } from "./bar.js";
+import { showChoices } from "./choices.js";
 import { forEpisode, forInterview, freshest, kept } from "./drafts.js";
+import { changedByHand } from "./keep-typed.js";
 import { episodeIn, interviewIn } from "./paths.js";
-import { unlockOnce } from "./pin-dialog.js";
+import { anotherWorkersStore, unlockOnce } from "./pin-dialog.js";
 import { childValues, fillBlanks, say, stepAt } from "./shell-fill.js";
 import { fillEpisode } from "./shell-episode.js";
-import { fillInterview } from "./shell-interview.js";
+import { fillInterview, flush } from "./shell-interview.js";
 import * as store from "./store.js";
 import { wipeNote } from "./wiped.js";
 
@@ -16,14 +19,138 @@ import { wipeNote } from "./wiped.js";
 // (store.js, wiped.js), the note of what was lost usually last, so every telling fills again.
 window.addEventListener("rhi:device-wiped", () => fillPage());
 
+// ---- the store locks ------------------------------------------------------------------------
+// Locked (after RHI_DEVICE_IDLE_MINUTES unused, or by anything else): what the page shows of
+// the store goes at once, the child's words and the words they asked to keep between them
+// too. The page says it is locked, with a button that asks for the PIN; the words come back
+// only with it, read again from the store. Before, the open page kept showing it all to
+// whoever picked the tablet up (a probe). No PIN dialog opens by itself on a tablet left alone:
+// anyone passing could try PINs in it, and each wrong one counts towards the wipe.
+//
+// Nothing typed is lost to it. The idle lock waits while the open part keeps its last words
+// (flush, with the key still there: "rhi:device-locking"). A lock that did not wait leaves the
+// words not yet kept with the part's keeper (shell-interview.js), which keeps them once the PIN
+// is given: the page is filled again only after that (fillPage's beforeFilling), so it shows
+// them, and it is filled in place, not loaded again, which would lose them.
+window.addEventListener("rhi:device-locking", (event) => event.detail.waitUntil(flush()));
+window.addEventListener("rhi:device-locked", (event) => {
+  hideShellPage(Boolean(event.detail && event.detail.wiping));
+  hideChoices();
+});
+
+// The shell page as it came, before it was filled (a copy, never shown): what a locked page
+// is filled again from. With its path: a copy of another page is never put in place of this.
+let blank = null;
+
+/** The blank shell page of this path in place of #main (a new element), or null if none. */
+function blankPage() {
+  const main = document.getElementById("main");
+  if (!main || !blank || blank.path !== window.location.pathname) return null;
+  const fresh = blank.main.cloneNode(true);
+  main.replaceWith(fresh);
+  return fresh;
+}
+
+function hideShellPage(wiping) {
+  const main = document.getElementById("main");
+  // Only a page that is (or is being) filled from the store shows its words.
+  if (!main || !main.querySelector("[data-shell-page]")) return;
+  turn += 1; // a fill under way writes nothing more
+  // A new, empty #main (its marks kept: bar.js reads data-shell): a fill still at work writes
+  // into the old one, which is off the screen.
+  const fresh = main.cloneNode(false);
+  main.replaceWith(fresh);
+  // What was typed in a form not yet sent (the episode page's contact note, say: kept only
+  // when sent) stays in the old page, off the screen, and is put back once filled again.
+  if (!wiping) typedBefore = { path: window.location.pathname, main };
+  // Wiped: "rhi:device-wiped" follows, and the page then says what is left (fillPage).
+  if (!wiping) sayLocked(fresh, flush);
+}
+
+let typedBefore = null;
+
+// The words of forms not yet sent, from the page as it was before the lock, into the page
+// filled again (as keep-typed.js does for a part of a page replaced): only into a box still as
+// the fill drew it. The part's own fields are not: the store keeps them, and fills them.
+function putBackTyped(main) {
+  const before = typedBefore;
+  typedBefore = null;
+  if (!before || before.path !== window.location.pathname) return;
+  for (const form of before.main.querySelectorAll("form[action]")) {
+    if (form.id === "interview-form") continue;
+    const into = main.querySelector(`form[action="${CSS.escape(form.getAttribute("action"))}"]`);
+    if (!into) continue;
+    for (const el of form.elements) {
+      if (!changedByHand(el) || el.type === "datetime-local") continue;
+      const named = [...into.elements].filter((e) => e.name === el.name);
+      const to = el.type === "radio" ? named.find((r) => r.value === el.value) : named[0];
+      if (!to || changedByHand(to)) continue;
+      if (el.type === "checkbox" || el.type === "radio") to.checked = el.checked;
+      else to.value = el.value;
+    }
+    const details = form.closest("details");
+    const intoDetails = into.closest("details");
+    if (details && intoDetails && details.open) intoDetails.open = true;
+  }
+}
+
+/** "Locked with your PIN", and a button that asks for it and fills the page again. */
+function sayLocked(main, beforeFilling) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "button";
+  button.textContent = "Open what is kept on this tablet";
+  button.addEventListener("click", async () => {
+    if (blankPage()) return fillPage(beforeFilling);
+    // No blank of this page (never filled here): loaded again once the words are kept.
+    if (!(await unlockOnce())) return;
+    if (beforeFilling) await beforeFilling();
+    window.location.reload();
+  });
+  say(main, "No connection", "What is kept on this tablet is locked with your PIN.");
+  main.append(button);
+}
+
+// An online page shows the store's words only in the choices between a kept change and what
+// the server has (choices.js): hidden, with a way to see them again, which asks for the PIN.
+function hideChoices() {
+  const panels = [...document.querySelectorAll(".kept-choice")];
+  if (!panels.length) return;
+  const note = document.createElement("div");
+  note.className = "conflict kept-choice-locked";
+  const said = document.createElement("p");
+  said.textContent =
+    "The tablet locked itself, so the words kept on it are hidden. Nothing has been removed.";
+  const show = document.createElement("button");
+  show.type = "button";
+  show.className = "button";
+  show.textContent = "Show the words kept on this tablet";
+  show.addEventListener("click", async () => {
+    note.remove();
+    await showChoices(() => refreshBar(""));
+  });
+  note.append(said, show);
+  panels[0].before(note);
+  for (const panel of panels) panel.remove();
+  for (const old of document.querySelectorAll(".kept-choice-locked"))
+    if (old !== note) old.remove();
+}
+
 // Each fill takes a turn: one overtaken by a newer fill (a wipe heard while it waited on the
 // store) writes nothing, so what the page says last is what the newest fill found.
 let turn = 0;
 
-/** Fill the shell page in #main (the router calls this after every page it shows). */
-export async function fillPage() {
+/**
+ * Fill the shell page in #main (the router calls this after every page it shows).
+ * @param {() => Promise<unknown>} [beforeFilling] run once the store is open, before it is
+ *   read: after a lock, the part's words not yet kept are kept first (flush)
+ */
+export async function fillPage(beforeFilling) {
   const main = document.getElementById("main");
   const page = main && main.querySelector("[data-shell-page]");
+  if (page && !page.hasAttribute("data-filled") && !page.hasAttribute("aria-busy")) {
+    blank = { path: window.location.pathname, main: main.cloneNode(true) };
+  }
   // A message in place of the page (say() replaces it) leaves this mark on #main, so a wipe
   // heard afterwards still reaches the page, and the wipe's note is not lost behind the first
   // "Nothing is kept" (bar.js reads the mark too).
@@ -51,15 +178,21 @@ export async function fillPage() {
     const now = await store.state();
     if (overtaken()) return;
     if (now === "empty") return nothingKept(); // wiped by wrong PINs
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "button";
-    button.textContent = "Open what is kept on this tablet";
-    button.addEventListener("click", () => window.location.reload()); // asks for the PIN again
-    say(main, "No connection", "What is kept on this tablet is locked with your PIN.");
-    main.append(button);
-    return;
+    if (await anotherWorkersStore()) {
+      if (overtaken()) return;
+      // Not theirs to open: no button that would ask for a PIN (pin-dialog.js says why).
+      return say(
+        main,
+        "No connection",
+        "What is kept on this tablet is another worker's, locked with their PIN. It stays " +
+          "here, locked, until that worker signs in on this tablet.",
+      );
+    }
+    if (overtaken()) return;
+    return sayLocked(main, beforeFilling);
   }
+  if (beforeFilling) await beforeFilling();
+  if (overtaken()) return;
   const held = await kept();
   // Left meanwhile (Back or a link tapped quickly: the router is filling the page shown now,
   // whose path is the one in the address bar, not this one's), or wiped.
@@ -67,6 +200,7 @@ export async function fillPage() {
   const kind = page.getAttribute("data-shell-page");
   try {
     await fillKind(kind, page, main, held);
+    if (beforeFilling) putBackTyped(main);
   } finally {
     // The page is what the tablet holds from here on (people and tests can wait for this).
     page.setAttribute("data-filled", "");

@@ -16,6 +16,9 @@
 //                                       opaque ids (records.js), never names or notes
 //   forget(id)   a copy, without the PIN (records.js mayForget); wipe()
 //
+// Events on window: "rhi:device-locking" (idle: keep what was typed, detail.waitUntil(promise)),
+// then "rhi:device-locked" (hide what was read); "rhi:device-wiped".
+//
 // The key lives in this module's memory: every page module imports this one file (one URL,
 // fixed by the page's import map), so there is one store, one key and one idle clock per page.
 //
@@ -92,7 +95,7 @@ function open() {
         closeDb(); // another tab is wiping: let it
         if (next === null) {
           // Deleted: nothing this page read may stay on its screens (shell-page.js, bar.js).
-          lock();
+          forgetKey(true);
           window.dispatchEvent(new CustomEvent("rhi:device-wiped"));
         }
       },
@@ -314,10 +317,18 @@ export async function state() {
   return !(await readEntry()) ? "empty" : privateKey ? "unlocked" : "locked";
 }
 
+// Locked: the key is forgotten, and every page showing what it read hides it (shell-page.js)
+// until the PIN opens the store again.
 export function lock() {
+  forgetKey(false);
+}
+
+// `wiping`: the store is being deleted, and "rhi:device-wiped" follows (the page shows what is
+// left then, which is nothing: asking the store meanwhile could make it again).
+function forgetKey(wiping) {
   privateKey = null;
   clearTimeout(idleTimer);
-  window.dispatchEvent(new CustomEvent("rhi:device-locked"));
+  window.dispatchEvent(new CustomEvent("rhi:device-locked", { detail: { wiping } }));
 }
 
 export function setIdleLock(minutes = 15) {
@@ -326,10 +337,49 @@ export function setIdleLock(minutes = 15) {
   if (privateKey) touch();
 }
 
-// Every read restarts the idle clock; writes do not, as they need no key.
+// Every read restarts the idle clock; writes do not, as they need no key. A person using the
+// page (a tap, a key, typing) restarts it too: "idle" is a tablet no one is using, and a worker
+// typing for a quarter of an hour (each keystroke is a write, not a read) was locked out of the
+// page mid-sentence.
 function touch() {
   clearTimeout(idleTimer);
-  idleTimer = setTimeout(lock, idleMinutes * 60000);
+  idleTimer = setTimeout(idleLock, idleMinutes * 60000);
+}
+
+let used = 0; // how many times a person used the page: counted, never kept
+const USED = ["pointerdown", "keydown", "input"];
+for (const type of USED) {
+  window.addEventListener(
+    type,
+    (event) => {
+      if (!event.isTrusted) return; // a person, not a script
+      used += 1;
+      if (privateKey) touch();
+    },
+    { capture: true, passive: true },
+  );
+}
+
+// The longest a lock waits for the page to keep what was typed. Keeping takes a moment; this
+// is only so that a write that never ends cannot keep the store open.
+const LOCK_WAITS_MS = 10000;
+
+// The idle clock ran out. The page first keeps what was typed and not yet kept (a change the
+// page keeps with a read needs the key: shell-interview.js), with the key still here, and only
+// then is the key forgotten and the page emptied: no word is lost to the lock. Each listener of
+// "rhi:device-locking" hands its keeping to event.detail.waitUntil. Used meanwhile: not idle.
+async function idleLock() {
+  const usedBefore = used;
+  const waits = [];
+  const waitUntil = (promise) => waits.push(Promise.resolve(promise).catch(() => undefined));
+  window.dispatchEvent(new CustomEvent("rhi:device-locking", { detail: { waitUntil } }));
+  if (waits.length) {
+    let timer = null;
+    const late = new Promise((resolve) => (timer = setTimeout(resolve, LOCK_WAITS_MS)));
+    await Promise.race([Promise.all(waits), late]);
+    clearTimeout(timer);
+  }
+  if (privateKey && used === usedBefore) lock();
 }
 
 function keyOrThrow() {
@@ -610,7 +660,7 @@ const tabs = typeof BroadcastChannel === "function" ? new BroadcastChannel("rhi-
 if (tabs) {
   tabs.onmessage = ({ data }) => {
     if (data !== "wiped") return;
-    lock();
+    forgetKey(true);
     closeDb();
     window.dispatchEvent(new CustomEvent("rhi:device-wiped"));
   };
@@ -618,7 +668,7 @@ if (tabs) {
 
 // Delete this store and any other rhi database, and forget the key.
 export async function wipe() {
-  lock();
+  forgetKey(true);
   await closeDb();
   const names = new Set([DB_NAME]);
   const listed = indexedDB.databases ? await indexedDB.databases() : [];
