@@ -7,7 +7,6 @@ by the page and the CSV (rhi/oversight/views.py) and the PDF prepared as a job
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -21,20 +20,8 @@ from rhi.oversight import figures as service
 
 
 def duration_words(value: float | None, deadline: Deadlines) -> str:
-    """How long, in hours from the database, as rhi says a duration (rhi.deadlines
-    plain_duration), with its minutes: each is read beside "Held within 72 hours", a line drawn
-    in hours. In hours up to a day past the longest deadline, so a time near it is never said
-    in days: 72.5 hours said as "3.0 days" read as within the 72 hours, beside the share held
-    within them, and hid an interview held late (a probe).
-
-    Rounded to the millisecond first: the hours between two stored times come from floating
-    point (julian days), a hair either side, and exactly 5 hours must not read "4 hours 59
-    minutes"."""
-    if value is None:
-        return "none yet"
-    delta = timedelta(milliseconds=round(value * 3_600_000))
-    in_hours_until = -(-deadline.longest // 60) + 24
-    return deadlines.plain_duration(delta, in_hours_until, with_minutes=True)
+    """How long, in hours from the database (rhi.deadlines.hours_said); "none yet" for none."""
+    return "none yet" if value is None else deadlines.hours_said(value, deadline)
 
 
 def shown(user: User, chosen: service.Period) -> dict[str, Any]:

@@ -154,7 +154,8 @@ def _cells(html: str) -> dict[tuple[str, str, int], str]:
     for caption in ("Returns in the period", "Police risk grade"):
         for row, cells in _table(html, caption).items():
             for column, text in enumerate(cells):
-                if not text.endswith(("hours", "days", "none held")):  # a median, not a count
+                medians = ("hour", "hours", "minute", "minutes", "day", "days", "none held")
+                if not text.endswith(medians):  # a median, not a count
                     found[(caption, row, column)] = text
     return found
 

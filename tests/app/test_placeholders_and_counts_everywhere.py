@@ -93,7 +93,7 @@ def test_a_decline_reason_with_a_placeholder_is_saved_and_the_placeholder_named(
     panel = web.client.post(url + "/outcome", data=outcome, headers={"HX-Request": "true"})
     assert panel.status_code == 200
     said = _text(panel.get_data(as_text=True))
-    assert "Outcome saved: declined." in said
+    assert "Outcome saved: child said no." in said
     assert "[reasons] is still in the reason: replace it with what you know." in said
     assert _interview(app, world.episodes["a"]).outcome_reason == "Not today, [reasons]."
 
