@@ -9,6 +9,7 @@ transaction.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from rhi.forms.imports import (
     columns_form,
     doubled_words,
 )
-from rhi.models import ImportBatch, ImportMapping, WaitingRow
+from rhi.models import ImportBatch, ImportMapping, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.retention import DestroyedChild
 
@@ -130,6 +131,7 @@ def upload() -> tuple[str, int] | BaseResponse:
     batch = ImportBatch(
         filename=(form.file.data.filename or "notifications.csv")[:200],
         content=text,
+        content_sha256=hashlib.sha256(text.encode()).hexdigest(),
         columns=columns,
         mapping_id=mapping.id if mapping else None,
         team_id=user.team_id,
@@ -280,6 +282,31 @@ def _columns_to_choose_again(batch: ImportBatch, now: imports_job.ImportState) -
     return now in imports_job.NOT_IMPORTING and bool(doubled_columns(batch.columns or {}))
 
 
+def _imported_before(batch: ImportBatch) -> dict[str, Any] | None:
+    """The team's latest import of this very file, if it was imported before: its preview says
+    when and by whom, as importing it again puts back what it said then (an intake probe:
+    yesterday's file uploaded again undid a correction made since, without a word). One
+    indexed query."""
+    if batch.content_sha256 is None:
+        return None
+    found = db.session.execute(
+        select(ImportBatch.applied_at, ImportBatch.filename, User.name)
+        .outerjoin(User, User.id == ImportBatch.uploaded_by_id)
+        .where(
+            ImportBatch.content_sha256 == batch.content_sha256,
+            ImportBatch.team_id == batch.team_id,
+            ImportBatch.applied_at.is_not(None),
+            ImportBatch.id != batch.id,
+        )
+        .order_by(ImportBatch.applied_at.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    at, filename, by = found
+    return {"at": at, "filename": filename, "by": by or "someone no longer in rhi"}
+
+
 def _page(batch: ImportBatch, now: imports_job.ImportState) -> dict[str, Any]:
     """What the batch's page (and its polled part) shows in state `now`."""
     importing = now in (imports_job.ImportState.IMPORTING, imports_job.ImportState.RETRYING)
@@ -294,6 +321,7 @@ def _page(batch: ImportBatch, now: imports_job.ImportState) -> dict[str, Any]:
         tally[result["outcome"]] += 1
     applied = now is imports_job.ImportState.DONE
     return {
+        "before": None if applied else _imported_before(batch),
         "batch": batch,
         "state": now.value,
         "applied": applied,

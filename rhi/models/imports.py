@@ -50,6 +50,11 @@ class ImportBatch(db.Model):
     # its header row alone (rhi/episodes/imports.py header_of): each row taken in lives in a
     # child's record, and a refused row's cells are kept with its result.
     content: Mapped[str] = mapped_column(Text)
+    # SHA-256 of the text as uploaded (kept after `content` is cut to its header): a file
+    # uploaded again is recognised, and its preview says when it was imported before, as
+    # importing yesterday's file again puts back what it said then (an intake probe: a
+    # correction made since was undone without a word).
+    content_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     columns: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     mapping_id: Mapped[int | None] = mapped_column(ForeignKey("import_mappings.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)

@@ -976,3 +976,28 @@ def test_a_corrected_return_of_a_finished_interview_says_its_deadline_moves(app,
     with app.app_context():
         interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
         assert interview.due_at == datetime(2026, 11, 24, 7, 30)
+
+
+def test_a_file_imported_before_says_so_before_it_is_imported_again(app, manager, world):
+    """An intake probe: yesterday's file uploaded again, after a later file corrected a return,
+    put the old time back without a word. Its preview now says it was imported before."""
+    first = csv_bytes(ADA, NEW)
+    import_file(manager, first)
+    corrected = ADA.replace("21/11/2026 09:00", "21/11/2026 08:00")
+    import_file(manager, csv_bytes(corrected, NEW))
+    preview = _preview_of(manager, first, "yesterday.csv")
+    said = " ".join(re.sub(r"<[^>]+>", " ", preview).split())
+    assert "This file was imported before , on 23 Nov 2026 12:00 by Manager A (daily.csv)" in said
+    assert "a correction made since, in rhi or by a later file, would be undone" in said
+    # A file not imported before says nothing of the kind.
+    fresh = _preview_of(manager, csv_bytes(NEW.replace("IMP-2", "IMP-9")), "other.csv")
+    assert "imported before" not in fresh
+
+
+def _preview_of(web: Web, data: bytes, name: str) -> str:
+    """The preview of `data` uploaded as `name`, its columns confirmed as guessed."""
+    response = upload(web, data, name=name)
+    batch = batch_id(response)
+    if response.headers["Location"].endswith("/columns"):
+        assert save_columns(web, batch).status_code == 302
+    return web.get(f"/imports/{batch}").get_data(as_text=True)
