@@ -39,7 +39,11 @@ def test_a_colleague_is_told_the_work_is_not_theirs_and_never_asked_for_a_pin(
     tries = tablet.evaluate(f"async () => {STORE}.attemptsLeft()")
     _sign_in(tablet, "worker.north2@example.org")
     bar = tablet.locator("#tablet-bar")
-    bar.get_by_text("1 interview on this tablet waiting to send").wait_for(timeout=30_000)
+    # Said to be another worker's, not "waiting to send" as though it were theirs.
+    bar.get_by_text(
+        "1 interview on this tablet is another worker's, waiting for them to sign in here and "
+        "send it"
+    ).wait_for(timeout=30_000)
     bar.get_by_role("button", name="Send now").click()
     bar.get_by_text(OTHER_WORKERS).wait_for()
     assert not tablet.locator("#pin-dialog").is_visible()

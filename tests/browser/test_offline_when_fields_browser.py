@@ -72,6 +72,9 @@ def test_a_when_field_is_checked_offline_and_a_refusal_links_to_its_part(
     # The same field on two parts, held in a way the server will not take (as a tablet without
     # this check kept it): the server refuses the interview when it is sent.
     uuid = tablet.url.split("/interviews/")[1].split("/")[0]
+    # From another part: locking keeps the open part's fields first (store.js idle lock), and
+    # would keep this one's good date over the held one.
+    go_to(tablet, "While away")
     tablet.evaluate(
         f"""async (uuid) => {DRAFTS}.changeDraft(uuid, null, (d) => {{
         d.content.feelings.after.at = "{HELD["after"]}";

@@ -2,7 +2,7 @@
 // The only place a PIN is typed; it goes straight to the store and is never kept.
 
 import { plural } from "./plural.js";
-import { session } from "./session.js";
+import { isSignedOut, session } from "./session.js";
 import * as store from "./store.js";
 import { clearWipeNote, describe, noteWipe, unsentByKind, wipeNote } from "./wiped.js";
 
@@ -70,8 +70,10 @@ export async function signedIn() {
           remember(info);
           return info;
         },
-        () => {
-          asked = null; // no signal or signed out: asked again next time
+        (error) => {
+          // No signal: asked again next time. Signed out: not again from this page (the bar
+          // asks on each refresh, and a signed-out tablet sends nothing until signed in).
+          if (!isSignedOut(error)) asked = null;
           return null;
         },
       );
