@@ -13,6 +13,7 @@ record ids are fixed placeholders that shell.js swaps for the real ones in links
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -143,11 +144,13 @@ def _refusal(value: str) -> str:
     return ""
 
 
+@functools.cache
 def when_rule() -> dict[str, str]:
     """The server's check of a date and time, for the tablet: `pattern`, matched against the
     whole value, takes exactly what content.set_field reads as one (blank too); `message` is
     what it says otherwise. (A time still to come, or one the clocks skipped, is refused too:
-    those need the server's clock and zone, and are said when the interview is sent.)"""
+    those need the server's clock and zone, and are said when the interview is sent.) Made
+    once a process: the formats and the message do not change while it runs."""
     dates = "|".join(_format_pattern(fmt, *month) for fmt in c.WHEN_FORMATS for month in _MONTHS)
     return {
         "pattern": f"{_SPACE}*(?:(?:{dates}){_SPACE}*)?",
@@ -161,7 +164,7 @@ def blanks() -> dict[str, Any]:
     interview status; the server's check of a date and time (`when_rule`); and each part's
     title, to say where a field the server refused is."""
     return {
-        "when": when_rule(),
+        "when": dict(when_rule()),
         "page_titles": dict(fields.PAGE_TITLES),
         "content": c.normalise({}),
         "entries": {

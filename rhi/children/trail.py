@@ -37,7 +37,6 @@ from rhi.children.trail_words import (
     NOT_RECORDED,
     OTHER_ACTION,
     OTHER_RECORD,
-    OUTCOME_WORDS,
     RECORDS,
     SAME_PROGRESS,
     SOURCES,
@@ -55,6 +54,7 @@ from rhi.models.interviews import (
     ATTEMPT_OUTCOMES,
     CONTACT_METHODS,
     DELAY_REASONS,
+    OUTCOMES,
 )
 from rhi.models.summaries import NEXT_STEPS, SENT_WAYS, Summary
 from rhi.timefmt import format_date, to_local
@@ -226,14 +226,20 @@ def _record(e: AuditEvent, names: _Names) -> str:
 # -- Details: each row's short description, in words --------------------------------------------
 
 
+def _moved(detail: str) -> tuple[str, str, str] | None:
+    """A detail "old -> new; rest" as (old, new, rest), or None if it is not one."""
+    head, _, rest = detail.partition(";")
+    old, arrow, new = head.partition(" -> ")
+    return (old.strip(), new.strip(), rest) if arrow else None
+
+
 def _transition(detail: str, words: dict[str, str]) -> str:
     """ "offered -> accepted" as "from Offered to Accepted"; the same as before ("offered ->
     offered": an offer recorded) as where it stands, "Offered", never as an error."""
-    head, _, rest = detail.partition(";")
-    old, arrow, new = head.partition(" -> ")
-    if not arrow:
+    moved = _moved(detail)
+    if moved is None:
         return detail
-    old, new = old.strip(), new.strip()
+    old, new, rest = moved
     said = (
         words.get(new, new)  # an offer or answer leaving the progress as it was (`_what`)
         if old == new
@@ -314,7 +320,7 @@ def _changed(detail: str) -> str:
 
 DETAILS: dict[str, Callable[[str], str]] = {
     "interview.status": _status,
-    "interview.outcome": lambda d: OUTCOME_WORDS.get(d, d),
+    "interview.outcome": lambda d: OUTCOMES.get(d, d),  # as the pages say them
     "interview.view": lambda d: VIEWS.get(d) or fields.PAGE_TITLES.get(d, d),
     "interview.save": _paths,
     "interview.language": _language,
@@ -393,8 +399,8 @@ def _what(e: AuditEvent) -> str:
     progress where it was ("offered -> offered": the offer itself, recorded by the status it
     leads to) is said as what it was, not as a change."""
     if e.action == "interview.status":
-        old, arrow, new = (e.detail or "").partition(";")[0].partition(" -> ")
-        if arrow and old.strip() == new.strip():
+        moved = _moved(e.detail or "")
+        if moved is not None and moved[0] == moved[1]:
             return SAME_PROGRESS
     return WORDS.get(e.action, OTHER_ACTION)
 

@@ -6,7 +6,7 @@ here (tests/unit/test_trail_words_cover_actions.py fails on an action with none)
 from __future__ import annotations
 
 from rhi.models.children import PROFILE_FIELDS
-from rhi.models.interviews import OUTCOMES, InterviewStatus
+from rhi.models.interviews import InterviewStatus
 
 # What each action recorded by rhi (audit.record's first argument) says on the trail: what the
 # person did, in the words of the pages they did it on. Every action rhi records is here, so a
@@ -267,7 +267,6 @@ FOR_WHOM: dict[str, str] = {
 }
 
 STATUS_WORDS = {s.value: s.label for s in InterviewStatus}
-OUTCOME_WORDS = OUTCOMES  # as the pages say them
 IMPORT_DECISIONS = {
     "same_child": "the same child as one rhi holds",
     "new_child": "a child new to rhi",

@@ -42,6 +42,7 @@ from rhi.models.interviews import (
     EARLIER_ANSWERS,
     LOCKED_STATUSES,
     MOST_RETURNS_COVERED,
+    OPEN_STATUSES,
     OUTCOMES,
 )
 from rhi.timefmt import format_datetime
@@ -142,21 +143,12 @@ def interview_for(episode: Episode, user: User, *, uuid: str | None = None) -> I
     return interview
 
 
-# An interview still to be held, which a later return may join: one conversation about both
-# times away (a child who went missing again before anyone reached them,
-# ../shared/domain/practice.md). Not once the child said no to it (the later return is offered
-# afresh), nor once it is held or has an outcome.
-JOINABLE_STATUSES = (
-    InterviewStatus.OFFERED.value,
-    InterviewStatus.ACCEPTED.value,
-    InterviewStatus.UNABLE_TO_CONTACT.value,
-    InterviewStatus.IN_PROGRESS.value,
-)
-
-
 def interview_to_join(episode: Episode) -> Interview | None:
-    """The interview `episode` (a return with none of its own) may be covered by: the child's
-    latest, still to be held, for returns that all came back before this time away began, and
+    """The interview `episode` (a return with none of its own) may be covered by: one
+    conversation about both times away (a child who went missing again before anyone reached
+    them, ../shared/domain/practice.md). The child's latest, still open (`OPEN_STATUSES`: not
+    once the child said no, when the later return is offered afresh, nor once it is finished
+    or has an outcome), for returns that all came back before this time away began, and
     covering fewer than `MOST_RETURNS_COVERED`. None when there is no such interview."""
     if episode.returned_at is None or episode.interviews:
         return None
@@ -164,7 +156,7 @@ def interview_to_join(episode: Episode) -> Interview | None:
         select(Interview)
         .where(
             Interview.child_id == episode.child_id,
-            Interview.status.in_(JOINABLE_STATUSES),
+            Interview.status.in_([s.value for s in OPEN_STATUSES]),
             Interview.outcome.is_(None),
         )
         .order_by(Interview.created_at.desc(), Interview.id.desc())
