@@ -25,6 +25,10 @@ from rapidfuzz import fuzz
 SIMILAR = 80
 
 SAME = "Same name and date of birth"
+# "Chen Lee" for "Lee Chen": the same words, first and last the other way round. Often a slip
+# (a police system that writes the family name first), sometimes two people: a person confirms,
+# an import never joins it to the child on its own (imports_apply joins SAME alone).
+OTHER_WAY_ROUND = "Same names the other way round, same date of birth"
 SIMILAR_NAME = "Similar name, same date of birth"
 SWAPPED = "Same or similar name; day and month of birth swapped"
 # A middle name, a second surname or one part of a hyphenated one more or fewer: "Amara Grace
@@ -77,6 +81,11 @@ def _names(child: ChildLike) -> list[str]:
     return [normalise(name) for name in names]
 
 
+def same_name(first: str, last: str, child: ChildLike) -> bool:
+    """The very name (or preferred name) in the same order, case, accents and punctuation aside."""
+    return normalise(f"{first} {last}") in _names(child)
+
+
 def name_score(first: str, last: str, child: ChildLike) -> float:
     typed = normalise(f"{first} {last}")
     return max(fuzz.token_sort_ratio(typed, name) for name in _names(child))
@@ -111,7 +120,7 @@ def possible_matches(
         score = name_score(first, last, child)
         if child.date_of_birth == date_of_birth:
             if score == 100:
-                reason = SAME
+                reason = SAME if same_name(first, last, child) else OTHER_WAY_ROUND
             elif score >= SIMILAR:
                 reason = SIMILAR_NAME
             elif one_within_the_other(first, last, child):

@@ -279,7 +279,7 @@ def test_possibly_the_same_child_is_shown_then_a_different_child_is_added(app, w
         ("Ada", "Alpha", "01/05/2011", "Same name and date of birth"),
         ("ADA", "alpha", "2011-05-01", "Same name and date of birth"),
         ("Adah", "Alpha", "01/05/2011", "Similar name, same date of birth"),
-        ("Alpha", "Ada", "01/05/2011", "Same name and date of birth"),  # first and last swapped
+        ("Alpha", "Ada", "01/05/2011", "Same names the other way round, same date of birth"),
         ("Ada", "Alpha", "05/01/2011", "day and month of birth swapped"),
         ("Ada", "Alfa", "05/01/2011", "day and month of birth swapped"),
     ],
@@ -342,6 +342,10 @@ def test_matching_rules():
     ]
     assert [m.child_id for m in matching.possible_matches("Muhammad", "Khan", dob, known)] == [2]
     assert matching.possible_matches("Ava", "Jones", dob, known) == []  # twins are not alike
+    # The same words in another order are the same child only when a person says so.
+    (khan,) = matching.possible_matches("Khan", "Mohammed", dob, known)
+    assert (khan.child_id, khan.reason) == (2, matching.OTHER_WAY_ROUND)
+    assert matching.possible_matches("Thomas", "brooks", dob, known)[0].reason == matching.SAME
 
 
 # Editing a child ------------------------------------------------------------------------------

@@ -152,6 +152,24 @@ def test_twins_and_other_names_are_still_new_children(app, manager, amara_and_mo
     assert "2 new, 0 to update, 0 unchanged, 0 waiting for a person, 0 with a problem" in page
 
 
+def test_names_the_other_way_round_wait_for_a_person(app, manager, amara_and_mohamed):
+    """ "Okoye Amara" on Amara's date of birth is most likely Amara with her names swapped, but
+    two people at times: the row waits for a person, as a fuller name does, and is not joined
+    to her record on its own (intake probe: it was, without a word)."""
+    amara, _ = amara_and_mohamed
+    row = "WY-OKO-11,Okoye,Amara,14/03/2010,21/11/2026 18:00,,Medium"
+    batch, page = preview(manager, csv_bytes(row))
+    assert "0 new, 0 to update, 0 unchanged, 1 waiting for a person, 0 with a problem" in page
+    assert "Possibly Amara Okoye: same names the other way round" in page
+    manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    assert outcomes(app, batch) == {"WY-OKO-11": "waiting"}
+    assert "same names the other way round" in messages(app, batch)[2]
+    assert not episodes_with(app, "WY-OKO-11")
+    with app.app_context():
+        (waiting,) = db.session.scalars(select(WaitingRow))
+        assert waiting.candidate_child_id == amara
+
+
 def test_one_name_within_the_other_is_possible_never_sure():
     class Known:
         id, first_name, last_name, preferred_name = 1, "Amara", "Okoye", None
