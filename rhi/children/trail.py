@@ -37,7 +37,9 @@ from rhi.children.trail_words import (
     NOT_RECORDED,
     OTHER_ACTION,
     OTHER_RECORD,
+    OTHER_RESULT,
     RECORDS,
+    RESULTS,
     SAME_PROGRESS,
     SOURCES,
     STATUS_WORDS,
@@ -47,7 +49,7 @@ from rhi.children.trail_words import (
 )
 from rhi.extensions import db
 from rhi.interviews import fields
-from rhi.models import AuditEvent, Interview, ServiceToken, Team, User
+from rhi.models import AuditEvent, ImportBatch, Interview, ServiceToken, Team, User
 from rhi.models.actions import FollowedAction
 from rhi.models.episodes import NOTICE_KINDS, REPORTERS, Episode, Notice
 from rhi.models.interviews import (
@@ -66,6 +68,7 @@ UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
 USER_REF = re.compile(r"\b(user|worker|social worker|the duty inbox|chosen on finishing) (\d+)\b")
 TEAM_REF = re.compile(r"\bteam (\d+)\b")
 TOKEN_REF = re.compile(r"\(token (\d+)\)")
+FILE_REF = re.compile(r"\(file upload (\d+)\)")
 EPISODE_REF = re.compile(r"\bepisode (\d+)\b")
 SOURCE_REF = re.compile(r"\((" + "|".join(map(re.escape, SOURCES)) + r")\)")
 DEVICE_REF = re.compile(r"\bdevice [^;,]+")
@@ -81,6 +84,7 @@ class TrailRow:
     detail: str
     record: str
     refused: bool
+    result: str  # the Outcome column's words (trail_words.RESULTS)
     address: str
 
 
@@ -93,6 +97,7 @@ class _Names:
     tokens: dict[int, str] = field(default_factory=dict)
     episodes: dict[int, str] = field(default_factory=dict)
     summaries: dict[int, str] = field(default_factory=dict)
+    files: dict[int, str] = field(default_factory=dict)
 
 
 def _ids(events: Sequence[AuditEvent], kind: str) -> set[int]:
@@ -161,6 +166,7 @@ def _names(shown: Sequence[AuditEvent], by_no_one: Sequence[AuditEvent]) -> _Nam
         int(m.group(1)) for d in details for m in EPISODE_REF.finditer(d)
     }
     summary_ids = _ids(shown, "summary")
+    file_ids = {int(m.group(1)) for d in details for m in FILE_REF.finditer(d)}
     names = _Names()
     if user_ids:
         names.users = dict(
@@ -192,7 +198,19 @@ def _names(shown: Sequence[AuditEvent], by_no_one: Sequence[AuditEvent]) -> _Nam
                 select(Summary.id, Summary.recipient).where(Summary.id.in_(summary_ids))
             ).all()
         }
+    if file_ids:
+        names.files = dict(
+            db.session.execute(
+                select(ImportBatch.id, ImportBatch.filename).where(ImportBatch.id.in_(file_ids))
+            ).all()
+        )
     return names
+
+
+def _file_words(names: _Names, batch_id: int) -> str:
+    name = names.files.get(batch_id)
+    # A file deleted since (kept 14 days unapplied; its row stays once applied) is still a file.
+    return f"in the uploaded file \u201c{name}\u201d" if name else SOURCES["file upload"]
 
 
 def _token_name(names: _Names, token_id: int) -> str:
@@ -383,7 +401,9 @@ def _named(detail: str, names: _Names) -> str:
     said = EPISODE_REF.sub(lambda m: names.episodes.get(int(m.group(1)), "a return"), said)
     said = DEVICE_REF.sub("a tablet", said)
     said = NUMBERED.sub(lambda m: "a " + m.group(1), said)
-    return UUID.sub("", said).replace(" -> ", " to ").strip(" ;,")
+    said = UUID.sub("", said).replace(" -> ", " to ").strip(" ;,")
+    # Last: a file's name is the police's text, read by no rule above.
+    return FILE_REF.sub(lambda m: _file_words(names, int(m.group(1))), said)
 
 
 def _detail(e: AuditEvent, names: _Names) -> str:
@@ -427,6 +447,7 @@ def rows_for(user: User, events: Sequence[AuditEvent]) -> list[TrailRow]:
                 detail="" if hidden else _detail(e, names),
                 record=WITHHELD_RECORD if hidden else _record(e, names),
                 refused=e.outcome == "refused",
+                result=RESULTS.get(e.outcome, OTHER_RESULT),
                 address=e.ip_address or "",
             )
         )

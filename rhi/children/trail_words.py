@@ -178,6 +178,18 @@ WORDS: dict[str, str] = {
     "setting.view": "Looked at the settings",
     "setting.change": "Changed a setting",
 }
+# The Outcome column, by the audit row's outcome: what happened to what was asked for. Every
+# outcome rhi records is here (tests/unit/test_trail_words_cover_actions.py); a failed job read
+# "Allowed" before.
+RESULTS: dict[str, str] = {
+    "ok": "Allowed",
+    "refused": "Refused",
+    "failed": "Failed",
+    "invalid": "Not valid",
+    "not_found": "Not found",
+}
+OTHER_RESULT = "Not recorded"
+
 # An action recorded before this table (or by a newer rhi than this page) is said in these
 # words, never as its code.
 OTHER_ACTION = "Did something the trail has no words for"

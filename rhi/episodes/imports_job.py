@@ -138,7 +138,8 @@ def apply_batch(job: Job) -> dict[str, Any]:
     user = db.session.get(User, int(job.arguments["user_id"]))
     if batch is None or user is None:
         raise LookupError("the file or the person importing it is gone")
-    actor = apply.Actor(user, batch.team_id, "file upload")
+    # The batch's number names the file on a child's record trail (children/trail.py FILE_REF).
+    actor = apply.Actor(user, batch.team_id, f"file upload {batch.id}")
     table = imports.read_text(batch.content)
     rows = imports.rows_of(table, batch.columns or {})
     plans = imports.run(rows, actor, batch.filename, dry_run=False)

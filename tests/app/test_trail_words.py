@@ -142,3 +142,23 @@ def test_a_manager_reads_each_row_of_the_trail_in_words(app, web, world):
     assert not UUID.search(trail)
     assert not re.search(r"\b(?:team|user|worker|token) \d+\b", trail)
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", trail), re.search(r"\b[a-z]+_[a-z_]+\b", trail)
+
+
+def test_a_row_made_by_an_import_names_its_file(app, web, world):
+    """The trail's rows from an import said "in an uploaded file": which one was on the import's
+    own row, which has no child (intake probe). They name the file now, escaped as any text."""
+    from tests.app.test_import_notifications import ADA, batch_id, csv_bytes, upload
+
+    web.sign_in(world.emails["manager_a"])
+    response = upload(web, csv_bytes(ADA), name="police <21 Nov>.csv")
+    batch = batch_id(response)
+    if response.headers["Location"].endswith("/columns"):
+        from tests.app.test_import_notifications import save_columns
+
+        assert save_columns(web, batch).status_code == 302
+    assert web.post(f"/imports/{batch}/apply", page=f"/imports/{batch}").status_code == 302
+    raw = web.get(f"/children/{world.children['a']}/audit").get_data(as_text=True)
+    assert "<21 Nov>" not in raw  # escaped
+    said = _trail(app, world, "manager_a")
+    assert "in the uploaded file \u201cpolice <21 Nov>.csv\u201d" in said
+    assert "in an uploaded file" not in said

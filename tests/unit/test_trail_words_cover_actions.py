@@ -147,3 +147,25 @@ def test_the_words_are_words():
     code = re.compile(r"\b[a-z]+(?:[._][a-z0-9]+)+\b")
     for action, words in trail.WORDS.items():
         assert words and words[0].isupper() and not code.search(words), (action, words)
+
+
+def test_every_recorded_outcome_has_words_on_the_trail():
+    """The Outcome column says what happened in words: a failed job read "Allowed", as
+    everything not refused did. Every outcome given to audit.record (a keyword, as a string)
+    has its words."""
+    outcomes: set[str] = set()
+    problems: list[str] = []
+    for path in RHI.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and _is_record_call(node, path)):
+                continue
+            for keyword in node.keywords:
+                # A variable (interviews/views.py's unlock) holds strings set just above.
+                if keyword.arg == "outcome" and not isinstance(keyword.value, ast.Name):
+                    where = f"{path.relative_to(RHI.parent)}:{node.lineno}"
+                    outcomes |= _strings(keyword.value, where, problems)
+    assert not problems, problems
+    assert {"refused", "failed", "invalid", "not_found"} <= outcomes  # the scan finds them
+    missing = sorted(o for o in outcomes | {"ok"} if o not in trail.RESULTS)
+    assert not missing, f"no words on the record trail for the outcomes: {missing}"
+    assert trail.RESULTS["failed"] == "Failed" and trail.RESULTS["refused"] == "Refused"
