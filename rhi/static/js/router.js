@@ -7,6 +7,13 @@
 // never the same URL twice in a row; Back and Forward (popstate) show the page of the entry
 // they reach, without adding one, and put the scroll back where it was. Online, a link loads
 // the real page, and Back or Forward loads the real page of the entry reached.
+//
+// "Online" is not navigator.onLine alone. A network that takes connections and answers nothing
+// (one bar of signal, Wi-Fi with no internet) leaves the browser believing it is online: the
+// service worker then opens the kept frame after a wait (sw.js PAGE_WAIT_MS), and a page load
+// for every tap meant that wait and the PIN again each time (a tablet probe). So on a kept
+// frame the router first asks the server for a sign of life, briefly; with none, it stays on
+// the tablet's pages.
 
 import { hasShell } from "./paths.js";
 
@@ -26,6 +33,33 @@ let shownPath = window.location.pathname;
 let turn = 0;
 
 const here = () => window.location.pathname + window.location.search + window.location.hash;
+
+// How long the server has to answer a sign of life from a kept frame. Its /healthz answers in
+// milliseconds (bench/); a network this slow is one the worker cannot work on.
+const REACHED_MS = 3000;
+
+// The page shown is a frame the tablet keeps, filled from its store: the network gave no page.
+const onKeptFrame = () => Boolean(document.querySelector("#main [data-shell-page]"));
+
+// Does the server answer now? Asked only from a kept frame (above), never for a real page.
+async function serverAnswers() {
+  try {
+    const answer = await fetch("/healthz", {
+      cache: "no-store",
+      credentials: "omit",
+      signal: AbortSignal.timeout(REACHED_MS),
+    });
+    return answer.ok;
+  } catch {
+    return false;
+  }
+}
+
+// Load real pages? Not with no network; from a kept frame, only when the server answers.
+async function online() {
+  if (!navigator.onLine) return false;
+  return !onKeptFrame() || serverAnswers();
+}
 
 /**
  * Show the page for `href`, in a new history entry (a link, or the episode page's "Start").
@@ -48,7 +82,11 @@ async function show(url, how) {
   // A full load of the real page: a new entry for a link, the same entry for Back/Forward.
   const load = () =>
     how === "push" ? window.location.assign(url.href) : window.location.replace(url.href);
-  if (navigator.onLine) return load();
+  if (await online()) {
+    if (mine === turn) load();
+    return;
+  }
+  if (mine !== turn) return;
   let next;
   try {
     // The service worker answers with the shell page for that path (sw.js: shellFor).
