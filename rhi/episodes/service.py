@@ -121,6 +121,9 @@ def interview_for(episode: Episode, user: User, *, uuid: str | None = None) -> I
     when a tablet made one, else a new one)."""
     if episode.interview is not None:
         return episode.interview
+    lock_for_interview(episode)
+    if episode.interview is not None:  # made, or joined to one, meanwhile
+        return episode.interview
     assert episode.returned_at is not None, "an interview follows a return"
     interview = Interview(
         status=InterviewStatus.OFFERED.value,
@@ -143,13 +146,22 @@ def interview_for(episode: Episode, user: User, *, uuid: str | None = None) -> I
     return interview
 
 
+def lock_for_interview(episode: Episode) -> None:
+    """Hold the return's row until the transaction ends, and read its interviews afresh: the
+    first offer recorded and "talk about both times away" pressed at once each found no
+    interview and each gave it one, two at once (a probe). A second waits here on PostgreSQL,
+    then finds the first's; SQLite lets one writer in at a time."""
+    db.session.execute(select(Episode.id).where(Episode.id == episode.id).with_for_update())
+    db.session.refresh(episode, attribute_names=["interviews"])
+
+
 def interview_to_join(episode: Episode) -> Interview | None:
     """The interview `episode` (a return with none of its own) may be covered by: one
     conversation about both times away (a child who went missing again before anyone reached
     them, ../shared/domain/practice.md). The child's latest, still open (`OPEN_STATUSES`: not
     once the child said no, when the later return is offered afresh, nor once it is finished
-    or has an outcome), for returns that all came back before this time away began, and
-    covering fewer than `MOST_RETURNS_COVERED`. None when there is no such interview."""
+    or has an outcome) and not held yet, for returns that all came back before this time away
+    began, and covering fewer than `MOST_RETURNS_COVERED`. None when there is no such interview."""
     if episode.returned_at is None or episode.interviews:
         return None
     interview = db.session.scalars(
@@ -158,6 +170,10 @@ def interview_to_join(episode: Episode) -> Interview | None:
             Interview.child_id == episode.child_id,
             Interview.status.in_([s.value for s in OPEN_STATUSES]),
             Interview.outcome.is_(None),
+            # Held already, it was a conversation about the times before: this one was not
+            # talked about (a probe joined a return to one held two days before it; the return
+            # then read "held in time" and left the list of those waiting).
+            Interview.held_at.is_(None),
         )
         .order_by(Interview.created_at.desc(), Interview.id.desc())
         .limit(1)

@@ -531,8 +531,19 @@ def join(episode_id: int) -> Response:
     closed or joined by a tenth return while the page was open."""
     episode = access.get_episode(current_user, episode_id)
     access.require_change(current_user, episode, starting=True)
+    service.lock_for_interview(episode)  # two presses, or a press and an offer, at once
     interview = service.interview_to_join(episode)
     if interview is None or interview.uuid != request.form.get("interview"):
+        # On the trail too: the page's interview, or a made-up one, was not joined.
+        audit.record(
+            "interview.cover",
+            object_type="episode",
+            object_id=episode.id,
+            child_id=episode.child_id,
+            outcome="refused",
+            detail="not an interview this return may join now",
+        )
+        db.session.commit()
         flash(
             "Nothing was changed: that interview can no longer cover this return (it was held "
             "or closed, or this return got an interview of its own, while the page was open). "

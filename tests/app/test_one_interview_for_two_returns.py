@@ -6,14 +6,19 @@ interview for the later return and nothing else (coordinator probe, session 29).
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 from html import unescape
 
+import pytest
 from sqlalchemy import select
 
+from rhi.episodes import service
 from rhi.extensions import db
 from rhi.models import AuditEvent, Episode, Interview, Team
 from rhi.models.base import utcnow
+from tests.app.helpers import OFFER_AND_YES
+from tests.app.test_concurrent_saves import in_thread, waiting_on_a_lock
 from tests.conftest import Web
 
 OFFER = "Talk about both times away in one interview?"
@@ -133,3 +138,79 @@ def test_only_someone_who_records_both_returns_is_offered_it_or_may_do_it(app, w
     )
     assert response.status_code in (403, 404)
     assert _covered(app, world_i.interviews["a"]) == [world_i.episodes["a"]]
+
+
+def test_an_interview_already_held_takes_no_later_return(app, world_i):
+    """A security probe: the interview for Ada's first return was held before she went missing
+    again; the later return's page still offered to join it ("not held yet"), and joined, the
+    later return read "held in time" and left the list of returns waiting, its time away never
+    talked about."""
+    later = _later_return(app, world_i)
+    worker = _as(app, world_i, "worker_a")
+    with app.app_context():
+        interview = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
+        interview.held_at = utcnow() - timedelta(hours=9)  # before she went missing again
+        db.session.commit()
+    assert OFFER not in _text(worker.get(f"/episodes/{later}"))
+    response = worker.post(
+        f"/episodes/{later}/join", {"interview": world_i.interviews["a"]}, page="/"
+    )
+    assert response.status_code == 302
+    assert "Nothing was changed" in _text(worker.get(f"/episodes/{later}"))
+    assert _covered(app, world_i.interviews["a"]) == [world_i.episodes["a"]]
+    with app.app_context():  # the refusal is on the trail
+        (row,) = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "interview.cover")
+        ).all()
+        assert (row.outcome, row.object_id) == ("refused", str(later))
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_an_offer_and_a_join_at_once_give_the_return_one_interview(app, world_i, monkeypatch):
+    """A probe pressed "talk about both times away" as the offer was recorded: both found no
+    interview for the return, and it was covered by two."""
+    later = _later_return(app, world_i)
+    offering, joining = _as(app, world_i, "worker_a"), _as(app, world_i, "worker_a")
+    url = f"/episodes/{later}"
+    join_token = joining.csrf(url)
+    offer_token = offering.csrf(url)
+    inside, go_on = threading.Event(), threading.Event()
+    real_lock = service.lock_for_interview
+
+    def offer_holds_the_lock(episode):
+        real_lock(episode)
+        if not inside.is_set():  # the first (the offer) stops here, holding the return's row
+            inside.set()
+            assert go_on.wait(60)
+
+    monkeypatch.setattr(service, "lock_for_interview", offer_holds_the_lock)
+    offer, offer_out = in_thread(
+        lambda: offering.client.post(
+            url + "/interview",
+            # After this return (10:00), or the offer is refused before it is recorded.
+            data={**OFFER_AND_YES, "offered_at": "2026-11-23T11:30", "csrf_token": offer_token},
+        )
+    )
+    assert inside.wait(60)
+    join, join_out = in_thread(
+        lambda: joining.client.post(
+            url + "/join", data={"interview": world_i.interviews["a"], "csrf_token": join_token}
+        )
+    )
+    for _ in range(600):  # the join waits for the offer's hold on the return
+        if waiting_on_a_lock(app):
+            break
+        threading.Event().wait(0.05)
+    else:
+        pytest.fail("the join never waited for the offer")
+    go_on.set()
+    offer.join(60)
+    join.join(60)
+    assert [r.status_code for r in offer_out + join_out] == [302, 302]
+    assert _covered(app, world_i.interviews["a"]) == [world_i.episodes["a"]]
+    with app.app_context():
+        episode = db.session.get(Episode, later)
+        assert len(episode.interviews) == 1
+    assert "Nothing was changed" in _text(joining.get(url))
