@@ -424,6 +424,12 @@ def confirm_code() -> tuple[str, int] | Response:
     return response
 
 
+# The tablet's note of who was last signed in here (static/js/pin-dialog.js SIGNED_IN, set by
+# the page, read by no server code): gone at sign-out, so a signed-out tablet keeps no one's id
+# (a security probe found it there days later). A test holds the two names together.
+SIGNED_IN_COOKIE = "rhi-signed-in"
+
+
 @bp.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out() -> Response:
@@ -439,4 +445,5 @@ def sign_out() -> Response:
     # A worker who chose to keep unsent changes on the tablet keeps them (encrypted, locked).
     keep = request.form.get("keep_device") == "1"
     response.headers["Clear-Site-Data"] = '"cache"' if keep else '"cache", "storage"'
+    response.delete_cookie(SIGNED_IN_COOKIE, path="/", samesite="Strict")
     return response

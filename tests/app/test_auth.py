@@ -401,6 +401,26 @@ def test_sign_out_clears_the_browsers_copies(web, world):
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
 
 
+def test_sign_out_forgets_who_was_signed_in_on_the_tablet(web, world):
+    """The tablet's note of who was last signed in (set by pin-dialog.js) went on holding the
+    worker's id after they signed out, for days on a tablet (security probe)."""
+    from pathlib import Path
+
+    from rhi.auth.views import SIGNED_IN_COOKIE
+
+    script = Path("rhi/static/js/pin-dialog.js").read_text(encoding="utf-8")
+    assert f'const SIGNED_IN = "{SIGNED_IN_COOKIE}";' in script  # one name, two languages
+    web.sign_in(world.emails["worker_a"])
+    web.client.set_cookie(SIGNED_IN_COOKIE, "7", path="/")
+    for keep in ("1", ""):  # unsent work kept on the tablet or not
+        response = web.post("/sign-out", {"keep_device": keep})
+        gone = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(SIGNED_IN_COOKIE)]
+        assert gone and "Max-Age=0" in gone[0] and "Path=/" in gone[0]
+        assert web.client.get_cookie(SIGNED_IN_COOKIE) is None
+        web.sign_in(world.emails["worker_a"])
+        web.client.set_cookie(SIGNED_IN_COOKIE, "7", path="/")
+
+
 def test_device_secret_is_per_user_stable_and_only_for_the_signed_in(app, world):
     from tests.conftest import Web
 

@@ -47,6 +47,11 @@ function remember(info) {
   document.cookie = `${SIGNED_IN}=${info.user.id}; Path=/; SameSite=Strict${secure}`;
 }
 
+// Signed out (the server said so): no one is signed in here any more.
+function forget() {
+  document.cookie = `${SIGNED_IN}=; Path=/; Max-Age=0; SameSite=Strict`;
+}
+
 function lastSignedIn() {
   const found = document.cookie
     .split(";")
@@ -74,6 +79,7 @@ export async function signedIn() {
           // No signal: asked again next time. Signed out: not again from this page (the bar
           // asks on each refresh, and a signed-out tablet sends nothing until signed in).
           if (!isSignedOut(error)) asked = null;
+          else forget();
           return null;
         },
       );
