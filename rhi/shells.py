@@ -21,6 +21,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from rhi import timefmt
 from rhi.interviews import content as c
 from rhi.interviews import fields
 from rhi.interviews.child_words import every_variant
@@ -158,13 +159,22 @@ def when_rule() -> dict[str, str]:
     }
 
 
+def when_words() -> dict[str, Any]:
+    """The pages' way of writing a date and time (timefmt.SHOWN_WHEN, as format_datetime writes
+    it), for the tablet: a time recorded with no signal read "06/12/2026 18:06" there, where
+    every page writes "6 Dec 2026 18:06" (a tablet probe)."""
+    return {"pattern": timefmt.SHOWN_WHEN, "months": list(timefmt.MONTH_WORDS)}
+
+
 def blanks() -> dict[str, Any]:
     """The shapes shell.js copies when it starts an interview, fills a page or adds an entry, so
     what a tablet uploads is shaped exactly like what the pages save; the words for each
-    interview status; the server's check of a date and time (`when_rule`); and each part's
-    title, to say where a field the server refused is."""
+    interview status; the server's check of a date and time (`when_rule`) and its way of
+    writing one (`when_words`); and each part's title, to say where a field the server refused
+    is."""
     return {
         "when": dict(when_rule()),
+        "when_words": when_words(),
         "page_titles": dict(fields.PAGE_TITLES),
         "content": c.normalise({}),
         "entries": {

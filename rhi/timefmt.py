@@ -48,11 +48,25 @@ def not_on_the_clock(value: datetime) -> str | None:
     )
 
 
+# How every page writes a date and time ("6 Dec 2026 18:06"), and the tablet too: the shell
+# pages are handed this pattern and the months' words (rhi/shells.py when_words), so a time
+# recorded with no signal reads as the pages write it. Tokens: {d} the day, {b} the month's
+# word, {Y} the year, {HH} and {MM} the hour and minute as two digits.
+SHOWN_WHEN = "{d} {b} {Y} {HH}:{MM}"
+MONTH_WORDS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     local = to_local(value)
-    return f"{local.day} {local:%b %Y %H:%M}"
+    return SHOWN_WHEN.format(
+        d=local.day,
+        b=MONTH_WORDS[local.month - 1],
+        Y=local.year,
+        HH=f"{local.hour:02d}",
+        MM=f"{local.minute:02d}",
+    )
 
 
 def parse_date(text: str) -> date | None:

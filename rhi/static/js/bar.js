@@ -270,9 +270,51 @@ async function send() {
   // (its words still waiting out the autosave pause, neither saved nor kept) and a reload
   // would wipe them. Each field sent is shown in place instead, as its own save would be.
   const stale = answers.filter((answer) => !showInPlace(answer));
-  await refreshBar(said + (stale.length && !problems.length ? ` ${REFRESH_WHEN_DONE}` : ""));
+  await sayWhatWasSent(said + (stale.length && !problems.length ? ` ${REFRESH_WHEN_DONE}` : ""));
   if (stale.length && !problems.length) reloadWhenNothingUnsaved();
 }
+
+// ---- what was sent, while the tablet is locked ----------------------------------------------
+// What a send says was read from the store with its key: a child's name ("Not sent (<name>):
+// ...", "The interview with <name> changed..."). Like the page (shell-page.js), the bar stops
+// saying it when the store locks, and says it again once the PIN opens it: before, the name
+// stayed on a locked tablet for whoever picked it up. Kept meanwhile in this page's memory
+// only, as the page keeps what was typed; a wipe forgets it.
+let sentSaid = null; // what the bar shows now of the last send, while it still shows it
+let hiddenByLock = null;
+
+async function sayWhatWasSent(text) {
+  hiddenByLock = null;
+  if ((await store.state().catch(() => "empty")) === "locked") {
+    // Locked while it was sending: said once the PIN is given.
+    hiddenByLock = text;
+    return refreshBar("");
+  }
+  await refreshBar(text);
+  sentSaid = text;
+}
+
+function message() {
+  const el = bar();
+  return el && el.querySelector("[data-message]");
+}
+
+window.addEventListener("rhi:device-locked", (event) => {
+  const said = message();
+  if (!said || sentSaid === null || said.textContent !== sentSaid) return;
+  hiddenByLock = event.detail && event.detail.wiping ? null : sentSaid;
+  sentSaid = null;
+  said.textContent = ""; // at once: refreshBar waits on the store first
+  refreshBar("");
+});
+window.addEventListener("rhi:device-unlocked", () => {
+  const text = hiddenByLock;
+  hiddenByLock = null;
+  // Only in place of nothing: anything the bar said since is newer.
+  if (text === null || !message() || message().textContent) return;
+  refreshBar(text).then(() => (sentSaid = text));
+});
+window.addEventListener("rhi:device-wiped", () => (hiddenByLock = null));
 
 // ---- what was sent, shown on the open page ----------------------------------------------
 // A kept field change sent by the upload is answered by the server with the fragment its box's

@@ -18,6 +18,7 @@ import {
   localNow,
   stateAfter,
   statusLabel,
+  whenSaid,
 } from "./shell-fill.js";
 import { countLater } from "./writing.js";
 
@@ -237,7 +238,7 @@ function listEvents(main, record) {
   list.replaceChildren();
   for (const e of record.events || []) {
     const li = document.createElement("li");
-    li.textContent = `${EVENT_WORDS[e.kind]}, ${e.at.replace(/^(\d{4})-(\d\d)-(\d\d)/, "$3/$2/$1")}`;
+    li.textContent = `${EVENT_WORDS[e.kind]}, ${whenSaid(e.at)}`; // as the pages write it
     list.append(li);
   }
   if (!list.children.length) {

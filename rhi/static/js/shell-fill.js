@@ -42,6 +42,19 @@ export function localNow() {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+// A time kept as localNow writes it ("2026-12-06 18:06", or with the "T" of a date input) in
+// the words the pages write it ("6 Dec 2026 18:06"), by the server's pattern (rhi/shells.py
+// when_words: a token for each part, the months' words for {b}); as kept, from a shell page
+// kept before the server handed the pattern over.
+export function whenSaid(at) {
+  const way = (blanks() || {}).when_words;
+  const parts = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)$/.exec(String(at || ""));
+  if (!way || !parts) return at;
+  const [, Y, mm, dd, HH, MM] = parts;
+  const of = { Y, mm, dd, HH, MM, m: +mm, d: +dd, H: +HH, M: +MM, b: way.months[+mm - 1] };
+  return way.pattern.replace(/\{(\w+)\}/g, (token, key) => String(of[key] ?? token));
+}
+
 // What a schedule from the server (rhi/sync/copies.py, from rhi/deadlines.py) shows at this
 // moment. Its steps are [milliseconds after `from`, ...what to show]: the last step begun is
 // shown (the first, if the tablet's clock is behind the server's), and the last step holds

@@ -65,6 +65,7 @@ function hideShellPage(wiping) {
   if (!wiping) typedBefore = { path: window.location.pathname, main };
   // Wiped: "rhi:device-wiped" follows, and the page then says what is left (fillPage).
   if (!wiping) sayLocked(fresh, flush);
+  showSignal();
 }
 
 let typedBefore = null;
@@ -136,6 +137,64 @@ function hideChoices() {
     if (old !== note) old.remove();
 }
 
+// ---- the signal comes back --------------------------------------------------------------------
+// A shell page says "No connection" (its note, data-shell-note, or the message said in place of
+// the page). Back online, it kept saying so until the page was left (a tablet probe). Now it
+// says the signal is back, with a way to load this page from the server: a link the router
+// follows as any (it keeps the last words first); never a reload by itself, which could lose
+// words typed in a form not yet sent. Meanwhile the bar sends what is kept (bar.js). With the
+// signal gone again, the page says "No connection" again. Only on the browser's own "online":
+// a page opened as a shell while the browser thinks it is online found no server all the same.
+let cameBack = false;
+const notSaid = new WeakMap(); // a note turned to "Back online" -> its own words
+let setAside = null; // a message turned to "Back online": {main, nodes} to put back offline
+
+window.addEventListener("online", () => {
+  cameBack = true;
+  showSignal();
+});
+window.addEventListener("offline", () => {
+  cameBack = false;
+  showSignal();
+});
+
+function loadAgain() {
+  const link = document.createElement("a");
+  link.className = "button button-secondary";
+  link.href = window.location.pathname + window.location.search;
+  link.textContent = "Load this page again";
+  return link;
+}
+
+/** Say on the shell page in #main whether the signal is back (see above). */
+function showSignal() {
+  const main = document.getElementById("main");
+  if (!main || !main.hasAttribute("data-shell")) return;
+  const back = cameBack && navigator.onLine;
+  for (const note of main.querySelectorAll("[data-shell-note]")) {
+    if (back && !notSaid.has(note)) {
+      notSaid.set(note, note.textContent);
+      note.replaceChildren(
+        "Back online. This page still shows what is kept on this tablet: load it again to see it as it is now. ",
+        loadAgain(),
+      );
+    } else if (!back && notSaid.has(note)) {
+      note.textContent = notSaid.get(note);
+      notSaid.delete(note);
+    }
+  }
+  if (main.querySelector("[data-shell-page]")) return;
+  // A message in place of the page (locked, not on this tablet, nothing kept).
+  if (back && (!setAside || setAside.main !== main)) {
+    setAside = { main, nodes: [...main.childNodes] };
+    say(main, "Back online", "The connection is back. Load this page again to open it.");
+    main.append(loadAgain());
+  } else if (!back && setAside && setAside.main === main) {
+    main.replaceChildren(...setAside.nodes);
+    setAside = null;
+  }
+}
+
 // Each fill takes a turn: one overtaken by a newer fill (a wipe heard while it waited on the
 // store) writes nothing, so what the page says last is what the newest fill found.
 let turn = 0;
@@ -146,6 +205,14 @@ let turn = 0;
  *   read: after a lock, the part's words not yet kept are kept first (flush)
  */
 export async function fillPage(beforeFilling) {
+  try {
+    await fill(beforeFilling);
+  } finally {
+    showSignal(); // a page filled again (after the PIN) comes with the shell's own note
+  }
+}
+
+async function fill(beforeFilling) {
   const main = document.getElementById("main");
   const page = main && main.querySelector("[data-shell-page]");
   if (page && !page.hasAttribute("data-filled") && !page.hasAttribute("aria-busy")) {

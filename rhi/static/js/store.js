@@ -17,7 +17,8 @@
 //   forget(id)   a copy, without the PIN (records.js mayForget); wipe()
 //
 // Events on window: "rhi:device-locking" (idle: keep what was typed, detail.waitUntil(promise)),
-// then "rhi:device-locked" (hide what was read); "rhi:device-wiped".
+// then "rhi:device-locked" (hide what was read); "rhi:device-unlocked" (the PIN opened it again:
+// show what was hidden); "rhi:device-wiped".
 //
 // The key lives in this module's memory: every page module imports this one file (one URL,
 // fixed by the page's import map), so there is one store, one key and one idle clock per page.
@@ -287,6 +288,7 @@ export async function unlock(pin, pepper) {
     await withDb((db) => db.put("keys", { ...entry, ...update, failedAttempts: 0 }, KEY_ENTRY));
   }
   touch();
+  window.dispatchEvent(new CustomEvent("rhi:device-unlocked"));
   return true;
 }
 
