@@ -148,6 +148,43 @@ def allocate(
     if episode.allocated and reason is None and not within_team:
         said = "they will read it" if episode.assigned_worker_id else "it is kept with the return"
         raise AllocationError(f"Write why the return is moving from {episode.holder_name}: {said}.")
+    together = moving_with(episode)
+    if any(other.closed_at is not None for other in together):
+        raise AllocationError(CLOSED_TO_MOVES)
+    allocation = _move(episode, by, worker, team, reason, tell_new_holder=True)
+    for other in together:
+        if (other.assigned_worker_id, other.assigned_team_id) != (
+            episode.assigned_worker_id,
+            episode.assigned_team_id,
+        ):
+            _move(other, by, worker, team, reason, tell_new_holder=False)
+    return allocation
+
+
+def moving_with(episode: Episode) -> list[Episode]:
+    """The other returns the return's interview covers (one conversation about several times
+    away): they move with it. One interview is held by one worker or team: a security probe
+    moved one of two joined returns to another team, and both teams then read and wrote the
+    interview, what the child kept back included."""
+    interview = episode.interview
+    if interview is None:
+        return []
+    return sorted(
+        (e for e in interview.episodes if e.id != episode.id and e.interview is interview),
+        key=lambda e: (e.started_at, e.id),
+    )
+
+
+def _move(
+    episode: Episode,
+    by: User,
+    worker: User | None,
+    team: Team | None,
+    reason: str | None,
+    *,
+    tell_new_holder: bool,
+) -> Allocation:
+    """One return to `worker` or `team`, with its allocation row, notices and audit row."""
     allocation = Allocation(
         episode=episode,
         worker_id=worker.id if worker else None,
@@ -170,7 +207,7 @@ def allocate(
         # and "Me (the worker)" and "the team manager" actions went to them and their manager.
         episode.interview.worker_id = worker.id if worker else None
     db.session.flush()
-    if worker is not None:
+    if worker is not None and tell_new_holder:
         db.session.add(Notice(user_id=worker.id, kind="allocated", allocation=allocation))
     if previous_worker is not None:
         # Their "allocated to you" notice, if not yet dismissed, is overtaken by this one.

@@ -1132,6 +1132,7 @@ def allocate(episode_id: int) -> tuple[str, int] | Response:
     kind, _, raw_id = form.to.data.partition(":")
     worker = next((w for w in workers if kind == "worker" and str(w.id) == raw_id), None)
     team = next((t for t in teams if kind == "team" and str(t.id) == raw_id), None)
+    together = allocation.moving_with(episode)
     try:
         made = allocation.allocate(
             episode, current_user, worker=worker, team=team, reason=form.reason.data
@@ -1142,7 +1143,16 @@ def allocate(episode_id: int) -> tuple[str, int] | Response:
         field.errors = [str(error)]
         return _render_allocate(episode, form, workers, teams, 422)
     db.session.commit()
-    flash(f"{episode.child.display_name}'s return is now with {made.to_name}.", "success")
+    moved_too = [format_datetime(o.returned_at) for o in together if o.returned_at is not None]
+    also = ""
+    if len(moved_too) == 1:
+        also = f" So is the return on {moved_too[0]}: one interview covers both."
+    elif moved_too:
+        also = (
+            f" So are the returns on {', '.join(moved_too[:-1])} and {moved_too[-1]}: one "
+            "interview covers them all."
+        )
+    flash(f"{episode.child.display_name}'s return is now with {made.to_name}.{also}", "success")
     # Given to another team, the return may no longer be this person's to open.
     still_seen = db.session.scalar(
         select(Episode.id).where(Episode.id == episode.id, access.episode_filter(current_user))

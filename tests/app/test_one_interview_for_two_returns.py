@@ -214,3 +214,33 @@ def test_an_offer_and_a_join_at_once_give_the_return_one_interview(app, world_i,
         episode = db.session.get(Episode, later)
         assert len(episode.interviews) == 1
     assert "Nothing was changed" in _text(joining.get(url))
+
+
+def test_returns_sharing_an_interview_move_to_another_team_together(app, world_i):
+    """A security probe moved one of two returns joined in one interview to another team: the
+    interview went with it while the other return stayed, and both teams read and wrote the
+    interview, what the child kept back included. The returns it covers move together."""
+    from tests.app.test_allocation import allocate, held, team_id
+
+    later = _later_return(app, world_i)
+    uuid = world_i.interviews["a"]
+    worker = _as(app, world_i, "worker_a")
+    assert worker.post(f"/episodes/{later}/join", {"interview": uuid}, page="/").status_code == 302
+    assert worker.get(f"/interviews/{uuid}", follow_redirects=True).status_code == 200
+
+    manager = _as(app, world_i, "manager_a")
+    rhi_b = team_id(app, "RHI B")
+    response = allocate(manager, later, f"team:{rhi_b}", reason="Moved nearer her placement")
+    assert response.status_code == 302
+    assert held(app, later) == (None, rhi_b)
+    assert held(app, world_i.episodes["a"]) == (None, rhi_b)
+    page = _text(manager.get("/returns"))
+    assert "So is the return on 23 Nov 2026 02:00: one interview covers both." in page
+    # Now RHI B's alone: RHI A's worker no longer opens the interview, or either return.
+    assert worker.get(f"/interviews/{uuid}", follow_redirects=True).status_code == 404
+    assert worker.get(f"/episodes/{world_i.episodes['a']}").status_code == 404
+    with app.app_context():
+        moved = db.session.scalars(
+            select(AuditEvent.object_id).where(AuditEvent.action == "episode.reallocate")
+        ).all()
+        assert sorted(moved) == sorted([str(later), str(world_i.episodes["a"])])
