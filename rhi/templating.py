@@ -7,13 +7,14 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 
 from rhi import access, ethnicity, plain_text
 from rhi.episodes import prepare
 from rhi.forms.base import sent_back_errors
+from rhi.interviews.pages import PAGES
 from rhi.models.base import utcnow
 from rhi.models.children import age_on
 from rhi.models.episodes import DFE_TYPES
@@ -52,6 +53,18 @@ def age(dob: date) -> int:
     return age_on(dob, to_local(utcnow()).date())
 
 
+def sent_alone() -> bool:
+    """This request is htmx's: its answer is a part of a page, swapped into the page in place
+    (each view sends htmx the part its form replaces), not a whole page."""
+    return has_request_context() and bool(getattr(request, "htmx", False))
+
+
+def interview_page_title(page_id: str) -> str:
+    """An interview page's title (interviews/page.html), also said by a part of it sent back
+    alone (summaries/_copies.html, on the review page)."""
+    return f"Interview: {dict(PAGES)[page_id]}"
+
+
 def _keeps_blanks(show: Callable[..., Any]) -> Callable[..., Any]:
     """A blank in a shell page (rhi/shells.py) is shown as it is: the tablet fills it."""
 
@@ -88,6 +101,8 @@ def register(app: Flask) -> None:
         interview_name=interview_name,
         copy_headings_for=copy_headings_for,  # a copy's headings, on screen as in the PDF
         sent_back_errors=sent_back_errors,  # a page sent back with errors says so (base.html)
+        sent_alone=sent_alone,  # ... and a part of one sent back to htmx (macros/forms.html)
+        interview_page_title=interview_page_title,
         BACKGROUND_PARAM=BACKGROUND_PARAM,
         inbox_news=signed_in_inbox_news,  # the Inbox link's count, the "For you" box
     )

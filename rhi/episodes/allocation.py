@@ -23,6 +23,7 @@ from rhi.models import Episode, Role, Team, User
 from rhi.models.base import utcnow
 from rhi.models.episodes import Allocation, Notice
 from rhi.models.interviews import OPEN_STATUSES
+from rhi.timefmt import format_datetime
 
 
 class AllocationError(ValueError):
@@ -138,27 +139,42 @@ def allocate(
     ):
         raise AllocationError(f"This return is already allocated to {team.name}.")
     reason = (reason or "").strip() or None
-    # Passing a team's return to one of its own workers moves it from no one: nothing to say.
-    within_team = (
-        episode.assigned_worker_id is None
-        and episode.assigned_team_id is not None
-        and worker is not None
-        and worker.team_id == episode.assigned_team_id
-    )
-    if episode.allocated and reason is None and not within_team:
-        said = "they will read it" if episode.assigned_worker_id else "it is kept with the return"
-        raise AllocationError(f"Write why the return is moving from {episode.holder_name}: {said}.")
     together = moving_with(episode)
     if any(other.closed_at is not None for other in together):
         raise AllocationError(CLOSED_TO_MOVES)
-    allocation = _move(episode, by, worker, team, reason, tell_new_holder=True)
+    # Each return that moves from someone needs the why, the ones moving with it too (a probe:
+    # a return moved with another was taken from its worker with no reason given).
+    for moving in [episode, *together]:
+        if moving.allocated and reason is None and not _within_team(moving, worker):
+            said = (
+                "they will read it" if moving.assigned_worker_id else "it is kept with the return"
+            )
+            which = "" if moving is episode else f" on {format_datetime(moving.returned_at)}"
+            raise AllocationError(
+                f"Write why the return{which} is moving from {moving.holder_name}: {said}."
+            )
+    told = {episode.assigned_worker_id}
+    allocation = move(episode, by, worker, team, reason, tell_new_holder=True)
     for other in together:
         if (other.assigned_worker_id, other.assigned_team_id) != (
             episode.assigned_worker_id,
             episode.assigned_team_id,
         ):
-            _move(other, by, worker, team, reason, tell_new_holder=False)
+            # One "moved from you" for one move, however many returns it takes.
+            tell_old = other.assigned_worker_id not in told
+            told.add(other.assigned_worker_id)
+            move(other, by, worker, team, reason, tell_new_holder=False, tell_old_holder=tell_old)
     return allocation
+
+
+def _within_team(episode: Episode, worker: User | None) -> bool:
+    """A team's return passed to one of its own workers moves from no one: nothing to say."""
+    return (
+        episode.assigned_worker_id is None
+        and episode.assigned_team_id is not None
+        and worker is not None
+        and worker.team_id == episode.assigned_team_id
+    )
 
 
 def moving_with(episode: Episode) -> list[Episode]:
@@ -175,7 +191,7 @@ def moving_with(episode: Episode) -> list[Episode]:
     )
 
 
-def _move(
+def move(
     episode: Episode,
     by: User,
     worker: User | None,
@@ -183,8 +199,11 @@ def _move(
     reason: str | None,
     *,
     tell_new_holder: bool,
+    tell_old_holder: bool = True,
 ) -> Allocation:
-    """One return to `worker` or `team`, with its allocation row, notices and audit row."""
+    """One return to `worker` or `team`, with its allocation row, notices and audit row:
+    `allocate` checked it may move (and episodes/service.join_interview, for a return joining
+    an interview that another holds)."""
     allocation = Allocation(
         episode=episode,
         worker_id=worker.id if worker else None,
@@ -221,7 +240,10 @@ def _move(
             )
         ):
             stale.dismissed_at = allocation.allocated_at
-        db.session.add(Notice(user_id=previous_worker, kind="moved_away", allocation=allocation))
+        if tell_old_holder:
+            db.session.add(
+                Notice(user_id=previous_worker, kind="moved_away", allocation=allocation)
+            )
     to = f"worker {worker.id}" if worker else f"team {team.id}"  # type: ignore[union-attr]
     audit.record(
         "episode.reallocate"

@@ -185,10 +185,24 @@ def interview_to_join(episode: Episode) -> Interview | None:
     return interview
 
 
-def join_interview(episode: Episode, interview: Interview, user: User) -> None:
+def join_interview(episode: Episode, interview: Interview, user: User) -> str | None:
     """`interview` covers `episode` too (`interview_to_join` said it may). Its deadline stays
     the one it was given for its first return; this return's own is as much later as it came
-    back (rhi/deadlines.py due_for_return)."""
+    back (rhi/deadlines.py due_for_return).
+
+    One interview is held by one worker or team: the return goes to whoever holds the
+    interview's first return, if another held it (a probe: the other team's worker read the
+    whole interview through the return joined to it). Who holds it now, when it moved."""
+    from rhi.episodes import allocation  # allocation reads interviews through this module
+
+    first = min(interview.episodes, key=lambda e: (e.started_at, e.id))
+    moved_to = None
+    holder = (first.assigned_worker_id, first.assigned_team_id)
+    if holder != (episode.assigned_worker_id, episode.assigned_team_id) and any(holder):
+        reason = f"One interview covers it and the return on {format_datetime(first.returned_at)}"
+        worker, team = first.assigned_worker, first.assigned_team
+        allocation.move(episode, user, worker, team, reason, tell_new_holder=worker != user)
+        moved_to = first.holder_name
     interview.episodes.append(episode)
     # A new version, so a tablet holding the interview takes the return with its next copy.
     interview.updated_at = utcnow()
@@ -200,6 +214,7 @@ def join_interview(episode: Episode, interview: Interview, user: User) -> None:
         child_id=episode.child_id,
         detail=f"episode {episode.id}",
     )
+    return moved_to
 
 
 def _status(interview: Interview, new: InterviewStatus, user: User, child_id: int) -> None:

@@ -553,12 +553,13 @@ def join(episode_id: int) -> Response:
         return redirect(url_for("episodes.show", episode_id=episode.id) + "#interview")
     access.require_interview_change(current_user, interview)
     first = first_return(interview.episodes)
-    service.join_interview(episode, interview, current_user)
+    moved_to = service.join_interview(episode, interview, current_user)
     db.session.commit()
     flash(
         f"Saved: the interview for {episode.child.display_name}'s return on "
         f"{format_datetime(first)} now covers this return too. Talk about both times away "
-        "in it.",
+        "in it."
+        + (f" This return is now with {moved_to}, who holds the interview." if moved_to else ""),
         "success",
     )
     return redirect(url_for("episodes.show", episode_id=episode.id) + "#interview")
@@ -1064,6 +1065,7 @@ def _render_allocate(
 ) -> tuple[str, int]:
     now = utcnow()
     loads = allocation.workloads(workers, current_app.config["RHI_DEADLINE_HOURS"])
+    together = allocation.moving_with(episode)
     return _render(
         ALLOCATE_PAGE,
         "allocate_form",
@@ -1074,7 +1076,9 @@ def _render_allocate(
         loads=loads,
         teams=teams,
         now=now,
-        others=_other_open_returns(episode),
+        # The returns sharing its interview are said once, as moving with it, not as others.
+        others=[o for o in _other_open_returns(episode) if o not in together],
+        together=together,
     )
 
 

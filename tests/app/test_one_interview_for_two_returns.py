@@ -17,6 +17,7 @@ from rhi.episodes import service
 from rhi.extensions import db
 from rhi.models import AuditEvent, Episode, Interview, Team
 from rhi.models.base import utcnow
+from rhi.models.episodes import Notice
 from tests.app.helpers import OFFER_AND_YES
 from tests.app.test_concurrent_saves import in_thread, waiting_on_a_lock
 from tests.conftest import Web
@@ -229,6 +230,12 @@ def test_returns_sharing_an_interview_move_to_another_team_together(app, world_i
     assert worker.get(f"/interviews/{uuid}", follow_redirects=True).status_code == 200
 
     manager = _as(app, world_i, "manager_a")
+    allocate_page = _text(manager.get(f"/episodes/{later}/allocate"))
+    assert (
+        "One interview covers this return and the return on 23 Nov 2026 02:00: they move "
+        "together." in allocate_page
+    )
+    assert "other returns still open" not in allocate_page  # said once, as moving with it
     rhi_b = team_id(app, "RHI B")
     response = allocate(manager, later, f"team:{rhi_b}", reason="Moved nearer her placement")
     assert response.status_code == 302
@@ -244,3 +251,54 @@ def test_returns_sharing_an_interview_move_to_another_team_together(app, world_i
             select(AuditEvent.object_id).where(AuditEvent.action == "episode.reallocate")
         ).all()
         assert sorted(moved) == sorted([str(later), str(world_i.episodes["a"])])
+
+
+def test_a_return_moving_with_another_needs_the_why_and_its_worker_is_told_once(app, world_i):
+    """A probe: a team's return, passed to a worker of the team (which needs no reason), took
+    with it the return sharing its interview from the worker who held that one, with no reason
+    given; and a worker holding both was told twice of one move."""
+    from tests.app.test_allocation import allocate, held, team_id
+    from tests.world import add_user
+
+    with app.app_context():
+        first = db.session.get(Episode, world_i.episodes["a"])
+        first.assigned_worker_id, first.assigned_team_id = world_i.users["worker_a"], None
+        team_a = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        second_worker = add_user("worker_a2", "worker", team_a)
+        db.session.commit()
+        second_worker_id = second_worker.id
+    later = _later_return(app, world_i)
+    uuid = world_i.interviews["a"]
+    worker = _as(app, world_i, "worker_a")
+    assert worker.post(f"/episodes/{later}/join", {"interview": uuid}, page="/").status_code == 302
+    # Joined, the team's return went to Worker A, who holds the interview.
+    assert "This return is now with Worker A, who holds the interview." in _text(
+        worker.get(f"/episodes/{later}")
+    )
+    assert held(app, later) == (world_i.users["worker_a"], None)
+    # So the team's other worker reads the interview through neither return.
+    other = Web(app.test_client())
+    other.sign_in("worker_a2@test.example.org")
+    assert other.get(f"/interviews/{uuid}", follow_redirects=True).status_code == 404
+    with app.app_context():  # as a return joined before that was done
+        db.session.get(Episode, later).assigned_worker_id = None
+        db.session.get(Episode, later).assigned_team_id = team_id(app, "RHI A")
+        db.session.commit()
+
+    manager = _as(app, world_i, "manager_a")
+    refused = allocate(manager, later, f"worker:{second_worker_id}")
+    assert refused.status_code == 422
+    assert (
+        "Write why the return on 23 Nov 2026 02:00 is moving from Worker A: they will read it."
+        in _text(refused)
+    )
+    assert held(app, later) == (None, team_id(app, "RHI A"))
+
+    assert allocate(manager, later, f"worker:{second_worker_id}", "Worker A is away").status_code
+    assert held(app, later) == held(app, world_i.episodes["a"]) == (second_worker_id, None)
+    assert allocate(manager, later, f"team:{team_id(app, 'RHI B')}", "Nearer home").status_code
+    with app.app_context():
+        told = db.session.scalars(
+            select(Notice.user_id).where(Notice.kind == "moved_away").order_by(Notice.id)
+        ).all()
+    assert told == [world_i.users["worker_a"], second_worker_id]  # once each, for two returns

@@ -73,7 +73,7 @@ def test_a_320_pixel_screen_never_scrolls_sideways(page, new_return, part):
     assert page.evaluate(WIDER_THAN_THE_SCREEN) <= 0
 
 
-def test_an_empty_outcome_puts_focus_on_the_first_choice_in_error(page, new_return):
+def test_an_empty_outcome_focuses_the_summary_led_by_the_first_choice_in_error(page, new_return):
     episode_id = new_return("Emptia")
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
@@ -81,13 +81,11 @@ def test_an_empty_outcome_puts_focus_on_the_first_choice_in_error(page, new_retu
     page.get_by_text("Record the outcome", exact=True).click()
     page.get_by_role("button", name="Save the outcome").click()
     until(page, "() => document.querySelector('.field-error') !== null")
-    # The first error is the choice of outcome (a group of radios): focus lands there, not on
-    # the second field in error further down.
-    focused = page.evaluate(
-        "() => [document.activeElement.type, document.activeElement.name,"
-        " document.activeElement.getAttribute('aria-invalid')]"
-    )
-    assert focused[0] == "radio" and focused[2] == "true", focused
+    # "There is a problem" at the top of the panel takes the focus; its first line is the
+    # choice of outcome (a group of radios), the first field in error on the page.
+    until(page, "() => document.activeElement.classList.contains('error-summary')")
+    first = page.locator("#interview-panel .error-summary a").first
+    assert first.get_attribute("href") == "#return_outcome"
 
 
 def test_a_start_refused_for_a_missing_answer_says_so_at_the_top_and_focuses_there(

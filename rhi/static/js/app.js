@@ -16,13 +16,41 @@ document.addEventListener("htmx:configRequest", (event) => {
   if (token) event.detail.headers["X-CSRFToken"] = token;
 });
 
-// After htmx swaps in a fragment with an error, move focus to the first field in error so
-// keyboard and screen-reader users land where the problem is.
-// A change refused because the record moved on (macros/forms.html not_saved) says so first.
+// An error summary's lines in the order the page shows their fields: the server lists them in
+// its form's order, which is not always the page's (a probe: the summary read a later field
+// first). Only the drawn page knows where each field is (fields drawn by several templates, a
+// part swapped in among others), so each line follows the place of the field it links to.
+function inPageOrder(summary) {
+  const list = summary.querySelector("ul");
+  if (!list) return;
+  const lines = [...list.children].map((line) => {
+    const link = line.querySelector('a[href^="#"]');
+    const id = link ? decodeURIComponent(link.getAttribute("href").slice(1)) : "";
+    return { line, field: id ? document.getElementById(id) : null };
+  });
+  const placed = lines.filter((l) => l.field);
+  placed.sort((a, b) =>
+    a.field === b.field
+      ? 0
+      : a.field.compareDocumentPosition(b.field) & Node.DOCUMENT_POSITION_FOLLOWING
+        ? -1
+        : 1,
+  );
+  // A line whose field is not on the page keeps its place after the others.
+  for (const { line } of [...placed, ...lines.filter((l) => !l.field)]) list.append(line);
+}
+
+// After htmx swaps in a fragment with an error, move focus to what says so, so keyboard and
+// screen-reader users start from the problem: a change refused because the record moved on
+// (macros/forms.html not_saved) first, then the part's error summary (macros/forms.html
+// part_errors, a line and a link for each field), else the first field in error.
 document.addEventListener("htmx:afterSwap", (event) => {
   const refused = event.target.querySelector(".not-saved[data-focus-on-load]");
+  const summary = event.target.querySelector(".error-summary[data-focus-on-load]");
   const invalid = event.target.querySelector('[aria-invalid="true"]');
+  if (summary) inPageOrder(summary);
   if (refused) refused.focus();
+  else if (summary) summary.focus();
   else if (invalid) invalid.focus();
 });
 
@@ -201,6 +229,7 @@ document.addEventListener("change", (event) => {
 // A page that came back with errors, or with a change not saved, says so at its top: focus
 // starts there, so a keyboard or screen-reader user begins from what to fix (each line of an
 // error summary links to its field).
+for (const summary of document.querySelectorAll(".error-summary")) inPageOrder(summary);
 const sentBack = document.querySelector(
   ".error-summary[data-focus-on-load], .not-saved[data-focus-on-load]",
 );
