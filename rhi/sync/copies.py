@@ -6,9 +6,10 @@ yet. Who may see what is asked of `rhi.access` only; the Returns list is `waitin
 
 What the pages show of a return is worked out here by the server's own rules, never again on the
 tablet: the 72-hour clock and the repeat-episode marker as schedules (rhi/deadlines.py: time
-passes with no signal, so each says what to show from when), the dates as the pages print them,
-and, once per answer, `rules()`: which status each act on the episode page leads to
-(rhi/episodes/service.py `status_after`) and the words for each status.
+passes with no signal, so each says what to show from when), the dates and the episode page's
+lines of the offer and the child's answer as the pages print them, and, once per answer,
+`rules()`: which status each act on the episode page leads to (rhi/episodes/service.py
+`status_after`) and the words for each status.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from rhi import access, audit, deadlines
+from rhi import access, audit, deadlines, plain_text
 from rhi.episodes import prepare
 from rhi.episodes import service as episode_service
 from rhi.episodes.queries import open_interviews, recent_starts, waiting_returns
@@ -76,16 +77,45 @@ def rules() -> dict[str, Any]:
     }
 
 
+def _offer(interview: Interview | None) -> dict[str, str]:
+    """The episode page's lines of the offer and the child's answer (episodes/episode.html),
+    each value as the page prints it ("" for a line the page leaves out): the shell page holds
+    the lines' words and fills these in. What the child said no with, and when to offer again,
+    only beside a no, as the page shows them (a later yes keeps the words on record)."""
+    if interview is None:
+        return {}
+    shows = current_app.jinja_env.filters  # the page's own ways of saying a time and a method
+    declined = interview.declined_at is not None
+
+    def text(value: str | None) -> str:
+        return plain_text.for_display(value or "")
+
+    return {
+        "offered_at": shows["datetime"](interview.offered_at),
+        "offer_method": shows["method"](interview.offer_method) if interview.offer_method else "",
+        "accepted_at": shows["datetime"](interview.accepted_at),
+        "declined_at": shows["datetime"](interview.declined_at),
+        "offer_again": "yes" if interview.offer_again else "no",
+        "decline_reason": text(interview.decline_reason) if declined else "",
+        "reoffer_at": (
+            shows["datetime"](interview.reoffer_at)
+            if declined and interview.outcome is None
+            else ""
+        ),
+        "carer_said": text(interview.carer_said),
+    }
+
+
 def _shown(
     due: datetime,
     returned_at: datetime | None,
     starts: list[datetime],
     now: datetime,
-    held: datetime | None = None,
+    interview: Interview | None = None,
 ) -> dict[str, Any]:
     """What the Returns card and the episode page show of a return: the clock and the repeat
-    marker as schedules (the tablet shows the last step begun; the last holds for good), and
-    the dates as the pages print them.
+    marker as schedules (the tablet shows the last step begun; the last holds for good), the
+    dates as the pages print them, and the offer and the child's answer (`_offer`).
 
     A schedule is `{"from": a UTC time, to the millisecond, "<part>": [[ms after from, ...]]}`.
     The clock's words change each minute or hour and its tone (the stripe's and the tag's class,
@@ -94,6 +124,7 @@ def _shown(
     """
     cfg = current_app.config
     since = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    held = interview.held_at if interview is not None else None
     clock = deadlines.clock_schedule(due, now, held=held)
     repeat = deadlines.repeat_schedule(
         starts, now, cfg["RHI_REPEAT_EPISODES"], cfg["RHI_REPEAT_DAYS"]
@@ -108,7 +139,11 @@ def _shown(
             "from": _at_ms(since),
             "words": _steps(since, ((at, (label,)) for at, label in repeat)),
         },
-        "shown": {"due_at": format_datetime(due), "returned_at": format_datetime(returned_at)},
+        "shown": {
+            "due_at": format_datetime(due),
+            "returned_at": format_datetime(returned_at),
+            "offer": _offer(interview),
+        },
     }
 
 
@@ -171,7 +206,7 @@ def _interview_entry(interview: Interview, now: datetime, around: Around) -> dic
             returned,
             around.starts.get(first.child_id, []),
             now,
-            interview.held_at,
+            interview,
         ),
         "prepare": _prepare(first.child, around, now),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -425,3 +426,53 @@ def test_copies_for_another_workers_store_are_refused_with_nothing_sent(app, web
     mine = web.get(f"{URL}?store_of={own}")
     assert mine.status_code == 200
     assert world_i.interviews["a"] in [entry["uuid"] for entry in mine.get_json()["copies"]]
+
+
+def test_a_copy_says_the_offer_and_the_childs_answer_as_the_episode_page_does(app, web, world_i):
+    """The episode page offline shows the offer's lines from the copy (a tablet probe: it
+    showed none): each as the page online prints it."""
+    now = utcnow()
+    with app.app_context():
+        found = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
+        found.status = "declined"
+        found.offered_at = now - timedelta(hours=3)
+        found.offer_method = "phone"
+        found.declined_at = now - timedelta(hours=2)
+        found.decline_reason = "Not today, I'm tired."
+        found.offer_again = True
+        found.reoffer_at = now + timedelta(days=3)
+        found.carer_said = "She slept all day."
+        db.session.commit()
+    web.sign_in(world_i.emails["worker_a"])
+    episode = world_i.episodes["a"]
+    [copy] = web.get(f"{URL}?episode_id={episode}").get_json()["copies"]
+    offer = copy["shown"]["offer"]
+    page = web.get(f"/episodes/{episode}").get_data(as_text=True)
+    assert f"{offer['offered_at']} ({offer['offer_method']})" in page
+    assert offer["offer_method"] == "Phone call"
+    assert f"{offer['declined_at']}. Offer kept open." in page and offer["offer_again"] == "yes"
+    for line in ("decline_reason", "reoffer_at", "carer_said"):
+        assert offer[line] and offer[line] in html.unescape(page), line
+    assert offer["accepted_at"] == "" and "Child said yes" not in page
+
+    # A later yes: the page no longer shows the no (its words stay on record), nor does the copy.
+    with app.app_context():
+        found = db.session.scalar(
+            select(Interview).where(Interview.uuid == world_i.interviews["a"])
+        )
+        found.status = "accepted"
+        found.accepted_at = now - timedelta(hours=1)
+        found.declined_at = None
+        db.session.commit()
+    [copy] = web.get(f"{URL}?episode_id={episode}").get_json()["copies"]
+    offer = copy["shown"]["offer"]
+    page = html.unescape(web.get(f"/episodes/{episode}").get_data(as_text=True))
+    assert offer["accepted_at"] and offer["accepted_at"] in page
+    assert (offer["declined_at"], offer["decline_reason"], offer["reoffer_at"]) == ("", "", "")
+    assert "Not today" not in page
+    assert offer["carer_said"] == "She slept all day." and offer["carer_said"] in page
+    # A return with no interview yet has no offer to say.
+    [waiting] = web.get(f"{URL}?episode_id={world_i.episodes['a2']}").get_json()["copies"]
+    assert waiting["shown"]["offer"] == {}

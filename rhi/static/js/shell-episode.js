@@ -46,12 +46,25 @@ function keep(draft, rules, event) {
   if (next) Object.assign(draft, { status: next.status, offer_recorded: next.offer_recorded });
 }
 
+// The offer's lines (the offer, the child's answer, their words) as the server said them in the
+// copy (rhi/sync/copies.py `_offer`), for the page's `offer_<name>` blanks; none for a return
+// with no interview yet, or a copy kept before the server sent them: those lines stay hidden.
+function offerValues(record) {
+  const offer = (record.shown && record.shown.offer) || {};
+  return Object.fromEntries(Object.entries(offer).map(([name, value]) => [`offer_${name}`, value]));
+}
+
 /** Fill the episode page in `main` from `record` (a copy, a return or a draft). */
 export function fillEpisode(main, record, episodeId, rules) {
-  fillBlanks(main, childValues(record, rules), {
+  const values = { ...childValues(record, rules), ...offerValues(record) };
+  fillBlanks(main, values, {
     episode: episodeId,
     uuid: record.uuid || PLACEHOLDER_UUID,
   });
+  // The page holds both wordings of a no ("kept open", "not to be repeated"): the child's stays.
+  for (const node of main.querySelectorAll("[data-offer-again]")) {
+    if (node.getAttribute("data-offer-again") !== values.offer_offer_again) node.remove();
+  }
   for (const input of main.querySelectorAll("input[type=datetime-local]")) {
     input.value = localNow().replace(" ", "T");
   }
