@@ -133,3 +133,43 @@ def test_an_interview_begun_offline_for_a_return_that_moved_is_named_before_it_i
     (held,) = _held(live_app, episode_id)
     assert held.payload["content"]["sections"]["away"]["text"] == "BEGUNOFFLINE: at my cousin's."
     until(tablet, f"async () => !(await {STORE}.ids()).some((r) => /^draft:/.test(r.id))")
+
+
+def test_a_locked_tablet_stops_naming_the_child_whose_return_moved(page, live_app, new_return):
+    """A probe: on a kept frame the lock emptied, the bar still said "Your notes about ...
+    will be passed to your manager", naming the child to whoever picked the tablet up."""
+    from playwright.sync_api import expect
+
+    episode_id = new_return("Perpetua")
+    tablet_ready(page)
+    page.goto("/returns")
+    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
+    context = page.context
+    page.close()
+    context.set_offline(True)
+    tablet = open_offline(context)
+    tablet.get_by_role("link", name="Perpetua Testchild").click()
+    tablet.get_by_role("heading", name="Perpetua Testchild").wait_for()
+    filled(tablet)
+    start_interview(tablet, "Perpetua")
+    go_to(tablet, "While away")
+    tablet.get_by_label("What Perpetua said").fill("LOCKEDNAME: at my gran's.")
+    kept(tablet, "#meta-sections-away-text")
+    _move_to_another_worker(live_app, episode_id)
+
+    context.set_offline(False)  # the kept frame stays; the bar asks the server and says it
+    bar = tablet.locator("#tablet-bar")
+    told = "Your notes about Perpetua T. will be passed to your manager"
+    expect(bar.get_by_text(told)).to_be_visible(timeout=30_000)
+
+    tablet.evaluate(f"async () => {STORE}.setIdleLock(0.02)")  # left alone: locked
+    until(tablet, f"async () => (await {STORE}.state()) === 'locked'")
+    tablet.evaluate(f"async () => {STORE}.setIdleLock(15)")
+    expect(bar).not_to_contain_text("Perpetua")
+    expect(tablet.locator("#main")).not_to_contain_text("Perpetua")
+
+    tablet.evaluate("() => { import('/static/js/pin-dialog.js').then((m) => m.askPin('unlock')); }")
+    tablet.get_by_label("PIN", exact=True).fill(PIN)
+    tablet.get_by_role("button", name="Continue").click()
+    expect(bar.get_by_text(told)).to_be_visible()
+    assert _held(live_app, episode_id) == []  # told, and nothing sent behind the worker's back

@@ -114,7 +114,11 @@ export async function refreshBar(message) {
   }
   const warn = el.querySelector("[data-warning]");
   warn.textContent = old ? "Something has waited over 3 days. Connect to send it soon." : "";
-  if (waiting.length) warn.textContent += moving.map((m) => ` ${m}`).join("");
+  // They name the child ("Your notes about Ellie P."): not on a page the lock has emptied (a
+  // kept frame, shell-page.js; a probe found the name there), said again once the PIN opens it
+  // (the listeners below refresh the bar on both). A page the server drew shows its own names.
+  const emptied = state === "locked" && document.querySelector("#main[data-shell]");
+  if (waiting.length && !emptied) warn.textContent += moving.map((m) => ` ${m}`).join("");
   const open = openInterview();
   const here = choices.filter((item) => parseId(item.id).key === open);
   const choose = el.querySelector("[data-choose]");
@@ -315,6 +319,9 @@ window.addEventListener("rhi:device-unlocked", () => {
   refreshBar(text).then(() => (sentSaid = text));
 });
 window.addEventListener("rhi:device-wiped", () => (hiddenByLock = null));
+// The moving lines (refreshBar) go with the lock and come back with the PIN.
+window.addEventListener("rhi:device-locked", () => moving.length && refreshBar());
+window.addEventListener("rhi:device-unlocked", () => moving.length && refreshBar());
 
 // ---- what was sent, shown on the open page ----------------------------------------------
 // A kept field change sent by the upload is answered by the server with the fragment its box's
