@@ -97,13 +97,18 @@ class ItemResult:
 
 def tablet_state(interview: Interview) -> dict[str, Any]:
     """What a tablet keeps of an interview's state, as `GET /sync/v1/copies` hands it
-    (rhi/sync/copies.py `_interview_entry`): its status, whether its offer is recorded, and
+    (rhi/sync/copies.py `_interview_entry`): its status, whether its offer is recorded (and with
+    how it was made: `offer_on_record`), and
     whether the tablet keeps a copy of it at all (`keep_copy`: not once it has ended, finished
     or its return given an outcome such as the child's final no; the copies hold open
     interviews only)."""
+    from rhi.episodes.service import offer_on_record  # episodes.service reads sync's answers
+
     return {
         "status": interview.status,
         "offer_recorded": interview.offered_at is not None,
+        # The start form then asks only for the child's answer, offline as online.
+        "offer_on_record": offer_on_record(interview),
         "keep_copy": not interview.ended,
     }
 

@@ -59,6 +59,7 @@ def test_created_then_sent_again_is_unchanged(app, web, world):
         "version": 2,  # made, then its offer and yes recorded
         "status": "in_progress",
         "offer_recorded": True,
+        "offer_on_record": True,  # with how it was made: the start form asks the answer only
         "keep_copy": True,
     }
     interview = stored(app, upload["uuid"])

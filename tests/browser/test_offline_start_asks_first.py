@@ -90,3 +90,49 @@ def test_offline_an_interview_accepted_and_not_begun_says_start(page, live_app, 
     tablet = offline_on_the_return(page, "Ignatia")
     tablet.get_by_role("button", name="Start the interview now").wait_for()
     assert tablet.get_by_role("button", name="Continue the interview").count() == 0
+
+
+def test_offline_an_offer_recorded_first_is_not_asked_for_again(page, live_app, new_return):
+    """A tablet probe: offline, after "Record the offer", the start step still asked how it was
+    offered, and the offer typed again was kept as a second offer. With the offer on record it
+    asks only for the child's answer, as online (rhi/episodes/service.py offer_on_record)."""
+    from sqlalchemy import select
+
+    from rhi.extensions import db
+    from rhi.models import ContactAttempt
+
+    episode_id = new_return("Octavia")
+    tablet = offline_on_the_return(page, "Octavia")
+    tablet.get_by_text("Record the offer").click()
+    offer = tablet.locator("form[action$='/offer']")
+    offer.get_by_label("When the interview was offered").fill(
+        tablet.evaluate(
+            "() => { const d = new Date(Date.now() - 60000);"
+            " const p = (n) => String(n).padStart(2, '0');"
+            " return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}"
+            "T${p(d.getHours())}:${p(d.getMinutes())}`; }"
+        )
+    )
+    offer.get_by_label("How it was offered").select_option("phone")
+    offer.get_by_role("button", name="Save offer").click()
+
+    step = tablet.get_by_role("group", name="Before you start: Octavia's answer", exact=True)
+    step.wait_for()
+    assert step.get_by_label("How you offered it").count() == 0
+    assert step.get_by_label("When you offered the interview").count() == 0
+    step.get_by_label("Yes, they would like to talk now").check()
+    tablet.get_by_role("button", name="Start the interview now").click()
+    tablet.get_by_role("heading", name="Talking with Octavia").wait_for()
+    filled(tablet)
+
+    tablet.evaluate(f"async () => {STORE}.lock()")
+    tablet.context.set_offline(False)
+    send_from_returns(tablet)
+    (interview,) = interviews_for(live_app, episode_id)
+    assert interview.status == "in_progress"
+    assert interview.offer_method == "phone"  # the one offer, as recorded
+    with live_app.app_context():
+        attempts = db.session.scalars(
+            select(ContactAttempt.outcome).where(ContactAttempt.interview_id == interview.id)
+        ).all()
+    assert "offered_again" not in attempts

@@ -4,7 +4,7 @@
 //
 // A draft: {uuid, episode_ids, base_version (the server's version it began from, or null),
 // content (null until something is written), base_content, events [...], changed_paths,
-// status, offer_recorded, child, due_at, returned_at, police_risk_grade, clock, repeat, shown}.
+// status, offer_recorded, offer_on_record, child, due_at, returned_at, police_risk_grade, clock, repeat, shown}.
 
 import { copyId, draftId, parseId, RULES_ID } from "./records.js";
 import * as store from "./store.js";
@@ -81,6 +81,7 @@ export function draftOf(record) {
     events: [],
     status: record.status || null,
     offer_recorded: Boolean(record.offer_recorded),
+    offer_on_record: Boolean(record.offer_on_record),
     child: record.child,
     due_at: record.due_at,
     returned_at: record.returned_at,

@@ -44,6 +44,9 @@ function keep(draft, rules, event) {
   const act = event.kind === "attempt" ? `attempt:${event.outcome}` : event.kind;
   const next = stateAfter(rules, draft, act);
   if (next) Object.assign(draft, { status: next.status, offer_recorded: next.offer_recorded });
+  // An offer kept here has its time and how it was made (its form asks for both): the offer
+  // the server's offer_on_record stands on, so the start form asks only for the answer.
+  if (event.kind === "offer") draft.offer_on_record = true;
 }
 
 // The offer's lines (the offer, the child's answer, their words) as the server said them in the
@@ -73,12 +76,22 @@ export function fillEpisode(main, record, episodeId, rules) {
   // The offer-and-answer step, taken out while the rule lets the interview start (so nothing
   // hidden is filled in or read) and put back when it does not.
   const step = startForm && startForm.querySelector("[data-start-offer]");
+  // With an offer on record, the step asks only for the child's answer, as online: its offer
+  // fields, and "the offer and" of its legend, are taken out (a probe: the offer asked for
+  // again was kept as a second offer).
+  const offerParts = step ? [...step.querySelectorAll("[data-offer-part]")] : [];
+  const places = offerParts.map((node) => [node, node.previousSibling, node.parentNode]);
   const showStep = (current) => {
     if (!startForm) return;
     const asks = !mayStart(rules, current);
     const button = startForm.querySelector("button");
     if (step && asks && !step.isConnected) button.before(step);
     if (step && !asks) step.remove();
+    for (const [node, after, parent] of places) {
+      if (current.offer_on_record) node.remove();
+      else if (!node.isConnected)
+        parent.insertBefore(node, after ? after.nextSibling : parent.firstChild);
+    }
     // Begun: in progress, or begun here with no rules to say so (its draft keeps the "start"
     // event, `start` below). A copy of one accepted and not begun holds a document too, so a
     // document says nothing (a tablet probe: "Continue the interview" of one never begun).
@@ -220,7 +233,9 @@ function eventFrom(form, kind) {
 // The start form's one step as events: the offer, then the child's yes or no (at the time of
 // the offer, as the page records them online), or null with the message beside the field.
 function offerAndAnswer(form) {
-  const offer = eventFrom(form, "offer");
+  // With the offer on record (its fields taken out, `showStep`), the answer alone, given now.
+  const asked = Boolean(form.querySelector('[name="offered_at"]'));
+  const offer = asked ? eventFrom(form, "offer") : { at: localNow() };
   if (!offer) return null;
   const data = new FormData(form);
   const problem = (selector, text) => {
@@ -237,12 +252,16 @@ function offerAndAnswer(form) {
   const answer = data.get("answer");
   if (!answer) return problem("#start_answer", "Choose the child's answer.");
   const when = { id: crypto.randomUUID(), at: offer.at };
-  if (answer === "yes") return [offer, { ...when, kind: "accept" }];
+  const before = asked ? [offer] : [];
+  if (answer === "yes") return [...before, { ...when, kind: "accept" }];
   const reason = String(data.get("reason") || "").trim();
   if (!reason)
     return problem('[name="reason"]', "Write what the child said, even if it was short.");
   // As online: the offer is kept open, and the carer was not asked instead.
-  return [offer, { ...when, kind: "decline", reason, offer_again: true, carer_information: false }];
+  return [
+    ...before,
+    { ...when, kind: "decline", reason, offer_again: true, carer_information: false },
+  ];
 }
 
 function listEvents(main, record) {

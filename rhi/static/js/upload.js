@@ -260,6 +260,7 @@ function stateOf(result, had) {
   return {
     status: told ? result.status : had.status,
     offer_recorded: told ? result.offer_recorded : had.offer_recorded,
+    offer_on_record: told ? result.offer_on_record : had.offer_on_record,
   };
 }
 
