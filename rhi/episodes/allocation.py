@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from rhi import audit, deadlines
 from rhi.extensions import db
-from rhi.models import Episode, Role, Team, User
+from rhi.models import Episode, Interview, Role, Team, User
 from rhi.models.base import utcnow
 from rhi.models.episodes import Allocation, Notice
 from rhi.models.interviews import OPEN_STATUSES
@@ -139,6 +139,7 @@ def allocate(
     ):
         raise AllocationError(f"This return is already allocated to {team.name}.")
     reason = (reason or "").strip() or None
+    lock_interview_of(episode)  # a join at the same moment waits, and is seen
     together = moving_with(episode)
     if any(other.closed_at is not None for other in together):
         raise AllocationError(CLOSED_TO_MOVES)
@@ -175,6 +176,18 @@ def _within_team(episode: Episode, worker: User | None) -> bool:
         and worker is not None
         and worker.team_id == episode.assigned_team_id
     )
+
+
+def lock_interview_of(episode: Episode) -> None:
+    """Hold the return's interview's row until the transaction ends, and read afresh what it
+    covers: a return joined to it (episodes/service.join_interview, which takes the same lock
+    first) as it moves to someone else either moves with it or waits and follows it, never
+    stays behind with another holder (a review)."""
+    interview = episode.interview
+    if interview is None:
+        return
+    db.session.execute(select(Interview.id).where(Interview.id == interview.id).with_for_update())
+    db.session.expire(interview, ["episodes"])
 
 
 def moving_with(episode: Episode) -> list[Episode]:
@@ -281,7 +294,10 @@ def back_to_the_team(worker: User, team_id: int | None, by: User, why: str) -> i
         return 0
     held = db.session.scalars(select(Episode).where(_still_held(worker)).order_by(Episode.id)).all()
     for episode in held:
-        allocate(episode, by, team=team, reason=why)
+        # Moved already with a return sharing its interview (`moving_with`): a review found
+        # closing such a worker's account answered 500 ("already allocated").
+        if episode.assigned_worker_id == worker.id:
+            allocate(episode, by, team=team, reason=why)
     return len(held)
 
 

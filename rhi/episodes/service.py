@@ -146,6 +146,14 @@ def interview_for(episode: Episode, user: User, *, uuid: str | None = None) -> I
     return interview
 
 
+def lock_interview(interview: Interview) -> None:
+    """Hold the interview's row until the transaction ends, and read it and what it covers
+    afresh (its returns' holders too): a join waits for a move of its returns, or one held a
+    moment ago is seen as held (episodes/allocation.py lock_interview_of takes the same)."""
+    db.session.execute(select(Interview.id).where(Interview.id == interview.id).with_for_update())
+    db.session.expire_all()
+
+
 def lock_for_interview(episode: Episode) -> None:
     """Hold the return's row until the transaction ends, and read its interviews afresh: the
     first offer recorded and "talk about both times away" pressed at once each found no
@@ -201,7 +209,16 @@ def join_interview(episode: Episode, interview: Interview, user: User) -> str | 
     if holder != (episode.assigned_worker_id, episode.assigned_team_id) and any(holder):
         reason = f"One interview covers it and the return on {format_datetime(first.returned_at)}"
         worker, team = first.assigned_worker, first.assigned_team
-        allocation.move(episode, user, worker, team, reason, tell_new_holder=worker != user)
+        allocation.move(
+            episode,
+            user,
+            worker,
+            team,
+            reason,
+            # Not "moved from you" to whoever joined it: they did it.
+            tell_new_holder=worker != user,
+            tell_old_holder=episode.assigned_worker_id != user.id,
+        )
         moved_to = first.holder_name
     interview.episodes.append(episode)
     # A new version, so a tablet holding the interview takes the return with its next copy.

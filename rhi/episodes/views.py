@@ -531,8 +531,15 @@ def join(episode_id: int) -> Response:
     closed or joined by a tenth return while the page was open."""
     episode = access.get_episode(current_user, episode_id)
     access.require_change(current_user, episode, starting=True)
+    # The interview's row first, as allocating its returns takes it (no deadlock), then this
+    # return's (an offer at once), then read afresh: held, joined or moved meanwhile.
+    offered = service.interview_to_join(episode)
+    if offered is not None:
+        service.lock_interview(offered)
     service.lock_for_interview(episode)  # two presses, or a press and an offer, at once
     interview = service.interview_to_join(episode)
+    if offered is not None and interview is not offered:
+        interview = None
     if interview is None or interview.uuid != request.form.get("interview"):
         # On the trail too: the page's interview, or a made-up one, was not joined.
         audit.record(
@@ -1136,7 +1143,19 @@ def allocate(episode_id: int) -> tuple[str, int] | Response:
     kind, _, raw_id = form.to.data.partition(":")
     worker = next((w for w in workers if kind == "worker" and str(w.id) == raw_id), None)
     team = next((t for t in teams if kind == "team" and str(t.id) == raw_id), None)
+    allocation.lock_interview_of(episode)
     together = allocation.moving_with(episode)
+    # A return moving with this one is theirs to move too: one joined before joined returns
+    # went to one holder may still be another team's (a review: moving their own return took
+    # another team's with it, and the interview).
+    theirs = [o for o in together if not access.can_allocate(current_user, o)]
+    if theirs:
+        form.to.errors = [
+            f"This return shares its interview with the return on "
+            f"{format_datetime(theirs[0].returned_at)}, held by {theirs[0].holder_name}: they "
+            "move together, and that one is not yours to move. Ask its manager."
+        ]
+        return _render_allocate(episode, form, workers, teams, 422)
     try:
         made = allocation.allocate(
             episode, current_user, worker=worker, team=team, reason=form.reason.data

@@ -294,11 +294,86 @@ def test_a_return_moving_with_another_needs_the_why_and_its_worker_is_told_once(
     )
     assert held(app, later) == (None, team_id(app, "RHI A"))
 
-    assert allocate(manager, later, f"worker:{second_worker_id}", "Worker A is away").status_code
+    moved = allocate(manager, later, f"worker:{second_worker_id}", "Worker A is away")
+    assert moved.status_code == 302
     assert held(app, later) == held(app, world_i.episodes["a"]) == (second_worker_id, None)
-    assert allocate(manager, later, f"team:{team_id(app, 'RHI B')}", "Nearer home").status_code
+    rhi_b = team_id(app, "RHI B")
+    assert allocate(manager, later, f"team:{rhi_b}", "Nearer home").status_code == 302
+    assert held(app, later) == held(app, world_i.episodes["a"]) == (None, rhi_b)
     with app.app_context():
         told = db.session.scalars(
             select(Notice.user_id).where(Notice.kind == "moved_away").order_by(Notice.id)
         ).all()
     assert told == [world_i.users["worker_a"], second_worker_id]  # once each, for two returns
+
+
+def _joined_by_worker_a(app, world_i) -> int:
+    """Ada's first return held by Worker A, a later one joined to its interview (and so Worker
+    A's too). The later return's id."""
+    with app.app_context():
+        first = db.session.get(Episode, world_i.episodes["a"])
+        first.assigned_worker_id, first.assigned_team_id = world_i.users["worker_a"], None
+        db.session.commit()
+    later = _later_return(app, world_i)
+    worker = _as(app, world_i, "worker_a")
+    joined = worker.post(
+        f"/episodes/{later}/join", {"interview": world_i.interviews["a"]}, page="/"
+    )
+    assert joined.status_code == 302
+    return later
+
+
+def test_a_worker_holding_joined_returns_leaves_and_both_go_back_to_the_team(app, world_i):
+    """A review: closing the account of a worker holding two returns one interview covers
+    answered 500: the first return's move took the second with it, and the second's own move
+    was then refused as "already allocated"."""
+    from tests.app.test_allocation import held, team_id
+
+    later = _joined_by_worker_a(app, world_i)
+    worker = world_i.users["worker_a"]
+    admin = _as(app, world_i, "admin")
+    moved = admin.post(
+        f"/admin/users/{worker}/role",
+        {f"u{worker}-role": "worker", f"u{worker}-team_id": str(team_id(app, "RHI B"))},
+        page="/admin/users",
+    )
+    assert moved.status_code == 302
+    rhi_a = team_id(app, "RHI A")
+    assert held(app, later) == held(app, world_i.episodes["a"]) == (None, rhi_a)
+
+
+def test_the_joining_worker_is_not_told_their_own_return_moved_from_them(app, world_i):
+    """A review: Worker A, holding the later return, joined it to the interview their team
+    holds, and was told the return "moved away" from them by their own act."""
+    from tests.app.test_allocation import held, team_id
+
+    later = _later_return(app, world_i)  # the team's
+    with app.app_context():
+        db.session.get(Episode, later).assigned_worker_id = world_i.users["worker_a"]
+        db.session.get(Episode, later).assigned_team_id = None
+        db.session.commit()
+    worker = _as(app, world_i, "worker_a")
+    uuid = world_i.interviews["a"]
+    assert worker.post(f"/episodes/{later}/join", {"interview": uuid}, page="/").status_code == 302
+    assert held(app, later) == (None, team_id(app, "RHI A"))  # with the interview's holder
+    with app.app_context():
+        assert not db.session.scalars(select(Notice).where(Notice.kind == "moved_away")).all()
+
+
+def test_another_teams_return_sharing_the_interview_is_not_moved_with_ones_own(app, world_i):
+    """A review: returns joined before joined returns went to one holder may be two teams';
+    moving one's own return took the other team's with it, and the interview."""
+    from tests.app.test_allocation import allocate, held, team_id
+
+    later = _joined_by_worker_a(app, world_i)
+    rhi_b = team_id(app, "RHI B")
+    with app.app_context():  # as joined before: the first return still RHI B's
+        first = db.session.get(Episode, world_i.episodes["a"])
+        first.assigned_worker_id, first.assigned_team_id = None, rhi_b
+        db.session.commit()
+    manager = _as(app, world_i, "manager_a")
+    refused = allocate(manager, later, f"team:{team_id(app, 'RHI A')}", "Back to the team")
+    assert refused.status_code == 422
+    assert "held by RHI B: they move together, and that one is not yours to move" in _text(refused)
+    assert held(app, world_i.episodes["a"]) == (None, rhi_b)
+    assert held(app, later) == (world_i.users["worker_a"], None)

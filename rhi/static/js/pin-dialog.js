@@ -2,7 +2,7 @@
 // The only place a PIN is typed; it goes straight to the store and is never kept.
 
 import { plural } from "./plural.js";
-import { isSignedOut, session } from "./session.js";
+import { PIN_WAIT_MS, isSignedOut, session } from "./session.js";
 import * as store from "./store.js";
 import { clearWipeNote, describe, noteWipe, unsentByKind, wipeNote } from "./wiped.js";
 
@@ -187,7 +187,7 @@ export function askPin(mode, why) {
       }
       try {
         // Online, the server's secret comes fresh; offline, the tablet uses the one it keeps.
-        const info = await session().catch(() => null);
+        const info = await session(PIN_WAIT_MS).catch(() => null);
         if (mode === "setup") {
           if (!info) throw new Error("offline");
           // How many wrong PINs wipe the store is the server's rule (the session's limits).

@@ -16,6 +16,7 @@
 // the tablet's pages.
 
 import { hasShell } from "./paths.js";
+import { giveUpAfter } from "./session.js";
 
 /**
  * What the router asks of the page (set once by startRouter):
@@ -38,8 +39,10 @@ const here = () => window.location.pathname + window.location.search + window.lo
 // milliseconds (bench/); a network this slow is one the worker cannot work on.
 const REACHED_MS = 3000;
 
-// The page shown is a frame the tablet keeps, filled from its store: the network gave no page.
-const onKeptFrame = () => Boolean(document.querySelector("#main [data-shell-page]"));
+// The page shown is a frame the tablet keeps (filled from its store, or saying it is locked;
+// shell-page.js marks its #main): the network gave no page.
+const onKeptFrame = () =>
+  Boolean(document.querySelector("#main[data-shell], #main [data-shell-page]"));
 
 // Does the server answer now? Asked only from a kept frame (above), never for a real page.
 async function serverAnswers() {
@@ -47,7 +50,7 @@ async function serverAnswers() {
     const answer = await fetch("/healthz", {
       cache: "no-store",
       credentials: "omit",
-      signal: AbortSignal.timeout(REACHED_MS),
+      signal: giveUpAfter(REACHED_MS),
     });
     return answer.ok;
   } catch {

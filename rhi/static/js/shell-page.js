@@ -109,6 +109,7 @@ function sayLocked(main, beforeFilling) {
     window.location.reload();
   });
   say(main, "No connection", "What is kept on this tablet is locked with your PIN.");
+  button.setAttribute("data-open-store", "");
   main.append(button);
 }
 
@@ -184,7 +185,10 @@ function showSignal() {
     }
   }
   if (main.querySelector("[data-shell-page]")) return;
-  // A message in place of the page (locked, not on this tablet, nothing kept).
+  // Locked: its button stays, the only way back to the words typed before the lock (kept in
+  // this page's memory until the PIN fills the page again; a load would lose them). A review.
+  if (main.querySelector("[data-open-store]")) return;
+  // A message in place of the page (not on this tablet, nothing kept).
   if (back && (!setAside || setAside.main !== main)) {
     setAside = { main, nodes: [...main.childNodes] };
     say(main, "Back online", "The connection is back. Load this page again to open it.");
