@@ -377,3 +377,56 @@ def test_another_teams_return_sharing_the_interview_is_not_moved_with_ones_own(a
     assert "held by RHI B: they move together, and that one is not yours to move" in _text(refused)
     assert held(app, world_i.episodes["a"]) == (None, rhi_b)
     assert held(app, later) == (world_i.users["worker_a"], None)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_join_while_the_interviews_return_moves_waits_and_sees_it(app, world_i, monkeypatch):
+    """A review: a manager moving Ada's first return to RHI B as Worker A joined a later one
+    to its interview left the interview with two holders (the move did not see the join; the
+    join gave the later return to the first one's old holder). The join now waits for the
+    move, on the interview's row, and sees it."""
+    from rhi.episodes import allocation
+    from tests.app.test_allocation import held, team_id
+
+    later = _later_return(app, world_i)
+    rhi_b = team_id(app, "RHI B")
+    manager, worker = _as(app, world_i, "manager_a"), _as(app, world_i, "worker_a")
+    move_url, join_url = f"/episodes/{world_i.episodes['a']}/allocate", f"/episodes/{later}/join"
+    move_token, join_token = manager.csrf(move_url), worker.csrf(f"/episodes/{later}")
+    inside, go_on = threading.Event(), threading.Event()
+    real_lock = allocation.lock_interview_of
+
+    def move_holds_the_lock(episode):
+        real_lock(episode)
+        if not inside.is_set():
+            inside.set()
+            assert go_on.wait(60)
+
+    monkeypatch.setattr(allocation, "lock_interview_of", move_holds_the_lock)
+    move, move_out = in_thread(
+        lambda: manager.client.post(
+            move_url,
+            data={"to": f"team:{rhi_b}", "reason": "Nearer home", "csrf_token": move_token},
+        )
+    )
+    assert inside.wait(60)
+    join, join_out = in_thread(
+        lambda: worker.client.post(
+            join_url, data={"interview": world_i.interviews["a"], "csrf_token": join_token}
+        )
+    )
+    for _ in range(600):
+        if waiting_on_a_lock(app):
+            break
+        threading.Event().wait(0.05)
+    else:
+        pytest.fail("the join never waited for the move")
+    go_on.set()
+    move.join(60)
+    join.join(60)
+    # The interview is RHI B's now: not Worker A's to write, so not theirs to join (refused,
+    # audited); never an interview that two teams hold.
+    assert [r.status_code for r in move_out + join_out] == [302, 403]
+    assert _covered(app, world_i.interviews["a"]) == [world_i.episodes["a"]]
+    assert held(app, world_i.episodes["a"]) == (None, rhi_b)
+    assert held(app, later) == (None, team_id(app, "RHI A"))
