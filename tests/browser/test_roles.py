@@ -63,7 +63,8 @@ def test_bad_date_message_shows_next_to_the_field_without_losing_text(page):
     page.get_by_label("What the child said, in their words").fill("I'm tired, maybe Friday.")
     page.get_by_label("When the child said no").fill("")
     page.get_by_role("button", name="Save: the child said no").click()
-    page.get_by_text("Enter the date and time.").wait_for()
+    # Beside the field (the summary at the top of the part says it too).
+    page.locator(".error-message", has_text="Enter the date and time.").wait_for()
     assert (
         page.get_by_label("What the child said, in their words").input_value()
         == "I'm tired, maybe Friday."

@@ -114,7 +114,7 @@ export async function refreshBar(message) {
   }
   const warn = el.querySelector("[data-warning]");
   warn.textContent = old ? "Something has waited over 3 days. Connect to send it soon." : "";
-  // They name the child ("Your notes about Ellie P."): not on a page the lock has emptied (a
+  // They name the child ("Your notes about <name>"): not on a page the lock has emptied (a
   // kept frame, shell-page.js; a probe found the name there), said again once the PIN opens it
   // (the listeners below refresh the bar on both). A page the server drew shows its own names.
   const emptied = state === "locked" && document.querySelector("#main[data-shell]");
