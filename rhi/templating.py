@@ -22,7 +22,7 @@ from rhi.models.interviews import ATTEMPT_OUTCOMES, CONTACT_METHODS, status_labe
 from rhi.models.people import Role
 from rhi.naming import interview_name
 from rhi.sessions import BACKGROUND_PARAM, background_url
-from rhi.shells import Blank
+from rhi.shells import Blank, when_words
 from rhi.summaries.headings import copy_headings_for
 from rhi.summaries.service import signed_in_inbox_news
 from rhi.timefmt import format_date, format_datetime, local_input_value, to_local
@@ -103,6 +103,7 @@ def register(app: Flask) -> None:
         sent_back_errors=sent_back_errors,  # a page sent back with errors says so (base.html)
         sent_alone=sent_alone,  # ... and a part of one sent back to htmx (macros/forms.html)
         interview_page_title=interview_page_title,
+        when_words=when_words,  # the pages' way of writing a time, for the page's scripts
         BACKGROUND_PARAM=BACKGROUND_PARAM,
         inbox_news=signed_in_inbox_news,  # the Inbox link's count, the "For you" box
     )

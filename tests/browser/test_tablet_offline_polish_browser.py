@@ -179,3 +179,16 @@ def test_a_time_recorded_offline_is_written_as_the_pages_write_it(page, live_app
     assert online == "6 Nov 2026 18:06"
     kept_list = tablet.locator("[data-shell-events]")
     expect(kept_list.get_by_role("listitem")).to_have_text([f"Contact attempt, {online}"])
+
+
+def test_the_bar_says_when_it_last_sent_as_the_pages_write_a_time(page, new_return):
+    """The bar's "Last sent" read "6 Dec 2026, 18:06" (the browser's way) beside pages that
+    write "6 Dec 2026 18:06": the pattern is handed to every page (base.html)."""
+    import re
+
+    new_return("Rosalind")
+    tablet, _ = written_offline(page, "Rosalind")
+    bar = send_with_pin(tablet)
+    expect(bar.get_by_text("Nothing waiting to send")).to_be_visible(timeout=30_000)
+    last = bar.locator("[data-last]")
+    expect(last).to_have_text(re.compile(r"^Last sent \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d$"))

@@ -73,6 +73,8 @@ def test_wrong_pins_warn_of_the_loss_and_after_the_wipe_every_screen_agrees(page
     bar.get_by_text("Nothing waiting to send").wait_for()
     assert "waiting to send" not in bar.locator("[data-items]").inner_text()
     assert re.search("wiped after too many wrong PINs", bar.inner_text())
+    # When, as the pages write a time ("6 Dec 2026 18:06"), not the browser's own way.
+    assert re.search(r"wrong PINs \(\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d\)", bar.inner_text())
     # ...the other tab, which had the child on screen...
     other.locator("#main").get_by_text("Nothing is kept on this tablet: it was wiped").wait_for()
     assert "Xanthe" not in other.locator("#main").inner_text()

@@ -14,6 +14,7 @@ import {
 import { plural } from "./plural.js";
 import { draftId, heldId, isUnsentWork, isWaiting, parseId } from "./records.js";
 import { isSignedOut, session } from "./session.js";
+import { localStamp, whenSaid } from "./shell-fill.js";
 import * as store from "./store.js";
 import { lastSent, upload } from "./upload.js";
 import { wipeNote } from "./wiped.js";
@@ -90,7 +91,7 @@ export async function refreshBar(message) {
       : `${plural(interviews.size, "interview", "interviews")} on this tablet waiting to send`;
   const last = lastSent();
   el.querySelector("[data-last]").textContent = last
-    ? `Last sent ${new Date(last).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`
+    ? `Last sent ${whenSaid(localStamp(new Date(last)))}` // as the pages write a time
     : "";
   // Read before the list is emptied: nothing waits between emptying and filling it again, so
   // two refreshes at once never list an interview twice.

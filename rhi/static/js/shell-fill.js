@@ -36,10 +36,22 @@ function pad(n) {
   return String(n).padStart(2, "0");
 }
 
-// Local wall-clock time as the pages keep it: "2026-11-23 14:30".
-export function localNow() {
-  const d = new Date();
+// The pages' way of writing a time as the page the server drew holds it (base.html), or null.
+function pageWhenWords() {
+  try {
+    return JSON.parse(document.body.dataset.whenWords || "null");
+  } catch {
+    return null;
+  }
+}
+
+/** A moment in the tablet's local wall-clock time as the pages keep it: "2026-11-23 14:30". */
+export function localStamp(d) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function localNow() {
+  return localStamp(new Date());
 }
 
 // A time kept as localNow writes it ("2026-12-06 18:06", or with the "T" of a date input) in
@@ -47,7 +59,9 @@ export function localNow() {
 // when_words: a token for each part, the months' words for {b}); as kept, from a shell page
 // kept before the server handed the pattern over.
 export function whenSaid(at) {
-  const way = (blanks() || {}).when_words;
+  // A shell page's blanks hold it; every page the server draws has it too (base.html), for a
+  // time the tablet itself knows (the bar's "Last sent", the wipe note).
+  const way = (blanks() || {}).when_words || pageWhenWords();
   const parts = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)$/.exec(String(at || ""));
   if (!way || !parts) return at;
   const [, Y, mm, dd, HH, MM] = parts;

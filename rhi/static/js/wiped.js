@@ -7,6 +7,7 @@
 
 import { plural } from "./plural.js";
 import { isUnsentWork, kindOf } from "./records.js";
+import { localStamp, whenSaid } from "./shell-fill.js";
 
 const NOTE = "rhi-wiped";
 
@@ -62,10 +63,7 @@ export function wipeNote() {
     note = null;
   }
   if (!note) return "";
-  const when = new Date(note.at).toLocaleString("en-GB", {
-    dateStyle: "medium",
-    timeStyle: "short",
-  });
+  const when = whenSaid(localStamp(new Date(note.at))); // as the pages write a time
   const lost = describe(note.counts || {});
   return (
     `Nothing is kept on this tablet: it was wiped after too many wrong PINs (${when}). ` +
