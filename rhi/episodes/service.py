@@ -88,10 +88,20 @@ def offer_recorded_after(status: str | None, act: str, *, offer_recorded: bool =
     return offer_recorded or (act in OFFER_ACTS and not locked)
 
 
+def offer_on_record_after(status: str | None, act: str) -> bool:
+    """Whether `act` puts the interview's offer on record with how it was made
+    (`offer_on_record`): the offer does (its form asks when and how), unless the interview is
+    finished and refuses it; a yes or a no alone fills in only the offer's time. An offer on
+    record stays so (the tablet keeps that itself)."""
+    locked = status is not None and InterviewStatus(status) in LOCKED_STATUSES
+    return act == "offer" and not locked
+
+
 def transitions() -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
     """`status_after` for every status and act, before and after an offer is recorded, as the
     tablet looks it up: `[before_offer|after_offer][status, "" for none][act]` gives the
-    interview's state after the act, `{"status": ..., "offer_recorded": ...}`. The "start" act's
+    interview's state after the act, `{"status": ..., "offer_recorded": ..., "offer_on_record":
+    ...}` (for an interview whose offer was not on record before). The "start" act's
     also says whether starting is allowed from there (`"allowed"`: `may_start_as`), so the
     tablet asks for the offer and the child's answer first exactly when the server would."""
     statuses = (None, *(s.value for s in InterviewStatus))
@@ -101,6 +111,7 @@ def transitions() -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
                 act: {
                     "status": status_after(status, act, offer_recorded=recorded),
                     "offer_recorded": offer_recorded_after(status, act, offer_recorded=recorded),
+                    "offer_on_record": offer_on_record_after(status, act),
                 }
                 for act in ACTS
             }

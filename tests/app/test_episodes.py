@@ -290,6 +290,7 @@ def test_the_status_table_a_tablet_gets_is_what_the_service_does(app, world):
                     got = {
                         "status": interview.status,
                         "offer_recorded": interview.offered_at is not None,
+                        "offer_on_record": service.offer_on_record(interview),
                     }
                     # "allowed" (the start act's): test_offline_start_rule.py
                     state = {k: v for k, v in expected.items() if k != "allowed"}

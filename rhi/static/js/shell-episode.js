@@ -43,10 +43,13 @@ function keep(draft, rules, event) {
   draft.events.push(event);
   const act = event.kind === "attempt" ? `attempt:${event.outcome}` : event.kind;
   const next = stateAfter(rules, draft, act);
-  if (next) Object.assign(draft, { status: next.status, offer_recorded: next.offer_recorded });
-  // An offer kept here has its time and how it was made (its form asks for both): the offer
-  // the server's offer_on_record stands on, so the start form asks only for the answer.
-  if (event.kind === "offer") draft.offer_on_record = true;
+  if (!next) return;
+  Object.assign(draft, {
+    status: next.status,
+    offer_recorded: next.offer_recorded,
+    // On record once an act puts it there (the server's table: an offer does), for good.
+    offer_on_record: Boolean(draft.offer_on_record || next.offer_on_record),
+  });
 }
 
 // The offer's lines (the offer, the child's answer, their words) as the server said them in the
