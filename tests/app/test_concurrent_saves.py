@@ -54,6 +54,16 @@ def waiting_on_a_lock(app) -> int:
         )
 
 
+def until_waiting_on_a_lock(app, what: str) -> None:
+    """Until one of the app's connections waits for a row lock (`what` did not, else): up to
+    30 s on a busy machine; a few milliseconds usually."""
+    for _ in range(600):
+        if waiting_on_a_lock(app):
+            return
+        threading.Event().wait(0.05)
+    pytest.fail(f"{what} never waited")
+
+
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_two_saves_of_different_fields_meeting_both_land(app, web, world, monkeypatch):
     uuid = start(web, world)
@@ -82,12 +92,7 @@ def test_two_saves_of_different_fields_meeting_both_land(app, web, world, monkey
         lambda: save(second, second_token, uuid, "sections.away.text", "She stayed with a friend.")
     )
     # The second save waits for the interview's row while the first one holds it.
-    for _ in range(600):  # up to 30 s on a busy machine; a few milliseconds usually
-        if waiting_on_a_lock(app):
-            break
-        threading.Event().wait(0.05)
-    else:
-        pytest.fail("the second save never waited for the first")
+    until_waiting_on_a_lock(app, "the second save (for the first)")
     go_on.set()
     a.join(60)
     b.join(60)

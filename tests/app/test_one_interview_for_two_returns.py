@@ -19,7 +19,7 @@ from rhi.models import AuditEvent, Episode, Interview, Team
 from rhi.models.base import utcnow
 from rhi.models.episodes import Notice
 from tests.app.helpers import OFFER_AND_YES
-from tests.app.test_concurrent_saves import in_thread, waiting_on_a_lock
+from tests.app.test_concurrent_saves import in_thread, until_waiting_on_a_lock
 from tests.conftest import Web
 
 OFFER = "Talk about both times away in one interview?"
@@ -200,12 +200,7 @@ def test_an_offer_and_a_join_at_once_give_the_return_one_interview(app, world_i,
             url + "/join", data={"interview": world_i.interviews["a"], "csrf_token": join_token}
         )
     )
-    for _ in range(600):  # the join waits for the offer's hold on the return
-        if waiting_on_a_lock(app):
-            break
-        threading.Event().wait(0.05)
-    else:
-        pytest.fail("the join never waited for the offer")
+    until_waiting_on_a_lock(app, "the join (for the offer's hold on the return)")
     go_on.set()
     offer.join(60)
     join.join(60)
@@ -415,12 +410,7 @@ def test_a_join_while_the_interviews_return_moves_waits_and_sees_it(app, world_i
             join_url, data={"interview": world_i.interviews["a"], "csrf_token": join_token}
         )
     )
-    for _ in range(600):
-        if waiting_on_a_lock(app):
-            break
-        threading.Event().wait(0.05)
-    else:
-        pytest.fail("the join never waited for the move")
+    until_waiting_on_a_lock(app, "the join (for the move)")
     go_on.set()
     move.join(60)
     join.join(60)
