@@ -112,6 +112,8 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         # Sent by the page itself (`is_background`): the person was not seen.
         self.background = False
         self.dead_token = False  # the browser sent a session cookie that no longer works
+        # What the browser's pre-session cookie held, as read (None: none, or a bad one).
+        self.sent: dict[str, Any] | None = None
         # The user the session's row names, read with the row in one query (rhi/auth/loader.py
         # uses it rather than reading the user again).
         self.owner = owner
@@ -154,6 +156,25 @@ def end_other_sessions(user_id: int, session: SessionMixin) -> int:
     if keep is not None:
         query = query.where(UserSession.id != keep)
     return int(db.session.execute(query).rowcount or 0)
+
+
+# Flask-Login marks a session it reads without its own identifier as not fresh ("basic" session
+# protection). On a pre-session that mark means nothing, and writing it back raced the sign-in:
+# the tablet's service worker fetches its page shells while the person signs in, a shell sent
+# with the cookie from before the right password answered after it, and its cookie (the old
+# one, now marked) replaced the one that held "password given": the code step then said "Sign in
+# again" (a CI run). A pre-session is rewritten only when something else in it changed.
+_MARKS_ONLY = frozenset({"_fresh"})
+
+
+def _same_but_for_marks(sent: dict[str, Any] | None, now: dict[str, Any]) -> bool:
+    if sent is None:
+        return False
+
+    def kept(data: dict[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in data.items() if key not in _MARKS_ONLY}
+
+    return kept(sent) == kept(now)
 
 
 class DatabaseSessionInterface(SessionInterface):
@@ -213,6 +234,7 @@ class DatabaseSessionInterface(SessionInterface):
             data = None
         session = ServerSession(data if isinstance(data, dict) else None)
         session.modified = not isinstance(data, dict)  # replace a bad cookie
+        session.sent = dict(data) if isinstance(data, dict) else None
         return session
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
@@ -269,7 +291,7 @@ class DatabaseSessionInterface(SessionInterface):
         response.vary.add("Cookie")
 
     def _save_pre_cookie(self, app: Flask, session: ServerSession, response: Response) -> None:
-        if not session.modified:
+        if not session.modified or _same_but_for_marks(session.sent, dict(session)):
             return
         if not session:
             self._delete_cookie(app, response, _pre_cookie_name(app))

@@ -146,6 +146,30 @@ def test_after_the_password_nothing_opens_until_the_code_is_right(app, world):
     assert again.get("/returns").status_code == 302
 
 
+def test_a_page_shell_fetched_while_signing_in_does_not_undo_the_password_step(app, world):
+    """The tablet's service worker fetches its page shells as the sign-in page loads. One sent
+    with the cookie from before the password and answered after it must not put that cookie
+    back: the code step then forgot the password had been given (a CI run)."""
+    _switch_on(app, world.users["manager_a"])
+    web = Web(app.test_client())
+    web.get("/sign-in")
+    before = web.client.get_cookie("rhi_pre").value
+    assert web.sign_in(world.emails["manager_a"]).headers["Location"].endswith("/sign-in/code")
+    for shell in ("/shell/episode", "/shell/returns", "/shell/interviews/start"):
+        late = app.test_client()
+        late.set_cookie("rhi_pre", before)
+        answer = late.get(shell)
+        assert answer.status_code == 200, shell
+        for header in answer.headers.getlist("Set-Cookie"):  # as the browser would keep it
+            name, _, rest = header.partition("=")
+            web.client.set_cookie(name, rest.split(";")[0])
+    wrong = web.post("/sign-in/code", {"code": "123 456"}, page="/sign-in/code")
+    assert wrong.status_code == 401
+    assert "That code is not right." in _text(wrong)
+    right = web.post("/sign-in/code", {"code": _code()}, page="/sign-in/code")
+    assert right.status_code == 302 and right.headers["Location"] == "/"
+
+
 def test_codes_either_side_of_now_work_and_older_ones_do_not():
     now = datetime(2026, 11, 23, 12, 0, 10, tzinfo=UTC)
     totp = pyotp.TOTP(SECRET)

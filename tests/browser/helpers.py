@@ -45,6 +45,7 @@ def sign_in(page, email: str) -> None:
 
 
 def serious_violations(page) -> list[str]:
+    page.wait_for_load_state("load")  # the page being checked, whole (its scripts run)
     results = Axe().run(page)
     return [
         f"{v['id']}: {v['help']}"
