@@ -132,7 +132,7 @@ ALL_PASSED_ON = (
 )
 IF_VERY_WORRIED = (
     "If I am very worried that you or someone else could be hurt, I may have to pass "
-    "something on. I will tell you first."
+    "something on. I will try to tell you first."
 )
 
 # The read-back page: what it says, and the child's three answers (the labels only: the answer
