@@ -134,6 +134,13 @@ IF_VERY_WORRIED = (
     "If I am very worried that you or someone else could be hurt, I may have to pass "
     "something on. I will try to tell you first."
 )
+# Once the child has answered that something is not right ("changes"), the read-back and the
+# letter say what happens to that, in the same words: no longer only "This is what we will write
+# down" (a probe of the child's view), and never the child's own words in the letter.
+ASKED_FOR_CHANGES = (
+    "You asked me to change some of what I wrote. I will change what I can, and tell you if "
+    "there is anything I cannot change."
+)
 
 # The read-back page: what it says, and the child's three answers (the labels only: the answer
 # recorded is the key, "agreed", "changes" or "not_read", whatever language the child reads).
@@ -158,6 +165,7 @@ READ_BACK_MESSAGES = (
     "Is this right?",
     *(words for key, words in READ_BACK_ANSWERS.items() if key),
     "What would you like to change?",
+    ASKED_FOR_CHANGES,
     "Save my answer",  # the child's view of the read-back's button
     "Your answer is saved.",  # said beside it once it is (the worker's message is theirs)
 )
@@ -175,6 +183,7 @@ LETTER_MESSAGES = (
     *ACTION_KINDS.values(),
     "Something else",
     "Who will know what",
+    ASKED_FOR_CHANGES,
     "If you need help",
     *(how for _name, _number, how in HELP),
     "If you are in danger now, call 999.",

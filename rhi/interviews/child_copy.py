@@ -38,6 +38,9 @@ class Letter:
     worker_contact: str
     next_steps: list[str]  # in the child's words (read_back.CHILD_ACTIONS)
     who_knows: list[tuple[str, list[str]]]  # (who, what: plain labels), or (who, []) for nothing
+    # Their last answer to the read-back was that something is not right: the letter says what
+    # happens to that (never in their words: a letter can be found by someone else).
+    asked_for_changes: bool = False
     help: tuple[tuple[str, str, str], ...] = HELP
 
 
@@ -63,6 +66,7 @@ def letter_for(interview: Any, child: Any, in_force: Collection[str]) -> Letter:
         # will happen), each kind once.
         next_steps=read_back.child_action_words(content["actions"]),
         who_knows=who_knows,
+        asked_for_changes=content["read_back"].get("answer") == "changes",
     )
 
 

@@ -722,6 +722,43 @@ def test_the_childs_copy_is_a_plain_letter_with_where_to_get_help(app, web, worl
     assert web.get(f"/interviews/{uuid}/child-copy").status_code in (403, 404)
 
 
+ASKED_FOR_CHANGES = (
+    "You asked me to change some of what I wrote. I will change what I can, and tell you if "
+    "there is anything I cannot change."
+)
+
+
+def test_once_the_child_asks_for_changes_the_page_and_the_letter_say_what_happens(app, web, world):
+    """A probe of the child's view: after "I want changes" the page went on saying only "This
+    is what we will write down", and the letter said nothing of it. Both now say the worker will
+    change what they can and say what they cannot; the letter never in the child's words. Read
+    again and agreed, it is said no more."""
+    uuid = start(web, world)
+    store(app, uuid, shared_document())
+
+    def read_back_page() -> str:
+        return " ".join(web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True).split())
+
+    def letter() -> str:
+        return " ".join(web.get(f"/interviews/{uuid}/child-copy").get_data(as_text=True).split())
+
+    assert ASKED_FOR_CHANGES not in read_back_page() and ASKED_FOR_CHANGES not in letter()
+    answer(web, uuid, "changes", "Please leave out CHANGEX about my friend")
+    page = read_back_page()
+    assert ASKED_FOR_CHANGES in page
+    assert "Make the changes Ada asked for, then read it back again" in page
+    written = letter()
+    assert ASKED_FOR_CHANGES in written and "CHANGEX" not in written
+    data = prepared_file(web, f"/interviews/{uuid}/child-copy.pdf", "/")
+    pdf = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data.data)).pages
+    )
+    assert "You asked me to change some of what I wrote." in pdf and "CHANGEX" not in pdf
+    # Read again once the changes are made, and agreed: said no more.
+    answer(web, uuid, "agreed", "Please leave out CHANGEX about my friend")
+    assert ASKED_FOR_CHANGES not in read_back_page() and ASKED_FOR_CHANGES not in letter()
+
+
 def test_the_tablets_read_back_page_asks_for_a_connection(client):
     html = client.get("/shell/interviews/read_back").get_data(as_text=True)
     assert "Reading back needs a connection" in html
