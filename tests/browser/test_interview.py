@@ -67,6 +67,30 @@ def test_typing_saves_and_a_dropped_connection_retries(page):
     assert "(has notes)" in page.locator(".interview-nav").inner_text()
 
 
+def test_words_typed_after_a_save_are_not_said_to_be_saved_until_they_are(page, new_return):
+    """ "Saved 09:47" stayed beside words typed after it until their save was sent (800 ms after
+    the typing stops): a worker closing the tablet then read it as true of them."""
+    new_return("Philippa")
+    open_new_interview(page, "Philippa Testchild")
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    box = page.get_by_label("What Philippa said")
+    status = page.locator("#meta-sections-away-text .save-status")
+    box.fill("She stayed with a friend.")
+    status.get_by_text(SAVED).wait_for()
+    # Typed and read back in one turn of the page's own code: what the status says at once.
+    said = box.evaluate(
+        """(box) => {
+            box.value += " Then she came home.";
+            box.dispatchEvent(new Event("input", { bubbles: true }));
+            return document.querySelector("#meta-sections-away-text .save-status").textContent;
+        }"""
+    )
+    assert said == "Saving\u2026"
+    status.get_by_text(SAVED).wait_for()
+    page.reload()
+    assert box.input_value() == "She stayed with a friend. Then she came home."
+
+
 def test_a_blaming_phrase_is_flagged_and_one_tap_replaces_it(page):
     open_new_interview(page, "Kai Chen")
     page.locator(".interview-nav").get_by_role("link", name="While away").click()

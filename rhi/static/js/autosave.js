@@ -347,7 +347,16 @@ const typedNotSent = new Set();
 document.addEventListener("input", (event) => {
   const elt = event.target;
   // Words typed: a tick or a choice saves on its change, at once.
-  if (isAutosave(elt) && !["checkbox", "radio"].includes(elt.type)) typedNotSent.add(elt);
+  if (!isAutosave(elt) || ["checkbox", "radio"].includes(elt.type)) return;
+  typedNotSent.add(elt);
+  // "Saved 09:47" beside words typed since is not true of them: it says what it will be until
+  // their save answers (a box saves 800 ms after the typing stops). Only a plain "Saved": a
+  // clash, a refusal or a retry beside the box stays until the server's next answer.
+  const status = statusFor(elt);
+  if (status && status.classList.contains("save-saved")) {
+    status.textContent = "Saving…";
+    status.className = "save-status";
+  }
 });
 
 document.addEventListener("htmx:beforeRequest", (event) => {
