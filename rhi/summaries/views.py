@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from rhi import access, audit
+from rhi import access, audit, numbers
 from rhi.actions import tracking as tracking_of_actions
 from rhi.extensions import db
 from rhi.forms.fields import CLOCK_SKEW, NotSaved, field_errors, typed_words
@@ -57,19 +58,14 @@ bp = Blueprint("summaries", __name__)
 COPIES_PARTIAL = "summaries/_copies.html"
 
 
+# The inbox shows 50 summaries a page, the unread first: a social worker's summaries grow with
+# every year of their children's interviews, and the page loaded them all (issue 16 item 1).
+INBOX_PER_PAGE = 50
+
+
 def _inbox_query(user: User) -> Select[tuple[Summary]]:
-    return (
-        select(Summary)
-        # A withdrawn summary is not to be read: its newer one is in the inbox instead.
-        .where(access.summary_filter(user), Summary.withdrawn_at.is_(None))
-        .options(
-            selectinload(Summary.interview)
-            .selectinload(Interview.episodes)
-            .selectinload(Episode.child),
-            selectinload(Summary.questions),
-        )
-        .order_by(Summary.acknowledged_at.is_not(None), Summary.created_at.desc())
-    )
+    # A withdrawn summary is not to be read: its newer one is in the inbox instead.
+    return select(Summary).where(access.summary_filter(user), Summary.withdrawn_at.is_(None))
 
 
 @bp.route("/inbox")
@@ -77,13 +73,48 @@ def _inbox_query(user: User) -> Select[tuple[Summary]]:
 def inbox() -> str:
     if not access.has_inbox(current_user):
         abort(403)
-    summaries = list(db.session.scalars(_inbox_query(current_user)))
+    held = _inbox_query(current_user).subquery()
+    total, unread = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((held.c.acknowledged_at.is_(None), 1), else_=0)), 0),
+        ).select_from(held)
+    ).one()
+    last = max(1, -(-int(total) // INBOX_PER_PAGE))
+    number = min(numbers.page_number(request.args.get("page")), last)
+    summaries = list(
+        db.session.scalars(
+            _inbox_query(current_user)
+            .options(
+                selectinload(Summary.interview)
+                .selectinload(Interview.episodes)
+                .selectinload(Episode.child),
+                selectinload(Summary.questions),
+            )
+            .order_by(
+                Summary.acknowledged_at.is_not(None), Summary.created_at.desc(), Summary.id.desc()
+            )
+            .limit(INBOX_PER_PAGE)
+            .offset((number - 1) * INBOX_PER_PAGE)
+        )
+    )
     audit.record(
         "summaries.list", object_type="summary", object_id="list", detail=f"{len(summaries)} shown"
+    )
+    pages = SimpleNamespace(
+        number=number,
+        last=last,
+        first_row=(number - 1) * INBOX_PER_PAGE + 1 if total else 0,
+        last_row=min(int(total), number * INBOX_PER_PAGE),
+        previous=url_for("summaries.inbox", page=number - 1) if number > 1 else None,
+        next=url_for("summaries.inbox", page=number + 1) if number < last else None,
     )
     html = render_template(
         "summaries/inbox.html",
         summaries=summaries,
+        total=int(total),
+        unread=int(unread),
+        pages=pages,
         pdf_states=preparing.states_of([s.id for s in summaries]),
     )
     db.session.commit()  # after drawing it: a commit expires what the page reads

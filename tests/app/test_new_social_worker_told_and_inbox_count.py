@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -191,3 +192,29 @@ def test_the_count_is_one_query_a_page_however_many_summaries_wait(app, web, wor
     assert "Inbox (11 to read)" in page and "11 summaries in your inbox are not yet read" in page
     assert len(counting) == 1
     assert eleven == one
+
+
+def test_the_inbox_shows_fifty_summaries_a_page_the_unread_first(app, web, world):
+    """A social worker's summaries grow with every year of their children's interviews, and the
+    inbox drew them all on one page. Now 50 a page, the unread first, with how many in all."""
+    web.sign_in(world.emails["worker_a"])
+    finish(web, world)
+    with app.app_context():  # the one finished, read long ago: it belongs on the last page
+        db.session.scalar(select(Summary)).acknowledged_at = datetime(2026, 1, 5, 9, 0)
+        db.session.commit()
+    _unread(app, world, 60)
+    social_worker = as_user(app, world, "social_worker")
+
+    first = social_worker.get("/inbox")
+    page = _text(first)
+    assert "61 summaries, 60 not yet marked as read." in page
+    assert "Page 1 of 2: summaries 1 to 50." in page
+    assert page.count("Not yet read") == 50 and "Read 5 Jan 2026" not in page
+    assert 'rel="next" href="/inbox?page=2"' in first.get_data(as_text=True)
+
+    second = _text(social_worker.get("/inbox?page=2"))
+    assert "Page 2 of 2: summaries 51 to 61." in second
+    assert second.count("Not yet read") == 10 and "Read 5 Jan 2026" in second
+    # A page past the end, or not a page, shows the nearest there is.
+    assert "Page 2 of 2" in _text(social_worker.get("/inbox?page=9"))
+    assert "Page 1 of 2" in _text(social_worker.get("/inbox?page=x"))
