@@ -2,18 +2,19 @@
 
 Two records for one child split their history: the second record's worker sees no earlier
 episodes and no profile, and repeat episodes go uncounted. So before a child is added, records
-with the same date of birth (or one with the day and month swapped, a common slip) are compared
-by name, forgivingly: accents, case, order and small misspellings do not hide a match, nor
-(with the very same date of birth) a middle name or a second surname more or fewer; and a
-preferred name counts as well as the first name. Adding a child by hand (children/views.py) and
-importing police notifications (episodes/imports_apply.py) both ask here, so they agree.
+with the same date of birth (or one a keying slip away: the day and month swapped, or one day,
+month or year out) are compared by name, forgivingly: accents, case, order and small
+misspellings do not hide a match, nor (with the very same date of birth) a middle name or a
+second surname more or fewer; and a preferred name counts as well as the first name. Adding a
+child by hand (children/views.py) and importing police notifications (episodes/imports_apply.py)
+both ask here, so they agree.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from rapidfuzz import fuzz
@@ -35,6 +36,10 @@ SWAPPED = "Same or similar name; day and month of birth swapped"
 # Okoye" or "Amara Okoye-Smith" for "Amara Okoye" scores 78 or less, under SIMILAR, yet is often
 # the same child. Never SAME: it is only ever a possible match, for a person to confirm.
 WITHIN = "One name within the other, same date of birth"
+# The date of birth a day, a month or a year out: the commonest slips in keying a date (a probe:
+# "Maya Kowalska" born a day later, from a police file, became a second Maya with none of her
+# history). Only with the same or a similar name, and only ever for a person to confirm.
+NEAR_BIRTH = "Same or similar name; date of birth a day, a month or a year different"
 
 
 class ChildLike(Protocol):
@@ -68,10 +73,27 @@ def swapped(day: date) -> date | None:
     return day.replace(month=day.day, day=day.month)
 
 
+def _moved(day: date, *, years: int = 0, months: int = 0) -> date | None:
+    """`day` that many years or months on (or back), where that is a real date."""
+    month_index = day.year * 12 + day.month - 1 + months
+    try:
+        return day.replace(year=month_index // 12 + years, month=month_index % 12 + 1)
+    except ValueError:  # 29 February in another year, the 31st of a shorter month
+        return None
+
+
+def near(day: date) -> list[date]:
+    """The dates one slip from `day`: a day, a month or a year either side."""
+    found = [day - timedelta(days=1), day + timedelta(days=1)]
+    for step in (-1, 1):
+        found += [d for d in (_moved(day, months=step), _moved(day, years=step)) if d is not None]
+    return found
+
+
 def birth_dates_to_check(day: date) -> list[date]:
     """The dates of birth worth comparing names for."""
     other = swapped(day)
-    return [day] if other is None else [day, other]
+    return list(dict.fromkeys([day, *([other] if other else []), *near(day)]))
 
 
 def _names(child: ChildLike) -> list[str]:
@@ -130,6 +152,8 @@ def possible_matches(
         elif other is not None and child.date_of_birth == other and score >= SIMILAR:
             # A swapped date and a longer name too is two differences: too far to flag.
             reason = SWAPPED
+        elif child.date_of_birth in near(date_of_birth) and score >= SIMILAR:
+            reason = NEAR_BIRTH
         else:
             continue
         found.append(Match(child.id, reason, score))

@@ -282,6 +282,11 @@ def test_possibly_the_same_child_is_shown_then_a_different_child_is_added(app, w
         ("Alpha", "Ada", "01/05/2011", "Same names the other way round, same date of birth"),
         ("Ada", "Alpha", "05/01/2011", "day and month of birth swapped"),
         ("Ada", "Alfa", "05/01/2011", "day and month of birth swapped"),
+        # A keying slip in the date (a probe: each made a second child with none of the first
+        # one's history): a day, a month or a year out, with the same or a similar name.
+        ("Ada", "Alpha", "02/05/2011", "date of birth a day, a month or a year different"),
+        ("Ada", "Alpha", "01/06/2011", "date of birth a day, a month or a year different"),
+        ("Adah", "Alpha", "01/05/2012", "date of birth a day, a month or a year different"),
     ],
 )
 def test_close_matches_are_shown(app, world, coordinator, first, last, born, reason):
@@ -296,7 +301,8 @@ def test_close_matches_are_shown(app, world, coordinator, first, last, born, rea
     ("first", "last", "born"),
     [
         ("Zed", "Zulu", "01/05/2011"),  # same date of birth, another name
-        ("Ada", "Alpha", "02/05/2011"),  # same name, another date of birth
+        ("Ada", "Alpha", "03/05/2011"),  # same name, a date of birth more than a slip away
+        ("Ada", "Alpha", "02/06/2011"),  # two slips: a day and a month
         ("Ava", "Alpha", "01/05/2009"),
     ],
 )
@@ -321,7 +327,28 @@ def test_matching_rules():
     assert matching.swapped(date(2011, 5, 1)) == date(2011, 1, 5)
     assert matching.swapped(date(2011, 5, 5)) is None
     assert matching.swapped(date(2011, 5, 13)) is None
-    assert matching.birth_dates_to_check(date(2011, 5, 13)) == [date(2011, 5, 13)]
+    # The date itself, then the dates one slip away (no swapped one: there is no 13th month).
+    assert matching.birth_dates_to_check(date(2011, 5, 13)) == [
+        date(2011, 5, 13),
+        date(2011, 5, 12),
+        date(2011, 5, 14),
+        date(2011, 4, 13),
+        date(2010, 5, 13),
+        date(2011, 6, 13),
+        date(2012, 5, 13),
+    ]
+    # A slip that gives no real date is not a date to look at.
+    assert matching.near(date(2012, 2, 29)) == [
+        date(2012, 2, 28),
+        date(2012, 3, 1),
+        date(2012, 1, 29),
+        date(2012, 3, 29),
+    ]
+    assert matching.near(date(2011, 1, 31))[:3] == [
+        date(2011, 1, 30),
+        date(2011, 2, 1),
+        date(2010, 12, 31),
+    ]
 
     class Known:
         def __init__(self, id, first, last, dob, preferred=None):
@@ -346,6 +373,11 @@ def test_matching_rules():
     (khan,) = matching.possible_matches("Khan", "Mohammed", dob, known)
     assert (khan.child_id, khan.reason) == (2, matching.OTHER_WAY_ROUND)
     assert matching.possible_matches("Thomas", "brooks", dob, known)[0].reason == matching.SAME
+    # Born a day, a month or a year away: possibly the same child, never SAME.
+    for slip in (date(2010, 3, 5), date(2010, 2, 4), date(2011, 3, 4)):
+        found = matching.possible_matches("Mohamed", "Khan", slip, known)
+        assert [(m.child_id, m.reason) for m in found] == [(2, matching.NEAR_BIRTH)], slip
+    assert matching.possible_matches("Ava", "Jones", date(2010, 3, 5), known) == []
 
 
 # Editing a child ------------------------------------------------------------------------------

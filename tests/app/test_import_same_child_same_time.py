@@ -170,6 +170,36 @@ def test_names_the_other_way_round_wait_for_a_person(app, manager, amara_and_moh
         assert waiting.candidate_child_id == amara
 
 
+def test_a_date_of_birth_a_slip_away_waits_for_a_person(app, manager, amara_and_mohamed):
+    """Amara born a day, a month or a year from her date of birth, or Mohamed a year away with
+    his name spelt another way: each the commonest slip in keying a date, and each had made a
+    second child with none of the first one's history (a probe). The rows wait for a person."""
+    amara, mohamed = amara_and_mohamed
+    children_before = count(app, Child.id)
+    rows = (
+        "WY-OKO-21,Amara,Okoye,15/03/2010,21/11/2026 18:00,,Low",
+        "WY-OKO-22,Amara,Okoye,14/04/2010,21/11/2026 18:00,,Low",
+        "WY-OKO-23,Amara,Okoye,14/03/2011,21/11/2026 18:00,,Low",
+        "WY-ABD-21,Mohammed,Abdi,07/04/2010,21/11/2026 18:00,,Low",
+    )
+    batch, page = preview(manager, csv_bytes(*rows))
+    assert "0 new, 0 to update, 0 unchanged, 4 waiting for a person, 0 with a problem" in page
+    assert "Possibly Amara Okoye: same or similar name; date of birth a day, a month" in page
+    manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    assert set(outcomes(app, batch).values()) == {"waiting"}
+    assert count(app, Child.id) == children_before
+    with app.app_context():
+        waiting = {
+            w.police_reference: w.candidate_child_id for w in db.session.scalars(select(WaitingRow))
+        }
+    assert waiting == {
+        "WY-OKO-21": amara,
+        "WY-OKO-22": amara,
+        "WY-OKO-23": amara,
+        "WY-ABD-21": mohamed,
+    }
+
+
 def test_one_name_within_the_other_is_possible_never_sure():
     class Known:
         id, first_name, last_name, preferred_name = 1, "Amara", "Okoye", None
