@@ -843,7 +843,10 @@ def _new_episode(notice: Notice, child: Child | None, actor: Actor) -> Episode:
         dfe_type="M",
         started_at=notice.started_at,
         returned_at=notice.returned_at,
-        reported_by=notice.reported_by or "police",
+        # Not said is not recorded: the police send the notification, but who reported the
+        # child missing is most often a carer, a parent or a school (a probe: "Police" stood on
+        # the record where nobody had said so, and hid a gap for the coordinator to fill).
+        reported_by=notice.reported_by,
         reported_to_police=True,
         missing_from=notice.missing_from,
         found_where=notice.found_where,
@@ -889,7 +892,7 @@ def _update(plan: Plan, actor: Actor) -> None:
             notifications.Notification(
                 started_at=notice.started_at or episode.started_at,
                 reported_at=episode.reported_at,
-                reported_by=notice.reported_by or episode.reported_by or "police",
+                reported_by=notice.reported_by or episode.reported_by,
                 reported_to_police=episode.reported_to_police,
                 police_reference=episode.police_reference or notice.police_reference,
                 missing_from=notice.missing_from or episode.missing_from or "",

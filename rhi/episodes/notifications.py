@@ -53,7 +53,7 @@ RETURN_FIELDS = (
 class Notification:
     started_at: datetime  # UTC
     reported_at: datetime | None
-    reported_by: str
+    reported_by: str | None  # None: an import that did not say (the hand form always does)
     reported_to_police: bool | None
     police_reference: str | None
     missing_from: str

@@ -164,7 +164,10 @@ def test_upload_confirm_columns_preview_and_apply(app, manager, world):
     assert outcomes(app, batch) == {"IMP-1": "new", "IMP-2": "new", "IMP-3": "waiting"}
     (ada,) = episodes_with(app, "IMP-1")
     assert ada.child_id == world.children["a"] and not ada.allocated
-    assert ada.risk_grade == "High" and ada.reported_by == "police"
+    # The file does not say who reported Ada missing: not recorded, never "Police" (a probe).
+    assert ada.risk_grade == "High" and ada.reported_by is None
+    episode_page = " ".join(manager.get(f"/episodes/{ada.id}").get_data(as_text=True).split())
+    assert "<dt>Reported by</dt><dd>Not recorded" in episode_page
     (rosa,) = episodes_with(app, "IMP-2")
     assert rosa.returned_at is None and not rosa.allocated
     with app.app_context():
