@@ -48,6 +48,11 @@ def test_every_page_renders_with_prompts(web, world):
     first = load_bank().section("away").prompts[0].text_for("15_to_17")
     assert first.replace("'", "&#39;") in html
     assert "Show large" in html
+    # The worker's own questions are never offered large: it puts them before the child, in
+    # their view (a probe: "What signs of grooming or exploitation did you see?").
+    analysis = web.get(f"/interviews/{uuid}/analysis").get_data(as_text=True)
+    assert "Questions you could ask" in analysis
+    assert "data-show-large" not in analysis and "Show large" not in analysis
 
 
 def test_autosave_saves_a_field_and_says_so(app, web, world):
