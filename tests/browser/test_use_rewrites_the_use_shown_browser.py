@@ -1,4 +1,4 @@
-""""Use <better words>" rewrites the use of a phrase that was shown (a probe: with the first
+""" "Use <better words>" rewrites the use of a phrase that was shown (a probe: with the first
 use kept as a quote and the same words written again, the tap rewrote the kept first use and
 left the one asked about as it was, and the review counted it as changed to suggested wording).
 The kept use stays exactly as the worker wrote it."""
@@ -26,7 +26,11 @@ ONE_KEPT_ONE_CHANGED = (
 )
 
 
-def test_use_rewrites_the_use_shown_not_the_one_kept(page, new_return):
+@pytest.mark.parametrize("where", ["beside the page", "on the page's own thread"])
+def test_use_rewrites_the_use_shown_not_the_one_kept(page, new_return, where):
+    if where == "on the page's own thread":
+        # A browser where the worker cannot run: the page checks and rewrites by itself.
+        page.add_init_script("delete window.Worker")
     episode_id = new_return("Philippa")
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")

@@ -6,7 +6,8 @@
 // language-check.js (a worker does not read the page's import map, so the page resolves it) and
 // of the rules; they are loaded and compiled once for the worker's life. Asked:
 //   {id, op: "check", text}                 -> {id, result: [flag with its `options`]}
-//   {id, op: "apply", text, flag, choice}   -> {id, result: {value, select} or null}
+//   {id, op: "apply", text, flag, kept, choice}
+//                                           -> {id, result: {value, select} or null}
 // An error is answered {id, error}; the page then checks on its own thread instead.
 
 let matcher = null;
@@ -28,6 +29,18 @@ function setUp(checkUrl, rulesUrl) {
   return ready;
 }
 
+// The use of the phrase the tap was for, by where it is (`flag.start`, moved by writing.js to
+// the text as it is now), not the first with those words: with the first use kept and the same
+// words written again, the second is the one shown, and a tap rewrote the kept first one (a
+// probe). The first `kept` uses are the ones kept (writing.js notKept) and are never rewritten;
+// null when the use shown is not there any more, so no other use is rewritten in its place.
+// The same as onThisThread in writing.js.
+function theUseShown(found, { flag, kept }) {
+  const same = found.filter((f) => f.rule_id === flag.rule_id && f.text === flag.text);
+  const at = same.findIndex((f) => f.start === flag.start);
+  return at >= 0 && at >= (kept || 0) ? same[at] : null;
+}
+
 function answer(message) {
   const { op, text } = message;
   if (op === "check") {
@@ -38,9 +51,7 @@ function answer(message) {
   }
   if (op === "apply") {
     // Checked again on the text as it is now: it may have changed since the list was drawn.
-    const fresh = matcher
-      .check(compiled, text)
-      .find((f) => f.rule_id === message.flag.rule_id && f.text === message.flag.text);
+    const fresh = theUseShown(matcher.check(compiled, text), message);
     return fresh ? matcher.apply(compiled, text, fresh, message.choice) : null;
   }
   throw new Error("unknown op " + op);

@@ -35,10 +35,14 @@ async function onThisThread(message) {
       options: replacement(compiled, text, flag).options,
     }));
   }
-  const fresh = check(compiled, text).find(
-    (f) => f.rule_id === message.flag.rule_id && f.text === message.flag.text,
+  // The use the tap was for, never a kept one nor another in its place: as theUseShown in
+  // language-worker.js, which says why.
+  const { flag, kept } = message;
+  const same = check(compiled, text).filter(
+    (f) => f.rule_id === flag.rule_id && f.text === flag.text,
   );
-  return fresh ? apply(compiled, text, fresh, message.choice) : null;
+  const at = same.findIndex((f) => f.start === flag.start);
+  return at >= 0 && at >= (kept || 0) ? apply(compiled, text, same[at], message.choice) : null;
 }
 
 // The check runs in language-worker.js, off the page's thread, so typing and tapping never
@@ -115,6 +119,34 @@ function notKept(found, dismissed) {
     unused.set(key, left - 1);
     return false;
   });
+}
+
+// How many uses of the flag's words the worker has kept: the first that many in the box.
+function keptCount(box, flag) {
+  return dismissedOf(box).filter(([ruleId, text]) => ruleId === flag.rule_id && text === flag.text)
+    .length;
+}
+
+// Where a use shown in the words as the list was drawn is in the words as they are now, in code
+// points (the matcher's): the same place when only words after it changed, moved along when
+// only words before it did, and null when the change reached the use itself, so a tap never
+// rewrites words the worker did not see flagged.
+function nowAt(flag, drawn, now) {
+  if (drawn === now) return flag.start;
+  const was = Array.from(drawn);
+  const is = Array.from(now);
+  let head = 0;
+  while (head < was.length && head < is.length && was[head] === is[head]) head += 1;
+  let tail = 0;
+  while (
+    tail < was.length - head &&
+    tail < is.length - head &&
+    was[was.length - 1 - tail] === is[is.length - 1 - tail]
+  )
+    tail += 1;
+  if (flag.end <= head) return flag.start;
+  if (flag.start >= was.length - tail) return flag.start + is.length - was.length;
+  return null;
 }
 
 // The list under the box is not a live region: redrawn at each pause in typing, it had a
@@ -363,8 +395,15 @@ async function render(box) {
           waitForList(panel);
           const current = box.value;
           // Applied to the text as it is now (checked again: it may have changed since the
-          // list was drawn), and only if nothing was typed while that was worked out.
-          const done = await ask({ op: "apply", text: current, flag, choice }).catch(() => null);
+          // list was drawn), to the very use shown, and only if nothing was typed while that
+          // was worked out.
+          const start = nowAt(flag, text, current);
+          if (start === null) return render(box);
+          const shown = { ...flag, start, end: start + (flag.end - flag.start) };
+          const kept = keptCount(box, flag);
+          const done = await ask({ op: "apply", text: current, flag: shown, kept, choice }).catch(
+            () => null,
+          );
           if (!done || box.value !== current) return render(box);
           box.value = done.value;
           taken(box, flag); // before the events below, which start the save it goes with
