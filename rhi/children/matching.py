@@ -90,10 +90,11 @@ def near(day: date) -> list[date]:
     return found
 
 
-def birth_dates_to_check(day: date) -> list[date]:
-    """The dates of birth worth comparing names for."""
+def birth_dates_to_check(day: date, *, near_births: bool = False) -> list[date]:
+    """The dates of birth worth comparing names for (with `near_births`, those a slip away)."""
     other = swapped(day)
-    return list(dict.fromkeys([day, *([other] if other else []), *near(day)]))
+    slips = near(day) if near_births else []
+    return list(dict.fromkeys([day, *([other] if other else []), *slips]))
 
 
 def _names(child: ChildLike) -> list[str]:
@@ -133,9 +134,19 @@ def one_within_the_other(first: str, last: str, child: ChildLike) -> bool:
 
 
 def possible_matches(
-    first: str, last: str, date_of_birth: date, candidates: list[ChildLike]
+    first: str,
+    last: str,
+    date_of_birth: date,
+    candidates: list[ChildLike],
+    *,
+    near_births: bool = False,
 ) -> list[Match]:
-    """The candidates that may be this child, closest first."""
+    """The candidates that may be this child, closest first. A date of birth a slip away
+    (NEAR_BIRTH) only with `near_births`: where the answer is a question for a person (adding a
+    child, a row of a file with nothing else pointing at a child), never where it decides on its
+    own (a police reference or person id that points at a child: `may_be`; what a subject access
+    request or a destruction takes from a file: retention/unimported.py), as a sibling with a
+    like name born a year apart would then be taken for the child (a review)."""
     other = swapped(date_of_birth)
     found = []
     for child in candidates:
@@ -152,7 +163,7 @@ def possible_matches(
         elif other is not None and child.date_of_birth == other and score >= SIMILAR:
             # A swapped date and a longer name too is two differences: too far to flag.
             reason = SWAPPED
-        elif child.date_of_birth in near(date_of_birth) and score >= SIMILAR:
+        elif near_births and child.date_of_birth in near(date_of_birth) and score >= SIMILAR:
             reason = NEAR_BIRTH
         else:
             continue

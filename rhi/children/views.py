@@ -245,13 +245,15 @@ def _possible_matches(form: ChildForm) -> list[tuple[Child, matching.Match]]:
     candidates = list(
         db.session.scalars(
             select(Child).where(
-                Child.date_of_birth.in_(matching.birth_dates_to_check(dob)),
+                Child.date_of_birth.in_(matching.birth_dates_to_check(dob, near_births=True)),
                 access.child_filter(current_user),
             )
         )
     )
     by_id = {c.id: c for c in candidates}
-    found = matching.possible_matches(form.first_name.data, form.last_name.data, dob, candidates)
+    found = matching.possible_matches(
+        form.first_name.data, form.last_name.data, dob, candidates, near_births=True
+    )
     return [(by_id[m.child_id], m) for m in found]
 
 

@@ -235,7 +235,11 @@ class Known:
             ):
                 known.people[link.police_person_id] = link.child_id
         births = sorted(
-            {d for n in notices for d in matching.birth_dates_to_check(n.date_of_birth)}
+            {
+                d
+                for n in notices
+                for d in matching.birth_dates_to_check(n.date_of_birth, near_births=True)
+            }
         )
         for part in _chunks(births):
             for child in db.session.scalars(
@@ -293,7 +297,7 @@ class Known:
         return self.by_id.get(child_id)
 
     def candidates(self, notice: Notice) -> list[Child]:
-        days = matching.birth_dates_to_check(notice.date_of_birth)
+        days = matching.birth_dates_to_check(notice.date_of_birth, near_births=True)
         return [child for day in days for child in self.children[day]]
 
 
@@ -503,7 +507,11 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
             row, notice, child, known, f"New episode for {child.display_name} (police person id)."
         )
     found = matching.possible_matches(
-        notice.first_name, notice.last_name, notice.date_of_birth, known.candidates(notice)
+        notice.first_name,
+        notice.last_name,
+        notice.date_of_birth,
+        known.candidates(notice),
+        near_births=True,  # it waits for a person: never joined on a near date alone
     )
     if not found:
         name = f"{notice.first_name} {notice.last_name}"

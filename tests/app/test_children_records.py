@@ -328,7 +328,8 @@ def test_matching_rules():
     assert matching.swapped(date(2011, 5, 5)) is None
     assert matching.swapped(date(2011, 5, 13)) is None
     # The date itself, then the dates one slip away (no swapped one: there is no 13th month).
-    assert matching.birth_dates_to_check(date(2011, 5, 13)) == [
+    assert matching.birth_dates_to_check(date(2011, 5, 13)) == [date(2011, 5, 13)]
+    assert matching.birth_dates_to_check(date(2011, 5, 13), near_births=True) == [
         date(2011, 5, 13),
         date(2011, 5, 12),
         date(2011, 5, 14),
@@ -374,10 +375,15 @@ def test_matching_rules():
     assert (khan.child_id, khan.reason) == (2, matching.OTHER_WAY_ROUND)
     assert matching.possible_matches("Thomas", "brooks", dob, known)[0].reason == matching.SAME
     # Born a day, a month or a year away: possibly the same child, never SAME.
+    # Only where a person is asked: never where the answer decides alone (`may_be`).
     for slip in (date(2010, 3, 5), date(2010, 2, 4), date(2011, 3, 4)):
-        found = matching.possible_matches("Mohamed", "Khan", slip, known)
+        found = matching.possible_matches("Mohamed", "Khan", slip, known, near_births=True)
         assert [(m.child_id, m.reason) for m in found] == [(2, matching.NEAR_BIRTH)], slip
-    assert matching.possible_matches("Ava", "Jones", date(2010, 3, 5), known) == []
+        assert matching.possible_matches("Mohamed", "Khan", slip, known) == []
+        assert not matching.may_be("Mohamed", "Khan", slip, known[1])
+    assert (
+        matching.possible_matches("Ava", "Jones", date(2010, 3, 5), known, near_births=True) == []
+    )
 
 
 # Editing a child ------------------------------------------------------------------------------

@@ -200,6 +200,22 @@ def test_a_date_of_birth_a_slip_away_waits_for_a_person(app, manager, amara_and_
     }
 
 
+def test_a_reference_pointing_at_a_child_born_a_slip_away_is_not_taken_as_theirs(
+    app, manager, amara_and_mohamed
+):
+    """A police reference or person id decides without a person: a date of birth a slip away
+    is not enough for it (a review: Amara's reference with a date a year out was applied as an
+    update, and her person id joined a row born a year later to her record, where a sibling
+    with a like name can be the child the police mean)."""
+    amara, _ = amara_and_mohamed
+    batch, page = preview(
+        manager, csv_bytes("WY-OKO-01,Amara,Okoye,14/03/2011,10/11/2026 09:00,,Medium")
+    )
+    assert "0 to update" in page and "1 with a problem" in page
+    said = " ".join(page.split())
+    assert "rhi holds this police reference for a child with another name or date of birth" in said
+
+
 def test_one_name_within_the_other_is_possible_never_sure():
     class Known:
         id, first_name, last_name, preferred_name = 1, "Amara", "Okoye", None
