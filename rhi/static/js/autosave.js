@@ -117,8 +117,33 @@ function setStatus(elt, text, className) {
     status.textContent = text;
     status.className = "save-status " + className;
   }
+  noteWhereTheWordsAre(elt);
   reflect(elt);
 }
+
+// Boxes holding words the server does not have: their last save was refused (a clash with
+// another tab, too long, a date not understood, the interview finished elsewhere, signed out)
+// or waits to be tried again. Kept while the next save is on its way: leaving the page starts
+// one (the box loses the focus), whose "Saving…" would otherwise hide that the words are not
+// saved yet. Told by the server's answer, and by what this module says beside the box.
+const notOnTheServer = new Set();
+
+function noteWhereTheWordsAre(elt) {
+  const status = statusFor(elt);
+  if (!status) return;
+  if (["save-error", "save-retrying"].some((mark) => status.classList.contains(mark)))
+    notOnTheServer.add(elt);
+  else if (status.classList.contains("save-kept")) notOnTheServer.delete(elt); // sent from there
+}
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const { elt, xhr } = event.detail;
+  if (!isAutosave(elt) || !xhr || !xhr.status) return; // no answer: said by sendError
+  // Saved (200), or held for the managers (202): the server has them. A refusal (4xx) has not;
+  // a server error is tried again (markNotSaved).
+  if ((xhr.status === 200 || xhr.status === 202) && !signedOut(xhr)) notOnTheServer.delete(elt);
+  else if (xhr.status < 500) notOnTheServer.add(elt);
+});
 
 // A screen reader hears a live region's changes, not a region swapped in with its words already
 // in it (each save replaces the status beside the field): so what went wrong, and the first
@@ -351,13 +376,30 @@ document.addEventListener("input", (event) => {
   typedNotSent.add(elt);
   // "Saved 09:47" beside words typed since is not true of them: it says what it will be until
   // their save answers (a box saves 800 ms after the typing stops). Only a plain "Saved": a
-  // clash, a refusal or a retry beside the box stays until the server's next answer.
+  // clash, a refusal or a retry beside the box stays until the server's next answer. Words
+  // put back as the server holds them (a word pasted over itself) send nothing, so "Saved"
+  // comes back (a review: "Saving…" stayed for ever).
   const status = statusFor(elt);
-  if (status && status.classList.contains("save-saved")) {
+  if (!status) return;
+  const same = elt.value === serverHolds(elt);
+  if (status.classList.contains("save-saved") && !same) {
+    status.dataset.said = status.textContent;
     status.textContent = "Saving…";
-    status.className = "save-status";
+    status.className = "save-status save-pending";
+  } else if (status.classList.contains("save-pending") && same) {
+    status.textContent = status.dataset.said || "Saved";
+    status.className = "save-status save-saved";
   }
 });
+
+/** The words the server holds for a box, as its last answer gave them (the `o:` field beside
+ * its status, sent back with each save to tell a clash). */
+function serverHolds(elt) {
+  const target = document.querySelector(elt.getAttribute("hx-target") || "#none");
+  const held =
+    target && target.querySelector(`input[name="${CSS.escape("o:" + elt.name.slice(2))}"]`);
+  return held ? held.value : null;
+}
 
 document.addEventListener("htmx:beforeRequest", (event) => {
   typedNotSent.delete(event.detail.elt);
@@ -402,6 +444,17 @@ function sendWhatIsTyped() {
 }
 window.addEventListener("beforeunload", sendWhatIsTyped);
 window.addEventListener("pagehide", sendWhatIsTyped);
+
+// Words the server refused stay in the box, which says so ("your words are still in the box"):
+// leaving the page would take them with it, so leaving asks first (a probe: a nav tap lost them
+// without a word, and the versions page had nothing to choose). Words kept on the tablet are
+// not at risk.
+window.addEventListener("beforeunload", (event) => {
+  if (document.querySelector("[data-shell-page]")) return; // kept by shell-interview.js
+  if (![...notOnTheServer].some((elt) => elt.isConnected)) return;
+  event.preventDefault();
+  event.returnValue = "";
+});
 // A tablet's browser may end a page in the background without pagehide: hidden is the last
 // moment it surely runs.
 document.addEventListener("visibilitychange", () => {
