@@ -17,6 +17,7 @@ signs anyone in.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import secrets
@@ -234,7 +235,10 @@ class DatabaseSessionInterface(SessionInterface):
             data = None
         session = ServerSession(data if isinstance(data, dict) else None)
         session.modified = not isinstance(data, dict)  # replace a bad cookie
-        session.sent = dict(data) if isinstance(data, dict) else None
+        # A copy of its own, lists and all: a message flashed is appended to the session's list
+        # in place, and a shallow copy saw it too, so the second message was never written (a
+        # review: "Sign in again" was lost behind "Please sign in to continue").
+        session.sent = copy.deepcopy(data) if isinstance(data, dict) else None
         return session
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:

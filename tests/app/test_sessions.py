@@ -46,6 +46,18 @@ def test_before_sign_in_the_session_is_a_signed_cookie_with_safe_flags(app, worl
     assert "HttpOnly" in pre and "SameSite=Lax" in pre and "Path=/" in pre
 
 
+def test_every_message_for_someone_signed_out_is_kept_until_shown(app, world):
+    """Two messages before the next page: both are shown (a review: the second was appended to
+    the list the cookie was read into, looked unchanged, and was never written)."""
+    client = app.test_client()
+    client.get("/sign-in")
+    assert client.get("/returns").status_code == 302  # "Please sign in to continue."
+    assert client.get("/sign-in/code").status_code == 302  # "Sign in again with ..."
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert "Please sign in to continue." in page
+    assert "Sign in again with your email address and password." in page
+
+
 def test_production_names_the_pre_session_cookie_with_the_host_prefix(tmp_path):
     settings = load_settings(
         tmp_path,
