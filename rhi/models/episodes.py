@@ -32,6 +32,9 @@ REPORTERS = {
     "police": "Police",
     "child": "The child",
     "other": "Someone else",
+    # Said by a person who does not know: a notification that named no one is "Not recorded"
+    # until then, and correcting its risk grade must not mean choosing someone (a review).
+    "not_known": "Not known",
 }
 
 # Stored as the risk grade when the police have not graded the episode (it was not reported to

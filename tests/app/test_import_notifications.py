@@ -109,6 +109,29 @@ def episodes_with(app, reference: str) -> list[Episode]:
 # Reading a file (no database) -----------------------------------------------------------------
 
 
+def test_an_episode_imported_with_no_reporter_is_corrected_without_naming_one(app, manager):
+    """The file named no one: correcting the risk grade asks who reported it, and "Not known"
+    is an answer (a review: the form required a choice and had none for this)."""
+    from tests.app.test_corrections_keep_what_was_saved import _as_shown
+
+    response = upload(manager, csv_bytes(ADA))
+    batch = batch_id(response)
+    save_columns(manager, batch)
+    manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
+    (ada,) = episodes_with(app, "IMP-1")
+    page = f"/episodes/{ada.id}/notification"
+    shown = _as_shown(manager.get(page).get_data(as_text=True), page)
+    shown.pop("csrf_token", None)
+    assert shown.get("reported_by", "") == ""  # not chosen for the person
+    shown.update(risk_grade="Medium", reported_by="not_known")
+    shown["missing_from"] = "Not known"  # a box: the file did not say this either
+    assert manager.post(page, shown, page=page).status_code == 302
+    (ada,) = episodes_with(app, "IMP-1")
+    assert (ada.risk_grade, ada.reported_by) == ("Medium", "not_known")
+    said = " ".join(manager.get(f"/episodes/{ada.id}").get_data(as_text=True).split())
+    assert "<dt>Reported by</dt><dd>Not known" in said
+
+
 def test_columns_are_guessed_from_common_header_names():
     headers = ["Police reference", "First name", "Last name", "Date of birth", "Reported missing"]
     headers += ["Found", "Risk grade", "Missing from", "Found where", "Found by", "Reported by"]
