@@ -74,7 +74,7 @@ from rhi.sync import held as held_work
 from rhi.sync.protocol import valid_device_id
 from rhi.timefmt import format_datetime, from_local, to_local
 from rhi.writing.events import open_flags
-from rhi.writing.placeholders import left_unfilled_in, saved_and_left
+from rhi.writing.placeholders import found_in, left_unfilled_in, saved_and_left
 
 bp = Blueprint("interviews", __name__)
 
@@ -1321,7 +1321,22 @@ def _read_back_context(interview: Interview, page_id: str) -> dict[str, Any]:
     own = allocated_reader(interview) is not None
     told = reading_back.recipients(interview.content, in_force, own_social_worker=own)
     kept = reading_back.kept_between_us(interview.content, in_force, own_social_worker=own)
+    # Before the child reads it: the writing check's open suggestions, and the gaps a suggestion
+    # left ("[person or place]"), in the words the page will show them. The child read "Aisha
+    # absconded and is promiscuous" as what they had said, and the worker was told only on the
+    # review page, after (a probe). Said to the worker alone.
+    shown = [t.words for r in told if r.told_of for t in r.things] + [t.words for t in kept]
+    content = c.normalise(interview.content)
+    wording = [
+        flag
+        for flag in open_flags(
+            writing.matcher(), c.text_fields(content), content["language"]["dismissed"]
+        )
+        if any(flag["text"] in words for words in shown)
+    ]
     return {
+        "read_back_wording": wording,
+        "read_back_gaps": sorted({gap for words in shown for gap in found_in(words)}),
         # Compared with the lists the page shows, not built again for it.
         "read_back_changed": reading_back.changed_since_read(
             interview.content, in_force, interview.read_back_of, shown=(told, kept)

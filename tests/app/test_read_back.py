@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import unescape
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -757,6 +758,53 @@ def test_once_the_child_asks_for_changes_the_page_and_the_letter_say_what_happen
     # Read again once the changes are made, and agreed: said no more.
     answer(web, uuid, "agreed", "Please leave out CHANGEX about my friend")
     assert ASKED_FOR_CHANGES not in read_back_page() and ASKED_FOR_CHANGES not in letter()
+
+
+def test_before_the_child_reads_it_the_worker_is_told_of_wording_to_look_at(app, web, world):
+    """A probe: the child read "absconded" and a suggestion's "[person or place]" as what they
+    had said, and the worker was told only on the review page, after. The read-back now says
+    so first, to the worker alone, for the words the child will read: not for a phrase the
+    worker chose to keep, nor for words no one is told."""
+    uuid = start(web, world)
+    d = shared_document()
+    d["sections"]["before"]["text"] = (
+        "Ada absconded after a row. She was being exposed to risk by [person or place]."
+    )
+    d["sections"]["away"]["text"] = "AWAYX She absconded again."
+    d["sections"]["analysis"]["text"] = "Ada is promiscuous."  # the worker's own: not read back
+    d["language"]["dismissed"] = [
+        {
+            "path": "sections.away.text",
+            "rule_id": read_back_rule(app, "absconded"),
+            "text": "absconded",
+        }
+    ]
+    store(app, uuid, d)
+    page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
+    notice = re.search(
+        r"<div class=\"notice\" data-worker-only data-read-back-wording>(.*?)</div>", page, re.S
+    )
+    assert notice, "no notice"
+    said = " ".join(unescape(re.sub(r"<[^>]+>", " ", notice.group(1))).split())
+    assert "Before you read this with Ada: Ada will read these words as written." in said
+    assert "your words \u201cabsconded\u201d" in said
+    assert said.count("absconded") == 1  # the kept one is not asked about again
+    assert "[person or place] is still to fill in." in said
+    assert "promiscuous" not in said
+    # Nothing to look at: no notice.
+    d["sections"]["before"]["text"] = "BEFOREX I had a row at home"
+    store(app, uuid, d)
+    assert "data-read-back-wording" not in web.get(f"/interviews/{uuid}/read_back").get_data(
+        as_text=True
+    )
+
+
+def read_back_rule(app, phrase: str) -> str:
+    from rhi.writing import matcher
+
+    with app.app_context():
+        (flag,) = matcher().check(phrase)
+        return flag.rule_id
 
 
 def test_the_tablets_read_back_page_asks_for_a_connection(client):
