@@ -459,3 +459,25 @@ def test_any_other_page_gives_the_way_back_in_the_childs_language(page, live_app
         panel.get_by_role("button", name="Give the tablet back أعد الجهاز اللوحي")
     ).to_be_visible()
     assert serious_violations(page) == []
+
+
+HELP_CHILD = "Ottilie"  # a first name no other test uses
+
+
+def test_where_to_get_help_is_as_large_as_anything_the_child_reads(page, live_app, new_return):
+    """A probe: in the child's view the 999, Childline and Missing People line was the smallest
+    text on the page (the footer's 16 px grey, beside 22 px and more)."""
+    new_return(HELP_CHILD)
+    started(page, live_app, HELP_CHILD)
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    page.wait_for_url("**/away")
+    page.get_by_role("button", name=f"Turn the tablet towards {HELP_CHILD}").click()
+    line = page.locator("footer [data-child-only] p").first
+    expect(line).to_contain_text("If you are in danger now, call 999.")
+    sizes = page.evaluate(
+        """() => [document.querySelector("footer [data-child-only] p"), document.body].map(
+            (el) => parseFloat(getComputedStyle(el).fontSize))"""
+    )
+    assert sizes[0] >= sizes[1] >= 22, sizes
+    colour = line.evaluate("(el) => getComputedStyle(el).color")
+    assert colour == "rgb(27, 27, 31)", colour  # the page's own ink, not the footer's grey
