@@ -59,7 +59,7 @@ _KEY = "rhi.child_translations"
 CONSENT_EXPLAINED = (
     "We write down what you told us so people can help. Tell me who you are happy for us to "
     "share it with. If we are very worried you could be hurt, we may have to share it anyway, "
-    "and we will tell you."
+    "and we will try to tell you."
 )
 
 FOR_THE_WORKER = "This page is for your worker."
