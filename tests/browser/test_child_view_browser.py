@@ -481,3 +481,39 @@ def test_where_to_get_help_is_as_large_as_anything_the_child_reads(page, live_ap
     assert sizes[0] >= sizes[1] >= 22, sizes
     colour = line.evaluate("(el) => getComputedStyle(el).color")
     assert colour == "rgb(27, 27, 31)", colour  # the page's own ink, not the footer's grey
+
+
+TABS_CHILD = "Ondine"  # a first name no other test uses
+
+
+def test_other_tabs_new_or_open_follow_the_childs_view(page, live_app, new_return):
+    """A probe: the child's view was kept per tab, so a new tab, or one already open, showed
+    the worker's pages, the Returns list with other children on it among them."""
+    new_return(TABS_CHILD)
+    started(page, live_app, TABS_CHILD)
+    open_tab = page.context.new_page()
+    open_tab.goto("/returns")
+    expect(open_tab.locator(".site-header")).to_be_visible()
+
+    page.get_by_role("button", name=f"Turn the tablet towards {TABS_CHILD}").click()
+    # The tab already open hides the worker's page at once.
+    expect(open_tab.locator("#child-view-away")).to_be_visible()
+    for workers in (open_tab.locator(".site-header"), open_tab.locator("main")):
+        expect(workers).not_to_be_visible()
+    # A new tab, on any page of rhi: the same.
+    new_tab = page.context.new_page()
+    new_tab.goto("/returns")
+    expect(new_tab.locator("#child-view-away")).to_be_visible()
+    expect(new_tab.locator("main")).not_to_be_visible()
+    assert "Testchild" not in new_tab.evaluate(VISIBLE)
+
+    # The worker comes back, with their password, in the first tab: every tab is theirs again.
+    page.get_by_role("button", name="Give the tablet back").click()
+    dialog = page.locator("#child-view-dialog")
+    dialog.get_by_label("Your password").fill(DEMO_PASSWORD)
+    dialog.get_by_role("button", name="Continue").click()
+    page.locator(".interview-nav").wait_for(state="visible")
+    expect(open_tab.locator("main")).to_be_visible()
+    new_tab.reload()
+    expect(new_tab.locator(".site-header")).to_be_visible()
+    expect(new_tab.locator("#child-view-away")).to_have_count(0)

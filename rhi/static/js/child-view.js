@@ -1,8 +1,11 @@
 // The child's view of an interview page: one tap turns the tablet towards the child. The page
 // gets the class "child-view" on <html>, and the stylesheet hides everything the server marked
 // data-worker-only and shows what it marked data-child-only: which content is the child's is
-// decided in the templates and the field catalogue, never here. Kept for this tab
-// (sessionStorage) so a reload stays turned towards the child.
+// decided in the templates and the field catalogue, never here. Kept for the browser, every tab
+// of it (localStorage): a reload stays turned towards the child, and so does any other tab, new
+// or already open (a probe: a new tab showed the worker's pages and the Returns list, as the
+// mode was kept per tab). Only the mode, the way back and rhi's own words in the child's
+// language are kept: never anything the child or the worker wrote.
 //
 // Back to the worker's view only with the tablet's PIN (the sealed store's own check), or,
 // online on a tablet with no PIN, the worker's password (checked, throttled and recorded by the
@@ -36,15 +39,15 @@ const SIGNED_OUT = "You were signed out after a while with nothing sent.";
 
 const remembered = (key) => {
   try {
-    return window.sessionStorage.getItem(key);
+    return window.localStorage.getItem(key);
   } catch {
     return null;
   }
 };
 const remember = (key, value) => {
   try {
-    if (value === null) window.sessionStorage.removeItem(key);
-    else window.sessionStorage.setItem(key, value);
+    if (value === null) window.localStorage.removeItem(key);
+    else window.localStorage.setItem(key, value);
   } catch {
     // Storage refused (a private window): the mode lasts until the page is left.
   }
@@ -542,11 +545,20 @@ document.addEventListener("htmx:load", () => {
   showQuestion();
 });
 
-// The child's view, kept for this tab, on whatever page opens: a page shown from the browser's
-// back-forward cache runs no script again, so it is asked again when shown.
+// This page is the interview the child's view was turned on for (its own way back): another
+// child's interview, opened in another tab, shows the child nothing of that child either.
+// (A page with no password form, a tablet's kept page, is taken at its word: the PIN guards it.)
+function isTheirInterview() {
+  const form = document.querySelector("#child-view-dialog form");
+  const kept = remembered(UNLOCK);
+  return !form || !kept || form.action === kept;
+}
+
+// The child's view, kept for the browser, on whatever page opens: a page shown from the
+// browser's back-forward cache runs no script again, so it is asked again when shown.
 function resume() {
   if (remembered(MODE) !== "1") return;
-  if (!offersChildView()) return awayFromTheInterview();
+  if (!offersChildView() || !isTheirInterview()) return awayFromTheInterview();
   setMode(true);
   // What the page came back to say to the child ("Your answer is saved." on the read-back)
   // is read first, not the panel at the top.
@@ -554,5 +566,12 @@ function resume() {
   if (said) said.focus();
 }
 window.addEventListener("pageshow", (event) => event.persisted && resume());
+// Another tab turned the tablet towards the child: this one, already open, follows at once;
+// and when the worker came back there, here too (they gave the PIN or password in that tab).
+window.addEventListener("storage", (event) => {
+  if (event.key !== MODE) return;
+  if (event.newValue === "1" && !isOn()) resume();
+  else if (event.newValue === null && isOn()) workerView();
+});
 resume();
 showFeelings();
