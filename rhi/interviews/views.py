@@ -1327,13 +1327,14 @@ def _read_back_context(interview: Interview, page_id: str) -> dict[str, Any]:
     # review page, after (a probe). Said to the worker alone.
     shown = [t.words for r in told if r.told_of for t in r.things] + [t.words for t in kept]
     content = c.normalise(interview.content)
-    wording = [
-        flag
-        for flag in open_flags(
-            writing.matcher(), c.text_fields(content), content["language"]["dismissed"]
-        )
-        if any(flag["text"] in words for words in shown)
+    # The boxes whose words the page shows whole (what the child said, their message...): not
+    # a box whose phrase only happens to appear in them, as the worker's analysis (a review).
+    read_out = [
+        (path, text)
+        for path, text in c.text_fields(content)
+        if any(text.strip() in words for words in shown)
     ]
+    wording = open_flags(writing.matcher(), read_out, content["language"]["dismissed"])
     return {
         "read_back_wording": wording,
         "read_back_gaps": sorted({gap for words in shown for gap in found_in(words)}),

@@ -771,7 +771,8 @@ def test_before_the_child_reads_it_the_worker_is_told_of_wording_to_look_at(app,
         "Ada absconded after a row. She was being exposed to risk by [person or place]."
     )
     d["sections"]["away"]["text"] = "AWAYX She absconded again."
-    d["sections"]["analysis"]["text"] = "Ada is promiscuous."  # the worker's own: not read back
+    # The worker's own, never read back: neither its own phrase nor one shown elsewhere.
+    d["sections"]["analysis"]["text"] = "Ada is promiscuous. She absconded."
     d["language"]["dismissed"] = [
         {
             "path": "sections.away.text",
@@ -790,7 +791,7 @@ def test_before_the_child_reads_it_the_worker_is_told_of_wording_to_look_at(app,
     assert "your words \u201cabsconded\u201d" in said
     assert said.count("absconded") == 1  # the kept one is not asked about again
     assert "[person or place] is still to fill in." in said
-    assert "promiscuous" not in said
+    assert "promiscuous" not in said and "Your notes" not in said
     # Nothing to look at: no notice.
     d["sections"]["before"]["text"] = "BEFOREX I had a row at home"
     store(app, uuid, d)
