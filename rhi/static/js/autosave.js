@@ -121,19 +121,21 @@ function setStatus(elt, text, className) {
   reflect(elt);
 }
 
-// Boxes holding words the server does not have: their last save was refused (a clash with
-// another tab, too long, a date not understood, the interview finished elsewhere, signed out)
-// or waits to be tried again. Kept while the next save is on its way: leaving the page starts
-// one (the box loses the focus), whose "Saving…" would otherwise hide that the words are not
-// saved yet. Told by the server's answer, and by what this module says beside the box.
+// Fields holding words the server does not have, by name (a choice's radio buttons are one
+// field): their last save was refused (a clash with another tab, too long, a date not
+// understood, the interview finished elsewhere, signed out) or waits to be tried again. Kept
+// while the next save is on its way: leaving the page starts one (the box loses the focus),
+// whose "Saving…" would otherwise hide that the words are not saved yet. Told by the server's
+// answer, by what this module says beside the field, and, for a page the server sent back
+// refused (a form sent whole), by the status it drew.
 const notOnTheServer = new Set();
 
 function noteWhereTheWordsAre(elt) {
   const status = statusFor(elt);
   if (!status) return;
   if (["save-error", "save-retrying"].some((mark) => status.classList.contains(mark)))
-    notOnTheServer.add(elt);
-  else if (status.classList.contains("save-kept")) notOnTheServer.delete(elt); // sent from there
+    notOnTheServer.add(elt.name);
+  else if (status.classList.contains("save-kept")) notOnTheServer.delete(elt.name); // sent from there
 }
 
 document.addEventListener("htmx:afterRequest", (event) => {
@@ -141,8 +143,9 @@ document.addEventListener("htmx:afterRequest", (event) => {
   if (!isAutosave(elt) || !xhr || !xhr.status) return; // no answer: said by sendError
   // Saved (200), or held for the managers (202): the server has them. A refusal (4xx) has not;
   // a server error is tried again (markNotSaved).
-  if ((xhr.status === 200 || xhr.status === 202) && !signedOut(xhr)) notOnTheServer.delete(elt);
-  else if (xhr.status < 500) notOnTheServer.add(elt);
+  if ((xhr.status === 200 || xhr.status === 202) && !signedOut(xhr))
+    notOnTheServer.delete(elt.name);
+  else if (xhr.status < 500) notOnTheServer.add(elt.name);
 });
 
 // A screen reader hears a live region's changes, not a region swapped in with its words already
@@ -445,13 +448,29 @@ function sendWhatIsTyped() {
 window.addEventListener("beforeunload", sendWhatIsTyped);
 window.addEventListener("pagehide", sendWhatIsTyped);
 
+// A page the server sent back refused says so beside the field from the start.
+for (const elt of document.querySelectorAll("[data-autosave]")) noteWhereTheWordsAre(elt);
+
+// A form sent whole (the read-back's "Save what they said") takes its boxes' words with it.
+let sentWhole = null;
+document.addEventListener("submit", (event) => {
+  sentWhole = event.target instanceof HTMLFormElement ? event.target : null;
+});
+
+const atRisk = () =>
+  [...notOnTheServer].some((name) =>
+    [...document.getElementsByName(name)].some(
+      (elt) => isAutosave(elt) && !(sentWhole && sentWhole.contains(elt)),
+    ),
+  );
+
 // Words the server refused stay in the box, which says so ("your words are still in the box"):
 // leaving the page would take them with it, so leaving asks first (a probe: a nav tap lost them
 // without a word, and the versions page had nothing to choose). Words kept on the tablet are
 // not at risk.
 window.addEventListener("beforeunload", (event) => {
   if (document.querySelector("[data-shell-page]")) return; // kept by shell-interview.js
-  if (![...notOnTheServer].some((elt) => elt.isConnected)) return;
+  if (!atRisk()) return;
   event.preventDefault();
   event.returnValue = "";
 });
