@@ -461,7 +461,7 @@ def test_any_other_page_gives_the_way_back_in_the_childs_language(page, live_app
     assert serious_violations(page) == []
 
 
-HELP_CHILD = "Ottilie"  # a first name no other test uses
+HELP_CHILD = "Octavine"  # a first name no other test uses
 
 
 def test_where_to_get_help_is_as_large_as_anything_the_child_reads(page, live_app, new_return):

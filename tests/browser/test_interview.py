@@ -70,10 +70,10 @@ def test_typing_saves_and_a_dropped_connection_retries(page):
 def test_words_typed_after_a_save_are_not_said_to_be_saved_until_they_are(page, new_return):
     """ "Saved 09:47" stayed beside words typed after it until their save was sent (800 ms after
     the typing stops): a worker closing the tablet then read it as true of them."""
-    new_return("Philippa")
-    open_new_interview(page, "Philippa Testchild")
+    new_return("Quintessa")
+    open_new_interview(page, "Quintessa Testchild")
     page.locator(".interview-nav").get_by_role("link", name="While away").click()
-    box = page.get_by_label("What Philippa said")
+    box = page.get_by_label("What Quintessa said")
     status = page.locator("#meta-sections-away-text .save-status")
     box.fill("She stayed with a friend.")
     status.get_by_text(SAVED).wait_for()

@@ -28,10 +28,10 @@ def _asked(page) -> list[str]:
 
 
 def test_words_too_long_to_save_are_not_left_behind_without_asking(page, new_return):
-    new_return("Perpetua")
-    open_new_interview(page, "Perpetua Testchild")
+    new_return("Berenike")
+    open_new_interview(page, "Berenike Testchild")
     page.locator(".interview-nav").get_by_role("link", name="While away").click()
-    box = page.get_by_label("What Perpetua said")
+    box = page.get_by_label("What Berenike said")
     box.click()
     words = "She stayed at the station. " + "x" * 50_000
     box.fill(words)
@@ -77,8 +77,8 @@ def test_words_that_met_another_tabs_are_not_left_behind_without_asking(page, ne
 def test_a_choice_settled_after_a_clash_leaves_without_asking(page, new_return):
     """A review: the refused radio button stayed "at risk" after "Use the other version" saved
     another one of the same choice, and every later tap asked."""
-    new_return("Araminta")
-    open_new_interview(page, "Araminta Testchild")
+    new_return("Hypatia")
+    open_new_interview(page, "Hypatia Testchild")
     page.locator(".interview-nav").get_by_role("link", name="Analysis and actions").click()
     page.wait_for_url("**/analysis")
     other = page.context.new_page()
@@ -106,28 +106,28 @@ def test_a_page_sent_back_refused_asks_before_leaving_and_its_form_sends_without
     button itself, which sends the words, never asks."""
     from tests.browser.test_child_view_browser import started
 
-    new_return("Clementine")
-    _, uuid = started(page, live_app, "Clementine")
+    new_return("Marcheline")
+    _, uuid = started(page, live_app, "Marcheline")
     page.goto(f"/interviews/{uuid}/read_back")
     other = page.context.new_page()
     other.goto(page.url)
-    other.get_by_label("The changes Clementine asked for, in their words").fill(
+    other.get_by_label("The changes Marcheline asked for, in their words").fill(
         "Another tab's words."
     )
     other.locator("#meta-read_back-changes .save-saved").wait_for()
     other.close()
     asked = _asked(page)
     page.get_by_label("I want changes").check()
-    box = page.get_by_label("The changes Clementine asked for, in their words")
+    box = page.get_by_label("The changes Marcheline asked for, in their words")
     box.click()
     box.fill("Take out the bit about my mum.")
-    page.get_by_role("button", name="Save what Clementine said").click()
+    page.get_by_role("button", name="Save what Marcheline said").click()
     page.wait_for_load_state("load")
-    expect(page.get_by_label("The changes Clementine asked for, in their words")).to_have_value(
+    expect(page.get_by_label("The changes Marcheline asked for, in their words")).to_have_value(
         "Take out the bit about my mum."
     )
     assert asked == []  # sending the form asked nothing
-    page.get_by_label("The changes Clementine asked for, in their words").click()
+    page.get_by_label("The changes Marcheline asked for, in their words").click()
     page.locator(".interview-nav").get_by_role("link", name="Review and finish").click()
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
