@@ -9,7 +9,7 @@ refused as a conflict and both texts are kept for the worker to choose; it is ne
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from rhi import audit
@@ -21,7 +21,7 @@ from rhi.models import Addendum, Interview, InterviewStatus, User
 from rhi.models.base import utcnow
 from rhi.models.episodes import first_return
 from rhi.plain_text import without_direction_controls
-from rhi.timefmt import STORED_WHEN, format_datetime, from_local
+from rhi.timefmt import STORED_WHEN, format_datetime, from_local, to_local
 from rhi.writing import events as language_events
 
 
@@ -43,6 +43,22 @@ class FieldResult:
     # On conflict: what the worker's page started from. Their next save still sends it, so
     # typing on without choosing meets the other version again, never silently replaces it.
     original: Any = None
+
+
+# An action's date before the interview itself: saved, as the worker may mean it, and said, as
+# the likeliest slip is the year (a probe: 2020 for 2026, overdue from the moment it was agreed).
+BEFORE_THE_INTERVIEW = "This date is before the interview: check the year."
+
+
+def _before_it(interview: Interview, path: str, value: Any) -> str:
+    if not (path.startswith("actions.") and path.endswith(".due")) or not value:
+        return ""
+    try:
+        due = date.fromisoformat(str(value))
+    except ValueError:
+        return ""
+    began = interview.held_at or interview.created_at
+    return BEFORE_THE_INTERVIEW if began is not None and due < to_local(began).date() else ""
 
 
 def start(interview: Interview, user: User, now_local: datetime | None = None) -> None:
@@ -165,7 +181,8 @@ def save_fields(
         document, saved_value = changed, candidate
         if matcher is not None and isinstance(saved_value, str):
             language_events.record_new_flags(matcher, user.team_id, str(current), saved_value)
-        results.append(FieldResult(path, "saved", saved_value))
+        slip = _before_it(interview, path, saved_value)
+        results.append(FieldResult(path, "saved", saved_value, message=slip))
     saved = [r.path for r in results if r.outcome == "saved"]
     if saved:
         interview.content = document

@@ -400,3 +400,22 @@ def test_a_clash_over_a_choice_without_javascript_says_the_other_version_in_word
     assert page.status_code == 409
     text = " ".join(page.get_data(as_text=True).split())
     assert '<div class="theirs prose">Low risk of harm</div>' in text
+
+
+def test_an_actions_date_before_the_interview_is_saved_and_said(app, web, world):
+    """A probe: an action due "2020-01-01" (for 2026) was saved without a word, overdue from
+    the moment it was agreed. It is saved (the worker may mean it) and the year is questioned."""
+    from rhi.interviews import content as c
+    from tests.app.helpers import store
+
+    uuid = start(web, world)
+    document, _ = c.add_item(c.empty_content(), "actions", "a1")
+    store(app, uuid, document)
+    before = autosave(web, uuid, "actions.a1.due", "2020-01-01", "")
+    assert before.status_code == 200
+    said = before.get_data(as_text=True)
+    assert "Saved " in said and "This date is before the interview: check the year." in said
+    assert content(app, uuid)[0]["actions"][0]["due"] == "2020-01-01"
+    after = autosave(web, uuid, "actions.a1.due", "2026-12-01", "2020-01-01")
+    assert "Saved " in after.get_data(as_text=True)
+    assert "check the year" not in after.get_data(as_text=True)
