@@ -31,7 +31,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from rhi import access, audit, deadlines, numbers, shells
+from rhi import access, audit, deadlines, numbers, paging, shells
 from rhi.actions import tracking
 from rhi.actions.tracking import latest_meeting
 from rhi.episodes import (
@@ -200,25 +200,16 @@ def _returns_url(sort: str, page: int, waiting: int) -> str:
 
 def _pages(
     name: str, current: int, total: int, sort: str, *, page: int, waiting: int
-) -> SimpleNamespace:
+) -> paging.Pages:
     """Where "Previous page" and "Next page" go for one list (None at either end), and which
     of the list's rows this page shows ("51 to 100")."""
-    last = max(1, -(-total // PER_PAGE))
-    number = min(current, last)
 
     def to(n: int) -> str:
         return _returns_url(
             sort, n if name == "page" else page, n if name == "waiting" else waiting
         )
 
-    return SimpleNamespace(
-        number=number,
-        last=last,
-        first_row=(number - 1) * PER_PAGE + 1 if total else 0,
-        last_row=min(total, number * PER_PAGE),
-        previous=to(number - 1) if number > 1 else None,
-        next=to(number + 1) if number < last else None,
-    )
+    return paging.pages(current, total, PER_PAGE, to)
 
 
 @bp.route("/notices/<int:notice_id>/dismiss", methods=["POST"])

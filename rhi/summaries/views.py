@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -18,7 +17,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from rhi import access, audit, numbers
+from rhi import access, audit, numbers, paging
 from rhi.actions import tracking as tracking_of_actions
 from rhi.extensions import db
 from rhi.forms.fields import CLOCK_SKEW, NotSaved, field_errors, typed_words
@@ -80,8 +79,12 @@ def inbox() -> str:
             func.coalesce(func.sum(case((held.c.acknowledged_at.is_(None), 1), else_=0)), 0),
         ).select_from(held)
     ).one()
-    last = max(1, -(-int(total) // INBOX_PER_PAGE))
-    number = min(numbers.page_number(request.args.get("page")), last)
+    pages = paging.pages(
+        numbers.page_number(request.args.get("page")),
+        int(total),
+        INBOX_PER_PAGE,
+        lambda n: url_for("summaries.inbox", page=n),
+    )
     summaries = list(
         db.session.scalars(
             _inbox_query(current_user)
@@ -95,19 +98,11 @@ def inbox() -> str:
                 Summary.acknowledged_at.is_not(None), Summary.created_at.desc(), Summary.id.desc()
             )
             .limit(INBOX_PER_PAGE)
-            .offset((number - 1) * INBOX_PER_PAGE)
+            .offset((pages.number - 1) * INBOX_PER_PAGE)
         )
     )
     audit.record(
         "summaries.list", object_type="summary", object_id="list", detail=f"{len(summaries)} shown"
-    )
-    pages = SimpleNamespace(
-        number=number,
-        last=last,
-        first_row=(number - 1) * INBOX_PER_PAGE + 1 if total else 0,
-        last_row=min(int(total), number * INBOX_PER_PAGE),
-        previous=url_for("summaries.inbox", page=number - 1) if number > 1 else None,
-        next=url_for("summaries.inbox", page=number + 1) if number < last else None,
     )
     html = render_template(
         "summaries/inbox.html",

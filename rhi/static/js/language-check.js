@@ -661,3 +661,20 @@ export function apply(compiled, text, flag, choice = 0) {
     : [r.start + option.length, r.start + option.length];
   return { value, select };
 }
+
+/**
+ * `apply` to the use of the flag's phrase the worker was shown: the one at `flag.start` in
+ * `text` as it is now (writing.js moves it there), not the first with those words. With the
+ * first use kept and the same words written again, the second is the one shown, and a tap once
+ * rewrote the kept first one (a probe). The first `kept` uses are the ones kept (writing.js
+ * notKept) and are never rewritten; null when the use shown is not there any more, so no other
+ * use is rewritten in its place. One rule for the worker (language-worker.js) and for the page's
+ * own thread (writing.js).
+ */
+export function applyToUse(compiled, text, flag, kept, choice = 0) {
+  const same = check(compiled, text).filter(
+    (f) => f.rule_id === flag.rule_id && f.text === flag.text,
+  );
+  const at = same.findIndex((f) => f.start === flag.start);
+  return at >= 0 && at >= (kept || 0) ? apply(compiled, text, same[at], choice) : null;
+}

@@ -29,18 +29,6 @@ function setUp(checkUrl, rulesUrl) {
   return ready;
 }
 
-// The use of the phrase the tap was for, by where it is (`flag.start`, moved by writing.js to
-// the text as it is now), not the first with those words: with the first use kept and the same
-// words written again, the second is the one shown, and a tap rewrote the kept first one (a
-// probe). The first `kept` uses are the ones kept (writing.js notKept) and are never rewritten;
-// null when the use shown is not there any more, so no other use is rewritten in its place.
-// The same as onThisThread in writing.js.
-function theUseShown(found, { flag, kept }) {
-  const same = found.filter((f) => f.rule_id === flag.rule_id && f.text === flag.text);
-  const at = same.findIndex((f) => f.start === flag.start);
-  return at >= 0 && at >= (kept || 0) ? same[at] : null;
-}
-
 function answer(message) {
   const { op, text } = message;
   if (op === "check") {
@@ -50,9 +38,9 @@ function answer(message) {
       .map((flag) => ({ ...flag, options: matcher.replacement(compiled, text, flag).options }));
   }
   if (op === "apply") {
-    // Checked again on the text as it is now: it may have changed since the list was drawn.
-    const fresh = theUseShown(matcher.check(compiled, text), message);
-    return fresh ? matcher.apply(compiled, text, fresh, message.choice) : null;
+    // Checked again on the text as it is now (it may have changed since the list was drawn),
+    // and only the use shown (language-check.js applyToUse).
+    return matcher.applyToUse(compiled, text, message.flag, message.kept, message.choice);
   }
   throw new Error("unknown op " + op);
 }

@@ -5,7 +5,7 @@
 
 import { countWithSave } from "./autosave.js";
 import { csrfToken } from "./csrf.js";
-import { apply, check, compile, replacement } from "./language-check.js";
+import { applyToUse, check, compile, replacement } from "./language-check.js";
 
 const RULES_URL = "/language/rules.json";
 let compiled = null;
@@ -35,14 +35,7 @@ async function onThisThread(message) {
       options: replacement(compiled, text, flag).options,
     }));
   }
-  // The use the tap was for, never a kept one nor another in its place: as theUseShown in
-  // language-worker.js, which says why.
-  const { flag, kept } = message;
-  const same = check(compiled, text).filter(
-    (f) => f.rule_id === flag.rule_id && f.text === flag.text,
-  );
-  const at = same.findIndex((f) => f.start === flag.start);
-  return at >= 0 && at >= (kept || 0) ? apply(compiled, text, same[at], message.choice) : null;
+  return applyToUse(compiled, text, message.flag, message.kept, message.choice);
 }
 
 // The check runs in language-worker.js, off the page's thread, so typing and tapping never
