@@ -23,6 +23,7 @@ from rhi.models.episodes import first_return
 from rhi.plain_text import without_direction_controls
 from rhi.timefmt import STORED_WHEN, format_datetime, from_local, to_local
 from rhi.writing import events as language_events
+from rhi.writing.counts import KEPT_CONTEXT
 
 
 class LockedError(Exception):
@@ -215,8 +216,12 @@ def language_action(
     text: str,
     action: str,
     reason: str = "",
+    around: tuple[str, str] = ("", ""),
 ) -> None:
-    """The worker took a suggestion (replaced) or kept their words (dismissed)."""
+    """The worker took a suggestion (replaced) or kept their words (dismissed). A "keep my
+    words" keeps the words either side of the use it answers (`around`, as the page showed
+    them), so that use, and only it, stays kept as the words elsewhere change
+    (rhi/writing/counts.py kept_uses)."""
     if interview.ended:
         raise LockedError
     document = c.normalise(interview.content)
@@ -225,7 +230,14 @@ def language_action(
     if action == "dismissed":
         document["language"]["dismissed"] = [
             *document["language"]["dismissed"],
-            {"path": path, "rule_id": rule_id, "text": text[:200], "reason": reason[:500]},
+            {
+                "path": path,
+                "rule_id": rule_id,
+                "text": text[:200],
+                "reason": reason[:500],
+                "before": around[0][-KEPT_CONTEXT:],
+                "after": around[1][:KEPT_CONTEXT],
+            },
         ]
     elif action == "replaced":
         # The count of every tap, as ever (older records and tablets still running the older

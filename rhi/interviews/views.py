@@ -149,6 +149,7 @@ def language(uuid: str) -> tuple[str, int]:
                 text=request.form.get("text", ""),
                 action=request.form.get("action", ""),
                 reason=request.form.get("reason", ""),
+                around=(request.form.get("before", ""), request.form.get("after", "")),
             )
         except service.LockedError:
             abort(409)
@@ -436,7 +437,7 @@ def _page_context(
         else [],
         "field_title": lambda path: catalogue.title(path, (content,), str(name)),
         "dismissed_pairs": lambda path: [
-            [d.get("rule_id"), d.get("text")]
+            [d.get("rule_id"), d.get("text"), d.get("before", ""), d.get("after", "")]
             for d in content["language"]["dismissed"]
             if d.get("path") == path
         ],

@@ -18,6 +18,7 @@ from typing import Any
 
 from rhi.interviews import content as c
 from rhi.interviews import fields as catalogue
+from rhi.writing.counts import KEPT_CONTEXT
 
 MAX_PROBLEMS = 20  # enough to fix a document; a wholly wrong one needs no longer list
 MAX_LIST_ENTRIES = 200  # places, people or actions in one interview
@@ -25,7 +26,15 @@ ITEM_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")  # list entry ids appear in dotte
 
 # Parts of the document the pages write without set_field (see interviews/service.py and
 # episodes/service.py): accepted when they have the shape those writers give them.
-DISMISSED_KEYS = {"path": 200, "rule_id": 80, "text": 200, "reason": 500}
+# A "keep my words" and the words either side of the use it kept (rhi/writing/counts.py).
+DISMISSED_KEYS = {
+    "path": 200,
+    "rule_id": 80,
+    "text": 200,
+    "reason": 500,
+    "before": KEPT_CONTEXT,
+    "after": KEPT_CONTEXT,
+}
 TAP_KEYS = {"path": 200, "rule_id": 80}  # language.taps: a suggestion taken, and its field
 MAX_TAPS = 5000  # far more than one interview's notes hold phrases to change
 

@@ -4,11 +4,11 @@ A count of taps alone says little ("1 suggestion was considered and not taken" w
 flagged phrases were still there), so every count here starts from the final text: the Python
 matcher is run over it when the page or copy is made, and each phrase it still flags is either
 "kept" (the worker answered "Keep my words" for that phrase in that field) or "left as written"
-(nobody looked at it). Each "Keep my words" answers one use of a phrase: a field holding it
-three times with one answer has one kept and two left (`kept_flags`, as the page's live check
-shows them: rhi/static/js/writing.js). "Changed" is the suggestions the worker took, as recorded
-with the interview: those phrases are no longer in the text, so only the record of the taps
-knows them.
+(nobody looked at it). Each "Keep my words" answers one use of a phrase, the one it was pressed
+on: a field holding it three times with one answer has one kept and two left (`kept_uses`, as
+the page's live check shows them: rhi/static/js/language-check.js keptUses). "Changed" is the
+suggestions the worker took, as recorded with the interview: those phrases are no longer in the
+text, so only the record of the taps knows them.
 
 The review page, the summary PDF and the manager's Wording page all count through
 `interview_counts`, so for one interview they cannot disagree. No HTTP and no database here.
@@ -99,7 +99,7 @@ def interview_counts(
     for path, text in fields:
         if paths is not None and path not in paths:
             continue
-        for flag, answer in kept_flags(matcher.check(text), path, answers):
+        for flag, answer in kept_flags(text, matcher.check(text), path, answers):
             if answer is None:
                 left[flag.rule_id] += 1
             else:
@@ -117,37 +117,112 @@ def interview_counts(
 
 DismissalKey = tuple[str, str, str]  # (path, rule_id, text as kept: its first 200 characters)
 
+# How much of the words either side of a kept use its answer keeps, to find that use again
+# (code points, as the matcher counts). The same number in the browser: language-check.js
+# KEPT_CONTEXT (the two are compared: tests/unit/test_kept_use_js.py).
+KEPT_CONTEXT = 40
 
-def dismissals(language: dict[str, Any]) -> dict[DismissalKey, list[str]]:
-    """Each "Keep my words" the document records, by (path, rule, text): the reasons given
-    ("" for none), one per answer, in the order they were given."""
-    answers: dict[DismissalKey, list[str]] = {}
+
+@dataclass(frozen=True)
+class Answer:
+    """One "Keep my words": the reason given ("" for none) and the words either side of the use
+    it kept, as the text was when it was kept ("" and "" in answers recorded before the words
+    were kept with them)."""
+
+    reason: str = ""
+    before: str = ""
+    after: str = ""
+
+
+def use_context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The words either side of a use of a phrase, as an answer keeps them."""
+    return text[max(0, start - KEPT_CONTEXT) : start], text[end : end + KEPT_CONTEXT]
+
+
+def dismissals(language: dict[str, Any]) -> dict[DismissalKey, list[Answer]]:
+    """Each "Keep my words" the document records, by (path, rule, text), in the order given."""
+    answers: dict[DismissalKey, list[Answer]] = {}
     for entry in language.get("dismissed") or []:
         if isinstance(entry, dict):
             key = (str(entry.get("path")), str(entry.get("rule_id")), str(entry.get("text")))
-            answers.setdefault(key, []).append(str(entry.get("reason") or "").strip())
+            answers.setdefault(key, []).append(
+                Answer(
+                    reason=str(entry.get("reason") or "").strip(),
+                    before=str(entry.get("before") or ""),
+                    after=str(entry.get("after") or ""),
+                )
+            )
     return answers
 
 
-def kept_flags(
-    flags: Iterable[Flag], path: str, answers: dict[DismissalKey, list[str]]
-) -> list[tuple[Flag, str | None]]:
-    """Each flag of one field with the answer that keeps it (its reason, "" for none), or None
-    where it is left as written. One "Keep my words" keeps one use of a phrase: with k answers
-    for a phrase the field holds n times, the first min(n, k) uses are kept and the rest are
-    flagged, as the page shows them (rhi/static/js/writing.js). The worker was asked about one
-    use; a later use of the same words is a new one to look at (a probe: "absconded" kept once
-    hid, and counted as kept, every later "absconded" in that note).
+def _closeness(answer: Answer, before: str, after: str) -> int:
+    """How many characters next to a use are as they were next to the use an answer kept."""
+    same = 0
+    for was, now in zip(reversed(answer.before), reversed(before), strict=False):
+        if was != now:
+            break
+        same += 1
+    for was, now in zip(answer.after, after, strict=False):
+        if was != now:
+            break
+        same += 1
+    return same
 
-    This was once a yes or no per phrase ("kept or not"). Counting also keeps answers recorded
-    twice from overstating anything: never more are kept than the text holds. The answers with
-    a reason are taken first, so a phrase kept with a reason and then written once fewer still
-    counts its reason (which use a deleted one was, nobody can tell)."""
-    unused = {key: sorted(reasons, key=lambda r: not r) for key, reasons in answers.items()}
+
+def kept_uses(
+    text: str, flags: list[Flag], answers: dict[tuple[str, str], list[Answer]]
+) -> set[int]:
+    """Which of a field's flags (their places in `flags`) its "Keep my words" answers keep, by
+    (rule, phrase). One answer keeps one use: the use whose words either side are most as they
+    were when it was kept, so the use the worker answered for stays kept when words before or
+    after it change, and a use written later, or one not answered, is still shown (a probe:
+    keeping the second of two uses hid the first and left the second). The closest pairs are
+    matched first; ties go to the earlier answer, then the earlier use, so answers recorded
+    without the words around them (before they were kept) keep the first uses, as they did.
+    Never more are kept than the text holds. The page shows the same (language-check.js
+    keptUses)."""
+    uses: dict[tuple[str, str], list[int]] = {}
+    for place, flag in enumerate(flags):
+        uses.setdefault((flag.rule_id, flag.text[:200]), []).append(place)  # answers keep 200
+    kept: set[int] = set()
+    for key, places in uses.items():
+        given = answers.get(key) or []
+        if not given:
+            continue
+        around = [use_context(text, flags[p].start, flags[p].end) for p in places]
+        pairs = sorted(
+            (-_closeness(answer, *around[u]), a, u)
+            for a, answer in enumerate(given)
+            for u in range(len(places))
+        )
+        answered: set[int] = set()
+        for _, a, u in pairs:
+            if a not in answered and places[u] not in kept:
+                answered.add(a)
+                kept.add(places[u])
+    return kept
+
+
+def kept_flags(
+    text: str, flags: Iterable[Flag], path: str, answers: dict[DismissalKey, list[Answer]]
+) -> list[tuple[Flag, str | None]]:
+    """Each flag of one field's `text` with the reason of the answer that keeps it ("" for
+    none), or None where it is left as written (`kept_uses` says which are kept).
+
+    The reasons go to the uses kept, those with a reason first: a phrase kept with a reason
+    and then written once fewer still counts its reason (which use a deleted one was, nobody
+    can tell), and answers recorded twice never count more than the text holds."""
+    flags = list(flags)
+    mine = {(rule, phrase): given for (p, rule, phrase), given in answers.items() if p == path}
+    kept = kept_uses(text, flags, mine)
+    reasons = {
+        key: sorted((answer.reason for answer in given), key=lambda r: not r)
+        for key, given in mine.items()
+    }
     out: list[tuple[Flag, str | None]] = []
-    for flag in flags:
-        waiting = unused.get((path, flag.rule_id, flag.text[:200]))  # dismissals keep 200
-        out.append((flag, waiting.pop(0) if waiting else None))
+    for place, flag in enumerate(flags):
+        waiting = reasons.get((flag.rule_id, flag.text[:200]))
+        out.append((flag, waiting.pop(0) if place in kept and waiting else None))
     return out
 
 

@@ -71,12 +71,12 @@ def open_flags(
     matcher: Matcher, fields: list[tuple[str, str]], dismissed: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Flags still open in each text field: those the worker's "Keep my words" answers do not
-    keep, one answer for one use of a phrase, as the review's counts and the page count them
-    (rhi/writing/counts.py kept_flags)."""
+    keep, one answer for the one use of a phrase it was pressed on, as the review's counts and the
+    page count them (rhi/writing/counts.py kept_uses)."""
     answers = counts.dismissals({"dismissed": dismissed})
     found = []
     for path, text in fields:
-        for flag, answer in counts.kept_flags(matcher.check(text), path, answers):
+        for flag, answer in counts.kept_flags(text, matcher.check(text), path, answers):
             if answer is None:
                 found.append({"path": path, **flag.to_dict()})
     return found

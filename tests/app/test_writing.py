@@ -35,6 +35,9 @@ def test_dismissed_flag_leaves_the_review_and_is_counted_in_the_summary(app, web
             "rule_id": "absconding",
             "text": "absconded",
             "action": "dismissed",
+            # The words either side of the use kept, as the page sends them (writing.js).
+            "before": "She ",
+            "after": " from the placement at 9pm.",
         },
         headers={"X-CSRFToken": token},
     )
@@ -55,7 +58,8 @@ def test_dismissed_flag_leaves_the_review_and_is_counted_in_the_summary(app, web
     assert why.status_code == 204
     assert content(app, uuid)[0]["language"]["dismissed"][0]["reason"] == "Quoting the police log."
     page = web.get(f"/interviews/{uuid}/away").get_data(as_text=True)
-    assert 'data-dismissed=\'[["absconding", "absconded"]]\'' in page
+    kept = '[["absconding", "absconded", "She ", " from the placement at 9pm."]]'
+    assert f"data-dismissed='{kept}'" in page
     # Written again later: a new use to look at, listed and counted (one "Keep my words"
     # answers one use; a probe found the later ones hidden and counted as kept).
     again = "She absconded from the placement at 9pm. On Sunday she absconded again."

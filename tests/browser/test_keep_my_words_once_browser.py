@@ -111,3 +111,43 @@ def test_on_a_tablet_with_no_signal_a_phrase_kept_once_is_flagged_when_written_a
     go_to(tablet, "While away")
     tablet.locator("#in-sections-away-text-flags").get_by_text("1 wording suggestion").wait_for()
     assert tablet.get_by_label("What Hyacinth said").input_value() == AGAIN
+
+
+def test_keep_my_words_keeps_the_use_it_was_pressed_on(page, new_return):
+    """A probe: with a phrase written twice, "Keep my words" pressed on the second use hid the
+    first and left the second listed, and "Use …" then rewrote the second, the one kept."""
+    episode_id = new_return("Winifred")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    start_online(page, episode_id)
+    to_part(page, "While away")
+    box = page.get_by_label("What Winifred said")
+    flags = page.locator("#in-sections-away-text-flags")
+    box.fill(AGAIN)
+    flags.get_by_text("2 wording suggestions").wait_for()
+    with page.expect_response("**/language") as answered:
+        flags.get_by_role("button", name="Keep my words").nth(1).click()
+    assert answered.value.status == 204
+    page.get_by_label("Kept your words. Why? (optional)").wait_for()
+    flags.get_by_text("1 wording suggestion").wait_for()
+
+    # The first use is the one still asked about: its suggestion rewrites it, not the second.
+    use = flags.get_by_role("button", name=re.compile("^Use "))
+    use.first.click()
+    until(page, "() => !document.querySelector('#in-sections-away-text-flags .flag')")
+    value = box.input_value()
+    assert not value.startswith(FIRST), value
+    assert "On Sunday she absconded again" in value
+    page.locator("#meta-sections-away-text .save-status").get_by_text(SAVED).wait_for()
+
+    # Opened again: the use kept is still kept, and nothing is asked about.
+    page.reload()
+    page.locator("#in-sections-away-text").wait_for()
+    page.wait_for_timeout(800)  # the check has run on the words as they are
+    assert "wording suggestion" not in page.locator("#in-sections-away-text-flags").inner_text()
+    to_part(page, "Review and finish")
+    said = " ".join(page.locator("main").inner_text().split())
+    assert (
+        "0 flagged phrases left as written; 1 kept by the worker with \u201cKeep my words\u201d "
+        "(0 with a reason given); 1 changed to suggested wording."
+    ) in said

@@ -174,6 +174,9 @@ def test_a_whole_interview_taken_offline_arrives_once_with_every_field(page, liv
             "rule_id": content["language"]["dismissed"][0]["rule_id"],
             "text": "boyfriend",
             "reason": "Her words, quoted to me.",
+            # The words either side of the use kept, so that use stays the one kept.
+            "before": "Robyn's ",
+            "after": " is 24 and collects her from school.",
         }
     ]
     assert content["language"]["replaced"] == 1

@@ -6,12 +6,20 @@ rest are left as written: the words the review, every copy and the Wording page 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from rhi.language import Matcher, load_rules
-from rhi.writing.counts import interview_counts
+from rhi.sync.validate import validate
+from rhi.writing.counts import (
+    KEPT_CONTEXT,
+    dismissals,
+    interview_counts,
+    kept_flags,
+    use_context,
+)
 
 AWAY = "sections.away.text"
 ONCE = "She absconded on Friday."
@@ -74,3 +82,73 @@ def test_a_reason_counts_with_the_answer_it_was_given_for(matcher):
 
 def test_a_copy_not_holding_the_field_counts_nothing_of_it(matcher):
     assert sentence(matcher, TWICE, kept(), paths={"police_contact"}) == said(0, 0)
+
+
+# ---- which use an answer keeps: the one it was pressed on ------------------------------------
+
+
+def kept_at(text: str, nth: int, reason: str = "", phrase: str = "absconded") -> dict[str, str]:
+    """A "Keep my words" pressed on the nth use of `phrase` in `text` (0 the first), with the
+    words either side of it as the page sends them (writing.js, language-check.js useContext)."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(phrase, start + 1)
+    before, after = use_context(text, start, start + len(phrase))
+    return {**kept(reason, text=phrase), "before": before, "after": after}
+
+
+def left_uses(matcher: Matcher, text: str, *dismissed: dict[str, str]) -> list[int]:
+    """Where the uses still flagged start: what the review lists as still to look at."""
+    answers = dismissals({"dismissed": list(dismissed)})
+    return [
+        flag.start
+        for flag, answer in kept_flags(text, matcher.check(text), AWAY, answers)
+        if answer is None
+    ]
+
+
+def test_keeping_the_second_use_keeps_the_second_and_leaves_the_first(matcher):
+    # A probe: keeping the second of two uses hid the first, and the second was still listed.
+    first, second = TWICE.index("absconded"), TWICE.rindex("absconded")
+    assert left_uses(matcher, TWICE, kept_at(TWICE, 1)) == [first]
+    assert left_uses(matcher, TWICE, kept_at(TWICE, 0)) == [second]
+    assert left_uses(matcher, TWICE, kept_at(TWICE, 1), kept_at(TWICE, 0)) == []
+
+
+def test_the_use_kept_stays_kept_as_words_before_and_after_it_change(matcher):
+    keep_second = kept_at(TWICE, 1)
+    # A new use written before both, and words added after: still the same use kept.
+    longer = "On Thursday she absconded. " + TWICE + " She absconded on Monday too."
+    starts = [m.start() for m in re.finditer("absconded", longer)]
+    kept_one = longer.index("On Sunday she absconded") + len("On Sunday she ")
+    assert left_uses(matcher, longer, keep_second) == [s for s in starts if s != kept_one]
+    # The first use deleted: the one kept is the only one, and kept.
+    only = TWICE[TWICE.index("On Sunday") :]
+    assert left_uses(matcher, only, keep_second) == []
+    assert sentence(matcher, only, keep_second) == said(0, 1, 0)
+
+
+def test_answers_kept_before_their_place_was_recorded_keep_the_first_uses(matcher):
+    # Answers recorded before the words around a use were (no "before" or "after"): the first
+    # uses, as they were counted then.
+    assert left_uses(matcher, THRICE, kept(), kept()) == [THRICE.rindex("absconded")]
+
+
+def test_a_reason_goes_with_a_use_kept_whichever_was_pressed(matcher):
+    with_reason = kept_at(TWICE, 1, "Quoting the police log.")
+    assert sentence(matcher, TWICE, with_reason) == said(1, 1, 1)
+    assert sentence(matcher, ONCE, kept_at(TWICE, 0), with_reason) == said(0, 1, 1)
+
+
+def test_a_tablet_s_copy_keeps_the_words_around_a_use_kept(matcher):
+    # A tablet with no signal keeps each "Keep my words" with its draft (shell-interview.js)
+    # and uploads it: the words around the use are part of it, no longer than the page sends.
+    answer = kept_at(TWICE, 1)
+    document, problems = validate(
+        {"sections": {"away": {"text": TWICE}}, "language": {"dismissed": [answer]}}
+    )
+    assert problems == [] and document["language"]["dismissed"] == [answer]
+    too_long = {**answer, "before": "x" * (KEPT_CONTEXT + 1)}
+    assert validate({"language": {"dismissed": [too_long]}})[1] == [
+        f"language.dismissed[0].before: should be text of at most {KEPT_CONTEXT} characters."
+    ]

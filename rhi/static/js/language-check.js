@@ -662,19 +662,96 @@ export function apply(compiled, text, flag, choice = 0) {
   return { value, select };
 }
 
+// How much of the words either side of a kept use its answer keeps, to find that use again
+// (code points). The same number as rhi/writing/counts.py KEPT_CONTEXT.
+export const KEPT_CONTEXT = 40;
+
+const phraseKey = (ruleId, phrase) =>
+  JSON.stringify([ruleId, Array.from(phrase).slice(0, 200).join('')]);
+
+/**
+ * The words either side of a use of a phrase (`flag`, with code-point offsets into `text`), as
+ * a "Keep my words" answer keeps them: [before, after], at most KEPT_CONTEXT code points each.
+ */
+export function useContext(text, flag) {
+  const points = Array.from(text);
+  return [
+    points.slice(Math.max(0, flag.start - KEPT_CONTEXT), flag.start).join(''),
+    points.slice(flag.end, flag.end + KEPT_CONTEXT).join(''),
+  ];
+}
+
+// How many code points next to a use are as they were next to the use an answer kept.
+function closeness(before, after, answer) {
+  const was = [Array.from(answer[2] || ''), Array.from(answer[3] || '')];
+  const now = [Array.from(before), Array.from(after)];
+  let same = 0;
+  for (let i = 1; i <= Math.min(was[0].length, now[0].length); i += 1) {
+    if (was[0][was[0].length - i] !== now[0][now[0].length - i]) break;
+    same += 1;
+  }
+  for (let i = 0; i < Math.min(was[1].length, now[1].length); i += 1) {
+    if (was[1][i] !== now[1][i]) break;
+    same += 1;
+  }
+  return same;
+}
+
+/**
+ * Which of one box's `flags` (over `text`) its "Keep my words" answers keep: a Set of their
+ * places in `flags`. Each answer is [rule_id, phrase, before, after] (before and after may be
+ * missing: answers kept before the words around them were). One answer keeps one use, the one
+ * whose words either side are most as they were when it was kept, the closest pairs first, ties
+ * to the earlier answer then the earlier use. The same rule as rhi/writing/counts.py kept_uses,
+ * which the review and every copy count by (tests/unit/test_kept_use_js.py holds the two to it).
+ */
+export function keptUses(text, flags, answers) {
+  const given = new Map();
+  for (const answer of answers) {
+    const key = phraseKey(answer[0], answer[1]);
+    if (!given.has(key)) given.set(key, []);
+    given.get(key).push(answer);
+  }
+  const uses = new Map();
+  flags.forEach((flag, place) => {
+    const key = phraseKey(flag.rule_id, flag.text);
+    if (!uses.has(key)) uses.set(key, []);
+    uses.get(key).push(place);
+  });
+  const kept = new Set();
+  for (const [key, places] of uses) {
+    const mine = given.get(key);
+    if (!mine) continue;
+    const around = places.map((place) => useContext(text, flags[place]));
+    const pairs = [];
+    mine.forEach((answer, a) => {
+      around.forEach(([before, after], u) => pairs.push([closeness(before, after, answer), a, u]));
+    });
+    pairs.sort((x, y) => y[0] - x[0] || x[1] - y[1] || x[2] - y[2]);
+    const answered = new Set();
+    for (const [, a, u] of pairs) {
+      if (answered.has(a) || kept.has(places[u])) continue;
+      answered.add(a);
+      kept.add(places[u]);
+    }
+  }
+  return kept;
+}
+
 /**
  * `apply` to the use of the flag's phrase the worker was shown: the one at `flag.start` in
  * `text` as it is now (writing.js moves it there), not the first with those words. With the
  * first use kept and the same words written again, the second is the one shown, and a tap once
- * rewrote the kept first one (a probe). The first `kept` uses are the ones kept (writing.js
- * notKept) and are never rewritten; null when the use shown is not there any more, so no other
- * use is rewritten in its place. One rule for the worker (language-worker.js) and for the page's
- * own thread (writing.js).
+ * rewrote the kept first one (a probe). A use the box's "Keep my words" `answers` keep
+ * (keptUses) is never rewritten; null when the use shown is not there any more or is kept, so
+ * no other use is rewritten in its place. One rule for the worker (language-worker.js) and for
+ * the page's own thread (writing.js).
  */
-export function applyToUse(compiled, text, flag, kept, choice = 0) {
-  const same = check(compiled, text).filter(
-    (f) => f.rule_id === flag.rule_id && f.text === flag.text,
+export function applyToUse(compiled, text, flag, answers, choice = 0) {
+  const found = check(compiled, text);
+  const at = found.findIndex(
+    (f) => f.rule_id === flag.rule_id && f.text === flag.text && f.start === flag.start,
   );
-  const at = same.findIndex((f) => f.start === flag.start);
-  return at >= 0 && at >= (kept || 0) ? apply(compiled, text, same[at], choice) : null;
+  if (at < 0 || keptUses(text, found, answers || []).has(at)) return null;
+  return apply(compiled, text, found[at], choice);
 }

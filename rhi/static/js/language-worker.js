@@ -6,7 +6,7 @@
 // language-check.js (a worker does not read the page's import map, so the page resolves it) and
 // of the rules; they are loaded and compiled once for the worker's life. Asked:
 //   {id, op: "check", text}                 -> {id, result: [flag with its `options`]}
-//   {id, op: "apply", text, flag, kept, choice}
+//   {id, op: "apply", text, flag, dismissed, choice}
 //                                           -> {id, result: {value, select} or null}
 // An error is answered {id, error}; the page then checks on its own thread instead.
 
@@ -40,7 +40,7 @@ function answer(message) {
   if (op === "apply") {
     // Checked again on the text as it is now (it may have changed since the list was drawn),
     // and only the use shown (language-check.js applyToUse).
-    return matcher.applyToUse(compiled, text, message.flag, message.kept, message.choice);
+    return matcher.applyToUse(compiled, text, message.flag, message.dismissed, message.choice);
   }
   throw new Error("unknown op " + op);
 }

@@ -70,7 +70,7 @@ function fillFields(root, doc) {
     const path = fieldPath(box);
     const pairs = (doc.language.dismissed || [])
       .filter((d) => d.path === path)
-      .map((d) => [d.rule_id, d.text]);
+      .map((d) => [d.rule_id, d.text, d.before || "", d.after || ""]);
     box.setAttribute("data-dismissed", JSON.stringify(pairs));
   }
   followShownBy(root);
@@ -532,7 +532,7 @@ export function fillInterview(main, record, rules, refused) {
   // The writing check's "keep my words" or "use this": kept with the draft, the way
   // rhi/interviews/service.py language_action keeps it with the interview online.
   form.addEventListener("rhi:language", (event) => {
-    const { path, rule_id: ruleId, text, action, reason } = event.detail;
+    const { path, rule_id: ruleId, text, action, reason, before, after } = event.detail;
     apply(
       (d) => {
         const said = d.language.dismissed;
@@ -542,6 +542,9 @@ export function fillInterview(main, record, rules, refused) {
             rule_id: ruleId,
             text: text.slice(0, 200),
             reason: reason.slice(0, 500),
+            // The words either side of the use kept, so it is found again (writing.js).
+            before: before || "",
+            after: after || "",
           });
         } else if (action === "replaced") {
           // As rhi/interviews/service.py language_action keeps it online: the count, and

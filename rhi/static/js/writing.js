@@ -5,7 +5,7 @@
 
 import { countWithSave } from "./autosave.js";
 import { csrfToken } from "./csrf.js";
-import { applyToUse, check, compile, replacement } from "./language-check.js";
+import { applyToUse, check, compile, keptUses, replacement, useContext } from "./language-check.js";
 
 const RULES_URL = "/language/rules.json";
 let compiled = null;
@@ -35,7 +35,7 @@ async function onThisThread(message) {
       options: replacement(compiled, text, flag).options,
     }));
   }
-  return applyToUse(compiled, text, message.flag, message.kept, message.choice);
+  return applyToUse(compiled, text, message.flag, message.dismissed, message.choice);
 }
 
 // The check runs in language-worker.js, off the page's thread, so typing and tapping never
@@ -94,30 +94,15 @@ function dismissedOf(box) {
   }
 }
 
-// The flags still to show: each "Keep my words" (a [rule_id, text] pair of data-dismissed)
-// answers one use of a phrase, so with k answers for a phrase the box holds n times the first
-// min(n, k) are kept and the rest shown. The worker was asked about one use: the same words
-// written again later are a new one to look at (a probe: one "absconded" kept hid every later
-// one). The review and every copy count the same way (rhi/writing/counts.py kept_flags).
-function notKept(found, dismissed) {
-  const unused = new Map();
-  for (const [ruleId, text] of dismissed) {
-    const key = JSON.stringify([ruleId, text]);
-    unused.set(key, (unused.get(key) || 0) + 1);
-  }
-  return found.filter((flag) => {
-    const key = JSON.stringify([flag.rule_id, flag.text]);
-    const left = unused.get(key) || 0;
-    if (!left) return true;
-    unused.set(key, left - 1);
-    return false;
-  });
-}
-
-// How many uses of the flag's words the worker has kept: the first that many in the box.
-function keptCount(box, flag) {
-  return dismissedOf(box).filter(([ruleId, text]) => ruleId === flag.rule_id && text === flag.text)
-    .length;
+// The flags still to show: each "Keep my words" (a [rule_id, text, before, after] entry of
+// data-dismissed) keeps one use of a phrase, the one it was pressed on, found again by the words
+// either side of it (language-check.js keptUses). The same words written again later are a new
+// one to look at (a probe: one "absconded" kept hid every later one), and keeping the second of
+// two uses keeps the second (a probe: it hid the first). The review and every copy count the
+// same way (rhi/writing/counts.py kept_uses).
+function notKept(text, found, dismissed) {
+  const kept = keptUses(text, found, dismissed);
+  return found.filter((flag, place) => !kept.has(place));
 }
 
 // Where a use shown in the words as the list was drawn is in the words as they are now, in code
@@ -200,7 +185,7 @@ function sayChange(box, flags) {
   said.textContent = suggestionsCount(flags.length) + (added.length ? ", new: " + named : "") + ".";
 }
 
-function tell(box, flag, action, reason) {
+function tell(box, flag, action, reason, around = { before: "", after: "" }) {
   const url = box.getAttribute("data-language-url");
   if (!url) return Promise.resolve();
   const said = {
@@ -210,6 +195,9 @@ function tell(box, flag, action, reason) {
     action: action,
     reason: reason || "",
   };
+  // Only an interview's own "keep my words" is kept with the words around it: a team count
+  // (/language/events) is the rule and what was done, never words.
+  if (action === "dismissed") Object.assign(said, around);
   if (box.closest("[data-shell-page]")) {
     // Offline (a shell page): shell-interview.js keeps it with the interview's draft on the
     // tablet; shell-episode.js keeps a form's team count to send later (countLater).
@@ -335,7 +323,7 @@ async function render(box) {
     return; // no rules yet (no network, never kept): the next keystroke tries again
   }
   if (box.value !== text) return; // typed meanwhile: that keystroke's check draws the list
-  const flags = notKept(found, dismissed);
+  const flags = notKept(text, found, dismissed);
   const panel = panelFor(box);
   panel.textContent = "";
   sayChange(box, flags);
@@ -393,10 +381,14 @@ async function render(box) {
           const start = nowAt(flag, text, current);
           if (start === null) return render(box);
           const shown = { ...flag, start, end: start + (flag.end - flag.start) };
-          const kept = keptCount(box, flag);
-          const done = await ask({ op: "apply", text: current, flag: shown, kept, choice }).catch(
-            () => null,
-          );
+          const dismissed = dismissedOf(box);
+          const done = await ask({
+            op: "apply",
+            text: current,
+            flag: shown,
+            dismissed,
+            choice,
+          }).catch(() => null);
           if (!done || box.value !== current) return render(box);
           box.value = done.value;
           taken(box, flag); // before the events below, which start the save it goes with
@@ -412,10 +404,13 @@ async function render(box) {
     actions.appendChild(
       button("Keep my words", "button button-secondary", async () => {
         waitForList(panel);
+        // The use answered, with the words either side of it as the list showed them, so it
+        // is found again when words elsewhere change (language-check.js keptUses).
+        const [before, after] = useContext(text, flag);
         const list = dismissedOf(box);
-        list.push([flag.rule_id, flag.text]);
+        list.push([flag.rule_id, flag.text, before, after]);
         box.setAttribute("data-dismissed", JSON.stringify(list));
-        tell(box, flag, "dismissed");
+        tell(box, flag, "dismissed", "", { before, after });
         await render(box); // the list redrawn first, then the question put above it
         askWhy(box, flag);
       }),
