@@ -186,6 +186,9 @@ document.addEventListener("click", (event) => {
     if (dialog && source) {
       dialog.querySelector(".prompt-dialog-text").textContent = source.textContent;
       dialog.showModal();
+      // At the question's first word: the question has focus (autofocus in the page), and a
+      // dialog opened before at another question's end starts at the top again.
+      dialog.scrollTop = 0;
     }
     return;
   }
