@@ -149,7 +149,7 @@ CHILD_ACTIONS = {
     "camhs": "Someone to help with feelings and worries (CAMHS)",
     "substance_service": "Help with drugs or alcohol",
     "school": "Talking with your school",
-    "strategy_meeting": "A meeting of the people who help keep you safe, to plan how",
+    "strategy_meeting": "A meeting of the people who help keep you safe, to plan what happens next",
     "safety_plan": "A plan to keep you safe",
     "helplines": "Numbers you can call for help",
     "other": "Something else",
