@@ -151,3 +151,29 @@ def test_keep_my_words_keeps_the_use_it_was_pressed_on(page, new_return):
         "0 flagged phrases left as written; 1 kept by the worker with \u201cKeep my words\u201d "
         "(0 with a reason given); 1 changed to suggested wording."
     ) in said
+
+
+def test_each_suggestion_s_buttons_say_which_phrase_they_are_for(page, new_return):
+    """An accessibility probe: with three suggestions listed, a screen reader heard three
+    buttons called "Keep my words", with nothing to say which phrase each kept."""
+    episode_id = new_return("Morwenna")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    start_online(page, episode_id)
+    to_part(page, "While away")
+    flags = page.locator("#in-sections-away-text-flags")
+    page.get_by_label("What Morwenna said").fill(AGAIN)
+    flags.get_by_text("2 wording suggestions").wait_for()
+    keep = flags.get_by_role("button", name=re.compile("^Keep my words"))
+    names = [button.get_attribute("aria-label") for button in keep.all()]
+    assert names == ["Keep my words: \u201cabsconded\u201d"] * 2  # the same phrase, twice
+    page.get_by_label("What Morwenna said").fill(FIRST + " She was streetwise.")
+    flags.get_by_text("\u201cstreetwise\u201d").wait_for()
+    names = [button.get_attribute("aria-label") for button in keep.all()]
+    assert names == [
+        "Keep my words: \u201cabsconded\u201d",
+        "Keep my words: \u201cstreetwise\u201d",
+    ]
+    use = flags.get_by_role("button", name=re.compile("^Use ")).first
+    assert use.get_attribute("aria-label").endswith(" for \u201cabsconded\u201d")
+    assert use.get_attribute("aria-label").startswith(use.inner_text())  # the words shown first

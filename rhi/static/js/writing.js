@@ -297,11 +297,14 @@ function taken(box, flag) {
   tell(box, flag, "replaced");
 }
 
-function button(label, className, onClick) {
+// `name`, when given, is what a screen reader says: the words shown, then which phrase the button
+// is for, so three "Keep my words" on one list are told apart (an accessibility probe).
+function button(label, className, onClick, name) {
   const b = document.createElement("button");
   b.type = "button";
   b.className = className;
   b.textContent = label;
+  if (name) b.setAttribute("aria-label", name);
   b.addEventListener("click", onClick);
   return b;
 }
@@ -372,48 +375,58 @@ async function render(box) {
     // objects included (the rules' rewrites), so the sentence still reads. None may fit (above).
     flag.options.forEach((suggestion, choice) => {
       actions.appendChild(
-        button("Use \u201c" + suggestion + "\u201d", "button button-secondary", async () => {
-          waitForList(panel);
-          const current = box.value;
-          // Applied to the text as it is now (checked again: it may have changed since the
-          // list was drawn), to the very use shown, and only if nothing was typed while that
-          // was worked out.
-          const start = nowAt(flag, text, current);
-          if (start === null) return render(box);
-          const shown = { ...flag, start, end: start + (flag.end - flag.start) };
-          const dismissed = dismissedOf(box);
-          const done = await ask({
-            op: "apply",
-            text: current,
-            flag: shown,
-            dismissed,
-            choice,
-          }).catch(() => null);
-          if (!done || box.value !== current) return render(box);
-          box.value = done.value;
-          taken(box, flag); // before the events below, which start the save it goes with
-          box.dispatchEvent(new Event("input", { bubbles: true }));
-          box.dispatchEvent(new Event("change", { bubbles: true }));
-          render(box);
-          box.focus();
-          // The part the worker fills ("[describe]") is selected, to type over.
-          box.setSelectionRange(done.select[0], done.select[1]);
-        }),
+        button(
+          "Use \u201c" + suggestion + "\u201d",
+          "button button-secondary",
+          async () => {
+            waitForList(panel);
+            const current = box.value;
+            // Applied to the text as it is now (checked again: it may have changed since the
+            // list was drawn), to the very use shown, and only if nothing was typed while that
+            // was worked out.
+            const start = nowAt(flag, text, current);
+            if (start === null) return render(box);
+            const shown = { ...flag, start, end: start + (flag.end - flag.start) };
+            const dismissed = dismissedOf(box);
+            const done = await ask({
+              op: "apply",
+              text: current,
+              flag: shown,
+              dismissed,
+              choice,
+            }).catch(() => null);
+            if (!done || box.value !== current) return render(box);
+            box.value = done.value;
+            taken(box, flag); // before the events below, which start the save it goes with
+            box.dispatchEvent(new Event("input", { bubbles: true }));
+            box.dispatchEvent(new Event("change", { bubbles: true }));
+            render(box);
+            box.focus();
+            // The part the worker fills ("[describe]") is selected, to type over.
+            box.setSelectionRange(done.select[0], done.select[1]);
+          },
+          "Use \u201c" + suggestion + "\u201d for \u201c" + flag.text + "\u201d",
+        ),
       );
     });
     actions.appendChild(
-      button("Keep my words", "button button-secondary", async () => {
-        waitForList(panel);
-        // The use answered, with the words either side of it as the list showed them, so it
-        // is found again when words elsewhere change (language-check.js keptUses).
-        const [before, after] = useContext(text, flag);
-        const list = dismissedOf(box);
-        list.push([flag.rule_id, flag.text, before, after]);
-        box.setAttribute("data-dismissed", JSON.stringify(list));
-        tell(box, flag, "dismissed", "", { before, after });
-        await render(box); // the list redrawn first, then the question put above it
-        askWhy(box, flag);
-      }),
+      button(
+        "Keep my words",
+        "button button-secondary",
+        async () => {
+          waitForList(panel);
+          // The use answered, with the words either side of it as the list showed them, so it
+          // is found again when words elsewhere change (language-check.js keptUses).
+          const [before, after] = useContext(text, flag);
+          const list = dismissedOf(box);
+          list.push([flag.rule_id, flag.text, before, after]);
+          box.setAttribute("data-dismissed", JSON.stringify(list));
+          tell(box, flag, "dismissed", "", { before, after });
+          await render(box); // the list redrawn first, then the question put above it
+          askWhy(box, flag);
+        },
+        "Keep my words: " + phrase.textContent,
+      ),
     );
     item.appendChild(actions);
     list.appendChild(item);
