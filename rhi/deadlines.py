@@ -179,6 +179,8 @@ def plain_duration(
     is compared with a line drawn in hours (episodes longer than 48 hours), whole hours alone
     would show one just over the line as on it."""
     minutes = max(0, int(delta.total_seconds() // 60))
+    if minutes == 0:
+        return "less than a minute"  # "0 minutes" read as none at all (an oversight probe)
     if minutes < 60:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     hours, past_the_hour = divmod(minutes, 60)
@@ -249,6 +251,10 @@ class Clock:
         if self.held is not None:
             if self.held_in_time:
                 return "held in time, being written up"
+            if self.held - self.due < timedelta(minutes=1):
+                # At the deadline itself: late by the one rule (held_in_time), said so, not
+                # "held 0 minutes late" (an oversight probe).
+                return "held at the deadline (counted as late), being written up"
             return f"held {plain_duration(self.held - self.due)} late, being written up"
         if self.overdue:
             return f"overdue by {plain_duration(self.now - self.due)}"
@@ -260,9 +266,9 @@ class Clock:
 
 
 # A tablet reads its clock in whole milliseconds, so a step starts at the first millisecond at
-# which what is shown has changed: at a boundary itself ("overdue by 0 minutes" at the deadline)
-# or a millisecond after it ("41 minutes left" turns into "40 minutes left" once less than 41
-# whole minutes are left, so just after the boundary).
+# which what is shown has changed: at a boundary itself ("overdue by less than a minute" at the
+# deadline) or a millisecond after it ("41 minutes left" turns into "40 minutes left" once less
+# than 41 whole minutes are left, so just after the boundary).
 _MS = timedelta(milliseconds=1)
 
 

@@ -32,7 +32,7 @@ def test_clock_says_time_plainly():
 def test_clock_tags_match_urgency():
     due = deadlines.due_at(T0)
     assert deadlines.Clock(due, due).shown == deadlines.Shown(
-        "overdue by 0 minutes", "overdue", "Overdue"
+        "overdue by less than a minute", "overdue", "Overdue"
     )
     assert deadlines.Clock(due, due - timedelta(hours=11)).tag == "Due soon"
     assert deadlines.Clock(due, due - timedelta(hours=13)).tag == "On time"
@@ -46,6 +46,17 @@ def test_an_interview_held_and_being_written_up_is_not_overdue():
     assert in_time.shown == deadlines.Shown("held in time, being written up", "held", "Held")
     # Held at the deadline itself is late, as `overdue` counts it.
     assert deadlines.Clock(due, later, held=due).held_in_time is False
+    # Said so: "held 0 minutes late" read as in time (an oversight probe).
+    assert deadlines.Clock(due, later, held=due).phrase == (
+        "held at the deadline (counted as late), being written up"
+    )
+    assert deadlines.Clock(due, later, held=due + timedelta(seconds=59)).phrase == (
+        "held at the deadline (counted as late), being written up"
+    )
+    assert deadlines.Clock(due, later, held=due + timedelta(minutes=1)).phrase == (
+        "held 1 minute late, being written up"
+    )
+    assert deadlines.Clock(due, due - timedelta(seconds=30)).phrase == "less than a minute left"
     late = deadlines.Clock(due, later, held=due + timedelta(hours=5, minutes=10))
     assert not late.overdue
     assert late.phrase == "held 5 hours late, being written up"
