@@ -123,6 +123,7 @@ def test_the_lists_pick_the_latest_interview_as_the_model_does(
         waiting: dict[int, int | None] = {}
         kept_open: set[int] = set()
         overdue = {True: 0, False: 0}
+        held_now = {True: 0, False: 0}  # held and being written up: said apart on the page
         by_deadline = dict.fromkeys(by_deadline_before, 0)
         for episode in made:
             episode = db.session.get(Episode, episode.id)
@@ -140,7 +141,8 @@ def test_the_lists_pick_the_latest_interview_as_the_model_does(
                 if deadlines.Clock(due=due, now=now, held=held).overdue:
                     overdue[episode.allocated] += 1
                 if latest is not None and latest.held_at is not None:
-                    pass  # held, being written up: on the Returns page, waiting for nothing
+                    # Held, being written up: on the Returns page, waiting for nothing.
+                    held_now[episode.allocated] += 1
                 elif deadlines.Clock(due=due, now=now).overdue:
                     by_deadline["overdue"] += 1
                 elif due < now + timedelta(hours=24):
@@ -154,8 +156,9 @@ def test_the_lists_pick_the_latest_interview_as_the_model_does(
         for allocated, count in before.items():
             mine = [e for e in made if e.id in waiting and allocated in (None, e.allocated)]
             late = overdue[True] + overdue[False] if allocated is None else overdue[allocated]
+            held = held_now[True] + held_now[False] if allocated is None else held_now[allocated]
             assert count_waiting(user, now, allocated=allocated) == type(count)(
-                count.total + len(mine), count.overdue + late
+                count.total + len(mine), count.overdue + late, held=count.held + held
             ), allocated
         # The service page's "Waiting now" counts what the Returns page counts (it joined the
         # first interview only and left out returns with no interview yet).
