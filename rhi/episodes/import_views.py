@@ -10,6 +10,7 @@ transaction.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from rhi.episodes.imports_csv import (
     guess_columns,
     missing_columns,
     too_large_message,
+    unused_dated_columns,
 )
 from rhi.extensions import db
 from rhi.forms.imports import (
@@ -222,6 +224,7 @@ def _absent_words(header: str, guess: str | None, label: str) -> str:
 
 def _render_columns(batch: ImportBatch, form: Any, table: Any, status: int) -> tuple[str, int]:
     absent = absent_columns(batch.columns or {}, table.headers)
+    _set_hints(form, table)
     return render_template(
         "imports/columns.html",
         batch=batch,
@@ -231,6 +234,92 @@ def _render_columns(batch: ImportBatch, form: Any, table: Any, status: int) -> t
         fields=[(n, getattr(form, f"col_{n}")) for n in COLUMNS],
         absent=[(COLUMNS[n].label, header) for n, header in absent.items()],
     ), status
+
+
+# Where no column is read for when the child was found, every child in the file is recorded as
+# still missing, with no return and no 72-hour clock: said beside that choice and on the
+# preview, with any column of dates the file has that nothing reads (an intake probe's "Found
+# Date/Time" was not guessed, and its child was listed as missing for days, without a word).
+STILL_MISSING = (
+    "No column is chosen for Returned or found, so every child in this file will be recorded "
+    "as still missing, with no return and no 72-hour clock for an interview."
+)
+STILL_MISSING_DONE = (
+    "No column was chosen for Returned or found, so every child in this file was recorded "
+    "as still missing, with no return and no 72-hour clock for an interview."
+)
+NO_FOUND_COLUMN = (
+    "If this file has no such column, every child in it will be recorded as still missing."
+)
+# What a column of dates that nothing reads may hold, asked beside the first of these details
+# with no column chosen.
+WHEN_DETAILS = {
+    "returned": "when the child was found",
+    "reported_missing": "when the child was reported missing",
+}
+
+
+def _quoted(headers: list[str]) -> str:
+    """“A”, “B” and “C”."""
+    named = [f"“{header}”" for header in headers]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+
+
+@dataclass(frozen=True)
+class UnusedDates:
+    """The file's columns of dates that no detail reads, in words."""
+
+    beside: str  # the detail they are said beside
+    words: str
+    asks: bool  # whether they ask for that detail's column to be chosen
+
+
+def _unused_dates(table: Table, chosen: dict[str, str]) -> UnusedDates | None:
+    dated = unused_dated_columns(table, chosen)
+    if not dated:
+        return None
+    what = "dates and times" if any(d.with_times for d in dated) else "dates"
+    names = _quoted([d.header for d in dated])
+    if len(dated) == 1:
+        said, which = f"The column {names} holds {what} and is not used", "is it"
+    else:
+        said, which = f"The columns {names} hold {what} and are not used", "is one of them"
+    unchosen = next((name for name in WHEN_DETAILS if not chosen.get(name)), None)
+    if unchosen is not None:
+        return UnusedDates(unchosen, f"{said}: {which} {WHEN_DETAILS[unchosen]}?", asks=True)
+    returned = chosen["returned"]
+    check = f"Check that “{returned}” is the column with when the child was found."
+    return UnusedDates("returned", f"{said}. {check}", asks=False)
+
+
+def _set_hints(form: Any, table: Table) -> None:
+    """Beside the choices for when the child was found (and reported missing), on the columns
+    page: what no column for it means, and any column of dates not used."""
+    chosen = {n: getattr(form, f"col_{n}").data or NOT_IN_FILE for n in COLUMNS}
+    if not chosen["returned"]:
+        form.col_returned.description = NO_FOUND_COLUMN
+    unused = _unused_dates(table, chosen)
+    if unused is not None:
+        tail = " If so, choose it here." if unused.asks else ""
+        getattr(form, f"col_{unused.beside}").description = unused.words + tail
+
+
+def column_warnings(batch: ImportBatch, now: imports_job.ImportState) -> list[str]:
+    """Above the preview (and what the import did): where no column is read for Returned or
+    found, and any column of dates the file has that nothing reads. Drawn in the page itself
+    (imports/preview.html), not flashed: a message flashed is kept for a later page if this one
+    is not the one that shows it."""
+    columns = {n: (batch.columns or {}).get(n) or NOT_IN_FILE for n in COLUMNS}
+    if now is imports_job.ImportState.DONE:
+        return [] if columns["returned"] else [STILL_MISSING_DONE]
+    if now not in imports_job.NOT_IMPORTING:
+        return []
+    said = [] if columns["returned"] else [STILL_MISSING]
+    unused = _unused_dates(_table(batch), columns)
+    if unused is not None:
+        tail = " If so, choose it with “Change the columns”." if unused.asks else ""
+        said.append(unused.words + tail)
+    return said
 
 
 @bp.route("/<int:batch_id>/columns", methods=["POST"])
@@ -271,7 +360,9 @@ def preview(batch_id: int) -> tuple[str, int] | BaseResponse:
         return redirect(url_for("imports.columns_page", batch_id=batch.id))
     audit.record("import.view", object_type="import", object_id=batch.id, detail="preview")
     db.session.commit()
-    return render_template("imports/preview.html", **_page(batch, now)), 200
+    return render_template(
+        "imports/preview.html", column_warnings=column_warnings(batch, now), **_page(batch, now)
+    ), 200
 
 
 def _columns_to_choose_again(batch: ImportBatch, now: imports_job.ImportState) -> bool:

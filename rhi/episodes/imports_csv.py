@@ -35,6 +35,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from typing import IO
 
 from rhi.children.matching import normalise
@@ -56,9 +57,15 @@ class NotOnTheClock(ValueError):
 @dataclass(frozen=True)
 class Column:
     label: str
-    aliases: tuple[str, ...]  # header names, as `normalise` writes them
+    # Header names, as `normalise` writes them (the API's `likely_field` reads them so too).
+    # A header is guessed by its words (`header_words`), so an alias stands for its spellings in
+    # any order, with a "Date/Time" or a "No." or without: "found" is "Found Date/Time" too.
+    aliases: tuple[str, ...]
     required: bool = False
     limit: int = 200
+    # A date, or a date and time: only such a detail is guessed from a header naming a date or
+    # a time ("Missing From Date/Time" is when, not the place they went missing from).
+    dated: bool = False
 
 
 COLUMNS: dict[str, Column] = {
@@ -75,18 +82,33 @@ COLUMNS: dict[str, Column] = {
             "occurrence reference",
             "missing person reference",
             "urn",
+            # As police systems head it: each also with "No", "Ref", "Reference" or "ID".
+            "occ number",
+            "crime number",
+            "log number",
+            "case number",
+            "misper reference",
+            "mfh reference",
         ),
         required=True,
         limit=60,
     ),
     "police_person_id": Column(
         "Police person id",
-        ("police person id", "person id", "person reference", "nominal id", "subject id"),
+        ("police person id", "person id", "person reference", "nominal id", "subject id", "pnc id"),
         limit=60,
     ),
     "first_name": Column(
         "First name",
-        ("forename", "forenames", "first name", "firstname", "given name", "given names"),
+        (
+            "forename",
+            "forenames",
+            "first name",
+            "firstname",
+            "given name",
+            "given names",
+            "first names",
+        ),
         required=True,
         limit=80,
     ),
@@ -97,7 +119,10 @@ COLUMNS: dict[str, Column] = {
         limit=80,
     ),
     "date_of_birth": Column(
-        "Date of birth", ("date of birth", "dob", "d o b", "birth date"), required=True
+        "Date of birth",
+        ("date of birth", "dob", "d o b", "birth date"),
+        required=True,
+        dated=True,
     ),
     "reported_missing": Column(
         "Reported missing",
@@ -109,9 +134,13 @@ COLUMNS: dict[str, Column] = {
             "date missing",
             "missing date",
             "missing at",
+            "went missing",
+            "date reported",
+            "reported at",
         ),
         # Not required of a file: a file of found notifications may have no such column. Each
         # row without a found time still needs it (read_row says so, by the row).
+        dated=True,
     ),
     "returned": Column(
         "Returned or found",
@@ -126,21 +155,57 @@ COLUMNS: dict[str, Column] = {
             "returned found",
             "returned or found",
         ),
+        dated=True,
     ),
     "risk_grade": Column(
         "Risk grade",
-        ("risk grade", "police risk grade", "risk", "risk level", "grade", "risk assessment"),
+        (
+            "risk grade",
+            "police risk grade",
+            "risk",
+            "risk level",
+            "grade",
+            "risk assessment",
+            "risk rating",
+            "risk category",
+        ),
     ),
     "missing_from": Column(
         "Missing from",
-        ("missing from", "missing from address", "location missing from", "last seen at"),
+        (
+            "missing from",
+            "missing from address",
+            "location missing from",
+            "last seen at",
+            "place missing from",
+        ),
     ),
     "found_where": Column(
-        "Found where", ("found where", "where found", "found location", "location found")
+        "Found where",
+        (
+            "found where",
+            "where found",
+            "found location",
+            "location found",
+            "found address",
+            "place found",
+        ),
     ),
-    "found_by": Column("Found by", ("found by", "located by", "returned by"), limit=120),
+    "found_by": Column(
+        "Found by", ("found by", "located by", "returned by", "traced by"), limit=120
+    ),
     "reported_by": Column(
-        "Reported by", ("reported by", "reporter", "who reported", "informant"), limit=120
+        "Reported by",
+        (
+            "reported by",
+            "reporter",
+            "who reported",
+            "informant",
+            "reporting person",
+            "person reporting",
+            "reporting party",
+        ),
+        limit=120,
     ),
 }
 REQUIRED = [name for name, column in COLUMNS.items() if column.required]
@@ -397,14 +462,57 @@ def header_key(header: str) -> str:
     return normalise(header)
 
 
+# How headers are told apart when guessing (`header_words`). Police systems write one header
+# many ways: "Found Date/Time", "Date & Time Found", "FOUND_DATETIME", "FoundDateTime".
+# Words saying only that a column holds a date or a time are set aside (and remembered: see
+# Column.dated); words that say nothing are dropped; and words police use for one thing are
+# read as one ("Occurrence No", "Occurrence Ref", "Occurrence ID"; "Date Located", "Found").
+WHEN_WORDS = frozenset({"date", "time", "datetime", "timestamp", "dt", "dtg", "when"})
+EMPTY_WORDS = frozenset({"of", "the", "or", "and"})
+SAME_WORDS = {
+    **dict.fromkeys(("no", "nbr", "num", "number", "reference", "id"), "ref"),
+    **dict.fromkeys(("located", "traced"), "found"),
+}
+_LOWER_THEN_UPPER = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class HeaderWords:
+    words: frozenset[str]
+    dated: bool  # the header names a date or a time
+
+
+def header_words(header: str) -> HeaderWords:
+    """A header (or an alias) as the words that say what it holds, in any order."""
+    spaced = _LOWER_THEN_UPPER.sub(" ", header)  # "FoundDateTime": "Found Date Time"
+    words = [SAME_WORDS.get(word, word) for word in normalise(spaced).split()]
+    return HeaderWords(
+        frozenset(w for w in words if w not in WHEN_WORDS and w not in EMPTY_WORDS),
+        any(w in WHEN_WORDS for w in words),
+    )
+
+
 def guess_columns(headers: list[str]) -> dict[str, str]:
-    """{field: header} for each field a header's name gives away; each header used once."""
-    keys = {header_key(h): h for h in headers if h}
+    """{field: header} for each field a header's name gives away; each header used once. The
+    fields are guessed in COLUMNS' order, each by its aliases in order, the first header in
+    the file with an alias's words (`header_words`) taken; a header naming a date or a time
+    only for a dated field."""
+    read = [(h, header_words(h)) for h in headers if h]
     guessed: dict[str, str] = {}
     for name, column in COLUMNS.items():
         for alias in column.aliases:
-            header = keys.get(alias)
-            if header is not None and header not in guessed.values():
+            wanted = header_words(alias).words
+            header = next(
+                (
+                    h
+                    for h, said in read
+                    if said.words == wanted
+                    and (column.dated or not said.dated)
+                    and h not in guessed.values()
+                ),
+                None,
+            )
+            if header is not None:
                 guessed[name] = header
                 break
     return guessed
@@ -442,6 +550,43 @@ def doubled_columns(columns: dict[str, str]) -> dict[str, list[str]]:
         if len(names) > 1
         for name in names
     }
+
+
+@dataclass(frozen=True)
+class DatedColumn:
+    header: str
+    with_times: bool  # some of its dates have a time
+
+
+# Enough filled cells to tell a column of dates: a large file's columns are not read whole to
+# say so on every page.
+DATED_SAMPLE = 200
+
+
+def unused_dated_columns(table: Table, columns: dict[str, str]) -> list[DatedColumn]:
+    """The file's columns that no detail reads and whose filled cells are all dates, or dates
+    and times. Each is shown to the coordinator: "Found Date/Time", not guessed and so not
+    read, left every child in a file recorded as still missing, with no 72-hour clock and not
+    a word (intake probe)."""
+    used = {header for header in columns.values() if header}
+    found = []
+    for index, header in enumerate(table.headers):
+        if not header or header in used:
+            continue
+        filled = (cells[index].strip() for _, cells in table.rows if index < len(cells))
+        sample = list(islice((cell for cell in filled if cell), DATED_SAMPLE))
+        if sample and all(read_when(cell, _as_written) is not None for cell in sample):
+            found.append(DatedColumn(header, any(_has_time(cell) for cell in sample)))
+    return found
+
+
+def _as_written(value: datetime) -> datetime:
+    """A time left as it is: whether a cell is a date is all that is asked of it."""
+    return value
+
+
+def _has_time(cell: str) -> bool:
+    return bool(cell.replace("T", " ").strip().partition(" ")[2].strip())
 
 
 class Cells(dict[str, str]):
