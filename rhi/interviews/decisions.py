@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
@@ -29,11 +29,21 @@ from rhi.sharing import CHILD_TOLD, refused_for, withheld_items
 
 
 class DecisionError(ValueError):
-    """A decision rhi cannot record as it was given: `field` names the field to correct."""
+    """A decision rhi cannot record as it was given: `problems` holds, by field, what to correct
+    there; `field` and the message are the first of them."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+        self.problems: dict[str, list[str]] = {field: [message]}
+
+    @classmethod
+    def every(cls, problems: Mapping[str, list[str]]) -> DecisionError:
+        """One error carrying all of `problems` (none empty), so the form says them together."""
+        field, messages = next(iter(problems.items()))
+        error = cls(field, " ".join(messages))
+        error.problems = {name: list(said) for name, said in problems.items()}
+        return error
 
 
 @dataclass(frozen=True)
@@ -86,44 +96,115 @@ TELL_THEM_INSTEAD = (
 )
 
 
-def record(interview: Interview, user: User, decision: Decision) -> SharingDecision:
-    """Record a decision, checked whole: a problem names its field and nothing is kept."""
+Problem = tuple[str, str]  # (the form's field, what to do there)
+
+
+def problems(interview: Interview, decision: Decision) -> dict[str, list[str]]:
+    """Everything to correct before `decision` can be recorded, by field (none: it can be).
+
+    Every problem at once, not the first: a worker at a safeguarding moment otherwise sent the
+    form up to five times, learning of one missing answer each time (accessibility review)."""
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    for field, message in (
+        *_recipient_problems(decision),
+        *_shared_problems(interview, decision),
+        *_reason_problems(decision),
+        *_decider_problems(interview, decision),
+        *_child_told_problems(decision),
+        *_urgent_problems(decision),
+    ):
+        found[field].append(message)
+    return dict(found)
+
+
+def _recipient_problems(decision: Decision) -> list[Problem]:
     if decision.recipient not in c.RECIPIENTS:
-        raise DecisionError("recipient", "Choose who the information will be shared with.")
+        return [("recipient", "Choose who the information will be shared with.")]
+    return []
+
+
+def _shared_problems(interview: Interview, decision: Decision) -> list[Problem]:
+    """What the decision shares: something, from the lists, and nothing rule 5 keeps from its
+    recipient (once one is chosen: until then no rule applies)."""
     if not decision.parts and not decision.releases:
-        raise DecisionError("parts", "Choose at least one part to share.")
-    unknown = [p for p in decision.parts if p not in c.SHARED_PARTS]
-    if unknown:
-        raise DecisionError("parts", "Choose the parts from the list.")
+        return [("parts", "Choose at least one part to share.")]
+    found: list[Problem] = []
+    if any(p not in c.SHARED_PARTS for p in decision.parts):
+        found.append(("parts", "Choose the parts from the list."))
     withheld = withheld_items(interview.content)
     if any(path not in withheld for path in decision.releases):
-        raise DecisionError("releases", "Choose kept-back items from the list.")
-    # Rule 5 (rhi/sharing.py): said here, not dropped silently from the copy after a decider
-    # confirmed it as shared.
-    parts, items = refused_for(decision.recipient, decision.parts, decision.releases)
+        found.append(("releases", "Choose kept-back items from the list."))
+    if decision.recipient in c.RECIPIENTS:
+        found += _never_to_parents(decision, withheld)
+    return found
+
+
+def _never_to_parents(decision: Decision, withheld: Mapping[str, str]) -> list[Problem]:
+    """Rule 5 (rhi/sharing.py): said here, not dropped silently from the copy after a decider
+    confirmed it as shared. Of the choices from the lists only: any other is named above."""
+    parts, items = refused_for(
+        decision.recipient,
+        [p for p in decision.parts if p in c.SHARED_PARTS],
+        [path for path in decision.releases if path in withheld],
+    )
+    found: list[Problem] = []
     if parts:
         names = " and ".join(
             f"\u201c{c.SHARED_PARTS[p]}\u201d" for p in c.SHARED_PARTS if p in parts
         )
-        raise DecisionError("parts", f"{NEVER_TO_PARENTS} Untick {names}. {TELL_THEM_INSTEAD}")
+        found.append(("parts", f"{NEVER_TO_PARENTS} Untick {names}. {TELL_THEM_INSTEAD}"))
     if items:
         names = ", ".join(title for path, title in withheld.items() if path in items)
-        raise DecisionError("releases", f"{NEVER_TO_PARENTS} Untick {names}. {TELL_THEM_INSTEAD}")
+        found.append(("releases", f"{NEVER_TO_PARENTS} Untick {names}. {TELL_THEM_INSTEAD}"))
+    return found
+
+
+def _reason_problems(decision: Decision) -> list[Problem]:
     if not decision.reason.strip():
-        raise DecisionError("reason", "Write the reason: the risk of significant harm you see.")
-    decider = db.session.get(User, decision.decider_id) if decision.decider_id else None
+        return [("reason", "Write the reason: the risk of significant harm you see.")]
+    return []
+
+
+def _decider_problems(interview: Interview, decision: Decision) -> list[Problem]:
+    decider = _decider(decision)
     if decider is None:
-        raise DecisionError("decider", "Choose who made the decision.")
+        return [("decider", "Choose who made the decision.")]
     if decider not in deciders(interview.child):
-        raise DecisionError(
-            "decider",
-            f"{decider.name} cannot decide for this child: choose a manager who works with "
-            "the child or the child's social worker.",
-        )
+        return [
+            (
+                "decider",
+                f"{decider.name} cannot decide for this child: choose a manager who works with "
+                "the child or the child's social worker.",
+            )
+        ]
+    return []
+
+
+def _child_told_problems(decision: Decision) -> list[Problem]:
     if decision.child_told not in CHILD_TOLD:
-        raise DecisionError("child_told", "Say whether the child was told.")
+        return [("child_told", "Say whether the child was told.")]
+    return []
+
+
+def _urgent_problems(decision: Decision) -> list[Problem]:
     if decision.urgent and not decision.urgent_reason.strip():
-        raise DecisionError("urgent_reason", "Write why it cannot wait for confirmation.")
+        return [("urgent_reason", "Write why it cannot wait for confirmation.")]
+    return []
+
+
+def _decider(decision: Decision) -> User | None:
+    return db.session.get(User, decision.decider_id) if decision.decider_id else None
+
+
+def record(interview: Interview, user: User, decision: Decision) -> SharingDecision:
+    """Record a decision, checked whole: every problem is named by its field (`problems`) and
+    nothing is kept."""
+    found = problems(interview, decision)
+    if found:
+        raise DecisionError.every(found)
+    decider = _decider(decision)
+    assert decider is not None  # `problems` refuses a decision without one
+    withheld = withheld_items(interview.content)
 
     decision_id = uuid.uuid4().hex
     document = c.normalise(interview.content)

@@ -928,20 +928,12 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
     if interview.locked:
         form.validate_on_submit()  # read what was sent, to give it back
         return finished_meanwhile()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    decision = _decision_sent(form)
+    if not valid:
+        # A box too long and an answer missing are said together, not one after the other.
+        _show_problems(form, decisions.problems(interview, decision))
         return refused()
-    decision = decisions.Decision(
-        recipient=form.recipient.data,
-        parts=list(form.parts.data or []),
-        releases=list(form.releases.data or []),
-        reason=form.reason.data or "",
-        decider_id=numbers.whole_number(form.decider.data),
-        child_told=form.child_told.data or "",
-        child_told_how=form.child_told_how.data or "",
-        child_said=form.child_said.data or "",
-        urgent=bool(form.urgent.data),
-        urgent_reason=form.urgent_reason.data or "",
-    )
 
     def apply(current: Interview) -> bool:
         if current.locked:
@@ -955,7 +947,7 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
     except decisions.DecisionError as problem:
         db.session.rollback()
         interview = access.get_interview(current_user, uuid)
-        getattr(form, problem.field).errors = [str(problem)]
+        _show_problems(form, problem.problems)
         return refused()
     if not recorded_it:
         return finished_meanwhile()
@@ -974,6 +966,30 @@ def add_override(uuid: str) -> tuple[str, int] | Response:
     )
     flash(saved, "success")
     return redirect(url_for("interviews.page", uuid=uuid, page_id="consent"))
+
+
+def _decision_sent(form: DecisionForm) -> decisions.Decision:
+    """The decision as the form sent it, for rhi/interviews/decisions.py to check and record."""
+    return decisions.Decision(
+        recipient=form.recipient.data or "",
+        parts=list(form.parts.data or []),
+        releases=list(form.releases.data or []),
+        reason=form.reason.data or "",
+        decider_id=numbers.whole_number(form.decider.data),
+        child_told=form.child_told.data or "",
+        child_told_how=form.child_told_how.data or "",
+        child_said=form.child_said.data or "",
+        urgent=bool(form.urgent.data),
+        urgent_reason=form.urgent_reason.data or "",
+    )
+
+
+def _show_problems(form: DecisionForm, problems: Mapping[str, list[str]]) -> None:
+    """Each problem beside its field (and so in the page's error summary), after any the form
+    found itself."""
+    for name, messages in problems.items():
+        field = getattr(form, name)
+        field.errors = [*field.errors, *(m for m in messages if m not in field.errors)]
 
 
 @bp.route("/interviews/<uuid>/decisions/<decision_id>/decider", methods=["POST"])
