@@ -306,7 +306,22 @@ function askPassword() {
   const form = dialog.querySelector("form");
   const input = form.querySelector("input[type=password]");
   const error = form.querySelector("[data-error]");
-  error.textContent = "";
+  // What is said under the field is tied to it, as every other error in rhi is
+  // (macros/forms.html), so it is read with the field when the focus goes back there. The field
+  // is marked invalid only when the password itself was not right, until the worker types again.
+  const say = (message, { wrongPassword = false } = {}) => {
+    error.textContent = message;
+    input.setAttribute("aria-describedby", error.id);
+    if (wrongPassword) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  };
+  const clearMessage = () => {
+    error.textContent = "";
+    input.removeAttribute("aria-describedby");
+    input.removeAttribute("aria-invalid");
+  };
+  const typing = () => input.removeAttribute("aria-invalid");
+  clearMessage();
   input.value = "";
   // Signed out: the way to sign in again, under what was said (made here: the dialog is the
   // server's, the same on every page).
@@ -328,7 +343,9 @@ function askPassword() {
     const done = (value) => {
       form.removeEventListener("submit", submit);
       dialog.removeEventListener("close", cancel);
+      input.removeEventListener("input", typing);
       if (signIn) signIn.remove();
+      clearMessage();
       input.value = "";
       if (dialog.open) dialog.close();
       resolve(value);
@@ -353,18 +370,22 @@ function askPassword() {
           // Not the password: the session has gone, and no password typed here can help.
           // Signing in again is the check now, so the page it leads back to is the worker's.
           remember(MODE, null);
-          error.textContent = signedOutWords();
+          say(signedOutWords());
           return offerSignIn();
         }
         const said = await response.json().catch(() => null);
-        error.textContent = (said && said.message) || "That did not work. Try again.";
+        // 422: the password was not right (429 is a pause, whatever was typed).
+        say((said && said.message) || "That did not work. Try again.", {
+          wrongPassword: response.status === 422,
+        });
       } catch {
-        error.textContent = NEEDS;
+        say(NEEDS);
       }
       input.focus();
     };
     form.addEventListener("submit", submit);
     dialog.addEventListener("close", cancel);
+    input.addEventListener("input", typing);
     dialog.showModal();
     input.focus();
   });
