@@ -1,14 +1,17 @@
 """What the child said about sharing with each reader of a finished interview, and what they
 were told that reader will know, for the interviewer's side beside each copy (the copies panel,
 summaries/_copies.html): a probe found a school copy offered, and recorded as sent, with no
-word that the child said no to school, whom the read-back never named."""
+word that the child said no to school, whom the read-back never named. Whether they were told
+at all is the read-back's answer, as each copy says it: a later probe found "was told what the
+social worker would know" beside copies that rightly said it was not read back."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rhi.interviews import decisions, read_back
-from rhi.interviews.content import RECIPIENTS, normalise
+from rhi.interviews.content import READ_BACK_ANSWERS, RECIPIENTS, normalise
 from rhi.models import Interview
 from rhi.sharing import decisions_for
 from rhi.summaries.service import allocated_reader, recipient_label
@@ -37,6 +40,28 @@ class ChildSaid:
     unheard: str  # "Aisha was not told school would hear about this chat"
 
 
+@dataclass(frozen=True)
+class ReadBack:
+    """Whether what is shared was read back to the child, and what they said: the same facts
+    each copy's own sentence is made from (rhi.sharing.view_for's `read_back`, from the
+    interview's read-back answer, and read_back.changed_since_read), so the panel never says
+    the child was told what their copy says was not read back."""
+
+    answer: str  # a key of READ_BACK_ANSWERS: "" when it was not read back
+    said: str  # their answer, in the words the copies quote
+    changed: bool  # what is shared changed after they answered, and was not read back again
+
+    @classmethod
+    def of(cls, interview: Interview, content: dict[str, Any], in_force: set[str]) -> ReadBack:
+        """As the copies have it: an answer with no words the copies quote is no answer."""
+        answer = str(content["read_back"].get("answer") or "")
+        said = READ_BACK_ANSWERS.get(answer, "") if answer else ""
+        if not said:
+            return cls("", "", False)
+        changed = read_back.changed_since_read(content, in_force, interview.read_back_of)
+        return cls(answer, said, changed)
+
+
 def child_said(interview: Interview) -> dict[str, ChildSaid]:
     """For each recipient of a finished interview, what the child said about sharing with them
     and whether they were told that person will know anything: the read-back's own list
@@ -48,6 +73,7 @@ def child_said(interview: Interview) -> dict[str, ChildSaid]:
     in_force = decisions.in_force(interview)
     own = allocated_reader(interview) is not None
     told = {r.key: r for r in read_back.recipients(content, in_force, own_social_worker=own)}
+    heard = ReadBack.of(interview, content, in_force)
     child = interview.child
     name = child.preferred_name or child.first_name
     said = {}
@@ -56,12 +82,17 @@ def child_said(interview: Interview) -> dict[str, ChildSaid]:
         who = named if named and named != RECIPIENTS[key] else SAID_OF[key]
         answer = str(content["consent"].get(key, {}).get("answer") or "not_asked")
         decided = bool(decisions_for(content, key, in_force))
-        said[key] = _said(name, who, answer, told[key], decided)
+        said[key] = _said(name, who, answer, told[key], heard, decided)
     return said
 
 
 def _said(
-    name: str, who: str, answer: str, recipient: read_back.Recipient, decided: bool
+    name: str,
+    who: str,
+    answer: str,
+    recipient: read_back.Recipient,
+    heard: ReadBack,
+    decided: bool,
 ) -> ChildSaid:
     """The words for one recipient: what the child answered, then what they were told."""
     agreed = answer in ("yes", "some")
@@ -79,12 +110,28 @@ def _said(
             # out of it, which is not the same as the child being told they would not hear.
             else f", and was not told {who} would hear about this chat."
         )
-    elif recipient.only_that_we_talked:
-        told = f", and was told {who} would know only that this chat took place, and when."
     else:
-        told = f", and was told what {who} would know."
+        told = _told(name, who, recipient, heard)
     words = answered + told
     if decided:
         words += f" A safeguarding decision in force shares with {who}."
     unheard = f"{name} was not told {who} would hear about this chat"
     return ChildSaid(words, not recipient.told_of and not decided, unheard)
+
+
+def _told(name: str, who: str, recipient: read_back.Recipient, heard: ReadBack) -> str:
+    """What the child heard of a reader the read-back names, as the copies say it: told only
+    when it was read back to them, with what they said then."""
+    if not heard.answer:
+        return f". What {who} would know was not read back to {name}."
+    said = f"{name} said: \u201c{heard.said}\u201d."
+    if heard.answer == "not_read":
+        # They did not want it read to them: what they said, never that they were told.
+        words = f". When it was to be read back, {said}"
+    elif recipient.only_that_we_talked:
+        words = f", and was told {who} would know only that this chat took place, and when. {said}"
+    else:
+        words = f", and was told what {who} would know. {said}"
+    if heard.changed:
+        words += " What is shared changed after that, and was not read back again."
+    return words

@@ -28,10 +28,13 @@ NOT_ASKED = (
     "Ada was not asked about sharing with health workers, and was not told health workers would "
     "hear about this chat."
 )
-SAID_YES = "Ada said yes to sharing with the police, and was told what the police would know."
+SAID_YES = (
+    "Ada said yes to sharing with the police. What the police would know was not read back to "
+    "Ada."
+)
 ONLY_THE_CHAT = (
-    "Ada was not asked about sharing with parents or carers, and was told parents or carers "
-    "would know only that this chat took place, and when."
+    "Ada was not asked about sharing with parents or carers. What parents or carers would know "
+    "was not read back to Ada."
 )
 TICK_NEEDED = (
     "Tick the box to record this copy as sent: Ada was not told school would hear about this chat."
@@ -117,7 +120,7 @@ def test_each_copy_says_what_the_child_said_and_was_told(app, web, world):
 def test_a_yes_to_school_says_so_and_is_recorded_without_a_tick(app, web, world):
     uuid = _finished(web, world, school="yes")
     body = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
-    said = "Ada said yes to sharing with school, and was told what school would know."
+    said = "Ada said yes to sharing with school. What school would know was not read back to Ada."
     assert _said_beside(body, "school") == f"hint: {said}"
     assert _option(body, "school") == f"School: {said}"
     assert record(web, uuid, SENT).status_code == 302
@@ -175,7 +178,7 @@ def test_a_decision_in_force_for_school_takes_the_warning_away(app, web, world):
     assert confirmed.status_code in (302, 303)
     body = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     said = _said_beside(body, "school")
-    assert said.startswith("hint: Ada said no to sharing with school, and was told what school")
+    assert said.startswith("hint: Ada said no to sharing with school. What school would know was")
     assert said.endswith("A safeguarding decision in force shares with school.")
     assert "was not told school would hear about this chat" not in said
     assert record(web, uuid, SENT).status_code == 302
