@@ -93,7 +93,7 @@ class DecisionLine:
     reason: str
     decided_by: str
     child_told: str
-    child_said: str
+    child_said: str  # as copies quote it: without a pair round the whole (`_without_quotes`)
     urgent_reason: str  # "" unless recorded as urgent: released before confirmation
     in_force: bool
 
@@ -106,6 +106,13 @@ class ConsentLine:
     words: str
     parts: list[str]  # the words of the parts the child agreed to, for "some"
     decisions: list[DecisionLine]
+
+    @property
+    def said(self) -> str:
+        """`words` as the copies quote them, in their own pair of quotation marks: without one
+        pair the worker already put round the whole of them (`_without_quotes`). `words` stays
+        as written: the read-back keeps it as what was read (read_back.what_was_read)."""
+        return _without_quotes(self.words)
 
     @property
     def override_reason(self) -> str | None:
@@ -261,6 +268,16 @@ def withheld_items(content: dict[str, Any]) -> dict[str, str]:
     return items
 
 
+def _without_quotes(text: str) -> str:
+    """`text` without one pair of quotation marks round the whole of it: the read-back's rule,
+    its one home (read_back.without_outer_quotes), so a copy never shows ““Not the police.””
+    where the worker quoted the child as the language guide asks (a probe)."""
+    # Imported here: rhi.interviews.read_back imports this module.
+    from rhi.interviews.read_back import without_outer_quotes
+
+    return without_outer_quotes(text)
+
+
 def _decision_line(
     entry: dict[str, Any], in_force: Collection[str], titles: dict[str, str]
 ) -> DecisionLine:
@@ -277,7 +294,9 @@ def _decision_line(
         reason=entry.get("reason", ""),
         decided_by=entry.get("decided_by", ""),
         child_told=CHILD_TOLD.get(entry.get("child_told", ""), ""),
-        child_said=entry.get("child_said", ""),
+        # Kept as the copies and pages quote it (macros/sharing.html decision_text); nothing
+        # compares it with what was read back to the child, which names decisions by id.
+        child_said=_without_quotes(entry.get("child_said", "")),
         urgent_reason=entry.get("urgent_reason", "") if entry.get("urgent") is True else "",
         in_force=entry.get("id") in in_force,
     )

@@ -289,15 +289,28 @@ def _context(
 
 
 def _finding_groups(view: SharedView) -> list[dict[str, Any]]:
-    return [
-        {
-            "title": FINDING_TITLES[group],
-            "findings": [f for f in view.findings if f.group == group],
-            "other_label": _label(f"findings_other.{group}"),
-            "other": view.findings_other.get(group, ""),
-        }
-        for group in FINDING_GROUPS
-    ]
+    """The findings groups holding something this reader may read, each with what it holds.
+
+    What they may read is the view's alone (rhi.sharing.view_for), as on the copy on screen,
+    which lists the findings shared and nothing of the groups without one. A group with nothing
+    for this reader is left out, whether nothing was recorded in it or the child asked to keep
+    its entries private: "None recorded" would be untrue of the one, and saying it of the other
+    only would tell the reader something was kept out (rhi/sharing.py rule 6; a probe).
+    """
+    groups = []
+    for group in FINDING_GROUPS:
+        findings = [f for f in view.findings if f.group == group]
+        other = view.findings_other.get(group, "")
+        if findings or other:
+            groups.append(
+                {
+                    "title": FINDING_TITLES[group],
+                    "findings": findings,
+                    "other_label": _label(f"findings_other.{group}"),
+                    "other": other,
+                }
+            )
+    return groups
 
 
 def _label(path: str) -> str:

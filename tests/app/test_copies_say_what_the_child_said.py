@@ -29,8 +29,7 @@ NOT_ASKED = (
     "hear about this chat."
 )
 SAID_YES = (
-    "Ada said yes to sharing with the police. What the police would know was not read back to "
-    "Ada."
+    "Ada said yes to sharing with the police. What the police would know was not read back to Ada."
 )
 ONLY_THE_CHAT = (
     "Ada was not asked about sharing with parents or carers. What parents or carers would know "
