@@ -93,3 +93,9 @@ class AnswerForm(Form):
         validators=[DataRequired("Write your answer."), too_long(NOTE_MAX)],
         render_kw=checked_writing(),
     )
+    # Drawn only when the answer names someone or tells of something the child asked to keep
+    # between them and the worker, which the reader's copy does not hold
+    # (rhi/interviews/private_mentions.py in_answer).
+    names_checked = BooleanField(
+        "Send it all the same: I have checked what it names and that they may read it"
+    )

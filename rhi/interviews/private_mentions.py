@@ -1,5 +1,5 @@
-"""Words in a copy that name someone or somewhere the child asked to keep between them and the
-worker.
+"""Words in a copy that name someone or somewhere, or tell of something found, that the child
+asked to keep between them and the worker.
 
 A person or place marked "not to be shared" is in no copy (rhi/sharing.py rule 3), and the child
 is told so on the read-back ("Kept between us"). But the worker's own words elsewhere may name
@@ -18,6 +18,12 @@ What is looked for, for each private entry not released to that reader by a deci
 A name that a shared entry also has (two people called Kay) is not looked for: the words may
 be about the one the child agreed to share.
 
+A finding marked "not to be shared" (self-harm, say) is looked for by its name and the words
+workers write for it (rhi/interviews/finding_words.py): a probe found "CAMHS referral because
+he has been cutting his arms" in the social worker's copy, self-harm ticked private. Words that
+also tell of a finding the copy holds are not looked for (drugs found as a harm and shared, the
+same word for a private pull factor).
+
 Only the worker's words are looked at: not what the child wrote or chose themselves ("In your
 own words", their message, what they said about sharing), which is theirs to say.
 """
@@ -30,6 +36,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rhi.interviews.content import RECIPIENTS, normalise
+from rhi.interviews.fields import FINDING_GROUPS
+from rhi.interviews.finding_words import pattern, tells_of
 from rhi.sharing import SharedView, addendum_reaches, view_for
 
 # Parts written in the child's own words: theirs to name anyone in.
@@ -42,8 +50,8 @@ CAPITALISED = re.compile(r"[A-Z][\w'\u2019-]*")
 class Mention:
     recipient: str  # whose copy holds the words
     path: str  # the field that holds them: `actions.<id>.note`, `sections.away.text`
-    named: str  # the private entry, as the worker wrote its name
-    kind: str  # "person" or "place"
+    named: str  # the private entry, as the worker wrote its name (a finding: its name)
+    kind: str  # "person", "place" or "finding"
 
     @property
     def recipient_label(self) -> str:
@@ -171,13 +179,48 @@ def in_addendum(
 
 
 ADDENDUM = "addendum"  # the `path` of a mention in an addendum's words
+ANSWER = "answer"  # the `path` of a mention in an answer to a reader's question
+
+
+def what_is_named(found: Collection[Mention]) -> str:
+    """What words name or tell of, in a sentence: "name Marcus Dean and tell of Self-harm"."""
+    said = []
+    names = list(dict.fromkeys(m.named or _someone(m.kind) for m in found if m.kind != "finding"))
+    if names:
+        said.append("name " + " and ".join(names))
+    told = list(dict.fromkeys(f"\u201c{m.named}\u201d" for m in found if m.kind == "finding"))
+    if told:
+        said.append("tell of " + " and ".join(told))
+    return " and ".join(said)
+
+
+def _someone(kind: str) -> str:
+    return "a place" if kind == "place" else "someone"
+
+
+def in_answer(
+    content: dict[str, Any], in_force: Collection[str], text: str, reader: str
+) -> list[Mention]:
+    """What an answer to a reader's question (their summary's questions) names or tells of that
+    the child kept back and the reader's copy does not hold: said before it goes (a probe: an
+    answer named the adult the child kept back, and went to the social worker at once, after the
+    child had taken back what they may read). The answer goes to the reader whatever their copy
+    now shares, so a reader who may now read nothing is asked about too."""
+    return [
+        Mention(view.recipient, ANSWER, private.name, private.kind)
+        for view, looked_for in _readers(content, in_force, every=True)
+        if view.recipient == reader
+        for private in looked_for
+        if private.found_in(text)
+    ]
 
 
 def _readers(
-    content: dict[str, Any], in_force: Collection[str]
+    content: dict[str, Any], in_force: Collection[str], *, every: bool = False
 ) -> Iterator[tuple[SharedView, list[_Private]]]:
-    """Each reader's copy, with the private people and places it does not hold, each looking
-    only for the words no entry that is not private has too."""
+    """Each reader's copy, with the private people, places and findings it does not hold, each
+    looking only for the words no entry that is not private has too. Only readers whose copy
+    shares something, unless `every` (an answer goes to its reader whatever they may read)."""
     c = normalise(content)
     entries = [
         (str(e.get("id")), kind, e)
@@ -185,12 +228,18 @@ def _readers(
         for e in c[plural]
         if e.get("private")
     ]
-    if not entries:
+    findings = {
+        f"{group}.{key}": label
+        for group, labels in FINDING_GROUPS.items()
+        for key, label in labels.items()
+        if (c[group].get(key) or {}).get("on") and (c[group].get(key) or {}).get("private")
+    }
+    if not entries and not findings:
         return
     shared = _names_not_kept_back(c)
     for recipient in RECIPIENTS:
         view = view_for(c, recipient, in_force=in_force)
-        if not view.shares_content:
+        if not view.shares_content and not every:
             continue
         held = {str(e.get("id")) for e in [*view.places, *view.people]}
         looked_for = [
@@ -200,6 +249,18 @@ def _readers(
             and (p := _private(entry, kind)) is not None
             and p.name.casefold() not in shared
         ]
+        held_findings = {f"{f.group}.{f.key}" for f in view.findings}
+        told = {
+            words.casefold()
+            for f in view.findings
+            for words in tells_of(f"{f.group}.{f.key}", f.label)
+        }
+        for path, label in findings.items():
+            if path not in held_findings:
+                words = [w for w in tells_of(path, label) if w.casefold() not in told]
+                looked_for.append(
+                    _Private(label, "finding", tuple((w, pattern(w)) for w in words), "", "")
+                )
         yield view, looked_for
 
 

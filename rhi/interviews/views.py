@@ -1219,14 +1219,11 @@ def _named_in_addendum(interview: Interview, named: list[private_mentions.Mentio
     """The words for the field: whom it names, and whose copies would hold it."""
     child = interview.child
     who = child.preferred_name or child.first_name
-    names = list(
-        dict.fromkeys(m.named or ("a place" if m.kind == "place" else "someone") for m in named)
-    )
     readers = list(dict.fromkeys(m.recipient_label for m in named))
     return (
-        f"These words name {' and '.join(names)}, whom {who} asked to keep between you, and "
-        f"would go to: {'; '.join(readers)}. Change the words, or choose another part or "
-        "None; or tick below to add them all the same."
+        f"These words {private_mentions.what_is_named(named)}. {who} asked to keep this "
+        f"between you, and the words would go to: {'; '.join(readers)}. Change the words, or "
+        "choose another part or None; or tick below to add them all the same."
     )
 
 

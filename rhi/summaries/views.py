@@ -22,6 +22,7 @@ from rhi.actions import tracking as tracking_of_actions
 from rhi.extensions import db
 from rhi.forms.fields import CLOCK_SKEW, NotSaved, field_errors, typed_words
 from rhi.forms.summaries import AcknowledgeForm, AnswerForm, QuestionForm, SendingForm
+from rhi.interviews import decisions, private_mentions
 from rhi.interviews.content import RECIPIENTS
 from rhi.models import (
     Episode,
@@ -447,8 +448,18 @@ def answer(summary_id: int, question_id: int) -> Response | tuple[str, int]:
     form = AnswerForm(prefix=_answer_prefix(question.id))
     if not form.validate_on_submit():
         return _copies_response(interview, 422, answer_forms={question.id: form})
+    text = form.answer.data.strip()
+    named = private_mentions.in_answer(
+        interview.content, decisions.in_force(interview), text, summary.recipient
+    )
+    if named and not form.names_checked.data:
+        # Words naming someone, or telling of something, the child kept back from this reader:
+        # said next to the field, the words kept, and sent only once the worker has looked.
+        form.answer.errors = [_kept_back_in_answer(interview, named)]
+        form.named = True
+        return _copies_response(interview, 422, answer_forms={question.id: form})
     try:
-        tracking.answer(question, current_user, form.answer.data.strip())
+        tracking.answer(question, current_user, text)
     except tracking.AlreadyAnswered:
         db.session.rollback()
         notice = NotSaved(
@@ -457,6 +468,17 @@ def answer(summary_id: int, question_id: int) -> Response | tuple[str, int]:
         return _copies_response(interview, 409, not_saved=notice)
     db.session.commit()
     return _copies_done(interview, "Your answer is sent to the social worker.")
+
+
+def _kept_back_in_answer(interview: Interview, named: list[private_mentions.Mention]) -> str:
+    """The words for the answer's field: what it names that the child kept back from its reader."""
+    who = interview.child.preferred_name or interview.child.first_name
+    reader = named[0].recipient_label.lower()
+    return (
+        f"These words {private_mentions.what_is_named(named)}. {who} asked to keep this between "
+        f"you, and the {reader} may not read it. Change the words; or tick below to send them "
+        "all the same."
+    )
 
 
 # --- Copies for each recipient, and the record of where each went -------------------------------

@@ -142,8 +142,8 @@ def test_an_addendum_naming_someone_the_child_kept_back_is_said_before_it_goes(a
     assert refused.status_code == 422
     page = html.unescape(page_text(refused.get_data(as_text=True)))
     assert (
-        "These words name Marcus Reed, whom Ada asked to keep between you, and would go to: "
-        "Allocated social worker; Parents or carers." in page
+        "These words name Marcus Reed. Ada asked to keep this between you, and the words would "
+        "go to: Allocated social worker; Parents or carers." in page
     )
     assert words in page and "Add it all the same" in page
     assert len(_summaries(app)) == 1 and "ADDNAMED" not in _copy(web, uuid, "parents_carers")
