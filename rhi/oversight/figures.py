@@ -48,6 +48,9 @@ FIGURES = {
     "children": "Children who came back",
     "looked_after": "Returns of looked-after children",
     "at_home": "Returns of children living at home (not looked after)",
+    # "None known" is not "at home": until a person records it, said so (an oversight probe
+    # found every return of children with none recorded counted as at home, 100%).
+    "legal_not_recorded": "Returns where the child's legal status was not recorded",
     "placed_from_elsewhere": "Returns of children placed here by another council",
     # Each counts returns, not children or interviews (one child may come back three times;
     # one interview may cover two returns): the words say so.
@@ -55,7 +58,8 @@ FIGURES = {
     "accepted": "Returns where the child said yes",
     "declined": "Returns where the child said no",
     # So that those offered add up: said yes, said no, or not answered yet.
-    "no_answer": "Offered, no answer yet",
+    # Not "yet": a return closed as not reached after its offer is one of them.
+    "no_answer": "Offered, no answer recorded",
     "not_reached": "Not reached after attempts",
     "decided_against": "Decided not to interview",
     "carer_info": "Carer information taken instead",
@@ -134,7 +138,13 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
         # The status the child had for the return, never the status now
         # (rhi/episodes/legal_status.py): last month's figures do not change after it.
         "looked_after": Episode.legal_status == "looked_after",
-        "at_home": func.coalesce(Episode.legal_status, NOT_KNOWN) != "looked_after",
+        "at_home": and_(
+            Episode.legal_status.is_not(None),
+            Episode.legal_status.not_in(["looked_after", NOT_KNOWN]),
+        ),
+        "legal_not_recorded": or_(
+            Episode.legal_status.is_(None), Episode.legal_status == NOT_KNOWN
+        ),
         # Kept for the return beside its legal status (rhi/episodes/legal_status.py), never
         # the child's authorities now; None (no placing authority recorded) is not counted.
         "placed_from_elsewhere": Episode.placed_from_elsewhere.is_(True),
@@ -426,6 +436,7 @@ def waiting_now(user: User, now: datetime) -> dict[str, int]:
 LEGAL_GROUPS = {
     "looked_after": "Looked after",
     "at_home": "Living at home (not looked after)",
+    "legal_not_recorded": "Not recorded",
     "placed_from_elsewhere": "Placed here by another council",
 }
 

@@ -1,0 +1,73 @@
+"""The service page's returns by legal status count "None known" (what rhi holds until a person
+records the status) as not recorded, never as living at home: an oversight probe saw "Returns of
+children living at home (not looked after): 13, 100%" where no child's status was recorded."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import Child, Episode, Team
+from tests.conftest import Web
+
+PERIOD = "/service?period=custom&start=2026-11-01&end=2026-11-20"
+
+
+def _legal_rows(web: Web) -> dict[str, tuple[int, int]]:
+    """The page's "by legal status" table: words -> (children, returns)."""
+    page = web.get(PERIOD).get_data(as_text=True)
+    table = page[page.index("Children and returns by legal status") :]
+    table = table[: table.index("</table>")]
+    rows = {}
+    for words, children, returns in re.findall(
+        r'<th scope="row">([^<]+)</th><td>(\d+)</td><td><a[^>]*>(\d+)<', table
+    ):
+        rows[html.unescape(words)] = (int(children), int(returns))
+    return rows
+
+
+def _child_back(team: Team, first_name: str, legal_status: str | None, day: int) -> None:
+    child = Child(
+        first_name=first_name,
+        last_name="Legal",
+        date_of_birth=date(2012, 3, 3),
+        team=team,
+        **({"legal_status": legal_status} if legal_status else {}),
+    )
+    db.session.add(
+        Episode(
+            child=child,
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=datetime(2026, 11, day, 9, 0),
+            returned_at=datetime(2026, 11, day, 21, 0),
+            assigned_team=team,
+        )
+    )
+
+
+def test_none_known_is_counted_as_not_recorded_not_as_at_home(app, world):
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])
+    before = _legal_rows(manager)
+    assert "Not recorded" in before
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        _child_back(team, "Lowri", "looked_after", 3)
+        _child_back(team, "Hamid", "not_looked_after", 4)
+        _child_back(team, "Tegan", "child_in_need", 5)
+        _child_back(team, "Pawel", None, 6)  # made from the police's notification: "None known"
+        _child_back(team, "Iris", "none", 7)
+        db.session.commit()
+    after = _legal_rows(manager)
+    added = {k: (after[k][0] - before[k][0], after[k][1] - before[k][1]) for k in after}
+    assert added["Looked after"] == (1, 1)
+    assert added["Living at home (not looked after)"] == (2, 2)
+    assert added["Not recorded"] == (2, 2)
+    # The figure above the table says the same, and every return is in one group of three.
+    page = html.unescape(manager.get(PERIOD).get_data(as_text=True))
+    assert "Returns where the child's legal status was not recorded" in page
