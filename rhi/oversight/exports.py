@@ -26,7 +26,7 @@ from rhi.episodes.queries import first_return
 from rhi.extensions import db
 from rhi.models import Child, Episode, Interview, Role, Team, User, interview_episodes
 from rhi.models.episodes import DFE_TYPES
-from rhi.models.interviews import was_accepted, was_held
+from rhi.models.interviews import InterviewStatus, was_accepted, was_held
 from rhi.timefmt import format_datetime, from_local, to_local
 
 # What each export is called, on the page and on the command line.
@@ -576,6 +576,15 @@ def within_deadline(row: Row, now: datetime, hours: int) -> str:
     return "No" if deadlines.Clock(due, now).overdue else "Not yet"
 
 
+def _answer(row: Row) -> str:
+    """The child's answer to the offer, for inspectors: "No" only for a no. Offered with neither
+    a yes nor a no is "No answer" (an oversight probe counted four refusals here where the
+    service page said two children said no)."""
+    if row.accepted:
+        return "Yes"
+    return "No" if row.status == InterviewStatus.DECLINED.value else "No answer"
+
+
 def episodes(scope: ColumnElement[bool], start: date, end: date, now: datetime) -> Export:
     """Each episode overlapping the period, as inspectors ask for it: the child (id and name),
     when they went missing and came back, whether an interview was offered and when, whether
@@ -601,7 +610,7 @@ def episodes(scope: ColumnElement[bool], start: date, end: date, now: datetime) 
             # Blank while still missing: no interview is due before the child is back.
             "" if row.returned_at is None else "Yes" if row.offered_at else "No",
             _when(row.offered_at),
-            ("Yes" if row.accepted else "No") if row.offered_at else "",
+            _answer(row) if row.offered_at else "",
             _when(row.held),
             within_deadline(row, now, hours),
         ]

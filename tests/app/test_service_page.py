@@ -28,7 +28,7 @@ def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, wo
     assert figure_beside(html, "Returns offered an interview") == "2"
     assert figure_beside(html, "Returns where the child said yes") == "1"
     assert figure_beside(html, "Returns where the child said no") == "1"
-    assert figure_beside(html, "Offered, no answer yet") == "0"  # 2 offered: 1 yes, 1 no
+    assert figure_beside(html, "Offered, no answer recorded") == "0"  # 2 offered: 1 yes, 1 no
     assert figure_beside(html, "Returns with an interview held") == "1"
     assert figure_beside(html, "Held within 72 hours") == "1"
     assert "Held within 72 hours, of those held: 100%" in page_text(html)
@@ -57,7 +57,7 @@ def test_the_managers_figures_count_their_teams_returns_and_link_to_them(app, wo
     assert figure_beside(theirs, "Returns with an interview held") == "0"
     # Ben's offer has no answer yet: what was offered adds up (yes + no + no answer yet).
     assert figure_beside(theirs, "Returns offered an interview") == "1"
-    assert figure_beside(theirs, "Offered, no answer yet") == "1"
+    assert figure_beside(theirs, "Offered, no answer recorded") == "1"
     # Ben's return (80 hours ago, offered, not held) is past the 72 hours.
     assert "Past the 72 hours 1" in page_text(theirs)
     assert "To the interview none yet none yet 0" in page_text(theirs)
@@ -300,7 +300,7 @@ def test_not_reached_is_the_returns_outcome_not_an_attempt_that_failed(app, worl
     manager = Web(app.test_client())
     manager.sign_in(world_i.emails["manager_a"])
     before = manager.get("/service").get_data(as_text=True)
-    no_answer = int(figure_beside(before, "Offered, no answer yet"))
+    no_answer = int(figure_beside(before, "Offered, no answer recorded"))
     not_reached = int(figure_beside(before, "Not reached after attempts"))
     with app.app_context():
         interview = db.session.scalar(
@@ -309,7 +309,7 @@ def test_not_reached_is_the_returns_outcome_not_an_attempt_that_failed(app, worl
         interview.status, interview.accepted_at, interview.held_at = "unable_to_contact", None, None
         db.session.commit()
     trying = manager.get("/service").get_data(as_text=True)
-    assert figure_beside(trying, "Offered, no answer yet") == str(no_answer + 1)
+    assert figure_beside(trying, "Offered, no answer recorded") == str(no_answer + 1)
     assert figure_beside(trying, "Not reached after attempts") == str(not_reached)
     with app.app_context():
         interview = db.session.scalar(
@@ -319,7 +319,7 @@ def test_not_reached_is_the_returns_outcome_not_an_attempt_that_failed(app, worl
         db.session.commit()
     closed = manager.get("/service").get_data(as_text=True)
     # Still an offer with no answer (the three answers add up to the offers), and not reached.
-    assert figure_beside(closed, "Offered, no answer yet") == str(no_answer + 1)
+    assert figure_beside(closed, "Offered, no answer recorded") == str(no_answer + 1)
     assert figure_beside(closed, "Not reached after attempts") == str(not_reached + 1)
 
 
