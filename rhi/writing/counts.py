@@ -121,6 +121,11 @@ DismissalKey = tuple[str, str, str]  # (path, rule_id, text as kept: its first 2
 # (code points, as the matcher counts). The same number in the browser: language-check.js
 # KEPT_CONTEXT (the two are compared: tests/unit/test_kept_use_js.py).
 KEPT_CONTEXT = 40
+# How many of the characters an answer kept either side of its use must still be beside a use
+# for the answer to keep it (fewer where it kept fewer: a use at the start of a short note):
+# with none the same, the words round it were all rewritten, and the use is a new one to look
+# at, not the one answered for (a review: a kept "absconded" hid one written in a new sentence).
+KEPT_SAME_AT_LEAST = 8
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,12 @@ def _closeness(answer: Answer, before: str, after: str) -> int:
     return same
 
 
+def _at_least(answer: Answer) -> int:
+    """How close a use must be to keep `answer`: nothing for an answer kept before the words
+    round a use were (it keeps the first uses, as it did)."""
+    return min(KEPT_SAME_AT_LEAST, len(answer.before) + len(answer.after))
+
+
 def kept_uses(
     text: str, flags: list[Flag], answers: dict[tuple[str, str], list[Answer]]
 ) -> set[int]:
@@ -191,9 +202,10 @@ def kept_uses(
             continue
         around = [use_context(text, flags[p].start, flags[p].end) for p in places]
         pairs = sorted(
-            (-_closeness(answer, *around[u]), a, u)
+            (-same, a, u)
             for a, answer in enumerate(given)
             for u in range(len(places))
+            if (same := _closeness(answer, *around[u])) >= _at_least(answer)
         )
         answered: set[int] = set()
         for _, a, u in pairs:

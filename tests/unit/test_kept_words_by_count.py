@@ -152,3 +152,15 @@ def test_a_tablet_s_copy_keeps_the_words_around_a_use_kept(matcher):
     assert validate({"language": {"dismissed": [too_long]}})[1] == [
         f"language.dismissed[0].before: should be text of at most {KEPT_CONTEXT} characters."
     ]
+
+
+def test_a_use_in_a_rewritten_sentence_is_a_new_one_to_look_at(matcher):
+    # A review: kept in one sentence, then the note rewritten with the phrase in a new one:
+    # the answer is not for it (nothing round it is as it was), so it is shown again.
+    then = "He absconded on Friday night with friends from school."
+    now = "Staff say he absconded again after tea on Sunday."
+    answer = kept_at(then, 0)
+    assert left_uses(matcher, now, answer) == [now.index("absconded")]
+    # A short note kept whole is still kept: as many characters as the answer has are enough.
+    short = "absconded."
+    assert left_uses(matcher, short, kept_at(short, 0)) == []

@@ -665,6 +665,9 @@ export function apply(compiled, text, flag, choice = 0) {
 // How much of the words either side of a kept use its answer keeps, to find that use again
 // (code points). The same number as rhi/writing/counts.py KEPT_CONTEXT.
 export const KEPT_CONTEXT = 40;
+// How many of an answer's characters either side must still be beside a use for it to keep
+// that use (fewer where it kept fewer): rhi/writing/counts.py KEPT_SAME_AT_LEAST.
+export const KEPT_SAME_AT_LEAST = 8;
 
 const phraseKey = (ruleId, phrase) =>
   JSON.stringify([ruleId, Array.from(phrase).slice(0, 200).join('')]);
@@ -725,7 +728,14 @@ export function keptUses(text, flags, answers) {
     const around = places.map((place) => useContext(text, flags[place]));
     const pairs = [];
     mine.forEach((answer, a) => {
-      around.forEach(([before, after], u) => pairs.push([closeness(before, after, answer), a, u]));
+      const atLeast = Math.min(
+        KEPT_SAME_AT_LEAST,
+        Array.from(answer[2] || "").length + Array.from(answer[3] || "").length,
+      );
+      around.forEach(([before, after], u) => {
+        const same = closeness(before, after, answer);
+        if (same >= atLeast) pairs.push([same, a, u]);
+      });
     });
     pairs.sort((x, y) => y[0] - x[0] || x[1] - y[1] || x[2] - y[2]);
     const answered = new Set();
