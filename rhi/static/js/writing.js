@@ -197,7 +197,7 @@ function tell(box, flag, action, reason, around = { before: "", after: "" }) {
   };
   // Only an interview's own "keep my words" is kept with the words around it: a team count
   // (/language/events) is the rule and what was done, never words.
-  if (action === "dismissed") Object.assign(said, around);
+  if (action === "dismissed" && url !== LANGUAGE_EVENTS_URL) Object.assign(said, around);
   if (box.closest("[data-shell-page]")) {
     // Offline (a shell page): shell-interview.js keeps it with the interview's draft on the
     // tablet; shell-episode.js keeps a form's team count to send later (countLater).
