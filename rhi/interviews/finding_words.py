@@ -11,7 +11,8 @@ chooses the words.
 How each is matched, at the start of a word and never inside one:
 - "word" or "two words": the word or phrase whole ("drunk", not "drunkard"); the space
   between words stands for any space or hyphen ("self harm" is "self-harm" and "self  harm");
-- "stem*": any word that starts so ("pregnan*": pregnant, pregnancy);
+- "stem*": any word that starts so ("pregnan*": pregnant, pregnancy), in a phrase too
+  ("hurt* himself");
 - with a capital letter anywhere: as written ("Prevent" the programme, not "prevent";
   "CSE"), otherwise in any case.
 """
@@ -27,7 +28,7 @@ TELLS_OF: dict[str, tuple[str, ...]] = {
     "push.domestic_abuse": ("domestic abuse", "domestic violence"),
     "push.abuse_neglect": ("abus*", "neglect*"),
     "push.parent_substance_use": ("drinking", "drunk"),
-    "push.school_problems": ("exclu*", "expelled"),
+    "push.school_problems": ("excluded", "exclusion*", "expelled"),
     "push.bullying": ("bully", "bullies", "bullied", "bullying"),
     "push.loneliness": ("lonel*", "isolated", "no friends"),
     "push.placement_relationships": ("foster carer*", "residential staff"),
@@ -50,13 +51,20 @@ TELLS_OF: dict[str, tuple[str, ...]] = {
         "far from their family",
     ),
     # What drew them away
-    "pull.partner": ("boyfriend*", "girlfriend*", "partner*"),
+    "pull.partner": (
+        "boyfriend*",
+        "girlfriend*",
+        "her partner",
+        "his partner",
+        "their partner",
+        "older partner",
+    ),
     "pull.peer_pressure": ("peer pressure", "pressured"),
-    "pull.parties": ("party", "parties"),
+    "pull.parties": ("parties", "house party", "a party"),
     "pull.drugs_alcohol": ("drug*", "alcohol*", "drunk", "cannabis", "weed"),
     "pull.exploiting_adults": ("exploit*",),
-    "pull.money": ("money", "cash", "paid"),
-    "pull.gifts": ("gift*", "presents"),
+    "pull.money": ("money", "cash"),
+    "pull.gifts": ("gift*", "given presents", "presents from"),
     "pull.somewhere_to_stay": ("somewhere to stay", "place to stay"),
     # Harms and risk indicators
     "harms.sexual_exploitation": ("sexual exploitation", "sexually exploit*", "CSE"),
@@ -71,7 +79,18 @@ TELLS_OF: dict[str, tuple[str, ...]] = {
     ),
     "harms.trafficking": ("traffick*", "modern slavery", "NRM", "National Referral Mechanism"),
     "harms.online_grooming": ("groom*", "nudes", "sextort*"),
-    "harms.weapons_violence": ("knife", "knives", "weapon*", "stab*", "machete*", "gun", "guns"),
+    "harms.weapons_violence": (
+        "knife",
+        "knives",
+        "weapon*",
+        "stab",
+        "stabbed",
+        "stabbing*",
+        "machete*",
+        "blade*",
+        "gun",
+        "guns",
+    ),
     "harms.drugs_alcohol": (
         "drug*",
         "alcohol*",
@@ -90,6 +109,13 @@ TELLS_OF: dict[str, tuple[str, ...]] = {
         "cut herself",
         "cut himself",
         "cut themselves",
+        "hurt* herself",
+        "hurt* himself",
+        "hurt* themselves",
+        "cuts on her arm*",
+        "cuts on his arm*",
+        "cuts on their arm*",
+        "razor*",
         "cut her arm*",
         "cut his arm*",
         "cut their arm*",
@@ -107,12 +133,29 @@ TELLS_OF: dict[str, tuple[str, ...]] = {
     ),
     "harms.forced_marriage": ("forced marriage", "forced to marry", "made to marry"),
     "harms.fgm": ("FGM", "female genital", "circumcis*"),
-    "harms.radicalisation": ("radicalis*", "radicaliz*", "extremis*", "Prevent"),
+    "harms.radicalisation": (
+        "radicalis*",
+        "radicaliz*",
+        "extremis*",
+        "Prevent referral",
+        "Prevent programme",
+        "referred to Prevent",
+        "Channel panel",
+    ),
     "harms.victim_of_crime": ("assault*", "attacked", "robbed", "mugged", "rape", "raped"),
-    "harms.suspected_offending": ("arrest*", "offend*", "shoplift*", "stole", "stolen", "stealing"),
+    "harms.suspected_offending": (
+        "arrest*",
+        "offending",
+        "offence*",
+        "offender*",
+        "shoplift*",
+        "stole",
+        "stolen",
+        "stealing",
+    ),
     "harms.missing_education": ("missing education", "not in school", "out of school"),
     "harms.unexplained_items": ("unexplained*", "new phone*", "second phone*", "burner*"),
-    "harms.injuries": ("injur*", "bruis*", "wound*"),
+    "harms.injuries": ("injur*", "bruis*", "wounds", "wounded"),
     "harms.sexual_health": (
         "sexual health",
         "STI",
@@ -126,12 +169,12 @@ TELLS_OF: dict[str, tuple[str, ...]] = {
 
 @cache
 def pattern(words: str) -> re.Pattern[str]:
-    """One entry of TELLS_OF (or a finding's own name, whole) as a pattern, as the module says."""
-    stem = words.endswith("*")
-    body = r"[\s\-\u2010\u2011]+".join(re.escape(w) for w in words.rstrip("*").split())
-    end = "" if stem else r"(?![\w])"
+    """One entry of TELLS_OF (or a finding's own name, whole) as a pattern, as the module says:
+    a word ending "*" is any word that starts so ("hurt* himself": "hurting himself")."""
+    pieces = [re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "") for w in words.split()]
+    body = r"[\s\-\u2010\u2011]+".join(pieces)
     flags = 0 if any(ch.isupper() for ch in words) else re.IGNORECASE
-    return re.compile(rf"(?<![\w]){body}{end}", flags)
+    return re.compile(rf"(?<![\w]){body}(?![\w])", flags)
 
 
 def tells_of(path: str, label: str) -> tuple[str, ...]:

@@ -214,3 +214,30 @@ def test_an_answer_that_names_nothing_kept_back_goes_at_once(app, web, world):
         page=f"/interviews/{uuid}/review",
     )
     assert sent.status_code == 302
+
+
+def test_everyday_words_in_notes_are_not_taken_for_a_finding_kept_back():
+    """A review: "Placement is stable" was taken to tell of weapons, "partner agencies" of a
+    partner, "presents as calm" of gifts; a warning that cries wolf is one workers learn to
+    pass. And some ways of writing self-harm were missed."""
+    for finding, note, said in (
+        ("harms.weapons_violence", "Placement is stable; keep the stability plan going", False),
+        ("harms.weapons_violence", "He carries a blade", True),
+        ("pull.partner", "Discuss at the partner agencies meeting", False),
+        ("pull.partner", "Her partner is 24", True),
+        ("pull.gifts", "He presents as calm and settled", False),
+        ("pull.parties", "Share with third party providers only with consent", False),
+        ("pull.money", "Foster carer paid attention to his mood", False),
+        ("push.school_problems", "Plan a visit, excluding weekends", False),
+        ("harms.injuries", "She wound up at her nan's", False),
+        ("harms.suspected_offending", "He was offended by the question", False),
+        ("harms.radicalisation", "Prevent further episodes: agree a curfew plan", False),
+        ("harms.self_harm", "Tyler has been hurting himself", True),
+        ("harms.self_harm", "cuts on her arms seen by carer", True),
+    ):
+        group, key = finding.split(".")
+        d = c.empty_content()
+        d[group][key] = {"on": True, "note": "", "private": True}
+        d["actions"] = [{"id": "a1", "kind": "other", "owner_kind": "social_worker", "note": note}]
+        d["consent"]["social_worker"]["answer"] = "yes"
+        assert bool(mentions(d, set())) is said, (finding, note)
