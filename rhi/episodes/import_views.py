@@ -25,12 +25,14 @@ from rhi.episodes import imports, imports_job
 from rhi.episodes import imports_apply as apply
 from rhi.episodes.imports_csv import (
     COLUMNS,
+    DatedColumn,
     FileProblem,
     FileTooLarge,
     Table,
     absent_columns,
     doubled_columns,
     guess_columns,
+    header_words,
     missing_columns,
     too_large_message,
     unused_dated_columns,
@@ -274,6 +276,27 @@ class UnusedDates:
     asks: bool  # whether they ask for that detail's column to be chosen
 
 
+# Words in a header that say which of WHEN_DETAILS its dates are likely to be.
+_SAYS = {
+    "returned": frozenset({"found", "returned", "return", "back"}),
+    "reported_missing": frozenset({"missing", "reported", "last", "seen", "went"}),
+}
+
+
+def _likely_details(dated: list[DatedColumn]) -> list[str]:
+    """WHEN_DETAILS in the order to ask about them, the one the first column's header names
+    first: "Missing From Date/Time" is asked about as when the child was reported missing,
+    never as when they were found (a review: followed, it gave every child a return at the
+    moment they went missing)."""
+    words = header_words(dated[0].header).words
+    named = [d for d, says in _SAYS.items() if words & says and not words & _other(d)]
+    return [*named, *(d for d in WHEN_DETAILS if d not in named)]
+
+
+def _other(detail: str) -> frozenset[str]:
+    return frozenset().union(*(says for d, says in _SAYS.items() if d != detail))
+
+
 def _unused_dates(table: Table, chosen: dict[str, str]) -> UnusedDates | None:
     dated = unused_dated_columns(table, chosen)
     if not dated:
@@ -284,7 +307,10 @@ def _unused_dates(table: Table, chosen: dict[str, str]) -> UnusedDates | None:
         said, which = f"The column {names} holds {what} and is not used", "is it"
     else:
         said, which = f"The columns {names} hold {what} and are not used", "is one of them"
-    unchosen = next((name for name in WHEN_DETAILS if not chosen.get(name)), None)
+    unchosen = next(
+        (name for name in _likely_details(dated) if not chosen.get(name)),
+        None,
+    )
     if unchosen is not None:
         return UnusedDates(unchosen, f"{said}: {which} {WHEN_DETAILS[unchosen]}?", asks=True)
     returned = chosen["returned"]

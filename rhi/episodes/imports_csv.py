@@ -470,7 +470,9 @@ def header_key(header: str) -> str:
 WHEN_WORDS = frozenset({"date", "time", "datetime", "timestamp", "dt", "dtg", "when"})
 EMPTY_WORDS = frozenset({"of", "the", "or", "and"})
 SAME_WORDS = {
-    **dict.fromkeys(("no", "nbr", "num", "number", "reference", "id"), "ref"),
+    # Not "id": a bare "ID", a "Person ID", is a record's or a person's, not the episode's
+    # reference (a review: "ID" was taken for the police reference, each row's number).
+    **dict.fromkeys(("no", "nbr", "num", "number", "reference"), "ref"),
     **dict.fromkeys(("located", "traced"), "found"),
 }
 _LOWER_THEN_UPPER = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -492,21 +494,27 @@ def header_words(header: str) -> HeaderWords:
     )
 
 
+_ONLY_A_REFERENCE = frozenset({"ref"})
+
+
 def guess_columns(headers: list[str]) -> dict[str, str]:
     """{field: header} for each field a header's name gives away; each header used once. The
-    fields are guessed in COLUMNS' order, each by its aliases in order, the first header in
-    the file with an alias's words (`header_words`) taken; a header naming a date or a time
-    only for a dated field."""
+    fields are guessed in COLUMNS' order, each by its aliases, those of two or more words first
+    (the most said), the first header in the file with an alias's words (`header_words`)
+    taken; a header naming a date or a time only for a dated field. "Reference" or "Ref" alone
+    is taken only as written, so "No." or "Number" alone is no one's reference (a review: a
+    file's row numbers were guessed as the police reference)."""
     read = [(h, header_words(h)) for h in headers if h]
     guessed: dict[str, str] = {}
     for name, column in COLUMNS.items():
-        for alias in column.aliases:
-            wanted = header_words(alias).words
+        wanted_by = [(alias, header_words(alias).words) for alias in column.aliases]
+        for alias, wanted in sorted(wanted_by, key=lambda pair: len(pair[1]) < 2):
             header = next(
                 (
                     h
                     for h, said in read
                     if said.words == wanted
+                    and (wanted != _ONLY_A_REFERENCE or header_key(h) == header_key(alias))
                     and (column.dated or not said.dated)
                     and h not in guessed.values()
                 ),
