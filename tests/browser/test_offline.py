@@ -74,6 +74,13 @@ def test_a_wrong_pin_says_how_many_tries_are_left(page):
     page.get_by_label("PIN", exact=True).fill("111111")
     page.get_by_role("button", name="Continue").click()
     page.get_by_text(re.compile(r"That PIN is not right\. 4 tries left")).wait_for(timeout=20_000)
+    # Tied to the field, as every error is (an accessibility probe): marked invalid, and the
+    # message is its description; typing again clears the mark.
+    field = page.get_by_label("PIN", exact=True)
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile(r"^That PIN is not right\."))
+    field.fill("2")
+    expect(field).not_to_have_attribute("aria-invalid", "true")
     page.get_by_label("PIN", exact=True).fill(PIN)
     page.get_by_role("button", name="Continue").click()
     # Sent: the page reloads from the server, which now has the words.

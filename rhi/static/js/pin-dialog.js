@@ -132,12 +132,23 @@ export function askPin(mode, why) {
   error.textContent = "";
   pin.value = again.value = "";
   pin.disabled = false;
+  // The field a message is about is marked invalid (its description is the message, in the
+  // page), and typing in it again clears the mark: an accessibility probe found a wrong PIN
+  // announced but not tied to its field.
+  const invalid = (field) => {
+    for (const f of [pin, again]) f.removeAttribute("aria-invalid");
+    if (field) field.setAttribute("aria-invalid", "true");
+  };
+  invalid(null);
+  const typed = (event) => event.target.removeAttribute("aria-invalid");
   notNow.textContent = "Not now";
   dialog.querySelector("button[value=ok]").hidden = false;
   return new Promise((resolve) => {
     let finished = false;
     const done = (value) => {
       finished = true;
+      invalid(null);
+      form.removeEventListener("input", typed);
       form.removeEventListener("submit", submit);
       dialog.removeEventListener("close", cancel);
       window.removeEventListener("rhi:device-wiped", wipedMeanwhile);
@@ -179,10 +190,12 @@ export function askPin(mode, why) {
       if (event.submitter && event.submitter.value === "cancel") return done(null);
       if (!/^\d{6,}$/.test(pin.value)) {
         error.textContent = "Use at least 6 digits.";
+        invalid(pin);
         return pin.focus();
       }
       if (mode === "setup" && pin.value !== again.value) {
         error.textContent = "The two PINs are different. Type them again.";
+        invalid(again);
         return again.focus();
       }
       try {
@@ -214,6 +227,7 @@ export function askPin(mode, why) {
           return showWiped();
         }
         const lost = describe(unsent);
+        invalid(pin);
         error.textContent =
           `That PIN is not right. ${plural(result.attemptsLeft, "try", "tries")} left. ` +
           `After ${plural(result.attemptsLeft, "more wrong PIN", "more wrong PINs")}, everything kept on this tablet is wiped` +
@@ -228,6 +242,7 @@ export function askPin(mode, why) {
     };
     dialog.showModal(); // first: if it throws, no listener is left behind
     form.addEventListener("submit", submit);
+    form.addEventListener("input", typed);
     dialog.addEventListener("close", cancel);
     window.addEventListener("rhi:device-wiped", wipedMeanwhile);
     pin.focus();
