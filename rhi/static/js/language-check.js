@@ -730,7 +730,7 @@ export function keptUses(text, flags, answers) {
     mine.forEach((answer, a) => {
       const atLeast = Math.min(
         KEPT_SAME_AT_LEAST,
-        Array.from(answer[2] || "").length + Array.from(answer[3] || "").length,
+        Array.from(answer[2] || '').length + Array.from(answer[3] || '').length,
       );
       around.forEach(([before, after], u) => {
         const same = closeness(before, after, answer);
