@@ -31,6 +31,9 @@ ENGLISH_SPEECH = "en-GB"
 class HasChild(Protocol):
     first_language: str | None
     question_band: str | None
+    sex: str | None
+    gender: str | None
+    pronouns: str | None
 
     def age_on(self, day: date) -> int: ...
 
@@ -43,12 +46,17 @@ class ChildWords:
     catalogue: Catalogue | None = None
     chosen: bool = False  # the worker chose the band (not the child's age)
     recorded_language: str = ""  # as the child's record says it, for "no words in ..." notes
+    # Spoken to as a girl, in a language whose words for a girl differ (`addressed_as_girl`).
+    feminine: bool = False
 
     @property
     def key(self) -> str:
-        """The name of these words in a shell page and the tablet's copy ("15_to_17" or
-        "15_to_17.ar"): the shell holds every such variant and the tablet keeps the child's."""
-        return f"{self.band}.{self.catalogue.code}" if self.catalogue else self.band
+        """The name of these words in a shell page and the tablet's copy ("15_to_17",
+        "15_to_17.ar", or "15_to_17.pl.f" for a girl): the shell holds every such variant and
+        the tablet keeps the child's."""
+        if not self.catalogue:
+            return self.band
+        return f"{self.band}.{self.catalogue.code}" + (".f" if self.feminine else "")
 
     @property
     def lang(self) -> str:
@@ -79,7 +87,7 @@ class ChildWords:
 
     def translated(self, key: str) -> str | None:
         """The child's-language words for a text (see languages.text_key), or None: English."""
-        return self.catalogue.text(key, self.band) if self.catalogue else None
+        return self.catalogue.text(key, self.band, self.feminine) if self.catalogue else None
 
 
 def band_for(child: HasChild, held: date) -> tuple[str, bool]:
@@ -90,17 +98,43 @@ def band_for(child: HasChild, held: date) -> tuple[str, bool]:
     return age_band_for(max(child.age_on(held), 0)), False
 
 
+# How a child's record says they are a girl: their pronouns first (the child's own word), then
+# their gender, then, with neither recorded, their sex.
+_SHE = ("she",)
+_GIRL_WORDS = ("girl", "female", "woman")
+
+
+def addressed_as_girl(child: HasChild) -> bool:
+    """Whether the child is spoken to as a girl, in a language whose words say so: "she/her"
+    pronouns; else a gender that is a girl's ("Girl", "Female", "Trans girl"); else, with no
+    gender recorded, sex "Female". "They/them", or no record, keeps the words as written."""
+    pronouns = (child.pronouns or "").strip().casefold()
+    if pronouns:
+        return pronouns.startswith(_SHE)
+    gender = (child.gender or "").strip().casefold()
+    if gender:
+        return any(word in gender.split() or gender == word for word in _GIRL_WORDS)
+    return (child.sex or "").strip().casefold() == "female"
+
+
 def words_for(child: HasChild, held: date) -> ChildWords:
     band, chosen = band_for(child, held)
     recorded = (child.first_language or "").strip()
-    return ChildWords(band, catalogue_for(recorded), chosen, recorded)
+    catalogue = catalogue_for(recorded)
+    feminine = bool(catalogue and catalogue.feminine) and addressed_as_girl(child)
+    return ChildWords(band, catalogue, chosen, recorded, feminine)
 
 
 def every_variant() -> list[ChildWords]:
-    """Every band in English and in each language: what a shell page holds (it is the same for
-    everyone and is kept before anyone knows which child it will show)."""
-    langs: list[Catalogue | None] = [None, *catalogues()]
-    return [ChildWords(band, lang) for lang in langs for band in BAND_IDS]
+    """Every band in English and in each language, and for a girl in a language whose words
+    for her differ: what a shell page holds (it is the same for everyone and is kept before
+    anyone knows which child it will show)."""
+    out = [ChildWords(band) for band in BAND_IDS]
+    for lang in catalogues():
+        out += [ChildWords(band, lang) for band in BAND_IDS]
+        if lang.feminine:
+            out += [ChildWords(band, lang, feminine=True) for band in BAND_IDS]
+    return out
 
 
 def every_key() -> list[str]:

@@ -23,7 +23,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,10 @@ class Catalogue:
     speech: str  # the BCP-47 tag a tablet's voice is chosen by
     also_called: tuple[str, ...]
     texts: Mapping[str, Mapping[str, str]]
+    # The texts whose words change for a girl (the file's "feminine" block: its texts that
+    # address the child in the feminine), by text key and band: only those that differ. A
+    # language that marks gender addressed every girl as a boy ("Zanim odszedłeś"; probes).
+    feminine: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def status_note(self) -> str:
@@ -75,8 +79,11 @@ class Catalogue:
     def is_draft(self) -> bool:
         return self.status == "draft"
 
-    def text(self, key: str, band: str) -> str | None:
-        """The words for a text in a band, or None if this catalogue lacks them."""
+    def text(self, key: str, band: str, feminine: bool = False) -> str | None:
+        """The words for a text in a band, or None if this catalogue lacks them; `feminine`,
+        their words for a girl where they differ."""
+        if feminine and band in (self.feminine.get(key) or {}):
+            return self.feminine[key][band]
         return (self.texts.get(key) or {}).get(band)
 
 
@@ -142,7 +149,13 @@ def parse_language(
     also = raw.get("also_called", [])
     if not isinstance(also, list) or not all(isinstance(a, str) and a.strip() for a in also):
         raise PromptFileError(where, "'also_called' must be a list of names")
-    texts = _texts(raw, english_texts(bank), where, allow_missing)
+    english = english_texts(bank)
+    texts = _texts(raw, english, where, allow_missing)
+    feminine = raw.get("feminine", {})
+    if not isinstance(feminine, dict):
+        raise PromptFileError(where, "'feminine' must be an object of texts, as the file's own")
+    # Only the texts that change for a girl, and in them only the bands that change.
+    feminine_texts = _texts(feminine, english, f"{where} (feminine)", True)
     return Catalogue(
         code=code,
         name=_word(raw, "name", where),
@@ -152,6 +165,7 @@ def parse_language(
         speech=speech,
         also_called=tuple(a.strip() for a in also),
         texts=texts,
+        feminine=feminine_texts,
     )
 
 

@@ -288,3 +288,21 @@ def test_a_text_not_yet_translated_shows_in_english_and_says_so(app, web, world_
     assert "Not yet in Arabic: shown in English." in html
     attrs, text = element(html, "prompt-away-2")
     assert (attrs["lang"], text) == ("ar", ARABIC.text("prompts:away-2", "15_to_17"))
+
+
+def test_a_polish_speaking_girl_is_asked_as_a_girl(app, web, world_i):
+    """Two probes: the Polish, Arabic and Romanian drafts spoke to every girl as a boy ("Zanim
+    odszedłeś": "before you [a boy] left"). Recorded as a girl, she reads the feminine."""
+    polish = by_code("pl")
+    assert polish is not None
+    set_child(app, world_i, first_language="Polish", gender="Girl")
+    web.sign_in(world_i.emails["worker_a"])
+    html = page(web, world_i, "before")
+    _attrs, text = element(html, "prompt-before-2")
+    assert text == polish.text("prompts:before-2", "15_to_17", feminine=True)
+    assert "chciałaś" in text and "chciałeś" not in text
+    assert '<span class="title-theirs" lang="pl" dir="ltr">Zanim odeszłaś</span>' in html
+    # Recorded as a boy, the words as written.
+    set_child(app, world_i, gender="Boy")
+    _attrs, text = element(page(web, world_i, "before"), "prompt-before-2")
+    assert text == polish.text("prompts:before-2", "15_to_17")

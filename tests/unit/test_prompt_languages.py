@@ -7,6 +7,7 @@ finds its catalogue (or none, and English is shown); rhi's own child-facing word
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from rhi import i18n
-from rhi.interviews.child_words import ChildWords, interpreter_words, words_for
+from rhi.interviews.child_words import ChildWords, every_key, interpreter_words, words_for
 from rhi.prompts import BAND_IDS, PromptFileError, load_bank
 from rhi.prompts.languages import (
     STATUSES,
@@ -143,11 +144,22 @@ def test_the_childs_recorded_language_finds_its_catalogue(recorded, code):
     assert (found.code if found else None) == code
 
 
-def _child(age_on_day: int, language: str | None = None, band: str | None = None):
+def _child(
+    age_on_day: int,
+    language: str | None = None,
+    band: str | None = None,
+    *,
+    sex: str | None = None,
+    gender: str | None = None,
+    pronouns: str | None = None,
+):
     born = date(2026 - age_on_day, 1, 1)
     return SimpleNamespace(
         first_language=language,
         question_band=band,
+        sex=sex,
+        gender=gender,
+        pronouns=pronouns,
         age_on=lambda day: day.year - born.year - ((day.month, day.day) < (1, 1)),
     )
 
@@ -206,3 +218,56 @@ def test_rhis_own_words_for_the_child_are_in_every_language():
 )
 def test_the_interpreter_as_the_summary_says_it(start, said):
     assert interpreter_words({"start": start}) == said
+
+
+# ---- a girl is spoken to as a girl ------------------------------------------------------------
+
+
+def test_who_is_spoken_to_as_a_girl():
+    day = date(2026, 11, 23)
+    for record, girl in (
+        ({"pronouns": "she/her"}, True),
+        ({"pronouns": "She/Her", "gender": "Boy"}, True),  # their own word comes first
+        ({"pronouns": "they/them", "sex": "Female"}, False),
+        ({"pronouns": "he/him"}, False),
+        ({"gender": "Girl"}, True),
+        ({"gender": "Trans girl", "sex": "Male"}, True),
+        ({"gender": "Non-binary", "sex": "Female"}, False),
+        ({"gender": "Boy"}, False),
+        ({"sex": "Female"}, True),
+        ({}, False),
+    ):
+        words = words_for(_child(12, "Polish", **record), day)
+        assert words.feminine is girl, record
+        assert words.key == "11_to_14.pl" + (".f" if girl else ""), record
+
+
+def test_a_girl_reads_her_questions_in_the_feminine_where_her_language_says_so():
+    day = date(2026, 11, 23)
+    girl = words_for(_child(12, "Polish", gender="Girl"), day)
+    boy = words_for(_child(12, "Polish", gender="Boy"), day)
+    assert "chciałaś" in girl.translated("prompts:before-2")
+    assert "chciałeś" in boy.translated("prompts:before-2")
+    assert girl.translated("section_titles:before") == "Zanim odeszłaś"
+    # Words that do not change for a girl are the same words.
+    assert girl.translated("prompts:before-3") == boy.translated("prompts:before-3")
+    # A language whose drafts have no words for a girl: the same words, the same variant.
+    welsh = words_for(_child(12, "Welsh", gender="Girl"), day)
+    assert not welsh.feminine and welsh.key == "11_to_14.cy"
+    # A shell page holds her variant too.
+    assert {"11_to_14.pl.f", "11_to_14.ar.f", "11_to_14.ro.f"} <= set(every_key())
+
+
+def test_the_words_for_a_girl_change_only_the_words_that_say_she_is_one():
+    """Each of a draft's texts for a girl keeps its numbers and its length: a slip that dropped
+    a helpline's number or half a question would be read to a child."""
+    changed = 0
+    for catalogue in catalogues():
+        for key, bands in catalogue.feminine.items():
+            for band, hers in bands.items():
+                theirs = catalogue.texts[key][band]
+                assert hers != theirs, (catalogue.code, key, band)
+                assert re.findall(r"\d+", hers) == re.findall(r"\d+", theirs), (key, band)
+                assert len(hers.split()) == len(theirs.split()), (catalogue.code, key, band)
+                changed += 1
+    assert changed > 50
