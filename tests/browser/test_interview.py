@@ -288,3 +288,34 @@ def test_a_clash_over_a_choice_drawn_as_radio_buttons_is_said_in_words_and_settl
     other.reload()
     expect(other.get_by_label("High risk of harm")).to_be_checked()
     other.close()
+
+
+def test_the_writing_check_adds_its_list_to_what_describes_a_box_and_takes_nothing_away(
+    page, new_return
+):
+    """A CI run: the check of a long note, done after its save was refused, put back the box's
+    first description and its own list, taking away the refusal autosave.js had tied to the
+    box. The check now adds its list to what describes the box, as it is then."""
+    new_return("Theodora")
+    open_new_interview(page, "Theodora Testchild")
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    box = page.get_by_label("What Theodora said")
+    box.fill("She stayed at a friend's flat.")
+    page.locator("#meta-sections-away-text .save-status").get_by_text(SAVED).wait_for()
+    # Something else describes the box now (as autosave.js's refusal does).
+    page.evaluate(
+        """() => {
+            const p = document.createElement("p");
+            p.id = "said-by-another";
+            p.textContent = "Said by another part of the page.";
+            document.body.appendChild(p);
+            const box = document.getElementById("in-sections-away-text");
+            box.setAttribute("aria-describedby",
+                (box.getAttribute("aria-describedby") || "") + " said-by-another");
+        }"""
+    )
+    box.press("End")
+    box.press_sequentially(" She absconded again.", delay=5)
+    page.locator("#in-sections-away-text-flags").get_by_text("1 wording suggestion").wait_for()
+    described = (box.get_attribute("aria-describedby") or "").split()
+    assert "said-by-another" in described and "in-sections-away-text-flags" in described

@@ -330,10 +330,13 @@ async function render(box) {
   const panel = panelFor(box);
   panel.textContent = "";
   sayChange(box, flags);
-  box.setAttribute(
-    "aria-describedby",
-    [box.getAttribute("data-describedby-base") || "", panel.id].join(" ").trim(),
-  );
+  // The list is one of the box's descriptions: added to the others as they are now, never in
+  // their place (a CI run: the check of a long note, done after its save was refused, took
+  // away the reason autosave.js had just tied to the box).
+  const described = (box.getAttribute("aria-describedby") || "")
+    .split(/\s+/)
+    .filter((id) => id && id !== panel.id);
+  box.setAttribute("aria-describedby", [...described, panel.id].join(" "));
   if (!flags.length) {
     box.classList.remove("has-flags");
     return;
@@ -475,7 +478,6 @@ function attach(root) {
   for (const box of root.querySelectorAll("[data-check-language]")) {
     if (box.dataset.languageReady) continue;
     box.dataset.languageReady = "1";
-    box.setAttribute("data-describedby-base", box.getAttribute("aria-describedby") || "");
     saidFor(box);
     if (!box.value) shownBefore.set(box, []); // empty: none shown, and the first is news
     box.addEventListener("input", () => schedule(box));
