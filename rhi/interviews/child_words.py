@@ -10,6 +10,7 @@ handed the result and never works it out again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -98,23 +99,35 @@ def band_for(child: HasChild, held: date) -> tuple[str, bool]:
     return age_band_for(max(child.age_on(held), 0)), False
 
 
-# How a child's record says they are a girl: their pronouns first (the child's own word), then
-# their gender, then, with neither recorded, their sex.
-_SHE = ("she",)
-_GIRL_WORDS = ("girl", "female", "woman")
+# How a child's record says they are a girl: their pronouns first (the child's own words, the
+# first of them when there are two: "she/they"), then their gender, then, with neither, their
+# sex. A gender is free text: any word of a boy's or of neither ("Trans boy (assigned female at
+# birth)", "Non-binary") keeps the words as written, whatever else it says (a review); "male"
+# is not one of them, as a sex given beside it ("Girl (assigned male at birth)").
+_SHE = frozenset({"she", "her", "hers"})
+_GIRL_WORDS = frozenset({"girl", "female", "woman", "f"})
+_NOT_A_GIRL_WORDS = frozenset(
+    {"boy", "man", "masc", "masculine", "non", "binary", "nonbinary", "enby"}
+    | {"fluid", "agender", "neither", "not", "prefer", "unknown"}
+)
+
+
+def _words(text: str | None) -> list[str]:
+    return re.findall(r"[a-z]+", (text or "").casefold())
 
 
 def addressed_as_girl(child: HasChild) -> bool:
     """Whether the child is spoken to as a girl, in a language whose words say so: "she/her"
-    pronouns; else a gender that is a girl's ("Girl", "Female", "Trans girl"); else, with no
-    gender recorded, sex "Female". "They/them", or no record, keeps the words as written."""
-    pronouns = (child.pronouns or "").strip().casefold()
+    pronouns (the first given); else a gender that is only a girl's ("Girl", "Female", "Trans
+    girl"); else, with no gender recorded, sex "Female". "They/them", a boy's or a non-binary
+    gender, or no record keeps the words as written."""
+    pronouns = _words(child.pronouns)
     if pronouns:
-        return pronouns.startswith(_SHE)
-    gender = (child.gender or "").strip().casefold()
+        return pronouns[0] in _SHE
+    gender = _words(child.gender)
     if gender:
-        return any(word in gender.split() or gender == word for word in _GIRL_WORDS)
-    return (child.sex or "").strip().casefold() == "female"
+        return not _NOT_A_GIRL_WORDS.intersection(gender) and bool(_GIRL_WORDS.intersection(gender))
+    return _words(child.sex) == ["female"]
 
 
 def words_for(child: HasChild, held: date) -> ChildWords:

@@ -236,6 +236,16 @@ def test_who_is_spoken_to_as_a_girl():
         ({"gender": "Boy"}, False),
         ({"sex": "Female"}, True),
         ({}, False),
+        # Free text, as a review found it written (any word of a boy's or of neither wins).
+        ({"gender": "Trans boy (assigned female at birth)"}, False),
+        ({"gender": "Non-binary (assigned female at birth)"}, False),
+        ({"gender": "Not a girl"}, False),
+        ({"gender": "Girl (assigned male at birth)"}, True),
+        ({"gender": "Female/girl"}, True),
+        ({"gender": "Trans-girl"}, True),
+        ({"gender": "Prefer not to say", "sex": "Female"}, False),
+        ({"pronouns": "they/she"}, False),  # the first given
+        ({"pronouns": "Her/Hers"}, True),
     ):
         words = words_for(_child(12, "Polish", **record), day)
         assert words.feminine is girl, record
