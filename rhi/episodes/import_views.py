@@ -278,7 +278,8 @@ class UnusedDates:
 
 # Words in a header that say which of WHEN_DETAILS its dates are likely to be.
 _SAYS = {
-    "returned": frozenset({"found", "returned", "return", "back"}),
+    # "Missing To", "Missing End": the end of the time away, when the child was found.
+    "returned": frozenset({"found", "returned", "return", "back", "to", "end", "ended", "until"}),
     "reported_missing": frozenset({"missing", "reported", "last", "seen", "went"}),
 }
 

@@ -82,13 +82,21 @@ COLUMNS: dict[str, Column] = {
             "occurrence reference",
             "missing person reference",
             "urn",
-            # As police systems head it: each also with "No", "Ref", "Reference" or "ID".
+            # As police systems head it: each also with "No", "Ref" or "Reference".
             "occ number",
             "crime number",
             "log number",
             "case number",
             "misper reference",
             "mfh reference",
+            # "ID" is not read as a reference everywhere ("Person ID" is a person's): here, of
+            # the police's own numbers for the time away.
+            "incident id",
+            "occurrence id",
+            "case id",
+            "log id",
+            "misper id",
+            "reference id",
         ),
         required=True,
         limit=60,
@@ -495,26 +503,28 @@ def header_words(header: str) -> HeaderWords:
 
 
 _ONLY_A_REFERENCE = frozenset({"ref"})
+# Headers that are only a number of something unsaid: a row's, a record's, no one's reference.
+_BARE_NUMBERS = frozenset({"no", "nbr", "num", "number", "id"})
 
 
 def guess_columns(headers: list[str]) -> dict[str, str]:
     """{field: header} for each field a header's name gives away; each header used once. The
     fields are guessed in COLUMNS' order, each by its aliases, those of two or more words first
     (the most said), the first header in the file with an alias's words (`header_words`)
-    taken; a header naming a date or a time only for a dated field. "Reference" or "Ref" alone
-    is taken only as written, so "No." or "Number" alone is no one's reference (a review: a
-    file's row numbers were guessed as the police reference)."""
+    taken; a header naming a date or a time only for a dated field. "No.", "Number" or "ID"
+    alone is no one's reference (a review: a file's row numbers were guessed as the police
+    reference); "Ref No" and "Reference Number" are."""
     read = [(h, header_words(h)) for h in headers if h]
     guessed: dict[str, str] = {}
     for name, column in COLUMNS.items():
-        wanted_by = [(alias, header_words(alias).words) for alias in column.aliases]
-        for alias, wanted in sorted(wanted_by, key=lambda pair: len(pair[1]) < 2):
+        wanted_by = [header_words(alias).words for alias in column.aliases]
+        for wanted in sorted(wanted_by, key=lambda words: len(words) < 2):
             header = next(
                 (
                     h
                     for h, said in read
                     if said.words == wanted
-                    and (wanted != _ONLY_A_REFERENCE or header_key(h) == header_key(alias))
+                    and (wanted != _ONLY_A_REFERENCE or header_key(h) not in _BARE_NUMBERS)
                     and (column.dated or not said.dated)
                     and h not in guessed.values()
                 ),

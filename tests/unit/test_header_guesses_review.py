@@ -19,8 +19,9 @@ def test_a_record_s_or_a_person_s_number_is_never_the_police_reference():
     for alone in (["ID", "Forename"], ["No.", "Forename"], ["Number", "Forename"]):
         assert "police_reference" not in guess_columns(alone), alone
     assert "police_reference" not in guess_columns(["Missing Person ID", "Forename"])
-    # As written, a reference is still one.
-    assert guess_columns(["Ref", "Forename"])["police_reference"] == "Ref"
+    # As written, a reference is still one, with its number or the police's own id.
+    for header in ("Ref", "Ref No", "Reference Number", "Incident ID", "Occurrence ID"):
+        assert guess_columns([header, "Forename"])["police_reference"] == header
     assert guess_columns(["Person Ref", "Occurrence Ref"]) == {
         "police_reference": "Occurrence Ref",
         "police_person_id": "Person Ref",
@@ -32,6 +33,8 @@ def test_a_column_of_dates_is_asked_about_as_the_detail_its_header_names():
     assert _likely_details([missing])[0] == "reported_missing"
     found = DatedColumn("Date/Time Located", with_times=True)
     assert _likely_details([found])[0] == "returned"
+    for end in ("Missing To Date/Time", "Missing End Date"):  # the end of the time away
+        assert _likely_details([DatedColumn(end, with_times=True)])[0] == "returned"
     # A header that says neither: when the child was found first (no return: no clock).
     other = DatedColumn("Event Date", with_times=False)
     assert _likely_details([other]) == ["returned", "reported_missing"]
