@@ -209,3 +209,26 @@ def test_offline_after_closing_everything_the_worker_unlocks_and_carries_on(page
         tablet.get_by_label("What Jay said").input_value()
         == "A man drove me to Doncaster and kept my phone."
     )
+
+
+def test_a_pin_box_is_marked_only_while_what_is_said_is_about_it(page, new_return):
+    """A review: after "The two PINs are different", the second box stayed marked invalid once
+    they matched, and was then described by a message about the connection."""
+    new_return("Lowenna")
+    open_new_interview(page, "Lowenna Testchild")
+    page.locator("#tablet-bar").get_by_role(
+        "button", name="Set a PIN to keep notes safe offline"
+    ).click()
+    first, again = page.get_by_label("PIN", exact=True), page.get_by_label("PIN again")
+    first.fill("123456")
+    again.fill("654321")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("The two PINs are different. Type them again.").wait_for()
+    expect(again).to_have_attribute("aria-invalid", "true")
+    first.fill("654321")  # put right in the other box
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("rhi needs a connection to check the PIN").wait_for(timeout=20_000)
+    expect(again).not_to_have_attribute("aria-invalid", "true")
+    expect(first).not_to_have_attribute("aria-invalid", "true")
+    page.context.set_offline(False)

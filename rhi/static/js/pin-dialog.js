@@ -164,6 +164,7 @@ export function askPin(mode, why) {
       title.textContent = "Another worker's work is on this tablet";
       hint.textContent = notYoursToUnlock(Boolean(unsent));
       error.textContent = "";
+      invalid(null);
       pin.value = "";
       pin.disabled = true;
       form.querySelector("button[value=ok]").hidden = true;
@@ -173,6 +174,7 @@ export function askPin(mode, why) {
     // Wiped (now, or by another tab): no PIN can open anything. Say so; only "Not now" is left.
     const showWiped = () => {
       error.textContent = wipeNote() || "Nothing is kept on this tablet.";
+      invalid(null);
       pin.value = "";
       pin.disabled = true;
       form.querySelector("button[value=ok]").hidden = true;
@@ -198,6 +200,7 @@ export function askPin(mode, why) {
         invalid(again);
         return again.focus();
       }
+      invalid(null); // both as asked: what is said next is not about either box
       try {
         // Online, the server's secret comes fresh; offline, the tablet uses the one it keeps.
         const info = await session(PIN_WAIT_MS).catch(() => null);
@@ -236,7 +239,10 @@ export function askPin(mode, why) {
             : ". No unsent work is kept here.");
       } catch {
         if (wipedAway) return showWiped();
-        if ((await store.state().catch(() => "locked")) === "empty") return showWiped();
+        // Setting a PIN up, the store is empty before it starts: only an unlock finds it wiped.
+        if (mode === "unlock" && (await store.state().catch(() => "locked")) === "empty") {
+          return showWiped();
+        }
         error.textContent = "rhi needs a connection to check the PIN. Try again when online.";
       }
     };
