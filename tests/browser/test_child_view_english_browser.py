@@ -36,7 +36,8 @@ def test_the_question_large_and_in_the_childs_view_has_the_english_beside_it(
         child = db.session.scalar(select(Child).where(Child.first_name == CHILD))
         child.first_language = "Arabic"
         db.session.commit()
-    arabic = by_code("ar").text("prompts:away-1", "11_to_14")
+    # A girl (new_return records her as one): the Arabic words for a girl.
+    arabic = by_code("ar").text("prompts:away-1", "11_to_14", feminine=True)
     english = _english("away-1")
 
     sign_in(page, "worker@example.org")

@@ -52,7 +52,8 @@ def test_read_aloud_in_arabic_only_with_an_arabic_voice_and_stop(page, live_app,
         child = db.session.scalar(select(Child).where(Child.first_name == CHILD))
         child.first_language = "Arabic"
         db.session.commit()
-    arabic = by_code("ar").text("prompts:away-1", "11_to_14")
+    # A girl (new_return records her as one): the Arabic words for a girl.
+    arabic = by_code("ar").text("prompts:away-1", "11_to_14", feminine=True)
 
     page.add_init_script(VOICES)
     sign_in(page, "worker@example.org")
