@@ -35,6 +35,7 @@ from rhi.models import (
 )
 from rhi.models.base import utcnow
 from rhi.summaries import (
+    current_copy,
     headings,
     preparing,
     rules,
@@ -54,6 +55,7 @@ from rhi.summaries.service import (
 from rhi.timefmt import format_datetime, from_local, to_local
 
 bp = Blueprint("summaries", __name__)
+bp.add_app_template_global(current_copy.current_copy, "current_copy")
 
 COPIES_PARTIAL = "summaries/_copies.html"
 
@@ -157,20 +159,18 @@ def _holds_anything(form: AcknowledgeForm | QuestionForm) -> bool:
 
 
 def _newer(summary: Summary, is_recipient: bool) -> Summary | None:
-    """For a withdrawn summary, the one made after it that stands: for its reader, only one
-    that is theirs to read (it may have gone to another inbox); the interviewer's side sees
+    """For a withdrawn summary, the copy that stands now (current_copy.py): for its reader, only
+    one that is theirs to read (it may have gone to another inbox); the interviewer's side sees
     every summary of the interview."""
     if summary.withdrawn_at is None:
         return None
     query = select(Summary).where(
         Summary.interview_id == summary.interview_id,
         Summary.recipient == summary.recipient,
-        Summary.withdrawn_at.is_(None),
-        Summary.id > summary.id,
     )
     if is_recipient:
         query = query.where(access.summary_filter(current_user))
-    return db.session.scalar(query.order_by(Summary.id.desc()).limit(1))
+    return current_copy.current_copy(summary, db.session.scalars(query))
 
 
 def _withdrawn_refusal(
