@@ -515,7 +515,7 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
     )
     if not found:
         name = f"{notice.first_name} {notice.last_name}"
-        return Plan(row, NEW, f"New episode for {name}, a child new to rhi.")
+        return Plan(row, NEW, _missing_now(f"New episode for {name}, a child new to rhi.", notice))
     best = found[0]
     child = known.child(best.child_id)
     assert child is not None
@@ -671,6 +671,15 @@ def time_away_around(
     )
 
 
+def _missing_now(words: str, notice: Notice) -> str:
+    """A new episode's words, saying when the row gives no found time: the child is listed as
+    missing until one comes (a probe's file had its found times in a column nothing read, and
+    the preview said only "New episode")."""
+    if notice.returned_at is None:
+        return f"{words} No found time in this row: listed as still missing."
+    return words
+
+
 def _new_or_same_time_away(
     row: Row, notice: Notice, child: Child, known: Known, new_words: str
 ) -> Plan:
@@ -687,7 +696,7 @@ def _new_or_same_time_away(
             return Plan(row, PROBLEM, clash.words, about=child.id, code=clash.code)
         if clash is not None:
             new_words = f"{new_words} {clash.words}"
-        return Plan(row, NEW, new_words, child)
+        return Plan(row, NEW, _missing_now(new_words, notice), child)
     if len(same) > 1:
         return Plan(
             row,

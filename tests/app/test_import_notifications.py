@@ -592,6 +592,23 @@ def test_the_preview_says_what_the_import_does_with_a_new_child_on_several_rows(
         assert db.session.scalar(select(func.count(Child.id))) == children_before + 1
 
 
+def test_each_new_row_with_no_found_time_says_the_child_is_listed_as_still_missing(app, manager):
+    """A probe's file had its found times in a column nothing read: the preview said only "New
+    episode", and the children were then listed as missing for days without a word."""
+    rows = (
+        "NEW-5,,Keira,Lund,09/08/2012,20/11/2026 21:15,21/11/2026 08:00,Low",  # found
+        "NEW-6,,Keira,Lund,09/08/2012,22/11/2026 21:15,,Low",  # not yet
+    )
+    response = upload(manager, csv_bytes(*rows))
+    batch = batch_id(response)
+    save_columns(manager, batch)
+    preview = " ".join(manager.get(f"/imports/{batch}").get_data(as_text=True).split())
+    still = "No found time in this row: listed as still missing."
+    assert preview.count(still) == 1
+    assert "<td>New episode for Keira Lund, a child new to rhi.</td>" in preview
+    assert f"<td>New episode for Keira Lund. {still}</td>" in preview
+
+
 def test_a_name_too_long_for_the_columns_is_said_in_rhis_words_and_kept(app, manager):
     batch = batch_id(upload(manager, csv_bytes(NEW)))
     name = "Police daily export " * 5  # 100 characters

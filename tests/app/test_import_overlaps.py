@@ -250,7 +250,9 @@ def test_a_reference_not_yet_back_begun_before_a_time_away_held_back_is_noted_or
     assert noted in page
     manager.post(f"/imports/{batch}/apply", page=f"/imports/{batch}")
     assert outcomes(app, batch) == {"NEW-OKO": "new"}
-    assert messages(app, batch)[2] == f"New episode for Amara Okoye. {noted}"
+    assert messages(app, batch)[2] == (
+        f"New episode for Amara Okoye. {noted} No found time in this row: listed as still missing."
+    )
     # On the Returns page she is not shown as missing for days: known to be back.
     returns = " ".join(manager.get("/returns").get_data(as_text=True).split())
     missing = returns[returns.index("Still missing") : returns.index("Waiting to be allocated")]
