@@ -33,3 +33,18 @@ def for_display(value: Any) -> Any:
         # Already safe markup: only the direction controls are taken out of it.
         return Markup(_DIRECTION_CONTROLS.sub("", str(value)))  # noqa: S704  # nosec B704
     return _DIRECTION_CONTROLS.sub("", value)
+
+
+# What ends a sentence, in the scripts the app is written in (Arabic's question mark and the Urdu
+# and Pashto full stop too), and the closing marks that may follow it ("… tonight.”").
+_ENDS = ".!?…؟۔"
+_CLOSERS = "\"'”’)]»"
+
+
+def as_sentence(text: str) -> str:
+    """Typed words a page prints as a sentence of its own: with a full stop when they end with
+    none, never a second one (a probe saw "… meet her tonight.." in a police copy)."""
+    words = text.rstrip()
+    if words and words.rstrip(_CLOSERS)[-1:] not in _ENDS:
+        return f"{words}."
+    return words

@@ -87,6 +87,7 @@ def register(app: Flask) -> None:
         "dfe_type": lambda k: DFE_TYPES.get(k, k),
         "status_label": status_label,  # None: "Not yet offered"
         "age": age,
+        "sentence": plain_text.as_sentence,  # typed words printed as a sentence of their own
         "background": background_url,  # a request the page sends by itself (rhi/sessions.py)
     }
     app.jinja_env.filters.update({name: _keeps_blanks(f) for name, f in filters.items()})

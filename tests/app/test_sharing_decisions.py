@@ -111,8 +111,9 @@ def test_a_decision_is_released_when_the_named_decider_confirms_it(app, web, wor
 
     police = _pdf(web, uuid, "police")
     assert "AWAYWORDS" in police and "KEPTPHOTOS" in police
-    assert "REASONWORDS adults are exploiting her (decided by Social Worker, social worker)" in (
-        police
+    assert (
+        "Reason (decided by Social Worker, social worker): REASONWORDS adults are exploiting her."
+        in police
     )
     assert "CHILDSAID" in police
     for never in ("AFTERWORDS", "KEPTSISTER", "HEALTHWORDS", "Urgent"):
@@ -169,14 +170,16 @@ def test_an_urgent_decision_is_released_at_once_and_says_why(app, web, world):
     response = _record(
         web,
         uuid,
-        _decision(world, urgent="y", urgent_reason="URGENTWHY he is meeting her tonight"),
+        _decision(world, urgent="y", urgent_reason="URGENTWHY he is meeting her tonight."),
     )
     assert response.status_code == 302
     police = _pdf(web, uuid, "police")
     assert "AWAYWORDS" in police
-    assert "Urgent: released before confirmation because URGENTWHY he is meeting her tonight" in (
-        police
+    # The worker's own full stop, never a second one after it (a probe saw "tonight..").
+    assert (
+        "Urgent, so released before confirmation: URGENTWHY he is meeting her tonight. " in police
     )
+    assert "tonight.." not in police
     social_worker = Web(app.test_client())
     social_worker.sign_in(world.emails["social_worker"])
     listing = social_worker.get("/decisions").get_data(as_text=True)

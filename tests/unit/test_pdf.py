@@ -247,9 +247,9 @@ def test_a_recorded_safeguarding_decision_shares_and_says_so(pdf_app: Any) -> No
     text = " ".join(pages_text(render(c, recipient="police")))
     assert "OWNWORDS" in text and "BEFORETEXT" in text
     assert "AWAYTEXT" not in text  # a part the decision does not name
-    assert "OVERRIDEREASON risk of harm (decided by Priya Shah, manager)" in text
+    assert "Reason (decided by Priya Shah, manager): OVERRIDEREASON risk of harm." in text
     assert "they said: \u201cCHILDSAID fine\u201d" in text
-    assert "Urgent: released before confirmation because URGENTWHY tonight" in text
+    assert "Urgent, so released before confirmation: URGENTWHY tonight." in text
     assert "because of a safeguarding decision" in text
 
 
