@@ -21,6 +21,7 @@ from rhi import audit, deadlines
 from rhi.episodes import overlaps
 from rhi.extensions import db
 from rhi.models import Child, Episode, User
+from rhi.models.children import LEGAL_STATUSES
 from rhi.models.episodes import first_return
 from rhi.naming import interview_name
 from rhi.timefmt import format_datetime
@@ -174,6 +175,26 @@ def update_missing(
             detail=_from("changed: " + ", ".join(changed), source),
         )
     return changed
+
+
+def correct_legal_status(episode: Episode, user: User | None, status: str) -> list[str]:
+    """A person puts right the child's legal status as it was for this return (a closed one
+    keeps its own, whatever the child's record says now: rhi/episodes/legal_status.py). Audited
+    with what it was; the names of the fields that changed."""
+    was = episode.legal_status
+    if status == was:
+        return []
+    episode.legal_status = status
+    audit.record(
+        "episode.update",
+        user=user,
+        object_type="episode",
+        object_id=episode.id,
+        child_id=episode.child_id,
+        detail=f"changed: legal status, from {LEGAL_STATUSES.get(was or '', 'none')} "
+        f"to {LEGAL_STATUSES[status]}",
+    )
+    return ["legal status"]
 
 
 def deadline_of(episode: Episode, hours_now: int) -> deadlines.Deadlines:

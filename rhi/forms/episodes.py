@@ -23,6 +23,7 @@ from rhi.forms.fields import (
     too_long,
     with_placeholder,
 )
+from rhi.models.children import LEGAL_STATUSES
 from rhi.models.episodes import DFE_TYPES, NOT_GRADED, REPORTERS, RETURN_METHODS
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, DELAY_REASONS, OUTCOMES
 
@@ -245,6 +246,18 @@ class NotificationForm(Form):
         RETURN_METHODS,
         "Choose how they came back.",
         validators=[Optional()],
+    )
+    # The child's legal status as it was for this return, corrected on an episode's own form
+    # (not offered on a new one, which takes the child's): the statutory return counts it, and a
+    # change to the child's record reaches only returns still open (rhi/episodes/legal_status.py),
+    # so a closed return's wrong status could not be put right.
+    legal_status = ChoiceField(
+        "Their legal status then (for the statutory return)",
+        LEGAL_STATUSES,
+        "Choose their legal status then.",
+        validators=[Optional()],
+        description="As it was when they went missing. A change to the child's record reaches "
+        "only returns still open.",
     )
 
     def __init__(self, *args: Any, risk_grades: list[str], **kwargs: Any) -> None:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import Child, Episode, Team
+from rhi.models import AuditEvent, Child, Episode, Team
 from tests.conftest import Web
 
 PERIOD = "/service?period=custom&start=2026-11-01&end=2026-11-20"
@@ -71,3 +71,58 @@ def test_none_known_is_counted_as_not_recorded_not_as_at_home(app, world):
     # The figure above the table says the same, and every return is in one group of three.
     page = html.unescape(manager.get(PERIOD).get_data(as_text=True))
     assert "Returns where the child's legal status was not recorded" in page
+
+
+def _as_shown(page: str) -> dict[str, str]:
+    """What a form sends as shown: its text boxes, its ticked radios, its chosen options."""
+    sent: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if not name or (
+            ('type="radio"' in tag or 'type="checkbox"' in tag) and "checked" not in tag
+        ):
+            continue
+        sent[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = [o for o in re.findall(r"<option[^>]*>", options) if "selected" in o]
+        sent[name] = re.search(r'value="([^"]*)"', chosen[0]).group(1) if chosen else ""
+    return sent
+
+
+def test_a_closed_returns_legal_status_then_is_put_right_on_its_episode(app, world):
+    """A closed return keeps its legal status whatever the child's record says now, so one
+    wrongly left "None known" stayed "Not recorded" in the statutory figures for good. The
+    episode's own form corrects it, audited with what it was."""
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        _child_back(team, "Oksana", None, 8)
+        episode = db.session.scalar(select(Episode).join(Child).where(Child.first_name == "Oksana"))
+        episode.missing_from = "Her foster home"
+        episode.closed_at = datetime(2026, 11, 12, 9, 0)
+        db.session.commit()
+        episode.child.legal_status = "looked_after"  # her record now: closed returns keep theirs
+        db.session.commit()
+        assert episode.legal_status == "none"
+        episode_id = episode.id
+    before = _legal_rows(manager)
+    page = f"/episodes/{episode_id}/notification"
+    form = manager.get(page).get_data(as_text=True)
+    assert "Their legal status then (for the statutory return)" in form
+    sent = {**_as_shown(form), "legal_status": "looked_after", "reported_by": "carer"}
+    assert manager.post(page, sent, page=page).status_code == 302
+    after = _legal_rows(manager)
+    assert after["Looked after"][1] == before["Looked after"][1] + 1
+    assert after["Not recorded"][1] == before["Not recorded"][1] - 1
+    with app.app_context():
+        assert db.session.get(Episode, episode_id).legal_status == "looked_after"
+        audited = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "episode.update", AuditEvent.object_id == str(episode_id)
+            )
+        ).all()
+        assert any(
+            "legal status, from None known to Looked after" in (e.detail or "") for e in audited
+        )
