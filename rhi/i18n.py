@@ -11,6 +11,10 @@ write_mo), so there is no build step and no compiled .mo file to fall out of ste
 translation: the page then shows the English alone rather than a blank. `child_format` does the
 same for words with a value put in ("{who} will know:"), the value looked up too where it is
 rhi's own words ("Your social worker") and left as it is where it is a name.
+
+A girl is spoken to as a girl: the code "pl.f" (ChildWords.messages) asks first for the entry
+of the same English words with the context "feminine" (msgctxt), where the language's words for
+a girl differ, and else for the usual entry.
 """
 
 from __future__ import annotations
@@ -252,13 +256,22 @@ def numbers_ltr(text: str) -> Markup:
     return out + escape(text[at:])
 
 
+FEMININE = "feminine"  # the msgctxt of the words for a girl
+
+
 def child_gettext(code: str | None, message: str) -> str | None:
-    """rhi's own words for the child in the language `code`, or None with no translation."""
+    """rhi's own words for the child in the language `code` ("ar", or "ar.f" for a girl), or
+    None with no translation."""
     if not code:
         return None
-    translations = current_app.extensions.get(_KEY, {}).get(code)
+    language, _, form = code.partition(".")
+    translations = current_app.extensions.get(_KEY, {}).get(language)
     if translations is None:
         return None
+    if form == "f":
+        text = translations.pgettext(FEMININE, message)
+        if text and text != message:
+            return text
     text = translations.gettext(message)
     return text if text and text != message else None
 
@@ -280,7 +293,7 @@ def child_format(
         filled[name] = child_gettext(code, str(filled[name])) or filled[name]
     for name, value in filled.items():
         if isinstance(value, Day):  # "23 listopada 2026": the day in the child's language
-            filled[name] = _day_in(code, value)
+            filled[name] = _day_in(code.partition(".")[0], value)
     return theirs.format(**filled)
 
 

@@ -60,6 +60,14 @@ class ChildWords:
         return f"{self.band}.{self.catalogue.code}" + (".f" if self.feminine else "")
 
     @property
+    def messages(self) -> str | None:
+        """The code rhi's own words for the child are looked up by (rhi/i18n.py child_gettext):
+        "ar", or "ar.f" for a girl; None in English."""
+        if not self.catalogue:
+            return None
+        return self.catalogue.code + (".f" if self.feminine else "")
+
+    @property
     def lang(self) -> str:
         return self.catalogue.code if self.catalogue else "en"
 

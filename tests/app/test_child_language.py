@@ -306,3 +306,22 @@ def test_a_polish_speaking_girl_is_asked_as_a_girl(app, web, world_i):
     set_child(app, world_i, gender="Boy")
     _attrs, text = element(page(web, world_i, "before"), "prompt-before-2")
     assert text == polish.text("prompts:before-2", "15_to_17")
+
+
+def test_an_arabic_speaking_girl_is_told_rhis_own_words_as_a_girl(app, web, world_i):
+    """A probe: her questions spoke to her as a girl, but "you can stop", "give the tablet back"
+    and her read-back spoke to her as a boy, one screen in two genders. rhi's own words for a
+    girl are the catalogue's "feminine" entries (rhi/i18n.py child_gettext)."""
+    set_child(app, world_i, first_language="Arabic", gender="Girl")
+    web.sign_in(world_i.emails["worker_a"])
+    html = " ".join(page(web, world_i, "own_words").split())
+    arabic = ' <span class="label-theirs" lang="ar" dir="rtl">'
+    assert f"Give the tablet back{arabic}أعيدي الجهاز اللوحي</span>" in html
+    assert '<p class="child-view-stop" lang="ar" dir="rtl">يمكنك أن تتوقفي أو تأخذي' in html
+    assert "أعد الجهاز اللوحي" not in html
+    # Words the same for a girl come from the usual entries.
+    assert f"How are you feeling?{arabic}" in html
+    # Recorded as a boy, the words as written.
+    set_child(app, world_i, gender="Boy")
+    html = " ".join(page(web, world_i, "own_words").split())
+    assert f"Give the tablet back{arabic}أعد الجهاز اللوحي</span>" in html

@@ -18,6 +18,7 @@ from html import escape
 from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -31,6 +32,8 @@ from rhi.prompts.languages import catalogues
 from rhi.summaries.service import render_for
 from tests.app.helpers import blocks, marks, prepared_file, start, store
 from tests.app.helpers import stored_document as stored
+
+FEM = i18n.FEMININE
 
 DRAFT = "Draft translation, not yet checked by a qualified translator"
 POLISH = ' <span class="label-theirs" lang="pl" dir="ltr">'
@@ -132,14 +135,33 @@ def test_every_catalogue_keeps_each_messages_placeholders_and_names():
     assert {catalogue.code for catalogue in catalogues()} <= set(compiled)
     for code, translations in compiled.items():
         for message in i18n.CHILD_MESSAGES:
-            theirs = translations.gettext(message)
-            assert sorted(placeholder.findall(theirs)) == sorted(placeholder.findall(message)), (
-                code,
-                message,
-            )
-            for kept in ("childline.org.uk", "999", "CAMHS", "National Referral Mechanism"):
-                if kept in message:
-                    assert kept in theirs, (code, message)
+            # The words as written, and the words for a girl where they differ (else the same).
+            for theirs in (translations.gettext(message), translations.pgettext(FEM, message)):
+                assert sorted(placeholder.findall(theirs)) == sorted(
+                    placeholder.findall(message)
+                ), (code, message)
+                for kept in ("childline.org.uk", "999", "CAMHS", "National Referral Mechanism"):
+                    if kept in message:
+                        assert kept in theirs, (code, message)
+
+
+def test_each_words_for_a_girl_are_of_a_childs_message_the_file_has_as_written():
+    # What the read-back and the letter say to the child: rhi's messages, and the words written
+    # for the child for what the worker ticked and what was agreed will happen next.
+    said = {
+        *i18n.CHILD_MESSAGES,
+        *(words for group in read_back.CHILD_FINDINGS.values() for words in group.values()),
+        *read_back.CHILD_ACTIONS.values(),
+    }
+    for po_path in sorted(i18n.FOLDER.glob("*/LC_MESSAGES/messages.po")):
+        with po_path.open("rb") as po:
+            catalog = read_po(po)
+        as_written = {m.id for m in catalog if not m.context and m.string}
+        for m in catalog:
+            if m.context:
+                assert m.context == FEM, (po_path, m.id)
+                assert m.id in said and m.id in as_written, (po_path, m.id)
+                assert m.string and m.string != catalog.get(m.id).string, (po_path, m.id)
 
 
 # ---- the read-back page ----------------------------------------------------------------------

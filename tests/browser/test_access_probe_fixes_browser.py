@@ -102,7 +102,10 @@ def test_the_english_and_the_childs_language_are_apart_on_a_button(page, live_ap
     page.wait_for_url("**/returns")
     start_online(page, episode_id)
     page.get_by_role("button", name="Turn the tablet towards Apartwords").click()
-    button = page.get_by_role("button", name="Give the tablet back \u0623\u0639\u062f").first
+    # The test child is a girl (new_return records her as one): "أعيدي", the words for a girl.
+    button = page.get_by_role(
+        "button", name="Give the tablet back \u0623\u0639\u064a\u062f\u064a"
+    ).first
     button.wait_for()
     # The English words' box and the Arabic's: a visible gap between them, or on two lines.
     gap = button.evaluate(
