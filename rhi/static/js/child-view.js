@@ -394,7 +394,9 @@ function askPassword() {
 async function workerIsBack() {
   const state = await store.state().catch(() => "empty");
   if (state !== "empty" && document.getElementById("pin-dialog")) {
-    return (await askPin("unlock", PIN_HINT)) === true;
+    // The child may be the one typing here: wrong PINs never wipe what the tablet keeps (their
+    // own unsent words among it), they make the next try wait (a probe).
+    return (await askPin("unlock", PIN_HINT, { neverWipe: true })) === true;
   }
   if (!navigator.onLine) {
     window.alert(NEEDS);

@@ -112,9 +112,11 @@ if (navigator.onLine && document.querySelector("form.sign-out"))
  * "unlock" opens it (online with the server's secret, offline with the one the tablet keeps).
  * @param {"setup" | "unlock"} mode
  * @param {string} [why] the hint instead of the usual one (the child's view: child-view.js)
+ * @param {{neverWipe?: boolean}} [options] neverWipe: wrong PINs make the next try wait rather
+ *   than wipe the store (the child's view, where the child may be the one typing: store.js)
  * @returns {Promise<true | null>} true once done, null if the worker chose "Not now"
  */
-export function askPin(mode, why) {
+export function askPin(mode, why, { neverWipe = false } = {}) {
   const dialog = document.getElementById("pin-dialog");
   const form = dialog.querySelector("form");
   const pin = dialog.querySelector("#pin");
@@ -222,9 +224,16 @@ export function askPin(mode, why) {
         if (notTheirs(await store.keptFor(), info || lastSignedIn())) return showNotYours();
         // What a wipe would destroy, counted before the try (ids only: no PIN needed).
         const unsent = unsentByKind(await store.ids().catch(() => []));
-        const result = await store.unlock(pin.value, info ? info.device_secret : undefined);
+        const result = await store.unlock(pin.value, info ? info.device_secret : undefined, {
+          neverWipe,
+        });
         if (result === true) return done(true);
         if (wipedAway) return showWiped();
+        if (result.waitMs !== undefined) {
+          invalid(pin);
+          error.textContent = notRightWait(result.waitMs, result.tried);
+          return;
+        }
         if (result.wiped) {
           noteWipe(unsent);
           return showWiped();
@@ -259,6 +268,19 @@ export function askPin(mode, why) {
         () => undefined,
       );
   });
+}
+
+// A wrong PIN in the child's view, or a try before the wait after several is over: nothing is
+// wiped from there, so nothing is said of wiping (store.js unlock, neverWipe).
+function notRightWait(waitMs, tried) {
+  if (waitMs <= 0) return "That PIN is not right. Try again.";
+  const seconds = Math.ceil(waitMs / 1000);
+  const wait =
+    seconds < 90
+      ? plural(seconds, "second", "seconds")
+      : plural(Math.ceil(seconds / 60), "minute", "minutes");
+  const why = tried ? "That PIN is not right." : "Several wrong PINs were typed here.";
+  return `${why} Wait ${wait}, then try again. Nothing on this tablet is wiped from here.`;
 }
 
 let unlocking = null;

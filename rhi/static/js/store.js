@@ -3,7 +3,8 @@
 //
 // Every call is async except lock and setIdleLock:
 //   setUp(pin, pepper, userId, maxAttempts?)  new key pair; store left unlocked
-//   unlock(pin, pepper?) -> true | {ok: false, attemptsLeft} | {ok: false, wiped: true}
+//   unlock(pin, pepper?, {neverWipe}?) -> true | {ok: false, attemptsLeft} | {ok: false, wiped: true}
+//                                        | {ok: false, waitMs, tried} (neverWipe: child's view)
 //   lock(), setIdleLock(minutes), state() -> "empty" | "locked" | "unlocked", attemptsLeft(),
 //   keptFor() -> the id of the user whose PIN locks it, or null
 //   seal(id, record) -> savedAt   WRITES NEED NO PIN: works locked or unlocked, throws if empty
@@ -37,7 +38,7 @@
 //   be able to use the key), leaving only the PIN and PBKDF2; device encryption (MDM) is the
 //   defence against copied disks.
 // - Shared tablet, or someone guessing at the screen: wrong PINs (5 unless the server says
-//   otherwise at set-up) wipe the store.
+//   otherwise at set-up) wipe the store; in the child's view, they make the next try wait.
 // - Corruption or tampering: GCM tags catch it. The record id is additional data, so ciphertext
 //   moved under another id fails too; the public key is additional data of the wrapped private
 //   key, so a swapped public key makes unlock fail. Damaged records are reported and kept aside:
@@ -53,6 +54,16 @@ export const ITERATIONS = 600000; // OWASP's floor for PBKDF2-HMAC-SHA256 (2023)
 // the server gave it, or a server that does not.
 export const MAX_ATTEMPTS = 5;
 const limitOf = (entry) => entry.maxAttempts || MAX_ATTEMPTS;
+// The child's view asks for the PIN to give the tablet back, and the one holding the tablet then
+// is most likely the child: a wipe there destroyed the child's own unsent words (a probe). Wrong
+// PINs there never wipe and are counted apart; after FREE_TRIES they make the next try wait,
+// twice as long each time up to LONGEST_WAIT_MS, kept with the key so a reload does not start
+// the count again. A million PINs then take lifetimes to guess.
+export const FREE_TRIES = 3;
+const FIRST_WAIT_MS = 30_000;
+const LONGEST_WAIT_MS = 60 * 60_000;
+const waitAfter = (failed) =>
+  failed < FREE_TRIES ? 0 : Math.min(FIRST_WAIT_MS * 2 ** (failed - FREE_TRIES), LONGEST_WAIT_MS);
 const KEY_ENTRY = "device";
 const utf8 = new TextEncoder();
 const WRAP_AAD = utf8.encode("rhi-device private key v2");
@@ -246,10 +257,14 @@ export async function setUp(pin, pepper, userId, maxAttempts) {
 }
 
 // Online the server's pepper is used (and kept if none is); offline the kept one.
-export async function unlock(pin, pepper) {
+export async function unlock(pin, pepper, { neverWipe = false } = {}) {
   checkPin(pin); // a malformed PIN cannot be right: refuse it without counting a try
   const entry = await readEntry();
   if (!entry) throw new Error("No PIN is set on this tablet.");
+  if (neverWipe) {
+    const waitMs = (entry.heldUntil || 0) - Date.now();
+    if (waitMs > 0) return { ok: false, waitMs, tried: false }; // the wait is not over
+  }
   // A store from before sealing could never unlock: say so rather than count it as wrong PINs.
   if (!entry.publicKey) throw new Error("This tablet's store is out of date: set a PIN again.");
   const given = pepper === undefined || pepper === null ? null : await importPepper(pepper);
@@ -270,6 +285,7 @@ export async function unlock(pin, pepper) {
     }
   } catch (err) {
     if (err.name !== "OperationError") throw err; // a real fault, not a wrong PIN
+    if (neverWipe) return { ok: false, waitMs: await heldAfterAWrongPin(), tried: true };
     const failed = await withDb(async (db) => {
       const tx = db.transaction("keys", "readwrite");
       const current = await tx.store.get(KEY_ENTRY);
@@ -284,12 +300,28 @@ export async function unlock(pin, pepper) {
     }
     return { ok: false, attemptsLeft: limitOf(entry) - failed };
   }
-  if (entry.failedAttempts || update) {
-    await withDb((db) => db.put("keys", { ...entry, ...update, failedAttempts: 0 }, KEY_ENTRY));
+  if (entry.failedAttempts || entry.heldFailed || update) {
+    const fresh = { ...entry, ...update, failedAttempts: 0, heldFailed: 0, heldUntil: 0 };
+    await withDb((db) => db.put("keys", fresh, KEY_ENTRY));
   }
   touch();
   window.dispatchEvent(new CustomEvent("rhi:device-unlocked"));
   return true;
+}
+
+// A wrong PIN in the child's view: counted apart from the tries that wipe; how long the next
+// try waits (0: it need not).
+async function heldAfterAWrongPin() {
+  return withDb(async (db) => {
+    const tx = db.transaction("keys", "readwrite");
+    const current = await tx.store.get(KEY_ENTRY);
+    current.heldFailed = (current.heldFailed || 0) + 1;
+    const waitMs = waitAfter(current.heldFailed);
+    current.heldUntil = waitMs ? Date.now() + waitMs : 0;
+    await tx.store.put(current, KEY_ENTRY);
+    await tx.done;
+    return waitMs;
+  });
 }
 
 // Re-wrap a legacy store's private key under the new derivation; it is extractable only here.
