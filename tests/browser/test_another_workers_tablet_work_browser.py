@@ -10,6 +10,7 @@ Real Chromium, a real server on localhost; `context.clear_cookies()` ends each s
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from rhi.demo import DEMO_PASSWORD
@@ -44,8 +45,8 @@ def test_a_colleague_is_told_the_work_is_not_theirs_and_never_asked_for_a_pin(
         "1 interview on this tablet is another worker's, waiting for them to sign in here and "
         "send it"
     ).wait_for(timeout=30_000)
-    bar.get_by_role("button", name="Send now").click()
-    bar.get_by_text(OTHER_WORKERS).wait_for()
+    # Not theirs to send: no "Send now" offered for it (bar.js).
+    expect(bar.get_by_role("button", name="Send now")).to_be_hidden()
     assert not tablet.locator("#pin-dialog").is_visible()
     assert tablet.evaluate(f"async () => {STORE}.attemptsLeft()") == tries
     assert interviews_for(live_app, episode_id) == []

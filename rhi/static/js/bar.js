@@ -143,7 +143,8 @@ export async function refreshBar(message) {
     !document.querySelector("[data-shell-page], #main[data-shell]") &&
     (Boolean(document.querySelector("[data-autosave]")) || window.location.pathname === "/returns");
   const offerSetUp = state === "empty" && writingPage;
-  el.querySelector("[data-send]").hidden = !waiting.length || !online;
+  // Another worker's work is theirs to send (sendNow would only say so): no "Send now" for it.
+  el.querySelector("[data-send]").hidden = !waiting.length || !online || theirs;
   el.querySelector("[data-setup]").hidden = !offerSetUp;
   const shown = el.querySelector("[data-message]").textContent;
   // Quiet when there is nothing to say: online, nothing waiting, nothing to set up.
@@ -511,27 +512,37 @@ function scheduleRetry() {
 }
 
 // Signing out with changes not yet sent: offer to send, never throw them away silently.
+// Another worker's work kept here (the bar's rule, anotherWorkersStore) is not this worker's to
+// send, and signing in again would not send it: they are not asked about it, and it is kept.
 function askBeforeSigningOut(signOut) {
   signOut.addEventListener("submit", async (event) => {
     if (signOut.dataset.confirmed) return;
     event.preventDefault(); // decide first: counting what is waiting takes a moment
     const ids = await store.ids().catch(() => []);
     // Copies of what is on the server may go; changes and choices not yet sent may not.
-    const waiting = ids.filter((item) => isUnsentWork(item.id)).length;
-    if (waiting) {
+    const unsent = ids.filter((item) => isUnsentWork(item.id)).length;
+    const own = unsent && !(await anotherWorkersStore()) ? unsent : 0;
+    if (own) {
       const ok = window.confirm(
-        `${plural(waiting, "piece of work is", "pieces of work are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`,
+        `${plural(own, "piece of work is", "pieces of work are")} on this tablet and not sent yet. Press OK to sign out and keep them here, locked, until you sign in again; Cancel to stay and send them.`,
       );
       if (!ok) return sendNow(true);
-      const keepIt = document.createElement("input");
-      keepIt.type = "hidden";
-      keepIt.name = "keep_device";
-      keepIt.value = "1";
-      signOut.appendChild(keepIt);
     }
+    // Without it the server clears the tablet's storage (Clear-Site-Data): anyone's unsent
+    // work stays, whoever signs out.
+    if (unsent) keepOnTablet(signOut);
     signOut.dataset.confirmed = "1";
     signOut.submit();
   });
+}
+
+/** Keep what the tablet holds through the sign-out: @param {HTMLFormElement} signOut */
+function keepOnTablet(signOut) {
+  const keepIt = document.createElement("input");
+  keepIt.type = "hidden";
+  keepIt.name = "keep_device";
+  keepIt.value = "1";
+  signOut.appendChild(keepIt);
 }
 
 /** Wire the bar up, once per page load. Does nothing on a page without the bar. */
