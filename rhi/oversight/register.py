@@ -13,6 +13,9 @@ What goes in:
   (or part between semicolons) of "friends and associates" is a person and of "places the child
   goes" a place; phone numbers and vehicle registrations found anywhere in the profile are phones
   and vehicles. Profiles are read as they stand; their date is the field's last change.
+- where each child was found, as their returns of the period record it (`Episode.found_where`,
+  from the police's found notification or the form): a place, dated when the child came back.
+  Not in the pack, which holds only what the readers' copies of interviews hold.
 
 Names are normalised (case, accents, spacing, punctuation; phone numbers to digits with +44 as
 0; registrations upper case without spaces), so "Beeston Park" and "beeston park." are one
@@ -48,7 +51,15 @@ from sqlalchemy import func, or_, select
 from rhi import access
 from rhi.extensions import db
 from rhi.interviews import content as c
-from rhi.models import Child, Interview, RegisterDecision, Role, User, interview_episodes
+from rhi.models import (
+    Child,
+    Episode,
+    Interview,
+    RegisterDecision,
+    Role,
+    User,
+    interview_episodes,
+)
 from rhi.models.children import ProfileChange
 from rhi.oversight.figures import Period
 from rhi.sharing import outside_view, view_for
@@ -194,7 +205,9 @@ class Mention:
 
     @property
     def source(self) -> str:
-        return "Interview" if self.interview_id is not None else "Standing profile"
+        if self.interview_id is not None:
+            return "Interview"
+        return "Where found, on the return" if self.episode_ids else "Standing profile"
 
 
 def _join(*parts: Any) -> str:
@@ -383,7 +396,38 @@ def read(user: User, chosen: Period, *, pack_only: bool = False) -> Read:
             )
         )
     mentions.extend(_profiles(user))
+    if not pack_only:  # the pack holds only what every reader's copy of an interview holds
+        mentions.extend(_found_places(user, start, after))
     return Read(mentions, len(rows), more)
+
+
+def _found_places(user: User, start: datetime, after: datetime) -> list[Mention]:
+    """Where each child was found, as the return records it (from the police's notification or
+    the form), for the returns of the period the manager may see: a place children are found at
+    again and again is what the register is for, and it read only interviews and profiles (a
+    probe). The newest `MOST_INTERVIEWS` returns at most, as interviews."""
+    rows = db.session.execute(
+        select(Episode.id, Episode.child_id, Episode.returned_at, Episode.found_where)
+        .where(
+            access.episode_filter(user),
+            Episode.returned_at >= start,
+            Episode.returned_at < after,
+            func.coalesce(Episode.found_where, "") != "",
+        )
+        .order_by(Episode.returned_at.desc(), Episode.id.desc())
+        .limit(MOST_INTERVIEWS)
+    ).all()
+    found: list[Mention] = []
+    for row in rows:
+        words = row.found_where.strip()
+        key = normalise_text(words)
+        if key:
+            found.append(
+                Mention(
+                    "place", key, words, "", row.child_id, row.returned_at, None, None, (row.id,)
+                )
+            )
+    return found
 
 
 def _profiles(user: User) -> list[Mention]:

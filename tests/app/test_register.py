@@ -532,3 +532,41 @@ def test_an_entrys_address_is_not_a_plain_digest_of_its_phone_number(app, world_
     assert ours != plain and len(ours) == 16
     app.config["SECRET_KEY"] = "another-secret-" + "x" * 30
     assert _entry(app, "phone", number) != ours
+
+
+def test_where_children_were_found_is_a_place_of_the_register(app, world_i):
+    """A probe: the place a child was found, from the police's found notification, never reached
+    the register, which read only interviews and profiles."""
+    _register_world(app, world_i)
+    with app.app_context():
+        team_a = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        dee = Child(
+            first_name="Dee",
+            last_name="Dale",
+            date_of_birth=datetime(2011, 6, 7).date(),
+            team_id=team_a.id,
+        )
+        found = Episode(
+            child=dee,
+            risk_grade="Low",
+            started_at=datetime(2026, 11, 21, 9, 0),
+            returned_at=datetime(2026, 11, 21, 18, 0),
+            found_where="Beeston Park",
+            assigned_team_id=team_a.id,
+        )
+        db.session.add_all([dee, found])
+        db.session.commit()
+        found_id = found.id
+    manager = _signed_in(app, world_i.emails["manager_a"])
+    html = manager.get("/service/register").get_data(as_text=True)
+    # Ada, Cara and now Dee; Ada's return, Cara's two and Dee's.
+    assert _row(html, "Beeston Park").startswith(
+        "Beeston Park (also written: beeston park.) Place 3 4 "
+    )
+    entry = manager.get(f"/service/register/entries/{_entry(app, 'place', 'beeston park')}")
+    assert f'<a href="/episodes/{found_id}">Where found, on the return</a>' in entry.get_data(
+        as_text=True
+    )
+    # Not team B's to see.
+    theirs = _signed_in(app, world_i.emails["manager_b"]).get("/service/register")
+    assert " Place 1 1 " in _row(theirs.get_data(as_text=True), "Beeston Park")
