@@ -8,6 +8,7 @@ refused as a conflict and both texts are kept for the worker to choose; it is ne
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -135,11 +136,18 @@ def save_fields(
     matcher: Matcher | None = None,
     now_local: datetime | None = None,
     device_id: str | None = None,
+    unanswered: Mapping[str, Sequence[Any]] | None = None,
 ) -> list[FieldResult]:
     """Apply (path, value, original) changes; return one result per change.
 
     `device_id` names the tablet when it is sending changes it kept while offline, so the audit
     trail says which device each upload came from.
+
+    `unanswered` gives, by path, the values this same page sent in earlier saves of the field
+    whose answers never came back (a weak signal: static/js/autosave.js). Such a save may have
+    been saved all the same, and the page's original, moved on only by an answer, is then
+    behind only the worker's own words: a field holding one of them is not a clash. A field
+    holding anything else (another tab or device) still is.
 
     With a matcher, phrases the writing check newly finds in saved text are counted for the
     team's supervision view (anonymously: rule and team only).
@@ -167,7 +175,9 @@ def save_fields(
         if path == HELD_ON and (too_early := held_before_return(interview, changed)):
             results.append(FieldResult(path, "invalid", original, value, too_early))
             continue
-        if original is not None and _normal(original, current) != current:
+        if original is not None and not _follows_on(
+            document, path, current, original, (unanswered or {}).get(path, ()), now_local
+        ):
             results.append(
                 FieldResult(
                     path,
@@ -198,6 +208,36 @@ def save_fields(
             detail=((f"device {device_id}; " if device_id else "") + ", ".join(saved))[:200],
         )
     return results
+
+
+def _follows_on(
+    document: dict[str, Any],
+    path: str,
+    current: Any,
+    original: Any,
+    unanswered: Sequence[Any],
+    now_local: datetime | None,
+) -> bool:
+    """Is the field's current value the one the page started from, or one of the page's own
+    saves whose answer was lost? An unanswered save is read as the server would have saved it
+    (a date as typed is stored in its own form), so it is compared as it landed."""
+    if _normal(original, current) == current:
+        return True
+    for sent in unanswered:
+        if (
+            _normal(sent, current) == current
+            or _as_saved(document, path, sent, now_local) == current
+        ):
+            return True
+    return False
+
+
+def _as_saved(document: dict[str, Any], path: str, value: Any, now_local: datetime | None) -> Any:
+    """The field's value had `value` been saved in it (None if it could not have been)."""
+    try:
+        return c.get_field(c.set_field(document, path, value, now_local), path)
+    except c.ContentError:
+        return None
 
 
 def _normal(original: Any, current: Any) -> Any:

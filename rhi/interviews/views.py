@@ -586,8 +586,12 @@ def save(uuid: str) -> tuple[str, int] | Response:
             db.session.commit()
             return _held_response(uuid, changes, kept_for_managers)
     # Not theirs and nothing held: _change_interview refuses it (404, audited).
+    unanswered = _unanswered_from_form(changes)
     interview, results = _change_interview(
-        uuid, lambda i: _save_changes(i, changes, device, taps), hold_row=True, read=read
+        uuid,
+        lambda i: _save_changes(i, changes, device, taps, unanswered),
+        hold_row=True,
+        read=read,
     )
     if results is None:
         return _locked_response(interview, changes)
@@ -738,11 +742,29 @@ def _taps_from_form(changes: list[tuple[str, Any, Any]]) -> dict[str, list[str]]
     return taps
 
 
+# The most values of a field's earlier saves whose answers were lost that one save can send
+# (autosave.js keeps no more): enough for a few minutes of typing on a weak signal.
+MOST_UNANSWERED = 20
+
+
+def _unanswered_from_form(changes: list[tuple[str, Any, Any]]) -> dict[str, list[str]]:
+    """u:<path>, once for each earlier save of that field from this page whose answer never
+    came (autosave.js): {path: [value, ...]}. The field's current value may be one of them,
+    saved though the page never heard so (service.save_fields)."""
+    unanswered: dict[str, list[str]] = {}
+    for path, _value, _original in changes:
+        values = request.form.getlist("u:" + path)[-MOST_UNANSWERED:]
+        if values:
+            unanswered[path] = values
+    return unanswered
+
+
 def _save_changes(
     interview: Interview,
     changes: list[tuple[str, Any, Any]],
     device_id: str | None = None,
     taps: Mapping[str, list[str]] | None = None,
+    unanswered: Mapping[str, list[str]] | None = None,
 ) -> list[service.FieldResult] | None:
     """None when the interview is finished: nothing is applied.
 
@@ -761,6 +783,7 @@ def _save_changes(
         writing.matcher(),
         now_local=to_local(utcnow()).replace(tzinfo=None),
         device_id=device_id,
+        unanswered=unanswered,
     )
     checked = c.text_paths(interview.content) if taps else set()
     for result in results:

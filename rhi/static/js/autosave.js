@@ -51,6 +51,44 @@ document.addEventListener("htmx:configRequest", (event) => {
   if (sent.length) detail.rhiTaps = sent; // the same object comes back with the answer
 });
 
+// Saves of a field whose answer never came (a weak signal: the save may have reached the server
+// and been saved, its answer lost on the way back), by the field's name: the values they sent,
+// oldest first. The page's original (o:) moves on only with an answer, so a save that landed
+// unheard left it behind the worker's own words, and the next save met them as a clash
+// ("changed somewhere else", the other version their own: a probe). So the field's next saves
+// send these too (u:<path>), and the server takes a field holding one of them as this page's
+// own words; anything else is still a clash (interviews/service.py save_fields). Let go of
+// when a save of the field is answered with the server's words (its answer moves o: on).
+const unanswered = new Map();
+const MOST_UNANSWERED = 20; // the server reads no more (interviews/views.py MOST_UNANSWERED)
+
+/** A save of the field named `name`, sending `value`, whose answer never came. */
+function rememberUnanswered(name, value) {
+  const earlier = (unanswered.get(name) || []).filter((v) => v !== value);
+  unanswered.set(name, [...earlier, value].slice(-MOST_UNANSWERED));
+}
+
+const unansweredName = (elt) => elt.name.replace(/^f:/, "u:");
+
+document.addEventListener("htmx:configRequest", (event) => {
+  const detail = event.detail;
+  if (detail.verb !== "post" || !isAutosave(detail.elt)) return;
+  const name = detail.elt.name;
+  const sent = detail.parameters[name];
+  if (sent === undefined) return; // an unticked tick box's save sends nothing to compare
+  if (unanswered.has(name)) detail.parameters[unansweredName(detail.elt)] = unanswered.get(name);
+  // The last of a field's values is the one saved (interviews/views.py _changes_from_form).
+  detail.rhiSent = Array.isArray(sent) ? sent[sent.length - 1] : sent; // back with the answer
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const { elt, xhr, requestConfig } = event.detail;
+  if (!isAutosave(elt) || !requestConfig || requestConfig.rhiSent === undefined) return;
+  const status = xhr ? xhr.status : 0;
+  if (!status) rememberUnanswered(elt.name, requestConfig.rhiSent);
+  else if ((status === 200 || status === 202) && !signedOut(xhr)) unanswered.delete(elt.name);
+});
+
 // "Keep my version" after a clash (interviews/_save_results.html): the box's next save says it
 // replaces the version the worker saw (data-over), not the one the page started from. It is
 // the box's own save, in the box's own queue (hx-sync), so a save already on its way (the box's
@@ -419,6 +457,7 @@ function sendAsThePageGoes(elt) {
   }
   if (elt.dataset.keepOver !== undefined)
     body.set(elt.name.replace(/^f:/, "o:"), elt.dataset.keepOver);
+  for (const value of unanswered.get(elt.name) || []) body.append(unansweredName(elt), value);
   const path = elt.name.replace(/^f:/, "");
   for (const rule of untold.get(path) || []) body.append("t:" + path, rule);
   fetch(url, {
