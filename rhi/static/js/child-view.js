@@ -394,9 +394,8 @@ function askPassword() {
 async function workerIsBack() {
   const state = await store.state().catch(() => "empty");
   if (state !== "empty" && document.getElementById("pin-dialog")) {
-    // The child may be the one typing here: wrong PINs never wipe what the tablet keeps (their
-    // own unsent words among it), they make the next try wait (a probe).
-    return (await askPin("unlock", PIN_HINT, { neverWipe: true })) === true;
+    // In the child's view wrong PINs never wipe: they make the next try wait (pin-dialog.js).
+    return (await askPin("unlock", PIN_HINT)) === true;
   }
   if (!navigator.onLine) {
     window.alert(NEEDS);

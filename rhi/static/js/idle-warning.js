@@ -15,7 +15,10 @@
 //
 // "Stay signed in" sends one request (GET /sync/v1/session: signed in only, and it writes
 // nothing), which is itself the activity. Escape does the same: dismissing the warning is
-// choosing to carry on. While the tablet is turned towards the child (child-view.js) nothing
+// choosing to carry on. The word that the session has ended cannot be put aside: the page
+// behind it holds a child's record, and the dialog's backdrop hides it (app.css) until the
+// worker signs in again. Escape left the whole page readable to whoever picked the tablet up
+// (a probe). While the tablet is turned towards the child (child-view.js) nothing
 // is shown: the worker's words are never put before the child. What the child taps is saved,
 // and counts as activity like any save; if time runs out all the same, the warning, or the
 // word that the session has ended, waits for the worker's view.
@@ -33,8 +36,7 @@ const dialog = document.getElementById("idle-dialog");
 
 let lastSent = Date.now(); // the page itself has just come from the server
 let timer = null;
-let ended = false; // the session has run out: said once, and not again once dismissed
-let endedDismissed = false;
+let ended = false; // the session has run out: said until the worker signs in again
 let focusBefore = null;
 
 const part = (name) => dialog.querySelector(`[data-idle-${name}]`);
@@ -60,6 +62,7 @@ function showState(left) {
   // "Saved as you type" is true only of a page whose boxes save themselves.
   part("autosave").hidden = !document.querySelector("[data-autosave]");
   part("left").textContent = timeLeft(left);
+  dialog.toggleAttribute("data-ended", ended); // its backdrop then hides the page (app.css)
   dialog.setAttribute("aria-describedby", ended ? "idle-ended" : "idle-warning");
 }
 
@@ -92,13 +95,11 @@ function check() {
   const warnFor = Math.min(MOST_WARNING_MS, timeoutMs / 2);
   if (left > warnFor) {
     close(); // something reached the server meanwhile: nothing to warn of
-    endedDismissed = false;
     timer = window.setTimeout(check, left - warnFor);
     return;
   }
   const wasEnded = !part("ended").hidden;
   showState(left);
-  if (ended && endedDismissed) return;
   open();
   // Run out while the warning showed: its button has gone, so focus goes to the one now there.
   if (ended && !wasEnded) part("sign-in").focus();
@@ -173,12 +174,14 @@ function start() {
     window.location.assign(window.location.pathname + window.location.search),
   );
   dialog.addEventListener("cancel", (event) => {
-    if (ended) {
-      endedDismissed = true; // the worker has read it; saves say it again where they fail
-      return;
-    }
     event.preventDefault();
-    stay();
+    if (!ended) stay(); // ended: nothing to do but sign in again, and the dialog stays
+  });
+  // Closed all the same once ended (a browser closes a dialog on a second Escape whatever the
+  // page says, to stop pages trapping people): opened again, so the page stays hidden. Not in
+  // the child's view, which closes it itself and looks again when the worker's view is back.
+  dialog.addEventListener("close", () => {
+    if (ended && !childViewOn()) open();
   });
   // The tablet turned towards the child or back (child-view.js), or woken from sleep, when
   // timers wait: the time is looked at again at once.

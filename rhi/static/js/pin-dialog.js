@@ -112,11 +112,13 @@ if (navigator.onLine && document.querySelector("form.sign-out"))
  * "unlock" opens it (online with the server's secret, offline with the one the tablet keeps).
  * @param {"setup" | "unlock"} mode
  * @param {string} [why] the hint instead of the usual one (the child's view: child-view.js)
- * @param {{neverWipe?: boolean}} [options] neverWipe: wrong PINs make the next try wait rather
- *   than wipe the store (the child's view, where the child may be the one typing: store.js)
  * @returns {Promise<true | null>} true once done, null if the worker chose "Not now"
  */
-export function askPin(mode, why, { neverWipe = false } = {}) {
+export function askPin(mode, why) {
+  // In the child's view the one typing may be the child: wrong PINs there make the next try wait
+  // and never wipe what the tablet keeps, the child's own unsent words among it (store.js
+  // unlock; a probe). Whatever asks: giving the tablet back, or a page hidden by the lock.
+  const neverWipe = document.documentElement.classList.contains("child-view");
   const dialog = document.getElementById("pin-dialog");
   const form = dialog.querySelector("form");
   const pin = dialog.querySelector("#pin");

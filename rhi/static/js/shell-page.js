@@ -1,7 +1,9 @@
 // A shell page (rhi/shells.py), filled from what the tablet holds: asks for the PIN when the
 // store is locked, then fills the kind of page it is. The Returns list is filled here; the
-// episode page and the interview's parts have their own modules.
+// episode page and the interview's parts have their own modules. A page the server drew with a
+// child's record in it is hidden here too when the tablet locks (below).
 
+import { statusFor } from "./autosave.js";
 import { refreshBar } from "./bar.js";
 import { showChoices } from "./choices.js";
 import { forEpisode, forInterview, freshest, kept } from "./drafts.js";
@@ -34,8 +36,10 @@ window.addEventListener("rhi:device-wiped", () => fillPage());
 // them, and it is filled in place, not loaded again, which would lose them.
 window.addEventListener("rhi:device-locking", (event) => event.detail.waitUntil(flush()));
 window.addEventListener("rhi:device-locked", (event) => {
-  hideShellPage(Boolean(event.detail && event.detail.wiping));
+  const wiping = Boolean(event.detail && event.detail.wiping);
+  hideShellPage(wiping);
   hideChoices();
+  if (!wiping) hideOnlinePage();
 });
 
 // The shell page as it came, before it was filled (a copy, never shown): what a locked page
@@ -137,6 +141,138 @@ function hideChoices() {
   for (const old of document.querySelectorAll(".kept-choice-locked"))
     if (old !== note) old.remove();
 }
+
+// ---- a page the server drew, holding a child's record -------------------------------------------
+// An interview's part or a return opened online (the template marks it: data-child-record) is
+// the server's, not the store's, so a lock left it showing the child's name, the questions and
+// the words typed with no signal to whoever picked the tablet up (a probe). Now, on a tablet that
+// keeps a store (a PIN is set), it is hidden as a shell page is: when the store locks, and when
+// the tablet has gone unused for RHI_DEVICE_IDLE_MINUTES (the page's own clock, as the store's:
+// a page opened online seldom opens the store, so the store's clock never ran on it).
+//
+// Hidden, not lost: the page is taken off the screen whole (a new, empty #main in its place) and
+// kept in this page's memory, its boxes with every word typed in them (those with no signal are
+// also kept in the store: changes.js). The PIN puts the same page back, where it was; a load
+// would lose what was typed and not yet sent. Only a wipe (too many wrong PINs) ends that: then
+// the page says what to do, and that loading it again brings what was sent.
+const CHILD_RECORD = "[data-child-record]";
+const USED = ["pointerdown", "keydown", "input"]; // what store.js counts as someone using it
+
+/** @type {{main: HTMLElement, stand: HTMLElement, scroll: number, focus: Element | null} | null} */
+let hiddenPage = null;
+
+/** The page in #main, if it is one the server drew with a child's record in it. */
+function onlineRecord() {
+  const main = document.getElementById("main");
+  if (!main || main.hasAttribute("data-shell") || main.querySelector("[data-shell-page]"))
+    return null;
+  return main.querySelector(CHILD_RECORD) ? main : null;
+}
+
+function hideOnlinePage() {
+  const main = onlineRecord();
+  if (!main || (hiddenPage && hiddenPage.stand.isConnected)) return;
+  // Its marks kept (tabindex, id): the skip link and scripts that look for #main still find it.
+  const stand = /** @type {HTMLElement} */ (main.cloneNode(false));
+  stand.setAttribute("data-page-hidden", "");
+  const focus = main.contains(document.activeElement) ? document.activeElement : null;
+  hiddenPage = { main, stand, scroll: window.scrollY, focus };
+  main.replaceWith(stand);
+  sayHidden(stand);
+  stand.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+/** "Hidden because the tablet locked", and a button that asks for the PIN and shows it again. */
+function sayHidden(stand) {
+  say(
+    stand,
+    "This page is hidden",
+    "The tablet locked itself after a while with no one using it, so this child's record is " +
+      "hidden. Nothing has been lost: what you typed is still here. Enter your PIN to see it again.",
+  );
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "button";
+  button.textContent = "Show this page again";
+  button.setAttribute("data-show-page", "");
+  // The page comes back on "rhi:device-unlocked" (below), whoever asked for the PIN.
+  button.addEventListener("click", () => unlockOnce());
+  stand.append(button);
+}
+
+// The PIN opened the store (this button, the bar, the child's view handed back): the page as it
+// was, with its words, its place and its focus.
+function showOnlinePage() {
+  const hidden = hiddenPage;
+  hiddenPage = null;
+  if (!hidden || !hidden.stand.isConnected) return;
+  hidden.stand.replaceWith(hidden.main);
+  window.scrollTo(0, hidden.scroll);
+  const back = hidden.focus instanceof HTMLElement && hidden.main.contains(hidden.focus);
+  (back ? hidden.focus : hidden.main).focus({ preventScroll: true });
+  retryWaitingSaves(hidden.main);
+}
+
+// A save waiting to be tried again (a server error) was let go while the page was hidden:
+// autosave.js tries only a box that is on the screen. Tried now, so its words are not left
+// unsent with "retrying" beside them.
+function retryWaitingSaves(main) {
+  if (!window.htmx) return;
+  for (const box of main.querySelectorAll("[data-autosave]")) {
+    if (box instanceof HTMLInputElement && box.type === "radio" && !box.checked) continue;
+    const status = statusFor(box);
+    if (status && status.classList.contains("save-retrying")) window.htmx.trigger(box, "change");
+  }
+}
+
+// Wiped (too many wrong PINs): no PIN opens anything now, so the page cannot come back here.
+// Said, with the way back: loaded again, with a signal, it shows what rhi has.
+// A tab hears of a wipe up to three times, the note of what was lost usually last (wiped.js):
+// said again each time.
+let wipedStand = null;
+function hiddenPageWiped() {
+  const stand = hiddenPage ? hiddenPage.stand : wipedStand;
+  if (!stand || !stand.isConnected) return;
+  hiddenPage = null;
+  wipedStand = stand;
+  say(
+    stand,
+    "This page is hidden",
+    `${wipeNote() || "Nothing is kept on this tablet."} Load this page again while there is a ` +
+      "signal to carry on: everything sent to rhi is there.",
+  );
+  const link = loadAgain();
+  link.className = "button";
+  stand.append(link);
+}
+
+window.addEventListener("rhi:device-unlocked", showOnlinePage);
+window.addEventListener("rhi:device-wiped", hiddenPageWiped);
+
+// The page's idle clock: hidden only on a tablet with a store that this worker's PIN opens (with
+// none, or another worker's, no PIN of theirs could bring it back: only the session's own
+// timeout, idle-warning.js, guards the page then).
+async function idleRanOut() {
+  if (!onlineRecord()) return;
+  const state = await store.state().catch(() => "empty");
+  if (state === "empty" || (await anotherWorkersStore())) return;
+  hideOnlinePage();
+}
+
+function startIdleClock() {
+  const minutes = Number(document.body.getAttribute("data-device-idle-minutes"));
+  if (!(minutes > 0) || !onlineRecord()) return;
+  let timer = window.setTimeout(idleRanOut, minutes * 60000);
+  const used = (event) => {
+    if (!event.isTrusted) return; // a person, not a script
+    window.clearTimeout(timer);
+    timer = window.setTimeout(idleRanOut, minutes * 60000);
+  };
+  for (const type of USED) window.addEventListener(type, used, { capture: true, passive: true });
+}
+
+startIdleClock();
 
 // ---- the signal comes back --------------------------------------------------------------------
 // A shell page says "No connection" (its note, data-shell-note, or the message said in place of
