@@ -528,8 +528,12 @@ def child_told(action: FollowedAction, by: User, *, on: date, how: str, today: d
         raise ActionError("on", "Record where it has got to first: it is still open.")
     if on > today:
         raise ActionError("on", "This can't be in the future. Check the date.")
-    if on < to_local(action.created_at).date():
-        raise ActionError("on", "This is before it was agreed. Check the date.")
+    # The day it was agreed, as a status's date is checked (`agreed_on`): an interview written
+    # up days after it was held made a telling on a real day "before it was agreed" (a probe).
+    if on < (agreed := agreed_on(action)):
+        raise ActionError(
+            "on", f"This is before the action was agreed, on {format_date(agreed)}. Check the date."
+        )
     action.child_told_on = on
     action.child_told_how = how.strip()[:200]
     action.child_told_by_id = by.id

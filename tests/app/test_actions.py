@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -558,7 +558,16 @@ def test_the_child_is_told_what_became_of_an_action_and_it_is_followed_until_the
     assert audited == [str(plan.id)]
     # Before it was agreed: refused.
     early = web.post(f"{page}/child-told", {"on": "2020-01-01", "how": "x"}, page=page)
-    assert "This is before it was agreed. Check the date." in early.get_data(as_text=True)
+    assert "This is before the action was agreed, on 23 Nov 2026. Check the date." in (
+        early.get_data(as_text=True)
+    )
+    # Agreed in an interview held two days before it was written up (a probe): told the day
+    # after it was held is a real day, not "before it was agreed".
+    with app.app_context():
+        db.session.get(FollowedAction, plan.id).interview.held_at = datetime(2026, 11, 21, 10, 0)
+        db.session.commit()
+    later = web.post(f"{page}/child-told", {"on": "22/11/2026", "how": "By phone"}, page=page)
+    assert later.status_code == 302, later.get_data(as_text=True)
     # What became of it changed: the child is to hear again.
     changed = web.post(
         page,
