@@ -20,9 +20,10 @@ from datetime import datetime
 from rhi import audit, deadlines
 from rhi.episodes import overlaps
 from rhi.extensions import db
-from rhi.models import Child, Episode, User
+from rhi.models import Child, ContactAttempt, Episode, Interview, User
 from rhi.models.children import LEGAL_STATUSES
 from rhi.models.episodes import first_return
+from rhi.models.interviews import CONTACT_METHODS, OUTCOMES
 from rhi.naming import interview_name
 from rhi.timefmt import format_datetime
 
@@ -85,10 +86,12 @@ class TimesOverlap(ValueError):
 
 
 class ReturnAfterItsInterview(ValueError):
-    """A corrected return time after something its interview already records (the offer, the
-    child's answer, the interview held): refused, saying what and when (a probe: a return
-    moved to after its interview went through silently, and the service page said "under an
-    hour" for times that were negative)."""
+    """A corrected return time after something already recorded as done once the child was
+    back (the interview's offer, the child's answer, the interview held, a contact attempt, the
+    return's outcome): refused, saying what and when (a probe: a return moved to after its
+    interview went through silently, and the service page said "under an hour" for times that
+    were negative; a later probe: a found time after the return's outcome, or after the
+    attempts it was closed "not reached" on, was taken)."""
 
 
 # What an interview records that only comes after the child is back, in the order it comes.
@@ -98,27 +101,76 @@ _AFTER_THE_RETURN = (
     ("declined_at", "said no to by the child"),
     ("held_at", "held"),
 )
+# Its contact attempts and its outcome cannot be changed once recorded (there is no form for
+# it), so the refusal says what to check, not what to correct first.
+_NOT_CHANGED = "Check the date and time: the child is back before {what}. {kept}"
+
+
+def _interview_times(interview: Interview) -> list[tuple[datetime, str]]:
+    """The offer, the answer and the interview held, each with why it is in the way."""
+    return [
+        (
+            at,
+            f"The {interview_name()} was {what} on {format_datetime(at)}, before this time. "
+            "Check the date and time; if it is right, correct that on the return's page first.",
+        )
+        for name, what in _AFTER_THE_RETURN
+        if (at := getattr(interview, name)) is not None
+    ]
+
+
+def _attempt_time(attempt: ContactAttempt) -> tuple[datetime, str]:
+    """An attempt, with why it is in the way. An earlier offer or "no" a later one took the
+    place of is kept as an attempt (EARLIER_ANSWERS), and is named as what it was."""
+    at, when = attempt.attempted_at, format_datetime(attempt.attempted_at)
+    if attempt.outcome == "offered_again":
+        said = f"The {interview_name()} was offered on {when}, before this time."
+    elif attempt.outcome == "said_no":
+        said = f"The {interview_name()} was said no to by the child on {when}, before this time."
+    else:
+        how = CONTACT_METHODS.get(attempt.method, attempt.method).lower()
+        said = f"A contact attempt ({how}) was made on {when}, before this time."
+    kept = "A recorded attempt is not changed afterwards, so the return keeps its time."
+    return at, f"{said} {_NOT_CHANGED.format(what='anyone tries to reach them', kept=kept)}"
+
+
+def _outcome_time(episode: Episode, interview: Interview) -> list[tuple[datetime, str]]:
+    """The return's outcome, when it has one, with why it is in the way. Its time is the one
+    the return was closed at (rhi/episodes/closing.py: the outcome's own, else when it was
+    recorded)."""
+    at = interview.outcome_at or episode.closed_at
+    if interview.outcome is None or at is None:
+        return []
+    label = OUTCOMES.get(interview.outcome, interview.outcome)
+    kept = "A recorded outcome is not changed afterwards, so the return keeps its time."
+    said = (
+        f"The return's outcome, \u201c{label}\u201d, was recorded for {format_datetime(at)}, "
+        "before this time."
+    )
+    return [(at, f"{said} {_NOT_CHANGED.format(what='the return has an outcome', kept=kept)}")]
 
 
 def recorded_before(episode: Episode, returned_at: datetime) -> str | None:
-    """Why `returned_at` cannot be this return's time, or None: the earliest thing its
-    interview records before it (only the interview covering this one return: one covering
-    several is timed from the first of them)."""
+    """Why `returned_at` cannot be this return's time, or None: the earliest thing recorded
+    as done after the child was back that comes before it (only by the interview covering this
+    one return: one covering several is timed from the first of them).
+
+    The one rule for every route that sets a return time (the forms, the API, a file, the
+    command line). A return whose time does not move is not refused: it makes nothing newly
+    wrong (as `record_return` treats overlaps), and a time recorded without this check (an
+    attempt's, an outcome's, a tablet's) would otherwise block correcting where the child was
+    found."""
     interview = episode.interview
-    if interview is None or len(interview.episodes) != 1:
+    if interview is None or len(interview.episodes) != 1 or returned_at == episode.returned_at:
         return None
-    earlier = [
-        (at, what)
-        for name, what in _AFTER_THE_RETURN
-        if (at := getattr(interview, name)) is not None and at < returned_at
+    done = [
+        *_interview_times(interview),
+        *(_attempt_time(a) for a in interview.contact_attempts),
+        *_outcome_time(episode, interview),
     ]
-    if not earlier:
-        return None
-    at, what = min(earlier)
-    return (
-        f"The {interview_name()} was {what} on {format_datetime(at)}, before this time. Check "
-        f"the date and time; if it is right, correct that on the return's page first."
-    )
+    # The earliest is named; of two at one time, the first listed (the interview's own).
+    earlier = [(at, why) for at, why in done if at < returned_at]
+    return min(earlier, key=lambda pair: pair[0])[1] if earlier else None
 
 
 def _copy(episode: Episode, values: object, names: tuple[str, ...]) -> list[str]:
