@@ -27,16 +27,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
+import json
+from typing import IO, Any
 
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from rhi import access, audit
 from rhi.episodes import imports
 from rhi.episodes import imports_apply as apply
-from rhi.episodes.imports_csv import Row, too_large_message
+from rhi.episodes.imports_csv import CHUNK, Row
 from rhi.extensions import csrf, db
 from rhi.models import ServiceToken, Team
 from rhi.models.base import utcnow
@@ -64,7 +66,20 @@ def _error(status: int, code: str, message: str) -> tuple[Response, int]:
     response.headers["Cache-Control"] = "no-store"
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="rhi"'
+    if status == 405:
+        response.headers["Allow"] = "POST"
     return response, status
+
+
+@bp.route("/notifications", methods=["GET", "PUT", "PATCH", "DELETE"])
+def not_allowed() -> tuple[Response, int]:
+    """A route of its own: a method the URL does not take fails in routing, before any
+    blueprint's error handler could answer in JSON (the caller got the HTML 405 page)."""
+    return _error(
+        405,
+        "method_not_allowed",
+        f"{request.method} is not taken here: send the notifications with POST.",
+    )
 
 
 def _token() -> ServiceToken | None:
@@ -101,20 +116,19 @@ def notifications() -> tuple[Response, int]:
         _refused("no valid token")
         return _error(401, "unauthorised", "Send a valid service token: Authorization: Bearer.")
     limit = imports.max_bytes()
-    if (request.content_length or 0) > limit:
+    data = _body(limit)
+    if data is None:
         _refused(f"token {token.id}: too large")
-        return _error(413, "too_large", too_large_message(limit))
-    body = request.get_json(silent=True)
-    items = body.get("notifications") if isinstance(body, dict) else None
-    if not isinstance(items, list) or len(items) > imports.MAX_API_ITEMS:
-        _refused(f"token {token.id}: not a list of notifications")
-        return _error(
-            422,
-            "bad_request",
-            'Send JSON: {"notifications": [...]}, at most '
-            f"{imports.MAX_API_ITEMS:,} in one request.",
-        )
-    dry_run = body.get("dry_run", False) if isinstance(body, dict) else False
+        return _error(413, "too_large", _too_large(limit))
+    body, unread = _json(data)
+    if unread is None:
+        items = body.get("notifications") if isinstance(body, dict) else None
+        unread = _not_a_batch(items)
+    if unread is not None:
+        why, message = unread
+        _refused(f"token {token.id}: {why}")
+        return _error(422, "bad_request", message)
+    dry_run = body.get("dry_run", False)
     if not isinstance(dry_run, bool):
         # "false" (a string) was read as a dry run, and a day's notifications were not saved.
         _refused(f"token {token.id}: dry_run not true or false")
@@ -143,11 +157,99 @@ def notifications() -> tuple[Response, int]:
         {
             "dry_run": dry_run,
             "counts": {OUTCOMES[k]: v for k, v in tally.items()},
-            "results": [_result(i, plan) for i, plan in enumerate(plans)],
+            "results": _results(plans),
         }
     )
     response.headers["Cache-Control"] = "no-store"
     return response, 200
+
+
+def _too_large(limit: int) -> str:
+    # A caller's program, not a person at the CSV screen: it sends requests, not files.
+    return (
+        f"This request is larger than {limit:,} bytes, the most rhi reads in one request "
+        "(RHI_IMPORT_MAX_BYTES). Nothing was saved: send the notifications in smaller requests."
+    )
+
+
+def _body(limit: int) -> bytes | None:
+    """The body, or None where it is over `limit`: read no further than one byte past it,
+    however it is framed. Content-Length alone was checked, so a chunked body (which has none)
+    was read whole and past even MAX_CONTENT_LENGTH, whose refusal was then taken for JSON
+    that could not be read."""
+    if (request.content_length or 0) > limit:
+        return None  # refused before a byte is read
+    try:
+        data = _read_upto(request.stream, limit + 1)
+    except RequestEntityTooLarge:  # past MAX_CONTENT_LENGTH, should it be set below `limit`:
+        return None  # the same refusal, in JSON, not the council's HTML error page
+    return None if len(data) > limit else data
+
+
+def _read_upto(stream: IO[bytes], most: int) -> bytes:
+    parts: list[bytes] = []
+    left = most
+    while left > 0 and (chunk := stream.read(min(CHUNK, left))):
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+# Why a body could not be read: the audit's words (no more than what was sent allows) and the
+# caller's, which say what to put right.
+Unread = tuple[str, str]
+SHAPE = '{"notifications": [...]}'
+
+
+def _json(data: bytes) -> tuple[Any, Unread | None]:
+    """The body read as JSON, or why it could not be: each answer says what to put right (all
+    of them were "Send JSON: ..." whatever was wrong)."""
+    if not request.is_json:
+        sent = f"as {request.mimetype}" if request.mimetype else "with no Content-Type"
+        return None, (
+            "not sent as JSON",
+            f"The body was sent {sent}: send it with Content-Type: application/json, "
+            f"as JSON: {SHAPE}.",
+        )
+    if not data.strip():
+        return None, ("empty body", f"The body is empty: send JSON, {SHAPE}.")
+    try:
+        # JSON is UTF-8 (RFC 8259): decoded here, not guessed, so another encoding is named.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, (
+            "not UTF-8",
+            f"The body is not UTF-8: byte {exc.start + 1:,} (0x{data[exc.start]:02X}) is not "
+            "UTF-8 text, as in Latin-1 or Windows-1252. Send the body encoded as UTF-8.",
+        )
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, ("not valid JSON", f"The body is not valid JSON: {_where(exc)}. Send {SHAPE}.")
+
+
+def _where(exc: json.JSONDecodeError) -> str:
+    if exc.pos >= len(exc.doc.rstrip()):
+        # Python says "Expecting value" of a body cut short, which points at nothing sent.
+        return "it ends before the JSON does (was it cut short?)"
+    return f"{exc.msg} at line {exc.lineno}, column {exc.colno} (character {exc.pos + 1:,})"
+
+
+def _not_a_batch(items: Any) -> Unread | None:
+    if not isinstance(items, list):
+        return (
+            "not a list of notifications",
+            f'The body holds no "notifications" list: send {SHAPE}, at most '
+            f"{imports.MAX_API_ITEMS:,} in one request.",
+        )
+    if len(items) > imports.MAX_API_ITEMS:
+        return (
+            f"{len(items):,} notifications",
+            f"At most {imports.MAX_API_ITEMS:,} notifications in one request: this one has "
+            f"{len(items):,}. Nothing was saved: send {imports.MAX_API_ITEMS:,} in one request "
+            "and the rest in another.",
+        )
+    return None
 
 
 NO_ONE_TO_ALLOCATE = "no_one_to_allocate"
@@ -276,12 +378,38 @@ def _said(plan: apply.Plan) -> tuple[str | None, str]:
     if plan.outcome == apply.WAITING:
         return apply.NEEDS_PERSON, WHY[apply.NEEDS_PERSON]
     if row.taken_with is not None:
-        return None, plan.message  # "The same as item 1: a repeat, counted once."
+        # "The same as item 1: a repeat, counted once.", "Read together with item 3: the same
+        # episode." (whose id the result gives: `_result`).
+        return None, plan.message
     return None, DONE[plan.outcome]
 
 
-def _result(index: int, plan: apply.Plan) -> dict[str, Any]:
+def _results(plans: list[apply.Plan]) -> list[dict[str, Any]]:
+    by_line = {plan.row.line: plan for plan in plans}
+    return [_result(i, plan, _applied_with(plan, by_line)) for i, plan in enumerate(plans)]
+
+
+def _applied_with(plan: apply.Plan, by_line: dict[int, apply.Plan]) -> apply.Plan | None:
+    """The plan of the item this one went in with (`Row.taken_with`, followed to the last of a
+    chain), or None where it went in on its own. Its answer had no episode, though what it held
+    was saved on one: the caller could not tie its found notification to the episode."""
+    seen: set[int] = set()
+    found = None
+    line = plan.row.taken_with
+    while line is not None and line in by_line and line not in seen:
+        seen.add(line)
+        found = by_line[line]
+        line = found.row.taken_with
+    return found
+
+
+def _result(index: int, plan: apply.Plan, applied_with: apply.Plan | None) -> dict[str, Any]:
     code, message = _said(plan)
+    episode = plan.episode
+    if episode is None and applied_with is not None and plan.outcome != apply.PROBLEM:
+        # Counted once, with the item it was read with (so `unchanged` here), but what it held
+        # (a found time sent before its missing notification) went in on that item's episode.
+        episode = applied_with.episode
     return {
         "index": index,
         "police_reference": plan.row.reference or None,
@@ -289,5 +417,5 @@ def _result(index: int, plan: apply.Plan) -> dict[str, Any]:
         "code": code,
         "message": message,
         "notes": plan.row.notes,
-        "episode_id": plan.episode.id if plan.episode is not None else None,
+        "episode_id": episode.id if episode is not None else None,
     }
