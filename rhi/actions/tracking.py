@@ -427,7 +427,11 @@ def listing(user: User, show: str, page: int, today: date) -> tuple[list[Followe
         selectinload(FollowedAction.owner),
     )
     if show == "overdue":
-        query = query.where(rules.overdue_clause(today)).order_by(FollowedAction.due_on)
+        # The id too, as every other list: with only the date, actions due on one day came in
+        # any order, page by page, and one could be on two pages and another on none.
+        query = query.where(rules.overdue_clause(today)).order_by(
+            FollowedAction.due_on, FollowedAction.id
+        )
     elif show == "unplanned":
         query = query.where(rules.unplanned_clause()).order_by(
             FollowedAction.created_at, FollowedAction.id
