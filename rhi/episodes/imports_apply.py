@@ -181,6 +181,9 @@ class Known:
     # References a person settled as a time away rhi already holds (`ALREADY_RECORDED`): sent
     # again (with a found time, say), they are not put before a person again.
     settled: dict[str, WaitingRow] = field(default_factory=dict)
+    # Notifications a person said are the child's (`SAME_CHILD`), by the episode made of them:
+    # one whose date of birth is a slip from the child's stays theirs when sent again.
+    confirmed: dict[int, list[WaitingRow]] = field(default_factory=lambda: defaultdict(list))
     # The team's episodes with no police reference yet, by child (recorded by hand, often from
     # a carer's call before the police gave one): a row may be the same time away.
     unreferenced: dict[int, list[Episode]] = field(default_factory=lambda: defaultdict(list))
@@ -228,6 +231,15 @@ class Known:
                 )
             ):
                 known.settled[references.key(waiting.police_reference)] = waiting
+            for waiting in db.session.scalars(
+                select(WaitingRow).where(
+                    references.matches(WaitingRow.police_reference, part),
+                    WaitingRow.resolution == SAME_CHILD,
+                    WaitingRow.episode_id.is_not(None),
+                )
+            ):
+                assert waiting.episode_id is not None
+                known.confirmed[waiting.episode_id].append(waiting)
         people = sorted({n.police_person_id for n in notices if n.police_person_id})
         for part in _chunks(people):
             for link in db.session.scalars(
@@ -328,6 +340,28 @@ def _same_child(child: Child, notice: Notice) -> bool:
     return matching.may_be(notice.first_name, notice.last_name, notice.date_of_birth, child)
 
 
+def _named_in(waiting: WaitingRow, line: int) -> Child | None:
+    """The child a waiting notification itself names (its name and date of birth as sent),
+    never saved: to compare a later row of its police reference with. None if what waits no
+    longer reads by today's rules."""
+    sent = check_row(line, waiting.values).notice
+    if sent is None:
+        return None
+    return Child(
+        first_name=sent.first_name, last_name=sent.last_name, date_of_birth=sent.date_of_birth
+    )
+
+
+def _as_confirmed(episode: Episode, notice: Notice, known: Known, row: Row) -> bool:
+    """The row names the child as the notification a person confirmed as this episode's child
+    did: the police send their details again (a found time, say) as they sent them first, a
+    date of birth a slip from rhi's included (`may_be` never joins on that alone)."""
+    return any(
+        sent is not None and _same_child(sent, notice)
+        for sent in (_named_in(w, row.line) for w in known.confirmed.get(episode.id, []))
+    )
+
+
 def _changes(notice: Notice, episode: Episode) -> list[str]:
     """The episode's columns the notification says otherwise."""
     return [
@@ -355,7 +389,7 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
             "Nothing was changed: ask that team's manager.",
             code=REFERENCE_CONFLICT,
         )
-    if not _same_child(episode.child, notice):
+    if not _same_child(episode.child, notice) and not _as_confirmed(episode, notice, known, row):
         return Plan(
             row,
             PROBLEM,
@@ -447,20 +481,16 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
         )
     if waiting is not None:
         candidate = known.child(waiting.candidate_child_id) or waiting.candidate
-        if db.session.get(DestroyedChild, waiting.candidate_child_id) is not None:
+        sent = _named_in(waiting, row.line)
+        if sent is not None and db.session.get(DestroyedChild, waiting.candidate_child_id):
             # The record it might have been is destroyed (a tombstone, blank): the row is
             # compared with the waiting notification's own child instead.
-            first = check_row(row.line, waiting.values).notice
-            candidate = (
-                Child(
-                    first_name=first.first_name,
-                    last_name=first.last_name,
-                    date_of_birth=first.date_of_birth,
-                )
-                if first is not None
-                else candidate
-            )
-        if not _same_child(candidate, notice):
+            candidate = sent
+        # The waiting notification's own name and date of birth count as well as the
+        # candidate's: one that waits because its date of birth is a slip from the candidate's
+        # (NEAR_BIRTH) never matches the candidate by `may_be`, so its retry and its found
+        # notification would be refused as naming another child.
+        if not any(_same_child(c, notice) for c in (candidate, sent) if c is not None):
             # The row waits as possibly this child: a row naming another child is not put in
             # its place, where "same child" would file it on the wrong record.
             return Plan(
