@@ -19,6 +19,10 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from playwright.sync_api import expect
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import Child
 
 from tests.browser.helpers import (
     PIN,
@@ -135,3 +139,21 @@ def test_signed_out_the_page_stays_hidden_behind_the_dialog(page, new_return, sh
         expect(ended).to_be_visible()
         assert page.locator("#idle-dialog").get_attribute("open") is not None
     expect(ended.get_by_role("button", name="Sign in again")).to_be_visible()
+
+
+def test_a_childs_page_and_profile_opened_online_are_hidden_after_the_tablet_idles(
+    page, live_app, new_return, short_device_idle
+):
+    """The same for the child's own page and their profile for police, which hold their record
+    as much as an interview does."""
+    new_return("Corisande")
+    with live_app.app_context():
+        child_id = db.session.scalar(select(Child.id).where(Child.first_name == "Corisande"))
+    tablet_ready(page)  # a PIN set on this tablet
+    for path in (f"/children/{child_id}", f"/children/{child_id}/profile"):
+        page.goto(path)
+        expect(page.locator("#main")).to_contain_text("Corisande")
+        expect(page.get_by_role("heading", name=HIDDEN)).to_be_visible(timeout=30_000)
+        assert "Corisande" not in page.evaluate(SHOWN)
+        _show_with_pin(page)
+        expect(page.locator("#main")).to_contain_text("Corisande")
