@@ -23,7 +23,6 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import Child
-
 from tests.browser.helpers import (
     PIN,
     STORE,
