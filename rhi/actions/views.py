@@ -54,19 +54,23 @@ def _as_written(action: FollowedAction) -> tuple[str, str]:
 
 def _owner_as_written(action: FollowedAction) -> str:
     """Who will do it, with the contact as written (`_as_written`)."""
-    contact = _as_written(action)[1]
-    return rules.owner_words(
-        action.owner_kind, contact, action.owner.name if action.owner else None
-    )
+    return rules.owner_words(action.owner_kind, _as_written(action)[1], _person(action))
+
+
+def _person(action: FollowedAction) -> str | None:
+    """The person who will do it, by name; said when their account was closed (a probe: a
+    manager's overdue list named someone who had left as doing a strategy meeting)."""
+    owner = action.owner
+    if owner is None:
+        return None
+    return owner.name if owner.active else f"{owner.name}, account closed"
 
 
 def _words() -> dict[str, Any]:
     """What the templates need to say an action: the rules' own words."""
     return {
         "action_what": rules.what,
-        "action_owner": lambda a: rules.owner_words(
-            a.owner_kind, _contact(a), a.owner.name if a.owner else None
-        ),
+        "action_owner": lambda a: rules.owner_words(a.owner_kind, _contact(a), _person(a)),
         "action_due": rules.due_words,
         "action_status": rules.status_words,
         "action_overdue": rules.is_overdue,

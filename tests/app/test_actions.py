@@ -211,6 +211,16 @@ def test_overdue_actions_show_on_the_workers_and_managers_pages(app, web, world)
     assert "1 action past its date" in manager.get("/returns").get_data(as_text=True)
     overdue = manager.get("/actions?show=overdue").get_data(as_text=True)
     assert "Strategy meeting request" in overdue and "Safety plan" not in overdue
+    # Its social worker leaves (their account closed): the list says so beside their name.
+    meeting = _actions(app)[2]
+    with app.app_context():
+        owner = db.session.get(FollowedAction, meeting.id).owner
+        name = owner.name
+        assert "account closed" not in overdue and f"({name})" in overdue
+        owner.active = False
+        db.session.commit()
+    overdue = manager.get("/actions?show=overdue").get_data(as_text=True)
+    assert f"({name}, account closed)" in overdue
     # Another team's worker and manager see nothing of it.
     for key in ("worker_b", "manager_b"):
         other = _as(app, world, key)
