@@ -114,6 +114,14 @@ def untold_clause() -> ColumnElement[bool]:
     )
 
 
+def still_to_follow_clause() -> ColumnElement[bool]:
+    """Open, or closed with the child not yet told (`untold_clause`): what is still to be followed
+    and so passes to a new owner when the child's social worker changes (rhi/summaries/service.py
+    `hand_over`, `new_social_worker`). Not only the open ones: a "not done" visit the child was
+    not told of was seen by no one on the social work side after the change (a probe)."""
+    return or_(FollowedAction.status == OPEN, untold_clause())
+
+
 def overdue_clause(today: date) -> ColumnElement[bool]:
     """The same rule as `is_overdue`, as SQL for lists and counts."""
     return and_(

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select
 
 from rhi import access, audit, numbers, writing
-from rhi.actions.rules import OPEN
+from rhi.actions.rules import OPEN, still_to_follow_clause
 from rhi.actions.tracking import tell_new_owner
 from rhi.extensions import db
 from rhi.interviews import decisions, read_back
@@ -360,9 +360,11 @@ def hand_over(from_user: User, to_user: User, by: User) -> tuple[int, int, int]:
     they are the record of who read what. A moved summary keeps its PDF as made (it names the
     person it was first prepared for); its opening is cleared, so the new reader opens it
     before saying they have read it, and the earlier opening stays in the audit trail.
-    The open actions `from_user` holds as those children's social worker move too: followed
-    by no one otherwise, they would stay overdue on a departed person's list.
-    Returns (children moved, summaries moved, actions moved); the caller commits.
+    The actions `from_user` holds as those children's social worker that are still to follow
+    (open, or closed with the child not yet told: `rules.still_to_follow_clause`) move too:
+    followed by no one otherwise, they would stay overdue, or untold, on a departed person's
+    list. Returns (children moved, summaries moved, open actions moved: what the page says
+    moved); the caller commits.
     """
     children = list(db.session.scalars(select(Child).where(Child.social_worker_id == from_user.id)))
     for child in children:
@@ -399,13 +401,13 @@ def hand_over(from_user: User, to_user: User, by: User) -> tuple[int, int, int]:
             select(FollowedAction).where(
                 FollowedAction.owner_id == from_user.id,
                 FollowedAction.owner_kind == "social_worker",
-                FollowedAction.status == OPEN,
+                still_to_follow_clause(),
                 FollowedAction.child_id.in_([c.id for c in children]),
             )
         )
     )
     _give_actions(actions, to_user, by, f"social worker {from_user.id} -> {to_user.id}")
-    return len(children), len(unread), len(actions)
+    return len(children), len(unread), _open_count(actions)
 
 
 def recipient_label(recipient: str, interview: Interview) -> str:
@@ -430,19 +432,21 @@ def new_social_worker(
     """The child's social worker changed on their details page: what is held for "the child's
     social worker" passes to `to_user`, by `hand_over`'s rules for one child. The unread
     summaries of this child's interviews sent to their social worker (not those sent to the
-    duty inbox or a person chosen, which are that person's), and the open actions for "the
-    child's social worker": the one before's, or no one's (agreed while the child had none),
-    or those left with a social worker taken off before.
+    duty inbox or a person chosen, which are that person's), and the actions for "the child's
+    social worker" still to follow (open, or closed with the child not yet told: a probe found
+    the new social worker could not record the telling): the one before's, or no one's (agreed
+    while the child had none), or those left with a social worker taken off before.
 
     Before, only the administrator's hand-over moved them: a manager moving a child to another
     social worker left the unread summary in nobody's inbox and the overdue safety plan on no
-    one's list (a probe). Returns (summaries moved, actions moved); the caller commits."""
+    one's list (a probe). Returns (summaries moved, open actions moved: what the page says
+    moved); the caller commits."""
     why = f"social worker {from_id or 'none'} -> {to_user.id}"
     unread = _unread_for(child, not_of=to_user.id)
     _readdress(unread, to_user, by, why)
-    actions = _open_actions_for(child, not_of=to_user.id)
+    actions = _actions_to_follow_for(child, not_of=to_user.id)
     _give_actions(actions, to_user, by, why)
-    return len(unread), len(actions)
+    return len(unread), _open_count(actions)
 
 
 def left_with(child: Child, from_id: int) -> tuple[int, int]:
@@ -450,8 +454,8 @@ def left_with(child: Child, from_id: int) -> tuple[int, int]:
     summaries and open actions of this child's stay with the one before, who no longer sees
     the child, until a social worker is given to the child (`new_social_worker`: a review)."""
     unread = [s for s in _unread_for(child) if s.prepared_for_id == from_id]
-    actions = [a for a in _open_actions_for(child) if a.owner_id == from_id]
-    return len(unread), len(actions)
+    actions = [a for a in _actions_to_follow_for(child) if a.owner_id == from_id]
+    return len(unread), _open_count(actions)
 
 
 def _unread_for(child: Child, *, not_of: int | None = None) -> list[Summary]:
@@ -474,18 +478,25 @@ def _unread_for(child: Child, *, not_of: int | None = None) -> list[Summary]:
     return list(db.session.scalars(query))
 
 
-def _open_actions_for(child: Child, *, not_of: int | None = None) -> list[FollowedAction]:
-    """This child's open actions for "the child's social worker", but not already `not_of`'s."""
+def _actions_to_follow_for(child: Child, *, not_of: int | None = None) -> list[FollowedAction]:
+    """This child's actions for "the child's social worker" still to follow (open, or the child
+    not yet told what became of them), but not already `not_of`'s."""
     query = select(FollowedAction).where(
         FollowedAction.child_id == child.id,
         FollowedAction.owner_kind == "social_worker",
-        FollowedAction.status == OPEN,
+        still_to_follow_clause(),
     )
     if not_of is not None:
         query = query.where(
             or_(FollowedAction.owner_id.is_(None), FollowedAction.owner_id != not_of)
         )
     return list(db.session.scalars(query))
+
+
+def _open_count(actions: list[FollowedAction]) -> int:
+    """How many of these are open: the pages say "N open actions passed on" (rhi/children/
+    views.py, rhi/admin/views.py), and a closed one the child is not yet told of is not open."""
+    return sum(1 for action in actions if action.status == OPEN)
 
 
 def _readdress(unread: list[Summary], to_user: User, by: User, why: str) -> None:
@@ -507,7 +518,8 @@ def _readdress(unread: list[Summary], to_user: User, by: User, why: str) -> None
 
 
 def _give_actions(actions: list[FollowedAction], to_user: User, by: User, why: str) -> None:
-    """Open actions to their new owner. An open strategy meeting among them is told to the new
+    """Actions still to follow to their new owner (who recorded what became of a closed one stays
+    on it: `updated_by_id`). An open strategy meeting among them is told to the new
     owner and their manager, as when it was asked for (a probe: only those told then knew of
     it, so the new social worker's My children page said nothing)."""
     for action in actions:
