@@ -560,15 +560,20 @@ def _tried_without_reaching(interview: Interview) -> bool:
 
 
 def not_before_return(episode: Episode, at: datetime, field: str) -> None:
-    """An offer or the child's answer recorded on the pages comes after the child came back
-    (after the first return the interview covers): one typed a day early made the time to
-    offer negative, which the service page showed as "under an hour". A tablet's
-    times are taken as the worker recorded them (a refused upload would leave its interview on
-    the tablet with no way to change them)."""
+    """An offer, the child's answer, a contact attempt or the return's outcome recorded on the
+    pages comes after the child came back (after the first return the interview covers): an
+    offer typed a day early made the time to offer negative, which the service page showed as
+    "under an hour", and an attempt or a "not reached" before it read as tried while the child
+    was still missing. Its other side is `recorded_before` (rhi/episodes/notifications.py): a
+    return time is not moved after any of them. A tablet's times are taken as the worker
+    recorded them (a refused upload would leave its interview on the tablet with no way to
+    change them: a kept event cannot be edited there)."""
     interview = episode.interview
     episodes = interview.episodes if interview is not None else [episode]
     returned = first_return(episodes)
-    if returned is not None and at < returned:
+    # To the minute, as the forms take a time and the message shows it: a return recorded at
+    # 02:00:30 (by the police's system) does not refuse an attempt typed as 02:00 "before 02:00".
+    if returned is not None and at < returned.replace(second=0, microsecond=0):
         raise OutcomeError(
             field,
             f"This is before the child came back ({format_datetime(returned)}). "

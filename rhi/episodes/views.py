@@ -451,6 +451,9 @@ def _change(
 @login_required
 def add_attempt(episode_id: int) -> tuple[str, int] | Response:
     def apply(episode: Episode, form: FlaskForm) -> str:
+        # As the offer's: an attempt before the child was back reads as one made while they
+        # were missing, and a "not reached" standing on it (and the return's time) would too.
+        service.not_before_return(episode, from_local(form.attempted_at.data), "attempted_at")
         service.record_attempt(
             episode,
             current_user,
@@ -587,6 +590,8 @@ def outcome(episode_id: int) -> tuple[str, int] | Response:
     form = OutcomeForm()
 
     def apply(episode: Episode, form: FlaskForm) -> str:
+        # An outcome reached before the child was back would close the return before it began.
+        service.not_before_return(episode, from_local(form.outcome_at.data), "outcome_at")
         service.record_outcome(
             episode,
             current_user,

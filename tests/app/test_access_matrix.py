@@ -58,7 +58,7 @@ EPISODE_CHANGES = [
         "/episodes/{id}/outcome",
         {
             "outcome": "not_interviewed",
-            "outcome_at": "2026-11-20T11:00",
+            "outcome_at": "2026-11-23T11:00",  # after the child came back
             "reason": "Police interviewing this week.",
             "decided_by": "Team manager",
         },

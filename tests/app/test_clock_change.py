@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import markupsafe as markup
 
+from rhi.extensions import db
+from rhi.models import Episode
 from tests.app.helpers import start
 
 
@@ -11,6 +15,11 @@ def test_a_time_the_clocks_skipped_is_refused_in_words_not_moved_an_hour(app, we
     """01:30 on 29 March 2026 never happened in London (the clocks went from 01:00 to 02:00):
     it was stored as 02:30 without a word. Now the form, and the interview's own times, say so."""
     episode = world.episodes["a"]
+    # Back the day before the clocks went back: an attempt is never dated before the return.
+    with app.app_context():
+        ep = db.session.get(Episode, episode)
+        ep.started_at, ep.returned_at = datetime(2026, 10, 23, 9), datetime(2026, 10, 24, 9)
+        db.session.commit()
     web.sign_in(world.emails["worker_a"])
     response = web.post(
         f"/episodes/{episode}/attempts",

@@ -105,7 +105,7 @@ def test_recording_attempt_offer_and_decline(app, web, world):
     page = web.post(
         url + "/attempts",
         {
-            "attempted_at": "2026-11-22T09:30",
+            "attempted_at": "2026-11-23T08:30",  # after Ada came back (02:00)
             "method": "visit",
             "outcome": "not_in",
             "note": "Left a card.",
