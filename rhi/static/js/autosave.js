@@ -70,6 +70,17 @@ function rememberUnanswered(name, value) {
 
 const unansweredName = (elt) => elt.name.replace(/^f:/, "u:");
 
+/**
+ * The values of this page's saves of the field at `path` whose answer never came, oldest
+ * first: a change kept on the tablet takes them with it (changes.js), as its send is such a
+ * save too, made later (upload.js sends them as u:<path>).
+ * @param {string} path the field's path (its name without "f:")
+ * @returns {string[]}
+ */
+export function unansweredFor(path) {
+  return [...(unanswered.get("f:" + path) || [])];
+}
+
 document.addEventListener("htmx:configRequest", (event) => {
   const detail = event.detail;
   if (detail.verb !== "post" || !isAutosave(detail.elt)) return;

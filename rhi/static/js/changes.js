@@ -6,7 +6,7 @@
 // open and send (and the server refuses them, as the record is not theirs): so then nothing is
 // kept, and the box says its words are only in the box (autosave.js keeps retrying the save).
 
-import { notKeptBecause } from "./autosave.js";
+import { notKeptBecause, unansweredFor } from "./autosave.js";
 import { notTheirs } from "./pin-dialog.js";
 import { changeId } from "./records.js";
 import { session } from "./session.js";
@@ -60,6 +60,39 @@ async function mayKeepHere(elt) {
   return true;
 }
 
+// Sends of a kept change that got no answer (upload.js, in this page): by record id, the
+// values they sent, oldest first. Such a send may have reached the server and been saved, its
+// answer lost, and the change's original (o:) is then behind only the worker's own words: the
+// field's next kept change takes these with it, as the page's own unanswered saves are taken
+// (autosave.js), so the server reads a field holding one of them as this worker's own, not a
+// clash (interviews/service.py save_fields). In memory as well as in the kept record, for a
+// change kept while the store is locked (its record cannot be read then). Never let go of in
+// the page's life: each is this worker's own words for that field, whatever came of it.
+const sentUnanswered = new Map();
+const MOST_UNANSWERED = 20; // the server reads no more (interviews/views.py MOST_UNANSWERED)
+
+window.addEventListener("rhi:device-wiped", () => sentUnanswered.clear());
+
+/** The values of `lists`, each once at its latest place, oldest first; the newest only. */
+function joined(...lists) {
+  const out = [];
+  for (const list of lists)
+    for (const value of list || []) {
+      const at = out.indexOf(value);
+      if (at >= 0) out.splice(at, 1);
+      out.push(value);
+    }
+  return out.slice(-MOST_UNANSWERED);
+}
+
+// The unanswered values the field's change kept now holds: carried on by a newer change, which
+// replaces it. Readable only with the store open; locked, the page's memory has them instead.
+async function keptUnanswered(id) {
+  if ((await store.state()) !== "unlocked") return [];
+  const kept = await store.get(id).catch(() => undefined);
+  return kept && Array.isArray(kept.unanswered) ? kept.unanswered : [];
+}
+
 // The newest change asked to be kept, by record id: a keep that finds a newer one asked for
 // since (typing goes on while it asks the store) leaves the writing to that one.
 const newest = new Map();
@@ -86,6 +119,9 @@ function fieldChange(elt) {
     // "Keep my version" chosen after a clash (autosave.js): the change replaces the version
     // the worker saw, whenever it is sent.
     original: elt.dataset.keepOver ?? (original ? original.value : null),
+    // This page's saves of the field whose answer never came (autosave.js): the server takes
+    // a field holding one of them as this worker's own words, as for the page's own saves.
+    unanswered: unansweredFor(path),
     page: window.location.pathname,
   };
 }
@@ -103,8 +139,30 @@ export async function keepChange(elt) {
   const id = changeId(change.uuid, change.path);
   newest.set(id, change);
   if (!(await mayKeepHere(elt))) return false;
+  const earlier = await keptUnanswered(id);
   if (newest.get(id) !== change) return true; // the newer one is sealed after this
   newest.delete(id);
-  await store.seal(id, change);
+  const unanswered = joined(earlier, sentUnanswered.get(id), change.unanswered);
+  await store.seal(id, { ...change, unanswered });
   return true;
+}
+
+/**
+ * A send of the kept change `id` (upload.js) got no answer: it may have been saved all the
+ * same. Its value joins the change's unanswered values, in the record sent (revision `rev`) or,
+ * if a newer change was kept meanwhile, in that one, so the next send carries it (u:<path>).
+ * @param {string} id
+ * @param {{value: string, unanswered?: string[]}} record the change as it was sent
+ * @param {string} rev
+ */
+export async function sendGotNoAnswer(id, record, rev) {
+  sentUnanswered.set(id, joined(sentUnanswered.get(id), [record.value]));
+  /** @type {{record: any, rev: string} | undefined} */
+  let kept = { record, rev };
+  // A few tries: each one that finds the record written meanwhile reads it again.
+  for (let tries = 0; kept && tries < 3; tries += 1) {
+    const unanswered = joined(kept.record.unanswered, [record.value]);
+    if ((await store.sealIf(id, { ...kept.record, unanswered }, kept.rev)) !== null) return;
+    kept = await store.getKept(id);
+  }
 }

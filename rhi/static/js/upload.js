@@ -18,6 +18,7 @@
 // A failure of the network or the server throws (everything stays on the tablet for the next
 // try); a 401 throws Error("signed-out") (session.js isSignedOut).
 
+import { sendGotNoAnswer } from "./changes.js";
 import { changeDraft } from "./drafts.js";
 import { plural } from "./plural.js";
 import { conflictIdOf, copyId, heldId, parseId, returnId, versionsId } from "./records.js";
@@ -59,17 +60,27 @@ export async function upload({ report }) {
     const body = new URLSearchParams();
     body.set("f:" + record.path, record.value);
     if (record.original !== null) body.set("o:" + record.path, record.original);
-    // If the network went again, this throws: everything is kept, and tried later.
-    const response = await fetch(record.save_url, {
-      method: "POST",
-      body,
-      credentials: "same-origin",
-      headers: {
-        "X-CSRFToken": info.csrf_token,
-        "HX-Request": "true",
-        "X-RHI-Device": deviceId(),
-      },
-    });
+    // Saves of the field whose answer never came (changes.js): the server takes the field
+    // holding one of them as this worker's own words, not a change made elsewhere.
+    for (const value of record.unanswered || []) body.append("u:" + record.path, value);
+    let response;
+    try {
+      response = await fetch(record.save_url, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: {
+          "X-CSRFToken": info.csrf_token,
+          "HX-Request": "true",
+          "X-RHI-Device": deviceId(),
+        },
+      });
+    } catch (error) {
+      // If the network went again, this throws: everything is kept, and tried later. The send
+      // may have reached the server, its answer lost: its value goes with the next send.
+      await sendGotNoAnswer(id, record, rev).catch(() => undefined);
+      throw error;
+    }
     // Signed out meanwhile: the save was not made (a redirect to the sign-in page is not one).
     if (
       response.status === 401 ||
