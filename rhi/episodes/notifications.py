@@ -136,9 +136,9 @@ def _attempt_time(attempt: ContactAttempt) -> tuple[datetime, str]:
 
 def _outcome_time(episode: Episode, interview: Interview) -> list[tuple[datetime, str]]:
     """The return's outcome, when it has one, with why it is in the way. Its time is the one
-    the return was closed at (rhi/episodes/closing.py: the outcome's own, else when it was
-    recorded)."""
-    at = interview.outcome_at or episode.closed_at
+    the return was closed at, as rhi/episodes/closing.py keeps it (`closed_when`: the outcome's
+    own, else when it was recorded), never worked out again here."""
+    at = episode.closed_at
     if interview.outcome is None or at is None:
         return []
     label = OUTCOMES.get(interview.outcome, interview.outcome)

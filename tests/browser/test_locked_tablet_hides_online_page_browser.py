@@ -156,3 +156,20 @@ def test_a_childs_page_and_profile_opened_online_are_hidden_after_the_tablet_idl
         assert "Corisande" not in page.evaluate(SHOWN)
         _show_with_pin(page)
         expect(page.locator("#main")).to_contain_text("Corisande")
+
+
+def test_in_the_childs_view_the_page_is_not_hidden_with_the_workers_words(
+    page, new_return, short_device_idle
+):
+    """A review: in the child's view, a child reading without touching the tablet would have
+    been told, in English, that "this child's record is hidden", and the question shown large
+    taken out of its dialog. The child's view shows only what the child may see, and giving the
+    tablet back asks for the PIN."""
+    episode_id = new_return("Ysoline")
+    tablet_ready(page)  # a PIN set on this tablet
+    start_online(page, episode_id)
+    to_part(page, "In your own words")
+    page.get_by_role("button", name="Turn the tablet towards Ysoline").click()
+    page.wait_for_timeout(short_device_idle * 60_000 + 5_000)  # past the idle time, untouched
+    expect(page.get_by_role("heading", name=HIDDEN)).to_have_count(0)
+    expect(page.get_by_role("button", name="Give the tablet back")).to_be_visible()

@@ -170,6 +170,10 @@ function onlineRecord() {
 }
 
 function hideOnlinePage() {
+  // In the child's view the page shows only what the child may see, and the child is the one
+  // using it: hiding it would say worker's words to them, in English, and take the question
+  // shown large out of its dialog. Giving the tablet back asks for the PIN (child-view.js).
+  if (document.documentElement.classList.contains("child-view")) return;
   const main = onlineRecord();
   if (!main || (hiddenPage && hiddenPage.stand.isConnected)) return;
   // Its marks kept (tabindex, id): the skip link and scripts that look for #main still find it.
