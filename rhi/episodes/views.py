@@ -911,7 +911,7 @@ def update_notification(episode_id: int) -> tuple[str, int] | Response:
         db.session.rollback()
         return _render(NOTIFICATION_PAGE, "notification_form", 422, **ctx)
     changed = notifications.update_missing(episode, current_user, notification)
-    if form.legal_status.data:
+    if form.legal_status.data and episode.returned_at is not None:  # missing now: the child's
         changed += notifications.correct_legal_status(episode, current_user, form.legal_status.data)
     how = form.came_back_how.data or episode.return_method  # None kept where none was given
     if back is not None and (back != episode.returned_at or how != episode.return_method):

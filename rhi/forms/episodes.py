@@ -248,7 +248,8 @@ class NotificationForm(Form):
         validators=[Optional()],
     )
     # The child's legal status as it was for this return, corrected on an episode's own form
-    # (not offered on a new one, which takes the child's): the statutory return counts it, and a
+    # once the child is back (not offered on a new one, which takes the child's, nor while they
+    # are missing, when it follows the child's record): the statutory return counts it, and a
     # change to the child's record reaches only returns still open (rhi/episodes/legal_status.py),
     # so a closed return's wrong status could not be put right.
     legal_status = ChoiceField(
@@ -257,7 +258,7 @@ class NotificationForm(Form):
         "Choose their legal status then.",
         validators=[Optional()],
         description="As it was when they went missing. A change to the child's record reaches "
-        "only returns still open.",
+        "only open returns whose status was not known.",
     )
 
     def __init__(self, *args: Any, risk_grades: list[str], **kwargs: Any) -> None:

@@ -126,3 +126,34 @@ def test_a_closed_returns_legal_status_then_is_put_right_on_its_episode(app, wor
         assert any(
             "legal status, from None known to Looked after" in (e.detail or "") for e in audited
         )
+
+
+def test_a_return_the_child_is_missing_in_now_takes_the_status_from_their_record(app, world):
+    """A review: the status then of the time away the child is in now follows their record (a
+    change to it reaches that return, rhi/episodes/legal_status.py), so a correction on its form
+    would be overwritten without a word: it is not offered there."""
+    manager = Web(app.test_client())
+    manager.sign_in(world.emails["manager_a"])
+    with app.app_context():
+        team = db.session.scalar(select(Team).where(Team.name == "RHI A"))
+        child = Child(
+            first_name="Ines", last_name="Legal", date_of_birth=date(2012, 3, 3), team=team
+        )
+        missing = Episode(
+            child=child,
+            risk_grade="Low",
+            dfe_type="M",
+            started_at=datetime(2026, 11, 22, 9, 0),
+            missing_from="Home",
+            assigned_team=team,
+        )
+        db.session.add(missing)
+        db.session.commit()
+        episode_id = missing.id
+    form = manager.get(f"/episodes/{episode_id}/notification").get_data(as_text=True)
+    assert "Their legal status then" not in form
+    sent = {**_as_shown(form), "reported_by": "parent", "legal_status": "looked_after"}
+    page = f"/episodes/{episode_id}/notification"
+    assert manager.post(page, sent, page=page).status_code == 302
+    with app.app_context():
+        assert db.session.get(Episode, episode_id).legal_status == "none"
