@@ -397,15 +397,18 @@ def read(user: User, chosen: Period, *, pack_only: bool = False) -> Read:
         )
     mentions.extend(_profiles(user))
     if not pack_only:  # the pack holds only what every reader's copy of an interview holds
-        mentions.extend(_found_places(user, start, after))
+        found, more_found = _found_places(user, start, after)
+        mentions.extend(found)
+        more = more or more_found  # the page says the period held more than was read
     return Read(mentions, len(rows), more)
 
 
-def _found_places(user: User, start: datetime, after: datetime) -> list[Mention]:
+def _found_places(user: User, start: datetime, after: datetime) -> tuple[list[Mention], bool]:
     """Where each child was found, as the return records it (from the police's notification or
     the form), for the returns of the period the manager may see: a place children are found at
     again and again is what the register is for, and it read only interviews and profiles (a
-    probe). The newest `MOST_INTERVIEWS` returns at most, as interviews."""
+    probe). The newest `MOST_INTERVIEWS` returns at most, as interviews, and whether there
+    were more."""
     rows = db.session.execute(
         select(Episode.id, Episode.child_id, Episode.returned_at, Episode.found_where)
         .where(
@@ -415,10 +418,10 @@ def _found_places(user: User, start: datetime, after: datetime) -> list[Mention]
             func.coalesce(Episode.found_where, "") != "",
         )
         .order_by(Episode.returned_at.desc(), Episode.id.desc())
-        .limit(MOST_INTERVIEWS)
+        .limit(MOST_INTERVIEWS + 1)
     ).all()
     found: list[Mention] = []
-    for row in rows:
+    for row in rows[:MOST_INTERVIEWS]:
         words = row.found_where.strip()
         key = normalise_text(words)
         if key:
@@ -427,7 +430,7 @@ def _found_places(user: User, start: datetime, after: datetime) -> list[Mention]
                     "place", key, words, "", row.child_id, row.returned_at, None, None, (row.id,)
                 )
             )
-    return found
+    return found, len(rows) > MOST_INTERVIEWS
 
 
 def _profiles(user: User) -> list[Mention]:

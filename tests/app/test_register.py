@@ -570,3 +570,19 @@ def test_where_children_were_found_is_a_place_of_the_register(app, world_i):
     # Not team B's to see.
     theirs = _signed_in(app, world_i.emails["manager_b"]).get("/service/register")
     assert " Place 1 1 " in _row(theirs.get_data(as_text=True), "Beeston Park")
+
+
+def test_found_places_past_the_most_read_say_the_period_holds_more(app, world_i, monkeypatch):
+    """A review: the places where children were found stopped at the most the register reads
+    without a word, so a busy period's places fell out of its counts unsaid."""
+    ids = _register_world(app, world_i)
+    monkeypatch.setattr(reg, "MOST_INTERVIEWS", 2)  # team A's two interviews: all read
+    manager = _signed_in(app, world_i.emails["manager_a"])
+    said = "The period holds more than that"
+    assert said not in manager.get("/service/register").get_data(as_text=True)
+    with app.app_context():
+        for key, where in (("cara_first", "Kirkgate Market"), ("cara_second", "Leeds station")):
+            db.session.get(Episode, ids[key]).found_where = where
+        db.session.get(Episode, world_i.episodes["a"]).found_where = "Roundhay Park"
+        db.session.commit()
+    assert said in manager.get("/service/register").get_data(as_text=True)
