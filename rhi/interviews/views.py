@@ -745,6 +745,7 @@ def _taps_from_form(changes: list[tuple[str, Any, Any]]) -> dict[str, list[str]]
 # The most values of a field's earlier saves whose answers were lost that one save can send
 # (autosave.js keeps no more): enough for a few minutes of typing on a weak signal.
 MOST_UNANSWERED = 20
+bp.add_app_template_global(MOST_UNANSWERED, "most_unanswered")  # handed to the page's scripts
 
 
 def _unanswered_from_form(changes: list[tuple[str, Any, Any]]) -> dict[str, list[str]]:

@@ -60,12 +60,22 @@ document.addEventListener("htmx:configRequest", (event) => {
 // own words; anything else is still a clash (interviews/service.py save_fields). Let go of
 // when a save of the field is answered with the server's words (its answer moves o: on).
 const unanswered = new Map();
-const MOST_UNANSWERED = 20; // the server reads no more (interviews/views.py MOST_UNANSWERED)
+/**
+ * How many such values the server reads for a field (interviews/views.py MOST_UNANSWERED),
+ * handed over by the interview's page (data-most-unanswered); 0 on a page without it, whose
+ * saves the server reads no such values for.
+ */
+export function mostUnanswered() {
+  const holder = document.querySelector("[data-most-unanswered]");
+  return holder ? Number(holder.getAttribute("data-most-unanswered")) || 0 : 0;
+}
 
 /** A save of the field named `name`, sending `value`, whose answer never came. */
 function rememberUnanswered(name, value) {
+  const most = mostUnanswered();
+  if (!most) return;
   const earlier = (unanswered.get(name) || []).filter((v) => v !== value);
-  unanswered.set(name, [...earlier, value].slice(-MOST_UNANSWERED));
+  unanswered.set(name, [...earlier, value].slice(-most));
 }
 
 const unansweredName = (elt) => elt.name.replace(/^f:/, "u:");

@@ -6,7 +6,7 @@
 // open and send (and the server refuses them, as the record is not theirs): so then nothing is
 // kept, and the box says its words are only in the box (autosave.js keeps retrying the save).
 
-import { notKeptBecause, unansweredFor } from "./autosave.js";
+import { mostUnanswered, notKeptBecause, unansweredFor } from "./autosave.js";
 import { notTheirs } from "./pin-dialog.js";
 import { changeId } from "./records.js";
 import { session } from "./session.js";
@@ -69,7 +69,6 @@ async function mayKeepHere(elt) {
 // change kept while the store is locked (its record cannot be read then). Never let go of in
 // the page's life: each is this worker's own words for that field, whatever came of it.
 const sentUnanswered = new Map();
-const MOST_UNANSWERED = 20; // the server reads no more (interviews/views.py MOST_UNANSWERED)
 
 window.addEventListener("rhi:device-wiped", () => sentUnanswered.clear());
 
@@ -82,7 +81,8 @@ function joined(...lists) {
       if (at >= 0) out.splice(at, 1);
       out.push(value);
     }
-  return out.slice(-MOST_UNANSWERED);
+  const most = mostUnanswered(); // the server reads no more
+  return most ? out.slice(-most) : [];
 }
 
 // The unanswered values the field's change kept now holds: carried on by a newer change, which
