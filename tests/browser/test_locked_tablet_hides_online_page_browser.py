@@ -145,11 +145,15 @@ def test_a_childs_page_and_profile_opened_online_are_hidden_after_the_tablet_idl
 ):
     """The same for the child's own page and their profile for police, which hold their record
     as much as an interview does."""
-    new_return("Corisande")
+    episode_id = new_return("Corisande")
     with live_app.app_context():
         child_id = db.session.scalar(select(Child.id).where(Child.first_name == "Corisande"))
     tablet_ready(page)  # a PIN set on this tablet
-    for path in (f"/children/{child_id}", f"/children/{child_id}/profile"):
+    for path in (
+        f"/children/{child_id}",
+        f"/children/{child_id}/profile",
+        f"/episodes/{episode_id}",
+    ):
         page.goto(path)
         expect(page.locator("#main")).to_contain_text("Corisande")
         expect(page.get_by_role("heading", name=HIDDEN)).to_be_visible(timeout=30_000)

@@ -118,7 +118,9 @@ export async function refreshBar(message) {
   // They name the child ("Your notes about <name>"): not on a page the lock has emptied (a
   // kept frame, shell-page.js; a probe found the name there), said again once the PIN opens it
   // (the listeners below refresh the bar on both). A page the server drew shows its own names.
-  const emptied = state === "locked" && document.querySelector("#main[data-shell]");
+  // A page the server drew, hidden by the lock (shell-page.js: data-page-hidden), is emptied too.
+  const emptied =
+    state === "locked" && document.querySelector("#main[data-shell], #main[data-page-hidden]");
   if (waiting.length && !emptied) warn.textContent += moving.map((m) => ` ${m}`).join("");
   const open = openInterview();
   const here = choices.filter((item) => parseId(item.id).key === open);

@@ -185,6 +185,7 @@ function hideOnlinePage() {
   sayHidden(stand);
   stand.focus({ preventScroll: true });
   window.scrollTo(0, 0);
+  refreshBar().catch(() => undefined); // the bar names no child on a hidden page (bar.js)
 }
 
 /** "Hidden because the tablet locked", and a button that asks for the PIN and shows it again. */
@@ -216,6 +217,7 @@ function showOnlinePage() {
   const back = hidden.focus instanceof HTMLElement && hidden.main.contains(hidden.focus);
   (back ? hidden.focus : hidden.main).focus({ preventScroll: true });
   retryWaitingSaves(hidden.main);
+  refreshBar().catch(() => undefined);
 }
 
 // A save waiting to be tried again (a server error) was let go while the page was hidden:
