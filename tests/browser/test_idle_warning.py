@@ -222,8 +222,10 @@ def test_left_to_run_out_the_warning_says_so_and_leads_to_signing_in(page, live_
     expect(ended.get_by_role("button", name="Stay signed in")).to_have_count(0)
     sign_in_again = ended.get_by_role("button", name="Sign in again")
     expect(sign_in_again).to_be_focused()
-    sign_in_again.click()
-    page.wait_for_url("**/sign-in**")
+    # In a new tab: this page, hidden meanwhile, keeps what was typed on it (idle-warning.js).
+    with page.context.expect_page() as opened:
+        sign_in_again.click()
+    opened.value.wait_for_url("**/sign-in**")
 
 
 def test_left_on_returns_the_minutes_refresh_keeps_no_one_signed_in(page, live_app, short_idle):

@@ -18,10 +18,19 @@
 // choosing to carry on. The word that the session has ended cannot be put aside: the page
 // behind it holds a child's record, and the dialog's backdrop hides it (app.css) until the
 // worker signs in again. Escape left the whole page readable to whoever picked the tablet up
-// (a probe). While the tablet is turned towards the child (child-view.js) nothing
-// is shown: the worker's words are never put before the child. What the child taps is saved,
-// and counts as activity like any save; if time runs out all the same, the warning, or the
-// word that the session has ended, waits for the worker's view.
+// (a probe). Signing in again does not throw the page away: it reloaded the tab, and what was
+// typed in a form that is not saved as you type (the child's reasons for a no, an attempt's
+// note), or refused once the session had ended, was lost (a review). "Sign in again" opens the
+// sign-in page in a tab of its own, and this page comes back as it was, with a fresh CSRF token,
+// as soon as the session answers again: asked when that tab says it has signed in, when this
+// one is looked at again, and when another tab reaches the server. Nothing typed is written
+// anywhere meanwhile: it stays in the page only. Someone else signing in on the tablet gets the
+// page drawn afresh for them (who the page was drawn for is on <body>), never this one.
+//
+// While the tablet is turned towards the child (child-view.js) nothing is shown: the worker's
+// words are never put before the child. What the child taps is saved, and counts as activity
+// like any save; if time runs out all the same, the warning, or the word that the session has
+// ended, waits for the worker's view.
 
 import { isSignedOut, session } from "./session.js";
 
@@ -29,6 +38,12 @@ const SHARED = "rhi:last-sent"; // localStorage: when a tab of rhi's last reache
 const MOST_WARNING_MS = 2 * 60 * 1000; // warned this long before, or half the timeout if short
 const TICK_MS = 1000; // the time left, said again while the warning shows
 const NO_CONNECTION = "That did not reach rhi (no connection?). Try again in a moment.";
+const SIGN_IN_URL = "/sign-in"; // with no `next`: each person lands on their own first page
+const SIGN_IN_WINDOW = "rhi-sign-in"; // the tab "Sign in again" opens (one, used again)
+const SIGNED_IN = "rhi:signed-in"; // what that tab says to this one once signed in
+const NO_NEW_TAB =
+  "A new tab for signing in did not open (the browser may not allow it). Press Sign in again " +
+  "once more to sign in here instead: words typed on this page and not yet saved will not be kept.";
 
 const timeoutMs = Number(document.body.dataset.idleTimeoutSeconds || 0) * 1000;
 const backgroundParam = document.body.dataset.idleBackgroundParam || "";
@@ -38,6 +53,9 @@ let lastSent = Date.now(); // the page itself has just come from the server
 let timer = null;
 let ended = false; // the session has run out: said until the worker signs in again
 let focusBefore = null;
+let signInWindow = null; // the tab opened to sign in again, closed once this page is back
+let toldNoNewTab = false;
+let asking = false; // a question to the server about coming back is on its way
 
 const part = (name) => dialog.querySelector(`[data-idle-${name}]`);
 const childViewOn = () => document.documentElement.classList.contains("child-view");
@@ -156,6 +174,72 @@ async function stay() {
   }
 }
 
+// The person the page was drawn for (base.html puts their id on <body>).
+const pagePerson = () => document.body.dataset.userId || "";
+
+// The session's new CSRF token, wherever the page holds it: the <meta> tag htmx's requests and
+// fetches read (csrf.js), and each form's hidden field, which an ordinary post sends.
+function useToken(token) {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta) meta.setAttribute("content", token);
+  for (const field of document.querySelectorAll('input[name="csrf_token"]')) field.value = token;
+}
+
+// Signed in again (in another tab): the page shown again as it was. Someone else signed in on
+// this tablet gets the page drawn afresh for them instead: the server says what they may see,
+// and the words typed here were not theirs.
+async function comeBack() {
+  if (!ended || asking) return;
+  asking = true;
+  try {
+    const now = await session();
+    if (!now.user || String(now.user.id) !== pagePerson()) {
+      window.location.assign(window.location.pathname + window.location.search);
+      return;
+    }
+    useToken(now.csrf_token);
+    ended = false;
+    part("error").textContent = "";
+    sent(); // the question reached the server: activity, told to the other tabs
+    check(); // closes the dialog: the time starts again
+    if (signInWindow && !signInWindow.closed) signInWindow.close();
+    signInWindow = null;
+    window.focus();
+  } catch {
+    // Still signed out, or no connection: the dialog stays, and the next look asks again.
+  } finally {
+    asking = false;
+  }
+}
+
+// Signing in in a tab of its own keeps this one as it is. A browser that opens none: said
+// first, so the worker knows what reloading this tab loses, then done here on a second press.
+function signInAgain() {
+  part("error").textContent = "";
+  const opened = window.open(SIGN_IN_URL, SIGN_IN_WINDOW);
+  if (opened) {
+    signInWindow = opened;
+    return;
+  }
+  if (!toldNoNewTab) {
+    toldNoNewTab = true;
+    part("error").textContent = NO_NEW_TAB;
+    return;
+  }
+  // The page again by its address (never a form sent again): it leads to signing in.
+  window.location.assign(window.location.pathname + window.location.search);
+}
+
+// The tab "Sign in again" opened, now on a signed-in page: it tells the page that opened it.
+function tellOpener() {
+  if (window.name !== SIGN_IN_WINDOW || !window.opener) return;
+  try {
+    window.opener.postMessage(SIGNED_IN, window.location.origin);
+  } catch {
+    // The page that opened it has gone: nothing to tell.
+  }
+}
+
 function start() {
   if (!dialog || !(timeoutMs > 0) || document.querySelector("[data-shell-page]")) return;
   if ("PerformanceObserver" in window) {
@@ -163,16 +247,21 @@ function start() {
       if (list.getEntries().some(reachedServer)) sent();
     }).observe({ type: "resource" });
   }
+  tellOpener();
   window.addEventListener("storage", (event) => {
-    if (event.key === SHARED) heard(Number(event.newValue));
+    if (event.key !== SHARED) return;
+    // Once ended, another tab's request may be a sign-in again: asked, not taken as activity.
+    if (ended) comeBack();
+    else heard(Number(event.newValue));
   });
+  window.addEventListener("message", (event) => {
+    if (event.origin === window.location.origin && event.data === SIGNED_IN) comeBack();
+  });
+  window.addEventListener("focus", comeBack);
   // An alert only where this script can fill it (the page without it has no use for one).
   part("error").setAttribute("role", "alert");
   part("stay").addEventListener("click", stay);
-  // The page again by its address (never a form sent again): it leads to signing in.
-  part("sign-in").addEventListener("click", () =>
-    window.location.assign(window.location.pathname + window.location.search),
-  );
+  part("sign-in").addEventListener("click", signInAgain);
   dialog.addEventListener("cancel", (event) => {
     event.preventDefault();
     if (!ended) stay(); // ended: nothing to do but sign in again, and the dialog stays
@@ -184,12 +273,17 @@ function start() {
     if (ended && !childViewOn()) open();
   });
   // The tablet turned towards the child or back (child-view.js), or woken from sleep, when
-  // timers wait: the time is looked at again at once.
+  // timers wait: the time is looked at again at once, and, once ended, whether the worker has
+  // signed in again meanwhile.
   new MutationObserver(check).observe(document.documentElement, {
     attributes: true,
     attributeFilter: ["class"],
   });
-  document.addEventListener("visibilitychange", () => !document.hidden && check());
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) return;
+    check();
+    comeBack();
+  });
   check();
 }
 
