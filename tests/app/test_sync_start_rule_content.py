@@ -277,6 +277,8 @@ export async function seal(id, record) { db.set(id, { record, rev: crypto.random
 """
 SESSION = 'export async function session() { return { csrf_token: "t", limits: {} }; }\n'
 DRAFTS = "export async function changeDraft() {}\n"
+# What upload.js asks of changes.js when a send of a kept change gets no answer: none here.
+CHANGES = "export async function sendGotNoAnswer() {}\n"
 RUN = """
 import * as store from "./store.js";
 const [kept, answer] = JSON.parse(process.argv[2]);
@@ -301,6 +303,7 @@ def tablet_after(tmp_path: Path, kept: dict[str, Any], answer: dict[str, Any]) -
     (tmp_path / "store.js").write_text(STORE, encoding="utf-8")
     (tmp_path / "session.js").write_text(SESSION, encoding="utf-8")
     (tmp_path / "drafts.js").write_text(DRAFTS, encoding="utf-8")
+    (tmp_path / "changes.js").write_text(CHANGES, encoding="utf-8")
     (tmp_path / "package.json").write_text('{"type": "module"}', encoding="utf-8")
     (tmp_path / "run.mjs").write_text(RUN, encoding="utf-8")
     done = subprocess.run(  # this machine's node, on files written here
