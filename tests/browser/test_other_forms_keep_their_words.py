@@ -6,16 +6,26 @@ form that was sent shows the server's answer. Real Chromium, a real server."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
+from rhi.models.base import utcnow
+from rhi.timefmt import to_local
 from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
+
+def _local(at: datetime) -> str:
+    """`at` (UTC) as the page's date-and-time box takes it, in local time."""
+    return to_local(at).strftime("%Y-%m-%dT%H:%M")
+
+
 REASONS = "I don't want to talk about it today, maybe next week"
 
 
-def test_saving_one_form_keeps_what_was_typed_in_another(page, new_return):
+def test_saving_one_form_keeps_what_was_typed_in_another(page, live_app, new_return):
     episode_id = new_return("Imani")
     sign_in(page, "worker@example.org")
     page.wait_for_url("**/returns")
@@ -27,7 +37,10 @@ def test_saving_one_form_keeps_what_was_typed_in_another(page, new_return):
 
     page.get_by_text("Record a contact attempt", exact=True).click()
     attempt = page.locator("form[action$='/attempts']")
-    attempt.get_by_label("When").fill("2026-11-01T10:00")
+    # An hour ago: after the child came back (new_return: 4 hours ago), as an attempt must be.
+    with live_app.app_context():  # the service's time zone
+        an_hour_ago = _local(utcnow() - timedelta(hours=1))
+    attempt.get_by_label("When").fill(an_hour_ago)
     attempt.get_by_label("How").select_option(index=1)
     attempt.get_by_label("What happened").select_option(index=1)
     attempt.get_by_label("Note (optional)").fill("Left a card")
