@@ -48,6 +48,20 @@ def mark(store: SessionMixin, user: User, now: datetime) -> None:
     store[_KEY] = {"user_id": user.id, "at": int(_seconds(now))}
 
 
+def seconds_since(store: SessionMixin, user_id: int, now: datetime) -> float | None:
+    """How long ago `user_id` last entered their password (and code) in this session; None if
+    never. A page hidden by the idle sign-out comes back only for a password entered after it
+    (static/js/idle-warning.js): the server keeps a session a little past the page's end."""
+    note = store.get(_KEY)
+    if not isinstance(note, dict):
+        return None
+    try:
+        who, at = int(note["user_id"]), int(note["at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return _seconds(now) - at if who == user_id else None
+
+
 def is_fresh(store: SessionMixin, user_id: int, now: datetime) -> bool:
     """`user_id` entered their password (and code) in this session less than FRESH_FOR ago."""
     note = store.get(_KEY)

@@ -11,11 +11,13 @@ import json
 import logging
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import session as session_store
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
 from rhi import access, errors
+from rhi.auth import fresh
 from rhi.extensions import db, limiter
 from rhi.interviews.content import MAX_TEXT
 from rhi.models.base import utcnow
@@ -107,6 +109,9 @@ def session() -> Response:
         user={"id": user.id, "name": user.name, "role": user.role},
         device_secret=user.device_secret,
         server_time=device_copies.iso_utc(utcnow()),
+        # When the password was last entered here (idle-warning.js: a page signed out comes
+        # back only for a password entered after its end).
+        password_seconds_ago=fresh.seconds_since(session_store, int(user.id), utcnow()),
         limits={
             "max_items": protocol.MAX_ITEMS,
             "max_body_bytes": current_app.config["MAX_CONTENT_LENGTH"],

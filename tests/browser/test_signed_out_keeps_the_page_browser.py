@@ -14,6 +14,7 @@ the server's idle time is moved on by making the worker's session rows older
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -53,6 +54,19 @@ def _pass_server_time(live_app: Flask, seconds: int) -> None:
         for row in db.session.scalars(select(UserSession).where(UserSession.user_id == worker)):
             row.last_seen_at -= timedelta(seconds=seconds)
             row.created_at -= timedelta(seconds=seconds)
+        db.session.commit()
+
+
+def _password_earlier(live_app: Flask, seconds: int) -> None:
+    """As if the worker's password was entered `seconds` earlier (the session's own note of it,
+    rhi/auth/fresh.py), the session itself still in use."""
+    with live_app.app_context():
+        worker = db.session.scalar(select(User.id).where(User.email == WORKER))
+        for row in db.session.scalars(select(UserSession).where(UserSession.user_id == worker)):
+            data = json.loads(row.data or "{}")
+            if "_fresh_sign_in" in data:
+                data["_fresh_sign_in"]["at"] -= seconds
+                row.data = json.dumps(data)
         db.session.commit()
 
 
@@ -126,3 +140,40 @@ def test_with_no_new_tab_the_worker_is_told_before_the_tab_signs_in(page, live_a
     assert page.url.endswith("/account")  # not reloaded: the worker has been told first
     sign_in_again.click()
     page.wait_for_url("**/sign-in**")
+
+
+def test_the_session_kept_a_little_past_the_end_does_not_bring_the_page_back(
+    page, live_app, new_return, short_idle
+):
+    """A review: the server keeps a session a little past the page's end (rhi/sessions.py), so
+    waking the screen in that minute showed the child's record again with no password. Only a
+    password entered after the end brings the page back: the confirm page asks for it."""
+    episode_id = new_return("Sanderling")
+    page.clock.install()
+    sign_in(page, WORKER)
+    page.wait_for_url("**/returns")
+    page.goto(f"/episodes/{episode_id}")
+    page.wait_for_load_state("networkidle")
+
+    # The page's time runs out; the server's session is still there (as in the minute it is
+    # kept past the end), its password entered as long ago as the page's clock says.
+    page.clock.run_for((60 * short_idle + 10) * 1000)
+    _password_earlier(live_app, 60 * short_idle + 10)
+    ended = page.get_by_role("alertdialog", name="You have been signed out")
+    expect(ended).to_be_visible()
+    for _ in range(2):  # the screen woken, the tab looked at again
+        page.evaluate("() => window.dispatchEvent(new Event('focus'))")
+        page.wait_for_timeout(1_000)
+        expect(ended).to_be_visible()
+
+    # "Sign in again": the password is asked though the session is still there; then it is back.
+    with page.context.expect_page() as opened:
+        ended.get_by_role("button", name="Sign in again").click()
+    signing = opened.value
+    signing.wait_for_url("**/confirm**")
+    signing.get_by_label("Password").fill(DEMO_PASSWORD)
+    signing.get_by_role("button", name="Carry on").click()
+    page.bring_to_front()
+    page.evaluate("() => window.dispatchEvent(new Event('focus'))")
+    expect(ended).to_be_hidden(timeout=15_000)
+    expect(page.get_by_role("heading", name="Sanderling Testchild")).to_be_visible()

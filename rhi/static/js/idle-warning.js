@@ -38,7 +38,10 @@ const SHARED = "rhi:last-sent"; // localStorage: when a tab of rhi's last reache
 const MOST_WARNING_MS = 2 * 60 * 1000; // warned this long before, or half the timeout if short
 const TICK_MS = 1000; // the time left, said again while the warning shows
 const NO_CONNECTION = "That did not reach rhi (no connection?). Try again in a moment.";
-const SIGN_IN_URL = "/sign-in"; // with no `next`: each person lands on their own first page
+// The password asked whether or not the server's session is still there (it lasts a little past
+// the page's end, rhi/sessions.py): the confirm page when it is, sign-in when it is not. Then
+// each person lands on their own first page.
+const SIGN_IN_URL = "/confirm?next=/";
 const SIGN_IN_WINDOW = "rhi-sign-in"; // the tab "Sign in again" opens (one, used again)
 const SIGNED_IN = "rhi:signed-in"; // what that tab says to this one once signed in
 const NO_NEW_TAB =
@@ -182,7 +185,9 @@ const pagePerson = () => document.body.dataset.userId || "";
 function useToken(token) {
   const meta = document.querySelector('meta[name="csrf-token"]');
   if (meta) meta.setAttribute("content", token);
-  for (const field of document.querySelectorAll('input[name="csrf_token"]')) field.value = token;
+  // A form made with a prefix names it "<prefix>-csrf_token" (a review).
+  const fields = document.querySelectorAll('input[name="csrf_token"], input[name$="-csrf_token"]');
+  for (const field of fields) field.value = token;
 }
 
 // Signed in again (in another tab): the page shown again as it was. Someone else signed in on
@@ -193,6 +198,12 @@ async function comeBack() {
   asking = true;
   try {
     const now = await session();
+    // The session from before the end, kept a little longer by the server, is not a sign-in:
+    // only a password entered after the page's end brings it back (a review: waking the
+    // screen within that minute showed the child's record again with no password).
+    const ago = now.password_seconds_ago;
+    const entered = typeof ago === "number" ? Date.now() - ago * 1000 : -Infinity;
+    if (entered < lastSent + timeoutMs) return;
     if (!now.user || String(now.user.id) !== pagePerson()) {
       window.location.assign(window.location.pathname + window.location.search);
       return;
@@ -235,6 +246,7 @@ function tellOpener() {
   if (window.name !== SIGN_IN_WINDOW || !window.opener) return;
   try {
     window.opener.postMessage(SIGNED_IN, window.location.origin);
+    window.name = ""; // told once: its later pages are ordinary ones
   } catch {
     // The page that opened it has gone: nothing to tell.
   }
