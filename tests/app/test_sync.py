@@ -46,6 +46,10 @@ def test_session_gives_a_token_and_the_user_and_is_not_cached(web, world):
     assert data["user"] == {"id": world.users["worker_a"], "name": "Worker A", "role": "worker"}
     assert data["server_time"].endswith("Z")
     assert data["limits"]["max_items"] == 50
+    # How the tablet answers wrong PINs (store.js keeps it): five in a row wipe it; in the
+    # child's view three tries are free, then each waits 30 s, doubling, five minutes at most.
+    assert data["limits"]["pin_attempts"] == 5
+    assert data["limits"]["pin_waits_seconds"] == [0, 0, 30, 60, 120, 240, 300]
 
 
 def test_created_then_sent_again_is_unchanged(app, web, world):

@@ -626,3 +626,76 @@ def test_remove_if_lets_go_only_of_the_write_that_was_read(page):
     [now] = page.evaluate("store.all()")["records"]
     assert page.evaluate("([id, rev]) => store.removeIf(id, rev)", ["draft:x", now["rev"]]) is True
     assert page.evaluate("store.all()")["records"] == []
+
+
+# How wrong PINs are answered is the server's rule (rhi/sync/pin_limits.py), handed over in the
+# session's limits: the store keeps it with its key and follows it with no signal.
+def set_up_with(page, limits: dict) -> None:
+    load_store(page)
+    page.evaluate("([pin, pepper, l]) => store.setUp(pin, pepper, 7, l)", [PIN, PEPPER, limits])
+
+
+def child_view_try(page, pin: str = "111111", limits: dict | None = None):
+    return page.evaluate(
+        "([pin, pepper, l]) => store.unlock(pin, pepper, {neverWipe: true, limits: l})",
+        [pin, PEPPER, limits],
+    )
+
+
+def test_the_servers_count_of_wrong_pins_is_the_one_that_wipes(page):
+    set_up_with(page, {"pin_attempts": 3, "pin_waits_seconds": [0, 10]})
+    seal(page, "a1", RECORD)
+    page.evaluate("store.lock()")
+    assert page.evaluate("store.attemptsLeft()") == 3
+    assert unlock(page, pin="111111") == {"ok": False, "attemptsLeft": 2}
+    assert unlock(page, pin="111111") == {"ok": False, "attemptsLeft": 1}
+    assert unlock(page, pin="111111") == {"ok": False, "wiped": True}
+    assert page.evaluate("store.state()") == "empty"
+
+
+def test_the_child_views_waits_are_the_servers_and_follow_it_when_it_changes(page):
+    set_up_with(page, {"pin_attempts": 5, "pin_waits_seconds": [0, 7, 9]})
+    page.evaluate("store.lock()")
+    assert child_view_try(page) == {"ok": False, "waitMs": 0, "tried": True}
+    assert child_view_try(page) == {"ok": False, "waitMs": 7000, "tried": True}
+    # While the wait runs the PIN is not even tried, the right one neither.
+    held = child_view_try(page, pin=PIN)
+    assert held["tried"] is False and 0 < held["waitMs"] <= 7000
+    page.evaluate(RAW_HELD_OVER)  # the wait is over
+    assert child_view_try(page)["waitMs"] == 9000
+    page.evaluate(RAW_HELD_OVER)
+    assert child_view_try(page)["waitMs"] == 9000  # the last figure holds from then on
+    page.evaluate(RAW_HELD_OVER)
+    # Unlocked online with the server's rule as it is now: kept in place of the old one.
+    assert child_view_try(page, pin=PIN, limits={"pin_waits_seconds": [4]}) is True
+    page.evaluate("store.lock()")
+    assert child_view_try(page) == {"ok": False, "waitMs": 4000, "tried": True}
+    assert page.evaluate("store.attemptsLeft()") == 5  # never counted towards a wipe
+
+
+def test_a_store_from_before_the_rule_was_handed_over_is_answered_as_it_was_then(page):
+    set_up(page)  # no limits given
+    page.evaluate("store.lock()")
+    assert page.evaluate("store.attemptsLeft()") == 5
+    for _ in range(2):
+        assert child_view_try(page)["waitMs"] == 0
+    assert child_view_try(page)["waitMs"] == 30_000  # three tries free, then a wait
+
+
+# Moves the child's view's wait into the past, straight in IndexedDB, as time passing would.
+RAW_HELD_OVER = """async () => {
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open("rhi-device");
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => fail(r.error);
+  });
+  const tx = db.transaction("keys", "readwrite");
+  const entry = await new Promise((ok) => {
+    const r = tx.objectStore("keys").get("device");
+    r.onsuccess = () => ok(r.result);
+  });
+  entry.heldUntil = Date.now() - 1;
+  tx.objectStore("keys").put(entry, "device");
+  await new Promise((ok) => { tx.oncomplete = ok; });
+  db.close();
+}"""

@@ -22,6 +22,7 @@
 // field after it, then tells both they changed, so they are saved the way every field is
 // (autosave.js online, shell-interview.js on the tablet): one saving path.
 
+import { childViewOn } from "./child-view-on.js";
 import { csrfToken } from "./csrf.js";
 import { askPin } from "./pin-dialog.js";
 import { isSignedOut, session } from "./session.js";
@@ -56,7 +57,6 @@ const remember = (key, value) => {
 // A page with a child's view: an interview page with the way back (not the review).
 const offersChildView = () =>
   Boolean(document.querySelector("[data-interview-page] [data-child-view-off]"));
-const isOn = () => document.documentElement.classList.contains("child-view");
 
 // The English the page shows under a question in the child's language: the server's own
 // ("English: ...", _child_words.html `words`, the element just after the child's words), as
@@ -519,7 +519,7 @@ function askToLeave() {
 window.addEventListener(
   "popstate",
   (event) => {
-    if (dropping || !isOn()) return;
+    if (dropping || !childViewOn()) return;
     event.stopImmediatePropagation();
     window.history.pushState({ [GUARD]: true }, "", guardedUrl);
     pushedHere = true;
@@ -531,7 +531,7 @@ window.addEventListener(
 // A link off the page (a plain tap, a new tab, the router's or htmx's): not in the child's view.
 // Only a link within the page (the skip link) still works.
 function guardLink(event) {
-  if (!isOn()) return;
+  if (!childViewOn()) return;
   const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
   if (!link) return;
   const url = new URL(link.href, window.location.href);
@@ -592,8 +592,8 @@ window.addEventListener("pageshow", (event) => event.persisted && resume());
 // and when the worker came back there, here too (they gave the PIN or password in that tab).
 window.addEventListener("storage", (event) => {
   if (event.key !== MODE) return;
-  if (event.newValue === "1" && !isOn()) resume();
-  else if (event.newValue === null && isOn()) workerView();
+  if (event.newValue === "1" && !childViewOn()) resume();
+  else if (event.newValue === null && childViewOn()) workerView();
 });
 resume();
 showFeelings();

@@ -32,6 +32,7 @@
 // like any save; if time runs out all the same, the warning, or the word that the session has
 // ended, waits for the worker's view.
 
+import { childViewOn } from "./child-view-on.js";
 import { isSignedOut, session } from "./session.js";
 
 const SHARED = "rhi:last-sent"; // localStorage: when a tab of rhi's last reached the server
@@ -61,7 +62,6 @@ let toldNoNewTab = false;
 let asking = false; // a question to the server about coming back is on its way
 
 const part = (name) => dialog.querySelector(`[data-idle-${name}]`);
-const childViewOn = () => document.documentElement.classList.contains("child-view");
 
 // Rounded down, so the worker is never told there is more time than there is.
 function timeLeft(ms) {

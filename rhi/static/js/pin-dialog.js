@@ -1,6 +1,7 @@
 // The PIN dialog (#pin-dialog in base.html): set the tablet's PIN, or unlock the store with it.
 // The only place a PIN is typed; it goes straight to the store and is never kept.
 
+import { childViewOn } from "./child-view-on.js";
 import { plural } from "./plural.js";
 import { PIN_WAIT_MS, isSignedOut, session } from "./session.js";
 import * as store from "./store.js";
@@ -118,7 +119,7 @@ export function askPin(mode, why) {
   // In the child's view the one typing may be the child: wrong PINs there make the next try wait
   // and never wipe what the tablet keeps, the child's own unsent words among it (store.js
   // unlock; a probe). Whatever asks: giving the tablet back, or a page hidden by the lock.
-  const neverWipe = document.documentElement.classList.contains("child-view");
+  const neverWipe = childViewOn();
   const dialog = document.getElementById("pin-dialog");
   const form = dialog.querySelector("form");
   const pin = dialog.querySelector("#pin");
@@ -210,9 +211,8 @@ export function askPin(mode, why) {
         const info = await session(PIN_WAIT_MS).catch(() => null);
         if (mode === "setup") {
           if (!info) throw new Error("offline");
-          // How many wrong PINs wipe the store is the server's rule (the session's limits).
-          const limits = info.limits || {};
-          await store.setUp(pin.value, info.device_secret, info.user.id, limits.pin_attempts);
+          // How wrong PINs are answered is the server's rule (the session's limits).
+          await store.setUp(pin.value, info.device_secret, info.user.id, info.limits);
           remember(info);
           clearWipeNote();
           store.askToPersist();
@@ -228,6 +228,7 @@ export function askPin(mode, why) {
         const unsent = unsentByKind(await store.ids().catch(() => []));
         const result = await store.unlock(pin.value, info ? info.device_secret : undefined, {
           neverWipe,
+          limits: info ? info.limits : null,
         });
         if (result === true) return done(true);
         if (wipedAway) return showWiped();

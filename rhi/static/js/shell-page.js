@@ -6,6 +6,7 @@
 import { statusFor } from "./autosave.js";
 import { refreshBar } from "./bar.js";
 import { showChoices } from "./choices.js";
+import { childViewOn } from "./child-view-on.js";
 import { forEpisode, forInterview, freshest, kept } from "./drafts.js";
 import { changedByHand } from "./keep-typed.js";
 import { episodeIn, interviewIn } from "./paths.js";
@@ -173,7 +174,7 @@ function hideOnlinePage() {
   // In the child's view the page shows only what the child may see, and the child is the one
   // using it: hiding it would say worker's words to them, in English, and take the question
   // shown large out of its dialog. Giving the tablet back asks for the PIN (child-view.js).
-  if (document.documentElement.classList.contains("child-view")) return;
+  if (childViewOn()) return;
   const main = onlineRecord();
   if (!main || (hiddenPage && hiddenPage.stand.isConnected)) return;
   // Its marks kept (tabindex, id): the skip link and scripts that look for #main still find it.

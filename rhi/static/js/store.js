@@ -2,8 +2,8 @@
 // WebCrypto and IndexedDB (through the vendored idb, an ES module) only: no page, no network.
 //
 // Every call is async except lock and setIdleLock:
-//   setUp(pin, pepper, userId, maxAttempts?)  new key pair; store left unlocked
-//   unlock(pin, pepper?, {neverWipe}?) -> true | {ok: false, attemptsLeft} | {ok: false, wiped: true}
+//   setUp(pin, pepper, userId, limits?)  new key pair; store left unlocked
+//   unlock(pin, pepper?, {neverWipe, limits}?) -> true | {ok: false, attemptsLeft} | {ok: false, wiped: true}
 //                                        | {ok: false, waitMs, tried} (neverWipe: child's view)
 //   lock(), setIdleLock(minutes), state() -> "empty" | "locked" | "unlocked", attemptsLeft(),
 //   keptFor() -> the id of the user whose PIN locks it, or null
@@ -49,23 +49,28 @@ import { mayForget } from "./records.js";
 
 const DB_NAME = "rhi-device";
 export const ITERATIONS = 600000; // OWASP's floor for PBKDF2-HMAC-SHA256 (2023)
-// How many wrong PINs in a row wipe the store is the server's rule, given at set-up (the
-// session's limits.pin_attempts) and kept with the key; this is only for a store set up before
-// the server gave it, or a server that does not.
-export const MAX_ATTEMPTS = 5;
-const limitOf = (entry) => entry.maxAttempts || MAX_ATTEMPTS;
-// The child's view asks for the PIN to give the tablet back, and the one holding the tablet then
-// is most likely the child: a wipe there destroyed the child's own unsent words (a probe). Wrong
-// PINs there never wipe and are counted apart; after FREE_TRIES they make the next try wait,
-// twice as long each time up to LONGEST_WAIT_MS, kept with the key so a reload does not start
-// the count again. Five minutes at most: a child tapping at it never keeps the worker out of
-// the tablet for long, and a million PINs at twelve an hour still take years to guess (a
-// copied disk is the harder threat, and is answered above).
-export const FREE_TRIES = 3;
-const FIRST_WAIT_MS = 30_000;
-const LONGEST_WAIT_MS = 5 * 60_000;
-const waitAfter = (failed) =>
-  failed < FREE_TRIES ? 0 : Math.min(FIRST_WAIT_MS * 2 ** (failed - FREE_TRIES), LONGEST_WAIT_MS);
+// How wrong PINs are answered is the server's rule (rhi/sync/pin_limits.py): how many in a row
+// wipe the store, and, in the child's view (where the one typing may be the child, and wrong
+// PINs never wipe), how long each next try waits. The server hands both over in the session's
+// limits; they are kept with the key at set-up and again on each unlock online, so they hold
+// with no signal. A store set up before the server handed them over keeps neither until its
+// next unlock online: it is answered as the server said then.
+const SAID_BEFORE = { maxAttempts: 5, pinWaits: [0, 0, 30, 60, 120, 240, 300] };
+const limitOf = (entry) => entry.maxAttempts || SAID_BEFORE.maxAttempts;
+const waitAfter = (entry, failed) => {
+  const waits = entry.pinWaits || SAID_BEFORE.pinWaits;
+  return waits[Math.min(failed, waits.length) - 1] * 1000;
+};
+// The server's limits as kept with the key: only what is well formed (else the older keeps).
+function keptLimits(limits) {
+  const kept = {};
+  const attempts = limits?.pin_attempts;
+  if (Number.isInteger(attempts) && attempts > 0) kept.maxAttempts = attempts;
+  const waits = limits?.pin_waits_seconds;
+  if (Array.isArray(waits) && waits.length && waits.every((s) => Number.isInteger(s) && s >= 0))
+    kept.pinWaits = waits;
+  return kept;
+}
 const KEY_ENTRY = "device";
 const utf8 = new TextEncoder();
 const WRAP_AAD = utf8.encode("rhi-device private key v2");
@@ -219,11 +224,8 @@ const unwrap = (entry, kek, extractable = false) =>
     ["deriveBits"],
   );
 
-export async function setUp(pin, pepper, userId, maxAttempts) {
+export async function setUp(pin, pepper, userId, limits) {
   checkPin(pin);
-  const given = maxAttempts !== undefined && maxAttempts !== null;
-  if (given && !(Number.isInteger(maxAttempts) && maxAttempts > 0))
-    throw new Error("The PIN limit must be a count.");
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const pepperKey = await importPepper(pepper);
@@ -244,7 +246,7 @@ export async function setUp(pin, pepper, userId, maxAttempts) {
     wrapped,
     iv,
     failedAttempts: 0,
-    ...(given ? { maxAttempts } : {}), // the server's limit, when it gives one
+    ...keptLimits(limits), // the server's rule for wrong PINs, when it gives one
     userId,
     kdf: KDF,
     pepperKey,
@@ -259,7 +261,7 @@ export async function setUp(pin, pepper, userId, maxAttempts) {
 }
 
 // Online the server's pepper is used (and kept if none is); offline the kept one.
-export async function unlock(pin, pepper, { neverWipe = false } = {}) {
+export async function unlock(pin, pepper, { neverWipe = false, limits = null } = {}) {
   checkPin(pin); // a malformed PIN cannot be right: refuse it without counting a try
   const entry = await readEntry();
   if (!entry) throw new Error("No PIN is set on this tablet.");
@@ -302,8 +304,20 @@ export async function unlock(pin, pepper, { neverWipe = false } = {}) {
     }
     return { ok: false, attemptsLeft: limitOf(entry) - failed };
   }
-  if (entry.failedAttempts || entry.heldFailed || update) {
-    const fresh = { ...entry, ...update, failedAttempts: 0, heldFailed: 0, heldUntil: 0 };
+  // Online, the server's rule for wrong PINs as it is now (it may have changed since set-up).
+  const rule = keptLimits(limits);
+  const ruleChanged = Object.entries(rule).some(
+    ([key, value]) => JSON.stringify(entry[key]) !== JSON.stringify(value),
+  );
+  if (entry.failedAttempts || entry.heldFailed || update || ruleChanged) {
+    const fresh = {
+      ...entry,
+      ...update,
+      ...rule,
+      failedAttempts: 0,
+      heldFailed: 0,
+      heldUntil: 0,
+    };
     await withDb((db) => db.put("keys", fresh, KEY_ENTRY));
   }
   touch();
@@ -318,7 +332,7 @@ async function heldAfterAWrongPin() {
     const tx = db.transaction("keys", "readwrite");
     const current = await tx.store.get(KEY_ENTRY);
     current.heldFailed = (current.heldFailed || 0) + 1;
-    const waitMs = waitAfter(current.heldFailed);
+    const waitMs = waitAfter(current, current.heldFailed);
     current.heldUntil = waitMs ? Date.now() + waitMs : 0;
     await tx.store.put(current, KEY_ENTRY);
     await tx.done;
@@ -339,7 +353,7 @@ async function upgrade(entry, pin, pepper, pepperKey) {
 
 export async function attemptsLeft() {
   const entry = await readEntry();
-  return entry ? limitOf(entry) - entry.failedAttempts : MAX_ATTEMPTS;
+  return entry ? limitOf(entry) - entry.failedAttempts : SAID_BEFORE.maxAttempts;
 }
 
 // Whose PIN locks what is kept here (the user who set it up): null with nothing kept, or a
