@@ -177,3 +177,22 @@ def test_in_the_childs_view_the_page_is_not_hidden_with_the_workers_words(
     page.wait_for_timeout(short_device_idle * 60_000 + 5_000)  # past the idle time, untouched
     expect(page.get_by_role("heading", name=HIDDEN)).to_have_count(0)
     expect(page.get_by_role("button", name="Give the tablet back")).to_be_visible()
+
+
+def test_the_returns_list_is_hidden_after_the_tablet_idles_and_brought_up_to_date_with_the_pin(
+    page, new_return, short_device_idle
+):
+    """The Returns list names every child on the worker's list (a review): hidden as a child's
+    record is. Shown again, it is brought up to date at once, a return that came in meanwhile
+    with it (its minute's refresh is the page's own timer, which hiding does not stop)."""
+    new_return("Thessaly")
+    tablet_ready(page)  # a PIN set on this tablet; on the Returns list
+    expect(page.locator("#returns")).to_contain_text("Thessaly")
+    expect(page.get_by_role("heading", name=HIDDEN)).to_be_visible(timeout=30_000)
+    assert "Thessaly" not in page.evaluate(SHOWN)
+    expect(page.locator("#main")).to_contain_text("the children listed on this page are hidden")
+
+    new_return("Esmeraldine")  # came back while the tablet lay unused
+    _show_with_pin(page)
+    expect(page.locator("#returns")).to_contain_text("Thessaly")
+    expect(page.locator("#returns")).to_contain_text("Esmeraldine")

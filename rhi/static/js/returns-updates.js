@@ -74,6 +74,16 @@ export function startReturnsUpdates() {
     if (event.detail.elt === list && isPaused()) event.preventDefault();
   });
 
+  // Every minute (data-refresh-seconds), by this page's own timer and not htmx's "every":
+  // htmx stops polling for good once the list has left the page, and it leaves the page while
+  // hidden on a locked tablet (shell-page.js). Shown again, it is brought up to date at once.
+  const refresh = () => {
+    if (list.isConnected && window.htmx) window.htmx.trigger(list, "rhi:refresh");
+  };
+  const seconds = Number(list.dataset.refreshSeconds);
+  if (seconds > 0) window.setInterval(refresh, seconds * 1000);
+  window.addEventListener("rhi:page-shown", refresh);
+
   list.addEventListener("htmx:beforeSwap", (event) => {
     if (!ownRequest(event) || !event.detail.shouldSwap) return;
     const shown = event.detail.xhr.getResponseHeader(SHOWN_HEADER);

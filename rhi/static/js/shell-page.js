@@ -144,7 +144,8 @@ function hideChoices() {
 }
 
 // ---- a page the server drew, holding a child's record -------------------------------------------
-// An interview's part or a return opened online (the template marks it: data-child-record) is
+// An interview's part, a return or the Returns list (which names every child) opened online
+// (the template marks it: data-child-record) is
 // the server's, not the store's, so a lock left it showing the child's name, the questions and
 // the words typed with no signal to whoever picked the tablet up (a probe). Now, on a tablet that
 // keeps a store (a PIN is set), it is hidden as a shell page is: when the store locks, and when
@@ -183,19 +184,23 @@ function hideOnlinePage() {
   const focus = main.contains(document.activeElement) ? document.activeElement : null;
   hiddenPage = { main, stand, scroll: window.scrollY, focus };
   main.replaceWith(stand);
-  sayHidden(stand);
+  sayHidden(stand, main);
   stand.focus({ preventScroll: true });
   window.scrollTo(0, 0);
   refreshBar().catch(() => undefined); // the bar names no child on a hidden page (bar.js)
 }
 
 /** "Hidden because the tablet locked", and a button that asks for the PIN and shows it again. */
-function sayHidden(stand) {
+function sayHidden(stand, main) {
+  // The Returns list (data-child-record="list") names children; any other page is one child's.
+  const what = main.querySelector('[data-child-record="list"]')
+    ? "the children listed on this page are hidden. Nothing has been lost."
+    : "this child's record is hidden. Nothing has been lost: what you typed is still here.";
   say(
     stand,
     "This page is hidden",
-    "The tablet locked itself after a while with no one using it, so this child's record is " +
-      "hidden. Nothing has been lost: what you typed is still here. Enter your PIN to see it again.",
+    `The tablet locked itself after a while with no one using it, so ${what} ` +
+      "Enter your PIN to see it again.",
   );
   const button = document.createElement("button");
   button.type = "button";
@@ -219,6 +224,8 @@ function showOnlinePage() {
   (back ? hidden.focus : hidden.main).focus({ preventScroll: true });
   retryWaitingSaves(hidden.main);
   refreshBar().catch(() => undefined);
+  // What it shows may have changed meanwhile (the Returns list: returns-updates.js).
+  window.dispatchEvent(new CustomEvent("rhi:page-shown"));
 }
 
 // A save waiting to be tried again (a server error) was let go while the page was hidden:
