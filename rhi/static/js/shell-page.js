@@ -145,9 +145,9 @@ function hideChoices() {
 
 // ---- a page the server drew, holding a child's record -------------------------------------------
 // An interview's part, a return or the Returns list (which names every child) opened online
-// (the template marks it: data-child-record) is
-// the server's, not the store's, so a lock left it showing the child's name, the questions and
-// the words typed with no signal to whoever picked the tablet up (a probe). Now, on a tablet that
+// (the template marks it: data-child-record) is the server's, not the store's, so a lock left
+// it showing the child's name, the questions and the words typed with no signal to whoever
+// picked the tablet up (a probe). Now, on a tablet that
 // keeps a store (a PIN is set), it is hidden as a shell page is: when the store locks, and when
 // the tablet has gone unused for RHI_DEVICE_IDLE_MINUTES (the page's own clock, as the store's:
 // a page opened online seldom opens the store, so the store's clock never ran on it).
