@@ -320,7 +320,7 @@ def _refuse_new(row: Row, actor: apply.Actor, dry_run: bool) -> apply.Plan:
 # waiting): the same words whichever child or record it was. docs/openapi.yaml lists the codes.
 DONE = {
     apply.NEW: "Recorded: a new episode, waiting to be allocated.",
-    apply.UPDATE: "The episode with this police reference is updated with the details sent.",
+    apply.UPDATE: "The episode this police reference belongs to is updated with the details sent.",
     apply.UNCHANGED: "rhi already holds this notification as sent: nothing changed.",
 }
 WHY = {

@@ -181,6 +181,9 @@ class Known:
     # References a person settled as a time away rhi already holds (`ALREADY_RECORDED`): sent
     # again (with a found time, say), they are not put before a person again.
     settled: dict[str, WaitingRow] = field(default_factory=dict)
+    # The episodes those settled references name, among those the actor may see, by id: their
+    # found notification is that time away's return (`_plan_settled`).
+    settled_episodes: dict[int, Episode] = field(default_factory=dict)
     # Notifications a person said are the child's (`SAME_CHILD`), by the episode made of them:
     # one whose date of birth is a slip from the child's stays theirs when sent again.
     confirmed: dict[int, list[WaitingRow]] = field(default_factory=lambda: defaultdict(list))
@@ -240,6 +243,12 @@ class Known:
             ):
                 assert waiting.episode_id is not None
                 known.confirmed[waiting.episode_id].append(waiting)
+        named = sorted({w.episode_id for w in known.settled.values() if w.episode_id})
+        for part in _chunks(named):
+            for episode in db.session.scalars(
+                select(Episode).where(Episode.id.in_(part), actor.episode_scope())
+            ):
+                known.settled_episodes[episode.id] = episode
         people = sorted({n.police_person_id for n in notices if n.police_person_id})
         for part in _chunks(people):
             for link in db.session.scalars(
@@ -277,6 +286,7 @@ class Known:
         corrected = [
             e for same in known.episodes.values() for e in same if e.id in known.visible_episodes
         ]
+        corrected += known.settled_episodes.values()
         starts = [n.started_at for n in notices if n.started_at is not None]
         starts += [e.started_at for e in corrected]
         if starts:
@@ -397,6 +407,13 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
             "Check the reference.",
             code=REFERENCE_CONFLICT,
         )
+    return _plan_changes(row, notice, episode, known)
+
+
+def _plan_changes(row: Row, notice: Notice, episode: Episode, known: Known) -> Plan:
+    """What the notification changes on `episode`, the one it is about: refused where the
+    police person id is another child's or the times do not fit, unchanged where it says
+    nothing new."""
     linked = known.people.get(notice.police_person_id or "")
     if linked is not None and linked != episode.child_id:
         return Plan(
@@ -459,17 +476,43 @@ def _after_its_interview(episode: Episode, notice: Notice, changes: list[str]) -
     return notifications.recorded_before(episode, notice.returned_at)
 
 
+def _plan_settled(row: Row, notice: Notice, known: Known, settled: WaitingRow) -> Plan:
+    """A reference a person settled as a time away rhi already holds (`ALREADY_RECORDED`),
+    sent again. Its found time is that time away's return: recorded on the episode it names
+    where the child is still held as missing there, as a found notification for the episode's
+    own reference would be (the 72-hour clock starts from it; it was answered "unchanged"
+    and lost). Only the return and where and by whom they were found: its missing time, grade
+    and the rest are the episode's own notification's. A return rhi already holds is never
+    moved by it: the settled notification may be a part of that time away (`INSIDE`), or its
+    found time minutes off the episode's own. Nothing else is added."""
+    name = (known.child(settled.candidate_child_id) or settled.candidate).display_name
+    said = f"A person said this police reference is a time away rhi already holds for {name}"
+    episode = known.settled_episodes.get(settled.episode_id or 0)
+    if episode is None or notice.returned_at is None or episode.returned_at is not None:
+        return Plan(row, UNCHANGED, f"{said}: nothing added.", episode=episode)
+    sent = _named_in(settled, row.line)
+    if not any(_same_child(c, notice) for c in (episode.child, sent) if c is not None):
+        return Plan(
+            row,
+            PROBLEM,
+            f"{said}; this row names another child. Nothing was changed: check the reference.",
+            about=episode.child_id,
+            code=REFERENCE_CONFLICT,
+        )
+    found = replace(notice, started_at=None, risk_grade=None, missing_from=None, reported_by=None)
+    plan = _plan_changes(replace(row, notice=found), found, episode, known)
+    if plan.outcome == UPDATE:
+        plan.message = (
+            f"{said} (missing since {format_datetime(episode.started_at)}). {plan.message}"
+        )
+    return plan
+
+
 def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
     waiting = known.waiting.get(references.key(notice.police_reference))
     settled = known.settled.get(references.key(notice.police_reference))
     if waiting is None and settled is not None:
-        name = (known.child(settled.candidate_child_id) or settled.candidate).display_name
-        return Plan(
-            row,
-            UNCHANGED,
-            f"A person said this police reference is a time away rhi already holds for "
-            f"{name}: nothing added.",
-        )
+        return _plan_settled(row, notice, known, settled)
     if notice.started_at is None and waiting is None:
         return Plan(
             row,
