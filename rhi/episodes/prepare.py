@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from rhi.episodes.queries import repeat_phrase
 from rhi.models import Child
 
 
@@ -18,7 +19,9 @@ class Fact:
     words: str  # "" for a fact not shown (a child placed by their home council)
 
 
-def facts(child: Child, repeat_count: int) -> list[Fact]:
+def facts(child: Child, repeat_count: int, *, marked: bool = False) -> list[Fact]:
+    """`marked`: the Returns card shows the repeat marker ("3 episodes in the last 30 days",
+    rhi.episodes.queries.repeat_phrase) for this count, so the count is not said again here."""
     language = child.first_language or "Not recorded"
     if child.interpreter_needed:
         language += "; would like an interpreter"
@@ -34,7 +37,7 @@ def facts(child: Child, repeat_count: int) -> list[Fact]:
         Fact(
             "repeat",
             f"Reported missing in the last {days} days",
-            "Once" if repeat_count == 1 else f"{repeat_count} times",
+            "" if marked else "Once" if repeat_count == 1 else f"{repeat_count} times",
         ),
     ]
 
@@ -51,5 +54,6 @@ def blanks() -> list[Fact]:
 
 
 def as_copy(child: Child, repeat_count: int) -> dict[str, str]:
-    """The facts for the tablet's copy: `prepare_<key>` -> words."""
-    return {f"prepare_{f.key}": f.words for f in facts(child, repeat_count)}
+    """The facts for the tablet's copy of a Returns card: `prepare_<key>` -> words."""
+    marked = repeat_phrase(repeat_count) is not None
+    return {f"prepare_{f.key}": f.words for f in facts(child, repeat_count, marked=marked)}

@@ -306,6 +306,8 @@ def test_each_copy_carries_the_clock_the_marker_and_the_dates_as_the_server_show
         assert len(json.dumps(clock, separators=(",", ":"))) < 20_000  # small: 14 days
         repeat = entry["repeat"]["words"]
         assert repeat[0] == [0, "3 episodes in the last 30 days"]
+        # The marker says the count, so the card's facts do not say it again (prepare.py).
+        assert entry["prepare"]["prepare_repeat"] == ""
         assert repeat[-1][1] is None  # once the oldest episode leaves the window
         assert entry["shown"]["due_at"] in html and entry["shown"]["returned_at"] in html
     assert interview["shown"]["due_at"] == due
