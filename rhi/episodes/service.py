@@ -559,6 +559,13 @@ def _tried_without_reaching(interview: Interview) -> bool:
     )
 
 
+# What a time before the child came back is told, beside its field, with the return as the pages
+# write it. The tablet's episode page has these words from the server too (its shell page's
+# data-before-return, rhi/static/js/shell-episode.js), and fills in the return's time as its copy
+# has it from the server (`shown.returned_at`): one wording, written here.
+BEFORE_RETURN = "This is before the child came back ({returned}). Check the date and time."
+
+
 def not_before_return(episode: Episode, at: datetime, field: str) -> None:
     """An offer, the child's answer, a contact attempt or the return's outcome recorded on the
     pages comes after the child came back (after the first return the interview covers): an
@@ -574,11 +581,7 @@ def not_before_return(episode: Episode, at: datetime, field: str) -> None:
     # To the minute, as the forms take a time and the message shows it: a return recorded at
     # 02:00:30 (by the police's system) does not refuse an attempt typed as 02:00 "before 02:00".
     if returned is not None and at < returned.replace(second=0, microsecond=0):
-        raise OutcomeError(
-            field,
-            f"This is before the child came back ({format_datetime(returned)}). "
-            "Check the date and time.",
-        )
+        raise OutcomeError(field, BEFORE_RETURN.format(returned=format_datetime(returned)))
 
 
 # The outcomes "Record the outcome" offers: "held" comes only from finishing the interview.

@@ -1201,6 +1201,9 @@ def _notice_helpers() -> dict[str, Any]:
         "notice_child_name": notice_child_name,
         "offer_declined_notices": offer_declined_notices,
         "may_start": service.may_start,
+        # A time before the child came back, in the server's words, for the tablet's episode
+        # page (rhi/static/js/shell-episode.js): "{returned}" is filled in there.
+        "before_return_words": service.BEFORE_RETURN,
     }
 
 

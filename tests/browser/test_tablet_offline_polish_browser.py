@@ -15,7 +15,7 @@ Real Chromium, a real server on localhost, `context.set_offline(True)` cutting t
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -164,19 +164,21 @@ def test_the_bar_stops_naming_the_child_when_the_tablet_locks(page, new_return):
 
 
 def test_a_time_recorded_offline_is_written_as_the_pages_write_it(page, live_app, new_return):
-    new_return("Wren")
+    new_return("Wren")  # back 4 hours ago: an attempt an hour ago comes after it
+    with live_app.app_context():
+        typed = timefmt.to_local(datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1))
+        typed = typed.replace(tzinfo=None, second=0, microsecond=0)
+        online = timefmt.format_datetime(timefmt.from_local(typed))
     tablet = offline_on_the_return(page, "Wren")
     tablet.get_by_text("Record a contact attempt").click()
     attempt = tablet.locator("form[action$='/attempts']")
-    attempt.get_by_label("When").fill("2026-11-06T18:06")
+    attempt.get_by_label("When").fill(typed.strftime("%Y-%m-%dT%H:%M"))
     attempt.get_by_label("How", exact=True).select_option("phone")
     attempt.get_by_label("What happened").select_option("no_answer")
     attempt.get_by_role("button", name="Save attempt").click()
     tablet.get_by_text("Contact attempt: kept on this tablet").wait_for()
 
-    with live_app.app_context():
-        online = timefmt.format_datetime(timefmt.from_local(datetime(2026, 11, 6, 18, 6)))
-    assert online == "6 Nov 2026 18:06"
+    assert online == f"{typed.day} {typed:%b %Y %H:%M}"
     kept_list = tablet.locator("[data-shell-events]")
     expect(kept_list.get_by_role("listitem")).to_have_text([f"Contact attempt, {online}"])
 

@@ -16,6 +16,7 @@ import {
   clone,
   fillBlanks,
   localNow,
+  localStamp,
   stateAfter,
   statusLabel,
   whenSaid,
@@ -133,7 +134,7 @@ export function fillEpisode(main, record, episodeId, rules) {
         );
       }
       if (!form.contains(step)) return showStep(found); // the rule changed: ask now
-      const answer = offerAndAnswer(form);
+      const answer = offerAndAnswer(form, found);
       if (!answer) return;
       if (answer.at(-1).kind === "accept") return start(found, held.rules, answer);
       // "No, not now": the offer and the child's answer are kept; nothing starts.
@@ -144,7 +145,7 @@ export function fillEpisode(main, record, episodeId, rules) {
       return shown(main, held.rules, draft, "decline", showStep);
     }
     const kind = EVENT_KINDS[action.split("/").pop()];
-    const the = eventFrom(form, kind);
+    const the = eventFrom(form, kind, found);
     if (!the) return;
     const draft = await changeDraft(found.uuid, found, (d) => keep(d, held.rules, the));
     resetForm(form);
@@ -180,8 +181,23 @@ function flash(main, text) {
   note.textContent = text;
 }
 
+// What the server says of a time before the child came back (rhi/episodes/service.py
+// not_before_return, to the minute), or null: its words handed over on the page
+// (data-before-return), with the return as the server wrote it in the copy. The record's
+// `returned_at` is the first return its interview covers, as the server compares with. A shell
+// page kept from before the words were handed over checks nothing here.
+function beforeReturn(form, record, at) {
+  const words = form.closest("[data-before-return]")?.getAttribute("data-before-return");
+  if (!words || !record || !record.returned_at) return null;
+  const returned = localStamp(new Date(record.returned_at));
+  if (at >= returned) return null;
+  const shown = (record.shown && record.shown.returned_at) || whenSaid(returned);
+  return words.replace("{returned}", shown);
+}
+
 // The form's values as an event for the upload, or null with the message beside the field.
-function eventFrom(form, kind) {
+// `record` is what the tablet holds of this return (its time of return).
+function eventFrom(form, kind, record) {
   const data = new FormData(form);
   for (const old of form.querySelectorAll(".error-message[data-shell-error]")) old.remove();
   const problem = (name, text) => {
@@ -210,6 +226,9 @@ function eventFrom(form, kind) {
   if (!/^\d{4}-\d\d-\d\d \d\d:\d\d$/.test(at)) return problem(whenName, "Enter the date and time.");
   if (at > localNow())
     return problem(whenName, "This can't be in the future. Check the date and time.");
+  // Kept, it would be sent as it is: the server takes a tablet's times as recorded.
+  const early = beforeReturn(form, record, at);
+  if (early) return problem(whenName, early);
   const the = { id: crypto.randomUUID(), kind, at };
   if (kind === "attempt")
     Object.assign(the, {
@@ -235,10 +254,10 @@ function eventFrom(form, kind) {
 
 // The start form's one step as events: the offer, then the child's yes or no (at the time of
 // the offer, as the page records them online), or null with the message beside the field.
-function offerAndAnswer(form) {
+function offerAndAnswer(form, record) {
   // With the offer on record (its fields taken out, `showStep`), the answer alone, given now.
   const asked = Boolean(form.querySelector('[name="offered_at"]'));
-  const offer = asked ? eventFrom(form, "offer") : { at: localNow() };
+  const offer = asked ? eventFrom(form, "offer", record) : { at: localNow() };
   if (!offer) return null;
   const data = new FormData(form);
   const problem = (selector, text) => {
