@@ -81,8 +81,10 @@ function joined(...lists) {
       if (at >= 0) out.splice(at, 1);
       out.push(value);
     }
-  const most = mostUnanswered(); // the server reads no more
-  return most ? out.slice(-most) : [];
+  // The server reads no more. A page that does not say (the bar sends from any page) keeps
+  // them all: the server reads the newest of them.
+  const most = mostUnanswered();
+  return most ? out.slice(-most) : out;
 }
 
 // The unanswered values the field's change kept now holds: carried on by a newer change, which
@@ -151,6 +153,8 @@ export async function keepChange(elt) {
  * A send of the kept change `id` (upload.js) got no answer: it may have been saved all the
  * same. Its value joins the change's unanswered values, in the record sent (revision `rev`) or,
  * if a newer change was kept meanwhile, in that one, so the next send carries it (u:<path>).
+ * Told too of a send that was saved (200): a newer change kept while it was on its way still
+ * starts from the value the page had, and the server now holds this one, the worker's own.
  * @param {string} id
  * @param {{value: string, unanswered?: string[]}} record the change as it was sent
  * @param {string} rev

@@ -102,6 +102,9 @@ export async function upload({ report }) {
       // The server has it: only now does the tablet let go (unless it changed meanwhile).
       const html = await response.text();
       const letGo = await store.removeIf(id, rev);
+      // A newer change of the field kept meanwhile goes next, from the value the page had:
+      // it takes these words with it, the worker's own, now on the server (changes.js).
+      await sendGotNoAnswer(id, record, rev).catch(() => undefined);
       answers.push(answerFor(record, response.status, html, letGo));
       done += 1;
     } else if (response.status === 404 || response.status === 403) {
