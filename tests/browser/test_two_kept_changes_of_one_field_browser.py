@@ -18,7 +18,10 @@ import json
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from rhi.extensions import db
+from rhi.models import Interview
 from tests.browser.helpers import (
     STORE,
     interviews_for,
@@ -116,3 +119,56 @@ def test_a_change_kept_while_the_fields_earlier_one_is_sent_is_not_a_clash(
     expect(bar).not_to_contain_text("could not be saved as it stands")
     assert interviews_for(live_app, episode_id)[0].content["start"]["location"] == FIRST + MORE
     expect(page.locator("#main")).not_to_contain_text("changed somewhere else")
+
+
+def test_a_change_kept_while_the_fields_earlier_one_meets_a_clash_is_not_lost(
+    page, new_return, live_app
+):
+    """The earlier send came back as a clash (the field changed elsewhere meanwhile): it was
+    put aside to choose from, and the field's kept change removed with it, the newer words
+    kept while it was on its way among them (a helper's reading of upload.js)."""
+    episode_id = new_return("Aurelie")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    start_online(page, episode_id)
+    set_up_pin(page)
+    uuid = page.url.split("/interviews/")[1].split("/")[0]
+    box = page.get_by_label("Where the chat was held")
+    said = page.locator("#meta-start-location")
+    bar = page.locator("#tablet-bar")
+    held = []
+
+    def hold_the_bars_send(route) -> None:
+        if "x-rhi-device" in route.request.headers:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(SAVES, hold_the_bars_send)
+    page.evaluate("() => { document.querySelector('meta[name=\"csrf-token\"]').content = 'gone'; }")
+    box.fill(FIRST)
+    said.get_by_text("Kept on this tablet: it will be sent from there").wait_for()
+    leave_the_box(page, box)
+    until(page, kept_value_is(uuid, FIRST))
+
+    bar.get_by_role("button", name="Send now").click()
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the bar's send never left"
+    box.press("End")
+    box.press_sequentially(MORE)
+    leave_the_box(page, box)
+    until(page, kept_value_is(uuid, FIRST + MORE))
+
+    # Meanwhile the field is changed elsewhere: the earlier words meet it as a clash.
+    with live_app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        interview.content = {**interview.content, "start": {"location": "The youth club"}}
+        db.session.commit()
+    held.pop().continue_()
+    expect(bar).to_contain_text("could not be saved as it stands")
+
+    # The newer words are still on the tablet, to be sent (and chosen) in their turn.
+    until(page, kept_value_is(uuid, FIRST + MORE))

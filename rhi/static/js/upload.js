@@ -127,7 +127,9 @@ export async function upload({ report }) {
         theirs: theirs ? theirs.textContent : null,
         message: reason ? reason.textContent.trim() : "",
       });
-      await store.remove(id);
+      // Unless it changed meanwhile: newer words kept while this was on its way stay, to be
+      // sent (and, if they clash too, chosen) in their turn; removed, they were lost.
+      await store.removeIf(id, rev);
       problems.push(
         "A change could not be saved as it stands. Open the interview to choose what to keep.",
       );
