@@ -15,6 +15,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from rhi.extensions import db
@@ -275,3 +276,17 @@ def test_a_link_on_a_line_of_its_own_is_44_pixels_high(page, live_app):
     line = page.locator("#meeting-heading + p a")
     assert line.inner_text().startswith("Asked for")
     assert line.bounding_box()["height"] >= 44
+
+
+def test_the_links_of_an_error_summary_are_44_pixels_high(page):
+    """ "There is a problem" lists a link to each field, one to a line, and takes the focus first
+    after a form is sent with something to put right: each link is a finger's target (an
+    accessibility probe measured 21 px, 6 px apart)."""
+    page.goto("/sign-in")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    links = summary.get_by_role("link")
+    assert links.count() >= 1
+    for i in range(links.count()):
+        assert links.nth(i).bounding_box()["height"] >= 44, links.nth(i).inner_text()
