@@ -61,6 +61,10 @@ REKEYED_MESSAGE = (
     "This child already had an interview on the server, so what this tablet "
     "recorded was added to it. Carry on with that interview (server_uuid)."
 )
+PARTLY_UNSEEN_MESSAGE = (
+    "This interview covers a return you cannot see, so it was not saved. It is kept on this "
+    "tablet: ask your manager."
+)
 DROP_MESSAGE = (
     "You no longer have access to this child's record, so this was not saved. "
     "It will be removed from this tablet. Speak to your manager if this is wrong."
@@ -167,6 +171,24 @@ def _refused(
         detail=_detail(device_id, "upload"),
     )
     return ItemResult(item_uuid, "rejected", [DROP_MESSAGE], drop=True)
+
+
+def _partly_unseen(user: User, item_uuid: str, child_id: int, device_id: str | None) -> ItemResult:
+    """An item naming returns the sender may see and others they may not (or that do not
+    exist). Never held: no one could add held work to a child's record or pass it on unless
+    one person may see every return it names (rhi/sync/held.py), so it was stuck there while
+    the tablet let go of its only copy (a probe). Kept on the tablet, said, audited; which of
+    the returns the sender may not see, or whether it exists, is not said."""
+    audit.record(
+        "access.refused",
+        user=user,
+        object_type="interview",
+        object_id=item_uuid,
+        child_id=child_id,
+        outcome="refused",
+        detail=_detail(device_id, "upload"),
+    )
+    return ItemResult(item_uuid, "rejected", [PARTLY_UNSEEN_MESSAGE])
 
 
 def _no_change_rights(
@@ -507,6 +529,8 @@ def _new(user: User, item: Item, deadline_hours: int, device_id: str | None) -> 
             select(Episode).where(Episode.id.in_(item.episode_ids), access.episode_filter(user))
         )
     )
+    if episodes and len(episodes) != len(item.episode_ids):
+        return _partly_unseen(user, item.uuid, episodes[0].child_id, device_id)
     if len(episodes) != len(item.episode_ids):
         # Not revealing which episodes exist; the audit row (never shown) names the child.
         child_id = db.session.scalar(

@@ -14,6 +14,7 @@ from rhi.models import (
     Addendum,
     AuditEvent,
     Episode,
+    HeldWork,
     Interview,
     SyncConflict,
     SyncRequest,
@@ -294,6 +295,26 @@ def test_other_teams_episode_is_refused_and_dropped(app, web, world):
     # An unknown episode gets exactly the same answer: nothing is given away.
     ghost = one(send(web, [item([999_999], doc(), uuid=upload["uuid"])]))
     assert {k: v for k, v in ghost.items()} == result
+
+
+@pytest.mark.parametrize("unseen", ["other_team", "unknown"])
+def test_an_upload_covering_a_return_the_worker_cannot_see_is_kept_on_the_tablet(
+    app, web, world, unseen
+):
+    """A probe: one of the worker's own returns with another team's (or an id that names
+    none) was held for a manager, who could neither add it nor pass it on (no one sees both),
+    and the tablet was told to let go of its only copy."""
+    web.sign_in(world.emails["worker_a"])
+    other = world.episodes["b"] if unseen == "other_team" else 999_999
+    upload = item([world.episodes["a"], other], doc(sections__before__text=SECRET))
+    result = one(send(web, [upload]))
+    assert result["outcome"] == "rejected" and result["drop"] is False
+    assert result["messages"] == [
+        "This interview covers a return you cannot see, so it was not saved. It is kept on "
+        "this tablet: ask your manager."
+    ]
+    assert count(app, Interview) == 0 and count(app, HeldWork) == 0
+    assert ("access.refused", upload["uuid"], "refused") in audit_actions(app)
 
 
 def test_after_moving_team_the_next_upload_is_held_not_applied(app, web, world):
