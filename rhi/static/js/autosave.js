@@ -3,7 +3,8 @@
 // waits; the text stays in the box, nothing is thrown away. With no network at all, a tablet set
 // up for it keeps the change instead (tablet.js gives the keeper: changes.js). A save that
 // cannot succeed if tried again (signed out, page expired, no longer this worker's child) is
-// not retried: the status says why and what to do, and the words stay in the box.
+// not retried: the status says why and what to do, and the words stay in the box. Signed out,
+// it is sent again by itself once the worker has signed in again on this page (below).
 
 import { csrfToken } from "./csrf.js";
 import { isSignedOut, session } from "./session.js";
@@ -62,12 +63,11 @@ document.addEventListener("htmx:configRequest", (event) => {
 const unanswered = new Map();
 /**
  * How many such values the server reads for a field (interviews/views.py MOST_UNANSWERED),
- * handed over by the interview's page (data-most-unanswered); 0 on a page without it, whose
- * saves the server reads no such values for.
+ * handed to every page (base.html, the body's data-most-unanswered: the bar sends kept changes
+ * from any page); 0 where it is not (changes.js then keeps them all).
  */
 export function mostUnanswered() {
-  const holder = document.querySelector("[data-most-unanswered]");
-  return holder ? Number(holder.getAttribute("data-most-unanswered")) || 0 : 0;
+  return Number(document.body.getAttribute("data-most-unanswered")) || 0;
 }
 
 /** A save of the field named `name`, sending `value`, whose answer never came. */
@@ -365,6 +365,62 @@ async function final(xhr) {
 
 const FINAL_STATUSES = [400, 401, 403, 404];
 
+// Boxes whose last save was refused because the worker had been signed out, or for its CSRF
+// token alone (said as an expired page: also what a refusal heard just as the worker signs in
+// again elsewhere is taken for, the session there before this page has its token), by name (a
+// choice's radio buttons are one field), not kept on the tablet (what is kept there goes with
+// the bar's send, bar.js): sent again, as they are then, once this page has signed in again
+// (idle-warning.js says so, with the page's new CSRF token in place). Sent as the box's own save,
+// in its own queue (hx-sync), with its o: as the page last had it from the server: the refused
+// save moved nothing on, so the server meets the words as this page's own, and a change made
+// elsewhere meanwhile is still a clash. Its answer says "Saved" beside the box as any save's does.
+const waitingForSignIn = new Set();
+
+// The CSRF token each save went with (its request's settings, the same object from
+// htmx:configRequest to its answer). A refusal of a save whose token the page no longer holds
+// came from the session before the page signed in again, whatever the question about it
+// found once answered (a refusal heard just after signing in again was taken for an expired
+// page): sent again at once, with the new token.
+const tokenSent = new WeakMap();
+
+document.addEventListener("htmx:configRequest", (event) => {
+  if (isAutosave(event.detail.elt)) tokenSent.set(event.detail, csrfToken());
+});
+
+const sentWithOldToken = (config) =>
+  Boolean(config) && tokenSent.has(config) && tokenSent.get(config) !== csrfToken();
+
+/** The box whose change saves the field called `name` (a choice: the radio chosen), or null. */
+function boxNamed(name) {
+  const inputs = [...document.getElementsByName(name)].filter(isAutosave);
+  return inputs.find((el) => el.type !== "radio" || el.checked) || inputs[0] || null;
+}
+
+function sendAgain(name) {
+  const box = boxNamed(name);
+  // htmx is the vendored classic script (vendor/htmx.min.js), loaded before any module.
+  if (box && window.htmx) window.htmx.trigger(box, "change");
+}
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (isAutosave(event.detail.elt)) waitingForSignIn.delete(event.detail.elt.name);
+});
+
+window.addEventListener("rhi:signed-in-again", () => {
+  const names = [...waitingForSignIn];
+  waitingForSignIn.clear();
+  for (const name of names) sendAgain(name);
+});
+
+// Said refused: signed out or its token refused, it waits for the page to sign in again, or,
+// signed in again already while this was asked, goes now.
+function sayRefused(elt, message, config) {
+  setStatus(elt, message, "save-error");
+  if (message !== SIGNED_OUT && message !== EXPIRED) return;
+  if (sentWithOldToken(config)) sendAgain(elt.name);
+  else waitingForSignIn.add(elt.name);
+}
+
 document.addEventListener("htmx:beforeSwap", (event) => {
   const detail = event.detail;
   const elt = detail.requestConfig && detail.requestConfig.elt;
@@ -374,12 +430,15 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   detail.isError = false; // and no "retrying": the same save would be refused again
   retryDelays.delete(elt);
   setStatus(elt, "Not saved", "save-error");
+  const config = detail.requestConfig;
   final(detail.xhr).then((message) => {
     if (message === NOT_YOURS) {
       // No longer theirs: not kept on the tablet either (upload.js would not send it).
       setStatus(elt, message, "save-error");
       return;
     }
+    // Refused for the session before this page signed in again: sent again, nothing kept.
+    if (sentWithOldToken(config)) return sendAgain(elt.name);
     return keepOffline(elt).then(
       (kept) =>
         kept
@@ -390,8 +449,8 @@ document.addEventListener("htmx:beforeSwap", (event) => {
                 : "Kept on this tablet: it will be sent from there",
               "save-kept",
             )
-          : setStatus(elt, message, "save-error"),
-      () => setStatus(elt, message, "save-error"),
+          : sayRefused(elt, message, config),
+      () => sayRefused(elt, message, config),
     );
   });
 });

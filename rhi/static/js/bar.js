@@ -28,7 +28,8 @@ let backoff = 0;
 let retryTimer = null;
 // The server answered 401 (the session is gone, e.g. after the browser restarted): sending
 // waits for the worker to sign in, with nothing removed and no retry timer. A page load after
-// signing in starts afresh; on this page, "Send now" asks the server again.
+// signing in starts afresh; on this page, "Send now" asks the server again, and so does the
+// page signing in again by itself (idle-warning.js: signedInAgain below).
 let signedOut = false;
 
 // What the server said, before sending, of work here for children whose return is now with
@@ -506,6 +507,18 @@ async function showSignedOut() {
   message.append(" ", link);
 }
 
+// This page signed in again (idle-warning.js, with its new CSRF token in place): the bar no
+// longer says to sign in, says afresh what the tablet holds, and sends what waited for it, as
+// its timers would (never asking for the PIN: a locked tablet waits for "Send now").
+async function signedInAgain() {
+  signedOut = false;
+  backoff = 0;
+  const said = message();
+  const sayingSignIn = Boolean(said) && said.textContent.startsWith(SIGNED_OUT);
+  await refreshBar(sayingSignIn ? "" : undefined);
+  return sendNow(false);
+}
+
 function scheduleRetry() {
   backoff = Math.min(backoff ? backoff * 2 : 2000, 300000);
   window.clearTimeout(retryTimer);
@@ -572,6 +585,7 @@ export function startBar() {
     sendNow(false);
   });
   window.addEventListener("offline", () => refreshBar());
+  window.addEventListener("rhi:signed-in-again", signedInAgain);
   window.addEventListener("rhi:device-wiped", () => refreshBar(wipeNote()));
   window.setInterval(() => navigator.onLine && sendNow(false), 60000);
   forgetResolved()

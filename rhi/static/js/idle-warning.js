@@ -45,6 +45,10 @@ const NO_CONNECTION = "That did not reach rhi (no connection?). Try again in a m
 const SIGN_IN_URL = "/confirm?next=/";
 const SIGN_IN_WINDOW = "rhi-sign-in"; // the tab "Sign in again" opens (one, used again)
 const SIGNED_IN = "rhi:signed-in"; // what that tab says to this one once signed in
+// Said on window once this page is back, signed in again as the same person with its fresh
+// token: what waited for it goes now (autosave.js sends the boxes refused meanwhile, bar.js
+// what the tablet kept).
+const SIGNED_IN_AGAIN = "rhi:signed-in-again";
 const NO_NEW_TAB =
   "A new tab for signing in did not open (the browser may not allow it). Press Sign in again " +
   "once more to sign in here instead: words typed on this page and not yet saved will not be kept.";
@@ -213,6 +217,7 @@ async function comeBack() {
     part("error").textContent = "";
     sent(); // the question reached the server: activity, told to the other tabs
     check(); // closes the dialog: the time starts again
+    window.dispatchEvent(new Event(SIGNED_IN_AGAIN));
     if (signInWindow && !signInWindow.closed) signInWindow.close();
     signInWindow = null;
     window.focus();
