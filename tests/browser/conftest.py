@@ -114,6 +114,16 @@ def new_return(live_app: Flask) -> Iterator[Callable[[str], int]]:
         db.session.commit()
 
 
+@pytest.fixture
+def short_idle(live_app: Flask) -> Iterator[int]:
+    """The live server's idle timeout (RHI_IDLE_TIMEOUT_MINUTES) set short for one test, not
+    the default 30: the page times itself by the setting, and the server lives all session."""
+    before = live_app.config["RHI_IDLE_TIMEOUT_MINUTES"]
+    live_app.config["RHI_IDLE_TIMEOUT_MINUTES"] = 3
+    yield 3
+    live_app.config["RHI_IDLE_TIMEOUT_MINUTES"] = before
+
+
 @pytest.fixture(scope="session")
 def request_log(live_app: Flask) -> RequestLog:
     return RequestLog(live_app.wsgi_app)

@@ -14,12 +14,14 @@ second copy. Each constant is a JS expression, for use inside an async function:
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
 
 from rhi.demo import DEMO_PASSWORD
 from rhi.extensions import db
-from rhi.models import Episode, Interview
+from rhi.models import Episode, Interview, User, UserSession
 
 # Reaching rhi's browser modules from the page.
 
@@ -247,3 +249,14 @@ def interviews_for(live_app, episode_id: int) -> list[Interview]:
         for interview in found:
             _ = interview.content, interview.contact_attempts  # load before the session ends
         return found
+
+
+def pass_server_time(live_app, seconds: int, email: str = "worker@example.org") -> None:
+    """As if `seconds` went by on the server with nothing sent: the person's sessions were last
+    seen (and made) that much earlier."""
+    with live_app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == email))
+        for row in db.session.scalars(select(UserSession).where(UserSession.user_id == user_id)):
+            row.last_seen_at -= timedelta(seconds=seconds)
+            row.created_at -= timedelta(seconds=seconds)
+        db.session.commit()

@@ -11,7 +11,6 @@ moved on by making its session rows older (as tests/app/test_sessions.py does)."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -23,37 +22,16 @@ from rhi.demo import DEMO_PASSWORD
 from rhi.extensions import db
 from rhi.models import Interview, User, UserSession
 from rhi.models.base import utcnow
-from tests.browser.helpers import start_online
+from tests.browser.helpers import pass_server_time, start_online
 
 pytestmark = pytest.mark.browser
 
-IDLE_MINUTES = 3  # not the default 30: the page times itself by the setting
 WORKER = "worker@example.org"
 WARNING = re.compile(
     r"^You will be signed out in (1 minute|\d+ seconds) because nothing has been sent for a "
     r"while\. Your notes are saved as you type\.$"
 )
 CHILDS_BOX = "What I want a social worker to know"
-
-
-@pytest.fixture
-def short_idle(live_app: Flask) -> Iterator[int]:
-    """The live server's idle timeout set short for one test (the server lives all session)."""
-    before = live_app.config["RHI_IDLE_TIMEOUT_MINUTES"]
-    live_app.config["RHI_IDLE_TIMEOUT_MINUTES"] = IDLE_MINUTES
-    yield IDLE_MINUTES
-    live_app.config["RHI_IDLE_TIMEOUT_MINUTES"] = before
-
-
-def pass_server_time(live_app: Flask, seconds: int) -> None:
-    """As if `seconds` went by on the server with nothing sent: the worker's sessions were last
-    seen that much earlier."""
-    with live_app.app_context():
-        worker = db.session.scalar(select(User.id).where(User.email == WORKER))
-        for row in db.session.scalars(select(UserSession).where(UserSession.user_id == worker)):
-            row.last_seen_at -= timedelta(seconds=seconds)
-            row.created_at -= timedelta(seconds=seconds)
-        db.session.commit()
 
 
 def newest_last_seen(live_app: Flask):

@@ -15,8 +15,6 @@ the server's idle time is moved on by making the worker's session rows older
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -26,35 +24,15 @@ from sqlalchemy import select
 from rhi.demo import DEMO_PASSWORD
 from rhi.extensions import db
 from rhi.models import User, UserSession
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import pass_server_time, sign_in
 
 pytestmark = pytest.mark.browser
 
-IDLE_MINUTES = 3
 WORKER = "worker@example.org"
 NOTE = "Brindle's carer said she was asleep; try again after school."
 # Everything the page keeps in the browser's storage, as one text.
 STORED = """() => [localStorage, sessionStorage]
     .map((s) => Object.keys(s).map((k) => k + '=' + s.getItem(k)).join(' ')).join(' ')"""
-
-
-@pytest.fixture
-def short_idle(live_app: Flask) -> Iterator[int]:
-    """The live server's idle timeout set short for one test (the server lives all session)."""
-    before = live_app.config["RHI_IDLE_TIMEOUT_MINUTES"]
-    live_app.config["RHI_IDLE_TIMEOUT_MINUTES"] = IDLE_MINUTES
-    yield IDLE_MINUTES
-    live_app.config["RHI_IDLE_TIMEOUT_MINUTES"] = before
-
-
-def _pass_server_time(live_app: Flask, seconds: int) -> None:
-    """As if `seconds` went by on the server with nothing sent."""
-    with live_app.app_context():
-        worker = db.session.scalar(select(User.id).where(User.email == WORKER))
-        for row in db.session.scalars(select(UserSession).where(UserSession.user_id == worker)):
-            row.last_seen_at -= timedelta(seconds=seconds)
-            row.created_at -= timedelta(seconds=seconds)
-        db.session.commit()
 
 
 def _password_earlier(live_app: Flask, seconds: int) -> None:
@@ -87,7 +65,7 @@ def test_signing_in_again_brings_the_page_back_with_what_was_typed(
     token_before = page.locator('meta[name="csrf-token"]').get_attribute("content")
 
     # Nothing sent for longer than the idle time: signed out, on the server and on the page.
-    _pass_server_time(live_app, 60 * short_idle + 120)
+    pass_server_time(live_app, 60 * short_idle + 120)
     page.clock.run_for((60 * short_idle + 10) * 1000)
     ended = page.get_by_role("alertdialog", name="You have been signed out")
     expect(ended).to_be_visible()
@@ -129,7 +107,7 @@ def test_with_no_new_tab_the_worker_is_told_before_the_tab_signs_in(page, live_a
     page.goto("/account")  # a page that sends nothing by itself
     page.wait_for_load_state("networkidle")
     page.evaluate("() => { window.open = () => null; }")
-    _pass_server_time(live_app, 60 * short_idle + 120)
+    pass_server_time(live_app, 60 * short_idle + 120)
     page.clock.run_for((60 * short_idle + 10) * 1000)
     ended = page.get_by_role("alertdialog", name="You have been signed out")
     expect(ended).to_be_visible()
