@@ -18,11 +18,11 @@ import re
 import pytest
 from flask import Flask
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from rhi.demo import DEMO_PASSWORD
 from rhi.extensions import db
-from rhi.models import Interview
+from rhi.models import Interview, User, UserSession
 from tests.browser.helpers import pass_server_time, sign_in, start_online, to_part
 
 pytestmark = pytest.mark.browser
@@ -93,4 +93,46 @@ def test_words_refused_while_signed_out_are_saved_once_signed_in_again(
     # The server holds them: the page drawn afresh shows them, and no second version was kept.
     page.reload()
     expect(page.get_by_label("What Hildegarde said")).to_have_value(THEN)
+    assert _held_by_the_server(live_app, uuid) == THEN
+
+
+def test_a_session_ended_elsewhere_says_so_at_once_and_the_words_go_once_signed_in(
+    page, live_app, new_return, short_idle
+):
+    """The session ended sooner than the page's clock (ended by an administrator, or on another
+    device): the refused save said to sign in again, but the page offered no way to until its
+    own clock ran out, and the words waited for a sign-in the page never heard of (a helper)."""
+    episode_id = new_return("Ermengarde")
+    sign_in(page, WORKER)
+    page.wait_for_url("**/returns")
+    start_online(page, episode_id)
+    to_part(page, "While away")
+    uuid = page.url.split("/interviews/")[1].split("/")[0]
+    box = page.get_by_label("What Ermengarde said")
+    status = page.locator("#meta-sections-away-text .save-status")
+    box.fill(FIRST)
+    expect(status).to_have_text(SAVED, timeout=20_000)
+
+    with live_app.app_context():  # every session of the worker's ended, as an admin can
+        worker = db.session.scalar(select(User.id).where(User.email == WORKER))
+        db.session.execute(delete(UserSession).where(UserSession.user_id == worker))
+        db.session.commit()
+    box.fill(THEN)
+    ended = page.get_by_role("alertdialog", name="You have been signed out")
+    expect(ended).to_be_visible(timeout=20_000)  # at once, not minutes later
+    # As a person would take a moment: the server keeps when the password was entered to the
+    # second, so one typed within a second of the end may be taken for one before it.
+    page.wait_for_timeout(1500)
+
+    with page.context.expect_page() as opened:
+        ended.get_by_role("button", name="Sign in again").click()
+    signing_in = opened.value
+    signing_in.wait_for_load_state()
+    signing_in.get_by_label("Email address").fill(WORKER)
+    signing_in.get_by_label("Password").fill(DEMO_PASSWORD)
+    with signing_in.expect_event("close", timeout=15_000):
+        signing_in.get_by_role("button", name="Sign in").click()
+    page.bring_to_front()
+    expect(ended).to_have_count(0)
+    expect(status).to_have_text(SAVED, timeout=20_000)
     assert _held_by_the_server(live_app, uuid) == THEN

@@ -417,6 +417,8 @@ window.addEventListener("rhi:signed-in-again", () => {
 function sayRefused(elt, message, config) {
   setStatus(elt, message, "save-error");
   if (message !== SIGNED_OUT && message !== EXPIRED) return;
+  // The way to sign in again, at once (idle-warning.js), not when the page's clock runs out.
+  if (message === SIGNED_OUT) window.dispatchEvent(new Event("rhi:signed-out"));
   if (sentWithOldToken(config)) sendAgain(elt.name);
   else waitingForSignIn.add(elt.name);
 }

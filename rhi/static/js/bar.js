@@ -493,6 +493,7 @@ function trackSaves() {
 // Signed out: say so, with the way to sign in; keep everything; stop the retry timer.
 async function showSignedOut() {
   signedOut = true;
+  window.dispatchEvent(new Event("rhi:signed-out")); // said at once (idle-warning.js)
   backoff = 0;
   window.clearTimeout(retryTimer);
   retryTimer = null;

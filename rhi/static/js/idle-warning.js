@@ -49,6 +49,7 @@ const SIGNED_IN = "rhi:signed-in"; // what that tab says to this one once signed
 // token: what waited for it goes now (autosave.js sends the boxes refused meanwhile, bar.js
 // what the tablet kept).
 const SIGNED_IN_AGAIN = "rhi:signed-in-again";
+const SIGNED_OUT = "rhi:signed-out"; // heard on window: the server said the session has ended
 const NO_NEW_TAB =
   "A new tab for signing in did not open (the browser may not allow it). Press Sign in again " +
   "once more to sign in here instead: words typed on this page and not yet saved will not be kept.";
@@ -275,6 +276,16 @@ function start() {
     if (event.origin === window.location.origin && event.data === SIGNED_IN) comeBack();
   });
   window.addEventListener("focus", comeBack);
+  // The server said this session has ended (a save refused, autosave.js; the bar's send,
+  // bar.js): ended now, whatever this page's clock says (it ends sooner on another device, by
+  // an administrator, or after a restart), so the way to sign in again is offered at once and
+  // the words refused meanwhile are sent once signed in. Only a password entered from now on
+  // brings the page back.
+  window.addEventListener(SIGNED_OUT, () => {
+    if (ended) return;
+    lastSent = Date.now() - timeoutMs;
+    check();
+  });
   // An alert only where this script can fill it (the page without it has no use for one).
   part("error").setAttribute("role", "alert");
   part("stay").addEventListener("click", stay);
