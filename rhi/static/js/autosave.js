@@ -70,12 +70,28 @@ export function mostUnanswered() {
   return Number(document.body.getAttribute("data-most-unanswered")) || 0;
 }
 
+/**
+ * The values of `lists`, each once at its latest place, oldest first: the newest the server
+ * reads only (all of them where the page does not say how many: it reads the newest). The
+ * page's own unanswered saves here, and a kept change's (changes.js).
+ * @param {...(string[] | undefined)} lists
+ * @returns {string[]}
+ */
+export function joinedUnanswered(...lists) {
+  const out = [];
+  for (const list of lists)
+    for (const value of list || []) {
+      const at = out.indexOf(value);
+      if (at >= 0) out.splice(at, 1);
+      out.push(value);
+    }
+  const most = mostUnanswered();
+  return most ? out.slice(-most) : out;
+}
+
 /** A save of the field named `name`, sending `value`, whose answer never came. */
 function rememberUnanswered(name, value) {
-  const most = mostUnanswered();
-  if (!most) return;
-  const earlier = (unanswered.get(name) || []).filter((v) => v !== value);
-  unanswered.set(name, [...earlier, value].slice(-most));
+  unanswered.set(name, joinedUnanswered(unanswered.get(name), [value]));
 }
 
 const unansweredName = (elt) => elt.name.replace(/^f:/, "u:");

@@ -6,7 +6,7 @@
 // open and send (and the server refuses them, as the record is not theirs): so then nothing is
 // kept, and the box says its words are only in the box (autosave.js keeps retrying the save).
 
-import { mostUnanswered, notKeptBecause, unansweredFor } from "./autosave.js";
+import { joinedUnanswered, notKeptBecause, unansweredFor } from "./autosave.js";
 import { notTheirs } from "./pin-dialog.js";
 import { changeId } from "./records.js";
 import { session } from "./session.js";
@@ -72,21 +72,6 @@ const sentUnanswered = new Map();
 
 window.addEventListener("rhi:device-wiped", () => sentUnanswered.clear());
 
-/** The values of `lists`, each once at its latest place, oldest first; the newest only. */
-function joined(...lists) {
-  const out = [];
-  for (const list of lists)
-    for (const value of list || []) {
-      const at = out.indexOf(value);
-      if (at >= 0) out.splice(at, 1);
-      out.push(value);
-    }
-  // The server reads no more. A page that does not say (the bar sends from any page) keeps
-  // them all: the server reads the newest of them.
-  const most = mostUnanswered();
-  return most ? out.slice(-most) : out;
-}
-
 // The unanswered values the field's change kept now holds: carried on by a newer change, which
 // replaces it. Readable only with the store open; locked, the page's memory has them instead.
 async function keptUnanswered(id) {
@@ -144,7 +129,7 @@ export async function keepChange(elt) {
   const earlier = await keptUnanswered(id);
   if (newest.get(id) !== change) return true; // the newer one is sealed after this
   newest.delete(id);
-  const unanswered = joined(earlier, sentUnanswered.get(id), change.unanswered);
+  const unanswered = joinedUnanswered(earlier, sentUnanswered.get(id), change.unanswered);
   await store.seal(id, { ...change, unanswered });
   return true;
 }
@@ -160,12 +145,12 @@ export async function keepChange(elt) {
  * @param {string} rev
  */
 export async function sendGotNoAnswer(id, record, rev) {
-  sentUnanswered.set(id, joined(sentUnanswered.get(id), [record.value]));
+  sentUnanswered.set(id, joinedUnanswered(sentUnanswered.get(id), [record.value]));
   /** @type {{record: any, rev: string} | undefined} */
   let kept = { record, rev };
   // A few tries: each one that finds the record written meanwhile reads it again.
   for (let tries = 0; kept && tries < 3; tries += 1) {
-    const unanswered = joined(kept.record.unanswered, [record.value]);
+    const unanswered = joinedUnanswered(kept.record.unanswered, [record.value]);
     if ((await store.sealIf(id, { ...kept.record, unanswered }, kept.rev)) !== null) return;
     kept = await store.getKept(id);
   }
