@@ -33,6 +33,7 @@
 // ended, waits for the worker's view.
 
 import { childViewOn } from "./child-view-on.js";
+import { timeInWords } from "./plural.js";
 import { isSignedOut, session } from "./session.js";
 
 const SHARED = "rhi:last-sent"; // localStorage: when a tab of rhi's last reached the server
@@ -69,12 +70,7 @@ let asking = false; // a question to the server about coming back is on its way
 const part = (name) => dialog.querySelector(`[data-idle-${name}]`);
 
 // Rounded down, so the worker is never told there is more time than there is.
-function timeLeft(ms) {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return seconds === 1 ? "1 second" : `${seconds} seconds`;
-  const minutes = Math.floor(seconds / 60);
-  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
-}
+const timeLeft = (ms) => timeInWords(ms, { round: Math.floor });
 
 // The dialog's words: the warning, or that the session has ended. Its description names the
 // paragraph shown, so a screen reader says it as focus moves in.

@@ -2,7 +2,7 @@
 // The only place a PIN is typed; it goes straight to the store and is never kept.
 
 import { childViewOn } from "./child-view-on.js";
-import { plural } from "./plural.js";
+import { plural, timeInWords } from "./plural.js";
 import { PIN_WAIT_MS, isSignedOut, session } from "./session.js";
 import * as store from "./store.js";
 import { clearWipeNote, describe, noteWipe, unsentByKind, wipeNote } from "./wiped.js";
@@ -277,11 +277,7 @@ export function askPin(mode, why) {
 // wiped from there, so nothing is said of wiping (store.js unlock, neverWipe).
 function notRightWait(waitMs, tried) {
   if (waitMs <= 0) return "That PIN is not right. Try again.";
-  const seconds = Math.ceil(waitMs / 1000);
-  const wait =
-    seconds < 90
-      ? plural(seconds, "second", "seconds")
-      : plural(Math.ceil(seconds / 60), "minute", "minutes");
+  const wait = timeInWords(waitMs, { round: Math.ceil, minutesFrom: 90 }); // never too short
   const why = tried ? "That PIN is not right." : "Several wrong PINs were typed here.";
   return `${why} Wait ${wait}, then try again. Nothing on this tablet is wiped from here.`;
 }
