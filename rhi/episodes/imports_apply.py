@@ -9,6 +9,12 @@ waits on the coordinator's "Waiting to be allocated" list, rhi/episodes/allocati
 - the one child the team sees with exactly this name and date of birth, else
 - a new child kept by the importing team, when no child is even possibly this one.
 
+A row may leave out the child's names and date of birth (all three): it is then the child its
+police person id is linked to, where the team holds that child, and nobody else. Its police
+reference names an episode rhi holds only when that episode is this child's. Anything else is
+refused in one set of words (`NAMES_NEEDED`) saying what to add, whether the id is linked to no
+child or to one the team does not hold: another team's child is never revealed.
+
 A weaker match (a similar name, one name within the other, a day and month swapped, two
 candidates: rhi/children/matching.py) is never merged silently: the row waits for a person
 (`WaitingRow`), who says "same child" or "new child". Matching looks only at children the
@@ -66,6 +72,15 @@ WAITING_CONFLICT = "waiting_conflict"  # does not fit the notification that wait
 NEEDS_COORDINATOR = "needs_coordinator"  # rhi's own records need putting right first
 NOT_SAVED = "not_saved"  # rhi could not save it: sending it again may work
 NEEDS_PERSON = "needs_person"  # waits for a person to confirm the child
+
+# A row naming no child (imports_csv.NAMES) whose police person id is not linked to a child the
+# team holds: the same words whether it is linked to no child or another team's (code INVALID:
+# what was sent is not enough; the API answers in these words, which name no one).
+NAMES_NEEDED = (
+    "First name, Last name and Date of birth are empty. Add the child's names and date of "
+    "birth: without them rhi matches a notification only by a police person id already "
+    "linked to a child your team holds."
+)
 
 
 @dataclass(frozen=True)
@@ -259,6 +274,7 @@ class Known:
             {
                 d
                 for n in notices
+                if n.date_of_birth is not None
                 for d in matching.birth_dates_to_check(n.date_of_birth, near_births=True)
             }
         )
@@ -318,7 +334,14 @@ class Known:
     def child(self, child_id: int) -> Child | None:
         return self.by_id.get(child_id)
 
+    def linked(self, notice: Notice) -> Child | None:
+        """The child the row's police person id is linked to, where the team holds them."""
+        child_id = self.people.get(notice.police_person_id or "")
+        return self.child(child_id) if child_id is not None else None
+
     def candidates(self, notice: Notice) -> list[Child]:
+        if notice.date_of_birth is None:
+            return []
         days = matching.birth_dates_to_check(notice.date_of_birth, near_births=True)
         return [child for day in days for child in self.children[day]]
 
@@ -347,7 +370,22 @@ LABELS = {
 def _same_child(child: Child, notice: Notice) -> bool:
     """The child a police reference or person id points at may be the row's: the same rule as
     "possibly the same child" (a fuller name, such as a middle name added, is still theirs)."""
+    if notice.first_name is None or notice.last_name is None or notice.date_of_birth is None:
+        return False  # a row naming no child is theirs only by its linked id (`_is_child`)
     return matching.may_be(notice.first_name, notice.last_name, notice.date_of_birth, child)
+
+
+def _is_child(child: Child, notice: Notice, known: Known) -> bool:
+    """The row is about `child`: by its name and date of birth (`_same_child`), or, naming no
+    child, by its police person id linked to them."""
+    if notice.named:
+        return _same_child(child, notice)
+    linked = known.linked(notice)
+    return linked is not None and child.id is not None and linked.id == child.id
+
+
+def _names_needed(row: Row) -> Plan:
+    return Plan(row, PROBLEM, NAMES_NEEDED, code=INVALID)
 
 
 def _named_in(waiting: WaitingRow, line: int) -> Child | None:
@@ -399,7 +437,11 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
             "Nothing was changed: ask that team's manager.",
             code=REFERENCE_CONFLICT,
         )
-    if not _same_child(episode.child, notice) and not _as_confirmed(episode, notice, known, row):
+    if not notice.named:
+        if not _is_child(episode.child, notice, known):
+            # The reference alone may be mistyped: the names (or the child's id) say whose.
+            return _names_needed(row)
+    elif not _same_child(episode.child, notice) and not _as_confirmed(episode, notice, known, row):
         return Plan(
             row,
             PROBLEM,
@@ -490,8 +532,12 @@ def _plan_settled(row: Row, notice: Notice, known: Known, settled: WaitingRow) -
     episode = known.settled_episodes.get(settled.episode_id or 0)
     if episode is None or notice.returned_at is None or episode.returned_at is not None:
         return Plan(row, UNCHANGED, f"{said}: nothing added.", episode=episode)
+    if not notice.named and not _is_child(episode.child, notice, known):
+        return _names_needed(row)
     sent = _named_in(settled, row.line)
-    if not any(_same_child(c, notice) for c in (episode.child, sent) if c is not None):
+    if notice.named and not any(
+        _same_child(c, notice) for c in (episode.child, sent) if c is not None
+    ):
         return Plan(
             row,
             PROBLEM,
@@ -533,7 +579,10 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
         # candidate's: one that waits because its date of birth is a slip from the candidate's
         # (NEAR_BIRTH) never matches the candidate by `may_be`, so its retry and its found
         # notification would be refused as naming another child.
-        if not any(_same_child(c, notice) for c in (candidate, sent) if c is not None):
+        if not notice.named:
+            if not _is_child(candidate, notice, known):
+                return _names_needed(row)
+        elif not any(_same_child(c, notice) for c in (candidate, sent) if c is not None):
             # The row waits as possibly this child: a row naming another child is not put in
             # its place, where "same child" would file it on the wrong record.
             return Plan(
@@ -562,6 +611,13 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
             else "Still waits for a person to confirm the child."
         )
         return Plan(row, WAITING, said, waiting=waiting, values=values, code=NEEDS_PERSON)
+    if not notice.named:
+        linked = known.linked(notice)
+        if linked is None:  # linked to no child, or to one the team does not hold: one answer
+            return _names_needed(row)
+        return _new_or_same_time_away(
+            row, notice, linked, known, f"New episode for {linked.display_name} (police person id)."
+        )
     if notice.police_person_id and notice.police_person_id in known.people:
         child = known.child(known.people[notice.police_person_id])
         if child is None:

@@ -244,9 +244,11 @@ class Notice:
 
     police_reference: str
     police_person_id: str | None
-    first_name: str
-    last_name: str
-    date_of_birth: date
+    # None, all three, where the row names no child (`NAMES`): it is taken as the child its
+    # police person id is linked to, or refused (imports_apply `_names_needed`).
+    first_name: str | None
+    last_name: str | None
+    date_of_birth: date | None
     started_at: datetime | None  # None: a found notification for an episode rhi holds
     returned_at: datetime | None
     risk_grade: str | None  # None: the file does not say (a new episode is "not graded")
@@ -254,6 +256,17 @@ class Notice:
     found_where: str | None
     found_by: str | None
     reported_by: str | None
+
+    @property
+    def named(self) -> bool:
+        """False for a row that gives no names and no date of birth (`NAMES`)."""
+        return self.date_of_birth is not None
+
+
+# The child's names and date of birth. A row may leave out all three, never one or two: such a
+# row is the child's its police person id is linked to, where the importing team holds that
+# child, and is refused, saying to add them, anywhere else (imports_apply `_names_needed`).
+NAMES = ("first_name", "last_name", "date_of_birth")
 
 
 @dataclass
@@ -926,8 +939,14 @@ def read_row(
     r = _Reader(row, grades, now, to_utc)
     reference = r.required("police_reference")
     reference = references.tidy(reference) if reference else None
-    first, last = r.required("first_name"), r.required("last_name")
-    birth = r.birth()
+    # No name and no date of birth: left to the police person id, or the reference of a found
+    # notification (imports_apply says what to add where neither is enough). One or two of
+    # them empty is a slip, refused here, naming it.
+    named = not all(r.blank(name) for name in NAMES)
+    first = last = birth = None
+    if named:
+        first, last = r.required("first_name"), r.required("last_name")
+        birth = r.birth()
     # A found notification names the episode by its reference and may leave out when the child
     # was reported missing: it updates the episode rhi holds (imports_apply refuses it where rhi
     # holds none). Without a found time, the missing time is the notification.
@@ -947,7 +966,9 @@ def read_row(
         "found_by": r.text("found_by"),
         "reported_by": r.reporter(),
     }
-    if row.problems or not (reference and first and last and birth and (started or returned)):
+    if row.problems or not (
+        reference and (not named or (first and last and birth)) and (started or returned)
+    ):
         return row
     row.notice = Notice(
         police_reference=reference,
