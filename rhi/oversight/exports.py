@@ -13,6 +13,7 @@ Times are stored in UTC and written as local dates (the day a coordinator would 
 from __future__ import annotations
 
 import csv
+import enum
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -73,6 +74,29 @@ class Export:
     note: str | None = None  # how a column was measured, said on the page (deadlines changed)
 
 
+class Answer(enum.Enum):
+    """The child's answer to an interview offered, as every export writes it: one home, so the
+    Standard Safeguarding Dataset and the list for inspectors never disagree about one episode
+    (a probe found the dataset writing N, not accepted, where the list said "No answer")."""
+
+    YES = "yes"
+    NO = "no"
+    # Offered, with neither a yes nor a no recorded: not yet, or the return closed before any
+    # (not reached after attempts). Never a no: a child who has not answered has not declined.
+    NONE = "none"
+
+
+def answer_of(accepted_at: datetime | None, status: str | None) -> Answer:
+    """Yes, no, or no answer, as the service's figures count them (rhi/oversight/figures.py:
+    "accepted", "declined", "no_answer"): a yes and then a no is a no
+    (rhi.models.interviews.was_accepted)."""
+    if was_accepted(accepted_at, status):
+        return Answer.YES
+    if status == InterviewStatus.DECLINED.value:
+        return Answer.NO
+    return Answer.NONE
+
+
 @dataclass(frozen=True)
 class Row:
     """One episode as the query returns it: only the columns the exports write or check."""
@@ -117,8 +141,9 @@ class Row:
         return deadlines.deadline_minutes(self.interview_due, self.first_return)
 
     @property
-    def accepted(self) -> bool:
-        return was_accepted(self.accepted_at, self.status)
+    def answer(self) -> Answer:
+        """What the child answered to the interview offered for the episode (`Answer`)."""
+        return answer_of(self.accepted_at, self.status)
 
     @property
     def held(self) -> datetime | None:
@@ -472,6 +497,9 @@ def ssda903(scope: ColumnElement[bool], year: int) -> Export:
     )
 
 
+# The dataset's "accepted" for each answer: blank (unknown) for none, as when not offered.
+SSD_ANSWER = {Answer.YES: "Y", Answer.NO: "N", Answer.NONE: ""}
+
 SSD_HEADERS = [
     "miss_table_id",
     "miss_la_person_id",
@@ -496,8 +524,9 @@ def ssd(scope: ColumnElement[bool], year: int) -> Export:
     - miss_mis_epi_end: when the child came back, the same way; blank while still missing
     - miss_mis_epi_rhi_offered: Y when the interview made for the episode was offered, N when
       not (yet), NA while the child is still missing (no interview is due)
-    - miss_mis_epi_rhi_accepted: Y when the child said yes, N when they have not (yet); blank
-      when no interview was offered
+    - miss_mis_epi_rhi_accepted: Y when the child said yes, N when they said no; blank when
+      no interview was offered, and when the child has not answered (not yet, or the return
+      closed before any answer): not knowing is never written as a no (`Answer`)
 
     Checked as the SSDA903 table is (but for the year's bounds: this dataset keeps the real
     dates), and for an interview accepted or held with no offer recorded.
@@ -516,7 +545,7 @@ def ssd(scope: ColumnElement[bool], year: int) -> Export:
     for row in rows:
         # NA while still missing: no interview is due before the child is back.
         offered = "NA" if row.returned_at is None else _yes_no(row.offered_at)
-        accepted = _yes_no(row.accepted) if row.offered_at else ""
+        accepted = SSD_ANSWER[row.answer] if row.offered_at else ""
         table.append(
             [
                 str(row.episode_id),
@@ -576,13 +605,10 @@ def within_deadline(row: Row, now: datetime, hours: int) -> str:
     return "No" if deadlines.Clock(due, now).overdue else "Not yet"
 
 
-def _answer(row: Row) -> str:
-    """The child's answer to the offer, for inspectors: "No" only for a no. Offered with neither
-    a yes nor a no is "No answer" (an oversight probe counted four refusals here where the
-    service page said two children said no)."""
-    if row.accepted:
-        return "Yes"
-    return "No" if row.status == InterviewStatus.DECLINED.value else "No answer"
+# The child's answer to the offer, for inspectors (`Answer`): "No" only for a no. Offered with
+# neither a yes nor a no is "No answer" (an oversight probe counted four refusals here where
+# the service page said two children said no).
+LIST_ANSWER = {Answer.YES: "Yes", Answer.NO: "No", Answer.NONE: "No answer"}
 
 
 def episodes(scope: ColumnElement[bool], start: date, end: date, now: datetime) -> Export:
@@ -610,7 +636,7 @@ def episodes(scope: ColumnElement[bool], start: date, end: date, now: datetime) 
             # Blank while still missing: no interview is due before the child is back.
             "" if row.returned_at is None else "Yes" if row.offered_at else "No",
             _when(row.offered_at),
-            _answer(row) if row.offered_at else "",
+            LIST_ANSWER[row.answer] if row.offered_at else "",
             _when(row.held),
             within_deadline(row, now, hours),
         ]
