@@ -4,7 +4,8 @@
 //   every such page   the bar (bar.js), and field changes kept when a save fails offline
 //   a shell page      filled from the tablet, and moved between in-page (router.js)
 //   other pages       "Keep on this tablet" buttons; on the Returns list, the worker's copies;
-//                     on an interview's part, its copy kept up to date with each save
+//                     on an interview's part, its copy kept when the tablet has none yet, and
+//                     kept up to date with each save
 
 import { keepOfflineWith, signedOut } from "./autosave.js";
 import { refreshBar, startBar } from "./bar.js";
@@ -13,7 +14,7 @@ import { keepCopies, keepEpisode } from "./copies.js";
 import { whenDraftKept } from "./drafts.js";
 import { startKeepButtons } from "./keep-on-tablet.js";
 import { episodeIn } from "./paths.js";
-import { keepId } from "./records.js";
+import { copyId, keepId } from "./records.js";
 import { startRouter } from "./router.js";
 import { fillPage } from "./shell-page.js";
 import { flush, leave } from "./shell-interview.js";
@@ -78,12 +79,28 @@ function keepCopyUpToDate(page) {
         }
       });
   };
+  // On load, online: a copy made at once if the tablet has none of this interview yet. One begun
+  // online (the start is a whole-page POST, not a save) had none until 2 s after its first save:
+  // with the signal gone before that, its next part said "Not on this tablet", and the return's
+  // page on the tablet offered to start it again (a probe). Only on a part the worker can change
+  // (the server marks its fields data-autosave: not a finished interview, which has no copy and
+  // would ask on every page), and only as keepNow keeps (a PIN set, the worker's own store). A
+  // copy already kept follows the saves below and each Returns visit: no request for each part.
+  const uuid = page.getAttribute("data-interview-page");
+  if (navigator.onLine && page.querySelector("[data-autosave]")) {
+    store.ids().then(
+      (kept) => {
+        if (!kept.some(({ id }) => id === copyId(uuid))) refresh();
+      },
+      () => undefined,
+    );
+  }
   document.addEventListener("htmx:afterRequest", (event) => {
     const { xhr, requestConfig } = event.detail;
     if (!xhr || xhr.status !== 200 || signedOut(xhr)) return;
     if (!requestConfig || requestConfig.verb === "get") return;
     const path = new URL(xhr.responseURL || window.location.href).pathname;
-    if (!path.startsWith(`/interviews/${page.getAttribute("data-interview-page")}/`)) return;
+    if (!path.startsWith(`/interviews/${uuid}/`)) return;
     // Saves close together (typing, a box left for the next) are kept with one read of the
     // copy, once the worker pauses: each read is a request and an audit row on the server.
     window.clearTimeout(timer);
