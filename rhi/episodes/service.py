@@ -628,10 +628,17 @@ def record_outcome(
             "first.",
         )
     if outcome == "declined":
+        # Only what this form asks: when the child said no (the outcome's time) and their words.
+        # The offer's time, if none is recorded, is the no's own, as the decline form fills it
+        # in (`record_decline`), with no way it was made (`offer_on_record` is false): the child
+        # said no to an offer, so the figures and the statutory returns count the return as
+        # offered; the episode page shows no time for it, as nobody entered one.
         interview.offered_at = interview.offered_at or at
         interview.declined_at = interview.declined_at or at
         interview.decline_reason = interview.decline_reason or reason
-        interview.offer_again = False
+        # Whether to offer again is not asked here: `offer_again` stays as recorded (an earlier
+        # no kept open, or never answered), never "the child asked us not to" (a probe found
+        # the page saying so). The return is closed, so no offer again is due.
         interview.reoffer_at = None
         if interview.status != InterviewStatus.DECLINED.value:
             _status(interview, InterviewStatus.DECLINED, user, episode.child_id)

@@ -63,15 +63,26 @@ class InterviewStatus(enum.StrEnum):
 # What the pages say of a return with no interview yet.
 NOT_YET_OFFERED = "Not yet offered"
 
+# The words for a status once the return is closed (it has its outcome), where the open words
+# say someone is still trying: a return closed as "Not reached after attempts" said "Status: Not
+# reached yet" (a probe). Closed after attempts that did not reach the child, whatever the
+# outcome (not reached, carer information instead, decided not to interview), nobody is trying
+# any more. The tablet keeps open returns only (rhi/sync/copies.py), so it is given the open
+# words alone.
+CLOSED_LABELS = {InterviewStatus.UNABLE_TO_CONTACT.value: "Closed: not reached"}
 
-def status_label(status: str | None, offer_recorded: bool = True) -> str:
+
+def status_label(status: str | None, offer_recorded: bool = True, closed: bool = False) -> str:
     """The words for an interview's status; None (no interview yet): "Not yet offered".
     `offer_recorded`: whether the interview has its offer's time. An interview is made
     "offered" by anything recorded on the return (a carer spoken to, an outcome), before any
     offer: such an interview is "Not yet offered" too (a probe: a return closed as "Decided not
-    to interview" said "Offered" though none was made, against the figures)."""
+    to interview" said "Offered" though none was made, against the figures). `closed`: whether
+    the return has its outcome (`CLOSED_LABELS`)."""
     if not status or (status == InterviewStatus.OFFERED.value and not offer_recorded):
         return NOT_YET_OFFERED
+    if closed and status in CLOSED_LABELS:
+        return CLOSED_LABELS[status]
     return InterviewStatus(status).label
 
 
