@@ -106,7 +106,9 @@ def test_a_final_no_recorded_as_the_outcome_tells_the_social_worker_truly(app, w
     assert worker.post(url + "/outcome", ended, page=url).status_code == 302
     home = _as(app, world, "social_worker").get("/children").get_data(as_text=True)
     assert "said no to a return home interview" in home
-    assert "asked not to be offered it again" in home and "The offer stays open" not in home
+    # The outcome's form asks nothing of offering again: never "she asked" (a probe).
+    assert "The return has since ended: child said no." in home
+    assert "asked not to be offered" not in home and "The offer stays open" not in home
 
 
 def test_a_no_kept_open_then_not_reached_says_how_the_return_ended(app, world):
