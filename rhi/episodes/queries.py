@@ -34,8 +34,10 @@ from sqlalchemy.orm.util import AliasedClass
 
 from rhi import access, deadlines
 from rhi.deadlines import Deadlines
+from rhi.episodes import imports_apply
 from rhi.extensions import db
-from rhi.models import Child, Episode, Interview, User, interview_episodes
+from rhi.models import Child, Episode, Interview, User, WaitingRow, interview_episodes
+from rhi.models.episodes import NOT_GRADED
 from rhi.models.interviews import OPEN_STATUSES, InterviewStatus
 from rhi.sharing import outside_view
 
@@ -721,3 +723,98 @@ def _back_since(user: User, missing: Sequence[Episode]) -> dict[int, datetime]:
         for e in missing
         if e.child_id in first and first[e.child_id] > e.started_at
     }
+
+
+# How many of the notifications waiting for a person, with the child still missing, the
+# Returns page lists one by one; it counts them all and links to the waiting page for the rest.
+WAITING_LISTED = 20
+
+
+@dataclass(frozen=True)
+class WaitingMissing:
+    """A notification waiting for a person that says the child is still missing (no found
+    time), as the Returns page lists it: nothing of the child rhi may know (that is on the
+    waiting page, read and audited there)."""
+
+    id: int
+    police_reference: str
+    reported_at: datetime | None  # UTC, read by today's rules; None: `reported_text` as sent
+    reported_text: str
+    risk_grade: str
+    hours: int | None
+
+
+@dataclass(frozen=True)
+class WaitingNotifications:
+    """The police notifications waiting for a person to say who the child is, that `user`
+    settles on the waiting page: how many, how many of those say the child is still missing,
+    and the first `WAITING_LISTED` of those."""
+
+    total: int
+    still_missing: int
+    listed: list[WaitingMissing]
+
+
+def _no_found_time() -> ColumnElement[bool]:
+    """The notification gives no found time: its "returned" cell is missing, null or blank."""
+    returned = WaitingRow.values["returned"].as_string()
+    return func.trim(func.coalesce(returned, "")) == ""
+
+
+def waiting_notifications(user: User, now: datetime) -> WaitingNotifications | None:
+    """For those who settle notifications waiting for a person (the waiting page's own check,
+    `access.can_import`; None for anyone else), the rows that page lists them: their team's,
+    for a child they may see (`imports_apply.waiting_scope`, the rule's one home). Counted in
+    one COUNT; the still-missing ones listed from one query with a LIMIT, oldest first as the
+    waiting page orders them: two statements, whatever the number waiting.
+
+    The child scope is handed to `waiting_scope` tied to each row's own candidate
+    (`Child.id == WaitingRow.candidate_child_id`): the same children, asked of the row's one
+    candidate through the primary key, rather than of every child the user may see."""
+    if not access.can_import(user):
+        return None
+    scope = and_(
+        WaitingRow.resolved_at.is_(None),
+        imports_apply.waiting_scope(
+            user.team_id,
+            and_(Child.id == WaitingRow.candidate_child_id, access.child_filter(user)),
+        ),
+    )
+    missing = _no_found_time()
+    total, still = db.session.execute(
+        select(
+            func.count(WaitingRow.id),
+            func.coalesce(func.sum(case((missing, 1), else_=0)), 0),
+        ).where(scope)
+    ).one()
+    if not total:
+        return WaitingNotifications(0, 0, [])
+    rows = db.session.execute(
+        select(WaitingRow.id, WaitingRow.police_reference, WaitingRow.values)
+        .where(scope, missing)
+        .order_by(WaitingRow.created_at, WaitingRow.id)
+        .limit(WAITING_LISTED)
+    ).all()
+    return WaitingNotifications(int(total), int(still or 0), [_listed(*row, now) for row in rows])
+
+
+def _listed(
+    waiting_id: int, reference: str, values: dict[str, Any], now: datetime
+) -> WaitingMissing:
+    """One still-missing notification's time and grade, read by the import's own rules (its
+    cells are text as sent: "23/11/2026 05:00" from a file, a local time); as sent where those
+    rules no longer read it."""
+    notice = imports_apply.check_row(0, values).notice
+    started = notice.started_at if notice is not None else None
+    if notice is not None:
+        grade = notice.risk_grade or NOT_GRADED
+    else:
+        grade = str(values.get("risk_grade") or "").strip() or NOT_GRADED
+    return WaitingMissing(
+        id=waiting_id,
+        police_reference=reference,
+        reported_at=started,
+        reported_text=str(values.get("reported_missing") or "").strip(),
+        risk_grade=grade,
+        hours=hours_missing(started, now) if started is not None else None,
+    )

@@ -56,6 +56,7 @@ from rhi.episodes.queries import (
     repeat_count,
     return_clock,
     still_missing,
+    waiting_notifications,
     waiting_returns,
 )
 from rhi.episodes.service import CLOSING_OUTCOMES
@@ -147,6 +148,12 @@ def returns() -> str | tuple[str, dict[str, str]]:
         if oversight and unallocated_pages
         else [],
         "missing": still_missing(current_user, now) if oversight else [],
+        # Police notifications waiting for a person to say who the child is: no episode yet,
+        # so on no list here. Told to those who settle them (None for anyone else), beside
+        # "Still missing": two statements (a COUNT and a short list), whatever the number, so
+        # the minute's refresh says it too and "No child you can see is missing now" is never
+        # said while they wait.
+        "waiting_notices": waiting_notifications(current_user, now) if oversight else None,
         # Children who said no, with the offer kept open: theirs until the return has an outcome.
         "offer_open": offer_open(current_user, now),
         "notices": allocation.notices_for(current_user),
@@ -168,6 +175,8 @@ def returns() -> str | tuple[str, dict[str, str]]:
     # Who opened which page of children's returns, as every list of children's records is
     # (children.list, actions.list); paging and sorting are links, so each is recorded.
     shown = len(ctx["rows"]) + len(ctx["unallocated"]) + len(ctx["missing"])
+    if ctx["waiting_notices"]:
+        shown += len(ctx["waiting_notices"].listed)
     audit.record(
         "returns.list",
         object_type="episode",
