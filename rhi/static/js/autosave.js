@@ -532,12 +532,17 @@ document.addEventListener("input", (event) => {
 });
 
 /** The words the server holds for a box, as its last answer gave them (the `o:` field beside
- * its status, sent back with each save to tell a clash). */
-function serverHolds(elt) {
-  const target = document.querySelector(elt.getAttribute("hx-target") || "#none");
-  const held =
-    target && target.querySelector(`input[name="${CSS.escape("o:" + elt.name.slice(2))}"]`);
+ * its status, sent back with each save to tell a clash), or as `page` (another copy of this
+ * page) has them. */
+function serverHolds(elt, page = document) {
+  const held = heldInput(elt, page);
   return held ? held.value : null;
+}
+
+/** @returns {HTMLInputElement | null} */
+function heldInput(elt, page = document) {
+  const target = page.querySelector(elt.getAttribute("hx-target") || "#none");
+  return target && target.querySelector(`input[name="${CSS.escape("o:" + elt.name.slice(2))}"]`);
 }
 
 document.addEventListener("htmx:beforeRequest", (event) => {
@@ -546,7 +551,7 @@ document.addEventListener("htmx:beforeRequest", (event) => {
 
 function sendAsThePageGoes(elt) {
   const url = elt.getAttribute("hx-post");
-  if (!url || !elt.isConnected) return;
+  if (!url || !elt.isConnected) return false;
   const body = new URLSearchParams();
   const form = elt.form || document;
   for (const name of (elt.getAttribute("hx-params") || elt.name).split(",")) {
@@ -565,6 +570,7 @@ function sendAsThePageGoes(elt) {
     credentials: "same-origin",
     headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
   }).catch(() => undefined);
+  return true;
 }
 
 // Both: pagehide is the one a tablet's browser always gives (closing the tab, switching app),
@@ -575,15 +581,136 @@ function sendAsThePageGoes(elt) {
 function sendWhatIsTyped() {
   // A shell page keeps what is typed on the tablet itself (shell-interview.js), and sends it
   // from there: never straight to the server.
+  const sent = [];
   if (!document.querySelector("[data-shell-page]"))
     for (const elt of typedNotSent) {
-      if (navigator.onLine) sendAsThePageGoes(elt);
-      else keepOffline(elt).catch(() => false); // now: not after a keep on its way
+      if (navigator.onLine) {
+        if (sendAsThePageGoes(elt)) sent.push({ name: elt.name, sum: fingerprint(elt.value) });
+      } else keepOffline(elt).catch(() => false); // now: not after a keep on its way
     }
   typedNotSent.clear();
+  if (sent.length) noteSentAsThePageWent(sent);
 }
 window.addEventListener("beforeunload", sendWhatIsTyped);
 window.addEventListener("pagehide", sendWhatIsTyped);
+
+// That save and the next page's own request race on the server: a reload or Back and Forward
+// could draw the page before the save landed, the box showing the words from before it (a
+// probe: 5 of 8 reloads). Typing on there met the worker's own words of a second before as a
+// clash "somewhere else", and "Keep my version" dropped them. So the page going notes which
+// boxes it sent, and the same page drawn again holds those boxes (nothing typed in them can
+// meet that clash) while it asks the server again, until their save shows or the tries end.
+// Only the boxes' names go into the browser's storage, never their words (a security finding:
+// the child's words left in the browser's own files), and only for this tab (sessionStorage),
+// with a 32-bit fingerprint of the words sent: nothing can be read back from it, and it tells
+// the page drawn again whether it already shows them (the save landed first: most reloads),
+// so only a page drawn before the save landed holds its boxes, and only until it shows.
+const SENT_NOTE = "rhi:sent-as-page-went";
+const NOTE_KEPT_MS = 15000; // older, the save has long landed or never will
+const LOOK_AGAIN_MS = [300, 500, 800, 1200, 2000]; // waits before each look: about 5 s in all
+
+/** FNV-1a over the text's UTF-16 units: a fingerprint, not a secret and not a check of it. */
+function fingerprint(text) {
+  let sum = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) sum = Math.imul(sum ^ text.charCodeAt(i), 0x01000193);
+  return sum >>> 0;
+}
+
+function noteSentAsThePageWent(sent) {
+  const note = { path: window.location.pathname, at: Date.now(), sent };
+  try {
+    window.sessionStorage.setItem(SENT_NOTE, JSON.stringify(note));
+  } catch {
+    // No storage (full, or turned off): the page comes back as the server draws it, as before.
+  }
+}
+
+/** The boxes sent as this page last went ({name, sum}), if it went just now; else none. */
+function takeNoteOfThisPage() {
+  try {
+    const note = JSON.parse(window.sessionStorage.getItem(SENT_NOTE) || "null");
+    if (!note || Date.now() - note.at > NOTE_KEPT_MS) {
+      window.sessionStorage.removeItem(SENT_NOTE);
+      return [];
+    }
+    // Another page first (Back, on the way to Forward): the note waits for this one's return.
+    if (note.path !== window.location.pathname) return [];
+    window.sessionStorage.removeItem(SENT_NOTE);
+    return Array.isArray(note.sent) ? note.sent : [];
+  } catch {
+    return [];
+  }
+}
+
+/** This page as the server draws it now, or null (no answer, signed out, a shell page). */
+async function thisPageAgain() {
+  try {
+    const answer = await fetch(window.location.href, {
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+    if (!answer.ok || answer.redirected) return null;
+    const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+    return page.querySelector("[data-shell-page]") ? null : page;
+  } catch {
+    return null;
+  }
+}
+
+async function checkWhatWasSaved() {
+  if (document.querySelector("[data-shell-page]")) return; // kept on the tablet: nothing raced
+  const sums = new Map();
+  for (const { name, sum } of takeNoteOfThisPage()) {
+    const box = boxNamed(name);
+    // Drawn with the words sent already (the save landed first): nothing to wait for.
+    if (box && "readOnly" in box && !box.readOnly && fingerprint(box.value) !== sum)
+      sums.set(box, sum);
+  }
+  let waiting = [...sums.keys()];
+  if (!waiting.length) return;
+  const drawn = new Map();
+  for (const box of waiting) {
+    const status = statusFor(box);
+    drawn.set(box, {
+      held: serverHolds(box),
+      said: status ? [status.textContent, status.className] : null,
+    });
+    box.readOnly = true;
+    setStatus(box, "Checking what was saved…", "save-pending");
+  }
+  for (const wait of LOOK_AGAIN_MS) {
+    await new Promise((resolve) => window.setTimeout(resolve, wait));
+    const page = await thisPageAgain();
+    if (!page) continue;
+    waiting = waiting.filter((box) => {
+      const held = serverHolds(box, page);
+      const there = [...page.getElementsByName(box.name)][0];
+      if (held === null || !there) return true;
+      // Not landed yet (the words as drawn, and not those sent): looked at again.
+      if (held === drawn.get(box).held && fingerprint(held) !== sums.get(box)) return true;
+      // The save landed: the box and its clash check both start from it.
+      box.value = /** @type {HTMLInputElement} */ (there).value;
+      const original = heldInput(box);
+      if (original) original.value = held;
+      box.readOnly = false;
+      setStatus(box, "Saved", "save-saved");
+      return false;
+    });
+    if (!waiting.length) return;
+  }
+  // Never changed: saved before the page was drawn, the same words, or not taken. The box
+  // stays as the server holds it, and says what it said before.
+  for (const box of waiting) {
+    box.readOnly = false;
+    const { said } = drawn.get(box);
+    const status = statusFor(box);
+    if (said && status) [status.textContent, status.className] = said;
+    noteWhereTheWordsAre(box);
+    reflect(box);
+  }
+}
+
+checkWhatWasSaved();
 
 // A page the server sent back refused says so beside the field from the start.
 for (const elt of document.querySelectorAll("[data-autosave]")) noteWhereTheWordsAre(elt);
