@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rhi.extensions import db
@@ -79,6 +79,18 @@ class PolicePerson(db.Model):
 
 class WaitingRow(db.Model):
     __tablename__ = "import_waiting_rows"
+    # The rows still waiting for a person, by team: the waiting page and the Returns page count
+    # and list these, not every row a person ever settled (issue 16: cost that does not grow
+    # with history).
+    __table_args__ = (
+        Index(
+            "ix_import_waiting_rows_open_team",
+            "team_id",
+            "created_at",
+            sqlite_where=text("resolved_at IS NULL"),
+            postgresql_where=text("resolved_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     police_reference: Mapped[str] = mapped_column(String(60), index=True)
