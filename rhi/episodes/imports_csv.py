@@ -939,9 +939,10 @@ def read_row(
     r = _Reader(row, grades, now, to_utc)
     reference = r.required("police_reference")
     reference = references.tidy(reference) if reference else None
-    # No name and no date of birth: left to the police person id, or the reference of a found
-    # notification (imports_apply says what to add where neither is enough). One or two of
-    # them empty is a slip, refused here, naming it.
+    # No name and no date of birth: left to the police person id, which must be linked to a
+    # child the team holds (imports_apply `_names_needed` says what to add where it is not; a
+    # found notification's reference names its episode only when that episode is the child's).
+    # One or two of them empty is a slip, refused here, naming it.
     named = not all(r.blank(name) for name in NAMES)
     first = last = birth = None
     if named:

@@ -17,12 +17,15 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from rhi.extensions import db
+from rhi.models import Interview
 from tests.browser.helpers import interviews_for, sign_in, start_online, to_part
 
 pytestmark = pytest.mark.browser
 
 FIRST = "She slept at her uncle's flat on Tuesday."
 MORE = " Went to Hull by train."
+ELSEWHERE = "Her carer wrote: she came home by bus."
 
 
 def held(live_app, episode_id: int) -> str:
@@ -119,3 +122,47 @@ def test_a_page_drawn_after_the_save_landed_is_never_held(page, live_app, new_re
     page.wait_for_timeout(1500)  # past the first looks the check would have made
     assert not [r for r in asked_again if r == url], asked_again
     assert box.is_editable()
+
+
+def test_a_change_made_elsewhere_meanwhile_is_never_said_to_be_saved(page, live_app, new_return):
+    """A review: the held box took any change on the server for its own save landing, and
+    said "Saved" beside another's words, though the worker's were refused as a clash."""
+    episode_id = new_return("Gwendolen")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    start_online(page, episode_id)
+    to_part(page, "While away")
+    held_back: list = []
+
+    def save(route) -> None:
+        if not held_back:
+            held_back.append(route)
+        else:
+            route.continue_()
+
+    page.context.route("**/interviews/*/save", save)
+    box = page.get_by_label("What Gwendolen said")
+    box.click()
+    box.press_sequentially(FIRST)
+    page.reload()
+    page.wait_for_load_state("load")
+    deadline = time.monotonic() + 10
+    while not held_back:
+        assert time.monotonic() < deadline, "no save went as the page went"
+        page.wait_for_timeout(50)
+    status = page.locator("#meta-sections-away-text .save-status")
+    expect(status).to_have_text("Checking what was saved…")
+
+    # Meanwhile another's words reach the server; the worker's then meet them as a clash.
+    with live_app.app_context():
+        (interview,) = interviews_for(live_app, episode_id)
+        stored = db.session.get(Interview, interview.id)
+        stored.content = {**stored.content, "sections": {"away": {"text": ELSEWHERE}}}
+        db.session.commit()
+    held_back[0].continue_()
+    box = page.get_by_label("What Gwendolen said")
+    expect(box).to_have_value(ELSEWHERE, timeout=10_000)
+    expect(status).to_contain_text("changed somewhere else as the page reloaded")
+    expect(status).not_to_have_text("Saved")
+    expect(box).to_be_editable()
+    assert held(live_app, episode_id) == ELSEWHERE

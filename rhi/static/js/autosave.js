@@ -358,7 +358,10 @@ document.addEventListener("htmx:sendError", (event) => {
 // them once the worker has signed in again: upload.js). Anything else (a server error, a busy
 // server) is retried, as the same save can succeed in a moment.
 const SIGNED_OUT =
-  "Not saved: you have been signed out. Your words are still in the box: copy them, sign in again and paste them back.";
+  "Not saved: you have been signed out. Your words are still in the box: sign in again, and they are sent from here.";
+// The words sent as the page went were not saved: what is shown is a change made elsewhere.
+const CHANGED_WHILE_AWAY =
+  "This was changed somewhere else as the page reloaded, and your last words were not saved. Check the box and add them again.";
 const EXPIRED =
   "Not saved: this page has expired. Your words are still in the box: copy them, reload the page and paste them back.";
 const NOT_YOURS =
@@ -433,10 +436,12 @@ window.addEventListener("rhi:signed-in-again", () => {
 function sayRefused(elt, message, config) {
   setStatus(elt, message, "save-error");
   if (message !== SIGNED_OUT && message !== EXPIRED) return;
+  // Signed in again since it was sent (the page has a new token): sent again, and nothing said
+  // of an end that is over (said, it would hide the page and ask for the password again).
+  if (sentWithOldToken(config)) return sendAgain(elt.name);
+  waitingForSignIn.add(elt.name);
   // The way to sign in again, at once (idle-warning.js), not when the page's clock runs out.
   if (message === SIGNED_OUT) window.dispatchEvent(new Event("rhi:signed-out"));
-  if (sentWithOldToken(config)) sendAgain(elt.name);
-  else waitingForSignIn.add(elt.name);
 }
 
 document.addEventListener("htmx:beforeSwap", (event) => {
@@ -688,12 +693,15 @@ async function checkWhatWasSaved() {
       if (held === null || !there) return true;
       // Not landed yet (the words as drawn, and not those sent): looked at again.
       if (held === drawn.get(box).held && fingerprint(held) !== sums.get(box)) return true;
-      // The save landed: the box and its clash check both start from it.
+      // The server holds other words: the box and its clash check both start from them. They
+      // are the words sent (their save landed), or another's (a change made elsewhere, which
+      // the save sent as the page went met as a clash): never said to be saved then.
       box.value = /** @type {HTMLInputElement} */ (there).value;
       const original = heldInput(box);
       if (original) original.value = held;
       box.readOnly = false;
-      setStatus(box, "Saved", "save-saved");
+      if (fingerprint(held) === sums.get(box)) setStatus(box, "Saved", "save-saved");
+      else setStatus(box, CHANGED_WHILE_AWAY, "save-error");
       return false;
     });
     if (!waiting.length) return;
