@@ -87,43 +87,6 @@ def test_words_saved_as_the_page_went_are_shown_when_it_comes_back(
     assert held(live_app, episode_id) == FIRST + MORE
 
 
-def test_a_page_drawn_after_the_save_landed_is_never_held(page, live_app, new_return):
-    """The usual order: the save sent as the page went lands first, and the page drawn again
-    shows the words already. Nothing is held and nothing asked again (a fingerprint of the words
-    sent, never the words, tells the page so)."""
-    episode_id = new_return("Seraphine")
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    start_online(page, episode_id)
-    to_part(page, "While away")
-    url = page.url
-    saves: list[str] = []
-    page.on("request", lambda r: saves.append(r.url) if r.url.endswith("/save") else None)
-    asked_again: list[str] = []  # the page fetched by a script (the check's looks)
-    page.on("request", lambda r: asked_again.append(r.url) if r.resource_type == "fetch" else None)
-
-    def after_the_save(route) -> None:  # the page's own request waits until the save landed
-        deadline = time.monotonic() + 10
-        while held(live_app, episode_id) != FIRST and time.monotonic() < deadline:
-            time.sleep(0.05)
-        route.continue_()
-
-    page.route(url, after_the_save)
-    box = page.get_by_label("What Seraphine said")
-    box.click()
-    box.press_sequentially(FIRST)
-    page.reload()
-    page.wait_for_load_state("load")
-    assert saves, "no save went as the page went"
-    box = page.get_by_label("What Seraphine said")
-    expect(box).to_have_value(FIRST)
-    # Nothing asked again: the page is not fetched behind the worker's back (each look is a
-    # read of the child's record, audited), and the box was never held.
-    page.wait_for_timeout(1500)  # past the first looks the check would have made
-    assert not [r for r in asked_again if r == url], asked_again
-    assert box.is_editable()
-
-
 def test_a_change_made_elsewhere_meanwhile_is_never_said_to_be_saved(page, live_app, new_return):
     """A review: the held box took any change on the server for its own save landing, and
     said "Saved" beside another's words, though the worker's were refused as a clash."""
