@@ -151,6 +151,21 @@ class _Unseen(Exception):
         self.child_id = child_id
 
 
+def _audit_refused(
+    action: str, user: User, item_uuid: str, child_id: int | None, device_id: str | None
+) -> None:
+    """The audit row of an upload item refused (never shown to the device)."""
+    audit.record(
+        action,
+        user=user,
+        object_type="interview",
+        object_id=item_uuid,
+        child_id=child_id,
+        outcome="refused",
+        detail=_detail(device_id, "upload"),
+    )
+
+
 def _refused(
     user: User,
     item_uuid: str,
@@ -161,15 +176,7 @@ def _refused(
         raise _Unseen(child_id)  # a reallocated return: the work is held (rhi/sync/held.py)
     # Never had it: the same answer as for a return that does not exist, so nothing is given
     # away (not even that the return exists).
-    audit.record(
-        "access.refused",
-        user=user,
-        object_type="interview",
-        object_id=item_uuid,
-        child_id=child_id,
-        outcome="refused",
-        detail=_detail(device_id, "upload"),
-    )
+    _audit_refused("access.refused", user, item_uuid, child_id, device_id)
     return ItemResult(item_uuid, "rejected", [DROP_MESSAGE], drop=True)
 
 
@@ -179,30 +186,14 @@ def _partly_unseen(user: User, item_uuid: str, child_id: int, device_id: str | N
     one person may see every return it names (rhi/sync/held.py), so it was stuck there while
     the tablet let go of its only copy (a probe). Kept on the tablet, said, audited; which of
     the returns the sender may not see, or whether it exists, is not said."""
-    audit.record(
-        "access.refused",
-        user=user,
-        object_type="interview",
-        object_id=item_uuid,
-        child_id=child_id,
-        outcome="refused",
-        detail=_detail(device_id, "upload"),
-    )
+    _audit_refused("access.refused", user, item_uuid, child_id, device_id)
     return ItemResult(item_uuid, "rejected", [PARTLY_UNSEEN_MESSAGE])
 
 
 def _no_change_rights(
     user: User, item_uuid: str, child_id: int | None, device_id: str | None
 ) -> ItemResult:
-    audit.record(
-        "change.refused",
-        user=user,
-        object_type="interview",
-        object_id=item_uuid,
-        child_id=child_id,
-        outcome="refused",
-        detail=_detail(device_id, "upload"),
-    )
+    _audit_refused("change.refused", user, item_uuid, child_id, device_id)
     return ItemResult(
         item_uuid,
         "rejected",
