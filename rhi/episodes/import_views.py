@@ -620,6 +620,13 @@ def decide(waiting_id: int) -> tuple[str, int] | BaseResponse:
         )
     elif episode is None:
         flash("This notification was already recorded: nothing was added twice.", "info")
+    elif row.from_team is not None and episode.child_id != row.candidate_child_id:
+        # A different child from the one this team keeps: kept by the team whose import sent it.
+        flash(
+            f"Sent back to {row.from_team.name}: {episode.child.display_name} is a child new to "
+            "rhi there, and their episode waits to be allocated by that team.",
+            "success",
+        )
     else:
         flash(f"Added: {episode.child.display_name}'s episode waits to be allocated.", "success")
     return redirect(url_for("imports.waiting"))

@@ -17,9 +17,17 @@ child or to one the team does not hold: another team's child is never revealed.
 
 A weaker match (a similar name, one name within the other, a day and month swapped, two
 candidates: rhi/children/matching.py) is never merged silently: the row waits for a person
-(`WaitingRow`), who says "same child" or "new child". Matching looks only at children the
-team may see, as adding a child by hand does: whether another team's record exists is not
-theirs to know.
+(`WaitingRow`), who says "same child" or "new child". Matching looks first at children the
+team may see, as adding a child by hand does.
+
+A row that would make a child new to rhi, but may be a child another team keeps (by the same
+rules, `KEPT_ELSEWHERE`), is not made a second record of that child: it waits on the keeping
+team's list, for a person there, who can see the child, to confirm. The importing team is told
+only that it went to another team to confirm (never who the child is, nor which team): one
+child, one record, so their repeat count, their worker and their history meet the new time away.
+If the keeping team says it is a different child, it becomes a child new to rhi kept by the
+importing team, as it would have been (`resolve`). Later rows of its police reference from the
+importing team meet it where it waits.
 
 One time away is never counted twice, by the rule the hand forms keep too (rhi/episodes/
 overlaps.py, said here by `time_away_around`): a new episode or a correction whose time away
@@ -44,13 +52,14 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import aliased
 
 from rhi import access, audit
 from rhi.children import matching
 from rhi.episodes import notifications, overlaps, references
 from rhi.episodes.imports_csv import Notice, NotOnTheClock, Row, read_row
 from rhi.extensions import db
-from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
+from rhi.models import Child, Episode, PolicePerson, Team, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import NOT_GRADED
 from rhi.models.retention import DestroyedChild
@@ -141,6 +150,9 @@ class Plan:
     # their record blanks it (imports.forget_child).
     about: int | None = None
     code: str | None = None  # why it is refused or waits (a code above); None otherwise
+    # The team keeping the child a row may be, where that is another team's (`KEPT_ELSEWHERE`):
+    # the row waits on its list.
+    keeping_team_id: int | None = None
 
 
 class RowRefused(Exception):
@@ -216,6 +228,11 @@ class Known:
     # The found time a row of the file gives an episode recorded by hand that it adopts (it has
     # no reference to be found by), by the episode's id: the preview applies nothing.
     adopted_returns: dict[int, datetime] = field(default_factory=dict)
+    # Children other teams keep, by date of birth, whom a row the team would make a child new
+    # to rhi of may be (`_kept_elsewhere`), and the team keeping each, by the child's id. Never
+    # shown to the importing team.
+    elsewhere: dict[date, list[Child]] = field(default_factory=lambda: defaultdict(list))
+    keeping_team: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, actor: Actor, notices: list[Notice]) -> Known:
@@ -241,6 +258,16 @@ class Known:
                 )
             ):
                 known.waiting[references.key(waiting.police_reference)] = waiting
+            if actor.team_id is not None:
+                # What this team's imports sent to another team's list: met again, not sent twice.
+                for waiting in db.session.scalars(
+                    select(WaitingRow).where(
+                        references.matches(WaitingRow.police_reference, part),
+                        WaitingRow.resolved_at.is_(None),
+                        WaitingRow.from_team_id == actor.team_id,
+                    )
+                ):
+                    known.waiting.setdefault(references.key(waiting.police_reference), waiting)
             for waiting in db.session.scalars(
                 select(WaitingRow).where(
                     references.matches(WaitingRow.police_reference, part),
@@ -283,6 +310,10 @@ class Known:
                 select(Child).where(Child.date_of_birth.in_(part), actor.child_scope())
             ):
                 known.add(child)
+            if actor.team_id is not None:
+                for child, team_id in db.session.execute(_kept_by_other_teams(part, actor)):
+                    known.elsewhere[child.date_of_birth].append(child)
+                    known.keeping_team[child.id] = team_id
         linked = set(known.people.values()) - set(known.by_id)
         for part in _chunks(sorted(linked)):
             # A linked child outside the team's sight is refused, by id, below.
@@ -339,11 +370,33 @@ class Known:
         child_id = self.people.get(notice.police_person_id or "")
         return self.child(child_id) if child_id is not None else None
 
-    def candidates(self, notice: Notice) -> list[Child]:
+    def candidates(self, notice: Notice, *, elsewhere: bool = False) -> list[Child]:
+        """The children the row may be, among the team's (or, `elsewhere`, other teams')."""
         if notice.date_of_birth is None:
             return []
         days = matching.birth_dates_to_check(notice.date_of_birth, near_births=True)
-        return [child for day in days for child in self.children[day]]
+        held = self.elsewhere if elsewhere else self.children
+        return [child for day in days for child in held[day]]
+
+
+def _kept_by_other_teams(days: list[date], actor: Actor) -> Select[Any]:
+    """Children born on `days` that another team keeps (the record's team, else their social
+    worker's) and the actor may not see, with that team; only teams with a manager or missing
+    coordinator to decide (`access.allocating_team_filter`), and no destroyed record."""
+    social_worker = aliased(User)
+    keeper = func.coalesce(Child.team_id, social_worker.team_id)
+    return (
+        select(Child, keeper)
+        .outerjoin(social_worker, Child.social_worker_id == social_worker.id)
+        .where(
+            Child.date_of_birth.in_(days),
+            ~actor.child_scope(),
+            keeper.is_not(None),
+            keeper != actor.team_id,
+            keeper.in_(select(Team.id).where(access.allocating_team_filter())),
+            Child.id.not_in(select(DestroyedChild.child_id)),
+        )
+    )
 
 
 # What the file may change on an episode it already holds: (Notice attribute, Episode column).
@@ -569,6 +622,9 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
             code=FOUND_WITHOUT_MISSING,
         )
     if waiting is not None:
+        # Sent by this team's import to the list of the team keeping the child it may be: the
+        # words here never name that child.
+        elsewhere = waiting.team_id != known.actor.team_id
         candidate = known.child(waiting.candidate_child_id) or waiting.candidate
         sent = _named_in(waiting, row.line)
         if sent is not None and db.session.get(DestroyedChild, waiting.candidate_child_id):
@@ -585,12 +641,16 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
         elif not any(_same_child(c, notice) for c in (candidate, sent) if c is not None):
             # The row waits as possibly this child: a row naming another child is not put in
             # its place, where "same child" would file it on the wrong record.
+            who = (
+                "another team to confirm whether it is a child they keep"
+                if elsewhere
+                else f"a person to confirm it is {candidate.display_name}"
+            )
             return Plan(
                 row,
                 PROBLEM,
-                f"This police reference waits for a person to confirm it is "
-                f"{candidate.display_name}; this row names another child. Check the reference, "
-                "or decide on the waiting one first.",
+                f"This police reference waits for {who}; this row names another child. Check "
+                "the reference, or wait for the waiting one to be decided first.",
                 code=WAITING_CONFLICT,
             )
         # What waits takes what this row says (a correction, or the found time): the person
@@ -605,10 +665,11 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
                 f"for a person to confirm the child: {' '.join(together.problems)}",
                 code=WAITING_CONFLICT,
             )
+        who = "another team" if elsewhere else "a person"
         said = (
-            "Found: added to the notification that waits for a person to confirm the child."
+            f"Found: added to the notification that waits for {who} to confirm the child."
             if notice.started_at is None
-            else "Still waits for a person to confirm the child."
+            else f"Still waits for {who} to confirm the child."
         )
         return Plan(row, WAITING, said, waiting=waiting, values=values, code=NEEDS_PERSON)
     if not notice.named:
@@ -643,6 +704,9 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
         near_births=True,  # it waits for a person: never joined on a near date alone
     )
     if not found:
+        elsewhere = _kept_elsewhere(row, notice, known)
+        if elsewhere is not None:
+            return elsewhere
         name = f"{notice.first_name} {notice.last_name}"
         return Plan(row, NEW, _missing_now(f"New episode for {name}, a child new to rhi.", notice))
     best = found[0]
@@ -847,6 +911,45 @@ def _new_or_same_time_away(
     if changes:
         said += ", with " + ", ".join(LABELS[c] for c in changes)
     return Plan(row, UPDATE, said + ".", episode=episode, changes=changes, adopts=True)
+
+
+# What the importing team is told of a row sent to the team keeping the child it may be: that
+# it went, and what happens next; never who the child is, nor which team.
+KEPT_ELSEWHERE = (
+    "Possibly a child whose record another team keeps: sent to that team to confirm whether it "
+    "is the same child, so that no child has two records. Nothing is added here meanwhile; if "
+    "they say it is a different child, it comes back to your team as a child new to rhi."
+)
+
+
+def _kept_elsewhere(row: Row, notice: Notice, known: Known) -> Plan | None:
+    """The row, which no child the team may see can be, waiting for the team keeping a child
+    it may be (by the rules of `matching.possible_matches`, a date of birth a slip away too),
+    or None where no other team keeps such a child. Two records of one child split their
+    history: a coordinator's probe made a second record of a child team South kept from team
+    North's file, and the child's repeat episodes went uncounted."""
+    assert notice.first_name and notice.last_name and notice.date_of_birth
+    found = matching.possible_matches(
+        notice.first_name,
+        notice.last_name,
+        notice.date_of_birth,
+        known.candidates(notice, elsewhere=True),
+        near_births=True,
+    )
+    if not found:
+        return None
+    best = found[0]
+    child = next(c for c in known.candidates(notice, elsewhere=True) if c.id == best.child_id)
+    reason = best.reason if len(found) == 1 else f"{best.reason} (and {len(found) - 1} more)"
+    return Plan(
+        row,
+        WAITING,
+        KEPT_ELSEWHERE,
+        child,
+        reason=reason,
+        code=NEEDS_PERSON,
+        keeping_team_id=known.keeping_team[child.id],
+    )
 
 
 def _waits(row: Row, child: Child, reason: str) -> Plan:
@@ -1096,18 +1199,20 @@ def _wait(plan: Plan, actor: Actor, source: str) -> WaitingRow:
         values=plan.row.cells,
         candidate_child_id=child.id,
         reason=(plan.reason or "")[:80],
-        team_id=actor.team_id,
+        team_id=plan.keeping_team_id or actor.team_id,
+        from_team_id=actor.team_id if plan.keeping_team_id else None,
         source=source[:200],
     )
     db.session.add(waiting)
     db.session.flush()
+    where = " in the team keeping the child" if plan.keeping_team_id else ""
     audit.record(
         "import.waiting",
         user=actor.user,
         object_type="import_waiting",
         object_id=waiting.id,
         child_id=child.id,
-        detail=f"possible match waits for a person ({actor.label})",
+        detail=f"possible match waits for a person{where} ({actor.label})",
     )
     return waiting
 
@@ -1357,12 +1462,20 @@ def resolve(
     )
     episode = None
     if existing is None:
+        if decision == NEW_CHILD and waiting.from_team_id is not None:
+            # Sent here by another team's import as possibly a child this team keeps: a
+            # different child is that team's, as their import would have made it (`_kept_
+            # elsewhere`), whose "new child" it is; the person deciding need not see them.
+            actor = Actor(user, waiting.from_team_id, "another team said it is a different child")
+            seeing = Actor(None, waiting.from_team_id, actor.label)  # that team's sight
+        else:
+            seeing = actor
         child = (
             waiting.candidate
             if decision == SAME_CHILD
-            else _made_for(notice, actor, waiting.candidate_child_id)
+            else _made_for(notice, seeing, waiting.candidate_child_id)
         )
-        same = _recorded_by_hand(child, notice, actor) if child is not None else None
+        same = _recorded_by_hand(child, notice, seeing) if child is not None else None
         if same is not None:
             # The same time away, recorded by hand before the police's reference came: it
             # takes the reference and details, as an import of the row would have done.
@@ -1374,10 +1487,19 @@ def resolve(
         else:
             if child is not None:
                 assert notice.started_at is not None  # a waiting row has its missing time
-                around = db.session.scalars(_times_away_since([child.id], notice.started_at, actor))
+                around = db.session.scalars(
+                    _times_away_since([child.id], notice.started_at, seeing)
+                )
                 clash = time_away_around(
                     notice, child.display_name, around, lambda e: e.returned_at
                 )
+                if clash is not None and clash.problem and seeing is not actor:
+                    # The other team's child: their times away are not this person's to read.
+                    raise RowRefused(
+                        "the team that sent it holds a time away for that child that this one "
+                        "does not fit. Ask them to check the notification.",
+                        clash.code,
+                    )
                 if clash is not None and clash.problem:
                     raise RowRefused(clash.words, clash.code)
             episode = _new_episode(notice, child, actor)

@@ -99,6 +99,10 @@ class WaitingRow(db.Model):
     candidate_child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
     reason: Mapped[str] = mapped_column(String(80))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    # Set when another team's import sent it here, to the team keeping the child it may be (one
+    # child, one record): the team it came from keeps the child if it is a different one, and
+    # meets the row again with the reference's later notifications (imports_apply.py).
+    from_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     source: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
@@ -108,6 +112,7 @@ class WaitingRow(db.Model):
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id"))
 
     candidate: Mapped[Child] = relationship()
+    from_team: Mapped[Team | None] = relationship(foreign_keys=[from_team_id])
 
 
 class ServiceToken(db.Model):
