@@ -3,11 +3,20 @@
 Pages are keyed by the child on the edge of the page (`?after=<id>` for the next page,
 `?before=<id>` for the previous one), not numbered, and nothing counts the whole list: a page
 walks `ix_children_sort_name` (last name as filed, first name, id) from that child and stops
-after 51 rows, so it costs the same with 100 children or 10,000 (issue 16 item 1). Only a
-child's id goes in the address, never a name (addresses end up in server logs). A letter
+after 51 rows, so it costs the same with 100 children or 10,000 (issue 16 item 1). A page's
+links carry a child's id, never a name (addresses end up in server logs). A letter
 (`?from=M`) starts the list at the first last name filed under that letter. Names are filed
 without case or accents (`Child.sort_name`: "de Souza" under D, "Éclair" under E), the same on
 SQLite and PostgreSQL.
+
+A search by name ("kowal", or "maya kow") narrows the same walk: each word typed must be part
+of the child's first, preferred or last name, asked in the query's WHERE beside
+access.child_filter, so it still reads at most 51 rows, all of them children the person may
+see. It is posted, never put in the address (a child's name would sit in access logs and the
+browser's history, as the retention and subject access searches post theirs too), so it shows
+one page, the first 50 by name, saying when more match: a few more letters narrow it. The words
+never go in the audit row. No index serves a part of a name, so a search that matches few
+children reads every child the person may see, inside the database, to fill its page.
 
 No Flask here: the view reads the request and renders; this module asks the database.
 """
@@ -17,12 +26,13 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from rhi import access
 from rhi.extensions import db
 from rhi.models import Child, Episode, User
+from rhi.models.children import sort_name_of
 from rhi.models.interviews import NOT_YET_OFFERED, outcome_label, status_label
 
 PER_PAGE = 50
@@ -36,6 +46,10 @@ LETTERS = tuple(string.ascii_uppercase)
 # The order of the list: the last name as filed (rhi.models.children.sort_name_of), not as
 # typed, which put "adams" and "Éclair" after "Zed".
 _KEY = (Child.sort_name, Child.first_name, Child.id)
+
+# The most of a search that is used: room for a first and a last name as people type them. The
+# rest is cut rather than refused: a shorter search finds the same children or more.
+SEARCH_LONGEST = 120
 
 
 @dataclass(frozen=True)
@@ -53,15 +67,48 @@ def _visible(user: User, child_id: int) -> Child | None:
     return db.session.scalar(select(Child).where(Child.id == child_id, access.child_filter(user)))
 
 
+def search_words(typed: str | None) -> str:
+    """A search as it is used and shown again: spaces collapsed, at most SEARCH_LONGEST."""
+    return " ".join((typed or "").split())[:SEARCH_LONGEST].strip()
+
+
+def _named(search: str) -> ColumnElement[bool]:
+    """Every word of `search` is part of the child's first, preferred or last name, in any order
+    ("maya kow" finds Maya Kowalska, "kowal" finds her too).
+
+    The last name is compared as filed (`Child.sort_name`, worked out in Python the same for
+    both databases): without case, accents, spaces or punctuation, so "kowalská", "de souza"
+    and "obrien" find "Kowalska", "de Souza" and "O'Brien". The first and preferred names have
+    no filed form: they are compared without case by the database (ILIKE on PostgreSQL, for
+    every letter; SQLite's lower() folds A to Z only, so there "élodie" does not find
+    "Élodie", though "Élodie" does). A % or _ typed is a letter, not a wildcard."""
+    words = []
+    for word in search.split():
+        either = [
+            Child.first_name.icontains(word, autoescape=True),
+            Child.preferred_name.icontains(word, autoescape=True),
+        ]
+        filed = sort_name_of(word)
+        if filed:  # a word of punctuation only is in no filed name
+            either.append(Child.sort_name.contains(filed, autoescape=True))
+        words.append(or_(*either))
+    return and_(*words)
+
+
 def children_page(
     user: User,
     *,
     after: int | None = None,
     before: int | None = None,
     letter: str | None = None,
+    search: str = "",
 ) -> ChildrenPage:
-    """One page of the children `user` may see, by name."""
-    query = select(Child).where(access.child_filter(user))
+    """One page of the children `user` may see, by name; only those `search` names, if given
+    (search_words: the view passes it already tidied)."""
+    seen = access.child_filter(user)
+    if search:
+        seen = and_(seen, _named(search))
+    query = select(Child).where(seen)
     edge = _visible(user, after or before or 0) if (after or before) else None
     backwards = edge is not None and before is not None and not after
     if edge is not None:
@@ -84,7 +131,7 @@ def children_page(
     elif edge is not None:
         has_previous, has_next = True, more  # the child at the edge comes before this page
     elif letter in LETTERS and children:
-        has_previous, has_next = _any_before(user, children[0]), more
+        has_previous, has_next = _any_before(seen, children[0]), more
     else:
         has_previous, has_next = False, more
     return ChildrenPage(
@@ -95,13 +142,12 @@ def children_page(
     )
 
 
-def _any_before(user: User, child: Child) -> bool:
+def _any_before(seen: ColumnElement[bool], child: Child) -> bool:
+    """Whether any child the page may list (`seen`: who the person may see, and the search)
+    comes before `child`."""
     key = tuple_(*_KEY)
     mark = tuple_(child.sort_name, child.first_name, child.id)
-    return (
-        db.session.scalar(select(Child.id).where(access.child_filter(user), key < mark).limit(1))
-        is not None
-    )
+    return db.session.scalar(select(Child.id).where(seen, key < mark).limit(1)) is not None
 
 
 def latest_episodes(user: User, children: list[Child]) -> dict[int, Episode | None]:

@@ -70,34 +70,45 @@ def _id_arg(name: str) -> int | None:
     return numbers.whole_number(request.args.get(name))
 
 
-@bp.route("/children")
+@bp.route("/children", methods=["GET", "POST"])
 @login_required
 def my_children() -> str:
-    """The children the user may see, by name, 50 at a time, each with their latest episode.
-    A page is keyed by the child at its edge and nothing counts the whole list, so it costs
-    the same however many children the team has held (rhi/children/listing.py)."""
+    """The children the user may see, by name, 50 at a time, each with their latest episode;
+    or, posted, the first 50 whose name holds what was searched (posted: a name never goes in
+    an address). A page is keyed by the child at its edge and nothing counts the whole list, so
+    it costs the same however many children the team has held (rhi/children/listing.py)."""
     if not access.can_see_children(current_user):
         abort(403)
-    letter = request.args.get("from", "").strip().upper()[:1] or None
+    search = listing.search_words(request.form.get("q")) if request.method == "POST" else ""
+    letter = None if search else request.args.get("from", "").strip().upper()[:1] or None
     page = listing.children_page(
-        current_user, after=_id_arg("after"), before=_id_arg("before"), letter=letter
+        current_user,
+        after=None if search else _id_arg("after"),
+        before=None if search else _id_arg("before"),
+        letter=letter,
+        search=search,
     )
     if not page.children and (request.args.get("after") or request.args.get("before")):
         # The edge child has gone (moved on, or not theirs): start again from the top.
-        page = listing.children_page(current_user)
+        page = listing.children_page(current_user, search=search)
     title = "My children" if access.has_inbox(current_user) else "Children"
     # Who read which page of names, as every list of children's records is (actions.list...).
+    # A search is said, never its words: they are a child's name (as subject_access.search).
     audit.record(
         "children.list",
         object_type="child",
         object_id="list",
-        detail=f"{len(page.children)} shown" + (f" from {letter}" if letter else ""),
+        detail=f"{len(page.children)} shown"
+        + (f" from {letter}" if letter else "")
+        + (", searched by name" if search else ""),
     )
     html = render_template(
         "children/list.html",
         page=page,
         letters=listing.LETTERS,
         letter=letter if letter in listing.LETTERS else None,
+        search=search,
+        search_longest=listing.SEARCH_LONGEST,
         paged=bool(page.next_after or page.previous_before or request.args.get("from")),
         title=title,
         now=utcnow(),
