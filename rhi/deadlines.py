@@ -21,6 +21,11 @@ T = TypeVar("T")
 # How far ahead a schedule reaches, and what the tag on a card says for each urgency.
 SCHEDULE_DAYS = 14
 TAGS = {"overdue": "Overdue", "soon": "Due soon", "ok": "On time", "held": "Held"}
+# The word the clock's words begin with when said alone (a list, a notice), for the urgencies
+# whose tag says it: beside the tag they begin after it, so the card reads "Overdue by 8 hours",
+# not "Overdue overdue by 8 hours" (a coordinator found it). "Due soon" and "On time" are not
+# said again: "5 hours left" says both.
+LEADS = {"overdue": "overdue", "held": "held"}
 
 
 def _hours_words(minutes: int, unit: bool = True) -> str:
@@ -196,14 +201,23 @@ def plain_duration(
     return text
 
 
+def said_alone(urgency: str, after_tag: str) -> str:
+    """The clock's words said without the tag (`Clock.phrase`): those beside it, after the
+    tag's own word where it has one (`LEADS`): "overdue by 8 hours", "5 hours left"."""
+    lead = LEADS.get(urgency)
+    return f"{lead} {after_tag}" if lead else after_tag
+
+
 @dataclass(frozen=True)
 class Shown:
-    """What a page shows of the clock: the words, the urgency (the stripe's and the tag's
-    class: overdue, soon or ok) and the tag's words."""
+    """What a page shows of the clock: the words said alone (`label`), the urgency (the
+    stripe's and the tag's class: overdue, soon, ok or held), the tag's words, and the words
+    the card and the episode page show right after the tag (`after_tag`)."""
 
     label: str
     tone: str
     tag: str
+    after_tag: str
 
 
 @dataclass(frozen=True)
@@ -247,22 +261,31 @@ class Clock:
         return TAGS[self.urgency]
 
     @property
-    def phrase(self) -> str:
+    def after_tag(self) -> str:
+        """The words right after the tag (which already says "Overdue" or "Held"): "by 8
+        hours", "in time, being written up", "3 hours late, being written up", "5 hours left".
+        The one home of the clock's words: `phrase` is these, said alone."""
         if self.held is not None:
             if self.held_in_time:
-                return "held in time, being written up"
+                return "in time, being written up"
             if self.held - self.due < timedelta(minutes=1):
                 # At the deadline itself: late by the one rule (held_in_time), said so, not
                 # "held 0 minutes late" (an oversight probe).
-                return "held at the deadline (counted as late), being written up"
-            return f"held {plain_duration(self.held - self.due)} late, being written up"
+                return "at the deadline (counted as late), being written up"
+            return f"{plain_duration(self.held - self.due)} late, being written up"
         if self.overdue:
-            return f"overdue by {plain_duration(self.now - self.due)}"
+            return f"by {plain_duration(self.now - self.due)}"
         return f"{plain_duration(self.due - self.now)} left"
 
     @property
+    def phrase(self) -> str:
+        """The clock's words where no tag is shown before them (lists, notices, PDFs):
+        "overdue by 8 hours", "held in time, being written up", "5 hours left"."""
+        return said_alone(self.urgency, self.after_tag)
+
+    @property
     def shown(self) -> Shown:
-        return Shown(label=self.phrase, tone=self.urgency, tag=self.tag)
+        return Shown(label=self.phrase, tone=self.urgency, tag=self.tag, after_tag=self.after_tag)
 
 
 # A tablet reads its clock in whole milliseconds, so a step starts at the first millisecond at
@@ -317,8 +340,9 @@ def clock_schedule(
     last_hour = int((horizon - due) // timedelta(hours=1))
     hours = (due + timedelta(hours=h) for h in range(first_hour, last_hour + 1))
     steps = _steps(now, [*minutes, *hours], horizon, lambda t: Clock(due, t).shown)
-    beyond = f"overdue by more than {plain_duration(horizon - due)}"
-    steps.append((horizon, replace(Clock(due, horizon).shown, label=beyond)))
+    beyond = f"by more than {plain_duration(horizon - due)}"
+    last = replace(Clock(due, horizon).shown, label=said_alone("overdue", beyond), after_tag=beyond)
+    steps.append((horizon, last))
     return steps
 
 

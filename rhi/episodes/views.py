@@ -363,7 +363,7 @@ def shell_returns() -> str:
             urgency="ok",
             overdue=False,
             tag="",
-            phrase=shells.blank("phrase"),
+            after_tag=shells.blank("after_tag"),
             due=shells.blank("due"),
         ),
         status=shells.blank("status", status_label(None)),

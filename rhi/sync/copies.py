@@ -132,7 +132,9 @@ def _shown(
     return {
         "clock": {
             "from": _at_ms(since),
-            "words": _steps(since, ((at, (s.label,)) for at, s in clock)),
+            # The words the card and the episode page show right after the tag ("by 8 hours"
+            # after "Overdue"): the tablet shows them nowhere else.
+            "words": _steps(since, ((at, (s.after_tag,)) for at, s in clock)),
             "tone": _steps(since, ((at, (s.tone, s.tag)) for at, s in clock)),
         },
         "repeat": {

@@ -292,15 +292,16 @@ def test_each_copy_carries_the_clock_the_marker_and_the_dates_as_the_server_show
         since = _at(clock["from"])
         assert abs(server_time - since) < timedelta(seconds=2)
         due_at = _at(entry["due_at"])
-        # Each step says what the server's clock says the moment it begins.
+        # Each step says what the server's clock says the moment it begins, after the tag.
         for offset, words in clock["words"][:-1]:
-            assert deadlines.Clock(due_at, since + timedelta(milliseconds=offset)).phrase == words
+            at = since + timedelta(milliseconds=offset)
+            assert deadlines.Clock(due_at, at).after_tag == words
         for offset, tone, tag in clock["tone"]:
             shown = deadlines.Clock(due_at, since + timedelta(milliseconds=offset)).shown
             assert (tone, tag) == (shown.tone, shown.tag)
         assert clock["words"][0][0] == 0 and clock["words"][0][1] in html
         offset, beyond = clock["words"][-1]
-        assert beyond.startswith("overdue by more than ")
+        assert beyond.startswith("by more than ")  # after the tag "Overdue"
         assert timedelta(milliseconds=offset) >= timedelta(days=14)
         assert 100 < len(clock["words"]) < 500 and len(clock["tone"]) <= 3
         assert len(json.dumps(clock, separators=(",", ":"))) < 20_000  # small: 14 days
@@ -334,9 +335,10 @@ def test_a_held_interview_s_copy_says_held_as_the_returns_card_does(app, web, wo
         db.session.commit()
     web.sign_in(world_i.emails["worker_a"])
     (copy,) = [e for e in web.get(URL).get_json()["copies"] if e.get("uuid")]
-    assert copy["clock"]["words"] == [[0, "held in time, being written up"]]
+    assert copy["clock"]["words"] == [[0, "in time, being written up"]]
     assert copy["clock"]["tone"] == [[0, "held", "Held"]]
-    assert "held in time, being written up" in web.get("/returns").get_data(as_text=True)
+    returns = " ".join(web.get("/returns").get_data(as_text=True).split())
+    assert ">Held</strong> in time, being written up" in returns
 
 
 def test_every_key_of_the_answer_and_of_a_copy_is_documented(web, world_i):

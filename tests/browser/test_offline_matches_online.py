@@ -230,7 +230,7 @@ def test_returns_and_an_episode_page_read_the_same_offline_as_online(
     soon, later, late = (online[f"{n} {SURNAME}"] for n in ("Soon", "Later", "Late"))
     assert re.search(r"\b4[01] minutes left", soon["clock"]), soon
     assert "4 days 4 hours left" in later["clock"], later
-    assert "overdue by 5 hours" in late["clock"] and "urgency-overdue" in late["stripe"], late
+    assert "Overdue by 5 hours" in late["clock"] and "urgency-overdue" in late["stripe"], late
     assert late["tag"] == "Overdue" and "tag-overdue" in late["tag_class"]
     assert online[f"Again {SURNAME}"]["repeat"] == ["3 episodes in the last 30 days"]
     assert "In progress" in online[f"Talking {SURNAME}"]["facts"]

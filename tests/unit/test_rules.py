@@ -32,7 +32,7 @@ def test_clock_says_time_plainly():
 def test_clock_tags_match_urgency():
     due = deadlines.due_at(T0)
     assert deadlines.Clock(due, due).shown == deadlines.Shown(
-        "overdue by less than a minute", "overdue", "Overdue"
+        "overdue by less than a minute", "overdue", "Overdue", "by less than a minute"
     )
     assert deadlines.Clock(due, due - timedelta(hours=11)).tag == "Due soon"
     assert deadlines.Clock(due, due - timedelta(hours=13)).tag == "On time"
@@ -43,7 +43,9 @@ def test_an_interview_held_and_being_written_up_is_not_overdue():
     later = due + timedelta(days=2)
     in_time = deadlines.Clock(due, later, held=due - timedelta(hours=3))
     assert not in_time.overdue and in_time.held_in_time
-    assert in_time.shown == deadlines.Shown("held in time, being written up", "held", "Held")
+    assert in_time.shown == deadlines.Shown(
+        "held in time, being written up", "held", "Held", "in time, being written up"
+    )
     # Held at the deadline itself is late, as `overdue` counts it.
     assert deadlines.Clock(due, later, held=due).held_in_time is False
     # Said so: "held 0 minutes late" read as in time (an oversight probe).
@@ -60,6 +62,7 @@ def test_an_interview_held_and_being_written_up_is_not_overdue():
     late = deadlines.Clock(due, later, held=due + timedelta(hours=5, minutes=10))
     assert not late.overdue
     assert late.phrase == "held 5 hours late, being written up"
+    assert late.after_tag == "5 hours late, being written up"
     # Not held: the clock as before.
     assert deadlines.Clock(due, later).overdue and deadlines.Clock(due, later).held_in_time is None
     # A tablet's schedule for it is one step, for good.
@@ -107,6 +110,7 @@ def test_the_clock_schedule_says_what_the_clock_says_at_every_moment(now, left):
             assert _step_at(schedule, moment) == deadlines.Clock(due, moment).shown, moment
     beyond = schedule[-1][1]
     assert beyond.tone == "overdue" and beyond.label.startswith("overdue by more than ")
+    assert beyond.label == f"overdue {beyond.after_tag}" and beyond.tag == "Overdue"
     later = deadlines.Clock(due, horizon + timedelta(days=3))
     assert later.overdue and later.tag == beyond.tag
 
@@ -114,11 +118,13 @@ def test_the_clock_schedule_says_what_the_clock_says_at_every_moment(now, left):
 def test_the_clock_schedule_from_the_issue():
     now = T0
     soon = deadlines.clock_schedule(now + timedelta(minutes=41, seconds=30), now)
-    assert soon[0][1] == deadlines.Shown("41 minutes left", "soon", "Due soon")
+    assert soon[0][1] == deadlines.Shown("41 minutes left", "soon", "Due soon", "41 minutes left")
     later = deadlines.clock_schedule(now + timedelta(days=4, hours=4, minutes=30), now)
-    assert later[0][1] == deadlines.Shown("4 days 4 hours left", "ok", "On time")
+    assert later[0][1] == deadlines.Shown(
+        "4 days 4 hours left", "ok", "On time", "4 days 4 hours left"
+    )
     late = deadlines.clock_schedule(now - timedelta(hours=5, minutes=1), now)
-    assert late[0][1] == deadlines.Shown("overdue by 5 hours", "overdue", "Overdue")
+    assert late[0][1] == deadlines.Shown("overdue by 5 hours", "overdue", "Overdue", "by 5 hours")
 
 
 def test_the_repeat_schedule_drops_the_marker_as_episodes_leave_the_window():

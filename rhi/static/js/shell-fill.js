@@ -155,7 +155,8 @@ export function childValues(record, rules) {
   const child = record.child || {};
   const now = Date.now();
   const clock = record.clock || {};
-  const [, words] = stepAt(clock.from, clock.words, now);
+  // The words right after the tag ("by 8 hours" after "Overdue"), as the server words them.
+  const [, afterTag] = stepAt(clock.from, clock.words, now);
   const [, tone, tag] = stepAt(clock.from, clock.tone, now);
   const repeat = record.repeat || {};
   const shown = record.shown || {};
@@ -171,7 +172,7 @@ export function childValues(record, rules) {
     status: statusLabel(rules, record.status, Boolean(record.offer_recorded)),
     urgency: tone,
     urgency_label: tag,
-    phrase: words,
+    after_tag: afterTag,
     repeat: stepAt(repeat.from, repeat.words, now)[1],
     ...(record.prepare || {}), // prepare_<fact>: worded by the server (rhi/episodes/prepare.py)
   };
