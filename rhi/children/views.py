@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit, numbers
 from rhi.children import listing, matching, trail
+from rhi.children.kept_elsewhere import kept_by_other_teams
 from rhi.children.profile_pdf import visible_episodes
 from rhi.extensions import db
 from rhi.forms.child_words import ChildWordsForm
@@ -250,8 +251,8 @@ def _signature(form: ChildForm) -> str:
 
 
 def _possible_matches(form: ChildForm) -> list[tuple[Child, matching.Match]]:
-    """Children this user may see who may be the child being added. Only those: whether a
-    record the user may not open exists is itself not theirs to know."""
+    """Children this user may see who may be the child being added, shown to open and check.
+    Another team's are never shown: only which team keeps one (`_kept_elsewhere`)."""
     dob = form.date_of_birth.data
     candidates = list(
         db.session.scalars(
@@ -266,6 +267,29 @@ def _possible_matches(form: ChildForm) -> list[tuple[Child, matching.Match]]:
         form.first_name.data, form.last_name.data, dob, candidates, near_births=True
     )
     return [(by_id[m.child_id], m) for m in found]
+
+
+def _kept_elsewhere(form: ChildForm) -> list[str]:
+    """The teams that keep a child the one being added may be, among the children this user
+    may not see (rhi/children/kept_elsewhere.py), by name: the person is told which team to
+    ask, never who the child is nor what their record holds."""
+    if current_user.team_id is None:
+        return []
+    dob = form.date_of_birth.data
+    days = matching.birth_dates_to_check(dob, near_births=True)
+    found = db.session.execute(
+        kept_by_other_teams(days, access.child_filter(current_user), current_user.team_id)
+    ).all()
+    keeping = {child.id: team_id for child, team_id in found}
+    matches = matching.possible_matches(
+        form.first_name.data, form.last_name.data, dob, [c for c, _ in found], near_births=True
+    )
+    team_ids = {keeping[m.child_id] for m in matches}
+    if not team_ids:
+        return []
+    return list(
+        db.session.scalars(select(Team.name).where(Team.id.in_(team_ids)).order_by(Team.name))
+    )
 
 
 @bp.route("/children/new")
@@ -287,6 +311,18 @@ def create() -> tuple[str, int] | Response:
     ) == "yes" and form.checked_for.data == _signature(form)
     if not confirmed:
         matches = _possible_matches(form)
+        elsewhere = [] if matches else _kept_elsewhere(form)
+        if elsewhere:
+            # Said, not shown: which team to ask (audited as a refusal to add, for now).
+            audit.record(
+                "child.possible_match",
+                object_type="child",
+                object_id="new",
+                detail=f"kept by another team ({len(elsewhere)})",
+            )
+            db.session.commit()
+            form.checked_for.data = _signature(form)
+            return _render_form(form, None, 409, kept_elsewhere=elsewhere)
         if matches:
             for match, _ in matches:  # their names and dates of birth are shown: a read
                 audit.record(

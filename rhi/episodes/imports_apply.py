@@ -52,14 +52,14 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import aliased
 
 from rhi import access, audit
 from rhi.children import matching
+from rhi.children.kept_elsewhere import kept_by_other_teams
 from rhi.episodes import notifications, overlaps, references
 from rhi.episodes.imports_csv import Notice, NotOnTheClock, Row, read_row
 from rhi.extensions import db
-from rhi.models import Child, Episode, PolicePerson, Team, User, WaitingRow
+from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import NOT_GRADED
 from rhi.models.retention import DestroyedChild
@@ -311,7 +311,9 @@ class Known:
             ):
                 known.add(child)
             if actor.team_id is not None:
-                for child, team_id in db.session.execute(_kept_by_other_teams(part, actor)):
+                for child, team_id in db.session.execute(
+                    kept_by_other_teams(part, actor.child_scope(), actor.team_id)
+                ):
                     known.elsewhere[child.date_of_birth].append(child)
                     known.keeping_team[child.id] = team_id
         linked = set(known.people.values()) - set(known.by_id)
@@ -377,26 +379,6 @@ class Known:
         days = matching.birth_dates_to_check(notice.date_of_birth, near_births=True)
         held = self.elsewhere if elsewhere else self.children
         return [child for day in days for child in held[day]]
-
-
-def _kept_by_other_teams(days: list[date], actor: Actor) -> Select[Any]:
-    """Children born on `days` that another team keeps (the record's team, else their social
-    worker's) and the actor may not see, with that team; only teams with a manager or missing
-    coordinator to decide (`access.allocating_team_filter`), and no destroyed record."""
-    social_worker = aliased(User)
-    keeper = func.coalesce(Child.team_id, social_worker.team_id)
-    return (
-        select(Child, keeper)
-        .outerjoin(social_worker, Child.social_worker_id == social_worker.id)
-        .where(
-            Child.date_of_birth.in_(days),
-            ~actor.child_scope(),
-            keeper.is_not(None),
-            keeper != actor.team_id,
-            keeper.in_(select(Team.id).where(access.allocating_team_filter())),
-            Child.id.not_in(select(DestroyedChild.child_id)),
-        )
-    )
 
 
 # What the file may change on an episode it already holds: (Notice attribute, Episode column).

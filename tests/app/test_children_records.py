@@ -16,7 +16,7 @@ from rhi.children import matching
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, Team, User
 from rhi.models.children import ProfileChange
-from tests.app.helpers import audit_actions, lend_a_return, prepared_file
+from tests.app.helpers import audit_actions, lend_a_return, page_text, prepared_file
 from tests.conftest import Web
 
 COORDINATOR = "coordinator_a"
@@ -314,11 +314,35 @@ def test_other_children_are_added_at_once(app, world, coordinator, first, last, 
     assert count_children(app) == 3
 
 
-def test_only_children_the_person_may_see_are_offered_as_matches(app, world, web):
-    """Ada is not team B's: whether a record they may not open exists is not theirs to know."""
+def test_a_child_another_team_keeps_is_said_by_team_never_shown(app, world, web):
+    """Ada is not team B's to open: her record is never shown nor linked, but team B is told
+    which team keeps a record like the child's, to ask before making a second record of one
+    child (a coordinator's probe: a second record split a child's history and repeat count)."""
     manager_b = signed_in(app, world, "manager_b")
     ada = details(first_name="Ada", last_name="Alpha", date_of_birth="01/05/2011")
-    assert manager_b.post("/children/new", ada).status_code == 302
+    first = manager_b.post("/children/new", ada)
+    assert first.status_code == 409
+    page = first.get_data(as_text=True)
+    said = " ".join(html.unescape(page_text(page)).split())
+    assert "Possibly a child another team keeps" in said
+    assert "Care team keeps the record of a child with the same or a similar name" in said
+    assert f'href="/children/{world.children["a"]}"' not in page
+    assert "1 May 2011" not in said and "Same name and date of birth" not in said
+    assert count_children(app) == 2
+    (read,) = events(app, "child.possible_match")
+    assert read.child_id is None and read.detail == "kept by another team (1)"
+    # A different child after all (a twin, say): added once confirmed.
+    checked = re.search(r'name="checked_for" type="hidden" value="([^"]*)"', page).group(1)
+    confirmed = {**ada, "checked_for": checked, "different_child": "yes"}
+    assert manager_b.post("/children/new", confirmed).status_code == 302
+    assert count_children(app) == 3
+
+
+def test_a_child_no_team_with_a_coordinator_keeps_is_added_at_once(app, world, web):
+    """Ben's record names no team and his social worker is in none: nobody to ask."""
+    manager_care = signed_in(app, world, "manager_care")
+    ben = details(first_name="Ben", last_name="Beta", date_of_birth="03/02/2009")
+    assert manager_care.post("/children/new", ben).status_code == 302
     assert not events(app, "child.possible_match")
 
 
