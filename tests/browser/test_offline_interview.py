@@ -29,6 +29,7 @@ from tests.browser.helpers import (
     offline_on_the_return,
     open_offline,
     send_from_returns,
+    send_with_pin,
     serious_violations,
     sign_in,
     start_interview,
@@ -397,11 +398,12 @@ def test_words_kept_while_an_upload_is_on_its_way_are_not_lost(page, live_app, n
     meanwhile.done = False
     tablet.route("**/sync/v1/interviews", meanwhile)
 
-    send_from_returns(tablet)
+    bar = send_with_pin(tablet)
+    # Sent, and said truly: not "the server has everything" while the later words wait.
+    bar.get_by_text("Sent 1 item. A change made since is waiting to send.").wait_for()
     [interview] = interviews_for(live_app, episode_id)
     assert interview.content["sections"]["after"]["text"] == "Sent first."
     # The later words stayed on the tablet, and go next, on top of what the server has.
-    bar = tablet.locator("#tablet-bar")
     bar.get_by_text("1 interview on this tablet waiting to send").wait_for()
     with tablet.expect_response("**/sync/v1/interviews") as second:
         bar.get_by_role("button", name="Send now").click()

@@ -266,14 +266,19 @@ async function startedHere(uuids) {
   return out;
 }
 
+const CHANGED_SINCE = "A change made since is waiting to send.";
+
 async function send() {
   const { done, problems, answers } = await upload({ report: refreshBar });
   backoff = 0;
   moving = []; // sent: the upload's answer says what became of it
+  // A change kept while this send was on its way (a newer one of a field just sent, say) is
+  // still waiting: "the server has everything" would be untrue until it is sent in its turn.
+  const left = (await store.ids().catch(() => [])).some((item) => isWaiting(item.id));
   const said = problems.length
     ? problems.join(" ")
     : done
-      ? `Sent ${plural(done, "item", "items")}. The server has everything.`
+      ? `Sent ${plural(done, "item", "items")}. ${left ? CHANGED_SINCE : "The server has everything."}`
       : "";
   // The page is never reloaded for what was sent: the worker may be typing in another box
   // (its words still waiting out the autosave pause, neither saved nor kept) and a reload
