@@ -5,39 +5,73 @@ again, as new, by a team that met them later (a coordinator's probe: team North'
 made a second record of a child team South kept, and her repeat episodes went uncounted). Both
 ways a child comes in ask here: an import or the API (rhi/episodes/imports_apply.py sends the
 notification to the keeping team's list) and adding a child by hand (rhi/children/views.py says
-which team keeps a record like theirs, to ask). Who the child is, and what their record holds,
-stays with the team that keeps it.
+which team keeps a record like theirs, to ask). What the child's record holds stays with the
+team that keeps it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, select
 
 from rhi import access
-from rhi.models import Child, Team, User
+from rhi.extensions import db
+from rhi.models import Child, Episode, Team, User
 from rhi.models.retention import DestroyedChild
 
 
-def kept_by_other_teams(days: list[date], seen: ColumnElement[bool], team_id: int) -> Select[Any]:
-    """(child, keeping team id) for children born on `days` whom `seen` (the asking person's or
-    team's sight) leaves out and another team keeps: the record's team, else their social
-    worker's, as access counts a team's children. Only teams with a manager or missing
-    coordinator to decide (`access.allocating_team_filter`); no destroyed record."""
-    social_worker = aliased(User)
-    keeper = func.coalesce(Child.team_id, social_worker.team_id)
-    return (
-        select(Child, keeper)
-        .outerjoin(social_worker, Child.social_worker_id == social_worker.id)
-        .where(
-            Child.date_of_birth.in_(days),
-            ~seen,
-            keeper.is_not(None),
-            keeper != team_id,
-            keeper.in_(select(Team.id).where(access.allocating_team_filter())),
-            Child.id.not_in(select(DestroyedChild.child_id)),
-        )
+def unseen(
+    seen: ColumnElement[bool], *, born_on: list[date] | None = None, ids: list[int] | None = None
+) -> list[Child]:
+    """Children `seen` (a person's or a team's sight) leaves out, born on `born_on` or with
+    `ids`; never a destroyed record."""
+    query = select(Child).where(~seen, Child.id.not_in(select(DestroyedChild.child_id)))
+    if born_on is not None:
+        query = query.where(Child.date_of_birth.in_(born_on))
+    if ids is not None:
+        query = query.where(Child.id.in_(ids))
+    return list(db.session.scalars(query))
+
+
+def keeping_teams(children: Iterable[Child], asking_team_id: int) -> dict[int, int]:
+    """The team that decides for each child (by id), among the other teams with a manager or
+    missing coordinator (`access.allocating_team_filter`) who see the child: the team that keeps
+    the record, else their social worker's, else the team holding their latest time away, else
+    any. A child no such team sees is left out: nobody could decide. A council's social work
+    teams often have no one who allocates, while the team that met the child does."""
+    by_id = {child.id: child for child in children}
+    if not by_id:
+        return {}
+    teams = db.session.scalars(
+        select(Team.id).where(access.allocating_team_filter(), Team.id != asking_team_id)
+    ).all()
+    seers: dict[int, set[int]] = defaultdict(set)
+    ids = sorted(by_id)
+    for team_id in teams:  # a council has a few teams: one small query each
+        for child_id in db.session.scalars(
+            select(Child.id).where(Child.id.in_(ids), access.team_child_filter(team_id))
+        ):
+            seers[child_id].add(team_id)
+    social_workers = dict(
+        db.session.execute(
+            select(Child.id, User.team_id)
+            .join(User, Child.social_worker_id == User.id)
+            .where(Child.id.in_(sorted(seers)))
+        ).all()
     )
+    latest: dict[int, int] = {}
+    for child_id, team_id in db.session.execute(
+        select(Episode.child_id, Episode.held_by_team_id)
+        .where(Episode.child_id.in_(sorted(seers)), Episode.held_by_team_id.is_not(None))
+        .order_by(Episode.started_at, Episode.id)
+    ):
+        latest[child_id] = team_id  # the last one read is the latest
+    keeping = {}
+    for child_id, teams_seeing in seers.items():
+        child = by_id[child_id]
+        preferred = (child.team_id, social_workers.get(child_id), latest.get(child_id))
+        keeping[child_id] = next((t for t in preferred if t in teams_seeing), min(teams_seeing))
+    return keeping

@@ -25,8 +25,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from rhi import access, audit, numbers
-from rhi.children import listing, matching, trail
-from rhi.children.kept_elsewhere import kept_by_other_teams
+from rhi.children import kept_elsewhere, listing, matching, trail
 from rhi.children.profile_pdf import visible_episodes
 from rhi.extensions import db
 from rhi.forms.child_words import ChildWordsForm
@@ -277,19 +276,18 @@ def _kept_elsewhere(form: ChildForm) -> list[str]:
         return []
     dob = form.date_of_birth.data
     days = matching.birth_dates_to_check(dob, near_births=True)
-    found = db.session.execute(
-        kept_by_other_teams(days, access.child_filter(current_user), current_user.team_id)
-    ).all()
-    keeping = {child.id: team_id for child, team_id in found}
+    candidates = kept_elsewhere.unseen(access.child_filter(current_user), born_on=days)
+    by_id = {child.id: child for child in candidates}
     matches = matching.possible_matches(
-        form.first_name.data, form.last_name.data, dob, [c for c, _ in found], near_births=True
+        form.first_name.data, form.last_name.data, dob, candidates, near_births=True
     )
-    team_ids = {keeping[m.child_id] for m in matches}
-    if not team_ids:
+    keeping = kept_elsewhere.keeping_teams(
+        [by_id[m.child_id] for m in matches], current_user.team_id
+    )
+    if not keeping:
         return []
-    return list(
-        db.session.scalars(select(Team.name).where(Team.id.in_(team_ids)).order_by(Team.name))
-    )
+    named = select(Team.name).where(Team.id.in_(set(keeping.values()))).order_by(Team.name)
+    return list(db.session.scalars(named))
 
 
 @bp.route("/children/new")

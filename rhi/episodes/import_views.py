@@ -46,7 +46,7 @@ from rhi.forms.imports import (
     columns_form,
     doubled_words,
 )
-from rhi.models import ImportBatch, ImportMapping, User, WaitingRow
+from rhi.models import ImportBatch, ImportMapping, Team, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.retention import DestroyedChild
 
@@ -597,7 +597,7 @@ def decide(waiting_id: int) -> tuple[str, int] | BaseResponse:
         forms[row.id] = form
         return _render_waiting(rows, forms, 422)
     try:
-        episode = apply.resolve(row, imports.reread, current_user, form.decision.data)
+        done = apply.resolve(row, imports.reread, current_user, form.decision.data)
     except apply.RowRefused as exc:
         # Let go of the import lock resolve took (on SQLite the database's write lock, which
         # the sign-in session's own write after this request would wait on, and fail).
@@ -608,6 +608,23 @@ def decide(waiting_id: int) -> tuple[str, int] | BaseResponse:
             flash(f"This notification cannot be added as it stands: {exc}", "error")
         return redirect(url_for("imports.waiting"))
     db.session.commit()
+    if isinstance(done, WaitingRow):
+        # "A different child", which may be another child rhi knows: asked again.
+        if done.team_id == current_user.team_id:
+            flash(
+                "Not added yet: it may be another child rhi knows. It waits below for you to "
+                "say whether it is them.",
+                "info",
+            )
+        else:
+            team = db.session.get(Team, done.team_id)
+            flash(
+                f"Sent to {team.name if team else 'another team'}: it may be a child they keep, "
+                "so they say whether it is the same child.",
+                "info",
+            )
+        return redirect(url_for("imports.waiting"))
+    episode = done
     # Said by what was done, not by what was chosen: another person may have decided first.
     settled_here = (
         row.resolution == apply.ALREADY_RECORDED and row.resolved_by_id == current_user.id
@@ -621,10 +638,10 @@ def decide(waiting_id: int) -> tuple[str, int] | BaseResponse:
     elif episode is None:
         flash("This notification was already recorded: nothing was added twice.", "info")
     elif row.from_team is not None and episode.child_id != row.candidate_child_id:
-        # A different child from the one this team keeps: kept by the team whose import sent it.
+        # A different child from the one this team keeps: the team whose import sent it has it.
         flash(
-            f"Sent back to {row.from_team.name}: {episode.child.display_name} is a child new to "
-            "rhi there, and their episode waits to be allocated by that team.",
+            f"Sent back to {row.from_team.name}: {episode.child.display_name}'s episode waits "
+            "to be allocated by that team.",
             "success",
         )
     else:

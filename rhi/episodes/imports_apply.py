@@ -21,13 +21,16 @@ candidates: rhi/children/matching.py) is never merged silently: the row waits fo
 team may see, as adding a child by hand does.
 
 A row that would make a child new to rhi, but may be a child another team keeps (by the same
-rules, `KEPT_ELSEWHERE`), is not made a second record of that child: it waits on the keeping
-team's list, for a person there, who can see the child, to confirm. The importing team is told
-only that it went to another team to confirm (never who the child is, nor which team): one
+rules, `KEPT_ELSEWHERE`; or whose police person id is that child's), is not made a second
+record of that child: it waits on the keeping team's list (rhi/children/kept_elsewhere.py says
+which team), for a person there, who can see the child, to confirm. The importing team is told
+which team it went to, never who the child is (the API, only that it waits for a person): one
 child, one record, so their repeat count, their worker and their history meet the new time away.
-If the keeping team says it is a different child, it becomes a child new to rhi kept by the
-importing team, as it would have been (`resolve`). Later rows of its police reference from the
-importing team meet it where it waits.
+If the keeping team says it is a different child, it goes in as the importing team's import
+would take it, never as that child (`_planned_again`). Later rows of its police reference from
+the importing team meet it where it waits, and once the keeping team has settled it, go on to
+that team's episode (`_passed_on`). "A different child" said of a team's own possible match
+asks another team keeping one too, in the same way.
 
 One time away is never counted twice, by the rule the hand forms keep too (rhi/episodes/
 overlaps.py, said here by `time_away_around`): a new episode or a correction whose time away
@@ -50,16 +53,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.exc import SQLAlchemyError
 
 from rhi import access, audit
-from rhi.children import matching
-from rhi.children.kept_elsewhere import kept_by_other_teams
+from rhi.children import kept_elsewhere, matching
 from rhi.episodes import notifications, overlaps, references
 from rhi.episodes.imports_csv import Notice, NotOnTheClock, Row, read_row
 from rhi.extensions import db
-from rhi.models import Child, Episode, PolicePerson, User, WaitingRow
+from rhi.models import Child, Episode, PolicePerson, Team, User, WaitingRow
 from rhi.models.base import utcnow
 from rhi.models.episodes import NOT_GRADED
 from rhi.models.retention import DestroyedChild
@@ -228,11 +230,22 @@ class Known:
     # The found time a row of the file gives an episode recorded by hand that it adopts (it has
     # no reference to be found by), by the episode's id: the preview applies nothing.
     adopted_returns: dict[int, datetime] = field(default_factory=dict)
-    # Children other teams keep, by date of birth, whom a row the team would make a child new
-    # to rhi of may be (`_kept_elsewhere`), and the team keeping each, by the child's id. Never
-    # shown to the importing team.
+    # Children the team does not see, by date of birth, whom a row the team would make a child
+    # new to rhi of may be (`_kept_elsewhere`); those its rows' police person ids are linked to;
+    # and the team keeping each (`kept_elsewhere.keeping_teams`), by the child's id, worked out
+    # as rows need it. Never shown to the importing team.
     elsewhere: dict[date, list[Child]] = field(default_factory=lambda: defaultdict(list))
-    keeping_team: dict[int, int] = field(default_factory=dict)
+    linked_elsewhere: dict[int, Child] = field(default_factory=dict)
+    keeping_team: dict[int, int | None] = field(default_factory=dict)
+    # Episodes this team's notifications were sent on to another team for, which that team said
+    # are its child's (the same child, or a time away it already holds), with that team's id:
+    # the police's later notifications of the reference (the found time) are passed on to them,
+    # in words that never name the child (`_passed_on`).
+    forwarded: dict[int, int] = field(default_factory=dict)
+    # Children a person said a notification is not (`resolve`, a different child): a row
+    # planned again is never theirs.
+    excluded: set[int] = field(default_factory=set)
+    team_names: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, actor: Actor, notices: list[Notice]) -> Known:
@@ -268,14 +281,18 @@ class Known:
                     )
                 ):
                     known.waiting.setdefault(references.key(waiting.police_reference), waiting)
+            sent_on = (
+                WaitingRow.from_team_id == actor.team_id if actor.team_id is not None else false()
+            )
             for waiting in db.session.scalars(
                 select(WaitingRow).where(
                     references.matches(WaitingRow.police_reference, part),
                     WaitingRow.resolution == ALREADY_RECORDED,
-                    actor.waiting_scope(),
+                    or_(actor.waiting_scope(), sent_on),
                 )
             ):
                 known.settled[references.key(waiting.police_reference)] = waiting
+                known.note_sent_on(waiting)
             for waiting in db.session.scalars(
                 select(WaitingRow).where(
                     references.matches(WaitingRow.police_reference, part),
@@ -285,10 +302,12 @@ class Known:
             ):
                 assert waiting.episode_id is not None
                 known.confirmed[waiting.episode_id].append(waiting)
+                known.note_sent_on(waiting)
         named = sorted({w.episode_id for w in known.settled.values() if w.episode_id})
         for part in _chunks(named):
+            sent_on_to = Episode.id.in_([e for e in part if e in known.forwarded])
             for episode in db.session.scalars(
-                select(Episode).where(Episode.id.in_(part), actor.episode_scope())
+                select(Episode).where(Episode.id.in_(part), or_(actor.episode_scope(), sent_on_to))
             ):
                 known.settled_episodes[episode.id] = episode
         people = sorted({n.police_person_id for n in notices if n.police_person_id})
@@ -311,18 +330,18 @@ class Known:
             ):
                 known.add(child)
             if actor.team_id is not None:
-                for child, team_id in db.session.execute(
-                    kept_by_other_teams(part, actor.child_scope(), actor.team_id)
-                ):
+                for child in kept_elsewhere.unseen(actor.child_scope(), born_on=part):
                     known.elsewhere[child.date_of_birth].append(child)
-                    known.keeping_team[child.id] = team_id
         linked = set(known.people.values()) - set(known.by_id)
         for part in _chunks(sorted(linked)):
-            # A linked child outside the team's sight is refused, by id, below.
             for child in db.session.scalars(
                 select(Child).where(Child.id.in_(part), actor.child_scope())
             ):
                 known.add(child)
+            if actor.team_id is not None:
+                # Another team's child: the row waits for that team (`_plan_new`).
+                for child in kept_elsewhere.unseen(actor.child_scope(), ids=part):
+                    known.linked_elsewhere[child.id] = child
         for part in _chunks(sorted(known.by_id)):
             for episode in db.session.scalars(
                 select(Episode).where(
@@ -336,13 +355,27 @@ class Known:
             e for same in known.episodes.values() for e in same if e.id in known.visible_episodes
         ]
         corrected += known.settled_episodes.values()
+        # Another team's child's times away, for a notification passed on to them: checked as
+        # every notification is (one time away never counted twice), never shown.
+        passed_on = [
+            e
+            for same in known.episodes.values()
+            for e in same
+            if e.id in known.forwarded and e.id not in known.visible_episodes
+        ]
         starts = [n.started_at for n in notices if n.started_at is not None]
-        starts += [e.started_at for e in corrected]
+        starts += [e.started_at for e in [*corrected, *passed_on]]
         if starts:
             earliest = min(starts)
             children = set(known.by_id) | {e.child_id for e in corrected}
             for part in _chunks(sorted(children)):
                 for episode in db.session.scalars(_times_away_since(part, earliest, actor)):
+                    known.around[episode.child_id].append(episode)
+            theirs = {e.child_id for e in passed_on} - children
+            for part in _chunks(sorted(theirs)):
+                for episode in db.session.scalars(
+                    overlaps.times_away_since(part, earliest, true())
+                ):
                     known.around[episode.child_id].append(episode)
         for notice in notices:
             if notice.returned_at is not None:
@@ -359,6 +392,27 @@ class Known:
             return self.returns_in_file.get(references.key(episode.police_reference))
         return None
 
+    def note_sent_on(self, waiting: WaitingRow) -> None:
+        """`waiting` was this team's notification, sent on to the team keeping the child, who
+        settled it onto an episode of theirs (`forwarded`)."""
+        team = self.actor.team_id
+        if team is not None and waiting.from_team_id == team and waiting.episode_id is not None:
+            assert waiting.team_id is not None
+            self.forwarded[waiting.episode_id] = waiting.team_id
+
+    def team_name(self, team_id: int) -> str:
+        if not self.team_names:
+            self.team_names = dict(db.session.execute(select(Team.id, Team.name)).all())
+        return self.team_names.get(team_id, "another team")
+
+    def keeper(self, child: Child) -> int | None:
+        """The team that decides for another team's `child` (None: no team could)."""
+        if child.id not in self.keeping_team:
+            assert self.actor.team_id is not None
+            found = kept_elsewhere.keeping_teams([child], self.actor.team_id)
+            self.keeping_team[child.id] = found.get(child.id)
+        return self.keeping_team[child.id]
+
     def add(self, child: Child) -> None:
         if child.id not in self.by_id:
             self.by_id[child.id] = child
@@ -373,12 +427,13 @@ class Known:
         return self.child(child_id) if child_id is not None else None
 
     def candidates(self, notice: Notice, *, elsewhere: bool = False) -> list[Child]:
-        """The children the row may be, among the team's (or, `elsewhere`, other teams')."""
+        """The children the row may be, among the team's (or, `elsewhere`, those it does not
+        see), never one a person said it is not (`excluded`)."""
         if notice.date_of_birth is None:
             return []
         days = matching.birth_dates_to_check(notice.date_of_birth, near_births=True)
         held = self.elsewhere if elsewhere else self.children
-        return [child for day in days for child in held[day]]
+        return [c for day in days for c in held[day] if c.id not in self.excluded]
 
 
 # What the file may change on an episode it already holds: (Notice attribute, Episode column).
@@ -464,6 +519,8 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
             code=NEEDS_COORDINATOR,
         )
     episode = episodes[0]
+    if episode.id not in known.visible_episodes and episode.id in known.forwarded:
+        return _passed_on(row, notice, episode, known)
     if episode.id not in known.visible_episodes:
         return Plan(
             row,
@@ -485,6 +542,41 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
             code=REFERENCE_CONFLICT,
         )
     return _plan_changes(row, notice, episode, known)
+
+
+def _passed_on(row: Row, notice: Notice, episode: Episode, known: Known) -> Plan:
+    """A later notification of a reference this team sent on to the team keeping the child,
+    which that team said is its child's episode (`Known.forwarded`): its details (the found
+    time) go on to that episode, as they would on the team's own, checked by the same rules; said
+    in words that never name the child, nor their other times away (a probe: the found
+    notification was refused as "a record your team does not hold", and the child stayed
+    missing on the keeping team's pages, no 72-hour clock started)."""
+    team = known.team_name(known.forwarded[episode.id])
+    if not notice.named and not _is_child(episode.child, notice, known):
+        return _names_needed(row)
+    if (
+        notice.named
+        and not _same_child(episode.child, notice)
+        and not _as_confirmed(episode, notice, known, row)
+    ):
+        return Plan(
+            row,
+            PROBLEM,
+            f"This police reference was passed on to {team}, who keep the child's record, for "
+            "a child with another name or date of birth. Check the reference.",
+            code=REFERENCE_CONFLICT,
+        )
+    plan = _plan_changes(row, notice, episode, known)
+    if plan.outcome == UPDATE:
+        plan.message = f"Passed on to {team}, who keep the child's record: {plan.message}"
+    elif plan.outcome == UNCHANGED:
+        plan.message = f"Already passed on to {team}, who keep the child's record: the same."
+    elif plan.code == TIMES_CONFLICT:
+        plan.message = (
+            f"Not passed on: the times do not fit the times away {team}, who keep the child's "
+            f"record, hold for them. Nothing was changed: check the times, or ask {team}."
+        )
+    return plan
 
 
 def _plan_changes(row: Row, notice: Notice, episode: Episode, known: Known) -> Plan:
@@ -562,9 +654,15 @@ def _plan_settled(row: Row, notice: Notice, known: Known, settled: WaitingRow) -
     and the rest are the episode's own notification's. A return rhi already holds is never
     moved by it: the settled notification may be a part of that time away (`INSIDE`), or its
     found time minutes off the episode's own. Nothing else is added."""
-    name = (known.child(settled.candidate_child_id) or settled.candidate).display_name
-    said = f"A person said this police reference is a time away rhi already holds for {name}"
     episode = known.settled_episodes.get(settled.episode_id or 0)
+    if settled.episode_id in known.forwarded:
+        # Settled by the team keeping the child, this team's notification sent on to them: said
+        # without naming the child or their time away.
+        team = known.team_name(known.forwarded[settled.episode_id])
+        said = f"{team}, who keep the child's record, said this is a time away they already hold"
+    else:
+        name = (known.child(settled.candidate_child_id) or settled.candidate).display_name
+        said = f"A person said this police reference is a time away rhi already holds for {name}"
     if episode is None or notice.returned_at is None or episode.returned_at is not None:
         return Plan(row, UNCHANGED, f"{said}: nothing added.", episode=episode)
     if not notice.named and not _is_child(episode.child, notice, known):
@@ -582,10 +680,14 @@ def _plan_settled(row: Row, notice: Notice, known: Known, settled: WaitingRow) -
         )
     found = replace(notice, started_at=None, risk_grade=None, missing_from=None, reported_by=None)
     plan = _plan_changes(replace(row, notice=found), found, episode, known)
-    if plan.outcome == UPDATE:
+    if plan.outcome == UPDATE and episode.id in known.forwarded:
+        plan.message = f"{said}: passed on to them. {plan.message}"
+    elif plan.outcome == UPDATE:
         plan.message = (
             f"{said} (missing since {format_datetime(episode.started_at)}). {plan.message}"
         )
+    elif plan.code == TIMES_CONFLICT and episode.id in known.forwarded:
+        plan.message = f"{said}; the found time does not fit it. Nothing was changed."
     return plan
 
 
@@ -624,7 +726,8 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
             # The row waits as possibly this child: a row naming another child is not put in
             # its place, where "same child" would file it on the wrong record.
             who = (
-                "another team to confirm whether it is a child they keep"
+                f"{known.team_name(waiting.team_id or 0)} to confirm whether it is a child "
+                "they keep"
                 if elsewhere
                 else f"a person to confirm it is {candidate.display_name}"
             )
@@ -647,7 +750,7 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
                 f"for a person to confirm the child: {' '.join(together.problems)}",
                 code=WAITING_CONFLICT,
             )
-        who = "another team" if elsewhere else "a person"
+        who = known.team_name(waiting.team_id or 0) if elsewhere else "a person"
         said = (
             f"Found: added to the notification that waits for {who} to confirm the child."
             if notice.started_at is None
@@ -661,8 +764,24 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
         return _new_or_same_time_away(
             row, notice, linked, known, f"New episode for {linked.display_name} (police person id)."
         )
-    if notice.police_person_id and notice.police_person_id in known.people:
+    if (
+        notice.police_person_id
+        and notice.police_person_id in known.people
+        and known.people[notice.police_person_id] not in known.excluded
+    ):
         child = known.child(known.people[notice.police_person_id])
+        theirs = known.linked_elsewhere.get(known.people[notice.police_person_id])
+        if child is None and theirs is not None:
+            keeping = known.keeper(theirs)
+            if keeping is not None:
+                # The police's own id for the child: the surest sign. The team keeping them
+                # decides, as for a name alike (a probe: refused here, it never reached them).
+                reason = (
+                    "Same police person id"
+                    if _same_child(theirs, notice)
+                    else "Same police person id, but another name or date of birth"
+                )
+                return _sent_on(row, theirs, reason, keeping, known)
         if child is None:
             return Plan(
                 row,
@@ -896,12 +1015,26 @@ def _new_or_same_time_away(
 
 
 # What the importing team is told of a row sent to the team keeping the child it may be: that
-# it went, and what happens next; never who the child is, nor which team.
+# it went, to whom, and what happens next; never who the child is (the API says only that it
+# waits for a person, in words of its own).
 KEPT_ELSEWHERE = (
-    "Possibly a child whose record another team keeps: sent to that team to confirm whether it "
-    "is the same child, so that no child has two records. Nothing is added here meanwhile; if "
-    "they say it is a different child, it comes back to your team as a child new to rhi."
+    "Possibly a child whose record {team} keeps: sent to {team} to confirm whether it is the "
+    "same child, so that no child has two records. Nothing is added here meanwhile; if they "
+    "say it is a different child, it comes back to your team."
 )
+
+
+def _sent_on(row: Row, child: Child, reason: str, team_id: int, known: Known) -> Plan:
+    """The row waits on the list of `team_id`, the team keeping `child`, for a person there."""
+    return Plan(
+        row,
+        WAITING,
+        KEPT_ELSEWHERE.format(team=known.team_name(team_id)),
+        child,
+        reason=reason,
+        code=NEEDS_PERSON,
+        keeping_team_id=team_id,
+    )
 
 
 def _kept_elsewhere(row: Row, notice: Notice, known: Known) -> Plan | None:
@@ -918,20 +1051,14 @@ def _kept_elsewhere(row: Row, notice: Notice, known: Known) -> Plan | None:
         known.candidates(notice, elsewhere=True),
         near_births=True,
     )
-    if not found:
-        return None
-    best = found[0]
-    child = next(c for c in known.candidates(notice, elsewhere=True) if c.id == best.child_id)
-    reason = best.reason if len(found) == 1 else f"{best.reason} (and {len(found) - 1} more)"
-    return Plan(
-        row,
-        WAITING,
-        KEPT_ELSEWHERE,
-        child,
-        reason=reason,
-        code=NEEDS_PERSON,
-        keeping_team_id=known.keeping_team[child.id],
-    )
+    by_id = {c.id: c for c in known.candidates(notice, elsewhere=True)}
+    kept = [(m, known.keeper(by_id[m.child_id])) for m in found]
+    kept = [(m, team) for m, team in kept if team is not None]
+    if not kept:
+        return None  # no team that could decide sees them: a child new to rhi, as before
+    best, team = kept[0]
+    reason = best.reason if len(kept) == 1 else f"{best.reason} (and {len(kept) - 1} more)"
+    return _sent_on(row, by_id[best.child_id], reason, team, known)
 
 
 def _waits(row: Row, child: Child, reason: str) -> Plan:
@@ -1389,32 +1516,14 @@ def _recorded_by_hand(child: Child, notice: Notice, actor: Actor) -> Episode | N
     return same[0] if len(same) == 1 else None
 
 
-def _made_for(notice: Notice, actor: Actor, refused: int | None) -> Child | None:
-    """For "new child": the child an earlier "new child" for the same police person id made
-    (their two notifications waited together as possibly someone else), if the person may see
-    them; None for a child new to rhi. Never the child the person has just said it is not
-    (`refused`: the row waited as possibly them, often because the police person id is
-    theirs), nor a child whose name and date of birth cannot be the row's: "new child" means
-    not that one."""
-    person = notice.police_person_id
-    if not person:
-        return None
-    child = db.session.scalar(
-        select(Child)
-        .join(PolicePerson, PolicePerson.child_id == Child.id)
-        .where(PolicePerson.police_person_id == person, actor.child_scope())
-    )
-    if child is None or child.id == refused or not _same_child(child, notice):
-        return None
-    return child
-
-
 def resolve(
     waiting: WaitingRow, reread: Callable[[dict[str, Any]], Row], user: User, decision: str
-) -> Episode | None:
-    """Same child: the episode is the candidate's. New child: a child new to rhi, kept by the
-    user's team. `reread` reads the waiting row's values again (the rules of today). None
-    when the reference was meanwhile recorded (nothing is done twice)."""
+) -> Episode | WaitingRow | None:
+    """Same child: the episode is the candidate's. New child: as the team that sent it would
+    import it, never as this child (`_planned_again`): an episode, or a new row waiting for a
+    person (on this team's list or another's). `reread` reads the waiting row's values again
+    (the rules of today). None when the reference was meanwhile recorded (nothing is done
+    twice)."""
     serialise()  # an import of the same reference at the same time waits, and so does this
     # Read after the lock: an import that added a found time to this waiting row meanwhile
     # (and told the coordinator so) is in the episode made from it, not lost.
@@ -1443,21 +1552,12 @@ def resolve(
         )
     )
     episode = None
-    if existing is None:
-        if decision == NEW_CHILD and waiting.from_team_id is not None:
-            # Sent here by another team's import as possibly a child this team keeps: a
-            # different child is that team's, as their import would have made it (`_kept_
-            # elsewhere`), whose "new child" it is; the person deciding need not see them.
-            actor = Actor(user, waiting.from_team_id, "another team said it is a different child")
-            seeing = Actor(None, waiting.from_team_id, actor.label)  # that team's sight
-        else:
-            seeing = actor
-        child = (
-            waiting.candidate
-            if decision == SAME_CHILD
-            else _made_for(notice, seeing, waiting.candidate_child_id)
-        )
-        same = _recorded_by_hand(child, notice, seeing) if child is not None else None
+    passed: WaitingRow | None = None
+    if existing is None and decision == NEW_CHILD:
+        episode, passed = _planned_again(waiting, row, user)
+    elif existing is None:
+        child = waiting.candidate
+        same = _recorded_by_hand(child, notice, actor)
         if same is not None:
             # The same time away, recorded by hand before the police's reference came: it
             # takes the reference and details, as an import of the row would have done.
@@ -1467,23 +1567,11 @@ def resolve(
                 raise RowRefused(str(exc)) from exc
             episode = same
         else:
-            if child is not None:
-                assert notice.started_at is not None  # a waiting row has its missing time
-                around = db.session.scalars(
-                    _times_away_since([child.id], notice.started_at, seeing)
-                )
-                clash = time_away_around(
-                    notice, child.display_name, around, lambda e: e.returned_at
-                )
-                if clash is not None and clash.problem and seeing is not actor:
-                    # The other team's child: their times away are not this person's to read.
-                    raise RowRefused(
-                        "the team that sent it holds a time away for that child that this one "
-                        "does not fit. Ask them to check the notification.",
-                        clash.code,
-                    )
-                if clash is not None and clash.problem:
-                    raise RowRefused(clash.words, clash.code)
+            assert notice.started_at is not None  # a waiting row has its missing time
+            around = db.session.scalars(_times_away_since([child.id], notice.started_at, actor))
+            clash = time_away_around(notice, child.display_name, around, lambda e: e.returned_at)
+            if clash is not None and clash.problem:
+                raise RowRefused(clash.words, clash.code)
             episode = _new_episode(notice, child, actor)
         _link_person(notice, episode.child, None)
     waiting.resolved_at = utcnow()
@@ -1496,9 +1584,58 @@ def resolve(
         object_type="import_waiting",
         object_id=waiting.id,
         child_id=episode.child_id if episode else waiting.candidate_child_id,
-        detail=decision if episode else f"{decision}: already recorded",
+        detail=decision
+        if episode
+        else f"{decision}: waits for a person again (row {passed.id})"
+        if passed
+        else f"{decision}: already recorded",
     )
-    return episode
+    return passed or episode
+
+
+def _planned_again(
+    waiting: WaitingRow, row: Row, user: User
+) -> tuple[Episode | None, WaitingRow | None]:
+    """ "A different child": the notification goes in as the import of the team that sent it
+    would take it now, never as a child a person has said it is not (this one, and any other
+    refused for its police reference): the episode of a child the team holds by the same name
+    or police person id, or of a child new to rhi kept by that team; or it waits again, for a
+    person to say whether it is another child (of that team's, or one a further team keeps).
+    A probe: said to be a different child by the team keeping the child it was sent to, it was
+    made a second record of a child the sending team held itself. Applied with the person
+    deciding named in the audit trail, and that team's sight; a refusal is said without naming
+    the sending team's children."""
+    notice = row.notice
+    assert notice is not None
+    team_id = waiting.from_team_id or waiting.team_id
+    label = "a person said it is a different child"
+    sender = Actor(None, team_id, label)
+    known = Known.load(sender, [notice])
+    key = references.key(notice.police_reference)
+    known.waiting.pop(key, None)  # this one, being decided
+    known.excluded = set(
+        db.session.scalars(
+            select(WaitingRow.candidate_child_id).where(
+                references.matches(WaitingRow.police_reference, [notice.police_reference]),
+                WaitingRow.resolution == NEW_CHILD,
+            )
+        )
+    ) | {waiting.candidate_child_id}
+    plan = plan_row(row, known)
+    if plan.outcome == PROBLEM:
+        if waiting.from_team_id is not None:  # decided by the team it was sent to
+            team = known.team_name(waiting.from_team_id)
+            raise RowRefused(
+                f"as a different child it does not fit what {team} holds: ask {team} to check "
+                "the notification.",
+                plan.code or NEEDS_COORDINATOR,
+            )
+        raise RowRefused(plan.message, plan.code or NEEDS_COORDINATOR)
+    try:
+        _apply_plan(plan, Actor(user, team_id, label), waiting.source, known)
+    except notifications.ReturnBeforeStart as exc:
+        raise RowRefused(str(exc), TIMES_CONFLICT) from exc
+    return plan.episode, plan.waiting if plan.outcome == WAITING else None
 
 
 def counts(plans: list[Plan]) -> dict[str, int]:

@@ -338,11 +338,23 @@ def test_a_child_another_team_keeps_is_said_by_team_never_shown(app, world, web)
     assert count_children(app) == 3
 
 
-def test_a_child_no_team_with_a_coordinator_keeps_is_added_at_once(app, world, web):
-    """Ben's record names no team and his social worker is in none: nobody to ask."""
+def test_the_team_holding_the_childs_latest_time_away_is_the_one_to_ask(app, world, web):
+    """Ben's record names no team and his social worker is in none: RHI B, which holds his
+    latest time away, is named (a probe: with every social worker in a team with no one who
+    allocates, no child was ever said to be kept elsewhere)."""
     manager_care = signed_in(app, world, "manager_care")
     ben = details(first_name="Ben", last_name="Beta", date_of_birth="03/02/2009")
-    assert manager_care.post("/children/new", ben).status_code == 302
+    said = html.unescape(page_text(manager_care.post("/children/new", ben).get_data(as_text=True)))
+    assert "RHI B keeps the record of a child with the same or a similar name" in said
+
+
+def test_a_child_no_team_that_could_decide_sees_is_added_at_once(app, world, web):
+    with app.app_context():
+        db.session.add(Child(first_name="Cara", last_name="Gamma", date_of_birth=date(2010, 1, 9)))
+        db.session.commit()
+    manager_b = signed_in(app, world, "manager_b")
+    cara = details(first_name="Cara", last_name="Gamma", date_of_birth="09/01/2010")
+    assert manager_b.post("/children/new", cara).status_code == 302
     assert not events(app, "child.possible_match")
 
 

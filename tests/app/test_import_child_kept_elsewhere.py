@@ -1,21 +1,25 @@
 """A police notification imported by one team for a child another team keeps is not made a
 second record of that child (a coordinator's probe: team North's file made a second Maya, and
 her repeat episodes went uncounted). It waits on the keeping team's list for a person who can
-see the child; the importing team is told only that it went to another team to confirm.
+see the child; the importing team is told which team it went to, never who the child is. The
+police's later notifications of it go on to that team's record (a probe: the found time was
+refused, and the child stayed missing).
 
 In the test world Ada Alpha (born 1 May 2011) is kept by the Care team (her social worker's),
-which has a manager; RHI B's manager cannot see her."""
+which has a manager; RHI B's manager cannot see her. Ben Beta's social worker is in no team:
+RHI B, which holds his latest time away, keeps him."""
 
 from __future__ import annotations
 
 import html
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, Team, WaitingRow
+from rhi.models import AuditEvent, Child, PolicePerson, Team, WaitingRow
 from tests.app.helpers import page_text
 from tests.app.test_import_api import make_token, send
 from tests.app.test_import_notifications import csv_bytes, episodes_with, import_file
@@ -70,9 +74,8 @@ def _team_id(app, name: str) -> int:
 def test_another_teams_child_waits_for_the_team_that_keeps_them(app, world, north, keeper, row):
     batch = import_file(north, csv_bytes(row))
     said = _text(north, f"/imports/{batch}")
-    assert "Possibly a child whose record another team keeps" in said
-    assert "sent to that team to confirm" in said
-    assert "Care team" not in said  # never which team, nor who the child is
+    assert "Possibly a child whose record Care team keeps: sent to Care team to confirm" in said
+    assert "1 May 2011" not in said  # never who the child is
     assert _adas(app) == 1  # no second record of Ada
     assert "Nothing is waiting." in _text(north, "/imports/waiting")
     (waiting,) = _waiting(app)
@@ -103,7 +106,7 @@ def test_a_different_child_goes_back_to_the_team_that_sent_it(app, world, north,
     url = f"/imports/waiting/{waiting.id}"
     assert keeper.post(url, {f"w{waiting.id}-decision": "new_child"}).status_code == 302
     said = _text(keeper, "/imports/waiting")
-    assert "Sent back to RHI B: Adah Alpha is a child new to rhi there" in said
+    assert "Sent back to RHI B: Adah Alpha's episode waits to be allocated by that team" in said
     (episode,) = episodes_with(app, "NB-2")
     assert episode.child_id != world.children["a"]
     with app.app_context():
@@ -123,7 +126,7 @@ def test_the_found_notification_and_the_same_file_again_meet_it_where_it_waits(
     import_file(north, csv_bytes(ADA_FROM_B))  # the same file again: not sent twice
     batch = import_file(north, csv_bytes(ADA_FOUND))
     said = _text(north, f"/imports/{batch}")
-    assert "Found: added to the notification that waits for another team to confirm" in said
+    assert "Found: added to the notification that waits for Care team to confirm" in said
     assert "Ada Alpha" not in said.split("Found: added")[1][:200]
     (waiting,) = _waiting(app)
     assert waiting.values["returned"] == "15/11/2026 20:00"
@@ -142,7 +145,7 @@ def test_a_row_naming_another_child_for_that_reference_does_not_name_the_kept_ch
     other = "NB-1,,Rosa,Green,03/04/2012,15/11/2026 08:00,,Medium"
     batch = import_file(north, csv_bytes(other))
     said = _text(north, f"/imports/{batch}")
-    assert "waits for another team to confirm whether it is a child they keep" in said
+    assert "waits for Care team to confirm whether it is a child they keep" in said
 
 
 def test_the_team_that_sees_the_child_still_joins_them_as_before(app, world):
@@ -154,15 +157,126 @@ def test_the_team_that_sees_the_child_still_joins_them_as_before(app, world):
     assert _waiting(app) == []
 
 
-def test_a_child_no_team_keeps_with_someone_to_decide_is_new_as_before(app, world, north):
-    """Ben Beta's social worker is in no team and his record names none: there is no one to
-    send the row to, so a file from RHI B (which sees Ben) is his, and a file from another
-    team with no sight of him makes a child new to rhi, as before."""
+def test_the_team_holding_the_childs_latest_time_away_keeps_them(app, world, north):
+    """Ben's social worker is in no team and his record names none (a council's social work
+    teams often have no one who allocates): RHI B, which holds his latest time away, decides
+    on the Care team's file (a probe: in the demo no child counted as kept elsewhere)."""
     care = _signed_in(app, world, "manager_care")
     import_file(care, csv_bytes("NB-3,,Ben,Beta,03/02/2009,15/11/2026 08:00,,Low"))
+    (waiting,) = _waiting(app)
+    assert waiting.team_id == _team_id(app, "RHI B") and waiting.from_team_id is not None
+    assert episodes_with(app, "NB-3") == []
+    assert "Ben Beta" in _text(north, "/imports/waiting")
+
+
+def test_a_child_no_team_that_could_decide_sees_is_new_as_before(app, world, north):
+    """Nobody could decide: a child new to rhi, as before."""
+    _add_child(app, "Cara", "Gamma", team=None)
+    import_file(north, csv_bytes("NB-4,,Cara,Gamma,01/05/2011,15/11/2026 08:00,,Low"))
     assert _waiting(app) == []
-    (episode,) = episodes_with(app, "NB-3")
-    assert episode.child_id != world.children["b"]
+    (episode,) = episodes_with(app, "NB-4")
+    assert _children_named(app, "Cara") == 2
+
+
+def _add_child(app, first: str, last: str, *, team: str | None) -> int:
+    with app.app_context():
+        child = Child(
+            first_name=first,
+            last_name=last,
+            date_of_birth=date(2011, 5, 1),
+            team_id=_team_id(app, team) if team else None,
+        )
+        db.session.add(child)
+        db.session.commit()
+        return child.id
+
+
+def _children_named(app, first: str) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(func.count()).select_from(Child).where(Child.first_name == first)
+        )
+
+
+def _decide(web: Web, waiting: WaitingRow, decision: str) -> str:
+    url = f"/imports/waiting/{waiting.id}"
+    assert web.post(url, {f"w{waiting.id}-decision": decision}).status_code == 302
+    return _text(web, "/imports/waiting")
+
+
+def test_the_found_notification_goes_on_to_the_keeping_teams_episode(app, world, north, keeper):
+    import_file(north, csv_bytes(ADA_FROM_B))
+    (waiting,) = _waiting(app)
+    _decide(keeper, waiting, "same_child")
+    batch = import_file(north, csv_bytes(ADA_FOUND))
+    said = _text(north, f"/imports/{batch}")
+    assert "Passed on to Care team, who keep the child's record: Changes returned." in said
+    (episode,) = episodes_with(app, "NB-1")
+    assert episode.child_id == world.children["a"] and episode.returned_at is not None
+    # Sent again: the same, said so.
+    batch = import_file(north, csv_bytes(ADA_FOUND))
+    assert "Already passed on to Care team" in _text(north, f"/imports/{batch}")
+
+
+def test_already_recorded_by_the_keeping_team_sticks_when_sent_again(app, world, north, keeper):
+    """Inside Ada's time away Care team holds: settled as already recorded, a resend is not
+    put before them again (a probe: a new row waited on every daily file)."""
+    inside = "NB-5,,Ada,Alpha,01/05/2011,22/11/2026 08:00,,Medium"
+    import_file(north, csv_bytes(inside))
+    (waiting,) = _waiting(app)
+    assert "Settled" in _decide(keeper, waiting, "already_recorded")
+    batch = import_file(north, csv_bytes(inside))
+    said = _text(north, f"/imports/{batch}")
+    assert "Care team, who keep the child's record, said this is a time away they already" in said
+    assert "Ada Alpha" not in said.split("Care team, who keep")[1][:200]
+    assert len(_waiting(app)) == 1  # not asked again
+
+
+def test_a_police_person_id_of_another_teams_child_waits_for_that_team(app, world, north):
+    with app.app_context():
+        db.session.add(PolicePerson(police_person_id="P-ADA", child_id=world.children["a"]))
+        db.session.commit()
+    batch = import_file(north, csv_bytes("NB-6,P-ADA,Ada,Alpha,01/05/2011,15/11/2026 08:00,,Low"))
+    assert "sent to Care team to confirm" in _text(north, f"/imports/{batch}")
+    (waiting,) = _waiting(app)
+    assert waiting.reason == "Same police person id"
+    assert waiting.candidate_child_id == world.children["a"]
+
+
+def test_a_different_child_than_the_teams_own_is_asked_of_the_keeping_team(
+    app, world, north, keeper
+):
+    """RHI B holds an Adah Alpha: its file's Ada Alpha waits for RHI B's person, who says it is
+    not her. Then it is sent to the Care team, who keep Ada, not made a second Ada (a probe);
+    and said not to be Ada either, it is a child new to rhi kept by RHI B."""
+    adah = _add_child(app, "Adah", "Alpha", team="RHI B")
+    import_file(north, csv_bytes(ADA_FROM_B))
+    (own,) = _waiting(app)
+    assert own.team_id == _team_id(app, "RHI B") and own.candidate_child_id == adah
+    said = _decide(north, own, "new_child")
+    assert "Sent to Care team: it may be a child they keep" in said
+    sent = _waiting(app)[1]
+    assert sent.team_id == _team_id(app, "Care team")
+    assert sent.candidate_child_id == world.children["a"]
+    assert episodes_with(app, "NB-1") == []
+    said = _decide(keeper, sent, "new_child")  # not Ada, nor (said before) Adah
+    assert "Sent back to RHI B: Ada Alpha's episode waits to be allocated" in said
+    (episode,) = episodes_with(app, "NB-1")
+    assert episode.child_id not in (adah, world.children["a"])
+    assert _adas(app) == 3  # Ada, Adah and the new Ada of RHI B's
+
+
+def test_a_different_child_for_the_keeping_team_is_the_senders_own_child(app, world, north, keeper):
+    """Sent on to the Care team as possibly Ada; meanwhile RHI B added its Adah Alpha by hand.
+    Care team says it is not Ada: it is RHI B's Adah, by the same name and date of birth, as
+    RHI B's own import would have found, not a second Adah (a probe)."""
+    import_file(north, csv_bytes(ADAH_FROM_B))
+    (sent,) = _waiting(app)
+    adah = _add_child(app, "Adah", "Alpha", team="RHI B")
+    _decide(keeper, sent, "new_child")
+    (episode,) = episodes_with(app, "NB-2")
+    assert episode.child_id == adah
+    assert _children_named(app, "Adah") == 1
 
 
 def test_the_api_says_it_waits_for_a_person_and_names_no_one(app, client, web, world):
