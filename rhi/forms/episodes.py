@@ -23,6 +23,7 @@ from rhi.forms.fields import (
     too_long,
     with_placeholder,
 )
+from rhi.language import QUOTE_THE_CHILD
 from rhi.models.children import LEGAL_STATUSES
 from rhi.models.episodes import DFE_TYPES, NOT_GRADED, REPORTERS, RETURN_METHODS
 from rhi.models.interviews import CONTACT_METHODS, CONTACT_OUTCOMES, DELAY_REASONS, OUTCOMES
@@ -63,6 +64,7 @@ class DeclineForm(Form):
     declined_at = _when("When the child said no")
     reason = TextArea(
         "What the child said, in their words",
+        description=QUOTE_THE_CHILD,
         validators=[
             DataRequired("Write what the child said, even if it was short."),
             too_long(NOTE_MAX),
@@ -110,6 +112,7 @@ class StartForm(Form):
     )
     reason = TextArea(
         "If no: the child's reasons, as they said them",
+        description=QUOTE_THE_CHILD,
         id="start_reason",
         # No Optional(): it would stop validate_reason from running on an empty box.
         validators=[too_long(NOTE_MAX)],
@@ -140,10 +143,11 @@ class OutcomeForm(Form):
     reason = TextArea(
         "What the child said, or the reason",
         description=(
-            "If the child said no: their reasons, in their own words. Not reached: what was "
-            "tried. Carer information: what the carer said, in their words. Decided not to "
-            "interview: why (every child is offered one, every time: a low police risk grade, "
-            "or being recorded as absent, is never a reason)."
+            "If the child said no: their reasons, in their own words, in quotation marks (never "
+            "flagged or changed). Not reached: what was tried. Carer information: what the "
+            "carer said, in their words. Decided not to interview: why (every child is offered "
+            "one, every time: a low police risk grade, or being recorded as absent, is never a "
+            "reason)."
         ),
         id="outcome_reason",
         validators=[DataRequired("Write the reason, even if it is short."), too_long(NOTE_MAX)],

@@ -21,6 +21,7 @@ from rhi.forms.fields import (
     with_placeholder,
 )
 from rhi.interviews.content import RECIPIENTS, SHARED_PARTS
+from rhi.language import QUOTE_THE_CHILD
 from rhi.sharing import CHILD_TOLD
 
 
@@ -80,7 +81,10 @@ class DecisionForm(Form):
         render_kw=checked_writing(),
     )
     child_said = TextArea(
-        "What the child said", validators=[too_long(4000)], render_kw=checked_writing()
+        "What the child said",
+        description=QUOTE_THE_CHILD,
+        validators=[too_long(4000)],
+        render_kw=checked_writing(),
     )
     urgent = BooleanField("Urgent: share now, before the decision is confirmed")
     urgent_reason = TextArea(

@@ -42,6 +42,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from rhi.interviews.pages import PAGE_IDS, PAGES
+from rhi.language import QUOTE_THE_CHILD
 from rhi.prompts import SECTION_IDS
 from rhi.timefmt import long_date
 
@@ -521,7 +522,7 @@ FIELDS: tuple[Field, ...] = (
         "What {child} said",
         SECTION,
         SECTION,
-        hint="Put the child's exact words in quotation marks.",
+        hint=QUOTE_THE_CHILD,
         check_writing=True,
         rows=10,
         keys={s: SECTION_TITLES[s] for s in TALKED_WITH_THE_CHILD},

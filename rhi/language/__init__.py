@@ -20,7 +20,16 @@ from rhi.language.rules import (
     rules_as_json,
 )
 
+# The hint on every box that holds what the child said: the check spares quoted words alone
+# (matcher.quoted_spans), as ../shared/domain/language.md asks. Without it a worker writing the
+# child's reason as the child gave it ("I chose to go") had it flagged, and rewritten with one
+# tap, with the child beside them (a probe).
+QUOTE_THE_CHILD = (
+    "Put the child's exact words in quotation marks: they are never flagged or changed."
+)
+
 __all__ = [
+    "QUOTE_THE_CHILD",
     "RULES_PATH",
     "Flag",
     "Matcher",

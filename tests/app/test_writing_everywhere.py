@@ -219,3 +219,29 @@ def test_the_decline_is_saved_with_the_words_as_written(app, web, world):
     with app.app_context():
         interview = db.session.scalar(select(Interview))
         assert interview is not None and interview.decline_reason == said
+
+
+# Boxes that hold what the child said: the check spares quoted words only (language.md: "the
+# child's own words are sacred"), so each says to quote them, beside the box and read out with
+# it (a probe: "I chose to go, leave me alone", typed as the child's reason, was flagged and
+# rewritten with one tap, the child beside the worker).
+def _hint_of(html: str, box_id: str) -> str:
+    described = boxes(html)[box_id].get("aria-describedby") or ""
+    hint_id = f"{box_id}-hint"
+    assert hint_id in described.split(), f"{box_id!r} has no hint read with it"
+    start = html.index(f'id="{hint_id}"')
+    return html[start : html.index("</p>", start)]
+
+
+@pytest.mark.parametrize("box_id", ["reason", "start_reason", "outcome_reason"])
+def test_the_childs_reasons_say_to_quote_them(web, world, box_id):
+    web.sign_in(world.emails["worker_a"])
+    html = web.get(f"/episodes/{world.episodes['a']}").get_data(as_text=True)
+    assert "in quotation marks" in _hint_of(html, box_id)
+    assert "never flagged or changed" in _hint_of(html, box_id)
+
+
+def test_what_the_child_said_in_a_decision_says_to_quote_it(web, world):
+    uuid = start(web, world)
+    html = web.get(f"/interviews/{uuid}/consent").get_data(as_text=True)
+    assert "Put the child&#39;s exact words in quotation marks" in _hint_of(html, "child_said")
