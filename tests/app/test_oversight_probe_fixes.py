@@ -217,7 +217,8 @@ def test_the_csv_holds_the_figures_the_page_shows(app, world_i):
     # names the records for a screen reader).
     for words in ("Returns offered an interview", "Returns where the child said no"):
         share = found[words + ": share of returns"]
-        assert f"{words} {found[words]} records: {words.lower()} {share}" in text
+        records = "record" if found[words] == "1" else "records"  # one record, said so
+        assert f"{words} {found[words]} {records}: {words.lower()} {share}" in text
     assert found["Returns offered an interview: share of returns"] == "100%"
     assert (
         f"Held within 72 hours, of those held: {found['Held within 72 hours, of those held']}"
