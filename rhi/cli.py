@@ -207,12 +207,23 @@ def import_notifications_command(
         missing_columns,
     )
 
-    mapping = imports.mapping_named(mapping_name) if mapping_name else None
-    if mapping_name and mapping is None:
-        raise click.BadParameter("no saved columns have this name", param_hint="--mapping")
     team = db.session.scalar(select(Team).where(Team.name == team_name)) if team_name else None
     if team_name and team is None:
         raise click.BadParameter("no team has this name", param_hint="--team")
+    mapping = None
+    if mapping_name:
+        # Names are each team's own: the team's, or the one team's that has the name.
+        named = [
+            m for m in imports.mappings_named(mapping_name) if team is None or m.team_id == team.id
+        ]
+        if not named:
+            raise click.BadParameter("no saved columns have this name", param_hint="--mapping")
+        if len(named) > 1:
+            raise click.BadParameter(
+                "more than one team has saved columns with this name: name the team with --team",
+                param_hint="--mapping",
+            )
+        mapping = named[0]
     team_id = team.id if team else (mapping.team_id if mapping else None)
     if team_id is None:
         raise click.UsageError("Name the team that keeps new children: --team or --mapping.")

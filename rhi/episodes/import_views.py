@@ -358,10 +358,7 @@ def save_columns(batch_id: int) -> tuple[str, int] | BaseResponse:
     if not form.validate_on_submit():
         return _render_columns(batch, form, table, 422)
     name = form.name.data.strip()
-    mapping = imports.mapping_named(name)
-    if mapping is not None and mapping.team_id != current_user.team_id:
-        form.name.errors = ["Another team uses this name for its columns. Choose another."]
-        return _render_columns(batch, form, table, 422)
+    mapping = imports.mapping_named(name, current_user.team_id)
     columns = {n: getattr(form, f"col_{n}").data for n in COLUMNS}
     columns = {n: header for n, header in columns.items() if header}
     if mapping is None:

@@ -351,5 +351,13 @@ def forget_child(
     return changed
 
 
-def mapping_named(name: str) -> ImportMapping | None:
-    return db.session.scalar(select(ImportMapping).where(ImportMapping.name == name))
+def mapping_named(name: str, team_id: int) -> ImportMapping | None:
+    """The team's saved columns of this name (names are each team's own)."""
+    return db.session.scalar(
+        select(ImportMapping).where(ImportMapping.name == name, ImportMapping.team_id == team_id)
+    )
+
+
+def mappings_named(name: str) -> list[ImportMapping]:
+    """Every team's saved columns of this name (the command line, given no team)."""
+    return list(db.session.scalars(select(ImportMapping).where(ImportMapping.name == name)))

@@ -17,8 +17,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.naming import conv
 
 from rhi.extensions import db
 from rhi.models.base import utcnow
@@ -28,9 +29,14 @@ from rhi.models.people import Team, User
 
 class ImportMapping(db.Model):
     __tablename__ = "import_mappings"
+    # A name is the team's own: two teams may both call theirs "Police daily export" (a probe:
+    # the second was told another team used the name, which said that team existed).
+    __table_args__ = (
+        UniqueConstraint("team_id", "name", name=conv("uq_import_mappings_team_id_name")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
     # {field: header as the file writes it}, e.g. {"date_of_birth": "DOB"}.
     columns: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The team whose coordinators keep the children a scheduled import adds.
