@@ -432,8 +432,10 @@ def _page(batch: ImportBatch, now: imports_job.ImportState) -> dict[str, Any]:
         rows = imports.rows_of(_table(batch), batch.columns or {})
         results = imports.results_of(imports.run(rows, _actor(), batch.filename, dry_run=True))
     tally = dict.fromkeys(imports.OUTCOME_WORDS, 0)
+    sent_on = 0  # waiting on another team's list, not this team's
     for result in results:
         tally[result["outcome"]] += 1
+        sent_on += bool(result.get("sent_on"))
     applied = now is imports_job.ImportState.DONE
     return {
         "before": None if applied else _imported_before(batch),
@@ -445,6 +447,7 @@ def _page(batch: ImportBatch, now: imports_job.ImportState) -> dict[str, Any]:
         "results": results[:PREVIEW_ROWS],
         "more": max(0, len(results) - PREVIEW_ROWS),
         "tally": tally,
+        "waiting_here": tally[apply.WAITING] - sent_on,
         "words": imports.OUTCOME_WORDS,
         "form": ConfirmForm(formdata=None),
     }
@@ -574,6 +577,15 @@ def _render_waiting(rows: list[WaitingRow], forms: dict[int, Any], status: int) 
         if candidates
         else set()
     )
+    for row in rows:
+        if row.from_team is not None:
+            # Another team's notification: "a different child" goes back to them.
+            forms[row.id].decision.choices = [
+                (value, f"No, a different child: send it back to {row.from_team.name}")
+                if value == apply.NEW_CHILD
+                else (value, label)
+                for value, label in forms[row.id].decision.choices
+            ]
     return render_template(
         "imports/waiting.html", rows=rows, forms=forms, labels=COLUMNS, destroyed=destroyed
     ), status

@@ -263,6 +263,8 @@ def results_of(plans: list[apply.Plan], table: Table | None = None) -> list[dict
             "episode_id": p.episode.id if p.episode else None,
             "child_id": p.episode.child_id if p.episode else p.child.id if p.child else p.about,
         }
+        if p.keeping_team_id is not None:
+            result["sent_on"] = True  # waits on another team's list, not on this team's
         if p.outcome == apply.PROBLEM and p.row.line in cells_at:
             result["cells"] = cells_at[p.row.line]
         results.append(result)

@@ -82,9 +82,13 @@ def test_another_teams_child_waits_for_the_team_that_keeps_them(app, world, nort
     assert waiting.team_id == _team_id(app, "Care team")
     assert waiting.from_team_id == _team_id(app, "RHI B")
     assert waiting.candidate_child_id == world.children["a"]
+    # Nothing waits on RHI B's own list, nor was anything new: neither is offered.
+    raw = north.get(f"/imports/{batch}").get_data(as_text=True)
+    assert 'href="/imports/waiting"' not in raw and "New episodes wait" not in raw
     page = _text(keeper, "/imports/waiting")
     assert "Sent by RHI B's import: your team keeps the record of the child it may be" in page
     assert "Ada Alpha" in page
+    assert "No, a different child: send it back to RHI B" in page
 
 
 def test_the_keeping_team_says_same_child_and_the_episode_is_hers(app, world, north, keeper):
