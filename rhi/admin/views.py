@@ -149,8 +149,9 @@ def _left_without_allocator(team_id: int | None) -> str:
         return ""
     return (
         f" {team.name} now has no active manager or missing coordinator: no one sees the "
-        "returns waiting there to be allocated, or what its police tokens send. Give the team "
-        "one now."
+        "returns waiting there to be allocated, the police notifications waiting there for a "
+        "person to confirm the child (other teams' among them), or what its police tokens "
+        "send. Give the team one now."
     )
 
 

@@ -190,6 +190,7 @@ def test_the_last_manager_of_a_team_leaving_is_said_to_leave_it_with_no_one_to_a
     ).get_data(as_text=True)
     assert warning in moved
     assert "no one sees the returns waiting there to be allocated" in moved
+    assert "the police notifications waiting there for a person to confirm the child" in moved
     # RHI B has two managers now: the first to be deactivated leaves one, the second none.
     first = web.post(f"/admin/users/{other}/active", page="/admin/users", follow=True)
     assert "RHI B now has no" not in first.get_data(as_text=True)
