@@ -135,11 +135,9 @@ document.addEventListener("htmx:afterRequest", (event) => {
 document.addEventListener("click", (event) => {
   const keep = event.target instanceof Element && event.target.closest("[data-keep-mine]");
   if (!keep) return;
-  // The field's own input: for a choice drawn as radio buttons, the one chosen (each radio
-  // saves the field; an unchosen one sends nothing).
-  const name = "f:" + keep.getAttribute("data-keep-mine");
-  const inputs = [...document.querySelectorAll(`[name="${CSS.escape(name)}"][data-autosave]`)];
-  const box = inputs.find((el) => el.type !== "radio" || el.checked) || inputs[0];
+  // The field's own input: for a choice drawn as radio buttons, the one chosen (boxNamed: each
+  // radio saves the field; an unchosen one sends nothing).
+  const box = boxNamed("f:" + keep.getAttribute("data-keep-mine"));
   if (!box) return;
   box.dataset.keepOver = keep.getAttribute("data-over") || "";
   // htmx is the vendored classic script (vendor/htmx.min.js), loaded before any module.
