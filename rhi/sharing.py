@@ -57,6 +57,7 @@ from rhi.interviews.content import (
     SHARED_PARTS,
     agreed_action,
     normalise,
+    written_entry,
 )
 from rhi.prompts import SECTION_IDS
 
@@ -262,7 +263,7 @@ def withheld_items(content: dict[str, Any]) -> dict[str, str]:
                 items[f"{group}.{key}"] = label
     for kind, noun in (("places", "Place"), ("people", "Person")):
         for entry in c[kind]:
-            if entry.get("private"):
+            if entry.get("private") and written_entry(kind, entry):
                 name = str(entry.get("name", "")).strip() or "not named"
                 items[f"{kind}.{entry.get('id')}"] = f"{noun}: {name}"
     return items
@@ -460,8 +461,12 @@ def view_for(
         shown = [
             dict(i)
             for i in c[kind]
-            if f"{kind}.{i.get('id')}" in released
-            or ("places_people" in parts and not i.get("private"))
+            # One added and left empty is no place or person: never held nor counted.
+            if written_entry(kind, i)
+            and (
+                f"{kind}.{i.get('id')}" in released
+                or ("places_people" in parts and not i.get("private"))
+            )
         ]
         setattr(view, kind, shown)
     if "analysis" in parts and c["risk_view"]:

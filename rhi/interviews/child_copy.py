@@ -20,7 +20,7 @@ from typing import Any
 from flask import render_template
 
 from rhi.interviews import read_back
-from rhi.interviews.content import normalise
+from rhi.interviews.content import agreed_action, normalise
 from rhi.timefmt import Day, to_local
 
 TEMPLATE = "interviews/child_copy_pdf.html"
@@ -63,8 +63,11 @@ def letter_for(interview: Any, child: Any, in_force: Collection[str]) -> Letter:
         worker=worker.name if worker else "your worker",
         worker_contact=worker.email if worker else "",
         # Said as the read-back says them (never the worker's kinds: a child was told "Other"
-        # will happen), each kind once.
-        next_steps=read_back.child_action_words(content["actions"]),
+        # will happen), each kind once; only the actions agreed, as every copy and the Actions
+        # list hold them (a probe: one added and left blank was promised as "Something else").
+        next_steps=read_back.child_action_words(
+            [a for a in content["actions"] if agreed_action(a)]
+        ),
         who_knows=who_knows,
         asked_for_changes=content["read_back"].get("answer") == "changes",
     )

@@ -67,6 +67,7 @@ __all__ = [
     "set_field",
     "text_fields",
     "text_paths",
+    "written_entry",
 ]
 
 WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M")
@@ -364,7 +365,19 @@ def gaps(content: dict[str, Any]) -> list[str]:
         words = fields.gap_text(placed, c)
         if words and _is_blank(placed, get_field(c, placed.path)):
             found.append(words)
-    return found + _due_before_the_chat(c)
+    return found + _left_empty(c) + _due_before_the_chat(c)
+
+
+def _left_empty(c: dict[str, Any]) -> list[str]:
+    """A place or person added and left empty (`written_entry`): in no copy, so said here, as
+    an action left blank is (by its own fields' gaps), for the worker to fill in or remove."""
+    return [
+        f"A {fields.entry(kind).label.lower()} was added with nothing written in it: fill it"
+        " in or remove it."
+        for kind in ENTRY_LISTS
+        for item in c.get(kind, [])
+        if not written_entry(kind, item)
+    ]
 
 
 def _due_before_the_chat(c: dict[str, Any]) -> list[str]:
@@ -407,3 +420,17 @@ def agreed_action(item: dict[str, Any]) -> bool:
         or item.get("owner_kind")
         or str(item.get("owner", "")).strip()
     )
+
+
+# The lists whose entries are a place or a person the child told of (`written_entry`); an
+# action has its own rule (`agreed_action`).
+ENTRY_LISTS = ("places", "people")
+
+
+def written_entry(kind: str, item: dict[str, Any]) -> bool:
+    """A place or person with something written in it (a name, a description, a note: any of
+    its words). One added and left empty is no place or person: no copy holds or counts it,
+    the read-back does not tell the child of it (rhi/sharing.py), and the review lists it as a
+    gap (a probe: the copies said "Named: 2 people" and listed one; the child was told both
+    readers would know "Someone you told me about: not named")."""
+    return any(str(item.get(name) or "").strip() for name in LIST_FIELDS[kind])

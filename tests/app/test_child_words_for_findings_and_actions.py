@@ -170,8 +170,11 @@ def next_steps(page: str) -> str:
 
 
 def with_other(d: dict[str, Any]) -> dict[str, Any]:
+    """An action of the kind "other" with a note (agreed: one with nothing in it is no action,
+    and no letter says it: tests/app/test_blank_items_left_out.py)."""
     d, action_id = c.add_item(d, "actions", "a-other")
-    next(a for a in d["actions"] if a["id"] == action_id)["kind"] = "other"
+    action = next(a for a in d["actions"] if a["id"] == action_id)
+    action.update(kind="other", note="Ring her nan each week")
     return d
 
 

@@ -103,6 +103,9 @@ def every_label_document() -> dict[str, Any]:
         d[group][next(iter(factors))] = {"on": True, "note": "", "private": False}
     d, _ = c.add_item(d, "places", "p1")
     d, _ = c.add_item(d, "people", "q1")
+    # Something written in each: one left empty is no place or person, in no copy.
+    d["places"][0]["name"] = "the park"
+    d["people"][0]["description"] = "tall, a red coat"
     d, _ = c.add_item(d, "actions", "a1")
     d["actions"][0]["kind"] = "safety_plan"  # agreed: one left blank is in no copy
     for recipient in c.RECIPIENTS:
