@@ -347,10 +347,13 @@ def _is_blank(placed: fields.Placed, value: Any) -> bool:
 
 def progress(content: dict[str, Any]) -> dict[str, bool]:
     """Which pages have notes: any field the page asks is written (a flag ticked, a choice
-    made, text typed), list entries included."""
+    made, text typed), list entries included; not one rhi filled in itself (a probe: a new,
+    empty interview showed "Before we start ✓ (has notes)" for its start time)."""
     c = normalise(content)
     done: dict[str, bool] = {}
     for placed in fields.paths(c):
+        if placed.field.filled_by_rhi:
+            continue
         if placed.kind != fields.ENTRY and not _is_blank(placed, get_field(c, placed.path)):
             done[placed.page] = True
     return done

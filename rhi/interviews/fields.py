@@ -289,6 +289,9 @@ class Field:
     # Child-safe: shown in the child's view of the page (the child's own words and choices).
     # Everything else on a page is the worker's only (templates/interviews/page.html).
     child_view: bool = False
+    # Filled in by rhi, not the worker (when the chat started, set as it starts): not counted
+    # as a page's notes (`content.progress`), so a new interview's parts show no tick.
+    filled_by_rhi: bool = False
 
     @property
     def parts(self) -> list[str]:
@@ -486,6 +489,7 @@ FIELDS: tuple[Field, ...] = (
         "start",
         "record",
         hint="For example 2026-11-23 14:30",
+        filled_by_rhi=True,
     ),
     Field(
         "start.location",

@@ -55,6 +55,18 @@ def test_every_page_renders_with_prompts(web, world):
     assert "data-show-large" not in analysis and "Show large" not in analysis
 
 
+def test_a_new_interview_shows_no_part_with_notes(app, web, world):
+    """When the chat started is filled in by rhi as it starts: no part has notes yet (a probe:
+    "Before we start ✓ (has notes)" on an interview nobody had written in)."""
+    uuid = start(web, world)
+    saved, _, _ = content(app, uuid)
+    assert saved["start"]["held_on"]  # filled in, as the chat starts
+    page = web.get(f"/interviews/{uuid}/start").get_data(as_text=True)
+    assert "(has notes)" not in page
+    autosave(web, uuid, "start.location", "The library", "")
+    assert "(has notes)" in web.get(f"/interviews/{uuid}/start").get_data(as_text=True)
+
+
 def test_autosave_saves_a_field_and_says_so(app, web, world):
     uuid = start(web, world)
     response = autosave(web, uuid, "sections.before.text", "Mum and I argued about school.", "")
