@@ -19,6 +19,7 @@ from rhi.models import (
     ConsentChange,
     Interview,
     SharingDecision,
+    Summary,
     SummarySending,
     User,
 )
@@ -170,6 +171,36 @@ def words_for_addendum(found: SentBeforeAddendum) -> str:
     if found.sent_again:
         return f"{then} A new copy was sent after it."
     return f"{then} Send a new copy."
+
+
+def newer_holds(older: Summary, newer: Summary) -> list[str]:
+    """What `newer`, a summary for the same reader (current_copy.newer_copy), holds that
+    `older` was made without, in words for that reader (the social worker's page of the older
+    copy): each addendum their copy holds added between the two, and each safeguarding
+    decision to share with them that came into force between. Only what the newer copy holds,
+    which they may read; never a decision's reason. Empty when neither is found."""
+    interview = older.interview
+    since, until = older.created_at, newer.created_at
+    content = normalise(interview.content)
+    view = view_for(content, older.recipient, in_force=decisions.in_force(interview))
+    held = [
+        f"the addendum of {format_datetime(a.created_at)} to "
+        f"\u201c{SHARED_PARTS.get(a.part or '', a.part)}\u201d"
+        for a in interview.addenda
+        if since <= a.created_at <= until and addendum_reaches(view, content, a.part)
+    ]
+    entries = {e.get("id"): e for e in content["overrides"]}
+    for decision in decisions.rows(interview).values():
+        moment = _came_into_force(decision)
+        entry = entries.get(decision.decision_id)
+        if decision.recipient != older.recipient or moment is None or entry is None:
+            continue
+        if since <= moment <= until:
+            held.append(
+                f"what the safeguarding decision of {format_datetime(moment)} shares: "
+                f"{_shares(entry)}"
+            )
+    return held
 
 
 def _withdrawn_parts(change: ConsentChange) -> str:

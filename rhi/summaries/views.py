@@ -56,6 +56,7 @@ from rhi.timefmt import format_datetime, from_local, to_local
 
 bp = Blueprint("summaries", __name__)
 bp.add_app_template_global(current_copy.current_copy, "current_copy")
+bp.add_app_template_global(current_copy.newer_copy, "newer_copy")
 
 COPIES_PARTIAL = "summaries/_copies.html"
 
@@ -68,6 +69,35 @@ INBOX_PER_PAGE = 50
 def _inbox_query(user: User) -> Select[tuple[Summary]]:
     # A withdrawn summary is not to be read: its newer one is in the inbox instead.
     return select(Summary).where(access.summary_filter(user), Summary.withdrawn_at.is_(None))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a summary in the inbox stands among the copies of its interview its reader may
+    read (current_copy.newer_copy, the rule the worker's "Not the current copy" uses):
+    replaced by `newer`, or replacing `replaces` (newest first). A probe found two rows alike
+    but for the time sent, and the older copy taken for the one to read."""
+
+    newer: Summary | None = None
+    replaces: tuple[Summary, ...] = ()
+
+
+def _standing(user: User, summaries: list[Summary]) -> dict[int, Standing]:
+    """For each of `summaries` (a page of the inbox), its `Standing`, among every copy of its
+    interview in `user`'s inbox, on this page or not: never a copy that is not theirs."""
+    ids = {s.interview_id for s in summaries}
+    theirs: dict[int, list[Summary]] = {}
+    for s in db.session.scalars(_inbox_query(user).where(Summary.interview_id.in_(ids))):
+        theirs.setdefault(s.interview_id, []).append(s)
+    standing: dict[int, Standing] = {}
+    for s in summaries:
+        copies = theirs.get(s.interview_id, [s])
+        replaced = [o for o in copies if current_copy.newer_copy(o, copies) is s]
+        standing[s.id] = Standing(
+            newer=current_copy.newer_copy(s, copies),
+            replaces=tuple(sorted(replaced, key=lambda o: o.id, reverse=True)),
+        )
+    return standing
 
 
 @bp.route("/inbox")
@@ -114,6 +144,7 @@ def inbox() -> str:
         unread=int(unread),
         pages=pages,
         pdf_states=preparing.states_of([s.id for s in summaries]),
+        standing=_standing(current_user, summaries),
     )
     db.session.commit()  # after drawing it: a commit expires what the page reads
     return html
@@ -159,18 +190,29 @@ def _holds_anything(form: AcknowledgeForm | QuestionForm) -> bool:
 
 
 def _newer(summary: Summary, is_recipient: bool) -> Summary | None:
-    """For a withdrawn summary, the copy that stands now (current_copy.py): for its reader, only
-    one that is theirs to read (it may have gone to another inbox); the interviewer's side sees
-    every summary of the interview."""
-    if summary.withdrawn_at is None:
-        return None
+    """The copy that replaces `summary` (current_copy.newer_copy: withdrawn, or made before an
+    addendum or a decision a newer one holds), or None: for its reader, only one that is
+    theirs to read (it may have gone to another inbox); the interviewer's side sees every
+    summary of the interview."""
     query = select(Summary).where(
         Summary.interview_id == summary.interview_id,
         Summary.recipient == summary.recipient,
     )
     if is_recipient:
         query = query.where(access.summary_filter(current_user))
-    return current_copy.current_copy(summary, db.session.scalars(query))
+    return current_copy.newer_copy(summary, db.session.scalars(query))
+
+
+def _what_it_adds(summary: Summary, newer: Summary | None) -> str:
+    """What the newer copy holds that `summary` was made without, in words ("the addendum of
+    23 Nov 2026 12:00 to \u201cWhile away\u201d"); "" when none is found, or `summary` was
+    withdrawn (its page says why instead)."""
+    if newer is None or summary.withdrawn_at is not None:
+        return ""
+    held = sent_before.newer_holds(summary, newer)
+    if len(held) < 2:
+        return "".join(held)
+    return f"{'; '.join(held[:-1])} and {held[-1]}"
 
 
 def _withdrawn_refusal(
@@ -215,6 +257,7 @@ def _show(
         # Read meanwhile (another tab): the page has no box for the note any more, so it is
         # quoted back to copy rather than dropped.
         not_saved = NotSaved(ALREADY_READ, typed_words(ack_form))
+    newer = _newer(summary, is_recipient)
     return render_template(
         "summaries/show.html",
         # A whole page sent back with a form's errors says so at its top (macros/forms.html).
@@ -224,7 +267,8 @@ def _show(
         pdf_state=preparing.state_of(summary.id),
         interview=summary.interview,
         is_recipient=is_recipient,
-        newer=_newer(summary, is_recipient),
+        newer=newer,
+        adds=_what_it_adds(summary, newer),
         ack_form=ack_form or AcknowledgeForm(formdata=None),
         question_form=question_form or QuestionForm(formdata=None),
         not_opened=not_opened,
@@ -393,6 +437,14 @@ def acknowledge(summary_id: int) -> Response | tuple[str, int]:
         note=(form.note.data or "").strip(),
     )
     message = "Thank you: the interviewer can see you have read it, and what happens next."
+    newer = _newer(summary, True)
+    if newer is not None and newer.acknowledged_at is None:
+        # Read, and kept as read; but the copy to read is the newer one (a probe: an older copy
+        # said to be read, and the newer one, with an addendum, taken for the same).
+        message = (
+            "Thank you: the interviewer can see you have read this older copy, and what happens "
+            "next. A newer summary replaces it: read that one too, and say you have read it."
+        )
     if done is not None and done.meeting is not None:
         message = f"{message} {_meeting_words(summary, done.meeting, done.meeting_made)}"
     db.session.commit()

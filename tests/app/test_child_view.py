@@ -177,10 +177,10 @@ def test_the_childs_words_reach_only_the_copies_their_section_reaches(app, web, 
     assert "What Ada wants their social worker to know" in social_worker
     assert "MESSAGEWORDS please call my nan" in social_worker
     assert "How Ada said they felt" in social_worker
-    assert "Good (chosen 2026-11-23 11:30)" in social_worker
-    assert "Really bad (chosen 2026-11-23 11:10)" in social_worker
+    assert "Good (chosen 23 Nov 2026 11:30)" in social_worker
+    assert "Really bad (chosen 23 Nov 2026 11:10)" in social_worker
     police = pdf_text(app, uuid, "police")
-    assert "BEFOREWORDS" in police and "Really bad (chosen 2026-11-23 11:10)" in police
+    assert "BEFOREWORDS" in police and "Really bad (chosen 23 Nov 2026 11:10)" in police
     assert "MESSAGEWORDS" not in police and "OWNWORDS" not in police
     assert "Good (chosen" not in police
     parents = pdf_text(app, uuid, "parents_carers")

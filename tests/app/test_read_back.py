@@ -502,7 +502,7 @@ def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, wo
     # Printed in the copies that share anything; the changes asked for stay in the record.
     social_worker = pdf_text(app, uuid, "social_worker")
     assert (
-        "Read back to Ada on 2026-11-23 12:00: who will know what, in plain words, not these "
+        "Read back to Ada on 23 Nov 2026 12:00: who will know what, in plain words, not these "
         "notes word for word. Ada said: \u201cYes, that\u2019s right\u201d"
     ) in social_worker
     assert "Read back to Ada" not in pdf_text(app, uuid, "parents_carers")  # shares nothing
@@ -540,7 +540,7 @@ def test_an_answer_is_not_shown_as_agreeing_to_what_changed_after_it(app, web, w
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert "What will be shared has changed since it was read back to Ada: read it again." in review
     said = (
-        "Read back to Ada on 2026-11-23 12:00: who will know what, in plain words, not these "
+        "Read back to Ada on 23 Nov 2026 12:00: who will know what, in plain words, not these "
         "notes word for word. Ada said: \u201cYes, that\u2019s right\u201d"
     )
     for recipient in ("social_worker", "police"):
