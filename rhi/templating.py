@@ -25,7 +25,7 @@ from rhi.sessions import BACKGROUND_PARAM, background_url
 from rhi.shells import Blank, when_words
 from rhi.summaries.headings import copy_headings_for
 from rhi.summaries.service import signed_in_inbox_news
-from rhi.timefmt import format_date, format_datetime, local_input_value, to_local
+from rhi.timefmt import format_date, format_datetime, kept_when, local_input_value, to_local
 
 
 class _ProcessTemplateCode(BytecodeCache):
@@ -78,6 +78,7 @@ def _keeps_blanks(show: Callable[..., Any]) -> Callable[..., Any]:
 def register(app: Flask) -> None:
     filters: dict[str, Callable[..., Any]] = {
         "datetime": format_datetime,
+        "kept_when": kept_when,  # a time as an interview keeps it, as the pages write a time
         "date": format_date,
         "local_input": local_input_value,
         "ethnicity": ethnicity.label,

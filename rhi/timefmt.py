@@ -110,3 +110,19 @@ class Day:
 def local_input_value(value: datetime | None) -> str:
     """The value for an <input type=datetime-local>."""
     return to_local(value).strftime(INPUT_WHEN) if value else ""
+
+
+def kept_when(kept: str) -> str:
+    """A local time as an interview keeps it ("2026-12-07 11:31": when the child chose a
+    feeling, when what is shared was read back) as every page writes a time (`format_datetime`,
+    "7 Dec 2026 11:31"): a probe found the copies and pages printing both. Anything that is not
+    such a time stays as it was written."""
+    raw = " ".join(str(kept or "").split())
+    for fmt in ACCEPTED_WHEN:
+        try:
+            local = datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+        # A time that never happened (the hour the clocks skip) would come back an hour on.
+        return format_datetime(from_local(local)) if not_on_the_clock(local) is None else kept
+    return kept

@@ -44,7 +44,7 @@ from typing import Any
 from rhi.interviews.pages import PAGE_IDS, PAGES
 from rhi.language import QUOTE_THE_CHILD
 from rhi.prompts import SECTION_IDS
-from rhi.timefmt import long_date
+from rhi.timefmt import kept_when, long_date
 
 MAX_TEXT = 50_000  # a long note is fine; a pasted book is a mistake
 CHILD = "the child"  # {child} where no child's name is at hand
@@ -418,6 +418,8 @@ class Placed:
             return self.options.get(str(value), str(value))
         if self.kind == DATE and value:
             return long_date(str(value))
+        if self.kind == WHEN and value:
+            return kept_when(str(value))  # as every page writes a time
         text = "" if value is None else str(value)
         return text if text.strip() else self.field.if_empty
 

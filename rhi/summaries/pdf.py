@@ -27,11 +27,9 @@ from rhi.sharing import SharedView
 from rhi.summaries import headings
 from rhi.summaries.asset_urls import BASE_URL, CSS_URL, LOGO_URL
 from rhi.timefmt import (
-    ACCEPTED_WHEN,
     format_date,
     format_datetime,
-    from_local,
-    not_on_the_clock,
+    kept_when,
 )
 from rhi.writing.counts import LanguageCounts
 
@@ -351,30 +349,14 @@ def _interview_date(interview: Any) -> str:
     return ""
 
 
-def shown_when(kept: str) -> str:
-    """A local time as the interview keeps it ("2026-12-07 11:31": when the child chose a
-    feeling, when what is shared was read back) as every page writes a time
-    (timefmt.format_datetime, "7 Dec 2026 11:31"): a probe found the copies printing both.
-    Anything that is not such a time stays as it was written."""
-    raw = " ".join(str(kept or "").split())
-    for fmt in ACCEPTED_WHEN:
-        try:
-            local = datetime.strptime(raw, fmt)
-        except ValueError:
-            continue
-        # A time that never happened (the hour the clocks skip) would come back an hour on.
-        return format_datetime(from_local(local)) if not_on_the_clock(local) is None else kept
-    return kept
-
-
 def _times_shown(view: SharedView) -> SharedView:
-    """`view` with the times it holds as kept written as the pages write them (`shown_when`);
+    """`view` with the times it holds as kept written as the pages write them (`timefmt.kept_when`);
     the caller's view is left as it was."""
     return dataclasses.replace(
         view,
-        read_back_at=shown_when(view.read_back_at),
+        read_back_at=kept_when(view.read_back_at),
         feelings={
-            sid: dataclasses.replace(feeling, at=shown_when(feeling.at))
+            sid: dataclasses.replace(feeling, at=kept_when(feeling.at))
             for sid, feeling in view.feelings.items()
         },
     )

@@ -473,7 +473,7 @@ def test_the_three_answers_are_recorded_with_when_audited_and_shown(app, web, wo
     said = '<dt>When it was read back, Ada said</dt><dd class="prose" dir="auto">'
     assert f"{said}I want changes</dd>" in review
     assert "I don&#39;t want the police to know about my friend" in review
-    assert '<dt>When</dt><dd class="prose" dir="auto">2026-11-23 12:00</dd>' in review
+    assert '<dt>When</dt><dd class="prose" dir="auto">23 Nov 2026 12:00</dd>' in review
 
     # Changes left in the box with another answer are not cleared without a word.
     refused = answer(web, uuid, "not_read", "left over words")
@@ -533,7 +533,7 @@ def test_an_answer_is_not_shown_as_agreeing_to_what_changed_after_it(app, web, w
     assert response.status_code == 200
     page = web.get(f"/interviews/{uuid}/read_back").get_data(as_text=True)
     assert "data-read-back-changed" in page
-    assert "What will be shared has changed since it was read back to Ada (2026-11-23 12:00)" in (
+    assert "What will be shared has changed since it was read back to Ada (23 Nov 2026 12:00)" in (
         " ".join(page.split())
     )
     assert re.search(r'value="agreed" checked', page)  # the answer given stays in the record
