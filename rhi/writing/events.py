@@ -78,8 +78,21 @@ def open_flags(
     for path, text in fields:
         for flag, answer in counts.kept_flags(text, matcher.check(text), path, answers):
             if answer is None:
-                found.append({"path": path, **flag.to_dict()})
+                found.append(
+                    {"path": path, **flag.to_dict(), **_as_the_box_offers(matcher, text, flag)}
+                )
     return found
+
+
+def _as_the_box_offers(matcher: Matcher, text: str, flag: Any) -> dict[str, Any]:
+    """The words a tap in the box replaces and the wordings it offers (Matcher.replacement,
+    as static/js/language-check.js offers them), where it offers any; else nothing, and the
+    rule's suggestions stand as advice. A probe found the box offering "is being exposed to
+    risk by…" and the review, for the same phrase, the rule's own list."""
+    offered = matcher.replacement(text, flag)
+    if not offered.options:
+        return {}
+    return {"text": offered.text, "suggestions": list(offered.options)}
 
 
 def team_table(

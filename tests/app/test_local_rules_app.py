@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,8 +103,10 @@ def test_the_servers_check_uses_the_local_rules(app, web, world) -> None:
     assert autosave(web, uuid, "sections.away.text", text, "").status_code == 200
     review = web.get(f"/interviews/{uuid}/review").get_data(as_text=True)
     assert "Wording to look at again (2)" in review
-    assert "“gallivanting”" in review
-    assert "“absconded”" in review
+    # Each said with the words a tap in the box replaces (the phrase, and any word it takes
+    # with it), as the box offers them.
+    assert re.search(r"your words “[^”]*gallivanting[^”]*”", review)
+    assert re.search(r"your words “[^”]*absconded[^”]*”", review)
     assert "streetwise" not in review.split("Wording to look at again")[1].split("</section>")[0]
     # A tap on the council's own suggestion is counted for the team, as a shipped one is.
     token = csrf_from(web.get(f"/episodes/{world.episodes['a']}").get_data(as_text=True))
