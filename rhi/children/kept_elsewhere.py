@@ -18,6 +18,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, select
 
 from rhi import access
+from rhi.children import matching
 from rhi.extensions import db
 from rhi.models import Child, Episode, Team, User
 from rhi.models.retention import DestroyedChild
@@ -75,3 +76,18 @@ def keeping_teams(children: Iterable[Child], asking_team_id: int) -> dict[int, i
         preferred = (child.team_id, social_workers.get(child_id), latest.get(child_id))
         keeping[child_id] = next((t for t in preferred if t in teams_seeing), min(teams_seeing))
     return keeping
+
+
+def kept_matches(
+    first: str, last: str, born: date, candidates: list[Child], asking_team_id: int
+) -> list[tuple[Child, matching.Match, int]]:
+    """The candidates (children the asking team does not see, `unseen`) who may be this child
+    (`matching.possible_matches`, a date of birth a slip away too), closest first, each with
+    the team that decides for them (`keeping_teams`, in one go); one no team could decide for is
+    left out. The one rule for "another team keeps a child like this one": an import sends the
+    notification to the first's team (rhi/episodes/imports_apply.py); adding a child by hand
+    names the teams (rhi/children/views.py)."""
+    by_id = {child.id: child for child in candidates}
+    found = matching.possible_matches(first, last, born, candidates, near_births=True)
+    keeping = keeping_teams([by_id[m.child_id] for m in found], asking_team_id)
+    return [(by_id[m.child_id], m, keeping[m.child_id]) for m in found if m.child_id in keeping]

@@ -277,17 +277,13 @@ def _kept_elsewhere(form: ChildForm) -> list[str]:
     dob = form.date_of_birth.data
     days = matching.birth_dates_to_check(dob, near_births=True)
     candidates = kept_elsewhere.unseen(access.child_filter(current_user), born_on=days)
-    by_id = {child.id: child for child in candidates}
-    matches = matching.possible_matches(
-        form.first_name.data, form.last_name.data, dob, candidates, near_births=True
+    kept = kept_elsewhere.kept_matches(
+        form.first_name.data, form.last_name.data, dob, candidates, current_user.team_id
     )
-    keeping = kept_elsewhere.keeping_teams(
-        [by_id[m.child_id] for m in matches], current_user.team_id
-    )
-    if not keeping:
+    if not kept:
         return []
-    named = select(Team.name).where(Team.id.in_(set(keeping.values()))).order_by(Team.name)
-    return list(db.session.scalars(named))
+    teams = {team_id for _, _, team_id in kept}
+    return list(db.session.scalars(select(Team.name).where(Team.id.in_(teams)).order_by(Team.name)))
 
 
 @bp.route("/children/new")
@@ -309,29 +305,29 @@ def create() -> tuple[str, int] | Response:
     ) == "yes" and form.checked_for.data == _signature(form)
     if not confirmed:
         matches = _possible_matches(form)
-        elsewhere = [] if matches else _kept_elsewhere(form)
+        # Both said where both are found: a child the team holds of a like name may not be
+        # the one another team keeps (rev36: shown only the team's own, a second record of
+        # another team's child was made).
+        elsewhere = _kept_elsewhere(form)
         if elsewhere:
-            # Said, not shown: which team to ask (audited as a refusal to add, for now).
+            # Said, not shown: which team to ask.
             audit.record(
                 "child.possible_match",
                 object_type="child",
                 object_id="new",
                 detail=f"kept by another team ({len(elsewhere)})",
             )
+        for match, _ in matches:  # their names and dates of birth are shown: a read
+            audit.record(
+                "child.possible_match",
+                object_type="child",
+                object_id=match.id,
+                child_id=match.id,
+            )
+        if matches or elsewhere:
             db.session.commit()
             form.checked_for.data = _signature(form)
-            return _render_form(form, None, 409, kept_elsewhere=elsewhere)
-        if matches:
-            for match, _ in matches:  # their names and dates of birth are shown: a read
-                audit.record(
-                    "child.possible_match",
-                    object_type="child",
-                    object_id=match.id,
-                    child_id=match.id,
-                )
-            db.session.commit()
-            form.checked_for.data = _signature(form)
-            return _render_form(form, None, 409, matches=matches)
+            return _render_form(form, None, 409, matches=matches, kept_elsewhere=elsewhere)
     child = Child(created_by_id=current_user.id, team_id=current_user.team_id)
     _apply(form, child)
     db.session.add(child)

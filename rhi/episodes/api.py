@@ -405,8 +405,14 @@ def _applied_with(plan: apply.Plan, by_line: dict[int, apply.Plan]) -> apply.Pla
 
 def _result(index: int, plan: apply.Plan, applied_with: apply.Plan | None) -> dict[str, Any]:
     code, message = _said(plan)
-    episode = plan.episode
-    if episode is None and applied_with is not None and plan.outcome != apply.PROBLEM:
+    # Never another team's episode (a notification passed on to the team keeping the child).
+    episode = plan.episode if plan.keeping_team_id is None else None
+    if (
+        episode is None
+        and applied_with is not None
+        and plan.outcome != apply.PROBLEM
+        and applied_with.keeping_team_id is None
+    ):
         # Counted once, with the item it was read with (so `unchanged` here), but what it held
         # (a found time sent before its missing notification) went in on that item's episode.
         episode = applied_with.episode

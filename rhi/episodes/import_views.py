@@ -435,7 +435,7 @@ def _page(batch: ImportBatch, now: imports_job.ImportState) -> dict[str, Any]:
     sent_on = 0  # waiting on another team's list, not this team's
     for result in results:
         tally[result["outcome"]] += 1
-        sent_on += bool(result.get("sent_on"))
+        sent_on += result["outcome"] == apply.WAITING and bool(result.get("sent_on"))
     applied = now is imports_job.ImportState.DONE
     return {
         "before": None if applied else _imported_before(batch),
@@ -648,9 +648,9 @@ def decide(waiting_id: int) -> tuple[str, int] | BaseResponse:
         flash("This notification was already recorded: nothing was added twice.", "info")
     elif row.from_team is not None and episode.child_id != row.candidate_child_id:
         # A different child from the one this team keeps: the team whose import sent it has it.
+        # Not named: the record it went to is that team's (rev36: their preferred name was).
         flash(
-            f"Sent back to {row.from_team.name}: {episode.child.display_name}'s episode waits "
-            "to be allocated by that team.",
+            f"Sent back to {row.from_team.name}: the episode waits to be allocated by that team.",
             "success",
         )
     else:

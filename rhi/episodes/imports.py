@@ -260,11 +260,13 @@ def results_of(plans: list[apply.Plan], table: Table | None = None) -> list[dict
             "message": " ".join([p.message, *p.row.notes])
             if p.outcome != apply.PROBLEM
             else p.message,
-            "episode_id": p.episode.id if p.episode else None,
+            # Never another team's episode (a notification passed on to the team keeping the
+            # child): not this team's to open (rev36).
+            "episode_id": p.episode.id if p.episode and p.keeping_team_id is None else None,
             "child_id": p.episode.child_id if p.episode else p.child.id if p.child else p.about,
         }
         if p.keeping_team_id is not None:
-            result["sent_on"] = True  # waits on another team's list, not on this team's
+            result["sent_on"] = True  # another team's: waits on their list, or is their episode
         if p.outcome == apply.PROBLEM and p.row.line in cells_at:
             result["cells"] = cells_at[p.row.line]
         results.append(result)

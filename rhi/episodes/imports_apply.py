@@ -544,6 +544,31 @@ def _plan_update(row: Row, notice: Notice, known: Known) -> Plan:
     return _plan_changes(row, notice, episode, known)
 
 
+def _as_sent(notice: Notice, sent: list[WaitingRow], line: int) -> bool:
+    """The row is about the child one of this team's own notifications (`sent`) named: by the
+    name and date of birth sent, or, naming no child, by the police person id sent. Never
+    compared with the child another team keeps, whose details are not this team's to test."""
+    for waiting in sent:
+        first = check_row(line, waiting.values).notice
+        if first is None:
+            continue
+        if notice.named and first.named:
+            as_child = Child(
+                first_name=first.first_name,
+                last_name=first.last_name,
+                date_of_birth=first.date_of_birth,
+            )
+            if _same_child(as_child, notice):
+                return True
+        elif (
+            not notice.named
+            and notice.police_person_id
+            and notice.police_person_id == first.police_person_id
+        ):
+            return True
+    return False
+
+
 def _passed_on(row: Row, notice: Notice, episode: Episode, known: Known) -> Plan:
     """A later notification of a reference this team sent on to the team keeping the child,
     which that team said is its child's episode (`Known.forwarded`): its details (the found
@@ -551,14 +576,13 @@ def _passed_on(row: Row, notice: Notice, episode: Episode, known: Known) -> Plan
     in words that never name the child, nor their other times away (a probe: the found
     notification was refused as "a record your team does not hold", and the child stayed
     missing on the keeping team's pages, no 72-hour clock started)."""
-    team = known.team_name(known.forwarded[episode.id])
-    if not notice.named and not _is_child(episode.child, notice, known):
-        return _names_needed(row)
-    if (
-        notice.named
-        and not _same_child(episode.child, notice)
-        and not _as_confirmed(episode, notice, known, row)
-    ):
+    team_id = known.forwarded[episode.id]
+    team = known.team_name(team_id)
+    sent = [w for w in known.confirmed.get(episode.id, []) if w.from_team_id == known.actor.team_id]
+    sent += [w for w in known.settled.values() if w.episode_id == episode.id]
+    if not _as_sent(notice, sent, row.line):
+        if not notice.named:
+            return _names_needed(row)
         return Plan(
             row,
             PROBLEM,
@@ -566,17 +590,29 @@ def _passed_on(row: Row, notice: Notice, episode: Episode, known: Known) -> Plan
             "a child with another name or date of birth. Check the reference.",
             code=REFERENCE_CONFLICT,
         )
-    plan = _plan_changes(row, notice, episode, known)
+    return _said_for_another_team(_plan_changes(row, notice, episode, known), team_id, known)
+
+
+def _said_for_another_team(plan: Plan, team_id: int, known: Known) -> Plan:
+    """`plan`, for an episode another team keeps (a notification this team sent on to them),
+    in words of its own that name neither the child nor anything of their record (their times
+    away, their interview), and with the keeping team noted, so no result or answer carries
+    the episode (rev36: its id was linked, and "its interview is finished" said). The one
+    place such a plan is worded."""
+    team = known.team_name(team_id)
+    kept = f"{team}, who keep the child's record"
     if plan.outcome == UPDATE:
-        plan.message = f"Passed on to {team}, who keep the child's record: {plan.message}"
+        words = f"Passed on to {kept}: changes {', '.join(LABELS[c] for c in plan.changes)}."
     elif plan.outcome == UNCHANGED:
-        plan.message = f"Already passed on to {team}, who keep the child's record: the same."
+        words = f"Already passed on to {kept}: the same."
     elif plan.code == TIMES_CONFLICT:
-        plan.message = (
-            f"Not passed on: the times do not fit the times away {team}, who keep the child's "
-            f"record, hold for them. Nothing was changed: check the times, or ask {team}."
+        words = (
+            f"Not passed on: the times do not fit the times away {kept}, hold for them. Nothing "
+            f"was changed: check the times, or ask {team}."
         )
-    return plan
+    else:
+        words = f"Not passed on to {kept}. Nothing was changed: check it with {team}."
+    return replace(plan, message=words, keeping_team_id=team_id)
 
 
 def _plan_changes(row: Row, notice: Notice, episode: Episode, known: Known) -> Plan:
@@ -656,13 +692,9 @@ def _plan_settled(row: Row, notice: Notice, known: Known, settled: WaitingRow) -
     found time minutes off the episode's own. Nothing else is added."""
     episode = known.settled_episodes.get(settled.episode_id or 0)
     if settled.episode_id in known.forwarded:
-        # Settled by the team keeping the child, this team's notification sent on to them: said
-        # without naming the child or their time away.
-        team = known.team_name(known.forwarded[settled.episode_id])
-        said = f"{team}, who keep the child's record, said this is a time away they already hold"
-    else:
-        name = (known.child(settled.candidate_child_id) or settled.candidate).display_name
-        said = f"A person said this police reference is a time away rhi already holds for {name}"
+        return _settled_by_another_team(row, notice, known, settled, episode)
+    name = (known.child(settled.candidate_child_id) or settled.candidate).display_name
+    said = f"A person said this police reference is a time away rhi already holds for {name}"
     if episode is None or notice.returned_at is None or episode.returned_at is not None:
         return Plan(row, UNCHANGED, f"{said}: nothing added.", episode=episode)
     if not notice.named and not _is_child(episode.child, notice, known):
@@ -678,17 +710,48 @@ def _plan_settled(row: Row, notice: Notice, known: Known, settled: WaitingRow) -
             about=episode.child_id,
             code=REFERENCE_CONFLICT,
         )
-    found = replace(notice, started_at=None, risk_grade=None, missing_from=None, reported_by=None)
-    plan = _plan_changes(replace(row, notice=found), found, episode, known)
-    if plan.outcome == UPDATE and episode.id in known.forwarded:
-        plan.message = f"{said}: passed on to them. {plan.message}"
-    elif plan.outcome == UPDATE:
+    plan = _plan_changes(
+        replace(row, notice=_found_only(notice)), _found_only(notice), episode, known
+    )
+    if plan.outcome == UPDATE:
         plan.message = (
             f"{said} (missing since {format_datetime(episode.started_at)}). {plan.message}"
         )
-    elif plan.code == TIMES_CONFLICT and episode.id in known.forwarded:
-        plan.message = f"{said}; the found time does not fit it. Nothing was changed."
     return plan
+
+
+def _found_only(notice: Notice) -> Notice:
+    """What a settled reference's notification may give the episode it was settled onto: its
+    return, and where and by whom the child was found."""
+    return replace(notice, started_at=None, risk_grade=None, missing_from=None, reported_by=None)
+
+
+def _settled_by_another_team(
+    row: Row, notice: Notice, known: Known, settled: WaitingRow, episode: Episode | None
+) -> Plan:
+    """`_plan_settled` for this team's notification that the team keeping the child settled as
+    a time away it already holds: compared only with what this team sent (`_as_sent`), and
+    said without naming the child or their record (`_said_for_another_team`)."""
+    assert settled.episode_id is not None
+    team_id = known.forwarded[settled.episode_id]
+    said = (
+        f"{known.team_name(team_id)}, who keep the child's record, said this is a time away "
+        "they already hold"
+    )
+    if not _as_sent(notice, [settled], row.line):
+        if not notice.named:
+            return _names_needed(row)
+        return Plan(
+            row,
+            PROBLEM,
+            f"{said}; this row names another child. Nothing was changed: check the reference.",
+            code=REFERENCE_CONFLICT,
+        )
+    if episode is None or notice.returned_at is None or episode.returned_at is not None:
+        return Plan(row, UNCHANGED, f"{said}: nothing added.", keeping_team_id=team_id)
+    found = _found_only(notice)
+    plan = _plan_changes(replace(row, notice=found), found, episode, known)
+    return _said_for_another_team(plan, team_id, known)
 
 
 def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
@@ -719,23 +782,34 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
         # candidate's: one that waits because its date of birth is a slip from the candidate's
         # (NEAR_BIRTH) never matches the candidate by `may_be`, so its retry and its found
         # notification would be refused as naming another child.
-        if not notice.named:
+        if elsewhere:
+            # Compared only with what this team sent, never with the child the other team
+            # keeps: the preview, which writes nothing, would tell their date of birth (rev36).
+            if not _as_sent(notice, [waiting], row.line):
+                return (
+                    _names_needed(row)
+                    if not notice.named
+                    else Plan(
+                        row,
+                        PROBLEM,
+                        f"This police reference waits for {known.team_name(waiting.team_id or 0)}"
+                        " to confirm whether it is a child they keep; this row names another "
+                        "child. Check the reference, or wait for it to be decided first.",
+                        code=WAITING_CONFLICT,
+                    )
+                )
+        elif not notice.named:
             if not _is_child(candidate, notice, known):
                 return _names_needed(row)
         elif not any(_same_child(c, notice) for c in (candidate, sent) if c is not None):
             # The row waits as possibly this child: a row naming another child is not put in
             # its place, where "same child" would file it on the wrong record.
-            who = (
-                f"{known.team_name(waiting.team_id or 0)} to confirm whether it is a child "
-                "they keep"
-                if elsewhere
-                else f"a person to confirm it is {candidate.display_name}"
-            )
             return Plan(
                 row,
                 PROBLEM,
-                f"This police reference waits for {who}; this row names another child. Check "
-                "the reference, or wait for the waiting one to be decided first.",
+                f"This police reference waits for a person to confirm it is "
+                f"{candidate.display_name}; this row names another child. Check the reference, "
+                "or wait for it to be decided first.",
                 code=WAITING_CONFLICT,
             )
         # What waits takes what this row says (a correction, or the found time): the person
@@ -756,7 +830,15 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
             if notice.started_at is None
             else f"Still waits for {who} to confirm the child."
         )
-        return Plan(row, WAITING, said, waiting=waiting, values=values, code=NEEDS_PERSON)
+        return Plan(
+            row,
+            WAITING,
+            said,
+            waiting=waiting,
+            values=values,
+            code=NEEDS_PERSON,
+            keeping_team_id=waiting.team_id if elsewhere else None,
+        )
     if not notice.named:
         linked = known.linked(notice)
         if linked is None:  # linked to no child, or to one the team does not hold: one answer
@@ -1044,21 +1126,20 @@ def _kept_elsewhere(row: Row, notice: Notice, known: Known) -> Plan | None:
     history: a coordinator's probe made a second record of a child team South kept from team
     North's file, and the child's repeat episodes went uncounted."""
     assert notice.first_name and notice.last_name and notice.date_of_birth
-    found = matching.possible_matches(
+    if known.actor.team_id is None:
+        return None  # an import for no team: nothing to compare with
+    kept = kept_elsewhere.kept_matches(
         notice.first_name,
         notice.last_name,
         notice.date_of_birth,
         known.candidates(notice, elsewhere=True),
-        near_births=True,
+        known.actor.team_id,
     )
-    by_id = {c.id: c for c in known.candidates(notice, elsewhere=True)}
-    kept = [(m, known.keeper(by_id[m.child_id])) for m in found]
-    kept = [(m, team) for m, team in kept if team is not None]
     if not kept:
         return None  # no team that could decide sees them: a child new to rhi, as before
-    best, team = kept[0]
+    child, best, team = kept[0]
     reason = best.reason if len(kept) == 1 else f"{best.reason} (and {len(kept) - 1} more)"
-    return _sent_on(row, by_id[best.child_id], reason, team, known)
+    return _sent_on(row, child, reason, team, known)
 
 
 def _waits(row: Row, child: Child, reason: str) -> Plan:

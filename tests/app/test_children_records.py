@@ -794,3 +794,23 @@ def test_reading_a_list_of_children_or_summaries_is_on_the_audit_trail(app, worl
             ("children.list", world.users["manager_a"], "0 shown from B"),
             ("summaries.list", world.users["social_worker"], "0 shown"),
         ]
+
+
+def test_the_teams_own_match_and_another_teams_are_both_said(app, world, web):
+    """RHI B holds an Adah Alpha; Care team keeps Ada Alpha. Adding Ada, RHI B is shown its
+    Adah and told Care team keeps a record like hers too (rev36: shown only its own, a second
+    record of Care team's Ada was made)."""
+    with app.app_context():
+        team = db.session.scalar(select(Team.id).where(Team.name == "RHI B"))
+        adah = Child(first_name="Adah", last_name="Alpha", date_of_birth=date(2011, 5, 1))
+        adah.team_id = team
+        db.session.add(adah)
+        db.session.commit()
+        adah_id = adah.id
+    manager_b = signed_in(app, world, "manager_b")
+    ada = details(first_name="Ada", last_name="Alpha", date_of_birth="01/05/2011")
+    page = manager_b.post("/children/new", ada).get_data(as_text=True)
+    said = " ".join(html.unescape(page_text(page)).split())
+    assert f'href="/children/{adah_id}"' in page  # its own, to open
+    assert "Care team keeps the record of a child with the same or a similar name" in said
+    assert f'href="/children/{world.children["a"]}"' not in page

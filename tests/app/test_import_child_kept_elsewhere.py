@@ -13,16 +13,23 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, PolicePerson, Team, WaitingRow
+from rhi.models import AuditEvent, Child, Episode, Interview, PolicePerson, Team, WaitingRow
 from tests.app.helpers import page_text
 from tests.app.test_import_api import make_token, send
-from tests.app.test_import_notifications import csv_bytes, episodes_with, import_file
+from tests.app.test_import_notifications import (
+    batch_id,
+    csv_bytes,
+    episodes_with,
+    import_file,
+    save_columns,
+    upload,
+)
 from tests.conftest import Web
 
 # Ada Alpha by another team's file: her very name and date of birth, then a slip of a name.
@@ -110,7 +117,7 @@ def test_a_different_child_goes_back_to_the_team_that_sent_it(app, world, north,
     url = f"/imports/waiting/{waiting.id}"
     assert keeper.post(url, {f"w{waiting.id}-decision": "new_child"}).status_code == 302
     said = _text(keeper, "/imports/waiting")
-    assert "Sent back to RHI B: Adah Alpha's episode waits to be allocated by that team" in said
+    assert "Sent back to RHI B: the episode waits to be allocated by that team" in said
     (episode,) = episodes_with(app, "NB-2")
     assert episode.child_id != world.children["a"]
     with app.app_context():
@@ -214,7 +221,7 @@ def test_the_found_notification_goes_on_to_the_keeping_teams_episode(app, world,
     _decide(keeper, waiting, "same_child")
     batch = import_file(north, csv_bytes(ADA_FOUND))
     said = _text(north, f"/imports/{batch}")
-    assert "Passed on to Care team, who keep the child's record: Changes returned." in said
+    assert "Passed on to Care team, who keep the child's record: changes returned." in said
     (episode,) = episodes_with(app, "NB-1")
     assert episode.child_id == world.children["a"] and episode.returned_at is not None
     # Sent again: the same, said so.
@@ -264,7 +271,7 @@ def test_a_different_child_than_the_teams_own_is_asked_of_the_keeping_team(
     assert sent.candidate_child_id == world.children["a"]
     assert episodes_with(app, "NB-1") == []
     said = _decide(keeper, sent, "new_child")  # not Ada, nor (said before) Adah
-    assert "Sent back to RHI B: Ada Alpha's episode waits to be allocated" in said
+    assert "Sent back to RHI B: the episode waits to be allocated by that team" in said
     (episode,) = episodes_with(app, "NB-1")
     assert episode.child_id not in (adah, world.children["a"])
     assert _adas(app) == 3  # Ada, Adah and the new Ada of RHI B's
@@ -303,3 +310,102 @@ def test_the_api_says_it_waits_for_a_person_and_names_no_one(app, client, web, w
             select(AuditEvent.detail).where(AuditEvent.action == "import.waiting")
         )
     assert re.match(r"possible match waits for a person in the team keeping the child", detail)
+
+
+# A review of the above (rev36): nothing of the kept child reaches the importing team --------
+
+
+def _preview(web: Web, row: str) -> str:
+    """What the preview of a file of `row` says: nothing is applied."""
+    response = upload(web, csv_bytes(row))
+    batch = batch_id(response)
+    if response.headers["Location"].endswith("/columns"):
+        save_columns(web, batch)
+    return _text(web, f"/imports/{batch}")
+
+
+def test_the_preview_never_tests_the_kept_childs_date_of_birth(app, world, north):
+    """RHI B's notification said 02/05/2011, a slip from Ada's 01/05/2011. Found rows of other
+    dates are compared with what RHI B sent, never with Ada: the preview, which writes
+    nothing, would otherwise tell her date of birth."""
+    import_file(north, csv_bytes("NB-9,,Ada,Alpha,02/05/2011,15/11/2026 08:00,,Medium"))
+    fits = {
+        dob: "names another child"
+        not in _preview(north, f"NB-9,,Ada,Alpha,{dob},,15/11/2026 20:00,Low")
+        for dob in ("01/05/2011", "05/01/2011", "03/05/2011", "02/05/2011")
+    }
+    # Only the date RHI B sent fits: Ada's own (01/05) is answered as any other date is.
+    assert fits == {
+        "01/05/2011": False,
+        "05/01/2011": False,
+        "03/05/2011": False,
+        "02/05/2011": True,
+    }
+
+
+def test_no_page_or_answer_gives_the_keeping_teams_episode(app, client, web, world, keeper):
+    token = make_token(web, world, team="RHI B")
+    missing = {
+        "police_reference": "NB-API",
+        "first_name": "Ada",
+        "last_name": "Alpha",
+        "date_of_birth": "2011-05-01",
+        "reported_missing": "2026-11-15T08:00:00Z",
+    }
+    send(client, token, {"notifications": [missing]})
+    (waiting,) = _waiting(app)
+    _decide(keeper, waiting, "same_child")
+    found = {**missing, "reported_missing": "", "returned": "2026-11-15T20:00:00Z"}
+    (result,) = send(client, token, {"notifications": [found]}).get_json()["results"]
+    assert result["outcome"] == "updated" and result["episode_id"] is None
+    (episode,) = episodes_with(app, "NB-API")
+    assert episode.returned_at is not None
+    north = _signed_in(app, world, "manager_b")
+    batch = import_file(north, csv_bytes("NB-API,,Ada,Alpha,01/05/2011,,15/11/2026 21:00,Low"))
+    raw = north.get(f"/imports/{batch}").get_data(as_text=True)
+    assert f"/episodes/{episode.id}" not in raw
+
+
+def test_a_found_row_naming_no_child_goes_on_by_the_person_id_sent(app, world, north, keeper):
+    import_file(north, csv_bytes("NB-7,P-ADA7,Ada,Alpha,01/05/2011,15/11/2026 08:00,,Medium"))
+    (waiting,) = _waiting(app)
+    _decide(keeper, waiting, "same_child")
+    batch = import_file(north, csv_bytes("NB-7,P-ADA7,,,,,15/11/2026 20:00,Medium"))
+    assert "Passed on to Care team" in _text(north, f"/imports/{batch}")
+    (episode,) = episodes_with(app, "NB-7")
+    assert episode.returned_at is not None
+    # Another person id is not this child's: refused, in words that name no one.
+    batch = import_file(north, csv_bytes("NB-7,P-OTHER,,,,,15/11/2026 21:00,Medium"))
+    assert "Add the child's names and date of birth" in _text(north, f"/imports/{batch}")
+
+
+def test_the_sending_teams_child_is_not_named_to_the_keeping_team(app, world, north, keeper):
+    import_file(north, csv_bytes(ADAH_FROM_B))
+    (sent,) = _waiting(app)
+    adah = _add_child(app, "Adah", "Alpha", team="RHI B")
+    with app.app_context():
+        db.session.get(Child, adah).preferred_name = "Dee"
+        db.session.commit()
+    said = _decide(keeper, sent, "new_child")
+    assert "Sent back to RHI B: the episode waits" in said and "Dee" not in said
+
+
+def test_what_is_passed_on_says_nothing_of_the_childs_interview(app, world, north, keeper):
+    import_file(north, csv_bytes(ADA_FROM_B))
+    (waiting,) = _waiting(app)
+    _decide(keeper, waiting, "same_child")
+    import_file(north, csv_bytes(ADA_FOUND))
+    (episode,) = episodes_with(app, "NB-1")
+    with app.app_context():
+        interview = Interview(
+            status="finished",
+            due_at=episode.returned_at + timedelta(hours=72),
+            content={},
+            finished_at=episode.returned_at + timedelta(hours=30),
+        )
+        interview.episodes.append(db.session.get(Episode, episode.id))
+        db.session.add(interview)
+        db.session.commit()
+    said = _preview(north, ADA_FOUND.replace("15/11/2026 20:00", "15/11/2026 19:00"))
+    assert "Passed on to Care team, who keep the child's record: changes returned." in said
+    assert "finished" not in said.split("Passed on to Care team")[1][:300]
