@@ -131,6 +131,8 @@ def upload() -> tuple[str, int] | BaseResponse:
     mapping = db.session.get(ImportMapping, form.mapping_id.data or 0)
     if mapping is not None and mapping.team_id != user.team_id:
         mapping = None
+    if mapping is None and not form.mapping_id.data:
+        mapping = _saved_columns_that_fit(table.headers)
     columns = dict(mapping.columns) if mapping else guess_columns(table.headers)
     batch = ImportBatch(
         filename=(form.file.data.filename or "notifications.csv")[:200],
@@ -154,6 +156,26 @@ def upload() -> tuple[str, int] | BaseResponse:
     )
     target = "imports.preview" if ready else "imports.columns_page"
     return redirect(url_for(target, batch_id=batch.id))
+
+
+def _saved_columns_that_fit(headers: list[str]) -> ImportMapping | None:
+    """For "Guess from the headers": the team's saved columns this file fits, each column they
+    read there by name and none wanting, where just one set fits (the newest of those saved
+    alike): the police's daily export, the same each day, goes straight to its preview (a
+    coordinator's probe: the saved set had to be chosen by hand every day)."""
+    present = set(headers)
+    fitting = [
+        m
+        for m in _mappings()
+        if m.columns
+        and set(m.columns.values()) <= present
+        and not missing_columns(dict(m.columns), headers)
+        and not doubled_columns(dict(m.columns))
+    ]
+    kinds = {tuple(sorted(m.columns.items())) for m in fitting}
+    if len(kinds) != 1:
+        return None  # none, or sets that read the file differently: the person chooses
+    return max(fitting, key=lambda m: (m.saved_at, m.id))
 
 
 def _too_large(limit: int) -> tuple[str, int]:

@@ -4,11 +4,14 @@ columns existed). The command line, given a name two teams use, asks for the tea
 
 from __future__ import annotations
 
+import html
+
 from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import ImportMapping, Team
-from tests.app.test_import_notifications import ADA, HEADER, csv_bytes, import_file
+from tests.app.helpers import page_text
+from tests.app.test_import_notifications import ADA, HEADER, csv_bytes, import_file, upload
 from tests.conftest import Web
 
 NAME = "Police daily export"
@@ -57,3 +60,22 @@ def test_the_command_line_asks_for_the_team_when_two_use_the_name(app, world):
     chosen = runner.invoke(args=[*args, "--team", "RHI B"])
     assert "more than one team" not in chosen.output
     assert "Would import" in chosen.output
+
+
+def test_a_file_the_saved_columns_fit_goes_straight_to_its_preview(app, world):
+    """The police's daily export, the same each day: "Guess from the headers" uses the team's
+    saved columns when the file fits them, saying so (coord35: chosen by hand every day)."""
+    web = _signed_in(app, world, "manager_a")
+    import_file(web, csv_bytes(ADA), columns=NAME)  # the first day: the columns are saved
+    response = upload(web, csv_bytes(ADA.replace("IMP-1", "IMP-9")))
+    assert response.status_code == 302
+    assert not response.headers["Location"].endswith("/columns")
+    said = page_text(web.get(response.headers["Location"]).get_data(as_text=True))
+    assert f"Read with your saved columns “{NAME}”" in html.unescape(said)
+
+
+def test_another_teams_saved_columns_are_never_used(app, world):
+    import_file(_signed_in(app, world, "manager_a"), csv_bytes(ADA), columns=NAME)
+    north = _signed_in(app, world, "manager_b")
+    response = upload(north, csv_bytes(ADA.replace("IMP-1", "IMP-9")))
+    assert response.headers["Location"].endswith("/columns")
