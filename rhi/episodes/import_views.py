@@ -608,9 +608,53 @@ def _render_waiting(rows: list[WaitingRow], forms: dict[int, Any], status: int) 
                 else (value, label)
                 for value, label in forms[row.id].decision.choices
             ]
+    lost = apply.lost_on_the_way(current_user.team_id) if current_user.team_id else []
     return render_template(
-        "imports/waiting.html", rows=rows, forms=forms, labels=COLUMNS, destroyed=destroyed
+        "imports/waiting.html",
+        rows=rows,
+        forms=forms,
+        labels=COLUMNS,
+        destroyed=destroyed,
+        lost=lost,
+        send_again_form=ConfirmForm(formdata=None),
     ), status
+
+
+@bp.route("/waiting/<int:waiting_id>/send-again", methods=["POST"])
+@login_required
+def send_again(waiting_id: int) -> BaseResponse:
+    """The team's own notification, sent on to a team that can no longer decide on it
+    (apply.lost_on_the_way), sent again."""
+    _importer()
+    lost = apply.lost_on_the_way(current_user.team_id) if current_user.team_id else []
+    row = next((r for r in lost if r.id == waiting_id), None)
+    if row is None:
+        access.refuse(current_user, "import_waiting", waiting_id, None)
+    assert row is not None
+    if not ConfirmForm().validate_on_submit():
+        flash("The page had expired: nothing was sent. Try again.", "error")
+        return redirect(url_for("imports.waiting"))
+    try:
+        done = apply.send_again(row, imports.reread, current_user)
+    except apply.RowRefused as exc:
+        db.session.rollback()
+        flash(f"This notification cannot be added as it stands: {exc}", "error")
+        return redirect(url_for("imports.waiting"))
+    db.session.commit()
+    if isinstance(done, WaitingRow) and done.team_id != current_user.team_id:
+        team = db.session.get(Team, done.team_id)
+        flash(
+            f"Sent to {team.name if team else 'another team'}: it may be a child they keep, so "
+            "they say whether it is the same child.",
+            "info",
+        )
+    elif isinstance(done, WaitingRow):
+        flash("It may be a child your team holds: it waits below for you to say.", "info")
+    elif done is None:
+        flash("This notification was already recorded: nothing was added twice.", "info")
+    else:
+        flash("Added: the episode waits to be allocated.", "success")
+    return redirect(url_for("imports.waiting"))
 
 
 @bp.route("/waiting/<int:waiting_id>", methods=["POST"])

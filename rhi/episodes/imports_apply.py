@@ -1675,7 +1675,7 @@ def resolve(
 
 
 def _planned_again(
-    waiting: WaitingRow, row: Row, user: User
+    waiting: WaitingRow, row: Row, user: User, *, not_this_child: bool = True
 ) -> tuple[Episode | None, WaitingRow | None]:
     """ "A different child": the notification goes in as the import of the team that sent it
     would take it now, never as a child a person has said it is not (this one, and any other
@@ -1685,11 +1685,12 @@ def _planned_again(
     A probe: said to be a different child by the team keeping the child it was sent to, it was
     made a second record of a child the sending team held itself. Applied with the person
     deciding named in the audit trail, and that team's sight; a refusal is said without naming
-    the sending team's children."""
+    the sending team's children. Without `not_this_child` (`send_again`), the child it waited
+    for may be it still: asked of the team that keeps them now."""
     notice = row.notice
     assert notice is not None
     team_id = waiting.from_team_id or waiting.team_id
-    label = "a person said it is a different child"
+    label = "a person said it is a different child" if not_this_child else "sent again"
     sender = Actor(None, team_id, label)
     known = Known.load(sender, [notice])
     key = references.key(notice.police_reference)
@@ -1701,7 +1702,7 @@ def _planned_again(
                 WaitingRow.resolution == NEW_CHILD,
             )
         )
-    ) | {waiting.candidate_child_id}
+    ) | ({waiting.candidate_child_id} if not_this_child else set())
     plan = plan_row(row, known)
     if plan.outcome == PROBLEM:
         if waiting.from_team_id is not None:  # decided by the team it was sent to
@@ -1724,3 +1725,74 @@ def counts(plans: list[Plan]) -> dict[str, int]:
     for plan in plans:
         result[plan.outcome] += 1
     return result
+
+
+# Sent on, and then nobody there to decide -----------------------------------------------------
+
+SENT_AGAIN = "sent_again"
+
+
+def lost_on_the_way(team_id: int) -> list[WaitingRow]:
+    """This team's notifications waiting on another team's list that no one there can decide
+    now: that team no longer sees the child it may be (their record moved on meanwhile), or
+    has no manager or missing coordinator left. Nobody's list showed them (rev36): listed for
+    the team that sent them, to send again (`send_again`). Only the team's own, few rows."""
+    sent = db.session.scalars(
+        select(WaitingRow).where(
+            WaitingRow.from_team_id == team_id,
+            WaitingRow.resolved_at.is_(None),
+            WaitingRow.candidate_child_id.not_in(select(DestroyedChild.child_id)),
+        )
+    ).all()
+    lost = []
+    for waiting in sent:
+        assert waiting.team_id is not None
+        decides = db.session.scalar(
+            select(Child.id).where(
+                Child.id == waiting.candidate_child_id,
+                access.team_child_filter(waiting.team_id),
+                select(Team.id)
+                .where(Team.id == waiting.team_id, access.allocating_team_filter())
+                .exists(),
+            )
+        )
+        if decides is None:
+            lost.append(waiting)
+    return lost
+
+
+def send_again(
+    waiting: WaitingRow, reread: Callable[[dict[str, Any]], Row], user: User
+) -> Episode | WaitingRow | None:
+    """A notification `lost_on_the_way`, sent again by its own team: planned as its import
+    would take it now (`_planned_again`, the child it waited for included): on the list of
+    the team that keeps that child now, an episode of a child the team holds, or a child new
+    to rhi. None when it was meanwhile decided or recorded."""
+    serialise()
+    db.session.refresh(waiting)
+    if waiting.resolved_at is not None:
+        return None
+    row = reread(waiting.values)
+    if row.notice is None:
+        raise RowRefused(" ".join(row.problems))
+    existing = db.session.scalar(
+        select(Episode.id).where(
+            references.matches(Episode.police_reference, [row.notice.police_reference])
+        )
+    )
+    episode, passed = (None, None)
+    if existing is None:
+        episode, passed = _planned_again(waiting, row, user, not_this_child=False)
+    waiting.resolved_at = utcnow()
+    waiting.resolved_by_id = user.id
+    waiting.resolution = SENT_AGAIN
+    waiting.episode_id = episode.id if episode else None
+    audit.record(
+        "import.resolve",
+        user=user,
+        object_type="import_waiting",
+        object_id=waiting.id,
+        child_id=waiting.candidate_child_id,
+        detail=f"{SENT_AGAIN}: " + (f"waits again (row {passed.id})" if passed else "recorded"),
+    )
+    return passed or episode

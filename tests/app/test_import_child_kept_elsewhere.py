@@ -409,3 +409,33 @@ def test_what_is_passed_on_says_nothing_of_the_childs_interview(app, world, nort
     said = _preview(north, ADA_FOUND.replace("15/11/2026 20:00", "15/11/2026 19:00"))
     assert "Passed on to Care team, who keep the child's record: changes returned." in said
     assert "finished" not in said.split("Passed on to Care team")[1][:300]
+
+
+def test_a_notification_no_one_can_decide_on_now_is_sent_again(app, world, north, keeper):
+    """Sent to Care team, then Ada's record moved to RHI A: Care team no longer sees her, so
+    nobody's list showed the notification (rev36). RHI B, who sent it, is shown it (what it
+    sent, never Ada) and sends it again: it now waits for RHI A, who keep her."""
+    import_file(north, csv_bytes(ADA_FROM_B))
+    (sent,) = _waiting(app)
+    with app.app_context():
+        ada = db.session.get(Child, world.children["a"])
+        ada.social_worker_id = None
+        ada.team_id = _team_id(app, "RHI A")
+        db.session.commit()
+    assert "Nothing is waiting." in _text(keeper, "/imports/waiting")
+    page = _text(north, "/imports/waiting")
+    assert "No one there can decide on it now" in page and "Send it again" in page
+    assert "1 May 2011" not in page  # what RHI B sent is shown, not Ada's record
+    sent_again = north.post(f"/imports/waiting/{sent.id}/send-again", page="/imports/waiting")
+    assert sent_again.status_code == 302
+    assert "Sent to RHI A: it may be a child they keep" in _text(north, "/imports/waiting")
+    first, again = _waiting(app)
+    assert first.resolution == "sent_again"
+    assert again.team_id == _team_id(app, "RHI A") and again.from_team_id is not None
+    manager_a = _signed_in(app, world, "manager_a")
+    assert "Sent by RHI B's import" in _text(manager_a, "/imports/waiting")
+    # Another team cannot send RHI B's notification again.
+    assert (
+        keeper.post(f"/imports/waiting/{first.id}/send-again", page="/imports/waiting").status_code
+        == 404
+    )
