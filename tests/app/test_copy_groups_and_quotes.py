@@ -167,9 +167,10 @@ def test_the_police_copy_quotes_the_childs_words_once(app, web, world, typed):
     _urgent_decision(web, world, uuid, "police", typed.replace("Not the police", "Fine, but"))
     police = _draft(web, uuid, "police")
     assert "AWAYX" in police  # the decision shares "While away" with the police
-    # What they said about the police having it, their answer's words, and what they said of
-    # the decision: each in one pair.
-    assert police.count(f"{OPEN}Not the police.{CLOSE}") == 2
+    # What they said about the police having it, and what they said of the decision: each in
+    # one pair, and once (voice36: the consent table said their words again; it points to them).
+    assert police.count(f"{OPEN}Not the police.{CLOSE}") == 1
+    assert f"Under {OPEN}What Ada said about sharing with the police{CLOSE}, above" in police
     assert f"they said: {OPEN}Fine, but.{CLOSE}" in police
     assert '"' not in police
     assert OPEN + OPEN not in police and CLOSE + CLOSE not in police
