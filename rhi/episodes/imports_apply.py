@@ -1655,23 +1655,43 @@ def resolve(
                 raise RowRefused(clash.words, clash.code)
             episode = _new_episode(notice, child, actor)
         _link_person(notice, episode.child, None)
-    waiting.resolved_at = utcnow()
-    waiting.resolved_by_id = user.id
-    waiting.resolution = decision
-    waiting.episode_id = episode.id if episode else None
-    audit.record(
-        "import.resolve",
-        user=user,
-        object_type="import_waiting",
-        object_id=waiting.id,
-        child_id=episode.child_id if episode else waiting.candidate_child_id,
-        detail=decision
+    _settle(
+        waiting,
+        user,
+        decision,
+        episode,
+        episode.child_id if episode else waiting.candidate_child_id,
+        decision
         if episode
         else f"{decision}: waits for a person again (row {passed.id})"
         if passed
         else f"{decision}: already recorded",
     )
     return passed or episode
+
+
+def _settle(
+    waiting: WaitingRow,
+    user: User,
+    resolution: str,
+    episode: Episode | None,
+    child_id: int | None,
+    detail: str,
+) -> None:
+    """`waiting` decided by `user` (onto `episode`, if one), audited in the same transaction:
+    the one way a waiting row is settled by `resolve` and `send_again`."""
+    waiting.resolved_at = utcnow()
+    waiting.resolved_by_id = user.id
+    waiting.resolution = resolution
+    waiting.episode_id = episode.id if episode else None
+    audit.record(
+        "import.resolve",
+        user=user,
+        object_type="import_waiting",
+        object_id=waiting.id,
+        child_id=child_id,
+        detail=detail,
+    )
 
 
 def _planned_again(
@@ -1783,16 +1803,12 @@ def send_again(
     episode, passed = (None, None)
     if existing is None:
         episode, passed = _planned_again(waiting, row, user, not_this_child=False)
-    waiting.resolved_at = utcnow()
-    waiting.resolved_by_id = user.id
-    waiting.resolution = SENT_AGAIN
-    waiting.episode_id = episode.id if episode else None
-    audit.record(
-        "import.resolve",
-        user=user,
-        object_type="import_waiting",
-        object_id=waiting.id,
-        child_id=waiting.candidate_child_id,
-        detail=f"{SENT_AGAIN}: " + (f"waits again (row {passed.id})" if passed else "recorded"),
+    _settle(
+        waiting,
+        user,
+        SENT_AGAIN,
+        episode,
+        waiting.candidate_child_id,
+        f"{SENT_AGAIN}: " + (f"waits again (row {passed.id})" if passed else "recorded"),
     )
     return passed or episode
