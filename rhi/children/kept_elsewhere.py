@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 
 from rhi import access
 from rhi.children import matching
@@ -63,13 +63,26 @@ def keeping_teams(children: Iterable[Child], asking_team_id: int) -> dict[int, i
             .where(Child.id.in_(sorted(seers)))
         ).all()
     )
-    latest: dict[int, int] = {}
-    for child_id, team_id in db.session.execute(
-        select(Episode.child_id, Episode.held_by_team_id)
+    # One row a child however many times they have been away: the latest held episode's team.
+    ranked = (
+        select(
+            Episode.child_id,
+            Episode.held_by_team_id,
+            func.row_number()
+            .over(
+                partition_by=Episode.child_id,
+                order_by=(Episode.started_at.desc(), Episode.id.desc()),
+            )
+            .label("newest_first"),
+        )
         .where(Episode.child_id.in_(sorted(seers)), Episode.held_by_team_id.is_not(None))
-        .order_by(Episode.started_at, Episode.id)
-    ):
-        latest[child_id] = team_id  # the last one read is the latest
+        .subquery()
+    )
+    latest: dict[int, int] = dict(
+        db.session.execute(
+            select(ranked.c.child_id, ranked.c.held_by_team_id).where(ranked.c.newest_first == 1)
+        ).all()
+    )
     keeping = {}
     for child_id, teams_seeing in seers.items():
         child = by_id[child_id]

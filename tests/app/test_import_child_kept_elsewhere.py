@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, Episode, Interview, PolicePerson, Team, WaitingRow
+from rhi.models.base import utcnow
 from tests.app.helpers import page_text
 from tests.app.test_import_api import make_token, send
 from tests.app.test_import_notifications import (
@@ -178,6 +179,28 @@ def test_the_team_holding_the_childs_latest_time_away_keeps_them(app, world, nor
     assert waiting.team_id == _team_id(app, "RHI B") and waiting.from_team_id is not None
     assert episodes_with(app, "NB-3") == []
     assert "Ben Beta" in _text(north, "/imports/waiting")
+
+
+def test_the_latest_time_away_decides_however_many_came_before(app, world, north):
+    """Ben went missing again, this time met by RHI A: his latest time away is theirs, so RHI A
+    decides, not RHI B, which held an earlier one."""
+    with app.app_context():
+        ben = db.session.scalar(select(Child).where(Child.first_name == "Ben"))
+        db.session.add(
+            Episode(
+                child=ben,
+                police_reference="REF-LATER",
+                risk_grade="Low",
+                dfe_type="M",
+                started_at=utcnow() - timedelta(hours=1),
+                assigned_team=db.session.get(Team, _team_id(app, "RHI A")),
+            )
+        )
+        db.session.commit()
+    care = _signed_in(app, world, "manager_care")
+    import_file(care, csv_bytes("NB-5,,Ben,Beta,03/02/2009,15/11/2026 08:00,,Low"))
+    (waiting,) = _waiting(app)
+    assert waiting.team_id == _team_id(app, "RHI A")
 
 
 def test_a_child_no_team_that_could_decide_sees_is_new_as_before(app, world, north):
