@@ -17,7 +17,7 @@ from wtforms import HiddenField
 
 from rhi import access, audit, deadlines, numbers
 from rhi.actions import rules, tracking
-from rhi.episodes.queries import still_missing
+from rhi.episodes.queries import still_missing, waiting_notifications
 from rhi.episodes.views import render_episode_page
 from rhi.extensions import db
 from rhi.forms.base import Form
@@ -110,6 +110,7 @@ def page() -> str:
         children=children,
         long=long,
         missing=missing,
+        notices=waiting_notifications(current_user, now),
         duration=duration_words,
         meeting_words=meeting_words,
         # The meeting's outcome and its page are for those who follow it (access.action_filter:

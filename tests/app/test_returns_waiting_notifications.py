@@ -196,3 +196,23 @@ def test_counted_in_sql_the_page_costs_the_same_however_many_wait(app, web: Web,
     assert f"{HEADING}: 62" in text
     assert "31 of them say the child is still missing" in text
     assert len(many) == len(few)
+
+
+def test_the_repeat_episodes_page_says_the_waiting_ones_are_not_counted_yet(app, web: Web, world):
+    """A notification no one has matched to a child is no child's time away: the repeat
+    episodes page says how many wait, so a manager reading a child's count knows it may be
+    more (a probe: the page left them out without a word). Another team's are not counted."""
+    web.sign_out()
+    web.sign_in(world.emails["manager_a"])
+    assert "for a person to say who the child is" not in _text(web.get("/service/repeats"))
+    _import_as(web, world, "manager_b", OTHER_TEAM)
+    _import_as(web, world, "manager_a", STILL_MISSING, FOUND)
+    text = _text(web.get("/service/repeats"))
+    assert (
+        "2 police notifications wait for a person to say who the child is. They are not counted "
+        "here until then: a child's times away may be more than this page shows. "
+        "Say who the child is"
+    ) in text
+    web.sign_out()
+    web.sign_in(world.emails["manager_b"])
+    assert "1 police notification waits for a person" in _text(web.get("/service/repeats"))
