@@ -251,6 +251,10 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_DEADLINE_HOURS": _int(env, "RHI_DEADLINE_HOURS", 72),
         "RHI_REPEAT_EPISODES": _int(env, "RHI_REPEAT_EPISODES", 3),
         "RHI_REPEAT_DAYS": _int(env, "RHI_REPEAT_DAYS", 30),
+        # How many children (a name and a date of birth) one person, or one import token's
+        # team, may ask other teams' records about in a day without recording anything: a
+        # preview, a dry run, adding a child by hand (rhi/children/kept_elsewhere.py Asking).
+        "RHI_OTHER_TEAMS_CHECKS_PER_DAY": _int(env, "RHI_OTHER_TEAMS_CHECKS_PER_DAY", 50, least=1),
         "RHI_LONG_EPISODE_HOURS": _int(env, "RHI_LONG_EPISODE_HOURS", 48),
         # What the council calls the interview ("Missing Chat"), in page titles and the summary.
         "RHI_INTERVIEW_NAME": env.get("RHI_INTERVIEW_NAME", "").strip() or DEFAULT_INTERVIEW_NAME,

@@ -7,21 +7,37 @@ ways a child comes in ask here: an import or the API (rhi/episodes/imports_apply
 notification to the keeping team's list) and adding a child by hand (rhi/children/views.py says
 which team keeps a record like theirs, to ask). What the child's record holds stays with the
 team that keeps it.
+
+Being told "another team keeps a child like this" is itself something learnt about that child.
+Where nothing is recorded by the asking (a preview of a file, an API dry run, adding a child by
+hand turned back with the team's name), a person could ask again and again, date after date,
+and learn a child's date of birth (a security probe: 365 dry runs found it in 8 seconds, with
+nothing on the child's audit trail). So such asking (`Asking`) is limited to a number of
+children a day for each person, or each token's team, and every child it finds has it on
+their audit trail, naming the team that asked. A real import is not limited: what it finds is
+recorded where the keeping team sees it (their waiting list, and the child's trail).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import ColumnElement, func, select
 
-from rhi import access
+from rhi import access, audit
 from rhi.children import matching
 from rhi.extensions import db
-from rhi.models import Child, Episode, Team, User
+from rhi.models import AuditEvent, Child, Episode, Team, User
+from rhi.models.base import utcnow
 from rhi.models.retention import DestroyedChild
+
+# The audit action of a check of other teams' records that records nothing else.
+CHECKED = "child.checked_elsewhere"
 
 
 def unseen(
@@ -104,3 +120,72 @@ def kept_matches(
     found = matching.possible_matches(first, last, born, candidates, near_births=True)
     keeping = keeping_teams([by_id[m.child_id] for m in found], asking_team_id)
     return [(by_id[m.child_id], m, keeping[m.child_id]) for m in found if m.child_id in keeping]
+
+
+@dataclass
+class Asking:
+    """Checks of other teams' records by one person (or, `user` None, one token's team) that
+    record nothing else: `how` says which ("a preview of a file"). At most
+    `RHI_OTHER_TEAMS_CHECKS_PER_DAY` different children (a name and a date of birth) in any 24
+    hours; asking again about one already asked does not count twice."""
+
+    user: User | None
+    team_id: int
+    how: str
+    most: int = 0
+    asked: set[str] = field(default_factory=set)  # the children asked of in the last day
+
+    @classmethod
+    def start(cls, user: User | None, team_id: int, how: str) -> Asking:
+        mine = f"{team_id}:%"
+        who = AuditEvent.user_id == user.id if user is not None else AuditEvent.user_id.is_(None)
+        asked = db.session.scalars(
+            select(AuditEvent.object_id)
+            .distinct()
+            .where(
+                AuditEvent.action == CHECKED,
+                AuditEvent.at >= utcnow() - timedelta(days=1),
+                who,
+                AuditEvent.object_id.like(mine),
+            )
+        )
+        most = int(current_app.config["RHI_OTHER_TEAMS_CHECKS_PER_DAY"])
+        return cls(user, team_id, how, most, {key for key in asked if key})
+
+    def _key(self, first: str, last: str, born: date) -> str:
+        """The child asked of, as no one can read back: the team's id, then a digest."""
+        said = "|".join((first.strip().casefold(), last.strip().casefold(), born.isoformat()))
+        return f"{self.team_id}:{hashlib.sha256(said.encode()).hexdigest()[:24]}"
+
+    def may(self, first: str, last: str, born: date) -> bool:
+        """May other teams' records be checked for this child now? The same answer for a child
+        another team keeps as for one no team does: the limit counts asking, not finding."""
+        return self._key(first, last, born) in self.asked or len(self.asked) < self.most
+
+    def matches(
+        self, first: str, last: str, born: date, candidates: list[Child]
+    ) -> list[tuple[Child, matching.Match, int]] | None:
+        """`kept_matches`, counted and audited; None once the day's checks are used up."""
+        if not self.may(first, last, born):
+            return None
+        key = self._key(first, last, born)
+        first_time = key not in self.asked
+        self.asked.add(key)
+        kept = kept_matches(first, last, born, candidates, self.team_id)
+        team = db.session.get(Team, self.team_id)
+        by = team.name if team is not None else "a team"
+        # On the trail of each child found, each time, for the team keeping them; a child found
+        # nowhere once a day (the count needs one row; a preview seen again adds none).
+        found: list[int | None] = [child.id for child, _, _ in kept]
+        if not found and first_time:
+            found = [None]
+        for child_id in found:
+            audit.record(
+                "child.checked_elsewhere",  # CHECKED, written out: the trail's words test reads it
+                user=self.user,
+                object_type="elsewhere_check",
+                object_id=key,
+                child_id=child_id,
+                detail=f"{self.how} by {by}: " + ("may be this child" if child_id else "none"),
+            )
+        return kept

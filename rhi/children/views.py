@@ -12,6 +12,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -268,18 +269,26 @@ def _possible_matches(form: ChildForm) -> list[tuple[Child, matching.Match]]:
     return [(by_id[m.child_id], m) for m in found]
 
 
-def _kept_elsewhere(form: ChildForm) -> list[str]:
+def asking_limit() -> int:
+    return int(current_app.config["RHI_OTHER_TEAMS_CHECKS_PER_DAY"])
+
+
+def _kept_elsewhere(form: ChildForm) -> list[str] | None:
     """The teams that keep a child the one being added may be, among the children this user
     may not see (rhi/children/kept_elsewhere.py), by name: the person is told which team to
-    ask, never who the child is nor what their record holds."""
+    ask, never who the child is nor what their record holds. Counted and audited as asking
+    that records nothing (`kept_elsewhere.Asking`): None once the day's checks are used."""
     if current_user.team_id is None:
         return []
     dob = form.date_of_birth.data
     days = matching.birth_dates_to_check(dob, near_births=True)
-    candidates = kept_elsewhere.unseen(access.child_filter(current_user), born_on=days)
-    kept = kept_elsewhere.kept_matches(
-        form.first_name.data, form.last_name.data, dob, candidates, current_user.team_id
+    asking = kept_elsewhere.Asking.start(
+        current_user, current_user.team_id, "adding a child by hand"
     )
+    if not asking.may(form.first_name.data, form.last_name.data, dob):
+        return None  # before reading anyone: the answer is the same whoever other teams keep
+    candidates = kept_elsewhere.unseen(access.child_filter(current_user), born_on=days)
+    kept = asking.matches(form.first_name.data, form.last_name.data, dob, candidates)
     if not kept:
         return []
     teams = {team_id for _, _, team_id in kept}
@@ -309,6 +318,11 @@ def create() -> tuple[str, int] | Response:
         # the one another team keeps (rev36: shown only the team's own, a second record of
         # another team's child was made).
         elsewhere = _kept_elsewhere(form)
+        if elsewhere is None:
+            # Not added unchecked (a second record of a child another team keeps), and not
+            # offered "a different child" (which adds without checking): what was typed stays.
+            db.session.commit()
+            return _render_form(form, None, 429, checks_used=asking_limit())
         if elsewhere:
             # Said, not shown: which team to ask.
             audit.record(

@@ -405,10 +405,13 @@ def preview(batch_id: int) -> tuple[str, int] | BaseResponse:
     if _columns_to_choose_again(batch, now):
         return redirect(url_for("imports.columns_page", batch_id=batch.id))
     audit.record("import.view", object_type="import", object_id=batch.id, detail="preview")
-    db.session.commit()
-    return render_template(
+    # Planned before the commit: a preview's checks of other teams' records are audited with it
+    # (rhi/children/kept_elsewhere.py Asking).
+    html = render_template(
         "imports/preview.html", column_warnings=column_warnings(batch, now), **_page(batch, now)
-    ), 200
+    )
+    db.session.commit()
+    return html, 200
 
 
 def _columns_to_choose_again(batch: ImportBatch, now: imports_job.ImportState) -> bool:
@@ -486,8 +489,9 @@ def state(batch_id: int) -> str:
     now = imports_job.state_of(batch)
     if now in (imports_job.ImportState.DONE, imports_job.ImportState.FAILED):
         audit.record("import.view", object_type="import", object_id=batch.id, detail=now.value)
-        db.session.commit()
-    return render_template("imports/_batch.html", polled=True, **_page(batch, now))
+    html = render_template("imports/_batch.html", polled=True, **_page(batch, now))
+    db.session.commit()  # with what planning the rows audited, if it did
+    return html
 
 
 @bp.route("/<int:batch_id>/apply", methods=["POST"])

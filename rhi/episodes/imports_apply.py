@@ -246,6 +246,9 @@ class Known:
     # planned again is never theirs.
     excluded: set[int] = field(default_factory=set)
     team_names: dict[int, str] = field(default_factory=dict)
+    # A preview or dry run (nothing recorded): its asking of other teams' records is counted and
+    # audited (`kept_elsewhere.Asking`); None for an import, recorded where the keeping team sees.
+    asking: kept_elsewhere.Asking | None = None
 
     @classmethod
     def load(cls, actor: Actor, notices: list[Notice]) -> Known:
@@ -890,8 +893,7 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
         elsewhere = _kept_elsewhere(row, notice, known)
         if elsewhere is not None:
             return elsewhere
-        name = f"{notice.first_name} {notice.last_name}"
-        return Plan(row, NEW, _missing_now(f"New episode for {name}, a child new to rhi.", notice))
+        return _new_child_plan(row, notice)
     best = found[0]
     child = known.child(best.child_id)
     assert child is not None
@@ -1128,18 +1130,36 @@ def _kept_elsewhere(row: Row, notice: Notice, known: Known) -> Plan | None:
     assert notice.first_name and notice.last_name and notice.date_of_birth
     if known.actor.team_id is None:
         return None  # an import for no team: nothing to compare with
-    kept = kept_elsewhere.kept_matches(
-        notice.first_name,
-        notice.last_name,
-        notice.date_of_birth,
-        known.candidates(notice, elsewhere=True),
-        known.actor.team_id,
-    )
+    asked = (notice.first_name, notice.last_name, notice.date_of_birth)
+    candidates = known.candidates(notice, elsewhere=True)
+    if known.asking is None:
+        kept = kept_elsewhere.kept_matches(*asked, candidates, known.actor.team_id)
+    else:
+        found = known.asking.matches(*asked, candidates)
+        if found is None:
+            # The day's checks are used: said of every row that would be a child new to rhi,
+            # whether or not another team keeps them, so the words tell nothing of any child.
+            return _new_child_plan(row, notice, NOT_CHECKED_ELSEWHERE)
+        kept = found
     if not kept:
         return None  # no team that could decide sees them: a child new to rhi, as before
     child, best, team = kept[0]
     reason = best.reason if len(kept) == 1 else f"{best.reason} (and {len(kept) - 1} more)"
     return _sent_on(row, child, reason, team, known)
+
+
+# A preview's or dry run's words for a child new to rhi once its checks of other teams' records
+# are used for the day (`kept_elsewhere.Asking`).
+NOT_CHECKED_ELSEWHERE = (
+    "Whether another team keeps this child is checked when it is imported: previews have "
+    "checked as many children as they may today."
+)
+
+
+def _new_child_plan(row: Row, notice: Notice, also: str = "") -> Plan:
+    """The row makes a child new to rhi, with their first episode."""
+    said = f"New episode for {notice.first_name} {notice.last_name}, a child new to rhi."
+    return Plan(row, NEW, _missing_now(f"{said} {also}".strip(), notice))
 
 
 def _waits(row: Row, child: Child, reason: str) -> Plan:
@@ -1188,6 +1208,9 @@ def plan_rows(rows: list[Row], actor: Actor) -> list[Plan]:
     the children earlier rows would make (`_foresee`), so the preview says what the import
     will do: two rows for one new child are one child, and a close spelling of them waits."""
     known = Known.load(actor, [r.notice for r in rows if r.notice is not None])
+    if actor.team_id is not None:
+        how = "a preview of a file" if actor.user is not None else f"a dry run ({actor.label})"
+        known.asking = kept_elsewhere.Asking.start(actor.user, actor.team_id, how)
     plans = []
     for row in rows:
         plan = plan_row(row, known)

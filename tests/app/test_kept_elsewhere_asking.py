@@ -1,0 +1,184 @@
+"""Asking whether another team keeps a child, where nothing else is recorded, is limited and
+on the child's trail (rhi/children/kept_elsewhere.py `Asking`).
+
+A security probe (sec37) learnt Ada Alpha's date of birth as RHI B, which does not see her: a
+dry run through the import API, a file's preview or adding a child by hand answered differently
+for a name and a date of birth like those of a child another team keeps, so trying each day of
+a year gave the one (365 dry runs, 8 seconds), and nothing was on Ada's audit trail. Now each
+person (or each token's team) may ask about so many children a day; past that, every such
+answer is the same whoever other teams keep, and every child found has it on their trail,
+naming the team that asked. A real import is not limited. Ada Alpha, born 01/05/2011, is kept
+by the Care team (tests/world.py)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from rhi.episodes.imports_apply import NOT_CHECKED_ELSEWHERE
+from rhi.extensions import db
+from rhi.models import AuditEvent, Child, Team, WaitingRow
+from tests.app.helpers import page_text
+from tests.app.test_children_records import details
+from tests.app.test_import_api import make_token, send
+from tests.app.test_import_notifications import (
+    batch_id,
+    csv_bytes,
+    import_file,
+    save_columns,
+    upload,
+)
+from tests.conftest import Web
+from tests.world import add_user
+
+KEPT_BY_CARE = "Care team keeps the record of a child with the same or a similar name"
+LIMIT = 3
+
+
+@pytest.fixture(autouse=True)
+def _a_small_limit(app):
+    app.config["RHI_OTHER_TEAMS_CHECKS_PER_DAY"] = LIMIT
+
+
+def _signed_in(app, world, who: str) -> Web:
+    web = Web(app.test_client())
+    web.sign_in(world.emails[who])
+    return web
+
+
+def _row(reference: str, born: str, first: str = "Ada") -> str:
+    return f"{reference},,{first},Alpha,{born},15/11/2026 08:00,,Low"
+
+
+def _preview(web: Web, *rows: str) -> str:
+    """The words of a file's preview (uploaded, its columns saved, never applied)."""
+    response = upload(web, csv_bytes(*rows))
+    assert response.status_code == 302
+    batch = batch_id(response)
+    if response.headers["Location"].endswith("/columns"):
+        assert save_columns(web, batch, f"Columns {batch}").status_code == 302
+    return html.unescape(page_text(web.get(f"/imports/{batch}").get_data(as_text=True)))
+
+
+def _trail(app, world) -> list[str]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(AuditEvent.detail).where(
+                    AuditEvent.child_id == world.children["a"],
+                    AuditEvent.action == "child.checked_elsewhere",
+                )
+            )
+        )
+
+
+def test_a_preview_says_which_team_keeps_a_child_until_the_days_checks_are_used(app, world):
+    manager_b = _signed_in(app, world, "manager_b")
+    assert "Possibly a child whose record Care team keeps" in _preview(
+        manager_b, _row("P-1", "01/05/2011")
+    )
+    # Two more children asked about: the day's three are used.
+    _preview(manager_b, _row("P-2", "01/05/2012"), _row("P-3", "01/05/2013", first="Eve"))
+    # Ada again, by the same name and date: not a new child asked about, so still told.
+    assert "Care team keeps" in _preview(manager_b, _row("P-4", "01/05/2011"))
+    # A fourth child: the same words whether another team keeps a child like them or not.
+    near = _preview(manager_b, _row("P-5", "02/05/2011"))
+    nobody = _preview(manager_b, _row("P-6", "01/05/2014", first="Zed"))
+    for text in (near, nobody):
+        assert NOT_CHECKED_ELSEWHERE in text
+        assert "Care team" not in text
+    # Another person in the team has their own day's checks.
+    with app.app_context():
+        rhi_b = db.session.scalar(select(Team).where(Team.name == "RHI B"))
+        add_user("manager_b2", "manager", rhi_b)
+        db.session.commit()
+    other = Web(app.test_client())
+    other.sign_in("manager_b2@test.example.org")
+    assert "Possibly a child whose record Care team keeps" in _preview(
+        other, _row("P-7", "02/05/2011")
+    )
+
+
+def test_each_time_a_child_is_found_is_on_their_trail_naming_the_team(app, world):
+    manager_b = _signed_in(app, world, "manager_b")
+    _preview(manager_b, _row("T-1", "01/05/2011"))
+    assert _trail(app, world) == ["a preview of a file by RHI B: may be this child"]
+    care = _signed_in(app, world, "manager_care")
+    trail = html.unescape(
+        page_text(care.get(f"/children/{world.children['a']}/audit").get_data(as_text=True))
+    )
+    assert "Found when another team checked whether it keeps this child" in trail
+    assert "a preview of a file by RHI B: may be this child" in trail
+
+
+def test_the_apis_dry_run_answers_alike_once_its_teams_checks_are_used(app, world):
+    token = make_token(Web(app.test_client()), world, team="RHI B")
+
+    def dry_run(reference: str, born: str, first: str = "Ada") -> dict:
+        item = {
+            "police_reference": reference,
+            "first_name": first,
+            "last_name": "Alpha",
+            "date_of_birth": born,
+            "reported_missing": "15/11/2026 08:00",
+            "risk_grade": "Medium",
+        }
+        answer = send(app.test_client(), token, {"dry_run": True, "notifications": [item]})
+        assert answer.status_code == 200
+        (result,) = answer.get_json()["results"]
+        return result
+
+    assert dry_run("D-1", "01/05/2011")["code"] == "needs_person"
+    for n, born in enumerate(("01/05/2012", "01/05/2013")):
+        dry_run(f"D-{n + 2}", born, first="Eve")
+    near, nobody = dry_run("D-5", "02/05/2011"), dry_run("D-6", "01/05/2014", first="Zed")
+    # The API's answers are its fixed words: the same for both, but for the item's own details.
+    assert near["outcome"] == nobody["outcome"] == "created"
+    assert {k: v for k, v in near.items() if k != "police_reference"} == {
+        k: v for k, v in nobody.items() if k != "police_reference"
+    }
+    assert any("dry run" in detail and "RHI B" in detail for detail in _trail(app, world))
+
+
+def test_adding_a_child_by_hand_stops_when_the_days_checks_are_used(app, world):
+    manager_b = _signed_in(app, world, "manager_b")
+
+    def add(born: str, first: str = "Ada", last: str = "Alpha"):
+        return manager_b.post(
+            "/children/new",
+            details(first_name=first, last_name=last, date_of_birth=born),
+        )
+
+    assert KEPT_BY_CARE in add("01/05/2011").get_data(as_text=True)
+    assert add("01/05/2012", first="Eve", last="Ames").status_code == 302
+    assert add("01/07/2013", first="Kit", last="Bell").status_code == 302
+    for born, first in (("02/05/2011", "Ada"), ("01/05/2014", "Zed")):
+        refused = add(born, first)
+        assert refused.status_code == 429
+        text = html.unescape(page_text(refused.get_data(as_text=True)))
+        assert "Not added yet: other teams' records could not be checked" in text
+        assert "You have asked it to check for 3 children today" in text
+        assert KEPT_BY_CARE not in text
+        assert "Possibly a child another team keeps" not in text
+        # What was typed stays in the form, and no "different child" way round the check.
+        assert re.search(rf'name="first_name"[^>]*value="{first}"', refused.get_data(as_text=True))
+        assert "This is a different child" not in text
+    with app.app_context():
+        named = select(func.count()).select_from(Child).where(Child.first_name.in_(["Zed"]))
+        assert db.session.scalar(named) == 0
+
+
+def test_a_real_import_is_not_limited(app, world):
+    """What an import finds is recorded where the keeping team sees it: it always asks."""
+    manager_b = _signed_in(app, world, "manager_b")
+    for n in range(LIMIT):
+        _preview(manager_b, _row(f"U-{n}", f"01/05/201{n + 2}", first="Eve"))
+    import_file(manager_b, csv_bytes(_row("R-1", "01/05/2011")))
+    with app.app_context():
+        waiting = db.session.scalars(
+            select(WaitingRow).where(WaitingRow.police_reference == "R-1")
+        ).all()
+        assert [w.candidate_child_id for w in waiting] == [world.children["a"]]
