@@ -309,6 +309,7 @@ def load_settings(instance_path: Path, env: dict[str, str] | None = None) -> dic
         "RHI_SIGN_IN_RATE_LIMIT": env.get("RHI_SIGN_IN_RATE_LIMIT", "20 per minute"),
         # A tablet sends at most one batch at a time; this only stops a runaway loop.
         "RHI_UPLOAD_RATE_LIMIT": env.get("RHI_UPLOAD_RATE_LIMIT", "120 per minute"),
+        "RHI_API_RATE_LIMIT": env.get("RHI_API_RATE_LIMIT", "30 per minute"),
         "RHI_DEVICE_IDLE_MINUTES": _int(env, "RHI_DEVICE_IDLE_MINUTES", 15, least=1),
         "RHI_RESET_LINK_HOURS": _int(env, "RHI_RESET_LINK_HOURS", 24, least=1),
         # Roles that must sign in with a code from an authenticator app as well as a password.

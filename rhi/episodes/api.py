@@ -30,7 +30,7 @@ import hmac
 import json
 from typing import IO, Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -39,7 +39,7 @@ from rhi import access, audit
 from rhi.episodes import imports
 from rhi.episodes import imports_apply as apply
 from rhi.episodes.imports_csv import CHUNK, Row
-from rhi.extensions import csrf, db
+from rhi.extensions import csrf, db, limiter
 from rhi.models import ServiceToken, Team
 from rhi.models.base import utcnow
 
@@ -109,7 +109,31 @@ def _refused(detail: str) -> None:
     db.session.commit()
 
 
+def _rate_limit() -> str:
+    return current_app.config["RHI_API_RATE_LIMIT"]
+
+
+def _caller() -> str:
+    """Whose requests are counted together: each token's (by its digest, never the token), or
+    each address that sends none."""
+    sent = request.headers.get("Authorization", "")
+    return token_hash(sent) if sent else f"address {request.remote_addr}"
+
+
+@bp.errorhandler(429)
+def _too_many(_exc: Exception) -> tuple[Response, int]:
+    """The caller is a system: told in JSON, with when to send again (the pages' 429 is HTML)."""
+    response, status = _error(
+        429, "too_many_requests", "Too many requests from this token: send again in a minute."
+    )
+    response.headers["Retry-After"] = "60"
+    return response, status
+
+
 @bp.route("/notifications", methods=["POST"])
+# A police system sends a few requests an hour; many a minute is a fault or someone trying
+# names and dates (a probe tried 365 in 8 seconds).
+@limiter.limit(_rate_limit, key_func=_caller)
 def notifications() -> tuple[Response, int]:
     token = _token()
     if token is None:

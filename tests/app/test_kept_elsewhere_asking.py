@@ -182,3 +182,22 @@ def test_a_real_import_is_not_limited(app, world):
             select(WaitingRow).where(WaitingRow.police_reference == "R-1")
         ).all()
         assert [w.candidate_child_id for w in waiting] == [world.children["a"]]
+
+
+def test_the_api_answers_too_many_requests_from_one_token_in_json(app, world):
+    """Past the token's rate, the police system is told in its own terms when to send again;
+    another token is counted apart."""
+    app.config["RHI_API_RATE_LIMIT"] = "2 per minute"
+    first = make_token(Web(app.test_client()), world, team="RHI B")
+    second = make_token(Web(app.test_client()), world, team="RHI A")
+    body = {"dry_run": True, "notifications": []}
+    answers = [send(app.test_client(), first, body).status_code for _ in range(3)]
+    assert answers[:2] != [429, 429] and answers[2] == 429
+    refused = send(app.test_client(), first, body)
+    assert refused.status_code == 429
+    assert refused.get_json() == {
+        "error": "too_many_requests",
+        "message": "Too many requests from this token: send again in a minute.",
+    }
+    assert refused.headers["Retry-After"] == "60"
+    assert send(app.test_client(), second, body).status_code != 429
