@@ -57,6 +57,7 @@ from rhi.oversight.figures import (
     _scoped,
     deadline_hours,
     deadlines_in,
+    percent,
     time_to_interview,
 )
 from rhi.oversight.suppression import Published, add_table, primary, protect
@@ -150,7 +151,8 @@ def _shown(value: int, hidden: bool) -> str:
 
 
 def _percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else ""
+    # Rounded as the service page rounds (rhi.oversight.figures.percent: a half goes up).
+    return f"{percent(part, whole)}%" if whole else ""
 
 
 def hours_words(value: float | None, deadline: Deadlines) -> str:

@@ -263,8 +263,17 @@ def records(
     return list(found[:per_page]), len(found) > per_page
 
 
+def percent(part: int, whole: int) -> int:
+    """`part` of `whole` (more than 0) as a whole percentage, a half rounded up (62.5 -> 63), as
+    a board pack or a spreadsheet's ROUND does: Python's round() takes a half to the even
+    number, so 62.5% showed as 62% beside 37.5% as 38% (a probe). In whole numbers, so no
+    floating point lands a hair below the half. The one rule for every share the oversight
+    pages show (`share`, rhi/oversight/disparities.py)."""
+    return (200 * part + whole) // (2 * whole)
+
+
 def share(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "none to count"
+    return f"{percent(part, whole)}%" if whole else "none to count"
 
 
 def today_local(now: datetime) -> date:
@@ -386,17 +395,29 @@ def time_to_offer(user: User, chosen: Period) -> Timings:
     return _timings(user, chosen, Interview.offered_at)
 
 
+def _late() -> ColumnElement[bool]:
+    """The return's interview was held after the return's deadline (`_before_deadline`)."""
+    return and_(held_clause(), ~_before_deadline(Interview.held_at))
+
+
+def _interviews(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many interviews, each once, meet `condition` for one of the returns counted. The
+    reason for a delay is recorded once, on the interview, and the page says "interviews": one
+    interview for two returns, late for both, was counted twice (a probe)."""
+    return func.count(func.distinct(case((condition, Interview.id))))
+
+
 def delay_reasons(user: User, chosen: Period) -> dict[str, int]:
-    """Why interviews held after their deadline were late (DELAY_REASONS, and "not said"), for
-    the returns in the period: one GROUP BY."""
-    late = and_(held_clause(), ~_before_deadline(Interview.held_at))
+    """How many interviews held after their deadline were late for each reason (DELAY_REASONS,
+    and "not said"), for the returns in the period: one GROUP BY. Each interview once
+    (`_interviews`), however many of the period's returns it was late for."""
     rows = db.session.execute(
         _scoped(
-            select(Interview.delay_reason, func.count(Episode.id)).select_from(Episode),
+            select(Interview.delay_reason, _interviews(_late())).select_from(Episode),
             user,
             chosen,
         )
-        .where(late)
+        .where(_late())
         .group_by(Interview.delay_reason)
     ).all()
     counts = {key: 0 for key in (*DELAY_REASONS, "")}
@@ -469,7 +490,6 @@ def overview(user: User, chosen: Period) -> Overview:
     over the period's returns: what the service page and its PDF show, whatever the history
     (bench/service_page.py)."""
     conditions = _conditions()
-    late = and_(held_clause(), ~_before_deadline(Interview.held_at))
     reasons = (*DELAY_REASONS, "")
     columns = [
         func.count(Episode.id),
@@ -484,22 +504,17 @@ def overview(user: User, chosen: Period) -> Overview:
             )
         ),
         *(
-            func.sum(
-                case(
-                    (
-                        # The reason first: `late` is asked only of the returns it counts.
-                        and_(
-                            Interview.delay_reason == reason
-                            if reason
-                            else or_(
-                                Interview.delay_reason.is_(None),
-                                Interview.delay_reason.not_in(list(DELAY_REASONS)),
-                            ),
-                            late,
-                        ),
-                        1,
+            # Interviews, each once (`delay_reasons`). The reason first: `_late` is asked only
+            # of the returns it counts.
+            _interviews(
+                and_(
+                    Interview.delay_reason == reason
+                    if reason
+                    else or_(
+                        Interview.delay_reason.is_(None),
+                        Interview.delay_reason.not_in(list(DELAY_REASONS)),
                     ),
-                    else_=0,
+                    _late(),
                 )
             )
             for reason in reasons

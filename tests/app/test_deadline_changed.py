@@ -193,8 +193,8 @@ def test_the_service_page_its_csv_and_the_exports_judge_each_return_by_its_own_d
     # The national survey and the disparities page name the deadlines the same way.
     survey = page_text(manager.get("/service/survey?period=this_month").get_data(as_text=True))
     assert (
-        "Completed within its deadline (48 or 72 hours after the return) 2 (67% of those "
-        "completed)" in survey
+        "Of those, the interview held within its deadline (48 or 72 hours after the return) "
+        "2 (67% of those completed)" in survey
     )
     # The disparities page shows whole quarters that have ended: this one, once it has.
     fixed_clock.move_to(datetime(2027, 1, 4, 9, 0, tzinfo=UTC))

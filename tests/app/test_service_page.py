@@ -239,7 +239,7 @@ def test_an_interview_the_child_stopped_and_said_no_to_is_a_no_not_held(app, wor
     assert figure_beside(html, "Returns where the child said yes") == "0"
     assert figure_beside(html, "Returns where the child said no") == str(said_no + 1)
     survey = manager.get("/service/survey.csv").get_data(as_text=True)
-    assert "Return interviews completed,0" in survey.replace('"', "")
+    assert "Returns with a return interview completed,0" in survey.replace('"', "")
 
 
 def test_when_the_chat_started_corrected_on_the_page_is_when_it_was_held(app, web, world):
