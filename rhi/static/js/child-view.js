@@ -475,18 +475,25 @@ function awayFromTheInterview() {
 }
 
 // The worker is back: the entry pushed for the child's view is left first (Back then goes where
-// it did before the child's view), then the page is theirs again.
+// it did before the child's view), then the page is theirs again. Only once Back has landed: a
+// traversal is asynchronous, and on a busy tablet it can take over a second. The worker's view
+// shown before it landed let them tap another part, whose entry the router pushed first; Back
+// then landed after it and the router showed this part again (router.js restore), so the tap
+// seemed to do nothing (a CI flake). The fallback is only for a Back that never lands.
+const DROP_WAIT_MS = 10000;
 let dropping = false;
 async function workerView() {
   if (pushedHere && window.history.state?.[GUARD]) {
     dropping = true;
     await new Promise((resolve) => {
+      let timer = null;
       const done = () => {
         window.removeEventListener("popstate", done);
+        window.clearTimeout(timer);
         resolve();
       };
       window.addEventListener("popstate", done);
-      window.setTimeout(done, 1000);
+      timer = window.setTimeout(done, DROP_WAIT_MS);
       window.history.back();
     });
     dropping = false;
