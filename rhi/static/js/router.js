@@ -35,6 +35,12 @@ let turn = 0;
 
 const here = () => window.location.pathname + window.location.search + window.location.hash;
 
+// How long the page being left may take to keep its last words before the move goes on. They
+// are kept in milliseconds (bench/); a write that never settles (a service worker stopped in
+// the middle of one, say) held the worker on the page, the part tapped never coming. The
+// writes go on behind the move (shell-interview.js keeps each until it is done).
+const FLUSH_WAIT_MS = 5000;
+
 // How long the server has to answer a sign of life from a kept frame. Its /healthz answers in
 // milliseconds (bench/); a network this slow is one the worker cannot work on.
 const REACHED_MS = 3000;
@@ -78,7 +84,8 @@ export function go(href) {
  */
 async function show(url, how) {
   const mine = ++turn;
-  await pages.flush(); // what was typed in the last moment goes with the worker
+  // What was typed in the last moment goes with the worker.
+  await Promise.race([pages.flush(), new Promise((done) => setTimeout(done, FLUSH_WAIT_MS))]);
   pages.leave();
   if (mine !== turn) return;
   const target = url.pathname + url.search + url.hash;

@@ -574,11 +574,25 @@ export async function prepareWrites(id) {
   if (rewriting.get(id) === sealing) workerHasKey.add(id);
 }
 
+// How long the service worker may take to say a record is written. It answers in milliseconds;
+// one stopped in the middle of a write never answers, and what was typed waited on it for good
+// (the part tapped never came: router.js). Past this the write counts as failed: the page
+// writes the record itself (`write`), over the revision it finds, so a late answer from the
+// worker's write changes nothing it should not.
+const WORKER_WAIT_MS = 10000;
+
 function toWorker(message) {
   return new Promise((resolve, reject) => {
     const channel = new MessageChannel();
-    channel.port1.onmessage = ({ data: answer }) =>
-      answer.error ? reject(new Error(answer.error)) : resolve(answer.written);
+    const timer = window.setTimeout(() => {
+      channel.port1.onmessage = null;
+      reject(new Error("The service worker did not answer."));
+    }, WORKER_WAIT_MS);
+    channel.port1.onmessage = ({ data: answer }) => {
+      window.clearTimeout(timer);
+      if (answer.error) reject(new Error(answer.error));
+      else resolve(answer.written);
+    };
     navigator.serviceWorker.controller.postMessage(message, [channel.port2]);
   });
 }
