@@ -322,7 +322,10 @@ def create() -> tuple[str, int] | Response:
             # Not added unchecked (a second record of a child another team keeps), and not
             # offered "a different child" (which adds without checking): what was typed stays.
             db.session.commit()
-            return _render_form(form, None, 429, checks_used=asking_limit())
+            # 429 says why to a program; htmx swaps a refused form's answer only as 409 or 422
+            # (base.html), and showed its general "not saved" line in place of these words.
+            status = 422 if request.htmx else 429
+            return _render_form(form, None, status, checks_used=asking_limit())
         if elsewhere:
             # Said, not shown: which team to ask.
             audit.record(

@@ -166,6 +166,17 @@ def test_adding_a_child_by_hand_stops_when_the_days_checks_are_used(app, world):
         # What was typed stays in the form, and no "different child" way round the check.
         assert re.search(rf'name="first_name"[^>]*value="{first}"', refused.get_data(as_text=True))
         assert "This is a different child" not in text
+    # From the page itself (htmx): the form's part, with the same words, swapped in place.
+    fragment = manager_b.post(
+        "/children/new",
+        details(first_name="Zed", last_name="Alpha", date_of_birth="01/05/2014"),
+        headers={"HX-Request": "true"},
+    )
+    assert fragment.status_code == 422
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "other teams' records could not be checked" in html.unescape(
+        page_text(fragment.get_data(as_text=True))
+    )
     with app.app_context():
         named = select(func.count()).select_from(Child).where(Child.first_name.in_(["Zed"]))
         assert db.session.scalar(named) == 0
