@@ -8,6 +8,7 @@ import { csrfToken } from "./csrf.js";
 import { startReturnsUpdates } from "./returns-updates.js";
 import { startUpdates } from "./updates.js";
 import { startWritingCheck } from "./writing.js";
+import { labelCells } from "./table-labels.js";
 
 // Every htmx request carries the CSRF token, so htmx changes are protected exactly like
 // ordinary form posts (which carry a hidden input instead).
@@ -283,6 +284,11 @@ window.addEventListener("beforeunload", (event) => {
   }
 });
 
+labelCells(document);
+// A part htmx swaps in (a list refreshed, a page of results) is labelled as it comes.
+document.addEventListener("htmx:load", (event) => {
+  if (event.target instanceof Element) labelCells(event.target);
+});
 startWritingCheck();
 startUpdates();
 startReturnsUpdates();
