@@ -6,8 +6,8 @@ worker, which answers when it is written (store.js toWorker); an answer that nev
 service worker stopped in the middle of a write) held the worker on the part, the part tapped
 never coming, and the words waited on it for good. Here the service worker is never given the
 keystrokes' writes (the page's own postMessage drops them), so none is ever answered: the tap
-still moves, within seconds, and the page keeps the words itself once the service worker has
-not answered in time (store.js WORKER_WAIT_MS)."""
+still moves, once the page has kept the words itself (the service worker not having answered
+in store.js WORKER_WAIT_MS, 10 s), and the part opened again shows them."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def test_a_write_never_answered_does_not_keep_the_worker_on_the_part(page, new_r
     said.press_sequentially(" Then the bus.")
     tablet.locator(".interview-nav").get_by_role("link", name="In your own words").click()
     expect(tablet.locator(".interview-nav [aria-current=step]")).to_have_text(
-        "In your own words", timeout=15_000
+        "In your own words", timeout=30_000
     )
     expect(tablet).to_have_url(re.compile(r"/own_words$"))
     # The words typed are on the tablet, kept by the page itself.
