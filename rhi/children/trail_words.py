@@ -208,6 +208,7 @@ RECORDS: dict[str, str] = {
     "action": "An action agreed at the interview",
     "import_waiting": "A police notification waiting for a person",
     "elsewhere_check": "The child's record",
+    "elsewhere_check_token": "The child's record",
     "import_row": "A police notification",
     "import": "A file of police notifications",
     "job": "A download",

@@ -82,12 +82,18 @@ def not_allowed() -> tuple[Response, int]:
     )
 
 
+def _bearer() -> str | None:
+    """The token the request carries (`Authorization: Bearer ...`, the scheme in any case, the
+    value with any spaces around it), or None."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
 def _token() -> ServiceToken | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
+    sent = _bearer()
+    if sent is None:
         return None
-    wanted = token_hash(value.strip())
+    wanted = token_hash(sent)
     found = db.session.scalar(
         select(ServiceToken).where(
             ServiceToken.token_hash == wanted, ServiceToken.revoked_at.is_(None)
@@ -114,9 +120,10 @@ def _rate_limit() -> str:
 
 
 def _caller() -> str:
-    """Whose requests are counted together: each token's (by its digest, never the token), or
-    each address that sends none."""
-    sent = request.headers.get("Authorization", "")
+    """Whose requests are counted together: each token's (by its digest, never the token; read
+    as `_token` reads it, so "bearer" or extra spaces count with it: rev37), or each address
+    that sends none."""
+    sent = _bearer()
     return token_hash(sent) if sent else f"address {request.remote_addr}"
 
 
@@ -161,7 +168,7 @@ def notifications() -> tuple[Response, int]:
     if month_first is not None:
         _refused(f"token {token.id}: dates month first")
         return _error(422, "month_first", month_first)
-    actor = apply.Actor(None, token.team_id, f"token {token.id}", rows="item")
+    actor = apply.Actor(None, token.team_id, f"token {token.id}", rows="item", token_id=token.id)
     rows = imports.rows_of_items(items)
     if _someone_allocates(token):
         plans = imports.run(rows, actor, token.name, dry_run=dry_run, unit="item")

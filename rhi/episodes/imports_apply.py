@@ -102,6 +102,7 @@ class Actor:
     team_id: int | None
     label: str
     rows: str = "line"  # what its rows are called: a file's lines, the API's items
+    token_id: int | None = None  # the import token sending, if one is
 
     def child_scope(self) -> ColumnElement[bool]:
         if self.user is not None:
@@ -1208,9 +1209,16 @@ def plan_rows(rows: list[Row], actor: Actor) -> list[Plan]:
     the children earlier rows would make (`_foresee`), so the preview says what the import
     will do: two rows for one new child are one child, and a close spelling of them waits."""
     known = Known.load(actor, [r.notice for r in rows if r.notice is not None])
-    if actor.team_id is not None:
-        how = "a preview of a file" if actor.user is not None else f"a dry run ({actor.label})"
+    # A person's preview or a token's dry run is counted (`kept_elsewhere.Asking`); the
+    # server's own command line is not: whoever runs it holds the database already.
+    if actor.team_id is not None and actor.user is not None:
+        how = "a preview of a file"
         known.asking = kept_elsewhere.Asking.start(actor.user, actor.team_id, how)
+    elif actor.team_id is not None and actor.token_id is not None:
+        how = f"a dry run ({actor.label})"
+        known.asking = kept_elsewhere.Asking.start(
+            None, actor.team_id, how, token_id=actor.token_id
+        )
     plans = []
     for row in rows:
         plan = plan_row(row, known)
