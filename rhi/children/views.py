@@ -7,6 +7,8 @@ transaction as what it records.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 from flask import (
@@ -244,10 +246,15 @@ def _apply(form: ChildForm, child: Child) -> list[str]:
 
 
 def _signature(form: ChildForm) -> str:
-    """What "possibly the same child" was checked for: the name and date of birth."""
+    """What "possibly the same child" was checked for, for this person: the name and date of
+    birth, signed with the app's secret. Written out plainly, the form's own fields were all it
+    took to add a child with no check at all, past the day's checks of other teams' records
+    too (rev37)."""
     first = matching.normalise(form.first_name.data or "")
     last = matching.normalise(form.last_name.data or "")
-    return f"{first}|{last}|{form.date_of_birth.data}"
+    said = f"{current_user.id}|{first}|{last}|{form.date_of_birth.data}"
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, said.encode(), hashlib.sha256).hexdigest()
 
 
 def _possible_matches(form: ChildForm) -> list[tuple[Child, matching.Match]]:
@@ -309,9 +316,9 @@ def create() -> tuple[str, int] | Response:
     form = _child_form()
     if not form.validate_on_submit():
         return _render_form(form, None, 422)
-    confirmed = request.form.get(
-        "different_child"
-    ) == "yes" and form.checked_for.data == _signature(form)
+    confirmed = request.form.get("different_child") == "yes" and hmac.compare_digest(
+        form.checked_for.data or "", _signature(form)
+    )
     if not confirmed:
         matches = _possible_matches(form)
         # Both said where both are found: a child the team holds of a like name may not be
