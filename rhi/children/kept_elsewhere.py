@@ -191,32 +191,53 @@ class Asking:
 
     def _key(self, first: str, last: str, born: date) -> str:
         """The child asked of, as no one can read back: the asker, then a digest."""
-        said = "|".join((first.strip().casefold(), last.strip().casefold(), born.isoformat()))
+        return self._digest(
+            "|".join((first.strip().casefold(), last.strip().casefold(), born.isoformat()))
+        )
+
+    def _digest(self, said: str) -> str:
         return f"{self._prefix}{hashlib.sha256(said.encode()).hexdigest()[:24]}"
 
     def may(self, first: str, last: str, born: date) -> bool:
         """May other teams' records be checked for this child now? The same answer for a child
         another team keeps as for one no team does: the limit counts asking, not finding."""
-        return self._key(first, last, born) in self.asked or len(self.asked) < self.most
+        return self._may(self._key(first, last, born))
+
+    def _may(self, key: str) -> bool:
+        return key in self.asked or len(self.asked) < self.most
 
     def matches(
         self, first: str, last: str, born: date, candidates: list[Child]
     ) -> list[tuple[Child, matching.Match, int]] | None:
         """`kept_matches`, counted and audited; None once the day's checks are used up."""
-        if not self.may(first, last, born):
-            return None
         key = self._key(first, last, born)
+        if not self._may(key):
+            return None
+        kept = kept_matches(first, last, born, candidates, self.team_id)
+        self._counted(key, [child.id for child, _, _ in kept])
+        return kept
+
+    def person_id(self, police_person_id: str, child: Child) -> bool:
+        """The police's person id of `child`, whom another team keeps, asked of: counted and on
+        their trail as `matches` is; False once the day's checks are used up (then the row is
+        read by its name and date of birth, as though the id were no one's). Without this, a
+        person id told which team keeps a child past the limit, and on no trail (rev37)."""
+        key = self._digest(f"police person id|{police_person_id.strip().casefold()}")
+        if not self._may(key):
+            return False
+        self._counted(key, [child.id])
+        return True
+
+    def _counted(self, key: str, found: list[int]) -> None:
+        """One check counted: on the trail of each child found, each time, for the team keeping
+        them; a check that found no one once a day (the count needs one row; a preview seen
+        again adds none)."""
         first_time = key not in self.asked
         self.asked.add(key)
-        kept = kept_matches(first, last, born, candidates, self.team_id)
         team = db.session.get(Team, self.team_id)
         by = team.name if team is not None else "a team"
-        # On the trail of each child found, each time, for the team keeping them; a child found
-        # nowhere once a day (the count needs one row; a preview seen again adds none).
-        found: list[int | None] = [child.id for child, _, _ in kept]
-        if not found and first_time:
-            found = [None]
-        for child_id in found:
+        rows: list[int | None] = list(found) or ([None] if first_time else [])
+        for child_id in rows:
             audit.record(
                 "child.checked_elsewhere",  # CHECKED, written out: the trail's words test reads it
                 user=self.user,
@@ -225,4 +246,3 @@ class Asking:
                 child_id=child_id,
                 detail=f"{self.how} by {by}: " + ("may be this child" if child_id else "none"),
             )
-        return kept

@@ -857,6 +857,15 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
     ):
         child = known.child(known.people[notice.police_person_id])
         theirs = known.linked_elsewhere.get(known.people[notice.police_person_id])
+        asked = (
+            theirs is None
+            or known.asking is None
+            or known.asking.person_id(notice.police_person_id, theirs)
+        )
+        if child is None and theirs is not None and not asked:
+            # A preview or dry run past the day's checks: read by the row's name and date of
+            # birth, as a person id linked to no one is, saying nothing of the child it is.
+            return _plan_by_name(row, notice, known)
         if child is None and theirs is not None:
             keeping = known.keeper(theirs)
             if keeping is not None:
@@ -883,6 +892,12 @@ def _plan_new(row: Row, notice: Notice, known: Known) -> Plan:
         return _new_or_same_time_away(
             row, notice, child, known, f"New episode for {child.display_name} (police person id)."
         )
+    return _plan_by_name(row, notice, known)
+
+
+def _plan_by_name(row: Row, notice: Notice, known: Known) -> Plan:
+    """A new notification read by its name and date of birth: one of the team's children, one
+    another team keeps, or a child new to rhi."""
     found = matching.possible_matches(
         notice.first_name,
         notice.last_name,
