@@ -216,3 +216,17 @@ def test_the_repeat_episodes_page_says_the_waiting_ones_are_not_counted_yet(app,
     web.sign_out()
     web.sign_in(world.emails["manager_b"])
     assert "1 police notification waits for a person" in _text(web.get("/service/repeats"))
+
+
+def test_each_waiting_notifications_table_is_named_for_its_reference(app, web: Web, world):
+    """With several waiting, each scrolling table is told from the others by its name, and no
+    column heading is empty (a11y37: all were "The notification beside the child rhi knows",
+    over an empty first heading)."""
+    _import_as(web, world, "manager_a", STILL_MISSING, FOUND)
+    page = web.get("/imports/waiting").get_data(as_text=True)
+    captions = re.findall(r"<caption[^>]*>([^<]*)</caption>", page)
+    assert sorted(captions) == [
+        "Notification WAIT-1 beside the child rhi knows",
+        "Notification WAIT-2 beside the child rhi knows",
+    ]
+    assert '<th scope="col"></th>' not in page
