@@ -486,7 +486,24 @@ function takeSealingKey() {
 // when the browser is slow to finish the last one.
 let writing = Promise.resolve();
 
-function issue(id, text, rev, expect) {
+// Each revision this page wrote over another: what it was written on (`write`). A record kept
+// with revision r2, written on r1, holds all that r1 held: the page builds each write on the
+// one before (drafts.js changeDraftNow) or on what it read (changeDraft), and the service
+// worker folds a write waiting into the next (sw.js). The last few thousand only.
+const builtOn = new Map();
+const BUILT_ON_KEPT = 5000;
+
+/** Does the record kept as revision `kept` hold what revision `rev` held? */
+function holds(kept, rev) {
+  for (let at = kept, steps = 0; at && steps < BUILT_ON_KEPT; steps += 1) {
+    if (at === rev) return true;
+    at = builtOn.get(at);
+  }
+  return false;
+}
+
+/** `direct`: written here, never handed to the service worker (it did not answer: `write`). */
+function issue(id, text, rev, expect, direct = false) {
   const issued = writing.then(async () => {
     let sealing = expect === undefined ? null : rewriting.get(id);
     if (!sealing) {
@@ -502,13 +519,19 @@ function issue(id, text, rev, expect) {
     );
     const savedAt = new Date().toISOString();
     const row = { id, sealed: true, epk, salt, iv, data, savedAt, rev };
-    if (expect !== undefined && (await workerWrites())) {
+    if (expect !== undefined && !direct && (await workerWrites())) {
       // Handed to the service worker, with this record's sealing key: written even if this
       // tab is closed the next moment, and the next writes need no await here (write()).
-      const done = toWorker({ type: "rhi-write", row, expect, sealing }).then((written) => {
-        workerHasKey.add(id);
-        return written ? savedAt : null;
-      });
+      const done = toWorker({ type: "rhi-write", row, expect, sealing }).then(
+        (written) => {
+          workerHasKey.add(id);
+          return written ? savedAt : null;
+        },
+        (err) => {
+          if (!(err instanceof WorkerSilent)) throw err;
+          return writtenAnyway(id, text, rev, expect);
+        },
+      );
       return { done };
     }
     const db = await open();
@@ -581,6 +604,25 @@ export async function prepareWrites(id) {
 const WORKER_WAIT_MS = 10000;
 class WorkerSilent extends Error {}
 
+/**
+ * A write the service worker did not answer in time: it may have written it, or may yet. Not
+ * knowing, the page writes the same record, with the same revision, over the same one
+ * expected, itself: whichever lands first writes it, once; the other finds the revision moved
+ * on and writes nothing. Not written here, it is written if what is kept holds it (`holds`:
+ * the worker wrote it, and maybe a later one on it). Taken as not written, it was made again on
+ * top of itself: a "use these words" tap counted twice (rev37). From then on this page writes
+ * its records itself: a worker that did not answer once may be stuck on its writes, and one
+ * handed the fallback too never wrote it (rev37b).
+ */
+async function writtenAnyway(id, text, rev, expect) {
+  workerSaidYes = false;
+  workerAnswers = Promise.resolve(false);
+  const mine = await issue(id, text, rev, expect, true);
+  if (mine) return mine;
+  const kept = await withDb((db) => db.get("records", id));
+  return kept && holds(kept.rev, rev) ? new Date().toISOString() : null;
+}
+
 function toWorker(message) {
   return new Promise((resolve, reject) => {
     const channel = new MessageChannel();
@@ -601,6 +643,10 @@ async function write(id, record, rev, expect) {
   if (typeof id !== "string" || !id) throw new Error("A record needs an id.");
   const text = JSON.stringify(record); // as it is now: the caller may change it meanwhile
   let savedAt;
+  if (expect) {
+    builtOn.set(rev, expect);
+    if (builtOn.size > BUILT_ON_KEPT) builtOn.delete(builtOn.keys().next().value);
+  }
   const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
   if (expect !== undefined && worker && workerSaidYes && workerHasKey.has(id)) {
     // As the worker types: posted now, in this event, before any await, so it has left the
@@ -612,13 +658,7 @@ async function write(id, record, rev, expect) {
     } catch (err) {
       workerHasKey.delete(id); // restarted, say: the next write sends the key again
       if (!(err instanceof WorkerSilent)) throw err;
-      // It may have written it, or may yet. Not knowing, the page writes the same record, with
-      // the same revision, over the same one expected: whichever lands first writes it, once;
-      // the other finds the revision moved on and writes nothing. Taken as not written, it was
-      // made again on top of itself: a "use these words" tap counted twice (rev37).
-      const mine = await issue(id, text, rev, expect);
-      const kept = mine ? null : await withDb((db) => db.get("records", id));
-      savedAt = mine || (kept && kept.rev === rev ? savedAt : null);
+      savedAt = await writtenAnyway(id, text, rev, expect);
     }
   } else {
     try {
