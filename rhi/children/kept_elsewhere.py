@@ -13,7 +13,7 @@ Where nothing is recorded by the asking (a preview of a file, an API dry run, ad
 hand turned back with the team's name), a person could ask again and again, date after date,
 and learn a child's date of birth (a security probe: 365 dry runs found it in 8 seconds, with
 nothing on the child's audit trail). So such asking (`Asking`) is limited to a number of
-children a day for each person, or each token's team, and every child it finds has it on
+children a day for each person, or each import token, and every child it finds has it on
 their audit trail, naming the team that asked. A real import is not limited: what it finds is
 recorded where the keeping team sees it (their waiting list, and the child's trail).
 """
@@ -21,7 +21,6 @@ recorded where the keeping team sees it (their waiting list, and the child's tra
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import ColumnElement, func, select, true
 
-from rhi import access, audit
+from rhi import access, audit, write_turns
 from rhi.children import matching
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, Episode, Team, User
@@ -132,13 +131,7 @@ def _one_at_a_time(asker: int) -> None:
     """One asker's checks counted and made one request at a time, until the request commits:
     requests sent together each read the day's count before any had written its own, and 6 at
     once checked 12 children past a limit of 3 (rev37)."""
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(select(func.pg_advisory_xact_lock(ASKING_LOCK, asker)))
-        return
-    raw = connection.connection.dbapi_connection
-    if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, before the count
+    write_turns.take_turn(ASKING_LOCK, asker)
 
 
 @dataclass

@@ -45,7 +45,6 @@ same transaction; the caller commits.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -53,10 +52,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 from sqlalchemy.exc import SQLAlchemyError
 
-from rhi import access, audit
+from rhi import access, audit, write_turns
 from rhi.children import kept_elsewhere, matching
 from rhi.episodes import notifications, overlaps, references
 from rhi.episodes.imports_csv import Notice, NotOnTheClock, Row, read_row
@@ -1517,21 +1516,10 @@ def serialise() -> None:
     birth, has no reference to be unique on. Imports are few and short: one at a time costs
     nothing a person notices.
 
-    PostgreSQL: a transaction-scoped advisory lock, released by the commit or rollback; at READ
-    COMMITTED (rhi's) each statement after it sees what the previous holder committed.
-    SQLite: BEGIN IMMEDIATE takes the write lock now, waiting for another writer within the busy
-    timeout (rhi/__init__.py; past it, "database is locked" answers 503, try again). Python's
-    sqlite3 would begin only at the first INSERT, after the reads; and a SAVEPOINT first would
-    open its own transaction, whose release commits (and syncs the disk) row by row. A
-    transaction sqlite3 already has open has written (it opens one only before a write: the
-    job's claim of its file), so it holds the write lock already."""
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(select(func.pg_advisory_xact_lock(APPLY_LOCK)))
-        return
-    raw = connection.connection.dbapi_connection
-    if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    The turn is rhi/write_turns.py's: a PostgreSQL advisory lock, SQLite's write lock. A
+    transaction sqlite3 already has open here has written (the job's claim of its file), so it
+    holds the write lock already."""
+    write_turns.take_turn(APPLY_LOCK)
 
 
 def apply_rows(rows: list[Row], actor: Actor, source: str) -> list[Plan]:

@@ -20,3 +20,11 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 def fixed_clock() -> Iterator[time_machine.Coordinates]:
     with time_machine.travel(NOW, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def small_asking_limit(app) -> None:
+    """A day's checks of other teams' records small enough to use up (tests/app/asking.py)."""
+    from tests.app.asking import LIMIT
+
+    app.config["RHI_OTHER_TEAMS_CHECKS_PER_DAY"] = LIMIT

@@ -7,27 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.app.asking import LIMIT, URL, api_item, dry_run_code
 from tests.app.test_import_api import make_token
 from tests.conftest import Web
 
-URL = "/api/v1/notifications"
-LIMIT = 3
-
-
-@pytest.fixture(autouse=True)
-def _a_small_limit(app):
-    app.config["RHI_OTHER_TEAMS_CHECKS_PER_DAY"] = LIMIT
-
-
-def _item(reference: str, born: str, first: str = "Ada") -> dict:
-    return {
-        "police_reference": reference,
-        "first_name": first,
-        "last_name": "Alpha",
-        "date_of_birth": born,
-        "reported_missing": "15/11/2026 08:00",
-        "risk_grade": "Medium",
-    }
+pytestmark = pytest.mark.usefixtures("small_asking_limit")
 
 
 def test_the_rate_limit_is_not_escaped_by_spelling_the_authorization_header_again(app, world):
@@ -58,20 +42,14 @@ def test_a_tokens_dry_runs_are_counted_when_sent_with_a_signed_in_session(app, w
     admin = Web(app.test_client())
     token = make_token(admin, world, team="RHI B")  # admin stays signed in on admin.client
 
-    def dry_run(client, reference: str, born: str, first: str = "Ada") -> str:
-        answer = client.post(
-            URL,
-            json={"dry_run": True, "notifications": [_item(reference, born, first)]},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert answer.status_code == 200, answer.get_data(as_text=True)
-        return answer.get_json()["results"][0]["code"]
+    def dry_run(reference: str, born: str, first: str = "Ada") -> str:
+        return dry_run_code(admin.client, token, api_item(reference, born, first))
 
     for n in range(LIMIT + 3):  # more children than the day allows, none kept by anyone
-        dry_run(admin.client, f"S-{n}", f"01/05/20{n + 12}", first=f"Eve{chr(97 + n)}")
+        dry_run(f"S-{n}", f"01/05/20{n + 12}", first=f"Eve{chr(97 + n)}")
     # Past the day's checks: a child another team keeps must answer as one no team keeps.
-    kept = dry_run(admin.client, "S-ADA", "02/05/2011")
-    nobody = dry_run(admin.client, "S-ZED", "01/05/2019", first="Zed")
+    kept = dry_run("S-ADA", "02/05/2011")
+    nobody = dry_run("S-ZED", "01/05/2019", first="Zed")
     assert kept == nobody, f"still told: kept={kept!r}, nobody={nobody!r}"
 
 
@@ -81,13 +59,7 @@ def test_control_the_same_dry_runs_without_a_session_are_limited(app, world):
     client = app.test_client()
 
     def dry_run(reference: str, born: str, first: str = "Ada") -> str:
-        answer = client.post(
-            URL,
-            json={"dry_run": True, "notifications": [_item(reference, born, first)]},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert answer.status_code == 200
-        return answer.get_json()["results"][0]["code"]
+        return dry_run_code(client, token, api_item(reference, born, first))
 
     for n in range(LIMIT + 3):
         dry_run(f"S-{n}", f"01/05/20{n + 12}", first=f"Eve{chr(97 + n)}")

@@ -15,27 +15,14 @@ from werkzeug.serving import make_server
 
 from rhi.extensions import db
 from rhi.models import AuditEvent
+from tests.app.asking import LIMIT, api_item
 from tests.app.test_import_api import make_token
 from tests.conftest import Web
 
-LIMIT = 3
 AT_ONCE = 6
 
 
-@pytest.fixture(autouse=True)
-def _a_small_limit(app):
-    app.config["RHI_OTHER_TEAMS_CHECKS_PER_DAY"] = LIMIT
-
-
-def _item(reference: str, born: str, first: str) -> dict:
-    return {
-        "police_reference": reference,
-        "first_name": first,
-        "last_name": "Alpha",
-        "date_of_birth": born,
-        "reported_missing": "15/11/2026 08:00",
-        "risk_grade": "Medium",
-    }
+pytestmark = pytest.mark.usefixtures("small_asking_limit")
 
 
 @pytest.mark.parametrize("at_once", [True, False], ids=["at_once", "control_one_by_one"])
@@ -50,7 +37,7 @@ def test_requests_sent_at_once_ask_about_no_more_children_than_the_day_allows(ap
 
     def send(n: int) -> None:
         items = [
-            _item(f"R-{n}-{k}", f"{1 + k:02d}/0{1 + n % 9}/20{10 + n}", f"Eve{n}x{k}")
+            api_item(f"R-{n}-{k}", f"{1 + k:02d}/0{1 + n % 9}/20{10 + n}", f"Eve{n}x{k}")
             for k in range(LIMIT)
         ]
         body = json.dumps({"dry_run": True, "notifications": items}).encode()

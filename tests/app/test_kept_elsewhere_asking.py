@@ -20,73 +20,34 @@ from sqlalchemy import func, select
 
 from rhi.episodes.imports_apply import NOT_CHECKED_ELSEWHERE
 from rhi.extensions import db
-from rhi.models import AuditEvent, Child, Team, WaitingRow
+from rhi.models import Child, Team, WaitingRow
+from tests.app.asking import LIMIT, adas_trail, csv_row, preview, signed_in
 from tests.app.helpers import page_text
 from tests.app.test_children_records import details
 from tests.app.test_import_api import make_token, send
 from tests.app.test_import_notifications import (
-    batch_id,
     csv_bytes,
     import_file,
-    save_columns,
-    upload,
 )
 from tests.conftest import Web
 from tests.world import add_user
 
 KEPT_BY_CARE = "Care team keeps the record of a child with the same or a similar name"
-LIMIT = 3
-
-
-@pytest.fixture(autouse=True)
-def _a_small_limit(app):
-    app.config["RHI_OTHER_TEAMS_CHECKS_PER_DAY"] = LIMIT
-
-
-def _signed_in(app, world, who: str) -> Web:
-    web = Web(app.test_client())
-    web.sign_in(world.emails[who])
-    return web
-
-
-def _row(reference: str, born: str, first: str = "Ada") -> str:
-    return f"{reference},,{first},Alpha,{born},15/11/2026 08:00,,Low"
-
-
-def _preview(web: Web, *rows: str) -> str:
-    """The words of a file's preview (uploaded, its columns saved, never applied)."""
-    response = upload(web, csv_bytes(*rows))
-    assert response.status_code == 302
-    batch = batch_id(response)
-    if response.headers["Location"].endswith("/columns"):
-        assert save_columns(web, batch, f"Columns {batch}").status_code == 302
-    return html.unescape(page_text(web.get(f"/imports/{batch}").get_data(as_text=True)))
-
-
-def _trail(app, world) -> list[str]:
-    with app.app_context():
-        return list(
-            db.session.scalars(
-                select(AuditEvent.detail).where(
-                    AuditEvent.child_id == world.children["a"],
-                    AuditEvent.action == "child.checked_elsewhere",
-                )
-            )
-        )
+pytestmark = pytest.mark.usefixtures("small_asking_limit")
 
 
 def test_a_preview_says_which_team_keeps_a_child_until_the_days_checks_are_used(app, world):
-    manager_b = _signed_in(app, world, "manager_b")
-    assert "Possibly a child whose record Care team keeps" in _preview(
-        manager_b, _row("P-1", "01/05/2011")
+    manager_b = signed_in(app, world, "manager_b")
+    assert "Possibly a child whose record Care team keeps" in preview(
+        manager_b, csv_row("P-1", "01/05/2011")
     )
     # Two more children asked about: the day's three are used.
-    _preview(manager_b, _row("P-2", "01/05/2012"), _row("P-3", "01/05/2013", first="Eve"))
+    preview(manager_b, csv_row("P-2", "01/05/2012"), csv_row("P-3", "01/05/2013", first="Eve"))
     # Ada again, by the same name and date: not a new child asked about, so still told.
-    assert "Care team keeps" in _preview(manager_b, _row("P-4", "01/05/2011"))
+    assert "Care team keeps" in preview(manager_b, csv_row("P-4", "01/05/2011"))
     # A fourth child: the same words whether another team keeps a child like them or not.
-    near = _preview(manager_b, _row("P-5", "02/05/2011"))
-    nobody = _preview(manager_b, _row("P-6", "01/05/2014", first="Zed"))
+    near = preview(manager_b, csv_row("P-5", "02/05/2011"))
+    nobody = preview(manager_b, csv_row("P-6", "01/05/2014", first="Zed"))
     for text in (near, nobody):
         assert NOT_CHECKED_ELSEWHERE in text
         assert "Care team" not in text
@@ -97,16 +58,16 @@ def test_a_preview_says_which_team_keeps_a_child_until_the_days_checks_are_used(
         db.session.commit()
     other = Web(app.test_client())
     other.sign_in("manager_b2@test.example.org")
-    assert "Possibly a child whose record Care team keeps" in _preview(
-        other, _row("P-7", "02/05/2011")
+    assert "Possibly a child whose record Care team keeps" in preview(
+        other, csv_row("P-7", "02/05/2011")
     )
 
 
 def test_each_time_a_child_is_found_is_on_their_trail_naming_the_team(app, world):
-    manager_b = _signed_in(app, world, "manager_b")
-    _preview(manager_b, _row("T-1", "01/05/2011"))
-    assert _trail(app, world) == ["a preview of a file by RHI B: may be this child"]
-    care = _signed_in(app, world, "manager_care")
+    manager_b = signed_in(app, world, "manager_b")
+    preview(manager_b, csv_row("T-1", "01/05/2011"))
+    assert adas_trail(app, world) == ["a preview of a file by RHI B: may be this child"]
+    care = signed_in(app, world, "manager_care")
     trail = html.unescape(
         page_text(care.get(f"/children/{world.children['a']}/audit").get_data(as_text=True))
     )
@@ -140,11 +101,11 @@ def test_the_apis_dry_run_answers_alike_once_its_teams_checks_are_used(app, worl
     assert {k: v for k, v in near.items() if k != "police_reference"} == {
         k: v for k, v in nobody.items() if k != "police_reference"
     }
-    assert any("dry run" in detail and "RHI B" in detail for detail in _trail(app, world))
+    assert any("dry run" in detail and "RHI B" in detail for detail in adas_trail(app, world))
 
 
 def test_adding_a_child_by_hand_stops_when_the_days_checks_are_used(app, world):
-    manager_b = _signed_in(app, world, "manager_b")
+    manager_b = signed_in(app, world, "manager_b")
 
     def add(born: str, first: str = "Ada", last: str = "Alpha"):
         return manager_b.post(
@@ -184,10 +145,10 @@ def test_adding_a_child_by_hand_stops_when_the_days_checks_are_used(app, world):
 
 def test_a_real_import_is_not_limited(app, world):
     """What an import finds is recorded where the keeping team sees it: it always asks."""
-    manager_b = _signed_in(app, world, "manager_b")
+    manager_b = signed_in(app, world, "manager_b")
     for n in range(LIMIT):
-        _preview(manager_b, _row(f"U-{n}", f"01/05/201{n + 2}", first="Eve"))
-    import_file(manager_b, csv_bytes(_row("R-1", "01/05/2011")))
+        preview(manager_b, csv_row(f"U-{n}", f"01/05/201{n + 2}", first="Eve"))
+    import_file(manager_b, csv_bytes(csv_row("R-1", "01/05/2011")))
     with app.app_context():
         waiting = db.session.scalars(
             select(WaitingRow).where(WaitingRow.police_reference == "R-1")
