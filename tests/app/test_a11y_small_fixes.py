@@ -107,3 +107,15 @@ def test_the_retention_schedule_sent_back_says_its_problem_once(app, web, world)
     assert html.count('role="alert"') == 1
     assert re.search(r'<a href="#looked_after_age">[^<]*Enter an age in whole years', html)
     assert html.count("<title>Error: ") == 1
+
+
+def test_the_security_marking_is_in_the_banner_and_said_as_one(app, web, world):
+    """A screen reader moving by landmarks skipped the marking, outside all of them, and the
+    paragraph's aria-label ("Security marking") was not read: it is the banner's first line."""
+    web.sign_in(world.emails["worker_a"])
+    page = web.get("/returns").get_data(as_text=True)
+    banner = re.search(r'<header class="site-header"[^>]*>(.*?)</header>', page, re.S).group(1)
+    marking = re.search(r'<p class="marking">(.*?)</p>', banner, re.S)
+    assert marking, "the marking is not inside the banner"
+    said = re.sub(r"<[^>]+>", "", marking.group(1))
+    assert said == "Security marking: OFFICIAL-SENSITIVE"
