@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from rhi.episodes.imports_apply import NOT_CHECKED_ELSEWHERE
 from rhi.extensions import db
 from rhi.models import Child, Team, WaitingRow
-from tests.app.asking import LIMIT, adas_trail, csv_row, preview, signed_in
+from tests.app.asking import LIMIT, adas_trail, api_item, csv_row, preview, signed_in
 from tests.app.helpers import page_text
 from tests.app.test_children_records import details
 from tests.app.test_import_api import make_token, send
@@ -79,14 +79,7 @@ def test_the_apis_dry_run_answers_alike_once_its_teams_checks_are_used(app, worl
     token = make_token(Web(app.test_client()), world, team="RHI B")
 
     def dry_run(reference: str, born: str, first: str = "Ada") -> dict:
-        item = {
-            "police_reference": reference,
-            "first_name": first,
-            "last_name": "Alpha",
-            "date_of_birth": born,
-            "reported_missing": "15/11/2026 08:00",
-            "risk_grade": "Medium",
-        }
+        item = api_item(reference, born, first)
         answer = send(app.test_client(), token, {"dry_run": True, "notifications": [item]})
         assert answer.status_code == 200
         (result,) = answer.get_json()["results"]
