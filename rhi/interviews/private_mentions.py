@@ -11,12 +11,19 @@ the interview is finished, field by field, and the worker chooses the words.
 What is looked for, for each private entry not released to that reader by a decision:
 - its name as written, as a whole phrase;
 - for a person, each word of their name that starts with a capital (a first name alone is how
-  people are written about), and their phone number's digits;
+  people are written about), of any length ("Mo's car": a probe found "Mo" never looked for),
+  and their phone number's digits;
+- for a person, each such word of four or more letters in its other forms: many languages
+  change the end of a name with its place in the sentence (Polish: Kasia, "Kasią's mother",
+  "Kasi", "Kasię"; Romanian: Maria, "Mariei"), and a probe found "Kasią" reached the police
+  unwarned. Only the end is looked at: a name changed at its start (a Welsh mutation, "Ngareth"
+  for Gareth) or inside (Polish Tomek, "Tomka") is not found;
 - for a place, each run of two or more words that start with a capital ("Harehills Lane" in
   "Flat on Harehills Lane"): a single capitalised word of a place ("Flat") is too common;
 - a vehicle as written, ignoring spaces and case.
 A name that a shared entry also has (two people called Kay) is not looked for: the words may
-be about the one the child agreed to share.
+be about the one the child agreed to share. Neither is a form of a name that a shared entry is
+called ("Kasi" shared, "Kasia" private).
 
 A finding marked "not to be shared" (self-harm, say) is looked for by its name and the words
 workers write for it (rhi/interviews/finding_words.py): a probe found "CAMHS referral because
@@ -44,6 +51,90 @@ from rhi.sharing import SharedView, addendum_reaches, view_for
 CHILDS_OWN_SECTIONS = {"own_words"}
 PHONE_DIGITS = 6  # fewer digits than this are not a phone number
 CAPITALISED = re.compile(r"[A-Z][\w'\u2019-]*")
+# A name word this long or longer is looked for in its other forms too: a shorter one's forms
+# ("Jan", "Jana") would run into too many English words that start a sentence.
+FORMS_FROM = 4
+# At most this many letters after a name word with its last letter dropped: the last letter,
+# changed or not, and up to three more ("Kasią", "Kasiami" is one too many; "Marcinowi" fits).
+FORM_ENDING = 4
+# English writes these with a capital wherever they are, so a capital does not make them a name:
+# each is another form of a name a child may keep back ("March" of Mary or Mark, "Monday" of
+# Mona, "Polish" of Pola, "Islam" of Isla, "Irish" of Iris), and notes are full of them.
+NEVER_A_FORM = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Britain",
+        "British",
+        "English",
+        "Irish",
+        "Scottish",
+        "Welsh",
+        "Polish",
+        "Romania",
+        "Romanian",
+        "Somali",
+        "Somalia",
+        "French",
+        "France",
+        "German",
+        "Danish",
+        "Asian",
+        "Indian",
+        "Arabic",
+        "Christ",
+        "Islam",
+    ]
+)
+# One- and two-letter English words: written with a capital at the start of a sentence, so a
+# name that is also one ("An", "My", "Do", both Vietnamese) is looked for only inside one.
+# "A" and "I" take a capital inside a sentence too ("A&E", "Plan A"), so alone they are not
+# looked for (a whole name that has them, "Man A", still is).
+SHORT_WORDS = frozenset(
+    [
+        "An",
+        "As",
+        "At",
+        "Be",
+        "By",
+        "Do",
+        "Go",
+        "He",
+        "If",
+        "In",
+        "Is",
+        "It",
+        "Me",
+        "My",
+        "No",
+        "Of",
+        "Oh",
+        "On",
+        "Or",
+        "So",
+        "To",
+        "Up",
+        "Us",
+        "We",
+    ]
+)
+NEVER_ALONE = frozenset({"A", "I"})
 
 
 @dataclass(frozen=True)
@@ -65,9 +156,11 @@ class _Private:
     words: tuple[tuple[str, re.Pattern[str]], ...]  # each piece looked for, and how
     digits: str  # a phone number's digits, or ""
     vehicle: str  # letters and digits of a vehicle, upper case, or ""
+    # Each name word looked for in its other forms, and how (`_forms`).
+    forms: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     def found_in(self, text: str) -> bool:
-        if any(pattern.search(text) for _, pattern in self.words):
+        if any(pattern.search(text) for _, pattern in (*self.words, *self.forms)):
             return True
         if self.digits and self.digits in re.sub(r"\D", "", text):
             return True
@@ -78,6 +171,29 @@ def _phrase(words: str, *, ignore_case: bool) -> re.Pattern[str]:
     """`words` as a whole phrase: not inside a longer word ("Kay" is not in "Kaye")."""
     body = r"\s+".join(re.escape(w) for w in words.split())
     return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE if ignore_case else 0)
+
+
+def _short(word: str) -> re.Pattern[str]:
+    """A one- or two-letter name word, as written with its capital and as a whole word: "Mo"
+    is in "Mo's car" and "with Mo," but not in "Moses", "more" or "mo"; one that is also an
+    English word ("An") only where no sentence starts."""
+    found = _phrase(word, ignore_case=False)
+    if word not in SHORT_WORDS:
+        return found
+    return re.compile(r"(?<!^)(?<!^\s)(?<![.!?]\s)(?<![.!?]\s\s)" + found.pattern, re.MULTILINE)
+
+
+def _forms(word: str, spared: Collection[str] = ()) -> re.Pattern[str]:
+    """`word` with its last letter changed or dropped and up to three letters added, still
+    starting with its capital and as a whole word: "Kasia" is in "Kasią's", "Kasi", "Kasię".
+    Needing the capital is what keeps English words out ("Kasia" never finds "kasi"; "Dean"
+    finds "Deal" only where it starts a sentence), but for words English always writes with
+    one (NEVER_A_FORM) and the names of the shared entries (`spared`, case-folded)."""
+    body = re.escape(word[:-1]) + rf"[^\W\d_]{{0,{FORM_ENDING}}}"
+    whole = re.compile(rf"{body}(?![\w])")
+    kept = sorted(w for w in [*NEVER_A_FORM, *spared] if re.fullmatch(body, w, re.IGNORECASE))
+    not_these = "".join(rf"(?!(?i:{re.escape(w)})(?![\w]))" for w in kept)
+    return re.compile(rf"(?<![\w]){not_these}{whole.pattern}")
 
 
 def _capitalised_runs(name: str, shortest: int) -> list[str]:
@@ -96,23 +212,35 @@ def _capitalised_runs(name: str, shortest: int) -> list[str]:
 
 def _private(entry: dict[str, Any], kind: str) -> _Private | None:
     name = " ".join(str(entry.get("name", "")).split())
-    pieces = [name] if len(name) > 2 else []
+    # The whole name in any case; a single word or run as written (a capital matters:
+    # "Kay" is a name, "kay" is not).
+    words = [(name, _phrase(name, ignore_case=True))] if len(name) > 2 else []
+    forms: list[tuple[str, re.Pattern[str]]] = []
     if kind == "person":
-        pieces += [w for w in name.split() if CAPITALISED.fullmatch(w) and len(w) > 2]
+        # A name of one or two letters is looked for with its capital however it was written
+        # ("mo" is "Mo"): without it, it is a word ("al fresco") or part of one.
+        alone = [name[:1].upper() + name[1:]] if 0 < len(name) <= 2 else []
+        capitalised = [w for w in name.split() if CAPITALISED.fullmatch(w)]
+        for word in dict.fromkeys([*capitalised, *alone]):
+            if word in NEVER_ALONE:
+                continue
+            short = len(word) <= 2
+            words.append((word, _short(word) if short else _phrase(word, ignore_case=False)))
+            if sum(ch.isalpha() for ch in word) >= FORMS_FROM:
+                forms.append((word, _forms(word)))
     else:
-        pieces += _capitalised_runs(name, 2)
+        words += [(r, _phrase(r, ignore_case=False)) for r in _capitalised_runs(name, 2)]
     digits = re.sub(r"\D", "", str(entry.get("phone", "")))
     vehicle = re.sub(r"[\W_]", "", str(entry.get("vehicle", ""))).upper()
-    if not pieces and len(digits) < PHONE_DIGITS and len(vehicle) < 4:
+    if not words and len(digits) < PHONE_DIGITS and len(vehicle) < 4:
         return None
     return _Private(
         name=name,
         kind=kind,
-        # The whole name in any case; a single word or run as written (a capital matters:
-        # "Kay" is a name, "kay" is not).
-        words=tuple((p, _phrase(p, ignore_case=(p == name))) for p in dict.fromkeys(pieces)),
+        words=tuple({p.pattern: (w, p) for w, p in words}.values()),
         digits=digits if len(digits) >= PHONE_DIGITS else "",
         vehicle=vehicle if len(vehicle) >= 4 else "",
+        forms=tuple(forms),
     )
 
 
@@ -265,9 +393,11 @@ def _readers(
 
 
 def _without(private: _Private, shared: set[str]) -> _Private:
-    """`private` not looking for the words a shared entry's name has too."""
+    """`private` not looking for the words a shared entry's name has too, nor for another
+    form of a name word that is a shared entry's name."""
     words = tuple((w, p) for w, p in private.words if w.casefold() not in shared)
-    return _Private(private.name, private.kind, words, private.digits, private.vehicle)
+    forms = tuple((w, _forms(w, shared)) for w, _ in private.forms if w.casefold() not in shared)
+    return _Private(private.name, private.kind, words, private.digits, private.vehicle, forms)
 
 
 @dataclass(frozen=True)

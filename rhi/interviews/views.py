@@ -612,6 +612,7 @@ def save(uuid: str) -> tuple[str, int] | Response:
                 str(interview.child.preferred_name or interview.child.first_name),
             ),
             words_of=_words_of,
+            kind_of=_kind,  # words can be kept both; a tick or a choice cannot
         ), status
     page_id = request.form.get("page", "start")
     page_id = page_id if page_id in PAGE_IDS else "start"

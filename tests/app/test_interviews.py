@@ -114,7 +114,8 @@ def test_a_stale_tick_is_not_told_its_words_are_in_a_box(app, web, world):
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "your words are still in the box" not in html
-    assert "your tick or choice as you left it" in html
+    assert "Your tick or choice is still on the page as you left it" in html
+    assert "Keep both" not in html  # a tick cannot be kept both ways
 
 
 def test_stale_save_is_refused_with_both_texts_and_nothing_dropped(app, web, world):
@@ -127,6 +128,7 @@ def test_stale_save_is_refused_with_both_texts_and_nothing_dropped(app, web, wor
     assert "Not saved: this changed somewhere else" in html
     assert "Stayed at a friend&#39;s." in html
     assert "Keep my version" in html and "Use the other version" in html
+    assert "Keep both" in html  # words can be: mine, then the other version
     # Each button names its field to a screen reader: a page may hold several clashes.
     assert (
         'Keep my version<span class="visually-hidden"> of While away: What Ada said</span>' in html

@@ -72,7 +72,7 @@ def test_a_tap_is_not_counted_when_its_words_are_not_saved(app, web, world):
     # the tap waits in the browser for the save the worker chooses.
     refused = save(web, uuid, PATH, AFTER, "An older text.", taps=["absconding"])
     assert refused.status_code == 409
-    assert "Choose which to keep" in refused.get_data(as_text=True)
+    assert "this changed somewhere else" in refused.get_data(as_text=True)
     assert content(app, uuid)[0]["language"]["replaced"] == 0
     assert replaced_events(app) == 0
     # The worker keeps their version: that save carries the tap, and it is counted then.

@@ -319,3 +319,32 @@ def test_the_writing_check_adds_its_list_to_what_describes_a_box_and_takes_nothi
     page.locator("#in-sections-away-text-flags").get_by_text("1 wording suggestion").wait_for()
     described = (box.get_attribute("aria-describedby") or "").split()
     assert "said-by-another" in described and "in-sections-away-text-flags" in described
+
+
+def test_keep_both_after_a_clash_keeps_each_tabs_words_and_no_button_claims_nothing_is_lost(
+    page, new_return
+):
+    """A worker's probe: the clash box said "Nothing is lost", and its main button, "Keep my
+    version", then replaced the other tab's account (a man's name, a car) for good. Words can
+    now be kept both, in the box to put together, and the box says what each choice replaces."""
+    new_return("Philippa")
+    open_new_interview(page, "Philippa Testchild")
+    page.locator(".interview-nav").get_by_role("link", name="While away").click()
+    other = page.context.new_page()
+    other.goto(page.url)
+    theirs = "A man called Jordan picked her up in a grey car."
+    other.get_by_label("What Philippa said").fill(theirs)
+    other.locator("#meta-sections-away-text .save-status").get_by_text(SAVED).wait_for()
+
+    meta = page.locator("#meta-sections-away-text")
+    page.get_by_label("What Philippa said").fill("She stayed two nights.")
+    meta.get_by_text("Not saved: this changed somewhere else").wait_for()
+    expect(meta).not_to_contain_text("Nothing is lost")
+    expect(meta).to_contain_text("Keeping only one version replaces the other")
+    meta.get_by_role("button", name="Keep both").click()
+    meta.locator(".save-status").get_by_text(SAVED).wait_for()
+    joined = f"She stayed two nights.\n\n{theirs}"
+    expect(page.get_by_label("What Philippa said")).to_have_value(joined)
+    other.reload()
+    expect(other.get_by_label("What Philippa said")).to_have_value(joined)
+    other.close()

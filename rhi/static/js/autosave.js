@@ -145,6 +145,27 @@ document.addEventListener("click", (event) => {
   box.focus();
 });
 
+// "Keep both" after a clash over words: the other version goes after the worker's own in the
+// box, for them to put together, and is saved as the box's replacement of it (data-over, as
+// "Keep my version" does), so neither account is lost.
+document.addEventListener("click", (event) => {
+  const both = event.target instanceof Element && event.target.closest("[data-keep-both]");
+  if (!both) return;
+  const box = boxNamed("f:" + both.getAttribute("data-keep-both"));
+  if (!(box instanceof HTMLTextAreaElement || box instanceof HTMLInputElement)) return;
+  const theirs = both.getAttribute("data-over") || "";
+  const mine = box.value.trimEnd();
+  if (theirs.trim() && !mine.endsWith(theirs.trim())) {
+    // A note's paragraphs apart; a one-line box on one line.
+    box.value = mine ? mine + (box instanceof HTMLTextAreaElement ? "\n\n" : " ") + theirs : theirs;
+  }
+  box.dataset.keepOver = theirs;
+  // The writing check reads the joined words too (it listens for input).
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+  if (window.htmx) window.htmx.trigger(box, "change");
+  box.focus();
+});
+
 document.addEventListener("htmx:configRequest", (event) => {
   const elt = event.detail.elt;
   if (!isAutosave(elt) || elt.dataset.keepOver === undefined) return;
