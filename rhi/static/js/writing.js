@@ -316,6 +316,11 @@ function waitForList(panel) {
   for (const b of panel.querySelectorAll(".flag-actions button")) b.disabled = true;
 }
 
+// Boxes with a tap being worked out: a check that comes back meanwhile (the debounced one of
+// a keystroke) draws no list for the words the tap is replacing, with its buttons on again;
+// the tap's own render draws the next list.
+const working = new WeakSet();
+
 async function render(box) {
   const text = box.value;
   const dismissed = dismissedOf(box);
@@ -325,7 +330,7 @@ async function render(box) {
   } catch {
     return; // no rules yet (no network, never kept): the next keystroke tries again
   }
-  if (box.value !== text) return; // typed meanwhile: that keystroke's check draws the list
+  if (box.value !== text || working.has(box)) return; // typed or tapped meanwhile
   const flags = notKept(text, found, dismissed);
   const panel = panelFor(box);
   panel.textContent = "";
@@ -383,12 +388,16 @@ async function render(box) {
           "button button-secondary",
           async () => {
             waitForList(panel);
+            working.add(box);
             const current = box.value;
             // Applied to the text as it is now (checked again: it may have changed since the
             // list was drawn), to the very use shown, and only if nothing was typed while that
             // was worked out.
             const start = nowAt(flag, text, current);
-            if (start === null) return render(box);
+            if (start === null) {
+              working.delete(box);
+              return render(box);
+            }
             const shown = { ...flag, start, end: start + (flag.end - flag.start) };
             const dismissed = dismissedOf(box);
             const done = await ask({
@@ -398,11 +407,15 @@ async function render(box) {
               dismissed,
               choice,
             }).catch(() => null);
+            working.delete(box);
             if (!done || box.value !== current) return render(box);
             box.value = done.value;
             taken(box, flag); // before the events below, which start the save it goes with
             box.dispatchEvent(new Event("input", { bubbles: true }));
             box.dispatchEvent(new Event("change", { bubbles: true }));
+            // The render below is this tap's check: the one the input event scheduled would
+            // draw the same list again 400 ms on, under a finger pressing its next button.
+            window.clearTimeout(timers.get(box));
             render(box);
             box.focus();
             // The part the worker fills ("[describe]") is selected, to type over.
