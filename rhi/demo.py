@@ -1,8 +1,11 @@
 """Fictional demo data: realistic enough to train on, nobody real.
 
-Loading is idempotent: teams and users are found by name and email, children by name and date of
-birth, episodes by police reference. Times are set relative to now, so a fresh load always has
-children due soon, overdue, and some with repeat episodes. The words follow the language guide
+Loading is idempotent: teams and users are found by name and email, children by name, episodes
+by police reference. Times are set relative to now, so a fresh load always has children due
+soon, overdue, and some with repeat episodes; dates of birth too, so each child is the age they
+were written at (a worker's probe: born on fixed dates, the demo's children grew up while their
+episodes stayed recent, and a young man of 18 sat on the list of returns waiting for a child's
+interview). The words follow the language guide
 (rhi's own language check runs over this text in the tests).
 """
 
@@ -19,6 +22,7 @@ from rhi.models import Child, ContactAttempt, Episode, Interview, InterviewStatu
 from rhi.models.base import utcnow
 from rhi.models.settings import Setting
 from rhi.passwords import hash_password
+from rhi.timefmt import to_local
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - fictional accounts, given in the README
 
@@ -45,6 +49,10 @@ USERS = [
 EASY_READ = {"Dylan": "under_11"}
 
 DUTY_INBOX = "duty@example.org"  # RHI_DUTY_INBOX in the demo (rhi/settings.py)
+
+# The year the demo's dates of birth are written for: a load in a later year moves them on by as
+# many years (`_born`), so the ages stay as written.
+AGES_AS_OF = 2026
 
 # first, last, preferred, dob, sex, gender, ethnicity, language, interpreter, legal, placement,
 # social worker email
@@ -109,7 +117,7 @@ CHILDREN = [
         "Zain",
         "Hussain",
         None,
-        date(2008, 11, 30),
+        date(2009, 5, 30),
         "Male",
         "Boy",
         "asian_pakistani",
@@ -207,7 +215,7 @@ CHILDREN = [
         "Riley",
         "Evans",
         None,
-        date(2008, 10, 3),
+        date(2009, 6, 3),
         "Female",
         "Non-binary",
         "white_british",
@@ -498,6 +506,16 @@ def _get_or_create_team(name: str) -> Team:
     return team
 
 
+def _born(written: date, now: datetime) -> date:
+    """`written` (a date of birth as the demo gives it, for AGES_AS_OF) moved on to `now`'s year:
+    the same age on the same day of the year (29 February, were there one, on the 28th)."""
+    year = written.year + to_local(now).year - AGES_AS_OF
+    try:
+        return written.replace(year=year)
+    except ValueError:
+        return written.replace(year=year, day=28)
+
+
 def load_demo(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     teams = [_get_or_create_team(n) for n in TEAMS]
@@ -534,10 +552,10 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
         placement,
         sw_email,
     ) in CHILDREN:
+        dob = _born(dob, now)
+        # By name only: a load in a later year moves the date of birth on (`_born`).
         child = db.session.scalar(
-            select(Child).where(
-                Child.first_name == first, Child.last_name == last, Child.date_of_birth == dob
-            )
+            select(Child).where(Child.first_name == first, Child.last_name == last)
         )
         if child is None:
             child = Child(
@@ -717,7 +735,6 @@ def _demo_shared_summary(child: Child, worker: User) -> None:
     from rhi.interviews import content as c
     from rhi.models import Summary
     from rhi.summaries.service import share_with_social_worker
-    from rhi.timefmt import to_local
 
     # Her second episode (about eight days ago) has a finished interview; give it its words.
     episode = next((e for e in child.episodes if e.police_reference == "WY-OKO-02"), None)
