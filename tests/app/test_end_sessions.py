@@ -42,6 +42,8 @@ def test_an_administrator_ends_all_of_someones_sessions(app, world):
     row = re.search(rf'<tr id="user-{worker_id}">.*?</tr>', page, re.S).group(0)
     assert "Signed in on 2 devices." in row
     assert "End their sessions" in row
+    # What it cannot do is said where it is chosen: a tablet with no signal keeps its copies.
+    assert "wipe it through device management too" in row
 
     url = f"/admin/users/{worker_id}/end-sessions"
     assert admin.client.post(url).status_code == 400  # no CSRF token: nothing ends
