@@ -65,10 +65,13 @@ nginx:
 
 # The PDFs (summaries, the child's letter) are drawn with the machine's fonts. DejaVu covers
 # the Latin, Arabic and Pashto letters; Tigrinya's Ethiopic letters need Abyssinica SIL.
+# Fonts the PDFs need beyond the defaults: Abyssinica SIL for Tigrinya's letters, Noto Color
+# Emoji for the emoji children write (without it they print as empty boxes).
+FONT_PACKAGES := fonts-sil-abyssinica fonts-noto-color-emoji
 fonts:
-	@if fc-list 2>/dev/null | grep -qi abyssinica; then echo "fonts: Abyssinica SIL installed"; \
-	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-sil-abyssinica; \
-	else echo "fonts-sil-abyssinica is missing: sudo apt-get install fonts-sil-abyssinica (Tigrinya letters in PDFs)"; fi
+	@if fc-list 2>/dev/null | grep -qi abyssinica && fc-list 2>/dev/null | grep -qi "color emoji"; then echo "fonts: Abyssinica SIL and Noto Color Emoji installed"; \
+	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FONT_PACKAGES); \
+	else echo "fonts missing: sudo apt-get install $(FONT_PACKAGES) (Tigrinya letters and emoji in PDFs)"; fi
 
 # ESLint and Prettier (pinned in package.json) check rhi's own JavaScript, never rhi/static/vendor.
 lint: install frontend

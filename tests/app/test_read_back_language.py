@@ -400,3 +400,19 @@ def test_the_letter_is_drawn_in_a_font_that_has_the_childs_letters(
     ).data
     assert any(font in name for name in _fonts(data)), _fonts(data)
     assert sum(first <= ord(ch) <= last for ch in pdf_words(data)) >= 20
+
+
+def test_emoji_the_child_wrote_are_drawn_in_the_copy_not_left_as_empty_boxes(app, web, world):
+    """A worker's probe: "🙂👍🏽" in what the child said printed as
+    empty boxes in the social worker's copy, as no font the renderer had held them (`make
+    fonts` installs Noto Color Emoji). The copy embeds a font with them, and its text holds
+    them."""
+    uuid = start(web, world)
+    document = shared_document()
+    document["sections"]["away"]["text"] = "AWAYX I stayed at a friend's \U0001f642\U0001f44d"
+    store(app, uuid, document)
+    with app.app_context():
+        interview = db.session.scalar(select(Interview).where(Interview.uuid == uuid))
+        data = render_for(interview, "social_worker", "A reader", utcnow(), draft=True)
+    assert "\U0001f642" in pdf_words(data), pdf_words(data)
+    assert any("Emoji" in name for name in _fonts(data)), _fonts(data)
