@@ -5,8 +5,9 @@ its lowest cost, so that hundreds of test sign-ins do not each spend a tenth of 
 purpose. One test checks the real cost.
 
 A new password is refused when it is short, on the list of often-guessed passwords shipped
-with the app (rhi/auth/common_passwords.py), a few characters repeated, or holds the person's
-name or email address.
+with the app (rhi/auth/common_passwords.py, look-alike characters read as letters), a few
+characters repeated, mostly the name of this service, mostly keys next to each other on a
+keyboard, one short piece typed more than once, or holds the person's name or email address.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 
-from rhi.auth.common_passwords import is_common
+from rhi.auth.common_passwords import (
+    is_common,
+    is_keyboard_walk,
+    is_mostly_service_name,
+    is_repeated_piece,
+)
 
 _strong = PasswordHasher()
 _fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -68,6 +74,19 @@ ABOUT_THEM = (
     "This password holds the person's name or email address, which others know. Choose "
     "another: a few unrelated words are easy to remember."
 )
+SERVICE_NAME = (
+    "This password is mostly the name of this service, which everyone who uses it knows. "
+    "Choose another: a few unrelated words are easy to remember."
+)
+KEYBOARD = (
+    "This password is mostly keys next to each other on a keyboard, or letters and numbers in "
+    "order (like qwerty, 1qaz2wsx or a1b2c3), which guessing tools try first. Choose another: a "
+    "few unrelated words are easy to remember."
+)
+REPEATED = (
+    "This password is one short piece typed more than once, which is easy to guess. Choose "
+    "another: a few unrelated words are easy to remember."
+)
 # Fewer different characters than this is a pattern ("aaaaaaaaaaaa", "abababababab", "123123
 # 123123"), not a password, however long (a probe: "aaaaaaaaaaaa" was accepted).
 LEAST_DIFFERENT = 5
@@ -112,6 +131,12 @@ def password_problem(
         return COMMON
     if len(set(password.casefold())) < LEAST_DIFFERENT:
         return FEW_CHARACTERS
+    if is_mostly_service_name(password):
+        return SERVICE_NAME
+    if is_keyboard_walk(password):
+        return KEYBOARD
+    if is_repeated_piece(password):
+        return REPEATED
     if _holds(password, about):
         return ABOUT_THEM if theirs else ABOUT_YOU
     return None

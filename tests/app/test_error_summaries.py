@@ -23,7 +23,7 @@ def test_the_admins_new_user_form_sent_back_says_what_to_fix_at_the_top(web, wor
         "email": "not an address",
         "role": "worker",
         "team_id": "0",
-        "password": "correct horse battery staple 42",
+        "password": "a kettle, two owls and a lighthouse 42",
     }
     response = web.post("/admin/users", new, page="/admin/users")
     html = response.get_data(as_text=True)

@@ -47,12 +47,12 @@ def test_a_person_changes_their_own_password_and_other_devices_are_signed_out(ap
     assert "Use at least 12 characters." in short.get_data(as_text=True)
     differ = here.post(page, {"current": OLD, "password": NEW, "again": NEW + "x"}, page=page)
     assert "The two passwords are not the same." in differ.get_data(as_text=True)
-    same = here.post(page, {"current": OLD, "password": OLD, "again": OLD}, page=page)
-    assert "Choose a password you have not been using." in same.get_data(as_text=True)
 
     done = here.post(page, {"current": OLD, "password": NEW, "again": NEW}, page=page, follow=True)
     assert "Your password is changed." in done.get_data(as_text=True)
     assert here.get("/returns").status_code == 200  # still signed in here
+    same = here.post(page, {"current": NEW, "password": NEW, "again": NEW}, page=page)
+    assert "Choose a password you have not been using." in same.get_data(as_text=True)
     assert elsewhere.get("/returns").status_code in (302, 401)  # signed out there
     again = Web(app.test_client())
     assert again.sign_in(email, OLD).status_code != 302  # the old password no longer works
