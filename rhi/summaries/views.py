@@ -596,11 +596,16 @@ def _sent_to_first(interview: Interview, recipient: str | None) -> str:
 
 
 def _sending_form(interview: Interview) -> SendingForm:
-    """A fresh form: the social worker's copy chosen (the first), "Sent to" as it starts."""
+    """A fresh form: the social worker's copy chosen (the first), "Sent to" as it starts, and
+    "When it was sent" at now in local time, as every other "when" box starts (the episode's
+    forms: rhi/episodes/views.py): left empty, a copy recorded straight after sending was
+    refused for want of a time."""
+    now_local = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
     return SendingForm(
         formdata=None,
         recipient=SOCIAL_WORKERS_COPY,
         sent_to=_sent_to_first(interview, SOCIAL_WORKERS_COPY),
+        sent_at=now_local,
     )
 
 
@@ -848,11 +853,15 @@ def _before_the_copy(interview: Interview, existed: datetime) -> str:
 
 @bp.route("/interviews/<uuid>/copies/sent-to", methods=["POST"])
 @login_required
-def sent_to(uuid: str) -> str:
+def sent_to(uuid: str) -> str | Response:
     """ "Sent to" again, for the copy now chosen on the form (htmx, as "Which copy" changes):
     what the worker typed stays; what rhi filled in, or nothing, becomes what that copy starts
-    with. Nothing is saved."""
+    with. Nothing is saved. Asked with `typing` (a keystroke in "Sent to" while that answer
+    was on its way, which the page then drops: summaries/_copies.html), nothing: the box keeps
+    what the worker is typing."""
     interview = _interviewer_interview(uuid)
+    if request.form.get("typing"):
+        return Response(status=204)
     form = SendingForm()  # what the form holds now; not checked: nothing is sent yet
     typed = (form.sent_to.data or "").strip()
     if not typed or typed == _sent_to_first(interview, SOCIAL_WORKERS_COPY):
