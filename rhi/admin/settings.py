@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from rhi import access, audit, settings
+from rhi.auth import fresh
 from rhi.extensions import db
 from rhi.forms.admin import SETTING_FIELDS, SettingsForm
 from rhi.models import SettingChange
@@ -83,8 +84,15 @@ def show() -> tuple[str, int]:
     return _page(_form())
 
 
+def _settings_page() -> str:
+    return url_for("settings.show")
+
+
 @bp.route("", methods=["POST"])
 @settings_required
+# Settings decide who is sent what about a child (the duty inbox, say) and how long things are
+# kept: never changed from a session left open (rhi/auth/fresh.py).
+@fresh.required(back=_settings_page)
 def save() -> tuple[str, int] | Response:
     form = _form(formdata=True)
     if not form.validate_on_submit():

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from rhi import access, audit
 from rhi.admin.views import admin_required
+from rhi.auth import fresh
 from rhi.episodes.api import SCOPE, token_hash
 from rhi.extensions import db
 from rhi.forms.imports import ConfirmForm, TokenForm
@@ -108,9 +109,16 @@ def list_tokens() -> tuple[str, int]:
     return _page(_form(formdata=None))
 
 
+def _tokens_page() -> str:
+    return url_for("tokens.list_tokens")
+
+
 @bp.route("", methods=["POST"])
 @admin_required
-def create() -> tuple[str, int]:
+# A working token sends children and returns into a team's lists from outside rhi: never made
+# from a session left open (rhi/auth/fresh.py).
+@fresh.required(back=_tokens_page)
+def create() -> tuple[str, int] | Response:
     form = _form()
     not_offered = _team_not_offered(form)
     valid = form.validate_on_submit()

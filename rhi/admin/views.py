@@ -39,6 +39,11 @@ def users_page_at(user_id: int) -> str:
     return url_for("admin.users") + f"#user-{user_id}"
 
 
+def new_user_form() -> str:
+    """The users page at "Add a user": where that form was sent from."""
+    return url_for("admin.users") + "#new-user-heading"
+
+
 def _team_choices() -> list[tuple[int, str]]:
     teams = db.session.scalars(select(Team).order_by(Team.name)).all()
     return [(0, "No team")] + [(t.id, t.name) for t in teams]
@@ -109,6 +114,10 @@ def users() -> tuple[str, int]:
 
 @bp.route("/users", methods=["POST"])
 @admin_required
+# A new account with a password the administrator chose (an administrator's, even): whoever has
+# a session left open could make one and sign in as it, so it needs the administrator's own
+# password again, as what that account could then do does.
+@fresh.required(back=new_user_form)
 def create_user() -> tuple[str, int] | Response:
     form = UserForm()
     form.team_id.choices = _team_choices()
@@ -174,6 +183,8 @@ def _last_admin(user: User) -> bool:
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @admin_required
+# Could make anyone an administrator or the manager of any team: the administrator's own again.
+@fresh.required(back=users_page_at)
 def set_role(user_id: int) -> Response:
     user = db.session.get(User, user_id) or abort(404)
     form = UserRoleForm(prefix=f"u{user.id}")
@@ -220,6 +231,11 @@ def set_role(user_id: int) -> Response:
 @admin_required
 def toggle_active(user_id: int) -> Response:
     user = db.session.get(User, user_id) or abort(404)
+    # Activating gives a closed account its access back (its old password, its old role): the
+    # administrator's own password again first. Deactivating is not asked: it only takes access
+    # away, and is what someone does in a hurry for a leaver or a lost tablet.
+    if not user.active and not fresh.is_fresh_now():
+        return fresh.confirm_first(users_page_at(user.id))
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if user.id == current_user.id:
@@ -348,6 +364,11 @@ def hand_over_children(user_id: int) -> Response:
     """Every child allocated to this social worker (often one who has left) goes to another in
     one step, each audited; their unread summaries go too (rhi.summaries.service.hand_over)."""
     access.require_settings_change(current_user, f"hand_over {user_id}")  # 403, audited
+    # Gives another social worker every one of these children's records: the administrator's
+    # own password again, as for a role change. Asked after the check above (someone who may
+    # not hand over at all is refused, not asked), as `fresh.required` is put below it.
+    if not fresh.is_fresh_now():
+        return fresh.confirm_first(users_page_at(user_id))
     from_user = db.session.get(User, user_id)
     if from_user is None or from_user.id not in _hands_over([from_user]):
         abort(404)

@@ -5,9 +5,13 @@ as nobody signs it out, and Flask-Login's `session_protection = "basic"` keeps i
 addresses on purpose. So the actions that could lock a person out or reach many records at
 once ask for the password again (and the second factor's code, where the person has one) when
 it was last entered more than FRESH_FOR ago in this session: setting up the second factor,
-issuing a password link, resetting someone's second factor, the retention run and its page, and
-a subject access export and its page. Signing in counts as entering it (rhi/auth/views.py marks
-the session); so does "Confirm it's you" (the `auth.confirm` pages, which send the person back).
+issuing a password link, resetting someone's second factor, the retention run and its page, a
+subject access export and its page; and the administrators' actions that lead straight to those
+(adding a user, changing a role or team, activating an account, handing over a social worker's
+children, lifting a legal hold, making a service token, saving the Settings page), which would
+otherwise let a stale session make an administrator who then does them. Signing in counts as
+entering it (rhi/auth/views.py marks the session); so does "Confirm it's you" (the
+`auth.confirm` pages, which send the person back).
 
 A stale GET goes to the confirm page and comes back to the same page. A stale POST does nothing
 at all (the view does not run) and goes to the confirm page, which sends the person back to the
@@ -26,6 +30,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, request, session, url_for
 from flask.sessions import SessionMixin
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from rhi.models.base import utcnow
 from rhi.models.people import User
@@ -93,6 +98,23 @@ def _here() -> str:
     return request.full_path.rstrip("?") if request.query_string else request.path
 
 
+def is_fresh_now() -> bool:
+    """The person signed in to this request entered their password (and code) less than
+    FRESH_FOR ago: for a view that asks only for some of what it does (activating an account
+    asks, deactivating it does not)."""
+    return bool(current_user.is_authenticated) and is_fresh(session, int(current_user.id), utcnow())
+
+
+def confirm_first(back: str) -> WerkzeugResponse:
+    """The answer to a stale POST, which has done nothing: confirm it's you, then back to
+    `back`, the page the form was on, to do it again."""
+    flash(
+        "Nothing was changed yet. Confirm it's you, then do it again.",
+        "info",
+    )
+    return redirect(url_for("auth.confirm", next=back), 303)
+
+
 def required(back: Callable[..., str] | None = None) -> Callable[[Any], Any]:
     """A view for a sensitive action: it runs only in a fresh session; otherwise the person
     confirms it's them first. `back(**view_args)` names the page a stale POST's form was on
@@ -104,16 +126,11 @@ def required(back: Callable[..., str] | None = None) -> Callable[[Any], Any]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:  # login_required, above, answers this
                 return view(*args, **kwargs)
-            if is_fresh(session, int(current_user.id), utcnow()):
+            if is_fresh_now():
                 return view(*args, **kwargs)
             if request.method in ("GET", "HEAD"):
                 return redirect(url_for("auth.confirm", next=_here()))
-            flash(
-                "Nothing was changed yet. Confirm it's you, then do it again.",
-                "info",
-            )
-            then = back(**kwargs) if back is not None else request.path
-            return redirect(url_for("auth.confirm", next=then), 303)
+            return confirm_first(back(**kwargs) if back is not None else request.path)
 
         return wrapped
 

@@ -8,6 +8,14 @@ Left out, on purpose:
 - `audit_events` cannot be changed or deleted (rhi/models/audit.py): its rows keep pointing at
   the tombstone. They hold no note text, only who did what and when.
 - `destroyed_children`: the marker that the record was destroyed.
+- `legal_holds`: like the two above, a record of keeping and destroying the record rather than
+  part of it. Who placed each hold and why, who lifted it and why, and when, are what answers
+  "why was a record under a legal hold destroyed?" afterwards, and nothing else keeps them: the
+  audit rows say only that a hold was placed or lifted (rhi/retention/holds.py keeps the reasons
+  out of the audit trail, which cannot be changed, as they may name people or proceedings).
+  Destroyed with the record, they went with it (a probe). Their link to the tombstone still
+  holds, and the retention page of a destroyed record shows them. Being left out here, they are
+  also not in the child's subject access export.
 - A police notification that names the child only as who it might have been, once a person
   recorded it as another child (`ABOUT_ONLY_WHILE`).
 """
@@ -21,7 +29,7 @@ from sqlalchemy import ColumnElement, Table, and_, false, or_, select
 
 from rhi.extensions import db
 
-KEPT = frozenset({"children", "audit_events", "destroyed_children"})
+KEPT = frozenset({"children", "audit_events", "destroyed_children", "legal_holds"})
 # Foreign keys that make a row the child's only while a condition holds. A police notification
 # waiting for a person names the child it may be (`candidate_child_id`): until someone decides,
 # it is about them as far as rhi can tell. Its line in the police file is theirs (blanked with

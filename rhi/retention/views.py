@@ -1,8 +1,10 @@
 """The retention schedule's pages, for administrators: the dry-run report (what is due, why,
 what is held), the schedule's two ages, the run with its confirmation, and each child's legal
 holds. Every look and every change is audited; anyone else is refused (403, audited). The report,
-which holds the run's form and the schedule's, and those two changes, ask an administrator who
-last gave their password more than 15 minutes ago to confirm it's them (rhi/auth/fresh.py)."""
+which holds the run's form and the schedule's, those two changes, and lifting a hold ask an
+administrator who last gave their password more than 15 minutes ago to confirm it's them
+(rhi/auth/fresh.py). A destroyed record's page shows what stays: its legal holds, with why each
+was placed and lifted."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from rhi import access, audit, numbers, settings
 from rhi.actions.rules import today_local
 from rhi.auth import fresh
 from rhi.extensions import db
-from rhi.models import Child
+from rhi.models import Child, DestroyedChild
 from rhi.models.retention import LegalHold
 from rhi.retention import destroy, holds, rules
 from rhi.retention.forms import SCHEDULE_FIELDS, HoldForm, LiftForm, RunForm, ScheduleForm
@@ -183,6 +185,14 @@ def _child_page(child: Child, status: int = 200, **forms: Any) -> tuple[str, int
 @bp.route("/children/<int:child_id>")
 @admin_only
 def child(child_id: int) -> tuple[str, int]:
+    gone = db.session.get(DestroyedChild, child_id)
+    if gone is not None:
+        audit.record(
+            "retention.child_view", object_type="child", object_id=child_id, child_id=child_id
+        )
+        db.session.commit()
+        kept = holds.holds_of(child_id)
+        return render_template("retention/destroyed.html", gone=gone, holds=kept), 200
     record = _child(child_id)
     audit.record("retention.child_view", object_type="child", object_id=child_id, child_id=child_id)
     db.session.commit()
@@ -202,8 +212,16 @@ def place_hold(child_id: int) -> tuple[str, int] | Response:
     return redirect(url_for("retention.child", child_id=child_id))
 
 
+def _hold_page(hold_id: int) -> str:
+    """The child's page the hold's "Lift" form was on."""
+    hold = db.session.get(LegalHold, hold_id)
+    return url_for("retention.child", child_id=hold.child_id) if hold else _report_page()
+
+
 @bp.route("/holds/<int:hold_id>/lift", methods=["POST"])
 @admin_only
+# Once lifted, the next run (cron's every night, which asks no one) destroys the record for good.
+@fresh.required(back=_hold_page)
 def lift_hold(hold_id: int) -> tuple[str, int] | Response:
     hold = db.session.get(LegalHold, hold_id)
     if hold is None or hold.lifted_at is not None:

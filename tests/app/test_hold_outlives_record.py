@@ -1,0 +1,45 @@
+"""A legal hold's record (who placed it and why, who lifted it and why, and when) outlives the
+child's record: a probe (sec38, finding 1) lifted a hold, let the nightly run destroy the record,
+and found the hold destroyed with it, so nobody could tell what it had been for or why it ended.
+It is kept (rhi/retention/held.py `KEPT`) and shown on the destroyed record's retention page.
+
+The app tests' clock stands at 2026-11-23 12:00 UTC."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from rhi.extensions import db
+from rhi.models import DestroyedChild, LegalHold
+from tests.app.test_retention import PAGE, as_user, schedule_children
+
+
+def test_why_a_hold_was_placed_and_lifted_is_readable_after_the_record_is_destroyed(app, world):
+    due = schedule_children(app)["due_other"]  # Quillon Keeping: 25 today
+    web = as_user(app, world, "admin")
+    child_page = f"{PAGE}/children/{due}"
+    web.post(f"{child_page}/holds", {"reason": "Civil claim 2026/17"}, page=child_page)
+    with app.app_context():
+        hold_id = db.session.scalar(select(LegalHold.id).where(LegalHold.child_id == due))
+    web.post(
+        f"{PAGE}/holds/{hold_id}/lift",
+        {f"lift{hold_id}-reason": "The claim was settled."},
+        page=child_page,
+    )
+
+    out = app.test_cli_runner().invoke(args=["rhi", "retention", "--apply"])  # as cron runs it
+    assert out.exit_code == 0, out.output
+    assert "Destroyed 2;" in out.output
+    with app.app_context():
+        assert db.session.get(DestroyedChild, due) is not None
+
+    page = web.get(child_page)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f"Record {due}: destroyed" in text
+    assert "Quillon" not in text  # the child's record is gone; the hold's is not
+    holds = text[text.index('id="holds"') :]
+    assert "Lifted" in holds and "by Admin" in holds
+    assert "Civil claim 2026/17" in holds
+    assert "The claim was settled." in holds
+    assert "23 Nov 2026" in holds  # when each was done
