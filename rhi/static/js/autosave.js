@@ -224,12 +224,67 @@ function setStatus(elt, text, className) {
 // refused (a form sent whole), by the status it drew.
 const notOnTheServer = new Set();
 
+// Fields typed in with no signal that the tablet did not keep when asked, by name: no PIN set
+// (nothing of a child's is kept unencrypted), or the tablet keeps another worker's work. Known
+// at the first word typed offline, before the field's save (800 ms after the typing stops) has
+// failed and said "Not saved, retrying": a tap away in that moment lost them unasked. Counted
+// only with no signal (online, the field's own save says where its words are), and let go of
+// once the tablet keeps them or the server takes them.
+const notKept = new Set();
+
+// A form sent whole (the read-back's "Save what they said") takes its boxes' words with it.
+let sentWhole = null;
+
+/** The autosave fields on this page among those named, but for those in a form sent whole. */
+function fieldsNamed(names) {
+  return [...names].flatMap((name) =>
+    [...document.getElementsByName(name)].filter(
+      (elt) => isAutosave(elt) && !(sentWhole && sentWhole.contains(elt)),
+    ),
+  );
+}
+
+/**
+ * The fields of this page holding words that are nowhere else: not on the server (refused, or
+ * waiting to be tried again) and not kept on the tablet. Leaving the page would lose them. A
+ * shell page keeps every word on the tablet itself (shell-interview.js): none there.
+ * @returns {Element[]}
+ */
+export function fieldsAtRisk() {
+  if (document.querySelector("[data-shell-page]")) return [];
+  const names = new Set(notOnTheServer);
+  if (!navigator.onLine) for (const name of notKept) names.add(name);
+  return fieldsNamed(names);
+}
+
+// Whether words were at risk when last told: the page (the tablet bar, bar.js) hears of each
+// change by "rhi:words-at-risk" on window, its detail `{ atRisk }`.
+let saidAtRisk = false;
+
+function tellWhetherAtRisk() {
+  const atRisk = fieldsAtRisk().length > 0;
+  if (atRisk === saidAtRisk) return;
+  saidAtRisk = atRisk;
+  window.dispatchEvent(new CustomEvent("rhi:words-at-risk", { detail: { atRisk } }));
+}
+window.addEventListener("online", tellWhetherAtRisk);
+window.addEventListener("offline", tellWhetherAtRisk);
+
+/** What the tablet made of keeping a field's change: kept, or only in the box. */
+function noteKept(elt, kept) {
+  if (kept) notKept.delete(elt.name);
+  // Not kept, but back online since it was asked: the field's own save takes the words now.
+  else if (!navigator.onLine) notKept.add(elt.name);
+  tellWhetherAtRisk();
+}
+
 function noteWhereTheWordsAre(elt) {
   const status = statusFor(elt);
   if (!status) return;
   if (["save-error", "save-retrying"].some((mark) => status.classList.contains(mark)))
     notOnTheServer.add(elt.name);
   else if (status.classList.contains("save-kept")) notOnTheServer.delete(elt.name); // sent from there
+  tellWhetherAtRisk();
 }
 
 document.addEventListener("htmx:afterRequest", (event) => {
@@ -237,9 +292,11 @@ document.addEventListener("htmx:afterRequest", (event) => {
   if (!isAutosave(elt) || !xhr || !xhr.status) return; // no answer: said by sendError
   // Saved (200), or held for the managers (202): the server has them. A refusal (4xx) has not;
   // a server error is tried again (markNotSaved).
-  if ((xhr.status === 200 || xhr.status === 202) && !signedOut(xhr))
+  if ((xhr.status === 200 || xhr.status === 202) && !signedOut(xhr)) {
     notOnTheServer.delete(elt.name);
-  else if (xhr.status < 500) notOnTheServer.add(elt.name);
+    notKept.delete(elt.name);
+  } else if (xhr.status < 500) notOnTheServer.add(elt.name);
+  tellWhetherAtRisk();
 });
 
 // A screen reader hears a live region's changes, not a region swapped in with its words already
@@ -357,6 +414,7 @@ document.addEventListener("htmx:sendError", (event) => {
   if (!isAutosave(elt)) return;
   keepOffline(elt).then(
     (kept) => {
+      noteKept(elt, kept);
       if (kept) {
         setStatus(
           elt,
@@ -742,26 +800,19 @@ checkWhatWasSaved();
 // A page the server sent back refused says so beside the field from the start.
 for (const elt of document.querySelectorAll("[data-autosave]")) noteWhereTheWordsAre(elt);
 
-// A form sent whole (the read-back's "Save what they said") takes its boxes' words with it.
-let sentWhole = null;
 document.addEventListener("submit", (event) => {
   sentWhole = event.target instanceof HTMLFormElement ? event.target : null;
+  tellWhetherAtRisk();
 });
-
-const atRisk = () =>
-  [...notOnTheServer].some((name) =>
-    [...document.getElementsByName(name)].some(
-      (elt) => isAutosave(elt) && !(sentWhole && sentWhole.contains(elt)),
-    ),
-  );
 
 // Words the server refused stay in the box, which says so ("your words are still in the box"):
 // leaving the page would take them with it, so leaving asks first (a probe: a nav tap lost them
-// without a word, and the versions page had nothing to choose). Words kept on the tablet are
-// not at risk.
+// without a word, and the versions page had nothing to choose). So do words typed with no
+// signal that the tablet could not keep (no PIN): a link in the page holds the worker there
+// and says why (bar.js); this is the last guard, for a reload or the tab closed. Words kept on
+// the tablet are not at risk.
 window.addEventListener("beforeunload", (event) => {
-  if (document.querySelector("[data-shell-page]")) return; // kept by shell-interview.js
-  if (!atRisk()) return;
+  if (!fieldsAtRisk().length) return; // a shell page: kept by shell-interview.js
   event.preventDefault();
   event.returnValue = "";
 });
@@ -787,7 +838,8 @@ function keepAsTyped(elt) {
   keeping.set(elt, false);
   keepOffline(elt)
     .catch(() => false)
-    .then(() => {
+    .then((kept) => {
+      noteKept(elt, kept);
       const again = keeping.get(elt);
       keeping.delete(elt);
       if (again && !navigator.onLine) keepAsTyped(elt);

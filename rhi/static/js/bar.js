@@ -2,7 +2,7 @@
 // sends it (upload.js) when the network is back: at once, every minute, and after a failure
 // with growing waits. Also asks before signing out with work not yet sent.
 
-import { isAutosave, signedOut as sentToSignIn, statusFor } from "./autosave.js";
+import { fieldsAtRisk, isAutosave, signedOut as sentToSignIn, statusFor } from "./autosave.js";
 import { forgetResolved, openInterview, showChoices } from "./choices.js";
 import {
   OTHER_WORKERS,
@@ -13,6 +13,7 @@ import {
 } from "./pin-dialog.js";
 import { plural } from "./plural.js";
 import { draftId, heldId, isUnsentWork, isWaiting, parseId } from "./records.js";
+import { linkFollowed } from "./router.js";
 import { isSignedOut, session } from "./session.js";
 import { localStamp, whenSaid } from "./shell-fill.js";
 import * as store from "./store.js";
@@ -22,6 +23,15 @@ import { wipeNote } from "./wiped.js";
 const OLD_AFTER_DAYS = 3;
 const SIGNED_OUT =
   "Sign in to send what is kept on this tablet. Nothing on this tablet has been removed.";
+// Words in a box of this page that are neither on the server nor kept on the tablet (with no PIN
+// set nothing is kept: autosave.js fieldsAtRisk). The bar said "Nothing waiting to send" while
+// they were there, and a tap on the next part lost them (a probe).
+const NOT_SAVED_OFFLINE =
+  "Words on this page are not saved yet: stay on this page until you are back online.";
+const NOT_SAVED = "Words on this page are not saved yet: the note beside the box says why.";
+// Said when a link is held back for them (stayForWords).
+const STAYED =
+  "You are still on this page: words on it are not saved yet. Stay on this page until you are back online.";
 
 let sending = false;
 let backoff = 0;
@@ -85,11 +95,16 @@ export async function refreshBar(message) {
   el.classList.toggle("is-offline", !online);
   // Another worker's unsent work is said to be theirs: not "waiting to send" by this worker.
   const theirs = interviews.size > 0 && (await anotherWorkersStore());
-  el.querySelector("[data-waiting]").textContent = !interviews.size
-    ? "Nothing waiting to send"
+  const toSend = !interviews.size
+    ? ""
     : theirs
       ? anotherWorkersWaiting(interviews.size)
       : `${plural(interviews.size, "interview", "interviews")} on this tablet waiting to send`;
+  // Read after the waits above: the page's boxes as they are now.
+  const atRisk = fieldsAtRisk().length > 0;
+  el.querySelector("[data-waiting]").textContent = atRisk
+    ? [online ? NOT_SAVED : NOT_SAVED_OFFLINE, toSend].filter(Boolean).join(" ")
+    : toSend || "Nothing waiting to send";
   const last = lastSent();
   el.querySelector("[data-last]").textContent = last
     ? `Last sent ${whenSaid(localStamp(new Date(last)))}` // as the pages write a time
@@ -152,7 +167,41 @@ export async function refreshBar(message) {
   const shown = el.querySelector("[data-message]").textContent;
   // Quiet when there is nothing to say: online, nothing waiting, nothing to set up.
   el.hidden =
-    online && !waiting.length && !choices.length && !versions.length && !offerSetUp && !shown;
+    online &&
+    !waiting.length &&
+    !choices.length &&
+    !versions.length &&
+    !offerSetUp &&
+    !shown &&
+    !atRisk;
+}
+
+// With no signal, a link followed loads a page, and with it goes every word only this page
+// holds (no PIN set: nothing is kept on the tablet). The browser's own "Leave site?" named no
+// reason, and one tap on "Leave" lost them. So while there are such words, a link in the page
+// is not followed: the worker stays, told why, where the bar speaks (its message, a status),
+// with the focus there; or, the bar hidden (the child view), on the first box holding them.
+// Online, with a PIN, or with nothing at risk, links work as ever; a reload or the tab closed
+// meets the browser's prompt (autosave.js), the last guard.
+function stayForWords(event) {
+  if (navigator.onLine) return;
+  const url = linkFollowed(event);
+  if (!url) return;
+  // A #fragment of this page (the skip link) moves within it: nothing is lost.
+  const here = window.location;
+  if (url.pathname === here.pathname && url.search === here.search && url.hash) return;
+  const boxes = fieldsAtRisk();
+  if (!boxes.length) return;
+  event.preventDefault(); // the router (router.js) follows no link held back
+  const said = message();
+  if (said) said.textContent = STAYED; // at once: refreshBar waits on the store first
+  if (said && said.getClientRects().length) {
+    said.setAttribute("tabindex", "-1");
+    said.focus();
+  } else if (boxes[0] instanceof HTMLElement) {
+    boxes[0].focus();
+  }
+  refreshBar(STAYED);
 }
 
 // A link to the part of a refused interview that holds what the server would not take (the
@@ -591,6 +640,14 @@ export function startBar() {
     sendNow(false);
   });
   window.addEventListener("offline", () => refreshBar());
+  // Before the router's own listener (router.js followInside, on the bubble): held back first.
+  document.addEventListener("click", stayForWords, true);
+  window.addEventListener("rhi:words-at-risk", (event) => {
+    const said = message();
+    // Saved or kept now: "you are still on this page" is true no more.
+    if (!event.detail.atRisk && said && said.textContent === STAYED) refreshBar("");
+    else refreshBar();
+  });
   window.addEventListener("rhi:signed-in-again", signedInAgain);
   window.addEventListener("rhi:device-wiped", () => refreshBar(wipeNote()));
   window.setInterval(() => navigator.onLine && sendNow(false), 60000);

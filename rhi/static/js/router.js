@@ -126,14 +126,27 @@ async function show(url, how) {
   if (mine === turn && how === "restore") window.scrollTo(0, window.history.state?.scrollY || 0);
 }
 
-// A link to another page with a shell, clicked plainly (not opened in a new tab or window).
-function followInside(event) {
+/**
+ * Where a click takes this tab in rhi: a link of this origin clicked plainly (not opened in a
+ * new tab or window, not a download). Null for any other click, or one already handled.
+ * @param {MouseEvent} event
+ * @returns {URL | null}
+ */
+export function linkFollowed(event) {
   const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
-  if (!link || event.defaultPrevented || event.button !== 0) return;
-  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-  if ((link.getAttribute("target") || "_self") !== "_self" || link.hasAttribute("download")) return;
+  if (!link || event.defaultPrevented || event.button !== 0) return null;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
+  if ((link.getAttribute("target") || "_self") !== "_self" || link.hasAttribute("download"))
+    return null;
   const url = new URL(link.href, window.location.href);
-  if (url.origin !== window.location.origin || !hasShell(url.pathname)) return;
+  return url.origin === window.location.origin ? url : null;
+}
+
+// A link to another page with a shell, clicked plainly. One the page held back (bar.js: words
+// typed with no signal that only the page holds) is not followed: it is defaultPrevented.
+function followInside(event) {
+  const url = linkFollowed(event);
+  if (!url || !hasShell(url.pathname)) return;
   event.preventDefault();
   go(url.href);
 }
