@@ -188,12 +188,12 @@ def _forms(word: str, spared: Collection[str] = ()) -> re.Pattern[str]:
     starting with its capital and as a whole word: "Kasia" is in "Kasią's", "Kasi", "Kasię".
     Needing the capital is what keeps English words out ("Kasia" never finds "kasi"; "Dean"
     finds "Deal" only where it starts a sentence), but for words English always writes with
-    one (NEVER_A_FORM) and the names of the shared entries (`spared`, case-folded). A form
-    ending "son" or "sen" is another name ("Marcusson", "Wilson" of Will), not this one."""
+    one (NEVER_A_FORM) and the names of the shared entries (`spared`, case-folded)."""
     body = re.escape(word[:-1]) + rf"[^\W\d_]{{0,{FORM_ENDING}}}"
+    whole = re.compile(rf"{body}(?![\w])")
     kept = sorted(w for w in [*NEVER_A_FORM, *spared] if re.fullmatch(body, w, re.IGNORECASE))
     not_these = "".join(rf"(?!(?i:{re.escape(w)})(?![\w]))" for w in kept)
-    return re.compile(rf"(?<![\w]){not_these}{body}(?<!son)(?<!sen)(?![\w])")
+    return re.compile(rf"(?<![\w]){not_these}{whole.pattern}")
 
 
 def _capitalised_runs(name: str, shortest: int) -> list[str]:
@@ -237,7 +237,7 @@ def _private(entry: dict[str, Any], kind: str) -> _Private | None:
     return _Private(
         name=name,
         kind=kind,
-        words=tuple({(p.pattern, p.flags): (w, p) for w, p in words}.values()),
+        words=tuple({p.pattern: (w, p) for w, p in words}.values()),
         digits=digits if len(digits) >= PHONE_DIGITS else "",
         vehicle=vehicle if len(vehicle) >= 4 else "",
         forms=tuple(forms),
