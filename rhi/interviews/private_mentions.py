@@ -10,20 +10,17 @@ the interview is finished, field by field, and the worker chooses the words.
 
 What is looked for, for each private entry not released to that reader by a decision:
 - its name as written, as a whole phrase;
-- for a person, each word of their name that starts with a capital (a first name alone is how
-  people are written about), of any length ("Mo's car": a probe found "Mo" never looked for),
-  and their phone number's digits;
-- for a person, each such word of four or more letters in its other forms: many languages
-  change the end of a name with its place in the sentence (Polish: Kasia, "Kasią's mother",
-  "Kasi", "Kasię"; Romanian: Maria, "Mariei"), and a probe found "Kasią" reached the police
-  unwarned. Only the end is looked at: a name changed at its start (a Welsh mutation, "Ngareth"
-  for Gareth) or inside (Polish Tomek, "Tomka") is not found;
+- for a person, each word of their name that starts with a capital, in any alphabet ("Łukasz":
+  a first name alone is how people are written about), and their phone number's digits;
+- for a person, a name or a word of it of two letters ("Mo", "AJ"), as written with its capital
+  and standing alone ("Mo's car", not "Moses", "M&S" or "T-shirt"); if it is also an English
+  word ("Jo" is not, "Ed" is not, "An" is), not where it starts a sentence. A title ("Mr X":
+  "Mr") and a single letter ("Man B": "B", as in "Plan B") are not looked for alone;
 - for a place, each run of two or more words that start with a capital ("Harehills Lane" in
   "Flat on Harehills Lane"): a single capitalised word of a place ("Flat") is too common;
 - a vehicle as written, ignoring spaces and case.
 A name that a shared entry also has (two people called Kay) is not looked for: the words may
-be about the one the child agreed to share. Neither is a form of a name that a shared entry is
-called ("Kasi" shared, "Kasia" private).
+be about the one the child agreed to share.
 
 A finding marked "not to be shared" (self-harm, say) is looked for by its name and the words
 workers write for it (rhi/interviews/finding_words.py): a probe found "CAMHS referral because
@@ -50,64 +47,15 @@ from rhi.sharing import SharedView, addendum_reaches, view_for
 # Parts written in the child's own words: theirs to name anyone in.
 CHILDS_OWN_SECTIONS = {"own_words"}
 PHONE_DIGITS = 6  # fewer digits than this are not a phone number
-CAPITALISED = re.compile(r"[A-Z][\w'\u2019-]*")
-# A name word this long or longer is looked for in its other forms too: a shorter one's forms
-# ("Jan", "Jana") would run into too many English words that start a sentence.
-FORMS_FROM = 4
-# At most this many letters after a name word with its last letter dropped: the last letter,
-# changed or not, and up to three more ("Kasią", "Kasiami" is one too many; "Marcinowi" fits).
-FORM_ENDING = 4
-# English writes these with a capital wherever they are, so a capital does not make them a name:
-# each is another form of a name a child may keep back ("March" of Mary or Mark, "Monday" of
-# Mona, "Polish" of Pola, "Islam" of Isla, "Irish" of Iris), and notes are full of them.
-NEVER_A_FORM = frozenset(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "Britain",
-        "British",
-        "English",
-        "Irish",
-        "Scottish",
-        "Welsh",
-        "Polish",
-        "Romania",
-        "Romanian",
-        "Somali",
-        "Somalia",
-        "French",
-        "France",
-        "German",
-        "Danish",
-        "Asian",
-        "Indian",
-        "Arabic",
-        "Christ",
-        "Islam",
-    ]
-)
-# One- and two-letter English words: written with a capital at the start of a sentence, so a
-# name that is also one ("An", "My", "Do", both Vietnamese) is looked for only inside one.
-# "A" and "I" take a capital inside a sentence too ("A&E", "Plan A"), so alone they are not
-# looked for (a whole name that has them, "Man A", still is).
+# A word that starts with a letter (of any alphabet: "Łukasz", "Özlem"); `_capitalised` asks
+# that the letter be a capital.
+WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+# Two-letter words written before a name, never a name to look for alone ("Mr Patel").
+TITLES = frozenset({"Mr", "Ms", "Mx", "Dr", "Pc", "PC", "DC", "DS", "St", "Sr", "Jr"})
+# Two-letter English words, written with a capital where a sentence starts: a name that is also
+# one ("An", "My", "Do", Vietnamese and other names) is looked for only inside a sentence.
 SHORT_WORDS = frozenset(
-    [
+    {
         "An",
         "As",
         "At",
@@ -116,6 +64,7 @@ SHORT_WORDS = frozenset(
         "Do",
         "Go",
         "He",
+        "Hi",
         "If",
         "In",
         "Is",
@@ -125,6 +74,7 @@ SHORT_WORDS = frozenset(
         "No",
         "Of",
         "Oh",
+        "Ok",
         "On",
         "Or",
         "So",
@@ -132,9 +82,22 @@ SHORT_WORDS = frozenset(
         "Up",
         "Us",
         "We",
-    ]
+    }
 )
-NEVER_ALONE = frozenset({"A", "I"})
+
+
+def _capitalised(word: str) -> bool:
+    return bool(WORD.fullmatch(word)) and word[:1].isupper()
+
+
+def _short(word: str) -> re.Pattern[str]:
+    """A two-letter name as written, standing alone: "Mo" is in "Mo's car" and "with Mo," but
+    not in "Moses", "mo", "M&S"-like joins ("Mo&Co") or "Mo-ped". One that is also an English
+    word, not where a sentence starts."""
+    body = rf"(?<![\w&-]){re.escape(word)}(?![\w&]|-\w)"
+    if word not in SHORT_WORDS:
+        return re.compile(body)
+    return re.compile(r"(?<!^)(?<![.!?:]\s)(?<![.!?:]\s\s)(?<!\n)" + body, re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -156,11 +119,9 @@ class _Private:
     words: tuple[tuple[str, re.Pattern[str]], ...]  # each piece looked for, and how
     digits: str  # a phone number's digits, or ""
     vehicle: str  # letters and digits of a vehicle, upper case, or ""
-    # Each name word looked for in its other forms, and how (`_forms`).
-    forms: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     def found_in(self, text: str) -> bool:
-        if any(pattern.search(text) for _, pattern in (*self.words, *self.forms)):
+        if any(pattern.search(text) for _, pattern in self.words):
             return True
         if self.digits and self.digits in re.sub(r"\D", "", text):
             return True
@@ -173,35 +134,12 @@ def _phrase(words: str, *, ignore_case: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE if ignore_case else 0)
 
 
-def _short(word: str) -> re.Pattern[str]:
-    """A one- or two-letter name word, as written with its capital and as a whole word: "Mo"
-    is in "Mo's car" and "with Mo," but not in "Moses", "more" or "mo"; one that is also an
-    English word ("An") only where no sentence starts."""
-    found = _phrase(word, ignore_case=False)
-    if word not in SHORT_WORDS:
-        return found
-    return re.compile(r"(?<!^)(?<!^\s)(?<![.!?]\s)(?<![.!?]\s\s)" + found.pattern, re.MULTILINE)
-
-
-def _forms(word: str, spared: Collection[str] = ()) -> re.Pattern[str]:
-    """`word` with its last letter changed or dropped and up to three letters added, still
-    starting with its capital and as a whole word: "Kasia" is in "Kasią's", "Kasi", "Kasię".
-    Needing the capital is what keeps English words out ("Kasia" never finds "kasi"; "Dean"
-    finds "Deal" only where it starts a sentence), but for words English always writes with
-    one (NEVER_A_FORM) and the names of the shared entries (`spared`, case-folded)."""
-    body = re.escape(word[:-1]) + rf"[^\W\d_]{{0,{FORM_ENDING}}}"
-    whole = re.compile(rf"{body}(?![\w])")
-    kept = sorted(w for w in [*NEVER_A_FORM, *spared] if re.fullmatch(body, w, re.IGNORECASE))
-    not_these = "".join(rf"(?!(?i:{re.escape(w)})(?![\w]))" for w in kept)
-    return re.compile(rf"(?<![\w]){not_these}{whole.pattern}")
-
-
 def _capitalised_runs(name: str, shortest: int) -> list[str]:
     """Runs of `shortest` or more consecutive words of `name` that start with a capital."""
     runs: list[str] = []
     current: list[str] = []
     for word in name.split() + [""]:
-        if CAPITALISED.fullmatch(word) and len(word) > 2:
+        if _capitalised(word) and len(word) > 2:
             current.append(word)
             continue
         if len(current) >= shortest:
@@ -212,35 +150,32 @@ def _capitalised_runs(name: str, shortest: int) -> list[str]:
 
 def _private(entry: dict[str, Any], kind: str) -> _Private | None:
     name = " ".join(str(entry.get("name", "")).split())
-    # The whole name in any case; a single word or run as written (a capital matters:
-    # "Kay" is a name, "kay" is not).
-    words = [(name, _phrase(name, ignore_case=True))] if len(name) > 2 else []
-    forms: list[tuple[str, re.Pattern[str]]] = []
+    pieces = [name] if len(name) > 2 else []
+    short: list[str] = []
     if kind == "person":
-        # A name of one or two letters is looked for with its capital however it was written
-        # ("mo" is "Mo"): without it, it is a word ("al fresco") or part of one.
-        alone = [name[:1].upper() + name[1:]] if 0 < len(name) <= 2 else []
-        capitalised = [w for w in name.split() if CAPITALISED.fullmatch(w)]
-        for word in dict.fromkeys([*capitalised, *alone]):
-            if word in NEVER_ALONE:
-                continue
-            short = len(word) <= 2
-            words.append((word, _short(word) if short else _phrase(word, ignore_case=False)))
-            if sum(ch.isalpha() for ch in word) >= FORMS_FROM:
-                forms.append((word, _forms(word)))
+        pieces += [w for w in name.split() if _capitalised(w) and len(w) > 2]
+        # Two letters: a probe found "Mo's car" reach the police, "Mo" never looked for. As
+        # written with its capital ("mo" typed is "Mo"): without it, it is a word or part of one.
+        short = [
+            w[:1].upper() + w[1:]
+            for w in name.split()
+            if len(w) == 2 and w[:1].isalpha() and w[:1].upper() + w[1:] not in TITLES
+        ]
     else:
-        words += [(r, _phrase(r, ignore_case=False)) for r in _capitalised_runs(name, 2)]
+        pieces += _capitalised_runs(name, 2)
     digits = re.sub(r"\D", "", str(entry.get("phone", "")))
     vehicle = re.sub(r"[\W_]", "", str(entry.get("vehicle", ""))).upper()
-    if not words and len(digits) < PHONE_DIGITS and len(vehicle) < 4:
+    if not pieces and not short and len(digits) < PHONE_DIGITS and len(vehicle) < 4:
         return None
     return _Private(
         name=name,
         kind=kind,
-        words=tuple({p.pattern: (w, p) for w, p in words}.values()),
+        # The whole name in any case; a single word or run as written (a capital matters:
+        # "Kay" is a name, "kay" is not).
+        words=tuple((p, _phrase(p, ignore_case=(p == name))) for p in dict.fromkeys(pieces))
+        + tuple((w, _short(w)) for w in dict.fromkeys(short) if w not in pieces),
         digits=digits if len(digits) >= PHONE_DIGITS else "",
         vehicle=vehicle if len(vehicle) >= 4 else "",
-        forms=tuple(forms),
     )
 
 
@@ -393,11 +328,9 @@ def _readers(
 
 
 def _without(private: _Private, shared: set[str]) -> _Private:
-    """`private` not looking for the words a shared entry's name has too, nor for another
-    form of a name word that is a shared entry's name."""
+    """`private` not looking for the words a shared entry's name has too."""
     words = tuple((w, p) for w, p in private.words if w.casefold() not in shared)
-    forms = tuple((w, _forms(w, shared)) for w, _ in private.forms if w.casefold() not in shared)
-    return _Private(private.name, private.kind, words, private.digits, private.vehicle, forms)
+    return _Private(private.name, private.kind, words, private.digits, private.vehicle)
 
 
 @dataclass(frozen=True)
