@@ -114,7 +114,7 @@ def test_a_stale_tick_is_not_told_its_words_are_in_a_box(app, web, world):
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "your words are still in the box" not in html
-    assert "Your tick or choice is still on the page as you left it" in html
+    assert "What you entered is still on the page as you left it" in html
     assert "Keep both" not in html  # a tick cannot be kept both ways
 
 

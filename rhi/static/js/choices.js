@@ -32,10 +32,38 @@ export async function showChoices(chosen) {
       if (addendum) offerAddendum(id, record, addendum, chosen);
       continue;
     }
+    // Words can be kept both, as on the page's own clash box (interviews/_save_results.html):
+    // what is saved, then the tablet's words, in the box to put together, saved as an edit of
+    // what is saved. A tick or a choice cannot.
+    const joinable =
+      isAutosave(field) &&
+      (field instanceof HTMLTextAreaElement ||
+        (field instanceof HTMLInputElement && field.type === "text"));
     choicePanel(id, record, chosen, {
       words: wordsFor(field, record.value),
       title: "Words kept on this tablet, not saved:",
-      note: record.message || "What is saved now is in the box above.",
+      note: [
+        record.message,
+        "What is saved now is in the box above.",
+        joinable
+          ? '"Keep both" puts the words kept on this tablet after it, for you to put together.'
+          : "",
+      ]
+        .filter(Boolean)
+        .join(" "),
+      both: joinable
+        ? async () => {
+            const kept = String(record.value).trim();
+            const saved = field.value.trimEnd();
+            if (kept && !saved.includes(kept)) {
+              const gap = field instanceof HTMLTextAreaElement ? "\n\n" : " ";
+              field.value = saved ? saved + gap + kept : kept;
+            }
+            field.dispatchEvent(new Event("input", { bubbles: true }));
+            field.dispatchEvent(new Event("change", { bubbles: true }));
+            field.focus();
+          }
+        : null,
       take: "Use the words kept on this tablet",
       takeIt: async () => {
         // The field however it is drawn (radio buttons too: setting the first radio's value
@@ -96,7 +124,7 @@ function choicePanel(
   id,
   record,
   chosen,
-  { words: shown, title, note, take, takeIt, leave, place },
+  { words: shown, title, note, take, takeIt, both = null, leave, place },
 ) {
   const panel = document.createElement("div");
   panel.className = "conflict kept-choice";
@@ -131,6 +159,16 @@ function choicePanel(
       chosen();
     }),
   );
+  if (both)
+    actions.insertBefore(
+      button("Keep both", "button button-secondary", async () => {
+        await store.remove(id);
+        panel.remove();
+        await both();
+        chosen();
+      }),
+      actions.lastChild,
+    );
   panel.append(heading, words);
   if (note) {
     const p = document.createElement("p");

@@ -121,7 +121,12 @@ export async function upload({ report }) {
       // the server's fragment, read apart from the page (nothing of it is shown as HTML).
       const reply = new DOMParser().parseFromString(await response.text(), "text/html");
       const theirs = reply.querySelector(".theirs");
-      const reason = reply.querySelector(".save-status, [role=alert] p");
+      // Why, in the server's first words only: the clash box's sentences after them speak of
+      // the page's buttons, not the panel's (choices.js; rev38: it named "Keep both" there).
+      const reason =
+        reply.querySelector(".save-status") ||
+        reply.querySelector("[role=alert] p strong") ||
+        reply.querySelector("[role=alert] p");
       await store.seal(conflictIdOf(id), {
         ...record,
         theirs: theirs ? theirs.textContent : null,
