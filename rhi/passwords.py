@@ -31,6 +31,7 @@ _strong = PasswordHasher()
 _fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 MIN_LENGTH = 12
+MOST_LENGTH = 1024  # as the forms' own limit (rhi/forms/auth.py)
 COMMON = "This password is on a list of passwords that are often guessed. Choose another."
 
 
@@ -125,6 +126,10 @@ def password_problem(
     `theirs`: said to someone choosing it for another person (an administrator)."""
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters. A few words together is easy to remember."
+    if len(password) > MOST_LENGTH:
+        # Before the checks below, which read the password many ways: a megabyte of it cost
+        # seconds of a server's time (rev38), and no form's own limit stopped them.
+        return f"Use at most {MOST_LENGTH} characters."
     if password.strip() != password:
         return "Remove spaces from the start and end."
     if is_common(password):

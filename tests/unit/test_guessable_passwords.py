@@ -94,3 +94,12 @@ def test_a_strong_password_too_short_is_refused_only_for_its_length():
     problem = password_problem("mX9#tq2!Lr")  # 10 characters: every pattern check passes
     assert problem is not None and f"at least {MIN_LENGTH} characters" in problem
     assert password_problem("mX9#tq2!Lr" + "7v") is None
+
+
+def test_a_password_past_the_longest_is_refused_before_it_is_read_any_other_way():
+    """A review (rev38): a megabyte's password cost seconds of the server's time in the checks
+    below, on forms whose own limit did not stop them (the admin's first password had none)."""
+    from rhi.passwords import MOST_LENGTH, password_problem
+
+    assert password_problem("violet kettle " * 1000) == f"Use at most {MOST_LENGTH} characters."
+    assert password_problem(("x" * 7 + "y") * 1_000_000) == f"Use at most {MOST_LENGTH} characters."
