@@ -584,6 +584,9 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
                     child.medical_needs,
                 ) = PROFILES[first]
             db.session.add(child)
+        # Loaded again a year on (or first loaded before dates of birth moved): the age as
+        # written, as a fresh load gives (rev38: loaded again, the children stayed born in 2008).
+        child.date_of_birth = dob
         if first in EASY_READ and child.question_band is None:
             child.question_band = EASY_READ[first]
         children[first] = child
