@@ -50,7 +50,8 @@ PHONE_DIGITS = 6  # fewer digits than this are not a phone number
 # A word that starts with a letter (of any alphabet: "Łukasz", "Özlem"); `_capitalised` asks
 # that the letter be a capital.
 WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
-# Two-letter words written before a name, never a name to look for alone ("Mr Patel").
+# Two-letter words written before a name ("Mr Patel"): not looked for alone when the entry has
+# other words ("Mr X"), as they are in every note; an entry of only one ("DS") is initials.
 TITLES = frozenset({"Mr", "Ms", "Mx", "Dr", "Pc", "PC", "DC", "DS", "St", "Sr", "Jr"})
 # Two-letter English words, written with a capital where a sentence starts: a name that is also
 # one ("An", "My", "Do", Vietnamese and other names) is looked for only inside a sentence.
@@ -156,10 +157,13 @@ def _private(entry: dict[str, Any], kind: str) -> _Private | None:
         pieces += [w for w in name.split() if _capitalised(w) and len(w) > 2]
         # Two letters: a probe found "Mo's car" reach the police, "Mo" never looked for. As
         # written with its capital ("mo" typed is "Mo"): without it, it is a word or part of one.
+        # A title before another word ("Mr X") is not the name; alone ("DS"), it is how the
+        # person was recorded (rev38b: initials such as "DS" were never looked for).
+        alone = len(name.split()) == 1
         short = [
             w[:1].upper() + w[1:]
             for w in name.split()
-            if len(w) == 2 and w[:1].isalpha() and w[:1].upper() + w[1:] not in TITLES
+            if len(w) == 2 and w[:1].isalpha() and (alone or w[:1].upper() + w[1:] not in TITLES)
         ]
     else:
         pieces += _capitalised_runs(name, 2)

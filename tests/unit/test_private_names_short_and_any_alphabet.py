@@ -28,6 +28,7 @@ def _doc(note: str, name: str) -> dict:
         ("Mo", "Ask police to check Mo's car."),
         ("mo", "She went with Mo, then home."),
         ("AJ", "AJ was there too."),
+        ("DS", "Check DS's flat on Harehills Lane."),  # initials that are also a title (rev38b)
         ("Jo Bell", "Jo drove her to Leeds."),
         ("An", "She stayed with An overnight."),
         ("Łukasz Nowak", "Łukasz picked her up from school."),
