@@ -275,7 +275,7 @@ def destroy_child(child_id: int, today: date, user: User | None) -> bool:
     _forget_import_rows(child_id)
     unimported.forget(child_id)  # by their name and date of birth: before the tombstone
     db.session.expunge(child)  # its row is changed by SQL below: never flushed from here
-    for entry, clause in reversed(list(held.each_table(child_id))):
+    for entry, clause in reversed(list(held.each_table(child_id, destroying=True))):
         db.session.execute(delete(entry.table).where(clause))
     db.session.execute(
         update(Child.__table__).where(Child.__table__.c.id == child_id).values(_tombstone_values())

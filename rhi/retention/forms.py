@@ -48,7 +48,12 @@ class RunForm(Form):
     )
 
 
-REASON_HINT = "Say why, in a sentence or two. It is kept with the hold."
+# The reasons outlive the record (rhi/retention/held.py OUTLIVE_THE_RECORD): a reason naming the
+# child would keep their name after the record is destroyed (rev38b).
+REASON_HINT = (
+    "Say why, in a sentence or two, without naming the child: it is kept with the hold, even "
+    "after the record is destroyed."
+)
 
 
 class HoldForm(Form):

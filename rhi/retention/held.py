@@ -14,8 +14,8 @@ Left out, on purpose:
   audit rows say only that a hold was placed or lifted (rhi/retention/holds.py keeps the reasons
   out of the audit trail, which cannot be changed, as they may name people or proceedings).
   Destroyed with the record, they went with it (a probe). Their link to the tombstone still
-  holds, and the retention page of a destroyed record shows them. Being left out here, they are
-  also not in the child's subject access export.
+  holds, and the retention page of a destroyed record shows them. They are still the child's
+  while the record lives, so the subject access export reads them (`each_table(destroying=False)`).
 - A police notification that names the child only as who it might have been, once a person
   recorded it as another child (`ABOUT_ONLY_WHILE`).
 """
@@ -29,7 +29,10 @@ from sqlalchemy import ColumnElement, Table, and_, false, or_, select
 
 from rhi.extensions import db
 
-KEPT = frozenset({"children", "audit_events", "destroyed_children", "legal_holds"})
+KEPT = frozenset({"children", "audit_events", "destroyed_children"})
+# Kept when the record is destroyed, but the child's all the same while it lives: in their
+# subject access export (rev38b: kept out of `each_table`, the export lost them).
+OUTLIVE_THE_RECORD = frozenset({"legal_holds"})
 # Foreign keys that make a row the child's only while a condition holds. A police notification
 # waiting for a person names the child it may be (`candidate_child_id`): until someone decides,
 # it is about them as far as rhi can tell. Its line in the police file is theirs (blanked with
@@ -60,9 +63,10 @@ class HeldTable:
     links: tuple[Link, ...]
 
 
-def held_tables() -> list[HeldTable]:
+def held_tables(kept: frozenset[str] = KEPT) -> list[HeldTable]:
     """Every table holding rows about a child, parents before the tables pointing at them
-    (delete in reverse). Each table's links are its foreign keys into the closure."""
+    (delete in reverse), but for `kept`. Each table's links are its foreign keys into the
+    closure."""
     tables = db.metadata.tables
     found: dict[str, HeldTable] = {}
     order: list[str] = []
@@ -70,7 +74,7 @@ def held_tables() -> list[HeldTable]:
     while frontier:
         added: set[str] = set()
         for table in db.metadata.sorted_tables:
-            if table.name in KEPT or table.name in found:
+            if table.name in kept or table.name in found:
                 continue
             links = tuple(
                 Link(fk.parent.name, fk.column.table.name, fk.column.name)
@@ -125,9 +129,12 @@ def rows_of(child_id: int, held: HeldTable, by_name: dict[str, HeldTable]) -> Co
     return or_(*clauses) if clauses else false()
 
 
-def each_table(child_id: int) -> Iterator[tuple[HeldTable, ColumnElement[bool]]]:
-    """Each held table, parents first, with the clause for the child's rows in it."""
-    tables = held_tables()
+def each_table(
+    child_id: int, *, destroying: bool = False
+) -> Iterator[tuple[HeldTable, ColumnElement[bool]]]:
+    """Each held table, parents first, with the clause for the child's rows in it; `destroying`:
+    not the tables whose rows outlive the record (OUTLIVE_THE_RECORD)."""
+    tables = held_tables(KEPT | OUTLIVE_THE_RECORD if destroying else KEPT)
     by_name = {h.table.name: h for h in tables}
     for held in tables:
         yield held, rows_of(child_id, held, by_name)

@@ -20,7 +20,7 @@ from rhi import access, audit, numbers, settings
 from rhi.actions.rules import today_local
 from rhi.auth import fresh
 from rhi.extensions import db
-from rhi.models import Child, DestroyedChild
+from rhi.models import AuditEvent, Child, DestroyedChild
 from rhi.models.retention import LegalHold
 from rhi.retention import destroy, holds, rules
 from rhi.retention.forms import SCHEDULE_FIELDS, HoldForm, LiftForm, RunForm, ScheduleForm
@@ -192,7 +192,15 @@ def child(child_id: int) -> tuple[str, int]:
         )
         db.session.commit()
         kept = holds.holds_of(child_id)
-        return render_template("retention/destroyed.html", gone=gone, holds=kept), 200
+        # Destroyed before holds outlived the record: the trail still says one was placed.
+        placed = kept or db.session.scalar(
+            select(AuditEvent.id)
+            .where(AuditEvent.child_id == child_id, AuditEvent.action == "retention.hold_placed")
+            .limit(1)
+        )
+        return render_template(
+            "retention/destroyed.html", gone=gone, holds=kept, placed=bool(placed)
+        ), 200
     record = _child(child_id)
     audit.record("retention.child_view", object_type="child", object_id=child_id, child_id=child_id)
     db.session.commit()

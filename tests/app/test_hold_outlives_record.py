@@ -43,3 +43,38 @@ def test_why_a_hold_was_placed_and_lifted_is_readable_after_the_record_is_destro
     assert "Civil claim 2026/17" in holds
     assert "The claim was settled." in holds
     assert "23 Nov 2026" in holds  # when each was done
+
+
+def test_a_living_childs_subject_access_export_holds_their_legal_holds(app, world):
+    """Kept out of destruction, the holds were kept out of the child's export too (rev38b)."""
+    from rhi.models import User
+    from rhi.retention import holds
+    from rhi.subject_access import export
+
+    with app.app_context():
+        admin = db.session.get(User, world.users["admin"])
+        holds.place(world.children["a"], "Care proceedings LS/2026/114", admin)
+        db.session.commit()
+        assert "legal_holds" in export.collect(world.children["a"]).tables
+
+
+def test_a_record_destroyed_before_holds_were_kept_says_a_hold_was_placed(app, world):
+    """Destroyed before holds outlived the record, its page said no hold was ever placed, though
+    the audit trail says one was (rev38b)."""
+    from sqlalchemy import delete
+
+    due = schedule_children(app)["due_other"]
+    web = as_user(app, world, "admin")
+    child_page = f"{PAGE}/children/{due}"
+    web.post(f"{child_page}/holds", {"reason": "Civil claim 2026/17"}, page=child_page)
+    with app.app_context():
+        hold_id = db.session.scalar(select(LegalHold.id).where(LegalHold.child_id == due))
+    web.post(f"{PAGE}/holds/{hold_id}/lift", {f"lift{hold_id}-reason": "Settled."}, page=child_page)
+    assert app.test_cli_runner().invoke(args=["rhi", "retention", "--apply"]).exit_code == 0
+    with app.app_context():
+        # As destruction did before: the hold went with the record.
+        db.session.execute(delete(LegalHold).where(LegalHold.child_id == due))
+        db.session.commit()
+    text = web.get(child_page).get_data(as_text=True)
+    assert "No legal hold was placed on this record." not in text
+    assert "A legal hold was placed on this record" in text
