@@ -78,6 +78,7 @@ def _page(form: SettingsForm, status: int = 200) -> tuple[str, int]:
 
 @bp.route("")
 @settings_required
+@fresh.required()  # asked on opening: its form asks when sent, and what was typed was lost
 def show() -> tuple[str, int]:
     audit.record("setting.view", object_type="setting", object_id="all")
     db.session.commit()

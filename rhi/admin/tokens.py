@@ -103,6 +103,7 @@ def _page(form: TokenForm, status: int = 200) -> tuple[str, int]:
 
 @bp.route("")
 @admin_required
+@fresh.required()  # asked on opening: its form asks when sent, and what was typed was lost
 def list_tokens() -> tuple[str, int]:
     audit.record("token.list", object_type="service_token", object_id="list")
     db.session.commit()

@@ -104,6 +104,9 @@ def _hand_over_forms(users: list[User]) -> dict[int, HandOverForm]:
 
 @bp.route("/users")
 @admin_required
+# Asked on opening, as the retention report is: the page's forms (a new user, a role) ask for
+# the password when sent, and an administrator who typed a whole form first lost it (rev38b).
+@fresh.required()
 def users() -> tuple[str, int]:
     # Every staff member's name, email, role, team and open sessions: a read, recorded as the
     # other administration pages' are.

@@ -168,3 +168,18 @@ def test_deactivating_does_not_ask_it_only_takes_access_away(app, world, fixed_c
     assert "Worker A is deactivated." in closed.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, world.users["worker_a"]).active is False
+
+
+@pytest.mark.parametrize("page", ["/admin/users", "/admin/tokens", "/admin/settings"])
+def test_a_page_whose_forms_ask_asks_on_opening_so_nothing_typed_is_lost(
+    app, world, fixed_clock, page
+):
+    """Its forms ask for the password when sent: an administrator 15 minutes on who typed a
+    whole new user first came back from "Confirm it's you" to an empty form (rev38b). The page
+    asks on opening, as the retention report does, and comes back to itself."""
+    web = _stale_admin(app, world, fixed_clock)
+    opened = web.get(page)
+    assert opened.status_code == 302
+    assert parse_qs(urlsplit(opened.headers["Location"]).query)["next"] == [page]
+    web.post("/confirm", {"password": PASSWORD, "next": page})
+    assert web.get(page).status_code == 200
