@@ -80,6 +80,17 @@ def open_new_interview(page, child: str = "Ellie Price") -> None:
     page.wait_for_url("**/start")
 
 
+def open_interview_of(page, episode_id: int) -> None:
+    """The demo worker starts the interview of a return made for the test (`new_return`), by
+    its address: the Returns list pages by 50, and the suite's many returns push one past it."""
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    page.goto(f"/episodes/{episode_id}")
+    offer_and_yes(page)
+    page.get_by_role("button", name="Start the interview now").click()
+    page.wait_for_url("**/start")
+
+
 # The tablet's PIN, and everything IndexedDB holds.
 
 PIN = "246810"

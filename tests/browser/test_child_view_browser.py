@@ -22,6 +22,7 @@ from tests.browser.helpers import (
     go_to,
     offer_and_yes,
     offline_on_the_return,
+    open_interview_of,
     open_offline,
     serious_violations,
     sign_in,
@@ -51,14 +52,7 @@ def test_the_child_chooses_a_feeling_and_writes_then_the_worker_comes_back(
     page, live_app, new_return
 ):
     episode_id = new_return(CHILD)
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    # By its address: the Returns list pages by 50, and the suite's many returns push a new one
-    # past the first page.
-    page.goto(f"/episodes/{episode_id}")
-    offer_and_yes(page)
-    page.get_by_role("button", name="Start the interview now").click()
-    page.wait_for_url("**/start")
+    open_interview_of(page, episode_id)
     page.locator(".interview-nav").get_by_role("link", name="In your own words").click()
     page.wait_for_url("**/own_words")
 

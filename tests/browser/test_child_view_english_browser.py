@@ -15,7 +15,7 @@ from rhi.extensions import db
 from rhi.models import Child
 from rhi.prompts.bank import load_bank
 from rhi.prompts.languages import by_code
-from tests.browser.helpers import offer_and_yes, serious_violations, sign_in
+from tests.browser.helpers import open_interview_of, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -40,12 +40,7 @@ def test_the_question_large_and_in_the_childs_view_has_the_english_beside_it(
     arabic = by_code("ar").text("prompts:away-1", "11_to_14", feminine=True)
     english = _english("away-1")
 
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    page.goto(f"/episodes/{episode_id}")
-    offer_and_yes(page)
-    page.get_by_role("button", name="Start the interview now").click()
-    page.wait_for_url("**/start")
+    open_interview_of(page, episode_id)
     page.locator(".interview-nav").get_by_role("link", name="While away").click()
     page.wait_for_url("**/away")
 

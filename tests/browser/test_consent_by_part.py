@@ -12,7 +12,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.helpers import offer_and_yes, serious_violations, sign_in
+from tests.browser.helpers import open_interview_of, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -40,12 +40,7 @@ def test_consent_by_part_and_a_decision_the_manager_confirms(
     page, browser, live_server, new_return
 ):
     episode_id = new_return("Odette")
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    page.goto(f"/episodes/{episode_id}")
-    offer_and_yes(page)
-    page.get_by_role("button", name="Start the interview now").click()
-    page.wait_for_url("**/start")
+    open_interview_of(page, episode_id)
     uuid = re.search(r"/interviews/([0-9a-f-]{36})/", page.url).group(1)
     _write(page, uuid, "away", "What Odette said", AWAY)
     _write(page, uuid, "after", "What Odette said", AFTER)

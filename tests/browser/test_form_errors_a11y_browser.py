@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import Child, Episode
-from tests.browser.helpers import offer_and_yes, serious_violations, sign_in
+from tests.browser.helpers import open_interview_of, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -99,12 +99,7 @@ def test_show_large_says_the_words_are_a_draft_as_the_childs_view_does(page, liv
         child = db.session.scalar(select(Child).where(Child.first_name == "Rahima"))
         child.first_language = "Arabic"
         db.session.commit()
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    page.goto(f"/episodes/{episode_id}")
-    offer_and_yes(page)
-    page.get_by_role("button", name="Start the interview now").click()
-    page.wait_for_url("**/start")
+    open_interview_of(page, episode_id)
     page.locator(".interview-nav").get_by_role("link", name="While away").click()
     page.wait_for_url("**/away")
 

@@ -15,6 +15,7 @@ from tests.browser.helpers import (
     DUMP_INDEXEDDB,
     PIN,
     STORE,
+    open_interview_of,
     open_new_interview,
     send_from_returns,
     set_up_pin,
@@ -89,24 +90,27 @@ def test_a_wrong_pin_says_how_many_tries_are_left(page):
     )
 
 
-def test_a_kept_change_that_meets_a_newer_save_is_shown_and_chosen(page, browser, live_server):
-    open_new_interview(page, "Amara Okoye")
+def _kept_change_meets_a_newer_save(page, browser, live_server, new_return, name: str):
+    """A child's "What would help" written offline on the tablet ("More time with my aunt.")
+    while the worker, online on another device, saves the same box ("She would like a mentor
+    at school."); back online, sent, and the panel to choose opened. Returns the panel, and
+    the other device's page (its context still open: close it after). A return of its own
+    (`new_return`): the server lives all session, and a child's interview starts once."""
+    open_interview_of(page, new_return(name))
     set_up_pin(page)
     page.locator(".interview-nav").get_by_role("link", name="What would help").click()
     url = page.url
     page.context.set_offline(True)
-    page.get_by_label("What Amara said").fill("More time with my aunt.")
+    page.get_by_label(f"What {name} said").fill("More time with my aunt.")
     page.locator("#meta-sections-help-text").get_by_text("Kept on this tablet").wait_for()
 
-    # Meanwhile the manager, online elsewhere, writes in the same box.
     other = browser.new_context(base_url=live_server)
-    manager = other.new_page()
-    sign_in(manager, "manager@example.org")
-    manager.wait_for_url("**/returns")
-    manager.goto(urlsplit(url).path)  # the same page, from another device on its own network
-    manager.get_by_label("What Amara said").fill("Amara would like a mentor at school.")
-    manager.locator("#meta-sections-help-text").get_by_text(re.compile(r"^Saved")).wait_for()
-    other.close()
+    phone = other.new_page()
+    sign_in(phone, "worker@example.org")
+    phone.wait_for_url("**/returns")
+    phone.goto(urlsplit(url).path)  # the same page, from another device on its own network
+    phone.get_by_label(f"What {name} said").fill("She would like a mentor at school.")
+    phone.locator("#meta-sections-help-text").get_by_text(re.compile(r"^Saved")).wait_for()
 
     page.context.set_offline(False)
     page.reload()
@@ -118,14 +122,46 @@ def test_a_kept_change_that_meets_a_newer_save_is_shown_and_chosen(page, browser
     bar.get_by_role("button", name="Show what needs your choice").click()
     choice = page.locator(".kept-choice")
     choice.wait_for()
+    return choice, phone
+
+
+def test_a_kept_change_that_meets_a_newer_save_is_shown_and_chosen(
+    page, browser, live_server, new_return
+):
+    choice, phone = _kept_change_meets_a_newer_save(
+        page, browser, live_server, new_return, "Cosima"
+    )
+    phone.context.close()
     assert "More time with my aunt." in choice.inner_text()
-    assert (
-        page.get_by_label("What Amara said").input_value() == "Amara would like a mentor at school."
-    )  # nothing was overwritten
+    box = page.get_by_label("What Cosima said")
+    assert box.input_value() == "She would like a mentor at school."  # nothing was overwritten
     choice.get_by_role("button", name="Use the words kept on this tablet").click()
     page.locator("#meta-sections-help-text").get_by_text(re.compile(r"^Saved")).wait_for()
     page.reload()
-    assert page.get_by_label("What Amara said").input_value() == "More time with my aunt."
+    assert page.get_by_label("What Cosima said").input_value() == "More time with my aunt."
+
+
+def test_a_tablets_clash_over_words_can_keep_both_and_says_only_what_it_offers(
+    page, browser, live_server, new_return
+):
+    """The panel's note was the page's clash box's paragraph, which (since "Keep both" came to
+    that box) told the worker to press a button the panel did not have, and said "your words
+    are still in the box" of a box holding the other version; each of its two buttons threw
+    one account away (a review, rev38). It says what it holds and offers "Keep both" for words:
+    what is saved, then the tablet's words, saved together."""
+    choice, phone = _kept_change_meets_a_newer_save(
+        page, browser, live_server, new_return, "Damaris"
+    )
+    expect(choice).not_to_contain_text("Your words are still in the box")
+    expect(choice).to_contain_text("What is saved now is in the box above.")
+    choice.get_by_role("button", name="Keep both").click()
+    both = "She would like a mentor at school.\n\nMore time with my aunt."
+    expect(page.get_by_label("What Damaris said")).to_have_value(both)
+    status = page.locator("#meta-sections-help-text .save-status")
+    status.get_by_text(re.compile(r"^Saved")).wait_for()
+    phone.reload()
+    expect(phone.get_by_label("What Damaris said")).to_have_value(both)
+    phone.context.close()
 
 
 def test_words_kept_after_the_interview_was_finished_become_a_correction(

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from rhi.extensions import db
 from rhi.models import Child
 from rhi.prompts.languages import by_code
-from tests.browser.helpers import offer_and_yes, serious_violations, sign_in
+from tests.browser.helpers import offer_and_yes, open_interview_of, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,14 +56,7 @@ def test_read_aloud_in_arabic_only_with_an_arabic_voice_and_stop(page, live_app,
     arabic = by_code("ar").text("prompts:away-1", "11_to_14", feminine=True)
 
     page.add_init_script(VOICES)
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    # By its address: the Returns list pages by 50, and the suite's many returns push a new one
-    # past the first page.
-    page.goto(f"/episodes/{episode_id}")
-    offer_and_yes(page)
-    page.get_by_role("button", name="Start the interview now").click()
-    page.wait_for_url("**/start")
+    open_interview_of(page, episode_id)
     page.locator(".interview-nav").get_by_role("link", name="While away").click()
     page.wait_for_url("**/away")
 

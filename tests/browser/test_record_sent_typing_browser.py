@@ -24,7 +24,9 @@ pytestmark = pytest.mark.browser
 TYPED = "PC Dana Reid, Beeston MISPER unit"
 
 
-def _record_form_on_review(page, live_app, episode_id: int, placed_from: str | None) -> None:
+def record_form_on_review(page, live_app, episode_id: int, placed_from: str | None) -> None:
+    """The review page of a return started online, with "Record a copy as sent" open; the
+    child placed from `placed_from` (a council), if given."""
     if placed_from:
         with live_app.app_context():
             child = db.session.get(Episode, episode_id).child
@@ -65,7 +67,7 @@ def _choose_and_type_while_the_answer_waits(page, copy: str, typed: str, *, over
 
 def test_words_typed_while_the_copy_is_asked_about_stay(page, live_app, new_return):
     episode_id = new_return("Danuta")
-    _record_form_on_review(page, live_app, episode_id, None)
+    record_form_on_review(page, live_app, episode_id, None)
     sent_to = page.get_by_label("Sent to")
     assert sent_to.input_value() == ""
 
@@ -84,7 +86,7 @@ def test_words_typed_while_the_copy_is_asked_about_stay(page, live_app, new_retu
 
 def test_words_typed_over_what_rhi_filled_in_stay(page, live_app, new_return):
     episode_id = new_return("Delphine")
-    _record_form_on_review(page, live_app, episode_id, "Kirklees Council")
+    record_form_on_review(page, live_app, episode_id, "Kirklees Council")
     sent_to = page.get_by_label("Sent to")
     assert sent_to.input_value() == "Kirklees Council (placing authority)"
 

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from rhi.extensions import db
-from rhi.models import Child, Episode, Interview, Summary
-from tests.browser.helpers import serious_violations, sign_in, start_online
+from rhi.models import Child, Interview, Summary
+from tests.browser.helpers import serious_violations, sign_in
+from tests.browser.test_record_sent_typing_browser import record_form_on_review
 
 pytestmark = pytest.mark.browser
 
@@ -67,16 +68,7 @@ def test_sent_to_follows_the_copy_chosen_and_keeps_what_was_typed(page, live_app
     """A probe (MEDIUM): "Sent to" started as the placing authority whichever copy was chosen,
     police included. It starts so for the social worker's copy only, and changes with the copy
     (htmx), never over what the worker typed."""
-    episode_id = new_return("Placida")
-    with live_app.app_context():
-        child = db.session.get(Episode, episode_id).child
-        child.placing_authority = "Kirklees Council"
-        db.session.commit()
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    start_online(page, episode_id)
-    page.goto(page.url.rsplit("/", 1)[0] + "/review")
-    page.get_by_text("Record a copy as sent", exact=True).click()
+    record_form_on_review(page, live_app, new_return("Placida"), "Kirklees Council")
     which, sent_to = page.get_by_label("Which copy"), page.get_by_label("Sent to")
     assert which.input_value() == "social_worker"
     assert sent_to.input_value() == "Kirklees Council (placing authority)"

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rhi import writing
-from tests.browser.helpers import offer_and_yes, sign_in
+from tests.browser.helpers import open_interview_of
 from tests.browser.test_taps_never_lost import a_note_and_what_twenty_taps_make_of_it
 
 pytestmark = pytest.mark.browser
@@ -39,13 +39,7 @@ def after_taps(live_app, note: str, taps: int) -> str:
 
 def open_field(page, live_app, new_return, name):
     note, _ = a_note_and_what_twenty_taps_make_of_it(live_app)
-    episode_id = new_return(name)
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    page.goto(f"/episodes/{episode_id}")
-    offer_and_yes(page)
-    page.get_by_role("button", name="Start the interview now").click()
-    page.wait_for_url("**/start")
+    open_interview_of(page, new_return(name))
     page.locator(".interview-nav").get_by_role("link", name="While away").click()
     page.wait_for_url("**/away")
     page.wait_for_load_state("load")

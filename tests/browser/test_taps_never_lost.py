@@ -24,8 +24,8 @@ from rhi.models import Interview, LanguageEvent
 from tests.browser.helpers import (
     STORE,
     go_to,
-    offer_and_yes,
     offline_on_the_return,
+    open_interview_of,
     open_offline,
     sign_in,
     start_interview,
@@ -81,12 +81,7 @@ def test_twenty_quick_taps_in_one_field_are_each_saved_once_and_counted_once(
     episode_id = new_return("Perpetua")
     answers: list[tuple[int, str]] = []
     page.on("response", lambda r: answers.append((r.status, r.url)))
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    page.goto(f"/episodes/{episode_id}")
-    offer_and_yes(page)
-    page.get_by_role("button", name="Start the interview now").click()
-    page.wait_for_url("**/start")
+    open_interview_of(page, episode_id)
     uuid = page.url.split("/interviews/")[1].split("/")[0]
     page.locator(".interview-nav").get_by_role("link", name="While away").click()
     page.wait_for_url("**/away")
