@@ -145,23 +145,34 @@ document.addEventListener("click", (event) => {
   box.focus();
 });
 
+/**
+ * "Keep both": `words` after what the box holds, for the worker to put together (a note's
+ * paragraphs apart, a one-line box on one line), unless the box holds them already; then told
+ * to the writing check (it listens for input). The page's clash box and the tablet's panel
+ * (choices.js) both join this way.
+ * @param {HTMLInputElement | HTMLTextAreaElement} box
+ * @param {string} words
+ */
+export function putAfter(box, words) {
+  const mine = box.value.trimEnd();
+  const theirs = words.trim();
+  if (theirs && !mine.includes(theirs)) {
+    box.value = mine ? mine + (box instanceof HTMLTextAreaElement ? "\n\n" : " ") + theirs : theirs;
+  }
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
 // "Keep both" after a clash over words: the other version goes after the worker's own in the
-// box, for them to put together, and is saved as the box's replacement of it (data-over, as
-// "Keep my version" does), so neither account is lost.
+// box, and is saved as the box's replacement of it (data-over, as "Keep my version" does), so
+// neither account is lost.
 document.addEventListener("click", (event) => {
   const both = event.target instanceof Element && event.target.closest("[data-keep-both]");
   if (!both) return;
   const box = boxNamed("f:" + both.getAttribute("data-keep-both"));
   if (!(box instanceof HTMLTextAreaElement || box instanceof HTMLInputElement)) return;
   const theirs = both.getAttribute("data-over") || "";
-  const mine = box.value.trimEnd();
-  if (theirs.trim() && !mine.endsWith(theirs.trim())) {
-    // A note's paragraphs apart; a one-line box on one line.
-    box.value = mine ? mine + (box instanceof HTMLTextAreaElement ? "\n\n" : " ") + theirs : theirs;
-  }
+  putAfter(box, theirs);
   box.dataset.keepOver = theirs;
-  // The writing check reads the joined words too (it listens for input).
-  box.dispatchEvent(new Event("input", { bubbles: true }));
   if (window.htmx) window.htmx.trigger(box, "change");
   box.focus();
 });

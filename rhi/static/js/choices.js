@@ -2,7 +2,7 @@
 // as conflict:<uuid>:<path>): the kept words are shown beside the field, with two choices.
 // And letting go of a version the server kept, once the worker has chosen on the versions page.
 
-import { isAutosave, setField } from "./autosave.js";
+import { isAutosave, putAfter, setField } from "./autosave.js";
 import { unlockOnce } from "./pin-dialog.js";
 import { parseId, versionsId } from "./records.js";
 import * as store from "./store.js";
@@ -53,13 +53,7 @@ export async function showChoices(chosen) {
         .join(" "),
       both: joinable
         ? async () => {
-            const kept = String(record.value).trim();
-            const saved = field.value.trimEnd();
-            if (kept && !saved.includes(kept)) {
-              const gap = field instanceof HTMLTextAreaElement ? "\n\n" : " ";
-              field.value = saved ? saved + gap + kept : kept;
-            }
-            field.dispatchEvent(new Event("input", { bubbles: true }));
+            putAfter(field, String(record.value));
             field.dispatchEvent(new Event("change", { bubbles: true }));
             field.focus();
           }
