@@ -26,6 +26,7 @@ from rhi.interviews import content as c
 from rhi.interviews import fields
 from rhi.interviews.child_words import every_variant
 from rhi.models.interviews import InterviewStatus
+from rhi.sync import kept_offline
 
 # Placeholders shell.js replaces in attributes (links, form actions). Never a real record's.
 PLACEHOLDER_UUID = "00000000-0000-4000-8000-000000000000"
@@ -187,4 +188,9 @@ def blanks() -> dict[str, Any]:
 
 def shell_context() -> dict[str, Any]:
     """What every shell page's template needs besides its own blanks."""
-    return {"shell": True, "csrf_token": no_csrf_token, "shell_blanks": blanks()}
+    return {
+        "shell": True,
+        "csrf_token": no_csrf_token,
+        "shell_blanks": blanks(),
+        "copies_kept_for": kept_offline.in_words(),  # the note on how long copies stay
+    }

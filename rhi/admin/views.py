@@ -19,6 +19,7 @@ from rhi.models import Role, Team, User, UserSession
 from rhi.passwords import hash_password
 from rhi.sessions import end_sessions_for
 from rhi.summaries.service import hand_over, has_work_to_hand_over, possible_readers
+from rhi.sync import kept_offline
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -75,6 +76,7 @@ def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
         role_forms=role_forms,
         confirm=ConfirmForm(formdata=None),
         hand_over_forms=_hand_over_forms(users),
+        copies_kept_for=kept_offline.in_words(),
     ), status
 
 

@@ -21,7 +21,7 @@ from rhi.auth import fresh
 from rhi.extensions import db, limiter
 from rhi.interviews.content import MAX_TEXT
 from rhi.models.base import utcnow
-from rhi.sync import apply, held, idempotency, pin_limits, protocol
+from rhi.sync import apply, held, idempotency, kept_offline, pin_limits, protocol
 from rhi.sync import copies as device_copies
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,7 @@ def session() -> Response:
             "max_body_bytes": current_app.config["MAX_CONTENT_LENGTH"],
             "max_text_characters": MAX_TEXT,
             **pin_limits.limits(),
+            **kept_offline.limits(),
         },
     )
 

@@ -51,6 +51,8 @@ def test_session_gives_a_token_and_the_user_and_is_not_cached(web, world):
     # child's view three tries are free, then each waits 30 s, doubling, five minutes at most.
     assert data["limits"]["pin_attempts"] == 5
     assert data["limits"]["pin_waits_seconds"] == [0, 0, 30, 60, 120, 240, 300]
+    # How long a copy stays on the tablet after it was last fetched (rhi/sync/kept_offline.py).
+    assert data["limits"]["copies_kept_seconds"] == 7 * 24 * 60 * 60
 
 
 def test_created_then_sent_again_is_unchanged(app, web, world):

@@ -83,6 +83,45 @@ async function keepCopiesNow() {
     if ((kind === "copy" || kind === "return") && !current.has(id)) await store.forget(id);
     if (kind === "versions" && !waiting.has(key)) await store.forget(id);
   }
+  await store.setCopiesForgotten(false); // the list is whole again
+}
+
+// Copies of what the server holds, that a too-old copy takes off the tablet; never the
+// worker's choice to keep a child (an episode number, no child's data) or the rules.
+const AGEING = new Set(["copy", "return", "versions"]);
+// Unsent work for an interview: its copy is what the work is built on, kept with it.
+const WORK = new Set(["draft", "change", "conflict", "held"]);
+
+/**
+ * Take off the tablet each copy fetched longer ago than the server's rule allows (store.js
+ * copiesKeptMs, rhi/sync/kept_offline.py): a tablet lost with no signal, its worker's sessions
+ * ended, must not hold children's records for ever. Needs no PIN (ids and times are in
+ * clear), so it runs before anything is read. Unsent work, and a copy that work for the same
+ * interview is built on, stay. How many were taken off; the store notes that some were, for
+ * the list to say until it is kept again (keepCopies).
+ * @param {number} [now]
+ */
+export async function forgetOldCopies(now = Date.now()) {
+  const keptMs = await store.copiesKeptMs();
+  if (!keptMs) return 0;
+  const kept = await store.ids();
+  const worked = new Set(
+    kept
+      .map(({ id }) => parseId(id))
+      .filter(({ kind }) => WORK.has(kind))
+      .map(({ key }) => key),
+  );
+  let forgotten = 0;
+  for (const { id, savedAt } of kept) {
+    const { kind, key } = parseId(id);
+    if (!AGEING.has(kind) || worked.has(key)) continue;
+    const age = now - Date.parse(savedAt);
+    if (!(age > keptMs)) continue; // a time that cannot be read is not guessed at
+    // Only as it was read: a copy kept again meanwhile (Returns open online) is fresh.
+    if (await store.forget(id, savedAt)) forgotten += 1;
+  }
+  if (forgotten) await store.setCopiesForgotten(true);
+  return forgotten;
 }
 
 /**

@@ -6,6 +6,7 @@
 // content (null until something is written), base_content, events [...], changed_paths,
 // status, offer_recorded, offer_on_record, child, due_at, returned_at, police_risk_grade, clock, repeat, shown}.
 
+import { forgetOldCopies } from "./copies.js";
 import { copyId, draftId, parseId, RULES_ID } from "./records.js";
 import * as store from "./store.js";
 
@@ -15,10 +16,17 @@ export function whenDraftKept(listener) {
   keptListeners.add(listener);
 }
 
-/** What the tablet holds, by kind: copies and drafts by interview, returns by episode. */
+/**
+ * What the tablet holds, by kind: copies and drafts by interview, returns by episode. Copies
+ * past the server's rule are taken off first (copies.js forgetOldCopies): `forgotten` says
+ * some were since the worker's list was last kept, for the list to say so.
+ */
 export async function kept() {
+  await forgetOldCopies();
+  const forgotten = await store.copiesForgotten();
   const { records } = await store.all();
   const out = {
+    forgotten,
     copies: new Map(),
     returns: new Map(),
     drafts: new Map(),

@@ -475,6 +475,11 @@ function fillReturns(page, held) {
   const now = Date.now();
   const toneOf = (clock) => stepAt(clock.from, clock.tone, now)[1];
   const overdue = sorted.filter((r) => toneOf(r.clock || {}) === "overdue").length;
+  // Copies too old to keep were taken off since the list was last kept online (by this page's
+  // reading or an earlier page's): said in the server's words (the template), which hold its
+  // rule.
+  const forgotten = page.querySelector("[data-shell-forgotten]");
+  if (forgotten && held.forgotten) forgotten.hidden = false;
   const count = page.querySelector("[data-fill=count]");
   count.textContent = sorted.length
     ? `${sorted.length} ${sorted.length === 1 ? "child" : "children"} kept on this tablet, ${overdue} overdue.`

@@ -7,6 +7,9 @@
 //                                        | {ok: false, waitMs, tried} (neverWipe: child's view)
 //   lock(), setIdleLock(minutes), state() -> "empty" | "locked" | "unlocked", attemptsLeft(),
 //   keptFor() -> the id of the user whose PIN locks it, or null
+//   copiesKeptMs() -> how long a copy stays once fetched (the server's rule), or null
+//   copiesForgotten(), setCopiesForgotten(bool)   copies past it were taken off since the
+//                                        list was last kept
 //   seal(id, record) -> savedAt   WRITES NEED NO PIN: works locked or unlocked, throws if empty
 //   sealIf(id, record, expectRev, rev?) -> savedAt | null   the same, only over that revision
 //   getKept(id) -> {record, rev}  unlocked
@@ -15,7 +18,7 @@
 //   removeIf(id, rev)   unlocked
 //   count(), ids() -> [{id, savedAt}]   need no PIN, so ids are in clear: callers must use
 //                                       opaque ids (records.js), never names or notes
-//   forget(id)   a copy, without the PIN (records.js mayForget); wipe()
+//   forget(id, savedAt?)   a copy, without the PIN (records.js mayForget); wipe()
 //
 // Events on window: "rhi:device-locking" (idle: keep what was typed, detail.waitUntil(promise)),
 // then "rhi:device-locked" (hide what was read); "rhi:device-unlocked" (the PIN opened it again:
@@ -69,6 +72,9 @@ function keptLimits(limits) {
   const waits = limits?.pin_waits_seconds;
   if (Array.isArray(waits) && waits.length && waits.every((s) => Number.isInteger(s) && s >= 0))
     kept.pinWaits = waits;
+  // How long a copy of the server's stays here once fetched (rhi/sync/kept_offline.py).
+  const keptSeconds = limits?.copies_kept_seconds;
+  if (Number.isInteger(keptSeconds) && keptSeconds > 0) kept.copiesKeptMs = keptSeconds * 1000;
   return kept;
 }
 const KEY_ENTRY = "device";
@@ -361,6 +367,32 @@ export async function attemptsLeft() {
 export async function keptFor() {
   const entry = await readEntry();
   return entry && entry.userId !== undefined ? entry.userId : null;
+}
+
+// How long the server says a copy is kept after it was fetched, in milliseconds: null with
+// nothing kept, or a store whose set-up or last unlock online came before the server said
+// (its copies stay until an unlock online hands the rule over). Needs no PIN.
+export async function copiesKeptMs() {
+  const entry = await readEntry();
+  return (entry && entry.copiesKeptMs) || null;
+}
+
+// Whether copies past that rule were taken off since the worker's list was last kept
+// (copies.js): the list says so until then, whichever page took them off. Needs no PIN.
+export async function copiesForgotten() {
+  const entry = await readEntry();
+  return Boolean(entry && entry.copiesForgotten);
+}
+
+export async function setCopiesForgotten(value) {
+  if (!(await exists())) return;
+  await withDb(async (db) => {
+    const tx = db.transaction("keys", "readwrite");
+    const entry = await tx.store.get(KEY_ENTRY);
+    if (entry && Boolean(entry.copiesForgotten) !== value)
+      await tx.store.put({ ...entry, copiesForgotten: value }, KEY_ENTRY);
+    await tx.done;
+  });
 }
 
 export async function state() {
@@ -761,9 +793,22 @@ export async function removeIf(id, rev) {
 // server kept beside its own for the worker to choose from) and the worker's choice to keep a
 // child ("keep:…") may be dropped without the PIN: the server says who may still see them,
 // and a de-allocated child must leave the tablet. Work not yet sent is never dropped this way.
-export async function forget(id) {
+// With `savedAt`, only the copy kept then (as ids() said): one sealed again meanwhile, fresh
+// from the server, stays. True when it was dropped.
+export async function forget(id, savedAt) {
   if (!mayForget(id)) throw new Error("Only copies can be forgotten without the PIN.");
-  await withDb((db) => db.delete("records", id));
+  if (savedAt === undefined) {
+    await withDb((db) => db.delete("records", id));
+    return true;
+  }
+  return withDb(async (db) => {
+    const tx = db.transaction("records", "readwrite");
+    const stored = await tx.store.get(id);
+    const same = Boolean(stored) && stored.savedAt === savedAt;
+    if (same) await tx.store.delete(id);
+    await tx.done;
+    return same;
+  });
 }
 
 // Other tabs are told of a wipe even if they hold no connection to be asked to close.

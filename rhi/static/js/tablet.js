@@ -10,7 +10,7 @@
 import { keepOfflineWith, signedOut } from "./autosave.js";
 import { refreshBar, startBar } from "./bar.js";
 import { keepChange } from "./changes.js";
-import { keepCopies, keepEpisode } from "./copies.js";
+import { forgetOldCopies, keepCopies, keepEpisode } from "./copies.js";
 import { whenDraftKept } from "./drafts.js";
 import { startKeepButtons } from "./keep-on-tablet.js";
 import { episodeIn } from "./paths.js";
@@ -111,6 +111,9 @@ function keepCopyUpToDate(page) {
 if (document.querySelector("[data-shell-page]")) {
   startRouter({ fill: fillPage, flush, leave });
 } else {
+  // Copies past the server's rule leave the tablet on any worker's page, not only when one is
+  // read with no signal (a shell page's reading takes them off itself, and says so).
+  forgetOldCopies().catch(() => undefined);
   startKeepButtons();
   const interviewPage = document.querySelector("[data-interview-page]");
   if (interviewPage) keepCopyUpToDate(interviewPage);
