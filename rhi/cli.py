@@ -419,7 +419,13 @@ def retention_command(mode: str | None) -> None:
     click.echo(f"Due but kept by a legal hold: {len(report.held)}")
     for d in report.held:
         since = d.hold.placed_at.date().isoformat() if d.hold else "?"
-        click.echo(f"  child {d.child_id}: due {d.due_on.isoformat()}, held since {since}")
+        lifted = (
+            f", lifted {d.hold.lifted_at.date().isoformat()}, kept until "
+            f"{d.hold.kept_until.date().isoformat()}"
+            if d.hold and d.hold.lifted_at and d.hold.kept_until
+            else ""
+        )
+        click.echo(f"  child {d.child_id}: due {d.due_on.isoformat()}, held since {since}{lifted}")
     # Due under the younger rule, but nothing says whether the child was looked after: left
     # until a person records the legal status (rhi/retention/rules.py).
     click.echo(f"Legal status not known, kept until it is recorded: {len(report.not_known)}")

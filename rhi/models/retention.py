@@ -1,9 +1,10 @@
 """Keeping and destroying a child's record: legal holds, the disclosure log of subject access
 exports, and the marker left when a record has been destroyed.
 
-- `LegalHold`: while a hold is in force (not lifted) nothing about the child is destroyed, however
-  old the record. Placed and lifted by an administrator, each with a reason; never deleted while
-  the record exists, so the page shows every hold there has been.
+- `LegalHold`: while a hold is in force (not lifted), and for KEPT_AFTER_LIFTING after it is
+  lifted, nothing about the child is destroyed, however old the record. Placed and lifted by an
+  administrator, each with a reason; kept when the record is destroyed, so its page shows every
+  hold there has been.
 - `Disclosure`: one subject access export: who asked, their reference, when the request came in,
   who exported it, when, and the SHA-256 of the ZIP handed over (so the copy disclosed can be
   recognised later).
@@ -14,10 +15,10 @@ exports, and the marker left when a record has been destroyed.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rhi.extensions import db
@@ -25,6 +26,13 @@ from rhi.models.base import utcnow
 
 if TYPE_CHECKING:
     from rhi.models.people import User
+
+
+# A hold lifted still keeps the record this long: the nightly run (cron, which asks no one)
+# destroyed a due record the night after its hold was lifted, so a hold lifted by mistake (the
+# wrong child, a claim thought settled) could not be put right (a security review, sec38).
+# Placing a hold again in that time keeps the record for as long as the new one is in force.
+KEPT_AFTER_LIFTING = timedelta(days=14)
 
 
 class LegalHold(db.Model):
@@ -45,6 +53,20 @@ class LegalHold(db.Model):
     @property
     def in_force(self) -> bool:
         return self.lifted_at is None
+
+    @property
+    def kept_until(self) -> datetime | None:
+        """Lifted: until when it still keeps the record (KEPT_AFTER_LIFTING)."""
+        return None if self.lifted_at is None else self.lifted_at + KEPT_AFTER_LIFTING
+
+    def keeps_record(self, now: datetime) -> bool:
+        """In force, or lifted too lately for the record to go (as `keeping` asks SQL)."""
+        return self.kept_until is None or now < self.kept_until
+
+    @classmethod
+    def keeping(cls, now: datetime) -> Any:
+        """`keeps_record`, as a WHERE clause."""
+        return or_(cls.lifted_at.is_(None), cls.lifted_at > now - KEPT_AFTER_LIFTING)
 
 
 class Disclosure(db.Model):

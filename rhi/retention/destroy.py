@@ -96,12 +96,15 @@ def not_destroyed():
 
 
 def holds_in_force(child_ids: list[int]) -> dict[int, LegalHold]:
+    """The hold that keeps each of these records: one in force, or else one lifted too lately
+    for the record to go (LegalHold.keeping)."""
     if not child_ids:
         return {}
     rows = db.session.scalars(
         select(LegalHold)
-        .where(LegalHold.child_id.in_(child_ids), LegalHold.lifted_at.is_(None))
-        .order_by(LegalHold.placed_at)
+        .where(LegalHold.child_id.in_(child_ids), LegalHold.keeping(utcnow()))
+        # In force last, so it is the one named when a lifted one keeps the record too.
+        .order_by(LegalHold.lifted_at.is_(None), LegalHold.placed_at)
     )
     return {h.child_id: h for h in rows}
 

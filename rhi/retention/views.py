@@ -21,10 +21,12 @@ from rhi.actions.rules import today_local
 from rhi.auth import fresh
 from rhi.extensions import db
 from rhi.models import AuditEvent, Child, DestroyedChild
-from rhi.models.retention import LegalHold
+from rhi.models.base import utcnow
+from rhi.models.retention import KEPT_AFTER_LIFTING, LegalHold
 from rhi.retention import destroy, holds, rules
 from rhi.retention.forms import SCHEDULE_FIELDS, HoldForm, LiftForm, RunForm, ScheduleForm
 from rhi.subject_access import find
+from rhi.timefmt import format_datetime
 
 bp = Blueprint("retention", __name__, url_prefix="/admin/retention")
 
@@ -167,16 +169,22 @@ def _child(child_id: int) -> Child:
 
 def _child_page(child: Child, status: int = 200, **forms: Any) -> tuple[str, int]:
     rule = rules.rule_of(child)
+    now = utcnow()
+    held = holds.holds_of(child.id)
     return render_template(
         "retention/child.html",
         child=child,
         rule=rule,
         due_on=rules.due_on(child),
-        holds=holds.holds_of(child.id),
+        holds=held,
+        now=now,  # whether a hold lifted lately still keeps the record
+        lifted_keeps_until=max(
+            (h.kept_until for h in held if h.kept_until and h.keeps_record(now)), default=None
+        ),
         hold_form=forms.get("hold_form") or HoldForm(formdata=None),
         lift_forms={
             h.id: forms.get(f"lift_{h.id}") or LiftForm(formdata=None, prefix=f"lift{h.id}")
-            for h in holds.holds_of(child.id)
+            for h in held
             if h.in_force
         },
     ), status
@@ -228,7 +236,8 @@ def _hold_page(hold_id: int) -> str:
 
 @bp.route("/holds/<int:hold_id>/lift", methods=["POST"])
 @admin_only
-# Once lifted, the next run (cron's every night, which asks no one) destroys the record for good.
+# Once lifted and KEPT_AFTER_LIFTING has passed, the next run (cron's every night, which asks no
+# one) destroys a due record for good.
 @fresh.required(back=_hold_page)
 def lift_hold(hold_id: int) -> tuple[str, int] | Response:
     hold = db.session.get(LegalHold, hold_id)
@@ -241,5 +250,11 @@ def lift_hold(hold_id: int) -> tuple[str, int] | Response:
         return _child_page(record, 422, **{f"lift_{hold.id}": form})
     holds.lift(hold, form.reason.data.strip(), current_user._get_current_object())
     db.session.commit()
-    flash("Legal hold lifted.", "success")
+    assert hold.kept_until is not None
+    flash(
+        f"Legal hold lifted. It still keeps the record until {format_datetime(hold.kept_until)},"
+        f" {KEPT_AFTER_LIFTING.days} days from now, in case it was lifted by mistake: place a"
+        " hold again before then to keep it.",
+        "success",
+    )
     return redirect(url_for("retention.child", child_id=record.id))

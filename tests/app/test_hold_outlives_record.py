@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import DestroyedChild, LegalHold
-from tests.app.test_retention import PAGE, as_user, schedule_children
+from tests.app.test_retention import PAGE, as_user, lifted_days_ago, schedule_children
 
 
 def test_why_a_hold_was_placed_and_lifted_is_readable_after_the_record_is_destroyed(app, world):
@@ -26,6 +26,7 @@ def test_why_a_hold_was_placed_and_lifted_is_readable_after_the_record_is_destro
         {f"lift{hold_id}-reason": "The claim was settled."},
         page=child_page,
     )
+    lifted_days_ago(app, hold_id, 14)  # past the days a lifted hold still keeps the record
 
     out = app.test_cli_runner().invoke(args=["rhi", "retention", "--apply"])  # as cron runs it
     assert out.exit_code == 0, out.output
@@ -70,6 +71,7 @@ def test_a_record_destroyed_before_holds_were_kept_says_a_hold_was_placed(app, w
     with app.app_context():
         hold_id = db.session.scalar(select(LegalHold.id).where(LegalHold.child_id == due))
     web.post(f"{PAGE}/holds/{hold_id}/lift", {f"lift{hold_id}-reason": "Settled."}, page=child_page)
+    lifted_days_ago(app, hold_id, 14)
     assert app.test_cli_runner().invoke(args=["rhi", "retention", "--apply"]).exit_code == 0
     with app.app_context():
         # As destruction did before: the hold went with the record.

@@ -349,7 +349,51 @@ def test_a_legal_hold_keeps_a_due_record_until_it_is_lifted(app, world):
             ("retention.hold_placed", due, None),
             ("retention.hold_lifted", due, None),
         ]
+    # Lifted, it keeps the record 14 days more, in case it was lifted by mistake (sec38: the
+    # nightly run destroyed it the next night): said where it was lifted and on the report,
+    # and even asked for by id, the run passes it by.
+    assert "It still keeps the record until 7 Dec 2026" in lifted
+    assert "and not before 7 Dec 2026" in lifted
+    report = web.get(PAGE).get_data(as_text=True)
+    assert "Quillon Keeping" not in table(report, "due")
+    assert "kept until 7 Dec 2026" in table(report, "held")
+    web.post(f"{PAGE}/run", {"child_ids": str(due), "confirm": "y"}, page=PAGE)
+    with app.app_context():
+        assert db.session.get(DestroyedChild, due) is None
+    dry = app.test_cli_runner().invoke(args=["rhi", "retention", "--dry-run"]).output
+    assert f"child {due}: due" in dry and "lifted 2026-11-23, kept until 2026-12-07" in dry
+    lifted_days_ago(app, hold_id, 14)
     assert "Quillon Keeping" in table(web.get(PAGE).get_data(as_text=True), "due")
+
+
+def lifted_days_ago(app, hold_id: int, days: int) -> None:
+    """As if the hold was lifted `days` ago."""
+    from datetime import timedelta
+
+    with app.app_context():
+        hold = db.session.get(LegalHold, hold_id)
+        hold.lifted_at -= timedelta(days=days)
+        db.session.commit()
+
+
+def test_a_hold_placed_again_after_one_was_lifted_keeps_the_record(app, world):
+    due = schedule_children(app)["due_other"]
+    web = as_user(app, world, "admin")
+    child_page = f"{PAGE}/children/{due}"
+    web.post(f"{child_page}/holds", {"reason": "Civil claim 2026/17"}, page=child_page)
+    with app.app_context():
+        first = db.session.scalar(select(LegalHold.id).where(LegalHold.child_id == due))
+    web.post(f"{PAGE}/holds/{first}/lift", {f"lift{first}-reason": "Wrong child."}, page=child_page)
+    web.post(f"{child_page}/holds", {"reason": "Civil claim 2026/17, again"}, page=child_page)
+    lifted_days_ago(app, first, 30)
+    page = web.get(child_page).get_data(as_text=True)
+    assert "unless the legal hold is still in force" in page
+    holds = page[page.index('id="holds"') :]
+    assert "It still keeps the record until" not in holds  # the lifted one no longer does
+    assert "Quillon Keeping" in table(web.get(PAGE).get_data(as_text=True), "held")
+    assert app.test_cli_runner().invoke(args=["rhi", "retention", "--apply"]).exit_code == 0
+    with app.app_context():
+        assert db.session.get(DestroyedChild, due) is None
 
 
 def test_the_schedule_is_a_setting(app, world):
