@@ -3,7 +3,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from rhi.forms.base import Form
 from rhi.forms.fields import too_long
-from rhi.passwords import MIN_LENGTH, password_problem
+from rhi.passwords import MIN_LENGTH, MOST_LENGTH, password_problem
 
 
 class SignInForm(Form):
@@ -29,8 +29,8 @@ class SignInForm(Form):
 def _not_refused(form: object, field: PasswordField) -> None:
     """The rest of password_problem (often-guessed passwords, spaces at the ends, the person's
     own name or email: the view sets the form's `about`); the length has its own message from
-    Length, said once."""
-    if len(field.data or "") < MIN_LENGTH:
+    Length, said once (a password too long was told so twice, rev38b)."""
+    if field.errors or not MIN_LENGTH <= len(field.data or "") <= MOST_LENGTH:
         return
     problem = password_problem(field.data or "", getattr(form, "about", ()))
     if problem:
@@ -45,7 +45,7 @@ def _new_password(label: str) -> PasswordField:
         validators=[
             DataRequired("Enter a new password."),
             Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters."),
-            too_long(1024),
+            too_long(MOST_LENGTH),
             _not_refused,
         ],
         render_kw={"autocomplete": "new-password"},

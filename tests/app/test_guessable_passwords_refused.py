@@ -48,3 +48,16 @@ def test_the_command_line_refuses_the_demo_password(app):
     )
     assert result.exit_code != 0
     assert "often guessed" in result.output
+
+
+def test_a_password_too_long_is_told_so_once(app, world):
+    """Past the longest a form takes, the form's limit and the password check both said it was
+    too long, in two messages (rev38b)."""
+    web = Web(app.test_client())
+    web.sign_in(world.emails["worker_a"])
+    page = "/account/password"
+    long = "a river stone " * 100  # 1,400 characters
+    refused = web.post(page, {"current": PASSWORD, "password": long, "again": long}, page=page)
+    assert refused.status_code == 422
+    said = html.unescape(_error_next_to(refused.get_data(as_text=True), "password"))
+    assert said.count("too long") + said.count("at most") == 1, said
