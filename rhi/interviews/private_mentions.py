@@ -49,7 +49,7 @@ CHILDS_OWN_SECTIONS = {"own_words"}
 PHONE_DIGITS = 6  # fewer digits than this are not a phone number
 # A word that starts with a letter (of any alphabet: "Łukasz", "Özlem"); `_capitalised` asks
 # that the letter be a capital.
-WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+WORD = re.compile(r"[^\W\d_][\w'\u2019\u02bc-]*")
 # Two-letter words written before a name ("Mr Patel"): not looked for alone when the entry has
 # other words ("Mr X"), as they are in every note; an entry of only one ("DS") is initials.
 TITLES = frozenset({"Mr", "Ms", "Mx", "Dr", "Pc", "PC", "DC", "DS", "St", "Sr", "Jr"})
@@ -91,11 +91,21 @@ def _capitalised(word: str) -> bool:
     return bool(WORD.fullmatch(word)) and word[:1].isupper()
 
 
+# An apostrophe typed straight, curly (a phone's keyboard, a pasted note) or as a letter: one
+# of them in a name matches any other ("D’Arcy" is "D'Arcy": rev38b found it missed).
+APOSTROPHES = "'\u2019\u02bc"
+
+
+def _literal(words: str) -> str:
+    """`words` as a pattern that matches them as written, any apostrophe for any other."""
+    return "".join(f"[{APOSTROPHES}]" if ch in APOSTROPHES else re.escape(ch) for ch in words)
+
+
 def _short(word: str) -> re.Pattern[str]:
     """A two-letter name as written, standing alone: "Mo" is in "Mo's car" and "with Mo," but
     not in "Moses", "mo", "M&S"-like joins ("Mo&Co") or "Mo-ped". One that is also an English
     word, not where a sentence starts."""
-    body = rf"(?<![\w&-]){re.escape(word)}(?![\w&]|-\w)"
+    body = rf"(?<![\w&-]){_literal(word)}(?![\w&]|-\w)"
     if word not in SHORT_WORDS:
         return re.compile(body)
     return re.compile(r"(?<!^)(?<![.!?:]\s)(?<![.!?:]\s\s)(?<!\n)" + body, re.MULTILINE)
@@ -131,7 +141,7 @@ class _Private:
 
 def _phrase(words: str, *, ignore_case: bool) -> re.Pattern[str]:
     """`words` as a whole phrase: not inside a longer word ("Kay" is not in "Kaye")."""
-    body = r"\s+".join(re.escape(w) for w in words.split())
+    body = r"\s+".join(_literal(w) for w in words.split())
     return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE if ignore_case else 0)
 
 

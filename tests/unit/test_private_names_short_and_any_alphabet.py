@@ -36,6 +36,11 @@ def _doc(note: str, name: str) -> dict:
         ("Ștefan Popescu", "Ștefan drove her to Leeds."),
         ("Özlem Yılmaz", "Özlem rang her every night."),
         ("Émilie Durand", "Émilie bought her a ticket."),
+        # an apostrophe typed one way in the name and another in the note (rev38b)
+        ("D'Arcy Nolan", "D\u2019Arcy drove her home."),
+        ("D\u2019Arcy Nolan", "D'Arcy drove her home."),
+        ("Liam O'Brien", "She stayed at O\u2019Brien's flat."),
+        ("Jo O\u2019Neill", "Ask about O'Neill's car."),
     ],
 )
 def test_a_private_name_is_found_at_two_letters_and_in_any_alphabet(private, note):
