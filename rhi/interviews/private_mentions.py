@@ -48,7 +48,7 @@ from rhi.sharing import SharedView, addendum_reaches, view_for
 CHILDS_OWN_SECTIONS = {"own_words"}
 PHONE_DIGITS = 6  # fewer digits than this are not a phone number
 # A word that starts with a letter (of any alphabet: "Łukasz", "Özlem"); `_capitalised` asks
-# that the letter be a capital.
+# that the letter be a capital, where its alphabet has them.
 WORD = re.compile(r"[^\W\d_][\w'\u2019\u02bc-]*")
 # Two-letter words written before a name ("Mr Patel"): not looked for alone when the entry has
 # other words ("Mr X"), as they are in every note; an entry of only one ("DS") is initials.
@@ -88,7 +88,10 @@ SHORT_WORDS = frozenset(
 
 
 def _capitalised(word: str) -> bool:
-    return bool(WORD.fullmatch(word)) and word[:1].isupper()
+    """Written as a name is: with a capital, or in an alphabet with none (Arabic, Hebrew,
+    Devanagari: rev38b found "محمد" alone never looked for, only the whole name)."""
+    first = word[:1]
+    return bool(WORD.fullmatch(word)) and (first.isupper() or not first.islower())
 
 
 # An apostrophe typed straight, curly (a phone's keyboard, a pasted note) or as a letter: one

@@ -36,6 +36,9 @@ def _doc(note: str, name: str) -> dict:
         ("Ștefan Popescu", "Ștefan drove her to Leeds."),
         ("Özlem Yılmaz", "Özlem rang her every night."),
         ("Émilie Durand", "Émilie bought her a ticket."),
+        # alphabets with no capitals: each word of the name, not only the whole (rev38b)
+        ("محمد علي", "Then محمد drove her to Leeds."),
+        ("יוסי כהן", "She stayed with יוסי for two nights."),
         # an apostrophe typed one way in the name and another in the note (rev38b)
         ("D'Arcy Nolan", "D\u2019Arcy drove her home."),
         ("D\u2019Arcy Nolan", "D'Arcy drove her home."),
