@@ -152,6 +152,9 @@ def copies() -> Response | tuple[Response, int]:
         server_time=device_copies.iso_utc(now),
         waiting_versions=device_copies.waiting_versions(user),
         rules=device_copies.rules(),
+        # How long the tablet keeps these: handed over with every list, as it needs no PIN
+        # (a store set up before the rule has it from its next list, store.js keepCopiesRule).
+        limits=kept_offline.limits(),
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -12,6 +12,7 @@ moves it back, as the days passing would.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     STORE,
@@ -19,9 +20,14 @@ from tests.browser.helpers import (
     go_to,
     interviews_for,
     kept,
+    module,
     offline_on_the_return,
+    open_offline,
     send_from_returns,
+    set_up_pin,
+    sign_in,
     start_interview,
+    start_online,
     tablet_ready,
     until,
 )
@@ -78,7 +84,7 @@ def test_a_copy_not_brought_up_to_date_for_a_week_leaves_the_tablet(page, live_a
     to_returns(tablet)
     cards = tablet.locator("[data-shell-list]")
     cards.get_by_role("link", name="Philippa Testchild").wait_for()
-    note = tablet.get_by_text("Copies are kept for 7 days from when they were last brought up")
+    note = tablet.get_by_text("returns are kept here for 7 days after your list was last brought")
     assert note.is_visible()
     assert tablet.locator("[data-shell-forgotten]").is_hidden()
 
@@ -123,3 +129,108 @@ def test_a_page_online_takes_old_copies_off_and_returns_keeps_them_again(page, n
     page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
     assert f"return:{episode_id}" in ids_kept(page)
     assert page.evaluate(f"async () => {STORE}.copiesForgotten()") is False  # whole again
+
+
+def test_a_return_open_as_its_copy_grows_too_old_still_keeps_what_is_recorded(page, new_return):
+    """A review (rev39): with the copy taken off as the page read the tablet to save, "Save
+    attempt" failed with a script error and the note typed was kept nowhere. Now copies are
+    taken off only as a page is shown, and a save finds the return it was drawn from."""
+    new_return("Tamsin")
+    tablet = offline_on_the_return(page, "Tamsin")
+    errors: list[str] = []
+    tablet.on("pageerror", lambda error: errors.append(str(error)))
+    tablet.get_by_text("Record a contact attempt").click()
+    tablet.get_by_label("How", exact=True).select_option("phone")
+    tablet.get_by_label("What happened").select_option("no_answer")
+    tablet.get_by_label("Note (optional)").fill("Rang her carer twice; left a message.")
+    tablet.evaluate(KEPT_DAYS_AGO, [["return:"], 7.01])  # the minutes pass past the week
+    tablet.get_by_role("button", name="Save attempt").click()
+    until(tablet, f"async () => (await {STORE}.ids()).some(({{id}}) => id.startsWith('draft:'))")
+    assert errors == []
+
+
+WHERE = "Where the chat was held"
+
+
+def test_an_interview_part_online_with_a_copy_too_old_keeps_a_fresh_one(page, new_return):
+    """A review (rev39): online on an interview's part whose copy was a week old, the copy was
+    taken off and not fetched again, so with the signal gone the words typed next were kept
+    but the part said "Not on this tablet". The copy goes before the page asks for one."""
+    episode_id = new_return("Ulrika")
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    start_online(page, episode_id)
+    uuid = page.url.split("/interviews/")[1].split("/")[0]
+    set_up_pin(page)
+    page.goto("/returns")
+    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
+    page.evaluate(KEPT_DAYS_AGO, [["copy:", "return:"], 8])
+    page.goto(f"/interviews/{uuid}/start")  # online, no visit to Returns this week
+    page.get_by_label(WHERE).wait_for()
+    until(
+        page,
+        f"async () => (await {STORE}.ids()).some(({{id, savedAt}}) => id === 'copy:{uuid}'"
+        " && Date.now() - Date.parse(savedAt) < 60000)",
+    )
+    context = page.context
+    context.set_offline(True)
+    page.get_by_label(WHERE).fill("At the bus station")
+    page.locator("#meta-start-location").get_by_text("Kept on this tablet").wait_for()
+    page.close()
+    tablet = open_offline(context, f"/interviews/{uuid}/start")
+    expect(tablet.get_by_label(WHERE)).to_have_value("At the bus station")
+
+
+def test_a_tablet_set_up_before_the_rule_has_it_from_its_next_list(page, new_return):
+    """A review (rev39): the rule reached a store only at set-up or an unlock online, so every
+    tablet already in use kept its copies for ever. Each list of copies hands it over."""
+    episode_id = new_return("Verity")
+    tablet_ready(page)
+    page.evaluate(
+        """async () => {
+        const db = await new Promise((ok, no) => { const r = indexedDB.open("rhi-device");
+            r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+        const tx = db.transaction("keys", "readwrite");
+        const entry = await new Promise((ok) => { const q = tx.objectStore("keys").get("device");
+            q.onsuccess = () => ok(q.result); });
+        delete entry.copiesKeptMs; tx.objectStore("keys").put(entry, "device");
+        await new Promise((ok) => { tx.oncomplete = ok; }); db.close(); }"""
+    )
+    assert page.evaluate(f"async () => {STORE}.copiesKeptMs()") is None  # as set up before
+    page.goto("/returns")  # online, the PIN never asked for
+    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
+    assert page.evaluate(f"async () => {STORE}.copiesKeptMs()") == 7 * 24 * 60 * 60 * 1000
+    page.evaluate(KEPT_DAYS_AGO, [["return:", "copy:"], 30])
+    page.goto("/account")
+    until(
+        page, f"async () => !(await {STORE}.ids()).some(({{id}}) => id === 'return:{episode_id}')"
+    )
+
+
+COPIES = module("copies")
+
+
+def test_a_copy_with_unsent_work_built_on_it_stays_and_one_without_goes(page):
+    """The store's own rule, asked as the copy is dropped (store.js forgetOld): a draft, a
+    refused draft, a field's change or a conflict on an interview keeps its copy."""
+    tablet_ready(page)
+    work = {
+        "u-draft": "draft:u-draft",
+        "u-held": "held:u-held",
+        "u-change": "change:u-change:start.location",
+        "u-conflict": "conflict:u-conflict:start.location",
+    }
+    ids = [f"copy:{uuid}" for uuid in [*work, "u-none"]] + list(work.values())
+    page.evaluate(
+        f"async (ids) => {{ for (const id of ids) await {STORE}.seal(id, {{uuid: id}}); }}", ids
+    )
+    page.evaluate(
+        KEPT_DAYS_AGO, [["copy:u-", "draft:u-", "held:u-", "change:u-", "conflict:u-"], 8]
+    )
+    assert page.evaluate(f"async () => {COPIES}.forgetOldCopies()") >= 1
+    held = ids_kept(page)
+    assert "copy:u-none" not in held
+    for uuid, work_id in work.items():
+        assert f"copy:{uuid}" in held and work_id in held, uuid
+    # Versions of the server's are aged as copies: one with no work on it goes too.
+    assert page.evaluate(f"async () => {STORE}.copiesForgotten()") is True

@@ -70,6 +70,7 @@ async function keepCopiesNow() {
     else await store.forget(id);
   }
   if (answer.rules) await store.seal(RULES_ID, answer.rules);
+  await store.keepCopiesRule(answer.limits);
   const current = new Set();
   for (const copy of copies) {
     const id = copyIdOf(copy);
@@ -86,41 +87,37 @@ async function keepCopiesNow() {
   await store.setCopiesForgotten(false); // the list is whole again
 }
 
-// Copies of what the server holds, that a too-old copy takes off the tablet; never the
-// worker's choice to keep a child (an episode number, no child's data) or the rules.
+// Copies of what the server holds, taken off the tablet once too old; never the worker's
+// choice to keep a child (an episode number, no child's data) or the rules.
 const AGEING = new Set(["copy", "return", "versions"]);
-// Unsent work for an interview: its copy is what the work is built on, kept with it.
-const WORK = new Set(["draft", "change", "conflict", "held"]);
+// What the Returns list shows: only these taken off are worth saying so there.
+const LISTED = new Set(["copy", "return"]);
 
 /**
  * Take off the tablet each copy fetched longer ago than the server's rule allows (store.js
  * copiesKeptMs, rhi/sync/kept_offline.py): a tablet lost with no signal, its worker's sessions
  * ended, must not hold children's records for ever. Needs no PIN (ids and times are in
- * clear), so it runs before anything is read. Unsent work, and a copy that work for the same
- * interview is built on, stay. How many were taken off; the store notes that some were, for
- * the list to say until it is kept again (keepCopies).
+ * clear), so it runs as a page starts, before any PIN is asked for (tablet.js). A copy that
+ * unsent work is built on stays (store.js forgetOld asks, as it drops it). How many were taken
+ * off; the store notes that some of the list were, for the list to say until it is kept again
+ * (keepCopies).
  * @param {number} [now]
  */
 export async function forgetOldCopies(now = Date.now()) {
   const keptMs = await store.copiesKeptMs();
   if (!keptMs) return 0;
-  const kept = await store.ids();
-  const worked = new Set(
-    kept
-      .map(({ id }) => parseId(id))
-      .filter(({ kind }) => WORK.has(kind))
-      .map(({ key }) => key),
-  );
   let forgotten = 0;
-  for (const { id, savedAt } of kept) {
-    const { kind, key } = parseId(id);
-    if (!AGEING.has(kind) || worked.has(key)) continue;
+  let listed = false;
+  for (const { id, savedAt } of await store.ids()) {
+    const { kind } = parseId(id);
+    if (!AGEING.has(kind)) continue;
     const age = now - Date.parse(savedAt);
     if (!(age > keptMs)) continue; // a time that cannot be read is not guessed at
-    // Only as it was read: a copy kept again meanwhile (Returns open online) is fresh.
-    if (await store.forget(id, savedAt)) forgotten += 1;
+    if (!(await store.forgetOld(id, savedAt))) continue;
+    forgotten += 1;
+    listed = listed || LISTED.has(kind);
   }
-  if (forgotten) await store.setCopiesForgotten(true);
+  if (listed) await store.setCopiesForgotten(true);
   return forgotten;
 }
 
@@ -133,6 +130,7 @@ export async function keepEpisode(episodeId) {
   const answer = (await forEpisode(episodeId)) || {};
   const { copies } = answer;
   if (answer.rules) await store.seal(RULES_ID, answer.rules);
+  await store.keepCopiesRule(answer.limits);
   for (const copy of copies || []) await store.seal(copyIdOf(copy), copy);
   const any = Boolean(copies && copies.length);
   if (any) await store.seal(keepId(episodeId), {});

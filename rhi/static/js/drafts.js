@@ -6,7 +6,6 @@
 // content (null until something is written), base_content, events [...], changed_paths,
 // status, offer_recorded, offer_on_record, child, due_at, returned_at, police_risk_grade, clock, repeat, shown}.
 
-import { forgetOldCopies } from "./copies.js";
 import { copyId, draftId, parseId, RULES_ID } from "./records.js";
 import * as store from "./store.js";
 
@@ -17,12 +16,12 @@ export function whenDraftKept(listener) {
 }
 
 /**
- * What the tablet holds, by kind: copies and drafts by interview, returns by episode. Copies
- * past the server's rule are taken off first (copies.js forgetOldCopies): `forgotten` says
- * some were since the worker's list was last kept, for the list to say so.
+ * What the tablet holds, by kind: copies and drafts by interview, returns by episode.
+ * `forgotten`: copies of the list too old to keep were taken off since it was last kept
+ * (copies.js forgetOldCopies, run as a page is shown, never here: a page's own writes read
+ * this, and must find the copy they began from).
  */
 export async function kept() {
-  await forgetOldCopies();
   const forgotten = await store.copiesForgotten();
   const { records } = await store.all();
   const out = {

@@ -60,6 +60,27 @@ export const isWaiting = (id) => ["change", "draft"].includes(kindOf(id));
  */
 export const mayForget = (id) => ["copy", "return", "keep", "versions"].includes(kindOf(id));
 
+/**
+ * The ids of unsent work built on a copy (`copy:<uuid>`, `versions:<uuid>`), as [lowest,
+ * highest] id ranges: its draft, a draft the server refused, and its fields' changes and
+ * conflicts. None for a return's copy: an interview begun on it is a draft of its own, whole.
+ * @param {string} id
+ * @returns {[string, string][]}
+ */
+export function workOn(id) {
+  const { kind, key } = parseId(id);
+  if (kind !== "copy" && kind !== "versions") return [];
+  const one = (workId) => [workId, workId];
+  // Every id that starts with `prefix`: "\uffff" sorts after any character an id holds.
+  const starting = (prefix) => [prefix, `${prefix}\uffff`];
+  return [
+    one(draftId(key)),
+    one(heldId(key)),
+    starting(`change:${key}:`),
+    starting(`conflict:${key}:`),
+  ];
+}
+
 /** Anything but copies, marks and rules: work that signing out must not lose silently. */
 export const isUnsentWork = (id) =>
   !["copy", "return", "keep", "versions", "held", "rules"].includes(kindOf(id));

@@ -123,7 +123,9 @@ export function fillEpisode(main, record, episodeId, rules) {
     event.preventDefault();
     const action = form.getAttribute("action") || "";
     const held = await kept();
-    const found = draftOf(forEpisode(held, episodeId));
+    // The return as the tablet holds it now, or else as this page drew it: its copy may have
+    // been taken off as too old (copies.js) by another tab while this page was open.
+    const found = draftOf(forEpisode(held, episodeId) || record);
     if (action.endsWith("/interview")) {
       if (mayStart(held.rules, found)) return start(found, held.rules);
       if (!step) {

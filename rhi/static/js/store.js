@@ -8,6 +8,7 @@
 //   lock(), setIdleLock(minutes), state() -> "empty" | "locked" | "unlocked", attemptsLeft(),
 //   keptFor() -> the id of the user whose PIN locks it, or null
 //   copiesKeptMs() -> how long a copy stays once fetched (the server's rule), or null
+//   keepCopiesRule(limits)   that rule, as a list of copies hands it over
 //   copiesForgotten(), setCopiesForgotten(bool)   copies past it were taken off since the
 //                                        list was last kept
 //   seal(id, record) -> savedAt   WRITES NEED NO PIN: works locked or unlocked, throws if empty
@@ -18,7 +19,7 @@
 //   removeIf(id, rev)   unlocked
 //   count(), ids() -> [{id, savedAt}]   need no PIN, so ids are in clear: callers must use
 //                                       opaque ids (records.js), never names or notes
-//   forget(id, savedAt?)   a copy, without the PIN (records.js mayForget); wipe()
+//   forget(id), forgetOld(id, savedAt)   a copy, without the PIN (records.js mayForget); wipe()
 //
 // Events on window: "rhi:device-locking" (idle: keep what was typed, detail.waitUntil(promise)),
 // then "rhi:device-locked" (hide what was read); "rhi:device-unlocked" (the PIN opened it again:
@@ -48,7 +49,7 @@
 //   never returned as data (they could be anything), never deleted (may be the only copy).
 
 import { deleteDB, openDB } from "../vendor/idb.js";
-import { mayForget } from "./records.js";
+import { mayForget, workOn } from "./records.js";
 
 const DB_NAME = "rhi-device";
 export const ITERATIONS = 600000; // OWASP's floor for PBKDF2-HMAC-SHA256 (2023)
@@ -316,15 +317,13 @@ export async function unlock(pin, pepper, { neverWipe = false, limits = null } =
     ([key, value]) => JSON.stringify(entry[key]) !== JSON.stringify(value),
   );
   if (entry.failedAttempts || entry.heldFailed || update || ruleChanged) {
-    const fresh = {
-      ...entry,
+    await changeEntry(() => ({
       ...update,
       ...rule,
       failedAttempts: 0,
       heldFailed: 0,
       heldUntil: 0,
-    };
-    await withDb((db) => db.put("keys", fresh, KEY_ENTRY));
+    }));
   }
   touch();
   window.dispatchEvent(new CustomEvent("rhi:device-unlocked"));
@@ -377,6 +376,28 @@ export async function copiesKeptMs() {
   return (entry && entry.copiesKeptMs) || null;
 }
 
+// The key entry changed by `change(entry)` (the fields it returns), read and written in one
+// transaction: an unlock's PBKDF2 takes a second, and a field another page wrote meanwhile
+// must not be put back as it was before.
+async function changeEntry(change) {
+  if (!(await exists())) return;
+  await withDb(async (db) => {
+    const tx = db.transaction("keys", "readwrite");
+    const entry = await tx.store.get(KEY_ENTRY);
+    const changed = entry && change(entry);
+    if (changed) await tx.store.put({ ...entry, ...changed }, KEY_ENTRY);
+    await tx.done;
+  });
+}
+
+// The server's rule for how long copies stay, as each list of copies hands it over: a store
+// set up before the rule (or last unlocked offline) has it without waiting for the PIN online.
+export async function keepCopiesRule(limits) {
+  const { copiesKeptMs: keptMs } = keptLimits(limits);
+  if (keptMs)
+    await changeEntry((entry) => entry.copiesKeptMs !== keptMs && { copiesKeptMs: keptMs });
+}
+
 // Whether copies past that rule were taken off since the worker's list was last kept
 // (copies.js): the list says so until then, whichever page took them off. Needs no PIN.
 export async function copiesForgotten() {
@@ -385,14 +406,9 @@ export async function copiesForgotten() {
 }
 
 export async function setCopiesForgotten(value) {
-  if (!(await exists())) return;
-  await withDb(async (db) => {
-    const tx = db.transaction("keys", "readwrite");
-    const entry = await tx.store.get(KEY_ENTRY);
-    if (entry && Boolean(entry.copiesForgotten) !== value)
-      await tx.store.put({ ...entry, copiesForgotten: value }, KEY_ENTRY);
-    await tx.done;
-  });
+  await changeEntry(
+    (entry) => Boolean(entry.copiesForgotten) !== value && { copiesForgotten: value },
+  );
 }
 
 export async function state() {
@@ -793,21 +809,27 @@ export async function removeIf(id, rev) {
 // server kept beside its own for the worker to choose from) and the worker's choice to keep a
 // child ("keep:…") may be dropped without the PIN: the server says who may still see them,
 // and a de-allocated child must leave the tablet. Work not yet sent is never dropped this way.
-// With `savedAt`, only the copy kept then (as ids() said): one sealed again meanwhile, fresh
-// from the server, stays. True when it was dropped.
-export async function forget(id, savedAt) {
+export async function forget(id) {
   if (!mayForget(id)) throw new Error("Only copies can be forgotten without the PIN.");
-  if (savedAt === undefined) {
-    await withDb((db) => db.delete("records", id));
-    return true;
-  }
+  await withDb((db) => db.delete("records", id));
+}
+
+// A copy too old to keep (copies.js forgetOldCopies), dropped only as it was when `savedAt`
+// was read, and only while no unsent work is built on it (records.js workOn), both asked in
+// the same transaction as the delete: a copy kept again meanwhile, fresh from the server, or
+// one the worker has just begun to change with no signal, stays. True when it was dropped.
+export async function forgetOld(id, savedAt) {
+  if (!mayForget(id)) throw new Error("Only copies can be forgotten without the PIN.");
   return withDb(async (db) => {
     const tx = db.transaction("records", "readwrite");
     const stored = await tx.store.get(id);
-    const same = Boolean(stored) && stored.savedAt === savedAt;
-    if (same) await tx.store.delete(id);
+    let drop = Boolean(stored) && stored.savedAt === savedAt;
+    for (const [lowest, highest] of drop ? workOn(id) : []) {
+      if (await tx.store.count(IDBKeyRange.bound(lowest, highest))) drop = false;
+    }
+    if (drop) await tx.store.delete(id);
     await tx.done;
-    return same;
+    return drop;
   });
 }
 

@@ -108,12 +108,17 @@ function keepCopyUpToDate(page) {
   });
 }
 
+// Copies past the server's rule leave the tablet as each page is shown, before anything is
+// read or fetched: on a shell page before its PIN is asked for, and each page the router shows
+// (never as a page is filled again after the PIN: its form may hold words begun on the copy).
+// Online, before the copies are kept again: an interview's part finds its copy gone and
+// fetches it (keepCopyUpToDate), and the Returns list's "taken off" mark is cleared after.
+const forgetting = () => forgetOldCopies().catch(() => 0);
+
 if (document.querySelector("[data-shell-page]")) {
-  startRouter({ fill: fillPage, flush, leave });
+  startRouter({ fill: () => forgetting().then(() => fillPage()), flush, leave });
 } else {
-  // Copies past the server's rule leave the tablet on any worker's page, not only when one is
-  // read with no signal (a shell page's reading takes them off itself, and says so).
-  forgetOldCopies().catch(() => undefined);
+  await forgetting();
   startKeepButtons();
   const interviewPage = document.querySelector("[data-interview-page]");
   if (interviewPage) keepCopyUpToDate(interviewPage);
