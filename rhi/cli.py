@@ -405,6 +405,7 @@ def retention_command(mode: str | None) -> None:
     """Records due for destruction under the retention schedule (rhi/retention/)."""
     from rhi.actions.rules import today_local
     from rhi.retention import destroy
+    from rhi.timefmt import to_local
 
     if mode is None:
         raise click.UsageError("Say --dry-run to list what is due, or --apply to destroy it.")
@@ -418,10 +419,11 @@ def retention_command(mode: str | None) -> None:
         )
     click.echo(f"Due but kept by a legal hold: {len(report.held)}")
     for d in report.held:
-        since = d.hold.placed_at.date().isoformat() if d.hold else "?"
+        # Dates as the pages give them, in the council's time.
+        since = to_local(d.hold.placed_at).date().isoformat() if d.hold else "?"
         lifted = (
-            f", lifted {d.hold.lifted_at.date().isoformat()}, kept until "
-            f"{d.hold.kept_until.date().isoformat()}"
+            f", lifted {to_local(d.hold.lifted_at).date().isoformat()}, kept until "
+            f"{to_local(d.hold.kept_until).date().isoformat()}"
             if d.hold and d.hold.lifted_at and d.hold.kept_until
             else ""
         )

@@ -103,8 +103,9 @@ def holds_in_force(child_ids: list[int]) -> dict[int, LegalHold]:
     rows = db.session.scalars(
         select(LegalHold)
         .where(LegalHold.child_id.in_(child_ids), LegalHold.keeping(utcnow()))
-        # In force last, so it is the one named when a lifted one keeps the record too.
-        .order_by(LegalHold.lifted_at.is_(None), LegalHold.placed_at)
+        # In force last, so it is the one named when a lifted one keeps the record too; of
+        # lifted ones, the one lifted last (it keeps the record longest).
+        .order_by(LegalHold.lifted_at.is_(None), LegalHold.lifted_at, LegalHold.placed_at)
     )
     return {h.child_id: h for h in rows}
 

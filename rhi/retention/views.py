@@ -8,6 +8,7 @@ was placed and lifted."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import wraps
 from typing import Any
 
@@ -26,7 +27,7 @@ from rhi.models.retention import KEPT_AFTER_LIFTING, LegalHold
 from rhi.retention import destroy, holds, rules
 from rhi.retention.forms import SCHEDULE_FIELDS, HoldForm, LiftForm, RunForm, ScheduleForm
 from rhi.subject_access import find
-from rhi.timefmt import format_datetime
+from rhi.timefmt import format_datetime, to_local
 
 bp = Blueprint("retention", __name__, url_prefix="/admin/retention")
 
@@ -167,6 +168,12 @@ def _child(child_id: int) -> Child:
     return child
 
 
+def _lifted_keeps(held: list[LegalHold], now: datetime, due_on: date) -> datetime | None:
+    """Until when a hold lifted lately keeps a record that would be due before then, or None."""
+    until = max((h.kept_until for h in held if h.kept_until and h.keeps_record(now)), default=None)
+    return until if until is not None and due_on <= to_local(until).date() else None
+
+
 def _child_page(child: Child, status: int = 200, **forms: Any) -> tuple[str, int]:
     rule = rules.rule_of(child)
     now = utcnow()
@@ -178,9 +185,8 @@ def _child_page(child: Child, status: int = 200, **forms: Any) -> tuple[str, int
         due_on=rules.due_on(child),
         holds=held,
         now=now,  # whether a hold lifted lately still keeps the record
-        lifted_keeps_until=max(
-            (h.kept_until for h in held if h.kept_until and h.keeps_record(now)), default=None
-        ),
+        # Said only where it holds the record back: one due in decades is not "kept until".
+        lifted_keeps_until=_lifted_keeps(held, now, rules.due_on(child)),
         hold_form=forms.get("hold_form") or HoldForm(formdata=None),
         lift_forms={
             h.id: forms.get(f"lift_{h.id}") or LiftForm(formdata=None, prefix=f"lift{h.id}")
@@ -251,10 +257,13 @@ def lift_hold(hold_id: int) -> tuple[str, int] | Response:
     holds.lift(hold, form.reason.data.strip(), current_user._get_current_object())
     db.session.commit()
     assert hold.kept_until is not None
-    flash(
-        f"Legal hold lifted. It still keeps the record until {format_datetime(hold.kept_until)},"
-        f" {KEPT_AFTER_LIFTING.days} days from now, in case it was lifted by mistake: place a"
-        " hold again before then to keep it.",
-        "success",
-    )
+    if _lifted_keeps([hold], utcnow(), rules.due_on(record)) is None:
+        flash("Legal hold lifted.", "success")  # the record is not due for years yet
+    else:
+        flash(
+            "Legal hold lifted. It still keeps the record until "
+            f"{format_datetime(hold.kept_until)}, {KEPT_AFTER_LIFTING.days} days from now, in"
+            " case it was lifted by mistake: place a hold again before then to keep it.",
+            "success",
+        )
     return redirect(url_for("retention.child", child_id=record.id))

@@ -664,3 +664,47 @@ def test_a_child_recorded_away_from_their_placement_keeps_the_looked_after_rule(
         db.session.commit()
         child = db.session.get(Child, child_id)
         assert child.was_looked_after and rules.rule_of(child).to_age == 75
+
+
+def test_a_hold_lifted_lately_is_said_to_keep_a_due_record_on_its_page(app, world):
+    """rev39b: the line under a lifted hold never showed (the macro saw none of the page's
+    values), and a record due in decades was said to be kept "not before" a fortnight away."""
+    kids = schedule_children(app)
+    web = as_user(app, world, "admin")
+    for name, child_id, says in (
+        ("due", kids["due_other"], True),
+        ("due in decades", kids["care_leaver"], False),
+    ):
+        child_page = f"{PAGE}/children/{child_id}"
+        web.post(f"{child_page}/holds", {"reason": "Inquiry 2026/4"}, page=child_page)
+        with app.app_context():
+            hold_id = db.session.scalar(select(LegalHold.id).where(LegalHold.child_id == child_id))
+        lifted = web.post(
+            f"{PAGE}/holds/{hold_id}/lift",
+            {f"lift{hold_id}-reason": "Inquiry closed."},
+            page=child_page,
+            follow=True,
+        ).get_data(as_text=True)
+        assert ("in case it was lifted by mistake" in lifted) is says, name
+        page = web.get(child_page).get_data(as_text=True)
+        holds = page[page.index('id="holds"') :]
+        assert ("It still keeps the record until 7 Dec 2026" in holds) is says, name
+        assert ("and not before 7 Dec 2026" in page) is says, name
+
+
+def test_of_two_holds_lifted_the_one_lifted_last_is_said_to_keep_the_record(app, world):
+    due = schedule_children(app)["due_other"]
+    web = as_user(app, world, "admin")
+    child_page = f"{PAGE}/children/{due}"
+    for reason in ("Claim 1", "Claim 2"):
+        web.post(f"{child_page}/holds", {"reason": reason}, page=child_page)
+    with app.app_context():
+        first, second = db.session.scalars(
+            select(LegalHold.id).where(LegalHold.child_id == due).order_by(LegalHold.id)
+        ).all()
+    for hold_id in (second, first):  # the later-placed hold lifted first
+        web.post(
+            f"{PAGE}/holds/{hold_id}/lift", {f"lift{hold_id}-reason": "Done."}, page=child_page
+        )
+    lifted_days_ago(app, second, 5)  # lifted five days before the other
+    assert "kept until 7 Dec 2026" in table(web.get(PAGE).get_data(as_text=True), "held")
