@@ -234,3 +234,49 @@ def test_a_copy_with_unsent_work_built_on_it_stays_and_one_without_goes(page):
         assert f"copy:{uuid}" in held and work_id in held, uuid
     # Versions of the server's are aged as copies: one with no work on it goes too.
     assert page.evaluate(f"async () => {STORE}.copiesForgotten()") is True
+
+
+def record_an_attempt(tablet, note: str) -> None:
+    tablet.get_by_text("Record a contact attempt").click()
+    tablet.get_by_label("How", exact=True).select_option("phone")
+    tablet.get_by_label("What happened").select_option("no_answer")
+    tablet.get_by_label("Note (optional)").fill(note)
+    tablet.get_by_role("button", name="Save attempt").click()
+
+
+def test_a_return_gone_from_the_tablet_is_not_kept_again_by_the_page_still_open(page, new_return):
+    """A review (rev39b): once the bar's send heard the return had gone to someone else, its
+    draft and copies were taken off, and the episode page still open kept the child's record
+    again as a new draft from what it had drawn. Now it says so, writes nothing and keeps the
+    words typed in the form."""
+    episode_id = new_return("Wilhelmina")
+    tablet = offline_on_the_return(page, "Wilhelmina")
+    record_an_attempt(tablet, "Rang her carer twice.")
+    until(tablet, f"async () => (await {STORE}.ids()).some(({{id}}) => id.startsWith('draft:'))")
+    # As upload.js does when the server answers that the return is someone else's now.
+    tablet.evaluate(
+        f"""async (episode) => {{
+        const store = {STORE};
+        for (const {{id}} of await store.ids()) if (id.startsWith('draft:')) await store.remove(id);
+        await store.forget('return:' + episode);
+    }}""",
+        episode_id,
+    )
+    record_an_attempt(tablet, "Went round; no one in.")
+    tablet.get_by_text("This return is no longer kept on this tablet").wait_for()
+    assert tablet.get_by_label("Note (optional)").input_value() == "Went round; no one in."
+    assert not any(i.startswith(("draft:", f"return:{episode_id}")) for i in ids_kept(tablet))
+
+
+def test_a_tablet_signed_out_takes_old_copies_off_on_the_sign_in_page(page, new_return):
+    """A review (rev39b): a tablet found with a signal, its worker's sessions ended, only ever
+    shows the sign-in page, which took nothing off: its copies stayed for ever."""
+    episode_id = new_return("Xanthe")
+    tablet_ready(page)
+    page.evaluate(KEPT_DAYS_AGO, [["return:", "copy:"], 30])
+    page.context.clear_cookies()  # as "End their sessions" leaves it
+    page.goto("/returns")
+    page.wait_for_url("**/sign-in**")
+    until(
+        page, f"async () => !(await {STORE}.ids()).some(({{id}}) => id === 'return:{episode_id}')"
+    )

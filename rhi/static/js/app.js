@@ -3,12 +3,19 @@
 // page's import map (rhi/pwa/views.py) pins each to this version's bytes.
 
 import { setField } from "./autosave.js";
+import { forgetOldCopies } from "./copies.js";
 import { changedByHand } from "./keep-typed.js";
 import { csrfToken } from "./csrf.js";
 import { startReturnsUpdates } from "./returns-updates.js";
 import { startUpdates } from "./updates.js";
 import { startWritingCheck } from "./writing.js";
 import { labelCells } from "./table-labels.js";
+
+// Copies of children's returns too old to keep leave the tablet as any page of rhi opens, the
+// sign-in page too: a tablet found with a signal, its worker's sessions ended, shows only that
+// page, and its copies stayed for ever (rev39b). Needs no PIN and no session (copies.js).
+// Worker's pages wait for this before keeping copies again (tablet.js).
+export const oldCopiesTakenOff = forgetOldCopies().catch(() => 0);
 
 // Every htmx request carries the CSRF token, so htmx changes are protected exactly like
 // ordinary form posts (which carry a hidden input instead).

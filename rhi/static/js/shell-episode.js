@@ -123,9 +123,19 @@ export function fillEpisode(main, record, episodeId, rules) {
     event.preventDefault();
     const action = form.getAttribute("action") || "";
     const held = await kept();
-    // The return as the tablet holds it now, or else as this page drew it: its copy may have
-    // been taken off as too old (copies.js) by another tab while this page was open.
-    const found = draftOf(forEpisode(held, episodeId) || record);
+    const now = forEpisode(held, episodeId);
+    // Gone from the tablet while the page was open: moved to someone else as the bar sent
+    // (upload.js), or too old to keep (copies.js, another tab). Nothing is written: a draft
+    // made from what the page drew would put the child's record back on the tablet (rev39b).
+    // What was typed stays in the form.
+    if (!now) {
+      return flash(
+        main,
+        "This return is no longer kept on this tablet, so this was not recorded. What you typed is still here: record it when you are back online.",
+        "error",
+      );
+    }
+    const found = draftOf(now);
     if (action.endsWith("/interview")) {
       if (mayStart(held.rules, found)) return start(found, held.rules);
       if (!step) {
@@ -171,15 +181,15 @@ function shown(main, rules, draft, kind, showStep) {
   flash(main, `${EVENT_WORDS[kind]}: kept on this tablet. It is sent when you are back online.`);
 }
 
-function flash(main, text) {
+function flash(main, text, kind = "success") {
   let note = main.querySelector("[data-shell-done]");
   if (!note) {
     note = document.createElement("p");
-    note.className = "flash flash-success";
     note.setAttribute("role", "status");
     note.setAttribute("data-shell-done", "");
     main.querySelector("#interview-panel").prepend(note);
   }
+  note.className = `flash flash-${kind}`;
   note.textContent = text;
 }
 

@@ -7,6 +7,7 @@
 //                     on an interview's part, its copy kept when the tablet has none yet, and
 //                     kept up to date with each save
 
+import { oldCopiesTakenOff } from "./app.js";
 import { keepOfflineWith, signedOut } from "./autosave.js";
 import { refreshBar, startBar } from "./bar.js";
 import { keepChange } from "./changes.js";
@@ -109,16 +110,21 @@ function keepCopyUpToDate(page) {
 }
 
 // Copies past the server's rule leave the tablet as each page is shown, before anything is
-// read or fetched: on a shell page before its PIN is asked for, and each page the router shows
-// (never as a page is filled again after the PIN: its form may hold words begun on the copy).
-// Online, before the copies are kept again: an interview's part finds its copy gone and
-// fetches it (keepCopyUpToDate), and the Returns list's "taken off" mark is cleared after.
-const forgetting = () => forgetOldCopies().catch(() => 0);
-
+// read or fetched: as the page opens (app.js, on a shell page before its PIN is asked for) and
+// each page the router shows (never as a page is filled again after the PIN: its form may hold
+// words begun on the copy). Online, before the copies are kept again: an interview's part
+// finds its copy gone and fetches it (keepCopyUpToDate), and the Returns list's "taken off"
+// mark is cleared after.
 if (document.querySelector("[data-shell-page]")) {
+  let opened = true;
+  const forgetting = () => {
+    const first = opened;
+    opened = false;
+    return first ? oldCopiesTakenOff : forgetOldCopies().catch(() => 0);
+  };
   startRouter({ fill: () => forgetting().then(() => fillPage()), flush, leave });
 } else {
-  await forgetting();
+  await oldCopiesTakenOff;
   startKeepButtons();
   const interviewPage = document.querySelector("[data-interview-page]");
   if (interviewPage) keepCopyUpToDate(interviewPage);
