@@ -87,6 +87,21 @@ SHORT_WORDS = frozenset(
 )
 
 
+# Words of a name in an alphabet with no capitals that are also words of every day in notes
+# written in it (rev39b: "إن شاء الله" warned of a private "عبد الله"): looked for only as part
+# of the whole name, as SHORT_WORDS are only inside a sentence.
+COMMON_WORDS = frozenset(
+    {
+        "الله",  # God, in every blessing
+        "عبد",  # "servant of", the first half of a compound name
+        "أمل",  # hope
+        "علي",  # "on me", "I must"
+        "שלום",  # hello
+        "ሰላም",  # hello (Tigrinya, Amharic)
+    }
+)
+
+
 def _capitalised(word: str) -> bool:
     """Written as a name is: with a capital, or in an alphabet with none (Arabic, Hebrew,
     Devanagari: rev38b found "محمد" alone never looked for, only the whole name)."""
@@ -94,21 +109,22 @@ def _capitalised(word: str) -> bool:
     return bool(WORD.fullmatch(word)) and (first.isupper() or not first.islower())
 
 
-# An apostrophe typed straight, curly (a phone's keyboard, a pasted note) or as a letter: one
-# of them in a name matches any other ("D’Arcy" is "D'Arcy": rev38b found it missed).
-APOSTROPHES = "'\u2019\u02bc"
+# An apostrophe typed straight, curly (a phone's keyboard, a pasted note), as a letter (U+02BC)
+# or a Hebrew geresh: names and notes are read with each as a straight one, so one typed one way
+# in the name is found typed another in the note ("D’Arcy" is "D'Arcy"), and a possessive
+# after it ("Oʼ Brienʼs") is not read as the name going on (rev38b, rev39b).
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u02bc\u05f3\u2032", "'"))
 
 
-def _literal(words: str) -> str:
-    """`words` as a pattern that matches them as written, any apostrophe for any other."""
-    return "".join(f"[{APOSTROPHES}]" if ch in APOSTROPHES else re.escape(ch) for ch in words)
+def _folded(text: str) -> str:
+    return text.translate(_APOSTROPHES)
 
 
 def _short(word: str) -> re.Pattern[str]:
     """A two-letter name as written, standing alone: "Mo" is in "Mo's car" and "with Mo," but
     not in "Moses", "mo", "M&S"-like joins ("Mo&Co") or "Mo-ped". One that is also an English
     word, not where a sentence starts."""
-    body = rf"(?<![\w&-]){_literal(word)}(?![\w&]|-\w)"
+    body = rf"(?<![\w&-]){re.escape(word)}(?![\w&]|-\w)"
     if word not in SHORT_WORDS:
         return re.compile(body)
     return re.compile(r"(?<!^)(?<![.!?:]\s)(?<![.!?:]\s\s)(?<!\n)" + body, re.MULTILINE)
@@ -135,6 +151,7 @@ class _Private:
     vehicle: str  # letters and digits of a vehicle, upper case, or ""
 
     def found_in(self, text: str) -> bool:
+        text = _folded(text)
         if any(pattern.search(text) for _, pattern in self.words):
             return True
         if self.digits and self.digits in re.sub(r"\D", "", text):
@@ -144,7 +161,7 @@ class _Private:
 
 def _phrase(words: str, *, ignore_case: bool) -> re.Pattern[str]:
     """`words` as a whole phrase: not inside a longer word ("Kay" is not in "Kaye")."""
-    body = r"\s+".join(_literal(w) for w in words.split())
+    body = r"\s+".join(re.escape(w) for w in words.split())
     return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE if ignore_case else 0)
 
 
@@ -163,11 +180,14 @@ def _capitalised_runs(name: str, shortest: int) -> list[str]:
 
 
 def _private(entry: dict[str, Any], kind: str) -> _Private | None:
-    name = " ".join(str(entry.get("name", "")).split())
+    written = " ".join(str(entry.get("name", "")).split())
+    name = _folded(written)  # looked for with its apostrophes read as straight ones
     pieces = [name] if len(name) > 2 else []
     short: list[str] = []
     if kind == "person":
-        pieces += [w for w in name.split() if _capitalised(w) and len(w) > 2]
+        pieces += [
+            w for w in name.split() if _capitalised(w) and len(w) > 2 and w not in COMMON_WORDS
+        ]
         # Two letters: a probe found "Mo's car" reach the police, "Mo" never looked for. As
         # written with its capital ("mo" typed is "Mo"): without it, it is a word or part of one.
         # A title before another word ("Mr X") is not the name; alone ("DS"), it is how the
@@ -185,7 +205,7 @@ def _private(entry: dict[str, Any], kind: str) -> _Private | None:
     if not pieces and not short and len(digits) < PHONE_DIGITS and len(vehicle) < 4:
         return None
     return _Private(
-        name=name,
+        name=written,
         kind=kind,
         # The whole name in any case; a single word or run as written (a capital matters:
         # "Kay" is a name, "kay" is not).

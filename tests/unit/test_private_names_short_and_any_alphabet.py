@@ -44,6 +44,10 @@ def _doc(note: str, name: str) -> dict:
         ("D\u2019Arcy Nolan", "D'Arcy drove her home."),
         ("Liam O'Brien", "She stayed at O\u2019Brien's flat."),
         ("Jo O\u2019Neill", "Ask about O'Neill's car."),
+        # an apostrophe written as a letter, with a possessive after it (rev39b)
+        ("Liam O\u02bcBrien", "She stayed at O\u02bcBrien\u02bcs flat."),
+        ("Mo", "Ask police to check Mo\u02bcs car."),
+        ("Liam", "Liam\u2018s car was outside."),
     ],
 )
 def test_a_private_name_is_found_at_two_letters_and_in_any_alphabet(private, note):
@@ -94,6 +98,11 @@ ORDINARY += [
     ("Al", "She ate al fresco; also went to the park."),
     ("An", "An action for the school: a mentor."),
     ("Mr X", "Mr Patel the head teacher will call."),
+    # everyday words of alphabets with no capitals, taken from a name (rev39b)
+    ("عبد الله", "قالت: إن شاء الله سأعود."),
+    ("أمل سعيد", "لديها أمل في العودة إلى المدرسة."),
+    ("שלום לוי", "היא אמרה שלום למורה."),
+    ("ሰላም ተስፋይ", "ሰላም ኢላ ተዛሪባ።"),
 ]
 
 
