@@ -699,3 +699,38 @@ RAW_HELD_OVER = """async () => {
   await new Promise((ok) => { tx.oncomplete = ok; });
   db.close();
 }"""
+
+
+# Unlocking a store takes a second of PBKDF2. Meanwhile another tab may wipe it and set it up
+# again (five wrong PINs there, then the worker's own): what this unlock worked out is for a
+# store no longer here (rev39b).
+UNLOCK_WHILE_SET_UP_AGAIN = """async ([pin, tried, pepper]) => {
+    // The store being opened: a derivation of seconds, so the unlock has read its entry well
+    // before the wipe below, even on a loaded machine (at 1.5 million rounds and 200 ms, one
+    // run under a CI's load read the new store's entry instead).
+    store._setIterationsForTests(10000000);
+    await store.setUp(pin, pepper, 7);
+    store.lock();
+    const opening = store.unlock(tried, pepper).then((r) => r, (e) => 'error: ' + e.message);
+    await new Promise((ok) => setTimeout(ok, 1000));  // the derivation under way
+    store._setIterationsForTests(1000);
+    await store.wipe();
+    await store.setUp('735184', 'server-pepper-for-user-8', 8);
+    await store.seal('draft:new', {words: 'kept after the new set-up'});
+    store.lock();
+    return opening;
+}"""
+
+
+@pytest.mark.parametrize("pin", [PIN, "000000"], ids=["right PIN", "wrong PIN"])
+def test_an_unlock_under_way_leaves_a_store_set_up_again_meanwhile_alone(page, pin):
+    load_store(page)
+    said = page.evaluate(UNLOCK_WHILE_SET_UP_AGAIN, [PIN, pin, PEPPER])
+    assert (
+        said
+        == "error: This tablet was set up again while it was being opened: enter the PIN again."
+    )
+    assert page.evaluate("store.state()") == "locked"
+    assert page.evaluate("store.attemptsLeft()") == 5  # no wrong PIN counted against it
+    assert unlock(page, pin="735184", pepper="server-pepper-for-user-8") is True
+    assert page.evaluate("store.get('draft:new')") == {"words": "kept after the new set-up"}

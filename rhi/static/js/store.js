@@ -297,14 +297,13 @@ export async function unlock(pin, pepper, { neverWipe = false, limits = null } =
   } catch (err) {
     if (err.name !== "OperationError") throw err; // a real fault, not a wrong PIN
     if (neverWipe) return { ok: false, waitMs: await heldAfterAWrongPin(), tried: true };
-    const failed = await withDb(async (db) => {
-      const tx = db.transaction("keys", "readwrite");
-      const current = await tx.store.get(KEY_ENTRY);
-      current.failedAttempts += 1;
-      await tx.store.put(current, KEY_ENTRY);
-      await tx.done;
-      return current.failedAttempts;
-    });
+    let failed = 0;
+    const same = await changeEntry((current) => {
+      failed = current.failedAttempts + 1;
+      return { failedAttempts: failed };
+    }, entry.publicKey);
+    // A wrong PIN for a store no longer here: not counted against the one set up since.
+    if (!same) throw new Error(SET_UP_AGAIN, { cause: err });
     if (failed >= limitOf(entry)) {
       await wipe();
       return { ok: false, wiped: true };
@@ -316,14 +315,14 @@ export async function unlock(pin, pepper, { neverWipe = false, limits = null } =
   const ruleChanged = Object.entries(rule).some(
     ([key, value]) => JSON.stringify(entry[key]) !== JSON.stringify(value),
   );
-  if (entry.failedAttempts || entry.heldFailed || update || ruleChanged) {
-    await changeEntry(() => ({
-      ...update,
-      ...rule,
-      failedAttempts: 0,
-      heldFailed: 0,
-      heldUntil: 0,
-    }));
+  const clean = entry.failedAttempts || entry.heldFailed || update || ruleChanged;
+  const same = await changeEntry(
+    () => clean && { ...update, ...rule, failedAttempts: 0, heldFailed: 0, heldUntil: 0 },
+    entry.publicKey,
+  );
+  if (!same) {
+    privateKey = null; // the key of a store no longer here
+    throw new Error(SET_UP_AGAIN);
   }
   touch();
   window.dispatchEvent(new CustomEvent("rhi:device-unlocked"));
@@ -376,19 +375,32 @@ export async function copiesKeptMs() {
   return (entry && entry.copiesKeptMs) || null;
 }
 
-// The key entry changed by `change(entry)` (the fields it returns), read and written in one
-// transaction: an unlock's PBKDF2 takes a second, and a field another page wrote meanwhile
-// must not be put back as it was before.
-async function changeEntry(change) {
-  if (!(await exists())) return;
-  await withDb(async (db) => {
+// The key entry changed by `change(entry)` (the fields it returns, or nothing), read and
+// written in one transaction: an unlock's PBKDF2 takes a second, and a field another page wrote
+// meanwhile must not be put back as it was before. With `publicKey`, only the store of that key
+// is changed: wiped and set up again meanwhile (another tab), it is another store, and what was
+// worked out for this one must not be written into it. True when the entry is still that store.
+async function changeEntry(change, publicKey = null) {
+  if (!(await exists())) return false;
+  return withDb(async (db) => {
     const tx = db.transaction("keys", "readwrite");
     const entry = await tx.store.get(KEY_ENTRY);
-    const changed = entry && change(entry);
+    const same = Boolean(entry) && (!publicKey || sameBytes(entry.publicKey, publicKey));
+    const changed = same && change(entry);
     if (changed) await tx.store.put({ ...entry, ...changed }, KEY_ENTRY);
     await tx.done;
+    return same;
   });
 }
+
+function sameBytes(a, b) {
+  if (!a || !b) return false;
+  const x = new Uint8Array(a);
+  const y = new Uint8Array(b);
+  return x.length === y.length && x.every((byte, i) => byte === y[i]);
+}
+
+const SET_UP_AGAIN = "This tablet was set up again while it was being opened: enter the PIN again.";
 
 // The server's rule for how long copies stay, as each list of copies hands it over: a store
 // set up before the rule (or last unlocked offline) has it without waiting for the PIN online.
