@@ -133,6 +133,20 @@ def set_up_pin(page) -> None:
 # Working on a tablet with no signal: its pages, filled from what it keeps.
 
 
+def interview_kept_on_the_tablet(page, episode_id: int) -> str:
+    """Signed in, the interview started online, a PIN set and the worker's list kept on the
+    tablet (the interview with it). Returns the interview's uuid."""
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    start_online(page, episode_id)
+    uuid = page.url.split("/interviews/")[1].split("/")[0]
+    set_up_pin(page)
+    page.goto("/returns")
+    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
+    page.goto(f"/interviews/{uuid}/start")
+    return uuid
+
+
 def tablet_ready(page) -> None:
     """Signed in, a PIN set, and the worker's list kept on the tablet."""
     sign_in(page, "worker@example.org")

@@ -18,16 +18,14 @@ from tests.browser.helpers import (
     STORE,
     filled,
     go_to,
+    interview_kept_on_the_tablet,
     interviews_for,
     kept,
     module,
     offline_on_the_return,
     open_offline,
     send_from_returns,
-    set_up_pin,
-    sign_in,
     start_interview,
-    start_online,
     tablet_ready,
     until,
 )
@@ -156,14 +154,7 @@ def test_an_interview_part_online_with_a_copy_too_old_keeps_a_fresh_one(page, ne
     """A review (rev39): online on an interview's part whose copy was a week old, the copy was
     taken off and not fetched again, so with the signal gone the words typed next were kept
     but the part said "Not on this tablet". The copy goes before the page asks for one."""
-    episode_id = new_return("Ulrika")
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    start_online(page, episode_id)
-    uuid = page.url.split("/interviews/")[1].split("/")[0]
-    set_up_pin(page)
-    page.goto("/returns")
-    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
+    uuid = interview_kept_on_the_tablet(page, new_return("Ulrika"))
     page.evaluate(KEPT_DAYS_AGO, [["copy:", "return:"], 8])
     page.goto(f"/interviews/{uuid}/start")  # online, no visit to Returns this week
     page.get_by_label(WHERE).wait_for()

@@ -26,12 +26,10 @@ from rhi.models import Interview, SyncConflict
 from tests.browser.helpers import (
     PIN,
     STORE,
+    interview_kept_on_the_tablet,
     interviews_for,
     open_offline,
     send_from_returns,
-    set_up_pin,
-    sign_in,
-    start_online,
     until,
 )
 
@@ -39,20 +37,6 @@ pytestmark = pytest.mark.browser
 
 WHERE = "Where the chat was held"
 WHO = "Who else was at the chat"
-
-
-def interview_kept_on_the_tablet(page, episode_id: int) -> str:
-    """Signed in, the interview started online, a PIN set and the worker's list kept on the
-    tablet (the interview with it). Returns the interview's uuid."""
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    start_online(page, episode_id)
-    uuid = page.url.split("/interviews/")[1].split("/")[0]
-    set_up_pin(page)
-    page.goto("/returns")
-    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
-    page.goto(f"/interviews/{uuid}/start")
-    return uuid
 
 
 def no_clash(live_app, uuid: str) -> None:

@@ -10,20 +10,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import PIN, filled, set_up_pin, sign_in, start_online
+from tests.browser.helpers import PIN, filled, interview_kept_on_the_tablet
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_page_kept_on_the_tablet_is_hidden_behind_the_pin_until_filled(page, new_return):
-    episode_id = new_return("Wilhelmina")
-    sign_in(page, "worker@example.org")
-    page.wait_for_url("**/returns")
-    start_online(page, episode_id)
-    uuid = page.url.split("/interviews/")[1].split("/")[0]
-    set_up_pin(page)
-    page.goto("/returns")
-    page.wait_for_selector("body[data-copies-kept]", state="attached", timeout=20_000)
+    uuid = interview_kept_on_the_tablet(page, new_return("Wilhelmina"))
     context = page.context
     page.close()
     context.set_offline(True)
