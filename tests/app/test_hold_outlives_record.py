@@ -11,7 +11,14 @@ from sqlalchemy import select
 
 from rhi.extensions import db
 from rhi.models import DestroyedChild, LegalHold
-from tests.app.test_retention import PAGE, as_user, lifted_days_ago, schedule_children
+from tests.app.test_retention import (
+    PAGE,
+    as_user,
+    lift_hold,
+    lifted_days_ago,
+    place_hold,
+    schedule_children,
+)
 
 
 def test_why_a_hold_was_placed_and_lifted_is_readable_after_the_record_is_destroyed(app, world):
@@ -67,10 +74,8 @@ def test_a_record_destroyed_before_holds_were_kept_says_a_hold_was_placed(app, w
     due = schedule_children(app)["due_other"]
     web = as_user(app, world, "admin")
     child_page = f"{PAGE}/children/{due}"
-    web.post(f"{child_page}/holds", {"reason": "Civil claim 2026/17"}, page=child_page)
-    with app.app_context():
-        hold_id = db.session.scalar(select(LegalHold.id).where(LegalHold.child_id == due))
-    web.post(f"{PAGE}/holds/{hold_id}/lift", {f"lift{hold_id}-reason": "Settled."}, page=child_page)
+    hold_id = place_hold(app, web, due, "Civil claim 2026/17")
+    lift_hold(web, hold_id, due, "Settled.")
     lifted_days_ago(app, hold_id, 14)
     assert app.test_cli_runner().invoke(args=["rhi", "retention", "--apply"]).exit_code == 0
     with app.app_context():

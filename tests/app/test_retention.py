@@ -366,6 +366,28 @@ def test_a_legal_hold_keeps_a_due_record_until_it_is_lifted(app, world):
     assert "Quillon Keeping" in table(web.get(PAGE).get_data(as_text=True), "due")
 
 
+def place_hold(app, web, child_id: int, reason: str) -> int:
+    """A hold placed on the child's retention page, as an administrator would; its id."""
+    child_page = f"{PAGE}/children/{child_id}"
+    web.post(f"{child_page}/holds", {"reason": reason}, page=child_page)
+    with app.app_context():
+        return db.session.scalar(
+            select(LegalHold.id)
+            .where(LegalHold.child_id == child_id, LegalHold.lifted_at.is_(None))
+            .order_by(LegalHold.id.desc())
+        )
+
+
+def lift_hold(web, hold_id: int, child_id: int, reason: str) -> str:
+    """The hold lifted from the child's page; the page the person sees after."""
+    return web.post(
+        f"{PAGE}/holds/{hold_id}/lift",
+        {f"lift{hold_id}-reason": reason},
+        page=f"{PAGE}/children/{child_id}",
+        follow=True,
+    ).get_data(as_text=True)
+
+
 def lifted_days_ago(app, hold_id: int, days: int) -> None:
     """As if the hold was lifted `days` ago."""
     from datetime import timedelta
@@ -380,11 +402,9 @@ def test_a_hold_placed_again_after_one_was_lifted_keeps_the_record(app, world):
     due = schedule_children(app)["due_other"]
     web = as_user(app, world, "admin")
     child_page = f"{PAGE}/children/{due}"
-    web.post(f"{child_page}/holds", {"reason": "Civil claim 2026/17"}, page=child_page)
-    with app.app_context():
-        first = db.session.scalar(select(LegalHold.id).where(LegalHold.child_id == due))
-    web.post(f"{PAGE}/holds/{first}/lift", {f"lift{first}-reason": "Wrong child."}, page=child_page)
-    web.post(f"{child_page}/holds", {"reason": "Civil claim 2026/17, again"}, page=child_page)
+    first = place_hold(app, web, due, "Civil claim 2026/17")
+    lift_hold(web, first, due, "Wrong child.")
+    place_hold(app, web, due, "Civil claim 2026/17, again")
     lifted_days_ago(app, first, 30)
     page = web.get(child_page).get_data(as_text=True)
     assert "unless the legal hold is still in force" in page
@@ -676,15 +696,8 @@ def test_a_hold_lifted_lately_is_said_to_keep_a_due_record_on_its_page(app, worl
         ("due in decades", kids["care_leaver"], False),
     ):
         child_page = f"{PAGE}/children/{child_id}"
-        web.post(f"{child_page}/holds", {"reason": "Inquiry 2026/4"}, page=child_page)
-        with app.app_context():
-            hold_id = db.session.scalar(select(LegalHold.id).where(LegalHold.child_id == child_id))
-        lifted = web.post(
-            f"{PAGE}/holds/{hold_id}/lift",
-            {f"lift{hold_id}-reason": "Inquiry closed."},
-            page=child_page,
-            follow=True,
-        ).get_data(as_text=True)
+        hold_id = place_hold(app, web, child_id, "Inquiry 2026/4")
+        lifted = lift_hold(web, hold_id, child_id, "Inquiry closed.")
         assert ("in case it was lifted by mistake" in lifted) is says, name
         page = web.get(child_page).get_data(as_text=True)
         holds = page[page.index('id="holds"') :]
