@@ -734,3 +734,40 @@ def test_an_unlock_under_way_leaves_a_store_set_up_again_meanwhile_alone(page, p
     assert page.evaluate("store.attemptsLeft()") == 5  # no wrong PIN counted against it
     assert unlock(page, pin="735184", pepper="server-pepper-for-user-8") is True
     assert page.evaluate("store.get('draft:new')") == {"words": "kept after the new set-up"}
+
+
+def test_the_pin_dialog_asks_again_when_the_store_was_set_up_again_meanwhile(page):
+    """rev39c: with the store wiped and set up again in another tab while this tab's PIN was
+    being tried, the dialog said "Nothing is kept on this tablet" and disabled the PIN box,
+    though a store was there to open. It asks for the PIN again."""
+    from tests.browser.helpers import PIN as WORKER_PIN
+    from tests.browser.helpers import set_up_pin, sign_in
+
+    sign_in(page, "worker@example.org")
+    page.wait_for_url("**/returns")
+    page.wait_for_load_state("load")
+    set_up_pin(page)
+    other = page.context.new_page()
+    other.goto("/returns")
+    other.wait_for_load_state("load")
+    set_up_slowly = f"""async ([pin, rounds]) => {{
+        const s = {STORE};
+        const info = await (await import('/static/js/session.js')).session();
+        s._setIterationsForTests(rounds);
+        await s.wipe();
+        await s.setUp(pin, info.device_secret, info.user.id, info.limits);
+        s.lock();
+    }}"""
+    page.evaluate(set_up_slowly, [WORKER_PIN, 10_000_000])  # an unlock of seconds
+    page.evaluate("() => { import('/static/js/pin-dialog.js').then((m) => m.askPin('unlock')); }")
+    dialog = page.locator("#pin-dialog")
+    dialog.get_by_label("PIN", exact=True).fill(WORKER_PIN)
+    dialog.get_by_role("button", name="Continue").click()
+    other.wait_for_timeout(1000)  # the unlock under way
+    other.evaluate(set_up_slowly, [WORKER_PIN, 1000])
+    dialog.get_by_text("This tablet was set up again while it was being opened").wait_for()
+    assert dialog.get_by_label("PIN", exact=True).is_enabled()
+    dialog.get_by_label("PIN", exact=True).fill(WORKER_PIN)
+    dialog.get_by_role("button", name="Continue").click()
+    dialog.wait_for(state="hidden")
+    assert page.evaluate(f"async () => {STORE}.state()") == "unlocked"

@@ -63,3 +63,28 @@ def test_the_header_on_a_landscape_tablet_is_as_it_was(page):
     nav = page.locator("header.site-header nav .nav")
     assert nav.evaluate("(n) => getComputedStyle(n).flexWrap") == "wrap"
     assert nav.evaluate("(n) => getComputedStyle(n).overflowX") == "visible"
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_each_link_reached_by_tab_is_wholly_on_the_screen(page, width):
+    """rev39c: the browser scrolls the row only for a link wholly out of view, so "Sign out",
+    half in view, kept its focus ring half off the screen. A manager has the most links."""
+    page.set_viewport_size({"width": width, "height": 640})
+    sign_in(page, "manager@example.org")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    page.wait_for_load_state("load")
+    tools = page.locator("header.site-header .header-tools")
+    reached = 0
+    page.locator("header.site-header .brand").focus()
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        inside = page.evaluate("() => Boolean(document.activeElement.closest('.header-tools'))")
+        if not inside:
+            break
+        reached += 1
+        box = page.evaluate(
+            "() => { const r = document.activeElement.getBoundingClientRect();"
+            " return {left: r.left, right: r.right, text: document.activeElement.textContent}; }"
+        )
+        assert box["left"] >= 0 and box["right"] <= width, box
+    assert reached == tools.locator("a, button").count()

@@ -17,6 +17,14 @@ import { labelCells } from "./table-labels.js";
 // Worker's pages wait for this before keeping copies again (tablet.js).
 export const oldCopiesTakenOff = forgetOldCopies().catch(() => 0);
 
+// On a phone the banner's links are one row that scrolls sideways (app.css .header-tools): a
+// link reached by Tab is brought wholly into view. The browser scrolls only one wholly out of
+// view, and a link half in view kept its focus ring half off the screen (rev39c).
+document.querySelector(".header-tools")?.addEventListener("focusin", (event) => {
+  if (event.target instanceof Element)
+    event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+});
+
 // Every htmx request carries the CSRF token, so htmx changes are protected exactly like
 // ordinary form posts (which carry a hidden input instead).
 document.addEventListener("htmx:configRequest", (event) => {

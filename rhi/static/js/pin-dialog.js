@@ -249,7 +249,18 @@ export function askPin(mode, why) {
           (lost
             ? `, and work never sent is lost for good: ${lost}.`
             : ". No unsent work is kept here.");
-      } catch {
+      } catch (err) {
+        if (err instanceof store.SetUpAgain) {
+          // Wiped and set up again in another tab while this PIN was tried: the new store is
+          // there to open, with its own PIN (the wipe's screen, if said, is taken back).
+          wipedAway = false;
+          pin.disabled = false;
+          form.querySelector("button[value=ok]").hidden = false;
+          pin.value = "";
+          error.textContent = err.message;
+          invalid(pin);
+          return;
+        }
         if (wipedAway) return showWiped();
         // Setting a PIN up, the store is empty before it starts: only an unlock finds it wiped.
         if (mode === "unlock" && (await store.state().catch(() => "locked")) === "empty") {

@@ -296,14 +296,15 @@ export async function unlock(pin, pepper, { neverWipe = false, limits = null } =
     }
   } catch (err) {
     if (err.name !== "OperationError") throw err; // a real fault, not a wrong PIN
-    if (neverWipe) return { ok: false, waitMs: await heldAfterAWrongPin(), tried: true };
+    if (neverWipe)
+      return { ok: false, waitMs: await heldAfterAWrongPin(entry.publicKey), tried: true };
     let failed = 0;
     const same = await changeEntry((current) => {
       failed = current.failedAttempts + 1;
       return { failedAttempts: failed };
     }, entry.publicKey);
     // A wrong PIN for a store no longer here: not counted against the one set up since.
-    if (!same) throw new Error(SET_UP_AGAIN, { cause: err });
+    if (!same) throw new SetUpAgain({ cause: err });
     if (failed >= limitOf(entry)) {
       await wipe();
       return { ok: false, wiped: true };
@@ -322,7 +323,7 @@ export async function unlock(pin, pepper, { neverWipe = false, limits = null } =
   );
   if (!same) {
     privateKey = null; // the key of a store no longer here
-    throw new Error(SET_UP_AGAIN);
+    throw new SetUpAgain();
   }
   touch();
   window.dispatchEvent(new CustomEvent("rhi:device-unlocked"));
@@ -331,17 +332,15 @@ export async function unlock(pin, pepper, { neverWipe = false, limits = null } =
 
 // A wrong PIN in the child's view: counted apart from the tries that wipe; how long the next
 // try waits (0: it need not).
-async function heldAfterAWrongPin() {
-  return withDb(async (db) => {
-    const tx = db.transaction("keys", "readwrite");
-    const current = await tx.store.get(KEY_ENTRY);
-    current.heldFailed = (current.heldFailed || 0) + 1;
-    const waitMs = waitAfter(current, current.heldFailed);
-    current.heldUntil = waitMs ? Date.now() + waitMs : 0;
-    await tx.store.put(current, KEY_ENTRY);
-    await tx.done;
-    return waitMs;
-  });
+async function heldAfterAWrongPin(publicKey) {
+  let waitMs = 0;
+  const same = await changeEntry((current) => {
+    const heldFailed = (current.heldFailed || 0) + 1;
+    waitMs = waitAfter(current, heldFailed);
+    return { heldFailed, heldUntil: waitMs ? Date.now() + waitMs : 0 };
+  }, publicKey);
+  if (!same) throw new SetUpAgain(); // the wait is the store's that was tried, not another's
+  return waitMs;
 }
 
 // Re-wrap a legacy store's private key under the new derivation; it is extractable only here.
@@ -400,7 +399,13 @@ function sameBytes(a, b) {
   return x.length === y.length && x.every((byte, i) => byte === y[i]);
 }
 
-const SET_UP_AGAIN = "This tablet was set up again while it was being opened: enter the PIN again.";
+/** An unlock found the store wiped and set up again while it worked: the PIN is asked again. */
+export class SetUpAgain extends Error {
+  constructor(options) {
+    super("This tablet was set up again while it was being opened: enter the PIN again.", options);
+    this.name = "SetUpAgain";
+  }
+}
 
 // The server's rule for how long copies stay, as each list of copies hands it over: a store
 // set up before the rule (or last unlocked offline) has it without waiting for the PIN online.
